@@ -1,0 +1,55 @@
+package org.telekiosk.protocol;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.regex.Pattern;
+
+/**
+ * A LOINC code such as {@code 8310-5} (body temperature): up to seven digits, a hyphen and the mod-10 check digit
+ * that LOINC defines (the Luhn algorithm over the digits before the hyphen). A code with a wrong check digit is
+ * refused, which catches most typing errors in configuration.
+ */
+public record LoincCode(@JsonValue String value) {
+    private static final Pattern SHAPE = Pattern.compile("[0-9]{1,7}-[0-9]");
+
+    /** Body temperature. */
+    public static final LoincCode BODY_TEMPERATURE = new LoincCode("8310-5");
+
+    public LoincCode {
+        Identifier.require("LOINC code", value, SHAPE, "digits, '-', check digit, e.g. '8310-5'");
+        int dash = value.indexOf('-');
+        int expected = checkDigit(value.substring(0, dash));
+        if (value.charAt(dash + 1) - '0' != expected) {
+            throw new IllegalArgumentException("LOINC code '" + value + "' has a wrong check digit (expected "
+                    + expected + ")");
+        }
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static LoincCode of(String value) {
+        return new LoincCode(value);
+    }
+
+    /** LOINC's mod-10 check digit: double every second digit from the right, sum the digits, round up to ten. */
+    static int checkDigit(String digits) {
+        int sum = 0;
+        boolean doubled = true;
+        for (int i = digits.length() - 1; i >= 0; i--) {
+            int d = digits.charAt(i) - '0';
+            if (doubled) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+            doubled = !doubled;
+        }
+        return (10 - sum % 10) % 10;
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

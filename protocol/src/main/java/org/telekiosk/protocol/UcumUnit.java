@@ -1,0 +1,31 @@
+package org.telekiosk.protocol;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.regex.Pattern;
+
+/**
+ * A unit in UCUM's case-sensitive syntax, e.g. {@code Cel}, {@code kg}, {@code %}, {@code /min}, {@code mm[Hg]}:
+ * 1 to 32 printable ASCII characters without spaces. The protocol checks the shape, not UCUM's full grammar;
+ * each sensor documents the unit it sends.
+ */
+public record UcumUnit(@JsonValue String value) {
+    private static final Pattern SHAPE = Pattern.compile("[!-~]{1,32}");
+
+    /** Degrees Celsius. */
+    public static final UcumUnit CELSIUS = new UcumUnit("Cel");
+
+    public UcumUnit {
+        Identifier.require("UCUM unit", value, SHAPE, "1-32 printable ASCII characters without spaces, e.g. 'Cel'");
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static UcumUnit of(String value) {
+        return new UcumUnit(value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,167 @@
+package org.telekiosk.protocol.codec;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.telekiosk.protocol.MalformedMessageException;
+import org.telekiosk.protocol.MalformedMessageException.Reason;
+
+/**
+ * Encodes and strictly decodes protocol messages: JSON for browsers, CBOR for MQTT payloads. Both refuse input
+ * larger than their limit, duplicate keys, unknown or missing {@code type}, unknown fields, missing or null
+ * fields, type coercions ({@code "5"} for 5, 5.5 for a whole number), trailing data, and values that the
+ * message's own validation rejects. Thread-safe; make one per format and keep it.
+ */
+public final class WireCodec {
+    /** The default largest message accepted, in bytes. */
+    public static final int DEFAULT_MAX_BYTES = 64 * 1024;
+
+    private final ObjectMapper mapper;
+    private final int maxBytes;
+
+    private WireCodec(ObjectMapper mapper, int maxBytes) {
+        if (maxBytes < 64) {
+            throw new IllegalArgumentException("maxBytes must be at least 64, was " + maxBytes);
+        }
+        this.mapper = mapper;
+        this.maxBytes = maxBytes;
+    }
+
+    /** JSON (RFC 8259), UTF-8, for the browser WebSockets. */
+    public static WireCodec json(int maxBytes) {
+        return new WireCodec(strict(JsonMapper.builder()), maxBytes);
+    }
+
+    /** CBOR (RFC 8949), for MQTT payloads. */
+    public static WireCodec cbor(int maxBytes) {
+        return new WireCodec(strict(CBORMapper.builder()), maxBytes);
+    }
+
+    public int maxBytes() {
+        return maxBytes;
+    }
+
+    private static ObjectMapper strict(MapperBuilder<?, ?> builder) {
+        ObjectMapper mapper = builder
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .addModule(StrictInstant.module())
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(16)
+                .maxStringLength(DEFAULT_MAX_BYTES)
+                .maxNumberLength(40)
+                .build());
+        for (LogicalType numeric : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            mapper.coercionConfigFor(numeric)
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
+        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        return mapper;
+    }
+
+    /** Encodes a message. Messages validate themselves when built, so this cannot fail for a valid record. */
+    public byte[] encode(Object message) {
+        try {
+            return mapper.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot encode " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Encodes a message as a string; for the JSON codec only. */
+    public String encodeToString(Object message) {
+        return new String(encode(message), StandardCharsets.UTF_8);
+    }
+
+    public <T> T decode(String text, Class<T> type) throws MalformedMessageException {
+        return decode(text.getBytes(StandardCharsets.UTF_8), type);
+    }
+
+    /** Decodes one message of {@code type} (usually the sealed interface) or says precisely why not. */
+    public <T> T decode(byte[] bytes, Class<T> type) throws MalformedMessageException {
+        if (bytes.length > maxBytes) {
+            throw new MalformedMessageException(Reason.TOO_LARGE,
+                    "message of " + bytes.length + " bytes exceeds the limit of " + maxBytes);
+        }
+        if (bytes.length == 0) {
+            throw new MalformedMessageException(Reason.NOT_DECODABLE, "empty message");
+        }
+        try {
+            T value = mapper.readValue(bytes, type);
+            if (value == null) {
+                throw new MalformedMessageException(Reason.NOT_DECODABLE, "message is null");
+            }
+            return value;
+        } catch (InvalidTypeIdException e) {
+            String id = e.getTypeId();
+            throw new MalformedMessageException(Reason.UNKNOWN_TYPE, id == null
+                    ? "message has no 'type'"
+                    : "unknown message type '" + printable(id) + "'");
+        } catch (UnrecognizedPropertyException e) {
+            throw new MalformedMessageException(Reason.INVALID_FIELD,
+                    "unknown field '" + printable(e.getPropertyName()) + "'");
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new MalformedMessageException(Reason.INVALID_FIELD, printable(String.valueOf(cause.getMessage())));
+        } catch (MismatchedInputException e) {
+            throw new MalformedMessageException(Reason.INVALID_FIELD, describe(e));
+        } catch (JacksonException e) {
+            throw new MalformedMessageException(Reason.NOT_DECODABLE, describe(e));
+        } catch (IOException e) {
+            throw new MalformedMessageException(Reason.NOT_DECODABLE, printable(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private static String describe(JacksonException e) {
+        String message = printable(String.valueOf(e.getOriginalMessage()));
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            StringBuilder path = new StringBuilder();
+            for (JsonMappingException.Reference ref : mapping.getPath()) {
+                if (ref.getFieldName() != null) {
+                    path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    path.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+            if (!path.isEmpty()) {
+                return "field '" + printable(path.toString()) + "': " + message;
+            }
+        }
+        return message;
+    }
+
+    private static String printable(String text) {
+        String line = text.replaceAll("\\p{Cntrl}", " ");
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+    }
+}

@@ -1,0 +1,15 @@
+package org.telekiosk.protocol.telemetry;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * Everything a kiosk publishes over MQTT, as CBOR (RFC 8949). Each message is a map whose {@code type} entry names
+ * its record; unknown types, unknown fields, duplicate keys and missing fields are refused by the codec.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Measurement.class, name = "measurement"),
+})
+public sealed interface KioskMessage permits Measurement {
+}

@@ -1,0 +1,33 @@
+package org.telekiosk.protocol.topic;
+
+import java.util.Objects;
+import org.telekiosk.protocol.KioskId;
+
+/** A topic under one kiosk, parsed: which kiosk, which channel. */
+public record KioskTopic(KioskId kiosk, Channel channel) {
+    public KioskTopic {
+        Objects.requireNonNull(kiosk, "kiosk");
+        Objects.requireNonNull(channel, "channel");
+    }
+
+    /** The MQTT topic name of this kiosk channel. */
+    public String name() {
+        return Topics.PREFIX + kiosk.value() + "/" + channel.segment();
+    }
+
+    /** The channels a kiosk has; each is the last segment of its topic. */
+    public enum Channel {
+        /** Kiosk to broker: {@link org.telekiosk.protocol.telemetry.Measurement}s, CBOR, QoS 1. */
+        MEASUREMENTS("measurements");
+
+        private final String segment;
+
+        Channel(String segment) {
+            this.segment = segment;
+        }
+
+        public String segment() {
+            return segment;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.telekiosk.protocol.topic;
+
+import java.util.Optional;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * The MQTT topic scheme, in one place. Every kiosk topic is {@code telekiosk/v1/kiosks/<kiosk-id>/<channel>}.
+ * Topics are never assembled elsewhere.
+ */
+public final class Topics {
+    /** The version segment changes only with an incompatible change of the payloads. */
+    static final String PREFIX = "telekiosk/v1/kiosks/";
+
+    /** The shared-subscription group of broker nodes (MQTT 5 §4.8.2), so that each reading reaches one node. */
+    public static final String BROKER_SHARE_GROUP = "telekiosk-brokers";
+
+    private Topics() {}
+
+    /** Where {@code kiosk} publishes its measurements. */
+    public static String measurements(KioskId kiosk) {
+        return new KioskTopic(kiosk, KioskTopic.Channel.MEASUREMENTS).name();
+    }
+
+    /** The filter a broker node subscribes with to receive every kiosk's measurements, shared among nodes. */
+    public static String allMeasurementsShared() {
+        return "$share/" + BROKER_SHARE_GROUP + "/" + PREFIX + "+/" + KioskTopic.Channel.MEASUREMENTS.segment();
+    }
+
+    /**
+     * Parses a topic name of the scheme; empty for anything else (another prefix, an invalid kiosk id, an unknown
+     * channel, extra segments).
+     */
+    public static Optional<KioskTopic> parse(String topic) {
+        if (topic == null || !topic.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        String rest = topic.substring(PREFIX.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0 || rest.indexOf('/', slash + 1) >= 0) {
+            return Optional.empty();
+        }
+        KioskId kiosk;
+        try {
+            kiosk = KioskId.of(rest.substring(0, slash));
+        } catch (IllegalArgumentException invalid) {
+            return Optional.empty();
+        }
+        String segment = rest.substring(slash + 1);
+        for (KioskTopic.Channel channel : KioskTopic.Channel.values()) {
+            if (channel.segment().equals(segment)) {
+                return Optional.of(new KioskTopic(kiosk, channel));
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,27 @@
+package org.telekiosk.protocol.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.viewer.ViewerEvent;
+import org.telekiosk.protocol.viewer.ViewerRequest;
+
+/** The Jackson subtype list of every wire hierarchy names exactly its permitted records, each with a unique type. */
+class SubtypeListTest {
+
+    @ParameterizedTest
+    @ValueSource(classes = {KioskMessage.class, ViewerEvent.class, ViewerRequest.class})
+    void jacksonSubtypesEqualThePermittedSubclasses(Class<?> sealed) {
+        JsonSubTypes.Type[] types = sealed.getAnnotation(JsonSubTypes.class).value();
+        Set<Class<?>> listed = Arrays.stream(types).map(JsonSubTypes.Type::value).collect(Collectors.toSet());
+        assertEquals(Set.of(sealed.getPermittedSubclasses()), listed);
+        long names = Arrays.stream(types).map(JsonSubTypes.Type::name).distinct().count();
+        assertEquals(types.length, names, "type names are unique");
+    }
+}

@@ -1,0 +1,216 @@
+package org.telekiosk.protocol.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.LoincCode;
+import org.telekiosk.protocol.MalformedMessageException;
+import org.telekiosk.protocol.MalformedMessageException.Reason;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.viewer.ViewerEvent;
+import org.telekiosk.protocol.viewer.ViewerRequest;
+
+class WireCodecTest {
+
+    static final Measurement SAMPLE = new Measurement(KioskId.of("wmk-lab-03"), 42, SensorId.of("mlx90614"),
+            LoincCode.BODY_TEMPERATURE, 36.85, UcumUnit.CELSIUS, Instant.parse("2026-11-22T10:15:30.250Z"));
+
+    static final String VALID = """
+            {"type":"measurement","kiosk":"wmk-lab-03","seq":42,"sensor":"mlx90614","loinc":"8310-5",
+             "value":36.85,"unit":"Cel","takenAt":"2026-11-22T10:15:30.250Z"}""";
+
+    /** The same test input in both wire formats: CBOR is made from the JSON text token by token. */
+    enum Format {
+        JSON {
+            @Override
+            WireCodec codec() {
+                return WireCodec.json(WireCodec.DEFAULT_MAX_BYTES);
+            }
+
+            @Override
+            byte[] bytes(String json) {
+                return json.getBytes(StandardCharsets.UTF_8);
+            }
+        },
+        CBOR {
+            @Override
+            WireCodec codec() {
+                return WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+            }
+
+            @Override
+            byte[] bytes(String json) {
+                // A lenient parser (no duplicate detection) so that malformed structures are carried over as they are.
+                try (JsonParser parser = new JsonFactory().createParser(json)) {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    try (JsonGenerator gen = new CBORFactory().createGenerator(out)) {
+                        while (parser.nextToken() != null) {
+                            gen.copyCurrentEvent(parser);
+                        }
+                    }
+                    return out.toByteArray();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+
+        abstract WireCodec codec();
+
+        abstract byte[] bytes(String json);
+    }
+
+    @ParameterizedTest
+    @MethodSource("formats")
+    void aMeasurementSurvivesARoundTrip(Format format) throws Exception {
+        WireCodec codec = format.codec();
+        KioskMessage decoded = codec.decode(codec.encode(SAMPLE), KioskMessage.class);
+        assertEquals(SAMPLE, decoded);
+    }
+
+    @ParameterizedTest
+    @MethodSource("formats")
+    void theDocumentedExampleDecodes(Format format) throws Exception {
+        assertEquals(SAMPLE, format.codec().decode(format.bytes(VALID), KioskMessage.class));
+    }
+
+    @Test
+    void jsonEncodingIsTheDocumentedShape() {
+        String json = WireCodec.json(1024).encodeToString(SAMPLE);
+        assertEquals(VALID.replace("\n", "").replace(" ", ""), json);
+    }
+
+    @Test
+    void cborIsSmallerThanJson() {
+        int json = WireCodec.json(1024).encode(SAMPLE).length;
+        int cbor = WireCodec.cbor(1024).encode(SAMPLE).length;
+        assertTrue(cbor < json, "CBOR " + cbor + " bytes, JSON " + json + " bytes");
+    }
+
+    static Stream<Format> formats() {
+        return Arrays.stream(Format.values());
+    }
+
+    static Stream<Arguments> malformed() {
+        String[][] cases = {
+            {"duplicate key", VALID.replace("\"seq\":42", "\"seq\":42,\"seq\":43"), "NOT_DECODABLE"},
+            {"unknown type", VALID.replace("\"measurement\"", "\"teleport\""), "UNKNOWN_TYPE"},
+            {"missing type", VALID.replace("\"type\":\"measurement\",", ""), "UNKNOWN_TYPE"},
+            {"missing field", VALID.replace("\"unit\":\"Cel\",", ""), "INVALID_FIELD"},
+            {"null field", VALID.replace("\"Cel\"", "null"), "INVALID_FIELD"},
+            {"unknown field", VALID.replace("\"seq\":42", "\"seq\":42,\"extra\":1"), "INVALID_FIELD"},
+            {"number as string", VALID.replace("\"seq\":42", "\"seq\":\"42\""), "INVALID_FIELD"},
+            {"fraction for a whole number", VALID.replace("\"seq\":42", "\"seq\":42.5"), "INVALID_FIELD"},
+            {"sequence zero", VALID.replace("\"seq\":42", "\"seq\":0"), "INVALID_FIELD"},
+            {"invalid kiosk id", VALID.replace("wmk-lab-03", "WMK/#"), "INVALID_FIELD"},
+            {"wrong LOINC check digit", VALID.replace("8310-5", "8310-4"), "INVALID_FIELD"},
+            {"time as a number", VALID.replace("\"2026-11-22T10:15:30.250Z\"", "1763806530"), "INVALID_FIELD"},
+            {"time not ISO-8601", VALID.replace("2026-11-22T10:15:30.250Z", "22.11.2026"), "INVALID_FIELD"},
+            {"array instead of object", "[" + VALID + "]", "INVALID_FIELD"},
+            {"trailing data", VALID + " {}", "INVALID_FIELD"},
+            {"not a message at all", "\"hello\"", "UNKNOWN_TYPE"},
+        };
+        return formats().flatMap(f -> Arrays.stream(cases).map(c -> Arguments.of(f, c[0], c[1], Reason.valueOf(c[2]))));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("malformed")
+    void malformedInputIsRefusedWithItsReason(Format format, String what, String json, Reason reason) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> format.codec().decode(format.bytes(json), KioskMessage.class));
+        assertEquals(reason, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().length() < 300, "error messages stay short: " + e.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("formats")
+    void garbageBytesAreNotDecodable(Format format) {
+        byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0x00, 0x13, 0x37, (byte) 0x9f};
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> format.codec().decode(garbage, KioskMessage.class));
+        assertTrue(e.reason() == Reason.NOT_DECODABLE || e.reason() == Reason.INVALID_FIELD, e.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("formats")
+    void emptyInputIsNotDecodable(Format format) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> format.codec().decode(new byte[0], KioskMessage.class));
+        assertEquals(Reason.NOT_DECODABLE, e.reason());
+    }
+
+    @Test
+    void aMessageOverTheLimitIsRefusedBeforeParsing() {
+        WireCodec codec = WireCodec.json(128);
+        byte[] big = new byte[129];
+        Arrays.fill(big, (byte) '{');
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> codec.decode(big, KioskMessage.class));
+        assertEquals(Reason.TOO_LARGE, e.reason());
+    }
+
+    @Test
+    void deepNestingIsRefused() {
+        String deep = "{\"x\":" + "[".repeat(100) + "]".repeat(100) + ",\"type\":\"ping\",\"nonce\":\"a\"}";
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> WireCodec.json(4096).decode(deep, ViewerRequest.class));
+        assertEquals(Reason.NOT_DECODABLE, e.reason());
+    }
+
+    @Test
+    void aMessageForTheOtherDirectionIsAnUnknownType() {
+        WireCodec codec = WireCodec.json(4096);
+        String pong = codec.encodeToString(new ViewerEvent.Pong("n1"));
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> codec.decode(pong, ViewerRequest.class));
+        assertEquals(Reason.UNKNOWN_TYPE, e.reason());
+    }
+
+    @Test
+    void viewerMessagesRoundTrip() throws Exception {
+        WireCodec codec = WireCodec.json(4096);
+        for (ViewerEvent event : new ViewerEvent[] {new ViewerEvent.Welcome(1, "telekiosk"),
+                new ViewerEvent.Reading(SAMPLE), new ViewerEvent.Pong("abc"),
+                new ViewerEvent.Error("invalid-field", "nonce is missing")}) {
+            assertEquals(event, codec.decode(codec.encode(event), ViewerEvent.class));
+        }
+        assertEquals(new ViewerRequest.Ping("x-1"), codec.decode("{\"type\":\"ping\",\"nonce\":\"x-1\"}",
+                ViewerRequest.class));
+    }
+
+    @Test
+    void theReadingEventCarriesTheMeasurementAsTheKioskSentIt() throws Exception {
+        WireCodec codec = WireCodec.json(4096);
+        String json = codec.encodeToString(new ViewerEvent.Reading(SAMPLE));
+        assertEquals("{\"type\":\"reading\",\"measurement\":" + codec.encodeToString(SAMPLE) + "}", json);
+        assertInstanceOf(ViewerEvent.Reading.class, codec.decode(json, ViewerEvent.class));
+    }
+
+    @Test
+    void encodingIsDeterministic() {
+        WireCodec cbor = WireCodec.cbor(1024);
+        assertArrayEquals(cbor.encode(SAMPLE), cbor.encode(SAMPLE));
+    }
+}
