@@ -1,0 +1,36 @@
+package org.telekiosk.agent.sensor;
+
+/**
+ * A sensor could not give a valid reading. The message says what happened in words a technician understands
+ * ("no answer at I2C bus 1 address 0x5A", "checksum mismatch ..."); {@link #kind()} classifies it for status and
+ * metrics.
+ */
+public final class SensorException extends Exception {
+    /** What went wrong, coarsely. */
+    public enum Kind {
+        /** The bus failed: no acknowledge, a stuck line, an I/O error of the host. */
+        BUS_ERROR,
+        /** The chip answered, but the checksum (PEC, CRC) of its answer does not match. */
+        CHECKSUM,
+        /** The chip answered correctly and reports an error of its own (an error flag, a status code). */
+        DEVICE_ERROR,
+        /** The chip answered a value that is physically impossible for this sensor. */
+        OUT_OF_RANGE
+    }
+
+    private final Kind kind;
+
+    public SensorException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public SensorException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}
