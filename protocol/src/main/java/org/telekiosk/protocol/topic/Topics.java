@@ -21,9 +21,14 @@ public final class Topics {
         return new KioskTopic(kiosk, KioskTopic.Channel.MEASUREMENTS).name();
     }
 
+    /** The topic filter that matches every kiosk's measurements topic. */
+    public static String allMeasurements() {
+        return PREFIX + "+/" + KioskTopic.Channel.MEASUREMENTS.segment();
+    }
+
     /** The filter a broker node subscribes with to receive every kiosk's measurements, shared among nodes. */
     public static String allMeasurementsShared() {
-        return "$share/" + BROKER_SHARE_GROUP + "/" + PREFIX + "+/" + KioskTopic.Channel.MEASUREMENTS.segment();
+        return "$share/" + BROKER_SHARE_GROUP + "/" + allMeasurements();
     }
 
     /**

@@ -1,0 +1,101 @@
+package org.telekiosk.broker.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The broker's configuration, immutable and validated; each key is described in {@code broker-defaults.properties}.
+ *
+ * @param dataDir               {@code data.dir}
+ * @param httpsBindAddress      {@code https.bind}
+ * @param httpsPort             {@code https.port}, 0 for any free port
+ * @param hostNames             {@code https.host-names}
+ * @param allowedOrigins        {@code https.allowed-origins}; empty means derived from host names and port
+ * @param viewerMaxFrameBytes   {@code viewer.max-frame-bytes}
+ * @param viewerMaxPendingBytes {@code viewer.max-pending-bytes}
+ * @param mqttBindAddress       {@code mqtt.bind}
+ * @param mqttPort              {@code mqtt.port}, 0 for any free port
+ * @param mqttMaxQueuedMessages {@code mqtt.max-queued-messages}
+ * @param mqttReceiveMaximum    {@code mqtt.receive-maximum}
+ * @param mqttMaxPayloadBytes   {@code mqtt.max-payload-bytes}
+ */
+public record BrokerConfig(
+        Path dataDir,
+        String httpsBindAddress,
+        int httpsPort,
+        List<String> hostNames,
+        List<String> allowedOrigins,
+        int viewerMaxFrameBytes,
+        int viewerMaxPendingBytes,
+        String mqttBindAddress,
+        int mqttPort,
+        long mqttMaxQueuedMessages,
+        int mqttReceiveMaximum,
+        int mqttMaxPayloadBytes) {
+
+    public BrokerConfig {
+        Objects.requireNonNull(dataDir, "data.dir is required");
+        requireText("https.bind", httpsBindAddress);
+        requireText("mqtt.bind", mqttBindAddress);
+        range("https.port", httpsPort, 0, 65535);
+        range("mqtt.port", mqttPort, 0, 65535);
+        if (httpsPort != 0 && httpsPort == mqttPort) {
+            throw new IllegalArgumentException("https.port and mqtt.port must differ, both are " + httpsPort);
+        }
+        hostNames = List.copyOf(hostNames);
+        if (hostNames.isEmpty()) {
+            throw new IllegalArgumentException("https.host-names must name at least one host, e.g. localhost");
+        }
+        for (String host : hostNames) {
+            if (!host.matches("[A-Za-z0-9.:-]{1,253}")) {
+                throw new IllegalArgumentException("https.host-names: '" + host + "' is not a host name or IP address");
+            }
+        }
+        allowedOrigins = List.copyOf(allowedOrigins);
+        for (String origin : allowedOrigins) {
+            if (!origin.matches("https://[A-Za-z0-9.\\[\\]:-]+(:[0-9]{1,5})?")) {
+                throw new IllegalArgumentException("https.allowed-origins: '" + origin
+                        + "' is not an origin like https://telekiosk.example:8443 (no path, no trailing slash)");
+            }
+        }
+        range("viewer.max-frame-bytes", viewerMaxFrameBytes, 16, 1 << 20);
+        range("viewer.max-pending-bytes", viewerMaxPendingBytes, 1024, 1 << 30);
+        if (mqttMaxQueuedMessages < 1 || mqttMaxQueuedMessages > 10_000_000) {
+            throw new IllegalArgumentException(
+                    "mqtt.max-queued-messages must be 1..10000000, was " + mqttMaxQueuedMessages);
+        }
+        range("mqtt.receive-maximum", mqttReceiveMaximum, 1, 65535);
+        range("mqtt.max-payload-bytes", mqttMaxPayloadBytes, 64, 1 << 20);
+    }
+
+    /** The origins allowed to open WebSockets, once the HTTPS port is known. */
+    public List<String> effectiveOrigins(int boundHttpsPort) {
+        if (!allowedOrigins.isEmpty()) {
+            return allowedOrigins;
+        }
+        String port = boundHttpsPort == 443 ? "" : ":" + boundHttpsPort;
+        return hostNames.stream()
+                .map(h -> "https://" + (h.contains(":") ? "[" + h + "]" : h) + port)
+                .toList();
+    }
+
+    /** This configuration with other ports; everything else is kept. */
+    public BrokerConfig withPorts(int https, int mqtt) {
+        return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
+                viewerMaxPendingBytes, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
+                mqttMaxPayloadBytes);
+    }
+
+    private static void range(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be " + min + ".." + max + ", was " + value);
+        }
+    }
+
+    private static void requireText(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " is required");
+        }
+    }
+}

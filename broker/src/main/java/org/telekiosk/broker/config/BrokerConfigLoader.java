@@ -1,0 +1,89 @@
+package org.telekiosk.broker.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Loads {@link BrokerConfig}: the commented defaults in {@code broker-defaults.properties}, then an optional file,
+ * then explicit overrides (command-line options), each later one winning. Unknown keys are refused, so a typo in a
+ * key never silently leaves a default in place.
+ */
+public final class BrokerConfigLoader {
+    private BrokerConfigLoader() {}
+
+    public static BrokerConfig load(Optional<Path> file, Map<String, String> overrides) throws IOException {
+        Properties defaults = new Properties();
+        try (InputStream in = BrokerConfigLoader.class.getResourceAsStream("/broker-defaults.properties")) {
+            if (in == null) {
+                throw new IOException("broker-defaults.properties is missing from the classpath");
+            }
+            defaults.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+        Properties merged = new Properties();
+        merged.putAll(defaults);
+        if (file.isPresent()) {
+            Properties fromFile = new Properties();
+            try (Reader reader = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
+                fromFile.load(reader);
+            }
+            putKnown(defaults, merged, fromFile, "in " + file.get());
+        }
+        Properties fromArgs = new Properties();
+        fromArgs.putAll(overrides);
+        putKnown(defaults, merged, fromArgs, "on the command line");
+
+        try {
+            return new BrokerConfig(
+                    Path.of(merged.getProperty("data.dir")),
+                    merged.getProperty("https.bind"),
+                    integer(merged, "https.port"),
+                    list(merged, "https.host-names"),
+                    list(merged, "https.allowed-origins"),
+                    integer(merged, "viewer.max-frame-bytes"),
+                    integer(merged, "viewer.max-pending-bytes"),
+                    merged.getProperty("mqtt.bind"),
+                    integer(merged, "mqtt.port"),
+                    Long.parseLong(merged.getProperty("mqtt.max-queued-messages").strip()),
+                    integer(merged, "mqtt.receive-maximum"),
+                    integer(merged, "mqtt.max-payload-bytes"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
+        }
+    }
+
+    private static void putKnown(Properties defaults, Properties merged, Properties source, String where) {
+        for (String key : source.stringPropertyNames()) {
+            if (!defaults.containsKey(key)) {
+                throw new IllegalArgumentException("unknown configuration key '" + key + "' " + where
+                        + "; the keys are listed in broker-defaults.properties");
+            }
+            merged.setProperty(key, source.getProperty(key));
+        }
+    }
+
+    private static int integer(Properties p, String key) {
+        String value = p.getProperty(key).strip();
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
+    private static List<String> list(Properties p, String key) {
+        List<String> values = new ArrayList<>();
+        Arrays.stream(p.getProperty(key, "").split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .forEach(values::add);
+        return values;
+    }
+}

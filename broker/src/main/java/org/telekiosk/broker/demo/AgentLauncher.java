@@ -1,0 +1,49 @@
+package org.telekiosk.broker.demo;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Starts the edge agent in simulation mode as a child process of the demo, sharing its console. */
+final class AgentLauncher {
+    private static final String AGENT_JAR = "telekiosk-edge-agent.jar";
+
+    private final Path jar;
+
+    AgentLauncher(Path jar) {
+        this.jar = jar;
+    }
+
+    Process start(Path config) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(List.of(java, "-jar", jar.toString(), "run", "--simulate", "--config",
+                config.toString()))
+                .inheritIO()
+                .start();
+    }
+
+    /**
+     * The agent jar of this build: beside the broker jar, or in the sibling module's target directory
+     * ({@code broker/target/telekiosk-broker.jar} → {@code edge-agent/target/telekiosk-edge-agent.jar}).
+     */
+    static Path findAgentJar() throws IOException {
+        Path here;
+        try {
+            here = Path.of(AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | SecurityException e) {
+            throw new IOException("cannot tell where the broker jar is; pass --agent-jar", e);
+        }
+        Path dir = Files.isDirectory(here) ? here : here.getParent();
+        for (Path candidate : List.of(dir.resolve(AGENT_JAR),
+                dir.resolveSibling("edge-agent").resolve("target").resolve(AGENT_JAR),
+                dir.getParent().resolveSibling("edge-agent").resolve("target").resolve(AGENT_JAR))) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IOException("the edge agent jar (" + AGENT_JAR + ") was not found near " + dir
+                + "; build it with 'mvn package' or pass --agent-jar");
+    }
+}

@@ -1,0 +1,107 @@
+package org.telekiosk.broker.demo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.BrokerMain;
+import org.telekiosk.broker.pki.SecureFiles;
+import org.telekiosk.broker.server.Broker;
+import org.telekiosk.protocol.KioskId;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code demo}: a broker on embedded defaults, listening on localhost only, and one simulated kiosk started as a
+ * separate process with its own credentials, so that a newcomer sees a body temperature arrive in the browser
+ * without any setup. Everything is kept under the data directory; stop with Ctrl+C, which stops the kiosk too.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run a broker and one simulated kiosk on this machine, and print the URL to open.")
+public final class DemoCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+    static final KioskId DEMO_KIOSK = KioskId.of("demo-kiosk-01");
+
+    @CommandLine.Mixin
+    BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
+
+    @Option(names = "--agent-jar", description = "the edge agent's jar (default: found next to this jar's module)")
+    Path agentJar;
+
+    @Option(names = "--interval", defaultValue = "2s", description = "how often the kiosk measures (default: 2s)")
+    String interval;
+
+    @Override
+    public Integer call() throws Exception {
+        Path jar = agentJar != null ? agentJar : AgentLauncher.findAgentJar();
+        var config = options.load(Map.of("data.dir", "telekiosk-demo", "https.bind", "127.0.0.1",
+                "mqtt.bind", "127.0.0.1", "mqtt.port", "0"));
+        long started = System.nanoTime();
+        Broker broker = Broker.start(config, Clock.systemUTC(), System.getenv());
+        Path kioskDir = provisionKiosk(broker);
+        Process agent = new AgentLauncher(jar).start(kioskDir.resolve("agent.properties"));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            agent.destroy();
+            try {
+                if (!agent.waitFor(5, TimeUnit.SECONDS)) {
+                    agent.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            broker.close();
+            stopped.countDown();
+        }));
+        agent.onExit().thenAccept(p -> LOG.warn("The simulated kiosk stopped with exit code {}", p.exitValue()));
+
+        System.out.printf("""
+
+                ============================================================================
+                 Telekiosk demo is running (started in %d ms).
+
+                 Open:  %s
+                 The page shows the body temperature of the simulated kiosk '%s'.
+
+                 Your browser will warn about the certificate: it was made by this demo's own
+                 certificate authority (%s). Continue past the warning, or trust that file.
+                 Data directory: %s
+                 Stop with Ctrl+C.
+                ============================================================================
+
+                """, Duration.ofNanos(System.nanoTime() - started).toMillis(), broker.url(), DEMO_KIOSK,
+                broker.pki().caPemFile(), broker.config().dataDir().toAbsolutePath());
+        stopped.await();
+        return 0;
+    }
+
+    /** Gives the demo kiosk a fresh secret and writes its configuration; the secret file is 0600. */
+    private Path provisionKiosk(Broker broker) throws IOException {
+        Path dir = SecureFiles.ownerOnlyDirectory(
+                broker.config().dataDir().toAbsolutePath().resolve("kiosk-" + DEMO_KIOSK.value()));
+        String secret = broker.kiosks().issue(DEMO_KIOSK);
+        SecureFiles.writeSecret(dir.resolve("mqtt.password"), secret.getBytes(StandardCharsets.US_ASCII));
+        Files.copy(broker.pki().caPemFile(), dir.resolve("ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String properties = String.join("\n", List.of(
+                "# Written by 'telekiosk-broker demo' for its simulated kiosk.",
+                "kiosk.id=" + DEMO_KIOSK.value(),
+                "mqtt.uri=" + broker.mqttUri(),
+                "mqtt.ca-file=ca.pem",
+                "mqtt.password-file=mqtt.password",
+                "sampling.interval=" + interval,
+                "data.dir=agent-data",
+                ""));
+        SecureFiles.writePublic(dir.resolve("agent.properties"), properties.getBytes(StandardCharsets.UTF_8));
+        return dir;
+    }
+}

@@ -1,0 +1,75 @@
+package org.telekiosk.broker.http;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.List;
+import org.telekiosk.broker.viewer.ViewerHub;
+import org.telekiosk.protocol.codec.WireCodec;
+
+/**
+ * Builds the pipeline of every connection, in one place:
+ * TLS → HTTP codec → request aggregation → Origin check → WebSocket upgrade on {@value #VIEWER_PATH} → frame
+ * aggregation → HTTP routes / viewer socket → error tail.
+ */
+public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
+    /** Where browsers open the viewer WebSocket. */
+    public static final String VIEWER_PATH = "/ws/viewer";
+    private static final int MAX_REQUEST_BYTES = 16 * 1024;
+    private static final int HANDSHAKE_IDLE_SECONDS = 30;
+
+    private final SslContext ssl;
+    private final HttpRouter router;
+    private final OriginGuard originGuard;
+    private final ErrorTail errorTail = new ErrorTail();
+    private final ViewerHub hub;
+    private final WireCodec json;
+    private final int maxFrameBytes;
+
+    public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
+            List<String> allowedOrigins, int maxFrameBytes) {
+        this.ssl = ssl;
+        this.router = new HttpRouter(content, health);
+        this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
+        this.hub = hub;
+        this.json = WireCodec.json(maxFrameBytes);
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("tls", ssl.newHandler(ch.alloc()));
+        // Drops connections that never complete a request; removed when the WebSocket is up.
+        p.addLast("idle", new ReadTimeoutHandler(HANDSHAKE_IDLE_SECONDS));
+        p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
+        p.addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+        p.addLast("origin", originGuard);
+        p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(VIEWER_PATH)
+                .checkStartsWith(false)
+                .handleCloseFrames(false)
+                .dropPongFrames(true)
+                .handshakeTimeoutMillis(10_000)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(maxFrameBytes)
+                        .allowExtensions(false)
+                        .allowMaskMismatch(false)
+                        .closeOnProtocolViolation(true)
+                        .withUTF8Validator(true)
+                        .build())
+                .build()));
+        p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
+        p.addLast("routes", router);
+        p.addLast("viewer", new ViewerSocketHandler(hub, json));
+        p.addLast("errors", errorTail);
+    }
+}

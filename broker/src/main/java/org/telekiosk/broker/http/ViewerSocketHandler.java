@@ -1,0 +1,113 @@
+package org.telekiosk.broker.http;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.viewer.ViewerHub;
+import org.telekiosk.protocol.MalformedMessageException;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.viewer.ViewerEvent;
+import org.telekiosk.protocol.viewer.ViewerRequest;
+
+/**
+ * One viewer WebSocket after the handshake: joins the hub, decodes text frames into {@link ViewerRequest}s, and
+ * closes the socket with the RFC 6455 §7.4.1 status that fits when the browser breaks the protocol:
+ * 1003 for a binary frame, 1007 for a text message that is not a valid request (after an {@code error} event that
+ * says why), 1009 for a message over the size limit, 1002 for a close frame with an invalid status code.
+ * Only this socket is closed; other viewers are not affected.
+ */
+final class ViewerSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final Logger LOG = LoggerFactory.getLogger(ViewerSocketHandler.class);
+
+    private final ViewerHub hub;
+    private final WireCodec json;
+    private NettyViewerSession session;
+
+    ViewerSocketHandler(ViewerHub hub, WireCodec json) {
+        this.hub = hub;
+        this.json = json;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            // A viewer may stay silent for as long as it watches: no read timeout once the socket is up.
+            if (ctx.pipeline().get("idle") != null) {
+                ctx.pipeline().remove("idle");
+            }
+            session = new NettyViewerSession(ctx.channel());
+            hub.join(session);
+            LOG.info("[{}] Viewer connected", session.id());
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        switch (frame) {
+            case TextWebSocketFrame text -> onText(ctx, text.text());
+            case CloseWebSocketFrame close -> onClose(ctx, close);
+            case BinaryWebSocketFrame binary ->
+                    close(ctx, WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "binary frames are not accepted");
+            default -> {
+                // Ping and pong frames are answered and dropped by the protocol handler.
+            }
+        }
+    }
+
+    private void onText(ChannelHandlerContext ctx, String text) {
+        ViewerRequest request;
+        try {
+            request = json.decode(text, ViewerRequest.class);
+        } catch (MalformedMessageException e) {
+            LOG.info("[{}] Malformed viewer message ({}): {}", ctx.channel().id().asShortText(), e.reason().code(),
+                    e.getMessage());
+            ctx.write(new TextWebSocketFrame(json.encodeToString(
+                    new ViewerEvent.Error(e.reason().code(), e.getMessage()))));
+            close(ctx, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, e.reason().code());
+            return;
+        }
+        ctx.writeAndFlush(new TextWebSocketFrame(json.encodeToString(hub.handle(request))));
+    }
+
+    private void onClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
+        int code = close.statusCode();
+        boolean valid = code == -1 || WebSocketCloseStatus.isValidStatusCode(code);
+        ctx.writeAndFlush(valid
+                        ? new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
+                        : new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, "invalid close status"))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static void close(ChannelHandlerContext ctx, WebSocketCloseStatus status, String reason) {
+        ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (session != null) {
+            hub.leave(session);
+            LOG.info("[{}] Viewer disconnected", session.id());
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException && ctx.channel().isActive()) {
+            LOG.info("[{}] Viewer message too large: {}", ctx.channel().id().asShortText(), cause.getMessage());
+            close(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG, "message too large");
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+}

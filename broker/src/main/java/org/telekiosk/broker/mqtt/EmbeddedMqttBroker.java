@@ -1,0 +1,178 @@
+package org.telekiosk.broker.mqtt;
+
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.kiosk.KioskCredentials;
+import org.telekiosk.broker.pki.BrokerPki;
+import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.broker.pki.SecureFiles;
+import org.telekiosk.broker.server.TlsPolicy;
+
+/**
+ * HiveMQ Community Edition, embedded in the broker process: MQTT 5 over TLS only, with our authenticator registered
+ * (embedded HiveMQ lets every client in otherwise), sessions and queued messages on disk under
+ * {@code <data-dir>/mqtt}, and queue limits raised so that a slow subscriber does not lose readings to HiveMQ's
+ * default discard strategy.
+ */
+public final class EmbeddedMqttBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
+    private static final long START_TIMEOUT_SECONDS = 60;
+
+    private final EmbeddedHiveMQ hivemq;
+    private final MqttAuthenticator authenticator;
+    private final int port;
+
+    private EmbeddedMqttBroker(EmbeddedHiveMQ hivemq, MqttAuthenticator authenticator, int port) {
+        this.hivemq = hivemq;
+        this.authenticator = authenticator;
+        this.port = port;
+    }
+
+    /** Writes HiveMQ's configuration and starts it; blocks until it listens. */
+    public static EmbeddedMqttBroker start(BrokerConfig config, int port, BrokerPki pki, KeystorePassword password,
+            KioskCredentials kiosks, ServiceCredential service) throws IOException {
+        Path root = SecureFiles.ownerOnlyDirectory(config.dataDir().resolve("mqtt"));
+        Path conf = Files.createDirectories(root.resolve("conf"));
+        Path data = Files.createDirectories(root.resolve("data"));
+        Path extensions = Files.createDirectories(root.resolve("extensions"));
+        // The configuration contains the key store password: owner-only, like the key store itself.
+        SecureFiles.writeSecret(conf.resolve("config.xml"),
+                configXml(config, port, pki, password).getBytes(StandardCharsets.UTF_8));
+
+        MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, service);
+        EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(conf)
+                .withDataFolder(data)
+                .withExtensionsFolder(extensions)
+                .withoutLoggingBootstrap()
+                .withEmbeddedExtension(EmbeddedExtension.builder()
+                        .withId("telekiosk-security")
+                        .withName("Telekiosk security")
+                        .withVersion("1")
+                        .withPriority(1000)
+                        .withStartPriority(1000)
+                        .withExtensionMain(new SecurityExtension(authenticator))
+                        .build())
+                .build();
+        try {
+            hivemq.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the embedded MQTT broker", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the embedded MQTT broker did not start on port " + port + ": " + e.getMessage(), e);
+        }
+        LOG.info("Embedded MQTT broker listening on {}:{} (TLS)", config.mqttBindAddress(), port);
+        return new EmbeddedMqttBroker(hivemq, authenticator, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Connection attempts refused by the authenticator since start. */
+    public long refusedConnections() {
+        return authenticator.refusedCount();
+    }
+
+    /** QoS 1/2 messages HiveMQ discarded (for instance for a full client queue); must stay 0. */
+    public long droppedMessages() {
+        var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.dropped.count");
+        return counter == null ? 0 : counter.getCount();
+    }
+
+    @Override
+    public void close() {
+        try {
+            hivemq.stop().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            hivemq.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The embedded MQTT broker did not stop cleanly: {}", e.getMessage());
+        }
+    }
+
+    static String configXml(BrokerConfig config, int port, BrokerPki pki, KeystorePassword password) {
+        String pw = xml(new String(password.chars()));
+        StringBuilder protocols = new StringBuilder();
+        TlsPolicy.PROTOCOLS.forEach(p -> protocols.append("          <protocol>").append(p).append("</protocol>\n"));
+        StringBuilder ciphers = new StringBuilder();
+        TlsPolicy.CIPHERS.forEach(c -> ciphers.append("          <cipher-suite>").append(c).append("</cipher-suite>\n"));
+        return """
+                <?xml version="1.0"?>
+                <!-- Written by the Telekiosk broker at each start; edits are overwritten. -->
+                <hivemq>
+                  <listeners>
+                    <tls-tcp-listener>
+                      <port>%d</port>
+                      <bind-address>%s</bind-address>
+                      <name>telekiosk-mqtts</name>
+                      <tls>
+                        <keystore>
+                          <path>%s</path>
+                          <password>%s</password>
+                          <private-key-password>%s</private-key-password>
+                        </keystore>
+                        <protocols>
+                %s        </protocols>
+                        <cipher-suites>
+                %s        </cipher-suites>
+                        <client-authentication-mode>NONE</client-authentication-mode>
+                      </tls>
+                    </tls-tcp-listener>
+                  </listeners>
+                  <mqtt>
+                    <queued-messages>
+                      <max-queue-size>%d</max-queue-size>
+                      <strategy>discard</strategy>
+                    </queued-messages>
+                    <receive-maximum>
+                      <server-receive-maximum>%d</server-receive-maximum>
+                    </receive-maximum>
+                    <retained-messages><enabled>false</enabled></retained-messages>
+                  </mqtt>
+                  <restrictions>
+                    <max-client-id-length>64</max-client-id-length>
+                    <no-connect-idle-timeout>10000</no-connect-idle-timeout>
+                  </restrictions>
+                  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+                  <persistence><mode>file</mode></persistence>
+                </hivemq>
+                """.formatted(port, xml(config.mqttBindAddress()), xml(pki.serverKeystore().toAbsolutePath().toString()),
+                pw, pw, protocols, ciphers, config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum());
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** Registers the authenticator when HiveMQ starts its extensions. */
+    private record SecurityExtension(MqttAuthenticator authenticator) implements ExtensionMain {
+        @Override
+        public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+            Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+        }
+
+        @Override
+        public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+            // Nothing to release: the authenticator holds no resources.
+        }
+    }
+}

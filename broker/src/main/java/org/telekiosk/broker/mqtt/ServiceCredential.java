@@ -1,0 +1,41 @@
+package org.telekiosk.broker.mqtt;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The broker's own MQTT identity for its measurement subscriber: a fixed user name and a random password made at
+ * each start and held only in memory. (Issue 4 replaces it with a service certificate.)
+ */
+public final class ServiceCredential {
+    /** The MQTT user name and client id prefix of broker nodes; not a valid kiosk id, so no kiosk can claim it. */
+    public static final String USERNAME = "telekiosk-broker$node";
+
+    private final byte[] password;
+
+    private ServiceCredential(byte[] password) {
+        this.password = password;
+    }
+
+    public static ServiceCredential random(SecureRandom random) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return new ServiceCredential(
+                Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    public byte[] password() {
+        return password.clone();
+    }
+
+    boolean matches(String username, byte[] candidate) {
+        return USERNAME.equals(username) && MessageDigest.isEqual(password, candidate);
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceCredential[" + USERNAME + ", password redacted]";
+    }
+}

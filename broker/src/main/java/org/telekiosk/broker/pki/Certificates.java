@@ -1,0 +1,134 @@
+package org.telekiosk.broker.pki;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Makes ECDSA P-256 keys and X.509 v3 certificates (RFC 5280) with Bouncy Castle. Validity starts one minute before
+ * {@code now} to tolerate small clock differences between hosts.
+ */
+public final class Certificates {
+    private static final Duration BACKDATE = Duration.ofMinutes(1);
+
+    private final SecureRandom random;
+
+    public Certificates(SecureRandom random) {
+        this.random = random;
+    }
+
+    /** A new P-256 key pair, made here and never sent anywhere. */
+    public KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no P-256 key generator", e);
+        }
+    }
+
+    /** A self-signed root CA certificate that may sign certificates directly below it (pathLen 0). */
+    public X509Certificate selfSignedCa(KeyPair ca, String commonName, Instant now, Duration lifetime) {
+        X500Name name = new X500Name("CN=" + commonName + ",O=Telekiosk");
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = builder(name, name, ca.getPublic(), now, lifetime)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(ca.getPublic()));
+            return sign(builder, ca.getPrivate());
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot make the CA certificate", e);
+        }
+    }
+
+    /** A TLS server certificate for {@code hostNames} (DNS names or IP literals), signed by the CA. */
+    public X509Certificate serverCertificate(PrivateKey caKey, X509Certificate caCert, PublicKey subject,
+            List<String> hostNames, Instant now, Duration lifetime) {
+        if (hostNames.isEmpty()) {
+            throw new IllegalArgumentException("a server certificate needs at least one host name");
+        }
+        GeneralName[] names = hostNames.stream().map(Certificates::generalName).toArray(GeneralName[]::new);
+        X500Name subjectName = new X500Name("CN=" + hostNames.getFirst() + ",O=Telekiosk");
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = builder(
+                    X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()), subjectName, subject, now,
+                    lifetime)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subject))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
+            return sign(builder, caKey);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot make the server certificate", e);
+        }
+    }
+
+    private X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Instant now,
+            Duration lifetime) {
+        // A positive 127-bit serial: unpredictable, and within RFC 5280's 20 octets.
+        BigInteger serial = new BigInteger(127, random).setBit(0);
+        return new JcaX509v3CertificateBuilder(issuer, serial, Date.from(now.minus(BACKDATE)),
+                Date.from(now.plus(lifetime)), subject, key);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
+            throws GeneralSecurityException {
+        try {
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException("no ECDSA signer", e);
+        }
+    }
+
+    private static GeneralName generalName(String host) {
+        if (isIpLiteral(host)) {
+            return new GeneralName(GeneralName.iPAddress, host);
+        }
+        return new GeneralName(GeneralName.dNSName, host);
+    }
+
+    static boolean isIpLiteral(String host) {
+        if (!host.matches("[0-9.]+|[0-9a-fA-F:]+") || !host.matches(".*[.:].*")) {
+            return false;
+        }
+        try {
+            // Only literals reach this point, so no name lookup happens.
+            InetAddress.ofLiteral(host);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

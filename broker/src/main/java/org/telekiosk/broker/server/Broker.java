@@ -1,0 +1,219 @@
+package org.telekiosk.broker.server;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.http.BrokerInitializer;
+import org.telekiosk.broker.http.HealthCheck;
+import org.telekiosk.broker.http.StaticContent;
+import org.telekiosk.broker.kiosk.KioskCredentials;
+import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
+import org.telekiosk.broker.mqtt.ServiceCredential;
+import org.telekiosk.broker.pki.BrokerPki;
+import org.telekiosk.broker.pki.Certificates;
+import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.broker.pki.SecureFiles;
+import org.telekiosk.broker.pki.TrustStores;
+import org.telekiosk.broker.telemetry.MeasurementIntake;
+import org.telekiosk.broker.telemetry.MqttMeasurementSubscriber;
+import org.telekiosk.broker.viewer.ViewerHub;
+import org.telekiosk.protocol.codec.WireCodec;
+
+/**
+ * The composition root of a running broker: builds every part from the configuration, starts them in order, and
+ * stops them in reverse. Used by {@code BrokerMain} and by the tests, which start it on free ports.
+ */
+public final class Broker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final BrokerPki pki;
+    private final KioskCredentials kiosks;
+    private final EmbeddedMqttBroker mqtt;
+    private final MeasurementIntake intake;
+    private final ViewerHub hub;
+    private final MqttMeasurementSubscriber subscriber;
+    private final HttpsServer https;
+
+    private Broker(BrokerConfig config, BrokerPki pki, KioskCredentials kiosks, EmbeddedMqttBroker mqtt,
+            MeasurementIntake intake, ViewerHub hub, MqttMeasurementSubscriber subscriber, HttpsServer https) {
+        this.config = config;
+        this.pki = pki;
+        this.kiosks = kiosks;
+        this.mqtt = mqtt;
+        this.intake = intake;
+        this.hub = hub;
+        this.subscriber = subscriber;
+        this.https = https;
+    }
+
+    /**
+     * Starts a broker. Blocking (key generation, disk, the embedded MQTT broker's start); returns once every
+     * listener is up.
+     *
+     * @param environment the process environment; only {@link KeystorePassword#ENV} is read from it
+     */
+    public static Broker start(BrokerConfig config, Clock clock, Map<String, String> environment)
+            throws IOException, GeneralSecurityException, InterruptedException {
+        Path data = SecureFiles.ownerOnlyDirectory(config.dataDir().toAbsolutePath());
+        SecureRandom random = new SecureRandom();
+        KeystorePassword password = KeystorePassword.resolve(environment.get(KeystorePassword.ENV),
+                data.resolve("pki").resolve("keystore.password"), random);
+        BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, hostNames(config), new Certificates(random),
+                clock);
+        KioskCredentials kiosks = KioskCredentials.open(data.resolve("kiosks").resolve("credentials.properties"),
+                random);
+        ServiceCredential service = ServiceCredential.random(random);
+
+        int mqttPort = config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, kiosks, service);
+            started.add(mqtt);
+            ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
+            MeasurementIntake intake = new MeasurementIntake(WireCodec.cbor(config.mqttMaxPayloadBytes()),
+                    hub::publish);
+            String mqttHost = localAddress(config.mqttBindAddress());
+            MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
+                    "ssl://" + mqttHost + ":" + mqttPort, "telekiosk-broker-" + Long.toHexString(random.nextLong()),
+                    TrustStores.trusting(pki.caCertificate()).getSocketFactory(), service, intake);
+            started.add(subscriber);
+            subscriber.start();
+
+            SslContext ssl = SslContextBuilder.forServer(pki.serverKey(), pki.serverChain())
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(TlsPolicy.PROTOCOLS)
+                    .ciphers(TlsPolicy.CIPHERS)
+                    .clientAuth(ClientAuth.NONE)
+                    .build();
+            HealthReport health = new HealthReport(mqtt, subscriber, intake, hub);
+            StaticContent content = StaticContent.load();
+            // Origins depend on the bound port, which is only known after binding when port 0 is configured.
+            int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
+            HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
+                    new BrokerInitializer(ssl, content, health, hub, config.effectiveOrigins(httpsPort),
+                            config.viewerMaxFrameBytes()),
+                    config.viewerMaxPendingBytes());
+            started.add(https);
+            BrokerConfig bound = config.withPorts(https.port(), mqttPort);
+            LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
+                    https.port(), mqttPort);
+            return new Broker(bound, pki, kiosks, mqtt, intake, hub, subscriber, https);
+        } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
+            for (AutoCloseable part : started.reversed()) {
+                try {
+                    part.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static List<String> hostNames(BrokerConfig config) {
+        List<String> names = new ArrayList<>(config.hostNames());
+        try {
+            String own = InetAddress.getLocalHost().getHostName();
+            if (!names.contains(own) && own.matches("[A-Za-z0-9.-]{1,253}")) {
+                names.add(own);
+            }
+        } catch (UnknownHostException e) {
+            LOG.debug("The machine's host name is unknown; the certificate covers {} only", names);
+        }
+        return names;
+    }
+
+    private static String localAddress(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public int httpsPort() {
+        return https.port();
+    }
+
+    public int mqttPort() {
+        return mqtt.port();
+    }
+
+    /** The page a doctor opens. */
+    public URI url() {
+        return URI.create("https://localhost:" + https.port() + "/");
+    }
+
+    /** Where kiosks reach the MQTT broker. */
+    public URI mqttUri() {
+        return URI.create("ssl://" + localAddress(config.mqttBindAddress()) + ":" + mqtt.port());
+    }
+
+    public BrokerPki pki() {
+        return pki;
+    }
+
+    public KioskCredentials kiosks() {
+        return kiosks;
+    }
+
+    public MeasurementIntake intake() {
+        return intake;
+    }
+
+    public ViewerHub viewers() {
+        return hub;
+    }
+
+    public EmbeddedMqttBroker mqtt() {
+        return mqtt;
+    }
+
+    public boolean isReady() {
+        return subscriber.isSubscribed();
+    }
+
+    @Override
+    public void close() {
+        https.close();
+        subscriber.close();
+        mqtt.close();
+        LOG.info("Broker stopped");
+    }
+
+    /** {@code /healthz}: ready when the measurement subscription is active; counters for a technician. */
+    private record HealthReport(EmbeddedMqttBroker mqtt, MqttMeasurementSubscriber subscriber,
+            MeasurementIntake intake, ViewerHub hub) implements HealthCheck {
+        @Override
+        public Report report() {
+            boolean up = subscriber.isSubscribed();
+            StringBuilder rejected = new StringBuilder("{");
+            intake.rejectedCounts().forEach((reason, count) ->
+                    rejected.append(rejected.length() > 1 ? "," : "").append('"').append(reason).append("\":")
+                            .append(count));
+            rejected.append('}');
+            String json = "{\"status\":\"" + (up ? "ok" : "starting") + "\",\"mqtt\":{\"subscribed\":" + up
+                    + ",\"refusedConnections\":" + mqtt.refusedConnections() + ",\"droppedMessages\":"
+                    + mqtt.droppedMessages() + "},\"measurements\":{\"accepted\":" + intake.acceptedCount()
+                    + ",\"rejected\":" + rejected + "},\"viewers\":{\"connected\":" + hub.viewerCount()
+                    + ",\"delivered\":" + hub.deliveredCount() + ",\"skipped\":" + hub.skippedCount() + "}}";
+            return new Report(up, json);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.telekiosk.broker.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** Binds the broker's HTTPS listener; the pipeline comes from the initializer it is given. */
+public final class HttpsServer implements AutoCloseable {
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel channel;
+
+    private HttpsServer(EventLoopGroup boss, EventLoopGroup workers, Channel channel) {
+        this.boss = boss;
+        this.workers = workers;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds {@code host:port} (0 for a free port) and returns once listening.
+     *
+     * @param maxPendingBytes per connection: above this many unsent bytes the channel reports itself unwritable
+     */
+    public static HttpsServer bind(String host, int port, ChannelInitializer<SocketChannel> initializer,
+            int maxPendingBytes) throws InterruptedException {
+        EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("https-accept"));
+        EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("https-io"));
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 256)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(maxPendingBytes / 2, maxPendingBytes))
+                    .childHandler(initializer)
+                    .bind(host, port).sync().channel();
+            return new HttpsServer(boss, workers, channel);
+        } catch (InterruptedException | RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,89 @@
+package org.telekiosk.broker.telemetry;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.protocol.MalformedMessageException;
+import org.telekiosk.protocol.MalformedMessageException.Reason;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.topic.KioskTopic;
+import org.telekiosk.protocol.topic.Topics;
+
+/**
+ * Where every MQTT message from a kiosk enters the broker: it checks the topic, decodes the CBOR payload strictly,
+ * checks that the message's kiosk is the topic's kiosk, and hands good measurements on. A bad message is refused,
+ * counted by reason, and logged once, in one line; it never stops the good ones. No transport here: the MQTT
+ * client adapter calls {@link #accept}.
+ */
+public final class MeasurementIntake {
+    private static final Logger LOG = LoggerFactory.getLogger(MeasurementIntake.class);
+
+    private final WireCodec codec;
+    private final Consumer<Measurement> downstream;
+    private final LongAdder accepted = new LongAdder();
+    private final Map<Reason, LongAdder> rejected = new EnumMap<>(Reason.class);
+
+    public MeasurementIntake(WireCodec codec, Consumer<Measurement> downstream) {
+        this.codec = codec;
+        this.downstream = downstream;
+        for (Reason reason : Reason.values()) {
+            rejected.put(reason, new LongAdder());
+        }
+    }
+
+    /** Takes one MQTT message; returns the measurement it carried, or empty if it was refused. */
+    public Optional<Measurement> accept(String topic, byte[] payload) {
+        Optional<KioskTopic> parsed = Topics.parse(topic);
+        if (parsed.isEmpty() || parsed.get().channel() != KioskTopic.Channel.MEASUREMENTS) {
+            return reject(Reason.MISMATCH, topic, "not a kiosk measurements topic");
+        }
+        KioskMessage message;
+        try {
+            message = codec.decode(payload, KioskMessage.class);
+        } catch (MalformedMessageException e) {
+            return reject(e.reason(), topic, e.getMessage());
+        }
+        Measurement measurement = switch (message) {
+            case Measurement m -> m;
+        };
+        if (!measurement.kiosk().equals(parsed.get().kiosk())) {
+            return reject(Reason.MISMATCH, topic,
+                    "payload names kiosk '" + measurement.kiosk() + "', topic kiosk is '" + parsed.get().kiosk() + "'");
+        }
+        accepted.increment();
+        downstream.accept(measurement);
+        return Optional.of(measurement);
+    }
+
+    private Optional<Measurement> reject(Reason reason, String topic, String why) {
+        rejected.get(reason).increment();
+        LOG.warn("Rejected MQTT message on '{}' ({}): {}", printable(topic), reason.code(), why);
+        return Optional.empty();
+    }
+
+    public long acceptedCount() {
+        return accepted.sum();
+    }
+
+    public long rejectedCount(Reason reason) {
+        return rejected.get(reason).sum();
+    }
+
+    /** Rejections by reason code, for status pages and metrics. */
+    public Map<String, Long> rejectedCounts() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        rejected.forEach((reason, count) -> counts.put(reason.code(), count.sum()));
+        return counts;
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 120 ? s.substring(0, 120) + "…" : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}
