@@ -44,6 +44,18 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         this.maxFrameBytes = maxFrameBytes;
     }
 
+    /** Frames from browsers: masked, no extensions, at most {@code maxFrameBytes}, UTF-8 checked; violations close. */
+    static WebSocketDecoderConfig decoderConfig(int maxFrameBytes) {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxFrameBytes)
+                .expectMaskedFrames(true)
+                .allowExtensions(false)
+                .allowMaskMismatch(false)
+                .closeOnProtocolViolation(true)
+                .withUTF8Validator(true)
+                .build();
+    }
+
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
@@ -59,17 +71,11 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
                 .handleCloseFrames(false)
                 .dropPongFrames(true)
                 .handshakeTimeoutMillis(10_000)
-                .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(maxFrameBytes)
-                        .allowExtensions(false)
-                        .allowMaskMismatch(false)
-                        .closeOnProtocolViolation(true)
-                        .withUTF8Validator(true)
-                        .build())
+                .decoderConfig(decoderConfig(maxFrameBytes))
                 .build()));
         p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
         p.addLast("routes", router);
-        p.addLast("viewer", new ViewerSocketHandler(hub, json));
+        p.addLast("viewer", new ViewerSocketHandler(hub, json, decoderConfig(maxFrameBytes)));
         p.addLast("errors", errorTail);
     }
 }

@@ -23,6 +23,9 @@ final class ErrorTail extends ChannelInboundHandlerAdapter {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof SSLException || root instanceof IOException) {
             LOG.debug("[{}] Connection failed: {}", id, root.getMessage());
+        } else if (cause instanceof DecoderException) {
+            // A peer that breaks HTTP or WebSocket framing: its problem, answered by the codec, not ours.
+            LOG.info("[{}] Closed after a protocol violation: {}", id, root.getMessage());
         } else {
             LOG.warn("[{}] Closing after an unexpected error: {}", id, root.toString());
             LOG.debug("[{}] Details", id, root);

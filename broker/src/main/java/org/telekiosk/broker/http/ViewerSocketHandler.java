@@ -1,5 +1,6 @@
 package org.telekiosk.broker.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -8,8 +9,12 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.viewer.ViewerHub;
@@ -27,14 +32,18 @@ import org.telekiosk.protocol.viewer.ViewerRequest;
  */
 final class ViewerSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger LOG = LoggerFactory.getLogger(ViewerSocketHandler.class);
+    /** The name under which Netty's handshaker installs the frame decoder. */
+    private static final String WEBSOCKET_DECODER = "wsdecoder";
 
     private final ViewerHub hub;
     private final WireCodec json;
+    private final WebSocketDecoderConfig decoderConfig;
     private NettyViewerSession session;
 
-    ViewerSocketHandler(ViewerHub hub, WireCodec json) {
+    ViewerSocketHandler(ViewerHub hub, WireCodec json, WebSocketDecoderConfig decoderConfig) {
         this.hub = hub;
         this.json = json;
+        this.decoderConfig = decoderConfig;
     }
 
     @Override
@@ -43,6 +52,10 @@ final class ViewerSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
             // A viewer may stay silent for as long as it watches: no read timeout once the socket is up.
             if (ctx.pipeline().get("idle") != null) {
                 ctx.pipeline().remove("idle");
+            }
+            // The handshaker installed Netty's decoder; ours answers invalid close frames with 1002 (see there).
+            if (ctx.pipeline().get(WEBSOCKET_DECODER) != null) {
+                ctx.pipeline().replace(WEBSOCKET_DECODER, WEBSOCKET_DECODER, new ViewerFrameDecoder(decoderConfig));
             }
             session = new NettyViewerSession(ctx.channel());
             hub.join(session);
@@ -80,12 +93,30 @@ final class ViewerSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
     }
 
     private void onClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
-        int code = close.statusCode();
-        boolean valid = code == -1 || WebSocketCloseStatus.isValidStatusCode(code);
-        ctx.writeAndFlush(valid
+        ctx.writeAndFlush(isValid(close)
                         ? new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
                         : new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, "invalid close status"))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** RFC 6455 §5.5.1 and §7.4: no body, or a valid status code followed by a UTF-8 reason. */
+    static boolean isValid(CloseWebSocketFrame close) {
+        ByteBuf body = close.content();
+        if (body.readableBytes() == 0) {
+            return true;
+        }
+        if (body.readableBytes() == 1 || !WebSocketCloseStatus.isValidStatusCode(body.getUnsignedShort(0))) {
+            return false;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(body.nioBuffer(2, body.readableBytes() - 2));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static void close(ChannelHandlerContext ctx, WebSocketCloseStatus status, String reason) {

@@ -161,7 +161,8 @@ public final class WireCodec {
     }
 
     private static String printable(String text) {
-        String line = text.replaceAll("\\p{Cntrl}", " ");
+        String line = text.replaceAll("\\p{Cntrl}", " ")
+                .replaceAll("\\s*\\(?(start marker )?at \\[Source: [^\\]]*\\]\\)?", "");
         return line.length() > 200 ? line.substring(0, 200) + "…" : line;
     }
 }

@@ -1,0 +1,223 @@
+package org.telekiosk.broker.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.MqttTestClient;
+import org.telekiosk.broker.testing.ViewerClient;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.LoincCode;
+import org.telekiosk.protocol.MalformedMessageException.Reason;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.topic.Topics;
+
+/** The real broker over TLS: pages, health, the viewer WebSocket, and the embedded MQTT broker's gate. */
+class BrokerIntegrationTest {
+    static final Duration WAIT = Duration.ofSeconds(15);
+    static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
+
+    HttpResponse<String> get(String path) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(BROKER.tls()).build();
+        return http.send(HttpRequest.newBuilder(BROKER.https(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static Measurement reading(KioskId kiosk, long seq, double celsius) {
+        return new Measurement(kiosk, seq, SensorId.of("mlx90614"), LoincCode.BODY_TEMPERATURE, celsius,
+                UcumUnit.CELSIUS, Instant.parse("2026-11-22T10:00:00Z").plusSeconds(seq));
+    }
+
+    static MqttClient kiosk(KioskId id) throws Exception {
+        String secret = BROKER.broker().kiosks().issue(id);
+        return MqttTestClient.connect(BROKER, id.value(), id.value(), secret);
+    }
+
+    static void publish(MqttClient client, String topic, byte[] payload) throws MqttException {
+        MqttMessage message = new MqttMessage(payload);
+        message.setQos(1);
+        client.publish(topic, message);
+    }
+
+    @Test
+    void healthzReportsOkWithCountersOverTls() throws Exception {
+        HttpResponse<String> response = get("/healthz");
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().startsWith("{\"status\":\"ok\""), response.body());
+        assertEquals("application/json; charset=utf-8", response.headers().firstValue("content-type").orElseThrow());
+    }
+
+    @Test
+    void theDoctorPageIsServedWithSecurityHeaders() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<script type=\"module\" src=\"/viewer.js\">"));
+        assertTrue(page.headers().firstValue("content-security-policy").orElseThrow().contains("default-src 'self'"));
+        assertEquals("nosniff", page.headers().firstValue("x-content-type-options").orElseThrow());
+        assertEquals(200, get("/viewer.js").statusCode());
+    }
+
+    @Test
+    void anUnknownPathIsA404ProblemAndOtherMethodsAre405() throws Exception {
+        HttpResponse<String> missing = get("/../../etc/passwd");
+        assertEquals(404, missing.statusCode());
+        assertEquals("application/problem+json", missing.headers().firstValue("content-type").orElseThrow());
+        HttpClient http = HttpClient.newBuilder().sslContext(BROKER.tls()).build();
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(BROKER.https("/healthz"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+    }
+
+    @Test
+    void aWebSocketFromAForeignOriginIsRefusedWith403() {
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> ViewerClient.connect(BROKER, "https://evil.example"));
+        WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
+        assertEquals(403, handshake.getResponse().statusCode());
+        CompletionException none = assertThrows(CompletionException.class, () -> ViewerClient.connect(BROKER, null));
+        assertEquals(403, ((WebSocketHandshakeException) none.getCause()).getResponse().statusCode());
+    }
+
+    @Test
+    void aKiosksMeasurementReachesEveryViewer() throws Exception {
+        KioskId id = KioskId.of("it-kiosk-a");
+        try (ViewerClient first = ViewerClient.connect(BROKER); ViewerClient second = ViewerClient.connect(BROKER)) {
+            assertTrue(first.next(WAIT).startsWith("{\"type\":\"welcome\""));
+            MqttClient kiosk = kiosk(id);
+            publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 1, 36.9)));
+            String expected = "{\"type\":\"reading\",\"measurement\":"
+                    + WireCodec.json(4096).encodeToString(reading(id, 1, 36.9)) + "}";
+            assertEquals(expected, first.nextOfType("reading", WAIT));
+            assertEquals(expected, second.nextOfType("reading", WAIT));
+            kiosk.disconnect();
+            kiosk.close();
+        }
+    }
+
+    @Test
+    void malformedPayloadsAreRejectedAndCountedWhileGoodReadingsStillArrive() throws Exception {
+        KioskId id = KioskId.of("it-kiosk-b");
+        var intake = BROKER.broker().intake();
+        long mismatchBefore = intake.rejectedCount(Reason.MISMATCH);
+        long totalBefore = intake.rejectedCounts().values().stream().mapToLong(Long::longValue).sum();
+        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+            MqttClient kiosk = kiosk(id);
+            String topic = Topics.measurements(id);
+            publish(kiosk, topic, "not cbor at all \u0000".getBytes(StandardCharsets.UTF_8));
+            publish(kiosk, topic, CBOR.encode(java.util.Map.of("type", "measurement", "kiosk", id.value())));
+            publish(kiosk, topic, CBOR.encode(reading(KioskId.of("someone-else"), 7, 35.0)));
+            publish(kiosk, topic, CBOR.encode(reading(id, 8, 37.25)));
+
+            String good = viewer.nextOfType("reading", WAIT);
+            assertTrue(good.contains("\"seq\":8") && good.contains("37.25"), good);
+            await().atMost(WAIT).until(() ->
+                    intake.rejectedCounts().values().stream().mapToLong(Long::longValue).sum() == totalBefore + 3);
+            assertEquals(mismatchBefore + 1, intake.rejectedCount(Reason.MISMATCH));
+            kiosk.disconnect();
+            kiosk.close();
+        }
+    }
+
+    @Test
+    void anOversizedWebSocketMessageClosesOnlyThatSocketWith1009() throws Exception {
+        KioskId id = KioskId.of("it-kiosk-c");
+        try (ViewerClient offender = ViewerClient.connect(BROKER); ViewerClient bystander = ViewerClient.connect(BROKER)) {
+            offender.send("{\"type\":\"ping\",\"nonce\":\"" + "x".repeat(20_000) + "\"}");
+            assertEquals(1009, offender.closeCode().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+
+            MqttClient kiosk = kiosk(id);
+            publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 1, 36.4)));
+            assertTrue(bystander.nextOfType("reading", WAIT).contains("it-kiosk-c"));
+            kiosk.disconnect();
+            kiosk.close();
+        }
+    }
+
+    @Test
+    void aMalformedWebSocketMessageClosesWith1007AfterAnError() throws Exception {
+        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+            viewer.send("{\"type\":\"ping\",\"nonce\":\"ok\",\"nonce\":\"dup\"}");
+            assertTrue(viewer.nextOfType("error", WAIT).contains("not-decodable"));
+            assertEquals(1007, viewer.closeCode().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aPingIsAnsweredOnTheSocket() throws Exception {
+        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+            viewer.send("{\"type\":\"ping\",\"nonce\":\"abc-123\"}");
+            assertEquals("{\"type\":\"pong\",\"nonce\":\"abc-123\"}", viewer.nextOfType("pong", WAIT));
+        }
+    }
+
+    @Test
+    void mqttClientsWithoutValidCredentialsAreRefused() throws Exception {
+        KioskId id = KioskId.of("it-kiosk-d");
+        String secret = BROKER.broker().kiosks().issue(id);
+        long refusedBefore = BROKER.broker().mqtt().refusedConnections();
+
+        MqttException anonymous = assertThrows(MqttException.class,
+                () -> MqttTestClient.connect(BROKER, "anon", null, null));
+        assertEquals(0x86, anonymous.getReasonCode(), anonymous.toString());
+        MqttException wrongPassword = assertThrows(MqttException.class,
+                () -> MqttTestClient.connect(BROKER, id.value(), id.value(), secret + "x"));
+        assertEquals(0x86, wrongPassword.getReasonCode());
+        MqttException unknownKiosk = assertThrows(MqttException.class,
+                () -> MqttTestClient.connect(BROKER, "nobody-here", "nobody-here", secret));
+        assertEquals(0x86, unknownKiosk.getReasonCode());
+        MqttException stolenClientId = assertThrows(MqttException.class,
+                () -> MqttTestClient.connect(BROKER, "it-kiosk-a", id.value(), secret));
+        assertEquals(0x85, stolenClientId.getReasonCode());
+        assertEquals(refusedBefore + 4, BROKER.broker().mqtt().refusedConnections());
+
+        MqttClient ok = MqttTestClient.connect(BROKER, id.value(), id.value(), secret);
+        assertTrue(ok.isConnected());
+        ok.disconnect();
+        ok.close();
+    }
+
+    @Test
+    void aKioskCannotPublishUnderAnotherKiosksTopic() throws Exception {
+        KioskId id = KioskId.of("it-kiosk-e");
+        KioskId victim = KioskId.of("it-kiosk-f");
+        long acceptedBefore = BROKER.broker().intake().acceptedCount();
+        MqttClient kiosk = kiosk(id);
+        try {
+            publish(kiosk, Topics.measurements(victim), CBOR.encode(reading(victim, 1, 42.0)));
+        } catch (MqttException refusedOrDisconnected) {
+            // MQTT 5 lets the server answer an unauthorised publish with PUBACK 0x87 or by disconnecting.
+        }
+        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+            MqttClient honest = kiosk(KioskId.of("it-kiosk-g"));
+            publish(honest, Topics.measurements(KioskId.of("it-kiosk-g")),
+                    CBOR.encode(reading(KioskId.of("it-kiosk-g"), 1, 36.0)));
+            assertTrue(viewer.nextOfType("reading", WAIT).contains("it-kiosk-g"), "the forged reading never arrives");
+            honest.disconnect();
+            honest.close();
+        }
+        assertEquals(acceptedBefore + 1, BROKER.broker().intake().acceptedCount());
+        kiosk.close(true);
+    }
+}

@@ -1,0 +1,92 @@
+package org.telekiosk.broker.telemetry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.LoincCode;
+import org.telekiosk.protocol.MalformedMessageException.Reason;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.topic.Topics;
+
+class MeasurementIntakeTest {
+    static final KioskId KIOSK = KioskId.of("wmk-lab-03");
+    final WireCodec cbor = WireCodec.cbor(1024);
+    final List<Measurement> forwarded = new ArrayList<>();
+    final MeasurementIntake intake = new MeasurementIntake(cbor, forwarded::add);
+    final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+    @BeforeEach
+    void captureLog() {
+        log.start();
+        ((Logger) LoggerFactory.getLogger(MeasurementIntake.class)).addAppender(log);
+    }
+
+    @AfterEach
+    void releaseLog() {
+        ((Logger) LoggerFactory.getLogger(MeasurementIntake.class)).detachAppender(log);
+    }
+
+    static Measurement reading(KioskId kiosk, long seq) {
+        return new Measurement(kiosk, seq, SensorId.of("mlx90614"), LoincCode.BODY_TEMPERATURE, 36.7,
+                UcumUnit.CELSIUS, Instant.parse("2026-11-22T10:00:00Z"));
+    }
+
+    @Test
+    void aValidMeasurementIsForwarded() {
+        Measurement m = reading(KIOSK, 1);
+        assertEquals(m, intake.accept(Topics.measurements(KIOSK), cbor.encode(m)).orElseThrow());
+        assertEquals(List.of(m), forwarded);
+        assertEquals(1, intake.acceptedCount());
+    }
+
+    @Test
+    void badMessagesAreRejectedCountedAndLoggedOnceEachWhileGoodOnesKeepFlowing() {
+        String topic = Topics.measurements(KIOSK);
+        intake.accept(topic, "garbage \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1));
+        intake.accept(topic, WireCodec.cbor(1024).encode(java.util.Map.of("type", "measurement", "seq", 1)));
+        intake.accept(topic, cbor.encode(reading(KioskId.of("other-kiosk"), 2)));
+        intake.accept("telekiosk/v1/kiosks/WMK/measurements", cbor.encode(reading(KIOSK, 3)));
+        intake.accept(topic, new byte[2048]);
+        intake.accept(topic, cbor.encode(reading(KIOSK, 4)));
+
+        assertEquals(List.of(reading(KIOSK, 4)), forwarded, "only the good reading is forwarded");
+        assertEquals(2, intake.rejectedCount(Reason.MISMATCH), "kiosk mismatch and foreign topic");
+        assertEquals(1, intake.rejectedCount(Reason.TOO_LARGE));
+        long rejected = intake.rejectedCounts().values().stream().mapToLong(Long::longValue).sum();
+        assertEquals(5, rejected);
+        List<ILoggingEvent> warnings = log.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
+        assertEquals(5, warnings.size(), "one log line per rejected message");
+        assertTrue(warnings.stream().allMatch(e -> e.getThrowableProxy() == null), "no stack traces");
+        assertTrue(warnings.get(2).getFormattedMessage().contains("other-kiosk"),
+                warnings.get(2).getFormattedMessage());
+    }
+
+    @Test
+    void theWrongSchemaIsAnInvalidField() {
+        intake.accept(Topics.measurements(KIOSK),
+                WireCodec.cbor(1024).encode(java.util.Map.of("type", "measurement", "seq", 1)));
+        assertEquals(1, intake.rejectedCount(Reason.INVALID_FIELD));
+    }
+
+    @Test
+    void controlCharactersInATopicDoNotReachTheLog() {
+        intake.accept("evil\n2026-11-22 FAKE LOG LINE", new byte[] {1});
+        assertTrue(log.list.stream().noneMatch(e -> e.getFormattedMessage().contains("\n")));
+    }
+}

@@ -1,0 +1,107 @@
+package org.telekiosk.broker.testing;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+
+/** A browser stand-in on the viewer WebSocket (JDK HTTP client): collects text messages and the close code. */
+public final class ViewerClient implements AutoCloseable {
+    private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private ViewerClient(URI uri, SSLContext tls, String origin) {
+        HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+        WebSocket.Builder builder = http.newWebSocketBuilder();
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        this.socket = builder.buildAsync(uri, new Listener()).join();
+    }
+
+    /** Connects; throws (a CompletionException with the handshake failure) if the broker refuses. */
+    public static ViewerClient connect(BrokerExtension broker) {
+        return new ViewerClient(broker.viewerSocket(), broker.tls(), broker.origin());
+    }
+
+    public static ViewerClient connect(BrokerExtension broker, String origin) {
+        return new ViewerClient(broker.viewerSocket(), broker.tls(), origin);
+    }
+
+    /** The next text message, waiting at most {@code timeout}; fails the test if none arrives. */
+    public String next(Duration timeout) throws InterruptedException {
+        String message = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (message == null) {
+            throw new AssertionError("no message within " + timeout);
+        }
+        return message;
+    }
+
+    /** The next message whose type is {@code type}, skipping others. */
+    public String nextOfType(String type, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String message = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (message.startsWith("{\"type\":\"" + type + "\"")) {
+                return message;
+            }
+        }
+    }
+
+    public void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** The close code the broker sent. */
+    public CompletableFuture<Integer> closeCode() {
+        return closeCode;
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        socket.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeCode.completeExceptionally(error);
+        }
+    }
+}
