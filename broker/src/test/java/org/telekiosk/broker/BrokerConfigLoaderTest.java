@@ -1,0 +1,61 @@
+package org.telekiosk.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.config.BrokerConfigLoader;
+
+class BrokerConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDefaultsLoadAndDeriveOriginsFromHostNames() throws Exception {
+        BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of());
+        assertEquals(8443, config.httpsPort());
+        assertEquals(List.of("https://localhost:8443", "https://127.0.0.1:8443"), config.effectiveOrigins(8443));
+    }
+
+    @Test
+    void aFileOverridesDefaultsAndTheCommandLineOverridesTheFile() throws Exception {
+        Path file = dir.resolve("broker.properties");
+        Files.writeString(file, "https.port=9443\nmqtt.port=9883\n");
+        BrokerConfig config = BrokerConfigLoader.load(Optional.of(file), Map.of("https.port", "10443"));
+        assertEquals(10443, config.httpsPort());
+        assertEquals(9883, config.mqttPort());
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedWithItsName() throws Exception {
+        Path file = dir.resolve("broker.properties");
+        Files.writeString(file, "https.prot=9443\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.of(file), Map.of()));
+        assertTrue(e.getMessage().contains("https.prot"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangeValuesNameTheKeyAndTheRange() {
+        IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("https.port", "70000")));
+        assertEquals("https.port must be 0..65535, was 70000", port.getMessage());
+        IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("mqtt.receive-maximum", "lots")));
+        assertEquals("mqtt.receive-maximum must be a whole number, was 'lots'", text.getMessage());
+        IllegalArgumentException origin = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("https.allowed-origins", "https://a.example/")));
+        assertTrue(origin.getMessage().contains("https.allowed-origins"), origin.getMessage());
+        IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("https.port", "9000", "mqtt.port", "9000")));
+        assertTrue(same.getMessage().contains("must differ"), same.getMessage());
+    }
+}

@@ -1,0 +1,119 @@
+package org.telekiosk.broker.pki;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BrokerPkiTest {
+    static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    static final List<String> HOSTS = List.of("localhost", "127.0.0.1");
+
+    @TempDir
+    Path dir;
+
+    final Certificates certs = new Certificates(new SecureRandom());
+
+    KeystorePassword password() throws IOException {
+        return KeystorePassword.resolve(null, dir.resolve("keystore.password"), new SecureRandom());
+    }
+
+    BrokerPki open(Instant now, List<String> hosts) throws Exception {
+        return BrokerPki.open(dir.resolve("pki"), password(), hosts, certs, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    @Test
+    void firstStartMakesAP256CaAndAServerCertificateItSigned() throws Exception {
+        BrokerPki pki = open(NOW, HOSTS);
+        X509Certificate ca = pki.caCertificate();
+        X509Certificate server = pki.serverChain().getFirst();
+        assertEquals("EC", ca.getPublicKey().getAlgorithm());
+        assertEquals(0, ca.getBasicConstraints(), "a CA that signs end-entity certificates only");
+        server.verify(ca.getPublicKey());
+        assertEquals(-1, server.getBasicConstraints());
+        assertTrue(server.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.1"), "serverAuth");
+        List<String> sans = server.getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1)))
+                .toList();
+        assertTrue(sans.contains("localhost") && sans.contains("127.0.0.1"), sans.toString());
+        assertEquals(ca, pki.serverChain().get(1));
+        assertTrue(server.getNotAfter().toInstant().isAfter(NOW.plus(Duration.ofDays(300))));
+    }
+
+    @Test
+    void keysAreStoredOwnerOnlyAndTheCaCertificateIsPublic() throws Exception {
+        open(NOW, HOSTS);
+        Path pki = dir.resolve("pki");
+        for (String secret : List.of("ca.p12", "server.p12")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.resolve(secret))),
+                    secret);
+        }
+        assertEquals("rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("keystore.password"))));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pki)));
+        assertTrue(Files.readString(pki.resolve("ca.pem")).startsWith("-----BEGIN CERTIFICATE-----"));
+    }
+
+    @Test
+    void aRestartKeepsTheSameCaAndServerCertificate() throws Exception {
+        BrokerPki first = open(NOW, HOSTS);
+        BrokerPki second = open(NOW.plus(Duration.ofDays(30)), HOSTS);
+        assertEquals(first.caCertificate(), second.caCertificate());
+        assertEquals(first.serverChain().getFirst(), second.serverChain().getFirst());
+    }
+
+    @Test
+    void theServerCertificateIsReissuedForNewHostNames() throws Exception {
+        BrokerPki first = open(NOW, HOSTS);
+        BrokerPki second = open(NOW, List.of("localhost", "127.0.0.1", "kiosk-broker.example"));
+        assertEquals(first.caCertificate(), second.caCertificate());
+        assertNotEquals(first.serverChain().getFirst(), second.serverChain().getFirst());
+    }
+
+    @Test
+    void theServerCertificateIsReissuedWhenTwoThirdsOfItsLifetimeHavePassed() throws Exception {
+        BrokerPki first = open(NOW, HOSTS);
+        Instant late = NOW.plus(BrokerPki.SERVER_LIFETIME.multipliedBy(2).dividedBy(3)).plus(Duration.ofDays(1));
+        BrokerPki renewed = open(late, HOSTS);
+        assertNotEquals(first.serverChain().getFirst(), renewed.serverChain().getFirst());
+        assertFalse(renewed.serverChain().getFirst().getNotAfter().toInstant().isBefore(late.plus(Duration.ofDays(300))));
+    }
+
+    @Test
+    void aKeyFileReadableByOthersIsRefused() throws Exception {
+        open(NOW, HOSTS);
+        Path ca = dir.resolve("pki").resolve("ca.p12");
+        Files.setPosixFilePermissions(ca, PosixFilePermissions.fromString("rw-r--r--"));
+        IOException e = assertThrows(IOException.class, () -> open(NOW, HOSTS));
+        assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+    }
+
+    @Test
+    void theWrongKeystorePasswordIsRefused() throws Exception {
+        open(NOW, HOSTS);
+        KeystorePassword wrong = KeystorePassword.resolve("not-the-password", dir.resolve("unused"),
+                new SecureRandom());
+        assertThrows(IOException.class, () -> BrokerPki.open(dir.resolve("pki"), wrong, HOSTS, certs,
+                Clock.fixed(NOW, ZoneOffset.UTC)));
+    }
+
+    @Test
+    void thePasswordNeverAppearsInToString() throws Exception {
+        KeystorePassword pw = KeystorePassword.resolve("s3cret-value", dir.resolve("unused"), new SecureRandom());
+        assertFalse(pw.toString().contains("s3cret"));
+    }
+}
