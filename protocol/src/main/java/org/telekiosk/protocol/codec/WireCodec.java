@@ -134,6 +134,12 @@ public final class WireCodec {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new MalformedMessageException(Reason.INVALID_FIELD, printable(String.valueOf(cause.getMessage())));
         } catch (MismatchedInputException e) {
+            String original = String.valueOf(e.getOriginalMessage());
+            if (original.startsWith("Missing creator property") || original.startsWith("Null value for creator")) {
+                String field = printable(original.replaceFirst("^[^']*'([^']*)'.*$", "$1"));
+                throw new MalformedMessageException(Reason.INVALID_FIELD, original.startsWith("Missing")
+                        ? "missing field '" + field + "'" : "field '" + field + "' is null");
+            }
             throw new MalformedMessageException(Reason.INVALID_FIELD, describe(e));
         } catch (JacksonException e) {
             throw new MalformedMessageException(Reason.NOT_DECODABLE, describe(e));

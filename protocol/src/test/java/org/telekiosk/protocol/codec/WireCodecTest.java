@@ -146,6 +146,17 @@ class WireCodecTest {
 
     @ParameterizedTest
     @MethodSource("formats")
+    void aMissingOrNullFieldIsNamedPlainly(Format format) {
+        MalformedMessageException missing = assertThrows(MalformedMessageException.class, () -> format.codec()
+                .decode(format.bytes(VALID.replace("\"seq\":42,", "")), KioskMessage.class));
+        assertEquals("missing field 'seq'", missing.getMessage());
+        MalformedMessageException nul = assertThrows(MalformedMessageException.class, () -> format.codec()
+                .decode(format.bytes(VALID.replace("\"Cel\"", "null")), KioskMessage.class));
+        assertEquals("field 'unit' is null", nul.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("formats")
     void garbageBytesAreNotDecodable(Format format) {
         byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0x00, 0x13, 0x37, (byte) 0x9f};
         MalformedMessageException e = assertThrows(MalformedMessageException.class,
