@@ -26,6 +26,14 @@ public interface Uplink extends AutoCloseable {
     /** Whether the uplink is connected right now. */
     boolean isConnected();
 
+    /**
+     * Registers an action to run after every successful (re)connect, once the connection accepts publishes. It runs
+     * on an uplink thread and must return quickly (hand work to an executor of its own). Every publish that was in
+     * flight when the previous connection dropped has been completed before it runs, so a caller can resend its
+     * backlog in order from here. Register before {@link #start()}.
+     */
+    void addConnectedListener(Runnable listener);
+
     /** Disconnects cleanly and releases every thread; idempotent. */
     @Override
     void close();

@@ -1,0 +1,106 @@
+package org.telekiosk.agent.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+import org.telekiosk.agent.uplink.MqttPassword;
+import org.telekiosk.agent.uplink.ReconnectPolicy;
+import org.telekiosk.agent.uplink.UplinkSettings;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * The edge agent's configuration, validated when made; {@link AgentConfigLoader} makes it from a properties file.
+ * Every component is one key of {@code agent-defaults.properties}, where each is documented; the messages of the
+ * validation name those keys. Paths are absolute once loaded.
+ *
+ * @param kioskId             {@code kiosk.id}
+ * @param mqttUri             {@code mqtt.uri}, {@code ssl://host:port}
+ * @param mqttCaFile          {@code mqtt.ca-file}
+ * @param mqttPassword        the content of {@code mqtt.password-file}
+ * @param mqttSessionExpiry   {@code mqtt.session-expiry}, MQTT 5 §3.1.2.11.2
+ * @param mqttInflightWindow  {@code mqtt.inflight-window}, MQTT 5 §3.2.2.3.3
+ * @param mqttKeepAlive       {@code mqtt.keep-alive}, MQTT 5 §3.1.2.10
+ * @param mqttConnectTimeout  {@code mqtt.connect-timeout}
+ * @param mqttReconnectMin    {@code mqtt.reconnect.min}
+ * @param mqttReconnectMax    {@code mqtt.reconnect.max}
+ * @param samplingInterval    {@code sampling.interval}
+ * @param dataDir             {@code data.dir}
+ * @param forwarderCapacity   {@code forwarder.capacity}
+ * @param forwarderRetryDelay {@code forwarder.retry-delay}
+ */
+public record AgentConfig(
+        KioskId kioskId,
+        URI mqttUri,
+        Path mqttCaFile,
+        MqttPassword mqttPassword,
+        Duration mqttSessionExpiry,
+        int mqttInflightWindow,
+        Duration mqttKeepAlive,
+        Duration mqttConnectTimeout,
+        Duration mqttReconnectMin,
+        Duration mqttReconnectMax,
+        Duration samplingInterval,
+        Path dataDir,
+        int forwarderCapacity,
+        Duration forwarderRetryDelay) {
+
+    public AgentConfig {
+        required("kiosk.id", kioskId);
+        required("mqtt.uri", mqttUri);
+        required("mqtt.ca-file", mqttCaFile);
+        required("mqtt.password-file", mqttPassword);
+        required("data.dir", dataDir);
+        requireMqttUri(mqttUri);
+        between("mqtt.session-expiry", mqttSessionExpiry, Duration.ofMinutes(1), Duration.ofSeconds(0xFFFF_FFFEL));
+        between("mqtt.inflight-window", mqttInflightWindow, 1, 65_535);
+        between("mqtt.keep-alive", mqttKeepAlive, Duration.ZERO, Duration.ofSeconds(65_535));
+        between("mqtt.connect-timeout", mqttConnectTimeout, Duration.ofSeconds(1), Duration.ofMinutes(5));
+        between("mqtt.reconnect.min", mqttReconnectMin, Duration.ofMillis(100), Duration.ofMinutes(10));
+        between("mqtt.reconnect.max", mqttReconnectMax, mqttReconnectMin, Duration.ofDays(1));
+        between("sampling.interval", samplingInterval, Duration.ofMillis(100), Duration.ofHours(1));
+        between("forwarder.capacity", forwarderCapacity, 1, 1_000_000);
+        between("forwarder.retry-delay", forwarderRetryDelay, Duration.ofMillis(100), Duration.ofMinutes(10));
+    }
+
+    /** What the MQTT uplink needs of this configuration. */
+    public UplinkSettings uplink() {
+        return new UplinkSettings(mqttUri, kioskId, mqttPassword, mqttCaFile, mqttSessionExpiry, mqttInflightWindow,
+                mqttKeepAlive, mqttConnectTimeout);
+    }
+
+    /** The reconnect backoff of this configuration, drawing its jitter from {@code random}. */
+    public ReconnectPolicy reconnectPolicy(RandomGenerator random) {
+        return new ReconnectPolicy(mqttReconnectMin, mqttReconnectMax, random);
+    }
+
+    private static void required(String key, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(key + " is required");
+        }
+    }
+
+    private static void requireMqttUri(URI uri) {
+        boolean valid = "ssl".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0
+                && uri.getUserInfo() == null && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                && uri.getRawQuery() == null && uri.getRawFragment() == null;
+        if (!valid) {
+            throw new IllegalArgumentException("mqtt.uri must be ssl://host:port (TLS, with an explicit port and "
+                    + "nothing after it), was '" + uri + "'");
+        }
+    }
+
+    private static void between(String key, Duration value, Duration min, Duration max) {
+        required(key, value);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(key + " must be between " + Durations.format(min) + " and "
+                    + Durations.format(max) + ", was " + Durations.format(value));
+        }
+    }
+
+    private static void between(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package org.telekiosk.agent.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.telekiosk.agent.uplink.MqttPassword;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * Loads {@link AgentConfig}: the defaults of {@value #DEFAULTS} (where every key is documented), then the given
+ * properties file over them. Unknown keys are refused, relative paths are resolved against the file's directory,
+ * the CA file must be readable, and the password file must be readable by its owner only. Every problem becomes a
+ * {@link ConfigException} naming the file and the key.
+ */
+public final class AgentConfigLoader {
+    /** The class-path resource with every key and its default. */
+    public static final String DEFAULTS = "/agent-defaults.properties";
+
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+
+    private AgentConfigLoader() {}
+
+    /** Loads the configuration in {@code file} over the defaults. */
+    public static AgentConfig load(Path file) throws ConfigException {
+        Path absolute = file.toAbsolutePath().normalize();
+        Properties defaults = defaults();
+        Properties given = read(absolute);
+        Set<String> unknown = new TreeSet<>(given.stringPropertyNames());
+        unknown.removeAll(defaults.stringPropertyNames());
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(absolute + ": unknown key(s) " + unknown + "; the known keys are "
+                    + new TreeSet<>(defaults.stringPropertyNames()));
+        }
+        Properties merged = new Properties();
+        merged.putAll(defaults);
+        merged.putAll(given);
+        try {
+            return build(new Values(merged, absolute.getParent()));
+        } catch (IllegalArgumentException | ConfigException e) {
+            throw new ConfigException(absolute + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static AgentConfig build(Values values) throws ConfigException {
+        Path caFile = values.path("mqtt.ca-file");
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw new ConfigException("mqtt.ca-file " + caFile + " does not exist or is not readable");
+        }
+        Path passwordFile = values.path("mqtt.password-file");
+        return new AgentConfig(
+                values.kioskId("kiosk.id"),
+                values.uri("mqtt.uri"),
+                caFile,
+                passwordFile == null ? null : password(passwordFile),
+                values.duration("mqtt.session-expiry"),
+                values.integer("mqtt.inflight-window"),
+                values.duration("mqtt.keep-alive"),
+                values.duration("mqtt.connect-timeout"),
+                values.duration("mqtt.reconnect.min"),
+                values.duration("mqtt.reconnect.max"),
+                values.duration("sampling.interval"),
+                values.path("data.dir"),
+                values.integer("forwarder.capacity"),
+                values.duration("forwarder.retry-delay"));
+    }
+
+    /** Reads the password, refusing a file that others than its owner may read or write. */
+    private static MqttPassword password(Path file) throws ConfigException {
+        try {
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                if (permissions.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
+                    throw new ConfigException("mqtt.password-file " + file + " may be read or written by group or "
+                            + "others (" + PosixFilePermissions.toString(permissions) + "); refusing to start. "
+                            + "Restrict it to its owner: chmod 600 " + file);
+                }
+            }
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String password = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+                    : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+            if (password.isEmpty()) {
+                throw new ConfigException("mqtt.password-file " + file + " is empty");
+            }
+            return MqttPassword.of(password);
+        } catch (IOException e) {
+            throw new ConfigException("mqtt.password-file " + file + " cannot be read: " + e, e);
+        }
+    }
+
+    private static Properties defaults() {
+        Properties defaults = new Properties();
+        try (InputStream in = AgentConfigLoader.class.getResourceAsStream(DEFAULTS)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULTS + " is missing from the class path");
+            }
+            defaults.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DEFAULTS, e);
+        }
+        return defaults;
+    }
+
+    private static Properties read(Path file) throws ConfigException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        return properties;
+    }
+
+    /** Typed access to the merged properties; an empty value is a missing one. */
+    private record Values(Properties properties, Path base) {
+        private String text(String key) {
+            String value = properties.getProperty(key, "").strip();
+            return value.isEmpty() ? null : value;
+        }
+
+        KioskId kioskId(String key) {
+            String value = text(key);
+            if (value == null) {
+                return null;
+            }
+            try {
+                return KioskId.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
+        }
+
+        URI uri(String key) {
+            String value = text(key);
+            if (value == null) {
+                return null;
+            }
+            try {
+                return new URI(value);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(key + " must be ssl://host:port, was '" + value + "'", e);
+            }
+        }
+
+        Path path(String key) {
+            String value = text(key);
+            return value == null ? null : base.resolve(value).normalize();
+        }
+
+        Duration duration(String key) {
+            String value = text(key);
+            return value == null ? null : Durations.parse(key, value);
+        }
+
+        int integer(String key) {
+            String value = text(key);
+            if (value == null) {
+                throw new IllegalArgumentException(key + " is required");
+            }
+            try {
+                return Integer.parseInt(value.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.telekiosk.agent.uplink;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.telekiosk.agent.uplink.UplinkException.Reason;
+
+/**
+ * Completes one publish from its PUBACK (MQTT 5 §3.4) or from Paho's failure, on the uplink's control thread, so
+ * that no caller code runs on Paho's threads. Paho 1.2.5 calls this listener only after it has decremented its own
+ * in-flight count, so the slot freed here can never make Paho's next publish fail with 32202. (A caller that waits
+ * on the token instead is woken before that decrement: the origin of the spurious 32202.)
+ */
+final class PubackListener implements MqttActionListener {
+    /** PUBACK reason codes of 0x80 and above are errors (MQTT 5 §3.4.2.1). */
+    private static final int FIRST_ERROR_REASON_CODE = 0x80;
+
+    private final InflightWindow window;
+    private final CompletableFuture<Void> future;
+    private final Executor control;
+
+    PubackListener(InflightWindow window, CompletableFuture<Void> future, Executor control) {
+        this.window = window;
+        this.future = future;
+        this.control = control;
+    }
+
+    @Override
+    public void onSuccess(IMqttToken token) {
+        int[] codes = token.getReasonCodes();
+        int code = codes == null || codes.length == 0 ? 0 : codes[0];
+        control.execute(() -> {
+            window.release(future);
+            if (code >= FIRST_ERROR_REASON_CODE) {
+                future.completeExceptionally(new UplinkException(Reason.REFUSED,
+                        "broker answered PUBACK with reason code " + Failures.hex(code), null));
+            } else {
+                future.complete(null);
+            }
+        });
+    }
+
+    @Override
+    public void onFailure(IMqttToken token, Throwable cause) {
+        control.execute(() -> {
+            window.release(future);
+            future.completeExceptionally(new UplinkException(Reason.LOST,
+                    "publish failed before PUBACK: " + Failures.describe(cause), cause));
+        });
+    }
+}

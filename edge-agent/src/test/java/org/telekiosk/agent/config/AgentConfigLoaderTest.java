@@ -1,0 +1,198 @@
+package org.telekiosk.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.telekiosk.agent.uplink.MqttPassword;
+import org.telekiosk.protocol.KioskId;
+
+class AgentConfigLoaderTest {
+    private static final String REQUIRED = """
+            kiosk.id = wmk-lab-03
+            mqtt.uri = ssl://broker.example.org:8883
+            mqtt.ca-file = pki/ca.pem
+            mqtt.password-file = secrets/mqtt-password
+            """;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void writeCaAndPassword() throws IOException {
+        Files.createDirectories(dir.resolve("pki"));
+        Files.writeString(dir.resolve("pki/ca.pem"), "-----BEGIN CERTIFICATE-----\n...\n");
+        Files.createDirectories(dir.resolve("secrets"));
+        Path password = Files.writeString(dir.resolve("secrets/mqtt-password"), "s3cret-Pw\n");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private AgentConfig load(String properties) throws ConfigException, IOException {
+        return AgentConfigLoader.load(Files.writeString(dir.resolve("agent.properties"), properties));
+    }
+
+    private String refusal(String properties) throws IOException {
+        Path file = Files.writeString(dir.resolve("agent.properties"), properties);
+        return assertThrows(ConfigException.class, () -> AgentConfigLoader.load(file)).getMessage();
+    }
+
+    @Test
+    void aFileWithTheRequiredKeysGetsEveryDefaultAndPathsRelativeToItsDirectory() throws Exception {
+        AgentConfig config = load(REQUIRED);
+
+        assertEquals(KioskId.of("wmk-lab-03"), config.kioskId());
+        assertEquals(URI.create("ssl://broker.example.org:8883"), config.mqttUri());
+        assertEquals(dir.resolve("pki/ca.pem"), config.mqttCaFile());
+        assertEquals(MqttPassword.of("s3cret-Pw"), config.mqttPassword(), "one trailing newline is not part of it");
+        assertEquals(Duration.ofDays(1), config.mqttSessionExpiry());
+        assertEquals(32, config.mqttInflightWindow());
+        assertEquals(Duration.ofSeconds(60), config.mqttKeepAlive());
+        assertEquals(Duration.ofSeconds(30), config.mqttConnectTimeout());
+        assertEquals(Duration.ofSeconds(1), config.mqttReconnectMin());
+        assertEquals(Duration.ofMinutes(2), config.mqttReconnectMax());
+        assertEquals(Duration.ofSeconds(5), config.samplingInterval());
+        assertEquals(dir.resolve("data"), config.dataDir());
+        assertEquals(10_000, config.forwarderCapacity());
+        assertEquals(Duration.ofSeconds(5), config.forwarderRetryDelay());
+    }
+
+    @Test
+    void givenValuesOverrideTheDefaultsInShortAndIsoDurationSyntax() throws Exception {
+        AgentConfig config = load(REQUIRED + """
+                sampling.interval = PT2S
+                mqtt.reconnect.min = 500ms
+                mqtt.reconnect.max = 5m
+                mqtt.session-expiry = P7D
+                forwarder.capacity = 50_000
+                data.dir = /var/lib/telekiosk
+                """);
+
+        assertEquals(Duration.ofSeconds(2), config.samplingInterval());
+        assertEquals(Duration.ofMillis(500), config.mqttReconnectMin());
+        assertEquals(Duration.ofMinutes(5), config.mqttReconnectMax());
+        assertEquals(Duration.ofDays(7), config.mqttSessionExpiry());
+        assertEquals(50_000, config.forwarderCapacity());
+        assertEquals(Path.of("/var/lib/telekiosk"), config.dataDir());
+    }
+
+    @Test
+    void thePasswordFileIsRefusedWhenGroupOrOthersMayReadIt() throws Exception {
+        Path password = dir.resolve("secrets/mqtt-password");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-r--r--"));
+
+        String message = refusal(REQUIRED);
+
+        assertTrue(message.contains("mqtt.password-file"), message);
+        assertTrue(message.contains("rw-r--r--"), message);
+        assertTrue(message.contains("chmod 600 " + password), message);
+    }
+
+    @Test
+    void aMissingRequiredKeyIsNamed() throws Exception {
+        String message = refusal(REQUIRED.replace("kiosk.id = wmk-lab-03", ""));
+
+        assertTrue(message.contains("kiosk.id is required"), message);
+    }
+
+    @Test
+    void aMisspeltKeyIsRefusedRatherThanIgnored() throws Exception {
+        String message = refusal(REQUIRED + "mqtt.inflight-windw = 5\n");
+
+        assertTrue(message.contains("unknown key(s) [mqtt.inflight-windw]"), message);
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {
+        "kiosk.id             | WMK_LAB      | kiosk.id: kiosk id 'WMK_LAB' is invalid",
+        "mqtt.uri             | tcp://b:1883 | mqtt.uri must be ssl://host:port",
+        "mqtt.uri             | ssl://b      | mqtt.uri must be ssl://host:port",
+        "mqtt.session-expiry  | 0s           | mqtt.session-expiry must be between 1m and 4294967294s, was 0s",
+        "mqtt.inflight-window | 0            | mqtt.inflight-window must be between 1 and 65535, was 0",
+        "mqtt.inflight-window | many         | mqtt.inflight-window must be a whole number, was 'many'",
+        "mqtt.keep-alive      | 70000s       | mqtt.keep-alive must be between 0s and 65535s, was 70000s",
+        "mqtt.reconnect.min   | 10ms         | mqtt.reconnect.min must be between 100ms and 10m, was 10ms",
+        "mqtt.reconnect.max   | 500ms        | mqtt.reconnect.max must be between 1s and 1d, was 500ms",
+        "sampling.interval    | 5 sec        | sampling.interval must be a duration such as 500ms",
+        "forwarder.capacity   | 0            | forwarder.capacity must be between 1 and 1000000, was 0",
+    })
+    void anInvalidValueIsRefusedWithItsKeyAndTheExpectedRange(String key, String value, String expected)
+            throws Exception {
+        String message = refusal(REQUIRED + key + " = " + value + "\n");
+
+        assertTrue(message.contains(expected), message);
+        assertTrue(message.startsWith(dir.resolve("agent.properties").toString()), message);
+    }
+
+    @Test
+    void aMissingCaFileIsReportedAtStart() throws Exception {
+        Files.delete(dir.resolve("pki/ca.pem"));
+
+        String message = refusal(REQUIRED);
+
+        assertTrue(message.contains("mqtt.ca-file " + dir.resolve("pki/ca.pem") + " does not exist"), message);
+    }
+
+    @Test
+    void thePasswordNeverShowsInTheConfigurationsText() throws Exception {
+        AgentConfig config = load(REQUIRED);
+
+        assertFalse(config.toString().contains("s3cret-Pw"), config.toString());
+        assertFalse(config.uplink().toString().contains("s3cret-Pw"), config.uplink().toString());
+    }
+
+    @Test
+    void theConfigurationMakesTheUplinkSettingsAndTheReconnectPolicy() throws Exception {
+        AgentConfig config = load(REQUIRED + "mqtt.inflight-window = 8\n");
+
+        assertEquals(8, config.uplink().inflightWindow());
+        assertEquals(config.kioskId(), config.uplink().kiosk());
+        assertEquals(config.mqttCaFile(), config.uplink().caFile());
+        assertEquals("ReconnectPolicy[min=1000 ms, max=120000 ms, full jitter]",
+                config.reconnectPolicy(new SplittableRandom(1)).toString());
+    }
+
+    @Test
+    void everyKeyInTheDefaultsFileIsExplainedByACommentRightAboveIt() throws IOException {
+        List<String> lines;
+        try (InputStream in = AgentConfigLoader.class.getResourceAsStream(AgentConfigLoader.DEFAULTS)) {
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+        Properties defaults = new Properties();
+        defaults.load(new StringReader(String.join("\n", lines)));
+        List<String> undocumented = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int above = i - 1;
+            while (above >= 0 && !lines.get(above).isBlank() && !lines.get(above).startsWith("#")) {
+                above--;
+            }
+            if (above < 0 || !lines.get(above).startsWith("#")) {
+                undocumented.add(line);
+            }
+        }
+        assertEquals(List.of(), undocumented);
+        assertEquals(14, defaults.size(), "one key per AgentConfig component");
+    }
+}

@@ -1,0 +1,107 @@
+package org.telekiosk.agent.sampling;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.telekiosk.agent.uplink.Uplink;
+import org.telekiosk.agent.uplink.UplinkException;
+import org.telekiosk.agent.uplink.UplinkException.Reason;
+import org.telekiosk.protocol.telemetry.Measurement;
+
+/**
+ * The {@link Uplink} port as a test controls it: a window, a connection the test drops and restores, and
+ * acknowledgements the test gives. It keeps the order in which publishes were accepted.
+ */
+final class FakeUplink implements Uplink {
+    private final int window;
+    private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
+    private final Map<Long, CompletableFuture<Void>> inFlight = new LinkedHashMap<>();
+    private final List<Long> accepted = new ArrayList<>();
+    private boolean connected;
+
+    FakeUplink(int window, boolean connected) {
+        this.window = window;
+        this.connected = connected;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> publish(Measurement measurement) {
+        if (!connected) {
+            return CompletableFuture.failedFuture(new UplinkException(Reason.DISCONNECTED, "not connected", null));
+        }
+        if (inFlight.size() >= window) {
+            return CompletableFuture.failedFuture(new UplinkException(Reason.WINDOW_FULL, "window full", null));
+        }
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        inFlight.put(measurement.seq(), ack);
+        accepted.add(measurement.seq());
+        return ack;
+    }
+
+    /** The sequence numbers of every accepted publish, in order, resends included. */
+    synchronized List<Long> accepted() {
+        return List.copyOf(accepted);
+    }
+
+    synchronized List<Long> inFlight() {
+        return List.copyOf(inFlight.keySet());
+    }
+
+    void acknowledge(long seq) {
+        take(seq).complete(null);
+    }
+
+    void refuse(long seq) {
+        take(seq).completeExceptionally(new UplinkException(Reason.REFUSED, "PUBACK 0x87", null));
+    }
+
+    /** The connection drops: everything in flight fails with LOST. */
+    void drop() {
+        List<CompletableFuture<Void>> lost;
+        synchronized (this) {
+            connected = false;
+            lost = new ArrayList<>(inFlight.values());
+            inFlight.clear();
+        }
+        lost.forEach(f -> f.completeExceptionally(new UplinkException(Reason.LOST, "connection lost", null)));
+    }
+
+    /** The connection is back; listeners are told unless {@code silently}. */
+    void reconnect(boolean silently) {
+        synchronized (this) {
+            connected = true;
+        }
+        if (!silently) {
+            connectedListeners.forEach(Runnable::run);
+        }
+    }
+
+    private synchronized CompletableFuture<Void> take(long seq) {
+        CompletableFuture<Void> ack = inFlight.remove(seq);
+        if (ack == null) {
+            throw new AssertionError("reading " + seq + " is not in flight; in flight: " + inFlight.keySet());
+        }
+        return ack;
+    }
+
+    @Override
+    public void start() {
+    }
+
+    @Override
+    public synchronized boolean isConnected() {
+        return connected;
+    }
+
+    @Override
+    public void addConnectedListener(Runnable listener) {
+        connectedListeners.add(listener);
+    }
+
+    @Override
+    public void close() {
+    }
+}

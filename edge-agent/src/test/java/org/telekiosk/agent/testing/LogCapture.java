@@ -1,0 +1,39 @@
+package org.telekiosk.agent.testing;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
+
+/** Everything logged while it is open (DEBUG and up, see logback-test.xml), messages and stack traces included. */
+public final class LogCapture implements AutoCloseable {
+    private final Logger root;
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    public LogCapture() {
+        root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        appender.setContext(root.getLoggerContext());
+        appender.start();
+        root.addAppender(appender);
+    }
+
+    /** Every event as one text: level, logger, formatted message, stack trace. */
+    public String text() {
+        synchronized (appender.list) {
+            return appender.list.stream()
+                    .map(event -> event.getLevel() + " " + event.getLoggerName() + " " + event.getFormattedMessage()
+                            + (event.getThrowableProxy() == null ? ""
+                                    : "\n" + ThrowableProxyUtil.asString(event.getThrowableProxy())))
+                    .collect(Collectors.joining("\n"));
+        }
+    }
+
+    @Override
+    public void close() {
+        root.detachAppender(appender);
+        appender.stop();
+    }
+}
