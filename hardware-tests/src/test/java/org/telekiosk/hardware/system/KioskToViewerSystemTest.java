@@ -1,0 +1,99 @@
+package org.telekiosk.hardware.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.telekiosk.agent.Agent;
+import org.telekiosk.agent.config.AgentConfig;
+import org.telekiosk.agent.config.AgentConfigLoader;
+import org.telekiosk.agent.sensor.mlx90614.SimulatedMlx90614;
+import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.ViewerClient;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * The walking skeleton end to end: a simulated kiosk (real driver, real Pi4J I/O calls to a simulated MLX90614,
+ * the real sampler, forwarder and Paho uplink over TLS) against a real broker (embedded HiveMQ, the broker's MQTT
+ * client, the viewer WebSocket over TLS), observed by a WebSocket client as a doctor's browser would.
+ */
+class KioskToViewerSystemTest {
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
+
+    @TempDir
+    Path kioskDir;
+
+    /** Provisions a kiosk as the demo does: its secret (0600), the broker's CA, and a configuration file. */
+    AgentConfig provision(KioskId kiosk, String interval) throws Exception {
+        String secret = BROKER.broker().kiosks().issue(kiosk);
+        Path password = kioskDir.resolve("mqtt.password");
+        Files.createFile(password, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(password, secret, StandardCharsets.US_ASCII);
+        Files.copy(BROKER.broker().pki().caPemFile(), kioskDir.resolve("ca.pem"));
+        Path config = kioskDir.resolve("agent.properties");
+        Files.writeString(config, String.join("\n",
+                "kiosk.id=" + kiosk.value(),
+                "mqtt.uri=ssl://localhost:" + BROKER.broker().mqttPort(),
+                "mqtt.ca-file=ca.pem",
+                "mqtt.password-file=mqtt.password",
+                "mqtt.reconnect.min=100ms",
+                "sampling.interval=" + interval,
+                "data.dir=agent-data", ""));
+        return AgentConfigLoader.load(config);
+    }
+
+    /** The set-points are whole steps of the chip's 0.02 K resolution, so the reading must equal them exactly. */
+    @Test
+    void aSimulatedKiosksTemperatureReachesTheViewerWithTheValueTheChipWasSetTo() throws Exception {
+        KioskId kiosk = KioskId.of("system-kiosk-01");
+        try (ViewerClient viewer = ViewerClient.connect(BROKER);
+                SimulatedKiosk hardware = new SimulatedKiosk(37.43);
+                Agent agent = Agent.start(provision(kiosk, "200ms"), hardware.sensors(), Clock.systemUTC())) {
+            String first = viewer.nextOfType("reading", WAIT);
+            assertTrue(first.contains("\"kiosk\":\"system-kiosk-01\""), first);
+            assertTrue(first.contains("\"loinc\":\"8310-5\"") && first.contains("\"unit\":\"Cel\""), first);
+            assertTrue(first.contains("\"value\":37.43,"), first);
+            assertTrue(first.contains("\"seq\":1,"), "the first reading of a new kiosk has sequence number 1: " + first);
+
+            SimulatedMlx90614 chip = hardware.thermometerChip();
+            chip.setObjectTemperature(38.07);
+            String changed;
+            do {
+                changed = viewer.nextOfType("reading", WAIT);
+            } while (!changed.contains("\"value\":38.07,"));
+            assertTrue(changed.contains("system-kiosk-01"), changed);
+        }
+    }
+
+    @Test
+    void aSensorThatAnswersGarbageIsSkippedAndTheNextGoodReadingStillArrives() throws Exception {
+        KioskId kiosk = KioskId.of("system-kiosk-02");
+        try (ViewerClient viewer = ViewerClient.connect(BROKER);
+                SimulatedKiosk hardware = new SimulatedKiosk(36.5);
+                Agent agent = Agent.start(provision(kiosk, "200ms"), hardware.sensors(), Clock.systemUTC())) {
+            viewer.nextOfType("reading", WAIT);
+            long acceptedBefore = BROKER.broker().intake().acceptedCount();
+            hardware.thermometerChip().failNextRead(SimulatedMlx90614.Fault.WRONG_PEC);
+            hardware.thermometerChip().setObjectTemperature(36.95);
+            String next;
+            do {
+                next = viewer.nextOfType("reading", WAIT);
+            } while (!next.contains("\"value\":36.95,"));
+            assertEquals(0, BROKER.broker().intake().rejectedCounts().values().stream().mapToLong(Long::longValue)
+                    .sum(), "a bad chip answer never becomes a bad message");
+            assertTrue(BROKER.broker().intake().acceptedCount() > acceptedBefore);
+        }
+    }
+}
