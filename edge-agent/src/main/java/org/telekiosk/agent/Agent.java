@@ -45,7 +45,7 @@ public final class Agent implements AutoCloseable {
                 forwarder::offer);
         sampler.start();
         LOG.info("Kiosk {} measuring {} every {}, sending to {} (next sequence number {})", config.kioskId(),
-                sensors.stream().map(s -> s.id().value()).toList(), config.samplingInterval(), config.mqttUri(),
+                sensors.stream().map(s -> s.id().value()).toList(), config.samplingInterval().toMillis() + " ms", config.mqttUri(),
                 sequence.last() + 1);
         return new Agent(uplink, forwarder, sampler);
     }

@@ -1,5 +1,6 @@
 package org.telekiosk.broker.viewer;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,6 +22,8 @@ public final class ViewerHub {
 
     private final WireCodec json;
     private final Set<ViewerSession> sessions = ConcurrentHashMap.newKeySet();
+    /** The latest reading of each (kiosk, sensor, LOINC code), already encoded: a new viewer sees it at once. */
+    private final Map<String, Latest> latest = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder skipped = new LongAdder();
 
@@ -28,10 +31,16 @@ public final class ViewerHub {
         this.json = json;
     }
 
-    /** Adds a viewer and greets it. */
+    /**
+     * Adds a viewer, greets it and sends it the latest reading of every sensor, so that a doctor who opens the page
+     * sees the current values at once instead of after the next sampling interval.
+     */
     public void join(ViewerSession session) {
         session.sendText(json.encodeToString(new ViewerEvent.Welcome(PROTOCOL_VERSION, "telekiosk-broker")));
         sessions.add(session);
+        latest.values().stream()
+                .sorted(java.util.Comparator.comparing(Latest::takenAt))
+                .forEach(reading -> session.sendText(reading.json()));
     }
 
     public void leave(ViewerSession session) {
@@ -41,6 +50,9 @@ public final class ViewerHub {
     /** Sends a measurement to every viewer. */
     public void publish(Measurement measurement) {
         String text = json.encodeToString(new ViewerEvent.Reading(measurement));
+        latest.merge(measurement.kiosk().value() + "|" + measurement.sensor().value() + "|" + measurement.loinc().value(),
+                new Latest(measurement.takenAt(), text),
+                (old, fresh) -> fresh.takenAt().isBefore(old.takenAt()) ? old : fresh);
         for (ViewerSession session : sessions) {
             if (session.sendText(text)) {
                 delivered.increment();
@@ -56,6 +68,9 @@ public final class ViewerHub {
             case ViewerRequest.Ping ping -> new ViewerEvent.Pong(ping.nonce());
         };
     }
+
+    /** One encoded reading and when it was taken; a redelivered older reading never replaces a newer one. */
+    private record Latest(java.time.Instant takenAt, String json) {}
 
     public int viewerCount() {
         return sessions.size();

@@ -109,8 +109,8 @@ class BrokerIntegrationTest {
             publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 1, 36.9)));
             String expected = "{\"type\":\"reading\",\"measurement\":"
                     + WireCodec.json(4096).encodeToString(reading(id, 1, 36.9)) + "}";
-            assertEquals(expected, first.nextOfType("reading", WAIT));
-            assertEquals(expected, second.nextOfType("reading", WAIT));
+            assertEquals(expected, first.nextReadingFrom(id.value(), WAIT));
+            assertEquals(expected, second.nextReadingFrom(id.value(), WAIT));
             kiosk.disconnect();
             kiosk.close();
         }
@@ -130,7 +130,7 @@ class BrokerIntegrationTest {
             publish(kiosk, topic, CBOR.encode(reading(KioskId.of("someone-else"), 7, 35.0)));
             publish(kiosk, topic, CBOR.encode(reading(id, 8, 37.25)));
 
-            String good = viewer.nextOfType("reading", WAIT);
+            String good = viewer.nextReadingFrom(id.value(), WAIT);
             assertTrue(good.contains("\"seq\":8") && good.contains("37.25"), good);
             await().atMost(WAIT).until(() ->
                     intake.rejectedCounts().values().stream().mapToLong(Long::longValue).sum() == totalBefore + 3);
@@ -149,7 +149,7 @@ class BrokerIntegrationTest {
 
             MqttClient kiosk = kiosk(id);
             publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 1, 36.4)));
-            assertTrue(bystander.nextOfType("reading", WAIT).contains("it-kiosk-c"));
+            assertTrue(bystander.nextReadingFrom(id.value(), WAIT).contains("36.4"));
             kiosk.disconnect();
             kiosk.close();
         }
@@ -213,7 +213,9 @@ class BrokerIntegrationTest {
             MqttClient honest = kiosk(KioskId.of("it-kiosk-g"));
             publish(honest, Topics.measurements(KioskId.of("it-kiosk-g")),
                     CBOR.encode(reading(KioskId.of("it-kiosk-g"), 1, 36.0)));
-            assertTrue(viewer.nextOfType("reading", WAIT).contains("it-kiosk-g"), "the forged reading never arrives");
+            viewer.nextReadingFrom("it-kiosk-g", WAIT);
+            assertTrue(viewer.seen().stream().noneMatch(m -> m.contains("it-kiosk-f")),
+                    "the forged reading never arrives: " + viewer.seen());
             honest.disconnect();
             honest.close();
         }

@@ -15,6 +15,7 @@ import javax.net.ssl.SSLContext;
 /** A browser stand-in on the viewer WebSocket (JDK HTTP client): collects text messages and the close code. */
 public final class ViewerClient implements AutoCloseable {
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket socket;
 
@@ -42,6 +43,7 @@ public final class ViewerClient implements AutoCloseable {
         if (message == null) {
             throw new AssertionError("no message within " + timeout);
         }
+        seen.add(message);
         return message;
     }
 
@@ -54,6 +56,22 @@ public final class ViewerClient implements AutoCloseable {
                 return message;
             }
         }
+    }
+
+    /** The next reading of {@code kiosk}, skipping everything else (such as other kiosks' latest readings). */
+    public String nextReadingFrom(String kiosk, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String reading = nextOfType("reading", Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (reading.contains("\"kiosk\":\"" + kiosk + "\"")) {
+                return reading;
+            }
+        }
+    }
+
+    /** Every message taken from this client so far, in order. */
+    public java.util.List<String> seen() {
+        return java.util.List.copyOf(seen);
     }
 
     public void send(String text) {

@@ -75,6 +75,20 @@ class ViewerHubTest {
     }
 
     @Test
+    void aNewViewerGetsTheLatestReadingOfEachSensorRightAfterTheWelcome() {
+        hub.publish(reading(1));
+        hub.publish(reading(2));
+        Measurement older = new Measurement(KioskId.of("wmk-lab-03"), 3, SensorId.of("mlx90614"),
+                LoincCode.BODY_TEMPERATURE, 35.0, UcumUnit.CELSIUS, Instant.parse("2026-11-22T09:00:00Z"));
+        hub.publish(older);
+        FakeViewer late = new FakeViewer(Integer.MAX_VALUE);
+        hub.join(late);
+        assertEquals(2, late.received.size(), "welcome and one latest reading");
+        assertTrue(late.received.get(1).contains("\"seq\":2"), "a late, older reading does not replace the newest: "
+                + late.received.get(1));
+    }
+
+    @Test
     void aPingIsAnsweredWithItsNonce() {
         assertEquals(new ViewerEvent.Pong("n"), hub.handle(new ViewerRequest.Ping("n")));
     }

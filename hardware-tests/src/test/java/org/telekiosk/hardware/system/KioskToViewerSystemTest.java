@@ -61,7 +61,7 @@ class KioskToViewerSystemTest {
         try (ViewerClient viewer = ViewerClient.connect(BROKER);
                 SimulatedKiosk hardware = new SimulatedKiosk(37.43);
                 Agent agent = Agent.start(provision(kiosk, "200ms"), hardware.sensors(), Clock.systemUTC())) {
-            String first = viewer.nextOfType("reading", WAIT);
+            String first = viewer.nextReadingFrom(kiosk.value(), WAIT);
             assertTrue(first.contains("\"kiosk\":\"system-kiosk-01\""), first);
             assertTrue(first.contains("\"loinc\":\"8310-5\"") && first.contains("\"unit\":\"Cel\""), first);
             assertTrue(first.contains("\"value\":37.43,"), first);
@@ -71,7 +71,7 @@ class KioskToViewerSystemTest {
             chip.setObjectTemperature(38.07);
             String changed;
             do {
-                changed = viewer.nextOfType("reading", WAIT);
+                changed = viewer.nextReadingFrom(kiosk.value(), WAIT);
             } while (!changed.contains("\"value\":38.07,"));
             assertTrue(changed.contains("system-kiosk-01"), changed);
         }
@@ -83,13 +83,13 @@ class KioskToViewerSystemTest {
         try (ViewerClient viewer = ViewerClient.connect(BROKER);
                 SimulatedKiosk hardware = new SimulatedKiosk(36.5);
                 Agent agent = Agent.start(provision(kiosk, "200ms"), hardware.sensors(), Clock.systemUTC())) {
-            viewer.nextOfType("reading", WAIT);
+            viewer.nextReadingFrom(kiosk.value(), WAIT);
             long acceptedBefore = BROKER.broker().intake().acceptedCount();
             hardware.thermometerChip().failNextRead(SimulatedMlx90614.Fault.WRONG_PEC);
             hardware.thermometerChip().setObjectTemperature(36.95);
             String next;
             do {
-                next = viewer.nextOfType("reading", WAIT);
+                next = viewer.nextReadingFrom(kiosk.value(), WAIT);
             } while (!next.contains("\"value\":36.95,"));
             assertEquals(0, BROKER.broker().intake().rejectedCounts().values().stream().mapToLong(Long::longValue)
                     .sum(), "a bad chip answer never becomes a bad message");
