@@ -21,8 +21,9 @@ import org.telekiosk.agent.sensor.SensorException.Kind;
  * </ul>
  *
  * <p>A START refused as busy means a measurement is left over from before (the agent restarted, the cable was
- * pulled): the driver aborts it and starts afresh, once. If a measurement fails after the cuff started inflating, the driver sends ABORT so that the cuff deflates; should
- * that fail too, the abort's failure is attached to the reported one as suppressed. Methods are synchronized: one
+ * pulled): the driver aborts it and starts afresh, once. If a measurement fails at any point, even at START (whose
+ * reply may be lost after the cuff started inflating), the driver sends ABORT so that the cuff deflates; should that
+ * fail too, the abort's failure is attached to the reported one as suppressed. Methods are synchronized: one
  * exchange at a time owns the port.
  */
 public final class BloodPressureMonitor {
@@ -62,13 +63,9 @@ public final class BloodPressureMonitor {
 
     /** Takes one measurement; blocks for as long as the monitor measures (typically 30-60 s). */
     public synchronized BloodPressureReading measure() throws SensorException, InterruptedException {
-        Frame started = link.exchange(Command.START_MEASUREMENT);
-        if (started.code() == Command.NAK && started.u8(1) == NakReason.BUSY.code()) {
-            abort();
-            started = link.exchange(Command.START_MEASUREMENT);
-        }
-        expectEmpty(started, Command.START_MEASUREMENT);
         try {
+            // Inside the try: a START whose reply was lost or damaged may still have started the cuff.
+            start();
             for (int poll = 1; poll <= settings.maxPolls(); poll++) {
                 pacer.pause(settings.pollInterval());
                 MonitorStatus status = status();
@@ -90,6 +87,15 @@ public final class BloodPressureMonitor {
             deflate(failure);
             throw failure;
         }
+    }
+
+    private void start() throws SensorException {
+        Frame started = link.exchange(Command.START_MEASUREMENT);
+        if (started.code() == Command.NAK && started.u8(1) == NakReason.BUSY.code()) {
+            abort();
+            started = link.exchange(Command.START_MEASUREMENT);
+        }
+        expectEmpty(started, Command.START_MEASUREMENT);
     }
 
     /** The monitor's status. */

@@ -158,4 +158,30 @@ class BloodPressureMonitorTest {
         device.plugIn();
         assertEquals(new BloodPressureReading(120, 80, 93, 72), pulled.measure());
     }
+
+    @Test
+    void anImpossibleResultIsOutOfRangeNotAReading() throws Exception {
+        SimulatedSerialPort scripted = new SimulatedSerialPort(new ScriptedMonitor(code -> switch (code) {
+            case 0x02 -> new Frame(0x82, new byte[] {0x03, 0, 0, 0});
+            case 0x03 -> new Frame(0x83, new byte[] {0, 80, 0, 120, 0, 93, 0, 72});
+            default -> Frame.of(code | 0x80);
+        }));
+        scripted.open();
+        SensorException e = assertThrows(SensorException.class,
+                new BloodPressureMonitor(scripted, interval -> { }, BloodPressureMonitor.Settings.DEFAULT)::measure);
+        assertEquals(Kind.OUT_OF_RANGE, e.kind());
+        assertEquals("blood-pressure monitor sent an impossible result: 80/120 mm[Hg], mean 93, pulse 72/min",
+                e.getMessage());
+    }
+
+    @Test
+    void anUnknownErrorCodeIsStillADeviceErrorNamingTheCode() throws Exception {
+        SimulatedSerialPort scripted = new SimulatedSerialPort(new ScriptedMonitor(code -> code == 0x02
+                ? new Frame(0x82, new byte[] {0x04, 0x42, 0, 0}) : Frame.of(code | 0x80)));
+        scripted.open();
+        SensorException e = assertThrows(SensorException.class,
+                new BloodPressureMonitor(scripted, interval -> { }, BloodPressureMonitor.Settings.DEFAULT)::measure);
+        assertEquals(Kind.DEVICE_ERROR, e.kind());
+        assertEquals("blood-pressure monitor reports an unknown error 0x42", e.getMessage());
+    }
 }
