@@ -19,16 +19,9 @@ final class FrameDecoder {
 
     /** A structurally complete frame whose CRC does not match. */
     static final class ChecksumMismatch extends Exception {
-        final int code;
-        final int received;
-        final int computed;
-
         ChecksumMismatch(int code, int received, int computed) {
             super(String.format("CRC mismatch in a frame with code 0x%02X: received 0x%02X, computed 0x%02X", code,
                     received, computed));
-            this.code = code;
-            this.received = received;
-            this.computed = computed;
         }
     }
 
