@@ -8,8 +8,9 @@
  * addressed bus and address. The model sees what the chip would see on the wire: the address, the bytes written, the
  * number of bytes read, and whether a repeated start joined a write to a read.
  *
- * <p>Only I2C exists today. GPIO chips (the HX711's clock and data lines) will get providers extending
- * {@code DigitalInputProviderBase} / {@code DigitalOutputProviderBase}, their own pin models, and a place in
- * {@code SimulatedHardware} next to the I2C buses.
+ * <p>GPIO chips (the HX711's clock and data lines) work the same way one level down: the digital output and input
+ * providers route each line, by BCM number, to a {@link org.telekiosk.agent.sensor.simulation.GpioDeviceModel} wired
+ * to it. The model sees every change of level the Pi drives, so it can react to clock edges, and answers what it
+ * drives whenever the Pi reads; where it drives nothing, the input's configured pull resistor decides.
  */
 package org.telekiosk.agent.sensor.simulation;
