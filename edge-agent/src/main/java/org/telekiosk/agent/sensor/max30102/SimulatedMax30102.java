@@ -43,6 +43,8 @@ public final class SimulatedMax30102 implements I2CDeviceModel {
 
     /** A fault for one read transfer, see {@link #failNextRead}. */
     public enum Fault {
+        /** No fault: queued first, it aims the next fault at a later transfer. */
+        NONE,
         /** The chip does not acknowledge its address. */
         NACK,
         /** The chip lets go of SDA: every byte read is 0xFF from the pull-ups. */
