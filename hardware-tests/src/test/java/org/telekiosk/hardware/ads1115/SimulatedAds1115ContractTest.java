@@ -169,6 +169,16 @@ class SimulatedAds1115ContractTest extends Ads1115ContractTest {
         assertEquals(bpm, ecg.heartRate().orElseThrow(), 2.0);
     }
 
+    @ParameterizedTest(name = "{0} bpm")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {40, 60, 80, 100, 120, 140, 160, 180})
+    void underFivefoldNoiseAndMainsHumTheHeartRateStaysWithinTwoBpm(int bpm) throws SensorException {
+        SimulatedAd8232 noisy = new SimulatedAd8232(Ad8232FrontEnd.TYPICAL, new SyntheticEcg(bpm, 13, 5));
+        chip.setInputs(noisy);
+        EcgMonitor ecg = monitor(Ads1115Config.ECG, noisy);
+        pollSeconds(ecg, 10);
+        assertEquals(bpm, ecg.heartRate().orElseThrow(), 2.0);
+    }
+
     private EcgMonitor monitor(Ads1115Config config, org.telekiosk.agent.sensor.ecg.LeadOffDetector leads) {
         return new EcgMonitor(driver, config, leads, Ad8232FrontEnd.TYPICAL, Duration.ofSeconds(10));
     }

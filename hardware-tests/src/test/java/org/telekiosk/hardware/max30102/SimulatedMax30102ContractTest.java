@@ -209,4 +209,21 @@ class SimulatedMax30102ContractTest extends Max30102ContractTest {
         assertEquals(spo2, reading.spo2Percent(), 2.0, reading.toString());
         assertEquals(bpm, reading.pulseRateBpm(), 3.0, reading.toString());
     }
+
+    @ParameterizedTest(name = "SpO2 {0} %, pulse {1} bpm, perfusion 0.5 %, tenfold noise")
+    @MethodSource("physiology")
+    void underTenfoldNoiseAtLowPerfusionThereIsNoReadingRatherThanAWrongOne(int spo2, int bpm)
+            throws SensorException {
+        chip.setSource(new SimulatedFinger(new Physiology(bpm, spo2, 0.5), 7, 10));
+        PulseOximeter oximeter = new PulseOximeter(driver, Max30102Config.DEFAULT, Duration.ofSeconds(10));
+        oximeter.poll();
+        for (int i = 0; i < 105; i++) {
+            chip.advance(Duration.ofMillis(100));
+            oximeter.poll();
+        }
+        if (oximeter.result() instanceof OximetryResult.Reading reading) {
+            assertEquals(spo2, reading.spo2Percent(), 2.0, reading.toString());
+            assertEquals(bpm, reading.pulseRateBpm(), 3.0, reading.toString());
+        }
+    }
 }

@@ -24,13 +24,23 @@ public final class SyntheticEcg {
     private static final double MAINS_MV = 0.02;
 
     private final SplittableRandom random;
+    private final double noiseFactor;
     private final Deque<double[]> beats = new ArrayDeque<>();
     private double heartRateBpm;
 
-    /** @param heartRateBpm 20..250 */
+    /** @param heartRateBpm 20..250; noise: 0.02 mV white, 0.02 mV mains, 0.1 mV wander */
     public SyntheticEcg(double heartRateBpm, long seed) {
+        this(heartRateBpm, seed, 1);
+    }
+
+    /** @param noiseFactor scales white noise and mains hum (not the wander, which would rail the front end) */
+    public SyntheticEcg(double heartRateBpm, long seed, double noiseFactor) {
+        if (!(noiseFactor >= 0)) {
+            throw new IllegalArgumentException("noiseFactor must be 0 or more, was " + noiseFactor);
+        }
         setHeartRate(heartRateBpm);
         this.random = new SplittableRandom(seed);
+        this.noiseFactor = noiseFactor;
         beats.add(new double[] {0.3, 60 / heartRateBpm});
     }
 
@@ -60,7 +70,7 @@ public final class SyntheticEcg {
             }
         }
         value += WANDER_MV * Math.sin(2 * Math.PI * 0.25 * seconds);
-        value += MAINS_MV * Math.sin(2 * Math.PI * 50 * seconds);
-        return value + NOISE_MV * random.nextGaussian();
+        value += noiseFactor * MAINS_MV * Math.sin(2 * Math.PI * 50 * seconds);
+        return value + noiseFactor * NOISE_MV * random.nextGaussian();
     }
 }

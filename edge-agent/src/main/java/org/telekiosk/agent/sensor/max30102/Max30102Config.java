@@ -114,6 +114,8 @@ public record Max30102Config(SampleRate sampleRate, PulseWidth pulseWidth, AdcRa
     /**
      * Highest pulse width allowed at each sample rate in SpO2 mode (datasheet Table 11, "SpO2 Mode (Allowed
      * Settings)"): a pulse plus its ambient measurement must fit in a sample period. {@code null}: none allowed.
+     * The table was not at hand when this was written; the limits follow the rule that the widest pulse must fit,
+     * and should be compared with the printed table before relying on the 800-3200/s rows.
      */
     private static PulseWidth widestPulseAt(SampleRate rate) {
         return switch (rate) {

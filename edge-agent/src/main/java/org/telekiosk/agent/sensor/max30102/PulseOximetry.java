@@ -12,17 +12,20 @@ import org.telekiosk.agent.sensor.signal.Peaks;
  * <p><b>SpO2, ratio of ratios.</b> Each channel's pulsatile part (AC, the RMS of the signal band-passed to
  * 0.5-6 Hz, forwards and backwards so both channels see the same filter) is divided by its steady part (DC, the mean).
  * {@code R = (AC_red/DC_red) / (AC_ir/DC_ir)}, and {@code SpO2 = 110 - 25 R}: the empirical linear calibration of
- * J. G. Webster (ed.), "Design of Pulse Oximeters", IOP Publishing 1997, ch. 9, which Maxim's own reference designs
- * approximate too. The line is a generic one; a kiosk used for diagnosis needs a calibration of its own sensor
- * against a CO-oximeter, which replaces {@link #spo2For} and {@link #ratioFor} and nothing else.
+ * J. G. Webster (ed.), "Design of Pulse Oximeters", IOP Publishing 1997 (the chapter on calibration). The line is a
+ * generic one; a kiosk used for diagnosis needs a calibration of its own sensor against a CO-oximeter, which replaces
+ * {@link #spo2For} and {@link #ratioFor} and nothing else.
  *
  * <p><b>Pulse rate, peak detection.</b> Beats are the maxima of the upslope of the (inverted) IR pulse, the steepest
  * point of the systolic rise, which a dicrotic wave never matches: a maximum of the derivative above half the
  * window's 98th percentile, at least 250 ms (240 bpm) after the previous beat, located to a fraction of a sample by a
- * parabola. The rate is the beat count over the span of the beats.
+ * parabola. The rate is 60 s over the median beat interval, which one beat added by noise does not move. If more
+ * than a fifth of the intervals lie outside
+ * 70-140 % of the median interval, noise or motion has added or hidden beats (or the rhythm is irregular), and no
+ * rate is given: a kiosk says it cannot count rather than count wrong.
  *
  * <p>The window's first and last 0.5 s are left out (filter settling). Without a finger, with a saturated ADC, with
- * too little pulse or too few beats, the result is a {@link OximetryResult.NoReading} with the reason, never a number.
+ * too little pulse, red and IR pulses that do not correlate (at least 0.95), or too few or irregular beats, the result is a {@link OximetryResult.NoReading} with the reason, never a number.
  */
 public final class PulseOximetry {
 
@@ -34,6 +37,11 @@ public final class PulseOximetry {
     /** Below this IR level (about 2 % of full scale) nothing reflects the LEDs: no finger. */
     private static final double NO_FINGER_COUNTS = ADC_FULL * 0.02;
     private static final double MIN_PERFUSION_PERCENT = 0.05;
+    /**
+     * Both channels see the same arterial pulse, so their pulsatile parts correlate near 1; noise and motion, which
+     * differ between the channels or add to both alike, lower it and bias the ratio towards 1. Below this, no reading.
+     */
+    private static final double MIN_CORRELATION = 0.95;
 
     private final double sampleRateHz;
     private final Biquad highPass;
@@ -89,6 +97,12 @@ public final class PulseOximetry {
             return new OximetryResult.NoReading(String.format(Locale.ROOT,
                     "no pulse in the signal: perfusion index %.3f %%", perfusion));
         }
+        double correlation = correlation(acRed, acIr);
+        if (correlation < MIN_CORRELATION) {
+            return new OximetryResult.NoReading(String.format(Locale.ROOT,
+                    "signal too noisy: red and IR pulses correlate only %.2f (motion, ambient light, loose finger)",
+                    correlation));
+        }
         double ratio = (rms(acRed) / dcRed) / (rms(acIr) / dcIr);
         double spo2 = spo2For(ratio);
         if (spo2 < 50 || spo2 > 102) {
@@ -100,7 +114,18 @@ public final class PulseOximetry {
         if (count < 3) {
             return new OximetryResult.NoReading(count + " beats found in the window, at least 3 needed");
         }
-        double pulse = Peaks.beatsPerMinute(beats, count, sampleRateHz);
+        double[] intervals = new double[count - 1];
+        for (int i = 1; i < count; i++) {
+            intervals[i - 1] = beats[i] - beats[i - 1];
+        }
+        double median = median(intervals);
+        long irregular = Arrays.stream(intervals).filter(v -> v < 0.7 * median || v > 1.4 * median).count();
+        if (irregular * 5 > intervals.length) {
+            return new OximetryResult.NoReading(String.format(Locale.ROOT,
+                    "beats too irregular to count: %d of %d intervals outside 70-140 %% of the median (noise,"
+                            + " motion or arrhythmia)", irregular, intervals.length));
+        }
+        double pulse = 60 * sampleRateHz / median;
         return new OximetryResult.Reading(Math.min(spo2, 100), pulse, perfusion);
     }
 
@@ -135,6 +160,13 @@ public final class PulseOximetry {
         return beats;
     }
 
+    private static double median(double[] x) {
+        double[] sorted = x.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
     private double[] bandPass(double[] x) {
         return lowPass.filterZeroPhase(highPass.filterZeroPhase(x));
     }
@@ -150,6 +182,20 @@ public final class PulseOximetry {
     private static double rms(double[] x) {
         double m = mean(x);
         return Math.sqrt(Arrays.stream(x).map(v -> (v - m) * (v - m)).average().orElse(0));
+    }
+
+    private static double correlation(double[] x, double[] y) {
+        double mx = mean(x);
+        double my = mean(y);
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxx == 0 || syy == 0 ? 0 : sxy / Math.sqrt(sxx * syy);
     }
 
     private static double max(double[] x) {

@@ -24,13 +24,24 @@ public final class SimulatedFinger implements PpgSource {
     private static final double BREATHS_PER_SECOND = 0.25;
 
     private final SplittableRandom random;
+    private final double noiseFactor;
     private Physiology physiology;
     private double phase;
     private double lastSeconds = Double.NaN;
 
+    /** A finger with typical noise: 0.02 % of the light per conversion, 0.1 % respiratory wander. */
     public SimulatedFinger(Physiology physiology, long seed) {
+        this(physiology, seed, 1);
+    }
+
+    /** @param noiseFactor scales noise and wander; 10 stands for a restless patient in daylight */
+    public SimulatedFinger(Physiology physiology, long seed, double noiseFactor) {
+        if (!(noiseFactor >= 0)) {
+            throw new IllegalArgumentException("noiseFactor must be 0 or more, was " + noiseFactor);
+        }
         this.physiology = Objects.requireNonNull(physiology, "physiology");
         this.random = new SplittableRandom(seed);
+        this.noiseFactor = noiseFactor;
     }
 
     /** Changes the patient from now on. */
@@ -47,9 +58,10 @@ public final class SimulatedFinger implements PpgSource {
         double pulse = pulseShape(phase - Math.floor(phase));
         double irDepth = physiology.perfusionIndexPercent() / 100;
         double redDepth = irDepth * PulseOximetry.ratioFor(physiology.spo2Percent());
-        double wander = WANDER_RELATIVE * Math.sin(2 * Math.PI * BREATHS_PER_SECOND * seconds);
-        double red = RED_BASE * (1 - redDepth * pulse + wander + NOISE_RELATIVE * random.nextGaussian());
-        double ir = IR_BASE * (1 - irDepth * pulse + wander + NOISE_RELATIVE * random.nextGaussian());
+        double wander = noiseFactor * WANDER_RELATIVE * Math.sin(2 * Math.PI * BREATHS_PER_SECOND * seconds);
+        double noise = noiseFactor * NOISE_RELATIVE;
+        double red = RED_BASE * (1 - redDepth * pulse + wander + noise * random.nextGaussian());
+        double ir = IR_BASE * (1 - irDepth * pulse + wander + noise * random.nextGaussian());
         return new Transfer(red, ir);
     }
 

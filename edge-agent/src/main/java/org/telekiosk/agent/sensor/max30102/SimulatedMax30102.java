@@ -70,7 +70,6 @@ public final class SimulatedMax30102 implements I2CDeviceModel {
     private static final int A_FULL = 0x80;
     private static final int DIE_TEMP_RDY = 0x02;
     private static final long TEMPERATURE_CONVERSION_NANOS = 29_000_000;
-    private static final int ADC_MAX = (1 << 18) - 1;
 
     private final int[] registers = new int[256];
     private final SimulatedFifo fifo = new SimulatedFifo();
@@ -82,9 +81,7 @@ public final class SimulatedMax30102 implements I2CDeviceModel {
     private long nowNanos;
     private long conversionsStartNanos;
     private long conversionIndex;
-    private long red;
-    private long ir;
-    private int averaged;
+    private final SimulatedPpgAdc adc = new SimulatedPpgAdc();
     private long temperatureReadyNanos = -1;
 
     /** A chip, just powered, looking at {@code source}. */
@@ -254,9 +251,21 @@ public final class SimulatedMax30102 implements I2CDeviceModel {
     private void restartConversions() {
         conversionsStartNanos = nowNanos;
         conversionIndex = 0;
-        red = 0;
-        ir = 0;
-        averaged = 0;
+        adc.restart();
+    }
+
+    private void convert(long atNanos) {
+        int fifoConfig = registers[Max30102.FIFO_CONFIG];
+        byte[] sample = adc.convert(source.at(atNanos / 1e9), registers[Max30102.SPO2_CONFIG], fifoConfig,
+                registers[Max30102.LED1_PA], registers[Max30102.LED2_PA], mode() == Max30102.MODE_SPO2);
+        if (sample == null) {
+            return;
+        }
+        fifo.push(sample, (fifoConfig & 0x10) != 0);
+        registers[INT_STATUS_1] |= PPG_RDY;
+        if (fifo.count() >= SimulatedFifo.DEPTH - (fifoConfig & 0x0F)) {
+            registers[INT_STATUS_1] |= A_FULL;
+        }
     }
 
     private int mode() {
@@ -272,36 +281,6 @@ public final class SimulatedMax30102 implements I2CDeviceModel {
         return Max30102Config.SampleRate.values()[registers[Max30102.SPO2_CONFIG] >> 2 & 0x07].perSecond();
     }
 
-    private void convert(long atNanos) {
-        PpgSource.Transfer transfer = source.at(atNanos / 1e9);
-        red += adc(transfer.redNanoampsPerMilliamp() * Max30102Config.milliamps(registers[Max30102.LED1_PA]));
-        ir += adc(transfer.irNanoampsPerMilliamp() * Max30102Config.milliamps(registers[Max30102.LED2_PA]));
-        averaged++;
-        int fifoConfig = registers[Max30102.FIFO_CONFIG];
-        int average = 1 << Math.min(fifoConfig >> 5, 5);
-        if (averaged < average) {
-            return;
-        }
-        int lowBits = (1 << (3 - (registers[Max30102.SPO2_CONFIG] & 0x03))) - 1;
-        byte[] sample = mode() == Max30102.MODE_SPO2
-                ? concat(bytes((int) (red / average) & ~lowBits), bytes((int) (ir / average) & ~lowBits))
-                : bytes((int) (red / average) & ~lowBits);
-        fifo.push(sample, (fifoConfig & 0x10) != 0);
-        registers[INT_STATUS_1] |= PPG_RDY;
-        if (fifo.count() >= SimulatedFifo.DEPTH - (fifoConfig & 0x0F)) {
-            registers[INT_STATUS_1] |= A_FULL;
-        }
-        red = 0;
-        ir = 0;
-        averaged = 0;
-    }
-
-    private int adc(double nanoamps) {
-        int fullScale = Max30102Config.AdcRange.values()[registers[Max30102.SPO2_CONFIG] >> 5 & 0x03]
-                .fullScaleNanoamps();
-        return (int) Math.clamp(Math.floor(nanoamps / fullScale * (ADC_MAX + 1)), 0, ADC_MAX);
-    }
-
     private void finishTemperature() {
         double celsius = Math.round(dieCelsius * 16) / 16.0;
         int integer = (int) Math.floor(celsius);
@@ -310,16 +289,6 @@ public final class SimulatedMax30102 implements I2CDeviceModel {
         registers[Max30102.TEMP_CONFIG] = 0;
         registers[INT_STATUS_2] |= DIE_TEMP_RDY;
         temperatureReadyNanos = -1;
-    }
-
-    private static byte[] bytes(int value) {
-        return new byte[] {(byte) (value >> 16 & 0x03), (byte) (value >> 8), (byte) value};
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
     }
 
     private void acknowledge(int address) throws NotAcknowledgedException {
