@@ -1,7 +1,6 @@
 package org.telekiosk.agent.sensor.ecg;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -30,7 +29,9 @@ public final class EcgMonitor {
     private final LeadOffDetector leads;
     private final Ad8232FrontEnd frontEnd;
     private final PanTompkins detector;
+    /** A ring: the newest sample at {@code (start + size - 1) % length}. */
     private final double[] window;
+    private int start;
     private int size;
     private boolean configured;
 
@@ -65,7 +66,7 @@ public final class EcgMonitor {
     public OptionalDouble poll() throws SensorException {
         try {
             if (!configured) {
-                size = 0;
+                clearWindow();
                 adc.configure(config);
                 configured = true;
                 return OptionalDouble.empty();
@@ -86,7 +87,7 @@ public final class EcgMonitor {
             append(millivolts);
             return OptionalDouble.of(millivolts);
         } catch (SensorException e) {
-            size = 0;
+            clearWindow();
             if (e.kind() == Kind.BUS_ERROR) {
                 configured = false;
             }
@@ -96,14 +97,24 @@ public final class EcgMonitor {
 
     /** Heart rate from the R peaks in the window, or empty while fewer than three are found. */
     public OptionalDouble heartRate() {
-        return detector.heartRate(Arrays.copyOf(window, size));
+        double[] ordered = new double[size];
+        int head = Math.min(size, window.length - start);
+        System.arraycopy(window, start, ordered, 0, head);
+        System.arraycopy(window, 0, ordered, head, size - head);
+        return detector.heartRate(ordered);
+    }
+
+    private void clearWindow() {
+        start = 0;
+        size = 0;
     }
 
     private void append(double millivolts) {
         if (size == window.length) {
-            System.arraycopy(window, 1, window, 0, size - 1);
-            size--;
+            window[start] = millivolts;
+            start = (start + 1) % window.length;
+        } else {
+            window[(start + size++) % window.length] = millivolts;
         }
-        window[size++] = millivolts;
     }
 }

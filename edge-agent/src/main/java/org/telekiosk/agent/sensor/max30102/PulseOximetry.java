@@ -20,12 +20,12 @@ import org.telekiosk.agent.sensor.signal.Peaks;
  * point of the systolic rise, which a dicrotic wave never matches: a maximum of the derivative above half the
  * window's 98th percentile, at least 250 ms (240 bpm) after the previous beat, located to a fraction of a sample by a
  * parabola. The rate is 60 s over the median beat interval, which one beat added by noise does not move. If more
- * than a fifth of the intervals lie outside
- * 70-140 % of the median interval, noise or motion has added or hidden beats (or the rhythm is irregular), and no
- * rate is given: a kiosk says it cannot count rather than count wrong.
+ * than a fifth of the intervals lie outside 70-140 % of the median interval, noise or motion has added or hidden
+ * beats (or the rhythm is irregular), and no rate is given: a kiosk says it cannot count rather than count wrong.
  *
  * <p>The window's first and last 0.5 s are left out (filter settling). Without a finger, with a saturated ADC, with
- * too little pulse, red and IR pulses that do not correlate (at least 0.95), or too few or irregular beats, the result is a {@link OximetryResult.NoReading} with the reason, never a number.
+ * too little pulse, red and IR pulses that do not correlate (at least 0.95), or too few or irregular beats, the
+ * result is a {@link OximetryResult.NoReading} with the reason, never a number.
  */
 public final class PulseOximetry {
 

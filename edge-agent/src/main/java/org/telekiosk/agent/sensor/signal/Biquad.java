@@ -23,7 +23,7 @@ public final class Biquad {
         this.a2 = a2 / a0;
     }
 
-    /** A Butterworth low-pass with its -3 dB corner at {@code cornerHz}, for signals sampled at {@code sampleRateHz}. */
+    /** A Butterworth low-pass, -3 dB at {@code cornerHz}, for signals sampled at {@code sampleRateHz}. */
     public static Biquad lowPass(double sampleRateHz, double cornerHz) {
         double w0 = omega(sampleRateHz, cornerHz);
         double alpha = Math.sin(w0) / (2 * BUTTERWORTH_Q);
@@ -31,7 +31,7 @@ public final class Biquad {
         return new Biquad((1 - cos) / 2, 1 - cos, (1 - cos) / 2, 1 + alpha, -2 * cos, 1 - alpha);
     }
 
-    /** A Butterworth high-pass with its -3 dB corner at {@code cornerHz}, for signals sampled at {@code sampleRateHz}. */
+    /** A Butterworth high-pass, -3 dB at {@code cornerHz}, for signals sampled at {@code sampleRateHz}. */
     public static Biquad highPass(double sampleRateHz, double cornerHz) {
         double w0 = omega(sampleRateHz, cornerHz);
         double alpha = Math.sin(w0) / (2 * BUTTERWORTH_Q);
@@ -77,8 +77,8 @@ public final class Biquad {
 
     private static double omega(double sampleRateHz, double cornerHz) {
         if (!(cornerHz > 0 && cornerHz < sampleRateHz / 2)) {
-            throw new IllegalArgumentException("corner " + cornerHz + " Hz must lie between 0 and the Nyquist frequency "
-                    + sampleRateHz / 2 + " Hz");
+            throw new IllegalArgumentException("corner " + cornerHz + " Hz must lie between 0 and the Nyquist"
+                    + " frequency " + sampleRateHz / 2 + " Hz");
         }
         return 2 * Math.PI * cornerHz / sampleRateHz;
     }

@@ -65,6 +65,15 @@ class EcgMonitorTest {
     }
 
     @Test
+    void theWindowSlidesSoTheRateFollowsTheHeart() throws SensorException {
+        ecg.poll();
+        pollSeconds(6);
+        frontEnd.setHeartRate(150);
+        pollSeconds(7); // the 6 s window now holds only the faster beats
+        assertEquals(150, ecg.heartRate().orElseThrow(), 1);
+    }
+
+    @Test
     void aLeadOffEmptiesTheWindowSoNoRateSpansTheGap() throws SensorException {
         ecg.poll();
         pollSeconds(6);

@@ -43,7 +43,7 @@ class SimulatedMax30102Test {
         write(0x0C, 0x32, 0x32); // LED1 and LED2 at 10 mA, one burst
         write(0x09, 0x02);
         chip.advance(Duration.ofMillis(40));
-        assertArrayEquals(new byte[] {2, 0, 0}, read(0x04, 3), "two samples: FIFO_WR_PTR 2, OVF_COUNTER 0, FIFO_RD_PTR 0");
+        assertArrayEquals(new byte[] {2, 0, 0}, read(0x04, 3), "FIFO_WR_PTR 2, OVF_COUNTER 0, FIFO_RD_PTR 0");
         assertArrayEquals(new byte[] {0x00, (byte) 0xFA, 0x13, 0x00, (byte) 0xFA, 0x13}, read(0x07, 6));
         assertArrayEquals(new byte[] {2, 0, 2}, read(0x04, 3));
     }
