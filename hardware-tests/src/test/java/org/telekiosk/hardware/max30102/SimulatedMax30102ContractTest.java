@@ -179,6 +179,22 @@ class SimulatedMax30102ContractTest extends Max30102ContractTest {
     }
 
     @Test
+    void aChipResetWithoutABusErrorIsFoundAndConfiguredAgain() throws SensorException {
+        PulseOximeter oximeter = new PulseOximeter(driver, Max30102Config.DEFAULT, Duration.ofSeconds(8));
+        oximeter.poll();
+        chip.advance(Duration.ofMillis(100));
+        oximeter.poll();
+        chip.powerCycle(); // a brown-out: the chip still answers, at its reset values
+        chip.advance(Duration.ofMillis(100));
+        SensorException e = assertThrows(SensorException.class, oximeter::poll);
+        assertEquals(Kind.DEVICE_ERROR, e.kind());
+        assertEquals("the MAX30102 left SpO2 mode (a reset or power loss): it is configured again", e.getMessage());
+        assertTrue(oximeter.poll().samples().isEmpty());
+        chip.advance(Duration.ofMillis(100));
+        assertEquals(10, oximeter.poll().samples().size());
+    }
+
+    @Test
     void withoutAFingerThereIsNoReadingAndASaidReason() throws SensorException {
         chip.setSource(PpgSource.constant(0.5, 0.5));
         PulseOximeter oximeter = new PulseOximeter(driver, Max30102Config.DEFAULT, Duration.ofSeconds(8));

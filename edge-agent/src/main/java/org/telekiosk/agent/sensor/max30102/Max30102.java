@@ -148,6 +148,14 @@ public final class Max30102 {
         return new FifoRead(samples, lost);
     }
 
+    /**
+     * Whether the chip is converting in SpO2 mode (MODE_CONFIG reads 0x03). A chip that lost power for a moment
+     * answers every transfer but has its registers at reset (MODE 000: no conversions) and an empty FIFO forever.
+     */
+    public boolean isInSpo2Mode() throws SensorException {
+        return readRegisters(MODE_CONFIG, 1)[0] == MODE_SPO2;
+    }
+
     /** Samples waiting between the pointers (datasheet "FIFO": wrap-around taken into account). */
     static int available(int writePointer, int readPointer, int overflowCounter) {
         int waiting = Math.floorMod(writePointer - readPointer, FIFO_DEPTH);

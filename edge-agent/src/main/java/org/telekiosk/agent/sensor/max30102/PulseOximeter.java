@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import org.telekiosk.agent.sensor.SensorException;
+import org.telekiosk.agent.sensor.SensorException.Kind;
 
 /**
  * A MAX30102 as the sampler uses it: {@link #poll()} drains the FIFO into a sliding window and returns the new pleth
@@ -14,7 +15,9 @@ import org.telekiosk.agent.sensor.SensorException;
  *
  * <p>Faults. A failed poll throws the driver's {@link SensorException} and marks the chip for re-initialisation: the
  * next poll resets and configures it again before reading, so a sensor unplugged and plugged back in (which powers up
- * with its registers at reset) recovers without a new driver. Any gap (a fault, FIFO overflow) empties the window, so
+ * with its registers at reset) recovers without a new driver. A poll that finds the FIFO empty checks that the chip
+ * is still in SpO2 mode, so that a reset without a bus error (a brown-out) is found too, as a
+ * {@link Kind#DEVICE_ERROR}, and recovered from in the same way. Any gap (a fault, FIFO overflow) empties the window, so
  * that no beat interval or ratio is computed across it.
  *
  * <p>Not thread-safe: one sampler thread polls it.
@@ -56,6 +59,10 @@ public final class PulseOximeter {
                 initialised = true;
             }
             FifoRead read = chip.readFifo();
+            if (read.samples().isEmpty() && continues && !chip.isInSpo2Mode()) {
+                throw new SensorException(Kind.DEVICE_ERROR,
+                        "the MAX30102 left SpO2 mode (a reset or power loss): it is configured again");
+            }
             if (read.hasGap()) {
                 window.clear();
                 continues = false;

@@ -99,6 +99,19 @@ class EcgMonitorTest {
     }
 
     @Test
+    void anAdcResetWithoutABusErrorReadsAsARailedOutputAndIsConfiguredAgain() throws SensorException {
+        ecg.poll();
+        pollSeconds(1);
+        chip.powerCycle(); // a brown-out: single-shot mode, conversion register 0000h
+        chip.advance(Duration.ofMillis(4));
+        SensorException e = assertThrows(SensorException.class, ecg::poll);
+        assertEquals(Kind.OUT_OF_RANGE, e.kind());
+        assertTrue(e.getMessage().startsWith("ECG front end saturated: AD8232 output 0.0 mV"), e.getMessage());
+        assertTrue(ecg.poll().isEmpty(), "configured again");
+        pollSeconds(1);
+    }
+
+    @Test
     void ratesBelow250SpsAndOddWindowsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new EcgMonitor(Ads1115.open(pi4j, 1, 0x49),
                 new Ads1115Config(Ads1115Config.Input.AIN0_GND, Ads1115Config.Range.FSR_4_096,
