@@ -83,9 +83,13 @@ class PahoUplinkTest {
                 CompletableFuture<Void> publish = uplink.publish(measurement(kiosk, seq));
                 while (publish.isCompletedExceptionally()) {
                     fastFailures.add(failure(publish));
-                    // Wait for any acknowledgement, then try the same reading again.
-                    CompletableFuture.anyOf(sent.stream().filter(f -> !f.isDone())
-                            .toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+                    // Wait for any acknowledgement, then try the same reading again. If every publish completed
+                    // since the refusal, there is nothing to wait for (anyOf() of nothing never completes).
+                    CompletableFuture<?>[] pending = sent.stream().filter(f -> !f.isDone())
+                            .toArray(CompletableFuture[]::new);
+                    if (pending.length > 0) {
+                        CompletableFuture.anyOf(pending).get(10, TimeUnit.SECONDS);
+                    }
                     publish = uplink.publish(measurement(kiosk, seq));
                 }
                 sent.add(publish);
