@@ -14,6 +14,18 @@ public record LoincCode(@JsonValue String value) {
 
     /** Body temperature. */
     public static final LoincCode BODY_TEMPERATURE = new LoincCode("8310-5");
+    /** Body weight. */
+    public static final LoincCode BODY_WEIGHT = new LoincCode("29463-7");
+    /** Oxygen saturation in arterial blood by pulse oximetry (SpO2). */
+    public static final LoincCode OXYGEN_SATURATION = new LoincCode("59408-5");
+    /** Heart rate. */
+    public static final LoincCode HEART_RATE = new LoincCode("8867-4");
+    /** Systolic blood pressure. */
+    public static final LoincCode SYSTOLIC_PRESSURE = new LoincCode("8480-6");
+    /** Diastolic blood pressure. */
+    public static final LoincCode DIASTOLIC_PRESSURE = new LoincCode("8462-4");
+    /** Mean blood pressure. */
+    public static final LoincCode MEAN_PRESSURE = new LoincCode("8478-0");
 
     public LoincCode {
         Identifier.require("LOINC code", value, SHAPE, "digits, '-', check digit, e.g. '8310-5'");

@@ -14,6 +14,18 @@ public record UcumUnit(@JsonValue String value) {
 
     /** Degrees Celsius. */
     public static final UcumUnit CELSIUS = new UcumUnit("Cel");
+    /** Kilograms. */
+    public static final UcumUnit KILOGRAM = new UcumUnit("kg");
+    /** Percent. */
+    public static final UcumUnit PERCENT = new UcumUnit("%");
+    /** Per minute (beats per minute). */
+    public static final UcumUnit PER_MINUTE = new UcumUnit("/min");
+    /** Millimetres of mercury. */
+    public static final UcumUnit MM_HG = new UcumUnit("mm[Hg]");
+    /** Millivolts. */
+    public static final UcumUnit MILLIVOLT = new UcumUnit("mV");
+    /** Arbitrary units (a signal without a physical unit, such as the pleth waveform). */
+    public static final UcumUnit ARBITRARY = new UcumUnit("[arb'U]");
 
     public UcumUnit {
         Identifier.require("UCUM unit", value, SHAPE, "1-32 printable ASCII characters without spaces, e.g. 'Cel'");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,6 +42,13 @@ class IdentifiersTest {
     @ValueSource(strings = {"8310-5", "8867-4", "59408-5", "29463-7", "85354-9", "8480-6", "8462-4"})
     void realLoincCodesHaveValidCheckDigits(String code) {
         assertDoesNotThrow(() -> LoincCode.of(code));
+    }
+
+    @Test
+    void theNamedLoincCodesAndUnitsAreValid() {
+        assertDoesNotThrow(() -> List.of(LoincCode.BODY_WEIGHT, LoincCode.OXYGEN_SATURATION, LoincCode.HEART_RATE,
+                LoincCode.SYSTOLIC_PRESSURE, LoincCode.DIASTOLIC_PRESSURE, LoincCode.MEAN_PRESSURE, UcumUnit.MM_HG,
+                UcumUnit.ARBITRARY));
     }
 
     @ParameterizedTest

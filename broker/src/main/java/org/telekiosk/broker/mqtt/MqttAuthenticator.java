@@ -24,8 +24,8 @@ import org.telekiosk.protocol.topic.Topics;
  * HiveMQ's embedded mode lets everybody in; this one refuses whoever it does not know:
  * <ul>
  *   <li>a kiosk: user name and client id are its kiosk id, the password its secret; it may publish only to its own
- *       measurements topic, QoS 1, not retained;</li>
- *   <li>a broker node: may subscribe to every kiosk's measurements in the broker share group;</li>
+ *       measurements and status topics, QoS 1, not retained;</li>
+ *   <li>a broker node: may subscribe to every kiosk's measurements and status in the broker share group;</li>
  *   <li>anything else is refused with "bad user name or password" (0x86) or "client identifier not valid" (0x85),
  *       and everything not granted is denied.</li>
  * </ul>
@@ -92,24 +92,28 @@ final class MqttAuthenticator implements SimpleAuthenticator {
     }
 
     private static void allowKiosk(ModifiableDefaultPermissions permissions, KioskId kiosk) {
-        permissions.add(Builders.topicPermission()
-                .topicFilter(Topics.measurements(kiosk))
-                .type(TopicPermission.PermissionType.ALLOW)
-                .activity(TopicPermission.MqttActivity.PUBLISH)
-                .qos(TopicPermission.Qos.ONE)
-                .retain(TopicPermission.Retain.NOT_RETAINED)
-                .build());
+        for (String topic : new String[] {Topics.measurements(kiosk), Topics.status(kiosk)}) {
+            permissions.add(Builders.topicPermission()
+                    .topicFilter(topic)
+                    .type(TopicPermission.PermissionType.ALLOW)
+                    .activity(TopicPermission.MqttActivity.PUBLISH)
+                    .qos(TopicPermission.Qos.ONE)
+                    .retain(TopicPermission.Retain.NOT_RETAINED)
+                    .build());
+        }
         permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
     }
 
     private static void allowBrokerNode(ModifiableDefaultPermissions permissions) {
-        permissions.add(Builders.topicPermission()
-                .topicFilter(Topics.allMeasurements())
-                .type(TopicPermission.PermissionType.ALLOW)
-                .activity(TopicPermission.MqttActivity.SUBSCRIBE)
-                .sharedSubscription(TopicPermission.SharedSubscription.SHARED)
-                .sharedGroup(Topics.BROKER_SHARE_GROUP)
-                .build());
+        for (String filter : new String[] {Topics.allMeasurements(), Topics.allStatus()}) {
+            permissions.add(Builders.topicPermission()
+                    .topicFilter(filter)
+                    .type(TopicPermission.PermissionType.ALLOW)
+                    .activity(TopicPermission.MqttActivity.SUBSCRIBE)
+                    .sharedSubscription(TopicPermission.SharedSubscription.SHARED)
+                    .sharedGroup(Topics.BROKER_SHARE_GROUP)
+                    .build());
+        }
         permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
     }
 

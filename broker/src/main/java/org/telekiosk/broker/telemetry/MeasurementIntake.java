@@ -25,11 +25,11 @@ public final class MeasurementIntake {
     private static final Logger LOG = LoggerFactory.getLogger(MeasurementIntake.class);
 
     private final WireCodec codec;
-    private final Consumer<Measurement> downstream;
+    private final Consumer<KioskMessage> downstream;
     private final LongAdder accepted = new LongAdder();
     private final Map<Reason, LongAdder> rejected = new EnumMap<>(Reason.class);
 
-    public MeasurementIntake(WireCodec codec, Consumer<Measurement> downstream) {
+    public MeasurementIntake(WireCodec codec, Consumer<KioskMessage> downstream) {
         this.codec = codec;
         this.downstream = downstream;
         for (Reason reason : Reason.values()) {
@@ -37,11 +37,11 @@ public final class MeasurementIntake {
         }
     }
 
-    /** Takes one MQTT message; returns the measurement it carried, or empty if it was refused. */
-    public Optional<Measurement> accept(String topic, byte[] payload) {
+    /** Takes one MQTT message; returns the message it carried, or empty if it was refused. */
+    public Optional<KioskMessage> accept(String topic, byte[] payload) {
         Optional<KioskTopic> parsed = Topics.parse(topic);
-        if (parsed.isEmpty() || parsed.get().channel() != KioskTopic.Channel.MEASUREMENTS) {
-            return reject(Reason.MISMATCH, topic, "not a kiosk measurements topic");
+        if (parsed.isEmpty()) {
+            return reject(Reason.MISMATCH, topic, "not a kiosk topic");
         }
         KioskMessage message;
         try {
@@ -49,19 +49,28 @@ public final class MeasurementIntake {
         } catch (MalformedMessageException e) {
             return reject(e.reason(), topic, e.getMessage());
         }
-        Measurement measurement = switch (message) {
-            case Measurement m -> m;
-        };
-        if (!measurement.kiosk().equals(parsed.get().kiosk())) {
+        if (!Topics.carries(parsed.get().channel(), message)) {
+            return reject(Reason.MISMATCH, topic, "a " + message.getClass().getSimpleName() + " does not belong on the '"
+                    + parsed.get().channel().segment() + "' channel");
+        }
+        if (!kioskOf(message).equals(parsed.get().kiosk())) {
             return reject(Reason.MISMATCH, topic,
-                    "payload names kiosk '" + measurement.kiosk() + "', topic kiosk is '" + parsed.get().kiosk() + "'");
+                    "payload names kiosk '" + kioskOf(message) + "', topic kiosk is '" + parsed.get().kiosk() + "'");
         }
         accepted.increment();
-        downstream.accept(measurement);
-        return Optional.of(measurement);
+        downstream.accept(message);
+        return Optional.of(message);
     }
 
-    private Optional<Measurement> reject(Reason reason, String topic, String why) {
+    private static org.telekiosk.protocol.KioskId kioskOf(KioskMessage message) {
+        return switch (message) {
+            case Measurement m -> m.kiosk();
+            case org.telekiosk.protocol.telemetry.WaveformBatch w -> w.kiosk();
+            case org.telekiosk.protocol.telemetry.KioskStatus s -> s.kiosk();
+        };
+    }
+
+    private Optional<KioskMessage> reject(Reason reason, String topic, String why) {
         rejected.get(reason).increment();
         LOG.warn("Rejected MQTT message on '{}' ({}): {}", printable(topic), reason.code(), why);
         return Optional.empty();

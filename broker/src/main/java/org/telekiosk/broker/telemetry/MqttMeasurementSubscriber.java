@@ -101,18 +101,21 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
 
     private void subscribe() {
         try {
-            client.subscribe(Topics.allMeasurementsShared(), 1, null, new MqttActionListener() {
+            String[] filters = {Topics.allMeasurementsShared(), Topics.allStatusShared()};
+            client.subscribe(filters, new int[] {1, 1}, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     int[] codes = token.getReasonCodes();
-                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                        LOG.error("Subscription to {} refused with reason code 0x{}", Topics.allMeasurementsShared(),
-                                Integer.toHexString(codes[0]));
-                        return;
+                    for (int i = 0; codes != null && i < codes.length; i++) {
+                        if (codes[i] >= 0x80) {
+                            LOG.error("Subscription to {} refused with reason code 0x{}",
+                                    filters[Math.min(i, filters.length - 1)], Integer.toHexString(codes[i]));
+                            return;
+                        }
                     }
                     failures.set(0);
                     subscribed = true;
-                    LOG.info("Subscribed to {}", Topics.allMeasurementsShared());
+                    LOG.info("Subscribed to {}", String.join(" and ", filters));
                 }
 
                 @Override

@@ -5,7 +5,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.viewer.ViewerEvent;
 import org.telekiosk.protocol.viewer.ViewerRequest;
 
@@ -22,7 +25,7 @@ public final class ViewerHub {
 
     private final WireCodec json;
     private final Set<ViewerSession> sessions = ConcurrentHashMap.newKeySet();
-    /** The latest reading of each (kiosk, sensor, LOINC code), already encoded: a new viewer sees it at once. */
+    /** The latest reading of each (kiosk, sensor, LOINC code) and status of each kiosk, encoded: for new viewers. */
     private final Map<String, Latest> latest = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder skipped = new LongAdder();
@@ -47,12 +50,27 @@ public final class ViewerHub {
         sessions.remove(session);
     }
 
-    /** Sends a measurement to every viewer. */
-    public void publish(Measurement measurement) {
-        String text = json.encodeToString(new ViewerEvent.Reading(measurement));
-        latest.merge(measurement.kiosk().value() + "|" + measurement.sensor().value() + "|" + measurement.loinc().value(),
-                new Latest(measurement.takenAt(), text),
-                (old, fresh) -> fresh.takenAt().isBefore(old.takenAt()) ? old : fresh);
+    /**
+     * Sends a kiosk's message to every viewer. The latest reading of each sensor and the latest status of each kiosk
+     * are kept for viewers that join later; waveforms are only streamed.
+     */
+    public void publish(KioskMessage message) {
+        String text = switch (message) {
+            case Measurement m -> remember(m.kiosk().value() + "|" + m.sensor().value() + "|" + m.loinc().value(),
+                    m.takenAt(), json.encodeToString(new ViewerEvent.Reading(m)));
+            case KioskStatus s -> remember(s.kiosk().value() + "|status", s.sentAt(),
+                    json.encodeToString(new ViewerEvent.Status(s)));
+            case WaveformBatch w -> json.encodeToString(new ViewerEvent.Waveform(w));
+        };
+        send(text);
+    }
+
+    private String remember(String key, java.time.Instant at, String text) {
+        latest.merge(key, new Latest(at, text), (old, fresh) -> fresh.takenAt().isBefore(old.takenAt()) ? old : fresh);
+        return text;
+    }
+
+    private void send(String text) {
         for (ViewerSession session : sessions) {
             if (session.sendText(text)) {
                 delivered.increment();

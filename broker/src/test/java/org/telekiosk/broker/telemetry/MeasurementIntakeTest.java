@@ -21,13 +21,19 @@ import org.telekiosk.protocol.MalformedMessageException.Reason;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.SensorHealth;
+import org.telekiosk.protocol.telemetry.SensorState;
+import org.telekiosk.protocol.telemetry.Signal;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.topic.Topics;
 
 class MeasurementIntakeTest {
     static final KioskId KIOSK = KioskId.of("wmk-lab-03");
     final WireCodec cbor = WireCodec.cbor(1024);
-    final List<Measurement> forwarded = new ArrayList<>();
+    final List<KioskMessage> forwarded = new ArrayList<>();
     final MeasurementIntake intake = new MeasurementIntake(cbor, forwarded::add);
     final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
@@ -75,6 +81,26 @@ class MeasurementIntakeTest {
         assertTrue(warnings.stream().allMatch(e -> e.getThrowableProxy() == null), "no stack traces");
         assertTrue(warnings.get(2).getFormattedMessage().contains("other-kiosk"),
                 warnings.get(2).getFormattedMessage());
+    }
+
+    @Test
+    void aStatusOnTheStatusTopicAndAWaveformOnTheMeasurementsTopicAreForwarded() {
+        KioskStatus status = new KioskStatus(KIOSK, Instant.parse("2026-11-22T10:00:00Z"),
+                List.of(new SensorHealth(SensorId.of("mlx90614"), SensorState.FAULTY, "checksum mismatch")), 3, 0);
+        WaveformBatch ecg = new WaveformBatch(KIOSK, 5, SensorId.of("ads1115"), Signal.ECG, UcumUnit.MILLIVOLT, 250,
+                Instant.parse("2026-11-22T10:00:00Z"), 0.001, List.of(12, -40, 900, 15));
+        assertEquals(status, intake.accept(Topics.status(KIOSK), cbor.encode(status)).orElseThrow());
+        assertEquals(ecg, intake.accept(Topics.measurements(KIOSK), cbor.encode(ecg)).orElseThrow());
+        assertEquals(List.of(status, ecg), forwarded);
+    }
+
+    @Test
+    void aMessageOnTheWrongChannelIsAMismatch() {
+        KioskStatus status = new KioskStatus(KIOSK, Instant.parse("2026-11-22T10:00:00Z"), List.of(), 0, 0);
+        intake.accept(Topics.measurements(KIOSK), cbor.encode(status));
+        intake.accept(Topics.status(KIOSK), cbor.encode(reading(KIOSK, 1)));
+        assertEquals(2, intake.rejectedCount(Reason.MISMATCH));
+        assertTrue(forwarded.isEmpty());
     }
 
     @Test

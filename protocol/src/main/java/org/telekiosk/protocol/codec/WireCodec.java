@@ -142,7 +142,11 @@ public final class WireCodec {
             }
             throw new MalformedMessageException(Reason.INVALID_FIELD, describe(e));
         } catch (JacksonException e) {
-            throw new MalformedMessageException(Reason.NOT_DECODABLE, describe(e));
+            // A well-formed number that does not fit its field (a sample beyond 32 bits) is a wrong field, not a
+            // broken message; databind reports it wrapped, with the field's path.
+            boolean outOfRange = e instanceof com.fasterxml.jackson.core.exc.InputCoercionException
+                    || e.getCause() instanceof com.fasterxml.jackson.core.exc.InputCoercionException;
+            throw new MalformedMessageException(outOfRange ? Reason.INVALID_FIELD : Reason.NOT_DECODABLE, describe(e));
         } catch (IOException e) {
             throw new MalformedMessageException(Reason.NOT_DECODABLE, printable(String.valueOf(e.getMessage())));
         }

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Measurement.class, name = "measurement"),
+    @JsonSubTypes.Type(value = WaveformBatch.class, name = "waveform"),
+    @JsonSubTypes.Type(value = KioskStatus.class, name = "status"),
 })
-public sealed interface KioskMessage permits Measurement {
+public sealed interface KioskMessage permits Measurement, WaveformBatch, KioskStatus {
 }

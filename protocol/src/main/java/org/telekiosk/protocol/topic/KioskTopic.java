@@ -17,8 +17,13 @@ public record KioskTopic(KioskId kiosk, Channel channel) {
 
     /** The channels a kiosk has; each is the last segment of its topic. */
     public enum Channel {
-        /** Kiosk to broker: {@link org.telekiosk.protocol.telemetry.Measurement}s, CBOR, QoS 1. */
-        MEASUREMENTS("measurements");
+        /**
+         * Kiosk to broker: {@link org.telekiosk.protocol.telemetry.Measurement}s and
+         * {@link org.telekiosk.protocol.telemetry.WaveformBatch}es, CBOR, QoS 1.
+         */
+        MEASUREMENTS("measurements"),
+        /** Kiosk to broker: {@link org.telekiosk.protocol.telemetry.KioskStatus}, CBOR, QoS 1. */
+        STATUS("status");
 
         private final String segment;
 

@@ -21,6 +21,30 @@ public final class Topics {
         return new KioskTopic(kiosk, KioskTopic.Channel.MEASUREMENTS).name();
     }
 
+    /** Where {@code kiosk} publishes its status. */
+    public static String status(KioskId kiosk) {
+        return new KioskTopic(kiosk, KioskTopic.Channel.STATUS).name();
+    }
+
+    /** The topic filter that matches every kiosk's status topic. */
+    public static String allStatus() {
+        return PREFIX + "+/" + KioskTopic.Channel.STATUS.segment();
+    }
+
+    /** The filter a broker node subscribes with to receive every kiosk's status, shared among nodes. */
+    public static String allStatusShared() {
+        return "$share/" + BROKER_SHARE_GROUP + "/" + allStatus();
+    }
+
+    /** Whether {@code message} may be published on {@code channel}. */
+    public static boolean carries(KioskTopic.Channel channel, org.telekiosk.protocol.telemetry.KioskMessage message) {
+        return switch (message) {
+            case org.telekiosk.protocol.telemetry.Measurement m -> channel == KioskTopic.Channel.MEASUREMENTS;
+            case org.telekiosk.protocol.telemetry.WaveformBatch w -> channel == KioskTopic.Channel.MEASUREMENTS;
+            case org.telekiosk.protocol.telemetry.KioskStatus s -> channel == KioskTopic.Channel.STATUS;
+        };
+    }
+
     /** The topic filter that matches every kiosk's measurements topic. */
     public static String allMeasurements() {
         return PREFIX + "+/" + KioskTopic.Channel.MEASUREMENTS.segment();

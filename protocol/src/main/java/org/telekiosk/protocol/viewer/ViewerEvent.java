@@ -8,6 +8,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = ViewerEvent.Welcome.class, name = "welcome"),
     @JsonSubTypes.Type(value = ViewerEvent.Reading.class, name = "reading"),
+    @JsonSubTypes.Type(value = ViewerEvent.Waveform.class, name = "waveform"),
+    @JsonSubTypes.Type(value = ViewerEvent.Status.class, name = "status"),
     @JsonSubTypes.Type(value = ViewerEvent.Pong.class, name = "pong"),
     @JsonSubTypes.Type(value = ViewerEvent.Error.class, name = "error"),
 })
@@ -27,6 +29,20 @@ public sealed interface ViewerEvent {
     record Reading(org.telekiosk.protocol.telemetry.Measurement measurement) implements ViewerEvent {
         public Reading {
             java.util.Objects.requireNonNull(measurement, "measurement");
+        }
+    }
+
+    /** A batch of waveform samples that reached the broker, exactly as the kiosk sent it. */
+    record Waveform(org.telekiosk.protocol.telemetry.WaveformBatch batch) implements ViewerEvent {
+        public Waveform {
+            java.util.Objects.requireNonNull(batch, "batch");
+        }
+    }
+
+    /** A kiosk's latest status, exactly as the kiosk sent it. */
+    record Status(org.telekiosk.protocol.telemetry.KioskStatus status) implements ViewerEvent {
+        public Status {
+            java.util.Objects.requireNonNull(status, "status");
         }
     }
 

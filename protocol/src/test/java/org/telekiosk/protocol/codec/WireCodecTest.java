@@ -2,6 +2,7 @@ package org.telekiosk.protocol.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +30,12 @@ import org.telekiosk.protocol.MalformedMessageException.Reason;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
 import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.SensorHealth;
+import org.telekiosk.protocol.telemetry.SensorState;
+import org.telekiosk.protocol.telemetry.Signal;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.viewer.ViewerEvent;
 import org.telekiosk.protocol.viewer.ViewerRequest;
 
@@ -217,6 +224,76 @@ class WireCodecTest {
         String json = codec.encodeToString(new ViewerEvent.Reading(SAMPLE));
         assertEquals("{\"type\":\"reading\",\"measurement\":" + codec.encodeToString(SAMPLE) + "}", json);
         assertInstanceOf(ViewerEvent.Reading.class, codec.decode(json, ViewerEvent.class));
+    }
+
+    static final WaveformBatch ECG = new WaveformBatch(KioskId.of("wmk-lab-03"), 43, SensorId.of("ads1115"),
+            Signal.ECG, UcumUnit.MILLIVOLT, 250, Instant.parse("2026-11-22T10:15:31Z"), 0.001,
+            List.of(-12, 35, 1210, -300, 0));
+    static final KioskStatus STATUS = new KioskStatus(KioskId.of("wmk-lab-03"), Instant.parse("2026-11-22T10:15:32Z"),
+            List.of(new SensorHealth(SensorId.of("mlx90614"), SensorState.PRESENT, ""),
+                    new SensorHealth(SensorId.of("hx711"), SensorState.ABSENT, "no answer on GPIO 5/6")), 2, 0);
+
+    @ParameterizedTest
+    @MethodSource("formats")
+    void waveformsAndStatusSurviveARoundTrip(Format format) throws Exception {
+        WireCodec codec = format.codec();
+        assertEquals(ECG, codec.decode(codec.encode(ECG), KioskMessage.class));
+        assertEquals(STATUS, codec.decode(codec.encode(STATUS), KioskMessage.class));
+    }
+
+    @Test
+    void theWaveformAndStatusShapesAreTheDocumentedOnes() {
+        WireCodec json = WireCodec.json(4096);
+        assertEquals("{\"type\":\"waveform\",\"kiosk\":\"wmk-lab-03\",\"seq\":43,\"sensor\":\"ads1115\","
+                + "\"signal\":\"ecg\",\"unit\":\"mV\",\"sampleRate\":250.0,\"start\":\"2026-11-22T10:15:31Z\","
+                + "\"scale\":0.001,\"samples\":[-12,35,1210,-300,0]}", json.encodeToString(ECG));
+        assertEquals("{\"type\":\"status\",\"kiosk\":\"wmk-lab-03\",\"sentAt\":\"2026-11-22T10:15:32Z\","
+                + "\"sensors\":[{\"sensor\":\"mlx90614\",\"state\":\"present\",\"detail\":\"\"},"
+                + "{\"sensor\":\"hx711\",\"state\":\"absent\",\"detail\":\"no answer on GPIO 5/6\"}],"
+                + "\"queued\":2,\"dropped\":0}", json.encodeToString(STATUS));
+    }
+
+    static Stream<Arguments> malformedWaveforms() {
+        String valid = WireCodec.json(4096).encodeToString(ECG);
+        String[][] cases = {
+            {"unknown signal", valid.replace("\"ecg\"", "\"eeg\"")},
+            {"no samples", valid.replace("[-12,35,1210,-300,0]", "[]")},
+            {"a fraction in the samples", valid.replace("1210", "12.5")},
+            {"a sample as a string", valid.replace("1210", "\"1210\"")},
+            {"a sample beyond 32 bits", valid.replace("1210", "4294967296")},
+            {"zero scale", valid.replace("\"scale\":0.001", "\"scale\":0")},
+            {"negative rate", valid.replace("\"sampleRate\":250.0", "\"sampleRate\":-250")},
+            {"null sample", valid.replace("1210", "null")},
+        };
+        return formats().flatMap(f -> Arrays.stream(cases).map(c -> Arguments.of(f, c[0], c[1])));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("malformedWaveforms")
+    void malformedWaveformsAreInvalidFields(Format format, String what, String json) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> format.codec().decode(format.bytes(json), KioskMessage.class));
+        assertEquals(Reason.INVALID_FIELD, e.reason(), what + ": " + e.getMessage());
+    }
+
+    @Test
+    void aStatusListingASensorTwiceIsRefused() {
+        String twice = WireCodec.json(4096).encodeToString(STATUS).replace("\"hx711\"", "\"mlx90614\"");
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> WireCodec.json(4096).decode(twice, KioskMessage.class));
+        assertTrue(e.getMessage().contains("listed twice"), e.getMessage());
+    }
+
+    @Test
+    void eachMessageBelongsOnItsChannel() {
+        assertTrue(org.telekiosk.protocol.topic.Topics.carries(
+                org.telekiosk.protocol.topic.KioskTopic.Channel.MEASUREMENTS, ECG));
+        assertTrue(org.telekiosk.protocol.topic.Topics.carries(
+                org.telekiosk.protocol.topic.KioskTopic.Channel.STATUS, STATUS));
+        assertFalse(org.telekiosk.protocol.topic.Topics.carries(
+                org.telekiosk.protocol.topic.KioskTopic.Channel.MEASUREMENTS, STATUS));
+        assertFalse(org.telekiosk.protocol.topic.Topics.carries(
+                org.telekiosk.protocol.topic.KioskTopic.Channel.STATUS, SAMPLE));
     }
 
     @Test
