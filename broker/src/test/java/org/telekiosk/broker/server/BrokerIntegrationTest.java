@@ -29,7 +29,10 @@ import org.telekiosk.protocol.MalformedMessageException.Reason;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.SensorHealth;
+import org.telekiosk.protocol.telemetry.SensorState;
 import org.telekiosk.protocol.topic.Topics;
 
 /** The real broker over TLS: pages, health, the viewer WebSocket, and the embedded MQTT broker's gate. */
@@ -152,6 +155,25 @@ class BrokerIntegrationTest {
             assertTrue(bystander.nextReadingFrom(id.value(), WAIT).contains("36.4"));
             kiosk.disconnect();
             kiosk.close();
+        }
+    }
+
+    @Test
+    void aKiosksStatusReachesViewersAndALaterViewerGetsTheLatestOne() throws Exception {
+        KioskId id = KioskId.of("it-kiosk-h");
+        KioskStatus status = new KioskStatus(id, Instant.parse("2026-11-22T10:00:00Z"),
+                java.util.List.of(new SensorHealth(SensorId.of("hx711"), SensorState.ABSENT, "no answer on GPIO 5/6")),
+                0, 0);
+        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+            MqttClient kiosk = kiosk(id);
+            publish(kiosk, Topics.status(id), CBOR.encode(status));
+            String event = viewer.nextOfType("status", WAIT);
+            assertTrue(event.contains("\"state\":\"absent\"") && event.contains("it-kiosk-h"), event);
+            kiosk.disconnect();
+            kiosk.close();
+        }
+        try (ViewerClient late = ViewerClient.connect(BROKER)) {
+            assertTrue(late.nextOfType("status", WAIT).contains("no answer on GPIO 5/6"));
         }
     }
 
