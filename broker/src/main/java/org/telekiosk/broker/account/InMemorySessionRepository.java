@@ -1,0 +1,49 @@
+package org.telekiosk.broker.account;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sessions in memory, lost on restart (everyone logs in again). Thread-safe. A SQL-backed implementation
+ * (SQLite/PostgreSQL) comes with the measurement store, so that several broker nodes share sessions.
+ */
+public final class InMemorySessionRepository implements SessionRepository {
+    private final ConcurrentHashMap<SecretHash, SessionRecord> sessions = new ConcurrentHashMap<>();
+
+    @Override
+    public void insert(SessionRecord session) {
+        sessions.put(session.tokenHash(), session);
+    }
+
+    @Override
+    public Optional<SessionRecord> find(SecretHash tokenHash) {
+        return Optional.ofNullable(sessions.get(tokenHash));
+    }
+
+    @Override
+    public void touch(SecretHash tokenHash, Instant at) {
+        sessions.computeIfPresent(tokenHash, (key, session) -> session.touchedAt(at));
+    }
+
+    @Override
+    public boolean delete(SecretHash tokenHash) {
+        return sessions.remove(tokenHash) != null;
+    }
+
+    @Override
+    public int deleteAllOf(AccountId account) {
+        return removeIf(session -> session.account().equals(account));
+    }
+
+    @Override
+    public int deleteStale(Instant now, Instant idleCutoff) {
+        return removeIf(s -> !now.isBefore(s.expiresAt()) || !s.lastUsedAt().isAfter(idleCutoff));
+    }
+
+    private int removeIf(java.util.function.Predicate<SessionRecord> condition) {
+        int before = sessions.size();
+        sessions.values().removeIf(condition);
+        return before - sessions.size();
+    }
+}

@@ -1,0 +1,85 @@
+package org.telekiosk.broker.account;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.audit.AuditEvent;
+import org.telekiosk.broker.audit.AuditLog;
+
+/**
+ * Login, session lookup and logout for accounts (DESIGN.md, "Security model": local accounts with Argon2id hashes
+ * and opaque, expiring session tokens). Guessing is throttled per login name and per client address before a
+ * password is even checked; an unknown name costs as much time as a wrong password. {@link #login} hashes, so it
+ * blocks for the cost of one Argon2id hash: not on an event loop.
+ */
+public final class LoginService {
+    private final AccountRepository accounts;
+    private final PasswordHasher hasher;
+    private final Sessions sessions;
+    private final LoginThrottle throttle;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public LoginService(AccountRepository accounts, PasswordHasher hasher, Sessions sessions, LoginThrottle throttle,
+            AuditLog audit, Clock clock) {
+        this.accounts = Objects.requireNonNull(accounts, "accounts");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public LoginResult login(LoginName loginName, Password password, ClientAddress from) {
+        Optional<Duration> retryAfter = throttle.retryAfter(loginName, from);
+        if (retryAfter.isPresent()) {
+            record(AuditActor.client(from), AuditAction.LOGIN_THROTTLED, "login:" + loginName, "");
+            return new LoginResult.Throttled(retryAfter.get());
+        }
+        Optional<StoredAccount> stored = accounts.findByLoginName(loginName);
+        if (stored.isEmpty()) {
+            hasher.verifyAgainstDummy(password);
+            return failed(loginName, from, "unknown login name");
+        }
+        if (!hasher.verify(password, stored.get().passwordHash())) {
+            return failed(loginName, from, "wrong password");
+        }
+        Account account = stored.get().account();
+        throttle.succeeded(loginName);
+        if (hasher.needsRehash(stored.get().passwordHash())) {
+            accounts.updatePasswordHash(account.id(), hasher.hash(password));
+        }
+        IssuedSession session = sessions.start(account.id());
+        record(AuditActor.account(account.id()), AuditAction.LOGIN, "login:" + loginName, "from " + from);
+        return new LoginResult.LoggedIn(account, session.token(), session.expiresAt());
+    }
+
+    /** The account behind a session token, or why there is none. */
+    public SessionLookup authenticate(OpaqueToken token) {
+        return sessions.lookup(token);
+    }
+
+    /** Ends the session of {@code token}; returns whether there was one. */
+    public boolean logout(OpaqueToken token) {
+        SessionLookup lookup = sessions.lookup(token);
+        boolean ended = sessions.end(token);
+        if (lookup instanceof SessionLookup.Active active) {
+            record(AuditActor.account(active.account().id()), AuditAction.LOGOUT,
+                    "login:" + active.account().loginName(), "");
+        }
+        return ended;
+    }
+
+    private LoginResult failed(LoginName loginName, ClientAddress from, String why) {
+        throttle.failed(loginName, from);
+        record(AuditActor.client(from), AuditAction.LOGIN_FAILED, "login:" + loginName, why);
+        return new LoginResult.InvalidCredentials();
+    }
+
+    private void record(AuditActor actor, AuditAction action, String subject, String detail) {
+        audit.record(new AuditEvent(clock.instant(), actor, action, subject, detail));
+    }
+}

@@ -1,0 +1,23 @@
+package org.telekiosk.broker.audit;
+
+/** What happened, as recorded in the audit log (DESIGN.md, "Security model": who joined, admitted, ... what). */
+public enum AuditAction {
+    FIRST_ADMIN_CREATED,
+    ACCOUNT_CREATED,
+    LOGIN,
+    LOGIN_FAILED,
+    LOGIN_THROTTLED,
+    LOGOUT,
+    CONSULTATION_CREATED,
+    CONSULTATION_ENDED,
+    CODE_ISSUED,
+    CODE_REDEEMED,
+    CODE_REFUSED,
+    CODE_THROTTLED,
+    CALLED_IN,
+    ADMITTED,
+    LEFT,
+    DISCONNECTED,
+    RESUMED,
+    SEAT_RELEASED
+}

@@ -1,0 +1,21 @@
+package org.telekiosk.broker.audit;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The audit log port (DESIGN.md, "Security model"): who joined, admitted, ended, logged in, ... what, and when.
+ * Metadata is purged after a configurable period, three months at most by default, as the German video-consultation
+ * rules (KBV Anlage 31b BMV-Ä) require. {@link InMemoryAuditLog} serves tests and the single-node default until the
+ * SQL-backed implementation arrives with the measurement store (SQLite/PostgreSQL, issue 6).
+ */
+public interface AuditLog {
+    /** Appends one event. Must not block for long: it is called inside service operations. */
+    void record(AuditEvent event);
+
+    /** The events at or after {@code from}, oldest first. */
+    List<AuditEvent> since(Instant from);
+
+    /** Deletes every event before {@code cutoff}; returns how many. */
+    int purgeBefore(Instant cutoff);
+}

@@ -1,0 +1,132 @@
+package org.telekiosk.broker.consultation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.broker.audit.AuditActor;
+
+/**
+ * Creates, shows and ends consultations (issue 3). Only a doctor creates one, for a kiosk room or for a patient;
+ * it stays theirs alone. Patients can reach it for the access window of {@link ConsultationPolicy} (at most 30
+ * days, KBV Anlage 31b BMV-Ä). Ending it releases every seat and revokes every unredeemed code. No {@code io.netty}
+ * here: the transport authenticates the {@link Caller} and maps {@link Refusal}s to statuses.
+ */
+public final class ConsultationService {
+    private final ConsultationRepository consultations;
+    private final SeatRepository seats;
+    private final JoinCodeRepository codes;
+    private final ConsultationAccess access;
+    private final ConsultationLocks locks;
+    private final Seating seating;
+    private final ConsultationPolicy policy;
+    private final Clock clock;
+
+    public ConsultationService(ConsultationStores stores, ConsultationPolicy policy, Clock clock) {
+        this.consultations = stores.consultations();
+        this.seats = stores.seats();
+        this.codes = stores.codes();
+        this.access = stores.access();
+        this.locks = stores.locks();
+        this.seating = stores.seating();
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Creates a consultation of the calling doctor. {@code accessWindow} overrides the policy's default and may not
+     * exceed {@link ConsultationPolicy#MAX_ACCESS}.
+     */
+    public Outcome<Consultation> create(Caller caller, ConsultationTarget target, Optional<Duration> accessWindow) {
+        if (caller instanceof Caller.Anonymous) {
+            return Outcome.refused(new Refusal.NotAuthenticated());
+        }
+        if (!(caller instanceof Caller.Staff staff) || staff.account().role() != Role.DOCTOR) {
+            return Outcome.refused(new Refusal.Forbidden());
+        }
+        Duration window = accessWindow.orElse(policy.accessWindow());
+        if (window.isNegative() || window.isZero() || window.compareTo(ConsultationPolicy.MAX_ACCESS) > 0) {
+            return Outcome.refused(new Refusal.InvalidRequest(
+                    "access window must be more than 0 and at most 30 days (KBV Anlage 31b)"));
+        }
+        Instant now = clock.instant();
+        Consultation consultation = new Consultation(ConsultationId.random(), staff.account().id(), target,
+                ConsultationState.SCHEDULED, now, now.plus(window), Optional.empty());
+        consultations.insert(consultation);
+        seating.record(AuditActor.account(staff.account().id()), AuditAction.CONSULTATION_CREATED,
+                "consultation:" + consultation.id(), describe(target) + ", access until " + consultation.accessUntil());
+        return Outcome.done(consultation);
+    }
+
+    /** The consultation, for its doctor or for a patient holding a seat in it. */
+    public Outcome<Consultation> get(Caller caller, ConsultationId id) {
+        if (caller instanceof Caller.Patient patient && patient.consultation().equals(id)) {
+            return switch (access.asPatient(caller)) {
+                case Outcome.Done<Seat> seat -> consultations.find(id).<Outcome<Consultation>>map(Outcome::done)
+                        .orElseGet(() -> Outcome.refused(new Refusal.NotFound()));
+                case Outcome.Refused<Seat> refused -> Outcome.refused(refused.refusal());
+            };
+        }
+        return access.asDoctor(caller, id);
+    }
+
+    /** The calling doctor's consultations, newest first. */
+    public Outcome<List<Consultation>> listMine(Caller caller) {
+        if (caller instanceof Caller.Anonymous) {
+            return Outcome.refused(new Refusal.NotAuthenticated());
+        }
+        if (!(caller instanceof Caller.Staff staff) || staff.account().role() != Role.DOCTOR) {
+            return Outcome.refused(new Refusal.Forbidden());
+        }
+        return Outcome.done(consultations.listOf(staff.account().id()));
+    }
+
+    /** Ends the consultation: the doctor may, from any state but {@link ConsultationState#ENDED}. */
+    public Outcome<Consultation> end(Caller caller, ConsultationId id) {
+        return locks.with(id, () -> switch (access.asDoctor(caller, id)) {
+            case Outcome.Refused<Consultation> refused -> refused;
+            case Outcome.Done<Consultation> done -> end(done.value(), AuditActor.account(done.value().doctor()));
+        });
+    }
+
+    /** Ends every consultation whose access window has closed; for a periodic task. Returns how many. */
+    public int endExpired() {
+        int ended = 0;
+        for (Consultation expired : consultations.openButExpired(clock.instant())) {
+            Outcome<Consultation> outcome = locks.with(expired.id(), () -> consultations.find(expired.id())
+                    .filter(c -> c.state() != ConsultationState.ENDED)
+                    .map(c -> end(c, AuditActor.system()))
+                    .orElseGet(() -> Outcome.refused(new Refusal.NotFound())));
+            if (outcome instanceof Outcome.Done) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    private Outcome<Consultation> end(Consultation consultation, AuditActor actor) {
+        Instant now = clock.instant();
+        Optional<Refusal> refusal = ConsultationAccess.check(consultation, ConsultationAction.END, now);
+        if (refusal.isPresent()) {
+            return Outcome.refused(refusal.get());
+        }
+        Consultation ended = consultation.withState(ConsultationState.ENDED, now);
+        consultations.update(ended);
+        int released = seats.deleteAllOf(consultation.id());
+        int revoked = codes.deleteAllOf(consultation.id());
+        seating.record(actor, AuditAction.CONSULTATION_ENDED, "consultation:" + consultation.id(),
+                "was " + consultation.state() + ", " + released + " seats released, " + revoked + " codes revoked");
+        return Outcome.done(ended);
+    }
+
+    private static String describe(ConsultationTarget target) {
+        return switch (target) {
+            case ConsultationTarget.Room room -> "room " + room.kiosk();
+            case ConsultationTarget.Patient patient -> "patient";
+        };
+    }
+}

@@ -1,0 +1,56 @@
+package org.telekiosk.broker.consultation;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.telekiosk.broker.account.AccountId;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * Consultations in memory, for tests and the single-node default until the SQL-backed implementation
+ * (SQLite/PostgreSQL) arrives with the measurement store. Thread-safe.
+ */
+public final class InMemoryConsultationRepository implements ConsultationRepository {
+    private final ConcurrentHashMap<ConsultationId, Consultation> consultations = new ConcurrentHashMap<>();
+
+    @Override
+    public void insert(Consultation consultation) {
+        if (consultations.putIfAbsent(consultation.id(), consultation) != null) {
+            throw new IllegalStateException("consultation " + consultation.id() + " exists already");
+        }
+    }
+
+    @Override
+    public Optional<Consultation> find(ConsultationId id) {
+        return Optional.ofNullable(consultations.get(id));
+    }
+
+    @Override
+    public void update(Consultation consultation) {
+        if (consultations.replace(consultation.id(), consultation) == null) {
+            throw new IllegalStateException("consultation " + consultation.id() + " does not exist");
+        }
+    }
+
+    @Override
+    public List<Consultation> listOf(AccountId doctor) {
+        return consultations.values().stream().filter(c -> c.doctor().equals(doctor))
+                .sorted(Comparator.comparing(Consultation::createdAt).reversed()).toList();
+    }
+
+    @Override
+    public List<Consultation> openRoomsOf(KioskId kiosk, Instant now) {
+        return consultations.values().stream()
+                .filter(c -> c.target() instanceof ConsultationTarget.Room room && room.kiosk().equals(kiosk))
+                .filter(c -> !c.closedAt(now))
+                .sorted(Comparator.comparing(Consultation::createdAt).reversed()).toList();
+    }
+
+    @Override
+    public List<Consultation> openButExpired(Instant now) {
+        return consultations.values().stream()
+                .filter(c -> c.state() != ConsultationState.ENDED && !now.isBefore(c.accessUntil())).toList();
+    }
+}

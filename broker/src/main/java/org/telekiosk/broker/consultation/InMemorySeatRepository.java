@@ -1,0 +1,59 @@
+package org.telekiosk.broker.consultation;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import org.telekiosk.broker.account.SecretHash;
+
+/**
+ * Seats in memory, for tests and the single-node default until the SQL-backed implementation (SQLite/PostgreSQL)
+ * arrives with the measurement store. Thread-safe (this object's monitor). Keeps insertion order, so that patients who
+ * arrive in the same clock tick are still listed first come first; a SQL table orders by a serial column for that.
+ */
+public final class InMemorySeatRepository implements SeatRepository {
+    private final LinkedHashMap<ParticipantId, Seat> seats = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void insert(Seat seat) {
+        seats.put(seat.id(), seat);
+    }
+
+    @Override
+    public synchronized Optional<Seat> find(ParticipantId id) {
+        return Optional.ofNullable(seats.get(id));
+    }
+
+    @Override
+    public synchronized Optional<Seat> findByResumeToken(SecretHash resumeTokenHash) {
+        return seats.values().stream().filter(s -> s.resumeTokenHash().equals(resumeTokenHash)).findFirst();
+    }
+
+    @Override
+    public synchronized List<Seat> listOf(ConsultationId consultation) {
+        return seats.values().stream().filter(s -> s.consultation().equals(consultation)).toList();
+    }
+
+    @Override
+    public synchronized void update(Seat seat) {
+        seats.computeIfPresent(seat.id(), (id, old) -> seat);
+    }
+
+    @Override
+    public synchronized boolean delete(ParticipantId id) {
+        return seats.remove(id) != null;
+    }
+
+    @Override
+    public synchronized int deleteAllOf(ConsultationId consultation) {
+        int before = seats.size();
+        seats.values().removeIf(s -> s.consultation().equals(consultation));
+        return before - seats.size();
+    }
+
+    @Override
+    public synchronized List<Seat> disconnectedSince(Instant cutoff) {
+        return seats.values().stream()
+                .filter(s -> s.disconnectedAt().isPresent() && !s.disconnectedAt().get().isAfter(cutoff)).toList();
+    }
+}
