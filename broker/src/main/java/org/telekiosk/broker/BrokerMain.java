@@ -25,7 +25,14 @@ public final class BrokerMain implements Callable<Integer> {
     public static void main(String[] args) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        System.exit(new CommandLine(new BrokerMain()).execute(args));
+        System.exit(new CommandLine(new BrokerMain())
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    // A failure to start is a message for the person at the console, not a stack trace.
+                    commandLine.getErr().println("Error: " + e.getMessage());
+                    org.slf4j.LoggerFactory.getLogger(BrokerMain.class).debug("Details", e);
+                    return 1;
+                })
+                .execute(args));
     }
 
     @Override

@@ -27,7 +27,14 @@ import picocli.CommandLine.Option;
 public final class AgentMain implements Callable<Integer> {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new AgentMain()).execute(args));
+        System.exit(new CommandLine(new AgentMain())
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    // A failure to start is a message for the person at the console, not a stack trace.
+                    commandLine.getErr().println("Error: " + e.getMessage());
+                    org.slf4j.LoggerFactory.getLogger(AgentMain.class).debug("Details", e);
+                    return 1;
+                })
+                .execute(args));
     }
 
     @Override

@@ -44,6 +44,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path jar = agentJar != null ? agentJar : AgentLauncher.findAgentJar();
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            throw new java.io.IOException("the edge agent jar " + jar + " does not exist; build it with "
+                    + "'mvn package' or pass --agent-jar");
+        }
         var config = options.load(Map.of("data.dir", "telekiosk-demo", "https.bind", "127.0.0.1",
                 "mqtt.bind", "127.0.0.1", "mqtt.port", "0"));
         long started = System.nanoTime();
