@@ -20,6 +20,8 @@ import org.flywaydb.core.api.output.MigrateResult;
  * The busy timeout makes a reader wait for the writer's lock instead of failing.
  */
 public final class StoreDatabase {
+    /** The environment variable holding the database password; it is never read from a configuration file. */
+    public static final String PASSWORD_ENV = "TELEKIOSK_STORE_PASSWORD";
     static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
     private final String url;
