@@ -58,4 +58,23 @@ class BrokerConfigLoaderTest {
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("https.port", "9000", "mqtt.port", "9000")));
         assertTrue(same.getMessage().contains("must differ"), same.getMessage());
     }
+
+    @Test
+    void theStoreDefaultsToSqliteInTheDataDirectoryAndItsKeysAreValidated() throws Exception {
+        BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of("data.dir", "/var/lib/tk"));
+        assertEquals("", config.storeUrl());
+        assertEquals(java.nio.file.Path.of("/var/lib/tk/store/telekiosk.db"), config.defaultStoreFile());
+        assertEquals(java.time.Duration.ofHours(6), config.storeGapTimeout());
+
+        IllegalArgumentException url = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("store.url", "jdbc:mysql://db/tk")));
+        assertTrue(url.getMessage().startsWith("store.url must be"), url.getMessage());
+        IllegalArgumentException timeout = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("store.gap-timeout", "6 hours")));
+        assertTrue(timeout.getMessage().startsWith("store.gap-timeout must be an ISO-8601 duration"),
+                timeout.getMessage());
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("store.gap-timeout", "PT0S")));
+        assertEquals("store.gap-timeout must be PT1S..P30D, was PT0S", range.getMessage());
+    }
 }

@@ -1,6 +1,7 @@
 package org.telekiosk.broker.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,6 +20,9 @@ import java.util.Objects;
  * @param mqttMaxQueuedMessages {@code mqtt.max-queued-messages}
  * @param mqttReceiveMaximum    {@code mqtt.receive-maximum}
  * @param mqttMaxPayloadBytes   {@code mqtt.max-payload-bytes}
+ * @param storeUrl              {@code store.url}; empty means the SQLite file in the data directory
+ * @param storeUser             {@code store.user}; may be empty
+ * @param storeGapTimeout       {@code store.gap-timeout}
  */
 public record BrokerConfig(
         Path dataDir,
@@ -32,7 +36,10 @@ public record BrokerConfig(
         int mqttPort,
         long mqttMaxQueuedMessages,
         int mqttReceiveMaximum,
-        int mqttMaxPayloadBytes) {
+        int mqttMaxPayloadBytes,
+        String storeUrl,
+        String storeUser,
+        Duration storeGapTimeout) {
 
     public BrokerConfig {
         Objects.requireNonNull(dataDir, "data.dir is required");
@@ -67,6 +74,21 @@ public record BrokerConfig(
         }
         range("mqtt.receive-maximum", mqttReceiveMaximum, 1, 65535);
         range("mqtt.max-payload-bytes", mqttMaxPayloadBytes, 64, 1 << 20);
+        storeUrl = storeUrl == null ? "" : storeUrl.strip();
+        if (!storeUrl.isEmpty() && !storeUrl.startsWith("jdbc:postgresql:") && !storeUrl.startsWith("jdbc:sqlite:")) {
+            throw new IllegalArgumentException("store.url must be empty (SQLite in the data directory) or a"
+                    + " jdbc:postgresql: or jdbc:sqlite: URL");
+        }
+        storeUser = storeUser == null ? "" : storeUser.strip();
+        Objects.requireNonNull(storeGapTimeout, "store.gap-timeout is required");
+        if (storeGapTimeout.compareTo(Duration.ofSeconds(1)) < 0 || storeGapTimeout.compareTo(Duration.ofDays(30)) > 0) {
+            throw new IllegalArgumentException("store.gap-timeout must be PT1S..P30D, was " + storeGapTimeout);
+        }
+    }
+
+    /** The SQLite file used when {@code store.url} is empty. */
+    public Path defaultStoreFile() {
+        return dataDir.resolve("store").resolve("telekiosk.db");
     }
 
     /** The origins allowed to open WebSockets, once the HTTPS port is known. */
@@ -84,7 +106,7 @@ public record BrokerConfig(
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttMaxPayloadBytes);
+                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout);
     }
 
     private static void range(String key, long value, long min, long max) {

@@ -6,6 +6,8 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,7 +57,10 @@ public final class BrokerConfigLoader {
                     integer(merged, "mqtt.port"),
                     Long.parseLong(merged.getProperty("mqtt.max-queued-messages").strip()),
                     integer(merged, "mqtt.receive-maximum"),
-                    integer(merged, "mqtt.max-payload-bytes"));
+                    integer(merged, "mqtt.max-payload-bytes"),
+                    merged.getProperty("store.url", ""),
+                    merged.getProperty("store.user", ""),
+                    duration(merged, "store.gap-timeout"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }
@@ -77,6 +82,15 @@ public final class BrokerConfigLoader {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
+    private static Duration duration(Properties p, String key) {
+        String value = p.getProperty(key).strip();
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + " must be an ISO-8601 duration like PT6H, was '" + value + "'", e);
         }
     }
 

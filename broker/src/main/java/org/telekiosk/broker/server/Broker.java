@@ -11,7 +11,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,11 @@ import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.pki.TrustStores;
+import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.telemetry.MqttMeasurementSubscriber;
+import org.telekiosk.broker.telemetry.StoringForwarder;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.codec.WireCodec;
 
@@ -45,17 +50,20 @@ public final class Broker implements AutoCloseable {
     private final BrokerPki pki;
     private final KioskCredentials kiosks;
     private final EmbeddedMqttBroker mqtt;
+    private final MeasurementStore store;
     private final MeasurementIntake intake;
     private final ViewerHub hub;
     private final MqttMeasurementSubscriber subscriber;
     private final HttpsServer https;
 
     private Broker(BrokerConfig config, BrokerPki pki, KioskCredentials kiosks, EmbeddedMqttBroker mqtt,
-            MeasurementIntake intake, ViewerHub hub, MqttMeasurementSubscriber subscriber, HttpsServer https) {
+            MeasurementStore store, MeasurementIntake intake, ViewerHub hub, MqttMeasurementSubscriber subscriber,
+            HttpsServer https) {
         this.config = config;
         this.pki = pki;
         this.kiosks = kiosks;
         this.mqtt = mqtt;
+        this.store = store;
         this.intake = intake;
         this.hub = hub;
         this.subscriber = subscriber;
@@ -66,7 +74,8 @@ public final class Broker implements AutoCloseable {
      * Starts a broker. Blocking (key generation, disk, the embedded MQTT broker's start); returns once every
      * listener is up.
      *
-     * @param environment the process environment; only {@link KeystorePassword#ENV} is read from it
+     * @param environment the process environment; only {@link KeystorePassword#ENV} and
+     *                    {@link StoreDatabase#PASSWORD_ENV} are read from it
      */
     public static Broker start(BrokerConfig config, Clock clock, Map<String, String> environment)
             throws IOException, GeneralSecurityException, InterruptedException {
@@ -83,11 +92,13 @@ public final class Broker implements AutoCloseable {
         int mqttPort = config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
         List<AutoCloseable> started = new ArrayList<>();
         try {
+            MeasurementStore store = openStore(config, clock, environment);
+            started.add(store);
             EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, kiosks, service);
             started.add(mqtt);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
-            MeasurementIntake intake = new MeasurementIntake(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                    hub::publish);
+            MeasurementIntake intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
+                    new StoringForwarder(store, hub::publish));
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
                     "ssl://" + mqttHost + ":" + mqttPort, "telekiosk-broker-" + Long.toHexString(random.nextLong()),
@@ -101,7 +112,7 @@ public final class Broker implements AutoCloseable {
                     .ciphers(TlsPolicy.CIPHERS)
                     .clientAuth(ClientAuth.NONE)
                     .build();
-            HealthReport health = new HealthReport(mqtt, subscriber, intake, hub);
+            HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store);
             StaticContent content = StaticContent.load();
             // Origins depend on the bound port, which is only known after binding when port 0 is configured.
             int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
@@ -113,7 +124,7 @@ public final class Broker implements AutoCloseable {
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);
             LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
                     https.port(), mqttPort);
-            return new Broker(bound, pki, kiosks, mqtt, intake, hub, subscriber, https);
+            return new Broker(bound, pki, kiosks, mqtt, store, intake, hub, subscriber, https);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             for (AutoCloseable part : started.reversed()) {
                 try {
@@ -124,6 +135,35 @@ public final class Broker implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static MeasurementStore openStore(BrokerConfig config, Clock clock,
+            Map<String, String> environment) throws IOException {
+        StoreDatabase database;
+        if (config.storeUrl().isEmpty()) {
+            Path file = config.defaultStoreFile().toAbsolutePath();
+            SecureFiles.ownerOnlyDirectory(file.getParent());
+            database = StoreDatabase.sqlite(file);
+        } else {
+            database = StoreDatabase.of(config.storeUrl(), config.storeUser(),
+                    environment.getOrDefault(StoreDatabase.PASSWORD_ENV, ""));
+        }
+        MeasurementStore store;
+        try {
+            store = MeasurementStore.open(database, config.storeGapTimeout(), clock);
+        } catch (SQLException | org.flywaydb.core.api.FlywayException e) {
+            throw new IOException("cannot open the measurement store " + database + ": " + e.getMessage(), e);
+        }
+        store.reportLostGapsEvery(sweepPeriod(config.storeGapTimeout()));
+        return store;
+    }
+
+    /** Often enough that a lost gap is reported within a tenth of the timeout, at most once a second. */
+    private static Duration sweepPeriod(Duration gapTimeout) {
+        Duration tenth = gapTimeout.dividedBy(10);
+        Duration minute = Duration.ofMinutes(1);
+        Duration second = Duration.ofSeconds(1);
+        return tenth.compareTo(minute) > 0 ? minute : tenth.compareTo(second) < 0 ? second : tenth;
     }
 
     private static List<String> hostNames(BrokerConfig config) {
@@ -177,6 +217,10 @@ public final class Broker implements AutoCloseable {
         return intake;
     }
 
+    public MeasurementStore store() {
+        return store;
+    }
+
     public ViewerHub viewers() {
         return hub;
     }
@@ -193,13 +237,14 @@ public final class Broker implements AutoCloseable {
     public void close() {
         https.close();
         subscriber.close();
+        store.close();
         mqtt.close();
         LOG.info("Broker stopped");
     }
 
     /** {@code /healthz}: ready when the measurement subscription is active; counters for a technician. */
     private record HealthReport(EmbeddedMqttBroker mqtt, MqttMeasurementSubscriber subscriber,
-            MeasurementIntake intake, ViewerHub hub) implements HealthCheck {
+            MeasurementIntake intake, ViewerHub hub, MeasurementStore store) implements HealthCheck {
         @Override
         public Report report() {
             boolean up = subscriber.isSubscribed();
@@ -211,7 +256,9 @@ public final class Broker implements AutoCloseable {
             String json = "{\"status\":\"" + (up ? "ok" : "starting") + "\",\"mqtt\":{\"subscribed\":" + up
                     + ",\"refusedConnections\":" + mqtt.refusedConnections() + ",\"droppedMessages\":"
                     + mqtt.droppedMessages() + "},\"measurements\":{\"accepted\":" + intake.acceptedCount()
-                    + ",\"rejected\":" + rejected + "},\"viewers\":{\"connected\":" + hub.viewerCount()
+                    + ",\"rejected\":" + rejected + "},\"store\":{\"stored\":" + store.counters().stored()
+                    + ",\"duplicates\":" + store.counters().duplicates() + ",\"lost\":" + store.counters().lost()
+                    + "},\"viewers\":{\"connected\":" + hub.viewerCount()
                     + ",\"delivered\":" + hub.deliveredCount() + ",\"skipped\":" + hub.skippedCount() + "}}";
             return new Report(up, json);
         }

@@ -3,6 +3,8 @@ package org.telekiosk.broker.telemetry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -25,11 +27,24 @@ public final class MeasurementIntake {
     private static final Logger LOG = LoggerFactory.getLogger(MeasurementIntake.class);
 
     private final WireCodec codec;
-    private final Consumer<KioskMessage> downstream;
+    private final MessageSink downstream;
     private final LongAdder accepted = new LongAdder();
     private final Map<Reason, LongAdder> rejected = new EnumMap<>(Reason.class);
 
+    /** With a downstream that takes each message at once (no store). */
     public MeasurementIntake(WireCodec codec, Consumer<KioskMessage> downstream) {
+        this(codec, message -> {
+            downstream.accept(message);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /** With a downstream that completes each message later, e.g. once it is stored. */
+    public static MeasurementIntake withSink(WireCodec codec, MessageSink downstream) {
+        return new MeasurementIntake(codec, downstream);
+    }
+
+    private MeasurementIntake(WireCodec codec, MessageSink downstream) {
         this.codec = codec;
         this.downstream = downstream;
         for (Reason reason : Reason.values()) {
@@ -39,6 +54,21 @@ public final class MeasurementIntake {
 
     /** Takes one MQTT message; returns the message it carried, or empty if it was refused. */
     public Optional<KioskMessage> accept(String topic, byte[] payload) {
+        Optional<KioskMessage> message = check(topic, payload);
+        message.ifPresent(downstream::take);
+        return message;
+    }
+
+    /**
+     * Takes one MQTT message; the stage completes when the downstream has taken care of it, or at once if it was
+     * refused (a refused message is never worth a redelivery). It fails if the downstream failed.
+     */
+    public CompletionStage<Void> handle(String topic, byte[] payload) {
+        Optional<KioskMessage> message = check(topic, payload);
+        return message.isPresent() ? downstream.take(message.get()) : CompletableFuture.completedFuture(null);
+    }
+
+    private Optional<KioskMessage> check(String topic, byte[] payload) {
         Optional<KioskTopic> parsed = Topics.parse(topic);
         if (parsed.isEmpty()) {
             return reject(Reason.MISMATCH, topic, "not a kiosk topic");
@@ -58,7 +88,6 @@ public final class MeasurementIntake {
                     "payload names kiosk '" + kioskOf(message) + "', topic kiosk is '" + parsed.get().kiosk() + "'");
         }
         accepted.increment();
-        downstream.accept(message);
         return Optional.of(message);
     }
 

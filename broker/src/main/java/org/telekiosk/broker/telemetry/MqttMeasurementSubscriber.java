@@ -1,6 +1,7 @@
 package org.telekiosk.broker.telemetry;
 
 import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,10 @@ import org.telekiosk.protocol.topic.Topics;
 
 /**
  * The broker's MQTT client (Paho v5): subscribes to every kiosk's measurements in the broker share group (MQTT 5
- * §4.8.2) with QoS 1 and hands each message to the {@link MeasurementIntake}; Paho acknowledges it when the
- * callback returns. Paho's automatic reconnect is off (its delays live in a static field shared by every client of
+ * §4.8.2) with QoS 1 and hands each message to the {@link MeasurementIntake}. Acknowledgements are manual: a
+ * message is acknowledged once the intake has taken care of it (a reading: committed to the store), in the order the
+ * messages arrived (MQTT 5 §4.6), so the callback never waits for the database and a reading the broker did not
+ * store is never acknowledged. Paho's automatic reconnect is off (its delays live in a static field shared by every client of
  * the JVM): this class reconnects with exponential backoff and jitter of its own. Persistence is explicit and in
  * memory: nothing is written to the working directory.
  */
@@ -43,6 +46,8 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean subscribed;
+    /** The last acknowledgement in line; only Paho's callback thread touches it. */
+    private CompletableFuture<Void> lastAck = CompletableFuture.completedFuture(null);
 
     public MqttMeasurementSubscriber(String serverUri, String clientId, SSLSocketFactory tls,
             ServiceCredential credential, MeasurementIntake intake) throws java.io.IOException {
@@ -66,6 +71,7 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
         client.setCallback(new Callback());
+        client.setManualAcks(true);
     }
 
     /** Starts connecting in the background. */
@@ -163,7 +169,27 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     private final class Callback implements MqttCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            intake.accept(topic, message.getPayload());
+            int id = message.getId();
+            int qos = message.getQos();
+            CompletableFuture<Throwable> handled = intake.handle(topic, message.getPayload()).toCompletableFuture()
+                    .handle((ok, failure) -> failure);
+            lastAck = lastAck.thenCombine(handled, (previous, failure) -> failure).thenAccept(failure -> {
+                if (failure != null) {
+                    LOG.error("A message on '{}' was not stored and is not acknowledged (MQTT redelivers it): {}",
+                            Topics.parse(topic).map(t -> t.kiosk().value()).orElse("?"), failure.toString());
+                    return;
+                }
+                acknowledge(id, qos);
+            });
+        }
+
+        private void acknowledge(int id, int qos) {
+            try {
+                client.messageArrivedComplete(id, qos);
+            } catch (MqttException e) {
+                // Unacknowledged, the message comes again and the store refuses it as a duplicate.
+                LOG.warn("Acknowledging MQTT message {} failed: {}", id, e.getMessage());
+            }
         }
 
         @Override

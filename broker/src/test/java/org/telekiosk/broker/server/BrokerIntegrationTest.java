@@ -244,4 +244,31 @@ class BrokerIntegrationTest {
         assertEquals(acceptedBefore + 1, BROKER.broker().intake().acceptedCount());
         kiosk.close(true);
     }
+
+    @Test
+    void aReadingPublishedTwiceIsStoredOnceAndShownToAViewerOnce() throws Exception {
+        KioskId id = KioskId.of("it-kiosk-i");
+        var store = BROKER.broker().store();
+        long duplicatesBefore = store.counters().duplicates();
+        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+            MqttClient kiosk = kiosk(id);
+            byte[] first = CBOR.encode(reading(id, 1, 36.6));
+            publish(kiosk, Topics.measurements(id), first);
+            publish(kiosk, Topics.measurements(id), first);
+            publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 2, 36.7)));
+
+            // Readings are stored and forwarded in arrival order, so once seq 2 is shown the repeat of seq 1 is handled.
+            viewer.nextReadingFrom(id.value(), WAIT);
+            assertTrue(viewer.nextReadingFrom(id.value(), WAIT).contains("\"seq\":2"));
+            long shownSeq1 = viewer.seen().stream()
+                    .filter(m -> m.contains("\"it-kiosk-i\"") && m.contains("\"seq\":1,")).count();
+            assertEquals(1, shownSeq1, viewer.seen().toString());
+            assertEquals(java.util.List.of(reading(id, 1, 36.6), reading(id, 2, 36.7)),
+                    store.measurements(id, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")).join());
+            assertEquals(duplicatesBefore + 1, store.counters().duplicates());
+            assertTrue(get("/healthz").body().contains("\"store\":{\"stored\":"));
+            kiosk.disconnect();
+            kiosk.close();
+        }
+    }
 }

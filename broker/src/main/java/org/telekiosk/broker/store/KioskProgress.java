@@ -1,0 +1,18 @@
+package org.telekiosk.broker.store;
+
+import java.util.List;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * How complete the store's copy of one kiosk's readings is.
+ *
+ * @param kiosk      the kiosk
+ * @param highest    the highest sequence number stored, 0 if none
+ * @param contiguous the highest sequence number up to which every one is stored
+ * @param gaps       the missing ranges below {@code highest}, lowest first, lost or not
+ */
+public record KioskProgress(KioskId kiosk, long highest, long contiguous, List<Gap> gaps) {
+    public KioskProgress {
+        gaps = List.copyOf(gaps);
+    }
+}

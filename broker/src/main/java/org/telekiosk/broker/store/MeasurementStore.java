@@ -1,0 +1,166 @@
+package org.telekiosk.broker.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
+
+/**
+ * The broker's store of every measurement and waveform batch kiosks sent, on SQLite or PostgreSQL.
+ *
+ * <p>{@code (kiosk, seq)} is a reading's identity: a redelivered reading is stored once and reported as
+ * {@link AppendOutcome#DUPLICATE}. Per kiosk the store tracks the highest sequence number and the ranges below it
+ * still missing; a gap open longer than the gap timeout is reported lost ({@link #reportLostGaps()}).
+ *
+ * <p>Nothing here blocks the caller except {@link #open} and {@link #close}: writes queue to one writer thread,
+ * which batches them ({@link StoreWriter}); queries run on virtual threads, each with its own connection. Every
+ * method returns a future that completes once the work is committed or read.
+ */
+public final class MeasurementStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MeasurementStore.class);
+
+    private final StoreDatabase database;
+    private final StoreWriter writer;
+    private final StoreCounters counters;
+    private final ExecutorService readers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("store-reader-", 0).factory());
+    private final ReadingTable readings = new ReadingTable();
+    private final GapTable gaps;
+    private volatile ScheduledExecutorService sweeper;
+
+    private MeasurementStore(StoreDatabase database, StoreWriter writer, StoreCounters counters) {
+        this.database = database;
+        this.writer = writer;
+        this.counters = counters;
+        this.gaps = new GapTable(database.dialect());
+    }
+
+    /**
+     * Opens the store: migrates the schema to the newest version (a no-op when it is current), then starts the
+     * writer. Blocking; call it at start, not on an event loop.
+     *
+     * @param gapTimeout how long a gap may stay open before its readings are reported lost
+     */
+    public static MeasurementStore open(StoreDatabase database, Duration gapTimeout, Clock clock)
+            throws SQLException {
+        var migrated = database.migrate();
+        LOG.info("Measurement store {} at schema version {} ({} migrations applied now)", database,
+                migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
+                migrated.migrationsExecuted);
+        long lost;
+        try (Connection c = database.connect()) {
+            lost = new GapTable(database.dialect()).lostTotal(c);
+        }
+        StoreCounters counters = new StoreCounters(lost);
+        return new MeasurementStore(database, new StoreWriter(database, clock, gapTimeout, counters), counters);
+    }
+
+    /** Stores a measurement unless its {@code (kiosk, seq)} is stored already. */
+    public CompletableFuture<AppendOutcome> append(Measurement measurement) {
+        return writer.append(new StoreItem.Spot(measurement));
+    }
+
+    /** Stores a waveform batch unless its {@code (kiosk, seq)} is stored already. */
+    public CompletableFuture<AppendOutcome> append(WaveformBatch batch) {
+        return writer.append(new StoreItem.Wave(batch));
+    }
+
+    /**
+     * Reports every gap open longer than the gap timeout (by the store's clock) as lost.
+     *
+     * @return a future of how many readings became lost now
+     */
+    public CompletableFuture<Long> reportLostGaps() {
+        return writer.sweep();
+    }
+
+    /** Calls {@link #reportLostGaps()} every {@code period} until the store is closed. */
+    public synchronized void reportLostGapsEvery(Duration period) {
+        if (sweeper != null) {
+            throw new IllegalStateException("lost gaps are reported periodically already");
+        }
+        sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("store-sweeper").daemon()
+                .factory());
+        sweeper.scheduleWithFixedDelay(this::reportLostGaps, period.toMillis(), period.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** A kiosk's measurements taken in {@code [from, to)}, oldest first. */
+    public CompletableFuture<List<Measurement>> measurements(KioskId kiosk, Instant from, Instant to) {
+        return read(c -> readings.measurements(c, kiosk, from, to));
+    }
+
+    /** A kiosk's waveform batches that start in {@code [from, to)}, oldest first. */
+    public CompletableFuture<List<WaveformBatch>> waveforms(KioskId kiosk, Instant from, Instant to) {
+        return read(c -> readings.waveforms(c, kiosk, from, to));
+    }
+
+    /** How many readings of a kiosk are stored, measurements and waveform batches together. */
+    public CompletableFuture<Long> count(KioskId kiosk) {
+        return read(c -> readings.count(c, kiosk));
+    }
+
+    /** A kiosk's highest and contiguous sequence numbers and its open gaps. */
+    public CompletableFuture<KioskProgress> progress(KioskId kiosk) {
+        return read(c -> {
+            GapLedger ledger = new GapLedger(gaps.highest(c, kiosk.value()), gaps.gaps(c, kiosk.value(), false));
+            return new KioskProgress(kiosk, ledger.highest(), ledger.contiguous(), ledger.gaps());
+        });
+    }
+
+    /** The ranges of a kiosk's readings reported lost and still missing, lowest first. */
+    public CompletableFuture<List<SeqRange>> lostRanges(KioskId kiosk) {
+        return read(c -> gaps.gaps(c, kiosk.value(), true).stream().map(Gap::range).toList());
+    }
+
+    public StoreCounters counters() {
+        return counters;
+    }
+
+    public Dialect dialect() {
+        return database.dialect();
+    }
+
+    private <T> CompletableFuture<T> read(Query<T> query) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Connection c = database.connect()) {
+                return query.run(c);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, readers);
+    }
+
+    @FunctionalInterface
+    private interface Query<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Writes everything queued, then closes. Blocking. */
+    @Override
+    public void close() {
+        ScheduledExecutorService s = sweeper;
+        if (s != null) {
+            s.shutdownNow();
+        }
+        try {
+            writer.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        readers.close();
+    }
+}

@@ -1,0 +1,85 @@
+package org.telekiosk.broker.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Where the store lives and how to connect to it: a JDBC URL, a user and a password. The password is never part of
+ * {@link #toString()} and never logged.
+ *
+ * <p>SQLite connections run in WAL mode with {@code synchronous=NORMAL} and a busy timeout. With NORMAL a commit
+ * survives a crash of the broker process, but a power cut or an operating-system crash may roll back the last
+ * commits (the file itself stays consistent). Those readings were already acknowledged to the MQTT broker, so that
+ * is the store's loss bound on one machine; PostgreSQL (with its default {@code synchronous_commit=on}) has none.
+ * The busy timeout makes a reader wait for the writer's lock instead of failing.
+ */
+public final class StoreDatabase {
+    /** The environment variable holding the database password; it is never read from a configuration file. */
+    public static final String PASSWORD_ENV = "TELEKIOSK_STORE_PASSWORD";
+    static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+    private final String url;
+    private final String user;
+    private final String password;
+    private final Dialect dialect;
+
+    private StoreDatabase(String url, String user, String password) {
+        this.url = Objects.requireNonNull(url, "url");
+        this.user = user == null ? "" : user;
+        this.password = password == null ? "" : password;
+        this.dialect = Dialect.of(url);
+    }
+
+    /** The embedded default: an SQLite file. */
+    public static StoreDatabase sqlite(Path file) {
+        return new StoreDatabase("jdbc:sqlite:" + file.toAbsolutePath(), "", "");
+    }
+
+    /** Any supported JDBC URL ({@code jdbc:sqlite:…} or {@code jdbc:postgresql:…}). */
+    public static StoreDatabase of(String jdbcUrl, String user, String password) {
+        return new StoreDatabase(jdbcUrl, user, password);
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Opens a new connection with auto-commit on. Blocking. */
+    public Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        if (!user.isEmpty()) {
+            properties.setProperty("user", user);
+        }
+        if (!password.isEmpty()) {
+            properties.setProperty("password", password);
+        }
+        if (dialect == Dialect.SQLITE) {
+            properties.setProperty("journal_mode", "WAL");
+            properties.setProperty("synchronous", "NORMAL");
+            properties.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
+            properties.setProperty("foreign_keys", "true");
+        }
+        return DriverManager.getConnection(url, properties);
+    }
+
+    /** Brings the schema to the newest version; a no-op when it is there already. Blocking. */
+    public MigrateResult migrate() {
+        return Flyway.configure(StoreDatabase.class.getClassLoader())
+                .dataSource(url, user, password)
+                .locations(dialect.migrations())
+                .load()
+                .migrate();
+    }
+
+    /** The URL without its query part (which may carry credentials), and the user. */
+    @Override
+    public String toString() {
+        return url.replaceAll("[?;].*", "") + (user.isEmpty() ? "" : " as " + user);
+    }
+}

@@ -1,0 +1,45 @@
+package org.telekiosk.broker.store;
+
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
+
+/** A reading the store keeps: a measurement or a waveform batch, identified by {@code (kiosk, seq)}. */
+sealed interface StoreItem {
+    KioskId kiosk();
+
+    long seq();
+
+    /** The value of the {@code reading.kind} column. */
+    String kind();
+
+    /** A measurement to store. */
+    record Spot(Measurement measurement) implements StoreItem {
+        public KioskId kiosk() {
+            return measurement.kiosk();
+        }
+
+        public long seq() {
+            return measurement.seq();
+        }
+
+        public String kind() {
+            return "measurement";
+        }
+    }
+
+    /** A waveform batch to store. */
+    record Wave(WaveformBatch batch) implements StoreItem {
+        public KioskId kiosk() {
+            return batch.kiosk();
+        }
+
+        public long seq() {
+            return batch.seq();
+        }
+
+        public String kind() {
+            return "waveform";
+        }
+    }
+}

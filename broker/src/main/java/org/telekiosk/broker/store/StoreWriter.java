@@ -1,0 +1,198 @@
+package org.telekiosk.broker.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
+
+/**
+ * The store's one writer: a thread of its own with one connection, taking what has queued up (at most
+ * {@link #MAX_BATCH}) and writing it in one transaction. SQLite allows one writer at a time anyway; on PostgreSQL one
+ * writer per broker node keeps the commit order equal to the arrival order, which the MQTT acknowledgements follow.
+ * Futures complete on this thread, after the commit.
+ */
+final class StoreWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
+    static final int MAX_BATCH = 500;
+
+    private sealed interface Task {}
+
+    private record Append(StoreItem item, CompletableFuture<AppendOutcome> done) implements Task {}
+
+    private record Sweep(CompletableFuture<Long> done) implements Task {}
+
+    private record Stop() implements Task {}
+
+    private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    private final Connection connection;
+    private final Clock clock;
+    private final Duration gapTimeout;
+    private final ReadingTable readings = new ReadingTable();
+    private final GapTable gaps;
+    private final StoreCounters counters;
+    private final Thread thread;
+    private boolean closed;
+
+    StoreWriter(StoreDatabase database, Clock clock, Duration gapTimeout, StoreCounters counters) throws SQLException {
+        this.connection = database.connect();
+        this.connection.setAutoCommit(false);
+        this.clock = clock;
+        this.gapTimeout = gapTimeout;
+        this.gaps = new GapTable(database.dialect());
+        this.counters = counters;
+        this.thread = Thread.ofPlatform().name("store-writer").daemon().unstarted(this::run);
+        thread.start();
+    }
+
+    CompletableFuture<AppendOutcome> append(StoreItem item) {
+        CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
+        submit(new Append(item, done), done);
+        return done;
+    }
+
+    CompletableFuture<Long> sweep() {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        submit(new Sweep(done), done);
+        return done;
+    }
+
+    private synchronized void submit(Task task, CompletableFuture<?> done) {
+        if (closed) {
+            done.completeExceptionally(new IllegalStateException("the measurement store is closed"));
+        } else {
+            queue.add(task);
+        }
+    }
+
+    private void run() {
+        List<Task> batch = new ArrayList<>();
+        boolean stop = false;
+        while (!stop) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                // Only close() stops this thread, through the Stop task, so that nothing queued is dropped.
+                continue;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            List<Append> appends = new ArrayList<>();
+            for (Task task : batch) {
+                switch (task) {
+                    case Append a -> appends.add(a);
+                    case Sweep s -> {
+                        write(appends);
+                        appends.clear();
+                        sweep(s);
+                    }
+                    case Stop x -> stop = true;
+                }
+            }
+            write(appends);
+            batch.clear();
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warn("Closing the store's writer connection failed: {}", e.getMessage());
+        }
+    }
+
+    private void write(List<Append> appends) {
+        if (appends.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        try {
+            // Lock the kiosks' progress rows first, in name order, so that writers on several nodes cannot deadlock.
+            Map<String, GapLedger> ledgers = new TreeMap<>();
+            for (Append a : appends) {
+                ledgers.put(a.item().kiosk().value(), null);
+            }
+            for (String kiosk : ledgers.keySet()) {
+                ledgers.put(kiosk, gaps.load(connection, kiosk));
+            }
+            boolean[] fresh = readings.claim(connection, appends.stream().map(Append::item).toList(), now);
+            List<Measurement> spots = new ArrayList<>();
+            List<WaveformBatch> waves = new ArrayList<>();
+            long recovered = 0;
+            for (int i = 0; i < appends.size(); i++) {
+                if (!fresh[i]) {
+                    continue;
+                }
+                StoreItem item = appends.get(i).item();
+                switch (item) {
+                    case StoreItem.Spot s -> spots.add(s.measurement());
+                    case StoreItem.Wave w -> waves.add(w.batch());
+                }
+                recovered += ledgers.get(item.kiosk().value()).record(item.seq(), now);
+            }
+            readings.insertMeasurements(connection, spots);
+            readings.insertWaveforms(connection, waves);
+            for (Map.Entry<String, GapLedger> e : ledgers.entrySet()) {
+                if (e.getValue().changed()) {
+                    gaps.save(connection, e.getKey(), e.getValue());
+                }
+            }
+            connection.commit();
+            counters.stored(spots.size() + waves.size(), appends.size() - spots.size() - waves.size(), recovered);
+            for (int i = 0; i < appends.size(); i++) {
+                appends.get(i).done().complete(fresh[i] ? AppendOutcome.STORED : AppendOutcome.DUPLICATE);
+            }
+        } catch (SQLException | RuntimeException e) {
+            rollback(e);
+            LOG.error("Storing {} readings failed, none was stored: {}", appends.size(), e.toString());
+            appends.forEach(a -> a.done().completeExceptionally(e));
+        }
+    }
+
+    private void sweep(Sweep sweep) {
+        Instant now = clock.instant();
+        try {
+            long lost = gaps.markLost(connection, now.minus(gapTimeout), now);
+            connection.commit();
+            counters.lost(lost);
+            if (lost > 0) {
+                LOG.warn("{} readings reported lost: their gaps stayed open longer than {}", lost, gapTimeout);
+            }
+            sweep.done().complete(lost);
+        } catch (SQLException | RuntimeException e) {
+            rollback(e);
+            LOG.error("Reporting lost gaps failed: {}", e.toString());
+            sweep.done().completeExceptionally(e);
+        }
+    }
+
+    private void rollback(Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Writes everything queued so far, then stops the thread and closes the connection. Waits for that. */
+    @Override
+    public void close() throws InterruptedException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(new Stop());
+        }
+        thread.join();
+    }
+
+}

@@ -1,0 +1,60 @@
+package org.telekiosk.broker.telemetry;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.store.AppendOutcome;
+import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
+
+/**
+ * Stores each measurement and waveform batch, then forwards it to the viewers, unless the store recognised it as
+ * a duplicate: a redelivered reading is neither stored nor shown twice. A kiosk status is not stored, only forwarded.
+ * Never blocks the caller: the forwarding runs when the store's future completes (on the store's writer thread,
+ * where the viewer hub only encodes and queues).
+ */
+public final class StoringForwarder implements MessageSink {
+    private static final Logger LOG = LoggerFactory.getLogger(StoringForwarder.class);
+
+    private final MeasurementStore store;
+    private final Consumer<KioskMessage> viewers;
+
+    public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers) {
+        this.store = store;
+        this.viewers = viewers;
+    }
+
+    @Override
+    public CompletionStage<Void> take(KioskMessage message) {
+        return switch (message) {
+            case Measurement m -> forwardIfStored(store.append(m), m);
+            case WaveformBatch w -> forwardIfStored(store.append(w), w);
+            case KioskStatus s -> {
+                forward(s);
+                yield CompletableFuture.completedFuture(null);
+            }
+        };
+    }
+
+    private CompletionStage<Void> forwardIfStored(CompletableFuture<AppendOutcome> stored, KioskMessage message) {
+        return stored.thenAccept(outcome -> {
+            if (outcome == AppendOutcome.STORED) {
+                forward(message);
+            }
+        });
+    }
+
+    private void forward(KioskMessage message) {
+        try {
+            viewers.accept(message);
+        } catch (RuntimeException e) {
+            // The reading is stored; a failure to show it must not hold back its acknowledgement.
+            LOG.error("Forwarding a {} to the viewers failed", message.getClass().getSimpleName(), e);
+        }
+    }
+}

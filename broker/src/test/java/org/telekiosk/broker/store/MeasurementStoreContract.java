@@ -1,0 +1,192 @@
+package org.telekiosk.broker.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.LoincCode;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.Signal;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
+
+/**
+ * What every store must do, on every database: subclasses say where the database is. The tests never sleep; gap
+ * timeouts follow a {@link MutableClock}.
+ */
+abstract class MeasurementStoreContract {
+    static final Duration GAP_TIMEOUT = Duration.ofMinutes(10);
+    static final KioskId KIOSK = KioskId.of("wmk-lab-03");
+    static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+    final MutableClock clock = new MutableClock(T0);
+    MeasurementStore store;
+
+    /** A fresh, empty database for one test. */
+    abstract StoreDatabase database() throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = MeasurementStore.open(database(), GAP_TIMEOUT, clock);
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    void reopen() throws Exception {
+        store.close();
+        store = MeasurementStore.open(database(), GAP_TIMEOUT, clock);
+    }
+
+    static Measurement reading(KioskId kiosk, long seq) {
+        return new Measurement(kiosk, seq, SensorId.of("mlx90614"), LoincCode.BODY_TEMPERATURE, 36.5 + seq / 100.0,
+                UcumUnit.CELSIUS, T0.plusMillis(seq * 1000 + 1).plusNanos(7));
+    }
+
+    static WaveformBatch ecg(KioskId kiosk, long seq) {
+        return new WaveformBatch(kiosk, seq, SensorId.of("ads1115"), Signal.ECG, UcumUnit.MILLIVOLT, 250.0,
+                T0.plusSeconds(seq), 0.001, List.of(-12, 35, 1210, -300, 0, Integer.MIN_VALUE, Integer.MAX_VALUE));
+    }
+
+    void store(long... seqs) {
+        for (long seq : seqs) {
+            store.append(reading(KIOSK, seq)).join();
+        }
+    }
+
+    @Test
+    void aReadingDeliveredThreeTimesIsStoredOnceAndTheRepeatsAreReportedAsDuplicates() {
+        Measurement m = reading(KIOSK, 1);
+        List<AppendOutcome> outcomes = List.of(store.append(m).join(), store.append(m).join(), store.append(m).join());
+
+        assertEquals(List.of(AppendOutcome.STORED, AppendOutcome.DUPLICATE, AppendOutcome.DUPLICATE), outcomes);
+        assertEquals(List.of(m), store.measurements(KIOSK, T0, T0.plusSeconds(60)).join());
+        assertEquals(1, store.counters().stored());
+        assertEquals(2, store.counters().duplicates());
+    }
+
+    @Test
+    void aWaveformBatchComesBackSampleForSampleAndSharesTheKiosksSequence() {
+        WaveformBatch batch = ecg(KIOSK, 2);
+        assertEquals(AppendOutcome.STORED, store.append(reading(KIOSK, 1)).join());
+        assertEquals(AppendOutcome.STORED, store.append(batch).join());
+        assertEquals(AppendOutcome.DUPLICATE, store.append(reading(KIOSK, 2)).join());
+
+        assertEquals(List.of(batch), store.waveforms(KIOSK, T0, T0.plusSeconds(60)).join());
+        assertEquals(2, store.count(KIOSK).join());
+    }
+
+    @Test
+    void concurrentAppendsOfOverlappingRangesStoreEverySequenceNumberExactlyOnce() throws InterruptedException {
+        List<List<CompletableFuture<AppendOutcome>>> perThread = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int offset = t * 50;
+            List<CompletableFuture<AppendOutcome>> mine = new ArrayList<>();
+            perThread.add(mine);
+            threads.add(Thread.ofVirtual().name("appender-" + t).start(() -> IntStream
+                    .rangeClosed(offset + 1, offset + 200)
+                    .forEach(seq -> mine.add(store.append(reading(KIOSK, seq))))));
+        }
+        for (Thread thread : threads) {
+            thread.join(); // join() also makes each thread's list visible here
+        }
+        List<AppendOutcome> outcomes = perThread.stream().flatMap(List::stream).map(CompletableFuture::join).toList();
+
+        assertEquals(800, outcomes.size());
+        assertEquals(350, outcomes.stream().filter(o -> o == AppendOutcome.STORED).count());
+        assertEquals(350, store.count(KIOSK).join());
+        KioskProgress progress = store.progress(KIOSK).join();
+        assertEquals(350, progress.highest());
+        assertEquals(350, progress.contiguous());
+        assertEquals(List.of(), progress.gaps());
+    }
+
+    @Test
+    void aSkippedSequenceOpensAGapThatClosesWhenTheMissingReadingsArrive() {
+        store(1, 2, 6);
+        KioskProgress open = store.progress(KIOSK).join();
+        assertEquals(2, open.contiguous());
+        assertEquals(6, open.highest());
+        assertEquals(List.of(new Gap(new SeqRange(3, 5), T0, Optional.empty())), open.gaps());
+
+        store(4);
+        assertEquals(List.of(new SeqRange(3, 3), new SeqRange(5, 5)),
+                store.progress(KIOSK).join().gaps().stream().map(Gap::range).toList());
+
+        store(3, 5);
+        KioskProgress closed = store.progress(KIOSK).join();
+        assertEquals(6, closed.contiguous());
+        assertEquals(List.of(), closed.gaps());
+    }
+
+    @Test
+    void aGapStillOpenAfterTheTimeoutIsReportedLostAndCounted() {
+        store(1, 5);
+        clock.advance(GAP_TIMEOUT.minusSeconds(1));
+        assertEquals(0L, store.reportLostGaps().join());
+        assertEquals(List.of(), store.lostRanges(KIOSK).join());
+
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(3L, store.reportLostGaps().join());
+        assertEquals(List.of(new SeqRange(2, 4)), store.lostRanges(KIOSK).join());
+        assertEquals(3, store.counters().lost());
+        assertEquals(0L, store.reportLostGaps().join(), "a lost gap is reported once");
+
+        store(3);
+        assertEquals(List.of(new SeqRange(2, 2), new SeqRange(4, 4)), store.lostRanges(KIOSK).join());
+        assertEquals(2, store.counters().lost(), "a late reading is no longer lost");
+    }
+
+    @Test
+    void migratingTwiceIsANoOp() throws Exception {
+        store(1);
+        var again = database().migrate();
+        assertEquals(0, again.migrationsExecuted);
+        assertEquals(1, store.count(KIOSK).join());
+    }
+
+    @Test
+    void aReopenedStoreKeepsReadingsGapsAndLostCounts() throws Exception {
+        store(1, 2, 10);
+        store.append(ecg(KIOSK, 11)).join();
+        clock.advance(GAP_TIMEOUT);
+        store.reportLostGaps().join();
+
+        reopen();
+
+        assertEquals(3, store.measurements(KIOSK, T0, T0.plusSeconds(3600)).join().size());
+        assertEquals(List.of(ecg(KIOSK, 11)), store.waveforms(KIOSK, T0, T0.plusSeconds(3600)).join());
+        assertEquals(List.of(new SeqRange(3, 9)), store.lostRanges(KIOSK).join());
+        assertEquals(7, store.counters().lost());
+        assertEquals(AppendOutcome.DUPLICATE, store.append(reading(KIOSK, 2)).join());
+    }
+
+    @Test
+    void measurementsAreQueriedByKioskAndTimeRange() {
+        KioskId other = KioskId.of("wmk-lab-04");
+        store(1, 2, 3);
+        store.append(reading(other, 1)).join();
+
+        List<Measurement> found = store.measurements(KIOSK, T0.plusSeconds(2), T0.plusSeconds(3)).join();
+
+        assertEquals(List.of(reading(KIOSK, 2)), found);
+        assertTrue(store.measurements(KIOSK, T0.plusSeconds(100), T0.plusSeconds(200)).join().isEmpty());
+    }
+}
