@@ -105,15 +105,13 @@ final class MqttAuthenticator implements SimpleAuthenticator {
     }
 
     private static void allowBrokerNode(ModifiableDefaultPermissions permissions) {
-        for (String filter : new String[] {Topics.allMeasurements(), Topics.allStatus()}) {
-            permissions.add(Builders.topicPermission()
-                    .topicFilter(filter)
-                    .type(TopicPermission.PermissionType.ALLOW)
-                    .activity(TopicPermission.MqttActivity.SUBSCRIBE)
-                    .sharedSubscription(TopicPermission.SharedSubscription.SHARED)
-                    .sharedGroup(Topics.BROKER_SHARE_GROUP)
-                    .build());
-        }
+        permissions.add(Builders.topicPermission()
+                .topicFilter(Topics.allKioskChannels())
+                .type(TopicPermission.PermissionType.ALLOW)
+                .activity(TopicPermission.MqttActivity.SUBSCRIBE)
+                .sharedSubscription(TopicPermission.SharedSubscription.SHARED)
+                .sharedGroup(Topics.BROKER_SHARE_GROUP)
+                .build());
         permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
     }
 

@@ -103,30 +103,27 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
 
     private void subscribe() {
         try {
-            String[] filters = {Topics.allMeasurementsShared(), Topics.allStatusShared()};
-            client.subscribe(filters, new int[] {1, 1}, null, new MqttActionListener() {
+            client.subscribe(Topics.allKioskChannelsShared(), 1, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     int[] codes = token.getReasonCodes();
-                    for (int i = 0; codes != null && i < codes.length; i++) {
-                        if (codes[i] >= 0x80) {
-                            LOG.error("Subscription to {} refused with reason code 0x{}",
-                                    filters[Math.min(i, filters.length - 1)], Integer.toHexString(codes[i]));
-                            return;
-                        }
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                        LOG.error("Subscription to {} refused with reason code 0x{}", Topics.allKioskChannelsShared(),
+                                Integer.toHexString(codes[0]));
+                        return;
                     }
                     failures.set(0);
                     subscribed = true;
-                    LOG.info("Subscribed to {}", String.join(" and ", filters));
+                    LOG.info("Subscribed to {}", Topics.allKioskChannelsShared());
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable cause) {
-                    LOG.error("Subscription to {} failed: {}", Topics.allMeasurementsShared(), cause.getMessage());
+                    LOG.error("Subscription to {} failed: {}", Topics.allKioskChannelsShared(), cause.getMessage());
                 }
             });
         } catch (MqttException e) {
-            LOG.error("Subscription to {} failed: {}", Topics.allMeasurementsShared(), e.getMessage());
+            LOG.error("Subscription to {} failed: {}", Topics.allKioskChannelsShared(), e.getMessage());
         }
     }
 

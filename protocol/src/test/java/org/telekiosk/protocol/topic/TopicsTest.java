@@ -18,7 +18,7 @@ class TopicsTest {
 
     @Test
     void brokerSubscribesToAllKiosksInASharedGroup() {
-        assertEquals("$share/telekiosk-brokers/telekiosk/v1/kiosks/+/measurements", Topics.allMeasurementsShared());
+        assertEquals("$share/telekiosk-brokers/telekiosk/v1/kiosks/+/+", Topics.allKioskChannelsShared());
     }
 
     @Test
