@@ -36,6 +36,7 @@ final class EcgStream {
     private long nextHeartRate;
     private boolean failing;
     private long nextAttempt;
+    private boolean settling;
 
     EcgStream(SensorId id, EcgMonitor monitor, Duration batch, Duration heartRateInterval, Duration retryInterval,
             ReadingOutlet outlet, SensorHealthBoard health, Timeline timeline) {
@@ -63,12 +64,21 @@ final class EcgStream {
         if (failing && now - nextAttempt < 0) {
             return;
         }
+        if (settling) {
+            // The poll after a (re)configuration would race the ADC's first conversion, which ends one nominal
+            // period after the Config write; the ADS1115's oscillator may run 10 % slow (datasheet §7.5, "data rate
+            // variation"), so the register may still hold its reset value 0000h, a railed output. Skip it.
+            settling = false;
+            return;
+        }
         try {
             OptionalDouble millivolts = monitor.poll();
             failing = false;
             health.ok(id);
             if (millivolts.isPresent()) {
                 batches.add((int) Math.round(millivolts.getAsDouble() / SCALE_MILLIVOLTS), now);
+            } else {
+                settling = true;
             }
         } catch (SensorException e) {
             failed(now);

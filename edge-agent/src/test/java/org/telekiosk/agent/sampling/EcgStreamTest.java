@@ -74,7 +74,7 @@ class EcgStreamTest {
         run(12 * 250);
 
         List<WaveformBatch> batches = batches();
-        assertEquals(11, batches.size(), "the first poll configures the ADC, so the twelfth second is not complete");
+        assertEquals(11, batches.size(), "the first polls configure the ADC, so the twelfth second is not complete");
         for (WaveformBatch batch : batches) {
             assertEquals(250, batch.samples().size());
             assertEquals(250.0, batch.sampleRate());
@@ -82,8 +82,8 @@ class EcgStreamTest {
             assertEquals(UcumUnit.MILLIVOLT, batch.unit());
             assertEquals(KioskSensors.ECG_ID, batch.sensor());
         }
-        assertEquals(FakeTime.WALL_START.plus(PERIOD.multipliedBy(2)), batches.getFirst().start(),
-                "the first sample is taken at the second poll");
+        assertEquals(FakeTime.WALL_START.plus(PERIOD.multipliedBy(3)), batches.getFirst().start(),
+                "the first poll configures the ADC, the second waits for its first conversion, the third samples");
         for (int i = 1; i < batches.size(); i++) {
             assertEquals(batches.get(i - 1).start().plusSeconds(1), batches.get(i).start());
         }
@@ -116,7 +116,7 @@ class EcgStreamTest {
         assertTrue(health.of(KioskSensors.ECG_ID).detail().contains("ECG electrode off"),
                 health.of(KioskSensors.ECG_ID).detail());
         int sentWhileOff = batches().size();
-        assertEquals(List.of(250, 49), batches().stream().map(b -> b.samples().size()).toList());
+        assertEquals(List.of(250, 48), batches().stream().map(b -> b.samples().size()).toList());
 
         kiosk.ecgFrontEnd().setLeads(LeadStatus.ATTACHED);
         run(250 + 300);
