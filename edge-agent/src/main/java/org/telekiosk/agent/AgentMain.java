@@ -57,7 +57,7 @@ public final class AgentMain implements Callable<Integer> {
         double weight;
 
         @Option(names = "--sim-spo2", defaultValue = "97",
-                description = "with --simulate: the simulated patient's oxygen saturation in % (default 97)")
+                description = "with --simulate: the simulated patient's oxygen saturation in %% (default 97)")
         double spo2;
 
         @Option(names = "--sim-heart-rate", defaultValue = "72",

@@ -87,11 +87,9 @@ public final class Forwarder implements AutoCloseable {
     // Written on the forwarder thread only, read by status().
     private volatile int queued;
     private volatile int inFlight;
+    private final StatusSlot status;
     private ScheduledFuture<?> retry;
     private boolean overflowing;
-    /** The newest status not yet acknowledged, or null. */
-    private KioskStatus pendingStatus;
-    private boolean statusInFlight;
 
     /**
      * @param capacity   most readings held, in flight included
@@ -114,6 +112,7 @@ public final class Forwarder implements AutoCloseable {
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
+        this.status = new StatusSlot(uplink, executor, this::retryLater);
     }
 
     /** Sends again after every reconnect of the uplink; call before the uplink's {@code start()}. */
@@ -137,12 +136,9 @@ public final class Forwarder implements AutoCloseable {
      * Sends {@code status} as soon as the uplink takes publishes, replacing any older status not yet sent; returns at
      * once. Any thread.
      */
-    public void publishStatus(KioskStatus status) {
-        Objects.requireNonNull(status, "status");
-        run(() -> {
-            pendingStatus = status;
-            sendStatus();
-        });
+    public void publishStatus(KioskStatus kioskStatus) {
+        Objects.requireNonNull(kioskStatus, "kioskStatus");
+        run(() -> status.offer(kioskStatus));
     }
 
     private void offerReading(KioskMessage reading, long seq) {
@@ -182,7 +178,7 @@ public final class Forwarder implements AutoCloseable {
     // ---- forwarder thread ----
 
     private void drain() {
-        sendStatus();
+        status.send();
         for (Iterator<Entry> it = queue.values().iterator(); it.hasNext(); ) {
             Entry entry = it.next();
             if (entry.inFlight) {
@@ -273,49 +269,6 @@ public final class Forwarder implements AutoCloseable {
         log.warn("The broker refused {}; dropped: {}", entry.describe(), failure.getMessage());
     }
 
-    private void sendStatus() {
-        if (pendingStatus == null || statusInFlight) {
-            return;
-        }
-        KioskStatus status = pendingStatus;
-        CompletableFuture<Void> ack;
-        try {
-            ack = uplink.publish(status);
-        } catch (RuntimeException e) {
-            log.error("The uplink failed to take the status", e);
-            ack = CompletableFuture.failedFuture(e);
-        }
-        if (ack.isCompletedExceptionally()) {
-            if (cause(ack).reason() == UplinkException.Reason.REFUSED) {
-                statusDone(status, cause(ack));
-            } else {
-                retryLater();
-            }
-            return;
-        }
-        statusInFlight = true;
-        ack.whenCompleteAsync((ok, failure) -> {
-            statusInFlight = false;
-            UplinkException cause = failure == null ? null : unwrap(failure);
-            if (cause == null || cause.reason() == UplinkException.Reason.REFUSED) {
-                statusDone(status, cause);
-            } else {
-                retryLater();
-            }
-            sendStatus();
-        }, executor);
-    }
-
-    /** {@code status} was acknowledged or refused; a newer one, if any, is still to be sent. */
-    private void statusDone(KioskStatus status, UplinkException refusal) {
-        if (refusal != null) {
-            log.warn("The broker refused the status of {}: {}", status.sentAt(), refusal.getMessage());
-        }
-        if (pendingStatus == status) {
-            pendingStatus = null;
-        }
-    }
-
     private void retryLater() {
         if (retry == null || retry.isDone()) {
             retry = executor.schedule(this::drain, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
@@ -339,7 +292,7 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private static UplinkException cause(CompletableFuture<Void> failed) {
+    static UplinkException cause(CompletableFuture<Void> failed) {
         try {
             failed.join();
         } catch (CompletionException e) {
@@ -348,7 +301,7 @@ public final class Forwarder implements AutoCloseable {
         throw new IllegalStateException("not failed");
     }
 
-    private static UplinkException unwrap(Throwable failure) {
+    static UplinkException unwrap(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof UplinkException uplinkException) {
