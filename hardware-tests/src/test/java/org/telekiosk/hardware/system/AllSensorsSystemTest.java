@@ -74,8 +74,11 @@ class AllSensorsSystemTest {
                 text = viewer.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             } catch (AssertionError timeout) {
                 List<String> seen = viewer.seen();
-                throw new AssertionError(timeout.getMessage() + "; the last messages seen: "
-                        + seen.subList(Math.max(0, seen.size() - 5), seen.size()), timeout);
+                throw new AssertionError(timeout.getMessage() + "; broker: accepted " + BROKER.broker().intake()
+                        .acceptedCount() + ", rejected " + BROKER.broker().intake().rejectedCounts() + ", delivered "
+                        + BROKER.broker().viewers().deliveredCount() + ", skipped "
+                        + BROKER.broker().viewers().skippedCount() + "; the last messages seen: "
+                        + seen.subList(Math.max(0, seen.size() - 3), seen.size()), timeout);
             }
             JsonNode message = JSON.readTree(text);
             JsonNode payload = payload(message);
