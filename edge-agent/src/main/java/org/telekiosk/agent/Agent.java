@@ -3,51 +3,124 @@ package org.telekiosk.agent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.agent.config.AgentConfig;
+import org.telekiosk.agent.health.SensorHealthBoard;
+import org.telekiosk.agent.health.StatusReporter;
 import org.telekiosk.agent.sampling.Forwarder;
+import org.telekiosk.agent.sampling.ReadingOutlet;
 import org.telekiosk.agent.sampling.Sampler;
 import org.telekiosk.agent.sampling.SequenceCounter;
+import org.telekiosk.agent.sampling.Timeline;
+import org.telekiosk.agent.sensor.KioskSensors;
 import org.telekiosk.agent.sensor.ScalarSensor;
 import org.telekiosk.agent.uplink.PahoUplink;
 import org.telekiosk.agent.uplink.UplinkStatus;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.SensorHealth;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /**
- * The composition root of a running agent: sensors → sampler → forwarder → MQTT uplink, started in the order that
- * loses nothing (the forwarder listens for reconnects before the uplink connects) and stopped in reverse. Used by
- * {@link AgentMain} and by the system tests, which run an agent in-process against a real broker.
+ * The composition root of a running agent: sensors → sampler (per-sensor schedules, readings numbered by the
+ * {@link ReadingOutlet}) → forwarder → MQTT uplink, and beside it the sensor health board, whose changes and a
+ * once-a-second tick make the {@link StatusReporter} send {@link KioskStatus} messages through the same forwarder.
+ * Started in the order that loses nothing (the forwarder listens for reconnects before the uplink connects) and stopped
+ * in reverse. Used by {@link AgentMain} and by the system tests, which run an agent in-process against a real broker.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    /** How long the first status waits for every sensor's probe. */
+    static final Duration PROBE_GRACE = Duration.ofSeconds(10);
 
     private final PahoUplink uplink;
     private final Forwarder forwarder;
     private final Sampler sampler;
+    private final SensorHealthBoard health;
+    private final ScheduledExecutorService statusThread;
 
-    private Agent(PahoUplink uplink, Forwarder forwarder, Sampler sampler) {
+    private Agent(PahoUplink uplink, Forwarder forwarder, Sampler sampler, SensorHealthBoard health,
+            ScheduledExecutorService statusThread) {
         this.uplink = uplink;
         this.forwarder = forwarder;
         this.sampler = sampler;
+        this.health = health;
+        this.statusThread = statusThread;
     }
 
-    /** Starts sampling {@code sensors} and forwarding to the broker of {@code config}; returns at once. */
+    /** Starts reading spot {@code sensors} every {@code sampling.interval}: the walking skeleton's kiosk. */
     public static Agent start(AgentConfig config, List<ScalarSensor> sensors, Clock clock) throws IOException {
+        return start(config, KioskSensors.spotOnly(sensors, config.samplingInterval()), clock, System::nanoTime);
+    }
+
+    /**
+     * Starts sampling {@code sensors} on their schedules and forwarding to the broker of {@code config}; returns at
+     * once.
+     *
+     * @param clock    read once, at start, to map {@code nanoTime} to wall time; and for status times
+     * @param nanoTime the monotonic clock readings are stamped with ({@code System::nanoTime})
+     */
+    public static Agent start(AgentConfig config, KioskSensors sensors, Clock clock, LongSupplier nanoTime)
+            throws IOException {
         Files.createDirectories(config.dataDir());
         SequenceCounter sequence = SequenceCounter.open(config.dataDir());
         PahoUplink uplink = new PahoUplink(config.uplink(), config.reconnectPolicy(RandomGenerator.getDefault()));
         Forwarder forwarder = new Forwarder(uplink, config.forwarderCapacity(), config.forwarderRetryDelay());
         forwarder.start();
         uplink.start();
-        Sampler sampler = new Sampler(config.kioskId(), sensors, config.samplingInterval(), sequence, clock,
-                forwarder::offer);
+
+        ScheduledExecutorService statusThread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("telekiosk-status").daemon().factory());
+        StatusReporter[] reporter = new StatusReporter[1];
+        SensorHealthBoard health = new SensorHealthBoard(sensors.ids(), () -> {
+            try {
+                statusThread.execute(() -> reporter[0].healthChanged());
+            } catch (RejectedExecutionException e) {
+                LOG.debug("Agent stopping; a sensor's change is not reported");
+            }
+        });
+        reporter[0] = new StatusReporter(config.kioskId(), health, forwarder::status, clock,
+                config.sensors().statusInterval(), PROBE_GRACE, forwarder::publishStatus);
+        statusThread.scheduleAtFixedRate(reporter[0]::tick, 1, 1, TimeUnit.SECONDS);
+
+        ReadingOutlet outlet = new ReadingOutlet(config.kioskId(), sequence, message -> forward(forwarder, message));
+        Sampler sampler = new Sampler(sensors, outlet, health, Timeline.start(clock, nanoTime));
         sampler.start();
-        LOG.info("Kiosk {} measuring {} every {}, sending to {} (next sequence number {})", config.kioskId(),
-                sensors.stream().map(s -> s.id().value()).toList(), config.samplingInterval().toMillis() + " ms", config.mqttUri(),
-                sequence.last() + 1);
-        return new Agent(uplink, forwarder, sampler);
+        LOG.info("Kiosk {} measuring {}, sending to {} (next sequence number {})", config.kioskId(),
+                sensors.ids().stream().map(id -> id.value()).toList(), config.mqttUri(), sequence.last() + 1);
+        return new Agent(uplink, forwarder, sampler, health, statusThread);
+    }
+
+    private static void forward(Forwarder forwarder, KioskMessage message) {
+        switch (message) {
+            case Measurement measurement -> forwarder.offer(measurement);
+            case WaveformBatch batch -> forwarder.offer(batch);
+            case KioskStatus status -> forwarder.publishStatus(status);
+        }
+    }
+
+    /**
+     * Takes a blood-pressure measurement now; for the command handler. The four measurements (systolic, diastolic,
+     * mean, pulse) are sent as any reading and also complete the future; it fails with the driver's exception.
+     */
+    public CompletableFuture<List<Measurement>> measureBloodPressure() {
+        return sampler.measureBloodPressure();
+    }
+
+    /** Every configured sensor's health, as the next status will say. */
+    public List<SensorHealth> sensorHealth() {
+        return health.snapshot();
     }
 
     public Forwarder.Status forwarderStatus() {
@@ -61,6 +134,7 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         sampler.close();
+        statusThread.shutdownNow();
         forwarder.close();
         uplink.close();
     }

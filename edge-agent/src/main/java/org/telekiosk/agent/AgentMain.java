@@ -5,17 +5,20 @@ import com.pi4j.context.Context;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.random.RandomGenerator;
 import org.telekiosk.agent.config.AgentConfig;
 import org.telekiosk.agent.config.AgentConfigLoader;
 import org.telekiosk.agent.config.ConfigException;
-import org.telekiosk.agent.sensor.ScalarSensor;
-import org.telekiosk.agent.sensor.mlx90614.Mlx90614;
-import org.telekiosk.agent.sensor.mlx90614.Mlx90614Thermometer;
+import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.sensor.SensorWiring;
+import org.telekiosk.agent.sensor.bloodpressure.JSerialCommPort;
+import org.telekiosk.agent.sensor.bloodpressure.Pacer;
+import org.telekiosk.agent.sensor.hx711.CalibrationFile;
+import org.telekiosk.agent.sensor.hx711.PinTiming;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
+import org.telekiosk.agent.sensor.simulation.SimulatedPatient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,6 +59,23 @@ public final class AgentMain implements Callable<Integer> {
                 description = "with --simulate: the simulated patient's body temperature in °C (default 36.8)")
         double bodyTemperature;
 
+        @Option(names = "--sim-weight", defaultValue = "72",
+                description = "with --simulate: the simulated patient's weight in kg (default 72)")
+        double weight;
+
+        @Option(names = "--sim-spo2", defaultValue = "97",
+                description = "with --simulate: the simulated patient's oxygen saturation in %% (default 97)")
+        double spo2;
+
+        @Option(names = "--sim-heart-rate", defaultValue = "72",
+                description = "with --simulate: the simulated patient's heart rate in /min (default 72)")
+        double heartRate;
+
+        @Option(names = "--sim-blood-pressure", defaultValue = "120/80",
+                description = "with --simulate: the simulated patient's blood pressure, systolic/diastolic in mm[Hg]"
+                        + " (default 120/80)")
+        String bloodPressure;
+
         @Override
         public Integer call() throws Exception {
             AgentConfig agentConfig;
@@ -66,12 +86,20 @@ public final class AgentMain implements Callable<Integer> {
                 return 78; // EX_CONFIG
             }
             AutoCloseable hardware;
-            List<ScalarSensor> sensors;
+            KioskSensors sensors;
             if (simulate) {
-                SimulatedKiosk kiosk = new SimulatedKiosk(bodyTemperature);
-                kiosk.startWandering(bodyTemperature, Duration.ofSeconds(3), RandomGenerator.getDefault());
+                SimulatedPatient patient;
+                try {
+                    patient = patient();
+                } catch (IllegalArgumentException e) {
+                    System.err.println("Simulated patient: " + e.getMessage());
+                    return 64; // EX_USAGE
+                }
+                SimulatedKiosk kiosk = new SimulatedKiosk(agentConfig.sensors(), patient, System.nanoTime());
+                kiosk.startClock();
+                kiosk.startWandering(patient.bodyCelsius(), Duration.ofSeconds(3), RandomGenerator.getDefault());
                 hardware = kiosk;
-                sensors = kiosk.sensors();
+                sensors = kiosk.kioskSensors();
             } else {
                 Context pi4j = Pi4J.newAutoContext();
                 if (!pi4j.providers().exists(com.pi4j.io.IOType.I2C)) {
@@ -81,10 +109,10 @@ public final class AgentMain implements Callable<Integer> {
                     return 69; // EX_UNAVAILABLE
                 }
                 hardware = pi4j::shutdown;
-                sensors = List.of(new Mlx90614Thermometer(
-                        Mlx90614.open(pi4j, SimulatedKiosk.I2C_BUS, Mlx90614.DEFAULT_ADDRESS)));
+                sensors = SensorWiring.open(pi4j, agentConfig.sensors(), new SensorWiring.Peripherals(
+                        PinTiming.busyWaiting(), JSerialCommPort::new, Pacer.sleeping(), CalibrationFile::read));
             }
-            Agent agent = Agent.start(agentConfig, sensors, Clock.systemUTC());
+            Agent agent = Agent.start(agentConfig, sensors, Clock.systemUTC(), System::nanoTime);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
                 agent.close();
@@ -97,6 +125,21 @@ public final class AgentMain implements Callable<Integer> {
             }));
             stopped.await();
             return 0;
+        }
+
+        private SimulatedPatient patient() {
+            String[] pressures = bloodPressure.split("/", -1);
+            if (pressures.length != 2) {
+                throw new IllegalArgumentException("--sim-blood-pressure must be systolic/diastolic, e.g. 120/80, was '"
+                        + bloodPressure + "'");
+            }
+            try {
+                return new SimulatedPatient(bodyTemperature, weight, spo2, heartRate,
+                        Integer.parseInt(pressures[0].strip()), Integer.parseInt(pressures[1].strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--sim-blood-pressure must be whole numbers, e.g. 120/80, was '"
+                        + bloodPressure + "'", e);
+            }
         }
     }
 }

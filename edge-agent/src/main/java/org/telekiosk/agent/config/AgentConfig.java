@@ -28,6 +28,7 @@ import org.telekiosk.protocol.KioskId;
  * @param dataDir             {@code data.dir}
  * @param forwarderCapacity   {@code forwarder.capacity}
  * @param forwarderRetryDelay {@code forwarder.retry-delay}
+ * @param sensors             the {@code sensor.*} keys and {@code status.interval}
  */
 public record AgentConfig(
         KioskId kioskId,
@@ -43,7 +44,8 @@ public record AgentConfig(
         Duration samplingInterval,
         Path dataDir,
         int forwarderCapacity,
-        Duration forwarderRetryDelay) {
+        Duration forwarderRetryDelay,
+        SensorsConfig sensors) {
 
     public AgentConfig {
         required("kiosk.id", kioskId);
@@ -61,6 +63,7 @@ public record AgentConfig(
         between("sampling.interval", samplingInterval, Duration.ofMillis(100), Duration.ofHours(1));
         between("forwarder.capacity", forwarderCapacity, 1, 1_000_000);
         between("forwarder.retry-delay", forwarderRetryDelay, Duration.ofMillis(100), Duration.ofMinutes(10));
+        required("sensor.*", sensors);
     }
 
     /** What the MQTT uplink needs of this configuration. */

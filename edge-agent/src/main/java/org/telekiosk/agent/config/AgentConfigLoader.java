@@ -77,7 +77,33 @@ public final class AgentConfigLoader {
                 values.duration("sampling.interval"),
                 values.path("data.dir"),
                 values.integer("forwarder.capacity"),
-                values.duration("forwarder.retry-delay"));
+                values.duration("forwarder.retry-delay"),
+                sensors(values));
+    }
+
+    private static SensorsConfig sensors(Values values) {
+        Duration spotDefault = values.duration("sampling.interval");
+        return new SensorsConfig(
+                new ThermometerSettings(values.bool("sensor.mlx90614.enabled"),
+                        values.integer("sensor.mlx90614.i2c-bus"), values.address("sensor.mlx90614.i2c-address"),
+                        values.durationOr("sensor.mlx90614.interval", spotDefault)),
+                new ScaleSettings(values.bool("sensor.hx711.enabled"), values.integer("sensor.hx711.clock-pin"),
+                        values.integer("sensor.hx711.data-pin"), values.path("sensor.hx711.calibration-file"),
+                        values.durationOr("sensor.hx711.interval", spotDefault)),
+                new OximeterSettings(values.bool("sensor.max30102.enabled"),
+                        values.integer("sensor.max30102.i2c-bus"), values.address("sensor.max30102.i2c-address"),
+                        values.duration("sensor.max30102.poll-interval"), values.duration("sensor.max30102.batch"),
+                        values.duration("sensor.max30102.result-interval")),
+                new EcgSettings(values.bool("sensor.ads1115.enabled"), values.integer("sensor.ads1115.i2c-bus"),
+                        values.address("sensor.ads1115.i2c-address"),
+                        values.integer("sensor.ads1115.lead-off-plus-pin"),
+                        values.integer("sensor.ads1115.lead-off-minus-pin"),
+                        values.integer("sensor.ads1115.sample-rate"), values.duration("sensor.ads1115.batch"),
+                        values.duration("sensor.ads1115.heart-rate-interval")),
+                new BloodPressureSettings(values.bool("sensor.bp-monitor.enabled"),
+                        values.text("sensor.bp-monitor.serial-device"),
+                        values.duration("sensor.bp-monitor.check-interval")),
+                values.duration("status.interval"));
     }
 
     /** Reads the password, refusing a file that others than its owner may read or write. */
@@ -128,7 +154,7 @@ public final class AgentConfigLoader {
 
     /** Typed access to the merged properties; an empty value is a missing one. */
     private record Values(Properties properties, Path base) {
-        private String text(String key) {
+        String text(String key) {
             String value = properties.getProperty(key, "").strip();
             return value.isEmpty() ? null : value;
         }
@@ -165,6 +191,39 @@ public final class AgentConfigLoader {
         Duration duration(String key) {
             String value = text(key);
             return value == null ? null : Durations.parse(key, value);
+        }
+
+        /** The duration at {@code key}, or {@code fallback} when the key is empty. */
+        Duration durationOr(String key, Duration fallback) {
+            Duration value = duration(key);
+            return value == null ? fallback : value;
+        }
+
+        boolean bool(String key) {
+            String value = text(key);
+            if ("true".equals(value)) {
+                return true;
+            }
+            if ("false".equals(value)) {
+                return false;
+            }
+            throw new IllegalArgumentException(key + " must be true or false, was '" + (value == null ? "" : value)
+                    + "'");
+        }
+
+        /** A 7-bit I2C address, written in hex as on the chip's datasheet ({@code 0x5A}) or in decimal. */
+        int address(String key) {
+            String value = text(key);
+            if (value == null) {
+                throw new IllegalArgumentException(key + " is required");
+            }
+            try {
+                return value.startsWith("0x") || value.startsWith("0X") ? Integer.parseInt(value.substring(2), 16)
+                        : Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be an I2C address such as 0x5A, was '" + value + "'",
+                        e);
+            }
         }
 
         int integer(String key) {

@@ -16,19 +16,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.agent.uplink.Uplink;
 import org.telekiosk.agent.uplink.UplinkException;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /**
- * Between the {@link Sampler} and the {@link Uplink}: keeps every reading until the broker acknowledged it, and sends
- * in sequence order. It is the in-memory stand-in for the crash-safe on-disk outbox (SQLite in WAL mode) of a later
+ * Between the {@link Sampler} and the {@link Uplink}: keeps every reading (a {@link Measurement} or a
+ * {@link WaveformBatch}) until the broker acknowledged it, and sends in sequence order. It is the in-memory stand-in for the crash-safe on-disk outbox (SQLite in WAL mode) of a later
  * issue: readings held here are lost if the process dies.
  *
- * <p>The queue is bounded; when it is full, the oldest reading not currently in flight is dropped and counted in
- * {@link Status#dropped()}. A reading leaves the queue only on acknowledgement, or when the broker refuses it (a
+ * <p>The queue is bounded; when it is full, the oldest waveform batch not currently in flight is dropped (the design's
+ * rule: waveforms go first, never spot readings, while there are waveforms to drop), else the oldest reading not in
+ * flight, and counted in {@link Status#dropped()}. A reading leaves the queue only on acknowledgement, or when the broker refuses it (a
  * PUBACK error, MQTT 5 §3.4.2.1: resending would be refused again; counted in {@link Status#refused()}). Readings
  * that failed with {@code DISCONNECTED}, {@code WINDOW_FULL} or {@code LOST} stay and are sent again, oldest first.
  * Nothing polls: sending is driven by new readings, acknowledgements and the uplink's reconnects, with one retry
  * timer as a backstop. All state lives on one thread ("telekiosk-forwarder").
+ *
+ * <p>{@link KioskStatus} messages are not readings: they carry no sequence number and are not queued in order with
+ * readings. The latest one wins: it is sent before the readings whenever the uplink takes publishes, and a newer
+ * status replaces an older one not yet sent. A status lost with the connection is sent again after the reconnect,
+ * unless a newer one has replaced it.
  */
 public final class Forwarder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
@@ -49,11 +58,21 @@ public final class Forwarder implements AutoCloseable {
 
     /** One held reading. */
     private static final class Entry {
-        final Measurement measurement;
+        final KioskMessage reading;
+        final long seq;
         boolean inFlight;
 
-        Entry(Measurement measurement) {
-            this.measurement = measurement;
+        Entry(KioskMessage reading, long seq) {
+            this.reading = reading;
+            this.seq = seq;
+        }
+
+        String describe() {
+            return switch (reading) {
+                case Measurement m -> "reading " + seq + " of sensor " + m.sensor();
+                case WaveformBatch w -> "waveform batch " + seq + " of sensor " + w.sensor();
+                case KioskStatus status -> "status";
+            };
         }
     }
 
@@ -68,6 +87,7 @@ public final class Forwarder implements AutoCloseable {
     // Written on the forwarder thread only, read by status().
     private volatile int queued;
     private volatile int inFlight;
+    private final StatusSlot status;
     private ScheduledFuture<?> retry;
     private boolean overflowing;
 
@@ -92,6 +112,7 @@ public final class Forwarder implements AutoCloseable {
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
+        this.status = new StatusSlot(uplink, executor, this::retryLater);
     }
 
     /** Sends again after every reconnect of the uplink; call before the uplink's {@code start()}. */
@@ -102,17 +123,36 @@ public final class Forwarder implements AutoCloseable {
     /** Queues a reading for sending; returns at once. Any thread. */
     public void offer(Measurement measurement) {
         Objects.requireNonNull(measurement, "measurement");
+        offerReading(measurement, measurement.seq());
+    }
+
+    /** Queues a waveform batch for sending, in sequence order with the measurements; returns at once. Any thread. */
+    public void offer(WaveformBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        offerReading(batch, batch.seq());
+    }
+
+    /**
+     * Sends {@code status} as soon as the uplink takes publishes, replacing any older status not yet sent; returns at
+     * once. Any thread.
+     */
+    public void publishStatus(KioskStatus kioskStatus) {
+        Objects.requireNonNull(kioskStatus, "kioskStatus");
+        run(() -> status.offer(kioskStatus));
+    }
+
+    private void offerReading(KioskMessage reading, long seq) {
         try {
             executor.execute(() -> {
                 if (queue.size() >= capacity) {
                     dropOldest();
                 }
-                queue.put(measurement.seq(), new Entry(measurement));
+                queue.put(seq, new Entry(reading, seq));
                 drain();
             });
         } catch (RejectedExecutionException e) {
             dropped.incrementAndGet();
-            log.debug("Forwarder closed; reading {} dropped", measurement.seq());
+            log.debug("Forwarder closed; reading {} dropped", seq);
         }
     }
 
@@ -138,6 +178,7 @@ public final class Forwarder implements AutoCloseable {
     // ---- forwarder thread ----
 
     private void drain() {
+        status.send();
         for (Iterator<Entry> it = queue.values().iterator(); it.hasNext(); ) {
             Entry entry = it.next();
             if (entry.inFlight) {
@@ -145,10 +186,10 @@ public final class Forwarder implements AutoCloseable {
             }
             CompletableFuture<Void> ack;
             try {
-                ack = uplink.publish(entry.measurement);
+                ack = uplink.publish(entry.reading);
             } catch (RuntimeException e) {
                 // The port never throws; if an implementation does, keep the reading and try again later.
-                log.error("The uplink failed to take reading {}", entry.measurement.seq(), e);
+                log.error("The uplink failed to take {}", entry.describe(), e);
                 ack = CompletableFuture.failedFuture(e);
             }
             if (ack.isCompletedExceptionally()) {
@@ -174,33 +215,41 @@ public final class Forwarder implements AutoCloseable {
         inFlight--;
         if (failure == null) {
             acknowledged.incrementAndGet();
-            queue.remove(entry.measurement.seq(), entry);
+            queue.remove(entry.seq, entry);
             drain();
             return;
         }
         UplinkException cause = unwrap(failure);
         if (cause.reason() == UplinkException.Reason.REFUSED) {
-            queue.remove(entry.measurement.seq(), entry);
+            queue.remove(entry.seq, entry);
             refusedBy(entry, cause);
             drain();
             return;
         }
         // Lost with the connection, or not sent: stays queued for the reconnect (or the retry timer).
-        log.debug("Reading {} not acknowledged ({}); will resend", entry.measurement.seq(), cause.getMessage());
+        log.debug("{} not acknowledged ({}); will resend", entry.describe(), cause.getMessage());
         retryLater();
         counts();
     }
 
     private void dropOldest() {
-        Iterator<Entry> it = queue.values().iterator();
         Entry victim = null;
-        while (it.hasNext()) {
-            Entry entry = it.next();
-            if (!entry.inFlight) {
-                it.remove();
+        for (Entry entry : queue.values()) {
+            if (!entry.inFlight && entry.reading instanceof WaveformBatch) {
                 victim = entry;
                 break;
             }
+        }
+        if (victim == null) {
+            for (Entry entry : queue.values()) {
+                if (!entry.inFlight) {
+                    victim = entry;
+                    break;
+                }
+            }
+        }
+        if (victim != null) {
+            queue.remove(victim.seq, victim);
         }
         if (victim == null) {
             // Everything is in flight; its acknowledgement will simply find nothing to remove.
@@ -211,14 +260,13 @@ public final class Forwarder implements AutoCloseable {
         if (!overflowing) {
             overflowing = true;
             log.warn("Forwarder queue full ({} readings): dropping the oldest, starting with reading {} "
-                    + "(dropped since start: {})", capacity, victim.measurement.seq(), total);
+                    + "(dropped since start: {})", capacity, victim.seq, total);
         }
     }
 
     private void refusedBy(Entry entry, UplinkException failure) {
         refused.incrementAndGet();
-        log.warn("The broker refused reading {} of sensor {}; dropped: {}", entry.measurement.seq(),
-                entry.measurement.sensor(), failure.getMessage());
+        log.warn("The broker refused {}; dropped: {}", entry.describe(), failure.getMessage());
     }
 
     private void retryLater() {
@@ -244,7 +292,7 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private static UplinkException cause(CompletableFuture<Void> failed) {
+    static UplinkException cause(CompletableFuture<Void> failed) {
         try {
             failed.join();
         } catch (CompletionException e) {
@@ -253,7 +301,7 @@ public final class Forwarder implements AutoCloseable {
         throw new IllegalStateException("not failed");
     }
 
-    private static UplinkException unwrap(Throwable failure) {
+    static UplinkException unwrap(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof UplinkException uplinkException) {

@@ -1,147 +1,139 @@
 package org.telekiosk.agent.sampling;
 
-import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.telekiosk.agent.sensor.ScalarSensor;
+import org.telekiosk.agent.health.SensorHealthBoard;
+import org.telekiosk.agent.sensor.KioskSensors;
 import org.telekiosk.agent.sensor.SensorException;
-import org.telekiosk.protocol.KioskId;
-import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.telemetry.Measurement;
 
 /**
- * Reads every {@link ScalarSensor} once per interval, on a thread of its own ("telekiosk-sampler"), and hands each
- * valid reading to a sink (the {@link Forwarder}) as a {@link Measurement} with the next sequence number and the
- * time of the injected {@link Clock}. A sensor that fails is logged when it starts failing and when it recovers,
- * not at every tick, and does not keep the others from being read. A number is drawn only for a valid reading.
- * Sensors are read one after another: a driver that blocks delays the other sensors, never the uplink.
+ * Runs every sensor on its schedule, each failure contained to its own sensor:
+ * <ul>
+ *   <li>spot sensors (temperature, weight) on the "telekiosk-sampler" thread, each every its own interval (with a
+ *       fixed delay: a one-second weighing never makes the thread catch up in a burst);</li>
+ *   <li>the ECG on "telekiosk-ecg" at its sample rate, the pulse oximeter on "telekiosk-pleth" at its poll interval,
+ *       each on its own thread so that a slow bus transfer of one never delays the other's samples;</li>
+ *   <li>the blood-pressure monitor on "telekiosk-bp-monitor": a status check every check interval, and a measurement
+ *       when {@link #measureBloodPressure()} asks for one.</li>
+ * </ul>
+ * Every schedule starts at once: its first run is the sensor's probe at start, and later runs re-probe a sensor that
+ * is absent or faulty, so that it comes back by itself.
  */
 public final class Sampler implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Sampler.class);
+    /** How often a failing ECG is tried again (instead of at its sample rate). */
+    static final Duration ECG_RETRY = Duration.ofSeconds(1);
 
-    private final KioskId kiosk;
-    private final List<ScalarSensor> sensors;
-    private final Duration interval;
-    private final SequenceCounter sequence;
-    private final Clock clock;
-    private final Consumer<Measurement> sink;
-    private final ScheduledExecutorService scheduler;
-    private final Map<SensorId, Integer> failures = new HashMap<>();
-    private boolean sequenceFailing;
+    private final KioskSensors sensors;
+    private final ReadingOutlet outlet;
+    private final SensorHealthBoard health;
+    private final Timeline timeline;
+    private final List<ScheduledExecutorService> threads = new ArrayList<>();
+    private ScheduledExecutorService bloodPressureThread;
+    private BloodPressureStation bloodPressure;
 
-    public Sampler(KioskId kiosk, List<ScalarSensor> sensors, Duration interval, SequenceCounter sequence, Clock clock,
-            Consumer<Measurement> sink) {
-        this.kiosk = Objects.requireNonNull(kiosk, "kiosk");
-        this.sensors = List.copyOf(sensors);
-        this.interval = Objects.requireNonNull(interval, "interval");
-        this.sequence = Objects.requireNonNull(sequence, "sequence");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.sink = Objects.requireNonNull(sink, "sink");
-        if (interval.toMillis() < 1) {
-            throw new IllegalArgumentException("interval must be at least 1 ms, was " + interval);
+    public Sampler(KioskSensors sensors, ReadingOutlet outlet, SensorHealthBoard health, Timeline timeline) {
+        this.sensors = Objects.requireNonNull(sensors, "sensors");
+        this.outlet = Objects.requireNonNull(outlet, "outlet");
+        this.health = Objects.requireNonNull(health, "health");
+        this.timeline = Objects.requireNonNull(timeline, "timeline");
+    }
+
+    /** Starts every schedule; returns at once. */
+    public synchronized void start() {
+        if (!threads.isEmpty()) {
+            throw new IllegalStateException("already started");
         }
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "telekiosk-sampler");
-            thread.setDaemon(true);
-            return thread;
+        if (!sensors.spot().isEmpty()) {
+            ScheduledExecutorService spot = thread("telekiosk-sampler");
+            for (KioskSensors.Spot entry : sensors.spot()) {
+                SpotReader reader = new SpotReader(entry.sensor(), outlet, health, timeline);
+                spot.scheduleWithFixedDelay(reader::readOnce, 0, entry.interval().toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+        sensors.ecg().ifPresent(ecg -> {
+            EcgStream stream = new EcgStream(KioskSensors.ECG_ID, ecg.monitor(), ecg.batch(), ecg.heartRateInterval(),
+                    ECG_RETRY, outlet, health, timeline);
+            thread("telekiosk-ecg").scheduleAtFixedRate(stream::pollOnce, 0, stream.period().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        });
+        sensors.oximeter().ifPresent(oximeter -> {
+            PlethStream stream = new PlethStream(KioskSensors.OXIMETER_ID, oximeter.oximeter(), oximeter.sampleRate(),
+                    oximeter.batch(), oximeter.resultInterval(), outlet, health, timeline);
+            thread("telekiosk-pleth").scheduleAtFixedRate(stream::pollOnce, 0, oximeter.pollInterval().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        });
+        sensors.bloodPressure().ifPresent(monitor -> {
+            bloodPressure = new BloodPressureStation(KioskSensors.BLOOD_PRESSURE_ID, monitor.monitor(), outlet, health,
+                    timeline);
+            bloodPressureThread = thread("telekiosk-bp-monitor");
+            bloodPressureThread.scheduleWithFixedDelay(bloodPressure::check, 0, monitor.checkInterval().toNanos(),
+                    TimeUnit.NANOSECONDS);
         });
     }
 
-    /** Samples now and then every interval, until {@link #close()}. */
-    public void start() {
-        scheduler.scheduleAtFixedRate(this::sampleOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Reads every sensor once and hands on the valid readings, in sensor order. Never throws. */
-    public synchronized void sampleOnce() {
-        for (ScalarSensor sensor : sensors) {
-            sample(sensor);
+    /**
+     * Takes a blood-pressure measurement on the monitor's thread (after a status check under way, if any).
+     *
+     * @return the four measurements sent: systolic, diastolic, mean and pulse; fails with the driver's
+     *         {@link SensorException} if the measurement fails, with {@link IllegalStateException} if no monitor is
+     *         fitted or the sampler is not running
+     */
+    public synchronized CompletableFuture<List<Measurement>> measureBloodPressure() {
+        if (bloodPressure == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "no blood-pressure monitor is configured (sensor.bp-monitor.enabled), or the sampler is not running"));
         }
-    }
-
-    private void sample(ScalarSensor sensor) {
-        double value;
-        Instant takenAt;
+        CompletableFuture<List<Measurement>> result = new CompletableFuture<>();
+        BloodPressureStation station = bloodPressure;
         try {
-            value = sensor.read();
-            takenAt = clock.instant();
-        } catch (SensorException e) {
-            failing(sensor, e.kind() + ": " + e.getMessage(), null);
-            return;
-        } catch (RuntimeException e) {
-            // A driver bug, not a sensor fault: worth its stack trace, once.
-            failing(sensor, e.toString(), e);
-            return;
+            bloodPressureThread.execute(() -> {
+                try {
+                    result.complete(station.measure());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    result.completeExceptionally(e);
+                } catch (SensorException | RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("the sampler is closed", e));
         }
-        if (!Double.isFinite(value)) {
-            failing(sensor, "non-finite value " + value, null);
-            return;
-        }
-        recovered(sensor);
-        long seq;
-        try {
-            seq = sequence.next();
-        } catch (IOException e) {
-            if (!sequenceFailing) {
-                sequenceFailing = true;
-                log.error("Cannot store the next sequence number, readings are dropped until it works again: {}",
-                        e.toString());
-            }
-            return;
-        }
-        if (sequenceFailing) {
-            sequenceFailing = false;
-            log.info("Sequence numbers are stored again (next is {})", seq);
-        }
-        try {
-            sink.accept(new Measurement(kiosk, seq, sensor.id(), sensor.loinc(), value, sensor.unit(), takenAt));
-        } catch (RuntimeException e) {
-            log.error("The sink refused reading {} of sensor {}", seq, sensor.id(), e);
-        }
+        return result;
     }
 
-    private void failing(ScalarSensor sensor, String why, RuntimeException bug) {
-        int count = failures.merge(sensor.id(), 1, Integer::sum);
-        if (count == 1) {
-            if (bug == null) {
-                log.warn("Sensor {} is failing: {}", sensor.id(), why);
-            } else {
-                log.warn("Sensor {} is failing: {}", sensor.id(), why, bug);
-            }
-        } else {
-            log.debug("Sensor {} still failing: {}", sensor.id(), why);
-        }
-    }
-
-    private void recovered(ScalarSensor sensor) {
-        Integer count = failures.remove(sensor.id());
-        if (count != null) {
-            log.info("Sensor {} recovered after {} failed readings", sensor.id(), count);
-        }
-    }
-
-    /** Stops sampling; a reading in progress finishes first. Idempotent. */
+    /** Stops every schedule; a read in progress finishes first (a measurement is interrupted). Idempotent. */
     @Override
-    public void close() {
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            scheduler.shutdownNow();
-            Thread.currentThread().interrupt();
+    public synchronized void close() {
+        threads.forEach(ScheduledExecutorService::shutdown);
+        if (bloodPressureThread != null) {
+            // A measurement takes up to three minutes; interrupting it makes the driver deflate the cuff.
+            bloodPressureThread.shutdownNow();
         }
+        for (ScheduledExecutorService thread : threads) {
+            try {
+                if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                    thread.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                thread.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private ScheduledExecutorService thread(String name) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name(name).daemon().factory());
+        threads.add(executor);
+        return executor;
     }
 }

@@ -8,7 +8,12 @@ package org.telekiosk.agent.sensor;
 public final class SensorException extends Exception {
     /** What went wrong, coarsely. */
     public enum Kind {
-        /** The bus failed: no acknowledge, a stuck line, an I/O error of the host. */
+        /**
+         * The device did not answer at all: no acknowledge of its I2C address, no reply on the serial line or no serial
+         * device, no data-ready on a GPIO line. It is unplugged, unpowered, or wired to other pins or another address.
+         */
+        NO_ANSWER,
+        /** The transfer failed or came back corrupted: a released or stuck line, bits that cannot be, a short answer. */
         BUS_ERROR,
         /** The chip answered, but the checksum (PEC, CRC) of its answer does not match. */
         CHECKSUM,

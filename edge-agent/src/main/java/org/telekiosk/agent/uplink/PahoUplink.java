@@ -20,12 +20,14 @@ import org.telekiosk.agent.uplink.ConnectionKeeper.Link;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
  * The {@link Uplink} over Eclipse Paho 1.2.5: MQTT 5 over TLS, QoS 1 publishes of CBOR-encoded {@link KioskMessage}s
- * on {@link Topics#measurements}, with Paho's defects contained:
+ * on the kiosk's {@link Topics#measurements} or {@link Topics#status} topic, with Paho's defects contained:
  * <ul>
  *   <li>Paho's automatic reconnect (static delays shared by every client) and offline buffer are off;
  *       {@link ConnectionKeeper} reconnects as our {@link ReconnectPolicy} says, with a fresh Paho client per
@@ -91,13 +93,13 @@ public final class PahoUplink implements Uplink {
     }
 
     @Override
-    public CompletableFuture<Void> publish(Measurement measurement) {
-        Objects.requireNonNull(measurement, "measurement");
+    public CompletableFuture<Void> publish(KioskMessage message) {
+        Objects.requireNonNull(message, "message");
         Link current = keeper.link();
         if (current == null) {
             return failed(Reason.DISCONNECTED, "not connected (" + keeper.state() + ")");
         }
-        byte[] payload = codec.encode((KioskMessage) measurement);
+        byte[] payload = codec.encode(message);
         CompletableFuture<Void> future = new CompletableFuture<>();
         switch (current.window().tryAdmit(future)) {
             case FULL -> {
@@ -109,7 +111,7 @@ public final class PahoUplink implements Uplink {
             case ADMITTED -> { }
         }
         try {
-            current.session().publish(Topics.measurements(measurement.kiosk()), payload,
+            current.session().publish(topicOf(message), payload,
                     new PubackListener(current.window(), future, keeper));
         } catch (MqttException e) {
             current.window().release(future);
@@ -168,6 +170,15 @@ public final class PahoUplink implements Uplink {
     @Override
     public String toString() {
         return "PahoUplink[" + settings.serverUri() + " as " + settings.kiosk() + ", " + keeper.state() + "]";
+    }
+
+    /** The kiosk's topic whose channel carries {@code message}'s type (see {@link Topics#carries}). */
+    static String topicOf(KioskMessage message) {
+        return switch (message) {
+            case Measurement measurement -> Topics.measurements(measurement.kiosk());
+            case WaveformBatch batch -> Topics.measurements(batch.kiosk());
+            case KioskStatus status -> Topics.status(status.kiosk());
+        };
     }
 
     private static UplinkException refusedByPaho(MqttException e) {

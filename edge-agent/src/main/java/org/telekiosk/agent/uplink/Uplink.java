@@ -1,7 +1,7 @@
 package org.telekiosk.agent.uplink;
 
 import java.util.concurrent.CompletableFuture;
-import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.KioskMessage;
 
 /**
  * The agent's way out to the MQTT broker: our port, so that the MQTT client behind it (Paho today) can be replaced
@@ -15,13 +15,14 @@ public interface Uplink extends AutoCloseable {
     void start();
 
     /**
-     * Publishes one measurement with QoS 1 on its kiosk's topic. Never blocks. The future completes when the broker
+     * Publishes one message with QoS 1 on the topic of its kiosk that carries its type: a measurement or a waveform
+     * batch on the kiosk's {@code measurements} topic, a status on its {@code status} topic. Never blocks. The future completes when the broker
      * acknowledged it (PUBACK with a success reason), and completes exceptionally with {@link UplinkException} if
      * the uplink is not connected, its in-flight window is full, or the broker refused or the connection dropped
      * before the acknowledgement. A failed publish may still have reached the broker: the broker deduplicates by
      * (kiosk, seq).
      */
-    CompletableFuture<Void> publish(Measurement measurement);
+    CompletableFuture<Void> publish(KioskMessage message);
 
     /** Whether the uplink is connected right now. */
     boolean isConnected();

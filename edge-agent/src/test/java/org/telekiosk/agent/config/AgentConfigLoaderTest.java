@@ -133,6 +133,15 @@ class AgentConfigLoaderTest {
         "mqtt.reconnect.max   | 500ms        | mqtt.reconnect.max must be between 1s and 1d, was 500ms",
         "sampling.interval    | 5 sec        | sampling.interval must be a duration such as 500ms",
         "forwarder.capacity   | 0            | forwarder.capacity must be between 1 and 1000000, was 0",
+        "sensor.hx711.clock-pin | 40 | sensor.hx711.clock-pin must be a BCM GPIO number 0..27 (the number in \"GPIO 17\"",
+        "sensor.max30102.i2c-address | 0x58 | sensor.max30102.i2c-address must be 0x57 (the MAX30102's address is fixed",
+        "sensor.ads1115.i2c-address | 0x50 | sensor.ads1115.i2c-address must be 0x48..0x4B (set by the ADS1115's ADDR pin",
+        "sensor.mlx90614.i2c-address | 5A | sensor.mlx90614.i2c-address must be an I2C address such as 0x5A, was '5A'",
+        "sensor.ads1115.sample-rate | 128 | sensor.ads1115.sample-rate must be 250, 475 or 860",
+        "sensor.mlx90614.enabled | yes | sensor.mlx90614.enabled must be true or false, was 'yes'",
+        "sensor.bp-monitor.serial-device | COM3 | sensor.bp-monitor.serial-device must be a device path such as /dev/serial0",
+        "sensor.max30102.poll-interval | 1s | sensor.max30102.poll-interval must be between 20ms and 250ms, was 1s",
+        "status.interval | 5m | status.interval must be between 1s and 1m, was 5m",
     })
     void anInvalidValueIsRefusedWithItsKeyAndTheExpectedRange(String key, String value, String expected)
             throws Exception {
@@ -193,6 +202,65 @@ class AgentConfigLoaderTest {
             }
         }
         assertEquals(List.of(), undocumented);
-        assertEquals(14, defaults.size(), "one key per AgentConfig component");
+        int components = AgentConfig.class.getRecordComponents().length - 1 + 1; // sensors: their keys, status.interval
+        for (Class<?> settings : List.of(ThermometerSettings.class, ScaleSettings.class, OximeterSettings.class,
+                EcgSettings.class, BloodPressureSettings.class)) {
+            components += settings.getRecordComponents().length;
+        }
+        assertEquals(components, defaults.size(), "one key per configuration component");
+    }
+
+    @Test
+    void theSensorDefaultsAreTheStandardWiringOfAPi5() throws Exception {
+        SensorsConfig sensors = load(REQUIRED).sensors();
+
+        assertEquals(new ThermometerSettings(true, 1, 0x5A, Duration.ofSeconds(5)), sensors.thermometer());
+        assertEquals(new ScaleSettings(true, 6, 5, dir.resolve("hx711-calibration.properties"), Duration.ofSeconds(5)),
+                sensors.scale());
+        assertEquals(new OximeterSettings(true, 1, 0x57, Duration.ofMillis(100), Duration.ofSeconds(1),
+                Duration.ofSeconds(5)), sensors.oximeter());
+        assertEquals(new EcgSettings(true, 1, 0x48, 23, 24, 250, Duration.ofSeconds(1), Duration.ofSeconds(5)),
+                sensors.ecg());
+        assertEquals(new BloodPressureSettings(true, "/dev/serial0", Duration.ofSeconds(30)), sensors.bloodPressure());
+        assertEquals(Duration.ofSeconds(60), sensors.statusInterval());
+        assertEquals(5, sensors.enabledCount());
+    }
+
+    @Test
+    void aSpotSensorsOwnIntervalOverridesTheSamplingInterval() throws Exception {
+        SensorsConfig sensors = load(REQUIRED + "sampling.interval = 2s\nsensor.hx711.interval = 30s\n").sensors();
+
+        assertEquals(Duration.ofSeconds(2), sensors.thermometer().interval());
+        assertEquals(Duration.ofSeconds(30), sensors.scale().interval());
+    }
+
+    @Test
+    void twoSensorsOnOneGpioLineAreRefusedNamingBothKeys() throws Exception {
+        String message = refusal(REQUIRED + "sensor.ads1115.lead-off-plus-pin = 5\n");
+
+        assertTrue(message.contains("sensor.ads1115.lead-off-plus-pin is GPIO 5, which is taken by "
+                + "sensor.hx711.data-pin; each GPIO line can serve one purpose only"), message);
+    }
+
+    @Test
+    void aSensorPinOnTheI2cOrUartLinesIsRefused() throws Exception {
+        assertTrue(refusal(REQUIRED + "sensor.hx711.clock-pin = 3\n")
+                .contains("sensor.hx711.clock-pin is GPIO 3, which is taken by I2C bus 1 SCL"));
+        assertTrue(refusal(REQUIRED + "sensor.ads1115.lead-off-minus-pin = 14\n")
+                .contains("sensor.ads1115.lead-off-minus-pin is GPIO 14, which is taken by the UART's TXD (/dev/serial0)"));
+    }
+
+    @Test
+    void aDisabledSensorFreesItsPinsAndMayBeLeftWithItsDefaults() throws Exception {
+        SensorsConfig sensors = load(REQUIRED + """
+                sensor.hx711.enabled = false
+                sensor.ads1115.lead-off-plus-pin = 5
+                sensor.bp-monitor.serial-device = /dev/ttyUSB0
+                sensor.ads1115.lead-off-minus-pin = 14
+                """).sensors();
+
+        assertFalse(sensors.scale().enabled());
+        assertEquals(5, sensors.ecg().leadOffPlusPin());
+        assertEquals(4, sensors.enabledCount());
     }
 }

@@ -9,7 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.telekiosk.agent.uplink.Uplink;
 import org.telekiosk.agent.uplink.UplinkException;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /**
  * The {@link Uplink} port as a test controls it: a window, a connection the test drops and restores, and
@@ -20,6 +23,8 @@ final class FakeUplink implements Uplink {
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
     private final Map<Long, CompletableFuture<Void>> inFlight = new LinkedHashMap<>();
     private final List<Long> accepted = new ArrayList<>();
+    private final List<KioskStatus> statuses = new ArrayList<>();
+    private final List<CompletableFuture<Void>> statusAcks = new ArrayList<>();
     private boolean connected;
 
     FakeUplink(int window, boolean connected) {
@@ -28,7 +33,7 @@ final class FakeUplink implements Uplink {
     }
 
     @Override
-    public synchronized CompletableFuture<Void> publish(Measurement measurement) {
+    public synchronized CompletableFuture<Void> publish(KioskMessage message) {
         if (!connected) {
             return CompletableFuture.failedFuture(new UplinkException(Reason.DISCONNECTED, "not connected", null));
         }
@@ -36,9 +41,35 @@ final class FakeUplink implements Uplink {
             return CompletableFuture.failedFuture(new UplinkException(Reason.WINDOW_FULL, "window full", null));
         }
         CompletableFuture<Void> ack = new CompletableFuture<>();
-        inFlight.put(measurement.seq(), ack);
-        accepted.add(measurement.seq());
+        long seq = switch (message) {
+            case Measurement m -> m.seq();
+            case WaveformBatch w -> w.seq();
+            case KioskStatus status -> {
+                statuses.add(status);
+                statusAcks.add(ack);
+                yield -1;
+            }
+        };
+        if (seq > 0) {
+            inFlight.put(seq, ack);
+            accepted.add(seq);
+        }
         return ack;
+    }
+
+    /** Every status accepted for publishing, in order, resends included. */
+    synchronized List<KioskStatus> statuses() {
+        return List.copyOf(statuses);
+    }
+
+    /** Acknowledges every status publish in flight. */
+    void acknowledgeStatuses() {
+        List<CompletableFuture<Void>> acks;
+        synchronized (this) {
+            acks = new ArrayList<>(statusAcks);
+            statusAcks.clear();
+        }
+        acks.forEach(ack -> ack.complete(null));
     }
 
     /** The sequence numbers of every accepted publish, in order, resends included. */
@@ -64,7 +95,9 @@ final class FakeUplink implements Uplink {
         synchronized (this) {
             connected = false;
             lost = new ArrayList<>(inFlight.values());
+            lost.addAll(statusAcks);
             inFlight.clear();
+            statusAcks.clear();
         }
         lost.forEach(f -> f.completeExceptionally(new UplinkException(Reason.LOST, "connection lost", null)));
     }

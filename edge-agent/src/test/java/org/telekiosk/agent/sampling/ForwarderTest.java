@@ -15,7 +15,10 @@ import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.Signal;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 class ForwarderTest {
     private static final Duration PATIENCE = Duration.ofSeconds(5);
@@ -186,5 +189,82 @@ class ForwarderTest {
 
         eventually(forwarder::status, new Forwarder.Status(0, 0, 10_000, 0, 0));
         assertEquals(LongStream.rangeClosed(1, 10_000).boxed().toList(), uplink.accepted());
+    }
+
+    private static WaveformBatch batch(long seq) {
+        return new WaveformBatch(KioskId.of("wmk-lab-03"), seq, SensorId.of("ads1115"), Signal.ECG, UcumUnit.MILLIVOLT,
+                250, Instant.parse("2026-11-22T10:00:00Z").plusSeconds(seq), 0.001, List.of(1, 2, 3));
+    }
+
+    private static KioskStatus status(int second) {
+        return new KioskStatus(KioskId.of("wmk-lab-03"), Instant.parse("2026-11-22T10:00:00Z").plusSeconds(second),
+                List.of(), 0, 0);
+    }
+
+    @Test
+    void waveformBatchesAndMeasurementsShareOneQueueInSequenceOrder() {
+        FakeUplink uplink = new FakeUplink(10, false);
+        forwarder(uplink, 100, NO_TIMER);
+        forwarder.offer(batch(2));
+        forwarder.offer(reading(1));
+        forwarder.offer(batch(3));
+        eventually(() -> forwarder.status().queued(), 3);
+
+        uplink.reconnect(false);
+
+        eventually(uplink::accepted, List.of(1L, 2L, 3L));
+    }
+
+    @Test
+    void whenTheQueueIsFullWaveformBatchesAreDroppedBeforeSpotReadings() {
+        FakeUplink uplink = new FakeUplink(10, false);
+        forwarder(uplink, 3, NO_TIMER);
+        forwarder.offer(reading(1));
+        forwarder.offer(batch(2));
+        forwarder.offer(reading(3));
+        forwarder.offer(batch(4));
+        forwarder.offer(reading(5));
+        eventually(() -> forwarder.status().dropped(), 2L);
+
+        uplink.reconnect(false);
+
+        eventually(uplink::accepted, List.of(1L, 3L, 5L));
+    }
+
+    @Test
+    void onlyTheLatestUnsentStatusIsSentWhenTheConnectionComesBack() {
+        FakeUplink uplink = new FakeUplink(10, false);
+        forwarder(uplink, 100, NO_TIMER);
+        forwarder.publishStatus(status(1));
+        forwarder.publishStatus(status(2));
+        forwarder.publishStatus(status(3));
+        offer(1);
+        eventually(() -> forwarder.status().queued(), 1);
+
+        uplink.reconnect(false);
+
+        eventually(uplink::statuses, List.of(status(3)));
+        eventually(uplink::accepted, List.of(1L));
+        assertEquals(1, forwarder.status().queued(), "a status is never counted as a queued reading");
+    }
+
+    @Test
+    void aStatusLostWithTheConnectionIsSentAgainUnlessANewerOneReplacedIt() {
+        FakeUplink uplink = new FakeUplink(10, true);
+        forwarder(uplink, 100, NO_TIMER);
+        forwarder.publishStatus(status(1));
+        eventually(uplink::statuses, List.of(status(1)));
+
+        uplink.drop();
+        uplink.reconnect(false);
+        eventually(uplink::statuses, List.of(status(1), status(1)));
+
+        forwarder.publishStatus(status(2));
+        uplink.acknowledgeStatuses();
+        eventually(uplink::statuses, List.of(status(1), status(1), status(2)));
+        uplink.acknowledgeStatuses();
+        uplink.drop();
+        uplink.reconnect(false);
+        soon().during(Duration.ofMillis(50)).until(() -> uplink.statuses().size() == 3);
     }
 }

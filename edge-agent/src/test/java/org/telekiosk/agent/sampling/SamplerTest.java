@@ -2,161 +2,130 @@ package org.telekiosk.agent.sampling;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.telekiosk.agent.health.SensorHealthBoard;
+import org.telekiosk.agent.sensor.KioskSensors;
 import org.telekiosk.agent.sensor.SensorException;
-import org.telekiosk.agent.testing.LogCapture;
+import org.telekiosk.agent.sensor.hx711.Hx711Scale;
+import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
+import org.telekiosk.agent.sensor.simulation.SimulatedPatient;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.SensorHealth;
+import org.telekiosk.protocol.telemetry.SensorState;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 
+/** The sampler's threads and schedules with every sensor of a simulated kiosk whose chips run in real time. */
 class SamplerTest {
-    private static final KioskId KIOSK = KioskId.of("wmk-lab-03");
-    private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
 
     @TempDir
     Path dataDir;
 
-    private final List<Measurement> sent = new CopyOnWriteArrayList<>();
-    private final FakeClock clock = new FakeClock(T0);
-    private SequenceCounter sequence;
-
-    /** A clock the test moves by hand. */
-    private static final class FakeClock extends Clock {
-        private volatile Instant now;
-
-        FakeClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
+    private final List<KioskMessage> sent = new CopyOnWriteArrayList<>();
+    private final SimulatedKiosk kiosk = new SimulatedKiosk(SimulatedSensors.ALL, SimulatedPatient.DEFAULT, 3);
+    private final SensorHealthBoard health = new SensorHealthBoard(kiosk.kioskSensors().ids(), () -> { });
+    private Sampler sampler;
 
     @BeforeEach
-    void openSequence() throws IOException {
-        sequence = SequenceCounter.open(dataDir);
+    void start() throws IOException {
+        kiosk.startClock();
+        ReadingOutlet outlet = new ReadingOutlet(KioskId.of("wmk-lab-03"), SequenceCounter.open(dataDir), sent::add);
+        sampler = new Sampler(kiosk.kioskSensors(), outlet, health, Timeline.start(Clock.systemUTC(), System::nanoTime));
+        sampler.start();
     }
 
-    private Sampler sampler(FakeSensor... sensors) {
-        return new Sampler(KIOSK, List.of(sensors), Duration.ofSeconds(5), sequence, clock, sent::add);
+    @AfterEach
+    void stop() {
+        sampler.close();
+        kiosk.close();
     }
 
-    private static SensorException noAnswer() {
-        return new SensorException(SensorException.Kind.BUS_ERROR, "no answer at I2C bus 1 address 0x5A");
+    private Map<SensorId, SensorState> states() {
+        return health.snapshot().stream().collect(Collectors.toMap(SensorHealth::sensor, SensorHealth::state));
     }
 
-    @Test
-    void eachReadingBecomesAMeasurementWithTheNextSequenceNumberAndTheClocksTime() {
-        Sampler sampler = sampler(new FakeSensor("mlx90614").then(36.85, 37.0));
-
-        sampler.sampleOnce();
-        clock.advance(Duration.ofSeconds(5));
-        sampler.sampleOnce();
-
-        assertEquals(List.of(
-                new Measurement(KIOSK, 1, SensorId.of("mlx90614"), LoincCode.BODY_TEMPERATURE, 36.85,
-                        UcumUnit.CELSIUS, T0),
-                new Measurement(KIOSK, 2, SensorId.of("mlx90614"), LoincCode.BODY_TEMPERATURE, 37.0,
-                        UcumUnit.CELSIUS, T0.plusSeconds(5))), sent);
+    private long ecgBatches() {
+        return sent.stream().filter(m -> m instanceof WaveformBatch w && w.sensor().equals(KioskSensors.ECG_ID))
+                .count();
     }
 
-    @Test
-    void aFailingSensorDoesNotKeepTheOthersFromBeingRead() {
-        FakeSensor broken = new FakeSensor("broken").then(noAnswer());
-        FakeSensor buggy = new FakeSensor("buggy").then(new IllegalStateException("driver bug"));
-        FakeSensor working = new FakeSensor("working").then(36.6);
-
-        sampler(broken, buggy, working).sampleOnce();
-
-        assertEquals(1, sent.size());
-        assertEquals(SensorId.of("working"), sent.getFirst().sensor());
-        assertEquals(1, sent.getFirst().seq(), "failed readings draw no sequence number");
+    private boolean allPresent() {
+        return health.allProbed() && states().values().stream().allMatch(SensorState.PRESENT::equals);
     }
 
     @Test
-    void aFailingSensorIsLoggedWhenItStartsFailingAndWhenItRecoversNotAtEveryTick() {
-        FakeSensor sensor = new FakeSensor("mlx90614").then(36.6, noAnswer(), noAnswer(), noAnswer(), 36.7, 36.8);
-        Sampler sampler = sampler(sensor);
-        try (LogCapture log = new LogCapture()) {
-            for (int tick = 0; tick < 6; tick++) {
-                sampler.sampleOnce();
-            }
+    void everySensorIsProbedAtStartAndEachStreamsOnItsOwnThread() {
+        await().atMost(PATIENCE).until(this::allPresent);
+        assertEquals(List.of("mlx90614", "hx711", "max30102", "ads1115", "bp-monitor"),
+                kiosk.kioskSensors().ids().stream().map(SensorId::value).toList());
 
-            List<String> lines = log.text().lines()
-                    .filter(line -> line.startsWith("WARN") || line.startsWith("INFO"))
-                    .toList();
-            assertEquals(2, lines.size(), lines.toString());
-            assertTrue(lines.get(0).contains("Sensor mlx90614 is failing: BUS_ERROR: no answer at I2C bus 1"),
-                    lines.get(0));
-            assertTrue(lines.get(1).contains("Sensor mlx90614 recovered after 3 failed readings"), lines.get(1));
-        }
-        assertEquals(List.of(1L, 2L, 3L), sent.stream().map(Measurement::seq).toList());
+        await().atMost(PATIENCE).until(() -> sent.stream().anyMatch(m -> m instanceof WaveformBatch w
+                && w.sensor().equals(KioskSensors.ECG_ID) && w.samples().size() == 250));
+        await().atMost(PATIENCE).until(() -> sent.stream().anyMatch(m -> m instanceof Measurement r
+                && r.loinc().equals(LoincCode.BODY_WEIGHT) && Math.abs(r.value() - 72) < 0.1));
+        await().atMost(PATIENCE).until(() -> sent.stream().anyMatch(m -> m instanceof Measurement r
+                && r.loinc().equals(LoincCode.BODY_TEMPERATURE) && Math.abs(r.value() - 36.8) <= 0.02));
     }
 
     @Test
-    void aNonFiniteValueCountsAsAFailureAndIsNotSent() {
-        sampler(new FakeSensor("mlx90614").then(Double.NaN)).sampleOnce();
+    void aSensorUnpluggedGoesAbsentAndComesBackPresentWithoutARestartWhileTheOthersGoOn() {
+        await().atMost(PATIENCE).until(this::allPresent);
 
-        assertEquals(List.of(), sent);
-        assertEquals(0, sequence.last());
+        kiosk.unplug(Hx711Scale.DEFAULT_ID);
+        await().atMost(PATIENCE).until(() -> states().get(Hx711Scale.DEFAULT_ID) == SensorState.ABSENT);
+        long before = ecgBatches();
+        await().atMost(PATIENCE).until(() -> ecgBatches() >= before + 2);
+        assertEquals(SensorState.PRESENT, states().get(KioskSensors.ECG_ID));
+
+        kiosk.plugIn(Hx711Scale.DEFAULT_ID);
+        await().atMost(PATIENCE).until(this::allPresent);
     }
 
     @Test
-    void sequenceNumbersContinueAcrossSamplersOnTheSameDataDirectory() throws IOException {
-        sampler(new FakeSensor("a"), new FakeSensor("b")).sampleOnce();
+    void bloodPressureOnRequestGivesFourMeasurementsWithTheirLoincCodesAndUnits() throws Exception {
+        List<Measurement> measured = sampler.measureBloodPressure().get(10, TimeUnit.SECONDS);
 
-        SequenceCounter reopened = SequenceCounter.open(dataDir);
-        new Sampler(KIOSK, List.of(new FakeSensor("a")), Duration.ofSeconds(5), reopened, clock, sent::add)
-                .sampleOnce();
-
-        assertEquals(List.of(1L, 2L, 3L), sent.stream().map(Measurement::seq).toList());
+        assertEquals(List.of(LoincCode.SYSTOLIC_PRESSURE, LoincCode.DIASTOLIC_PRESSURE, LoincCode.MEAN_PRESSURE,
+                LoincCode.HEART_RATE), measured.stream().map(Measurement::loinc).toList());
+        assertEquals(List.of(120.0, 80.0, 93.0, 72.0), measured.stream().map(Measurement::value).toList());
+        assertEquals(List.of(UcumUnit.MM_HG, UcumUnit.MM_HG, UcumUnit.MM_HG, UcumUnit.PER_MINUTE),
+                measured.stream().map(Measurement::unit).toList());
+        assertTrue(measured.stream().allMatch(m -> m.sensor().equals(KioskSensors.BLOOD_PRESSURE_ID)));
+        assertTrue(sent.containsAll(measured), "they are sent like every reading");
+        assertEquals(1, measured.stream().map(Measurement::takenAt).distinct().count());
     }
 
     @Test
-    void onceStartedItReadsEveryIntervalOnItsOwnThreadUntilClosed() {
-        FakeSensor sensor = new FakeSensor("mlx90614");
-        List<String> threads = new CopyOnWriteArrayList<>();
-        try (Sampler sampler = new Sampler(KIOSK, List.of(sensor), Duration.ofMillis(10), sequence, clock,
-                m -> {
-                    threads.add(Thread.currentThread().getName());
-                    sent.add(m);
-                })) {
-            sampler.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() >= 3);
-        }
-        int readsAfterClose = sensor.reads();
+    void aBloodPressureMeasurementWithTheMonitorUnpluggedFailsWithNoAnswerAndMarksItAbsent() {
+        kiosk.unplug(KioskSensors.BLOOD_PRESSURE_ID);
 
-        assertTrue(threads.stream().allMatch("telekiosk-sampler"::equals), threads.toString());
-        await().during(Duration.ofMillis(50)).atMost(Duration.ofSeconds(1)).until(() -> sensor.reads() == readsAfterClose);
+        ExecutionException failure = assertThrows(ExecutionException.class,
+                () -> sampler.measureBloodPressure().get(10, TimeUnit.SECONDS));
+
+        SensorException cause = assertInstanceOf(SensorException.class, failure.getCause());
+        assertEquals(SensorException.Kind.NO_ANSWER, cause.kind());
+        assertEquals(SensorState.ABSENT, states().get(KioskSensors.BLOOD_PRESSURE_ID));
     }
 }

@@ -30,6 +30,14 @@ import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.SensorHealth;
+import org.telekiosk.protocol.telemetry.SensorState;
+import org.telekiosk.protocol.telemetry.Signal;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.UcumUnit;
+import java.time.Instant;
 import org.telekiosk.protocol.topic.Topics;
 
 class PahoUplinkTest {
@@ -58,6 +66,29 @@ class PahoUplinkTest {
             assertEquals(Topics.measurements(reading.kiosk()), received.topic());
             assertArrayEquals(cbor.encode((KioskMessage) reading), received.payload());
             assertEquals(reading, cbor.decode(received.payload(), KioskMessage.class));
+        }
+    }
+
+    @Test
+    void aStatusGoesToTheStatusTopicAndAWaveformBatchToTheMeasurementsTopic() throws Exception {
+        KioskId kiosk = KioskId.of("kiosk-topics");
+        KioskStatus status = new KioskStatus(kiosk, Instant.parse("2026-11-22T10:15:32Z"),
+                List.of(new SensorHealth(SensorId.of("hx711"), SensorState.ABSENT, "no answer on GPIO 5/6")), 2, 0);
+        WaveformBatch batch = new WaveformBatch(kiosk, 7, SensorId.of("ads1115"), Signal.ECG, UcumUnit.MILLIVOLT,
+                250, Instant.parse("2026-11-22T10:15:31Z"), 0.001, List.of(-12, 35, 1210, -300, 0));
+        try (TestSubscriber subscriber = new TestSubscriber(broker, "telekiosk/v1/kiosks/kiosk-topics/#");
+                PahoUplink uplink = connected(kiosk.value(), 32)) {
+
+            uplink.publish(status).get(10, TimeUnit.SECONDS);
+            uplink.publish(batch).get(10, TimeUnit.SECONDS);
+
+            WireCodec cbor = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+            TestSubscriber.Received first = subscriber.received().poll(10, TimeUnit.SECONDS);
+            TestSubscriber.Received second = subscriber.received().poll(10, TimeUnit.SECONDS);
+            assertEquals(Topics.status(kiosk), first.topic());
+            assertEquals(status, cbor.decode(first.payload(), KioskMessage.class));
+            assertEquals(Topics.measurements(kiosk), second.topic());
+            assertEquals(batch, cbor.decode(second.payload(), KioskMessage.class));
         }
     }
 

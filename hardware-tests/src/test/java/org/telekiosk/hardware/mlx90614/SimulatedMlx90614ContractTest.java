@@ -48,7 +48,7 @@ class SimulatedMlx90614ContractTest extends Mlx90614ContractTest {
     @CsvSource(delimiter = '|', textBlock = """
         WRONG_PEC  | CHECKSUM     | PEC mismatch from the MLX90614 at I2C bus 1 address 0x5A register 0x07: received 0x
         ERROR_FLAG | DEVICE_ERROR | MLX90614 at I2C bus 1 address 0x5A reports an error for the object temperature (RAM 0x07): error flag (bit 15) set in 0x
-        NACK       | BUS_ERROR    | no answer from the MLX90614 at I2C bus 1 address 0x5A reading register 0x07: I2C bus 1: address 0x5A not acknowledged: Remote I/O error (121)
+        NACK       | NO_ANSWER    | no answer from the MLX90614 at I2C bus 1 address 0x5A reading register 0x07: I2C bus 1: address 0x5A not acknowledged: Remote I/O error (121)
         GARBAGE    | CHECKSUM     | PEC mismatch from the MLX90614 at I2C bus 1 address 0x5A register 0x07: received 0xFF, computed 0x
         """)
     void aFaultIsReportedPreciselyAndTheChipRecovers(Fault fault, Kind kind, String message) throws SensorException {
@@ -85,9 +85,9 @@ class SimulatedMlx90614ContractTest extends Mlx90614ContractTest {
     }
 
     @Test
-    void anUnpluggedChipIsABusErrorUntilItIsPluggedBackIn() throws SensorException {
+    void anUnpluggedChipIsNoAnswerUntilItIsPluggedBackIn() throws SensorException {
         hardware.detachI2C(BUS, ADDRESS);
-        assertEquals(Kind.BUS_ERROR, assertThrows(SensorException.class, driver::readObjectTemperature).kind());
+        assertEquals(Kind.NO_ANSWER, assertThrows(SensorException.class, driver::readObjectTemperature).kind());
         hardware.attachI2C(BUS, ADDRESS, chip);
         assertEquals(36.6, driver.readObjectTemperature(), 0.02);
     }

@@ -61,7 +61,7 @@ public final class Ads1115 {
     /**
      * Writes {@code newConfig} to the Config register, which starts continuous conversion, and checks that it took.
      *
-     * @throws SensorException {@link Kind#BUS_ERROR} if the chip does not answer, {@link Kind#DEVICE_ERROR} if the
+     * @throws SensorException {@link Kind#NO_ANSWER} if the chip does not answer, {@link Kind#DEVICE_ERROR} if the
      *                         register reads back otherwise
      */
     public void configure(Ads1115Config newConfig) throws SensorException {
@@ -70,7 +70,7 @@ public final class Ads1115 {
         try {
             i2c.writeRegister(CONFIG, new byte[] {(byte) (word >> 8), (byte) word}, 0, 2);
         } catch (Pi4JException e) {
-            throw new SensorException(Kind.BUS_ERROR, String.format(Locale.ROOT,
+            throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the ADS1115 at %s writing the Config register: %s", where(), rootMessage(e)), e);
         }
         config = newConfig;
@@ -121,7 +121,7 @@ public final class Ads1115 {
         try {
             count = i2c.readRegister(register, answer, 0, 2);
         } catch (Pi4JException e) {
-            throw new SensorException(Kind.BUS_ERROR, String.format(Locale.ROOT,
+            throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the ADS1115 at %s reading register 0x%02X: %s", where(), register,
                     rootMessage(e)), e);
         }

@@ -13,7 +13,7 @@ import org.telekiosk.agent.sensor.SensorException.Kind;
  * the result. Every way this can fail ends in a {@link SensorException}, never in a wrong number:
  *
  * <ul>
- *   <li>no answer, no valid frame: {@link Kind#BUS_ERROR};</li>
+ *   <li>no answer (or no serial device): {@link Kind#NO_ANSWER}; no valid frame: {@link Kind#BUS_ERROR};</li>
  *   <li>a damaged frame (CRC mismatch): {@link Kind#CHECKSUM};</li>
  *   <li>the monitor reports an error code, refuses a command, or does not finish within
  *       {@link Settings#maxPolls()} polls: {@link Kind#DEVICE_ERROR}, with the code's meaning;</li>

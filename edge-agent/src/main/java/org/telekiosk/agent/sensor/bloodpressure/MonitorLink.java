@@ -36,7 +36,7 @@ final class MonitorLink {
             port.write(Frame.of(command.code()).encode());
             return awaitReply(command);
         } catch (IOException e) {
-            throw new SensorException(Kind.BUS_ERROR, "blood-pressure monitor: serial port failed during "
+            throw new SensorException(Kind.NO_ANSWER, "blood-pressure monitor: serial port failed during "
                     + command + ": " + e.getMessage(), e);
         }
     }
@@ -60,7 +60,7 @@ final class MonitorLink {
                 if (decoder.dropFalseStart()) {
                     continue;
                 }
-                throw new SensorException(Kind.BUS_ERROR, String.format(Locale.ROOT,
+                throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                         "blood-pressure monitor: no answer to %s within %d ms", command, replyTimeout.toMillis()));
             }
             decoder.feed(chunk, 0, count);

@@ -88,7 +88,7 @@ public final class EcgMonitor {
             return OptionalDouble.of(millivolts);
         } catch (SensorException e) {
             clearWindow();
-            if (e.kind() == Kind.BUS_ERROR) {
+            if (e.kind() == Kind.BUS_ERROR || e.kind() == Kind.NO_ANSWER) {
                 configured = false;
             }
             throw e;

@@ -19,7 +19,7 @@ import org.telekiosk.agent.sensor.SensorException.Kind;
  *
  * <p>What the driver checks, so that a broken line gives an error, never a wrong number:
  * <ol>
- *   <li>DOUT goes low within {@link ReadyPolling#budget()}, else {@link Kind#BUS_ERROR} (unplugged, powered down,
+ *   <li>DOUT goes low within {@link ReadyPolling#budget()}, else {@link Kind#NO_ANSWER} (unplugged, powered down,
  *       stuck);</li>
  *   <li>DOUT is high from the 25th rising edge to the end of the read, as the datasheet says the 25th pulse pulls it
  *       high until the next conversion is ready, else {@link Kind#BUS_ERROR} (a floating or disturbed data line).
@@ -192,7 +192,7 @@ public final class Hx711 {
             }
             timing.pause(interval);
         }
-        throw new SensorException(Kind.BUS_ERROR, String.format(Locale.ROOT,
+        throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                 "HX711 %s: no conversion ready, DOUT stayed high for %d polls over %d ms; the chip is unplugged,"
                         + " unpowered or stuck", where(), polling.attempts(), polling.budget().toMillis()));
     }

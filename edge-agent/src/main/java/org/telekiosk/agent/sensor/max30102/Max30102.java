@@ -89,7 +89,7 @@ public final class Max30102 {
      *
      * @return the chip's revision (REV_ID, 0xFE)
      * @throws SensorException {@link Kind#DEVICE_ERROR} if the part id is not 0x15 or the reset does not finish;
-     *                         {@link Kind#BUS_ERROR} if the chip does not answer
+     *                         {@link Kind#NO_ANSWER} if the chip does not answer
      */
     public int initialise(Max30102Config newConfig) throws SensorException {
         Objects.requireNonNull(newConfig, "newConfig");
@@ -121,7 +121,7 @@ public final class Max30102 {
     /**
      * Takes every sample waiting in the FIFO.
      *
-     * @throws SensorException {@link Kind#BUS_ERROR} if a transfer fails or comes back corrupted
+     * @throws SensorException {@link Kind#NO_ANSWER} if a transfer is not acknowledged, {@link Kind#BUS_ERROR} if it comes back corrupted
      */
     public FifoRead readFifo() throws SensorException {
         byte[] pointers = readRegisters(FIFO_WR_PTR, 3);
@@ -228,7 +228,7 @@ public final class Max30102 {
         try {
             i2c.writeRegister(register, data, 0, data.length);
         } catch (Pi4JException e) {
-            throw new SensorException(Kind.BUS_ERROR, String.format(Locale.ROOT,
+            throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the MAX30102 at %s writing register 0x%02X: %s", where(), register,
                     rootMessage(e)), e);
         }
@@ -240,7 +240,7 @@ public final class Max30102 {
         try {
             count = i2c.readRegister(register, answer, 0, length);
         } catch (Pi4JException e) {
-            throw new SensorException(Kind.BUS_ERROR, String.format(Locale.ROOT,
+            throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the MAX30102 at %s reading register 0x%02X: %s", where(), register,
                     rootMessage(e)), e);
         }

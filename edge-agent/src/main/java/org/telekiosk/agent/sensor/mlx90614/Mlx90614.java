@@ -16,7 +16,8 @@ import org.telekiosk.agent.sensor.SensorException.Kind;
  * it becomes a temperature:
  *
  * <ol>
- *   <li>the transfer completes, else {@link Kind#BUS_ERROR} (no acknowledge, I/O error of the host);</li>
+ *   <li>the transfer completes, else {@link Kind#NO_ANSWER} (no acknowledge, I/O error of the host), or
+ *       {@link Kind#BUS_ERROR} for a short answer;</li>
  *   <li>the PEC matches (datasheet §8.4.3.1), else {@link Kind#CHECKSUM};</li>
  *   <li>bit 15, the error flag of the linearised temperatures (datasheet §8.4.6), is clear, else
  *       {@link Kind#DEVICE_ERROR};</li>
@@ -115,7 +116,7 @@ public final class Mlx90614 {
         try {
             count = i2c.readRegister(command, answer, 0, answer.length);
         } catch (Pi4JException e) {
-            throw new SensorException(Kind.BUS_ERROR, String.format(Locale.ROOT,
+            throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the MLX90614 at %s reading register 0x%02X: %s",
                     where(), command, rootMessage(e)), e);
         }

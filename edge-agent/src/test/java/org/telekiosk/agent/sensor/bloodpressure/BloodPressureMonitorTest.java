@@ -77,10 +77,10 @@ class BloodPressureMonitorTest {
     }
 
     @Test
-    void noAnswerIsABusErrorNamingTheCommandAndTheTimeout() {
+    void silenceIsNoAnswerNamingTheCommandAndTheTimeout() {
         device.failNextReply(ReplyFault.NO_ANSWER);
         SensorException e = assertThrows(SensorException.class, monitor::status);
-        assertEquals(Kind.BUS_ERROR, e.kind());
+        assertEquals(Kind.NO_ANSWER, e.kind());
         assertEquals("blood-pressure monitor: no answer to READ_STATUS within 200 ms", e.getMessage());
     }
 
@@ -142,7 +142,7 @@ class BloodPressureMonitorTest {
     }
 
     @Test
-    void aMonitorUnpluggedMidMeasurementIsABusErrorKeepingTheFailedAbortAsSuppressedAndRecovers()
+    void aMonitorUnpluggedMidMeasurementIsNoAnswerKeepingTheFailedAbortAsSuppressedAndRecovers()
             throws Exception {
         int[] polls = {0};
         BloodPressureMonitor pulled = new BloodPressureMonitor(port, interval -> {
@@ -152,7 +152,7 @@ class BloodPressureMonitorTest {
             }
         }, BloodPressureMonitor.Settings.DEFAULT);
         SensorException e = assertThrows(SensorException.class, pulled::measure);
-        assertEquals(Kind.BUS_ERROR, e.kind());
+        assertEquals(Kind.NO_ANSWER, e.kind());
         assertEquals("blood-pressure monitor: no answer to READ_STATUS within 500 ms", e.getMessage());
         assertEquals("blood-pressure monitor: no answer to ABORT within 500 ms", e.getSuppressed()[0].getMessage());
         device.plugIn();

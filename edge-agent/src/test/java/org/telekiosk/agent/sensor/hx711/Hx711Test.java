@@ -64,10 +64,10 @@ class Hx711Test {
     }
 
     @Test
-    void aChipThatNeverGetsReadyIsABusErrorAfterTheBoundedPolls() {
+    void aChipThatNeverGetsReadyIsNoAnswerAfterTheBoundedPolls() {
         chip.setStuckNotReady(true);
         SensorException e = assertThrows(SensorException.class, () -> driver.read(Gain.A_128));
-        assertEquals(Kind.BUS_ERROR, e.kind());
+        assertEquals(Kind.NO_ANSWER, e.kind());
         assertEquals("HX711 (PD_SCK GPIO 6, DOUT GPIO 5): no conversion ready, DOUT stayed high for 60 polls over"
                 + " 600 ms; the chip is unplugged, unpowered or stuck", e.getMessage());
     }
@@ -114,7 +114,7 @@ class Hx711Test {
         chip.setLoad(10);
         driver.read(Gain.A_64);
         hardware.detachGpio(PD_SCK, DOUT);
-        assertEquals(Kind.BUS_ERROR, assertThrows(SensorException.class, () -> driver.read(Gain.A_64)).kind());
+        assertEquals(Kind.NO_ANSWER, assertThrows(SensorException.class, () -> driver.read(Gain.A_64)).kind());
         hardware.attachGpio(chip, PD_SCK, DOUT);
         assertEquals(1000, driver.read(Gain.A_64));
     }

@@ -121,10 +121,10 @@ class Mlx90614Test {
     }
 
     @Test
-    void noAnswerIsABusErrorNamingBusAndAddress() {
+    void noAcknowledgeIsNoAnswerNamingBusAndAddress() {
         hardware.detachI2C(1, 0x5A);
         SensorException e = assertThrows(SensorException.class, driver::readObjectTemperature);
-        assertEquals(Kind.BUS_ERROR, e.kind());
+        assertEquals(Kind.NO_ANSWER, e.kind());
         assertEquals("no answer from the MLX90614 at I2C bus 1 address 0x5A reading register 0x07:"
                 + " I2C bus 1: address 0x5A not acknowledged: Remote I/O error (121)", e.getMessage());
     }
