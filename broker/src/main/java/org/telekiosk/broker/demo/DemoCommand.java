@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: a broker on embedded defaults, listening on localhost only, and one simulated kiosk started as a
- * separate process with its own credentials, so that a newcomer sees a body temperature arrive in the browser
+ * separate process with its own credentials, so that a newcomer sees vital signs arrive in the browser
  * without any setup. Everything is kept under the data directory; stop with Ctrl+C, which stops the kiosk too.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -75,7 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
                  Telekiosk demo is running (started in %d ms).
 
                  Open:  %s
-                 The page shows the body temperature of the simulated kiosk '%s'.
+                 The page shows the vital signs of the simulated kiosk '%s'.
 
                  Your browser will warn about the certificate: it was made by this demo's own
                  certificate authority (%s). Continue past the warning, or trust that file.
