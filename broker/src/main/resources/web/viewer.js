@@ -134,7 +134,7 @@ function showReading(m) {
   const taken = tile.querySelector('.taken');
   taken.dateTime = m.takenAt;
   taken.textContent = new Date(m.takenAt).toLocaleTimeString('de-DE');
-  tile.querySelector('.seq').textContent = `#${m.seq}`;
+  tile.querySelector('.seq').textContent = `${m.sensor} · #${m.seq}`;
   tile.dataset.takenAt = m.takenAt;
   tile.classList.remove('stale');
   tile.classList.add('fresh');
