@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.telekiosk.agent.Agent;
 import org.telekiosk.agent.config.AgentConfig;
-import org.telekiosk.agent.config.AgentConfigLoader;
 import org.telekiosk.agent.sensor.hx711.Hx711Scale;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
 import org.telekiosk.agent.sensor.simulation.SimulatedPatient;
@@ -46,23 +42,8 @@ class AllSensorsSystemTest {
 
     /** Provisions a kiosk as the demo does, with every sensor at its default wiring and quick schedules. */
     private AgentConfig provision(KioskId kiosk) throws Exception {
-        String secret = BROKER.broker().kiosks().issue(kiosk);
-        Path password = kioskDir.resolve("mqtt.password");
-        Files.createFile(password, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(password, secret, StandardCharsets.US_ASCII);
-        Files.copy(BROKER.broker().pki().caPemFile(), kioskDir.resolve("ca.pem"));
-        Path config = kioskDir.resolve("agent.properties");
-        Files.writeString(config, String.join("\n",
-                "kiosk.id=" + kiosk.value(),
-                "mqtt.uri=ssl://localhost:" + BROKER.broker().mqttPort(),
-                "mqtt.ca-file=ca.pem",
-                "mqtt.password-file=mqtt.password",
-                "mqtt.reconnect.min=100ms",
-                "sampling.interval=500ms",
-                "sensor.max30102.result-interval=2s",
-                "sensor.bp-monitor.check-interval=1s",
-                "data.dir=agent-data", ""));
-        return AgentConfigLoader.load(config);
+        return KioskProvisioning.provision(BROKER, kiosk, kioskDir, "sampling.interval=500ms",
+                "sensor.max30102.result-interval=2s", "sensor.bp-monitor.check-interval=1s");
     }
 
     /** The next viewer message of {@code kiosk} that {@code wanted} accepts, parsed. */

@@ -3,10 +3,7 @@ package org.telekiosk.hardware.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -14,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.telekiosk.agent.Agent;
 import org.telekiosk.agent.config.AgentConfig;
-import org.telekiosk.agent.config.AgentConfigLoader;
 import org.telekiosk.agent.sensor.mlx90614.SimulatedMlx90614;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
 import org.telekiosk.broker.testing.BrokerExtension;
@@ -35,23 +31,8 @@ class KioskToViewerSystemTest {
     @TempDir
     Path kioskDir;
 
-    /** Provisions a kiosk as the demo does: its secret (0600), the broker's CA, and a configuration file. */
     AgentConfig provision(KioskId kiosk, String interval) throws Exception {
-        String secret = BROKER.broker().kiosks().issue(kiosk);
-        Path password = kioskDir.resolve("mqtt.password");
-        Files.createFile(password, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(password, secret, StandardCharsets.US_ASCII);
-        Files.copy(BROKER.broker().pki().caPemFile(), kioskDir.resolve("ca.pem"));
-        Path config = kioskDir.resolve("agent.properties");
-        Files.writeString(config, String.join("\n",
-                "kiosk.id=" + kiosk.value(),
-                "mqtt.uri=ssl://localhost:" + BROKER.broker().mqttPort(),
-                "mqtt.ca-file=ca.pem",
-                "mqtt.password-file=mqtt.password",
-                "mqtt.reconnect.min=100ms",
-                "sampling.interval=" + interval,
-                "data.dir=agent-data", ""));
-        return AgentConfigLoader.load(config);
+        return KioskProvisioning.provision(BROKER, kiosk, kioskDir, "sampling.interval=" + interval);
     }
 
     /** The set-points are whole steps of the chip's 0.02 K resolution, so the reading must equal them exactly. */

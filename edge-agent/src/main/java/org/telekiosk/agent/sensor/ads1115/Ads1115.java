@@ -3,7 +3,6 @@ package org.telekiosk.agent.sensor.ads1115;
 import com.pi4j.context.Context;
 import com.pi4j.exception.Pi4JException;
 import com.pi4j.io.i2c.I2C;
-import com.pi4j.io.i2c.I2CImplementation;
 import java.util.Locale;
 import java.util.Objects;
 import org.telekiosk.agent.sensor.SensorException;
@@ -49,13 +48,7 @@ public final class Ads1115 {
 
     /** Opens the chip at {@code address} on I2C {@code bus}, with Pi4J's default DIRECT implementation. */
     public static Ads1115 open(Context pi4j, int bus, int address) {
-        I2C i2c = pi4j.create(I2C.newConfigBuilder(pi4j)
-                .id(String.format(Locale.ROOT, "ads1115-%d-%02x", bus, address))
-                .bus(bus)
-                .device(address)
-                .i2cImplementation(I2CImplementation.DIRECT)
-                .build());
-        return new Ads1115(i2c);
+        return new Ads1115(org.telekiosk.agent.sensor.I2cDevices.open(pi4j, "ads1115", bus, address));
     }
 
     /**

@@ -3,7 +3,6 @@ package org.telekiosk.agent.sensor.max30102;
 import com.pi4j.context.Context;
 import com.pi4j.exception.Pi4JException;
 import com.pi4j.io.i2c.I2C;
-import com.pi4j.io.i2c.I2CImplementation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,13 +74,7 @@ public final class Max30102 {
      * DIRECT implementation (register reads joined to their address byte by a repeated start).
      */
     public static Max30102 open(Context pi4j, int bus, int address) {
-        I2C i2c = pi4j.create(I2C.newConfigBuilder(pi4j)
-                .id(String.format(Locale.ROOT, "max30102-%d-%02x", bus, address))
-                .bus(bus)
-                .device(address)
-                .i2cImplementation(I2CImplementation.DIRECT)
-                .build());
-        return new Max30102(i2c);
+        return new Max30102(org.telekiosk.agent.sensor.I2cDevices.open(pi4j, "max30102", bus, address));
     }
 
     /**

@@ -3,7 +3,6 @@ package org.telekiosk.agent.sensor.mlx90614;
 import com.pi4j.context.Context;
 import com.pi4j.exception.Pi4JException;
 import com.pi4j.io.i2c.I2C;
-import com.pi4j.io.i2c.I2CImplementation;
 import java.util.Locale;
 import java.util.Objects;
 import org.telekiosk.agent.sensor.SensorException;
@@ -67,13 +66,7 @@ public final class Mlx90614 {
      * @throws Pi4JException if Pi4J cannot open the bus, or already has a device open at that address
      */
     public static Mlx90614 open(Context pi4j, int bus, int address) {
-        I2C i2c = pi4j.create(I2C.newConfigBuilder(pi4j)
-                .id(String.format(Locale.ROOT, "mlx90614-%d-%02x", bus, address))
-                .bus(bus)
-                .device(address)
-                .i2cImplementation(I2CImplementation.DIRECT)
-                .build());
-        return new Mlx90614(i2c);
+        return new Mlx90614(org.telekiosk.agent.sensor.I2cDevices.open(pi4j, "mlx90614", bus, address));
     }
 
     /** The object temperature T<sub>OBJ1</sub> (RAM 0x07) in °C, e.g. a forehead's. */
