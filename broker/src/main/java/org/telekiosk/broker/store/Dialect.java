@@ -2,23 +2,27 @@ package org.telekiosk.broker.store;
 
 /**
  * The SQL databases the store runs on. Both understand the SQL the store writes ({@code INSERT … ON CONFLICT DO
- * NOTHING} needs SQLite 3.24 or newer); they differ in column types, so each has its own migration folder.
+ * NOTHING} needs SQLite 3.24 or newer); they differ in column types, which one migration set expresses with Flyway
+ * placeholders ({@link #placeholders()}).
  */
 public enum Dialect {
     /** An SQLite file, the embedded default. */
-    SQLITE("sqlite"),
+    SQLITE("BLOB"),
     /** PostgreSQL, for production and for several broker nodes sharing one database. */
-    POSTGRESQL("postgresql");
+    POSTGRESQL("BYTEA");
 
-    private final String folder;
+    /** Where the Flyway migrations are on the classpath, one set for every dialect. */
+    public static final String MIGRATIONS = "classpath:db/migration/common";
 
-    Dialect(String folder) {
-        this.folder = folder;
+    private final String binaryType;
+
+    Dialect(String binaryType) {
+        this.binaryType = binaryType;
     }
 
-    /** Where this dialect's Flyway migrations are on the classpath. */
-    public String migrations() {
-        return "classpath:db/migration/" + folder;
+    /** The values of the migrations' placeholders for this dialect, e.g. {@code ${binary_type}}. */
+    public java.util.Map<String, String> placeholders() {
+        return java.util.Map.of("binary_type", binaryType);
     }
 
     /** The dialect of a JDBC URL. */

@@ -72,7 +72,8 @@ public final class StoreDatabase {
     public MigrateResult migrate() {
         return Flyway.configure(StoreDatabase.class.getClassLoader())
                 .dataSource(url, user, password)
-                .locations(dialect.migrations())
+                .locations(Dialect.MIGRATIONS)
+                .placeholders(dialect.placeholders())
                 .load()
                 .migrate();
     }

@@ -1,5 +1,5 @@
--- The measurement store, SQLite dialect. Kept in step with ../postgresql/V1__measurement_store.sql: the two differ
--- only where the dialects do (BLOB here, BYTEA there).
+-- The measurement store, for SQLite and PostgreSQL alike. Where the dialects differ, a Flyway placeholder stands in,
+-- set by Dialect: ${binary_type} is BLOB on SQLite, BYTEA on PostgreSQL.
 
 -- The identity of every reading a kiosk sent: (kiosk, seq). Measurements and waveform batches share one sequence per
 -- kiosk, so the identity lives in one table and a redelivery of either kind is refused here.
@@ -33,7 +33,7 @@ CREATE TABLE waveform_batch (
     start_at      BIGINT            NOT NULL,  -- epoch nanoseconds
     scale         DOUBLE PRECISION  NOT NULL,
     sample_count  INTEGER           NOT NULL,
-    samples       BLOB              NOT NULL,  -- sample_count big-endian 32-bit signed integers
+    samples       ${binary_type}    NOT NULL,  -- sample_count big-endian 32-bit signed integers
     PRIMARY KEY (kiosk, seq)
 );
 CREATE INDEX waveform_by_time ON waveform_batch (kiosk, start_at);
