@@ -35,6 +35,7 @@ import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.telemetry.MqttMeasurementSubscriber;
+import org.telekiosk.broker.telemetry.KioskOutboxBoard;
 import org.telekiosk.broker.telemetry.StoringForwarder;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.codec.WireCodec;
@@ -97,8 +98,9 @@ public final class Broker implements AutoCloseable {
             EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, kiosks, service);
             started.add(mqtt);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
+            KioskOutboxBoard outboxes = new KioskOutboxBoard();
             MeasurementIntake intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                    new StoringForwarder(store, hub::publish));
+                    new StoringForwarder(store, hub::publish, outboxes));
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
                     "ssl://" + mqttHost + ":" + mqttPort, "telekiosk-broker-" + Long.toHexString(random.nextLong()),
@@ -112,7 +114,7 @@ public final class Broker implements AutoCloseable {
                     .ciphers(TlsPolicy.CIPHERS)
                     .clientAuth(ClientAuth.NONE)
                     .build();
-            HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store);
+            HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store, outboxes);
             StaticContent content = StaticContent.load();
             // Origins depend on the bound port, which is only known after binding when port 0 is configured.
             int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
@@ -244,7 +246,8 @@ public final class Broker implements AutoCloseable {
 
     /** {@code /healthz}: ready when the measurement subscription is active; counters for a technician. */
     private record HealthReport(EmbeddedMqttBroker mqtt, MqttMeasurementSubscriber subscriber,
-            MeasurementIntake intake, ViewerHub hub, MeasurementStore store) implements HealthCheck {
+            MeasurementIntake intake, ViewerHub hub, MeasurementStore store, KioskOutboxBoard outboxes)
+            implements HealthCheck {
         @Override
         public Report report() {
             boolean up = subscriber.isSubscribed();
@@ -258,6 +261,8 @@ public final class Broker implements AutoCloseable {
                     + mqtt.droppedMessages() + "},\"measurements\":{\"accepted\":" + intake.acceptedCount()
                     + ",\"rejected\":" + rejected + "},\"store\":{\"stored\":" + store.counters().stored()
                     + ",\"duplicates\":" + store.counters().duplicates() + ",\"lost\":" + store.counters().lost()
+                    + "},\"kiosks\":{\"reporting\":" + outboxes.kiosks() + ",\"queued\":" + outboxes.queued()
+                    + ",\"dropped\":" + outboxes.dropped() + ",\"outboxFaults\":" + outboxes.outboxFaults()
                     + "},\"viewers\":{\"connected\":" + hub.viewerCount()
                     + ",\"delivered\":" + hub.deliveredCount() + ",\"skipped\":" + hub.skippedCount() + "}}";
             return new Report(up, json);

@@ -13,7 +13,7 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
 /**
  * Makes the kiosk's {@link KioskStatus} messages: the first once every sensor has been probed (or, should a probe
  * hang, once {@code startGrace} has passed), then one at every change of a sensor's state and whenever
- * {@code interval} has passed since the last, each with the outbox's queued and dropped counts. Nothing here runs
+ * {@code interval} has passed since the last, each with the outbox's queued and dropped counts and any fault found in the outbox file at start. Nothing here runs
  * by itself: the agent calls {@link #tick()} every second and {@link #healthChanged()} from the board's listener, so
  * tests drive it with a fake clock. Thread-safe.
  */
@@ -67,6 +67,7 @@ public final class StatusReporter {
         started = true;
         lastSent = clock.instant();
         OutboxSender.Status counts = queue.get();
-        sink.accept(new KioskStatus(kiosk, lastSent, board.snapshot(), counts.queued(), counts.dropped()));
+        sink.accept(new KioskStatus(kiosk, lastSent, board.snapshot(), counts.queued(), counts.dropped(),
+                counts.fault()));
     }
 }

@@ -153,6 +153,17 @@ class StatusReporterTest {
     }
 
     @Test
+    void aFaultFoundInTheOutboxFileAtStartTravelsInEveryStatusWithTheLifetimeDropCount() {
+        queue = new OutboxSender.Status(4, 0, 0, 17, 0, "outbox file was corrupt (truncated); 4 readings recovered");
+        board.ok(THERMOMETER);
+        board.ok(SCALE);
+        reporter[0].tick();
+
+        assertEquals("outbox file was corrupt (truncated); 4 readings recovered", sent.getFirst().outboxFault());
+        assertEquals(17, sent.getFirst().dropped());
+    }
+
+    @Test
     void aDetailIsCutTo200CharactersWithoutControlCharacters() {
         board.failed(THERMOMETER, fault(Kind.BUS_ERROR, "garbage\n\u0000" + "x".repeat(300)));
 
