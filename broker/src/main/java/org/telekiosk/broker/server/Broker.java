@@ -103,7 +103,7 @@ public final class Broker implements AutoCloseable {
                     new StoringForwarder(store, hub::publish, outboxes));
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
-                    "ssl://" + mqttHost + ":" + mqttPort, "telekiosk-broker-" + Long.toHexString(random.nextLong()),
+                    "ssl://" + mqttHost + ":" + mqttPort, MqttMeasurementSubscriber.clientIdIn(data, random),
                     TrustStores.trusting(pki.caCertificate()).getSocketFactory(), service, intake);
             started.add(subscriber);
             subscriber.start();
@@ -225,6 +225,10 @@ public final class Broker implements AutoCloseable {
 
     public ViewerHub viewers() {
         return hub;
+    }
+
+    public MqttMeasurementSubscriber subscriber() {
+        return subscriber;
     }
 
     public EmbeddedMqttBroker mqtt() {
