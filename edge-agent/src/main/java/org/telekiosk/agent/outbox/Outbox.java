@@ -208,7 +208,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
     }
 
     /** The highest sequence number committed to disk. */
-    long committedSeq() {
+    public long committedSeq() {
         return committedSeq.get();
     }
 
