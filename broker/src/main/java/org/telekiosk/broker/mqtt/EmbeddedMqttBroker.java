@@ -96,6 +96,12 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         return authenticator.refusedCount();
     }
 
+    /** PUBLISH packets HiveMQ received from clients since start. */
+    public long incomingPublishes() {
+        var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.incoming.publish.count");
+        return counter == null ? 0 : counter.getCount();
+    }
+
     /** QoS 1/2 messages HiveMQ discarded (for instance for a full client queue); must stay 0. */
     public long droppedMessages() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.dropped.count");

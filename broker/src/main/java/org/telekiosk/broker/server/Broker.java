@@ -106,6 +106,7 @@ public final class Broker implements AutoCloseable {
                     "ssl://" + mqttHost + ":" + mqttPort, MqttMeasurementSubscriber.clientIdIn(data, random),
                     TrustStores.trusting(pki.caCertificate()).getSocketFactory(), service, intake);
             started.add(subscriber);
+            subscriber.watchForStalls(mqtt::incomingPublishes, java.time.Duration.ofSeconds(5));
             subscriber.start();
 
             SslContext ssl = SslContextBuilder.forServer(pki.serverKey(), pki.serverChain())

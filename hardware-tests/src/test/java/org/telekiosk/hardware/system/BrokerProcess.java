@@ -119,6 +119,30 @@ final class BrokerProcess {
         }
     }
 
+    /** The missing ranges of {@code kiosk}'s sequence numbers below the highest stored, for failure messages. */
+    String gaps(KioskId kiosk) throws SQLException {
+        Path db = dataDir.resolve("store").resolve("telekiosk.db");
+        Properties readOnly = new Properties();
+        readOnly.setProperty("open_mode", "1");
+        StringBuilder gaps = new StringBuilder();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db, readOnly);
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT seq FROM reading WHERE kiosk = ? ORDER BY seq")) {
+            query.setString(1, kiosk.value());
+            try (ResultSet rs = query.executeQuery()) {
+                long expected = 1;
+                while (rs.next()) {
+                    long seq = rs.getLong(1);
+                    if (seq > expected && gaps.length() < 2000) {
+                        gaps.append(expected).append("..").append(seq - 1).append(' ');
+                    }
+                    expected = seq + 1;
+                }
+            }
+        }
+        return gaps.isEmpty() ? "none" : gaps.toString();
+    }
+
     private static boolean answers(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
