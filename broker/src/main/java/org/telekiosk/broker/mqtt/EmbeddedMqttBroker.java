@@ -29,7 +29,8 @@ import org.telekiosk.broker.server.TlsPolicy;
  * (embedded HiveMQ lets every client in otherwise).
  *
  * <p>Durability: file persistence under {@code <data-dir>/mqtt} keeps sessions, subscriptions and queued QoS 1
- * messages across a restart (also after SIGKILL: HiveMQ writes them through to its on-disk stores); sessions and
+ * messages across a clean restart (after a SIGKILL, HiveMQ CE 2025.5 was seen to lose a few messages it had
+ * acknowledged: docs/reliability.md); sessions and
  * messages do not expire unless the client asks (the maximum intervals of MQTT 5 §3.1.2.11.2 and §3.3.2.3.3); and
  * the queue limit ({@code mqtt.max-queued-messages}) is raised far above HiveMQ's default, which discarded half of a
  * burst for a slow subscriber (FACTS.md). HiveMQ CE cannot refuse a publish when a queue is full; what it discards is
