@@ -60,7 +60,15 @@ public final class BrokerConfigLoader {
                     integer(merged, "mqtt.max-payload-bytes"),
                     merged.getProperty("store.url", ""),
                     merged.getProperty("store.user", ""),
-                    duration(merged, "store.gap-timeout"));
+                    duration(merged, "store.gap-timeout"),
+                    new org.telekiosk.broker.signaling.SignalingConfig(integer(merged, "signal.max-frame-bytes"),
+                            integer(merged, "signal.rate-per-second"), integer(merged, "signal.burst"),
+                            integer(merged, "signal.replay-events")),
+                    new org.telekiosk.broker.turn.IceConfig(list(merged, "ice.stun-urls"),
+                            list(merged, "ice.turn-urls"), merged.getProperty("ice.transport-policy").strip(),
+                            duration(merged, "turn.credential-ttl"),
+                            Optional.of(merged.getProperty("turn.secret-file", "").strip())
+                                    .filter(f -> !f.isEmpty()).map(Path::of)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.http.BrokerInitializer;
+import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.http.HealthCheck;
 import org.telekiosk.broker.http.StaticContent;
 import org.telekiosk.broker.kiosk.KioskCredentials;
@@ -55,10 +56,11 @@ public final class Broker implements AutoCloseable {
     private final ViewerHub hub;
     private final MqttMeasurementSubscriber subscriber;
     private final HttpsServer https;
+    private final Signaling signaling;
 
     private Broker(BrokerConfig config, BrokerPki pki, KioskCredentials kiosks, EmbeddedMqttBroker mqtt,
             MeasurementStore store, MeasurementIntake intake, ViewerHub hub, MqttMeasurementSubscriber subscriber,
-            HttpsServer https) {
+            HttpsServer https, Signaling signaling) {
         this.config = config;
         this.pki = pki;
         this.kiosks = kiosks;
@@ -68,6 +70,7 @@ public final class Broker implements AutoCloseable {
         this.hub = hub;
         this.subscriber = subscriber;
         this.https = https;
+        this.signaling = signaling;
     }
 
     /**
@@ -106,6 +109,9 @@ public final class Broker implements AutoCloseable {
             started.add(subscriber);
             subscriber.start();
 
+            Signaling signaling = Signaling.start(config, clock, random, environment);
+            started.add(signaling);
+
             SslContext ssl = SslContextBuilder.forServer(pki.serverKey(), pki.serverChain())
                     .sslProvider(SslProvider.JDK)
                     .protocols(TlsPolicy.PROTOCOLS)
@@ -118,13 +124,13 @@ public final class Broker implements AutoCloseable {
             int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
                     new BrokerInitializer(ssl, content, health, hub, config.effectiveOrigins(httpsPort),
-                            config.viewerMaxFrameBytes()),
+                            config.viewerMaxFrameBytes(), signaling.endpoint()),
                     config.viewerMaxPendingBytes());
             started.add(https);
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);
             LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
                     https.port(), mqttPort);
-            return new Broker(bound, pki, kiosks, mqtt, store, intake, hub, subscriber, https);
+            return new Broker(bound, pki, kiosks, mqtt, store, intake, hub, subscriber, https, signaling);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             for (AutoCloseable part : started.reversed()) {
                 try {
@@ -229,6 +235,15 @@ public final class Broker implements AutoCloseable {
         return mqtt;
     }
 
+    /** The account and consultation services (for the composition of adapters, and for tests). */
+    public ConsultationServices consultationServices() {
+        return signaling.services();
+    }
+
+    public SignalingService signaling() {
+        return signaling.service();
+    }
+
     public boolean isReady() {
         return subscriber.isSubscribed();
     }
@@ -236,6 +251,7 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         https.close();
+        signaling.close();
         subscriber.close();
         store.close();
         mqtt.close();

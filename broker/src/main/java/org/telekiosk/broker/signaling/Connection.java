@@ -39,7 +39,7 @@ public final class Connection {
     private final Peer peer;
     private final RateLimit rate;
     private volatile boolean finished;
-    private Room room;
+    private volatile Room room;
     /** Set for a doctor: the session token to re-check on privileged actions. */
     private OpaqueToken doctorSession;
     /** Set for a patient. */
@@ -91,6 +91,18 @@ public final class Connection {
             } else {
                 asPatient(request);
             }
+        }
+    }
+
+    /** Whether {@code hello} succeeded. */
+    public boolean isAuthenticated() {
+        return room != null;
+    }
+
+    /** The transport's deadline for {@code hello} passed. */
+    public void timedOut() {
+        if (!finished && room == null) {
+            fail(SignalError.NOT_AUTHENTICATED, "no hello in time");
         }
     }
 
