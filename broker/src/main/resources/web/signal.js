@@ -2,7 +2,8 @@
 // ("Signaling WebSocket"). Says hello, remembers the resume token and the last message number, reconnects with
 // backoff after a drop and resumes (patients) or says hello again (doctors). Never logs tokens or codes.
 
-const FINAL_CLOSES = new Set([1000, 1002, 1003, 1007, 1009, 4400, 4401, 4403, 4409, 4410, 4429]);
+// 1000 is final only after an 'ended' event: a close this page did not ask for is treated as a drop.
+const FINAL_CLOSES = new Set([1002, 1003, 1007, 1009, 4400, 4401, 4403, 4409, 4410, 4429]);
 const PING_EVERY_MS = 10000;
 
 export class Signal {
@@ -21,6 +22,9 @@ export class Signal {
     this.pings = new Map();
     this.pingTimer = null;
     this.roundTripMillis = -1;
+    this.welcomes = 0;
+    this.over = false;
+    this.status = null;
   }
 
   start() {
@@ -46,7 +50,7 @@ export class Signal {
       if (this.socket !== socket) {
         return;
       }
-      if (this.stopped || FINAL_CLOSES.has(e.code)) {
+      if (this.stopped || this.over || FINAL_CLOSES.has(e.code)) {
         this.handlers.onStatus('closed', e.code);
         return;
       }
@@ -59,6 +63,8 @@ export class Signal {
   receive(event) {
     if (event.type === 'welcome') {
       this.retryMs = 500;
+      this.welcomes += 1;
+      this.status = event.status;
       if (event.resumeToken) {
         this.resumeToken = event.resumeToken;
       }
@@ -71,6 +77,9 @@ export class Signal {
         this.handlers.onRoundTrip?.(this.roundTripMillis);
       }
       return;
+    }
+    if (event.type === 'ended') {
+      this.over = true;
     }
     if (typeof event.seq === 'number') {
       if (event.seq <= this.lastSeen) {

@@ -34,6 +34,13 @@ final class SignalRoute extends ChannelInboundHandlerAdapter {
         if (msg instanceof FullHttpRequest request
                 && BrokerInitializer.SIGNAL_PATH.equals(new QueryStringDecoder(request.uri()).path())) {
             var pipeline = ctx.pipeline();
+            // The viewer's protocol handler added its handshake handler under the class name; the signaling one
+            // adds another under the same name, so the viewer's must go first.
+            for (String name : pipeline.names()) {
+                if (name.endsWith(".WebSocketServerProtocolHandshakeHandler")) {
+                    pipeline.remove(name);
+                }
+            }
             pipeline.replace("websocket", "websocket",
                     BrokerInitializer.webSocketHandler(BrokerInitializer.SIGNAL_PATH, endpoint.maxFrameBytes()));
             pipeline.replace("frames", "frames", new WebSocketFrameAggregator(endpoint.maxFrameBytes()));
