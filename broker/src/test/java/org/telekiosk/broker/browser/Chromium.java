@@ -34,7 +34,7 @@ public final class Chromium implements AutoCloseable {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-quic", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                 "--allow-loopback-in-peer-connection", "--user-data-dir=" + profile,
-                "--ignore-certificate-errors-spki-list=" + spkiHash(serverCertificate), "--ignore-certificate-errors"));
+                "--ignore-certificate-errors-spki-list=" + spkiHash(serverCertificate)));
         flags.addAll(extraFlags);
         options.addArguments(flags);
         ChromeDriverService service = new ChromeDriverService.Builder()

@@ -28,7 +28,7 @@ class ConsultationBrowserTest {
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
         try (Chromium doctor = new Chromium(certificate, List.of());
                 Chromium patient = new Chromium(certificate, List.of())) {
-            openDoctorConsole(doctor, fixture);
+            openDoctorConsole(doctor, fixture, BROKER);
             patient.driver().get(BROKER.origin() + "/kiosk.html");
             patient.driver().findElement(By.id("code")).sendKeys(fixture.code());
             patient.driver().findElement(By.cssSelector("#code-form button")).click();
@@ -60,7 +60,7 @@ class ConsultationBrowserTest {
         }
     }
 
-    static void openDoctorConsole(Chromium doctor, ConsultationFixture fixture) {
+    static void openDoctorConsole(Chromium doctor, ConsultationFixture fixture, BrokerExtension BROKER) {
         doctor.driver().get(BROKER.origin() + "/healthz");
         doctor.driver().manage().addCookie(new Cookie.Builder("tk_session", fixture.session().value())
                 .path("/").isSecure(true).isHttpOnly(true).sameSite("Strict").build());
