@@ -64,6 +64,9 @@ export class Signal {
     if (event.type === 'welcome') {
       this.retryMs = 500;
       this.welcomes += 1;
+      if (event.lastSeq < this.lastSeen) {
+        this.lastSeen = event.lastSeq; // the broker numbers afresh (it forgot an idle room, or restarted)
+      }
       this.status = event.status;
       if (event.resumeToken) {
         this.resumeToken = event.resumeToken;

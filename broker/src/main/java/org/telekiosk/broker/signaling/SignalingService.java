@@ -104,6 +104,10 @@ public final class SignalingService {
                     toDoctor(room, seq -> waitingRoomEvent(room, seq));
                     toDoctor(room, seq -> participantsEvent(room, seq));
                 }
+                if (room.doctor == null && room.patients.isEmpty()) {
+                    // Nobody left to relay to or to resume: a doctor who comes back gets a fresh room and snapshot.
+                    forget(room);
+                }
             }
         }
         return released;

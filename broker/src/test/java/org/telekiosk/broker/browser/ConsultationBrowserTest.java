@@ -60,6 +60,31 @@ class ConsultationBrowserTest {
         }
     }
 
+    @Test
+    void theRealPipelineRefusesAForeignOriginAndClosesAnOversizedMessageWith1009() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(BROKER.tls()).build();
+        java.net.URI uri = java.net.URI.create("wss://localhost:" + BROKER.broker().httpsPort() + "/ws/signal");
+        java.util.concurrent.CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class, () -> http.newWebSocketBuilder()
+                        .header("Origin", "https://evil.example").buildAsync(uri, new java.net.http.WebSocket.Listener() {
+                        }).join());
+        assertTrue(refused.getCause() instanceof java.net.http.WebSocketHandshakeException handshake
+                && handshake.getResponse().statusCode() == 403, String.valueOf(refused.getCause()));
+
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket socket = http.newWebSocketBuilder().header("Origin", BROKER.origin())
+                .buildAsync(uri, new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code,
+                            String reason) {
+                        closed.complete(code);
+                        return null;
+                    }
+                }).join();
+        socket.sendText("{\"type\":\"offer\",\"sdp\":\"" + "v".repeat(70_000) + "\"}", true);
+        assertEquals(1009, closed.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
     static void openDoctorConsole(Chromium doctor, ConsultationFixture fixture, BrokerExtension BROKER) {
         doctor.driver().get(BROKER.origin() + "/healthz");
         doctor.driver().manage().addCookie(new Cookie.Builder("tk_session", fixture.session().value())

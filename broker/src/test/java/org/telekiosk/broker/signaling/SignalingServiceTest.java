@@ -296,6 +296,19 @@ class SignalingServiceTest {
     }
 
     @Test
+    void aRoomNobodyIsInAnyMoreIsForgottenAtTheNextSweep() {
+        Call call = new Call(false);
+        call.patient.receive(new SignalRequest.Leave());
+        call.doctor.closed();
+        assertEquals(1, kit.service.roomCount());
+        kit.service.sweep();
+        assertEquals(0, kit.service.roomCount());
+        FakePeer back = peer();
+        kit.service.connect(back).receive(doctorHello(kit.doctor, consultation));
+        assertEquals(0, back.last(SignalEvent.Welcome.class).lastSeq(), "numbering starts afresh, and says so");
+    }
+
+    @Test
     void anUnsupportedProtocolVersionIsRefused() {
         FakePeer future = peer();
         kit.service.connect(future).receive(new SignalRequest.Hello(2, new Credential.Cookie(
