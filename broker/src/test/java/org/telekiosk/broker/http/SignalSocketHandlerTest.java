@@ -177,6 +177,29 @@ class SignalSocketHandlerTest {
     }
 
     @Test
+    void aSocketThatFloodsFasterThanTheServiceRunsIsClosedWith4429AndNothingQueuesWithoutBound() {
+        java.util.Queue<Runnable> stalled = new java.util.ArrayDeque<>();
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new ViewerFrameDecoder(BrokerInitializer.decoderConfig(MAX)),
+                new Utf8FrameValidator(true),
+                new WebSocketFrameAggregator(MAX),
+                new SignalSocketHandler(kit.service, json, BrokerInitializer.decoderConfig(MAX), Optional.empty(),
+                        stalled::add, 16),
+                new ErrorTail());
+        ch.pipeline().fireUserEventTriggered(
+                new WebSocketServerProtocolHandler.HandshakeComplete("/ws/signal", new DefaultHttpHeaders(), null));
+        for (int i = 0; i < 16; i++) {
+            send(ch, new SignalRequest.Ping("p" + i));
+        }
+        assertTrue(ch.isActive());
+        send(ch, new SignalRequest.Ping("one-too-many"));
+        List<String> out = texts(ch);
+        assertTrue(out.getFirst().contains("\"code\":\"rate-limited\""), out.toString());
+        assertEquals("close:4429", out.getLast());
+        assertEquals(1, stalled.size(), "one drain task holds the 16 queued messages");
+    }
+
+    @Test
     void theSessionCookieIsReadFromTheHandshake() {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/ws/signal");
         request.headers().set(HttpHeaderNames.COOKIE, "theme=dark; tk_session=" + kit.doctor.session().value());
