@@ -1,6 +1,8 @@
 package org.telekiosk.broker.account;
 
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,6 +45,12 @@ public final class InMemoryAccountRepository implements AccountRepository {
             return InsertResult.ROLE_ALREADY_PRESENT;
         }
         return insert(account);
+    }
+
+    @Override
+    public synchronized List<Account> all() {
+        return byId.values().stream().map(StoredAccount::account)
+                .sorted(Comparator.comparing(a -> a.loginName().value())).toList();
     }
 
     @Override
