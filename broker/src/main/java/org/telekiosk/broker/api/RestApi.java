@@ -154,7 +154,7 @@ public final class RestApi {
     }
 
     private ApiResponse me(ApiRequest r) {
-        Authenticated who = authenticate(r, true);
+        Authenticated who = authenticate(r, false);
         return json(200, new Me(AccountView.of(who.session().account()), who.session().expiresAt().toString(),
                 who.session().idleDeadline().toString()));
     }
