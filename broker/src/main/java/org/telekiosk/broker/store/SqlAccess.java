@@ -2,6 +2,7 @@ package org.telekiosk.broker.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -47,23 +48,13 @@ public final class SqlAccess {
     /**
      * Runs {@code work} in one serializable transaction, again (up to five times) when PostgreSQL reports a
      * serialization failure. On SQLite the transaction holds the database's write lock from its start.
+     * {@code work} must not commit or roll back itself.
      */
     public <T> T inTransaction(String what, Work<T> work) {
         SQLException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try (Connection c = database.connect()) {
-                c.setAutoCommit(false);
-                if (database.dialect() == Dialect.POSTGRESQL) {
-                    c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
-                }
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                }
+                return database.dialect() == Dialect.SQLITE ? sqliteTransaction(c, work) : serializable(c, work);
             } catch (SQLException e) {
                 if (!SERIALIZATION_FAILURE.equals(e.getSQLState())) {
                     throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
@@ -72,6 +63,39 @@ public final class SqlAccess {
             }
         }
         throw new StoreException("cannot " + what + ": still conflicting after " + ATTEMPTS + " attempts", last);
+    }
+
+    private static <T> T serializable(Connection c, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    /**
+     * {@code BEGIN IMMEDIATE} takes SQLite's write lock at the start (waiting on the busy timeout), so that a
+     * transaction that reads before it writes cannot fail with SQLITE_BUSY when it upgrades its lock. Issued as a
+     * statement: sqlite-jdbc's own transactions begin again right after each commit, which with IMMEDIATE would hold
+     * the write lock between transactions.
+     */
+    private static <T> T sqliteTransaction(Connection c, Work<T> work) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                T result = work.run(c);
+                s.execute("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                s.execute("ROLLBACK");
+                throw e;
+            }
+        }
     }
 
     public static long nanos(Instant instant) {

@@ -64,9 +64,6 @@ public final class StoreDatabase {
             properties.setProperty("synchronous", "NORMAL");
             properties.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
             properties.setProperty("foreign_keys", "true");
-            // A write transaction takes the write lock at BEGIN: one that reads before it writes then waits on the
-            // busy timeout for another writer instead of failing with SQLITE_BUSY when it upgrades its lock.
-            properties.setProperty("transaction_mode", "IMMEDIATE");
         }
         return DriverManager.getConnection(url, properties);
     }
