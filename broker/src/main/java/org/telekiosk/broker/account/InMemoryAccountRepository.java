@@ -7,8 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Accounts in memory, for tests and until the SQL-backed implementation (SQLite/PostgreSQL) arrives with the
- * measurement store. Thread-safe: every method holds this object's monitor.
+ * Accounts in memory, for the services' tests; the broker uses {@link SqlAccountRepository}. Thread-safe: every method holds this object's monitor.
  */
 public final class InMemoryAccountRepository implements AccountRepository {
     private final Map<AccountId, StoredAccount> byId = new HashMap<>();
