@@ -16,9 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.AccountCreation;
+import org.telekiosk.broker.account.AccountService;
 import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.LoginName;
 import org.telekiosk.broker.account.LoginResult;
+import org.telekiosk.broker.account.LoginService;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.Password;
 import org.telekiosk.broker.account.PasswordProblem;
@@ -36,10 +38,11 @@ import org.telekiosk.broker.api.ApiMessages.Me;
 import org.telekiosk.broker.api.ApiMessages.SessionResponse;
 import org.telekiosk.broker.consultation.Caller;
 import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.consultation.ConsultationService;
 import org.telekiosk.broker.consultation.ConsultationTarget;
+import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Refusal;
-import org.telekiosk.broker.server.AccessServices;
 import org.telekiosk.broker.store.StoreException;
 import org.telekiosk.protocol.KioskId;
 
@@ -62,12 +65,23 @@ public final class RestApi {
     private static final String PREFIX = "/api/v1/";
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
 
-    private final AccessServices services;
+    /** The services this API calls (all blocking). */
+    public record Services(AccountService accounts, LoginService logins, ConsultationService consultations,
+            JoinCodes codes) {
+        public Services {
+            Objects.requireNonNull(accounts, "accounts");
+            Objects.requireNonNull(logins, "logins");
+            Objects.requireNonNull(consultations, "consultations");
+            Objects.requireNonNull(codes, "codes");
+        }
+    }
+
+    private final Services services;
     private final Set<String> allowedOrigins;
     private final Semaphore hashing;
     private final Clock clock;
 
-    public RestApi(AccessServices services, List<String> allowedOrigins, int maxConcurrentHashes, Clock clock) {
+    public RestApi(Services services, List<String> allowedOrigins, int maxConcurrentHashes, Clock clock) {
         this.services = Objects.requireNonNull(services, "services");
         this.allowedOrigins = Set.copyOf(allowedOrigins);
         this.hashing = new Semaphore(maxConcurrentHashes, true);

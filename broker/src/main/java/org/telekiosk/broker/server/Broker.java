@@ -141,8 +141,11 @@ public final class Broker implements AutoCloseable {
             // Origins depend on the bound port, which is only known after binding when port 0 is configured.
             int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
             List<String> origins = config.effectiveOrigins(httpsPort);
-            ApiHandler api = new ApiHandler(new RestApi(access, origins, config.access().apiMaxConcurrentHashes(),
-                    clock), apiExecutor, config.access().apiMaxConcurrentRequests());
+            RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
+                    access.consultations(), access.codes());
+            ApiHandler api = new ApiHandler(new RestApi(apiServices, origins,
+                    config.access().apiMaxConcurrentHashes(), clock), apiExecutor,
+                    config.access().apiMaxConcurrentRequests());
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
                     new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(), api),
                     config.viewerMaxPendingBytes());

@@ -53,7 +53,8 @@ class RestApiTest {
                 Duration.ofHours(24), Duration.ofSeconds(60), Duration.ofDays(90), Duration.ofDays(90),
                 Duration.ofMinutes(1), 64, 2);
         services = AccessServices.open(new SqlAccess(database), config, dir, new SecureRandom(), clock);
-        api = new RestApi(services, List.of(ORIGIN), 2, clock);
+        api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
+                services.codes()), List.of(ORIGIN), 2, clock);
         var admin = ((AccountCreation.Created) services.accounts().createFirstAdmin(LoginName.of("admin"),
                 DisplayName.of("Admin"), Password.of("admin password 1"))).account();
         services.accounts().createAccount(admin, LoginName.of("dr.weber"), DisplayName.of("Dr. Anna Weber"),

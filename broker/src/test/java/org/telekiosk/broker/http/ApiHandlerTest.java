@@ -95,7 +95,8 @@ class ApiHandlerTest {
                 Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(60),
                 Duration.ofDays(90), Duration.ofDays(90), Duration.ofMinutes(1), 1, 1), dir, new SecureRandom(),
                 Clock.systemUTC());
-        RestApi api = new RestApi(services, List.of("https://localhost:8443"), 1, Clock.systemUTC());
+        RestApi api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
+                services.codes()), List.of("https://localhost:8443"), 1, Clock.systemUTC());
         channel = new EmbeddedChannel(new ApiHandler(api, executor, 1), new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
