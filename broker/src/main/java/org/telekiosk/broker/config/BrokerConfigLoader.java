@@ -60,7 +60,18 @@ public final class BrokerConfigLoader {
                     integer(merged, "mqtt.max-payload-bytes"),
                     merged.getProperty("store.url", ""),
                     merged.getProperty("store.user", ""),
-                    duration(merged, "store.gap-timeout"));
+                    duration(merged, "store.gap-timeout"),
+                    new AccessConfig(
+                            duration(merged, "session.absolute-lifetime"),
+                            duration(merged, "session.idle-timeout"),
+                            duration(merged, "consultation.access-window"),
+                            duration(merged, "consultation.code-lifetime"),
+                            duration(merged, "consultation.seat-grace-period"),
+                            duration(merged, "consultation.retention"),
+                            duration(merged, "audit.retention"),
+                            duration(merged, "purge.interval"),
+                            integer(merged, "api.max-concurrent-requests"),
+                            integer(merged, "api.max-concurrent-hashes")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

@@ -18,7 +18,7 @@ import org.telekiosk.protocol.codec.WireCodec;
 /**
  * Builds the pipeline of every connection, in one place:
  * TLS → HTTP codec → request aggregation → Origin check → WebSocket upgrade on {@value #VIEWER_PATH} → frame
- * aggregation → HTTP routes / viewer socket → error tail.
+ * aggregation → REST API ({@code /api/}, {@link ApiHandler}) → HTTP routes / viewer socket → error tail.
  */
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     /** Where browsers open the viewer WebSocket. */
@@ -33,10 +33,12 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final ViewerHub hub;
     private final WireCodec json;
     private final int maxFrameBytes;
+    private final ApiHandler api;
 
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
-            List<String> allowedOrigins, int maxFrameBytes) {
+            List<String> allowedOrigins, int maxFrameBytes, ApiHandler api) {
         this.ssl = ssl;
+        this.api = api;
         this.router = new HttpRouter(content, health);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
         this.hub = hub;
@@ -74,6 +76,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
                 .decoderConfig(decoderConfig(maxFrameBytes))
                 .build()));
         p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
+        p.addLast("api", api);
         p.addLast("routes", router);
         p.addLast("viewer", new ViewerSocketHandler(hub, json, decoderConfig(maxFrameBytes)));
         p.addLast("errors", errorTail);
