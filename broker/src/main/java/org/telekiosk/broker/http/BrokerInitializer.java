@@ -18,8 +18,8 @@ import org.telekiosk.protocol.codec.WireCodec;
 /**
  * Builds the pipeline of every connection, in one place:
  * TLS → HTTP codec → request aggregation → Origin checks → signaling route → WebSocket upgrade on
- * {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → HTTP
- * routes / viewer or signaling socket → error tail.
+ * {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → REST API
+ * ({@code /api/}, {@link ApiHandler}) → HTTP routes / viewer or signaling socket → error tail.
  */
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     /** Where browsers open the viewer WebSocket. */
@@ -36,13 +36,15 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final ViewerHub hub;
     private final WireCodec json;
     private final int maxFrameBytes;
+    private final ApiHandler api;
     private final OriginGuard signalOriginGuard;
     private final SignalEndpoint signal;
     private final WireCodec signalJson;
 
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
-            List<String> allowedOrigins, int maxFrameBytes, SignalEndpoint signal) {
+            List<String> allowedOrigins, int maxFrameBytes, ApiHandler api, SignalEndpoint signal) {
         this.ssl = ssl;
+        this.api = api;
         this.router = new HttpRouter(content, health);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
         this.hub = hub;
@@ -91,6 +93,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("signal-route", new SignalRoute(signal, signalJson));
         p.addLast("websocket", webSocketHandler(VIEWER_PATH, maxFrameBytes));
         p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
+        p.addLast("api", api);
         p.addLast("routes", router);
         p.addLast("viewer", new ViewerSocketHandler(hub, json, decoderConfig(maxFrameBytes)));
         p.addLast("errors", errorTail);

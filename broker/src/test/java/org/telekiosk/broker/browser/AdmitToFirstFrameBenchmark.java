@@ -43,9 +43,9 @@ public final class AdmitToFirstFrameBenchmark {
             try (Chromium doctor = new Chromium(certificate, List.of());
                     Chromium patient = new Chromium(certificate, List.of())) {
                 doctor.driver().get(origin + "/healthz");
+                var account = ConsultationFixture.doctor(broker.access(), "dr.bench");
                 for (int run = 0; run <= runs; run++) {
-                    ConsultationFixture fixture = ConsultationFixture.create(broker.consultationServices(),
-                            "dr.bench" + run);
+                    ConsultationFixture fixture = ConsultationFixture.create(broker.access(), account);
                     doctor.driver().manage().addCookie(new Cookie.Builder("tk_session", fixture.session().value())
                             .path("/").isSecure(true).isHttpOnly(true).sameSite("Strict").build());
                     doctor.driver().get(origin + "/doctor.html#consultation=" + fixture.consultation().id());

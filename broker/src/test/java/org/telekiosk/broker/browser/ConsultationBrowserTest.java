@@ -14,23 +14,41 @@ import org.openqa.selenium.Cookie;
 import org.telekiosk.broker.testing.BrokerExtension;
 
 /**
- * Issue 3 end to end in two headless Chromium processes against a real broker: the doctor's console (logged in by
- * its tk_session cookie) and the kiosk page (join code) set up a WebRTC call through /ws/signal, both decode video,
- * and after the patient's socket is cut the page resumes its seat and the call recovers without a new admission.
+ * Issue 3 end to end in two headless Chromium processes against a real broker: the doctor logs in on the console
+ * (REST API, tk_session cookie) and creates a consultation with a join code; the kiosk page joins with the code; they
+ * set up a WebRTC call through /ws/signal and both decode video; after the patient's socket is cut the page resumes
+ * its seat and the call recovers without a new admission.
  */
 class ConsultationBrowserTest {
     @RegisterExtension
     static final BrokerExtension BROKER = new BrokerExtension();
 
     @Test
-    void theDoctorAdmitsThePatientBothSeeVideoAndACutPatientSocketRecoversWithoutReadmission() throws Exception {
-        ConsultationFixture fixture = ConsultationFixture.create(BROKER.broker().consultationServices(), "dr.weber");
+    void theDoctorLogsInCreatesAConsultationAdmitsThePatientBothSeeVideoAndACutPatientSocketRecovers()
+            throws Exception {
+        ConsultationFixture.doctor(BROKER.broker().access(), "dr.weber");
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
         try (Chromium doctor = new Chromium(certificate, List.of());
                 Chromium patient = new Chromium(certificate, List.of())) {
-            openDoctorConsole(doctor, fixture, BROKER);
+            doctor.driver().get(BROKER.origin() + "/doctor.html");
+            await("the login form").atMost(Duration.ofSeconds(20))
+                    .until(() -> doctor.driver().findElement(By.id("login")).isDisplayed());
+            doctor.driver().findElement(By.id("login-name")).sendKeys("dr.weber");
+            doctor.driver().findElement(By.id("login-password")).sendKeys(ConsultationFixture.PASSWORD);
+            doctor.driver().findElement(By.cssSelector("#login-form button")).click();
+            await("the consultation list").atMost(Duration.ofSeconds(20))
+                    .until(() -> doctor.driver().findElement(By.id("consultations")).isDisplayed());
+            doctor.driver().findElement(By.id("create-name")).sendKeys("Frau Koch");
+            doctor.driver().findElement(By.cssSelector("#create-form button")).click();
+            java.util.regex.Pattern shape = java.util.regex.Pattern.compile("[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}"
+                    + "-[2-9A-HJKMNP-Z]{3}");
+            await("the join code on the console").atMost(Duration.ofSeconds(20))
+                    .until(() -> shape.matcher(doctor.driver().findElement(By.id("code")).getText()).find());
+            java.util.regex.Matcher code = shape.matcher(doctor.driver().findElement(By.id("code")).getText());
+            assertTrue(code.find());
+
             patient.driver().get(BROKER.origin() + "/kiosk.html");
-            patient.driver().findElement(By.id("code")).sendKeys(fixture.code());
+            patient.driver().findElement(By.id("code")).sendKeys(code.group());
             patient.driver().findElement(By.cssSelector("#code-form button")).click();
 
             try {
@@ -39,7 +57,9 @@ class ConsultationBrowserTest {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError("doctor: " + doctor.describe() + "\npatient: " + patient.describe(), e);
             }
-            doctor.driver().findElement(By.cssSelector("#waiting li .admit")).click();
+            // The list is redrawn on every change (readiness, round trip): read and click it in one script.
+            assertEquals("Frau Koch", doctor.script("return document.querySelector('#waiting li .name').textContent"));
+            doctor.script("document.querySelector('#waiting li .admit').click()");
 
             await("video decoded at both ends").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> doctor.connectedWithVideo() && patient.connectedWithVideo());

@@ -39,7 +39,8 @@ class TurnRelayTest {
 
     @Test
     void aCallThroughThePagesFlowsOverTheRelayWithTheCredentialsTheBrokerIssues() throws Exception {
-        ConsultationFixture fixture = ConsultationFixture.create(BROKER.broker().consultationServices(), "dr.relay");
+        ConsultationFixture fixture = ConsultationFixture.create(BROKER.broker().access(),
+                ConsultationFixture.doctor(BROKER.broker().access(), "dr.relay"));
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
         try (Chromium doctor = new Chromium(certificate, List.of());
                 Chromium patient = new Chromium(certificate, List.of())) {
@@ -49,7 +50,7 @@ class TurnRelayTest {
             patient.driver().findElement(By.cssSelector("#code-form button")).click();
             await("the patient waits").atMost(Duration.ofSeconds(20))
                     .until(() -> !doctor.driver().findElements(By.cssSelector("#waiting li .admit")).isEmpty());
-            doctor.driver().findElement(By.cssSelector("#waiting li .admit")).click();
+            doctor.script("document.querySelector('#waiting li .admit').click()");
 
             await("relayed video at both ends").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
                     .until(() -> doctor.connectedWithVideo() && patient.connectedWithVideo());
