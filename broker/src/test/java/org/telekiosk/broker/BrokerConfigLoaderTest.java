@@ -100,4 +100,19 @@ class BrokerConfigLoaderTest {
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("api.max-concurrent-hashes", "0")));
         assertEquals("api.max-concurrent-hashes must be 1..64, was 0", hashes.getMessage());
     }
+
+    @Test
+    void signalingAndIceKeysHaveCommentedDefaultsAndAreValidated() throws Exception {
+        BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of());
+        assertEquals(new org.telekiosk.broker.signaling.SignalingConfig(65_536, 20, 200, 256), config.signaling());
+        assertEquals(org.telekiosk.broker.turn.IceConfig.none(), config.ice());
+        BrokerConfig relay = BrokerConfigLoader.load(Optional.empty(), Map.of(
+                "ice.turn-urls", "turn:turn.example:3478?transport=udp", "ice.transport-policy", "relay",
+                "turn.secret-file", "/etc/telekiosk/turn-secret", "turn.credential-ttl", "PT10M"));
+        assertEquals(java.util.List.of("turn:turn.example:3478?transport=udp"), relay.ice().turnUrls());
+        assertEquals(Optional.of(java.nio.file.Path.of("/etc/telekiosk/turn-secret")), relay.ice().secretFile());
+        IllegalArgumentException rate = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("signal.rate-per-second", "0")));
+        assertTrue(rate.getMessage().startsWith("signal.rate-per-second"), rate.getMessage());
+    }
 }

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param storeGapTimeout       {@code store.gap-timeout}
  * @param access                {@code session.*}, {@code consultation.*}, {@code audit.*}, {@code purge.*},
  *                              {@code api.*}
+ * @param signaling             {@code signal.*}
+ * @param ice                   {@code ice.*} and {@code turn.*} (not the TURN secret)
  */
 public record BrokerConfig(
         Path dataDir,
@@ -42,7 +44,9 @@ public record BrokerConfig(
         String storeUrl,
         String storeUser,
         Duration storeGapTimeout,
-        AccessConfig access) {
+        AccessConfig access,
+        org.telekiosk.broker.signaling.SignalingConfig signaling,
+        org.telekiosk.broker.turn.IceConfig ice) {
 
     public BrokerConfig {
         Objects.requireNonNull(dataDir, "data.dir is required");
@@ -88,6 +92,8 @@ public record BrokerConfig(
             throw new IllegalArgumentException("store.gap-timeout must be PT1S..P30D, was " + storeGapTimeout);
         }
         Objects.requireNonNull(access, "access configuration is required");
+        Objects.requireNonNull(signaling, "signal.* settings are required");
+        Objects.requireNonNull(ice, "ice.* settings are required");
     }
 
     /** The SQLite file used when {@code store.url} is empty. */
@@ -110,7 +116,7 @@ public record BrokerConfig(
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, access);
+                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, access, signaling, ice);
     }
 
     private static void range(String key, long value, long min, long max) {

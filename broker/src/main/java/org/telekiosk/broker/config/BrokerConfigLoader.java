@@ -71,7 +71,15 @@ public final class BrokerConfigLoader {
                             duration(merged, "audit.retention"),
                             duration(merged, "purge.interval"),
                             integer(merged, "api.max-concurrent-requests"),
-                            integer(merged, "api.max-concurrent-hashes")));
+                            integer(merged, "api.max-concurrent-hashes")),
+                    new org.telekiosk.broker.signaling.SignalingConfig(integer(merged, "signal.max-frame-bytes"),
+                            integer(merged, "signal.rate-per-second"), integer(merged, "signal.burst"),
+                            integer(merged, "signal.replay-events")),
+                    new org.telekiosk.broker.turn.IceConfig(list(merged, "ice.stun-urls"),
+                            list(merged, "ice.turn-urls"), merged.getProperty("ice.transport-policy").strip(),
+                            duration(merged, "turn.credential-ttl"),
+                            Optional.of(merged.getProperty("turn.secret-file", "").strip())
+                                    .filter(f -> !f.isEmpty()).map(Path::of)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

@@ -25,6 +25,7 @@ import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.api.RestApi;
 import org.telekiosk.broker.http.ApiHandler;
 import org.telekiosk.broker.http.BrokerInitializer;
+import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.http.HealthCheck;
 import org.telekiosk.broker.http.StaticContent;
 import org.telekiosk.broker.kiosk.KioskCredentials;
@@ -63,10 +64,12 @@ public final class Broker implements AutoCloseable {
     private final AccessServices access;
     private final AccessPurge purge;
     private final ExecutorService apiExecutor;
+    private final Signaling signaling;
 
     private Broker(BrokerConfig config, BrokerPki pki, KioskCredentials kiosks, EmbeddedMqttBroker mqtt,
             MeasurementStore store, MeasurementIntake intake, ViewerHub hub, MqttMeasurementSubscriber subscriber,
-            HttpsServer https, AccessServices access, AccessPurge purge, ExecutorService apiExecutor) {
+            HttpsServer https, AccessServices access, AccessPurge purge, ExecutorService apiExecutor,
+            Signaling signaling) {
         this.config = config;
         this.pki = pki;
         this.kiosks = kiosks;
@@ -79,6 +82,7 @@ public final class Broker implements AutoCloseable {
         this.access = access;
         this.purge = purge;
         this.apiExecutor = apiExecutor;
+        this.signaling = signaling;
     }
 
     /**
@@ -130,6 +134,9 @@ public final class Broker implements AutoCloseable {
             started.add(subscriber);
             subscriber.start();
 
+            Signaling signaling = Signaling.start(config, access, clock, environment);
+            started.add(signaling);
+
             SslContext ssl = SslContextBuilder.forServer(pki.serverKey(), pki.serverChain())
                     .sslProvider(SslProvider.JDK)
                     .protocols(TlsPolicy.PROTOCOLS)
@@ -147,14 +154,15 @@ public final class Broker implements AutoCloseable {
                     config.access().apiMaxConcurrentHashes(), clock), apiExecutor,
                     config.access().apiMaxConcurrentRequests());
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
-                    new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(), api),
+                    new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(), api,
+                            signaling.endpoint()),
                     config.viewerMaxPendingBytes());
             started.add(https);
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);
             LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
                     https.port(), mqttPort);
             return new Broker(bound, pki, kiosks, mqtt, store, intake, hub, subscriber, https, access, purge,
-                    apiExecutor);
+                    apiExecutor, signaling);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             for (AutoCloseable part : started.reversed()) {
                 try {
@@ -272,6 +280,11 @@ public final class Broker implements AutoCloseable {
         return access;
     }
 
+    /** The signaling service behind {@code /ws/signal}. */
+    public SignalingService signaling() {
+        return signaling.service();
+    }
+
     public boolean isReady() {
         return subscriber.isSubscribed();
     }
@@ -281,6 +294,7 @@ public final class Broker implements AutoCloseable {
         https.close();
         apiExecutor.close();
         purge.close();
+        signaling.close();
         subscriber.close();
         store.close();
         mqtt.close();
