@@ -47,6 +47,7 @@ import org.telekiosk.broker.store.SqlAccess;
  * @param codes         issue and redeem one-time join codes
  * @param waitingRoom   call-in, waiting list, admit, participants, leave
  * @param reconnects    disconnect, resume within the grace period
+ * @param policy        access window, code lifetime and seat grace period, from the configuration
  * @param audit         the audit log
  * @param purge         what the periodic purge needs beyond the services
  */
@@ -58,6 +59,7 @@ public record AccessServices(
         JoinCodes codes,
         WaitingRoom waitingRoom,
         Reconnects reconnects,
+        ConsultationPolicy policy,
         AuditLog audit,
         Purge purge) {
 
@@ -72,6 +74,7 @@ public record AccessServices(
         Objects.requireNonNull(codes, "codes");
         Objects.requireNonNull(waitingRoom, "waitingRoom");
         Objects.requireNonNull(reconnects, "reconnects");
+        Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(purge, "purge");
     }
@@ -106,7 +109,7 @@ public record AccessServices(
                 random)), CodeGuessingLimiter.withDefaults(clock), policy, random, clock);
         return new AccessServices(accounts, logins, sessions, new ConsultationService(stores, policy, clock), codes,
                 new WaitingRoom(stores, accountRepository, clock), new Reconnects(stores, policy, random, clock),
-                audit, new Purge(consultationRepository, seats, config.consultationRetention(),
+                policy, audit, new Purge(consultationRepository, seats, config.consultationRetention(),
                         config.auditRetention()));
     }
 

@@ -41,6 +41,7 @@ import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.telemetry.MqttMeasurementSubscriber;
+import org.telekiosk.broker.telemetry.KioskOutboxBoard;
 import org.telekiosk.broker.telemetry.StoringForwarder;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.codec.WireCodec;
@@ -125,11 +126,12 @@ public final class Broker implements AutoCloseable {
             EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, kiosks, service);
             started.add(mqtt);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
+            KioskOutboxBoard outboxes = new KioskOutboxBoard();
             MeasurementIntake intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                    new StoringForwarder(store, hub::publish));
+                    new StoringForwarder(store, hub::publish, outboxes));
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
-                    "ssl://" + mqttHost + ":" + mqttPort, "telekiosk-broker-" + Long.toHexString(random.nextLong()),
+                    "ssl://" + mqttHost + ":" + mqttPort, MqttMeasurementSubscriber.clientIdIn(data, random),
                     TrustStores.trusting(pki.caCertificate()).getSocketFactory(), service, intake);
             started.add(subscriber);
             subscriber.start();
@@ -143,7 +145,7 @@ public final class Broker implements AutoCloseable {
                     .ciphers(TlsPolicy.CIPHERS)
                     .clientAuth(ClientAuth.NONE)
                     .build();
-            HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store);
+            HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store, outboxes);
             StaticContent content = StaticContent.load();
             // Origins depend on the bound port, which is only known after binding when port 0 is configured.
             int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
@@ -271,6 +273,10 @@ public final class Broker implements AutoCloseable {
         return hub;
     }
 
+    public MqttMeasurementSubscriber subscriber() {
+        return subscriber;
+    }
+
     public EmbeddedMqttBroker mqtt() {
         return mqtt;
     }
@@ -292,9 +298,9 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         https.close();
-        signaling.close();
         apiExecutor.close();
         purge.close();
+        signaling.close();
         subscriber.close();
         store.close();
         mqtt.close();
@@ -303,7 +309,8 @@ public final class Broker implements AutoCloseable {
 
     /** {@code /healthz}: ready when the measurement subscription is active; counters for a technician. */
     private record HealthReport(EmbeddedMqttBroker mqtt, MqttMeasurementSubscriber subscriber,
-            MeasurementIntake intake, ViewerHub hub, MeasurementStore store) implements HealthCheck {
+            MeasurementIntake intake, ViewerHub hub, MeasurementStore store, KioskOutboxBoard outboxes)
+            implements HealthCheck {
         @Override
         public Report report() {
             boolean up = subscriber.isSubscribed();
@@ -317,6 +324,8 @@ public final class Broker implements AutoCloseable {
                     + mqtt.droppedMessages() + "},\"measurements\":{\"accepted\":" + intake.acceptedCount()
                     + ",\"rejected\":" + rejected + "},\"store\":{\"stored\":" + store.counters().stored()
                     + ",\"duplicates\":" + store.counters().duplicates() + ",\"lost\":" + store.counters().lost()
+                    + "},\"kiosks\":{\"reporting\":" + outboxes.kiosks() + ",\"queued\":" + outboxes.queued()
+                    + ",\"dropped\":" + outboxes.dropped() + ",\"outboxFaults\":" + outboxes.outboxFaults()
                     + "},\"viewers\":{\"connected\":" + hub.viewerCount()
                     + ",\"delivered\":" + hub.deliveredCount() + ",\"skipped\":" + hub.skippedCount() + "}}";
             return new Report(up, json);

@@ -10,16 +10,15 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.BrokerConfig;
-import org.telekiosk.broker.consultation.ConsultationPolicy;
 import org.telekiosk.broker.http.SignalEndpoint;
 import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.broker.turn.TurnSecret;
 
 /**
- * The signaling part of the composition root: ICE servers (with the TURN secret from the environment or its file),
- * the signaling service on the shared {@link AccessServices}, the virtual threads its calls run on, and the sweeper
- * that tells doctors about seats whose grace period is over.
+ * The signaling part of the composition root: on the broker's account and consultation services, ICE servers (with the TURN secret from the
+ * environment or its file), the signaling service, the virtual threads its calls run on, and the sweeper that
+ * releases seats whose grace period is over.
  */
 final class Signaling implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Signaling.class);
@@ -31,8 +30,8 @@ final class Signaling implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final SignalEndpoint endpoint;
 
-    private Signaling(SignalingService service, ExecutorService workers, ScheduledExecutorService sweeper,
-            int maxFrameBytes) {
+    private Signaling(SignalingService service, ExecutorService workers,
+            ScheduledExecutorService sweeper, int maxFrameBytes) {
         this.service = service;
         this.workers = workers;
         this.sweeper = sweeper;
@@ -44,9 +43,7 @@ final class Signaling implements AutoCloseable {
         IceServers ice = new IceServers(config.ice(), TurnSecret.resolve(config.ice().secretFile(), environment),
                 clock);
         SignalingService service = new SignalingService(services.sessions(), services.consultations(),
-                services.waitingRoom(), services.codes(), services.reconnects(), ice,
-                new ConsultationPolicy(config.access().accessWindow(), config.access().codeLifetime(),
-                        config.access().seatGracePeriod()),
+                services.waitingRoom(), services.codes(), services.reconnects(), ice, services.policy(),
                 config.signaling(), clock);
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signal-", 0).factory());
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
