@@ -16,10 +16,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The broker's command line: {@code serve} runs a broker, {@code demo} a broker with a simulated kiosk. */
+/**
+ * The broker's command line: {@code serve} runs a broker, {@code demo} a broker with a simulated kiosk,
+ * {@code create-admin} creates the first admin account.
+ */
 @Command(name = "telekiosk-broker", mixinStandardHelpOptions = true, version = "telekiosk-broker 0.1.0",
         description = "Telekiosk broker: consultations, kiosk telemetry, web pages.",
-        subcommands = {BrokerMain.Serve.class, DemoCommand.class})
+        subcommands = {BrokerMain.Serve.class, DemoCommand.class, CreateAdminCommand.class})
 public final class BrokerMain implements Callable<Integer> {
 
     public static void main(String[] args) {

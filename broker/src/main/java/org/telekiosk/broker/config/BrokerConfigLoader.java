@@ -60,7 +60,26 @@ public final class BrokerConfigLoader {
                     integer(merged, "mqtt.max-payload-bytes"),
                     merged.getProperty("store.url", ""),
                     merged.getProperty("store.user", ""),
-                    duration(merged, "store.gap-timeout"));
+                    duration(merged, "store.gap-timeout"),
+                    new AccessConfig(
+                            duration(merged, "session.absolute-lifetime"),
+                            duration(merged, "session.idle-timeout"),
+                            duration(merged, "consultation.access-window"),
+                            duration(merged, "consultation.code-lifetime"),
+                            duration(merged, "consultation.seat-grace-period"),
+                            duration(merged, "consultation.retention"),
+                            duration(merged, "audit.retention"),
+                            duration(merged, "purge.interval"),
+                            integer(merged, "api.max-concurrent-requests"),
+                            integer(merged, "api.max-concurrent-hashes")),
+                    new org.telekiosk.broker.signaling.SignalingConfig(integer(merged, "signal.max-frame-bytes"),
+                            integer(merged, "signal.rate-per-second"), integer(merged, "signal.burst"),
+                            integer(merged, "signal.replay-events")),
+                    new org.telekiosk.broker.turn.IceConfig(list(merged, "ice.stun-urls"),
+                            list(merged, "ice.turn-urls"), merged.getProperty("ice.transport-policy").strip(),
+                            duration(merged, "turn.credential-ttl"),
+                            Optional.of(merged.getProperty("turn.secret-file", "").strip())
+                                    .filter(f -> !f.isEmpty()).map(Path::of)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

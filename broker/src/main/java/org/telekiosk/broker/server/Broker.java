@@ -17,10 +17,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.api.RestApi;
+import org.telekiosk.broker.http.ApiHandler;
 import org.telekiosk.broker.http.BrokerInitializer;
+import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.http.HealthCheck;
 import org.telekiosk.broker.http.StaticContent;
 import org.telekiosk.broker.kiosk.KioskCredentials;
@@ -32,6 +37,7 @@ import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.pki.TrustStores;
 import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.telemetry.MqttMeasurementSubscriber;
@@ -56,10 +62,15 @@ public final class Broker implements AutoCloseable {
     private final ViewerHub hub;
     private final MqttMeasurementSubscriber subscriber;
     private final HttpsServer https;
+    private final AccessServices access;
+    private final AccessPurge purge;
+    private final ExecutorService apiExecutor;
+    private final Signaling signaling;
 
     private Broker(BrokerConfig config, BrokerPki pki, KioskCredentials kiosks, EmbeddedMqttBroker mqtt,
             MeasurementStore store, MeasurementIntake intake, ViewerHub hub, MqttMeasurementSubscriber subscriber,
-            HttpsServer https) {
+            HttpsServer https, AccessServices access, AccessPurge purge, ExecutorService apiExecutor,
+            Signaling signaling) {
         this.config = config;
         this.pki = pki;
         this.kiosks = kiosks;
@@ -69,6 +80,10 @@ public final class Broker implements AutoCloseable {
         this.hub = hub;
         this.subscriber = subscriber;
         this.https = https;
+        this.access = access;
+        this.purge = purge;
+        this.apiExecutor = apiExecutor;
+        this.signaling = signaling;
     }
 
     /**
@@ -93,8 +108,21 @@ public final class Broker implements AutoCloseable {
         int mqttPort = config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            MeasurementStore store = openStore(config, clock, environment);
+            StoreDatabase database = storeDatabase(config, environment);
+            MeasurementStore store = openStore(database, config, clock);
             started.add(store);
+            AccessServices access = AccessServices.open(new SqlAccess(database), config.access(), data, random,
+                    clock);
+            int resuming = access.purge().seats().disconnectAllConnected(clock.instant());
+            if (resuming > 0) {
+                LOG.info("{} patients were connected before this start; they may resume within the grace period",
+                        resuming);
+            }
+            AccessPurge purge = AccessPurge.every(config.access().purgeInterval(), access, clock);
+            started.add(purge);
+            ExecutorService apiExecutor = Executors.newThreadPerTaskExecutor(
+                    Thread.ofVirtual().name("api-", 0).factory());
+            started.add(apiExecutor);
             EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, kiosks, service);
             started.add(mqtt);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
@@ -109,6 +137,9 @@ public final class Broker implements AutoCloseable {
             subscriber.watchForStalls(mqtt::incomingPublishes, java.time.Duration.ofSeconds(5));
             subscriber.start();
 
+            Signaling signaling = Signaling.start(config, access, clock, environment);
+            started.add(signaling);
+
             SslContext ssl = SslContextBuilder.forServer(pki.serverKey(), pki.serverChain())
                     .sslProvider(SslProvider.JDK)
                     .protocols(TlsPolicy.PROTOCOLS)
@@ -119,15 +150,22 @@ public final class Broker implements AutoCloseable {
             StaticContent content = StaticContent.load();
             // Origins depend on the bound port, which is only known after binding when port 0 is configured.
             int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
+            List<String> origins = config.effectiveOrigins(httpsPort);
+            RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
+                    access.consultations(), access.codes());
+            ApiHandler api = new ApiHandler(new RestApi(apiServices, origins,
+                    config.access().apiMaxConcurrentHashes(), clock), apiExecutor,
+                    config.access().apiMaxConcurrentRequests());
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
-                    new BrokerInitializer(ssl, content, health, hub, config.effectiveOrigins(httpsPort),
-                            config.viewerMaxFrameBytes()),
+                    new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(), api,
+                            signaling.endpoint()),
                     config.viewerMaxPendingBytes());
             started.add(https);
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);
             LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
                     https.port(), mqttPort);
-            return new Broker(bound, pki, kiosks, mqtt, store, intake, hub, subscriber, https);
+            return new Broker(bound, pki, kiosks, mqtt, store, intake, hub, subscriber, https, access, purge,
+                    apiExecutor, signaling);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             for (AutoCloseable part : started.reversed()) {
                 try {
@@ -140,17 +178,25 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    private static MeasurementStore openStore(BrokerConfig config, Clock clock,
-            Map<String, String> environment) throws IOException {
-        StoreDatabase database;
+    /**
+     * The store's database from {@code store.url} (empty: the SQLite file in the data directory) and the password in
+     * {@link StoreDatabase#PASSWORD_ENV}: shared by the measurement store, the accounts and consultations, and the
+     * admin command. Creates the SQLite file's directory (0700).
+     */
+    public static StoreDatabase storeDatabase(BrokerConfig config, Map<String, String> environment)
+            throws IOException {
         if (config.storeUrl().isEmpty()) {
             Path file = config.defaultStoreFile().toAbsolutePath();
             SecureFiles.ownerOnlyDirectory(file.getParent());
-            database = StoreDatabase.sqlite(file);
-        } else {
-            database = StoreDatabase.of(config.storeUrl(), config.storeUser(),
-                    environment.getOrDefault(StoreDatabase.PASSWORD_ENV, ""));
+            return StoreDatabase.sqlite(file);
         }
+        return StoreDatabase.of(config.storeUrl(), config.storeUser(),
+                environment.getOrDefault(StoreDatabase.PASSWORD_ENV, ""));
+    }
+
+    /** Migrates the schema (every migration, the accounts' too) and opens the measurement store. */
+    private static MeasurementStore openStore(StoreDatabase database, BrokerConfig config, Clock clock)
+            throws IOException {
         MeasurementStore store;
         try {
             store = MeasurementStore.open(database, config.storeGapTimeout(), clock);
@@ -236,6 +282,16 @@ public final class Broker implements AutoCloseable {
         return mqtt;
     }
 
+    /** The account and consultation services (blocking: call them off the event loop). */
+    public AccessServices access() {
+        return access;
+    }
+
+    /** The signaling service behind {@code /ws/signal}. */
+    public SignalingService signaling() {
+        return signaling.service();
+    }
+
     public boolean isReady() {
         return subscriber.isSubscribed();
     }
@@ -243,6 +299,9 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         https.close();
+        apiExecutor.close();
+        purge.close();
+        signaling.close();
         subscriber.close();
         store.close();
         mqtt.close();
