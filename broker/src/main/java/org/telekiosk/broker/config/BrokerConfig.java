@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param storeUrl              {@code store.url}; empty means the SQLite file in the data directory
  * @param storeUser             {@code store.user}; may be empty
  * @param storeGapTimeout       {@code store.gap-timeout}
+ * @param kioskPki              {@code enrollment.*}, {@code https.certificate-file}, {@code https.key-file}
  */
 public record BrokerConfig(
         Path dataDir,
@@ -39,7 +40,8 @@ public record BrokerConfig(
         int mqttMaxPayloadBytes,
         String storeUrl,
         String storeUser,
-        Duration storeGapTimeout) {
+        Duration storeGapTimeout,
+        KioskPkiConfig kioskPki) {
 
     public BrokerConfig {
         Objects.requireNonNull(dataDir, "data.dir is required");
@@ -84,6 +86,7 @@ public record BrokerConfig(
         if (storeGapTimeout.compareTo(Duration.ofSeconds(1)) < 0 || storeGapTimeout.compareTo(Duration.ofDays(30)) > 0) {
             throw new IllegalArgumentException("store.gap-timeout must be PT1S..P30D, was " + storeGapTimeout);
         }
+        Objects.requireNonNull(kioskPki, "kioskPki");
     }
 
     /** The SQLite file used when {@code store.url} is empty. */
@@ -106,7 +109,7 @@ public record BrokerConfig(
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout);
+                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, kioskPki);
     }
 
     private static void range(String key, long value, long min, long max) {

@@ -60,7 +60,10 @@ public final class BrokerConfigLoader {
                     integer(merged, "mqtt.max-payload-bytes"),
                     merged.getProperty("store.url", ""),
                     merged.getProperty("store.user", ""),
-                    duration(merged, "store.gap-timeout"));
+                    duration(merged, "store.gap-timeout"),
+                    new KioskPkiConfig(duration(merged, "enrollment.token-lifetime"),
+                            duration(merged, "enrollment.certificate-lifetime"),
+                            optionalPath(merged, "https.certificate-file"), optionalPath(merged, "https.key-file")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }
@@ -92,6 +95,11 @@ public final class BrokerConfigLoader {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(key + " must be an ISO-8601 duration like PT6H, was '" + value + "'", e);
         }
+    }
+
+    private static Optional<Path> optionalPath(Properties p, String key) {
+        String value = p.getProperty(key, "").strip();
+        return value.isEmpty() ? Optional.empty() : Optional.of(Path.of(value));
     }
 
     private static List<String> list(Properties p, String key) {

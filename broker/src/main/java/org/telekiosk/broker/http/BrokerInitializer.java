@@ -12,13 +12,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
+import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.codec.WireCodec;
 
 /**
  * Builds the pipeline of every connection, in one place:
  * TLS → HTTP codec → request aggregation → Origin check → WebSocket upgrade on {@value #VIEWER_PATH} → frame
- * aggregation → HTTP routes / viewer socket → error tail.
+ * aggregation → kiosk PKI endpoints (enroll, renew, CRL) → HTTP routes / viewer socket → error tail.
  */
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     /** Where browsers open the viewer WebSocket. */
@@ -34,9 +35,13 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final WireCodec json;
     private final int maxFrameBytes;
 
+    private final EnrollmentHandler enrollment;
+
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
-            List<String> allowedOrigins, int maxFrameBytes) {
+            List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
+            java.util.function.Supplier<byte[]> crl, java.util.concurrent.Executor worker) {
         this.ssl = ssl;
+        this.enrollment = new EnrollmentHandler(enrollment, crl, worker);
         this.router = new HttpRouter(content, health);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
         this.hub = hub;
@@ -74,6 +79,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
                 .decoderConfig(decoderConfig(maxFrameBytes))
                 .build()));
         p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
+        p.addLast("enrollment", enrollment);
         p.addLast("routes", router);
         p.addLast("viewer", new ViewerSocketHandler(hub, json, decoderConfig(maxFrameBytes)));
         p.addLast("errors", errorTail);

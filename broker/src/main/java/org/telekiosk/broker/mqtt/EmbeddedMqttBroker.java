@@ -18,14 +18,20 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.BrokerConfig;
-import org.telekiosk.broker.kiosk.KioskCredentials;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
+import java.time.Clock;
+import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.server.TlsPolicy;
 
 /**
- * HiveMQ Community Edition, embedded in the broker process: MQTT 5 over TLS only, with our authenticator registered
+ * HiveMQ Community Edition, embedded in the broker process: MQTT 5 over mutual TLS only (a client certificate
+ * chaining to our root CA is required), with our authenticator registered
  * (embedded HiveMQ lets every client in otherwise), sessions and queued messages on disk under
  * {@code <data-dir>/mqtt}, and queue limits raised so that a slow subscriber does not lose readings to HiveMQ's
  * default discard strategy.
@@ -37,16 +43,19 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     private final EmbeddedHiveMQ hivemq;
     private final MqttAuthenticator authenticator;
     private final int port;
+    private final SecurityExtension extension;
 
-    private EmbeddedMqttBroker(EmbeddedHiveMQ hivemq, MqttAuthenticator authenticator, int port) {
+    private EmbeddedMqttBroker(EmbeddedHiveMQ hivemq, MqttAuthenticator authenticator, int port,
+            SecurityExtension extension) {
         this.hivemq = hivemq;
         this.authenticator = authenticator;
         this.port = port;
+        this.extension = extension;
     }
 
     /** Writes HiveMQ's configuration and starts it; blocks until it listens. */
     public static EmbeddedMqttBroker start(BrokerConfig config, int port, BrokerPki pki, KeystorePassword password,
-            KioskCredentials kiosks, ServiceCredential service) throws IOException {
+            KioskRegistry kiosks, AuditLog audit, Clock clock) throws IOException {
         Path root = SecureFiles.ownerOnlyDirectory(config.dataDir().resolve("mqtt"));
         Path conf = Files.createDirectories(root.resolve("conf"));
         Path data = Files.createDirectories(root.resolve("data"));
@@ -55,7 +64,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         SecureFiles.writeSecret(conf.resolve("config.xml"),
                 configXml(config, port, pki, password).getBytes(StandardCharsets.UTF_8));
 
-        MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, service);
+        MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, pki.issuing().certificate(), audit, clock);
+        SecurityExtension extension = new SecurityExtension(authenticator);
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)
@@ -67,7 +77,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                         .withVersion("1")
                         .withPriority(1000)
                         .withStartPriority(1000)
-                        .withExtensionMain(new SecurityExtension(authenticator))
+                        .withExtensionMain(extension)
                         .build())
                 .build();
         try {
@@ -79,7 +89,26 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
             throw new IOException("the embedded MQTT broker did not start on port " + port + ": " + e.getMessage(), e);
         }
         LOG.info("Embedded MQTT broker listening on {}:{} (TLS)", config.mqttBindAddress(), port);
-        return new EmbeddedMqttBroker(hivemq, authenticator, port);
+        return new EmbeddedMqttBroker(hivemq, authenticator, port, extension);
+    }
+
+    /**
+     * Drops the connection of the client {@code kiosk} (its client id), if any, with reason 0x87 "not authorized"
+     * (MQTT 5 §3.14.2.1). Does not block.
+     */
+    public void disconnect(KioskId kiosk) {
+        ClientService clients = extension.clients;
+        if (clients == null) {
+            return;
+        }
+        clients.disconnectClient(kiosk.value(), false, DisconnectReasonCode.NOT_AUTHORIZED, "kiosk revoked")
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("Could not disconnect revoked kiosk {}: {}", kiosk, failure.toString());
+                    } else if (Boolean.TRUE.equals(done)) {
+                        LOG.info("Disconnected revoked kiosk {}", kiosk);
+                    }
+                });
     }
 
     public int port() {
@@ -134,7 +163,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                 %s        </protocols>
                         <cipher-suites>
                 %s        </cipher-suites>
-                        <client-authentication-mode>NONE</client-authentication-mode>
+                        <client-authentication-mode>REQUIRED</client-authentication-mode>
+                        <truststore>
+                          <path>%s</path>
+                          <password>%s</password>
+                        </truststore>
                       </tls>
                     </tls-tcp-listener>
                   </listeners>
@@ -156,18 +189,27 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                   <persistence><mode>file</mode></persistence>
                 </hivemq>
                 """.formatted(port, xml(config.mqttBindAddress()), xml(pki.serverKeystore().toAbsolutePath().toString()),
-                pw, pw, protocols, ciphers, config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum());
+                pw, pw, protocols, ciphers, xml(pki.trustStore().toAbsolutePath().toString()), pw,
+                config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum());
     }
 
     private static String xml(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    /** Registers the authenticator when HiveMQ starts its extensions. */
-    private record SecurityExtension(MqttAuthenticator authenticator) implements ExtensionMain {
+    /** Registers the authenticator when HiveMQ starts its extensions, and keeps its client service. */
+    private static final class SecurityExtension implements ExtensionMain {
+        private final MqttAuthenticator authenticator;
+        private volatile ClientService clients;
+
+        SecurityExtension(MqttAuthenticator authenticator) {
+            this.authenticator = authenticator;
+        }
+
         @Override
         public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
             Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+            clients = Services.clientService();
         }
 
         @Override

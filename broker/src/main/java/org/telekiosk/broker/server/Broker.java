@@ -23,7 +23,19 @@ import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.http.BrokerInitializer;
 import org.telekiosk.broker.http.HealthCheck;
 import org.telekiosk.broker.http.StaticContent;
-import org.telekiosk.broker.kiosk.KioskCredentials;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.audit.JsonLinesAuditLog;
+import org.telekiosk.broker.audit.QueuedAuditLog;
+import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.enrollment.EnrollmentSettings;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.Revocations;
+import org.telekiosk.broker.pki.CaPin;
+import org.telekiosk.broker.pki.KioskClientTrust;
+import org.telekiosk.broker.pki.ServerIdentity;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
 import org.telekiosk.broker.mqtt.ServiceCredential;
 import org.telekiosk.broker.pki.BrokerPki;
@@ -48,7 +60,12 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final BrokerPki pki;
-    private final KioskCredentials kiosks;
+    private final KioskRegistry kiosks;
+    private final EnrollmentService enrollment;
+    private final Revocations revocations;
+    private final QueuedAuditLog audit;
+    private final ExecutorService worker;
+    private final ScheduledExecutorService watcher;
     private final EmbeddedMqttBroker mqtt;
     private final MeasurementStore store;
     private final MeasurementIntake intake;
@@ -56,12 +73,17 @@ public final class Broker implements AutoCloseable {
     private final MqttMeasurementSubscriber subscriber;
     private final HttpsServer https;
 
-    private Broker(BrokerConfig config, BrokerPki pki, KioskCredentials kiosks, EmbeddedMqttBroker mqtt,
+    private Broker(BrokerConfig config, BrokerPki pki, Kiosks k, EmbeddedMqttBroker mqtt,
             MeasurementStore store, MeasurementIntake intake, ViewerHub hub, MqttMeasurementSubscriber subscriber,
             HttpsServer https) {
         this.config = config;
         this.pki = pki;
-        this.kiosks = kiosks;
+        this.kiosks = k.registry;
+        this.enrollment = k.enrollment;
+        this.revocations = k.revocations;
+        this.audit = k.audit;
+        this.worker = k.worker;
+        this.watcher = k.watcher;
         this.mqtt = mqtt;
         this.store = store;
         this.intake = intake;
@@ -85,46 +107,72 @@ public final class Broker implements AutoCloseable {
                 data.resolve("pki").resolve("keystore.password"), random);
         BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, hostNames(config), new Certificates(random),
                 clock);
-        KioskCredentials kiosks = KioskCredentials.open(data.resolve("kiosks").resolve("credentials.properties"),
-                random);
+        KioskRegistry registry = KioskRegistry.open(data.resolve("kiosks"));
+        // The measurement subscriber still sends this user name and password; the authenticator ignores both and
+        // knows the broker node by its service certificate.
         ServiceCredential service = ServiceCredential.random(random);
+        ServerIdentity httpsIdentity = config.kioskPki().serverCertificateFile().isPresent()
+                ? ServerIdentity.fromPem(config.kioskPki().serverCertificateFile().get(),
+                        config.kioskPki().serverKeyFile().get())
+                : new ServerIdentity(pki.serverKey(), pki.serverChain());
 
         int mqttPort = config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
         List<AutoCloseable> started = new ArrayList<>();
+        QueuedAuditLog audit = new QueuedAuditLog(new JsonLinesAuditLog(data.resolve("audit").resolve("audit.jsonl")));
+        started.add(audit);
+        ExecutorService worker = Executors.newVirtualThreadPerTaskExecutor();
+        started.add(worker::shutdownNow);
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("kiosk-registry-watch").daemon(true).factory());
+        started.add(watcher::shutdownNow);
         try {
             MeasurementStore store = openStore(config, clock, environment);
             started.add(store);
-            EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, kiosks, service);
+            EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, registry, audit, clock);
             started.add(mqtt);
+            Revocations revocations = new Revocations(registry, pki.issuing(), pki.crlFile(), clock, mqtt::disconnect);
+            revocations.publish();
+            revocations.watch(watcher, REGISTRY_POLL);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
             MeasurementIntake intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
                     new StoringForwarder(store, hub::publish));
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
                     "ssl://" + mqttHost + ":" + mqttPort, "telekiosk-broker-" + Long.toHexString(random.nextLong()),
-                    TrustStores.trusting(pki.caCertificate()).getSocketFactory(), service, intake);
+                    TrustStores.trustingWithIdentity(pki.caCertificate(), pki.serviceIdentity()).getSocketFactory(),
+                    service, intake);
             started.add(subscriber);
             subscriber.start();
 
-            SslContext ssl = SslContextBuilder.forServer(pki.serverKey(), pki.serverChain())
+            // Client certificates are optional on HTTPS: only renewal (POST /api/v1/renew) asks for one.
+            SslContext ssl = SslContextBuilder.forServer(httpsIdentity.key(), httpsIdentity.chain())
                     .sslProvider(SslProvider.JDK)
                     .protocols(TlsPolicy.PROTOCOLS)
                     .ciphers(TlsPolicy.CIPHERS)
-                    .clientAuth(ClientAuth.NONE)
+                    .trustManager(new KioskClientTrust(pki.caCertificate()))
+                    .clientAuth(ClientAuth.OPTIONAL)
                     .build();
             HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store);
             StaticContent content = StaticContent.load();
             // Origins depend on the bound port, which is only known after binding when port 0 is configured.
             int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
+            String publicHost = config.hostNames().getFirst();
+            String hostPart = publicHost.contains(":") ? "[" + publicHost + "]" : publicHost;
+            EnrollmentService enrollment = new EnrollmentService(registry, pki.issuing(),
+                    CaPin.of(httpsIdentity.pinnedCa()), audit, clock, random,
+                    new EnrollmentSettings(config.kioskPki().tokenLifetime(), config.kioskPki().certificateLifetime(),
+                            "ssl://" + hostPart + ":" + mqttPort, "https://" + hostPart + ":" + httpsPort + "/api/v1/renew"),
+                    revocations::publish);
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
                     new BrokerInitializer(ssl, content, health, hub, config.effectiveOrigins(httpsPort),
-                            config.viewerMaxFrameBytes()),
+                            config.viewerMaxFrameBytes(), enrollment, revocations::crlDer, worker),
                     config.viewerMaxPendingBytes());
             started.add(https);
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);
             LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
                     https.port(), mqttPort);
-            return new Broker(bound, pki, kiosks, mqtt, store, intake, hub, subscriber, https);
+            return new Broker(bound, pki, new Kiosks(registry, enrollment, revocations, audit, worker, watcher), mqtt,
+                    store, intake, hub, subscriber, https);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             for (AutoCloseable part : started.reversed()) {
                 try {
@@ -136,6 +184,13 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
     }
+
+    /** How often the registry file is checked for revocations made with the command line. */
+    static final Duration REGISTRY_POLL = Duration.ofSeconds(2);
+
+    /** The kiosk-trust parts, grouped to keep the constructor short. */
+    private record Kiosks(KioskRegistry registry, EnrollmentService enrollment, Revocations revocations,
+            QueuedAuditLog audit, ExecutorService worker, ScheduledExecutorService watcher) {}
 
     private static MeasurementStore openStore(BrokerConfig config, Clock clock,
             Map<String, String> environment) throws IOException {
@@ -209,8 +264,23 @@ public final class Broker implements AutoCloseable {
         return pki;
     }
 
-    public KioskCredentials kiosks() {
+    /** The kiosks, their tokens and revoked certificates. */
+    public KioskRegistry kiosks() {
         return kiosks;
+    }
+
+    /** Enrollment tokens, enrollment, renewal and revocation. */
+    public EnrollmentService enrollment() {
+        return enrollment;
+    }
+
+    public Revocations revocations() {
+        return revocations;
+    }
+
+    /** The audit log (kiosk events so far), appended to {@code <data.dir>/audit/audit.jsonl}. */
+    public AuditLog audit() {
+        return audit;
     }
 
     public MeasurementIntake intake() {
@@ -236,9 +306,12 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         https.close();
+        watcher.shutdownNow();
+        worker.shutdown();
         subscriber.close();
         store.close();
         mqtt.close();
+        audit.close();
         LOG.info("Broker stopped");
     }
 

@@ -64,7 +64,7 @@ public final class PahoUplink implements Uplink {
     private volatile Thread controlThread;
 
     /**
-     * Reads the CA file; starts no thread and opens no connection until {@link #start()}.
+     * Reads the CA file (and the client identity's files); starts no thread and opens no connection until {@link #start()}.
      *
      * @throws IOException if the CA file cannot be read
      */
@@ -78,8 +78,11 @@ public final class PahoUplink implements Uplink {
         });
         control.setRemoveOnCancelPolicy(true);
         this.pahoThreads = new PahoThreads("telekiosk-uplink-paho");
-        this.keeper = new ConnectionKeeper(settings, reconnectPolicy, CaTrust.socketFactory(settings.caFile()),
-                control, pahoThreads, connectedListeners);
+        javax.net.ssl.KeyManager identity = settings.identity() == null ? null
+                : new IdentityKeyManager(settings.identity());
+        this.keeper = new ConnectionKeeper(settings, reconnectPolicy,
+                CaTrust.context(settings.caFile(), identity).getSocketFactory(), control, pahoThreads,
+                connectedListeners);
     }
 
     @Override
