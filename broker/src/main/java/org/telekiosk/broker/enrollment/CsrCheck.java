@@ -112,8 +112,9 @@ final class CsrCheck {
         if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
             Object params = spki.getAlgorithm().getParameters();
             if (params instanceof ASN1ObjectIdentifier oid) {
+                String nist = org.bouncycastle.asn1.nist.NISTNamedCurves.getName(oid);
                 String name = org.bouncycastle.asn1.x9.ECNamedCurveTable.getName(oid);
-                return "EC " + (name != null ? name : oid.getId());
+                return "EC " + (nist != null ? nist + " (" + name + ")" : name != null ? name : oid.getId());
             }
             return "EC with explicit curve parameters";
         }

@@ -177,7 +177,7 @@ public final class EnrollmentService {
                     new Refused(403, "Not a kiosk certificate", "the certificate presented names no kiosk"));
         }
         String subject = "kiosk:" + kiosk;
-        if (!presented.getIssuerX500Principal().equals(ca.certificate().getSubjectX500Principal())) {
+        if (!issuedByUs(presented)) {
             return refuse(client, AuditAction.RENEWAL_REFUSED, subject, "certificate from another CA",
                     new Refused(403, "Certificate from another CA", "the certificate presented was not issued by "
                             + "this broker's issuing CA: enroll with a token"));
@@ -248,6 +248,18 @@ public final class EnrollmentService {
                 record.notAfter(), now));
         return record.enrolled() ? next.withRevoked(new RevokedSerial(record.serial(), record.id(), now,
                 record.notAfter(), "revoked")) : next;
+    }
+
+    private boolean issuedByUs(X509Certificate cert) {
+        if (!cert.getIssuerX500Principal().equals(ca.certificate().getSubjectX500Principal())) {
+            return false;
+        }
+        try {
+            cert.verify(ca.certificate().getPublicKey());
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private EnrollmentResponse response(KioskId kiosk, X509Certificate cert) {
