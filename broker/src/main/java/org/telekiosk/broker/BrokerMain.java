@@ -16,10 +16,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The broker's command line: {@code serve} runs a broker, {@code demo} a broker with a simulated kiosk. */
+/**
+ * The broker's command line: {@code serve} runs a broker, {@code demo} a broker with a simulated kiosk;
+ * {@code enrollment-token}, {@code revoke} and {@code kiosks} manage kiosks; {@code mosquitto-config} writes the
+ * configuration of an external Mosquitto.
+ */
 @Command(name = "telekiosk-broker", mixinStandardHelpOptions = true, version = "telekiosk-broker 0.1.0",
         description = "Telekiosk broker: consultations, kiosk telemetry, web pages.",
-        subcommands = {BrokerMain.Serve.class, DemoCommand.class})
+        subcommands = {BrokerMain.Serve.class, DemoCommand.class,
+                org.telekiosk.broker.enrollment.KioskCommands.CreateToken.class,
+                org.telekiosk.broker.enrollment.KioskCommands.Revoke.class,
+                org.telekiosk.broker.enrollment.KioskCommands.ListKiosks.class,
+                org.telekiosk.broker.mosquitto.MosquittoConfigCommand.class})
 public final class BrokerMain implements Callable<Integer> {
 
     public static void main(String[] args) {

@@ -47,6 +47,7 @@ public final class EnrollmentService {
     private final SecureRandom random;
     private final EnrollmentSettings settings;
     private final Runnable afterRevocation;
+    private final EnrollmentTokens tokens;
 
     /**
      * @param caPin           SHA-256 of the SubjectPublicKeyInfo of the CA at the top of the HTTPS chain
@@ -63,23 +64,12 @@ public final class EnrollmentService {
         this.random = Objects.requireNonNull(random, "random");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.afterRevocation = Objects.requireNonNull(afterRevocation, "afterRevocation");
+        this.tokens = new EnrollmentTokens(registry, caPin, audit, clock, random, settings.tokenLifetime());
     }
 
-    /**
-     * Makes a one-time token for {@code kiosk}, labelled {@code label}. Any earlier unused token of the kiosk stays
-     * valid until it expires or is used. Returns the token; its line is shown once and stored only as a hash.
-     */
+    /** Makes a one-time token for {@code kiosk}; see {@link EnrollmentTokens#create}. */
     public EnrollmentToken createToken(KioskId kiosk, String label, AuditActor by) {
-        String cleanLabel = validLabel(label);
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        EnrollmentToken token = EnrollmentToken.of(kiosk, secret, caPin);
-        Instant now = clock.instant();
-        registry.update(now, state -> state.withToken(new TokenRecord(hash(secret), kiosk.value(), cleanLabel,
-                by.value(), now, now.plus(settings.tokenLifetime()), null)));
-        audit.record(new AuditEvent(now, by, AuditAction.ENROLLMENT_TOKEN_CREATED, "kiosk:" + kiosk,
-                "label '" + cleanLabel + "', valid until " + now.plus(settings.tokenLifetime())));
-        return token;
+        return tokens.create(kiosk, label, by);
     }
 
     /** Redeems the token in {@code request} for a certificate of the CSR's key. */
@@ -295,14 +285,6 @@ public final class EnrollmentService {
             return org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(rdn.getFirst().getValue());
         }
         return "";
-    }
-
-    private static String validLabel(String label) {
-        String clean = label == null ? "" : label.strip();
-        if (clean.isEmpty() || clean.length() > 100 || clean.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("the label must be 1-100 printable characters, e.g. 'Lab room 3'");
-        }
-        return clean;
     }
 
     static String hash(byte[] secret) {

@@ -32,6 +32,16 @@ public final class IssuingCa {
         return certs.clientCertificate(key, certificate, subject, commonName, now, lifetime);
     }
 
+    /** A TLS server certificate for {@code hostNames} (for an external MQTT broker such as Mosquitto). */
+    public X509Certificate issueServer(PublicKey subject, List<String> hostNames, Instant now, Duration lifetime) {
+        return certs.serverCertificate(key, certificate, subject, hostNames, now, lifetime);
+    }
+
+    /** A new P-256 key pair for an identity this broker makes itself. */
+    public java.security.KeyPair newKeyPair() {
+        return certs.newKeyPair();
+    }
+
     /** A CRL listing {@code revoked} (serial to revocation time), valid from {@code now} for {@code validity}. */
     public X509CRL crl(Map<BigInteger, Instant> revoked, long number, Instant now, Duration validity) {
         return certs.crl(key, certificate, revoked, number, now, validity);

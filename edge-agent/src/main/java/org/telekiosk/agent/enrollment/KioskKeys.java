@@ -78,9 +78,13 @@ public final class KioskKeys {
         return out.toString();
     }
 
-    /** The private key as PKCS#8 PEM. */
+    /**
+     * The private key as PKCS#8 PEM (RFC 7468 §10, "PRIVATE KEY"). Not Bouncy Castle's PEM writer: it turns an EC
+     * PrivateKeyInfo into a SEC1 "EC PRIVATE KEY" without the curve, which OpenSSL cannot read.
+     */
     static String pemKey(PrivateKey key) {
-        return pem(PrivateKeyInfo.getInstance(key.getEncoded()));
+        return "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
     }
 
     /** Reads the X.509 certificates of a PEM file, in order. */
