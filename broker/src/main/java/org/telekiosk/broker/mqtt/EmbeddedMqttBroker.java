@@ -94,7 +94,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
     /**
      * Drops the connection of the client {@code kiosk} (its client id), if any, with reason 0x87 "not authorized"
-     * (MQTT 5 §3.14.2.1). Does not block.
+     * (MQTT 5 §3.14.2.1): used when a kiosk is revoked. Does not block.
      */
     public void disconnect(KioskId kiosk) {
         ClientService clients = extension.clients;
@@ -106,7 +106,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                     if (failure != null) {
                         LOG.warn("Could not disconnect revoked kiosk {}: {}", kiosk, failure.toString());
                     } else if (Boolean.TRUE.equals(done)) {
-                        LOG.info("Disconnected revoked kiosk {}", kiosk);
+                        LOG.info("Disconnected kiosk {} (revoked)", kiosk);
                     }
                 });
     }

@@ -50,10 +50,24 @@ public final class CaTrust {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(identity == null ? null : new javax.net.ssl.KeyManager[] {identity},
                     trust.getTrustManagers(), null);
+            if (identity instanceof IdentityKeyManager reloading) {
+                reloading.onChange(() -> forgetSessions(context));
+            }
             return context;
         } catch (GeneralSecurityException | IOException e) {
             // Only a JDK without PKCS12, PKIX or TLS gets here; no input of ours can cause it.
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** Invalidates every cached client session, so the next handshake is a full one with the current identity. */
+    static void forgetSessions(SSLContext context) {
+        javax.net.ssl.SSLSessionContext sessions = context.getClientSessionContext();
+        for (var ids = sessions.getIds(); ids.hasMoreElements(); ) {
+            javax.net.ssl.SSLSession session = sessions.getSession(ids.nextElement());
+            if (session != null) {
+                session.invalidate();
+            }
         }
     }
 

@@ -2,7 +2,6 @@ package org.telekiosk.agent.uplink;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -37,6 +36,7 @@ public final class IdentityKeyManager extends X509ExtendedKeyManager {
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     private final ClientIdentity identity;
+    private volatile Runnable onChange = () -> { };
     private FileTime loadedCert;
     private FileTime loadedKey;
     private PrivateKey key;
@@ -70,10 +70,46 @@ public final class IdentityKeyManager extends X509ExtendedKeyManager {
         }
         X509Certificate[] newChain = readChain(identity.certificateFile());
         PrivateKey newKey = readKey(identity.keyFile());
+        if (!belongTogether(newKey, newChain[0])) {
+            // Renewal writes the key, then the certificate: between the two, keep the pair loaded before.
+            if (chain == null) {
+                throw new IOException("mqtt.key-file " + identity.keyFile() + " does not belong to the certificate in "
+                        + identity.certificateFile());
+            }
+            return;
+        }
+        boolean changed = chain != null;
         this.chain = newChain;
         this.key = newKey;
         this.loadedCert = cert;
         this.loadedKey = keyTime;
+        if (changed) {
+            onChange.run();
+        }
+    }
+
+    /**
+     * Runs {@code listener} when a new identity was loaded: the TLS context must then forget its sessions, or a
+     * resumed TLS session (RFC 8446 §2.2) would present the old certificate again.
+     */
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    private static boolean belongTogether(PrivateKey key, X509Certificate cert) {
+        try {
+            byte[] probe = "telekiosk key check".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withECDSA");
+            verifier.initVerify(cert.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     static X509Certificate[] readChain(Path file) throws IOException {
@@ -144,9 +180,5 @@ public final class IdentityKeyManager extends X509ExtendedKeyManager {
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
         return null;
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

@@ -78,10 +78,11 @@ public final class PahoUplink implements Uplink {
         });
         control.setRemoveOnCancelPolicy(true);
         this.pahoThreads = new PahoThreads("telekiosk-uplink-paho");
-        javax.net.ssl.KeyManager identity = settings.identity() == null ? null
+        IdentityKeyManager identity = settings.identity() == null ? null
                 : new IdentityKeyManager(settings.identity());
+        javax.net.ssl.SSLSocketFactory tls = CaTrust.context(settings.caFile(), identity).getSocketFactory();
         this.keeper = new ConnectionKeeper(settings, reconnectPolicy,
-                CaTrust.context(settings.caFile(), identity).getSocketFactory(), control, pahoThreads,
+                identity == null ? tls : new IdentitySocketFactory(tls, identity), control, pahoThreads,
                 connectedListeners);
     }
 
