@@ -6,8 +6,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The broker's own MQTT identity for its measurement subscriber: a fixed user name and a random password made at
- * each start and held only in memory. (Issue 4 replaces it with a service certificate.)
+ * A user name and random password that the broker's measurement subscriber still puts into its CONNECT. Since issue 4
+ * the broker node is known by its service certificate ({@code BrokerPki#serviceIdentity}) and the authenticator
+ * ignores user names and passwords; this class stays only because the subscriber's constructor (in
+ * {@code telemetry}, changed in parallel for issue 6) takes it. Remove it with the next change there.
  */
 public final class ServiceCredential {
     /** The MQTT user name and client id prefix of broker nodes; not a valid kiosk id, so no kiosk can claim it. */

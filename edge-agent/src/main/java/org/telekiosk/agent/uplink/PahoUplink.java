@@ -26,7 +26,8 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
- * The {@link Uplink} over Eclipse Paho 1.2.5: MQTT 5 over TLS, QoS 1 publishes of CBOR-encoded {@link KioskMessage}s
+ * The {@link Uplink} over Eclipse Paho 1.2.5: MQTT 5 over TLS (mutual TLS with the kiosk's certificate when
+ * {@link UplinkSettings#identity()} is set; a renewed certificate is used from the next connection), QoS 1 publishes of CBOR-encoded {@link KioskMessage}s
  * on the kiosk's {@link Topics#measurements} or {@link Topics#status} topic, with Paho's defects contained:
  * <ul>
  *   <li>Paho's automatic reconnect (static delays shared by every client) and offline buffer are off;
@@ -43,7 +44,7 @@ import org.telekiosk.protocol.topic.Topics;
  *
  * <p>State changes run on one thread of ours ("telekiosk-uplink-N"); {@link #close()} stops it and Paho's. Futures
  * complete on that thread: attach dependent work with the {@code *Async} methods. The password goes into CONNECT
- * and nowhere else: never into a log line or {@link #toString()}. Keep Paho's own {@code java.util.logging} output
+ * and nowhere else (if there is one): never into a log line or {@link #toString()}. Keep Paho's own {@code java.util.logging} output
  * at INFO or above: at FINE, Paho 1.2.5 logs the CONNECT packet, password included.
  */
 public final class PahoUplink implements Uplink {
