@@ -89,6 +89,7 @@ public final class EnrollmentService {
                             + "it was made by another broker, or altered; ask the technician for a token of this one"));
         }
         String hash = hash(token.secret());
+        refreshRegistry();
         TokenRecord record = registry.state().token(hash).orElse(null);
         if (record == null || !record.kiosk().equals(token.kiosk().value())) {
             return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "unknown token",
@@ -178,6 +179,7 @@ public final class EnrollmentService {
                             + presented.getNotAfter().toInstant() + "; an expired certificate cannot renew: ask the "
                             + "technician for an enrollment token and run 'edge-agent enroll' again"));
         }
+        refreshRegistry();
         KioskRecord record = registry.state().kiosk(kiosk).orElse(null);
         if (record == null || record.revoked()) {
             return refuse(client, AuditAction.RENEWAL_REFUSED, subject, "kiosk revoked or unknown",
@@ -238,6 +240,15 @@ public final class EnrollmentService {
                 record.notAfter(), now));
         return record.enrolled() ? next.withRevoked(new RevokedSerial(record.serial(), record.id(), now,
                 record.notAfter(), "revoked")) : next;
+    }
+
+    /** Picks up tokens and revocations another process (the CLI) wrote a moment ago. */
+    private void refreshRegistry() {
+        try {
+            registry.refresh();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the kiosk registry", e);
+        }
     }
 
     private boolean issuedByUs(X509Certificate cert) {

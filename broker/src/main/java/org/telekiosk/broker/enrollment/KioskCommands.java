@@ -74,6 +74,9 @@ public final class KioskCommands {
         @CommandLine.Mixin
         BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--kiosk", required = true, description = "the kiosk id, e.g. wmk-lab-03")
         String kiosk;
 
@@ -87,13 +90,15 @@ public final class KioskCommands {
             EnrollmentTokens tokens = new EnrollmentTokens(registry(config), caPin(config), audit(config),
                     Clock.systemUTC(), new SecureRandom(), config.kioskPki().tokenLifetime());
             EnrollmentToken token = tokens.create(id, label, technician());
-            System.out.println("Enrollment token for kiosk '" + id + "' (" + label.strip() + "), single use, valid for "
+            var out = spec.commandLine().getOut();
+            out.println("Enrollment token for kiosk '" + id + "' (" + label.strip() + "), single use, valid for "
                     + config.kioskPki().tokenLifetime() + ":");
-            System.out.println();
-            System.out.println(token.line());
-            System.out.println();
-            System.out.println("On the kiosk: edge-agent enroll --broker https://<this broker>:" + config.httpsPort()
+            out.println();
+            out.println(token.line());
+            out.println();
+            out.println("On the kiosk: edge-agent enroll --broker https://<this broker>:" + config.httpsPort()
                     + " --token <the line above>");
+            out.flush();
             return 0;
         }
     }
@@ -105,6 +110,9 @@ public final class KioskCommands {
         @CommandLine.Mixin
         BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--kiosk", required = true, description = "the kiosk id")
         String kiosk;
 
@@ -115,13 +123,16 @@ public final class KioskCommands {
             Instant now = Instant.now();
             AtomicReference<Boolean> done = new AtomicReference<>(false);
             registry(config).update(now, state -> EnrollmentService.revoked(state, id, now, done));
+            var out = spec.commandLine().getOut();
             if (!done.get()) {
-                System.out.println("Kiosk '" + id + "' is not enrolled here or already revoked; nothing changed.");
+                out.println("Kiosk '" + id + "' is not enrolled here or already revoked; nothing changed.");
+                out.flush();
                 return 1;
             }
             audit(config).record(new AuditEvent(now, technician(), AuditAction.KIOSK_REVOKED, "kiosk:" + id, "cli"));
-            System.out.println("Revoked kiosk '" + id + "'. A running broker drops its connections and publishes the "
+            out.println("Revoked kiosk '" + id + "'. A running broker drops its connections and publishes the "
                     + "new CRL within seconds; otherwise at its next start.");
+            out.flush();
             return 0;
         }
     }
@@ -132,15 +143,20 @@ public final class KioskCommands {
         @CommandLine.Mixin
         BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
             BrokerConfig config = options.load(Map.of());
-            System.out.printf("%-20s %-30s %-34s %-22s %s%n", "KIOSK", "LABEL", "CERTIFICATE", "EXPIRES", "STATE");
+            var out = spec.commandLine().getOut();
+            out.printf("%-20s %-30s %-34s %-22s %s%n", "KIOSK", "LABEL", "CERTIFICATE", "EXPIRES", "STATE");
             for (KioskRecord k : registry(config).state().kiosks()) {
-                System.out.printf("%-20s %-30s %-34s %-22s %s%n", k.id(), k.label(), k.enrolled() ? k.serial() : "-",
+                out.printf("%-20s %-30s %-34s %-22s %s%n", k.id(), k.label(), k.enrolled() ? k.serial() : "-",
                         k.notAfter() == null ? "-" : k.notAfter().toString(),
                         k.revoked() ? "revoked " + k.revokedAt() : k.enrolled() ? "enrolled" : "token issued");
             }
+            out.flush();
             return 0;
         }
     }

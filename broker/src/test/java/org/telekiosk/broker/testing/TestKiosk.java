@@ -50,7 +50,12 @@ public final class TestKiosk {
 
     /** Makes a token on the broker, a key here, and enrolls over HTTPS. */
     public static TestKiosk enroll(BrokerExtension broker, KioskId id) throws Exception {
-        String token = broker.broker().enrollment().createToken(id, "Test " + id, AuditActor.system()).line();
+        return enroll(broker, id,
+                broker.broker().enrollment().createToken(id, "Test " + id, AuditActor.system()).line());
+    }
+
+    /** Enrolls over HTTPS with {@code token}. */
+    public static TestKiosk enroll(BrokerExtension broker, KioskId id, String token) throws Exception {
         KeyPair keys = p256();
         HttpResponse<String> response = post(broker, "/api/v1/enroll", broker.tls(),
                 JSON.encodeToString(new EnrollmentRequest(token, csr(keys, "CN=" + id.value() + ",O=Telekiosk",
