@@ -56,7 +56,7 @@ public final class AgentMain implements Callable<Integer> {
         java.net.URI broker;
 
         @Option(names = "--token", required = true, description = "the token line the technician gave you "
-                + "(tk1.<kiosk id>.…)")
+                + "(tk1.<kiosk id>.…); '-' reads it from standard input, which keeps it out of the process list")
         String token;
 
         @Option(names = "--dir", defaultValue = ".", description = "where to keep the kiosk's identity and "
@@ -65,8 +65,17 @@ public final class AgentMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            String line = token;
+            if ("-".equals(token)) {
+                line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                        java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                if (line == null) {
+                    System.out.println("Refused: no token on standard input");
+                    return org.telekiosk.agent.enrollment.Enroller.USAGE;
+                }
+            }
             return new org.telekiosk.agent.enrollment.Enroller(Clock.systemUTC(), new java.security.SecureRandom(),
-                    System.out).enroll(broker, token, dir);
+                    System.out).enroll(broker, line, dir);
         }
     }
 

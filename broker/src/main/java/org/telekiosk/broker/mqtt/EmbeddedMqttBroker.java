@@ -65,7 +65,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                 configXml(config, port, pki, password).getBytes(StandardCharsets.UTF_8));
 
         MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, pki.issuing().certificate(), audit, clock);
-        SecurityExtension extension = new SecurityExtension(authenticator);
+        SecurityExtension extension = new SecurityExtension(authenticator, new KioskTopicAuthorizer(audit, clock));
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)
@@ -197,18 +197,21 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    /** Registers the authenticator when HiveMQ starts its extensions, and keeps its client service. */
+    /** Registers the authenticator and the topic authorizer when HiveMQ starts its extensions, and keeps its client service. */
     private static final class SecurityExtension implements ExtensionMain {
         private final MqttAuthenticator authenticator;
+        private final KioskTopicAuthorizer authorizer;
         private volatile ClientService clients;
 
-        SecurityExtension(MqttAuthenticator authenticator) {
+        SecurityExtension(MqttAuthenticator authenticator, KioskTopicAuthorizer authorizer) {
             this.authenticator = authenticator;
+            this.authorizer = authorizer;
         }
 
         @Override
         public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
             Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+            Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
             clients = Services.clientService();
         }
 

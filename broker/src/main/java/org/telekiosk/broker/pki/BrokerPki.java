@@ -134,7 +134,7 @@ public final class BrokerPki {
         return new BrokerPki(dir, rootCert, ca, server, service);
     }
 
-    /** Whether {@code file} (or the directory it would be made in) holds a CA of the two-level layout. */
+    /** Whether {@code dir} holds a CA of the two-level layout. */
     public static boolean exists(Path dir) {
         return Files.exists(dir.resolve("root-ca.p12"));
     }

@@ -152,6 +152,7 @@ class KioskTrustIntegrationTest {
             foreignCode = refused.getReasonCode();
         }
         assertEquals(0x87, foreignCode, "not authorized");
+        await().atMost(WAIT).until(() -> auditHas(AuditAction.MQTT_ACCESS_REFUSED, "kiosk:trust-f"));
         if (client.isConnected()) {
             client.disconnect();
         }
@@ -174,6 +175,7 @@ class KioskTrustIntegrationTest {
         await().atMost(WAIT).until(() -> BROKER.broker().intake().acceptedCount() == before + 1);
         assertEquals(java.util.List.of(), BROKER.broker().store()
                 .measurements(victim, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")).join());
+        await().atMost(WAIT).until(() -> auditHas(AuditAction.MQTT_ACCESS_REFUSED, "kiosk:trust-h"));
         again.disconnect();
         again.close();
         client.close(true);
