@@ -104,8 +104,13 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IOException("enrolling the demo kiosk failed (edge-agent enroll exited with " + exit + ")");
         }
         Path config = dir.resolve("agent.properties");
+        // The demo's MQTT and HTTPS ports may differ from run to run; a kiosk enrolled in an earlier run keeps its
+        // certificate and is only pointed at this run's broker.
+        List<String> managed = List.of("mqtt.uri=", "renewal.url=", "sampling.interval=", "data.dir=");
         List<String> lines = new java.util.ArrayList<>(Files.readAllLines(config, StandardCharsets.UTF_8).stream()
-                .filter(l -> !l.startsWith("sampling.interval=") && !l.startsWith("data.dir=")).toList());
+                .filter(l -> managed.stream().noneMatch(l::startsWith)).toList());
+        lines.add("mqtt.uri=ssl://localhost:" + broker.mqttPort());
+        lines.add("renewal.url=" + broker.url().resolve("/api/v1/renew"));
         lines.add("sampling.interval=" + interval);
         lines.add("data.dir=agent-data");
         SecureFiles.writeSecret(config, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
