@@ -56,8 +56,14 @@ public final class TestKiosk {
 
     /** Enrolls over HTTPS with {@code token}. */
     public static TestKiosk enroll(BrokerExtension broker, KioskId id, String token) throws Exception {
+        return enroll(broker, id, token, broker.tls());
+    }
+
+    /** Enrolls over HTTPS with {@code token}, trusting the HTTPS endpoint as {@code https} says. */
+    public static TestKiosk enroll(BrokerExtension broker, KioskId id, String token, SSLContext https)
+            throws Exception {
         KeyPair keys = p256();
-        HttpResponse<String> response = post(broker, "/api/v1/enroll", broker.tls(),
+        HttpResponse<String> response = post(broker, "/api/v1/enroll", https,
                 JSON.encodeToString(new EnrollmentRequest(token, csr(keys, "CN=" + id.value() + ",O=Telekiosk",
                         "SHA256withECDSA"))));
         if (response.statusCode() != 200) {
