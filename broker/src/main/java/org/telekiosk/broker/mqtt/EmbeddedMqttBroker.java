@@ -120,6 +120,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         return authenticator.refusedCount();
     }
 
+    /** Whether {@code kiosk} has an MQTT connection now. Never blocks. */
+    public boolean isConnected(KioskId kiosk) {
+        return extension.connected.isConnected(kiosk.value());
+    }
+
     /** QoS 1/2 messages HiveMQ discarded (for instance for a full client queue); must stay 0. */
     public long droppedMessages() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.dropped.count");
@@ -201,6 +206,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     private static final class SecurityExtension implements ExtensionMain {
         private final MqttAuthenticator authenticator;
         private final KioskTopicAuthorizer authorizer;
+        private final ConnectedClients connected = new ConnectedClients();
         private volatile ClientService clients;
 
         SecurityExtension(MqttAuthenticator authenticator, KioskTopicAuthorizer authorizer) {
@@ -212,6 +218,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
             Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
             Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
+            Services.eventRegistry().setClientLifecycleEventListener(providerInput -> connected);
             clients = Services.clientService();
         }
 

@@ -62,6 +62,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerPki pki;
     private final KioskRegistry kiosks;
     private final EnrollmentService enrollment;
+    private final org.telekiosk.broker.enrollment.KioskAdministration administration;
     private final Revocations revocations;
     private final QueuedAuditLog audit;
     private final ExecutorService worker;
@@ -80,6 +81,8 @@ public final class Broker implements AutoCloseable {
         this.pki = pki;
         this.kiosks = k.registry;
         this.enrollment = k.enrollment;
+        this.administration = new org.telekiosk.broker.enrollment.KioskAdministration(k.enrollment, k.registry,
+                mqtt::isConnected);
         this.revocations = k.revocations;
         this.audit = k.audit;
         this.worker = k.worker;
@@ -272,6 +275,14 @@ public final class Broker implements AutoCloseable {
     /** Enrollment tokens, enrollment, renewal and revocation. */
     public EnrollmentService enrollment() {
         return enrollment;
+    }
+
+    /**
+     * The technician's kiosk operations (tokens, fleet, revocation) with role checks, for the REST adapter
+     * ({@code POST /api/v1/kiosks/{id}/enrollment-tokens}, {@code GET /api/v1/kiosks}).
+     */
+    public org.telekiosk.broker.enrollment.KioskAdministration kioskAdministration() {
+        return administration;
     }
 
     public Revocations revocations() {

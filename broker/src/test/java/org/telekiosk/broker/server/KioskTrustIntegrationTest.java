@@ -80,6 +80,7 @@ class KioskTrustIntegrationTest {
         publish(client, Topics.measurements(kiosk.id()), CBOR.encode(reading(kiosk.id(), 1)));
         await().atMost(WAIT).until(() -> BROKER.broker().intake().acceptedCount() == before + 1);
         assertTrue(BROKER.broker().kiosks().lastSeen(kiosk.id()).isPresent());
+        await().atMost(WAIT).until(() -> BROKER.broker().mqtt().isConnected(kiosk.id()));
         assertTrue(auditHas(AuditAction.KIOSK_ENROLLED, "kiosk:trust-a"));
         client.disconnect();
         client.close();
@@ -187,6 +188,7 @@ class KioskTrustIntegrationTest {
         MqttClient client = kiosk.connect(BROKER);
         assertTrue(BROKER.broker().enrollment().revoke(kiosk.id(), new AuditActor("account:tech")));
         await().atMost(Duration.ofSeconds(10)).until(() -> !client.isConnected());
+        await().atMost(WAIT).until(() -> !BROKER.broker().mqtt().isConnected(kiosk.id()));
         MqttException refused = assertThrows(MqttException.class, () -> kiosk.connect(BROKER));
         assertEquals(0x87, refused.getReasonCode(), refused.toString());
         X509CRL crl = crl();
