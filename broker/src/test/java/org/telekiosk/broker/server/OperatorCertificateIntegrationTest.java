@@ -48,6 +48,7 @@ class OperatorCertificateIntegrationTest {
     static {
         try {
             Path dir = Files.createTempDirectory("operator-ca");
+            dir.toFile().deleteOnExit();
             SecureRandom random = new SecureRandom();
             OPERATOR = BrokerPki.open(dir.resolve("pki"), KeystorePassword.resolve("pw", dir.resolve("pw"), random),
                     List.of("operator.example"), new Certificates(random), Clock.systemUTC());
