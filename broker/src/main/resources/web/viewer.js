@@ -161,6 +161,9 @@ function showStatus(status) {
   queue.textContent = status.dropped > 0
     ? `Warteschlange ${status.queued} · verloren ${status.dropped} / queued ${status.queued} · lost ${status.dropped}`
     : `Warteschlange ${status.queued} / queued ${status.queued}`;
+  if (status.outboxFault) {
+    queue.textContent += ` · Speicherfehler / outbox fault: ${status.outboxFault}`;
+  }
 }
 
 function addWaveform(batch) {

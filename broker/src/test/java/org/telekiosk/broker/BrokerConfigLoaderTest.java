@@ -77,4 +77,42 @@ class BrokerConfigLoaderTest {
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("store.gap-timeout", "PT0S")));
         assertEquals("store.gap-timeout must be PT1S..P30D, was PT0S", range.getMessage());
     }
+
+    @Test
+    void theAccessKeysHaveTheirDocumentedDefaultsAndOutOfRangeValuesNameTheKey() throws Exception {
+        var access = BrokerConfigLoader.load(Optional.empty(), Map.of()).access();
+        assertEquals(java.time.Duration.ofHours(12), access.sessionAbsoluteLifetime());
+        assertEquals(java.time.Duration.ofMinutes(30), access.sessionIdleTimeout());
+        assertEquals(java.time.Duration.ofHours(24), access.accessWindow());
+        assertEquals(java.time.Duration.ofHours(24), access.codeLifetime());
+        assertEquals(java.time.Duration.ofSeconds(60), access.seatGracePeriod());
+        assertEquals(java.time.Duration.ofDays(90), access.auditRetention());
+        assertEquals(java.time.Duration.ofMinutes(1), access.purgeInterval());
+        assertEquals(2, access.apiMaxConcurrentHashes());
+
+        IllegalArgumentException window = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("consultation.access-window", "P31D")));
+        assertEquals("consultation.access-window must be PT1S..PT720H, was PT744H", window.getMessage());
+        IllegalArgumentException idle = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("session.idle-timeout", "PT13H")));
+        assertTrue(idle.getMessage().startsWith("session.idle-timeout must be"), idle.getMessage());
+        IllegalArgumentException hashes = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("api.max-concurrent-hashes", "0")));
+        assertEquals("api.max-concurrent-hashes must be 1..64, was 0", hashes.getMessage());
+    }
+
+    @Test
+    void signalingAndIceKeysHaveCommentedDefaultsAndAreValidated() throws Exception {
+        BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of());
+        assertEquals(new org.telekiosk.broker.signaling.SignalingConfig(65_536, 20, 200, 256), config.signaling());
+        assertEquals(org.telekiosk.broker.turn.IceConfig.none(), config.ice());
+        BrokerConfig relay = BrokerConfigLoader.load(Optional.empty(), Map.of(
+                "ice.turn-urls", "turn:turn.example:3478?transport=udp", "ice.transport-policy", "relay",
+                "turn.secret-file", "/etc/telekiosk/turn-secret", "turn.credential-ttl", "PT10M"));
+        assertEquals(java.util.List.of("turn:turn.example:3478?transport=udp"), relay.ice().turnUrls());
+        assertEquals(Optional.of(java.nio.file.Path.of("/etc/telekiosk/turn-secret")), relay.ice().secretFile());
+        IllegalArgumentException rate = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("signal.rate-per-second", "0")));
+        assertTrue(rate.getMessage().startsWith("signal.rate-per-second"), rate.getMessage());
+    }
 }

@@ -18,27 +18,25 @@ import org.telekiosk.agent.config.AgentConfig;
 import org.telekiosk.agent.enrollment.CertificateRenewer;
 import org.telekiosk.agent.health.SensorHealthBoard;
 import org.telekiosk.agent.health.StatusReporter;
-import org.telekiosk.agent.sampling.Forwarder;
+import org.telekiosk.agent.outbox.Outbox;
+import org.telekiosk.agent.outbox.OutboxSender;
 import org.telekiosk.agent.sampling.ReadingOutlet;
 import org.telekiosk.agent.sampling.Sampler;
-import org.telekiosk.agent.sampling.SequenceCounter;
 import org.telekiosk.agent.sampling.Timeline;
 import org.telekiosk.agent.sensor.KioskSensors;
 import org.telekiosk.agent.sensor.ScalarSensor;
 import org.telekiosk.agent.uplink.PahoUplink;
 import org.telekiosk.agent.uplink.UplinkStatus;
-import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.SensorHealth;
-import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /**
  * The composition root of a running agent: sensors → sampler (per-sensor schedules, readings numbered by the
- * {@link ReadingOutlet}) → forwarder → MQTT uplink, and beside it the sensor health board, whose changes and a
- * once-a-second tick make the {@link StatusReporter} send {@link KioskStatus} messages through the same forwarder.
- * Started in the order that loses nothing (the forwarder listens for reconnects before the uplink connects) and stopped
- * in reverse. Used by {@link AgentMain} and by the system tests, which run an agent in-process against a real broker.
+ * {@link ReadingOutlet} from the on-disk {@link Outbox}) → outbox sender → MQTT uplink, and beside it the sensor
+ * health board, whose changes and a once-a-second tick make the {@link StatusReporter} send {@link KioskStatus}
+ * messages through the same sender. Started in the order that loses nothing (the sender listens for commits and
+ * reconnects before the uplink connects) and stopped in reverse: the outbox commits what is queued before it closes. Used by {@link AgentMain} and by the system tests, which run an agent in-process against a real broker.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -48,18 +46,20 @@ public final class Agent implements AutoCloseable {
     static final Duration PROBE_GRACE = Duration.ofSeconds(10);
 
     private final PahoUplink uplink;
-    private final Forwarder forwarder;
+    private final Outbox outbox;
+    private final OutboxSender forwarder;
     private final Sampler sampler;
     private final SensorHealthBoard health;
     private final ScheduledExecutorService statusThread;
     private final CertificateRenewer renewer;
     private final ScheduledExecutorService renewalThread;
 
-    private Agent(PahoUplink uplink, Forwarder forwarder, Sampler sampler, SensorHealthBoard health,
+    private Agent(PahoUplink uplink, Outbox outbox, OutboxSender forwarder, Sampler sampler, SensorHealthBoard health,
             ScheduledExecutorService statusThread, CertificateRenewer renewer, ScheduledExecutorService renewalThread) {
         this.renewer = renewer;
         this.renewalThread = renewalThread;
         this.uplink = uplink;
+        this.outbox = outbox;
         this.forwarder = forwarder;
         this.sampler = sampler;
         this.health = health;
@@ -81,9 +81,9 @@ public final class Agent implements AutoCloseable {
     public static Agent start(AgentConfig config, KioskSensors sensors, Clock clock, LongSupplier nanoTime)
             throws IOException {
         Files.createDirectories(config.dataDir());
-        SequenceCounter sequence = SequenceCounter.open(config.dataDir());
+        Outbox outbox = Outbox.open(config.outbox(), clock);
         PahoUplink uplink = new PahoUplink(config.uplink(), config.reconnectPolicy(RandomGenerator.getDefault()));
-        Forwarder forwarder = new Forwarder(uplink, config.forwarderCapacity(), config.forwarderRetryDelay());
+        OutboxSender forwarder = new OutboxSender(outbox, uplink, config.outbox(), nanoTime);
         forwarder.start();
         uplink.start();
 
@@ -101,11 +101,11 @@ public final class Agent implements AutoCloseable {
                 config.sensors().statusInterval(), PROBE_GRACE, forwarder::publishStatus);
         statusThread.scheduleAtFixedRate(reporter[0]::tick, 1, 1, TimeUnit.SECONDS);
 
-        ReadingOutlet outlet = new ReadingOutlet(config.kioskId(), sequence, message -> forward(forwarder, message));
+        ReadingOutlet outlet = new ReadingOutlet(config.kioskId(), outbox);
         Sampler sampler = new Sampler(sensors, outlet, health, Timeline.start(clock, nanoTime));
         sampler.start();
-        LOG.info("Kiosk {} measuring {}, sending to {} (next sequence number {})", config.kioskId(),
-                sensors.ids().stream().map(id -> id.value()).toList(), config.mqttUri(), sequence.last() + 1);
+        LOG.info("Kiosk {} measuring {}, sending to {}", config.kioskId(),
+                sensors.ids().stream().map(id -> id.value()).toList(), config.mqttUri());
         CertificateRenewer renewer = null;
         ScheduledExecutorService renewalThread = null;
         if (config.renewalUrl() != null && CertificateRenewer.applies(config.mqttIdentity())) {
@@ -115,15 +115,7 @@ public final class Agent implements AutoCloseable {
                     Thread.ofPlatform().name("telekiosk-renewal").daemon().factory());
             renewer.schedule(renewalThread, RENEWAL_CHECK);
         }
-        return new Agent(uplink, forwarder, sampler, health, statusThread, renewer, renewalThread);
-    }
-
-    private static void forward(Forwarder forwarder, KioskMessage message) {
-        switch (message) {
-            case Measurement measurement -> forwarder.offer(measurement);
-            case WaveformBatch batch -> forwarder.offer(batch);
-            case KioskStatus status -> forwarder.publishStatus(status);
-        }
+        return new Agent(uplink, outbox, forwarder, sampler, health, statusThread, renewer, renewalThread);
     }
 
     /**
@@ -139,7 +131,8 @@ public final class Agent implements AutoCloseable {
         return health.snapshot();
     }
 
-    public Forwarder.Status forwarderStatus() {
+    /** What the outbox holds and has dropped, and what was acknowledged. */
+    public OutboxSender.Status forwarderStatus() {
         return forwarder.status();
     }
 
@@ -161,5 +154,6 @@ public final class Agent implements AutoCloseable {
         statusThread.shutdownNow();
         forwarder.close();
         uplink.close();
+        outbox.close();
     }
 }

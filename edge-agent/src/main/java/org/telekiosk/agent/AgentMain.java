@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 /** The edge agent's command line. */
 @Command(name = "telekiosk-edge-agent", mixinStandardHelpOptions = true, version = "telekiosk-edge-agent 0.1.0",
         description = "Telekiosk edge agent: reads the kiosk's sensors and forwards the readings to the broker.",
-        subcommands = {AgentMain.Run.class, AgentMain.Enroll.class})
+        subcommands = {AgentMain.Run.class, AgentMain.Enroll.class, CalibrateScale.class})
 public final class AgentMain implements Callable<Integer> {
 
     public static void main(String[] args) {

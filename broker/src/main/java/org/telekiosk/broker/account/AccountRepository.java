@@ -1,5 +1,6 @@
 package org.telekiosk.broker.account;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,9 @@ public interface AccountRepository {
      * {@code INSERT … WHERE NOT EXISTS (SELECT 1 FROM account WHERE role = ?)} at serializable isolation).
      */
     InsertResult insertIfNoAccountHas(Role role, StoredAccount account);
+
+    /** Every account, by login name; for the admin's account list. */
+    List<Account> all();
 
     /** Replaces the password hash of an existing account (after a parameter upgrade or a password change). */
     void updatePasswordHash(AccountId id, String passwordHash);

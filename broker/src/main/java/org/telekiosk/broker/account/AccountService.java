@@ -67,6 +67,11 @@ public final class AccountService {
         };
     }
 
+    /** Every account, by login name; only an admin may list them. */
+    public Optional<List<Account>> list(Account actor) {
+        return actor.role() == Role.ADMIN ? Optional.of(accounts.all()) : Optional.empty();
+    }
+
     public Optional<Account> find(AccountId id) {
         return accounts.findById(id).map(StoredAccount::account);
     }

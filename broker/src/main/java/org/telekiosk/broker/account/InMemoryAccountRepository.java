@@ -1,12 +1,13 @@
 package org.telekiosk.broker.account;
 
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Accounts in memory, for tests and until the SQL-backed implementation (SQLite/PostgreSQL) arrives with the
- * measurement store. Thread-safe: every method holds this object's monitor.
+ * Accounts in memory, for the services' tests; the broker uses {@link SqlAccountRepository}. Thread-safe: every method holds this object's monitor.
  */
 public final class InMemoryAccountRepository implements AccountRepository {
     private final Map<AccountId, StoredAccount> byId = new HashMap<>();
@@ -43,6 +44,12 @@ public final class InMemoryAccountRepository implements AccountRepository {
             return InsertResult.ROLE_ALREADY_PRESENT;
         }
         return insert(account);
+    }
+
+    @Override
+    public synchronized List<Account> all() {
+        return byId.values().stream().map(StoredAccount::account)
+                .sorted(Comparator.comparing(a -> a.loginName().value())).toList();
     }
 
     @Override

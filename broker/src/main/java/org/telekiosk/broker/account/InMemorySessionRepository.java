@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sessions in memory, lost on restart (everyone logs in again). Thread-safe. A SQL-backed implementation
- * (SQLite/PostgreSQL) comes with the measurement store, so that several broker nodes share sessions.
+ * Sessions in memory, lost on restart (everyone logs in again). Thread-safe. For the services' tests; the broker
+ * uses {@link SqlSessionRepository}, so that sessions survive a restart and several broker nodes share them.
  */
 public final class InMemorySessionRepository implements SessionRepository {
     private final ConcurrentHashMap<SecretHash, SessionRecord> sessions = new ConcurrentHashMap<>();

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The audit log port (DESIGN.md, "Security model"): who joined, admitted, ended, logged in, ... what, and when.
  * Metadata is purged after a configurable period, three months at most by default, as the German video-consultation
- * rules (KBV Anlage 31b BMV-Ä) require. {@link InMemoryAuditLog} serves tests and the single-node default until the
- * SQL-backed implementation arrives with the measurement store (SQLite/PostgreSQL, issue 6).
+ * rules (KBV Anlage 31b BMV-Ä) require. The broker uses {@link SqlAuditLog} (table {@code audit_event});
+ * {@link InMemoryAuditLog} serves the services' tests.
  */
 public interface AuditLog {
     /** Appends one event. Must not block for long: it is called inside service operations. */

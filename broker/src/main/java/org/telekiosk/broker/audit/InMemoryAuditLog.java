@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A thread-safe audit log in memory, lost on restart. A SQL-backed implementation (SQLite/PostgreSQL) comes with
- * the measurement store; its table is this record's fields.
+ * A thread-safe audit log in memory, lost on restart. For the services' tests; the broker uses
+ * {@link SqlAuditLog}.
  */
 public final class InMemoryAuditLog implements AuditLog {
     private final List<AuditEvent> events = new ArrayList<>();

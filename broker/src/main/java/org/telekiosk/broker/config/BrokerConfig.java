@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param storeUrl              {@code store.url}; empty means the SQLite file in the data directory
  * @param storeUser             {@code store.user}; may be empty
  * @param storeGapTimeout       {@code store.gap-timeout}
+ * @param access                {@code session.*}, {@code consultation.*}, {@code audit.*}, {@code purge.*},
+ *                              {@code api.*}
+ * @param signaling             {@code signal.*}
+ * @param ice                   {@code ice.*} and {@code turn.*} (not the TURN secret)
  * @param kioskPki              {@code enrollment.*}, {@code https.certificate-file}, {@code https.key-file}
  */
 public record BrokerConfig(
@@ -41,6 +45,9 @@ public record BrokerConfig(
         String storeUrl,
         String storeUser,
         Duration storeGapTimeout,
+        AccessConfig access,
+        org.telekiosk.broker.signaling.SignalingConfig signaling,
+        org.telekiosk.broker.turn.IceConfig ice,
         KioskPkiConfig kioskPki) {
 
     public BrokerConfig {
@@ -86,6 +93,9 @@ public record BrokerConfig(
         if (storeGapTimeout.compareTo(Duration.ofSeconds(1)) < 0 || storeGapTimeout.compareTo(Duration.ofDays(30)) > 0) {
             throw new IllegalArgumentException("store.gap-timeout must be PT1S..P30D, was " + storeGapTimeout);
         }
+        Objects.requireNonNull(access, "access configuration is required");
+        Objects.requireNonNull(signaling, "signal.* settings are required");
+        Objects.requireNonNull(ice, "ice.* settings are required");
         Objects.requireNonNull(kioskPki, "kioskPki");
     }
 
@@ -109,7 +119,7 @@ public record BrokerConfig(
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, kioskPki);
+                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, access, signaling, ice, kioskPki);
     }
 
     private static void range(String key, long value, long min, long max) {

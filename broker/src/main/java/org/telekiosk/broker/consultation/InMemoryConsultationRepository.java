@@ -9,8 +9,8 @@ import org.telekiosk.broker.account.AccountId;
 import org.telekiosk.protocol.KioskId;
 
 /**
- * Consultations in memory, for tests and the single-node default until the SQL-backed implementation
- * (SQLite/PostgreSQL) arrives with the measurement store. Thread-safe.
+ * Consultations in memory, for the services' tests; the broker uses
+ * {@link SqlConsultationRepository}. Thread-safe.
  */
 public final class InMemoryConsultationRepository implements ConsultationRepository {
     private final ConcurrentHashMap<ConsultationId, Consultation> consultations = new ConcurrentHashMap<>();

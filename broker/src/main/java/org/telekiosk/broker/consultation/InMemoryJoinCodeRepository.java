@@ -7,8 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.telekiosk.broker.account.SecretHash;
 
 /**
- * Join codes in memory, for tests and the single-node default until the SQL-backed implementation
- * (SQLite/PostgreSQL) arrives with the measurement store. Thread-safe.
+ * Join codes in memory, for the services' tests; the broker uses {@link SqlJoinCodeRepository}. Thread-safe.
  */
 public final class InMemoryJoinCodeRepository implements JoinCodeRepository {
     private final ConcurrentHashMap<SecretHash, JoinCodeRecord> codes = new ConcurrentHashMap<>();

@@ -7,8 +7,7 @@ import java.util.Optional;
 import org.telekiosk.broker.account.SecretHash;
 
 /**
- * Seats in memory, for tests and the single-node default until the SQL-backed implementation (SQLite/PostgreSQL)
- * arrives with the measurement store. Thread-safe (this object's monitor). Keeps insertion order, so that patients who
+ * Seats in memory, for the services' tests; the broker uses {@link SqlSeatRepository}. Thread-safe (this object's monitor). Keeps insertion order, so that patients who
  * arrive in the same clock tick are still listed first come first; a SQL table orders by a serial column for that.
  */
 public final class InMemorySeatRepository implements SeatRepository {

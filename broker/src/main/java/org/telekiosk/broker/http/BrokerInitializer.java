@@ -18,12 +18,16 @@ import org.telekiosk.protocol.codec.WireCodec;
 
 /**
  * Builds the pipeline of every connection, in one place:
- * TLS → HTTP codec → request aggregation → Origin check → WebSocket upgrade on {@value #VIEWER_PATH} → frame
- * aggregation → kiosk PKI endpoints (enroll, renew, CRL) → HTTP routes / viewer socket → error tail.
+ * TLS → HTTP codec → request aggregation → Origin checks → signaling route → WebSocket upgrade on
+ * {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → kiosk
+ * PKI endpoints (enroll, renew, CRL; {@link EnrollmentHandler}) → REST API ({@code /api/}, {@link ApiHandler}) → HTTP
+ * routes / viewer or signaling socket → error tail.
  */
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     /** Where browsers open the viewer WebSocket. */
     public static final String VIEWER_PATH = "/ws/viewer";
+    /** Where browsers open the signaling WebSocket (issue 3). */
+    public static final String SIGNAL_PATH = "/ws/signal";
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
     private static final int HANDSHAKE_IDLE_SECONDS = 30;
 
@@ -34,19 +38,40 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final ViewerHub hub;
     private final WireCodec json;
     private final int maxFrameBytes;
+    private final ApiHandler api;
+    private final OriginGuard signalOriginGuard;
+    private final SignalEndpoint signal;
+    private final WireCodec signalJson;
 
     private final EnrollmentHandler enrollment;
 
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
-            java.util.function.Supplier<byte[]> crl, java.util.concurrent.Executor worker) {
+            java.util.function.Supplier<byte[]> crl, java.util.concurrent.Executor worker, ApiHandler api,
+            SignalEndpoint signal) {
         this.ssl = ssl;
         this.enrollment = new EnrollmentHandler(enrollment, crl, worker);
+        this.api = api;
         this.router = new HttpRouter(content, health);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
         this.hub = hub;
         this.json = WireCodec.json(maxFrameBytes);
         this.maxFrameBytes = maxFrameBytes;
+        this.signalOriginGuard = new OriginGuard(SIGNAL_PATH, allowedOrigins);
+        this.signal = signal;
+        this.signalJson = WireCodec.json(signal.maxFrameBytes());
+    }
+
+    /** The WebSocket upgrade and protocol handler for {@code path}, frames limited to {@code maxFrameBytes}. */
+    static WebSocketServerProtocolHandler webSocketHandler(String path, int maxFrameBytes) {
+        return new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(path)
+                .checkStartsWith(false)
+                .handleCloseFrames(false)
+                .dropPongFrames(true)
+                .handshakeTimeoutMillis(10_000)
+                .decoderConfig(decoderConfig(maxFrameBytes))
+                .build());
     }
 
     /** Frames from browsers: masked, no extensions, at most {@code maxFrameBytes}, UTF-8 checked; violations close. */
@@ -70,16 +95,13 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
         p.addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
         p.addLast("origin", originGuard);
-        p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath(VIEWER_PATH)
-                .checkStartsWith(false)
-                .handleCloseFrames(false)
-                .dropPongFrames(true)
-                .handshakeTimeoutMillis(10_000)
-                .decoderConfig(decoderConfig(maxFrameBytes))
-                .build()));
+        p.addLast("signal-origin", signalOriginGuard);
+        // On an upgrade to /ws/signal, swaps the viewer's socket handlers below for the signaling ones.
+        p.addLast("signal-route", new SignalRoute(signal, signalJson));
+        p.addLast("websocket", webSocketHandler(VIEWER_PATH, maxFrameBytes));
         p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
         p.addLast("enrollment", enrollment);
+        p.addLast("api", api);
         p.addLast("routes", router);
         p.addLast("viewer", new ViewerSocketHandler(hub, json, decoderConfig(maxFrameBytes)));
         p.addLast("errors", errorTail);

@@ -39,7 +39,7 @@ final class OriginGuard extends ChannelInboundHandlerAdapter {
                         origin == null ? "(none)" : Responses.escape(origin.length() > 100 ? origin.substring(0, 100) : origin));
                 request.release();
                 Responses.send(ctx, null, Responses.problem(HttpResponseStatus.FORBIDDEN,
-                        "this origin may not open the viewer socket"));
+                        "this origin may not open " + websocketPath));
                 return;
             }
         }

@@ -31,10 +31,15 @@ import org.telekiosk.broker.server.TlsPolicy;
 
 /**
  * HiveMQ Community Edition, embedded in the broker process: MQTT 5 over mutual TLS only (a client certificate
- * chaining to our root CA is required), with our authenticator registered
- * (embedded HiveMQ lets every client in otherwise), sessions and queued messages on disk under
- * {@code <data-dir>/mqtt}, and queue limits raised so that a slow subscriber does not lose readings to HiveMQ's
- * default discard strategy.
+ * chaining to our root CA is required), with our authenticator registered (embedded HiveMQ lets every client in
+ * otherwise).
+ *
+ * <p>Durability: file persistence under {@code <data-dir>/mqtt} keeps sessions, subscriptions and queued QoS 1
+ * messages across a restart (also after SIGKILL: HiveMQ writes them through to its on-disk stores); sessions and
+ * messages do not expire unless the client asks (the maximum intervals of MQTT 5 §3.1.2.11.2 and §3.3.2.3.3); and
+ * the queue limit ({@code mqtt.max-queued-messages}) is raised far above HiveMQ's default, which discarded half of a
+ * burst for a slow subscriber (FACTS.md). HiveMQ CE cannot refuse a publish when a queue is full; what it discards is
+ * counted by {@link #droppedMessages()}, shown in {@code /healthz}, and the system tests require it to stay 0.
  */
 public final class EmbeddedMqttBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
@@ -181,6 +186,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                       <max-queue-size>%d</max-queue-size>
                       <strategy>discard</strategy>
                     </queued-messages>
+                    <session-expiry><max-interval>4294967295</max-interval></session-expiry>
+                    <message-expiry><max-interval>4294967296</max-interval></message-expiry>
                     <receive-maximum>
                       <server-receive-maximum>%d</server-receive-maximum>
                     </receive-maximum>

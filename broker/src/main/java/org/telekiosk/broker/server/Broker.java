@@ -17,19 +17,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.api.RestApi;
+import org.telekiosk.broker.http.ApiHandler;
 import org.telekiosk.broker.http.BrokerInitializer;
+import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.http.HealthCheck;
 import org.telekiosk.broker.http.StaticContent;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.audit.JsonLinesAuditLog;
 import org.telekiosk.broker.audit.QueuedAuditLog;
 import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.enrollment.KioskAdministration;
 import org.telekiosk.broker.enrollment.EnrollmentSettings;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.kiosk.Revocations;
@@ -44,9 +48,11 @@ import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.pki.TrustStores;
 import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.telemetry.MqttMeasurementSubscriber;
+import org.telekiosk.broker.telemetry.KioskOutboxBoard;
 import org.telekiosk.broker.telemetry.StoringForwarder;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.codec.WireCodec;
@@ -62,7 +68,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerPki pki;
     private final KioskRegistry kiosks;
     private final EnrollmentService enrollment;
-    private final org.telekiosk.broker.enrollment.KioskAdministration administration;
+    private final KioskAdministration administration;
     private final Revocations revocations;
     private final QueuedAuditLog audit;
     private final ExecutorService worker;
@@ -73,16 +79,20 @@ public final class Broker implements AutoCloseable {
     private final ViewerHub hub;
     private final MqttMeasurementSubscriber subscriber;
     private final HttpsServer https;
+    private final AccessServices access;
+    private final AccessPurge purge;
+    private final ExecutorService apiExecutor;
+    private final Signaling signaling;
 
     private Broker(BrokerConfig config, BrokerPki pki, Kiosks k, EmbeddedMqttBroker mqtt,
             MeasurementStore store, MeasurementIntake intake, ViewerHub hub, MqttMeasurementSubscriber subscriber,
-            HttpsServer https) {
+            HttpsServer https, AccessServices access, AccessPurge purge, ExecutorService apiExecutor,
+            Signaling signaling) {
         this.config = config;
         this.pki = pki;
         this.kiosks = k.registry;
         this.enrollment = k.enrollment;
-        this.administration = new org.telekiosk.broker.enrollment.KioskAdministration(k.enrollment, k.registry,
-                mqtt::isConnected);
+        this.administration = new KioskAdministration(k.enrollment, k.registry, mqtt::isConnected);
         this.revocations = k.revocations;
         this.audit = k.audit;
         this.worker = k.worker;
@@ -93,6 +103,10 @@ public final class Broker implements AutoCloseable {
         this.hub = hub;
         this.subscriber = subscriber;
         this.https = https;
+        this.access = access;
+        this.purge = purge;
+        this.apiExecutor = apiExecutor;
+        this.signaling = signaling;
     }
 
     /**
@@ -129,23 +143,40 @@ public final class Broker implements AutoCloseable {
                 Thread.ofPlatform().name("kiosk-registry-watch").daemon(true).factory());
         started.add(watcher::shutdownNow);
         try {
-            MeasurementStore store = openStore(config, clock, environment);
+            StoreDatabase database = storeDatabase(config, environment);
+            MeasurementStore store = openStore(database, config, clock);
             started.add(store);
+            AccessServices access = AccessServices.open(new SqlAccess(database), config.access(), data, random,
+                    clock);
+            int resuming = access.purge().seats().disconnectAllConnected(clock.instant());
+            if (resuming > 0) {
+                LOG.info("{} patients were connected before this start; they may resume within the grace period",
+                        resuming);
+            }
+            AccessPurge purge = AccessPurge.every(config.access().purgeInterval(), access, clock);
+            started.add(purge);
+            ExecutorService apiExecutor = Executors.newThreadPerTaskExecutor(
+                    Thread.ofVirtual().name("api-", 0).factory());
+            started.add(apiExecutor);
             EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, registry, audit, clock);
             started.add(mqtt);
             Revocations revocations = new Revocations(registry, pki.issuing(), pki.crlFile(), clock, mqtt::disconnect);
             revocations.publish();
             revocations.watch(watcher, REGISTRY_POLL);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
+            KioskOutboxBoard outboxes = new KioskOutboxBoard();
             MeasurementIntake intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                    new StoringForwarder(store, hub::publish));
+                    new StoringForwarder(store, hub::publish, outboxes));
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
-                    "ssl://" + mqttHost + ":" + mqttPort, "telekiosk-broker-" + Long.toHexString(random.nextLong()),
+                    "ssl://" + mqttHost + ":" + mqttPort, MqttMeasurementSubscriber.clientIdIn(data, random),
                     TrustStores.trustingWithIdentity(pki.caCertificate(), pki.serviceIdentity()).getSocketFactory(),
                     service, intake);
             started.add(subscriber);
             subscriber.start();
+
+            Signaling signaling = Signaling.start(config, access, clock, environment);
+            started.add(signaling);
 
             // Client certificates are optional on HTTPS: only renewal (POST /api/v1/renew) asks for one.
             SslContext ssl = SslContextBuilder.forServer(httpsIdentity.key(), httpsIdentity.chain())
@@ -155,7 +186,7 @@ public final class Broker implements AutoCloseable {
                     .trustManager(new KioskClientTrust(pki.caCertificate()))
                     .clientAuth(ClientAuth.OPTIONAL)
                     .build();
-            HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store);
+            HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store, outboxes);
             StaticContent content = StaticContent.load();
             // Origins depend on the bound port, which is only known after binding when port 0 is configured.
             int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
@@ -166,16 +197,22 @@ public final class Broker implements AutoCloseable {
                     new EnrollmentSettings(config.kioskPki().tokenLifetime(), config.kioskPki().certificateLifetime(),
                             "ssl://" + hostPart + ":" + mqttPort, "https://" + hostPart + ":" + httpsPort + "/api/v1/renew"),
                     revocations::publish);
+            List<String> origins = config.effectiveOrigins(httpsPort);
+            RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
+                    access.consultations(), access.codes());
+            ApiHandler api = new ApiHandler(new RestApi(apiServices, origins,
+                    config.access().apiMaxConcurrentHashes(), clock), apiExecutor,
+                    config.access().apiMaxConcurrentRequests());
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
-                    new BrokerInitializer(ssl, content, health, hub, config.effectiveOrigins(httpsPort),
-                            config.viewerMaxFrameBytes(), enrollment, revocations::crlDer, worker),
+                    new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(),
+                            enrollment, revocations::crlDer, worker, api, signaling.endpoint()),
                     config.viewerMaxPendingBytes());
             started.add(https);
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);
             LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
                     https.port(), mqttPort);
             return new Broker(bound, pki, new Kiosks(registry, enrollment, revocations, audit, worker, watcher), mqtt,
-                    store, intake, hub, subscriber, https);
+                    store, intake, hub, subscriber, https, access, purge, apiExecutor, signaling);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             for (AutoCloseable part : started.reversed()) {
                 try {
@@ -195,17 +232,25 @@ public final class Broker implements AutoCloseable {
     private record Kiosks(KioskRegistry registry, EnrollmentService enrollment, Revocations revocations,
             QueuedAuditLog audit, ExecutorService worker, ScheduledExecutorService watcher) {}
 
-    private static MeasurementStore openStore(BrokerConfig config, Clock clock,
-            Map<String, String> environment) throws IOException {
-        StoreDatabase database;
+    /**
+     * The store's database from {@code store.url} (empty: the SQLite file in the data directory) and the password in
+     * {@link StoreDatabase#PASSWORD_ENV}: shared by the measurement store, the accounts and consultations, and the
+     * admin command. Creates the SQLite file's directory (0700).
+     */
+    public static StoreDatabase storeDatabase(BrokerConfig config, Map<String, String> environment)
+            throws IOException {
         if (config.storeUrl().isEmpty()) {
             Path file = config.defaultStoreFile().toAbsolutePath();
             SecureFiles.ownerOnlyDirectory(file.getParent());
-            database = StoreDatabase.sqlite(file);
-        } else {
-            database = StoreDatabase.of(config.storeUrl(), config.storeUser(),
-                    environment.getOrDefault(StoreDatabase.PASSWORD_ENV, ""));
+            return StoreDatabase.sqlite(file);
         }
+        return StoreDatabase.of(config.storeUrl(), config.storeUser(),
+                environment.getOrDefault(StoreDatabase.PASSWORD_ENV, ""));
+    }
+
+    /** Migrates the schema (every migration, the accounts' too) and opens the measurement store. */
+    private static MeasurementStore openStore(StoreDatabase database, BrokerConfig config, Clock clock)
+            throws IOException {
         MeasurementStore store;
         try {
             store = MeasurementStore.open(database, config.storeGapTimeout(), clock);
@@ -281,7 +326,7 @@ public final class Broker implements AutoCloseable {
      * The technician's kiosk operations (tokens, fleet, revocation) with role checks, for the REST adapter
      * ({@code POST /api/v1/kiosks/{id}/enrollment-tokens}, {@code GET /api/v1/kiosks}).
      */
-    public org.telekiosk.broker.enrollment.KioskAdministration kioskAdministration() {
+    public KioskAdministration kioskAdministration() {
         return administration;
     }
 
@@ -306,8 +351,22 @@ public final class Broker implements AutoCloseable {
         return hub;
     }
 
+    public MqttMeasurementSubscriber subscriber() {
+        return subscriber;
+    }
+
     public EmbeddedMqttBroker mqtt() {
         return mqtt;
+    }
+
+    /** The account and consultation services (blocking: call them off the event loop). */
+    public AccessServices access() {
+        return access;
+    }
+
+    /** The signaling service behind {@code /ws/signal}. */
+    public SignalingService signaling() {
+        return signaling.service();
     }
 
     public boolean isReady() {
@@ -317,6 +376,9 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         https.close();
+        apiExecutor.close();
+        purge.close();
+        signaling.close();
         watcher.shutdownNow();
         worker.shutdown();
         subscriber.close();
@@ -328,7 +390,8 @@ public final class Broker implements AutoCloseable {
 
     /** {@code /healthz}: ready when the measurement subscription is active; counters for a technician. */
     private record HealthReport(EmbeddedMqttBroker mqtt, MqttMeasurementSubscriber subscriber,
-            MeasurementIntake intake, ViewerHub hub, MeasurementStore store) implements HealthCheck {
+            MeasurementIntake intake, ViewerHub hub, MeasurementStore store, KioskOutboxBoard outboxes)
+            implements HealthCheck {
         @Override
         public Report report() {
             boolean up = subscriber.isSubscribed();
@@ -342,6 +405,8 @@ public final class Broker implements AutoCloseable {
                     + mqtt.droppedMessages() + "},\"measurements\":{\"accepted\":" + intake.acceptedCount()
                     + ",\"rejected\":" + rejected + "},\"store\":{\"stored\":" + store.counters().stored()
                     + ",\"duplicates\":" + store.counters().duplicates() + ",\"lost\":" + store.counters().lost()
+                    + "},\"kiosks\":{\"reporting\":" + outboxes.kiosks() + ",\"queued\":" + outboxes.queued()
+                    + ",\"dropped\":" + outboxes.dropped() + ",\"outboxFaults\":" + outboxes.outboxFaults()
                     + "},\"viewers\":{\"connected\":" + hub.viewerCount()
                     + ",\"delivered\":" + hub.deliveredCount() + ",\"skipped\":" + hub.skippedCount() + "}}";
             return new Report(up, json);

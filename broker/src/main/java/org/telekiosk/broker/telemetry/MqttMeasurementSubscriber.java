@@ -23,19 +23,32 @@ import org.telekiosk.broker.mqtt.ServiceCredential;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
- * The broker's MQTT client (Paho v5): subscribes to every kiosk's measurements in the broker share group (MQTT 5
- * §4.8.2) with QoS 1 and hands each message to the {@link MeasurementIntake}; Paho acknowledges it when the callback
- * returns, and the store commits it shortly after on its own thread. (Acknowledging only after the commit, with
- * Paho's manual acknowledgements, stalled the measurements subscription intermittently under load and was taken
- * out; closing the window between acknowledgement and commit belongs to the "nothing lost" work, issue 6.) Paho's automatic reconnect is off (its delays live in a static field shared by every client of
- * the JVM): this class reconnects with exponential backoff and jitter of its own. Persistence is explicit and in
- * memory: nothing is written to the working directory.
+ * The broker's MQTT client (Paho v5): subscribes to every kiosk's channels in the broker share group (MQTT 5 §4.8.2)
+ * with QoS 1 and hands each message to the {@link MeasurementIntake}.
+ *
+ * <p><b>Nothing acknowledged before it is stored.</b> Acknowledgements are manual ({@link AckLine}): a message is
+ * acknowledged once the intake has taken care of it (a reading: committed to the store), in arrival order (§4.6). A
+ * message whose store write failed is not acknowledged; the client reconnects and the MQTT broker sends it again.
+ * (An earlier attempt at manual acknowledgements stalled intermittently while the broker had two shared
+ * subscriptions; with the one subscription now, {@code ManualAckLoopTest} runs bursts through it in a loop.)
+ *
+ * <p><b>A session that outlives the connection.</b> The client id is stable (kept in the data directory), Clean Start
+ * is 0 and the session expiry is {@value #SESSION_EXPIRY_SECONDS} s (§3.1.2.11.2): while this client reconnects, or
+ * the embedded MQTT broker restarts (file persistence), the MQTT broker queues the group's messages instead of
+ * acknowledging kiosks' readings that no subscriber takes, and sends what was unacknowledged again.
+ *
+ * <p>Paho's automatic reconnect is off (its delays live in a static field shared by every client of the JVM): this
+ * class reconnects with exponential backoff and jitter of its own. Paho's persistence is explicit and in memory:
+ * nothing is written to the working directory.
  */
 public final class MqttMeasurementSubscriber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttMeasurementSubscriber.class);
     private static final long MIN_BACKOFF_MS = 250;
     private static final long MAX_BACKOFF_MS = 15_000;
     private static final int RECEIVE_MAXIMUM = 1000;
+    /** How long the MQTT broker keeps this client's session (and queues for it) while it is away: 7 days. */
+    static final long SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
+    private static final String CLIENT_ID_FILE = "mqtt-subscriber-id";
 
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
@@ -44,6 +57,7 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     private final SecureRandom jitter = new SecureRandom();
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AckLine acks;
     private volatile boolean subscribed;
 
     public MqttMeasurementSubscriber(String serverUri, String clientId, SSLSocketFactory tls,
@@ -63,11 +77,55 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         options.setUserName(ServiceCredential.USERNAME);
         options.setPassword(credential.password());
         options.setAutomaticReconnect(false);
-        options.setCleanStart(true);
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(SESSION_EXPIRY_SECONDS);
         options.setReceiveMaximum(RECEIVE_MAXIMUM);
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
         client.setCallback(new Callback());
+        client.setManualAcks(true);
+        this.acks = new AckLine(client::messageArrivedComplete, () -> scheduler.execute(this::restart));
+    }
+
+    /**
+     * This broker node's stable MQTT client id, made once and kept in {@code dataDir} (a session must outlive the
+     * process for the MQTT broker to keep queueing for it).
+     */
+    public static String clientIdIn(java.nio.file.Path dataDir, SecureRandom random) throws java.io.IOException {
+        java.nio.file.Path file = dataDir.resolve(CLIENT_ID_FILE);
+        if (java.nio.file.Files.exists(file)) {
+            String id = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).strip();
+            if (id.matches("telekiosk-broker-[0-9a-f]{16}")) {
+                return id;
+            }
+            LOG.warn("{} does not hold a client id; making a new one (the old session's queue expires)", file);
+        }
+        String id = "telekiosk-broker-" + java.util.HexFormat.of().toHexDigits(random.nextLong());
+        java.nio.file.Files.createDirectories(dataDir);
+        java.nio.file.Path temporary = file.resolveSibling(CLIENT_ID_FILE + ".tmp");
+        java.nio.file.Files.writeString(temporary, id + "\n", java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.file.Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return id;
+    }
+
+    /** Messages acknowledged (after being taken care of) since start. */
+    public long acknowledgedCount() {
+        return acks.acknowledgedCount();
+    }
+
+    /** A store write failed: drop the connection so that the MQTT broker sends the unacknowledged messages again. */
+    private void restart() {
+        subscribed = false;
+        if (closed.get()) {
+            return;
+        }
+        try {
+            client.disconnectForcibly(0, 2_000, false);
+        } catch (MqttException e) {
+            LOG.debug("Dropping the MQTT subscriber's connection failed: {}", e.getMessage());
+        }
+        retry("a message was not stored; reconnecting so that it is delivered again");
     }
 
     /** Starts connecting in the background. */
@@ -84,6 +142,8 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         if (closed.get()) {
             return;
         }
+        // Nothing arrives while disconnected; what arrived on the old connection is never acknowledged on this one.
+        acks.newConnection();
         try {
             client.connect(options, null, new MqttActionListener() {
                 @Override
@@ -162,13 +222,14 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     private final class Callback implements MqttCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            // Paho acknowledges when this returns; the store works on its own thread. A reading whose write fails is
-            // logged with its kiosk; the kiosk's gap tracking reports it lost if it never comes again.
+            // Acknowledged by the line once stored (on the store's writer thread); the callback never waits.
+            AckLine.Slot slot = acks.arrived(message.getId(), message.getQos());
             intake.handle(topic, message.getPayload()).whenComplete((ok, failure) -> {
                 if (failure != null) {
-                    LOG.error("A message on '{}' was acknowledged but not stored: {}",
+                    LOG.error("A message on '{}' was not stored and is not acknowledged (it comes again): {}",
                             Topics.parse(topic).map(t -> t.kiosk().value()).orElse("?"), failure.toString());
                 }
+                slot.complete(failure);
             });
         }
 

@@ -24,9 +24,17 @@ public final class StoringForwarder implements MessageSink {
     private final MeasurementStore store;
     private final Consumer<KioskMessage> viewers;
 
+    private final Consumer<KioskStatus> statuses;
+
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers) {
+        this(store, viewers, status -> { });
+    }
+
+    /** @param statuses also takes every kiosk status (the {@link KioskOutboxBoard}); must not block */
+    public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses) {
         this.store = store;
         this.viewers = viewers;
+        this.statuses = statuses;
     }
 
     @Override
@@ -35,6 +43,7 @@ public final class StoringForwarder implements MessageSink {
             case Measurement m -> forwardIfStored(store.append(m), m);
             case WaveformBatch w -> forwardIfStored(store.append(w), w);
             case KioskStatus s -> {
+                statuses.accept(s);
                 forward(s);
                 yield CompletableFuture.completedFuture(null);
             }

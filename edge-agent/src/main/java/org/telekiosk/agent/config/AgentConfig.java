@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.telekiosk.agent.uplink.ClientIdentity;
+import org.telekiosk.agent.outbox.OutboxSettings;
+import org.telekiosk.agent.outbox.SyncPolicy;
 import org.telekiosk.agent.uplink.MqttPassword;
 import org.telekiosk.agent.uplink.ReconnectPolicy;
 import org.telekiosk.agent.uplink.UplinkSettings;
@@ -28,7 +30,9 @@ import org.telekiosk.protocol.KioskId;
  * @param mqttReconnectMax    {@code mqtt.reconnect.max}
  * @param samplingInterval    {@code sampling.interval}
  * @param dataDir             {@code data.dir}
- * @param forwarderCapacity   {@code forwarder.capacity}
+ * @param outboxMaxBytes      {@code outbox.max-bytes}
+ * @param outboxSync          {@code outbox.sync}
+ * @param outboxDrainRate     {@code outbox.drain-rate}
  * @param forwarderRetryDelay {@code forwarder.retry-delay}
  * @param sensors             the {@code sensor.*} keys and {@code status.interval}
  * @param renewalUrl          {@code renewal.url}; null: the certificate is not renewed by the agent
@@ -47,7 +51,9 @@ public record AgentConfig(
         Duration mqttReconnectMax,
         Duration samplingInterval,
         Path dataDir,
-        int forwarderCapacity,
+        long outboxMaxBytes,
+        SyncPolicy outboxSync,
+        int outboxDrainRate,
         Duration forwarderRetryDelay,
         SensorsConfig sensors,
         URI renewalUrl) {
@@ -73,9 +79,22 @@ public record AgentConfig(
         between("mqtt.reconnect.min", mqttReconnectMin, Duration.ofMillis(100), Duration.ofMinutes(10));
         between("mqtt.reconnect.max", mqttReconnectMax, mqttReconnectMin, Duration.ofDays(1));
         between("sampling.interval", samplingInterval, Duration.ofMillis(100), Duration.ofHours(1));
-        between("forwarder.capacity", forwarderCapacity, 1, 1_000_000);
+        if (outboxMaxBytes < OutboxSettings.MIN_MAX_BYTES || outboxMaxBytes > MAX_OUTBOX_BYTES) {
+            throw new IllegalArgumentException("outbox.max-bytes must be between " + OutboxSettings.MIN_MAX_BYTES
+                    + " and " + MAX_OUTBOX_BYTES + ", was " + outboxMaxBytes);
+        }
+        required("outbox.sync", outboxSync);
+        between("outbox.drain-rate", outboxDrainRate, 1, 1_000_000);
         between("forwarder.retry-delay", forwarderRetryDelay, Duration.ofMillis(100), Duration.ofMinutes(10));
         required("sensor.*", sensors);
+    }
+
+    /** The largest {@code outbox.max-bytes}: 64 GiB. */
+    public static final long MAX_OUTBOX_BYTES = 64L << 30;
+
+    /** What the outbox needs of this configuration. */
+    public OutboxSettings outbox() {
+        return new OutboxSettings(dataDir, outboxMaxBytes, outboxSync, outboxDrainRate, forwarderRetryDelay);
     }
 
     /** What the MQTT uplink needs of this configuration. */

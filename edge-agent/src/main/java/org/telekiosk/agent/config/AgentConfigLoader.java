@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.telekiosk.agent.outbox.SyncPolicy;
 import org.telekiosk.agent.uplink.MqttPassword;
 import org.telekiosk.protocol.KioskId;
 
@@ -98,7 +99,9 @@ public final class AgentConfigLoader {
                 values.duration("mqtt.reconnect.max"),
                 values.duration("sampling.interval"),
                 values.path("data.dir"),
-                values.integer("forwarder.capacity"),
+                values.bytes("outbox.max-bytes"),
+                values.syncPolicy("outbox.sync"),
+                values.integer("outbox.drain-rate"),
                 values.duration("forwarder.retry-delay"),
                 sensors(values),
                 values.uri("renewal.url"));
@@ -259,6 +262,42 @@ public final class AgentConfigLoader {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'", e);
             }
+        }
+
+        /** A size in bytes: a whole number with an optional binary suffix, {@code 256MiB}, {@code 1GiB}, {@code 64KiB}. */
+        long bytes(String key) {
+            String value = text(key);
+            if (value == null) {
+                throw new IllegalArgumentException(key + " is required");
+            }
+            var matcher = java.util.regex.Pattern.compile("([0-9_]{1,20})\\s*(KiB|MiB|GiB)?").matcher(value);
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException(key + " must be a size in bytes such as 268435456 or 256MiB, was '"
+                        + value + "'");
+            }
+            int shift = matcher.group(2) == null ? 0 : switch (matcher.group(2)) {
+                case "KiB" -> 10;
+                case "MiB" -> 20;
+                default -> 30;
+            };
+            try {
+                return Math.multiplyExact(Long.parseLong(matcher.group(1).replace("_", "")), 1L << shift);
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new IllegalArgumentException(key + " is too large, was '" + value + "'", e);
+            }
+        }
+
+        /** {@code full} or {@code normal}. */
+        SyncPolicy syncPolicy(String key) {
+            String value = text(key);
+            if ("full".equals(value)) {
+                return SyncPolicy.FULL;
+            }
+            if ("normal".equals(value)) {
+                return SyncPolicy.NORMAL;
+            }
+            throw new IllegalArgumentException(key + " must be full or normal, was '" + (value == null ? "" : value)
+                    + "'");
         }
     }
 }

@@ -6,21 +6,21 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.telekiosk.agent.sampling.Forwarder;
+import org.telekiosk.agent.outbox.OutboxSender;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 
 /**
  * Makes the kiosk's {@link KioskStatus} messages: the first once every sensor has been probed (or, should a probe
  * hang, once {@code startGrace} has passed), then one at every change of a sensor's state and whenever
- * {@code interval} has passed since the last, each with the forwarder's queued and dropped counts. Nothing here runs
+ * {@code interval} has passed since the last, each with the outbox's queued and dropped counts and any fault found in the outbox file at start. Nothing here runs
  * by itself: the agent calls {@link #tick()} every second and {@link #healthChanged()} from the board's listener, so
  * tests drive it with a fake clock. Thread-safe.
  */
 public final class StatusReporter {
     private final KioskId kiosk;
     private final SensorHealthBoard board;
-    private final Supplier<Forwarder.Status> queue;
+    private final Supplier<OutboxSender.Status> queue;
     private final Clock clock;
     private final Duration interval;
     private final Instant graceEnds;
@@ -33,7 +33,7 @@ public final class StatusReporter {
      * @param startGrace how long the first status waits for every sensor's probe
      * @param sink       where status messages go (the forwarder); must not block
      */
-    public StatusReporter(KioskId kiosk, SensorHealthBoard board, Supplier<Forwarder.Status> queue, Clock clock,
+    public StatusReporter(KioskId kiosk, SensorHealthBoard board, Supplier<OutboxSender.Status> queue, Clock clock,
             Duration interval, Duration startGrace, Consumer<KioskStatus> sink) {
         this.kiosk = Objects.requireNonNull(kiosk, "kiosk");
         this.board = Objects.requireNonNull(board, "board");
@@ -66,7 +66,8 @@ public final class StatusReporter {
     private void send() {
         started = true;
         lastSent = clock.instant();
-        Forwarder.Status counts = queue.get();
-        sink.accept(new KioskStatus(kiosk, lastSent, board.snapshot(), counts.queued(), counts.dropped()));
+        OutboxSender.Status counts = queue.get();
+        sink.accept(new KioskStatus(kiosk, lastSent, board.snapshot(), counts.queued(), counts.dropped(),
+                counts.fault()));
     }
 }

@@ -73,6 +73,18 @@ public final class SequenceCounter {
         return next;
     }
 
+    /**
+     * Moves the number on disk up to {@code value} (stored as {@link #next()} stores it) if it is larger than the
+     * last one; the outbox keeps a high-water mark ahead of the numbers it hands out here, so that even a lost or
+     * corrupt outbox file cannot make a number repeat.
+     */
+    public synchronized void advanceTo(long value) throws IOException {
+        if (value > last) {
+            persist(value);
+            last = value;
+        }
+    }
+
     /** The last number handed out; 0 if none ever was. */
     public synchronized long last() {
         return last;

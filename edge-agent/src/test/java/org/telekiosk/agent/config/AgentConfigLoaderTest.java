@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.telekiosk.agent.outbox.SyncPolicy;
 import org.telekiosk.agent.uplink.MqttPassword;
 import org.telekiosk.protocol.KioskId;
 
@@ -71,7 +72,9 @@ class AgentConfigLoaderTest {
         assertEquals(Duration.ofMinutes(2), config.mqttReconnectMax());
         assertEquals(Duration.ofSeconds(5), config.samplingInterval());
         assertEquals(dir.resolve("data"), config.dataDir());
-        assertEquals(10_000, config.forwarderCapacity());
+        assertEquals(256L << 20, config.outboxMaxBytes());
+        assertEquals(SyncPolicy.FULL, config.outboxSync());
+        assertEquals(200, config.outboxDrainRate());
         assertEquals(Duration.ofSeconds(5), config.forwarderRetryDelay());
     }
 
@@ -82,7 +85,8 @@ class AgentConfigLoaderTest {
                 mqtt.reconnect.min = 500ms
                 mqtt.reconnect.max = 5m
                 mqtt.session-expiry = P7D
-                forwarder.capacity = 50_000
+                outbox.max-bytes = 1GiB
+                outbox.sync = normal
                 data.dir = /var/lib/telekiosk
                 """);
 
@@ -90,7 +94,8 @@ class AgentConfigLoaderTest {
         assertEquals(Duration.ofMillis(500), config.mqttReconnectMin());
         assertEquals(Duration.ofMinutes(5), config.mqttReconnectMax());
         assertEquals(Duration.ofDays(7), config.mqttSessionExpiry());
-        assertEquals(50_000, config.forwarderCapacity());
+        assertEquals(1L << 30, config.outboxMaxBytes());
+        assertEquals(SyncPolicy.NORMAL, config.outboxSync());
         assertEquals(Path.of("/var/lib/telekiosk"), config.dataDir());
     }
 
@@ -172,7 +177,10 @@ class AgentConfigLoaderTest {
         "mqtt.reconnect.min   | 10ms         | mqtt.reconnect.min must be between 100ms and 10m, was 10ms",
         "mqtt.reconnect.max   | 500ms        | mqtt.reconnect.max must be between 1s and 1d, was 500ms",
         "sampling.interval    | 5 sec        | sampling.interval must be a duration such as 500ms",
-        "forwarder.capacity   | 0            | forwarder.capacity must be between 1 and 1000000, was 0",
+        "outbox.max-bytes     | 1KiB         | outbox.max-bytes must be between 65536 and 68719476736, was 1024",
+        "outbox.max-bytes     | lots         | outbox.max-bytes must be a size in bytes such as 268435456 or 256MiB",
+        "outbox.sync          | sometimes    | outbox.sync must be full or normal, was 'sometimes'",
+        "outbox.drain-rate    | 0            | outbox.drain-rate must be between 1 and 1000000, was 0",
         "sensor.hx711.clock-pin | 40 | sensor.hx711.clock-pin must be a BCM GPIO number 0..27 (the number in \"GPIO 17\"",
         "sensor.max30102.i2c-address | 0x58 | sensor.max30102.i2c-address must be 0x57 (the MAX30102's address is fixed",
         "sensor.ads1115.i2c-address | 0x50 | sensor.ads1115.i2c-address must be 0x48..0x4B (set by the ADS1115's ADDR pin",

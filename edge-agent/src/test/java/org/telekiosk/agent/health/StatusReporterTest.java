@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.telekiosk.agent.sampling.Forwarder;
+import org.telekiosk.agent.outbox.OutboxSender;
 import org.telekiosk.agent.sensor.SensorException;
 import org.telekiosk.agent.sensor.SensorException.Kind;
 import org.telekiosk.protocol.KioskId;
@@ -31,7 +31,7 @@ class StatusReporterTest {
     private final StatusReporter[] reporter = new StatusReporter[1];
     private final SensorHealthBoard board = new SensorHealthBoard(List.of(THERMOMETER, SCALE),
             () -> reporter[0].healthChanged());
-    private Forwarder.Status queue = new Forwarder.Status(3, 1, 10, 2, 0);
+    private OutboxSender.Status queue = new OutboxSender.Status(3, 1, 10, 2, 0, "");
 
     StatusReporterTest() {
         reporter[0] = new StatusReporter(KIOSK, board, () -> queue, clock, Duration.ofSeconds(60),
@@ -140,7 +140,7 @@ class StatusReporterTest {
         reporter[0].tick();
         assertEquals(1, sent.size());
 
-        queue = new Forwarder.Status(0, 0, 13, 2, 0);
+        queue = new OutboxSender.Status(0, 0, 13, 2, 0, "");
         clock.advance(Duration.ofSeconds(1));
         reporter[0].tick();
         clock.advance(Duration.ofSeconds(60));
@@ -150,6 +150,17 @@ class StatusReporterTest {
         assertEquals(T0.plusSeconds(60), sent.get(1).sentAt());
         assertEquals(0, sent.get(1).queued());
         assertEquals(T0.plusSeconds(120), sent.get(2).sentAt());
+    }
+
+    @Test
+    void aFaultFoundInTheOutboxFileAtStartTravelsInEveryStatusWithTheLifetimeDropCount() {
+        queue = new OutboxSender.Status(4, 0, 0, 17, 0, "outbox file was corrupt (truncated); 4 readings recovered");
+        board.ok(THERMOMETER);
+        board.ok(SCALE);
+        reporter[0].tick();
+
+        assertEquals("outbox file was corrupt (truncated); 4 readings recovered", sent.getFirst().outboxFault());
+        assertEquals(17, sent.getFirst().dropped());
     }
 
     @Test

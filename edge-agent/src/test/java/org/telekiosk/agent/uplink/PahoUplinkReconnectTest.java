@@ -16,9 +16,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.Path;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.telekiosk.agent.sampling.Forwarder;
+import org.telekiosk.agent.outbox.Outbox;
+import org.telekiosk.agent.outbox.OutboxSender;
+import org.telekiosk.agent.outbox.OutboxSettings;
+import org.telekiosk.agent.outbox.SyncPolicy;
 import org.telekiosk.agent.testing.LogCapture;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.protocol.KioskId;
@@ -64,7 +70,7 @@ class PahoUplinkReconnectTest {
     }
 
     @Test
-    void fiftyForcedReconnectCyclesDoNotGrowTheNumberOfThreads() throws Exception {
+    void twoHundredForcedReconnectCyclesDoNotGrowTheNumberOfThreads() throws Exception {
         String kiosk = "kiosk-cycles";
         try (PahoUplink uplink = new PahoUplink(settings(broker, kiosk, 32),
                 new ReconnectPolicy(Duration.ofMillis(5), Duration.ofMillis(20), new SplittableRandom(3)))) {
@@ -76,7 +82,7 @@ class PahoUplinkReconnectTest {
             }
             int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
 
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 200; i++) {
                 seq = cycle(uplink, kiosk, seq);
             }
 
@@ -84,7 +90,7 @@ class PahoUplinkReconnectTest {
             assertTrue(threadsAfter <= threadsBefore + 3,
                     "live threads grew from " + threadsBefore + " to " + threadsAfter);
             assertTrue(uplinkThreads(kiosk).size() <= 1 + PahoThreads.SIZE, "uplink threads: " + uplinkThreads(kiosk));
-            assertEquals(56, uplink.status().connections());
+            assertEquals(206, uplink.status().connections());
             assertTrue(uplink.status().sessionPresent(), "Clean Start 0 with a session expiry keeps the session");
         }
     }
@@ -99,11 +105,15 @@ class PahoUplinkReconnectTest {
     }
 
     @Test
-    void theForwarderGetsEveryReadingAcknowledgedAcrossConnectionsDroppedWithPublishesInFlight() throws Exception {
+    void theOutboxGetsEveryReadingAcknowledgedAcrossConnectionsDroppedWithPublishesInFlight(@TempDir Path dataDir)
+            throws Exception {
         String kiosk = "kiosk-forwarder";
         try (TestSubscriber subscriber = new TestSubscriber(broker, Topics.measurements(KioskId.of(kiosk)));
                 PahoUplink uplink = new PahoUplink(settings(broker, kiosk, 32), UplinkFixtures.quickReconnect());
-                Forwarder forwarder = new Forwarder(uplink, 1_000, Duration.ofMillis(200))) {
+                Outbox outbox = Outbox.open(new OutboxSettings(dataDir, 1 << 20, SyncPolicy.NORMAL, 10_000,
+                        Duration.ofMillis(200)), Clock.systemUTC());
+                OutboxSender forwarder = new OutboxSender(outbox, uplink, new OutboxSettings(dataDir, 1 << 20,
+                        SyncPolicy.NORMAL, 10_000, Duration.ofMillis(200)), System::nanoTime)) {
             // Each round the broker holds the PUBACKs until the window is full, then drops the connection.
             forwarder.start();
             uplink.start();
@@ -112,7 +122,7 @@ class PahoUplinkReconnectTest {
             for (int round = 0; round < 3; round++) {
                 broker.holdPublishes(true);
                 for (long seq = round * 100 + 1; seq <= round * 100 + 100; seq++) {
-                    forwarder.offer(measurement(kiosk, seq));
+                    outbox.record(n -> measurement(kiosk, n));
                 }
                 // HiveMQ handles one client's PUBLISHes in order: holding the first holds back the other nine.
                 await().atMost(PATIENCE).until(() -> uplink.status().inFlight() == 10 && broker.heldPublishes() == 1);

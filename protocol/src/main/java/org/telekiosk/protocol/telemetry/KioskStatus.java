@@ -13,11 +13,14 @@ import java.util.Set;
  * @param kiosk   the kiosk; must equal the topic's kiosk
  * @param sentAt  when the kiosk sent it
  * @param sensors every configured sensor, each once
- * @param queued  readings the kiosk holds that the broker has not acknowledged yet
- * @param dropped readings the kiosk dropped since it started because its storage was full (reported as lost)
+ * @param queued      readings the kiosk holds that the broker has not acknowledged yet
+ * @param dropped     readings the kiosk dropped over the lifetime of its outbox (the count survives restarts): storage
+ *                    full, or a write to it failed (reported as lost)
+ * @param outboxFault empty, or what was wrong with the kiosk's outbox file at its last start and what was recovered,
+ *                    for a technician (at most 200 characters, no control characters)
  */
 public record KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, List<SensorHealth> sensors,
-        long queued, long dropped) implements KioskMessage {
+        long queued, long dropped, String outboxFault) implements KioskMessage {
     /** The most sensors one status may list. */
     public static final int MAX_SENSORS = 32;
 
@@ -37,6 +40,16 @@ public record KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, 
         if (queued < 0 || dropped < 0) {
             throw new IllegalArgumentException("queued and dropped must not be negative");
         }
+        Objects.requireNonNull(outboxFault, "outboxFault");
+        if (outboxFault.length() > 200 || outboxFault.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("outboxFault must be at most 200 characters without control characters");
+        }
         sensors = List.copyOf(sensors);
+    }
+
+    /** A status of a kiosk whose outbox had nothing wrong at start. */
+    public KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, List<SensorHealth> sensors, long queued,
+            long dropped) {
+        this(kiosk, sentAt, sensors, queued, dropped, "");
     }
 }

@@ -250,7 +250,7 @@ class WireCodecTest {
         assertEquals("{\"type\":\"status\",\"kiosk\":\"wmk-lab-03\",\"sentAt\":\"2026-11-22T10:15:32Z\","
                 + "\"sensors\":[{\"sensor\":\"mlx90614\",\"state\":\"present\",\"detail\":\"\"},"
                 + "{\"sensor\":\"hx711\",\"state\":\"absent\",\"detail\":\"no answer on GPIO 5/6\"}],"
-                + "\"queued\":2,\"dropped\":0}", json.encodeToString(STATUS));
+                + "\"queued\":2,\"dropped\":0,\"outboxFault\":\"\"}", json.encodeToString(STATUS));
     }
 
     static Stream<Arguments> malformedWaveforms() {

@@ -1,4 +1,4 @@
-package org.telekiosk.agent.sampling;
+package org.telekiosk.agent.outbox;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -9,7 +9,7 @@ import org.telekiosk.agent.uplink.UplinkException;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 
 /**
- * The {@link Forwarder}'s one place for a {@link KioskStatus}: the newest status not yet acknowledged. A newer status
+ * The {@link OutboxSender}'s one place for a {@link KioskStatus}: the newest status not yet acknowledged. A newer status
  * replaces an older one not yet sent; one is in flight at a time; one lost with the connection stays for the next
  * {@link #send()} unless a newer one replaced it; one the broker refuses is dropped (sending it again would be refused
  * again). Lives on the forwarder's thread only.
@@ -54,13 +54,13 @@ final class StatusSlot {
             ack = CompletableFuture.failedFuture(e);
         }
         if (ack.isCompletedExceptionally()) {
-            settle(status, Forwarder.cause(ack));
+            settle(status, OutboxSender.cause(ack));
             return;
         }
         inFlight = true;
         ack.whenCompleteAsync((ok, failure) -> {
             inFlight = false;
-            settle(status, failure == null ? null : Forwarder.unwrap(failure));
+            settle(status, failure == null ? null : OutboxSender.unwrap(failure));
             send();
         }, thread);
     }

@@ -1,4 +1,4 @@
-package org.telekiosk.agent.sampling;
+package org.telekiosk.agent.outbox;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,0 +1,98 @@
+package org.telekiosk.broker.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import org.telekiosk.broker.account.Account;
+import org.telekiosk.broker.consultation.Consultation;
+import org.telekiosk.broker.consultation.ConsultationTarget;
+
+/**
+ * The JSON bodies of the REST API ({@code docs/api.md}), requests and responses as records. Instants are ISO-8601
+ * strings in UTC, durations ISO-8601 durations. Records that carry a password, a token or a join code never print
+ * it: their {@code toString} is redacted.
+ */
+final class ApiMessages {
+    private ApiMessages() {}
+
+    /** {@code POST /api/v1/session}. */
+    record LoginRequest(String login, String password) {
+        @Override
+        public String toString() {
+            return "LoginRequest[login=" + login + ", password=(redacted)]";
+        }
+    }
+
+    /** The answer to a login: the account, and the session token for non-browser clients (also set as cookie). */
+    record SessionResponse(AccountView account, String token, String expiresAt) {
+        @Override
+        public String toString() {
+            return "SessionResponse[account=" + account + ", token=(redacted), expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** {@code GET /api/v1/me}. */
+    record Me(AccountView account, String sessionExpiresAt, String idleDeadline) {}
+
+    record AccountView(String id, String login, String displayName, String role) {
+        static AccountView of(Account account) {
+            return new AccountView(account.id().toString(), account.loginName().value(),
+                    account.displayName().value(), account.role().name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** {@code POST /api/v1/accounts}. */
+    record CreateAccount(String login, String displayName, String role, String password) {
+        @Override
+        public String toString() {
+            return "CreateAccount[login=" + login + ", role=" + role + ", password=(redacted)]";
+        }
+    }
+
+    record AccountList(List<AccountView> accounts) {}
+
+    /**
+     * {@code POST /api/v1/consultations}: for a kiosk room ({@code kiosk}) or for a patient (no {@code kiosk},
+     * optionally {@code patientName}); {@code accessWindow} overrides the default, at most {@code P30D}.
+     */
+    record CreateConsultation(String kiosk, String patientName, String accessWindow) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ConsultationView(String id, String target, String kiosk, String patientName, String state,
+            String createdAt, String accessUntil, String endedAt) {
+        static ConsultationView of(Consultation c) {
+            String kiosk = null;
+            String patientName = null;
+            String target = switch (c.target()) {
+                case ConsultationTarget.Room room -> {
+                    kiosk = room.kiosk().value();
+                    yield "room";
+                }
+                case ConsultationTarget.Patient patient -> {
+                    patientName = patient.displayName().map(n -> n.value()).orElse(null);
+                    yield "patient";
+                }
+            };
+            return new ConsultationView(c.id().toString(), target, kiosk, patientName,
+                    c.state().name().toLowerCase(java.util.Locale.ROOT), c.createdAt().toString(),
+                    c.accessUntil().toString(), c.endedAt().map(Object::toString).orElse(null));
+        }
+    }
+
+    record ConsultationList(List<ConsultationView> consultations) {}
+
+    /** A join code, shown once: the broker keeps only its keyed hash. */
+    record IssuedCodeView(String consultation, String code, String expiresAt) {
+        @Override
+        public String toString() {
+            return "IssuedCodeView[consultation=" + consultation + ", code=(redacted), expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /**
+     * An RFC 9457 problem: {@code type} is {@code about:blank}, {@code title} the status's reason phrase;
+     * {@code code} a stable machine-readable reason, {@code problems} the individual reasons where there are several
+     * (a weak password).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Problem(String type, String title, int status, String detail, String code, List<String> problems) {}
+}

@@ -1,0 +1,63 @@
+package org.telekiosk.broker.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.telekiosk.broker.api.ApiMessages.Problem;
+import org.telekiosk.broker.consultation.Refusal;
+
+/** RFC 9457 problem responses, and the HTTP status of each {@link Refusal}. */
+final class Problems {
+    private Problems() {}
+
+    static ApiResponse of(int status, String detail, String code) {
+        return of(status, detail, code, null);
+    }
+
+    static ApiResponse of(int status, String detail, String code, List<String> problems) {
+        Problem problem = new Problem("about:blank", title(status), status, detail, code, problems);
+        return new ApiResponse(status, ApiResponse.PROBLEM, ApiJson.write(problem), Map.of());
+    }
+
+    /** 429 with {@code Retry-After} in whole seconds, rounded up (RFC 9110 §10.2.3). */
+    static ApiResponse throttled(Duration retryAfter, String detail) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return of(429, detail + "; try again in " + seconds + " s", "throttled")
+                .withHeader("Retry-After", Long.toString(seconds));
+    }
+
+    static ApiResponse of(Refusal refusal) {
+        return switch (refusal) {
+            case Refusal.NotAuthenticated r -> of(401, "log in first", r.code())
+                    .withHeader("WWW-Authenticate", "Bearer realm=\"telekiosk\"");
+            case Refusal.Forbidden r -> of(403, "this account's role may not do this", r.code());
+            case Refusal.NotFound r -> of(404, "no such consultation", r.code());
+            case Refusal.IllegalTransition r -> of(409, "the consultation is " + r.state().name().toLowerCase(
+                    Locale.ROOT) + "; " + r.action().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                    + " is not possible now", r.code());
+            case Refusal.AccessExpired r -> of(410, "the consultation's access window is over", r.code());
+            case Refusal.InvalidCode r -> of(400, "not a valid join code", r.code());
+            case Refusal.Throttled r -> throttled(r.retryAfter(), "too many wrong join codes");
+            case Refusal.SeatReleased r -> of(410, "the seat was released; a new join code is needed", r.code());
+            case Refusal.InvalidRequest r -> of(400, r.message(), r.code());
+        };
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            case 429 -> "Too Many Requests";
+            case 503 -> "Service Unavailable";
+            default -> "Internal Server Error";
+        };
+    }
+}

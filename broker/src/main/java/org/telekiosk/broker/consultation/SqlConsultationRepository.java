@@ -1,0 +1,151 @@
+package org.telekiosk.broker.consultation;
+
+import static org.telekiosk.broker.store.SqlAccess.instant;
+import static org.telekiosk.broker.store.SqlAccess.nanos;
+import static org.telekiosk.broker.store.SqlAccess.optionalInstant;
+import static org.telekiosk.broker.store.SqlAccess.setOptionalInstant;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.telekiosk.broker.account.AccountId;
+import org.telekiosk.broker.account.DisplayName;
+import org.telekiosk.broker.store.SqlAccess;
+import org.telekiosk.broker.store.StoreException;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * Consultations in the store's database, table {@code consultation} (migration V2). A room consultation keeps its
+ * kiosk, a patient consultation the optional name the doctor gave it. Read-modify-write sequences are serialised by
+ * {@link ConsultationLocks} on one node (see there for several nodes). Blocking: not on an event loop.
+ */
+public final class SqlConsultationRepository implements ConsultationRepository {
+    private static final String COLUMNS =
+            "id, doctor_id, target, kiosk, patient_name, state, created_at, access_until, ended_at";
+
+    private final SqlAccess sql;
+
+    public SqlConsultationRepository(SqlAccess sql) {
+        this.sql = Objects.requireNonNull(sql, "sql");
+    }
+
+    @Override
+    public void insert(Consultation consultation) {
+        sql.run("insert a consultation", c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO consultation (" + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                s.setString(1, consultation.id().toString());
+                s.setString(2, consultation.doctor().toString());
+                switch (consultation.target()) {
+                    case ConsultationTarget.Room room -> {
+                        s.setString(3, "room");
+                        s.setString(4, room.kiosk().value());
+                        s.setNull(5, java.sql.Types.VARCHAR);
+                    }
+                    case ConsultationTarget.Patient patient -> {
+                        s.setString(3, "patient");
+                        s.setNull(4, java.sql.Types.VARCHAR);
+                        s.setString(5, patient.displayName().map(DisplayName::value).orElse(null));
+                    }
+                }
+                s.setString(6, consultation.state().name());
+                s.setLong(7, nanos(consultation.createdAt()));
+                s.setLong(8, nanos(consultation.accessUntil()));
+                setOptionalInstant(s, 9, consultation.endedAt());
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<Consultation> find(ConsultationId id) {
+        return sql.run("find a consultation", c -> {
+            List<Consultation> found = query(c, "SELECT " + COLUMNS + " FROM consultation WHERE id = ?",
+                    id.toString());
+            return found.stream().findFirst();
+        });
+    }
+
+    @Override
+    public void update(Consultation consultation) {
+        int updated = sql.run("update a consultation", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE consultation SET state = ?, ended_at = ? WHERE id = ?")) {
+                s.setString(1, consultation.state().name());
+                setOptionalInstant(s, 2, consultation.endedAt());
+                s.setString(3, consultation.id().toString());
+                return s.executeUpdate();
+            }
+        });
+        if (updated != 1) {
+            throw new IllegalStateException("consultation " + consultation.id() + " does not exist");
+        }
+    }
+
+    @Override
+    public List<Consultation> listOf(AccountId doctor) {
+        return sql.run("list consultations", c -> query(c, "SELECT " + COLUMNS
+                + " FROM consultation WHERE doctor_id = ? ORDER BY created_at DESC, id", doctor.toString()));
+    }
+
+    @Override
+    public List<Consultation> openRoomsOf(KioskId kiosk, Instant now) {
+        return sql.run("list a kiosk's open rooms", c -> query(c, "SELECT " + COLUMNS
+                + " FROM consultation WHERE target = 'room' AND kiosk = ? AND state <> 'ENDED' AND access_until > ?"
+                + " ORDER BY created_at DESC, id", kiosk.value(), nanos(now)));
+    }
+
+    @Override
+    public List<Consultation> openButExpired(Instant now) {
+        return sql.run("list expired consultations", c -> query(c, "SELECT " + COLUMNS
+                + " FROM consultation WHERE state <> 'ENDED' AND access_until <= ?", nanos(now)));
+    }
+
+    /**
+     * Deletes consultations that ended before {@code cutoff}, with their codes and seats (cascade); returns how many.
+     * The audit log keeps what happened.
+     */
+    public int deleteEndedBefore(Instant cutoff) {
+        return sql.run("purge ended consultations", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "DELETE FROM consultation WHERE state = 'ENDED' AND ended_at < ?")) {
+                s.setLong(1, nanos(cutoff));
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    private static List<Consultation> query(Connection c, String query, Object... parameters) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(query)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet row = s.executeQuery()) {
+                List<Consultation> found = new ArrayList<>();
+                while (row.next()) {
+                    found.add(read(row));
+                }
+                return List.copyOf(found);
+            }
+        }
+    }
+
+    private static Consultation read(ResultSet row) throws SQLException {
+        String target = row.getString("target");
+        ConsultationTarget parsed = switch (target) {
+            case "room" -> new ConsultationTarget.Room(KioskId.of(row.getString("kiosk")));
+            case "patient" -> new ConsultationTarget.Patient(
+                    Optional.ofNullable(row.getString("patient_name")).map(DisplayName::new));
+            default -> throw new StoreException("consultation target '" + target + "' is unknown", null);
+        };
+        return new Consultation(ConsultationId.of(row.getString("id")), AccountId.of(row.getString("doctor_id")),
+                parsed, ConsultationState.valueOf(row.getString("state")), instant(row.getLong("created_at")),
+                instant(row.getLong("access_until")), optionalInstant(row, "ended_at"));
+    }
+}

@@ -1,0 +1,79 @@
+package org.telekiosk.broker.server;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.http.SignalEndpoint;
+import org.telekiosk.broker.signaling.SignalingService;
+import org.telekiosk.broker.turn.IceServers;
+import org.telekiosk.broker.turn.TurnSecret;
+
+/**
+ * The signaling part of the composition root: on the broker's account and consultation services, ICE servers (with the TURN secret from the
+ * environment or its file), the signaling service, the virtual threads its calls run on, and the sweeper that
+ * releases seats whose grace period is over.
+ */
+final class Signaling implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Signaling.class);
+    /** Messages that may wait per socket before it is closed as a flood. */
+    private static final int MAX_PENDING = 256;
+
+    private final SignalingService service;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService sweeper;
+    private final SignalEndpoint endpoint;
+
+    private Signaling(SignalingService service, ExecutorService workers,
+            ScheduledExecutorService sweeper, int maxFrameBytes) {
+        this.service = service;
+        this.workers = workers;
+        this.sweeper = sweeper;
+        this.endpoint = new SignalEndpoint(service, maxFrameBytes, workers, MAX_PENDING);
+    }
+
+    static Signaling start(BrokerConfig config, AccessServices services, Clock clock, Map<String, String> environment)
+            throws IOException {
+        IceServers ice = new IceServers(config.ice(), TurnSecret.resolve(config.ice().secretFile(), environment),
+                clock);
+        SignalingService service = new SignalingService(services.sessions(), services.consultations(),
+                services.waitingRoom(), services.codes(), services.reconnects(), ice, services.policy(),
+                config.signaling(), clock);
+        ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signal-", 0).factory());
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("signal-sweeper").daemon().factory());
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                int released = service.sweep();
+                if (released > 0) {
+                    LOG.info("Released {} seats after their grace period", released);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Seat sweep failed: {}", e.toString());
+            }
+        }, 5, 5, TimeUnit.SECONDS);
+        LOG.info("Signaling on /ws/signal; {} STUN and {} TURN URLs, ICE policy {}", config.ice().stunUrls().size(),
+                config.ice().turnUrls().size(), config.ice().transportPolicy());
+        return new Signaling(service, workers, sweeper, config.signaling().maxFrameBytes());
+    }
+
+    SignalingService service() {
+        return service;
+    }
+
+    SignalEndpoint endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        workers.shutdown();
+    }
+}

@@ -1,0 +1,192 @@
+package org.telekiosk.broker.signaling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import org.telekiosk.broker.account.Sessions;
+import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.consultation.ConsultationPolicy;
+import org.telekiosk.broker.consultation.ConsultationService;
+import org.telekiosk.broker.consultation.JoinCodes;
+import org.telekiosk.broker.consultation.Outcome;
+import org.telekiosk.broker.consultation.Reconnects;
+import org.telekiosk.broker.consultation.WaitingRoom;
+import org.telekiosk.broker.turn.IceServers;
+import org.telekiosk.protocol.signaling.CloseCodes;
+import org.telekiosk.protocol.signaling.Participant;
+import org.telekiosk.protocol.signaling.Readiness;
+import org.telekiosk.protocol.signaling.SignalEvent;
+import org.telekiosk.protocol.signaling.WaitingPatient;
+
+/**
+ * The broker's signaling (issue 3), without transport: authenticates each connection's {@code hello} through the
+ * account and consultation services, keeps one {@link Room} per consultation, relays offer, answer and ICE
+ * candidates only between the admitted participants of the same consultation and only in order, numbers every
+ * event per participant and replays them after a resume, and issues ICE servers when a patient is admitted.
+ * Thread-safe: each connection's messages arrive in order (the adapter serialises them); rooms are guarded by their
+ * own monitors, so one consultation never waits for another.
+ */
+public final class SignalingService {
+    final Sessions sessions;
+    final ConsultationService consultations;
+    final WaitingRoom waitingRoom;
+    final JoinCodes codes;
+    final Reconnects reconnects;
+    final IceServers iceServers;
+    final SignalingConfig config;
+    final Clock clock;
+    private final Duration grace;
+    private final Map<ConsultationId, Room> rooms = new ConcurrentHashMap<>();
+
+    public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
+            JoinCodes codes, Reconnects reconnects, IceServers iceServers, ConsultationPolicy policy,
+            SignalingConfig config, Clock clock) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.consultations = Objects.requireNonNull(consultations, "consultations");
+        this.waitingRoom = Objects.requireNonNull(waitingRoom, "waitingRoom");
+        this.codes = Objects.requireNonNull(codes, "codes");
+        this.reconnects = Objects.requireNonNull(reconnects, "reconnects");
+        this.iceServers = Objects.requireNonNull(iceServers, "iceServers");
+        this.grace = policy.seatGracePeriod();
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A new connection; it must say {@code hello} first. */
+    public Connection connect(Peer peer) {
+        return new Connection(this, peer);
+    }
+
+    /** How many consultations have signaling state on this node. */
+    public int roomCount() {
+        return rooms.size();
+    }
+
+    Room room(ConsultationId id) {
+        return rooms.computeIfAbsent(id, key -> new Room(key, config.replayEvents()));
+    }
+
+    void forget(Room room) {
+        rooms.remove(room.id, room);
+    }
+
+    /**
+     * Releases the seats whose grace period is over and tells their doctors; for a periodic task (every few
+     * seconds). Returns how many seats were released.
+     */
+    public int sweep() {
+        int released = reconnects.releaseExpiredSeats();
+        Instant now = clock.instant();
+        for (Room room : rooms.values()) {
+            synchronized (room) {
+                List<Room.Link> gone = new ArrayList<>();
+                for (Room.Link link : room.patients.values()) {
+                    if (link.connection == null && link.droppedAt.isPresent()
+                            && !now.isBefore(link.droppedAt.get().plus(grace))) {
+                        gone.add(link);
+                    }
+                }
+                for (Room.Link link : gone) {
+                    room.patients.remove(link.participant);
+                    if (link.participant.equals(room.inCall)) {
+                        room.inCall = null;
+                        room.resetNegotiation();
+                    }
+                }
+                if (!gone.isEmpty()) {
+                    toDoctor(room, seq -> waitingRoomEvent(room, seq));
+                    toDoctor(room, seq -> participantsEvent(room, seq));
+                }
+                if (room.doctor == null && room.patients.isEmpty()) {
+                    // Nobody left to relay to or to resume: a doctor who comes back gets a fresh room and snapshot.
+                    forget(room);
+                }
+            }
+        }
+        return released;
+    }
+
+    // --- helpers used by Connection; each is called with the room's monitor held ---
+
+    void toDoctor(Room room, java.util.function.LongFunction<SignalEvent.Numbered> make) {
+        SignalEvent.Numbered event = room.doctorOutbox.push(make);
+        if (room.doctor != null) {
+            room.doctor.peer().send(event);
+        }
+    }
+
+    void toPatient(Room.Link link, java.util.function.LongFunction<SignalEvent.Numbered> make) {
+        SignalEvent.Numbered event = link.outbox.push(make);
+        if (link.connection != null) {
+            link.connection.peer().send(event);
+        }
+    }
+
+    SignalEvent.Numbered waitingRoomEvent(Room room, long seq) {
+        if (room.doctorAccount == null) {
+            return new SignalEvent.WaitingRoom(seq, List.of());
+        }
+        Outcome<List<org.telekiosk.broker.consultation.WaitingPatient>> list =
+                waitingRoom.waitingList(new Caller.Staff(room.doctorAccount), room.id);
+        List<WaitingPatient> patients = list instanceof Outcome.Done<List<org.telekiosk.broker.consultation
+                .WaitingPatient>> done ? done.value().stream().map(SignalingService::toWire).toList() : List.of();
+        return new SignalEvent.WaitingRoom(seq, patients);
+    }
+
+    SignalEvent.Numbered participantsEvent(Room room, long seq) {
+        if (room.doctorAccount == null) {
+            return new SignalEvent.Participants(seq, List.of());
+        }
+        Outcome<List<org.telekiosk.broker.consultation.Participant>> list =
+                waitingRoom.participants(new Caller.Staff(room.doctorAccount), room.id);
+        List<Participant> people = list instanceof Outcome.Done<List<org.telekiosk.broker.consultation
+                .Participant>> done ? done.value().stream().map(p -> new Participant(
+                        p.role() == org.telekiosk.broker.consultation.Participant.Role.DOCTOR
+                                ? Participant.Role.DOCTOR : Participant.Role.PATIENT, p.name().value())).toList()
+                : List.of();
+        return new SignalEvent.Participants(seq, people);
+    }
+
+    SignalEvent.Numbered admittedEvent(String participantLabel, long seq) {
+        return new SignalEvent.Admitted(seq, iceServers.issue(participantLabel), iceServers.transportPolicy());
+    }
+
+    /** Ends every connection of the room after the consultation ended. */
+    void closeAll(Room room, String reason) {
+        for (Room.Link link : room.patients.values()) {
+            toPatient(link, seq -> new SignalEvent.Ended(seq, reason));
+            if (link.connection != null) {
+                link.connection.finish(CloseCodes.NORMAL, reason);
+            }
+        }
+        room.patients.clear();
+        room.inCall = null;
+        if (room.doctor != null) {
+            toDoctor(room, seq -> new SignalEvent.Ended(seq, reason));
+            room.doctor.finish(CloseCodes.NORMAL, reason);
+            room.doctor = null;
+        }
+        forget(room);
+    }
+
+    static WaitingPatient toWire(org.telekiosk.broker.consultation.WaitingPatient patient) {
+        org.telekiosk.broker.consultation.Readiness r = patient.readiness();
+        OptionalInt rtt = r.roundTripMillis();
+        return new WaitingPatient(patient.participant().toString(), patient.name().value(),
+                patient.kiosk().map(Object::toString).orElse(""), patient.waitingSince(), patient.connected(),
+                new Readiness(r.cameraGranted(), r.microphoneGranted(), r.sensorsOnline(),
+                        rtt.isPresent() ? rtt.getAsInt() : -1));
+    }
+
+    static org.telekiosk.broker.consultation.Readiness fromWire(Readiness r) {
+        return new org.telekiosk.broker.consultation.Readiness(r.camera(), r.microphone(), r.sensors(),
+                r.roundTripMillis() < 0 ? OptionalInt.empty() : OptionalInt.of(r.roundTripMillis()));
+    }
+}

@@ -1,0 +1,178 @@
+package org.telekiosk.broker.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.telekiosk.broker.account.Account;
+import org.telekiosk.broker.account.AccountCreation;
+import org.telekiosk.broker.account.DisplayName;
+import org.telekiosk.broker.account.LoginName;
+import org.telekiosk.broker.account.Password;
+import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.consultation.Consultation;
+import org.telekiosk.broker.consultation.ConsultationTarget;
+import org.telekiosk.broker.consultation.IssuedCode;
+import org.telekiosk.broker.consultation.Outcome;
+import org.telekiosk.broker.server.AccessServices;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.RestClient;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * Every REST endpoint × every kind of caller, through a real broker over HTTPS (issue 3: "an authorization test
+ * matrix: every REST endpoint … × role"). The table is the specification: one row per endpoint, one column per
+ * caller, the status each must get. {@code {id}} is a fresh consultation of the doctor for each cell. A patient holds
+ * a valid join code of that doctor and presents it as a bearer token: the REST API is for staff, so it opens nothing.
+ */
+class RestAuthorizationMatrixTest {
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
+
+    /** Columns: anonymous, patient with code, other doctor, doctor of the consultation, technician, admin. */
+    static final String MATRIX = """
+            POST   /api/v1/session                  | 200 | 200 | 200 | 200 | 200 | 200
+            DELETE /api/v1/session                  | 401 | 401 | 204 | 204 | 204 | 204
+            GET    /api/v1/me                       | 401 | 401 | 200 | 200 | 200 | 200
+            POST   /api/v1/accounts                 | 401 | 401 | 403 | 403 | 403 | 201
+            GET    /api/v1/accounts                 | 401 | 401 | 403 | 403 | 403 | 200
+            POST   /api/v1/consultations            | 401 | 401 | 201 | 201 | 403 | 403
+            GET    /api/v1/consultations            | 401 | 401 | 200 | 200 | 403 | 403
+            GET    /api/v1/consultations/{id}       | 401 | 401 | 404 | 200 | 403 | 403
+            POST   /api/v1/consultations/{id}/end   | 401 | 401 | 404 | 200 | 403 | 403
+            POST   /api/v1/consultations/{id}/codes | 401 | 401 | 404 | 201 | 403 | 403
+            """;
+
+    enum Who { ANONYMOUS, PATIENT_WITH_CODE, OTHER_DOCTOR, DOCTOR, TECHNICIAN, ADMIN }
+
+    static final Map<Who, String> PASSWORDS = Map.of(Who.OTHER_DOCTOR, "schulz password 1",
+            Who.DOCTOR, "weber password 1", Who.TECHNICIAN, "meyer password 1", Who.ADMIN, "admin password 1");
+    static final Map<Who, String> LOGINS = Map.of(Who.OTHER_DOCTOR, "dr.schulz", Who.DOCTOR, "dr.weber",
+            Who.TECHNICIAN, "tech.meyer", Who.ADMIN, "admin");
+    static final AtomicInteger UNIQUE = new AtomicInteger();
+
+    static RestClient client;
+    static Account doctor;
+    static final Map<Who, String> tokens = new java.util.EnumMap<>(Who.class);
+    static String patientCode;
+
+    @BeforeAll
+    static void accounts() {
+        client = new RestClient(BROKER);
+        AccessServices access = BROKER.broker().access();
+        Account admin = ((AccountCreation.Created) access.accounts().createFirstAdmin(LoginName.of("admin"),
+                DisplayName.of("Admin"), Password.of(PASSWORDS.get(Who.ADMIN)))).account();
+        for (Who who : List.of(Who.DOCTOR, Who.OTHER_DOCTOR, Who.TECHNICIAN)) {
+            Role role = who == Who.TECHNICIAN ? Role.TECHNICIAN : Role.DOCTOR;
+            Account created = ((AccountCreation.Created) access.accounts().createAccount(admin,
+                    LoginName.of(LOGINS.get(who)), DisplayName.of(LOGINS.get(who)), role,
+                    Password.of(PASSWORDS.get(who)))).account();
+            if (who == Who.DOCTOR) {
+                doctor = created;
+            }
+        }
+        for (Who who : PASSWORDS.keySet()) {
+            tokens.put(who, client.login(LOGINS.get(who), PASSWORDS.get(who)));
+        }
+        IssuedCode code = done(access.codes().issue(new Caller.Staff(doctor), freshConsultation().id()));
+        patientCode = code.code().formatted();
+    }
+
+    static Stream<Arguments> matrix() {
+        List<Arguments> cells = new ArrayList<>();
+        for (String line : MATRIX.strip().split("\n")) {
+            String[] columns = line.split("\\|");
+            String[] endpoint = columns[0].strip().split("\\s+");
+            for (Who who : Who.values()) {
+                cells.add(Arguments.of(endpoint[0], endpoint[1], who,
+                        Integer.parseInt(columns[who.ordinal() + 1].strip())));
+            }
+        }
+        return cells.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} as {2} is answered {3}")
+    @MethodSource("matrix")
+    void everyEndpointAnswersEveryCallerAsTheMatrixSays(String method, String path, Who who, int expected) {
+        String concrete = path.replace("{id}", freshConsultation().id().toString());
+        RestClient.Reply reply = client.send(method, concrete, body(method, path), headers(method, path, who));
+
+        assertEquals(expected, reply.status(), () -> method + " " + path + " as " + who + ": " + reply.json());
+        if (expected >= 400) {
+            assertEquals("application/problem+json", reply.header("Content-Type"));
+            assertEquals(expected, reply.json().path("status").asInt());
+        }
+    }
+
+    private static Map<String, String> headers(String method, String path, Who who) {
+        return switch (who) {
+            case ANONYMOUS -> Map.of();
+            case PATIENT_WITH_CODE -> Map.of("Authorization", "Bearer " + patientCode);
+            default -> Map.of("Authorization", "Bearer " + (method.equals("DELETE") && path.endsWith("/session")
+                    // Logging out ends the session: log in afresh so that the other cells keep theirs.
+                    ? client.login(LOGINS.get(who), PASSWORDS.get(who)) : tokens.get(who)));
+        };
+    }
+
+    private static String body(String method, String path) {
+        if (!method.equals("POST")) {
+            return null;
+        }
+        return switch (path) {
+            case "/api/v1/session" -> "{\"login\":\"dr.weber\",\"password\":\"weber password 1\"}";
+            case "/api/v1/accounts" -> "{\"login\":\"dr.new" + UNIQUE.incrementAndGet() + "\",\"displayName\":"
+                    + "\"Dr. New\",\"role\":\"doctor\",\"password\":\"a new long password\"}";
+            case "/api/v1/consultations" -> "{\"kiosk\":\"wmk-lab-03\"}";
+            default -> "";
+        };
+    }
+
+    private static Consultation freshConsultation() {
+        return done(BROKER.broker().access().consultations().create(new Caller.Staff(doctor),
+                new ConsultationTarget.Room(KioskId.of("wmk-lab-03")), Optional.empty()));
+    }
+
+    private static <T> T done(Outcome<T> outcome) {
+        return ((Outcome.Done<T>) outcome).value();
+    }
+
+    @Test
+    void aBrowserLogsInWithTheCookieAndChangesThingsOnlyFromTheBrokersOwnOrigin() {
+        RestClient.Reply login = client.send("POST", "/api/v1/session",
+                "{\"login\":\"dr.weber\",\"password\":\"weber password 1\"}", Map.of("Origin", BROKER.origin()));
+        String setCookie = login.header("Set-Cookie");
+        assertTrue(setCookie.endsWith("; Path=/; HttpOnly; Secure; SameSite=Strict"), setCookie);
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        assertEquals(200, client.send("GET", "/api/v1/me", null, Map.of("Cookie", cookie)).status());
+        assertEquals(201, client.send("POST", "/api/v1/consultations", "{}",
+                Map.of("Cookie", cookie, "Origin", BROKER.origin())).status());
+        assertEquals(403, client.send("POST", "/api/v1/consultations", "{}",
+                Map.of("Cookie", cookie, "Origin", "https://evil.example")).status());
+        assertEquals(403, client.send("POST", "/api/v1/consultations", "{}", Map.of("Cookie", cookie)).status());
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedWith413AndTheSecurityHeadersComeWithEveryAnswer() {
+        String big = "{\"patientName\":\"" + "x".repeat(RestApi.MAX_BODY_BYTES) + "\"}";
+        RestClient.Reply reply = client.send("POST", "/api/v1/consultations", big,
+                Map.of("Authorization", "Bearer " + tokens.get(Who.DOCTOR)));
+
+        assertEquals(413, reply.status());
+        assertEquals("application/problem+json", reply.header("Content-Type"));
+        assertEquals("nosniff", reply.header("X-Content-Type-Options"));
+        assertEquals("no-store", reply.header("Cache-Control"));
+    }
+}

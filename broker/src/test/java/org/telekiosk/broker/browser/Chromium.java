@@ -1,0 +1,106 @@
+package org.telekiosk.broker.browser;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium through its chromedriver (FACTS.md, "Browsers and WebRTC"): fake camera and
+ * microphone, loopback peer connections allowed, a fresh profile, and trust for exactly one server certificate
+ * (by its public key hash), so that the broker's self-signed TLS needs no global exception.
+ */
+public final class Chromium implements AutoCloseable {
+    private final Path profile;
+    private final ChromeDriver driver;
+
+    public Chromium(X509Certificate serverCertificate, List<String> extraFlags) throws IOException {
+        profile = Files.createTempDirectory("telekiosk-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        List<String> flags = new ArrayList<>(List.of("--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-quic", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--allow-loopback-in-peer-connection", "--user-data-dir=" + profile,
+                "--ignore-certificate-errors-spki-list=" + spkiHash(serverCertificate)));
+        flags.addAll(extraFlags);
+        options.addArguments(flags);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    }
+
+    static String spkiHash(X509Certificate certificate) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(certificate.getPublicKey().getEncoded()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public ChromeDriver driver() {
+        return driver;
+    }
+
+    /** Runs {@code script} with a callback {@code done} as its last argument and returns what it passes. */
+    public Object async(String script) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];" + script);
+    }
+
+    /** The page's {@code window.telekiosk.videoStats()}: framesDecoded and connectionState. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> videoStats() {
+        Object result = async("if (!window.telekiosk) { done({framesDecoded: 0, connectionState: 'none'}); return; }"
+                + "window.telekiosk.videoStats().then(done, (e) => done({framesDecoded: 0, "
+                + "connectionState: 'error ' + e}));");
+        return (Map<String, Object>) result;
+    }
+
+    public long framesDecoded() {
+        return ((Number) videoStats().get("framesDecoded")).longValue();
+    }
+
+    public boolean connectedWithVideo() {
+        Map<String, Object> stats = videoStats();
+        return ((Number) stats.get("framesDecoded")).longValue() > 0 && "connected".equals(stats.get("connectionState"));
+    }
+
+    /** Where the page is and what its status line says, for failure messages. */
+    public String describe() {
+        return driver.getCurrentUrl() + " status=" + script("return document.getElementById('status')?.textContent")
+                + " sections=" + script("return [...document.querySelectorAll('main > section')].map(s => s.id + ':'"
+                + " + !s.classList.contains('hidden')).join(',')");
+    }
+
+    public Object script(String script) {
+        return ((JavascriptExecutor) driver).executeScript(script);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            driver.quit();
+        } finally {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

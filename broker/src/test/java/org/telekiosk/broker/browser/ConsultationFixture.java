@@ -1,0 +1,58 @@
+package org.telekiosk.broker.browser;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.telekiosk.broker.account.Account;
+import org.telekiosk.broker.account.AccountCreation;
+import org.telekiosk.broker.account.DisplayName;
+import org.telekiosk.broker.account.LoginName;
+import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.broker.account.Password;
+import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.consultation.Consultation;
+import org.telekiosk.broker.consultation.ConsultationTarget;
+import org.telekiosk.broker.consultation.Outcome;
+import org.telekiosk.broker.server.AccessServices;
+
+/**
+ * Accounts, and a consultation with a login session and a join code, made through a running broker's own services
+ * (for the tests and the benchmark that do not exercise the console's login and creation forms).
+ */
+record ConsultationFixture(OpaqueToken session, Consultation consultation, String code) {
+    /** The password of every account made here. */
+    static final String PASSWORD = "a long test passphrase";
+    private static final Map<AccessServices, Account> ADMINS = new ConcurrentHashMap<>();
+
+    /** A doctor account with {@link #PASSWORD}, made by the broker's first admin. */
+    static Account doctor(AccessServices services, String login) {
+        Account admin = ADMINS.computeIfAbsent(services, s -> created(s.accounts().createFirstAdmin(
+                LoginName.of("admin"), DisplayName.of("Admin"), Password.of(PASSWORD))));
+        return created(services.accounts().createAccount(admin, LoginName.of(login), DisplayName.of("Dr. Anna Weber"),
+                Role.DOCTOR, Password.of(PASSWORD)));
+    }
+
+    static ConsultationFixture create(AccessServices services, Account doctor) {
+        OpaqueToken session = services.sessions().start(doctor.id()).token();
+        Caller caller = new Caller.Staff(doctor);
+        Consultation consultation = done(services.consultations().create(caller,
+                new ConsultationTarget.Patient(Optional.of(DisplayName.of("Frau Koch"))), Optional.empty()));
+        String code = done(services.codes().issue(caller, consultation.id())).code().formatted();
+        return new ConsultationFixture(session, consultation, code);
+    }
+
+    private static Account created(AccountCreation creation) {
+        if (creation instanceof AccountCreation.Created created) {
+            return created.account();
+        }
+        throw new AssertionError("account not created: " + creation);
+    }
+
+    static <T> T done(Outcome<T> outcome) {
+        return switch (outcome) {
+            case Outcome.Done<T> done -> done.value();
+            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
+        };
+    }
+}

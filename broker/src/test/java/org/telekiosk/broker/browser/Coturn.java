@@ -1,0 +1,105 @@
+package org.telekiosk.broker.browser;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Debian's coturn ({@code /usr/bin/turnserver}) started for a test class on free ports on 127.0.0.1, with coturn's
+ * shared-secret scheme ({@code use-auth-secret}) and a random secret in a 0600 file. {@code allow-loopback-peers}
+ * is set because both browsers run on this machine: tests only, never in production (FACTS.md).
+ */
+public final class Coturn implements BeforeAllCallback, AfterAllCallback {
+    private final Path dir;
+    private final int port;
+    private final int minRelayPort;
+    private final String secret;
+    private Process process;
+
+    public Coturn() {
+        try {
+            dir = Files.createTempDirectory("telekiosk-coturn");
+            port = freePort();
+            minRelayPort = 40_000 + new SecureRandom().nextInt(200) * 100;
+            byte[] bytes = new byte[24];
+            new SecureRandom().nextBytes(bytes);
+            secret = HexFormat.of().formatHex(bytes);
+            Path secretFile = dir.resolve("turn-secret");
+            Files.writeString(secretFile, secret + "\n");
+            Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
+            Path config = dir.resolve("turnserver.conf");
+            Files.writeString(config, String.join("\n",
+                    "listening-ip=127.0.0.1", "relay-ip=127.0.0.1", "listening-port=" + port,
+                    "min-port=" + minRelayPort, "max-port=" + (minRelayPort + 99),
+                    "use-auth-secret", "static-auth-secret=" + secret, "realm=telekiosk.test", "fingerprint",
+                    "no-tls", "no-dtls", "no-cli", "no-multicast-peers", "allow-loopback-peers",
+                    "userdb=" + dir.resolve("turndb"), "pidfile=" + dir.resolve("turnserver.pid"),
+                    "log-file=" + dir.resolve("turnserver.log"), "simple-log", "no-stdout-log", ""));
+            Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot prepare coturn", e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The TURN URL for browsers. */
+    public String url() {
+        return "turn:127.0.0.1:" + port + "?transport=udp";
+    }
+
+    /** The file holding the shared secret (for {@code turn.secret-file}). */
+    public Path secretFile() {
+        return dir.resolve("turn-secret");
+    }
+
+    public String secret() {
+        return secret;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        process = new ProcessBuilder(List.of("/usr/bin/turnserver", "-c", dir.resolve("turnserver.conf").toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("turnserver.out").toFile())
+                .start();
+        Awaitility.await("coturn listening on 127.0.0.1:" + port).atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("coturn exited: " + Files.readString(dir.resolve("turnserver.out")));
+                    }
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                        return true;
+                    }
+                });
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (process != null) {
+            process.destroy();
+            Awaitility.await("coturn stopped").atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive());
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

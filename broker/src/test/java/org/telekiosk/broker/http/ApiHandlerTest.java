@@ -1,0 +1,172 @@
+package org.telekiosk.broker.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.telekiosk.broker.api.RestApi;
+import org.telekiosk.broker.config.AccessConfig;
+import org.telekiosk.broker.server.AccessServices;
+import org.telekiosk.broker.store.SqlAccess;
+import org.telekiosk.broker.store.StoreDatabase;
+
+/**
+ * The REST adapter on an {@link EmbeddedChannel}, with the real API on SQLite and an executor the test runs by hand,
+ * so that "in progress" is a state the test holds: what passes on, what is refused before the API, and that the
+ * channel stops reading while an answer is pending.
+ */
+class ApiHandlerTest {
+    @TempDir
+    Path dir;
+
+    final HeldExecutor executor = new HeldExecutor();
+    final List<Object> passedOn = new ArrayList<>();
+    EmbeddedChannel channel;
+
+    /** Holds every task until the test runs it. */
+    static final class HeldExecutor extends AbstractExecutorService {
+        final ArrayDeque<Runnable> held = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            held.add(task);
+        }
+
+        void runAll() {
+            while (!held.isEmpty()) {
+                held.poll().run();
+            }
+        }
+
+        @Override
+        public void shutdown() {}
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+
+    @BeforeEach
+    void channel() throws Exception {
+        StoreDatabase database = StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
+        database.migrate();
+        AccessServices services = AccessServices.open(new SqlAccess(database), new AccessConfig(Duration.ofHours(12),
+                Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(60),
+                Duration.ofDays(90), Duration.ofDays(90), Duration.ofMinutes(1), 1, 1), dir, new SecureRandom(),
+                Clock.systemUTC());
+        RestApi api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
+                services.codes()), List.of("https://localhost:8443"), 1, Clock.systemUTC());
+        channel = new EmbeddedChannel(new ApiHandler(api, executor, 1), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                passedOn.add(msg);
+            }
+        });
+    }
+
+    @AfterEach
+    void close() {
+        passedOn.forEach(io.netty.util.ReferenceCountUtil::release);
+        channel.finishAndReleaseAll();
+    }
+
+    static FullHttpRequest request(HttpMethod method, String uri, String body) {
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRequestOutsideTheApiPassesOnUntouched() {
+        FullHttpRequest page = request(HttpMethod.GET, "/index.html", "");
+        channel.writeInbound(page);
+
+        assertEquals(List.of(page), passedOn);
+        assertTrue(executor.held.isEmpty());
+        assertNull(channel.readOutbound());
+    }
+
+    @Test
+    void theAnswerIsWrittenOnceTheApiRanAndTheChannelStopsReadingMeanwhile() {
+        channel.writeInbound(request(HttpMethod.GET, "/api/v1/me", ""));
+        assertFalse(channel.config().isAutoRead(), "no further request is read while one is in progress");
+        assertNull(channel.readOutbound());
+
+        executor.runAll();
+        FullHttpResponse response = channel.readOutbound();
+        assertEquals(401, response.status().code());
+        assertEquals("application/problem+json", response.headers().get("Content-Type"));
+        assertEquals("Bearer realm=\"telekiosk\"", response.headers().get("WWW-Authenticate"));
+        assertEquals("nosniff", response.headers().get("X-Content-Type-Options"));
+        assertTrue(channel.config().isAutoRead());
+        response.release();
+    }
+
+    @Test
+    void aRequestBeyondTheConcurrencyLimitIsAnswered503AtOnceWithRetryAfter() {
+        channel.writeInbound(request(HttpMethod.GET, "/api/v1/me", ""));
+        EmbeddedChannel second = new EmbeddedChannel(channel.pipeline().first());
+        second.writeInbound(request(HttpMethod.GET, "/api/v1/me", ""));
+
+        FullHttpResponse busy = second.readOutbound();
+        assertEquals(503, busy.status().code());
+        assertEquals("1", busy.headers().get("Retry-After"));
+        assertEquals(1, executor.held.size(), "only the first request reached the API");
+        busy.release();
+        second.finishAndReleaseAll();
+        executor.runAll();
+        ((FullHttpResponse) channel.readOutbound()).release();
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413WithoutReachingTheApiAndClosesTheConnection() {
+        channel.writeInbound(request(HttpMethod.POST, "/api/v1/session", "x".repeat(RestApi.MAX_BODY_BYTES + 1)));
+
+        FullHttpResponse response = channel.readOutbound();
+        assertEquals(413, response.status().code());
+        assertTrue(executor.held.isEmpty());
+        assertFalse(channel.isOpen());
+        assertSame(0, passedOn.size());
+        response.release();
+    }
+}

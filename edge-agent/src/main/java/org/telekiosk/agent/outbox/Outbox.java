@@ -1,0 +1,446 @@
+package org.telekiosk.agent.outbox;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.agent.sampling.ReadingJournal;
+import org.telekiosk.agent.sampling.SequenceCounter;
+import org.telekiosk.protocol.MalformedMessageException;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
+
+/**
+ * The kiosk's crash-safe outbox: every reading ({@link Measurement}, {@link WaveformBatch}) is numbered here and
+ * kept in an SQLite file in WAL mode until the broker acknowledged it.
+ *
+ * <p><b>Numbers.</b> {@link #record} hands out the next sequence number (strictly increasing, never repeated across
+ * restarts) and queues the reading for the writer thread ("telekiosk-outbox"), which commits whatever has queued in
+ * one transaction (group commit) with the configured {@link SyncPolicy}, storing the highest number in the same
+ * transaction. Only then does the {@link OutboxSender} see the reading: nothing is published before it is committed.
+ * A reading recorded but not yet committed when the process dies was never published; its number is handed out again
+ * after the restart, which the broker cannot tell from a first use. Beside the file, a high-water mark ({@code
+ * sequence}, fsync'd, {@link #RESERVE} numbers ahead) makes numbers continue above every number ever handed out even if
+ * the outbox file is lost or corrupt.
+ *
+ * <p><b>Not blocking the samplers.</b> {@link #record} takes a lock, encodes the reading (CBOR) and queues it; the
+ * disk is touched only on the writer thread. The queue is bounded ({@link #MAX_QUEUED}): if the disk stalls that long,
+ * further readings are dropped and counted rather than blocking a sampler.
+ *
+ * <p><b>Bounded.</b> When the payload bytes held exceed {@code outbox.max-bytes}, the oldest waveform batches not in
+ * flight are deleted in the commit that went over, and counted in {@link Status#dropped()} (kept in the file, so the
+ * count survives restarts); spot readings are never dropped, so a backlog of spot readings alone may exceed the limit
+ * (logged).
+ *
+ * <p><b>Acknowledged.</b> {@link #acknowledged} deletes a reading in the next commit. A delete lost in a crash only
+ * means the reading is sent again; the broker deduplicates by (kiosk, seq).
+ */
+public final class Outbox implements ReadingJournal, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+
+    /** The outbox file in the data directory. */
+    public static final String FILE_NAME = "outbox.db";
+    /** How far the on-disk high-water mark runs ahead of the numbers handed out. */
+    static final long RESERVE = 10_000;
+    /** Most readings queued for the writer; beyond, readings are dropped and counted instead of blocking. */
+    static final int MAX_QUEUED = 100_000;
+    private static final int MAX_BATCH = 4_096;
+
+    /**
+     * What the outbox holds and has lost, for status reports.
+     *
+     * @param held    readings on disk and not yet acknowledged, plus those queued for the writer
+     * @param bytes   payload bytes on disk
+     * @param dropped readings dropped over the outbox's lifetime (full storage, a write that failed, an unreadable row)
+     * @param fault   empty, or what was wrong with the outbox file at start and what was recovered
+     */
+    public record Status(long held, long bytes, long dropped, String fault) {}
+
+    /** One reading read back for sending. */
+    record Stored(long seq, KioskMessage reading) {}
+
+    private sealed interface Op permits Append, Delete, Stop {}
+
+    private record Append(long seq, boolean waveform, byte[] payload) implements Op {}
+
+    /** Removes a reading: acknowledged, refused, or unreadable ({@code dropped}). */
+    private record Delete(long seq, boolean dropped) implements Op {}
+
+    private record Stop(CompletableFuture<Void> done) implements Op {}
+
+    private final Path file;
+    private final OutboxSettings settings;
+    private final SequenceCounter highWater;
+    private final WireCodec codec = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+    private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queuedAppends = new AtomicLong();
+    private final AtomicLong committedSeq = new AtomicLong();
+    private final AtomicLong dropped;
+    private final String fault;
+    private final Connection writer;
+    private final Connection reader;
+    private final Thread writerThread;
+    private final Object appendLock = new Object();
+    private volatile Runnable commitListener = () -> { };
+    private volatile LongPredicate inFlight = seq -> false;
+    private volatile long held;
+    private volatile long bytes;
+    private long lastSeq;
+    private boolean overLimitLogged;
+    private boolean writeFailing;
+    private volatile boolean closed;
+
+    private Outbox(Path file, OutboxSettings settings, SequenceCounter highWater, OutboxFile.Opened opened,
+            Connection reader) throws SQLException {
+        this.file = file;
+        this.settings = settings;
+        this.highWater = highWater;
+        this.writer = opened.connection();
+        this.reader = reader;
+        this.fault = opened.fault();
+        // A fresh or recovered file may know less than the high-water mark; a sound one knows exactly.
+        this.lastSeq = opened.fresh() ? Math.max(opened.lastSeq(), highWater.last()) : opened.lastSeq();
+        this.committedSeq.set(lastSeq);
+        this.dropped = new AtomicLong(opened.dropped());
+        try (PreparedStatement count = writer.prepareStatement(
+                "SELECT count(*), coalesce(sum(length(payload)), 0) FROM reading");
+                ResultSet rs = count.executeQuery()) {
+            rs.next();
+            this.held = rs.getLong(1);
+            this.bytes = rs.getLong(2);
+        }
+        writer.commit();
+        this.writerThread = Thread.ofPlatform().name("telekiosk-outbox").daemon().unstarted(this::writeLoop);
+    }
+
+    /**
+     * Opens (or creates) the outbox in {@code settings.directory()} and starts its writer thread. A file that is not
+     * a sound outbox is moved aside and what can be read from it recovered ({@link Status#fault()} says so); the
+     * agent keeps running.
+     *
+     * @param clock names a corrupt file moved aside
+     * @throws IOException if the directory, the high-water mark or a fresh file cannot be written, or the high-water
+     *                     mark is unreadable (numbers could repeat)
+     */
+    public static Outbox open(OutboxSettings settings, Clock clock) throws IOException {
+        Path file = settings.directory().resolve(FILE_NAME);
+        // The high-water mark is the walking skeleton's sequence file: its number, if any, is one handed out.
+        SequenceCounter highWater = SequenceCounter.open(settings.directory());
+        OutboxFile.Opened opened = OutboxFile.open(file, settings.sync(), clock);
+        try {
+            Connection reader = OutboxFile.connect(file, settings.sync());
+            Outbox outbox = new Outbox(file, settings, highWater, opened, reader);
+            outbox.writerThread.start();
+            log.info("Outbox {}: {} readings held ({} bytes), next sequence number {}, sync {}, {} dropped so far",
+                    file, outbox.held, outbox.bytes, outbox.lastSeq + 1, settings.sync(), outbox.dropped.get());
+            return outbox;
+        } catch (SQLException e) {
+            OutboxFile.close(opened.connection());
+            throw new IOException("cannot open the outbox " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Calls {@code listener} on the writer thread after every commit that added readings; must return quickly. */
+    void onCommit(Runnable listener) {
+        this.commitListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Which readings are in flight: the size limit never drops those. */
+    void protect(LongPredicate inFlight) {
+        this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
+    }
+
+    @Override
+    public <T extends KioskMessage> T record(LongFunction<T> reading) throws IOException {
+        synchronized (appendLock) {
+            if (closed) {
+                throw new IOException("the outbox is closed");
+            }
+            long seq = Math.addExact(lastSeq, 1);
+            T message = reading.apply(seq);
+            boolean waveform = switch (message) {
+                case Measurement m -> checkSeq(m.seq(), seq, false);
+                case WaveformBatch w -> checkSeq(w.seq(), seq, true);
+                case KioskStatus s -> throw new IllegalArgumentException("a status is not a reading");
+            };
+            if (queuedAppends.get() >= MAX_QUEUED) {
+                dropped.incrementAndGet();
+                throw new IOException("the outbox writer is " + MAX_QUEUED + " readings behind; reading dropped");
+            }
+            byte[] payload = codec.encode(message);
+            lastSeq = seq;
+            queuedAppends.incrementAndGet();
+            queue.add(new Append(seq, waveform, payload));
+            return message;
+        }
+    }
+
+    private static boolean checkSeq(long actual, long expected, boolean waveform) {
+        if (actual != expected) {
+            throw new IllegalArgumentException("the reading must carry seq " + expected + ", carried " + actual);
+        }
+        return waveform;
+    }
+
+    /** The broker acknowledged {@code seq}: deleted in the next commit. Any thread. */
+    void acknowledged(long seq) {
+        queue.add(new Delete(seq, false));
+    }
+
+    /** The highest sequence number committed to disk. */
+    public long committedSeq() {
+        return committedSeq.get();
+    }
+
+    /**
+     * Up to {@code limit} committed readings with {@code after < seq <= upTo}, in sequence order. One caller at a
+     * time (the sender's thread). A row that cannot be decoded is deleted and counted as dropped.
+     */
+    List<Stored> read(long after, long upTo, int limit) throws IOException {
+        List<Stored> readings = new ArrayList<>(Math.min(limit, 1024));
+        synchronized (reader) {
+            try (PreparedStatement select = reader.prepareStatement(
+                    "SELECT seq, payload FROM reading WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
+                select.setLong(1, after);
+                select.setLong(2, upTo);
+                select.setInt(3, limit);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        long seq = rs.getLong(1);
+                        try {
+                            readings.add(new Stored(seq, codec.decode(rs.getBytes(2), KioskMessage.class)));
+                        } catch (MalformedMessageException e) {
+                            log.error("Outbox row {} cannot be decoded ({}); dropped", seq, e.getMessage());
+                            queue.add(new Delete(seq, true));
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IOException("cannot read the outbox: " + e.getMessage(), e);
+            }
+        }
+        return readings;
+    }
+
+    /** A snapshot; any thread. */
+    public Status status() {
+        return new Status(held + queuedAppends.get(), bytes, dropped.get(), fault);
+    }
+
+    /** Commits what is queued, stops the writer and closes the file. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (appendLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.add(new Stop(done));
+        try {
+            done.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("The outbox writer did not stop cleanly: {}", e.toString());
+        }
+        synchronized (reader) {
+            OutboxFile.close(reader);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Outbox[" + file + ", " + status() + "]";
+    }
+
+    // ---- writer thread ----
+
+    private void writeLoop() {
+        List<Op> batch = new ArrayList<>(MAX_BATCH);
+        Stop stop = null;
+        while (stop == null) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                // Only Stop ends this loop, so that nothing queued is left behind.
+                continue;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            for (Op op : batch) {
+                if (op instanceof Stop s) {
+                    stop = s;
+                }
+            }
+            commit(batch);
+            batch.clear();
+        }
+        OutboxFile.close(writer);
+        stop.done().complete(null);
+    }
+
+    private void commit(List<Op> batch) {
+        int queued = (int) batch.stream().filter(Append.class::isInstance).count();
+        int appends = 0;
+        long maxSeq = 0;
+        long addedBytes = 0;
+        long removedBytes = 0;
+        int removed = 0;
+        long newlyDropped = 0;
+        try {
+            try (PreparedStatement insert = writer.prepareStatement(
+                    "INSERT INTO reading (seq, waveform, payload) VALUES (?, ?, ?)");
+                    PreparedStatement delete = writer.prepareStatement(
+                            "DELETE FROM reading WHERE seq = ? RETURNING length(payload)")) {
+                for (Op op : batch) {
+                    switch (op) {
+                        case Append a -> {
+                            insert.setLong(1, a.seq());
+                            insert.setInt(2, a.waveform() ? 1 : 0);
+                            insert.setBytes(3, a.payload());
+                            insert.addBatch();
+                            appends++;
+                            maxSeq = Math.max(maxSeq, a.seq());
+                            addedBytes += a.payload().length;
+                        }
+                        case Delete d -> {
+                            delete.setLong(1, d.seq());
+                            try (ResultSet rs = delete.executeQuery()) {
+                                if (rs.next()) {
+                                    removedBytes += rs.getLong(1);
+                                    removed++;
+                                    newlyDropped += d.dropped() ? 1 : 0;
+                                }
+                            }
+                        }
+                        case Stop s -> { }
+                    }
+                }
+                if (appends > 0) {
+                    insert.executeBatch();
+                }
+            }
+            if (maxSeq > highWater.last() - RESERVE / 2) {
+                // On the device before any of these numbers can be published.
+                highWater.advanceTo(maxSeq + RESERVE);
+            }
+            long[] trimmed = trim(bytes + addedBytes - removedBytes);
+            removedBytes += trimmed[1];
+            removed += (int) trimmed[0];
+            newlyDropped += trimmed[0];
+            long droppedTotal = dropped.get() + newlyDropped;
+            try (PreparedStatement meta = writer.prepareStatement(
+                    "UPDATE outbox_meta SET last_seq = max(last_seq, ?), dropped = ? WHERE id = 1")) {
+                meta.setLong(1, maxSeq);
+                meta.setLong(2, droppedTotal);
+                meta.executeUpdate();
+            }
+            writer.commit();
+            dropped.addAndGet(newlyDropped);
+            held += appends - removed;
+            bytes += addedBytes - removedBytes;
+            if (writeFailing) {
+                writeFailing = false;
+                log.info("The outbox commits again");
+            }
+            queuedAppends.addAndGet(-queued);
+            if (maxSeq > 0) {
+                committedSeq.accumulateAndGet(maxSeq, Math::max);
+                commitListener.run();
+            }
+            return;
+        } catch (SQLException | IOException e) {
+            queuedAppends.addAndGet(-queued);
+            rollback();
+            if (queued > 0) {
+                // Never published; their numbers leave a gap the broker reports as lost.
+                dropped.addAndGet(queued);
+            }
+            if (!writeFailing) {
+                writeFailing = true;
+                log.error("An outbox commit failed; {} readings dropped: {}", queued, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Deletes the oldest waveform batches not in flight until {@code total} payload bytes fit the limit.
+     *
+     * @return {rows deleted, bytes deleted}
+     */
+    private long[] trim(long total) throws SQLException {
+        long rows = 0;
+        long freed = 0;
+        long after = 0;
+        while (total - freed > settings.maxBytes()) {
+            List<long[]> victims = new ArrayList<>();
+            try (PreparedStatement select = writer.prepareStatement(
+                    "SELECT seq, length(payload) FROM reading WHERE waveform = 1 AND seq > ? ORDER BY seq LIMIT 256")) {
+                select.setLong(1, after);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        victims.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                    }
+                }
+            }
+            if (victims.isEmpty()) {
+                if (!overLimitLogged) {
+                    overLimitLogged = true;
+                    log.warn("The outbox holds {} bytes, over outbox.max-bytes = {}, and no waveform batch is left to "
+                            + "drop; spot readings are kept", total - freed, settings.maxBytes());
+                }
+                break;
+            }
+            try (PreparedStatement delete = writer.prepareStatement("DELETE FROM reading WHERE seq = ?")) {
+                for (long[] victim : victims) {
+                    after = victim[0];
+                    if (inFlight.test(victim[0])) {
+                        continue;
+                    }
+                    delete.setLong(1, victim[0]);
+                    delete.executeUpdate();
+                    rows++;
+                    freed += victim[1];
+                    if (total - freed <= settings.maxBytes()) {
+                        break;
+                    }
+                }
+            }
+        }
+        if (rows > 0) {
+            overLimitLogged = false;
+            log.warn("Outbox full ({} bytes): dropped the {} oldest waveform batches (dropped so far: {})",
+                    settings.maxBytes(), rows, dropped.get() + rows);
+        }
+        return new long[] {rows, freed};
+    }
+
+    private void rollback() {
+        try {
+            writer.rollback();
+        } catch (SQLException e) {
+            log.debug("Outbox rollback failed: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package org.telekiosk.agent.outbox;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.agent.uplink.Uplink;
+import org.telekiosk.agent.uplink.UplinkException;
+import org.telekiosk.agent.uplink.UplinkException.Reason;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+
+/**
+ * Sends what the {@link Outbox} holds through the {@link Uplink}, and deletes each reading from it once the broker
+ * acknowledged it (PUBACK).
+ *
+ * <p><b>Live first, backlog behind, both in order.</b> At every (re)connect the readings on disk split at the highest
+ * committed number (the boundary): those at or below it are the backlog, those committed later are live. Whenever the
+ * uplink's in-flight window has room, a live reading goes first (in sequence order); only when none is waiting does a
+ * backlog reading go (in sequence order), and then only as fast as {@code outbox.drain-rate} allows (a token bucket of
+ * one tenth of a second's worth). So a live reading waits at most for one acknowledgement of a backlog reading, not
+ * for the backlog, and the backlog cannot take the whole of a thin rural link from the video. The broker's gap
+ * tracking accepts the two interleaved orders (a live reading opens a gap that the backlog fills). The alternative,
+ * strictly one order, would hold live readings behind a backlog that takes minutes to drain after a long outage.
+ *
+ * <p>After a failed publish (lost with the connection) the sender waits until nothing is in flight and the uplink
+ * reconnects (or the retry timer fires), then starts again from the lowest number on disk; what the broker got twice
+ * it stores once. {@link KioskStatus} messages are not readings: the latest one waits in a {@link StatusSlot} and goes
+ * before the readings. All state lives on one thread ("telekiosk-forwarder"); memory is bounded by two pages of
+ * readings and the window.
+ */
+public final class OutboxSender implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
+    private static final int PAGE = 256;
+
+    /**
+     * What the sender and outbox hold and have done, for status reports.
+     *
+     * @param queued       readings held, including those in flight
+     * @param inFlight     readings sent and not yet acknowledged
+     * @param acknowledged readings acknowledged by the broker since start
+     * @param dropped      readings dropped over the outbox's lifetime (full storage and failed writes)
+     * @param refused      readings the broker refused since start
+     * @param fault        empty, or what was wrong with the outbox file at start
+     */
+    public record Status(long queued, int inFlight, long acknowledged, long dropped, long refused, String fault) {}
+
+    private final Outbox outbox;
+    private final Uplink uplink;
+    private final long retryDelayNanos;
+    private final LongSupplier nanoTime;
+    private final double tokensPerNano;
+    private final double burst;
+    private final ScheduledThreadPoolExecutor executor;
+    private final StatusSlot status;
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final ArrayDeque<Outbox.Stored> live = new ArrayDeque<>();
+    private final ArrayDeque<Outbox.Stored> backlog = new ArrayDeque<>();
+    private long boundary;
+    private long liveCursor;
+    private long backlogCursor;
+    private boolean rewindPending = true;
+    private double tokens;
+    private long tokensAt;
+    private ScheduledFuture<?> retry;
+    private ScheduledFuture<?> refill;
+
+    /**
+     * @param nanoTime the monotonic clock of the drain rate ({@code System::nanoTime})
+     */
+    public OutboxSender(Outbox outbox, Uplink uplink, OutboxSettings settings, LongSupplier nanoTime) {
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.uplink = Objects.requireNonNull(uplink, "uplink");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.retryDelayNanos = settings.retryDelay().toNanos();
+        this.tokensPerNano = settings.drainRate() / 1e9;
+        this.burst = Math.max(1, settings.drainRate() / 10.0);
+        this.tokens = burst;
+        this.tokensAt = nanoTime.getAsLong();
+        this.executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("telekiosk-forwarder").daemon()
+                .factory());
+        executor.setRemoveOnCancelPolicy(true);
+        this.status = new StatusSlot(uplink, executor, this::retryLater);
+        outbox.protect(inFlight::contains);
+    }
+
+    /** Sends after every commit and every reconnect; call before the uplink's {@code start()}. */
+    public void start() {
+        outbox.onCommit(() -> run(this::drain));
+        uplink.addConnectedListener(() -> run(() -> {
+            rewindPending = true;
+            drain();
+        }));
+        run(this::drain);
+    }
+
+    /**
+     * Sends {@code status} as soon as the uplink takes publishes, replacing any older status not yet sent; returns at
+     * once. Any thread.
+     */
+    public void publishStatus(KioskStatus kioskStatus) {
+        Objects.requireNonNull(kioskStatus, "kioskStatus");
+        run(() -> status.offer(kioskStatus));
+    }
+
+    /** A snapshot; any thread. */
+    public Status status() {
+        Outbox.Status held = outbox.status();
+        return new Status(held.held(), inFlight.size(), acknowledged.get(), held.dropped(), refused.get(),
+                held.fault());
+    }
+
+    /** Stops sending; what is not acknowledged stays in the outbox for the next start. Idempotent. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- forwarder thread ----
+
+    private void drain() {
+        status.send();
+        if (!uplink.isConnected()) {
+            // Everything goes again after the reconnect, whose listener drains.
+            rewindPending = true;
+            return;
+        }
+        if (rewindPending) {
+            if (!inFlight.isEmpty()) {
+                return; // rewound when the last in-flight publish completes
+            }
+            rewind();
+        }
+        try {
+            while (true) {
+                Outbox.Stored next = nextLive();
+                boolean fromBacklog = false;
+                if (next == null) {
+                    next = nextBacklog();
+                    fromBacklog = true;
+                }
+                if (next == null) {
+                    return;
+                }
+                if (!send(next)) {
+                    return;
+                }
+                (fromBacklog ? backlog : live).poll();
+                if (fromBacklog) {
+                    tokens -= 1;
+                }
+            }
+        } catch (IOException e) {
+            log.error("Cannot read the outbox; trying again later: {}", e.getMessage());
+            retryLater();
+        }
+    }
+
+    /** Starts again from the lowest number on disk; only with nothing in flight. */
+    private void rewind() {
+        rewindPending = false;
+        boundary = outbox.committedSeq();
+        liveCursor = boundary;
+        backlogCursor = 0;
+        live.clear();
+        backlog.clear();
+    }
+
+    private Outbox.Stored nextLive() throws IOException {
+        if (live.isEmpty()) {
+            long committed = outbox.committedSeq();
+            if (committed > liveCursor) {
+                List<Outbox.Stored> page = outbox.read(liveCursor, committed, PAGE);
+                live.addAll(page);
+                liveCursor = page.isEmpty() ? committed : page.getLast().seq();
+            }
+        }
+        return live.peek();
+    }
+
+    private Outbox.Stored nextBacklog() throws IOException {
+        if (backlog.isEmpty() && backlogCursor < boundary) {
+            List<Outbox.Stored> page = outbox.read(backlogCursor, boundary, PAGE);
+            backlog.addAll(page);
+            backlogCursor = page.isEmpty() ? boundary : page.getLast().seq();
+        }
+        if (backlog.isEmpty()) {
+            return null;
+        }
+        long now = nanoTime.getAsLong();
+        tokens = Math.min(burst, tokens + (now - tokensAt) * tokensPerNano);
+        tokensAt = now;
+        if (tokens < 1) {
+            if (refill == null || refill.isDone()) {
+                long wait = (long) Math.ceil((1 - tokens) / tokensPerNano);
+                refill = executor.schedule(this::drain, wait, TimeUnit.NANOSECONDS);
+            }
+            return null;
+        }
+        return backlog.peek();
+    }
+
+    /** Publishes {@code reading}; false if nothing more can go now (it stays first in its queue). */
+    private boolean send(Outbox.Stored reading) {
+        CompletableFuture<Void> ack;
+        try {
+            ack = uplink.publish(reading.reading());
+        } catch (RuntimeException e) {
+            // The port never throws; if an implementation does, keep the reading and try again later.
+            log.error("The uplink failed to take reading {}", reading.seq(), e);
+            ack = CompletableFuture.failedFuture(e);
+        }
+        if (ack.isCompletedExceptionally()) {
+            UplinkException failure = cause(ack);
+            switch (failure.reason()) {
+                case REFUSED -> {
+                    refusedBy(reading.seq(), failure);
+                    return true;
+                }
+                case WINDOW_FULL -> {
+                    // The next acknowledgement drains again; the timer is the backstop.
+                    retryLater();
+                    return false;
+                }
+                default -> {
+                    rewindPending = true;
+                    retryLater();
+                    return false;
+                }
+            }
+        }
+        inFlight.add(reading.seq());
+        ack.whenCompleteAsync((ok, failure) -> completed(reading.seq(), failure), executor);
+        return true;
+    }
+
+    private void completed(long seq, Throwable failure) {
+        inFlight.remove(seq);
+        if (failure == null) {
+            acknowledged.incrementAndGet();
+            outbox.acknowledged(seq);
+        } else {
+            UplinkException cause = unwrap(failure);
+            if (cause.reason() == Reason.REFUSED) {
+                refusedBy(seq, cause);
+            } else {
+                log.debug("Reading {} not acknowledged ({}); will resend", seq, cause.getMessage());
+                rewindPending = true;
+                retryLater();
+            }
+        }
+        drain();
+    }
+
+    private void refusedBy(long seq, UplinkException failure) {
+        refused.incrementAndGet();
+        // Sending it again would be refused again (MQTT 5 §3.4.2.1).
+        outbox.acknowledged(seq);
+        log.warn("The broker refused reading {}; deleted from the outbox: {}", seq, failure.getMessage());
+    }
+
+    private void retryLater() {
+        if (retry == null || retry.isDone()) {
+            retry = executor.schedule(this::drain, retryDelayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void run(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("Sender closed; ignoring an event");
+        }
+    }
+
+    static UplinkException cause(CompletableFuture<Void> failed) {
+        try {
+            failed.join();
+        } catch (CompletionException e) {
+            return unwrap(e);
+        }
+        throw new IllegalStateException("not failed");
+    }
+
+    static UplinkException unwrap(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof UplinkException uplinkException) {
+            return uplinkException;
+        }
+        // The port promises UplinkException; anything else is treated as a lost publish and resent.
+        return new UplinkException(Reason.LOST, String.valueOf(cause), cause);
+    }
+}

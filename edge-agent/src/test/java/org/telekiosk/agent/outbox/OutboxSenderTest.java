@@ -1,0 +1,227 @@
+package org.telekiosk.agent.outbox;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.telekiosk.agent.outbox.OutboxFixtures.KIOSK;
+import static org.telekiosk.agent.outbox.OutboxFixtures.T0;
+import static org.telekiosk.agent.outbox.OutboxFixtures.settings;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+
+class OutboxSenderTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+    private static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong nanoTime = new AtomicLong();
+    private Outbox outbox;
+    private OutboxSender sender;
+
+    @AfterEach
+    void close() {
+        if (sender != null) {
+            sender.close();
+        }
+        if (outbox != null) {
+            outbox.close();
+        }
+    }
+
+    private OutboxSender sender(FakeUplink uplink, int drainRate) throws IOException {
+        OutboxSettings settings = settings(dir, 64L << 20, drainRate);
+        outbox = Outbox.open(settings, CLOCK);
+        sender = new OutboxSender(outbox, uplink, settings, nanoTime::get);
+        sender.start();
+        return sender;
+    }
+
+    private void record(int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            outbox.record(OutboxFixtures::spot);
+        }
+    }
+
+    private static ConditionFactory soon() {
+        return await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1));
+    }
+
+    private static <T> void eventually(Callable<T> actual, T expected) {
+        soon().until(actual, expected::equals);
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    @Test
+    void readingsLeaveTheOutboxOnlyWhenTheBrokerAcknowledgesThem() throws Exception {
+        FakeUplink uplink = new FakeUplink(10, true);
+        sender(uplink, 1000);
+        record(3);
+        eventually(uplink::inFlight, List.of(1L, 2L, 3L));
+
+        uplink.acknowledge(2);
+
+        soon().until(() -> outbox.status().held() == 2 && sender.status().acknowledged() == 1);
+        outbox.close();
+        sender.close();
+        try (Outbox reopened = Outbox.open(settings(dir), CLOCK)) {
+            assertEquals(List.of(1L, 3L), reopened.read(0, 10, 10).stream().map(Outbox.Stored::seq).toList());
+        }
+    }
+
+    @Test
+    void whenTheWindowIsFullTheNextReadingWaitsForAnAcknowledgement() throws Exception {
+        FakeUplink uplink = new FakeUplink(2, true);
+        sender(uplink, 1000);
+        record(3);
+        eventually(uplink::accepted, List.of(1L, 2L));
+
+        uplink.acknowledge(1);
+
+        eventually(uplink::accepted, List.of(1L, 2L, 3L));
+    }
+
+    @Test
+    void whatWasLostWithTheConnectionIsSentAgainInSequenceOrderAfterTheReconnect() throws Exception {
+        FakeUplink uplink = new FakeUplink(10, true);
+        sender(uplink, 1000);
+        record(4);
+        eventually(uplink::inFlight, List.of(1L, 2L, 3L, 4L));
+        uplink.acknowledge(2);
+
+        uplink.drop();
+        record(2);
+        soon().until(() -> outbox.committedSeq() == 6 && outbox.status().held() == 5);
+        uplink.reconnect(false);
+
+        eventually(uplink::inFlight, List.of(1L, 3L, 4L, 5L, 6L));
+    }
+
+    @Test
+    void liveReadingsGoBeforeTheBacklogWhichFollowsInSequenceOrder() throws Exception {
+        FakeUplink uplink = new FakeUplink(3, false);
+        sender(uplink, 1000);
+        record(10);
+        soon().until(() -> outbox.committedSeq() == 10);
+        uplink.reconnect(false);
+        eventually(uplink::inFlight, List.of(1L, 2L, 3L));
+
+        record(2); // live: 11, 12
+        soon().until(() -> outbox.committedSeq() == 12);
+        uplink.acknowledge(1);
+        uplink.acknowledge(2);
+
+        eventually(uplink::accepted, List.of(1L, 2L, 3L, 11L, 12L));
+        uplink.acknowledge(3);
+        uplink.acknowledge(11);
+        uplink.acknowledge(12);
+        eventually(uplink::accepted, List.of(1L, 2L, 3L, 11L, 12L, 4L, 5L, 6L));
+    }
+
+    @Test
+    void theBacklogGoesNoFasterThanTheDrainRateWhileLiveReadingsAreNotHeldBack() throws Exception {
+        FakeUplink uplink = new FakeUplink(1000, false);
+        sender(uplink, 100); // 100 per second: a burst of 10, then one every 10 ms
+        record(50);
+        soon().until(() -> outbox.committedSeq() == 50);
+        uplink.reconnect(false);
+        eventually(uplink::accepted, range(1, 10));
+
+        record(3);
+        eventually(uplink::accepted, LongStream.concat(LongStream.rangeClosed(1, 10), LongStream.rangeClosed(51, 53))
+                .boxed().toList());
+
+        nanoTime.addAndGet(Duration.ofMillis(50).toNanos());
+        soon().until(() -> uplink.accepted().size() == 13 + 5);
+        assertEquals(range(11, 15), uplink.accepted().subList(13, 18));
+    }
+
+    @Test
+    void aReadingTheBrokerRefusesIsDeletedAndCountedWithoutHoldingUpTheRest() throws Exception {
+        FakeUplink uplink = new FakeUplink(10, true);
+        sender(uplink, 1000);
+        record(2);
+        eventually(uplink::inFlight, List.of(1L, 2L));
+
+        uplink.refuse(1);
+        uplink.acknowledge(2);
+
+        soon().until(() -> sender.status().refused() == 1 && outbox.status().held() == 0);
+    }
+
+    @Test
+    void theLatestStatusGoesFirstAndCarriesOnlyTheNewest() throws Exception {
+        FakeUplink uplink = new FakeUplink(10, false);
+        sender(uplink, 1000);
+        sender.publishStatus(status(1));
+        sender.publishStatus(status(2));
+        record(1);
+        soon().until(() -> outbox.committedSeq() == 1);
+
+        uplink.reconnect(false);
+
+        eventually(uplink::statuses, List.of(status(2)));
+        eventually(uplink::accepted, List.of(1L));
+    }
+
+    @Test
+    void tenThousandReadingsRecordedWhileDisconnectedAllArriveOnceInOrder() throws Exception {
+        FakeUplink uplink = new FakeUplink(100, false);
+        sender(uplink, 1_000_000);
+        record(10_000);
+        soon().until(() -> outbox.committedSeq() == 10_000);
+        nanoTime.addAndGet(Duration.ofSeconds(1).toNanos());
+
+        uplink.reconnect(false);
+        long acked = 0;
+        while (acked < 10_000) {
+            soon().until(() -> !uplink.inFlight().isEmpty());
+            for (long seq : uplink.inFlight()) {
+                uplink.acknowledge(seq);
+                acked++;
+            }
+            nanoTime.addAndGet(Duration.ofSeconds(1).toNanos());
+        }
+
+        assertEquals(range(1, 10_000), uplink.accepted());
+        soon().until(() -> outbox.status().held() == 0);
+    }
+
+    @Test
+    void readingsNotAcknowledgedBeforeAStopAreSentAfterTheNextStart() throws Exception {
+        FakeUplink first = new FakeUplink(10, true);
+        sender(first, 1000);
+        record(3);
+        eventually(first::inFlight, List.of(1L, 2L, 3L));
+        first.acknowledge(1);
+        soon().until(() -> outbox.status().held() == 2);
+        sender.close();
+        outbox.close();
+
+        FakeUplink second = new FakeUplink(10, true);
+        sender(second, 1000);
+
+        eventually(second::inFlight, List.of(2L, 3L));
+        assertEquals(4, outbox.record(OutboxFixtures::spot).seq());
+    }
+
+    private static KioskStatus status(int second) {
+        return new KioskStatus(KIOSK, T0.plusSeconds(second), List.of(), 0, 0);
+    }
+}

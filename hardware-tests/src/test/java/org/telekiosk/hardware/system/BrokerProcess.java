@@ -1,0 +1,155 @@
+package org.telekiosk.hardware.system;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.telekiosk.broker.pki.SecureFiles;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * The broker (with its embedded HiveMQ) as a real process from its shaded jar ({@code broker/target/telekiosk-broker.jar}),
+ * on fixed loopback ports so that a restarted broker is where the kiosk expects it, with its data in one directory that
+ * survives restarts. Its store (SQLite, WAL) is read by the test through a read-only connection of its own.
+ */
+final class BrokerProcess {
+    static final Path JAR = Path.of("..", "broker", "target", "telekiosk-broker.jar").toAbsolutePath().normalize();
+
+    private final Path dataDir;
+    private final int httpsPort = freePort();
+    private final int mqttPort = freePort();
+    private Process process;
+
+    BrokerProcess(Path dataDir) throws IOException {
+        this.dataDir = SecureFiles.ownerOnlyDirectory(dataDir);
+    }
+
+    int mqttPort() {
+        return mqttPort;
+    }
+
+    Path caPem() {
+        return dataDir.resolve("pki").resolve("ca.pem");
+    }
+
+    /** Where kiosks enroll. */
+    URI httpsUrl() {
+        return URI.create("https://localhost:" + httpsPort);
+    }
+
+    /**
+     * A one-time enrollment token for {@code kiosk}, made as a technician does, with the jar's
+     * {@code enrollment-token} command on the same data directory (the running broker shares the registry file).
+     */
+    String enrollmentToken(KioskId kiosk) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process cli = new ProcessBuilder(List.of(java.toString(), "-jar", JAR.toString(), "enrollment-token",
+                "--data-dir", dataDir.toString(), "--kiosk", kiosk.value(), "--label", "System test " + kiosk))
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+            throw new IllegalStateException("enrollment-token failed: " + output);
+        }
+        return output.lines().map(String::strip).filter(line -> line.startsWith("tk1.")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no token in: " + output));
+    }
+
+    /** Starts {@code serve} and waits until its MQTT port answers. */
+    void start() throws IOException, InterruptedException {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: build with mvn -pl hardware-tests -am verify");
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        process = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-jar", JAR.toString(), "serve",
+                "--data-dir", dataDir.toString(), "--port", Integer.toString(httpsPort),
+                "--mqtt-port", Integer.toString(mqttPort), "--bind", "127.0.0.1"))
+                .directory(dataDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("broker.log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!answers(mqttPort)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see "
+                        + dataDir.resolve("broker.log"));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the broker did not listen within 90 s; see "
+                        + dataDir.resolve("broker.log"));
+            }
+            process.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** SIGKILL, and wait until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, and wait. */
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    /** {count, highest seq} of {@code kiosk}'s readings in the broker's store; {0, 0} before the store exists. */
+    long[] stored(KioskId kiosk) throws SQLException {
+        Path db = dataDir.resolve("store").resolve("telekiosk.db");
+        if (!Files.exists(db)) {
+            return new long[] {0, 0};
+        }
+        Properties readOnly = new Properties();
+        readOnly.setProperty("open_mode", "1");
+        readOnly.setProperty("busy_timeout", "10000");
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db, readOnly);
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT count(*), coalesce(max(seq), 0) FROM reading WHERE kiosk = ?")) {
+            query.setString(1, kiosk.value());
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("no such table")) {
+                return new long[] {0, 0};
+            }
+            throw e;
+        }
+    }
+
+    private static boolean answers(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.telekiosk.hardware.system;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.telekiosk.broker.store.KioskProgress;
+import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * The network path between a kiosk and the broker cut for 60 s (a TCP proxy in the test swallows every byte, as a
+ * link that drops packets) and restored, with the agent running as a process: the readings of the outage wait in the
+ * outbox and arrive afterwards; every sequence number of the kiosk is in the store exactly once.
+ * {@code -Dtelekiosk.cut.seconds=N} changes the length of the cut.
+ */
+class NetworkCutSystemTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
+
+    @TempDir
+    Path kioskDir;
+
+    @Test
+    void readingsTakenDuringASixtySecondNetworkCutArriveAfterwardsEachExactlyOnce() throws Exception {
+        long cutSeconds = Long.getLong("telekiosk.cut.seconds", 60);
+        KioskId kiosk = KioskId.of("cut-kiosk-01");
+        MeasurementStore store = BROKER.broker().store();
+        try (CuttableProxy proxy = new CuttableProxy(BROKER.broker().mqttPort())) {
+            List<String> lines = new ArrayList<>(AgentKillSystemTest.FAST_KIOSK);
+            lines.add("mqtt.keep-alive=5s");
+            lines.add("mqtt.connect-timeout=5s");
+            lines.add("mqtt.reconnect.max=2s");
+            KioskProvisioning.provision(BROKER, kiosk, kioskDir, lines.toArray(String[]::new));
+            Files.writeString(kioskDir.resolve("agent.properties"),
+                    Files.readString(kioskDir.resolve("agent.properties")).replace(
+                            "ssl://localhost:" + BROKER.broker().mqttPort(), "ssl://localhost:" + proxy.port()));
+
+            try (AgentProcess agent = AgentProcess.start(kioskDir)) {
+                await().atMost(PATIENCE).until(() -> store.count(kiosk).get() >= 20);
+
+                proxy.cut();
+                long atCut = store.progress(kiosk).get().highest();
+                // The cut lasts a fixed time: a latch nobody counts down is a timer that is not Thread.sleep.
+                new CountDownLatch(1).await(cutSeconds, TimeUnit.SECONDS);
+                long duringCut = store.progress(kiosk).get().highest();
+                proxy.restore();
+
+                // In the first moments of the cut, what was already on its way may still arrive; nothing after.
+                assertTrue(duringCut < atCut + 100, "readings got through the cut: " + atCut + " -> " + duringCut);
+                await().atMost(PATIENCE).until(() -> {
+                    KioskProgress progress = store.progress(kiosk).get();
+                    // About 30 readings a second were taken during the cut; all of them, and more, must be stored.
+                    return progress.highest() > duringCut + cutSeconds * 20
+                            && progress.contiguous() == progress.highest();
+                });
+            }
+        }
+        KioskProgress progress = store.progress(kiosk).get();
+        assertEquals(progress.highest(), store.count(kiosk).get(), progress.toString());
+        assertEquals(List.of(), store.lostRanges(kiosk).get());
+        assertEquals(0, BROKER.broker().mqtt().droppedMessages());
+    }
+}

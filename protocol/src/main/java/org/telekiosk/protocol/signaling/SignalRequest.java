@@ -1,0 +1,94 @@
+package org.telekiosk.protocol.signaling;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.Objects;
+
+/**
+ * What a browser (doctor console or kiosk/patient page) sends to the broker on {@code wss://<broker>/ws/signal},
+ * as JSON text frames. The first message must be {@link Hello} (or {@link Ping}); who may send which message in
+ * which state is in {@code protocol/README.md}, "Signaling".
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = SignalRequest.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = SignalRequest.Ready.class, name = "ready"),
+    @JsonSubTypes.Type(value = SignalRequest.Admit.class, name = "admit"),
+    @JsonSubTypes.Type(value = SignalRequest.Offer.class, name = "offer"),
+    @JsonSubTypes.Type(value = SignalRequest.Answer.class, name = "answer"),
+    @JsonSubTypes.Type(value = SignalRequest.IceCandidate.class, name = "ice-candidate"),
+    @JsonSubTypes.Type(value = SignalRequest.IceRestart.class, name = "ice-restart"),
+    @JsonSubTypes.Type(value = SignalRequest.Leave.class, name = "leave"),
+    @JsonSubTypes.Type(value = SignalRequest.End.class, name = "end"),
+    @JsonSubTypes.Type(value = SignalRequest.Ping.class, name = "ping"),
+})
+public sealed interface SignalRequest {
+    /** The protocol version this module speaks. */
+    int PROTOCOL_VERSION = 1;
+    /** The longest SDP accepted, in characters (an audio+video offer with many codecs is about 6,000). */
+    int MAX_SDP = 32_768;
+
+    /** Authenticates the connection; answered with {@link SignalEvent.Welcome} or an error and a close. */
+    record Hello(int protocolVersion, Credential credential) implements SignalRequest {
+        public Hello {
+            Fields.range("protocolVersion", protocolVersion, 1, 1_000);
+            Objects.requireNonNull(credential, "credential");
+        }
+    }
+
+    /** A patient reports their readiness (again whenever it changes); shown in the doctor's waiting room. */
+    record Ready(Readiness readiness) implements SignalRequest {
+        public Ready {
+            Objects.requireNonNull(readiness, "readiness");
+        }
+    }
+
+    /** The doctor admits one waiting patient into the call. */
+    record Admit(String participant) implements SignalRequest {
+        public Admit {
+            Fields.id("participant", participant);
+        }
+    }
+
+    /** The doctor's SDP offer (RFC 8829 §5.2), relayed to the admitted patient. The doctor always offers. */
+    record Offer(String sdp) implements SignalRequest {
+        public Offer {
+            Fields.text("sdp", sdp, 1, MAX_SDP, true);
+        }
+    }
+
+    /** The patient's SDP answer (RFC 8829 §5.3) to the latest offer, relayed to the doctor. */
+    record Answer(String sdp) implements SignalRequest {
+        public Answer {
+            Fields.text("sdp", sdp, 1, MAX_SDP, true);
+        }
+    }
+
+    /**
+     * A trickled ICE candidate (RFC 8838) for the peer: {@code candidate} as in {@code RTCIceCandidate.candidate}
+     * (empty for end-of-candidates), its media stream id and m-line index.
+     */
+    record IceCandidate(String candidate, String sdpMid, int sdpMLineIndex) implements SignalRequest {
+        public IceCandidate {
+            Fields.text("candidate", candidate, 0, 1_024, false);
+            Fields.text("sdpMid", sdpMid, 0, 64, false);
+            Fields.range("sdpMLineIndex", sdpMLineIndex, 0, 63);
+        }
+    }
+
+    /** Asks the doctor's side to restart ICE (RFC 8445 §9) with a new offer; sent by a patient whose path broke. */
+    record IceRestart() implements SignalRequest {}
+
+    /** A patient leaves: gives up their seat for good (a new code is needed to come back). */
+    record Leave() implements SignalRequest {}
+
+    /** The doctor ends the consultation for everyone. */
+    record End() implements SignalRequest {}
+
+    /** Liveness and round-trip check, answered with {@link SignalEvent.Pong} carrying the same nonce. */
+    record Ping(String nonce) implements SignalRequest {
+        public Ping {
+            Fields.nonce(nonce);
+        }
+    }
+}

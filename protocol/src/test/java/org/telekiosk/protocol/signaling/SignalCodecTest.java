@@ -1,0 +1,155 @@
+package org.telekiosk.protocol.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.telekiosk.protocol.MalformedMessageException;
+import org.telekiosk.protocol.MalformedMessageException.Reason;
+import org.telekiosk.protocol.codec.WireCodec;
+
+class SignalCodecTest {
+    private static final String ID = "3f2b8c1e-7a4d-4e5f-9a0b-1c2d3e4f5a6b";
+    private static final String TOKEN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ";
+    private final WireCodec json = WireCodec.json(65_536);
+
+    static List<SignalRequest> everyRequest() {
+        return List.of(
+                new SignalRequest.Hello(1, new Credential.Cookie(ID)),
+                new SignalRequest.Hello(1, new Credential.Session(TOKEN, ID)),
+                new SignalRequest.Hello(1, new Credential.Code("K7M-4QX-9TR", "Erika")),
+                new SignalRequest.Hello(1, new Credential.Resume(TOKEN, 17)),
+                new SignalRequest.Ready(new Readiness(true, true, false, 42)),
+                new SignalRequest.Admit(ID),
+                new SignalRequest.Offer("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"),
+                new SignalRequest.Answer("v=0\r\n"),
+                new SignalRequest.IceCandidate("candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host", "0", 0),
+                new SignalRequest.IceCandidate("", "", 0),
+                new SignalRequest.IceRestart(),
+                new SignalRequest.Leave(),
+                new SignalRequest.End(),
+                new SignalRequest.Ping("n-1"));
+    }
+
+    static List<SignalEvent> everyEvent() {
+        return List.of(
+                new SignalEvent.Welcome(1, ID, Participant.Role.PATIENT, ID, TOKEN, SignalEvent.SeatStatus.WAITING, 0),
+                new SignalEvent.Welcome(1, ID, Participant.Role.DOCTOR, "", "", SignalEvent.SeatStatus.IN_CALL, 5),
+                new SignalEvent.WaitingRoom(1, List.of(new WaitingPatient(ID, "Erika", "wmk-lab-03",
+                        Instant.parse("2026-11-22T10:15:30Z"), true, Readiness.UNKNOWN))),
+                new SignalEvent.Admitted(2, List.of(new IceServer(List.of("turn:turn.example:3478?transport=udp"),
+                        "1700000000:" + ID, "c2VjcmV0")), "relay"),
+                new SignalEvent.Participants(3, List.of(new Participant(Participant.Role.DOCTOR, "Dr. Weber"),
+                        new Participant(Participant.Role.PATIENT, "Erika"))),
+                new SignalEvent.Offer(4, "v=0\r\n"),
+                new SignalEvent.Answer(5, "v=0\r\n"),
+                new SignalEvent.IceCandidate(6, "candidate:1 1 udp 1 192.0.2.1 1 typ host", "0", 0),
+                new SignalEvent.IceRestart(7),
+                new SignalEvent.Ended(8, "ended-by-doctor"),
+                new SignalEvent.Pong("n-1"),
+                new SignalEvent.Error("out-of-order", "no offer to answer"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyRequest")
+    void everyRequestSurvivesARoundTrip(SignalRequest request) throws MalformedMessageException {
+        assertEquals(request, json.decode(json.encode(request), SignalRequest.class));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyEvent")
+    void everyEventSurvivesARoundTrip(SignalEvent event) throws MalformedMessageException {
+        assertEquals(event, json.decode(json.encode(event), SignalEvent.class));
+    }
+
+    @Test
+    void aHelloWithAJoinCodeHasTheDocumentedShape() {
+        assertEquals("{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"code\",\"code\":\"K7M-4QX-9TR\","
+                + "\"name\":\"\"}}", json.encodeToString(new SignalRequest.Hello(1, new Credential.Code("K7M-4QX-9TR", ""))));
+    }
+
+    @Test
+    void numberedEventsCarryTheirSeqAndAnswersDoNot() {
+        assertTrue(json.encodeToString(new SignalEvent.IceRestart(7)).contains("\"seq\":7"));
+        assertFalse(json.encodeToString(new SignalEvent.Pong("a")).contains("seq"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"type\":\"answer\"}",
+        "{\"type\":\"answer\",\"sdp\":null}",
+        "{\"type\":\"answer\",\"sdp\":\"\"}",
+        "{\"type\":\"admit\",\"participant\":\"not-a-uuid\"}",
+        "{\"type\":\"ready\",\"readiness\":{\"camera\":\"true\",\"microphone\":true,\"sensors\":true,\"roundTripMillis\":1}}",
+        "{\"type\":\"ready\",\"readiness\":{\"camera\":true,\"microphone\":true,\"sensors\":true,\"roundTripMillis\":-2}}",
+        "{\"type\":\"ice-candidate\",\"candidate\":\"a\",\"sdpMid\":\"0\",\"sdpMLineIndex\":64}",
+        "{\"type\":\"ice-candidate\",\"candidate\":\"a\\u0000\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}",
+        "{\"type\":\"leave\",\"extra\":1}",
+        "{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"resume\",\"token\":\"short\",\"lastSeen\":0}}",
+        "{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"resume\",\"token\":\"" + TOKEN
+                + "\",\"lastSeen\":-1}}",
+        "{\"type\":\"hello\",\"protocolVersion\":1.5,\"credential\":{\"kind\":\"cookie\",\"consultation\":\"" + ID + "\"}}",
+    })
+    void invalidFieldsAreRefusedAsInvalidField(String text) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> json.decode(text, SignalRequest.class));
+        assertEquals(Reason.INVALID_FIELD, e.reason(), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"type\":\"offer-please\"}",
+        "{\"sdp\":\"v=0\"}",
+        "{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"password\",\"consultation\":\"" + ID + "\"}}",
+    })
+    void unknownTypesAndKindsAreRefused(String text) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> json.decode(text, SignalRequest.class));
+        assertEquals(Reason.UNKNOWN_TYPE, e.reason(), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not json", "{\"type\":\"leave\"} {\"type\":\"leave\"}",
+        "{\"type\":\"leave\",\"type\":\"end\"}"})
+    void brokenJsonTrailingDataAndDuplicateKeysAreRefused(String text) {
+        // WireCodec reports trailing data as invalid-field (Jackson's mapping layer finds it); either way refused.
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> json.decode(text, SignalRequest.class));
+        assertTrue(e.reason() == Reason.NOT_DECODABLE || e.reason() == Reason.INVALID_FIELD, e.getMessage());
+    }
+
+    @Test
+    void aMessageOverTheLimitIsRefusedAsTooLarge() {
+        WireCodec small = WireCodec.json(1_024);
+        String big = json.encodeToString(new SignalRequest.Offer("v".repeat(2_000)));
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> small.decode(big, SignalRequest.class));
+        assertEquals(Reason.TOO_LARGE, e.reason());
+    }
+
+    @Test
+    void secretsNeverPrintThemselves() {
+        assertFalse(new Credential.Session(TOKEN, ID).toString().contains(TOKEN));
+        assertFalse(new Credential.Resume(TOKEN, 1).toString().contains(TOKEN));
+        assertFalse(new Credential.Code("K7M-4QX-9TR", "").toString().contains("K7M"));
+        assertFalse(new IceServer(List.of("turn:t.example:3478"), "u", "s3cret").toString().contains("s3cret"));
+        assertFalse(new SignalEvent.Welcome(1, ID, Participant.Role.PATIENT, ID, TOKEN,
+                SignalEvent.SeatStatus.WAITING, 0).toString().contains(TOKEN));
+    }
+
+    @Test
+    void everyErrorCodeIsUniqueAndEveryFatalOneNamesACloseCode() {
+        assertEquals(SignalError.values().length,
+                java.util.Arrays.stream(SignalError.values()).map(SignalError::code).distinct().count());
+        for (SignalError error : SignalError.values()) {
+            assertTrue(error.closeCode() == 0 || error.closeCode() >= 1000, error.code());
+        }
+    }
+}
