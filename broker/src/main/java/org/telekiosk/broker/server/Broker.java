@@ -92,7 +92,7 @@ public final class Broker implements AutoCloseable {
         this.pki = pki;
         this.kiosks = k.registry;
         this.enrollment = k.enrollment;
-        this.administration = new KioskAdministration(k.enrollment, k.registry, mqtt::isConnected);
+        this.administration = k.administration;
         this.revocations = k.revocations;
         this.audit = k.audit;
         this.worker = k.worker;
@@ -197,9 +197,10 @@ public final class Broker implements AutoCloseable {
                     new EnrollmentSettings(config.kioskPki().tokenLifetime(), config.kioskPki().certificateLifetime(),
                             "ssl://" + hostPart + ":" + mqttPort, "https://" + hostPart + ":" + httpsPort + "/api/v1/renew"),
                     revocations::publish);
+            KioskAdministration administration = new KioskAdministration(enrollment, registry, mqtt::isConnected);
             List<String> origins = config.effectiveOrigins(httpsPort);
             RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
-                    access.consultations(), access.codes());
+                    access.consultations(), access.codes(), java.util.Optional.of(administration));
             ApiHandler api = new ApiHandler(new RestApi(apiServices, origins,
                     config.access().apiMaxConcurrentHashes(), clock), apiExecutor,
                     config.access().apiMaxConcurrentRequests());
@@ -211,7 +212,8 @@ public final class Broker implements AutoCloseable {
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);
             LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
                     https.port(), mqttPort);
-            return new Broker(bound, pki, new Kiosks(registry, enrollment, revocations, audit, worker, watcher), mqtt,
+            return new Broker(bound, pki, new Kiosks(registry, enrollment, administration, revocations, audit,
+                    worker, watcher), mqtt,
                     store, intake, hub, subscriber, https, access, purge, apiExecutor, signaling);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             for (AutoCloseable part : started.reversed()) {
@@ -229,8 +231,8 @@ public final class Broker implements AutoCloseable {
     static final Duration REGISTRY_POLL = Duration.ofSeconds(2);
 
     /** The kiosk-trust parts, grouped to keep the constructor short. */
-    private record Kiosks(KioskRegistry registry, EnrollmentService enrollment, Revocations revocations,
-            QueuedAuditLog audit, ExecutorService worker, ScheduledExecutorService watcher) {}
+    private record Kiosks(KioskRegistry registry, EnrollmentService enrollment, KioskAdministration administration,
+            Revocations revocations, QueuedAuditLog audit, ExecutorService worker, ScheduledExecutorService watcher) {}
 
     /**
      * The store's database from {@code store.url} (empty: the SQLite file in the data directory) and the password in
