@@ -17,12 +17,14 @@ import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
-import org.telekiosk.broker.audit.JsonLinesAuditLog;
+import org.telekiosk.broker.audit.SqlAuditLog;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.kiosk.KioskRecord;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.pki.CaPin;
 import org.telekiosk.broker.pki.ServerIdentity;
+import org.telekiosk.broker.store.SqlAccess;
+import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.enrollment.EnrollmentToken;
 import picocli.CommandLine;
@@ -45,8 +47,15 @@ public final class KioskCommands {
         return KioskRegistry.open(config.dataDir().toAbsolutePath().resolve("kiosks"));
     }
 
-    static AuditLog audit(BrokerConfig config) {
-        return new JsonLinesAuditLog(config.dataDir().toAbsolutePath().resolve("audit").resolve("audit.jsonl"));
+    /** The broker's audit log, table {@code audit_event} of the store's database ({@code store.url}). */
+    static AuditLog audit(BrokerConfig config) throws IOException {
+        StoreDatabase database = org.telekiosk.broker.server.Broker.storeDatabase(config, System.getenv());
+        try {
+            database.migrate();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot open the broker's database " + database + ": " + e.getMessage(), e);
+        }
+        return new SqlAuditLog(new SqlAccess(database));
     }
 
     /** The pin of the CA that vouches for the HTTPS endpoint, as the running broker computes it. */

@@ -30,7 +30,7 @@ import org.telekiosk.broker.http.HealthCheck;
 import org.telekiosk.broker.http.StaticContent;
 import java.util.concurrent.ScheduledExecutorService;
 import org.telekiosk.broker.audit.AuditLog;
-import org.telekiosk.broker.audit.JsonLinesAuditLog;
+import org.telekiosk.broker.audit.SqlAuditLog;
 import org.telekiosk.broker.audit.QueuedAuditLog;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.KioskAdministration;
@@ -41,7 +41,6 @@ import org.telekiosk.broker.pki.CaPin;
 import org.telekiosk.broker.pki.KioskClientTrust;
 import org.telekiosk.broker.pki.ServerIdentity;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
-import org.telekiosk.broker.mqtt.ServiceCredential;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
@@ -125,9 +124,6 @@ public final class Broker implements AutoCloseable {
         BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, hostNames(config), new Certificates(random),
                 clock);
         KioskRegistry registry = KioskRegistry.open(data.resolve("kiosks"));
-        // The measurement subscriber still sends this user name and password; the authenticator ignores both and
-        // knows the broker node by its service certificate.
-        ServiceCredential service = ServiceCredential.random(random);
         ServerIdentity httpsIdentity = config.kioskPki().serverCertificateFile().isPresent()
                 ? ServerIdentity.fromPem(config.kioskPki().serverCertificateFile().get(),
                         config.kioskPki().serverKeyFile().get())
@@ -135,8 +131,6 @@ public final class Broker implements AutoCloseable {
 
         int mqttPort = config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
         List<AutoCloseable> started = new ArrayList<>();
-        QueuedAuditLog audit = new QueuedAuditLog(new JsonLinesAuditLog(data.resolve("audit").resolve("audit.jsonl")));
-        started.add(audit);
         ExecutorService worker = Executors.newVirtualThreadPerTaskExecutor();
         started.add(worker::shutdownNow);
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(
@@ -146,6 +140,10 @@ public final class Broker implements AutoCloseable {
             StoreDatabase database = storeDatabase(config, environment);
             MeasurementStore store = openStore(database, config, clock);
             started.add(store);
+            // Kiosk events go to the same audit_event table as the accounts' (purged after audit.retention), through
+            // one writer thread: HiveMQ's and Netty's threads only queue.
+            QueuedAuditLog audit = new QueuedAuditLog(new SqlAuditLog(new SqlAccess(database)));
+            started.add(audit);
             AccessServices access = AccessServices.open(new SqlAccess(database), config.access(), data, random,
                     clock);
             int resuming = access.purge().seats().disconnectAllConnected(clock.instant());
@@ -171,7 +169,7 @@ public final class Broker implements AutoCloseable {
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
                     "ssl://" + mqttHost + ":" + mqttPort, MqttMeasurementSubscriber.clientIdIn(data, random),
                     TrustStores.trustingWithIdentity(pki.caCertificate(), pki.serviceIdentity()).getSocketFactory(),
-                    service, intake);
+                    intake);
             started.add(subscriber);
             subscriber.start();
 
@@ -336,7 +334,10 @@ public final class Broker implements AutoCloseable {
         return revocations;
     }
 
-    /** The audit log (kiosk events so far), appended to {@code <data.dir>/audit/audit.jsonl}. */
+    /**
+     * The kiosk events' audit log: table {@code audit_event} of the store's database, written by one thread (the
+     * accounts' and consultations' events reach the same table through {@link #access()}).
+     */
     public AuditLog audit() {
         return audit;
     }

@@ -58,6 +58,13 @@ class KioskEndpointsTest {
         rows.forEach(row -> assertTrue(row.asText().matches("[01]{" + size + "}")));
         assertEquals(org.telekiosk.broker.qrcode.QrCode.encode(line).rows().getFirst(), rows.get(0).asText());
 
+        // Audited in the SQL audit log the accounts' events go to, with the technician's account as actor.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> BROKER.broker()
+                .access().audit().since(Instant.EPOCH).stream().anyMatch(e -> e.action()
+                        == org.telekiosk.broker.audit.AuditAction.ENROLLMENT_TOKEN_CREATED
+                        && e.subject().equals("kiosk:wmk-flur-02") && e.actor().value().startsWith("account:")
+                        && !e.detail().contains(line)));
+
         TestKiosk.enroll(BROKER, KioskId.of("wmk-flur-02"), line);
         JsonNode kiosk = fleetEntry("wmk-flur-02");
         assertEquals("Flur 2", kiosk.path("label").asText());
