@@ -1,13 +1,16 @@
 package org.telekiosk.broker.demo;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +55,8 @@ public final class DemoCommand implements Callable<Integer> {
                 "mqtt.bind", "127.0.0.1", "mqtt.port", "0"));
         long started = System.nanoTime();
         Broker broker = Broker.start(config, Clock.systemUTC(), System.getenv());
+        Optional<DemoAccounts.Logins> logins = DemoAccounts.ensure(broker.access(),
+                broker.config().dataDir().toAbsolutePath(), new SecureRandom());
         Path kioskDir = provisionKiosk(broker, new AgentLauncher(jar));
         Process agent = new AgentLauncher(jar).start(kioskDir.resolve("agent.properties"));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -69,24 +74,46 @@ public final class DemoCommand implements Callable<Integer> {
         }));
         agent.onExit().thenAccept(p -> LOG.warn("The simulated kiosk stopped with exit code {}", p.exitValue()));
 
-        System.out.printf("""
+        System.out.print(banner(Duration.ofNanos(System.nanoTime() - started), broker, logins));
+        stopped.await();
+        return 0;
+    }
+
+    /** What the person trying the demo needs: where to go and how to log in. */
+    static String banner(Duration startup, Broker broker, Optional<DemoAccounts.Logins> logins) {
+        URI url = broker.url();
+        String accounts = logins.map(l -> String.format("""
+                 Doctor console:   %s
+                                   login %s, password %s
+                                   Create a consultation there; it shows a join code.
+                 Kiosk page:       %s
+                                   The patient types the join code; the doctor admits them.
+                 Technician page:  %s
+                                   login %s, password %s
+                 (Demo accounts only; their passwords are kept in %s.)
+                """, url.resolve("/doctor.html"), l.doctor().login(), l.doctor().password(),
+                url.resolve("/kiosk.html"), url.resolve("/technician.html"), l.technician().login(),
+                l.technician().password(), broker.config().dataDir().toAbsolutePath().resolve(DemoAccounts.FILE)))
+                .orElse("""
+                 This data directory has an admin who is not the demo's, so the demo made no accounts:
+                 log in with yours.
+                """);
+        return String.format("""
 
                 ============================================================================
                  Telekiosk demo is running (started in %d ms).
 
-                 Open:  %s
-                 The page shows the vital signs of the simulated kiosk '%s'.
-
+                 Vital signs:      %s
+                                   The simulated kiosk '%s' streams all five sensors.
+                %s
                  Your browser will warn about the certificate: it was made by this demo's own
                  certificate authority (%s). Continue past the warning, or trust that file.
                  Data directory: %s
                  Stop with Ctrl+C.
                 ============================================================================
 
-                """, Duration.ofNanos(System.nanoTime() - started).toMillis(), broker.url(), DEMO_KIOSK,
-                broker.pki().caPemFile(), broker.config().dataDir().toAbsolutePath());
-        stopped.await();
-        return 0;
+                """, startup.toMillis(), url, DEMO_KIOSK, accounts, broker.pki().caPemFile(),
+                broker.config().dataDir().toAbsolutePath());
     }
 
     /**
