@@ -74,6 +74,18 @@ public final class ConsultationService {
         return access.asDoctor(caller, id);
     }
 
+    /**
+     * The consultation and the periods its patients spent in the call, for its doctor only (others are refused as
+     * by {@link #get}): what the FHIR export links readings by.
+     */
+    public Outcome<CallHistory> callHistory(Caller caller, ConsultationId id) {
+        return switch (access.asDoctor(caller, id)) {
+            case Outcome.Refused<Consultation> refused -> Outcome.refused(refused.refusal());
+            case Outcome.Done<Consultation> done -> Outcome.done(new CallHistory(done.value(),
+                    consultations.calls(id)));
+        };
+    }
+
     /** The calling doctor's consultations, newest first. */
     public Outcome<List<Consultation>> listMine(Caller caller) {
         if (caller instanceof Caller.Anonymous) {
@@ -117,6 +129,7 @@ public final class ConsultationService {
         Consultation ended = consultation.withState(ConsultationState.ENDED, now);
         consultations.update(ended);
         int released = seats.deleteAllOf(consultation.id());
+        consultations.callEnded(consultation.id(), Optional.empty(), now);
         int revoked = codes.deleteAllOf(consultation.id());
         seating.record(actor, AuditAction.CONSULTATION_ENDED, "consultation:" + consultation.id(),
                 "was " + consultation.state() + ", " + released + " seats released, " + revoked + " codes revoked");

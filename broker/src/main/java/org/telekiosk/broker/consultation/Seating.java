@@ -44,11 +44,15 @@ final class Seating {
 
     void admit(Seat seat) {
         seats.update(seat.withStatus(Seat.Status.IN_CALL));
+        consultations.callStarted(seat, clock.instant());
         follow(seat.consultation());
     }
 
     void release(Seat seat, AuditAction action, String detail) {
         seats.delete(seat.id());
+        if (seat.status() == Seat.Status.IN_CALL) {
+            consultations.callEnded(seat.consultation(), Optional.of(seat.id()), clock.instant());
+        }
         record(AuditActor.patient(seat.consultation()), action, "participant:" + seat.id(), detail);
         follow(seat.consultation());
     }
