@@ -19,5 +19,7 @@ public enum AuditAction {
     LEFT,
     DISCONNECTED,
     RESUMED,
-    SEAT_RELEASED
+    SEAT_RELEASED,
+    /** A consultation's readings were exported (FHIR). */
+    EXPORTED
 }

@@ -76,13 +76,18 @@ public final class ConsultationService {
 
     /**
      * The consultation and the periods its patients spent in the call, for its doctor only (others are refused as
-     * by {@link #get}): what the FHIR export links readings by.
+     * by {@link #get}): what an export links readings by. Recorded in the audit log as an export of
+     * {@code format}.
      */
-    public Outcome<CallHistory> callHistory(Caller caller, ConsultationId id) {
+    public Outcome<CallHistory> exportHistory(Caller caller, ConsultationId id, String format) {
         return switch (access.asDoctor(caller, id)) {
             case Outcome.Refused<Consultation> refused -> Outcome.refused(refused.refusal());
-            case Outcome.Done<Consultation> done -> Outcome.done(new CallHistory(done.value(),
-                    consultations.calls(id)));
+            case Outcome.Done<Consultation> done -> {
+                List<CallPeriod> calls = consultations.calls(id);
+                seating.record(AuditActor.account(done.value().doctor()), AuditAction.EXPORTED,
+                        "consultation:" + id, format + ", " + calls.size() + " call periods");
+                yield Outcome.done(new CallHistory(done.value(), calls));
+            }
         };
     }
 
