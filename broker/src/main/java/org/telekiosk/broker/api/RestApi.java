@@ -43,6 +43,7 @@ import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.fhir.ConsultationFhirExport;
 import org.telekiosk.broker.store.StoreException;
 import org.telekiosk.protocol.KioskId;
 
@@ -67,12 +68,13 @@ public final class RestApi {
 
     /** The services this API calls (all blocking). */
     public record Services(AccountService accounts, LoginService logins, ConsultationService consultations,
-            JoinCodes codes) {
+            JoinCodes codes, ConsultationFhirExport fhir) {
         public Services {
             Objects.requireNonNull(accounts, "accounts");
             Objects.requireNonNull(logins, "logins");
             Objects.requireNonNull(consultations, "consultations");
             Objects.requireNonNull(codes, "codes");
+            Objects.requireNonNull(fhir, "fhir");
         }
     }
 
@@ -135,6 +137,7 @@ public final class RestApi {
             case 3 -> !p.getFirst().equals("consultations") ? noSuchEndpoint() : switch (p.get(2)) {
                 case "end" -> m.equals("POST") ? endConsultation(r, p.get(1)) : notAllowed(m, "POST");
                 case "codes" -> m.equals("POST") ? issueCode(r, p.get(1)) : notAllowed(m, "POST");
+                case "fhir" -> m.equals("GET") ? exportFhir(r, p.get(1)) : notAllowed(m, "GET");
                 default -> noSuchEndpoint();
             };
             default -> noSuchEndpoint();
@@ -242,6 +245,16 @@ public final class RestApi {
         var issued = done(services.codes().issue(caller, consultationId(id)));
         return json(201, new IssuedCodeView(issued.consultation().toString(), issued.code().formatted(),
                 issued.expiresAt().toString()));
+    }
+
+    // --- FHIR export (issue 7) ----------------------------------------------------------------------------------
+
+    private ApiResponse exportFhir(ApiRequest r, String id) {
+        Caller caller = new Caller.Staff(authenticate(r, false).session().account());
+        String bundle = done(services.fhir().json(caller, consultationId(id)));
+        return new ApiResponse(200, ConsultationFhirExport.MEDIA_TYPE + "; charset=utf-8",
+                bundle.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of("Content-Disposition",
+                        "attachment; filename=\"consultation-" + id + ".fhir.json\""));
     }
 
     // --- authentication, CSRF, parsing ---------------------------------------------------------------------------

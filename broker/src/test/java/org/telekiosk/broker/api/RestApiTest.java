@@ -23,7 +23,10 @@ import org.telekiosk.broker.account.LoginName;
 import org.telekiosk.broker.account.Password;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.config.AccessConfig;
+import org.telekiosk.broker.fhir.ConsultationFhirExport;
+import org.telekiosk.broker.fhir.ReadingLinker;
 import org.telekiosk.broker.server.AccessServices;
+import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.testing.MutableClock;
@@ -46,7 +49,7 @@ class RestApiTest {
     RestApi api;
 
     @BeforeAll
-    void startServices() throws IOException {
+    void startServices() throws Exception {
         StoreDatabase database = StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
         database.migrate();
         AccessConfig config = new AccessConfig(Duration.ofHours(12), Duration.ofMinutes(30), Duration.ofHours(24),
@@ -54,7 +57,8 @@ class RestApiTest {
                 Duration.ofMinutes(1), 64, 2);
         services = AccessServices.open(new SqlAccess(database), config, dir, new SecureRandom(), clock);
         api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
-                services.codes()), List.of(ORIGIN), 2, clock);
+                services.codes(), new ConsultationFhirExport(services.consultations(), new ReadingLinker(
+                        MeasurementStore.open(database, Duration.ofMinutes(5), clock)), clock)), List.of(ORIGIN), 2, clock);
         var admin = ((AccountCreation.Created) services.accounts().createFirstAdmin(LoginName.of("admin"),
                 DisplayName.of("Admin"), Password.of("admin password 1"))).account();
         services.accounts().createAccount(admin, LoginName.of("dr.weber"), DisplayName.of("Dr. Anna Weber"),

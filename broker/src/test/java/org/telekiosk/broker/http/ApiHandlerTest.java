@@ -31,7 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telekiosk.broker.api.RestApi;
 import org.telekiosk.broker.config.AccessConfig;
+import org.telekiosk.broker.fhir.ConsultationFhirExport;
+import org.telekiosk.broker.fhir.ReadingLinker;
 import org.telekiosk.broker.server.AccessServices;
+import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 
@@ -96,7 +99,8 @@ class ApiHandlerTest {
                 Duration.ofDays(90), Duration.ofDays(90), Duration.ofMinutes(1), 1, 1), dir, new SecureRandom(),
                 Clock.systemUTC());
         RestApi api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
-                services.codes()), List.of("https://localhost:8443"), 1, Clock.systemUTC());
+                services.codes(), new ConsultationFhirExport(services.consultations(), new ReadingLinker(
+                        MeasurementStore.open(database, Duration.ofMinutes(5), Clock.systemUTC())), Clock.systemUTC())), List.of("https://localhost:8443"), 1, Clock.systemUTC());
         channel = new EmbeddedChannel(new ApiHandler(api, executor, 1), new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
