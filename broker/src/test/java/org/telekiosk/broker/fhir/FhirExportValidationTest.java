@@ -4,25 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
-import ca.uhn.fhir.validation.SingleValidationMessage;
-import ca.uhn.fhir.validation.ValidationResult;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Observation;
@@ -52,6 +40,7 @@ import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.telemetry.StoringForwarder;
+import org.telekiosk.broker.testing.FhirValidation;
 import org.telekiosk.broker.testing.MutableClock;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
@@ -148,26 +137,8 @@ class FhirExportValidationTest {
     @Test
     void theBundleOfEveryKindOfReadingHasNoValidationErrorsAgainstBaseR4AndTheVitalSignsProfiles() {
         Bundle bundle = done(export.bundle(new Caller.Staff(doctor), consultation.id()));
-        // Validate what a client receives: the JSON, parsed again.
-        String json = ConsultationFhirExport.encode(bundle);
-        FhirContext fhir = FhirContext.forR4Cached();
-        ValidationSupportChain support = new ValidationSupportChain(new DefaultProfileValidationSupport(fhir),
-                new CommonCodeSystemsTerminologyService(fhir), new InMemoryTerminologyServerValidationSupport(fhir),
-                new SnapshotGeneratingValidationSupport(fhir));
-        FhirValidator validator = fhir.newValidator().registerValidatorModule(new FhirInstanceValidator(support));
-
-        ValidationResult result = validator.validateWithResult(json);
-
-        List<String> errors = new ArrayList<>();
-        for (SingleValidationMessage m : result.getMessages()) {
-            String line = m.getSeverity() + " " + m.getLocationString() + ": " + m.getMessage();
-            System.out.println("[FHIR validation] " + line);
-            if (m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal()) {
-                errors.add(line);
-            }
-        }
-        System.out.println("[FHIR validation] " + result.getMessages().size() + " messages, " + errors.size()
-                + " errors; bundle " + json.length() + " characters");
+        // Validate what a client receives: the JSON.
+        List<String> errors = FhirValidation.errors(ConsultationFhirExport.encode(bundle));
         assertEquals(List.of(), errors);
     }
 
