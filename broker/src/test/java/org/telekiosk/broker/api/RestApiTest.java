@@ -46,7 +46,13 @@ class RestApiTest {
 
     final MutableClock clock = MutableClock.startingAt("2026-11-22T08:00:00Z");
     AccessServices services;
+    MeasurementStore store;
     RestApi api;
+
+    @org.junit.jupiter.api.AfterAll
+    void closeStore() {
+        store.close();
+    }
 
     @BeforeAll
     void startServices() throws Exception {
@@ -56,9 +62,10 @@ class RestApiTest {
                 Duration.ofHours(24), Duration.ofSeconds(60), Duration.ofDays(90), Duration.ofDays(90),
                 Duration.ofMinutes(1), 64, 2);
         services = AccessServices.open(new SqlAccess(database), config, dir, new SecureRandom(), clock);
+        store = MeasurementStore.open(database, Duration.ofMinutes(5), clock);
         api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
-                services.codes(), new ConsultationFhirExport(services.consultations(), new ReadingLinker(
-                        MeasurementStore.open(database, Duration.ofMinutes(5), clock)), clock)), List.of(ORIGIN), 2, clock);
+                services.codes(), new ConsultationFhirExport(services.consultations(), new ReadingLinker(store), clock)),
+                List.of(ORIGIN), 2, clock);
         var admin = ((AccountCreation.Created) services.accounts().createFirstAdmin(LoginName.of("admin"),
                 DisplayName.of("Admin"), Password.of("admin password 1"))).account();
         services.accounts().createAccount(admin, LoginName.of("dr.weber"), DisplayName.of("Dr. Anna Weber"),
@@ -236,6 +243,26 @@ class RestApiTest {
         Reply expired = bearer("POST", "/api/v1/consultations/" + id + "/codes", "", doctor());
         assertEquals(410, expired.status());
         assertEquals("access-expired", expired.body().path("code").asText());
+    }
+
+    @Test
+    void aConsultationWithoutReadingsExportsAsAnEmptyCollectionBundleAndTheExportOnlyAnswersGet() {
+        String token = doctor();
+        String id = bearer("POST", "/api/v1/consultations", "{\"kiosk\":\"wmk-lab-07\"}", token).body().path("id")
+                .asText();
+
+        Reply export = bearer("GET", "/api/v1/consultations/" + id + "/fhir", "", token);
+        assertEquals(200, export.status());
+        assertEquals("application/fhir+json; charset=utf-8", export.raw().contentType());
+        assertEquals("Bundle", export.body().path("resourceType").asText());
+        assertEquals("collection", export.body().path("type").asText());
+        assertEquals("urn:uuid:" + id, export.body().path("identifier").path("value").asText());
+        assertTrue(export.body().path("entry").isMissingNode() || export.body().path("entry").isEmpty());
+
+        Reply post = bearer("POST", "/api/v1/consultations/" + id + "/fhir", "", token);
+        assertEquals(405, post.status());
+        assertEquals("GET", post.header("Allow"));
+        assertEquals(404, bearer("GET", "/api/v1/consultations/not-a-uuid/fhir", "", token).status());
     }
 
     @Test

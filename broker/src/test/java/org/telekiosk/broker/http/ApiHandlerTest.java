@@ -90,6 +90,8 @@ class ApiHandlerTest {
         }
     }
 
+    MeasurementStore store;
+
     @BeforeEach
     void channel() throws Exception {
         StoreDatabase database = StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
@@ -98,9 +100,10 @@ class ApiHandlerTest {
                 Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(60),
                 Duration.ofDays(90), Duration.ofDays(90), Duration.ofMinutes(1), 1, 1), dir, new SecureRandom(),
                 Clock.systemUTC());
+        store = MeasurementStore.open(database, Duration.ofMinutes(5), Clock.systemUTC());
         RestApi api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
-                services.codes(), new ConsultationFhirExport(services.consultations(), new ReadingLinker(
-                        MeasurementStore.open(database, Duration.ofMinutes(5), Clock.systemUTC())), Clock.systemUTC())), List.of("https://localhost:8443"), 1, Clock.systemUTC());
+                services.codes(), new ConsultationFhirExport(services.consultations(), new ReadingLinker(store),
+                        Clock.systemUTC())), List.of("https://localhost:8443"), 1, Clock.systemUTC());
         channel = new EmbeddedChannel(new ApiHandler(api, executor, 1), new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -113,6 +116,7 @@ class ApiHandlerTest {
     void close() {
         passedOn.forEach(io.netty.util.ReferenceCountUtil::release);
         channel.finishAndReleaseAll();
+        store.close();
     }
 
     static FullHttpRequest request(HttpMethod method, String uri, String body) {
