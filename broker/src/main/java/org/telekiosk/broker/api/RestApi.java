@@ -1,5 +1,6 @@
 package org.telekiosk.broker.api;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -251,10 +252,11 @@ public final class RestApi {
 
     private ApiResponse exportFhir(ApiRequest r, String id) {
         Caller caller = new Caller.Staff(authenticate(r, false).session().account());
-        String bundle = done(services.fhir().json(caller, consultationId(id)));
+        ConsultationId consultation = consultationId(id);
+        String bundle = done(services.fhir().json(caller, consultation));
         return new ApiResponse(200, ConsultationFhirExport.MEDIA_TYPE + "; charset=utf-8",
-                bundle.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of("Content-Disposition",
-                        "attachment; filename=\"consultation-" + id + ".fhir.json\""));
+                bundle.getBytes(StandardCharsets.UTF_8), Map.of("Content-Disposition",
+                        "attachment; filename=\"consultation-" + consultation + ".fhir.json\""));
     }
 
     // --- authentication, CSRF, parsing ---------------------------------------------------------------------------

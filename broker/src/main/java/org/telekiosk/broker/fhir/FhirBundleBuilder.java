@@ -38,6 +38,7 @@ import org.hl7.fhir.r4.model.SampledData;
 import org.hl7.fhir.r4.model.SimpleQuantity;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 
@@ -133,7 +134,7 @@ public final class FhirBundleBuilder {
         var spot = VitalSignCodes.spot(code);
         Observation o = base(m.kiosk(), m.seq(), m.takenAt());
         CodeableConcept concept = new CodeableConcept();
-        if (code.equals(org.telekiosk.protocol.LoincCode.OXYGEN_SATURATION.value())) {
+        if (code.equals(LoincCode.OXYGEN_SATURATION.value())) {
             // The oxygensat profile requires 2708-6; 59408-5 (pulse oximetry) says how it was measured.
             concept.addCoding(loinc(OXYGEN_SATURATION));
         }
@@ -230,9 +231,9 @@ public final class FhirBundleBuilder {
     private static Observation sampled(List<WaveformBatch> run) {
         WaveformBatch first = run.getFirst();
         Observation o = base(first.kiosk(), first.seq(), first.start());
-        String[] mdc = VitalSignCodes.waveform(first.signal());
+        VitalSignCodes.Waveform mdc = VitalSignCodes.waveform(first.signal());
         o.addCategory(new CodeableConcept(new Coding(CATEGORY, "procedure", "Procedure")));
-        o.setCode(new CodeableConcept(new Coding(MDC, mdc[0], mdc[1])).setText(mdc[2]));
+        o.setCode(new CodeableConcept(new Coding(MDC, mdc.code(), mdc.display())).setText(mdc.text()));
         StringBuilder data = new StringBuilder();
         for (WaveformBatch b : run) {
             for (Integer sample : b.samples()) {

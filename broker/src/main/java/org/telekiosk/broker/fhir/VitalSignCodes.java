@@ -59,11 +59,13 @@ final class VitalSignCodes {
         return UNIT_LABELS.getOrDefault(ucum, ucum);
     }
 
-    /** The MDC code and display of a waveform signal. */
-    static String[] waveform(Signal signal) {
+    /** How a waveform signal is coded: its MDC code, the MDC reference id as display, and a readable text. */
+    record Waveform(String code, String display, String text) {}
+
+    static Waveform waveform(Signal signal) {
         return switch (signal) {
-            case ECG -> new String[] {"131329", "MDC_ECG_ELEC_POTL_I", "ECG lead I"};
-            case PLETH -> new String[] {"150452", "MDC_PULS_OXIM_PLETH", "Plethysmogram (pulse oximeter)"};
+            case ECG -> new Waveform("131329", "MDC_ECG_ELEC_POTL_I", "ECG lead I");
+            case PLETH -> new Waveform("150452", "MDC_PULS_OXIM_PLETH", "Plethysmogram (pulse oximeter)");
         };
     }
 }
