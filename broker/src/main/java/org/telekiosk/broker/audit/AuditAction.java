@@ -20,6 +20,14 @@ public enum AuditAction {
     DISCONNECTED,
     RESUMED,
     SEAT_RELEASED,
+    ENROLLMENT_TOKEN_CREATED,
+    KIOSK_ENROLLED,
+    ENROLLMENT_REFUSED,
+    CERTIFICATE_RENEWED,
+    RENEWAL_REFUSED,
+    KIOSK_REVOKED,
+    MQTT_CONNECT_REFUSED,
+    MQTT_ACCESS_REFUSED,
     /** A consultation's readings were exported (FHIR). */
     EXPORTED
 }

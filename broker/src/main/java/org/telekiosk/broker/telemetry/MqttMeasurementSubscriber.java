@@ -19,7 +19,6 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telekiosk.broker.mqtt.ServiceCredential;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
@@ -58,10 +57,19 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AckLine acks;
+    private final java.util.concurrent.atomic.AtomicLong arrivals = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean subscribed;
+    // Stall watch, on the scheduler thread only.
+    private long lastPublishes = -1;
+    private long lastArrivals;
+    private int stalledChecks;
 
+    /**
+     * @param tls trusts the broker's CA and presents this node's service certificate, by which the MQTT broker's
+     *            authenticator knows it (no user name or password is sent)
+     */
     public MqttMeasurementSubscriber(String serverUri, String clientId, SSLSocketFactory tls,
-            ServiceCredential credential, MeasurementIntake intake) throws java.io.IOException {
+            MeasurementIntake intake) throws java.io.IOException {
         this.intake = intake;
         try {
             this.client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
@@ -74,8 +82,6 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         this.options = new MqttConnectionOptions();
         options.setSocketFactory(tls);
         options.setHttpsHostnameVerificationEnabled(true);
-        options.setUserName(ServiceCredential.USERNAME);
-        options.setPassword(credential.password());
         options.setAutomaticReconnect(false);
         options.setCleanStart(false);
         options.setSessionExpiryInterval(SESSION_EXPIRY_SECONDS);
@@ -109,6 +115,34 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         return id;
     }
 
+    /**
+     * Watches for HiveMQ CE's known stall of shared QoS 1 subscriptions with persistent sessions (seen here after a
+     * SIGKILL of the broker: the session resumed, the subscription was granted, and nothing was delivered until the
+     * client reconnected; reported upstream by others as subscribers going idle): every {@code interval}, if the MQTT
+     * broker took publishes ({@code publishesIntoBroker}) but none arrived here for two checks in a row, the
+     * connection is dropped and made again, which makes HiveMQ hand the group's messages out again. Nothing is lost
+     * either way: the messages wait in HiveMQ's queue. Call before {@link #start()}.
+     */
+    public void watchForStalls(java.util.function.LongSupplier publishesIntoBroker, java.time.Duration interval) {
+        scheduler.scheduleWithFixedDelay(() -> checkStall(publishesIntoBroker), interval.toMillis(),
+                interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void checkStall(java.util.function.LongSupplier publishesIntoBroker) {
+        long publishes = publishesIntoBroker.getAsLong();
+        long arrived = arrivals.get();
+        boolean stalled = subscribed && lastPublishes >= 0 && publishes > lastPublishes && arrived == lastArrivals;
+        stalledChecks = stalled ? stalledChecks + 1 : 0;
+        if (stalledChecks >= 2) {
+            stalledChecks = 0;
+            LOG.warn("The MQTT broker took {} publishes since the last check but delivered none to this subscriber; "
+                    + "reconnecting (HiveMQ CE stall of a shared QoS 1 subscription)", publishes - lastPublishes);
+            restart();
+        }
+        lastPublishes = publishes;
+        lastArrivals = arrived;
+    }
+
     /** Messages acknowledged (after being taken care of) since start. */
     public long acknowledgedCount() {
         return acks.acknowledgedCount();
@@ -125,7 +159,7 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         } catch (MqttException e) {
             LOG.debug("Dropping the MQTT subscriber's connection failed: {}", e.getMessage());
         }
-        retry("a message was not stored; reconnecting so that it is delivered again");
+        retry("reconnecting so that the unacknowledged messages are delivered again");
     }
 
     /** Starts connecting in the background. */
@@ -223,6 +257,7 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             // Acknowledged by the line once stored (on the store's writer thread); the callback never waits.
+            arrivals.incrementAndGet();
             AckLine.Slot slot = acks.arrived(message.getId(), message.getQos());
             intake.handle(topic, message.getPayload()).whenComplete((ok, failure) -> {
                 if (failure != null) {

@@ -64,8 +64,8 @@ class RestApiTest {
         services = AccessServices.open(new SqlAccess(database), config, dir, new SecureRandom(), clock);
         store = MeasurementStore.open(database, Duration.ofMinutes(5), clock);
         api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
-                services.codes(), new ConsultationFhirExport(services.consultations(), new ReadingLinker(store), clock)),
-                List.of(ORIGIN), 2, clock);
+                services.codes(), Optional.empty(), Optional.of(new ConsultationFhirExport(services.consultations(),
+                        new ReadingLinker(store), clock))), List.of(ORIGIN), 2, clock);
         var admin = ((AccountCreation.Created) services.accounts().createFirstAdmin(LoginName.of("admin"),
                 DisplayName.of("Admin"), Password.of("admin password 1"))).account();
         services.accounts().createAccount(admin, LoginName.of("dr.weber"), DisplayName.of("Dr. Anna Weber"),

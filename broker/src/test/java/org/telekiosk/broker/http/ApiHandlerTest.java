@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -102,8 +103,9 @@ class ApiHandlerTest {
                 Clock.systemUTC());
         store = MeasurementStore.open(database, Duration.ofMinutes(5), Clock.systemUTC());
         RestApi api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
-                services.codes(), new ConsultationFhirExport(services.consultations(), new ReadingLinker(store),
-                        Clock.systemUTC())), List.of("https://localhost:8443"), 1, Clock.systemUTC());
+                services.codes(), Optional.empty(), Optional.of(new ConsultationFhirExport(services.consultations(),
+                        new ReadingLinker(store), Clock.systemUTC()))), List.of("https://localhost:8443"), 1,
+                Clock.systemUTC());
         channel = new EmbeddedChannel(new ApiHandler(api, executor, 1), new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {

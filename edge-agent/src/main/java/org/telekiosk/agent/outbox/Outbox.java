@@ -92,6 +92,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
     private final OutboxSettings settings;
     private final SequenceCounter highWater;
     private final WireCodec codec = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+    private final SizeLimit sizeLimit;
     private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedAppends = new AtomicLong();
     private final AtomicLong committedSeq = new AtomicLong();
@@ -106,7 +107,6 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
     private volatile long held;
     private volatile long bytes;
     private long lastSeq;
-    private boolean overLimitLogged;
     private boolean writeFailing;
     private volatile boolean closed;
 
@@ -115,6 +115,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         this.file = file;
         this.settings = settings;
         this.highWater = highWater;
+        this.sizeLimit = new SizeLimit(settings.maxBytes());
         this.writer = opened.connection();
         this.reader = reader;
         this.fault = opened.fault();
@@ -345,10 +346,11 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
                 // On the device before any of these numbers can be published.
                 highWater.advanceTo(maxSeq + RESERVE);
             }
-            long[] trimmed = trim(bytes + addedBytes - removedBytes);
-            removedBytes += trimmed[1];
-            removed += (int) trimmed[0];
-            newlyDropped += trimmed[0];
+            SizeLimit.Trimmed trimmed = sizeLimit.trim(writer, bytes + addedBytes - removedBytes, inFlight,
+                    dropped.get());
+            removedBytes += trimmed.bytes();
+            removed += (int) trimmed.rows();
+            newlyDropped += trimmed.rows();
             long droppedTotal = dropped.get() + newlyDropped;
             try (PreparedStatement meta = writer.prepareStatement(
                     "UPDATE outbox_meta SET last_seq = max(last_seq, ?), dropped = ? WHERE id = 1")) {
@@ -382,58 +384,6 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
                 log.error("An outbox commit failed; {} readings dropped: {}", queued, e.toString());
             }
         }
-    }
-
-    /**
-     * Deletes the oldest waveform batches not in flight until {@code total} payload bytes fit the limit.
-     *
-     * @return {rows deleted, bytes deleted}
-     */
-    private long[] trim(long total) throws SQLException {
-        long rows = 0;
-        long freed = 0;
-        long after = 0;
-        while (total - freed > settings.maxBytes()) {
-            List<long[]> victims = new ArrayList<>();
-            try (PreparedStatement select = writer.prepareStatement(
-                    "SELECT seq, length(payload) FROM reading WHERE waveform = 1 AND seq > ? ORDER BY seq LIMIT 256")) {
-                select.setLong(1, after);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        victims.add(new long[] {rs.getLong(1), rs.getLong(2)});
-                    }
-                }
-            }
-            if (victims.isEmpty()) {
-                if (!overLimitLogged) {
-                    overLimitLogged = true;
-                    log.warn("The outbox holds {} bytes, over outbox.max-bytes = {}, and no waveform batch is left to "
-                            + "drop; spot readings are kept", total - freed, settings.maxBytes());
-                }
-                break;
-            }
-            try (PreparedStatement delete = writer.prepareStatement("DELETE FROM reading WHERE seq = ?")) {
-                for (long[] victim : victims) {
-                    after = victim[0];
-                    if (inFlight.test(victim[0])) {
-                        continue;
-                    }
-                    delete.setLong(1, victim[0]);
-                    delete.executeUpdate();
-                    rows++;
-                    freed += victim[1];
-                    if (total - freed <= settings.maxBytes()) {
-                        break;
-                    }
-                }
-            }
-        }
-        if (rows > 0) {
-            overLimitLogged = false;
-            log.warn("Outbox full ({} bytes): dropped the {} oldest waveform batches (dropped so far: {})",
-                    settings.maxBytes(), rows, dropped.get() + rows);
-        }
-        return new long[] {rows, freed};
     }
 
     private void rollback() {

@@ -211,7 +211,12 @@ public final class OutboxSender implements AutoCloseable {
         if (tokens < 1) {
             if (refill == null || refill.isDone()) {
                 long wait = (long) Math.ceil((1 - tokens) / tokensPerNano);
-                refill = executor.schedule(this::drain, wait, TimeUnit.NANOSECONDS);
+                // The task forgets itself first: while it runs it is not done, and a drain that still finds too few
+                // tokens (rounding, or a clock that has not moved) must be able to schedule the next refill.
+                refill = executor.schedule(() -> {
+                    refill = null;
+                    drain();
+                }, Math.max(wait, 1_000_000), TimeUnit.NANOSECONDS);
             }
             return null;
         }
@@ -279,7 +284,10 @@ public final class OutboxSender implements AutoCloseable {
 
     private void retryLater() {
         if (retry == null || retry.isDone()) {
-            retry = executor.schedule(this::drain, retryDelayNanos, TimeUnit.NANOSECONDS);
+            retry = executor.schedule(() -> {
+                retry = null;
+                drain();
+            }, retryDelayNanos, TimeUnit.NANOSECONDS);
         }
     }
 
