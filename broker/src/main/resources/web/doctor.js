@@ -10,6 +10,7 @@ const status = $('status');
 let signal = null;
 let call = null;
 let inCall = false;
+let consultationId = null;
 
 function show(id) {
   for (const section of ['login', 'consultations', 'room']) {
@@ -98,6 +99,7 @@ $('create-form').addEventListener('submit', async (e) => {
 });
 
 async function openConsultation(id) {
+  consultationId = id;
   show('room');
   const camera = await openCamera();
   $('local').srcObject = camera.stream;
@@ -183,6 +185,29 @@ function renderParticipants(people) {
 $('mute').addEventListener('click', (e) => toggle(e.currentTarget, (on) => call?.setMicrophone(on)));
 $('camera').addEventListener('click', (e) => toggle(e.currentTarget, (on) => call?.setCamera(on)));
 $('end').addEventListener('click', () => signal?.send({ type: 'end' }));
+$('export-fhir').addEventListener('click', exportFhir);
+
+// Downloads the consultation's readings as a FHIR R4 bundle (GET /api/v1/consultations/{id}/fhir, docs/fhir.md);
+// works during and after the call. The file is made from a blob so that a refusal shows here instead of as a file.
+async function exportFhir() {
+  if (!consultationId) {
+    return;
+  }
+  const response = await api('GET', `/api/v1/consultations/${consultationId}/fhir`);
+  if (!response.ok) {
+    showText(status, `FHIR-Export fehlgeschlagen (${response.status}).`, `FHIR export failed (${response.status}).`);
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `consultation-${consultationId}.fhir.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  showText(status, 'FHIR-Export heruntergeladen.', 'FHIR export downloaded.');
+}
 
 function toggle(button, apply) {
   const off = button.getAttribute('aria-pressed') !== 'true';

@@ -1,5 +1,6 @@
 package org.telekiosk.broker.api;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -44,6 +45,7 @@ import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Refusal;
 import org.telekiosk.broker.enrollment.KioskAdministration;
+import org.telekiosk.broker.fhir.ConsultationFhirExport;
 import org.telekiosk.broker.store.StoreException;
 import org.telekiosk.protocol.KioskId;
 
@@ -71,21 +73,23 @@ public final class RestApi {
      *
      * @param kiosks the technician's kiosk operations; empty: the {@code /kiosks} endpoints answer 404 (an API
      *               without kiosk PKI, as in the tests of the account and consultation endpoints)
+     * @param fhir   the FHIR export of consultations (issue 7); empty: {@code /consultations/{id}/fhir} answers 404
      */
     public record Services(AccountService accounts, LoginService logins, ConsultationService consultations,
-            JoinCodes codes, Optional<KioskAdministration> kiosks) {
+            JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir) {
         public Services {
             Objects.requireNonNull(accounts, "accounts");
             Objects.requireNonNull(logins, "logins");
             Objects.requireNonNull(consultations, "consultations");
             Objects.requireNonNull(codes, "codes");
             Objects.requireNonNull(kiosks, "kiosks");
+            Objects.requireNonNull(fhir, "fhir");
         }
 
-        /** Without kiosk administration. */
+        /** Without kiosk administration and FHIR export. */
         public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
                 JoinCodes codes) {
-            this(accounts, logins, consultations, codes, Optional.empty());
+            this(accounts, logins, consultations, codes, Optional.empty(), Optional.empty());
         }
     }
 
@@ -152,6 +156,8 @@ public final class RestApi {
                 case "consultations" -> switch (p.get(2)) {
                     case "end" -> m.equals("POST") ? endConsultation(r, p.get(1)) : notAllowed(m, "POST");
                     case "codes" -> m.equals("POST") ? issueCode(r, p.get(1)) : notAllowed(m, "POST");
+                    case "fhir" -> services.fhir().isEmpty() ? noSuchEndpoint()
+                            : m.equals("GET") ? exportFhir(r, p.get(1)) : notAllowed(m, "GET");
                     default -> noSuchEndpoint();
                 };
                 case "kiosks" -> switch (p.get(2)) {
@@ -267,6 +273,17 @@ public final class RestApi {
         var issued = done(services.codes().issue(caller, consultationId(id)));
         return json(201, new IssuedCodeView(issued.consultation().toString(), issued.code().formatted(),
                 issued.expiresAt().toString()));
+    }
+
+    // --- FHIR export (issue 7) ----------------------------------------------------------------------------------
+
+    private ApiResponse exportFhir(ApiRequest r, String id) {
+        Caller caller = new Caller.Staff(authenticate(r, false).session().account());
+        ConsultationId consultation = consultationId(id);
+        String bundle = done(services.fhir().orElseThrow().json(caller, consultation));
+        return new ApiResponse(200, ConsultationFhirExport.MEDIA_TYPE + "; charset=utf-8",
+                bundle.getBytes(StandardCharsets.UTF_8), Map.of("Content-Disposition",
+                        "attachment; filename=\"consultation-" + consultation + ".fhir.json\""));
     }
 
     // --- authentication, CSRF, parsing ---------------------------------------------------------------------------

@@ -27,5 +27,7 @@ public enum AuditAction {
     RENEWAL_REFUSED,
     KIOSK_REVOKED,
     MQTT_CONNECT_REFUSED,
-    MQTT_ACCESS_REFUSED
+    MQTT_ACCESS_REFUSED,
+    /** A consultation's readings were exported (FHIR). */
+    EXPORTED
 }

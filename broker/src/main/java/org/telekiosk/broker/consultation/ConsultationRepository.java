@@ -28,4 +28,16 @@ public interface ConsultationRepository {
 
     /** The not-ended consultations whose access window closed at or before {@code now}. */
     List<Consultation> openButExpired(Instant now);
+
+    /** Records that the participant of {@code seat} was admitted into the call at {@code at}. */
+    void callStarted(Seat seat, Instant at);
+
+    /**
+     * Records that a participant's time in the call ended at {@code at}: one participant, or every one still in the
+     * call when {@code participant} is empty (the consultation ends). A period that has ended already is kept.
+     */
+    void callEnded(ConsultationId consultation, Optional<ParticipantId> participant, Instant at);
+
+    /** Every period a patient spent in the consultation's call, first admitted first. */
+    List<CallPeriod> calls(ConsultationId consultation);
 }

@@ -74,6 +74,23 @@ public final class ConsultationService {
         return access.asDoctor(caller, id);
     }
 
+    /**
+     * The consultation and the periods its patients spent in the call, for its doctor only (others are refused as
+     * by {@link #get}): what an export links readings by. Recorded in the audit log as an export of
+     * {@code format}.
+     */
+    public Outcome<CallHistory> exportHistory(Caller caller, ConsultationId id, String format) {
+        return switch (access.asDoctor(caller, id)) {
+            case Outcome.Refused<Consultation> refused -> Outcome.refused(refused.refusal());
+            case Outcome.Done<Consultation> done -> {
+                List<CallPeriod> calls = consultations.calls(id);
+                seating.record(AuditActor.account(done.value().doctor()), AuditAction.EXPORTED,
+                        "consultation:" + id, format + ", " + calls.size() + " call periods");
+                yield Outcome.done(new CallHistory(done.value(), calls));
+            }
+        };
+    }
+
     /** The calling doctor's consultations, newest first. */
     public Outcome<List<Consultation>> listMine(Caller caller) {
         if (caller instanceof Caller.Anonymous) {
@@ -117,6 +134,7 @@ public final class ConsultationService {
         Consultation ended = consultation.withState(ConsultationState.ENDED, now);
         consultations.update(ended);
         int released = seats.deleteAllOf(consultation.id());
+        consultations.callEnded(consultation.id(), Optional.empty(), now);
         int revoked = codes.deleteAllOf(consultation.id());
         seating.record(actor, AuditAction.CONSULTATION_ENDED, "consultation:" + consultation.id(),
                 "was " + consultation.state() + ", " + released + " seats released, " + revoked + " codes revoked");

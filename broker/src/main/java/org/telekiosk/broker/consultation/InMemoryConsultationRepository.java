@@ -1,6 +1,7 @@
 package org.telekiosk.broker.consultation;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import org.telekiosk.protocol.KioskId;
  */
 public final class InMemoryConsultationRepository implements ConsultationRepository {
     private final ConcurrentHashMap<ConsultationId, Consultation> consultations = new ConcurrentHashMap<>();
+    private final List<CallPeriod> calls = new ArrayList<>();
 
     @Override
     public void insert(Consultation consultation) {
@@ -52,5 +54,22 @@ public final class InMemoryConsultationRepository implements ConsultationReposit
     public List<Consultation> openButExpired(Instant now) {
         return consultations.values().stream()
                 .filter(c -> c.state() != ConsultationState.ENDED && !now.isBefore(c.accessUntil())).toList();
+    }
+
+    @Override
+    public synchronized void callStarted(Seat seat, Instant at) {
+        calls.add(new CallPeriod(seat.consultation(), seat.id(), seat.kiosk(), at, Optional.empty()));
+    }
+
+    @Override
+    public synchronized void callEnded(ConsultationId consultation, Optional<ParticipantId> participant, Instant at) {
+        calls.replaceAll(call -> call.consultation().equals(consultation)
+                && participant.map(call.participant()::equals).orElse(true) ? call.left(at) : call);
+    }
+
+    @Override
+    public synchronized List<CallPeriod> calls(ConsultationId consultation) {
+        return calls.stream().filter(call -> call.consultation().equals(consultation))
+                .sorted(Comparator.comparing(CallPeriod::admittedAt)).toList();
     }
 }

@@ -44,11 +44,14 @@ final class Seating {
 
     void admit(Seat seat) {
         seats.update(seat.withStatus(Seat.Status.IN_CALL));
+        consultations.callStarted(seat, clock.instant());
         follow(seat.consultation());
     }
 
     void release(Seat seat, AuditAction action, String detail) {
         seats.delete(seat.id());
+        // Unconditionally: the caller's copy of the seat may predate its admission; only an open period changes.
+        consultations.callEnded(seat.consultation(), Optional.of(seat.id()), clock.instant());
         record(AuditActor.patient(seat.consultation()), action, "participant:" + seat.id(), detail);
         follow(seat.consultation());
     }

@@ -148,4 +148,55 @@ public final class SqlConsultationRepository implements ConsultationRepository {
                 parsed, ConsultationState.valueOf(row.getString("state")), instant(row.getLong("created_at")),
                 instant(row.getLong("access_until")), optionalInstant(row, "ended_at"));
     }
+
+    @Override
+    public void callStarted(Seat seat, Instant at) {
+        sql.run("record an admission", c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO consultation_call (consultation_id,"
+                    + " participant_id, kiosk, admitted_at, left_at) VALUES (?, ?, ?, ?, NULL)")) {
+                s.setString(1, seat.consultation().toString());
+                s.setString(2, seat.id().toString());
+                s.setString(3, seat.kiosk().map(KioskId::value).orElse(null));
+                s.setLong(4, nanos(at));
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void callEnded(ConsultationId consultation, Optional<ParticipantId> participant, Instant at) {
+        sql.run("record the end of a call", c -> {
+            // A clock that stepped back must not make a period end before it began.
+            try (PreparedStatement s = c.prepareStatement("UPDATE consultation_call SET left_at = CASE WHEN"
+                    + " admitted_at > ? THEN admitted_at ELSE ? END WHERE consultation_id = ? AND left_at IS NULL"
+                    + (participant.isPresent() ? " AND participant_id = ?" : ""))) {
+                s.setLong(1, nanos(at));
+                s.setLong(2, nanos(at));
+                s.setString(3, consultation.toString());
+                if (participant.isPresent()) {
+                    s.setString(4, participant.get().toString());
+                }
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<CallPeriod> calls(ConsultationId consultation) {
+        return sql.run("list a consultation's calls", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT participant_id, kiosk, admitted_at, left_at"
+                    + " FROM consultation_call WHERE consultation_id = ? ORDER BY admitted_at, participant_id")) {
+                s.setString(1, consultation.toString());
+                try (ResultSet row = s.executeQuery()) {
+                    List<CallPeriod> found = new ArrayList<>();
+                    while (row.next()) {
+                        found.add(new CallPeriod(consultation, new ParticipantId(java.util.UUID.fromString(row.getString("participant_id"))),
+                                Optional.ofNullable(row.getString("kiosk")).map(KioskId::of),
+                                instant(row.getLong("admitted_at")), optionalInstant(row, "left_at")));
+                    }
+                    return List.copyOf(found);
+                }
+            }
+        });
+    }
 }

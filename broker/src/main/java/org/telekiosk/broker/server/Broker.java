@@ -46,6 +46,8 @@ import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.pki.TrustStores;
+import org.telekiosk.broker.fhir.ConsultationFhirExport;
+import org.telekiosk.broker.fhir.ReadingLinker;
 import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
@@ -199,7 +201,9 @@ public final class Broker implements AutoCloseable {
             KioskAdministration administration = new KioskAdministration(enrollment, registry, mqtt::isConnected);
             List<String> origins = config.effectiveOrigins(httpsPort);
             RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
-                    access.consultations(), access.codes(), java.util.Optional.of(administration));
+                    access.consultations(), access.codes(), java.util.Optional.of(administration),
+                    java.util.Optional.of(new ConsultationFhirExport(access.consultations(), new ReadingLinker(store),
+                            clock)));
             ApiHandler api = new ApiHandler(new RestApi(apiServices, origins,
                     config.access().apiMaxConcurrentHashes(), clock), apiExecutor,
                     config.access().apiMaxConcurrentRequests());

@@ -23,7 +23,10 @@ import org.telekiosk.broker.account.LoginName;
 import org.telekiosk.broker.account.Password;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.config.AccessConfig;
+import org.telekiosk.broker.fhir.ConsultationFhirExport;
+import org.telekiosk.broker.fhir.ReadingLinker;
 import org.telekiosk.broker.server.AccessServices;
+import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.testing.MutableClock;
@@ -43,18 +46,26 @@ class RestApiTest {
 
     final MutableClock clock = MutableClock.startingAt("2026-11-22T08:00:00Z");
     AccessServices services;
+    MeasurementStore store;
     RestApi api;
 
+    @org.junit.jupiter.api.AfterAll
+    void closeStore() {
+        store.close();
+    }
+
     @BeforeAll
-    void startServices() throws IOException {
+    void startServices() throws Exception {
         StoreDatabase database = StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
         database.migrate();
         AccessConfig config = new AccessConfig(Duration.ofHours(12), Duration.ofMinutes(30), Duration.ofHours(24),
                 Duration.ofHours(24), Duration.ofSeconds(60), Duration.ofDays(90), Duration.ofDays(90),
                 Duration.ofMinutes(1), 64, 2);
         services = AccessServices.open(new SqlAccess(database), config, dir, new SecureRandom(), clock);
+        store = MeasurementStore.open(database, Duration.ofMinutes(5), clock);
         api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
-                services.codes()), List.of(ORIGIN), 2, clock);
+                services.codes(), Optional.empty(), Optional.of(new ConsultationFhirExport(services.consultations(),
+                        new ReadingLinker(store), clock))), List.of(ORIGIN), 2, clock);
         var admin = ((AccountCreation.Created) services.accounts().createFirstAdmin(LoginName.of("admin"),
                 DisplayName.of("Admin"), Password.of("admin password 1"))).account();
         services.accounts().createAccount(admin, LoginName.of("dr.weber"), DisplayName.of("Dr. Anna Weber"),
@@ -232,6 +243,26 @@ class RestApiTest {
         Reply expired = bearer("POST", "/api/v1/consultations/" + id + "/codes", "", doctor());
         assertEquals(410, expired.status());
         assertEquals("access-expired", expired.body().path("code").asText());
+    }
+
+    @Test
+    void aConsultationWithoutReadingsExportsAsAnEmptyCollectionBundleAndTheExportOnlyAnswersGet() {
+        String token = doctor();
+        String id = bearer("POST", "/api/v1/consultations", "{\"kiosk\":\"wmk-lab-07\"}", token).body().path("id")
+                .asText();
+
+        Reply export = bearer("GET", "/api/v1/consultations/" + id + "/fhir", "", token);
+        assertEquals(200, export.status());
+        assertEquals("application/fhir+json; charset=utf-8", export.raw().contentType());
+        assertEquals("Bundle", export.body().path("resourceType").asText());
+        assertEquals("collection", export.body().path("type").asText());
+        assertEquals("urn:uuid:" + id, export.body().path("identifier").path("value").asText());
+        assertTrue(export.body().path("entry").isMissingNode() || export.body().path("entry").isEmpty());
+
+        Reply post = bearer("POST", "/api/v1/consultations/" + id + "/fhir", "", token);
+        assertEquals(405, post.status());
+        assertEquals("GET", post.header("Allow"));
+        assertEquals(404, bearer("GET", "/api/v1/consultations/not-a-uuid/fhir", "", token).status());
     }
 
     @Test

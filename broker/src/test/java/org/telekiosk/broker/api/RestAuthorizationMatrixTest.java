@@ -56,6 +56,7 @@ class RestAuthorizationMatrixTest {
             GET    /api/v1/consultations/{id}       | 401 | 401 | 404 | 200 | 403 | 403
             POST   /api/v1/consultations/{id}/end   | 401 | 401 | 404 | 200 | 403 | 403
             POST   /api/v1/consultations/{id}/codes | 401 | 401 | 404 | 201 | 403 | 403
+            GET    /api/v1/consultations/{id}/fhir  | 401 | 401 | 404 | 200 | 403 | 403
             GET    /api/v1/kiosks                   | 401 | 401 | 403 | 403 | 200 | 403
             POST   /api/v1/kiosks/{new}/enrollment-tokens | 401 | 401 | 403 | 403 | 201 | 403
             POST   /api/v1/kiosks/{enrolled}/revocation   | 401 | 401 | 403 | 403 | 200 | 403
@@ -128,6 +129,20 @@ class RestAuthorizationMatrixTest {
             assertEquals("application/problem+json", reply.header("Content-Type"));
             assertEquals(expected, reply.json().path("status").asInt());
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theDoctorsFhirExportIsABundleServedAsFhirJsonForDownload() {
+        String id = freshConsultation().id().toString();
+        RestClient.Reply reply = client.send("GET", "/api/v1/consultations/" + id + "/fhir", null,
+                headers("GET", "/fhir", Who.DOCTOR));
+
+        assertEquals(200, reply.status());
+        assertEquals("application/fhir+json; charset=utf-8", reply.header("Content-Type"));
+        assertEquals("attachment; filename=\"consultation-" + id + ".fhir.json\"",
+                reply.header("Content-Disposition"));
+        assertEquals("Bundle", reply.json().path("resourceType").asText());
+        assertEquals("collection", reply.json().path("type").asText());
     }
 
     private static Map<String, String> headers(String method, String path, Who who) {

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telekiosk.broker.api.RestApi;
 import org.telekiosk.broker.config.AccessConfig;
+import org.telekiosk.broker.fhir.ConsultationFhirExport;
+import org.telekiosk.broker.fhir.ReadingLinker;
 import org.telekiosk.broker.server.AccessServices;
+import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 
@@ -87,6 +91,8 @@ class ApiHandlerTest {
         }
     }
 
+    MeasurementStore store;
+
     @BeforeEach
     void channel() throws Exception {
         StoreDatabase database = StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
@@ -95,8 +101,11 @@ class ApiHandlerTest {
                 Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(60),
                 Duration.ofDays(90), Duration.ofDays(90), Duration.ofMinutes(1), 1, 1), dir, new SecureRandom(),
                 Clock.systemUTC());
+        store = MeasurementStore.open(database, Duration.ofMinutes(5), Clock.systemUTC());
         RestApi api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
-                services.codes()), List.of("https://localhost:8443"), 1, Clock.systemUTC());
+                services.codes(), Optional.empty(), Optional.of(new ConsultationFhirExport(services.consultations(),
+                        new ReadingLinker(store), Clock.systemUTC()))), List.of("https://localhost:8443"), 1,
+                Clock.systemUTC());
         channel = new EmbeddedChannel(new ApiHandler(api, executor, 1), new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -109,6 +118,7 @@ class ApiHandlerTest {
     void close() {
         passedOn.forEach(io.netty.util.ReferenceCountUtil::release);
         channel.finishAndReleaseAll();
+        store.close();
     }
 
     static FullHttpRequest request(HttpMethod method, String uri, String body) {

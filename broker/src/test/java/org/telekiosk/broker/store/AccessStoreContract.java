@@ -36,6 +36,7 @@ import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.SqlAuditLog;
+import org.telekiosk.broker.consultation.CallPeriod;
 import org.telekiosk.broker.consultation.Caller;
 import org.telekiosk.broker.consultation.CodeGuessingLimiter;
 import org.telekiosk.broker.consultation.Consultation;
@@ -222,6 +223,45 @@ abstract class AccessStoreContract {
         assertEquals(List.of(old), consultations.openButExpired(T0));
         assertEquals(1, consultations.deleteEndedBefore(T0.plusSeconds(1)));
         assertEquals(Optional.empty(), consultations.find(ended.id()));
+    }
+
+    @Test
+    void callPeriodsKeepTheirKioskAndTimesEndOnceAndGoWithTheirConsultation() {
+        AccountId doctor = insertDoctor("dr.weber");
+        Consultation c = consultation(doctor, new ConsultationTarget.Room(KIOSK), T0);
+        Consultation other = consultation(doctor, new ConsultationTarget.Room(KIOSK), T0);
+        Seat first = seat(c.id(), "Anna", T0);
+        Seat browser = new Seat(ParticipantId.random(), c.id(), DisplayName.of("Ben"), Optional.empty(),
+                Seat.Status.WAITING, SecretHash.sha256(new byte[] {7}), Readiness.UNKNOWN, T0, Optional.empty());
+        Seat elsewhere = seat(other.id(), "Mia", T0);
+
+        consultations.callStarted(first, T0.plusSeconds(1));
+        consultations.callEnded(c.id(), Optional.of(first.id()), T0.plusSeconds(60));
+        consultations.callEnded(c.id(), Optional.of(first.id()), T0.plusSeconds(90));
+        consultations.callStarted(browser, T0.plusSeconds(100));
+        consultations.callStarted(elsewhere, T0.plusSeconds(100));
+        consultations.callEnded(c.id(), Optional.empty(), T0.plusSeconds(200));
+
+        assertEquals(List.of(
+                new CallPeriod(c.id(), first.id(), Optional.of(KIOSK), T0.plusSeconds(1),
+                        Optional.of(T0.plusSeconds(60))),
+                new CallPeriod(c.id(), browser.id(), Optional.empty(), T0.plusSeconds(100),
+                        Optional.of(T0.plusSeconds(200)))), consultations.calls(c.id()));
+        assertEquals(List.of(new CallPeriod(other.id(), elsewhere.id(), Optional.of(KIOSK), T0.plusSeconds(100),
+                Optional.empty())), consultations.calls(other.id()));
+        consultations.update(c.withState(ConsultationState.ENDED, T0.plusSeconds(200)));
+        assertEquals(1, consultations.deleteEndedBefore(T0.plusSeconds(201)));
+        assertEquals(List.of(), consultations.calls(c.id()));
+    }
+
+    @Test
+    void aCallEndedByAClockThatSteppedBackEndsWhenItBegan() {
+        Consultation c = consultation(insertDoctor("dr.weber"), new ConsultationTarget.Room(KIOSK), T0);
+        Seat seat = seat(c.id(), "Anna", T0);
+        consultations.callStarted(seat, T0.plusSeconds(10));
+        consultations.callEnded(c.id(), Optional.empty(), T0.plusSeconds(5));
+
+        assertEquals(Optional.of(T0.plusSeconds(10)), consultations.calls(c.id()).getFirst().leftAt());
     }
 
     @Test

@@ -189,4 +189,19 @@ abstract class MeasurementStoreContract {
         assertEquals(List.of(reading(KIOSK, 2)), found);
         assertTrue(store.measurements(KIOSK, T0.plusSeconds(100), T0.plusSeconds(200)).join().isEmpty());
     }
+
+    @Test
+    void waveformBatchesAreQueriedByKioskAndStartInAHalfOpenRange() {
+        KioskId other = KioskId.of("wmk-lab-04");
+        for (long seq = 1; seq <= 4; seq++) {
+            store.append(ecg(KIOSK, seq)).join();
+        }
+        store.append(ecg(other, 2)).join();
+
+        // Batches start at T0 + seq seconds: [T0+2s, T0+4s) holds seq 2 and 3, not 4 (the end is excluded).
+        assertEquals(List.of(ecg(KIOSK, 2), ecg(KIOSK, 3)),
+                store.waveforms(KIOSK, T0.plusSeconds(2), T0.plusSeconds(4)).join());
+        assertEquals(List.of(ecg(other, 2)), store.waveforms(other, T0, T0.plusSeconds(60)).join());
+        assertTrue(store.waveforms(KIOSK, T0.plusSeconds(5), T0.plusSeconds(60)).join().isEmpty());
+    }
 }
