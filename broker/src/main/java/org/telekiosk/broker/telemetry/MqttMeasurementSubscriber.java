@@ -60,10 +60,8 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     private final AckLine acks;
     private final java.util.concurrent.atomic.AtomicLong arrivals = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean subscribed;
-    // Stall watch, on the scheduler thread only.
-    private long lastPublishes = -1;
-    private long lastArrivals;
-    private int stalledChecks;
+    /** On the scheduler thread only. */
+    private final StallWatch stallWatch = new StallWatch(2);
 
     public MqttMeasurementSubscriber(String serverUri, String clientId, SSLSocketFactory tls,
             ServiceCredential credential, MeasurementIntake intake) throws java.io.IOException {
@@ -128,18 +126,12 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     }
 
     private void checkStall(java.util.function.LongSupplier publishesIntoBroker) {
-        long publishes = publishesIntoBroker.getAsLong();
-        long arrived = arrivals.get();
-        boolean stalled = subscribed && lastPublishes >= 0 && publishes > lastPublishes && arrived == lastArrivals;
-        stalledChecks = stalled ? stalledChecks + 1 : 0;
-        if (stalledChecks >= 2) {
-            stalledChecks = 0;
+        long taken = stallWatch.check(subscribed, publishesIntoBroker.getAsLong(), arrivals.get());
+        if (taken > 0) {
             LOG.warn("The MQTT broker took {} publishes since the last check but delivered none to this subscriber; "
-                    + "reconnecting (HiveMQ CE stall of a shared QoS 1 subscription)", publishes - lastPublishes);
+                    + "reconnecting (HiveMQ CE stall of a shared QoS 1 subscription)", taken);
             restart();
         }
-        lastPublishes = publishes;
-        lastArrivals = arrived;
     }
 
     /** Messages acknowledged (after being taken care of) since start. */
