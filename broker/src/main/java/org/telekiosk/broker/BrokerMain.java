@@ -18,11 +18,16 @@ import picocli.CommandLine.Option;
 
 /**
  * The broker's command line: {@code serve} runs a broker, {@code demo} a broker with a simulated kiosk,
- * {@code create-admin} creates the first admin account.
+ * {@code create-admin} creates the first admin account; {@code enrollment-token}, {@code revoke} and {@code kiosks}
+ * manage kiosks; {@code mosquitto-config} writes the configuration of an external Mosquitto.
  */
 @Command(name = "telekiosk-broker", mixinStandardHelpOptions = true, version = "telekiosk-broker 0.1.0",
         description = "Telekiosk broker: consultations, kiosk telemetry, web pages.",
-        subcommands = {BrokerMain.Serve.class, DemoCommand.class, CreateAdminCommand.class})
+        subcommands = {BrokerMain.Serve.class, DemoCommand.class, CreateAdminCommand.class,
+                org.telekiosk.broker.enrollment.KioskCommands.CreateToken.class,
+                org.telekiosk.broker.enrollment.KioskCommands.Revoke.class,
+                org.telekiosk.broker.enrollment.KioskCommands.ListKiosks.class,
+                org.telekiosk.broker.mosquitto.MosquittoConfigCommand.class})
 public final class BrokerMain implements Callable<Integer> {
 
     public static void main(String[] args) {

@@ -15,6 +15,7 @@ import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.agent.config.AgentConfig;
+import org.telekiosk.agent.enrollment.CertificateRenewer;
 import org.telekiosk.agent.health.SensorHealthBoard;
 import org.telekiosk.agent.health.StatusReporter;
 import org.telekiosk.agent.outbox.Outbox;
@@ -39,6 +40,8 @@ import org.telekiosk.protocol.telemetry.SensorHealth;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    /** How often the certificate is checked for renewal (it renews at two thirds of its lifetime). */
+    static final Duration RENEWAL_CHECK = Duration.ofHours(1);
     /** How long the first status waits for every sensor's probe. */
     static final Duration PROBE_GRACE = Duration.ofSeconds(10);
 
@@ -48,9 +51,13 @@ public final class Agent implements AutoCloseable {
     private final Sampler sampler;
     private final SensorHealthBoard health;
     private final ScheduledExecutorService statusThread;
+    private final CertificateRenewer renewer;
+    private final ScheduledExecutorService renewalThread;
 
     private Agent(PahoUplink uplink, Outbox outbox, OutboxSender forwarder, Sampler sampler, SensorHealthBoard health,
-            ScheduledExecutorService statusThread) {
+            ScheduledExecutorService statusThread, CertificateRenewer renewer, ScheduledExecutorService renewalThread) {
+        this.renewer = renewer;
+        this.renewalThread = renewalThread;
         this.uplink = uplink;
         this.outbox = outbox;
         this.forwarder = forwarder;
@@ -99,7 +106,16 @@ public final class Agent implements AutoCloseable {
         sampler.start();
         LOG.info("Kiosk {} measuring {}, sending to {}", config.kioskId(),
                 sensors.ids().stream().map(id -> id.value()).toList(), config.mqttUri());
-        return new Agent(uplink, outbox, forwarder, sampler, health, statusThread);
+        CertificateRenewer renewer = null;
+        ScheduledExecutorService renewalThread = null;
+        if (config.renewalUrl() != null && CertificateRenewer.applies(config.mqttIdentity())) {
+            renewer = new CertificateRenewer(config.kioskId(), config.mqttIdentity(), config.mqttCaFile(),
+                    config.renewalUrl(), clock, new java.security.SecureRandom());
+            renewalThread = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("telekiosk-renewal").daemon().factory());
+            renewer.schedule(renewalThread, RENEWAL_CHECK);
+        }
+        return new Agent(uplink, outbox, forwarder, sampler, health, statusThread, renewer, renewalThread);
     }
 
     /**
@@ -124,8 +140,16 @@ public final class Agent implements AutoCloseable {
         return uplink.status();
     }
 
+    /** The certificate renewer, if the kiosk has a certificate and a renewal URL. */
+    public java.util.Optional<CertificateRenewer> renewer() {
+        return java.util.Optional.ofNullable(renewer);
+    }
+
     @Override
     public void close() {
+        if (renewalThread != null) {
+            renewalThread.shutdownNow();
+        }
         sampler.close();
         statusThread.shutdownNow();
         forwarder.close();

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 /** The edge agent's command line. */
 @Command(name = "telekiosk-edge-agent", mixinStandardHelpOptions = true, version = "telekiosk-edge-agent 0.1.0",
         description = "Telekiosk edge agent: reads the kiosk's sensors and forwards the readings to the broker.",
-        subcommands = {AgentMain.Run.class, CalibrateScale.class})
+        subcommands = {AgentMain.Run.class, AgentMain.Enroll.class, CalibrateScale.class})
 public final class AgentMain implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -44,6 +44,39 @@ public final class AgentMain implements Callable<Integer> {
     public Integer call() {
         new CommandLine(this).usage(System.out);
         return 2;
+    }
+
+    @Command(name = "enroll", mixinStandardHelpOptions = true,
+            description = "Enroll this kiosk with a one-time token from the technician: makes the kiosk's key pair "
+                    + "here, checks the broker against the CA pinned in the token before sending anything, and "
+                    + "stores certificate, key and configuration (0600) in --dir.")
+    static final class Enroll implements Callable<Integer> {
+        @Option(names = "--broker", required = true, description = "the broker's HTTPS address, e.g. "
+                + "https://broker.example:8443")
+        java.net.URI broker;
+
+        @Option(names = "--token", required = true, description = "the token line the technician gave you "
+                + "(tk1.<kiosk id>.…); '-' reads it from standard input, which keeps it out of the process list")
+        String token;
+
+        @Option(names = "--dir", defaultValue = ".", description = "where to keep the kiosk's identity and "
+                + "agent.properties (default: the current directory)")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            String line = token;
+            if ("-".equals(token)) {
+                line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                        java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                if (line == null) {
+                    System.out.println("Refused: no token on standard input");
+                    return org.telekiosk.agent.enrollment.Enroller.USAGE;
+                }
+            }
+            return new org.telekiosk.agent.enrollment.Enroller(Clock.systemUTC(), new java.security.SecureRandom(),
+                    System.out).enroll(broker, line, dir);
+        }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,

@@ -88,6 +88,39 @@ final class ApiMessages {
         }
     }
 
+    /** {@code POST /api/v1/kiosks/{id}/enrollment-tokens}: the technician's name for the kiosk. */
+    record CreateEnrollmentToken(String label) {}
+
+    /**
+     * An enrollment token, shown once: the line to paste on the kiosk, and the same line as a QR code, its rows of
+     * {@code 1} (dark) and {@code 0} (light) modules, without the quiet zone. The broker keeps only the token's hash.
+     */
+    record EnrollmentTokenView(String kioskId, String token, String expiresAt, List<String> qrCode) {
+        @Override
+        public String toString() {
+            return "EnrollmentTokenView[kioskId=" + kioskId + ", token=(redacted), expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /**
+     * One kiosk of the fleet. {@code certificateSerial} is empty before the first enrollment; {@code
+     * certificateExpiresAt}, {@code lastSeen} (the last MQTT connection since this broker started) and
+     * {@code revokedAt} are null when there is none.
+     */
+    record KioskView(String id, String label, boolean online, String certificateSerial, String certificateExpiresAt,
+            String lastSeen, boolean revoked, String revokedAt) {
+        static KioskView of(org.telekiosk.broker.enrollment.KioskAdministration.FleetEntry e) {
+            return new KioskView(e.kioskId(), e.label(), e.online(), e.certificateSerial(), text(e.notAfter()),
+                    text(e.lastSeen()), e.revokedAt() != null, text(e.revokedAt()));
+        }
+
+        private static String text(java.time.Instant instant) {
+            return instant == null ? null : instant.toString();
+        }
+    }
+
+    record KioskList(List<KioskView> kiosks) {}
+
     /**
      * An RFC 9457 problem: {@code type} is {@code about:blank}, {@code title} the status's reason phrase;
      * {@code code} a stable machine-readable reason, {@code problems} the individual reasons where there are several

@@ -43,6 +43,7 @@ import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.enrollment.KioskAdministration;
 import org.telekiosk.broker.store.StoreException;
 import org.telekiosk.protocol.KioskId;
 
@@ -65,18 +66,31 @@ public final class RestApi {
     private static final String PREFIX = "/api/v1/";
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
 
-    /** The services this API calls (all blocking). */
+    /**
+     * The services this API calls (all blocking).
+     *
+     * @param kiosks the technician's kiosk operations; empty: the {@code /kiosks} endpoints answer 404 (an API
+     *               without kiosk PKI, as in the tests of the account and consultation endpoints)
+     */
     public record Services(AccountService accounts, LoginService logins, ConsultationService consultations,
-            JoinCodes codes) {
+            JoinCodes codes, Optional<KioskAdministration> kiosks) {
         public Services {
             Objects.requireNonNull(accounts, "accounts");
             Objects.requireNonNull(logins, "logins");
             Objects.requireNonNull(consultations, "consultations");
             Objects.requireNonNull(codes, "codes");
+            Objects.requireNonNull(kiosks, "kiosks");
+        }
+
+        /** Without kiosk administration. */
+        public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
+                JoinCodes codes) {
+            this(accounts, logins, consultations, codes, Optional.empty());
         }
     }
 
     private final Services services;
+    private final KioskEndpoints kiosks;
     private final Set<String> allowedOrigins;
     private final Semaphore hashing;
     private final Clock clock;
@@ -86,6 +100,7 @@ public final class RestApi {
         this.allowedOrigins = Set.copyOf(allowedOrigins);
         this.hashing = new Semaphore(maxConcurrentHashes, true);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.kiosks = new KioskEndpoints(this, services.kiosks());
     }
 
     /** Whether {@code path} belongs to this API (the adapter passes everything else on). */
@@ -127,14 +142,24 @@ public final class RestApi {
                         : notAllowed(m, "GET, POST");
                 case "consultations" -> m.equals("POST") ? createConsultation(r)
                         : m.equals("GET") ? listConsultations(r) : notAllowed(m, "GET, POST");
+                case "kiosks" -> m.equals("GET") ? kiosks.fleet(r) : notAllowed(m, "GET");
                 default -> noSuchEndpoint();
             };
             case 2 -> p.getFirst().equals("consultations")
                     ? m.equals("GET") ? getConsultation(r, p.get(1)) : notAllowed(m, "GET")
                     : noSuchEndpoint();
-            case 3 -> !p.getFirst().equals("consultations") ? noSuchEndpoint() : switch (p.get(2)) {
-                case "end" -> m.equals("POST") ? endConsultation(r, p.get(1)) : notAllowed(m, "POST");
-                case "codes" -> m.equals("POST") ? issueCode(r, p.get(1)) : notAllowed(m, "POST");
+            case 3 -> switch (p.getFirst()) {
+                case "consultations" -> switch (p.get(2)) {
+                    case "end" -> m.equals("POST") ? endConsultation(r, p.get(1)) : notAllowed(m, "POST");
+                    case "codes" -> m.equals("POST") ? issueCode(r, p.get(1)) : notAllowed(m, "POST");
+                    default -> noSuchEndpoint();
+                };
+                case "kiosks" -> switch (p.get(2)) {
+                    case "enrollment-tokens" -> m.equals("POST") ? kiosks.createToken(r, p.get(1))
+                            : notAllowed(m, "POST");
+                    case "revocation" -> m.equals("POST") ? kiosks.revoke(r, p.get(1)) : notAllowed(m, "POST");
+                    default -> noSuchEndpoint();
+                };
                 default -> noSuchEndpoint();
             };
             default -> noSuchEndpoint();
@@ -246,13 +271,13 @@ public final class RestApi {
 
     // --- authentication, CSRF, parsing ---------------------------------------------------------------------------
 
-    private record Authenticated(OpaqueToken token, SessionLookup.Active session, boolean byCookie) {}
+    record Authenticated(OpaqueToken token, SessionLookup.Active session, boolean byCookie) {}
 
     /**
      * The session of the request's token (Bearer first, then the cookie), or a 401. For a state-changing request
      * ({@code changes}) the CSRF rule applies.
      */
-    private Authenticated authenticate(ApiRequest r, boolean changes) {
+    Authenticated authenticate(ApiRequest r, boolean changes) {
         if (changes) {
             refuseForeignOrigin(r);
         }
@@ -318,7 +343,7 @@ public final class RestApi {
         return COOKIE + "=" + value + "; Max-Age=" + maxAgeSeconds + "; Path=/; HttpOnly; Secure; SameSite=Strict";
     }
 
-    private static byte[] requireJson(ApiRequest r) {
+    static byte[] requireJson(ApiRequest r) {
         String type = r.contentType().map(t -> t.split(";")[0].strip().toLowerCase(Locale.ROOT)).orElse("");
         if (!type.equals("application/json")) {
             throw new Refused(Problems.of(415, "the body must be JSON, sent with Content-Type: application/json",
@@ -360,7 +385,7 @@ public final class RestApi {
         }
     }
 
-    private static String required(String field, String value) {
+    static String required(String field, String value) {
         if (value == null) {
             throw new ApiJson.BadRequest("field '" + field + "' is required");
         }
@@ -385,7 +410,7 @@ public final class RestApi {
         }
     }
 
-    private static ApiResponse json(int status, Object body) {
+    static ApiResponse json(int status, Object body) {
         return new ApiResponse(status, ApiResponse.JSON, ApiJson.write(body), Map.of());
     }
 
@@ -393,12 +418,12 @@ public final class RestApi {
         return Problems.of(405, method + " is not supported here", "method-not-allowed").withHeader("Allow", allow);
     }
 
-    private static ApiResponse noSuchEndpoint() {
+    static ApiResponse noSuchEndpoint() {
         return Problems.of(404, "no such endpoint", "no-such-endpoint");
     }
 
     /** A finished answer thrown out of the depth of a handler; never carries a stack trace. */
-    private static final class Refused extends RuntimeException {
+    static final class Refused extends RuntimeException {
         final ApiResponse response;
 
         Refused(ApiResponse response) {

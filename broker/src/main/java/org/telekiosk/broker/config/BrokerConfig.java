@@ -27,6 +27,7 @@ import java.util.Objects;
  *                              {@code api.*}
  * @param signaling             {@code signal.*}
  * @param ice                   {@code ice.*} and {@code turn.*} (not the TURN secret)
+ * @param kioskPki              {@code enrollment.*}, {@code https.certificate-file}, {@code https.key-file}
  */
 public record BrokerConfig(
         Path dataDir,
@@ -46,7 +47,8 @@ public record BrokerConfig(
         Duration storeGapTimeout,
         AccessConfig access,
         org.telekiosk.broker.signaling.SignalingConfig signaling,
-        org.telekiosk.broker.turn.IceConfig ice) {
+        org.telekiosk.broker.turn.IceConfig ice,
+        KioskPkiConfig kioskPki) {
 
     public BrokerConfig {
         Objects.requireNonNull(dataDir, "data.dir is required");
@@ -94,6 +96,7 @@ public record BrokerConfig(
         Objects.requireNonNull(access, "access configuration is required");
         Objects.requireNonNull(signaling, "signal.* settings are required");
         Objects.requireNonNull(ice, "ice.* settings are required");
+        Objects.requireNonNull(kioskPki, "kioskPki");
     }
 
     /** The SQLite file used when {@code store.url} is empty. */
@@ -116,7 +119,7 @@ public record BrokerConfig(
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, access, signaling, ice);
+                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, access, signaling, ice, kioskPki);
     }
 
     private static void range(String key, long value, long min, long max) {

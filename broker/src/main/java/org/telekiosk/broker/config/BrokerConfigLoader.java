@@ -79,7 +79,10 @@ public final class BrokerConfigLoader {
                             list(merged, "ice.turn-urls"), merged.getProperty("ice.transport-policy").strip(),
                             duration(merged, "turn.credential-ttl"),
                             Optional.of(merged.getProperty("turn.secret-file", "").strip())
-                                    .filter(f -> !f.isEmpty()).map(Path::of)));
+                                    .filter(f -> !f.isEmpty()).map(Path::of)),
+                    new KioskPkiConfig(duration(merged, "enrollment.token-lifetime"),
+                            duration(merged, "enrollment.certificate-lifetime"),
+                            optionalPath(merged, "https.certificate-file"), optionalPath(merged, "https.key-file")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }
@@ -111,6 +114,11 @@ public final class BrokerConfigLoader {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(key + " must be an ISO-8601 duration like PT6H, was '" + value + "'", e);
         }
+    }
+
+    private static Optional<Path> optionalPath(Properties p, String key) {
+        String value = p.getProperty(key, "").strip();
+        return value.isEmpty() ? Optional.empty() : Optional.of(Path.of(value));
     }
 
     private static List<String> list(Properties p, String key) {

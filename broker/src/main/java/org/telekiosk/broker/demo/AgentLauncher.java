@@ -25,6 +25,20 @@ final class AgentLauncher {
     }
 
     /**
+     * Runs {@code edge-agent enroll} with {@code token} into {@code dir} and waits for it; returns its exit code.
+     * (The token is on the child's command line, visible to local users while it runs: acceptable for the demo's
+     * own loopback broker, not for a shared machine.)
+     */
+    int enroll(String brokerUrl, String token, Path dir) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "enroll", "--broker", brokerUrl,
+                "--token", token, "--dir", dir.toString()))
+                .inheritIO()
+                .start();
+        return process.waitFor();
+    }
+
+    /**
      * The agent jar of this build: beside the broker jar, or in the sibling module's target directory
      * ({@code broker/target/telekiosk-broker.jar} → {@code edge-agent/target/telekiosk-edge-agent.jar}).
      */

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: a broker on embedded defaults, listening on localhost only, and one simulated kiosk started as a
- * separate process with its own credentials, so that a newcomer sees vital signs arrive in the browser
+ * separate process, enrolled as a technician would (a one-time token, {@code edge-agent enroll}), so that a newcomer sees vital signs arrive in the browser
  * without any setup. Everything is kept under the data directory; stop with Ctrl+C, which stops the kiosk too.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -52,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "mqtt.bind", "127.0.0.1", "mqtt.port", "0"));
         long started = System.nanoTime();
         Broker broker = Broker.start(config, Clock.systemUTC(), System.getenv());
-        Path kioskDir = provisionKiosk(broker);
+        Path kioskDir = provisionKiosk(broker, new AgentLauncher(jar));
         Process agent = new AgentLauncher(jar).start(kioskDir.resolve("agent.properties"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -89,23 +89,31 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Gives the demo kiosk a fresh secret and writes its configuration; the secret file is 0600. */
-    private Path provisionKiosk(Broker broker) throws IOException {
+    /**
+     * Enrolls the demo kiosk as a technician would: a one-time token from the broker, then {@code edge-agent enroll}
+     * in the kiosk's directory (which does nothing if the kiosk is already enrolled there); then sets the demo's
+     * sampling interval in its configuration.
+     */
+    private Path provisionKiosk(Broker broker, AgentLauncher launcher) throws IOException, InterruptedException {
         Path dir = SecureFiles.ownerOnlyDirectory(
                 broker.config().dataDir().toAbsolutePath().resolve("kiosk-" + DEMO_KIOSK.value()));
-        String secret = broker.kiosks().issue(DEMO_KIOSK);
-        SecureFiles.writeSecret(dir.resolve("mqtt.password"), secret.getBytes(StandardCharsets.US_ASCII));
-        Files.copy(broker.pki().caPemFile(), dir.resolve("ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        String properties = String.join("\n", List.of(
-                "# Written by 'telekiosk-broker demo' for its simulated kiosk.",
-                "kiosk.id=" + DEMO_KIOSK.value(),
-                "mqtt.uri=" + broker.mqttUri(),
-                "mqtt.ca-file=ca.pem",
-                "mqtt.password-file=mqtt.password",
-                "sampling.interval=" + interval,
-                "data.dir=agent-data",
-                ""));
-        SecureFiles.writePublic(dir.resolve("agent.properties"), properties.getBytes(StandardCharsets.UTF_8));
+        var token = broker.enrollment().createToken(DEMO_KIOSK, "Demo kiosk",
+                org.telekiosk.broker.audit.AuditActor.system());
+        int exit = launcher.enroll(broker.url().toString(), token.line(), dir);
+        if (exit != 0) {
+            throw new IOException("enrolling the demo kiosk failed (edge-agent enroll exited with " + exit + ")");
+        }
+        Path config = dir.resolve("agent.properties");
+        // The demo's MQTT and HTTPS ports may differ from run to run; a kiosk enrolled in an earlier run keeps its
+        // certificate and is only pointed at this run's broker.
+        List<String> managed = List.of("mqtt.uri=", "renewal.url=", "sampling.interval=", "data.dir=");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(config, StandardCharsets.UTF_8).stream()
+                .filter(l -> managed.stream().noneMatch(l::startsWith)).toList());
+        lines.add("mqtt.uri=ssl://localhost:" + broker.mqttPort());
+        lines.add("renewal.url=" + broker.url().resolve("/api/v1/renew"));
+        lines.add("sampling.interval=" + interval);
+        lines.add("data.dir=agent-data");
+        SecureFiles.writeSecret(config, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         return dir;
     }
 }

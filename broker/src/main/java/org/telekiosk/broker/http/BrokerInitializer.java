@@ -12,14 +12,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
+import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.codec.WireCodec;
 
 /**
  * Builds the pipeline of every connection, in one place:
  * TLS → HTTP codec → request aggregation → Origin checks → signaling route → WebSocket upgrade on
- * {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → REST API
- * ({@code /api/}, {@link ApiHandler}) → HTTP routes / viewer or signaling socket → error tail.
+ * {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → kiosk
+ * PKI endpoints (enroll, renew, CRL; {@link EnrollmentHandler}) → REST API ({@code /api/}, {@link ApiHandler}) → HTTP
+ * routes / viewer or signaling socket → error tail.
  */
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     /** Where browsers open the viewer WebSocket. */
@@ -41,9 +43,14 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final SignalEndpoint signal;
     private final WireCodec signalJson;
 
+    private final EnrollmentHandler enrollment;
+
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
-            List<String> allowedOrigins, int maxFrameBytes, ApiHandler api, SignalEndpoint signal) {
+            List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
+            java.util.function.Supplier<byte[]> crl, java.util.concurrent.Executor worker, ApiHandler api,
+            SignalEndpoint signal) {
         this.ssl = ssl;
+        this.enrollment = new EnrollmentHandler(enrollment, crl, worker);
         this.api = api;
         this.router = new HttpRouter(content, health);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
@@ -93,6 +100,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("signal-route", new SignalRoute(signal, signalJson));
         p.addLast("websocket", webSocketHandler(VIEWER_PATH, maxFrameBytes));
         p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
+        p.addLast("enrollment", enrollment);
         p.addLast("api", api);
         p.addLast("routes", router);
         p.addLast("viewer", new ViewerSocketHandler(hub, json, decoderConfig(maxFrameBytes)));

@@ -45,6 +45,13 @@ final class Responses {
         return of(status, "application/problem+json", Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     }
 
+    /** An RFC 9457 problem body with its own title; neither may contain secrets. */
+    static FullHttpResponse problem(HttpResponseStatus status, String title, String detail) {
+        String body = "{\"type\":\"about:blank\",\"title\":\"" + escape(title) + "\",\"status\":"
+                + status.code() + ",\"detail\":\"" + escape(detail) + "\"}";
+        return of(status, "application/problem+json", Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    }
+
     /** Sends the response, keeping the connection open only if the request asked for it and all went well. */
     static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
         boolean keepAlive = request != null && HttpUtil.isKeepAlive(request) && response.status().code() < 400;

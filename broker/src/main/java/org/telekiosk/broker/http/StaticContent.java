@@ -22,7 +22,8 @@ public final class StaticContent {
     }
 
     private static final List<String> FILES = List.of("index.html", "viewer.js", "style.css", "doctor.html",
-            "doctor.js", "kiosk.html", "kiosk.js", "signal.js", "call.js", "call.css");
+            "doctor.js", "kiosk.html", "kiosk.js", "signal.js", "call.js", "call.css", "technician.html",
+            "technician.js", "technician.css");
 
     private final Map<String, Page> pages;
 

@@ -18,15 +18,21 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.BrokerConfig;
-import org.telekiosk.broker.kiosk.KioskCredentials;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
+import java.time.Clock;
+import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.server.TlsPolicy;
 
 /**
- * HiveMQ Community Edition, embedded in the broker process: MQTT 5 over TLS only, with our authenticator registered
- * (embedded HiveMQ lets every client in otherwise).
+ * HiveMQ Community Edition, embedded in the broker process: MQTT 5 over mutual TLS only (a client certificate
+ * chaining to our root CA is required), with our authenticator registered (embedded HiveMQ lets every client in
+ * otherwise).
  *
  * <p>Durability: file persistence under {@code <data-dir>/mqtt} keeps sessions, subscriptions and queued QoS 1
  * messages across a clean restart (after a SIGKILL, HiveMQ CE 2025.5 was seen to lose a few messages it had
@@ -43,16 +49,19 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     private final EmbeddedHiveMQ hivemq;
     private final MqttAuthenticator authenticator;
     private final int port;
+    private final SecurityExtension extension;
 
-    private EmbeddedMqttBroker(EmbeddedHiveMQ hivemq, MqttAuthenticator authenticator, int port) {
+    private EmbeddedMqttBroker(EmbeddedHiveMQ hivemq, MqttAuthenticator authenticator, int port,
+            SecurityExtension extension) {
         this.hivemq = hivemq;
         this.authenticator = authenticator;
         this.port = port;
+        this.extension = extension;
     }
 
     /** Writes HiveMQ's configuration and starts it; blocks until it listens. */
     public static EmbeddedMqttBroker start(BrokerConfig config, int port, BrokerPki pki, KeystorePassword password,
-            KioskCredentials kiosks, ServiceCredential service) throws IOException {
+            KioskRegistry kiosks, AuditLog audit, Clock clock) throws IOException {
         Path root = SecureFiles.ownerOnlyDirectory(config.dataDir().resolve("mqtt"));
         Path conf = Files.createDirectories(root.resolve("conf"));
         Path data = Files.createDirectories(root.resolve("data"));
@@ -61,7 +70,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         SecureFiles.writeSecret(conf.resolve("config.xml"),
                 configXml(config, port, pki, password).getBytes(StandardCharsets.UTF_8));
 
-        MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, service);
+        MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, pki.issuing().certificate(), audit, clock);
+        SecurityExtension extension = new SecurityExtension(authenticator, new KioskTopicAuthorizer(audit, clock));
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)
@@ -73,7 +83,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                         .withVersion("1")
                         .withPriority(1000)
                         .withStartPriority(1000)
-                        .withExtensionMain(new SecurityExtension(authenticator))
+                        .withExtensionMain(extension)
                         .build())
                 .build();
         try {
@@ -85,7 +95,26 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
             throw new IOException("the embedded MQTT broker did not start on port " + port + ": " + e.getMessage(), e);
         }
         LOG.info("Embedded MQTT broker listening on {}:{} (TLS)", config.mqttBindAddress(), port);
-        return new EmbeddedMqttBroker(hivemq, authenticator, port);
+        return new EmbeddedMqttBroker(hivemq, authenticator, port, extension);
+    }
+
+    /**
+     * Drops the connection of the client {@code kiosk} (its client id), if any, with reason 0x87 "not authorized"
+     * (MQTT 5 §3.14.2.1): used when a kiosk is revoked. Does not block.
+     */
+    public void disconnect(KioskId kiosk) {
+        ClientService clients = extension.clients;
+        if (clients == null) {
+            return;
+        }
+        clients.disconnectClient(kiosk.value(), false, DisconnectReasonCode.NOT_AUTHORIZED, "kiosk revoked")
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("Could not disconnect revoked kiosk {}: {}", kiosk, failure.toString());
+                    } else if (Boolean.TRUE.equals(done)) {
+                        LOG.info("Disconnected kiosk {} (revoked)", kiosk);
+                    }
+                });
     }
 
     public int port() {
@@ -101,6 +130,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     public long incomingPublishes() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.incoming.publish.count");
         return counter == null ? 0 : counter.getCount();
+    }
+
+    /** Whether {@code kiosk} has an MQTT connection now. Never blocks. */
+    public boolean isConnected(KioskId kiosk) {
+        return extension.connected.isConnected(kiosk.value());
     }
 
     /** QoS 1/2 messages HiveMQ discarded (for instance for a full client queue); must stay 0. */
@@ -146,7 +180,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                 %s        </protocols>
                         <cipher-suites>
                 %s        </cipher-suites>
-                        <client-authentication-mode>NONE</client-authentication-mode>
+                        <client-authentication-mode>REQUIRED</client-authentication-mode>
+                        <truststore>
+                          <path>%s</path>
+                          <password>%s</password>
+                        </truststore>
                       </tls>
                     </tls-tcp-listener>
                   </listeners>
@@ -170,18 +208,32 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                   <persistence><mode>file</mode></persistence>
                 </hivemq>
                 """.formatted(port, xml(config.mqttBindAddress()), xml(pki.serverKeystore().toAbsolutePath().toString()),
-                pw, pw, protocols, ciphers, config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum());
+                pw, pw, protocols, ciphers, xml(pki.trustStore().toAbsolutePath().toString()), pw,
+                config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum());
     }
 
     private static String xml(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    /** Registers the authenticator when HiveMQ starts its extensions. */
-    private record SecurityExtension(MqttAuthenticator authenticator) implements ExtensionMain {
+    /** Registers the authenticator and the topic authorizer when HiveMQ starts its extensions, and keeps its client service. */
+    private static final class SecurityExtension implements ExtensionMain {
+        private final MqttAuthenticator authenticator;
+        private final KioskTopicAuthorizer authorizer;
+        private final ConnectedClients connected = new ConnectedClients();
+        private volatile ClientService clients;
+
+        SecurityExtension(MqttAuthenticator authenticator, KioskTopicAuthorizer authorizer) {
+            this.authenticator = authenticator;
+            this.authorizer = authorizer;
+        }
+
         @Override
         public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
             Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+            Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
+            Services.eventRegistry().setClientLifecycleEventListener(providerInput -> connected);
+            clients = Services.clientService();
         }
 
         @Override

@@ -4,78 +4,129 @@ import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
+import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
 import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
-import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
-import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telekiosk.broker.kiosk.KioskCredentials;
+import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.audit.AuditEvent;
+import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.kiosk.KioskRecord;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
- * Decides who may connect to the embedded MQTT broker, and what each may do (MQTT 5 §4.12 enhanced authentication
- * is not used; user name and password in CONNECT, §3.1.3.5-6, over TLS). Without a registered authenticator
- * HiveMQ's embedded mode lets everybody in; this one refuses whoever it does not know:
+ * Decides who may connect to the embedded MQTT broker, and what each may do. The listener requires a client
+ * certificate that chains to our root CA (TLS, RFC 8446 §4.4.2); this authenticator then maps it to an identity:
  * <ul>
- *   <li>a kiosk: user name and client id are its kiosk id, the password its secret; it may publish only to its own
- *       measurements and status topics, QoS 1, not retained;</li>
- *   <li>a broker node: may subscribe to every kiosk's measurements and status in the broker share group;</li>
- *   <li>anything else is refused with "bad user name or password" (0x86) or "client identifier not valid" (0x85),
- *       and everything not granted is denied.</li>
+ *   <li>a kiosk: a certificate from our issuing CA with {@code CN=<kiosk id>}, the kiosk's current certificate in
+ *       the registry, not revoked, not expired (by the injected clock); the MQTT client id must be the kiosk id. It may
+ *       publish only to its own measurements and status topics (QoS 1, not retained) and subscribe only to its own
+ *       commands topic;</li>
+ *   <li>a broker node: the service certificate ({@code CN=}{@value BrokerPki#SERVICE_NAME}), client id
+ *       {@code telekiosk-broker-…}; it may only subscribe to every kiosk's channels in the broker share group;</li>
+ *   <li>anything else is refused (CONNACK 0x87 "not authorized" or 0x85 "client identifier not valid", MQTT 5
+ *       §3.2.2.2), and everything not granted is denied.</li>
  * </ul>
+ * User names and passwords are ignored. Runs on HiveMQ's threads: lookups in memory only; audit entries are handed
+ * to the audit log, which must queue them.
  */
 final class MqttAuthenticator implements SimpleAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(MqttAuthenticator.class);
+    static final String BROKER_CLIENT_PREFIX = "telekiosk-broker-";
 
-    private final KioskCredentials kiosks;
-    private final ServiceCredential service;
+    private final KioskRegistry kiosks;
+    private final X509Certificate issuingCa;
+    private final AuditLog audit;
+    private final Clock clock;
     private final LongAdder refused = new LongAdder();
 
-    MqttAuthenticator(KioskCredentials kiosks, ServiceCredential service) {
+    MqttAuthenticator(KioskRegistry kiosks, X509Certificate issuingCa, AuditLog audit, Clock clock) {
         this.kiosks = kiosks;
-        this.service = service;
+        this.issuingCa = issuingCa;
+        this.audit = audit;
+        this.clock = clock;
     }
 
     @Override
     public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
-        ConnectPacket connect = input.getConnectPacket();
-        String clientId = connect.getClientId();
-        Optional<String> username = connect.getUserName();
-        Optional<ByteBuffer> password = connect.getPassword();
-        if (username.isEmpty() || password.isEmpty()) {
-            refuse(output, clientId, ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "credentials required");
+        String clientId = input.getConnectPacket().getClientId();
+        String address = input.getConnectionInformation().getInetAddress().map(a -> a.getHostAddress()).orElse("?");
+        Optional<X509Certificate> presented = input.getConnectionInformation().getClientTlsInformation()
+                .flatMap(ClientTlsInformation::getClientCertificate);
+        if (presented.isEmpty()) {
+            refuse(output, clientId, address, "kiosk:unknown", ConnackReasonCode.NOT_AUTHORIZED,
+                    "a client certificate is required");
             return;
         }
-        byte[] secret = new byte[password.get().remaining()];
-        password.get().duplicate().get(secret);
-        if (service.matches(username.get(), secret)) {
+        X509Certificate cert = presented.get();
+        Instant now = clock.instant();
+        if (!fromIssuingCa(cert)) {
+            refuse(output, clientId, address, "kiosk:unknown", ConnackReasonCode.NOT_AUTHORIZED,
+                    "certificate not issued by this broker's issuing CA");
+            return;
+        }
+        if (now.isAfter(cert.getNotAfter().toInstant()) || now.isBefore(cert.getNotBefore().toInstant())) {
+            refuse(output, clientId, address, "kiosk:" + printable(EnrollmentService.commonName(
+                    cert.getSubjectX500Principal())), ConnackReasonCode.NOT_AUTHORIZED,
+                    "certificate expired at " + cert.getNotAfter().toInstant() + "; renew, or enroll again");
+            return;
+        }
+        String cn = EnrollmentService.commonName(cert.getSubjectX500Principal());
+        if (BrokerPki.SERVICE_NAME.equals(cn)) {
+            if (!clientId.startsWith(BROKER_CLIENT_PREFIX)) {
+                refuse(output, clientId, address, "service", ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                        "a broker node's client id starts with " + BROKER_CLIENT_PREFIX);
+                return;
+            }
             allowBrokerNode(output.getDefaultPermissions());
             output.authenticateSuccessfully();
             return;
         }
         KioskId kiosk;
         try {
-            kiosk = KioskId.of(username.get());
+            kiosk = KioskId.of(cn);
         } catch (IllegalArgumentException notAKioskId) {
-            refuse(output, clientId, ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "unknown user");
+            refuse(output, clientId, address, "kiosk:unknown", ConnackReasonCode.NOT_AUTHORIZED,
+                    "the certificate names no kiosk");
             return;
         }
-        if (!kiosks.verify(kiosk, secret)) {
-            refuse(output, clientId, ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password");
+        KioskRecord record = kiosks.state().kiosk(kiosk).orElse(null);
+        if (record == null || !record.enrolled()) {
+            refuse(output, clientId, address, "kiosk:" + kiosk, ConnackReasonCode.NOT_AUTHORIZED,
+                    "kiosk not enrolled here");
+            return;
+        }
+        if (record.revoked()) {
+            refuse(output, clientId, address, "kiosk:" + kiosk, ConnackReasonCode.NOT_AUTHORIZED,
+                    "kiosk revoked at " + record.revokedAt());
+            return;
+        }
+        if (!record.serial().equals(EnrollmentService.serial(cert))) {
+            refuse(output, clientId, address, "kiosk:" + kiosk, ConnackReasonCode.NOT_AUTHORIZED,
+                    "certificate superseded by a newer one");
             return;
         }
         if (!kiosk.value().equals(clientId)) {
             // Otherwise one kiosk could take over another's session by connecting with its client id.
-            refuse(output, clientId, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
-                    "client id must equal the kiosk id");
+            refuse(output, clientId, address, "kiosk:" + kiosk, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                    "client id must equal the kiosk id " + kiosk);
             return;
         }
+        kiosks.seen(kiosk, now);
         allowKiosk(output.getDefaultPermissions(), kiosk);
         output.authenticateSuccessfully();
     }
@@ -85,9 +136,24 @@ final class MqttAuthenticator implements SimpleAuthenticator {
         return refused.sum();
     }
 
-    private void refuse(SimpleAuthOutput output, String clientId, ConnackReasonCode code, String reason) {
+    private boolean fromIssuingCa(X509Certificate cert) {
+        if (!cert.getIssuerX500Principal().equals(issuingCa.getSubjectX500Principal())) {
+            return false;
+        }
+        try {
+            cert.verify(issuingCa.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private void refuse(SimpleAuthOutput output, String clientId, String address, String subject,
+            ConnackReasonCode code, String reason) {
         refused.increment();
-        LOG.warn("Refused MQTT client '{}': {}", printable(clientId), reason);
+        LOG.warn("Refused MQTT client '{}' from {}: {}", printable(clientId), address, reason);
+        audit.record(new AuditEvent(clock.instant(), AuditActor.client(address), AuditAction.MQTT_CONNECT_REFUSED,
+                subject, "client id '" + printable(clientId) + "': " + reason));
         output.failAuthentication(code, reason);
     }
 
@@ -101,6 +167,13 @@ final class MqttAuthenticator implements SimpleAuthenticator {
                     .retain(TopicPermission.Retain.NOT_RETAINED)
                     .build());
         }
+        permissions.add(Builders.topicPermission()
+                .topicFilter(Topics.commands(kiosk))
+                .type(TopicPermission.PermissionType.ALLOW)
+                .activity(TopicPermission.MqttActivity.SUBSCRIBE)
+                .qos(TopicPermission.Qos.ONE)
+                .sharedSubscription(TopicPermission.SharedSubscription.NOT_SHARED)
+                .build());
         permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
     }
 

@@ -14,6 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.security.cert.X509CRL;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -54,18 +60,75 @@ public final class Certificates {
         }
     }
 
-    /** A self-signed root CA certificate that may sign certificates directly below it (pathLen 0). */
+    /** A self-signed root CA certificate that may sign CA certificates directly below it (pathLen 1). */
     public X509Certificate selfSignedCa(KeyPair ca, String commonName, Instant now, Duration lifetime) {
         X500Name name = new X500Name("CN=" + commonName + ",O=Telekiosk");
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = builder(name, name, ca.getPublic(), now, lifetime)
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(1))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(ca.getPublic()));
             return sign(builder, ca.getPrivate());
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot make the CA certificate", e);
+        }
+    }
+
+    /** An issuing CA certificate signed by the root: it signs end-entity certificates and CRLs only (pathLen 0). */
+    public X509Certificate issuingCa(PrivateKey rootKey, X509Certificate root, PublicKey subject, String commonName,
+            Instant now, Duration lifetime) {
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = builder(X500Name.getInstance(root.getSubjectX500Principal().getEncoded()),
+                    new X500Name("CN=" + commonName + ",O=Telekiosk"), subject, now, lifetime)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subject))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(root));
+            return sign(builder, rootKey);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot make the issuing CA certificate", e);
+        }
+    }
+
+    /**
+     * A TLS client certificate (RFC 5280; extended key usage clientAuth) with subject {@code CN=<commonName>,
+     * O=Telekiosk}, signed by the issuing CA: a kiosk's certificate or the broker's service identity.
+     */
+    public X509Certificate clientCertificate(PrivateKey caKey, X509Certificate caCert, PublicKey subject,
+            String commonName, Instant now, Duration lifetime) {
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = builder(
+                    X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()),
+                    new X500Name("CN=" + commonName + ",O=Telekiosk"), subject, now, lifetime)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subject))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
+            return sign(builder, caKey);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot make a client certificate", e);
+        }
+    }
+
+    /** A certificate revocation list (RFC 5280 §5) of {@code revoked} serials, signed by the issuing CA. */
+    public X509CRL crl(PrivateKey caKey, X509Certificate caCert, Map<BigInteger, Instant> revoked, long number,
+            Instant now, Duration validity) {
+        try {
+            X509v2CRLBuilder builder = new X509v2CRLBuilder(
+                    X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()), Date.from(now));
+            builder.setNextUpdate(Date.from(now.plus(validity)));
+            revoked.forEach((serial, at) -> builder.addCRLEntry(serial, Date.from(at), CRLReason.privilegeWithdrawn));
+            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(number)));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(caCert));
+            return new JcaX509CRLConverter().getCRL(builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                    .build(caKey)));
+        } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot make the CRL", e);
         }
     }
 

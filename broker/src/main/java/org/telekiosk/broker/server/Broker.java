@@ -28,9 +28,19 @@ import org.telekiosk.broker.http.BrokerInitializer;
 import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.http.HealthCheck;
 import org.telekiosk.broker.http.StaticContent;
-import org.telekiosk.broker.kiosk.KioskCredentials;
+import java.util.concurrent.ScheduledExecutorService;
+import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.audit.SqlAuditLog;
+import org.telekiosk.broker.audit.QueuedAuditLog;
+import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.enrollment.KioskAdministration;
+import org.telekiosk.broker.enrollment.EnrollmentSettings;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.Revocations;
+import org.telekiosk.broker.pki.CaPin;
+import org.telekiosk.broker.pki.KioskClientTrust;
+import org.telekiosk.broker.pki.ServerIdentity;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
-import org.telekiosk.broker.mqtt.ServiceCredential;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
@@ -55,7 +65,13 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final BrokerPki pki;
-    private final KioskCredentials kiosks;
+    private final KioskRegistry kiosks;
+    private final EnrollmentService enrollment;
+    private final KioskAdministration administration;
+    private final Revocations revocations;
+    private final QueuedAuditLog audit;
+    private final ExecutorService worker;
+    private final ScheduledExecutorService watcher;
     private final EmbeddedMqttBroker mqtt;
     private final MeasurementStore store;
     private final MeasurementIntake intake;
@@ -67,13 +83,19 @@ public final class Broker implements AutoCloseable {
     private final ExecutorService apiExecutor;
     private final Signaling signaling;
 
-    private Broker(BrokerConfig config, BrokerPki pki, KioskCredentials kiosks, EmbeddedMqttBroker mqtt,
+    private Broker(BrokerConfig config, BrokerPki pki, Kiosks k, EmbeddedMqttBroker mqtt,
             MeasurementStore store, MeasurementIntake intake, ViewerHub hub, MqttMeasurementSubscriber subscriber,
             HttpsServer https, AccessServices access, AccessPurge purge, ExecutorService apiExecutor,
             Signaling signaling) {
         this.config = config;
         this.pki = pki;
-        this.kiosks = kiosks;
+        this.kiosks = k.registry;
+        this.enrollment = k.enrollment;
+        this.administration = k.administration;
+        this.revocations = k.revocations;
+        this.audit = k.audit;
+        this.worker = k.worker;
+        this.watcher = k.watcher;
         this.mqtt = mqtt;
         this.store = store;
         this.intake = intake;
@@ -101,16 +123,27 @@ public final class Broker implements AutoCloseable {
                 data.resolve("pki").resolve("keystore.password"), random);
         BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, hostNames(config), new Certificates(random),
                 clock);
-        KioskCredentials kiosks = KioskCredentials.open(data.resolve("kiosks").resolve("credentials.properties"),
-                random);
-        ServiceCredential service = ServiceCredential.random(random);
+        KioskRegistry registry = KioskRegistry.open(data.resolve("kiosks"));
+        ServerIdentity httpsIdentity = config.kioskPki().serverCertificateFile().isPresent()
+                ? ServerIdentity.fromPem(config.kioskPki().serverCertificateFile().get(),
+                        config.kioskPki().serverKeyFile().get())
+                : new ServerIdentity(pki.serverKey(), pki.serverChain());
 
         int mqttPort = config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
         List<AutoCloseable> started = new ArrayList<>();
+        ExecutorService worker = Executors.newVirtualThreadPerTaskExecutor();
+        started.add(worker::shutdownNow);
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("kiosk-registry-watch").daemon(true).factory());
+        started.add(watcher::shutdownNow);
         try {
             StoreDatabase database = storeDatabase(config, environment);
             MeasurementStore store = openStore(database, config, clock);
             started.add(store);
+            // Kiosk events go to the same audit_event table as the accounts' (purged after audit.retention), through
+            // one writer thread: HiveMQ's and Netty's threads only queue.
+            QueuedAuditLog audit = new QueuedAuditLog(new SqlAuditLog(new SqlAccess(database)));
+            started.add(audit);
             AccessServices access = AccessServices.open(new SqlAccess(database), config.access(), data, random,
                     clock);
             int resuming = access.purge().seats().disconnectAllConnected(clock.instant());
@@ -123,8 +156,11 @@ public final class Broker implements AutoCloseable {
             ExecutorService apiExecutor = Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("api-", 0).factory());
             started.add(apiExecutor);
-            EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, kiosks, service);
+            EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, registry, audit, clock);
             started.add(mqtt);
+            Revocations revocations = new Revocations(registry, pki.issuing(), pki.crlFile(), clock, mqtt::disconnect);
+            revocations.publish();
+            revocations.watch(watcher, REGISTRY_POLL);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
             KioskOutboxBoard outboxes = new KioskOutboxBoard();
             MeasurementIntake intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
@@ -132,7 +168,8 @@ public final class Broker implements AutoCloseable {
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
                     "ssl://" + mqttHost + ":" + mqttPort, MqttMeasurementSubscriber.clientIdIn(data, random),
-                    TrustStores.trusting(pki.caCertificate()).getSocketFactory(), service, intake);
+                    TrustStores.trustingWithIdentity(pki.caCertificate(), pki.serviceIdentity()).getSocketFactory(),
+                    intake);
             started.add(subscriber);
             subscriber.watchForStalls(mqtt::incomingPublishes, java.time.Duration.ofSeconds(5));
             subscriber.start();
@@ -140,32 +177,43 @@ public final class Broker implements AutoCloseable {
             Signaling signaling = Signaling.start(config, access, clock, environment);
             started.add(signaling);
 
-            SslContext ssl = SslContextBuilder.forServer(pki.serverKey(), pki.serverChain())
+            // Client certificates are optional on HTTPS: only renewal (POST /api/v1/renew) asks for one.
+            SslContext ssl = SslContextBuilder.forServer(httpsIdentity.key(), httpsIdentity.chain())
                     .sslProvider(SslProvider.JDK)
                     .protocols(TlsPolicy.PROTOCOLS)
                     .ciphers(TlsPolicy.CIPHERS)
-                    .clientAuth(ClientAuth.NONE)
+                    .trustManager(new KioskClientTrust(pki.caCertificate()))
+                    .clientAuth(ClientAuth.OPTIONAL)
                     .build();
             HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store, outboxes);
             StaticContent content = StaticContent.load();
             // Origins depend on the bound port, which is only known after binding when port 0 is configured.
             int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
+            String publicHost = config.hostNames().getFirst();
+            String hostPart = publicHost.contains(":") ? "[" + publicHost + "]" : publicHost;
+            EnrollmentService enrollment = new EnrollmentService(registry, pki.issuing(),
+                    CaPin.of(httpsIdentity.pinnedCa()), audit, clock, random,
+                    new EnrollmentSettings(config.kioskPki().tokenLifetime(), config.kioskPki().certificateLifetime(),
+                            "ssl://" + hostPart + ":" + mqttPort, "https://" + hostPart + ":" + httpsPort + "/api/v1/renew"),
+                    revocations::publish);
+            KioskAdministration administration = new KioskAdministration(enrollment, registry, mqtt::isConnected);
             List<String> origins = config.effectiveOrigins(httpsPort);
             RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
-                    access.consultations(), access.codes());
+                    access.consultations(), access.codes(), java.util.Optional.of(administration));
             ApiHandler api = new ApiHandler(new RestApi(apiServices, origins,
                     config.access().apiMaxConcurrentHashes(), clock), apiExecutor,
                     config.access().apiMaxConcurrentRequests());
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
-                    new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(), api,
-                            signaling.endpoint()),
+                    new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(),
+                            enrollment, revocations::crlDer, worker, api, signaling.endpoint()),
                     config.viewerMaxPendingBytes());
             started.add(https);
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);
             LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
                     https.port(), mqttPort);
-            return new Broker(bound, pki, kiosks, mqtt, store, intake, hub, subscriber, https, access, purge,
-                    apiExecutor, signaling);
+            return new Broker(bound, pki, new Kiosks(registry, enrollment, administration, revocations, audit,
+                    worker, watcher), mqtt,
+                    store, intake, hub, subscriber, https, access, purge, apiExecutor, signaling);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             for (AutoCloseable part : started.reversed()) {
                 try {
@@ -177,6 +225,13 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
     }
+
+    /** How often the registry file is checked for revocations made with the command line. */
+    static final Duration REGISTRY_POLL = Duration.ofSeconds(2);
+
+    /** The kiosk-trust parts, grouped to keep the constructor short. */
+    private record Kiosks(KioskRegistry registry, EnrollmentService enrollment, KioskAdministration administration,
+            Revocations revocations, QueuedAuditLog audit, ExecutorService worker, ScheduledExecutorService watcher) {}
 
     /**
      * The store's database from {@code store.url} (empty: the SQLite file in the data directory) and the password in
@@ -258,8 +313,34 @@ public final class Broker implements AutoCloseable {
         return pki;
     }
 
-    public KioskCredentials kiosks() {
+    /** The kiosks, their tokens and revoked certificates. */
+    public KioskRegistry kiosks() {
         return kiosks;
+    }
+
+    /** Enrollment tokens, enrollment, renewal and revocation. */
+    public EnrollmentService enrollment() {
+        return enrollment;
+    }
+
+    /**
+     * The technician's kiosk operations (tokens, fleet, revocation) with role checks, for the REST adapter
+     * ({@code POST /api/v1/kiosks/{id}/enrollment-tokens}, {@code GET /api/v1/kiosks}).
+     */
+    public KioskAdministration kioskAdministration() {
+        return administration;
+    }
+
+    public Revocations revocations() {
+        return revocations;
+    }
+
+    /**
+     * The kiosk events' audit log: table {@code audit_event} of the store's database, written by one thread (the
+     * accounts' and consultations' events reach the same table through {@link #access()}).
+     */
+    public AuditLog audit() {
+        return audit;
     }
 
     public MeasurementIntake intake() {
@@ -302,9 +383,12 @@ public final class Broker implements AutoCloseable {
         apiExecutor.close();
         purge.close();
         signaling.close();
+        watcher.shutdownNow();
+        worker.shutdown();
         subscriber.close();
         store.close();
         mqtt.close();
+        audit.close();
         LOG.info("Broker stopped");
     }
 

@@ -19,7 +19,6 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telekiosk.broker.mqtt.ServiceCredential;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
@@ -63,8 +62,12 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     /** On the scheduler thread only. */
     private final StallWatch stallWatch = new StallWatch(2);
 
+    /**
+     * @param tls trusts the broker's CA and presents this node's service certificate, by which the MQTT broker's
+     *            authenticator knows it (no user name or password is sent)
+     */
     public MqttMeasurementSubscriber(String serverUri, String clientId, SSLSocketFactory tls,
-            ServiceCredential credential, MeasurementIntake intake) throws java.io.IOException {
+            MeasurementIntake intake) throws java.io.IOException {
         this.intake = intake;
         try {
             this.client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
@@ -77,8 +80,6 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         this.options = new MqttConnectionOptions();
         options.setSocketFactory(tls);
         options.setHttpsHostnameVerificationEnabled(true);
-        options.setUserName(ServiceCredential.USERNAME);
-        options.setPassword(credential.password());
         options.setAutomaticReconnect(false);
         options.setCleanStart(false);
         options.setSessionExpiryInterval(SESSION_EXPIRY_SECONDS);

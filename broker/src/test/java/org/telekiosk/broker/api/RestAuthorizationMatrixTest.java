@@ -29,6 +29,7 @@ import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.server.AccessServices;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.RestClient;
+import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
 
 /**
@@ -36,6 +37,8 @@ import org.telekiosk.protocol.KioskId;
  * matrix: every REST endpoint … × role"). The table is the specification: one row per endpoint, one column per
  * caller, the status each must get. {@code {id}} is a fresh consultation of the doctor for each cell. A patient holds
  * a valid join code of that doctor and presents it as a bearer token: the REST API is for staff, so it opens nothing.
+ * {@code {new}} is a kiosk id nobody has used, {@code {enrolled}} a kiosk enrolled for the cell (it holds a
+ * certificate, so that a revocation has something to revoke).
  */
 class RestAuthorizationMatrixTest {
     @RegisterExtension
@@ -53,6 +56,9 @@ class RestAuthorizationMatrixTest {
             GET    /api/v1/consultations/{id}       | 401 | 401 | 404 | 200 | 403 | 403
             POST   /api/v1/consultations/{id}/end   | 401 | 401 | 404 | 200 | 403 | 403
             POST   /api/v1/consultations/{id}/codes | 401 | 401 | 404 | 201 | 403 | 403
+            GET    /api/v1/kiosks                   | 401 | 401 | 403 | 403 | 200 | 403
+            POST   /api/v1/kiosks/{new}/enrollment-tokens | 401 | 401 | 403 | 403 | 201 | 403
+            POST   /api/v1/kiosks/{enrolled}/revocation   | 401 | 401 | 403 | 403 | 200 | 403
             """;
 
     enum Who { ANONYMOUS, PATIENT_WITH_CODE, OTHER_DOCTOR, DOCTOR, TECHNICIAN, ADMIN }
@@ -105,9 +111,17 @@ class RestAuthorizationMatrixTest {
 
     @ParameterizedTest(name = "{0} {1} as {2} is answered {3}")
     @MethodSource("matrix")
-    void everyEndpointAnswersEveryCallerAsTheMatrixSays(String method, String path, Who who, int expected) {
-        String concrete = path.replace("{id}", freshConsultation().id().toString());
-        RestClient.Reply reply = client.send(method, concrete, body(method, path), headers(method, path, who));
+    void everyEndpointAnswersEveryCallerAsTheMatrixSays(String method, String path, Who who, int expected)
+            throws Exception {
+        String concrete = path.replace("{id}", freshConsultation().id().toString())
+                .replace("{new}", "matrix-new-" + UNIQUE.incrementAndGet());
+        if (path.contains("{enrolled}")) {
+            KioskId kiosk = KioskId.of("matrix-kiosk-" + UNIQUE.incrementAndGet());
+            TestKiosk.enroll(BROKER, kiosk);
+            concrete = concrete.replace("{enrolled}", kiosk.value());
+        }
+        String sent = concrete;
+        RestClient.Reply reply = client.send(method, sent, body(method, path), headers(method, path, who));
 
         assertEquals(expected, reply.status(), () -> method + " " + path + " as " + who + ": " + reply.json());
         if (expected >= 400) {
@@ -135,6 +149,8 @@ class RestAuthorizationMatrixTest {
             case "/api/v1/accounts" -> "{\"login\":\"dr.new" + UNIQUE.incrementAndGet() + "\",\"displayName\":"
                     + "\"Dr. New\",\"role\":\"doctor\",\"password\":\"a new long password\"}";
             case "/api/v1/consultations" -> "{\"kiosk\":\"wmk-lab-03\"}";
+            case "/api/v1/kiosks/{new}/enrollment-tokens" -> "{\"label\":\"Matrix kiosk\"}";
+            case "/api/v1/kiosks/{enrolled}/revocation" -> null;
             default -> "";
         };
     }

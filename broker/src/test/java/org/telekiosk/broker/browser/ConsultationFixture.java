@@ -33,6 +33,14 @@ record ConsultationFixture(OpaqueToken session, Consultation consultation, Strin
                 Role.DOCTOR, Password.of(PASSWORD)));
     }
 
+    /** A technician account with {@link #PASSWORD}, made by the broker's first admin. */
+    static Account technician(AccessServices services, String login) {
+        Account admin = ADMINS.computeIfAbsent(services, s -> created(s.accounts().createFirstAdmin(
+                LoginName.of("admin"), DisplayName.of("Admin"), Password.of(PASSWORD))));
+        return created(services.accounts().createAccount(admin, LoginName.of(login), DisplayName.of("Tom Meyer"),
+                Role.TECHNICIAN, Password.of(PASSWORD)));
+    }
+
     static ConsultationFixture create(AccessServices services, Account doctor) {
         OpaqueToken session = services.sessions().start(doctor.id()).token();
         Caller caller = new Caller.Staff(doctor);

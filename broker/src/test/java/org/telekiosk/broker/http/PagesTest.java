@@ -25,7 +25,7 @@ class PagesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"index.html", "doctor.html", "kiosk.html"})
+    @ValueSource(strings = {"index.html", "doctor.html", "kiosk.html", "technician.html"})
     void everyPageLoadsItsScriptsAsSameOriginModulesAndHasNoInlineCode(String name) throws IOException {
         String html = page(name);
         assertTrue(html.startsWith("<!doctype html>\n<html lang=\"de\">"), name + " is German first");
@@ -39,7 +39,8 @@ class PagesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"doctor.html", "doctor.js", "kiosk.html", "kiosk.js", "call.js", "signal.js"})
+    @ValueSource(strings = {"doctor.html", "doctor.js", "kiosk.html", "kiosk.js", "call.js", "signal.js",
+        "technician.html", "technician.js"})
     void noPageCanRecord(String name) throws IOException {
         String text = page(name);
         assertFalse(text.contains("MediaRecorder"), name);

@@ -38,19 +38,23 @@ class BrokerPkiTest {
     }
 
     @Test
-    void firstStartMakesAP256CaAndAServerCertificateItSigned() throws Exception {
+    void firstStartMakesAP256RootAnIssuingCaBelowItAndAServerCertificateTheIssuingCaSigned() throws Exception {
         BrokerPki pki = open(NOW, HOSTS);
-        X509Certificate ca = pki.caCertificate();
+        X509Certificate root = pki.caCertificate();
+        X509Certificate issuing = pki.issuing().certificate();
         X509Certificate server = pki.serverChain().getFirst();
-        assertEquals("EC", ca.getPublicKey().getAlgorithm());
-        assertEquals(0, ca.getBasicConstraints(), "a CA that signs end-entity certificates only");
-        server.verify(ca.getPublicKey());
+        assertEquals("EC", root.getPublicKey().getAlgorithm());
+        assertEquals(1, root.getBasicConstraints(), "the root signs CAs one level down");
+        root.verify(root.getPublicKey());
+        issuing.verify(root.getPublicKey());
+        assertEquals(0, issuing.getBasicConstraints(), "the issuing CA signs end-entity certificates only");
+        server.verify(issuing.getPublicKey());
+        assertEquals(List.of(server, issuing, root), pki.serverChain());
         assertEquals(-1, server.getBasicConstraints());
         assertTrue(server.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.1"), "serverAuth");
         List<String> sans = server.getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1)))
                 .toList();
         assertTrue(sans.contains("localhost") && sans.contains("127.0.0.1"), sans.toString());
-        assertEquals(ca, pki.serverChain().get(1));
         assertTrue(server.getNotAfter().toInstant().isAfter(NOW.plus(Duration.ofDays(300))));
     }
 
@@ -58,7 +62,7 @@ class BrokerPkiTest {
     void keysAreStoredOwnerOnlyAndTheCaCertificateIsPublic() throws Exception {
         open(NOW, HOSTS);
         Path pki = dir.resolve("pki");
-        for (String secret : List.of("ca.p12", "server.p12")) {
+        for (String secret : List.of("root-ca.p12", "issuing-ca.p12", "server.p12", "service.p12", "truststore.p12")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.resolve(secret))),
                     secret);
         }
@@ -96,10 +100,46 @@ class BrokerPkiTest {
     @Test
     void aKeyFileReadableByOthersIsRefused() throws Exception {
         open(NOW, HOSTS);
-        Path ca = dir.resolve("pki").resolve("ca.p12");
+        Path ca = dir.resolve("pki").resolve("root-ca.p12");
         Files.setPosixFilePermissions(ca, PosixFilePermissions.fromString("rw-r--r--"));
         IOException e = assertThrows(IOException.class, () -> open(NOW, HOSTS));
         assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+    }
+
+    @Test
+    void theBrokersServiceIdentityIsAClientCertificateOfTheIssuingCaThatNoKioskCanClaim() throws Exception {
+        BrokerPki pki = open(NOW, HOSTS);
+        X509Certificate service = (X509Certificate) pki.serviceIdentity().getCertificate();
+        service.verify(pki.issuing().certificate().getPublicKey());
+        assertTrue(service.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.2"), "clientAuth");
+        assertTrue(service.getSubjectX500Principal().getName().contains("CN=" + BrokerPki.SERVICE_NAME));
+        assertThrows(IllegalArgumentException.class, () -> org.telekiosk.protocol.KioskId.of(BrokerPki.SERVICE_NAME),
+                "no kiosk id can equal the service name");
+    }
+
+    @Test
+    void aDataDirectoryOfTheSingleCaLayoutIsMovedAsideAndANewTwoLevelCaIsMade() throws Exception {
+        Path pki = dir.resolve("pki");
+        Files.createDirectories(pki);
+        Files.writeString(pki.resolve("ca.p12"), "old single CA");
+        Files.writeString(pki.resolve("server.p12"), "old server");
+        Files.setPosixFilePermissions(pki.resolve("ca.p12"), PosixFilePermissions.fromString("rw-------"));
+        BrokerPki opened = open(NOW, HOSTS);
+        Path aside = pki.resolve("legacy-single-ca-" + NOW.getEpochSecond());
+        assertEquals("old single CA", Files.readString(aside.resolve("ca.p12")));
+        assertEquals("old server", Files.readString(aside.resolve("server.p12")));
+        assertTrue(Files.exists(pki.resolve("root-ca.p12")));
+        assertEquals(1, opened.caCertificate().getBasicConstraints());
+    }
+
+    @Test
+    void theCrlListsRevokedSerialsAndIsSignedByTheIssuingCa() throws Exception {
+        BrokerPki pki = open(NOW, HOSTS);
+        java.math.BigInteger serial = java.math.BigInteger.valueOf(0xabcdef);
+        var crl = pki.issuing().crl(java.util.Map.of(serial, NOW), 3, NOW, Duration.ofDays(7));
+        crl.verify(pki.issuing().certificate().getPublicKey());
+        assertTrue(crl.getRevokedCertificate(serial) != null);
+        assertEquals(NOW.plus(Duration.ofDays(7)), crl.getNextUpdate().toInstant());
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telekiosk.broker.testing.BrokerExtension;
-import org.telekiosk.broker.testing.MqttTestClient;
+import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.broker.testing.ViewerClient;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
@@ -54,8 +54,7 @@ class BrokerIntegrationTest {
     }
 
     static MqttClient kiosk(KioskId id) throws Exception {
-        String secret = BROKER.broker().kiosks().issue(id);
-        return MqttTestClient.connect(BROKER, id.value(), id.value(), secret);
+        return TestKiosk.enroll(BROKER, id).connect(BROKER);
     }
 
     static void publish(MqttClient client, String topic, byte[] payload) throws MqttException {
@@ -220,32 +219,6 @@ class BrokerIntegrationTest {
             viewer.send("{\"type\":\"ping\",\"nonce\":\"abc-123\"}");
             assertEquals("{\"type\":\"pong\",\"nonce\":\"abc-123\"}", viewer.nextOfType("pong", WAIT));
         }
-    }
-
-    @Test
-    void mqttClientsWithoutValidCredentialsAreRefused() throws Exception {
-        KioskId id = KioskId.of("it-kiosk-d");
-        String secret = BROKER.broker().kiosks().issue(id);
-        long refusedBefore = BROKER.broker().mqtt().refusedConnections();
-
-        MqttException anonymous = assertThrows(MqttException.class,
-                () -> MqttTestClient.connect(BROKER, "anon", null, null));
-        assertEquals(0x86, anonymous.getReasonCode(), anonymous.toString());
-        MqttException wrongPassword = assertThrows(MqttException.class,
-                () -> MqttTestClient.connect(BROKER, id.value(), id.value(), secret + "x"));
-        assertEquals(0x86, wrongPassword.getReasonCode());
-        MqttException unknownKiosk = assertThrows(MqttException.class,
-                () -> MqttTestClient.connect(BROKER, "nobody-here", "nobody-here", secret));
-        assertEquals(0x86, unknownKiosk.getReasonCode());
-        MqttException stolenClientId = assertThrows(MqttException.class,
-                () -> MqttTestClient.connect(BROKER, "it-kiosk-a", id.value(), secret));
-        assertEquals(0x85, stolenClientId.getReasonCode());
-        assertEquals(refusedBefore + 4, BROKER.broker().mqtt().refusedConnections());
-
-        MqttClient ok = MqttTestClient.connect(BROKER, id.value(), id.value(), secret);
-        assertTrue(ok.isConnected());
-        ok.disconnect();
-        ok.close();
     }
 
     @Test

@@ -4,12 +4,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
@@ -47,14 +48,12 @@ class ManualAckLoopTest {
     void aBurstOfReadingsIsStoredAndAcknowledgedWithoutTheSubscriptionStalling(RepetitionInfo repetition)
             throws Exception {
         KioskId kiosk = KioskId.of("ack-loop-" + repetition.getCurrentRepetition());
-        String secret = BROKER.broker().kiosks().issue(kiosk);
+        SSLContext tls = TestKiosk.enroll(BROKER, kiosk).tls();
         long acknowledgedBefore = BROKER.broker().subscriber().acknowledgedCount();
         MqttAsyncClient client = new MqttAsyncClient(BROKER.broker().mqttUri().toString(), kiosk.value(),
                 new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setSocketFactory(BROKER.tls().getSocketFactory());
-        options.setUserName(kiosk.value());
-        options.setPassword(secret.getBytes(StandardCharsets.US_ASCII));
+        options.setSocketFactory(tls.getSocketFactory());
         options.setAutomaticReconnect(false);
         client.connect(options).waitForCompletion(10_000);
         try {

@@ -24,6 +24,7 @@ import org.telekiosk.broker.server.Broker;
  */
 public final class BrokerExtension implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, String> overrides;
+    private final Clock clock;
     private Path dataDir;
     private Broker broker;
 
@@ -33,7 +34,13 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
 
     /** With configuration keys of {@code broker-defaults.properties} set for this broker. */
     public BrokerExtension(Map<String, String> overrides) {
+        this(overrides, Clock.systemUTC());
+    }
+
+    /** With configuration keys set, and {@code clock} for the broker's services (enrollment, expiry). */
+    public BrokerExtension(Map<String, String> overrides, Clock clock) {
         this.overrides = overrides;
+        this.clock = clock;
     }
 
     @Override
@@ -45,7 +52,7 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
                 "mqtt.bind", "127.0.0.1", "mqtt.port", "0"));
         config.putAll(overrides);
         BrokerConfig brokerConfig = BrokerConfigLoader.load(Optional.empty(), config);
-        broker = Broker.start(brokerConfig, Clock.systemUTC(), Map.of());
+        broker = Broker.start(brokerConfig, clock, Map.of());
         Awaitility.await("broker subscribed to measurements").atMost(Duration.ofSeconds(30))
                 .until(broker::isReady);
     }

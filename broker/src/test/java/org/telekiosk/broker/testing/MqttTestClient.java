@@ -1,5 +1,6 @@
 package org.telekiosk.broker.testing;
 
+import javax.net.ssl.SSLContext;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -9,21 +10,18 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 public final class MqttTestClient {
     private MqttTestClient() {}
 
-    /** Connects with the given user name and password (either may be null); throws if the broker refuses. */
-    public static MqttClient connect(BrokerExtension broker, String clientId, String username, String password)
-            throws MqttException {
-        MqttClient client = new MqttClient(broker.broker().mqttUri().toString(), clientId, new MemoryPersistence());
+    /** Connects over TLS with {@code tls} (which may present a client certificate); throws if refused. */
+    public static MqttClient connect(BrokerExtension broker, String clientId, SSLContext tls) throws MqttException {
+        return connect(broker.broker().mqttUri().toString(), clientId, tls);
+    }
+
+    public static MqttClient connect(String uri, String clientId, SSLContext tls) throws MqttException {
+        MqttClient client = new MqttClient(uri, clientId, new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setSocketFactory(broker.tls().getSocketFactory());
+        options.setSocketFactory(tls.getSocketFactory());
         options.setHttpsHostnameVerificationEnabled(true);
         options.setAutomaticReconnect(false);
         options.setConnectionTimeout(10);
-        if (username != null) {
-            options.setUserName(username);
-        }
-        if (password != null) {
-            options.setPassword(password.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        }
         try {
             client.connect(options);
         } catch (MqttException e) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
+import org.telekiosk.agent.uplink.ClientIdentity;
 import org.telekiosk.agent.outbox.OutboxSettings;
 import org.telekiosk.agent.outbox.SyncPolicy;
 import org.telekiosk.agent.uplink.MqttPassword;
@@ -19,7 +20,8 @@ import org.telekiosk.protocol.KioskId;
  * @param kioskId             {@code kiosk.id}
  * @param mqttUri             {@code mqtt.uri}, {@code ssl://host:port}
  * @param mqttCaFile          {@code mqtt.ca-file}
- * @param mqttPassword        the content of {@code mqtt.password-file}
+ * @param mqttPassword        the content of {@code mqtt.password-file}; null when the kiosk has a certificate
+ * @param mqttIdentity        {@code mqtt.cert-file} and {@code mqtt.key-file}; null when it uses a password
  * @param mqttSessionExpiry   {@code mqtt.session-expiry}, MQTT 5 §3.1.2.11.2
  * @param mqttInflightWindow  {@code mqtt.inflight-window}, MQTT 5 §3.2.2.3.3
  * @param mqttKeepAlive       {@code mqtt.keep-alive}, MQTT 5 §3.1.2.10
@@ -33,12 +35,14 @@ import org.telekiosk.protocol.KioskId;
  * @param outboxDrainRate     {@code outbox.drain-rate}
  * @param forwarderRetryDelay {@code forwarder.retry-delay}
  * @param sensors             the {@code sensor.*} keys and {@code status.interval}
+ * @param renewalUrl          {@code renewal.url}; null: the certificate is not renewed by the agent
  */
 public record AgentConfig(
         KioskId kioskId,
         URI mqttUri,
         Path mqttCaFile,
         MqttPassword mqttPassword,
+        ClientIdentity mqttIdentity,
         Duration mqttSessionExpiry,
         int mqttInflightWindow,
         Duration mqttKeepAlive,
@@ -51,13 +55,21 @@ public record AgentConfig(
         SyncPolicy outboxSync,
         int outboxDrainRate,
         Duration forwarderRetryDelay,
-        SensorsConfig sensors) {
+        SensorsConfig sensors,
+        URI renewalUrl) {
 
     public AgentConfig {
         required("kiosk.id", kioskId);
         required("mqtt.uri", mqttUri);
         required("mqtt.ca-file", mqttCaFile);
-        required("mqtt.password-file", mqttPassword);
+        if (mqttPassword == null && mqttIdentity == null) {
+            throw new IllegalArgumentException("mqtt.cert-file and mqtt.key-file are required (written by "
+                    + "'edge-agent enroll'); an external broker may use mqtt.password-file instead");
+        }
+        if (renewalUrl != null && (!"https".equals(renewalUrl.getScheme()) || renewalUrl.getHost() == null)) {
+            throw new IllegalArgumentException("renewal.url must be https://host:port/api/v1/renew, was '"
+                    + renewalUrl + "'");
+        }
         required("data.dir", dataDir);
         requireMqttUri(mqttUri);
         between("mqtt.session-expiry", mqttSessionExpiry, Duration.ofMinutes(1), Duration.ofSeconds(0xFFFF_FFFEL));
@@ -88,7 +100,7 @@ public record AgentConfig(
     /** What the MQTT uplink needs of this configuration. */
     public UplinkSettings uplink() {
         return new UplinkSettings(mqttUri, kioskId, mqttPassword, mqttCaFile, mqttSessionExpiry, mqttInflightWindow,
-                mqttKeepAlive, mqttConnectTimeout);
+                mqttKeepAlive, mqttConnectTimeout, mqttIdentity);
     }
 
     /** The reconnect backoff of this configuration, drawing its jitter from {@code random}. */

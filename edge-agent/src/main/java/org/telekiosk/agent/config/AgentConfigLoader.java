@@ -64,11 +64,33 @@ public final class AgentConfigLoader {
             throw new ConfigException("mqtt.ca-file " + caFile + " does not exist or is not readable");
         }
         Path passwordFile = values.path("mqtt.password-file");
+        Path certFile = values.path("mqtt.cert-file");
+        Path keyFile = values.path("mqtt.key-file");
+        if ((certFile == null) != (keyFile == null)) {
+            throw new ConfigException("mqtt.cert-file and mqtt.key-file go together: set both or neither");
+        }
+        if (certFile != null && (!Files.isReadable(certFile) || !Files.isReadable(keyFile))) {
+            throw new ConfigException("mqtt.cert-file " + certFile + " or mqtt.key-file " + keyFile
+                    + " does not exist or is not readable; enroll the kiosk with 'edge-agent enroll'");
+        }
+        if (keyFile != null && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            try {
+                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyFile);
+                if (permissions.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
+                    throw new ConfigException("mqtt.key-file " + keyFile + " may be read or written by group or "
+                            + "others (" + PosixFilePermissions.toString(permissions) + "); refusing to start. It "
+                            + "holds the kiosk's private key: check who may have read it, then chmod 600 " + keyFile);
+                }
+            } catch (IOException e) {
+                throw new ConfigException("mqtt.key-file " + keyFile + " cannot be read: " + e, e);
+            }
+        }
         return new AgentConfig(
                 values.kioskId("kiosk.id"),
                 values.uri("mqtt.uri"),
                 caFile,
                 passwordFile == null ? null : password(passwordFile),
+                certFile == null ? null : new org.telekiosk.agent.uplink.ClientIdentity(certFile, keyFile),
                 values.duration("mqtt.session-expiry"),
                 values.integer("mqtt.inflight-window"),
                 values.duration("mqtt.keep-alive"),
@@ -81,7 +103,8 @@ public final class AgentConfigLoader {
                 values.syncPolicy("outbox.sync"),
                 values.integer("outbox.drain-rate"),
                 values.duration("forwarder.retry-delay"),
-                sensors(values));
+                sensors(values),
+                values.uri("renewal.url"));
     }
 
     private static SensorsConfig sensors(Values values) {

@@ -29,6 +29,14 @@ public final class CaTrust {
      * @throws IOException if the file cannot be read or holds no X.509 certificate
      */
     public static SSLSocketFactory socketFactory(Path caPem) throws IOException {
+        return context(caPem, null).getSocketFactory();
+    }
+
+    /**
+     * Like {@link #socketFactory(Path)}, presenting the client certificate of {@code identity} (mutual TLS) when the
+     * server asks for one; null for none.
+     */
+    public static SSLContext context(Path caPem, javax.net.ssl.KeyManager identity) throws IOException {
         Collection<? extends Certificate> certificates = read(caPem);
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
@@ -40,11 +48,26 @@ public final class CaTrust {
             TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
             trust.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context.getSocketFactory();
+            context.init(identity == null ? null : new javax.net.ssl.KeyManager[] {identity},
+                    trust.getTrustManagers(), null);
+            if (identity instanceof IdentityKeyManager reloading) {
+                reloading.onChange(() -> forgetSessions(context));
+            }
+            return context;
         } catch (GeneralSecurityException | IOException e) {
             // Only a JDK without PKCS12, PKIX or TLS gets here; no input of ours can cause it.
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** Invalidates every cached client session, so the next handshake is a full one with the current identity. */
+    static void forgetSessions(SSLContext context) {
+        javax.net.ssl.SSLSessionContext sessions = context.getClientSessionContext();
+        for (var ids = sessions.getIds(); ids.hasMoreElements(); ) {
+            javax.net.ssl.SSLSession session = sessions.getSession(ids.nextElement());
+            if (session != null) {
+                session.invalidate();
+            }
         }
     }
 

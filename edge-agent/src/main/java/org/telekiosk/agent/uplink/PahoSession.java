@@ -66,8 +66,10 @@ final class PahoSession {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(false);
         options.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
-        options.setUserName(settings.kiosk().value());
-        options.setPassword(settings.password().bytes());
+        if (settings.password() != null) {
+            options.setUserName(settings.kiosk().value());
+            options.setPassword(settings.password().bytes());
+        }
         options.setAutomaticReconnect(false);
         // TlsNetworkModule verifies the host name itself; the switch covers Paho's own module for ssl:// URIs.
         options.setSocketFactory(tls);

@@ -26,7 +26,8 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
- * The {@link Uplink} over Eclipse Paho 1.2.5: MQTT 5 over TLS, QoS 1 publishes of CBOR-encoded {@link KioskMessage}s
+ * The {@link Uplink} over Eclipse Paho 1.2.5: MQTT 5 over TLS (mutual TLS with the kiosk's certificate when
+ * {@link UplinkSettings#identity()} is set; a renewed certificate is used from the next connection), QoS 1 publishes of CBOR-encoded {@link KioskMessage}s
  * on the kiosk's {@link Topics#measurements} or {@link Topics#status} topic, with Paho's defects contained:
  * <ul>
  *   <li>Paho's automatic reconnect (static delays shared by every client) and offline buffer are off;
@@ -43,7 +44,7 @@ import org.telekiosk.protocol.topic.Topics;
  *
  * <p>State changes run on one thread of ours ("telekiosk-uplink-N"); {@link #close()} stops it and Paho's. Futures
  * complete on that thread: attach dependent work with the {@code *Async} methods. The password goes into CONNECT
- * and nowhere else: never into a log line or {@link #toString()}. Keep Paho's own {@code java.util.logging} output
+ * and nowhere else (if there is one): never into a log line or {@link #toString()}. Keep Paho's own {@code java.util.logging} output
  * at INFO or above: at FINE, Paho 1.2.5 logs the CONNECT packet, password included.
  */
 public final class PahoUplink implements Uplink {
@@ -64,7 +65,7 @@ public final class PahoUplink implements Uplink {
     private volatile Thread controlThread;
 
     /**
-     * Reads the CA file; starts no thread and opens no connection until {@link #start()}.
+     * Reads the CA file (and the client identity's files); starts no thread and opens no connection until {@link #start()}.
      *
      * @throws IOException if the CA file cannot be read
      */
@@ -78,8 +79,12 @@ public final class PahoUplink implements Uplink {
         });
         control.setRemoveOnCancelPolicy(true);
         this.pahoThreads = new PahoThreads("telekiosk-uplink-paho");
-        this.keeper = new ConnectionKeeper(settings, reconnectPolicy, CaTrust.socketFactory(settings.caFile()),
-                control, pahoThreads, connectedListeners);
+        IdentityKeyManager identity = settings.identity() == null ? null
+                : new IdentityKeyManager(settings.identity());
+        javax.net.ssl.SSLSocketFactory tls = CaTrust.context(settings.caFile(), identity).getSocketFactory();
+        this.keeper = new ConnectionKeeper(settings, reconnectPolicy,
+                identity == null ? tls : new IdentitySocketFactory(tls, identity), control, pahoThreads,
+                connectedListeners);
     }
 
     @Override

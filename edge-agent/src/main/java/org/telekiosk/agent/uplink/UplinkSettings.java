@@ -12,7 +12,9 @@ import org.telekiosk.protocol.KioskId;
  *
  * @param serverUri      {@code ssl://host:port}; the host is checked against the broker certificate (RFC 6125)
  * @param kiosk          client identifier (MQTT 5 §3.1.3.1) and user name (§3.1.3.5) of the CONNECT
- * @param password       the kiosk's password (§3.1.3.6)
+ * @param password       the kiosk's password (§3.1.3.6), with the kiosk id as user name; null when the kiosk
+ *                       proves itself with {@code identity} alone (the Telekiosk broker ignores passwords; an
+ *                       external broker may still use them)
  * @param caFile         PEM file with the CA certificate(s) that signed the broker's certificate; nothing else is
  *                       trusted
  * @param sessionExpiry  Session Expiry Interval sent with Clean Start 0 (§3.1.2.4, §3.1.2.11.2), so that the session
@@ -20,6 +22,7 @@ import org.telekiosk.protocol.KioskId;
  * @param inflightWindow most unacknowledged QoS 1 publishes; the server's Receive Maximum (§3.2.2.3.3) lowers it
  * @param keepAlive      Keep Alive (§3.1.2.10)
  * @param connectTimeout longest wait for TCP, TLS and CONNACK together before the attempt counts as failed
+ * @param identity       the kiosk's client certificate and key for mutual TLS; null for none
  */
 public record UplinkSettings(
         URI serverUri,
@@ -29,7 +32,15 @@ public record UplinkSettings(
         Duration sessionExpiry,
         int inflightWindow,
         Duration keepAlive,
-        Duration connectTimeout) {
+        Duration connectTimeout,
+        ClientIdentity identity) {
+
+    /** Settings with a password and no client certificate. */
+    public UplinkSettings(URI serverUri, KioskId kiosk, MqttPassword password, Path caFile, Duration sessionExpiry,
+            int inflightWindow, Duration keepAlive, Duration connectTimeout) {
+        this(serverUri, kiosk, Objects.requireNonNull(password, "password"), caFile, sessionExpiry, inflightWindow,
+                keepAlive, connectTimeout, null);
+    }
 
     /** Largest Session Expiry Interval that still expires (0xFFFFFFFF means never, §3.1.2.11.2). */
     static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFF_FFFEL;
@@ -37,7 +48,9 @@ public record UplinkSettings(
     public UplinkSettings {
         Objects.requireNonNull(serverUri, "serverUri");
         Objects.requireNonNull(kiosk, "kiosk");
-        Objects.requireNonNull(password, "password");
+        if (password == null && identity == null) {
+            throw new IllegalArgumentException("a kiosk needs a client certificate (identity) or a password");
+        }
         Objects.requireNonNull(caFile, "caFile");
         Objects.requireNonNull(sessionExpiry, "sessionExpiry");
         Objects.requireNonNull(keepAlive, "keepAlive");

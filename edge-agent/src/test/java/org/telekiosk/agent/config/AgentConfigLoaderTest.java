@@ -111,6 +111,46 @@ class AgentConfigLoaderTest {
         assertTrue(message.contains("chmod 600 " + password), message);
     }
 
+    private static final String ENROLLED = """
+            kiosk.id = wmk-lab-03
+            mqtt.uri = ssl://broker.example.org:8883
+            mqtt.ca-file = pki/ca.pem
+            mqtt.cert-file = kiosk.crt
+            mqtt.key-file = kiosk.key
+            renewal.url = https://broker.example.org:8443/api/v1/renew
+            """;
+
+    private void writeIdentity(String keyPermissions) throws IOException {
+        Files.writeString(dir.resolve("kiosk.crt"), "-----BEGIN CERTIFICATE-----\n...\n");
+        Path key = Files.writeString(dir.resolve("kiosk.key"), "-----BEGIN PRIVATE KEY-----\n...\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString(keyPermissions));
+    }
+
+    @Test
+    void anEnrolledKioskHasACertificateAndKeyInsteadOfAPassword() throws Exception {
+        writeIdentity("rw-------");
+        AgentConfig config = load(ENROLLED);
+        assertEquals(dir.resolve("kiosk.crt"), config.mqttIdentity().certificateFile());
+        assertEquals(dir.resolve("kiosk.key"), config.mqttIdentity().keyFile());
+        assertEquals(null, config.mqttPassword());
+        assertEquals(config.mqttIdentity(), config.uplink().identity());
+        assertEquals("/api/v1/renew", config.renewalUrl().getPath());
+    }
+
+    @Test
+    void aKeyFileThatGroupOrOthersMayReadIsRefused() throws Exception {
+        writeIdentity("rw-r-----");
+        String message = refusal(ENROLLED);
+        assertTrue(message.contains("mqtt.key-file") && message.contains("chmod 600"), message);
+    }
+
+    @Test
+    void aKioskWithNeitherCertificateNorPasswordIsToldToEnroll() throws Exception {
+        String message = refusal(REQUIRED.replace("mqtt.password-file = secrets/mqtt-password", ""));
+        assertTrue(message.contains("mqtt.cert-file and mqtt.key-file are required") && message.contains("enroll"),
+                message);
+    }
+
     @Test
     void aMissingRequiredKeyIsNamed() throws Exception {
         String message = refusal(REQUIRED.replace("kiosk.id = wmk-lab-03", ""));
@@ -210,7 +250,8 @@ class AgentConfigLoaderTest {
             }
         }
         assertEquals(List.of(), undocumented);
-        int components = AgentConfig.class.getRecordComponents().length - 1 + 1; // sensors: their keys, status.interval
+        // sensors: their keys and status.interval; mqttIdentity: mqtt.cert-file and mqtt.key-file
+        int components = AgentConfig.class.getRecordComponents().length - 1 + 1 + 1;
         for (Class<?> settings : List.of(ThermometerSettings.class, ScaleSettings.class, OximeterSettings.class,
                 EcgSettings.class, BloodPressureSettings.class)) {
             components += settings.getRecordComponents().length;

@@ -3,10 +3,14 @@ package org.telekiosk.hardware.system;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.telekiosk.agent.enrollment.Enroller;
 import org.telekiosk.protocol.KioskId;
 
 /**
@@ -48,11 +53,10 @@ class BrokerKillSystemTest {
         KioskId kiosk = KioskId.of("broker-kill-kiosk");
         BrokerProcess broker = new BrokerProcess(dir.resolve("broker"));
         Path kioskDir = Files.createDirectories(dir.resolve("kiosk"));
-        String secret = broker.issue(kiosk);
         broker.start();
         AgentProcess agent = null;
         try {
-            provision(kioskDir, kiosk, secret, broker);
+            provision(kioskDir, kiosk, broker);
             agent = AgentProcess.start(kioskDir);
 
             for (int kill = 1; kill <= 5; kill++) {
@@ -86,21 +90,21 @@ class BrokerKillSystemTest {
         assertEquals(stored[1], stored[0], "every number 1.." + stored[1] + " stored once; seed " + seed);
     }
 
-    private static void provision(Path kioskDir, KioskId kiosk, String secret, BrokerProcess broker)
-            throws Exception {
-        Path password = kioskDir.resolve("mqtt.password");
-        Files.createFile(password, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(password, secret, StandardCharsets.US_ASCII);
-        Files.copy(broker.caPem(), kioskDir.resolve("ca.pem"));
+    /** Enrolls the kiosk with a token from the broker's command line, as a technician does. */
+    private static void provision(Path kioskDir, KioskId kiosk, BrokerProcess broker) throws Exception {
+        String token = broker.enrollmentToken(kiosk);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exit = new Enroller(Clock.systemUTC(), new SecureRandom(), new PrintStream(printed, true,
+                StandardCharsets.UTF_8)).enroll(broker.httpsUrl(), token, kioskDir);
+        if (exit != Enroller.OK) {
+            throw new IllegalStateException("enrollment failed: " + printed.toString(StandardCharsets.UTF_8));
+        }
         List<String> lines = new ArrayList<>(List.of(
-                "kiosk.id=" + kiosk.value(),
-                "mqtt.uri=ssl://localhost:" + broker.mqttPort(),
-                "mqtt.ca-file=ca.pem",
-                "mqtt.password-file=mqtt.password",
                 "mqtt.reconnect.min=100ms",
                 "mqtt.reconnect.max=1s",
                 "data.dir=agent-data"));
         lines.addAll(AgentKillSystemTest.FAST_KIOSK);
-        Files.writeString(kioskDir.resolve("agent.properties"), String.join("\n", lines) + "\n");
+        Files.writeString(kioskDir.resolve("agent.properties"), String.join("\n", lines) + "\n",
+                StandardOpenOption.APPEND);
     }
 }

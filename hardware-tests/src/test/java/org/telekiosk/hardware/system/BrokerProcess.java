@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,7 +17,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.telekiosk.broker.kiosk.KioskCredentials;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.protocol.KioskId;
 
@@ -45,10 +45,27 @@ final class BrokerProcess {
         return dataDir.resolve("pki").resolve("ca.pem");
     }
 
-    /** Issues {@code kiosk}'s MQTT secret into the credentials file the broker reads at start; call while it is down. */
-    String issue(KioskId kiosk) throws IOException {
-        return KioskCredentials.open(dataDir.resolve("kiosks").resolve("credentials.properties"), new SecureRandom())
-                .issue(kiosk);
+    /** Where kiosks enroll. */
+    URI httpsUrl() {
+        return URI.create("https://localhost:" + httpsPort);
+    }
+
+    /**
+     * A one-time enrollment token for {@code kiosk}, made as a technician does, with the jar's
+     * {@code enrollment-token} command on the same data directory (the running broker shares the registry file).
+     */
+    String enrollmentToken(KioskId kiosk) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process cli = new ProcessBuilder(List.of(java.toString(), "-jar", JAR.toString(), "enrollment-token",
+                "--data-dir", dataDir.toString(), "--kiosk", kiosk.value(), "--label", "System test " + kiosk))
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+            throw new IllegalStateException("enrollment-token failed: " + output);
+        }
+        return output.lines().map(String::strip).filter(line -> line.startsWith("tk1.")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no token in: " + output));
     }
 
     /** Starts {@code serve} and waits until its MQTT port answers. */

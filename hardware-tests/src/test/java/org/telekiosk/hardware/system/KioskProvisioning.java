@@ -1,17 +1,27 @@
 package org.telekiosk.hardware.system;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.telekiosk.agent.config.AgentConfig;
 import org.telekiosk.agent.config.AgentConfigLoader;
+import org.telekiosk.agent.enrollment.Enroller;
+import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.protocol.KioskId;
 
-/** Provisions a kiosk against a test broker as the demo does: its secret (0600), the broker's CA, a config file. */
+/**
+ * Provisions a kiosk against a test broker as a technician does: a one-time token from the broker, then the agent's
+ * own enrollment ({@code edge-agent enroll}) into {@code dir}, then the test's extra configuration lines.
+ */
 final class KioskProvisioning {
     private KioskProvisioning() {}
 
@@ -20,21 +30,22 @@ final class KioskProvisioning {
      */
     static AgentConfig provision(BrokerExtension broker, KioskId kiosk, Path dir, String... extraLines)
             throws Exception {
-        String secret = broker.broker().kiosks().issue(kiosk);
-        Path password = dir.resolve("mqtt.password");
-        Files.createFile(password, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(password, secret, StandardCharsets.US_ASCII);
-        Files.copy(broker.broker().pki().caPemFile(), dir.resolve("ca.pem"));
-        List<String> lines = new ArrayList<>(List.of(
-                "kiosk.id=" + kiosk.value(),
-                "mqtt.uri=ssl://localhost:" + broker.broker().mqttPort(),
-                "mqtt.ca-file=ca.pem",
-                "mqtt.password-file=mqtt.password",
-                "mqtt.reconnect.min=100ms",
-                "data.dir=agent-data"));
+        String token = broker.broker().enrollment().createToken(kiosk, "System test " + kiosk, AuditActor.system())
+                .line();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exit = new Enroller(Clock.systemUTC(), new SecureRandom(), new PrintStream(printed, true,
+                StandardCharsets.UTF_8)).enroll(brokerUrl(broker), token, dir);
+        if (exit != Enroller.OK) {
+            throw new IllegalStateException("enrollment failed: " + printed.toString(StandardCharsets.UTF_8));
+        }
+        List<String> lines = new ArrayList<>(List.of("mqtt.reconnect.min=100ms", "data.dir=agent-data"));
         lines.addAll(List.of(extraLines));
         Path config = dir.resolve("agent.properties");
-        Files.writeString(config, String.join("\n", lines) + "\n");
+        Files.writeString(config, String.join("\n", lines) + "\n", StandardOpenOption.APPEND);
         return AgentConfigLoader.load(config);
+    }
+
+    static URI brokerUrl(BrokerExtension broker) {
+        return URI.create("https://localhost:" + broker.broker().httpsPort());
     }
 }

@@ -26,6 +26,18 @@ public final class Topics {
         return new KioskTopic(kiosk, KioskTopic.Channel.STATUS).name();
     }
 
+    /**
+     * Where the broker sends commands to {@code kiosk} (QoS 1, with a message expiry); the only topic a kiosk may
+     * subscribe to. Not a {@link KioskTopic.Channel}: kiosks never publish there, and the broker's shared
+     * subscription ({@link #allKioskChannelsShared()}) does not expect it.
+     */
+    public static String commands(KioskId kiosk) {
+        return PREFIX + kiosk.value() + "/" + COMMANDS_SEGMENT;
+    }
+
+    /** The last segment of {@link #commands}. */
+    public static final String COMMANDS_SEGMENT = "commands";
+
     /** Whether {@code message} may be published on {@code channel}. */
     public static boolean carries(KioskTopic.Channel channel, org.telekiosk.protocol.telemetry.KioskMessage message) {
         return switch (message) {

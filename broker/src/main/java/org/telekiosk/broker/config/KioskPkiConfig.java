@@ -1,0 +1,38 @@
+package org.telekiosk.broker.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The enrollment and PKI keys of {@code broker-defaults.properties}, validated.
+ *
+ * @param tokenLifetime         {@code enrollment.token-lifetime}, PT5M..P30D
+ * @param certificateLifetime   {@code enrollment.certificate-lifetime}, PT1H..P397D
+ * @param serverCertificateFile {@code https.certificate-file}: an operator-supplied PEM chain for the HTTPS listener
+ * @param serverKeyFile         {@code https.key-file}: its PKCS#8 PEM key (0600); both or neither
+ */
+public record KioskPkiConfig(Duration tokenLifetime, Duration certificateLifetime,
+        Optional<Path> serverCertificateFile, Optional<Path> serverKeyFile) {
+    public KioskPkiConfig {
+        Objects.requireNonNull(tokenLifetime, "enrollment.token-lifetime is required");
+        Objects.requireNonNull(certificateLifetime, "enrollment.certificate-lifetime is required");
+        if (tokenLifetime.compareTo(Duration.ofMinutes(5)) < 0 || tokenLifetime.compareTo(Duration.ofDays(30)) > 0) {
+            throw new IllegalArgumentException("enrollment.token-lifetime must be PT5M..P30D, was " + tokenLifetime);
+        }
+        if (certificateLifetime.compareTo(Duration.ofHours(1)) < 0
+                || certificateLifetime.compareTo(Duration.ofDays(397)) > 0) {
+            throw new IllegalArgumentException("enrollment.certificate-lifetime must be PT1H..P397D, was "
+                    + certificateLifetime);
+        }
+        if (serverCertificateFile.isPresent() != serverKeyFile.isPresent()) {
+            throw new IllegalArgumentException("https.certificate-file and https.key-file go together: set both "
+                    + "(an operator-supplied certificate) or neither (the broker issues its own)");
+        }
+    }
+
+    public static KioskPkiConfig defaults() {
+        return new KioskPkiConfig(Duration.ofHours(24), Duration.ofDays(30), Optional.empty(), Optional.empty());
+    }
+}

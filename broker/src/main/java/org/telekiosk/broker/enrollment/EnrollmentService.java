@@ -1,0 +1,308 @@
+package org.telekiosk.broker.enrollment;
+
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.security.auth.x500.X500Principal;
+import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.audit.AuditEvent;
+import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.kiosk.KioskRecord;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.RevokedSerial;
+import org.telekiosk.broker.kiosk.TokenRecord;
+import org.telekiosk.broker.pki.IssuingCa;
+import org.telekiosk.broker.pki.Pem;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.enrollment.EnrollmentRequest;
+import org.telekiosk.protocol.enrollment.EnrollmentResponse;
+import org.telekiosk.protocol.enrollment.EnrollmentToken;
+import org.telekiosk.protocol.enrollment.RenewalRequest;
+
+/**
+ * Enrollment, renewal and revocation of kiosks, without transport. Tokens are single use, expire after
+ * {@link EnrollmentSettings#tokenLifetime()}, are bound to a kiosk id and label, and carry the pin of the CA that
+ * vouches for the broker's HTTPS endpoint. Every refusal is answered with a {@link Refused} that tells the person at
+ * the kiosk what to do, and recorded in the audit log; so is every success. Validity comes from the injected clock.
+ *
+ * <p>Blocking (the registry file, signing): call from a worker thread, never from an event loop.
+ */
+public final class EnrollmentService {
+    private static final String TOKEN_ACTOR_PREFIX = "token:";
+
+    private final KioskRegistry registry;
+    private final IssuingCa ca;
+    private final byte[] caPin;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final EnrollmentSettings settings;
+    private final Runnable afterRevocation;
+    private final EnrollmentTokens tokens;
+
+    /**
+     * @param caPin           SHA-256 of the SubjectPublicKeyInfo of the CA at the top of the HTTPS chain
+     * @param afterRevocation called after a kiosk was revoked or a certificate superseded (publish the CRL, drop
+     *                        connections)
+     */
+    public EnrollmentService(KioskRegistry registry, IssuingCa ca, byte[] caPin, AuditLog audit, Clock clock,
+            SecureRandom random, EnrollmentSettings settings, Runnable afterRevocation) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.ca = Objects.requireNonNull(ca, "ca");
+        this.caPin = caPin.clone();
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.afterRevocation = Objects.requireNonNull(afterRevocation, "afterRevocation");
+        this.tokens = new EnrollmentTokens(registry, caPin, audit, clock, random, settings.tokenLifetime());
+    }
+
+    /** Makes a one-time token for {@code kiosk}; see {@link EnrollmentTokens#create}. */
+    public EnrollmentToken createToken(KioskId kiosk, String label, AuditActor by) {
+        return tokens.create(kiosk, label, by);
+    }
+
+    /** Redeems the token in {@code request} for a certificate of the CSR's key. */
+    public EnrollmentOutcome enroll(EnrollmentRequest request, AuditActor client) {
+        Instant now = clock.instant();
+        EnrollmentToken token;
+        try {
+            token = EnrollmentToken.parse(request.token());
+        } catch (IllegalArgumentException e) {
+            return refuse(client, AuditAction.ENROLLMENT_REFUSED, "token:malformed", "malformed token",
+                    Refused.badRequest(e.getMessage()));
+        }
+        String subject = "kiosk:" + token.kiosk();
+        if (!MessageDigest.isEqual(token.caPin(), caPin)) {
+            return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "token pins another CA",
+                    new Refused(400, "Token for another broker", "this token pins another CA than this broker's: "
+                            + "it was made by another broker, or altered; ask the technician for a token of this one"));
+        }
+        String hash = hash(token.secret());
+        refreshRegistry();
+        TokenRecord record = registry.state().token(hash).orElse(null);
+        if (record == null || !record.kiosk().equals(token.kiosk().value())) {
+            return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "unknown token",
+                    new Refused(401, "Unknown enrollment token", "this broker never issued this token (or it was "
+                            + "purged after expiry): ask the technician for a new one"));
+        }
+        if (record.usedAt() != null) {
+            return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "token already used",
+                    new Refused(409, "Enrollment token already used", "this token was used at " + record.usedAt()
+                            + "; each token enrolls once: ask the technician for a new one"));
+        }
+        if (!now.isBefore(record.expiresAt())) {
+            return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "token expired",
+                    new Refused(410, "Enrollment token expired", "this token expired at " + record.expiresAt()
+                            + ": ask the technician for a new one"));
+        }
+        CsrCheck.Accepted csr;
+        try {
+            csr = CsrCheck.check(request.csr(), token.kiosk());
+        } catch (RefusedException e) {
+            return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, e.refused().detail(), e.refused());
+        }
+        AtomicReference<Refused> raced = new AtomicReference<>();
+        AtomicReference<X509Certificate> issued = new AtomicReference<>();
+        AtomicReference<Boolean> superseded = new AtomicReference<>(false);
+        registry.update(now, state -> {
+            TokenRecord current = state.token(hash).orElse(null);
+            if (current == null || current.usedAt() != null) {
+                raced.set(new Refused(409, "Enrollment token already used",
+                        "this token was just used by another request; ask the technician for a new one"));
+                return state;
+            }
+            X509Certificate cert = ca.issueClient(csr.key(), token.kiosk().value(), now,
+                    settings.certificateLifetime());
+            issued.set(cert);
+            KioskRegistry.State next = state.withToken(used(current, now));
+            KioskRecord previous = state.kiosk(token.kiosk()).orElse(null);
+            if (previous != null && previous.enrolled() && previous.notAfter().isAfter(now)
+                    && state.revokedSerials().stream().noneMatch(r -> r.serial().equals(previous.serial()))) {
+                next = next.withRevoked(new RevokedSerial(previous.serial(), previous.id(), now, previous.notAfter(),
+                        "superseded"));
+                superseded.set(true);
+            }
+            return next.withKiosk(new KioskRecord(token.kiosk().value(), current.label(), serial(cert),
+                    cert.getNotAfter().toInstant(), null));
+        });
+        if (raced.get() != null) {
+            return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "token already used", raced.get());
+        }
+        X509Certificate cert = issued.get();
+        registry.seen(token.kiosk(), now);
+        audit.record(new AuditEvent(now, AuditActor.kiosk(token.kiosk()), AuditAction.KIOSK_ENROLLED, subject,
+                "certificate " + serial(cert) + " until " + cert.getNotAfter().toInstant() + ", from " + client));
+        if (superseded.get()) {
+            afterRevocation.run();
+        }
+        return new Issued(response(token.kiosk(), cert));
+    }
+
+    /**
+     * Renews the certificate of the kiosk that presented {@code presented} over mutual TLS (its chain already
+     * verified up to our root by the TLS layer, regardless of dates). The old certificate is superseded.
+     */
+    public EnrollmentOutcome renew(X509Certificate presented, RenewalRequest request, AuditActor client) {
+        Instant now = clock.instant();
+        if (presented == null) {
+            return refuse(client, AuditAction.RENEWAL_REFUSED, "kiosk:unknown", "no client certificate",
+                    new Refused(401, "Client certificate required", "renewal needs the kiosk's current certificate "
+                            + "(mutual TLS); a kiosk without one enrolls with a token"));
+        }
+        KioskId kiosk;
+        try {
+            kiosk = KioskId.of(commonName(presented.getSubjectX500Principal()));
+        } catch (IllegalArgumentException e) {
+            return refuse(client, AuditAction.RENEWAL_REFUSED, "kiosk:unknown", "not a kiosk certificate",
+                    new Refused(403, "Not a kiosk certificate", "the certificate presented names no kiosk"));
+        }
+        String subject = "kiosk:" + kiosk;
+        if (!issuedByUs(presented)) {
+            return refuse(client, AuditAction.RENEWAL_REFUSED, subject, "certificate from another CA",
+                    new Refused(403, "Certificate from another CA", "the certificate presented was not issued by "
+                            + "this broker's issuing CA: enroll with a token"));
+        }
+        if (!now.isBefore(presented.getNotAfter().toInstant())) {
+            return refuse(client, AuditAction.RENEWAL_REFUSED, subject, "certificate expired",
+                    new Refused(401, "Certificate expired", "the kiosk's certificate expired at "
+                            + presented.getNotAfter().toInstant() + "; an expired certificate cannot renew: ask the "
+                            + "technician for an enrollment token and run 'edge-agent enroll' again"));
+        }
+        refreshRegistry();
+        KioskRecord record = registry.state().kiosk(kiosk).orElse(null);
+        if (record == null || record.revoked()) {
+            return refuse(client, AuditAction.RENEWAL_REFUSED, subject, "kiosk revoked or unknown",
+                    new Refused(403, "Kiosk revoked", "kiosk " + kiosk + " was revoked by a technician; it can "
+                            + "only enroll again with a new token"));
+        }
+        if (!record.serial().equals(serial(presented))) {
+            return refuse(client, AuditAction.RENEWAL_REFUSED, subject, "superseded certificate",
+                    new Refused(403, "Certificate superseded", "this certificate was already replaced by a newer "
+                            + "one; use the newest certificate, or enroll again with a token"));
+        }
+        CsrCheck.Accepted csr;
+        try {
+            csr = CsrCheck.check(request.csr(), kiosk);
+        } catch (RefusedException e) {
+            return refuse(client, AuditAction.RENEWAL_REFUSED, subject, e.refused().detail(), e.refused());
+        }
+        X509Certificate cert = ca.issueClient(csr.key(), kiosk.value(), now, settings.certificateLifetime());
+        registry.update(now, state -> {
+            KioskRecord current = state.kiosk(kiosk).orElse(record);
+            return state.withRevoked(new RevokedSerial(current.serial(), kiosk.value(), now, current.notAfter(),
+                            "superseded"))
+                    .withKiosk(new KioskRecord(kiosk.value(), current.label(), serial(cert),
+                            cert.getNotAfter().toInstant(), null));
+        });
+        registry.seen(kiosk, now);
+        audit.record(new AuditEvent(now, AuditActor.kiosk(kiosk), AuditAction.CERTIFICATE_RENEWED, subject,
+                "certificate " + serial(cert) + " until " + cert.getNotAfter().toInstant() + " replaces "
+                        + record.serial()));
+        afterRevocation.run();
+        return new Issued(response(kiosk, cert));
+    }
+
+    /**
+     * Revokes {@code kiosk}: its certificate goes on the CRL, its connections are dropped, it is refused from now
+     * on, until it enrolls again with a new token. Returns false if no such kiosk is enrolled.
+     */
+    public boolean revoke(KioskId kiosk, AuditActor by) {
+        Instant now = clock.instant();
+        AtomicReference<Boolean> done = new AtomicReference<>(false);
+        registry.update(now, state -> revoked(state, kiosk, now, done));
+        if (done.get()) {
+            audit.record(new AuditEvent(now, by, AuditAction.KIOSK_REVOKED, "kiosk:" + kiosk, ""));
+            afterRevocation.run();
+        }
+        return done.get();
+    }
+
+    /** {@code state} with {@code kiosk} revoked; sets {@code done} if it changed anything. */
+    public static KioskRegistry.State revoked(KioskRegistry.State state, KioskId kiosk, Instant now,
+            AtomicReference<Boolean> done) {
+        KioskRecord record = state.kiosk(kiosk).orElse(null);
+        if (record == null || record.revoked()) {
+            return state;
+        }
+        done.set(true);
+        KioskRegistry.State next = state.withKiosk(new KioskRecord(record.id(), record.label(), record.serial(),
+                record.notAfter(), now));
+        return record.enrolled() ? next.withRevoked(new RevokedSerial(record.serial(), record.id(), now,
+                record.notAfter(), "revoked")) : next;
+    }
+
+    /** Picks up tokens and revocations another process (the CLI) wrote a moment ago. */
+    private void refreshRegistry() {
+        try {
+            registry.refresh();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the kiosk registry", e);
+        }
+    }
+
+    private boolean issuedByUs(X509Certificate cert) {
+        if (!cert.getIssuerX500Principal().equals(ca.certificate().getSubjectX500Principal())) {
+            return false;
+        }
+        try {
+            cert.verify(ca.certificate().getPublicKey());
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private EnrollmentResponse response(KioskId kiosk, X509Certificate cert) {
+        return new EnrollmentResponse(kiosk.value(),
+                new String(Pem.encode(List.of(cert, ca.certificate())), java.nio.charset.StandardCharsets.US_ASCII),
+                new String(Pem.encode(List.of(ca.root())), java.nio.charset.StandardCharsets.US_ASCII),
+                cert.getNotAfter().toInstant(), settings.mqttUri(), settings.renewUrl());
+    }
+
+    private Refused refuse(AuditActor client, AuditAction action, String subject, String reason, Refused refused) {
+        audit.record(new AuditEvent(clock.instant(), client, action, subject, reason));
+        return refused;
+    }
+
+    private static TokenRecord used(TokenRecord token, Instant at) {
+        return new TokenRecord(token.secretHash(), token.kiosk(), token.label(), token.createdBy(), token.createdAt(),
+                token.expiresAt(), at);
+    }
+
+    /** The certificate's serial number in lower-case hex, as the registry and the CRL name it. */
+    public static String serial(X509Certificate cert) {
+        return cert.getSerialNumber().toString(16);
+    }
+
+    public static BigInteger serial(String hex) {
+        return new BigInteger(hex, 16);
+    }
+
+    /** The CN of {@code name}, or "" if it has none. */
+    public static String commonName(X500Principal name) {
+        for (var rdn : org.bouncycastle.asn1.x500.X500Name.getInstance(name.getEncoded()).getRDNs(
+                org.bouncycastle.asn1.x500.style.BCStyle.CN)) {
+            return org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(rdn.getFirst().getValue());
+        }
+        return "";
+    }
+
+    static String hash(byte[] secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+}

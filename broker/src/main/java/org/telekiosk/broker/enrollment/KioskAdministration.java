@@ -1,0 +1,96 @@
+package org.telekiosk.broker.enrollment;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.consultation.Outcome;
+import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.kiosk.KioskRecord;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.enrollment.EnrollmentToken;
+
+/**
+ * What a technician does with kiosks, for the REST adapter ({@code POST /api/v1/kiosks/{id}/enrollment-tokens},
+ * {@code GET /api/v1/kiosks}, {@code POST /api/v1/kiosks/{id}/revocation}): transport-free, with the caller the
+ * session layer established. Only technicians may; anyone else is refused ({@link Refusal.NotAuthenticated} without
+ * a session, {@link Refusal.Forbidden} for other roles, kiosks and patients). Blocking: call off the event loop.
+ */
+public final class KioskAdministration {
+    /** One kiosk as the fleet view shows it. {@code notAfter}, {@code revokedAt}, {@code lastSeen} may be null. */
+    public record FleetEntry(String kioskId, String label, String certificateSerial, Instant notAfter,
+            Instant revokedAt, boolean online, Instant lastSeen) {}
+
+    /** A token made for a technician: the line to show once (and as a QR code), and when it expires. */
+    public record IssuedToken(String kioskId, String token, Instant expiresAt) {}
+
+    private final EnrollmentService enrollment;
+    private final KioskRegistry registry;
+    private final Predicate<KioskId> online;
+
+    /** @param online whether a kiosk has an MQTT connection now (must not block) */
+    public KioskAdministration(EnrollmentService enrollment, KioskRegistry registry, Predicate<KioskId> online) {
+        this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.online = Objects.requireNonNull(online, "online");
+    }
+
+    public Outcome<IssuedToken> createToken(Caller caller, KioskId kiosk, String label) {
+        Refusal refusal = technicianOnly(caller);
+        if (refusal != null) {
+            return Outcome.refused(refusal);
+        }
+        EnrollmentToken token;
+        try {
+            token = enrollment.createToken(kiosk, label, actor(caller));
+        } catch (IllegalArgumentException e) {
+            return Outcome.refused(new Refusal.InvalidRequest(e.getMessage()));
+        }
+        String hash = EnrollmentService.hash(token.secret());
+        Instant expires = registry.state().token(hash).orElseThrow().expiresAt();
+        return Outcome.done(new IssuedToken(kiosk.value(), token.line(), expires));
+    }
+
+    public Outcome<List<FleetEntry>> fleet(Caller caller) {
+        Refusal refusal = technicianOnly(caller);
+        if (refusal != null) {
+            return Outcome.refused(refusal);
+        }
+        return Outcome.done(registry.state().kiosks().stream().map(this::entry).toList());
+    }
+
+    /** Revokes {@code kiosk}; {@link Refusal.NotFound} if it is not enrolled or already revoked. */
+    public Outcome<FleetEntry> revoke(Caller caller, KioskId kiosk) {
+        Refusal refusal = technicianOnly(caller);
+        if (refusal != null) {
+            return Outcome.refused(refusal);
+        }
+        if (!enrollment.revoke(kiosk, actor(caller))) {
+            return Outcome.refused(new Refusal.NotFound());
+        }
+        return Outcome.done(entry(registry.state().kiosk(kiosk).orElseThrow()));
+    }
+
+    private FleetEntry entry(KioskRecord k) {
+        KioskId id = KioskId.of(k.id());
+        return new FleetEntry(k.id(), k.label(), k.serial(), k.notAfter(), k.revokedAt(), online.test(id),
+                registry.lastSeen(id).orElse(null));
+    }
+
+    private static Refusal technicianOnly(Caller caller) {
+        return switch (caller) {
+            case Caller.Anonymous a -> new Refusal.NotAuthenticated();
+            case Caller.Staff staff -> staff.account().role() == Role.TECHNICIAN ? null : new Refusal.Forbidden();
+            case Caller.Patient p -> new Refusal.Forbidden();
+            case Caller.Kiosk k -> new Refusal.Forbidden();
+        };
+    }
+
+    private static AuditActor actor(Caller caller) {
+        return caller instanceof Caller.Staff staff ? AuditActor.account(staff.account().id()) : AuditActor.system();
+    }
+}

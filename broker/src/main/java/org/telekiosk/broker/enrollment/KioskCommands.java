@@ -1,0 +1,172 @@
+package org.telekiosk.broker.enrollment;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.telekiosk.broker.BrokerMain;
+import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.audit.AuditEvent;
+import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.audit.SqlAuditLog;
+import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.kiosk.KioskRecord;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.pki.CaPin;
+import org.telekiosk.broker.pki.ServerIdentity;
+import org.telekiosk.broker.store.SqlAccess;
+import org.telekiosk.broker.store.StoreDatabase;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.enrollment.EnrollmentToken;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The technician's command-line tools, run on the broker's machine against its data directory (while the broker
+ * runs or not): they change the kiosk registry file under its lock and append to the audit log; a running broker
+ * picks changes up within seconds. The technician is audited as {@code cli:<operating-system user>}.
+ */
+public final class KioskCommands {
+    private KioskCommands() {}
+
+    static AuditActor technician() {
+        return new AuditActor("cli:" + System.getProperty("user.name", "unknown"));
+    }
+
+    static KioskRegistry registry(BrokerConfig config) throws IOException {
+        return KioskRegistry.open(config.dataDir().toAbsolutePath().resolve("kiosks"));
+    }
+
+    /** The broker's audit log, table {@code audit_event} of the store's database ({@code store.url}). */
+    static AuditLog audit(BrokerConfig config) throws IOException {
+        StoreDatabase database = org.telekiosk.broker.server.Broker.storeDatabase(config, System.getenv());
+        try {
+            database.migrate();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot open the broker's database " + database + ": " + e.getMessage(), e);
+        }
+        return new SqlAuditLog(new SqlAccess(database));
+    }
+
+    /** The pin of the CA that vouches for the HTTPS endpoint, as the running broker computes it. */
+    static byte[] caPin(BrokerConfig config) throws IOException {
+        if (config.kioskPki().serverCertificateFile().isPresent()) {
+            return CaPin.of(ServerIdentity.fromPem(config.kioskPki().serverCertificateFile().get(),
+                    config.kioskPki().serverKeyFile().get()).pinnedCa());
+        }
+        Path ca = config.dataDir().toAbsolutePath().resolve("pki").resolve("ca.pem");
+        if (!Files.exists(ca)) {
+            throw new IOException("no CA in " + ca.getParent() + " yet: start the broker once ('telekiosk-broker "
+                    + "serve'), which makes its CA, then create tokens");
+        }
+        try (var in = Files.newInputStream(ca)) {
+            return CaPin.of((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+        } catch (CertificateException e) {
+            throw new IOException(ca + " holds no certificate: " + e.getMessage(), e);
+        }
+    }
+
+    @Command(name = "enrollment-token", mixinStandardHelpOptions = true,
+            description = "Create a one-time enrollment token for a kiosk and print it as one line to paste on the "
+                    + "kiosk ('edge-agent enroll --broker URL --token TOKEN').")
+    public static final class CreateToken implements Callable<Integer> {
+        @CommandLine.Mixin
+        BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--kiosk", required = true, description = "the kiosk id, e.g. wmk-lab-03")
+        String kiosk;
+
+        @Option(names = "--label", required = true, description = "a name for people, e.g. 'Lab room 3, Wismar'")
+        String label;
+
+        @Override
+        public Integer call() throws Exception {
+            BrokerConfig config = options.load(Map.of());
+            KioskId id = KioskId.of(kiosk);
+            EnrollmentTokens tokens = new EnrollmentTokens(registry(config), caPin(config), audit(config),
+                    Clock.systemUTC(), new SecureRandom(), config.kioskPki().tokenLifetime());
+            EnrollmentToken token = tokens.create(id, label, technician());
+            var out = spec.commandLine().getOut();
+            out.println("Enrollment token for kiosk '" + id + "' (" + label.strip() + "), single use, valid for "
+                    + config.kioskPki().tokenLifetime() + ":");
+            out.println();
+            out.println(token.line());
+            out.println();
+            out.println("On the kiosk: edge-agent enroll --broker https://<this broker>:" + config.httpsPort()
+                    + " --token <the line above>");
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a kiosk: its certificate goes on the CRL, a running broker drops its connections "
+                    + "within seconds and refuses it from then on. It can only come back with a new token.")
+    public static final class Revoke implements Callable<Integer> {
+        @CommandLine.Mixin
+        BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--kiosk", required = true, description = "the kiosk id")
+        String kiosk;
+
+        @Override
+        public Integer call() throws Exception {
+            BrokerConfig config = options.load(Map.of());
+            KioskId id = KioskId.of(kiosk);
+            Instant now = Instant.now();
+            AtomicReference<Boolean> done = new AtomicReference<>(false);
+            registry(config).update(now, state -> EnrollmentService.revoked(state, id, now, done));
+            var out = spec.commandLine().getOut();
+            if (!done.get()) {
+                out.println("Kiosk '" + id + "' is not enrolled here or already revoked; nothing changed.");
+                out.flush();
+                return 1;
+            }
+            audit(config).record(new AuditEvent(now, technician(), AuditAction.KIOSK_REVOKED, "kiosk:" + id, "cli"));
+            out.println("Revoked kiosk '" + id + "'. A running broker drops its connections and publishes the "
+                    + "new CRL within seconds; otherwise at its next start.");
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "kiosks", mixinStandardHelpOptions = true,
+            description = "List the kiosks: id, label, certificate serial and expiry, revoked or not.")
+    public static final class ListKiosks implements Callable<Integer> {
+        @CommandLine.Mixin
+        BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            BrokerConfig config = options.load(Map.of());
+            var out = spec.commandLine().getOut();
+            out.printf("%-20s %-30s %-34s %-22s %s%n", "KIOSK", "LABEL", "CERTIFICATE", "EXPIRES", "STATE");
+            for (KioskRecord k : registry(config).state().kiosks()) {
+                out.printf("%-20s %-30s %-34s %-22s %s%n", k.id(), k.label(), k.enrolled() ? k.serial() : "-",
+                        k.notAfter() == null ? "-" : k.notAfter().toString(),
+                        k.revoked() ? "revoked " + k.revokedAt() : k.enrolled() ? "enrolled" : "token issued");
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}

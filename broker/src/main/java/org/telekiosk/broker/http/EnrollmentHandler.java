@@ -1,0 +1,149 @@
+package org.telekiosk.broker.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.enrollment.EnrollmentOutcome;
+import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.enrollment.Issued;
+import org.telekiosk.broker.enrollment.Refused;
+import org.telekiosk.protocol.MalformedMessageException;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.enrollment.EnrollmentRequest;
+import org.telekiosk.protocol.enrollment.RenewalRequest;
+
+/**
+ * The kiosk-facing PKI endpoints, adapting HTTP to {@link EnrollmentService}:
+ * <ul>
+ *   <li>{@code POST /api/v1/enroll}: JSON {@link EnrollmentRequest}; the token authenticates;</li>
+ *   <li>{@code POST /api/v1/renew}: JSON {@link RenewalRequest} over mutual TLS with the kiosk's certificate;</li>
+ *   <li>{@code GET /pki/crl}: the current CRL, DER ({@code application/pkix-crl}).</li>
+ * </ul>
+ * The service blocks (registry file, signing), so it runs on {@code worker}; the answer is written from there
+ * (Netty hands the write to the channel's event loop). Refusals are problem+json (RFC 9457). Anything else passes on.
+ */
+@ChannelHandler.Sharable
+final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String ENROLL = "/api/v1/enroll";
+    static final String RENEW = "/api/v1/renew";
+    static final String CRL = "/pki/crl";
+    private static final Logger LOG = LoggerFactory.getLogger(EnrollmentHandler.class);
+
+    private final EnrollmentService service;
+    private final Supplier<byte[]> crl;
+    private final Executor worker;
+    private final WireCodec json = WireCodec.json(16 * 1024);
+
+    EnrollmentHandler(EnrollmentService service, Supplier<byte[]> crl, Executor worker) {
+        super(false);
+        this.service = service;
+        this.crl = crl;
+        this.worker = worker;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        boolean ours = path.equals(ENROLL) || path.equals(RENEW) || path.equals(CRL);
+        if (!ours) {
+            ctx.fireChannelRead(request);
+            return;
+        }
+        try {
+            if (path.equals(CRL)) {
+                if (!HttpMethod.GET.equals(request.method())) {
+                    notAllowed(ctx, request, "GET");
+                    return;
+                }
+                FullHttpResponse response = Responses.of(HttpResponseStatus.OK, "application/pkix-crl",
+                        Unpooled.wrappedBuffer(crl.get()));
+                response.headers().set(HttpHeaderNames.CACHE_CONTROL, "max-age=60");
+                Responses.send(ctx, request, response);
+                request.release();
+                return;
+            }
+            if (!HttpMethod.POST.equals(request.method())) {
+                notAllowed(ctx, request, "POST");
+                return;
+            }
+            String body = request.content().toString(StandardCharsets.UTF_8);
+            AuditActor client = AuditActor.client(address(ctx));
+            if (path.equals(ENROLL)) {
+                EnrollmentRequest enroll = json.decode(body, EnrollmentRequest.class);
+                answerLater(ctx, request, () -> service.enroll(enroll, client));
+            } else {
+                RenewalRequest renew = json.decode(body, RenewalRequest.class);
+                X509Certificate presented = peerCertificate(ctx);
+                answerLater(ctx, request, () -> service.renew(presented, renew, client));
+            }
+        } catch (MalformedMessageException e) {
+            Responses.send(ctx, request, Responses.problem(HttpResponseStatus.BAD_REQUEST, "Malformed request",
+                    "the body must be a JSON object as in protocol/README.md: " + e.getMessage()));
+            request.release();
+        }
+    }
+
+    private void answerLater(ChannelHandlerContext ctx, FullHttpRequest request, Supplier<EnrollmentOutcome> work) {
+        worker.execute(() -> {
+            FullHttpResponse response;
+            try {
+                response = switch (work.get()) {
+                    case Issued issued -> Responses.json(HttpResponseStatus.OK, json.encodeToString(issued.response()));
+                    case Refused refused -> Responses.problem(HttpResponseStatus.valueOf(refused.status()),
+                            refused.title(), refused.detail());
+                };
+            } catch (RuntimeException e) {
+                LOG.warn("[{}] Enrollment failed: {}", ctx.channel().id().asShortText(), e.toString());
+                LOG.debug("Details", e);
+                response = Responses.problem(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Enrollment failed",
+                        "the broker could not complete the request; the technician finds the reason in its log");
+            }
+            Responses.send(ctx, request, response);
+            ReferenceCountUtil.release(request);
+        });
+    }
+
+    private static void notAllowed(ChannelHandlerContext ctx, FullHttpRequest request, String allowed) {
+        FullHttpResponse response = Responses.problem(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                request.method() + " is not supported here");
+        response.headers().set(HttpHeaderNames.ALLOW, allowed);
+        Responses.send(ctx, request, response);
+        request.release();
+    }
+
+    private static X509Certificate peerCertificate(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
+        } catch (SSLPeerUnverifiedException none) {
+            return null;
+        }
+    }
+
+    private static String address(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
+    }
+}

@@ -1,0 +1,74 @@
+package org.telekiosk.broker.mosquitto;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.telekiosk.broker.BrokerMain;
+import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.pki.BrokerPki;
+import org.telekiosk.broker.pki.Certificates;
+import org.telekiosk.broker.pki.KeystorePassword;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mosquitto-config}: writes mosquitto.conf, its ACL file, certificates and the CRL for an external Mosquitto. */
+@Command(name = "mosquitto-config", mixinStandardHelpOptions = true,
+        description = "Write a Mosquitto 2.0 configuration (mutual TLS with the Telekiosk CA, CRL, per-kiosk ACLs) "
+                + "into --out, for a site that runs Mosquitto instead of the embedded MQTT broker. Needs the key "
+                + "store password (" + KeystorePassword.ENV + " or the broker's pki/keystore.password).")
+public final class MosquittoConfigCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
+
+    @Option(names = "--out", required = true, description = "the directory to write into")
+    Path out;
+
+    @Option(names = "--listen-port", defaultValue = "8883", description = "Mosquitto's TLS port (default 8883)")
+    int listenPort;
+
+    @Option(names = "--listen-address", defaultValue = "0.0.0.0", description = "address to bind (default 0.0.0.0)")
+    String listenAddress;
+
+    @Option(names = "--host-name", split = ",", description = "names kiosks use to reach Mosquitto (default: "
+            + "https.host-names)")
+    List<String> hostNames;
+
+    @Option(names = "--user", defaultValue = "mosquitto", description = "the user Mosquitto runs as (default "
+            + "mosquitto); it must be able to read --out")
+    String user;
+
+    @Option(names = "--crl-only", description = "only copy the current CRL into --out (after a revocation), then "
+            + "restart Mosquitto")
+    boolean crlOnly;
+
+    @Override
+    public Integer call() throws Exception {
+        BrokerConfig config = options.load(Map.of());
+        Path data = config.dataDir().toAbsolutePath();
+        SecureRandom random = new SecureRandom();
+        KeystorePassword password = KeystorePassword.resolve(System.getenv(KeystorePassword.ENV),
+                data.resolve("pki").resolve("keystore.password"), random);
+        List<String> names = hostNames == null || hostNames.isEmpty() ? config.hostNames() : hostNames;
+        BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, config.hostNames(), new Certificates(random),
+                Clock.systemUTC());
+        // The CRL from the registry as it is now (a running broker keeps pki/crl.pem current as well).
+        new org.telekiosk.broker.kiosk.Revocations(
+                org.telekiosk.broker.kiosk.KioskRegistry.open(data.resolve("kiosks")), pki.issuing(), pki.crlFile(),
+                Clock.systemUTC(), kiosk -> { }).publish();
+        if (crlOnly) {
+            MosquittoConfig.copyCrl(pki, out.toAbsolutePath());
+            System.out.println("Copied the current CRL to " + out.toAbsolutePath().resolve("crl.pem")
+                    + "; restart Mosquitto to apply it.");
+            return 0;
+        }
+        Path conf = MosquittoConfig.write(pki, out, new MosquittoConfig.Listener(names, listenAddress, listenPort, user),
+                Clock.systemUTC().instant());
+        System.out.println("Wrote " + conf + " with its ACL file, certificates and CRL. Start Mosquitto with: "
+                + "mosquitto -c " + conf);
+        return 0;
+    }
+}

@@ -1,0 +1,108 @@
+package org.telekiosk.broker.mqtt;
+
+import com.hivemq.extension.sdk.api.auth.PublishAuthorizer;
+import com.hivemq.extension.sdk.api.auth.SubscriptionAuthorizer;
+import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerInput;
+import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
+import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.audit.AuditEvent;
+import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.topic.Topics;
+
+/**
+ * Checks every PUBLISH and SUBSCRIBE of a kiosk before the default permissions that {@link MqttAuthenticator} set:
+ * a kiosk may publish only to its own {@code measurements} and {@code status} and subscribe only to its own
+ * {@code commands}. A violation is answered with reason code 0x87 "not authorized" (PUBACK or SUBACK, MQTT 5
+ * §3.4.2.1, §3.9.3), logged and audited (at most {@value #AUDITS_PER_MINUTE} entries a minute per kiosk, so that a
+ * misbehaving kiosk cannot flood the audit log; the rest are counted). What passes here still has to pass the
+ * default permissions (QoS 1, no retain). The client id identifies the kiosk: the authenticator admitted it only as
+ * the kiosk its certificate names; broker nodes are left to their default permissions.
+ */
+final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer {
+    private static final Logger LOG = LoggerFactory.getLogger(KioskTopicAuthorizer.class);
+    static final int AUDITS_PER_MINUTE = 10;
+
+    private final AuditLog audit;
+    private final Clock clock;
+    private final LongAdder refused = new LongAdder();
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+    private record Window(long minute, int count) {}
+
+    KioskTopicAuthorizer(AuditLog audit, Clock clock) {
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    public void authorizePublish(PublishAuthorizerInput input, PublishAuthorizerOutput output) {
+        String clientId = input.getClientInformation().getClientId();
+        if (clientId.startsWith(MqttAuthenticator.BROKER_CLIENT_PREFIX)) {
+            output.nextExtensionOrDefault();
+            return;
+        }
+        KioskId kiosk = KioskId.of(clientId);
+        String topic = input.getPublishPacket().getTopic();
+        if (topic.equals(Topics.measurements(kiosk)) || topic.equals(Topics.status(kiosk))) {
+            output.nextExtensionOrDefault();
+            return;
+        }
+        String reason = "kiosk " + kiosk + " may publish only to its own measurements and status topics";
+        refuse(kiosk, "publish to '" + printable(topic) + "'", reason);
+        output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, reason);
+    }
+
+    @Override
+    public void authorizeSubscribe(SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
+        String clientId = input.getClientInformation().getClientId();
+        if (clientId.startsWith(MqttAuthenticator.BROKER_CLIENT_PREFIX)) {
+            output.nextExtensionOrDefault();
+            return;
+        }
+        KioskId kiosk = KioskId.of(clientId);
+        String filter = input.getSubscription().getTopicFilter();
+        if (filter.equals(Topics.commands(kiosk))) {
+            output.nextExtensionOrDefault();
+            return;
+        }
+        String reason = "kiosk " + kiosk + " may subscribe only to its own commands topic";
+        refuse(kiosk, "subscribe to '" + printable(filter) + "'", reason);
+        output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, reason);
+    }
+
+    /** Publishes and subscriptions refused since start. */
+    long refusedCount() {
+        return refused.sum();
+    }
+
+    private void refuse(KioskId kiosk, String what, String reason) {
+        refused.increment();
+        Instant now = clock.instant();
+        long minute = now.getEpochSecond() / 60;
+        Window window = windows.compute(kiosk.value(), (k, w) ->
+                w == null || w.minute() != minute ? new Window(minute, 1) : new Window(minute, w.count() + 1));
+        if (window.count() <= AUDITS_PER_MINUTE) {
+            LOG.warn("Refused {} by kiosk {}: {}", what, kiosk, reason);
+            audit.record(new AuditEvent(now, AuditActor.kiosk(kiosk), AuditAction.MQTT_ACCESS_REFUSED,
+                    "kiosk:" + kiosk, what));
+        }
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 100 ? s.substring(0, 100) + "…" : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}

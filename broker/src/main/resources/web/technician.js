@@ -1,0 +1,211 @@
+// Telekiosk technician page: log in (POST /api/v1/session sets the tk_session cookie), see the fleet
+// (GET /api/v1/kiosks), create a one-time enrollment token (POST /api/v1/kiosks/{id}/enrollment-tokens: shown once,
+// as one line to copy and as a QR code the broker encoded), and revoke a kiosk after a confirmation
+// (POST /api/v1/kiosks/{id}/revocation). docs/api.md and docs/provisioning.md. Received text goes into the page
+// only via textContent.
+
+import { showText } from '/signal.js';
+
+const $ = (id) => document.getElementById(id);
+const REFRESH_MILLIS = 10_000;
+let refresh = null;
+
+async function api(method, path, body) {
+  return fetch(path, { method, credentials: 'same-origin',
+    headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+}
+
+function showSignedIn(signedIn) {
+  $('login').classList.toggle('hidden', signedIn);
+  $('fleet').classList.toggle('hidden', !signedIn);
+  $('enroll').classList.toggle('hidden', !signedIn);
+  $('logout').classList.toggle('hidden', !signedIn);
+  if (!signedIn) {
+    clearInterval(refresh);
+    refresh = null;
+    $('token-result').classList.add('hidden');
+    $('token-line').value = '';
+  }
+}
+
+async function start() {
+  const me = await api('GET', '/api/v1/me');
+  if (!me.ok) {
+    showSignedIn(false);
+    return;
+  }
+  await signedIn((await me.json()).account);
+}
+
+async function signedIn(account) {
+  if (account.role !== 'technician') {
+    showSignedIn(false);
+    showText($('login-error'), 'Diese Seite ist nur für Technikerinnen und Techniker.',
+      'This page is for technicians only.');
+    return;
+  }
+  showSignedIn(true);
+  showText($('status'), `Angemeldet als ${account.displayName}.`, `Logged in as ${account.displayName}.`);
+  await loadFleet();
+  refresh = refresh || setInterval(loadFleet, REFRESH_MILLIS);
+}
+
+$('login-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const response = await api('POST', '/api/v1/session', { login: $('login-name').value,
+    password: $('login-password').value });
+  $('login-password').value = '';
+  if (!response.ok) {
+    showText($('login-error'), response.status === 429 ? 'Zu viele Versuche; bitte später erneut.'
+      : 'Anmeldung fehlgeschlagen.', response.status === 429 ? 'Too many attempts; try again later.'
+      : 'Login failed.');
+    return;
+  }
+  $('login-error').textContent = '';
+  await signedIn((await response.json()).account);
+});
+
+$('logout').addEventListener('click', async () => {
+  await api('DELETE', '/api/v1/session');
+  showSignedIn(false);
+  showText($('status'), 'Abgemeldet.', 'Logged out.');
+});
+
+const dateTime = (iso) => (iso ? new Date(iso).toLocaleString('de-DE') : '–');
+
+async function loadFleet() {
+  const response = await api('GET', '/api/v1/kiosks');
+  if (response.status === 401) {
+    showSignedIn(false);
+    showText($('status'), 'Sitzung abgelaufen; bitte anmelden.', 'Session over; please log in.');
+    return;
+  }
+  if (!response.ok) {
+    showText($('status'), `Kioskliste nicht verfügbar (${response.status}).`,
+      `Kiosk list unavailable (${response.status}).`);
+    return;
+  }
+  renderFleet((await response.json()).kiosks);
+}
+
+function cell(text, className) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) {
+    td.className = className;
+  }
+  return td;
+}
+
+function renderFleet(kiosks) {
+  const rows = $('fleet-rows');
+  rows.replaceChildren();
+  $('fleet-empty').classList.toggle('hidden', kiosks.length > 0);
+  for (const k of kiosks) {
+    const tr = document.createElement('tr');
+    tr.dataset.kiosk = k.id;
+    tr.classList.toggle('revoked', k.revoked);
+    tr.append(cell(k.id, 'id'), cell(k.label),
+      cell(k.online ? '● verbunden · online' : '○ getrennt · offline', k.online ? 'online' : 'offline'),
+      cell(dateTime(k.certificateExpiresAt)), cell(dateTime(k.lastSeen)),
+      cell(k.revoked ? `widerrufen · revoked ${dateTime(k.revokedAt)}` : 'vertraut · trusted', 'state'));
+    const actions = document.createElement('td');
+    const token = document.createElement('button');
+    token.type = 'button';
+    token.className = 'new-token';
+    token.textContent = 'Neues Token · New token';
+    token.addEventListener('click', () => {
+      $('token-kiosk').value = k.id;
+      $('token-label').value = k.label;
+      $('token-label').focus();
+    });
+    actions.append(token);
+    if (!k.revoked) {
+      const revoke = document.createElement('button');
+      revoke.type = 'button';
+      revoke.className = 'revoke danger';
+      revoke.textContent = 'Widerrufen · Revoke';
+      revoke.addEventListener('click', () => askToRevoke(k.id));
+      actions.append(revoke);
+    }
+    tr.append(actions);
+    rows.append(tr);
+  }
+}
+
+$('token-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const kiosk = $('token-kiosk').value.trim();
+  const response = await api('POST', `/api/v1/kiosks/${encodeURIComponent(kiosk)}/enrollment-tokens`,
+    { label: $('token-label').value.trim() });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    showText($('token-error'), `Kein Token erzeugt: ${problem.detail || response.status}`,
+      `No token created: ${problem.detail || response.status}`);
+    return;
+  }
+  $('token-error').textContent = '';
+  const issued = await response.json();
+  $('token-for').textContent = issued.kioskId;
+  $('token-line').value = issued.token;
+  showText($('token-expiry'), `Gültig bis ${dateTime(issued.expiresAt)}, einmal verwendbar.`,
+    `Valid until ${dateTime(issued.expiresAt)}, single use.`);
+  drawQr($('token-qr'), issued.qrCode);
+  $('token-result').classList.remove('hidden');
+});
+
+$('token-copy').addEventListener('click', async () => {
+  const line = $('token-line');
+  line.select();
+  try {
+    await navigator.clipboard.writeText(line.value);
+    showText($('status'), 'Token kopiert.', 'Token copied.');
+  } catch {
+    showText($('status'), 'Bitte mit Strg+C kopieren.', 'Please copy with Ctrl+C.');
+  }
+});
+
+/** Draws rows of '1' (dark) and '0' (light) modules with the quiet zone of four modules (ISO/IEC 18004 §6.3.8). */
+function drawQr(canvas, rows) {
+  const quiet = 4;
+  const scale = 6;
+  const side = (rows.length + 2 * quiet) * scale;
+  canvas.width = side;
+  canvas.height = side;
+  canvas.dataset.modules = String(rows.length);
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, side, side);
+  g.fillStyle = '#000';
+  rows.forEach((row, y) => {
+    for (let x = 0; x < row.length; x++) {
+      if (row[x] === '1') {
+        g.fillRect((x + quiet) * scale, (y + quiet) * scale, scale, scale);
+      }
+    }
+  });
+}
+
+function askToRevoke(kiosk) {
+  $('revoke-kiosk').textContent = kiosk;
+  $('revoke-dialog').dataset.kiosk = kiosk;
+  $('revoke-dialog').showModal();
+}
+
+$('revoke-dialog').addEventListener('close', async () => {
+  const dialog = $('revoke-dialog');
+  if (dialog.returnValue !== 'revoke') {
+    return;
+  }
+  dialog.returnValue = '';
+  const kiosk = dialog.dataset.kiosk;
+  const response = await api('POST', `/api/v1/kiosks/${encodeURIComponent(kiosk)}/revocation`);
+  if (response.ok) {
+    showText($('status'), `Kiosk ${kiosk} widerrufen.`, `Kiosk ${kiosk} revoked.`);
+  } else {
+    showText($('status'), `Widerruf fehlgeschlagen (${response.status}).`, `Revocation failed (${response.status}).`);
+  }
+  await loadFleet();
+});
+
+start();

@@ -1,0 +1,101 @@
+package org.telekiosk.broker.browser;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
+import com.google.zxing.RGBLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.TestKiosk;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * The technician page in headless Chromium against a real broker: a technician logs in, sees the fleet, creates an
+ * enrollment token and sees it as a line and as a QR code (read back from the page's canvas by ZXing), and revokes
+ * a kiosk, which asks first and then marks the kiosk revoked.
+ */
+class TechnicianBrowserTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
+
+    @Test
+    void aTechnicianLogsInCreatesATokenShownAsLineAndQrCodeAndRevokesAKioskAfterConfirming() throws Exception {
+        ConsultationFixture.technician(BROKER.broker().access(), "tech.meyer");
+        KioskId enrolled = KioskId.of("wmk-lab-03");
+        TestKiosk.enroll(BROKER, enrolled);
+        X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
+        try (Chromium browser = new Chromium(certificate, List.of())) {
+            var driver = browser.driver();
+            driver.get(BROKER.origin() + "/technician.html");
+            await("the login form").atMost(PATIENCE).until(() -> driver.findElement(By.id("login")).isDisplayed());
+            driver.findElement(By.id("login-name")).sendKeys("tech.meyer");
+            driver.findElement(By.id("login-password")).sendKeys(ConsultationFixture.PASSWORD);
+            driver.findElement(By.cssSelector("#login-form button")).click();
+
+            await("the enrolled kiosk in the fleet").atMost(PATIENCE)
+                    .until(() -> !driver.findElements(row(enrolled)).isEmpty());
+            WebElement kiosk = driver.findElement(row(enrolled));
+            assertFalse(kiosk.getAttribute("class").contains("revoked"));
+            assertTrue(kiosk.getText().contains("vertraut"), kiosk.getText());
+
+            driver.findElement(By.id("token-kiosk")).sendKeys("wmk-flur-02");
+            driver.findElement(By.id("token-label")).sendKeys("Flur 2, Wismar");
+            driver.findElement(By.cssSelector("#token-form button")).click();
+            await("the token").atMost(PATIENCE).until(() -> driver.findElement(By.id("token-result")).isDisplayed());
+            String token = driver.findElement(By.id("token-line")).getAttribute("value");
+            assertTrue(token.startsWith("tk1.wmk-flur-02."), token);
+            assertEquals(token, qrCodeOnThePage(browser), "the QR code holds the token line");
+
+            driver.findElement(By.cssSelector("tr[data-kiosk='wmk-lab-03'] button.revoke")).click();
+            assertTrue(driver.findElement(By.id("revoke-dialog")).isDisplayed(), "a revocation asks first");
+            driver.findElement(By.id("revoke-cancel")).click();
+            assertFalse(BROKER.broker().kiosks().state().kiosk(enrolled).orElseThrow().revoked(),
+                    "cancelled: nothing revoked");
+
+            driver.findElement(By.cssSelector("tr[data-kiosk='wmk-lab-03'] button.revoke")).click();
+            driver.findElement(By.id("revoke-confirm")).click();
+            await("the kiosk marked revoked").atMost(PATIENCE).until(() -> {
+                List<WebElement> rows = driver.findElements(row(enrolled));
+                return !rows.isEmpty() && rows.getFirst().getAttribute("class").contains("revoked")
+                        && rows.getFirst().getText().contains("widerrufen");
+            });
+            assertTrue(BROKER.broker().kiosks().state().kiosk(enrolled).orElseThrow().revoked());
+            assertTrue(driver.findElements(By.cssSelector("tr[data-kiosk='wmk-lab-03'] button.revoke")).isEmpty(),
+                    "a revoked kiosk offers no second revocation");
+        }
+    }
+
+    private static By row(KioskId kiosk) {
+        return By.cssSelector("tr[data-kiosk='" + kiosk.value() + "']");
+    }
+
+    /** The page's QR canvas as a PNG, decoded by ZXing. */
+    private static String qrCodeOnThePage(Chromium browser) throws Exception {
+        String url = (String) browser.script("return document.getElementById('token-qr').toDataURL('image/png')");
+        byte[] png = Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+        var source = new RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels);
+        return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)),
+                Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
+    }
+}

@@ -1,0 +1,211 @@
+package org.telekiosk.broker.mosquitto;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.audit.InMemoryAuditLog;
+import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.enrollment.EnrollmentSettings;
+import org.telekiosk.broker.enrollment.Issued;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.Revocations;
+import org.telekiosk.broker.pki.BrokerPki;
+import org.telekiosk.broker.pki.CaPin;
+import org.telekiosk.broker.pki.Certificates;
+import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.broker.server.FreePort;
+import org.telekiosk.broker.testing.MqttTestClient;
+import org.telekiosk.broker.testing.TestKiosk;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.enrollment.EnrollmentRequest;
+import org.telekiosk.protocol.topic.Topics;
+
+/**
+ * The generated configuration against a real Mosquitto (Debian's 2.0, started by the test on a free port): an
+ * enrolled kiosk publishes and the broker's service identity receives it; a certificate from another CA is refused;
+ * a revoked kiosk is refused once the CRL is updated and Mosquitto restarted.
+ */
+class MosquittoIntegrationTest {
+    static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
+    static final KioskId KIOSK = KioskId.of("mosq-kiosk-a");
+
+    @TempDir
+    Path dir;
+
+    final SecureRandom random = new SecureRandom();
+    BrokerPki pki;
+    KioskRegistry registry;
+    Revocations revocations;
+    EnrollmentService enrollment;
+    Process mosquitto;
+    int port;
+    Path conf;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        assumeTrue(Files.isExecutable(MOSQUITTO), "Mosquitto is not installed (apt-get install mosquitto)");
+        Clock clock = Clock.systemUTC();
+        pki = BrokerPki.open(dir.resolve("pki"), KeystorePassword.resolve("pw", dir.resolve("pw"), random),
+                List.of("localhost"), new Certificates(random), clock);
+        registry = KioskRegistry.open(dir.resolve("kiosks"));
+        revocations = new Revocations(registry, pki.issuing(), pki.crlFile(), clock, kiosk -> { });
+        enrollment = new EnrollmentService(registry, pki.issuing(), CaPin.of(pki.caCertificate()),
+                new InMemoryAuditLog(), clock, random, new EnrollmentSettings(Duration.ofHours(24), Duration.ofDays(30),
+                "ssl://localhost:0", "https://localhost:0/api/v1/renew"), revocations::publish);
+        revocations.publish();
+        port = FreePort.pick("127.0.0.1");
+        conf = MosquittoConfig.write(pki, dir.resolve("mosquitto"), new MosquittoConfig.Listener(List.of("localhost"),
+                "127.0.0.1", port, System.getProperty("user.name")), clock.instant());
+        startMosquitto();
+    }
+
+    void startMosquitto() throws IOException {
+        mosquitto = new ProcessBuilder(MOSQUITTO.toString(), "-c", conf.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("mosquitto.log").toFile())
+                .start();
+        await("Mosquitto listening on " + port).atMost(Duration.ofSeconds(15)).until(() -> {
+            if (!mosquitto.isAlive()) {
+                throw new IllegalStateException("Mosquitto exited: " + Files.readString(dir.resolve("mosquitto.log")));
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return true;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+    }
+
+    void stopMosquitto() throws InterruptedException {
+        if (mosquitto != null) {
+            mosquitto.destroy();
+            if (!mosquitto.waitFor(10, TimeUnit.SECONDS)) {
+                mosquitto.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        stopMosquitto();
+    }
+
+    TestKiosk enroll(KioskId kiosk) throws Exception {
+        String token = enrollment.createToken(kiosk, "Mosquitto test", AuditActor.system()).line();
+        KeyPair keys = TestKiosk.p256();
+        Issued issued = assertInstanceOf(Issued.class, enrollment.enroll(new EnrollmentRequest(token,
+                TestKiosk.csr(keys, "CN=" + kiosk.value(), "SHA256withECDSA")), AuditActor.system()));
+        return new TestKiosk(kiosk, keys, TestKiosk.certificates(issued.response().certificateChain()),
+                pki.caCertificate());
+    }
+
+    String uri() {
+        return "ssl://localhost:" + port;
+    }
+
+    MqttClient connect(TestKiosk kiosk) throws Exception {
+        return MqttTestClient.connect(uri(), kiosk.id().value(), kiosk.tls());
+    }
+
+    MqttClient brokerNode() throws Exception {
+        var service = pki.serviceIdentity();
+        List<X509Certificate> chain = java.util.Arrays.stream(service.getCertificateChain())
+                .map(X509Certificate.class::cast).toList();
+        return MqttTestClient.connect(uri(), "telekiosk-broker-test",
+                TestKiosk.tls(new KeyPair(chain.getFirst().getPublicKey(), service.getPrivateKey()), chain,
+                        pki.caCertificate()));
+    }
+
+    @Test
+    void anEnrolledKioskPublishesAndTheBrokersServiceIdentityReceivesIt() throws Exception {
+        TestKiosk kiosk = enroll(KIOSK);
+        MqttClient node = brokerNode();
+        BlockingQueue<byte[]> received = new ArrayBlockingQueue<>(10);
+        node.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
+                new org.eclipse.paho.mqttv5.common.MqttSubscription(Topics.allKioskChannels(), 1)},
+                new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, m) -> received.add(m.getPayload())});
+        MqttClient client = connect(kiosk);
+        MqttMessage message = new MqttMessage("reading".getBytes(StandardCharsets.US_ASCII));
+        message.setQos(1);
+        client.publish(Topics.measurements(KIOSK), message);
+        assertArrayEquals("reading".getBytes(StandardCharsets.US_ASCII), received.poll(10, TimeUnit.SECONDS));
+
+        MqttMessage forged = new MqttMessage("forged".getBytes(StandardCharsets.US_ASCII));
+        forged.setQos(1);
+        try {
+            client.publish(Topics.measurements(KioskId.of("mosq-kiosk-b")), forged);
+        } catch (MqttException refused) {
+            // Refused with a reason code or a disconnect: either way nothing is delivered.
+        }
+        if (!client.isConnected()) {
+            client.close(true);
+            client = connect(kiosk);
+        }
+        MqttMessage second = new MqttMessage("second".getBytes(StandardCharsets.US_ASCII));
+        second.setQos(1);
+        client.publish(Topics.measurements(KIOSK), second);
+        assertArrayEquals("second".getBytes(StandardCharsets.US_ASCII), received.poll(10, TimeUnit.SECONDS),
+                "the forged message on another kiosk's topic was never delivered");
+        client.disconnect();
+        client.close();
+        node.disconnect();
+        node.close();
+    }
+
+    @Test
+    void aCertificateFromAnotherCaIsRefused() throws Exception {
+        BrokerPki other = BrokerPki.open(dir.resolve("other"), KeystorePassword.resolve("pw2", dir.resolve("pw2"),
+                random), List.of("localhost"), new Certificates(random), Clock.systemUTC());
+        KeyPair keys = TestKiosk.p256();
+        X509Certificate foreign = other.issuing().issueClient(keys.getPublic(), KIOSK.value(),
+                java.time.Instant.now(), Duration.ofDays(30));
+        var tls = TestKiosk.tls(keys, List.of(foreign, other.issuing().certificate()), pki.caCertificate());
+        assertThrows(MqttException.class, () -> MqttTestClient.connect(uri(), KIOSK.value(), tls).close());
+    }
+
+    @Test
+    void aRevokedKioskIsRefusedAfterTheCrlUpdate() throws Exception {
+        TestKiosk kiosk = enroll(KIOSK);
+        MqttClient before = connect(kiosk);
+        before.disconnect();
+        before.close();
+
+        enrollment.revoke(KIOSK, AuditActor.system());
+        MosquittoConfig.copyCrl(pki, conf.getParent());
+        stopMosquitto();
+        startMosquitto();
+        assertThrows(MqttException.class, () -> connect(kiosk).close());
+        TestKiosk other = enroll(KioskId.of("mosq-kiosk-c"));
+        MosquittoConfig.copyCrl(pki, conf.getParent());
+        MqttClient stillFine = connect(other);
+        stillFine.disconnect();
+        stillFine.close();
+    }
+}
