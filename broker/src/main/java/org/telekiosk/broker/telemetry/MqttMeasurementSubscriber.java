@@ -154,6 +154,24 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         retry("reconnecting so that the unacknowledged messages are delivered again");
     }
 
+    /**
+     * Publishes {@code payload} on a downlink topic with QoS 0, retained (MQTT 5 §3.3.1.3): the MQTT broker keeps the
+     * latest per topic and hands it to a kiosk whenever it subscribes, so a reconnecting kiosk learns where things
+     * stand. Returns at once (the client queues); when not connected, the message is skipped: the next one carries
+     * the news. Any thread except HiveMQ's.
+     */
+    public void publishRetained(String topic, byte[] payload) {
+        if (!client.isConnected()) {
+            return;
+        }
+        MqttMessage message = new MqttMessage(payload, 0, true, null);
+        try {
+            client.publish(topic, message);
+        } catch (MqttException e) {
+            LOG.debug("Publishing on a downlink topic failed (the next one carries the news): {}", e.getMessage());
+        }
+    }
+
     /** Starts connecting in the background. */
     public void start() {
         connect();
@@ -272,7 +290,7 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
 
         @Override
         public void deliveryComplete(IMqttToken token) {
-            // The subscriber never publishes.
+            // Only QoS 0 publishes (publishRetained): nothing to track.
         }
 
         @Override
