@@ -24,8 +24,8 @@ import org.telekiosk.protocol.topic.Topics;
 
 /**
  * Checks every PUBLISH and SUBSCRIBE of a kiosk before the default permissions that {@link MqttAuthenticator} set:
- * a kiosk may publish only to its own {@code measurements} and {@code status} and subscribe only to its own
- * {@code commands}. A violation is answered with reason code 0x87 "not authorized" (PUBACK or SUBACK, MQTT 5
+ * a kiosk may publish only to its own {@code measurements} and {@code status} and subscribe only to its own downlink
+ * topics ({@link Topics#downlink}, or one of them: {@code commands}, {@code acks}). A violation is answered with reason code 0x87 "not authorized" (PUBACK or SUBACK, MQTT 5
  * §3.4.2.1, §3.9.3), logged and audited (at most {@value #AUDITS_PER_MINUTE} entries a minute per kiosk, so that a
  * misbehaving kiosk cannot flood the audit log; the rest are counted). What passes here still has to pass the
  * default permissions (QoS 1, no retain). The client id identifies the kiosk: the authenticator admitted it only as
@@ -74,11 +74,12 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
         }
         KioskId kiosk = KioskId.of(clientId);
         String filter = input.getSubscription().getTopicFilter();
-        if (filter.equals(Topics.commands(kiosk))) {
+        if (filter.equals(Topics.downlink(kiosk)) || filter.equals(Topics.commands(kiosk))
+                || filter.equals(Topics.acks(kiosk))) {
             output.nextExtensionOrDefault();
             return;
         }
-        String reason = "kiosk " + kiosk + " may subscribe only to its own commands topic";
+        String reason = "kiosk " + kiosk + " may subscribe only to its own downlink topics";
         refuse(kiosk, "subscribe to '" + printable(filter) + "'", reason);
         output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, reason);
     }

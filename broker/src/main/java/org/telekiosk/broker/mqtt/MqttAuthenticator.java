@@ -35,9 +35,10 @@ import org.telekiosk.protocol.topic.Topics;
  *   <li>a kiosk: a certificate from our issuing CA with {@code CN=<kiosk id>}, the kiosk's current certificate in
  *       the registry, not revoked, not expired (by the injected clock); the MQTT client id must be the kiosk id. It may
  *       publish only to its own measurements and status topics (QoS 1, not retained) and subscribe only to its own
- *       commands topic;</li>
+ *       downlink topics ({@code commands}, {@code acks});</li>
  *   <li>a broker node: the service certificate ({@code CN=}{@value BrokerPki#SERVICE_NAME}), client id
- *       {@code telekiosk-broker-…}; it may only subscribe to every kiosk's channels in the broker share group;</li>
+ *       {@code telekiosk-broker-…}; it may subscribe to every kiosk's channels in the broker share group, and
+ *       publish on every kiosk's downlink topics (store acknowledgements, commands);</li>
  *   <li>anything else is refused (CONNACK 0x87 "not authorized" or 0x85 "client identifier not valid", MQTT 5
  *       §3.2.2.2), and everything not granted is denied.</li>
  * </ul>
@@ -168,7 +169,7 @@ final class MqttAuthenticator implements SimpleAuthenticator {
                     .build());
         }
         permissions.add(Builders.topicPermission()
-                .topicFilter(Topics.commands(kiosk))
+                .topicFilter(Topics.downlink(kiosk))
                 .type(TopicPermission.PermissionType.ALLOW)
                 .activity(TopicPermission.MqttActivity.SUBSCRIBE)
                 .qos(TopicPermission.Qos.ONE)
@@ -184,6 +185,12 @@ final class MqttAuthenticator implements SimpleAuthenticator {
                 .activity(TopicPermission.MqttActivity.SUBSCRIBE)
                 .sharedSubscription(TopicPermission.SharedSubscription.SHARED)
                 .sharedGroup(Topics.BROKER_SHARE_GROUP)
+                .build());
+        // Store acknowledgements (QoS 0, retained) and commands (QoS 1) to kiosks.
+        permissions.add(Builders.topicPermission()
+                .topicFilter(Topics.allDownlinks())
+                .type(TopicPermission.PermissionType.ALLOW)
+                .activity(TopicPermission.MqttActivity.PUBLISH)
                 .build());
         permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
     }

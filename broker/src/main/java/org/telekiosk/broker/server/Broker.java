@@ -55,8 +55,10 @@ import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.telemetry.MqttMeasurementSubscriber;
 import org.telekiosk.broker.telemetry.KioskOutboxBoard;
 import org.telekiosk.broker.telemetry.StoringForwarder;
+import org.telekiosk.broker.telemetry.StoreAcks;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.topic.Topics;
 
 /**
  * The composition root of a running broker: builds every part from the configuration, starts them in order, and
@@ -64,6 +66,11 @@ import org.telekiosk.protocol.codec.WireCodec;
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    /**
+     * How often each kiosk is told how far the store holds its readings, at most ({@link StoreAcks}): often enough
+     * that a kiosk's outbox stays small, rarely enough that a busy kiosk costs one small message per interval.
+     */
+    static final java.time.Duration STORE_ACK_INTERVAL = java.time.Duration.ofMillis(250);
 
     private final BrokerConfig config;
     private final BrokerPki pki;
@@ -165,14 +172,35 @@ public final class Broker implements AutoCloseable {
             revocations.watch(watcher, REGISTRY_POLL);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
             KioskOutboxBoard outboxes = new KioskOutboxBoard();
+            // The acknowledgements go out through the subscriber's client, which needs the intake: hence the holder.
+            java.util.concurrent.atomic.AtomicReference<MqttMeasurementSubscriber> downlink =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            WireCodec ackCodec = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+            StoreAcks storeAcks = new StoreAcks(store::progress, ack -> {
+                MqttMeasurementSubscriber client = downlink.get();
+                if (client != null) {
+                    client.publishRetained(Topics.acks(ack.kiosk()), ackCodec.encode(ack));
+                }
+            });
             MeasurementIntake intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                    new StoringForwarder(store, hub::publish, outboxes));
+                    new StoringForwarder(store, hub::publish, outboxes, storeAcks));
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
                     "ssl://" + mqttHost + ":" + mqttPort, MqttMeasurementSubscriber.clientIdIn(data, random),
                     TrustStores.trustingWithIdentity(pki.caCertificate(), pki.serviceIdentity()).getSocketFactory(),
                     intake);
             started.add(subscriber);
+            downlink.set(subscriber);
+            java.util.concurrent.ScheduledExecutorService ackFlusher = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("store-acks").daemon().factory());
+            started.add(ackFlusher::shutdownNow);
+            ackFlusher.scheduleWithFixedDelay(() -> {
+                try {
+                    storeAcks.flush().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("Publishing store acknowledgements failed: {}", e.toString());
+                }
+            }, STORE_ACK_INTERVAL.toMillis(), STORE_ACK_INTERVAL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             subscriber.watchForStalls(mqtt::incomingPublishes, java.time.Duration.ofSeconds(5));
             subscriber.start();
 

@@ -59,10 +59,8 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     private final AckLine acks;
     private final java.util.concurrent.atomic.AtomicLong arrivals = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean subscribed;
-    // Stall watch, on the scheduler thread only.
-    private long lastPublishes = -1;
-    private long lastArrivals;
-    private int stalledChecks;
+    /** On the scheduler thread only. */
+    private final StallWatch stallWatch = new StallWatch(2);
 
     /**
      * @param tls trusts the broker's CA and presents this node's service certificate, by which the MQTT broker's
@@ -129,18 +127,12 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     }
 
     private void checkStall(java.util.function.LongSupplier publishesIntoBroker) {
-        long publishes = publishesIntoBroker.getAsLong();
-        long arrived = arrivals.get();
-        boolean stalled = subscribed && lastPublishes >= 0 && publishes > lastPublishes && arrived == lastArrivals;
-        stalledChecks = stalled ? stalledChecks + 1 : 0;
-        if (stalledChecks >= 2) {
-            stalledChecks = 0;
+        long taken = stallWatch.check(subscribed, publishesIntoBroker.getAsLong(), arrivals.get());
+        if (taken > 0) {
             LOG.warn("The MQTT broker took {} publishes since the last check but delivered none to this subscriber; "
-                    + "reconnecting (HiveMQ CE stall of a shared QoS 1 subscription)", publishes - lastPublishes);
+                    + "reconnecting (HiveMQ CE stall of a shared QoS 1 subscription)", taken);
             restart();
         }
-        lastPublishes = publishes;
-        lastArrivals = arrived;
     }
 
     /** Messages acknowledged (after being taken care of) since start. */
@@ -160,6 +152,24 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
             LOG.debug("Dropping the MQTT subscriber's connection failed: {}", e.getMessage());
         }
         retry("reconnecting so that the unacknowledged messages are delivered again");
+    }
+
+    /**
+     * Publishes {@code payload} on a downlink topic with QoS 0, retained (MQTT 5 §3.3.1.3): the MQTT broker keeps the
+     * latest per topic and hands it to a kiosk whenever it subscribes, so a reconnecting kiosk learns where things
+     * stand. Returns at once (the client queues); when not connected, the message is skipped: the next one carries
+     * the news. Any thread except HiveMQ's.
+     */
+    public void publishRetained(String topic, byte[] payload) {
+        if (!client.isConnected()) {
+            return;
+        }
+        MqttMessage message = new MqttMessage(payload, 0, true, null);
+        try {
+            client.publish(topic, message);
+        } catch (MqttException e) {
+            LOG.debug("Publishing on a downlink topic failed (the next one carries the news): {}", e.getMessage());
+        }
     }
 
     /** Starts connecting in the background. */
@@ -280,7 +290,7 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
 
         @Override
         public void deliveryComplete(IMqttToken token) {
-            // The subscriber never publishes.
+            // Only QoS 0 publishes (publishRetained): nothing to track.
         }
 
         @Override

@@ -25,6 +25,7 @@ public final class StoringForwarder implements MessageSink {
     private final Consumer<KioskMessage> viewers;
 
     private final Consumer<KioskStatus> statuses;
+    private final StoreAcks acks;
 
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers) {
         this(store, viewers, status -> { });
@@ -32,9 +33,20 @@ public final class StoringForwarder implements MessageSink {
 
     /** @param statuses also takes every kiosk status (the {@link KioskOutboxBoard}); must not block */
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses) {
+        this(store, viewers, statuses, new StoreAcks(k -> new CompletableFuture<>(), ack -> { }));
+    }
+
+    /**
+     * @param statuses also takes every kiosk status (the {@link KioskOutboxBoard}); must not block
+     * @param acks     told of every committed or duplicate reading and every status, for the kiosks' store
+     *                 acknowledgements
+     */
+    public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses,
+            StoreAcks acks) {
         this.store = store;
         this.viewers = viewers;
         this.statuses = statuses;
+        this.acks = acks;
     }
 
     @Override
@@ -44,6 +56,7 @@ public final class StoringForwarder implements MessageSink {
             case WaveformBatch w -> forwardIfStored(store.append(w), w);
             case KioskStatus s -> {
                 statuses.accept(s);
+                acks.status(s);
                 forward(s);
                 yield CompletableFuture.completedFuture(null);
             }
@@ -52,10 +65,19 @@ public final class StoringForwarder implements MessageSink {
 
     private CompletionStage<Void> forwardIfStored(CompletableFuture<AppendOutcome> stored, KioskMessage message) {
         return stored.thenAccept(outcome -> {
+            acks.stored(kioskOf(message), outcome != AppendOutcome.STORED);
             if (outcome == AppendOutcome.STORED) {
                 forward(message);
             }
         });
+    }
+
+    private static org.telekiosk.protocol.KioskId kioskOf(KioskMessage message) {
+        return switch (message) {
+            case Measurement m -> m.kiosk();
+            case WaveformBatch w -> w.kiosk();
+            case KioskStatus s -> s.kiosk();
+        };
     }
 
     private void forward(KioskMessage message) {

@@ -2,6 +2,7 @@ package org.telekiosk.broker.mosquitto;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -141,6 +142,44 @@ class MosquittoIntegrationTest {
         return MqttTestClient.connect(uri(), "telekiosk-broker-test",
                 TestKiosk.tls(new KeyPair(chain.getFirst().getPublicKey(), service.getPrivateKey()), chain,
                         pki.caCertificate()));
+    }
+
+    @Test
+    void aKioskReadsTheStoreAcknowledgementsOnItsOwnDownlinkAndNotAnotherKiosks() throws Exception {
+        TestKiosk kiosk = enroll(KIOSK);
+        TestKiosk other = enroll(KioskId.of("mosq-kiosk-c"));
+        BlockingQueue<String> ownReceived = new ArrayBlockingQueue<>(10);
+        BlockingQueue<String> otherReceived = new ArrayBlockingQueue<>(10);
+        MqttClient own = connect(kiosk);
+        own.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
+                new org.eclipse.paho.mqttv5.common.MqttSubscription(Topics.downlink(KIOSK), 1)},
+                new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, m) -> ownReceived.add(topic)});
+        MqttClient snooper = connect(other);
+        try {
+            // Mosquitto grants the subscription and silently delivers nothing the ACL denies.
+            snooper.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
+                    new org.eclipse.paho.mqttv5.common.MqttSubscription(Topics.downlink(KIOSK), 1)},
+                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, m) -> otherReceived.add(topic)});
+        } catch (MqttException refused) {
+            // Refused outright: as good.
+        }
+        MqttClient node = brokerNode();
+        MqttMessage ack = new MqttMessage("ack".getBytes(StandardCharsets.US_ASCII));
+        ack.setQos(0);
+        ack.setRetained(true);
+        node.publish(Topics.acks(KIOSK), ack);
+        assertEquals(Topics.acks(KIOSK), ownReceived.poll(10, TimeUnit.SECONDS));
+        // A second message to the kiosk's own topic arrives after the first: had the snooper got the first, it
+        // would be there by now.
+        node.publish(Topics.commands(KIOSK), new MqttMessage("c".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(Topics.commands(KIOSK), ownReceived.poll(10, TimeUnit.SECONDS));
+        assertEquals(null, otherReceived.poll(), "another kiosk never reads this kiosk's downlink");
+        for (MqttClient c : List.of(own, snooper, node)) {
+            if (c.isConnected()) {
+                c.disconnect();
+            }
+            c.close();
+        }
     }
 
     @Test

@@ -138,16 +138,16 @@ class KioskTrustIntegrationTest {
     }
 
     @Test
-    void aKioskMaySubscribeToItsOwnCommandsButNotToAnotherKiosks() throws Exception {
+    void aKioskMaySubscribeToItsOwnDownlinkButNotToAnotherKiosks() throws Exception {
         TestKiosk a = TestKiosk.enroll(BROKER, KioskId.of("trust-f"));
         MqttClient client = a.connect(BROKER);
         IMqttToken own = client.subscribe(new MqttSubscription[] {
-                new MqttSubscription(Topics.commands(a.id()), 1)}, null);
+                new MqttSubscription(Topics.downlink(a.id()), 1)}, null);
         assertEquals(1, own.getReasonCodes()[0], "granted QoS 1");
         int foreignCode;
         try {
             IMqttToken foreign = client.subscribe(new MqttSubscription[] {
-                    new MqttSubscription(Topics.commands(KioskId.of("trust-g")), 1)}, null);
+                    new MqttSubscription(Topics.downlink(KioskId.of("trust-g")), 1)}, null);
             foreignCode = foreign.getReasonCodes()[0];
         } catch (MqttException refused) {
             foreignCode = refused.getReasonCode();

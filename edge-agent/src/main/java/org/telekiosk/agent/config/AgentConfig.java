@@ -34,6 +34,7 @@ import org.telekiosk.protocol.KioskId;
  * @param outboxSync          {@code outbox.sync}
  * @param outboxDrainRate     {@code outbox.drain-rate}
  * @param forwarderRetryDelay {@code forwarder.retry-delay}
+ * @param storeAckTimeout     {@code outbox.store-ack-timeout}
  * @param sensors             the {@code sensor.*} keys and {@code status.interval}
  * @param renewalUrl          {@code renewal.url}; null: the certificate is not renewed by the agent
  */
@@ -55,6 +56,7 @@ public record AgentConfig(
         SyncPolicy outboxSync,
         int outboxDrainRate,
         Duration forwarderRetryDelay,
+        Duration storeAckTimeout,
         SensorsConfig sensors,
         URI renewalUrl) {
 
@@ -86,6 +88,7 @@ public record AgentConfig(
         required("outbox.sync", outboxSync);
         between("outbox.drain-rate", outboxDrainRate, 1, 1_000_000);
         between("forwarder.retry-delay", forwarderRetryDelay, Duration.ofMillis(100), Duration.ofMinutes(10));
+        between("outbox.store-ack-timeout", storeAckTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         required("sensor.*", sensors);
     }
 
@@ -94,7 +97,8 @@ public record AgentConfig(
 
     /** What the outbox needs of this configuration. */
     public OutboxSettings outbox() {
-        return new OutboxSettings(dataDir, outboxMaxBytes, outboxSync, outboxDrainRate, forwarderRetryDelay);
+        return new OutboxSettings(dataDir, outboxMaxBytes, outboxSync, outboxDrainRate, forwarderRetryDelay,
+                storeAckTimeout);
     }
 
     /** What the MQTT uplink needs of this configuration. */

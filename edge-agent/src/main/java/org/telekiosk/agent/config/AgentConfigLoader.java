@@ -103,6 +103,7 @@ public final class AgentConfigLoader {
                 values.syncPolicy("outbox.sync"),
                 values.integer("outbox.drain-rate"),
                 values.duration("forwarder.retry-delay"),
+                values.duration("outbox.store-ack-timeout"),
                 sensors(values),
                 values.uri("renewal.url"));
     }

@@ -68,6 +68,6 @@ public final class StatusReporter {
         lastSent = clock.instant();
         OutboxSender.Status counts = queue.get();
         sink.accept(new KioskStatus(kiosk, lastSent, board.snapshot(), counts.queued(), counts.dropped(),
-                counts.fault()));
+                counts.fault(), counts.heldFrom()));
     }
 }

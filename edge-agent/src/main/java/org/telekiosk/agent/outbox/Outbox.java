@@ -52,8 +52,11 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * count survives restarts); spot readings are never dropped, so a backlog of spot readings alone may exceed the limit
  * (logged).
  *
- * <p><b>Acknowledged.</b> {@link #acknowledged} deletes a reading in the next commit. A delete lost in a crash only
- * means the reading is sent again; the broker deduplicates by (kiosk, seq).
+ * <p><b>Acknowledged.</b> {@link #storedThrough} deletes every reading up to a number in the next commit: the broker's
+ * store acknowledgement ({@link org.telekiosk.protocol.downlink.StoreAck}), not the MQTT broker's PUBACK, which an MQTT
+ * broker killed mid-stream can take back. A delete lost in a crash only means the readings are sent again; the broker
+ * deduplicates by (kiosk, seq). {@link #heldFrom()} is what the kiosk tells the broker in every status: below it, it
+ * holds nothing, so the broker's acknowledgement may pass over its gaps there.
  */
 public final class Outbox implements ReadingJournal, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
@@ -79,12 +82,15 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
     /** One reading read back for sending. */
     record Stored(long seq, KioskMessage reading) {}
 
-    private sealed interface Op permits Append, Delete, Stop {}
+    private sealed interface Op permits Append, Delete, DeleteThrough, Stop {}
 
     private record Append(long seq, boolean waveform, byte[] payload) implements Op {}
 
     /** Removes a reading: acknowledged, refused, or unreadable ({@code dropped}). */
     private record Delete(long seq, boolean dropped) implements Op {}
+
+    /** Removes every reading up to {@code seq}: the broker's store acknowledged them. */
+    private record DeleteThrough(long seq) implements Op {}
 
     private record Stop(CompletableFuture<Void> done) implements Op {}
 
@@ -105,6 +111,8 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
     private volatile Runnable commitListener = () -> { };
     private volatile LongPredicate inFlight = seq -> false;
     private volatile long held;
+    /** Lowest seq on disk, or one above the highest committed; computed by the writer after each commit. */
+    private volatile long heldFrom;
     private volatile long bytes;
     private long lastSeq;
     private boolean writeFailing;
@@ -130,6 +138,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
             this.held = rs.getLong(1);
             this.bytes = rs.getLong(2);
         }
+        this.heldFrom = lowestHeld(writer, lastSeq);
         writer.commit();
         this.writerThread = Thread.ofPlatform().name("telekiosk-outbox").daemon().unstarted(this::writeLoop);
     }
@@ -203,9 +212,34 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         return waveform;
     }
 
-    /** The broker acknowledged {@code seq}: deleted in the next commit. Any thread. */
-    void acknowledged(long seq) {
+    /** The broker refused {@code seq} (sending it again would be refused again): deleted in the next commit. */
+    void remove(long seq) {
         queue.add(new Delete(seq, false));
+    }
+
+    /**
+     * The broker's store holds every reading up to {@code seq} (or the kiosk had dropped it): all of them are deleted
+     * in the next commit. Any thread.
+     */
+    void storedThrough(long seq) {
+        queue.add(new DeleteThrough(seq));
+    }
+
+    /**
+     * The lowest sequence number this outbox may still send: its lowest reading, or, holding none, one above the
+     * highest committed. Never decreases; readings below it that the broker has not stored are lost for good.
+     */
+    public long heldFrom() {
+        return heldFrom;
+    }
+
+    private static long lowestHeld(Connection c, long committed) throws SQLException {
+        try (PreparedStatement min = c.prepareStatement("SELECT min(seq) FROM reading");
+                ResultSet rs = min.executeQuery()) {
+            rs.next();
+            long lowest = rs.getLong(1);
+            return rs.wasNull() ? committed + 1 : Math.min(lowest, committed + 1);
+        }
     }
 
     /** The highest sequence number committed to disk. */
@@ -313,7 +347,9 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
             try (PreparedStatement insert = writer.prepareStatement(
                     "INSERT INTO reading (seq, waveform, payload) VALUES (?, ?, ?)");
                     PreparedStatement delete = writer.prepareStatement(
-                            "DELETE FROM reading WHERE seq = ? RETURNING length(payload)")) {
+                            "DELETE FROM reading WHERE seq = ? RETURNING length(payload)");
+                    PreparedStatement deleteThrough = writer.prepareStatement(
+                            "DELETE FROM reading WHERE seq <= ? RETURNING length(payload)")) {
                 for (Op op : batch) {
                     switch (op) {
                         case Append a -> {
@@ -332,6 +368,15 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
                                     removedBytes += rs.getLong(1);
                                     removed++;
                                     newlyDropped += d.dropped() ? 1 : 0;
+                                }
+                            }
+                        }
+                        case DeleteThrough d -> {
+                            deleteThrough.setLong(1, d.seq());
+                            try (ResultSet rs = deleteThrough.executeQuery()) {
+                                while (rs.next()) {
+                                    removedBytes += rs.getLong(1);
+                                    removed++;
                                 }
                             }
                         }
@@ -358,7 +403,10 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
                 meta.setLong(2, droppedTotal);
                 meta.executeUpdate();
             }
+            long committedAfter = Math.max(committedSeq.get(), maxSeq);
+            long lowest = lowestHeld(writer, committedAfter);
             writer.commit();
+            heldFrom = Math.max(heldFrom, lowest);
             dropped.addAndGet(newlyDropped);
             held += appends - removed;
             bytes += addedBytes - removedBytes;

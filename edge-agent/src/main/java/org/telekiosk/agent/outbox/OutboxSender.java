@@ -22,8 +22,15 @@ import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 
 /**
- * Sends what the {@link Outbox} holds through the {@link Uplink}, and deletes each reading from it once the broker
- * acknowledged it (PUBACK).
+ * Sends what the {@link Outbox} holds through the {@link Uplink}, and deletes readings from it once the broker's store
+ * acknowledged them ({@link org.telekiosk.protocol.downlink.StoreAck}: everything up to a number is stored).
+ *
+ * <p><b>Two acknowledgements.</b> The MQTT PUBACK only frees the reading's place in the in-flight window and marks it
+ * sent: an MQTT broker killed mid-stream can lose QoS 1 messages it had acknowledged (HiveMQ CE does). The store
+ * acknowledgement deletes. A reading sent but not covered by a store acknowledgement is sent again, in sequence order
+ * with the rest of what the outbox holds, after every reconnect, and while connected once the store acknowledgement
+ * has stood still for {@code outbox.store-ack-timeout} while a reading PUBACKed at least that long ago is not
+ * covered. The store keeps one copy of whatever comes twice.
  *
  * <p><b>Live first, backlog behind, both in order.</b> At every (re)connect the readings on disk split at the highest
  * committed number (the boundary): those at or below it are the backlog, those committed later are live. Whenever the
@@ -49,12 +56,15 @@ public final class OutboxSender implements AutoCloseable {
      *
      * @param queued       readings held, including those in flight
      * @param inFlight     readings sent and not yet acknowledged
-     * @param acknowledged readings acknowledged by the broker since start
+     * @param acknowledged readings acknowledged by the MQTT broker (PUBACK) since start
+     * @param storedThrough the highest store acknowledgement received since start (0: none yet)
+     * @param heldFrom     the outbox's {@link Outbox#heldFrom()}, for the broker
      * @param dropped      readings dropped over the outbox's lifetime (full storage and failed writes)
      * @param refused      readings the broker refused since start
      * @param fault        empty, or what was wrong with the outbox file at start
      */
-    public record Status(long queued, int inFlight, long acknowledged, long dropped, long refused, String fault) {}
+    public record Status(long queued, int inFlight, long acknowledged, long storedThrough, long heldFrom, long dropped,
+            long refused, String fault) {}
 
     private final Outbox outbox;
     private final Uplink uplink;
@@ -77,6 +87,11 @@ public final class OutboxSender implements AutoCloseable {
     private long tokensAt;
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> refill;
+    private final long storeAckTimeoutNanos;
+    /** Readings PUBACKed and not yet covered by the store acknowledgement: seq to when PUBACKed (nanoTime). */
+    private final java.util.TreeMap<Long, Long> sent = new java.util.TreeMap<>();
+    private volatile long storedThrough;
+    private long storedThroughMovedAt;
 
     /**
      * @param nanoTime the monotonic clock of the drain rate ({@code System::nanoTime})
@@ -90,6 +105,8 @@ public final class OutboxSender implements AutoCloseable {
         this.burst = Math.max(1, settings.drainRate() / 10.0);
         this.tokens = burst;
         this.tokensAt = nanoTime.getAsLong();
+        this.storeAckTimeoutNanos = settings.storeAckTimeout().toNanos();
+        this.storedThroughMovedAt = tokensAt;
         this.executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("telekiosk-forwarder").daemon()
                 .factory());
         executor.setRemoveOnCancelPolicy(true);
@@ -104,6 +121,9 @@ public final class OutboxSender implements AutoCloseable {
             rewindPending = true;
             drain();
         }));
+        uplink.addStoreAckListener(through -> run(() -> storeAcknowledged(through)));
+        long check = Math.max(1_000_000, Math.min(storeAckTimeoutNanos / 4, 250_000_000));
+        executor.scheduleWithFixedDelay(this::checkStoreAck, check, check, TimeUnit.NANOSECONDS);
         run(this::drain);
     }
 
@@ -119,8 +139,8 @@ public final class OutboxSender implements AutoCloseable {
     /** A snapshot; any thread. */
     public Status status() {
         Outbox.Status held = outbox.status();
-        return new Status(held.held(), inFlight.size(), acknowledged.get(), held.dropped(), refused.get(),
-                held.fault());
+        return new Status(held.held(), inFlight.size(), acknowledged.get(), storedThrough, outbox.heldFrom(),
+                held.dropped(), refused.get(), held.fault());
     }
 
     /** Stops sending; what is not acknowledged stays in the outbox for the next start. Idempotent. */
@@ -160,6 +180,11 @@ public final class OutboxSender implements AutoCloseable {
                 if (next == null) {
                     return;
                 }
+                if (next.seq() <= storedThrough) {
+                    // Read before its delete was committed: the store has it.
+                    (fromBacklog ? backlog : live).poll();
+                    continue;
+                }
                 if (!send(next)) {
                     return;
                 }
@@ -182,6 +207,39 @@ public final class OutboxSender implements AutoCloseable {
         backlogCursor = 0;
         live.clear();
         backlog.clear();
+        // Everything goes again; what is PUBACKed on the new connection is marked anew.
+        sent.clear();
+    }
+
+    /** The broker's store acknowledgement: delete what it covers; late, repeated and older ones are ignored. */
+    private void storeAcknowledged(long through) {
+        if (through <= storedThrough) {
+            return;
+        }
+        storedThrough = through;
+        storedThroughMovedAt = nanoTime.getAsLong();
+        sent.headMap(through, true).clear();
+        outbox.storedThrough(through);
+    }
+
+    /**
+     * Sends everything again if the store acknowledgement stood still for the timeout while a reading PUBACKed at
+     * least that long ago is not covered: the MQTT broker lost it (or the store refused it). A backlog that is still
+     * draining keeps the acknowledgement moving, so it does not count.
+     */
+    private void checkStoreAck() {
+        if (sent.isEmpty()) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        if (now - storedThroughMovedAt >= storeAckTimeoutNanos && now - sent.firstEntry().getValue()
+                >= storeAckTimeoutNanos) {
+            log.warn("Reading {} was acknowledged by the MQTT broker but the store has not acknowledged it (store "
+                    + "acknowledgement {}); sending everything held again", sent.firstKey(), storedThrough);
+            storedThroughMovedAt = now;
+            rewindPending = true;
+            drain();
+        }
     }
 
     private Outbox.Stored nextLive() throws IOException {
@@ -261,7 +319,9 @@ public final class OutboxSender implements AutoCloseable {
         inFlight.remove(seq);
         if (failure == null) {
             acknowledged.incrementAndGet();
-            outbox.acknowledged(seq);
+            if (seq > storedThrough) {
+                sent.put(seq, nanoTime.getAsLong());
+            }
         } else {
             UplinkException cause = unwrap(failure);
             if (cause.reason() == Reason.REFUSED) {
@@ -278,7 +338,7 @@ public final class OutboxSender implements AutoCloseable {
     private void refusedBy(long seq, UplinkException failure) {
         refused.incrementAndGet();
         // Sending it again would be refused again (MQTT 5 §3.4.2.1).
-        outbox.acknowledged(seq);
+        outbox.remove(seq);
         log.warn("The broker refused reading {}; deleted from the outbox: {}", seq, failure.getMessage());
     }
 

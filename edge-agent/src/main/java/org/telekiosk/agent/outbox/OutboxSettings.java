@@ -16,8 +16,20 @@ import java.util.Objects;
  *                   are not limited)
  * @param retryDelay {@code forwarder.retry-delay}: how long to wait before sending again after a failure when no
  *                   acknowledgement or reconnect comes first
+ * @param storeAckTimeout {@code outbox.store-ack-timeout}: how long the store acknowledgement may stand still while
+ *                   a reading the MQTT broker acknowledged that long ago is not covered, before everything held is
+ *                   sent again
  */
-public record OutboxSettings(Path directory, long maxBytes, SyncPolicy sync, int drainRate, Duration retryDelay) {
+public record OutboxSettings(Path directory, long maxBytes, SyncPolicy sync, int drainRate, Duration retryDelay,
+        Duration storeAckTimeout) {
+    /** The default {@code outbox.store-ack-timeout}. */
+    public static final Duration DEFAULT_STORE_ACK_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Settings with the default store acknowledgement timeout. */
+    public OutboxSettings(Path directory, long maxBytes, SyncPolicy sync, int drainRate, Duration retryDelay) {
+        this(directory, maxBytes, sync, drainRate, retryDelay, DEFAULT_STORE_ACK_TIMEOUT);
+    }
+
     /** The smallest {@code outbox.max-bytes}: room for a few minutes of every waveform. */
     public static final long MIN_MAX_BYTES = 64 * 1024;
 
@@ -25,6 +37,10 @@ public record OutboxSettings(Path directory, long maxBytes, SyncPolicy sync, int
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(retryDelay, "retryDelay");
+        Objects.requireNonNull(storeAckTimeout, "storeAckTimeout");
+        if (storeAckTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("outbox.store-ack-timeout must be at least 1 ms, was " + storeAckTimeout);
+        }
         if (maxBytes < MIN_MAX_BYTES) {
             throw new IllegalArgumentException("outbox.max-bytes must be at least " + MIN_MAX_BYTES + ", was "
                     + maxBytes);

@@ -35,6 +35,7 @@ final class ConnectionKeeper implements Executor {
     private final ScheduledExecutorService control;
     private final ScheduledExecutorService pahoThreads;
     private final List<Runnable> connectedListeners;
+    private final java.util.function.LongConsumer storeAcks;
     private final PahoSession.Events events = new SessionEvents();
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
@@ -49,7 +50,9 @@ final class ConnectionKeeper implements Executor {
     private volatile String lastProblem = "";
 
     ConnectionKeeper(UplinkSettings settings, ReconnectPolicy reconnectPolicy, SSLSocketFactory tls,
-            ScheduledExecutorService control, ScheduledExecutorService pahoThreads, List<Runnable> connectedListeners) {
+            ScheduledExecutorService control, ScheduledExecutorService pahoThreads, List<Runnable> connectedListeners,
+            java.util.function.LongConsumer storeAcks) {
+        this.storeAcks = storeAcks;
         this.settings = settings;
         this.reconnectPolicy = reconnectPolicy;
         this.tls = tls;
@@ -96,7 +99,7 @@ final class ConnectionKeeper implements Executor {
                 attempts.incrementAndGet());
         PahoSession next;
         try {
-            next = new PahoSession(settings, tls, pahoThreads, events);
+            next = new PahoSession(settings, tls, pahoThreads, events, storeAcks);
         } catch (MqttException e) {
             retryLater("cannot create the MQTT client: " + Failures.describe(e));
             return;

@@ -16,6 +16,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.protocol.topic.Topics;
 
 /**
  * One Paho client for one network connection: made for a connect attempt, closed when the attempt fails or the
@@ -46,10 +47,17 @@ final class PahoSession {
     private final MqttConnectionOptions options;
     private final Events events;
     private volatile IMqttToken connecting;
+    private final org.telekiosk.protocol.KioskId kiosk;
+    private final java.util.function.LongConsumer storeAcks;
+    private final org.telekiosk.protocol.codec.WireCodec codec =
+            org.telekiosk.protocol.codec.WireCodec.cbor(org.telekiosk.protocol.codec.WireCodec.DEFAULT_MAX_BYTES);
 
-    PahoSession(UplinkSettings settings, SSLSocketFactory tls, ScheduledExecutorService pahoThreads, Events events)
-            throws MqttException {
+    /** @param storeAcks takes every {@link org.telekiosk.protocol.downlink.StoreAck} of this kiosk, on a Paho thread */
+    PahoSession(UplinkSettings settings, SSLSocketFactory tls, ScheduledExecutorService pahoThreads, Events events,
+            java.util.function.LongConsumer storeAcks) throws MqttException {
         this.events = events;
+        this.kiosk = settings.kiosk();
+        this.storeAcks = storeAcks;
         String clientId = settings.kiosk().value();
         // Explicit MemoryPersistence: Paho's default file persistence leaves lock files in the working directory.
         this.client = new MqttAsyncClient(TlsNetworkModuleFactory.pahoUri(settings.serverUri()), clientId,
@@ -86,6 +94,7 @@ final class PahoSession {
             public void onSuccess(IMqttToken token) {
                 MqttProperties connack = token.getResponseProperties();
                 Integer receiveMaximum = connack == null ? null : connack.getReceiveMaximum();
+                subscribeDownlink();
                 // An absent Receive Maximum means 65,535 (MQTT 5 §3.2.2.3.3).
                 events.connected(PahoSession.this,
                         receiveMaximum == null ? DEFAULT_RECEIVE_MAXIMUM : receiveMaximum,
@@ -97,6 +106,34 @@ final class PahoSession {
                 events.connectFailed(PahoSession.this, cause);
             }
         });
+    }
+
+    /**
+     * Subscribes to the kiosk's downlink on every connection (also when the session was kept): the subscription
+     * makes the MQTT broker send the retained store acknowledgement (MQTT 5 §3.3.1.3, Retain Handling 0). A failure
+     * is only logged: acknowledgements then come with the next connection, and until then the outbox keeps what it
+     * holds (and resends it after its timeout).
+     */
+    private void subscribeDownlink() {
+        try {
+            client.subscribe(Topics.downlink(kiosk), QOS_AT_LEAST_ONCE, null, new MqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            int[] codes = token.getReasonCodes();
+                            if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                                log.warn("The broker refused the subscription to {} (reason code 0x{})",
+                                        Topics.downlink(kiosk), Integer.toHexString(codes[0]));
+                            }
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable cause) {
+                            log.warn("Subscribing to {} failed: {}", Topics.downlink(kiosk), Failures.describe(cause));
+                        }
+                    });
+        } catch (MqttException | RuntimeException e) {
+            log.warn("Subscribing to {} failed: {}", Topics.downlink(kiosk), Failures.describe(e));
+        }
     }
 
     /** Hands one QoS 1 publish to Paho; its PUBACK or failure arrives at {@code listener} on a Paho thread. */
@@ -175,7 +212,21 @@ final class PahoSession {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            // The uplink subscribes to nothing yet; commands arrive in a later issue.
+            if (!topic.equals(Topics.acks(kiosk))) {
+                return; // commands arrive in a later issue
+            }
+            try {
+                org.telekiosk.protocol.downlink.KioskDownlink downlink =
+                        codec.decode(message.getPayload(), org.telekiosk.protocol.downlink.KioskDownlink.class);
+                switch (downlink) {
+                    case org.telekiosk.protocol.downlink.StoreAck ack when ack.kiosk().equals(kiosk) ->
+                            storeAcks.accept(ack.storedThrough());
+                    case org.telekiosk.protocol.downlink.StoreAck ack ->
+                            log.warn("Ignoring a store acknowledgement for kiosk {} on our topic", ack.kiosk());
+                }
+            } catch (org.telekiosk.protocol.MalformedMessageException e) {
+                log.warn("Ignoring a malformed message on {}: {}", topic, e.getMessage());
+            }
         }
 
         @Override

@@ -28,7 +28,9 @@ import org.telekiosk.protocol.topic.Topics;
 /**
  * The {@link Uplink} over Eclipse Paho 1.2.5: MQTT 5 over TLS (mutual TLS with the kiosk's certificate when
  * {@link UplinkSettings#identity()} is set; a renewed certificate is used from the next connection), QoS 1 publishes of CBOR-encoded {@link KioskMessage}s
- * on the kiosk's {@link Topics#measurements} or {@link Topics#status} topic, with Paho's defects contained:
+ * on the kiosk's {@link Topics#measurements} or {@link Topics#status} topic, and the broker's
+ * {@link org.telekiosk.protocol.downlink.StoreAck}s from its {@link Topics#downlink} topics (subscribed on every
+ * connection, so that the retained acknowledgement arrives each time), with Paho's defects contained:
  * <ul>
  *   <li>Paho's automatic reconnect (static delays shared by every client) and offline buffer are off;
  *       {@link ConnectionKeeper} reconnects as our {@link ReconnectPolicy} says, with a fresh Paho client per
@@ -60,6 +62,7 @@ public final class PahoUplink implements Uplink {
     private final PahoThreads pahoThreads;
     private final ConnectionKeeper keeper;
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.LongConsumer> storeAckListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread controlThread;
@@ -84,7 +87,7 @@ public final class PahoUplink implements Uplink {
         javax.net.ssl.SSLSocketFactory tls = CaTrust.context(settings.caFile(), identity).getSocketFactory();
         this.keeper = new ConnectionKeeper(settings, reconnectPolicy,
                 identity == null ? tls : new IdentitySocketFactory(tls, identity), control, pahoThreads,
-                connectedListeners);
+                connectedListeners, storedThrough -> storeAckListeners.forEach(l -> l.accept(storedThrough)));
     }
 
     @Override
@@ -137,6 +140,11 @@ public final class PahoUplink implements Uplink {
     @Override
     public void addConnectedListener(Runnable listener) {
         connectedListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void addStoreAckListener(java.util.function.LongConsumer listener) {
+        storeAckListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** A snapshot for status reports. */

@@ -16,8 +16,9 @@ public interface Uplink extends AutoCloseable {
 
     /**
      * Publishes one message with QoS 1 on the topic of its kiosk that carries its type: a measurement or a waveform
-     * batch on the kiosk's {@code measurements} topic, a status on its {@code status} topic. Never blocks. The future completes when the broker
-     * acknowledged it (PUBACK with a success reason), and completes exceptionally with {@link UplinkException} if
+     * batch on the kiosk's {@code measurements} topic, a status on its {@code status} topic. Never blocks. The future completes when the MQTT broker
+     * acknowledged it (PUBACK with a success reason; which says the MQTT broker took it, not that it is stored: see
+     * {@link #addStoreAckListener}), and completes exceptionally with {@link UplinkException} if
      * the uplink is not connected, its in-flight window is full, or the broker refused or the connection dropped
      * before the acknowledgement. A failed publish may still have reached the broker: the broker deduplicates by
      * (kiosk, seq).
@@ -34,6 +35,15 @@ public interface Uplink extends AutoCloseable {
      * backlog in order from here. Register before {@link #start()}.
      */
     void addConnectedListener(Runnable listener);
+
+    /**
+     * Registers an action for every store acknowledgement from the broker
+     * ({@link org.telekiosk.protocol.downlink.StoreAck#storedThrough()}: every reading of this kiosk up to that number
+     * is stored, or below what the kiosk said it holds). Acknowledgements may arrive repeated, late or out of order
+     * (a retained one after a reconnect); the caller keeps the highest. It runs on an uplink thread and must return
+     * quickly. Register before {@link #start()}.
+     */
+    void addStoreAckListener(java.util.function.LongConsumer listener);
 
     /** Disconnects cleanly and releases every thread; idempotent. */
     @Override

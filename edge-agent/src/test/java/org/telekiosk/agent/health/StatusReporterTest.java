@@ -31,7 +31,7 @@ class StatusReporterTest {
     private final StatusReporter[] reporter = new StatusReporter[1];
     private final SensorHealthBoard board = new SensorHealthBoard(List.of(THERMOMETER, SCALE),
             () -> reporter[0].healthChanged());
-    private OutboxSender.Status queue = new OutboxSender.Status(3, 1, 10, 2, 0, "");
+    private OutboxSender.Status queue = new OutboxSender.Status(3, 1, 10, 0, 1, 2, 0, "");
 
     StatusReporterTest() {
         reporter[0] = new StatusReporter(KIOSK, board, () -> queue, clock, Duration.ofSeconds(60),
@@ -140,7 +140,7 @@ class StatusReporterTest {
         reporter[0].tick();
         assertEquals(1, sent.size());
 
-        queue = new OutboxSender.Status(0, 0, 13, 2, 0, "");
+        queue = new OutboxSender.Status(0, 0, 13, 0, 1, 2, 0, "");
         clock.advance(Duration.ofSeconds(1));
         reporter[0].tick();
         clock.advance(Duration.ofSeconds(60));
@@ -154,7 +154,7 @@ class StatusReporterTest {
 
     @Test
     void aFaultFoundInTheOutboxFileAtStartTravelsInEveryStatusWithTheLifetimeDropCount() {
-        queue = new OutboxSender.Status(4, 0, 0, 17, 0, "outbox file was corrupt (truncated); 4 readings recovered");
+        queue = new OutboxSender.Status(4, 0, 0, 0, 1, 17, 0, "outbox file was corrupt (truncated); 4 readings recovered");
         board.ok(THERMOMETER);
         board.ok(SCALE);
         reporter[0].tick();

@@ -25,6 +25,10 @@ final class FakeUplink implements Uplink {
     private final List<Long> accepted = new ArrayList<>();
     private final List<KioskStatus> statuses = new ArrayList<>();
     private final List<CompletableFuture<Void>> statusAcks = new ArrayList<>();
+    private final List<java.util.function.LongConsumer> storeAckListeners = new CopyOnWriteArrayList<>();
+    private final java.util.Set<Long> settled = new java.util.HashSet<>();
+    private boolean storeFollowsPuback = true;
+    private long contiguous;
     private boolean connected;
 
     FakeUplink(int window, boolean connected) {
@@ -81,12 +85,44 @@ final class FakeUplink implements Uplink {
         return List.copyOf(inFlight.keySet());
     }
 
+    /** PUBACK; unless {@link #storeSeparately()}, the store acknowledges every contiguous PUBACKed number after it. */
     void acknowledge(long seq) {
         take(seq).complete(null);
+        settle(seq);
     }
 
     void refuse(long seq) {
         take(seq).completeExceptionally(new UplinkException(Reason.REFUSED, "PUBACK 0x87", null));
+        settle(seq);
+    }
+
+    /** From now on, only {@link #storeAck} acknowledges for the store: a PUBACK no longer does. */
+    synchronized void storeSeparately() {
+        storeFollowsPuback = false;
+    }
+
+    /** The broker's store acknowledgement arrives. */
+    void storeAck(long through) {
+        storeAckListeners.forEach(l -> l.accept(through));
+    }
+
+    private void settle(long seq) {
+        long through;
+        synchronized (this) {
+            if (!storeFollowsPuback) {
+                return;
+            }
+            settled.add(seq);
+            long before = contiguous;
+            while (settled.remove(contiguous + 1)) {
+                contiguous++;
+            }
+            if (contiguous == before) {
+                return;
+            }
+            through = contiguous;
+        }
+        storeAck(through);
     }
 
     /** The connection drops: everything in flight fails with LOST. */
@@ -132,6 +168,11 @@ final class FakeUplink implements Uplink {
     @Override
     public void addConnectedListener(Runnable listener) {
         connectedListeners.add(listener);
+    }
+
+    @Override
+    public void addStoreAckListener(java.util.function.LongConsumer listener) {
+        storeAckListeners.add(listener);
     }
 
     @Override

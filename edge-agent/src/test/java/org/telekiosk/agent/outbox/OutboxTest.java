@@ -71,19 +71,40 @@ class OutboxTest {
     }
 
     @Test
-    void anAcknowledgedReadingIsGoneAndTheOthersStayAcrossARestart() throws Exception {
+    void readingsCoveredByTheStoreAcknowledgementAreGoneAndTheOthersStayAcrossARestart() throws Exception {
         try (Outbox outbox = open()) {
             for (int i = 0; i < 5; i++) {
                 outbox.record(OutboxFixtures::spot);
             }
             committed(outbox, 5);
-            outbox.acknowledged(2);
-            outbox.acknowledged(4);
-            await().atMost(PATIENCE).until(() -> outbox.status().held() == 3);
+            assertEquals(1, outbox.heldFrom());
+            outbox.storedThrough(2);
+            outbox.remove(4);
+            await().atMost(PATIENCE).until(() -> outbox.status().held() == 2);
+            assertEquals(3, outbox.heldFrom());
         }
         try (Outbox outbox = open()) {
-            assertEquals(List.of(1L, 3L, 5L), seqs(outbox));
-            assertEquals(3, outbox.status().held());
+            assertEquals(List.of(3L, 5L), seqs(outbox));
+            assertEquals(2, outbox.status().held());
+            assertEquals(3, outbox.heldFrom());
+        }
+    }
+
+    @Test
+    void anEmptyOutboxHoldsFromOneAboveTheHighestNumberItCommitted() throws Exception {
+        try (Outbox outbox = open()) {
+            assertEquals(1, outbox.heldFrom());
+            for (int i = 0; i < 3; i++) {
+                outbox.record(OutboxFixtures::spot);
+            }
+            committed(outbox, 3);
+            outbox.storedThrough(3);
+            await().atMost(PATIENCE).until(() -> outbox.status().held() == 0);
+            assertEquals(4, outbox.heldFrom());
+            outbox.storedThrough(2); // a late, older acknowledgement changes nothing
+            outbox.record(OutboxFixtures::spot);
+            committed(outbox, 4);
+            assertEquals(4, outbox.heldFrom());
         }
     }
 

@@ -142,6 +142,11 @@ public final class OutboxDrainBenchmark {
                 }
 
                 @Override
+                public void addStoreAckListener(java.util.function.LongConsumer listener) {
+                    delegate.addStoreAckListener(listener);
+                }
+
+                @Override
                 public void close() {
                     delegate.close();
                 }

@@ -18,9 +18,13 @@ import java.util.Set;
  *                    full, or a write to it failed (reported as lost)
  * @param outboxFault empty, or what was wrong with the kiosk's outbox file at its last start and what was recovered,
  *                    for a technician (at most 200 characters, no control characters)
+ * @param heldFrom    the lowest sequence number the kiosk may still send: the lowest reading in its outbox, or, if
+ *                    it holds none, one above the highest it numbered; 0 if not known. Every reading below it that the
+ *                    broker has not stored is lost for good (the kiosk dropped it or never wrote it), so the broker's
+ *                    {@link org.telekiosk.protocol.downlink.StoreAck} may pass over such gaps. Never decreases.
  */
 public record KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, List<SensorHealth> sensors,
-        long queued, long dropped, String outboxFault) implements KioskMessage {
+        long queued, long dropped, String outboxFault, long heldFrom) implements KioskMessage {
     /** The most sensors one status may list. */
     public static final int MAX_SENSORS = 32;
 
@@ -37,8 +41,8 @@ public record KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, 
                 throw new IllegalArgumentException("sensor '" + health.sensor() + "' is listed twice");
             }
         }
-        if (queued < 0 || dropped < 0) {
-            throw new IllegalArgumentException("queued and dropped must not be negative");
+        if (queued < 0 || dropped < 0 || heldFrom < 0) {
+            throw new IllegalArgumentException("queued, dropped and heldFrom must not be negative");
         }
         Objects.requireNonNull(outboxFault, "outboxFault");
         if (outboxFault.length() > 200 || outboxFault.chars().anyMatch(Character::isISOControl)) {
@@ -47,9 +51,15 @@ public record KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, 
         sensors = List.copyOf(sensors);
     }
 
+    /** A status that does not say from where the kiosk holds its readings ({@code heldFrom} 0). */
+    public KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, List<SensorHealth> sensors, long queued,
+            long dropped, String outboxFault) {
+        this(kiosk, sentAt, sensors, queued, dropped, outboxFault, 0);
+    }
+
     /** A status of a kiosk whose outbox had nothing wrong at start. */
     public KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, List<SensorHealth> sensors, long queued,
             long dropped) {
-        this(kiosk, sentAt, sensors, queued, dropped, "");
+        this(kiosk, sentAt, sensors, queued, dropped, "", 0);
     }
 }

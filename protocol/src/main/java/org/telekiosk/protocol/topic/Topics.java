@@ -4,8 +4,10 @@ import java.util.Optional;
 import org.telekiosk.protocol.KioskId;
 
 /**
- * The MQTT topic scheme, in one place. Every kiosk topic is {@code telekiosk/v1/kiosks/<kiosk-id>/<channel>}.
- * Topics are never assembled elsewhere.
+ * The MQTT topic scheme, in one place. What a kiosk publishes goes to {@code telekiosk/v1/kiosks/<kiosk-id>/<channel>}
+ * (the uplink, all read by the broker's shared subscription); what the broker sends a kiosk goes to
+ * {@code telekiosk/v1/to-kiosk/<kiosk-id>/<channel>} (the downlink, which that subscription does not match). Topics
+ * are never assembled elsewhere.
  */
 public final class Topics {
     /** The version segment changes only with an incompatible change of the payloads. */
@@ -27,16 +29,42 @@ public final class Topics {
     }
 
     /**
-     * Where the broker sends commands to {@code kiosk} (QoS 1, with a message expiry); the only topic a kiosk may
-     * subscribe to. Not a {@link KioskTopic.Channel}: kiosks never publish there, and the broker's shared
-     * subscription ({@link #allKioskChannelsShared()}) does not expect it.
+     * Where the broker sends commands to {@code kiosk} (QoS 1, with a message expiry):
+     * {@code telekiosk/v1/to-kiosk/<kiosk-id>/commands}. Downlink topics live under their own prefix
+     * ({@link #DOWNLINK_PREFIX}), so that the broker's shared subscription ({@link #allKioskChannelsShared()}) never
+     * receives what the broker itself sends.
      */
     public static String commands(KioskId kiosk) {
-        return PREFIX + kiosk.value() + "/" + COMMANDS_SEGMENT;
+        return DOWNLINK_PREFIX + kiosk.value() + "/" + COMMANDS_SEGMENT;
+    }
+
+    /**
+     * Where the broker tells {@code kiosk} up to which sequence number its store holds everything
+     * ({@link org.telekiosk.protocol.downlink.StoreAck}, CBOR, QoS 0, retained):
+     * {@code telekiosk/v1/to-kiosk/<kiosk-id>/acks}.
+     */
+    public static String acks(KioskId kiosk) {
+        return DOWNLINK_PREFIX + kiosk.value() + "/" + ACKS_SEGMENT;
+    }
+
+    /** The filter a kiosk subscribes with: every downlink topic of its own ({@link #commands}, {@link #acks}). */
+    public static String downlink(KioskId kiosk) {
+        return DOWNLINK_PREFIX + kiosk.value() + "/+";
+    }
+
+    /** The filter of every kiosk's every downlink topic: where broker nodes may publish. */
+    public static String allDownlinks() {
+        return DOWNLINK_PREFIX + "+/+";
     }
 
     /** The last segment of {@link #commands}. */
     public static final String COMMANDS_SEGMENT = "commands";
+
+    /** The last segment of {@link #acks}. */
+    public static final String ACKS_SEGMENT = "acks";
+
+    /** Broker to kiosk: {@code telekiosk/v1/to-kiosk/<kiosk-id>/<channel>}. */
+    static final String DOWNLINK_PREFIX = "telekiosk/v1/to-kiosk/";
 
     /** Whether {@code message} may be published on {@code channel}. */
     public static boolean carries(KioskTopic.Channel channel, org.telekiosk.protocol.telemetry.KioskMessage message) {

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.telekiosk.protocol.downlink.KioskDownlink;
 import org.telekiosk.protocol.signaling.Credential;
 import org.telekiosk.protocol.signaling.SignalEvent;
 import org.telekiosk.protocol.signaling.SignalRequest;
@@ -20,7 +21,7 @@ class SubtypeListTest {
 
     @ParameterizedTest
     @ValueSource(classes = {KioskMessage.class, ViewerEvent.class, ViewerRequest.class, SignalRequest.class,
-        SignalEvent.class, Credential.class})
+        SignalEvent.class, Credential.class, KioskDownlink.class})
     void jacksonSubtypesEqualThePermittedSubclasses(Class<?> sealed) {
         JsonSubTypes.Type[] types = sealed.getAnnotation(JsonSubTypes.class).value();
         Set<Class<?>> listed = Arrays.stream(types).map(JsonSubTypes.Type::value).collect(Collectors.toSet());

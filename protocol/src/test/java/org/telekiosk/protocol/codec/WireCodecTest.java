@@ -31,6 +31,8 @@ import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.downlink.KioskDownlink;
+import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.SensorHealth;
 import org.telekiosk.protocol.telemetry.SensorState;
@@ -250,7 +252,43 @@ class WireCodecTest {
         assertEquals("{\"type\":\"status\",\"kiosk\":\"wmk-lab-03\",\"sentAt\":\"2026-11-22T10:15:32Z\","
                 + "\"sensors\":[{\"sensor\":\"mlx90614\",\"state\":\"present\",\"detail\":\"\"},"
                 + "{\"sensor\":\"hx711\",\"state\":\"absent\",\"detail\":\"no answer on GPIO 5/6\"}],"
-                + "\"queued\":2,\"dropped\":0,\"outboxFault\":\"\"}", json.encodeToString(STATUS));
+                + "\"queued\":2,\"dropped\":0,\"outboxFault\":\"\",\"heldFrom\":0}", json.encodeToString(STATUS));
+    }
+
+    static final StoreAck STORE_ACK = new StoreAck(KioskId.of("wmk-lab-03"), 5381);
+
+    @Test
+    void theStoreAckHasTheDocumentedBytes() throws Exception {
+        WireCodec cbor = WireCodec.cbor(4096);
+        // The bytes protocol/README.md shows.
+        assertEquals("bf647479706569" + "73746f72652d61636b" + "656b696f736b" + "6a776d6b2d6c61622d3033"
+                + "6d73746f7265645468726f756768" + "191505" + "ff",
+                java.util.HexFormat.of().formatHex(cbor.encode(STORE_ACK)));
+        assertEquals(STORE_ACK, cbor.decode(cbor.encode(STORE_ACK), KioskDownlink.class));
+        assertEquals("{\"type\":\"store-ack\",\"kiosk\":\"wmk-lab-03\",\"storedThrough\":5381}",
+                WireCodec.json(4096).encodeToString(STORE_ACK));
+    }
+
+    static Stream<Arguments> malformedStoreAcks() {
+        String valid = "{\"type\":\"store-ack\",\"kiosk\":\"wmk-lab-03\",\"storedThrough\":5381}";
+        String[][] cases = {
+            {"a negative number", valid.replace("5381", "-1")},
+            {"a fraction", valid.replace("5381", "53.5")},
+            {"a number as a string", valid.replace("5381", "\"5381\"")},
+            {"no number", valid.replace(",\"storedThrough\":5381", "")},
+            {"an unknown field", valid.replace("}", ",\"extra\":1}")},
+            {"a duplicate key", valid.replace("}", ",\"storedThrough\":7}")},
+            {"an invalid kiosk", valid.replace("wmk-lab-03", "wmk/lab")},
+            {"an unknown type", valid.replace("store-ack", "store-nack")},
+        };
+        return formats().flatMap(f -> Arrays.stream(cases).map(c -> Arguments.of(f, c[0], c[1])));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("malformedStoreAcks")
+    void malformedStoreAcksAreRefused(Format format, String what, String json) {
+        assertThrows(MalformedMessageException.class,
+                () -> format.codec().decode(format.bytes(json), KioskDownlink.class));
     }
 
     static Stream<Arguments> malformedWaveforms() {

@@ -1,0 +1,120 @@
+package org.telekiosk.broker.telemetry;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.store.Gap;
+import org.telekiosk.broker.store.KioskProgress;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+
+/**
+ * Tells each kiosk how far the store holds its readings ({@link StoreAck}), so that its outbox deletes a reading only
+ * once it is stored, not when the MQTT broker acknowledged it (HiveMQ CE loses acknowledged QoS 1 messages when its
+ * process is killed).
+ *
+ * <p><b>When.</b> A stored (or duplicate) reading marks its kiosk; a {@link KioskStatus} marks it and forces the
+ * acknowledgement out even if it did not advance, because a status is what a kiosk sends first after every
+ * (re)connect. {@link #flush()}, called every {@code store-ack interval} by one scheduler thread, reads the marked
+ * kiosks' progress from the store and publishes one acknowledgement per kiosk: however many readings came in, a kiosk
+ * gets at most one acknowledgement per interval. Nothing here runs on HiveMQ's threads or an event loop: the marks are
+ * a set insertion; the store read runs on the store's reader threads, the publishing on theirs (the MQTT client only
+ * queues).
+ *
+ * <p><b>How far.</b> {@link #storedThrough}: the highest number such that every number up to it is stored or below the
+ * kiosk's {@link KioskStatus#heldFrom() heldFrom}. A gap the kiosk can still fill stops it, even if gap tracking has
+ * reported it lost (the kiosk sends those readings again after its resend timeout, and the store takes a late reading
+ * into a lost gap); a gap below {@code heldFrom} (readings the kiosk dropped itself, or numbers never used) does not.
+ * Until a kiosk's status arrived after a broker start, {@code heldFrom} is taken as 0: every gap stops it.
+ */
+public final class StoreAcks {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreAcks.class);
+
+    private final Function<KioskId, CompletableFuture<KioskProgress>> progress;
+    private final Consumer<StoreAck> publisher;
+    private final Map<KioskId, Long> heldFrom = new ConcurrentHashMap<>();
+    private final Map<KioskId, Long> published = new ConcurrentHashMap<>();
+    private final Map<KioskId, Boolean> marked = new ConcurrentHashMap<>();
+
+    /**
+     * @param progress  reads a kiosk's progress from the store ({@code MeasurementStore::progress}), off the caller
+     * @param publisher publishes an acknowledgement on the kiosk's {@code acks} topic; must not block
+     */
+    public StoreAcks(Function<KioskId, CompletableFuture<KioskProgress>> progress, Consumer<StoreAck> publisher) {
+        this.progress = Objects.requireNonNull(progress, "progress");
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
+    }
+
+    /**
+     * A reading of {@code kiosk} was committed, or was a duplicate: a kiosk sends a stored reading again only when it
+     * did not learn that it was stored, so a duplicate sends the next acknowledgement even if it did not advance (a
+     * retained acknowledgement can be lost with HiveMQ's process). Any thread; only marks.
+     */
+    public void stored(KioskId kiosk, boolean duplicate) {
+        if (duplicate) {
+            marked.put(kiosk, Boolean.TRUE);
+        } else {
+            marked.putIfAbsent(kiosk, Boolean.FALSE);
+        }
+    }
+
+    /** A status of a kiosk arrived: remembers its {@code heldFrom} and sends the next acknowledgement regardless. */
+    public void status(KioskStatus status) {
+        heldFrom.merge(status.kiosk(), status.heldFrom(), Math::max);
+        marked.put(status.kiosk(), Boolean.TRUE);
+    }
+
+    /**
+     * Publishes the acknowledgement of every marked kiosk; called every interval by one thread.
+     *
+     * @return a future that completes when every marked kiosk's acknowledgement was published (or skipped)
+     */
+    public CompletableFuture<Void> flush() {
+        Set<KioskId> kiosks = Set.copyOf(marked.keySet());
+        CompletableFuture<?>[] done = new CompletableFuture<?>[kiosks.size()];
+        int i = 0;
+        for (KioskId kiosk : kiosks) {
+            boolean forced = Boolean.TRUE.equals(marked.remove(kiosk));
+            done[i++] = progress.apply(kiosk).thenAccept(p -> publish(kiosk, p, forced)).exceptionally(failure -> {
+                LOG.warn("Cannot read the store's progress of kiosk {}; acknowledging later: {}", kiosk,
+                        failure.toString());
+                marked.merge(kiosk, forced, Boolean::logicalOr);
+                return null;
+            });
+        }
+        return CompletableFuture.allOf(done);
+    }
+
+    private void publish(KioskId kiosk, KioskProgress p, boolean forced) {
+        long through = storedThrough(p, heldFrom.getOrDefault(kiosk, 0L));
+        long before = published.getOrDefault(kiosk, 0L);
+        if (through > before || forced) {
+            // Never lower than what this node told the kiosk: heldFrom only grows, the store only fills.
+            long value = Math.max(through, before);
+            published.put(kiosk, value);
+            publisher.accept(new StoreAck(kiosk, value));
+        }
+    }
+
+    /**
+     * The highest sequence number such that every number up to it is stored or below {@code heldFrom}: the first gap
+     * that reaches {@code heldFrom} or above stops it (lost or not); with none, the highest stored.
+     */
+    static long storedThrough(KioskProgress progress, long heldFrom) {
+        long through = progress.highest();
+        for (Gap gap : progress.gaps()) {
+            if (gap.range().last() >= heldFrom) {
+                through = Math.min(through, Math.max(gap.range().first(), heldFrom) - 1);
+                break; // gaps are lowest first
+            }
+        }
+        return Math.max(through, 0);
+    }
+}

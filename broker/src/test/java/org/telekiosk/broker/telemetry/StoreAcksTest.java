@@ -1,0 +1,134 @@
+package org.telekiosk.broker.telemetry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.telekiosk.broker.store.Gap;
+import org.telekiosk.broker.store.KioskProgress;
+import org.telekiosk.broker.store.SeqRange;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+
+class StoreAcksTest {
+    static final KioskId A = KioskId.of("ack-a");
+    static final KioskId B = KioskId.of("ack-b");
+    static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
+
+    final Map<KioskId, KioskProgress> progress = new HashMap<>();
+    final List<StoreAck> sent = new ArrayList<>();
+    final StoreAcks acks = new StoreAcks(k -> CompletableFuture.completedFuture(progress.get(k)), sent::add);
+
+    static Gap open(long first, long last) {
+        return new Gap(new SeqRange(first, last), T, Optional.empty());
+    }
+
+    static Gap lost(long first, long last) {
+        return new Gap(new SeqRange(first, last), T, Optional.of(T.plusSeconds(600)));
+    }
+
+    static KioskProgress progress(KioskId kiosk, long highest, Gap... gaps) {
+        long contiguous = gaps.length == 0 ? highest : gaps[0].range().first() - 1;
+        return new KioskProgress(kiosk, highest, contiguous, List.of(gaps));
+    }
+
+    static KioskStatus status(KioskId kiosk, long heldFrom) {
+        return new KioskStatus(kiosk, T, List.of(), 0, 0, "", heldFrom);
+    }
+
+    @Test
+    void withoutGapsEverythingUpToTheHighestIsAcknowledged() {
+        assertEquals(500, StoreAcks.storedThrough(progress(A, 500), 0));
+        assertEquals(0, StoreAcks.storedThrough(progress(A, 0), 0));
+    }
+
+    @Test
+    void anOpenGapStopsTheAcknowledgementJustBelowIt() {
+        assertEquals(99, StoreAcks.storedThrough(progress(A, 500, open(100, 110), open(300, 300)), 0));
+    }
+
+    @Test
+    void aGapReportedLostStillStopsItWhileTheKioskMayHoldThoseReadings() {
+        assertEquals(99, StoreAcks.storedThrough(progress(A, 500, lost(100, 110)), 100));
+        assertEquals(104, StoreAcks.storedThrough(progress(A, 500, lost(100, 110)), 105));
+    }
+
+    @Test
+    void gapsBelowWhatTheKioskHoldsDoNotStopIt() {
+        assertEquals(500, StoreAcks.storedThrough(progress(A, 500, lost(100, 110), open(200, 210)), 211));
+        assertEquals(299, StoreAcks.storedThrough(progress(A, 500, lost(100, 110), open(300, 310)), 211));
+    }
+
+    @Test
+    void manyStoredReadingsBetweenTwoFlushesGiveOneAcknowledgementPerKiosk() {
+        progress.put(A, progress(A, 10));
+        progress.put(B, progress(B, 7));
+        for (int i = 0; i < 10; i++) {
+            acks.stored(A, false);
+        }
+        acks.stored(B, false);
+        acks.flush().join();
+        assertEquals(2, sent.size());
+        assertEquals(List.of(new StoreAck(A, 10), new StoreAck(B, 7)),
+                sent.stream().sorted(java.util.Comparator.comparing(a -> a.kiosk().value())).toList());
+        acks.flush().join();
+        assertEquals(2, sent.size(), "nothing new stored, nothing sent");
+    }
+
+    @Test
+    void anAcknowledgementThatDidNotAdvanceIsNotSentAgainForANewReadingAboveAGap() {
+        progress.put(A, progress(A, 10));
+        acks.stored(A, false);
+        acks.flush().join();
+        progress.put(A, progress(A, 20, open(11, 19)));
+        acks.stored(A, false);
+        acks.flush().join();
+        assertEquals(List.of(new StoreAck(A, 10)), sent);
+    }
+
+    @Test
+    void aStatusOrADuplicateSendsTheAcknowledgementAgainForAKioskThatMayHaveMissedIt() {
+        progress.put(A, progress(A, 10));
+        acks.stored(A, false);
+        acks.flush().join();
+        acks.status(status(A, 11));
+        acks.flush().join();
+        acks.stored(A, true);
+        acks.flush().join();
+        assertEquals(List.of(new StoreAck(A, 10), new StoreAck(A, 10), new StoreAck(A, 10)), sent);
+    }
+
+    @Test
+    void theKiosksHeldFromLetsTheAcknowledgementPassItsOwnLossesAndNeverGoesBack() {
+        progress.put(A, progress(A, 500, lost(100, 110)));
+        acks.stored(A, false);
+        acks.flush().join();
+        acks.status(status(A, 111));
+        acks.flush().join();
+        acks.status(status(A, 50)); // an older status overtaken by a newer one: heldFrom never decreases
+        acks.flush().join();
+        assertEquals(List.of(new StoreAck(A, 99), new StoreAck(A, 500), new StoreAck(A, 500)), sent);
+    }
+
+    @Test
+    void aFailedStoreReadIsTriedAgainAtTheNextFlush() {
+        CompletableFuture<KioskProgress> failing = CompletableFuture.failedFuture(new IllegalStateException("down"));
+        List<StoreAck> out = new ArrayList<>();
+        boolean[] fail = {true};
+        StoreAcks flaky = new StoreAcks(k -> fail[0] ? failing : CompletableFuture.completedFuture(progress(A, 3)),
+                out::add);
+        flaky.stored(A, false);
+        flaky.flush().join();
+        assertEquals(List.of(), out);
+        fail[0] = false;
+        flaky.flush().join();
+        assertEquals(List.of(new StoreAck(A, 3)), out);
+    }
+}
