@@ -41,7 +41,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real MQTT 5 broker for a test class: HiveMQ CE 2025.5 embedded, TLS only, on a free port of 127.0.0.1, with an
  * authenticator registered (without one, embedded HiveMQ lets every client in). Kiosk {@code k} must connect with
  * client id and user name {@code k} and the password {@link #passwordOf}; it may publish only under its own topics.
- * The user {@link #SUBSCRIBER} may subscribe to everything under {@code telekiosk/}. The receive maximum stays at
+ * The user {@link #SUBSCRIBER} may subscribe to everything under {@code telekiosk/} and publish on the kiosks'
+ * downlink (it plays the broker's store and sends store acknowledgements); a kiosk may publish on its own topics and
+ * subscribe to its own downlink. The receive maximum stays at
  * HiveMQ's default of 10. Started before the class, stopped and deleted after it.
  */
 final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback {
@@ -217,9 +219,18 @@ final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback {
                     return;
                 }
                 // Adding a permission turns the default from ALLOW to DENY.
-                authOutput.getDefaultPermissions().add(SUBSCRIBER.equals(user)
-                        ? permission("telekiosk/#", TopicPermission.MqttActivity.SUBSCRIBE)
-                        : permission("telekiosk/v1/kiosks/" + user + "/#", TopicPermission.MqttActivity.PUBLISH));
+                if (SUBSCRIBER.equals(user)) {
+                    authOutput.getDefaultPermissions().add(
+                            permission("telekiosk/#", TopicPermission.MqttActivity.SUBSCRIBE));
+                    // Plays the broker's store: sends store acknowledgements.
+                    authOutput.getDefaultPermissions().add(
+                            permission("telekiosk/v1/to-kiosk/#", TopicPermission.MqttActivity.PUBLISH));
+                } else {
+                    authOutput.getDefaultPermissions().add(
+                            permission("telekiosk/v1/kiosks/" + user + "/#", TopicPermission.MqttActivity.PUBLISH));
+                    authOutput.getDefaultPermissions().add(
+                            permission("telekiosk/v1/to-kiosk/" + user + "/+", TopicPermission.MqttActivity.SUBSCRIBE));
+                }
                 authOutput.authenticateSuccessfully();
             };
             Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);

@@ -37,6 +37,14 @@ final class TestSubscriber implements AutoCloseable {
         }
     }
 
+    /** Publishes {@code payload} on {@code topic} with QoS 1, as the broker does on a kiosk's downlink. */
+    void publish(String topic, byte[] payload, boolean retained) throws MqttException {
+        MqttMessage message = new MqttMessage(payload);
+        message.setQos(1);
+        message.setRetained(retained);
+        client.publish(topic, message).waitForCompletion(10_000);
+    }
+
     BlockingQueue<Received> received() {
         return received;
     }

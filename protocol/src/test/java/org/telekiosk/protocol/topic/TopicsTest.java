@@ -22,6 +22,36 @@ class TopicsTest {
     }
 
     @Test
+    void downlinkTopicsLiveOutsideTheBrokersSharedSubscription() {
+        KioskId kiosk = KioskId.of("wmk-lab-03");
+        assertEquals("telekiosk/v1/to-kiosk/wmk-lab-03/acks", Topics.acks(kiosk));
+        assertEquals("telekiosk/v1/to-kiosk/wmk-lab-03/commands", Topics.commands(kiosk));
+        assertEquals("telekiosk/v1/to-kiosk/wmk-lab-03/+", Topics.downlink(kiosk));
+        assertEquals("telekiosk/v1/to-kiosk/+/+", Topics.allDownlinks());
+        for (String downlink : new String[] {Topics.acks(kiosk), Topics.commands(kiosk)}) {
+            assertTrue(matches(Topics.downlink(kiosk), downlink), downlink);
+            assertTrue(!matches(Topics.allKioskChannels(), downlink), "the broker's filter must not match " + downlink);
+            assertEquals(Optional.empty(), Topics.parse(downlink));
+        }
+        assertTrue(!matches(Topics.downlink(kiosk), Topics.acks(KioskId.of("wmk-lab-04"))));
+    }
+
+    /** MQTT 5 §4.7 matching, for filters with {@code +} only. */
+    private static boolean matches(String filter, String topic) {
+        String[] f = filter.split("/", -1);
+        String[] t = topic.split("/", -1);
+        if (f.length != t.length) {
+            return false;
+        }
+        for (int i = 0; i < f.length; i++) {
+            if (!f[i].equals("+") && !f[i].equals(t[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
     void aTopicParsesBackToItsKioskAndChannel() {
         KioskId kiosk = KioskId.of("wmk-lab-03");
         assertEquals(Optional.of(new KioskTopic(kiosk, KioskTopic.Channel.MEASUREMENTS)),
