@@ -100,7 +100,7 @@ class InterleavedFaultSystemTest {
         assertEquals(stored[1], stored[0], "every number 1.." + stored[1] + " stored once; seed " + seed);
     }
 
-    /** A fixed wait that is not Thread.sleep: a latch nobody counts down. */
+    /** Holds a fault for its planned duration (the fault itself, not synchronisation: every check after it waits with Awaitility). */
     private static void pause(long seconds) throws InterruptedException {
         new CountDownLatch(1).await(seconds, TimeUnit.SECONDS);
     }

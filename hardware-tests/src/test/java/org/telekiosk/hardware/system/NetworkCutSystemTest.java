@@ -54,7 +54,7 @@ class NetworkCutSystemTest {
 
                 proxy.cut();
                 long atCut = store.progress(kiosk).get().highest();
-                // The cut lasts a fixed time: a latch nobody counts down is a timer that is not Thread.sleep.
+                // The cut itself lasts a fixed 60 s (the fault under test, not synchronisation; what follows waits with Awaitility).
                 new CountDownLatch(1).await(cutSeconds, TimeUnit.SECONDS);
                 long duringCut = store.progress(kiosk).get().highest();
                 proxy.restore();
