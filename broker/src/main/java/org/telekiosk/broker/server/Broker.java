@@ -53,7 +53,7 @@ import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.telemetry.MqttMeasurementSubscriber;
-import org.telekiosk.broker.telemetry.KioskOutboxBoard;
+import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.broker.telemetry.StoringForwarder;
 import org.telekiosk.broker.telemetry.StoreAcks;
 import org.telekiosk.broker.viewer.ViewerHub;
@@ -171,7 +171,7 @@ public final class Broker implements AutoCloseable {
             revocations.publish();
             revocations.watch(watcher, REGISTRY_POLL);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
-            KioskOutboxBoard outboxes = new KioskOutboxBoard();
+            KioskStatusBoard statuses = new KioskStatusBoard();
             // The acknowledgements go out through the subscriber's client, which needs the intake: hence the holder.
             java.util.concurrent.atomic.AtomicReference<MqttMeasurementSubscriber> downlink =
                     new java.util.concurrent.atomic.AtomicReference<>();
@@ -183,7 +183,7 @@ public final class Broker implements AutoCloseable {
                 }
             });
             MeasurementIntake intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                    new StoringForwarder(store, hub::publish, outboxes, storeAcks));
+                    new StoringForwarder(store, hub::publish, statuses, storeAcks));
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
                     "ssl://" + mqttHost + ":" + mqttPort, MqttMeasurementSubscriber.clientIdIn(data, random),
@@ -215,7 +215,7 @@ public final class Broker implements AutoCloseable {
                     .trustManager(new KioskClientTrust(pki.caCertificate()))
                     .clientAuth(ClientAuth.OPTIONAL)
                     .build();
-            HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store, outboxes);
+            HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store, statuses);
             StaticContent content = StaticContent.load();
             // Origins depend on the bound port, which is only known after binding when port 0 is configured.
             int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
@@ -426,7 +426,7 @@ public final class Broker implements AutoCloseable {
 
     /** {@code /healthz}: ready when the measurement subscription is active; counters for a technician. */
     private record HealthReport(EmbeddedMqttBroker mqtt, MqttMeasurementSubscriber subscriber,
-            MeasurementIntake intake, ViewerHub hub, MeasurementStore store, KioskOutboxBoard outboxes)
+            MeasurementIntake intake, ViewerHub hub, MeasurementStore store, KioskStatusBoard statuses)
             implements HealthCheck {
         @Override
         public Report report() {
@@ -441,8 +441,8 @@ public final class Broker implements AutoCloseable {
                     + mqtt.droppedMessages() + "},\"measurements\":{\"accepted\":" + intake.acceptedCount()
                     + ",\"rejected\":" + rejected + "},\"store\":{\"stored\":" + store.counters().stored()
                     + ",\"duplicates\":" + store.counters().duplicates() + ",\"lost\":" + store.counters().lost()
-                    + "},\"kiosks\":{\"reporting\":" + outboxes.kiosks() + ",\"queued\":" + outboxes.queued()
-                    + ",\"dropped\":" + outboxes.dropped() + ",\"outboxFaults\":" + outboxes.outboxFaults()
+                    + "},\"kiosks\":{\"reporting\":" + statuses.kiosks() + ",\"queued\":" + statuses.queued()
+                    + ",\"dropped\":" + statuses.dropped() + ",\"outboxFaults\":" + statuses.outboxFaults()
                     + "},\"viewers\":{\"connected\":" + hub.viewerCount()
                     + ",\"delivered\":" + hub.deliveredCount() + ",\"skipped\":" + hub.skippedCount() + "}}";
             return new Report(up, json);

@@ -31,13 +31,13 @@ public final class StoringForwarder implements MessageSink {
         this(store, viewers, status -> { });
     }
 
-    /** @param statuses also takes every kiosk status (the {@link KioskOutboxBoard}); must not block */
+    /** @param statuses also takes every kiosk status (the {@link KioskStatusBoard}); must not block */
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses) {
         this(store, viewers, statuses, new StoreAcks(k -> new CompletableFuture<>(), ack -> { }));
     }
 
     /**
-     * @param statuses also takes every kiosk status (the {@link KioskOutboxBoard}); must not block
+     * @param statuses also takes every kiosk status (the {@link KioskStatusBoard}); must not block
      * @param acks     told of every committed or duplicate reading and every status, for the kiosks' store
      *                 acknowledgements
      */
