@@ -97,6 +97,51 @@ function cell(text, className) {
   return td;
 }
 
+const SENSOR_STATES = {
+  present: 'bereit · ready',
+  absent: 'fehlt · absent',
+  faulty: 'gestört · faulty',
+};
+
+/** What the kiosk last reported: each sensor's state, readings queued and lost, an outbox fault. */
+function reportCell(report) {
+  const td = document.createElement('td');
+  td.className = 'report';
+  if (!report) {
+    td.textContent = 'noch kein Bericht · no report yet';
+    return td;
+  }
+  const lines = [];
+  for (const s of report.sensors) {
+    const line = document.createElement('div');
+    line.className = `sensor ${s.state}`;
+    line.textContent = `${s.sensor}: ${SENSOR_STATES[s.state] ?? s.state}${s.detail ? ` (${s.detail})` : ''}`;
+    lines.push(line);
+  }
+  const queue = document.createElement('div');
+  queue.className = 'queued';
+  queue.textContent = `${report.queued} wartend · queued`;
+  lines.push(queue);
+  if (report.dropped > 0) {
+    const lost = document.createElement('div');
+    lost.className = 'dropped';
+    lost.textContent = `${report.dropped} Messwerte verloren · readings lost`;
+    lines.push(lost);
+  }
+  if (report.outboxFault) {
+    const fault = document.createElement('div');
+    fault.className = 'outbox-fault';
+    fault.textContent = `Speicherfehler beim Start · outbox fault at start: ${report.outboxFault}`;
+    lines.push(fault);
+  }
+  const at = document.createElement('div');
+  at.className = 'hint';
+  at.textContent = `Stand · as of ${dateTime(report.sentAt)}`;
+  lines.push(at);
+  td.append(...lines);
+  return td;
+}
+
 function renderFleet(kiosks) {
   const rows = $('fleet-rows');
   rows.replaceChildren();
@@ -108,7 +153,8 @@ function renderFleet(kiosks) {
     tr.append(cell(k.id, 'id'), cell(k.label),
       cell(k.online ? '● verbunden · online' : '○ getrennt · offline', k.online ? 'online' : 'offline'),
       cell(dateTime(k.certificateExpiresAt)), cell(dateTime(k.lastSeen)),
-      cell(k.revoked ? `widerrufen · revoked ${dateTime(k.revokedAt)}` : 'vertraut · trusted', 'state'));
+      cell(k.revoked ? `widerrufen · revoked ${dateTime(k.revokedAt)}` : 'vertraut · trusted', 'state'),
+      reportCell(k.report));
     const actions = document.createElement('td');
     const token = document.createElement('button');
     token.type = 'button';

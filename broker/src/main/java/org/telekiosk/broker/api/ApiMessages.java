@@ -105,19 +105,36 @@ final class ApiMessages {
     /**
      * One kiosk of the fleet. {@code certificateSerial} is empty before the first enrollment; {@code
      * certificateExpiresAt}, {@code lastSeen} (the last MQTT connection since this broker started) and
-     * {@code revokedAt} are null when there is none.
+     * {@code revokedAt} are null when there is none; {@code report} is null until the kiosk sent a status to this
+     * broker.
      */
     record KioskView(String id, String label, boolean online, String certificateSerial, String certificateExpiresAt,
-            String lastSeen, boolean revoked, String revokedAt) {
+            String lastSeen, boolean revoked, String revokedAt, KioskReport report) {
         static KioskView of(org.telekiosk.broker.enrollment.KioskAdministration.FleetEntry e) {
             return new KioskView(e.kioskId(), e.label(), e.online(), e.certificateSerial(), text(e.notAfter()),
-                    text(e.lastSeen()), e.revokedAt() != null, text(e.revokedAt()));
+                    text(e.lastSeen()), e.revokedAt() != null, text(e.revokedAt()),
+                    e.status().map(KioskReport::of).orElse(null));
         }
 
         private static String text(java.time.Instant instant) {
             return instant == null ? null : instant.toString();
         }
     }
+
+    /**
+     * What a kiosk said in its latest status: when, each sensor's state ({@code present}, {@code absent},
+     * {@code faulty}) with the reason, readings queued on it, readings it dropped over its outbox's lifetime
+     * (lost for good), and a fault found in its outbox at its last start (empty if none).
+     */
+    record KioskReport(String sentAt, List<SensorView> sensors, long queued, long dropped, String outboxFault) {
+        static KioskReport of(org.telekiosk.protocol.telemetry.KioskStatus s) {
+            return new KioskReport(s.sentAt().toString(), s.sensors().stream().map(h -> new SensorView(
+                    h.sensor().value(), h.state().name().toLowerCase(java.util.Locale.ROOT), h.detail())).toList(),
+                    s.queued(), s.dropped(), s.outboxFault());
+        }
+    }
+
+    record SensorView(String sensor, String state, String detail) {}
 
     record KioskList(List<KioskView> kiosks) {}
 

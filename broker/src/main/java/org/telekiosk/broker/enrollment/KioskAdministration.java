@@ -3,6 +3,8 @@ package org.telekiosk.broker.enrollment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.audit.AuditActor;
@@ -13,6 +15,7 @@ import org.telekiosk.broker.kiosk.KioskRecord;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.enrollment.EnrollmentToken;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 
 /**
  * What a technician does with kiosks, for the REST adapter ({@code POST /api/v1/kiosks/{id}/enrollment-tokens},
@@ -21,9 +24,13 @@ import org.telekiosk.protocol.enrollment.EnrollmentToken;
  * a session, {@link Refusal.Forbidden} for other roles, kiosks and patients). Blocking: call off the event loop.
  */
 public final class KioskAdministration {
-    /** One kiosk as the fleet view shows it. {@code notAfter}, {@code revokedAt}, {@code lastSeen} may be null. */
+    /**
+     * One kiosk as the fleet view shows it. {@code notAfter}, {@code revokedAt}, {@code lastSeen} may be null;
+     * {@code status} is what the kiosk last reported since this broker started (its sensors, readings queued and
+     * dropped on it, an outbox fault), empty before its first status.
+     */
     public record FleetEntry(String kioskId, String label, String certificateSerial, Instant notAfter,
-            Instant revokedAt, boolean online, Instant lastSeen) {}
+            Instant revokedAt, boolean online, Instant lastSeen, Optional<KioskStatus> status) {}
 
     /** A token made for a technician: the line to show once (and as a QR code), and when it expires. */
     public record IssuedToken(String kioskId, String token, Instant expiresAt) {}
@@ -31,12 +38,19 @@ public final class KioskAdministration {
     private final EnrollmentService enrollment;
     private final KioskRegistry registry;
     private final Predicate<KioskId> online;
+    private final Function<KioskId, Optional<KioskStatus>> statuses;
 
-    /** @param online whether a kiosk has an MQTT connection now (must not block) */
-    public KioskAdministration(EnrollmentService enrollment, KioskRegistry registry, Predicate<KioskId> online) {
+    /**
+     * @param online   whether a kiosk has an MQTT connection now (must not block)
+     * @param statuses a kiosk's latest status, if it sent one (must not block; the broker's
+     *                 {@code KioskStatusBoard})
+     */
+    public KioskAdministration(EnrollmentService enrollment, KioskRegistry registry, Predicate<KioskId> online,
+            Function<KioskId, Optional<KioskStatus>> statuses) {
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.online = Objects.requireNonNull(online, "online");
+        this.statuses = Objects.requireNonNull(statuses, "statuses");
     }
 
     public Outcome<IssuedToken> createToken(Caller caller, KioskId kiosk, String label) {
@@ -78,7 +92,7 @@ public final class KioskAdministration {
     private FleetEntry entry(KioskRecord k) {
         KioskId id = KioskId.of(k.id());
         return new FleetEntry(k.id(), k.label(), k.serial(), k.notAfter(), k.revokedAt(), online.test(id),
-                registry.lastSeen(id).orElse(null));
+                registry.lastSeen(id).orElse(null), statuses.apply(id));
     }
 
     private static Refusal technicianOnly(Caller caller) {

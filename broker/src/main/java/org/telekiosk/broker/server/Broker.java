@@ -226,7 +226,8 @@ public final class Broker implements AutoCloseable {
                     new EnrollmentSettings(config.kioskPki().tokenLifetime(), config.kioskPki().certificateLifetime(),
                             "ssl://" + hostPart + ":" + mqttPort, "https://" + hostPart + ":" + httpsPort + "/api/v1/renew"),
                     revocations::publish);
-            KioskAdministration administration = new KioskAdministration(enrollment, registry, mqtt::isConnected);
+            KioskAdministration administration = new KioskAdministration(enrollment, registry, mqtt::isConnected,
+                    statuses::latest);
             List<String> origins = config.effectiveOrigins(httpsPort);
             RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
                     access.consultations(), access.codes(), java.util.Optional.of(administration),

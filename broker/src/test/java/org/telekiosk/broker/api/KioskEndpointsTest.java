@@ -85,6 +85,25 @@ class KioskEndpointsTest {
                     entry.path("certificateSerial").asText().toLowerCase(java.util.Locale.ROOT).replaceFirst("^0+", ""));
             assertFalse(entry.path("lastSeen").isNull());
             assertTrue(entry.path("revokedAt").isNull());
+            assertTrue(entry.path("report").isNull(), "no status sent yet: " + entry);
+
+            // The kiosk reports a lost reading, an outbox it found truncated and a faulty scale: the technician sees it.
+            var status = new org.telekiosk.protocol.telemetry.KioskStatus(KioskId.of("wmk-lab-05"), Instant.now(),
+                    java.util.List.of(new org.telekiosk.protocol.telemetry.SensorHealth(
+                            org.telekiosk.protocol.SensorId.of("scale"),
+                            org.telekiosk.protocol.telemetry.SensorState.FAULTY, "HX711 not ready")), 3, 41,
+                    "outbox was truncated; 2 readings recovered");
+            mqtt.publish(org.telekiosk.protocol.topic.Topics.status(KioskId.of("wmk-lab-05")),
+                    org.telekiosk.protocol.codec.WireCodec.cbor(4096).encode(status), 1, false);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> !fleetEntry("wmk-lab-05").path("report").isNull());
+            JsonNode report = fleetEntry("wmk-lab-05").path("report");
+            assertEquals(41, report.path("dropped").asLong(), report.toString());
+            assertEquals(3, report.path("queued").asLong());
+            assertEquals("outbox was truncated; 2 readings recovered", report.path("outboxFault").asText());
+            assertEquals("scale", report.path("sensors").get(0).path("sensor").asText());
+            assertEquals("faulty", report.path("sensors").get(0).path("state").asText());
+            assertEquals("HX711 not ready", report.path("sensors").get(0).path("detail").asText());
         } finally {
             mqtt.disconnect();
             mqtt.close();

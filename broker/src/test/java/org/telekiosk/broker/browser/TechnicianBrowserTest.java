@@ -41,7 +41,7 @@ class TechnicianBrowserTest {
     void aTechnicianLogsInCreatesATokenShownAsLineAndQrCodeAndRevokesAKioskAfterConfirming() throws Exception {
         ConsultationFixture.technician(BROKER.broker().access(), "tech.meyer");
         KioskId enrolled = KioskId.of("wmk-lab-03");
-        TestKiosk.enroll(BROKER, enrolled);
+        TestKiosk enrolledKiosk = TestKiosk.enroll(BROKER, enrolled);
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
         try (Chromium browser = new Chromium(certificate, List.of())) {
             var driver = browser.driver();
@@ -56,6 +56,27 @@ class TechnicianBrowserTest {
             WebElement kiosk = driver.findElement(row(enrolled));
             assertFalse(kiosk.getAttribute("class").contains("revoked"));
             assertTrue(kiosk.getText().contains("vertraut"), kiosk.getText());
+            assertTrue(kiosk.getText().contains("noch kein Bericht"), kiosk.getText());
+
+            // The kiosk reports readings it lost, an outbox fault and a faulty scale: the row shows them.
+            var mqtt = enrolledKiosk.connect(BROKER);
+            try {
+                mqtt.publish(org.telekiosk.protocol.topic.Topics.status(enrolled),
+                        org.telekiosk.protocol.codec.WireCodec.cbor(4096).encode(
+                                new org.telekiosk.protocol.telemetry.KioskStatus(enrolled, java.time.Instant.now(),
+                                        List.of(new org.telekiosk.protocol.telemetry.SensorHealth(
+                                                org.telekiosk.protocol.SensorId.of("scale"),
+                                                org.telekiosk.protocol.telemetry.SensorState.FAULTY,
+                                                "HX711 not ready")), 0, 41, "outbox was truncated")), 1, false);
+            } finally {
+                mqtt.disconnect();
+                mqtt.close();
+            }
+            await("the kiosk's report in its row").atMost(PATIENCE).until(() ->
+                    driver.findElement(row(enrolled)).getText().contains("41 Messwerte verloren"));
+            String report = driver.findElement(By.cssSelector("tr[data-kiosk='wmk-lab-03'] td.report")).getText();
+            assertTrue(report.contains("scale: gestört · faulty (HX711 not ready)"), report);
+            assertTrue(report.contains("outbox was truncated"), report);
 
             driver.findElement(By.id("token-kiosk")).sendKeys("wmk-flur-02");
             driver.findElement(By.id("token-label")).sendKeys("Flur 2, Wismar");

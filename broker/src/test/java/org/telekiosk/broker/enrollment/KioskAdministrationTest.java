@@ -35,7 +35,11 @@ import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.testing.MutableClock;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.SensorHealth;
+import org.telekiosk.protocol.telemetry.SensorState;
 
 /** The technician's operations and who may call them. */
 class KioskAdministrationTest {
@@ -48,6 +52,7 @@ class KioskAdministrationTest {
     final InMemoryAuditLog audit = new InMemoryAuditLog();
     EnrollmentService enrollment;
     KioskAdministration admin;
+    final org.telekiosk.broker.telemetry.KioskStatusBoard board = new org.telekiosk.broker.telemetry.KioskStatusBoard();
 
     static Caller staff(Role role) {
         return new Caller.Staff(new Account(AccountId.random(), LoginName.of("user-" + role.name().toLowerCase()),
@@ -63,7 +68,7 @@ class KioskAdministrationTest {
         enrollment = new EnrollmentService(registry, pki.issuing(), CaPin.of(pki.caCertificate()), audit, clock,
                 random, new EnrollmentSettings(Duration.ofHours(24), Duration.ofDays(30), "ssl://localhost:8883",
                 "https://localhost:8443/api/v1/renew"), () -> { });
-        admin = new KioskAdministration(enrollment, registry, Set.of(KIOSK)::contains);
+        admin = new KioskAdministration(enrollment, registry, Set.of(KIOSK)::contains, board::latest);
     }
 
     @Test
@@ -87,6 +92,30 @@ class KioskAdministrationTest {
         assertInstanceOf(Refusal.NotFound.class, ((Outcome.Refused<?>) admin.revoke(technician, KIOSK)).refusal());
         assertTrue(audit.events().stream().anyMatch(e -> e.action() == AuditAction.KIOSK_REVOKED
                 && e.actor().value().startsWith("account:")));
+    }
+
+    @Test
+    void theFleetShowsWhatEachKioskLastReportedAboutItsSensorsAndItsOutbox() throws Exception {
+        Caller technician = staff(Role.TECHNICIAN);
+        var issued = (Outcome.Done<KioskAdministration.IssuedToken>) admin.createToken(technician, KIOSK, "Lab 1");
+        enrollment.enroll(new EnrollmentRequest(issued.value().token(),
+                TestKiosk.csr(TestKiosk.p256(), "CN=" + KIOSK.value(), "SHA256withECDSA")), AuditActor.system());
+        var before = (Outcome.Done<List<KioskAdministration.FleetEntry>>) admin.fleet(technician);
+        assertTrue(before.value().getFirst().status().isEmpty(), "no status yet");
+
+        var sensors = List.of(new SensorHealth(SensorId.of("thermometer"), SensorState.PRESENT, ""),
+                new SensorHealth(SensorId.of("scale"), SensorState.FAULTY, "HX711 not ready"));
+        board.accept(new KioskStatus(KIOSK, clock.instant(), sensors, 12, 7,
+                "outbox was truncated; 40 readings recovered"));
+        // An older status, redelivered after a reconnect, does not replace the newer one.
+        board.accept(new KioskStatus(KIOSK, clock.instant().minusSeconds(5), List.of(), 99, 0));
+
+        var fleet = (Outcome.Done<List<KioskAdministration.FleetEntry>>) admin.fleet(technician);
+        KioskStatus status = fleet.value().getFirst().status().orElseThrow();
+        assertEquals(7, status.dropped());
+        assertEquals(12, status.queued());
+        assertEquals("outbox was truncated; 40 readings recovered", status.outboxFault());
+        assertEquals(sensors, status.sensors());
     }
 
     @ParameterizedTest
