@@ -1,20 +1,15 @@
 package org.telekiosk.broker;
 
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
-import org.telekiosk.broker.config.BrokerConfig;
-import org.telekiosk.broker.config.BrokerConfigLoader;
+import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.demo.DemoCommand;
 import org.telekiosk.broker.server.Broker;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The broker's command line: {@code serve} runs a broker, {@code demo} a broker with a simulated kiosk,
@@ -24,9 +19,9 @@ import picocli.CommandLine.Option;
 @Command(name = "telekiosk-broker", mixinStandardHelpOptions = true, version = "telekiosk-broker 0.1.0",
         description = "Telekiosk broker: consultations, kiosk telemetry, web pages.",
         subcommands = {BrokerMain.Serve.class, DemoCommand.class, CreateAdminCommand.class,
-                org.telekiosk.broker.enrollment.KioskCommands.CreateToken.class,
-                org.telekiosk.broker.enrollment.KioskCommands.Revoke.class,
-                org.telekiosk.broker.enrollment.KioskCommands.ListKiosks.class,
+                KioskCommands.CreateToken.class,
+                KioskCommands.Revoke.class,
+                KioskCommands.ListKiosks.class,
                 org.telekiosk.broker.mosquitto.MosquittoConfigCommand.class})
 public final class BrokerMain implements Callable<Integer> {
 
@@ -47,43 +42,6 @@ public final class BrokerMain implements Callable<Integer> {
     public Integer call() {
         new CommandLine(this).usage(System.out);
         return 2;
-    }
-
-    /** Options shared by every command that starts a broker. */
-    public static final class ServerOptions {
-        @Option(names = "--config", description = "a properties file with configuration keys")
-        Path config;
-
-        @Option(names = "--port", description = "HTTPS port (https.port)")
-        Integer port;
-
-        @Option(names = "--mqtt-port", description = "MQTT over TLS port (mqtt.port); 0 for a free one")
-        Integer mqttPort;
-
-        @Option(names = "--data-dir", description = "where the broker keeps its data (data.dir)")
-        Path dataDir;
-
-        @Option(names = "--bind", description = "address to listen on (https.bind and mqtt.bind)")
-        String bind;
-
-        /** The configuration with these options over {@code base} (defaults of the command). */
-        public BrokerConfig load(Map<String, String> base) throws java.io.IOException {
-            Map<String, String> overrides = new LinkedHashMap<>(base);
-            if (port != null) {
-                overrides.put("https.port", port.toString());
-            }
-            if (mqttPort != null) {
-                overrides.put("mqtt.port", mqttPort.toString());
-            }
-            if (dataDir != null) {
-                overrides.put("data.dir", dataDir.toString());
-            }
-            if (bind != null) {
-                overrides.put("https.bind", bind);
-                overrides.put("mqtt.bind", bind);
-            }
-            return BrokerConfigLoader.load(Optional.ofNullable(config), overrides);
-        }
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the broker until stopped.")

@@ -25,15 +25,15 @@ import org.telekiosk.broker.account.PasswordProblem;
 import org.telekiosk.broker.account.SqlAccountRepository;
 import org.telekiosk.broker.audit.SqlAuditLog;
 import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.pki.SecureFiles;
-import org.telekiosk.broker.server.Broker;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code telekiosk-broker create-admin --login NAME --name "Display Name"}: creates the first admin account in the
@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
                 + " console, or from the first line of standard input.")
 public final class CreateAdminCommand implements Callable<Integer> {
     @CommandLine.Mixin
-    BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
+    ServerOptions options = new ServerOptions();
 
     @Option(names = "--login", required = true, description = "the admin's login name, e.g. admin")
     String login;
@@ -96,7 +96,8 @@ public final class CreateAdminCommand implements Callable<Integer> {
         }
         BrokerConfig config = options.load(Map.of());
         SecureFiles.ownerOnlyDirectory(config.dataDir().toAbsolutePath());
-        StoreDatabase database = Broker.storeDatabase(config, environment);
+        StoreDatabase database = StoreDatabase.configured(config.storeUrl(), config.storeUser(),
+                config.defaultStoreFile(), environment);
         database.migrate();
         SqlAccess sql = new SqlAccess(database);
         AccountService accounts = new AccountService(new SqlAccountRepository(sql),

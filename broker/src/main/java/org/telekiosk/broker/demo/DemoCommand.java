@@ -16,13 +16,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telekiosk.broker.BrokerMain;
+import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.server.Broker;
 import org.telekiosk.protocol.KioskId;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code demo}: a broker on embedded defaults, listening on localhost only, and one simulated kiosk started as a
@@ -36,7 +36,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final KioskId DEMO_KIOSK = KioskId.of("demo-kiosk-01");
 
     @CommandLine.Mixin
-    BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
+    ServerOptions options = new ServerOptions();
 
     @Option(names = "--agent-jar", description = "the edge agent's jar (default: found next to this jar's module)")
     Path agentJar;

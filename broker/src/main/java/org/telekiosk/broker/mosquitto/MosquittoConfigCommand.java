@@ -6,14 +6,14 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.telekiosk.broker.BrokerMain;
 import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code mosquitto-config}: writes mosquitto.conf, its ACL file, certificates and the CRL for an external Mosquitto. */
 @Command(name = "mosquitto-config", mixinStandardHelpOptions = true,
@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
                 + "store password (" + KeystorePassword.ENV + " or the broker's pki/keystore.password).")
 public final class MosquittoConfigCommand implements Callable<Integer> {
     @CommandLine.Mixin
-    BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
+    ServerOptions options = new ServerOptions();
 
     @Option(names = "--out", required = true, description = "the directory to write into")
     Path out;

@@ -27,7 +27,7 @@ import org.telekiosk.protocol.KioskId;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.pki.SecureFiles;
-import org.telekiosk.broker.server.TlsPolicy;
+import org.telekiosk.broker.pki.TlsPolicy;
 
 /**
  * HiveMQ Community Edition, embedded in the broker process: MQTT 5 over mutual TLS only (a client certificate

@@ -45,6 +45,7 @@ import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.pki.SecureFiles;
+import org.telekiosk.broker.pki.TlsPolicy;
 import org.telekiosk.broker.pki.TrustStores;
 import org.telekiosk.broker.fhir.ConsultationFhirExport;
 import org.telekiosk.broker.fhir.ReadingLinker;
@@ -146,7 +147,8 @@ public final class Broker implements AutoCloseable {
                 Thread.ofPlatform().name("kiosk-registry-watch").daemon(true).factory());
         started.add(watcher::shutdownNow);
         try {
-            StoreDatabase database = storeDatabase(config, environment);
+            StoreDatabase database = StoreDatabase.configured(config.storeUrl(), config.storeUser(),
+                    config.defaultStoreFile(), environment);
             MeasurementStore store = openStore(database, config, clock);
             started.add(store);
             // Kiosk events go to the same audit_event table as the accounts' (purged after audit.retention), through
@@ -265,22 +267,6 @@ public final class Broker implements AutoCloseable {
     /** The kiosk-trust parts, grouped to keep the constructor short. */
     private record Kiosks(KioskRegistry registry, EnrollmentService enrollment, KioskAdministration administration,
             Revocations revocations, QueuedAuditLog audit, ExecutorService worker, ScheduledExecutorService watcher) {}
-
-    /**
-     * The store's database from {@code store.url} (empty: the SQLite file in the data directory) and the password in
-     * {@link StoreDatabase#PASSWORD_ENV}: shared by the measurement store, the accounts and consultations, and the
-     * admin command. Creates the SQLite file's directory (0700).
-     */
-    public static StoreDatabase storeDatabase(BrokerConfig config, Map<String, String> environment)
-            throws IOException {
-        if (config.storeUrl().isEmpty()) {
-            Path file = config.defaultStoreFile().toAbsolutePath();
-            SecureFiles.ownerOnlyDirectory(file.getParent());
-            return StoreDatabase.sqlite(file);
-        }
-        return StoreDatabase.of(config.storeUrl(), config.storeUser(),
-                environment.getOrDefault(StoreDatabase.PASSWORD_ENV, ""));
-    }
 
     /** Migrates the schema (every migration, the accounts' too) and opens the measurement store. */
     private static MeasurementStore openStore(StoreDatabase database, BrokerConfig config, Clock clock)

@@ -83,4 +83,20 @@ public final class StoreDatabase {
     public String toString() {
         return url.replaceAll("[?;].*", "") + (user.isEmpty() ? "" : " as " + user);
     }
+
+    /**
+     * The store's database as configured: {@code url} ({@code store.url}; empty: the SQLite file {@code defaultFile} in
+     * the data directory), {@code user} and the password in {@link #PASSWORD_ENV} of {@code environment}. Shared by the
+     * measurement store, the accounts and consultations, and the CLI commands. Creates the SQLite file's directory
+     * (0700).
+     */
+    public static StoreDatabase configured(String url, String user, Path defaultFile,
+            java.util.Map<String, String> environment) throws java.io.IOException {
+        if (url.isEmpty()) {
+            Path file = defaultFile.toAbsolutePath();
+            org.telekiosk.broker.pki.SecureFiles.ownerOnlyDirectory(file.getParent());
+            return sqlite(file);
+        }
+        return of(url, user, environment.getOrDefault(PASSWORD_ENV, ""));
+    }
 }

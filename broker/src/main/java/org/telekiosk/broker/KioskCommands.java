@@ -1,4 +1,4 @@
-package org.telekiosk.broker.enrollment;
+package org.telekiosk.broker;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,13 +12,15 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import org.telekiosk.broker.BrokerMain;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.audit.SqlAuditLog;
 import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.config.ServerOptions;
+import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.enrollment.EnrollmentTokens;
 import org.telekiosk.broker.kiosk.KioskRecord;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.pki.CaPin;
@@ -27,9 +29,9 @@ import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.enrollment.EnrollmentToken;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The technician's command-line tools, run on the broker's machine against its data directory (while the broker
@@ -49,7 +51,8 @@ public final class KioskCommands {
 
     /** The broker's audit log, table {@code audit_event} of the store's database ({@code store.url}). */
     static AuditLog audit(BrokerConfig config) throws IOException {
-        StoreDatabase database = org.telekiosk.broker.server.Broker.storeDatabase(config, System.getenv());
+        StoreDatabase database = StoreDatabase.configured(config.storeUrl(), config.storeUser(),
+                config.defaultStoreFile(), System.getenv());
         try {
             database.migrate();
         } catch (RuntimeException e) {
@@ -81,7 +84,7 @@ public final class KioskCommands {
                     + "kiosk ('edge-agent enroll --broker URL --token TOKEN').")
     public static final class CreateToken implements Callable<Integer> {
         @CommandLine.Mixin
-        BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
+        ServerOptions options = new ServerOptions();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -117,7 +120,7 @@ public final class KioskCommands {
                     + "within seconds and refuses it from then on. It can only come back with a new token.")
     public static final class Revoke implements Callable<Integer> {
         @CommandLine.Mixin
-        BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
+        ServerOptions options = new ServerOptions();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -150,7 +153,7 @@ public final class KioskCommands {
             description = "List the kiosks: id, label, certificate serial and expiry, revoked or not.")
     public static final class ListKiosks implements Callable<Integer> {
         @CommandLine.Mixin
-        BrokerMain.ServerOptions options = new BrokerMain.ServerOptions();
+        ServerOptions options = new ServerOptions();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

@@ -1,4 +1,4 @@
-package org.telekiosk.broker.server;
+package org.telekiosk.broker.pki;
 
 import java.util.List;
 

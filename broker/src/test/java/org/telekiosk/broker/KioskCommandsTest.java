@@ -1,4 +1,4 @@
-package org.telekiosk.broker.enrollment;
+package org.telekiosk.broker;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
