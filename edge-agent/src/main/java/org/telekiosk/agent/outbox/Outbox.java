@@ -21,6 +21,11 @@ import java.util.function.LongFunction;
 import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.agent.outbox.OutboxBatch.Append;
+import org.telekiosk.agent.outbox.OutboxBatch.Delete;
+import org.telekiosk.agent.outbox.OutboxBatch.DeleteThrough;
+import org.telekiosk.agent.outbox.OutboxBatch.Op;
+import org.telekiosk.agent.outbox.OutboxBatch.Stop;
 import org.telekiosk.agent.sampling.ReadingJournal;
 import org.telekiosk.agent.sampling.SequenceCounter;
 import org.telekiosk.protocol.MalformedMessageException;
@@ -81,18 +86,6 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
 
     /** One reading read back for sending. */
     record Stored(long seq, KioskMessage reading) {}
-
-    private sealed interface Op permits Append, Delete, DeleteThrough, Stop {}
-
-    private record Append(long seq, boolean waveform, byte[] payload) implements Op {}
-
-    /** Removes a reading: acknowledged, refused, or unreadable ({@code dropped}). */
-    private record Delete(long seq, boolean dropped) implements Op {}
-
-    /** Removes every reading up to {@code seq}: the broker's store acknowledged them. */
-    private record DeleteThrough(long seq) implements Op {}
-
-    private record Stop(CompletableFuture<Void> done) implements Op {}
 
     private final Path file;
     private final OutboxSettings settings;
@@ -337,56 +330,14 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
 
     private void commit(List<Op> batch) {
         int queued = (int) batch.stream().filter(Append.class::isInstance).count();
-        int appends = 0;
-        long maxSeq = 0;
-        long addedBytes = 0;
-        long removedBytes = 0;
-        int removed = 0;
-        long newlyDropped = 0;
         try {
-            try (PreparedStatement insert = writer.prepareStatement(
-                    "INSERT INTO reading (seq, waveform, payload) VALUES (?, ?, ?)");
-                    PreparedStatement delete = writer.prepareStatement(
-                            "DELETE FROM reading WHERE seq = ? RETURNING length(payload)");
-                    PreparedStatement deleteThrough = writer.prepareStatement(
-                            "DELETE FROM reading WHERE seq <= ? RETURNING length(payload)")) {
-                for (Op op : batch) {
-                    switch (op) {
-                        case Append a -> {
-                            insert.setLong(1, a.seq());
-                            insert.setInt(2, a.waveform() ? 1 : 0);
-                            insert.setBytes(3, a.payload());
-                            insert.addBatch();
-                            appends++;
-                            maxSeq = Math.max(maxSeq, a.seq());
-                            addedBytes += a.payload().length;
-                        }
-                        case Delete d -> {
-                            delete.setLong(1, d.seq());
-                            try (ResultSet rs = delete.executeQuery()) {
-                                if (rs.next()) {
-                                    removedBytes += rs.getLong(1);
-                                    removed++;
-                                    newlyDropped += d.dropped() ? 1 : 0;
-                                }
-                            }
-                        }
-                        case DeleteThrough d -> {
-                            deleteThrough.setLong(1, d.seq());
-                            try (ResultSet rs = deleteThrough.executeQuery()) {
-                                while (rs.next()) {
-                                    removedBytes += rs.getLong(1);
-                                    removed++;
-                                }
-                            }
-                        }
-                        case Stop s -> { }
-                    }
-                }
-                if (appends > 0) {
-                    insert.executeBatch();
-                }
-            }
+            OutboxBatch.Applied applied = OutboxBatch.apply(writer, batch);
+            int appends = applied.appends();
+            long maxSeq = applied.maxSeq();
+            long addedBytes = applied.addedBytes();
+            long removedBytes = applied.removedBytes();
+            int removed = applied.removed();
+            long newlyDropped = applied.newlyDropped();
             if (maxSeq > highWater.last() - RESERVE / 2) {
                 // On the device before any of these numbers can be published.
                 highWater.advanceTo(maxSeq + RESERVE);
