@@ -206,7 +206,7 @@ public final class Broker implements AutoCloseable {
             subscriber.watchForStalls(mqtt::incomingPublishes, java.time.Duration.ofSeconds(5));
             subscriber.start();
 
-            Signaling signaling = Signaling.start(config, access, clock, environment);
+            Signaling signaling = Signaling.start(config, access, clock, environment, statuses::latest);
             started.add(signaling);
 
             // Client certificates are optional on HTTPS: only renewal (POST /api/v1/renew) asks for one.

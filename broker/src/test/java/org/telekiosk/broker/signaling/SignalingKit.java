@@ -37,6 +37,7 @@ import org.telekiosk.broker.testing.MutableClock;
 import org.telekiosk.broker.turn.IceConfig;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.broker.turn.TurnSecret;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.signaling.Credential;
 import org.telekiosk.protocol.signaling.SignalRequest;
 
@@ -108,6 +109,16 @@ public final class SignalingKit {
     public Consultation consultation(Staff by) {
         return done(consultations.create(by.caller(), new ConsultationTarget.Patient(
                 Optional.of(DisplayName.of("Frau Koch"))), Optional.empty()));
+    }
+
+    /** A room consultation of {@code by} for {@code kiosk}: its kiosk page calls the patient in without a code. */
+    public Consultation roomConsultation(Staff by, KioskId kiosk) {
+        return done(consultations.create(by.caller(), new ConsultationTarget.Room(kiosk), Optional.empty()));
+    }
+
+    /** A kiosk page session of {@code kiosk}, as its page holds it in the {@code tk_session} cookie. */
+    public OpaqueToken kioskPageSession(KioskId kiosk) {
+        return sessions.startKiosk(kiosk).token();
     }
 
     /** A new join code for {@code consultation}, as the patient types it. */
