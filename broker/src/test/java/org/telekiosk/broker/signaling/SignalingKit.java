@@ -59,6 +59,9 @@ public final class SignalingKit {
     public final WaitingRoom waitingRoom;
     public final Reconnects reconnects;
     public final SignalingService service;
+    /** The kiosks' latest statuses, as MQTT would feed them: the sensors the doctor sees. */
+    public final org.telekiosk.broker.telemetry.KioskStatusBoard statuses =
+            new org.telekiosk.broker.telemetry.KioskStatusBoard();
 
     public final Staff doctor;
     public final Staff otherDoctor;
@@ -93,7 +96,7 @@ public final class SignalingKit {
                 ice.turnUrls().isEmpty() ? Optional.empty() : Optional.of(TurnSecret.of("test-secret-0123456789")),
                 clock);
         service = new SignalingService(sessions, consultations, waitingRoom, codes, reconnects, iceServers, policy,
-                config, clock);
+                config, clock, statuses::latest);
         doctor = staff("dr.weber", "Dr. Anna Weber", Role.DOCTOR);
         otherDoctor = staff("dr.schulz", "Dr. Jonas Schulz", Role.DOCTOR);
         technician = staff("tech.meyer", "Kai Meyer", Role.TECHNICIAN);
