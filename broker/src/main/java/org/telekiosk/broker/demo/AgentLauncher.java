@@ -39,6 +39,22 @@ final class AgentLauncher {
     }
 
     /**
+     * Runs {@code edge-agent kiosk-page-url} for the kiosk configured in {@code config} and waits for it: a fresh,
+     * one-time URL of the kiosk's own page, or empty (the agent says why on standard error).
+     */
+    java.util.Optional<java.net.URI> kioskPageUrl(Path config) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "kiosk-page-url", "--config",
+                config.toString()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .strip();
+        return process.waitFor() == 0 && out.startsWith("https://") ? java.util.Optional.of(java.net.URI.create(out))
+                : java.util.Optional.empty();
+    }
+
+    /**
      * The agent jar of this build: beside the broker jar, or in the sibling module's target directory
      * ({@code broker/target/telekiosk-broker.jar} → {@code edge-agent/target/telekiosk-edge-agent.jar}).
      */
