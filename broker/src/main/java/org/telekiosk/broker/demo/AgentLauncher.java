@@ -1,10 +1,13 @@
 package org.telekiosk.broker.demo;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Starts the edge agent in simulation mode as a child process of the demo, sharing its console. */
 final class AgentLauncher {
@@ -42,16 +45,14 @@ final class AgentLauncher {
      * Runs {@code edge-agent kiosk-page-url} for the kiosk configured in {@code config} and waits for it: a fresh,
      * one-time URL of the kiosk's own page, or empty (the agent says why on standard error).
      */
-    java.util.Optional<java.net.URI> kioskPageUrl(Path config) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "kiosk-page-url", "--config",
+    Optional<URI> kioskPageUrl(Path config) throws IOException, InterruptedException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(List.of(javaBin, "-jar", jar.toString(), "kiosk-page-url", "--config",
                 config.toString()))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                .strip();
-        return process.waitFor() == 0 && out.startsWith("https://") ? java.util.Optional.of(java.net.URI.create(out))
-                : java.util.Optional.empty();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        return process.waitFor() == 0 && out.startsWith("https://") ? Optional.of(URI.create(out)) : Optional.empty();
     }
 
     /**
