@@ -155,10 +155,38 @@ function renderWaiting(patients) {
     item.querySelector('.rtt').textContent = p.readiness.roundTripMillis >= 0
       ? `${p.readiness.roundTripMillis} ms` : '– ms';
     badge(item.querySelector('.connected'), p.connected, 'verbunden / connected');
+    renderSensors(item.querySelector('.kiosk-sensors'), p.sensors);
     const admit = item.querySelector('.admit');
     admit.disabled = inCall;
     admit.addEventListener('click', () => signal.send({ type: 'admit', participant: p.participant }));
     list.append(item);
+  }
+}
+
+// The kiosk's sensors as the kiosk itself last reported them (its MQTT status), never as the page claims.
+const SENSOR_STATES = { present: '✓', absent: '✗ fehlt · absent', faulty: '⚠ gestört · faulty' };
+
+function renderSensors(element, sensors) {
+  element.replaceChildren();
+  if (sensors.source === 'no-kiosk') {
+    element.textContent = 'keine Kiosk-Sensoren · no kiosk sensors';
+    return;
+  }
+  if (sensors.source === 'not-reported') {
+    element.textContent = 'Sensoren: noch keine Meldung · sensors: not reported yet';
+    return;
+  }
+  for (const s of sensors.sensors) {
+    const span = document.createElement('span');
+    span.className = `badge sensor ${s.state === 'present' ? 'ok' : 'no'}`;
+    span.dataset.sensor = s.sensor;
+    span.dataset.state = s.state;
+    span.textContent = `${s.sensor} ${SENSOR_STATES[s.state] || s.state}`;
+    if (s.detail) {
+      span.title = s.detail;
+      span.textContent += ` (${s.detail})`;
+    }
+    element.append(span);
   }
 }
 

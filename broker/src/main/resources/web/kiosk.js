@@ -1,6 +1,9 @@
 // Telekiosk kiosk/patient page: enter the one-time join code, wait, talk. Large touch targets, German first.
 // Signaling as in protocol/README.md ("Signaling WebSocket"); after a dropped connection the page resumes its seat
 // with the resume token (kept only in memory) and the call recovers with an ICE restart.
+// A kiosk's own page is opened by its agent with a one-time kiosk page token in the URL fragment
+// (#kiosk-token=...): the page redeems it for a kiosk page session (HttpOnly cookie), removes the fragment, and
+// asks to be called into the kiosk's open room consultation without a code; without one it asks for a code.
 
 import { Signal, showText } from '/signal.js';
 import { Call, openCamera } from '/call.js';
@@ -14,6 +17,7 @@ const ERRORS = {
     'The connection was lost for too long. Please ask for a new code.'],
   'access-expired': ['Diese Sprechstunde ist beendet.', 'This consultation is over.'],
 };
+const NO_ROOM = 'no-room-consultation';
 let signal = null;
 let call = null;
 let camera = { stream: null, camera: false, microphone: false };
@@ -25,6 +29,8 @@ function show(id) {
   }
 }
 
+let kiosk = null;
+
 $('code-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const code = $('code').value.trim();
@@ -32,19 +38,41 @@ $('code-form').addEventListener('submit', async (e) => {
     return;
   }
   $('code-error').textContent = '';
-  camera = await openCamera();
-  $('local').srcObject = camera.stream;
-  lastError = null;
-  signal = new Signal({ kind: 'code', code, name: '' }, { onEvent, onStatus, onRoundTrip: sendReadiness });
-  call = new Call('patient', signal, $('remote'));
-  call.setLocalStream(camera.stream);
-  window.telekiosk = { role: 'patient', signal, call, videoStats: () => call.videoStats() };
   $('code').value = '';
-  signal.start();
+  await join({ kind: 'code', code, name: '' });
 });
 
+async function join(credential) {
+  if (!camera.stream) {
+    camera = await openCamera();
+    $('local').srcObject = camera.stream;
+  }
+  lastError = null;
+  signal = new Signal(credential, { onEvent, onStatus, onRoundTrip: sendReadiness });
+  call = new Call('patient', signal, $('remote'));
+  call.setLocalStream(camera.stream);
+  window.telekiosk = { role: 'patient', kiosk, signal, call, videoStats: () => call.videoStats() };
+  signal.start();
+}
+
+// The kiosk page session: redeem the fragment's one-time token (then drop it from the URL and the history), or
+// find the session an earlier load started. Resolves to the kiosk id, or null for a page that is no kiosk's.
+async function kioskSession() {
+  const token = new URLSearchParams(location.hash.slice(1)).get('kiosk-token');
+  if (token) {
+    history.replaceState(null, '', location.pathname + location.search);
+    const reply = await fetch('/api/v1/kiosk-session', { method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
+    if (reply.ok) {
+      return (await reply.json()).kiosk;
+    }
+  }
+  const me = await fetch('/api/v1/kiosk-session', { credentials: 'same-origin' });
+  return me.ok ? (await me.json()).kiosk : null;
+}
+
 function sendReadiness() {
-  signal?.send({ type: 'ready', readiness: { camera: camera.camera, microphone: camera.microphone, sensors: false,
+  signal?.send({ type: 'ready', readiness: { camera: camera.camera, microphone: camera.microphone,
     roundTripMillis: signal.roundTripMillis } });
   showText($('readiness'), `Kamera ${camera.camera ? '✓' : '✗'} · Mikrofon ${camera.microphone ? '✓' : '✗'}`,
     `Camera ${camera.camera ? '✓' : '✗'} · Microphone ${camera.microphone ? '✓' : '✗'}`);
@@ -58,7 +86,9 @@ function onStatus(state, code) {
     showText(status, 'Verbindung unterbrochen, verbinde neu …', 'Connection lost, reconnecting …');
   } else if (state === 'closed') {
     const text = ERRORS[lastError];
-    if (code === 4401 && lastError === 'invalid-code' || lastError === 'throttled') {
+    if (lastError === NO_ROOM) {
+      show('enter');
+    } else if (code === 4401 && lastError === 'invalid-code' || lastError === 'throttled') {
       show('enter');
       showText($('code-error'), text[0], text[1]);
     } else if (code !== 1000 || text) {
@@ -122,5 +152,14 @@ function toggle(button, apply) {
   apply(!off);
 }
 
-show('enter');
 showText(status, 'Bereit.', 'Ready.');
+kiosk = await kioskSession().catch(() => null);
+document.body.dataset.kiosk = kiosk || '';
+if (kiosk) {
+  // A kiosk's own page: be called into its room consultation; without one the broker says so and the code entry shows.
+  show('waiting');
+  showText($('waiting-text'), 'Sie werden gleich aufgerufen.', 'You will be called in.');
+  await join({ kind: 'kiosk', name: '' });
+} else {
+  show('enter');
+}

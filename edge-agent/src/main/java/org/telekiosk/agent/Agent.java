@@ -115,6 +115,7 @@ public final class Agent implements AutoCloseable {
                     Thread.ofPlatform().name("telekiosk-renewal").daemon().factory());
             renewer.schedule(renewalThread, RENEWAL_CHECK);
         }
+        org.telekiosk.agent.kioskpage.KioskPageOpener.openIfConfigured(config);
         return new Agent(uplink, outbox, forwarder, sampler, health, statusThread, renewer, renewalThread);
     }
 

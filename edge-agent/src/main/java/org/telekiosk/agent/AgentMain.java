@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 /** The edge agent's command line. */
 @Command(name = "telekiosk-edge-agent", mixinStandardHelpOptions = true, version = "telekiosk-edge-agent 0.1.0",
         description = "Telekiosk edge agent: reads the kiosk's sensors and forwards the readings to the broker.",
-        subcommands = {AgentMain.Run.class, AgentMain.Enroll.class, CalibrateScale.class})
+        subcommands = {AgentMain.Run.class, AgentMain.Enroll.class, AgentMain.KioskPageUrlCommand.class,
+            CalibrateScale.class})
 public final class AgentMain implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -76,6 +77,39 @@ public final class AgentMain implements Callable<Integer> {
             }
             return new org.telekiosk.agent.enrollment.Enroller(Clock.systemUTC(), new java.security.SecureRandom(),
                     System.out).enroll(broker, line, dir);
+        }
+    }
+
+    @Command(name = "kiosk-page-url", mixinStandardHelpOptions = true,
+            description = "Print a fresh URL of this kiosk's page (one-time, valid for five minutes), asked from the "
+                    + "broker over mutual TLS with the kiosk's certificate: for a technician, or a systemd unit that "
+                    + "opens the page. The URL is a secret until used: do not log it.")
+    static final class KioskPageUrlCommand implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "the agent's properties file")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            AgentConfig agentConfig;
+            try {
+                agentConfig = AgentConfigLoader.load(config);
+            } catch (ConfigException e) {
+                System.err.println("Configuration error: " + e.getMessage());
+                return 78; // EX_CONFIG
+            }
+            if (agentConfig.renewalUrl() == null || agentConfig.mqttIdentity() == null) {
+                System.err.println("The kiosk page needs the kiosk's certificate (mqtt.cert-file, mqtt.key-file) and"
+                        + " renewal.url, as 'edge-agent enroll' writes them");
+                return 78;
+            }
+            try {
+                System.out.println(new org.telekiosk.agent.kioskpage.KioskPageUrl(agentConfig.mqttIdentity(),
+                        agentConfig.mqttCaFile(), agentConfig.renewalUrl()).fetch());
+                return 0;
+            } catch (java.io.IOException e) {
+                System.err.println("No kiosk page URL: " + e.getMessage());
+                return 69; // EX_UNAVAILABLE
+            }
         }
     }
 

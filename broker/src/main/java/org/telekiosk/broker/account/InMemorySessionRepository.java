@@ -3,6 +3,7 @@ package org.telekiosk.broker.account;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.telekiosk.protocol.KioskId;
 
 /**
  * Sessions in memory, lost on restart (everyone logs in again). Thread-safe. For the services' tests; the broker
@@ -33,7 +34,12 @@ public final class InMemorySessionRepository implements SessionRepository {
 
     @Override
     public int deleteAllOf(AccountId account) {
-        return removeIf(session -> session.account().equals(account));
+        return removeIf(session -> session.principal().equals(new SessionPrincipal.OfAccount(account)));
+    }
+
+    @Override
+    public int deleteAllOf(KioskId kiosk) {
+        return removeIf(session -> session.principal().equals(new SessionPrincipal.OfKiosk(kiosk)));
     }
 
     @Override

@@ -3,18 +3,24 @@ package org.telekiosk.broker.account;
 import java.time.Instant;
 import java.util.Objects;
 
-/** A login session as stored: the SHA-256 of its token, never the token. */
-public record SessionRecord(SecretHash tokenHash, AccountId account, Instant createdAt, Instant lastUsedAt,
+/** A session as stored: the SHA-256 of its token, never the token, and whom it belongs to. */
+public record SessionRecord(SecretHash tokenHash, SessionPrincipal principal, Instant createdAt, Instant lastUsedAt,
         Instant expiresAt) {
     public SessionRecord {
         Objects.requireNonNull(tokenHash, "tokenHash");
-        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(lastUsedAt, "lastUsedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
     }
 
+    /** An account's login session. */
+    public SessionRecord(SecretHash tokenHash, AccountId account, Instant createdAt, Instant lastUsedAt,
+            Instant expiresAt) {
+        this(tokenHash, new SessionPrincipal.OfAccount(account), createdAt, lastUsedAt, expiresAt);
+    }
+
     public SessionRecord touchedAt(Instant now) {
-        return new SessionRecord(tokenHash, account, createdAt, now, expiresAt);
+        return new SessionRecord(tokenHash, principal, createdAt, now, expiresAt);
     }
 }

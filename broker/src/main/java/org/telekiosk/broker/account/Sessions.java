@@ -5,11 +5,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
+import org.telekiosk.protocol.KioskId;
 
 /**
  * Opaque, expiring session tokens (OWASP Session Management Cheat Sheet): 256 random bits, stored only as SHA-256,
  * with an absolute lifetime and an idle timeout from {@link SessionPolicy}, both in the injected clock's time. Each
  * successful lookup counts as a use. Logout deletes the session, so a copied token dies with it.
+ *
+ * <p>A session belongs to an account or to a kiosk's page ({@link SessionPrincipal}); a kiosk page session ends as
+ * soon as its kiosk is no longer in service (revoked or deleted), checked on every lookup.
  */
 public final class Sessions {
     private final SessionRepository sessions;
@@ -17,9 +22,20 @@ public final class Sessions {
     private final SessionPolicy policy;
     private final SecureRandom random;
     private final Clock clock;
+    private final Predicate<KioskId> kioskInService;
 
+    /** Without kiosks: every kiosk counts as in service (for services' tests that issue no kiosk sessions). */
     public Sessions(SessionRepository sessions, AccountRepository accounts, SessionPolicy policy, SecureRandom random,
             Clock clock) {
+        this(sessions, accounts, policy, random, clock, kiosk -> true);
+    }
+
+    /**
+     * @param kioskInService whether a kiosk is enrolled and not revoked (the kiosk registry); blocking is fine
+     */
+    public Sessions(SessionRepository sessions, AccountRepository accounts, SessionPolicy policy, SecureRandom random,
+            Clock clock, Predicate<KioskId> kioskInService) {
+        this.kioskInService = Objects.requireNonNull(kioskInService, "kioskInService");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -29,14 +45,26 @@ public final class Sessions {
 
     /** Starts a session for {@code account}. */
     public IssuedSession start(AccountId account) {
+        return start(new SessionPrincipal.OfAccount(account));
+    }
+
+    /** Starts a kiosk page session for {@code kiosk} (after its one-time kiosk page token was redeemed). */
+    public IssuedSession startKiosk(KioskId kiosk) {
+        return start(new SessionPrincipal.OfKiosk(kiosk));
+    }
+
+    private IssuedSession start(SessionPrincipal principal) {
         Instant now = clock.instant();
         OpaqueToken token = OpaqueToken.generate(random);
         Instant expiresAt = now.plus(policy.absoluteLifetime());
-        sessions.insert(new SessionRecord(token.hash(), account, now, now, expiresAt));
+        sessions.insert(new SessionRecord(token.hash(), principal, now, now, expiresAt));
         return new IssuedSession(token, expiresAt);
     }
 
-    /** The account behind {@code token}, recording this use; or why there is none (a dead session is deleted). */
+    /**
+     * The account or kiosk behind {@code token}, recording this use; or why there is none (a dead session is
+     * deleted).
+     */
     public SessionLookup lookup(OpaqueToken token) {
         Instant now = clock.instant();
         SecretHash hash = token.hash();
@@ -53,15 +81,27 @@ public final class Sessions {
             sessions.delete(hash);
             return new SessionLookup.Refused(SessionLookup.Reason.IDLE);
         }
-        Optional<StoredAccount> account = accounts.findById(session.account());
-        if (account.isEmpty()) {
-            sessions.delete(hash);
-            return new SessionLookup.Refused(SessionLookup.Reason.UNKNOWN);
-        }
-        sessions.touch(hash, now);
         Instant idleDeadline = now.plus(policy.idleTimeout());
-        return new SessionLookup.Active(account.get().account(), session.expiresAt(),
-                idleDeadline.isBefore(session.expiresAt()) ? idleDeadline : session.expiresAt());
+        Instant deadline = idleDeadline.isBefore(session.expiresAt()) ? idleDeadline : session.expiresAt();
+        switch (session.principal()) {
+            case SessionPrincipal.OfAccount owner -> {
+                Optional<StoredAccount> account = accounts.findById(owner.account());
+                if (account.isEmpty()) {
+                    sessions.delete(hash);
+                    return new SessionLookup.Refused(SessionLookup.Reason.UNKNOWN);
+                }
+                sessions.touch(hash, now);
+                return new SessionLookup.Active(account.get().account(), session.expiresAt(), deadline);
+            }
+            case SessionPrincipal.OfKiosk owner -> {
+                if (!kioskInService.test(owner.kiosk())) {
+                    sessions.deleteAllOf(owner.kiosk());
+                    return new SessionLookup.Refused(SessionLookup.Reason.UNKNOWN);
+                }
+                sessions.touch(hash, now);
+                return new SessionLookup.Kiosk(owner.kiosk(), session.expiresAt(), deadline);
+            }
+        }
     }
 
     /** Ends the session of {@code token}; returns whether there was one. */
@@ -72,6 +112,11 @@ public final class Sessions {
     /** Ends every session of {@code account} (after a password change or when the account is disabled). */
     public int endAll(AccountId account) {
         return sessions.deleteAllOf(account);
+    }
+
+    /** Ends every page session of {@code kiosk} (it was revoked). */
+    public int endAll(KioskId kiosk) {
+        return sessions.deleteAllOf(kiosk);
     }
 
     /** Deletes expired and idle sessions; for a periodic task. Returns how many. */

@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.telekiosk.broker.store.SqlAccess;
+import org.telekiosk.protocol.KioskId;
 
 /**
- * Login sessions in the store's database, table {@code login_session} (migration V2), keyed by the SHA-256 of the
+ * Login and kiosk page sessions in the store's database, table {@code login_session} (migrations V2, V4: either
+ * {@code account_id} or {@code kiosk} is set), keyed by the SHA-256 of the
  * token; the token itself is never stored. Sessions survive a broker restart and are shared by broker nodes.
  * Blocking: not on an event loop.
  */
@@ -26,12 +28,21 @@ public final class SqlSessionRepository implements SessionRepository {
     public void insert(SessionRecord session) {
         sql.run("insert a session", c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO login_session (token_hash, account_id,"
-                    + " created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+                    + " kiosk, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, session.tokenHash().hex());
-                s.setString(2, session.account().toString());
-                s.setLong(3, nanos(session.createdAt()));
-                s.setLong(4, nanos(session.lastUsedAt()));
-                s.setLong(5, nanos(session.expiresAt()));
+                switch (session.principal()) {
+                    case SessionPrincipal.OfAccount a -> {
+                        s.setString(2, a.account().toString());
+                        s.setNull(3, java.sql.Types.VARCHAR);
+                    }
+                    case SessionPrincipal.OfKiosk k -> {
+                        s.setNull(2, java.sql.Types.VARCHAR);
+                        s.setString(3, k.kiosk().value());
+                    }
+                }
+                s.setLong(4, nanos(session.createdAt()));
+                s.setLong(5, nanos(session.lastUsedAt()));
+                s.setLong(6, nanos(session.expiresAt()));
                 return s.executeUpdate();
             }
         });
@@ -40,15 +51,18 @@ public final class SqlSessionRepository implements SessionRepository {
     @Override
     public Optional<SessionRecord> find(SecretHash tokenHash) {
         return sql.run("find a session", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT token_hash, account_id, created_at, last_used_at,"
-                    + " expires_at FROM login_session WHERE token_hash = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT token_hash, account_id, kiosk, created_at,"
+                    + " last_used_at, expires_at FROM login_session WHERE token_hash = ?")) {
                 s.setString(1, tokenHash.hex());
                 try (ResultSet row = s.executeQuery()) {
                     if (!row.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(new SessionRecord(new SecretHash(row.getString("token_hash")),
-                            AccountId.of(row.getString("account_id")), instant(row.getLong("created_at")),
+                    String account = row.getString("account_id");
+                    SessionPrincipal principal = account != null ? new SessionPrincipal.OfAccount(AccountId.of(account))
+                            : new SessionPrincipal.OfKiosk(KioskId.of(row.getString("kiosk")));
+                    return Optional.of(new SessionRecord(new SecretHash(row.getString("token_hash")), principal,
+                            instant(row.getLong("created_at")),
                             instant(row.getLong("last_used_at")), instant(row.getLong("expires_at"))));
                 }
             }
@@ -71,6 +85,11 @@ public final class SqlSessionRepository implements SessionRepository {
     public int deleteAllOf(AccountId account) {
         return update("delete an account's sessions", "DELETE FROM login_session WHERE account_id = ?",
                 account.toString());
+    }
+
+    @Override
+    public int deleteAllOf(KioskId kiosk) {
+        return update("delete a kiosk's page sessions", "DELETE FROM login_session WHERE kiosk = ?", kiosk.value());
     }
 
     @Override

@@ -30,6 +30,20 @@ final class ApiMessages {
         }
     }
 
+    /** {@code POST /api/v1/kiosk-session}: the one-time kiosk page token from the page URL's fragment. */
+    record KioskSessionRequest(String token) {
+        @Override
+        public String toString() {
+            return "KioskSessionRequest[token=(redacted)]";
+        }
+    }
+
+    /** A kiosk page session just started (the token itself only in the HttpOnly cookie). */
+    record KioskSessionStarted(String kiosk, String sessionExpiresAt) {}
+
+    /** {@code GET /api/v1/kiosk-session}. */
+    record KioskSessionView(String kiosk, String sessionExpiresAt, String idleDeadline) {}
+
     /** {@code GET /api/v1/me}. */
     record Me(AccountView account, String sessionExpiresAt, String idleDeadline) {}
 

@@ -46,6 +46,7 @@ import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Refusal;
 import org.telekiosk.broker.enrollment.KioskAdministration;
 import org.telekiosk.broker.fhir.ConsultationFhirExport;
+import org.telekiosk.broker.kioskpage.KioskPageTokens;
 import org.telekiosk.broker.store.StoreException;
 import org.telekiosk.protocol.KioskId;
 
@@ -74,10 +75,13 @@ public final class RestApi {
      * @param kiosks the technician's kiosk operations; empty: the {@code /kiosks} endpoints answer 404 (an API
      *               without kiosk PKI, as in the tests of the account and consultation endpoints)
      * @param fhir   the FHIR export of consultations (issue 7); empty: {@code /consultations/{id}/fhir} answers 404
+     * @param kioskPages kiosk page tokens (issue 3); empty: {@code /kiosk-session} answers 404
      */
     public record Services(AccountService accounts, LoginService logins, ConsultationService consultations,
-            JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir) {
+            JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir,
+            Optional<KioskPageTokens> kioskPages) {
         public Services {
+            Objects.requireNonNull(kioskPages, "kioskPages");
             Objects.requireNonNull(accounts, "accounts");
             Objects.requireNonNull(logins, "logins");
             Objects.requireNonNull(consultations, "consultations");
@@ -86,15 +90,22 @@ public final class RestApi {
             Objects.requireNonNull(fhir, "fhir");
         }
 
+        /** Without kiosk page sessions. */
+        public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
+                JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir) {
+            this(accounts, logins, consultations, codes, kiosks, fhir, Optional.empty());
+        }
+
         /** Without kiosk administration and FHIR export. */
         public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
                 JoinCodes codes) {
-            this(accounts, logins, consultations, codes, Optional.empty(), Optional.empty());
+            this(accounts, logins, consultations, codes, Optional.empty(), Optional.empty(), Optional.empty());
         }
     }
 
     private final Services services;
     private final KioskEndpoints kiosks;
+    private final KioskPageEndpoints kioskPages;
     private final Set<String> allowedOrigins;
     private final Semaphore hashing;
     private final Clock clock;
@@ -105,6 +116,7 @@ public final class RestApi {
         this.hashing = new Semaphore(maxConcurrentHashes, true);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.kiosks = new KioskEndpoints(this, services.kiosks());
+        this.kioskPages = new KioskPageEndpoints(this, services.kioskPages(), clock);
     }
 
     /** Whether {@code path} belongs to this API (the adapter passes everything else on). */
@@ -147,6 +159,8 @@ public final class RestApi {
                 case "consultations" -> m.equals("POST") ? createConsultation(r)
                         : m.equals("GET") ? listConsultations(r) : notAllowed(m, "GET, POST");
                 case "kiosks" -> m.equals("GET") ? kiosks.fleet(r) : notAllowed(m, "GET");
+                case "kiosk-session" -> m.equals("POST") ? kioskPages.start(r) : m.equals("GET") ? kioskPages.me(r)
+                        : notAllowed(m, "GET, POST");
                 default -> noSuchEndpoint();
             };
             case 2 -> p.getFirst().equals("consultations")
@@ -291,10 +305,23 @@ public final class RestApi {
     record Authenticated(OpaqueToken token, SessionLookup.Active session, boolean byCookie) {}
 
     /**
-     * The session of the request's token (Bearer first, then the cookie), or a 401. For a state-changing request
-     * ({@code changes}) the CSRF rule applies.
+     * The staff session of the request's token (Bearer first, then the cookie), or a 401; a kiosk page session is
+     * refused with 403. For a state-changing request ({@code changes}) the CSRF rule applies.
      */
     Authenticated authenticate(ApiRequest r, boolean changes) {
+        Looked looked = lookUp(r, changes);
+        return switch (looked.lookup()) {
+            case SessionLookup.Active active -> new Authenticated(looked.token(), active, looked.byCookie());
+            case SessionLookup.Kiosk kiosk -> throw new Refused(Problems.of(403, "a kiosk page session may not use"
+                    + " the staff endpoints; log in with an account", "kiosk-session"));
+            case SessionLookup.Refused refused -> throw new Refused(unauthenticated(refused));
+        };
+    }
+
+    /** A session token and what it is worth now (any principal), from the request. */
+    record Looked(OpaqueToken token, SessionLookup lookup, boolean byCookie) {}
+
+    Looked lookUp(ApiRequest r, boolean changes) {
         if (changes) {
             refuseForeignOrigin(r);
         }
@@ -315,14 +342,23 @@ public final class RestApi {
         }
         OpaqueToken token = OpaqueToken.parse(text.get()).orElseThrow(
                 () -> new Refused(unauthenticated("the session token is not valid")));
-        return switch (services.logins().authenticate(token)) {
-            case SessionLookup.Active active -> new Authenticated(token, active, byCookie);
-            case SessionLookup.Refused refused -> throw new Refused(unauthenticated(switch (refused.reason()) {
-                case UNKNOWN -> "the session token is not valid (never issued, or logged out)";
-                case EXPIRED -> "the session has expired; log in again";
-                case IDLE -> "the session ended after being idle; log in again";
-            }));
-        };
+        return new Looked(token, services.logins().authenticate(token), byCookie);
+    }
+
+    static ApiResponse unauthenticated(SessionLookup.Refused refused) {
+        return unauthenticated(switch (refused.reason()) {
+            case UNKNOWN -> "the session token is not valid (never issued, logged out, or its kiosk revoked)";
+            case EXPIRED -> "the session has expired; log in again";
+            case IDLE -> "the session ended after being idle; log in again";
+        });
+    }
+
+    /** Refuses a request whose {@code Origin} is absent or not on the allow-list (403). */
+    void requireAllowedOrigin(ApiRequest r) {
+        if (r.origin().filter(allowedOrigins::contains).isEmpty()) {
+            throw new Refused(Problems.of(403, "this request must carry an allowed Origin header (cross-site request"
+                    + " forgery protection)", "origin-refused"));
+        }
     }
 
     private void refuseForeignOrigin(ApiRequest r) {
@@ -356,7 +392,7 @@ public final class RestApi {
         return Optional.empty();
     }
 
-    private static String cookie(String value, long maxAgeSeconds) {
+    static String cookie(String value, long maxAgeSeconds) {
         return COOKIE + "=" + value + "; Max-Age=" + maxAgeSeconds + "; Path=/; HttpOnly; Secure; SameSite=Strict";
     }
 

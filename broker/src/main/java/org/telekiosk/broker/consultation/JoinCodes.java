@@ -11,6 +11,7 @@ import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.SecretHash;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.protocol.KioskId;
 
 /**
  * One-time join codes for patients (issue 3; KBV Anlage 31b BMV-Ä: no patient account, a code leads only to the
@@ -72,6 +73,15 @@ public final class JoinCodes {
      * guessing limit holds (without checking the code), else {@link Refusal.InvalidCode} for any wrong code.
      */
     public Outcome<Joined> redeem(String typed, ClientAddress from, Optional<DisplayName> name) {
+        return redeem(typed, from, name, Optional.empty());
+    }
+
+    /**
+     * As {@link #redeem(String, ClientAddress, Optional)}, from the page of {@code kiosk} (a kiosk page session):
+     * the seat records the kiosk, whose sensors the doctor then sees.
+     */
+    public Outcome<Joined> redeem(String typed, ClientAddress from, Optional<DisplayName> name,
+            Optional<KioskId> kiosk) {
         Optional<Duration> retryAfter = limiter.retryAfter(from);
         if (retryAfter.isPresent()) {
             stores.seating().record(AuditActor.client(from), AuditAction.CODE_THROTTLED, "join-code", "");
@@ -87,10 +97,11 @@ public final class JoinCodes {
             return wrong(from, "join-code", "unknown");
         }
         ConsultationId id = record.get().consultation();
-        return stores.locks().with(id, () -> redeem(hash, id, from, name));
+        return stores.locks().with(id, () -> redeem(hash, id, from, name, kiosk));
     }
 
-    private Outcome<Joined> redeem(SecretHash hash, ConsultationId id, ClientAddress from, Optional<DisplayName> name) {
+    private Outcome<Joined> redeem(SecretHash hash, ConsultationId id, ClientAddress from, Optional<DisplayName> name,
+            Optional<KioskId> kiosk) {
         Instant now = clock.instant();
         String subject = "consultation:" + id;
         // Re-read under the lock: the code may have been used or revoked since the lookup.
@@ -115,7 +126,7 @@ public final class JoinCodes {
             return wrong(from, subject, "used");
         }
         Joined joined = stores.seating().seat(consultation.get(), name.or(() -> targetName(consultation.get()))
-                .orElse(DEFAULT_PATIENT_NAME), Optional.empty());
+                .orElse(DEFAULT_PATIENT_NAME), kiosk);
         stores.seating().record(AuditActor.patient(id), AuditAction.CODE_REDEEMED,
                 "participant:" + joined.participant(), "from " + from);
         return Outcome.done(joined);

@@ -4,14 +4,13 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * How ready a waiting patient's kiosk is, as the doctor sees it in the waiting room: the browser's camera and
- * microphone permissions, whether the kiosk's sensors are online, and the round-trip time to the broker. The
- * signaling layer fills it from what the kiosk page reports and from its own pings.
+ * How ready a waiting patient's device is, as its page reports it: the browser's camera and microphone permissions
+ * and the round-trip time to the broker. The kiosk's sensors are not the page's to claim: the signaling layer adds
+ * them from the kiosk's own latest status.
  */
-public record Readiness(boolean cameraGranted, boolean microphoneGranted, boolean sensorsOnline,
-        OptionalInt roundTripMillis) {
+public record Readiness(boolean cameraGranted, boolean microphoneGranted, OptionalInt roundTripMillis) {
     /** Nothing reported yet. */
-    public static final Readiness UNKNOWN = new Readiness(false, false, false, OptionalInt.empty());
+    public static final Readiness UNKNOWN = new Readiness(false, false, OptionalInt.empty());
 
     public Readiness {
         Objects.requireNonNull(roundTripMillis, "roundTripMillis");

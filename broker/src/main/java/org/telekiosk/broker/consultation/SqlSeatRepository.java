@@ -137,7 +137,8 @@ public final class SqlSeatRepository implements SeatRepository {
     private static void setReadiness(PreparedStatement s, int first, Readiness readiness) throws SQLException {
         s.setBoolean(first, readiness.cameraGranted());
         s.setBoolean(first + 1, readiness.microphoneGranted());
-        s.setBoolean(first + 2, readiness.sensorsOnline());
+        // sensors_online (V2) is no longer reported by the page: the kiosk's own status says it. Kept, always false.
+        s.setBoolean(first + 2, false);
         if (readiness.roundTripMillis().isPresent()) {
             s.setInt(first + 3, readiness.roundTripMillis().getAsInt());
         } else {
@@ -164,7 +165,7 @@ public final class SqlSeatRepository implements SeatRepository {
         int rtt = row.getInt("round_trip_millis");
         OptionalInt roundTrip = row.wasNull() ? OptionalInt.empty() : OptionalInt.of(rtt);
         Readiness readiness = new Readiness(row.getBoolean("camera_granted"), row.getBoolean("microphone_granted"),
-                row.getBoolean("sensors_online"), roundTrip);
+                roundTrip);
         return new Seat(new ParticipantId(UUID.fromString(row.getString("id"))),
                 ConsultationId.of(row.getString("consultation_id")), new DisplayName(row.getString("display_name")),
                 Optional.ofNullable(row.getString("kiosk")).map(KioskId::of),

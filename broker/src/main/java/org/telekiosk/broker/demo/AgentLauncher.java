@@ -1,10 +1,13 @@
 package org.telekiosk.broker.demo;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Starts the edge agent in simulation mode as a child process of the demo, sharing its console. */
 final class AgentLauncher {
@@ -36,6 +39,20 @@ final class AgentLauncher {
                 .inheritIO()
                 .start();
         return process.waitFor();
+    }
+
+    /**
+     * Runs {@code edge-agent kiosk-page-url} for the kiosk configured in {@code config} and waits for it: a fresh,
+     * one-time URL of the kiosk's own page, or empty (the agent says why on standard error).
+     */
+    Optional<URI> kioskPageUrl(Path config) throws IOException, InterruptedException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(List.of(javaBin, "-jar", jar.toString(), "kiosk-page-url", "--config",
+                config.toString()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        return process.waitFor() == 0 && out.startsWith("https://") ? Optional.of(URI.create(out)) : Optional.empty();
     }
 
     /**

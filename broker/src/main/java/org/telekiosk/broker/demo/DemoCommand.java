@@ -59,6 +59,8 @@ public final class DemoCommand implements Callable<Integer> {
                 broker.config().dataDir().toAbsolutePath(), new SecureRandom());
         Path kioskDir = provisionKiosk(broker, new AgentLauncher(jar));
         Process agent = new AgentLauncher(jar).start(kioskDir.resolve("agent.properties"));
+        // The demo kiosk's own page: asked by the kiosk itself (its certificate, mutual TLS), as on a real kiosk.
+        Optional<URI> kioskPage = new AgentLauncher(jar).kioskPageUrl(kioskDir.resolve("agent.properties"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             agent.destroy();
@@ -74,14 +76,30 @@ public final class DemoCommand implements Callable<Integer> {
         }));
         agent.onExit().thenAccept(p -> LOG.warn("The simulated kiosk stopped with exit code {}", p.exitValue()));
 
-        System.out.print(banner(Duration.ofNanos(System.nanoTime() - started), broker, logins));
+        System.out.print(banner(Duration.ofNanos(System.nanoTime() - started), broker, logins, kioskPage));
         stopped.await();
         return 0;
     }
 
     /** What the person trying the demo needs: where to go and how to log in. */
     static String banner(Duration startup, Broker broker, Optional<DemoAccounts.Logins> logins) {
+        return banner(startup, broker, logins, Optional.empty());
+    }
+
+    /**
+     * As {@link #banner(Duration, Broker, Optional)}, with the demo kiosk's own page: a one-time URL (five minutes)
+     * that opens the kiosk page as the demo kiosk's, called into its room consultation without a code.
+     */
+    static String banner(Duration startup, Broker broker, Optional<DemoAccounts.Logins> logins,
+            Optional<URI> kioskPage) {
         URI url = broker.url();
+        String ownPage = kioskPage.map(page -> String.format("""
+                 Demo kiosk's page: %s
+                                   Open it once within five minutes (its token is then used up). With a
+                                   consultation for the room '%s', the patient is called in without a code.
+                                   A fresh URL: java -jar <edge agent jar> kiosk-page-url --config %s
+                """, page, DEMO_KIOSK, broker.config().dataDir().toAbsolutePath()
+                .resolve("kiosk-" + DEMO_KIOSK.value()).resolve("agent.properties"))).orElse("");
         String accounts = logins.map(l -> String.format("""
                  Doctor console:   %s
                                    login %s, password %s
@@ -90,10 +108,11 @@ public final class DemoCommand implements Callable<Integer> {
                                    The patient types the join code; the doctor admits them.
                  Technician page:  %s
                                    login %s, password %s
-                 (Demo accounts only; their passwords are kept in %s.)
+                %s (Demo accounts only; their passwords are kept in %s.)
                 """, url.resolve("/doctor.html"), l.doctor().login(), l.doctor().password(),
                 url.resolve("/kiosk.html"), url.resolve("/technician.html"), l.technician().login(),
-                l.technician().password(), broker.config().dataDir().toAbsolutePath().resolve(DemoAccounts.FILE)))
+                l.technician().password(), ownPage,
+                broker.config().dataDir().toAbsolutePath().resolve(DemoAccounts.FILE)))
                 .orElse("""
                  This data directory has an admin who is not the demo's, so the demo made no accounts:
                  log in with yours.

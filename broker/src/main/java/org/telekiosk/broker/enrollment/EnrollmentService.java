@@ -155,42 +155,16 @@ public final class EnrollmentService {
      */
     public EnrollmentOutcome renew(X509Certificate presented, RenewalRequest request, AuditActor client) {
         Instant now = clock.instant();
-        if (presented == null) {
-            return refuse(client, AuditAction.RENEWAL_REFUSED, "kiosk:unknown", "no client certificate",
-                    new Refused(401, "Client certificate required", "renewal needs the kiosk's current certificate "
-                            + "(mutual TLS); a kiosk without one enrolls with a token"));
+        KioskCertificateCheck.Valid valid;
+        switch (checkKiosk(presented, client, AuditAction.RENEWAL_REFUSED, "renewal")) {
+            case Refused refused -> {
+                return refused;
+            }
+            case KioskCertificateCheck.Valid v -> valid = v;
         }
-        KioskId kiosk;
-        try {
-            kiosk = KioskId.of(commonName(presented.getSubjectX500Principal()));
-        } catch (IllegalArgumentException e) {
-            return refuse(client, AuditAction.RENEWAL_REFUSED, "kiosk:unknown", "not a kiosk certificate",
-                    new Refused(403, "Not a kiosk certificate", "the certificate presented names no kiosk"));
-        }
+        KioskId kiosk = valid.kiosk();
+        KioskRecord record = valid.record();
         String subject = "kiosk:" + kiosk;
-        if (!issuedByUs(presented)) {
-            return refuse(client, AuditAction.RENEWAL_REFUSED, subject, "certificate from another CA",
-                    new Refused(403, "Certificate from another CA", "the certificate presented was not issued by "
-                            + "this broker's issuing CA: enroll with a token"));
-        }
-        if (!now.isBefore(presented.getNotAfter().toInstant())) {
-            return refuse(client, AuditAction.RENEWAL_REFUSED, subject, "certificate expired",
-                    new Refused(401, "Certificate expired", "the kiosk's certificate expired at "
-                            + presented.getNotAfter().toInstant() + "; an expired certificate cannot renew: ask the "
-                            + "technician for an enrollment token and run 'edge-agent enroll' again"));
-        }
-        refreshRegistry();
-        KioskRecord record = registry.state().kiosk(kiosk).orElse(null);
-        if (record == null || record.revoked()) {
-            return refuse(client, AuditAction.RENEWAL_REFUSED, subject, "kiosk revoked or unknown",
-                    new Refused(403, "Kiosk revoked", "kiosk " + kiosk + " was revoked by a technician; it can "
-                            + "only enroll again with a new token"));
-        }
-        if (!record.serial().equals(serial(presented))) {
-            return refuse(client, AuditAction.RENEWAL_REFUSED, subject, "superseded certificate",
-                    new Refused(403, "Certificate superseded", "this certificate was already replaced by a newer "
-                            + "one; use the newest certificate, or enroll again with a token"));
-        }
         CsrCheck.Accepted csr;
         try {
             csr = CsrCheck.check(request.csr(), kiosk);
@@ -211,6 +185,61 @@ public final class EnrollmentService {
                         + record.serial()));
         afterRevocation.run();
         return new Issued(response(kiosk, cert));
+    }
+
+    /**
+     * Checks that {@code presented} (its chain already verified up to our root by the TLS layer, regardless of dates)
+     * is the current certificate of an enrolled kiosk in service. A refusal is audited as {@code refusedAction}.
+     *
+     * @param purpose what the certificate is presented for, in the refusal's detail (e.g. "renewal")
+     */
+    public KioskCertificateCheck checkKiosk(X509Certificate presented, AuditActor client, AuditAction refusedAction,
+            String purpose) {
+        Instant now = clock.instant();
+        if (presented == null) {
+            return refuse(client, refusedAction, "kiosk:unknown", "no client certificate",
+                    new Refused(401, "Client certificate required", purpose + " needs the kiosk's current certificate "
+                            + "(mutual TLS); a kiosk without one enrolls with a token"));
+        }
+        KioskId kiosk;
+        try {
+            kiosk = KioskId.of(commonName(presented.getSubjectX500Principal()));
+        } catch (IllegalArgumentException e) {
+            return refuse(client, refusedAction, "kiosk:unknown", "not a kiosk certificate",
+                    new Refused(403, "Not a kiosk certificate", "the certificate presented names no kiosk"));
+        }
+        String subject = "kiosk:" + kiosk;
+        if (!issuedByUs(presented)) {
+            return refuse(client, refusedAction, subject, "certificate from another CA",
+                    new Refused(403, "Certificate from another CA", "the certificate presented was not issued by "
+                            + "this broker's issuing CA: enroll with a token"));
+        }
+        if (!now.isBefore(presented.getNotAfter().toInstant())) {
+            return refuse(client, refusedAction, subject, "certificate expired",
+                    new Refused(401, "Certificate expired", "the kiosk's certificate expired at "
+                            + presented.getNotAfter().toInstant() + "; an expired certificate cannot be used for "
+                            + purpose + ": ask the technician for an enrollment token and run 'edge-agent enroll' "
+                            + "again"));
+        }
+        refreshRegistry();
+        KioskRecord record = registry.state().kiosk(kiosk).orElse(null);
+        if (record == null || record.revoked()) {
+            return refuse(client, refusedAction, subject, "kiosk revoked or unknown",
+                    new Refused(403, "Kiosk revoked", "kiosk " + kiosk + " was revoked by a technician; it can "
+                            + "only enroll again with a new token"));
+        }
+        if (!record.serial().equals(serial(presented))) {
+            return refuse(client, refusedAction, subject, "superseded certificate",
+                    new Refused(403, "Certificate superseded", "this certificate was already replaced by a newer "
+                            + "one; use the newest certificate, or enroll again with a token"));
+        }
+        return new KioskCertificateCheck.Valid(kiosk, record);
+    }
+
+    /** Whether {@code kiosk} is enrolled and not revoked, as the registry says now. Blocking. */
+    public boolean inService(KioskId kiosk) {
+        refreshRegistry();
+        return registry.state().kiosk(kiosk).filter(r -> !r.revoked()).isPresent();
     }
 
     /**

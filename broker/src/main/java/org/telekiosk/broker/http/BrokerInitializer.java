@@ -20,7 +20,8 @@ import org.telekiosk.protocol.codec.WireCodec;
  * Builds the pipeline of every connection, in one place:
  * TLS → HTTP codec → request aggregation → Origin checks → signaling route → WebSocket upgrade on
  * {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → kiosk
- * PKI endpoints (enroll, renew, CRL; {@link EnrollmentHandler}) → REST API ({@code /api/}, {@link ApiHandler}) → HTTP
+ * PKI endpoints (enroll, renew, kiosk page tokens, CRL; {@link EnrollmentHandler}) → REST API ({@code /api/},
+ * {@link ApiHandler}) → HTTP
  * routes / viewer or signaling socket → error tail.
  */
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
@@ -47,10 +48,11 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
 
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
+            java.util.Optional<org.telekiosk.broker.kioskpage.KioskPageTokens> pageTokens,
             java.util.function.Supplier<byte[]> crl, java.util.concurrent.Executor worker, ApiHandler api,
             SignalEndpoint signal) {
         this.ssl = ssl;
-        this.enrollment = new EnrollmentHandler(enrollment, crl, worker);
+        this.enrollment = new EnrollmentHandler(enrollment, pageTokens, crl, worker);
         this.api = api;
         this.router = new HttpRouter(content, health);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);

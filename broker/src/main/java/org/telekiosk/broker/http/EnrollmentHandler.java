@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -26,9 +27,11 @@ import org.telekiosk.broker.enrollment.EnrollmentOutcome;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.Issued;
 import org.telekiosk.broker.enrollment.Refused;
+import org.telekiosk.broker.kioskpage.KioskPageTokens;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
+import org.telekiosk.protocol.enrollment.KioskPageToken;
 import org.telekiosk.protocol.enrollment.RenewalRequest;
 
 /**
@@ -36,6 +39,8 @@ import org.telekiosk.protocol.enrollment.RenewalRequest;
  * <ul>
  *   <li>{@code POST /api/v1/enroll}: JSON {@link EnrollmentRequest}; the token authenticates;</li>
  *   <li>{@code POST /api/v1/renew}: JSON {@link RenewalRequest} over mutual TLS with the kiosk's certificate;</li>
+ *   <li>{@code POST /api/v1/kiosk-page-tokens}: over mutual TLS with the kiosk's certificate, a one-time
+ *       {@link KioskPageToken} for the kiosk's page (when the broker has {@link KioskPageTokens});</li>
  *   <li>{@code GET /pki/crl}: the current CRL, DER ({@code application/pkix-crl}).</li>
  * </ul>
  * The service blocks (registry file, signing), so it runs on {@code worker}; the answer is written from there
@@ -46,16 +51,24 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
     static final String ENROLL = "/api/v1/enroll";
     static final String RENEW = "/api/v1/renew";
     static final String CRL = "/pki/crl";
+    static final String PAGE_TOKENS = "/api/v1/kiosk-page-tokens";
     private static final Logger LOG = LoggerFactory.getLogger(EnrollmentHandler.class);
 
     private final EnrollmentService service;
     private final Supplier<byte[]> crl;
     private final Executor worker;
+    private final Optional<KioskPageTokens> pageTokens;
     private final WireCodec json = WireCodec.json(16 * 1024);
 
     EnrollmentHandler(EnrollmentService service, Supplier<byte[]> crl, Executor worker) {
+        this(service, Optional.empty(), crl, worker);
+    }
+
+    EnrollmentHandler(EnrollmentService service, Optional<KioskPageTokens> pageTokens, Supplier<byte[]> crl,
+            Executor worker) {
         super(false);
         this.service = service;
+        this.pageTokens = pageTokens;
         this.crl = crl;
         this.worker = worker;
     }
@@ -63,7 +76,8 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).path();
-        boolean ours = path.equals(ENROLL) || path.equals(RENEW) || path.equals(CRL);
+        boolean ours = path.equals(ENROLL) || path.equals(RENEW) || path.equals(CRL)
+                || (path.equals(PAGE_TOKENS) && pageTokens.isPresent());
         if (!ours) {
             ctx.fireChannelRead(request);
             return;
@@ -87,13 +101,22 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             String body = request.content().toString(StandardCharsets.UTF_8);
             AuditActor client = AuditActor.client(address(ctx));
-            if (path.equals(ENROLL)) {
+            if (path.equals(PAGE_TOKENS)) {
+                X509Certificate presented = peerCertificate(ctx);
+                KioskPageTokens tokens = pageTokens.orElseThrow();
+                answerLater(ctx, request, () -> switch (tokens.issue(presented, client)) {
+                    case KioskPageTokens.NotIssued no -> problem(no.refused());
+                    case KioskPageTokens.IssuedToken issued -> Responses.json(HttpResponseStatus.OK,
+                            json.encodeToString(new KioskPageToken(issued.kiosk().value(), issued.token().value(),
+                                    issued.expiresAt(), KioskPageToken.pathFor(issued.token().value()))));
+                });
+            } else if (path.equals(ENROLL)) {
                 EnrollmentRequest enroll = json.decode(body, EnrollmentRequest.class);
-                answerLater(ctx, request, () -> service.enroll(enroll, client));
+                answerLater(ctx, request, () -> response(service.enroll(enroll, client)));
             } else {
                 RenewalRequest renew = json.decode(body, RenewalRequest.class);
                 X509Certificate presented = peerCertificate(ctx);
-                answerLater(ctx, request, () -> service.renew(presented, renew, client));
+                answerLater(ctx, request, () -> response(service.renew(presented, renew, client)));
             }
         } catch (MalformedMessageException e) {
             Responses.send(ctx, request, Responses.problem(HttpResponseStatus.BAD_REQUEST, "Malformed request",
@@ -102,15 +125,22 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    private void answerLater(ChannelHandlerContext ctx, FullHttpRequest request, Supplier<EnrollmentOutcome> work) {
+    private FullHttpResponse response(EnrollmentOutcome outcome) {
+        return switch (outcome) {
+            case Issued issued -> Responses.json(HttpResponseStatus.OK, json.encodeToString(issued.response()));
+            case Refused refused -> problem(refused);
+        };
+    }
+
+    private static FullHttpResponse problem(Refused refused) {
+        return Responses.problem(HttpResponseStatus.valueOf(refused.status()), refused.title(), refused.detail());
+    }
+
+    private void answerLater(ChannelHandlerContext ctx, FullHttpRequest request, Supplier<FullHttpResponse> work) {
         worker.execute(() -> {
             FullHttpResponse response;
             try {
-                response = switch (work.get()) {
-                    case Issued issued -> Responses.json(HttpResponseStatus.OK, json.encodeToString(issued.response()));
-                    case Refused refused -> Responses.problem(HttpResponseStatus.valueOf(refused.status()),
-                            refused.title(), refused.detail());
-                };
+                response = work.get();
             } catch (RuntimeException e) {
                 LOG.warn("[{}] Enrollment failed: {}", ctx.channel().id().asShortText(), e.toString());
                 LOG.debug("Details", e);

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.telekiosk.broker.account.AccountService;
 import org.telekiosk.broker.account.Argon2idParameters;
 import org.telekiosk.broker.account.LockoutPolicy;
@@ -34,6 +35,7 @@ import org.telekiosk.broker.consultation.SqlSeatRepository;
 import org.telekiosk.broker.consultation.WaitingRoom;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.store.SqlAccess;
+import org.telekiosk.protocol.KioskId;
 
 /**
  * The account and consultation services of a running broker, wired on the store's database (SQL repositories) and
@@ -90,11 +92,21 @@ public record AccessServices(
      */
     public static AccessServices open(SqlAccess sql, AccessConfig config, Path dataDir, SecureRandom random,
             Clock clock) throws IOException {
+        return open(sql, config, dataDir, random, clock, kiosk -> true);
+    }
+
+    /**
+     * As {@link #open(SqlAccess, AccessConfig, Path, SecureRandom, Clock)}, with kiosk page sessions that end when
+     * {@code kioskInService} says their kiosk no longer is (revoked).
+     */
+    public static AccessServices open(SqlAccess sql, AccessConfig config, Path dataDir, SecureRandom random,
+            Clock clock, Predicate<KioskId> kioskInService) throws IOException {
         SqlAccountRepository accountRepository = new SqlAccountRepository(sql);
         AuditLog audit = new SqlAuditLog(sql);
         PasswordHasher hasher = new PasswordHasher(Argon2idParameters.PRODUCTION, random);
         Sessions sessions = new Sessions(new SqlSessionRepository(sql), accountRepository,
-                new SessionPolicy(config.sessionAbsoluteLifetime(), config.sessionIdleTimeout()), random, clock);
+                new SessionPolicy(config.sessionAbsoluteLifetime(), config.sessionIdleTimeout()), random, clock,
+                kioskInService);
         AccountService accounts = new AccountService(accountRepository, hasher, PasswordPolicy.DEFAULT, audit, clock);
         LoginService logins = new LoginService(accountRepository, hasher, sessions,
                 new LoginThrottle(clock, LockoutPolicy.LOGIN), audit, clock);

@@ -34,6 +34,7 @@ import org.telekiosk.broker.audit.SqlAuditLog;
 import org.telekiosk.broker.audit.QueuedAuditLog;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.KioskAdministration;
+import org.telekiosk.broker.kioskpage.KioskPageTokens;
 import org.telekiosk.broker.enrollment.EnrollmentSettings;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.kiosk.Revocations;
@@ -155,8 +156,9 @@ public final class Broker implements AutoCloseable {
             // one writer thread: HiveMQ's and Netty's threads only queue.
             QueuedAuditLog audit = new QueuedAuditLog(new SqlAuditLog(new SqlAccess(database)));
             started.add(audit);
+            // A kiosk page session ends with its kiosk: the registry's state is re-read every REGISTRY_POLL.
             AccessServices access = AccessServices.open(new SqlAccess(database), config.access(), data, random,
-                    clock);
+                    clock, kiosk -> registry.state().kiosk(kiosk).filter(k -> !k.revoked()).isPresent());
             int resuming = access.purge().seats().disconnectAllConnected(clock.instant());
             if (resuming > 0) {
                 LOG.info("{} patients were connected before this start; they may resume within the grace period",
@@ -206,7 +208,7 @@ public final class Broker implements AutoCloseable {
             subscriber.watchForStalls(mqtt::incomingPublishes, java.time.Duration.ofSeconds(5));
             subscriber.start();
 
-            Signaling signaling = Signaling.start(config, access, clock, environment);
+            Signaling signaling = Signaling.start(config, access, clock, environment, statuses::latest);
             started.add(signaling);
 
             // Client certificates are optional on HTTPS: only renewal (POST /api/v1/renew) asks for one.
@@ -230,17 +232,19 @@ public final class Broker implements AutoCloseable {
                     revocations::publish);
             KioskAdministration administration = new KioskAdministration(enrollment, registry, mqtt::isConnected,
                     statuses::latest);
+            KioskPageTokens pageTokens = new KioskPageTokens(enrollment, access.sessions(), audit, random, clock);
             List<String> origins = config.effectiveOrigins(httpsPort);
             RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
                     access.consultations(), access.codes(), java.util.Optional.of(administration),
                     java.util.Optional.of(new ConsultationFhirExport(access.consultations(), new ReadingLinker(store),
-                            clock)));
+                            clock)), java.util.Optional.of(pageTokens));
             ApiHandler api = new ApiHandler(new RestApi(apiServices, origins,
                     config.access().apiMaxConcurrentHashes(), clock), apiExecutor,
                     config.access().apiMaxConcurrentRequests());
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
                     new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(),
-                            enrollment, revocations::crlDer, worker, api, signaling.endpoint()),
+                            enrollment, java.util.Optional.of(pageTokens), revocations::crlDer, worker, api,
+                            signaling.endpoint()),
                     config.viewerMaxPendingBytes());
             started.add(https);
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);

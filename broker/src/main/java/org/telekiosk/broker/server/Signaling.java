@@ -38,13 +38,14 @@ final class Signaling implements AutoCloseable {
         this.endpoint = new SignalEndpoint(service, maxFrameBytes, workers, MAX_PENDING);
     }
 
-    static Signaling start(BrokerConfig config, AccessServices services, Clock clock, Map<String, String> environment)
-            throws IOException {
+    static Signaling start(BrokerConfig config, AccessServices services, Clock clock, Map<String, String> environment,
+            java.util.function.Function<org.telekiosk.protocol.KioskId,
+                    java.util.Optional<org.telekiosk.protocol.telemetry.KioskStatus>> statuses) throws IOException {
         IceServers ice = new IceServers(config.ice(), TurnSecret.resolve(config.ice().secretFile(), environment),
                 clock);
         SignalingService service = new SignalingService(services.sessions(), services.consultations(),
                 services.waitingRoom(), services.codes(), services.reconnects(), ice, services.policy(),
-                config.signaling(), clock);
+                config.signaling(), clock, statuses);
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signal-", 0).factory());
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("signal-sweeper").daemon().factory());

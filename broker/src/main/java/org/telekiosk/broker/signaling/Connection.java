@@ -19,6 +19,7 @@ import org.telekiosk.broker.consultation.ParticipantId;
 import org.telekiosk.broker.consultation.Refusal;
 import org.telekiosk.broker.consultation.Resumed;
 import org.telekiosk.broker.consultation.Seat;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.signaling.CloseCodes;
 import org.telekiosk.protocol.signaling.Credential;
 import org.telekiosk.protocol.signaling.Participant;
@@ -151,6 +152,7 @@ public final class Connection {
             case Credential.Cookie cookie -> doctorHello(peer.cookieSession(), cookie.consultation());
             case Credential.Session session -> doctorHello(OpaqueToken.parse(session.token()), session.consultation());
             case Credential.Code code -> patientJoin(code);
+            case Credential.KioskCookie kiosk -> kioskCallIn(kiosk);
             case Credential.Resume resume -> patientResume(resume);
         }
     }
@@ -203,10 +205,32 @@ public final class Connection {
 
     private void patientJoin(Credential.Code code) {
         Optional<DisplayName> name = code.name().isEmpty() ? Optional.empty() : Optional.of(DisplayName.of(code.name()));
-        switch (service.codes.redeem(code.code(), peer.address(), name)) {
+        switch (service.codes.redeem(code.code(), peer.address(), name, kioskSession())) {
             case Outcome.Refused<Joined> refused -> fail(helloError(refused.refusal()), "join code refused");
             case Outcome.Done<Joined> done -> seat(done.value(), 0, false);
         }
+    }
+
+    /** A kiosk's own page calls its patient in: the kiosk page session names the kiosk, no code is needed. */
+    private void kioskCallIn(Credential.KioskCookie credential) {
+        Optional<KioskId> kiosk = kioskSession();
+        if (kiosk.isEmpty()) {
+            fail(SignalError.NOT_AUTHENTICATED, "no valid kiosk page session");
+            return;
+        }
+        Optional<DisplayName> name = credential.name().isEmpty() ? Optional.empty()
+                : Optional.of(DisplayName.of(credential.name()));
+        switch (service.waitingRoom.callIn(new Caller.Kiosk(kiosk.get()), name)) {
+            case Outcome.Refused<Joined> refused -> fail(refused.refusal() instanceof Refusal.NotFound
+                    ? SignalError.NO_ROOM_CONSULTATION : helloError(refused.refusal()), "cannot call in");
+            case Outcome.Done<Joined> done -> seat(done.value(), 0, false);
+        }
+    }
+
+    /** The kiosk of the handshake's kiosk page session, if the cookie holds one. */
+    private Optional<KioskId> kioskSession() {
+        return peer.cookieSession().map(service.sessions::lookup)
+                .flatMap(l -> l instanceof SessionLookup.Kiosk k ? Optional.of(k.kiosk()) : Optional.empty());
     }
 
     private void patientResume(Credential.Resume resume) {

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import org.telekiosk.broker.account.Sessions;
 import org.telekiosk.broker.consultation.Caller;
@@ -19,11 +21,14 @@ import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Reconnects;
 import org.telekiosk.broker.consultation.WaitingRoom;
 import org.telekiosk.broker.turn.IceServers;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.signaling.CloseCodes;
+import org.telekiosk.protocol.signaling.KioskSensors;
 import org.telekiosk.protocol.signaling.Participant;
 import org.telekiosk.protocol.signaling.Readiness;
 import org.telekiosk.protocol.signaling.SignalEvent;
 import org.telekiosk.protocol.signaling.WaitingPatient;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 
 /**
  * The broker's signaling (issue 3), without transport: authenticates each connection's {@code hello} through the
@@ -43,11 +48,25 @@ public final class SignalingService {
     final SignalingConfig config;
     final Clock clock;
     private final Duration grace;
+    private final Function<KioskId, Optional<KioskStatus>> statuses;
     private final Map<ConsultationId, Room> rooms = new ConcurrentHashMap<>();
 
+    /** Without kiosk statuses: every kiosk seat shows its sensors as not reported. */
     public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
             JoinCodes codes, Reconnects reconnects, IceServers iceServers, ConsultationPolicy policy,
             SignalingConfig config, Clock clock) {
+        this(sessions, consultations, waitingRoom, codes, reconnects, iceServers, policy, config, clock,
+                kiosk -> Optional.empty());
+    }
+
+    /**
+     * @param statuses each kiosk's latest status ({@code KioskStatusBoard#latest}): the sensors shown to the doctor
+     *                 for a patient at that kiosk
+     */
+    public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
+            JoinCodes codes, Reconnects reconnects, IceServers iceServers, ConsultationPolicy policy,
+            SignalingConfig config, Clock clock, Function<KioskId, Optional<KioskStatus>> statuses) {
+        this.statuses = Objects.requireNonNull(statuses, "statuses");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.consultations = Objects.requireNonNull(consultations, "consultations");
         this.waitingRoom = Objects.requireNonNull(waitingRoom, "waitingRoom");
@@ -136,7 +155,7 @@ public final class SignalingService {
         Outcome<List<org.telekiosk.broker.consultation.WaitingPatient>> list =
                 waitingRoom.waitingList(new Caller.Staff(room.doctorAccount), room.id);
         List<WaitingPatient> patients = list instanceof Outcome.Done<List<org.telekiosk.broker.consultation
-                .WaitingPatient>> done ? done.value().stream().map(SignalingService::toWire).toList() : List.of();
+                .WaitingPatient>> done ? done.value().stream().map(this::toWire).toList() : List.of();
         return new SignalEvent.WaitingRoom(seq, patients);
     }
 
@@ -176,17 +195,20 @@ public final class SignalingService {
         forget(room);
     }
 
-    static WaitingPatient toWire(org.telekiosk.broker.consultation.WaitingPatient patient) {
+    WaitingPatient toWire(org.telekiosk.broker.consultation.WaitingPatient patient) {
         org.telekiosk.broker.consultation.Readiness r = patient.readiness();
         OptionalInt rtt = r.roundTripMillis();
+        KioskSensors sensors = patient.kiosk().map(kiosk -> statuses.apply(kiosk)
+                        .map(status -> KioskSensors.reported(status.sensors())).orElse(KioskSensors.NOT_REPORTED))
+                .orElse(KioskSensors.NO_KIOSK);
         return new WaitingPatient(patient.participant().toString(), patient.name().value(),
                 patient.kiosk().map(Object::toString).orElse(""), patient.waitingSince(), patient.connected(),
-                new Readiness(r.cameraGranted(), r.microphoneGranted(), r.sensorsOnline(),
-                        rtt.isPresent() ? rtt.getAsInt() : -1));
+                new Readiness(r.cameraGranted(), r.microphoneGranted(), rtt.isPresent() ? rtt.getAsInt() : -1),
+                sensors);
     }
 
     static org.telekiosk.broker.consultation.Readiness fromWire(Readiness r) {
-        return new org.telekiosk.broker.consultation.Readiness(r.camera(), r.microphone(), r.sensors(),
+        return new org.telekiosk.broker.consultation.Readiness(r.camera(), r.microphone(),
                 r.roundTripMillis() < 0 ? OptionalInt.empty() : OptionalInt.of(r.roundTripMillis()));
     }
 }

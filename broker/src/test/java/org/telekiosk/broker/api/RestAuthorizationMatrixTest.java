@@ -44,25 +44,32 @@ class RestAuthorizationMatrixTest {
     @RegisterExtension
     static final BrokerExtension BROKER = new BrokerExtension();
 
-    /** Columns: anonymous, patient with code, other doctor, doctor of the consultation, technician, admin. */
+    /**
+     * Columns: anonymous, patient with code, other doctor, doctor of the consultation, technician, admin, a kiosk's
+     * page (a kiosk page session, issue 3: it opens no staff endpoint; logging in as staff needs no session). For
+     * {@code POST /api/v1/kiosk-session} each cell presents a kiosk page token: a fresh one in the kiosk column, a
+     * used one in the others (a session does not help).
+     */
     static final String MATRIX = """
-            POST   /api/v1/session                  | 200 | 200 | 200 | 200 | 200 | 200
-            DELETE /api/v1/session                  | 401 | 401 | 204 | 204 | 204 | 204
-            GET    /api/v1/me                       | 401 | 401 | 200 | 200 | 200 | 200
-            POST   /api/v1/accounts                 | 401 | 401 | 403 | 403 | 403 | 201
-            GET    /api/v1/accounts                 | 401 | 401 | 403 | 403 | 403 | 200
-            POST   /api/v1/consultations            | 401 | 401 | 201 | 201 | 403 | 403
-            GET    /api/v1/consultations            | 401 | 401 | 200 | 200 | 403 | 403
-            GET    /api/v1/consultations/{id}       | 401 | 401 | 404 | 200 | 403 | 403
-            POST   /api/v1/consultations/{id}/end   | 401 | 401 | 404 | 200 | 403 | 403
-            POST   /api/v1/consultations/{id}/codes | 401 | 401 | 404 | 201 | 403 | 403
-            GET    /api/v1/consultations/{id}/fhir  | 401 | 401 | 404 | 200 | 403 | 403
-            GET    /api/v1/kiosks                   | 401 | 401 | 403 | 403 | 200 | 403
-            POST   /api/v1/kiosks/{new}/enrollment-tokens | 401 | 401 | 403 | 403 | 201 | 403
-            POST   /api/v1/kiosks/{enrolled}/revocation   | 401 | 401 | 403 | 403 | 200 | 403
+            POST   /api/v1/session                  | 200 | 200 | 200 | 200 | 200 | 200 | 200
+            DELETE /api/v1/session                  | 401 | 401 | 204 | 204 | 204 | 204 | 403
+            GET    /api/v1/me                       | 401 | 401 | 200 | 200 | 200 | 200 | 403
+            POST   /api/v1/accounts                 | 401 | 401 | 403 | 403 | 403 | 201 | 403
+            GET    /api/v1/accounts                 | 401 | 401 | 403 | 403 | 403 | 200 | 403
+            POST   /api/v1/consultations            | 401 | 401 | 201 | 201 | 403 | 403 | 403
+            GET    /api/v1/consultations            | 401 | 401 | 200 | 200 | 403 | 403 | 403
+            GET    /api/v1/consultations/{id}       | 401 | 401 | 404 | 200 | 403 | 403 | 403
+            POST   /api/v1/consultations/{id}/end   | 401 | 401 | 404 | 200 | 403 | 403 | 403
+            POST   /api/v1/consultations/{id}/codes | 401 | 401 | 404 | 201 | 403 | 403 | 403
+            GET    /api/v1/consultations/{id}/fhir  | 401 | 401 | 404 | 200 | 403 | 403 | 403
+            GET    /api/v1/kiosks                   | 401 | 401 | 403 | 403 | 200 | 403 | 403
+            POST   /api/v1/kiosks/{new}/enrollment-tokens | 401 | 401 | 403 | 403 | 201 | 403 | 403
+            POST   /api/v1/kiosks/{enrolled}/revocation   | 401 | 401 | 403 | 403 | 200 | 403 | 403
+            GET    /api/v1/kiosk-session            | 401 | 401 | 403 | 403 | 403 | 403 | 200
+            POST   /api/v1/kiosk-session            | 401 | 401 | 401 | 401 | 401 | 401 | 200
             """;
 
-    enum Who { ANONYMOUS, PATIENT_WITH_CODE, OTHER_DOCTOR, DOCTOR, TECHNICIAN, ADMIN }
+    enum Who { ANONYMOUS, PATIENT_WITH_CODE, OTHER_DOCTOR, DOCTOR, TECHNICIAN, ADMIN, KIOSK_PAGE }
 
     static final Map<Who, String> PASSWORDS = Map.of(Who.OTHER_DOCTOR, "schulz password 1",
             Who.DOCTOR, "weber password 1", Who.TECHNICIAN, "meyer password 1", Who.ADMIN, "admin password 1");
@@ -74,9 +81,11 @@ class RestAuthorizationMatrixTest {
     static Account doctor;
     static final Map<Who, String> tokens = new java.util.EnumMap<>(Who.class);
     static String patientCode;
+    static TestKiosk pageKiosk;
+    static String kioskCookie;
 
     @BeforeAll
-    static void accounts() {
+    static void accounts() throws Exception {
         client = new RestClient(BROKER);
         AccessServices access = BROKER.broker().access();
         Account admin = ((AccountCreation.Created) access.accounts().createFirstAdmin(LoginName.of("admin"),
@@ -95,6 +104,17 @@ class RestAuthorizationMatrixTest {
         }
         IssuedCode code = done(access.codes().issue(new Caller.Staff(doctor), freshConsultation().id()));
         patientCode = code.code().formatted();
+        pageKiosk = TestKiosk.enroll(BROKER, KioskId.of("matrix-page-kiosk"));
+        kioskCookie = kioskSessionCookie(pageKiosk.pageToken(BROKER).token());
+    }
+
+    /** Redeems a kiosk page token as the kiosk page does; the {@code tk_session} cookie to send. */
+    static String kioskSessionCookie(String token) {
+        RestClient.Reply reply = client.send("POST", "/api/v1/kiosk-session", "{\"token\":\"" + token + "\"}",
+                Map.of("Origin", BROKER.origin()));
+        assertEquals(200, reply.status(), () -> reply.json().toString());
+        String setCookie = reply.header("Set-Cookie");
+        return setCookie.substring(0, setCookie.indexOf(';'));
     }
 
     static Stream<Arguments> matrix() {
@@ -122,7 +142,9 @@ class RestAuthorizationMatrixTest {
             concrete = concrete.replace("{enrolled}", kiosk.value());
         }
         String sent = concrete;
-        RestClient.Reply reply = client.send(method, sent, body(method, path), headers(method, path, who));
+        String body = path.equals("/api/v1/kiosk-session") && method.equals("POST") ? kioskTokenBody(who)
+                : body(method, path);
+        RestClient.Reply reply = client.send(method, sent, body, headers(method, path, who));
 
         assertEquals(expected, reply.status(), () -> method + " " + path + " as " + who + ": " + reply.json());
         if (expected >= 400) {
@@ -145,9 +167,26 @@ class RestAuthorizationMatrixTest {
         assertEquals("collection", reply.json().path("type").asText());
     }
 
+    /** A fresh kiosk page token for the kiosk column, a used one for the others. */
+    private static String kioskTokenBody(Who who) throws Exception {
+        String token = pageKiosk.pageToken(BROKER).token();
+        if (who != Who.KIOSK_PAGE) {
+            kioskSessionCookie(token);
+        }
+        return "{\"token\":\"" + token + "\"}";
+    }
+
     private static Map<String, String> headers(String method, String path, Who who) {
+        if (path.equals("/api/v1/kiosk-session") && method.equals("POST")) {
+            return switch (who) {
+                case ANONYMOUS, KIOSK_PAGE -> Map.of("Origin", BROKER.origin());
+                case PATIENT_WITH_CODE -> Map.of("Origin", BROKER.origin(), "Authorization", "Bearer " + patientCode);
+                default -> Map.of("Origin", BROKER.origin(), "Authorization", "Bearer " + tokens.get(who));
+            };
+        }
         return switch (who) {
             case ANONYMOUS -> Map.of();
+            case KIOSK_PAGE -> Map.of("Cookie", kioskCookie, "Origin", BROKER.origin());
             case PATIENT_WITH_CODE -> Map.of("Authorization", "Bearer " + patientCode);
             default -> Map.of("Authorization", "Bearer " + (method.equals("DELETE") && path.endsWith("/session")
                     // Logging out ends the session: log in afresh so that the other cells keep theirs.

@@ -24,7 +24,7 @@ class WaitingRoomTest {
         Consultation consultation = kit.patientConsultation(kit.doctor);
         Joined patient = kit.waitingPatient(consultation);
         kit.clock.advance(Duration.ofSeconds(5));
-        Readiness ready = new Readiness(true, true, false, OptionalInt.of(84));
+        Readiness ready = new Readiness(true, true, OptionalInt.of(84));
         assertEquals(ready, done(kit.waitingRoom.reportReadiness(caller(patient), ready)));
         List<WaitingPatient> waiting = done(kit.waitingRoom.waitingList(kit.doctor, consultation.id()));
         assertEquals(List.of(new WaitingPatient(patient.participant(), DisplayName.of("Frau Koch"), Optional.empty(),

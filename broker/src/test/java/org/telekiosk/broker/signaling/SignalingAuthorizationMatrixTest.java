@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.consultation.Consultation;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.signaling.Credential;
 import org.telekiosk.protocol.signaling.Readiness;
 import org.telekiosk.protocol.signaling.SignalEvent;
@@ -20,12 +22,15 @@ import org.telekiosk.protocol.signaling.SignalRequest;
 
 /**
  * The signaling part of issue 3's authorization matrix: every message a browser can send × every role (anonymous,
- * patient with a code, patient in the call, another doctor, the doctor of the consultation, technician, admin).
+ * patient with a code, patient in the call, another doctor, the doctor of the consultation, technician, admin, and
+ * the {@code kiosk} credential: a kiosk's page with its kiosk page session, called into its room consultation; a
+ * kiosk page whose kiosk has no open room consultation; a staff session that tries the kiosk credential).
  * "ok" means accepted without an error; anything else is the error code the sender gets. A role that cannot get past
  * {@code hello} sends every other message unauthenticated.
  */
 class SignalingAuthorizationMatrixTest {
     private static final String OK = "ok";
+    private static final KioskId KIOSK = KioskId.of("wmk-lab-03");
 
     /** Role → (message → expected outcome). */
     private static final Map<String, Map<String, String>> EXPECTED = new LinkedHashMap<>();
@@ -42,6 +47,14 @@ class SignalingAuthorizationMatrixTest {
                 "not-allowed");
         row("doctor-of-consultation", messages, "out-of-order", OK, "not-allowed", OK, OK, "not-allowed", OK,
                 "not-allowed", "not-allowed", OK);
+        row("kiosk-page-called-in", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", "out-of-order",
+                "out-of-order", "out-of-order", OK, "not-allowed");
+        row("kiosk-page-without-room", messages, "no-room-consultation", OK, "not-authenticated",
+                "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
+                "not-authenticated", "not-authenticated", "not-authenticated");
+        row("staff-session-as-kiosk", messages, "not-authenticated", OK, "not-authenticated", "not-authenticated",
+                "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
+                "not-authenticated", "not-authenticated");
         for (String outsider : List.of("other-doctor", "technician", "admin")) {
             row(outsider, messages, "forbidden", OK, "not-authenticated", "not-authenticated", "not-authenticated",
                     "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
@@ -68,7 +81,7 @@ class SignalingAuthorizationMatrixTest {
     @MethodSource("cells")
     void everyMessageFromEveryRoleIsAllowedOrRefusedWithTheRightCode(String role, String message, String expected) {
         SignalingKit kit = new SignalingKit();
-        Consultation consultation = kit.consultation(kit.doctor);
+        Consultation consultation = kit.roomConsultation(kit.doctor, KIOSK);
         // The consultation's doctor is connected, and a second patient waits to be admitted.
         FakePeer doctorPeer = new FakePeer(SignalingKit.PATIENT_ADDRESS, Optional.empty());
         Connection doctor = kit.service.connect(doctorPeer);
@@ -77,7 +90,13 @@ class SignalingAuthorizationMatrixTest {
         kit.service.connect(waitingPeer).receive(SignalingKit.codeHello(kit.code(kit.doctor, consultation)));
         String waiting = waitingPeer.last(SignalEvent.Welcome.class).participant();
 
-        FakePeer peer = new FakePeer(SignalingKit.PATIENT_ADDRESS, Optional.empty());
+        Optional<OpaqueToken> cookie = switch (role) {
+            case "kiosk-page-called-in" -> Optional.of(kit.kioskPageSession(KIOSK));
+            case "kiosk-page-without-room" -> Optional.of(kit.kioskPageSession(KioskId.of("wmk-lab-04")));
+            case "staff-session-as-kiosk" -> Optional.of(kit.doctor.session());
+            default -> Optional.empty();
+        };
+        FakePeer peer = new FakePeer(SignalingKit.PATIENT_ADDRESS, cookie);
         Connection connection = role.equals("doctor-of-consultation") ? doctor : kit.service.connect(peer);
         FakePeer observed = role.equals("doctor-of-consultation") ? doctorPeer : peer;
         Function<SignalingKit.Staff, SignalRequest> staffHello = staff -> SignalingKit.doctorHello(staff,
@@ -88,9 +107,11 @@ class SignalingAuthorizationMatrixTest {
             case "technician" -> staffHello.apply(kit.technician);
             case "admin" -> staffHello.apply(kit.admin);
             case "doctor-of-consultation" -> staffHello.apply(kit.doctor);
+            case "kiosk-page-called-in", "kiosk-page-without-room", "staff-session-as-kiosk" ->
+                    new SignalRequest.Hello(1, new Credential.KioskCookie(""));
             default -> SignalingKit.codeHello(kit.code(kit.doctor, consultation));
         };
-        if (role.startsWith("patient")) {
+        if (role.startsWith("patient") || role.equals("kiosk-page-called-in")) {
             connection.receive(hello);
             if (role.equals("patient-in-call")) {
                 doctor.receive(new SignalRequest.Admit(peer.last(SignalEvent.Welcome.class).participant()));
@@ -109,7 +130,7 @@ class SignalingAuthorizationMatrixTest {
         SignalRequest request = switch (message) {
             case "hello" -> hello;
             case "ping" -> new SignalRequest.Ping("p");
-            case "ready" -> new SignalRequest.Ready(new Readiness(true, true, true, 20));
+            case "ready" -> new SignalRequest.Ready(new Readiness(true, true, 20));
             case "admit" -> new SignalRequest.Admit(waiting);
             case "offer" -> new SignalRequest.Offer("v=0 offer");
             case "answer" -> new SignalRequest.Answer("v=0 answer");

@@ -37,6 +37,7 @@ import org.telekiosk.broker.testing.MutableClock;
 import org.telekiosk.broker.turn.IceConfig;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.broker.turn.TurnSecret;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.signaling.Credential;
 import org.telekiosk.protocol.signaling.SignalRequest;
 
@@ -58,6 +59,9 @@ public final class SignalingKit {
     public final WaitingRoom waitingRoom;
     public final Reconnects reconnects;
     public final SignalingService service;
+    /** The kiosks' latest statuses, as MQTT would feed them: the sensors the doctor sees. */
+    public final org.telekiosk.broker.telemetry.KioskStatusBoard statuses =
+            new org.telekiosk.broker.telemetry.KioskStatusBoard();
 
     public final Staff doctor;
     public final Staff otherDoctor;
@@ -92,7 +96,7 @@ public final class SignalingKit {
                 ice.turnUrls().isEmpty() ? Optional.empty() : Optional.of(TurnSecret.of("test-secret-0123456789")),
                 clock);
         service = new SignalingService(sessions, consultations, waitingRoom, codes, reconnects, iceServers, policy,
-                config, clock);
+                config, clock, statuses::latest);
         doctor = staff("dr.weber", "Dr. Anna Weber", Role.DOCTOR);
         otherDoctor = staff("dr.schulz", "Dr. Jonas Schulz", Role.DOCTOR);
         technician = staff("tech.meyer", "Kai Meyer", Role.TECHNICIAN);
@@ -108,6 +112,16 @@ public final class SignalingKit {
     public Consultation consultation(Staff by) {
         return done(consultations.create(by.caller(), new ConsultationTarget.Patient(
                 Optional.of(DisplayName.of("Frau Koch"))), Optional.empty()));
+    }
+
+    /** A room consultation of {@code by} for {@code kiosk}: its kiosk page calls the patient in without a code. */
+    public Consultation roomConsultation(Staff by, KioskId kiosk) {
+        return done(consultations.create(by.caller(), new ConsultationTarget.Room(kiosk), Optional.empty()));
+    }
+
+    /** A kiosk page session of {@code kiosk}, as its page holds it in the {@code tk_session} cookie. */
+    public OpaqueToken kioskPageSession(KioskId kiosk) {
+        return sessions.startKiosk(kiosk).token();
     }
 
     /** A new join code for {@code consultation}, as the patient types it. */

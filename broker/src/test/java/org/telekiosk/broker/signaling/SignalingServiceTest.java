@@ -55,12 +55,12 @@ class SignalingServiceTest {
     @Test
     void theDoctorSeesAWaitingPatientWithTheirReadinessAndAdmitsThem() {
         Call call = new Call(false);
-        call.patient.receive(new SignalRequest.Ready(new Readiness(true, true, false, 38)));
+        call.patient.receive(new SignalRequest.Ready(new Readiness(true, true, 38)));
 
         SignalEvent.WaitingRoom room = call.doctorPeer.last(SignalEvent.WaitingRoom.class);
         assertEquals(1, room.patients().size());
         assertEquals(call.welcome.participant(), room.patients().getFirst().participant());
-        assertEquals(new Readiness(true, true, false, 38), room.patients().getFirst().readiness());
+        assertEquals(new Readiness(true, true, 38), room.patients().getFirst().readiness());
         assertEquals("Frau Koch", room.patients().getFirst().name());
         assertEquals(SignalEvent.SeatStatus.WAITING, call.welcome.status());
 

@@ -194,6 +194,23 @@ abstract class AccessStoreContract {
     }
 
     @Test
+    void aKioskPageSessionBelongsToItsKioskAloneAndEndsWithIt() {
+        AccountId weber = insertDoctor("dr.weber");
+        SessionRecord staff = new SessionRecord(SecretHash.sha256(new byte[] {1}), weber, T0, T0,
+                T0.plus(Duration.ofHours(12)));
+        SessionRecord page = new SessionRecord(SecretHash.sha256(new byte[] {2}),
+                new org.telekiosk.broker.account.SessionPrincipal.OfKiosk(KIOSK), T0, T0, T0.plus(Duration.ofHours(12)));
+        List.of(staff, page).forEach(sessions::insert);
+
+        assertEquals(Optional.of(page), sessions.find(page.tokenHash()));
+        assertEquals(Optional.of(staff), sessions.find(staff.tokenHash()));
+        assertEquals(0, sessions.deleteAllOf(KioskId.of("wmk-other-1")));
+        assertEquals(1, sessions.deleteAllOf(KIOSK));
+        assertEquals(Optional.empty(), sessions.find(page.tokenHash()));
+        assertEquals(Optional.of(staff), sessions.find(staff.tokenHash()));
+    }
+
+    @Test
     void consultationsOfBothTargetsComeBackAsTheyWentInAndListNewestFirst() {
         AccountId doctor = insertDoctor("dr.weber");
         Consultation room = consultation(doctor, new ConsultationTarget.Room(KIOSK), T0);
@@ -324,7 +341,7 @@ abstract class AccessStoreContract {
         assertEquals(arrived, seats.listOf(c.id()));
 
         Seat ready = new Seat(arrived.get(1).id(), c.id(), arrived.get(1).name(), Optional.empty(),
-                Seat.Status.IN_CALL, SecretHash.sha256(new byte[] {9}), new Readiness(true, true, false,
+                Seat.Status.IN_CALL, SecretHash.sha256(new byte[] {9}), new Readiness(true, true,
                 OptionalInt.of(42)), T0, Optional.of(T0.plusSeconds(3)));
         seats.update(ready);
         Seat updated = seats.find(ready.id()).orElseThrow();

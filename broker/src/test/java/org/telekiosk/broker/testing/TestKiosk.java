@@ -86,6 +86,15 @@ public final class TestKiosk {
         return new TestKiosk(id, next, certificates(issued.certificateChain()), root);
     }
 
+    /** Asks for a one-time kiosk page token over mutual TLS with this kiosk's certificate. */
+    public org.telekiosk.protocol.enrollment.KioskPageToken pageToken(BrokerExtension broker) throws Exception {
+        HttpResponse<String> response = post(broker, "/api/v1/kiosk-page-tokens", tls(), "");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("kiosk page token refused: " + response.body());
+        }
+        return JSON.decode(response.body(), org.telekiosk.protocol.enrollment.KioskPageToken.class);
+    }
+
     public KioskId id() {
         return id;
     }

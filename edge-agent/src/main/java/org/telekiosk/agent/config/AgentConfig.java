@@ -37,6 +37,8 @@ import org.telekiosk.protocol.KioskId;
  * @param storeAckTimeout     {@code outbox.store-ack-timeout}
  * @param sensors             the {@code sensor.*} keys and {@code status.interval}
  * @param renewalUrl          {@code renewal.url}; null: the certificate is not renewed by the agent
+ * @param kioskPageCommand    {@code kiosk-page.command}: the command that opens the kiosk page, with {@code {url}}
+ *                            where the page's URL goes (one argument); null: the agent opens no page
  */
 public record AgentConfig(
         KioskId kioskId,
@@ -58,7 +60,8 @@ public record AgentConfig(
         Duration forwarderRetryDelay,
         Duration storeAckTimeout,
         SensorsConfig sensors,
-        URI renewalUrl) {
+        URI renewalUrl,
+        String kioskPageCommand) {
 
     public AgentConfig {
         required("kiosk.id", kioskId);
@@ -90,6 +93,13 @@ public record AgentConfig(
         between("forwarder.retry-delay", forwarderRetryDelay, Duration.ofMillis(100), Duration.ofMinutes(10));
         between("outbox.store-ack-timeout", storeAckTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         required("sensor.*", sensors);
+        if (kioskPageCommand != null) {
+            new org.telekiosk.agent.kioskpage.KioskPageCommand(kioskPageCommand); // validates
+            if (renewalUrl == null) {
+                throw new IllegalArgumentException("kiosk-page.command needs renewal.url: the page's one-time token"
+                        + " comes from the broker named there, over mutual TLS");
+            }
+        }
     }
 
     /** The largest {@code outbox.max-bytes}: 64 GiB. */

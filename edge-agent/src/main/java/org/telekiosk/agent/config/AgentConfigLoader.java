@@ -105,7 +105,8 @@ public final class AgentConfigLoader {
                 values.duration("forwarder.retry-delay"),
                 values.duration("outbox.store-ack-timeout"),
                 sensors(values),
-                values.uri("renewal.url"));
+                values.uri("renewal.url"),
+                values.text("kiosk-page.command"));
     }
 
     private static SensorsConfig sensors(Values values) {

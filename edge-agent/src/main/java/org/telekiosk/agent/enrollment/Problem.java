@@ -1,4 +1,4 @@
 package org.telekiosk.agent.enrollment;
 
 /** An RFC 9457 problem body as the broker sends it. */
-record Problem(String type, String title, int status, String detail) {}
+public record Problem(String type, String title, int status, String detail) {}

@@ -57,6 +57,18 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void theKioskPageCommandIsEmptyByDefaultAndNeedsTheUrlPlaceholderAndARenewalUrl() throws Exception {
+        assertEquals(null, load(REQUIRED).kioskPageCommand());
+        String renewal = "renewal.url = https://broker.example.org:8443/api/v1/renew\n";
+        assertEquals("chromium --kiosk {url}",
+                load(REQUIRED + renewal + "kiosk-page.command = chromium --kiosk {url}\n").kioskPageCommand());
+        String noPlaceholder = refusal(REQUIRED + renewal + "kiosk-page.command = chromium --kiosk\n");
+        assertTrue(noPlaceholder.contains("kiosk-page.command") && noPlaceholder.contains("{url}"), noPlaceholder);
+        String noRenewal = refusal(REQUIRED + "kiosk-page.command = chromium --kiosk {url}\n");
+        assertTrue(noRenewal.contains("needs renewal.url"), noRenewal);
+    }
+
+    @Test
     void aFileWithTheRequiredKeysGetsEveryDefaultAndPathsRelativeToItsDirectory() throws Exception {
         AgentConfig config = load(REQUIRED);
 

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * How a {@link SignalRequest.Hello} proves who is connecting, told apart by {@code kind}. Staff (doctors) use their
  * login session, either the {@code tk_session} cookie sent with the WebSocket handshake or the token itself; patients
  * use a one-time join code the first time and the resume token from their {@link SignalEvent.Welcome} after a dropped
- * connection. Tokens and codes are secrets: they are never logged and never echoed back.
+ * connection. A kiosk's own page uses its kiosk page session, the {@code tk_session} cookie of the handshake, to be
+ * called into its kiosk's open room consultation without a code. Tokens and codes are secrets: they are never logged
+ * and never echoed back.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind")
 @JsonSubTypes({
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Credential.Session.class, name = "session"),
     @JsonSubTypes.Type(value = Credential.Code.class, name = "code"),
     @JsonSubTypes.Type(value = Credential.Resume.class, name = "resume"),
+    @JsonSubTypes.Type(value = Credential.KioskCookie.class, name = "kiosk"),
 })
 public sealed interface Credential {
 
@@ -72,6 +75,20 @@ public sealed interface Credential {
         @Override
         public String toString() {
             return "Resume[token=(redacted), lastSeen=" + lastSeen + "]";
+        }
+    }
+
+    /**
+     * The kiosk page session in the {@code tk_session} cookie of the handshake (only a kiosk's own page has one):
+     * seats the patient in front of that kiosk in its open room consultation, as waiting, without a code. An empty
+     * {@code name} keeps the default name.
+     */
+    record KioskCookie(String name) implements Credential {
+        public KioskCookie {
+            Fields.text("name", name, 0, 100, false);
+            if (!name.equals(name.strip())) {
+                throw new IllegalArgumentException("name must not have surrounding spaces");
+            }
         }
     }
 }

@@ -25,6 +25,8 @@ public enum SignalError {
     SEAT_RELEASED("seat-released", CloseCodes.GONE),
     /** The consultation's access window is over (close 4410). */
     ACCESS_EXPIRED("access-expired", CloseCodes.GONE),
+    /** A kiosk page called in, but its kiosk has no open room consultation: the patient enters a code (close 4410). */
+    NO_ROOM_CONSULTATION("no-room-consultation", CloseCodes.GONE),
     /** This account may not use this consultation (another doctor's, or not a doctor) (close 4403). */
     FORBIDDEN("forbidden", CloseCodes.FORBIDDEN),
     /** This message is not one this participant may send (a patient's {@code admit}, say); the socket stays open. */

@@ -13,7 +13,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.MalformedMessageException.Reason;
+import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.SensorHealth;
+import org.telekiosk.protocol.telemetry.SensorState;
 
 class SignalCodecTest {
     private static final String ID = "3f2b8c1e-7a4d-4e5f-9a0b-1c2d3e4f5a6b";
@@ -26,7 +29,9 @@ class SignalCodecTest {
                 new SignalRequest.Hello(1, new Credential.Session(TOKEN, ID)),
                 new SignalRequest.Hello(1, new Credential.Code("K7M-4QX-9TR", "Erika")),
                 new SignalRequest.Hello(1, new Credential.Resume(TOKEN, 17)),
-                new SignalRequest.Ready(new Readiness(true, true, false, 42)),
+                new SignalRequest.Hello(1, new Credential.KioskCookie("")),
+                new SignalRequest.Hello(1, new Credential.KioskCookie("Erika")),
+                new SignalRequest.Ready(new Readiness(true, true, 42)),
                 new SignalRequest.Admit(ID),
                 new SignalRequest.Offer("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"),
                 new SignalRequest.Answer("v=0\r\n"),
@@ -43,7 +48,13 @@ class SignalCodecTest {
                 new SignalEvent.Welcome(1, ID, Participant.Role.PATIENT, ID, TOKEN, SignalEvent.SeatStatus.WAITING, 0),
                 new SignalEvent.Welcome(1, ID, Participant.Role.DOCTOR, "", "", SignalEvent.SeatStatus.IN_CALL, 5),
                 new SignalEvent.WaitingRoom(1, List.of(new WaitingPatient(ID, "Erika", "wmk-lab-03",
-                        Instant.parse("2026-11-22T10:15:30Z"), true, Readiness.UNKNOWN))),
+                        Instant.parse("2026-11-22T10:15:30Z"), true, Readiness.UNKNOWN,
+                        KioskSensors.reported(List.of(new SensorHealth(SensorId.of("mlx90614"), SensorState.PRESENT, ""),
+                                new SensorHealth(SensorId.of("hx711"), SensorState.ABSENT, "no answer on GPIO 5/6")))),
+                        new WaitingPatient(ID, "Jan", "wmk-lab-04", Instant.parse("2026-11-22T10:16:30Z"), true,
+                                Readiness.UNKNOWN, KioskSensors.NOT_REPORTED),
+                        new WaitingPatient(ID, "Max", "", Instant.parse("2026-11-22T10:17:30Z"), false,
+                                new Readiness(true, false, 12), KioskSensors.NO_KIOSK))),
                 new SignalEvent.Admitted(2, List.of(new IceServer(List.of("turn:turn.example:3478?transport=udp"),
                         "1700000000:" + ID, "c2VjcmV0")), "relay"),
                 new SignalEvent.Participants(3, List.of(new Participant(Participant.Role.DOCTOR, "Dr. Weber"),
@@ -87,11 +98,13 @@ class SignalCodecTest {
         "{\"type\":\"answer\",\"sdp\":null}",
         "{\"type\":\"answer\",\"sdp\":\"\"}",
         "{\"type\":\"admit\",\"participant\":\"not-a-uuid\"}",
-        "{\"type\":\"ready\",\"readiness\":{\"camera\":\"true\",\"microphone\":true,\"sensors\":true,\"roundTripMillis\":1}}",
-        "{\"type\":\"ready\",\"readiness\":{\"camera\":true,\"microphone\":true,\"sensors\":true,\"roundTripMillis\":-2}}",
+        "{\"type\":\"ready\",\"readiness\":{\"camera\":\"true\",\"microphone\":true,\"roundTripMillis\":1}}",
+        "{\"type\":\"ready\",\"readiness\":{\"camera\":true,\"microphone\":true,\"roundTripMillis\":-2}}",
         "{\"type\":\"ice-candidate\",\"candidate\":\"a\",\"sdpMid\":\"0\",\"sdpMLineIndex\":64}",
         "{\"type\":\"ice-candidate\",\"candidate\":\"a\\u0000\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}",
         "{\"type\":\"leave\",\"extra\":1}",
+        "{\"type\":\"ready\",\"readiness\":{\"camera\":true,\"microphone\":true,\"sensors\":true,\"roundTripMillis\":1}}",
+        "{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"kiosk\",\"name\":\" Erika\"}}",
         "{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"resume\",\"token\":\"short\",\"lastSeen\":0}}",
         "{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"resume\",\"token\":\"" + TOKEN
                 + "\",\"lastSeen\":-1}}",

@@ -1,0 +1,102 @@
+package org.telekiosk.broker.browser;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.telekiosk.broker.account.Account;
+import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.consultation.Consultation;
+import org.telekiosk.broker.consultation.ConsultationTarget;
+import org.telekiosk.broker.server.AccessServices;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.TestKiosk;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.enrollment.KioskPageToken;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.SensorHealth;
+import org.telekiosk.protocol.telemetry.SensorState;
+import org.telekiosk.protocol.topic.Topics;
+
+/**
+ * Issue 3's kiosk page end to end in two headless Chromium processes against a real broker: an enrolled kiosk asks
+ * for a kiosk page token over mutual TLS and sends its status over MQTT; its page, opened with the token in the URL
+ * fragment, is called into the kiosk's room consultation without a code; the doctor sees the patient waiting with
+ * each sensor's state as the kiosk reported it, admits, and video flows both ways (fake media, as in
+ * {@link ConsultationBrowserTest}).
+ */
+class KioskPageBrowserTest {
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
+
+    static final KioskId KIOSK = KioskId.of("browser-kiosk-1");
+
+    @Test
+    void theKiosksOwnPageIsCalledInWithoutACodeAndTheDoctorSeesItsSensorsAndTalksToIt() throws Exception {
+        TestKiosk kiosk = TestKiosk.enroll(BROKER, KIOSK);
+        MqttClient mqtt = kiosk.connect(BROKER);
+        MqttMessage status = new MqttMessage(WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES).encode(new KioskStatus(KIOSK,
+                Instant.now(), List.of(new SensorHealth(SensorId.of("mlx90614"), SensorState.PRESENT, ""),
+                        new SensorHealth(SensorId.of("hx711"), SensorState.ABSENT, "no answer on GPIO 5/6")), 0, 0)));
+        status.setQos(1);
+        mqtt.publish(Topics.status(KIOSK), status);
+
+        AccessServices services = BROKER.broker().access();
+        Account doctor = ConsultationFixture.doctor(services, "dr.weber");
+        OpaqueToken session = services.sessions().start(doctor.id()).token();
+        Consultation room = ConsultationFixture.done(services.consultations().create(new Caller.Staff(doctor),
+                new ConsultationTarget.Room(KIOSK), Optional.empty()));
+        KioskPageToken token = kiosk.pageToken(BROKER);
+
+        X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
+        try (Chromium doctorBrowser = new Chromium(certificate, List.of());
+                Chromium page = new Chromium(certificate, List.of())) {
+            doctorBrowser.driver().get(BROKER.origin() + "/healthz");
+            doctorBrowser.driver().manage().addCookie(new Cookie.Builder("tk_session", session.value())
+                    .path("/").isSecure(true).isHttpOnly(true).sameSite("Strict").build());
+            doctorBrowser.driver().get(BROKER.origin() + "/doctor.html#consultation=" + room.id());
+
+            page.driver().get(BROKER.origin() + token.path());
+            try {
+                await("the kiosk's patient in the doctor's waiting room").atMost(Duration.ofSeconds(20))
+                        .until(() -> !doctorBrowser.driver().findElements(
+                                By.cssSelector("#waiting li .kiosk-sensors .sensor[data-state=absent]")).isEmpty());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("doctor: " + doctorBrowser.describe() + "\nkiosk page: " + page.describe(),
+                        e);
+            }
+            assertFalse(page.driver().getCurrentUrl().contains("kiosk-token"), "the token left the URL");
+            assertEquals(KIOSK.value(), page.script("return document.body.dataset.kiosk"));
+            assertTrue(page.driver().findElement(By.id("waiting")).isDisplayed(), "called in, no code entry");
+            assertFalse(page.driver().findElement(By.id("enter")).isDisplayed());
+            assertEquals(KIOSK.value(), doctorBrowser.script(
+                    "return document.querySelector('#waiting li .kiosk').textContent"));
+            String sensors = (String) doctorBrowser.script(
+                    "return document.querySelector('#waiting li .kiosk-sensors').textContent");
+            assertTrue(sensors.contains("mlx90614 ✓") && sensors.contains("hx711 ✗ fehlt · absent")
+                    && sensors.contains("no answer on GPIO 5/6"), sensors);
+
+            doctorBrowser.script("document.querySelector('#waiting li .admit').click()");
+            await("video decoded at both ends").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> doctorBrowser.connectedWithVideo() && page.connectedWithVideo());
+        } finally {
+            mqtt.disconnect();
+            mqtt.close();
+        }
+    }
+}
