@@ -35,8 +35,12 @@ class InterleavedFaultSystemTest {
 
     private enum Fault { AGENT_KILL, NETWORK_CUT, BROKER_KILL }
 
-    /** The faults of a run, their order, and the cut lengths' range ({@code cutSeconds} plus up to {@code cutSpread} - 1). */
-    private record Plan(List<Fault> faults, int cutSeconds, int cutSpread, String keepAlive) {}
+    /**
+     * The faults of a run, their order, the cut lengths' range ({@code cutSeconds} plus up to {@code cutSpread} - 1),
+     * and the kiosk's keep-alive and connect timeout (a connect attempt during a cut hangs until that timeout, so after
+     * the restore the kiosk waits out the rest of it).
+     */
+    private record Plan(List<Fault> faults, int cutSeconds, int cutSpread, String keepAlive, String connectTimeout) {}
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
@@ -53,7 +57,7 @@ class InterleavedFaultSystemTest {
         for (int i = faults.size() - 1; i > 0; i--) { // Fisher-Yates with the seeded generator
             Collections.swap(faults, i, random.nextInt(i + 1));
         }
-        run(seed, random, new Plan(faults, 2, 4, "2s"));
+        run(seed, random, new Plan(faults, 2, 4, "2s", "2s"));
     }
 
     @Test
@@ -66,7 +70,7 @@ class InterleavedFaultSystemTest {
         for (int fault = 1; fault <= 15; fault++) {
             faults.add(Fault.values()[random.nextInt(3)]);
         }
-        run(seed, random, new Plan(faults, 2, 12, "5s"));
+        run(seed, random, new Plan(faults, 2, 12, "5s", "5s"));
     }
 
     private static long seed() {
@@ -85,7 +89,7 @@ class InterleavedFaultSystemTest {
         int[] counts = new int[3];
         try (CuttableProxy proxy = new CuttableProxy(broker.mqttPort())) {
             BrokerKillSystemTest.provision(kioskDir, kiosk, broker, "mqtt.keep-alive=" + plan.keepAlive(),
-                    "mqtt.connect-timeout=5s", "mqtt.reconnect.max=2s");
+                    "mqtt.connect-timeout=" + plan.connectTimeout(), "mqtt.reconnect.max=2s");
             Path config = kioskDir.resolve("agent.properties");
             Files.writeString(config, Files.readString(config).replace(
                     "ssl://localhost:" + broker.mqttPort(), "ssl://localhost:" + proxy.port()));
