@@ -23,8 +23,11 @@ import org.telekiosk.broker.server.Broker;
  * static field with {@code @RegisterExtension}.
  */
 public final class BrokerExtension implements BeforeAllCallback, AfterAllCallback {
+    private static final ExtensionContext.Namespace SHARED = ExtensionContext.Namespace.create(BrokerExtension.class);
+
     private final Map<String, String> overrides;
     private final Clock clock;
+    private final boolean shared;
     private Path dataDir;
     private Broker broker;
 
@@ -39,12 +42,53 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
 
     /** With configuration keys set, and {@code clock} for the broker's services (enrollment, expiry). */
     public BrokerExtension(Map<String, String> overrides, Clock clock) {
+        this(overrides, clock, false);
+    }
+
+    private BrokerExtension(Map<String, String> overrides, Clock clock, boolean shared) {
         this.overrides = overrides;
         this.clock = clock;
+        this.shared = shared;
+    }
+
+    /**
+     * One broker with the default configuration for every test class of the run that registers this extension:
+     * started by the first such class, closed when the run ends, so that each class does not pay a broker's start and
+     * HiveMQ's stop (several seconds each). Only for classes that leave nothing another could trip over: their own
+     * kiosk ids and accounts, and no broker-wide figure asserted that another class's traffic could change.
+     */
+    public static BrokerExtension shared() {
+        return new BrokerExtension(Map.of(), Clock.systemUTC(), true);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (shared) {
+            Started started = context.getRoot().getStore(SHARED).getOrComputeIfAbsent(Started.class, key -> {
+                BrokerExtension own = new BrokerExtension(overrides, clock, false);
+                try {
+                    own.start();
+                } catch (Exception e) {
+                    throw new IllegalStateException("the shared test broker did not start", e);
+                }
+                return new Started(own);
+            }, Started.class);
+            broker = started.extension().broker;
+            dataDir = started.extension().dataDir;
+            return;
+        }
+        start();
+    }
+
+    /** The shared broker, closed by JUnit when the root context closes (the end of the run). */
+    private record Started(BrokerExtension extension) implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() throws Exception {
+            extension.stop();
+        }
+    }
+
+    private void start() throws Exception {
         dataDir = Files.createTempDirectory("telekiosk-broker-test");
         java.util.Map<String, String> config = new java.util.HashMap<>(Map.of(
                 "data.dir", dataDir.toString(),
@@ -59,6 +103,12 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        if (!shared) {
+            stop();
+        }
+    }
+
+    private void stop() throws Exception {
         if (broker != null) {
             broker.close();
         }

@@ -35,7 +35,7 @@ class AllSensorsSystemTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static final BrokerExtension BROKER = new BrokerExtension();
+    static final BrokerExtension BROKER = BrokerExtension.shared();
 
     @TempDir
     Path kioskDir;

@@ -29,7 +29,7 @@ import org.telekiosk.protocol.enrollment.EnrollmentToken;
 /** {@code edge-agent enroll} against the real broker: success, running it twice, an impostor, a used token. */
 class EnrollmentSystemTest {
     @RegisterExtension
-    static final BrokerExtension BROKER = new BrokerExtension();
+    static final BrokerExtension BROKER = BrokerExtension.shared();
 
     @TempDir
     Path dir;

@@ -52,7 +52,7 @@ class FhirExportSystemTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final BrokerExtension BROKER = new BrokerExtension();
+    static final BrokerExtension BROKER = BrokerExtension.shared();
 
     @TempDir
     Path kioskDir;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,23 +22,65 @@ import org.telekiosk.protocol.KioskId;
 /**
  * All three faults interleaved at random (a fixed seed, printed; {@code -Dtelekiosk.fault.seed=<seed>} repeats a run):
  * agent SIGKILLs, network cuts (some with the agent killed during the cut) and broker SIGKILLs (the broker process with
- * its embedded HiveMQ and its store), fifteen faults in all; every sequence number of the kiosk stored exactly once at
- * the end. Takes a few minutes: runs only with {@code -Dtelekiosk.long-faults=true}.
+ * its embedded HiveMQ and its store); every sequence number of the kiosk stored exactly once at the end.
+ * <ul>
+ *   <li>The short run, in the default build: two faults of each kind in a random order, cuts of 2-5 s, the kiosk's
+ *       keep-alive 2 s so that a cut is noticed soon (about a minute in all).</li>
+ *   <li>The long run, only with {@code -Dtelekiosk.long-faults=true} (a few minutes): fifteen faults of random kinds,
+ *       cuts of 2-13 s, keep-alive 5 s.</li>
+ * </ul>
  */
 class InterleavedFaultSystemTest {
     private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    private enum Fault { AGENT_KILL, NETWORK_CUT, BROKER_KILL }
+
+    /**
+     * The faults of a run, their order, the cut lengths' range ({@code cutSeconds} plus up to {@code cutSpread} - 1),
+     * and the kiosk's keep-alive and connect timeout (a connect attempt during a cut hangs until that timeout, so after
+     * the restore the kiosk waits out the rest of it).
+     */
+    private record Plan(List<Fault> faults, int cutSeconds, int cutSpread, String keepAlive, String connectTimeout) {}
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test
-    void agentKillsNetworkCutsAndBrokerKillsInterleavedAtRandomLoseNoReadingAndStoreNoneTwice() throws Exception {
+    void twoAgentKillsTwoNetworkCutsAndTwoBrokerKillsInRandomOrderLoseNoReadingAndStoreNoneTwice() throws Exception {
+        long seed = seed();
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Fault> faults = new ArrayList<>();
+        for (Fault fault : Fault.values()) {
+            faults.add(fault);
+            faults.add(fault);
+        }
+        for (int i = faults.size() - 1; i > 0; i--) { // Fisher-Yates with the seeded generator
+            Collections.swap(faults, i, random.nextInt(i + 1));
+        }
+        run(seed, random, new Plan(faults, 2, 4, "2s", "2s"));
+    }
+
+    @Test
+    void fifteenFaultsOfRandomKindsLoseNoReadingAndStoreNoneTwice() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("telekiosk.long-faults"),
-                "interleaved fault run not run: it takes minutes; -Dtelekiosk.long-faults=true");
+                "long interleaved fault run not run: it takes minutes; -Dtelekiosk.long-faults=true");
+        long seed = seed();
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Fault> faults = new ArrayList<>();
+        for (int fault = 1; fault <= 15; fault++) {
+            faults.add(Fault.values()[random.nextInt(3)]);
+        }
+        run(seed, random, new Plan(faults, 2, 12, "5s", "5s"));
+    }
+
+    private static long seed() {
         long seed = Long.getLong("telekiosk.fault.seed", System.nanoTime());
         System.out.println("InterleavedFaultSystemTest seed: " + seed + " (repeat with -Dtelekiosk.fault.seed=" + seed
                 + ")");
-        SplittableRandom random = new SplittableRandom(seed);
+        return seed;
+    }
+
+    private void run(long seed, SplittableRandom random, Plan plan) throws Exception {
         KioskId kiosk = KioskId.of("interleaved-kiosk");
         BrokerProcess broker = new BrokerProcess(dir.resolve("broker"));
         Path kioskDir = Files.createDirectories(dir.resolve("kiosk"));
@@ -43,26 +88,26 @@ class InterleavedFaultSystemTest {
         AgentProcess agent = null;
         int[] counts = new int[3];
         try (CuttableProxy proxy = new CuttableProxy(broker.mqttPort())) {
-            BrokerKillSystemTest.provision(kioskDir, kiosk, broker, "mqtt.keep-alive=5s", "mqtt.connect-timeout=5s",
-                    "mqtt.reconnect.max=2s");
+            BrokerKillSystemTest.provision(kioskDir, kiosk, broker, "mqtt.keep-alive=" + plan.keepAlive(),
+                    "mqtt.connect-timeout=" + plan.connectTimeout(), "mqtt.reconnect.max=2s");
             Path config = kioskDir.resolve("agent.properties");
             Files.writeString(config, Files.readString(config).replace(
                     "ssl://localhost:" + broker.mqttPort(), "ssl://localhost:" + proxy.port()));
             agent = AgentProcess.start(kioskDir);
-            for (int fault = 1; fault <= 15; fault++) {
-                String context = "fault " + fault + ", seed " + seed + ", logs in " + dir;
+            int number = 0;
+            for (Fault fault : plan.faults()) {
+                String context = "fault " + ++number + " (" + fault + "), seed " + seed + ", logs in " + dir;
                 long before = broker.stored(kiosk)[0];
                 await(context).atMost(PATIENCE).until(() -> broker.stored(kiosk)[0] > before + 5);
-                switch (random.nextInt(3)) {
-                    case 0 -> {
-                        counts[0]++;
+                counts[fault.ordinal()]++;
+                switch (fault) {
+                    case AGENT_KILL -> {
                         agent.kill();
                         agent = AgentProcess.start(kioskDir);
                     }
-                    case 1 -> {
-                        counts[1]++;
+                    case NETWORK_CUT -> {
                         proxy.cut();
-                        pause(2 + random.nextInt(12));
+                        pause(plan.cutSeconds() + random.nextInt(plan.cutSpread()));
                         if (random.nextInt(3) == 0) {
                             agent.kill(); // killed during the cut
                             agent = AgentProcess.start(kioskDir);
@@ -70,8 +115,7 @@ class InterleavedFaultSystemTest {
                         }
                         proxy.restore();
                     }
-                    default -> {
-                        counts[2]++;
+                    case BROKER_KILL -> {
                         broker.kill();
                         broker.start();
                     }

@@ -26,7 +26,7 @@ class KioskToViewerSystemTest {
     static final Duration WAIT = Duration.ofSeconds(20);
 
     @RegisterExtension
-    static final BrokerExtension BROKER = new BrokerExtension();
+    static final BrokerExtension BROKER = BrokerExtension.shared();
 
     @TempDir
     Path kioskDir;

@@ -42,8 +42,11 @@ class NetworkCutSystemTest {
         try (CuttableProxy proxy = new CuttableProxy(BROKER.broker().mqttPort())) {
             List<String> lines = new ArrayList<>(AgentKillSystemTest.FAST_KIOSK);
             lines.add("mqtt.keep-alive=5s");
-            lines.add("mqtt.connect-timeout=5s");
-            lines.add("mqtt.reconnect.max=2s");
+            // While the path is cut, each connect attempt hangs until this timeout; after the restore the kiosk waits
+            // out the attempt in progress and one backoff. 2 s and 1 s (were 5 s and 2 s) shorten that wait by
+            // about 4 s at most; the 60 s cut is unchanged.
+            lines.add("mqtt.connect-timeout=2s");
+            lines.add("mqtt.reconnect.max=1s");
             KioskProvisioning.provision(BROKER, kiosk, kioskDir, lines.toArray(String[]::new));
             Files.writeString(kioskDir.resolve("agent.properties"),
                     Files.readString(kioskDir.resolve("agent.properties")).replace(

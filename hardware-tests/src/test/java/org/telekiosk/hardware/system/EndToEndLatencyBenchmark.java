@@ -1,0 +1,247 @@
+package org.telekiosk.hardware.system;
+
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.awaitility.Awaitility;
+import org.telekiosk.agent.config.AgentConfig;
+import org.telekiosk.agent.uplink.PahoUplink;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.LoincCode;
+import org.telekiosk.protocol.MalformedMessageException;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.Signal;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
+import org.telekiosk.protocol.viewer.ViewerEvent;
+
+/**
+ * Not a test: end-to-end latency (issue 7) from a kiosk's publish to the doctor's viewer WebSocket, at N simulated
+ * kiosks. Starts a real broker in this process (as {@link BrokerExtension} does: embedded HiveMQ, MQTT over mutual
+ * TLS, the store on SQLite, the viewer socket over TLS), enrolls N kiosks with one-time tokens (each gets its own key
+ * and certificate), and gives each a light-weight publisher: the agent's real {@link PahoUplink} (TLS, QoS 1, CBOR)
+ * without sampler or outbox, publishing what a kiosk sends at the agent's defaults, each second: one ECG batch (250
+ * samples), one pleth batch (100 samples) and one spot measurement. One viewer socket per kiosk
+ * ({@link #connectViewer}) takes that kiosk's readings. Latency = the moment the viewer's socket delivered the frame
+ * minus the reading's {@code takenAt} (a measurement) or {@code start + duration} (a batch), both set from the same
+ * clock just before the publish. Command and figures: docs/benchmarks.md.
+ *
+ * <p>Arguments: kiosks (1), seconds measured (30), viewers per kiosk (1; 0 leaves one viewer for all kiosks).
+ */
+public final class EndToEndLatencyBenchmark {
+    private static final Duration WARM_UP = Duration.ofSeconds(5);
+    private static final WireCodec JSON = WireCodec.json(WireCodec.DEFAULT_MAX_BYTES);
+
+    private EndToEndLatencyBenchmark() {}
+
+    /** Latencies in microseconds, per kind, recorded only while {@code measuring}. */
+    private record Sink(ConcurrentLinkedQueue<Long> spot, ConcurrentLinkedQueue<Long> waveform, AtomicBoolean measuring,
+            AtomicLong frames) {
+        void accept(Instant received, ViewerEvent event) {
+            if (!measuring.get()) {
+                return;
+            }
+            switch (event) {
+                case ViewerEvent.Reading r -> spot.add(micros(r.measurement().takenAt(), received));
+                case ViewerEvent.Waveform w -> waveform.add(micros(w.batch().start().plus(w.batch().duration()),
+                        received));
+                default -> { }
+            }
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int kiosks = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        Duration run = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 30);
+        boolean viewerPerKiosk = args.length <= 2 || Integer.parseInt(args[2]) > 0;
+        BrokerExtension broker = new BrokerExtension(Map.of());
+        broker.beforeAll(null);
+        Path dir = Files.createTempDirectory("telekiosk-latency");
+        Sink sink = new Sink(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(), new AtomicBoolean(),
+                new AtomicLong());
+        HttpClient http = HttpClient.newBuilder().sslContext(broker.tls())
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(30)).build();
+        List<PahoUplink> uplinks = new ArrayList<>();
+        List<WebSocket> viewers = new ArrayList<>();
+        ScheduledExecutorService publishers = Executors.newScheduledThreadPool(2);
+        AtomicLong published = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        try {
+            long startNanos = System.nanoTime();
+            List<KioskId> ids = new ArrayList<>();
+            for (int i = 1; i <= kiosks; i++) {
+                KioskId kiosk = KioskId.of(String.format(Locale.ROOT, "latency-%03d", i));
+                ids.add(kiosk);
+                AgentConfig config = KioskProvisioning.provision(broker, kiosk,
+                        Files.createDirectories(dir.resolve(kiosk.value())));
+                PahoUplink uplink = new PahoUplink(config.uplink(), config.reconnectPolicy(new SplittableRandom(i)));
+                uplinks.add(uplink);
+                uplink.start();
+                if (viewerPerKiosk || i == 1) {
+                    viewers.add(connectViewer(broker, http, viewerPerKiosk ? kiosk : null, sink));
+                }
+            }
+            Awaitility.await("every kiosk connected").atMost(Duration.ofMinutes(2))
+                    .until(() -> uplinks.stream().allMatch(PahoUplink::isConnected));
+            System.out.printf(Locale.ROOT, "%d kiosks enrolled and connected, %d viewer sockets, in %.1f s%n", kiosks,
+                    viewers.size(), (System.nanoTime() - startNanos) / 1e9);
+
+            SplittableRandom phases = new SplittableRandom(42);
+            for (int i = 0; i < kiosks; i++) {
+                KiosksLoad load = new KiosksLoad(ids.get(i), uplinks.get(i), published, failed);
+                publishers.scheduleAtFixedRate(load::tick, phases.nextLong(1_000), 1_000, TimeUnit.MILLISECONDS);
+            }
+            pause(WARM_UP);
+            sink.measuring().set(true);
+            long publishedBefore = published.get();
+            pause(run);
+            long publishedDuring = published.get() - publishedBefore;
+            sink.measuring().set(false);
+            report(kiosks, run, sink, publishedDuring, failed.get(), viewerPerKiosk);
+        } finally {
+            publishers.shutdownNow();
+            viewers.forEach(WebSocket::abort);
+            uplinks.forEach(PahoUplink::close);
+            broker.afterAll(null);
+        }
+    }
+
+    /**
+     * Opens one doctor's viewer socket that hands {@code kiosk}'s readings (every kiosk's if null) to {@code sink}.
+     * Today {@code /ws/viewer} sends every kiosk's readings to every viewer without authentication, so the socket
+     * filters here; once the socket takes a hello frame with a doctor's credential for a consultation, this is the one
+     * place to send it (and the filter goes: the broker sends only that consultation's kiosk).
+     */
+    private static WebSocket connectViewer(BrokerExtension broker, HttpClient http, KioskId kiosk, Sink sink) {
+        String mine = kiosk == null ? null : "\"kiosk\":\"" + kiosk.value() + "\"";
+        Consumer<String> frames = text -> {
+            Instant received = Instant.now();
+            sink.frames().incrementAndGet();
+            if (mine != null && !text.contains(mine)) {
+                return;
+            }
+            try {
+                sink.accept(received, JSON.decode(text, ViewerEvent.class));
+            } catch (MalformedMessageException e) {
+                throw new IllegalStateException("the broker sent a frame the protocol refuses: " + e.getMessage());
+            }
+        };
+        return http.newWebSocketBuilder().header("Origin", broker.origin())
+                .buildAsync(broker.viewerSocket(), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            frames.accept(partial.toString());
+                            partial.setLength(0);
+                        }
+                        socket.request(1);
+                        return null;
+                    }
+                }).join();
+    }
+
+    /** What one kiosk publishes each second at the agent's defaults: an ECG batch, a pleth batch, a spot reading. */
+    private static final class KiosksLoad {
+        private static final SensorId THERMOMETER = SensorId.of("mlx90614");
+        private static final SensorId ECG = SensorId.of("ads1115");
+        private static final SensorId OXIMETER = SensorId.of("max30102");
+        private final KioskId kiosk;
+        private final PahoUplink uplink;
+        private final AtomicLong published;
+        private final AtomicLong failed;
+        private final SplittableRandom random;
+        private long seq;
+
+        KiosksLoad(KioskId kiosk, PahoUplink uplink, AtomicLong published, AtomicLong failed) {
+            this.kiosk = kiosk;
+            this.uplink = uplink;
+            this.published = published;
+            this.failed = failed;
+            this.random = new SplittableRandom(kiosk.hashCode());
+        }
+
+        void tick() {
+            Instant now = Instant.now();
+            List<Integer> ecg = new ArrayList<>(250);
+            for (int i = 0; i < 250; i++) {
+                ecg.add(random.nextInt(-300, 1200)); // whole-number steps of 0.0025 mV, as the ADS1115's
+            }
+            List<Integer> pleth = new ArrayList<>(100);
+            for (int i = 0; i < 100; i++) {
+                pleth.add(random.nextInt(100_000, 200_000)); // raw 18-bit counts, as the MAX30102's
+            }
+            send(new WaveformBatch(kiosk, ++seq, ECG, Signal.ECG, UcumUnit.MILLIVOLT, 250,
+                    now.minusSeconds(1), 0.0025, ecg));
+            send(new WaveformBatch(kiosk, ++seq, OXIMETER, Signal.PLETH, UcumUnit.ARBITRARY, 100,
+                    now.minusSeconds(1), 1, pleth));
+            send(new Measurement(kiosk, ++seq, THERMOMETER, LoincCode.BODY_TEMPERATURE,
+                    36.5 + random.nextInt(50) * 0.02, UcumUnit.CELSIUS, Instant.now()));
+        }
+
+        private void send(org.telekiosk.protocol.telemetry.KioskMessage message) {
+            published.incrementAndGet();
+            uplink.publish(message).exceptionally(e -> {
+                failed.incrementAndGet();
+                return null;
+            });
+        }
+    }
+
+    private static void report(int kiosks, Duration run, Sink sink, long published, long failed,
+            boolean viewerPerKiosk) {
+        System.out.printf(Locale.ROOT, "%d kiosks, %d s measured after %d s of warm-up: %d readings published"
+                + " (%d publishes failed in all), %d frames reached viewer sockets (every kiosk's, before filtering)%n",
+                kiosks, run.toSeconds(), WARM_UP.toSeconds(), published, failed, sink.frames().get());
+        print("spot measurements, takenAt -> viewer", sink.spot());
+        print("ECG and pleth batches, end of batch -> viewer", sink.waveform());
+        long received = sink.spot().size() + sink.waveform().size();
+        System.out.printf(Locale.ROOT, "readings timed at %s: %d of %d published in the window%n",
+                viewerPerKiosk ? "their kiosk's viewer" : "the one viewer", received, published);
+    }
+
+    private static void print(String what, ConcurrentLinkedQueue<Long> micros) {
+        long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length == 0) {
+            System.out.println(what + ": none received");
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%s: %d, p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", what, sorted.length,
+                at(sorted, 0.50), at(sorted, 0.99), sorted[sorted.length - 1] / 1e3);
+    }
+
+    private static double at(long[] sorted, double p) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))] / 1e3;
+    }
+
+    private static long micros(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1_000;
+    }
+
+    /** The benchmark's planned run time (what is measured, not synchronisation). */
+    private static void pause(Duration duration) throws InterruptedException {
+        new CountDownLatch(1).await(duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}
