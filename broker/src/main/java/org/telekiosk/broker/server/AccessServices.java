@@ -21,6 +21,7 @@ import org.telekiosk.broker.account.SqlSessionRepository;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.audit.SqlAuditLog;
 import org.telekiosk.broker.config.AccessConfig;
+import org.telekiosk.broker.consultation.CallEvents;
 import org.telekiosk.broker.consultation.CodeGuessingLimiter;
 import org.telekiosk.broker.consultation.ConsultationPolicy;
 import org.telekiosk.broker.consultation.ConsultationService;
@@ -49,6 +50,7 @@ import org.telekiosk.broker.store.SqlAccess;
  * @param reconnects    disconnect, resume within the grace period
  * @param policy        access window, code lifetime and seat grace period, from the configuration
  * @param audit         the audit log
+ * @param calls         admissions and departures of every call, as they are stored (vitals routing)
  * @param purge         what the periodic purge needs beyond the services
  */
 public record AccessServices(
@@ -61,6 +63,7 @@ public record AccessServices(
         Reconnects reconnects,
         ConsultationPolicy policy,
         AuditLog audit,
+        CallEvents calls,
         Purge purge) {
 
     /** The join-code HMAC key file in the data directory; the key never enters the database. */
@@ -76,6 +79,7 @@ public record AccessServices(
         Objects.requireNonNull(reconnects, "reconnects");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(purge, "purge");
     }
 
@@ -109,7 +113,7 @@ public record AccessServices(
                 random)), CodeGuessingLimiter.withDefaults(clock), policy, random, clock);
         return new AccessServices(accounts, logins, sessions, new ConsultationService(stores, policy, clock), codes,
                 new WaitingRoom(stores, accountRepository, clock), new Reconnects(stores, policy, random, clock),
-                policy, audit, new Purge(consultationRepository, seats, config.consultationRetention(),
+                policy, audit, stores.calls(), new Purge(consultationRepository, seats, config.consultationRetention(),
                         config.auditRetention()));
     }
 

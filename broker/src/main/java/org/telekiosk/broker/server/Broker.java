@@ -57,6 +57,7 @@ import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.broker.telemetry.StoringForwarder;
 import org.telekiosk.broker.telemetry.StoreAcks;
 import org.telekiosk.broker.viewer.ViewerHub;
+import org.telekiosk.broker.viewer.VitalsAccess;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.topic.Topics;
 
@@ -171,6 +172,7 @@ public final class Broker implements AutoCloseable {
             revocations.publish();
             revocations.watch(watcher, REGISTRY_POLL);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
+            access.calls().subscribe(hub);
             KioskStatusBoard statuses = new KioskStatusBoard();
             // The acknowledgements go out through the subscriber's client, which needs the intake: hence the holder.
             java.util.concurrent.atomic.AtomicReference<MqttMeasurementSubscriber> downlink =
@@ -237,7 +239,8 @@ public final class Broker implements AutoCloseable {
                     config.access().apiMaxConcurrentRequests());
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
                     new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(),
-                            enrollment, revocations::crlDer, worker, api, signaling.endpoint()),
+                            enrollment, revocations::crlDer, worker, api, signaling.endpoint(),
+                            new VitalsAccess(access.sessions(), access.consultations(), clock)),
                     config.viewerMaxPendingBytes());
             started.add(https);
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);
