@@ -235,7 +235,7 @@ public final class Broker implements AutoCloseable {
                     java.util.Optional.of(new ConsultationFhirExport(access.consultations(), new ReadingLinker(store),
                             clock)));
             ApiHandler api = new ApiHandler(new RestApi(apiServices, origins,
-                    config.access().apiMaxConcurrentHashes(), clock), apiExecutor,
+                    config.access().apiMaxConcurrentHashes(), clock, java.util.Optional.of(config.vitals())), apiExecutor,
                     config.access().apiMaxConcurrentRequests());
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
                     new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(),

@@ -105,6 +105,15 @@ class BrokerIntegrationTest {
     }
 
     @Test
+    void theVitalRangesOfTheConfigurationAreServedForTheCallView() throws Exception {
+        HttpResponse<String> ranges = get("/api/v1/vital-ranges");
+        assertEquals(200, ranges.statusCode());
+        assertTrue(ranges.body().contains("\"staleAfterSeconds\":120"), ranges.body());
+        assertTrue(ranges.body().contains("\"59408-5\":{\"low\":94.0,\"high\":100.0}"), ranges.body());
+        assertTrue(!ranges.body().contains("29463-7"), "weight has no default range: " + ranges.body());
+    }
+
+    @Test
     void anUnknownPathIsA404ProblemAndOtherMethodsAre405() throws Exception {
         HttpResponse<String> missing = get("/../../etc/passwd");
         assertEquals(404, missing.statusCode());
