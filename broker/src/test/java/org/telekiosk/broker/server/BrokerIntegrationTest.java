@@ -22,9 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.TestKiosk;
-import org.telekiosk.broker.account.Account;
-import org.telekiosk.broker.account.Role;
-import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.testing.ViewerClient;
 import org.telekiosk.broker.testing.VitalsFixture;
 import org.telekiosk.protocol.KioskId;
@@ -65,14 +62,9 @@ class BrokerIntegrationTest {
 
     /** A vitals socket of a new doctor whose room consultation has the patient at {@code kiosk} in the call. */
     static ViewerClient watching(KioskId kiosk) throws InterruptedException {
-        AccessServices access = BROKER.broker().access();
-        Account doctor = VitalsFixture.account(access, "dr-" + kiosk.value() + "-" + COUNTER.incrementAndGet(),
-                Role.DOCTOR);
-        Consultation room = VitalsFixture.inCall(access, doctor, kiosk);
-        return ViewerClient.connectAsDoctor(BROKER, VitalsFixture.login(access, doctor), room.id());
+        return ViewerClient.doctorWatching(BROKER, kiosk);
     }
 
-    static final java.util.concurrent.atomic.AtomicInteger COUNTER = new java.util.concurrent.atomic.AtomicInteger();
 
     static MqttClient kiosk(KioskId id) throws Exception {
         return TestKiosk.enroll(BROKER, id).connect(BROKER);

@@ -64,6 +64,21 @@ public final class ViewerClient implements AutoCloseable {
         return client;
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger DOCTORS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Connects as a new doctor whose new room consultation has the patient at {@code kiosk} in the call (called in
+     * and admitted through the broker's services), once the broker has welcomed the socket.
+     */
+    public static ViewerClient doctorWatching(BrokerExtension broker, org.telekiosk.protocol.KioskId kiosk)
+            throws InterruptedException {
+        var access = broker.broker().access();
+        var doctor = VitalsFixture.account(access, "dr-" + DOCTORS.incrementAndGet() + "-" + kiosk.value(),
+                org.telekiosk.broker.account.Role.DOCTOR);
+        var room = VitalsFixture.inCall(access, doctor, kiosk);
+        return connectAsDoctor(broker, VitalsFixture.login(access, doctor), room.id());
+    }
+
     /** How many text messages arrived so far, taken or not. */
     public int receivedCount() {
         return received.get();
