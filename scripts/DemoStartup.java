@@ -1,16 +1,20 @@
-// Measures the demo: time from starting it to the first reading on the viewer socket, and the broker's RSS.
+// Measures the demo: time from starting it to the first reading stored by the broker, and the broker's RSS.
 // Run from the repository root after `mvn -q package -DskipTests`:
 //   java scripts/DemoStartup.java [runs=3] [rss-after-seconds=60]
 // Each run starts `java -jar broker/target/telekiosk-broker.jar demo` on a free port with a fresh data directory,
-// connects to wss://localhost:<port>/ws/viewer as a browser would (trusting the demo's CA, with the page's Origin),
-// and stops the demo afterwards. JDK only: no project classes, no third-party libraries.
+// polls https://localhost:<port>/healthz (trusting the demo's CA) until its store counter shows the first stored
+// reading, and stops the demo afterwards. JDK only: no project classes, no third-party libraries.
+// (The vitals socket /ws/viewer now serves only the doctor of a consultation with the kiosk's patient in the call;
+// the demo cannot put its kiosk in a call over HTTP until the kiosk page can call in, so this measures the last
+// step before routing: a reading stored, which is when the broker forwards it to the doctors' sockets.)
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -20,9 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -35,7 +38,7 @@ public class DemoStartup {
             boolean last = run == runs;
             long ms = measure(last ? rssAfter : 0);
             firstReading.add(ms);
-            System.out.printf("run %d: first reading on the viewer socket %d ms after the demo was started%n", run, ms);
+            System.out.printf("run %d: first reading stored %d ms after the demo was started%n", run, ms);
         }
         Collections.sort(firstReading);
         System.out.printf("median over %d runs: %d ms (min %d, max %d)%n", runs, firstReading.get(runs / 2),
@@ -55,27 +58,31 @@ public class DemoStartup {
                 .redirectErrorStream(true).redirectOutput(data.resolve("demo.log").toFile()).start();
         try {
             Path ca = data.resolve("pki").resolve("ca.pem");
-            WebSocket socket = null;
-            CompletableFuture<Void> reading = new CompletableFuture<>();
+            Pattern stored = Pattern.compile("\"store\":\\{\"stored\":([0-9]+)");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (socket == null) {
+            HttpClient http = null;
+            while (true) {
                 if (System.nanoTime() > deadline || !demo.isAlive()) {
-                    throw new IllegalStateException("the demo did not come up; see " + data.resolve("demo.log"));
+                    throw new IllegalStateException("no stored reading; see " + data.resolve("demo.log"));
                 }
-                if (Files.exists(ca)) {
+                if (http == null && Files.exists(ca)) {
+                    http = HttpClient.newBuilder().sslContext(trusting(ca)).build();
+                }
+                if (http != null) {
                     try {
-                        socket = HttpClient.newBuilder().sslContext(trusting(ca)).build().newWebSocketBuilder()
-                                .header("Origin", "https://localhost:" + port)
-                                .buildAsync(URI.create("wss://localhost:" + port + "/ws/viewer"), new Listener(reading))
-                                .get(5, TimeUnit.SECONDS);
-                        continue;
-                    } catch (Exception notYet) {
+                        String health = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port
+                                + "/healthz")).timeout(Duration.ofSeconds(5)).build(),
+                                HttpResponse.BodyHandlers.ofString()).body();
+                        var m = stored.matcher(health);
+                        if (m.find() && Long.parseLong(m.group(1)) > 0) {
+                            break;
+                        }
+                    } catch (IOException notYet) {
                         // The broker is not listening yet.
                     }
                 }
                 Thread.sleep(20); // polling a process we do not control; this is a tool, not a test
             }
-            reading.get(120, TimeUnit.SECONDS);
             long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
             if (rssAfterSeconds > 0) {
                 Thread.sleep(Duration.ofSeconds(rssAfterSeconds).minusNanos(System.nanoTime() - start).toMillis());
@@ -83,7 +90,6 @@ public class DemoStartup {
                         rssAfterSeconds, rssKb(demo.pid()) / 1024, demo.pid(),
                         demo.children().findFirst().map(p -> rssKb(p.pid()) / 1024).orElse(-1L));
             }
-            socket.abort();
             return ms;
         } finally {
             demo.destroy();
@@ -119,16 +125,5 @@ public class DemoStartup {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
         return context;
-    }
-
-    record Listener(CompletableFuture<Void> reading) implements WebSocket.Listener {
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            if (data.toString().startsWith("{\"type\":\"reading\"")) {
-                reading.complete(null);
-            }
-            ws.request(1);
-            return null;
-        }
     }
 }

@@ -4,6 +4,7 @@
 
 import { Signal, showText } from '/signal.js';
 import { Call, openCamera } from '/call.js';
+import { Vitals } from '/vitals.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -101,6 +102,7 @@ $('create-form').addEventListener('submit', async (e) => {
 async function openConsultation(id) {
   consultationId = id;
   show('room');
+  new Vitals($('vitals'), id).start();
   const camera = await openCamera();
   $('local').srcObject = camera.stream;
   signal = new Signal({ kind: 'cookie', consultation: id }, { onEvent, onStatus });

@@ -115,4 +115,27 @@ class BrokerConfigLoaderTest {
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("signal.rate-per-second", "0")));
         assertTrue(rate.getMessage().startsWith("signal.rate-per-second"), rate.getMessage());
     }
+
+    @Test
+    void vitalRangesLoadPerLoincCodeAndBadOnesNameTheirKey() throws Exception {
+        BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of("vitals.range.8867-4", "40..120",
+                "vitals.stale-after", "PT5M"));
+        assertEquals(new org.telekiosk.broker.config.VitalRanges.Range(40, 120), config.vitals().ranges().get("8867-4"));
+        assertEquals(new org.telekiosk.broker.config.VitalRanges.Range(94, 100), config.vitals().ranges().get("59408-5"));
+        assertTrue(!config.vitals().ranges().containsKey("29463-7"), "weight has no range by default");
+        assertEquals(300, config.vitals().view().staleAfterSeconds());
+
+        IllegalArgumentException reversed = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("vitals.range.8867-4", "110..50")));
+        assertTrue(reversed.getMessage().startsWith("vitals.range.8867-4 must be 'low..high'"), reversed.getMessage());
+        IllegalArgumentException words = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("vitals.range.8310-5", "normal")));
+        assertTrue(words.getMessage().contains("vitals.range.8310-5"), words.getMessage());
+        IllegalArgumentException unknownCode = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("vitals.range.1234-5", "1..2")));
+        assertTrue(unknownCode.getMessage().contains("vitals.range.1234-5"), unknownCode.getMessage());
+        IllegalArgumentException stale = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("vitals.stale-after", "PT1S")));
+        assertTrue(stale.getMessage().startsWith("vitals.stale-after must be PT10S..P1D"), stale.getMessage());
+    }
 }

@@ -104,6 +104,7 @@ public final class RestApi {
     }
 
     private final Services services;
+    private final Optional<org.telekiosk.broker.config.VitalRanges> vitalRanges;
     private final KioskEndpoints kiosks;
     private final KioskPageEndpoints kioskPages;
     private final Set<String> allowedOrigins;
@@ -111,6 +112,13 @@ public final class RestApi {
     private final Clock clock;
 
     public RestApi(Services services, List<String> allowedOrigins, int maxConcurrentHashes, Clock clock) {
+        this(services, allowedOrigins, maxConcurrentHashes, clock, Optional.empty());
+    }
+
+    /** With {@code GET /api/v1/vital-ranges} answering {@code vitalRanges} (404 when empty). */
+    public RestApi(Services services, List<String> allowedOrigins, int maxConcurrentHashes, Clock clock,
+            Optional<org.telekiosk.broker.config.VitalRanges> vitalRanges) {
+        this.vitalRanges = Objects.requireNonNull(vitalRanges, "vitalRanges");
         this.services = Objects.requireNonNull(services, "services");
         this.allowedOrigins = Set.copyOf(allowedOrigins);
         this.hashing = new Semaphore(maxConcurrentHashes, true);
@@ -161,6 +169,9 @@ public final class RestApi {
                 case "kiosks" -> m.equals("GET") ? kiosks.fleet(r) : notAllowed(m, "GET");
                 case "kiosk-session" -> m.equals("POST") ? kioskPages.start(r) : m.equals("GET") ? kioskPages.me(r)
                         : notAllowed(m, "GET, POST");
+                // Configuration, no personal data: no login needed (the call view loads it with the page).
+                case "vital-ranges" -> !m.equals("GET") ? notAllowed(m, "GET")
+                        : vitalRanges.map(v -> json(200, v.view())).orElseGet(RestApi::noSuchEndpoint);
                 default -> noSuchEndpoint();
             };
             case 2 -> p.getFirst().equals("consultations")

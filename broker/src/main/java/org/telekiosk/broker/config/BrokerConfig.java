@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param signaling             {@code signal.*}
  * @param ice                   {@code ice.*} and {@code turn.*} (not the TURN secret)
  * @param kioskPki              {@code enrollment.*}, {@code https.certificate-file}, {@code https.key-file}
+ * @param vitals                {@code vitals.*}: ranges and staleness of the doctor's vitals tiles
  */
 public record BrokerConfig(
         Path dataDir,
@@ -48,7 +49,8 @@ public record BrokerConfig(
         AccessConfig access,
         org.telekiosk.broker.signaling.SignalingConfig signaling,
         org.telekiosk.broker.turn.IceConfig ice,
-        KioskPkiConfig kioskPki) {
+        KioskPkiConfig kioskPki,
+        VitalRanges vitals) {
 
     public BrokerConfig {
         Objects.requireNonNull(dataDir, "data.dir is required");
@@ -97,6 +99,7 @@ public record BrokerConfig(
         Objects.requireNonNull(signaling, "signal.* settings are required");
         Objects.requireNonNull(ice, "ice.* settings are required");
         Objects.requireNonNull(kioskPki, "kioskPki");
+        Objects.requireNonNull(vitals, "vitals.* settings are required");
     }
 
     /** The SQLite file used when {@code store.url} is empty. */
@@ -119,7 +122,8 @@ public record BrokerConfig(
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, access, signaling, ice, kioskPki);
+                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, access, signaling, ice, kioskPki,
+                vitals);
     }
 
     private static void range(String key, long value, long min, long max) {

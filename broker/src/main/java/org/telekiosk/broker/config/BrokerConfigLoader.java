@@ -82,10 +82,24 @@ public final class BrokerConfigLoader {
                                     .filter(f -> !f.isEmpty()).map(Path::of)),
                     new KioskPkiConfig(duration(merged, "enrollment.token-lifetime"),
                             duration(merged, "enrollment.certificate-lifetime"),
-                            optionalPath(merged, "https.certificate-file"), optionalPath(merged, "https.key-file")));
+                            optionalPath(merged, "https.certificate-file"), optionalPath(merged, "https.key-file")),
+                    vitalRanges(merged));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }
+    }
+
+    private static VitalRanges vitalRanges(Properties p) {
+        Map<String, VitalRanges.Range> ranges = new java.util.HashMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith(VitalRanges.RANGE_PREFIX)) {
+                VitalRanges.Range range = VitalRanges.Range.parse(key, p.getProperty(key));
+                if (range != null) {
+                    ranges.put(key.substring(VitalRanges.RANGE_PREFIX.length()), range);
+                }
+            }
+        }
+        return new VitalRanges(duration(p, "vitals.stale-after"), ranges);
     }
 
     private static void putKnown(Properties defaults, Properties merged, Properties source, String where) {

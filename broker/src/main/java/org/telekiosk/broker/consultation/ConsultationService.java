@@ -91,6 +91,15 @@ public final class ConsultationService {
         };
     }
 
+    /**
+     * The periods of the patients in the consultation's call now (not those who left), with their kiosks. No caller:
+     * this is for the broker's own routing of vitals ({@code ViewerHub}), after the socket's doctor was checked by
+     * {@link #get}; not audited, unlike {@link #exportHistory}. Empty for an unknown consultation.
+     */
+    public List<CallPeriod> openCallsOf(ConsultationId id) {
+        return consultations.calls(id).stream().filter(call -> call.leftAt().isEmpty()).toList();
+    }
+
     /** The calling doctor's consultations, newest first. */
     public Outcome<List<Consultation>> listMine(Caller caller) {
         if (caller instanceof Caller.Anonymous) {

@@ -14,17 +14,23 @@ public final class ConsultationStores {
     private final SeatRepository seats;
     private final JoinCodeRepository codes;
     private final ConsultationLocks locks = new ConsultationLocks();
+    private final CallEvents calls = new CallEvents();
     private final ConsultationAccess access;
     private final Seating seating;
 
     public ConsultationStores(ConsultationRepository consultations, SeatRepository seats, JoinCodeRepository codes,
             SecureRandom random, AuditLog audit, Clock clock) {
-        this.consultations = Objects.requireNonNull(consultations, "consultations");
+        this.consultations = new WatchedConsultations(Objects.requireNonNull(consultations, "consultations"), calls);
         this.seats = Objects.requireNonNull(seats, "seats");
         this.codes = Objects.requireNonNull(codes, "codes");
-        this.access = new ConsultationAccess(consultations, seats);
-        this.seating = new Seating(consultations, seats, Objects.requireNonNull(random, "random"),
+        this.access = new ConsultationAccess(this.consultations, seats);
+        this.seating = new Seating(this.consultations, seats, Objects.requireNonNull(random, "random"),
                 Objects.requireNonNull(audit, "audit"), Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** Where to subscribe to admissions and departures of every consultation on these stores. */
+    public CallEvents calls() {
+        return calls;
     }
 
     ConsultationRepository consultations() {

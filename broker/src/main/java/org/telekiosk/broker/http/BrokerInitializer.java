@@ -14,6 +14,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.viewer.ViewerHub;
+import org.telekiosk.broker.viewer.VitalsAccess;
 import org.telekiosk.protocol.codec.WireCodec;
 
 /**
@@ -25,7 +26,7 @@ import org.telekiosk.protocol.codec.WireCodec;
  * routes / viewer or signaling socket → error tail.
  */
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
-    /** Where browsers open the viewer WebSocket. */
+    /** Where the doctor's call view opens the vitals WebSocket (a {@code hello} with a credential first). */
     public static final String VIEWER_PATH = "/ws/viewer";
     /** Where browsers open the signaling WebSocket (issue 3). */
     public static final String SIGNAL_PATH = "/ws/signal";
@@ -37,6 +38,8 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final OriginGuard originGuard;
     private final ErrorTail errorTail = new ErrorTail();
     private final ViewerHub hub;
+    private final VitalsAccess vitals;
+    private final java.util.concurrent.Executor vitalsExecutor;
     private final WireCodec json;
     private final int maxFrameBytes;
     private final ApiHandler api;
@@ -50,13 +53,15 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
             List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
             java.util.Optional<org.telekiosk.broker.kioskpage.KioskPageTokens> pageTokens,
             java.util.function.Supplier<byte[]> crl, java.util.concurrent.Executor worker, ApiHandler api,
-            SignalEndpoint signal) {
+            SignalEndpoint signal, VitalsAccess vitals) {
         this.ssl = ssl;
         this.enrollment = new EnrollmentHandler(enrollment, pageTokens, crl, worker);
         this.api = api;
         this.router = new HttpRouter(content, health);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
         this.hub = hub;
+        this.vitals = vitals;
+        this.vitalsExecutor = signal.executor();
         this.json = WireCodec.json(maxFrameBytes);
         this.maxFrameBytes = maxFrameBytes;
         this.signalOriginGuard = new OriginGuard(SIGNAL_PATH, allowedOrigins);
@@ -105,7 +110,8 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("enrollment", enrollment);
         p.addLast("api", api);
         p.addLast("routes", router);
-        p.addLast("viewer", new ViewerSocketHandler(hub, json, decoderConfig(maxFrameBytes)));
+        p.addLast("viewer", new ViewerSocketHandler(hub, vitals, vitalsExecutor, json,
+                decoderConfig(maxFrameBytes)));
         p.addLast("errors", errorTail);
     }
 }

@@ -53,7 +53,15 @@ final class SignalRoute extends ChannelInboundHandlerAdapter {
     }
 
     static Optional<OpaqueToken> sessionCookie(FullHttpRequest request) {
-        String header = request.headers().get(HttpHeaderNames.COOKIE);
+        return sessionCookie(request.headers());
+    }
+
+    /** The {@code tk_session} cookie among {@code headers}, if there is a well-formed one. */
+    static Optional<OpaqueToken> sessionCookie(io.netty.handler.codec.http.HttpHeaders headers) {
+        if (headers == null) {
+            return Optional.empty();
+        }
+        String header = headers.get(HttpHeaderNames.COOKIE);
         if (header == null) {
             return Optional.empty();
         }

@@ -21,7 +21,7 @@ public final class StaticContent {
         }
     }
 
-    private static final List<String> FILES = List.of("index.html", "viewer.js", "style.css", "doctor.html",
+    private static final List<String> FILES = List.of("index.html", "vitals.js", "style.css", "doctor.html",
             "doctor.js", "kiosk.html", "kiosk.js", "signal.js", "call.js", "call.css", "technician.html",
             "technician.js", "technician.css");
 

@@ -22,6 +22,7 @@ import org.telekiosk.broker.account.SqlSessionRepository;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.audit.SqlAuditLog;
 import org.telekiosk.broker.config.AccessConfig;
+import org.telekiosk.broker.consultation.CallEvents;
 import org.telekiosk.broker.consultation.CodeGuessingLimiter;
 import org.telekiosk.broker.consultation.ConsultationPolicy;
 import org.telekiosk.broker.consultation.ConsultationService;
@@ -51,6 +52,7 @@ import org.telekiosk.protocol.KioskId;
  * @param reconnects    disconnect, resume within the grace period
  * @param policy        access window, code lifetime and seat grace period, from the configuration
  * @param audit         the audit log
+ * @param calls         admissions and departures of every call, as they are stored (vitals routing)
  * @param purge         what the periodic purge needs beyond the services
  */
 public record AccessServices(
@@ -63,6 +65,7 @@ public record AccessServices(
         Reconnects reconnects,
         ConsultationPolicy policy,
         AuditLog audit,
+        CallEvents calls,
         Purge purge) {
 
     /** The join-code HMAC key file in the data directory; the key never enters the database. */
@@ -78,6 +81,7 @@ public record AccessServices(
         Objects.requireNonNull(reconnects, "reconnects");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(purge, "purge");
     }
 
@@ -121,7 +125,7 @@ public record AccessServices(
                 random)), CodeGuessingLimiter.withDefaults(clock), policy, random, clock);
         return new AccessServices(accounts, logins, sessions, new ConsultationService(stores, policy, clock), codes,
                 new WaitingRoom(stores, accountRepository, clock), new Reconnects(stores, policy, random, clock),
-                policy, audit, new Purge(consultationRepository, seats, config.consultationRetention(),
+                policy, audit, stores.calls(), new Purge(consultationRepository, seats, config.consultationRetention(),
                         config.auditRetention()));
     }
 

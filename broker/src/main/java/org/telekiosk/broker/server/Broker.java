@@ -59,6 +59,7 @@ import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.broker.telemetry.StoringForwarder;
 import org.telekiosk.broker.telemetry.StoreAcks;
 import org.telekiosk.broker.viewer.ViewerHub;
+import org.telekiosk.broker.viewer.VitalsAccess;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.topic.Topics;
 
@@ -175,6 +176,7 @@ public final class Broker implements AutoCloseable {
             revocations.publish();
             revocations.watch(watcher, REGISTRY_POLL);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
+            access.calls().subscribe(hub);
             KioskStatusBoard statuses = new KioskStatusBoard();
             // The acknowledgements go out through the subscriber's client, which needs the intake: hence the holder.
             java.util.concurrent.atomic.AtomicReference<MqttMeasurementSubscriber> downlink =
@@ -239,12 +241,12 @@ public final class Broker implements AutoCloseable {
                     java.util.Optional.of(new ConsultationFhirExport(access.consultations(), new ReadingLinker(store),
                             clock)), java.util.Optional.of(pageTokens));
             ApiHandler api = new ApiHandler(new RestApi(apiServices, origins,
-                    config.access().apiMaxConcurrentHashes(), clock), apiExecutor,
+                    config.access().apiMaxConcurrentHashes(), clock, java.util.Optional.of(config.vitals())), apiExecutor,
                     config.access().apiMaxConcurrentRequests());
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
                     new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(),
                             enrollment, java.util.Optional.of(pageTokens), revocations::crlDer, worker, api,
-                            signaling.endpoint()),
+                            signaling.endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock)),
                     config.viewerMaxPendingBytes());
             started.add(https);
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);

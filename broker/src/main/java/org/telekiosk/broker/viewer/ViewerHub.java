@@ -1,9 +1,18 @@
 package org.telekiosk.broker.viewer;
 
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.telekiosk.broker.consultation.CallPeriod;
+import org.telekiosk.broker.consultation.CallWatcher;
+import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.consultation.ParticipantId;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
@@ -13,19 +22,23 @@ import org.telekiosk.protocol.viewer.ViewerEvent;
 import org.telekiosk.protocol.viewer.ViewerRequest;
 
 /**
- * The connected viewers and what they are sent. Readings are encoded once and queued to every viewer; a viewer
- * that cannot keep up misses readings (counted) instead of holding memory for everyone. Thread-safe, never blocks.
+ * The authenticated vitals viewers and what each is sent (issue 7, routing by session): a kiosk's readings,
+ * waveforms and status go only to the viewers of the consultations whose call that kiosk is in now, as kept by a
+ * {@link CallIndex} that follows admissions and departures ({@link CallWatcher}) instead of asking the database per
+ * reading. Readings are encoded once; a viewer that cannot keep up misses them (counted) instead of holding memory
+ * for everyone. Thread-safe; {@link #publish} never blocks.
  *
- * <p>Walking skeleton: every viewer sees every kiosk. Consultations (issue 3) and routing by session (issue 7) will
- * limit a doctor to the kiosk of their own consultation.
+ * <p>A viewer that joins, or whose consultation admits a kiosk patient, gets the latest reading of each of that
+ * kiosk's sensors at once, but only readings taken at or after that patient's admission: the next patient's doctor
+ * never sees the previous patient's values.
  */
-public final class ViewerHub {
-    /** The version of the viewer protocol, sent in {@link ViewerEvent.Welcome}. */
-    public static final int PROTOCOL_VERSION = 1;
+public final class ViewerHub implements CallWatcher {
+    /** The version of the vitals protocol, sent in {@link ViewerEvent.Welcome}. */
+    public static final int PROTOCOL_VERSION = ViewerRequest.PROTOCOL_VERSION;
 
     private final WireCodec json;
-    private final Set<ViewerSession> sessions = ConcurrentHashMap.newKeySet();
-    /** The latest reading of each (kiosk, sensor, LOINC code) and status of each kiosk, encoded: for new viewers. */
+    private final CallIndex index = new CallIndex();
+    /** The latest reading of each (kiosk, sensor, LOINC code) and status of each kiosk, encoded: for replays. */
     private final Map<String, Latest> latest = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder skipped = new LongAdder();
@@ -35,63 +48,107 @@ public final class ViewerHub {
     }
 
     /**
-     * Adds a viewer, greets it and sends it the latest reading of every sensor, so that a doctor who opens the page
-     * sees the current values at once instead of after the next sampling interval.
+     * Adds an authorised viewer, greets it, and sends it the latest readings of the kiosks it sees. {@code openCalls}
+     * reads the principal's calls from the store of record (blocking; this runs off the event loop); it is read again
+     * if an admission or departure happens meanwhile, so that a stale read never brings back a patient who left.
      */
-    public void join(ViewerSession session) {
+    public void join(ViewerSession session, ViewerPrincipal principal,
+            Function<ViewerPrincipal, List<CallPeriod>> openCalls) {
+        for (int attempt = 0; ; attempt++) {
+            long readAt = index.generation();
+            List<CallPeriod> open = openCalls.apply(principal);
+            if (index.seed(open, readAt) || attempt >= 10) {
+                break;
+            }
+        }
         session.sendText(json.encodeToString(new ViewerEvent.Welcome(PROTOCOL_VERSION, "telekiosk-broker")));
-        sessions.add(session);
-        latest.values().stream()
-                .sorted(java.util.Comparator.comparing(Latest::takenAt))
-                .forEach(reading -> session.sendText(reading.json()));
+        for (CallPeriod call : index.join(session, principal)) {
+            replay(session, call);
+        }
     }
 
     public void leave(ViewerSession session) {
-        sessions.remove(session);
+        index.leave(session);
+    }
+
+    @Override
+    public void admitted(CallPeriod call) {
+        for (ViewerSession viewer : index.admitted(call)) {
+            replay(viewer, call);
+        }
+    }
+
+    @Override
+    public void left(ConsultationId consultation, Optional<ParticipantId> participant, Instant at) {
+        index.left(consultation, participant);
+    }
+
+    /** The latest status of the call's kiosk and its latest readings taken since the admission, oldest first. */
+    private void replay(ViewerSession viewer, CallPeriod call) {
+        KioskId kiosk = call.kiosk().orElseThrow();
+        latest.values().stream()
+                .filter(l -> l.kiosk().equals(kiosk) && (l.status() || !l.takenAt().isBefore(call.admittedAt())))
+                .sorted(Comparator.comparing(Latest::takenAt))
+                .forEach(l -> deliver(viewer, l.json()));
     }
 
     /**
-     * Sends a kiosk's message to every viewer. The latest reading of each sensor and the latest status of each kiosk
-     * are kept for viewers that join later; waveforms are only streamed.
+     * Sends a kiosk's message to the viewers that see the kiosk now. The latest reading of each sensor and the latest
+     * status of each kiosk are kept for replays; waveforms are only streamed.
      */
     public void publish(KioskMessage message) {
-        String text = switch (message) {
-            case Measurement m -> remember(m.kiosk().value() + "|" + m.sensor().value() + "|" + m.loinc().value(),
-                    m.takenAt(), json.encodeToString(new ViewerEvent.Reading(m)));
-            case KioskStatus s -> remember(s.kiosk().value() + "|status", s.sentAt(),
-                    json.encodeToString(new ViewerEvent.Status(s)));
-            case WaveformBatch w -> json.encodeToString(new ViewerEvent.Waveform(w));
-        };
-        send(text);
+        switch (message) {
+            case Measurement m -> {
+                String text = remember(m.kiosk(), m.sensor().value() + "|" + m.loinc().value(), m.takenAt(), false,
+                        json.encodeToString(new ViewerEvent.Reading(m)));
+                route(m.kiosk(), m.takenAt(), text);
+            }
+            case KioskStatus s -> {
+                // A status is the kiosk's, not the patient's: every viewer of the kiosk gets it.
+                String text = remember(s.kiosk(), "status", s.sentAt(), true,
+                        json.encodeToString(new ViewerEvent.Status(s)));
+                route(s.kiosk(), Instant.MAX, text);
+            }
+            case WaveformBatch w -> route(w.kiosk(), w.start(), json.encodeToString(new ViewerEvent.Waveform(w)));
+        }
     }
 
-    private String remember(String key, java.time.Instant at, String text) {
-        latest.merge(key, new Latest(at, text), (old, fresh) -> fresh.takenAt().isBefore(old.takenAt()) ? old : fresh);
+    private String remember(KioskId kiosk, String key, Instant at, boolean status, String text) {
+        latest.merge(kiosk.value() + "|" + key, new Latest(kiosk, at, status, text),
+                (old, fresh) -> fresh.takenAt().isBefore(old.takenAt()) ? old : fresh);
         return text;
     }
 
-    private void send(String text) {
-        for (ViewerSession session : sessions) {
-            if (session.sendText(text)) {
-                delivered.increment();
-            } else {
-                skipped.increment();
+    /** Sends to each viewer of {@code kiosk} whose patient was admitted at or before {@code takenAt}. */
+    private void route(KioskId kiosk, Instant takenAt, String text) {
+        for (CallIndex.Route route : index.routes().getOrDefault(kiosk, List.of())) {
+            if (!takenAt.isBefore(route.since())) {
+                deliver(route.viewer(), text);
             }
         }
     }
 
-    /** Answers one request of a viewer. */
-    public ViewerEvent handle(ViewerRequest request) {
+    private void deliver(ViewerSession viewer, String text) {
+        if (viewer.sendText(text)) {
+            delivered.increment();
+        } else {
+            skipped.increment();
+        }
+    }
+
+    /** Answers one request of an accepted viewer. {@code hello} is the socket's business, not the hub's. */
+    public Optional<ViewerEvent> handle(ViewerRequest request) {
         return switch (request) {
-            case ViewerRequest.Ping ping -> new ViewerEvent.Pong(ping.nonce());
+            case ViewerRequest.Ping ping -> Optional.of(new ViewerEvent.Pong(ping.nonce()));
+            case ViewerRequest.Hello hello -> Optional.empty();
         };
     }
 
-    /** One encoded reading and when it was taken; a redelivered older reading never replaces a newer one. */
-    private record Latest(java.time.Instant takenAt, String json) {}
+    /** One encoded reading or status of a kiosk and when it was taken; an older one never replaces a newer one. */
+    private record Latest(KioskId kiosk, Instant takenAt, boolean status, String json) {}
 
     public int viewerCount() {
-        return sessions.size();
+        return index.viewerCount();
     }
 
     public long deliveredCount() {

@@ -3,6 +3,7 @@ package org.telekiosk.broker.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -19,33 +20,169 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.broker.consultation.Consultation;
+import org.telekiosk.broker.testing.VitalsFixture;
 import org.telekiosk.broker.viewer.ViewerHub;
-import org.telekiosk.protocol.KioskId;
-import org.telekiosk.protocol.LoincCode;
-import org.telekiosk.protocol.SensorId;
-import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.broker.viewer.VitalsKit;
 import org.telekiosk.protocol.codec.WireCodec;
-import org.telekiosk.protocol.telemetry.Measurement;
 
-/** The viewer socket on an EmbeddedChannel: real frame codec with the production limits, no network. */
+/**
+ * The vitals socket on an EmbeddedChannel: real frame codec with the production limits, no network; the hello is
+ * judged by the real {@link org.telekiosk.broker.viewer.VitalsAccess} on in-memory stores, run in place.
+ */
 class ViewerSocketHandlerTest {
-    static final int MAX = 64;
+    static final int MAX = 512;
     final WireCodec json = WireCodec.json(MAX);
-    final ViewerHub hub = new ViewerHub(WireCodec.json(4096));
+    final VitalsKit kit = new VitalsKit();
+    final ViewerHub hub = kit.hub;
+    final Consultation room = kit.room(kit.doctor, VitalsKit.KIOSK);
+    final OpaqueToken doctorSession = kit.login(kit.doctor);
 
-    EmbeddedChannel viewer() {
+    {
+        kit.admit(kit.doctor, room, VitalsKit.KIOSK);
+    }
+
+    EmbeddedChannel opened() {
+        return opened(new DefaultHttpHeaders());
+    }
+
+    EmbeddedChannel opened(DefaultHttpHeaders handshakeHeaders) {
         EmbeddedChannel ch = new EmbeddedChannel(
                 new ViewerFrameDecoder(BrokerInitializer.decoderConfig(MAX)),
                 new Utf8FrameValidator(true),
                 new WebSocketFrameAggregator(MAX),
-                new ViewerSocketHandler(hub, json, BrokerInitializer.decoderConfig(MAX)),
+                new ViewerSocketHandler(hub, kit.access, Runnable::run, json, BrokerInitializer.decoderConfig(MAX)),
                 new ErrorTail());
         ch.pipeline().fireUserEventTriggered(
-                new WebSocketServerProtocolHandler.HandshakeComplete("/ws/viewer", new DefaultHttpHeaders(), null));
+                new WebSocketServerProtocolHandler.HandshakeComplete("/ws/viewer", handshakeHeaders, null));
+        return ch;
+    }
+
+    /** A socket of the room's doctor, greeted. */
+    EmbeddedChannel viewer() {
+        EmbeddedChannel ch = opened();
+        say(ch, VitalsFixture.hello(doctorSession, room.id()));
         assertEquals("welcome", type(ch.readOutbound()));
         return ch;
+    }
+
+    static void say(EmbeddedChannel ch, String text) {
+        ch.writeInbound(fromBrowser(new TextWebSocketFrame(text)));
+    }
+
+    /** Sends {@code hello}, expects an error with {@code code} and then a close with {@code closeCode}. */
+    void refused(EmbeddedChannel ch, String hello, String code, int closeCode) {
+        say(ch, hello);
+        TextWebSocketFrame error = ch.readOutbound();
+        assertTrue(error.text().startsWith("{\"type\":\"error\",\"code\":\"" + code + "\""), error.text());
+        error.release();
+        assertEquals(closeCode, closeCode(ch.readOutbound()));
+        assertFalse(ch.isActive());
+        assertEquals(0, hub.viewerCount());
+    }
+
+    @Test
+    void theConsultationsDoctorIsWelcomedAndGetsTheKiosksReadings() {
+        EmbeddedChannel ch = viewer();
+        hub.publish(kit.reading(VitalsKit.KIOSK, 1));
+        ch.runPendingTasks();
+        assertEquals("reading", type(ch.readOutbound()));
+        assertEquals(1, hub.viewerCount());
+    }
+
+    @Test
+    void theCookieOfTheHandshakeIsACredentialToo() {
+        DefaultHttpHeaders headers = new DefaultHttpHeaders();
+        headers.add("Cookie", "tk_session=" + doctorSession.value());
+        EmbeddedChannel ch = opened(headers);
+        say(ch, "{\"type\":\"hello\",\"protocolVersion\":2,\"credential\":{\"kind\":\"cookie\","
+                + "\"consultation\":\"" + room.id() + "\"}}");
+        assertEquals("welcome", type(ch.readOutbound()));
+    }
+
+    @Test
+    void aCookieCredentialWithoutTheCookieIsRefusedWith4401() {
+        refused(opened(), "{\"type\":\"hello\",\"protocolVersion\":2,\"credential\":{\"kind\":\"cookie\","
+                + "\"consultation\":\"" + room.id() + "\"}}", "not-authenticated", 4401);
+    }
+
+    @Test
+    void anUnknownSessionIsRefusedWith4401() {
+        refused(opened(), VitalsFixture.hello(kit.login(kit.doctor), room.id()).replaceFirst(
+                "\"token\":\"[^\"]+\"", "\"token\":\"" + "A".repeat(43) + "\""), "not-authenticated", 4401);
+    }
+
+    @Test
+    void anotherDoctorIsRefusedWith4403() {
+        refused(opened(), VitalsFixture.hello(kit.login(kit.otherDoctor), room.id()), "forbidden", 4403);
+    }
+
+    @Test
+    void aTechnicianIsRefusedWith4403() {
+        refused(opened(), VitalsFixture.hello(kit.login(kit.technician), room.id()), "forbidden", 4403);
+    }
+
+    @Test
+    void anAdminIsRefusedWith4403() {
+        refused(opened(), VitalsFixture.hello(kit.login(kit.admin), room.id()), "forbidden", 4403);
+    }
+
+    @Test
+    void aPatientCodeIsRefusedWith4403() {
+        refused(opened(), "{\"type\":\"hello\",\"protocolVersion\":2,\"credential\":{\"kind\":\"code\","
+                + "\"code\":\"ABCD-EFGH\",\"name\":\"\"}}", "forbidden", 4403);
+    }
+
+    @Test
+    void anEndedConsultationIsRefusedWith4410() {
+        kit.end(kit.doctor, room);
+        refused(opened(), VitalsFixture.hello(doctorSession, room.id()), "access-expired", 4410);
+    }
+
+    @Test
+    void anotherProtocolVersionIsRefusedWith4400() {
+        refused(opened(), VitalsFixture.hello(doctorSession, room.id()).replace("\"protocolVersion\":2",
+                "\"protocolVersion\":1"), "unsupported-version", 4400);
+    }
+
+    @Test
+    void aMessageBeforeHelloIsRefusedWith4401() {
+        refused(opened(), "{\"type\":\"ping\",\"nonce\":\"n-1\"}", "not-authenticated", 4401);
+    }
+
+    @Test
+    void aSocketWithoutHelloIsClosedWith4401AfterTheDeadline() {
+        EmbeddedChannel ch = opened();
+        ch.advanceTimeBy(ViewerSocketHandler.HELLO_TIMEOUT_SECONDS - 1, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertTrue(ch.isActive());
+        assertNull(ch.readOutbound());
+        ch.advanceTimeBy(1, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals("error", type(ch.readOutbound()));
+        assertEquals(4401, closeCode(ch.readOutbound()));
+        assertFalse(ch.isActive());
+    }
+
+    @Test
+    void aHelloWithAMalformedConsultationClosesWith1007() {
+        EmbeddedChannel ch = opened();
+        say(ch, VitalsFixture.hello(doctorSession, room.id()).replace(room.id().toString(), "not-a-uuid"));
+        String error = ((TextWebSocketFrame) ch.readOutbound()).text();
+        assertTrue(error.contains("invalid-field"), error);
+        assertEquals(1007, closeCode(ch.readOutbound()));
+    }
+
+    @Test
+    void aSecondHelloIsAnsweredOutOfOrderAndTheSocketStaysOpen() {
+        EmbeddedChannel ch = viewer();
+        say(ch, VitalsFixture.hello(doctorSession, room.id()));
+        String error = ((TextWebSocketFrame) ch.readOutbound()).text();
+        assertTrue(error.contains("out-of-order"), error);
+        assertTrue(ch.isActive());
     }
 
     /** Encodes a frame as a browser would: masked. */
@@ -175,8 +312,7 @@ class ViewerSocketHandlerTest {
         bad.writeInbound(fromBrowser(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {9}))));
         assertFalse(bad.isActive());
 
-        hub.publish(new Measurement(KioskId.of("wmk-lab-03"), 1, SensorId.of("mlx90614"), LoincCode.BODY_TEMPERATURE,
-                36.6, UcumUnit.CELSIUS, Instant.parse("2026-11-22T10:00:00Z")));
+        hub.publish(kit.reading(VitalsKit.KIOSK, 1));
         good.runPendingTasks();
         assertEquals("reading", type(good.readOutbound()));
         assertTrue(good.isActive());

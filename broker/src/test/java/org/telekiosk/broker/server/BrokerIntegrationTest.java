@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.broker.testing.ViewerClient;
+import org.telekiosk.broker.testing.VitalsFixture;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.MalformedMessageException.Reason;
@@ -35,7 +36,7 @@ import org.telekiosk.protocol.telemetry.SensorHealth;
 import org.telekiosk.protocol.telemetry.SensorState;
 import org.telekiosk.protocol.topic.Topics;
 
-/** The real broker over TLS: pages, health, the viewer WebSocket, and the embedded MQTT broker's gate. */
+/** The real broker over TLS: pages, health, the vitals WebSocket (routed by consultation), and the embedded MQTT broker's gate. */
 class BrokerIntegrationTest {
     static final Duration WAIT = Duration.ofSeconds(15);
     static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
@@ -48,10 +49,22 @@ class BrokerIntegrationTest {
         return http.send(HttpRequest.newBuilder(BROKER.https(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * When the test readings were taken: a day ahead, so always after the admission of the patient at the kiosk (a
+     * doctor sees only readings taken since their patient's admission).
+     */
+    static final Instant TAKEN = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
     static Measurement reading(KioskId kiosk, long seq, double celsius) {
         return new Measurement(kiosk, seq, SensorId.of("mlx90614"), LoincCode.BODY_TEMPERATURE, celsius,
-                UcumUnit.CELSIUS, Instant.parse("2026-11-22T10:00:00Z").plusSeconds(seq));
+                UcumUnit.CELSIUS, TAKEN.plusSeconds(seq));
     }
+
+    /** A vitals socket of a new doctor whose room consultation has the patient at {@code kiosk} in the call. */
+    static ViewerClient watching(KioskId kiosk) throws InterruptedException {
+        return ViewerClient.doctorWatching(BROKER, kiosk);
+    }
+
 
     static MqttClient kiosk(KioskId id) throws Exception {
         return TestKiosk.enroll(BROKER, id).connect(BROKER);
@@ -72,13 +85,24 @@ class BrokerIntegrationTest {
     }
 
     @Test
-    void theDoctorPageIsServedWithSecurityHeaders() throws Exception {
+    void theLandingPageLinksTheThreePagesAndIsServedWithSecurityHeaders() throws Exception {
         HttpResponse<String> page = get("/");
         assertEquals(200, page.statusCode());
-        assertTrue(page.body().contains("<script type=\"module\" src=\"/viewer.js\">"));
+        assertTrue(page.body().contains("href=\"/doctor.html\"") && page.body().contains("href=\"/kiosk.html\"")
+                && page.body().contains("href=\"/technician.html\""), page.body());
         assertTrue(page.headers().firstValue("content-security-policy").orElseThrow().contains("default-src 'self'"));
         assertEquals("nosniff", page.headers().firstValue("x-content-type-options").orElseThrow());
-        assertEquals(200, get("/viewer.js").statusCode());
+        assertEquals(404, get("/viewer.js").statusCode(), "the all-kiosks viewer is gone");
+        assertEquals(200, get("/vitals.js").statusCode());
+    }
+
+    @Test
+    void theVitalRangesOfTheConfigurationAreServedForTheCallView() throws Exception {
+        HttpResponse<String> ranges = get("/api/v1/vital-ranges");
+        assertEquals(200, ranges.statusCode());
+        assertTrue(ranges.body().contains("\"staleAfterSeconds\":120"), ranges.body());
+        assertTrue(ranges.body().contains("\"59408-5\":{\"low\":94.0,\"high\":100.0}"), ranges.body());
+        assertTrue(!ranges.body().contains("29463-7"), "weight has no default range: " + ranges.body());
     }
 
     @Test
@@ -103,16 +127,20 @@ class BrokerIntegrationTest {
     }
 
     @Test
-    void aKiosksMeasurementReachesEveryViewer() throws Exception {
+    void aKiosksMeasurementReachesItsDoctorAndNotAnotherKiosksDoctorNorAnAnonymousSocket() throws Exception {
         KioskId id = KioskId.of("it-kiosk-a");
-        try (ViewerClient first = ViewerClient.connect(BROKER); ViewerClient second = ViewerClient.connect(BROKER)) {
-            assertTrue(first.next(WAIT).startsWith("{\"type\":\"welcome\""));
+        try (ViewerClient first = watching(id); ViewerClient second = watching(id);
+                ViewerClient elsewhere = watching(KioskId.of("it-kiosk-a2"));
+                ViewerClient anonymous = ViewerClient.connect(BROKER)) {
             MqttClient kiosk = kiosk(id);
             publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 1, 36.9)));
             String expected = "{\"type\":\"reading\",\"measurement\":"
                     + WireCodec.json(4096).encodeToString(reading(id, 1, 36.9)) + "}";
             assertEquals(expected, first.nextReadingFrom(id.value(), WAIT));
             assertEquals(expected, second.nextReadingFrom(id.value(), WAIT));
+            // Both of this kiosk's doctors have their reading; the others, connected before it, got nothing.
+            assertEquals(1, elsewhere.receivedCount(), "only the welcome: " + elsewhere.seen());
+            assertEquals(0, anonymous.receivedCount());
             kiosk.disconnect();
             kiosk.close();
         }
@@ -124,7 +152,7 @@ class BrokerIntegrationTest {
         var intake = BROKER.broker().intake();
         long mismatchBefore = intake.rejectedCount(Reason.MISMATCH);
         long totalBefore = intake.rejectedCounts().values().stream().mapToLong(Long::longValue).sum();
-        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+        try (ViewerClient viewer = watching(id)) {
             MqttClient kiosk = kiosk(id);
             String topic = Topics.measurements(id);
             publish(kiosk, topic, "not cbor at all \u0000".getBytes(StandardCharsets.UTF_8));
@@ -145,7 +173,7 @@ class BrokerIntegrationTest {
     @Test
     void anOversizedWebSocketMessageClosesOnlyThatSocketWith1009() throws Exception {
         KioskId id = KioskId.of("it-kiosk-c");
-        try (ViewerClient offender = ViewerClient.connect(BROKER); ViewerClient bystander = ViewerClient.connect(BROKER)) {
+        try (ViewerClient offender = watching(id); ViewerClient bystander = watching(id)) {
             offender.send("{\"type\":\"ping\",\"nonce\":\"" + "x".repeat(20_000) + "\"}");
             assertEquals(1009, offender.closeCode().get(WAIT.toSeconds(), TimeUnit.SECONDS));
 
@@ -163,7 +191,7 @@ class BrokerIntegrationTest {
         KioskStatus status = new KioskStatus(id, Instant.parse("2026-11-22T10:00:00Z"),
                 java.util.List.of(new SensorHealth(SensorId.of("hx711"), SensorState.ABSENT, "no answer on GPIO 5/6")),
                 0, 0);
-        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+        try (ViewerClient viewer = watching(id)) {
             MqttClient kiosk = kiosk(id);
             publish(kiosk, Topics.status(id), CBOR.encode(status));
             String event = viewer.nextOfType("status", WAIT);
@@ -174,7 +202,7 @@ class BrokerIntegrationTest {
             kiosk.disconnect();
             kiosk.close();
         }
-        try (ViewerClient late = ViewerClient.connect(BROKER)) {
+        try (ViewerClient late = watching(id)) {
             String event = late.nextOfType("status", WAIT);
             while (!event.contains("it-kiosk-h")) {
                 event = late.nextOfType("status", WAIT);
@@ -188,7 +216,7 @@ class BrokerIntegrationTest {
         KioskId id = KioskId.of("it-kiosk-outbox");
         KioskStatus status = new KioskStatus(id, Instant.parse("2026-11-22T10:00:00Z"), java.util.List.of(), 5, 12,
                 "outbox file was corrupt (truncated); 40 readings recovered");
-        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+        try (ViewerClient viewer = watching(id)) {
             MqttClient kiosk = kiosk(id);
             publish(kiosk, Topics.status(id), CBOR.encode(status));
             String event = viewer.nextOfType("status", WAIT);
@@ -206,7 +234,7 @@ class BrokerIntegrationTest {
 
     @Test
     void aMalformedWebSocketMessageClosesWith1007AfterAnError() throws Exception {
-        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+        try (ViewerClient viewer = watching(KioskId.of("it-kiosk-m"))) {
             viewer.send("{\"type\":\"ping\",\"nonce\":\"ok\",\"nonce\":\"dup\"}");
             assertTrue(viewer.nextOfType("error", WAIT).contains("not-decodable"));
             assertEquals(1007, viewer.closeCode().get(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -214,8 +242,18 @@ class BrokerIntegrationTest {
     }
 
     @Test
-    void aPingIsAnsweredOnTheSocket() throws Exception {
+    void aSocketWithoutAValidSessionIsRefusedWith4401AndGetsNoReadings() throws Exception {
         try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+            viewer.send(VitalsFixture.hello(org.telekiosk.broker.account.OpaqueToken.generate(
+                    new java.security.SecureRandom()), org.telekiosk.broker.consultation.ConsultationId.random()));
+            assertTrue(viewer.nextOfType("error", WAIT).contains("not-authenticated"));
+            assertEquals(4401, viewer.closeCode().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aPingIsAnsweredOnTheSocket() throws Exception {
+        try (ViewerClient viewer = watching(KioskId.of("it-kiosk-p"))) {
             viewer.send("{\"type\":\"ping\",\"nonce\":\"abc-123\"}");
             assertEquals("{\"type\":\"pong\",\"nonce\":\"abc-123\"}", viewer.nextOfType("pong", WAIT));
         }
@@ -232,7 +270,7 @@ class BrokerIntegrationTest {
         } catch (MqttException refusedOrDisconnected) {
             // MQTT 5 lets the server answer an unauthorised publish with PUBACK 0x87 or by disconnecting.
         }
-        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+        try (ViewerClient viewer = watching(KioskId.of("it-kiosk-g"))) {
             MqttClient honest = kiosk(KioskId.of("it-kiosk-g"));
             publish(honest, Topics.measurements(KioskId.of("it-kiosk-g")),
                     CBOR.encode(reading(KioskId.of("it-kiosk-g"), 1, 36.0)));
@@ -251,7 +289,7 @@ class BrokerIntegrationTest {
         KioskId id = KioskId.of("it-kiosk-i");
         var store = BROKER.broker().store();
         long duplicatesBefore = store.counters().duplicates();
-        try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
+        try (ViewerClient viewer = watching(id)) {
             MqttClient kiosk = kiosk(id);
             byte[] first = CBOR.encode(reading(id, 1, 36.6));
             publish(kiosk, Topics.measurements(id), first);

@@ -19,11 +19,20 @@ public final class ViewerClient implements AutoCloseable {
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket socket;
 
+    private final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+
     private ViewerClient(URI uri, SSLContext tls, String origin) {
+        this(uri, tls, origin, null);
+    }
+
+    private ViewerClient(URI uri, SSLContext tls, String origin, String cookie) {
         HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
         WebSocket.Builder builder = http.newWebSocketBuilder();
         if (origin != null) {
             builder.header("Origin", origin);
+        }
+        if (cookie != null) {
+            builder.header("Cookie", cookie);
         }
         this.socket = builder.buildAsync(uri, new Listener()).join();
     }
@@ -35,6 +44,44 @@ public final class ViewerClient implements AutoCloseable {
 
     public static ViewerClient connect(BrokerExtension broker, String origin) {
         return new ViewerClient(broker.viewerSocket(), broker.tls(), origin);
+    }
+
+    /** Connects with a {@code Cookie} header on the handshake (such as {@code tk_session=...}). */
+    public static ViewerClient connectWithCookie(BrokerExtension broker, String cookie) {
+        return new ViewerClient(broker.viewerSocket(), broker.tls(), broker.origin(), cookie);
+    }
+
+    /**
+     * Connects as the doctor of {@code consultation} with the login session {@code session}, and waits for the
+     * broker's welcome (which means the hello was accepted and the viewer is routed).
+     */
+    public static ViewerClient connectAsDoctor(BrokerExtension broker,
+            org.telekiosk.broker.account.OpaqueToken session,
+            org.telekiosk.broker.consultation.ConsultationId consultation) throws InterruptedException {
+        ViewerClient client = connect(broker);
+        client.send(VitalsFixture.hello(session, consultation));
+        client.nextOfType("welcome", Duration.ofSeconds(30));
+        return client;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger DOCTORS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Connects as a new doctor whose new room consultation has the patient at {@code kiosk} in the call (called in
+     * and admitted through the broker's services), once the broker has welcomed the socket.
+     */
+    public static ViewerClient doctorWatching(BrokerExtension broker, org.telekiosk.protocol.KioskId kiosk)
+            throws InterruptedException {
+        var access = broker.broker().access();
+        var doctor = VitalsFixture.account(access, "dr-" + DOCTORS.incrementAndGet() + "-" + kiosk.value(),
+                org.telekiosk.broker.account.Role.DOCTOR);
+        var room = VitalsFixture.inCall(access, doctor, kiosk);
+        return connectAsDoctor(broker, VitalsFixture.login(access, doctor), room.id());
+    }
+
+    /** How many text messages arrived so far, taken or not. */
+    public int receivedCount() {
+        return received.get();
     }
 
     /** The next text message, waiting at most {@code timeout}; fails the test if none arrives. */
@@ -99,6 +146,7 @@ public final class ViewerClient implements AutoCloseable {
             partial.append(data);
             if (last) {
                 messages.add(partial.toString());
+                received.incrementAndGet();
                 partial.setLength(0);
             }
             webSocket.request(1);

@@ -2,94 +2,167 @@ package org.telekiosk.broker.viewer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.telekiosk.broker.viewer.VitalsKit.KIOSK;
+import static org.telekiosk.broker.viewer.VitalsKit.OTHER_KIOSK;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.telekiosk.protocol.KioskId;
-import org.telekiosk.protocol.LoincCode;
-import org.telekiosk.protocol.SensorId;
-import org.telekiosk.protocol.UcumUnit;
-import org.telekiosk.protocol.codec.WireCodec;
-import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.broker.consultation.Consultation;
+import org.telekiosk.broker.consultation.Joined;
+import org.telekiosk.broker.viewer.VitalsKit.FakeViewer;
 import org.telekiosk.protocol.viewer.ViewerEvent;
 import org.telekiosk.protocol.viewer.ViewerRequest;
 
+/** Routing by session (issue 7): the hub on in-memory consultation services, with a fake clock. */
 class ViewerHubTest {
-    final ViewerHub hub = new ViewerHub(WireCodec.json(4096));
+    final VitalsKit kit = new VitalsKit();
+    final ViewerHub hub = kit.hub;
 
-    /** A viewer that accepts a fixed number of messages, then reports itself too far behind. */
-    static final class FakeViewer implements ViewerSession {
-        final List<String> received = new ArrayList<>();
-        int capacity;
+    @Test
+    void aKioskReadingReachesOnlyTheViewersOfTheConsultationWithThatKioskInTheCall() {
+        Consultation room = kit.room(kit.doctor, KIOSK);
+        Consultation otherRoom = kit.room(kit.otherDoctor, OTHER_KIOSK);
+        kit.admit(kit.doctor, room, KIOSK);
+        FakeViewer mine = new FakeViewer();
+        FakeViewer other = new FakeViewer();
+        kit.watch(mine, room);
+        kit.watch(other, otherRoom);
 
-        FakeViewer(int capacity) {
-            this.capacity = capacity;
-        }
-
-        @Override
-        public String id() {
-            return "fake";
-        }
-
-        @Override
-        public boolean sendText(String json) {
-            if (received.size() >= capacity) {
-                return false;
-            }
-            received.add(json);
-            return true;
-        }
+        hub.publish(kit.reading(KIOSK, 1));
+        assertEquals(1, mine.ofType("reading").size());
+        assertEquals(0, other.ofType("reading").size(), "the other consultation has another kiosk");
     }
 
-    static Measurement reading(long seq) {
-        return new Measurement(KioskId.of("wmk-lab-03"), seq, SensorId.of("mlx90614"), LoincCode.BODY_TEMPERATURE,
-                36.5, UcumUnit.CELSIUS, Instant.parse("2026-11-22T10:00:00Z"));
+    @Test
+    void nothingIsRoutedBeforeTheAdmissionAndEverythingFromItOn() {
+        Consultation room = kit.room(kit.doctor, KIOSK);
+        FakeViewer viewer = new FakeViewer();
+        kit.watch(viewer, room);
+        hub.publish(kit.reading(KIOSK, 1));
+        assertEquals(0, viewer.ofType("reading").size(), "nobody is in the call yet");
+
+        kit.clock.advance(Duration.ofSeconds(1));
+        kit.admit(kit.doctor, room, KIOSK);
+        hub.publish(kit.reading(KIOSK, 2));
+        assertEquals(1, viewer.ofType("reading").size());
+        assertTrue(viewer.ofType("reading").getFirst().contains("\"seq\":2"), viewer.received.toString());
+    }
+
+    @Test
+    void whenThePatientLeavesOrTheConsultationEndsNoMoreReadingsArrive() {
+        Consultation room = kit.room(kit.doctor, KIOSK);
+        Joined patient = kit.admit(kit.doctor, room, KIOSK);
+        FakeViewer viewer = new FakeViewer();
+        kit.watch(viewer, room);
+        hub.publish(kit.reading(KIOSK, 1));
+        kit.leave(patient);
+        hub.publish(kit.reading(KIOSK, 2));
+        assertEquals(1, viewer.ofType("reading").size(), "after leaving: " + viewer.received);
+
+        kit.clock.advance(Duration.ofSeconds(1));
+        kit.admit(kit.doctor, room, KIOSK);
+        hub.publish(kit.reading(KIOSK, 3));
+        assertEquals(2, viewer.ofType("reading").size());
+        kit.end(kit.doctor, room);
+        hub.publish(kit.reading(KIOSK, 4));
+        assertEquals(2, viewer.ofType("reading").size(), "after the end: " + viewer.received);
+    }
+
+    @Test
+    void aJoiningViewerGetsTheLatestReadingsOfThisPatientButNeverThePreviousPatients() {
+        Consultation room = kit.room(kit.doctor, KIOSK);
+        Joined first = kit.admit(kit.doctor, room, KIOSK);
+        hub.publish(kit.reading(KIOSK, 1));
+        kit.leave(first);
+        kit.clock.advance(Duration.ofMinutes(1));
+        kit.admit(kit.doctor, room, KIOSK);
+
+        FakeViewer late = new FakeViewer();
+        kit.watch(late, room);
+        assertEquals("welcome", type(late.received.getFirst()));
+        assertEquals(0, late.ofType("reading").size(), "the previous patient's reading: " + late.received);
+
+        kit.clock.advance(Duration.ofSeconds(5));
+        hub.publish(kit.reading(KIOSK, 2));
+        FakeViewer later = new FakeViewer();
+        kit.watch(later, room);
+        assertEquals(1, later.ofType("reading").size(), "this patient's latest reading is replayed");
+        assertTrue(later.ofType("reading").getFirst().contains("\"seq\":2"));
+    }
+
+    @Test
+    void anAdmissionReplaysTheKiosksReadingsTakenSinceItToTheWatchingDoctor() {
+        Consultation room = kit.room(kit.doctor, KIOSK);
+        FakeViewer viewer = new FakeViewer();
+        kit.watch(viewer, room);
+        hub.publish(kit.reading(KIOSK, 1)); // before the admission: someone else's, or nobody's
+        kit.clock.advance(Duration.ofSeconds(1));
+        kit.admit(kit.doctor, room, KIOSK);
+        assertEquals(0, viewer.ofType("reading").size(), viewer.received.toString());
+        assertEquals(1, hub.viewerCount());
+    }
+
+    @Test
+    void aReadingTakenBeforeTheAdmissionButArrivingLateIsNotRouted() {
+        Consultation room = kit.room(kit.doctor, KIOSK);
+        var before = kit.clock.instant();
+        kit.clock.advance(Duration.ofSeconds(10));
+        kit.admit(kit.doctor, room, KIOSK);
+        FakeViewer viewer = new FakeViewer();
+        kit.watch(viewer, room);
+        hub.publish(VitalsKit.reading(KIOSK, 7, before)); // held in the kiosk's outbox, sent after a reconnect
+        assertEquals(0, viewer.ofType("reading").size());
+    }
+
+    @Test
+    void aViewerJoiningAfterTheAdmissionIsRoutedFromTheStoredCallsEvenIfTheHubMissedTheEvent() {
+        VitalsKit restarted = new VitalsKit();
+        Consultation room = restarted.room(restarted.doctor, KIOSK);
+        restarted.admit(restarted.doctor, room, KIOSK);
+        // A hub that was not subscribed when the admission happened (a broker restart): it reads the stored calls.
+        ViewerHub fresh = new ViewerHub(org.telekiosk.protocol.codec.WireCodec.json(8192));
+        FakeViewer viewer = new FakeViewer();
+        fresh.join(viewer, new ViewerPrincipal.Doctor(room.id()), restarted.access::openCalls);
+        fresh.publish(restarted.reading(KIOSK, 1));
+        assertEquals(1, viewer.ofType("reading").size());
     }
 
     @Test
     void aSlowViewerMissesReadingsWithoutHoldingBackTheOthers() {
-        FakeViewer fast = new FakeViewer(Integer.MAX_VALUE);
+        Consultation room = kit.room(kit.doctor, KIOSK);
+        kit.admit(kit.doctor, room, KIOSK);
+        FakeViewer fast = new FakeViewer();
         FakeViewer slow = new FakeViewer(2);
-        hub.join(fast);
-        hub.join(slow);
+        kit.watch(fast, room);
+        kit.watch(slow, room);
         for (int seq = 1; seq <= 5; seq++) {
-            hub.publish(reading(seq));
+            hub.publish(kit.reading(KIOSK, seq));
         }
         assertEquals(6, fast.received.size(), "welcome and five readings");
         assertEquals(2, slow.received.size());
-        assertEquals(6, hub.deliveredCount());
         assertEquals(4, hub.skippedCount());
     }
 
     @Test
-    void everyViewerIsGreetedAndALeftViewerGetsNothingMore() {
-        FakeViewer viewer = new FakeViewer(Integer.MAX_VALUE);
-        hub.join(viewer);
-        assertTrue(viewer.received.getFirst().startsWith("{\"type\":\"welcome\",\"protocolVersion\":1"));
+    void aLeftViewerGetsNothingMore() {
+        Consultation room = kit.room(kit.doctor, KIOSK);
+        kit.admit(kit.doctor, room, KIOSK);
+        FakeViewer viewer = new FakeViewer();
+        kit.watch(viewer, room);
+        assertTrue(viewer.received.getFirst().startsWith("{\"type\":\"welcome\",\"protocolVersion\":2"));
         hub.leave(viewer);
-        hub.publish(reading(1));
+        hub.publish(kit.reading(KIOSK, 1));
         assertEquals(1, viewer.received.size());
         assertEquals(0, hub.viewerCount());
     }
 
     @Test
-    void aNewViewerGetsTheLatestReadingOfEachSensorRightAfterTheWelcome() {
-        hub.publish(reading(1));
-        hub.publish(reading(2));
-        Measurement older = new Measurement(KioskId.of("wmk-lab-03"), 3, SensorId.of("mlx90614"),
-                LoincCode.BODY_TEMPERATURE, 35.0, UcumUnit.CELSIUS, Instant.parse("2026-11-22T09:00:00Z"));
-        hub.publish(older);
-        FakeViewer late = new FakeViewer(Integer.MAX_VALUE);
-        hub.join(late);
-        assertEquals(2, late.received.size(), "welcome and one latest reading");
-        assertTrue(late.received.get(1).contains("\"seq\":2"), "a late, older reading does not replace the newest: "
-                + late.received.get(1));
+    void aPingIsAnsweredWithItsNonce() {
+        assertEquals(Optional.of(new ViewerEvent.Pong("n")), hub.handle(new ViewerRequest.Ping("n")));
     }
 
-    @Test
-    void aPingIsAnsweredWithItsNonce() {
-        assertEquals(new ViewerEvent.Pong("n"), hub.handle(new ViewerRequest.Ping("n")));
+    static String type(String json) {
+        return json.replaceFirst("^\\{\"type\":\"([a-z]+)\".*$", "$1");
     }
 }

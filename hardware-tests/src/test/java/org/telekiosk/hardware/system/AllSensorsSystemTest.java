@@ -99,7 +99,7 @@ class AllSensorsSystemTest {
     void aKioskWithAllFiveSensorsStreamsEcgSpo2WeightAndAStatusWithEverySensorPresent() throws Exception {
         KioskId kiosk = KioskId.of("system-kiosk-five");
         AgentConfig config = provision(kiosk);
-        try (ViewerClient viewer = ViewerClient.connect(BROKER);
+        try (ViewerClient viewer = ViewerClient.doctorWatching(BROKER, kiosk);
                 SimulatedKiosk hardware = new SimulatedKiosk(config.sensors(), SimulatedPatient.DEFAULT, 42);
                 Agent agent = startedAgent(config, hardware)) {
             JsonNode present = next(viewer, kiosk.value(), m -> m.path("type").asText().equals("status")
@@ -131,7 +131,7 @@ class AllSensorsSystemTest {
     void aSensorUnpluggedShowsAsAbsentToTheViewerAndPresentAgainOncePluggedBack() throws Exception {
         KioskId kiosk = KioskId.of("system-kiosk-unplug");
         AgentConfig config = provision(kiosk);
-        try (ViewerClient viewer = ViewerClient.connect(BROKER);
+        try (ViewerClient viewer = ViewerClient.doctorWatching(BROKER, kiosk);
                 SimulatedKiosk hardware = new SimulatedKiosk(config.sensors(), SimulatedPatient.DEFAULT, 43);
                 Agent agent = startedAgent(config, hardware)) {
             next(viewer, kiosk.value(), status("hx711", "present"));

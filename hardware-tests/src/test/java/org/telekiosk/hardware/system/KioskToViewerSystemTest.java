@@ -39,7 +39,7 @@ class KioskToViewerSystemTest {
     @Test
     void aSimulatedKiosksTemperatureReachesTheViewerWithTheValueTheChipWasSetTo() throws Exception {
         KioskId kiosk = KioskId.of("system-kiosk-01");
-        try (ViewerClient viewer = ViewerClient.connect(BROKER);
+        try (ViewerClient viewer = ViewerClient.doctorWatching(BROKER, kiosk);
                 SimulatedKiosk hardware = new SimulatedKiosk(37.43);
                 Agent agent = Agent.start(provision(kiosk, "200ms"), hardware.sensors(), Clock.systemUTC())) {
             String first = viewer.nextReadingFrom(kiosk.value(), WAIT);
@@ -61,7 +61,7 @@ class KioskToViewerSystemTest {
     @Test
     void aSensorThatAnswersGarbageIsSkippedAndTheNextGoodReadingStillArrives() throws Exception {
         KioskId kiosk = KioskId.of("system-kiosk-02");
-        try (ViewerClient viewer = ViewerClient.connect(BROKER);
+        try (ViewerClient viewer = ViewerClient.doctorWatching(BROKER, kiosk);
                 SimulatedKiosk hardware = new SimulatedKiosk(36.5);
                 Agent agent = Agent.start(provision(kiosk, "200ms"), hardware.sensors(), Clock.systemUTC())) {
             viewer.nextReadingFrom(kiosk.value(), WAIT);

@@ -1,0 +1,43 @@
+package org.telekiosk.broker.consultation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link CallWatcher}s of one broker; the consultation stores tell it every admission and departure. A watcher
+ * that throws is logged and does not keep the others from being told, nor undo the change.
+ */
+public final class CallEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(CallEvents.class);
+
+    private final List<CallWatcher> watchers = new CopyOnWriteArrayList<>();
+
+    public void subscribe(CallWatcher watcher) {
+        watchers.add(Objects.requireNonNull(watcher, "watcher"));
+    }
+
+    void admitted(CallPeriod period) {
+        for (CallWatcher watcher : watchers) {
+            try {
+                watcher.admitted(period);
+            } catch (RuntimeException e) {
+                LOG.warn("A call watcher failed on an admission to {}: {}", period.consultation(), e.toString());
+            }
+        }
+    }
+
+    void left(ConsultationId consultation, Optional<ParticipantId> participant, Instant at) {
+        for (CallWatcher watcher : watchers) {
+            try {
+                watcher.left(consultation, participant, at);
+            } catch (RuntimeException e) {
+                LOG.warn("A call watcher failed on a departure from {}: {}", consultation, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.telekiosk.broker.viewer;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.telekiosk.broker.account.Account;
+import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.account.SessionLookup;
+import org.telekiosk.broker.account.Sessions;
+import org.telekiosk.broker.consultation.CallPeriod;
+import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.consultation.Consultation;
+import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.consultation.ConsultationService;
+import org.telekiosk.broker.consultation.ConsultationState;
+import org.telekiosk.broker.consultation.Outcome;
+import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.protocol.signaling.Credential;
+import org.telekiosk.protocol.signaling.SignalError;
+import org.telekiosk.protocol.viewer.ViewerRequest;
+
+/**
+ * Decides who may open the vitals socket (issue 7: "a kiosk's readings reach only the doctors in that kiosk's active
+ * consultation; nobody else can subscribe to them"). Only the doctor of a consultation that has not ended, with an
+ * active login session, is let in. Blocking (session and consultation lookups in SQL): call it off the event loop.
+ * No {@code io.netty} here; the socket handler maps a {@link Verdict.Denied} to an error event and a close code.
+ */
+public final class VitalsAccess {
+    private final Sessions sessions;
+    private final ConsultationService consultations;
+    private final Clock clock;
+
+    public VitalsAccess(Sessions sessions, ConsultationService consultations, Clock clock) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.consultations = Objects.requireNonNull(consultations, "consultations");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** What a {@code hello} is worth. */
+    public sealed interface Verdict {
+        /** Let in as {@code principal}. */
+        record Granted(ViewerPrincipal principal) implements Verdict {}
+
+        /** Refused: {@code error} names the code and close code, {@code message} says why (no secrets). */
+        record Denied(SignalError error, String message) implements Verdict {}
+    }
+
+    /**
+     * Judges a {@code hello}; {@code cookie} is the {@code tk_session} cookie of the WebSocket handshake, used by a
+     * {@link Credential.Cookie} credential.
+     */
+    public Verdict authorize(ViewerRequest.Hello hello, Optional<OpaqueToken> cookie) {
+        if (hello.protocolVersion() != ViewerRequest.PROTOCOL_VERSION) {
+            return new Verdict.Denied(SignalError.UNSUPPORTED_VERSION,
+                    "this broker speaks vitals protocol version " + ViewerRequest.PROTOCOL_VERSION);
+        }
+        return switch (hello.credential()) {
+            case Credential.Cookie c -> doctor(cookie, c.consultation());
+            case Credential.Session s -> doctor(OpaqueToken.parse(s.token()), s.consultation());
+            case Credential.KioskCookie kiosk -> new Verdict.Denied(SignalError.FORBIDDEN,
+                    "vital signs are shown to the consultation's doctor only");
+            case Credential.Code code -> new Verdict.Denied(SignalError.FORBIDDEN,
+                    "vital signs are shown to the consultation's doctor only");
+            case Credential.Resume resume -> new Verdict.Denied(SignalError.FORBIDDEN,
+                    "vital signs are shown to the consultation's doctor only");
+        };
+    }
+
+    private Verdict doctor(Optional<OpaqueToken> token, String consultationText) {
+        Optional<Account> account = token.flatMap(t -> sessions.lookup(t) instanceof SessionLookup.Active active
+                ? Optional.of(active.account()) : Optional.empty());
+        if (account.isEmpty()) {
+            return new Verdict.Denied(SignalError.NOT_AUTHENTICATED, "no valid login session");
+        }
+        if (account.get().role() != Role.DOCTOR) {
+            return new Verdict.Denied(SignalError.FORBIDDEN, "only doctors see vital signs");
+        }
+        ConsultationId id = new ConsultationId(UUID.fromString(consultationText));
+        Outcome<Consultation> found = consultations.get(new Caller.Staff(account.get()), id);
+        if (found instanceof Outcome.Refused<Consultation> refused) {
+            return refused.refusal() instanceof Refusal.NotAuthenticated
+                    ? new Verdict.Denied(SignalError.NOT_AUTHENTICATED, "no valid login session")
+                    : new Verdict.Denied(SignalError.FORBIDDEN, "not your consultation");
+        }
+        Consultation consultation = ((Outcome.Done<Consultation>) found).value();
+        if (consultation.state() == ConsultationState.ENDED || consultation.closedAt(clock.instant())) {
+            return new Verdict.Denied(SignalError.ACCESS_EXPIRED, "the consultation is over");
+        }
+        return new Verdict.Granted(new ViewerPrincipal.Doctor(id));
+    }
+
+    /**
+     * The patients in the call of {@code principal}'s consultation now, with their kiosks and admission times, from
+     * the store of record: what {@link CallIndex} starts from when it has not seen the admission itself.
+     */
+    public List<CallPeriod> openCalls(ViewerPrincipal principal) {
+        return switch (principal) {
+            case ViewerPrincipal.Doctor doctor -> consultations.openCallsOf(doctor.consultation());
+        };
+    }
+}
