@@ -40,4 +40,7 @@ public interface ConsultationRepository {
 
     /** Every period a patient spent in the consultation's call, first admitted first. */
     List<CallPeriod> calls(ConsultationId consultation);
+
+    /** The periods of patients at {@code kiosk} who are in a call now (of any consultation), first admitted first. */
+    List<CallPeriod> openCallsAt(org.telekiosk.protocol.KioskId kiosk);
 }

@@ -100,6 +100,14 @@ public final class ConsultationService {
         return consultations.calls(id).stream().filter(call -> call.leftAt().isEmpty()).toList();
     }
 
+    /**
+     * The periods of patients at {@code kiosk} in a call now, of any consultation: what the kiosk's own page may show
+     * its patient (issue 7). No caller, as {@link #openCallsOf}: the kiosk page session was checked by the caller.
+     */
+    public List<CallPeriod> openCallsAt(org.telekiosk.protocol.KioskId kiosk) {
+        return consultations.openCallsAt(kiosk);
+    }
+
     /** The calling doctor's consultations, newest first. */
     public Outcome<List<Consultation>> listMine(Caller caller) {
         if (caller instanceof Caller.Anonymous) {

@@ -72,4 +72,10 @@ public final class InMemoryConsultationRepository implements ConsultationReposit
         return calls.stream().filter(call -> call.consultation().equals(consultation))
                 .sorted(Comparator.comparing(CallPeriod::admittedAt)).toList();
     }
+
+    @Override
+    public synchronized List<CallPeriod> openCallsAt(org.telekiosk.protocol.KioskId kiosk) {
+        return calls.stream().filter(call -> call.kiosk().equals(Optional.of(kiosk)) && call.leftAt().isEmpty())
+                .sorted(Comparator.comparing(CallPeriod::admittedAt)).toList();
+    }
 }

@@ -199,4 +199,25 @@ public final class SqlConsultationRepository implements ConsultationRepository {
             }
         });
     }
+
+    @Override
+    public List<CallPeriod> openCallsAt(KioskId kiosk) {
+        return sql.run("list a kiosk's open calls", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT consultation_id, participant_id, admitted_at"
+                    + " FROM consultation_call WHERE kiosk = ? AND left_at IS NULL"
+                    + " ORDER BY admitted_at, participant_id")) {
+                s.setString(1, kiosk.value());
+                try (ResultSet row = s.executeQuery()) {
+                    List<CallPeriod> found = new ArrayList<>();
+                    while (row.next()) {
+                        found.add(new CallPeriod(
+                                new ConsultationId(java.util.UUID.fromString(row.getString("consultation_id"))),
+                                new ParticipantId(java.util.UUID.fromString(row.getString("participant_id"))),
+                                Optional.of(kiosk), instant(row.getLong("admitted_at")), Optional.empty()));
+                    }
+                    return List.copyOf(found);
+                }
+            }
+        });
+    }
 }

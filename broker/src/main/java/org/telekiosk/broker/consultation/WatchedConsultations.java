@@ -66,4 +66,9 @@ final class WatchedConsultations implements ConsultationRepository {
     public List<CallPeriod> calls(ConsultationId consultation) {
         return delegate.calls(consultation);
     }
+
+    @Override
+    public List<CallPeriod> openCallsAt(org.telekiosk.protocol.KioskId kiosk) {
+        return delegate.openCallsAt(kiosk);
+    }
 }

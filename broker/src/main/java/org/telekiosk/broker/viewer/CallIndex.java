@@ -25,6 +25,8 @@ final class CallIndex {
 
     private final Map<ParticipantId, CallPeriod> inCall = new HashMap<>();
     private final Map<ConsultationId, Set<ViewerSession>> viewers = new HashMap<>();
+    /** The kiosk pages watching their own kiosk. */
+    private final Map<KioskId, Set<ViewerSession>> kioskPages = new HashMap<>();
     private final Map<ViewerSession, ViewerPrincipal> principals = new HashMap<>();
     /** Bumped by every change of {@link #inCall}, so that a view read from the database can be checked for age. */
     private long generation;
@@ -64,7 +66,9 @@ final class CallIndex {
         }
         inCall.put(call.participant(), call);
         rebuild();
-        return List.copyOf(viewers.getOrDefault(call.consultation(), Set.of()));
+        List<ViewerSession> seeing = new ArrayList<>(viewers.getOrDefault(call.consultation(), Set.of()));
+        seeing.addAll(kioskPages.getOrDefault(call.kiosk().get(), Set.of()));
+        return List.copyOf(seeing);
     }
 
     /** Removes one participant's call, or every call of the consultation when {@code participant} is empty. */
@@ -81,6 +85,8 @@ final class CallIndex {
         switch (principal) {
             case ViewerPrincipal.Doctor doctor ->
                     viewers.computeIfAbsent(doctor.consultation(), id -> new HashSet<>()).add(viewer);
+            case ViewerPrincipal.Kiosk page ->
+                    kioskPages.computeIfAbsent(page.kiosk(), id -> new HashSet<>()).add(viewer);
         }
         rebuild();
         return callsOf(principal);
@@ -93,6 +99,8 @@ final class CallIndex {
         }
         switch (principal) {
             case ViewerPrincipal.Doctor doctor -> viewers.computeIfPresent(doctor.consultation(),
+                    (id, set) -> set.remove(viewer) && set.isEmpty() ? null : set);
+            case ViewerPrincipal.Kiosk page -> kioskPages.computeIfPresent(page.kiosk(),
                     (id, set) -> set.remove(viewer) && set.isEmpty() ? null : set);
         }
         rebuild();
@@ -111,18 +119,26 @@ final class CallIndex {
         return switch (principal) {
             case ViewerPrincipal.Doctor doctor -> inCall.values().stream()
                     .filter(call -> call.consultation().equals(doctor.consultation())).toList();
+            case ViewerPrincipal.Kiosk page -> inCall.values().stream()
+                    .filter(call -> call.kiosk().get().equals(page.kiosk())).toList();
         };
     }
 
     private void rebuild() {
-        Map<KioskId, List<Route>> next = new HashMap<>();
+        // Per kiosk, each viewer once, since the earliest admission it sees there.
+        Map<KioskId, Map<ViewerSession, Instant>> since = new HashMap<>();
         for (CallPeriod call : inCall.values()) {
-            for (ViewerSession viewer : viewers.getOrDefault(call.consultation(), Set.of())) {
-                next.computeIfAbsent(call.kiosk().orElseThrow(), k -> new ArrayList<>())
-                        .add(new Route(viewer, call.admittedAt()));
+            KioskId kiosk = call.kiosk().orElseThrow();
+            List<ViewerSession> seeing = new ArrayList<>(viewers.getOrDefault(call.consultation(), Set.of()));
+            seeing.addAll(kioskPages.getOrDefault(kiosk, Set.of()));
+            for (ViewerSession viewer : seeing) {
+                since.computeIfAbsent(kiosk, k -> new java.util.LinkedHashMap<>())
+                        .merge(viewer, call.admittedAt(), (a, b) -> a.isBefore(b) ? a : b);
             }
         }
-        next.replaceAll((kiosk, list) -> List.copyOf(list));
+        Map<KioskId, List<Route>> next = new HashMap<>();
+        since.forEach((kiosk, viewersSince) -> next.put(kiosk, viewersSince.entrySet().stream()
+                .map(e -> new Route(e.getKey(), e.getValue())).toList()));
         routes = Map.copyOf(next);
     }
 }

@@ -4,17 +4,25 @@ import java.util.Objects;
 import org.telekiosk.broker.consultation.ConsultationId;
 
 /**
- * Who an accepted vitals socket belongs to, and so which kiosks' readings it may see.
- *
- * <p>Seam for the kiosk page (issue 7, not built yet): once the kiosk page has its own session
- * ({@code Caller.Kiosk}), a {@code Kiosk(KioskId)} principal joins this list, authorised by {@link VitalsAccess}
- * and routed by {@link CallIndex} to that one kiosk's readings regardless of any consultation.
+ * Who an accepted vitals socket belongs to, and so which kiosks' readings it may see: the doctor of a consultation
+ * (the kiosk of the patient in its call) or a kiosk's own page (its own readings while its patient is in a call).
  */
 public sealed interface ViewerPrincipal {
     /** The doctor of {@code consultation}: sees the kiosk of the patient in its call, while they are in it. */
     record Doctor(ConsultationId consultation) implements ViewerPrincipal {
         public Doctor {
             Objects.requireNonNull(consultation, "consultation");
+        }
+    }
+
+    /**
+     * The page on {@code kiosk}'s own screen (a kiosk page session): sees that kiosk's readings while its patient is
+     * in a call, taken since the admission, so the patient sees what the doctor sees and never the previous
+     * patient's values.
+     */
+    record Kiosk(org.telekiosk.protocol.KioskId kiosk) implements ViewerPrincipal {
+        public Kiosk {
+            Objects.requireNonNull(kiosk, "kiosk");
         }
     }
 }

@@ -24,8 +24,8 @@ import org.telekiosk.protocol.viewer.ViewerRequest;
 
 /**
  * Decides who may open the vitals socket (issue 7: "a kiosk's readings reach only the doctors in that kiosk's active
- * consultation; nobody else can subscribe to them"). Only the doctor of a consultation that has not ended, with an
- * active login session, is let in. Blocking (session and consultation lookups in SQL): call it off the event loop.
+ * consultation; nobody else can subscribe to them"). Let in are the doctor of a consultation that has not ended, with an
+ * active login session, and a kiosk's own page (its kiosk page session), which sees only its own kiosk. Blocking (session and consultation lookups in SQL): call it off the event loop.
  * No {@code io.netty} here; the socket handler maps a {@link Verdict.Denied} to an error event and a close code.
  */
 public final class VitalsAccess {
@@ -60,12 +60,25 @@ public final class VitalsAccess {
         return switch (hello.credential()) {
             case Credential.Cookie c -> doctor(cookie, c.consultation());
             case Credential.Session s -> doctor(OpaqueToken.parse(s.token()), s.consultation());
-            case Credential.KioskCookie kiosk -> new Verdict.Denied(SignalError.FORBIDDEN,
-                    "vital signs are shown to the consultation's doctor only");
+            case Credential.KioskCookie kiosk -> kioskPage(cookie);
             case Credential.Code code -> new Verdict.Denied(SignalError.FORBIDDEN,
                     "vital signs are shown to the consultation's doctor only");
             case Credential.Resume resume -> new Verdict.Denied(SignalError.FORBIDDEN,
                     "vital signs are shown to the consultation's doctor only");
+        };
+    }
+
+    /** The kiosk's own page, by its kiosk page session cookie: sees its own kiosk only. */
+    private Verdict kioskPage(Optional<OpaqueToken> cookie) {
+        if (cookie.isEmpty()) {
+            return new Verdict.Denied(SignalError.NOT_AUTHENTICATED, "no kiosk page session");
+        }
+        return switch (sessions.lookup(cookie.get())) {
+            case SessionLookup.Kiosk page -> new Verdict.Granted(new ViewerPrincipal.Kiosk(page.kiosk()));
+            case SessionLookup.Active staff -> new Verdict.Denied(SignalError.FORBIDDEN,
+                    "the kiosk credential needs a kiosk page session");
+            case SessionLookup.Refused refused -> new Verdict.Denied(SignalError.NOT_AUTHENTICATED,
+                    "no valid kiosk page session");
         };
     }
 
@@ -99,6 +112,7 @@ public final class VitalsAccess {
     public List<CallPeriod> openCalls(ViewerPrincipal principal) {
         return switch (principal) {
             case ViewerPrincipal.Doctor doctor -> consultations.openCallsOf(doctor.consultation());
+            case ViewerPrincipal.Kiosk page -> consultations.openCallsAt(page.kiosk());
         };
     }
 }

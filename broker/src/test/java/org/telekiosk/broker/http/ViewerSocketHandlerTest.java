@@ -104,6 +104,29 @@ class ViewerSocketHandlerTest {
     }
 
     @Test
+    void aKioskPageWithItsSessionCookieIsWelcomedAndSeesItsOwnKioskWhileItsPatientIsInTheCall() {
+        DefaultHttpHeaders headers = new DefaultHttpHeaders();
+        headers.add("Cookie", "tk_session=" + kit.kioskPage(VitalsKit.KIOSK).value());
+        EmbeddedChannel ch = opened(headers);
+        say(ch, KIOSK_HELLO);
+        assertEquals("welcome", type(ch.readOutbound()));
+        hub.publish(kit.reading(VitalsKit.KIOSK, 1));
+        ch.runPendingTasks();
+        assertEquals("reading", type(ch.readOutbound()));
+    }
+
+    @Test
+    void theKioskCredentialWithoutAKioskPageSessionIsRefused() {
+        refused(opened(), KIOSK_HELLO, "not-authenticated", 4401);
+        DefaultHttpHeaders staff = new DefaultHttpHeaders();
+        staff.add("Cookie", "tk_session=" + doctorSession.value());
+        refused(opened(staff), KIOSK_HELLO, "forbidden", 4403);
+    }
+
+    static final String KIOSK_HELLO =
+            "{\"type\":\"hello\",\"protocolVersion\":2,\"credential\":{\"kind\":\"kiosk\",\"name\":\"\"}}";
+
+    @Test
     void aCookieCredentialWithoutTheCookieIsRefusedWith4401() {
         refused(opened(), "{\"type\":\"hello\",\"protocolVersion\":2,\"credential\":{\"kind\":\"cookie\","
                 + "\"consultation\":\"" + room.id() + "\"}}", "not-authenticated", 4401);

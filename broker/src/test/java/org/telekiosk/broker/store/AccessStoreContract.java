@@ -266,6 +266,9 @@ abstract class AccessStoreContract {
                         Optional.of(T0.plusSeconds(200)))), consultations.calls(c.id()));
         assertEquals(List.of(new CallPeriod(other.id(), elsewhere.id(), Optional.of(KIOSK), T0.plusSeconds(100),
                 Optional.empty())), consultations.calls(other.id()));
+        assertEquals(List.of(new CallPeriod(other.id(), elsewhere.id(), Optional.of(KIOSK), T0.plusSeconds(100),
+                Optional.empty())), consultations.openCallsAt(KIOSK), "only calls still open, of any consultation");
+        assertEquals(List.of(), consultations.openCallsAt(org.telekiosk.protocol.KioskId.of("other-kiosk")));
         consultations.update(c.withState(ConsultationState.ENDED, T0.plusSeconds(200)));
         assertEquals(1, consultations.deleteEndedBefore(T0.plusSeconds(201)));
         assertEquals(List.of(), consultations.calls(c.id()));

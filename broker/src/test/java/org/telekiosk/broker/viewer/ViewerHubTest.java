@@ -35,6 +35,36 @@ class ViewerHubTest {
     }
 
     @Test
+    void aKioskPageSeesItsOwnKioskWhileItsPatientIsInACallAndOnlyReadingsSinceTheAdmission() {
+        Consultation room = kit.room(kit.doctor, KIOSK);
+        Consultation otherRoom = kit.room(kit.otherDoctor, OTHER_KIOSK);
+        FakeViewer page = new FakeViewer();
+        kit.watchAsKioskPage(page, KIOSK);
+        hub.publish(kit.reading(KIOSK, 1));
+        assertEquals(0, page.ofType("reading").size(), "nobody in a call at this kiosk yet");
+
+        kit.clock.advance(Duration.ofSeconds(1));
+        Joined patient = kit.admit(kit.doctor, room, KIOSK);
+        kit.admit(kit.otherDoctor, otherRoom, OTHER_KIOSK);
+        hub.publish(kit.reading(KIOSK, 2));
+        hub.publish(kit.reading(OTHER_KIOSK, 1));
+        assertEquals(1, page.ofType("reading").size(), "its own kiosk only: " + page.received);
+        assertTrue(page.ofType("reading").getFirst().contains("\"seq\":2"), page.received.toString());
+
+        FakeViewer reopened = new FakeViewer();
+        kit.watchAsKioskPage(reopened, KIOSK);
+        assertEquals(1, reopened.ofType("reading").size(), "a reloaded page gets this patient's latest reading");
+        assertTrue(reopened.ofType("reading").getFirst().contains("\"seq\":2"));
+
+        kit.leave(patient);
+        hub.publish(kit.reading(KIOSK, 3));
+        assertEquals(1, page.ofType("reading").size(), "after the patient left: " + page.received);
+        FakeViewer next = new FakeViewer();
+        kit.watchAsKioskPage(next, KIOSK);
+        assertEquals(0, next.ofType("reading").size(), "the previous patient's values: " + next.received);
+    }
+
+    @Test
     void nothingIsRoutedBeforeTheAdmissionAndEverythingFromItOn() {
         Consultation room = kit.room(kit.doctor, KIOSK);
         FakeViewer viewer = new FakeViewer();

@@ -76,6 +76,11 @@ public final class VitalsKit {
         return sessions.start(account.id()).token();
     }
 
+    /** A kiosk page session of {@code kiosk}, as the page gets by redeeming its one-time token. */
+    public OpaqueToken kioskPage(KioskId kiosk) {
+        return sessions.startKiosk(kiosk).token();
+    }
+
     public Consultation room(Account by, KioskId kiosk) {
         return done(consultations.create(new Caller.Staff(by), new ConsultationTarget.Room(kiosk), Optional.empty()));
     }
@@ -108,6 +113,11 @@ public final class VitalsKit {
     /** Joins {@code viewer} to the hub as the doctor of {@code consultation}, as the socket does after hello. */
     public void watch(ViewerSession viewer, Consultation consultation) {
         hub.join(viewer, new ViewerPrincipal.Doctor(consultation.id()), access::openCalls);
+    }
+
+    /** Joins {@code viewer} to the hub as {@code kiosk}'s own page, as the socket does after a kiosk hello. */
+    public void watchAsKioskPage(ViewerSession viewer, KioskId kiosk) {
+        hub.join(viewer, new ViewerPrincipal.Kiosk(kiosk), access::openCalls);
     }
 
     public static <T> T done(Outcome<T> outcome) {
