@@ -7,6 +7,7 @@
 
 import { Signal, showText } from '/signal.js';
 import { Call, openCamera } from '/call.js';
+import { Vitals } from '/vitals.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -22,6 +23,20 @@ let signal = null;
 let call = null;
 let camera = { stream: null, camera: false, microphone: false };
 let lastError = null;
+let vitals = null;
+
+// On a kiosk's own page, the patient in the call sees the readings the doctor sees, in plain German.
+function showVitals() {
+  if (kiosk && !vitals) {
+    vitals = new Vitals($('vitals'), null, { patient: true });
+    vitals.start();
+  }
+}
+
+function hideVitals() {
+  vitals?.stop();
+  vitals = null;
+}
 
 function show(id) {
   for (const section of ['enter', 'waiting', 'call', 'over']) {
@@ -107,13 +122,15 @@ async function onEvent(event) {
   switch (event.type) {
     case 'welcome':
       show(event.status === 'in-call' ? 'call' : 'waiting');
+      if (event.status === 'in-call') showVitals();
       sendReadiness();
       break;
-    case 'admitted': show('call'); await call.admitted(event); break;
+    case 'admitted': show('call'); showVitals(); await call.admitted(event); break;
     case 'participants': renderParticipants(event.participants); break;
     case 'offer': await call.onOffer(event.sdp); break;
     case 'ice-candidate': await call.onCandidate(event); break;
     case 'ended':
+      hideVitals();
       call.hangUp();
       show('over');
       showText($('over-text'), 'Die Sprechstunde ist beendet. Vielen Dank!', 'The consultation is over. Thank you!');
@@ -134,6 +151,7 @@ function renderParticipants(people) {
 }
 
 function leave() {
+  hideVitals();
   signal?.send({ type: 'leave' });
   call?.hangUp();
   camera.stream?.getTracks().forEach((t) => t.stop());
@@ -155,6 +173,7 @@ function toggle(button, apply) {
 showText(status, 'Bereit.', 'Ready.');
 kiosk = await kioskSession().catch(() => null);
 document.body.dataset.kiosk = kiosk || '';
+$('vitals').classList.toggle('hidden', !kiosk); // a browser without a kiosk has no readings to show
 if (kiosk) {
   // A kiosk's own page: be called into its room consultation; without one the broker says so and the code entry shows.
   show('waiting');

@@ -3,6 +3,8 @@
 // "Vitals WebSocket"). Tiles for SpO2, pulse, temperature, weight and blood pressure with the time taken, staleness
 // and the configured ranges (GET /api/v1/vital-ranges); ECG and pleth scroll at the sensor's rate, drawn on
 // requestAnimationFrame from a ring buffer with each sample's time from its batch.
+// The kiosk's own page uses the same panel for its patient (options.patient): its kiosk page session instead of a
+// consultation, plain German names, no range marks (no judgement shown to the patient), tiles only.
 // Received text goes into the page only via textContent.
 
 const TILES = [
@@ -12,16 +14,29 @@ const TILES = [
   { key: 'weight', loinc: ['29463-7'], de: 'Gewicht', en: 'Weight', digits: 1 },
   { key: 'pressure', loinc: ['8480-6', '8462-4'], de: 'Blutdruck', en: 'Blood pressure', digits: 0 },
 ];
+// What the patient reads on the kiosk's screen: plain German first, English second.
+const PATIENT_NAMES = {
+  spo2: { de: 'Sauerstoff im Blut', en: 'Blood oxygen' },
+  pulse: { de: 'Puls', en: 'Pulse' },
+  temperature: { de: 'Körpertemperatur', en: 'Body temperature' },
+  weight: { de: 'Gewicht', en: 'Weight' },
+  pressure: { de: 'Blutdruck', en: 'Blood pressure' },
+};
 const UNITS = { 'Cel': '°C', 'kg': 'kg', '%': '%', '/min': '/min', 'mm[Hg]': 'mmHg' };
 const WAVES = { ecg: { de: 'EKG', en: 'ECG' }, pleth: { de: 'Pulskurve', en: 'Pleth' } };
 const WINDOW_MS = 5000;   // seconds of waveform on screen
 const DELAY_MS = 600;     // drawn this far behind the newest sample, so batches arrive before they are due
 
-/** The vitals panel of one consultation; `root` holds the tiles and canvases (see doctor.html). */
+/**
+ * The vitals panel of one consultation; `root` holds the tiles and canvases (see doctor.html). With
+ * `{ patient: true }` it is the kiosk page's panel: `consultation` is unused, the socket says hello with the kiosk
+ * credential (the kiosk page session cookie) and sees this kiosk while its patient is in a call.
+ */
 export class Vitals {
-  constructor(root, consultation) {
+  constructor(root, consultation, options = {}) {
     this.root = root;
     this.consultation = consultation;
+    this.patient = options.patient === true;
     this.latest = new Map();  // loinc -> measurement
     this.waves = new Map();   // signal -> wave state
     this.ranges = {};
@@ -62,8 +77,10 @@ export class Vitals {
   connect() {
     const socket = new WebSocket(`wss://${location.host}/ws/viewer`);
     this.socket = socket;
+    const credential = this.patient ? { kind: 'kiosk', name: '' }
+      : { kind: 'cookie', consultation: this.consultation };
     socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'hello', protocolVersion: 2,
-      credential: { kind: 'cookie', consultation: this.consultation } })));
+      credential })));
     socket.addEventListener('message', (e) => this.onMessage(e.data));
     socket.addEventListener('close', (e) => {
       this.root.dataset.state = 'closed';
@@ -96,7 +113,8 @@ export class Vitals {
       tile.dataset.vital = t.key;
       const label = document.createElement('div');
       label.className = 'label';
-      label.textContent = `${t.de} · ${t.en}`;
+      const name = this.patient ? PATIENT_NAMES[t.key] : t;
+      label.textContent = `${name.de} · ${name.en}`;
       const value = document.createElement('div');
       value.className = 'value';
       const number = document.createElement('span');
@@ -133,7 +151,7 @@ export class Vitals {
     const shown = readings.find((r) => r);
     tile.querySelector('.number').textContent = readings.map(format).join(' / ');
     tile.querySelector('.unit').textContent = UNITS[shown.unit] ?? shown.unit;
-    const outside = readings.some((r) => r && outsideRange(this.ranges[r.loinc], r.value));
+    const outside = !this.patient && readings.some((r) => r && outsideRange(this.ranges[r.loinc], r.value));
     tile.classList.toggle('outside', outside);
     tile.classList.remove('empty');
     const newest = Math.max(...readings.filter((r) => r).map((r) => Date.parse(r.takenAt)));
@@ -143,13 +161,14 @@ export class Vitals {
     const meta = tile.querySelector('.meta');
     const time = new Date(newest).toLocaleTimeString('de-DE');
     const minutes = Math.floor(age / 60000);
-    const parts = [time];
+    const parts = [this.patient ? `gemessen um ${time} · measured at ${time}` : time];
     if (stale) parts.push(`vor ${minutes} min · ${minutes} min ago`);
     if (outside) parts.push('außerhalb des Bereichs · outside range');
     meta.textContent = parts.join(' — ');
   }
 
   onWaveform(batch) {
+    if (!this.root.querySelector('.vital-waves')) return; // the patient's panel shows values only
     let wave = this.waves.get(batch.signal);
     if (!wave) {
       const figure = document.createElement('figure');

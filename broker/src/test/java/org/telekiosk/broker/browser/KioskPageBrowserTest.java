@@ -94,6 +94,23 @@ class KioskPageBrowserTest {
             doctorBrowser.script("document.querySelector('#waiting li .admit').click()");
             await("video decoded at both ends").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> doctorBrowser.connectedWithVideo() && page.connectedWithVideo());
+
+            // In the call, the patient sees the reading the kiosk takes, in plain German, as the doctor does.
+            MqttMessage reading = new MqttMessage(WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES).encode(
+                    new org.telekiosk.protocol.telemetry.Measurement(KIOSK, 1, SensorId.of("mlx90614"),
+                            org.telekiosk.protocol.LoincCode.BODY_TEMPERATURE, 37.2,
+                            org.telekiosk.protocol.UcumUnit.CELSIUS, Instant.now())));
+            reading.setQos(1);
+            mqtt.publish(Topics.measurements(KIOSK), reading);
+            String tile = "[data-vital=temperature]";
+            await("the temperature on the kiosk page").atMost(Duration.ofSeconds(20)).until(() -> "37,2".equals(
+                    page.script("return document.querySelector('#vitals " + tile + " .number')?.textContent")));
+            String shown = (String) page.script("return document.querySelector('#vitals " + tile + "').textContent");
+            assertTrue(shown.contains("Körpertemperatur") && shown.contains("°C") && shown.contains("gemessen um"),
+                    shown);
+            await("the same value in the doctor's call view").atMost(Duration.ofSeconds(20)).until(() -> "37,2"
+                    .equals(doctorBrowser.script("return document.querySelector('#vitals " + tile
+                            + " .number')?.textContent")));
         } finally {
             mqtt.disconnect();
             mqtt.close();
