@@ -74,9 +74,13 @@ public final class RestApi {
      * @param kiosks the technician's kiosk operations; empty: the {@code /kiosks} endpoints answer 404 (an API
      *               without kiosk PKI, as in the tests of the account and consultation endpoints)
      * @param fhir   the FHIR export of consultations (issue 7); empty: {@code /consultations/{id}/fhir} answers 404
+     * @param commands the measurement commands (issue 7); empty: {@code /consultations/{id}/commands} answers 404
+     * @param readings where command results are looked up; empty: results are listed by sequence number only
      */
     public record Services(AccountService accounts, LoginService logins, ConsultationService consultations,
-            JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir) {
+            JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir,
+            Optional<org.telekiosk.broker.command.CommandService> commands,
+            Optional<org.telekiosk.broker.store.MeasurementStore> readings) {
         public Services {
             Objects.requireNonNull(accounts, "accounts");
             Objects.requireNonNull(logins, "logins");
@@ -84,6 +88,14 @@ public final class RestApi {
             Objects.requireNonNull(codes, "codes");
             Objects.requireNonNull(kiosks, "kiosks");
             Objects.requireNonNull(fhir, "fhir");
+            Objects.requireNonNull(commands, "commands");
+            Objects.requireNonNull(readings, "readings");
+        }
+
+        /** Without measurement commands. */
+        public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
+                JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir) {
+            this(accounts, logins, consultations, codes, kiosks, fhir, Optional.empty(), Optional.empty());
         }
 
         /** Without kiosk administration and FHIR export. */
@@ -95,6 +107,7 @@ public final class RestApi {
 
     private final Services services;
     private final KioskEndpoints kiosks;
+    private final CommandEndpoints commands;
     private final Set<String> allowedOrigins;
     private final Semaphore hashing;
     private final Clock clock;
@@ -105,6 +118,7 @@ public final class RestApi {
         this.hashing = new Semaphore(maxConcurrentHashes, true);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.kiosks = new KioskEndpoints(this, services.kiosks());
+        this.commands = new CommandEndpoints(this, services.commands(), services.readings());
     }
 
     /** Whether {@code path} belongs to this API (the adapter passes everything else on). */
@@ -158,6 +172,9 @@ public final class RestApi {
                     case "codes" -> m.equals("POST") ? issueCode(r, p.get(1)) : notAllowed(m, "POST");
                     case "fhir" -> services.fhir().isEmpty() ? noSuchEndpoint()
                             : m.equals("GET") ? exportFhir(r, p.get(1)) : notAllowed(m, "GET");
+                    case "commands" -> !commands.present() ? noSuchEndpoint()
+                            : m.equals("POST") ? commands.issue(r, consultationId(p.get(1)))
+                            : m.equals("GET") ? commands.list(r, consultationId(p.get(1))) : notAllowed(m, "GET, POST");
                     default -> noSuchEndpoint();
                 };
                 case "kiosks" -> switch (p.get(2)) {

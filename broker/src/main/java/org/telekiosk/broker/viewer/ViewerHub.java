@@ -61,8 +61,12 @@ public final class ViewerHub {
             case KioskStatus s -> remember(s.kiosk().value() + "|status", s.sentAt(),
                     json.encodeToString(new ViewerEvent.Status(s)));
             case WaveformBatch w -> json.encodeToString(new ViewerEvent.Waveform(w));
+            // Doctors follow commands through GET /api/v1/consultations/{id}/commands, not this socket.
+            case org.telekiosk.protocol.telemetry.CommandUpdate u -> null;
         };
-        send(text);
+        if (text != null) {
+            send(text);
+        }
     }
 
     private String remember(String key, java.time.Instant at, String text) {
