@@ -127,9 +127,13 @@ class CommandExecutorTest {
 
     @Test
     void anEcgCommandCollectsTheBatchesOfItsSeconds() {
-        Command ecg = command(CommandKind.ECG, 2, Duration.ofMinutes(2));
+        // The ECG streams from start; the command begins once it does (a busy machine may take a while).
+        await().atMost(PATIENCE).until(() -> sent.stream().anyMatch(m -> m instanceof WaveformBatch w
+                && w.sensor().equals(KioskSensors.ECG_ID)));
+        Command ecg = command(CommandKind.ECG, 3, Duration.ofMinutes(2));
         executor.accept(ecg);
-        await().atMost(PATIENCE).until(() -> states(ecg).contains(CommandState.DONE));
+        await().atMost(PATIENCE).until(() -> states(ecg).size() == 2);
+        assertEquals(CommandState.DONE, last(ecg).state(), last(ecg).toString());
 
         List<Long> seqs = last(ecg).seqs();
         assertTrue(!seqs.isEmpty(), "batches: " + seqs);
