@@ -5,6 +5,7 @@
 import { Signal, showText } from '/signal.js';
 import { Call, openCamera } from '/call.js';
 import { Vitals } from '/vitals.js';
+import { Commands } from '/commands.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -108,6 +109,9 @@ async function openConsultation(id) {
   signal = new Signal({ kind: 'cookie', consultation: id }, { onEvent, onStatus });
   call = new Call('doctor', signal, $('remote'));
   call.setLocalStream(camera.stream);
+  if (!$('commands')) {
+    new Commands(id, $('room'));
+  }
   window.telekiosk = { role: 'doctor', signal, call, videoStats: () => call.videoStats() };
   signal.start();
 }

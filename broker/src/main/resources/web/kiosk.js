@@ -8,6 +8,7 @@
 import { Signal, showText } from '/signal.js';
 import { Call, openCamera } from '/call.js';
 import { Vitals } from '/vitals.js';
+import { renderGuidance } from '/guidance.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -24,11 +25,19 @@ let call = null;
 let camera = { stream: null, camera: false, microphone: false };
 let lastError = null;
 let vitals = null;
+let guidanceTimer = null;
 
 // On a kiosk's own page, the patient in the call sees the readings the doctor sees, in plain German.
 function showVitals() {
   if (kiosk && !vitals) {
-    vitals = new Vitals($('vitals'), null, { patient: true });
+    // A measurement the doctor asked for: tell the patient what to do, in German first; done guidance fades.
+    vitals = new Vitals($('vitals'), null, { patient: true, onCommand: (c) => {
+      renderGuidance($('guidance'), c);
+      clearTimeout(guidanceTimer);
+      if (['done', 'failed', 'expired'].includes(c.state)) {
+        guidanceTimer = setTimeout(() => renderGuidance($('guidance'), null), 15000);
+      }
+    } });
     vitals.start();
   }
 }

@@ -37,6 +37,7 @@ export class Vitals {
     this.root = root;
     this.consultation = consultation;
     this.patient = options.patient === true;
+    this.onCommand = options.onCommand || (() => {});
     this.latest = new Map();  // loinc -> measurement
     this.waves = new Map();   // signal -> wave state
     this.ranges = {};
@@ -99,6 +100,7 @@ export class Vitals {
       case 'reading': this.onReading(msg.measurement); break;
       case 'waveform': this.onWaveform(msg.batch); break;
       case 'status': break;
+      case 'command': this.onCommand(msg); break;
       case 'error': console.warn('vitals refused', msg.code); break;
       default: break;
     }

@@ -14,6 +14,10 @@ import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.agent.command.CommandActions;
+import org.telekiosk.agent.command.CommandExecutor;
+import org.telekiosk.agent.command.SamplerActions;
+import org.telekiosk.agent.command.UpdateSender;
 import org.telekiosk.agent.config.AgentConfig;
 import org.telekiosk.agent.enrollment.CertificateRenewer;
 import org.telekiosk.agent.health.SensorHealthBoard;
@@ -53,9 +57,12 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService statusThread;
     private final CertificateRenewer renewer;
     private final ScheduledExecutorService renewalThread;
+    private final CommandExecutor commands;
 
     private Agent(PahoUplink uplink, Outbox outbox, OutboxSender forwarder, Sampler sampler, SensorHealthBoard health,
-            ScheduledExecutorService statusThread, CertificateRenewer renewer, ScheduledExecutorService renewalThread) {
+            ScheduledExecutorService statusThread, CertificateRenewer renewer, ScheduledExecutorService renewalThread,
+            CommandExecutor commands) {
+        this.commands = commands;
         this.renewer = renewer;
         this.renewalThread = renewalThread;
         this.uplink = uplink;
@@ -85,6 +92,14 @@ public final class Agent implements AutoCloseable {
         PahoUplink uplink = new PahoUplink(config.uplink(), config.reconnectPolicy(RandomGenerator.getDefault()));
         OutboxSender forwarder = new OutboxSender(outbox, uplink, config.outbox(), nanoTime);
         forwarder.start();
+        // Measurement commands: reports go out through their own queue, sent again after each reconnect.
+        UpdateSender updates = new UpdateSender(uplink::publish);
+        uplink.addConnectedListener(updates::connected);
+        // A command that arrives before the sampler runs waits for it on the command worker.
+        CompletableFuture<CommandActions> actions = new CompletableFuture<>();
+        CommandExecutor commands = new CommandExecutor(config.kioskId(),
+                (kind, seconds) -> actions.join().run(kind, seconds), updates::send, clock);
+        uplink.addCommandListener(commands::accept);
         uplink.start();
 
         ScheduledExecutorService statusThread = Executors.newSingleThreadScheduledExecutor(
@@ -104,6 +119,7 @@ public final class Agent implements AutoCloseable {
         ReadingOutlet outlet = new ReadingOutlet(config.kioskId(), outbox);
         Sampler sampler = new Sampler(sensors, outlet, health, Timeline.start(clock, nanoTime));
         sampler.start();
+        actions.complete(new SamplerActions(sampler, outlet, health));
         LOG.info("Kiosk {} measuring {}, sending to {}", config.kioskId(),
                 sensors.ids().stream().map(id -> id.value()).toList(), config.mqttUri());
         CertificateRenewer renewer = null;
@@ -116,7 +132,7 @@ public final class Agent implements AutoCloseable {
             renewer.schedule(renewalThread, RENEWAL_CHECK);
         }
         org.telekiosk.agent.kioskpage.KioskPageOpener.openIfConfigured(config);
-        return new Agent(uplink, outbox, forwarder, sampler, health, statusThread, renewer, renewalThread);
+        return new Agent(uplink, outbox, forwarder, sampler, health, statusThread, renewer, renewalThread, commands);
     }
 
     /**
@@ -151,6 +167,7 @@ public final class Agent implements AutoCloseable {
         if (renewalThread != null) {
             renewalThread.shutdownNow();
         }
+        commands.close();
         sampler.close();
         statusThread.shutdownNow();
         forwarder.close();

@@ -41,6 +41,7 @@ final class Problems {
             case Refusal.Throttled r -> throttled(r.retryAfter(), "too many wrong join codes");
             case Refusal.SeatReleased r -> of(410, "the seat was released; a new join code is needed", r.code());
             case Refusal.InvalidRequest r -> of(400, r.message(), r.code());
+            case Refusal.Conflict r -> of(409, r.message(), r.code());
         };
     }
 

@@ -76,10 +76,13 @@ public final class RestApi {
      *               without kiosk PKI, as in the tests of the account and consultation endpoints)
      * @param fhir   the FHIR export of consultations (issue 7); empty: {@code /consultations/{id}/fhir} answers 404
      * @param kioskPages kiosk page tokens (issue 3); empty: {@code /kiosk-session} answers 404
+     * @param commands the measurement commands (issue 7); empty: {@code /consultations/{id}/commands} answers 404
+     * @param readings where command results are looked up; empty: results are listed by sequence number only
      */
     public record Services(AccountService accounts, LoginService logins, ConsultationService consultations,
             JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir,
-            Optional<KioskPageTokens> kioskPages) {
+            Optional<KioskPageTokens> kioskPages, Optional<org.telekiosk.broker.command.CommandService> commands,
+            Optional<org.telekiosk.broker.store.MeasurementStore> readings) {
         public Services {
             Objects.requireNonNull(kioskPages, "kioskPages");
             Objects.requireNonNull(accounts, "accounts");
@@ -88,18 +91,21 @@ public final class RestApi {
             Objects.requireNonNull(codes, "codes");
             Objects.requireNonNull(kiosks, "kiosks");
             Objects.requireNonNull(fhir, "fhir");
+            Objects.requireNonNull(commands, "commands");
+            Objects.requireNonNull(readings, "readings");
         }
 
-        /** Without kiosk page sessions. */
+        /** Without kiosk page sessions and measurement commands. */
         public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
                 JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir) {
-            this(accounts, logins, consultations, codes, kiosks, fhir, Optional.empty());
+            this(accounts, logins, consultations, codes, kiosks, fhir, Optional.empty(), Optional.empty(),
+                    Optional.empty());
         }
 
-        /** Without kiosk administration and FHIR export. */
+        /** Without kiosk administration, FHIR export, kiosk page sessions and measurement commands. */
         public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
                 JoinCodes codes) {
-            this(accounts, logins, consultations, codes, Optional.empty(), Optional.empty(), Optional.empty());
+            this(accounts, logins, consultations, codes, Optional.empty(), Optional.empty());
         }
     }
 
@@ -107,6 +113,7 @@ public final class RestApi {
     private final Optional<org.telekiosk.broker.config.VitalRanges> vitalRanges;
     private final KioskEndpoints kiosks;
     private final KioskPageEndpoints kioskPages;
+    private final CommandEndpoints commands;
     private final Set<String> allowedOrigins;
     private final Semaphore hashing;
     private final Clock clock;
@@ -125,6 +132,7 @@ public final class RestApi {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.kiosks = new KioskEndpoints(this, services.kiosks());
         this.kioskPages = new KioskPageEndpoints(this, services.kioskPages(), clock);
+        this.commands = new CommandEndpoints(this, services.commands(), services.readings());
     }
 
     /** Whether {@code path} belongs to this API (the adapter passes everything else on). */
@@ -183,6 +191,9 @@ public final class RestApi {
                     case "codes" -> m.equals("POST") ? issueCode(r, p.get(1)) : notAllowed(m, "POST");
                     case "fhir" -> services.fhir().isEmpty() ? noSuchEndpoint()
                             : m.equals("GET") ? exportFhir(r, p.get(1)) : notAllowed(m, "GET");
+                    case "commands" -> !commands.present() ? noSuchEndpoint()
+                            : m.equals("POST") ? commands.issue(r, consultationId(p.get(1)))
+                            : m.equals("GET") ? commands.list(r, consultationId(p.get(1))) : notAllowed(m, "GET, POST");
                     default -> noSuchEndpoint();
                 };
                 case "kiosks" -> switch (p.get(2)) {

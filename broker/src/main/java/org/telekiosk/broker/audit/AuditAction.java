@@ -33,5 +33,7 @@ public enum AuditAction {
     MQTT_CONNECT_REFUSED,
     MQTT_ACCESS_REFUSED,
     /** A consultation's readings were exported (FHIR). */
-    EXPORTED
+    EXPORTED,
+    /** A doctor ordered a measurement at a kiosk (issue 7). */
+    COMMAND_ISSUED
 }

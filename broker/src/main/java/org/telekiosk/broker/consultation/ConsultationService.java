@@ -108,6 +108,21 @@ public final class ConsultationService {
         return consultations.openCallsAt(kiosk);
     }
 
+    /**
+     * The kiosk of the patient in the consultation's call now (the room's kiosk called in, or a patient who joined
+     * at a kiosk), for its doctor only (others are refused as by {@link #get}); empty when nobody is in the call at a
+     * kiosk. Not audited: what is done with it (a measurement command) is.
+     */
+    public Outcome<Optional<org.telekiosk.protocol.KioskId>> kioskInCall(Caller caller, ConsultationId id) {
+        return switch (access.asDoctor(caller, id)) {
+            case Outcome.Refused<Consultation> refused -> Outcome.refused(refused.refusal());
+            case Outcome.Done<Consultation> done -> Outcome.done(done.value().state() != ConsultationState.IN_CALL
+                    ? Optional.empty()
+                    : consultations.calls(id).stream().filter(c -> c.leftAt().isEmpty())
+                            .map(CallPeriod::kiosk).flatMap(Optional::stream).reduce((a, b) -> b));
+        };
+    }
+
     /** The calling doctor's consultations, newest first. */
     public Outcome<List<Consultation>> listMine(Caller caller) {
         if (caller instanceof Caller.Anonymous) {

@@ -85,4 +85,15 @@ public sealed interface Refusal {
             return "invalid-request";
         }
     }
+
+    /** The request clashes with the current state of things (409); {@code message} says how. */
+    record Conflict(String message) implements Refusal {
+        public Conflict {
+            Objects.requireNonNull(message, "message");
+        }
+
+        public String code() {
+            return "conflict";
+        }
+    }
 }

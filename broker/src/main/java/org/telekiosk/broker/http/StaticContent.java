@@ -23,7 +23,7 @@ public final class StaticContent {
 
     private static final List<String> FILES = List.of("index.html", "vitals.js", "style.css", "doctor.html",
             "doctor.js", "kiosk.html", "kiosk.js", "signal.js", "call.js", "call.css", "technician.html",
-            "technician.js", "technician.css");
+            "technician.js", "technician.css", "commands.js", "guidance.js");
 
     private final Map<String, Page> pages;
 

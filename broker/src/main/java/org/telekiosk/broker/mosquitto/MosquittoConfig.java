@@ -21,8 +21,8 @@ import org.telekiosk.protocol.topic.Topics;
  *   <li>{@code mosquitto.conf}: one TLS listener that requires a client certificate from our root CA
  *       ({@code require_certificate}), takes the certificate's CN as user name ({@code use_identity_as_username}),
  *       checks the CRL ({@code crlfile}), refuses anonymous clients, and uses the ACL file;</li>
- *   <li>{@code acl}: pattern ACLs: each kiosk ({@code %u} = its kiosk id) publishes only its measurements and
- *       status and reads only its own downlink (acks, commands); the broker's service identity reads every kiosk's channels;</li>
+ *   <li>{@code acl}: pattern ACLs: each kiosk ({@code %u} = its kiosk id) publishes only its measurements,
+ *       status and command updates and reads only its own downlink (acks, commands); the broker's service identity reads every kiosk's channels;</li>
  *   <li>{@code ca.pem} (root CA), {@code server.crt} and {@code server.key} (a server certificate for Mosquitto's
  *       host names from our issuing CA; the key 0600), {@code crl.pem} (the current CRL).</li>
  * </ul>
@@ -115,6 +115,7 @@ public final class MosquittoConfig {
         KioskId placeholder = KioskId.of("kiosk-placeholder");
         String measurements = Topics.measurements(placeholder).replace(placeholder.value(), "%u");
         String status = Topics.status(placeholder).replace(placeholder.value(), "%u");
+        String updates = Topics.commandUpdates(placeholder).replace(placeholder.value(), "%u");
         String downlink = Topics.downlink(placeholder).replace(placeholder.value(), "%u");
         return """
                 # Written by 'telekiosk-broker mosquitto-config'. User names are the CNs of client certificates.
@@ -126,12 +127,14 @@ public final class MosquittoConfig {
                 topic read $share/%s/%s
                 topic write %s
 
-                # Every kiosk (user name = kiosk id): publish its own measurements and status, read its own downlink.
+                # Every kiosk (user name = kiosk id): publish its own measurements, status and command updates, read
+                # its own downlink.
+                pattern write %s
                 pattern write %s
                 pattern write %s
                 pattern read %s
                 """.formatted(BrokerPki.SERVICE_NAME, Topics.allKioskChannels(), Topics.BROKER_SHARE_GROUP,
-                Topics.allKioskChannels(), Topics.allDownlinks(), measurements, status, downlink);
+                Topics.allKioskChannels(), Topics.allDownlinks(), measurements, status, updates, downlink);
     }
 
     /** PKCS#8 PEM (RFC 7468 §10, "PRIVATE KEY"), which OpenSSL reads with the curve named. */

@@ -24,7 +24,8 @@ import org.telekiosk.protocol.topic.Topics;
 
 /**
  * Checks every PUBLISH and SUBSCRIBE of a kiosk before the default permissions that {@link MqttAuthenticator} set:
- * a kiosk may publish only to its own {@code measurements} and {@code status} and subscribe only to its own downlink
+ * a kiosk may publish only to its own {@code measurements}, {@code status} and {@code commands} (its command updates)
+ * and subscribe only to its own downlink
  * topics ({@link Topics#downlink}, or one of them: {@code commands}, {@code acks}). A violation is answered with reason code 0x87 "not authorized" (PUBACK or SUBACK, MQTT 5
  * §3.4.2.1, §3.9.3), logged and audited (at most {@value #AUDITS_PER_MINUTE} entries a minute per kiosk, so that a
  * misbehaving kiosk cannot flood the audit log; the rest are counted). What passes here still has to pass the
@@ -56,11 +57,12 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
         }
         KioskId kiosk = KioskId.of(clientId);
         String topic = input.getPublishPacket().getTopic();
-        if (topic.equals(Topics.measurements(kiosk)) || topic.equals(Topics.status(kiosk))) {
+        if (topic.equals(Topics.measurements(kiosk)) || topic.equals(Topics.status(kiosk))
+                || topic.equals(Topics.commandUpdates(kiosk))) {
             output.nextExtensionOrDefault();
             return;
         }
-        String reason = "kiosk " + kiosk + " may publish only to its own measurements and status topics";
+        String reason = "kiosk " + kiosk + " may publish only to its own measurements, status and commands topics";
         refuse(kiosk, "publish to '" + printable(topic) + "'", reason);
         output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, reason);
     }

@@ -34,7 +34,7 @@ import org.telekiosk.protocol.topic.Topics;
  * <ul>
  *   <li>a kiosk: a certificate from our issuing CA with {@code CN=<kiosk id>}, the kiosk's current certificate in
  *       the registry, not revoked, not expired (by the injected clock); the MQTT client id must be the kiosk id. It may
- *       publish only to its own measurements and status topics (QoS 1, not retained) and subscribe only to its own
+ *       publish only to its own measurements, status and commands topics (QoS 1, not retained) and subscribe only to its own
  *       downlink topics ({@code commands}, {@code acks});</li>
  *   <li>a broker node: the service certificate ({@code CN=}{@value BrokerPki#SERVICE_NAME}), client id
  *       {@code telekiosk-broker-…}; it may subscribe to every kiosk's channels in the broker share group, and
@@ -159,7 +159,8 @@ final class MqttAuthenticator implements SimpleAuthenticator {
     }
 
     private static void allowKiosk(ModifiableDefaultPermissions permissions, KioskId kiosk) {
-        for (String topic : new String[] {Topics.measurements(kiosk), Topics.status(kiosk)}) {
+        for (String topic : new String[] {Topics.measurements(kiosk), Topics.status(kiosk),
+                Topics.commandUpdates(kiosk)}) {
             permissions.add(Builders.topicPermission()
                     .topicFilter(topic)
                     .type(TopicPermission.PermissionType.ALLOW)

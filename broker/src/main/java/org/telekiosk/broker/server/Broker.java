@@ -94,11 +94,13 @@ public final class Broker implements AutoCloseable {
     private final AccessPurge purge;
     private final ExecutorService apiExecutor;
     private final Signaling signaling;
+    private final Commands commands;
 
     private Broker(BrokerConfig config, BrokerPki pki, Kiosks k, EmbeddedMqttBroker mqtt,
             MeasurementStore store, MeasurementIntake intake, ViewerHub hub, MqttMeasurementSubscriber subscriber,
             HttpsServer https, AccessServices access, AccessPurge purge, ExecutorService apiExecutor,
-            Signaling signaling) {
+            Signaling signaling, Commands commands) {
+        this.commands = commands;
         this.config = config;
         this.pki = pki;
         this.kiosks = k.registry;
@@ -188,8 +190,16 @@ public final class Broker implements AutoCloseable {
                     client.publishRetained(Topics.acks(ack.kiosk()), ackCodec.encode(ack));
                 }
             });
+            Commands commands = Commands.start(access.consultations(), new SqlAccess(database), downlink::get, audit,
+                    apiExecutor, clock);
+            commands.service().onChange(record -> hub.command(new org.telekiosk.protocol.viewer.ViewerEvent
+                    .CommandChanged(record.kiosk(), record.id(),
+                            record.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                            record.status().name().toLowerCase(java.util.Locale.ROOT), record.seconds(),
+                            record.reason(), record.updatedAt())));
+            started.add(commands);
             MeasurementIntake intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                    new StoringForwarder(store, hub::publish, statuses, storeAcks));
+                    new StoringForwarder(store, hub::publish, statuses, storeAcks, commands::report));
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
                     "ssl://" + mqttHost + ":" + mqttPort, MqttMeasurementSubscriber.clientIdIn(data, random),
@@ -239,7 +249,8 @@ public final class Broker implements AutoCloseable {
             RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
                     access.consultations(), access.codes(), java.util.Optional.of(administration),
                     java.util.Optional.of(new ConsultationFhirExport(access.consultations(), new ReadingLinker(store),
-                            clock)), java.util.Optional.of(pageTokens));
+                            clock)), java.util.Optional.of(pageTokens), java.util.Optional.of(commands.service()),
+                    java.util.Optional.of(store));
             ApiHandler api = new ApiHandler(new RestApi(apiServices, origins,
                     config.access().apiMaxConcurrentHashes(), clock, java.util.Optional.of(config.vitals())), apiExecutor,
                     config.access().apiMaxConcurrentRequests());
@@ -254,7 +265,7 @@ public final class Broker implements AutoCloseable {
                     https.port(), mqttPort);
             return new Broker(bound, pki, new Kiosks(registry, enrollment, administration, revocations, audit,
                     worker, watcher), mqtt,
-                    store, intake, hub, subscriber, https, access, purge, apiExecutor, signaling);
+                    store, intake, hub, subscriber, https, access, purge, apiExecutor, signaling, commands);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             for (AutoCloseable part : started.reversed()) {
                 try {
@@ -388,6 +399,11 @@ public final class Broker implements AutoCloseable {
         return mqtt;
     }
 
+    /** The measurement commands (blocking: call them off the event loop). */
+    public org.telekiosk.broker.command.CommandService commands() {
+        return commands.service();
+    }
+
     /** The account and consultation services (blocking: call them off the event loop). */
     public AccessServices access() {
         return access;
@@ -405,6 +421,7 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         https.close();
+        commands.close();
         apiExecutor.close();
         purge.close();
         signaling.close();

@@ -282,6 +282,7 @@ public final class Connection {
             case Refusal.Forbidden forbidden -> SignalError.FORBIDDEN;
             case Refusal.NotFound notFound -> SignalError.FORBIDDEN;
             case Refusal.InvalidRequest invalid -> SignalError.INVALID_FIELD;
+            case Refusal.Conflict conflict -> SignalError.INVALID_FIELD;
             case Refusal.NotAuthenticated none -> SignalError.NOT_AUTHENTICATED;
         };
     }

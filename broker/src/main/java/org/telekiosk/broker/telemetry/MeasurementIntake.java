@@ -96,6 +96,7 @@ public final class MeasurementIntake {
             case Measurement m -> m.kiosk();
             case org.telekiosk.protocol.telemetry.WaveformBatch w -> w.kiosk();
             case org.telekiosk.protocol.telemetry.KioskStatus s -> s.kiosk();
+            case org.telekiosk.protocol.telemetry.CommandUpdate u -> u.kiosk();
         };
     }
 

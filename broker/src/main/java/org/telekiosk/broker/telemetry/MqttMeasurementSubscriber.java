@@ -172,6 +172,47 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes {@code payload} on a downlink topic with QoS 1, not retained, with an MQTT 5 message expiry interval
+     * of {@code expirySeconds} (§3.3.2.3.3): the MQTT broker queues it for a kiosk that is away but has a session and
+     * drops it once expired. The future completes when the MQTT broker acknowledged it (PUBACK), and fails when not
+     * connected or refused; the caller sends it again later. Any thread except HiveMQ's.
+     */
+    public java.util.concurrent.CompletableFuture<Void> publishExpiring(String topic, byte[] payload,
+            long expirySeconds) {
+        java.util.concurrent.CompletableFuture<Void> acknowledged = new java.util.concurrent.CompletableFuture<>();
+        if (!client.isConnected()) {
+            acknowledged.completeExceptionally(new IllegalStateException("the MQTT client is not connected"));
+            return acknowledged;
+        }
+        MqttMessage message = new MqttMessage(payload, 1, false, null);
+        MqttProperties properties = new MqttProperties();
+        properties.setMessageExpiryInterval(Math.max(1, expirySeconds));
+        message.setProperties(properties);
+        try {
+            client.publish(topic, message, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                        acknowledged.completeExceptionally(new IllegalStateException(
+                                "PUBACK reason code 0x" + Integer.toHexString(codes[0])));
+                    } else {
+                        acknowledged.complete(null);
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable cause) {
+                    acknowledged.completeExceptionally(cause);
+                }
+            });
+        } catch (MqttException e) {
+            acknowledged.completeExceptionally(e);
+        }
+        return acknowledged;
+    }
+
     /** Starts connecting in the background. */
     public void start() {
         connect();
@@ -290,7 +331,7 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
 
         @Override
         public void deliveryComplete(IMqttToken token) {
-            // Only QoS 0 publishes (publishRetained): nothing to track.
+            // QoS 0 publishes (publishRetained) need nothing; QoS 1 ones (publishExpiring) complete by their listener.
         }
 
         @Override

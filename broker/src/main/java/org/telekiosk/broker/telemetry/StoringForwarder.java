@@ -3,10 +3,12 @@ package org.telekiosk.broker.telemetry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.store.AppendOutcome;
 import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
@@ -15,6 +17,7 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
 /**
  * Stores each measurement and waveform batch, then forwards it to the viewers, unless the store recognised it as
  * a duplicate: a redelivered reading is neither stored nor shown twice. A kiosk status is not stored, only forwarded.
+ * A command update goes to the command service (which keeps it, off this thread) and not to the viewers.
  * Never blocks the caller: the forwarding runs when the store's future completes (on the store's writer thread,
  * where the viewer hub only encodes and queues).
  */
@@ -26,6 +29,7 @@ public final class StoringForwarder implements MessageSink {
 
     private final Consumer<KioskStatus> statuses;
     private final StoreAcks acks;
+    private final Function<CommandUpdate, CompletionStage<Void>> commands;
 
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers) {
         this(store, viewers, status -> { });
@@ -43,6 +47,16 @@ public final class StoringForwarder implements MessageSink {
      */
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses,
             StoreAcks acks) {
+        this(store, viewers, statuses, acks, update -> CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * @param commands takes every command update; must not block (the returned stage completes when it is kept,
+     *                 and only then is the update acknowledged to the kiosk)
+     */
+    public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses,
+            StoreAcks acks, Function<CommandUpdate, CompletionStage<Void>> commands) {
+        this.commands = commands;
         this.store = store;
         this.viewers = viewers;
         this.statuses = statuses;
@@ -60,6 +74,7 @@ public final class StoringForwarder implements MessageSink {
                 forward(s);
                 yield CompletableFuture.completedFuture(null);
             }
+            case CommandUpdate u -> commands.apply(u);
         };
     }
 
@@ -77,6 +92,7 @@ public final class StoringForwarder implements MessageSink {
             case Measurement m -> m.kiosk();
             case WaveformBatch w -> w.kiosk();
             case KioskStatus s -> s.kiosk();
+            case CommandUpdate u -> u.kiosk();
         };
     }
 

@@ -110,7 +110,17 @@ public final class ViewerHub implements CallWatcher {
                 route(s.kiosk(), Instant.MAX, text);
             }
             case WaveformBatch w -> route(w.kiosk(), w.start(), json.encodeToString(new ViewerEvent.Waveform(w)));
+            // The kiosk's report changes the command's state in the CommandService, which then calls #command.
+            case org.telekiosk.protocol.telemetry.CommandUpdate u -> { }
         }
+    }
+
+    /**
+     * Sends a command's new state to every viewer that sees its kiosk now (the doctor in the call, the kiosk's own
+     * page): commands are issued during a call, so no admission time applies. Never blocks.
+     */
+    public void command(ViewerEvent.CommandChanged changed) {
+        route(changed.kiosk(), Instant.MAX, json.encodeToString(changed));
     }
 
     private String remember(KioskId kiosk, String key, Instant at, boolean status, String text) {

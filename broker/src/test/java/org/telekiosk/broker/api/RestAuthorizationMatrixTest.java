@@ -62,6 +62,8 @@ class RestAuthorizationMatrixTest {
             POST   /api/v1/consultations/{id}/end   | 401 | 401 | 404 | 200 | 403 | 403 | 403
             POST   /api/v1/consultations/{id}/codes | 401 | 401 | 404 | 201 | 403 | 403 | 403
             GET    /api/v1/consultations/{id}/fhir  | 401 | 401 | 404 | 200 | 403 | 403 | 403
+            GET    /api/v1/consultations/{id}/commands | 401 | 401 | 404 | 200 | 403 | 403 | 403
+            POST   /api/v1/consultations/{id}/commands | 401 | 401 | 404 | 409 | 403 | 403 | 403
             GET    /api/v1/kiosks                   | 401 | 401 | 403 | 403 | 200 | 403 | 403
             POST   /api/v1/kiosks/{new}/enrollment-tokens | 401 | 401 | 403 | 403 | 201 | 403 | 403
             POST   /api/v1/kiosks/{enrolled}/revocation   | 401 | 401 | 403 | 403 | 200 | 403 | 403
@@ -205,6 +207,8 @@ class RestAuthorizationMatrixTest {
             case "/api/v1/consultations" -> "{\"kiosk\":\"wmk-lab-03\"}";
             case "/api/v1/kiosks/{new}/enrollment-tokens" -> "{\"label\":\"Matrix kiosk\"}";
             case "/api/v1/kiosks/{enrolled}/revocation" -> null;
+            // Nobody is in the fresh consultation's call: the doctor is answered 409 (CommandServiceTest has the rest).
+            case "/api/v1/consultations/{id}/commands" -> "{\"kind\":\"weight\"}";
             default -> "";
         };
     }

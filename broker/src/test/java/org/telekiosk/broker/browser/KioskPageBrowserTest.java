@@ -111,6 +111,19 @@ class KioskPageBrowserTest {
             await("the same value in the doctor's call view").atMost(Duration.ofSeconds(20)).until(() -> "37,2"
                     .equals(doctorBrowser.script("return document.querySelector('#vitals " + tile
                             + " .number')?.textContent")));
+
+            // The doctor asks for the weight: the kiosk page tells the patient what to do, by the command's state.
+            var issued = ConsultationFixture.done(BROKER.broker().commands().issue(new Caller.Staff(doctor),
+                    room.id(), org.telekiosk.protocol.downlink.CommandKind.WEIGHT, 0, Optional.empty()));
+            await("the queued guidance").atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(page.script(
+                    "return document.getElementById('guidance').textContent")).contains("Gleich wird Ihr Gewicht"));
+            MqttMessage running = new MqttMessage(WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES).encode(
+                    org.telekiosk.protocol.telemetry.CommandUpdate.running(KIOSK, issued.id(), Instant.now())));
+            running.setQos(1);
+            mqtt.publish(Topics.commandUpdates(KIOSK), running);
+            await("the running guidance").atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(page.script(
+                    "return document.getElementById('guidance').textContent"))
+                    .contains("Bitte stellen Sie sich ruhig auf die Waage."));
         } finally {
             mqtt.disconnect();
             mqtt.close();

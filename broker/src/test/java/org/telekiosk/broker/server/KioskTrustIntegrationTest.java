@@ -183,6 +183,31 @@ class KioskTrustIntegrationTest {
     }
 
     @Test
+    void aKioskReportsOnCommandsOnlyOnItsOwnCommandsTopic() throws Exception {
+        TestKiosk a = TestKiosk.enroll(BROKER, KioskId.of("trust-m"));
+        KioskId victim = KioskId.of("trust-n");
+        MqttClient client = a.connect(BROKER);
+        try {
+            publish(client, Topics.commandUpdates(victim), CBOR.encode(
+                    org.telekiosk.protocol.telemetry.CommandUpdate.running(victim, java.util.UUID.randomUUID(),
+                            Instant.now())));
+        } catch (MqttException refusedOrDisconnected) {
+            // PUBACK 0x87 or a disconnect: MQTT 5 allows either.
+        }
+        await().atMost(WAIT).until(() -> auditHas(AuditAction.MQTT_ACCESS_REFUSED, "kiosk:trust-m"));
+        long before = BROKER.broker().intake().acceptedCount();
+        MqttClient again = a.connect(BROKER, a.id().value());
+        // Its own channel is open to it (an unknown command's update is then ignored by the command service).
+        publish(again, Topics.commandUpdates(a.id()), CBOR.encode(
+                org.telekiosk.protocol.telemetry.CommandUpdate.running(a.id(), java.util.UUID.randomUUID(),
+                        Instant.now())));
+        await().atMost(WAIT).until(() -> BROKER.broker().intake().acceptedCount() == before + 1);
+        again.disconnect();
+        again.close();
+        client.close(true);
+    }
+
+    @Test
     void aRevokedKioskIsDisconnectedWithinTenSecondsRefusedAfterwardsAndListedInTheCrl() throws Exception {
         TestKiosk kiosk = TestKiosk.enroll(BROKER, KioskId.of("trust-j"));
         MqttClient client = kiosk.connect(BROKER);

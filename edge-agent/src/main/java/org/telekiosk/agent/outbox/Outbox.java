@@ -185,6 +185,8 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
                 case Measurement m -> checkSeq(m.seq(), seq, false);
                 case WaveformBatch w -> checkSeq(w.seq(), seq, true);
                 case KioskStatus s -> throw new IllegalArgumentException("a status is not a reading");
+                case org.telekiosk.protocol.telemetry.CommandUpdate u ->
+                        throw new IllegalArgumentException("a command update is not a reading");
             };
             if (queuedAppends.get() >= MAX_QUEUED) {
                 dropped.incrementAndGet();

@@ -30,6 +30,19 @@ public final class ReadingOutlet {
     private final KioskId kiosk;
     private final ReadingJournal journal;
     private boolean journalFailing;
+    private final java.util.List<Consumer<KioskMessage>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Registers {@code listener} for every reading recorded from now on (for a measurement command that collects the
+     * ECG's batches); it runs on the sensor's thread and must return quickly.
+     */
+    public void addListener(Consumer<KioskMessage> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(Consumer<KioskMessage> listener) {
+        listeners.remove(listener);
+    }
 
     /** Records every reading in {@code journal} (the outbox). */
     public ReadingOutlet(KioskId kiosk, ReadingJournal journal) {
@@ -94,6 +107,9 @@ public final class ReadingOutlet {
         if (journalFailing) {
             journalFailing = false;
             log.info("Readings are recorded again");
+        }
+        for (Consumer<KioskMessage> listener : listeners) {
+            listener.accept(message);
         }
         return Optional.of(message);
     }

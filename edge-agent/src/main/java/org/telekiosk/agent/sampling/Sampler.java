@@ -37,6 +37,8 @@ public final class Sampler implements AutoCloseable {
     private final Timeline timeline;
     private final List<ScheduledExecutorService> threads = new ArrayList<>();
     private ScheduledExecutorService bloodPressureThread;
+    private ScheduledExecutorService spotThread;
+    private final java.util.Map<org.telekiosk.protocol.SensorId, SpotReader> spotReaders = new java.util.HashMap<>();
     private BloodPressureStation bloodPressure;
 
     public Sampler(KioskSensors sensors, ReadingOutlet outlet, SensorHealthBoard health, Timeline timeline) {
@@ -53,8 +55,10 @@ public final class Sampler implements AutoCloseable {
         }
         if (!sensors.spot().isEmpty()) {
             ScheduledExecutorService spot = thread("telekiosk-sampler");
+            spotThread = spot;
             for (KioskSensors.Spot entry : sensors.spot()) {
                 SpotReader reader = new SpotReader(entry.sensor(), outlet, health, timeline);
+                spotReaders.put(entry.sensor().id(), reader);
                 spot.scheduleWithFixedDelay(reader::readOnce, 0, entry.interval().toNanos(), TimeUnit.NANOSECONDS);
             }
         }
@@ -100,6 +104,31 @@ public final class Sampler implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     result.completeExceptionally(e);
+                } catch (SensorException | RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("the sampler is closed", e));
+        }
+        return result;
+    }
+
+    /**
+     * Reads spot sensor {@code sensor} once now, on the spot sensors' thread (so never at the same time as its
+     * schedule), for a measurement command: the measurement is sent as any reading and completes the future; it fails
+     * with the driver's {@link SensorException}, or {@link IllegalStateException} if there is no such sensor.
+     */
+    public synchronized CompletableFuture<Measurement> measureSpot(org.telekiosk.protocol.SensorId sensor) {
+        SpotReader reader = spotReaders.get(sensor);
+        if (reader == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no sensor " + sensor + " is configured"));
+        }
+        CompletableFuture<Measurement> result = new CompletableFuture<>();
+        try {
+            spotThread.execute(() -> {
+                try {
+                    result.complete(reader.readNow());
                 } catch (SensorException | RuntimeException e) {
                     result.completeExceptionally(e);
                 }

@@ -48,6 +48,34 @@ final class SpotReader {
         outlet.measurement(sensor.id(), sensor.loinc(), value, sensor.unit(), takenAt);
     }
 
+    /**
+     * Reads the sensor once, as {@link #readOnce()}, and returns the measurement sent, or throws why not (a journal
+     * that could not take it is an {@link IllegalStateException}).
+     */
+    org.telekiosk.protocol.telemetry.Measurement readNow() throws SensorException {
+        double value;
+        Instant takenAt;
+        try {
+            value = sensor.read();
+            takenAt = timeline.now();
+        } catch (SensorException e) {
+            health.failed(sensor.id(), e);
+            throw e;
+        } catch (RuntimeException e) {
+            health.failed(sensor.id(), e);
+            throw e;
+        }
+        if (!Double.isFinite(value)) {
+            SensorException e = new SensorException(SensorException.Kind.OUT_OF_RANGE,
+                    String.format(Locale.ROOT, "non-finite value %s", value));
+            health.failed(sensor.id(), e);
+            throw e;
+        }
+        health.ok(sensor.id());
+        return outlet.measurement(sensor.id(), sensor.loinc(), value, sensor.unit(), takenAt)
+                .orElseThrow(() -> new IllegalStateException("the reading could not be recorded"));
+    }
+
     ScalarSensor sensor() {
         return sensor;
     }

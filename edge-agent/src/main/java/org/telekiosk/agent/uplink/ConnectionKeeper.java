@@ -36,6 +36,7 @@ final class ConnectionKeeper implements Executor {
     private final ScheduledExecutorService pahoThreads;
     private final List<Runnable> connectedListeners;
     private final java.util.function.LongConsumer storeAcks;
+    private final java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands;
     private final PahoSession.Events events = new SessionEvents();
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
@@ -51,8 +52,10 @@ final class ConnectionKeeper implements Executor {
 
     ConnectionKeeper(UplinkSettings settings, ReconnectPolicy reconnectPolicy, SSLSocketFactory tls,
             ScheduledExecutorService control, ScheduledExecutorService pahoThreads, List<Runnable> connectedListeners,
-            java.util.function.LongConsumer storeAcks) {
+            java.util.function.LongConsumer storeAcks,
+            java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands) {
         this.storeAcks = storeAcks;
+        this.commands = commands;
         this.settings = settings;
         this.reconnectPolicy = reconnectPolicy;
         this.tls = tls;
@@ -99,7 +102,7 @@ final class ConnectionKeeper implements Executor {
                 attempts.incrementAndGet());
         PahoSession next;
         try {
-            next = new PahoSession(settings, tls, pahoThreads, events, storeAcks);
+            next = new PahoSession(settings, tls, pahoThreads, events, storeAcks, commands);
         } catch (MqttException e) {
             retryLater("cannot create the MQTT client: " + Failures.describe(e));
             return;

@@ -49,12 +49,15 @@ final class PahoSession {
     private volatile IMqttToken connecting;
     private final org.telekiosk.protocol.KioskId kiosk;
     private final java.util.function.LongConsumer storeAcks;
+    private final java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands;
     private final org.telekiosk.protocol.codec.WireCodec codec =
             org.telekiosk.protocol.codec.WireCodec.cbor(org.telekiosk.protocol.codec.WireCodec.DEFAULT_MAX_BYTES);
 
     /** @param storeAcks takes every {@link org.telekiosk.protocol.downlink.StoreAck} of this kiosk, on a Paho thread */
     PahoSession(UplinkSettings settings, SSLSocketFactory tls, ScheduledExecutorService pahoThreads, Events events,
-            java.util.function.LongConsumer storeAcks) throws MqttException {
+            java.util.function.LongConsumer storeAcks,
+            java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands) throws MqttException {
+        this.commands = commands;
         this.events = events;
         this.kiosk = settings.kiosk();
         this.storeAcks = storeAcks;
@@ -212,8 +215,8 @@ final class PahoSession {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            if (!topic.equals(Topics.acks(kiosk))) {
-                return; // commands arrive in a later issue
+            if (!topic.equals(Topics.acks(kiosk)) && !topic.equals(Topics.commands(kiosk))) {
+                return;
             }
             try {
                 org.telekiosk.protocol.downlink.KioskDownlink downlink =
@@ -223,6 +226,10 @@ final class PahoSession {
                             storeAcks.accept(ack.storedThrough());
                     case org.telekiosk.protocol.downlink.StoreAck ack ->
                             log.warn("Ignoring a store acknowledgement for kiosk {} on our topic", ack.kiosk());
+                    case org.telekiosk.protocol.downlink.Command command when command.kiosk().equals(kiosk)
+                            && topic.equals(Topics.commands(kiosk)) -> commands.accept(command);
+                    case org.telekiosk.protocol.downlink.Command command ->
+                            log.warn("Ignoring a command {} for kiosk {} on {}", command.id(), command.kiosk(), topic);
                 }
             } catch (org.telekiosk.protocol.MalformedMessageException e) {
                 log.warn("Ignoring a malformed message on {}: {}", topic, e.getMessage());

@@ -63,6 +63,8 @@ public final class PahoUplink implements Uplink {
     private final ConnectionKeeper keeper;
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.LongConsumer> storeAckListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<org.telekiosk.protocol.downlink.Command>> commandListeners =
+            new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread controlThread;
@@ -87,7 +89,8 @@ public final class PahoUplink implements Uplink {
         javax.net.ssl.SSLSocketFactory tls = CaTrust.context(settings.caFile(), identity).getSocketFactory();
         this.keeper = new ConnectionKeeper(settings, reconnectPolicy,
                 identity == null ? tls : new IdentitySocketFactory(tls, identity), control, pahoThreads,
-                connectedListeners, storedThrough -> storeAckListeners.forEach(l -> l.accept(storedThrough)));
+                connectedListeners, storedThrough -> storeAckListeners.forEach(l -> l.accept(storedThrough)),
+                command -> commandListeners.forEach(l -> l.accept(command)));
     }
 
     @Override
@@ -147,6 +150,14 @@ public final class PahoUplink implements Uplink {
         storeAckListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Registers an action for every measurement command addressed to this kiosk (a redelivered one comes again).
+     * It runs on a Paho thread and must return quickly. Register before {@link #start()}.
+     */
+    public void addCommandListener(java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> listener) {
+        commandListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** A snapshot for status reports. */
     public UplinkStatus status() {
         return keeper.status();
@@ -191,6 +202,7 @@ public final class PahoUplink implements Uplink {
             case Measurement measurement -> Topics.measurements(measurement.kiosk());
             case WaveformBatch batch -> Topics.measurements(batch.kiosk());
             case KioskStatus status -> Topics.status(status.kiosk());
+            case org.telekiosk.protocol.telemetry.CommandUpdate update -> Topics.commandUpdates(update.kiosk());
         };
     }
 

@@ -53,6 +53,10 @@ final class FakeUplink implements Uplink {
                 statusAcks.add(ack);
                 yield -1;
             }
+            case org.telekiosk.protocol.telemetry.CommandUpdate update -> {
+                ack.complete(null);
+                yield -1;
+            }
         };
         if (seq > 0) {
             inFlight.put(seq, ack);

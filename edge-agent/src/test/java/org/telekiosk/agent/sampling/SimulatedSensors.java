@@ -10,8 +10,8 @@ import org.telekiosk.agent.config.SensorsConfig;
 import org.telekiosk.agent.config.ThermometerSettings;
 
 /** The sensor configuration of the tests: the default wiring, every sensor enabled, spot sensors every second. */
-final class SimulatedSensors {
-    static final SensorsConfig ALL = new SensorsConfig(
+public final class SimulatedSensors {
+    public static final SensorsConfig ALL = new SensorsConfig(
             new ThermometerSettings(true, 1, 0x5A, Duration.ofSeconds(1)),
             new ScaleSettings(true, 6, 5, Path.of("hx711-calibration.properties"), Duration.ofSeconds(1)),
             new OximeterSettings(true, 1, 0x57, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5)),

@@ -137,6 +137,7 @@ public final class WireSizeBenchmark {
                     + m.unit().value() + ")";
             case WaveformBatch w -> w.signal() + " batch (" + w.sensor().value() + ")";
             case KioskStatus s -> "KioskStatus (" + s.sensors().size() + " sensors)";
+            case org.telekiosk.protocol.telemetry.CommandUpdate u -> "CommandUpdate " + u.state();
         };
     }
 
@@ -145,6 +146,7 @@ public final class WireSizeBenchmark {
             case Measurement m -> m.seq();
             case WaveformBatch w -> w.seq();
             case KioskStatus s -> 0;
+            case org.telekiosk.protocol.telemetry.CommandUpdate u -> 0;
         };
     }
 }

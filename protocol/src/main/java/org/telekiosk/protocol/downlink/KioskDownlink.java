@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = StoreAck.class, name = "store-ack"),
+    @JsonSubTypes.Type(value = Command.class, name = "command"),
 })
-public sealed interface KioskDownlink permits StoreAck {
+public sealed interface KioskDownlink permits StoreAck, Command {
 }

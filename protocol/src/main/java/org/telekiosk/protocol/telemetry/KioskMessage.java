@@ -12,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Measurement.class, name = "measurement"),
     @JsonSubTypes.Type(value = WaveformBatch.class, name = "waveform"),
     @JsonSubTypes.Type(value = KioskStatus.class, name = "status"),
+    @JsonSubTypes.Type(value = CommandUpdate.class, name = "command-update"),
 })
-public sealed interface KioskMessage permits Measurement, WaveformBatch, KioskStatus {
+public sealed interface KioskMessage permits Measurement, WaveformBatch, KioskStatus, CommandUpdate {
 }

@@ -23,7 +23,9 @@ public record KioskTopic(KioskId kiosk, Channel channel) {
          */
         MEASUREMENTS("measurements"),
         /** Kiosk to broker: {@link org.telekiosk.protocol.telemetry.KioskStatus}, CBOR, QoS 1. */
-        STATUS("status");
+        STATUS("status"),
+        /** Kiosk to broker: {@link org.telekiosk.protocol.telemetry.CommandUpdate}s, CBOR, QoS 1. */
+        COMMANDS("commands");
 
         private final String segment;
 

@@ -28,6 +28,11 @@ public final class Topics {
         return new KioskTopic(kiosk, KioskTopic.Channel.STATUS).name();
     }
 
+    /** Where {@code kiosk} reports on the commands it received ({@code telekiosk/v1/kiosks/<kiosk-id>/commands}). */
+    public static String commandUpdates(KioskId kiosk) {
+        return new KioskTopic(kiosk, KioskTopic.Channel.COMMANDS).name();
+    }
+
     /**
      * Where the broker sends commands to {@code kiosk} (QoS 1, with a message expiry):
      * {@code telekiosk/v1/to-kiosk/<kiosk-id>/commands}. Downlink topics live under their own prefix
@@ -72,6 +77,7 @@ public final class Topics {
             case org.telekiosk.protocol.telemetry.Measurement m -> channel == KioskTopic.Channel.MEASUREMENTS;
             case org.telekiosk.protocol.telemetry.WaveformBatch w -> channel == KioskTopic.Channel.MEASUREMENTS;
             case org.telekiosk.protocol.telemetry.KioskStatus s -> channel == KioskTopic.Channel.STATUS;
+            case org.telekiosk.protocol.telemetry.CommandUpdate u -> channel == KioskTopic.Channel.COMMANDS;
         };
     }
 

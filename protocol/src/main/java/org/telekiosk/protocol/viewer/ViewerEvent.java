@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ViewerEvent.Waveform.class, name = "waveform"),
     @JsonSubTypes.Type(value = ViewerEvent.Status.class, name = "status"),
     @JsonSubTypes.Type(value = ViewerEvent.Pong.class, name = "pong"),
+    @JsonSubTypes.Type(value = ViewerEvent.CommandChanged.class, name = "command"),
     @JsonSubTypes.Type(value = ViewerEvent.Error.class, name = "error"),
 })
 public sealed interface ViewerEvent {
@@ -43,6 +44,37 @@ public sealed interface ViewerEvent {
     record Status(org.telekiosk.protocol.telemetry.KioskStatus status) implements ViewerEvent {
         public Status {
             java.util.Objects.requireNonNull(status, "status");
+        }
+    }
+
+    /**
+     * A measurement command for the kiosk in the call was issued or changed state (issue 7): the kiosk page guides its
+     * patient by it, the doctor's view may follow it. {@code kind} is {@code blood-pressure}, {@code weight},
+     * {@code temperature} or {@code ecg}; {@code state} is {@code queued}, {@code running}, {@code done},
+     * {@code failed} or {@code expired}; {@code seconds} the ECG's duration (0 for the others); {@code reason} why it
+     * failed or expired (empty otherwise); {@code at} when it reached the state (broker clock).
+     */
+    record CommandChanged(org.telekiosk.protocol.KioskId kiosk, java.util.UUID command, String kind, String state,
+            int seconds, String reason, java.time.Instant at) implements ViewerEvent {
+        private static final java.util.Set<String> KINDS = java.util.Set.of("blood-pressure", "weight", "temperature",
+                "ecg");
+        private static final java.util.Set<String> STATES = java.util.Set.of("queued", "running", "done", "failed",
+                "expired");
+
+        public CommandChanged {
+            java.util.Objects.requireNonNull(kiosk, "kiosk");
+            java.util.Objects.requireNonNull(command, "command");
+            java.util.Objects.requireNonNull(at, "at");
+            if (!KINDS.contains(kind)) {
+                throw new IllegalArgumentException("kind must be one of " + KINDS);
+            }
+            if (!STATES.contains(state)) {
+                throw new IllegalArgumentException("state must be one of " + STATES);
+            }
+            java.util.Objects.requireNonNull(reason, "reason");
+            if (seconds < 0 || seconds > 60) {
+                throw new IllegalArgumentException("seconds must be 0 to 60");
+            }
         }
     }
 
