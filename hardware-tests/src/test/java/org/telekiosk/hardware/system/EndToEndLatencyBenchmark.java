@@ -114,10 +114,14 @@ public final class EndToEndLatencyBenchmark {
             pause(WARM_UP);
             sink.measuring().set(true);
             long publishedBefore = published.get();
+            Counters before = Counters.of(broker, published);
             pause(run);
             long publishedDuring = published.get() - publishedBefore;
             sink.measuring().set(false);
+            Counters after = Counters.of(broker, published);
             report(kiosks, run, sink, publishedDuring, failed.get(), viewerPerKiosk);
+            System.out.println("in the window, at each step of the path: " + after.minus(before));
+            System.out.println("backlog at the end (published - step): " + after.backlog());
         } finally {
             publishers.shutdownNow();
             viewers.forEach(WebSocket::abort);
@@ -207,6 +211,30 @@ public final class EndToEndLatencyBenchmark {
                 failed.incrementAndGet();
                 return null;
             });
+        }
+    }
+
+    /**
+     * Where readings are on the path: published by the kiosks (handed to Paho), received by HiveMQ, accepted by the
+     * intake (decoded), stored (committed), acknowledged to MQTT, frames delivered to / skipped for viewer sockets.
+     */
+    private record Counters(long published, long intoMqtt, long accepted, long stored, long acknowledged,
+            long delivered, long skipped) {
+        static Counters of(BrokerExtension extension, AtomicLong published) {
+            var b = extension.broker();
+            return new Counters(published.get(), b.mqtt().incomingPublishes(), b.intake().acceptedCount(),
+                    b.store().counters().stored(), b.subscriber().acknowledgedCount(), b.viewers().deliveredCount(),
+                    b.viewers().skippedCount());
+        }
+
+        Counters minus(Counters o) {
+            return new Counters(published - o.published, intoMqtt - o.intoMqtt, accepted - o.accepted,
+                    stored - o.stored, acknowledged - o.acknowledged, delivered - o.delivered, skipped - o.skipped);
+        }
+
+        String backlog() {
+            return String.format(Locale.ROOT, "not yet in HiveMQ %d, in HiveMQ not yet accepted %d, accepted not yet"
+                    + " stored %d", published - intoMqtt, intoMqtt - accepted, accepted - stored);
         }
     }
 
