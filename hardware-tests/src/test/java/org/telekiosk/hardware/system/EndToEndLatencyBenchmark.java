@@ -46,7 +46,9 @@ import org.telekiosk.protocol.viewer.ViewerEvent;
  * minus the reading's {@code takenAt} (a measurement) or {@code start + duration} (a batch), both set from the same
  * clock just before the publish. Command and figures: docs/benchmarks.md.
  *
- * <p>Arguments: kiosks (1), seconds measured (30), viewers per kiosk (1; 0 leaves one viewer for all kiosks).
+ * <p>Arguments: kiosks (1), seconds measured (30), viewers per kiosk (1; 0 leaves one viewer for all kiosks), and
+ * optionally HiveMQ CE's cap of unacknowledged messages per client to use instead of the broker's (50 is HiveMQ's
+ * default, which the broker raised), to compare both in one session on a shared machine.
  */
 public final class EndToEndLatencyBenchmark {
     private static final Duration WARM_UP = Duration.ofSeconds(5);
@@ -76,6 +78,13 @@ public final class EndToEndLatencyBenchmark {
         boolean viewerPerKiosk = args.length <= 2 || Integer.parseInt(args[2]) > 0;
         BrokerExtension broker = new BrokerExtension(Map.of());
         broker.beforeAll(null);
+        if (args.length > 3) {
+            // For comparisons within one session: HiveMQ CE reads its in-flight cap each time it polls a queue.
+            com.hivemq.configuration.service.InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES =
+                    Integer.parseInt(args[3]);
+        }
+        System.out.println("HiveMQ's cap of unacknowledged messages per client: "
+                + com.hivemq.configuration.service.InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES);
         Path dir = Files.createTempDirectory("telekiosk-latency");
         Sink sink = new Sink(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(), new AtomicBoolean(),
                 new AtomicLong());
