@@ -1,6 +1,5 @@
 package org.telekiosk.broker.mqtt;
 
-import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;
@@ -46,15 +45,6 @@ import org.telekiosk.broker.server.TlsPolicy;
 public final class EmbeddedMqttBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
     private static final long START_TIMEOUT_SECONDS = 60;
-    /**
-     * At most this many QoS 1 messages unacknowledged towards one client (still no more than the client's own receive
-     * maximum, MQTT 5 §3.1.2.11.3). HiveMQ CE caps it at 50 by default whatever the client asks
-     * ({@code InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES}); the broker's subscriber acknowledges a
-     * reading only after the store's commit, so 50 in flight limited every kiosk's readings together to 50 per commit
-     * round trip (about 260 a second on a loaded machine, fewer than 100 kiosks send: docs/benchmarks.md). Equal to
-     * the subscriber's receive maximum.
-     */
-    public static final int MAX_IN_FLIGHT_TO_CLIENT = 1000;
 
     private final EmbeddedHiveMQ hivemq;
     private final MqttAuthenticator authenticator;
@@ -82,8 +72,6 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
         MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, pki.issuing().certificate(), audit, clock);
         SecurityExtension extension = new SecurityExtension(authenticator, new KioskTopicAuthorizer(audit, clock));
-        // A JVM-wide setting of HiveMQ CE, read when it polls a client's queue; the same value for every instance.
-        InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = MAX_IN_FLIGHT_TO_CLIENT;
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)

@@ -44,7 +44,7 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttMeasurementSubscriber.class);
     private static final long MIN_BACKOFF_MS = 250;
     private static final long MAX_BACKOFF_MS = 15_000;
-    private static final int RECEIVE_MAXIMUM = org.telekiosk.broker.mqtt.EmbeddedMqttBroker.MAX_IN_FLIGHT_TO_CLIENT;
+    private static final int RECEIVE_MAXIMUM = 1000;
     /** How long the MQTT broker keeps this client's session (and queues for it) while it is away: 7 days. */
     static final long SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
     private static final String CLIENT_ID_FILE = "mqtt-subscriber-id";
