@@ -46,7 +46,9 @@ import org.telekiosk.protocol.viewer.ViewerEvent;
  * minus the reading's {@code takenAt} (a measurement) or {@code start + duration} (a batch), both set from the same
  * clock just before the publish. Command and figures: docs/benchmarks.md.
  *
- * <p>Arguments: kiosks (1), seconds measured (30), viewers per kiosk (1; 0 leaves one viewer for all kiosks).
+ * <p>Arguments: kiosks (1), seconds measured (30), viewers per kiosk (1; 0 leaves one viewer for all kiosks), and
+ * optionally HiveMQ CE's cap of unacknowledged messages per client to use instead of the broker's (50 is HiveMQ's
+ * default, which the broker raised), to compare both in one session on a shared machine.
  */
 public final class EndToEndLatencyBenchmark {
     private static final Duration WARM_UP = Duration.ofSeconds(5);
@@ -76,6 +78,13 @@ public final class EndToEndLatencyBenchmark {
         boolean viewerPerKiosk = args.length <= 2 || Integer.parseInt(args[2]) > 0;
         BrokerExtension broker = new BrokerExtension(Map.of());
         broker.beforeAll(null);
+        if (args.length > 3) {
+            // For comparisons within one session: HiveMQ CE reads its in-flight cap each time it polls a queue.
+            com.hivemq.configuration.service.InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES =
+                    Integer.parseInt(args[3]);
+        }
+        System.out.println("HiveMQ's cap of unacknowledged messages per client: "
+                + com.hivemq.configuration.service.InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES);
         Path dir = Files.createTempDirectory("telekiosk-latency");
         Sink sink = new Sink(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(), new AtomicBoolean(),
                 new AtomicLong());
@@ -114,10 +123,14 @@ public final class EndToEndLatencyBenchmark {
             pause(WARM_UP);
             sink.measuring().set(true);
             long publishedBefore = published.get();
+            Counters before = Counters.of(broker, published);
             pause(run);
             long publishedDuring = published.get() - publishedBefore;
             sink.measuring().set(false);
+            Counters after = Counters.of(broker, published);
             report(kiosks, run, sink, publishedDuring, failed.get(), viewerPerKiosk);
+            System.out.println("in the window, at each step of the path: " + after.minus(before));
+            System.out.println("backlog at the end (published - step): " + after.backlog());
         } finally {
             publishers.shutdownNow();
             viewers.forEach(WebSocket::abort);
@@ -207,6 +220,32 @@ public final class EndToEndLatencyBenchmark {
                 failed.incrementAndGet();
                 return null;
             });
+        }
+    }
+
+    /**
+     * Where readings are on the path: published by the kiosks (handed to Paho), received by HiveMQ, accepted by the
+     * intake (decoded), stored (committed), acknowledged to MQTT, frames delivered to / skipped for viewer sockets.
+     */
+    private record Counters(long published, long intoMqtt, long accepted, long stored, long acknowledged,
+            long delivered, long skipped) {
+        static Counters of(BrokerExtension extension, AtomicLong published) {
+            var b = extension.broker();
+            return new Counters(published.get(), b.mqtt().incomingPublishes(), b.intake().acceptedCount(),
+                    b.store().counters().stored(), b.subscriber().acknowledgedCount(), b.viewers().deliveredCount(),
+                    b.viewers().skippedCount());
+        }
+
+        Counters minus(Counters o) {
+            return new Counters(published - o.published, intoMqtt - o.intoMqtt, accepted - o.accepted,
+                    stored - o.stored, acknowledged - o.acknowledged, delivered - o.delivered, skipped - o.skipped);
+        }
+
+        String backlog() {
+            // HiveMQ's count also holds the broker's own store acknowledgements to the kiosks (QoS 0 publishes).
+            return String.format(Locale.ROOT, "not yet in HiveMQ %d, in HiveMQ not yet accepted %d (both skewed by the"
+                    + " broker's store-ack publishes), accepted not yet stored %d", published - intoMqtt,
+                    intoMqtt - accepted, accepted - stored);
         }
     }
 
