@@ -146,6 +146,17 @@ public final class EndToEndLatencyBenchmark {
      * place to send it (and the filter goes: the broker sends only that consultation's kiosk).
      */
     private static WebSocket connectViewer(BrokerExtension broker, HttpClient http, KioskId kiosk, Sink sink) {
+        if (kiosk == null) {
+            throw new IllegalArgumentException("a vitals socket sees only its consultation's kiosk: one viewer for all "
+                    + "kiosks (third argument 0) no longer exists");
+        }
+        // As a doctor's call view: a doctor of a room consultation with this kiosk's patient in the call, hello first.
+        var access = broker.broker().access();
+        var doctor = org.telekiosk.broker.testing.VitalsFixture.account(access, "dr-" + kiosk.value(),
+                org.telekiosk.broker.account.Role.DOCTOR);
+        var consultation = org.telekiosk.broker.testing.VitalsFixture.inCall(access, doctor, kiosk);
+        String hello = org.telekiosk.broker.testing.VitalsFixture.hello(
+                org.telekiosk.broker.testing.VitalsFixture.login(access, doctor), consultation.id());
         String mine = kiosk == null ? null : "\"kiosk\":\"" + kiosk.value() + "\"";
         Consumer<String> frames = text -> {
             Instant received = Instant.now();
@@ -173,7 +184,7 @@ public final class EndToEndLatencyBenchmark {
                         socket.request(1);
                         return null;
                     }
-                }).join();
+                }).thenCompose(socket -> socket.sendText(hello, true)).join();
     }
 
     /** What one kiosk publishes each second at the agent's defaults: an ECG batch, a pleth batch, a spot reading. */
