@@ -24,10 +24,6 @@ import org.telekiosk.agent.config.AgentConfig;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
 import org.telekiosk.agent.sensor.simulation.SimulatedPatient;
 import org.telekiosk.broker.account.Account;
-import org.telekiosk.broker.account.AccountCreation;
-import org.telekiosk.broker.account.DisplayName;
-import org.telekiosk.broker.account.LoginName;
-import org.telekiosk.broker.account.Password;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.consultation.Caller;
 import org.telekiosk.broker.consultation.ConsultationId;
@@ -61,12 +57,11 @@ class FhirExportSystemTest {
     void whatASimulatedKioskMeasuredDuringTheCallIsExportedAsAValidFhirBundle() throws Exception {
         KioskId kiosk = KioskId.of("system-kiosk-fhir");
         AccessServices access = BROKER.broker().access();
-        Account admin = ((AccountCreation.Created) access.accounts().createFirstAdmin(LoginName.of("admin"),
-                DisplayName.of("Admin"), Password.of("admin password 1"))).account();
-        Account doctor = ((AccountCreation.Created) access.accounts().createAccount(admin, LoginName.of("dr.weber"),
-                DisplayName.of("Dr. Anna Weber"), Role.DOCTOR, Password.of("weber password 1"))).account();
+        // The broker is shared with other system tests: its first admin is made once, by the fixture.
+        Account doctor = org.telekiosk.broker.testing.VitalsFixture.account(access, "dr.fhir-export", Role.DOCTOR);
         RestClient rest = new RestClient(BROKER);
-        Map<String, String> bearer = Map.of("Authorization", "Bearer " + rest.login("dr.weber", "weber password 1"));
+        Map<String, String> bearer = Map.of("Authorization", "Bearer " + rest.login("dr.fhir-export",
+                org.telekiosk.broker.testing.VitalsFixture.PASSWORD));
         RestClient.Reply created = rest.send("POST", "/api/v1/consultations", "{\"kiosk\":\"" + kiosk.value() + "\"}",
                 bearer);
         assertEquals(201, created.status(), created.json().toString());
