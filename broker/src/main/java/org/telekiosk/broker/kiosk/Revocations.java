@@ -27,7 +27,8 @@ import org.telekiosk.protocol.KioskId;
 /**
  * Makes revocations take effect: publishes the CRL (RFC 5280 §5, signed by the issuing CA, valid for
  * {@value #CRL_VALIDITY_DAYS} days, re-signed daily) as {@code pki/crl.pem} for external MQTT brokers and for
- * {@code GET /pki/crl}, and drops the MQTT connections of revoked kiosks. {@link #watch} polls the registry file so
+ * {@code GET /pki/crl}, and drops the MQTT connections, sessions and retained store acknowledgements of revoked
+ * kiosks. {@link #watch} polls the registry file so
  * that a revocation made with the command line while the broker runs takes effect within the poll period (2 s by
  * default, well inside the 10 s promised).
  */
@@ -44,7 +45,9 @@ public final class Revocations {
     private volatile Instant publishedAt = Instant.MIN;
 
     /**
-     * @param disconnect drops every MQTT connection of a kiosk (a no-op if it has none); must not block long
+     * @param disconnect drops a revoked kiosk's MQTT connection and removes its MQTT session and retained downlink
+     *                   messages (a no-op if it has none); called at every publish for every revoked kiosk, so it
+     *                   must be idempotent; must not block long
      */
     public Revocations(KioskRegistry registry, IssuingCa ca, Path crlFile, Clock clock, Consumer<KioskId> disconnect) {
         this.registry = Objects.requireNonNull(registry, "registry");

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,6 +22,9 @@ import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.BrokerConfig;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
+import com.hivemq.extension.sdk.api.services.exception.NoSuchClientIdException;
+import com.hivemq.extension.sdk.api.services.publish.RetainedMessageStore;
+import org.telekiosk.protocol.topic.Topics;
 import java.time.Clock;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.kiosk.KioskRegistry;
@@ -41,10 +46,16 @@ import org.telekiosk.broker.pki.TlsPolicy;
  * the queue limit ({@code mqtt.max-queued-messages}) is raised far above HiveMQ's default, which discarded half of a
  * burst for a slow subscriber (FACTS.md). HiveMQ CE cannot refuse a publish when a queue is full; what it discards is
  * counted by {@link #droppedMessages()}, shown in {@code /healthz}, and the system tests require it to stay 0.
+ *
+ * <p>Retained messages are enabled (CONNACK Retain Available 1, MQTT 5 §3.2.2.3.5): the store acknowledgement is
+ * published retained on each kiosk's {@code acks} topic, so a reconnecting kiosk receives it when it subscribes, before
+ * it sends anything. File persistence keeps retained messages across a restart. Kiosks cannot publish retained
+ * messages ({@link MqttAuthenticator}'s permissions); only the broker's own client writes them.
  */
 public final class EmbeddedMqttBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
     private static final long START_TIMEOUT_SECONDS = 60;
+    private static final long REVOKE_TIMEOUT_SECONDS = 10;
 
     private final EmbeddedHiveMQ hivemq;
     private final MqttAuthenticator authenticator;
@@ -115,6 +126,61 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                         LOG.info("Disconnected kiosk {} (revoked)", kiosk);
                     }
                 });
+    }
+
+    /**
+     * Forgets everything the MQTT broker holds for the revoked {@code kiosk}: drops its connection (reason 0x87),
+     * removes its session with its subscriptions and queued messages ({@link ClientService#invalidateSession}), and
+     * removes the retained messages of its downlink (the store acknowledgement, {@link Topics#acks}), so that a kiosk
+     * enrolled again under the same id starts with no session (CONNACK Session Present 0) and hears nothing meant for
+     * its former enrollment. Idempotent (a kiosk without a session is fine); does not block.
+     *
+     * @return completes when HiveMQ has done all three; failures are logged, never thrown
+     */
+    public CompletableFuture<Void> revoked(KioskId kiosk) {
+        ClientService clients = extension.clients;
+        RetainedMessageStore retained = extension.retained;
+        if (clients == null || retained == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> unretained = retained.remove(Topics.acks(kiosk)).handle((done, failure) -> {
+            if (failure != null) {
+                LOG.warn("Could not remove the retained store acknowledgement of revoked kiosk {}: {}", kiosk,
+                        failure.toString());
+            }
+            return null;
+        });
+        CompletableFuture<Void> forgotten = clients
+                .disconnectClient(kiosk.value(), true, DisconnectReasonCode.NOT_AUTHORIZED, "kiosk revoked")
+                .handle((connected, failure) -> clients.invalidateSession(kiosk.value()))
+                .thenCompose(invalidated -> invalidated)
+                .handle((wasConnected, failure) -> {
+                    Throwable cause = failure instanceof CompletionException c && c.getCause() != null
+                            ? c.getCause() : failure;
+                    if (cause instanceof NoSuchClientIdException) {
+                        LOG.debug("Revoked kiosk {} has no MQTT session", kiosk);
+                    } else if (cause != null) {
+                        LOG.warn("Could not remove the MQTT session of revoked kiosk {}: {}", kiosk, cause.toString());
+                    } else {
+                        LOG.info("Removed the MQTT session of revoked kiosk {}", kiosk);
+                    }
+                    return null;
+                });
+        return CompletableFuture.allOf(unretained, forgotten);
+    }
+
+    /**
+     * {@link #revoked}, waiting at most {@code REVOKE_TIMEOUT_SECONDS} for HiveMQ, so that a kiosk enrolled again right
+     * after its revocation cannot meet its former session. Blocking: never on an event loop or a HiveMQ thread.
+     */
+    public void revokedAndWait(KioskId kiosk) {
+        try {
+            revoked(kiosk).get(REVOKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Removing the MQTT session of revoked kiosk {} did not finish: {}", kiosk, e.toString());
+        }
     }
 
     public int port() {
@@ -198,7 +264,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                     <receive-maximum>
                       <server-receive-maximum>%d</server-receive-maximum>
                     </receive-maximum>
-                    <retained-messages><enabled>false</enabled></retained-messages>
+                    <retained-messages><enabled>true</enabled></retained-messages>
                   </mqtt>
                   <restrictions>
                     <max-client-id-length>64</max-client-id-length>
@@ -222,6 +288,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         private final KioskTopicAuthorizer authorizer;
         private final ConnectedClients connected = new ConnectedClients();
         private volatile ClientService clients;
+        private volatile RetainedMessageStore retained;
 
         SecurityExtension(MqttAuthenticator authenticator, KioskTopicAuthorizer authorizer) {
             this.authenticator = authenticator;
@@ -234,6 +301,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
             Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
             Services.eventRegistry().setClientLifecycleEventListener(providerInput -> connected);
             clients = Services.clientService();
+            retained = Services.retainedMessageStore();
         }
 
         @Override

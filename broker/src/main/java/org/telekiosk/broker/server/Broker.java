@@ -174,7 +174,8 @@ public final class Broker implements AutoCloseable {
             started.add(apiExecutor);
             EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, registry, audit, clock);
             started.add(mqtt);
-            Revocations revocations = new Revocations(registry, pki.issuing(), pki.crlFile(), clock, mqtt::disconnect);
+            Revocations revocations = new Revocations(registry, pki.issuing(), pki.crlFile(), clock,
+                    mqtt::revokedAndWait);
             revocations.publish();
             revocations.watch(watcher, REGISTRY_POLL);
             ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
@@ -186,7 +187,9 @@ public final class Broker implements AutoCloseable {
             WireCodec ackCodec = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
             StoreAcks storeAcks = new StoreAcks(store::progress, ack -> {
                 MqttMeasurementSubscriber client = downlink.get();
-                if (client != null) {
+                // A revoked kiosk's retained acknowledgement was removed (EmbeddedMqttBroker.revoked): a late reading
+                // of its former enrollment must not put one back for a kiosk enrolled again under its id.
+                if (client != null && registry.state().kiosk(ack.kiosk()).filter(k -> !k.revoked()).isPresent()) {
                     client.publishRetained(Topics.acks(ack.kiosk()), ackCodec.encode(ack));
                 }
             });
