@@ -101,7 +101,13 @@ public final class MosquittoConfig {
 
                 acl_file %s
 
-                # Keep queued QoS 1 messages across restarts, and do not drop them for a slow subscriber.
+                # Store acknowledgements are retained (protocol/README.md, store-ack): a reconnecting kiosk gets its
+                # latest one when it subscribes, before it sends anything.
+                retain_available true
+
+                # Keep sessions, queued QoS 1 messages and retained messages across restarts (saved at a clean stop
+                # and every autosave_interval seconds; a crash loses what came since the last save, which kiosks
+                # survive: they resend, and the store keeps one copy), and do not drop messages for a slow subscriber.
                 persistence true
                 persistence_location %s/
                 autosave_interval 60

@@ -182,6 +182,91 @@ class MosquittoIntegrationTest {
         }
     }
 
+    /** Connects as {@code clientId} with {@code tls}; Clean Start as given, a day's session expiry without it. */
+    org.eclipse.paho.mqttv5.client.IMqttToken connectWith(MqttClient client, javax.net.ssl.SSLContext tls,
+            boolean cleanStart) throws MqttException {
+        org.eclipse.paho.mqttv5.client.MqttConnectionOptions options =
+                new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+        options.setSocketFactory(tls.getSocketFactory());
+        options.setHttpsHostnameVerificationEnabled(true);
+        options.setAutomaticReconnect(false);
+        options.setCleanStart(cleanStart);
+        options.setSessionExpiryInterval(cleanStart ? 0L : 86_400L);
+        return client.connectWithResult(options);
+    }
+
+    javax.net.ssl.SSLContext serviceTls() throws Exception {
+        var service = pki.serviceIdentity();
+        List<X509Certificate> chain = java.util.Arrays.stream(service.getCertificateChain())
+                .map(X509Certificate.class::cast).toList();
+        return TestKiosk.tls(new KeyPair(chain.getFirst().getPublicKey(), service.getPrivateKey()), chain,
+                pki.caCertificate());
+    }
+
+    @Test
+    void theRetainedStoreAckSurvivesARestartAndTheDocumentedRevocationCleanUpRemovesItAndTheSession()
+            throws Exception {
+        TestKiosk kiosk = enroll(KIOSK);
+        MqttClient own = new MqttClient(uri(), KIOSK.value(), new org.eclipse.paho.mqttv5.client.persist
+                .MemoryPersistence());
+        var connack = connectWith(own, kiosk.tls(), false);
+        assertEquals(Boolean.TRUE, connack.getResponseProperties() == null ? Boolean.TRUE
+                : java.util.Objects.requireNonNullElse(connack.getResponseProperties().isRetainAvailable(), true),
+                "CONNACK Retain Available (absent means 1, MQTT 5 §3.2.2.3.5)");
+        own.subscribe(Topics.downlink(KIOSK), 1);
+        own.disconnect();
+        MqttClient node = brokerNode();
+        MqttMessage ack = new MqttMessage("ack".getBytes(StandardCharsets.US_ASCII));
+        ack.setQos(0);
+        ack.setRetained(true);
+        node.publish(Topics.acks(KIOSK), ack);
+        node.disconnect();
+        node.close();
+
+        // A clean stop saves the persistence file; the retained acknowledgement and the session come back with it.
+        stopMosquitto();
+        startMosquitto();
+        BlockingQueue<MqttMessage> received = new ArrayBlockingQueue<>(10);
+        own.setCallback(null);
+        assertEquals(true, connectWith(own, kiosk.tls(), false).getSessionPresent());
+        own.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
+                new org.eclipse.paho.mqttv5.common.MqttSubscription(Topics.downlink(KIOSK), 1)},
+                new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, m) -> received.add(m)});
+        MqttMessage retained = received.poll(10, TimeUnit.SECONDS);
+        assertEquals("ack", retained == null ? null : new String(retained.getPayload(), StandardCharsets.US_ASCII));
+        assertEquals(true, retained.isRetained());
+        own.disconnect();
+
+        // docs/provisioning.md, revocation with Mosquitto: the service identity, with the kiosk's client id and Clean
+        // Start 1, takes over and ends the kiosk's session, and an empty retained message removes the acknowledgement.
+        MqttClient cleaner = new MqttClient(uri(), KIOSK.value(), new org.eclipse.paho.mqttv5.client.persist
+                .MemoryPersistence());
+        connectWith(cleaner, serviceTls(), true);
+        MqttMessage empty = new MqttMessage(new byte[0]);
+        empty.setQos(1);
+        empty.setRetained(true);
+        cleaner.publish(Topics.acks(KIOSK), empty);
+        cleaner.disconnect();
+        cleaner.close();
+
+        received.clear();
+        assertEquals(false, connectWith(own, kiosk.tls(), false).getSessionPresent(), "Session Present after clean-up");
+        own.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
+                new org.eclipse.paho.mqttv5.common.MqttSubscription(Topics.downlink(KIOSK), 1)},
+                new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, m) -> received.add(m)});
+        MqttClient later = brokerNode();
+        later.publish(Topics.commands(KIOSK), new MqttMessage("c".getBytes(StandardCharsets.US_ASCII)));
+        MqttMessage first = received.poll(10, TimeUnit.SECONDS);
+        assertEquals("c", first == null ? null : new String(first.getPayload(), StandardCharsets.US_ASCII),
+                "the first message after the clean-up is a new one, not the old retained acknowledgement");
+        for (MqttClient c : List.of(own, later)) {
+            if (c.isConnected()) {
+                c.disconnect();
+            }
+            c.close();
+        }
+    }
+
     @Test
     void anEnrolledKioskPublishesAndTheBrokersServiceIdentityReceivesIt() throws Exception {
         TestKiosk kiosk = enroll(KIOSK);

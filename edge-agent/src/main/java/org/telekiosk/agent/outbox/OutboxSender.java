@@ -122,6 +122,8 @@ public final class OutboxSender implements AutoCloseable {
             drain();
         }));
         uplink.addStoreAckListener(through -> run(() -> storeAcknowledged(through)));
+        // Holding readings, it waits for the retained store acknowledgement before it resends any after a reconnect.
+        uplink.expectStoreAck(() -> outbox.heldFrom() <= outbox.committedSeq());
         long check = Math.max(1_000_000, Math.min(storeAckTimeoutNanos / 4, 250_000_000));
         executor.scheduleWithFixedDelay(this::checkStoreAck, check, check, TimeUnit.NANOSECONDS);
         run(this::drain);

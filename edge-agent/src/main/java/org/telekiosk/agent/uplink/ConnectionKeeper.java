@@ -37,6 +37,7 @@ final class ConnectionKeeper implements Executor {
     private final List<Runnable> connectedListeners;
     private final java.util.function.LongConsumer storeAcks;
     private final java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands;
+    private final java.util.function.BooleanSupplier holding;
     private final PahoSession.Events events = new SessionEvents();
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
@@ -53,7 +54,9 @@ final class ConnectionKeeper implements Executor {
     ConnectionKeeper(UplinkSettings settings, ReconnectPolicy reconnectPolicy, SSLSocketFactory tls,
             ScheduledExecutorService control, ScheduledExecutorService pahoThreads, List<Runnable> connectedListeners,
             java.util.function.LongConsumer storeAcks,
-            java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands) {
+            java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands,
+            java.util.function.BooleanSupplier holding) {
+        this.holding = holding;
         this.storeAcks = storeAcks;
         this.commands = commands;
         this.settings = settings;
@@ -102,7 +105,7 @@ final class ConnectionKeeper implements Executor {
                 attempts.incrementAndGet());
         PahoSession next;
         try {
-            next = new PahoSession(settings, tls, pahoThreads, events, storeAcks, commands);
+            next = new PahoSession(settings, tls, pahoThreads, events, storeAcks, commands, holding);
         } catch (MqttException e) {
             retryLater("cannot create the MQTT client: " + Failures.describe(e));
             return;
@@ -183,6 +186,10 @@ final class ConnectionKeeper implements Executor {
     private void lost(PahoSession dropped, String reason) {
         Link current = link;
         if (current == null || current.session() != dropped) {
+            if (dropped == session && state == State.CONNECTING) {
+                // Dropped after the CONNACK while waiting for the SUBACK and the retained store acknowledgement.
+                connectFailed(dropped, new UplinkException(Reason.LOST, "dropped before ready: " + reason, null));
+            }
             return;
         }
         link = null;

@@ -32,6 +32,15 @@ final class PahoSession {
     private static final long CONNECT_OUTCOME_TIMEOUT_MILLIS = 5_000;
     private static final int QOS_AT_LEAST_ONCE = 1;
     private static final int DEFAULT_RECEIVE_MAXIMUM = 65_535;
+    /**
+     * How long after the SUBACK a connection of a kiosk that holds readings waits at most (a quarter of the connect
+     * timeout if that is less) for the retained store acknowledgement before it is reported (and the outbox sends).
+     * The broker sends it right behind the SUBACK on the same connection when it holds one, so the link's round trip
+     * does not count and the wait normally ends within milliseconds; it runs out only where the MQTT broker lost it
+     * (a crash) or holds none for this kiosk (never acknowledged, or revoked and enrolled again), and then the kiosk
+     * resends what it holds, which the store keeps once. Generous, because a kiosk's CPU may be busy.
+     */
+    static final java.time.Duration RETAINED_ACK_WAIT = java.time.Duration.ofSeconds(5);
 
     /** What a session reports, on one of Paho's threads. */
     interface Events {
@@ -47,6 +56,10 @@ final class PahoSession {
     private final MqttConnectionOptions options;
     private final Events events;
     private volatile IMqttToken connecting;
+    private volatile Ready ready;
+    private final ScheduledExecutorService scheduler;
+    private final java.time.Duration retainedAckWait;
+    private final java.util.function.BooleanSupplier holding;
     private final org.telekiosk.protocol.KioskId kiosk;
     private final java.util.function.LongConsumer storeAcks;
     private final java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands;
@@ -56,8 +69,14 @@ final class PahoSession {
     /** @param storeAcks takes every {@link org.telekiosk.protocol.downlink.StoreAck} of this kiosk, on a Paho thread */
     PahoSession(UplinkSettings settings, SSLSocketFactory tls, ScheduledExecutorService pahoThreads, Events events,
             java.util.function.LongConsumer storeAcks,
-            java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands) throws MqttException {
+            java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands,
+            java.util.function.BooleanSupplier holding) throws MqttException {
         this.commands = commands;
+        this.holding = holding;
+        this.scheduler = pahoThreads;
+        // Well inside the connect timeout, which also covers TCP, TLS and the CONNACK.
+        this.retainedAckWait = settings.connectTimeout().dividedBy(4).compareTo(RETAINED_ACK_WAIT) < 0
+                ? settings.connectTimeout().dividedBy(4) : RETAINED_ACK_WAIT;
         this.events = events;
         this.kiosk = settings.kiosk();
         this.storeAcks = storeAcks;
@@ -97,11 +116,11 @@ final class PahoSession {
             public void onSuccess(IMqttToken token) {
                 MqttProperties connack = token.getResponseProperties();
                 Integer receiveMaximum = connack == null ? null : connack.getReceiveMaximum();
+                // Absent Receive Maximum means 65,535 (MQTT 5 §3.2.2.3.3); absent Retain Available means 1 (§3.2.2.3.5).
+                Boolean retainAvailable = connack == null ? null : connack.isRetainAvailable();
+                ready = new Ready(receiveMaximum == null ? DEFAULT_RECEIVE_MAXIMUM : receiveMaximum,
+                        token.getSessionPresent(), !Boolean.FALSE.equals(retainAvailable));
                 subscribeDownlink();
-                // An absent Receive Maximum means 65,535 (MQTT 5 §3.2.2.3.3).
-                events.connected(PahoSession.this,
-                        receiveMaximum == null ? DEFAULT_RECEIVE_MAXIMUM : receiveMaximum,
-                        token.getSessionPresent());
             }
 
             @Override
@@ -112,10 +131,77 @@ final class PahoSession {
     }
 
     /**
+     * What the CONNACK said, and the three things that must happen before the connection is reported: the SUBACK of
+     * the downlink subscription, and the retained store acknowledgement or the wait for it running out (or the server
+     * keeping no retained messages). Whichever comes last reports; any thread.
+     */
+    private final class Ready {
+        private final int receiveMaximum;
+        private final boolean sessionPresent;
+        private final boolean retainAvailable;
+        private boolean subscribed;
+        private boolean acknowledged;
+        private boolean waitedOut;
+        private boolean reported;
+
+        Ready(int receiveMaximum, boolean sessionPresent, boolean retainAvailable) {
+            this.receiveMaximum = receiveMaximum;
+            this.sessionPresent = sessionPresent;
+            this.retainAvailable = retainAvailable;
+        }
+
+        synchronized void subscribed(boolean withRetained) {
+            subscribed = true;
+            if (withRetained && retainAvailable && !acknowledged && holding.getAsBoolean()) {
+                waitFor = scheduler.schedule(this::waitedOut, retainedAckWait.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                waitedOut = true;
+            }
+            reportIfReady();
+        }
+
+        synchronized void acknowledged() {
+            acknowledged = true;
+            reportIfReady();
+        }
+
+        private synchronized void waitedOut() {
+            if (!acknowledged && !reported) {
+                log.debug("No retained store acknowledgement within {} ms of the SUBACK",
+                        retainedAckWait.toMillis());
+            }
+            waitedOut = true;
+            reportIfReady();
+        }
+
+        synchronized void cancel() {
+            reported = true;
+            if (waitFor != null) {
+                waitFor.cancel(false);
+            }
+        }
+
+        private void reportIfReady() {
+            if (reported || !subscribed || !(acknowledged || waitedOut)) {
+                return;
+            }
+            reported = true;
+            if (waitFor != null) {
+                waitFor.cancel(false);
+            }
+            events.connected(PahoSession.this, receiveMaximum, sessionPresent);
+        }
+
+        private java.util.concurrent.ScheduledFuture<?> waitFor;
+    }
+
+    /**
      * Subscribes to the kiosk's downlink on every connection (also when the session was kept): the subscription
-     * makes the MQTT broker send the retained store acknowledgement (MQTT 5 §3.3.1.3, Retain Handling 0). A failure
-     * is only logged: acknowledgements then come with the next connection, and until then the outbox keeps what it
-     * holds (and resends it after its timeout).
+     * makes the MQTT broker send the retained store acknowledgement (MQTT 5 §3.3.1.3, Retain Handling 0), which is
+     * handed on before the connection is reported, so that the outbox deletes what the store holds before it sends
+     * anything. A failed or refused subscription is logged and the connection reported at once: acknowledgements
+     * then come with the next connection, and until then the outbox keeps what it holds (and resends it).
      */
     private void subscribeDownlink() {
         try {
@@ -123,19 +209,23 @@ final class PahoSession {
                         @Override
                         public void onSuccess(IMqttToken token) {
                             int[] codes = token.getReasonCodes();
-                            if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                            boolean refused = codes != null && codes.length > 0 && codes[0] >= 0x80;
+                            if (refused) {
                                 log.warn("The broker refused the subscription to {} (reason code 0x{})",
                                         Topics.downlink(kiosk), Integer.toHexString(codes[0]));
                             }
+                            ready.subscribed(!refused);
                         }
 
                         @Override
                         public void onFailure(IMqttToken token, Throwable cause) {
                             log.warn("Subscribing to {} failed: {}", Topics.downlink(kiosk), Failures.describe(cause));
+                            ready.subscribed(false);
                         }
                     });
         } catch (MqttException | RuntimeException e) {
             log.warn("Subscribing to {} failed: {}", Topics.downlink(kiosk), Failures.describe(e));
+            ready.subscribed(false);
         }
     }
 
@@ -153,6 +243,10 @@ final class PahoSession {
      * all of its threads. Never throws: it runs on the way out of every failure.
      */
     void close() {
+        Ready pending = ready;
+        if (pending != null) {
+            pending.cancel();
+        }
         boolean disconnected = false;
         if (client.isConnected()) {
             try {
@@ -222,8 +316,13 @@ final class PahoSession {
                 org.telekiosk.protocol.downlink.KioskDownlink downlink =
                         codec.decode(message.getPayload(), org.telekiosk.protocol.downlink.KioskDownlink.class);
                 switch (downlink) {
-                    case org.telekiosk.protocol.downlink.StoreAck ack when ack.kiosk().equals(kiosk) ->
-                            storeAcks.accept(ack.storedThrough());
+                    case org.telekiosk.protocol.downlink.StoreAck ack when ack.kiosk().equals(kiosk) -> {
+                        storeAcks.accept(ack.storedThrough());
+                        Ready current = ready;
+                        if (current != null) {
+                            current.acknowledged();
+                        }
+                    }
                     case org.telekiosk.protocol.downlink.StoreAck ack ->
                             log.warn("Ignoring a store acknowledgement for kiosk {} on our topic", ack.kiosk());
                     case org.telekiosk.protocol.downlink.Command command when command.kiosk().equals(kiosk)

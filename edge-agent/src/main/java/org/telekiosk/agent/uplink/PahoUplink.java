@@ -65,6 +65,7 @@ public final class PahoUplink implements Uplink {
     private final List<java.util.function.LongConsumer> storeAckListeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<org.telekiosk.protocol.downlink.Command>> commandListeners =
             new CopyOnWriteArrayList<>();
+    private volatile java.util.function.BooleanSupplier holding = () -> false;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread controlThread;
@@ -90,7 +91,7 @@ public final class PahoUplink implements Uplink {
         this.keeper = new ConnectionKeeper(settings, reconnectPolicy,
                 identity == null ? tls : new IdentitySocketFactory(tls, identity), control, pahoThreads,
                 connectedListeners, storedThrough -> storeAckListeners.forEach(l -> l.accept(storedThrough)),
-                command -> commandListeners.forEach(l -> l.accept(command)));
+                command -> commandListeners.forEach(l -> l.accept(command)), () -> holding.getAsBoolean());
     }
 
     @Override
@@ -148,6 +149,11 @@ public final class PahoUplink implements Uplink {
     @Override
     public void addStoreAckListener(java.util.function.LongConsumer listener) {
         storeAckListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void expectStoreAck(java.util.function.BooleanSupplier holding) {
+        this.holding = Objects.requireNonNull(holding, "holding");
     }
 
     /**

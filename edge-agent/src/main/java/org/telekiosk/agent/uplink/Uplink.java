@@ -32,7 +32,11 @@ public interface Uplink extends AutoCloseable {
      * Registers an action to run after every successful (re)connect, once the connection accepts publishes. It runs
      * on an uplink thread and must return quickly (hand work to an executor of its own). Every publish that was in
      * flight when the previous connection dropped has been completed before it runs, so a caller can resend its
-     * backlog in order from here. Register before {@link #start()}.
+     * backlog in order from here. The retained store acknowledgement of the new connection, if the broker holds one,
+     * has reached the store-acknowledgement listeners before it runs (the connection is reported only after the
+     * downlink's SUBACK and that acknowledgement, or a short wait without one, see {@link #expectStoreAck}), so
+     * nothing it covers is sent again.
+     * Register before {@link #start()}.
      */
     void addConnectedListener(Runnable listener);
 
@@ -44,6 +48,15 @@ public interface Uplink extends AutoCloseable {
      * quickly. Register before {@link #start()}.
      */
     void addStoreAckListener(java.util.function.LongConsumer listener);
+
+    /**
+     * Tells the uplink how to find out whether the caller holds readings that a store acknowledgement could let it
+     * delete. While it does, a new connection waits briefly for the retained store acknowledgement before it is
+     * reported (see {@link #addConnectedListener}); while it holds nothing, there is nothing to learn and no wait. Any
+     * thread may call {@code holding}, which must be cheap and never block. Register before {@link #start()}.
+     */
+    default void expectStoreAck(java.util.function.BooleanSupplier holding) {
+    }
 
     /** Disconnects cleanly and releases every thread; idempotent. */
     @Override

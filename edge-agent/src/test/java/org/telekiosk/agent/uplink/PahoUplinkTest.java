@@ -177,6 +177,26 @@ class PahoUplinkTest {
     }
 
     @Test
+    void theRetainedStoreAckReachesItsListenerBeforeTheConnectionIsReportedSoTheOutboxDeletesBeforeItSends()
+            throws Exception {
+        KioskId kiosk = KioskId.of("kiosk-retained-ack");
+        WireCodec cbor = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+        try (TestSubscriber downlink = new TestSubscriber(broker, Topics.measurements(kiosk))) {
+            downlink.publish(Topics.acks(kiosk), cbor.encode(new org.telekiosk.protocol.downlink.StoreAck(kiosk, 42)),
+                    true);
+        }
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (PahoUplink uplink = new PahoUplink(settings(broker, kiosk.value(), 32), quickReconnect())) {
+            uplink.addStoreAckListener(through -> events.add("store-ack " + through));
+            uplink.addConnectedListener(() -> events.add("connected"));
+            uplink.expectStoreAck(() -> true);
+            uplink.start();
+            await().atMost(PATIENCE).until(() -> events.contains("connected"));
+            assertEquals(List.of("store-ack 42", "connected"), List.copyOf(events));
+        }
+    }
+
+    @Test
     void aPublishBeforeTheFirstConnectFailsAtOnceWithDisconnected() throws Exception {
         try (PahoUplink uplink = new PahoUplink(settings(broker, "kiosk-early", 32), quickReconnect())) {
             CompletableFuture<Void> early = uplink.publish(measurement("kiosk-early", 1));

@@ -41,6 +41,17 @@ final class AgentProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * SIGSTOP: the agent stops in its tracks with its connection open, so that what the broker sends it (a store
+     * acknowledgement) is never read; {@link #kill()} ends it.
+     */
+    void freeze() throws IOException, InterruptedException {
+        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).inheritIO().start();
+        if (!stop.waitFor(30, TimeUnit.SECONDS) || stop.exitValue() != 0) {
+            throw new IllegalStateException("kill -STOP " + process.pid() + " failed");
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -111,6 +111,21 @@ final class BrokerProcess {
         }
     }
 
+    /** The JSON of {@code GET /healthz} (counters since this process started). */
+    String health() throws Exception {
+        java.security.cert.X509Certificate ca;
+        try (var in = Files.newInputStream(caPem())) {
+            ca = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in);
+        }
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .sslContext(org.telekiosk.broker.pki.TrustStores.trusting(ca)).build()) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(httpsUrl().resolve("/healthz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.body();
+        }
+    }
+
     /** {count, highest seq} of {@code kiosk}'s readings in the broker's store; {0, 0} before the store exists. */
     long[] stored(KioskId kiosk) throws SQLException {
         Path db = dataDir.resolve("store").resolve("telekiosk.db");
