@@ -183,7 +183,7 @@ public final class ConsultationService {
         }
         Consultation ended = consultation.withState(ConsultationState.ENDED, now);
         consultations.update(ended);
-        int released = seats.deleteAllOf(consultation.id());
+        int released = seats.releaseAllOf(consultation.id(), now);
         consultations.callEnded(consultation.id(), Optional.empty(), now);
         int revoked = codes.deleteAllOf(consultation.id());
         seating.record(actor, AuditAction.CONSULTATION_ENDED, "consultation:" + consultation.id(),

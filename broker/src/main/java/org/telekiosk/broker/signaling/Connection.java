@@ -358,7 +358,8 @@ public final class Connection {
             }
             case SignalRequest.Ready ready -> refuse(SignalError.NOT_ALLOWED, "only patients report readiness");
             case SignalRequest.Answer answer -> refuse(SignalError.NOT_ALLOWED, "the doctor offers, never answers");
-            case SignalRequest.IceRestart restart -> refuse(SignalError.NOT_ALLOWED, "make an offer with iceRestart");
+            case SignalRequest.IceRestart restart -> refuse(SignalError.NOT_ALLOWED,
+                    "send an offer made with createOffer({iceRestart: true})");
             case SignalRequest.Leave leave -> refuse(SignalError.NOT_ALLOWED, "close the socket, or end");
             case SignalRequest.Hello hello -> refuse(SignalError.OUT_OF_ORDER, "already authenticated");
             case SignalRequest.Ping ping -> peer.send(new SignalEvent.Pong(ping.nonce()));

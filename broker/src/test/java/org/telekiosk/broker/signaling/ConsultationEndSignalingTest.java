@@ -72,8 +72,9 @@ class ConsultationEndSignalingTest {
             FakePeer resume = peer();
             kit.service.connect(resume).receive(new SignalRequest.Hello(1,
                     new Credential.Resume(droppedWelcome.resumeToken(), 0)));
-            assertTrue(resume.closeCode() != 0 && resume.all(SignalEvent.Welcome.class).isEmpty(),
+            assertEquals("seat-released", resume.last(SignalEvent.Error.class).code(),
                     "the dropped patient's seat is released: no resume into an ended consultation");
+            assertEquals(CloseCodes.GONE, resume.closeCode());
         }
     }
 

@@ -199,7 +199,8 @@ class SignalingServiceTest {
         FakePeer late = peer();
         kit.service.connect(late).receive(new SignalRequest.Hello(1,
                 new Credential.Resume(call.welcome.resumeToken(), 0)));
-        assertEquals(CloseCodes.UNAUTHENTICATED, late.closeCode());
+        assertEquals("seat-released", errorCode(late), "as protocol/README.md promises, not not-authenticated");
+        assertEquals(CloseCodes.GONE, late.closeCode());
     }
 
     @Test
