@@ -152,6 +152,37 @@ public final class WireCodec {
         }
     }
 
+    /**
+     * The sequence number a payload claims, read leniently: the top-level map's {@code seq} entry if it is a whole
+     * number of at least 1, whatever else is wrong with the payload (an unknown field, a bad LOINC code, NaN). The
+     * broker uses it to answer a refused reading by number ({@code store-ack.refused}); empty if the payload is not a
+     * map, has no such entry, names it twice, or is too large.
+     */
+    public java.util.OptionalLong peekSeq(byte[] bytes) {
+        if (bytes.length == 0 || bytes.length > maxBytes) {
+            return java.util.OptionalLong.empty();
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(bytes)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return java.util.OptionalLong.empty();
+            }
+            long seq = 0;
+            for (var t = p.nextToken(); t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                var value = p.nextToken();
+                if ("seq".equals(field) && value == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+                        && p.getNumberType() != com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER) {
+                    seq = p.getLongValue();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return seq >= 1 ? java.util.OptionalLong.of(seq) : java.util.OptionalLong.empty();
+        } catch (IOException | RuntimeException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     private static String describe(JacksonException e) {
         String message = printable(String.valueOf(e.getOriginalMessage()));
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
