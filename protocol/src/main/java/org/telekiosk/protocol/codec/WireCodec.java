@@ -156,10 +156,11 @@ public final class WireCodec {
      * The sequence number a payload claims, read leniently: the top-level map's {@code seq} entry if it is a whole
      * number of at least 1, whatever else is wrong with the payload (an unknown field, a bad LOINC code, NaN). The
      * broker uses it to answer a refused reading by number ({@code store-ack.refused}); empty if the payload is not a
-     * map, has no such entry, names it twice, or is too large.
+     * map, has no such entry or names it twice. Also reads a payload longer than {@link #maxBytes()} (refused as
+     * {@code too-large}): a streaming read that keeps nothing.
      */
     public java.util.OptionalLong peekSeq(byte[] bytes) {
-        if (bytes.length == 0 || bytes.length > maxBytes) {
+        if (bytes.length == 0) {
             return java.util.OptionalLong.empty();
         }
         try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(bytes)) {
