@@ -231,4 +231,21 @@ class OutboxTest {
             assertEquals(1, outbox.record(OutboxFixtures::spot).seq());
         }
     }
+
+    @Test
+    void afterAnEnrollmentThatSaysWhereNumberingContinuesAFreshOutboxNumbersFromThereAndNeverGoesBack()
+            throws Exception {
+        try (Outbox outbox = open()) {
+            outbox.numberFrom(21);
+            assertEquals(21, outbox.record(OutboxFixtures::spot).seq());
+            committed(outbox, 21);
+            outbox.numberFrom(5);
+            assertEquals(22, outbox.record(OutboxFixtures::spot).seq(), "a lower number changes nothing");
+            committed(outbox, 22);
+        }
+        try (Outbox outbox = open()) {
+            outbox.numberFrom(21);
+            assertEquals(23, outbox.record(OutboxFixtures::spot).seq());
+        }
+    }
 }

@@ -23,6 +23,7 @@ import org.telekiosk.agent.outbox.Outbox;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
 import org.telekiosk.agent.sensor.simulation.SimulatedPatient;
 import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.protocol.KioskId;
@@ -55,13 +56,15 @@ class RefusedReadingSystemTest {
         MeasurementStore store = BROKER.broker().store();
         try (SimulatedKiosk hardware = new SimulatedKiosk(config.sensors(), SimulatedPatient.DEFAULT, 12);
                 Agent agent = started(config, hardware)) {
-            await("a first ECG batch refused").atMost(Duration.ofSeconds(30))
-                    .until(() -> store.refusedCount(kiosk).get() >= 1);
-            long poison = store.progress(kiosk, 0, StoreAck.MAX_REFUSED).get().refused().getFirst();
+            await("a first ECG batch rejected by the broker").atMost(Duration.ofSeconds(30)).until(() -> BROKER.broker()
+                    .intake().rejectedCount(MalformedMessageException.Reason.TOO_LARGE) >= 1);
+            long numberedByThen = lastSeq(config); // the poison is at or below it
 
             // The good readings after it: stored, and acknowledged to the kiosk, within seconds.
-            await("store-ack past the refused reading " + poison).atMost(SECONDS)
-                    .until(() -> agent.forwarderStatus().storedThrough() > poison + 5);
+            await("store-ack past the refused reading").atMost(SECONDS)
+                    .until(() -> agent.forwarderStatus().storedThrough() > numberedByThen + 5);
+            long poison = store.progress(kiosk, 0, StoreAck.MAX_REFUSED).get().refused().getFirst();
+            assertTrue(poison <= numberedByThen, poison + " <= " + numberedByThen);
             List<Measurement> after = store.measurements(kiosk, Instant.EPOCH, Instant.now().plusSeconds(60)).get()
                     .stream().filter(m -> m.seq() > poison).toList();
             assertTrue(after.size() >= 5, "good readings after the poison are stored: " + after.size());
@@ -86,6 +89,14 @@ class RefusedReadingSystemTest {
     private static Agent started(AgentConfig config, SimulatedKiosk hardware) throws Exception {
         hardware.startClock();
         return Agent.start(config, hardware.kioskSensors(), Clock.systemUTC(), System::nanoTime);
+    }
+
+    private static long lastSeq(AgentConfig config) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config.dataDir().resolve(Outbox.FILE_NAME));
+                ResultSet rs = c.createStatement().executeQuery("SELECT last_seq FROM outbox_meta")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static List<Long> quarantined(AgentConfig config) throws Exception {
