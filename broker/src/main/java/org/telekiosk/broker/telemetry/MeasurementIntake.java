@@ -21,11 +21,11 @@ import org.telekiosk.protocol.topic.Topics;
 /**
  * Where every MQTT message from a kiosk enters the broker: it checks the topic, decodes the CBOR payload strictly,
  * checks that the message's kiosk is the topic's kiosk, and hands good measurements on. A bad message is refused,
- * counted by reason, and logged, one line each; it never stops the good ones. A refused payload on a kiosk's
- * {@code measurements} topic whose sequence number can be read ({@link WireCodec#peekSeq}) is handed to the sink as
- * a {@link Refusal}, so that the store keeps it aside, counts its number as received, and the kiosk learns of it in
- * its store-ack (protocol/README.md, "Refused readings"). No transport here: the MQTT client adapter calls
- * {@link #handle}.
+ * counted by reason code (protocol/README.md, "Refused payloads"), and logged, one line for each refused message; it
+ * never stops the good ones. A refused payload on a kiosk's {@code measurements} topic whose sequence number can be
+ * read ({@link WireCodec#peekSeq}) is handed to the sink as a {@link Refusal}, so that the store keeps it aside, counts
+ * its number as received, and the kiosk learns of it in its store-ack (protocol/README.md, "Refused readings"). No
+ * transport here: the MQTT client adapter calls {@link #handle}.
  */
 public final class MeasurementIntake {
     private static final Logger LOG = LoggerFactory.getLogger(MeasurementIntake.class);
