@@ -455,6 +455,7 @@ public final class Broker implements AutoCloseable {
                     + mqtt.droppedMessages() + "},\"measurements\":{\"accepted\":" + intake.acceptedCount()
                     + ",\"rejected\":" + rejected + "},\"store\":{\"stored\":" + store.counters().stored()
                     + ",\"duplicates\":" + store.counters().duplicates() + ",\"lost\":" + store.counters().lost()
+                    + ",\"refused\":" + store.counters().refused() + ",\"conflicts\":" + store.counters().conflicts()
                     + "},\"kiosks\":{\"reporting\":" + statuses.kiosks() + ",\"queued\":" + statuses.queued()
                     + ",\"dropped\":" + statuses.dropped() + ",\"outboxFaults\":" + statuses.outboxFaults()
                     + "},\"viewers\":{\"connected\":" + hub.viewerCount()
