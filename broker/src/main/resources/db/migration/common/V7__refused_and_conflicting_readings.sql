@@ -1,4 +1,4 @@
--- Issue 12, defects 5 and 6. For SQLite and PostgreSQL alike (${binary_type}: BLOB or BYTEA, set by Dialect).
+-- Issue 12, defects 5 and 6 (V7: V6 is the released seats of the same issue). For SQLite and PostgreSQL alike (${binary_type}: BLOB or BYTEA, set by Dialect).
 
 -- Readings the broker refused (protocol/README.md, "Refused readings"): a payload on a kiosk's measurements topic that
 -- names a sequence number but is no valid reading (a bad LOINC check digit, an unknown field, NaN, another kiosk's
