@@ -130,6 +130,34 @@ public final class VethLink implements AutoCloseable {
         return full;
     }
 
+    /**
+     * Names the kiosk side resolves: {@code /etc/netns/<ns>/hosts}, which {@code ip netns exec} puts in place of
+     * {@code /etc/hosts} for what runs inside (localhost stays 127.0.0.1). Lets a kiosk reach the broker under a name
+     * its certificate covers while the address is the host end's. Deleted with the namespace.
+     */
+    public void hosts(java.util.Map<String, InetAddress> names) throws IOException {
+        StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n::1 localhost\n");
+        names.forEach((name, address) -> hosts.append(address.getHostAddress()).append(' ').append(name).append('\n'));
+        Files.createDirectories(etc(namespace));
+        Files.writeString(etc(namespace).resolve("hosts"), hosts);
+    }
+
+    private static Path etc(String namespace) {
+        return Path.of("/etc/netns", namespace);
+    }
+
+    private static void deleteEtc(String namespace) throws IOException {
+        Path dir = etc(namespace);
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
     /** Applies {@code profile}'s rates: uplink on the namespace's end, downlink on the host's end. */
     public void rates(LinkProfile profile) throws IOException {
         shape(command(List.of("tc")), kioskDevice, profile.up());
@@ -174,6 +202,7 @@ public final class VethLink implements AutoCloseable {
         try {
             Shell.attempt(List.of("ip", "netns", "del", namespace));
             Shell.attempt(List.of("ip", "link", "del", hostDevice)); // gone with the namespace; in case it was not
+            deleteEtc(namespace);
         } catch (IOException e) {
             System.err.println("could not delete network namespace " + namespace + ": " + e.getMessage());
         }
@@ -201,6 +230,7 @@ public final class VethLink implements AutoCloseable {
             Matcher m = OURS.matcher(name);
             if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
                 Shell.attempt(List.of("ip", "netns", "del", name));
+                deleteEtc(name);
             }
         }
     }

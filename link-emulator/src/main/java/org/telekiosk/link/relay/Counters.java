@@ -9,6 +9,17 @@ public final class Counters {
     private final AtomicLong[] lost = {new AtomicLong(), new AtomicLong()};
     private final AtomicLong[] arrived = {new AtomicLong(), new AtomicLong()};
 
+    private final AtomicLong[] bytes = {new AtomicLong(), new AtomicLong()};
+
+    void bytes(Direction direction, int count) {
+        bytes[direction.ordinal()].addAndGet(count);
+    }
+
+    /** Payload bytes passed on in {@code direction} (TCP: the stream's bytes; UDP: the datagrams'). */
+    public long bytesCount(Direction direction) {
+        return bytes[direction.ordinal()].get();
+    }
+
     void arrived(Direction direction) {
         arrived[direction.ordinal()].incrementAndGet();
     }

@@ -181,6 +181,7 @@ public final class TcpRelay implements AutoCloseable {
                     out.flush();
                     window.release(chunk.data().length);
                     counters.passed(impairment.direction());
+                    counters.bytes(impairment.direction(), chunk.data().length);
                 }
             } catch (IOException | InterruptedException e) {
                 close(from);

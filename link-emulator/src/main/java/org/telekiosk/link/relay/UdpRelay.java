@@ -124,12 +124,14 @@ public final class UdpRelay implements AutoCloseable {
                 return;
             }
             try {
+                int size = out.payload().remaining();
                 if (out.channel().isConnected()) {
                     out.channel().write(out.payload());
                 } else {
                     out.channel().send(out.payload(), out.to());
                 }
                 counters.passed(out.direction());
+                counters.bytes(out.direction(), size);
             } catch (IOException e) {
                 counters.lost(out.direction());
             }
