@@ -21,13 +21,14 @@ import org.telekiosk.link.relay.UdpRelay;
  *
  * <pre>
  * link-emulator profiles [--profiles FILE]
- * link-emulator run --profile NAME [--seed N] [--profiles FILE] [--netns]
+ * link-emulator run --profile NAME [--seed N] [--profiles FILE] [--netns] [--host-name NAME]...
  *                   [--tcp PORT=HOST:PORT]... [--udp PORT=HOST:PORT]... [-- COMMAND...]
  * </pre>
  *
  * {@code run} relays each {@code --tcp}/{@code --udp} port to its target through the profile's impairment. With
  * {@code --netns} it first makes a namespace for the kiosk side (root only), listens on the host end's address,
- * applies the profile's rates with tbf, and runs {@code COMMAND} inside the namespace; it ends with the command, or
+ * applies the profile's rates with tbf, makes each {@code --host-name} resolve to the host end inside the namespace
+ * (so that a kiosk reaches the broker under a name its certificate covers), and runs {@code COMMAND} inside; it ends with the command, or
  * on Ctrl-C, and deletes the namespace either way. Without it the relays listen on 127.0.0.1 and rates are not
  * limited.
  */
@@ -58,7 +59,7 @@ public final class LinkEmulatorMain {
     static int run(String[] args) throws Exception {
         if (args.length == 0 || !(args[0].equals("run") || args[0].equals("profiles"))) {
             throw new IllegalArgumentException("usage: link-emulator profiles | run --profile NAME [--seed N] "
-                    + "[--profiles FILE] [--netns] [--tcp PORT=HOST:PORT]... [--udp PORT=HOST:PORT]... [-- COMMAND...]");
+                    + "[--profiles FILE] [--netns] [--host-name NAME]... [--tcp PORT=HOST:PORT]... [--udp PORT=HOST:PORT]... [-- COMMAND...]");
         }
         String profileName = null;
         long seed = 1;
@@ -67,12 +68,14 @@ public final class LinkEmulatorMain {
         List<Forward> tcp = new ArrayList<>();
         List<Forward> udp = new ArrayList<>();
         List<String> command = new ArrayList<>();
+        List<String> hostNames = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--profile" -> profileName = value(args, ++i);
                 case "--seed" -> seed = Long.parseLong(value(args, ++i));
                 case "--profiles" -> file = Path.of(value(args, ++i));
                 case "--netns" -> netns = true;
+                case "--host-name" -> hostNames.add(value(args, ++i));
                 case "--tcp" -> tcp.add(Forward.parse(value(args, ++i)));
                 case "--udp" -> udp.add(Forward.parse(value(args, ++i)));
                 case "--" -> {
@@ -93,14 +96,14 @@ public final class LinkEmulatorMain {
             throw new IllegalArgumentException("--profile is required; known: " + profiles.names());
         }
         LinkSchedule schedule = profiles.schedule(profileName, seed);
-        if (!command.isEmpty() && !netns) {
-            throw new IllegalArgumentException("a COMMAND runs inside the kiosk's namespace: add --netns");
+        if ((!command.isEmpty() || !hostNames.isEmpty()) && !netns) {
+            throw new IllegalArgumentException("a COMMAND and --host-name are for the kiosk's namespace: add --netns");
         }
-        return emulate(schedule, seed, netns, tcp, udp, command);
+        return emulate(schedule, seed, netns, hostNames, tcp, udp, command);
     }
 
-    private static int emulate(LinkSchedule schedule, long seed, boolean netns, List<Forward> tcp, List<Forward> udp,
-            List<String> command) throws Exception {
+    private static int emulate(LinkSchedule schedule, long seed, boolean netns, List<String> hostNames,
+            List<Forward> tcp, List<Forward> udp, List<String> command) throws Exception {
         if (netns && VethLink.unavailable().isPresent()) {
             throw new IllegalArgumentException(VethLink.unavailable().get());
         }
@@ -115,6 +118,11 @@ public final class LinkEmulatorMain {
                 veth = VethLink.create();
                 open.add(veth);
                 listen = veth.hostAddress();
+                java.util.Map<String, InetAddress> names = new java.util.LinkedHashMap<>();
+                for (String name : hostNames) {
+                    names.put(name, listen);
+                }
+                veth.hosts(names);
                 open.addFirst(new RateFollower(link, veth));
                 System.out.println("kiosk namespace " + veth.namespace() + ": kiosk " + veth.kioskAddress()
                         .getHostAddress() + ", this host " + listen.getHostAddress());
@@ -134,6 +142,8 @@ public final class LinkEmulatorMain {
                 System.out.println("udp " + listen.getHostAddress() + ":" + relay.port() + " -> " + forward.target());
             }
             System.out.println("link profile " + schedule + ", seed " + seed);
+            System.out.println("ready");
+            System.out.flush();
             if (veth != null && !command.isEmpty()) {
                 Process process = new ProcessBuilder(veth.command(command)).inheritIO().start();
                 return process.waitFor();

@@ -88,6 +88,7 @@ class LinkProfilesSystemTest {
             Map<Long, Long> latencies = latency.latencies(connected, end);
             StoreLatency.Figures f = StoreLatency.figures(latencies.values());
             double elapsed = Duration.between(connected.minusSeconds(2), end).toMillis() / 1000.0;
+            latency.slowest(connected, end, 8).forEach(row -> System.out.println("LINK-SLOW " + profile + " " + row));
             System.out.printf(Locale.ROOT, "LINK-ROW | %s | %d | %d | 0 | 0 | %d | %d | %d | %d | %.0f | %.0f |%n",
                     profile, seconds, f.count(), f.p50(), f.p95(), f.p99(), f.max(), bytesUp * 8 / elapsed,
                     bytesDown * 8 / elapsed);

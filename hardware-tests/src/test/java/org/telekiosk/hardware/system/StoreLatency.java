@@ -79,6 +79,28 @@ final class StoreLatency implements AutoCloseable {
         return latencies;
     }
 
+    /** The {@code n} slowest readings taken in {@code [from, to)}: seq, sensor, taken, stored, latency (diagnosis). */
+    List<String> slowest(Instant from, Instant to, int n) throws Exception {
+        List<String[]> rows = new ArrayList<>();
+        for (Measurement m : store.measurements(kiosk, from, to).get()) {
+            row(rows, m.seq(), m.sensor().toString(), m.takenAt());
+        }
+        for (WaveformBatch b : store.waveforms(kiosk, from, to).get()) {
+            long micros = Math.round(b.samples().size() / b.sampleRate() * 1_000_000);
+            row(rows, b.seq(), b.sensor() + "/" + b.signal(), b.start().plus(Duration.ofNanos(micros * 1_000)));
+        }
+        rows.sort((a, b) -> Long.compare(Long.parseLong(b[0]), Long.parseLong(a[0])));
+        return rows.stream().limit(n).map(r -> String.join(" ", r)).toList();
+    }
+
+    private void row(List<String[]> rows, long seq, String what, Instant taken) {
+        Instant at = stored.get(seq);
+        if (at != null) {
+            rows.add(new String[] {Long.toString(Duration.between(taken, at).toMillis()), "seq " + seq, what,
+                "taken " + taken, "stored " + at});
+        }
+    }
+
     private void add(Map<Long, Long> latencies, long seq, Instant taken) {
         Instant at = stored.get(seq);
         if (at != null) {
