@@ -224,9 +224,15 @@ public final class VethLink implements AutoCloseable {
         return names;
     }
 
-    /** Deletes namespaces named {@code tk-<pid>-<n>} whose process no longer runs. */
+    /** Deletes namespaces named {@code tk-<pid>-<n>} (and their {@code /etc/netns} files) whose process is gone. */
     static void deleteStale() throws IOException {
-        for (String name : namespaces()) {
+        Set<String> names = new HashSet<>(namespaces());
+        if (Files.isDirectory(Path.of("/etc/netns"))) {
+            try (var dirs = Files.list(Path.of("/etc/netns"))) {
+                dirs.forEach(dir -> names.add(dir.getFileName().toString()));
+            }
+        }
+        for (String name : names) {
             Matcher m = OURS.matcher(name);
             if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
                 Shell.attempt(List.of("ip", "netns", "del", name));

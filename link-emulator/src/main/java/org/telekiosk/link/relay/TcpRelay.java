@@ -38,6 +38,7 @@ public final class TcpRelay implements AutoCloseable {
     private final Link link;
     private final long seed;
     private final AtomicLong connections = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final Counters counters = new Counters();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -59,6 +60,11 @@ public final class TcpRelay implements AutoCloseable {
     /** Chunks passed on per direction (a chunk that paid a retransmission counts as lost once, then as passed). */
     public Counters counters() {
         return counters;
+    }
+
+    /** Connections accepted but not passed on yet, because the link is cut. */
+    public int heldConnections() {
+        return held.get();
     }
 
     /** Connections accepted so far. */
@@ -85,16 +91,21 @@ public final class TcpRelay implements AutoCloseable {
         try {
             // The SYN does not get through a cut: wait for the link's return (the kiosk's own timeouts decide
             // whether it waits that long).
-            while (!closed.get()) {
-                long generation = link.generation();
-                long open = link.nextOpen(link.ticker().nanos(), Direction.UP);
-                if (open == LinkSchedule.FOREVER) {
-                    link.awaitUntil(Long.MAX_VALUE, generation);
-                } else if (open > link.ticker().nanos()) {
-                    link.awaitUntil(open, generation);
-                } else {
-                    break;
+            held.incrementAndGet();
+            try {
+                while (!closed.get()) {
+                    long generation = link.generation();
+                    long open = link.nextOpen(link.ticker().nanos(), Direction.UP);
+                    if (open == LinkSchedule.FOREVER) {
+                        link.awaitUntil(Long.MAX_VALUE, generation);
+                    } else if (open > link.ticker().nanos()) {
+                        link.awaitUntil(open, generation);
+                    } else {
+                        break;
+                    }
                 }
+            } finally {
+                held.decrementAndGet();
             }
             Socket broker = new Socket();
             broker.setTcpNoDelay(true);

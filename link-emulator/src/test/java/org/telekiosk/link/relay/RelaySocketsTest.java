@@ -77,11 +77,12 @@ class RelaySocketsTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> relay.counters().arrivedCount(Direction.UP) == 2);
             try (Socket second = new Socket(LOOPBACK, relay.port())) {
                 // the relay accepted it, but the SYN "does not get through": the echo server sees nothing yet
-                await().atMost(Duration.ofSeconds(10)).until(() -> relay.connections() == 2);
+                await().atMost(Duration.ofSeconds(10)).until(() -> relay.heldConnections() == 1);
                 assertEquals(1, relay.counters().passedCount(Direction.UP), "nothing crossed the cut");
                 assertEquals(1, accepted.get());
 
                 link.switchTo(LinkSchedule.steady(LinkProfile.perfect()));
+                await().atMost(Duration.ofSeconds(10)).until(() -> relay.heldConnections() == 0);
                 assertArrayEquals("during the cut".getBytes(StandardCharsets.US_ASCII),
                         read(client.getInputStream(), 14));
                 await().atMost(Duration.ofSeconds(10)).until(() -> accepted.get() == 2);
