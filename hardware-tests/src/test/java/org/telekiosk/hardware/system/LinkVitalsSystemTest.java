@@ -78,7 +78,8 @@ class LinkVitalsSystemTest {
                     return Instant.now().isAfter(cutEnd) && progress.highest() > atCut + 25
                             && progress.contiguous() == progress.highest();
                 });
-                Map<Long, Long> beforeCut = latency.latencies(connected, cutStart);
+                // up to the last second before the cut: what was on its way when the cut came waited for its end
+                Map<Long, Long> beforeCut = latency.latencies(connected, cutStart.minusSeconds(1));
                 System.out.println("LinkVitalsSystemTest (" + context + "): edge, kiosk -> store "
                         + StoreLatency.figures(beforeCut.values()) + "; relay " + kioskLink.relay().counters()
                         + ", " + kioskLink.relay().connections() + " connection(s)");
