@@ -145,10 +145,14 @@ class RelaySocketsTest {
                     }
                 }
             });
+            Counters c = relay.counters();
             for (int i = 0; i < 400; i++) {
                 kiosk.send(new DatagramPacket(new byte[100], 100, LOOPBACK, relay.port()));
+                // one at a time: a burst could overflow a socket buffer on a loaded machine (a kernel loss, not ours)
+                long arrived = i + 1;
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                        .until(() -> c.arrivedCount(Direction.UP) == arrived);
             }
-            Counters c = relay.counters();
             await().atMost(Duration.ofSeconds(10)).until(() -> c.lostCount(Direction.UP) + c.passedCount(Direction.UP)
                     == 400 && c.passedCount(Direction.DOWN) == c.passedCount(Direction.UP));
             // binomial(400, 0.5): sigma 10; five either side
