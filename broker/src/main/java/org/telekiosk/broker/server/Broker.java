@@ -253,7 +253,7 @@ public final class Broker implements AutoCloseable {
             KioskAdministration administration = new KioskAdministration(enrollment, registry, mqtt::isConnected,
                     statuses::latest);
             KioskPageTokens pageTokens = new KioskPageTokens(enrollment, access.sessions(), audit, random, clock);
-            List<String> origins = config.effectiveOrigins(httpsPort);
+            List<String> origins = config.effectiveOrigins(httpsPort, httpsIdentity.hostNames());
             RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
                     access.consultations(), access.codes(), java.util.Optional.of(administration),
                     java.util.Optional.of(new ConsultationFhirExport(access.consultations(), new ReadingLinker(store),

@@ -20,7 +20,8 @@ import org.telekiosk.protocol.topic.Topics;
 /**
  * Where every MQTT message from a kiosk enters the broker: it checks the topic, decodes the CBOR payload strictly,
  * checks that the message's kiosk is the topic's kiosk, and hands good measurements on. A bad message is refused,
- * counted by reason, and logged once, in one line; it never stops the good ones. No transport here: the MQTT
+ * counted by reason code (protocol/README.md, "Refused payloads"), and logged, one line for each refused message; it
+ * never stops the good ones. No transport here: the MQTT
  * client adapter calls {@link #accept}.
  */
 public final class MeasurementIntake {

@@ -1,7 +1,9 @@
 package org.telekiosk.protocol.codec;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -123,6 +125,7 @@ public final class WireCodec {
             }
             return value;
         } catch (InvalidTypeIdException e) {
+            requireOneObject(bytes);
             String id = e.getTypeId();
             throw new MalformedMessageException(Reason.UNKNOWN_TYPE, id == null
                     ? "message has no 'type'"
@@ -134,7 +137,11 @@ public final class WireCodec {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new MalformedMessageException(Reason.INVALID_FIELD, printable(String.valueOf(cause.getMessage())));
         } catch (MismatchedInputException e) {
+            requireOneObject(bytes);
             String original = String.valueOf(e.getOriginalMessage());
+            if (original.startsWith("Trailing token")) {
+                throw new MalformedMessageException(Reason.NOT_DECODABLE, "trailing data after the message");
+            }
             if (original.startsWith("Missing creator property") || original.startsWith("Null value for creator")) {
                 String field = printable(original.replaceFirst("^[^']*'([^']*)'.*$", "$1"));
                 throw new MalformedMessageException(Reason.INVALID_FIELD, original.startsWith("Missing")
@@ -149,6 +156,25 @@ public final class WireCodec {
             throw new MalformedMessageException(outOfRange ? Reason.INVALID_FIELD : Reason.NOT_DECODABLE, describe(e));
         } catch (IOException e) {
             throw new MalformedMessageException(Reason.NOT_DECODABLE, printable(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /**
+     * On a refusal, tells a payload that is not one object of this format at all (JSON bytes sent to the CBOR codec,
+     * an array, a bare string) from an object with a wrong field: the first is {@code not-decodable}.
+     */
+    private void requireOneObject(byte[] bytes) throws MalformedMessageException {
+        JsonToken first;
+        try (JsonParser parser = mapper.getFactory().createParser(bytes)) {
+            first = parser.nextToken();
+        } catch (IOException e) {
+            first = null;
+        }
+        if (first != JsonToken.START_OBJECT) {
+            boolean cbor = mapper.getFactory() instanceof com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+            throw new MalformedMessageException(Reason.NOT_DECODABLE, cbor
+                    ? "not a CBOR map" + (bytes[0] == '{' ? " (JSON? the payload must be CBOR)" : "")
+                    : "not a JSON object");
         }
     }
 
