@@ -329,7 +329,8 @@ function badge(element, ok, label) {
 function renderParticipants(people) {
   const list = $('participants');
   list.replaceChildren();
-  inCall = people.length > 0;
+  // The doctor is always listed (protocol/README.md, "participants"): the call is busy once a patient is in it.
+  inCall = people.some((p) => p.role === 'patient');
   for (const p of people) {
     const li = document.createElement('li');
     li.textContent = `${p.role === 'doctor' ? 'Ärztin/Arzt · doctor' : 'Patient/in · patient'}: ${p.name}`;

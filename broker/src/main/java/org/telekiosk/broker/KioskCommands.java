@@ -80,8 +80,9 @@ public final class KioskCommands {
     }
 
     @Command(name = "enrollment-token", mixinStandardHelpOptions = true,
-            description = "Create a one-time enrollment token for a kiosk and print it as one line to paste on the "
-                    + "kiosk ('edge-agent enroll --broker URL --token TOKEN').")
+            description = "Create a one-time enrollment token for a kiosk and print it, alone, as one line on "
+                    + "standard output to paste on the kiosk ('edge-agent enroll --broker URL --token TOKEN'); how to "
+                    + "use it goes to standard error.")
     public static final class CreateToken implements Callable<Integer> {
         @CommandLine.Mixin
         ServerOptions options = new ServerOptions();
@@ -102,17 +103,24 @@ public final class KioskCommands {
             EnrollmentTokens tokens = new EnrollmentTokens(registry(config), caPin(config), audit(config),
                     Clock.systemUTC(), new SecureRandom(), config.kioskPki().tokenLifetime());
             EnrollmentToken token = tokens.create(id, label, technician());
+            // Standard output carries the token line alone, for scripts; the explanation goes to standard error.
             var out = spec.commandLine().getOut();
-            out.println("Enrollment token for kiosk '" + id + "' (" + label.strip() + "), single use, valid for "
-                    + config.kioskPki().tokenLifetime() + ":");
-            out.println();
             out.println(token.line());
-            out.println();
-            out.println("On the kiosk: edge-agent enroll --broker https://<this broker>:" + config.httpsPort()
-                    + " --token <the line above>");
             out.flush();
+            var err = spec.commandLine().getErr();
+            err.println("Enrollment token for kiosk '" + id + "' (" + label.strip() + "), single use, valid for "
+                    + config.kioskPki().tokenLifetime() + ". On the kiosk: edge-agent enroll --broker "
+                    + brokerUrl(config) + " --token <the line above>");
+            err.flush();
             return 0;
         }
+    }
+
+    /** The broker's HTTPS address as kiosks reach it: the first of {@code https.host-names}, the configured port. */
+    static String brokerUrl(BrokerConfig config) {
+        String host = config.hostNames().getFirst();
+        return "https://" + (host.contains(":") ? "[" + host + "]" : host)
+                + (config.httpsPort() == 443 ? "" : ":" + config.httpsPort());
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,

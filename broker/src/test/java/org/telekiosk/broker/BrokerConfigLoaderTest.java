@@ -22,7 +22,12 @@ class BrokerConfigLoaderTest {
     void theDefaultsLoadAndDeriveOriginsFromHostNames() throws Exception {
         BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of());
         assertEquals(8443, config.httpsPort());
-        assertEquals(List.of("https://localhost:8443", "https://127.0.0.1:8443"), config.effectiveOrigins(8443));
+        assertEquals(List.of("https://localhost:8443", "https://127.0.0.1:8443"),
+                config.effectiveOrigins(8443, List.of()));
+        assertEquals(List.of("https://localhost:8443", "https://127.0.0.1:8443", "https://kiosk-host:8443",
+                "https://[0:0:0:0:0:0:0:1]:8443"), config.effectiveOrigins(8443, List.of("localhost", "Kiosk-Host",
+                "0:0:0:0:0:0:0:1")), "every name the certificate covers is an origin, once");
+        assertEquals(List.of("https://localhost", "https://127.0.0.1"), config.effectiveOrigins(443, List.of()));
     }
 
     @Test

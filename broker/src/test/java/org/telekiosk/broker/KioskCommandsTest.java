@@ -25,14 +25,43 @@ class KioskCommandsTest {
     @RegisterExtension
     static final BrokerExtension BROKER = new BrokerExtension();
 
-    record Run(int exit, String out) {}
+    record Run(int exit, String out, String err) {}
 
     static Run cli(String... args) {
         StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
         CommandLine command = new CommandLine(new BrokerMain());
         command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
         int exit = command.execute(args);
-        return new Run(exit, out.toString());
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void enrollmentTokenPrintsTheTokenAloneOnStandardOutputAndTheHintWithTheRealAddressOnStandardError() {
+        Run created = cli("enrollment-token", "--data-dir", BROKER.dataDir().toString(), "--port", "9443",
+                "--kiosk", "cli-kiosk-b", "--label", "CLI lab 2");
+        assertEquals(0, created.exit(), created.out() + created.err());
+        assertEquals(1, created.out().lines().count(), created.out());
+        assertTrue(created.out().strip().matches("tk1\\.cli-kiosk-b\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"),
+                created.out());
+        assertTrue(created.err().contains("edge-agent enroll --broker https://localhost:9443 --token"),
+                created.err());
+        assertTrue(created.err().contains("cli-kiosk-b") && !created.err().contains("tk1."), created.err());
+    }
+
+    @Test
+    void theBrokersLogsGoToStandardErrorNotToTheCommandsAnswer() {
+        var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        var appenders = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
+        int consoles = 0;
+        while (appenders.hasNext()) {
+            if (appenders.next() instanceof ch.qos.logback.core.ConsoleAppender<?> console) {
+                assertEquals("System.err", console.getTarget());
+                consoles++;
+            }
+        }
+        assertEquals(1, consoles, "the console appender of logback.xml");
     }
 
     @Test
@@ -40,7 +69,7 @@ class KioskCommandsTest {
         String dataDir = BROKER.dataDir().toString();
         Run created = cli("enrollment-token", "--data-dir", dataDir, "--kiosk", "cli-kiosk-a", "--label", "CLI lab");
         assertEquals(0, created.exit(), created.out());
-        String token = created.out().lines().filter(l -> l.startsWith("tk1.")).findFirst().orElseThrow();
+        String token = created.out().strip();
 
         TestKiosk kiosk = TestKiosk.enroll(BROKER, KioskId.of("cli-kiosk-a"), token);
         MqttClient client = kiosk.connect(BROKER);

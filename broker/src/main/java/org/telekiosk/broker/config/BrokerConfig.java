@@ -107,14 +107,21 @@ public record BrokerConfig(
         return dataDir.resolve("store").resolve("telekiosk.db");
     }
 
-    /** The origins allowed to open WebSockets, once the HTTPS port is known. */
-    public List<String> effectiveOrigins(int boundHttpsPort) {
+    /**
+     * The origins allowed to open {@code /ws/viewer} and {@code /ws/signal} and to send cookie-authenticated REST
+     * requests that change something, once the HTTPS port is known: {@code https.allowed-origins} if set, otherwise
+     * {@code https://<name>[:port]} for every name in {@code https.host-names} and every host name of the served
+     * certificate ({@code certificateNames}: the machine's own name the broker adds, or an operator certificate's
+     * names), so that every address the certificate is valid for is also an allowed origin.
+     */
+    public List<String> effectiveOrigins(int boundHttpsPort, List<String> certificateNames) {
         if (!allowedOrigins.isEmpty()) {
             return allowedOrigins;
         }
         String port = boundHttpsPort == 443 ? "" : ":" + boundHttpsPort;
-        return hostNames.stream()
-                .map(h -> "https://" + (h.contains(":") ? "[" + h + "]" : h) + port)
+        return java.util.stream.Stream.concat(hostNames.stream(), certificateNames.stream())
+                .map(h -> "https://" + (h.contains(":") ? "[" + h + "]" : h.toLowerCase(java.util.Locale.ROOT)) + port)
+                .distinct()
                 .toList();
     }
 

@@ -9,16 +9,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link CallWatcher}s of one broker; the consultation stores tell it every admission and departure. A watcher
- * that throws is logged and does not keep the others from being told, nor undo the change.
+ * The {@link CallWatcher}s and {@link EndWatcher}s of one broker; the consultation stores tell it every admission and
+ * departure, the consultation service every end. A watcher that throws is logged and does not keep the others from
+ * being told, nor undo the change.
  */
 public final class CallEvents {
     private static final Logger LOG = LoggerFactory.getLogger(CallEvents.class);
 
     private final List<CallWatcher> watchers = new CopyOnWriteArrayList<>();
+    private final List<EndWatcher> endWatchers = new CopyOnWriteArrayList<>();
 
     public void subscribe(CallWatcher watcher) {
         watchers.add(Objects.requireNonNull(watcher, "watcher"));
+    }
+
+    /** {@code watcher} is told of every consultation that ends from now on. */
+    public void subscribeEnds(EndWatcher watcher) {
+        endWatchers.add(Objects.requireNonNull(watcher, "watcher"));
+    }
+
+    void ended(ConsultationId consultation, EndReason reason) {
+        for (EndWatcher watcher : endWatchers) {
+            try {
+                watcher.ended(consultation, reason);
+            } catch (RuntimeException e) {
+                LOG.warn("An end watcher failed on the end of {}: {}", consultation, e.toString());
+            }
+        }
     }
 
     void admitted(CallPeriod period) {

@@ -23,6 +23,7 @@ public final class ConsultationService {
     private final ConsultationAccess access;
     private final ConsultationLocks locks;
     private final Seating seating;
+    private final CallEvents events;
     private final ConsultationPolicy policy;
     private final Clock clock;
 
@@ -33,6 +34,7 @@ public final class ConsultationService {
         this.access = stores.access();
         this.locks = stores.locks();
         this.seating = stores.seating();
+        this.events = stores.calls();
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -134,15 +136,22 @@ public final class ConsultationService {
         return Outcome.done(consultations.listOf(staff.account().id()));
     }
 
-    /** Ends the consultation: the doctor may, from any state but {@link ConsultationState#ENDED}. */
+    /**
+     * Ends the consultation: the doctor may, from any state but {@link ConsultationState#ENDED}. The same for every
+     * adapter (REST, signaling): the {@link EndWatcher}s are told with {@link EndReason#ENDED_BY_DOCTOR}.
+     */
     public Outcome<Consultation> end(Caller caller, ConsultationId id) {
-        return locks.with(id, () -> switch (access.asDoctor(caller, id)) {
+        Outcome<Consultation> outcome = locks.with(id, () -> switch (access.asDoctor(caller, id)) {
             case Outcome.Refused<Consultation> refused -> refused;
             case Outcome.Done<Consultation> done -> end(done.value(), AuditActor.account(done.value().doctor()));
         });
+        return told(id, outcome, EndReason.ENDED_BY_DOCTOR);
     }
 
-    /** Ends every consultation whose access window has closed; for a periodic task. Returns how many. */
+    /**
+     * Ends every consultation whose access window has closed; for a periodic task (the purge). Its
+     * {@link EndWatcher}s are told with {@link EndReason#ACCESS_EXPIRED}. Returns how many.
+     */
     public int endExpired() {
         int ended = 0;
         for (Consultation expired : consultations.openButExpired(clock.instant())) {
@@ -150,13 +159,22 @@ public final class ConsultationService {
                     .filter(c -> c.state() != ConsultationState.ENDED)
                     .map(c -> end(c, AuditActor.system()))
                     .orElseGet(() -> Outcome.refused(new Refusal.NotFound())));
-            if (outcome instanceof Outcome.Done) {
+            if (told(expired.id(), outcome, EndReason.ACCESS_EXPIRED) instanceof Outcome.Done) {
                 ended++;
             }
         }
         return ended;
     }
 
+    /** Tells the end watchers of a done end, outside the consultation's lock (see {@link EndWatcher}). */
+    private Outcome<Consultation> told(ConsultationId id, Outcome<Consultation> outcome, EndReason reason) {
+        if (outcome instanceof Outcome.Done<Consultation>) {
+            events.ended(id, reason);
+        }
+        return outcome;
+    }
+
+    /** Every end goes through here, under the consultation's lock; the watchers are told by {@link #told}. */
     private Outcome<Consultation> end(Consultation consultation, AuditActor actor) {
         Instant now = clock.instant();
         Optional<Refusal> refusal = ConsultationAccess.check(consultation, ConsultationAction.END, now);
@@ -165,7 +183,7 @@ public final class ConsultationService {
         }
         Consultation ended = consultation.withState(ConsultationState.ENDED, now);
         consultations.update(ended);
-        int released = seats.deleteAllOf(consultation.id());
+        int released = seats.releaseAllOf(consultation.id(), now);
         consultations.callEnded(consultation.id(), Optional.empty(), now);
         int revoked = codes.deleteAllOf(consultation.id());
         seating.record(actor, AuditAction.CONSULTATION_ENDED, "consultation:" + consultation.id(),

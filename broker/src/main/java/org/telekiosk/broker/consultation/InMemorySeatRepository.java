@@ -12,6 +12,7 @@ import org.telekiosk.broker.account.SecretHash;
  */
 public final class InMemorySeatRepository implements SeatRepository {
     private final LinkedHashMap<ParticipantId, Seat> seats = new LinkedHashMap<>();
+    private final java.util.Set<SecretHash> released = new java.util.HashSet<>();
 
     @Override
     public synchronized void insert(Seat seat) {
@@ -48,6 +49,27 @@ public final class InMemorySeatRepository implements SeatRepository {
         int before = seats.size();
         seats.values().removeIf(s -> s.consultation().equals(consultation));
         return before - seats.size();
+    }
+
+    @Override
+    public synchronized boolean release(ParticipantId id, Instant at) {
+        Seat seat = seats.remove(id);
+        if (seat != null) {
+            released.add(seat.resumeTokenHash());
+        }
+        return seat != null;
+    }
+
+    @Override
+    public synchronized int releaseAllOf(ConsultationId consultation, Instant at) {
+        List<ParticipantId> ids = listOf(consultation).stream().map(Seat::id).toList();
+        ids.forEach(id -> release(id, at));
+        return ids.size();
+    }
+
+    @Override
+    public synchronized boolean isReleased(SecretHash resumeTokenHash) {
+        return released.contains(resumeTokenHash);
     }
 
     @Override

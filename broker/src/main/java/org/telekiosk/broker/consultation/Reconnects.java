@@ -44,7 +44,8 @@ public final class Reconnects {
 
     /**
      * Puts the holder of {@code resumeToken} back in their seat. Refused with {@link Refusal.NotAuthenticated} for a
-     * token that opens no seat, {@link Refusal.SeatReleased} once the grace period is over, and
+     * token that never opened a seat or was spent, {@link Refusal.SeatReleased} once the grace period is over or the
+     * seat was otherwise released (left, consultation ended), and
      * {@link Refusal.AccessExpired} when the consultation's access window has closed.
      */
     public Outcome<Resumed> resume(OpaqueToken resumeToken, long lastSeenMessage) {
@@ -53,13 +54,13 @@ public final class Reconnects {
         }
         Optional<Seat> found = stores.seats().findByResumeToken(resumeToken.hash());
         if (found.isEmpty()) {
-            return Outcome.refused(new Refusal.NotAuthenticated());
+            return Outcome.refused(gone(resumeToken));
         }
         ConsultationId id = found.get().consultation();
         return stores.locks().with(id, () -> {
             Optional<Seat> seat = stores.seats().findByResumeToken(resumeToken.hash());
             if (seat.isEmpty()) {
-                return Outcome.refused(new Refusal.NotAuthenticated());
+                return Outcome.refused(gone(resumeToken));
             }
             Instant now = clock.instant();
             if (pastGrace(seat.get(), now)) {
@@ -82,6 +83,16 @@ public final class Reconnects {
             return Outcome.done(new Resumed(new Joined(id, resumed.id(), resumed.name(), resumed.status(), next),
                     lastSeenMessage));
         });
+    }
+
+    /**
+     * Why a resume token opens no seat: {@link Refusal.SeatReleased} if it was the token of a seat when the seat was
+     * released (by the sweep after the grace period, by leaving, by the end of the consultation), else
+     * {@link Refusal.NotAuthenticated} (never a seat's token, or spent by an earlier resume).
+     */
+    private Refusal gone(OpaqueToken resumeToken) {
+        return stores.seats().isReleased(resumeToken.hash()) ? new Refusal.SeatReleased()
+                : new Refusal.NotAuthenticated();
     }
 
     /** Releases every seat whose grace period is over; for a periodic task. Returns how many. */

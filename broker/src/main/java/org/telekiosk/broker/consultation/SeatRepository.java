@@ -27,6 +27,18 @@ public interface SeatRepository {
 
     int deleteAllOf(ConsultationId consultation);
 
+    /**
+     * Deletes the seat and keeps its current resume token hash as released at {@code at}, so that a resume with it
+     * is told the seat was released ({@link #isReleased}) rather than that the token is unknown. False if it was gone.
+     */
+    boolean release(ParticipantId id, Instant at);
+
+    /** {@link #release}s every seat of {@code consultation} (it ended); returns how many. */
+    int releaseAllOf(ConsultationId consultation, Instant at);
+
+    /** Whether {@code resumeTokenHash} was the resume token of a seat when it was released. */
+    boolean isReleased(SecretHash resumeTokenHash);
+
     /** The seats whose connection dropped at or before {@code cutoff}. */
     List<Seat> disconnectedSince(Instant cutoff);
 }

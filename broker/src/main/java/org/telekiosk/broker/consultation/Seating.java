@@ -49,7 +49,7 @@ final class Seating {
     }
 
     void release(Seat seat, AuditAction action, String detail) {
-        seats.delete(seat.id());
+        seats.release(seat.id(), clock.instant());
         // Unconditionally: the caller's copy of the seat may predate its admission; only an open period changes.
         consultations.callEnded(seat.consultation(), Optional.of(seat.id()), clock.instant());
         record(AuditActor.patient(seat.consultation()), action, "participant:" + seat.id(), detail);

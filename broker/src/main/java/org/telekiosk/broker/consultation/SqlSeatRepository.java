@@ -105,6 +105,44 @@ public final class SqlSeatRepository implements SeatRepository {
     }
 
     @Override
+    public boolean release(ParticipantId id, Instant at) {
+        return release("seat WHERE id = ?", id.toString(), at) == 1;
+    }
+
+    @Override
+    public int releaseAllOf(ConsultationId consultation, Instant at) {
+        return release("seat WHERE consultation_id = ?", consultation.toString(), at);
+    }
+
+    /** Keeps the resume tokens of the seats {@code from} selects as released, then deletes those seats. */
+    private int release(String from, String key, Instant at) {
+        return sql.run("release seats", c -> {
+            try (PreparedStatement keep = c.prepareStatement("INSERT INTO released_seat (resume_token_hash,"
+                    + " consultation_id, released_at) SELECT resume_token_hash, consultation_id, ? FROM " + from);
+                    PreparedStatement delete = c.prepareStatement("DELETE FROM " + from)) {
+                keep.setLong(1, nanos(at));
+                keep.setString(2, key);
+                keep.executeUpdate();
+                delete.setString(1, key);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean isReleased(SecretHash resumeTokenHash) {
+        return sql.run("find a released seat", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT 1 FROM released_seat WHERE resume_token_hash = ?")) {
+                s.setString(1, resumeTokenHash.hex());
+                try (ResultSet row = s.executeQuery()) {
+                    return row.next();
+                }
+            }
+        });
+    }
+
+    @Override
     public List<Seat> disconnectedSince(Instant cutoff) {
         return sql.run("list disconnected seats", c -> query(c,
                 "WHERE disconnected_at IS NOT NULL AND disconnected_at <= ? ORDER BY arrival", nanos(cutoff)));

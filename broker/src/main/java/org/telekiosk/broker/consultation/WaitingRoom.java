@@ -111,8 +111,9 @@ public final class WaitingRoom {
     }
 
     /**
-     * Everyone in the call: the doctor, then the admitted patient. For the doctor, and for a patient who is in the
-     * call; a patient still waiting sees nobody.
+     * Everyone in the call: the doctor (always: the call is theirs, also before anyone is admitted, after the patient
+     * left and while their own socket is away), then the admitted patient, if any. For the doctor, and for a patient
+     * who is in the call; a patient still waiting is refused ({@link Refusal.Forbidden}).
      */
     public Outcome<List<Participant>> participants(Caller caller, ConsultationId id) {
         Outcome<Consultation> allowed = caller instanceof Caller.Patient patient && patient.consultation().equals(id)
@@ -147,13 +148,10 @@ public final class WaitingRoom {
 
     private List<Participant> listInCall(Consultation consultation) {
         List<Participant> inCall = new ArrayList<>();
-        List<Seat> admitted = stores.seats().listOf(consultation.id()).stream()
-                .filter(seat -> seat.status() == Seat.Status.IN_CALL).toList();
-        if (!admitted.isEmpty()) {
-            accounts.findById(consultation.doctor()).map(StoredAccount::account).ifPresent(
-                    doctor -> inCall.add(new Participant(Participant.Role.DOCTOR, doctor.displayName())));
-            admitted.forEach(seat -> inCall.add(new Participant(Participant.Role.PATIENT, seat.name())));
-        }
+        accounts.findById(consultation.doctor()).map(StoredAccount::account).ifPresent(
+                doctor -> inCall.add(new Participant(Participant.Role.DOCTOR, doctor.displayName())));
+        stores.seats().listOf(consultation.id()).stream().filter(seat -> seat.status() == Seat.Status.IN_CALL)
+                .forEach(seat -> inCall.add(new Participant(Participant.Role.PATIENT, seat.name())));
         return List.copyOf(inCall);
     }
 }

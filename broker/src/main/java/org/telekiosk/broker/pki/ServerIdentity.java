@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -30,6 +31,29 @@ public record ServerIdentity(PrivateKey key, List<X509Certificate> chain) {
     /** The last certificate of the chain: the CA a kiosk pins. */
     public X509Certificate pinnedCa() {
         return chain.getLast();
+    }
+
+    /**
+     * The DNS names and IP addresses the server certificate (the first of the chain) is valid for, from its subject
+     * alternative names (RFC 5280 §4.2.1.6), in the certificate's order; wildcard names, which no browser origin can
+     * equal, are left out.
+     */
+    public List<String> hostNames() {
+        try {
+            var names = chain.getFirst().getSubjectAlternativeNames();
+            if (names == null) {
+                return List.of();
+            }
+            return names.stream()
+                    .filter(name -> name.size() == 2 && (Integer.valueOf(2).equals(name.get(0))
+                            || Integer.valueOf(7).equals(name.get(0))))
+                    .map(name -> String.valueOf(name.get(1)))
+                    .filter(name -> !name.contains("*"))
+                    .distinct()
+                    .toList();
+        } catch (CertificateParsingException e) {
+            throw new IllegalStateException("the server certificate's subject alternative names are unreadable", e);
+        }
     }
 
     /**

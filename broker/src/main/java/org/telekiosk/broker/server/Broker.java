@@ -184,7 +184,8 @@ public final class Broker implements AutoCloseable {
             java.util.concurrent.atomic.AtomicReference<MqttMeasurementSubscriber> downlink =
                     new java.util.concurrent.atomic.AtomicReference<>();
             WireCodec ackCodec = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
-            StoreAcks storeAcks = new StoreAcks(store::progress, ack -> {
+            StoreAcks storeAcks = new StoreAcks((kiosk, from) -> store.progress(kiosk, from,
+                    org.telekiosk.protocol.downlink.StoreAck.MAX_REFUSED + 1), ack -> {
                 MqttMeasurementSubscriber client = downlink.get();
                 if (client != null) {
                     client.publishRetained(Topics.acks(ack.kiosk()), ackCodec.encode(ack));
@@ -199,7 +200,8 @@ public final class Broker implements AutoCloseable {
                             record.reason(), record.updatedAt())));
             started.add(commands);
             MeasurementIntake intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                    new StoringForwarder(store, hub::publish, statuses, storeAcks, commands::report));
+                    new StoringForwarder(store, hub::publish, statuses, storeAcks, commands::report, audit::record,
+                            clock));
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
                     "ssl://" + mqttHost + ":" + mqttPort, MqttMeasurementSubscriber.clientIdIn(data, random),
@@ -242,10 +244,12 @@ public final class Broker implements AutoCloseable {
                     new EnrollmentSettings(config.kioskPki().tokenLifetime(), config.kioskPki().certificateLifetime(),
                             "ssl://" + hostPart + ":" + mqttPort, "https://" + hostPart + ":" + httpsPort + "/api/v1/renew"),
                     revocations::publish);
+            enrollment.numberReadingsFrom(kiosk -> store.nextSeq(kiosk).join());
             KioskAdministration administration = new KioskAdministration(enrollment, registry, mqtt::isConnected,
-                    statuses::latest);
+                    statuses::latest, kiosk -> new KioskAdministration.Aside(store.refusedCount(kiosk).join(),
+                            store.conflictCount(kiosk).join()));
             KioskPageTokens pageTokens = new KioskPageTokens(enrollment, access.sessions(), audit, random, clock);
-            List<String> origins = config.effectiveOrigins(httpsPort);
+            List<String> origins = config.effectiveOrigins(httpsPort, httpsIdentity.hostNames());
             RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
                     access.consultations(), access.codes(), java.util.Optional.of(administration),
                     java.util.Optional.of(new ConsultationFhirExport(access.consultations(), new ReadingLinker(store),
@@ -451,6 +455,7 @@ public final class Broker implements AutoCloseable {
                     + mqtt.droppedMessages() + "},\"measurements\":{\"accepted\":" + intake.acceptedCount()
                     + ",\"rejected\":" + rejected + "},\"store\":{\"stored\":" + store.counters().stored()
                     + ",\"duplicates\":" + store.counters().duplicates() + ",\"lost\":" + store.counters().lost()
+                    + ",\"refused\":" + store.counters().refused() + ",\"conflicts\":" + store.counters().conflicts()
                     + "},\"kiosks\":{\"reporting\":" + statuses.kiosks() + ",\"queued\":" + statuses.queued()
                     + ",\"dropped\":" + statuses.dropped() + ",\"outboxFaults\":" + statuses.outboxFaults()
                     + "},\"viewers\":{\"connected\":" + hub.viewerCount()

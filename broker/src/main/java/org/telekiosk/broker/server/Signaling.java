@@ -17,8 +17,8 @@ import org.telekiosk.broker.turn.TurnSecret;
 
 /**
  * The signaling part of the composition root: on the broker's account and consultation services, ICE servers (with the TURN secret from the
- * environment or its file), the signaling service, the virtual threads its calls run on, and the sweeper that
- * releases seats whose grace period is over.
+ * environment or its file), the signaling service (told of every consultation's end), the virtual threads its calls
+ * run on, and the sweeper that releases seats whose grace period is over.
  */
 final class Signaling implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Signaling.class);
@@ -46,6 +46,8 @@ final class Signaling implements AutoCloseable {
         SignalingService service = new SignalingService(services.sessions(), services.consultations(),
                 services.waitingRoom(), services.codes(), services.reconnects(), ice, services.policy(),
                 config.signaling(), clock, statuses);
+        // Every end of a consultation (REST, signaling, the purge) closes its room: one path, whatever ended it.
+        services.calls().subscribeEnds(service);
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signal-", 0).factory());
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("signal-sweeper").daemon().factory());

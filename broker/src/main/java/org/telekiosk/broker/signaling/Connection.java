@@ -178,6 +178,10 @@ public final class Connection {
         }
         Room joined = service.room(id);
         synchronized (joined) {
+            if (!stillOpen(joined, caller)) {
+                fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
+                return;
+            }
             Connection previous = joined.doctor;
             joined.doctor = this;
             joined.doctorAccount = account.get();
@@ -248,6 +252,10 @@ public final class Connection {
     private void seat(Joined joined, long lastSeen, boolean resumed) {
         Room joinedRoom = service.room(joined.consultation());
         synchronized (joinedRoom) {
+            if (!stillOpen(joinedRoom, new Caller.Patient(joined.consultation(), joined.participant()))) {
+                fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
+                return;
+            }
             Room.Link link = joinedRoom.link(joined.participant(), service.config.replayEvents());
             Connection previous = link.connection;
             link.connection = this;
@@ -270,6 +278,21 @@ public final class Connection {
             }
             service.toDoctor(joinedRoom, seq -> service.waitingRoomEvent(joinedRoom, seq));
         }
+    }
+
+    /**
+     * Whether the consultation is open for {@code caller}, read again under {@code joined}'s monitor before a
+     * connection joins it: an end stored before this read is seen here, and one stored after it finds the room in
+     * place ({@link SignalingService#ended}) and closes the connection, so nobody stays in an ended consultation.
+     * Forgets the room if it is not open and nobody is in it.
+     */
+    private boolean stillOpen(Room joined, Caller caller) {
+        boolean open = service.consultations.get(caller, joined.id) instanceof Outcome.Done<Consultation> done
+                && done.value().state() != ConsultationState.ENDED && !done.value().closedAt(service.clock.instant());
+        if (!open && joined.doctor == null && joined.patients.isEmpty()) {
+            service.forget(joined);
+        }
+        return open;
     }
 
     private static SignalError helloError(Refusal refusal) {
@@ -323,18 +346,20 @@ public final class Connection {
                 if (account.isEmpty()) {
                     return;
                 }
-                switch (service.consultations.end(new Caller.Staff(account.get()), room.id)) {
+                // Ended as over REST: the service tells SignalingService#ended, which closes this room (this thread
+                // holds its monitor already) with ended-by-doctor.
+                ConsultationId id = room.id;
+                switch (service.consultations.end(new Caller.Staff(account.get()), id)) {
                     case Outcome.Refused<Consultation> refused ->
                             refuse(SignalError.ILLEGAL_TRANSITION, "cannot end: " + refused.refusal().code());
-                    case Outcome.Done<Consultation> done -> {
-                        LOG.info("[{}] Doctor ended consultation {}", peer.id(), room.id);
-                        service.closeAll(room, "ended-by-doctor");
-                    }
+                    case Outcome.Done<Consultation> done ->
+                            LOG.info("[{}] Doctor ended consultation {}", peer.id(), id);
                 }
             }
             case SignalRequest.Ready ready -> refuse(SignalError.NOT_ALLOWED, "only patients report readiness");
             case SignalRequest.Answer answer -> refuse(SignalError.NOT_ALLOWED, "the doctor offers, never answers");
-            case SignalRequest.IceRestart restart -> refuse(SignalError.NOT_ALLOWED, "make an offer with iceRestart");
+            case SignalRequest.IceRestart restart -> refuse(SignalError.NOT_ALLOWED,
+                    "send an offer made with createOffer({iceRestart: true})");
             case SignalRequest.Leave leave -> refuse(SignalError.NOT_ALLOWED, "close the socket, or end");
             case SignalRequest.Hello hello -> refuse(SignalError.OUT_OF_ORDER, "already authenticated");
             case SignalRequest.Ping ping -> peer.send(new SignalEvent.Pong(ping.nonce()));

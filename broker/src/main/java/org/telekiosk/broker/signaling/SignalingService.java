@@ -16,6 +16,8 @@ import org.telekiosk.broker.consultation.Caller;
 import org.telekiosk.broker.consultation.ConsultationId;
 import org.telekiosk.broker.consultation.ConsultationPolicy;
 import org.telekiosk.broker.consultation.ConsultationService;
+import org.telekiosk.broker.consultation.EndReason;
+import org.telekiosk.broker.consultation.EndWatcher;
 import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Reconnects;
@@ -36,9 +38,10 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
  * candidates only between the admitted participants of the same consultation and only in order, numbers every
  * event per participant and replays them after a resume, and issues ICE servers when a patient is admitted.
  * Thread-safe: each connection's messages arrive in order (the adapter serialises them); rooms are guarded by their
- * own monitors, so one consultation never waits for another.
+ * own monitors, so one consultation never waits for another. As an {@link EndWatcher} (subscribed by the composition
+ * root to {@code CallEvents#subscribeEnds}) it closes the room of every consultation that ends, whatever ended it.
  */
-public final class SignalingService {
+public final class SignalingService implements EndWatcher {
     final Sessions sessions;
     final ConsultationService consultations;
     final WaitingRoom waitingRoom;
@@ -81,6 +84,23 @@ public final class SignalingService {
     /** A new connection; it must say {@code hello} first. */
     public Connection connect(Peer peer) {
         return new Connection(this, peer);
+    }
+
+    /**
+     * The consultation ended (its doctor over REST or signaling, or the purge at the end of its access window):
+     * everyone in its room gets {@code ended} with {@code reason} and close 1000, the room is forgotten, and nothing
+     * is relayed in it afterwards. Called outside the consultation's lock, so taking the room's monitor here keeps the
+     * lock order of the connections (room, then consultation).
+     */
+    @Override
+    public void ended(ConsultationId consultation, EndReason reason) {
+        Room room = rooms.get(consultation);
+        if (room == null) {
+            return;
+        }
+        synchronized (room) {
+            closeAll(room, reason.wire());
+        }
     }
 
     /** How many consultations have signaling state on this node. */
@@ -177,8 +197,8 @@ public final class SignalingService {
         return new SignalEvent.Admitted(seq, iceServers.issue(participantLabel), iceServers.transportPolicy());
     }
 
-    /** Ends every connection of the room after the consultation ended. */
-    void closeAll(Room room, String reason) {
+    /** Ends every connection of the room after the consultation ended; the room's monitor is held. */
+    private void closeAll(Room room, String reason) {
         for (Room.Link link : room.patients.values()) {
             toPatient(link, seq -> new SignalEvent.Ended(seq, reason));
             if (link.connection != null) {

@@ -12,7 +12,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.telekiosk.broker.testing.RequiredPrograms;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -21,12 +26,20 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * Debian's headless Chromium through its chromedriver (FACTS.md, "Browsers and WebRTC"): fake camera and
  * microphone, loopback peer connections allowed, a fresh profile, and trust for exactly one server certificate
  * (by its public key hash), so that the broker's self-signed TLS needs no global exception.
+ *
+ * <p>The pages redraw lists, tables and tiles whenever something changes ({@code replaceChildren}), so a
+ * {@code WebElement} found a moment ago may be gone when it is read: reads go through {@link #text}, {@link
+ * #attribute}, {@link #displayed} and {@link #value}, each one {@code executeScript} call that finds and reads
+ * together, and clicks on redrawn parts through {@link #click}. Waits use {@link #await}, which also tolerates an
+ * element replaced between finding and reading.
  */
 public final class Chromium implements AutoCloseable {
     private final Path profile;
     private final ChromeDriver driver;
 
     public Chromium(X509Certificate serverCertificate, List<String> extraFlags) throws IOException {
+        RequiredPrograms.Program.CHROMIUM.require();
+        RequiredPrograms.Program.CHROMEDRIVER.require();
         profile = Files.createTempDirectory("telekiosk-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
@@ -87,6 +100,54 @@ public final class Chromium implements AutoCloseable {
         return driver.getCurrentUrl() + " status=" + script("return document.getElementById('status')?.textContent")
                 + " sections=" + script("return [...document.querySelectorAll('main > section')].map(s => s.id + ':'"
                 + " + !s.classList.contains('hidden')).join(',')");
+    }
+
+    /**
+     * A wait that retries while an element it reads was replaced by a redraw or is not drawn yet (instead of
+     * failing on the first {@link StaleElementReferenceException}).
+     */
+    public static ConditionFactory await(String what, Duration atMost) {
+        return Awaitility.await(what).atMost(atMost)
+                .ignoreException(StaleElementReferenceException.class)
+                .ignoreException(NoSuchElementException.class);
+    }
+
+    /** The rendered text ({@code innerText}) of the first element matching {@code css}, or null if there is none. */
+    public String text(String css) {
+        return (String) script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
+    }
+
+    /**
+     * An attribute of the first element matching {@code css} ("" if it has none, as Selenium reads {@code class}),
+     * or null if there is no such element.
+     */
+    public String attribute(String css, String name) {
+        return (String) script("const e = document.querySelector(arguments[0]);"
+                + " return e ? (e.getAttribute(arguments[1]) ?? '') : null;", css, name);
+    }
+
+    /** The {@code value} of the first input matching {@code css}, or null if there is none. */
+    public String value(String css) {
+        return (String) script("const e = document.querySelector(arguments[0]); return e ? e.value : null;", css);
+    }
+
+    /** Whether the first element matching {@code css} exists and is drawn (it and its ancestors shown). */
+    public boolean displayed(String css) {
+        return Boolean.TRUE.equals(script("const e = document.querySelector(arguments[0]); if (!e) return false;"
+                + " const s = getComputedStyle(e);"
+                + " return e.getClientRects().length > 0 && s.visibility !== 'hidden';", css));
+    }
+
+    /** Clicks the first element matching {@code css}, found and clicked in one script call; fails if there is none. */
+    public void click(String css) {
+        if (!Boolean.TRUE.equals(script("const e = document.querySelector(arguments[0]); if (!e) return false;"
+                + " e.click(); return true;", css))) {
+            throw new AssertionError("nothing to click at " + css + ": " + describe());
+        }
+    }
+
+    public Object script(String script, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeScript(script, arguments);
     }
 
     public Object script(String script) {

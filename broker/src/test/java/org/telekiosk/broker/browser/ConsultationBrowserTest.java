@@ -12,6 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.RequiredPrograms;
+import org.telekiosk.broker.testing.RequiredPrograms.Program;
 
 /**
  * Issue 3 end to end in two headless Chromium processes against a real broker: the doctor logs in on the console
@@ -19,6 +21,7 @@ import org.telekiosk.broker.testing.BrokerExtension;
  * set up a WebRTC call through /ws/signal and both decode video; after the patient's socket is cut the page resumes
  * its seat and the call recovers without a new admission.
  */
+@RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER})
 class ConsultationBrowserTest {
     @RegisterExtension
     static final BrokerExtension BROKER = new BrokerExtension();
@@ -31,20 +34,19 @@ class ConsultationBrowserTest {
         try (Chromium doctor = new Chromium(certificate, List.of());
                 Chromium patient = new Chromium(certificate, List.of())) {
             doctor.driver().get(BROKER.origin() + "/doctor.html");
-            await("the login form").atMost(Duration.ofSeconds(20))
-                    .until(() -> doctor.driver().findElement(By.id("login")).isDisplayed());
+            Chromium.await("the login form", Duration.ofSeconds(20)).until(() -> doctor.displayed("#login"));
             doctor.driver().findElement(By.id("login-name")).sendKeys("dr.weber");
             doctor.driver().findElement(By.id("login-password")).sendKeys(ConsultationFixture.PASSWORD);
             doctor.driver().findElement(By.cssSelector("#login-form button")).click();
-            await("the consultation list").atMost(Duration.ofSeconds(20))
-                    .until(() -> doctor.driver().findElement(By.id("consultations")).isDisplayed());
+            Chromium.await("the consultation list", Duration.ofSeconds(20))
+                    .until(() -> doctor.displayed("#consultations"));
             doctor.driver().findElement(By.id("create-name")).sendKeys("Frau Koch");
             doctor.driver().findElement(By.cssSelector("#create-form button")).click();
             java.util.regex.Pattern shape = java.util.regex.Pattern.compile("[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}"
                     + "-[2-9A-HJKMNP-Z]{3}");
-            await("the join code on the console").atMost(Duration.ofSeconds(20))
-                    .until(() -> shape.matcher(doctor.driver().findElement(By.id("code")).getText()).find());
-            java.util.regex.Matcher code = shape.matcher(doctor.driver().findElement(By.id("code")).getText());
+            Chromium.await("the join code on the console", Duration.ofSeconds(20))
+                    .until(() -> shape.matcher(String.valueOf(doctor.text("#code"))).find());
+            java.util.regex.Matcher code = shape.matcher(doctor.text("#code"));
             assertTrue(code.find());
 
             patient.driver().get(BROKER.origin() + "/kiosk.html");
@@ -76,7 +78,8 @@ class ConsultationBrowserTest {
                             && doctor.connectedWithVideo());
             assertTrue(doctor.driver().findElements(By.cssSelector("#waiting li")).isEmpty(),
                     "the patient never went back to the waiting room");
-            assertEquals(2, doctor.driver().findElements(By.cssSelector("#participants li")).size());
+            Chromium.await("both in the doctor's participant list", Duration.ofSeconds(10)).until(() ->
+                    doctor.driver().findElements(By.cssSelector("#participants li")).size() == 2);
         }
     }
 

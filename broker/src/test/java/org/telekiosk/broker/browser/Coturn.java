@@ -15,6 +15,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.telekiosk.broker.testing.RequiredPrograms;
 
 /**
  * Debian's coturn ({@code /usr/bin/turnserver}) started for a test class on free ports on 127.0.0.1, with coturn's
@@ -75,6 +76,7 @@ public final class Coturn implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
+        RequiredPrograms.Program.TURNSERVER.require();
         process = new ProcessBuilder(List.of("/usr/bin/turnserver", "-c", dir.resolve("turnserver.conf").toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("turnserver.out").toFile())

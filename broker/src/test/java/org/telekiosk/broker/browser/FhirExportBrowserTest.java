@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openqa.selenium.By;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.RequiredPrograms;
+import org.telekiosk.broker.testing.RequiredPrograms.Program;
 
 /**
  * The doctor console's "FHIR-Export · Export FHIR" button in headless Chromium against a real broker: it fetches the
  * consultation's bundle with the session cookie and hands it to the browser as a download named after the
  * consultation. The page's anchor click is recorded instead of saving a file, and the blob read as it is made.
  */
+@RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER})
 class FhirExportBrowserTest {
     @RegisterExtension
     static final BrokerExtension BROKER = new BrokerExtension();
@@ -29,17 +31,17 @@ class FhirExportBrowserTest {
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
         try (Chromium doctor = new Chromium(certificate, List.of())) {
             ConsultationBrowserTest.openDoctorConsole(doctor, fixture, BROKER);
-            await("the consultation's room").atMost(Duration.ofSeconds(20))
-                    .until(() -> doctor.driver().findElement(By.id("export-fhir")).isDisplayed());
+            Chromium.await("the consultation's room", Duration.ofSeconds(20))
+                    .until(() -> doctor.displayed("#export-fhir"));
             // The CSP (connect-src 'self') forbids reading a blob: URL back, so keep the blob as it is made.
             doctor.script("window.downloads = []; window.blobs = [];"
                     + "const make = URL.createObjectURL;"
                     + "URL.createObjectURL = (blob) => { window.blobs.push(blob); return make(blob); };"
                     + "HTMLAnchorElement.prototype.click = function () {"
                     + "  window.downloads.push({ name: this.download, href: this.href }); };");
-            assertEquals("FHIR-Export · Export FHIR", doctor.driver().findElement(By.id("export-fhir")).getText());
+            assertEquals("FHIR-Export · Export FHIR", doctor.text("#export-fhir"));
 
-            doctor.driver().findElement(By.id("export-fhir")).click();
+            doctor.click("#export-fhir");
 
             await("the download").atMost(Duration.ofSeconds(20))
                     .until(() -> ((Number) doctor.script("return window.downloads.length")).intValue() == 1);
@@ -50,9 +52,8 @@ class FhirExportBrowserTest {
             assertTrue(bundle.startsWith("{\"resourceType\":\"Bundle\""), bundle);
             assertTrue(bundle.contains("\"type\":\"collection\""), bundle);
             assertTrue(bundle.contains("urn:uuid:" + fixture.consultation().id()), bundle);
-            await("the status line").atMost(Duration.ofSeconds(5))
-                    .until(() -> doctor.driver().findElement(By.id("status")).getText()
-                            .startsWith("FHIR-Export heruntergeladen."));
+            Chromium.await("the status line", Duration.ofSeconds(5))
+                    .until(() -> String.valueOf(doctor.text("#status")).startsWith("FHIR-Export heruntergeladen."));
         }
     }
 }

@@ -23,6 +23,8 @@ import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.server.AccessServices;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.RequiredPrograms;
+import org.telekiosk.broker.testing.RequiredPrograms.Program;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.SensorId;
@@ -40,6 +42,7 @@ import org.telekiosk.protocol.topic.Topics;
  * each sensor's state as the kiosk reported it, admits, and video flows both ways (fake media, as in
  * {@link ConsultationBrowserTest}).
  */
+@RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER})
 class KioskPageBrowserTest {
     @RegisterExtension
     static final BrokerExtension BROKER = new BrokerExtension();
@@ -82,8 +85,8 @@ class KioskPageBrowserTest {
             }
             assertFalse(page.driver().getCurrentUrl().contains("kiosk-token"), "the token left the URL");
             assertEquals(KIOSK.value(), page.script("return document.body.dataset.kiosk"));
-            assertTrue(page.driver().findElement(By.id("waiting")).isDisplayed(), "called in, no code entry");
-            assertFalse(page.driver().findElement(By.id("enter")).isDisplayed());
+            assertTrue(page.displayed("#waiting"), "called in, no code entry");
+            assertFalse(page.displayed("#enter"));
             assertEquals(KIOSK.value(), doctorBrowser.script(
                     "return document.querySelector('#waiting li .kiosk').textContent"));
             String sensors = (String) doctorBrowser.script(

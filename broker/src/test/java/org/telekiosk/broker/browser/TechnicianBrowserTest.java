@@ -1,6 +1,5 @@
 package org.telekiosk.broker.browser;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,8 +20,9 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.RequiredPrograms;
+import org.telekiosk.broker.testing.RequiredPrograms.Program;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
 
@@ -31,6 +31,7 @@ import org.telekiosk.protocol.KioskId;
  * enrollment token and sees it as a line and as a QR code (read back from the page's canvas by ZXing), and revokes
  * a kiosk, which asks first and then marks the kiosk revoked.
  */
+@RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER})
 class TechnicianBrowserTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
@@ -46,17 +47,18 @@ class TechnicianBrowserTest {
         try (Chromium browser = new Chromium(certificate, List.of())) {
             var driver = browser.driver();
             driver.get(BROKER.origin() + "/technician.html");
-            await("the login form").atMost(PATIENCE).until(() -> driver.findElement(By.id("login")).isDisplayed());
+            Chromium.await("the login form", PATIENCE).until(() -> browser.displayed("#login"));
             driver.findElement(By.id("login-name")).sendKeys("tech.meyer");
             driver.findElement(By.id("login-password")).sendKeys(ConsultationFixture.PASSWORD);
             driver.findElement(By.cssSelector("#login-form button")).click();
 
-            await("the enrolled kiosk in the fleet").atMost(PATIENCE)
-                    .until(() -> !driver.findElements(row(enrolled)).isEmpty());
-            WebElement kiosk = driver.findElement(row(enrolled));
-            assertFalse(kiosk.getAttribute("class").contains("revoked"));
-            assertTrue(kiosk.getText().contains("vertraut"), kiosk.getText());
-            assertTrue(kiosk.getText().contains("noch kein Bericht"), kiosk.getText());
+            // The fleet table is redrawn on every refresh: each read finds and reads its row in one script call.
+            String row = row(enrolled);
+            Chromium.await("the enrolled kiosk in the fleet", PATIENCE).until(() -> browser.text(row) != null);
+            assertFalse(browser.attribute(row, "class").contains("revoked"));
+            String trusted = browser.text(row);
+            assertTrue(trusted.contains("vertraut"), trusted);
+            assertTrue(trusted.contains("noch kein Bericht"), trusted);
 
             // The kiosk reports readings it lost, an outbox fault and a faulty scale: the row shows them.
             var mqtt = enrolledKiosk.connect(BROKER);
@@ -72,41 +74,39 @@ class TechnicianBrowserTest {
                 mqtt.disconnect();
                 mqtt.close();
             }
-            await("the kiosk's report in its row").atMost(PATIENCE).until(() ->
-                    driver.findElement(row(enrolled)).getText().contains("41 Messwerte verloren"));
-            String report = driver.findElement(By.cssSelector("tr[data-kiosk='wmk-lab-03'] td.report")).getText();
+            Chromium.await("the kiosk's report in its row", PATIENCE).until(() ->
+                    String.valueOf(browser.text(row)).contains("41 Messwerte verloren"));
+            String report = browser.text(row + " td.report");
             assertTrue(report.contains("scale: gestört · faulty (HX711 not ready)"), report);
             assertTrue(report.contains("outbox was truncated"), report);
 
             driver.findElement(By.id("token-kiosk")).sendKeys("wmk-flur-02");
             driver.findElement(By.id("token-label")).sendKeys("Flur 2, Wismar");
             driver.findElement(By.cssSelector("#token-form button")).click();
-            await("the token").atMost(PATIENCE).until(() -> driver.findElement(By.id("token-result")).isDisplayed());
-            String token = driver.findElement(By.id("token-line")).getAttribute("value");
+            Chromium.await("the token", PATIENCE).until(() -> browser.displayed("#token-result"));
+            String token = browser.value("#token-line");
             assertTrue(token.startsWith("tk1.wmk-flur-02."), token);
             assertEquals(token, qrCodeOnThePage(browser), "the QR code holds the token line");
 
-            driver.findElement(By.cssSelector("tr[data-kiosk='wmk-lab-03'] button.revoke")).click();
-            assertTrue(driver.findElement(By.id("revoke-dialog")).isDisplayed(), "a revocation asks first");
-            driver.findElement(By.id("revoke-cancel")).click();
+            browser.click(row + " button.revoke");
+            assertTrue(browser.displayed("#revoke-dialog"), "a revocation asks first");
+            browser.click("#revoke-cancel");
             assertFalse(BROKER.broker().kiosks().state().kiosk(enrolled).orElseThrow().revoked(),
                     "cancelled: nothing revoked");
 
-            driver.findElement(By.cssSelector("tr[data-kiosk='wmk-lab-03'] button.revoke")).click();
-            driver.findElement(By.id("revoke-confirm")).click();
-            await("the kiosk marked revoked").atMost(PATIENCE).until(() -> {
-                List<WebElement> rows = driver.findElements(row(enrolled));
-                return !rows.isEmpty() && rows.getFirst().getAttribute("class").contains("revoked")
-                        && rows.getFirst().getText().contains("widerrufen");
-            });
+            browser.click(row + " button.revoke");
+            browser.click("#revoke-confirm");
+            Chromium.await("the kiosk marked revoked", PATIENCE).until(() ->
+                    String.valueOf(browser.attribute(row, "class")).contains("revoked")
+                            && String.valueOf(browser.text(row)).contains("widerrufen"));
             assertTrue(BROKER.broker().kiosks().state().kiosk(enrolled).orElseThrow().revoked());
-            assertTrue(driver.findElements(By.cssSelector("tr[data-kiosk='wmk-lab-03'] button.revoke")).isEmpty(),
-                    "a revoked kiosk offers no second revocation");
+            assertEquals(Boolean.FALSE, browser.script("return !!document.querySelector(arguments[0])",
+                    row + " button.revoke"), "a revoked kiosk offers no second revocation");
         }
     }
 
-    private static By row(KioskId kiosk) {
-        return By.cssSelector("tr[data-kiosk='" + kiosk.value() + "']");
+    private static String row(KioskId kiosk) {
+        return "tr[data-kiosk='" + kiosk.value() + "']";
     }
 
     /** The page's QR canvas as a PNG, decoded by ZXing. */

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.RequiredPrograms;
+import org.telekiosk.broker.testing.RequiredPrograms.Program;
 import org.telekiosk.broker.turn.IceConfig;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.broker.turn.TurnSecret;
@@ -27,6 +29,7 @@ import org.telekiosk.protocol.signaling.IceServer;
  * ({@code iceTransportPolicy: 'relay'}): video flows with the credentials the broker issues, and does not with
  * expired ones.
  */
+@RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER, Program.TURNSERVER})
 class TurnRelayTest {
     @RegisterExtension
     @Order(1)

@@ -55,7 +55,8 @@ class ReconnectsTest {
         kit.clock.advance(Duration.ofSeconds(61));
         assertEquals(1, kit.reconnects.releaseExpiredSeats());
         assertEquals(ConsultationState.SCHEDULED, kit.state(consultation));
-        assertEquals(new Refusal.NotAuthenticated(), refusal(kit.reconnects.resume(patient.resumeToken(), 0)));
+        assertEquals(new Refusal.SeatReleased(), refusal(kit.reconnects.resume(patient.resumeToken(), 0)),
+                "released by the sweep, still told seat-released (not an unknown token)");
     }
 
     @Test
@@ -88,7 +89,7 @@ class ReconnectsTest {
                 refusal(kit.reconnects.resume(OpaqueToken.generate(new SecureRandom()), 0)));
         assertEquals(Refusal.InvalidRequest.class, refusal(kit.reconnects.resume(patient.resumeToken(), -1)).getClass());
         done(kit.consultations.end(kit.doctor, consultation.id()));
-        assertEquals(new Refusal.NotAuthenticated(), refusal(kit.reconnects.resume(patient.resumeToken(), 0)),
+        assertEquals(new Refusal.SeatReleased(), refusal(kit.reconnects.resume(patient.resumeToken(), 0)),
                 "ending released the seat");
     }
 
@@ -104,6 +105,6 @@ class ReconnectsTest {
     @Test
     void thePatientLeavingReleasesTheSeatAtOnce() {
         assertEquals(ConsultationState.SCHEDULED, done(kit.waitingRoom.leave(caller(patient))));
-        assertEquals(new Refusal.NotAuthenticated(), refusal(kit.reconnects.resume(patient.resumeToken(), 0)));
+        assertEquals(new Refusal.SeatReleased(), refusal(kit.reconnects.resume(patient.resumeToken(), 0)));
     }
 }

@@ -55,7 +55,9 @@ class WaitingRoomTest {
         Consultation consultation = kit.patientConsultation(kit.doctor);
         Joined patient = kit.waitingPatient(consultation);
         Joined waiting = kit.waitingPatient(consultation);
-        assertEquals(List.of(), done(kit.waitingRoom.participants(kit.doctor, consultation.id())));
+        assertEquals(List.of(new Participant(Participant.Role.DOCTOR, DisplayName.of("Dr. Anna Weber"))),
+                done(kit.waitingRoom.participants(kit.doctor, consultation.id())),
+                "the doctor is in their call before anyone is admitted");
         done(kit.waitingRoom.admit(kit.doctor, consultation.id(), patient.participant()));
         List<Participant> expected = List.of(
                 new Participant(Participant.Role.DOCTOR, DisplayName.of("Dr. Anna Weber")),

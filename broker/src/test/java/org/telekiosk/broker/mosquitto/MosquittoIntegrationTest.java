@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -42,6 +41,8 @@ import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.server.FreePort;
 import org.telekiosk.broker.testing.MqttTestClient;
+import org.telekiosk.broker.testing.RequiredPrograms;
+import org.telekiosk.broker.testing.RequiredPrograms.Program;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
@@ -52,8 +53,9 @@ import org.telekiosk.protocol.topic.Topics;
  * enrolled kiosk publishes and the broker's service identity receives it; a certificate from another CA is refused;
  * a revoked kiosk is refused once the CRL is updated and Mosquitto restarted.
  */
+@RequiredPrograms(Program.MOSQUITTO)
 class MosquittoIntegrationTest {
-    static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
+    static final Path MOSQUITTO = Program.MOSQUITTO.path();
     static final KioskId KIOSK = KioskId.of("mosq-kiosk-a");
 
     @TempDir
@@ -70,7 +72,6 @@ class MosquittoIntegrationTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(Files.isExecutable(MOSQUITTO), "Mosquitto is not installed (apt-get install mosquitto)");
         Clock clock = Clock.systemUTC();
         pki = BrokerPki.open(dir.resolve("pki"), KeystorePassword.resolve("pw", dir.resolve("pw"), random),
                 List.of("localhost"), new Certificates(random), clock);

@@ -97,6 +97,7 @@ public final class SignalingKit {
                 clock);
         service = new SignalingService(sessions, consultations, waitingRoom, codes, reconnects, iceServers, policy,
                 config, clock, statuses::latest);
+        stores.calls().subscribeEnds(service);
         doctor = staff("dr.weber", "Dr. Anna Weber", Role.DOCTOR);
         otherDoctor = staff("dr.schulz", "Dr. Jonas Schulz", Role.DOCTOR);
         technician = staff("tech.meyer", "Kai Meyer", Role.TECHNICIAN);

@@ -44,6 +44,8 @@ class SignalingServiceTest {
         }
     }
 
+    private static final Participant DOCTOR = new Participant(Participant.Role.DOCTOR, "Dr. Anna Weber");
+
     private static FakePeer peer() {
         return new FakePeer(SignalingKit.PATIENT_ADDRESS, Optional.empty());
     }
@@ -192,12 +194,13 @@ class SignalingServiceTest {
         call.patient.closed();
         kit.clock.advance(Duration.ofSeconds(60));
         assertEquals(1, kit.service.sweep());
-        assertEquals(List.of(), call.doctorPeer.last(SignalEvent.Participants.class).participants());
+        assertEquals(List.of(DOCTOR), call.doctorPeer.last(SignalEvent.Participants.class).participants());
 
         FakePeer late = peer();
         kit.service.connect(late).receive(new SignalRequest.Hello(1,
                 new Credential.Resume(call.welcome.resumeToken(), 0)));
-        assertEquals(CloseCodes.UNAUTHENTICATED, late.closeCode());
+        assertEquals("seat-released", errorCode(late), "as protocol/README.md promises, not not-authenticated");
+        assertEquals(CloseCodes.GONE, late.closeCode());
     }
 
     @Test
@@ -276,11 +279,22 @@ class SignalingServiceTest {
     }
 
     @Test
+    void theParticipantsAfterTheDoctorsWelcomeListTheDoctorAloneThenTheAdmittedPatientAfterThem() {
+        Call call = new Call(false);
+        assertEquals(List.of(DOCTOR), call.doctorPeer.last(SignalEvent.Participants.class).participants());
+        call.doctor.receive(new SignalRequest.Admit(call.welcome.participant()));
+        List<Participant> both = List.of(DOCTOR, new Participant(Participant.Role.PATIENT, "Frau Koch"));
+        assertEquals(both, call.doctorPeer.last(SignalEvent.Participants.class).participants());
+        assertEquals(both, call.patientPeer.last(SignalEvent.Participants.class).participants());
+    }
+
+    @Test
     void aPatientWhoLeavesIsGoneAndTheDoctorSeesIt() {
         Call call = new Call(true);
         call.patient.receive(new SignalRequest.Leave());
         assertEquals(CloseCodes.NORMAL, call.patientPeer.closeCode());
-        assertEquals(List.of(), call.doctorPeer.last(SignalEvent.Participants.class).participants());
+        assertEquals(List.of(DOCTOR), call.doctorPeer.last(SignalEvent.Participants.class).participants(),
+                "the doctor is still in their call after the patient left");
         call.doctor.receive(new SignalRequest.Offer("v=0"));
         assertEquals("out-of-order", errorCode(call.doctorPeer));
     }

@@ -372,6 +372,29 @@ abstract class AccessStoreContract {
     }
 
     @Test
+    void aReleasedSeatsResumeTokenIsKnownAsReleasedUntilItsConsultationIsDeleted() {
+        AccountId doctor = insertDoctor("dr.weber");
+        Consultation c = consultation(doctor, new ConsultationTarget.Room(KIOSK), T0);
+        Seat left = seat(c.id(), "Anna", T0);
+        Seat first = seat(c.id(), "Ben", T0);
+        Seat second = seat(c.id(), "Mia", T0);
+
+        assertTrue(seats.release(left.id(), T0.plusSeconds(1)));
+        assertFalse(seats.release(left.id(), T0.plusSeconds(2)), "released once");
+        assertTrue(seats.find(left.id()).isEmpty());
+        assertTrue(seats.isReleased(left.resumeTokenHash()));
+        assertFalse(seats.isReleased(first.resumeTokenHash()), "a seat still held is not released");
+
+        assertEquals(2, seats.releaseAllOf(c.id(), T0.plusSeconds(3)));
+        assertEquals(List.of(), seats.listOf(c.id()));
+        assertTrue(seats.isReleased(first.resumeTokenHash()) && seats.isReleased(second.resumeTokenHash()));
+
+        consultations.update(c.withState(ConsultationState.ENDED, T0.plusSeconds(3)));
+        assertEquals(1, consultations.deleteEndedBefore(T0.plusSeconds(4)));
+        assertFalse(seats.isReleased(left.resumeTokenHash()), "kept only as long as its consultation");
+    }
+
+    @Test
     void theAuditLogKeepsTheOrderOfRecordingAndIsPurgedByAge() {
         AuditEvent first = new AuditEvent(T0, AuditActor.system(), AuditAction.FIRST_ADMIN_CREATED, "account:x", "");
         AuditEvent second = new AuditEvent(T0, AuditActor.client("192.0.2.1"), AuditAction.LOGIN_FAILED,

@@ -135,6 +135,10 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
         return URI.create("wss://localhost:" + broker.httpsPort() + "/ws/viewer");
     }
 
+    public URI signalSocket() {
+        return URI.create("wss://localhost:" + broker.httpsPort() + "/ws/signal");
+    }
+
     /** The origin the broker's own pages have. */
     public String origin() {
         return "https://localhost:" + broker.httpsPort();

@@ -42,6 +42,11 @@ public final class ViewerClient implements AutoCloseable {
         return new ViewerClient(broker.viewerSocket(), broker.tls(), broker.origin());
     }
 
+    /** Connects to the signaling WebSocket ({@code /ws/signal}) from the broker's own origin; same client otherwise. */
+    public static ViewerClient signaling(BrokerExtension broker) {
+        return new ViewerClient(broker.signalSocket(), broker.tls(), broker.origin());
+    }
+
     public static ViewerClient connect(BrokerExtension broker, String origin) {
         return new ViewerClient(broker.viewerSocket(), broker.tls(), origin);
     }

@@ -58,14 +58,16 @@ final class BrokerProcess {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process cli = new ProcessBuilder(List.of(java.toString(), "-jar", JAR.toString(), "enrollment-token",
                 "--data-dir", dataDir.toString(), "--kiosk", kiosk.value(), "--label", "System test " + kiosk))
-                .redirectErrorStream(true)
+                .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolve("enrollment-token.log").toFile()))
                 .start();
+        // Standard output is the token line alone; logs and the hint go to standard error.
         String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
-            throw new IllegalStateException("enrollment-token failed: " + output);
+        if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0 || output.lines().count() != 1
+                || !output.startsWith("tk1.")) {
+            throw new IllegalStateException("enrollment-token did not print one token line: '" + output + "'; see "
+                    + dataDir.resolve("enrollment-token.log"));
         }
-        return output.lines().map(String::strip).filter(line -> line.startsWith("tk1.")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no token in: " + output));
+        return output.strip();
     }
 
     /** Starts {@code serve} and waits until its MQTT port answers. */

@@ -1,7 +1,9 @@
 package org.telekiosk.protocol.codec;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -123,6 +125,7 @@ public final class WireCodec {
             }
             return value;
         } catch (InvalidTypeIdException e) {
+            requireOneObject(bytes);
             String id = e.getTypeId();
             throw new MalformedMessageException(Reason.UNKNOWN_TYPE, id == null
                     ? "message has no 'type'"
@@ -134,7 +137,11 @@ public final class WireCodec {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new MalformedMessageException(Reason.INVALID_FIELD, printable(String.valueOf(cause.getMessage())));
         } catch (MismatchedInputException e) {
+            requireOneObject(bytes);
             String original = String.valueOf(e.getOriginalMessage());
+            if (original.startsWith("Trailing token")) {
+                throw new MalformedMessageException(Reason.NOT_DECODABLE, "trailing data after the message");
+            }
             if (original.startsWith("Missing creator property") || original.startsWith("Null value for creator")) {
                 String field = printable(original.replaceFirst("^[^']*'([^']*)'.*$", "$1"));
                 throw new MalformedMessageException(Reason.INVALID_FIELD, original.startsWith("Missing")
@@ -149,6 +156,57 @@ public final class WireCodec {
             throw new MalformedMessageException(outOfRange ? Reason.INVALID_FIELD : Reason.NOT_DECODABLE, describe(e));
         } catch (IOException e) {
             throw new MalformedMessageException(Reason.NOT_DECODABLE, printable(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /**
+     * The sequence number a payload claims, read leniently: the top-level map's {@code seq} entry if it is a whole
+     * number of at least 1, whatever else is wrong with the payload (an unknown field, a bad LOINC code, NaN). The
+     * broker uses it to answer a refused reading by number ({@code store-ack.refused}); empty if the payload is not a
+     * map, has no such entry or names it twice. Also reads a payload longer than {@link #maxBytes()} (refused as
+     * {@code too-large}): a streaming read that keeps nothing.
+     */
+    public java.util.OptionalLong peekSeq(byte[] bytes) {
+        if (bytes.length == 0) {
+            return java.util.OptionalLong.empty();
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(bytes)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return java.util.OptionalLong.empty();
+            }
+            long seq = 0;
+            for (var t = p.nextToken(); t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                var value = p.nextToken();
+                if ("seq".equals(field) && value == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+                        && p.getNumberType() != com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER) {
+                    seq = p.getLongValue();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return seq >= 1 ? java.util.OptionalLong.of(seq) : java.util.OptionalLong.empty();
+        } catch (IOException | RuntimeException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /**
+     * On a refusal, tells a payload that is not one object of this format at all (JSON bytes sent to the CBOR codec,
+     * an array, a bare string) from an object with a wrong field: the first is {@code not-decodable}.
+     */
+    private void requireOneObject(byte[] bytes) throws MalformedMessageException {
+        JsonToken first;
+        try (JsonParser parser = mapper.getFactory().createParser(bytes)) {
+            first = parser.nextToken();
+        } catch (IOException e) {
+            first = null;
+        }
+        if (first != JsonToken.START_OBJECT) {
+            boolean cbor = mapper.getFactory() instanceof com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+            throw new MalformedMessageException(Reason.NOT_DECODABLE, cbor
+                    ? "not a CBOR map" + (bytes[0] == '{' ? " (JSON? the payload must be CBOR)" : "")
+                    : "not a JSON object");
         }
     }
 

@@ -21,7 +21,10 @@ public enum SignalError {
     INVALID_CODE("invalid-code", CloseCodes.UNAUTHENTICATED),
     /** Too many wrong codes from this address or overall; retry later (close 4429). */
     THROTTLED("throttled", CloseCodes.TOO_MANY),
-    /** The resume token's seat was released after its grace period; a new code is needed (close 4410). */
+    /**
+     * The resume token's seat was released (its grace period was over, the patient left, or the consultation ended);
+     * a new code is needed (close 4410).
+     */
     SEAT_RELEASED("seat-released", CloseCodes.GONE),
     /** The consultation's access window is over (close 4410). */
     ACCESS_EXPIRED("access-expired", CloseCodes.GONE),

@@ -86,9 +86,14 @@ public sealed interface ViewerEvent {
     }
 
     /**
-     * A request was refused. {@code code} is one of the stable codes of
-     * {@link org.telekiosk.protocol.MalformedMessageException.Reason}; the socket stays open unless a close frame
-     * follows.
+     * A request was refused (protocol/README.md, the vitals socket's error codes). {@code code} is a stable code: for
+     * a malformed message one of {@link org.telekiosk.protocol.MalformedMessageException.Reason}'s ({@code
+     * too-large}, {@code not-decodable}, {@code unknown-type}, {@code invalid-field}; close 1007 follows); for a
+     * request the socket may not make one of {@link org.telekiosk.protocol.signaling.SignalError}'s: {@code
+     * not-authenticated} (no or an unknown session, or no {@code hello} first; close 4401), {@code forbidden} (not
+     * the doctor of a consultation with the kiosk's patient in the call; 4403), {@code access-expired} (the
+     * consultation ended or its access window closed; 4410), {@code unsupported-version} (4400), or {@code
+     * out-of-order} (a second {@code hello}, or a request before {@code hello} was answered; the socket stays open).
      */
     record Error(String code, String message) implements ViewerEvent {
         public Error {

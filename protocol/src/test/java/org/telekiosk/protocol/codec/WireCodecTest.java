@@ -137,9 +137,10 @@ class WireCodecTest {
             {"wrong LOINC check digit", VALID.replace("8310-5", "8310-4"), "INVALID_FIELD"},
             {"time as a number", VALID.replace("\"2026-11-22T10:15:30.250Z\"", "1763806530"), "INVALID_FIELD"},
             {"time not ISO-8601", VALID.replace("2026-11-22T10:15:30.250Z", "22.11.2026"), "INVALID_FIELD"},
-            {"array instead of object", "[" + VALID + "]", "INVALID_FIELD"},
-            {"trailing data", VALID + " {}", "INVALID_FIELD"},
-            {"not a message at all", "\"hello\"", "UNKNOWN_TYPE"},
+            {"array instead of object", "[" + VALID + "]", "NOT_DECODABLE"},
+            {"trailing data", VALID + " {}", "NOT_DECODABLE"},
+            {"trailing number", VALID + " 0", "NOT_DECODABLE"},
+            {"not a message at all", "\"hello\"", "NOT_DECODABLE"},
         };
         return formats().flatMap(f -> Arrays.stream(cases).map(c -> Arguments.of(f, c[0], c[1], Reason.valueOf(c[2]))));
     }
@@ -171,6 +172,25 @@ class WireCodecTest {
         MalformedMessageException e = assertThrows(MalformedMessageException.class,
                 () -> format.codec().decode(garbage, KioskMessage.class));
         assertTrue(e.reason() == Reason.NOT_DECODABLE || e.reason() == Reason.INVALID_FIELD, e.getMessage());
+    }
+
+    @Test
+    void jsonBytesWhereCborIsExpectedAreNotDecodableAndSaySo() {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> WireCodec.cbor(1024).decode(VALID.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        KioskMessage.class));
+        assertEquals(Reason.NOT_DECODABLE, e.reason(), e.getMessage());
+        assertEquals("not a CBOR map (JSON? the payload must be CBOR)", e.getMessage());
+    }
+
+    @Test
+    void oneTrailingByteAfterACborMeasurementIsNotDecodable() {
+        byte[] cbor = WireCodec.cbor(1024).encode(SAMPLE);
+        byte[] longer = Arrays.copyOf(cbor, cbor.length + 1);
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> WireCodec.cbor(1024).decode(longer, KioskMessage.class));
+        assertEquals(Reason.NOT_DECODABLE, e.reason(), e.getMessage());
+        assertEquals("trailing data after the message", e.getMessage());
     }
 
     @ParameterizedTest
