@@ -154,6 +154,11 @@ final class ApiMessages {
 
     record KioskList(List<KioskView> kiosks) {}
 
+    /** A kiosk room a doctor may create a consultation for ({@code GET /api/v1/rooms}). */
+    record RoomView(String kiosk, String label, boolean online) {}
+
+    record RoomList(List<RoomView> rooms) {}
+
     /**
      * An RFC 9457 problem: {@code type} is {@code about:blank}, {@code title} the status's reason phrase;
      * {@code code} a stable machine-readable reason, {@code problems} the individual reasons where there are several

@@ -40,6 +40,12 @@ public final class KioskAdministration {
         public static final Aside NONE = new Aside(0, 0);
     }
 
+    /**
+     * A kiosk room a doctor may create a consultation for (issue 19): an enrolled kiosk that is not revoked, with the
+     * label its technician gave it and whether it has an MQTT connection now.
+     */
+    public record Room(String kioskId, String label, boolean online) {}
+
     /** A token made for a technician: the line to show once (and as a QR code), and when it expires. */
     public record IssuedToken(String kioskId, String token, Instant expiresAt) {}
 
@@ -91,6 +97,27 @@ public final class KioskAdministration {
             return Outcome.refused(refusal);
         }
         return Outcome.done(registry.state().kiosks().stream().map(this::entry).toList());
+    }
+
+    /**
+     * The kiosk rooms a doctor may hold a consultation in: every enrolled kiosk that is not revoked, by label. Doctors
+     * only (technicians see the {@link #fleet}); no certificates, no sensor reports.
+     */
+    public Outcome<List<Room>> rooms(Caller caller) {
+        Refusal refusal = switch (caller) {
+            case Caller.Anonymous a -> new Refusal.NotAuthenticated();
+            case Caller.Staff staff -> staff.account().role() == Role.DOCTOR ? null : new Refusal.Forbidden();
+            case Caller.Patient p -> new Refusal.Forbidden();
+            case Caller.Kiosk k -> new Refusal.Forbidden();
+        };
+        if (refusal != null) {
+            return Outcome.refused(refusal);
+        }
+        return Outcome.done(registry.state().kiosks().stream().filter(k -> k.revokedAt() == null)
+                .map(k -> new Room(k.id(), k.label(), online.test(KioskId.of(k.id()))))
+                .sorted(java.util.Comparator.comparing(Room::label, String.CASE_INSENSITIVE_ORDER)
+                        .thenComparing(Room::kioskId))
+                .toList());
     }
 
     /** Revokes {@code kiosk}; {@link Refusal.NotFound} if it is not enrolled or already revoked. */
