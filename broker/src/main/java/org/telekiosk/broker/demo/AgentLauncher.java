@@ -14,17 +14,33 @@ final class AgentLauncher {
     private static final String AGENT_JAR = "telekiosk-edge-agent.jar";
 
     private final Path jar;
+    private final List<String> prefix;
 
     AgentLauncher(Path jar) {
+        this(jar, List.of());
+    }
+
+    /**
+     * @param prefix put before the kiosk's own commands ({@code run}, {@code kiosk-page-url}), e.g.
+     *               {@code ip netns exec <ns>} to run the kiosk behind an emulated link (scripts/link-demo.sh)
+     */
+    AgentLauncher(Path jar, List<String> prefix) {
         this.jar = jar;
+        this.prefix = List.copyOf(prefix);
     }
 
     Process start(Path config) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(List.of(java, "-jar", jar.toString(), "run", "--simulate", "--config",
-                config.toString()))
+        return new ProcessBuilder(runCommand(config))
                 .inheritIO()
                 .start();
+    }
+
+    /** The command line of the simulated kiosk. */
+    List<String> runCommand(Path config) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of(java, "-jar", jar.toString(), "run", "--simulate", "--config", config.toString()));
+        return command;
     }
 
     /**
@@ -47,8 +63,9 @@ final class AgentLauncher {
      */
     Optional<URI> kioskPageUrl(Path config) throws IOException, InterruptedException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(javaBin, "-jar", jar.toString(), "kiosk-page-url", "--config",
-                config.toString()))
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of(javaBin, "-jar", jar.toString(), "kiosk-page-url", "--config", config.toString()));
+        Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

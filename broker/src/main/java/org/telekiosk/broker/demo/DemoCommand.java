@@ -44,6 +44,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--interval", defaultValue = "2s", description = "how often the kiosk measures (default: 2s)")
     String interval;
 
+    @Option(names = "--kiosk-netns", description = "run the simulated kiosk inside this network namespace, behind an "
+            + "emulated link (scripts/link-demo.sh makes one; root only)")
+    String kioskNetns;
+
+    @Option(names = "--kiosk-broker-host", defaultValue = "localhost", description = "the name under which the "
+            + "kiosk reaches the broker; the broker's certificate must cover it (default: localhost)")
+    String kioskBrokerHost;
+
     @Override
     public Integer call() throws Exception {
         Path jar = agentJar != null ? agentJar : AgentLauncher.findAgentJar();
@@ -58,9 +66,11 @@ public final class DemoCommand implements Callable<Integer> {
         Optional<DemoAccounts.Logins> logins = DemoAccounts.ensure(broker.access(),
                 broker.config().dataDir().toAbsolutePath(), new SecureRandom());
         Path kioskDir = provisionKiosk(broker, new AgentLauncher(jar));
-        Process agent = new AgentLauncher(jar).start(kioskDir.resolve("agent.properties"));
+        AgentLauncher kiosk = new AgentLauncher(jar, kioskNetns == null ? List.of()
+                : List.of("ip", "netns", "exec", kioskNetns));
+        Process agent = kiosk.start(kioskDir.resolve("agent.properties"));
         // The demo kiosk's own page: asked by the kiosk itself (its certificate, mutual TLS), as on a real kiosk.
-        Optional<URI> kioskPage = new AgentLauncher(jar).kioskPageUrl(kioskDir.resolve("agent.properties"));
+        Optional<URI> kioskPage = kiosk.kioskPageUrl(kioskDir.resolve("agent.properties"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             agent.destroy();
@@ -125,13 +135,16 @@ public final class DemoCommand implements Callable<Integer> {
                  Vital signs:      %s
                                    The simulated kiosk '%s' streams all five sensors.
                 %s
+                 Metrics:          %s
                  Your browser will warn about the certificate: it was made by this demo's own
                  certificate authority (%s). Continue past the warning, or trust that file.
                  Data directory: %s
                  Stop with Ctrl+C.
                 ============================================================================
 
-                """, startup.toMillis(), url, DEMO_KIOSK, accounts, broker.pki().caPemFile(),
+                """, startup.toMillis(), url, DEMO_KIOSK, accounts,
+                broker.metricsUrl().map(u -> u + " (Prometheus, this machine only)").orElse("off (metrics.bind)"),
+                broker.pki().caPemFile(),
                 broker.config().dataDir().toAbsolutePath());
     }
 
@@ -155,8 +168,8 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> managed = List.of("mqtt.uri=", "renewal.url=", "sampling.interval=", "data.dir=");
         List<String> lines = new java.util.ArrayList<>(Files.readAllLines(config, StandardCharsets.UTF_8).stream()
                 .filter(l -> managed.stream().noneMatch(l::startsWith)).toList());
-        lines.add("mqtt.uri=ssl://localhost:" + broker.mqttPort());
-        lines.add("renewal.url=" + broker.url().resolve("/api/v1/renew"));
+        lines.add("mqtt.uri=ssl://" + kioskBrokerHost + ":" + broker.mqttPort());
+        lines.add("renewal.url=https://" + kioskBrokerHost + ":" + broker.httpsPort() + "/api/v1/renew");
         lines.add("sampling.interval=" + interval);
         lines.add("data.dir=agent-data");
         SecureFiles.writeSecret(config, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));

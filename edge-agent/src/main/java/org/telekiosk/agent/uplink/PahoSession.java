@@ -61,14 +61,14 @@ final class PahoSession {
     private final java.time.Duration retainedAckWait;
     private final java.util.function.BooleanSupplier holding;
     private final org.telekiosk.protocol.KioskId kiosk;
-    private final java.util.function.LongConsumer storeAcks;
+    private final java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> storeAcks;
     private final java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands;
     private final org.telekiosk.protocol.codec.WireCodec codec =
             org.telekiosk.protocol.codec.WireCodec.cbor(org.telekiosk.protocol.codec.WireCodec.DEFAULT_MAX_BYTES);
 
     /** @param storeAcks takes every {@link org.telekiosk.protocol.downlink.StoreAck} of this kiosk, on a Paho thread */
     PahoSession(UplinkSettings settings, SSLSocketFactory tls, ScheduledExecutorService pahoThreads, Events events,
-            java.util.function.LongConsumer storeAcks,
+            java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> storeAcks,
             java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands,
             java.util.function.BooleanSupplier holding) throws MqttException {
         this.commands = commands;
@@ -317,7 +317,7 @@ final class PahoSession {
                         codec.decode(message.getPayload(), org.telekiosk.protocol.downlink.KioskDownlink.class);
                 switch (downlink) {
                     case org.telekiosk.protocol.downlink.StoreAck ack when ack.kiosk().equals(kiosk) -> {
-                        storeAcks.accept(ack.storedThrough());
+                        storeAcks.accept(ack);
                         Ready current = ready;
                         if (current != null) {
                             current.acknowledged();

@@ -187,7 +187,7 @@ class PahoUplinkTest {
         }
         List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
         try (PahoUplink uplink = new PahoUplink(settings(broker, kiosk.value(), 32), quickReconnect())) {
-            uplink.addStoreAckListener(through -> events.add("store-ack " + through));
+            uplink.addStoreAckListener(ack -> events.add("store-ack " + ack.storedThrough()));
             uplink.addConnectedListener(() -> events.add("connected"));
             uplink.expectStoreAck(() -> true);
             uplink.start();

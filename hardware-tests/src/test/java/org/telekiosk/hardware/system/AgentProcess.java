@@ -23,12 +23,22 @@ final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code run --config <dir>/agent.properties --simulate} in {@code dir}; output appended to agent.log. */
     static AgentProcess start(Path dir) throws IOException {
+        return start(dir, List.of());
+    }
+
+    /**
+     * As {@link #start(Path)}, with {@code prefix} before the java command, e.g. {@code ip netns exec <ns>} to run the
+     * kiosk in a network namespace of its own (that command execs java in place: the process is the agent's).
+     */
+    static AgentProcess start(Path dir, List<String> prefix) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: build with mvn -pl hardware-tests -am verify");
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-Xmx128m", "-jar", JAR.toString(), "run",
-                "--config", dir.resolve("agent.properties").toString(), "--simulate"))
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of(java.toString(), "-Xmx128m", "-jar", JAR.toString(), "run",
+                "--config", dir.resolve("agent.properties").toString(), "--simulate"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile()));
