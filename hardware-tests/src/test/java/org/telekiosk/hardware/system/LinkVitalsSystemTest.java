@@ -65,7 +65,9 @@ class LinkVitalsSystemTest {
                 await(context).atMost(PATIENCE).until(() -> store.count(kiosk).get() >= 1);
                 // readings taken before the agent's first connection was up are left out of the figures
                 Instant connected = Instant.now().plusSeconds(2);
-                await(context).atMost(PATIENCE).until(() -> store.count(kiosk).get() >= 30);
+                long atConnect = store.count(kiosk).get();
+                // about ten seconds of live readings under edge (2.9 a second) before the cut
+                await(context).atMost(PATIENCE).until(() -> store.count(kiosk).get() >= atConnect + 30);
                 Instant cutStart = Instant.now();
                 kioskLink.link().switchTo(LinkSchedule.once("cut-then-edge", List.of(
                         LinkSchedule.Phase.fixed(LinkProfile.blackout(), CUT),
@@ -80,6 +82,7 @@ class LinkVitalsSystemTest {
                 });
                 // up to the last second before the cut: what was on its way when the cut came waited for its end
                 Map<Long, Long> beforeCut = latency.latencies(connected, cutStart.minusSeconds(1));
+                assertFalse(beforeCut.isEmpty(), "no live readings before the cut");
                 System.out.println("LinkVitalsSystemTest (" + context + "): edge, kiosk -> store "
                         + StoreLatency.figures(beforeCut.values()) + "; relay " + kioskLink.relay().counters()
                         + ", " + kioskLink.relay().connections() + " connection(s)");
