@@ -18,6 +18,10 @@ function show(id) {
   for (const section of ['login', 'consultations', 'room']) {
     $(section).classList.toggle('hidden', section !== id);
   }
+  // The call view fills the window (video, vitals and controls on one screen); the others are plain pages.
+  document.body.classList.toggle('in-room', id === 'room');
+  $('account').classList.toggle('hidden', id === 'login');
+  $('to-list').classList.toggle('hidden', id !== 'room');
 }
 
 async function api(method, path, body) {
@@ -37,7 +41,15 @@ async function start() {
     show('login');
     return;
   }
+  if (me.ok) {
+    showMe(await me.json());
+  }
   await listConsultations();
+}
+
+function showMe(me) {
+  const account = me.account || me;
+  $('me').textContent = account.displayName || account.login || '';
 }
 
 $('login-form').addEventListener('submit', async (e) => {
@@ -50,6 +62,10 @@ $('login-form').addEventListener('submit', async (e) => {
     return;
   }
   $('login-error').textContent = '';
+  const session = await response.json().catch(() => null);
+  if (session) {
+    showMe(session);
+  }
   const match = /consultation=([0-9a-f-]{36})/.exec(location.hash);
   if (match) {
     openConsultation(match[1]);
@@ -58,46 +74,154 @@ $('login-form').addEventListener('submit', async (e) => {
   }
 });
 
+const STATES = {
+  scheduled: ['geplant', 'scheduled'],
+  waiting: ['Patient/in wartet', 'patient waiting'],
+  in_call: ['im Gespräch', 'in the call'],
+  ended: ['beendet', 'ended'],
+};
+let rooms = [];
+
+// The consultation list: for whom (a kiosk room by its label, or a patient by name), its state and its access window.
 async function listConsultations() {
-  const response = await api('GET', '/api/v1/consultations');
+  const [response, roomReply] = await Promise.all([api('GET', '/api/v1/consultations'),
+    api('GET', '/api/v1/rooms')]);
   if (response.status === 401) {
     show('login');
     return;
   }
   show('consultations');
+  rooms = roomReply.ok ? (await roomReply.json()).rooms : [];
+  renderRooms();
   const list = $('consultation-list');
   list.replaceChildren();
   if (!response.ok) {
     return;
   }
   const body = await response.json();
-  for (const c of body.consultations || body) {
-    const li = document.createElement('li');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = `${c.patientName || c.id} (${c.state})`;
-    button.addEventListener('click', () => { location.hash = `consultation=${c.id}`; openConsultation(c.id); });
-    li.append(button);
-    list.append(li);
+  const consultations = [...(body.consultations || body)]
+    .sort((x, y) => (x.state === 'ended') - (y.state === 'ended') || y.createdAt.localeCompare(x.createdAt));
+  for (const c of consultations) {
+    list.append(consultationRow(c));
   }
 }
 
+function renderRooms() {
+  const select = $('create-room');
+  const chosen = select.value;
+  select.replaceChildren();
+  for (const room of rooms) {
+    const option = document.createElement('option');
+    option.value = room.kiosk;
+    option.textContent = `${room.label} (${room.kiosk})${room.online ? '' : ' – offline'}`;
+    select.append(option);
+  }
+  if (rooms.some((r) => r.kiosk === chosen)) {
+    select.value = chosen;
+  }
+  $('no-rooms').classList.toggle('hidden', rooms.length > 0);
+  $('target-room').disabled = rooms.length === 0;
+  select.disabled = rooms.length === 0;
+}
+
+function targetText(c) {
+  if (c.target === 'room') {
+    const room = rooms.find((r) => r.kiosk === c.kiosk);
+    return `Kiosk-Raum · kiosk room: ${room ? `${room.label} (${c.kiosk})` : c.kiosk}`;
+  }
+  return `Patient/in · patient: ${c.patientName || '(ohne Namen · no name)'}`;
+}
+
+function when(iso) {
+  return new Date(iso).toLocaleString('de-DE', { dateStyle: 'short', timeStyle: 'short' });
+}
+
+function consultationRow(c) {
+  const row = document.createElement('tr');
+  row.dataset.consultation = c.id;
+  row.dataset.state = c.state;
+  const target = document.createElement('td');
+  target.className = 'target';
+  target.textContent = targetText(c);
+  const state = document.createElement('td');
+  state.className = 'state';
+  const [de, en] = STATES[c.state] || [c.state, c.state];
+  showText(state, de, `· ${en}`);
+  const window = document.createElement('td');
+  window.className = 'window';
+  window.textContent = c.endedAt ? `${when(c.createdAt)} – ${when(c.endedAt)} (beendet · ended)`
+    : `${when(c.createdAt)} – ${when(c.accessUntil)}`;
+  const open = document.createElement('td');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'open';
+  showText(button, 'Öffnen', '· Open');
+  button.disabled = c.state === 'ended';
+  button.addEventListener('click', () => { location.hash = `consultation=${c.id}`; openConsultation(c.id); });
+  open.append(button);
+  row.append(target, state, window, open);
+  return row;
+}
+
+// Typing a name or picking a room chooses that kind of consultation.
+$('create-name').addEventListener('input', () => { $('target-patient').checked = true; });
+for (const event of ['change', 'focus', 'click']) {
+  $('create-room').addEventListener(event, () => { $('target-room').checked = true; });
+}
+$('create-name').addEventListener('focus', () => { $('target-patient').checked = true; });
+
 $('create-form').addEventListener('submit', async (e) => {
   e.preventDefault();
+  $('create-error').textContent = '';
+  const forRoom = $('target-room').checked;
   const name = $('create-name').value.trim();
-  const created = await api('POST', '/api/v1/consultations', name ? { patientName: name } : {});
+  if (forRoom && !$('create-room').value) {
+    showText($('create-error'), 'Bitte einen Kiosk-Raum wählen.', 'Please choose a kiosk room.');
+    return;
+  }
+  const created = await api('POST', '/api/v1/consultations',
+    forRoom ? { kiosk: $('create-room').value } : name ? { patientName: name } : {});
   if (!created.ok) {
+    const problem = await created.json().catch(() => ({}));
+    showText($('create-error'), `Nicht angelegt (${created.status}).`, problem.detail || `Not created (${created.status}).`);
     return;
   }
   const consultation = await created.json();
-  const code = await api('POST', `/api/v1/consultations/${consultation.id}/codes`);
+  $('create-name').value = '';
   location.hash = `consultation=${consultation.id}`;
   openConsultation(consultation.id);
+  if (forRoom) {
+    // A room consultation needs no code: the kiosk's own page is called in.
+    showText($('code'), `Der Kiosk ${consultation.kiosk} wird aufgerufen, sobald seine Seite offen ist.`,
+      `The kiosk ${consultation.kiosk} is called in as soon as its page is open.`);
+    return;
+  }
+  const code = await api('POST', `/api/v1/consultations/${consultation.id}/codes`);
   if (code.ok) {
     const issued = await code.json();
     showText($('code'), `Zugangscode für die Patientin / den Patienten: ${issued.code}`,
       `Join code for the patient: ${issued.code}`);
   }
+});
+
+// Logging out ends the session on the server (DELETE /api/v1/session, which also clears the cookie), then drops
+// everything this page held: the signaling socket, the camera, the call.
+async function logout() {
+  signal?.stop();
+  call?.hangUp();
+  const stream = $('local').srcObject;
+  stream?.getTracks().forEach((t) => t.stop());
+  const response = await api('DELETE', '/api/v1/session');
+  if (!response.ok && response.status !== 401) {
+    showText(status, `Abmelden fehlgeschlagen (${response.status}).`, `Logout failed (${response.status}).`);
+    return;
+  }
+  location.replace('/doctor.html'); // a fresh page: nothing of the consultation stays in memory
+}
+
+$('logout').addEventListener('click', logout);
+$('to-list').addEventListener('click', () => {
+  location.replace('/doctor.html');
 });
 
 async function openConsultation(id) {
@@ -110,7 +234,7 @@ async function openConsultation(id) {
   call = new Call('doctor', signal, $('remote'));
   call.setLocalStream(camera.stream);
   if (!$('commands')) {
-    new Commands(id, $('room'));
+    new Commands(id, $('call-side'));
   }
   window.telekiosk = { role: 'doctor', signal, call, videoStats: () => call.videoStats() };
   signal.start();
@@ -243,6 +367,18 @@ async function exportFhir() {
   setTimeout(() => URL.revokeObjectURL(url), 60000);
   showText(status, 'FHIR-Export heruntergeladen.', 'FHIR export downloaded.');
 }
+
+// Keyboard: every control is a button in tab order; Alt+M and Alt+K also switch the microphone and the camera.
+document.addEventListener('keydown', (e) => {
+  if (!e.altKey || $('room').classList.contains('hidden')) {
+    return;
+  }
+  const target = { m: 'mute', k: 'camera' }[e.key.toLowerCase()];
+  if (target) {
+    e.preventDefault();
+    $(target).click();
+  }
+});
 
 function toggle(button, apply) {
   const off = button.getAttribute('aria-pressed') !== 'true';

@@ -9,6 +9,7 @@ import { Signal, showText } from '/signal.js';
 import { Call, openCamera } from '/call.js';
 import { Vitals } from '/vitals.js';
 import { renderGuidance } from '/guidance.js';
+import { PreCheck } from '/precheck.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -20,6 +21,21 @@ const ERRORS = {
   'access-expired': ['Diese Sprechstunde ist beendet.', 'This consultation is over.'],
 };
 const NO_ROOM = 'no-room-consultation';
+// Set by whoever opens the page (the kiosk agent): ?idle-reset=S (1-30 s, default 30) is how long the page stays on
+// after a consultation before it resets to the start screen; ?check-wait=S (0-120 s, default 3) how long the pre-call
+// check's results stay up before the page goes on to the waiting room by itself.
+const PARAMS = new URLSearchParams(location.search);
+const IDLE_RESET_S = bounded(PARAMS.get('idle-reset'), 1, 30, 30);
+const CHECK_WAIT_S = bounded(PARAMS.get('check-wait'), 0, 120, 3);
+let check = null;
+let checkResults = null;
+let checkTimer = null;
+let resetTimer = null;
+
+function bounded(text, min, max, fallback) {
+  const n = Number.parseInt(text ?? '', 10);
+  return Number.isFinite(n) && n >= min && n <= max ? n : fallback;
+}
 let signal = null;
 let call = null;
 let camera = { stream: null, camera: false, microphone: false };
@@ -48,10 +64,95 @@ function hideVitals() {
 }
 
 function show(id) {
-  for (const section of ['enter', 'waiting', 'call', 'over']) {
+  for (const section of ['enter', 'check', 'waiting', 'call', 'over']) {
     $(section).classList.toggle('hidden', section !== id);
   }
+  document.body.dataset.state = id;
+  if (id === 'over') {
+    scheduleReset();
+  }
 }
+
+// After a consultation the page resets itself to a fresh start screen: a new load of the page, so that nothing of
+// the previous patient (pictures, names, readings, guidance, the resume token) stays in its memory or on screen.
+// The broker's responses are all Cache-Control: no-store, so nothing stays in the browser's cache either.
+function scheduleReset() {
+  if (resetTimer) {
+    return;
+  }
+  const due = performance.now() + IDLE_RESET_S * 1000;
+  const tick = () => {
+    const left = Math.max(0, Math.ceil((due - performance.now()) / 1000));
+    showText($('reset-text'), `Diese Seite beginnt in ${left} s von vorn.`, `This page starts over in ${left} s.`);
+    if (left === 0) {
+      reset();
+    }
+  };
+  tick();
+  resetTimer = setInterval(tick, 250);
+}
+
+function reset() {
+  clearInterval(resetTimer);
+  hideVitals();
+  signal?.stop();
+  call?.hangUp();
+  camera.stream?.getTracks().forEach((t) => t.stop());
+  for (const video of document.querySelectorAll('video')) video.srcObject = null;
+  location.replace(location.pathname + location.search);
+}
+
+// The pre-call check before the waiting room (precheck.js); then join with `credential`. Done once per page load.
+async function checkThenJoin(credential) {
+  if (checkResults) {
+    await join(credential);
+    return;
+  }
+  if (!camera.stream) {
+    camera = await openCamera();
+    $('local').srcObject = camera.stream;
+  }
+  show('check');
+  const proceed = () => {
+    clearInterval(checkTimer);
+    checkTimer = null;
+    checkResults = check.results;
+    check.stop();
+    join(credential);
+  };
+  const runOnce = async () => {
+    clearInterval(checkTimer);
+    $('check-continue').onclick = proceed;
+    showText($('check-summary'), 'Einen Moment bitte, wir prüfen Kamera, Mikrofon, Lautsprecher und Verbindung.',
+      'One moment please: checking camera, microphone, speaker and connection.');
+    check?.stop();
+    check = new PreCheck(camera.stream, camera);
+    const results = await check.run();
+    if (!results.picture || !results.reachable) {
+      showText($('check-summary'), 'Nicht alles funktioniert. Tippen Sie auf „Nochmal prüfen“ oder „Weiter“.',
+        'Not everything works. Tap “Check again” or “Continue”.');
+      return;
+    }
+    const due = performance.now() + CHECK_WAIT_S * 1000;
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((due - performance.now()) / 1000));
+      showText($('check-summary'), `Alles bereit. In ${left} s geht es weiter ins Wartezimmer.`,
+        `All set. On to the waiting room in ${left} s.`);
+      if (left === 0 && checkTimer) {
+        proceed();
+      }
+    };
+    checkTimer = setInterval(tick, 250);
+    tick();
+  };
+  $('check-again').onclick = runOnce;
+  await runOnce();
+}
+
+$('tone-play').addEventListener('click', () => check?.playTone());
+$('tone-heard').addEventListener('click', () => check?.speaker(true));
+$('tone-not-heard').addEventListener('click', () => check?.speaker(false));
+$('start-over').addEventListener('click', reset);
 
 let kiosk = null;
 
@@ -63,7 +164,7 @@ $('code-form').addEventListener('submit', async (e) => {
   }
   $('code-error').textContent = '';
   $('code').value = '';
-  await join({ kind: 'code', code, name: '' });
+  await checkThenJoin({ kind: 'code', code, name: '' });
 });
 
 async function join(credential) {
@@ -72,6 +173,7 @@ async function join(credential) {
     $('local').srcObject = camera.stream;
   }
   lastError = null;
+  show('waiting'); // the broker's welcome confirms it; a refusal goes back to the code entry
   signal = new Signal(credential, { onEvent, onStatus, onRoundTrip: sendReadiness });
   call = new Call('patient', signal, $('remote'));
   call.setLocalStream(camera.stream);
@@ -95,11 +197,16 @@ async function kioskSession() {
   return me.ok ? (await me.json()).kiosk : null;
 }
 
+// What the doctor sees as this patient's readiness: after the pre-call check, the camera counts only if a picture
+// was seen and the microphone only if it was not found silent (a level that could not be measured counts as the
+// permission); the round trip is the signaling socket's own.
 function sendReadiness() {
-  signal?.send({ type: 'ready', readiness: { camera: camera.camera, microphone: camera.microphone,
+  const cameraOk = camera.camera && (!checkResults || checkResults.picture);
+  const microphoneOk = camera.microphone && (!checkResults || !['silent', 'none'].includes(checkResults.sound));
+  signal?.send({ type: 'ready', readiness: { camera: cameraOk, microphone: microphoneOk,
     roundTripMillis: signal.roundTripMillis } });
-  showText($('readiness'), `Kamera ${camera.camera ? '✓' : '✗'} · Mikrofon ${camera.microphone ? '✓' : '✗'}`,
-    `Camera ${camera.camera ? '✓' : '✗'} · Microphone ${camera.microphone ? '✓' : '✗'}`);
+  showText($('readiness'), `Kamera ${cameraOk ? '✓' : '✗'} · Mikrofon ${microphoneOk ? '✓' : '✗'}`,
+    `Camera ${cameraOk ? '✓' : '✗'} · Microphone ${microphoneOk ? '✓' : '✗'}`);
 }
 
 function onStatus(state, code) {
@@ -185,9 +292,8 @@ document.body.dataset.kiosk = kiosk || '';
 $('vitals').classList.toggle('hidden', !kiosk); // a browser without a kiosk has no readings to show
 if (kiosk) {
   // A kiosk's own page: be called into its room consultation; without one the broker says so and the code entry shows.
-  show('waiting');
   showText($('waiting-text'), 'Sie werden gleich aufgerufen.', 'You will be called in.');
-  await join({ kind: 'kiosk', name: '' });
+  await checkThenJoin({ kind: 'kiosk', name: '' });
 } else {
   show('enter');
 }

@@ -103,12 +103,33 @@ const SENSOR_STATES = {
   faulty: 'gestört · faulty',
 };
 
-/** What the kiosk last reported: each sensor's state, readings queued and lost, an outbox fault. */
-function reportCell(report) {
+/** The broker's own counts of a kiosk's readings kept aside: refused (quarantined on the kiosk) and conflicts. */
+function asideLines(kiosk) {
+  const lines = [];
+  if (kiosk.refused > 0) {
+    const refused = document.createElement('div');
+    refused.className = 'refused';
+    refused.textContent = `${kiosk.refused} Messwerte abgewiesen · readings refused`;
+    lines.push(refused);
+  }
+  if (kiosk.conflicts > 0) {
+    const conflicts = document.createElement('div');
+    conflicts.className = 'conflicts';
+    conflicts.textContent = `${kiosk.conflicts} Konflikte (Nummer schon belegt) · conflicts (number already used)`;
+    lines.push(conflicts);
+  }
+  return lines;
+}
+
+/**
+ * What the kiosk last reported: each sensor's state, readings queued and lost, an outbox fault; and what the broker
+ * kept aside of its readings.
+ */
+function reportCell(report, kiosk) {
   const td = document.createElement('td');
   td.className = 'report';
   if (!report) {
-    td.textContent = 'noch kein Bericht · no report yet';
+    td.append('noch kein Bericht · no report yet', ...asideLines(kiosk));
     return td;
   }
   const lines = [];
@@ -134,6 +155,7 @@ function reportCell(report) {
     fault.textContent = `Speicherfehler beim Start · outbox fault at start: ${report.outboxFault}`;
     lines.push(fault);
   }
+  lines.push(...asideLines(kiosk));
   const at = document.createElement('div');
   at.className = 'hint';
   at.textContent = `Stand · as of ${dateTime(report.sentAt)}`;
@@ -154,7 +176,7 @@ function renderFleet(kiosks) {
       cell(k.online ? '● verbunden · online' : '○ getrennt · offline', k.online ? 'online' : 'offline'),
       cell(dateTime(k.certificateExpiresAt)), cell(dateTime(k.lastSeen)),
       cell(k.revoked ? `widerrufen · revoked ${dateTime(k.revokedAt)}` : 'vertraut · trusted', 'state'),
-      reportCell(k.report));
+      reportCell(k.report, k));
     const actions = document.createElement('td');
     const token = document.createElement('button');
     token.type = 'button';

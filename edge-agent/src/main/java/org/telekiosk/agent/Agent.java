@@ -89,6 +89,7 @@ public final class Agent implements AutoCloseable {
             throws IOException {
         Files.createDirectories(config.dataDir());
         Outbox outbox = Outbox.open(config.outbox(), clock);
+        outbox.numberFrom(config.sequenceNext());
         PahoUplink uplink = new PahoUplink(config.uplink(), config.reconnectPolicy(RandomGenerator.getDefault()));
         OutboxSender forwarder = new OutboxSender(outbox, uplink, config.outbox(), nanoTime);
         forwarder.start();

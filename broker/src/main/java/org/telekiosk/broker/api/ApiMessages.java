@@ -120,14 +120,16 @@ final class ApiMessages {
      * One kiosk of the fleet. {@code certificateSerial} is empty before the first enrollment; {@code
      * certificateExpiresAt}, {@code lastSeen} (the last MQTT connection since this broker started) and
      * {@code revokedAt} are null when there is none; {@code report} is null until the kiosk sent a status to this
-     * broker.
+     * broker. {@code refused} and {@code conflicts} are the broker store's counts over the kiosk's lifetime: readings
+     * it refused (the kiosk quarantines them) and readings kept aside because their number was already stored with
+     * other content.
      */
     record KioskView(String id, String label, boolean online, String certificateSerial, String certificateExpiresAt,
-            String lastSeen, boolean revoked, String revokedAt, KioskReport report) {
+            String lastSeen, boolean revoked, String revokedAt, KioskReport report, long refused, long conflicts) {
         static KioskView of(org.telekiosk.broker.enrollment.KioskAdministration.FleetEntry e) {
             return new KioskView(e.kioskId(), e.label(), e.online(), e.certificateSerial(), text(e.notAfter()),
                     text(e.lastSeen()), e.revokedAt() != null, text(e.revokedAt()),
-                    e.status().map(KioskReport::of).orElse(null));
+                    e.status().map(KioskReport::of).orElse(null), e.aside().refused(), e.aside().conflicts());
         }
 
         private static String text(java.time.Instant instant) {
@@ -151,6 +153,11 @@ final class ApiMessages {
     record SensorView(String sensor, String state, String detail) {}
 
     record KioskList(List<KioskView> kiosks) {}
+
+    /** A kiosk room a doctor may create a consultation for ({@code GET /api/v1/rooms}). */
+    record RoomView(String kiosk, String label, boolean online) {}
+
+    record RoomList(List<RoomView> rooms) {}
 
     /**
      * An RFC 9457 problem: {@code type} is {@code about:blank}, {@code title} the status's reason phrase;

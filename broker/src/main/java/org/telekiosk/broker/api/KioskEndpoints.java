@@ -33,6 +33,14 @@ final class KioskEndpoints {
         return RestApi.json(200, new KioskList(done(admin.fleet(caller)).stream().map(KioskView::of).toList()));
     }
 
+    /** {@code GET /api/v1/rooms}: the kiosk rooms a doctor may create a consultation for (doctors only). */
+    ApiResponse rooms(ApiRequest r) {
+        KioskAdministration admin = administration();
+        Caller caller = new Caller.Staff(api.authenticate(r, false).session().account());
+        return RestApi.json(200, new ApiMessages.RoomList(done(admin.rooms(caller)).stream()
+                .map(room -> new ApiMessages.RoomView(room.kioskId(), room.label(), room.online())).toList()));
+    }
+
     ApiResponse createToken(ApiRequest r, String id) {
         KioskAdministration admin = administration();
         Caller caller = new Caller.Staff(api.authenticate(r, true).session().account());

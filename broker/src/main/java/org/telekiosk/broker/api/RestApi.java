@@ -175,6 +175,7 @@ public final class RestApi {
                 case "consultations" -> m.equals("POST") ? createConsultation(r)
                         : m.equals("GET") ? listConsultations(r) : notAllowed(m, "GET, POST");
                 case "kiosks" -> m.equals("GET") ? kiosks.fleet(r) : notAllowed(m, "GET");
+                case "rooms" -> m.equals("GET") ? kiosks.rooms(r) : notAllowed(m, "GET");
                 case "kiosk-session" -> m.equals("POST") ? kioskPages.start(r) : m.equals("GET") ? kioskPages.me(r)
                         : notAllowed(m, "GET, POST");
                 // Configuration, no personal data: no login needed (the call view loads it with the page).

@@ -35,5 +35,9 @@ public enum AuditAction {
     /** A consultation's readings were exported (FHIR). */
     EXPORTED,
     /** A doctor ordered a measurement at a kiosk (issue 7). */
-    COMMAND_ISSUED
+    COMMAND_ISSUED,
+    /** The broker refused a kiosk's reading (kept aside; the kiosk is told in its store-ack). Issue 12. */
+    READING_REFUSED,
+    /** A kiosk's reading came under a number already stored with other content; kept aside. Issue 12. */
+    READING_CONFLICT
 }

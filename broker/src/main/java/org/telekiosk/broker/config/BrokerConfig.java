@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param ice                   {@code ice.*} and {@code turn.*} (not the TURN secret)
  * @param kioskPki              {@code enrollment.*}, {@code https.certificate-file}, {@code https.key-file}
  * @param vitals                {@code vitals.*}: ranges and staleness of the doctor's vitals tiles
+ * @param metrics               {@code metrics.*}: the Prometheus listener
  */
 public record BrokerConfig(
         Path dataDir,
@@ -50,7 +51,8 @@ public record BrokerConfig(
         org.telekiosk.broker.signaling.SignalingConfig signaling,
         org.telekiosk.broker.turn.IceConfig ice,
         KioskPkiConfig kioskPki,
-        VitalRanges vitals) {
+        VitalRanges vitals,
+        MetricsConfig metrics) {
 
     public BrokerConfig {
         Objects.requireNonNull(dataDir, "data.dir is required");
@@ -100,6 +102,7 @@ public record BrokerConfig(
         Objects.requireNonNull(ice, "ice.* settings are required");
         Objects.requireNonNull(kioskPki, "kioskPki");
         Objects.requireNonNull(vitals, "vitals.* settings are required");
+        Objects.requireNonNull(metrics, "metrics.* settings are required");
     }
 
     /** The SQLite file used when {@code store.url} is empty. */
@@ -130,7 +133,7 @@ public record BrokerConfig(
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
                 mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, access, signaling, ice, kioskPki,
-                vitals);
+                vitals, metrics);
     }
 
     private static void range(String key, long value, long min, long max) {

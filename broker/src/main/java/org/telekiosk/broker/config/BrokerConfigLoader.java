@@ -83,7 +83,9 @@ public final class BrokerConfigLoader {
                     new KioskPkiConfig(duration(merged, "enrollment.token-lifetime"),
                             duration(merged, "enrollment.certificate-lifetime"),
                             optionalPath(merged, "https.certificate-file"), optionalPath(merged, "https.key-file")),
-                    vitalRanges(merged));
+                    vitalRanges(merged),
+                    new MetricsConfig(Optional.of(merged.getProperty("metrics.bind", "")),
+                            integer(merged, "metrics.port")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

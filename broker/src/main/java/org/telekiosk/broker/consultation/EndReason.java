@@ -5,7 +5,7 @@ package org.telekiosk.broker.consultation;
  * ({@code protocol/README.md}, "Events").
  */
 public enum EndReason {
-    /** Its doctor ended it: over REST ({@code POST /api/v1/consultations/{id}/end}) or with the signaling {@code end}. */
+    /** Its doctor ended it: over REST ({@code POST /api/v1/consultations/{id}/end}) or with signaling {@code end}. */
     ENDED_BY_DOCTOR("ended-by-doctor"),
     /** Its access window closed and the purge ended it ({@link ConsultationService#endExpired()}). */
     ACCESS_EXPIRED("access-expired");

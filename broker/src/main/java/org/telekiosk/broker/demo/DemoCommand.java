@@ -135,13 +135,16 @@ public final class DemoCommand implements Callable<Integer> {
                  Vital signs:      %s
                                    The simulated kiosk '%s' streams all five sensors.
                 %s
+                 Metrics:          %s
                  Your browser will warn about the certificate: it was made by this demo's own
                  certificate authority (%s). Continue past the warning, or trust that file.
                  Data directory: %s
                  Stop with Ctrl+C.
                 ============================================================================
 
-                """, startup.toMillis(), url, DEMO_KIOSK, accounts, broker.pki().caPemFile(),
+                """, startup.toMillis(), url, DEMO_KIOSK, accounts,
+                broker.metricsUrl().map(u -> u + " (Prometheus, this machine only)").orElse("off (metrics.bind)"),
+                broker.pki().caPemFile(),
                 broker.config().dataDir().toAbsolutePath());
     }
 

@@ -48,6 +48,7 @@ public final class EnrollmentService {
     private final EnrollmentSettings settings;
     private final Runnable afterRevocation;
     private final EnrollmentTokens tokens;
+    private volatile java.util.function.ToLongFunction<KioskId> nextSeq = kiosk -> 1;
 
     /**
      * @param caPin           SHA-256 of the SubjectPublicKeyInfo of the CA at the top of the HTTPS chain
@@ -292,11 +293,22 @@ public final class EnrollmentService {
         }
     }
 
+    /**
+     * Where a kiosk's numbering continues ({@link EnrollmentResponse#nextSeq()}): one above every number the store
+     * received from that kiosk id, so that a kiosk enrolled again with a fresh disk does not reuse numbers whose
+     * readings are stored. Without it, 1. Call at start, before serving; the function may block (enrollment runs off
+     * the event loop).
+     */
+    public void numberReadingsFrom(java.util.function.ToLongFunction<KioskId> nextSeq) {
+        this.nextSeq = Objects.requireNonNull(nextSeq, "nextSeq");
+    }
+
     private EnrollmentResponse response(KioskId kiosk, X509Certificate cert) {
         return new EnrollmentResponse(kiosk.value(),
                 new String(Pem.encode(List.of(cert, ca.certificate())), java.nio.charset.StandardCharsets.US_ASCII),
                 new String(Pem.encode(List.of(ca.root())), java.nio.charset.StandardCharsets.US_ASCII),
-                cert.getNotAfter().toInstant(), settings.mqttUri(), settings.renewUrl());
+                cert.getNotAfter().toInstant(), settings.mqttUri(), settings.renewUrl(),
+                Math.max(1, nextSeq.applyAsLong(kiosk)));
     }
 
     private Refused refuse(AuditActor client, AuditAction action, String subject, String reason, Refused refused) {

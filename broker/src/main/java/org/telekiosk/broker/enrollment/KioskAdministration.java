@@ -30,7 +30,21 @@ public final class KioskAdministration {
      * dropped on it, an outbox fault), empty before its first status.
      */
     public record FleetEntry(String kioskId, String label, String certificateSerial, Instant notAfter,
-            Instant revokedAt, boolean online, Instant lastSeen, Optional<KioskStatus> status) {}
+            Instant revokedAt, boolean online, Instant lastSeen, Optional<KioskStatus> status, Aside aside) {}
+
+    /**
+     * What the broker's store kept aside of a kiosk's readings over its lifetime: payloads it refused (the kiosk
+     * quarantines them) and readings that came under a number already stored with other content.
+     */
+    public record Aside(long refused, long conflicts) {
+        public static final Aside NONE = new Aside(0, 0);
+    }
+
+    /**
+     * A kiosk room a doctor may create a consultation for (issue 19): an enrolled kiosk that is not revoked, with the
+     * label its technician gave it and whether it has an MQTT connection now.
+     */
+    public record Room(String kioskId, String label, boolean online) {}
 
     /** A token made for a technician: the line to show once (and as a QR code), and when it expires. */
     public record IssuedToken(String kioskId, String token, Instant expiresAt) {}
@@ -39,6 +53,7 @@ public final class KioskAdministration {
     private final KioskRegistry registry;
     private final Predicate<KioskId> online;
     private final Function<KioskId, Optional<KioskStatus>> statuses;
+    private final Function<KioskId, Aside> aside;
 
     /**
      * @param online   whether a kiosk has an MQTT connection now (must not block)
@@ -47,6 +62,13 @@ public final class KioskAdministration {
      */
     public KioskAdministration(EnrollmentService enrollment, KioskRegistry registry, Predicate<KioskId> online,
             Function<KioskId, Optional<KioskStatus>> statuses) {
+        this(enrollment, registry, online, statuses, kiosk -> Aside.NONE);
+    }
+
+    /** @param aside a kiosk's refused and conflicting readings, from the store (may block) */
+    public KioskAdministration(EnrollmentService enrollment, KioskRegistry registry, Predicate<KioskId> online,
+            Function<KioskId, Optional<KioskStatus>> statuses, Function<KioskId, Aside> aside) {
+        this.aside = Objects.requireNonNull(aside, "aside");
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.online = Objects.requireNonNull(online, "online");
@@ -77,6 +99,27 @@ public final class KioskAdministration {
         return Outcome.done(registry.state().kiosks().stream().map(this::entry).toList());
     }
 
+    /**
+     * The kiosk rooms a doctor may hold a consultation in: every enrolled kiosk that is not revoked, by label. Doctors
+     * only (technicians see the {@link #fleet}); no certificates, no sensor reports.
+     */
+    public Outcome<List<Room>> rooms(Caller caller) {
+        Refusal refusal = switch (caller) {
+            case Caller.Anonymous a -> new Refusal.NotAuthenticated();
+            case Caller.Staff staff -> staff.account().role() == Role.DOCTOR ? null : new Refusal.Forbidden();
+            case Caller.Patient p -> new Refusal.Forbidden();
+            case Caller.Kiosk k -> new Refusal.Forbidden();
+        };
+        if (refusal != null) {
+            return Outcome.refused(refusal);
+        }
+        return Outcome.done(registry.state().kiosks().stream().filter(k -> k.revokedAt() == null)
+                .map(k -> new Room(k.id(), k.label(), online.test(KioskId.of(k.id()))))
+                .sorted(java.util.Comparator.comparing(Room::label, String.CASE_INSENSITIVE_ORDER)
+                        .thenComparing(Room::kioskId))
+                .toList());
+    }
+
     /** Revokes {@code kiosk}; {@link Refusal.NotFound} if it is not enrolled or already revoked. */
     public Outcome<FleetEntry> revoke(Caller caller, KioskId kiosk) {
         Refusal refusal = technicianOnly(caller);
@@ -92,7 +135,7 @@ public final class KioskAdministration {
     private FleetEntry entry(KioskRecord k) {
         KioskId id = KioskId.of(k.id());
         return new FleetEntry(k.id(), k.label(), k.serial(), k.notAfter(), k.revokedAt(), online.test(id),
-                registry.lastSeen(id).orElse(null), statuses.apply(id));
+                registry.lastSeen(id).orElse(null), statuses.apply(id), aside.apply(id));
     }
 
     private static Refusal technicianOnly(Caller caller) {

@@ -23,7 +23,10 @@ public final class StaticContent {
 
     private static final List<String> FILES = List.of("index.html", "vitals.js", "style.css", "doctor.html",
             "doctor.js", "kiosk.html", "kiosk.js", "signal.js", "call.js", "call.css", "technician.html",
-            "technician.js", "technician.css", "commands.js", "guidance.js");
+            "technician.js", "technician.css", "commands.js", "guidance.js", "precheck.js");
+
+    /** The size of {@code /probe.bin}, the pre-call check's bandwidth probe: 256 KiB. */
+    static final int PROBE_BYTES = 256 * 1024;
 
     private final Map<String, Page> pages;
 
@@ -44,6 +47,12 @@ public final class StaticContent {
             }
         }
         pages.put("/", pages.get("/index.html"));
+        // The kiosk page's pre-call check times this download for a bandwidth estimate (issue 19): random bytes, so
+        // that no compression on the way makes the link look faster than it is; made at start, never stored.
+        byte[] probe = new byte[PROBE_BYTES];
+        new java.security.SecureRandom().nextBytes(probe);
+        pages.put("/probe.bin", new Page(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(probe).asReadOnly()),
+                "application/octet-stream"));
         return new StaticContent(Map.copyOf(pages));
     }
 

@@ -20,6 +20,10 @@ final class ConnectedClients implements ClientLifecycleEventListener {
         return connections.containsKey(clientId);
     }
 
+    int count() {
+        return connections.size();
+    }
+
     @Override
     public void onMqttConnectionStart(ConnectionStartInput input) {
         // Counted once authenticated.

@@ -137,6 +137,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         return extension.connected.isConnected(kiosk.value());
     }
 
+    /** Authenticated MQTT clients connected now (kiosks and the broker's own subscriber). Never blocks. */
+    public int connectedClients() {
+        return extension.connected.count();
+    }
+
     /** QoS 1/2 messages HiveMQ discarded (for instance for a full client queue); must stay 0. */
     public long droppedMessages() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.dropped.count");

@@ -95,12 +95,14 @@ public final class Broker implements AutoCloseable {
     private final ExecutorService apiExecutor;
     private final Signaling signaling;
     private final Commands commands;
+    private final org.telekiosk.broker.metrics.MetricsEndpoint metrics;
 
     private Broker(BrokerConfig config, BrokerPki pki, Kiosks k, EmbeddedMqttBroker mqtt,
             MeasurementStore store, MeasurementIntake intake, ViewerHub hub, MqttMeasurementSubscriber subscriber,
             HttpsServer https, AccessServices access, AccessPurge purge, ExecutorService apiExecutor,
-            Signaling signaling, Commands commands) {
+            Signaling signaling, Commands commands, org.telekiosk.broker.metrics.MetricsEndpoint metrics) {
         this.commands = commands;
+        this.metrics = metrics;
         this.config = config;
         this.pki = pki;
         this.kiosks = k.registry;
@@ -184,10 +186,13 @@ public final class Broker implements AutoCloseable {
             java.util.concurrent.atomic.AtomicReference<MqttMeasurementSubscriber> downlink =
                     new java.util.concurrent.atomic.AtomicReference<>();
             WireCodec ackCodec = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
-            StoreAcks storeAcks = new StoreAcks(store::progress, ack -> {
+            java.util.concurrent.atomic.LongAdder acksPublished = new java.util.concurrent.atomic.LongAdder();
+            StoreAcks storeAcks = new StoreAcks((kiosk, from) -> store.progress(kiosk, from,
+                    org.telekiosk.protocol.downlink.StoreAck.MAX_REFUSED + 1), ack -> {
                 MqttMeasurementSubscriber client = downlink.get();
                 if (client != null) {
                     client.publishRetained(Topics.acks(ack.kiosk()), ackCodec.encode(ack));
+                    acksPublished.increment();
                 }
             });
             Commands commands = Commands.start(access.consultations(), new SqlAccess(database), downlink::get, audit,
@@ -199,7 +204,8 @@ public final class Broker implements AutoCloseable {
                             record.reason(), record.updatedAt())));
             started.add(commands);
             MeasurementIntake intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                    new StoringForwarder(store, hub::publish, statuses, storeAcks, commands::report));
+                    new StoringForwarder(store, hub::publish, statuses, storeAcks, commands::report, audit::record,
+                            clock));
             String mqttHost = localAddress(config.mqttBindAddress());
             MqttMeasurementSubscriber subscriber = new MqttMeasurementSubscriber(
                     "ssl://" + mqttHost + ":" + mqttPort, MqttMeasurementSubscriber.clientIdIn(data, random),
@@ -232,6 +238,10 @@ public final class Broker implements AutoCloseable {
                     .clientAuth(ClientAuth.OPTIONAL)
                     .build();
             HealthReport health = new HealthReport(mqtt, subscriber, intake, hub, store, statuses);
+            org.telekiosk.broker.metrics.MetricsEndpoint metrics = org.telekiosk.broker.metrics.MetricsEndpoint.start(
+                    config.metrics(), new org.telekiosk.broker.metrics.BrokerMetrics.Sources(intake, store, mqtt,
+                            subscriber, hub, statuses, signaling.service(), acksPublished::sum));
+            started.add(metrics);
             StaticContent content = StaticContent.load();
             // Origins depend on the bound port, which is only known after binding when port 0 is configured.
             int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
@@ -242,8 +252,10 @@ public final class Broker implements AutoCloseable {
                     new EnrollmentSettings(config.kioskPki().tokenLifetime(), config.kioskPki().certificateLifetime(),
                             "ssl://" + hostPart + ":" + mqttPort, "https://" + hostPart + ":" + httpsPort + "/api/v1/renew"),
                     revocations::publish);
+            enrollment.numberReadingsFrom(kiosk -> store.nextSeq(kiosk).join());
             KioskAdministration administration = new KioskAdministration(enrollment, registry, mqtt::isConnected,
-                    statuses::latest);
+                    statuses::latest, kiosk -> new KioskAdministration.Aside(store.refusedCount(kiosk).join(),
+                            store.conflictCount(kiosk).join()));
             KioskPageTokens pageTokens = new KioskPageTokens(enrollment, access.sessions(), audit, random, clock);
             List<String> origins = config.effectiveOrigins(httpsPort, httpsIdentity.hostNames());
             RestApi.Services apiServices = new RestApi.Services(access.accounts(), access.logins(),
@@ -265,7 +277,7 @@ public final class Broker implements AutoCloseable {
                     https.port(), mqttPort);
             return new Broker(bound, pki, new Kiosks(registry, enrollment, administration, revocations, audit,
                     worker, watcher), mqtt,
-                    store, intake, hub, subscriber, https, access, purge, apiExecutor, signaling, commands);
+                    store, intake, hub, subscriber, https, access, purge, apiExecutor, signaling, commands, metrics);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             for (AutoCloseable part : started.reversed()) {
                 try {
@@ -414,6 +426,11 @@ public final class Broker implements AutoCloseable {
         return signaling.service();
     }
 
+    /** Where Prometheus scrapes this broker ({@code metrics.bind}, {@code metrics.port}), if anywhere. */
+    public java.util.Optional<java.net.URI> metricsUrl() {
+        return metrics.url();
+    }
+
     public boolean isReady() {
         return subscriber.isSubscribed();
     }
@@ -421,6 +438,7 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         https.close();
+        metrics.close();
         commands.close();
         apiExecutor.close();
         purge.close();
@@ -451,6 +469,7 @@ public final class Broker implements AutoCloseable {
                     + mqtt.droppedMessages() + "},\"measurements\":{\"accepted\":" + intake.acceptedCount()
                     + ",\"rejected\":" + rejected + "},\"store\":{\"stored\":" + store.counters().stored()
                     + ",\"duplicates\":" + store.counters().duplicates() + ",\"lost\":" + store.counters().lost()
+                    + ",\"refused\":" + store.counters().refused() + ",\"conflicts\":" + store.counters().conflicts()
                     + "},\"kiosks\":{\"reporting\":" + statuses.kiosks() + ",\"queued\":" + statuses.queued()
                     + ",\"dropped\":" + statuses.dropped() + ",\"outboxFaults\":" + statuses.outboxFaults()
                     + "},\"viewers\":{\"connected\":" + hub.viewerCount()

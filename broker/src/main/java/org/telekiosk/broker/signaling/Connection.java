@@ -1,5 +1,7 @@
 package org.telekiosk.broker.signaling;
 
+import static org.telekiosk.broker.signaling.SignalingService.helloError;
+
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -178,7 +180,7 @@ public final class Connection {
         }
         Room joined = service.room(id);
         synchronized (joined) {
-            if (!stillOpen(joined, caller)) {
+            if (!service.stillOpen(joined, caller)) {
                 fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
                 return;
             }
@@ -209,7 +211,7 @@ public final class Connection {
 
     private void patientJoin(Credential.Code code) {
         Optional<DisplayName> name = code.name().isEmpty() ? Optional.empty() : Optional.of(DisplayName.of(code.name()));
-        switch (service.codes.redeem(code.code(), peer.address(), name, kioskSession())) {
+        switch (service.codes.redeem(code.code(), peer.address(), name, service.kioskOf(peer))) {
             case Outcome.Refused<Joined> refused -> fail(helloError(refused.refusal()), "join code refused");
             case Outcome.Done<Joined> done -> seat(done.value(), 0, false);
         }
@@ -217,7 +219,7 @@ public final class Connection {
 
     /** A kiosk's own page calls its patient in: the kiosk page session names the kiosk, no code is needed. */
     private void kioskCallIn(Credential.KioskCookie credential) {
-        Optional<KioskId> kiosk = kioskSession();
+        Optional<KioskId> kiosk = service.kioskOf(peer);
         if (kiosk.isEmpty()) {
             fail(SignalError.NOT_AUTHENTICATED, "no valid kiosk page session");
             return;
@@ -229,12 +231,6 @@ public final class Connection {
                     ? SignalError.NO_ROOM_CONSULTATION : helloError(refused.refusal()), "cannot call in");
             case Outcome.Done<Joined> done -> seat(done.value(), 0, false);
         }
-    }
-
-    /** The kiosk of the handshake's kiosk page session, if the cookie holds one. */
-    private Optional<KioskId> kioskSession() {
-        return peer.cookieSession().map(service.sessions::lookup)
-                .flatMap(l -> l instanceof SessionLookup.Kiosk k ? Optional.of(k.kiosk()) : Optional.empty());
     }
 
     private void patientResume(Credential.Resume resume) {
@@ -252,7 +248,7 @@ public final class Connection {
     private void seat(Joined joined, long lastSeen, boolean resumed) {
         Room joinedRoom = service.room(joined.consultation());
         synchronized (joinedRoom) {
-            if (!stillOpen(joinedRoom, new Caller.Patient(joined.consultation(), joined.participant()))) {
+            if (!service.stillOpen(joinedRoom, new Caller.Patient(joined.consultation(), joined.participant()))) {
                 fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
                 return;
             }
@@ -278,36 +274,6 @@ public final class Connection {
             }
             service.toDoctor(joinedRoom, seq -> service.waitingRoomEvent(joinedRoom, seq));
         }
-    }
-
-    /**
-     * Whether the consultation is open for {@code caller}, read again under {@code joined}'s monitor before a
-     * connection joins it: an end stored before this read is seen here, and one stored after it finds the room in
-     * place ({@link SignalingService#ended}) and closes the connection, so nobody stays in an ended consultation.
-     * Forgets the room if it is not open and nobody is in it.
-     */
-    private boolean stillOpen(Room joined, Caller caller) {
-        boolean open = service.consultations.get(caller, joined.id) instanceof Outcome.Done<Consultation> done
-                && done.value().state() != ConsultationState.ENDED && !done.value().closedAt(service.clock.instant());
-        if (!open && joined.doctor == null && joined.patients.isEmpty()) {
-            service.forget(joined);
-        }
-        return open;
-    }
-
-    private static SignalError helloError(Refusal refusal) {
-        return switch (refusal) {
-            case Refusal.InvalidCode invalid -> SignalError.INVALID_CODE;
-            case Refusal.Throttled throttled -> SignalError.THROTTLED;
-            case Refusal.SeatReleased released -> SignalError.SEAT_RELEASED;
-            case Refusal.AccessExpired expired -> SignalError.ACCESS_EXPIRED;
-            case Refusal.IllegalTransition transition -> SignalError.ACCESS_EXPIRED;
-            case Refusal.Forbidden forbidden -> SignalError.FORBIDDEN;
-            case Refusal.NotFound notFound -> SignalError.FORBIDDEN;
-            case Refusal.InvalidRequest invalid -> SignalError.INVALID_FIELD;
-            case Refusal.Conflict conflict -> SignalError.INVALID_FIELD;
-            case Refusal.NotAuthenticated none -> SignalError.NOT_AUTHENTICATED;
-        };
     }
 
     // --- after hello; the room's monitor is held ---

@@ -11,16 +11,20 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
+import org.telekiosk.broker.account.SessionLookup;
 import org.telekiosk.broker.account.Sessions;
 import org.telekiosk.broker.consultation.Caller;
 import org.telekiosk.broker.consultation.ConsultationId;
 import org.telekiosk.broker.consultation.ConsultationPolicy;
+import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationService;
+import org.telekiosk.broker.consultation.ConsultationState;
 import org.telekiosk.broker.consultation.EndReason;
 import org.telekiosk.broker.consultation.EndWatcher;
 import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Reconnects;
+import org.telekiosk.broker.consultation.Refusal;
 import org.telekiosk.broker.consultation.WaitingRoom;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.protocol.KioskId;
@@ -28,6 +32,7 @@ import org.telekiosk.protocol.signaling.CloseCodes;
 import org.telekiosk.protocol.signaling.KioskSensors;
 import org.telekiosk.protocol.signaling.Participant;
 import org.telekiosk.protocol.signaling.Readiness;
+import org.telekiosk.protocol.signaling.SignalError;
 import org.telekiosk.protocol.signaling.SignalEvent;
 import org.telekiosk.protocol.signaling.WaitingPatient;
 import org.telekiosk.protocol.telemetry.KioskStatus;
@@ -213,6 +218,43 @@ public final class SignalingService implements EndWatcher {
             room.doctor = null;
         }
         forget(room);
+    }
+
+    /** The kiosk of {@code peer}'s handshake kiosk page session, if its cookie holds one. */
+    Optional<KioskId> kioskOf(Peer peer) {
+        return peer.cookieSession().map(sessions::lookup)
+                .flatMap(l -> l instanceof SessionLookup.Kiosk k ? Optional.of(k.kiosk()) : Optional.empty());
+    }
+
+    /**
+     * Whether the consultation is open for {@code caller}, read again under {@code joined}'s monitor (held by the
+     * caller) before a connection joins it: an end stored before this read is seen here, and one stored after it
+     * finds the room in place ({@link #ended}) and closes the connection, so nobody stays in an ended consultation.
+     * Forgets the room if it is not open and nobody is in it.
+     */
+    boolean stillOpen(Room joined, Caller caller) {
+        boolean open = consultations.get(caller, joined.id) instanceof Outcome.Done<Consultation> done
+                && done.value().state() != ConsultationState.ENDED && !done.value().closedAt(clock.instant());
+        if (!open && joined.doctor == null && joined.patients.isEmpty()) {
+            forget(joined);
+        }
+        return open;
+    }
+
+    /** The signaling error for a refusal of a patient's or doctor's {@code hello} (or of a seat gone since). */
+    static SignalError helloError(Refusal refusal) {
+        return switch (refusal) {
+            case Refusal.InvalidCode invalid -> SignalError.INVALID_CODE;
+            case Refusal.Throttled throttled -> SignalError.THROTTLED;
+            case Refusal.SeatReleased released -> SignalError.SEAT_RELEASED;
+            case Refusal.AccessExpired expired -> SignalError.ACCESS_EXPIRED;
+            case Refusal.IllegalTransition transition -> SignalError.ACCESS_EXPIRED;
+            case Refusal.Forbidden forbidden -> SignalError.FORBIDDEN;
+            case Refusal.NotFound notFound -> SignalError.FORBIDDEN;
+            case Refusal.InvalidRequest invalid -> SignalError.INVALID_FIELD;
+            case Refusal.Conflict conflict -> SignalError.INVALID_FIELD;
+            case Refusal.NotAuthenticated none -> SignalError.NOT_AUTHENTICATED;
+        };
     }
 
     WaitingPatient toWire(org.telekiosk.broker.consultation.WaitingPatient patient) {

@@ -53,6 +53,11 @@ final class GapLedger {
         throw new IllegalStateException("seq " + seq + " is neither new nor missing");
     }
 
+    /** Whether {@code seq} was not received yet: above the highest, or inside a gap. */
+    boolean missing(long seq) {
+        return seq > highest || gaps.stream().anyMatch(g -> g.range().contains(seq));
+    }
+
     long highest() {
         return highest;
     }

@@ -38,6 +38,7 @@ public final class MeasurementStore implements AutoCloseable {
     private final ExecutorService readers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("store-reader-", 0).factory());
     private final ReadingTable readings = new ReadingTable();
+    private final AsideTable aside = new AsideTable();
     private final GapTable gaps;
     private volatile ScheduledExecutorService sweeper;
 
@@ -79,6 +80,14 @@ public final class MeasurementStore implements AutoCloseable {
     }
 
     /**
+     * Keeps a refused payload aside ({@code refused_reading}); its number counts as received from now on, so the
+     * kiosk's acknowledgement moves past it. Completes with {@link AppendOutcome#REFUSED} once committed.
+     */
+    public CompletableFuture<AppendOutcome> refuse(Refusal refusal) {
+        return writer.append(new StoreItem.Refused(refusal));
+    }
+
+    /**
      * Reports every gap open longer than the gap timeout (by the store's clock) as lost.
      *
      * @return a future of how many readings became lost now
@@ -115,10 +124,42 @@ public final class MeasurementStore implements AutoCloseable {
 
     /** A kiosk's highest and contiguous sequence numbers and its open gaps. */
     public CompletableFuture<KioskProgress> progress(KioskId kiosk) {
+        return progress(kiosk, Long.MAX_VALUE, 0);
+    }
+
+    /**
+     * A kiosk's highest and contiguous sequence numbers, its open gaps, and up to {@code limit} of its refused
+     * numbers at or above {@code refusedFrom}, ascending.
+     */
+    public CompletableFuture<KioskProgress> progress(KioskId kiosk, long refusedFrom, int limit) {
         return read(c -> {
             GapLedger ledger = new GapLedger(gaps.highest(c, kiosk.value()), gaps.gaps(c, kiosk.value(), false));
-            return new KioskProgress(kiosk, ledger.highest(), ledger.contiguous(), ledger.gaps());
+            List<Long> refused = limit > 0 ? aside.refused(c, kiosk, refusedFrom, limit) : List.of();
+            return new KioskProgress(kiosk, ledger.highest(), ledger.contiguous(), ledger.gaps(), refused);
         });
+    }
+
+    /**
+     * The lowest sequence number a kiosk enrolled (again) may use: one above the highest the store has received
+     * from that kiosk id (stored or refused), 1 for a kiosk never heard of.
+     */
+    public CompletableFuture<Long> nextSeq(KioskId kiosk) {
+        return read(c -> gaps.highest(c, kiosk.value()) + 1);
+    }
+
+    /** How many payloads of a kiosk were refused (kept aside), over the store's lifetime. */
+    public CompletableFuture<Long> refusedCount(KioskId kiosk) {
+        return read(c -> aside.count(c, "refused_reading", kiosk));
+    }
+
+    /** How many readings of a kiosk were kept aside as conflicts, over the store's lifetime. */
+    public CompletableFuture<Long> conflictCount(KioskId kiosk) {
+        return read(c -> aside.count(c, "reading_conflict", kiosk));
+    }
+
+    /** The readings kept aside as conflicts under {@code (kiosk, seq)}, as their CBOR payloads, oldest first. */
+    public CompletableFuture<List<byte[]>> conflicts(KioskId kiosk, long seq) {
+        return read(c -> aside.conflicts(c, kiosk, seq));
     }
 
     /** The ranges of a kiosk's readings reported lost and still missing, lowest first. */

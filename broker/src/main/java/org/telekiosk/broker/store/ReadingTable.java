@@ -129,6 +129,36 @@ final class ReadingTable {
         return found;
     }
 
+    /** The reading stored under {@code (kiosk, seq)}, measurement or waveform batch; empty if none. */
+    java.util.Optional<org.telekiosk.protocol.telemetry.KioskMessage> stored(Connection c, KioskId kiosk, long seq)
+            throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT sensor, loinc, value, unit, taken_at"
+                + " FROM measurement WHERE kiosk = ? AND seq = ?")) {
+            select.setString(1, kiosk.value());
+            select.setLong(2, seq);
+            try (ResultSet rs = select.executeQuery()) {
+                if (rs.next()) {
+                    return java.util.Optional.of(new Measurement(kiosk, seq, SensorId.of(rs.getString(1)),
+                            LoincCode.of(rs.getString(2)), rs.getDouble(3), UcumUnit.of(rs.getString(4)),
+                            instant(rs.getLong(5))));
+                }
+            }
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT sensor, signal, unit, sample_rate, start_at,"
+                + " scale, samples FROM waveform_batch WHERE kiosk = ? AND seq = ?")) {
+            select.setString(1, kiosk.value());
+            select.setLong(2, seq);
+            try (ResultSet rs = select.executeQuery()) {
+                if (rs.next()) {
+                    return java.util.Optional.of(new WaveformBatch(kiosk, seq, SensorId.of(rs.getString(1)),
+                            Signal.valueOf(rs.getString(2)), UcumUnit.of(rs.getString(3)), rs.getDouble(4),
+                            instant(rs.getLong(5)), rs.getDouble(6), unpack(rs.getBytes(7))));
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** How many readings (of both kinds) the store holds for a kiosk. */
     long count(Connection c, KioskId kiosk) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM reading WHERE kiosk = ?")) {

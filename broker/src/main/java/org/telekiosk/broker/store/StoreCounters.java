@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class StoreCounters {
     private final LongAdder stored = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder conflicts = new LongAdder();
     private final AtomicLong lost;
 
     StoreCounters(long lostAtStart) {
@@ -21,6 +23,21 @@ public final class StoreCounters {
         stored.add(fresh);
         duplicates.add(duplicate);
         lost.addAndGet(-recoveredFromLost);
+    }
+
+    void aside(long refusedNow, long conflictsNow) {
+        refused.add(refusedNow);
+        conflicts.add(conflictsNow);
+    }
+
+    /** Payloads refused (kept aside as refused readings) since start. */
+    public long refused() {
+        return refused.sum();
+    }
+
+    /** Readings kept aside as conflicts (their number was stored with other content) since start. */
+    public long conflicts() {
+        return conflicts.sum();
     }
 
     void lost(long count) {

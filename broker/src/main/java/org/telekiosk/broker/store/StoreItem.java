@@ -4,7 +4,10 @@ import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 
-/** A reading the store keeps: a measurement or a waveform batch, identified by {@code (kiosk, seq)}. */
+/**
+ * What the store is handed: a measurement or a waveform batch, identified by {@code (kiosk, seq)}, or a refused
+ * payload that named a {@code (kiosk, seq)}.
+ */
 sealed interface StoreItem {
     KioskId kiosk();
 
@@ -40,6 +43,21 @@ sealed interface StoreItem {
 
         public String kind() {
             return "waveform";
+        }
+    }
+
+    /** A refused payload to keep aside; its number counts as received. */
+    record Refused(Refusal refusal) implements StoreItem {
+        public KioskId kiosk() {
+            return refusal.kiosk();
+        }
+
+        public long seq() {
+            return refusal.seq();
+        }
+
+        public String kind() {
+            return "refused";
         }
     }
 }

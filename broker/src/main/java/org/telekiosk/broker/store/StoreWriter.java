@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 
@@ -40,6 +41,9 @@ final class StoreWriter implements AutoCloseable {
     private final Clock clock;
     private final Duration gapTimeout;
     private final ReadingTable readings = new ReadingTable();
+    private final AsideTable aside = new AsideTable();
+    private final org.telekiosk.protocol.codec.WireCodec codec =
+            org.telekiosk.protocol.codec.WireCodec.cbor(org.telekiosk.protocol.codec.WireCodec.DEFAULT_MAX_BYTES);
     private final GapTable gaps;
     private final StoreCounters counters;
     private final Thread thread;
@@ -123,20 +127,54 @@ final class StoreWriter implements AutoCloseable {
             for (String kiosk : ledgers.keySet()) {
                 ledgers.put(kiosk, gaps.load(connection, kiosk));
             }
-            boolean[] fresh = readings.claim(connection, appends.stream().map(Append::item).toList(), now);
+            List<StoreItem> claimed = appends.stream().map(Append::item)
+                    .filter(item -> !(item instanceof StoreItem.Refused)).toList();
+            boolean[] fresh = readings.claim(connection, claimed, now);
             List<Measurement> spots = new ArrayList<>();
             List<WaveformBatch> waves = new ArrayList<>();
+            Map<String, KioskMessage> newInBatch = new java.util.HashMap<>();
+            AppendOutcome[] outcomes = new AppendOutcome[appends.size()];
             long recovered = 0;
+            int next = 0;
             for (int i = 0; i < appends.size(); i++) {
-                if (!fresh[i]) {
-                    continue;
-                }
                 StoreItem item = appends.get(i).item();
-                switch (item) {
-                    case StoreItem.Spot s -> spots.add(s.measurement());
-                    case StoreItem.Wave w -> waves.add(w.batch());
+                GapLedger ledger = ledgers.get(item.kiosk().value());
+                KioskMessage message = switch (item) {
+                    case StoreItem.Spot s -> s.measurement();
+                    case StoreItem.Wave w -> w.batch();
+                    case StoreItem.Refused r -> {
+                        aside.refuse(connection, r.refusal(), now);
+                        yield null;
+                    }
+                };
+                if (message == null) {
+                    outcomes[i] = AppendOutcome.REFUSED;
+                } else if (fresh[next++]) {
+                    switch (item) {
+                        case StoreItem.Spot s -> spots.add(s.measurement());
+                        case StoreItem.Wave w -> waves.add(w.batch());
+                        case StoreItem.Refused r -> throw new IllegalStateException("not claimed");
+                    }
+                    newInBatch.put(item.kiosk().value() + "#" + item.seq(), message);
+                    outcomes[i] = AppendOutcome.STORED;
+                } else {
+                    KioskMessage stored = newInBatch.get(item.kiosk().value() + "#" + item.seq());
+                    if (stored == null) {
+                        stored = readings.stored(connection, item.kiosk(), item.seq()).orElse(message);
+                    }
+                    if (stored.equals(message)) {
+                        outcomes[i] = AppendOutcome.DUPLICATE;
+                    } else {
+                        aside.conflict(connection, item.kiosk(), item.seq(), codec.encode(message), now);
+                        outcomes[i] = AppendOutcome.CONFLICT;
+                    }
                 }
-                recovered += ledgers.get(item.kiosk().value()).record(item.seq(), now);
+                // A number counts as received once: stored, or refused (a valid reading may still come under a
+                // refused number, and is stored; a refusal under a stored number is kept aside only).
+                if (outcomes[i] != AppendOutcome.DUPLICATE && outcomes[i] != AppendOutcome.CONFLICT
+                        && ledger.missing(item.seq())) {
+                    recovered += ledger.record(item.seq(), now);
+                }
             }
             readings.insertMeasurements(connection, spots);
             readings.insertWaveforms(connection, waves);
@@ -146,9 +184,17 @@ final class StoreWriter implements AutoCloseable {
                 }
             }
             connection.commit();
-            counters.stored(spots.size() + waves.size(), appends.size() - spots.size() - waves.size(), recovered);
+            long refused = java.util.Arrays.stream(outcomes).filter(o -> o == AppendOutcome.REFUSED).count();
+            long conflicts = java.util.Arrays.stream(outcomes).filter(o -> o == AppendOutcome.CONFLICT).count();
+            counters.stored(spots.size() + waves.size(), appends.size() - spots.size() - waves.size() - refused
+                    - conflicts, recovered);
+            counters.aside(refused, conflicts);
+            if (conflicts > 0) {
+                LOG.warn("{} readings came under a number already stored with other content; kept aside as conflicts",
+                        conflicts);
+            }
             for (int i = 0; i < appends.size(); i++) {
-                appends.get(i).done().complete(fresh[i] ? AppendOutcome.STORED : AppendOutcome.DUPLICATE);
+                appends.get(i).done().complete(outcomes[i]);
             }
         } catch (SQLException | RuntimeException e) {
             rollback(e);

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.store.Refusal;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.MalformedMessageException.Reason;
 import org.telekiosk.protocol.codec.WireCodec;
@@ -21,8 +22,10 @@ import org.telekiosk.protocol.topic.Topics;
  * Where every MQTT message from a kiosk enters the broker: it checks the topic, decodes the CBOR payload strictly,
  * checks that the message's kiosk is the topic's kiosk, and hands good measurements on. A bad message is refused,
  * counted by reason code (protocol/README.md, "Refused payloads"), and logged, one line for each refused message; it
- * never stops the good ones. No transport here: the MQTT
- * client adapter calls {@link #accept}.
+ * never stops the good ones. A refused payload on a kiosk's {@code measurements} topic whose sequence number can be
+ * read ({@link WireCodec#peekSeq}) is handed to the sink as a {@link Refusal}, so that the store keeps it aside, counts
+ * its number as received, and the kiosk learns of it in its store-ack (protocol/README.md, "Refused readings"). No
+ * transport here: the MQTT client adapter calls {@link #handle}.
  */
 public final class MeasurementIntake {
     private static final Logger LOG = LoggerFactory.getLogger(MeasurementIntake.class);
@@ -65,11 +68,25 @@ public final class MeasurementIntake {
      * refused (a refused message is never worth a redelivery). It fails if the downstream failed.
      */
     public CompletionStage<Void> handle(String topic, byte[] payload) {
-        Optional<KioskMessage> message = check(topic, payload);
-        return message.isPresent() ? downstream.take(message.get()) : CompletableFuture.completedFuture(null);
+        Refused refused = new Refused();
+        Optional<KioskMessage> message = check(topic, payload, refused);
+        if (message.isPresent()) {
+            return downstream.take(message.get());
+        }
+        return refused.refusal == null ? CompletableFuture.completedFuture(null)
+                : downstream.refuse(refused.refusal);
+    }
+
+    /** Why the last check refused a reading, if it named a number on a kiosk's measurements topic. */
+    private static final class Refused {
+        Refusal refusal;
     }
 
     private Optional<KioskMessage> check(String topic, byte[] payload) {
+        return check(topic, payload, new Refused());
+    }
+
+    private Optional<KioskMessage> check(String topic, byte[] payload, Refused refused) {
         Optional<KioskTopic> parsed = Topics.parse(topic);
         if (parsed.isEmpty()) {
             return reject(Reason.MISMATCH, topic, "not a kiosk topic");
@@ -78,15 +95,16 @@ public final class MeasurementIntake {
         try {
             message = codec.decode(payload, KioskMessage.class);
         } catch (MalformedMessageException e) {
-            return reject(e.reason(), topic, e.getMessage());
+            return reject(e.reason(), topic, e.getMessage(), parsed.get(), payload, refused);
         }
         if (!Topics.carries(parsed.get().channel(), message)) {
             return reject(Reason.MISMATCH, topic, "a " + message.getClass().getSimpleName() + " does not belong on the '"
-                    + parsed.get().channel().segment() + "' channel");
+                    + parsed.get().channel().segment() + "' channel", parsed.get(), payload, refused);
         }
         if (!kioskOf(message).equals(parsed.get().kiosk())) {
             return reject(Reason.MISMATCH, topic,
-                    "payload names kiosk '" + kioskOf(message) + "', topic kiosk is '" + parsed.get().kiosk() + "'");
+                    "payload names kiosk '" + kioskOf(message) + "', topic kiosk is '" + parsed.get().kiosk() + "'",
+                    parsed.get(), payload, refused);
         }
         accepted.increment();
         return Optional.of(message);
@@ -99,6 +117,18 @@ public final class MeasurementIntake {
             case org.telekiosk.protocol.telemetry.KioskStatus s -> s.kiosk();
             case org.telekiosk.protocol.telemetry.CommandUpdate u -> u.kiosk();
         };
+    }
+
+    private Optional<KioskMessage> reject(Reason reason, String topic, String why, KioskTopic parsed, byte[] payload,
+            Refused refused) {
+        if (parsed.channel() == org.telekiosk.protocol.topic.KioskTopic.Channel.MEASUREMENTS) {
+            java.util.OptionalLong seq = codec.peekSeq(payload);
+            if (seq.isPresent()) {
+                refused.refusal = new Refusal(parsed.kiosk(), seq.getAsLong(), reason.code(), printable(why),
+                        payload);
+            }
+        }
+        return reject(reason, topic, why);
     }
 
     private Optional<KioskMessage> reject(Reason reason, String topic, String why) {

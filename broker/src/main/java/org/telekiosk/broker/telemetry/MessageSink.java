@@ -10,4 +10,13 @@ import org.telekiosk.protocol.telemetry.KioskMessage;
 @FunctionalInterface
 public interface MessageSink {
     CompletionStage<Void> take(KioskMessage message);
+
+    /**
+     * A payload on a kiosk's measurements topic that names a sequence number was refused; the stage completes when
+     * the refusal is kept (the store's refused readings), and only then is the payload acknowledged to the MQTT
+     * broker. By default nothing keeps it.
+     */
+    default CompletionStage<Void> refuse(org.telekiosk.broker.store.Refusal refusal) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
 }

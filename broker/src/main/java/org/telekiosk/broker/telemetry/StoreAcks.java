@@ -1,5 +1,6 @@
 package org.telekiosk.broker.telemetry;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -33,14 +34,21 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
  * reported it lost (the kiosk sends those readings again after its resend timeout, and the store takes a late reading
  * into a lost gap); a gap below {@code heldFrom} (readings the kiosk dropped itself, or numbers never used) does not.
  * Until a kiosk's status arrived after a broker start, {@code heldFrom} is taken as 0: every gap stops it.
+ *
+ * <p><b>Refused readings.</b> The store counts a refused number as received, so it never stops the acknowledgement;
+ * the acknowledgement names every refused number from the kiosk's {@code heldFrom} up to {@code storedThrough}
+ * ({@link StoreAck#refused()}), at most {@link StoreAck#MAX_REFUSED}, and stops below the first refused number it
+ * cannot name, so that a kiosk never deletes a refused reading it was not told of (it quarantines those it is told
+ * of). Once the kiosk quarantined them, its {@code heldFrom} passes them and they drop from the list.
  */
 public final class StoreAcks {
     private static final Logger LOG = LoggerFactory.getLogger(StoreAcks.class);
 
-    private final Function<KioskId, CompletableFuture<KioskProgress>> progress;
+    private final java.util.function.BiFunction<KioskId, Long, CompletableFuture<KioskProgress>> progress;
     private final Consumer<StoreAck> publisher;
     private final Map<KioskId, Long> heldFrom = new ConcurrentHashMap<>();
     private final Map<KioskId, Long> published = new ConcurrentHashMap<>();
+    private final Map<KioskId, List<Long>> publishedRefused = new ConcurrentHashMap<>();
     private final Map<KioskId, Boolean> marked = new ConcurrentHashMap<>();
 
     /**
@@ -48,6 +56,18 @@ public final class StoreAcks {
      * @param publisher publishes an acknowledgement on the kiosk's {@code acks} topic; must not block
      */
     public StoreAcks(Function<KioskId, CompletableFuture<KioskProgress>> progress, Consumer<StoreAck> publisher) {
+        this((kiosk, heldFrom) -> progress.apply(kiosk), publisher);
+        Objects.requireNonNull(progress, "progress");
+    }
+
+    /**
+     * @param progress  reads a kiosk's progress from the store, with its refused numbers at or above the given
+     *                  {@code heldFrom} (at most {@link StoreAck#MAX_REFUSED} + 1 of them; {@code
+     *                  (k, from) -> store.progress(k, from, StoreAck.MAX_REFUSED + 1)}), off the caller
+     * @param publisher publishes an acknowledgement on the kiosk's {@code acks} topic; must not block
+     */
+    public StoreAcks(java.util.function.BiFunction<KioskId, Long, CompletableFuture<KioskProgress>> progress,
+            Consumer<StoreAck> publisher) {
         this.progress = Objects.requireNonNull(progress, "progress");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
     }
@@ -82,7 +102,8 @@ public final class StoreAcks {
         int i = 0;
         for (KioskId kiosk : kiosks) {
             boolean forced = Boolean.TRUE.equals(marked.remove(kiosk));
-            done[i++] = progress.apply(kiosk).thenAccept(p -> publish(kiosk, p, forced)).exceptionally(failure -> {
+            long held = heldFrom.getOrDefault(kiosk, 0L);
+            done[i++] = progress.apply(kiosk, held).thenAccept(p -> publish(kiosk, p, forced)).exceptionally(failure -> {
                 LOG.warn("Cannot read the store's progress of kiosk {}; acknowledging later: {}", kiosk,
                         failure.toString());
                 marked.merge(kiosk, forced, Boolean::logicalOr);
@@ -93,13 +114,24 @@ public final class StoreAcks {
     }
 
     private void publish(KioskId kiosk, KioskProgress p, boolean forced) {
-        long through = storedThrough(p, heldFrom.getOrDefault(kiosk, 0L));
+        long held = heldFrom.getOrDefault(kiosk, 0L);
+        long through = storedThrough(p, held);
+        List<Long> refused = p.refused().stream().filter(seq -> seq >= held).sorted().toList();
+        if (refused.size() > StoreAck.MAX_REFUSED) {
+            // Never acknowledge a refused number without naming it: stop below the first one not listed.
+            through = Math.min(through, refused.get(StoreAck.MAX_REFUSED) - 1);
+            refused = refused.subList(0, StoreAck.MAX_REFUSED);
+        }
         long before = published.getOrDefault(kiosk, 0L);
-        if (through > before || forced) {
-            // Never lower than what this node told the kiosk: heldFrom only grows, the store only fills.
-            long value = Math.max(through, before);
+        // Never lower than what this node told the kiosk: heldFrom only grows, the store only fills.
+        long value = Math.max(through, before);
+        long limit = value;
+        List<Long> named = refused.stream().filter(seq -> seq <= limit).toList();
+        List<Long> namedBefore = publishedRefused.getOrDefault(kiosk, List.of());
+        if (value > before || forced || !named.equals(namedBefore)) {
             published.put(kiosk, value);
-            publisher.accept(new StoreAck(kiosk, value));
+            publishedRefused.put(kiosk, named);
+            publisher.accept(new StoreAck(kiosk, value, named));
         }
     }
 

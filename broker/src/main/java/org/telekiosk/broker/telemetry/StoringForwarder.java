@@ -30,6 +30,8 @@ public final class StoringForwarder implements MessageSink {
     private final Consumer<KioskStatus> statuses;
     private final StoreAcks acks;
     private final Function<CommandUpdate, CompletionStage<Void>> commands;
+    private final Consumer<org.telekiosk.broker.audit.AuditEvent> audit;
+    private final java.time.Clock clock;
 
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers) {
         this(store, viewers, status -> { });
@@ -56,6 +58,18 @@ public final class StoringForwarder implements MessageSink {
      */
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses,
             StoreAcks acks, Function<CommandUpdate, CompletionStage<Void>> commands) {
+        this(store, viewers, statuses, acks, commands, event -> { }, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param audit records every refused reading and every conflict (the audit log); must not block for long
+     * @param clock stamps those audit events
+     */
+    public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses,
+            StoreAcks acks, Function<CommandUpdate, CompletionStage<Void>> commands,
+            Consumer<org.telekiosk.broker.audit.AuditEvent> audit, java.time.Clock clock) {
+        this.audit = audit;
+        this.clock = clock;
         this.commands = commands;
         this.store = store;
         this.viewers = viewers;
@@ -78,9 +92,36 @@ public final class StoringForwarder implements MessageSink {
         };
     }
 
+    /**
+     * Keeps a refused payload (the store's refused readings), audits it, and marks its kiosk so that the next
+     * store-ack names it and moves past it.
+     */
+    @Override
+    public CompletionStage<Void> refuse(org.telekiosk.broker.store.Refusal refusal) {
+        return store.refuse(refusal).thenAccept(outcome -> {
+            acks.stored(refusal.kiosk(), true);
+            record(org.telekiosk.broker.audit.AuditAction.READING_REFUSED, refusal.kiosk(), refusal.seq(),
+                    refusal.reason() + ": " + refusal.detail());
+        });
+    }
+
+    private void record(org.telekiosk.broker.audit.AuditAction action, org.telekiosk.protocol.KioskId kiosk, long seq,
+            String detail) {
+        try {
+            audit.accept(new org.telekiosk.broker.audit.AuditEvent(clock.instant(),
+                    org.telekiosk.broker.audit.AuditActor.kiosk(kiosk.value()), action, "seq " + seq, detail));
+        } catch (RuntimeException e) {
+            LOG.error("Auditing {} of kiosk {} seq {} failed", action, kiosk, seq, e);
+        }
+    }
+
     private CompletionStage<Void> forwardIfStored(CompletableFuture<AppendOutcome> stored, KioskMessage message) {
         return stored.thenAccept(outcome -> {
             acks.stored(kioskOf(message), outcome != AppendOutcome.STORED);
+            if (outcome == AppendOutcome.CONFLICT) {
+                record(org.telekiosk.broker.audit.AuditAction.READING_CONFLICT, kioskOf(message), seqOf(message),
+                        "a reading came under a number already stored with other content; kept aside");
+            }
             if (outcome == AppendOutcome.STORED) {
                 forward(message);
             }
@@ -93,6 +134,15 @@ public final class StoringForwarder implements MessageSink {
             case WaveformBatch w -> w.kiosk();
             case KioskStatus s -> s.kiosk();
             case CommandUpdate u -> u.kiosk();
+        };
+    }
+
+    private static long seqOf(KioskMessage message) {
+        return switch (message) {
+            case Measurement m -> m.seq();
+            case WaveformBatch w -> w.seq();
+            case KioskStatus s -> 0;
+            case CommandUpdate u -> 0;
         };
     }
 

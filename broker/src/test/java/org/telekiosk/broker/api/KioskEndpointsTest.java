@@ -39,6 +39,36 @@ class KioskEndpointsTest {
         accounts.createAccount(admin, LoginName.of("tech.meyer"), DisplayName.of("Tom Meyer"), Role.TECHNICIAN,
                 Password.of("meyer password 1"));
         technician = Map.of("Authorization", "Bearer " + client.login("tech.meyer", "meyer password 1"));
+        accounts.createAccount(admin, LoginName.of("dr.rooms"), DisplayName.of("Dr. Rooms"), Role.DOCTOR,
+                Password.of("rooms password 1"));
+        doctor = Map.of("Authorization", "Bearer " + client.login("dr.rooms", "rooms password 1"));
+    }
+
+    static Map<String, String> doctor;
+
+    @Test
+    void aDoctorSeesEveryEnrolledKioskThatIsNotRevokedAsARoomByLabelAndNothingOfItsCertificate() throws Exception {
+        TestKiosk.enroll(BROKER, KioskId.of("wmk-room-01"), BROKER.broker().enrollment().createToken(
+                KioskId.of("wmk-room-01"), "Zimmer A, Wismar", org.telekiosk.broker.audit.AuditActor.system()).line());
+        TestKiosk.enroll(BROKER, KioskId.of("wmk-room-02"));
+        assertEquals(200, client.send("POST", "/api/v1/kiosks/wmk-room-02/revocation", null, technician).status());
+
+        RestClient.Reply reply = client.send("GET", "/api/v1/rooms", null, doctor);
+
+        assertEquals(200, reply.status(), reply.json().toString());
+        JsonNode room = null;
+        for (JsonNode r : reply.json().path("rooms")) {
+            assertFalse(r.path("kiosk").asText().equals("wmk-room-02"), "a revoked kiosk is no room: " + r);
+            if (r.path("kiosk").asText().equals("wmk-room-01")) {
+                room = r;
+            }
+        }
+        assertTrue(room != null, reply.json().toString());
+        assertEquals("Zimmer A, Wismar", room.path("label").asText());
+        assertFalse(room.path("online").asBoolean());
+        java.util.Set<String> fields = new java.util.HashSet<>();
+        room.fieldNames().forEachRemaining(fields::add);
+        assertEquals(java.util.Set.of("kiosk", "label", "online"), fields);
     }
 
     @Test

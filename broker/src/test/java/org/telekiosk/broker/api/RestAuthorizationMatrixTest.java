@@ -65,6 +65,7 @@ class RestAuthorizationMatrixTest {
             GET    /api/v1/consultations/{id}/commands | 401 | 401 | 404 | 200 | 403 | 403 | 403
             POST   /api/v1/consultations/{id}/commands | 401 | 401 | 404 | 409 | 403 | 403 | 403
             GET    /api/v1/kiosks                   | 401 | 401 | 403 | 403 | 200 | 403 | 403
+            GET    /api/v1/rooms                    | 401 | 401 | 200 | 200 | 403 | 403 | 403
             POST   /api/v1/kiosks/{new}/enrollment-tokens | 401 | 401 | 403 | 403 | 201 | 403 | 403
             POST   /api/v1/kiosks/{enrolled}/revocation   | 401 | 401 | 403 | 403 | 200 | 403 | 403
             GET    /api/v1/kiosk-session            | 401 | 401 | 403 | 403 | 403 | 403 | 200

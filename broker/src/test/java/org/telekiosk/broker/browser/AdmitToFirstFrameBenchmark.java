@@ -33,7 +33,7 @@ public final class AdmitToFirstFrameBenchmark {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 12;
         Path data = Files.createTempDirectory("telekiosk-benchmark");
         Map<String, String> overrides = new HashMap<>(Map.of("data.dir", data.toString(), "https.bind", "127.0.0.1",
-                "https.port", "0", "mqtt.bind", "127.0.0.1", "mqtt.port", "0"));
+                "https.port", "0", "mqtt.bind", "127.0.0.1", "mqtt.port", "0", "metrics.port", "0"));
         BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), overrides);
         List<Long> patientMillis = new ArrayList<>();
         List<Long> doctorMillis = new ArrayList<>();

@@ -45,7 +45,7 @@ class BrokerRestartTest {
 
     Broker start() throws Exception {
         BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of("data.dir", data.toString(),
-                "https.bind", "127.0.0.1", "https.port", "0", "mqtt.bind", "127.0.0.1", "mqtt.port", "0"));
+                "https.bind", "127.0.0.1", "https.port", "0", "mqtt.bind", "127.0.0.1", "mqtt.port", "0", "metrics.port", "0"));
         return Broker.start(config, Clock.systemUTC(), Map.of());
     }
 

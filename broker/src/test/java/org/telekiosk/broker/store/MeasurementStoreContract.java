@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.telekiosk.broker.testing.MutableClock;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
@@ -86,7 +87,8 @@ abstract class MeasurementStoreContract {
         WaveformBatch batch = ecg(KIOSK, 2);
         assertEquals(AppendOutcome.STORED, store.append(reading(KIOSK, 1)).join());
         assertEquals(AppendOutcome.STORED, store.append(batch).join());
-        assertEquals(AppendOutcome.DUPLICATE, store.append(reading(KIOSK, 2)).join());
+        assertEquals(AppendOutcome.CONFLICT, store.append(reading(KIOSK, 2)).join(),
+                "a measurement under the batch's number is other content: kept aside");
 
         assertEquals(List.of(batch), store.waveforms(KIOSK, T0, T0.plusSeconds(60)).join());
         assertEquals(2, store.count(KIOSK).join());
@@ -203,5 +205,78 @@ abstract class MeasurementStoreContract {
                 store.waveforms(KIOSK, T0.plusSeconds(2), T0.plusSeconds(4)).join());
         assertEquals(List.of(ecg(other, 2)), store.waveforms(other, T0, T0.plusSeconds(60)).join());
         assertTrue(store.waveforms(KIOSK, T0.plusSeconds(5), T0.plusSeconds(60)).join().isEmpty());
+    }
+
+    static Refusal refusal(KioskId kiosk, long seq) {
+        return new Refusal(kiosk, seq, "invalid-field", "LOINC code '8310-4': wrong check digit",
+                new byte[] {(byte) 0xbf, 0x63, 's', 'e', 'q', (byte) seq, (byte) 0xff});
+    }
+
+    @Test
+    void aRefusedNumberCountsAsReceivedIsListedFromAFloorAndSurvivesAReopen() throws Exception {
+        store(1, 2);
+        assertEquals(AppendOutcome.REFUSED, store.refuse(refusal(KIOSK, 3)).join());
+        store(4);
+        assertEquals(AppendOutcome.REFUSED, store.refuse(refusal(KIOSK, 6)).join());
+        assertEquals(AppendOutcome.REFUSED, store.refuse(refusal(KIOSK, 6)).join(), "the same refusal again");
+
+        reopen();
+        KioskProgress progress = store.progress(KIOSK, 0, 10).join();
+        assertEquals(6, progress.highest());
+        assertEquals(List.of(new SeqRange(5, 5)), progress.gaps().stream().map(Gap::range).toList());
+        assertEquals(List.of(3L, 6L), progress.refused());
+        assertEquals(List.of(6L), store.progress(KIOSK, 4, 10).join().refused());
+        assertEquals(List.of(3L), store.progress(KIOSK, 0, 1).join().refused());
+        assertEquals(List.of(), store.progress(KIOSK).join().refused());
+        assertEquals(2, store.refusedCount(KIOSK).join());
+        assertEquals(3, store.count(KIOSK).join(), "a refusal is no reading");
+        assertEquals(7, store.nextSeq(KIOSK).join());
+        assertEquals(1, store.nextSeq(KioskId.of("never-heard-of")).join());
+    }
+
+    @Test
+    void aValidReadingUnderARefusedNumberIsStillStoredAndARefusalUnderAStoredNumberChangesNothingStored() {
+        store.refuse(refusal(KIOSK, 1)).join();
+        assertEquals(AppendOutcome.STORED, store.append(reading(KIOSK, 1)).join());
+        store(2);
+        assertEquals(AppendOutcome.REFUSED, store.refuse(refusal(KIOSK, 2)).join());
+        assertEquals(List.of(reading(KIOSK, 1), reading(KIOSK, 2)),
+                store.measurements(KIOSK, T0, T0.plusSeconds(3600)).join());
+        KioskProgress progress = store.progress(KIOSK).join();
+        assertEquals(2, progress.highest());
+        assertEquals(2, progress.contiguous());
+    }
+
+    @Test
+    void aRedeliveryWithOtherContentIsKeptAsideAsAConflictNeverDroppedAndKeptOnce() throws Exception {
+        Measurement first = reading(KIOSK, 5);
+        Measurement other = new Measurement(KIOSK, 5, first.sensor(), first.loinc(), 38.41, first.unit(),
+                first.takenAt().plusSeconds(3600));
+        assertEquals(AppendOutcome.STORED, store.append(first).join());
+        assertEquals(AppendOutcome.DUPLICATE, store.append(first).join());
+        assertEquals(AppendOutcome.CONFLICT, store.append(other).join());
+        assertEquals(AppendOutcome.CONFLICT, store.append(other).join());
+
+        assertEquals(List.of(first), store.measurements(KIOSK, T0, T0.plusSeconds(7200)).join(),
+                "the stored reading stays");
+        List<byte[]> kept = store.conflicts(KIOSK, 5).join();
+        assertEquals(1, kept.size(), "the same conflicting reading is kept once");
+        assertEquals(other, WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES).decode(kept.getFirst(),
+                org.telekiosk.protocol.telemetry.KioskMessage.class));
+        assertEquals(1, store.conflictCount(KIOSK).join());
+        assertEquals(2, store.counters().conflicts());
+    }
+
+    @Test
+    void aConflictWithinOneWriteBatchIsDetectedToo() {
+        Measurement first = reading(KIOSK, 8);
+        Measurement other = new Measurement(KIOSK, 8, first.sensor(), first.loinc(), 35.01, first.unit(),
+                first.takenAt());
+        var a = store.append(first);
+        var b = store.append(other);
+        var c = store.append(first);
+        List<AppendOutcome> outcomes = List.of(a.join(), b.join(), c.join());
+        assertEquals(List.of(AppendOutcome.STORED, AppendOutcome.CONFLICT, AppendOutcome.DUPLICATE), outcomes);
+        assertEquals(1, store.conflictCount(KIOSK).join());
     }
 }

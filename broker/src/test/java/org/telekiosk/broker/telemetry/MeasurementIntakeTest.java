@@ -115,4 +115,55 @@ class MeasurementIntakeTest {
         intake.accept("evil\n2026-11-22 FAKE LOG LINE", new byte[] {1});
         assertTrue(log.list.stream().noneMatch(e -> e.getFormattedMessage().contains("\n")));
     }
+
+    @Test
+    void aRefusedPayloadThatNamesASeqOnAKiosksMeasurementsTopicIsHandedOnAsARefusalOfThatKioskAndNumber() {
+        List<org.telekiosk.broker.store.Refusal> refusals = new ArrayList<>();
+        MeasurementIntake refusing = MeasurementIntake.withSink(cbor, new MessageSink() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> take(KioskMessage message) {
+                forwarded.add(message);
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Void> refuse(org.telekiosk.broker.store.Refusal refusal) {
+                refusals.add(refusal);
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+        });
+        String topic = Topics.measurements(KIOSK);
+        java.util.Map<String, Object> badLoinc = new java.util.LinkedHashMap<>();
+        badLoinc.put("type", "measurement");
+        badLoinc.put("kiosk", KIOSK.value());
+        badLoinc.put("seq", 7);
+        badLoinc.put("sensor", "mlx90614");
+        badLoinc.put("loinc", "8310-4");
+        badLoinc.put("value", 36.7);
+        badLoinc.put("unit", "Cel");
+        badLoinc.put("takenAt", "2026-11-22T10:00:00Z");
+        java.util.Map<String, Object> nan = new java.util.LinkedHashMap<>(badLoinc);
+        nan.put("seq", 8);
+        nan.put("loinc", "8310-5");
+        nan.put("value", Double.NaN);
+        java.util.Map<String, Object> unknownField = new java.util.LinkedHashMap<>(nan);
+        unknownField.put("seq", 9);
+        unknownField.put("value", 36.7);
+        unknownField.put("colour", "blue");
+
+        refusing.handle(topic, cbor.encode(badLoinc)).toCompletableFuture().join();
+        refusing.handle(topic, cbor.encode(nan)).toCompletableFuture().join();
+        refusing.handle(topic, cbor.encode(unknownField)).toCompletableFuture().join();
+        refusing.handle(topic, cbor.encode(reading(KioskId.of("other-kiosk"), 10))).toCompletableFuture().join();
+        refusing.handle(topic, "garbage".getBytes(StandardCharsets.US_ASCII)).toCompletableFuture().join();
+        refusing.handle(Topics.status(KIOSK), cbor.encode(reading(KIOSK, 11))).toCompletableFuture().join();
+        refusing.handle(topic, cbor.encode(reading(KIOSK, 12))).toCompletableFuture().join();
+
+        assertEquals(List.of(7L, 8L, 9L, 10L), refusals.stream().map(org.telekiosk.broker.store.Refusal::seq).toList());
+        assertEquals(List.of(KIOSK), refusals.stream().map(org.telekiosk.broker.store.Refusal::kiosk).distinct()
+                .toList(), "a refusal belongs to the topic's kiosk (the only one allowed to publish there)");
+        assertEquals(List.of("invalid-field", "invalid-field", "invalid-field", "mismatch"),
+                refusals.stream().map(org.telekiosk.broker.store.Refusal::reason).toList());
+        assertEquals(List.of(reading(KIOSK, 12)), forwarded);
+    }
 }

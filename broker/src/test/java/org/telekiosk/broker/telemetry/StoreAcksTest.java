@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.telekiosk.broker.store.Gap;
 import org.telekiosk.broker.store.KioskProgress;
@@ -130,5 +131,49 @@ class StoreAcksTest {
         fail[0] = false;
         flaky.flush().join();
         assertEquals(List.of(new StoreAck(A, 3)), out);
+    }
+
+    static KioskProgress withRefused(KioskProgress p, List<Long> refused) {
+        return new KioskProgress(p.kiosk(), p.highest(), p.contiguous(), p.gaps(), refused);
+    }
+
+    @Test
+    void refusedNumbersFromTheKiosksHeldFromOnAreNamedAndTheAcknowledgementPassesThem() {
+        List<Long> askedFrom = new ArrayList<>();
+        StoreAcks named = new StoreAcks((k, from) -> {
+            askedFrom.add(from);
+            return CompletableFuture.completedFuture(withRefused(progress(A, 12), List.of(4L, 9L)));
+        }, sent::add);
+        named.stored(A, true);
+        named.flush().join();
+        named.status(status(A, 5));
+        named.flush().join();
+        assertEquals(List.of(0L, 5L), askedFrom, "the store is asked for refused numbers from heldFrom on");
+        assertEquals(List.of(new StoreAck(A, 12, List.of(4L, 9L)), new StoreAck(A, 12, List.of(9L))), sent);
+    }
+
+    @Test
+    void moreRefusedNumbersThanOneAcknowledgementNamesStopItBelowTheFirstUnnamed() {
+        List<Long> refused = LongStream.rangeClosed(1, StoreAck.MAX_REFUSED + 1).map(i -> i * 2).boxed().toList();
+        StoreAcks named = new StoreAcks((k, from) -> CompletableFuture.completedFuture(
+                withRefused(progress(A, 1000), refused)), sent::add);
+        named.stored(A, false);
+        named.flush().join();
+        StoreAck ack = sent.getLast();
+        assertEquals(refused.get(StoreAck.MAX_REFUSED) - 1, ack.storedThrough());
+        assertEquals(refused.subList(0, StoreAck.MAX_REFUSED), ack.refused());
+    }
+
+    @Test
+    void aNewRefusalBelowTheAcknowledgedNumberIsSentEvenThoughStoredThroughDidNotMove() {
+        List<List<Long>> refused = new ArrayList<>(List.of(List.of()));
+        StoreAcks named = new StoreAcks((k, from) -> CompletableFuture.completedFuture(
+                withRefused(progress(A, 10), refused.getLast())), sent::add);
+        named.stored(A, false);
+        named.flush().join();
+        refused.add(List.of(10L));
+        named.stored(A, false);
+        named.flush().join();
+        assertEquals(List.of(new StoreAck(A, 10), new StoreAck(A, 10, List.of(10L))), sent);
     }
 }

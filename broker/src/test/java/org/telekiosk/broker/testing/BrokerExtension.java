@@ -93,7 +93,7 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
         java.util.Map<String, String> config = new java.util.HashMap<>(Map.of(
                 "data.dir", dataDir.toString(),
                 "https.bind", "127.0.0.1", "https.port", "0",
-                "mqtt.bind", "127.0.0.1", "mqtt.port", "0"));
+                "mqtt.bind", "127.0.0.1", "mqtt.port", "0", "metrics.port", "0"));
         config.putAll(overrides);
         BrokerConfig brokerConfig = BrokerConfigLoader.load(Optional.empty(), config);
         broker = Broker.start(brokerConfig, clock, Map.of());

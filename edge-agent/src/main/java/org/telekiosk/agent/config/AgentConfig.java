@@ -39,6 +39,7 @@ import org.telekiosk.protocol.KioskId;
  * @param renewalUrl          {@code renewal.url}; null: the certificate is not renewed by the agent
  * @param kioskPageCommand    {@code kiosk-page.command}: the command that opens the kiosk page, with {@code {url}}
  *                            where the page's URL goes (one argument); null: the agent opens no page
+ * @param sequenceNext        {@code sequence.next}: the lowest sequence number the outbox may hand out
  */
 public record AgentConfig(
         KioskId kioskId,
@@ -61,7 +62,8 @@ public record AgentConfig(
         Duration storeAckTimeout,
         SensorsConfig sensors,
         URI renewalUrl,
-        String kioskPageCommand) {
+        String kioskPageCommand,
+        long sequenceNext) {
 
     public AgentConfig {
         required("kiosk.id", kioskId);
@@ -93,6 +95,9 @@ public record AgentConfig(
         between("forwarder.retry-delay", forwarderRetryDelay, Duration.ofMillis(100), Duration.ofMinutes(10));
         between("outbox.store-ack-timeout", storeAckTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         required("sensor.*", sensors);
+        if (sequenceNext < 1 || sequenceNext > (1L << 62)) {
+            throw new IllegalArgumentException("sequence.next must be between 1 and 2^62, was " + sequenceNext);
+        }
         if (kioskPageCommand != null) {
             new org.telekiosk.agent.kioskpage.KioskPageCommand(kioskPageCommand); // validates
             if (renewalUrl == null) {

@@ -106,7 +106,8 @@ public final class AgentConfigLoader {
                 values.duration("outbox.store-ack-timeout"),
                 sensors(values),
                 values.uri("renewal.url"),
-                values.text("kiosk-page.command"));
+                values.text("kiosk-page.command"),
+                values.longValue("sequence.next"));
     }
 
     private static SensorsConfig sensors(Values values) {
@@ -267,6 +268,15 @@ public final class AgentConfigLoader {
         }
 
         /** A size in bytes: a whole number with an optional binary suffix, {@code 256MiB}, {@code 1GiB}, {@code 64KiB}. */
+        long longValue(String key) {
+            String value = text(key);
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException | NullPointerException e) {
+                throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'");
+            }
+        }
+
         long bytes(String key) {
             String value = text(key);
             if (value == null) {

@@ -141,6 +141,7 @@ public final class Enroller {
         config.put("mqtt.cert-file", AgentFiles.CERT);
         config.put("mqtt.key-file", AgentFiles.KEY);
         config.put("renewal.url", issued.renewUrl());
+        config.put("sequence.next", Long.toString(issued.nextSeq()));
         AgentFiles.writeConfig(dir, config);
         out.println("Enrolled kiosk '" + issued.kioskId() + "' with " + broker + ":");
         out.println("  made an ECDSA P-256 key here: " + dir.resolve(AgentFiles.KEY).toAbsolutePath()
@@ -149,6 +150,7 @@ public final class Enroller {
                 .map(c -> c.getSubjectX500Principal().getName()).orElse("?"));
         out.println("  certificate " + chain.getFirst().getSerialNumber().toString(16) + " valid until "
                 + issued.notAfter() + ": " + dir.resolve(AgentFiles.CERT).toAbsolutePath());
+        out.println("  readings numbered from " + issued.nextSeq() + " on (where the broker's store left off)");
         out.println("  MQTT endpoint " + issued.mqttUri() + ", configuration: "
                 + dir.resolve(AgentFiles.CONFIG).toAbsolutePath());
         out.println("Start the agent with: edge-agent run --config " + dir.resolve(AgentFiles.CONFIG).toAbsolutePath());

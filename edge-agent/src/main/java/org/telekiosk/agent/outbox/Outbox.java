@@ -81,13 +81,15 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
      * @param bytes   payload bytes on disk
      * @param dropped readings dropped over the outbox's lifetime (full storage, a write that failed, an unreadable row)
      * @param fault   empty, or what was wrong with the outbox file at start and what was recovered
+     * @param refused readings the broker refused, kept in quarantine (over the outbox file's lifetime)
      */
-    public record Status(long held, long bytes, long dropped, String fault) {}
+    public record Status(long held, long bytes, long dropped, String fault, long refused) {}
 
     /** One reading read back for sending. */
     record Stored(long seq, KioskMessage reading) {}
 
     private final Path file;
+    private final Clock clock;
     private final OutboxSettings settings;
     private final SequenceCounter highWater;
     private final WireCodec codec = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
@@ -96,6 +98,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
     private final AtomicLong queuedAppends = new AtomicLong();
     private final AtomicLong committedSeq = new AtomicLong();
     private final AtomicLong dropped;
+    private final AtomicLong refused = new AtomicLong();
     private final String fault;
     private final Connection writer;
     private final Connection reader;
@@ -112,7 +115,8 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
     private volatile boolean closed;
 
     private Outbox(Path file, OutboxSettings settings, SequenceCounter highWater, OutboxFile.Opened opened,
-            Connection reader) throws SQLException {
+            Connection reader, Clock clock) throws SQLException {
+        this.clock = clock;
         this.file = file;
         this.settings = settings;
         this.highWater = highWater;
@@ -124,6 +128,15 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         this.lastSeq = opened.fresh() ? Math.max(opened.lastSeq(), highWater.last()) : opened.lastSeq();
         this.committedSeq.set(lastSeq);
         this.dropped = new AtomicLong(opened.dropped());
+        try (java.sql.Statement statement = writer.createStatement()) {
+            // Added with issue 12 without a schema version change: an older file gets the table on its next start.
+            statement.execute("CREATE TABLE IF NOT EXISTS quarantine (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL,"
+                    + " reason TEXT NOT NULL, quarantined_at INTEGER NOT NULL)");
+            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM quarantine")) {
+                rs.next();
+                refused.set(rs.getLong(1));
+            }
+        }
         try (PreparedStatement count = writer.prepareStatement(
                 "SELECT count(*), coalesce(sum(length(payload)), 0) FROM reading");
                 ResultSet rs = count.executeQuery()) {
@@ -152,7 +165,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         OutboxFile.Opened opened = OutboxFile.open(file, settings.sync(), clock);
         try {
             Connection reader = OutboxFile.connect(file, settings.sync());
-            Outbox outbox = new Outbox(file, settings, highWater, opened, reader);
+            Outbox outbox = new Outbox(file, settings, highWater, opened, reader, clock);
             outbox.writerThread.start();
             log.info("Outbox {}: {} readings held ({} bytes), next sequence number {}, sync {}, {} dropped so far",
                     file, outbox.held, outbox.bytes, outbox.lastSeq + 1, settings.sync(), outbox.dropped.get());
@@ -200,6 +213,25 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         }
     }
 
+    /**
+     * Makes the next number handed out at least {@code next} (the enrollment answer's {@code nextSeq}): a kiosk
+     * enrolled again with a fresh disk must not reuse numbers whose readings the broker stored. A no-op when the
+     * outbox is already past it. Call before recording.
+     */
+    public void numberFrom(long next) throws IOException {
+        synchronized (appendLock) {
+            if (next - 1 > lastSeq) {
+                log.info("Numbering continues at {} (the broker's enrollment answer), not {}", next, lastSeq + 1);
+                // On the device before any of these numbers can be handed out.
+                highWater.advanceTo(next - 1 + RESERVE);
+                lastSeq = next - 1;
+                if (held == 0 && queuedAppends.get() == 0) {
+                    heldFrom = Math.max(heldFrom, next);
+                }
+            }
+        }
+    }
+
     private static boolean checkSeq(long actual, long expected, boolean waveform) {
         if (actual != expected) {
             throw new IllegalArgumentException("the reading must carry seq " + expected + ", carried " + actual);
@@ -207,9 +239,13 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         return waveform;
     }
 
-    /** The broker refused {@code seq} (sending it again would be refused again): deleted in the next commit. */
-    void remove(long seq) {
-        queue.add(new Delete(seq, false));
+    /**
+     * The broker refused {@code seq} (sending it again would be refused again): moved to the quarantine table in the
+     * next commit, kept on disk, counted in {@link Status#refused()}, never sent again. Any thread.
+     */
+    void quarantine(long seq, String reason) {
+        queue.add(new OutboxBatch.Quarantine(seq, reason.length() > 200 ? reason.substring(0, 200) : reason,
+                clock.millis()));
     }
 
     /**
@@ -274,7 +310,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
 
     /** A snapshot; any thread. */
     public Status status() {
-        return new Status(held + queuedAppends.get(), bytes, dropped.get(), fault);
+        return new Status(held + queuedAppends.get(), bytes, dropped.get(), fault, refused.get());
     }
 
     /** Commits what is queued, stops the writer and closes the file. Idempotent. */
@@ -339,6 +375,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
             long addedBytes = applied.addedBytes();
             long removedBytes = applied.removedBytes();
             int removed = applied.removed();
+            long quarantined = applied.quarantined();
             long newlyDropped = applied.newlyDropped();
             if (maxSeq > highWater.last() - RESERVE / 2) {
                 // On the device before any of these numbers can be published.
@@ -361,6 +398,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
             writer.commit();
             heldFrom = Math.max(heldFrom, lowest);
             dropped.addAndGet(newlyDropped);
+            refused.addAndGet(quarantined);
             held += appends - removed;
             bytes += addedBytes - removedBytes;
             if (writeFailing) {

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * commit) or rolls back.
  */
 final class OutboxBatch {
-    sealed interface Op permits Append, Delete, DeleteThrough, Stop {}
+    sealed interface Op permits Append, Delete, DeleteThrough, Quarantine, Stop {}
 
     record Append(long seq, boolean waveform, byte[] payload) implements Op {}
 
@@ -23,6 +23,12 @@ final class OutboxBatch {
     /** Removes every reading up to {@code seq}: the broker's store acknowledged them. */
     record DeleteThrough(long seq) implements Op {}
 
+    /**
+     * Moves a reading the broker refused into the {@code quarantine} table: kept on disk for a technician, never sent
+     * again, counted as refused.
+     */
+    record Quarantine(long seq, String reason, long at) implements Op {}
+
     /** Stops the writer after everything before it is committed. */
     record Stop(CompletableFuture<Void> done) implements Op {}
 
@@ -30,7 +36,8 @@ final class OutboxBatch {
      * What a batch changed: readings inserted, the highest seq inserted (0 if none), payload bytes added and removed,
      * rows removed, and how many of those were dropped (unreadable) rather than acknowledged.
      */
-    record Applied(int appends, long maxSeq, long addedBytes, long removedBytes, int removed, long newlyDropped) {}
+    record Applied(int appends, long maxSeq, long addedBytes, long removedBytes, int removed, long newlyDropped,
+            long quarantined) {}
 
     private OutboxBatch() {}
 
@@ -42,7 +49,10 @@ final class OutboxBatch {
         long removedBytes = 0;
         int removed = 0;
         long newlyDropped = 0;
-        try (PreparedStatement insert = writer.prepareStatement(
+        long quarantined = 0;
+        try (PreparedStatement keep = writer.prepareStatement("INSERT OR IGNORE INTO quarantine"
+                + " (seq, payload, reason, quarantined_at) SELECT seq, payload, ?, ? FROM reading WHERE seq = ?");
+                PreparedStatement insert = writer.prepareStatement(
                 "INSERT INTO reading (seq, waveform, payload) VALUES (?, ?, ?)");
                 PreparedStatement delete = writer.prepareStatement(
                         "DELETE FROM reading WHERE seq = ? RETURNING length(payload)");
@@ -78,6 +88,21 @@ final class OutboxBatch {
                             }
                         }
                     }
+                    case Quarantine q -> {
+                        keep.setString(1, q.reason());
+                        keep.setLong(2, q.at());
+                        keep.setLong(3, q.seq());
+                        if (keep.executeUpdate() > 0) {
+                            quarantined++;
+                            delete.setLong(1, q.seq());
+                            try (ResultSet rs = delete.executeQuery()) {
+                                if (rs.next()) {
+                                    removedBytes += rs.getLong(1);
+                                    removed++;
+                                }
+                            }
+                        }
+                    }
                     case Stop s -> { }
                 }
             }
@@ -85,6 +110,6 @@ final class OutboxBatch {
                 insert.executeBatch();
             }
         }
-        return new Applied(appends, maxSeq, addedBytes, removedBytes, removed, newlyDropped);
+        return new Applied(appends, maxSeq, addedBytes, removedBytes, removed, newlyDropped, quarantined);
     }
 }

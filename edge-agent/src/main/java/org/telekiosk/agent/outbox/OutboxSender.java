@@ -60,7 +60,8 @@ public final class OutboxSender implements AutoCloseable {
      * @param storedThrough the highest store acknowledgement received since start (0: none yet)
      * @param heldFrom     the outbox's {@link Outbox#heldFrom()}, for the broker
      * @param dropped      readings dropped over the outbox's lifetime (full storage and failed writes)
-     * @param refused      readings the broker refused since start
+     * @param refused      readings the broker refused (PUBACK 0x80 or more, or named in a store-ack), quarantined in
+     *                     the outbox, over the outbox file's lifetime
      * @param fault        empty, or what was wrong with the outbox file at start
      */
     public record Status(long queued, int inFlight, long acknowledged, long storedThrough, long heldFrom, long dropped,
@@ -121,7 +122,7 @@ public final class OutboxSender implements AutoCloseable {
             rewindPending = true;
             drain();
         }));
-        uplink.addStoreAckListener(through -> run(() -> storeAcknowledged(through)));
+        uplink.addStoreAckListener(ack -> run(() -> storeAcknowledged(ack)));
         long check = Math.max(1_000_000, Math.min(storeAckTimeoutNanos / 4, 250_000_000));
         executor.scheduleWithFixedDelay(this::checkStoreAck, check, check, TimeUnit.NANOSECONDS);
         run(this::drain);
@@ -140,7 +141,7 @@ public final class OutboxSender implements AutoCloseable {
     public Status status() {
         Outbox.Status held = outbox.status();
         return new Status(held.held(), inFlight.size(), acknowledged.get(), storedThrough, outbox.heldFrom(),
-                held.dropped(), refused.get(), held.fault());
+                held.dropped(), held.refused(), held.fault());
     }
 
     /** Stops sending; what is not acknowledged stays in the outbox for the next start. Idempotent. */
@@ -211,10 +212,22 @@ public final class OutboxSender implements AutoCloseable {
         sent.clear();
     }
 
-    /** The broker's store acknowledgement: delete what it covers; late, repeated and older ones are ignored. */
-    private void storeAcknowledged(long through) {
+    /**
+     * The broker's store acknowledgement: quarantine what it names as refused, then delete what it covers; late,
+     * repeated and older ones are ignored. The quarantine is queued before the delete, so the outbox's writer
+     * applies it first.
+     */
+    private void storeAcknowledged(org.telekiosk.protocol.downlink.StoreAck ack) {
+        long through = ack.storedThrough();
         if (through <= storedThrough) {
             return;
+        }
+        for (long seq : ack.refused()) {
+            if (seq > storedThrough) {
+                refused.incrementAndGet();
+                outbox.quarantine(seq, "refused by the broker's store (store-ack)");
+                log.warn("The broker refused reading {}; quarantined in the outbox, not sent again", seq);
+            }
         }
         storedThrough = through;
         storedThroughMovedAt = nanoTime.getAsLong();
@@ -337,9 +350,10 @@ public final class OutboxSender implements AutoCloseable {
 
     private void refusedBy(long seq, UplinkException failure) {
         refused.incrementAndGet();
-        // Sending it again would be refused again (MQTT 5 §3.4.2.1).
-        outbox.remove(seq);
-        log.warn("The broker refused reading {}; deleted from the outbox: {}", seq, failure.getMessage());
+        // Sending it again would be refused again (MQTT 5 §3.4.2.1); kept on disk for a technician.
+        outbox.quarantine(seq, "PUBACK: " + failure.getMessage());
+        log.warn("The broker refused reading {}; quarantined in the outbox, not sent again: {}", seq,
+                failure.getMessage());
     }
 
     private void retryLater() {

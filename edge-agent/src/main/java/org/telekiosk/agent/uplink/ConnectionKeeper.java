@@ -35,7 +35,7 @@ final class ConnectionKeeper implements Executor {
     private final ScheduledExecutorService control;
     private final ScheduledExecutorService pahoThreads;
     private final List<Runnable> connectedListeners;
-    private final java.util.function.LongConsumer storeAcks;
+    private final java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> storeAcks;
     private final java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands;
     private final PahoSession.Events events = new SessionEvents();
     private final AtomicLong attempts = new AtomicLong();
@@ -52,7 +52,7 @@ final class ConnectionKeeper implements Executor {
 
     ConnectionKeeper(UplinkSettings settings, ReconnectPolicy reconnectPolicy, SSLSocketFactory tls,
             ScheduledExecutorService control, ScheduledExecutorService pahoThreads, List<Runnable> connectedListeners,
-            java.util.function.LongConsumer storeAcks,
+            java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> storeAcks,
             java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands) {
         this.storeAcks = storeAcks;
         this.commands = commands;

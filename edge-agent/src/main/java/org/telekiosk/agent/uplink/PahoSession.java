@@ -48,14 +48,14 @@ final class PahoSession {
     private final Events events;
     private volatile IMqttToken connecting;
     private final org.telekiosk.protocol.KioskId kiosk;
-    private final java.util.function.LongConsumer storeAcks;
+    private final java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> storeAcks;
     private final java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands;
     private final org.telekiosk.protocol.codec.WireCodec codec =
             org.telekiosk.protocol.codec.WireCodec.cbor(org.telekiosk.protocol.codec.WireCodec.DEFAULT_MAX_BYTES);
 
     /** @param storeAcks takes every {@link org.telekiosk.protocol.downlink.StoreAck} of this kiosk, on a Paho thread */
     PahoSession(UplinkSettings settings, SSLSocketFactory tls, ScheduledExecutorService pahoThreads, Events events,
-            java.util.function.LongConsumer storeAcks,
+            java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> storeAcks,
             java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands) throws MqttException {
         this.commands = commands;
         this.events = events;
@@ -223,7 +223,7 @@ final class PahoSession {
                         codec.decode(message.getPayload(), org.telekiosk.protocol.downlink.KioskDownlink.class);
                 switch (downlink) {
                     case org.telekiosk.protocol.downlink.StoreAck ack when ack.kiosk().equals(kiosk) ->
-                            storeAcks.accept(ack.storedThrough());
+                            storeAcks.accept(ack);
                     case org.telekiosk.protocol.downlink.StoreAck ack ->
                             log.warn("Ignoring a store acknowledgement for kiosk {} on our topic", ack.kiosk());
                     case org.telekiosk.protocol.downlink.Command command when command.kiosk().equals(kiosk)

@@ -62,7 +62,7 @@ public final class PahoUplink implements Uplink {
     private final PahoThreads pahoThreads;
     private final ConnectionKeeper keeper;
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
-    private final List<java.util.function.LongConsumer> storeAckListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck>> storeAckListeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<org.telekiosk.protocol.downlink.Command>> commandListeners =
             new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -89,7 +89,7 @@ public final class PahoUplink implements Uplink {
         javax.net.ssl.SSLSocketFactory tls = CaTrust.context(settings.caFile(), identity).getSocketFactory();
         this.keeper = new ConnectionKeeper(settings, reconnectPolicy,
                 identity == null ? tls : new IdentitySocketFactory(tls, identity), control, pahoThreads,
-                connectedListeners, storedThrough -> storeAckListeners.forEach(l -> l.accept(storedThrough)),
+                connectedListeners, ack -> storeAckListeners.forEach(l -> l.accept(ack)),
                 command -> commandListeners.forEach(l -> l.accept(command)));
     }
 
@@ -146,7 +146,7 @@ public final class PahoUplink implements Uplink {
     }
 
     @Override
-    public void addStoreAckListener(java.util.function.LongConsumer listener) {
+    public void addStoreAckListener(java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> listener) {
         storeAckListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 

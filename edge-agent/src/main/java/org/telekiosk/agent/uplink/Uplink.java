@@ -38,12 +38,12 @@ public interface Uplink extends AutoCloseable {
 
     /**
      * Registers an action for every store acknowledgement from the broker
-     * ({@link org.telekiosk.protocol.downlink.StoreAck#storedThrough()}: every reading of this kiosk up to that number
-     * is stored, or below what the kiosk said it holds). Acknowledgements may arrive repeated, late or out of order
+     * ({@link org.telekiosk.protocol.downlink.StoreAck}: every reading of this kiosk up to {@code storedThrough} is
+     * stored, refused and listed in {@code refused}, or below what the kiosk said it holds). Acknowledgements may arrive repeated, late or out of order
      * (a retained one after a reconnect); the caller keeps the highest. It runs on an uplink thread and must return
      * quickly. Register before {@link #start()}.
      */
-    void addStoreAckListener(java.util.function.LongConsumer listener);
+    void addStoreAckListener(java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> listener);
 
     /** Disconnects cleanly and releases every thread; idempotent. */
     @Override

@@ -25,7 +25,7 @@ final class FakeUplink implements Uplink {
     private final List<Long> accepted = new ArrayList<>();
     private final List<KioskStatus> statuses = new ArrayList<>();
     private final List<CompletableFuture<Void>> statusAcks = new ArrayList<>();
-    private final List<java.util.function.LongConsumer> storeAckListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck>> storeAckListeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<Long> settled = new java.util.HashSet<>();
     private boolean storeFollowsPuback = true;
     private long contiguous;
@@ -107,7 +107,14 @@ final class FakeUplink implements Uplink {
 
     /** The broker's store acknowledgement arrives. */
     void storeAck(long through) {
-        storeAckListeners.forEach(l -> l.accept(through));
+        storeAck(through, List.of());
+    }
+
+    /** The broker's store acknowledgement arrives, naming refused readings. */
+    void storeAck(long through, List<Long> refused) {
+        org.telekiosk.protocol.downlink.StoreAck ack = new org.telekiosk.protocol.downlink.StoreAck(
+                org.telekiosk.protocol.KioskId.of("wmk-fake-01"), through, refused);
+        storeAckListeners.forEach(l -> l.accept(ack));
     }
 
     private void settle(long seq) {
@@ -175,7 +182,7 @@ final class FakeUplink implements Uplink {
     }
 
     @Override
-    public void addStoreAckListener(java.util.function.LongConsumer listener) {
+    public void addStoreAckListener(java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> listener) {
         storeAckListeners.add(listener);
     }
 

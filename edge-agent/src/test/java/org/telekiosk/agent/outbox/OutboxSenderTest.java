@@ -203,7 +203,7 @@ class OutboxSenderTest {
     }
 
     @Test
-    void aReadingTheBrokerRefusesIsDeletedAndCountedWithoutHoldingUpTheRest() throws Exception {
+    void aReadingTheBrokerRefusesByPubackIsQuarantinedAndCountedWithoutHoldingUpTheRest() throws Exception {
         FakeUplink uplink = new FakeUplink(10, true);
         sender(uplink, 1000);
         record(2);
@@ -213,6 +213,32 @@ class OutboxSenderTest {
         uplink.acknowledge(2);
 
         soon().until(() -> sender.status().refused() == 1 && outbox.status().held() == 0);
+    }
+
+    @Test
+    void aReadingTheStoreAckNamesAsRefusedIsQuarantinedNeverSentAgainAndTheReadingsAfterItAreDeleted()
+            throws Exception {
+        FakeUplink uplink = new FakeUplink(10, true);
+        uplink.storeSeparately();
+        sender(uplink, 1000);
+        record(5);
+        eventually(uplink::inFlight, range(1, 5));
+        for (long seq = 1; seq <= 5; seq++) {
+            uplink.acknowledge(seq);
+        }
+        soon().until(() -> sender.status().inFlight() == 0);
+
+        uplink.storeAck(5, List.of(3L));
+
+        soon().until(() -> outbox.status().held() == 0 && sender.status().refused() == 1);
+        assertEquals(1, outbox.status().refused());
+        assertEquals(6, sender.status().heldFrom(), "the quarantined reading is no longer held");
+        int sentBefore = uplink.accepted().size();
+        // After the store-ack timeout nothing is sent again: nothing is held.
+        nanoTime.addAndGet(Duration.ofMinutes(5).toNanos());
+        record(1);
+        soon().until(() -> uplink.accepted().size() == sentBefore + 1);
+        assertEquals(6L, uplink.accepted().getLast(), "only the new reading goes");
     }
 
     @Test

@@ -79,7 +79,7 @@ class OutboxTest {
             committed(outbox, 5);
             assertEquals(1, outbox.heldFrom());
             outbox.storedThrough(2);
-            outbox.remove(4);
+            outbox.quarantine(4, "refused");
             await().atMost(PATIENCE).until(() -> outbox.status().held() == 2);
             assertEquals(3, outbox.heldFrom());
         }
@@ -87,6 +87,31 @@ class OutboxTest {
             assertEquals(List.of(3L, 5L), seqs(outbox));
             assertEquals(2, outbox.status().held());
             assertEquals(3, outbox.heldFrom());
+        }
+    }
+
+    @Test
+    void aRefusedReadingIsQuarantinedOnDiskCountedAcrossARestartAndNeverReadForSendingAgain() throws Exception {
+        try (Outbox outbox = open()) {
+            for (int i = 0; i < 3; i++) {
+                outbox.record(OutboxFixtures::spot);
+            }
+            committed(outbox, 3);
+            outbox.quarantine(2, "refused by the broker's store (store-ack)");
+            outbox.quarantine(2, "again");
+            await().atMost(PATIENCE).until(() -> outbox.status().refused() == 1);
+            assertEquals(List.of(1L, 3L), seqs(outbox));
+        }
+        try (Outbox outbox = open()) {
+            assertEquals(1, outbox.status().refused());
+            assertEquals(List.of(1L, 3L), seqs(outbox));
+        }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Outbox.FILE_NAME));
+                var rs = c.createStatement().executeQuery("SELECT seq, reason, length(payload) FROM quarantine")) {
+            rs.next();
+            assertEquals(2, rs.getLong(1));
+            assertEquals("refused by the broker's store (store-ack)", rs.getString(2));
+            org.junit.jupiter.api.Assertions.assertTrue(rs.getLong(3) > 0, "the payload is kept");
         }
     }
 
@@ -204,6 +229,23 @@ class OutboxTest {
         try (Outbox outbox = open()) {
             assertThrows(IllegalArgumentException.class, () -> outbox.record(seq -> spot(seq + 1)));
             assertEquals(1, outbox.record(OutboxFixtures::spot).seq());
+        }
+    }
+
+    @Test
+    void afterAnEnrollmentThatSaysWhereNumberingContinuesAFreshOutboxNumbersFromThereAndNeverGoesBack()
+            throws Exception {
+        try (Outbox outbox = open()) {
+            outbox.numberFrom(21);
+            assertEquals(21, outbox.record(OutboxFixtures::spot).seq());
+            committed(outbox, 21);
+            outbox.numberFrom(5);
+            assertEquals(22, outbox.record(OutboxFixtures::spot).seq(), "a lower number changes nothing");
+            committed(outbox, 22);
+        }
+        try (Outbox outbox = open()) {
+            outbox.numberFrom(21);
+            assertEquals(23, outbox.record(OutboxFixtures::spot).seq());
         }
     }
 }

@@ -142,7 +142,7 @@ public final class OutboxDrainBenchmark {
                 }
 
                 @Override
-                public void addStoreAckListener(java.util.function.LongConsumer listener) {
+                public void addStoreAckListener(java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> listener) {
                     delegate.addStoreAckListener(listener);
                 }
 

@@ -160,6 +160,38 @@ public final class WireCodec {
     }
 
     /**
+     * The sequence number a payload claims, read leniently: the top-level map's {@code seq} entry if it is a whole
+     * number of at least 1, whatever else is wrong with the payload (an unknown field, a bad LOINC code, NaN). The
+     * broker uses it to answer a refused reading by number ({@code store-ack.refused}); empty if the payload is not a
+     * map, has no such entry or names it twice. Also reads a payload longer than {@link #maxBytes()} (refused as
+     * {@code too-large}): a streaming read that keeps nothing.
+     */
+    public java.util.OptionalLong peekSeq(byte[] bytes) {
+        if (bytes.length == 0) {
+            return java.util.OptionalLong.empty();
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(bytes)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return java.util.OptionalLong.empty();
+            }
+            long seq = 0;
+            for (var t = p.nextToken(); t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                var value = p.nextToken();
+                if ("seq".equals(field) && value == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+                        && p.getNumberType() != com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER) {
+                    seq = p.getLongValue();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return seq >= 1 ? java.util.OptionalLong.of(seq) : java.util.OptionalLong.empty();
+        } catch (IOException | RuntimeException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /**
      * On a refusal, tells a payload that is not one object of this format at all (JSON bytes sent to the CBOR codec,
      * an array, a bare string) from an object with a wrong field: the first is {@code not-decodable}.
      */

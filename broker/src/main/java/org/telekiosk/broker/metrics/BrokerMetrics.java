@@ -1,0 +1,127 @@
+package org.telekiosk.broker.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
+import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
+import org.telekiosk.broker.signaling.SignalingService;
+import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.broker.telemetry.KioskStatusBoard;
+import org.telekiosk.broker.telemetry.MeasurementIntake;
+import org.telekiosk.broker.telemetry.MqttMeasurementSubscriber;
+import org.telekiosk.broker.viewer.ViewerHub;
+import org.telekiosk.protocol.MalformedMessageException;
+
+/**
+ * The broker's Prometheus metrics (Micrometer): the counters the running parts already keep, read when Prometheus
+ * scrapes (nothing on the readings' path changes), and the JVM's and the process's meters. Each meter is listed with
+ * its meaning in docs/operations.md. {@link #scrape()} never blocks on I/O: every source is an in-memory counter.
+ */
+public final class BrokerMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    /** The running parts whose counters are exposed; {@code storeAcks} counts the published store acknowledgements. */
+    public record Sources(MeasurementIntake intake, MeasurementStore store, EmbeddedMqttBroker mqtt,
+            MqttMeasurementSubscriber subscriber, ViewerHub viewers, KioskStatusBoard kiosks,
+            SignalingService signaling, LongSupplier storeAcks) {
+        public Sources {
+            Objects.requireNonNull(intake, "intake");
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(mqtt, "mqtt");
+            Objects.requireNonNull(subscriber, "subscriber");
+            Objects.requireNonNull(viewers, "viewers");
+            Objects.requireNonNull(kiosks, "kiosks");
+            Objects.requireNonNull(signaling, "signaling");
+            Objects.requireNonNull(storeAcks, "storeAcks");
+        }
+    }
+
+    public BrokerMetrics(Sources s) {
+        counter("telekiosk.readings.accepted", "Kiosk messages the intake accepted (readings, batches, statuses)",
+                s.intake(), MeasurementIntake::acceptedCount);
+        for (MalformedMessageException.Reason reason : MalformedMessageException.Reason.values()) {
+            FunctionCounter.builder("telekiosk.readings.refused", s.intake(), i -> i.rejectedCount(reason))
+                    .description("Kiosk messages the intake refused, by reason").tag("reason", reason.code())
+                    .register(registry);
+        }
+        counter("telekiosk.readings.stored", "Readings written to the store", s.store(),
+                st -> st.counters().stored());
+        counter("telekiosk.readings.duplicate", "Readings the store already held (resent by a kiosk)", s.store(),
+                st -> st.counters().duplicates());
+        counter("telekiosk.readings.lost", "Readings reported lost (a sequence gap past store.gap-timeout)",
+                s.store(), st -> st.counters().lost());
+        counter("telekiosk.store.acks.published", "Store acknowledgements handed to the MQTT client for the kiosks", s.storeAcks(),
+                LongSupplier::getAsLong);
+
+        counter("telekiosk.viewer.deliveries", "Vitals events sent to doctors' sockets", s.viewers(),
+                ViewerHub::deliveredCount);
+        counter("telekiosk.viewer.skips", "Vitals events not sent to a socket that was behind", s.viewers(),
+                ViewerHub::skippedCount);
+        gauge("telekiosk.viewer.sockets", "Open vitals sockets", s.viewers(), ViewerHub::viewerCount);
+        gauge("telekiosk.signaling.rooms", "Consultations with a live signaling room", s.signaling(),
+                SignalingService::roomCount);
+
+        gauge("telekiosk.mqtt.connections", "Authenticated MQTT clients connected now", s.mqtt(),
+                EmbeddedMqttBroker::connectedClients);
+        counter("telekiosk.mqtt.connections.refused", "MQTT connection attempts the authenticator refused",
+                s.mqtt(), EmbeddedMqttBroker::refusedConnections);
+        counter("telekiosk.mqtt.publishes.incoming", "PUBLISH packets the embedded MQTT broker received",
+                s.mqtt(), EmbeddedMqttBroker::incomingPublishes);
+        counter("telekiosk.mqtt.messages.dropped", "QoS 1 messages the embedded MQTT broker discarded (must stay 0)",
+                s.mqtt(), EmbeddedMqttBroker::droppedMessages);
+        gauge("telekiosk.mqtt.subscribed", "1 while the broker's measurement subscription is active", s.subscriber(),
+                sub -> sub.isSubscribed() ? 1 : 0);
+
+        gauge("telekiosk.kiosks.reporting", "Kiosks that sent a status since start", s.kiosks(),
+                KioskStatusBoard::kiosks);
+        gauge("telekiosk.kiosks.outbox.queued", "Readings waiting in the kiosks' outboxes (their last statuses)",
+                s.kiosks(), KioskStatusBoard::queued);
+        gauge("telekiosk.kiosks.outbox.dropped", "Waveform batches the kiosks' full outboxes dropped (their last"
+                + " statuses)", s.kiosks(), KioskStatusBoard::dropped);
+
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** The registry, for meters other parts record directly. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Every meter in the Prometheus text exposition format 0.0.4. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+
+    private <T> void counter(String name, String description, T source, ToDoubleFunction<T> value) {
+        FunctionCounter.builder(name, source, value).description(description).register(registry);
+    }
+
+    private <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
+        Gauge.builder(name, source, value).description(description).register(registry);
+    }
+}

@@ -1,0 +1,92 @@
+package org.telekiosk.broker.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+
+/**
+ * Window sizes and what fits in them (issue 19): the page set to a CSS viewport of exactly {@code width × height},
+ * then, read in one script (robust to re-renders), whether the document scrolls and where the named elements are.
+ * Screenshots go to {@code target/screenshots}, or to the directory of the system property
+ * {@code telekiosk.screenshots} (the ones in {@code docs/screenshots} were made with
+ * {@code -Dtelekiosk.screenshots=$PWD/docs/screenshots}).
+ */
+final class Viewport {
+    private Viewport() {}
+
+    /** Sizes the window so that the page's viewport ({@code innerWidth × innerHeight}) is {@code width × height}. */
+    static void resize(Chromium browser, int width, int height) {
+        browser.driver().manage().window().setSize(new Dimension(width, height));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inner = (Map<String, Object>) browser.script(
+                "return {w: window.innerWidth, h: window.innerHeight}");
+        int dw = width - ((Number) inner.get("w")).intValue();
+        int dh = height - ((Number) inner.get("h")).intValue();
+        if (dw != 0 || dh != 0) {
+            browser.driver().manage().window().setSize(new Dimension(width + dw, height + dh));
+        }
+        assertEquals(List.of((long) width, (long) height), browser.script(
+                "return [window.innerWidth, window.innerHeight]"), "the viewport");
+    }
+
+    /**
+     * What does not fit: an empty list if the document does not scroll either way and every element of
+     * {@code selectors} exists, is displayed with a non-empty box, and lies inside the viewport.
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> misfits(Chromium browser, List<String> selectors) {
+        return (List<String>) ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("""
+                const out = [];
+                const d = document.documentElement;
+                const W = window.innerWidth, H = window.innerHeight;
+                if (d.scrollHeight > H) out.push('document scrolls vertically: ' + d.scrollHeight + ' > ' + H);
+                if (d.scrollWidth > W) out.push('document scrolls horizontally: ' + d.scrollWidth + ' > ' + W);
+                for (const s of arguments[0]) {
+                  const e = document.querySelector(s);
+                  if (!e) { out.push(s + ' missing'); continue; }
+                  const r = e.getBoundingClientRect();
+                  if (r.width <= 0 || r.height <= 0) out.push(s + ' has no box');
+                  else if (r.left < 0 || r.top < 0 || r.right > W + 0.5 || r.bottom > H + 0.5)
+                    out.push(s + ' outside: ' + [r.left, r.top, r.right, r.bottom].map(Math.round).join(','));
+                }
+                return out;""", selectors);
+    }
+
+    /** Asserts that nothing misfits, saying what does. */
+    static void assertFits(Chromium browser, String what, List<String> selectors) {
+        List<String> misfits = misfits(browser, selectors);
+        assertTrue(misfits.isEmpty(), what + ": " + misfits);
+    }
+
+    /**
+     * Every visible button, link, input and select smaller than {@code min} CSS px either way (as
+     * "selector-ish w×h"); empty when every touch target is large enough.
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> smallTargets(Chromium browser, int min) {
+        return (List<String>) ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("""
+                const out = [];
+                for (const e of document.querySelectorAll('button, a[href], input, select, [role=button]')) {
+                  const r = e.getBoundingClientRect();
+                  if (r.width === 0 && r.height === 0) continue; // not displayed
+                  if (r.width < arguments[0] || r.height < arguments[0])
+                    out.push((e.id || e.className || e.tagName) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
+                }
+                return out;""", min);
+    }
+
+    /** Saves a screenshot as {@code name}.png (see the class comment for where). */
+    static void screenshot(Chromium browser, String name) throws IOException {
+        String dir = System.getProperty("telekiosk.screenshots", "target/screenshots");
+        Path file = Path.of(dir).resolve(name + ".png");
+        Files.createDirectories(file.getParent());
+        Files.write(file, browser.driver().getScreenshotAs(OutputType.BYTES));
+    }
+}

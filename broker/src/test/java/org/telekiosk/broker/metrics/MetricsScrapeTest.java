@@ -1,0 +1,146 @@
+package org.telekiosk.broker.metrics;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.TestKiosk;
+import org.telekiosk.broker.testing.ViewerClient;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.LoincCode;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.topic.Topics;
+
+/**
+ * A real broker scraped as Prometheus scrapes it, over HTTP on its metrics listener, after a kiosk's readings went
+ * through MQTT, the store and a doctor's vitals socket.
+ */
+class MetricsScrapeTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+    private static final Instant TAKEN = Instant.now().plus(Duration.ofDays(1)).truncatedTo(
+            java.time.temporal.ChronoUnit.SECONDS);
+
+    /** Its own broker: the test asserts broker-wide counts. */
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void aScrapeAfterReadingsShowsThemAcceptedRefusedStoredDeliveredAndTheJvm() throws Exception {
+        KioskId id = KioskId.of("metrics-kiosk-a");
+        try (ViewerClient doctor = ViewerClient.doctorWatching(BROKER, id)) {
+            MqttClient kiosk = TestKiosk.enroll(BROKER, id).connect(BROKER);
+            publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 1, 36.9)));
+            publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 2, 37.0)));
+            publish(kiosk, Topics.measurements(id), "not cbor at all \u0000".getBytes(StandardCharsets.UTF_8));
+            publish(kiosk, Topics.measurements(id), CBOR.encode(reading(KioskId.of("someone-else"), 3, 35.0)));
+            doctor.nextReadingFrom(id.value(), WAIT);
+            doctor.nextReadingFrom(id.value(), WAIT);
+
+            await().atMost(WAIT).until(() -> {
+                String body = scrape().body();
+                return value(body, "telekiosk_readings_stored_total") == 2.0
+                        && value(body, "telekiosk_readings_refused_total{reason=\"mismatch\"}") == 1.0;
+            });
+            HttpResponse<String> response = scrape();
+            assertEquals(200, response.statusCode());
+            assertEquals("text/plain; version=0.0.4; charset=utf-8",
+                    response.headers().firstValue("content-type").orElseThrow());
+            String text = response.body();
+            assertEquals(2.0, value(text, "telekiosk_readings_accepted_total"));
+            double refused = text.lines().filter(l -> l.startsWith("telekiosk_readings_refused_total{"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            assertEquals(2.0, refused, "the garbage and the other kiosk's reading:\n" + text);
+            assertEquals(1.0, value(text, "telekiosk_readings_refused_total{reason=\"mismatch\"}"));
+            assertEquals(0.0, value(text, "telekiosk_readings_refused_total{reason=\"too-large\"}"));
+            assertEquals(0.0, value(text, "telekiosk_readings_duplicate_total"));
+            assertTrue(value(text, "telekiosk_viewer_deliveries_total") >= 2, text);
+            assertEquals(1.0, value(text, "telekiosk_viewer_sockets"));
+            // the kiosk and the broker's own subscriber
+            assertEquals(2.0, value(text, "telekiosk_mqtt_connections"));
+            assertEquals(1.0, value(text, "telekiosk_mqtt_subscribed"));
+            assertEquals(0.0, value(text, "telekiosk_mqtt_messages_dropped_total"));
+            assertTrue(value(text, "telekiosk_mqtt_publishes_incoming_total") >= 4, text);
+            assertTrue(text.contains("# TYPE telekiosk_readings_stored_total counter"), text);
+            assertTrue(text.contains("# HELP telekiosk_readings_refused_total Kiosk messages the intake refused"),
+                    text);
+            assertTrue(value(text, "jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"}") >= 0
+                    || text.contains("jvm_memory_used_bytes{area=\"heap\""), text);
+            assertTrue(value(text, "process_uptime_seconds") > 0, text);
+            assertTrue(text.contains("jvm_threads_live_threads "), text);
+            assertTrue(text.contains("# TYPE telekiosk_store_acks_published_total counter"), text);
+            kiosk.disconnect();
+            kiosk.close();
+        }
+    }
+
+    @Test
+    void theListenerIsOnLoopbackByDefaultAndServesOnlyGetAndHeadOfMetrics() throws Exception {
+        URI url = BROKER.broker().metricsUrl().orElseThrow();
+        assertEquals("127.0.0.1", url.getHost(), "metrics.bind defaults to loopback");
+        assertEquals(404, http.send(HttpRequest.newBuilder(url.resolve("/")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+        assertEquals("GET, HEAD", post.headers().firstValue("allow").orElseThrow());
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(url).HEAD().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+    }
+
+    @Test
+    void theMetricsAreNotOnThePublicHttpsListener() throws Exception {
+        HttpClient https = HttpClient.newBuilder().sslContext(BROKER.tls()).build();
+        assertEquals(404, https.send(HttpRequest.newBuilder(BROKER.https("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    private HttpResponse<String> scrape() throws Exception {
+        return http.send(HttpRequest.newBuilder(BROKER.broker().metricsUrl().orElseThrow()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The sample's value in the text exposition; a missing sample fails. */
+    private static double value(String text, String sample) {
+        Map<String, Double> samples = new LinkedHashMap<>();
+        text.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> {
+            int space = l.lastIndexOf(' ');
+            samples.put(l.substring(0, space), Double.parseDouble(l.substring(space + 1)));
+        });
+        return Optional.ofNullable(samples.get(sample))
+                .orElseThrow(() -> new AssertionError("no sample " + sample + " in:\n" + text));
+    }
+
+    private static Measurement reading(KioskId kiosk, long seq, double celsius) {
+        return new Measurement(kiosk, seq, SensorId.of("mlx90614"), LoincCode.BODY_TEMPERATURE, celsius,
+                UcumUnit.CELSIUS, TAKEN.plusSeconds(seq));
+    }
+
+    private static void publish(MqttClient client, String topic, byte[] payload) throws Exception {
+        MqttMessage message = new MqttMessage(payload);
+        message.setQos(1);
+        client.publish(topic, message);
+    }
+}

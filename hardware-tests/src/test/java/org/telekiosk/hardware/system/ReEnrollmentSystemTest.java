@@ -1,0 +1,94 @@
+package org.telekiosk.hardware.system;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.telekiosk.agent.Agent;
+import org.telekiosk.agent.config.AgentConfig;
+import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
+import org.telekiosk.broker.store.KioskProgress;
+import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.telemetry.Measurement;
+
+/**
+ * Issue 12, defect 6: a kiosk whose disk was replaced enrolls again (new token, new key, empty data directory) and
+ * must not lose its new readings to the broker's duplicate check. The real agent and enrollment against the real
+ * broker: enroll, send, wipe everything the kiosk had, enroll again, send: every reading of both lives stored with
+ * its value, none kept aside as a conflict, none lost.
+ */
+class ReEnrollmentSystemTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final BrokerExtension BROKER = BrokerExtension.shared();
+
+    @TempDir
+    Path kioskDir;
+
+    @Test
+    void aKioskEnrolledAgainWithAnEmptyDiskContinuesItsNumberingAndEveryReadingIsStoredWithItsValue()
+            throws Exception {
+        KioskId kiosk = KioskId.of("reenroll-kiosk-01");
+        MeasurementStore store = BROKER.broker().store();
+
+        AgentConfig first = KioskProvisioning.provision(BROKER, kiosk, kioskDir, "sampling.interval=100ms");
+        assertEquals(1, first.sequenceNext(), "a kiosk never heard of numbers from 1");
+        SimulatedKiosk firstHardware = new SimulatedKiosk(37.43);
+        try (Agent agent = Agent.start(first, firstHardware.sensors(), Clock.systemUTC())) {
+            await("first life").atMost(WAIT).until(() -> agent.forwarderStatus().storedThrough() >= 10);
+            // The first life ends with everything it measured stored (the sensors go, the outbox drains), so that
+            // no reading of it is still on its way when the second life starts.
+            firstHardware.close();
+            await("first life drained").atMost(WAIT).until(() -> agent.forwarderStatus().queued() == 0);
+        }
+        long firstHighest = store.progress(kiosk).get().highest();
+
+        wipe(kioskDir); // the disk is replaced: key, certificate, configuration, outbox, sequence file, all gone
+        AgentConfig second = KioskProvisioning.provision(BROKER, kiosk, kioskDir, "sampling.interval=100ms");
+        assertEquals(firstHighest + 1, second.sequenceNext(), "numbering continues where the store left off");
+        long secondFirst;
+        long secondLast;
+        try (SimulatedKiosk hardware = new SimulatedKiosk(38.41);
+                Agent agent = Agent.start(second, hardware.sensors(), Clock.systemUTC())) {
+            await("second life").atMost(WAIT).until(() -> agent.forwarderStatus().storedThrough() >= firstHighest + 10);
+            secondLast = agent.forwarderStatus().storedThrough();
+            secondFirst = firstHighest + 1;
+        }
+
+        List<Measurement> stored = store.measurements(kiosk, Instant.EPOCH, Instant.now().plusSeconds(60)).get();
+        List<Measurement> secondLife = stored.stream().filter(m -> m.seq() >= secondFirst && m.seq() <= secondLast)
+                .toList();
+        assertEquals(secondLast - secondFirst + 1, secondLife.size(), "every reading of the second life is stored");
+        assertTrue(secondLife.stream().allMatch(m -> m.value() == 38.41), "with its value: " + secondLife);
+        assertTrue(stored.stream().filter(m -> m.seq() <= firstHighest).allMatch(m -> m.value() == 37.43),
+                "the first life's readings keep theirs");
+        KioskProgress progress = store.progress(kiosk).get();
+        assertEquals(progress.highest(), progress.contiguous(), progress.toString());
+        assertEquals(progress.highest(), store.count(kiosk).get(), "every number once");
+        assertEquals(0, store.conflictCount(kiosk).get(), "nothing came under a number already used");
+    }
+
+    private static void wipe(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                if (!p.equals(dir)) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
