@@ -49,8 +49,15 @@ namespace=$(sed -n 's/^kiosk namespace \([^:]*\):.*/\1/p' "$log")
 echo
 echo "The kiosk's own browser under the same link (optional, needs a display):"
 echo "  sudo ip netns exec $namespace chromium --no-sandbox --user-data-dir=\$(mktemp -d) https://$host:$port/kiosk.html"
-echo "  (the demo kiosk's one-time page URL below works too, with localhost replaced by $host)"
+echo "  (or the demo kiosk's own one-time page URL that the banner below prints, already under $host)"
 echo
 
+# In the background with a trap, so that Ctrl+C (or SIGTERM to this script) stops the demo even where SIGINT is
+# ignored (a script started in the background); on exit the trap above stops the emulator, which deletes the
+# namespace.
 "$java" -jar "$broker_jar" demo --port "$port" --mqtt-port "$mqtt_port" --data-dir "$data_dir" \
-    --kiosk-netns "$namespace" --kiosk-broker-host "$host"
+    --kiosk-netns "$namespace" --kiosk-broker-host "$host" &
+demo=$!
+trap 'kill -TERM "$demo" 2>/dev/null || true' INT TERM
+wait "$demo" || true
+wait "$demo" 2>/dev/null || true
