@@ -77,7 +77,6 @@ public final class OutboxSender implements AutoCloseable {
     private final StatusSlot status;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong acknowledged = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
     private final ArrayDeque<Outbox.Stored> live = new ArrayDeque<>();
     private final ArrayDeque<Outbox.Stored> backlog = new ArrayDeque<>();
     private long boundary;
@@ -226,7 +225,6 @@ public final class OutboxSender implements AutoCloseable {
         }
         for (long seq : ack.refused()) {
             if (seq > storedThrough) {
-                refused.incrementAndGet();
                 outbox.quarantine(seq, "refused by the broker's store (store-ack)");
                 log.warn("The broker refused reading {}; quarantined in the outbox, not sent again", seq);
             }
@@ -351,7 +349,6 @@ public final class OutboxSender implements AutoCloseable {
     }
 
     private void refusedBy(long seq, UplinkException failure) {
-        refused.incrementAndGet();
         // Sending it again would be refused again (MQTT 5 §3.4.2.1); kept on disk for a technician.
         outbox.quarantine(seq, "PUBACK: " + failure.getMessage());
         log.warn("The broker refused reading {}; quarantined in the outbox, not sent again: {}", seq,
