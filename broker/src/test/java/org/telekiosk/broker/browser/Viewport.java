@@ -1,13 +1,14 @@
 package org.telekiosk.broker.browser;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 
@@ -21,19 +22,31 @@ import org.openqa.selenium.OutputType;
 final class Viewport {
     private Viewport() {}
 
-    /** Sizes the window so that the page's viewport ({@code innerWidth × innerHeight}) is {@code width × height}. */
+    /**
+     * Sizes the window so that the page's viewport ({@code innerWidth × innerHeight}) is {@code width × height}.
+     * The renderer learns of a window resize asynchronously, so each step waits until the page reports the window
+     * size it was given ({@code outerWidth × outerHeight}) before it reads the viewport; reading at once saw the
+     * previous size now and then (a viewport of 720×1137 after the window was set to fit 720×1280).
+     */
     static void resize(Chromium browser, int width, int height) {
-        browser.driver().manage().window().setSize(new Dimension(width, height));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> inner = (Map<String, Object>) browser.script(
-                "return {w: window.innerWidth, h: window.innerHeight}");
-        int dw = width - ((Number) inner.get("w")).intValue();
-        int dh = height - ((Number) inner.get("h")).intValue();
+        List<Long> inner = setWindow(browser, width, height);
+        long dw = width - inner.get(0);
+        long dh = height - inner.get(1);
         if (dw != 0 || dh != 0) {
-            browser.driver().manage().window().setSize(new Dimension(width + dw, height + dh));
+            inner = setWindow(browser, (int) (width + dw), (int) (height + dh));
         }
-        assertEquals(List.of((long) width, (long) height), browser.script(
-                "return [window.innerWidth, window.innerHeight]"), "the viewport");
+        assertEquals(List.of((long) width, (long) height), inner, "the viewport");
+    }
+
+    /** Sets the window's size, waits until the page sees it, and returns the page's viewport then. */
+    @SuppressWarnings("unchecked")
+    private static List<Long> setWindow(Chromium browser, int width, int height) {
+        browser.driver().manage().window().setSize(new Dimension(width, height));
+        List<Long> seen = await("the page to see a window of " + width + "x" + height).atMost(Duration.ofSeconds(20))
+                .until(() -> (List<Long>) browser.script("return [window.outerWidth, window.outerHeight,"
+                        + " window.innerWidth, window.innerHeight]"),
+                        s -> s.get(0) == width && s.get(1) == height);
+        return seen.subList(2, 4);
     }
 
     /**
