@@ -84,13 +84,15 @@ final class BrokerProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("broker.log").toFile()))
                 .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!answers(mqttPort)) {
+        // Both listeners: the embedded MQTT broker starts before the HTTPS server, and an enrollment right after
+        // start (HTTPS) met a refused connection when only the MQTT port was awaited.
+        while (!answers(mqttPort) || !answers(httpsPort)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see "
                         + dataDir.resolve("broker.log"));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the broker did not listen within 90 s; see "
+                throw new IllegalStateException("the broker did not listen (MQTT and HTTPS) within 90 s; see "
                         + dataDir.resolve("broker.log"));
             }
             process.waitFor(100, TimeUnit.MILLISECONDS);
