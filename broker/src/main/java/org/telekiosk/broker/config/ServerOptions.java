@@ -17,6 +17,9 @@ public final class ServerOptions {
     @Option(names = "--mqtt-port", description = "MQTT over TLS port (mqtt.port); 0 for a free one")
     Integer mqttPort;
 
+    @Option(names = "--metrics-port", description = "Prometheus metrics port (metrics.port); 0 for a free one")
+    Integer metricsPort;
+
     @Option(names = "--data-dir", description = "where the broker keeps its data (data.dir)")
     Path dataDir;
 
@@ -31,6 +34,9 @@ public final class ServerOptions {
         }
         if (mqttPort != null) {
             overrides.put("mqtt.port", mqttPort.toString());
+        }
+        if (metricsPort != null) {
+            overrides.put("metrics.port", metricsPort.toString());
         }
         if (dataDir != null) {
             overrides.put("data.dir", dataDir.toString());

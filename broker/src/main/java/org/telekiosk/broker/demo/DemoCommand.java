@@ -59,8 +59,9 @@ public final class DemoCommand implements Callable<Integer> {
             throw new java.io.IOException("the edge agent jar " + jar + " does not exist; build it with "
                     + "'mvn package' or pass --agent-jar");
         }
+        // Free MQTT and metrics ports, so that two demos run side by side (the banner prints both).
         var config = options.load(Map.of("data.dir", "telekiosk-demo", "https.bind", "127.0.0.1",
-                "mqtt.bind", "127.0.0.1", "mqtt.port", "0"));
+                "mqtt.bind", "127.0.0.1", "mqtt.port", "0", "metrics.port", "0"));
         long started = System.nanoTime();
         Broker broker = Broker.start(config, Clock.systemUTC(), System.getenv());
         Optional<DemoAccounts.Logins> logins = DemoAccounts.ensure(broker.access(),

@@ -78,7 +78,7 @@ final class BrokerProcess {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         process = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-jar", JAR.toString(), "serve",
                 "--data-dir", dataDir.toString(), "--port", Integer.toString(httpsPort),
-                "--mqtt-port", Integer.toString(mqttPort), "--bind", "127.0.0.1"))
+                "--mqtt-port", Integer.toString(mqttPort), "--metrics-port", "0", "--bind", "127.0.0.1"))
                 .directory(dataDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("broker.log").toFile()))
