@@ -78,12 +78,27 @@ public final class RestApi {
      * @param kioskPages kiosk page tokens (issue 3); empty: {@code /kiosk-session} answers 404
      * @param commands the measurement commands (issue 7); empty: {@code /consultations/{id}/commands} answers 404
      * @param readings where command results are looked up; empty: results are listed by sequence number only
+     * @param records  the consultations' records; empty: {@code /consultations/{id}/record} answers 404
+     * @param audit    the audit log for admins; empty: {@code /audit} answers 404
      */
     public record Services(AccountService accounts, LoginService logins, ConsultationService consultations,
             JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir,
             Optional<KioskPageTokens> kioskPages, Optional<org.telekiosk.broker.command.CommandService> commands,
-            Optional<org.telekiosk.broker.store.MeasurementStore> readings) {
+            Optional<org.telekiosk.broker.store.MeasurementStore> readings,
+            Optional<org.telekiosk.broker.record.RecordExport> records,
+            Optional<org.telekiosk.broker.audit.AuditLog> audit) {
+        /** Without records and the audit log. */
+        public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
+                JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir,
+                Optional<KioskPageTokens> kioskPages, Optional<org.telekiosk.broker.command.CommandService> commands,
+                Optional<org.telekiosk.broker.store.MeasurementStore> readings) {
+            this(accounts, logins, consultations, codes, kiosks, fhir, kioskPages, commands, readings,
+                    Optional.empty(), Optional.empty());
+        }
+
         public Services {
+            Objects.requireNonNull(records, "records");
+            Objects.requireNonNull(audit, "audit");
             Objects.requireNonNull(kioskPages, "kioskPages");
             Objects.requireNonNull(accounts, "accounts");
             Objects.requireNonNull(logins, "logins");
@@ -114,6 +129,8 @@ public final class RestApi {
     private final KioskEndpoints kiosks;
     private final KioskPageEndpoints kioskPages;
     private final CommandEndpoints commands;
+    private final RecordEndpoints records;
+    private final AuditEndpoints audit;
     private final Set<String> allowedOrigins;
     private final Semaphore hashing;
     private final Clock clock;
@@ -133,6 +150,8 @@ public final class RestApi {
         this.kiosks = new KioskEndpoints(this, services.kiosks());
         this.kioskPages = new KioskPageEndpoints(this, services.kioskPages(), clock);
         this.commands = new CommandEndpoints(this, services.commands(), services.readings());
+        this.records = new RecordEndpoints(this, services.records());
+        this.audit = new AuditEndpoints(this, services.audit());
     }
 
     /** Whether {@code path} belongs to this API (the adapter passes everything else on). */
@@ -176,6 +195,8 @@ public final class RestApi {
                         : m.equals("GET") ? listConsultations(r) : notAllowed(m, "GET, POST");
                 case "kiosks" -> m.equals("GET") ? kiosks.fleet(r) : notAllowed(m, "GET");
                 case "rooms" -> m.equals("GET") ? kiosks.rooms(r) : notAllowed(m, "GET");
+                case "audit" -> !audit.present() ? noSuchEndpoint() : m.equals("GET") ? audit.page(r)
+                        : notAllowed(m, "GET");
                 case "kiosk-session" -> m.equals("POST") ? kioskPages.start(r) : m.equals("GET") ? kioskPages.me(r)
                         : notAllowed(m, "GET, POST");
                 // Configuration, no personal data: no login needed (the call view loads it with the page).
@@ -192,6 +213,8 @@ public final class RestApi {
                     case "codes" -> m.equals("POST") ? issueCode(r, p.get(1)) : notAllowed(m, "POST");
                     case "fhir" -> services.fhir().isEmpty() ? noSuchEndpoint()
                             : m.equals("GET") ? exportFhir(r, p.get(1)) : notAllowed(m, "GET");
+                    case "record" -> !records.present() ? noSuchEndpoint()
+                            : m.equals("GET") ? records.get(r, consultationId(p.get(1))) : notAllowed(m, "GET");
                     case "commands" -> !commands.present() ? noSuchEndpoint()
                             : m.equals("POST") ? commands.issue(r, consultationId(p.get(1)))
                             : m.equals("GET") ? commands.list(r, consultationId(p.get(1))) : notAllowed(m, "GET, POST");
@@ -396,7 +419,7 @@ public final class RestApi {
                 "Bearer realm=\"telekiosk\"");
     }
 
-    private static Account requireRole(Authenticated who, Role role) {
+    static Account requireRole(Authenticated who, Role role) {
         Account account = who.session().account();
         if (account.role() != role) {
             throw new Refused(Problems.of(403, "only an account with the role " + role.name().toLowerCase(Locale.ROOT)
@@ -445,7 +468,7 @@ public final class RestApi {
         }
     }
 
-    private static <T> T done(Outcome<T> outcome) {
+    static <T> T done(Outcome<T> outcome) {
         return switch (outcome) {
             case Outcome.Done<T> done -> done.value();
             case Outcome.Refused<T> refused -> throw new Refused(Problems.of(refused.refusal()));

@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.audit.SqlAuditLog;
 import org.telekiosk.broker.audit.QueuedAuditLog;
+import org.telekiosk.broker.record.RecordExport;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.KioskAdministration;
 import org.telekiosk.broker.kioskpage.KioskPageTokens;
@@ -265,14 +266,16 @@ public final class Broker implements AutoCloseable {
                     access.consultations(), access.codes(), java.util.Optional.of(administration),
                     java.util.Optional.of(new ConsultationFhirExport(access.consultations(), new ReadingLinker(store),
                             clock)), java.util.Optional.of(pageTokens), java.util.Optional.of(commands.service()),
-                    java.util.Optional.of(store));
+                    java.util.Optional.of(store), java.util.Optional.of(new RecordExport(access.consultations(),
+                            access.records(), access.audit(), clock)), java.util.Optional.of(audit));
             ApiHandler api = new ApiHandler(new RestApi(apiServices, origins,
                     config.access().apiMaxConcurrentHashes(), clock, java.util.Optional.of(config.vitals())), apiExecutor,
                     config.access().apiMaxConcurrentRequests());
             HttpsServer https = HttpsServer.bind(config.httpsBindAddress(), httpsPort,
                     new BrokerInitializer(ssl, content, health, hub, origins, config.viewerMaxFrameBytes(),
                             enrollment, java.util.Optional.of(pageTokens), revocations::crlDer, worker, api,
-                            signaling.endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock)),
+                            signaling.endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
+                            access.audit())),
                     config.viewerMaxPendingBytes());
             started.add(https);
             BrokerConfig bound = config.withPorts(https.port(), mqttPort);

@@ -21,6 +21,7 @@ import org.telekiosk.broker.consultation.ParticipantId;
 import org.telekiosk.broker.consultation.Refusal;
 import org.telekiosk.broker.consultation.Resumed;
 import org.telekiosk.broker.consultation.Seat;
+import org.telekiosk.broker.record.Party;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.signaling.CloseCodes;
 import org.telekiosk.protocol.signaling.Credential;
@@ -121,6 +122,7 @@ public final class Connection {
                 if (current.doctor == this) {
                     current.doctor = null;
                     LOG.info("[{}] Doctor disconnected from consultation {}", peer.id(), current.id);
+                    service.records.doctorLeft(current.id, service.clock.instant());
                 }
                 return;
             }
@@ -193,6 +195,7 @@ public final class Connection {
                 previous.finish(CloseCodes.REPLACED, "replaced by a newer connection");
             }
             LOG.info("[{}] Doctor joined consultation {}", peer.id(), id);
+            service.records.doctorJoined(id, service.clock.instant());
             peer.send(new SignalEvent.Welcome(SignalRequest.PROTOCOL_VERSION, id.toString(), Participant.Role.DOCTOR,
                     "", "", joined.inCall != null ? SignalEvent.SeatStatus.IN_CALL : SignalEvent.SeatStatus.WAITING,
                     joined.doctorOutbox.last()));
@@ -296,6 +299,7 @@ public final class Connection {
                 }
                 room.offerSeen = true;
                 room.awaitingAnswer = true;
+                service.records.signaled(room.id, Party.DOCTOR, offer.sdp());
                 service.toPatient(patient, seq -> new SignalEvent.Offer(seq, offer.sdp()));
             }
             case SignalRequest.IceCandidate candidate -> {
@@ -322,6 +326,7 @@ public final class Connection {
                             LOG.info("[{}] Doctor ended consultation {}", peer.id(), id);
                 }
             }
+            case SignalRequest.MediaReport report -> mediaReport(room.inCall != null, Party.DOCTOR, report);
             case SignalRequest.Ready ready -> refuse(SignalError.NOT_ALLOWED, "only patients report readiness");
             case SignalRequest.Answer answer -> refuse(SignalError.NOT_ALLOWED, "the doctor offers, never answers");
             case SignalRequest.IceRestart restart -> refuse(SignalError.NOT_ALLOWED,
@@ -388,6 +393,7 @@ public final class Connection {
                     return;
                 }
                 room.awaitingAnswer = false;
+                service.records.signaled(room.id, Party.PATIENT, answer.sdp());
                 service.toDoctor(room, seq -> new SignalEvent.Answer(seq, answer.sdp()));
             }
             case SignalRequest.IceCandidate candidate -> {
@@ -421,12 +427,22 @@ public final class Connection {
                 LOG.info("[{}] Patient {} left consultation {}", peer.id(), participant, room.id);
                 finish(CloseCodes.NORMAL, "left");
             }
+            case SignalRequest.MediaReport report -> mediaReport(inCall, Party.PATIENT, report);
             case SignalRequest.Admit admit -> refuse(SignalError.NOT_ALLOWED, "only the doctor admits");
             case SignalRequest.Offer offer -> refuse(SignalError.NOT_ALLOWED, "only the doctor offers");
             case SignalRequest.End end -> refuse(SignalError.NOT_ALLOWED, "only the doctor ends the consultation");
             case SignalRequest.Hello hello -> refuse(SignalError.OUT_OF_ORDER, "already authenticated");
             case SignalRequest.Ping ping -> peer.send(new SignalEvent.Pong(ping.nonce()));
         }
+    }
+
+    /** A page's media report goes to the consultation's record, never to the peer; only from within a call. */
+    private void mediaReport(boolean callOn, Party by, SignalRequest.MediaReport report) {
+        if (!callOn) {
+            refuse(SignalError.OUT_OF_ORDER, "no call to report on");
+            return;
+        }
+        service.records.mediaReported(room.id, by, report, service.clock.instant());
     }
 
     // --- answers ---

@@ -26,6 +26,7 @@ import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Reconnects;
 import org.telekiosk.broker.consultation.Refusal;
 import org.telekiosk.broker.consultation.WaitingRoom;
+import org.telekiosk.broker.record.ConsultationRecords;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.signaling.CloseCodes;
@@ -57,6 +58,8 @@ public final class SignalingService implements EndWatcher {
     final Clock clock;
     private final Duration grace;
     private final Function<KioskId, Optional<KioskStatus>> statuses;
+    /** The consultations' records: told of the doctor's connection, SDP fingerprints, media reports, rungs. */
+    final ConsultationRecords records;
     private final Map<ConsultationId, Room> rooms = new ConcurrentHashMap<>();
 
     /** Without kiosk statuses: every kiosk seat shows its sensors as not reported. */
@@ -74,6 +77,16 @@ public final class SignalingService implements EndWatcher {
     public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
             JoinCodes codes, Reconnects reconnects, IceServers iceServers, ConsultationPolicy policy,
             SignalingConfig config, Clock clock, Function<KioskId, Optional<KioskStatus>> statuses) {
+        this(sessions, consultations, waitingRoom, codes, reconnects, iceServers, policy, config, clock, statuses,
+                ConsultationRecords.NONE);
+    }
+
+    /** @param records where the consultations' records are told what signaling sees */
+    public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
+            JoinCodes codes, Reconnects reconnects, IceServers iceServers, ConsultationPolicy policy,
+            SignalingConfig config, Clock clock, Function<KioskId, Optional<KioskStatus>> statuses,
+            ConsultationRecords records) {
+        this.records = Objects.requireNonNull(records, "records");
         this.statuses = Objects.requireNonNull(statuses, "statuses");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.consultations = Objects.requireNonNull(consultations, "consultations");
