@@ -38,7 +38,10 @@ export async function mediaReport(pc) {
   };
 }
 
-/** Reports {@code pc}'s media path through {@code send} whenever it changes, until the connection closes. */
+/**
+ * Reports {@code pc}'s media path through {@code send} whenever it changes, until the connection closes; a report
+ * {@code send} could not deliver (it returns false: the socket was down) is tried again at the next look.
+ */
 export function watchMediaPath(pc, send) {
   let last = '';
   let timer = null;
@@ -50,9 +53,8 @@ export function watchMediaPath(pc, send) {
     try {
       const report = await mediaReport(pc);
       const text = report ? JSON.stringify(report) : '';
-      if (report && text !== last) {
+      if (report && text !== last && send(report)) {
         last = text;
-        send(report);
       }
     } catch (e) {
       // getStats on a closing connection: the next look (or none) decides.
