@@ -449,6 +449,7 @@ public final class Broker implements AutoCloseable {
         apiExecutor.close();
         purge.close();
         signaling.close();
+        access.records().close();
         watcher.shutdownNow();
         worker.shutdown();
         subscriber.close();
