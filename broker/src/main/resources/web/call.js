@@ -62,7 +62,7 @@ export class Call {
       this.signal.send({ type: 'ice-candidate', candidate: c ? c.candidate : '', sdpMid: c?.sdpMid ?? '',
         sdpMLineIndex: c?.sdpMLineIndex ?? 0 });
     });
-    watchMediaPath(pc, (report) => this.signal.send(report) !== false);
+    this.mediaWatch = watchMediaPath(pc, (report) => this.signal.send(report) !== false);
     pc.addEventListener('iceconnectionstatechange', () => {
       if (pc.iceConnectionState === 'failed') {
         this.restart();

@@ -40,24 +40,28 @@ export async function mediaReport(pc) {
 
 /**
  * Reports {@code pc}'s media path through {@code send} whenever it changes, until the connection closes; a report
- * {@code send} could not deliver (it returns false: the socket was down) is tried again at the next look.
+ * {@code send} could not deliver (it returns false: the socket was down) is tried again at the next look. Returns
+ * what it did so far, for diagnostics: looks taken, reports sent, the last one, the last error.
  */
 export function watchMediaPath(pc, send) {
-  let last = '';
+  const watch = { looks: 0, sent: 0, last: '', error: '' };
   let timer = null;
   const look = async () => {
     if (pc.connectionState === 'closed') {
       clearInterval(timer);
       return;
     }
+    watch.looks++;
     try {
       const report = await mediaReport(pc);
       const text = report ? JSON.stringify(report) : '';
-      if (report && text !== last && send(report)) {
-        last = text;
+      if (report && text !== watch.last && send(report)) {
+        watch.last = text;
+        watch.sent++;
       }
     } catch (e) {
       // getStats on a closing connection: the next look (or none) decides.
+      watch.error = String(e);
     }
   };
   timer = setInterval(look, INTERVAL_MS);
@@ -68,4 +72,5 @@ export function watchMediaPath(pc, send) {
       clearInterval(timer);
     }
   });
+  return watch;
 }

@@ -36,12 +36,20 @@ final class RecordCheck {
 
     /** Checks the record of {@code id} while the call runs, ends it from the console, and reads the record page. */
     static void afterCall(BrokerExtension broker, Chromium doctor, Chromium patient, ConsultationId id, String path) {
-        await("both pages' media reports in the record").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(250)).until(() -> {
-                    RecordContent content = broker.broker().access().records().read(id);
-                    return content.media().stream().anyMatch(m -> m.party() == Party.DOCTOR)
-                            && content.media().stream().anyMatch(m -> m.party() == Party.PATIENT);
-                });
+        try {
+            await("both pages' media reports in the record").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> {
+                        RecordContent content = broker.broker().access().records().read(id);
+                        return content.media().stream().anyMatch(m -> m.party() == Party.DOCTOR)
+                                && content.media().stream().anyMatch(m -> m.party() == Party.PATIENT);
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String watch = "return JSON.stringify(window.telekiosk.call.mediaWatch)"
+                    + " + ' state ' + window.telekiosk.call.pc?.connectionState";
+            throw new AssertionError("record: " + broker.broker().access().records().read(id) + "\ndoctor's page: "
+                    + doctor.script(watch) + " " + doctor.describe() + "\npatient's page: " + patient.script(watch)
+                    + " " + patient.describe(), e);
+        }
         Map<?, ?> doctorStats = (Map<?, ?>) doctor.async(STATS);
         Map<?, ?> patientStats = (Map<?, ?>) patient.async(STATS);
         assertEquals(doctorStats.get("local"), patientStats.get("remote"), "one DTLS session between the pages");
