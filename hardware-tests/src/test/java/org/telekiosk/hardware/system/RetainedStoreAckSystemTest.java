@@ -53,7 +53,7 @@ import org.telekiosk.protocol.topic.Topics;
  * than its resend timeout), which made an earlier version of this test flaky.
  */
 class RetainedStoreAckSystemTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final Duration PATIENCE = Duration.ofSeconds(180);
     private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
     private static final Pattern DUPLICATES = Pattern.compile("\"duplicates\":(\\d+)");
     private static final Pattern SENDING_FROM = Pattern.compile("Sending from reading (\\d+) ");
