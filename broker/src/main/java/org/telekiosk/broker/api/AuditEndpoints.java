@@ -1,7 +1,6 @@
 package org.telekiosk.broker.api;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.audit.AuditEntry;
@@ -17,16 +16,12 @@ final class AuditEndpoints {
     /** Entries per page unless {@code limit} says otherwise. */
     static final int DEFAULT_LIMIT = 100;
 
-    private final RestApi api;
-    private final Optional<AuditLog> audit;
+    private final Authenticator auth;
+    private final AuditLog audit;
 
-    AuditEndpoints(RestApi api, Optional<AuditLog> audit) {
-        this.api = api;
+    AuditEndpoints(Authenticator auth, AuditLog audit) {
+        this.auth = auth;
         this.audit = audit;
-    }
-
-    boolean present() {
-        return audit.isPresent();
     }
 
     record EntryView(long position, String at, String actor, String action, String subject, String detail,
@@ -36,7 +31,7 @@ final class AuditEndpoints {
     record AuditPage(List<EntryView> entries, Long next) {}
 
     ApiResponse page(ApiRequest r) {
-        RestApi.requireRole(api.authenticate(r, false), Role.ADMIN);
+        auth.requireRole(r, false, Role.ADMIN);
         int limit = r.parameter("limit").map(t -> number("limit", t, 1, AuditQuery.MAX_LIMIT)).orElse(DEFAULT_LIMIT);
         OptionalLong before = r.parameter("before").map(t -> OptionalLong.of(number("before", t, 1, Long.MAX_VALUE)))
                 .orElse(OptionalLong.empty());
@@ -47,9 +42,9 @@ final class AuditEndpoints {
                 throw new ApiJson.BadRequest("query parameter 'consultation' must be a consultation id (UUID)");
             }
         }).orElse("");
-        List<AuditEntry> entries = audit.orElseThrow().page(new AuditQuery(limit, before, consultation));
+        List<AuditEntry> entries = audit.page(new AuditQuery(limit, before, consultation));
         Long next = entries.size() == limit ? entries.getLast().position() : null;
-        return RestApi.json(200, new AuditPage(entries.stream().map(e -> new EntryView(e.position(),
+        return Requests.json(200, new AuditPage(entries.stream().map(e -> new EntryView(e.position(),
                 e.event().at().toString(), e.event().actor().value(), e.event().action().name().toLowerCase(
                         java.util.Locale.ROOT).replace('_', '-'), e.event().subject(), e.event().detail(),
                 e.event().consultation())).toList(), next));

@@ -2,7 +2,6 @@ package org.telekiosk.broker.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
-import java.util.Optional;
 import org.telekiosk.broker.consultation.Caller;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationId;
@@ -16,16 +15,12 @@ import org.telekiosk.broker.record.RecordExport;
  * JSON, for its doctor; the console shows it and its printable page renders it. Roles and times only.
  */
 final class RecordEndpoints {
-    private final RestApi api;
-    private final Optional<RecordExport> export;
+    private final Authenticator auth;
+    private final RecordExport export;
 
-    RecordEndpoints(RestApi api, Optional<RecordExport> export) {
-        this.api = api;
+    RecordEndpoints(Authenticator auth, RecordExport export) {
+        this.auth = auth;
         this.export = export;
-    }
-
-    boolean present() {
-        return export.isPresent();
     }
 
     record EventView(String at, String kind, String party, String participant, String detail) {}
@@ -40,10 +35,10 @@ final class RecordEndpoints {
             String accessUntil, EndView ended, String recording, String encryption, String fingerprints,
             List<String> paths, List<String> rungs, List<EventView> events, List<MediaView> media) {}
 
-    ApiResponse get(ApiRequest r, ConsultationId id) {
-        Caller caller = new Caller.Staff(api.authenticate(r, false).session().account());
-        RecordExport.Exported exported = RestApi.done(export.orElseThrow().export(caller, id));
-        return RestApi.json(200, view(exported));
+    ApiResponse get(ApiRequest r, String id) {
+        Caller caller = new Caller.Staff(auth.authenticate(r, false).account());
+        ConsultationId consultation = Requests.consultationId(id);
+        return Requests.json(200, view(Requests.done(export.export(caller, consultation))));
     }
 
     static RecordView view(RecordExport.Exported exported) {
