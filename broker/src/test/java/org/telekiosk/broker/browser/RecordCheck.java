@@ -20,15 +20,26 @@ import org.telekiosk.broker.testing.BrokerExtension;
  * signaled ones, and the record page shows it to the doctor after the end.
  */
 final class RecordCheck {
-    /** The page's selected pair and certificates, read in one script call. */
+    /**
+     * The page's selected pair and the two certificates, read in one script call: its own from the certificate
+     * stats, the peer's as the SHA-256 of the DER certificate its DTLS transport received.
+     */
     private static final String STATS = """
-            window.telekiosk.call.pc.getStats().then((stats) => {
-              let t; stats.forEach((r) => { if (r.type === 'transport' && r.selectedCandidatePairId) t = r; });
+            const pc = window.telekiosk.call.pc;
+            pc.getStats().then(async (stats) => {
+              let t; const certs = [];
+              stats.forEach((r) => {
+                if (r.type === 'transport' && r.selectedCandidatePairId) t = r;
+                if (r.type === 'certificate') certs.push(r);
+              });
               const pair = stats.get(t.selectedCandidatePairId);
               const l = stats.get(pair.localCandidateId), r = stats.get(pair.remoteCandidateId);
-              const lc = stats.get(t.localCertificateId), rc = stats.get(t.remoteCertificateId);
+              const lc = stats.get(t.localCertificateId) || certs[0];
+              const dtls = pc.getTransceivers().map((x) => x.sender.transport).find((x) => x);
+              const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', dtls.getRemoteCertificates()[0]));
               done({local: lc.fingerprintAlgorithm + ' ' + lc.fingerprint,
-                    remote: rc.fingerprintAlgorithm + ' ' + rc.fingerprint,
+                    remote: 'sha-256 ' + [...digest].map((b) => b.toString(16).padStart(2, '0').toUpperCase())
+                        .join(':'),
                     localType: l.candidateType, remoteType: r.candidateType});
             });""";
 
