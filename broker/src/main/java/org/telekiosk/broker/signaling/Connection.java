@@ -41,6 +41,7 @@ public final class Connection {
     private final SignalingService service;
     private final Peer peer;
     private final RateLimit rate;
+    private final CallMessages messages;
     private volatile boolean finished;
     private volatile Room room;
     /** Set for a doctor: the session token to re-check on privileged actions. */
@@ -53,6 +54,7 @@ public final class Connection {
         this.service = service;
         this.peer = peer;
         this.rate = new RateLimit(service.clock, service.config.ratePerSecond(), service.config.burst());
+        this.messages = new CallMessages(service, peer);
     }
 
     Peer peer() {
@@ -322,6 +324,8 @@ public final class Connection {
                             LOG.info("[{}] Doctor ended consultation {}", peer.id(), id);
                 }
             }
+            case SignalRequest.Chat chat -> messages.doctorChat(room, chat);
+            case SignalRequest.Quality quality -> messages.doctorQuality(room, quality);
             case SignalRequest.Ready ready -> refuse(SignalError.NOT_ALLOWED, "only patients report readiness");
             case SignalRequest.Answer answer -> refuse(SignalError.NOT_ALLOWED, "the doctor offers, never answers");
             case SignalRequest.IceRestart restart -> refuse(SignalError.NOT_ALLOWED,
@@ -421,6 +425,8 @@ public final class Connection {
                 LOG.info("[{}] Patient {} left consultation {}", peer.id(), participant, room.id);
                 finish(CloseCodes.NORMAL, "left");
             }
+            case SignalRequest.Chat chat -> messages.patientChat(room, inCall, chat);
+            case SignalRequest.Quality quality -> refuse(SignalError.NOT_ALLOWED, "only the doctor's page sets the rung");
             case SignalRequest.Admit admit -> refuse(SignalError.NOT_ALLOWED, "only the doctor admits");
             case SignalRequest.Offer offer -> refuse(SignalError.NOT_ALLOWED, "only the doctor offers");
             case SignalRequest.End end -> refuse(SignalError.NOT_ALLOWED, "only the doctor ends the consultation");

@@ -58,6 +58,7 @@ public final class SignalingService implements EndWatcher {
     private final Duration grace;
     private final Function<KioskId, Optional<KioskStatus>> statuses;
     private final Map<ConsultationId, Room> rooms = new ConcurrentHashMap<>();
+    private final CallMessages.Listeners rungListeners = new CallMessages.Listeners();
 
     /** Without kiosk statuses: every kiosk seat shows its sensors as not reported. */
     public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
@@ -106,6 +107,15 @@ public final class SignalingService implements EndWatcher {
         synchronized (room) {
             closeAll(room, reason.wire());
         }
+    }
+
+    /** Tells {@code listener} of every rung change relayed from now on (see {@link RungListener}). */
+    public void watchRungs(RungListener listener) {
+        rungListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    void rungChanged(RungChange change) {
+        rungListeners.tell(change);
     }
 
     /** How many consultations have signaling state on this node. */
