@@ -18,11 +18,11 @@ export const RUNGS = ['video', 'video-low', 'audio', 'text'];
 export const THRESHOLDS = {
   video: {
     stay: { rttMs: 250, loss: 0.02, outKbps: 400, freezes: 1, jitterMs: 250 },
-    enter: { rttMs: 180, loss: 0.01, outKbps: 0, freezes: 0, jitterMs: 150 },
+    enter: { rttMs: 180, loss: 0.01, outKbps: 0, freezes: 0, jitterMs: 250 },
   },
   'video-low': {
     stay: { rttMs: 700, loss: 0.10, outKbps: 120, freezes: 3, jitterMs: 500 },
-    enter: { rttMs: 450, loss: 0.05, outKbps: 0, freezes: 99, jitterMs: 300 },
+    enter: { rttMs: 450, loss: 0.05, outKbps: 0, freezes: 99, jitterMs: 500 },
   },
   audio: {
     stay: { rttMs: 2000, loss: 0.30, outKbps: 0, freezes: 99, jitterMs: 1500 },
@@ -189,7 +189,8 @@ export function sampleFromStats(previous, current) {
 }
 
 function summarise(report) {
-  const list = report instanceof Map ? [...report.values()] : [...report];
+  // An RTCStatsReport is map-like (not a Map): its values are the stats objects.
+  const list = Array.isArray(report) ? report : [...report.values()];
   const byId = new Map(list.map((r) => [r.id, r]));
   const s = { rttMs: null, outBps: null, packetsReceived: 0, packetsLost: 0, freezes: 0, jitterBufferDelay: 0,
     jitterBufferEmitted: 0, remoteFractionLost: null };

@@ -58,6 +58,13 @@ export class LinkQuality {
     if (pc !== this.pc) {
       this.pc = pc;
       this.previous = null;
+      this.connected = false;
+    }
+    if (!this.connected) {
+      // Judged only from the first connection on: setting up over a slow link is not a bad link.
+      if (pc.connectionState !== 'connected') return;
+      this.connected = true;
+      this.ladder.changedAt = performance.now();
     }
     const report = await pc.getStats();
     const sample = sampleFromStats(this.previous, report);
