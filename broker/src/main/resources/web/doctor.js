@@ -232,7 +232,8 @@ $('to-list').addEventListener('click', () => {
 async function openConsultation(id) {
   consultationId = id;
   show('room');
-  new Vitals($('vitals'), id).start();
+  const vitals = new Vitals($('vitals'), id);
+  vitals.start();
   const camera = await openCamera();
   $('local').srcObject = camera.stream;
   signal = new Signal({ kind: 'cookie', consultation: id }, { onEvent, onStatus });
@@ -244,7 +245,7 @@ async function openConsultation(id) {
   chat = new Chat($('chat'), (m) => signal.send(m), 'doctor');
   link = new LinkQuality(call, { onSample: showLinkQuality, onChange: rungChanged });
   showRung(link.rung, false);
-  window.telekiosk = { role: 'doctor', signal, call, link, chat, videoStats: () => call.videoStats() };
+  window.telekiosk = { role: 'doctor', signal, call, link, chat, vitals, videoStats: () => call.videoStats() };
   signal.start();
   link.start();
 }
