@@ -1,6 +1,7 @@
 package org.telekiosk.broker.signaling;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +37,13 @@ final class CallMessages {
 
     /** The doctor's chat line, to the patient in the call. */
     void doctorChat(Room room, SignalRequest.Chat chat) {
-        Room.Link patient = room.inCall == null ? null : room.patients.get(room.inCall);
-        if (patient == null) {
+        Optional<Room.Link> patient = room.callee();
+        if (patient.isEmpty()) {
             refuse(SignalError.NOT_IN_CALL, "nobody is in the call");
             return;
         }
         if (admissible(chat)) {
-            deliver(patient.connection, new SignalEvent.Chat(Participant.Role.DOCTOR, chat.text()));
+            deliver(patient.get().peer(), new SignalEvent.Chat(Participant.Role.DOCTOR, chat.text()));
         }
     }
 
@@ -53,22 +54,22 @@ final class CallMessages {
             return;
         }
         if (admissible(chat)) {
-            deliver(room.doctor, new SignalEvent.Chat(Participant.Role.PATIENT, chat.text()));
+            deliver(room.doctorPeer(), new SignalEvent.Chat(Participant.Role.PATIENT, chat.text()));
         }
     }
 
     /** The doctor's page set the ladder's rung: to the patient in the call (numbered), and to the listeners. */
     void doctorQuality(Room room, SignalRequest.Quality quality) {
-        Room.Link patient = room.inCall == null ? null : room.patients.get(room.inCall);
-        if (patient == null) {
+        Optional<Room.Link> patient = room.callee();
+        if (patient.isEmpty()) {
             refuse(SignalError.NOT_IN_CALL, "nobody is in the call");
             return;
         }
-        service.toPatient(patient, seq -> new SignalEvent.Quality(seq, Participant.Role.DOCTOR, quality.rung(),
+        patient.get().send(seq -> new SignalEvent.Quality(seq, Participant.Role.DOCTOR, quality.rung(),
                 quality.reason(), quality.pinned()));
-        LOG.info("[{}] Consultation {}: rung {}{} ({})", peer.id(), room.id, quality.rung().wire(),
+        LOG.info("[{}] Consultation {}: rung {}{} ({})", peer.id(), room.id(), quality.rung().wire(),
                 quality.pinned() ? ", pinned" : "", quality.reason());
-        service.rungChanged(new RungChange(room.id, Participant.Role.DOCTOR, quality.rung(), quality.reason(),
+        service.rungChanged(new RungChange(room.id(), Participant.Role.DOCTOR, quality.rung(), quality.reason(),
                 quality.pinned(), service.clock.instant()));
     }
 
@@ -85,12 +86,12 @@ final class CallMessages {
         return true;
     }
 
-    private void deliver(Connection to, SignalEvent.Chat event) {
-        if (to == null) {
+    private void deliver(Optional<Peer> to, SignalEvent.Chat event) {
+        if (to.isEmpty()) {
             refuse(SignalError.NOT_DELIVERED, "the other participant is not connected");
             return;
         }
-        to.peer().send(event);
+        to.get().send(event);
     }
 
     private void refuse(SignalError error, String message) {

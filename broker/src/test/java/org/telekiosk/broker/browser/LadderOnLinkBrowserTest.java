@@ -73,7 +73,7 @@ class LadderOnLinkBrowserTest {
         relay = new UdpRelay(new InetSocketAddress("127.0.0.2", turnPort), new InetSocketAddress("127.0.0.1", turnPort),
                 LINK, SEED);
         List<RungChange> told = new CopyOnWriteArrayList<>();
-        BROKER.broker().signaling().watchRungs(told::add);
+        BROKER.broker().watchRungs(told::add);
         ConsultationFixture fixture = ConsultationFixture.create(BROKER.broker().access(),
                 ConsultationFixture.doctor(BROKER.broker().access(), "dr.ladder"));
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
