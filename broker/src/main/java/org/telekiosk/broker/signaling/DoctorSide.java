@@ -29,12 +29,14 @@ final class DoctorSide implements Connection.Side {
     private final Connection connection;
     private final Room room;
     private final OpaqueToken session;
+    private final CallMessages messages;
 
     DoctorSide(SignalingService service, Connection connection, Room room, OpaqueToken session) {
         this.service = service;
         this.connection = connection;
         this.room = room;
         this.session = session;
+        this.messages = new CallMessages(service, connection.peer());
     }
 
     @Override
@@ -75,6 +77,8 @@ final class DoctorSide implements Connection.Side {
             case SignalRequest.End end -> end();
             case SignalRequest.MediaReport report -> service.mediaReport(connection, room.id(), room.hasCall(),
                     Party.DOCTOR, report);
+            case SignalRequest.Chat chat -> messages.doctorChat(room, chat);
+            case SignalRequest.Quality quality -> messages.doctorQuality(room, quality);
             case SignalRequest.Ready ready -> connection.refuse(SignalError.NOT_ALLOWED,
                     "only patients report readiness");
             case SignalRequest.Answer answer -> connection.refuse(SignalError.NOT_ALLOWED,

@@ -26,6 +26,7 @@ final class PatientSide implements Connection.Side {
     private final Connection connection;
     private final Room room;
     private final ParticipantId participant;
+    private final CallMessages messages;
     private boolean left;
 
     PatientSide(SignalingService service, Connection connection, Room room, ParticipantId participant) {
@@ -33,6 +34,7 @@ final class PatientSide implements Connection.Side {
         this.connection = connection;
         this.room = room;
         this.participant = participant;
+        this.messages = new CallMessages(service, connection.peer());
     }
 
     @Override
@@ -78,6 +80,9 @@ final class PatientSide implements Connection.Side {
             case SignalRequest.Leave leave -> leave(caller, inCall);
             case SignalRequest.MediaReport report -> service.mediaReport(connection, room.id(), inCall,
                     Party.PATIENT, report);
+            case SignalRequest.Chat chat -> messages.patientChat(room, inCall, chat);
+            case SignalRequest.Quality quality -> connection.refuse(SignalError.NOT_ALLOWED,
+                    "only the doctor's page sets the rung");
             case SignalRequest.Admit admit -> connection.refuse(SignalError.NOT_ALLOWED, "only the doctor admits");
             case SignalRequest.Offer offer -> connection.refuse(SignalError.NOT_ALLOWED, "only the doctor offers");
             case SignalRequest.End end -> connection.refuse(SignalError.NOT_ALLOWED,

@@ -62,6 +62,7 @@ public final class SignalingService implements EndWatcher {
     /** The consultations' records: told of the doctor's connection, SDP fingerprints, media reports, rungs. */
     final ConsultationRecords records;
     private final Map<ConsultationId, Room> rooms = new ConcurrentHashMap<>();
+    private final CallMessages.Listeners rungListeners = new CallMessages.Listeners();
 
     /** Without kiosk statuses: every kiosk seat shows its sensors as not reported. */
     public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
@@ -133,6 +134,15 @@ public final class SignalingService implements EndWatcher {
             return;
         }
         records.mediaReported(consultation, by, report, clock.instant());
+    }
+
+    /** Tells {@code listener} of every rung change relayed from now on (see {@link RungListener}). */
+    public void watchRungs(RungListener listener) {
+        rungListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    void rungChanged(RungChange change) {
+        rungListeners.tell(change);
     }
 
     /** How many consultations have signaling state on this node. */

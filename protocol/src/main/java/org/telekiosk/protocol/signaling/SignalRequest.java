@@ -22,6 +22,8 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = SignalRequest.End.class, name = "end"),
     @JsonSubTypes.Type(value = SignalRequest.Ping.class, name = "ping"),
     @JsonSubTypes.Type(value = SignalRequest.MediaReport.class, name = "media-report"),
+    @JsonSubTypes.Type(value = SignalRequest.Quality.class, name = "quality"),
+    @JsonSubTypes.Type(value = SignalRequest.Chat.class, name = "chat"),
 })
 public sealed interface SignalRequest {
     /** The protocol version this module speaks. */
@@ -143,4 +145,34 @@ public sealed interface SignalRequest {
             }
         }
     }
+
+     * The doctor's page moved the call to another rung of the degradation ladder (or pinned one): relayed to the
+     * patient in the call as {@link SignalEvent.Quality}, so both pages apply the same rung, and told to the broker's
+     * rung listeners. {@code reason} is a short machine-made explanation ("loss 6 %, rtt 420 ms"), never free text of
+     * a person.
+     */
+    record Quality(Rung rung, String reason, boolean pinned) implements SignalRequest {
+        public Quality {
+            Objects.requireNonNull(rung, "rung");
+            Fields.text("reason", reason, 0, 120, false);
+        }
+    }
+
+    /**
+     * A chat line for the other participant of the call. Relayed only, never stored or logged. Longer than
+     * {@link #MAX_CHAT_CHARS} is refused with {@code chat-too-long} (the socket stays open).
+     */
+    record Chat(String text) implements SignalRequest {
+        public Chat {
+            Fields.text("text", text, 1, 65_536, true);
+        }
+
+        @Override
+        public String toString() {
+            return "Chat[text=(" + text.length() + " characters)]";
+        }
+    }
+
+    /** The longest chat line relayed, in characters (UTF-16 code units, as JavaScript's {@code length}). */
+    int MAX_CHAT_CHARS = 500;
 }
