@@ -1,5 +1,6 @@
 package org.telekiosk.broker.browser;
 
+import java.util.List;
 import java.util.Map;
 
 /** Scripts that read a peer connection's {@code getStats()} (W3C webrtc-stats) in one async call. */
@@ -20,6 +21,17 @@ public final class CallStats {
             }, () => done({}));
             """;
 
+    /** The {@code relayProtocol} of every relay candidate the page's call gathered (udp, tcp, tls). */
+    private static final String RELAY_PROTOCOLS = """
+            const pc = window.telekiosk?.call?.pc;
+            if (!pc) { done([]); return; }
+            pc.getStats().then((stats) => {
+              const protocols = [];
+              stats.forEach((r) => { if (r.type === 'local-candidate' && r.candidateType === 'relay') protocols.push(r.relayProtocol); });
+              done(protocols);
+            }, () => done([]));
+            """;
+
     private CallStats() {
     }
 
@@ -27,5 +39,11 @@ public final class CallStats {
     @SuppressWarnings("unchecked")
     public static Map<String, Object> selectedLocalCandidateOfCall(Chromium browser) {
         return (Map<String, Object>) browser.async(SELECTED_LOCAL_CANDIDATE.formatted("window.telekiosk?.call?.pc"));
+    }
+
+    /** The {@code relayProtocol} of every local relay candidate of the page's call. */
+    @SuppressWarnings("unchecked")
+    public static List<String> relayCandidateProtocols(Chromium browser) {
+        return (List<String>) browser.async(RELAY_PROTOCOLS);
     }
 }

@@ -15,7 +15,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openqa.selenium.By;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.RequiredPrograms.Program;
@@ -48,12 +47,8 @@ class TurnRelayTest {
         try (Chromium doctor = new Chromium(certificate, List.of());
                 Chromium patient = new Chromium(certificate, List.of())) {
             ConsultationBrowserTest.openDoctorConsole(doctor, fixture, BROKER);
-            patient.driver().get(BROKER.origin() + "/kiosk.html");
-            patient.driver().findElement(By.id("code")).sendKeys(fixture.code());
-            patient.driver().findElement(By.cssSelector("#code-form button")).click();
-            await("the patient waits").atMost(Duration.ofSeconds(20))
-                    .until(() -> !doctor.driver().findElements(By.cssSelector("#waiting li .admit")).isEmpty());
-            doctor.script("document.querySelector('#waiting li .admit').click()");
+            CallPages.enterCode(patient, BROKER.origin(), fixture.code());
+            CallPages.admitWaitingPatient(doctor, Duration.ofSeconds(20));
 
             await("relayed video at both ends").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
                     .until(() -> doctor.connectedWithVideo() && patient.connectedWithVideo());
