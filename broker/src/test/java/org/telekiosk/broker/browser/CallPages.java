@@ -19,7 +19,16 @@ public final class CallPages {
 
     /** Opens the kiosk page at {@code origin} and enters the join code. */
     public static void enterCode(Chromium patient, String origin, String code) {
+        openKioskPage(patient, origin);
+        enterCode(patient, code);
+    }
+
+    public static void openKioskPage(Chromium patient, String origin) {
         patient.driver().get(origin + "/kiosk.html");
+    }
+
+    /** Enters the join code on the open kiosk page. */
+    public static void enterCode(Chromium patient, String code) {
         patient.driver().findElement(By.id("code")).sendKeys(code);
         patient.driver().findElement(By.cssSelector("#code-form button")).click();
     }

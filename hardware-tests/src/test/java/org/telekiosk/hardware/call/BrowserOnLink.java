@@ -69,6 +69,11 @@ final class BrowserOnLink implements AutoCloseable {
         return link;
     }
 
+    /** The host end's address: where the relays listen. */
+    InetAddress hostAddress() {
+        return veth.hostAddress();
+    }
+
     String namespace() {
         return veth.namespace();
     }
@@ -85,6 +90,11 @@ final class BrowserOnLink implements AutoCloseable {
     /** What the TCP relays passed on, per relay in the order of the ports given. */
     List<Counters> tcpCounters() {
         return tcp.stream().map(TcpRelay::counters).toList();
+    }
+
+    /** What the UDP relays passed on, per relay in the order of the ports given. */
+    List<Counters> udpCounters() {
+        return udp.stream().map(UdpRelay::counters).toList();
     }
 
     @Override

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telekiosk.broker.browser.CallPages;
+import org.telekiosk.broker.browser.CallStats;
 import org.telekiosk.broker.browser.Chromium;
 import org.telekiosk.broker.browser.ConsultationFixture;
 import org.telekiosk.broker.browser.Coturn;
@@ -46,12 +47,14 @@ class RuralCallBenchmarkTest {
     private static final Duration CUT = Duration.ofSeconds(20);
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
+    private static final String NAME = UdpBlockedCallTest.NAME;
+
     static final Coturn TURN = new Coturn().withTls(() -> RuralCallBenchmarkTest.BROKER.broker().pki());
 
     @RegisterExtension
     @Order(1)
     static final BrokerExtension BROKER = new BrokerExtension(Map.of("https.host-names",
-            "localhost,127.0.0.1," + UdpBlockedCallTest.NAME, "ice.turn-host", UdpBlockedCallTest.NAME,
+            "localhost,127.0.0.1," + NAME, "ice.turn-host", NAME,
             "ice.turn-port", String.valueOf(TURN.port()), "ice.turns-port", String.valueOf(TURN.tlsPort()),
             "ice.transport-policy", "relay", "turn.secret-file", TURN.secretFile().toString()));
 
@@ -71,7 +74,7 @@ class RuralCallBenchmarkTest {
     record Run(boolean connected, double pageLoadMs, double setupMs, double concealedUpPercent,
             double concealedDownPercent, double rttMs, double lossUpPercent, double lossDownPercent,
             double jitterDownMs, double upKbps, double downKbps, double fpsAtDoctor, double fpsAtKiosk,
-            double resumeMs, double signalingReconnects) {
+            double resumeMs, double signalingReconnects, String kioskRelayProtocol, String relays) {
     }
 
     @Test
@@ -109,12 +112,15 @@ class RuralCallBenchmarkTest {
         try (BrowserOnLink link = BrowserOnLink.open(LinkSchedule.steady(steady), seed,
                         List.of(https, TURN.port(), TURN.tlsPort()), List.of(TURN.port()));
                 Chromium doctor = new Chromium(certificate, List.of("--host-resolver-rules=MAP "
-                        + UdpBlockedCallTest.NAME + " 127.0.0.1"));
-                Chromium kiosk = link.browser(certificate, UdpBlockedCallTest.NAME)) {
+                        + NAME + " 127.0.0.1"));
+                Chromium kiosk = link.browser(certificate, NAME)) {
             CallPages.openDoctorConsole(doctor, fixture, BROKER.origin());
+            TurnHostRewrite.install(doctor, NAME, java.net.InetAddress.getLoopbackAddress());
             long loadStart = System.nanoTime();
-            CallPages.enterCode(kiosk, "https://" + UdpBlockedCallTest.NAME + ":" + https, fixture.code());
+            CallPages.openKioskPage(kiosk, "https://" + NAME + ":" + https);
             double pageLoadMs = (System.nanoTime() - loadStart) / 1e6;
+            TurnHostRewrite.install(kiosk, NAME, link.hostAddress());
+            CallPages.enterCode(kiosk, fixture.code());
             CallProbe.watchFirstFrame(doctor);
             CallProbe.watchFirstFrame(kiosk);
             CallPages.admitWaitingPatient(doctor, Duration.ofSeconds(60));
@@ -126,7 +132,7 @@ class RuralCallBenchmarkTest {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 return new Run(false, pageLoadMs, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                         Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                        Double.NaN);
+                        Double.NaN, "", link.udpCounters() + " " + link.tcpCounters());
             }
             double setupMs = Math.max(CallProbe.firstFrameAt(doctor), CallProbe.firstFrameAt(kiosk)) - admittedAt;
             pause(SETTLE);
@@ -142,7 +148,9 @@ class RuralCallBenchmarkTest {
                     doctor1.lossPercentSince(doctor0), kiosk1.lossPercentSince(kiosk0),
                     1000 * kiosk1.audioJitterSeconds(), kiosk1.outKbitPerSecondSince(kiosk0),
                     kiosk1.inKbitPerSecondSince(kiosk0), doctor1.framesPerSecondSince(doctor0),
-                    kiosk1.framesPerSecondSince(kiosk0), resumeMs, reconnects);
+                    kiosk1.framesPerSecondSince(kiosk0), resumeMs, reconnects,
+                    String.valueOf(CallStats.selectedLocalCandidateOfCall(kiosk).get("relayProtocol")),
+                    "udp " + link.udpCounters() + ", tcp " + link.tcpCounters());
         }
     }
 

@@ -84,7 +84,10 @@ class UdpBlockedCallTest {
                         + " 127.0.0.1"));
                 Chromium kiosk = link.browser(certificate, NAME)) {
             CallPages.openDoctorConsole(doctor, fixture, BROKER.origin());
-            CallPages.enterCode(kiosk, "https://" + NAME + ":" + https, fixture.code());
+            TurnHostRewrite.install(doctor, NAME, java.net.InetAddress.getLoopbackAddress());
+            CallPages.openKioskPage(kiosk, "https://" + NAME + ":" + https);
+            TurnHostRewrite.install(kiosk, NAME, link.hostAddress());
+            CallPages.enterCode(kiosk, fixture.code());
             CallPages.admitWaitingPatient(doctor, Duration.ofSeconds(30));
             Chromium.await("video decoded at both ends; kiosk " + link.namespace(), Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(250))
