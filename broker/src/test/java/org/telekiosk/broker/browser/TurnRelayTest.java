@@ -48,7 +48,7 @@ class TurnRelayTest {
                 Chromium patient = new Chromium(certificate, List.of())) {
             ConsultationBrowserTest.openDoctorConsole(doctor, fixture, BROKER);
             CallPages.enterCode(patient, BROKER.origin(), fixture.code());
-            CallPages.admitWaitingPatient(doctor, Duration.ofSeconds(20));
+            CallPages.admitWaitingPatient(doctor, Duration.ofSeconds(60));
 
             await("relayed video at both ends").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
                     .until(() -> doctor.connectedWithVideo() && patient.connectedWithVideo());

@@ -74,7 +74,7 @@ class RuralCallBenchmarkTest {
     record Run(boolean connected, double pageLoadMs, double setupMs, double concealedUpPercent,
             double concealedDownPercent, double rttMs, double lossUpPercent, double lossDownPercent,
             double jitterDownMs, double upKbps, double downKbps, double fpsAtDoctor, double fpsAtKiosk,
-            double resumeMs, double signalingReconnects, String kioskRelayProtocol, String relays) {
+            double resumeMs, double signalingReconnects, String kioskRelayProtocol, String iceStates, String relays) {
     }
 
     @Test
@@ -132,7 +132,7 @@ class RuralCallBenchmarkTest {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 return new Run(false, pageLoadMs, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                         Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                        Double.NaN, "", link.udpCounters() + " " + link.tcpCounters());
+                        Double.NaN, "", "", link.udpCounters() + " " + link.tcpCounters());
             }
             double setupMs = Math.max(CallProbe.firstFrameAt(doctor), CallProbe.firstFrameAt(kiosk)) - admittedAt;
             pause(SETTLE);
@@ -150,6 +150,7 @@ class RuralCallBenchmarkTest {
                     kiosk1.inKbitPerSecondSince(kiosk0), doctor1.framesPerSecondSince(doctor0),
                     kiosk1.framesPerSecondSince(kiosk0), resumeMs, reconnects,
                     String.valueOf(CallStats.selectedLocalCandidateOfCall(kiosk).get("relayProtocol")),
+                    "doctor " + iceState(doctor) + ", kiosk " + iceState(kiosk),
                     "udp " + link.udpCounters() + ", tcp " + link.tcpCounters());
         }
     }
@@ -172,6 +173,12 @@ class RuralCallBenchmarkTest {
             return Double.POSITIVE_INFINITY;
         }
         return (System.nanoTime() - back) / 1e6;
+    }
+
+    /** ICE and connection state of the page's call, and how many ICE restarts the page's peer connection saw. */
+    private static String iceState(Chromium page) {
+        return String.valueOf(page.script("const pc = window.telekiosk?.call?.pc; return pc ? pc.iceConnectionState"
+                + " + '/' + pc.connectionState : 'no call'"));
     }
 
     /** A measurement window: the call runs while the benchmark waits (nothing to synchronise with). */
