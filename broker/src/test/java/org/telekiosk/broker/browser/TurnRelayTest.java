@@ -26,7 +26,8 @@ import org.telekiosk.protocol.signaling.IceServer;
 /**
  * TURN with a real coturn (shared-secret scheme) and headless Chromium restricted to relay candidates
  * ({@code iceTransportPolicy: 'relay'}): video flows with the credentials the broker issues, and does not with
- * expired ones.
+ * expired ones. After the relayed call, the consultation's record says relay, with the fingerprints both pages saw
+ * matching the signaled ones.
  */
 @RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER, Program.TURNSERVER})
 class TurnRelayTest {
@@ -53,6 +54,7 @@ class TurnRelayTest {
             await("relayed video at both ends").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
                     .until(() -> doctor.connectedWithVideo() && patient.connectedWithVideo());
             assertEquals("relay", CallStats.selectedLocalCandidateOfCall(patient).get("candidateType"));
+            RecordCheck.afterCall(BROKER, doctor, patient, fixture.consultation().id(), "relay");
         }
     }
 
