@@ -146,6 +146,7 @@ public sealed interface SignalRequest {
         }
     }
 
+    /**
      * The doctor's page moved the call to another rung of the degradation ladder (or pinned one): relayed to the
      * patient in the call as {@link SignalEvent.Quality}, so both pages apply the same rung, and told to the broker's
      * rung listeners. {@code reason} is a short machine-made explanation ("loss 6 %, rtt 420 ms"), never free text of
