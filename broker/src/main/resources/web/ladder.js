@@ -1,6 +1,6 @@
 // Telekiosk degradation ladder: which rung a call should be on, from a series of link samples. Pure: no DOM, no
 // WebRTC, no timers; the caller passes each sample with its own time, so a test can feed a synthetic series in one
-// script call. The thresholds and hold times are documented in docs/links.md ("The degradation ladder").
+// script call. The thresholds and hold times are documented in docs/rural-links.md ("The degradation ladder").
 //
 //   video ──▶ video-low ──▶ audio ──▶ text        (down: as far as the link needs, after DOWN_HOLD_MS of it)
 //   video ◀── video-low ◀── audio ◀── text        (up: one rung at a time, after the up hold of good samples)

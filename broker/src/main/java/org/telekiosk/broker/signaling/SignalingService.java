@@ -141,7 +141,11 @@ public final class SignalingService implements EndWatcher {
         rungListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** A relayed rung change goes into the consultation's record and to every rung listener. */
     void rungChanged(RungChange change) {
+        records.rungChanged(change.consultation(), change.by() == Participant.Role.DOCTOR
+                ? org.telekiosk.broker.record.Party.DOCTOR : org.telekiosk.broker.record.Party.PATIENT,
+                change.rung().wire(), change.at());
         rungListeners.tell(change);
     }
 

@@ -44,6 +44,7 @@ import org.telekiosk.broker.turn.IceConfig;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.protocol.signaling.Credential;
 import org.telekiosk.protocol.signaling.SignalEvent;
+import org.telekiosk.protocol.signaling.Rung;
 import org.telekiosk.protocol.signaling.SignalRequest;
 
 /**
@@ -111,8 +112,9 @@ class ConsultationRecordTest {
         doctorSide.receive(doctorReport);
         patientSide.receive(new SignalRequest.MediaReport("relay", "udp", "relay", "relay", PATIENT_FP,
                 STRANGER_FP));
-        services.records().rungChanged(consultation.id(), Party.PATIENT, "audio-only", clock.instant());
-        services.records().rungChanged(consultation.id(), Party.PATIENT, "audio-only", clock.instant());
+        // The doctor's page steps the ladder down; the same rung again (a repeated message) is recorded once.
+        doctorSide.receive(new SignalRequest.Quality(Rung.AUDIO, "loss 12 %, rtt 900 ms", false));
+        doctorSide.receive(new SignalRequest.Quality(Rung.AUDIO, "loss 12 %, rtt 900 ms", false));
         clock.advance(Duration.ofSeconds(30));
         patientSide.closed();
         clock.advance(Duration.ofSeconds(5));
@@ -130,7 +132,8 @@ class ConsultationRecordTest {
         RecordEvent joined = record.events().get(1);
         assertEquals(new RecordEvent(clock.instant().minus(Duration.ofSeconds(347)), RecordEvent.Kind.PATIENT_JOINED,
                 Party.PATIENT, participant, ""), joined);
-        assertEquals("audio-only", record.events().get(3).detail());
+        assertEquals(new RecordEvent(clock.instant().minus(Duration.ofSeconds(335)), RecordEvent.Kind.RUNG,
+                Party.DOCTOR, "", "audio"), record.events().get(3));
         RecordEvent ended = record.events().getLast();
         assertEquals(new RecordEvent(clock.instant(), RecordEvent.Kind.ENDED, Party.DOCTOR, "", "ended-by-doctor"),
                 ended);

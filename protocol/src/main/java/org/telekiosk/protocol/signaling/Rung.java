@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * The rungs of a call's degradation ladder, best first. What each means for the media and the thresholds that move
- * between them are in {@code docs/links.md}, "The degradation ladder".
+ * between them are in {@code docs/rural-links.md}, "The degradation ladder".
  */
 public enum Rung {
     /** Full video (the camera's 640×480, the browser's own bitrate) and audio. */
