@@ -174,7 +174,8 @@ public final class Broker implements AutoCloseable {
             ExecutorService apiExecutor = Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("api-", 0).factory());
             started.add(apiExecutor);
-            EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, password, registry, audit, clock);
+            EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(config, mqttPort, pki, hostNames(config), registry, audit,
+                    clock);
             started.add(mqtt);
             Revocations revocations = new Revocations(registry, pki.issuing(), pki.crlFile(), clock,
                     mqtt::revokedAndWait);
