@@ -49,6 +49,9 @@ import org.telekiosk.broker.pki.TlsPolicy;
  * burst for a slow subscriber (FACTS.md). HiveMQ CE cannot refuse a publish when a queue is full; what it discards is
  * counted by {@link #droppedMessages()}, shown in {@code /healthz}, and the system tests require it to stay 0.
  *
+ * <p>The maximum packet size ({@link MqttPacketLimit}) is enforced by HiveMQ's decoder: an oversized PUBLISH ends
+ * the connection with DISCONNECT 0x95 before its payload is held in memory.
+ *
  * <p>Retained messages are enabled (CONNACK Retain Available 1, MQTT 5 §3.2.2.3.5): the store acknowledgement is
  * published retained on each kiosk's {@code acks} topic, so a reconnecting kiosk receives it when it subscribes, before
  * it sends anything. File persistence keeps retained messages across a restart. Kiosks cannot publish retained
@@ -279,6 +282,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                       <server-receive-maximum>%d</server-receive-maximum>
                     </receive-maximum>
                     <retained-messages><enabled>true</enabled></retained-messages>
+                    <packets><max-packet-size>%d</max-packet-size></packets>
                   </mqtt>
                   <restrictions>
                     <max-client-id-length>64</max-client-id-length>
@@ -289,7 +293,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                 </hivemq>
                 """.formatted(port, xml(config.mqttBindAddress()), xml(stores.keyStore().toAbsolutePath().toString()),
                 pw, pw, protocols, ciphers, xml(stores.trustStore().toAbsolutePath().toString()), pw,
-                config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum());
+                config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum(),
+                MqttPacketLimit.forPayload(config.mqttMaxPayloadBytes()));
     }
 
     private static String xml(String s) {
