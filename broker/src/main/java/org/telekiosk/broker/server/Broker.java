@@ -133,6 +133,7 @@ public final class Broker implements AutoCloseable {
      */
     public static Broker start(BrokerConfig config, Clock clock, Map<String, String> environment)
             throws IOException, GeneralSecurityException, InterruptedException {
+        org.telekiosk.broker.pki.Renegotiation.refuseClientInitiated();
         Path data = SecureFiles.ownerOnlyDirectory(config.dataDir().toAbsolutePath());
         SecureRandom random = new SecureRandom();
         KeystorePassword password = KeystorePassword.resolve(environment.get(KeystorePassword.ENV),

@@ -73,6 +73,19 @@ class GeneratedFilesSecretTest {
     }
 
     @Test
+    void theStoresDatabaseFilesAreReadableByTheOwnerOnly() throws Exception {
+        List<Path> files;
+        try (var list = Files.list(data.resolve("store"))) {
+            files = list.filter(f -> f.getFileName().toString().startsWith("telekiosk.db")).toList();
+        }
+        assertTrue(files.size() >= 2, "the database and its WAL: " + files);
+        for (Path file : files) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                    file.toString());
+        }
+    }
+
+    @Test
     void theListenersPasswordOpensOnlyTheListenersKeyStores() throws Exception {
         Path conf = data.resolve("mqtt/conf/config.xml");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
