@@ -56,7 +56,6 @@ class OversizedPublishTest {
 
     @Test
     void aCompletePublishOneByteOverTheLimitIsRefusedAtTheMqttLayer() throws Exception {
-        long received = BROKER.broker().mqtt().incomingPublishes();
         long refused = BROKER.broker().intake().rejectedCounts().values().stream().mapToLong(Long::longValue).sum();
         try (RawMqtt client = connectAttacker()) {
             String topic = Topics.measurements(attacker.id());
@@ -66,7 +65,6 @@ class OversizedPublishTest {
             client.write(new byte[payload]);
             assertEquals(0x95, client.awaitDisconnectReason());
         }
-        assertEquals(received, BROKER.broker().mqtt().incomingPublishes(), "HiveMQ counted no publish");
         assertEquals(refused, BROKER.broker().intake().rejectedCounts().values().stream().mapToLong(Long::longValue)
                 .sum(), "the broker's subscriber never saw it");
     }
