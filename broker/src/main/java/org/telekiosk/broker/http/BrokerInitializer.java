@@ -4,7 +4,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -19,7 +18,9 @@ import org.telekiosk.protocol.codec.WireCodec;
 
 /**
  * Builds the pipeline of every connection, in one place:
- * TLS → HTTP codec → request aggregation → Origin checks → signaling route → WebSocket upgrade on
+ * connections per address → TLS → idle timeout → request deadline (start) → HTTP codec (refusing conflicting
+ * framing) → security headers on every response → framing refusal → request aggregation → request deadline (stop) →
+ * WebSocket version 13 only → Origin checks → signaling route → WebSocket upgrade on
  * {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → kiosk
  * PKI endpoints (enroll, renew, kiosk page tokens, CRL; {@link EnrollmentHandler}) → REST API ({@code /api/},
  * {@link ApiHandler}) → HTTP
@@ -37,6 +38,9 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final HttpRouter router;
     private final OriginGuard originGuard;
     private final ErrorTail errorTail = new ErrorTail();
+    private final ConnectionsPerAddress connectionsPerAddress = new ConnectionsPerAddress(ConnectionsPerAddress.LIMIT);
+    private final SecurityHeaders securityHeaders = new SecurityHeaders();
+    private final WebSocketVersionGuard webSocketVersion = new WebSocketVersionGuard();
     private final ViewerHub hub;
     private final VitalsAccess vitals;
     private final java.util.concurrent.Executor vitalsExecutor;
@@ -96,11 +100,20 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
+        p.addLast("per-address", connectionsPerAddress);
         p.addLast("tls", ssl.newHandler(ch.alloc()));
         // Drops connections that never complete a request; removed when the WebSocket is up.
         p.addLast("idle", new ReadTimeoutHandler(HANDSHAKE_IDLE_SECONDS));
-        p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
+        RequestDeadline deadline = new RequestDeadline(RequestDeadline.LIMIT);
+        p.addLast(RequestDeadline.BYTES, deadline.bytes());
+        StrictHttpServerCodec http = new StrictHttpServerCodec(4096, 8192, 8192);
+        p.addLast("http-decoder", http.decoder());
+        p.addLast("http-encoder", http.encoder());
+        p.addLast("headers", securityHeaders);
+        p.addLast("framing", new RequestFraming());
         p.addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+        p.addLast(RequestDeadline.REQUESTS, deadline.requests());
+        p.addLast("websocket-version", webSocketVersion);
         p.addLast("origin", originGuard);
         p.addLast("signal-origin", signalOriginGuard);
         // On an upgrade to /ws/signal, swaps the viewer's socket handlers below for the signaling ones.

@@ -21,7 +21,12 @@ final class ErrorTail extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String id = ctx.channel().id().asShortText();
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (root instanceof SSLException || root instanceof IOException) {
+        if (cause instanceof io.netty.handler.timeout.ReadTimeoutException) {
+            // An idle connection (no request within the read timeout): routine, not an error.
+            LOG.debug("[{}] Closed an idle connection (read timeout)", id);
+        } else if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+            LOG.debug("[{}] The peer closed the connection in the middle of a request", id);
+        } else if (root instanceof SSLException || root instanceof IOException) {
             LOG.debug("[{}] Connection failed: {}", id, root.getMessage());
         } else if (cause instanceof DecoderException) {
             // A peer that breaks HTTP or WebSocket framing: its problem, answered by the codec, not ours.

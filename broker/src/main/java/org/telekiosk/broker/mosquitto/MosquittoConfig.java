@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.telekiosk.broker.mqtt.MqttPacketLimit;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.Pem;
 import org.telekiosk.broker.pki.SecureFiles;
@@ -37,8 +38,15 @@ public final class MosquittoConfig {
      * @param bind      address the listener binds
      * @param port      the listener's port
      * @param user      the operating-system user Mosquitto switches to when started as root
+     * @param maxPacketBytes the largest MQTT packet accepted ({@link MqttPacketLimit}); larger ones end the
+     *                  connection (MQTT 5: DISCONNECT 0x95)
      */
-    public record Listener(List<String> hostNames, String bind, int port, String user) {
+    public record Listener(List<String> hostNames, String bind, int port, String user, int maxPacketBytes) {
+        /** With the maximum packet size for the default maximum payload (64 KiB). */
+        public Listener(List<String> hostNames, String bind, int port, String user) {
+            this(hostNames, bind, port, user, MqttPacketLimit.forPayload(65536));
+        }
+
         public Listener {
             hostNames = List.copyOf(hostNames);
             if (port < 1 || port > 65535) {
@@ -101,6 +109,10 @@ public final class MosquittoConfig {
 
                 acl_file %s
 
+                # The largest packet accepted: the largest measurement payload plus headers. Announced in CONNACK
+                # (MQTT 5 Maximum Packet Size); a larger packet ends the connection before it is held in memory.
+                max_packet_size %d
+
                 # Store acknowledgements are retained (protocol/README.md, store-ack): a reconnecting kiosk gets its
                 # latest one when it subscribes, before it sends anything.
                 retain_available true
@@ -114,7 +126,7 @@ public final class MosquittoConfig {
                 max_queued_messages 100000
                 """.formatted(listener.user(), listener.port(), listener.bind(), dir.resolve("ca.pem"),
                 dir.resolve("server.crt"), dir.resolve("server.key"), dir.resolve("crl.pem"), dir.resolve("acl"),
-                dir.resolve("data"));
+                listener.maxPacketBytes(), dir.resolve("data"));
     }
 
     static String acl() {

@@ -65,7 +65,8 @@ public final class MosquittoConfigCommand implements Callable<Integer> {
                     + "; restart Mosquitto to apply it.");
             return 0;
         }
-        Path conf = MosquittoConfig.write(pki, out, new MosquittoConfig.Listener(names, listenAddress, listenPort, user),
+        Path conf = MosquittoConfig.write(pki, out, new MosquittoConfig.Listener(names, listenAddress, listenPort, user,
+                org.telekiosk.broker.mqtt.MqttPacketLimit.forPayload(config.mqttMaxPayloadBytes())),
                 Clock.systemUTC().instant());
         System.out.println("Wrote " + conf + " with its ACL file, certificates and CRL. Start Mosquitto with: "
                 + "mosquitto -c " + conf);

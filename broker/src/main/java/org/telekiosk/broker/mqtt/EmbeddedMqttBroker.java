@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -30,7 +33,6 @@ import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.broker.pki.BrokerPki;
-import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.pki.TlsPolicy;
 
@@ -46,6 +48,9 @@ import org.telekiosk.broker.pki.TlsPolicy;
  * the queue limit ({@code mqtt.max-queued-messages}) is raised far above HiveMQ's default, which discarded half of a
  * burst for a slow subscriber (FACTS.md). HiveMQ CE cannot refuse a publish when a queue is full; what it discards is
  * counted by {@link #droppedMessages()}, shown in {@code /healthz}, and the system tests require it to stay 0.
+ *
+ * <p>The maximum packet size ({@link MqttPacketLimit}) is enforced by HiveMQ's decoder: an oversized PUBLISH ends
+ * the connection with DISCONNECT 0x95 before its payload is held in memory.
  *
  * <p>Retained messages are enabled (CONNACK Retain Available 1, MQTT 5 §3.2.2.3.5): the store acknowledgement is
  * published retained on each kiosk's {@code acks} topic, so a reconnecting kiosk receives it when it subscribes, before
@@ -71,15 +76,22 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     }
 
     /** Writes HiveMQ's configuration and starts it; blocks until it listens. */
-    public static EmbeddedMqttBroker start(BrokerConfig config, int port, BrokerPki pki, KeystorePassword password,
+    public static EmbeddedMqttBroker start(BrokerConfig config, int port, BrokerPki pki, List<String> hostNames,
             KioskRegistry kiosks, AuditLog audit, Clock clock) throws IOException {
         Path root = SecureFiles.ownerOnlyDirectory(config.dataDir().resolve("mqtt"));
         Path conf = Files.createDirectories(root.resolve("conf"));
         Path data = Files.createDirectories(root.resolve("data"));
         Path extensions = Files.createDirectories(root.resolve("extensions"));
-        // The configuration contains the key store password: owner-only, like the key store itself.
+        // The listener's own key stores under a random password (ListenerKeyStores): the configuration names it, so
+        // it is owner-only like the key stores; the broker's key store password appears in no generated file.
+        ListenerKeyStores stores;
+        try {
+            stores = ListenerKeyStores.write(conf, pki.issuing(), hostNames, clock.instant(), new SecureRandom());
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot make the MQTT listener's key stores: " + e.getMessage(), e);
+        }
         SecureFiles.writeSecret(conf.resolve("config.xml"),
-                configXml(config, port, pki, password).getBytes(StandardCharsets.UTF_8));
+                configXml(config, port, stores).getBytes(StandardCharsets.UTF_8));
 
         MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, pki.issuing().certificate(), audit, clock);
         SecurityExtension extension = new SecurityExtension(authenticator, new KioskTopicAuthorizer(audit, clock));
@@ -226,8 +238,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         }
     }
 
-    static String configXml(BrokerConfig config, int port, BrokerPki pki, KeystorePassword password) {
-        String pw = xml(new String(password.chars()));
+    static String configXml(BrokerConfig config, int port, ListenerKeyStores stores) {
+        String pw = xml(stores.password());
         StringBuilder protocols = new StringBuilder();
         TlsPolicy.PROTOCOLS.forEach(p -> protocols.append("          <protocol>").append(p).append("</protocol>\n"));
         StringBuilder ciphers = new StringBuilder();
@@ -270,6 +282,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                       <server-receive-maximum>%d</server-receive-maximum>
                     </receive-maximum>
                     <retained-messages><enabled>true</enabled></retained-messages>
+                    <packets><max-packet-size>%d</max-packet-size></packets>
                   </mqtt>
                   <restrictions>
                     <max-client-id-length>64</max-client-id-length>
@@ -278,9 +291,10 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                   <persistence><mode>file</mode></persistence>
                 </hivemq>
-                """.formatted(port, xml(config.mqttBindAddress()), xml(pki.serverKeystore().toAbsolutePath().toString()),
-                pw, pw, protocols, ciphers, xml(pki.trustStore().toAbsolutePath().toString()), pw,
-                config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum());
+                """.formatted(port, xml(config.mqttBindAddress()), xml(stores.keyStore().toAbsolutePath().toString()),
+                pw, pw, protocols, ciphers, xml(stores.trustStore().toAbsolutePath().toString()), pw,
+                config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum(),
+                MqttPacketLimit.forPayload(config.mqttMaxPayloadBytes()));
     }
 
     private static String xml(String s) {

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code service.p12}: the client certificate of the broker's own MQTT client ({@value #SERVICE_NAME}).</li>
  *   <li>{@code truststore.p12}: the root CA certificate alone, for the MQTT listener's client authentication.</li>
  * </ul>
+ * The root CA's key may be kept offline: without {@code root-ca.p12}, but with {@code ca.pem} and a current
+ * {@code issuing-ca.p12}, the broker runs on the issuing CA alone and refuses to start once that needs renewing.
  * Every key store is protected by the key store password; the broker refuses to start if one of them, or the
  * password file, is readable by others. What is missing or stale is made at start: an identity is issued again when
  * it is not from the current issuing CA, when less than a third of its lifetime is left, or (server) when it no
@@ -82,8 +84,12 @@ public final class BrokerPki {
         moveLegacyLayoutAside(dir, now);
 
         Path rootFile = dir.resolve("root-ca.p12");
+        Path issuingFile = dir.resolve("issuing-ca.p12");
         KeyStore.PrivateKeyEntry root;
-        if (Files.exists(rootFile)) {
+        if (!Files.exists(rootFile) && Files.exists(dir.resolve("ca.pem")) && Files.exists(issuingFile)) {
+            // The root CA's key is kept offline: run on the issuing CA alone while it is current.
+            root = null;
+        } else if (Files.exists(rootFile)) {
             root = load(rootFile, ROOT_ALIAS, password);
         } else {
             KeyPair pair = certs.newKeyPair();
@@ -92,13 +98,18 @@ public final class BrokerPki {
             store(rootFile, ROOT_ALIAS, root, password);
             LOG.info("Created the Telekiosk root CA in {}", rootFile);
         }
-        X509Certificate rootCert = (X509Certificate) root.getCertificate();
+        X509Certificate rootCert = root != null ? (X509Certificate) root.getCertificate() : readPem(dir.resolve("ca.pem"));
         SecureFiles.writePublic(dir.resolve("ca.pem"), Pem.encode(List.of(rootCert)));
         writeTrustStore(dir.resolve("truststore.p12"), rootCert, password);
 
-        Path issuingFile = dir.resolve("issuing-ca.p12");
         KeyStore.PrivateKeyEntry issuing = Files.exists(issuingFile) ? load(issuingFile, ISSUING_ALIAS, password) : null;
         if (issuing == null || !current((X509Certificate) issuing.getCertificate(), rootCert, now)) {
+            if (root == null) {
+                throw new IOException("the issuing CA in " + issuingFile + " must be renewed (less than a third of its "
+                        + "lifetime left, or not from the root in ca.pem) and the root CA's key is offline: put "
+                        + "root-ca.p12 back into " + dir + " for one start, then take it offline again "
+                        + "(docs/security.md)");
+            }
             KeyPair pair = certs.newKeyPair();
             X509Certificate cert = certs.issuingCa(root.getPrivateKey(), rootCert, pair.getPublic(),
                     "Telekiosk Issuing CA", now, ISSUING_LIFETIME);
@@ -154,6 +165,12 @@ public final class BrokerPki {
         LOG.warn("Found the single-CA layout of an earlier version in {}; moved it to {} and made a new root and "
                 + "issuing CA. Browsers that trusted the old ca.pem must trust the new one; kiosks enroll again "
                 + "with a token (docs/provisioning.md).", dir, aside);
+    }
+
+    private static X509Certificate readPem(Path file) throws IOException, GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
     }
 
     private static boolean current(X509Certificate cert, X509Certificate issuer, Instant now) {

@@ -41,6 +41,22 @@ public final class SecureFiles {
         return dir;
     }
 
+    /** Creates {@code file} empty with permissions 0600 if it does not exist, or tightens an existing one to 0600. */
+    public static Path ownerOnlyFile(Path file) throws IOException {
+        if (!POSIX) {
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+            }
+            return file;
+        }
+        if (Files.exists(file)) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+        } else {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        }
+        return file;
+    }
+
     /**
      * Refuses a secret file that others may read: a key readable by group or others may already be compromised,
      * and starting anyway would hide that.

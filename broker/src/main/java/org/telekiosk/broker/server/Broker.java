@@ -60,6 +60,7 @@ public final class Broker implements AutoCloseable {
      */
     public static Broker start(BrokerConfig config, Clock clock, Map<String, String> environment)
             throws IOException, GeneralSecurityException, InterruptedException {
+        org.telekiosk.broker.pki.Renegotiation.refuseClientInitiated();
         Path data = SecureFiles.ownerOnlyDirectory(config.dataDir().toAbsolutePath());
         SecureRandom random = new SecureRandom();
         KeystorePassword password = KeystorePassword.resolve(environment.get(KeystorePassword.ENV),
@@ -73,8 +74,8 @@ public final class Broker implements AutoCloseable {
             // A kiosk page session ends with its kiosk: the registry's state is re-read every REGISTRY_POLL.
             AccessServices access = parts.add(Access.start(config, storage, data, random, clock, keys::inService))
                     .services();
-            EmbeddedMqttBroker mqtt = parts.add(EmbeddedMqttBroker.start(config, mqttPort, keys.pki(), password,
-                    keys.registry(), storage.audit(), clock));
+            EmbeddedMqttBroker mqtt = parts.add(EmbeddedMqttBroker.start(config, mqttPort, keys.pki(),
+                    KioskTrust.hostNames(config), keys.registry(), storage.audit(), clock));
             BrokerMqttClient client = parts.add(Telemetry.client(config, mqttPort, keys.pki(), data, random));
             Telemetry telemetry = parts.add(new Telemetry(storage.store(), client, keys.registry(), access.calls()));
             KioskTrust trust = parts.add(KioskTrust.start(config, keys, mqtt, storage, access.sessions(),

@@ -109,7 +109,7 @@ final class KioskTrust implements AutoCloseable {
                 Executors.newVirtualThreadPerTaskExecutor(), watcher);
     }
 
-    private static List<String> hostNames(BrokerConfig config) {
+    static List<String> hostNames(BrokerConfig config) {
         List<String> names = new ArrayList<>(config.hostNames());
         try {
             String own = InetAddress.getLocalHost().getHostName();

@@ -88,13 +88,20 @@ public final class StoreDatabase {
      * The store's database as configured: {@code url} ({@code store.url}; empty: the SQLite file {@code defaultFile} in
      * the data directory), {@code user} and the password in {@link #PASSWORD_ENV} of {@code environment}. Shared by the
      * measurement store, the accounts and consultations, and the CLI commands. Creates the SQLite file's directory
-     * (0700).
+     * (0700) and the file (0600; an existing one and its WAL files are made 0600).
      */
     public static StoreDatabase configured(String url, String user, Path defaultFile,
             java.util.Map<String, String> environment) throws java.io.IOException {
         if (url.isEmpty()) {
             Path file = defaultFile.toAbsolutePath();
             org.telekiosk.broker.pki.SecureFiles.ownerOnlyDirectory(file.getParent());
+            // SQLite gives its -wal and -shm files the database file's permissions: owner-only, like the data in them.
+            for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+                Path part = file.resolveSibling(file.getFileName() + suffix);
+                if (suffix.isEmpty() || java.nio.file.Files.exists(part)) {
+                    org.telekiosk.broker.pki.SecureFiles.ownerOnlyFile(part);
+                }
+            }
             return sqlite(file);
         }
         return of(url, user, environment.getOrDefault(PASSWORD_ENV, ""));

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.store.Refusal;
@@ -21,8 +22,8 @@ import org.telekiosk.protocol.topic.Topics;
 /**
  * Where every MQTT message from a kiosk enters the broker: it checks the topic, decodes the CBOR payload strictly,
  * checks that the message's kiosk is the topic's kiosk, and hands good measurements on. A bad message is refused,
- * counted by reason code (protocol/README.md, "Refused payloads"), and logged, one line for each refused message; it
- * never stops the good ones. A refused payload on a kiosk's {@code measurements} topic whose sequence number can be
+ * counted by reason code (protocol/README.md, "Refused payloads"), and logged with its code, at most one line per
+ * kiosk and code a minute plus a summary ({@link RefusalLog}); it never stops the good ones. A refused payload on a kiosk's {@code measurements} topic whose sequence number can be
  * read ({@link WireCodec#peekSeq}) is handed to the sink as a {@link Refusal}, so that the store keeps it aside, counts
  * its number as received, and the kiosk learns of it in its store-ack (protocol/README.md, "Refused readings"). No
  * transport here: the MQTT client adapter calls {@link #handle}.
@@ -34,6 +35,7 @@ public final class MeasurementIntake {
     private final MessageSink downstream;
     private final LongAdder accepted = new LongAdder();
     private final Map<Reason, LongAdder> rejected = new EnumMap<>(Reason.class);
+    private final RefusalLog refusals;
 
     /** With a downstream that takes each message at once (no store). */
     public MeasurementIntake(WireCodec codec, Consumer<KioskMessage> downstream) {
@@ -49,6 +51,16 @@ public final class MeasurementIntake {
     }
 
     private MeasurementIntake(WireCodec codec, MessageSink downstream) {
+        this(codec, downstream, Clock.systemUTC());
+    }
+
+    /** With a clock for the refusal log's windows. */
+    static MeasurementIntake withSink(WireCodec codec, MessageSink downstream, Clock clock) {
+        return new MeasurementIntake(codec, downstream, clock);
+    }
+
+    private MeasurementIntake(WireCodec codec, MessageSink downstream, Clock clock) {
+        this.refusals = new RefusalLog(clock);
         this.codec = codec;
         this.downstream = downstream;
         for (Reason reason : Reason.values()) {
@@ -87,9 +99,10 @@ public final class MeasurementIntake {
     }
 
     private Optional<KioskMessage> check(String topic, byte[] payload, Refused refused) {
+        refusals.summarize();
         Optional<KioskTopic> parsed = Topics.parse(topic);
         if (parsed.isEmpty()) {
-            return reject(Reason.MISMATCH, topic, "not a kiosk topic");
+            return reject(Reason.MISMATCH, topic, "-", "not a kiosk topic");
         }
         KioskMessage message;
         try {
@@ -128,12 +141,12 @@ public final class MeasurementIntake {
                         payload);
             }
         }
-        return reject(reason, topic, why);
+        return reject(reason, topic, parsed.kiosk().value(), why);
     }
 
-    private Optional<KioskMessage> reject(Reason reason, String topic, String why) {
+    private Optional<KioskMessage> reject(Reason reason, String topic, String kiosk, String why) {
         rejected.get(reason).increment();
-        LOG.warn("Rejected MQTT message on '{}' ({}): {}", printable(topic), reason.code(), why);
+        refusals.refused(kiosk, reason.code(), printable(topic));
         return Optional.empty();
     }
 

@@ -3,6 +3,7 @@ package org.telekiosk.broker.mosquitto;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -143,6 +144,29 @@ class MosquittoIntegrationTest {
         return MqttTestClient.connect(uri(), "telekiosk-broker-test",
                 TestKiosk.tls(new KeyPair(chain.getFirst().getPublicKey(), service.getPrivateKey()), chain,
                         pki.caCertificate()));
+    }
+
+    @Test
+    void mosquittoAnnouncesTheMaximumPacketSizeAndEndsTheConnectionOfAKioskThatExceedsIt() throws Exception {
+        TestKiosk kiosk = enroll(KioskId.of("mosq-huge"));
+        int limit = org.telekiosk.broker.mqtt.MqttPacketLimit.forPayload(65536);
+        try (org.telekiosk.broker.testing.RawMqtt client = org.telekiosk.broker.testing.RawMqtt.connect("localhost",
+                port, kiosk.tls(), kiosk.id().value())) {
+            assertEquals(limit, client.maximumPacketSize());
+            client.publishHeader(Topics.measurements(kiosk.id()), 200 << 20);
+            int reason;
+            try {
+                client.write(new byte[limit]);
+            } finally {
+                reason = client.awaitDisconnectReason();
+            }
+            // Mosquitto 2.0 closes the connection; where it sends a DISCONNECT first, its reason is 0x95.
+            assertTrue(reason == -1 || reason == 0x95, "reason " + reason);
+        }
+        MqttClient again = connect(kiosk);
+        assertTrue(again.isConnected(), "Mosquitto is still serving");
+        again.disconnect();
+        again.close();
     }
 
     @Test

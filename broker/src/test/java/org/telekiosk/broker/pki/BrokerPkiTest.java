@@ -156,4 +156,25 @@ class BrokerPkiTest {
         KeystorePassword pw = KeystorePassword.resolve("s3cret-value", dir.resolve("unused"), new SecureRandom());
         assertFalse(pw.toString().contains("s3cret"));
     }
+
+    @Test
+    void withTheRootKeyOfflineTheBrokerRunsOnTheIssuingCaUntilThatNeedsRenewing() throws Exception {
+        BrokerPki first = open(NOW, HOSTS);
+        Path rootKey = dir.resolve("pki/root-ca.p12");
+        Path offline = Files.move(rootKey, dir.resolve("root-ca.p12.offline"));
+
+        BrokerPki later = open(NOW.plus(Duration.ofDays(30)), HOSTS);
+        assertEquals(first.caCertificate(), later.caCertificate());
+        assertEquals(first.issuing().certificate(), later.issuing().certificate());
+        assertFalse(Files.exists(rootKey), "no new root CA was made");
+
+        Instant renewalDue = NOW.plus(BrokerPki.ISSUING_LIFETIME.multipliedBy(3).dividedBy(4));
+        IOException refused = assertThrows(IOException.class, () -> open(renewalDue, HOSTS));
+        assertTrue(refused.getMessage().contains("root-ca.p12"), refused.getMessage());
+
+        Files.move(offline, rootKey);
+        BrokerPki renewed = open(renewalDue, HOSTS);
+        assertEquals(first.caCertificate(), renewed.caCertificate());
+        assertNotEquals(first.issuing().certificate(), renewed.issuing().certificate());
+    }
 }

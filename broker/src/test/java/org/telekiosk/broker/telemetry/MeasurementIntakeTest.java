@@ -77,10 +77,10 @@ class MeasurementIntakeTest {
         long rejected = intake.rejectedCounts().values().stream().mapToLong(Long::longValue).sum();
         assertEquals(5, rejected);
         List<ILoggingEvent> warnings = log.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
-        assertEquals(5, warnings.size(), "one log line per rejected message");
+        assertEquals(5, warnings.size(), "one log line per kiosk and refusal code: five different ones here");
         assertTrue(warnings.stream().allMatch(e -> e.getThrowableProxy() == null), "no stack traces");
-        assertTrue(warnings.get(2).getFormattedMessage().contains("other-kiosk"),
-                warnings.get(2).getFormattedMessage());
+        assertTrue(warnings.get(2).getFormattedMessage().contains(KIOSK.value() + " on")
+                && warnings.get(2).getFormattedMessage().contains(": mismatch"), warnings.get(2).getFormattedMessage());
     }
 
     @Test
