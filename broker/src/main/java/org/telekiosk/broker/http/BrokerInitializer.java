@@ -19,7 +19,7 @@ import org.telekiosk.protocol.codec.WireCodec;
 
 /**
  * Builds the pipeline of every connection, in one place:
- * TLS → HTTP codec → request aggregation → Origin checks → signaling route → WebSocket upgrade on
+ * TLS → HTTP codec → request aggregation → one request at a time ({@link InOrderResponses}) → Origin checks → signaling route → WebSocket upgrade on
  * {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → kiosk
  * PKI endpoints (enroll, renew, kiosk page tokens, CRL; {@link EnrollmentHandler}) → REST API ({@code /api/},
  * {@link ApiHandler}) → HTTP
@@ -52,10 +52,10 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
             java.util.Optional<org.telekiosk.broker.kioskpage.KioskPageTokens> pageTokens,
-            java.util.function.Supplier<byte[]> crl, java.util.concurrent.Executor worker, ApiHandler api,
+            java.util.function.Supplier<byte[]> crl, ApiHandler api,
             SignalEndpoint signal, VitalsAccess vitals) {
         this.ssl = ssl;
-        this.enrollment = new EnrollmentHandler(enrollment, pageTokens, crl, worker);
+        this.enrollment = new EnrollmentHandler(enrollment, pageTokens, crl, api.slots());
         this.api = api;
         this.router = new HttpRouter(content, health);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
@@ -101,6 +101,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("idle", new ReadTimeoutHandler(HANDSHAKE_IDLE_SECONDS));
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
         p.addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+        p.addLast("in-order", new InOrderResponses());
         p.addLast("origin", originGuard);
         p.addLast("signal-origin", signalOriginGuard);
         // On an upgrade to /ws/signal, swaps the viewer's socket handlers below for the signaling ones.

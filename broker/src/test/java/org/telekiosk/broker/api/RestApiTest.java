@@ -224,6 +224,23 @@ class RestApiTest {
     }
 
     @Test
+    void thirtyLoginsPerMinuteFromOneAddressThenTheNextIs429WithRetryAfterWhileOtherAddressesLogIn() {
+        for (int i = 0; i < 30; i++) {
+            doctor();
+        }
+        Reply limited = call("POST", "/api/v1/session", "{\"login\":\"dr.weber\",\"password\":\"weber password 1\"}",
+                Optional.empty(), Optional.empty(), Optional.empty(), CLIENT);
+        assertEquals(429, limited.status());
+        assertEquals("throttled", limited.body().path("code").asText(), limited.body()::toString);
+        assertEquals("60", limited.header("Retry-After"));
+        Reply elsewhere = call("POST", "/api/v1/session", "{\"login\":\"dr.weber\",\"password\":\"weber password 1\"}",
+                Optional.empty(), Optional.empty(), Optional.empty(), ClientAddress.parse("203.0.113.80"));
+        assertEquals(200, elsewhere.status());
+        clock.advance(Duration.ofMinutes(1));
+        doctor();
+    }
+
+    @Test
     void aCodeIsShownOnceAndAnEndedConsultationGetsNoMoreCodesAndAnExpiredOneAnswers410() {
         String token = doctor();
         String id = bearer("POST", "/api/v1/consultations", "{\"kiosk\":\"wmk-lab-03\",\"accessWindow\":\"PT2H\"}",
