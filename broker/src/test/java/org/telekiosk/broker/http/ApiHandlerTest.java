@@ -253,7 +253,9 @@ class ApiHandlerTest {
         executor.runAll();
         for (EmbeddedChannel login : waiting) {
             FullHttpResponse answer = login.readOutbound();
-            assertEquals(401, answer.status().code());
+            // Wrong, then throttled per address (all these channels share one address): answered, not refused busy.
+            int status = answer.status().code();
+            assertTrue(status == 401 || status == 429, "status " + status);
             answer.release();
             login.finishAndReleaseAll();
         }
