@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo with its kiosk behind an emulated rural link (docs/links.md):
+# The demo with its kiosk behind an emulated rural link (docs/rural-links.md):
 #   sudo scripts/link-demo.sh <profile> [seed]      profiles: good, rural-lte, edge, blackout, cut, flapping
 # Build first: mvn -q package -DskipTests
 # The simulated kiosk runs in a network namespace of its own and reaches the broker only through the link

@@ -1,5 +1,10 @@
 // Telekiosk call: one RTCPeerConnection between the doctor (who always offers) and the admitted patient (who
 // answers), driven by signaling events. Media flows peer to peer (or through TURN); nothing is recorded.
+// The call follows the degradation ladder's rung (media-rung.js): both sides apply the same one to their senders.
+
+import { applyRung, withOpusFecAndDtx } from '/media-rung.js';
+
+import { watchMediaPath } from '/mediareport.js';
 
 export class Call {
   /**
@@ -15,6 +20,20 @@ export class Call {
     this.stream = null;
     this.pendingCandidates = [];
     this.config = { iceServers: [], iceTransportPolicy: 'all' };
+    this.rung = 'video';
+    this.microphoneOn = true;
+  }
+
+  /** Moves the call to a rung of the ladder: senders constrained or stopped, sound off on the text rung. */
+  async setRung(rung) {
+    this.rung = rung;
+    this.updateMicrophone();
+    this.remoteVideo.muted = rung === 'text';
+    await applyRung(this.pc, rung);
+  }
+
+  updateMicrophone() {
+    this.stream?.getAudioTracks().forEach((t) => { t.enabled = this.microphoneOn && this.rung !== 'text'; });
   }
 
   setLocalStream(stream) {
@@ -60,6 +79,7 @@ export class Call {
       this.signal.send({ type: 'ice-candidate', candidate: c ? c.candidate : '', sdpMid: c?.sdpMid ?? '',
         sdpMLineIndex: c?.sdpMLineIndex ?? 0 });
     });
+    this.mediaWatch = watchMediaPath(pc, (report) => this.signal.send(report) !== false);
     pc.addEventListener('iceconnectionstatechange', () => {
       if (pc.iceConnectionState === 'failed') {
         this.restart();
@@ -94,23 +114,25 @@ export class Call {
       this.create();
     }
     try {
-      await this.pc.setRemoteDescription({ type: 'offer', sdp });
+      await this.pc.setRemoteDescription({ type: 'offer', sdp: withOpusFecAndDtx(sdp) });
     } catch (e) {
       // An offer from a new peer connection (the doctor reloaded): start over with a fresh one.
       this.pc.close();
       this.create();
-      await this.pc.setRemoteDescription({ type: 'offer', sdp });
+      await this.pc.setRemoteDescription({ type: 'offer', sdp: withOpusFecAndDtx(sdp) });
     }
     await this.flushCandidates();
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);
     this.signal.send({ type: 'answer', sdp: this.pc.localDescription.sdp });
+    await applyRung(this.pc, this.rung);
   }
 
   async onAnswer(sdp) {
     if (this.pc && this.pc.signalingState === 'have-local-offer') {
-      await this.pc.setRemoteDescription({ type: 'answer', sdp });
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: withOpusFecAndDtx(sdp) });
       await this.flushCandidates();
+      await applyRung(this.pc, this.rung);
     }
   }
 
@@ -141,7 +163,8 @@ export class Call {
   }
 
   setMicrophone(on) {
-    this.stream?.getAudioTracks().forEach((t) => { t.enabled = on; });
+    this.microphoneOn = on;
+    this.updateMicrophone();
   }
 
   setCamera(on) {

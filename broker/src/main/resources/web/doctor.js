@@ -6,6 +6,8 @@ import { Signal, showText } from '/signal.js';
 import { Call, openCamera } from '/call.js';
 import { Vitals } from '/vitals.js';
 import { Commands } from '/commands.js';
+import { LinkQuality, renderRung, renderQuality } from '/link-quality.js';
+import { Chat } from '/chat.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -13,6 +15,9 @@ let signal = null;
 let call = null;
 let inCall = false;
 let consultationId = null;
+let link = null;
+let chat = null;
+
 
 function show(id) {
   for (const section of ['login', 'consultations', 'room']) {
@@ -158,7 +163,14 @@ function consultationRow(c) {
   showText(button, 'Öffnen', '· Open');
   button.disabled = c.state === 'ended';
   button.addEventListener('click', () => { location.hash = `consultation=${c.id}`; openConsultation(c.id); });
-  open.append(button);
+  // The consultation's record (KBV Anlage 31b): who joined when, the media path, encryption, the end; printable.
+  const record = document.createElement('a');
+  record.className = 'record-link';
+  record.href = `/record.html#consultation=${c.id}`;
+  record.target = '_blank';
+  record.rel = 'noopener';
+  showText(record, 'Protokoll', '· Record');
+  open.append(button, ' ', record);
   row.append(target, state, window, open);
   return row;
 }
@@ -227,7 +239,8 @@ $('to-list').addEventListener('click', () => {
 async function openConsultation(id) {
   consultationId = id;
   show('room');
-  new Vitals($('vitals'), id).start();
+  const vitals = new Vitals($('vitals'), id);
+  vitals.start();
   const camera = await openCamera();
   $('local').srcObject = camera.stream;
   signal = new Signal({ kind: 'cookie', consultation: id }, { onEvent, onStatus });
@@ -236,9 +249,27 @@ async function openConsultation(id) {
   if (!$('commands')) {
     new Commands(id, $('call-side'));
   }
-  window.telekiosk = { role: 'doctor', signal, call, videoStats: () => call.videoStats() };
+  chat = new Chat($('chat'), (m) => signal.send(m), 'doctor');
+  link = new LinkQuality(call, { onSample: showLinkQuality, onChange: rungChanged });
+  showRung(link.rung, false);
+  window.telekiosk = { role: 'doctor', signal, call, link, chat, vitals, videoStats: () => call.videoStats() };
   signal.start();
+  link.start();
 }
+
+// The ladder moved (or the doctor pinned a rung): apply it here, tell the patient's page over signaling, show it.
+function rungChanged({ rung, reason, pinned }) {
+  showRung(rung, pinned);
+  call.setRung(rung);
+  if (inCall) {
+    signal.send({ type: 'quality', rung, reason: reason.slice(0, 120), pinned });
+  }
+}
+
+const showRung = (rung, pinned) => renderRung($('link'), $('rung'), rung, pinned);
+const showLinkQuality = (sample) => renderQuality($('link-quality'), sample);
+
+$('pin').addEventListener('change', (e) => link?.pin(e.currentTarget.value));
 
 function onStatus(state, code) {
   status.dataset.state = state === 'open' ? 'open' : state === 'closed' ? 'closed' : 'connecting';
@@ -259,12 +290,25 @@ async function onEvent(event) {
   switch (event.type) {
     case 'waiting-room': renderWaiting(event.patients); break;
     case 'participants': renderParticipants(event.participants); break;
-    case 'admitted': inCall = true; await call.admitted(event); break;
+    case 'admitted':
+      inCall = true;
+      link.restart();
+      await call.admitted(event);
+      // Both pages start the call on the same rung (a pinned one, or full video).
+      rungChanged({ rung: link.rung, reason: 'call started', pinned: !!link.ladder.pinned });
+      break;
     case 'answer': await call.onAnswer(event.sdp); break;
     case 'ice-candidate': await call.onCandidate(event); break;
     case 'ice-restart': await call.restart(); break;
-    case 'ended': call.hangUp(); inCall = false; showText(status, 'Sprechstunde beendet.', 'Consultation ended.'); break;
-    case 'error': console.warn('signaling error', event.code); break;
+    case 'ended':
+      call.hangUp();
+      link.stop();
+      chat.clear();
+      inCall = false;
+      showText(status, 'Sprechstunde beendet.', 'Consultation ended.');
+      break;
+    case 'chat': chat.onEvent(event); break;
+    case 'error': if (!chat.onEvent(event)) console.warn('signaling error', event.code); break;
     default: break;
   }
 }

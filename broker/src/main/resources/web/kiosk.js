@@ -10,6 +10,7 @@ import { Call, openCamera } from '/call.js';
 import { Vitals } from '/vitals.js';
 import { renderGuidance } from '/guidance.js';
 import { PreCheck } from '/precheck.js';
+import { Chat } from '/chat.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -42,6 +43,40 @@ let camera = { stream: null, camera: false, microphone: false };
 let lastError = null;
 let vitals = null;
 let guidanceTimer = null;
+let chat = null;
+let rung = 'video';
+
+// Calm guidance when the doctor's page moves the call to another rung of the ladder: German first, English second.
+const RUNG_GUIDANCE = {
+  video: ['Die Verbindung ist wieder gut – Sie sehen sich wieder.', 'The connection is good again – video is back.'],
+  'video-low': ['Die Verbindung ist schwach – das Bild wird kleiner, der Ton bleibt.',
+    'The connection is weak – the picture gets smaller, the sound stays.'],
+  audio: ['Die Verbindung ist schwach – wir schalten auf Ton um. Sie hören sich weiter.',
+    'The connection is weak – we switch to sound only. You can still hear each other.'],
+  text: ['Die Verbindung ist sehr schwach – bitte schreiben Sie unten. Ihre Messwerte kommen weiter an.',
+    'The connection is very weak – please write below. Your readings still arrive.'],
+};
+
+async function onQuality(event) {
+  const changed = event.rung !== rung;
+  rung = event.rung;
+  document.body.dataset.rung = rung;
+  if (window.telekiosk) window.telekiosk.rung = rung;
+  await call.setRung(rung);
+  const element = $('link-guidance');
+  if (!changed) return;
+  const [de, en] = RUNG_GUIDANCE[rung];
+  const german = document.createElement('p');
+  german.className = 'guidance-de';
+  german.textContent = de;
+  const english = document.createElement('p');
+  english.className = 'guidance-en';
+  english.lang = 'en';
+  english.textContent = en;
+  element.replaceChildren(german, english);
+  element.hidden = false;
+  element.dataset.rung = rung;
+}
 
 // On a kiosk's own page, the patient in the call sees the readings the doctor sees, in plain German.
 function showVitals() {
@@ -177,7 +212,8 @@ async function join(credential) {
   signal = new Signal(credential, { onEvent, onStatus, onRoundTrip: sendReadiness });
   call = new Call('patient', signal, $('remote'));
   call.setLocalStream(camera.stream);
-  window.telekiosk = { role: 'patient', kiosk, signal, call, videoStats: () => call.videoStats() };
+  chat ??= new Chat($('chat'), (m) => signal.send(m), 'patient');
+  window.telekiosk = { role: 'patient', kiosk, signal, call, chat, rung, videoStats: () => call.videoStats() };
   signal.start();
 }
 
@@ -251,7 +287,9 @@ async function onEvent(event) {
       show('over');
       showText($('over-text'), 'Die Sprechstunde ist beendet. Vielen Dank!', 'The consultation is over. Thank you!');
       break;
-    case 'error': lastError = event.code; break;
+    case 'quality': await onQuality(event); break;
+    case 'chat': chat.onEvent(event); break;
+    case 'error': if (!chat.onEvent(event)) lastError = event.code; break;
     default: break;
   }
 }

@@ -7,13 +7,23 @@
 // consultation, plain German names, no range marks (no judgement shown to the patient), tiles only.
 // Received text goes into the page only via textContent.
 
+// lateAfterMs: a reading older than this is late, three periods of the sensor's documented rate (the agent's
+// defaults in agent-defaults.properties: SpO2 and pulse every 5 s from the MAX30102 and the ECG, temperature and
+// weight every 5 s); blood pressure is measured on request only, so it is never late, only old (staleAfterMs).
 const TILES = [
-  { key: 'spo2', loinc: ['59408-5'], de: 'SpO₂', en: 'SpO₂', digits: 0 },
-  { key: 'pulse', loinc: ['8867-4'], de: 'Puls', en: 'Pulse', digits: 0 },
-  { key: 'temperature', loinc: ['8310-5'], de: 'Temperatur', en: 'Temperature', digits: 1 },
-  { key: 'weight', loinc: ['29463-7'], de: 'Gewicht', en: 'Weight', digits: 1 },
-  { key: 'pressure', loinc: ['8480-6', '8462-4'], de: 'Blutdruck', en: 'Blood pressure', digits: 0 },
+  { key: 'spo2', loinc: ['59408-5'], de: 'SpO₂', en: 'SpO₂', digits: 0, lateAfterMs: 15000 },
+  { key: 'pulse', loinc: ['8867-4'], de: 'Puls', en: 'Pulse', digits: 0, lateAfterMs: 15000 },
+  { key: 'temperature', loinc: ['8310-5'], de: 'Temperatur', en: 'Temperature', digits: 1, lateAfterMs: 15000 },
+  { key: 'weight', loinc: ['29463-7'], de: 'Gewicht', en: 'Weight', digits: 1, lateAfterMs: 15000 },
+  { key: 'pressure', loinc: ['8480-6', '8462-4'], de: 'Blutdruck', en: 'Blood pressure', digits: 0, lateAfterMs: null },
 ];
+
+/** A reading's age as the doctor reads it: "vor 12 s · 12 s ago", minutes from 2 min on. */
+export function ageText(ageMs) {
+  const seconds = Math.max(0, Math.floor(ageMs / 1000));
+  return seconds < 120 ? `vor ${seconds} s · ${seconds} s ago`
+    : `vor ${Math.floor(seconds / 60)} min · ${Math.floor(seconds / 60)} min ago`;
+}
 // What the patient reads on the kiosk's screen: plain German first, English second.
 const PATIENT_NAMES = {
   spo2: { de: 'Sauerstoff im Blut', en: 'Blood oxygen' },
@@ -44,6 +54,7 @@ export class Vitals {
     this.staleAfterMs = 120000;
     this.retryMs = 1000;
     this.closed = false;
+    this.now = () => Date.now(); // the page's clock; a test may move it
   }
 
   async start() {
@@ -59,7 +70,7 @@ export class Vitals {
       console.warn('vital ranges unavailable', e);
     }
     this.connect();
-    this.staleTimer = setInterval(() => this.renderAll(), 5000);
+    this.staleTimer = setInterval(() => this.renderAll(), 1000);
     const frame = () => {
       if (this.closed) return;
       for (const wave of this.waves.values()) drawWave(wave);
@@ -157,14 +168,19 @@ export class Vitals {
     tile.classList.toggle('outside', outside);
     tile.classList.remove('empty');
     const newest = Math.max(...readings.filter((r) => r).map((r) => Date.parse(r.takenAt)));
-    const age = Date.now() - newest;
+    const age = this.now() - newest;
     const stale = age > this.staleAfterMs;
+    // Honest staleness for the doctor: every tile says how old its reading is, and a late one greys and says so.
+    const late = !this.patient && !stale && t.lateAfterMs !== null && age > t.lateAfterMs;
     tile.classList.toggle('stale', stale);
+    tile.classList.toggle('late', late);
+    tile.dataset.ageSeconds = String(Math.max(0, Math.floor(age / 1000)));
     const meta = tile.querySelector('.meta');
     const time = new Date(newest).toLocaleTimeString('de-DE');
-    const minutes = Math.floor(age / 60000);
-    const parts = [this.patient ? `gemessen um ${time} · measured at ${time}` : time];
-    if (stale) parts.push(`vor ${minutes} min · ${minutes} min ago`);
+    const parts = [this.patient ? `gemessen um ${time} · measured at ${time}` : `${time}, ${ageText(age)}`];
+    if (late) parts.push('verspätet · late');
+    if (stale && !this.patient) parts.push('veraltet · out of date');
+    if (stale && this.patient) parts.push(ageText(age));
     if (outside) parts.push('außerhalb des Bereichs · outside range');
     meta.textContent = parts.join(' — ');
   }

@@ -116,6 +116,14 @@ class BrokerConfigLoaderTest {
                 "turn.secret-file", "/etc/telekiosk/turn-secret", "turn.credential-ttl", "PT10M"));
         assertEquals(java.util.List.of("turn:turn.example:3478?transport=udp"), relay.ice().turnUrls());
         assertEquals(Optional.of(java.nio.file.Path.of("/etc/telekiosk/turn-secret")), relay.ice().secretFile());
+        BrokerConfig byHost = BrokerConfigLoader.load(Optional.empty(), Map.of("ice.turn-host", "turn.example",
+                "turn.secret-file", "/etc/telekiosk/turn-secret"));
+        assertEquals(java.util.List.of("turn:turn.example:3478?transport=udp", "turn:turn.example:3478?transport=tcp",
+                "turns:turn.example:443?transport=tcp"), byHost.ice().turnUrls(), "defaults: 3478 and 443");
+        IllegalArgumentException both = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("ice.turn-host", "turn.example",
+                        "ice.turn-urls", "turn:turn.example:3478")));
+        assertTrue(both.getMessage().contains("not both"), both.getMessage());
         IllegalArgumentException rate = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("signal.rate-per-second", "0")));
         assertTrue(rate.getMessage().startsWith("signal.rate-per-second"), rate.getMessage());

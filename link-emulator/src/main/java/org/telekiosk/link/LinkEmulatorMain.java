@@ -17,7 +17,7 @@ import org.telekiosk.link.relay.Ticker;
 import org.telekiosk.link.relay.UdpRelay;
 
 /**
- * The link emulator as a command (see docs/links.md):
+ * The link emulator as a command (see docs/rural-links.md):
  *
  * <pre>
  * link-emulator profiles [--profiles FILE]

@@ -45,12 +45,26 @@ public final class RestApi {
      * @param kioskPages kiosk page tokens; empty: {@code /kiosk-session} answers 404
      * @param commands the measurement commands; empty: {@code /consultations/{id}/commands} answers 404
      * @param readings where command results are looked up; empty: results are listed by sequence number only
+     * @param records  the consultations' records; empty: {@code /consultations/{id}/record} answers 404
+     * @param audit    the audit log for admins; empty: {@code /audit} answers 404
      */
     public record Services(AccountService accounts, LoginService logins, ConsultationService consultations,
             JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir,
             Optional<KioskPageTokens> kioskPages, Optional<CommandService> commands,
-            Optional<MeasurementStore> readings) {
+            Optional<MeasurementStore> readings, Optional<org.telekiosk.broker.record.RecordExport> records,
+            Optional<org.telekiosk.broker.audit.AuditLog> audit) {
+        /** Without records and the audit log. */
+        public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
+                JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir,
+                Optional<KioskPageTokens> kioskPages, Optional<CommandService> commands,
+                Optional<MeasurementStore> readings) {
+            this(accounts, logins, consultations, codes, kiosks, fhir, kioskPages, commands, readings,
+                    Optional.empty(), Optional.empty());
+        }
+
         public Services {
+            Objects.requireNonNull(records, "records");
+            Objects.requireNonNull(audit, "audit");
             Objects.requireNonNull(kioskPages, "kioskPages");
             Objects.requireNonNull(accounts, "accounts");
             Objects.requireNonNull(logins, "logins");
@@ -116,6 +130,10 @@ public final class RestApi {
             route("consultations/{id}/commands", "GET", commands::list);
             route("consultations/{id}/commands", "POST", commands::issue);
         });
+        services.records().map(export -> new RecordEndpoints(auth, export))
+                .ifPresent(records -> route("consultations/{id}/record", "GET", records::get));
+        services.audit().map(log -> new AuditEndpoints(auth, log)).ifPresent(log -> route("audit", "GET",
+                (r, id) -> log.page(r)));
         // Without kiosk administration or kiosk pages these paths exist and answer 404, as an unknown one does.
         var kiosks = services.kiosks().map(admin -> new KioskEndpoints(auth, admin));
         route("kiosks", "GET", present(kiosks, k -> (r, id) -> k.fleet(r)));

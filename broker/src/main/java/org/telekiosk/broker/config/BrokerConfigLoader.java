@@ -76,7 +76,7 @@ public final class BrokerConfigLoader {
                             integer(merged, "signal.rate-per-second"), integer(merged, "signal.burst"),
                             integer(merged, "signal.replay-events")),
                     new org.telekiosk.broker.turn.IceConfig(list(merged, "ice.stun-urls"),
-                            list(merged, "ice.turn-urls"), merged.getProperty("ice.transport-policy").strip(),
+                            turnUrls(merged), merged.getProperty("ice.transport-policy").strip(),
                             duration(merged, "turn.credential-ttl"),
                             Optional.of(merged.getProperty("turn.secret-file", "").strip())
                                     .filter(f -> !f.isEmpty()).map(Path::of)),
@@ -112,6 +112,19 @@ public final class BrokerConfigLoader {
             }
             merged.setProperty(key, source.getProperty(key));
         }
+    }
+
+    /** {@code ice.turn-urls} as given, or derived from {@code ice.turn-host}; both set is a mistake. */
+    private static List<String> turnUrls(Properties p) {
+        String host = p.getProperty("ice.turn-host", "").strip();
+        if (host.isEmpty()) {
+            return list(p, "ice.turn-urls");
+        }
+        if (!list(p, "ice.turn-urls").isEmpty()) {
+            throw new IllegalArgumentException("set either ice.turn-host or ice.turn-urls, not both");
+        }
+        return org.telekiosk.broker.turn.IceConfig.turnUrls(host, integer(p, "ice.turn-port"),
+                integer(p, "ice.turns-port"));
     }
 
     private static int integer(Properties p, String key) {

@@ -45,5 +45,7 @@ final class Access implements AutoCloseable {
     @Override
     public void close() {
         purge.close();
+        // Before the database closes (the storage module closes after this one): what is queued gets written.
+        services.records().close();
     }
 }

@@ -27,6 +27,7 @@ import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.viewer.ViewerHub;
+import org.telekiosk.broker.signaling.RungListener;
 
 /**
  * The composition root of a running broker: starts one module per feature, in order (storage, access, the embedded
@@ -170,6 +171,14 @@ public final class Broker implements AutoCloseable {
     /** The account and consultation services (blocking: call them off the event loop). */
     public AccessServices access() {
         return m.access();
+    }
+
+    /**
+     * Tells {@code listener} of every rung change of a call's degradation ladder relayed from now on (the doctor's
+     * page's {@code quality}): consultation, role, rung, reason, pinned, time. See {@link RungListener}.
+     */
+    public void watchRungs(RungListener listener) {
+        m.signaling().service().watchRungs(listener);
     }
 
     /** Where Prometheus scrapes this broker ({@code metrics.bind}, {@code metrics.port}), if anywhere. */

@@ -22,6 +22,7 @@ import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
 import org.telekiosk.broker.pki.KioskClientTrust;
 import org.telekiosk.broker.pki.TlsPolicy;
+import org.telekiosk.broker.record.RecordExport;
 import org.telekiosk.broker.viewer.VitalsAccess;
 
 /**
@@ -52,7 +53,8 @@ final class Https implements AutoCloseable {
                 Optional.of(new ConsultationFhirExport(access.consultations(),
                         new ReadingLinker(parts.storage().store()), clock)),
                 Optional.of(parts.trust().pageTokens()), Optional.of(parts.commands().service()),
-                Optional.of(parts.storage().store()));
+                Optional.of(parts.storage().store()), Optional.of(new RecordExport(access.consultations(),
+                        access.records(), access.audit(), clock)), Optional.of(parts.storage().audit()));
         ApiHandler api = new ApiHandler(new RestApi(services, origins, config.access().apiMaxConcurrentHashes(), clock,
                 Optional.of(config.vitals())), parts.apiExecutor(), config.access().apiMaxConcurrentRequests());
         HealthCheck health = new HealthReport(parts.mqtt(), parts.client(), parts.telemetry().intake(),
@@ -60,7 +62,8 @@ final class Https implements AutoCloseable {
         BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().enrollment(),
                 Optional.of(parts.trust().pageTokens()), parts.trust().revocations()::crlDer,
-                api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock));
+                api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
+                        access.audit()));
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
                 config.viewerMaxPendingBytes()));
     }

@@ -13,6 +13,7 @@ import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Participant;
 import org.telekiosk.broker.consultation.ParticipantId;
 import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.record.Party;
 import org.telekiosk.protocol.signaling.SignalError;
 import org.telekiosk.protocol.signaling.SignalEvent;
 import org.telekiosk.protocol.signaling.SignalRequest;
@@ -28,12 +29,14 @@ final class DoctorSide implements Connection.Side {
     private final Connection connection;
     private final Room room;
     private final OpaqueToken session;
+    private final CallMessages messages;
 
     DoctorSide(SignalingService service, Connection connection, Room room, OpaqueToken session) {
         this.service = service;
         this.connection = connection;
         this.room = room;
         this.session = session;
+        this.messages = new CallMessages(service, connection.peer());
     }
 
     @Override
@@ -59,6 +62,7 @@ final class DoctorSide implements Connection.Side {
                     return;
                 }
                 room.offered();
+                service.records.signaled(room.id(), Party.DOCTOR, offer.sdp());
                 patient.get().send(seq -> new SignalEvent.Offer(seq, offer.sdp()));
             }
             case SignalRequest.IceCandidate candidate -> {
@@ -71,6 +75,10 @@ final class DoctorSide implements Connection.Side {
                         candidate.sdpMid(), candidate.sdpMLineIndex()));
             }
             case SignalRequest.End end -> end();
+            case SignalRequest.MediaReport report -> service.mediaReport(connection, room.id(), room.hasCall(),
+                    Party.DOCTOR, report);
+            case SignalRequest.Chat chat -> messages.doctorChat(room, chat);
+            case SignalRequest.Quality quality -> messages.doctorQuality(room, quality);
             case SignalRequest.Ready ready -> connection.refuse(SignalError.NOT_ALLOWED,
                     "only patients report readiness");
             case SignalRequest.Answer answer -> connection.refuse(SignalError.NOT_ALLOWED,
@@ -87,6 +95,7 @@ final class DoctorSide implements Connection.Side {
     public void closed() {
         if (room.doctorLeft(connection)) {
             LOG.info("[{}] Doctor disconnected from consultation {}", connection.peer().id(), room.id());
+            service.records.doctorLeft(room.id(), service.clock.instant());
         }
     }
 

@@ -91,6 +91,7 @@ final class Hello {
             connection.joined(new DoctorSide(service, connection, room, token.get()));
             previous.ifPresent(old -> old.finish(CloseCodes.REPLACED, "replaced by a newer connection"));
             LOG.info("[{}] Doctor joined consultation {}", peer.id(), id);
+            service.records.doctorJoined(id, service.clock.instant());
             peer.send(new SignalEvent.Welcome(SignalRequest.PROTOCOL_VERSION, id.toString(), Participant.Role.DOCTOR,
                     "", "", room.hasCall() ? SignalEvent.SeatStatus.IN_CALL : SignalEvent.SeatStatus.WAITING,
                     room.doctorLast()));

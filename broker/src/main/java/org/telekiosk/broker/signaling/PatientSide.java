@@ -9,6 +9,7 @@ import org.telekiosk.broker.consultation.Caller;
 import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.ParticipantId;
 import org.telekiosk.broker.consultation.Readiness;
+import org.telekiosk.broker.record.Party;
 import org.telekiosk.protocol.signaling.CloseCodes;
 import org.telekiosk.protocol.signaling.SignalError;
 import org.telekiosk.protocol.signaling.SignalEvent;
@@ -25,6 +26,7 @@ final class PatientSide implements Connection.Side {
     private final Connection connection;
     private final Room room;
     private final ParticipantId participant;
+    private final CallMessages messages;
     private boolean left;
 
     PatientSide(SignalingService service, Connection connection, Room room, ParticipantId participant) {
@@ -32,6 +34,7 @@ final class PatientSide implements Connection.Side {
         this.connection = connection;
         this.room = room;
         this.participant = participant;
+        this.messages = new CallMessages(service, connection.peer());
     }
 
     @Override
@@ -56,6 +59,7 @@ final class PatientSide implements Connection.Side {
                     connection.refuse(SignalError.OUT_OF_ORDER, "no offer to answer");
                     return;
                 }
+                service.records.signaled(room.id(), Party.PATIENT, answer.sdp());
                 room.toDoctor(seq -> new SignalEvent.Answer(seq, answer.sdp()));
             }
             case SignalRequest.IceCandidate candidate -> {
@@ -74,6 +78,11 @@ final class PatientSide implements Connection.Side {
                 room.toDoctor(seq -> new SignalEvent.IceRestart(seq));
             }
             case SignalRequest.Leave leave -> leave(caller, inCall);
+            case SignalRequest.MediaReport report -> service.mediaReport(connection, room.id(), inCall,
+                    Party.PATIENT, report);
+            case SignalRequest.Chat chat -> messages.patientChat(room, inCall, chat);
+            case SignalRequest.Quality quality -> connection.refuse(SignalError.NOT_ALLOWED,
+                    "only the doctor's page sets the rung");
             case SignalRequest.Admit admit -> connection.refuse(SignalError.NOT_ALLOWED, "only the doctor admits");
             case SignalRequest.Offer offer -> connection.refuse(SignalError.NOT_ALLOWED, "only the doctor offers");
             case SignalRequest.End end -> connection.refuse(SignalError.NOT_ALLOWED,

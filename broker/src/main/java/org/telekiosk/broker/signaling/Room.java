@@ -63,6 +63,11 @@ final class Room {
             return connection == null && droppedAt.isPresent() && !now.isBefore(droppedAt.get().plus(grace));
         }
 
+        /** The patient's connection now, if the seat has one (for events that are not numbered or kept). */
+        Optional<Peer> peer() {
+            return connection == null ? Optional.empty() : Optional.of(connection.peer());
+        }
+
         /** Numbers an event into the outbox and sends it, if the patient is connected. */
         void send(LongFunction<SignalEvent.Numbered> make) {
             SignalEvent.Numbered event = outbox.push(make);
@@ -116,6 +121,11 @@ final class Room {
         }
         doctor = null;
         return true;
+    }
+
+    /** The doctor's connection now, if they have one (for events that are not numbered or kept). */
+    Optional<Peer> doctorPeer() {
+        return doctor == null ? Optional.empty() : Optional.of(doctor.peer());
     }
 
     Optional<Account> doctorAccount() {

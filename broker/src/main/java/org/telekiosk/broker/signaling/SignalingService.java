@@ -27,6 +27,8 @@ import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Reconnects;
 import org.telekiosk.broker.consultation.Refusal;
 import org.telekiosk.broker.consultation.WaitingRoom;
+import org.telekiosk.broker.record.ConsultationRecords;
+import org.telekiosk.broker.record.Party;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.signaling.KioskSensors;
@@ -57,7 +59,10 @@ public final class SignalingService implements EndWatcher {
     final Clock clock;
     private final Duration grace;
     private final Function<KioskId, Optional<KioskStatus>> statuses;
+    /** The consultations' records: told of the doctor's connection, SDP fingerprints, media reports, rungs. */
+    final ConsultationRecords records;
     private final Map<ConsultationId, Room> rooms = new ConcurrentHashMap<>();
+    private final CallMessages.Listeners rungListeners = new CallMessages.Listeners();
 
     /** Without kiosk statuses: every kiosk seat shows its sensors as not reported. */
     public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
@@ -74,6 +79,16 @@ public final class SignalingService implements EndWatcher {
     public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
             JoinCodes codes, Reconnects reconnects, IceServers iceServers, ConsultationPolicy policy,
             SignalingConfig config, Clock clock, Function<KioskId, Optional<KioskStatus>> statuses) {
+        this(sessions, consultations, waitingRoom, codes, reconnects, iceServers, policy, config, clock, statuses,
+                ConsultationRecords.NONE);
+    }
+
+    /** @param records where the consultations' records are told what signaling sees */
+    public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
+            JoinCodes codes, Reconnects reconnects, IceServers iceServers, ConsultationPolicy policy,
+            SignalingConfig config, Clock clock, Function<KioskId, Optional<KioskStatus>> statuses,
+            ConsultationRecords records) {
+        this.records = Objects.requireNonNull(records, "records");
         this.statuses = Objects.requireNonNull(statuses, "statuses");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.consultations = Objects.requireNonNull(consultations, "consultations");
@@ -106,6 +121,28 @@ public final class SignalingService implements EndWatcher {
         synchronized (room) {
             closeAll(room, reason.wire());
         }
+    }
+
+    /**
+     * A page's {@code media-report} goes to the consultation's record, never to the peer; refused as out of order
+     * unless {@code callOn} (the patient is in the call, or the doctor has someone in it).
+     */
+    void mediaReport(Connection connection, ConsultationId consultation, boolean callOn, Party by,
+            org.telekiosk.protocol.signaling.SignalRequest.MediaReport report) {
+        if (!callOn) {
+            connection.refuse(SignalError.OUT_OF_ORDER, "no call to report on");
+            return;
+        }
+        records.mediaReported(consultation, by, report, clock.instant());
+    }
+
+    /** Tells {@code listener} of every rung change relayed from now on (see {@link RungListener}). */
+    public void watchRungs(RungListener listener) {
+        rungListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    void rungChanged(RungChange change) {
+        rungListeners.tell(change);
     }
 
     /** How many consultations have signaling state on this node. */

@@ -12,7 +12,8 @@ import java.util.Optional;
  * part of this record: it comes only from the environment or the file named by {@code turn.secret-file}.
  *
  * @param stunUrls        {@code ice.stun-urls}
- * @param turnUrls        {@code ice.turn-urls}; needs a secret
+ * @param turnUrls        {@code ice.turn-urls}, or the three of {@link #turnUrls(String, int, int)} when
+ *                        {@code ice.turn-host} is set; needs a secret
  * @param transportPolicy {@code ice.transport-policy}: {@code all} or {@code relay}
  * @param credentialTtl   {@code turn.credential-ttl}
  * @param secretFile      {@code turn.secret-file}; empty: the environment variable {@link TurnSecret#ENV}
@@ -45,6 +46,30 @@ public record IceConfig(List<String> stunUrls, List<String> turnUrls, String tra
             throw new IllegalArgumentException("turn.credential-ttl must be PT1M..P1D, was " + credentialTtl);
         }
         Objects.requireNonNull(secretFile, "secretFile");
+    }
+
+    /**
+     * The TURN URLs for one coturn reachable as {@code host}, in the order browsers should try them: UDP on
+     * {@code port} (the normal case), TCP on {@code port} (networks that drop UDP), and TLS over TCP on
+     * {@code tlsPort} (networks that let only HTTPS out; 443 so that it looks like HTTPS to a firewall). Keys
+     * {@code ice.turn-host}, {@code ice.turn-port}, {@code ice.turns-port}; RFC 7065 §3.
+     */
+    public static List<String> turnUrls(String host, int port, int tlsPort) {
+        if (!host.matches("[A-Za-z0-9.\\[\\]:_-]{1,200}")) {
+            throw new IllegalArgumentException("ice.turn-host: '" + host + "' is not a host name or address");
+        }
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("ice.turn-port must be 1..65535, was " + port);
+        }
+        if (tlsPort < 0 || tlsPort > 65_535) {
+            throw new IllegalArgumentException("ice.turns-port must be 1..65535 (0: no TLS URL), was " + tlsPort);
+        }
+        List<String> urls = new java.util.ArrayList<>(List.of("turn:" + host + ":" + port + "?transport=udp",
+                "turn:" + host + ":" + port + "?transport=tcp"));
+        if (tlsPort != 0) {
+            urls.add("turns:" + host + ":" + tlsPort + "?transport=tcp");
+        }
+        return List.copyOf(urls);
     }
 
     /** No ICE servers: host candidates only. */

@@ -70,7 +70,9 @@ class PackageCyclesTest {
                 "command", Set.of("server", "http", "api", "telemetry"),
                 "signaling", Set.of("server", "http", "api", "mqtt"),
                 "viewer", Set.of("server", "http", "api", "mqtt"),
-                "kiosk", Set.of("enrollment", "mqtt", "server", "http", "api"));
+                "kiosk", Set.of("enrollment", "mqtt", "server", "http", "api"),
+                // The record is told by signaling and read by the API: it reaches neither.
+                "record", Set.of("server", "http", "api", "signaling", "mqtt", "viewer"));
         StringBuilder wrong = new StringBuilder();
         forbidden.forEach((from, targets) -> edges.getOrDefault(from, Map.of()).forEach((to, file) -> {
             if (targets.contains(to)) {

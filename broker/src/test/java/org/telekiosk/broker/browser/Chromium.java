@@ -34,15 +34,43 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * element replaced between finding and reading.
  */
 public final class Chromium implements AutoCloseable {
-    private final Path profile;
+    private final Path dir;
     private final ChromeDriver driver;
 
     public Chromium(X509Certificate serverCertificate, List<String> extraFlags) throws IOException {
+        this(serverCertificate, extraFlags, List.of());
+    }
+
+    /**
+     * A Chromium started through {@code launcher} (e.g. {@code ip netns exec <ns>}: the browser in a network
+     * namespace of its own). chromedriver stays on this host and drives it over a pipe
+     * ({@code --remote-debugging-pipe}), since the browser's loopback is not this host's.
+     */
+    public static Chromium launchedBy(List<String> launcher, X509Certificate serverCertificate,
+            List<String> extraFlags) throws IOException {
+        return new Chromium(serverCertificate, extraFlags, launcher);
+    }
+
+    private Chromium(X509Certificate serverCertificate, List<String> extraFlags, List<String> launcher)
+            throws IOException {
         RequiredPrograms.Program.CHROMIUM.require();
         RequiredPrograms.Program.CHROMEDRIVER.require();
-        profile = Files.createTempDirectory("telekiosk-chromium");
+        dir = Files.createTempDirectory("telekiosk-chromium");
+        Path profile = dir.resolve("profile");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
+        if (launcher.isEmpty()) {
+            options.setBinary("/usr/bin/chromium");
+        } else {
+            Path wrapper = dir.resolve("launch-chromium");
+            StringBuilder script = new StringBuilder("#!/bin/sh\nexec");
+            for (String part : launcher) {
+                script.append(" '").append(part.replace("'", "'\\''")).append('\'');
+            }
+            Files.writeString(wrapper, script.append(" /usr/bin/chromium \"$@\"\n"));
+            Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            options.setBinary(wrapper.toFile());
+            options.addArguments("--remote-debugging-pipe");
+        }
         List<String> flags = new ArrayList<>(List.of("--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-quic", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
@@ -159,7 +187,7 @@ public final class Chromium implements AutoCloseable {
         try {
             driver.quit();
         } finally {
-            try (var files = Files.walk(profile)) {
+            try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }

@@ -10,7 +10,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.RequiredPrograms.Program;
@@ -109,9 +108,6 @@ class ConsultationBrowserTest {
     }
 
     static void openDoctorConsole(Chromium doctor, ConsultationFixture fixture, BrokerExtension BROKER) {
-        doctor.driver().get(BROKER.origin() + "/healthz");
-        doctor.driver().manage().addCookie(new Cookie.Builder("tk_session", fixture.session().value())
-                .path("/").isSecure(true).isHttpOnly(true).sameSite("Strict").build());
-        doctor.driver().get(BROKER.origin() + "/doctor.html#consultation=" + fixture.consultation().id());
+        CallPages.openDoctorConsole(doctor, fixture, BROKER.origin());
     }
 }

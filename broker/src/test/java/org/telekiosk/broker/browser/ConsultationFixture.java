@@ -20,13 +20,13 @@ import org.telekiosk.broker.server.AccessServices;
  * Accounts, and a consultation with a login session and a join code, made through a running broker's own services
  * (for the tests and the benchmark that do not exercise the console's login and creation forms).
  */
-record ConsultationFixture(OpaqueToken session, Consultation consultation, String code) {
+public record ConsultationFixture(OpaqueToken session, Consultation consultation, String code) {
     /** The password of every account made here. */
     static final String PASSWORD = "a long test passphrase";
     private static final Map<AccessServices, Account> ADMINS = new ConcurrentHashMap<>();
 
     /** A doctor account with {@link #PASSWORD}, made by the broker's first admin. */
-    static Account doctor(AccessServices services, String login) {
+    public static Account doctor(AccessServices services, String login) {
         Account admin = ADMINS.computeIfAbsent(services, s -> created(s.accounts().createFirstAdmin(
                 LoginName.of("admin"), DisplayName.of("Admin"), Password.of(PASSWORD))));
         return created(services.accounts().createAccount(admin, LoginName.of(login), DisplayName.of("Dr. Anna Weber"),
@@ -41,7 +41,7 @@ record ConsultationFixture(OpaqueToken session, Consultation consultation, Strin
                 Role.TECHNICIAN, Password.of(PASSWORD)));
     }
 
-    static ConsultationFixture create(AccessServices services, Account doctor) {
+    public static ConsultationFixture create(AccessServices services, Account doctor) {
         OpaqueToken session = services.sessions().start(doctor.id()).token();
         Caller caller = new Caller.Staff(doctor);
         Consultation consultation = done(services.consultations().create(caller,

@@ -15,7 +15,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openqa.selenium.By;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.RequiredPrograms.Program;
@@ -27,7 +26,8 @@ import org.telekiosk.protocol.signaling.IceServer;
 /**
  * TURN with a real coturn (shared-secret scheme) and headless Chromium restricted to relay candidates
  * ({@code iceTransportPolicy: 'relay'}): video flows with the credentials the broker issues, and does not with
- * expired ones.
+ * expired ones. After the relayed call, the consultation's record says relay, with the fingerprints both pages saw
+ * matching the signaled ones.
  */
 @RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER, Program.TURNSERVER})
 class TurnRelayTest {
@@ -48,19 +48,13 @@ class TurnRelayTest {
         try (Chromium doctor = new Chromium(certificate, List.of());
                 Chromium patient = new Chromium(certificate, List.of())) {
             ConsultationBrowserTest.openDoctorConsole(doctor, fixture, BROKER);
-            patient.driver().get(BROKER.origin() + "/kiosk.html");
-            patient.driver().findElement(By.id("code")).sendKeys(fixture.code());
-            patient.driver().findElement(By.cssSelector("#code-form button")).click();
-            await("the patient waits").atMost(Duration.ofSeconds(20))
-                    .until(() -> !doctor.driver().findElements(By.cssSelector("#waiting li .admit")).isEmpty());
-            doctor.script("document.querySelector('#waiting li .admit').click()");
+            CallPages.enterCode(patient, BROKER.origin(), fixture.code());
+            CallPages.admitWaitingPatient(doctor, Duration.ofSeconds(60));
 
             await("relayed video at both ends").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
                     .until(() -> doctor.connectedWithVideo() && patient.connectedWithVideo());
-            assertEquals("relay", patient.async("window.telekiosk.call.pc.getStats().then((stats) => {"
-                    + " let pair; stats.forEach((r) => { if (r.type === 'transport') pair = stats.get("
-                    + "r.selectedCandidatePairId); });"
-                    + " done(stats.get(pair.localCandidateId).candidateType); });"));
+            assertEquals("relay", CallStats.selectedLocalCandidateOfCall(patient).get("candidateType"));
+            RecordCheck.afterCall(BROKER, doctor, patient, fixture.consultation().id(), "relay");
         }
     }
 
@@ -76,59 +70,18 @@ class TurnRelayTest {
         try (Chromium browser = new Chromium(certificate, List.of())) {
             browser.driver().get(BROKER.origin() + "/healthz");
 
-            startProbe(browser, expired);
+            RelayProbe.start(browser, expired);
             await("ICE gathering with expired credentials finished").atMost(Duration.ofSeconds(30))
                     .until(() -> Boolean.TRUE.equals(browser.script("return window.probe.gathered")));
             assertEquals(0L, browser.script("return window.probe.relayCandidates"), "no relay candidate");
             assertEquals(0L, browser.script("return window.probe.framesDecoded"));
             assertTrue(!"connected".equals(browser.script("return window.probe.b.connectionState")));
 
-            startProbe(browser, fresh);
+            RelayProbe.start(browser, fresh);
             await("video over the relay with fresh credentials").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(250))
-                    .until(() -> {
-                        browser.async("window.probe.poll().then(done)");
-                        return ((Number) browser.script("return window.probe.framesDecoded")).longValue() > 0;
-                    });
+                    .until(() -> RelayProbe.framesDecoded(browser) > 0);
             assertTrue(((Number) browser.script("return window.probe.relayCandidates")).longValue() > 0);
         }
-    }
-
-    /** Two peer connections in one page, relay only, with {@code servers}; results in {@code window.probe}. */
-    private static void startProbe(Chromium browser, List<IceServer> servers) {
-        StringBuilder list = new StringBuilder("[");
-        for (IceServer server : servers) {
-            list.append(list.length() > 1 ? "," : "").append("{urls:['").append(server.urls().getFirst())
-                    .append("'],username:'").append(server.username()).append("',credential:'")
-                    .append(server.credential()).append("'}");
-        }
-        list.append(']');
-        browser.async("""
-                window.probe?.a?.close(); window.probe?.b?.close();
-                const config = {iceServers: %s, iceTransportPolicy: 'relay'};
-                const probe = {gathered: false, relayCandidates: 0, framesDecoded: 0};
-                window.probe = probe;
-                const a = new RTCPeerConnection(config), b = new RTCPeerConnection(config);
-                probe.a = a; probe.b = b;
-                a.onicecandidate = (e) => {
-                  if (!e.candidate) { probe.gathered = true; return; }
-                  if (e.candidate.type === 'relay') probe.relayCandidates++;
-                  b.addIceCandidate(e.candidate).catch(() => {});
-                };
-                b.onicecandidate = (e) => { if (e.candidate) a.addIceCandidate(e.candidate).catch(() => {}); };
-                probe.poll = async () => {
-                  (await b.getStats()).forEach((r) => {
-                    if (r.type === 'inbound-rtp' && r.kind === 'video') probe.framesDecoded = r.framesDecoded || 0;
-                  });
-                };
-                navigator.mediaDevices.getUserMedia({video: true}).then(async (stream) => {
-                  stream.getTracks().forEach((t) => a.addTrack(t, stream));
-                  await a.setLocalDescription(await a.createOffer());
-                  await b.setRemoteDescription(a.localDescription);
-                  await b.setLocalDescription(await b.createAnswer());
-                  await a.setRemoteDescription(b.localDescription);
-                  done(true);
-                }, (e) => done('getUserMedia failed: ' + e));
-                """.formatted(list));
     }
 }

@@ -81,4 +81,24 @@ class IceServersTest {
                 List.of(), "all", Duration.ofDays(2), Optional.empty()));
         assertTrue(ttl.getMessage().startsWith("turn.credential-ttl"), ttl.getMessage());
     }
+
+    @Test
+    void oneTurnHostIsOfferedOverUdpTcpAndTlsOn443WithTheSameCredentials() {
+        IceConfig derived = new IceConfig(List.of(), IceConfig.turnUrls("turn.example", 3478, 443), "relay",
+                Duration.ofHours(1), Optional.empty());
+        List<IceServer> issued = new IceServers(derived, Optional.of(TurnSecret.of("north-wind-0123456789")), clock)
+                .issue("p-1");
+        assertEquals(1, issued.size(), "one server entry: one user name and credential for all three URLs");
+        assertEquals(List.of("turn:turn.example:3478?transport=udp", "turn:turn.example:3478?transport=tcp",
+                "turns:turn.example:443?transport=tcp"), issued.getFirst().urls());
+        assertEquals("T+t+OnhT/KNsVpNysSN4zDGI5YM=", issued.getFirst().credential());
+        assertEquals(List.of("turn:10.0.0.7:3479?transport=udp", "turn:10.0.0.7:3479?transport=tcp"),
+                IceConfig.turnUrls("10.0.0.7", 3479, 0), "turns-port 0: no TLS URL");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> IceConfig.turnUrls("turn.example", 0, 443))
+                .getMessage().startsWith("ice.turn-port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> IceConfig.turnUrls("t", 3478, 70_000))
+                .getMessage().startsWith("ice.turns-port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> IceConfig.turnUrls("a b", 3478, 443))
+                .getMessage().startsWith("ice.turn-host"));
+    }
 }

@@ -30,7 +30,7 @@ import org.telekiosk.protocol.KioskId;
  * The long runs, one per link profile (only with {@code -Dtelekiosk.link-profiles=true}; root): the real agent with
  * the kiosk's default schedules in its namespace, {@code -Dtelekiosk.link-profiles.seconds} (default 120) under the
  * profile, then the link is left as it is until every reading is stored. Asserts exactly once (no gap, no
- * duplicate, nothing lost) and prints a row of {@code docs/links.md}'s table: kiosk → store latency percentiles of
+ * duplicate, nothing lost) and prints a row of {@code docs/rural-links.md}'s table: kiosk → store latency percentiles of
  * the readings taken after the first connection, and the MQTT bytes per second each way.
  */
 @EnabledIfSystemProperty(named = "telekiosk.link-profiles", matches = "true")

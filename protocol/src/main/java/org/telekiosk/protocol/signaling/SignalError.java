@@ -41,7 +41,15 @@ public enum SignalError {
     /** The consultation's state does not allow the action, e.g. ending an ended one (stays open). */
     ILLEGAL_TRANSITION("illegal-transition", 0),
     /** More messages than the per-connection rate limit allows (close 4429). */
-    RATE_LIMITED("rate-limited", CloseCodes.TOO_MANY);
+    RATE_LIMITED("rate-limited", CloseCodes.TOO_MANY),
+    /** {@code chat} or {@code quality} from someone who is not in the call (a waiting patient; a doctor alone). */
+    NOT_IN_CALL("not-in-call", 0),
+    /** A chat line longer than {@code SignalRequest.MAX_CHAT_CHARS}; not relayed (stays open). */
+    CHAT_TOO_LONG("chat-too-long", 0),
+    /** Chat lines faster than the chat limit (5 at once, then 1 a second); this one is not relayed (stays open). */
+    CHAT_RATE_LIMITED("chat-rate-limited", 0),
+    /** The other participant's socket is away (dropped, within its grace period); the chat line was not relayed. */
+    NOT_DELIVERED("not-delivered", 0);
 
     private final String code;
     private final int closeCode;

@@ -25,6 +25,8 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = SignalEvent.Ended.class, name = "ended"),
     @JsonSubTypes.Type(value = SignalEvent.Pong.class, name = "pong"),
     @JsonSubTypes.Type(value = SignalEvent.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = SignalEvent.Quality.class, name = "quality"),
+    @JsonSubTypes.Type(value = SignalEvent.Chat.class, name = "chat"),
 })
 public sealed interface SignalEvent {
 
@@ -156,6 +158,35 @@ public sealed interface SignalEvent {
         public Error {
             Fields.text("code", code, 1, 40, false);
             Fields.text("message", message, 0, 300, false);
+        }
+    }
+
+    /**
+     * The call's rung on the degradation ladder as the doctor's page set it ({@code from} is always the doctor
+     * today): to the patient in the call. Numbered, so a patient who resumes learns the rung again.
+     */
+    record Quality(long seq, Participant.Role from, Rung rung, String reason, boolean pinned) implements Numbered {
+        public Quality {
+            Fields.seq(seq);
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(rung, "rung");
+            Fields.text("reason", reason, 0, 120, false);
+        }
+    }
+
+    /**
+     * A chat line from the other participant of the call. Not numbered and not kept: it is never replayed, stored
+     * or logged; a line for someone whose socket is away is refused to its sender ({@code not-delivered}).
+     */
+    record Chat(Participant.Role from, String text) implements SignalEvent {
+        public Chat {
+            Objects.requireNonNull(from, "from");
+            Fields.text("text", text, 1, SignalRequest.MAX_CHAT_CHARS, true);
+        }
+
+        @Override
+        public String toString() {
+            return "Chat[from=" + from + ", text=(" + text.length() + " characters)]";
         }
     }
 }

@@ -40,7 +40,46 @@ class SignalCodecTest {
                 new SignalRequest.IceRestart(),
                 new SignalRequest.Leave(),
                 new SignalRequest.End(),
-                new SignalRequest.Ping("n-1"));
+                new SignalRequest.Ping("n-1"),
+                new SignalRequest.MediaReport("relay", "tls", "relay", "host", FP_A, FP_B),
+                new SignalRequest.MediaReport("direct", "udp", "host", "prflx", FP_A.toLowerCase(), FP_B),
+                new SignalRequest.Quality(Rung.VIDEO_LOW, "loss 4 %, rtt 380 ms", false),
+                new SignalRequest.Quality(Rung.TEXT, "", true),
+                new SignalRequest.Chat("Guten Tag!\nWie geht es Ihnen?"));
+    }
+
+    private static final String FP_A = "sha-256 " + "4A:".repeat(31) + "4A";
+    private static final String FP_B = "sha-256 " + "0e:".repeat(31) + "0e";
+    private static final String MEDIA = "{\"type\":\"media-report\",\"path\":\"%s\",\"protocol\":\"%s\","
+            + "\"localCandidateType\":\"%s\",\"remoteCandidateType\":\"%s\",\"localFingerprint\":\"%s\","
+            + "\"remoteFingerprint\":\"" + FP_B + "\"}";
+
+    @Test
+    void aMediaReportHasTheDocumentedShape() throws MalformedMessageException {
+        String text = MEDIA.formatted("relay", "udp", "relay", "relay", FP_A);
+        assertEquals(new SignalRequest.MediaReport("relay", "udp", "relay", "relay", FP_A, FP_B),
+                json.decode(text, SignalRequest.class));
+    }
+
+    /** path|protocol|local type|remote type|local fingerprint; {@code FP} stands for a valid one. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "direct|udp|relay|host|FP",
+        "relay|udp|host|host|FP",
+        "sideways|udp|host|host|FP",
+        "direct|sctp|host|host|FP",
+        "direct|udp|mdns|host|FP",
+        "direct|udp|host|host|md5 4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A",
+        "direct|udp|host|host|sha-256 4A:4A",
+        "direct|udp|host|host|sha-256 ZZ:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A",
+        "direct|udp|host|host|sha-256 AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89 (10.0.0.1)",
+    })
+    void aMediaReportThatContradictsItselfOrIsNotAFingerprintIsRefused(String fields) {
+        String[] f = fields.split("\\|");
+        String text = MEDIA.formatted(f[0], f[1], f[2], f[3], f[4].equals("FP") ? FP_A : f[4]);
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> json.decode(text, SignalRequest.class));
+        assertEquals(Reason.INVALID_FIELD, e.reason(), e.getMessage());
     }
 
     static List<SignalEvent> everyEvent() {
@@ -65,7 +104,9 @@ class SignalCodecTest {
                 new SignalEvent.IceRestart(7),
                 new SignalEvent.Ended(8, "ended-by-doctor"),
                 new SignalEvent.Pong("n-1"),
-                new SignalEvent.Error("out-of-order", "no offer to answer"));
+                new SignalEvent.Error("out-of-order", "no offer to answer"),
+                new SignalEvent.Quality(9, Participant.Role.DOCTOR, Rung.AUDIO, "loss 9 %", false),
+                new SignalEvent.Chat(Participant.Role.PATIENT, "Danke"));
     }
 
     @ParameterizedTest
@@ -87,6 +128,14 @@ class SignalCodecTest {
     }
 
     @Test
+    void qualityAndChatHaveTheDocumentedShape() {
+        assertEquals("{\"type\":\"quality\",\"rung\":\"video-low\",\"reason\":\"rtt 420 ms\",\"pinned\":false}",
+                json.encodeToString(new SignalRequest.Quality(Rung.VIDEO_LOW, "rtt 420 ms", false)));
+        assertEquals("{\"type\":\"chat\",\"from\":\"doctor\",\"text\":\"Hallo\"}",
+                json.encodeToString(new SignalEvent.Chat(Participant.Role.DOCTOR, "Hallo")));
+    }
+
+    @Test
     void numberedEventsCarryTheirSeqAndAnswersDoNot() {
         assertTrue(json.encodeToString(new SignalEvent.IceRestart(7)).contains("\"seq\":7"));
         assertFalse(json.encodeToString(new SignalEvent.Pong("a")).contains("seq"));
@@ -103,6 +152,10 @@ class SignalCodecTest {
         "{\"type\":\"ice-candidate\",\"candidate\":\"a\",\"sdpMid\":\"0\",\"sdpMLineIndex\":64}",
         "{\"type\":\"ice-candidate\",\"candidate\":\"a\\u0000\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}",
         "{\"type\":\"leave\",\"extra\":1}",
+        "{\"type\":\"quality\",\"rung\":\"hd\",\"reason\":\"\",\"pinned\":false}",
+        "{\"type\":\"quality\",\"rung\":\"audio\",\"reason\":\"\"}",
+        "{\"type\":\"chat\",\"text\":\"\"}",
+        "{\"type\":\"chat\",\"text\":\"bell\\u0007\"}",
         "{\"type\":\"ready\",\"readiness\":{\"camera\":true,\"microphone\":true,\"sensors\":true,\"roundTripMillis\":1}}",
         "{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"kiosk\",\"name\":\" Erika\"}}",
         "{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"resume\",\"token\":\"short\",\"lastSeen\":0}}",
@@ -155,6 +208,8 @@ class SignalCodecTest {
         assertFalse(new IceServer(List.of("turn:t.example:3478"), "u", "s3cret").toString().contains("s3cret"));
         assertFalse(new SignalEvent.Welcome(1, ID, Participant.Role.PATIENT, ID, TOKEN,
                 SignalEvent.SeatStatus.WAITING, 0).toString().contains(TOKEN));
+        assertFalse(new SignalRequest.Chat("Kopfschmerzen").toString().contains("Kopf"), "chat is never printed");
+        assertFalse(new SignalEvent.Chat(Participant.Role.DOCTOR, "Kopfschmerzen").toString().contains("Kopf"));
     }
 
     @Test

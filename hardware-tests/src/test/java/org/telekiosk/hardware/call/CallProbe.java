@@ -1,0 +1,114 @@
+package org.telekiosk.hardware.call;
+
+import java.util.Map;
+import org.telekiosk.broker.browser.Chromium;
+
+/**
+ * Reads one page's call ({@code window.telekiosk.call.pc}) through {@code getStats()} (W3C webrtc-stats): a first
+ * decoded frame time stamped in the page by a 50 ms poller ({@link #watchFirstFrame}), and cumulative counters
+ * ({@link #snapshot}) whose differences over a window give the figures. Times are {@code Date.now()} of the page;
+ * both browsers run on this machine, so their clocks agree.
+ */
+final class CallProbe {
+    private static final String WATCH = """
+            if (!window.__firstFrame) {
+              window.__firstFrameTimer = setInterval(async () => {
+                const pc = window.telekiosk?.call?.pc;
+                if (!pc || window.__firstFrame) return;
+                (await pc.getStats()).forEach((r) => {
+                  if (r.type === 'inbound-rtp' && r.kind === 'video' && r.framesDecoded > 0 && !window.__firstFrame)
+                    window.__firstFrame = Date.now();
+                });
+              }, 50);
+            }
+            """;
+
+    private static final String SNAPSHOT = """
+            const pc = window.telekiosk?.call?.pc;
+            if (!pc) { done(null); return; }
+            pc.getStats().then((stats) => {
+              const o = {t: Date.now(), aConcealed: 0, aTotal: 0, aJitter: 0, lost: 0, received: 0, vFrames: 0,
+                  inBytes: 0, outBytes: 0, rtt: -1};
+              stats.forEach((r) => {
+                if (r.type === 'inbound-rtp') {
+                  o.inBytes += r.bytesReceived || 0; o.lost += Math.max(0, r.packetsLost || 0);
+                  o.received += r.packetsReceived || 0;
+                  if (r.kind === 'audio') { o.aConcealed = r.concealedSamples || 0;
+                      o.aTotal = r.totalSamplesReceived || 0; o.aJitter = r.jitter || 0; }
+                  if (r.kind === 'video') o.vFrames = r.framesDecoded || 0;
+                }
+                if (r.type === 'outbound-rtp') o.outBytes += r.bytesSent || 0;
+                if (r.type === 'transport' && r.selectedCandidatePairId) {
+                  const p = stats.get(r.selectedCandidatePairId);
+                  if (p && p.currentRoundTripTime !== undefined) o.rtt = p.currentRoundTripTime;
+                }
+              });
+              done(o);
+            }, () => done(null));
+            """;
+
+    /** Cumulative counters of a call at time {@code t} (ms since the epoch, the page's clock). */
+    record Snapshot(long t, long audioConcealed, long audioTotal, double audioJitterSeconds, long lost, long received,
+            long framesDecoded, long inBytes, long outBytes, double roundTripSeconds) {
+        /** Concealed share of the audio samples received between {@code before} and this, in per cent. */
+        double concealedPercentSince(Snapshot before) {
+            long total = audioTotal - before.audioTotal;
+            return total <= 0 ? 100 : 100.0 * (audioConcealed - before.audioConcealed) / total;
+        }
+
+        /** Packets lost of those expected between {@code before} and this, in per cent (both media). */
+        double lossPercentSince(Snapshot before) {
+            long lostNow = lost - before.lost;
+            long expected = lostNow + received - before.received;
+            return expected <= 0 ? 0 : 100.0 * lostNow / expected;
+        }
+
+        double inKbitPerSecondSince(Snapshot before) {
+            return 8.0 * (inBytes - before.inBytes) / Math.max(1, t - before.t);
+        }
+
+        double outKbitPerSecondSince(Snapshot before) {
+            return 8.0 * (outBytes - before.outBytes) / Math.max(1, t - before.t);
+        }
+
+        double framesPerSecondSince(Snapshot before) {
+            return 1000.0 * (framesDecoded - before.framesDecoded) / Math.max(1, t - before.t);
+        }
+    }
+
+    private CallProbe() {
+    }
+
+    /** Starts stamping the first decoded video frame in the page (the call may not exist yet). */
+    static void watchFirstFrame(Chromium browser) {
+        browser.script(WATCH);
+    }
+
+    /** The page's time of its first decoded video frame, or 0 while there is none. */
+    static long firstFrameAt(Chromium browser) {
+        Object at = browser.script("return window.__firstFrame || 0");
+        return ((Number) at).longValue();
+    }
+
+    /** The page's clock now. */
+    static long now(Chromium browser) {
+        return ((Number) browser.script("return Date.now()")).longValue();
+    }
+
+    /** The call's counters now, or null while there is no call. */
+    @SuppressWarnings("unchecked")
+    static Snapshot snapshot(Chromium browser) {
+        Map<String, Object> o = (Map<String, Object>) browser.async(SNAPSHOT);
+        if (o == null) {
+            return null;
+        }
+        return new Snapshot(number(o, "t").longValue(), number(o, "aConcealed").longValue(),
+                number(o, "aTotal").longValue(), number(o, "aJitter").doubleValue(), number(o, "lost").longValue(),
+                number(o, "received").longValue(), number(o, "vFrames").longValue(), number(o, "inBytes").longValue(),
+                number(o, "outBytes").longValue(), number(o, "rtt").doubleValue());
+    }
+
+    private static Number number(Map<String, Object> o, String key) {
+        return (Number) o.get(key);
+    }
+}

@@ -1,0 +1,239 @@
+package org.telekiosk.hardware.call;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.telekiosk.broker.browser.CallPages;
+import org.telekiosk.broker.browser.CallStats;
+import org.telekiosk.broker.browser.Chromium;
+import org.telekiosk.broker.browser.ConsultationFixture;
+import org.telekiosk.broker.browser.Coturn;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.RequiredPrograms;
+import org.telekiosk.broker.testing.RequiredPrograms.Program;
+import org.telekiosk.link.netns.VethLink;
+import org.telekiosk.link.profile.LinkProfile;
+import org.telekiosk.link.profile.LinkProfiles;
+import org.telekiosk.link.profile.LinkSchedule;
+
+/**
+ * The benchmark of docs/rural-links.md, "Media on the link": a call through the real pages with relay-only ICE
+ * through coturn, the doctor's Chromium on this host and the kiosk's Chromium in a namespace whose every packet to
+ * the broker and to coturn (UDP, TCP, TLS) crosses the impairment relay under a profile. Per run: the kiosk page's
+ * load, admission → first decoded frame at both ends, then over a window: concealed audio, loss, jitter, round trip
+ * and bit rates from {@code getStats()}; under {@code cut}, after the window a 20 s blackout and the time until
+ * frames are decoded again at both ends (no one admits again). Prints a table of medians. Only with
+ * {@code -Dtelekiosk.rural-calls=true}; runs per profile {@code -Dtelekiosk.rural-calls.runs} (5), profiles
+ * {@code -Dtelekiosk.rural-calls.profiles} (good,rural-lte,edge,cut), window {@code -Dtelekiosk.rural-calls.window}
+ * seconds (20). Needs root.
+ */
+@RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER, Program.TURNSERVER})
+class RuralCallBenchmarkTest {
+    private static final Duration CUT = Duration.ofSeconds(20);
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+
+    private static final String NAME = UdpBlockedCallTest.NAME;
+
+    static final Coturn TURN = new Coturn().withTls(() -> RuralCallBenchmarkTest.BROKER.broker().pki());
+
+    @RegisterExtension
+    @Order(1)
+    static final BrokerExtension BROKER = new BrokerExtension(Map.of("https.host-names",
+            "localhost,127.0.0.1," + NAME, "ice.turn-host", NAME,
+            "ice.turn-port", String.valueOf(TURN.port()), "ice.turns-port", String.valueOf(TURN.tlsPort()),
+            "ice.transport-policy", "relay", "turn.secret-file", TURN.secretFile().toString()));
+
+    @RegisterExtension
+    @Order(2)
+    static final Coturn TURN_EXTENSION = TURN;
+
+    @BeforeAll
+    static void onlyWhenAskedFor() {
+        Assumptions.assumeTrue(Boolean.getBoolean("telekiosk.rural-calls"),
+                "the media benchmark runs with -Dtelekiosk.rural-calls=true");
+        Assumptions.assumeTrue(VethLink.unavailable().isEmpty(),
+                () -> "skipped: the kiosk's link needs a network namespace: " + VethLink.unavailable().orElse(""));
+    }
+
+    /** One run's figures; NaN where a run did not get that far. */
+    record Run(boolean connected, double pageLoadMs, double setupMs, double concealedUpPercent,
+            double concealedDownPercent, double rttMs, double lossUpPercent, double lossDownPercent,
+            double jitterDownMs, double upKbps, double downKbps, double fpsAtDoctor, double fpsAtKiosk,
+            double resumeMs, double signalingReconnects, String kioskRelayProtocol, String iceStates, String relays) {
+    }
+
+    @Test
+    void mediaFiguresPerProfile() throws Exception {
+        int runs = Integer.getInteger("telekiosk.rural-calls.runs", 5);
+        Duration window = Duration.ofSeconds(Integer.getInteger("telekiosk.rural-calls.window", 20));
+        long seed = Long.getLong("telekiosk.link.seed", 1);
+        List<String> names = Arrays.asList(System.getProperty("telekiosk.rural-calls.profiles",
+                "good,rural-lte,edge,cut").split(","));
+        LinkProfiles profiles = LinkProfiles.bundled();
+        Map<String, List<Run>> results = new LinkedHashMap<>();
+        int counter = 0;
+        for (String name : names) {
+            List<Run> list = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                Run run = run(profiles, name, seed + i, window, "bench" + counter++);
+                System.out.println("RuralCallBenchmark " + name + " run " + (i + 1) + ": " + run);
+                list.add(run);
+            }
+            results.put(name, list);
+        }
+        String table = table(results, runs, window, seed);
+        System.out.println(table);
+        Files.writeString(Path.of("target", "rural-calls.md"), table);
+        assertTrue(results.values().stream().flatMap(List::stream).anyMatch(Run::connected), "no run connected");
+    }
+
+    private Run run(LinkProfiles profiles, String name, long seed, Duration window, String login) throws Exception {
+        boolean cut = "cut".equals(name);
+        LinkProfile steady = profiles.profile(cut ? "good" : name);
+        ConsultationFixture fixture = ConsultationFixture.create(BROKER.broker().access(),
+                ConsultationFixture.doctor(BROKER.broker().access(), "dr." + login));
+        X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
+        int https = BROKER.broker().httpsPort();
+        try (BrowserOnLink link = BrowserOnLink.open(LinkSchedule.steady(steady), seed,
+                        List.of(https, TURN.port(), TURN.tlsPort()), List.of(TURN.port()));
+                Chromium doctor = new Chromium(certificate, List.of("--host-resolver-rules=MAP "
+                        + NAME + " 127.0.0.1"));
+                Chromium kiosk = link.browser(certificate, NAME)) {
+            CallPages.openDoctorConsole(doctor, fixture, BROKER.origin());
+            TurnHostRewrite.install(doctor, NAME, java.net.InetAddress.getLoopbackAddress());
+            long loadStart = System.nanoTime();
+            CallPages.openKioskPage(kiosk, "https://" + NAME + ":" + https);
+            double pageLoadMs = (System.nanoTime() - loadStart) / 1e6;
+            TurnHostRewrite.install(kiosk, NAME, link.hostAddress());
+            CallPages.enterCode(kiosk, fixture.code());
+            CallProbe.watchFirstFrame(doctor);
+            CallProbe.watchFirstFrame(kiosk);
+            CallPages.admitWaitingPatient(doctor, Duration.ofSeconds(60));
+            long admittedAt = CallProbe.now(doctor);
+            try {
+                Chromium.await("first frames under " + name, Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> CallProbe.firstFrameAt(doctor) > 0 && CallProbe.firstFrameAt(kiosk) > 0);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                return new Run(false, pageLoadMs, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                        Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                        Double.NaN, "", "", link.udpCounters() + " " + link.tcpCounters());
+            }
+            double setupMs = Math.max(CallProbe.firstFrameAt(doctor), CallProbe.firstFrameAt(kiosk)) - admittedAt;
+            pause(SETTLE);
+            CallProbe.Snapshot doctor0 = CallProbe.snapshot(doctor);
+            CallProbe.Snapshot kiosk0 = CallProbe.snapshot(kiosk);
+            pause(window);
+            CallProbe.Snapshot doctor1 = CallProbe.snapshot(doctor);
+            CallProbe.Snapshot kiosk1 = CallProbe.snapshot(kiosk);
+            double resumeMs = cut ? resumeAfterCut(link, steady, seed, doctor, kiosk) : Double.NaN;
+            double reconnects = ((Number) kiosk.script("return window.telekiosk.signal.welcomes")).doubleValue() - 1;
+            return new Run(true, pageLoadMs, setupMs, doctor1.concealedPercentSince(doctor0),
+                    kiosk1.concealedPercentSince(kiosk0), 1000 * kiosk1.roundTripSeconds(),
+                    doctor1.lossPercentSince(doctor0), kiosk1.lossPercentSince(kiosk0),
+                    1000 * kiosk1.audioJitterSeconds(), kiosk1.outKbitPerSecondSince(kiosk0),
+                    kiosk1.inKbitPerSecondSince(kiosk0), doctor1.framesPerSecondSince(doctor0),
+                    kiosk1.framesPerSecondSince(kiosk0), resumeMs, reconnects,
+                    String.valueOf(CallStats.selectedLocalCandidateOfCall(kiosk).get("relayProtocol")),
+                    "doctor " + iceState(doctor) + ", kiosk " + iceState(kiosk),
+                    "udp " + link.udpCounters() + ", tcp " + link.tcpCounters());
+        }
+    }
+
+    /** A 20 s blackout, then {@code after}: ms from the link's return until both ends decode new frames. */
+    private static double resumeAfterCut(BrowserOnLink link, LinkProfile after, long seed, Chromium doctor,
+            Chromium kiosk) {
+        link.link().switchTo(LinkSchedule.once("cut", List.of(LinkSchedule.Phase.fixed(LinkProfile.blackout(), CUT),
+                LinkSchedule.Phase.fixed(after, Duration.ofSeconds(1))), seed));
+        long back = System.nanoTime() + CUT.toNanos();
+        Awaitility.await().atMost(CUT.plusSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> System.nanoTime() >= back);
+        long doctorFrames = CallProbe.snapshot(doctor).framesDecoded();
+        long kioskFrames = CallProbe.snapshot(kiosk).framesDecoded();
+        try {
+            Chromium.await("frames again after the cut", Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> CallProbe.snapshot(doctor).framesDecoded() > doctorFrames
+                            && CallProbe.snapshot(kiosk).framesDecoded() > kioskFrames);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return (System.nanoTime() - back) / 1e6;
+    }
+
+    /** ICE and connection state of the page's call, and how many ICE restarts the page's peer connection saw. */
+    private static String iceState(Chromium page) {
+        return String.valueOf(page.script("const pc = window.telekiosk?.call?.pc; return pc ? pc.iceConnectionState"
+                + " + '/' + pc.connectionState : 'no call'"));
+    }
+
+    /** A measurement window: the call runs while the benchmark waits (nothing to synchronise with). */
+    private static void pause(Duration duration) {
+        long end = System.nanoTime() + duration.toNanos();
+        Awaitility.await().atMost(duration.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> System.nanoTime() >= end);
+    }
+
+    private static String table(Map<String, List<Run>> results, int runs, Duration window, long seed) {
+        StringBuilder out = new StringBuilder("RuralCallBenchmark: medians of " + runs + " runs per profile, window "
+                + window.toSeconds() + " s, seeds " + seed + ".." + (seed + runs - 1) + "\n\n"
+                + "| profile | connected | kiosk page load | admit → first frame both ends | concealed up"
+                + " | concealed down | RTT | loss up | loss down | jitter down | kbit/s up | kbit/s down"
+                + " | fps at doctor | fps at kiosk | resume after 20 s cut | signaling reconnects |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        results.forEach((name, list) -> {
+            List<Run> ok = list.stream().filter(Run::connected).toList();
+            out.append("| `").append(name).append("` | ").append(ok.size()).append('/').append(list.size())
+                    .append(" | ").append(ms(median(list, Run::pageLoadMs)))
+                    .append(" | ").append(ms(median(ok, Run::setupMs)))
+                    .append(" | ").append(pct(median(ok, Run::concealedUpPercent)))
+                    .append(" | ").append(pct(median(ok, Run::concealedDownPercent)))
+                    .append(" | ").append(ms(median(ok, Run::rttMs)))
+                    .append(" | ").append(pct(median(ok, Run::lossUpPercent)))
+                    .append(" | ").append(pct(median(ok, Run::lossDownPercent)))
+                    .append(" | ").append(ms(median(ok, Run::jitterDownMs)))
+                    .append(" | ").append(num(median(ok, Run::upKbps)))
+                    .append(" | ").append(num(median(ok, Run::downKbps)))
+                    .append(" | ").append(num(median(ok, Run::fpsAtDoctor)))
+                    .append(" | ").append(num(median(ok, Run::fpsAtKiosk)))
+                    .append(" | ").append(ms(median(ok, Run::resumeMs)))
+                    .append(" | ").append(num(median(ok, Run::signalingReconnects))).append(" |\n");
+        });
+        return out.toString();
+    }
+
+    static double median(List<Run> runs, ToDoubleFunction<Run> figure) {
+        double[] values = runs.stream().mapToDouble(figure).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        int mid = values.length / 2;
+        return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+
+    private static String ms(double value) {
+        return Double.isNaN(value) ? "–" : Double.isInfinite(value) ? "never" : String.format("%,.0f ms", value);
+    }
+
+    private static String pct(double value) {
+        return Double.isNaN(value) ? "–" : String.format("%.1f %%", value);
+    }
+
+    private static String num(double value) {
+        return Double.isNaN(value) ? "–" : String.format("%,.0f", value);
+    }
+}
