@@ -37,6 +37,13 @@ public final class FailureThrottle<K> {
         return Optional.of(Duration.between(now, entry.lockedUntil()));
     }
 
+    /** How long ago {@code key} last failed, or empty if it has no failure on record. */
+    public synchronized Optional<Duration> sinceLastFailure(K key) {
+        Instant now = clock.instant();
+        Entry entry = current(key, now);
+        return entry == null ? Optional.empty() : Optional.of(Duration.between(entry.lastFailure(), now));
+    }
+
     /** Counts one failure for {@code key}, locking it once the policy says so. */
     public synchronized void recordFailure(K key) {
         Instant now = clock.instant();

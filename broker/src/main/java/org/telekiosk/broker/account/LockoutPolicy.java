@@ -15,9 +15,13 @@ public record LockoutPolicy(int freeFailures, Duration firstLockout, Duration ma
     /** For logins, per login name and per client address: 5 failures, then 30 s, doubling to 15 min. */
     public static final LockoutPolicy LOGIN = new LockoutPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(15),
             Duration.ofHours(24), 100_000);
-    /** For join codes per client address: 5 wrong codes, then 1 min, doubling to 1 h. */
-    public static final LockoutPolicy JOIN_CODE = new LockoutPolicy(5, Duration.ofMinutes(1), Duration.ofHours(1),
-            Duration.ofHours(24), 100_000);
+    /**
+     * For join codes per client address: 10 wrong codes, then 30 s, doubling to 10 min. A right code forgets the
+     * address's failures, so a kiosk shared by many patients who mistype is locked only after 10 wrong codes in a
+     * row, and then for 30 s (docs/security.md).
+     */
+    public static final LockoutPolicy JOIN_CODE = new LockoutPolicy(10, Duration.ofSeconds(30),
+            Duration.ofMinutes(10), Duration.ofHours(24), 100_000);
 
     public LockoutPolicy {
         Objects.requireNonNull(firstLockout, "firstLockout");

@@ -111,7 +111,7 @@ public final class RestApi {
         Objects.requireNonNull(vitalRanges, "vitalRanges");
         Authenticator auth = new Authenticator(services.logins(), allowedOrigins);
         HashingLimit hashing = new HashingLimit(maxConcurrentHashes);
-        var sessions = new SessionEndpoints(auth, services.logins(), hashing, clock);
+        var sessions = new SessionEndpoints(auth, services.logins(), hashing, LoginRate.withDefaults(clock), clock);
         route("session", "POST", (r, id) -> sessions.login(r));
         route("session", "DELETE", (r, id) -> sessions.logout(r));
         route("me", "GET", (r, id) -> sessions.me(r));
@@ -158,6 +158,11 @@ public final class RestApi {
     /** Whether {@code path} belongs to this API (the adapter passes everything else on). */
     public static boolean owns(String path) {
         return path.equals("/api") || path.startsWith("/api/");
+    }
+
+    /** Whether {@code request} is a login (it hashes a password; the adapter gives logins slots of their own). */
+    public static boolean isLogin(ApiRequest request) {
+        return request.method().equals("POST") && request.path().equals(PREFIX + "session");
     }
 
     /** Answers one request. Blocking; never throws. */

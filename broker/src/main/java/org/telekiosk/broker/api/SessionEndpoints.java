@@ -8,6 +8,7 @@ import static org.telekiosk.broker.api.Requests.requireJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.telekiosk.broker.account.LoginName;
 import org.telekiosk.broker.account.LoginResult;
 import org.telekiosk.broker.account.LoginService;
@@ -25,12 +26,14 @@ final class SessionEndpoints {
     private final Authenticator auth;
     private final LoginService logins;
     private final HashingLimit hashing;
+    private final LoginRate rate;
     private final Clock clock;
 
-    SessionEndpoints(Authenticator auth, LoginService logins, HashingLimit hashing, Clock clock) {
+    SessionEndpoints(Authenticator auth, LoginService logins, HashingLimit hashing, LoginRate rate, Clock clock) {
         this.auth = auth;
         this.logins = logins;
         this.hashing = hashing;
+        this.rate = rate;
         this.clock = clock;
     }
 
@@ -39,6 +42,10 @@ final class SessionEndpoints {
         LoginRequest body = ApiJson.read(requireJson(r), LoginRequest.class);
         LoginName login = parse("login", () -> LoginName.of(required("login", body.login())));
         Password password = Password.of(required("password", body.password()));
+        Optional<Duration> wait = rate.attempt(r.from());
+        if (wait.isPresent()) {
+            return Problems.throttled(wait.get(), "too many logins from this address");
+        }
         LoginResult result = hashing.run(() -> logins.login(login, password, r.from()));
         return switch (result) {
             case LoginResult.LoggedIn in -> json(200, new SessionResponse(AccountView.of(in.account()),

@@ -127,6 +127,7 @@ public final class JoinCodes {
         }
         Joined joined = stores.seating().seat(consultation.get(), name.or(() -> targetName(consultation.get()))
                 .orElse(DEFAULT_PATIENT_NAME), kiosk);
+        limiter.rightCode(from);
         stores.seating().record(AuditActor.patient(id), AuditAction.CODE_REDEEMED,
                 "participant:" + joined.participant(), "from " + from);
         return Outcome.done(joined);

@@ -1,22 +1,18 @@
 package org.telekiosk.broker.http;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import org.telekiosk.broker.account.ClientAddress;
 import org.telekiosk.broker.api.ApiRequest;
 import org.telekiosk.broker.api.ApiResponse;
@@ -26,20 +22,32 @@ import org.telekiosk.broker.api.RestApi;
  * Adapts {@code /api/…} requests to the {@link RestApi}: copies the request out of Netty, runs the API on the given
  * executor (it blocks: database, Argon2id), and writes the answer back on the channel. At most
  * {@code maxConcurrent} requests are in progress; more are answered 503 with {@code Retry-After} at once. While a
- * request is in progress the channel stops reading, so that answers leave in the order the requests came. Other
- * paths pass on to the next handler.
+ * request is in progress the channel stops reading, so that answers leave in the order the requests came. Logins
+ * ({@code POST /api/v1/session}) have slots of their own ({@value #MAX_LOGINS_IN_PROGRESS}, most of them waiting for an
+ * Argon2id permit): a login storm never takes the slots other requests need, and a login beyond them is answered 503
+ * with {@code Retry-After} at once. Other paths pass on to the next handler.
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** Logins in progress at once, hashing or waiting for a hashing permit; more are answered 503 at once. */
+    public static final int MAX_LOGINS_IN_PROGRESS = 32;
+    /** The seconds a login refused for lack of a slot is told to wait. */
+    static final String LOGIN_RETRY_AFTER_SECONDS = "5";
+
     private final RestApi api;
-    private final ExecutorService executor;
-    private final Semaphore inProgress;
+    private final BlockingSlots slots;
+    private final BlockingSlots logins;
 
     public ApiHandler(RestApi api, ExecutorService executor, int maxConcurrent) {
         super(false);
         this.api = api;
-        this.executor = executor;
-        this.inProgress = new Semaphore(maxConcurrent);
+        this.slots = new BlockingSlots(executor, maxConcurrent);
+        this.logins = new BlockingSlots(executor, MAX_LOGINS_IN_PROGRESS);
+    }
+
+    /** The API's concurrency cap, shared with the other blocking endpoints (kiosk enrollment). */
+    BlockingSlots slots() {
+        return slots;
     }
 
     @Override
@@ -61,25 +69,18 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 return;
             }
             ApiRequest copied = copy(ctx, request, path);
-            if (!inProgress.tryAcquire()) {
-                busy(ctx);
-                return;
-            }
-            ctx.channel().config().setAutoRead(false);
-            try {
-                executor.execute(() -> {
-                    ApiResponse response;
-                    try {
-                        response = api.handle(copied);
-                    } finally {
-                        inProgress.release();
-                    }
-                    write(ctx, response, keepAlive);
-                });
-            } catch (RejectedExecutionException e) {
-                inProgress.release();
-                ctx.channel().config().setAutoRead(true);
-                busy(ctx);
+            boolean login = RestApi.isLogin(copied);
+            // Malformed input ends the connection (the client may be out of step); any other answer keeps it.
+            if (!(login ? logins : slots).answer(ctx, () -> toNetty(api.handle(copied)), keepAlive,
+                    status -> status != 400 && status != 413 && status < 500)) {
+                if (login) {
+                    FullHttpResponse busy = Responses.problem(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "too many logins at once; try again shortly");
+                    busy.headers().set(HttpHeaderNames.RETRY_AFTER, LOGIN_RETRY_AFTER_SECONDS);
+                    Responses.send(ctx, null, busy);
+                } else {
+                    BlockingSlots.busy(ctx);
+                }
             }
         } finally {
             request.release();
@@ -100,28 +101,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 new QueryStringDecoder(request.uri()).parameters());
     }
 
-    private static void busy(ChannelHandlerContext ctx) {
-        FullHttpResponse response = Responses.problem(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "the broker is busy; try again shortly");
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-        Responses.send(ctx, null, response);
-    }
-
-    /** Writes from the executor's thread; Netty hands the write to the channel's event loop. */
-    private static void write(ChannelHandlerContext ctx, ApiResponse answer, boolean keepAlive) {
+    private static FullHttpResponse toNetty(ApiResponse answer) {
         FullHttpResponse response = Responses.of(HttpResponseStatus.valueOf(answer.status()), answer.contentType(),
                 Unpooled.wrappedBuffer(answer.body()));
         answer.headers().forEach((name, value) -> response.headers().set(name, value));
-        // Malformed input ends the connection (the client may be out of step); any other answer keeps it.
-        boolean keep = keepAlive && answer.status() != 400 && answer.status() != 413 && answer.status() < 500;
-        response.headers().set(HttpHeaderNames.CONNECTION, keep ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener((ChannelFutureListener) future -> {
-            if (!keep || !future.isSuccess()) {
-                future.channel().close();
-            } else {
-                future.channel().config().setAutoRead(true);
-                future.channel().read();
-            }
-        });
+        return response;
     }
 }

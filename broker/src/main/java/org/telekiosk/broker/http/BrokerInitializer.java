@@ -20,8 +20,8 @@ import org.telekiosk.protocol.codec.WireCodec;
  * Builds the pipeline of every connection, in one place:
  * connections per address → TLS → idle timeout → request deadline (start) → HTTP codec (refusing conflicting
  * framing) → security headers on every response → framing refusal → request aggregation → request deadline (stop) →
- * WebSocket version 13 only → Origin checks → signaling route → WebSocket upgrade on
- * {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → kiosk
+ * one request at a time ({@link InOrderResponses}) → WebSocket version 13 only → Origin checks → signaling route →
+ * WebSocket upgrade on {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → kiosk
  * PKI endpoints (enroll, renew, kiosk page tokens, CRL; {@link EnrollmentHandler}) → REST API ({@code /api/},
  * {@link ApiHandler}) → HTTP
  * routes / viewer or signaling socket → error tail.
@@ -56,10 +56,10 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
             java.util.Optional<org.telekiosk.broker.kioskpage.KioskPageTokens> pageTokens,
-            java.util.function.Supplier<byte[]> crl, java.util.concurrent.Executor worker, ApiHandler api,
+            java.util.function.Supplier<byte[]> crl, ApiHandler api,
             SignalEndpoint signal, VitalsAccess vitals) {
         this.ssl = ssl;
-        this.enrollment = new EnrollmentHandler(enrollment, pageTokens, crl, worker);
+        this.enrollment = new EnrollmentHandler(enrollment, pageTokens, crl, api.slots());
         this.api = api;
         this.router = new HttpRouter(content, health);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
@@ -113,6 +113,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("framing", new RequestFraming());
         p.addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
         p.addLast(RequestDeadline.REQUESTS, deadline.requests());
+        p.addLast("in-order", new InOrderResponses());
         p.addLast("websocket-version", webSocketVersion);
         p.addLast("origin", originGuard);
         p.addLast("signal-origin", signalOriginGuard);

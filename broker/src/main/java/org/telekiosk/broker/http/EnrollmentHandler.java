@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -17,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
@@ -43,8 +43,9 @@ import org.telekiosk.protocol.enrollment.RenewalRequest;
  *       {@link KioskPageToken} for the kiosk's page (when the broker has {@link KioskPageTokens});</li>
  *   <li>{@code GET /pki/crl}: the current CRL, DER ({@code application/pkix-crl}).</li>
  * </ul>
- * The service blocks (registry file, signing), so it runs on {@code worker}; the answer is written from there
- * (Netty hands the write to the channel's event loop). Refusals are problem+json (RFC 9457). Anything else passes on.
+ * The service blocks (registry file, signing), so it runs under the REST API's concurrency cap and read pause
+ * ({@link BlockingSlots}, 503 with {@code Retry-After} when every slot is taken); the answer is written from the
+ * worker (Netty hands the write to the channel's event loop). Refusals are problem+json (RFC 9457). Anything else passes on.
  */
 @ChannelHandler.Sharable
 final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -56,21 +57,21 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private final EnrollmentService service;
     private final Supplier<byte[]> crl;
-    private final Executor worker;
+    private final BlockingSlots slots;
     private final Optional<KioskPageTokens> pageTokens;
     private final WireCodec json = WireCodec.json(16 * 1024);
 
-    EnrollmentHandler(EnrollmentService service, Supplier<byte[]> crl, Executor worker) {
-        this(service, Optional.empty(), crl, worker);
+    EnrollmentHandler(EnrollmentService service, Supplier<byte[]> crl, BlockingSlots slots) {
+        this(service, Optional.empty(), crl, slots);
     }
 
     EnrollmentHandler(EnrollmentService service, Optional<KioskPageTokens> pageTokens, Supplier<byte[]> crl,
-            Executor worker) {
+            BlockingSlots slots) {
         super(false);
         this.service = service;
         this.pageTokens = pageTokens;
         this.crl = crl;
-        this.worker = worker;
+        this.slots = slots;
     }
 
     @Override
@@ -137,19 +138,21 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void answerLater(ChannelHandlerContext ctx, FullHttpRequest request, Supplier<FullHttpResponse> work) {
-        worker.execute(() -> {
-            FullHttpResponse response;
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        ReferenceCountUtil.release(request);
+        boolean started = slots.answer(ctx, () -> {
             try {
-                response = work.get();
+                return work.get();
             } catch (RuntimeException e) {
                 LOG.warn("[{}] Enrollment failed: {}", ctx.channel().id().asShortText(), e.toString());
                 LOG.debug("Details", e);
-                response = Responses.problem(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Enrollment failed",
+                return Responses.problem(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Enrollment failed",
                         "the broker could not complete the request; the technician finds the reason in its log");
             }
-            Responses.send(ctx, request, response);
-            ReferenceCountUtil.release(request);
-        });
+        }, keepAlive, status -> status < 400);
+        if (!started) {
+            BlockingSlots.busy(ctx);
+        }
     }
 
     private static void notAllowed(ChannelHandlerContext ctx, FullHttpRequest request, String allowed) {

@@ -61,7 +61,7 @@ final class Https implements AutoCloseable {
                 parts.telemetry().hub(), parts.storage().store(), parts.telemetry().statuses());
         BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().enrollment(),
-                Optional.of(parts.trust().pageTokens()), parts.trust().revocations()::crlDer, parts.trust().worker(),
+                Optional.of(parts.trust().pageTokens()), parts.trust().revocations()::crlDer,
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
                         access.audit()));
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -35,7 +34,7 @@ import org.telekiosk.protocol.KioskId;
 /**
  * The kiosk trust module: revocations (the CRL published at start, the registry file watched for the command line's
  * revocations), enrollment and renewal, the technician's kiosk operations, and kiosk page tokens; their blocking work
- * runs on virtual threads ({@link #worker()}). The keys and the registry it works on are opened first ({@link Keys}):
+ * runs under the REST API's concurrency cap (on its executor). The keys and the registry it works on are opened first ({@link Keys}):
  * the embedded MQTT broker needs them before this module can start.
  */
 final class KioskTrust implements AutoCloseable {
@@ -70,16 +69,14 @@ final class KioskTrust implements AutoCloseable {
     private final EnrollmentService enrollment;
     private final KioskAdministration administration;
     private final KioskPageTokens pageTokens;
-    private final ExecutorService worker;
     private final ScheduledExecutorService watcher;
 
     private KioskTrust(Revocations revocations, EnrollmentService enrollment, KioskAdministration administration,
-            KioskPageTokens pageTokens, ExecutorService worker, ScheduledExecutorService watcher) {
+            KioskPageTokens pageTokens, ScheduledExecutorService watcher) {
         this.revocations = revocations;
         this.enrollment = enrollment;
         this.administration = administration;
         this.pageTokens = pageTokens;
-        this.worker = worker;
         this.watcher = watcher;
     }
 
@@ -106,7 +103,7 @@ final class KioskTrust implements AutoCloseable {
                         storage.store().conflictCount(kiosk).join()));
         KioskPageTokens pageTokens = new KioskPageTokens(enrollment, sessions, storage.audit(), random, clock);
         return new KioskTrust(revocations, enrollment, administration, pageTokens,
-                Executors.newVirtualThreadPerTaskExecutor(), watcher);
+                watcher);
     }
 
     static List<String> hostNames(BrokerConfig config) {
@@ -138,14 +135,8 @@ final class KioskTrust implements AutoCloseable {
         return pageTokens;
     }
 
-    /** Virtual threads for the kiosk-facing endpoints' blocking work (registry file, signing). */
-    ExecutorService worker() {
-        return worker;
-    }
-
     @Override
     public void close() {
         watcher.shutdownNow();
-        worker.shutdown();
     }
 }

@@ -224,6 +224,29 @@ class RestApiTest {
     }
 
     @Test
+    void thirtyLoginsPerMinuteFromOneAddressThenTheNextIs429WithRetryAfterWhileOtherAddressesLogIn() {
+        // An address of its own: the API (and its per-address rate) is shared by this class's tests.
+        ClientAddress practice = ClientAddress.parse("192.0.2.201");
+        String weber = "{\"login\":\"dr.weber\",\"password\":\"weber password 1\"}";
+        for (int i = 0; i < 30; i++) {
+            Reply ok = call("POST", "/api/v1/session", weber, Optional.empty(), Optional.empty(), Optional.empty(),
+                    practice);
+            assertEquals(200, ok.status(), ok.body()::toString);
+        }
+        Reply limited = call("POST", "/api/v1/session", weber, Optional.empty(), Optional.empty(), Optional.empty(),
+                practice);
+        assertEquals(429, limited.status());
+        assertEquals("throttled", limited.body().path("code").asText(), limited.body()::toString);
+        assertEquals("60", limited.header("Retry-After"));
+        Reply elsewhere = call("POST", "/api/v1/session", weber, Optional.empty(), Optional.empty(), Optional.empty(),
+                ClientAddress.parse("203.0.113.80"));
+        assertEquals(200, elsewhere.status());
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(200, call("POST", "/api/v1/session", weber, Optional.empty(), Optional.empty(), Optional.empty(),
+                practice).status());
+    }
+
+    @Test
     void aCodeIsShownOnceAndAnEndedConsultationGetsNoMoreCodesAndAnExpiredOneAnswers410() {
         String token = doctor();
         String id = bearer("POST", "/api/v1/consultations", "{\"kiosk\":\"wmk-lab-03\",\"accessWindow\":\"PT2H\"}",

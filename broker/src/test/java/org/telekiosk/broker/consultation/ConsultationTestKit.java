@@ -31,7 +31,7 @@ final class ConsultationTestKit {
     final ConsultationStores stores = new ConsultationStores(new InMemoryConsultationRepository(), seatStore,
             codeStore, random, audit, clock);
     final CodeGuessingLimiter limiter = new CodeGuessingLimiter(clock, LockoutPolicy.JOIN_CODE, 20,
-            Duration.ofMinutes(15));
+            Duration.ofMinutes(15), Duration.ofSeconds(60));
     final ConsultationService consultations = new ConsultationService(stores, policy, clock);
     final JoinCodes codes = new JoinCodes(stores, JoinCodeHasher.withRandomKey(random), limiter, policy, random,
             clock);

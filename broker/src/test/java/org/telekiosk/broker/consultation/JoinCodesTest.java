@@ -108,49 +108,35 @@ class JoinCodesTest {
     }
 
     @Test
-    void fiveWrongCodesLockTheAddressOutWithARetryAfterThatEvenARightCodeCannotSkip() {
+    void tenWrongCodesLockTheAddressOutWithARetryAfterThatEvenARightCodeCannotSkip() {
         IssuedCode issued = kit.issue(kit.doctor, consultation);
-        for (int i = 0; i < 5; i++) {
-            refusal(kit.codes.redeem("ZZZ-ZZZ-ZZ" + (i + 2), GUESSER, Optional.empty()));
+        for (int i = 0; i < 10; i++) {
+            refusal(kit.codes.redeem("ZZZ-ZZZ-ZZ" + (i % 8 + 2), GUESSER, Optional.empty()));
         }
-        assertEquals(new Refusal.Throttled(Duration.ofMinutes(1)),
+        assertEquals(new Refusal.Throttled(Duration.ofSeconds(30)),
                 refusal(kit.codes.redeem(issued.code().formatted(), GUESSER, Optional.empty())));
         done(kit.codes.redeem(kit.issue(kit.doctor, consultation).code().formatted(), KIOSK_ADDRESS,
                 Optional.empty()));
-        kit.clock.advance(Duration.ofMinutes(1));
+        kit.clock.advance(Duration.ofSeconds(30));
         done(kit.codes.redeem(issued.code().formatted(), GUESSER, Optional.empty()));
     }
 
     @Test
     void theAddressLockoutDoublesWithEachFurtherWrongCode() {
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 10; i++) {
             kit.codes.redeem("ZZZ-ZZZ-ZZZ", GUESSER, Optional.empty());
         }
-        kit.clock.advance(Duration.ofMinutes(1));
+        kit.clock.advance(Duration.ofSeconds(30));
         kit.codes.redeem("ZZZ-ZZZ-ZZZ", GUESSER, Optional.empty());
-        assertEquals(new Refusal.Throttled(Duration.ofMinutes(2)),
+        assertEquals(new Refusal.Throttled(Duration.ofMinutes(1)),
                 refusal(kit.codes.redeem("ZZZ-ZZZ-ZZZ", GUESSER, Optional.empty())));
-    }
-
-    @Test
-    void guessingFromManyAddressesHitsTheGlobalLimitWithARetryAfter() {
-        // The kit allows 20 wrong codes per 15 minutes overall; each address stays below its own limit.
-        for (int i = 0; i < 20; i++) {
-            kit.codes.redeem("ZZZ-ZZZ-ZZZ", ClientAddress.parse("198.51.100." + (i / 4 + 1)), Optional.empty());
-            kit.clock.advance(Duration.ofSeconds(30));
-        }
-        IssuedCode issued = kit.issue(kit.doctor, consultation);
-        assertEquals(new Refusal.Throttled(Duration.ofMinutes(5)),
-                refusal(kit.codes.redeem(issued.code().formatted(), KIOSK_ADDRESS, Optional.empty())));
-        kit.clock.advance(Duration.ofMinutes(5));
-        done(kit.codes.redeem(issued.code().formatted(), KIOSK_ADDRESS, Optional.empty()));
     }
 
     @Test
     void theAuditLogRecordsIssueRedeemRefusalAndThrottlingButNeverTheCode() {
         IssuedCode issued = kit.issue(kit.doctor, consultation);
         kit.redeem(issued);
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 11; i++) {
             kit.codes.redeem(issued.code().formatted(), GUESSER, Optional.empty());
         }
         List<AuditAction> actions = kit.audit.events().stream().map(AuditEvent::action).toList();

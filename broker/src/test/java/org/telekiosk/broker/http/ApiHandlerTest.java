@@ -13,7 +13,10 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -92,6 +95,7 @@ class ApiHandlerTest {
     }
 
     MeasurementStore store;
+    RestApi api;
 
     @BeforeEach
     void channel() throws Exception {
@@ -102,7 +106,7 @@ class ApiHandlerTest {
                 Duration.ofDays(90), Duration.ofDays(90), Duration.ofMinutes(1), 1, 1), dir, new SecureRandom(),
                 Clock.systemUTC());
         store = MeasurementStore.open(database, Duration.ofMinutes(5), Clock.systemUTC());
-        RestApi api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
+        api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
                 services.codes(), Optional.empty(), Optional.of(new ConsultationFhirExport(services.consultations(),
                         new ReadingLinker(store), Clock.systemUTC()))), List.of("https://localhost:8443"), 1,
                 Clock.systemUTC());
@@ -178,5 +182,90 @@ class ApiHandlerTest {
         assertFalse(channel.isOpen());
         assertSame(0, passedOn.size());
         response.release();
+    }
+
+    @Test
+    void pipelinedRequestsOnOneConnectionAreAnsweredInTheOrderTheyCame() {
+        // A's login and B's GET /me arrive in one read, as from one TLS record. The executor runs the newest task
+        // first (as when the login waits for Argon2id and /me is quick): B must still be answered after A.
+        EmbeddedChannel wire = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                new InOrderResponses(), new ApiHandler(api, executor, 4));
+        String login = "{\"login\":\"dr.nobody\",\"password\":\"wrong-password\"}";
+        String pipelined = "POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + login.length() + "\r\n\r\n" + login
+                + "GET /api/v1/me HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        wire.writeInbound(Unpooled.copiedBuffer(pipelined, StandardCharsets.US_ASCII));
+        assertEquals(1, executor.held.size(), "B waits until A is answered");
+        while (!executor.held.isEmpty()) {
+            executor.held.pollLast().run();
+            wire.runPendingTasks();
+        }
+        StringBuilder answers = new StringBuilder();
+        for (ByteBuf out = wire.readOutbound(); out != null; out = wire.readOutbound()) {
+            answers.append(out.toString(StandardCharsets.UTF_8));
+            out.release();
+        }
+        int a = answers.indexOf("invalid-credentials");
+        int b = answers.indexOf("not-authenticated");
+        assertTrue(a >= 0 && b > a, answers.toString());
+        wire.finishAndReleaseAll();
+    }
+
+    @Test
+    void aConnectionThatPipelinesMoreThanTheLimitIsClosed() {
+        EmbeddedChannel wire = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                new InOrderResponses(), new ApiHandler(api, executor, 4));
+        String me = "GET /api/v1/me HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        wire.writeInbound(Unpooled.copiedBuffer(me.repeat(InOrderResponses.MAX_HELD + 1), StandardCharsets.US_ASCII));
+        assertTrue(wire.isOpen(), "one in progress and the limit held");
+        wire.writeInbound(Unpooled.copiedBuffer(me, StandardCharsets.US_ASCII));
+        assertFalse(wire.isOpen());
+        executor.held.clear();
+        wire.finishAndReleaseAll();
+    }
+
+    @Test
+    void loginsQueueInSlotsOfTheirOwnAndOtherRequestsAreStillAnsweredMeanwhile() {
+        ApiHandler handler = (ApiHandler) channel.pipeline().first();
+        List<EmbeddedChannel> waiting = new ArrayList<>();
+        for (int i = 0; i < ApiHandler.MAX_LOGINS_IN_PROGRESS; i++) {
+            EmbeddedChannel login = new EmbeddedChannel(handler);
+            login.writeInbound(loginRequest());
+            waiting.add(login);
+        }
+        EmbeddedChannel oneTooMany = new EmbeddedChannel(handler);
+        oneTooMany.writeInbound(loginRequest());
+        FullHttpResponse refused = oneTooMany.readOutbound();
+        assertEquals(503, refused.status().code());
+        assertEquals("5", refused.headers().get("Retry-After"));
+        assertTrue(refused.content().toString(StandardCharsets.UTF_8).contains("too many logins"));
+        refused.release();
+        assertEquals(ApiHandler.MAX_LOGINS_IN_PROGRESS, executor.held.size(), "the logins wait, none answered");
+
+        // The API's own cap here is 1: the waiting logins hold none of it, so GET /me is taken and answered.
+        channel.writeInbound(request(HttpMethod.GET, "/api/v1/me", ""));
+        assertEquals(ApiHandler.MAX_LOGINS_IN_PROGRESS + 1, executor.held.size());
+        executor.held.pollLast().run();
+        FullHttpResponse me = channel.readOutbound();
+        assertEquals(401, me.status().code());
+        me.release();
+
+        executor.runAll();
+        for (EmbeddedChannel login : waiting) {
+            FullHttpResponse answer = login.readOutbound();
+            // Wrong, then throttled per address (all these channels share one address): answered, not refused busy.
+            int status = answer.status().code();
+            assertTrue(status == 401 || status == 429, "status " + status);
+            answer.release();
+            login.finishAndReleaseAll();
+        }
+        oneTooMany.finishAndReleaseAll();
+    }
+
+    private static FullHttpRequest loginRequest() {
+        FullHttpRequest login = request(HttpMethod.POST, "/api/v1/session",
+                "{\"login\":\"nobody\",\"password\":\"not a password\"}");
+        login.headers().set("Content-Type", "application/json");
+        return login;
     }
 }

@@ -1,6 +1,7 @@
 package org.telekiosk.broker.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,8 @@ class EnrollmentHandlerTest {
                 CaPin.of(pki.caCertificate()), new InMemoryAuditLog(), clock, random,
                 new EnrollmentSettings(Duration.ofHours(24), Duration.ofDays(30), "ssl://localhost:8883",
                         "https://localhost:8443/api/v1/renew"), () -> { });
-        channel = new EmbeddedChannel(new EnrollmentHandler(service, () -> new byte[] {0x30, 0x00}, worker::add));
+        channel = new EmbeddedChannel(new EnrollmentHandler(service, () -> new byte[] {0x30, 0x00},
+                new BlockingSlots(worker::add, 1)));
     }
 
     static FullHttpRequest request(HttpMethod method, String path, String body) {
@@ -91,6 +93,28 @@ class EnrollmentHandlerTest {
         FullHttpResponse response = response();
         assertEquals(200, response.status().code());
         assertTrue(body(response).contains("\"kioskId\":\"handler-kiosk\""));
+    }
+
+    @Test
+    void enrollmentsShareTheApisConcurrencyCapAndPauseReadingWhilePending() {
+        channel.writeInbound(request(HttpMethod.POST, "/api/v1/enroll", "{\"token\":\"tk1.nope\",\"csr\":\"x\"}"));
+        assertFalse(channel.config().isAutoRead(), "no further request is read while one is in progress");
+        EmbeddedChannel second = new EmbeddedChannel(channel.pipeline().first());
+        second.writeInbound(request(HttpMethod.POST, "/api/v1/enroll", "{\"token\":\"tk1.nope\",\"csr\":\"x\"}"));
+        FullHttpResponse busy = second.readOutbound();
+        assertEquals(503, busy.status().code());
+        assertEquals("1", busy.headers().get(HttpHeaderNames.RETRY_AFTER));
+        busy.release();
+        second.finishAndReleaseAll();
+        assertEquals(1, worker.size(), "only the first enrollment reached the service");
+        worker.poll().run();
+        assertEquals(400, statusOf(response()));
+    }
+
+    private static int statusOf(FullHttpResponse response) {
+        int status = response.status().code();
+        response.release();
+        return status;
     }
 
     @Test

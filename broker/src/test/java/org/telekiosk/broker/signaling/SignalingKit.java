@@ -88,7 +88,7 @@ public final class SignalingKit {
                 new InMemoryJoinCodeRepository(), random, new InMemoryAuditLog(), clock);
         consultations = new ConsultationService(stores, policy, clock);
         codes = new JoinCodes(stores, JoinCodeHasher.withRandomKey(random),
-                new CodeGuessingLimiter(clock, LockoutPolicy.JOIN_CODE, 20, Duration.ofMinutes(15)), policy, random,
+                new CodeGuessingLimiter(clock, LockoutPolicy.JOIN_CODE, 20, Duration.ofMinutes(15), Duration.ofSeconds(60)), policy, random,
                 clock);
         waitingRoom = new WaitingRoom(stores, accounts, clock);
         reconnects = new Reconnects(stores, policy, random, clock);

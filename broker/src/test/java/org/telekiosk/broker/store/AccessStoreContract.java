@@ -447,7 +447,7 @@ abstract class AccessStoreContract {
                     AccessStoreContract.this.codes, random, audit, clock);
             consultations = new ConsultationService(stores, ConsultationPolicy.DEFAULT, clock);
             codes = new JoinCodes(stores, hasher, new CodeGuessingLimiter(clock, LockoutPolicy.JOIN_CODE, 20,
-                    Duration.ofMinutes(15)), ConsultationPolicy.DEFAULT, random, clock);
+                    Duration.ofMinutes(15), Duration.ofSeconds(60)), ConsultationPolicy.DEFAULT, random, clock);
             waitingRoom = new WaitingRoom(stores, accounts, clock);
             reconnects = new Reconnects(stores, ConsultationPolicy.DEFAULT, random, clock);
         }
