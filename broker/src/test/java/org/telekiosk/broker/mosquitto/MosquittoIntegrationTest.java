@@ -154,12 +154,12 @@ class MosquittoIntegrationTest {
                 port, kiosk.tls(), kiosk.id().value())) {
             assertEquals(limit, client.maximumPacketSize());
             client.publishHeader(Topics.measurements(kiosk.id()), 200 << 20);
-            int reason;
             try {
                 client.write(new byte[limit]);
-            } finally {
-                reason = client.awaitDisconnectReason();
+            } catch (java.io.IOException closedWhileWriting) {
+                // The server may end the connection before the bytes are written: that is the point.
             }
+            int reason = client.awaitDisconnectReason();
             // Mosquitto 2.0 closes the connection; where it sends a DISCONNECT first, its reason is 0x95.
             assertTrue(reason == -1 || reason == 0x95, "reason " + reason);
         }

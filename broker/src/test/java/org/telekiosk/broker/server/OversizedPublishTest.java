@@ -73,12 +73,12 @@ class OversizedPublishTest {
     void a200MegabytePublishEndsTheConnectionAfterItsHeaderAndOtherKiosksKeepFlowing() throws Exception {
         try (RawMqtt client = connectAttacker()) {
             client.publishHeader(Topics.measurements(attacker.id()), 200 << 20);
-            int reason;
             try {
                 client.write(new byte[LIMIT]);
-            } finally {
-                reason = client.awaitDisconnectReason();
+            } catch (java.io.IOException closedWhileWriting) {
+                // The server may end the connection before the bytes are written: that is the point.
             }
+            int reason = client.awaitDisconnectReason();
             assertEquals(0x95, reason);
         }
         MqttClient other = neighbour.connect(BROKER);
