@@ -11,7 +11,7 @@ import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 
 /**
- * Creates, shows and ends consultations (issue 3). Only a doctor creates one, for a kiosk room or for a patient;
+ * Creates, shows and ends consultations. Only a doctor creates one, for a kiosk room or for a patient;
  * it stays theirs alone. Patients can reach it for the access window of {@link ConsultationPolicy} (at most 30
  * days, KBV Anlage 31b BMV-Ä). Ending it releases every seat and revokes every unredeemed code. No {@code io.netty}
  * here: the transport authenticates the {@link Caller} and maps {@link Refusal}s to statuses.
@@ -104,7 +104,7 @@ public final class ConsultationService {
 
     /**
      * The periods of patients at {@code kiosk} in a call now, of any consultation: what the kiosk's own page may show
-     * its patient (issue 7). No caller, as {@link #openCallsOf}: the kiosk page session was checked by the caller.
+     * its patient. No caller, as {@link #openCallsOf}: the kiosk page session was checked by the caller.
      */
     public List<CallPeriod> openCallsAt(org.telekiosk.protocol.KioskId kiosk) {
         return consultations.openCallsAt(kiosk);

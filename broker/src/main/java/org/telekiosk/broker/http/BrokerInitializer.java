@@ -28,7 +28,7 @@ import org.telekiosk.protocol.codec.WireCodec;
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     /** Where the doctor's call view opens the vitals WebSocket (a {@code hello} with a credential first). */
     public static final String VIEWER_PATH = "/ws/viewer";
-    /** Where browsers open the signaling WebSocket (issue 3). */
+    /** Where browsers open the signaling WebSocket. */
     public static final String SIGNAL_PATH = "/ws/signal";
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
     private static final int HANDSHAKE_IDLE_SECONDS = 30;

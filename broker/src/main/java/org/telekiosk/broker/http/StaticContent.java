@@ -47,7 +47,7 @@ public final class StaticContent {
             }
         }
         pages.put("/", pages.get("/index.html"));
-        // The kiosk page's pre-call check times this download for a bandwidth estimate (issue 19): random bytes, so
+        // The kiosk page's pre-call check times this download for a bandwidth estimate: random bytes, so
         // that no compression on the way makes the link look faster than it is; made at start, never stored.
         byte[] probe = new byte[PROBE_BYTES];
         new java.security.SecureRandom().nextBytes(probe);

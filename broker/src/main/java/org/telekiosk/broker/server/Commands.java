@@ -22,7 +22,7 @@ import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
- * The measurement commands' wiring (issue 7): the {@link CommandService} on the SQL store, publishing through the
+ * The measurement commands' wiring: the {@link CommandService} on the SQL store, publishing through the
  * broker's MQTT client, its periodic {@link CommandService#tick() tick} (expiry, sending again) on a thread of its
  * own, and the intake's hand-over of kiosks' reports to the API's executor (SQL never runs on the MQTT thread).
  */

@@ -22,7 +22,7 @@ import org.telekiosk.protocol.viewer.ViewerEvent;
 import org.telekiosk.protocol.viewer.ViewerRequest;
 
 /**
- * The authenticated vitals viewers and what each is sent (issue 7, routing by session): a kiosk's readings,
+ * The authenticated vitals viewers and what each is sent, routed by session: a kiosk's readings,
  * waveforms and status go only to the viewers of the consultations whose call that kiosk is in now, as kept by a
  * {@link CallIndex} that follows admissions and departures ({@link CallWatcher}) instead of asking the database per
  * reading. Readings are encoded once; a viewer that cannot keep up misses them (counted) instead of holding memory

@@ -129,7 +129,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         this.committedSeq.set(lastSeq);
         this.dropped = new AtomicLong(opened.dropped());
         try (java.sql.Statement statement = writer.createStatement()) {
-            // Added with issue 12 without a schema version change: an older file gets the table on its next start.
+            // The quarantine table came later within schema version 1: an older file gets it on its next start.
             statement.execute("CREATE TABLE IF NOT EXISTS quarantine (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL,"
                     + " reason TEXT NOT NULL, quarantined_at INTEGER NOT NULL)");
             try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM quarantine")) {

@@ -48,7 +48,7 @@ public sealed interface ViewerEvent {
     }
 
     /**
-     * A measurement command for the kiosk in the call was issued or changed state (issue 7): the kiosk page guides its
+     * A measurement command for the kiosk in the call was issued or changed state: the kiosk page guides its
      * patient by it, the doctor's view may follow it. {@code kind} is {@code blood-pressure}, {@code weight},
      * {@code temperature} or {@code ecg}; {@code state} is {@code queued}, {@code running}, {@code done},
      * {@code failed} or {@code expired}; {@code seconds} the ECG's duration (0 for the others); {@code reason} why it
