@@ -26,6 +26,7 @@ import org.telekiosk.broker.kiosk.KioskRecord;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.Untrusted;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
@@ -81,8 +82,8 @@ final class MqttAuthenticator implements SimpleAuthenticator {
             return;
         }
         if (now.isAfter(cert.getNotAfter().toInstant()) || now.isBefore(cert.getNotBefore().toInstant())) {
-            refuse(output, clientId, address, "kiosk:" + printable(EnrollmentService.commonName(
-                    cert.getSubjectX500Principal())), ConnackReasonCode.NOT_AUTHORIZED,
+            refuse(output, clientId, address, "kiosk:" + Untrusted.printable(EnrollmentService.commonName(
+                    cert.getSubjectX500Principal()), 64), ConnackReasonCode.NOT_AUTHORIZED,
                     "certificate expired at " + cert.getNotAfter().toInstant() + "; renew, or enroll again");
             return;
         }
@@ -152,9 +153,9 @@ final class MqttAuthenticator implements SimpleAuthenticator {
     private void refuse(SimpleAuthOutput output, String clientId, String address, String subject,
             ConnackReasonCode code, String reason) {
         refused.increment();
-        LOG.warn("Refused MQTT client '{}' from {}: {}", printable(clientId), address, reason);
+        LOG.warn("Refused MQTT client '{}' from {}: {}", Untrusted.printable(clientId, 64), address, reason);
         audit.record(new AuditEvent(clock.instant(), AuditActor.client(address), AuditAction.MQTT_CONNECT_REFUSED,
-                subject, "client id '" + printable(clientId) + "': " + reason));
+                subject, "client id '" + Untrusted.printable(clientId, 64) + "': " + reason));
         output.failAuthentication(code, reason);
     }
 
@@ -196,8 +197,4 @@ final class MqttAuthenticator implements SimpleAuthenticator {
         permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.store.Refusal;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.MalformedMessageException.Reason;
+import org.telekiosk.protocol.Untrusted;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.Measurement;
@@ -124,7 +125,8 @@ public final class MeasurementIntake {
         if (parsed.channel() == org.telekiosk.protocol.topic.KioskTopic.Channel.MEASUREMENTS) {
             java.util.OptionalLong seq = codec.peekSeq(payload);
             if (seq.isPresent()) {
-                refused.refusal = new Refusal(parsed.kiosk(), seq.getAsLong(), reason.code(), printable(why),
+                refused.refusal = new Refusal(parsed.kiosk(), seq.getAsLong(), reason.code(),
+                        Untrusted.printable(why, 120),
                         payload);
             }
         }
@@ -133,7 +135,7 @@ public final class MeasurementIntake {
 
     private Optional<KioskMessage> reject(Reason reason, String topic, String why) {
         rejected.get(reason).increment();
-        LOG.warn("Rejected MQTT message on '{}' ({}): {}", printable(topic), reason.code(), why);
+        LOG.warn("Rejected MQTT message on '{}' ({}): {}", Untrusted.printable(topic, 120), reason.code(), why);
         return Optional.empty();
     }
 
@@ -152,8 +154,4 @@ public final class MeasurementIntake {
         return counts;
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 120 ? s.substring(0, 120) + "…" : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }
