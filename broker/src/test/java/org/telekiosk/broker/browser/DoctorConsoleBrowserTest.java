@@ -26,6 +26,7 @@ import org.telekiosk.broker.account.SessionLookup;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.server.AccessServices;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
@@ -130,7 +131,7 @@ class DoctorConsoleBrowserTest {
             console.driver().switchTo().activeElement().sendKeys(Keys.ENTER); // the end button
             org.telekiosk.broker.consultation.ConsultationId consultation =
                     org.telekiosk.broker.consultation.ConsultationId.of(id);
-            await("the consultation ended").atMost(WAIT).until(() -> ConsultationFixture.done(services.consultations()
+            await("the consultation ended").atMost(WAIT).until(() -> Outcomes.done(services.consultations()
                     .get(new org.telekiosk.broker.consultation.Caller.Staff(doctor), consultation)).state()
                     == org.telekiosk.broker.consultation.ConsultationState.ENDED);
 

@@ -23,6 +23,7 @@ import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.server.AccessServices;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.RequiredPrograms.Program;
 import org.telekiosk.broker.testing.TestKiosk;
@@ -62,7 +63,7 @@ class KioskPageBrowserTest {
         AccessServices services = BROKER.broker().access();
         Account doctor = ConsultationFixture.doctor(services, "dr.weber");
         OpaqueToken session = services.sessions().start(doctor.id()).token();
-        Consultation room = ConsultationFixture.done(services.consultations().create(new Caller.Staff(doctor),
+        Consultation room = Outcomes.done(services.consultations().create(new Caller.Staff(doctor),
                 new ConsultationTarget.Room(KIOSK), Optional.empty()));
         KioskPageToken token = kiosk.pageToken(BROKER);
 
@@ -116,7 +117,7 @@ class KioskPageBrowserTest {
                             + " .number')?.textContent")));
 
             // The doctor asks for the weight: the kiosk page tells the patient what to do, by the command's state.
-            var issued = ConsultationFixture.done(BROKER.broker().commands().issue(new Caller.Staff(doctor),
+            var issued = Outcomes.done(BROKER.broker().commands().issue(new Caller.Staff(doctor),
                     room.id(), org.telekiosk.protocol.downlink.CommandKind.WEIGHT, 0, Optional.empty()));
             await("the queued guidance").atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(page.script(
                     "return document.getElementById('guidance').textContent")).contains("Gleich wird Ihr Gewicht"));

@@ -1,5 +1,7 @@
 package org.telekiosk.broker.signaling;
 
+import static org.telekiosk.broker.testing.Outcomes.done;
+
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -137,12 +139,5 @@ public final class SignalingKit {
 
     public static SignalRequest.Hello codeHello(String code) {
         return new SignalRequest.Hello(1, new Credential.Code(code, ""));
-    }
-
-    public static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.telekiosk.broker.testing.Outcomes.done;
+import static org.telekiosk.broker.testing.Outcomes.refusal;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -457,19 +459,5 @@ abstract class AccessStoreContract {
         StoredAccount doctor = account(login, Role.DOCTOR);
         accounts.insert(doctor);
         return doctor.account().id();
-    }
-
-    static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
-    }
-
-    static Refusal refusal(Outcome<?> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<?> done -> throw new AssertionError("expected a refusal, got " + done.value());
-            case Outcome.Refused<?> refused -> refused.refusal();
-        };
     }
 }
