@@ -223,7 +223,7 @@ public final class Max30102 {
         } catch (Pi4JException e) {
             throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the MAX30102 at %s writing register 0x%02X: %s", where(), register,
-                    rootMessage(e)), e);
+                    SensorException.rootMessage(e)), e);
         }
     }
 
@@ -235,7 +235,7 @@ public final class Max30102 {
         } catch (Pi4JException e) {
             throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the MAX30102 at %s reading register 0x%02X: %s", where(), register,
-                    rootMessage(e)), e);
+                    SensorException.rootMessage(e)), e);
         }
         if (count != length) {
             // Pi4J's contract allows a negative error code instead of an exception.
@@ -248,14 +248,5 @@ public final class Max30102 {
 
     private String where() {
         return String.format(Locale.ROOT, "I2C bus %d address 0x%02X", i2c.bus(), i2c.device());
-    }
-
-    /** Pi4J wraps the host's error in layers of "Failed to execute action"; the innermost message says what failed. */
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 }

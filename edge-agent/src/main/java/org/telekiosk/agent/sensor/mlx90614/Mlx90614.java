@@ -111,7 +111,7 @@ public final class Mlx90614 {
         } catch (Pi4JException e) {
             throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the MLX90614 at %s reading register 0x%02X: %s",
-                    where(), command, rootMessage(e)), e);
+                    where(), command, SensorException.rootMessage(e)), e);
         }
         if (count != answer.length) {
             // Pi4J's contract allows a negative error code instead of an exception.
@@ -135,14 +135,5 @@ public final class Mlx90614 {
 
     private String where() {
         return String.format(Locale.ROOT, "I2C bus %d address 0x%02X", i2c.bus(), i2c.device());
-    }
-
-    /** Pi4J wraps the host's error in layers of "Failed to execute action"; the innermost message says what failed. */
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 }
