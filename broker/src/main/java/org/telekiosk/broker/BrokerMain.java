@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.demo.DemoCommand;
+import org.telekiosk.broker.mosquitto.MosquittoConfigCommand;
 import org.telekiosk.broker.server.Broker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -22,7 +23,7 @@ import picocli.CommandLine;
                 KioskCommands.CreateToken.class,
                 KioskCommands.Revoke.class,
                 KioskCommands.ListKiosks.class,
-                org.telekiosk.broker.mosquitto.MosquittoConfigCommand.class})
+                MosquittoConfigCommand.class})
 public final class BrokerMain implements Callable<Integer> {
 
     public static void main(String[] args) {

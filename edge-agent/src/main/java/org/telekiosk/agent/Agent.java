@@ -22,12 +22,13 @@ import org.telekiosk.agent.config.AgentConfig;
 import org.telekiosk.agent.enrollment.CertificateRenewer;
 import org.telekiosk.agent.health.SensorHealthBoard;
 import org.telekiosk.agent.health.StatusReporter;
+import org.telekiosk.agent.kioskpage.KioskPageOpener;
 import org.telekiosk.agent.outbox.Outbox;
 import org.telekiosk.agent.outbox.OutboxSender;
 import org.telekiosk.agent.sampling.ReadingOutlet;
 import org.telekiosk.agent.sampling.Sampler;
 import org.telekiosk.agent.sampling.Timeline;
-import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.ScalarSensor;
 import org.telekiosk.agent.uplink.PahoUplink;
 import org.telekiosk.agent.uplink.UplinkStatus;
@@ -75,7 +76,7 @@ public final class Agent implements AutoCloseable {
 
     /** Starts reading spot {@code sensors} every {@code sampling.interval}: the walking skeleton's kiosk. */
     public static Agent start(AgentConfig config, List<ScalarSensor> sensors, Clock clock) throws IOException {
-        return start(config, KioskSensors.spotOnly(sensors, config.samplingInterval()), clock, System::nanoTime);
+        return start(config, FittedSensors.spotOnly(sensors, config.samplingInterval()), clock, System::nanoTime);
     }
 
     /**
@@ -85,7 +86,7 @@ public final class Agent implements AutoCloseable {
      * @param clock    read once, at start, to map {@code nanoTime} to wall time; and for status times
      * @param nanoTime the monotonic clock readings are stamped with ({@code System::nanoTime})
      */
-    public static Agent start(AgentConfig config, KioskSensors sensors, Clock clock, LongSupplier nanoTime)
+    public static Agent start(AgentConfig config, FittedSensors sensors, Clock clock, LongSupplier nanoTime)
             throws IOException {
         Files.createDirectories(config.dataDir());
         Outbox outbox = Outbox.open(config.outbox(), clock);
@@ -132,7 +133,7 @@ public final class Agent implements AutoCloseable {
                     Thread.ofPlatform().name("telekiosk-renewal").daemon().factory());
             renewer.schedule(renewalThread, RENEWAL_CHECK);
         }
-        org.telekiosk.agent.kioskpage.KioskPageOpener.openIfConfigured(config);
+        KioskPageOpener.openIfConfigured(config);
         return new Agent(uplink, outbox, forwarder, sampler, health, statusThread, renewer, renewalThread, commands);
     }
 

@@ -11,7 +11,9 @@ import java.util.random.RandomGenerator;
 import org.telekiosk.agent.config.AgentConfig;
 import org.telekiosk.agent.config.AgentConfigLoader;
 import org.telekiosk.agent.config.ConfigException;
-import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.enrollment.Enroller;
+import org.telekiosk.agent.kioskpage.KioskPageUrl;
+import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.SensorWiring;
 import org.telekiosk.agent.sensor.bloodpressure.JSerialCommPort;
 import org.telekiosk.agent.sensor.bloodpressure.Pacer;
@@ -72,10 +74,10 @@ public final class AgentMain implements Callable<Integer> {
                         java.nio.charset.StandardCharsets.US_ASCII)).readLine();
                 if (line == null) {
                     System.out.println("Refused: no token on standard input");
-                    return org.telekiosk.agent.enrollment.Enroller.USAGE;
+                    return Enroller.USAGE;
                 }
             }
-            return new org.telekiosk.agent.enrollment.Enroller(Clock.systemUTC(), new java.security.SecureRandom(),
+            return new Enroller(Clock.systemUTC(), new java.security.SecureRandom(),
                     System.out).enroll(broker, line, dir);
         }
     }
@@ -103,7 +105,7 @@ public final class AgentMain implements Callable<Integer> {
                 return 78;
             }
             try {
-                System.out.println(new org.telekiosk.agent.kioskpage.KioskPageUrl(agentConfig.mqttIdentity(),
+                System.out.println(new KioskPageUrl(agentConfig.mqttIdentity(),
                         agentConfig.mqttCaFile(), agentConfig.renewalUrl()).fetch());
                 return 0;
             } catch (java.io.IOException e) {
@@ -153,7 +155,7 @@ public final class AgentMain implements Callable<Integer> {
                 return 78; // EX_CONFIG
             }
             AutoCloseable hardware;
-            KioskSensors sensors;
+            FittedSensors sensors;
             if (simulate) {
                 SimulatedPatient patient;
                 try {

@@ -42,5 +42,5 @@ public interface ConsultationRepository {
     List<CallPeriod> calls(ConsultationId consultation);
 
     /** The periods of patients at {@code kiosk} who are in a call now (of any consultation), first admitted first. */
-    List<CallPeriod> openCallsAt(org.telekiosk.protocol.KioskId kiosk);
+    List<CallPeriod> openCallsAt(KioskId kiosk);
 }

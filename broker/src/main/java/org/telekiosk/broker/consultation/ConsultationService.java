@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.protocol.KioskId;
 
 /**
  * Creates, shows and ends consultations. Only a doctor creates one, for a kiosk room or for a patient;
@@ -106,7 +107,7 @@ public final class ConsultationService {
      * The periods of patients at {@code kiosk} in a call now, of any consultation: what the kiosk's own page may show
      * its patient. No caller, as {@link #openCallsOf}: the kiosk page session was checked by the caller.
      */
-    public List<CallPeriod> openCallsAt(org.telekiosk.protocol.KioskId kiosk) {
+    public List<CallPeriod> openCallsAt(KioskId kiosk) {
         return consultations.openCallsAt(kiosk);
     }
 
@@ -115,7 +116,7 @@ public final class ConsultationService {
      * at a kiosk), for its doctor only (others are refused as by {@link #get}); empty when nobody is in the call at a
      * kiosk. Not audited: what is done with it (a measurement command) is.
      */
-    public Outcome<Optional<org.telekiosk.protocol.KioskId>> kioskInCall(Caller caller, ConsultationId id) {
+    public Outcome<Optional<KioskId>> kioskInCall(Caller caller, ConsultationId id) {
         return switch (access.asDoctor(caller, id)) {
             case Outcome.Refused<Consultation> refused -> Outcome.refused(refused.refusal());
             case Outcome.Done<Consultation> done -> Outcome.done(done.value().state() != ConsultationState.IN_CALL

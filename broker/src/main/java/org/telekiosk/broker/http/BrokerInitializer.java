@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
 import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.kioskpage.KioskPageTokens;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.broker.viewer.VitalsAccess;
 import org.telekiosk.protocol.codec.WireCodec;
@@ -51,7 +52,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
 
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
-            java.util.Optional<org.telekiosk.broker.kioskpage.KioskPageTokens> pageTokens,
+            java.util.Optional<KioskPageTokens> pageTokens,
             java.util.function.Supplier<byte[]> crl, java.util.concurrent.Executor worker, ApiHandler api,
             SignalEndpoint signal, VitalsAccess vitals) {
         this.ssl = ssl;

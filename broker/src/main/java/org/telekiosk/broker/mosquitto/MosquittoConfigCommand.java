@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.config.ServerOptions;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.Revocations;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
@@ -56,8 +58,8 @@ public final class MosquittoConfigCommand implements Callable<Integer> {
         BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, config.hostNames(), new Certificates(random),
                 Clock.systemUTC());
         // The CRL from the registry as it is now (a running broker keeps pki/crl.pem current as well).
-        new org.telekiosk.broker.kiosk.Revocations(
-                org.telekiosk.broker.kiosk.KioskRegistry.open(data.resolve("kiosks")), pki.issuing(), pki.crlFile(),
+        new Revocations(
+                KioskRegistry.open(data.resolve("kiosks")), pki.issuing(), pki.crlFile(),
                 Clock.systemUTC(), kiosk -> { }).publish();
         if (crlOnly) {
             MosquittoConfig.copyCrl(pki, out.toAbsolutePath());

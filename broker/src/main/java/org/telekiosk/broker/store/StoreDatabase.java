@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.telekiosk.broker.pki.SecureFiles;
 
 /**
  * Where the store lives and how to connect to it: a JDBC URL, a user and a password. The password is never part of
@@ -94,7 +95,7 @@ public final class StoreDatabase {
             java.util.Map<String, String> environment) throws java.io.IOException {
         if (url.isEmpty()) {
             Path file = defaultFile.toAbsolutePath();
-            org.telekiosk.broker.pki.SecureFiles.ownerOnlyDirectory(file.getParent());
+            SecureFiles.ownerOnlyDirectory(file.getParent());
             return sqlite(file);
         }
         return of(url, user, environment.getOrDefault(PASSWORD_ENV, ""));

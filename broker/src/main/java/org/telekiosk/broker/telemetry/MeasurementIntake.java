@@ -9,13 +9,17 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telekiosk.broker.store.Refusal;
+import org.telekiosk.broker.store.RefusedReading;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.MalformedMessageException.Reason;
 import org.telekiosk.protocol.Untrusted;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.topic.KioskTopic;
 import org.telekiosk.protocol.topic.Topics;
 
@@ -24,9 +28,9 @@ import org.telekiosk.protocol.topic.Topics;
  * checks that the message's kiosk is the topic's kiosk, and hands good measurements on. A bad message is refused,
  * counted by reason code (protocol/README.md, "Refused payloads"), and logged, one line for each refused message; it
  * never stops the good ones. A refused payload on a kiosk's {@code measurements} topic whose sequence number can be
- * read ({@link WireCodec#peekSeq}) is handed to the sink as a {@link Refusal}, so that the store keeps it aside, counts
- * its number as received, and the kiosk learns of it in its store-ack (protocol/README.md, "Refused readings"). No
- * transport here: the MQTT client adapter calls {@link #handle}.
+ * read ({@link WireCodec#peekSeq}) is handed to the sink as a {@link RefusedReading}, so that the store keeps it
+ * aside, counts its number as received, and the kiosk learns of it in its store-ack (protocol/README.md, "Refused
+ * readings"). No transport here: the MQTT client adapter calls {@link #handle}.
  */
 public final class MeasurementIntake {
     private static final Logger LOG = LoggerFactory.getLogger(MeasurementIntake.class);
@@ -80,7 +84,7 @@ public final class MeasurementIntake {
 
     /** Why the last check refused a reading, if it named a number on a kiosk's measurements topic. */
     private static final class Refused {
-        Refusal refusal;
+        RefusedReading refusal;
     }
 
     private Optional<KioskMessage> check(String topic, byte[] payload) {
@@ -111,21 +115,21 @@ public final class MeasurementIntake {
         return Optional.of(message);
     }
 
-    private static org.telekiosk.protocol.KioskId kioskOf(KioskMessage message) {
+    private static KioskId kioskOf(KioskMessage message) {
         return switch (message) {
             case Measurement m -> m.kiosk();
-            case org.telekiosk.protocol.telemetry.WaveformBatch w -> w.kiosk();
-            case org.telekiosk.protocol.telemetry.KioskStatus s -> s.kiosk();
-            case org.telekiosk.protocol.telemetry.CommandUpdate u -> u.kiosk();
+            case WaveformBatch w -> w.kiosk();
+            case KioskStatus s -> s.kiosk();
+            case CommandUpdate u -> u.kiosk();
         };
     }
 
     private Optional<KioskMessage> reject(Reason reason, String topic, String why, KioskTopic parsed, byte[] payload,
             Refused refused) {
-        if (parsed.channel() == org.telekiosk.protocol.topic.KioskTopic.Channel.MEASUREMENTS) {
+        if (parsed.channel() == KioskTopic.Channel.MEASUREMENTS) {
             java.util.OptionalLong seq = codec.peekSeq(payload);
             if (seq.isPresent()) {
-                refused.refusal = new Refusal(parsed.kiosk(), seq.getAsLong(), reason.code(),
+                refused.refusal = new RefusedReading(parsed.kiosk(), seq.getAsLong(), reason.code(),
                         Untrusted.printable(why, 120),
                         payload);
             }

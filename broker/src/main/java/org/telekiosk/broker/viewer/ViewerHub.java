@@ -14,6 +14,7 @@ import org.telekiosk.broker.consultation.ConsultationId;
 import org.telekiosk.broker.consultation.ParticipantId;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
@@ -111,7 +112,7 @@ public final class ViewerHub implements CallWatcher {
             }
             case WaveformBatch w -> route(w.kiosk(), w.start(), json.encodeToString(new ViewerEvent.Waveform(w)));
             // The kiosk's report changes the command's state in the CommandService, which then calls #command.
-            case org.telekiosk.protocol.telemetry.CommandUpdate u -> { }
+            case CommandUpdate u -> { }
         }
     }
 

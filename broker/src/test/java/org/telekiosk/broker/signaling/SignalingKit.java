@@ -35,6 +35,7 @@ import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Reconnects;
 import org.telekiosk.broker.consultation.WaitingRoom;
+import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.broker.testing.MutableClock;
 import org.telekiosk.broker.turn.IceConfig;
 import org.telekiosk.broker.turn.IceServers;
@@ -62,8 +63,8 @@ public final class SignalingKit {
     public final Reconnects reconnects;
     public final SignalingService service;
     /** The kiosks' latest statuses, as MQTT would feed them: the sensors the doctor sees. */
-    public final org.telekiosk.broker.telemetry.KioskStatusBoard statuses =
-            new org.telekiosk.broker.telemetry.KioskStatusBoard();
+    public final KioskStatusBoard statuses =
+            new KioskStatusBoard();
 
     public final Staff doctor;
     public final Staff otherDoctor;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
+import org.telekiosk.agent.kioskpage.KioskPageCommand;
 import org.telekiosk.agent.uplink.ClientIdentity;
 import org.telekiosk.agent.outbox.OutboxSettings;
 import org.telekiosk.agent.outbox.SyncPolicy;
@@ -99,7 +100,7 @@ public record AgentConfig(
             throw new IllegalArgumentException("sequence.next must be between 1 and 2^62, was " + sequenceNext);
         }
         if (kioskPageCommand != null) {
-            new org.telekiosk.agent.kioskpage.KioskPageCommand(kioskPageCommand); // validates
+            new KioskPageCommand(kioskPageCommand); // validates
             if (renewalUrl == null) {
                 throw new IllegalArgumentException("kiosk-page.command needs renewal.url: the page's one-time token"
                         + " comes from the broker named there, over mutual TLS");

@@ -18,6 +18,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.telekiosk.agent.outbox.SyncPolicy;
+import org.telekiosk.agent.uplink.ClientIdentity;
 import org.telekiosk.agent.uplink.MqttPassword;
 import org.telekiosk.protocol.KioskId;
 
@@ -90,7 +91,7 @@ public final class AgentConfigLoader {
                 values.uri("mqtt.uri"),
                 caFile,
                 passwordFile == null ? null : password(passwordFile),
-                certFile == null ? null : new org.telekiosk.agent.uplink.ClientIdentity(certFile, keyFile),
+                certFile == null ? null : new ClientIdentity(certFile, keyFile),
                 values.duration("mqtt.session-expiry"),
                 values.integer("mqtt.inflight-window"),
                 values.duration("mqtt.keep-alive"),

@@ -19,11 +19,12 @@ import org.slf4j.LoggerFactory;
 import org.telekiosk.agent.uplink.Uplink;
 import org.telekiosk.agent.uplink.UplinkException;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
+import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 
 /**
  * Sends what the {@link Outbox} holds through the {@link Uplink}, and deletes readings from it once the broker's store
- * acknowledged them ({@link org.telekiosk.protocol.downlink.StoreAck}: everything up to a number is stored).
+ * acknowledged them ({@link StoreAck}: everything up to a number is stored).
  *
  * <p><b>Two acknowledgements.</b> The MQTT PUBACK only frees the reading's place in the in-flight window and marks it
  * sent: an MQTT broker killed mid-stream can lose QoS 1 messages it had acknowledged (HiveMQ CE does). The store
@@ -218,7 +219,7 @@ public final class OutboxSender implements AutoCloseable {
      * repeated and older ones are ignored. The quarantine is queued before the delete, so the outbox's writer
      * applies it first.
      */
-    private void storeAcknowledged(org.telekiosk.protocol.downlink.StoreAck ack) {
+    private void storeAcknowledged(StoreAck ack) {
         long through = ack.storedThrough();
         if (through <= storedThrough) {
             return;

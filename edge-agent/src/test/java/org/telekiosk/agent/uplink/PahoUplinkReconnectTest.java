@@ -29,6 +29,7 @@ import org.telekiosk.agent.testing.LogCapture;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.topic.Topics;
 
@@ -147,7 +148,7 @@ class PahoUplinkReconnectTest {
             // PUBACKed is not stored: the outbox lets go only when the store acknowledges, through the uplink.
             assertEquals(300, forwarder.status().queued());
             subscriber.publish(Topics.acks(KioskId.of(kiosk)),
-                    cbor.encode(new org.telekiosk.protocol.downlink.StoreAck(KioskId.of(kiosk), 300)), true);
+                    cbor.encode(new StoreAck(KioskId.of(kiosk), 300)), true);
             await().atMost(PATIENCE).until(forwarder::status, s -> s.queued() == 0 && s.storedThrough() == 300);
         } finally {
             broker.releaseHeld();

@@ -5,6 +5,7 @@ import com.pi4j.exception.Pi4JException;
 import com.pi4j.io.i2c.I2C;
 import java.util.Locale;
 import java.util.Objects;
+import org.telekiosk.agent.sensor.I2cDevices;
 import org.telekiosk.agent.sensor.SensorException;
 import org.telekiosk.agent.sensor.SensorException.Kind;
 
@@ -48,7 +49,7 @@ public final class Ads1115 {
 
     /** Opens the chip at {@code address} on I2C {@code bus}, with Pi4J's default DIRECT implementation. */
     public static Ads1115 open(Context pi4j, int bus, int address) {
-        return new Ads1115(org.telekiosk.agent.sensor.I2cDevices.open(pi4j, "ads1115", bus, address));
+        return new Ads1115(I2cDevices.open(pi4j, "ads1115", bus, address));
     }
 
     /**

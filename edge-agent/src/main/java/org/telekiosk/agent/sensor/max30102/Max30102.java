@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import org.telekiosk.agent.sensor.I2cDevices;
 import org.telekiosk.agent.sensor.SensorException;
 import org.telekiosk.agent.sensor.SensorException.Kind;
 
@@ -74,7 +75,7 @@ public final class Max30102 {
      * DIRECT implementation (register reads joined to their address byte by a repeated start).
      */
     public static Max30102 open(Context pi4j, int bus, int address) {
-        return new Max30102(org.telekiosk.agent.sensor.I2cDevices.open(pi4j, "max30102", bus, address));
+        return new Max30102(I2cDevices.open(pi4j, "max30102", bus, address));
     }
 
     /**

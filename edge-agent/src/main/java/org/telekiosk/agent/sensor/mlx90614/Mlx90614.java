@@ -5,6 +5,7 @@ import com.pi4j.exception.Pi4JException;
 import com.pi4j.io.i2c.I2C;
 import java.util.Locale;
 import java.util.Objects;
+import org.telekiosk.agent.sensor.I2cDevices;
 import org.telekiosk.agent.sensor.SensorException;
 import org.telekiosk.agent.sensor.SensorException.Kind;
 
@@ -66,7 +67,7 @@ public final class Mlx90614 {
      * @throws Pi4JException if Pi4J cannot open the bus, or already has a device open at that address
      */
     public static Mlx90614 open(Context pi4j, int bus, int address) {
-        return new Mlx90614(org.telekiosk.agent.sensor.I2cDevices.open(pi4j, "mlx90614", bus, address));
+        return new Mlx90614(I2cDevices.open(pi4j, "mlx90614", bus, address));
     }
 
     /** The object temperature T<sub>OBJ1</sub> (RAM 0x07) in °C, e.g. a forehead's. */
