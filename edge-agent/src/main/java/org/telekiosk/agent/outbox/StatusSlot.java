@@ -54,13 +54,13 @@ final class StatusSlot {
             ack = CompletableFuture.failedFuture(e);
         }
         if (ack.isCompletedExceptionally()) {
-            settle(status, OutboxSender.cause(ack));
+            settle(status, UplinkException.of(ack));
             return;
         }
         inFlight = true;
         ack.whenCompleteAsync((ok, failure) -> {
             inFlight = false;
-            settle(status, failure == null ? null : OutboxSender.unwrap(failure));
+            settle(status, failure == null ? null : UplinkException.of(failure));
             send();
         }, thread);
     }
