@@ -9,7 +9,7 @@ import org.telekiosk.agent.uplink.ClientIdentity;
 import org.telekiosk.agent.outbox.OutboxSettings;
 import org.telekiosk.agent.outbox.SyncPolicy;
 import org.telekiosk.agent.uplink.MqttPassword;
-import org.telekiosk.agent.uplink.ReconnectPolicy;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
 import org.telekiosk.agent.uplink.UplinkSettings;
 import org.telekiosk.protocol.KioskId;
 

@@ -17,6 +17,7 @@ import org.telekiosk.agent.uplink.PahoUplink.State;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.protocol.downlink.Command;
 import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
 
 /**
  * Keeps one MQTT connection up: connects, notices failures and drops, waits as the {@link ReconnectPolicy} says,

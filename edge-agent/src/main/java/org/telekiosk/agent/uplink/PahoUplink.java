@@ -21,6 +21,7 @@ import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.downlink.Command;
 import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
 import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;

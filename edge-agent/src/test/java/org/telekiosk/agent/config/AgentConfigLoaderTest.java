@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.telekiosk.agent.outbox.SyncPolicy;
 import org.telekiosk.agent.uplink.MqttPassword;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
 
 class AgentConfigLoaderTest {
     private static final String REQUIRED = """

@@ -30,6 +30,7 @@ import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.topic.Topics;
 
