@@ -52,7 +52,7 @@ public final class Agent implements AutoCloseable {
 
     private final PahoUplink uplink;
     private final Outbox outbox;
-    private final OutboxSender forwarder;
+    private final OutboxSender sender;
     private final Sampler sampler;
     private final SensorHealthBoard health;
     private final ScheduledExecutorService statusThread;
@@ -60,7 +60,7 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService renewalThread;
     private final CommandExecutor commands;
 
-    private Agent(PahoUplink uplink, Outbox outbox, OutboxSender forwarder, Sampler sampler, SensorHealthBoard health,
+    private Agent(PahoUplink uplink, Outbox outbox, OutboxSender sender, Sampler sampler, SensorHealthBoard health,
             ScheduledExecutorService statusThread, CertificateRenewer renewer, ScheduledExecutorService renewalThread,
             CommandExecutor commands) {
         this.commands = commands;
@@ -68,7 +68,7 @@ public final class Agent implements AutoCloseable {
         this.renewalThread = renewalThread;
         this.uplink = uplink;
         this.outbox = outbox;
-        this.forwarder = forwarder;
+        this.sender = sender;
         this.sampler = sampler;
         this.health = health;
         this.statusThread = statusThread;
@@ -92,8 +92,8 @@ public final class Agent implements AutoCloseable {
         Outbox outbox = Outbox.open(config.outbox(), clock);
         outbox.numberFrom(config.sequenceNext());
         PahoUplink uplink = new PahoUplink(config.uplink(), config.reconnectPolicy(RandomGenerator.getDefault()));
-        OutboxSender forwarder = new OutboxSender(outbox, uplink, config.outbox(), nanoTime);
-        forwarder.start();
+        OutboxSender sender = new OutboxSender(outbox, uplink, config.outbox(), nanoTime);
+        sender.start();
         // Measurement commands: reports go out through their own queue, sent again after each reconnect.
         UpdateSender updates = new UpdateSender(uplink::publish);
         uplink.addConnectedListener(updates::connected);
@@ -114,8 +114,8 @@ public final class Agent implements AutoCloseable {
                 LOG.debug("Agent stopping; a sensor's change is not reported");
             }
         });
-        reporter[0] = new StatusReporter(config.kioskId(), health, forwarder::status, clock,
-                config.sensors().statusInterval(), PROBE_GRACE, forwarder::publishStatus);
+        reporter[0] = new StatusReporter(config.kioskId(), health, sender::status, clock,
+                config.sensors().statusInterval(), PROBE_GRACE, sender::publishStatus);
         statusThread.scheduleAtFixedRate(reporter[0]::tick, 1, 1, TimeUnit.SECONDS);
 
         ReadingOutlet outlet = new ReadingOutlet(config.kioskId(), outbox);
@@ -134,7 +134,7 @@ public final class Agent implements AutoCloseable {
             renewer.schedule(renewalThread, RENEWAL_CHECK);
         }
         KioskPageOpener.openIfConfigured(config);
-        return new Agent(uplink, outbox, forwarder, sampler, health, statusThread, renewer, renewalThread, commands);
+        return new Agent(uplink, outbox, sender, sampler, health, statusThread, renewer, renewalThread, commands);
     }
 
     /**
@@ -151,8 +151,8 @@ public final class Agent implements AutoCloseable {
     }
 
     /** What the outbox holds and has dropped, and what was acknowledged. */
-    public OutboxSender.Status forwarderStatus() {
-        return forwarder.status();
+    public OutboxSender.Status outboxStatus() {
+        return sender.status();
     }
 
     public UplinkStatus uplinkStatus() {
@@ -172,7 +172,7 @@ public final class Agent implements AutoCloseable {
         commands.close();
         sampler.close();
         statusThread.shutdownNow();
-        forwarder.close();
+        sender.close();
         uplink.close();
         outbox.close();
     }

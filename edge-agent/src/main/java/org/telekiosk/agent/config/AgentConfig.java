@@ -34,7 +34,7 @@ import org.telekiosk.protocol.KioskId;
  * @param outboxMaxBytes      {@code outbox.max-bytes}
  * @param outboxSync          {@code outbox.sync}
  * @param outboxDrainRate     {@code outbox.drain-rate}
- * @param forwarderRetryDelay {@code forwarder.retry-delay}
+ * @param outboxRetryDelay {@code outbox.retry-delay} (formerly {@code forwarder.retry-delay}, still read)
  * @param storeAckTimeout     {@code outbox.store-ack-timeout}
  * @param sensors             the {@code sensor.*} keys and {@code status.interval}
  * @param renewalUrl          {@code renewal.url}; null: the certificate is not renewed by the agent
@@ -59,7 +59,7 @@ public record AgentConfig(
         long outboxMaxBytes,
         SyncPolicy outboxSync,
         int outboxDrainRate,
-        Duration forwarderRetryDelay,
+        Duration outboxRetryDelay,
         Duration storeAckTimeout,
         SensorsConfig sensors,
         URI renewalUrl,
@@ -93,7 +93,7 @@ public record AgentConfig(
         }
         required("outbox.sync", outboxSync);
         between("outbox.drain-rate", outboxDrainRate, 1, 1_000_000);
-        between("forwarder.retry-delay", forwarderRetryDelay, Duration.ofMillis(100), Duration.ofMinutes(10));
+        between("outbox.retry-delay", outboxRetryDelay, Duration.ofMillis(100), Duration.ofMinutes(10));
         between("outbox.store-ack-timeout", storeAckTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         required("sensor.*", sensors);
         if (sequenceNext < 1 || sequenceNext > (1L << 62)) {
@@ -113,7 +113,7 @@ public record AgentConfig(
 
     /** What the outbox needs of this configuration. */
     public OutboxSettings outbox() {
-        return new OutboxSettings(dataDir, outboxMaxBytes, outboxSync, outboxDrainRate, forwarderRetryDelay,
+        return new OutboxSettings(dataDir, outboxMaxBytes, outboxSync, outboxDrainRate, outboxRetryDelay,
                 storeAckTimeout);
     }
 
