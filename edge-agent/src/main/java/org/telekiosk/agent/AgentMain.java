@@ -21,6 +21,7 @@ import org.telekiosk.agent.sensor.hx711.CalibrationFile;
 import org.telekiosk.agent.sensor.hx711.PinTiming;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
 import org.telekiosk.agent.sensor.simulation.SimulatedPatient;
+import org.telekiosk.protocol.cli.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ public final class AgentMain implements Callable<Integer> {
                     // A failure to start is a message for the person at the console, not a stack trace.
                     commandLine.getErr().println("Error: " + e.getMessage());
                     org.slf4j.LoggerFactory.getLogger(AgentMain.class).debug("Details", e);
-                    return 1;
+                    return ExitCodes.FAILED;
                 })
                 .execute(args));
     }
@@ -46,7 +47,7 @@ public final class AgentMain implements Callable<Integer> {
     @Override
     public Integer call() {
         new CommandLine(this).usage(System.out);
-        return 2;
+        return ExitCodes.USAGE;
     }
 
     @Command(name = "enroll", mixinStandardHelpOptions = true,
@@ -97,20 +98,20 @@ public final class AgentMain implements Callable<Integer> {
                 agentConfig = AgentConfigLoader.load(config);
             } catch (ConfigException e) {
                 System.err.println("Configuration error: " + e.getMessage());
-                return 78; // EX_CONFIG
+                return ExitCodes.CONFIG;
             }
             if (agentConfig.renewalUrl() == null || agentConfig.mqttIdentity() == null) {
                 System.err.println("The kiosk page needs the kiosk's certificate (mqtt.cert-file, mqtt.key-file) and"
                         + " renewal.url, as 'edge-agent enroll' writes them");
-                return 78;
+                return ExitCodes.CONFIG;
             }
             try {
                 System.out.println(new KioskPageUrl(agentConfig.mqttIdentity(),
                         agentConfig.mqttCaFile(), agentConfig.renewalUrl()).fetch());
-                return 0;
+                return ExitCodes.OK;
             } catch (java.io.IOException e) {
                 System.err.println("No kiosk page URL: " + e.getMessage());
-                return 69; // EX_UNAVAILABLE
+                return ExitCodes.UNAVAILABLE;
             }
         }
     }
@@ -152,7 +153,7 @@ public final class AgentMain implements Callable<Integer> {
                 agentConfig = AgentConfigLoader.load(config);
             } catch (ConfigException e) {
                 System.err.println("Configuration error: " + e.getMessage());
-                return 78; // EX_CONFIG
+                return ExitCodes.CONFIG;
             }
             AutoCloseable hardware;
             FittedSensors sensors;
@@ -162,7 +163,7 @@ public final class AgentMain implements Callable<Integer> {
                     patient = patient();
                 } catch (IllegalArgumentException e) {
                     System.err.println("Simulated patient: " + e.getMessage());
-                    return 64; // EX_USAGE
+                    return ExitCodes.INAPPLICABLE;
                 }
                 SimulatedKiosk kiosk = new SimulatedKiosk(agentConfig.sensors(), patient, System.nanoTime());
                 kiosk.startClock();
@@ -175,7 +176,7 @@ public final class AgentMain implements Callable<Integer> {
                     pi4j.shutdown();
                     System.err.println("No Pi4J I2C provider found. On a Raspberry Pi, install the agent package "
                             + "with pi4j-plugin-ffm; elsewhere run with --simulate.");
-                    return 69; // EX_UNAVAILABLE
+                    return ExitCodes.UNAVAILABLE;
                 }
                 hardware = pi4j::shutdown;
                 sensors = SensorWiring.open(pi4j, agentConfig.sensors(), new SensorWiring.Peripherals(
@@ -193,7 +194,7 @@ public final class AgentMain implements Callable<Integer> {
                 stopped.countDown();
             }));
             stopped.await();
-            return 0;
+            return ExitCodes.OK;
         }
 
         private SimulatedPatient patient() {

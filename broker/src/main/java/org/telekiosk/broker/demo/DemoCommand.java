@@ -21,6 +21,7 @@ import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.server.Broker;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -90,7 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         System.out.print(banner(Duration.ofNanos(System.nanoTime() - started), broker, logins, kioskPage));
         stopped.await();
-        return 0;
+        return ExitCodes.OK;
     }
 
     /** What the person trying the demo needs: where to go and how to log in. */

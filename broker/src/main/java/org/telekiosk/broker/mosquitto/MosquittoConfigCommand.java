@@ -13,6 +13,7 @@ import org.telekiosk.broker.kiosk.Revocations;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.protocol.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -65,12 +66,12 @@ public final class MosquittoConfigCommand implements Callable<Integer> {
             MosquittoConfig.copyCrl(pki, out.toAbsolutePath());
             System.out.println("Copied the current CRL to " + out.toAbsolutePath().resolve("crl.pem")
                     + "; restart Mosquitto to apply it.");
-            return 0;
+            return ExitCodes.OK;
         }
         Path conf = MosquittoConfig.write(pki, out, new MosquittoConfig.Listener(names, listenAddress, listenPort, user),
                 Clock.systemUTC().instant());
         System.out.println("Wrote " + conf + " with its ACL file, certificates and CRL. Start Mosquitto with: "
                 + "mosquitto -c " + conf);
-        return 0;
+        return ExitCodes.OK;
     }
 }
