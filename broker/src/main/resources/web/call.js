@@ -1,6 +1,8 @@
 // Telekiosk call: one RTCPeerConnection between the doctor (who always offers) and the admitted patient (who
 // answers), driven by signaling events. Media flows peer to peer (or through TURN); nothing is recorded.
 
+import { watchMediaPath } from '/mediareport.js';
+
 export class Call {
   /**
    * @param role   'doctor' or 'patient'
@@ -60,6 +62,7 @@ export class Call {
       this.signal.send({ type: 'ice-candidate', candidate: c ? c.candidate : '', sdpMid: c?.sdpMid ?? '',
         sdpMLineIndex: c?.sdpMLineIndex ?? 0 });
     });
+    this.mediaWatch = watchMediaPath(pc, (report) => this.signal.send(report) !== false);
     pc.addEventListener('iceconnectionstatechange', () => {
       if (pc.iceConnectionState === 'failed') {
         this.restart();

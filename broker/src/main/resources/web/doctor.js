@@ -143,7 +143,14 @@ function consultationRow(c) {
   showText(button, 'Öffnen', '· Open');
   button.disabled = c.state === 'ended';
   button.addEventListener('click', () => { location.hash = `consultation=${c.id}`; openConsultation(c.id); });
-  open.append(button);
+  // The consultation's record (KBV Anlage 31b): who joined when, the media path, encryption, the end; printable.
+  const record = document.createElement('a');
+  record.className = 'record-link';
+  record.href = `/record.html#consultation=${c.id}`;
+  record.target = '_blank';
+  record.rel = 'noopener';
+  showText(record, 'Protokoll', '· Record');
+  open.append(button, ' ', record);
   row.append(target, state, window, open);
   return row;
 }

@@ -99,10 +99,13 @@ export class Signal {
     this.send({ type: 'ping', nonce });
   }
 
+  /** Sends if the socket is open; whether it was. */
   send(message) {
     if (this.socket && this.socket.readyState === WebSocket.OPEN) {
       this.socket.send(JSON.stringify(message));
+      return true;
     }
+    return false;
   }
 
   /** Leaves for good: no reconnect. */

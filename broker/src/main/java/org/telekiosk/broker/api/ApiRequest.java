@@ -16,10 +16,19 @@ import org.telekiosk.broker.account.ClientAddress;
  * @param contentType   the {@code Content-Type} header
  * @param body          the body bytes (possibly empty)
  * @param from          the client's address, for rate limits and the audit log
+ * @param query         the query string's parameters, decoded, each name with its values in order
  */
 public record ApiRequest(String method, String path, Optional<String> origin, Optional<String> authorization,
-        Optional<String> cookie, Optional<String> contentType, byte[] body, ClientAddress from) {
+        Optional<String> cookie, Optional<String> contentType, byte[] body, ClientAddress from,
+        java.util.Map<String, java.util.List<String>> query) {
+    /** A request without a query string. */
+    public ApiRequest(String method, String path, Optional<String> origin, Optional<String> authorization,
+            Optional<String> cookie, Optional<String> contentType, byte[] body, ClientAddress from) {
+        this(method, path, origin, authorization, cookie, contentType, body, from, java.util.Map.of());
+    }
+
     public ApiRequest {
+        query = java.util.Map.copyOf(Objects.requireNonNull(query, "query"));
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(origin, "origin");
@@ -28,6 +37,17 @@ public record ApiRequest(String method, String path, Optional<String> origin, Op
         Objects.requireNonNull(contentType, "contentType");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(from, "from");
+    }
+
+    /**
+     * The single value of query parameter {@code name}, if given; a repeated one is a {@link ApiJson.BadRequest}.
+     */
+    public Optional<String> parameter(String name) {
+        java.util.List<String> values = query.getOrDefault(name, java.util.List.of());
+        if (values.size() > 1) {
+            throw new ApiJson.BadRequest("query parameter '" + name + "' is given more than once");
+        }
+        return values.stream().findFirst();
     }
 
     @Override

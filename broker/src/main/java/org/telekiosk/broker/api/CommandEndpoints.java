@@ -13,7 +13,6 @@ import org.telekiosk.broker.command.CommandRecord;
 import org.telekiosk.broker.command.CommandService;
 import org.telekiosk.broker.consultation.Caller;
 import org.telekiosk.broker.consultation.ConsultationId;
-import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.protocol.downlink.CommandKind;
 import org.telekiosk.protocol.telemetry.Measurement;
@@ -27,18 +26,14 @@ final class CommandEndpoints {
     /** How far from the command's own times a result reading may have been taken (the kiosk's clock). */
     private static final Duration READING_WINDOW = Duration.ofMinutes(15);
 
-    private final RestApi api;
-    private final Optional<CommandService> commands;
+    private final Authenticator auth;
+    private final CommandService commands;
     private final Optional<MeasurementStore> store;
 
-    CommandEndpoints(RestApi api, Optional<CommandService> commands, Optional<MeasurementStore> store) {
-        this.api = api;
+    CommandEndpoints(Authenticator auth, CommandService commands, Optional<MeasurementStore> store) {
+        this.auth = auth;
         this.commands = commands;
         this.store = store;
-    }
-
-    boolean present() {
-        return commands.isPresent();
     }
 
     /** {@code POST}: {@code {"kind": "blood-pressure"|"weight"|"temperature"|"ecg", "durationSeconds"?, "expiresInSeconds"?}}. */
@@ -53,20 +48,22 @@ final class CommandEndpoints {
 
     record CommandList(List<CommandView> commands) {}
 
-    ApiResponse issue(ApiRequest r, ConsultationId consultation) {
-        Caller caller = new Caller.Staff(api.authenticate(r, true).session().account());
-        IssueCommand body = ApiJson.read(RestApi.requireJson(r), IssueCommand.class);
-        CommandKind kind = kind(RestApi.required("kind", body.kind()));
+    ApiResponse issue(ApiRequest r, String id) {
+        ConsultationId consultation = Requests.consultationId(id);
+        Caller caller = new Caller.Staff(auth.authenticate(r, true).account());
+        IssueCommand body = ApiJson.read(Requests.requireJson(r), IssueCommand.class);
+        CommandKind kind = kind(Requests.required("kind", body.kind()));
         int seconds = body.durationSeconds() == null ? (kind == CommandKind.ECG ? 30 : 0) : body.durationSeconds();
         Optional<Duration> lifetime = Optional.ofNullable(body.expiresInSeconds()).map(Duration::ofSeconds);
-        CommandRecord issued = done(commands.orElseThrow().issue(caller, consultation, kind, seconds, lifetime));
-        return RestApi.json(202, view(issued, Map.of()));
+        CommandRecord issued = Requests.done(commands.issue(caller, consultation, kind, seconds, lifetime));
+        return Requests.json(202, view(issued, Map.of()));
     }
 
-    ApiResponse list(ApiRequest r, ConsultationId consultation) {
-        Caller caller = new Caller.Staff(api.authenticate(r, false).session().account());
-        List<CommandRecord> all = done(commands.orElseThrow().list(caller, consultation));
-        return RestApi.json(200, new CommandList(all.stream().map(c -> view(c, results(c))).toList()));
+    ApiResponse list(ApiRequest r, String id) {
+        ConsultationId consultation = Requests.consultationId(id);
+        Caller caller = new Caller.Staff(auth.authenticate(r, false).account());
+        List<CommandRecord> all = Requests.done(commands.list(caller, consultation));
+        return Requests.json(200, new CommandList(all.stream().map(c -> view(c, results(c))).toList()));
     }
 
     /** The stored measurements among the command's result readings (ECG waveforms are not listed), by seq. */
@@ -99,10 +96,4 @@ final class CommandEndpoints {
         throw new ApiJson.BadRequest("field 'kind' must be one of blood-pressure, weight, temperature, ecg");
     }
 
-    private static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new RestApi.Refused(Problems.of(refused.refusal()));
-        };
-    }
 }

@@ -39,5 +39,9 @@ public enum AuditAction {
     /** The broker refused a kiosk's reading (kept aside; the kiosk is told in its store-ack). */
     READING_REFUSED,
     /** A kiosk's reading came under a number already stored with other content; kept aside. */
-    READING_CONFLICT
+    READING_CONFLICT,
+    /** A doctor or a kiosk's own page opened the vitals socket of a consultation or kiosk (health data viewed). */
+    VITALS_VIEWED,
+    /** A consultation's record (KBV Anlage 31b) was read or exported. */
+    RECORD_EXPORTED
 }

@@ -16,6 +16,9 @@ public interface AuditLog {
     /** The events at or after {@code from}, oldest first. */
     List<AuditEvent> since(Instant from);
 
+    /** One page of the log, newest first (see {@link AuditQuery}); an admin reads it through the REST API. */
+    java.util.List<AuditEntry> page(AuditQuery query);
+
     /** Deletes every event before {@code cutoff}; returns how many. */
     int purgeBefore(Instant cutoff);
 }

@@ -39,6 +39,11 @@ public final class QueuedAuditLog implements AuditLog, AutoCloseable {
     }
 
     @Override
+    public List<AuditEntry> page(AuditQuery query) {
+        return await(() -> target.page(query));
+    }
+
+    @Override
     public int purgeBefore(Instant cutoff) {
         return await(() -> target.purgeBefore(cutoff));
     }

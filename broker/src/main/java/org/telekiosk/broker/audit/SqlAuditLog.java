@@ -16,6 +16,7 @@ import org.telekiosk.broker.store.SqlAccess;
  * recorded. Purged by the broker's periodic task after {@code audit.retention}. Blocking: not on an event loop.
  */
 public final class SqlAuditLog implements AuditLog {
+    private static final String COLUMNS = "at, actor, action, subject, detail, consultation";
     private final SqlAccess sql;
 
     public SqlAuditLog(SqlAccess sql) {
@@ -26,12 +27,13 @@ public final class SqlAuditLog implements AuditLog {
     public void record(AuditEvent event) {
         sql.run("record an audit event", c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO audit_event (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)")) {
+                    "INSERT INTO audit_event (at, actor, action, subject, detail, consultation) VALUES (?, ?, ?, ?, ?, ?)")) {
                 s.setLong(1, nanos(event.at()));
                 s.setString(2, event.actor().value());
                 s.setString(3, event.action().name());
                 s.setString(4, event.subject());
                 s.setString(5, event.detail());
+                s.setString(6, event.consultation());
                 return s.executeUpdate();
             }
         });
@@ -40,20 +42,44 @@ public final class SqlAuditLog implements AuditLog {
     @Override
     public List<AuditEvent> since(Instant from) {
         return sql.run("read the audit log", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT at, actor, action, subject, detail FROM audit_event"
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM audit_event"
                     + " WHERE at >= ? ORDER BY at, position")) {
                 s.setLong(1, nanos(from));
                 try (ResultSet row = s.executeQuery()) {
                     List<AuditEvent> events = new ArrayList<>();
                     while (row.next()) {
-                        events.add(new AuditEvent(instant(row.getLong("at")), new AuditActor(row.getString("actor")),
-                                AuditAction.valueOf(row.getString("action")), row.getString("subject"),
-                                row.getString("detail")));
+                        events.add(read(row));
                     }
                     return List.copyOf(events);
                 }
             }
         });
+    }
+
+    @Override
+    public List<AuditEntry> page(AuditQuery query) {
+        return sql.run("read a page of the audit log", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT position, " + COLUMNS + " FROM audit_event"
+                    + " WHERE position < ? AND (? = '' OR consultation = ?) ORDER BY position DESC LIMIT ?")) {
+                s.setLong(1, query.before().orElse(Long.MAX_VALUE));
+                s.setString(2, query.consultation());
+                s.setString(3, query.consultation());
+                s.setInt(4, query.limit());
+                try (ResultSet row = s.executeQuery()) {
+                    List<AuditEntry> entries = new ArrayList<>();
+                    while (row.next()) {
+                        entries.add(new AuditEntry(row.getLong("position"), read(row)));
+                    }
+                    return List.copyOf(entries);
+                }
+            }
+        });
+    }
+
+    private static AuditEvent read(ResultSet row) throws java.sql.SQLException {
+        return new AuditEvent(instant(row.getLong("at")), new AuditActor(row.getString("actor")),
+                AuditAction.valueOf(row.getString("action")), row.getString("subject"), row.getString("detail"),
+                row.getString("consultation"));
     }
 
     @Override

@@ -12,7 +12,9 @@ import java.util.Objects;
  * @param accessWindow             {@code consultation.access-window}: [1 s, 30 days] (KBV Anlage 31b)
  * @param codeLifetime             {@code consultation.code-lifetime}: [1 s, 30 days]
  * @param seatGracePeriod          {@code consultation.seat-grace-period}: [1 s, 10 min]
- * @param consultationRetention    {@code consultation.retention}: ended consultations are deleted after it, [1 h, 366 days]
+ * @param consultationRetention    {@code consultation.retention}: ended consultations are deleted after it, with
+ *                                 their seats, codes, call periods and records, [1 h, 90 days] (KBV Anlage 31b:
+ *                                 metadata three months at most)
  * @param auditRetention           {@code audit.retention}: audit entries are deleted after it, [1 day, 366 days]
  * @param purgeInterval            {@code purge.interval}: how often the purge runs, [1 s, 1 day]
  * @param apiMaxConcurrentRequests {@code api.max-concurrent-requests}: REST requests in progress, 1..10000
@@ -36,7 +38,7 @@ public record AccessConfig(
         within("consultation.access-window", accessWindow, Duration.ofSeconds(1), Duration.ofDays(30));
         within("consultation.code-lifetime", codeLifetime, Duration.ofSeconds(1), Duration.ofDays(30));
         within("consultation.seat-grace-period", seatGracePeriod, Duration.ofSeconds(1), Duration.ofMinutes(10));
-        within("consultation.retention", consultationRetention, Duration.ofHours(1), Duration.ofDays(366));
+        within("consultation.retention", consultationRetention, Duration.ofHours(1), Duration.ofDays(90));
         within("audit.retention", auditRetention, Duration.ofDays(1), Duration.ofDays(366));
         within("purge.interval", purgeInterval, Duration.ofSeconds(1), Duration.ofDays(1));
         if (apiMaxConcurrentRequests < 1 || apiMaxConcurrentRequests > 10_000) {

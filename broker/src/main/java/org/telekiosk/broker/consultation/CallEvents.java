@@ -18,6 +18,7 @@ public final class CallEvents {
 
     private final List<CallWatcher> watchers = new CopyOnWriteArrayList<>();
     private final List<EndWatcher> endWatchers = new CopyOnWriteArrayList<>();
+    private final List<SeatWatcher> seatWatchers = new CopyOnWriteArrayList<>();
 
     public void subscribe(CallWatcher watcher) {
         watchers.add(Objects.requireNonNull(watcher, "watcher"));
@@ -26,6 +27,21 @@ public final class CallEvents {
     /** {@code watcher} is told of every consultation that ends from now on. */
     public void subscribeEnds(EndWatcher watcher) {
         endWatchers.add(Objects.requireNonNull(watcher, "watcher"));
+    }
+
+    /** {@code watcher} is told of every seat taken, dropped, resumed, left or released from now on. */
+    public void subscribeSeats(SeatWatcher watcher) {
+        seatWatchers.add(Objects.requireNonNull(watcher, "watcher"));
+    }
+
+    void seatChanged(ConsultationId consultation, ParticipantId participant, SeatWatcher.Change change, Instant at) {
+        for (SeatWatcher watcher : seatWatchers) {
+            try {
+                watcher.seatChanged(consultation, participant, change, at);
+            } catch (RuntimeException e) {
+                LOG.warn("A seat watcher failed on {} in {}: {}", change, consultation, e.toString());
+            }
+        }
     }
 
     void ended(ConsultationId consultation, EndReason reason) {

@@ -25,7 +25,7 @@ public final class ConsultationStores {
         this.codes = Objects.requireNonNull(codes, "codes");
         this.access = new ConsultationAccess(this.consultations, seats);
         this.seating = new Seating(this.consultations, seats, Objects.requireNonNull(random, "random"),
-                Objects.requireNonNull(audit, "audit"), Objects.requireNonNull(clock, "clock"));
+                Objects.requireNonNull(audit, "audit"), Objects.requireNonNull(clock, "clock"), calls);
     }
 
     /** Where to subscribe to admissions and departures of every consultation on these stores. */

@@ -37,6 +37,7 @@ public final class Reconnects {
                 stores.seats().update(current.disconnected(clock.instant()));
                 stores.seating().record(AuditActor.patient(current.consultation()), AuditAction.DISCONNECTED,
                         "participant:" + participant, "");
+                stores.seating().seatChanged(current.consultation(), participant, SeatWatcher.Change.DROPPED);
             });
             return null;
         }));
@@ -80,6 +81,7 @@ public final class Reconnects {
             stores.seats().update(resumed);
             stores.seating().record(AuditActor.patient(id), AuditAction.RESUMED, "participant:" + resumed.id(),
                     "status " + resumed.status());
+            stores.seating().seatChanged(id, resumed.id(), SeatWatcher.Change.RESUMED);
             return Outcome.done(new Resumed(new Joined(id, resumed.id(), resumed.name(), resumed.status(), next),
                     lastSeenMessage));
         });

@@ -23,9 +23,11 @@ final class Seating {
     private final SecureRandom random;
     private final AuditLog audit;
     private final Clock clock;
+    private final CallEvents events;
 
     Seating(ConsultationRepository consultations, SeatRepository seats, SecureRandom random, AuditLog audit,
-            Clock clock) {
+            Clock clock, CallEvents events) {
+        this.events = events;
         this.consultations = consultations;
         this.seats = seats;
         this.random = random;
@@ -39,6 +41,7 @@ final class Seating {
                 resumeToken.hash(), Readiness.UNKNOWN, clock.instant(), Optional.empty());
         seats.insert(seat);
         follow(consultation.id());
+        events.seatChanged(consultation.id(), seat.id(), SeatWatcher.Change.JOINED, seat.joinedAt());
         return new Joined(consultation.id(), seat.id(), name, seat.status(), resumeToken);
     }
 
@@ -54,10 +57,22 @@ final class Seating {
         consultations.callEnded(seat.consultation(), Optional.of(seat.id()), clock.instant());
         record(AuditActor.patient(seat.consultation()), action, "participant:" + seat.id(), detail);
         follow(seat.consultation());
+        seatChanged(seat.consultation(), seat.id(), action == AuditAction.LEFT ? SeatWatcher.Change.LEFT
+                : SeatWatcher.Change.RELEASED);
+    }
+
+    /** Tells the seat watchers, now by the clock. */
+    void seatChanged(ConsultationId consultation, ParticipantId participant, SeatWatcher.Change change) {
+        events.seatChanged(consultation, participant, change, clock.instant());
     }
 
     void record(AuditActor actor, AuditAction action, String subject, String detail) {
         audit.record(new AuditEvent(clock.instant(), actor, action, subject, detail));
+    }
+
+    /** An entry about {@code consultation} whose subject and actor do not name it. */
+    void record(ConsultationId consultation, AuditActor actor, AuditAction action, String subject, String detail) {
+        audit.record(new AuditEvent(clock.instant(), actor, action, subject, detail, consultation.toString()));
     }
 
     /** Moves the consultation to the state its seats imply, checking that the move is a legal transition. */

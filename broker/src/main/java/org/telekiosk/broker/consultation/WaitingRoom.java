@@ -55,7 +55,7 @@ public final class WaitingRoom {
             }
             Joined joined = stores.seating().seat(consultation.get(), name.orElse(DEFAULT_PATIENT_NAME),
                     Optional.of(kiosk.kiosk()));
-            stores.seating().record(AuditActor.kiosk(kiosk.kiosk()), AuditAction.CALLED_IN,
+            stores.seating().record(id, AuditActor.kiosk(kiosk.kiosk()), AuditAction.CALLED_IN,
                     "participant:" + joined.participant(), "consultation " + id);
             return Outcome.done(joined);
         });
@@ -105,7 +105,7 @@ public final class WaitingRoom {
             return Outcome.refused(new Refusal.NotFound());
         }
         stores.seating().admit(seat.get());
-        stores.seating().record(AuditActor.account(consultation.doctor()), AuditAction.ADMITTED,
+        stores.seating().record(consultation.id(), AuditActor.account(consultation.doctor()), AuditAction.ADMITTED,
                 "participant:" + participant, "consultation " + consultation.id());
         return Outcome.done(new Participant(Participant.Role.PATIENT, seat.get().name()));
     }

@@ -16,6 +16,7 @@ import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.kiosk.CurrentCertificate;
 import org.telekiosk.broker.kiosk.KioskRecord;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.kiosk.RevokedSerial;
@@ -48,6 +49,7 @@ public final class EnrollmentService {
     private final EnrollmentSettings settings;
     private final Runnable afterRevocation;
     private final EnrollmentTokens tokens;
+    private final CurrentCertificate current;
     private volatile java.util.function.ToLongFunction<KioskId> nextSeq = kiosk -> 1;
 
     /**
@@ -66,6 +68,7 @@ public final class EnrollmentService {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.afterRevocation = Objects.requireNonNull(afterRevocation, "afterRevocation");
         this.tokens = new EnrollmentTokens(registry, caPin, audit, clock, random, settings.tokenLifetime());
+        this.current = new CurrentCertificate(ca.certificate());
     }
 
     /** Makes a one-time token for {@code kiosk}; see {@link EnrollmentTokens#create}. */
@@ -196,45 +199,43 @@ public final class EnrollmentService {
      */
     public KioskCertificateCheck checkKiosk(X509Certificate presented, AuditActor client, AuditAction refusedAction,
             String purpose) {
-        Instant now = clock.instant();
         if (presented == null) {
             return refuse(client, refusedAction, "kiosk:unknown", "no client certificate",
                     new Refused(401, "Client certificate required", purpose + " needs the kiosk's current certificate "
                             + "(mutual TLS); a kiosk without one enrolls with a token"));
         }
-        KioskId kiosk;
-        try {
-            kiosk = KioskId.of(commonName(presented.getSubjectX500Principal()));
-        } catch (IllegalArgumentException e) {
-            return refuse(client, refusedAction, "kiosk:unknown", "not a kiosk certificate",
-                    new Refused(403, "Not a kiosk certificate", "the certificate presented names no kiosk"));
-        }
-        String subject = "kiosk:" + kiosk;
-        if (!issuedByUs(presented)) {
-            return refuse(client, refusedAction, subject, "certificate from another CA",
-                    new Refused(403, "Certificate from another CA", "the certificate presented was not issued by "
-                            + "this broker's issuing CA: enroll with a token"));
-        }
-        if (!now.isBefore(presented.getNotAfter().toInstant())) {
-            return refuse(client, refusedAction, subject, "certificate expired",
-                    new Refused(401, "Certificate expired", "the kiosk's certificate expired at "
-                            + presented.getNotAfter().toInstant() + "; an expired certificate cannot be used for "
-                            + purpose + ": ask the technician for an enrollment token and run 'edge-agent enroll' "
-                            + "again"));
-        }
         refreshRegistry();
-        KioskRecord record = registry.state().kiosk(kiosk).orElse(null);
-        if (record == null || record.revoked()) {
-            return refuse(client, refusedAction, subject, "kiosk revoked or unknown",
-                    new Refused(403, "Kiosk revoked", "kiosk " + kiosk + " was revoked by a technician; it can "
-                            + "only enroll again with a new token"));
-        }
-        if (!record.serial().equals(serial(presented))) {
-            return refuse(client, refusedAction, subject, "superseded certificate",
-                    new Refused(403, "Certificate superseded", "this certificate was already replaced by a newer "
-                            + "one; use the newest certificate, or enroll again with a token"));
-        }
-        return new KioskCertificateCheck.Valid(kiosk, record);
+        return switch (current.check(presented, registry.state(), clock.instant())) {
+            case CurrentCertificate.Current ok -> new KioskCertificateCheck.Valid(ok.kiosk(), ok.record());
+            case CurrentCertificate.Rejected no -> refuse(client, refusedAction,
+                    no.kiosk().map(k -> "kiosk:" + k).orElse("kiosk:unknown"), switch (no.problem()) {
+                        case OTHER_CA -> "certificate from another CA";
+                        case NOT_YET_VALID -> "certificate not yet valid";
+                        case EXPIRED -> "certificate expired";
+                        case NOT_A_KIOSK -> "not a kiosk certificate";
+                        case NOT_ENROLLED, REVOKED -> "kiosk revoked or unknown";
+                        case SUPERSEDED -> "superseded certificate";
+                    }, refusal(no, presented, purpose));
+        };
+    }
+
+    private static Refused refusal(CurrentCertificate.Rejected no, X509Certificate presented, String purpose) {
+        String kiosk = no.kiosk().map(KioskId::value).orElse("?");
+        return switch (no.problem()) {
+            case OTHER_CA -> new Refused(403, "Certificate from another CA", "the certificate presented was not "
+                    + "issued by this broker's issuing CA: enroll with a token");
+            case NOT_YET_VALID -> new Refused(401, "Certificate not yet valid", "the kiosk's certificate is valid "
+                    + "from " + presented.getNotBefore().toInstant() + " on; check the clocks of kiosk and broker");
+            case EXPIRED -> new Refused(401, "Certificate expired", "the kiosk's certificate expired at "
+                    + presented.getNotAfter().toInstant() + "; an expired certificate cannot be used for " + purpose
+                    + ": ask the technician for an enrollment token and run 'edge-agent enroll' again");
+            case NOT_A_KIOSK -> new Refused(403, "Not a kiosk certificate", "the certificate presented names no "
+                    + "kiosk");
+            case NOT_ENROLLED, REVOKED -> new Refused(403, "Kiosk revoked", "kiosk " + kiosk + " was revoked by a "
+                    + "technician; it can only enroll again with a new token");
+            case SUPERSEDED -> new Refused(403, "Certificate superseded", "this certificate was already replaced by "
+                    + "a newer one; use the newest certificate, or enroll again with a token");
+        };
     }
 
     /** Whether {@code kiosk} is enrolled and not revoked, as the registry says now. Blocking. */
@@ -281,18 +282,6 @@ public final class EnrollmentService {
         }
     }
 
-    private boolean issuedByUs(X509Certificate cert) {
-        if (!cert.getIssuerX500Principal().equals(ca.certificate().getSubjectX500Principal())) {
-            return false;
-        }
-        try {
-            cert.verify(ca.certificate().getPublicKey());
-            return true;
-        } catch (java.security.GeneralSecurityException e) {
-            return false;
-        }
-    }
-
     /**
      * Where a kiosk's numbering continues ({@link EnrollmentResponse#nextSeq()}): one above every number the store
      * received from that kiosk id, so that a kiosk enrolled again with a fresh disk does not reuse numbers whose
@@ -323,7 +312,7 @@ public final class EnrollmentService {
 
     /** The certificate's serial number in lower-case hex, as the registry and the CRL name it. */
     public static String serial(X509Certificate cert) {
-        return cert.getSerialNumber().toString(16);
+        return CurrentCertificate.serial(cert);
     }
 
     public static BigInteger serial(String hex) {
@@ -332,11 +321,7 @@ public final class EnrollmentService {
 
     /** The CN of {@code name}, or "" if it has none. */
     public static String commonName(X500Principal name) {
-        for (var rdn : org.bouncycastle.asn1.x500.X500Name.getInstance(name.getEncoded()).getRDNs(
-                org.bouncycastle.asn1.x500.style.BCStyle.CN)) {
-            return org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(rdn.getFirst().getValue());
-        }
-        return "";
+        return CurrentCertificate.commonName(name);
     }
 
     static String hash(byte[] secret) {

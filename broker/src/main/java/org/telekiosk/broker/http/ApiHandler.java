@@ -96,7 +96,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         return new ApiRequest(request.method().name(), path, Optional.ofNullable(h.get(HttpHeaderNames.ORIGIN)),
                 Optional.ofNullable(h.get(HttpHeaderNames.AUTHORIZATION)),
                 Optional.ofNullable(h.get(HttpHeaderNames.COOKIE)),
-                Optional.ofNullable(h.get(HttpHeaderNames.CONTENT_TYPE)), body, from);
+                Optional.ofNullable(h.get(HttpHeaderNames.CONTENT_TYPE)), body, from,
+                new QueryStringDecoder(request.uri()).parameters());
     }
 
     private static void busy(ChannelHandlerContext ctx) {

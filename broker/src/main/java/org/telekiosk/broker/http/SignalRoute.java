@@ -5,11 +5,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.cookie.Cookie;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import java.util.Optional;
 import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.broker.api.SessionCookie;
 import org.telekiosk.protocol.codec.WireCodec;
 
 /**
@@ -19,7 +18,7 @@ import org.telekiosk.protocol.codec.WireCodec;
  */
 final class SignalRoute extends ChannelInboundHandlerAdapter {
     /** The login session cookie set by {@code POST /api/v1/session}. */
-    static final String SESSION_COOKIE = "tk_session";
+    static final String SESSION_COOKIE = SessionCookie.NAME;
 
     private final SignalEndpoint endpoint;
     private final WireCodec json;
@@ -61,15 +60,6 @@ final class SignalRoute extends ChannelInboundHandlerAdapter {
         if (headers == null) {
             return Optional.empty();
         }
-        String header = headers.get(HttpHeaderNames.COOKIE);
-        if (header == null) {
-            return Optional.empty();
-        }
-        for (Cookie cookie : ServerCookieDecoder.STRICT.decode(header)) {
-            if (SESSION_COOKIE.equals(cookie.name())) {
-                return OpaqueToken.parse(cookie.value());
-            }
-        }
-        return Optional.empty();
+        return SessionCookie.value(headers.get(HttpHeaderNames.COOKIE)).flatMap(OpaqueToken::parse);
     }
 }

@@ -3,14 +3,9 @@ package org.telekiosk.broker.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -36,15 +31,13 @@ import org.telekiosk.protocol.signaling.SignalRequest;
  * limit, 1002 for an invalid close frame, 4401 when no {@code hello} arrives in time, and 4429 when messages arrive
  * faster than they can be handled. Only this socket is affected.
  */
-final class SignalSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class SignalSocketHandler extends TextSocketHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SignalSocketHandler.class);
-    private static final String WEBSOCKET_DECODER = "wsdecoder";
     /** How long a socket may stay open without a successful {@code hello}. */
     static final long HELLO_TIMEOUT_SECONDS = 15;
 
     private final SignalingService service;
     private final WireCodec json;
-    private final WebSocketDecoderConfig decoderConfig;
     private final Optional<OpaqueToken> cookieSession;
     private final SerialExecutor serial;
     private final int maxPending;
@@ -52,51 +45,28 @@ final class SignalSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
 
     SignalSocketHandler(SignalingService service, WireCodec json, WebSocketDecoderConfig decoderConfig,
             Optional<OpaqueToken> cookieSession, Executor executor, int maxPending) {
+        super(decoderConfig, "Signaling");
         this.service = service;
         this.json = json;
-        this.decoderConfig = decoderConfig;
         this.cookieSession = cookieSession;
         this.serial = new SerialExecutor(executor);
         this.maxPending = maxPending;
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            if (ctx.pipeline().get("idle") != null) {
-                ctx.pipeline().remove("idle");
+    void opened(ChannelHandlerContext ctx, WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+        Channel channel = ctx.channel();
+        connection = service.connect(new NettyPeer(channel, json, cookieSession));
+        ctx.executor().schedule(() -> {
+            if (channel.isActive() && !connection.isAuthenticated()) {
+                serial.execute(() -> connection.timedOut());
             }
-            if (ctx.pipeline().get(WEBSOCKET_DECODER) != null) {
-                ctx.pipeline().replace(WEBSOCKET_DECODER, WEBSOCKET_DECODER, new ViewerFrameDecoder(decoderConfig));
-            }
-            Channel channel = ctx.channel();
-            connection = service.connect(new NettyPeer(channel, json, cookieSession));
-            ctx.executor().schedule(() -> {
-                if (channel.isActive() && !connection.isAuthenticated()) {
-                    serial.execute(() -> connection.timedOut());
-                }
-            }, HELLO_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            LOG.info("[{}] Signaling socket open", channel.id().asShortText());
-        }
-        super.userEventTriggered(ctx, evt);
+        }, HELLO_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        LOG.info("[{}] Signaling socket open", channel.id().asShortText());
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        switch (frame) {
-            case TextWebSocketFrame text -> onText(ctx, text.text());
-            case CloseWebSocketFrame close -> ctx.writeAndFlush(ViewerSocketHandler.isValid(close)
-                            ? new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
-                            : new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, "invalid close status"))
-                    .addListener(ChannelFutureListener.CLOSE);
-            case BinaryWebSocketFrame binary -> close(ctx, CloseCodes.UNSUPPORTED_DATA, "binary frames are not accepted");
-            default -> {
-                // Ping and pong frames are handled by the protocol handler.
-            }
-        }
-    }
-
-    private void onText(ChannelHandlerContext ctx, String text) {
+    void text(ChannelHandlerContext ctx, String text) {
         if (connection == null) {
             return;
         }
@@ -124,10 +94,6 @@ final class SignalSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
         serial.execute(() -> target.receive(request));
     }
 
-    private static void close(ChannelHandlerContext ctx, int code, String reason) {
-        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (connection != null) {
@@ -136,16 +102,6 @@ final class SignalSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
             LOG.info("[{}] Signaling socket closed", ctx.channel().id().asShortText());
         }
         super.channelInactive(ctx);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException && ctx.channel().isActive()) {
-            LOG.info("[{}] Signaling message too large: {}", ctx.channel().id().asShortText(), cause.getMessage());
-            close(ctx, CloseCodes.MESSAGE_TOO_BIG, "message too large");
-            return;
-        }
-        ctx.fireExceptionCaught(cause);
     }
 
     /** The service's view of this channel. */

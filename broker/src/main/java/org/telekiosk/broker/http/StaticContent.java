@@ -23,7 +23,8 @@ public final class StaticContent {
 
     private static final List<String> FILES = List.of("index.html", "vitals.js", "style.css", "doctor.html",
             "doctor.js", "kiosk.html", "kiosk.js", "signal.js", "call.js", "call.css", "technician.html",
-            "technician.js", "technician.css", "commands.js", "guidance.js", "precheck.js", "login.js");
+            "technician.js", "technician.css", "commands.js", "guidance.js", "precheck.js", "mediareport.js",
+            "record.html", "record.js", "record.css", "login.js");
 
     /** The size of {@code /probe.bin}, the pre-call check's bandwidth probe: 256 KiB. */
     static final int PROBE_BYTES = 256 * 1024;

@@ -20,7 +20,7 @@ import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
-import org.telekiosk.broker.telemetry.MqttMeasurementSubscriber;
+import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.MalformedMessageException;
 
@@ -35,7 +35,7 @@ public final class BrokerMetrics implements AutoCloseable {
 
     /** The running parts whose counters are exposed; {@code storeAcks} counts the published store acknowledgements. */
     public record Sources(MeasurementIntake intake, MeasurementStore store, EmbeddedMqttBroker mqtt,
-            MqttMeasurementSubscriber subscriber, ViewerHub viewers, KioskStatusBoard kiosks,
+            BrokerMqttClient subscriber, ViewerHub viewers, KioskStatusBoard kiosks,
             SignalingService signaling, LongSupplier storeAcks) {
         public Sources {
             Objects.requireNonNull(intake, "intake");

@@ -9,7 +9,6 @@ import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,8 +20,7 @@ import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
-import org.telekiosk.broker.enrollment.EnrollmentService;
-import org.telekiosk.broker.kiosk.KioskRecord;
+import org.telekiosk.broker.kiosk.CurrentCertificate;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.protocol.KioskId;
@@ -51,14 +49,14 @@ final class MqttAuthenticator implements SimpleAuthenticator {
     static final String BROKER_CLIENT_PREFIX = "telekiosk-broker-";
 
     private final KioskRegistry kiosks;
-    private final X509Certificate issuingCa;
+    private final CurrentCertificate current;
     private final AuditLog audit;
     private final Clock clock;
     private final LongAdder refused = new LongAdder();
 
     MqttAuthenticator(KioskRegistry kiosks, X509Certificate issuingCa, AuditLog audit, Clock clock) {
         this.kiosks = kiosks;
-        this.issuingCa = issuingCa;
+        this.current = new CurrentCertificate(issuingCa);
         this.audit = audit;
         this.clock = clock;
     }
@@ -76,19 +74,25 @@ final class MqttAuthenticator implements SimpleAuthenticator {
         }
         X509Certificate cert = presented.get();
         Instant now = clock.instant();
-        if (!fromIssuingCa(cert)) {
-            refuse(output, clientId, address, "kiosk:unknown", ConnackReasonCode.NOT_AUTHORIZED,
-                    "certificate not issued by this broker's issuing CA");
-            return;
+        CurrentCertificate.Verdict verdict = current.check(cert, kiosks.state(), now);
+        if (verdict instanceof CurrentCertificate.Rejected no) {
+            switch (no.problem()) {
+                case OTHER_CA -> {
+                    refuse(output, clientId, address, "kiosk:unknown", ConnackReasonCode.NOT_AUTHORIZED,
+                            "certificate not issued by this broker's issuing CA");
+                    return;
+                }
+                case NOT_YET_VALID, EXPIRED -> {
+                    refuse(output, clientId, address, "kiosk:" + Untrusted.printable(no.commonName(), 64),
+                            ConnackReasonCode.NOT_AUTHORIZED, "certificate expired at "
+                                    + cert.getNotAfter().toInstant() + "; renew, or enroll again");
+                    return;
+                }
+                default -> { }
+            }
         }
-        if (now.isAfter(cert.getNotAfter().toInstant()) || now.isBefore(cert.getNotBefore().toInstant())) {
-            refuse(output, clientId, address, "kiosk:" + Untrusted.printable(EnrollmentService.commonName(
-                    cert.getSubjectX500Principal()), 64), ConnackReasonCode.NOT_AUTHORIZED,
-                    "certificate expired at " + cert.getNotAfter().toInstant() + "; renew, or enroll again");
-            return;
-        }
-        String cn = EnrollmentService.commonName(cert.getSubjectX500Principal());
-        if (BrokerPki.SERVICE_NAME.equals(cn)) {
+        // From our issuing CA and within its validity: a broker node's service certificate, or a kiosk's.
+        if (BrokerPki.SERVICE_NAME.equals(CurrentCertificate.commonName(cert.getSubjectX500Principal()))) {
             if (!clientId.startsWith(BROKER_CLIENT_PREFIX)) {
                 refuse(output, clientId, address, "service", ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
                         "a broker node's client id starts with " + BROKER_CLIENT_PREFIX);
@@ -99,28 +103,19 @@ final class MqttAuthenticator implements SimpleAuthenticator {
             return;
         }
         KioskId kiosk;
-        try {
-            kiosk = KioskId.of(cn);
-        } catch (IllegalArgumentException notAKioskId) {
-            refuse(output, clientId, address, "kiosk:unknown", ConnackReasonCode.NOT_AUTHORIZED,
-                    "the certificate names no kiosk");
-            return;
-        }
-        KioskRecord record = kiosks.state().kiosk(kiosk).orElse(null);
-        if (record == null || !record.enrolled()) {
-            refuse(output, clientId, address, "kiosk:" + kiosk, ConnackReasonCode.NOT_AUTHORIZED,
-                    "kiosk not enrolled here");
-            return;
-        }
-        if (record.revoked()) {
-            refuse(output, clientId, address, "kiosk:" + kiosk, ConnackReasonCode.NOT_AUTHORIZED,
-                    "kiosk revoked at " + record.revokedAt());
-            return;
-        }
-        if (!record.serial().equals(EnrollmentService.serial(cert))) {
-            refuse(output, clientId, address, "kiosk:" + kiosk, ConnackReasonCode.NOT_AUTHORIZED,
-                    "certificate superseded by a newer one");
-            return;
+        switch (verdict) {
+            case CurrentCertificate.Current ok -> kiosk = ok.kiosk();
+            case CurrentCertificate.Rejected no -> {
+                String subject = no.kiosk().map(k -> "kiosk:" + k).orElse("kiosk:unknown");
+                refuse(output, clientId, address, subject, ConnackReasonCode.NOT_AUTHORIZED, switch (no.problem()) {
+                    case NOT_A_KIOSK -> "the certificate names no kiosk";
+                    case NOT_ENROLLED -> "kiosk not enrolled here";
+                    case REVOKED -> "kiosk revoked at " + no.record().orElseThrow().revokedAt();
+                    case SUPERSEDED -> "certificate superseded by a newer one";
+                    case OTHER_CA, NOT_YET_VALID, EXPIRED -> throw new IllegalStateException("refused above");
+                });
+                return;
+            }
         }
         if (!kiosk.value().equals(clientId)) {
             // Otherwise one kiosk could take over another's session by connecting with its client id.
@@ -136,18 +131,6 @@ final class MqttAuthenticator implements SimpleAuthenticator {
     /** How many connection attempts were refused since start. */
     long refusedCount() {
         return refused.sum();
-    }
-
-    private boolean fromIssuingCa(X509Certificate cert) {
-        if (!cert.getIssuerX500Principal().equals(issuingCa.getSubjectX500Principal())) {
-            return false;
-        }
-        try {
-            cert.verify(issuingCa.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
     }
 
     private void refuse(SimpleAuthOutput output, String clientId, String address, String subject,

@@ -35,6 +35,8 @@ import org.telekiosk.broker.consultation.SqlJoinCodeRepository;
 import org.telekiosk.broker.consultation.SqlSeatRepository;
 import org.telekiosk.broker.consultation.WaitingRoom;
 import org.telekiosk.broker.pki.SecureFiles;
+import org.telekiosk.broker.record.RecordKeeper;
+import org.telekiosk.broker.record.SqlRecordStore;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.protocol.KioskId;
 
@@ -54,6 +56,8 @@ import org.telekiosk.protocol.KioskId;
  * @param audit         the audit log
  * @param calls         admissions and departures of every call, as they are stored (vitals routing)
  * @param purge         what the periodic purge needs beyond the services
+ * @param records       every consultation's record (KBV Anlage 31b), told of seats, admissions and ends here and
+ *                      of the doctor's connection, media reports and rungs by signaling
  */
 public record AccessServices(
         AccountService accounts,
@@ -66,7 +70,8 @@ public record AccessServices(
         ConsultationPolicy policy,
         AuditLog audit,
         CallEvents calls,
-        Purge purge) {
+        Purge purge,
+        RecordKeeper records) {
 
     /** The join-code HMAC key file in the data directory; the key never enters the database. */
     static final String JOIN_CODE_KEY = "secrets/join-code.key";
@@ -83,6 +88,7 @@ public record AccessServices(
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(calls, "calls");
         Objects.requireNonNull(purge, "purge");
+        Objects.requireNonNull(records, "records");
     }
 
     /** What the purge deletes directly in the repositories, and for how long it keeps it. */
@@ -123,10 +129,14 @@ public record AccessServices(
                 new SqlJoinCodeRepository(sql), random, audit, clock);
         JoinCodes codes = new JoinCodes(stores, new JoinCodeHasher(joinCodeKey(dataDir.resolve(JOIN_CODE_KEY),
                 random)), CodeGuessingLimiter.withDefaults(clock), policy, random, clock);
+        RecordKeeper records = new RecordKeeper(new SqlRecordStore(sql), clock);
+        stores.calls().subscribe(records);
+        stores.calls().subscribeSeats(records);
+        stores.calls().subscribeEnds(records);
         return new AccessServices(accounts, logins, sessions, new ConsultationService(stores, policy, clock), codes,
                 new WaitingRoom(stores, accountRepository, clock), new Reconnects(stores, policy, random, clock),
                 policy, audit, stores.calls(), new Purge(consultationRepository, seats, config.consultationRetention(),
-                        config.auditRetention()));
+                        config.auditRetention()), records);
     }
 
     /** Reads the join-code key, or makes one on first start: codes then survive a restart, as their rows do. */

@@ -8,23 +8,26 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.command.CommandRecord;
 import org.telekiosk.broker.command.CommandService;
+import org.telekiosk.broker.command.MqttCommandPublisher;
 import org.telekiosk.broker.command.SqlCommandRepository;
 import org.telekiosk.broker.consultation.ConsultationService;
+import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.store.SqlAccess;
-import org.telekiosk.broker.telemetry.MqttMeasurementSubscriber;
-import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.telemetry.CommandUpdate;
-import org.telekiosk.protocol.topic.Topics;
+import org.telekiosk.protocol.viewer.ViewerEvent;
 
 /**
- * The measurement commands' wiring: the {@link CommandService} on the SQL store, publishing through the
- * broker's MQTT client, its periodic {@link CommandService#tick() tick} (expiry, sending again) on a thread of its
- * own, and the intake's hand-over of kiosks' reports to the API's executor (SQL never runs on the MQTT thread).
+ * The commands module: the {@link CommandService} on the SQL store, publishing through the broker's MQTT client
+ * ({@link MqttCommandPublisher}), every stored state told to the viewers that see the kiosk, its periodic
+ * {@link CommandService#tick() tick} (expiry, sending again) on a thread of its own, and the intake's hand-over of
+ * kiosks' reports to the API's executor (SQL never runs on the MQTT thread).
  */
 final class Commands implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
@@ -42,22 +45,21 @@ final class Commands implements AutoCloseable {
                 Thread.ofPlatform().name("commands").daemon().factory());
     }
 
-    /** @param downlink the broker's MQTT client, once made (null before) */
-    static Commands start(ConsultationService consultations, SqlAccess sql, Supplier<MqttMeasurementSubscriber> downlink,
-            AuditLog audit, Executor blocking, Clock clock) {
-        WireCodec cbor = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
-        CommandService.Publisher publisher = (command, expiry) -> {
-            MqttMeasurementSubscriber client = downlink.get();
-            return client == null
-                    ? CompletableFuture.failedFuture(new IllegalStateException("no MQTT client yet"))
-                    : client.publishExpiring(Topics.commands(command.kiosk()), cbor.encode(command),
-                            expiry.toSeconds());
-        };
-        Commands commands = new Commands(new CommandService(consultations, new SqlCommandRepository(sql), publisher,
-                audit, blocking, clock), blocking);
+    static Commands start(ConsultationService consultations, SqlAccess sql, BrokerMqttClient client,
+            AuditLog audit, ViewerHub viewers, Executor blocking, Clock clock) {
+        Commands commands = new Commands(new CommandService(consultations, new SqlCommandRepository(sql),
+                new MqttCommandPublisher(client), audit, blocking, clock), blocking);
+        commands.service.onChange(record -> viewers.command(changed(record)));
         commands.ticker.scheduleWithFixedDelay(commands::tick, TICK.toMillis(), TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
         return commands;
+    }
+
+    private static ViewerEvent.CommandChanged changed(CommandRecord record) {
+        return new ViewerEvent.CommandChanged(record.kiosk(), record.id(),
+                record.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                record.status().name().toLowerCase(Locale.ROOT), record.seconds(), record.reason(),
+                record.updatedAt());
     }
 
     CommandService service() {

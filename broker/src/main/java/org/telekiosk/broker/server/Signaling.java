@@ -47,7 +47,7 @@ final class Signaling implements AutoCloseable {
                 clock);
         SignalingService service = new SignalingService(services.sessions(), services.consultations(),
                 services.waitingRoom(), services.codes(), services.reconnects(), ice, services.policy(),
-                config.signaling(), clock, statuses);
+                config.signaling(), clock, statuses, services.records());
         // Every end of a consultation (REST, signaling, the purge) closes its room: one path, whatever ended it.
         services.calls().subscribeEnds(service);
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signal-", 0).factory());

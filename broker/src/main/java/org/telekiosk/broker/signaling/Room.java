@@ -1,53 +1,248 @@
 package org.telekiosk.broker.signaling;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.consultation.ConsultationId;
 import org.telekiosk.broker.consultation.ParticipantId;
+import org.telekiosk.protocol.signaling.CloseCodes;
+import org.telekiosk.protocol.signaling.SignalEvent;
 
 /**
  * The signaling state of one consultation on this node: the doctor's connection, each seated patient's connection
- * and outbox, who is in the call, and where the offer/answer exchange stands. Every field is guarded by the room's
- * monitor.
+ * and outbox, who is in the call, and where the offer/answer exchange stands (the doctor offers; an answer needs an
+ * outstanding offer; candidates follow the first offer). Every method is called with the room's monitor held.
  */
 final class Room {
     /** One seated patient: their outbox outlives their connections within the grace period. */
     static final class Link {
-        final ParticipantId participant;
-        final Outbox outbox;
-        Connection connection;
-        Optional<Instant> droppedAt = Optional.empty();
+        private final ParticipantId participant;
+        private final Outbox outbox;
+        private Connection connection;
+        private Optional<Instant> droppedAt = Optional.empty();
 
-        Link(ParticipantId participant, Outbox outbox) {
+        private Link(ParticipantId participant, Outbox outbox) {
             this.participant = participant;
             this.outbox = outbox;
         }
+
+        ParticipantId participant() {
+            return participant;
+        }
+
+        Outbox outbox() {
+            return outbox;
+        }
+
+        /** {@code connection} takes the seat; returns the connection it replaces, if another one held it. */
+        Optional<Connection> attach(Connection next) {
+            Connection previous = connection;
+            connection = next;
+            droppedAt = Optional.empty();
+            return previous != null && previous != next ? Optional.of(previous) : Optional.empty();
+        }
+
+        /** Whether {@code candidate} holds the seat now. */
+        boolean heldBy(Connection candidate) {
+            return connection == candidate;
+        }
+
+        /** The seat's connection dropped at {@code at}; the seat is kept for the grace period. */
+        void dropped(Instant at) {
+            connection = null;
+            droppedAt = Optional.of(at);
+        }
+
+        private boolean droppedFor(Duration grace, Instant now) {
+            return connection == null && droppedAt.isPresent() && !now.isBefore(droppedAt.get().plus(grace));
+        }
+
+        /** Numbers an event into the outbox and sends it, if the patient is connected. */
+        void send(LongFunction<SignalEvent.Numbered> make) {
+            SignalEvent.Numbered event = outbox.push(make);
+            if (connection != null) {
+                connection.peer().send(event);
+            }
+        }
+
+        private void close(String reason) {
+            if (connection != null) {
+                connection.finish(CloseCodes.NORMAL, reason);
+            }
+        }
     }
 
-    final ConsultationId id;
-    final Outbox doctorOutbox;
-    Connection doctor;
+    private final ConsultationId id;
+    private final int replayEvents;
+    private final Outbox doctorOutbox;
+    private final Map<ParticipantId, Link> patients = new LinkedHashMap<>();
+    private Connection doctor;
     /** The doctor's account as last authenticated; lets the room read the waiting list when seats change. */
-    Account doctorAccount;
-    final Map<ParticipantId, Link> patients = new LinkedHashMap<>();
-    ParticipantId inCall;
-    boolean offerSeen;
-    boolean awaitingAnswer;
+    private Account doctorAccount;
+    private ParticipantId inCall;
+    private boolean offerSeen;
+    private boolean awaitingAnswer;
 
     Room(ConsultationId id, int replayEvents) {
         this.id = id;
+        this.replayEvents = replayEvents;
         this.doctorOutbox = new Outbox(replayEvents);
     }
 
-    Link link(ParticipantId participant, int replayEvents) {
+    ConsultationId id() {
+        return id;
+    }
+
+    // --- the doctor ---
+
+    /** {@code connection} is the doctor's now; returns the connection it replaces, if another one. */
+    Optional<Connection> seatDoctor(Connection connection, Account account) {
+        Connection previous = doctor;
+        doctor = connection;
+        doctorAccount = account;
+        return previous != null && previous != connection ? Optional.of(previous) : Optional.empty();
+    }
+
+    /** The doctor's {@code connection} closed; false if it no longer was the doctor's. */
+    boolean doctorLeft(Connection connection) {
+        if (doctor != connection) {
+            return false;
+        }
+        doctor = null;
+        return true;
+    }
+
+    Optional<Account> doctorAccount() {
+        return Optional.ofNullable(doctorAccount);
+    }
+
+    /** The doctor's session was looked up again: the account as it is now. */
+    void doctorAccount(Account account) {
+        doctorAccount = account;
+    }
+
+    /** The last number in the doctor's outbox. */
+    long doctorLast() {
+        return doctorOutbox.last();
+    }
+
+    /** Numbers an event into the doctor's outbox and sends it, if the doctor is connected. */
+    void toDoctor(LongFunction<SignalEvent.Numbered> make) {
+        SignalEvent.Numbered event = doctorOutbox.push(make);
+        if (doctor != null) {
+            doctor.peer().send(event);
+        }
+    }
+
+    // --- patients and the call ---
+
+    /** The seat of {@code participant}, made on first use. */
+    Link link(ParticipantId participant) {
         return patients.computeIfAbsent(participant, p -> new Link(p, new Outbox(replayEvents)));
     }
 
-    void resetNegotiation() {
+    Optional<Link> seated(ParticipantId participant) {
+        return Optional.ofNullable(patients.get(participant));
+    }
+
+    /** The patient left for good: their seat goes, and the call with them. */
+    Optional<Link> unseat(ParticipantId participant) {
+        if (participant.equals(inCall)) {
+            hangUp();
+        }
+        return Optional.ofNullable(patients.remove(participant));
+    }
+
+    /** Seats whose connection dropped at least {@code grace} ago, removed; the call ends if it held one of them. */
+    List<Link> releaseDropped(Duration grace, Instant now) {
+        List<Link> gone = new ArrayList<>();
+        for (Link link : List.copyOf(patients.values())) {
+            if (link.droppedFor(grace, now)) {
+                unseat(link.participant);
+                gone.add(link);
+            }
+        }
+        return gone;
+    }
+
+    /** Whether a seated patient is in the call. */
+    boolean callBusy() {
+        return inCall != null && patients.containsKey(inCall);
+    }
+
+    boolean inCall(ParticipantId participant) {
+        return participant.equals(inCall);
+    }
+
+    /** The seat in the call, if someone is. */
+    Optional<Link> callee() {
+        return inCall == null ? Optional.empty() : seated(inCall);
+    }
+
+    /** {@code participant} is in the call now; negotiation starts afresh. */
+    void admit(ParticipantId participant) {
+        inCall = participant;
         offerSeen = false;
         awaitingAnswer = false;
+    }
+
+    boolean hasCall() {
+        return inCall != null;
+    }
+
+    private void hangUp() {
+        inCall = null;
+        offerSeen = false;
+        awaitingAnswer = false;
+    }
+
+    // --- negotiation ---
+
+    /** The doctor offered: an answer is awaited, candidates may flow. */
+    void offered() {
+        offerSeen = true;
+        awaitingAnswer = true;
+    }
+
+    /** Whether candidates may flow (an offer was made in this call). */
+    boolean negotiating() {
+        return offerSeen;
+    }
+
+    /** Takes the patient's answer; false if no offer awaits one. */
+    boolean answer() {
+        if (!awaitingAnswer) {
+            return false;
+        }
+        awaitingAnswer = false;
+        return true;
+    }
+
+    // --- the room as a whole ---
+
+    /** Whether nobody is connected or seated. */
+    boolean isEmpty() {
+        return doctor == null && patients.isEmpty();
+    }
+
+    /** Tells everyone {@code ended} with {@code reason} and closes every connection (1000); the room is empty then. */
+    void endAll(String reason) {
+        for (Link link : patients.values()) {
+            link.send(seq -> new SignalEvent.Ended(seq, reason));
+            link.close(reason);
+        }
+        patients.clear();
+        inCall = null;
+        if (doctor != null) {
+            toDoctor(seq -> new SignalEvent.Ended(seq, reason));
+            doctor.finish(CloseCodes.NORMAL, reason);
+            doctor = null;
+        }
     }
 }

@@ -3,7 +3,6 @@ package org.telekiosk.broker.signaling;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +10,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
+import org.telekiosk.broker.account.Account;
+import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.SessionLookup;
 import org.telekiosk.broker.account.Sessions;
 import org.telekiosk.broker.consultation.Caller;
@@ -26,9 +27,10 @@ import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Reconnects;
 import org.telekiosk.broker.consultation.Refusal;
 import org.telekiosk.broker.consultation.WaitingRoom;
+import org.telekiosk.broker.record.ConsultationRecords;
+import org.telekiosk.broker.record.Party;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.protocol.KioskId;
-import org.telekiosk.protocol.signaling.CloseCodes;
 import org.telekiosk.protocol.signaling.KioskSensors;
 import org.telekiosk.protocol.signaling.Participant;
 import org.telekiosk.protocol.signaling.Readiness;
@@ -57,6 +59,8 @@ public final class SignalingService implements EndWatcher {
     final Clock clock;
     private final Duration grace;
     private final Function<KioskId, Optional<KioskStatus>> statuses;
+    /** The consultations' records: told of the doctor's connection, SDP fingerprints, media reports, rungs. */
+    final ConsultationRecords records;
     private final Map<ConsultationId, Room> rooms = new ConcurrentHashMap<>();
 
     /** Without kiosk statuses: every kiosk seat shows its sensors as not reported. */
@@ -74,6 +78,16 @@ public final class SignalingService implements EndWatcher {
     public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
             JoinCodes codes, Reconnects reconnects, IceServers iceServers, ConsultationPolicy policy,
             SignalingConfig config, Clock clock, Function<KioskId, Optional<KioskStatus>> statuses) {
+        this(sessions, consultations, waitingRoom, codes, reconnects, iceServers, policy, config, clock, statuses,
+                ConsultationRecords.NONE);
+    }
+
+    /** @param records where the consultations' records are told what signaling sees */
+    public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
+            JoinCodes codes, Reconnects reconnects, IceServers iceServers, ConsultationPolicy policy,
+            SignalingConfig config, Clock clock, Function<KioskId, Optional<KioskStatus>> statuses,
+            ConsultationRecords records) {
+        this.records = Objects.requireNonNull(records, "records");
         this.statuses = Objects.requireNonNull(statuses, "statuses");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.consultations = Objects.requireNonNull(consultations, "consultations");
@@ -108,6 +122,19 @@ public final class SignalingService implements EndWatcher {
         }
     }
 
+    /**
+     * A page's {@code media-report} goes to the consultation's record, never to the peer; refused as out of order
+     * unless {@code callOn} (the patient is in the call, or the doctor has someone in it).
+     */
+    void mediaReport(Connection connection, ConsultationId consultation, boolean callOn, Party by,
+            org.telekiosk.protocol.signaling.SignalRequest.MediaReport report) {
+        if (!callOn) {
+            connection.refuse(SignalError.OUT_OF_ORDER, "no call to report on");
+            return;
+        }
+        records.mediaReported(consultation, by, report, clock.instant());
+    }
+
     /** How many consultations have signaling state on this node. */
     public int roomCount() {
         return rooms.size();
@@ -118,7 +145,7 @@ public final class SignalingService implements EndWatcher {
     }
 
     void forget(Room room) {
-        rooms.remove(room.id, room);
+        rooms.remove(room.id(), room);
     }
 
     /**
@@ -130,25 +157,11 @@ public final class SignalingService implements EndWatcher {
         Instant now = clock.instant();
         for (Room room : rooms.values()) {
             synchronized (room) {
-                List<Room.Link> gone = new ArrayList<>();
-                for (Room.Link link : room.patients.values()) {
-                    if (link.connection == null && link.droppedAt.isPresent()
-                            && !now.isBefore(link.droppedAt.get().plus(grace))) {
-                        gone.add(link);
-                    }
+                if (!room.releaseDropped(grace, now).isEmpty()) {
+                    room.toDoctor(seq -> waitingRoomEvent(room, seq));
+                    room.toDoctor(seq -> participantsEvent(room, seq));
                 }
-                for (Room.Link link : gone) {
-                    room.patients.remove(link.participant);
-                    if (link.participant.equals(room.inCall)) {
-                        room.inCall = null;
-                        room.resetNegotiation();
-                    }
-                }
-                if (!gone.isEmpty()) {
-                    toDoctor(room, seq -> waitingRoomEvent(room, seq));
-                    toDoctor(room, seq -> participantsEvent(room, seq));
-                }
-                if (room.doctor == null && room.patients.isEmpty()) {
+                if (room.isEmpty()) {
                     // Nobody left to relay to or to resume: a doctor who comes back gets a fresh room and snapshot.
                     forget(room);
                 }
@@ -157,39 +170,31 @@ public final class SignalingService implements EndWatcher {
         return released;
     }
 
-    // --- helpers used by Connection; each is called with the room's monitor held ---
+    // --- helpers used by the connections; each is called with the room's monitor held ---
 
-    void toDoctor(Room room, java.util.function.LongFunction<SignalEvent.Numbered> make) {
-        SignalEvent.Numbered event = room.doctorOutbox.push(make);
-        if (room.doctor != null) {
-            room.doctor.peer().send(event);
-        }
-    }
-
-    void toPatient(Room.Link link, java.util.function.LongFunction<SignalEvent.Numbered> make) {
-        SignalEvent.Numbered event = link.outbox.push(make);
-        if (link.connection != null) {
-            link.connection.peer().send(event);
-        }
+    /** The account of {@code token}'s session if it is an active staff session. */
+    Optional<Account> activeAccount(OpaqueToken token) {
+        return sessions.lookup(token) instanceof SessionLookup.Active active
+                ? Optional.of(active.account()) : Optional.empty();
     }
 
     SignalEvent.Numbered waitingRoomEvent(Room room, long seq) {
-        if (room.doctorAccount == null) {
+        if (room.doctorAccount().isEmpty()) {
             return new SignalEvent.WaitingRoom(seq, List.of());
         }
         Outcome<List<org.telekiosk.broker.consultation.WaitingPatient>> list =
-                waitingRoom.waitingList(new Caller.Staff(room.doctorAccount), room.id);
+                waitingRoom.waitingList(new Caller.Staff(room.doctorAccount().get()), room.id());
         List<WaitingPatient> patients = list instanceof Outcome.Done<List<org.telekiosk.broker.consultation
                 .WaitingPatient>> done ? done.value().stream().map(this::toWire).toList() : List.of();
         return new SignalEvent.WaitingRoom(seq, patients);
     }
 
     SignalEvent.Numbered participantsEvent(Room room, long seq) {
-        if (room.doctorAccount == null) {
+        if (room.doctorAccount().isEmpty()) {
             return new SignalEvent.Participants(seq, List.of());
         }
         Outcome<List<org.telekiosk.broker.consultation.Participant>> list =
-                waitingRoom.participants(new Caller.Staff(room.doctorAccount), room.id);
+                waitingRoom.participants(new Caller.Staff(room.doctorAccount().get()), room.id());
         List<Participant> people = list instanceof Outcome.Done<List<org.telekiosk.broker.consultation
                 .Participant>> done ? done.value().stream().map(p -> new Participant(
                         p.role() == org.telekiosk.broker.consultation.Participant.Role.DOCTOR
@@ -204,19 +209,7 @@ public final class SignalingService implements EndWatcher {
 
     /** Ends every connection of the room after the consultation ended; the room's monitor is held. */
     private void closeAll(Room room, String reason) {
-        for (Room.Link link : room.patients.values()) {
-            toPatient(link, seq -> new SignalEvent.Ended(seq, reason));
-            if (link.connection != null) {
-                link.connection.finish(CloseCodes.NORMAL, reason);
-            }
-        }
-        room.patients.clear();
-        room.inCall = null;
-        if (room.doctor != null) {
-            toDoctor(room, seq -> new SignalEvent.Ended(seq, reason));
-            room.doctor.finish(CloseCodes.NORMAL, reason);
-            room.doctor = null;
-        }
+        room.endAll(reason);
         forget(room);
     }
 
@@ -233,9 +226,9 @@ public final class SignalingService implements EndWatcher {
      * Forgets the room if it is not open and nobody is in it.
      */
     boolean stillOpen(Room joined, Caller caller) {
-        boolean open = consultations.get(caller, joined.id) instanceof Outcome.Done<Consultation> done
+        boolean open = consultations.get(caller, joined.id()) instanceof Outcome.Done<Consultation> done
                 && done.value().state() != ConsultationState.ENDED && !done.value().closedAt(clock.instant());
-        if (!open && joined.doctor == null && joined.patients.isEmpty()) {
+        if (!open && joined.isEmpty()) {
             forget(joined);
         }
         return open;

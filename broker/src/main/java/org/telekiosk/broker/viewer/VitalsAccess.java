@@ -10,6 +10,10 @@ import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.account.SessionLookup;
 import org.telekiosk.broker.account.Sessions;
+import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.audit.AuditEvent;
+import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.consultation.CallPeriod;
 import org.telekiosk.broker.consultation.Caller;
 import org.telekiosk.broker.consultation.Consultation;
@@ -32,8 +36,11 @@ public final class VitalsAccess {
     private final Sessions sessions;
     private final ConsultationService consultations;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public VitalsAccess(Sessions sessions, ConsultationService consultations, Clock clock) {
+    /** Every access granted is audited as {@link AuditAction#VITALS_VIEWED} in {@code audit}. */
+    public VitalsAccess(Sessions sessions, ConsultationService consultations, Clock clock, AuditLog audit) {
+        this.audit = Objects.requireNonNull(audit, "audit");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.consultations = Objects.requireNonNull(consultations, "consultations");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -74,7 +81,11 @@ public final class VitalsAccess {
             return new Verdict.Denied(SignalError.NOT_AUTHENTICATED, "no kiosk page session");
         }
         return switch (sessions.lookup(cookie.get())) {
-            case SessionLookup.Kiosk page -> new Verdict.Granted(new ViewerPrincipal.Kiosk(page.kiosk()));
+            case SessionLookup.Kiosk page -> {
+                audit.record(new AuditEvent(clock.instant(), AuditActor.kiosk(page.kiosk()), AuditAction.VITALS_VIEWED,
+                        "kiosk:" + page.kiosk(), "kiosk page", ""));
+                yield new Verdict.Granted(new ViewerPrincipal.Kiosk(page.kiosk()));
+            }
             case SessionLookup.Active staff -> new Verdict.Denied(SignalError.FORBIDDEN,
                     "the kiosk credential needs a kiosk page session");
             case SessionLookup.Refused refused -> new Verdict.Denied(SignalError.NOT_AUTHENTICATED,
@@ -102,6 +113,8 @@ public final class VitalsAccess {
         if (consultation.state() == ConsultationState.ENDED || consultation.closedAt(clock.instant())) {
             return new Verdict.Denied(SignalError.ACCESS_EXPIRED, "the consultation is over");
         }
+        audit.record(new AuditEvent(clock.instant(), AuditActor.account(account.get().id()), AuditAction.VITALS_VIEWED,
+                "consultation:" + id, "vitals socket", id.toString()));
         return new Verdict.Granted(new ViewerPrincipal.Doctor(id));
     }
 

@@ -65,6 +65,8 @@ class RestAuthorizationMatrixTest {
             GET    /api/v1/consultations/{id}/fhir  | 401 | 401 | 404 | 200 | 403 | 403 | 403
             GET    /api/v1/consultations/{id}/commands | 401 | 401 | 404 | 200 | 403 | 403 | 403
             POST   /api/v1/consultations/{id}/commands | 401 | 401 | 404 | 409 | 403 | 403 | 403
+            GET    /api/v1/consultations/{id}/record | 401 | 401 | 404 | 200 | 403 | 403 | 403
+            GET    /api/v1/audit                    | 401 | 401 | 403 | 403 | 403 | 200 | 403
             GET    /api/v1/kiosks                   | 401 | 401 | 403 | 403 | 200 | 403 | 403
             GET    /api/v1/rooms                    | 401 | 401 | 200 | 200 | 403 | 403 | 403
             POST   /api/v1/kiosks/{new}/enrollment-tokens | 401 | 401 | 403 | 403 | 201 | 403 | 403
@@ -169,6 +171,46 @@ class RestAuthorizationMatrixTest {
                 reply.header("Content-Disposition"));
         assertEquals("Bundle", reply.json().path("resourceType").asText());
         assertEquals("collection", reply.json().path("type").asText());
+    }
+
+    @org.junit.jupiter.api.Test
+    void anAdminReadsEveryAccessToAConsultationsHealthDataPageByPageNewestFirst() {
+        String id = freshConsultation().id().toString();
+        assertEquals(200, client.send("GET", "/api/v1/consultations/" + id + "/fhir", null,
+                headers("GET", "/fhir", Who.DOCTOR)).status());
+        RestClient.Reply record = client.send("GET", "/api/v1/consultations/" + id + "/record", null,
+                headers("GET", "/record", Who.DOCTOR));
+        assertEquals(200, record.status());
+        assertEquals(id, record.json().path("consultation").asText());
+        assertEquals("none", record.json().path("recording").asText());
+        assertEquals("room", record.json().path("target").asText());
+
+        Map<String, String> admin = headers("GET", "/audit", Who.ADMIN);
+        RestClient.Reply first = client.send("GET", "/api/v1/audit?consultation=" + id + "&limit=1", null, admin);
+        assertEquals(200, first.status(), () -> first.json().toString());
+        assertEquals(1, first.json().path("entries").size());
+        var newest = first.json().path("entries").get(0);
+        assertEquals("record-exported", newest.path("action").asText());
+        assertEquals("account:" + doctor.id(), newest.path("actor").asText());
+        assertEquals(id, newest.path("consultation").asText());
+        long next = first.json().path("next").asLong();
+        assertEquals(newest.path("position").asLong(), next);
+
+        RestClient.Reply second = client.send("GET", "/api/v1/audit?consultation=" + id + "&limit=1&before=" + next,
+                null, admin);
+        assertEquals("exported", second.json().path("entries").get(0).path("action").asText(), "the FHIR export");
+        RestClient.Reply rest = client.send("GET", "/api/v1/audit?consultation=" + id + "&before=" + next, null,
+                admin);
+        assertEquals("consultation-created", rest.json().path("entries").get(rest.json().path("entries").size() - 1)
+                .path("action").asText());
+        assertTrue(rest.json().path("next").isNull(), "the last page has no next cursor");
+
+        for (String bad : List.of("limit=0", "limit=501", "limit=x", "before=-1", "consultation=nope",
+                "limit=1&limit=2")) {
+            RestClient.Reply refused = client.send("GET", "/api/v1/audit?" + bad, null, admin);
+            assertEquals(400, refused.status(), bad);
+            assertEquals("application/problem+json", refused.header("Content-Type"));
+        }
     }
 
     /** A fresh kiosk page token for the kiosk column, a used one for the others. */

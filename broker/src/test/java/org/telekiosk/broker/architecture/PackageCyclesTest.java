@@ -51,6 +51,64 @@ class PackageCyclesTest {
         assertEquals(List.of(), cycles, why.toString());
     }
 
+    /**
+     * The layers of docs/architecture.md, pinned where a cycle test would not notice a wrong turn: only the CLI and
+     * the demo reach into the composition root; the broker's MQTT client and the REST dispatcher stay below the
+     * features that use them; the kiosk-certificate rule lives below both its users.
+     */
+    @Test
+    void eachLayerReachesOnlyDownwards() throws IOException {
+        Map<String, Map<String, String>> edges = dependencies();
+        for (String pkg : List.of("mqtt", "api", "http", "server", "telemetry", "command", "signaling", "kiosk")) {
+            assertTrue(edges.containsKey(pkg), "package " + pkg + " exists: " + edges.keySet());
+        }
+        Map<String, Set<String>> forbidden = Map.of(
+                "mqtt", Set.of("server", "http", "api", "telemetry", "command", "enrollment", "signaling"),
+                "api", Set.of("server", "http"),
+                "http", Set.of("server"),
+                "telemetry", Set.of("server", "http", "api", "command"),
+                "command", Set.of("server", "http", "api", "telemetry"),
+                "signaling", Set.of("server", "http", "api", "mqtt"),
+                "viewer", Set.of("server", "http", "api", "mqtt"),
+                "kiosk", Set.of("enrollment", "mqtt", "server", "http", "api"),
+                // The record is told by signaling and read by the API: it reaches neither.
+                "record", Set.of("server", "http", "api", "signaling", "mqtt", "viewer"));
+        StringBuilder wrong = new StringBuilder();
+        forbidden.forEach((from, targets) -> edges.getOrDefault(from, Map.of()).forEach((to, file) -> {
+            if (targets.contains(to)) {
+                wrong.append(from).append(" -> ").append(to).append(" (").append(file).append(")\n");
+            }
+        }));
+        edges.forEach((from, targets) -> {
+            if (targets.containsKey("server") && !from.isEmpty() && !from.equals("demo")) {
+                wrong.append(from).append(" -> server (").append(targets.get("server")).append(")\n");
+            }
+        });
+        assertEquals("", wrong.toString(), "dependencies against the layering");
+    }
+
+    /** Services are tested without a channel: only the adapters import Netty, only the MQTT client Paho. */
+    @Test
+    void onlyTheAdaptersImportNettyAndOnlyTheMqttClientPaho() throws IOException {
+        Set<String> netty = new TreeSet<>();
+        Set<String> paho = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String pkg = SOURCES.relativize(file.getParent()).toString().replace('/', '.');
+                String text = Files.readString(file);
+                if (text.contains("\nimport io.netty.")) {
+                    netty.add(pkg);
+                }
+                if (text.contains("\nimport org.eclipse.paho.")) {
+                    paho.add(pkg);
+                }
+            }
+        }
+        // api reads the session cookie with Netty's strict cookie decoder, a parser without a channel.
+        assertEquals(Set.of("http", "server", "api"), netty, "packages importing Netty");
+        assertEquals(Set.of("mqtt"), paho, "packages importing Paho");
+    }
+
     @Test
     void aCycleIsFound() {
         Map<String, Map<String, String>> edges = new HashMap<>();

@@ -27,7 +27,8 @@ import org.telekiosk.protocol.signaling.IceServer;
 /**
  * TURN with a real coturn (shared-secret scheme) and headless Chromium restricted to relay candidates
  * ({@code iceTransportPolicy: 'relay'}): video flows with the credentials the broker issues, and does not with
- * expired ones.
+ * expired ones. After the relayed call, the consultation's record says relay, with the fingerprints both pages saw
+ * matching the signaled ones.
  */
 @RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER, Program.TURNSERVER})
 class TurnRelayTest {
@@ -61,6 +62,7 @@ class TurnRelayTest {
                     + " let pair; stats.forEach((r) => { if (r.type === 'transport') pair = stats.get("
                     + "r.selectedCandidatePairId); });"
                     + " done(stats.get(pair.localCandidateId).candidateType); });"));
+            RecordCheck.afterCall(BROKER, doctor, patient, fixture.consultation().id(), "relay");
         }
     }
 

@@ -124,7 +124,8 @@ class CommandServiceTest {
         assertEquals(List.of(Duration.ofSeconds(60)), expiries);
         assertTrue(stored(issued).published());
         assertEquals(List.of(stored(issued)), done(commands.list(doctor, c.id())));
-        assertTrue(audit.events().stream().anyMatch(e -> e.action() == AuditAction.COMMAND_ISSUED));
+        assertTrue(audit.events().stream().anyMatch(e -> e.action() == AuditAction.COMMAND_ISSUED
+                && e.consultation().equals(c.id().toString())), "audited with the consultation");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.telekiosk.broker.consultation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.telekiosk.broker.consultation.ConsultationTestKit.KIOSK;
 import static org.telekiosk.broker.consultation.ConsultationTestKit.caller;
@@ -59,6 +60,8 @@ class CallPeriodsTest {
                 new Caller.Anonymous(), room.id(), "FHIR")));
         history(room);
         assertEquals(1, kit.audit.events().stream().filter(e -> e.action() == AuditAction.EXPORTED).count());
+        assertTrue(kit.audit.events().stream().filter(e -> e.action() == AuditAction.EXPORTED)
+                .allMatch(e -> e.consultation().equals(room.id().toString())), "audited with its consultation");
     }
 
     private CallHistory history(Consultation consultation) {

@@ -37,28 +37,28 @@ class SignalingAuthorizationMatrixTest {
 
     static {
         String[] messages = {"hello", "ping", "ready", "admit", "offer", "answer", "ice-candidate", "ice-restart",
-            "leave", "end"};
+            "leave", "end", "media-report"};
         row("anonymous", messages, "not-authenticated", OK, "not-authenticated", "not-authenticated",
                 "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                "not-authenticated", "not-authenticated");
+                "not-authenticated", "not-authenticated", "not-authenticated");
         row("patient-waiting", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", "out-of-order",
-                "out-of-order", "out-of-order", OK, "not-allowed");
+                "out-of-order", "out-of-order", OK, "not-allowed", "out-of-order");
         row("patient-in-call", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", OK, OK, OK, OK,
-                "not-allowed");
+                "not-allowed", OK);
         row("doctor-of-consultation", messages, "out-of-order", OK, "not-allowed", OK, OK, "not-allowed", OK,
-                "not-allowed", "not-allowed", OK);
+                "not-allowed", "not-allowed", OK, OK);
         row("kiosk-page-called-in", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", "out-of-order",
-                "out-of-order", "out-of-order", OK, "not-allowed");
+                "out-of-order", "out-of-order", OK, "not-allowed", "out-of-order");
         row("kiosk-page-without-room", messages, "no-room-consultation", OK, "not-authenticated",
                 "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                "not-authenticated", "not-authenticated", "not-authenticated");
+                "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated");
         row("staff-session-as-kiosk", messages, "not-authenticated", OK, "not-authenticated", "not-authenticated",
                 "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                "not-authenticated", "not-authenticated");
+                "not-authenticated", "not-authenticated", "not-authenticated");
         for (String outsider : List.of("other-doctor", "technician", "admin")) {
             row(outsider, messages, "forbidden", OK, "not-authenticated", "not-authenticated", "not-authenticated",
                     "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                    "not-authenticated");
+                    "not-authenticated", "not-authenticated");
         }
     }
 
@@ -138,6 +138,8 @@ class SignalingAuthorizationMatrixTest {
             case "ice-restart" -> new SignalRequest.IceRestart();
             case "leave" -> new SignalRequest.Leave();
             case "end" -> new SignalRequest.End();
+            case "media-report" -> new SignalRequest.MediaReport("direct", "udp", "host", "host",
+                    "sha-256 " + "AB:".repeat(31) + "AB", "sha-256 " + "CD:".repeat(31) + "CD");
             default -> throw new IllegalArgumentException(message);
         };
         connection.receive(request);

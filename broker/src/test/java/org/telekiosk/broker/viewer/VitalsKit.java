@@ -57,7 +57,7 @@ public final class VitalsKit {
     public final ConsultationService consultations = new ConsultationService(stores, ConsultationPolicy.DEFAULT, clock);
     public final WaitingRoom waitingRoom = new WaitingRoom(stores, accounts, clock);
     public final ViewerHub hub = new ViewerHub(WireCodec.json(8192));
-    public final VitalsAccess access = new VitalsAccess(sessions, consultations, clock);
+    public final VitalsAccess access = new VitalsAccess(sessions, consultations, clock, new InMemoryAuditLog());
 
     public final Account doctor = account("dr.weber", Role.DOCTOR);
     public final Account otherDoctor = account("dr.schulz", Role.DOCTOR);

@@ -28,7 +28,6 @@ import org.telekiosk.agent.outbox.OutboxBatch.Op;
 import org.telekiosk.agent.outbox.OutboxBatch.Stop;
 import org.telekiosk.agent.sampling.ReadingJournal;
 import org.telekiosk.agent.sampling.SequenceCounter;
-import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.telemetry.CommandUpdate;
@@ -103,7 +102,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final String fault;
     private final Connection writer;
-    private final Connection reader;
+    private final OutboxReader reader;
     private final Thread writerThread;
     private final Object appendLock = new Object();
     private volatile Runnable commitListener = () -> { };
@@ -124,7 +123,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         this.highWater = highWater;
         this.sizeLimit = new SizeLimit(settings.maxBytes());
         this.writer = opened.connection();
-        this.reader = reader;
+        this.reader = new OutboxReader(reader, codec, seq -> queue.add(new Delete(seq, true)));
         this.fault = opened.fault();
         // A fresh or recovered file may know less than the high-water mark; a sound one knows exactly.
         this.lastSeq = opened.fresh() ? Math.max(opened.lastSeq(), highWater.last()) : opened.lastSeq();
@@ -146,7 +145,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
             this.held = rs.getLong(1);
             this.bytes = rs.getLong(2);
         }
-        this.heldFrom = lowestHeld(writer, lastSeq);
+        this.heldFrom = OutboxFile.lowestHeld(writer, lastSeq);
         writer.commit();
         this.writerThread = Thread.ofPlatform().name("telekiosk-outbox").daemon().unstarted(this::writeLoop);
     }
@@ -266,48 +265,14 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         return heldFrom;
     }
 
-    private static long lowestHeld(Connection c, long committed) throws SQLException {
-        try (PreparedStatement min = c.prepareStatement("SELECT min(seq) FROM reading");
-                ResultSet rs = min.executeQuery()) {
-            rs.next();
-            long lowest = rs.getLong(1);
-            return rs.wasNull() ? committed + 1 : Math.min(lowest, committed + 1);
-        }
-    }
-
     /** The highest sequence number committed to disk. */
     public long committedSeq() {
         return committedSeq.get();
     }
 
-    /**
-     * Up to {@code limit} committed readings with {@code after < seq <= upTo}, in sequence order. One caller at a
-     * time (the sender's thread). A row that cannot be decoded is deleted and counted as dropped.
-     */
+    /** Up to {@code limit} committed readings with {@code after < seq <= upTo}, in order ({@link OutboxReader}). */
     List<Stored> read(long after, long upTo, int limit) throws IOException {
-        List<Stored> readings = new ArrayList<>(Math.min(limit, 1024));
-        synchronized (reader) {
-            try (PreparedStatement select = reader.prepareStatement(
-                    "SELECT seq, payload FROM reading WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
-                select.setLong(1, after);
-                select.setLong(2, upTo);
-                select.setInt(3, limit);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        long seq = rs.getLong(1);
-                        try {
-                            readings.add(new Stored(seq, codec.decode(rs.getBytes(2), KioskMessage.class)));
-                        } catch (MalformedMessageException e) {
-                            log.error("Outbox row {} cannot be decoded ({}); dropped", seq, e.getMessage());
-                            queue.add(new Delete(seq, true));
-                        }
-                    }
-                }
-            } catch (SQLException e) {
-                throw new IOException("cannot read the outbox: " + e.getMessage(), e);
-            }
-        }
-        return readings;
+        return reader.read(after, upTo, limit);
     }
 
     /** A snapshot; any thread. */
@@ -333,9 +298,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             log.warn("The outbox writer did not stop cleanly: {}", e.toString());
         }
-        synchronized (reader) {
-            OutboxFile.close(reader);
-        }
+        reader.close();
     }
 
     @Override
@@ -396,7 +359,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
                 meta.executeUpdate();
             }
             long committedAfter = Math.max(committedSeq.get(), maxSeq);
-            long lowest = lowestHeld(writer, committedAfter);
+            long lowest = OutboxFile.lowestHeld(writer, committedAfter);
             writer.commit();
             heldFrom = Math.max(heldFrom, lowest);
             dropped.addAndGet(newlyDropped);

@@ -287,4 +287,14 @@ final class OutboxFile {
             super(message);
         }
     }
+
+    /** The lowest sequence number on disk, or one above {@code committed} when the file holds none. */
+    static long lowestHeld(Connection c, long committed) throws SQLException {
+        try (PreparedStatement min = c.prepareStatement("SELECT min(seq) FROM reading");
+                ResultSet rs = min.executeQuery()) {
+            rs.next();
+            long lowest = rs.getLong(1);
+            return rs.wasNull() ? committed + 1 : Math.min(lowest, committed + 1);
+        }
+    }
 }

@@ -85,6 +85,8 @@ public final class OutboxSender implements AutoCloseable {
     private long liveCursor;
     private long backlogCursor;
     private boolean rewindPending = true;
+    /** Set by a rewind: the first reading sent after it is logged (where sending starts after a (re)connect). */
+    private boolean firstAfterRewind;
     private double tokens;
     private long tokensAt;
     private ScheduledFuture<?> retry;
@@ -209,6 +211,10 @@ public final class OutboxSender implements AutoCloseable {
                 if (!send(next)) {
                     return;
                 }
+                if (firstAfterRewind && inFlight.contains(next.seq())) {
+                    firstAfterRewind = false;
+                    log.info("Sending from reading {} (store acknowledgement {})", next.seq(), storedThrough);
+                }
                 (fromBacklog ? backlog : live).poll();
                 if (fromBacklog) {
                     tokens -= 1;
@@ -223,6 +229,7 @@ public final class OutboxSender implements AutoCloseable {
     /** Starts again from the lowest number on disk; only with nothing in flight. */
     private void rewind() {
         rewindPending = false;
+        firstAfterRewind = true;
         boundary = outbox.committedSeq();
         liveCursor = boundary;
         backlogCursor = 0;

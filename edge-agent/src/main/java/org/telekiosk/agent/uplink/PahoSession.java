@@ -174,8 +174,8 @@ final class PahoSession {
 
         private synchronized void waitedOut() {
             if (!acknowledged && !reported) {
-                log.debug("No retained store acknowledgement within {} ms of the SUBACK",
-                        retainedAckWait.toMillis());
+                log.info("No retained store acknowledgement within {} ms of the SUBACK; sending what the outbox "
+                        + "holds (the store counts readings it already has as duplicates)", retainedAckWait.toMillis());
             }
             waitedOut = true;
             reportIfReady();

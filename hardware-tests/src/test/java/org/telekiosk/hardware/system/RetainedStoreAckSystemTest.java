@@ -43,18 +43,20 @@ import org.telekiosk.protocol.topic.Topics;
  * The retained store acknowledgement with the real agent and the real broker (processes): an agent is stopped in its
  * tracks (SIGSTOP, then SIGKILL) after it sent readings and before it read their store acknowledgement, so its outbox
  * still holds readings the store has. Started again, it must learn from the retained acknowledgement that they are
- * stored and delete them without sending them again (the broker counts no duplicate): first with the broker left
- * running, then with the broker also restarted in between (the retained message survives in HiveMQ's persistence).
- * Without the retained acknowledgement, or with an agent that sends before it arrives, the agent sends those readings
- * again and the store counts them as duplicates.
+ * stored and delete them without sending them again: the first reading it sends (its log says which) lies above the
+ * acknowledged number, first with the broker left running, then with the broker also restarted in between (the
+ * retained message survives in HiveMQ's persistence). Without the retained acknowledgement, or with an agent that
+ * sends before it arrives, the agent starts with a covered reading.
+ *
+ * <p>The store's duplicate count is not the measure: under load the agent legitimately sends readings again (a
+ * reading in flight when it froze and stored after the acknowledgement was read, or a store acknowledgement slower
+ * than its resend timeout), which made an earlier version of this test flaky.
  */
-@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "telekiosk.retained-ack-system", matches = "true",
-        disabledReason = "flaky: 1 of 5 loop runs beside a full build saw 21 covered readings sent again (issue 12,"
-                + " point 4, under investigation); run with -Dtelekiosk.retained-ack-system=true")
 class RetainedStoreAckSystemTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final Duration PATIENCE = Duration.ofSeconds(180);
     private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
     private static final Pattern DUPLICATES = Pattern.compile("\"duplicates\":(\\d+)");
+    private static final Pattern SENDING_FROM = Pattern.compile("Sending from reading (\\d+) ");
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
@@ -72,23 +74,7 @@ class RetainedStoreAckSystemTest {
             agent = AgentProcess.start(kioskDir);
             for (boolean restartBroker : new boolean[] {false, true}) {
                 String context = (restartBroker ? "with" : "without") + " a broker restart; logs in " + dir;
-                long through = stopWithStoredReadingsUnacknowledged(agent, broker, kiosk, kioskDir, context);
-                if (restartBroker) {
-                    broker.stop();
-                    broker.start();
-                }
-                // A restarted broker's HTTPS comes up after its MQTT port.
-                long duplicatesBefore = await("/healthz, " + context).atMost(PATIENCE).ignoreExceptions()
-                        .until(() -> duplicates(broker), d -> true);
-                long storedBefore = broker.stored(kiosk)[0];
-                agent = AgentProcess.start(kioskDir);
-                await("outbox readings up to " + through + " deleted, " + context).atMost(PATIENCE)
-                        .until(() -> held(kioskDir, through).isEmpty());
-                // Still sending afterwards: the agent was not stuck, and any resend would have reached the store.
-                await("new readings stored, " + context).atMost(PATIENCE)
-                        .until(() -> broker.stored(kiosk)[0] > storedBefore + 10);
-                assertEquals(duplicatesBefore, duplicates(broker),
-                        "readings the retained store acknowledgement covered were sent again, " + context);
+                agent = restartCoveredAndCheck(agent, broker, kiosk, kioskDir, restartBroker, context);
             }
             // Then it drains what it still holds: every number stored once, nothing lost on the way.
             long highest = broker.stored(kiosk)[1];
@@ -102,6 +88,66 @@ class RetainedStoreAckSystemTest {
             }
             broker.stop();
         }
+    }
+
+    /**
+     * One round: the agent stopped holding covered readings, the broker restarted if asked, the agent started again;
+     * checks that the first reading it sends after connecting lies above what the retained acknowledgement covered,
+     * that the covered readings leave its outbox, and that it goes on sending. Should the agent's documented wait for
+     * the retained acknowledgement run out (it then sends what it holds, the store counting duplicates), the round is
+     * tried again, at most three times: that bound is the protocol's, not the defect this test looks for.
+     */
+    private static AgentProcess restartCoveredAndCheck(AgentProcess running, BrokerProcess broker, KioskId kiosk,
+            Path kioskDir, boolean restartBroker, String context) throws Exception {
+        AgentProcess agent = running;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            long through = stopWithStoredReadingsUnacknowledged(agent, broker, kiosk, kioskDir, context);
+            if (restartBroker) {
+                broker.stop();
+                broker.start();
+            }
+            // A restarted broker's HTTPS comes up after its MQTT port.
+            await("/healthz, " + context).atMost(PATIENCE).ignoreExceptions()
+                    .until(() -> duplicates(broker), d -> true);
+            long storedBefore = broker.stored(kiosk)[0];
+            long logFrom = Files.size(kioskDir.resolve("agent.log"));
+            agent = AgentProcess.start(kioskDir);
+            String sendingFrom = await("the restarted agent's first send, " + context).atMost(PATIENCE)
+                    .until(() -> firstSend(kioskDir, logFrom), line -> line != null);
+            if (sendingFrom.startsWith("waited")) {
+                continue;
+            }
+            Matcher from = SENDING_FROM.matcher(sendingFrom);
+            assertTrue(from.find(), sendingFrom);
+            assertTrue(Long.parseLong(from.group(1)) > through, "the restarted agent sent reading " + from.group(1)
+                    + ", which the retained store acknowledgement (" + through + ") covered, " + context);
+            await("outbox readings up to " + through + " deleted, " + context).atMost(PATIENCE)
+                    .until(() -> held(kioskDir, through).isEmpty());
+            // Still sending afterwards: the agent was not stuck.
+            await("new readings stored, " + context).atMost(PATIENCE)
+                    .until(() -> broker.stored(kiosk)[0] > storedBefore + 10);
+            return agent;
+        }
+        throw new AssertionError("three times the agent's wait for the retained store acknowledgement ran out, "
+                + context);
+    }
+
+    /**
+     * In the agent's log from byte {@code from} on: the line saying which reading it sent first, or "waited out" if
+     * it gave up waiting for the retained acknowledgement first; null while neither is there.
+     */
+    private static String firstSend(Path kioskDir, long from) throws java.io.IOException {
+        byte[] all = Files.readAllBytes(kioskDir.resolve("agent.log"));
+        String since = new String(all, (int) from, all.length - (int) from, java.nio.charset.StandardCharsets.UTF_8);
+        for (String line : since.split("\n")) {
+            if (line.contains("No retained store acknowledgement within")) {
+                return "waited out: " + line;
+            }
+            if (SENDING_FROM.matcher(line).find()) {
+                return line;
+            }
+        }
+        return null;
     }
 
     /**

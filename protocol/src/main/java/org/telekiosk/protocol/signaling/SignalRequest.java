@@ -21,6 +21,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = SignalRequest.Leave.class, name = "leave"),
     @JsonSubTypes.Type(value = SignalRequest.End.class, name = "end"),
     @JsonSubTypes.Type(value = SignalRequest.Ping.class, name = "ping"),
+    @JsonSubTypes.Type(value = SignalRequest.MediaReport.class, name = "media-report"),
 })
 public sealed interface SignalRequest {
     /** The protocol version this module speaks. */
@@ -89,6 +90,57 @@ public sealed interface SignalRequest {
     record Ping(String nonce) implements SignalRequest {
         public Ping {
             Fields.nonce(nonce);
+        }
+    }
+
+    /**
+     * How this page's media flows now, read from its own {@code RTCPeerConnection.getStats()} (W3C webrtc-stats):
+     * the transport's selected candidate pair and the DTLS certificates on both ends. Sent by the doctor and by the
+     * patient in the call whenever it changes; the broker keeps it in the consultation's record and compares the
+     * fingerprints with those of the SDPs it relayed (RFC 8122 {@code a=fingerprint}). No media, no addresses.
+     *
+     * @param path                {@code "direct"} (peer to peer) or {@code "relay"} (through TURN): relay exactly
+     *                            when either candidate of the pair is of type relay
+     * @param protocol            the local candidate's transport to its peer or TURN server: udp, tcp or tls
+     * @param localCandidateType  host, srflx, prflx or relay
+     * @param remoteCandidateType host, srflx, prflx or relay
+     * @param localFingerprint    this page's certificate: {@code fingerprintAlgorithm + " " + fingerprint}, as in
+     *                            an SDP {@code a=fingerprint} line, e.g. {@code "sha-256 4A:AD:…"}
+     * @param remoteFingerprint   the peer's certificate, likewise
+     */
+    record MediaReport(String path, String protocol, String localCandidateType, String remoteCandidateType,
+            String localFingerprint, String remoteFingerprint) implements SignalRequest {
+        private static final java.util.Set<String> PATHS = java.util.Set.of("direct", "relay");
+        private static final java.util.Set<String> PROTOCOLS = java.util.Set.of("udp", "tcp", "tls");
+        private static final java.util.Set<String> TYPES = java.util.Set.of("host", "srflx", "prflx", "relay");
+        private static final java.util.regex.Pattern FINGERPRINT = java.util.regex.Pattern.compile(
+                "(sha-1|sha-224|sha-256|sha-384|sha-512) [0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}");
+
+        public MediaReport {
+            oneOf("path", path, PATHS);
+            oneOf("protocol", protocol, PROTOCOLS);
+            oneOf("localCandidateType", localCandidateType, TYPES);
+            oneOf("remoteCandidateType", remoteCandidateType, TYPES);
+            fingerprint("localFingerprint", localFingerprint);
+            fingerprint("remoteFingerprint", remoteFingerprint);
+            boolean relayed = localCandidateType.equals("relay") || remoteCandidateType.equals("relay");
+            if (relayed != path.equals("relay")) {
+                throw new IllegalArgumentException("path must be 'relay' exactly when a candidate of the pair is of"
+                        + " type relay");
+            }
+        }
+
+        private static void oneOf(String field, String value, java.util.Set<String> allowed) {
+            if (value == null || !allowed.contains(value)) {
+                throw new IllegalArgumentException(field + " must be one of " + new java.util.TreeSet<>(allowed));
+            }
+        }
+
+        private static void fingerprint(String field, String value) {
+            if (value == null || !FINGERPRINT.matcher(value).matches()) {
+                throw new IllegalArgumentException(field + " must be '<hash function> <hex pairs with colons>', as"
+                        + " in an SDP a=fingerprint line (RFC 8122)");
+            }
         }
     }
 }

@@ -40,7 +40,43 @@ class SignalCodecTest {
                 new SignalRequest.IceRestart(),
                 new SignalRequest.Leave(),
                 new SignalRequest.End(),
-                new SignalRequest.Ping("n-1"));
+                new SignalRequest.Ping("n-1"),
+                new SignalRequest.MediaReport("relay", "tls", "relay", "host", FP_A, FP_B),
+                new SignalRequest.MediaReport("direct", "udp", "host", "prflx", FP_A.toLowerCase(), FP_B));
+    }
+
+    private static final String FP_A = "sha-256 " + "4A:".repeat(31) + "4A";
+    private static final String FP_B = "sha-256 " + "0e:".repeat(31) + "0e";
+    private static final String MEDIA = "{\"type\":\"media-report\",\"path\":\"%s\",\"protocol\":\"%s\","
+            + "\"localCandidateType\":\"%s\",\"remoteCandidateType\":\"%s\",\"localFingerprint\":\"%s\","
+            + "\"remoteFingerprint\":\"" + FP_B + "\"}";
+
+    @Test
+    void aMediaReportHasTheDocumentedShape() throws MalformedMessageException {
+        String text = MEDIA.formatted("relay", "udp", "relay", "relay", FP_A);
+        assertEquals(new SignalRequest.MediaReport("relay", "udp", "relay", "relay", FP_A, FP_B),
+                json.decode(text, SignalRequest.class));
+    }
+
+    /** path|protocol|local type|remote type|local fingerprint; {@code FP} stands for a valid one. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "direct|udp|relay|host|FP",
+        "relay|udp|host|host|FP",
+        "sideways|udp|host|host|FP",
+        "direct|sctp|host|host|FP",
+        "direct|udp|mdns|host|FP",
+        "direct|udp|host|host|md5 4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A",
+        "direct|udp|host|host|sha-256 4A:4A",
+        "direct|udp|host|host|sha-256 ZZ:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A:4A",
+        "direct|udp|host|host|sha-256 AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89 (10.0.0.1)",
+    })
+    void aMediaReportThatContradictsItselfOrIsNotAFingerprintIsRefused(String fields) {
+        String[] f = fields.split("\\|");
+        String text = MEDIA.formatted(f[0], f[1], f[2], f[3], f[4].equals("FP") ? FP_A : f[4]);
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> json.decode(text, SignalRequest.class));
+        assertEquals(Reason.INVALID_FIELD, e.reason(), e.getMessage());
     }
 
     static List<SignalEvent> everyEvent() {

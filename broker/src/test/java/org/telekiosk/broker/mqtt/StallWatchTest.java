@@ -1,4 +1,4 @@
-package org.telekiosk.broker.telemetry;
+package org.telekiosk.broker.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.telekiosk.broker.telemetry;
+package org.telekiosk.broker.mqtt;
 
 import java.util.ArrayDeque;
 import java.util.Objects;

@@ -1,11 +1,16 @@
-package org.telekiosk.broker.telemetry;
+package org.telekiosk.broker.mqtt;
 
+import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -19,61 +24,53 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telekiosk.protocol.topic.Topics;
 
 /**
- * The broker's MQTT client (Paho v5): subscribes to every kiosk's channels in the broker share group (MQTT 5 §4.8.2)
- * with QoS 1 and hands each message to the {@link MeasurementIntake}.
+ * The broker's MQTT client (Paho v5), one per node: its connection to the MQTT broker, the one {@link Subscription}
+ * it holds, and the downlink publishes to kiosks.
  *
- * <p><b>Nothing acknowledged before it is stored.</b> Acknowledgements are manual ({@link AckLine}): a message is
- * acknowledged once the intake has taken care of it (a reading: committed to the store), in arrival order (§4.6). A
- * message whose store write failed is not acknowledged; the client reconnects and the MQTT broker sends it again.
- * (An earlier attempt at manual acknowledgements stalled intermittently while the broker had two shared
- * subscriptions; with the one subscription now, {@code ManualAckLoopTest} runs bursts through it in a loop.)
+ * <p><b>Nothing acknowledged before it is taken care of.</b> Acknowledgements are manual ({@link AckLine}): a message
+ * is acknowledged once its subscription's stage completed (a reading: committed to the store), in arrival order (MQTT 5
+ * §4.6). A message whose stage failed is not acknowledged; the client reconnects and the MQTT broker sends it again.
+ * ({@code ManualAckLoopTest} runs bursts through it in a loop.)
  *
- * <p><b>A session that outlives the connection.</b> The client id is stable (kept in the data directory), Clean Start
- * is 0 and the session expiry is {@value #SESSION_EXPIRY_SECONDS} s (§3.1.2.11.2): while this client reconnects, or
- * the embedded MQTT broker restarts (file persistence), the MQTT broker queues the group's messages instead of
+ * <p><b>A session that outlives the connection.</b> The client id is stable ({@link ClientIdFile}), Clean Start is 0
+ * and the session expiry is {@value #SESSION_EXPIRY_SECONDS} s (§3.1.2.11.2): while this client reconnects, or the
+ * embedded MQTT broker restarts (file persistence), the MQTT broker queues the group's messages instead of
  * acknowledging kiosks' readings that no subscriber takes, and sends what was unacknowledged again.
  *
  * <p>Paho's automatic reconnect is off (its delays live in a static field shared by every client of the JVM): this
- * class reconnects with exponential backoff and jitter of its own. Paho's persistence is explicit and in memory:
- * nothing is written to the working directory.
+ * class reconnects with a {@link Backoff} of its own. Paho's persistence is explicit and in memory: nothing is written
+ * to the working directory.
  */
-public final class MqttMeasurementSubscriber implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(MqttMeasurementSubscriber.class);
-    private static final long MIN_BACKOFF_MS = 250;
-    private static final long MAX_BACKOFF_MS = 15_000;
+public final class BrokerMqttClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerMqttClient.class);
     private static final int RECEIVE_MAXIMUM = 1000;
     /** How long the MQTT broker keeps this client's session (and queues for it) while it is away: 7 days. */
     static final long SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
-    private static final String CLIENT_ID_FILE = "mqtt-subscriber-id";
 
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
-    private final MeasurementIntake intake;
     private final ScheduledExecutorService scheduler;
-    private final SecureRandom jitter = new SecureRandom();
-    private final AtomicInteger failures = new AtomicInteger();
+    private final Backoff backoff = new Backoff(250, 15_000, new SecureRandom());
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AckLine acks;
-    private final java.util.concurrent.atomic.AtomicLong arrivals = new java.util.concurrent.atomic.AtomicLong();
-    private volatile boolean subscribed;
+    private final AtomicLong arrivals = new AtomicLong();
     /** On the scheduler thread only. */
     private final StallWatch stallWatch = new StallWatch(2);
+    private volatile Subscription subscription;
+    private volatile boolean subscribed;
 
     /**
      * @param tls trusts the broker's CA and presents this node's service certificate, by which the MQTT broker's
      *            authenticator knows it (no user name or password is sent)
      */
-    public MqttMeasurementSubscriber(String serverUri, String clientId, SSLSocketFactory tls,
-            MeasurementIntake intake) throws java.io.IOException {
-        this.intake = intake;
+    public BrokerMqttClient(String serverUri, String clientId, SSLSocketFactory tls) throws IOException {
         try {
             this.client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
         } catch (MqttException e) {
-            throw new java.io.IOException("cannot create the broker's MQTT client for " + serverUri + ": "
-                    + e.getMessage(), e);
+            throw new IOException("cannot create the broker's MQTT client for " + serverUri + ": " + e.getMessage(),
+                    e);
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("mqtt-subscriber-reconnect").daemon().factory());
@@ -91,26 +88,12 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         this.acks = new AckLine(client::messageArrivedComplete, () -> scheduler.execute(this::restart));
     }
 
-    /**
-     * This broker node's stable MQTT client id, made once and kept in {@code dataDir} (a session must outlive the
-     * process for the MQTT broker to keep queueing for it).
-     */
-    public static String clientIdIn(java.nio.file.Path dataDir, SecureRandom random) throws java.io.IOException {
-        java.nio.file.Path file = dataDir.resolve(CLIENT_ID_FILE);
-        if (java.nio.file.Files.exists(file)) {
-            String id = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).strip();
-            if (id.matches("telekiosk-broker-[0-9a-f]{16}")) {
-                return id;
-            }
-            LOG.warn("{} does not hold a client id; making a new one (the old session's queue expires)", file);
+    /** What to subscribe to on every connection. Call once, before {@link #start()}. */
+    public void subscribe(Subscription subscription) {
+        if (this.subscription != null) {
+            throw new IllegalStateException("the broker's MQTT client holds one subscription");
         }
-        String id = "telekiosk-broker-" + java.util.HexFormat.of().toHexDigits(random.nextLong());
-        java.nio.file.Files.createDirectories(dataDir);
-        java.nio.file.Path temporary = file.resolveSibling(CLIENT_ID_FILE + ".tmp");
-        java.nio.file.Files.writeString(temporary, id + "\n", java.nio.charset.StandardCharsets.US_ASCII);
-        java.nio.file.Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return id;
+        this.subscription = Objects.requireNonNull(subscription, "subscription");
     }
 
     /**
@@ -121,12 +104,12 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
      * connection is dropped and made again, which makes HiveMQ hand the group's messages out again. Nothing is lost
      * either way: the messages wait in HiveMQ's queue. Call before {@link #start()}.
      */
-    public void watchForStalls(java.util.function.LongSupplier publishesIntoBroker, java.time.Duration interval) {
+    public void watchForStalls(LongSupplier publishesIntoBroker, Duration interval) {
         scheduler.scheduleWithFixedDelay(() -> checkStall(publishesIntoBroker), interval.toMillis(),
                 interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void checkStall(java.util.function.LongSupplier publishesIntoBroker) {
+    private void checkStall(LongSupplier publishesIntoBroker) {
         long taken = stallWatch.check(subscribed, publishesIntoBroker.getAsLong(), arrivals.get());
         if (taken > 0) {
             LOG.warn("The MQTT broker took {} publishes since the last check but delivered none to this subscriber; "
@@ -140,7 +123,7 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         return acks.acknowledgedCount();
     }
 
-    /** A store write failed: drop the connection so that the MQTT broker sends the unacknowledged messages again. */
+    /** Drops the connection so that the MQTT broker sends the unacknowledged messages again. */
     private void restart() {
         subscribed = false;
         if (closed.get()) {
@@ -164,9 +147,8 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         if (!client.isConnected()) {
             return;
         }
-        MqttMessage message = new MqttMessage(payload, 0, true, null);
         try {
-            client.publish(topic, message);
+            client.publish(topic, new MqttMessage(payload, 0, true, null));
         } catch (MqttException e) {
             LOG.debug("Publishing on a downlink topic failed (the next one carries the news): {}", e.getMessage());
         }
@@ -178,9 +160,8 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
      * drops it once expired. The future completes when the MQTT broker acknowledged it (PUBACK), and fails when not
      * connected or refused; the caller sends it again later. Any thread except HiveMQ's.
      */
-    public java.util.concurrent.CompletableFuture<Void> publishExpiring(String topic, byte[] payload,
-            long expirySeconds) {
-        java.util.concurrent.CompletableFuture<Void> acknowledged = new java.util.concurrent.CompletableFuture<>();
+    public CompletableFuture<Void> publishExpiring(String topic, byte[] payload, long expirySeconds) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         if (!client.isConnected()) {
             acknowledged.completeExceptionally(new IllegalStateException("the MQTT client is not connected"));
             return acknowledged;
@@ -190,23 +171,8 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         properties.setMessageExpiryInterval(Math.max(1, expirySeconds));
         message.setProperties(properties);
         try {
-            client.publish(topic, message, null, new MqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    int[] codes = token.getReasonCodes();
-                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                        acknowledged.completeExceptionally(new IllegalStateException(
-                                "PUBACK reason code 0x" + Integer.toHexString(codes[0])));
-                    } else {
-                        acknowledged.complete(null);
-                    }
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable cause) {
-                    acknowledged.completeExceptionally(cause);
-                }
-            });
+            client.publish(topic, message, null, listener(() -> acknowledged.complete(null),
+                    acknowledged::completeExceptionally));
         } catch (MqttException e) {
             acknowledged.completeExceptionally(e);
         }
@@ -215,6 +181,9 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
 
     /** Starts connecting in the background. */
     public void start() {
+        if (subscription == null) {
+            throw new IllegalStateException("subscribe before start");
+        }
         connect();
     }
 
@@ -233,7 +202,7 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
             client.connect(options, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    subscribe();
+                    subscribeNow();
                 }
 
                 @Override
@@ -246,30 +215,37 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         }
     }
 
-    private void subscribe() {
+    private void subscribeNow() {
+        String filter = subscription.topicFilter();
         try {
-            client.subscribe(Topics.allKioskChannelsShared(), 1, null, new MqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    int[] codes = token.getReasonCodes();
-                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                        LOG.error("Subscription to {} refused with reason code 0x{}", Topics.allKioskChannelsShared(),
-                                Integer.toHexString(codes[0]));
-                        return;
-                    }
-                    failures.set(0);
-                    subscribed = true;
-                    LOG.info("Subscribed to {}", Topics.allKioskChannelsShared());
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable cause) {
-                    LOG.error("Subscription to {} failed: {}", Topics.allKioskChannelsShared(), cause.getMessage());
-                }
-            });
+            client.subscribe(filter, 1, null, listener(() -> {
+                backoff.reset();
+                subscribed = true;
+                LOG.info("Subscribed to {}", filter);
+            }, cause -> LOG.error("Subscription to {} failed: {}", filter, cause.getMessage())));
         } catch (MqttException e) {
-            LOG.error("Subscription to {} failed: {}", Topics.allKioskChannelsShared(), e.getMessage());
+            LOG.error("Subscription to {} failed: {}", filter, e.getMessage());
         }
+    }
+
+    /** A listener that fails on a reason code of 0x80 or above (MQTT 5 §2.4) as on a failure. */
+    private static MqttActionListener listener(Runnable success, java.util.function.Consumer<Throwable> failure) {
+        return new MqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                int[] codes = token.getReasonCodes();
+                if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                    failure.accept(new IllegalStateException("reason code 0x" + Integer.toHexString(codes[0])));
+                } else {
+                    success.run();
+                }
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable cause) {
+                failure.accept(cause);
+            }
+        };
     }
 
     private void retry(String why) {
@@ -277,9 +253,7 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
         if (closed.get()) {
             return;
         }
-        int attempt = Math.min(failures.incrementAndGet(), 20);
-        long ceiling = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(attempt - 1, 16));
-        long delay = MIN_BACKOFF_MS / 2 + (long) (jitter.nextDouble() * (ceiling - MIN_BACKOFF_MS / 2));
+        long delay = backoff.next();
         LOG.warn("MQTT subscriber: {}; retrying in {} ms", why, delay);
         scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
@@ -307,16 +281,10 @@ public final class MqttMeasurementSubscriber implements AutoCloseable {
     private final class Callback implements MqttCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            // Acknowledged by the line once stored (on the store's writer thread); the callback never waits.
+            // Acknowledged by the line once taken care of (a reading: on the store's writer thread); never waits here.
             arrivals.incrementAndGet();
             AckLine.Slot slot = acks.arrived(message.getId(), message.getQos());
-            intake.handle(topic, message.getPayload()).whenComplete((ok, failure) -> {
-                if (failure != null) {
-                    LOG.error("A message on '{}' was not stored and is not acknowledged (it comes again): {}",
-                            Topics.parse(topic).map(t -> t.kiosk().value()).orElse("?"), failure.toString());
-                }
-                slot.complete(failure);
-            });
+            subscription.handle(topic, message.getPayload()).whenComplete((ok, failure) -> slot.complete(failure));
         }
 
         @Override

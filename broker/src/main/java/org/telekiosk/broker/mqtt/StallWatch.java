@@ -1,10 +1,10 @@
-package org.telekiosk.broker.telemetry;
+package org.telekiosk.broker.mqtt;
 
 /**
  * Tells when the MQTT broker takes publishes from kiosks but delivers none to the broker's subscriber: fed at a fixed
  * interval with the MQTT broker's count of incoming publishes and the subscriber's count of arrivals, it reports a
  * stall when, for {@code checks} checks in a row while subscribed, the first grew and the second did not. Used against
- * HiveMQ CE's stall of a shared QoS 1 subscription (see {@link MqttMeasurementSubscriber#watchForStalls}). One thread.
+ * HiveMQ CE's stall of a shared QoS 1 subscription (see {@link BrokerMqttClient#watchForStalls}). One thread.
  */
 final class StallWatch {
     private final int checks;

@@ -1,0 +1,16 @@
+package org.telekiosk.broker.mqtt;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the broker's MQTT client subscribes to, and who takes each message. The client acknowledges a message (QoS 1)
+ * once {@link #handle} completes normally, in arrival order; a message whose stage fails is not acknowledged, and the
+ * client reconnects so that the MQTT broker sends it again.
+ */
+public interface Subscription {
+    /** The topic filter, subscribed with QoS 1 on every connection. */
+    String topicFilter();
+
+    /** Takes one message; called on Paho's callback thread, so it must not block. */
+    CompletionStage<Void> handle(String topic, byte[] payload);
+}

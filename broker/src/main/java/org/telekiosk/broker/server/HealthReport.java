@@ -1,0 +1,59 @@
+package org.telekiosk.broker.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Map;
+import org.telekiosk.broker.http.HealthCheck;
+import org.telekiosk.broker.mqtt.BrokerMqttClient;
+import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
+import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.broker.telemetry.KioskStatusBoard;
+import org.telekiosk.broker.telemetry.MeasurementIntake;
+import org.telekiosk.broker.viewer.ViewerHub;
+
+/**
+ * {@code /healthz} (docs/api.md, field by field): ready when the measurement subscription is active; counters for a
+ * technician. The answer is a {@link Health} record, encoded by Jackson.
+ */
+record HealthReport(EmbeddedMqttBroker mqtt, BrokerMqttClient client, MeasurementIntake intake, ViewerHub hub,
+        MeasurementStore store, KioskStatusBoard statuses) implements HealthCheck {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    /** The document; component order is the field order on the wire. */
+    record Health(String status, Mqtt mqtt, Measurements measurements, Store store, Kiosks kiosks, Viewers viewers) {}
+
+    record Mqtt(boolean subscribed, long refusedConnections, long droppedMessages) {}
+
+    /** @param rejected per refusal code, every code present */
+    record Measurements(long accepted, Map<String, Long> rejected) {}
+
+    record Store(long stored, long duplicates, long lost, long refused, long conflicts) {}
+
+    record Kiosks(int reporting, long queued, long dropped, long outboxFaults) {}
+
+    record Viewers(int connected, long delivered, long skipped) {}
+
+    /** The current counters. */
+    Health health() {
+        boolean up = client.isSubscribed();
+        var counters = store.counters();
+        return new Health(up ? "ok" : "starting",
+                new Mqtt(up, mqtt.refusedConnections(), mqtt.droppedMessages()),
+                new Measurements(intake.acceptedCount(), intake.rejectedCounts()),
+                new Store(counters.stored(), counters.duplicates(), counters.lost(), counters.refused(),
+                        counters.conflicts()),
+                new Kiosks(statuses.kiosks(), statuses.queued(), statuses.dropped(), statuses.outboxFaults()),
+                new Viewers(hub.viewerCount(), hub.deliveredCount(), hub.skippedCount()));
+    }
+
+    @Override
+    public Report report() {
+        Health health = health();
+        try {
+            return new Report(health.mqtt().subscribed(), JSON.writeValueAsString(health));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a health report of numbers and strings always encodes", e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.telekiosk.broker.server;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import javax.net.ssl.SSLException;
+import org.telekiosk.broker.api.RestApi;
+import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.fhir.ConsultationFhirExport;
+import org.telekiosk.broker.fhir.ReadingLinker;
+import org.telekiosk.broker.http.ApiHandler;
+import org.telekiosk.broker.http.BrokerInitializer;
+import org.telekiosk.broker.http.HealthCheck;
+import org.telekiosk.broker.http.StaticContent;
+import org.telekiosk.broker.mqtt.BrokerMqttClient;
+import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
+import org.telekiosk.broker.pki.KioskClientTrust;
+import org.telekiosk.broker.pki.TlsPolicy;
+import org.telekiosk.broker.record.RecordExport;
+import org.telekiosk.broker.viewer.VitalsAccess;
+
+/**
+ * The HTTPS module: the TLS context (client certificates optional: only the kiosk-facing endpoints ask for one), the
+ * REST API over the other modules' services, the pipeline ({@link BrokerInitializer}) and the listener
+ * ({@link HttpsServer}).
+ */
+final class Https implements AutoCloseable {
+    private final HttpsServer server;
+
+    private Https(HttpsServer server) {
+        this.server = server;
+    }
+
+    /** What the HTTPS listener serves; every part started before it. */
+    record Parts(KioskTrust.Keys keys, KioskTrust trust, AccessServices access, Telemetry telemetry,
+            Commands commands, Signaling signaling, Storage storage, EmbeddedMqttBroker mqtt, BrokerMqttClient client,
+            ExecutorService apiExecutor) {}
+
+    /** Binds {@code port} (picked beforehand: the enrollment settings name it) and returns once listening. */
+    static Https start(BrokerConfig config, int port, Parts parts, Clock clock)
+            throws IOException, InterruptedException {
+        // Origins depend on the bound port, which is only known after binding when port 0 is configured.
+        List<String> origins = config.effectiveOrigins(port, parts.keys().https().hostNames());
+        AccessServices access = parts.access();
+        RestApi.Services services = new RestApi.Services(access.accounts(), access.logins(), access.consultations(),
+                access.codes(), Optional.of(parts.trust().administration()),
+                Optional.of(new ConsultationFhirExport(access.consultations(),
+                        new ReadingLinker(parts.storage().store()), clock)),
+                Optional.of(parts.trust().pageTokens()), Optional.of(parts.commands().service()),
+                Optional.of(parts.storage().store()), Optional.of(new RecordExport(access.consultations(),
+                        access.records(), access.audit(), clock)), Optional.of(parts.storage().audit()));
+        ApiHandler api = new ApiHandler(new RestApi(services, origins, config.access().apiMaxConcurrentHashes(), clock,
+                Optional.of(config.vitals())), parts.apiExecutor(), config.access().apiMaxConcurrentRequests());
+        HealthCheck health = new HealthReport(parts.mqtt(), parts.client(), parts.telemetry().intake(),
+                parts.telemetry().hub(), parts.storage().store(), parts.telemetry().statuses());
+        BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
+                parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().enrollment(),
+                Optional.of(parts.trust().pageTokens()), parts.trust().revocations()::crlDer, parts.trust().worker(),
+                api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
+                        access.audit()));
+        return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
+                config.viewerMaxPendingBytes()));
+    }
+
+    private static SslContext ssl(KioskTrust.Keys keys) throws SSLException {
+        return SslContextBuilder.forServer(keys.https().key(), keys.https().chain())
+                .sslProvider(SslProvider.JDK)
+                .protocols(TlsPolicy.PROTOCOLS)
+                .ciphers(TlsPolicy.CIPHERS)
+                .trustManager(new KioskClientTrust(keys.pki().caCertificate()))
+                .clientAuth(ClientAuth.OPTIONAL)
+                .build();
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

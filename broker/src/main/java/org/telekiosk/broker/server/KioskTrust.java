@@ -1,0 +1,151 @@
+package org.telekiosk.broker.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.account.Sessions;
+import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.enrollment.EnrollmentSettings;
+import org.telekiosk.broker.enrollment.KioskAdministration;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.Revocations;
+import org.telekiosk.broker.kioskpage.KioskPageTokens;
+import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
+import org.telekiosk.broker.pki.BrokerPki;
+import org.telekiosk.broker.pki.CaPin;
+import org.telekiosk.broker.pki.Certificates;
+import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.broker.pki.ServerIdentity;
+import org.telekiosk.broker.telemetry.KioskStatusBoard;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * The kiosk trust module: revocations (the CRL published at start, the registry file watched for the command line's
+ * revocations), enrollment and renewal, the technician's kiosk operations, and kiosk page tokens; their blocking work
+ * runs on virtual threads ({@link #worker()}). The keys and the registry it works on are opened first ({@link Keys}):
+ * the embedded MQTT broker needs them before this module can start.
+ */
+final class KioskTrust implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KioskTrust.class);
+    /** How often the registry file is checked for revocations made with the command line. */
+    static final Duration REGISTRY_POLL = Duration.ofSeconds(2);
+
+    /**
+     * The broker's PKI, the kiosk registry, and the HTTPS listener's identity (the PKI's server certificate, or an
+     * operator's from {@code kiosk-pki.server-certificate-file}).
+     */
+    record Keys(BrokerPki pki, KioskRegistry registry, ServerIdentity https) {
+        static Keys open(BrokerConfig config, Path data, KeystorePassword password, SecureRandom random, Clock clock)
+                throws IOException, GeneralSecurityException {
+            BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, hostNames(config),
+                    new Certificates(random), clock);
+            KioskRegistry registry = KioskRegistry.open(data.resolve("kiosks"));
+            ServerIdentity https = config.kioskPki().serverCertificateFile().isPresent()
+                    ? ServerIdentity.fromPem(config.kioskPki().serverCertificateFile().get(),
+                            config.kioskPki().serverKeyFile().get())
+                    : new ServerIdentity(pki.serverKey(), pki.serverChain());
+            return new Keys(pki, registry, https);
+        }
+
+        /** Whether {@code kiosk} is enrolled and not revoked. */
+        boolean inService(KioskId kiosk) {
+            return registry.state().kiosk(kiosk).filter(k -> !k.revoked()).isPresent();
+        }
+    }
+
+    private final Revocations revocations;
+    private final EnrollmentService enrollment;
+    private final KioskAdministration administration;
+    private final KioskPageTokens pageTokens;
+    private final ExecutorService worker;
+    private final ScheduledExecutorService watcher;
+
+    private KioskTrust(Revocations revocations, EnrollmentService enrollment, KioskAdministration administration,
+            KioskPageTokens pageTokens, ExecutorService worker, ScheduledExecutorService watcher) {
+        this.revocations = revocations;
+        this.enrollment = enrollment;
+        this.administration = administration;
+        this.pageTokens = pageTokens;
+        this.worker = worker;
+        this.watcher = watcher;
+    }
+
+    static KioskTrust start(BrokerConfig config, Keys keys, EmbeddedMqttBroker mqtt, Storage storage,
+            Sessions sessions, KioskStatusBoard statuses, int httpsPort, SecureRandom random, Clock clock)
+            {
+        Revocations revocations = new Revocations(keys.registry(), keys.pki().issuing(), keys.pki().crlFile(), clock,
+                mqtt::revokedAndWait);
+        revocations.publish();
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("kiosk-registry-watch").daemon(true).factory());
+        revocations.watch(watcher, REGISTRY_POLL);
+        String publicHost = config.hostNames().getFirst();
+        String hostPart = publicHost.contains(":") ? "[" + publicHost + "]" : publicHost;
+        EnrollmentService enrollment = new EnrollmentService(keys.registry(), keys.pki().issuing(),
+                CaPin.of(keys.https().pinnedCa()), storage.audit(), clock, random,
+                new EnrollmentSettings(config.kioskPki().tokenLifetime(), config.kioskPki().certificateLifetime(),
+                        "ssl://" + hostPart + ":" + mqtt.port(), "https://" + hostPart + ":" + httpsPort
+                                + "/api/v1/renew"),
+                revocations::publish);
+        enrollment.numberReadingsFrom(kiosk -> storage.store().nextSeq(kiosk).join());
+        KioskAdministration administration = new KioskAdministration(enrollment, keys.registry(), mqtt::isConnected,
+                statuses::latest, kiosk -> new KioskAdministration.Aside(storage.store().refusedCount(kiosk).join(),
+                        storage.store().conflictCount(kiosk).join()));
+        KioskPageTokens pageTokens = new KioskPageTokens(enrollment, sessions, storage.audit(), random, clock);
+        return new KioskTrust(revocations, enrollment, administration, pageTokens,
+                Executors.newVirtualThreadPerTaskExecutor(), watcher);
+    }
+
+    private static List<String> hostNames(BrokerConfig config) {
+        List<String> names = new ArrayList<>(config.hostNames());
+        try {
+            String own = InetAddress.getLocalHost().getHostName();
+            if (!names.contains(own) && own.matches("[A-Za-z0-9.-]{1,253}")) {
+                names.add(own);
+            }
+        } catch (UnknownHostException e) {
+            LOG.debug("The machine's host name is unknown; the certificate covers {} only", names);
+        }
+        return names;
+    }
+
+    Revocations revocations() {
+        return revocations;
+    }
+
+    EnrollmentService enrollment() {
+        return enrollment;
+    }
+
+    KioskAdministration administration() {
+        return administration;
+    }
+
+    KioskPageTokens pageTokens() {
+        return pageTokens;
+    }
+
+    /** Virtual threads for the kiosk-facing endpoints' blocking work (registry file, signing). */
+    ExecutorService worker() {
+        return worker;
+    }
+
+    @Override
+    public void close() {
+        watcher.shutdownNow();
+        worker.shutdown();
+    }
+}

@@ -1,0 +1,169 @@
+package org.telekiosk.broker.signaling;
+
+import static org.telekiosk.broker.signaling.SignalingService.helloError;
+
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.account.Account;
+import org.telekiosk.broker.account.DisplayName;
+import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.consultation.Consultation;
+import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.consultation.ConsultationState;
+import org.telekiosk.broker.consultation.Joined;
+import org.telekiosk.broker.consultation.Outcome;
+import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.consultation.Resumed;
+import org.telekiosk.broker.consultation.Seat;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.signaling.CloseCodes;
+import org.telekiosk.protocol.signaling.Credential;
+import org.telekiosk.protocol.signaling.Participant;
+import org.telekiosk.protocol.signaling.SignalError;
+import org.telekiosk.protocol.signaling.SignalEvent;
+import org.telekiosk.protocol.signaling.SignalRequest;
+
+/**
+ * A connection's {@code hello}, by credential: a doctor with their login session (the handshake's cookie or the token
+ * itself), a patient with a one-time join code or, after a drop, the resume token of their last {@code welcome}, and
+ * a kiosk's own page with its kiosk page session (no code). On success the connection joins its room as
+ * {@link DoctorSide} or {@link PatientSide} and is welcomed; otherwise it fails with the matching error.
+ */
+final class Hello {
+    private static final Logger LOG = LoggerFactory.getLogger(Hello.class);
+
+    private final SignalingService service;
+    private final Connection connection;
+    private final Peer peer;
+
+    Hello(SignalingService service, Connection connection) {
+        this.service = service;
+        this.connection = connection;
+        this.peer = connection.peer();
+    }
+
+    void accept(SignalRequest.Hello hello) {
+        if (hello.protocolVersion() != SignalRequest.PROTOCOL_VERSION) {
+            connection.fail(SignalError.UNSUPPORTED_VERSION, "this broker speaks protocol version "
+                    + SignalRequest.PROTOCOL_VERSION);
+            return;
+        }
+        switch (hello.credential()) {
+            case Credential.Cookie cookie -> doctor(peer.cookieSession(), cookie.consultation());
+            case Credential.Session session -> doctor(OpaqueToken.parse(session.token()), session.consultation());
+            case Credential.Code code -> patientJoin(code);
+            case Credential.KioskCookie kiosk -> kioskCallIn(kiosk);
+            case Credential.Resume resume -> patientResume(resume);
+        }
+    }
+
+    private void doctor(Optional<OpaqueToken> token, String consultationText) {
+        Optional<Account> account = token.flatMap(service::activeAccount);
+        if (account.isEmpty()) {
+            connection.fail(SignalError.NOT_AUTHENTICATED, "no valid login session");
+            return;
+        }
+        ConsultationId id = new ConsultationId(UUID.fromString(consultationText));
+        Caller caller = new Caller.Staff(account.get());
+        Outcome<Consultation> found = service.consultations.get(caller, id);
+        if (!(found instanceof Outcome.Done<Consultation> done)) {
+            Refusal refusal = ((Outcome.Refused<Consultation>) found).refusal();
+            connection.fail(refusal instanceof Refusal.NotAuthenticated ? SignalError.NOT_AUTHENTICATED
+                    : SignalError.FORBIDDEN, account.get().role() == Role.DOCTOR ? "not your consultation"
+                    : "only doctors join consultations");
+            return;
+        }
+        if (done.value().state() == ConsultationState.ENDED || done.value().closedAt(service.clock.instant())) {
+            connection.fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
+            return;
+        }
+        Room room = service.room(id);
+        synchronized (room) {
+            if (!service.stillOpen(room, caller)) {
+                connection.fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
+                return;
+            }
+            Optional<Connection> previous = room.seatDoctor(connection, account.get());
+            connection.joined(new DoctorSide(service, connection, room, token.get()));
+            previous.ifPresent(old -> old.finish(CloseCodes.REPLACED, "replaced by a newer connection"));
+            LOG.info("[{}] Doctor joined consultation {}", peer.id(), id);
+            service.records.doctorJoined(id, service.clock.instant());
+            peer.send(new SignalEvent.Welcome(SignalRequest.PROTOCOL_VERSION, id.toString(), Participant.Role.DOCTOR,
+                    "", "", room.hasCall() ? SignalEvent.SeatStatus.IN_CALL : SignalEvent.SeatStatus.WAITING,
+                    room.doctorLast()));
+            room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
+            room.toDoctor(seq -> service.participantsEvent(room, seq));
+            if (room.hasCall()) {
+                room.toDoctor(seq -> service.admittedEvent(account.get().id().toString(), seq));
+            }
+        }
+    }
+
+    private void patientJoin(Credential.Code code) {
+        Optional<DisplayName> name = code.name().isEmpty() ? Optional.empty() : Optional.of(DisplayName.of(code.name()));
+        switch (service.codes.redeem(code.code(), peer.address(), name, service.kioskOf(peer))) {
+            case Outcome.Refused<Joined> refused -> connection.fail(helloError(refused.refusal()),
+                    "join code refused");
+            case Outcome.Done<Joined> done -> seat(done.value(), 0, false);
+        }
+    }
+
+    /** A kiosk's own page calls its patient in: the kiosk page session names the kiosk, no code is needed. */
+    private void kioskCallIn(Credential.KioskCookie credential) {
+        Optional<KioskId> kiosk = service.kioskOf(peer);
+        if (kiosk.isEmpty()) {
+            connection.fail(SignalError.NOT_AUTHENTICATED, "no valid kiosk page session");
+            return;
+        }
+        Optional<DisplayName> name = credential.name().isEmpty() ? Optional.empty()
+                : Optional.of(DisplayName.of(credential.name()));
+        switch (service.waitingRoom.callIn(new Caller.Kiosk(kiosk.get()), name)) {
+            case Outcome.Refused<Joined> refused -> connection.fail(refused.refusal() instanceof Refusal.NotFound
+                    ? SignalError.NO_ROOM_CONSULTATION : helloError(refused.refusal()), "cannot call in");
+            case Outcome.Done<Joined> done -> seat(done.value(), 0, false);
+        }
+    }
+
+    private void patientResume(Credential.Resume resume) {
+        Optional<OpaqueToken> token = OpaqueToken.parse(resume.token());
+        if (token.isEmpty()) {
+            connection.fail(SignalError.NOT_AUTHENTICATED, "not a resume token");
+            return;
+        }
+        switch (service.reconnects.resume(token.get(), resume.lastSeen())) {
+            case Outcome.Refused<Resumed> refused -> connection.fail(helloError(refused.refusal()), "cannot resume");
+            case Outcome.Done<Resumed> done -> seat(done.value().seat(), resume.lastSeen(), true);
+        }
+    }
+
+    private void seat(Joined joined, long lastSeen, boolean resumed) {
+        Room room = service.room(joined.consultation());
+        synchronized (room) {
+            if (!service.stillOpen(room, new Caller.Patient(joined.consultation(), joined.participant()))) {
+                connection.fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
+                return;
+            }
+            Room.Link link = room.link(joined.participant());
+            Optional<Connection> previous = link.attach(connection);
+            connection.joined(new PatientSide(service, connection, room, joined.participant()));
+            previous.ifPresent(old -> old.finish(CloseCodes.REPLACED, "replaced by a newer connection"));
+            boolean inCall = joined.status() == Seat.Status.IN_CALL;
+            String participant = joined.participant().toString();
+            LOG.info("[{}] Patient {} {} consultation {}", peer.id(), participant, resumed ? "resumed in" : "joined",
+                    joined.consultation());
+            peer.send(new SignalEvent.Welcome(SignalRequest.PROTOCOL_VERSION, joined.consultation().toString(),
+                    Participant.Role.PATIENT, participant, joined.resumeToken().value(),
+                    inCall ? SignalEvent.SeatStatus.IN_CALL : SignalEvent.SeatStatus.WAITING, link.outbox().last()));
+            link.outbox().after(lastSeen).forEach(peer::send);
+            if (resumed && inCall) {
+                link.send(seq -> service.admittedEvent(participant, seq));
+                room.toDoctor(seq -> new SignalEvent.IceRestart(seq));
+            }
+            room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
+        }
+    }
+}
