@@ -8,6 +8,7 @@ import { Vitals } from '/vitals.js';
 import { Commands } from '/commands.js';
 import { LinkQuality, renderRung, renderQuality } from '/link-quality.js';
 import { Chat } from '/chat.js';
+import { api, mountLogin } from '/login.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -27,12 +28,6 @@ function show(id) {
   document.body.classList.toggle('in-room', id === 'room');
   $('account').classList.toggle('hidden', id === 'login');
   $('to-list').classList.toggle('hidden', id !== 'room');
-}
-
-async function api(method, path, body) {
-  const response = await fetch(path, { method, credentials: 'same-origin',
-    headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  return response;
 }
 
 async function start() {
@@ -57,17 +52,7 @@ function showMe(me) {
   $('me').textContent = account.displayName || account.login || '';
 }
 
-$('login-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const response = await api('POST', '/api/v1/session', { login: $('login-name').value,
-    password: $('login-password').value });
-  $('login-password').value = '';
-  if (!response.ok) {
-    showText($('login-error'), 'Anmeldung fehlgeschlagen.', 'Login failed.');
-    return;
-  }
-  $('login-error').textContent = '';
-  const session = await response.json().catch(() => null);
+mountLogin($('login'), async (session) => {
   if (session) {
     showMe(session);
   }

@@ -5,15 +5,11 @@
 // only via textContent.
 
 import { showText } from '/signal.js';
+import { api, mountLogin } from '/login.js';
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MILLIS = 10_000;
 let refresh = null;
-
-async function api(method, path, body) {
-  return fetch(path, { method, credentials: 'same-origin',
-    headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-}
 
 function showSignedIn(signedIn) {
   $('login').classList.toggle('hidden', signedIn);
@@ -50,20 +46,7 @@ async function signedIn(account) {
   refresh = refresh || setInterval(loadFleet, REFRESH_MILLIS);
 }
 
-$('login-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const response = await api('POST', '/api/v1/session', { login: $('login-name').value,
-    password: $('login-password').value });
-  $('login-password').value = '';
-  if (!response.ok) {
-    showText($('login-error'), response.status === 429 ? 'Zu viele Versuche; bitte später erneut.'
-      : 'Anmeldung fehlgeschlagen.', response.status === 429 ? 'Too many attempts; try again later.'
-      : 'Login failed.');
-    return;
-  }
-  $('login-error').textContent = '';
-  await signedIn((await response.json()).account);
-});
+mountLogin($('login'), (session) => signedIn(session.account));
 
 $('logout').addEventListener('click', async () => {
   await api('DELETE', '/api/v1/session');

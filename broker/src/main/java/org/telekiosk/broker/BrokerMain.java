@@ -7,7 +7,9 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.demo.DemoCommand;
+import org.telekiosk.broker.mosquitto.MosquittoConfigCommand;
 import org.telekiosk.broker.server.Broker;
+import org.telekiosk.protocol.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -19,10 +21,10 @@ import picocli.CommandLine;
 @Command(name = "telekiosk-broker", mixinStandardHelpOptions = true, version = "telekiosk-broker 0.1.0",
         description = "Telekiosk broker: consultations, kiosk telemetry, web pages.",
         subcommands = {BrokerMain.Serve.class, DemoCommand.class, CreateAdminCommand.class,
-                KioskCommands.CreateToken.class,
-                KioskCommands.Revoke.class,
-                KioskCommands.ListKiosks.class,
-                org.telekiosk.broker.mosquitto.MosquittoConfigCommand.class})
+                KioskTools.CreateToken.class,
+                KioskTools.Revoke.class,
+                KioskTools.ListKiosks.class,
+                MosquittoConfigCommand.class})
 public final class BrokerMain implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -33,7 +35,7 @@ public final class BrokerMain implements Callable<Integer> {
                     // A failure to start is a message for the person at the console, not a stack trace.
                     commandLine.getErr().println("Error: " + e.getMessage());
                     org.slf4j.LoggerFactory.getLogger(BrokerMain.class).debug("Details", e);
-                    return 1;
+                    return ExitCodes.FAILED;
                 })
                 .execute(args));
     }
@@ -41,7 +43,7 @@ public final class BrokerMain implements Callable<Integer> {
     @Override
     public Integer call() {
         new CommandLine(this).usage(System.out);
-        return 2;
+        return ExitCodes.USAGE;
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the broker until stopped.")
@@ -59,7 +61,7 @@ public final class BrokerMain implements Callable<Integer> {
             }));
             System.out.println("Telekiosk broker running: " + broker.url());
             stopped.await();
-            return 0;
+            return ExitCodes.OK;
         }
     }
 }

@@ -29,6 +29,7 @@ import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
+import org.telekiosk.protocol.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -85,14 +86,14 @@ public final class CreateAdminCommand implements Callable<Integer> {
             displayName = DisplayName.of(name);
         } catch (IllegalArgumentException e) {
             err.println("Refused: " + e.getMessage() + ".");
-            return 2;
+            return ExitCodes.USAGE;
         }
         Password password;
         try {
             password = readPassword();
         } catch (IllegalArgumentException e) {
             err.println("Refused: " + e.getMessage() + ".");
-            return 2;
+            return ExitCodes.USAGE;
         }
         BrokerConfig config = options.load(Map.of());
         SecureFiles.ownerOnlyDirectory(config.dataDir().toAbsolutePath());

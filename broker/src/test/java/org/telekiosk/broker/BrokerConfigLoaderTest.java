@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.config.BrokerConfigLoader;
+import org.telekiosk.broker.config.VitalRanges;
+import org.telekiosk.broker.signaling.SignalingConfig;
+import org.telekiosk.broker.turn.IceConfig;
 
 class BrokerConfigLoaderTest {
     @TempDir
@@ -109,8 +112,8 @@ class BrokerConfigLoaderTest {
     @Test
     void signalingAndIceKeysHaveCommentedDefaultsAndAreValidated() throws Exception {
         BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of());
-        assertEquals(new org.telekiosk.broker.signaling.SignalingConfig(65_536, 20, 200, 256), config.signaling());
-        assertEquals(org.telekiosk.broker.turn.IceConfig.none(), config.ice());
+        assertEquals(new SignalingConfig(65_536, 20, 200, 256), config.signaling());
+        assertEquals(IceConfig.none(), config.ice());
         BrokerConfig relay = BrokerConfigLoader.load(Optional.empty(), Map.of(
                 "ice.turn-urls", "turn:turn.example:3478?transport=udp", "ice.transport-policy", "relay",
                 "turn.secret-file", "/etc/telekiosk/turn-secret", "turn.credential-ttl", "PT10M"));
@@ -133,8 +136,8 @@ class BrokerConfigLoaderTest {
     void vitalRangesLoadPerLoincCodeAndBadOnesNameTheirKey() throws Exception {
         BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of("vitals.range.8867-4", "40..120",
                 "vitals.stale-after", "PT5M"));
-        assertEquals(new org.telekiosk.broker.config.VitalRanges.Range(40, 120), config.vitals().ranges().get("8867-4"));
-        assertEquals(new org.telekiosk.broker.config.VitalRanges.Range(94, 100), config.vitals().ranges().get("59408-5"));
+        assertEquals(new VitalRanges.Range(40, 120), config.vitals().ranges().get("8867-4"));
+        assertEquals(new VitalRanges.Range(94, 100), config.vitals().ranges().get("59408-5"));
         assertTrue(!config.vitals().ranges().containsKey("29463-7"), "weight has no range by default");
         assertEquals(300, config.vitals().view().staleAfterSeconds());
 

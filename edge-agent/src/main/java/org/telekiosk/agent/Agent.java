@@ -22,12 +22,13 @@ import org.telekiosk.agent.config.AgentConfig;
 import org.telekiosk.agent.enrollment.CertificateRenewer;
 import org.telekiosk.agent.health.SensorHealthBoard;
 import org.telekiosk.agent.health.StatusReporter;
+import org.telekiosk.agent.kioskpage.KioskPageOpener;
 import org.telekiosk.agent.outbox.Outbox;
 import org.telekiosk.agent.outbox.OutboxSender;
 import org.telekiosk.agent.sampling.ReadingOutlet;
 import org.telekiosk.agent.sampling.Sampler;
 import org.telekiosk.agent.sampling.Timeline;
-import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.ScalarSensor;
 import org.telekiosk.agent.uplink.PahoUplink;
 import org.telekiosk.agent.uplink.UplinkStatus;
@@ -51,7 +52,7 @@ public final class Agent implements AutoCloseable {
 
     private final PahoUplink uplink;
     private final Outbox outbox;
-    private final OutboxSender forwarder;
+    private final OutboxSender sender;
     private final Sampler sampler;
     private final SensorHealthBoard health;
     private final ScheduledExecutorService statusThread;
@@ -59,7 +60,7 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService renewalThread;
     private final CommandExecutor commands;
 
-    private Agent(PahoUplink uplink, Outbox outbox, OutboxSender forwarder, Sampler sampler, SensorHealthBoard health,
+    private Agent(PahoUplink uplink, Outbox outbox, OutboxSender sender, Sampler sampler, SensorHealthBoard health,
             ScheduledExecutorService statusThread, CertificateRenewer renewer, ScheduledExecutorService renewalThread,
             CommandExecutor commands) {
         this.commands = commands;
@@ -67,7 +68,7 @@ public final class Agent implements AutoCloseable {
         this.renewalThread = renewalThread;
         this.uplink = uplink;
         this.outbox = outbox;
-        this.forwarder = forwarder;
+        this.sender = sender;
         this.sampler = sampler;
         this.health = health;
         this.statusThread = statusThread;
@@ -75,7 +76,7 @@ public final class Agent implements AutoCloseable {
 
     /** Starts reading spot {@code sensors} every {@code sampling.interval}: the walking skeleton's kiosk. */
     public static Agent start(AgentConfig config, List<ScalarSensor> sensors, Clock clock) throws IOException {
-        return start(config, KioskSensors.spotOnly(sensors, config.samplingInterval()), clock, System::nanoTime);
+        return start(config, FittedSensors.spotOnly(sensors, config.samplingInterval()), clock, System::nanoTime);
     }
 
     /**
@@ -85,14 +86,14 @@ public final class Agent implements AutoCloseable {
      * @param clock    read once, at start, to map {@code nanoTime} to wall time; and for status times
      * @param nanoTime the monotonic clock readings are stamped with ({@code System::nanoTime})
      */
-    public static Agent start(AgentConfig config, KioskSensors sensors, Clock clock, LongSupplier nanoTime)
+    public static Agent start(AgentConfig config, FittedSensors sensors, Clock clock, LongSupplier nanoTime)
             throws IOException {
         Files.createDirectories(config.dataDir());
         Outbox outbox = Outbox.open(config.outbox(), clock);
         outbox.numberFrom(config.sequenceNext());
         PahoUplink uplink = new PahoUplink(config.uplink(), config.reconnectPolicy(RandomGenerator.getDefault()));
-        OutboxSender forwarder = new OutboxSender(outbox, uplink, config.outbox(), nanoTime);
-        forwarder.start();
+        OutboxSender sender = new OutboxSender(outbox, uplink, config.outbox(), nanoTime);
+        sender.start();
         // Measurement commands: reports go out through their own queue, sent again after each reconnect.
         UpdateSender updates = new UpdateSender(uplink::publish);
         uplink.addConnectedListener(updates::connected);
@@ -113,8 +114,8 @@ public final class Agent implements AutoCloseable {
                 LOG.debug("Agent stopping; a sensor's change is not reported");
             }
         });
-        reporter[0] = new StatusReporter(config.kioskId(), health, forwarder::status, clock,
-                config.sensors().statusInterval(), PROBE_GRACE, forwarder::publishStatus);
+        reporter[0] = new StatusReporter(config.kioskId(), health, sender::status, clock,
+                config.sensors().statusInterval(), PROBE_GRACE, sender::publishStatus);
         statusThread.scheduleAtFixedRate(reporter[0]::tick, 1, 1, TimeUnit.SECONDS);
 
         ReadingOutlet outlet = new ReadingOutlet(config.kioskId(), outbox);
@@ -132,8 +133,8 @@ public final class Agent implements AutoCloseable {
                     Thread.ofPlatform().name("telekiosk-renewal").daemon().factory());
             renewer.schedule(renewalThread, RENEWAL_CHECK);
         }
-        org.telekiosk.agent.kioskpage.KioskPageOpener.openIfConfigured(config);
-        return new Agent(uplink, outbox, forwarder, sampler, health, statusThread, renewer, renewalThread, commands);
+        KioskPageOpener.openIfConfigured(config);
+        return new Agent(uplink, outbox, sender, sampler, health, statusThread, renewer, renewalThread, commands);
     }
 
     /**
@@ -150,8 +151,8 @@ public final class Agent implements AutoCloseable {
     }
 
     /** What the outbox holds and has dropped, and what was acknowledged. */
-    public OutboxSender.Status forwarderStatus() {
-        return forwarder.status();
+    public OutboxSender.Status outboxStatus() {
+        return sender.status();
     }
 
     public UplinkStatus uplinkStatus() {
@@ -171,7 +172,7 @@ public final class Agent implements AutoCloseable {
         commands.close();
         sampler.close();
         statusThread.shutdownNow();
-        forwarder.close();
+        sender.close();
         uplink.close();
         outbox.close();
     }

@@ -11,7 +11,9 @@ import java.util.random.RandomGenerator;
 import org.telekiosk.agent.config.AgentConfig;
 import org.telekiosk.agent.config.AgentConfigLoader;
 import org.telekiosk.agent.config.ConfigException;
-import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.enrollment.Enroller;
+import org.telekiosk.agent.kioskpage.KioskPageUrl;
+import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.SensorWiring;
 import org.telekiosk.agent.sensor.bloodpressure.JSerialCommPort;
 import org.telekiosk.agent.sensor.bloodpressure.Pacer;
@@ -19,6 +21,7 @@ import org.telekiosk.agent.sensor.hx711.CalibrationFile;
 import org.telekiosk.agent.sensor.hx711.PinTiming;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
 import org.telekiosk.agent.sensor.simulation.SimulatedPatient;
+import org.telekiosk.protocol.cli.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,7 +39,7 @@ public final class AgentMain implements Callable<Integer> {
                     // A failure to start is a message for the person at the console, not a stack trace.
                     commandLine.getErr().println("Error: " + e.getMessage());
                     org.slf4j.LoggerFactory.getLogger(AgentMain.class).debug("Details", e);
-                    return 1;
+                    return ExitCodes.FAILED;
                 })
                 .execute(args));
     }
@@ -44,7 +47,7 @@ public final class AgentMain implements Callable<Integer> {
     @Override
     public Integer call() {
         new CommandLine(this).usage(System.out);
-        return 2;
+        return ExitCodes.USAGE;
     }
 
     @Command(name = "enroll", mixinStandardHelpOptions = true,
@@ -72,10 +75,10 @@ public final class AgentMain implements Callable<Integer> {
                         java.nio.charset.StandardCharsets.US_ASCII)).readLine();
                 if (line == null) {
                     System.out.println("Refused: no token on standard input");
-                    return org.telekiosk.agent.enrollment.Enroller.USAGE;
+                    return Enroller.USAGE;
                 }
             }
-            return new org.telekiosk.agent.enrollment.Enroller(Clock.systemUTC(), new java.security.SecureRandom(),
+            return new Enroller(Clock.systemUTC(), new java.security.SecureRandom(),
                     System.out).enroll(broker, line, dir);
         }
     }
@@ -95,20 +98,20 @@ public final class AgentMain implements Callable<Integer> {
                 agentConfig = AgentConfigLoader.load(config);
             } catch (ConfigException e) {
                 System.err.println("Configuration error: " + e.getMessage());
-                return 78; // EX_CONFIG
+                return ExitCodes.CONFIG;
             }
             if (agentConfig.renewalUrl() == null || agentConfig.mqttIdentity() == null) {
                 System.err.println("The kiosk page needs the kiosk's certificate (mqtt.cert-file, mqtt.key-file) and"
                         + " renewal.url, as 'edge-agent enroll' writes them");
-                return 78;
+                return ExitCodes.CONFIG;
             }
             try {
-                System.out.println(new org.telekiosk.agent.kioskpage.KioskPageUrl(agentConfig.mqttIdentity(),
+                System.out.println(new KioskPageUrl(agentConfig.mqttIdentity(),
                         agentConfig.mqttCaFile(), agentConfig.renewalUrl()).fetch());
-                return 0;
+                return ExitCodes.OK;
             } catch (java.io.IOException e) {
                 System.err.println("No kiosk page URL: " + e.getMessage());
-                return 69; // EX_UNAVAILABLE
+                return ExitCodes.UNAVAILABLE;
             }
         }
     }
@@ -150,17 +153,17 @@ public final class AgentMain implements Callable<Integer> {
                 agentConfig = AgentConfigLoader.load(config);
             } catch (ConfigException e) {
                 System.err.println("Configuration error: " + e.getMessage());
-                return 78; // EX_CONFIG
+                return ExitCodes.CONFIG;
             }
             AutoCloseable hardware;
-            KioskSensors sensors;
+            FittedSensors sensors;
             if (simulate) {
                 SimulatedPatient patient;
                 try {
                     patient = patient();
                 } catch (IllegalArgumentException e) {
                     System.err.println("Simulated patient: " + e.getMessage());
-                    return 64; // EX_USAGE
+                    return ExitCodes.INAPPLICABLE;
                 }
                 SimulatedKiosk kiosk = new SimulatedKiosk(agentConfig.sensors(), patient, System.nanoTime());
                 kiosk.startClock();
@@ -173,7 +176,7 @@ public final class AgentMain implements Callable<Integer> {
                     pi4j.shutdown();
                     System.err.println("No Pi4J I2C provider found. On a Raspberry Pi, install the agent package "
                             + "with pi4j-plugin-ffm; elsewhere run with --simulate.");
-                    return 69; // EX_UNAVAILABLE
+                    return ExitCodes.UNAVAILABLE;
                 }
                 hardware = pi4j::shutdown;
                 sensors = SensorWiring.open(pi4j, agentConfig.sensors(), new SensorWiring.Peripherals(
@@ -191,7 +194,7 @@ public final class AgentMain implements Callable<Integer> {
                 stopped.countDown();
             }));
             stopped.await();
-            return 0;
+            return ExitCodes.OK;
         }
 
         private SimulatedPatient patient() {

@@ -25,6 +25,7 @@ import org.telekiosk.agent.sensor.hx711.PinTiming;
 import org.telekiosk.agent.sensor.hx711.ReadyPolling;
 import org.telekiosk.agent.sensor.hx711.SimulatedHx711;
 import org.telekiosk.agent.sensor.simulation.SimulatedHardware;
+import org.telekiosk.protocol.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,11 +63,11 @@ final class CalibrateScale implements Callable<Integer> {
             settings = AgentConfigLoader.load(config).sensors().scale();
         } catch (ConfigException e) {
             out.println("Configuration error: " + e.getMessage());
-            return 78; // EX_CONFIG
+            return ExitCodes.CONFIG;
         }
         if (!settings.enabled()) {
             out.println("The scale is switched off in " + config + " (sensor.hx711.enabled=false); nothing to do.");
-            return 64; // EX_USAGE
+            return ExitCodes.INAPPLICABLE;
         }
         Context pi4j;
         CalibrationDialog.Platform platform;
@@ -93,7 +94,7 @@ final class CalibrateScale implements Callable<Integer> {
                 pi4j.shutdown();
                 out.println("No Pi4J GPIO provider found. On a Raspberry Pi, install the agent package with"
                         + " pi4j-plugin-ffm; elsewhere try the procedure with --simulate.");
-                return 69; // EX_UNAVAILABLE
+                return ExitCodes.UNAVAILABLE;
             }
             timing = PinTiming.busyWaiting();
             platform = CalibrationDialog.Platform.REAL;

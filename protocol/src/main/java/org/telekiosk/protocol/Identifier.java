@@ -12,14 +12,8 @@ final class Identifier {
         }
         if (!pattern.matcher(value).matches()) {
             throw new IllegalArgumentException(
-                    kind + " '" + printable(value) + "' is invalid: expected " + expected);
+                    kind + " '" + Untrusted.printable(value, 40) + "' is invalid: expected " + expected);
         }
         return value;
-    }
-
-    /** Echo untrusted input safely in an error message: bounded and without control characters. */
-    static String printable(String value) {
-        String cut = value.length() > 40 ? value.substring(0, 40) + "…" : value;
-        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where accounts live. Plain records in and out so that a SQL-backed implementation (SQLite/PostgreSQL, with the
- * measurement store of issue 6) is a table {@code account(id, login_name unique, display_name, role, password_hash)}.
+ * Where accounts live. Plain records in and out so that a SQL-backed implementation (SQLite/PostgreSQL, in the
+ * same database as the measurement store) is a table {@code account(id, login_name unique, display_name, role, password_hash)}.
  * Implementations are thread-safe.
  */
 public interface AccountRepository {

@@ -5,6 +5,8 @@ import java.util.List;
 import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
+import org.telekiosk.broker.enrollment.KioskAdministration;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 
 /**
  * The JSON bodies of the REST API ({@code docs/api.md}), requests and responses as records. Instants are ISO-8601
@@ -126,7 +128,7 @@ final class ApiMessages {
      */
     record KioskView(String id, String label, boolean online, String certificateSerial, String certificateExpiresAt,
             String lastSeen, boolean revoked, String revokedAt, KioskReport report, long refused, long conflicts) {
-        static KioskView of(org.telekiosk.broker.enrollment.KioskAdministration.FleetEntry e) {
+        static KioskView of(KioskAdministration.FleetEntry e) {
             return new KioskView(e.kioskId(), e.label(), e.online(), e.certificateSerial(), text(e.notAfter()),
                     text(e.lastSeen()), e.revokedAt() != null, text(e.revokedAt()),
                     e.status().map(KioskReport::of).orElse(null), e.aside().refused(), e.aside().conflicts());
@@ -143,7 +145,7 @@ final class ApiMessages {
      * (lost for good), and a fault found in its outbox at its last start (empty if none).
      */
     record KioskReport(String sentAt, List<SensorView> sensors, long queued, long dropped, String outboxFault) {
-        static KioskReport of(org.telekiosk.protocol.telemetry.KioskStatus s) {
+        static KioskReport of(KioskStatus s) {
             return new KioskReport(s.sentAt().toString(), s.sensors().stream().map(h -> new SensorView(
                     h.sensor().value(), h.state().name().toLowerCase(java.util.Locale.ROOT), h.detail())).toList(),
                     s.queued(), s.dropped(), s.outboxFault());

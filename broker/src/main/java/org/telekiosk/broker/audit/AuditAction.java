@@ -34,11 +34,11 @@ public enum AuditAction {
     MQTT_ACCESS_REFUSED,
     /** A consultation's readings were exported (FHIR). */
     EXPORTED,
-    /** A doctor ordered a measurement at a kiosk (issue 7). */
+    /** A doctor ordered a measurement at a kiosk. */
     COMMAND_ISSUED,
-    /** The broker refused a kiosk's reading (kept aside; the kiosk is told in its store-ack). Issue 12. */
+    /** The broker refused a kiosk's reading (kept aside; the kiosk is told in its store-ack). */
     READING_REFUSED,
-    /** A kiosk's reading came under a number already stored with other content; kept aside. Issue 12. */
+    /** A kiosk's reading came under a number already stored with other content; kept aside. */
     READING_CONFLICT,
     /** A doctor or a kiosk's own page opened the vitals socket of a consultation or kiosk (health data viewed). */
     VITALS_VIEWED,

@@ -7,7 +7,7 @@ import java.util.List;
  * The audit log port (DESIGN.md, "Security model"): who joined, admitted, ended, logged in, ... what, and when.
  * Metadata is purged after a configurable period, three months at most by default, as the German video-consultation
  * rules (KBV Anlage 31b BMV-Ä) require. The broker uses {@link SqlAuditLog} (table {@code audit_event});
- * {@link InMemoryAuditLog} serves the services' tests.
+ * {@code InMemoryAuditLog} (test sources) serves the services' tests.
  */
 public interface AuditLog {
     /** Appends one event. Must not block for long: it is called inside service operations. */

@@ -26,7 +26,7 @@ import org.telekiosk.protocol.downlink.CommandKind;
 import org.telekiosk.protocol.telemetry.CommandUpdate;
 
 /**
- * Measurement commands (issue 7): the doctor of a consultation orders a measurement at the kiosk of the patient in
+ * Measurement commands: the doctor of a consultation orders a measurement at the kiosk of the patient in
  * its call; the command is kept (QUEUED), published to the kiosk with an MQTT message expiry of its remaining
  * lifetime, and follows the kiosk's {@link CommandUpdate}s: RUNNING, then DONE (with the result readings' sequence
  * numbers), FAILED (with a reason) or EXPIRED. No transport here: the caller is authenticated by the transport,

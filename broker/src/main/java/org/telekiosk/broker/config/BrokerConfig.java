@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.telekiosk.broker.signaling.SignalingConfig;
+import org.telekiosk.broker.turn.IceConfig;
 
 /**
  * The broker's configuration, immutable and validated; each key is described in {@code broker-defaults.properties}.
@@ -48,8 +50,8 @@ public record BrokerConfig(
         String storeUser,
         Duration storeGapTimeout,
         AccessConfig access,
-        org.telekiosk.broker.signaling.SignalingConfig signaling,
-        org.telekiosk.broker.turn.IceConfig ice,
+        SignalingConfig signaling,
+        IceConfig ice,
         KioskPkiConfig kioskPki,
         VitalRanges vitals,
         MetricsConfig metrics) {

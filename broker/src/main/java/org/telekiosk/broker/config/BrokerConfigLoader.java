@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.telekiosk.broker.signaling.SignalingConfig;
+import org.telekiosk.broker.turn.IceConfig;
 
 /**
  * Loads {@link BrokerConfig}: the commented defaults in {@code broker-defaults.properties}, then an optional file,
@@ -72,10 +74,10 @@ public final class BrokerConfigLoader {
                             duration(merged, "purge.interval"),
                             integer(merged, "api.max-concurrent-requests"),
                             integer(merged, "api.max-concurrent-hashes")),
-                    new org.telekiosk.broker.signaling.SignalingConfig(integer(merged, "signal.max-frame-bytes"),
+                    new SignalingConfig(integer(merged, "signal.max-frame-bytes"),
                             integer(merged, "signal.rate-per-second"), integer(merged, "signal.burst"),
                             integer(merged, "signal.replay-events")),
-                    new org.telekiosk.broker.turn.IceConfig(list(merged, "ice.stun-urls"),
+                    new IceConfig(list(merged, "ice.stun-urls"),
                             turnUrls(merged), merged.getProperty("ice.transport-policy").strip(),
                             duration(merged, "turn.credential-ttl"),
                             Optional.of(merged.getProperty("turn.secret-file", "").strip())

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What the doctor's call view highlights (issue 7): the range of each vital sign outside which a value is marked
+ * What the doctor's call view highlights: the range of each vital sign outside which a value is marked
  * "außerhalb des Bereichs · outside range" (no diagnosis, only a range a practice chooses), and after how long a
  * value is shown as old. Keys {@code vitals.stale-after} and {@code vitals.range.<LOINC>} in
  * {@code broker-defaults.properties}; served as {@code GET /api/v1/vital-ranges}.

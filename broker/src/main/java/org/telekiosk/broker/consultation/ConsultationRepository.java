@@ -7,8 +7,8 @@ import org.telekiosk.broker.account.AccountId;
 import org.telekiosk.protocol.KioskId;
 
 /**
- * Where consultations live. Plain records in and out, so that a SQL-backed implementation (SQLite/PostgreSQL, with
- * the measurement store of issue 6) is a table {@code consultation(id, doctor_id, kiosk_id null, patient_name null,
+ * Where consultations live. Plain records in and out, so that a SQL-backed implementation (SQLite/PostgreSQL, in
+ * the same database as the measurement store) is a table {@code consultation(id, doctor_id, kiosk_id null, patient_name null,
  * state, created_at, access_until, ended_at null)}. Implementations are thread-safe; read-modify-write sequences are
  * serialised by the services through {@link ConsultationLocks}.
  */
@@ -42,5 +42,5 @@ public interface ConsultationRepository {
     List<CallPeriod> calls(ConsultationId consultation);
 
     /** The periods of patients at {@code kiosk} who are in a call now (of any consultation), first admitted first. */
-    List<CallPeriod> openCallsAt(org.telekiosk.protocol.KioskId kiosk);
+    List<CallPeriod> openCallsAt(KioskId kiosk);
 }

@@ -9,9 +9,10 @@ import java.util.Optional;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.protocol.KioskId;
 
 /**
- * Creates, shows and ends consultations (issue 3). Only a doctor creates one, for a kiosk room or for a patient;
+ * Creates, shows and ends consultations. Only a doctor creates one, for a kiosk room or for a patient;
  * it stays theirs alone. Patients can reach it for the access window of {@link ConsultationPolicy} (at most 30
  * days, KBV Anlage 31b BMV-Ä). Ending it releases every seat and revokes every unredeemed code. No {@code io.netty}
  * here: the transport authenticates the {@link Caller} and maps {@link Refusal}s to statuses.
@@ -104,9 +105,9 @@ public final class ConsultationService {
 
     /**
      * The periods of patients at {@code kiosk} in a call now, of any consultation: what the kiosk's own page may show
-     * its patient (issue 7). No caller, as {@link #openCallsOf}: the kiosk page session was checked by the caller.
+     * its patient. No caller, as {@link #openCallsOf}: the kiosk page session was checked by the caller.
      */
-    public List<CallPeriod> openCallsAt(org.telekiosk.protocol.KioskId kiosk) {
+    public List<CallPeriod> openCallsAt(KioskId kiosk) {
         return consultations.openCallsAt(kiosk);
     }
 
@@ -115,7 +116,7 @@ public final class ConsultationService {
      * at a kiosk), for its doctor only (others are refused as by {@link #get}); empty when nobody is in the call at a
      * kiosk. Not audited: what is done with it (a measurement command) is.
      */
-    public Outcome<Optional<org.telekiosk.protocol.KioskId>> kioskInCall(Caller caller, ConsultationId id) {
+    public Outcome<Optional<KioskId>> kioskInCall(Caller caller, ConsultationId id) {
         return switch (access.asDoctor(caller, id)) {
             case Outcome.Refused<Consultation> refused -> Outcome.refused(refused.refusal());
             case Outcome.Done<Consultation> done -> Outcome.done(done.value().state() != ConsultationState.IN_CALL

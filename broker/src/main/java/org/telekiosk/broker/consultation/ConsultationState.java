@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The life of a consultation (issue 3): scheduled → waiting → in call → ended, and the doctor may end it from any
+ * The life of a consultation: scheduled → waiting → in call → ended, and the doctor may end it from any
  * state. The state follows the seats: {@link #WAITING} while a patient waits and nobody is in the call,
  * {@link #IN_CALL} while an admitted patient is in it (others may wait meanwhile), back to {@link #WAITING} or
  * {@link #SCHEDULED} when they leave or lose their seat. {@link #ENDED} is final.

@@ -14,7 +14,7 @@ import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.protocol.KioskId;
 
 /**
- * One-time join codes for patients (issue 3; KBV Anlage 31b BMV-Ä: no patient account, a code leads only to the
+ * One-time join codes for patients (KBV Anlage 31b BMV-Ä: no patient account, a code leads only to the
  * doctor who issued it, access at most one month). A code is bound to its doctor and consultation, expires after
  * {@link ConsultationPolicy#codeLifetime()} or with the consultation's access window, whichever comes first, works
  * once, and is stored only as a keyed hash. Redeeming seats the patient in the waiting room. A wrong code — unknown,

@@ -10,7 +10,7 @@ import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 
 /**
- * Reconnect without lockout (issue 3): when a patient's connection drops, their seat — waiting or in the call — is
+ * Reconnect without lockout: when a patient's connection drops, their seat — waiting or in the call — is
  * kept for {@link ConsultationPolicy#seatGracePeriod()}; within it they resume with their resume token and the
  * number of the last message they saw, keeping their place (no re-admission; the call recovers with an ICE
  * restart). A resume also takes over from a connection the broker still thinks alive, since a dead TCP connection

@@ -12,7 +12,7 @@ import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 
 /**
- * The waiting room of a consultation (issue 3): patients wait (after redeeming a code, or called in at the room's
+ * The waiting room of a consultation: patients wait (after redeeming a code, or called in at the room's
  * kiosk) and report their kiosk's readiness; the consultation's doctor, and only they, sees the waiting list and
  * admits one patient at a time; everyone in the call is listed by role and name. The doctor's access depends only on
  * their session, never on a seat or a connection, so they cannot be locked out of their own waiting room.

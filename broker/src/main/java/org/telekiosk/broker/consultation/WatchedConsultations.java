@@ -68,7 +68,7 @@ final class WatchedConsultations implements ConsultationRepository {
     }
 
     @Override
-    public List<CallPeriod> openCallsAt(org.telekiosk.protocol.KioskId kiosk) {
+    public List<CallPeriod> openCallsAt(KioskId kiosk) {
         return delegate.openCallsAt(kiosk);
     }
 }

@@ -16,10 +16,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.server.Broker;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -89,7 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         System.out.print(banner(Duration.ofNanos(System.nanoTime() - started), broker, logins, kioskPage));
         stopped.await();
-        return 0;
+        return ExitCodes.OK;
     }
 
     /** What the person trying the demo needs: where to go and how to log in. */
@@ -158,7 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path dir = SecureFiles.ownerOnlyDirectory(
                 broker.config().dataDir().toAbsolutePath().resolve("kiosk-" + DEMO_KIOSK.value()));
         var token = broker.enrollment().createToken(DEMO_KIOSK, "Demo kiosk",
-                org.telekiosk.broker.audit.AuditActor.system());
+                AuditActor.system());
         int exit = launcher.enroll(broker.url().toString(), token.line(), dir);
         if (exit != 0) {
             throw new IOException("enrolling the demo kiosk failed (edge-agent enroll exited with " + exit + ")");

@@ -19,6 +19,7 @@ import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.Untrusted;
 
 /**
  * Checks a PKCS#10 certificate signing request (RFC 2986) from a kiosk: PEM, signed with the key it carries (proof
@@ -63,7 +64,8 @@ final class CsrCheck {
         String subject = subjectCommonName(csr.getSubject());
         if (!expected.value().equals(subject)) {
             throw new RefusedException(new Refused(403, "CSR does not match the token",
-                    "the CSR's subject is CN=" + printable(subject) + ", but the token enrolls kiosk " + expected
+                    "the CSR's subject is CN=" + Untrusted.printable(subject, 80)
+                            + ", but the token enrolls kiosk " + expected
                             + ": make the request with CN=" + expected));
         }
         return new Accepted(key);
@@ -121,8 +123,4 @@ final class CsrCheck {
         return "of algorithm " + algorithm.getId();
     }
 
-    static String printable(String s) {
-        String cut = s.length() > 80 ? s.substring(0, 80) + "…" : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }

@@ -41,7 +41,7 @@ public final class KioskAdministration {
     }
 
     /**
-     * A kiosk room a doctor may create a consultation for (issue 19): an enrolled kiosk that is not revoked, with the
+     * A kiosk room a doctor may create a consultation for: an enrolled kiosk that is not revoked, with the
      * label its technician gave it and whether it has an MQTT connection now.
      */
     public record Room(String kioskId, String label, boolean online) {}

@@ -12,6 +12,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
 import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.kioskpage.KioskPageTokens;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.broker.viewer.VitalsAccess;
 import org.telekiosk.protocol.codec.WireCodec;
@@ -29,7 +30,7 @@ import org.telekiosk.protocol.codec.WireCodec;
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     /** Where the doctor's call view opens the vitals WebSocket (a {@code hello} with a credential first). */
     public static final String VIEWER_PATH = "/ws/viewer";
-    /** Where browsers open the signaling WebSocket (issue 3). */
+    /** Where browsers open the signaling WebSocket. */
     public static final String SIGNAL_PATH = "/ws/signal";
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
     private static final int HANDSHAKE_IDLE_SECONDS = 30;
@@ -55,7 +56,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
 
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
-            java.util.Optional<org.telekiosk.broker.kioskpage.KioskPageTokens> pageTokens,
+            java.util.Optional<KioskPageTokens> pageTokens,
             java.util.function.Supplier<byte[]> crl, ApiHandler api,
             SignalEndpoint signal, VitalsAccess vitals) {
         this.ssl = ssl;

@@ -25,7 +25,7 @@ public final class StaticContent {
             "doctor.js", "kiosk.html", "kiosk.js", "signal.js", "call.js", "call.css", "technician.html",
             "technician.js", "technician.css", "commands.js", "guidance.js", "precheck.js", "mediareport.js",
             "record.html", "record.js", "record.css",
-            "ladder.js", "media-rung.js", "link-quality.js", "chat.js");
+            "ladder.js", "media-rung.js", "link-quality.js", "chat.js", "login.js");
 
     /** The size of {@code /probe.bin}, the pre-call check's bandwidth probe: 256 KiB. */
     static final int PROBE_BYTES = 256 * 1024;
@@ -49,7 +49,7 @@ public final class StaticContent {
             }
         }
         pages.put("/", pages.get("/index.html"));
-        // The kiosk page's pre-call check times this download for a bandwidth estimate (issue 19): random bytes, so
+        // The kiosk page's pre-call check times this download for a bandwidth estimate: random bytes, so
         // that no compression on the way makes the link look faster than it is; made at start, never stored.
         byte[] probe = new byte[PROBE_BYTES];
         new java.security.SecureRandom().nextBytes(probe);

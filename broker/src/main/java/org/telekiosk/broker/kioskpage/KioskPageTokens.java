@@ -22,7 +22,7 @@ import org.telekiosk.broker.enrollment.Refused;
 import org.telekiosk.protocol.KioskId;
 
 /**
- * One-time kiosk page tokens, and the kiosk page sessions they open (issue 3). The edge agent asks for a token over
+ * One-time kiosk page tokens, and the kiosk page sessions they open. The edge agent asks for a token over
  * mutual TLS with its kiosk certificate ({@code POST /api/v1/kiosk-page-tokens}); the certificate is checked as for
  * renewal (our CA, not expired, current, kiosk not revoked), a refusal audited. The token goes into the fragment of
  * the kiosk page's URL; the page redeems it once ({@code POST /api/v1/kiosk-session}) for a session whose principal

@@ -8,9 +8,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.config.ServerOptions;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.Revocations;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.protocol.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -56,20 +59,20 @@ public final class MosquittoConfigCommand implements Callable<Integer> {
         BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, config.hostNames(), new Certificates(random),
                 Clock.systemUTC());
         // The CRL from the registry as it is now (a running broker keeps pki/crl.pem current as well).
-        new org.telekiosk.broker.kiosk.Revocations(
-                org.telekiosk.broker.kiosk.KioskRegistry.open(data.resolve("kiosks")), pki.issuing(), pki.crlFile(),
+        new Revocations(
+                KioskRegistry.open(data.resolve("kiosks")), pki.issuing(), pki.crlFile(),
                 Clock.systemUTC(), kiosk -> { }).publish();
         if (crlOnly) {
             MosquittoConfig.copyCrl(pki, out.toAbsolutePath());
             System.out.println("Copied the current CRL to " + out.toAbsolutePath().resolve("crl.pem")
                     + "; restart Mosquitto to apply it.");
-            return 0;
+            return ExitCodes.OK;
         }
         Path conf = MosquittoConfig.write(pki, out, new MosquittoConfig.Listener(names, listenAddress, listenPort, user,
                 org.telekiosk.broker.mqtt.MqttPacketLimit.forPayload(config.mqttMaxPayloadBytes())),
                 Clock.systemUTC().instant());
         System.out.println("Wrote " + conf + " with its ACL file, certificates and CRL. Start Mosquitto with: "
                 + "mosquitto -c " + conf);
-        return 0;
+        return ExitCodes.OK;
     }
 }

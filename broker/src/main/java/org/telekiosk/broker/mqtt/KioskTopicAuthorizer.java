@@ -20,6 +20,7 @@ import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.Untrusted;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
@@ -63,7 +64,7 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
             return;
         }
         String reason = "kiosk " + kiosk + " may publish only to its own measurements, status and commands topics";
-        refuse(kiosk, "publish to '" + printable(topic) + "'", reason);
+        refuse(kiosk, "publish to '" + Untrusted.printable(topic, 100) + "'", reason);
         output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, reason);
     }
 
@@ -82,7 +83,7 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
             return;
         }
         String reason = "kiosk " + kiosk + " may subscribe only to its own downlink topics";
-        refuse(kiosk, "subscribe to '" + printable(filter) + "'", reason);
+        refuse(kiosk, "subscribe to '" + Untrusted.printable(filter, 100) + "'", reason);
         output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, reason);
     }
 
@@ -104,8 +105,4 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
         }
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 100 ? s.substring(0, 100) + "…" : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }

@@ -24,6 +24,7 @@ import org.telekiosk.broker.kiosk.CurrentCertificate;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.Untrusted;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
@@ -82,7 +83,7 @@ final class MqttAuthenticator implements SimpleAuthenticator {
                     return;
                 }
                 case NOT_YET_VALID, EXPIRED -> {
-                    refuse(output, clientId, address, "kiosk:" + printable(no.commonName()),
+                    refuse(output, clientId, address, "kiosk:" + Untrusted.printable(no.commonName(), 64),
                             ConnackReasonCode.NOT_AUTHORIZED, "certificate expired at "
                                     + cert.getNotAfter().toInstant() + "; renew, or enroll again");
                     return;
@@ -135,9 +136,9 @@ final class MqttAuthenticator implements SimpleAuthenticator {
     private void refuse(SimpleAuthOutput output, String clientId, String address, String subject,
             ConnackReasonCode code, String reason) {
         refused.increment();
-        LOG.warn("Refused MQTT client '{}' from {}: {}", printable(clientId), address, reason);
+        LOG.warn("Refused MQTT client '{}' from {}: {}", Untrusted.printable(clientId, 64), address, reason);
         audit.record(new AuditEvent(clock.instant(), AuditActor.client(address), AuditAction.MQTT_CONNECT_REFUSED,
-                subject, "client id '" + printable(clientId) + "': " + reason));
+                subject, "client id '" + Untrusted.printable(clientId, 64) + "': " + reason));
         output.failAuthentication(code, reason);
     }
 
@@ -179,8 +180,4 @@ final class MqttAuthenticator implements SimpleAuthenticator {
         permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * it is not from the current issuing CA, when less than a third of its lifetime is left, or (server) when it no
  * longer covers the host names.
  *
- * <p>A data directory of the single-CA layout (issue 1: {@code ca.p12} signed the server certificate directly) is
+ * <p>A data directory of the single-CA layout of the first releases ({@code ca.p12} signed the server certificate directly) is
  * moved aside into {@code legacy-single-ca-<epoch second>/} and a new two-level CA is made: nothing the old CA signed
  * stays trusted, and kiosks enroll again with a token (they had passwords, not certificates, so nothing of theirs
  * was signed by it).

@@ -14,6 +14,8 @@ import org.telekiosk.broker.http.SignalEndpoint;
 import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.broker.turn.TurnSecret;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 
 /**
  * The signaling part of the composition root: on the broker's account and consultation services, ICE servers (with the TURN secret from the
@@ -39,8 +41,8 @@ final class Signaling implements AutoCloseable {
     }
 
     static Signaling start(BrokerConfig config, AccessServices services, Clock clock, Map<String, String> environment,
-            java.util.function.Function<org.telekiosk.protocol.KioskId,
-                    java.util.Optional<org.telekiosk.protocol.telemetry.KioskStatus>> statuses) throws IOException {
+            java.util.function.Function<KioskId,
+                    java.util.Optional<KioskStatus>> statuses) throws IOException {
         IceServers ice = new IceServers(config.ice(), TurnSecret.resolve(config.ice().secretFile(), environment),
                 clock);
         SignalingService service = new SignalingService(services.sessions(), services.consultations(),

@@ -3,6 +3,7 @@ package org.telekiosk.broker.signaling;
 import java.util.Optional;
 import org.telekiosk.broker.account.ClientAddress;
 import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.protocol.signaling.CloseCodes;
 import org.telekiosk.protocol.signaling.SignalEvent;
 
 /**
@@ -21,6 +22,6 @@ public interface Peer {
 
     void send(SignalEvent event);
 
-    /** Closes with a close code of {@link org.telekiosk.protocol.signaling.CloseCodes}. */
+    /** Closes with a close code of {@link CloseCodes}. */
     void close(int code, String reason);
 }

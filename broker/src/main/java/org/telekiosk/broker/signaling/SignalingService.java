@@ -40,7 +40,7 @@ import org.telekiosk.protocol.signaling.WaitingPatient;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 
 /**
- * The broker's signaling (issue 3), without transport: authenticates each connection's {@code hello} through the
+ * The broker's signaling, without transport: authenticates each connection's {@code hello} through the
  * account and consultation services, keeps one {@link Room} per consultation, relays offer, answer and ICE
  * candidates only between the admitted participants of the same consultation and only in order, numbers every
  * event per participant and replays them after a resume, and issues ICE servers when a patient is admitted.

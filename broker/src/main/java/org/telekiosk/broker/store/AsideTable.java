@@ -23,7 +23,7 @@ final class AsideTable {
     private static final String CONFLICT = "INSERT INTO reading_conflict (kiosk, seq, digest, payload, received_at)"
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kiosk, seq, digest) DO NOTHING";
 
-    void refuse(Connection c, Refusal r, Instant now) throws SQLException {
+    void refuse(Connection c, RefusedReading r, Instant now) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement(REFUSE)) {
             insert.setString(1, r.kiosk().value());
             insert.setLong(2, r.seq());

@@ -83,7 +83,7 @@ public final class MeasurementStore implements AutoCloseable {
      * Keeps a refused payload aside ({@code refused_reading}); its number counts as received from now on, so the
      * kiosk's acknowledgement moves past it. Completes with {@link AppendOutcome#REFUSED} once committed.
      */
-    public CompletableFuture<AppendOutcome> refuse(Refusal refusal) {
+    public CompletableFuture<AppendOutcome> refuse(RefusedReading refusal) {
         return writer.append(new StoreItem.Refused(refusal));
     }
 

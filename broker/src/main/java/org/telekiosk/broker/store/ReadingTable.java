@@ -12,6 +12,7 @@ import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.Signal;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
@@ -130,7 +131,7 @@ final class ReadingTable {
     }
 
     /** The reading stored under {@code (kiosk, seq)}, measurement or waveform batch; empty if none. */
-    java.util.Optional<org.telekiosk.protocol.telemetry.KioskMessage> stored(Connection c, KioskId kiosk, long seq)
+    java.util.Optional<KioskMessage> stored(Connection c, KioskId kiosk, long seq)
             throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT sensor, loinc, value, unit, taken_at"
                 + " FROM measurement WHERE kiosk = ? AND seq = ?")) {

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.telekiosk.broker.pki.SecureFiles;
 
 /**
  * Where the store lives and how to connect to it: a JDBC URL, a user and a password. The password is never part of
@@ -94,12 +95,12 @@ public final class StoreDatabase {
             java.util.Map<String, String> environment) throws java.io.IOException {
         if (url.isEmpty()) {
             Path file = defaultFile.toAbsolutePath();
-            org.telekiosk.broker.pki.SecureFiles.ownerOnlyDirectory(file.getParent());
+            SecureFiles.ownerOnlyDirectory(file.getParent());
             // SQLite gives its -wal and -shm files the database file's permissions: owner-only, like the data in them.
             for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
                 Path part = file.resolveSibling(file.getFileName() + suffix);
                 if (suffix.isEmpty() || java.nio.file.Files.exists(part)) {
-                    org.telekiosk.broker.pki.SecureFiles.ownerOnlyFile(part);
+                    SecureFiles.ownerOnlyFile(part);
                 }
             }
             return sqlite(file);

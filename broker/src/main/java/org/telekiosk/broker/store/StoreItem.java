@@ -47,7 +47,7 @@ sealed interface StoreItem {
     }
 
     /** A refused payload to keep aside; its number counts as received. */
-    record Refused(Refusal refusal) implements StoreItem {
+    record Refused(RefusedReading refusal) implements StoreItem {
         public KioskId kiosk() {
             return refusal.kiosk();
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
@@ -42,8 +43,8 @@ final class StoreWriter implements AutoCloseable {
     private final Duration gapTimeout;
     private final ReadingTable readings = new ReadingTable();
     private final AsideTable aside = new AsideTable();
-    private final org.telekiosk.protocol.codec.WireCodec codec =
-            org.telekiosk.protocol.codec.WireCodec.cbor(org.telekiosk.protocol.codec.WireCodec.DEFAULT_MAX_BYTES);
+    private final WireCodec codec =
+            WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
     private final GapTable gaps;
     private final StoreCounters counters;
     private final Thread thread;

@@ -10,12 +10,17 @@ import java.util.function.Consumer;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telekiosk.broker.store.Refusal;
+import org.telekiosk.broker.store.RefusedReading;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.MalformedMessageException.Reason;
+import org.telekiosk.protocol.Untrusted;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.topic.KioskTopic;
 import org.telekiosk.protocol.topic.Topics;
 
@@ -23,8 +28,8 @@ import org.telekiosk.protocol.topic.Topics;
  * Where every MQTT message from a kiosk enters the broker: it checks the topic, decodes the CBOR payload strictly,
  * checks that the message's kiosk is the topic's kiosk, and hands good measurements on. A bad message is refused,
  * counted by reason code (protocol/README.md, "Refused payloads"), and logged with its code, at most one line per
- * kiosk and code a minute plus a summary ({@link RefusalLog}); it never stops the good ones. A refused payload on a kiosk's {@code measurements} topic whose sequence number can be
- * read ({@link WireCodec#peekSeq}) is handed to the sink as a {@link Refusal}, so that the store keeps it aside, counts
+ * kiosk and code a minute plus a summary ({@link RefusalLog}); it never stops the good ones. A refused payload on a kiosk's
+ * {@code measurements} topic whose sequence number can be read ({@link WireCodec#peekSeq}) is handed to the sink as a {@link RefusedReading}, so that the store keeps it aside, counts
  * its number as received, and the kiosk learns of it in its store-ack (protocol/README.md, "Refused readings"). No
  * transport here: the MQTT client adapter calls {@link #handle}.
  */
@@ -91,7 +96,7 @@ public final class MeasurementIntake {
 
     /** Why the last check refused a reading, if it named a number on a kiosk's measurements topic. */
     private static final class Refused {
-        Refusal refusal;
+        RefusedReading refusal;
     }
 
     private Optional<KioskMessage> check(String topic, byte[] payload) {
@@ -123,21 +128,22 @@ public final class MeasurementIntake {
         return Optional.of(message);
     }
 
-    private static org.telekiosk.protocol.KioskId kioskOf(KioskMessage message) {
+    private static KioskId kioskOf(KioskMessage message) {
         return switch (message) {
             case Measurement m -> m.kiosk();
-            case org.telekiosk.protocol.telemetry.WaveformBatch w -> w.kiosk();
-            case org.telekiosk.protocol.telemetry.KioskStatus s -> s.kiosk();
-            case org.telekiosk.protocol.telemetry.CommandUpdate u -> u.kiosk();
+            case WaveformBatch w -> w.kiosk();
+            case KioskStatus s -> s.kiosk();
+            case CommandUpdate u -> u.kiosk();
         };
     }
 
     private Optional<KioskMessage> reject(Reason reason, String topic, String why, KioskTopic parsed, byte[] payload,
             Refused refused) {
-        if (parsed.channel() == org.telekiosk.protocol.topic.KioskTopic.Channel.MEASUREMENTS) {
+        if (parsed.channel() == KioskTopic.Channel.MEASUREMENTS) {
             java.util.OptionalLong seq = codec.peekSeq(payload);
             if (seq.isPresent()) {
-                refused.refusal = new Refusal(parsed.kiosk(), seq.getAsLong(), reason.code(), printable(why),
+                refused.refusal = new RefusedReading(parsed.kiosk(), seq.getAsLong(), reason.code(),
+                        Untrusted.printable(why, 120),
                         payload);
             }
         }
@@ -146,7 +152,7 @@ public final class MeasurementIntake {
 
     private Optional<KioskMessage> reject(Reason reason, String topic, String kiosk, String why) {
         rejected.get(reason).increment();
-        refusals.refused(kiosk, reason.code(), printable(topic));
+        refusals.refused(kiosk, reason.code(), Untrusted.printable(topic, 120));
         return Optional.empty();
     }
 
@@ -165,8 +171,4 @@ public final class MeasurementIntake {
         return counts;
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 120 ? s.substring(0, 120) + "…" : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }

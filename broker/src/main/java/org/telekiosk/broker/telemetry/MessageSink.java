@@ -1,6 +1,7 @@
 package org.telekiosk.broker.telemetry;
 
 import java.util.concurrent.CompletionStage;
+import org.telekiosk.broker.store.RefusedReading;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 
 /**
@@ -16,7 +17,7 @@ public interface MessageSink {
      * the refusal is kept (the store's refused readings), and only then is the payload acknowledged to the MQTT
      * broker. By default nothing keeps it.
      */
-    default CompletionStage<Void> refuse(org.telekiosk.broker.store.Refusal refusal) {
+    default CompletionStage<Void> refuse(RefusedReading refusal) {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 }

@@ -6,8 +6,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.store.AppendOutcome;
 import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.broker.store.RefusedReading;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
@@ -30,7 +35,7 @@ public final class StoringForwarder implements MessageSink {
     private final Consumer<KioskStatus> statuses;
     private final StoreAcks acks;
     private final Function<CommandUpdate, CompletionStage<Void>> commands;
-    private final Consumer<org.telekiosk.broker.audit.AuditEvent> audit;
+    private final Consumer<AuditEvent> audit;
     private final java.time.Clock clock;
 
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers) {
@@ -67,7 +72,7 @@ public final class StoringForwarder implements MessageSink {
      */
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses,
             StoreAcks acks, Function<CommandUpdate, CompletionStage<Void>> commands,
-            Consumer<org.telekiosk.broker.audit.AuditEvent> audit, java.time.Clock clock) {
+            Consumer<AuditEvent> audit, java.time.Clock clock) {
         this.audit = audit;
         this.clock = clock;
         this.commands = commands;
@@ -97,19 +102,19 @@ public final class StoringForwarder implements MessageSink {
      * store-ack names it and moves past it.
      */
     @Override
-    public CompletionStage<Void> refuse(org.telekiosk.broker.store.Refusal refusal) {
+    public CompletionStage<Void> refuse(RefusedReading refusal) {
         return store.refuse(refusal).thenAccept(outcome -> {
             acks.stored(refusal.kiosk(), true);
-            record(org.telekiosk.broker.audit.AuditAction.READING_REFUSED, refusal.kiosk(), refusal.seq(),
+            record(AuditAction.READING_REFUSED, refusal.kiosk(), refusal.seq(),
                     refusal.reason() + ": " + refusal.detail());
         });
     }
 
-    private void record(org.telekiosk.broker.audit.AuditAction action, org.telekiosk.protocol.KioskId kiosk, long seq,
+    private void record(AuditAction action, KioskId kiosk, long seq,
             String detail) {
         try {
-            audit.accept(new org.telekiosk.broker.audit.AuditEvent(clock.instant(),
-                    org.telekiosk.broker.audit.AuditActor.kiosk(kiosk.value()), action, "seq " + seq, detail));
+            audit.accept(new AuditEvent(clock.instant(),
+                    AuditActor.kiosk(kiosk.value()), action, "seq " + seq, detail));
         } catch (RuntimeException e) {
             LOG.error("Auditing {} of kiosk {} seq {} failed", action, kiosk, seq, e);
         }
@@ -119,7 +124,7 @@ public final class StoringForwarder implements MessageSink {
         return stored.thenAccept(outcome -> {
             acks.stored(kioskOf(message), outcome != AppendOutcome.STORED);
             if (outcome == AppendOutcome.CONFLICT) {
-                record(org.telekiosk.broker.audit.AuditAction.READING_CONFLICT, kioskOf(message), seqOf(message),
+                record(AuditAction.READING_CONFLICT, kioskOf(message), seqOf(message),
                         "a reading came under a number already stored with other content; kept aside");
             }
             if (outcome == AppendOutcome.STORED) {
@@ -128,7 +133,7 @@ public final class StoringForwarder implements MessageSink {
         });
     }
 
-    private static org.telekiosk.protocol.KioskId kioskOf(KioskMessage message) {
+    private static KioskId kioskOf(KioskMessage message) {
         return switch (message) {
             case Measurement m -> m.kiosk();
             case WaveformBatch w -> w.kiosk();

@@ -14,6 +14,7 @@ import org.telekiosk.broker.consultation.ConsultationId;
 import org.telekiosk.broker.consultation.ParticipantId;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
@@ -22,7 +23,7 @@ import org.telekiosk.protocol.viewer.ViewerEvent;
 import org.telekiosk.protocol.viewer.ViewerRequest;
 
 /**
- * The authenticated vitals viewers and what each is sent (issue 7, routing by session): a kiosk's readings,
+ * The authenticated vitals viewers and what each is sent, routed by session: a kiosk's readings,
  * waveforms and status go only to the viewers of the consultations whose call that kiosk is in now, as kept by a
  * {@link CallIndex} that follows admissions and departures ({@link CallWatcher}) instead of asking the database per
  * reading. Readings are encoded once; a viewer that cannot keep up misses them (counted) instead of holding memory
@@ -111,7 +112,7 @@ public final class ViewerHub implements CallWatcher {
             }
             case WaveformBatch w -> route(w.kiosk(), w.start(), json.encodeToString(new ViewerEvent.Waveform(w)));
             // The kiosk's report changes the command's state in the CommandService, which then calls #command.
-            case org.telekiosk.protocol.telemetry.CommandUpdate u -> { }
+            case CommandUpdate u -> { }
         }
     }
 

@@ -2,6 +2,7 @@ package org.telekiosk.broker.viewer;
 
 import java.util.Objects;
 import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.protocol.KioskId;
 
 /**
  * Who an accepted vitals socket belongs to, and so which kiosks' readings it may see: the doctor of a consultation
@@ -20,7 +21,7 @@ public sealed interface ViewerPrincipal {
      * in a call, taken since the admission, so the patient sees what the doctor sees and never the previous
      * patient's values.
      */
-    record Kiosk(org.telekiosk.protocol.KioskId kiosk) implements ViewerPrincipal {
+    record Kiosk(KioskId kiosk) implements ViewerPrincipal {
         public Kiosk {
             Objects.requireNonNull(kiosk, "kiosk");
         }

@@ -27,8 +27,8 @@ import org.telekiosk.protocol.signaling.SignalError;
 import org.telekiosk.protocol.viewer.ViewerRequest;
 
 /**
- * Decides who may open the vitals socket (issue 7: "a kiosk's readings reach only the doctors in that kiosk's active
- * consultation; nobody else can subscribe to them"). Let in are the doctor of a consultation that has not ended, with an
+ * Decides who may open the vitals socket (a kiosk's readings reach only the doctors in that kiosk's active
+ * consultation; nobody else can subscribe to them). Let in are the doctor of a consultation that has not ended, with an
  * active login session, and a kiosk's own page (its kiosk page session), which sees only its own kiosk. Blocking (session and consultation lookups in SQL): call it off the event loop.
  * No {@code io.netty} here; the socket handler maps a {@link Verdict.Denied} to an error event and a close code.
  */
@@ -37,11 +37,6 @@ public final class VitalsAccess {
     private final ConsultationService consultations;
     private final Clock clock;
     private final AuditLog audit;
-
-    /** Without an audit of the views (tests of routing only). */
-    public VitalsAccess(Sessions sessions, ConsultationService consultations, Clock clock) {
-        this(sessions, consultations, clock, new org.telekiosk.broker.audit.InMemoryAuditLog());
-    }
 
     /** Every access granted is audited as {@link AuditAction#VITALS_VIEWED} in {@code audit}. */
     public VitalsAccess(Sessions sessions, ConsultationService consultations, Clock clock, AuditLog audit) {

@@ -16,11 +16,20 @@ import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.LoginName;
 import org.telekiosk.broker.account.Password;
 import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.qrcode.QrCode;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.RestClient;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.enrollment.EnrollmentToken;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.SensorHealth;
+import org.telekiosk.protocol.telemetry.SensorState;
+import org.telekiosk.protocol.topic.Topics;
 
 /** The technician's kiosk endpoints through a real broker: what they answer, beyond who may call them. */
 class KioskEndpointsTest {
@@ -49,7 +58,7 @@ class KioskEndpointsTest {
     @Test
     void aDoctorSeesEveryEnrolledKioskThatIsNotRevokedAsARoomByLabelAndNothingOfItsCertificate() throws Exception {
         TestKiosk.enroll(BROKER, KioskId.of("wmk-room-01"), BROKER.broker().enrollment().createToken(
-                KioskId.of("wmk-room-01"), "Zimmer A, Wismar", org.telekiosk.broker.audit.AuditActor.system()).line());
+                KioskId.of("wmk-room-01"), "Zimmer A, Wismar", AuditActor.system()).line());
         TestKiosk.enroll(BROKER, KioskId.of("wmk-room-02"));
         assertEquals(200, client.send("POST", "/api/v1/kiosks/wmk-room-02/revocation", null, technician).status());
 
@@ -86,12 +95,12 @@ class KioskEndpointsTest {
         int size = rows.size();
         assertTrue(size >= 21 && (size - 17) % 4 == 0, "a QR code's side: " + size);
         rows.forEach(row -> assertTrue(row.asText().matches("[01]{" + size + "}")));
-        assertEquals(org.telekiosk.broker.qrcode.QrCode.encode(line).rows().getFirst(), rows.get(0).asText());
+        assertEquals(QrCode.encode(line).rows().getFirst(), rows.get(0).asText());
 
         // Audited in the SQL audit log the accounts' events go to, with the technician's account as actor.
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> BROKER.broker()
                 .access().audit().since(Instant.EPOCH).stream().anyMatch(e -> e.action()
-                        == org.telekiosk.broker.audit.AuditAction.ENROLLMENT_TOKEN_CREATED
+                        == AuditAction.ENROLLMENT_TOKEN_CREATED
                         && e.subject().equals("kiosk:wmk-flur-02") && e.actor().value().startsWith("account:")
                         && !e.detail().contains(line)));
 
@@ -118,13 +127,13 @@ class KioskEndpointsTest {
             assertTrue(entry.path("report").isNull(), "no status sent yet: " + entry);
 
             // The kiosk reports a lost reading, an outbox it found truncated and a faulty scale: the technician sees it.
-            var status = new org.telekiosk.protocol.telemetry.KioskStatus(KioskId.of("wmk-lab-05"), Instant.now(),
-                    java.util.List.of(new org.telekiosk.protocol.telemetry.SensorHealth(
-                            org.telekiosk.protocol.SensorId.of("scale"),
-                            org.telekiosk.protocol.telemetry.SensorState.FAULTY, "HX711 not ready")), 3, 41,
+            var status = new KioskStatus(KioskId.of("wmk-lab-05"), Instant.now(),
+                    java.util.List.of(new SensorHealth(
+                            SensorId.of("scale"),
+                            SensorState.FAULTY, "HX711 not ready")), 3, 41,
                     "outbox was truncated; 2 readings recovered");
-            mqtt.publish(org.telekiosk.protocol.topic.Topics.status(KioskId.of("wmk-lab-05")),
-                    org.telekiosk.protocol.codec.WireCodec.cbor(4096).encode(status), 1, false);
+            mqtt.publish(Topics.status(KioskId.of("wmk-lab-05")),
+                    WireCodec.cbor(4096).encode(status), 1, false);
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> !fleetEntry("wmk-lab-05").path("report").isNull());
             JsonNode report = fleetEntry("wmk-lab-05").path("report");

@@ -2,6 +2,7 @@ package org.telekiosk.broker.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.telekiosk.broker.testing.Outcomes.done;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -259,10 +260,6 @@ class RestAuthorizationMatrixTest {
     private static Consultation freshConsultation() {
         return done(BROKER.broker().access().consultations().create(new Caller.Staff(doctor),
                 new ConsultationTarget.Room(KioskId.of("wmk-lab-03")), Optional.empty()));
-    }
-
-    private static <T> T done(Outcome<T> outcome) {
-        return ((Outcome.Done<T>) outcome).value();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.telekiosk.broker.browser;
 
+import static org.telekiosk.broker.testing.Outcomes.done;
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,12 +57,5 @@ public record ConsultationFixture(OpaqueToken session, Consultation consultation
             return created.account();
         }
         throw new AssertionError("account not created: " + creation);
-    }
-
-    static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
     }
 }

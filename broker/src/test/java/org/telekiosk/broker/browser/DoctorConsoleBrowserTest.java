@@ -24,8 +24,12 @@ import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.SessionLookup;
 import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.consultation.ConsultationState;
 import org.telekiosk.broker.server.AccessServices;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
@@ -128,11 +132,11 @@ class DoctorConsoleBrowserTest {
             console.driver().switchTo().activeElement().sendKeys(Keys.chord(Keys.ALT, "m"));
             assertEquals("true", console.script("return document.getElementById('mute').getAttribute('aria-pressed')"));
             console.driver().switchTo().activeElement().sendKeys(Keys.ENTER); // the end button
-            org.telekiosk.broker.consultation.ConsultationId consultation =
-                    org.telekiosk.broker.consultation.ConsultationId.of(id);
-            await("the consultation ended").atMost(WAIT).until(() -> ConsultationFixture.done(services.consultations()
-                    .get(new org.telekiosk.broker.consultation.Caller.Staff(doctor), consultation)).state()
-                    == org.telekiosk.broker.consultation.ConsultationState.ENDED);
+            ConsultationId consultation =
+                    ConsultationId.of(id);
+            await("the consultation ended").atMost(WAIT).until(() -> Outcomes.done(services.consultations()
+                    .get(new Caller.Staff(doctor), consultation)).state()
+                    == ConsultationState.ENDED);
 
             console.driver().findElement(By.id("to-list")).click();
             await("the list again").atMost(WAIT).until(() -> rowText(console, id) != null

@@ -21,6 +21,7 @@ import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.server.AccessServices;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
@@ -52,7 +53,7 @@ class KioskLayoutBrowserTest {
         MqttClient mqtt = enrolled.connect(BROKER);
         AccessServices services = BROKER.broker().access();
         Account doctor = ConsultationFixture.doctor(services, "dr.layout");
-        Consultation room = ConsultationFixture.done(services.consultations().create(new Caller.Staff(doctor),
+        Consultation room = Outcomes.done(services.consultations().create(new Caller.Staff(doctor),
                 new ConsultationTarget.Room(kiosk), Optional.empty()));
         ConsultationFixture fixture = new ConsultationFixture(services.sessions().start(doctor.id()).token(), room,
                 "");

@@ -23,14 +23,20 @@ import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.server.AccessServices;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.RequiredPrograms.Program;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.UcumUnit;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.downlink.CommandKind;
 import org.telekiosk.protocol.enrollment.KioskPageToken;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.SensorHealth;
 import org.telekiosk.protocol.telemetry.SensorState;
 import org.telekiosk.protocol.topic.Topics;
@@ -62,7 +68,7 @@ class KioskPageBrowserTest {
         AccessServices services = BROKER.broker().access();
         Account doctor = ConsultationFixture.doctor(services, "dr.weber");
         OpaqueToken session = services.sessions().start(doctor.id()).token();
-        Consultation room = ConsultationFixture.done(services.consultations().create(new Caller.Staff(doctor),
+        Consultation room = Outcomes.done(services.consultations().create(new Caller.Staff(doctor),
                 new ConsultationTarget.Room(KIOSK), Optional.empty()));
         KioskPageToken token = kiosk.pageToken(BROKER);
 
@@ -100,9 +106,9 @@ class KioskPageBrowserTest {
 
             // In the call, the patient sees the reading the kiosk takes, in plain German, as the doctor does.
             MqttMessage reading = new MqttMessage(WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES).encode(
-                    new org.telekiosk.protocol.telemetry.Measurement(KIOSK, 1, SensorId.of("mlx90614"),
-                            org.telekiosk.protocol.LoincCode.BODY_TEMPERATURE, 37.2,
-                            org.telekiosk.protocol.UcumUnit.CELSIUS, Instant.now())));
+                    new Measurement(KIOSK, 1, SensorId.of("mlx90614"),
+                            LoincCode.BODY_TEMPERATURE, 37.2,
+                            UcumUnit.CELSIUS, Instant.now())));
             reading.setQos(1);
             mqtt.publish(Topics.measurements(KIOSK), reading);
             String tile = "[data-vital=temperature]";
@@ -116,12 +122,12 @@ class KioskPageBrowserTest {
                             + " .number')?.textContent")));
 
             // The doctor asks for the weight: the kiosk page tells the patient what to do, by the command's state.
-            var issued = ConsultationFixture.done(BROKER.broker().commands().issue(new Caller.Staff(doctor),
-                    room.id(), org.telekiosk.protocol.downlink.CommandKind.WEIGHT, 0, Optional.empty()));
+            var issued = Outcomes.done(BROKER.broker().commands().issue(new Caller.Staff(doctor),
+                    room.id(), CommandKind.WEIGHT, 0, Optional.empty()));
             await("the queued guidance").atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(page.script(
                     "return document.getElementById('guidance').textContent")).contains("Gleich wird Ihr Gewicht"));
             MqttMessage running = new MqttMessage(WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES).encode(
-                    org.telekiosk.protocol.telemetry.CommandUpdate.running(KIOSK, issued.id(), Instant.now())));
+                    CommandUpdate.running(KIOSK, issued.id(), Instant.now())));
             running.setQos(1);
             mqtt.publish(Topics.commandUpdates(KIOSK), running);
             await("the running guidance").atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(page.script(

@@ -25,6 +25,12 @@ import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.RequiredPrograms.Program;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.SensorHealth;
+import org.telekiosk.protocol.telemetry.SensorState;
+import org.telekiosk.protocol.topic.Topics;
 
 /**
  * The technician page in headless Chromium against a real broker: a technician logs in, sees the fleet, creates an
@@ -63,12 +69,12 @@ class TechnicianBrowserTest {
             // The kiosk reports readings it lost, an outbox fault and a faulty scale: the row shows them.
             var mqtt = enrolledKiosk.connect(BROKER);
             try {
-                mqtt.publish(org.telekiosk.protocol.topic.Topics.status(enrolled),
-                        org.telekiosk.protocol.codec.WireCodec.cbor(4096).encode(
-                                new org.telekiosk.protocol.telemetry.KioskStatus(enrolled, java.time.Instant.now(),
-                                        List.of(new org.telekiosk.protocol.telemetry.SensorHealth(
-                                                org.telekiosk.protocol.SensorId.of("scale"),
-                                                org.telekiosk.protocol.telemetry.SensorState.FAULTY,
+                mqtt.publish(Topics.status(enrolled),
+                        WireCodec.cbor(4096).encode(
+                                new KioskStatus(enrolled, java.time.Instant.now(),
+                                        List.of(new SensorHealth(
+                                                SensorId.of("scale"),
+                                                SensorState.FAULTY,
                                                 "HX711 not ready")), 0, 41, "outbox was truncated")), 1, false);
             } finally {
                 mqtt.disconnect();

@@ -3,6 +3,8 @@ package org.telekiosk.broker.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.telekiosk.broker.testing.Outcomes.done;
+import static org.telekiosk.broker.testing.Outcomes.refusal;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -274,19 +276,5 @@ class CommandServiceTest {
         assertInstanceOf(Refusal.InvalidRequest.class, refusal(commands.issue(doctor, c.id(), CommandKind.WEIGHT, 0,
                 Optional.of(Duration.ofHours(2)))));
         assertTrue(published.isEmpty());
-    }
-
-    static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
-    }
-
-    static Refusal refusal(Outcome<?> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<?> done -> throw new AssertionError("expected a refusal, got " + done.value());
-            case Outcome.Refused<?> refused -> refused.refusal();
-        };
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.telekiosk.broker.consultation.ConsultationTestKit.KIOSK;
 import static org.telekiosk.broker.consultation.ConsultationTestKit.caller;
-import static org.telekiosk.broker.consultation.ConsultationTestKit.refusal;
+import static org.telekiosk.broker.testing.Outcomes.refusal;
 
 import java.util.Arrays;
 import java.util.List;

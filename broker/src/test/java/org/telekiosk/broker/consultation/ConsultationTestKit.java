@@ -1,5 +1,7 @@
 package org.telekiosk.broker.consultation;
 
+import static org.telekiosk.broker.testing.Outcomes.done;
+
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
@@ -77,19 +79,5 @@ final class ConsultationTestKit {
 
     ConsultationState state(Consultation consultation) {
         return stores.consultations().find(consultation.id()).orElseThrow().state();
-    }
-
-    static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
-    }
-
-    static Refusal refusal(Outcome<?> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<?> done -> throw new AssertionError("expected a refusal, got " + done.value());
-            case Outcome.Refused<?> refused -> refused.refusal();
-        };
     }
 }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.telekiosk.broker.consultation.ConsultationTestKit.KIOSK_ADDRESS;
-import static org.telekiosk.broker.consultation.ConsultationTestKit.done;
-import static org.telekiosk.broker.consultation.ConsultationTestKit.refusal;
+import static org.telekiosk.broker.testing.Outcomes.done;
+import static org.telekiosk.broker.testing.Outcomes.refusal;
 
 import java.security.SecureRandom;
 import java.time.Duration;

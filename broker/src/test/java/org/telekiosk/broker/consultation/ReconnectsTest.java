@@ -3,8 +3,8 @@ package org.telekiosk.broker.consultation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.telekiosk.broker.consultation.ConsultationTestKit.caller;
-import static org.telekiosk.broker.consultation.ConsultationTestKit.done;
-import static org.telekiosk.broker.consultation.ConsultationTestKit.refusal;
+import static org.telekiosk.broker.testing.Outcomes.done;
+import static org.telekiosk.broker.testing.Outcomes.refusal;
 
 import java.security.SecureRandom;
 import java.time.Duration;

@@ -32,6 +32,7 @@ import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.CaPin;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.broker.testing.MutableClock;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
@@ -52,7 +53,7 @@ class KioskAdministrationTest {
     final InMemoryAuditLog audit = new InMemoryAuditLog();
     EnrollmentService enrollment;
     KioskAdministration admin;
-    final org.telekiosk.broker.telemetry.KioskStatusBoard board = new org.telekiosk.broker.telemetry.KioskStatusBoard();
+    final KioskStatusBoard board = new KioskStatusBoard();
 
     static Caller staff(Role role) {
         return new Caller.Staff(new Account(AccountId.random(), LoginName.of("user-" + role.name().toLowerCase()),

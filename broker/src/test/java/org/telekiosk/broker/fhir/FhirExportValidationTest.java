@@ -3,6 +3,7 @@ package org.telekiosk.broker.fhir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.telekiosk.broker.testing.Outcomes.done;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -220,12 +221,5 @@ class FhirExportValidationTest {
     private static <T> List<T> resources(Bundle bundle, Class<T> type) {
         return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(type::isInstance)
                 .map(type::cast).toList();
-    }
-
-    private static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
     }
 }

@@ -40,7 +40,7 @@ class PagesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"doctor.html", "doctor.js", "kiosk.html", "kiosk.js", "call.js", "signal.js",
-        "technician.html", "technician.js"})
+        "technician.html", "technician.js", "login.js"})
     void noPageCanRecord(String name) throws IOException {
         String text = page(name);
         assertFalse(text.contains("MediaRecorder"), name);

@@ -26,12 +26,13 @@ import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.testing.VitalsFixture;
 import org.telekiosk.broker.viewer.ViewerHub;
+import org.telekiosk.broker.viewer.VitalsAccess;
 import org.telekiosk.broker.viewer.VitalsKit;
 import org.telekiosk.protocol.codec.WireCodec;
 
 /**
  * The vitals socket on an EmbeddedChannel: real frame codec with the production limits, no network; the hello is
- * judged by the real {@link org.telekiosk.broker.viewer.VitalsAccess} on in-memory stores, run in place.
+ * judged by the real {@link VitalsAccess} on in-memory stores, run in place.
  */
 class ViewerSocketHandlerTest {
     static final int MAX = 512;

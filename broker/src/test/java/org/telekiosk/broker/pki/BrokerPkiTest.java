@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.telekiosk.protocol.KioskId;
 
 class BrokerPkiTest {
     static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
@@ -113,7 +114,7 @@ class BrokerPkiTest {
         service.verify(pki.issuing().certificate().getPublicKey());
         assertTrue(service.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.2"), "clientAuth");
         assertTrue(service.getSubjectX500Principal().getName().contains("CN=" + BrokerPki.SERVICE_NAME));
-        assertThrows(IllegalArgumentException.class, () -> org.telekiosk.protocol.KioskId.of(BrokerPki.SERVICE_NAME),
+        assertThrows(IllegalArgumentException.class, () -> KioskId.of(BrokerPki.SERVICE_NAME),
                 "no kiosk id can equal the service name");
     }
 

@@ -28,6 +28,7 @@ import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.protocol.KioskId;
 
 /** One purge round on the real services over SQLite, with a clock the test moves past each deadline. */
 class AccessPurgeTest {
@@ -51,7 +52,7 @@ class AccessPurgeTest {
                 .account();
         Caller.Staff asDoctor = new Caller.Staff(doctor);
         Consultation consultation = ((Outcome.Done<Consultation>) services.consultations().create(asDoctor,
-                new ConsultationTarget.Room(org.telekiosk.protocol.KioskId.of("wmk-lab-03")), Optional.empty()))
+                new ConsultationTarget.Room(KioskId.of("wmk-lab-03")), Optional.empty()))
                 .value();
         services.codes().issue(asDoctor, consultation.id());
         var session = services.sessions().start(doctor.id());

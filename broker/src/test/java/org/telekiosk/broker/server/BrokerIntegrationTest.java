@@ -20,6 +20,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.broker.consultation.ConsultationId;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.broker.testing.ViewerClient;
@@ -244,8 +246,8 @@ class BrokerIntegrationTest {
     @Test
     void aSocketWithoutAValidSessionIsRefusedWith4401AndGetsNoReadings() throws Exception {
         try (ViewerClient viewer = ViewerClient.connect(BROKER)) {
-            viewer.send(VitalsFixture.hello(org.telekiosk.broker.account.OpaqueToken.generate(
-                    new java.security.SecureRandom()), org.telekiosk.broker.consultation.ConsultationId.random()));
+            viewer.send(VitalsFixture.hello(OpaqueToken.generate(
+                    new java.security.SecureRandom()), ConsultationId.random()));
             assertTrue(viewer.nextOfType("error", WAIT).contains("not-authenticated"));
             assertEquals(4401, viewer.closeCode().get(WAIT.toSeconds(), TimeUnit.SECONDS));
         }

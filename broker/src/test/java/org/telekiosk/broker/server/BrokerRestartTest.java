@@ -2,6 +2,7 @@ package org.telekiosk.broker.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.telekiosk.broker.testing.Outcomes.done;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -87,12 +88,5 @@ class BrokerRestartTest {
             Resumed resumed = done(second.access().reconnects().resume(patient.resumeToken(), 0));
             assertEquals(patient.participant(), resumed.seat().participant(), "the patient keeps their seat");
         }
-    }
-
-    private static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
     }
 }

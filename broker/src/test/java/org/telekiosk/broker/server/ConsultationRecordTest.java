@@ -40,6 +40,7 @@ import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.broker.turn.IceConfig;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.protocol.signaling.Credential;
@@ -205,12 +206,12 @@ class ConsultationRecordTest {
     }
 
     private Consultation consultation() {
-        return SignalingKit.done(services.consultations().create(new Caller.Staff(doctor),
+        return Outcomes.done(services.consultations().create(new Caller.Staff(doctor),
                 new ConsultationTarget.Patient(Optional.of(DisplayName.of("Frau Koch"))), Optional.empty()));
     }
 
     private String code(Consultation consultation) {
-        return SignalingKit.done(services.codes().issue(new Caller.Staff(doctor), consultation.id())).code()
+        return Outcomes.done(services.codes().issue(new Caller.Staff(doctor), consultation.id())).code()
                 .formatted();
     }
 
@@ -219,7 +220,7 @@ class ConsultationRecordTest {
     }
 
     private RecordExport.Exported export(Account by, Consultation consultation) {
-        return SignalingKit.done(exporter().export(new Caller.Staff(by), consultation.id()));
+        return Outcomes.done(exporter().export(new Caller.Staff(by), consultation.id()));
     }
 
     private static String sdp(String fingerprint) {

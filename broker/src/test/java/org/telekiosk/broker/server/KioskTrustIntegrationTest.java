@@ -42,6 +42,7 @@ import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.topic.Topics;
 
@@ -189,7 +190,7 @@ class KioskTrustIntegrationTest {
         MqttClient client = a.connect(BROKER);
         try {
             publish(client, Topics.commandUpdates(victim), CBOR.encode(
-                    org.telekiosk.protocol.telemetry.CommandUpdate.running(victim, java.util.UUID.randomUUID(),
+                    CommandUpdate.running(victim, java.util.UUID.randomUUID(),
                             Instant.now())));
         } catch (MqttException refusedOrDisconnected) {
             // PUBACK 0x87 or a disconnect: MQTT 5 allows either.
@@ -199,7 +200,7 @@ class KioskTrustIntegrationTest {
         MqttClient again = a.connect(BROKER, a.id().value());
         // Its own channel is open to it (an unknown command's update is then ignored by the command service).
         publish(again, Topics.commandUpdates(a.id()), CBOR.encode(
-                org.telekiosk.protocol.telemetry.CommandUpdate.running(a.id(), java.util.UUID.randomUUID(),
+                CommandUpdate.running(a.id(), java.util.UUID.randomUUID(),
                         Instant.now())));
         await().atMost(WAIT).until(() -> BROKER.broker().intake().acceptedCount() == before + 1);
         again.disconnect();

@@ -15,6 +15,7 @@ import org.telekiosk.broker.consultation.Caller;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.broker.testing.ViewerClient;
 import org.telekiosk.broker.testing.VitalsFixture;
 
@@ -31,9 +32,9 @@ record SignalingCall(BrokerExtension broker, Consultation consultation, OpaqueTo
         AccessServices access = broker.broker().access();
         Account account = VitalsFixture.account(access, login, Role.DOCTOR);
         Caller doctorCaller = new Caller.Staff(account);
-        Consultation consultation = VitalsFixture.done(access.consultations().create(doctorCaller,
+        Consultation consultation = Outcomes.done(access.consultations().create(doctorCaller,
                 new ConsultationTarget.Patient(Optional.of(DisplayName.of("Frau Koch"))), Optional.empty()));
-        String code = VitalsFixture.done(access.codes().issue(doctorCaller, consultation.id())).code().formatted();
+        String code = Outcomes.done(access.codes().issue(doctorCaller, consultation.id())).code().formatted();
         OpaqueToken session = VitalsFixture.login(access, account);
 
         ViewerClient doctor = ViewerClient.signaling(broker);

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationState;
+import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.protocol.signaling.CloseCodes;
 import org.telekiosk.protocol.signaling.Credential;
 import org.telekiosk.protocol.signaling.SignalEvent;
@@ -79,7 +80,7 @@ class ConsultationEndSignalingTest {
     }
 
     private ConsultationState state() {
-        return SignalingKit.done(kit.consultations.get(kit.doctor.caller(), consultation.id())).state();
+        return Outcomes.done(kit.consultations.get(kit.doctor.caller(), consultation.id())).state();
     }
 
     private static FakePeer peer() {
@@ -94,7 +95,7 @@ class ConsultationEndSignalingTest {
         doctor.receive(doctorHello(kit.otherDoctor, other));
         FakePeer patientPeer = peer();
         Connection patient = kit.service.connect(patientPeer);
-        patient.receive(codeHello(SignalingKit.done(kit.codes.issue(kit.otherDoctor.caller(), other.id())).code()
+        patient.receive(codeHello(Outcomes.done(kit.codes.issue(kit.otherDoctor.caller(), other.id())).code()
                 .formatted()));
         doctor.receive(new SignalRequest.Admit(patientPeer.last(SignalEvent.Welcome.class).participant()));
         return label -> {
@@ -109,7 +110,7 @@ class ConsultationEndSignalingTest {
     void endingOverRestEndsTheCallForEveryParticipant() {
         Everyone everyone = new Everyone();
         Consumer<String> others = bystanders();
-        SignalingKit.done(kit.consultations.end(kit.doctor.caller(), consultation.id()));
+        Outcomes.done(kit.consultations.end(kit.doctor.caller(), consultation.id()));
         everyone.assertEndedEverywhere("ended-by-doctor", 1);
         others.accept("after a REST end elsewhere");
     }
@@ -139,7 +140,7 @@ class ConsultationEndSignalingTest {
     void aConsultationEndedWhileItsDoctorIsAwayStillEndsItsPatientsSockets() {
         Everyone everyone = new Everyone();
         everyone.doctor.closed();
-        SignalingKit.done(kit.consultations.end(kit.doctor.caller(), consultation.id()));
+        Outcomes.done(kit.consultations.end(kit.doctor.caller(), consultation.id()));
         assertEquals("ended-by-doctor", everyone.inCallPeer.last(SignalEvent.Ended.class).reason());
         assertEquals(CloseCodes.NORMAL, everyone.inCallPeer.closeCode());
         assertEquals(CloseCodes.NORMAL, everyone.waitingPeer.closeCode());

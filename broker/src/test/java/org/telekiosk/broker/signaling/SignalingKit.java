@@ -1,5 +1,7 @@
 package org.telekiosk.broker.signaling;
 
+import static org.telekiosk.broker.testing.Outcomes.done;
+
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +35,7 @@ import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Reconnects;
 import org.telekiosk.broker.consultation.WaitingRoom;
+import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.broker.testing.MutableClock;
 import org.telekiosk.broker.turn.IceConfig;
 import org.telekiosk.broker.turn.IceServers;
@@ -60,8 +63,8 @@ public final class SignalingKit {
     public final Reconnects reconnects;
     public final SignalingService service;
     /** The kiosks' latest statuses, as MQTT would feed them: the sensors the doctor sees. */
-    public final org.telekiosk.broker.telemetry.KioskStatusBoard statuses =
-            new org.telekiosk.broker.telemetry.KioskStatusBoard();
+    public final KioskStatusBoard statuses =
+            new KioskStatusBoard();
 
     public final Staff doctor;
     public final Staff otherDoctor;
@@ -137,12 +140,5 @@ public final class SignalingKit {
 
     public static SignalRequest.Hello codeHello(String code) {
         return new SignalRequest.Hello(1, new Credential.Code(code, ""));
-    }
-
-    public static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.telekiosk.broker.testing.Outcomes.done;
+import static org.telekiosk.broker.testing.Outcomes.refusal;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -28,6 +30,7 @@ import org.telekiosk.broker.account.LockoutPolicy;
 import org.telekiosk.broker.account.LoginName;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.account.SecretHash;
+import org.telekiosk.broker.account.SessionPrincipal;
 import org.telekiosk.broker.account.SessionRecord;
 import org.telekiosk.broker.account.SqlAccountRepository;
 import org.telekiosk.broker.account.SqlSessionRepository;
@@ -199,7 +202,7 @@ abstract class AccessStoreContract {
         SessionRecord staff = new SessionRecord(SecretHash.sha256(new byte[] {1}), weber, T0, T0,
                 T0.plus(Duration.ofHours(12)));
         SessionRecord page = new SessionRecord(SecretHash.sha256(new byte[] {2}),
-                new org.telekiosk.broker.account.SessionPrincipal.OfKiosk(KIOSK), T0, T0, T0.plus(Duration.ofHours(12)));
+                new SessionPrincipal.OfKiosk(KIOSK), T0, T0, T0.plus(Duration.ofHours(12)));
         List.of(staff, page).forEach(sessions::insert);
 
         assertEquals(Optional.of(page), sessions.find(page.tokenHash()));
@@ -268,7 +271,7 @@ abstract class AccessStoreContract {
                 Optional.empty())), consultations.calls(other.id()));
         assertEquals(List.of(new CallPeriod(other.id(), elsewhere.id(), Optional.of(KIOSK), T0.plusSeconds(100),
                 Optional.empty())), consultations.openCallsAt(KIOSK), "only calls still open, of any consultation");
-        assertEquals(List.of(), consultations.openCallsAt(org.telekiosk.protocol.KioskId.of("other-kiosk")));
+        assertEquals(List.of(), consultations.openCallsAt(KioskId.of("other-kiosk")));
         consultations.update(c.withState(ConsultationState.ENDED, T0.plusSeconds(200)));
         assertEquals(1, consultations.deleteEndedBefore(T0.plusSeconds(201)));
         assertEquals(List.of(), consultations.calls(c.id()));
@@ -457,19 +460,5 @@ abstract class AccessStoreContract {
         StoredAccount doctor = account(login, Role.DOCTOR);
         accounts.insert(doctor);
         return doctor.account().id();
-    }
-
-    static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
-    }
-
-    static Refusal refusal(Outcome<?> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<?> done -> throw new AssertionError("expected a refusal, got " + done.value());
-            case Outcome.Refused<?> refused -> refused.refusal();
-        };
     }
 }

@@ -19,6 +19,7 @@ import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.Signal;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
@@ -207,8 +208,8 @@ abstract class MeasurementStoreContract {
         assertTrue(store.waveforms(KIOSK, T0.plusSeconds(5), T0.plusSeconds(60)).join().isEmpty());
     }
 
-    static Refusal refusal(KioskId kiosk, long seq) {
-        return new Refusal(kiosk, seq, "invalid-field", "LOINC code '8310-4': wrong check digit",
+    static RefusedReading refusal(KioskId kiosk, long seq) {
+        return new RefusedReading(kiosk, seq, "invalid-field", "LOINC code '8310-4': wrong check digit",
                 new byte[] {(byte) 0xbf, 0x63, 's', 'e', 'q', (byte) seq, (byte) 0xff});
     }
 
@@ -262,7 +263,7 @@ abstract class MeasurementStoreContract {
         List<byte[]> kept = store.conflicts(KIOSK, 5).join();
         assertEquals(1, kept.size(), "the same conflicting reading is kept once");
         assertEquals(other, WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES).decode(kept.getFirst(),
-                org.telekiosk.protocol.telemetry.KioskMessage.class));
+                KioskMessage.class));
         assertEquals(1, store.conflictCount(KIOSK).join());
         assertEquals(2, store.counters().conflicts());
     }

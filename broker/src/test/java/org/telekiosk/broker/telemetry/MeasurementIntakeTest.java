@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.store.RefusedReading;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.MalformedMessageException.Reason;
@@ -118,7 +119,7 @@ class MeasurementIntakeTest {
 
     @Test
     void aRefusedPayloadThatNamesASeqOnAKiosksMeasurementsTopicIsHandedOnAsARefusalOfThatKioskAndNumber() {
-        List<org.telekiosk.broker.store.Refusal> refusals = new ArrayList<>();
+        List<RefusedReading> refusals = new ArrayList<>();
         MeasurementIntake refusing = MeasurementIntake.withSink(cbor, new MessageSink() {
             @Override
             public java.util.concurrent.CompletionStage<Void> take(KioskMessage message) {
@@ -127,7 +128,7 @@ class MeasurementIntakeTest {
             }
 
             @Override
-            public java.util.concurrent.CompletionStage<Void> refuse(org.telekiosk.broker.store.Refusal refusal) {
+            public java.util.concurrent.CompletionStage<Void> refuse(RefusedReading refusal) {
                 refusals.add(refusal);
                 return java.util.concurrent.CompletableFuture.completedFuture(null);
             }
@@ -159,11 +160,11 @@ class MeasurementIntakeTest {
         refusing.handle(Topics.status(KIOSK), cbor.encode(reading(KIOSK, 11))).toCompletableFuture().join();
         refusing.handle(topic, cbor.encode(reading(KIOSK, 12))).toCompletableFuture().join();
 
-        assertEquals(List.of(7L, 8L, 9L, 10L), refusals.stream().map(org.telekiosk.broker.store.Refusal::seq).toList());
-        assertEquals(List.of(KIOSK), refusals.stream().map(org.telekiosk.broker.store.Refusal::kiosk).distinct()
+        assertEquals(List.of(7L, 8L, 9L, 10L), refusals.stream().map(RefusedReading::seq).toList());
+        assertEquals(List.of(KIOSK), refusals.stream().map(RefusedReading::kiosk).distinct()
                 .toList(), "a refusal belongs to the topic's kiosk (the only one allowed to publish there)");
         assertEquals(List.of("invalid-field", "invalid-field", "invalid-field", "mismatch"),
-                refusals.stream().map(org.telekiosk.broker.store.Refusal::reason).toList());
+                refusals.stream().map(RefusedReading::reason).toList());
         assertEquals(List.of(reading(KIOSK, 12)), forwarded);
     }
 }

@@ -27,6 +27,7 @@ import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
 import org.telekiosk.protocol.enrollment.EnrollmentResponse;
+import org.telekiosk.protocol.enrollment.KioskPageToken;
 import org.telekiosk.protocol.enrollment.RenewalRequest;
 
 /**
@@ -87,12 +88,12 @@ public final class TestKiosk {
     }
 
     /** Asks for a one-time kiosk page token over mutual TLS with this kiosk's certificate. */
-    public org.telekiosk.protocol.enrollment.KioskPageToken pageToken(BrokerExtension broker) throws Exception {
+    public KioskPageToken pageToken(BrokerExtension broker) throws Exception {
         HttpResponse<String> response = post(broker, "/api/v1/kiosk-page-tokens", tls(), "");
         if (response.statusCode() != 200) {
             throw new IllegalStateException("kiosk page token refused: " + response.body());
         }
-        return JSON.decode(response.body(), org.telekiosk.protocol.enrollment.KioskPageToken.class);
+        return JSON.decode(response.body(), KioskPageToken.class);
     }
 
     public KioskId id() {

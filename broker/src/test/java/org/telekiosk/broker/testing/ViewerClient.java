@@ -11,6 +11,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.protocol.KioskId;
 
 /** A browser stand-in on the viewer WebSocket (JDK HTTP client): collects text messages and the close code. */
 public final class ViewerClient implements AutoCloseable {
@@ -61,8 +65,8 @@ public final class ViewerClient implements AutoCloseable {
      * broker's welcome (which means the hello was accepted and the viewer is routed).
      */
     public static ViewerClient connectAsDoctor(BrokerExtension broker,
-            org.telekiosk.broker.account.OpaqueToken session,
-            org.telekiosk.broker.consultation.ConsultationId consultation) throws InterruptedException {
+            OpaqueToken session,
+            ConsultationId consultation) throws InterruptedException {
         ViewerClient client = connect(broker);
         client.send(VitalsFixture.hello(session, consultation));
         client.nextOfType("welcome", Duration.ofSeconds(30));
@@ -75,11 +79,11 @@ public final class ViewerClient implements AutoCloseable {
      * Connects as a new doctor whose new room consultation has the patient at {@code kiosk} in the call (called in
      * and admitted through the broker's services), once the broker has welcomed the socket.
      */
-    public static ViewerClient doctorWatching(BrokerExtension broker, org.telekiosk.protocol.KioskId kiosk)
+    public static ViewerClient doctorWatching(BrokerExtension broker, KioskId kiosk)
             throws InterruptedException {
         var access = broker.broker().access();
         var doctor = VitalsFixture.account(access, "dr-" + DOCTORS.incrementAndGet() + "-" + kiosk.value(),
-                org.telekiosk.broker.account.Role.DOCTOR);
+                Role.DOCTOR);
         var room = VitalsFixture.inCall(access, doctor, kiosk);
         return connectAsDoctor(broker, VitalsFixture.login(access, doctor), room.id());
     }

@@ -1,5 +1,7 @@
 package org.telekiosk.broker.testing;
 
+import static org.telekiosk.broker.testing.Outcomes.done;
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,12 +87,5 @@ public final class VitalsFixture {
             return created.account();
         }
         throw new AssertionError("account not created: " + creation);
-    }
-
-    public static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
     }
 }

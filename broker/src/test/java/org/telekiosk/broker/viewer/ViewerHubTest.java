@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.Joined;
 import org.telekiosk.broker.viewer.VitalsKit.FakeViewer;
+import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.viewer.ViewerEvent;
 import org.telekiosk.protocol.viewer.ViewerRequest;
 
@@ -151,7 +152,7 @@ class ViewerHubTest {
         Consultation room = restarted.room(restarted.doctor, KIOSK);
         restarted.admit(restarted.doctor, room, KIOSK);
         // A hub that was not subscribed when the admission happened (a broker restart): it reads the stored calls.
-        ViewerHub fresh = new ViewerHub(org.telekiosk.protocol.codec.WireCodec.json(8192));
+        ViewerHub fresh = new ViewerHub(WireCodec.json(8192));
         FakeViewer viewer = new FakeViewer();
         fresh.join(viewer, new ViewerPrincipal.Doctor(room.id()), restarted.access::openCalls);
         fresh.publish(restarted.reading(KIOSK, 1));

@@ -1,5 +1,7 @@
 package org.telekiosk.broker.viewer;
 
+import static org.telekiosk.broker.testing.Outcomes.done;
+
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +57,7 @@ public final class VitalsKit {
     public final ConsultationService consultations = new ConsultationService(stores, ConsultationPolicy.DEFAULT, clock);
     public final WaitingRoom waitingRoom = new WaitingRoom(stores, accounts, clock);
     public final ViewerHub hub = new ViewerHub(WireCodec.json(8192));
-    public final VitalsAccess access = new VitalsAccess(sessions, consultations, clock);
+    public final VitalsAccess access = new VitalsAccess(sessions, consultations, clock, new InMemoryAuditLog());
 
     public final Account doctor = account("dr.weber", Role.DOCTOR);
     public final Account otherDoctor = account("dr.schulz", Role.DOCTOR);
@@ -118,13 +120,6 @@ public final class VitalsKit {
     /** Joins {@code viewer} to the hub as {@code kiosk}'s own page, as the socket does after a kiosk hello. */
     public void watchAsKioskPage(ViewerSession viewer, KioskId kiosk) {
         hub.join(viewer, new ViewerPrincipal.Kiosk(kiosk), access::openCalls);
-    }
-
-    public static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
     }
 
     /** A viewer that accepts a fixed number of messages, then reports itself too far behind. */

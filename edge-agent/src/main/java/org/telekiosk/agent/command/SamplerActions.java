@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 import org.telekiosk.agent.health.SensorHealthBoard;
 import org.telekiosk.agent.sampling.ReadingOutlet;
 import org.telekiosk.agent.sampling.Sampler;
-import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.SensorException;
 import org.telekiosk.agent.sensor.hx711.Hx711Scale;
 import org.telekiosk.agent.sensor.mlx90614.Mlx90614Thermometer;
@@ -54,13 +54,13 @@ public final class SamplerActions implements CommandActions {
     }
 
     private List<Long> ecg(int seconds) throws CommandFailure, InterruptedException {
-        if (health.snapshot().stream().noneMatch(h -> h.sensor().equals(KioskSensors.ECG_ID))) {
+        if (health.snapshot().stream().noneMatch(h -> h.sensor().equals(FittedSensors.ECG_ID))) {
             throw new CommandFailure("ECG: no ECG is configured at this kiosk");
         }
         List<Long> seqs = new ArrayList<>();
         CountDownLatch never = new CountDownLatch(1); // a timed wait between health checks
         Consumer<KioskMessage> collect = message -> {
-            if (message instanceof WaveformBatch batch && batch.sensor().equals(KioskSensors.ECG_ID)) {
+            if (message instanceof WaveformBatch batch && batch.sensor().equals(FittedSensors.ECG_ID)) {
                 synchronized (seqs) {
                     seqs.add(batch.seq());
                 }
@@ -74,10 +74,10 @@ public final class SamplerActions implements CommandActions {
                 if (never.await(Math.min(200_000_000L, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     break;
                 }
-                SensorState state = health.of(KioskSensors.ECG_ID).state();
+                SensorState state = health.of(FittedSensors.ECG_ID).state();
                 if (state != SensorState.PRESENT && !seqsEmpty(seqs)) {
                     throw new CommandFailure("ECG: " + state.name().toLowerCase(java.util.Locale.ROOT) + " during the"
-                            + " recording: " + health.of(KioskSensors.ECG_ID).detail());
+                            + " recording: " + health.of(FittedSensors.ECG_ID).detail());
                 }
             }
         } finally {
@@ -85,8 +85,8 @@ public final class SamplerActions implements CommandActions {
         }
         synchronized (seqs) {
             if (seqs.isEmpty()) {
-                throw new CommandFailure("ECG: no signal recorded (" + health.of(KioskSensors.ECG_ID).state().name()
-                        .toLowerCase(java.util.Locale.ROOT) + ": " + health.of(KioskSensors.ECG_ID).detail() + ")");
+                throw new CommandFailure("ECG: no signal recorded (" + health.of(FittedSensors.ECG_ID).state().name()
+                        .toLowerCase(java.util.Locale.ROOT) + ": " + health.of(FittedSensors.ECG_ID).detail() + ")");
             }
             return List.copyOf(seqs);
         }

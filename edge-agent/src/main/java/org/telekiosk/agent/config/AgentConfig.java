@@ -4,11 +4,12 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
+import org.telekiosk.agent.kioskpage.KioskPageCommand;
 import org.telekiosk.agent.uplink.ClientIdentity;
 import org.telekiosk.agent.outbox.OutboxSettings;
 import org.telekiosk.agent.outbox.SyncPolicy;
 import org.telekiosk.agent.uplink.MqttPassword;
-import org.telekiosk.agent.uplink.ReconnectPolicy;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
 import org.telekiosk.agent.uplink.UplinkSettings;
 import org.telekiosk.protocol.KioskId;
 
@@ -33,7 +34,7 @@ import org.telekiosk.protocol.KioskId;
  * @param outboxMaxBytes      {@code outbox.max-bytes}
  * @param outboxSync          {@code outbox.sync}
  * @param outboxDrainRate     {@code outbox.drain-rate}
- * @param forwarderRetryDelay {@code forwarder.retry-delay}
+ * @param outboxRetryDelay {@code outbox.retry-delay} (formerly {@code forwarder.retry-delay}, still read)
  * @param storeAckTimeout     {@code outbox.store-ack-timeout}
  * @param sensors             the {@code sensor.*} keys and {@code status.interval}
  * @param renewalUrl          {@code renewal.url}; null: the certificate is not renewed by the agent
@@ -58,7 +59,7 @@ public record AgentConfig(
         long outboxMaxBytes,
         SyncPolicy outboxSync,
         int outboxDrainRate,
-        Duration forwarderRetryDelay,
+        Duration outboxRetryDelay,
         Duration storeAckTimeout,
         SensorsConfig sensors,
         URI renewalUrl,
@@ -92,14 +93,14 @@ public record AgentConfig(
         }
         required("outbox.sync", outboxSync);
         between("outbox.drain-rate", outboxDrainRate, 1, 1_000_000);
-        between("forwarder.retry-delay", forwarderRetryDelay, Duration.ofMillis(100), Duration.ofMinutes(10));
+        between("outbox.retry-delay", outboxRetryDelay, Duration.ofMillis(100), Duration.ofMinutes(10));
         between("outbox.store-ack-timeout", storeAckTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         required("sensor.*", sensors);
         if (sequenceNext < 1 || sequenceNext > (1L << 62)) {
             throw new IllegalArgumentException("sequence.next must be between 1 and 2^62, was " + sequenceNext);
         }
         if (kioskPageCommand != null) {
-            new org.telekiosk.agent.kioskpage.KioskPageCommand(kioskPageCommand); // validates
+            new KioskPageCommand(kioskPageCommand); // validates
             if (renewalUrl == null) {
                 throw new IllegalArgumentException("kiosk-page.command needs renewal.url: the page's one-time token"
                         + " comes from the broker named there, over mutual TLS");
@@ -112,7 +113,7 @@ public record AgentConfig(
 
     /** What the outbox needs of this configuration. */
     public OutboxSettings outbox() {
-        return new OutboxSettings(dataDir, outboxMaxBytes, outboxSync, outboxDrainRate, forwarderRetryDelay,
+        return new OutboxSettings(dataDir, outboxMaxBytes, outboxSync, outboxDrainRate, outboxRetryDelay,
                 storeAckTimeout);
     }
 

@@ -14,10 +14,14 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.telekiosk.agent.outbox.SyncPolicy;
+import org.telekiosk.agent.uplink.ClientIdentity;
 import org.telekiosk.agent.uplink.MqttPassword;
 import org.telekiosk.protocol.KioskId;
 
@@ -28,6 +32,14 @@ import org.telekiosk.protocol.KioskId;
  * {@link ConfigException} naming the file and the key.
  */
 public final class AgentConfigLoader {
+    private static final Logger log = LoggerFactory.getLogger(AgentConfigLoader.class);
+
+    /**
+     * Deprecated keys, still read, and the keys that replaced them (listed in the defaults file's comments). A file
+     * that sets both a deprecated key and its replacement is refused: which one holds would be a guess.
+     */
+    static final Map<String, String> DEPRECATED = Map.of("forwarder.retry-delay", "outbox.retry-delay");
+
     /** The class-path resource with every key and its default. */
     public static final String DEFAULTS = "/agent-defaults.properties";
 
@@ -42,6 +54,19 @@ public final class AgentConfigLoader {
         Path absolute = file.toAbsolutePath().normalize();
         Properties defaults = defaults();
         Properties given = read(absolute);
+        for (Map.Entry<String, String> renamed : DEPRECATED.entrySet()) {
+            String old = renamed.getKey();
+            String current = renamed.getValue();
+            if (given.containsKey(old)) {
+                if (given.containsKey(current)) {
+                    throw new ConfigException(absolute + ": both " + old + " and " + current + " are set; "
+                            + old + " is the deprecated name of " + current + ": keep only " + current);
+                }
+                log.warn("{}: {} is deprecated; it still works, but rename it to {}", absolute, old, current);
+                given.setProperty(current, given.getProperty(old));
+                given.remove(old);
+            }
+        }
         Set<String> unknown = new TreeSet<>(given.stringPropertyNames());
         unknown.removeAll(defaults.stringPropertyNames());
         if (!unknown.isEmpty()) {
@@ -90,7 +115,7 @@ public final class AgentConfigLoader {
                 values.uri("mqtt.uri"),
                 caFile,
                 passwordFile == null ? null : password(passwordFile),
-                certFile == null ? null : new org.telekiosk.agent.uplink.ClientIdentity(certFile, keyFile),
+                certFile == null ? null : new ClientIdentity(certFile, keyFile),
                 values.duration("mqtt.session-expiry"),
                 values.integer("mqtt.inflight-window"),
                 values.duration("mqtt.keep-alive"),
@@ -102,7 +127,7 @@ public final class AgentConfigLoader {
                 values.bytes("outbox.max-bytes"),
                 values.syncPolicy("outbox.sync"),
                 values.integer("outbox.drain-rate"),
-                values.duration("forwarder.retry-delay"),
+                values.duration("outbox.retry-delay"),
                 values.duration("outbox.store-ack-timeout"),
                 sensors(values),
                 values.uri("renewal.url"),

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.agent.sensor.SensorException;
 import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.Untrusted;
 import org.telekiosk.protocol.telemetry.SensorHealth;
 import org.telekiosk.protocol.telemetry.SensorState;
 
@@ -87,7 +88,8 @@ public final class SensorHealthBoard {
             Entry entry = entry(sensor);
             before = entry.health();
             failures = state == SensorState.PRESENT ? 0 : entry.failures() + 1;
-            entries.put(sensor, new Entry(new SensorHealth(sensor, state, printable(detail)), true, failures));
+            SensorHealth health = new SensorHealth(sensor, state, Untrusted.printable(detail, MAX_DETAIL));
+            entries.put(sensor, new Entry(health, true, failures));
             if (before.state() == state && entry.probed()) {
                 if (state != SensorState.PRESENT) {
                     log.debug("Sensor {} still {}: {}", sensor, state, detail);
@@ -112,14 +114,5 @@ public final class SensorHealthBoard {
             throw new IllegalArgumentException("sensor " + sensor + " is not configured");
         }
         return entry;
-    }
-
-    /** The protocol's detail: at most 200 characters, no control characters. */
-    private static String printable(String detail) {
-        String clean = detail.codePoints()
-                .map(c -> Character.isISOControl(c) ? ' ' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString();
-        return clean.length() <= MAX_DETAIL ? clean : clean.substring(0, MAX_DETAIL - 1) + "…";
     }
 }

@@ -31,7 +31,7 @@ public final class StatusReporter {
     /**
      * @param interval   the longest time between two status messages
      * @param startGrace how long the first status waits for every sensor's probe
-     * @param sink       where status messages go (the forwarder); must not block
+     * @param sink       where status messages go (the outbox sender); must not block
      */
     public StatusReporter(KioskId kiosk, SensorHealthBoard board, Supplier<OutboxSender.Status> queue, Clock clock,
             Duration interval, Duration startGrace, Consumer<KioskStatus> sink) {

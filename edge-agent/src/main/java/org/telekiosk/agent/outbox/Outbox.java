@@ -29,6 +29,8 @@ import org.telekiosk.agent.outbox.OutboxBatch.Stop;
 import org.telekiosk.agent.sampling.ReadingJournal;
 import org.telekiosk.agent.sampling.SequenceCounter;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
@@ -57,7 +59,7 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * (logged).
  *
  * <p><b>Acknowledged.</b> {@link #storedThrough} deletes every reading up to a number in the next commit: the broker's
- * store acknowledgement ({@link org.telekiosk.protocol.downlink.StoreAck}), not the MQTT broker's PUBACK, which an MQTT
+ * store acknowledgement ({@link StoreAck}), not the MQTT broker's PUBACK, which an MQTT
  * broker killed mid-stream can take back. A delete lost in a crash only means the readings are sent again; the broker
  * deduplicates by (kiosk, seq). {@link #heldFrom()} is what the kiosk tells the broker in every status: below it, it
  * holds nothing, so the broker's acknowledgement may pass over its gaps there.
@@ -128,7 +130,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         this.committedSeq.set(lastSeq);
         this.dropped = new AtomicLong(opened.dropped());
         try (java.sql.Statement statement = writer.createStatement()) {
-            // Added with issue 12 without a schema version change: an older file gets the table on its next start.
+            // The quarantine table came later within schema version 1: an older file gets it on its next start.
             statement.execute("CREATE TABLE IF NOT EXISTS quarantine (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL,"
                     + " reason TEXT NOT NULL, quarantined_at INTEGER NOT NULL)");
             try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM quarantine")) {
@@ -197,7 +199,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
                 case Measurement m -> checkSeq(m.seq(), seq, false);
                 case WaveformBatch w -> checkSeq(w.seq(), seq, true);
                 case KioskStatus s -> throw new IllegalArgumentException("a status is not a reading");
-                case org.telekiosk.protocol.telemetry.CommandUpdate u ->
+                case CommandUpdate u ->
                         throw new IllegalArgumentException("a command update is not a reading");
             };
             if (queuedAppends.get() >= MAX_QUEUED) {

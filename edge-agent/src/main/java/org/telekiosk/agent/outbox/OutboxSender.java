@@ -2,13 +2,14 @@ package org.telekiosk.agent.outbox;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +20,12 @@ import org.slf4j.LoggerFactory;
 import org.telekiosk.agent.uplink.Uplink;
 import org.telekiosk.agent.uplink.UplinkException;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
+import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 
 /**
  * Sends what the {@link Outbox} holds through the {@link Uplink}, and deletes readings from it once the broker's store
- * acknowledged them ({@link org.telekiosk.protocol.downlink.StoreAck}: everything up to a number is stored).
+ * acknowledged them ({@link StoreAck}: everything up to a number is stored).
  *
  * <p><b>Two acknowledgements.</b> The MQTT PUBACK only frees the reading's place in the in-flight window and marks it
  * sent: an MQTT broker killed mid-stream can lose QoS 1 messages it had acknowledged (HiveMQ CE does). The store
@@ -44,7 +46,7 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
  * <p>After a failed publish (lost with the connection) the sender waits until nothing is in flight and the uplink
  * reconnects (or the retry timer fires), then starts again from the lowest number on disk; what the broker got twice
  * it stores once. {@link KioskStatus} messages are not readings: the latest one waits in a {@link StatusSlot} and goes
- * before the readings. All state lives on one thread ("telekiosk-forwarder"); memory is bounded by two pages of
+ * before the readings. All state lives on one thread ("telekiosk-outbox-sender"); memory is bounded by two pages of
  * readings and the window.
  */
 public final class OutboxSender implements AutoCloseable {
@@ -73,7 +75,7 @@ public final class OutboxSender implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final double tokensPerNano;
     private final double burst;
-    private final ScheduledThreadPoolExecutor executor;
+    private final ScheduledExecutorService executor;
     private final StatusSlot status;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong acknowledged = new AtomicLong();
@@ -91,14 +93,26 @@ public final class OutboxSender implements AutoCloseable {
     private ScheduledFuture<?> refill;
     private final long storeAckTimeoutNanos;
     /** Readings PUBACKed and not yet covered by the store acknowledgement: seq to when PUBACKed (nanoTime). */
-    private final java.util.TreeMap<Long, Long> sent = new java.util.TreeMap<>();
+    private final TreeMap<Long, Long> sent = new TreeMap<>();
     private volatile long storedThrough;
     private long storedThroughMovedAt;
 
     /**
-     * @param nanoTime the monotonic clock of the drain rate ({@code System::nanoTime})
+     * A sender on a thread of its own, "telekiosk-outbox-sender".
+     *
+     * @param nanoTime the monotonic clock of the drain rate and the timeouts ({@code System::nanoTime})
      */
     public OutboxSender(Outbox outbox, Uplink uplink, OutboxSettings settings, LongSupplier nanoTime) {
+        this(outbox, uplink, settings, nanoTime, ownThread());
+    }
+
+    /**
+     * A sender on {@code executor}, which must run one task at a time, in order (all state lives on it); the sender
+     * owns it and shuts it down on {@link #close()}. Tests pass a scheduler whose time they step, together with the
+     * same time as {@code nanoTime}.
+     */
+    public OutboxSender(Outbox outbox, Uplink uplink, OutboxSettings settings, LongSupplier nanoTime,
+            ScheduledExecutorService executor) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.uplink = Objects.requireNonNull(uplink, "uplink");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
@@ -109,11 +123,16 @@ public final class OutboxSender implements AutoCloseable {
         this.tokensAt = nanoTime.getAsLong();
         this.storeAckTimeoutNanos = settings.storeAckTimeout().toNanos();
         this.storedThroughMovedAt = tokensAt;
-        this.executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("telekiosk-forwarder").daemon()
-                .factory());
-        executor.setRemoveOnCancelPolicy(true);
+        this.executor = Objects.requireNonNull(executor, "executor");
         this.status = new StatusSlot(uplink, executor, this::retryLater);
         outbox.protect(inFlight::contains);
+    }
+
+    private static ScheduledExecutorService ownThread() {
+        ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("telekiosk-outbox-sender").daemon().factory());
+        thread.setRemoveOnCancelPolicy(true);
+        return thread;
     }
 
     /** Sends after every commit and every reconnect; call before the uplink's {@code start()}. */
@@ -158,7 +177,7 @@ public final class OutboxSender implements AutoCloseable {
         }
     }
 
-    // ---- forwarder thread ----
+    // ---- the sender's thread ----
 
     private void drain() {
         status.send();
@@ -225,7 +244,7 @@ public final class OutboxSender implements AutoCloseable {
      * repeated and older ones are ignored. The quarantine is queued before the delete, so the outbox's writer
      * applies it first.
      */
-    private void storeAcknowledged(org.telekiosk.protocol.downlink.StoreAck ack) {
+    private void storeAcknowledged(StoreAck ack) {
         long through = ack.storedThrough();
         if (through <= storedThrough) {
             return;
@@ -312,7 +331,7 @@ public final class OutboxSender implements AutoCloseable {
             ack = CompletableFuture.failedFuture(e);
         }
         if (ack.isCompletedExceptionally()) {
-            UplinkException failure = cause(ack);
+            UplinkException failure = UplinkException.of(ack);
             switch (failure.reason()) {
                 case REFUSED -> {
                     refusedBy(reading.seq(), failure);
@@ -343,7 +362,7 @@ public final class OutboxSender implements AutoCloseable {
                 sent.put(seq, nanoTime.getAsLong());
             }
         } else {
-            UplinkException cause = unwrap(failure);
+            UplinkException cause = UplinkException.of(failure);
             if (cause.reason() == Reason.REFUSED) {
                 refusedBy(seq, cause);
             } else {
@@ -377,24 +396,5 @@ public final class OutboxSender implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             log.debug("Sender closed; ignoring an event");
         }
-    }
-
-    static UplinkException cause(CompletableFuture<Void> failed) {
-        try {
-            failed.join();
-        } catch (CompletionException e) {
-            return unwrap(e);
-        }
-        throw new IllegalStateException("not failed");
-    }
-
-    static UplinkException unwrap(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof UplinkException uplinkException) {
-            return uplinkException;
-        }
-        // The port promises UplinkException; anything else is treated as a lost publish and resent.
-        return new UplinkException(Reason.LOST, String.valueOf(cause), cause);
     }
 }

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param sync       {@code outbox.sync}
  * @param drainRate  {@code outbox.drain-rate}: most backlog readings sent per second after a reconnect (live readings
  *                   are not limited)
- * @param retryDelay {@code forwarder.retry-delay}: how long to wait before sending again after a failure when no
+ * @param retryDelay {@code outbox.retry-delay}: how long to wait before sending again after a failure when no
  *                   acknowledgement or reconnect comes first
  * @param storeAckTimeout {@code outbox.store-ack-timeout}: how long the store acknowledgement may stand still while
  *                   a reading the MQTT broker acknowledged that long ago is not covered, before everything held is
@@ -49,7 +49,7 @@ public record OutboxSettings(Path directory, long maxBytes, SyncPolicy sync, int
             throw new IllegalArgumentException("outbox.drain-rate must be between 1 and 1000000, was " + drainRate);
         }
         if (retryDelay.toMillis() < 1) {
-            throw new IllegalArgumentException("forwarder.retry-delay must be at least 1 ms, was " + retryDelay);
+            throw new IllegalArgumentException("outbox.retry-delay must be at least 1 ms, was " + retryDelay);
         }
     }
 }

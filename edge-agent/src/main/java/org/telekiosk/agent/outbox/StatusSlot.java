@@ -12,7 +12,7 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
  * The {@link OutboxSender}'s one place for a {@link KioskStatus}: the newest status not yet acknowledged. A newer status
  * replaces an older one not yet sent; one is in flight at a time; one lost with the connection stays for the next
  * {@link #send()} unless a newer one replaced it; one the broker refuses is dropped (sending it again would be refused
- * again). Lives on the forwarder's thread only.
+ * again). Lives on the outbox sender's thread only.
  */
 final class StatusSlot {
     private static final Logger log = LoggerFactory.getLogger(StatusSlot.class);
@@ -24,8 +24,8 @@ final class StatusSlot {
     private boolean inFlight;
 
     /**
-     * @param thread     the forwarder's thread, where acknowledgements are handled
-     * @param retryLater asks the forwarder to try again later, after a failure that no reconnect may follow
+     * @param thread     the outbox sender's thread, where acknowledgements are handled
+     * @param retryLater asks the outbox sender to try again later, after a failure that no reconnect may follow
      */
     StatusSlot(Uplink uplink, Executor thread, Runnable retryLater) {
         this.uplink = uplink;
@@ -54,13 +54,13 @@ final class StatusSlot {
             ack = CompletableFuture.failedFuture(e);
         }
         if (ack.isCompletedExceptionally()) {
-            settle(status, OutboxSender.cause(ack));
+            settle(status, UplinkException.of(ack));
             return;
         }
         inFlight = true;
         ack.whenCompleteAsync((ok, failure) -> {
             inFlight = false;
-            settle(status, failure == null ? null : OutboxSender.unwrap(failure));
+            settle(status, failure == null ? null : UplinkException.of(failure));
             send();
         }, thread);
     }

@@ -2,11 +2,12 @@ package org.telekiosk.agent.sampling;
 
 import java.io.IOException;
 import java.util.function.LongFunction;
+import org.telekiosk.agent.outbox.Outbox;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 
 /**
  * Where the {@link ReadingOutlet} records readings: it hands out the kiosk's next sequence number and keeps the
- * reading made with it until the broker has it (the on-disk outbox, {@code org.telekiosk.agent.outbox.Outbox}).
+ * reading made with it until the broker has it (the on-disk outbox, {@code Outbox}).
  */
 @FunctionalInterface
 public interface ReadingJournal {

@@ -10,8 +10,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.telekiosk.agent.health.SensorHealthBoard;
-import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.SensorException;
+import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.telemetry.Measurement;
 
 /**
@@ -31,17 +32,17 @@ public final class Sampler implements AutoCloseable {
     /** How often a failing ECG is tried again (instead of at its sample rate). */
     static final Duration ECG_RETRY = Duration.ofSeconds(1);
 
-    private final KioskSensors sensors;
+    private final FittedSensors sensors;
     private final ReadingOutlet outlet;
     private final SensorHealthBoard health;
     private final Timeline timeline;
     private final List<ScheduledExecutorService> threads = new ArrayList<>();
     private ScheduledExecutorService bloodPressureThread;
     private ScheduledExecutorService spotThread;
-    private final java.util.Map<org.telekiosk.protocol.SensorId, SpotReader> spotReaders = new java.util.HashMap<>();
+    private final java.util.Map<SensorId, SpotReader> spotReaders = new java.util.HashMap<>();
     private BloodPressureStation bloodPressure;
 
-    public Sampler(KioskSensors sensors, ReadingOutlet outlet, SensorHealthBoard health, Timeline timeline) {
+    public Sampler(FittedSensors sensors, ReadingOutlet outlet, SensorHealthBoard health, Timeline timeline) {
         this.sensors = Objects.requireNonNull(sensors, "sensors");
         this.outlet = Objects.requireNonNull(outlet, "outlet");
         this.health = Objects.requireNonNull(health, "health");
@@ -56,26 +57,26 @@ public final class Sampler implements AutoCloseable {
         if (!sensors.spot().isEmpty()) {
             ScheduledExecutorService spot = thread("telekiosk-sampler");
             spotThread = spot;
-            for (KioskSensors.Spot entry : sensors.spot()) {
+            for (FittedSensors.Spot entry : sensors.spot()) {
                 SpotReader reader = new SpotReader(entry.sensor(), outlet, health, timeline);
                 spotReaders.put(entry.sensor().id(), reader);
                 spot.scheduleWithFixedDelay(reader::readOnce, 0, entry.interval().toNanos(), TimeUnit.NANOSECONDS);
             }
         }
         sensors.ecg().ifPresent(ecg -> {
-            EcgStream stream = new EcgStream(KioskSensors.ECG_ID, ecg.monitor(), ecg.batch(), ecg.heartRateInterval(),
+            EcgStream stream = new EcgStream(FittedSensors.ECG_ID, ecg.monitor(), ecg.batch(), ecg.heartRateInterval(),
                     ECG_RETRY, outlet, health, timeline);
             thread("telekiosk-ecg").scheduleAtFixedRate(stream::pollOnce, 0, stream.period().toNanos(),
                     TimeUnit.NANOSECONDS);
         });
         sensors.oximeter().ifPresent(oximeter -> {
-            PlethStream stream = new PlethStream(KioskSensors.OXIMETER_ID, oximeter.oximeter(), oximeter.sampleRate(),
+            PlethStream stream = new PlethStream(FittedSensors.OXIMETER_ID, oximeter.oximeter(), oximeter.sampleRate(),
                     oximeter.batch(), oximeter.resultInterval(), outlet, health, timeline);
             thread("telekiosk-pleth").scheduleAtFixedRate(stream::pollOnce, 0, oximeter.pollInterval().toNanos(),
                     TimeUnit.NANOSECONDS);
         });
         sensors.bloodPressure().ifPresent(monitor -> {
-            bloodPressure = new BloodPressureStation(KioskSensors.BLOOD_PRESSURE_ID, monitor.monitor(), outlet, health,
+            bloodPressure = new BloodPressureStation(FittedSensors.BLOOD_PRESSURE_ID, monitor.monitor(), outlet, health,
                     timeline);
             bloodPressureThread = thread("telekiosk-bp-monitor");
             bloodPressureThread.scheduleWithFixedDelay(bloodPressure::check, 0, monitor.checkInterval().toNanos(),
@@ -119,7 +120,7 @@ public final class Sampler implements AutoCloseable {
      * schedule), for a measurement command: the measurement is sent as any reading and completes the future; it fails
      * with the driver's {@link SensorException}, or {@link IllegalStateException} if there is no such sensor.
      */
-    public synchronized CompletableFuture<Measurement> measureSpot(org.telekiosk.protocol.SensorId sensor) {
+    public synchronized CompletableFuture<Measurement> measureSpot(SensorId sensor) {
         SpotReader reader = spotReaders.get(sensor);
         if (reader == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no sensor " + sensor + " is configured"));

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.telekiosk.agent.health.SensorHealthBoard;
 import org.telekiosk.agent.sensor.ScalarSensor;
 import org.telekiosk.agent.sensor.SensorException;
+import org.telekiosk.protocol.telemetry.Measurement;
 
 /**
  * One spot sensor (temperature, weight) as its schedule reads it: each {@link #readOnce()} takes a reading, sends it
@@ -52,7 +53,7 @@ final class SpotReader {
      * Reads the sensor once, as {@link #readOnce()}, and returns the measurement sent, or throws why not (a journal
      * that could not take it is an {@link IllegalStateException}).
      */
-    org.telekiosk.protocol.telemetry.Measurement readNow() throws SensorException {
+    Measurement readNow() throws SensorException {
         double value;
         Instant takenAt;
         try {

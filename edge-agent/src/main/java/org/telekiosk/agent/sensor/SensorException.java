@@ -38,4 +38,16 @@ public final class SensorException extends Exception {
     public Kind kind() {
         return kind;
     }
+
+    /**
+     * The innermost message of a bus error, for a sensor's message: Pi4J wraps the host's error in layers of
+     * "Failed to execute action", and the innermost one says what failed. Without a message, the error's simple name.
+     */
+    public static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
 }

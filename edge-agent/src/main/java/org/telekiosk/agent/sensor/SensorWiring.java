@@ -63,44 +63,44 @@ public final class SensorWiring {
     private SensorWiring() {}
 
     /** Opens every enabled sensor of {@code config} through {@code pi4j}. */
-    public static KioskSensors open(Context pi4j, SensorsConfig config, Peripherals peripherals) {
-        List<KioskSensors.Spot> spot = new ArrayList<>();
+    public static FittedSensors open(Context pi4j, SensorsConfig config, Peripherals peripherals) {
+        List<FittedSensors.Spot> spot = new ArrayList<>();
         if (config.thermometer().enabled()) {
-            spot.add(new KioskSensors.Spot(new Mlx90614Thermometer(Mlx90614.open(pi4j, config.thermometer().bus(),
+            spot.add(new FittedSensors.Spot(new Mlx90614Thermometer(Mlx90614.open(pi4j, config.thermometer().bus(),
                     config.thermometer().address())), config.thermometer().interval()));
         }
         if (config.scale().enabled()) {
             Hx711 chip = Hx711.open(pi4j, config.scale().clockPin(), config.scale().dataPin(),
                     peripherals.hx711Timing(), ReadyPolling.TEN_SPS);
-            spot.add(new KioskSensors.Spot(scale(chip, config.scale().calibrationFile(), peripherals.calibrations()),
+            spot.add(new FittedSensors.Spot(scale(chip, config.scale().calibrationFile(), peripherals.calibrations()),
                     config.scale().interval()));
         }
-        Optional<KioskSensors.Oximeter> oximeter = Optional.empty();
+        Optional<FittedSensors.Oximeter> oximeter = Optional.empty();
         if (config.oximeter().enabled()) {
             Max30102Config chipConfig = Max30102Config.DEFAULT;
             PulseOximeter pulseOximeter = new PulseOximeter(Max30102.open(pi4j, config.oximeter().bus(),
                     config.oximeter().address()), chipConfig, OXIMETRY_WINDOW);
-            oximeter = Optional.of(new KioskSensors.Oximeter(pulseOximeter, chipConfig.outputRateHz(),
+            oximeter = Optional.of(new FittedSensors.Oximeter(pulseOximeter, chipConfig.outputRateHz(),
                     config.oximeter().pollInterval(), config.oximeter().batch(), config.oximeter().resultInterval()));
         }
-        Optional<KioskSensors.Ecg> ecg = Optional.empty();
+        Optional<FittedSensors.Ecg> ecg = Optional.empty();
         if (config.ecg().enabled()) {
             Ads1115Config adcConfig = new Ads1115Config(Ads1115Config.ECG.input(), Ads1115Config.ECG.range(),
                     dataRate(config.ecg().sampleRate()));
             EcgMonitor monitor = new EcgMonitor(Ads1115.open(pi4j, config.ecg().bus(), config.ecg().address()),
                     adcConfig, Ad8232LeadOffPins.open(pi4j, config.ecg().leadOffPlusPin(),
                             config.ecg().leadOffMinusPin()), Ad8232FrontEnd.TYPICAL, ECG_WINDOW);
-            ecg = Optional.of(new KioskSensors.Ecg(monitor, config.ecg().batch(), config.ecg().heartRateInterval()));
+            ecg = Optional.of(new FittedSensors.Ecg(monitor, config.ecg().batch(), config.ecg().heartRateInterval()));
         }
-        Optional<KioskSensors.BloodPressure> bloodPressure = Optional.empty();
+        Optional<FittedSensors.BloodPressure> bloodPressure = Optional.empty();
         if (config.bloodPressure().enabled()) {
             SerialPort port = new ReopeningSerialPort(
                     peripherals.serialPorts().apply(config.bloodPressure().serialDevice()));
-            bloodPressure = Optional.of(new KioskSensors.BloodPressure(new BloodPressureMonitor(port,
+            bloodPressure = Optional.of(new FittedSensors.BloodPressure(new BloodPressureMonitor(port,
                     peripherals.pacer(), BloodPressureMonitor.Settings.DEFAULT),
                     config.bloodPressure().checkInterval()));
         }
-        return new KioskSensors(spot, ecg, oximeter, bloodPressure);
+        return new FittedSensors(spot, ecg, oximeter, bloodPressure);
     }
 
     private static ScalarSensor scale(Hx711 chip, Path calibrationFile, CalibrationSource calibrations) {

@@ -15,6 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.agent.uplink.PahoUplink.State;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
+import org.telekiosk.protocol.downlink.Command;
+import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
 
 /**
  * Keeps one MQTT connection up: connects, notices failures and drops, waits as the {@link ReconnectPolicy} says,
@@ -35,8 +38,8 @@ final class ConnectionKeeper implements Executor {
     private final ScheduledExecutorService control;
     private final ScheduledExecutorService pahoThreads;
     private final List<Runnable> connectedListeners;
-    private final java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> storeAcks;
-    private final java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands;
+    private final java.util.function.Consumer<StoreAck> storeAcks;
+    private final java.util.function.Consumer<Command> commands;
     private final java.util.function.BooleanSupplier holding;
     private final PahoSession.Events events = new SessionEvents();
     private final AtomicLong attempts = new AtomicLong();
@@ -53,8 +56,8 @@ final class ConnectionKeeper implements Executor {
 
     ConnectionKeeper(UplinkSettings settings, ReconnectPolicy reconnectPolicy, SSLSocketFactory tls,
             ScheduledExecutorService control, ScheduledExecutorService pahoThreads, List<Runnable> connectedListeners,
-            java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> storeAcks,
-            java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands,
+            java.util.function.Consumer<StoreAck> storeAcks,
+            java.util.function.Consumer<Command> commands,
             java.util.function.BooleanSupplier holding) {
         this.holding = holding;
         this.storeAcks = storeAcks;

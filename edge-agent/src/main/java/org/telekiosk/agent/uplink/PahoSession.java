@@ -16,6 +16,12 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.MalformedMessageException;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.downlink.Command;
+import org.telekiosk.protocol.downlink.KioskDownlink;
+import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
@@ -60,16 +66,16 @@ final class PahoSession {
     private final ScheduledExecutorService scheduler;
     private final java.time.Duration retainedAckWait;
     private final java.util.function.BooleanSupplier holding;
-    private final org.telekiosk.protocol.KioskId kiosk;
-    private final java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> storeAcks;
-    private final java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands;
-    private final org.telekiosk.protocol.codec.WireCodec codec =
-            org.telekiosk.protocol.codec.WireCodec.cbor(org.telekiosk.protocol.codec.WireCodec.DEFAULT_MAX_BYTES);
+    private final KioskId kiosk;
+    private final java.util.function.Consumer<StoreAck> storeAcks;
+    private final java.util.function.Consumer<Command> commands;
+    private final WireCodec codec =
+            WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
 
-    /** @param storeAcks takes every {@link org.telekiosk.protocol.downlink.StoreAck} of this kiosk, on a Paho thread */
+    /** @param storeAcks takes every {@link StoreAck} of this kiosk, on a Paho thread */
     PahoSession(UplinkSettings settings, SSLSocketFactory tls, ScheduledExecutorService pahoThreads, Events events,
-            java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> storeAcks,
-            java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> commands,
+            java.util.function.Consumer<StoreAck> storeAcks,
+            java.util.function.Consumer<Command> commands,
             java.util.function.BooleanSupplier holding) throws MqttException {
         this.commands = commands;
         this.holding = holding;
@@ -313,24 +319,24 @@ final class PahoSession {
                 return;
             }
             try {
-                org.telekiosk.protocol.downlink.KioskDownlink downlink =
-                        codec.decode(message.getPayload(), org.telekiosk.protocol.downlink.KioskDownlink.class);
+                KioskDownlink downlink =
+                        codec.decode(message.getPayload(), KioskDownlink.class);
                 switch (downlink) {
-                    case org.telekiosk.protocol.downlink.StoreAck ack when ack.kiosk().equals(kiosk) -> {
+                    case StoreAck ack when ack.kiosk().equals(kiosk) -> {
                         storeAcks.accept(ack);
                         Ready current = ready;
                         if (current != null) {
                             current.acknowledged();
                         }
                     }
-                    case org.telekiosk.protocol.downlink.StoreAck ack ->
+                    case StoreAck ack ->
                             log.warn("Ignoring a store acknowledgement for kiosk {} on our topic", ack.kiosk());
-                    case org.telekiosk.protocol.downlink.Command command when command.kiosk().equals(kiosk)
+                    case Command command when command.kiosk().equals(kiosk)
                             && topic.equals(Topics.commands(kiosk)) -> commands.accept(command);
-                    case org.telekiosk.protocol.downlink.Command command ->
+                    case Command command ->
                             log.warn("Ignoring a command {} for kiosk {} on {}", command.id(), command.kiosk(), topic);
                 }
-            } catch (org.telekiosk.protocol.MalformedMessageException e) {
+            } catch (MalformedMessageException e) {
                 log.warn("Ignoring a malformed message on {}: {}", topic, e.getMessage());
             }
         }

@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
 import org.telekiosk.agent.uplink.ConnectionKeeper.Link;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.downlink.Command;
+import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
@@ -29,7 +33,7 @@ import org.telekiosk.protocol.topic.Topics;
  * The {@link Uplink} over Eclipse Paho 1.2.5: MQTT 5 over TLS (mutual TLS with the kiosk's certificate when
  * {@link UplinkSettings#identity()} is set; a renewed certificate is used from the next connection), QoS 1 publishes of CBOR-encoded {@link KioskMessage}s
  * on the kiosk's {@link Topics#measurements} or {@link Topics#status} topic, and the broker's
- * {@link org.telekiosk.protocol.downlink.StoreAck}s from its {@link Topics#downlink} topics (subscribed on every
+ * {@link StoreAck}s from its {@link Topics#downlink} topics (subscribed on every
  * connection, so that the retained acknowledgement arrives each time), with Paho's defects contained:
  * <ul>
  *   <li>Paho's automatic reconnect (static delays shared by every client) and offline buffer are off;
@@ -62,8 +66,8 @@ public final class PahoUplink implements Uplink {
     private final PahoThreads pahoThreads;
     private final ConnectionKeeper keeper;
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
-    private final List<java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck>> storeAckListeners = new CopyOnWriteArrayList<>();
-    private final List<java.util.function.Consumer<org.telekiosk.protocol.downlink.Command>> commandListeners =
+    private final List<java.util.function.Consumer<StoreAck>> storeAckListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Command>> commandListeners =
             new CopyOnWriteArrayList<>();
     private volatile java.util.function.BooleanSupplier holding = () -> false;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -147,7 +151,7 @@ public final class PahoUplink implements Uplink {
     }
 
     @Override
-    public void addStoreAckListener(java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> listener) {
+    public void addStoreAckListener(java.util.function.Consumer<StoreAck> listener) {
         storeAckListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
@@ -160,7 +164,7 @@ public final class PahoUplink implements Uplink {
      * Registers an action for every measurement command addressed to this kiosk (a redelivered one comes again).
      * It runs on a Paho thread and must return quickly. Register before {@link #start()}.
      */
-    public void addCommandListener(java.util.function.Consumer<org.telekiosk.protocol.downlink.Command> listener) {
+    public void addCommandListener(java.util.function.Consumer<Command> listener) {
         commandListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
@@ -208,7 +212,7 @@ public final class PahoUplink implements Uplink {
             case Measurement measurement -> Topics.measurements(measurement.kiosk());
             case WaveformBatch batch -> Topics.measurements(batch.kiosk());
             case KioskStatus status -> Topics.status(status.kiosk());
-            case org.telekiosk.protocol.telemetry.CommandUpdate update -> Topics.commandUpdates(update.kiosk());
+            case CommandUpdate update -> Topics.commandUpdates(update.kiosk());
         };
     }
 

@@ -1,6 +1,7 @@
 package org.telekiosk.agent.uplink;
 
 import java.util.concurrent.CompletableFuture;
+import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 
 /**
@@ -42,12 +43,12 @@ public interface Uplink extends AutoCloseable {
 
     /**
      * Registers an action for every store acknowledgement from the broker
-     * ({@link org.telekiosk.protocol.downlink.StoreAck}: every reading of this kiosk up to {@code storedThrough} is
+     * ({@link StoreAck}: every reading of this kiosk up to {@code storedThrough} is
      * stored, refused and listed in {@code refused}, or below what the kiosk said it holds). Acknowledgements may arrive repeated, late or out of order
      * (a retained one after a reconnect); the caller keeps the highest. It runs on an uplink thread and must return
      * quickly. Register before {@link #start()}.
      */
-    void addStoreAckListener(java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> listener);
+    void addStoreAckListener(java.util.function.Consumer<StoreAck> listener);
 
     /**
      * Tells the uplink how to find out whether the caller holds readings that a store acknowledgement could let it

@@ -1,5 +1,8 @@
 package org.telekiosk.agent.uplink;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
 /** A publish did not reach an acknowledgement; {@link #reason()} says why. */
 public final class UplinkException extends Exception {
     /** Why a publish failed. */
@@ -23,5 +26,28 @@ public final class UplinkException extends Exception {
 
     public Reason reason() {
         return reason;
+    }
+
+    /** Why {@code failed}, a publish's future that completed exceptionally, failed. */
+    public static UplinkException of(CompletableFuture<?> failed) {
+        try {
+            failed.join();
+        } catch (CompletionException e) {
+            return of(e);
+        }
+        throw new IllegalStateException("not failed");
+    }
+
+    /**
+     * The {@link UplinkException} behind a publish's failure, unwrapped from its {@link CompletionException}; the
+     * port promises one, anything else is treated as a lost publish (to be sent again).
+     */
+    public static UplinkException of(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof UplinkException uplinkException) {
+            return uplinkException;
+        }
+        return new UplinkException(Reason.LOST, String.valueOf(cause), cause);
     }
 }

@@ -21,8 +21,9 @@ import org.telekiosk.agent.health.SensorHealthBoard;
 import org.telekiosk.agent.sampling.ReadingOutlet;
 import org.telekiosk.agent.sampling.Sampler;
 import org.telekiosk.agent.sampling.SequenceCounter;
+import org.telekiosk.agent.sampling.SimulatedSensors;
 import org.telekiosk.agent.sampling.Timeline;
-import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.bloodpressure.MonitorError;
 import org.telekiosk.agent.sensor.hx711.Hx711Scale;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
@@ -47,7 +48,7 @@ class CommandExecutorTest {
 
     final List<KioskMessage> sent = new CopyOnWriteArrayList<>();
     final List<CommandUpdate> updates = new CopyOnWriteArrayList<>();
-    final SimulatedKiosk kiosk = new SimulatedKiosk(org.telekiosk.agent.sampling.SimulatedSensors.ALL,
+    final SimulatedKiosk kiosk = new SimulatedKiosk(SimulatedSensors.ALL,
             SimulatedPatient.DEFAULT, 3);
     final SensorHealthBoard health = new SensorHealthBoard(kiosk.kioskSensors().ids(), () -> { });
     Sampler sampler;
@@ -129,7 +130,7 @@ class CommandExecutorTest {
     void anEcgCommandCollectsTheBatchesOfItsSeconds() {
         // The ECG streams from start; the command begins once it does (a busy machine may take a while).
         await().atMost(PATIENCE).until(() -> sent.stream().anyMatch(m -> m instanceof WaveformBatch w
-                && w.sensor().equals(KioskSensors.ECG_ID)));
+                && w.sensor().equals(FittedSensors.ECG_ID)));
         Command ecg = command(CommandKind.ECG, 3, Duration.ofMinutes(2));
         executor.accept(ecg);
         await().atMost(PATIENCE).until(() -> states(ecg).size() == 2);
@@ -138,7 +139,7 @@ class CommandExecutorTest {
         List<Long> seqs = last(ecg).seqs();
         assertTrue(!seqs.isEmpty(), "batches: " + seqs);
         assertTrue(sent.stream().filter(m -> m instanceof WaveformBatch w && seqs.contains(w.seq()))
-                .allMatch(m -> ((WaveformBatch) m).sensor().equals(KioskSensors.ECG_ID)));
+                .allMatch(m -> ((WaveformBatch) m).sensor().equals(FittedSensors.ECG_ID)));
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.telekiosk.agent.outbox.SyncPolicy;
 import org.telekiosk.agent.uplink.MqttPassword;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
 
 class AgentConfigLoaderTest {
     private static final String REQUIRED = """
@@ -87,7 +88,7 @@ class AgentConfigLoaderTest {
         assertEquals(256L << 20, config.outboxMaxBytes());
         assertEquals(SyncPolicy.FULL, config.outboxSync());
         assertEquals(200, config.outboxDrainRate());
-        assertEquals(Duration.ofSeconds(5), config.forwarderRetryDelay());
+        assertEquals(Duration.ofSeconds(5), config.outboxRetryDelay());
     }
 
     @Test
@@ -168,6 +169,19 @@ class AgentConfigLoaderTest {
         String message = refusal(REQUIRED.replace("kiosk.id = wmk-lab-03", ""));
 
         assertTrue(message.contains("kiosk.id is required"), message);
+    }
+
+    @Test
+    void theDeprecatedForwarderRetryDelayStillSetsTheOutboxRetryDelay() throws Exception {
+        assertEquals(Duration.ofSeconds(9), load(REQUIRED + "forwarder.retry-delay = 9s\n").outboxRetryDelay());
+        assertEquals(Duration.ofSeconds(7), load(REQUIRED + "outbox.retry-delay = 7s\n").outboxRetryDelay());
+    }
+
+    @Test
+    void aFileSettingBothTheDeprecatedAndTheNewNameIsRefused() throws Exception {
+        String message = refusal(REQUIRED + "forwarder.retry-delay = 9s\noutbox.retry-delay = 7s\n");
+
+        assertTrue(message.contains("both forwarder.retry-delay and outbox.retry-delay are set"), message);
     }
 
     @Test

@@ -9,6 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.telekiosk.agent.uplink.Uplink;
 import org.telekiosk.agent.uplink.UplinkException;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
@@ -25,7 +28,7 @@ final class FakeUplink implements Uplink {
     private final List<Long> accepted = new ArrayList<>();
     private final List<KioskStatus> statuses = new ArrayList<>();
     private final List<CompletableFuture<Void>> statusAcks = new ArrayList<>();
-    private final List<java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck>> storeAckListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<StoreAck>> storeAckListeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<Long> settled = new java.util.HashSet<>();
     private boolean storeFollowsPuback = true;
     private long contiguous;
@@ -53,7 +56,7 @@ final class FakeUplink implements Uplink {
                 statusAcks.add(ack);
                 yield -1;
             }
-            case org.telekiosk.protocol.telemetry.CommandUpdate update -> {
+            case CommandUpdate update -> {
                 ack.complete(null);
                 yield -1;
             }
@@ -112,8 +115,8 @@ final class FakeUplink implements Uplink {
 
     /** The broker's store acknowledgement arrives, naming refused readings. */
     void storeAck(long through, List<Long> refused) {
-        org.telekiosk.protocol.downlink.StoreAck ack = new org.telekiosk.protocol.downlink.StoreAck(
-                org.telekiosk.protocol.KioskId.of("wmk-fake-01"), through, refused);
+        StoreAck ack = new StoreAck(
+                KioskId.of("wmk-fake-01"), through, refused);
         storeAckListeners.forEach(l -> l.accept(ack));
     }
 
@@ -182,7 +185,7 @@ final class FakeUplink implements Uplink {
     }
 
     @Override
-    public void addStoreAckListener(java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> listener) {
+    public void addStoreAckListener(java.util.function.Consumer<StoreAck> listener) {
         storeAckListeners.add(listener);
     }
 

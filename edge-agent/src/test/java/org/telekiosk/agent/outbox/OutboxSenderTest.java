@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +22,8 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
 
 class OutboxSenderTest {
     // An upper bound only (every wait ends as soon as its condition holds): generous, because 10,000 SQLite commits
-    // at a load of 40 on two cores took longer than 10 s.
+    // at a load of 40 on two cores took longer than 10 s. The waits are for the outbox's writer thread only: the
+    // sender runs on a scheduler whose time the test steps, on the test's thread.
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
 
@@ -33,6 +33,7 @@ class OutboxSenderTest {
     private final AtomicLong nanoTime = new AtomicLong();
     private Outbox outbox;
     private OutboxSender sender;
+    private ManualScheduler scheduler;
 
     @AfterEach
     void close() {
@@ -47,7 +48,8 @@ class OutboxSenderTest {
     private OutboxSender sender(FakeUplink uplink, int drainRate) throws IOException {
         OutboxSettings settings = settings(dir, 64L << 20, drainRate);
         outbox = Outbox.open(settings, CLOCK);
-        sender = new OutboxSender(outbox, uplink, settings, nanoTime::get);
+        scheduler = new ManualScheduler(nanoTime);
+        sender = new OutboxSender(outbox, uplink, settings, nanoTime::get, scheduler);
         sender.start();
         return sender;
     }
@@ -58,12 +60,16 @@ class OutboxSenderTest {
         }
     }
 
-    private static ConditionFactory soon() {
-        return await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1));
+    /** Runs the sender's due work until {@code condition} holds (waiting only for the outbox's commits). */
+    private void until(Callable<Boolean> condition) {
+        await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> {
+            scheduler.runDue();
+            return condition.call();
+        });
     }
 
-    private static <T> void eventually(Callable<T> actual, T expected) {
-        soon().until(actual, expected::equals);
+    private <T> void eventually(Callable<T> actual, T expected) {
+        until(() -> expected.equals(actual.call()));
     }
 
     private static List<Long> range(long from, long to) {
@@ -81,12 +87,12 @@ class OutboxSenderTest {
         uplink.acknowledge(1);
         uplink.acknowledge(2);
         uplink.acknowledge(3);
-        soon().until(() -> sender.status().acknowledged() == 3 && sender.status().inFlight() == 0);
+        until(() -> sender.status().acknowledged() == 3 && sender.status().inFlight() == 0);
         assertEquals(3, outbox.status().held(), "a PUBACK only frees the window");
 
         uplink.storeAck(2);
 
-        soon().until(() -> outbox.status().held() == 1 && sender.status().storedThrough() == 2);
+        until(() -> outbox.status().held() == 1 && sender.status().storedThrough() == 2);
         assertEquals(3, sender.status().heldFrom());
         outbox.close();
         sender.close();
@@ -106,14 +112,14 @@ class OutboxSenderTest {
         uplink.acknowledge(2);
         uplink.acknowledge(3);
         uplink.storeAck(1);
-        soon().until(() -> sender.status().storedThrough() == 1 && sender.status().inFlight() == 0);
+        until(() -> sender.status().storedThrough() == 1 && sender.status().inFlight() == 0);
 
-        nanoTime.addAndGet(Duration.ofSeconds(29).toNanos());
-        nanoTime.addAndGet(Duration.ofSeconds(1).toNanos());
+        scheduler.advance(Duration.ofSeconds(29));
+        scheduler.advance(Duration.ofSeconds(1));
 
         eventually(uplink::accepted, List.of(1L, 2L, 3L, 2L, 3L));
         uplink.storeAck(3);
-        soon().until(() -> outbox.status().held() == 0);
+        until(() -> outbox.status().held() == 0);
     }
 
     @Test
@@ -139,7 +145,7 @@ class OutboxSenderTest {
 
         uplink.drop();
         record(2);
-        soon().until(() -> outbox.committedSeq() == 6 && outbox.status().held() == 6);
+        until(() -> outbox.committedSeq() == 6 && outbox.status().held() == 6);
         uplink.reconnect(false);
 
         // 2 was PUBACKed but the store never said it has it: an MQTT broker killed after its PUBACK may have lost it.
@@ -158,8 +164,8 @@ class OutboxSenderTest {
         uplink.acknowledge(1);
         uplink.acknowledge(2);
 
-        soon().until(() -> outbox.status().held() == 0 && sender.status().inFlight() == 0);
-        nanoTime.addAndGet(Duration.ofMinutes(5).toNanos());
+        until(() -> outbox.status().held() == 0 && sender.status().inFlight() == 0);
+        scheduler.advance(Duration.ofMinutes(5));
         record(1);
         eventually(uplink::inFlight, List.of(3L));
         assertEquals(List.of(1L, 2L, 3L), uplink.accepted(), "nothing covered is sent again");
@@ -170,12 +176,12 @@ class OutboxSenderTest {
         FakeUplink uplink = new FakeUplink(3, false);
         sender(uplink, 1000);
         record(10);
-        soon().until(() -> outbox.committedSeq() == 10);
+        until(() -> outbox.committedSeq() == 10);
         uplink.reconnect(false);
         eventually(uplink::inFlight, List.of(1L, 2L, 3L));
 
         record(2); // live: 11, 12
-        soon().until(() -> outbox.committedSeq() == 12);
+        until(() -> outbox.committedSeq() == 12);
         uplink.acknowledge(1);
         uplink.acknowledge(2);
 
@@ -191,7 +197,7 @@ class OutboxSenderTest {
         FakeUplink uplink = new FakeUplink(1000, false);
         sender(uplink, 100); // 100 per second: a burst of 10, then one every 10 ms
         record(50);
-        soon().until(() -> outbox.committedSeq() == 50);
+        until(() -> outbox.committedSeq() == 50);
         uplink.reconnect(false);
         eventually(uplink::accepted, range(1, 10));
 
@@ -199,8 +205,8 @@ class OutboxSenderTest {
         eventually(uplink::accepted, LongStream.concat(LongStream.rangeClosed(1, 10), LongStream.rangeClosed(51, 53))
                 .boxed().toList());
 
-        nanoTime.addAndGet(Duration.ofMillis(50).toNanos());
-        soon().until(() -> uplink.accepted().size() == 13 + 5);
+        scheduler.advance(Duration.ofMillis(50));
+        until(() -> uplink.accepted().size() == 13 + 5);
         assertEquals(range(11, 15), uplink.accepted().subList(13, 18));
     }
 
@@ -214,7 +220,7 @@ class OutboxSenderTest {
         uplink.refuse(1);
         uplink.acknowledge(2);
 
-        soon().until(() -> sender.status().refused() == 1 && outbox.status().held() == 0);
+        until(() -> sender.status().refused() == 1 && outbox.status().held() == 0);
     }
 
     @Test
@@ -228,18 +234,18 @@ class OutboxSenderTest {
         for (long seq = 1; seq <= 5; seq++) {
             uplink.acknowledge(seq);
         }
-        soon().until(() -> sender.status().inFlight() == 0);
+        until(() -> sender.status().inFlight() == 0);
 
         uplink.storeAck(5, List.of(3L));
 
-        soon().until(() -> outbox.status().held() == 0 && sender.status().refused() == 1);
+        until(() -> outbox.status().held() == 0 && sender.status().refused() == 1);
         assertEquals(1, outbox.status().refused());
         assertEquals(6, sender.status().heldFrom(), "the quarantined reading is no longer held");
         int sentBefore = uplink.accepted().size();
         // After the store-ack timeout nothing is sent again: nothing is held.
-        nanoTime.addAndGet(Duration.ofMinutes(5).toNanos());
+        scheduler.advance(Duration.ofMinutes(5));
         record(1);
-        soon().until(() -> uplink.accepted().size() == sentBefore + 1);
+        until(() -> uplink.accepted().size() == sentBefore + 1);
         assertEquals(6L, uplink.accepted().getLast(), "only the new reading goes");
     }
 
@@ -250,7 +256,7 @@ class OutboxSenderTest {
         sender.publishStatus(status(1));
         sender.publishStatus(status(2));
         record(1);
-        soon().until(() -> outbox.committedSeq() == 1);
+        until(() -> outbox.committedSeq() == 1);
 
         uplink.reconnect(false);
 
@@ -263,22 +269,22 @@ class OutboxSenderTest {
         FakeUplink uplink = new FakeUplink(100, false);
         sender(uplink, 1_000_000);
         record(10_000);
-        soon().until(() -> outbox.committedSeq() == 10_000);
-        nanoTime.addAndGet(Duration.ofSeconds(1).toNanos());
+        until(() -> outbox.committedSeq() == 10_000);
+        scheduler.advance(Duration.ofSeconds(1));
 
         uplink.reconnect(false);
         long acked = 0;
         while (acked < 10_000) {
-            soon().until(() -> !uplink.inFlight().isEmpty());
+            until(() -> !uplink.inFlight().isEmpty());
             for (long seq : uplink.inFlight()) {
                 uplink.acknowledge(seq);
                 acked++;
             }
-            nanoTime.addAndGet(Duration.ofSeconds(1).toNanos());
+            scheduler.advance(Duration.ofSeconds(1));
         }
 
         assertEquals(range(1, 10_000), uplink.accepted());
-        soon().until(() -> outbox.status().held() == 0);
+        until(() -> outbox.status().held() == 0);
     }
 
     @Test
@@ -288,7 +294,7 @@ class OutboxSenderTest {
         record(3);
         eventually(first::inFlight, List.of(1L, 2L, 3L));
         first.acknowledge(1);
-        soon().until(() -> outbox.status().held() == 2);
+        until(() -> outbox.status().held() == 2);
         sender.close();
         outbox.close();
 

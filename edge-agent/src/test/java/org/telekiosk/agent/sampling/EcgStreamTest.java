@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telekiosk.agent.health.SensorHealthBoard;
-import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.ecg.LeadStatus;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
 import org.telekiosk.agent.sensor.simulation.SimulatedPatient;
@@ -37,13 +37,13 @@ class EcgStreamTest {
     private final List<KioskMessage> sent = new CopyOnWriteArrayList<>();
     private final FakeTime time = new FakeTime();
     private final SimulatedKiosk kiosk = new SimulatedKiosk(SimulatedSensors.ALL, SimulatedPatient.DEFAULT, 5);
-    private final SensorHealthBoard health = new SensorHealthBoard(List.of(KioskSensors.ECG_ID), () -> { });
+    private final SensorHealthBoard health = new SensorHealthBoard(List.of(FittedSensors.ECG_ID), () -> { });
     private EcgStream stream;
 
     @BeforeEach
     void stream() throws IOException {
         ReadingOutlet outlet = new ReadingOutlet(KioskId.of("wmk-lab-03"), SequenceCounter.open(dataDir), sent::add);
-        stream = new EcgStream(KioskSensors.ECG_ID, kiosk.kioskSensors().ecg().orElseThrow().monitor(),
+        stream = new EcgStream(FittedSensors.ECG_ID, kiosk.kioskSensors().ecg().orElseThrow().monitor(),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1), outlet, health, time.timeline());
     }
 
@@ -80,7 +80,7 @@ class EcgStreamTest {
             assertEquals(250.0, batch.sampleRate());
             assertEquals(Signal.ECG, batch.signal());
             assertEquals(UcumUnit.MILLIVOLT, batch.unit());
-            assertEquals(KioskSensors.ECG_ID, batch.sensor());
+            assertEquals(FittedSensors.ECG_ID, batch.sensor());
         }
         assertEquals(FakeTime.WALL_START.plus(PERIOD.multipliedBy(3)), batches.getFirst().start(),
                 "the first poll configures the ADC, the second waits for its first conversion, the third samples");
@@ -89,7 +89,7 @@ class EcgStreamTest {
         }
         int peak = batches.get(3).samples().stream().mapToInt(Integer::intValue).max().orElseThrow();
         assertTrue(peak > 500 && peak < 3000, "an R wave of about 1 mV, in µV steps: " + peak);
-        assertEquals(SensorState.PRESENT, health.of(KioskSensors.ECG_ID).state());
+        assertEquals(SensorState.PRESENT, health.of(FittedSensors.ECG_ID).state());
     }
 
     @Test
@@ -112,31 +112,31 @@ class EcgStreamTest {
         kiosk.ecgFrontEnd().setLeads(new LeadStatus(true, false));
         run(10);
 
-        assertEquals(SensorState.FAULTY, health.of(KioskSensors.ECG_ID).state());
-        assertTrue(health.of(KioskSensors.ECG_ID).detail().contains("ECG electrode off"),
-                health.of(KioskSensors.ECG_ID).detail());
+        assertEquals(SensorState.FAULTY, health.of(FittedSensors.ECG_ID).state());
+        assertTrue(health.of(FittedSensors.ECG_ID).detail().contains("ECG electrode off"),
+                health.of(FittedSensors.ECG_ID).detail());
         int sentWhileOff = batches().size();
         assertEquals(List.of(250, 48), batches().stream().map(b -> b.samples().size()).toList());
 
         kiosk.ecgFrontEnd().setLeads(LeadStatus.ATTACHED);
         run(250 + 300);
 
-        assertEquals(SensorState.PRESENT, health.of(KioskSensors.ECG_ID).state());
+        assertEquals(SensorState.PRESENT, health.of(FittedSensors.ECG_ID).state());
         assertTrue(batches().size() > sentWhileOff);
     }
 
     @Test
     void anUnpluggedAdcIsAbsentIsAskedOnceASecondAndComesBackWithoutANewDriver() {
         run(300);
-        kiosk.unplug(KioskSensors.ECG_ID);
+        kiosk.unplug(FittedSensors.ECG_ID);
         run(250);
-        assertEquals(SensorState.ABSENT, health.of(KioskSensors.ECG_ID).state());
+        assertEquals(SensorState.ABSENT, health.of(FittedSensors.ECG_ID).state());
         int batchesWhileUnplugged = batches().size();
 
-        kiosk.plugIn(KioskSensors.ECG_ID);
+        kiosk.plugIn(FittedSensors.ECG_ID);
         run(2 * 250 + 300);
 
-        assertEquals(SensorState.PRESENT, health.of(KioskSensors.ECG_ID).state());
+        assertEquals(SensorState.PRESENT, health.of(FittedSensors.ECG_ID).state());
         assertTrue(batches().size() > batchesWhileUnplugged);
         assertFalse(batches().getLast().samples().isEmpty());
     }

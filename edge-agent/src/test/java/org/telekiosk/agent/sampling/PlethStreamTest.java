@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telekiosk.agent.health.SensorHealthBoard;
-import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
 import org.telekiosk.agent.sensor.simulation.SimulatedPatient;
 import org.telekiosk.protocol.KioskId;
@@ -34,14 +34,14 @@ class PlethStreamTest {
     private final List<KioskMessage> sent = new CopyOnWriteArrayList<>();
     private final FakeTime time = new FakeTime();
     private final SimulatedKiosk kiosk = new SimulatedKiosk(SimulatedSensors.ALL, SimulatedPatient.DEFAULT, 11);
-    private final SensorHealthBoard health = new SensorHealthBoard(List.of(KioskSensors.OXIMETER_ID), () -> { });
+    private final SensorHealthBoard health = new SensorHealthBoard(List.of(FittedSensors.OXIMETER_ID), () -> { });
     private PlethStream stream;
 
     @BeforeEach
     void stream() throws IOException {
         ReadingOutlet outlet = new ReadingOutlet(KioskId.of("wmk-lab-03"), SequenceCounter.open(dataDir), sent::add);
-        KioskSensors.Oximeter oximeter = kiosk.kioskSensors().oximeter().orElseThrow();
-        stream = new PlethStream(KioskSensors.OXIMETER_ID, oximeter.oximeter(), oximeter.sampleRate(),
+        FittedSensors.Oximeter oximeter = kiosk.kioskSensors().oximeter().orElseThrow();
+        stream = new PlethStream(FittedSensors.OXIMETER_ID, oximeter.oximeter(), oximeter.sampleRate(),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), outlet, health, time.timeline());
     }
 
@@ -104,17 +104,17 @@ class PlethStreamTest {
     @Test
     void anUnpluggedOximeterIsAbsentAndPresentAgainOncePluggedBackWithoutANewDriver() {
         run(20);
-        assertEquals(SensorState.PRESENT, health.of(KioskSensors.OXIMETER_ID).state());
+        assertEquals(SensorState.PRESENT, health.of(FittedSensors.OXIMETER_ID).state());
 
-        kiosk.unplug(KioskSensors.OXIMETER_ID);
+        kiosk.unplug(FittedSensors.OXIMETER_ID);
         run(3);
-        assertEquals(SensorState.ABSENT, health.of(KioskSensors.OXIMETER_ID).state());
+        assertEquals(SensorState.ABSENT, health.of(FittedSensors.OXIMETER_ID).state());
         int batchesBefore = batches().size();
 
-        kiosk.plugIn(KioskSensors.OXIMETER_ID);
+        kiosk.plugIn(FittedSensors.OXIMETER_ID);
         run(25);
 
-        assertEquals(SensorState.PRESENT, health.of(KioskSensors.OXIMETER_ID).state());
+        assertEquals(SensorState.PRESENT, health.of(FittedSensors.OXIMETER_ID).state());
         assertEquals(batchesBefore + 2, batches().size(), "the cut batch, then a full one after the re-plug");
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telekiosk.agent.health.SensorHealthBoard;
-import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.SensorException;
 import org.telekiosk.agent.sensor.hx711.Hx711Scale;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
@@ -67,7 +67,7 @@ class SamplerTest {
     }
 
     private long ecgBatches() {
-        return sent.stream().filter(m -> m instanceof WaveformBatch w && w.sensor().equals(KioskSensors.ECG_ID))
+        return sent.stream().filter(m -> m instanceof WaveformBatch w && w.sensor().equals(FittedSensors.ECG_ID))
                 .count();
     }
 
@@ -82,7 +82,7 @@ class SamplerTest {
                 kiosk.kioskSensors().ids().stream().map(SensorId::value).toList());
 
         await().atMost(PATIENCE).until(() -> sent.stream().anyMatch(m -> m instanceof WaveformBatch w
-                && w.sensor().equals(KioskSensors.ECG_ID) && w.samples().size() == 250));
+                && w.sensor().equals(FittedSensors.ECG_ID) && w.samples().size() == 250));
         await().atMost(PATIENCE).until(() -> sent.stream().anyMatch(m -> m instanceof Measurement r
                 && r.loinc().equals(LoincCode.BODY_WEIGHT) && Math.abs(r.value() - 72) < 0.1));
         await().atMost(PATIENCE).until(() -> sent.stream().anyMatch(m -> m instanceof Measurement r
@@ -97,7 +97,7 @@ class SamplerTest {
         await().atMost(PATIENCE).until(() -> states().get(Hx711Scale.DEFAULT_ID) == SensorState.ABSENT);
         long before = ecgBatches();
         await().atMost(PATIENCE).until(() -> ecgBatches() >= before + 2);
-        assertEquals(SensorState.PRESENT, states().get(KioskSensors.ECG_ID));
+        assertEquals(SensorState.PRESENT, states().get(FittedSensors.ECG_ID));
 
         kiosk.plugIn(Hx711Scale.DEFAULT_ID);
         await().atMost(PATIENCE).until(this::allPresent);
@@ -112,20 +112,20 @@ class SamplerTest {
         assertEquals(List.of(120.0, 80.0, 93.0, 72.0), measured.stream().map(Measurement::value).toList());
         assertEquals(List.of(UcumUnit.MM_HG, UcumUnit.MM_HG, UcumUnit.MM_HG, UcumUnit.PER_MINUTE),
                 measured.stream().map(Measurement::unit).toList());
-        assertTrue(measured.stream().allMatch(m -> m.sensor().equals(KioskSensors.BLOOD_PRESSURE_ID)));
+        assertTrue(measured.stream().allMatch(m -> m.sensor().equals(FittedSensors.BLOOD_PRESSURE_ID)));
         assertTrue(sent.containsAll(measured), "they are sent like every reading");
         assertEquals(1, measured.stream().map(Measurement::takenAt).distinct().count());
     }
 
     @Test
     void aBloodPressureMeasurementWithTheMonitorUnpluggedFailsWithNoAnswerAndMarksItAbsent() {
-        kiosk.unplug(KioskSensors.BLOOD_PRESSURE_ID);
+        kiosk.unplug(FittedSensors.BLOOD_PRESSURE_ID);
 
         ExecutionException failure = assertThrows(ExecutionException.class,
                 () -> sampler.measureBloodPressure().get(10, TimeUnit.SECONDS));
 
         SensorException cause = assertInstanceOf(SensorException.class, failure.getCause());
         assertEquals(SensorException.Kind.NO_ANSWER, cause.kind());
-        assertEquals(SensorState.ABSENT, states().get(KioskSensors.BLOOD_PRESSURE_ID));
+        assertEquals(SensorState.ABSENT, states().get(FittedSensors.BLOOD_PRESSURE_ID));
     }
 }

@@ -18,6 +18,8 @@ import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.Measurement;
 
 /**
@@ -123,7 +125,7 @@ public final class OutboxDrainBenchmark {
 
                 @Override
                 public java.util.concurrent.CompletableFuture<Void> publish(
-                        org.telekiosk.protocol.telemetry.KioskMessage message) {
+                        KioskMessage message) {
                     var ack = delegate.publish(message);
                     if (message instanceof Measurement m) {
                         ack.thenRun(() -> acknowledged(m));
@@ -142,7 +144,7 @@ public final class OutboxDrainBenchmark {
                 }
 
                 @Override
-                public void addStoreAckListener(java.util.function.Consumer<org.telekiosk.protocol.downlink.StoreAck> listener) {
+                public void addStoreAckListener(java.util.function.Consumer<StoreAck> listener) {
                     delegate.addStoreAckListener(listener);
                 }
 

@@ -29,6 +29,8 @@ import org.telekiosk.agent.testing.LogCapture;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.topic.Topics;
 
@@ -107,15 +109,15 @@ class PahoUplinkReconnectTest {
     @Test
     void theOutboxGetsEveryReadingAcknowledgedAcrossConnectionsDroppedWithPublishesInFlight(@TempDir Path dataDir)
             throws Exception {
-        String kiosk = "kiosk-forwarder";
+        String kiosk = "kiosk-sender";
         try (TestSubscriber subscriber = new TestSubscriber(broker, Topics.measurements(KioskId.of(kiosk)));
                 PahoUplink uplink = new PahoUplink(settings(broker, kiosk, 32), UplinkFixtures.quickReconnect());
                 Outbox outbox = Outbox.open(new OutboxSettings(dataDir, 1 << 20, SyncPolicy.NORMAL, 10_000,
                         Duration.ofMillis(200)), Clock.systemUTC());
-                OutboxSender forwarder = new OutboxSender(outbox, uplink, new OutboxSettings(dataDir, 1 << 20,
+                OutboxSender sender = new OutboxSender(outbox, uplink, new OutboxSettings(dataDir, 1 << 20,
                         SyncPolicy.NORMAL, 10_000, Duration.ofMillis(200)), System::nanoTime)) {
             // Each round the broker holds the PUBACKs until the window is full, then drops the connection.
-            forwarder.start();
+            sender.start();
             uplink.start();
             await().atMost(PATIENCE).until(uplink::isConnected);
 
@@ -136,8 +138,8 @@ class PahoUplinkReconnectTest {
                 await().atMost(PATIENCE).until(() -> uplink.status().connections() == connections + 1);
             }
 
-            await().atMost(PATIENCE).until(forwarder::status, s -> s.acknowledged() >= 300 && s.inFlight() == 0);
-            assertEquals(0, forwarder.status().dropped());
+            await().atMost(PATIENCE).until(sender::status, s -> s.acknowledged() >= 300 && s.inFlight() == 0);
+            assertEquals(0, sender.status().dropped());
             Set<Long> arrived = new HashSet<>();
             WireCodec cbor = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
             while (arrived.size() < 300) {
@@ -145,10 +147,10 @@ class PahoUplinkReconnectTest {
                 arrived.add(cbor.decode(received.payload(), Measurement.class).seq());
             }
             // PUBACKed is not stored: the outbox lets go only when the store acknowledges, through the uplink.
-            assertEquals(300, forwarder.status().queued());
+            assertEquals(300, sender.status().queued());
             subscriber.publish(Topics.acks(KioskId.of(kiosk)),
-                    cbor.encode(new org.telekiosk.protocol.downlink.StoreAck(KioskId.of(kiosk), 300)), true);
-            await().atMost(PATIENCE).until(forwarder::status, s -> s.queued() == 0 && s.storedThrough() == 300);
+                    cbor.encode(new StoreAck(KioskId.of(kiosk), 300)), true);
+            await().atMost(PATIENCE).until(sender::status, s -> s.queued() == 0 && s.storedThrough() == 300);
         } finally {
             broker.releaseHeld();
         }

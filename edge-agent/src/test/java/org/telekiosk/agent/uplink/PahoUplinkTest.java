@@ -28,6 +28,7 @@ import org.telekiosk.agent.testing.LogCapture;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.KioskStatus;
@@ -182,7 +183,7 @@ class PahoUplinkTest {
         KioskId kiosk = KioskId.of("kiosk-retained-ack");
         WireCodec cbor = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
         try (TestSubscriber downlink = new TestSubscriber(broker, Topics.measurements(kiosk))) {
-            downlink.publish(Topics.acks(kiosk), cbor.encode(new org.telekiosk.protocol.downlink.StoreAck(kiosk, 42)),
+            downlink.publish(Topics.acks(kiosk), cbor.encode(new StoreAck(kiosk, 42)),
                     true);
         }
         List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());

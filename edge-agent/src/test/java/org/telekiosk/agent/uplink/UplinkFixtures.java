@@ -10,6 +10,7 @@ import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
 import org.telekiosk.protocol.telemetry.Measurement;
 
 /** Shared pieces of the uplink tests. */

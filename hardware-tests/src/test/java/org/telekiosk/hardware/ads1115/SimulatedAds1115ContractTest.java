@@ -25,6 +25,7 @@ import org.telekiosk.agent.sensor.ads1115.SimulatedAds1115;
 import org.telekiosk.agent.sensor.ads1115.SimulatedAds1115.Fault;
 import org.telekiosk.agent.sensor.ecg.Ad8232FrontEnd;
 import org.telekiosk.agent.sensor.ecg.EcgMonitor;
+import org.telekiosk.agent.sensor.ecg.LeadOffDetector;
 import org.telekiosk.agent.sensor.ecg.LeadStatus;
 import org.telekiosk.agent.sensor.ecg.SimulatedAd8232;
 import org.telekiosk.agent.sensor.ecg.SyntheticEcg;
@@ -179,7 +180,7 @@ class SimulatedAds1115ContractTest extends Ads1115ContractTest {
         assertEquals(bpm, ecg.heartRate().orElseThrow(), 2.0);
     }
 
-    private EcgMonitor monitor(Ads1115Config config, org.telekiosk.agent.sensor.ecg.LeadOffDetector leads) {
+    private EcgMonitor monitor(Ads1115Config config, LeadOffDetector leads) {
         return new EcgMonitor(driver, config, leads, Ad8232FrontEnd.TYPICAL, Duration.ofSeconds(10));
     }
 

@@ -12,7 +12,7 @@ import org.telekiosk.agent.sensor.SensorException;
 import org.telekiosk.agent.sensor.SensorException.Kind;
 import org.telekiosk.agent.sensor.bloodpressure.BloodPressureMonitor;
 import org.telekiosk.agent.sensor.bloodpressure.BloodPressureReading;
-import org.telekiosk.agent.sensor.bloodpressure.Command;
+import org.telekiosk.agent.sensor.bloodpressure.MonitorRequest;
 import org.telekiosk.agent.sensor.bloodpressure.MonitorError;
 import org.telekiosk.agent.sensor.bloodpressure.MonitorState;
 import org.telekiosk.agent.sensor.bloodpressure.Pacer;
@@ -66,7 +66,7 @@ class SimulatedBloodPressureMonitorContractTest extends BloodPressureMonitorCont
         "CHECKSUM, START_MEASUREMENT, CHECKSUM", "CHECKSUM, READ_STATUS, CHECKSUM", "CHECKSUM, READ_RESULT, CHECKSUM",
         "NO_ANSWER, START_MEASUREMENT, NO_ANSWER", "NO_ANSWER, READ_STATUS, NO_ANSWER",
         "NO_ANSWER, READ_RESULT, NO_ANSWER"})
-    void aDamagedOrLostReplyIsAnErrorNeverAReading(ReplyFault fault, Command command, Kind kind) throws Exception {
+    void aDamagedOrLostReplyIsAnErrorNeverAReading(ReplyFault fault, MonitorRequest command, Kind kind) throws Exception {
         SerialPort port = new SimulatedSerialPort(new SerialDeviceModel() {
             private boolean armed = true;
 

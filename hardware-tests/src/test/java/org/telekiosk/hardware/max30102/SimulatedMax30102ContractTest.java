@@ -56,6 +56,22 @@ class SimulatedMax30102ContractTest extends Max30102ContractTest {
     }
 
     @Test
+    void initialisationReportsTheRevisionTheChipHoldsInRevId() throws SensorException {
+        assertEquals(SimulatedMax30102.REVISION, driver.initialise(Max30102Config.DEFAULT));
+    }
+
+    @Test
+    void aChipWhosePartIdIsNot0x15IsRefusedBeforeAnythingIsWritten() {
+        chip.failNextRead(Fault.GARBAGE); // REV_ID and PART_ID read 0xFF from the pull-ups
+
+        SensorException e = assertThrows(SensorException.class, () -> driver.initialise(Max30102Config.DEFAULT));
+
+        assertEquals(Kind.DEVICE_ERROR, e.kind());
+        assertTrue(e.getMessage().contains("PART_ID (0xFF) reads 0xFF, expected 0x15"), e.getMessage());
+        assertEquals(List.of(), chip.registerWrites(), "nothing is written to a chip that is not a MAX30102");
+    }
+
+    @Test
     void initialisationResetsConfiguresClearsTheFifoAndEntersSpo2ModeLast() throws SensorException {
         driver.initialise(Max30102Config.DEFAULT);
         assertEquals(List.of(

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.telekiosk.broker.pki.SecureFiles;
+import org.telekiosk.broker.pki.TrustStores;
 import org.telekiosk.protocol.KioskId;
 
 /**
@@ -123,7 +124,7 @@ final class BrokerProcess {
                     .generateCertificate(in);
         }
         try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .sslContext(org.telekiosk.broker.pki.TrustStores.trusting(ca)).build()) {
+                .sslContext(TrustStores.trusting(ca)).build()) {
             var response = http.send(java.net.http.HttpRequest.newBuilder(httpsUrl().resolve("/healthz")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             return response.body();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.telekiosk.agent.Agent;
 import org.telekiosk.agent.enrollment.CertificateRenewer;
 import org.telekiosk.agent.sensor.simulation.SimulatedKiosk;
+import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.store.KioskProgress;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.MutableClock;
@@ -70,6 +71,6 @@ class CertificateRenewalSystemTest {
             assertEquals(progress.highest(), stored(kiosk));
         });
         assertTrue(BROKER.broker().audit().since(Instant.EPOCH).stream()
-                .anyMatch(e -> e.action() == org.telekiosk.broker.audit.AuditAction.CERTIFICATE_RENEWED));
+                .anyMatch(e -> e.action() == AuditAction.CERTIFICATE_RENEWED));
     }
 }

@@ -3,6 +3,7 @@ package org.telekiosk.hardware.system;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.telekiosk.broker.testing.Outcomes.done;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -159,12 +160,5 @@ class CommandSystemTest {
                 assertEquals(expired.path("updatedAt").asText(), after.path("updatedAt").asText());
             }
         }
-    }
-
-    private static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
     }
 }

@@ -23,13 +23,16 @@ import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.telekiosk.agent.config.AgentConfig;
 import org.telekiosk.agent.uplink.PahoUplink;
+import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.VitalsFixture;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.Signal;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
@@ -152,11 +155,11 @@ public final class EndToEndLatencyBenchmark {
         }
         // As a doctor's call view: a doctor of a room consultation with this kiosk's patient in the call, hello first.
         var access = broker.broker().access();
-        var doctor = org.telekiosk.broker.testing.VitalsFixture.account(access, "dr-" + kiosk.value(),
-                org.telekiosk.broker.account.Role.DOCTOR);
-        var consultation = org.telekiosk.broker.testing.VitalsFixture.inCall(access, doctor, kiosk);
-        String hello = org.telekiosk.broker.testing.VitalsFixture.hello(
-                org.telekiosk.broker.testing.VitalsFixture.login(access, doctor), consultation.id());
+        var doctor = VitalsFixture.account(access, "dr-" + kiosk.value(),
+                Role.DOCTOR);
+        var consultation = VitalsFixture.inCall(access, doctor, kiosk);
+        String hello = VitalsFixture.hello(
+                VitalsFixture.login(access, doctor), consultation.id());
         String mine = kiosk == null ? null : "\"kiosk\":\"" + kiosk.value() + "\"";
         Consumer<String> frames = text -> {
             Instant received = Instant.now();
@@ -225,7 +228,7 @@ public final class EndToEndLatencyBenchmark {
                     36.5 + random.nextInt(50) * 0.02, UcumUnit.CELSIUS, Instant.now()));
         }
 
-        private void send(org.telekiosk.protocol.telemetry.KioskMessage message) {
+        private void send(KioskMessage message) {
             published.incrementAndGet();
             uplink.publish(message).exceptionally(e -> {
                 failed.incrementAndGet();

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.telekiosk.broker.testing.Outcomes.done;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.FhirValidation;
 import org.telekiosk.broker.testing.RestClient;
+import org.telekiosk.broker.testing.VitalsFixture;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.Signal;
@@ -58,10 +60,10 @@ class FhirExportSystemTest {
         KioskId kiosk = KioskId.of("system-kiosk-fhir");
         AccessServices access = BROKER.broker().access();
         // The broker is shared with other system tests: its first admin is made once, by the fixture.
-        Account doctor = org.telekiosk.broker.testing.VitalsFixture.account(access, "dr.fhir-export", Role.DOCTOR);
+        Account doctor = VitalsFixture.account(access, "dr.fhir-export", Role.DOCTOR);
         RestClient rest = new RestClient(BROKER);
         Map<String, String> bearer = Map.of("Authorization", "Bearer " + rest.login("dr.fhir-export",
-                org.telekiosk.broker.testing.VitalsFixture.PASSWORD));
+                VitalsFixture.PASSWORD));
         RestClient.Reply created = rest.send("POST", "/api/v1/consultations", "{\"kiosk\":\"" + kiosk.value() + "\"}",
                 bearer);
         assertEquals(201, created.status(), created.json().toString());
@@ -119,12 +121,5 @@ class FhirExportSystemTest {
         store.measurements(kiosk, from, to).join().stream().map(Measurement::loinc).forEach(l -> kinds.add(l.value()));
         store.waveforms(kiosk, from, to).join().forEach(w -> kinds.add(w.signal().name()));
         return kinds;
-    }
-
-    private static <T> T done(Outcome<T> outcome) {
-        return switch (outcome) {
-            case Outcome.Done<T> done -> done.value();
-            case Outcome.Refused<T> refused -> throw new AssertionError("refused: " + refused.refusal());
-        };
     }
 }

@@ -49,11 +49,11 @@ class ReEnrollmentSystemTest {
         assertEquals(1, first.sequenceNext(), "a kiosk never heard of numbers from 1");
         SimulatedKiosk firstHardware = new SimulatedKiosk(37.43);
         try (Agent agent = Agent.start(first, firstHardware.sensors(), Clock.systemUTC())) {
-            await("first life").atMost(WAIT).until(() -> agent.forwarderStatus().storedThrough() >= 10);
+            await("first life").atMost(WAIT).until(() -> agent.outboxStatus().storedThrough() >= 10);
             // The first life ends with everything it measured stored (the sensors go, the outbox drains), so that
             // no reading of it is still on its way when the second life starts.
             firstHardware.close();
-            await("first life drained").atMost(WAIT).until(() -> agent.forwarderStatus().queued() == 0);
+            await("first life drained").atMost(WAIT).until(() -> agent.outboxStatus().queued() == 0);
         }
         long firstHighest = store.progress(kiosk).get().highest();
 
@@ -64,8 +64,8 @@ class ReEnrollmentSystemTest {
         long secondLast;
         try (SimulatedKiosk hardware = new SimulatedKiosk(38.41);
                 Agent agent = Agent.start(second, hardware.sensors(), Clock.systemUTC())) {
-            await("second life").atMost(WAIT).until(() -> agent.forwarderStatus().storedThrough() >= firstHighest + 10);
-            secondLast = agent.forwarderStatus().storedThrough();
+            await("second life").atMost(WAIT).until(() -> agent.outboxStatus().storedThrough() >= firstHighest + 10);
+            secondLast = agent.outboxStatus().storedThrough();
             secondFirst = firstHighest + 1;
         }
 

@@ -67,7 +67,7 @@ class RefusedReadingSystemTest {
 
             // The good readings after it: stored, and acknowledged to the kiosk, within seconds.
             await("store-ack past the refused reading").atMost(SECONDS)
-                    .until(() -> agent.forwarderStatus().storedThrough() > numberedByThen + 5);
+                    .until(() -> agent.outboxStatus().storedThrough() > numberedByThen + 5);
             long poison = store.progress(kiosk, 0, StoreAck.MAX_REFUSED).get().refused().getFirst();
             assertTrue(poison <= numberedByThen, poison + " <= " + numberedByThen);
             List<Measurement> after = store.measurements(kiosk, Instant.EPOCH, Instant.now().plusSeconds(60)).get()
@@ -75,11 +75,11 @@ class RefusedReadingSystemTest {
             assertTrue(after.size() >= 5, "good readings after the poison are stored: " + after.size());
 
             // The poison: quarantined on the kiosk's disk, counted as refused, never sent again.
-            await("quarantined").atMost(SECONDS).until(() -> agent.forwarderStatus().refused() >= 1);
+            await("quarantined").atMost(SECONDS).until(() -> agent.outboxStatus().refused() >= 1);
             assertTrue(quarantined(config).contains(poison), "quarantine holds " + quarantined(config));
-            long through = agent.forwarderStatus().storedThrough();
+            long through = agent.outboxStatus().storedThrough();
             await("acknowledgements go on").atMost(SECONDS)
-                    .until(() -> agent.forwarderStatus().storedThrough() > through + 10);
+                    .until(() -> agent.outboxStatus().storedThrough() > through + 10);
             assertEquals(store.refusedCount(kiosk).get(),
                     (long) store.progress(kiosk, 0, StoreAck.MAX_REFUSED).get().refused().size());
 

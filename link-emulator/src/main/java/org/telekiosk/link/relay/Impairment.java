@@ -3,6 +3,7 @@ package org.telekiosk.link.relay;
 import java.util.SplittableRandom;
 import org.telekiosk.link.profile.Direction;
 import org.telekiosk.link.profile.DirectionProfile;
+import org.telekiosk.link.profile.LinkSchedule;
 
 /**
  * One direction's seeded dice: whether a packet is lost, how long it is delayed, whether it overtakes. Every packet
@@ -59,13 +60,13 @@ public final class Impairment {
 
     /**
      * When a stream chunk with {@code draws} may be delivered, not before {@code notBefore} (the previous chunk's
-     * time: a stream keeps its order, as TCP's receiver does), or {@link org.telekiosk.link.profile.LinkSchedule#FOREVER}
+     * time: a stream keeps its order, as TCP's receiver does), or {@link LinkSchedule#FOREVER}
      * while the link stays cut. A chunk that arrives during a cut waits for the link's return (TCP retransmits until
      * then); one whose segments draw a loss costs a retransmission, {@code max(200 ms, 2 × delay)}.
      */
     public long release(Draws draws, long notBefore) {
         long open = link.nextOpen(draws.arrivalNanos(), direction);
-        if (open == org.telekiosk.link.profile.LinkSchedule.FOREVER) {
+        if (open == LinkSchedule.FOREVER) {
             return open;
         }
         DirectionProfile profile = link.at(open, direction);

@@ -24,8 +24,10 @@ import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.MalformedMessageException.Reason;
+import org.telekiosk.protocol.Untrusted;
 
 /**
  * Encodes and strictly decodes protocol messages: JSON for browsers, CBOR for MQTT payloads. Both refuse input
@@ -228,9 +230,11 @@ public final class WireCodec {
         return message;
     }
 
+    private static final Pattern JACKSON_SOURCE =
+            Pattern.compile("\\s*\\(?(start marker )?at \\[Source: [^\\]]*\\]\\)?");
+
+    /** A parser's message without Jackson's source location, made printable. */
     private static String printable(String text) {
-        String line = text.replaceAll("\\p{Cntrl}", " ")
-                .replaceAll("\\s*\\(?(start marker )?at \\[Source: [^\\]]*\\]\\)?", "");
-        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+        return Untrusted.printable(JACKSON_SOURCE.matcher(text).replaceAll(""), 200);
     }
 }

@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
+import org.telekiosk.protocol.topic.Topics;
 
 /**
  * A doctor's order to take one measurement at one kiosk, sent by the broker on {@link
- * org.telekiosk.protocol.topic.Topics#commands} with QoS 1, not retained, and an MQTT 5 message expiry interval
+ * Topics#commands} with QoS 1, not retained, and an MQTT 5 message expiry interval
  * (MQTT 5 §3.3.2.3.3) equal to its remaining lifetime, so that a kiosk that is offline receives it when it returns,
- * unless it expired. The kiosk answers with {@link org.telekiosk.protocol.telemetry.CommandUpdate}s.
+ * unless it expired. The kiosk answers with {@link CommandUpdate}s.
  *
  * @param kiosk     the kiosk; must equal the topic's kiosk
  * @param id        the command's identity; a redelivered command (same id) is run at most once

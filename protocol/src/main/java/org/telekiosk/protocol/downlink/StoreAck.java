@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 import java.util.Objects;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.topic.Topics;
 
 /**
  * The broker's end-to-end acknowledgement to one kiosk: <em>every reading of yours numbered {@code storedThrough} or
@@ -15,12 +17,12 @@ import org.telekiosk.protocol.KioskId;
  * which HiveMQ can forget when its process is killed.
  *
  * <p>The broker computes it from its gap tracking and the kiosk's {@link
- * org.telekiosk.protocol.telemetry.KioskStatus#heldFrom() heldFrom}: a gap the kiosk can still fill (at or above
+ * KioskStatus#heldFrom() heldFrom}: a gap the kiosk can still fill (at or above
  * {@code heldFrom}) stops it, even after the gap was reported lost, so that the kiosk sends those readings again
  * rather than deleting them; a gap below {@code heldFrom} (readings the kiosk dropped itself, or numbers that were
  * never used) does not, so a real loss never holds the kiosk's outbox back. A refused reading fills its number (it
  * will never be stored; sending it again would be refused again), so it never stops the acknowledgement. Published
- * retained with QoS 0 on {@link org.telekiosk.protocol.topic.Topics#acks}; never decreases for a kiosk, though a kiosk
+ * retained with QoS 0 on {@link Topics#acks}; never decreases for a kiosk, though a kiosk
  * may receive an older one (a retained message that outlived a broker crash) and keeps the highest it saw.
  *
  * <p>{@code refused} was added to the wire after {@code storedThrough}: it is left out when empty, and a store-ack

@@ -1,6 +1,8 @@
 package org.telekiosk.protocol.telemetry;
 
-/** Where a kiosk is with a {@link org.telekiosk.protocol.downlink.Command}, as it reports in a {@link CommandUpdate}. */
+import org.telekiosk.protocol.downlink.Command;
+
+/** Where a kiosk is with a {@link Command}, as it reports in a {@link CommandUpdate}. */
 public enum CommandState {
     /** The kiosk started it. */
     RUNNING,

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.downlink.Command;
 
 /**
- * A kiosk's report on a {@link org.telekiosk.protocol.downlink.Command}, on its {@code commands} topic (QoS 1):
+ * A kiosk's report on a {@link Command}, on its {@code commands} topic (QoS 1):
  * {@code RUNNING} when it starts, then one of {@code DONE} (with the readings it produced, which travel as ordinary
  * measurements and waveforms), {@code FAILED} (with a reason) or {@code EXPIRED} (it arrived too late to run).
  *

@@ -5,6 +5,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.downlink.StoreAck;
 
 /**
  * How a kiosk is doing: sent on its {@code status} topic at start, whenever a sensor changes state, and at least
@@ -21,9 +23,9 @@ import java.util.Set;
  * @param heldFrom    the lowest sequence number the kiosk may still send: the lowest reading in its outbox, or, if
  *                    it holds none, one above the highest it numbered; 0 if not known. Every reading below it that the
  *                    broker has not stored is lost for good (the kiosk dropped it or never wrote it), so the broker's
- *                    {@link org.telekiosk.protocol.downlink.StoreAck} may pass over such gaps. Never decreases.
+ *                    {@link StoreAck} may pass over such gaps. Never decreases.
  */
-public record KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, List<SensorHealth> sensors,
+public record KioskStatus(KioskId kiosk, Instant sentAt, List<SensorHealth> sensors,
         long queued, long dropped, String outboxFault, long heldFrom) implements KioskMessage {
     /** The most sensors one status may list. */
     public static final int MAX_SENSORS = 32;
@@ -52,13 +54,13 @@ public record KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, 
     }
 
     /** A status that does not say from where the kiosk holds its readings ({@code heldFrom} 0). */
-    public KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, List<SensorHealth> sensors, long queued,
+    public KioskStatus(KioskId kiosk, Instant sentAt, List<SensorHealth> sensors, long queued,
             long dropped, String outboxFault) {
         this(kiosk, sentAt, sensors, queued, dropped, outboxFault, 0);
     }
 
     /** A status of a kiosk whose outbox had nothing wrong at start. */
-    public KioskStatus(org.telekiosk.protocol.KioskId kiosk, Instant sentAt, List<SensorHealth> sensors, long queued,
+    public KioskStatus(KioskId kiosk, Instant sentAt, List<SensorHealth> sensors, long queued,
             long dropped) {
         this(kiosk, sentAt, sensors, queued, dropped, "", 0);
     }

@@ -2,6 +2,10 @@ package org.telekiosk.protocol.topic;
 
 import java.util.Objects;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /** A topic under one kiosk, parsed: which kiosk, which channel. */
 public record KioskTopic(KioskId kiosk, Channel channel) {
@@ -18,13 +22,13 @@ public record KioskTopic(KioskId kiosk, Channel channel) {
     /** The channels a kiosk has; each is the last segment of its topic. */
     public enum Channel {
         /**
-         * Kiosk to broker: {@link org.telekiosk.protocol.telemetry.Measurement}s and
-         * {@link org.telekiosk.protocol.telemetry.WaveformBatch}es, CBOR, QoS 1.
+         * Kiosk to broker: {@link Measurement}s and
+         * {@link WaveformBatch}es, CBOR, QoS 1.
          */
         MEASUREMENTS("measurements"),
-        /** Kiosk to broker: {@link org.telekiosk.protocol.telemetry.KioskStatus}, CBOR, QoS 1. */
+        /** Kiosk to broker: {@link KioskStatus}, CBOR, QoS 1. */
         STATUS("status"),
-        /** Kiosk to broker: {@link org.telekiosk.protocol.telemetry.CommandUpdate}s, CBOR, QoS 1. */
+        /** Kiosk to broker: {@link CommandUpdate}s, CBOR, QoS 1. */
         COMMANDS("commands");
 
         private final String segment;

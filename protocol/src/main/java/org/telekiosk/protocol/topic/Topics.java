@@ -2,6 +2,12 @@ package org.telekiosk.protocol.topic;
 
 import java.util.Optional;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /**
  * The MQTT topic scheme, in one place. What a kiosk publishes goes to {@code telekiosk/v1/kiosks/<kiosk-id>/<channel>}
@@ -45,7 +51,7 @@ public final class Topics {
 
     /**
      * Where the broker tells {@code kiosk} up to which sequence number its store holds everything
-     * ({@link org.telekiosk.protocol.downlink.StoreAck}, CBOR, QoS 0, retained):
+     * ({@link StoreAck}, CBOR, QoS 0, retained):
      * {@code telekiosk/v1/to-kiosk/<kiosk-id>/acks}.
      */
     public static String acks(KioskId kiosk) {
@@ -72,12 +78,12 @@ public final class Topics {
     static final String DOWNLINK_PREFIX = "telekiosk/v1/to-kiosk/";
 
     /** Whether {@code message} may be published on {@code channel}. */
-    public static boolean carries(KioskTopic.Channel channel, org.telekiosk.protocol.telemetry.KioskMessage message) {
+    public static boolean carries(KioskTopic.Channel channel, KioskMessage message) {
         return switch (message) {
-            case org.telekiosk.protocol.telemetry.Measurement m -> channel == KioskTopic.Channel.MEASUREMENTS;
-            case org.telekiosk.protocol.telemetry.WaveformBatch w -> channel == KioskTopic.Channel.MEASUREMENTS;
-            case org.telekiosk.protocol.telemetry.KioskStatus s -> channel == KioskTopic.Channel.STATUS;
-            case org.telekiosk.protocol.telemetry.CommandUpdate u -> channel == KioskTopic.Channel.COMMANDS;
+            case Measurement m -> channel == KioskTopic.Channel.MEASUREMENTS;
+            case WaveformBatch w -> channel == KioskTopic.Channel.MEASUREMENTS;
+            case KioskStatus s -> channel == KioskTopic.Channel.STATUS;
+            case CommandUpdate u -> channel == KioskTopic.Channel.COMMANDS;
         };
     }
 

@@ -2,6 +2,12 @@ package org.telekiosk.protocol.viewer;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.MalformedMessageException;
+import org.telekiosk.protocol.signaling.SignalError;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /** What the broker sends to a browser on the viewer WebSocket, as JSON text frames. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
@@ -27,34 +33,34 @@ public sealed interface ViewerEvent {
     }
 
     /** A measurement that reached the broker, exactly as the kiosk sent it. */
-    record Reading(org.telekiosk.protocol.telemetry.Measurement measurement) implements ViewerEvent {
+    record Reading(Measurement measurement) implements ViewerEvent {
         public Reading {
             java.util.Objects.requireNonNull(measurement, "measurement");
         }
     }
 
     /** A batch of waveform samples that reached the broker, exactly as the kiosk sent it. */
-    record Waveform(org.telekiosk.protocol.telemetry.WaveformBatch batch) implements ViewerEvent {
+    record Waveform(WaveformBatch batch) implements ViewerEvent {
         public Waveform {
             java.util.Objects.requireNonNull(batch, "batch");
         }
     }
 
     /** A kiosk's latest status, exactly as the kiosk sent it. */
-    record Status(org.telekiosk.protocol.telemetry.KioskStatus status) implements ViewerEvent {
+    record Status(KioskStatus status) implements ViewerEvent {
         public Status {
             java.util.Objects.requireNonNull(status, "status");
         }
     }
 
     /**
-     * A measurement command for the kiosk in the call was issued or changed state (issue 7): the kiosk page guides its
+     * A measurement command for the kiosk in the call was issued or changed state: the kiosk page guides its
      * patient by it, the doctor's view may follow it. {@code kind} is {@code blood-pressure}, {@code weight},
      * {@code temperature} or {@code ecg}; {@code state} is {@code queued}, {@code running}, {@code done},
      * {@code failed} or {@code expired}; {@code seconds} the ECG's duration (0 for the others); {@code reason} why it
      * failed or expired (empty otherwise); {@code at} when it reached the state (broker clock).
      */
-    record CommandChanged(org.telekiosk.protocol.KioskId kiosk, java.util.UUID command, String kind, String state,
+    record CommandChanged(KioskId kiosk, java.util.UUID command, String kind, String state,
             int seconds, String reason, java.time.Instant at) implements ViewerEvent {
         private static final java.util.Set<String> KINDS = java.util.Set.of("blood-pressure", "weight", "temperature",
                 "ecg");
@@ -87,9 +93,9 @@ public sealed interface ViewerEvent {
 
     /**
      * A request was refused (protocol/README.md, the vitals socket's error codes). {@code code} is a stable code: for
-     * a malformed message one of {@link org.telekiosk.protocol.MalformedMessageException.Reason}'s ({@code
+     * a malformed message one of {@link MalformedMessageException.Reason}'s ({@code
      * too-large}, {@code not-decodable}, {@code unknown-type}, {@code invalid-field}; close 1007 follows); for a
-     * request the socket may not make one of {@link org.telekiosk.protocol.signaling.SignalError}'s: {@code
+     * request the socket may not make one of {@link SignalError}'s: {@code
      * not-authenticated} (no or an unknown session, or no {@code hello} first; close 4401), {@code forbidden} (not
      * the doctor of a consultation with the kiosk's patient in the call; 4403), {@code access-expired} (the
      * consultation ended or its access window closed; 4410), {@code unsupported-version} (4400), or {@code

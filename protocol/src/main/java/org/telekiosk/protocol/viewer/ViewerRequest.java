@@ -3,6 +3,7 @@ package org.telekiosk.protocol.viewer;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.regex.Pattern;
+import org.telekiosk.protocol.signaling.Credential;
 
 /**
  * What a browser may send to the broker on the vitals WebSocket ({@code /ws/viewer}), as JSON text frames. The first
@@ -23,7 +24,7 @@ public sealed interface ViewerRequest {
      * consultation's doctor is let in, and sees only the kiosk of the patient in that consultation's call. Patient
      * credentials ({@code code}, {@code resume}) are refused.
      */
-    record Hello(int protocolVersion, org.telekiosk.protocol.signaling.Credential credential)
+    record Hello(int protocolVersion, Credential credential)
             implements ViewerRequest {
         public Hello {
             if (protocolVersion < 1) {

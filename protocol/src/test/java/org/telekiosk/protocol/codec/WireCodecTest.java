@@ -38,6 +38,8 @@ import org.telekiosk.protocol.telemetry.SensorHealth;
 import org.telekiosk.protocol.telemetry.SensorState;
 import org.telekiosk.protocol.telemetry.Signal;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
+import org.telekiosk.protocol.topic.KioskTopic;
+import org.telekiosk.protocol.topic.Topics;
 import org.telekiosk.protocol.viewer.ViewerEvent;
 import org.telekiosk.protocol.viewer.ViewerRequest;
 
@@ -344,14 +346,14 @@ class WireCodecTest {
 
     @Test
     void eachMessageBelongsOnItsChannel() {
-        assertTrue(org.telekiosk.protocol.topic.Topics.carries(
-                org.telekiosk.protocol.topic.KioskTopic.Channel.MEASUREMENTS, ECG));
-        assertTrue(org.telekiosk.protocol.topic.Topics.carries(
-                org.telekiosk.protocol.topic.KioskTopic.Channel.STATUS, STATUS));
-        assertFalse(org.telekiosk.protocol.topic.Topics.carries(
-                org.telekiosk.protocol.topic.KioskTopic.Channel.MEASUREMENTS, STATUS));
-        assertFalse(org.telekiosk.protocol.topic.Topics.carries(
-                org.telekiosk.protocol.topic.KioskTopic.Channel.STATUS, SAMPLE));
+        assertTrue(Topics.carries(
+                KioskTopic.Channel.MEASUREMENTS, ECG));
+        assertTrue(Topics.carries(
+                KioskTopic.Channel.STATUS, STATUS));
+        assertFalse(Topics.carries(
+                KioskTopic.Channel.MEASUREMENTS, STATUS));
+        assertFalse(Topics.carries(
+                KioskTopic.Channel.STATUS, SAMPLE));
     }
 
     @Test

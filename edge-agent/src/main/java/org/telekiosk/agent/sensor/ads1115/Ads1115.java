@@ -5,6 +5,7 @@ import com.pi4j.exception.Pi4JException;
 import com.pi4j.io.i2c.I2C;
 import java.util.Locale;
 import java.util.Objects;
+import org.telekiosk.agent.sensor.I2cDevices;
 import org.telekiosk.agent.sensor.SensorException;
 import org.telekiosk.agent.sensor.SensorException.Kind;
 
@@ -48,7 +49,7 @@ public final class Ads1115 {
 
     /** Opens the chip at {@code address} on I2C {@code bus}, with Pi4J's default DIRECT implementation. */
     public static Ads1115 open(Context pi4j, int bus, int address) {
-        return new Ads1115(org.telekiosk.agent.sensor.I2cDevices.open(pi4j, "ads1115", bus, address));
+        return new Ads1115(I2cDevices.open(pi4j, "ads1115", bus, address));
     }
 
     /**
@@ -64,7 +65,7 @@ public final class Ads1115 {
             i2c.writeRegister(CONFIG, new byte[] {(byte) (word >> 8), (byte) word}, 0, 2);
         } catch (Pi4JException e) {
             throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
-                    "no answer from the ADS1115 at %s writing the Config register: %s", where(), rootMessage(e)), e);
+                    "no answer from the ADS1115 at %s writing the Config register: %s", where(), SensorException.rootMessage(e)), e);
         }
         config = newConfig;
         verify();
@@ -116,7 +117,7 @@ public final class Ads1115 {
         } catch (Pi4JException e) {
             throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the ADS1115 at %s reading register 0x%02X: %s", where(), register,
-                    rootMessage(e)), e);
+                    SensorException.rootMessage(e)), e);
         }
         if (count != 2) {
             throw new SensorException(Kind.BUS_ERROR, String.format(Locale.ROOT,
@@ -136,14 +137,5 @@ public final class Ads1115 {
 
     private String where() {
         return String.format(Locale.ROOT, "I2C bus %d address 0x%02X", i2c.bus(), i2c.device());
-    }
-
-    /** Pi4J wraps the host's error in layers of "Failed to execute action"; the innermost message says what failed. */
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 }

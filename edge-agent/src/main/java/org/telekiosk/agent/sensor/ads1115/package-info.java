@@ -1,5 +1,5 @@
 /**
- * The Texas Instruments ADS1115 16-bit ADC: the driver ({@link org.telekiosk.agent.sensor.ads1115.Ads1115}) for
+ * The Texas Instruments ADS1115 16-bit ADC: the driver ({@link Ads1115}) for
  * continuous conversion, and a simulated chip that samples simulated analog inputs.
  *
  * <p>Reference: Texas Instruments, "ADS111x Ultra-Small, Low-Power, I2C-Compatible, 860-SPS, 16-Bit ADCs With Internal

@@ -90,18 +90,18 @@ public final class BloodPressureMonitor {
     }
 
     private void start() throws SensorException {
-        Frame started = link.exchange(Command.START_MEASUREMENT);
-        if (started.code() == Command.NAK && started.u8(1) == NakReason.BUSY.code()) {
+        Frame started = link.exchange(MonitorRequest.START_MEASUREMENT);
+        if (started.code() == MonitorRequest.NAK && started.u8(1) == NakReason.BUSY.code()) {
             abort();
-            started = link.exchange(Command.START_MEASUREMENT);
+            started = link.exchange(MonitorRequest.START_MEASUREMENT);
         }
-        expectEmpty(started, Command.START_MEASUREMENT);
+        expectEmpty(started, MonitorRequest.START_MEASUREMENT);
     }
 
     /** The monitor's status. */
     public synchronized MonitorStatus status() throws SensorException {
-        Frame reply = request(Command.READ_STATUS);
-        requireLength(reply, 4, Command.READ_STATUS);
+        Frame reply = request(MonitorRequest.READ_STATUS);
+        requireLength(reply, 4, MonitorRequest.READ_STATUS);
         MonitorState state = MonitorState.of(reply.u8(0)).orElseThrow(() -> new SensorException(Kind.BUS_ERROR,
                 String.format("blood-pressure monitor sent an unknown state 0x%02X", reply.u8(0))));
         Optional<MonitorError> error = Optional.empty();
@@ -115,12 +115,12 @@ public final class BloodPressureMonitor {
 
     /** Stops a measurement: the cuff deflates. */
     public synchronized void abort() throws SensorException {
-        expectEmpty(request(Command.ABORT), Command.ABORT);
+        expectEmpty(request(MonitorRequest.ABORT), MonitorRequest.ABORT);
     }
 
     private BloodPressureReading result() throws SensorException {
-        Frame reply = request(Command.READ_RESULT);
-        requireLength(reply, 8, Command.READ_RESULT);
+        Frame reply = request(MonitorRequest.READ_RESULT);
+        requireLength(reply, 8, MonitorRequest.READ_RESULT);
         int systolic = reply.u16(0);
         int diastolic = reply.u16(2);
         int mean = reply.u16(4);
@@ -144,23 +144,23 @@ public final class BloodPressureMonitor {
     }
 
     /** The reply to {@code command}; a NAK is {@link Kind#DEVICE_ERROR} with its reason. */
-    private Frame request(Command command) throws SensorException {
+    private Frame request(MonitorRequest command) throws SensorException {
         return refusedOrReply(link.exchange(command), command);
     }
 
-    private static Frame refusedOrReply(Frame reply, Command command) throws SensorException {
-        if (reply.code() == Command.NAK) {
+    private static Frame refusedOrReply(Frame reply, MonitorRequest command) throws SensorException {
+        if (reply.code() == MonitorRequest.NAK) {
             throw new SensorException(Kind.DEVICE_ERROR, "blood-pressure monitor refused " + command + ": "
                     + NakReason.describe(reply.u8(1)));
         }
         return reply;
     }
 
-    private static void expectEmpty(Frame reply, Command command) throws SensorException {
+    private static void expectEmpty(Frame reply, MonitorRequest command) throws SensorException {
         requireLength(refusedOrReply(reply, command), 0, command);
     }
 
-    private static void requireLength(Frame reply, int length, Command command) throws SensorException {
+    private static void requireLength(Frame reply, int length, MonitorRequest command) throws SensorException {
         if (reply.payload().length != length) {
             throw new SensorException(Kind.BUS_ERROR, String.format(Locale.ROOT,
                     "blood-pressure monitor answered %s with %d payload bytes instead of %d", command,

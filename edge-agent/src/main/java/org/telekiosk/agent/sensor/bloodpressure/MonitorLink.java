@@ -30,7 +30,7 @@ final class MonitorLink {
     }
 
     /** Sends {@code command} and returns the monitor's reply to it: its reply frame or a NAK naming it. */
-    Frame exchange(Command command) throws SensorException {
+    Frame exchange(MonitorRequest command) throws SensorException {
         try {
             drain();
             port.write(Frame.of(command.code()).encode());
@@ -41,7 +41,7 @@ final class MonitorLink {
         }
     }
 
-    private Frame awaitReply(Command command) throws IOException, SensorException {
+    private Frame awaitReply(MonitorRequest command) throws IOException, SensorException {
         int received = 0;
         while (received <= MAX_BYTES_PER_REPLY) {
             Optional<Frame> frame = nextFrame(command);
@@ -50,7 +50,7 @@ final class MonitorLink {
                 if (reply.code() == command.replyCode()) {
                     return reply;
                 }
-                if (reply.code() == Command.NAK && reply.payload().length == 2 && reply.u8(0) == command.code()) {
+                if (reply.code() == MonitorRequest.NAK && reply.payload().length == 2 && reply.u8(0) == command.code()) {
                     return reply;
                 }
                 continue; // an answer to an earlier command, arrived late
@@ -71,7 +71,7 @@ final class MonitorLink {
                 command, received));
     }
 
-    private Optional<Frame> nextFrame(Command command) throws SensorException {
+    private Optional<Frame> nextFrame(MonitorRequest command) throws SensorException {
         try {
             return decoder.next();
         } catch (FrameDecoder.ChecksumMismatch e) {

@@ -1,8 +1,8 @@
 package org.telekiosk.agent.sensor.bloodpressure;
 
-/** Why the monitor refused a command (second payload byte of a {@link Command#NAK} frame). */
+/** Why the monitor refused a command (second payload byte of a {@link MonitorRequest#NAK} frame). */
 public enum NakReason {
-    /** The command code is not one of {@link Command}. */
+    /** The command code is not one of {@link MonitorRequest}. */
     UNKNOWN_COMMAND(0x01, "unknown command"),
     /** A measurement is already under way. */
     BUSY(0x02, "a measurement is already under way"),

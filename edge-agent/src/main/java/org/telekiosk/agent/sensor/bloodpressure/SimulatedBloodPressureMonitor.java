@@ -156,14 +156,14 @@ public final class SimulatedBloodPressureMonitor implements SerialDeviceModel {
     }
 
     private Frame answer(Frame command) {
-        Optional<Command> known = Command.of(command.code());
+        Optional<MonitorRequest> known = MonitorRequest.of(command.code());
         if (known.isEmpty()) {
             return nak(command.code(), NakReason.UNKNOWN_COMMAND);
         }
         if (command.payload().length != 0) {
             return nak(command.code(), NakReason.BAD_LENGTH);
         }
-        Command c = known.get();
+        MonitorRequest c = known.get();
         return switch (c) {
             case START_MEASUREMENT -> {
                 if (state == MonitorState.INFLATING || state == MonitorState.MEASURING) {
@@ -226,7 +226,7 @@ public final class SimulatedBloodPressureMonitor implements SerialDeviceModel {
     }
 
     private static Frame nak(int code, NakReason reason) {
-        return new Frame(Command.NAK, new byte[] {(byte) code, (byte) reason.code()});
+        return new Frame(MonitorRequest.NAK, new byte[] {(byte) code, (byte) reason.code()});
     }
 
     private static byte[] words(int... values) {

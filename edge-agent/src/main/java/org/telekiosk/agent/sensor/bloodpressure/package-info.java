@@ -1,6 +1,6 @@
 /**
- * A blood-pressure monitor on a UART: the driver ({@link org.telekiosk.agent.sensor.bloodpressure.BloodPressureMonitor}),
- * its serial port ({@link org.telekiosk.agent.sensor.bloodpressure.SerialPort}, on jSerialComm because Pi4J 4 has no
+ * A blood-pressure monitor on a UART: the driver ({@link BloodPressureMonitor}),
+ * its serial port ({@link SerialPort}, on jSerialComm because Pi4J 4 has no
  * serial API), and a simulated monitor for {@code --simulate} and tests.
  *
  * <h2>The protocol</h2>

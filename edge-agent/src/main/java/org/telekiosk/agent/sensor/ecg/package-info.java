@@ -1,8 +1,8 @@
 /**
  * A single-lead ECG from an Analog Devices AD8232 front end read by an ADS1115: lead-off detection
- * ({@link org.telekiosk.agent.sensor.ecg.LeadOffDetector}), R-peak detection and heart rate
- * ({@link org.telekiosk.agent.sensor.ecg.PanTompkins}), the sensor the sampler polls
- * ({@link org.telekiosk.agent.sensor.ecg.EcgMonitor}), and a simulated front end and ECG for {@code --simulate} and
+ * ({@link LeadOffDetector}), R-peak detection and heart rate
+ * ({@link PanTompkins}), the sensor the sampler polls
+ * ({@link EcgMonitor}), and a simulated front end and ECG for {@code --simulate} and
  * tests.
  *
  * <p>References: Analog Devices, "AD8232 Single-Lead, Heart Rate Monitor Front End", data sheet Rev. B, cited as

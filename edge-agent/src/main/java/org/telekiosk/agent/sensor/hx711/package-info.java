@@ -1,7 +1,7 @@
 /**
  * The Avia Semiconductor HX711 24-bit ADC for weigh scales, read over two GPIO lines: the driver
- * ({@link org.telekiosk.agent.sensor.hx711.Hx711}), the body-weight sensor built on it
- * ({@link org.telekiosk.agent.sensor.hx711.Hx711Scale}) with tare, calibration and its calibration file, and a
+ * ({@link Hx711}), the body-weight sensor built on it
+ * ({@link Hx711Scale}) with tare, calibration and its calibration file, and a
  * simulated chip for {@code --simulate} and tests.
  *
  * <p>Reference: Avia Semiconductor, "HX711 24-Bit Analog-to-Digital Converter (ADC) for Weigh Scales", data sheet,
@@ -20,7 +20,7 @@
  *   <tr><td>power-down</td><td>PD_SCK high for longer than 60 µs</td><td>holds 100 µs</td></tr>
  * </table>
  *
- * <p>No class here reads the wall clock or sleeps: every wait goes through {@link org.telekiosk.agent.sensor.hx711.PinTiming},
+ * <p>No class here reads the wall clock or sleeps: every wait goes through {@link PinTiming},
  * whose real implementation busy-waits on {@code System.nanoTime()} and whose simulation advances the simulated chip's
  * own time, so a simulated read takes no real time at all.
  */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import org.telekiosk.agent.sensor.I2cDevices;
 import org.telekiosk.agent.sensor.SensorException;
 import org.telekiosk.agent.sensor.SensorException.Kind;
 
@@ -74,7 +75,7 @@ public final class Max30102 {
      * DIRECT implementation (register reads joined to their address byte by a repeated start).
      */
     public static Max30102 open(Context pi4j, int bus, int address) {
-        return new Max30102(org.telekiosk.agent.sensor.I2cDevices.open(pi4j, "max30102", bus, address));
+        return new Max30102(I2cDevices.open(pi4j, "max30102", bus, address));
     }
 
     /**
@@ -223,7 +224,7 @@ public final class Max30102 {
         } catch (Pi4JException e) {
             throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the MAX30102 at %s writing register 0x%02X: %s", where(), register,
-                    rootMessage(e)), e);
+                    SensorException.rootMessage(e)), e);
         }
     }
 
@@ -235,7 +236,7 @@ public final class Max30102 {
         } catch (Pi4JException e) {
             throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the MAX30102 at %s reading register 0x%02X: %s", where(), register,
-                    rootMessage(e)), e);
+                    SensorException.rootMessage(e)), e);
         }
         if (count != length) {
             // Pi4J's contract allows a negative error code instead of an exception.
@@ -248,14 +249,5 @@ public final class Max30102 {
 
     private String where() {
         return String.format(Locale.ROOT, "I2C bus %d address 0x%02X", i2c.bus(), i2c.device());
-    }
-
-    /** Pi4J wraps the host's error in layers of "Failed to execute action"; the innermost message says what failed. */
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 }

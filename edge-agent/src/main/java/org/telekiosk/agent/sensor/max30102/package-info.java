@@ -1,8 +1,8 @@
 /**
  * The Maxim MAX30102 (and register-compatible MAX30101) pulse oximeter: the driver
- * ({@link org.telekiosk.agent.sensor.max30102.Max30102}), SpO2 and pulse rate from its red/IR samples
- * ({@link org.telekiosk.agent.sensor.max30102.PulseOximetry}), a sensor that keeps a window of samples and recovers
- * from faults ({@link org.telekiosk.agent.sensor.max30102.PulseOximeter}), and a simulated chip for
+ * ({@link Max30102}), SpO2 and pulse rate from its red/IR samples
+ * ({@link PulseOximetry}), a sensor that keeps a window of samples and recovers
+ * from faults ({@link PulseOximeter}), and a simulated chip for
  * {@code --simulate} and tests.
  *
  * <p>Reference: Maxim Integrated, "MAX30102 High-Sensitivity Pulse Oximeter and Heart-Rate Sensor for Wearable Health",

@@ -5,6 +5,7 @@ import com.pi4j.exception.Pi4JException;
 import com.pi4j.io.i2c.I2C;
 import java.util.Locale;
 import java.util.Objects;
+import org.telekiosk.agent.sensor.I2cDevices;
 import org.telekiosk.agent.sensor.SensorException;
 import org.telekiosk.agent.sensor.SensorException.Kind;
 
@@ -66,7 +67,7 @@ public final class Mlx90614 {
      * @throws Pi4JException if Pi4J cannot open the bus, or already has a device open at that address
      */
     public static Mlx90614 open(Context pi4j, int bus, int address) {
-        return new Mlx90614(org.telekiosk.agent.sensor.I2cDevices.open(pi4j, "mlx90614", bus, address));
+        return new Mlx90614(I2cDevices.open(pi4j, "mlx90614", bus, address));
     }
 
     /** The object temperature T<sub>OBJ1</sub> (RAM 0x07) in °C, e.g. a forehead's. */
@@ -111,7 +112,7 @@ public final class Mlx90614 {
         } catch (Pi4JException e) {
             throw new SensorException(Kind.NO_ANSWER, String.format(Locale.ROOT,
                     "no answer from the MLX90614 at %s reading register 0x%02X: %s",
-                    where(), command, rootMessage(e)), e);
+                    where(), command, SensorException.rootMessage(e)), e);
         }
         if (count != answer.length) {
             // Pi4J's contract allows a negative error code instead of an exception.
@@ -135,14 +136,5 @@ public final class Mlx90614 {
 
     private String where() {
         return String.format(Locale.ROOT, "I2C bus %d address 0x%02X", i2c.bus(), i2c.device());
-    }
-
-    /** Pi4J wraps the host's error in layers of "Failed to execute action"; the innermost message says what failed. */
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 }

@@ -8,10 +8,11 @@ import java.util.Objects;
 import java.util.Set;
 import org.telekiosk.agent.sensor.simulation.I2CDeviceModel;
 import org.telekiosk.agent.sensor.simulation.NotAcknowledgedException;
+import org.telekiosk.agent.sensor.simulation.SimulatedHardware;
 
 /**
  * A simulated MLX90614 on SMBus, answering as the datasheet says; attach it to a
- * {@link org.telekiosk.agent.sensor.simulation.SimulatedHardware} at its address.
+ * {@link SimulatedHardware} at its address.
  *
  * <ul>
  *   <li>Addresses (datasheet §8.4.1, SMBus application note): it acknowledges its own SMBus address (factory 0x5A)

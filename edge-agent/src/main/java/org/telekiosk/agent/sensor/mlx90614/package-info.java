@@ -1,5 +1,5 @@
 /**
- * The Melexis MLX90614 infrared thermometer: the driver ({@link org.telekiosk.agent.sensor.mlx90614.Mlx90614}), the
+ * The Melexis MLX90614 infrared thermometer: the driver ({@link Mlx90614}), the
  * body-temperature sensor built on it, and a simulated chip for {@code --simulate} and tests.
  *
  * <p>References: Melexis, "MLX90614 family, Single and Dual Zone Infra Red Thermometer in TO-39", data sheet

@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.telekiosk.agent.config.SensorsConfig;
-import org.telekiosk.agent.sensor.KioskSensors;
+import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.ScalarSensor;
 import org.telekiosk.agent.sensor.SensorWiring;
 import org.telekiosk.agent.sensor.ads1115.SimulatedAds1115;
@@ -21,6 +21,7 @@ import org.telekiosk.agent.sensor.ecg.SimulatedLeadOffLines;
 import org.telekiosk.agent.sensor.ecg.SyntheticEcg;
 import org.telekiosk.agent.sensor.hx711.Gain;
 import org.telekiosk.agent.sensor.hx711.Hx711Calibration;
+import org.telekiosk.agent.sensor.hx711.Hx711Scale;
 import org.telekiosk.agent.sensor.hx711.LoadCell;
 import org.telekiosk.agent.sensor.hx711.SimulatedHx711;
 import org.telekiosk.agent.sensor.max30102.Physiology;
@@ -66,7 +67,7 @@ public final class SimulatedKiosk implements AutoCloseable {
     private final SimulatedLeadOffLines leadOffLines;
     private final SimulatedBloodPressureMonitor bloodPressureMonitor;
     private final Context pi4j;
-    private final KioskSensors sensors;
+    private final FittedSensors sensors;
     private ScheduledExecutorService wandering;
     private ScheduledExecutorService clock;
 
@@ -83,7 +84,7 @@ public final class SimulatedKiosk implements AutoCloseable {
         this.bloodPressureMonitor = null;
         hardware.attachI2C(I2C_BUS, Mlx90614.DEFAULT_ADDRESS, thermometerChip);
         this.pi4j = hardware.newContext();
-        this.sensors = KioskSensors.spotOnly(List.of(new Mlx90614Thermometer(
+        this.sensors = FittedSensors.spotOnly(List.of(new Mlx90614Thermometer(
                 Mlx90614.open(pi4j, I2C_BUS, Mlx90614.DEFAULT_ADDRESS))), Duration.ofSeconds(5));
     }
 
@@ -109,8 +110,8 @@ public final class SimulatedKiosk implements AutoCloseable {
         this.bloodPressureMonitor = new SimulatedBloodPressureMonitor(new SimulatedBloodPressureMonitor.Physiology(
                 patient.systolic(), patient.diastolic(), (int) Math.round(patient.heartRateBpm())),
                 BLOOD_PRESSURE_TICKS, seed);
-        for (SensorId sensor : List.of(Mlx90614Thermometer.DEFAULT_ID, org.telekiosk.agent.sensor.hx711.Hx711Scale
-                .DEFAULT_ID, KioskSensors.OXIMETER_ID, KioskSensors.ECG_ID)) {
+        for (SensorId sensor : List.of(Mlx90614Thermometer.DEFAULT_ID, Hx711Scale
+                .DEFAULT_ID, FittedSensors.OXIMETER_ID, FittedSensors.ECG_ID)) {
             if (enabled(sensor)) {
                 attach(sensor);
             }
@@ -126,11 +127,11 @@ public final class SimulatedKiosk implements AutoCloseable {
 
     /** The kiosk's spot sensors (temperature, weight), each driving its simulated chip through Pi4J. */
     public List<ScalarSensor> sensors() {
-        return sensors.spot().stream().map(KioskSensors.Spot::sensor).toList();
+        return sensors.spot().stream().map(FittedSensors.Spot::sensor).toList();
     }
 
     /** Every sensor with its schedule, for {@code Agent.start}. */
-    public KioskSensors kioskSensors() {
+    public FittedSensors kioskSensors() {
         return sensors;
     }
 

@@ -88,7 +88,7 @@ class BloodPressureMonitorTest {
     void aLateReplyFromAnEarlierCommandIsNotTakenForTheAnswer() throws Exception {
         device.failNextReply(ReplyFault.NO_ANSWER);
         assertThrows(SensorException.class, monitor::status);
-        device.received(Frame.of(Command.READ_RESULT.code()).encode()); // NAK "no result" queued, unread
+        device.received(Frame.of(MonitorRequest.READ_RESULT.code()).encode()); // NAK "no result" queued, unread
         assertEquals(MonitorState.IDLE, monitor.status().state());
     }
 
@@ -104,7 +104,7 @@ class BloodPressureMonitorTest {
 
     @Test
     void aMeasurementLeftRunningFromBeforeIsAbortedAndStartedAfresh() throws Exception {
-        port.write(Frame.of(Command.START_MEASUREMENT.code()).encode());
+        port.write(Frame.of(MonitorRequest.START_MEASUREMENT.code()).encode());
         device.tick();
         assertEquals(new BloodPressureReading(120, 80, 93, 72), monitor.measure());
         assertEquals(List.of("02 01 01 12 03", "02 01 01 12 03", "02 01 04 09 03", "02 01 01 12 03"),
@@ -118,7 +118,7 @@ class BloodPressureMonitorTest {
 
             @Override
             public void received(byte[] bytes) {
-                reply = new Frame(Command.NAK, new byte[] {bytes[2], (byte) NakReason.UNKNOWN_COMMAND.code()})
+                reply = new Frame(MonitorRequest.NAK, new byte[] {bytes[2], (byte) NakReason.UNKNOWN_COMMAND.code()})
                         .encode();
             }
 

@@ -12,6 +12,7 @@ import com.pi4j.io.i2c.I2C;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.telekiosk.agent.sensor.SensorException;
 
 class SimulatedI2CProviderTest {
 
@@ -72,7 +73,7 @@ class SimulatedI2CProviderTest {
     void anAddressWithNothingAttachedFailsAsANackDoesOnLinux() {
         I2C nobody = open(1, 0x41);
         Pi4JException e = assertThrows(Pi4JException.class, () -> nobody.readRegister(0x00, new byte[2], 0, 2));
-        String root = rootMessage(e);
+        String root = SensorException.rootMessage(e);
         assertTrue(root.contains("address 0x41 not acknowledged"), root);
         assertTrue(root.contains("Remote I/O error (121)"), root);
         assertTrue(root.contains("I2C bus 1"), root);
@@ -98,7 +99,7 @@ class SimulatedI2CProviderTest {
         I2C i2c = open(1, 0x40);
         i2c.close();
         Pi4JException e = assertThrows(Pi4JException.class, i2c::read);
-        assertTrue(rootMessage(e).contains("closed"), rootMessage(e));
+        assertTrue(SensorException.rootMessage(e).contains("closed"), SensorException.rootMessage(e));
     }
 
     @Test
@@ -127,13 +128,5 @@ class SimulatedI2CProviderTest {
         } finally {
             other.shutdown();
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage();
     }
 }

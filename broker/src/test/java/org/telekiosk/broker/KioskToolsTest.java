@@ -21,7 +21,7 @@ import org.telekiosk.protocol.KioskId;
 import picocli.CommandLine;
 
 /** The technician's command line against a running broker's data directory, as a second process would use it. */
-class KioskCommandsTest {
+class KioskToolsTest {
     @RegisterExtension
     static final BrokerExtension BROKER = new BrokerExtension();
 

@@ -20,7 +20,7 @@ import org.telekiosk.protocol.SensorId;
  * @param oximeter      the pulse oximeter, if fitted
  * @param bloodPressure the blood-pressure monitor, if fitted
  */
-public record KioskSensors(List<Spot> spot, Optional<Ecg> ecg, Optional<Oximeter> oximeter,
+public record FittedSensors(List<Spot> spot, Optional<Ecg> ecg, Optional<Oximeter> oximeter,
         Optional<BloodPressure> bloodPressure) {
 
     /** The ECG's sensor id: the ADC that converts it, as the protocol names it. */
@@ -55,7 +55,7 @@ public record KioskSensors(List<Spot> spot, Optional<Ecg> ecg, Optional<Oximeter
     /** The blood-pressure monitor and how often its status is checked between measurements. */
     public record BloodPressure(BloodPressureMonitor monitor, Duration checkInterval) {}
 
-    public KioskSensors {
+    public FittedSensors {
         spot = List.copyOf(spot);
         Objects.requireNonNull(ecg, "ecg");
         Objects.requireNonNull(oximeter, "oximeter");
@@ -67,8 +67,8 @@ public record KioskSensors(List<Spot> spot, Optional<Ecg> ecg, Optional<Oximeter
     }
 
     /** Spot sensors only, all read every {@code interval}: the walking skeleton's kiosk. */
-    public static KioskSensors spotOnly(List<ScalarSensor> sensors, Duration interval) {
-        return new KioskSensors(sensors.stream().map(s -> new Spot(s, interval)).toList(), Optional.empty(),
+    public static FittedSensors spotOnly(List<ScalarSensor> sensors, Duration interval) {
+        return new FittedSensors(sensors.stream().map(s -> new Spot(s, interval)).toList(), Optional.empty(),
                 Optional.empty(), Optional.empty());
     }
 

@@ -1,4 +1,4 @@
-package org.telekiosk.agent.uplink;
+package org.telekiosk.protocol.retry;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -10,6 +10,9 @@ import java.util.random.RandomGenerator;
  * {@code ceiling(n) = min(max, min * 2^(n+1))}. The floor keeps a refused kiosk from hammering the broker; the
  * jitter spreads a fleet that lost the broker at the same moment. Paho's own reconnect is not used: its delays live
  * in a static field shared by every client in the JVM and its min/max setters are ignored.
+ *
+ * <p>Transport-free, so that every MQTT client of the project reconnects by the same rule: the edge agent's uplink
+ * uses it, and the broker's own MQTT client is meant to. Thread-safe if its {@link RandomGenerator} is.
  */
 public final class ReconnectPolicy {
     private final long minMillis;

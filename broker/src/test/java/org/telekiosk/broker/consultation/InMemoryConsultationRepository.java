@@ -74,7 +74,7 @@ public final class InMemoryConsultationRepository implements ConsultationReposit
     }
 
     @Override
-    public synchronized List<CallPeriod> openCallsAt(org.telekiosk.protocol.KioskId kiosk) {
+    public synchronized List<CallPeriod> openCallsAt(KioskId kiosk) {
         return calls.stream().filter(call -> call.kiosk().equals(Optional.of(kiosk)) && call.leftAt().isEmpty())
                 .sorted(Comparator.comparing(CallPeriod::admittedAt)).toList();
     }

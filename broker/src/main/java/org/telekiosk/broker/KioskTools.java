@@ -28,6 +28,7 @@ import org.telekiosk.broker.pki.ServerIdentity;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.cli.ExitCodes;
 import org.telekiosk.protocol.enrollment.EnrollmentToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,8 +39,8 @@ import picocli.CommandLine;
  * runs or not): they change the kiosk registry file under its lock and append to the audit log; a running broker
  * picks changes up within seconds. The technician is audited as {@code cli:<operating-system user>}.
  */
-public final class KioskCommands {
-    private KioskCommands() {}
+public final class KioskTools {
+    private KioskTools() {}
 
     static AuditActor technician() {
         return new AuditActor("cli:" + System.getProperty("user.name", "unknown"));
@@ -112,7 +113,7 @@ public final class KioskCommands {
                     + config.kioskPki().tokenLifetime() + ". On the kiosk: edge-agent enroll --broker "
                     + brokerUrl(config) + " --token <the line above>");
             err.flush();
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -147,13 +148,13 @@ public final class KioskCommands {
             if (!done.get()) {
                 out.println("Kiosk '" + id + "' is not enrolled here or already revoked; nothing changed.");
                 out.flush();
-                return 1;
+                return ExitCodes.FAILED;
             }
             audit(config).record(new AuditEvent(now, technician(), AuditAction.KIOSK_REVOKED, "kiosk:" + id, "cli"));
             out.println("Revoked kiosk '" + id + "'. A running broker drops its connections and publishes the "
                     + "new CRL within seconds; otherwise at its next start.");
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -177,7 +178,7 @@ public final class KioskCommands {
                         k.revoked() ? "revoked " + k.revokedAt() : k.enrolled() ? "enrolled" : "token issued");
             }
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         }
     }
 }

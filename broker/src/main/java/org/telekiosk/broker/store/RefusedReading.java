@@ -12,8 +12,8 @@ import org.telekiosk.protocol.KioskId;
  * @param detail  what was wrong, one line
  * @param payload the payload as it came
  */
-public record Refusal(KioskId kiosk, long seq, String reason, String detail, byte[] payload) {
-    public Refusal {
+public record RefusedReading(KioskId kiosk, long seq, String reason, String detail, byte[] payload) {
+    public RefusedReading {
         Objects.requireNonNull(kiosk, "kiosk");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(detail, "detail");

@@ -3,10 +3,10 @@ package org.telekiosk.agent.sensor.bloodpressure;
 import java.util.Optional;
 
 /**
- * The host's commands (see the package documentation). The monitor answers each with the reply code
- * {@code command | 0x80}, or with a {@link #NAK} frame.
+ * The host's requests to the monitor, the "commands" of its serial protocol (see the package documentation). The
+ * monitor answers each with the reply code {@code command | 0x80}, or with a {@link #NAK} frame.
  */
-public enum Command {
+public enum MonitorRequest {
     /** Start a measurement: the cuff inflates. Reply without payload. */
     START_MEASUREMENT(0x01),
     /** Read the status: state, error code, cuff pressure. */
@@ -21,7 +21,7 @@ public enum Command {
 
     private final int code;
 
-    Command(int code) {
+    MonitorRequest(int code) {
         this.code = code;
     }
 
@@ -36,8 +36,8 @@ public enum Command {
     }
 
     /** The command with {@code code}, if any. */
-    public static Optional<Command> of(int code) {
-        for (Command command : values()) {
+    public static Optional<MonitorRequest> of(int code) {
+        for (MonitorRequest command : values()) {
             if (command.code == code) {
                 return Optional.of(command);
             }

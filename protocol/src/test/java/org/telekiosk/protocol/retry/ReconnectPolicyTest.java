@@ -1,4 +1,4 @@
-package org.telekiosk.agent.uplink;
+package org.telekiosk.protocol.retry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
