@@ -2,8 +2,8 @@ package org.telekiosk.broker.consultation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.telekiosk.broker.consultation.ConsultationTestKit.KIOSK_ADDRESS;
-import static org.telekiosk.broker.consultation.ConsultationTestKit.done;
-import static org.telekiosk.broker.consultation.ConsultationTestKit.refusal;
+import static org.telekiosk.broker.testing.Outcomes.done;
+import static org.telekiosk.broker.testing.Outcomes.refusal;
 
 import java.time.Duration;
 import java.util.Optional;

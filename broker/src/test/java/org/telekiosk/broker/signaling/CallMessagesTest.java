@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.telekiosk.broker.signaling.SignalingKit.codeHello;
 import static org.telekiosk.broker.signaling.SignalingKit.doctorHello;
+import static org.telekiosk.broker.testing.Outcomes.done;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -157,7 +158,7 @@ class CallMessagesTest {
     @Test
     void chatAfterTheConsultationEndedIsNotRelayedAndANewSocketIsRefused() {
         join(true);
-        SignalingKit.done(kit.consultations.end(kit.doctor.caller(), consultation.id()));
+        done(kit.consultations.end(kit.doctor.caller(), consultation.id()));
         assertEquals("ended-by-doctor", patientPeer.last(SignalEvent.Ended.class).reason());
         int patientEvents = patientPeer.events().size();
         int doctorEvents = doctorPeer.events().size();
