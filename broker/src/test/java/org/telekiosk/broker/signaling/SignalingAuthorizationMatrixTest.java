@@ -37,28 +37,29 @@ class SignalingAuthorizationMatrixTest {
 
     static {
         String[] messages = {"hello", "ping", "ready", "admit", "offer", "answer", "ice-candidate", "ice-restart",
-            "leave", "end"};
+            "leave", "end", "chat", "quality"};
         row("anonymous", messages, "not-authenticated", OK, "not-authenticated", "not-authenticated",
                 "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                "not-authenticated", "not-authenticated");
+                "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated");
         row("patient-waiting", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", "out-of-order",
-                "out-of-order", "out-of-order", OK, "not-allowed");
+                "out-of-order", "out-of-order", OK, "not-allowed", "not-in-call", "not-allowed");
         row("patient-in-call", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", OK, OK, OK, OK,
-                "not-allowed");
+                "not-allowed", OK, "not-allowed");
         row("doctor-of-consultation", messages, "out-of-order", OK, "not-allowed", OK, OK, "not-allowed", OK,
-                "not-allowed", "not-allowed", OK);
+                "not-allowed", "not-allowed", OK, OK, OK);
         row("kiosk-page-called-in", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", "out-of-order",
-                "out-of-order", "out-of-order", OK, "not-allowed");
+                "out-of-order", "out-of-order", OK, "not-allowed", "not-in-call", "not-allowed");
         row("kiosk-page-without-room", messages, "no-room-consultation", OK, "not-authenticated",
                 "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                "not-authenticated", "not-authenticated", "not-authenticated");
+                "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
+                "not-authenticated");
         row("staff-session-as-kiosk", messages, "not-authenticated", OK, "not-authenticated", "not-authenticated",
                 "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                "not-authenticated", "not-authenticated");
+                "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated");
         for (String outsider : List.of("other-doctor", "technician", "admin")) {
             row(outsider, messages, "forbidden", OK, "not-authenticated", "not-authenticated", "not-authenticated",
                     "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                    "not-authenticated");
+                    "not-authenticated", "not-authenticated", "not-authenticated");
         }
     }
 
@@ -138,6 +139,8 @@ class SignalingAuthorizationMatrixTest {
             case "ice-restart" -> new SignalRequest.IceRestart();
             case "leave" -> new SignalRequest.Leave();
             case "end" -> new SignalRequest.End();
+            case "chat" -> new SignalRequest.Chat("Guten Tag");
+            case "quality" -> new SignalRequest.Quality(org.telekiosk.protocol.signaling.Rung.AUDIO, "", false);
             default -> throw new IllegalArgumentException(message);
         };
         connection.receive(request);
