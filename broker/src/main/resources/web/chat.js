@@ -54,6 +54,7 @@ export class Chat {
   }
 
   append(from, text) {
+    this.root.classList.add('active');
     const item = document.createElement('li');
     item.className = from === this.self ? 'mine' : 'theirs';
     item.dataset.from = from;
@@ -69,6 +70,7 @@ export class Chat {
   }
 
   clear() {
+    this.root.classList.remove('active');
     this.log.replaceChildren();
     this.error.textContent = '';
   }

@@ -107,8 +107,8 @@ class LadderOnLinkBrowserTest {
                         + "; doctor " + candidates(doctor), e);
             }
             long connected = System.nanoTime();
-            assertTrue(relay.counters().passedCount(Direction.UP) > 100 && relay.counters().passedCount(Direction.DOWN)
-                    > 100, "the kiosk's media crosses the relay: " + relay.counters());
+            assertTrue(relay.counters().passedCount(Direction.UP) > 0 && relay.counters().passedCount(Direction.DOWN)
+                    > 0, "the kiosk's media crosses the relay: " + relay.counters());
 
             Chromium.await("a lower rung on both pages under edge", Duration.ofSeconds(45))
                     .pollInterval(Duration.ofMillis(250))

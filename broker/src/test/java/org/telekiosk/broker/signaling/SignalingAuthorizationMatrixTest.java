@@ -37,28 +37,22 @@ class SignalingAuthorizationMatrixTest {
 
     static {
         String[] messages = {"hello", "ping", "ready", "admit", "offer", "answer", "ice-candidate", "ice-restart",
-            "leave", "end", "media-report"};
-        row("anonymous", messages, "not-authenticated", OK, "not-authenticated", "not-authenticated",
-                "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                "not-authenticated", "not-authenticated", "not-authenticated");
+            "leave", "end", "media-report", "chat", "quality"};
+        String na = "not-authenticated";
+        row("anonymous", messages, na, OK, na, na, na, na, na, na, na, na, na, na, na);
         row("patient-waiting", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", "out-of-order",
-                "out-of-order", "out-of-order", OK, "not-allowed", "out-of-order");
+                "out-of-order", "out-of-order", OK, "not-allowed", "out-of-order", "not-in-call", "not-allowed");
         row("patient-in-call", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", OK, OK, OK, OK,
-                "not-allowed", OK);
+                "not-allowed", OK, OK, "not-allowed");
         row("doctor-of-consultation", messages, "out-of-order", OK, "not-allowed", OK, OK, "not-allowed", OK,
-                "not-allowed", "not-allowed", OK, OK);
+                "not-allowed", "not-allowed", OK, OK, OK, OK);
         row("kiosk-page-called-in", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", "out-of-order",
-                "out-of-order", "out-of-order", OK, "not-allowed", "out-of-order");
-        row("kiosk-page-without-room", messages, "no-room-consultation", OK, "not-authenticated",
-                "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated");
-        row("staff-session-as-kiosk", messages, "not-authenticated", OK, "not-authenticated", "not-authenticated",
-                "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                "not-authenticated", "not-authenticated", "not-authenticated");
+                "out-of-order", "out-of-order", OK, "not-allowed", "out-of-order", "not-in-call", "not-allowed");
+        row("kiosk-page-without-room", messages, "no-room-consultation", OK, na, na, na, na, na, na, na, na, na, na,
+                na);
+        row("staff-session-as-kiosk", messages, na, OK, na, na, na, na, na, na, na, na, na, na, na);
         for (String outsider : List.of("other-doctor", "technician", "admin")) {
-            row(outsider, messages, "forbidden", OK, "not-authenticated", "not-authenticated", "not-authenticated",
-                    "not-authenticated", "not-authenticated", "not-authenticated", "not-authenticated",
-                    "not-authenticated", "not-authenticated");
+            row(outsider, messages, "forbidden", OK, na, na, na, na, na, na, na, na, na, na, na);
         }
     }
 
@@ -140,6 +134,8 @@ class SignalingAuthorizationMatrixTest {
             case "end" -> new SignalRequest.End();
             case "media-report" -> new SignalRequest.MediaReport("direct", "udp", "host", "host",
                     "sha-256 " + "AB:".repeat(31) + "AB", "sha-256 " + "CD:".repeat(31) + "CD");
+            case "chat" -> new SignalRequest.Chat("Guten Tag");
+            case "quality" -> new SignalRequest.Quality(org.telekiosk.protocol.signaling.Rung.AUDIO, "", false);
             default -> throw new IllegalArgumentException(message);
         };
         connection.receive(request);
