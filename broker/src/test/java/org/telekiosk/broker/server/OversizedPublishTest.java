@@ -62,7 +62,12 @@ class OversizedPublishTest {
             // One type byte, three bytes of remaining length, topic and empty properties, payload: LIMIT + 1 bytes.
             int payload = LIMIT + 1 - 4 - (2 + topic.length() + 1);
             client.publishHeader(topic, payload);
-            client.write(new byte[payload]);
+            try {
+                client.write(new byte[payload]);
+            } catch (java.io.IOException closedWhileWriting) {
+                // The remaining length alone is over the limit: the server may end the connection before the
+                // payload is written (a clean-clone CI run saw a broken pipe here); its DISCONNECT is still read.
+            }
             assertEquals(0x95, client.awaitDisconnectReason());
         }
         assertEquals(refused, BROKER.broker().intake().rejectedCounts().values().stream().mapToLong(Long::longValue)
