@@ -127,11 +127,13 @@ final class ApiMessages {
      * other content.
      */
     record KioskView(String id, String label, boolean online, String certificateSerial, String certificateExpiresAt,
-            String lastSeen, boolean revoked, String revokedAt, KioskReport report, long refused, long conflicts) {
+            String lastSeen, boolean revoked, String revokedAt, KioskReport report, long refused, long conflicts,
+            AgentView agent) {
         static KioskView of(KioskAdministration.FleetEntry e) {
             return new KioskView(e.kioskId(), e.label(), e.online(), e.certificateSerial(), text(e.notAfter()),
                     text(e.lastSeen()), e.revokedAt() != null, text(e.revokedAt()),
-                    e.status().map(KioskReport::of).orElse(null), e.aside().refused(), e.aside().conflicts());
+                    e.status().map(KioskReport::of).orElse(null), e.aside().refused(), e.aside().conflicts(),
+                    e.agent().map(AgentView::of).orElse(null));
         }
 
         private static String text(java.time.Instant instant) {
@@ -153,6 +155,26 @@ final class ApiMessages {
     }
 
     record SensorView(String sensor, String state, String detail) {}
+
+    /**
+     * The kiosk's agent as it last reported (null before its first report since the broker started): the version
+     * it runs, its architecture, the latest update state ({@code running}, {@code deferred}, {@code installing},
+     * {@code installed}, {@code refused}, {@code failed}, {@code rolled_back}) and when; and the last problem (a
+     * refused, failed or rolled-back package: its version, reason and detail), null if none since the last install.
+     */
+    record AgentView(String version, String architecture, String state, String reportedAt, AgentProblem problem) {
+        static AgentView of(org.telekiosk.broker.kiosk.AgentVersions.Entry e) {
+            return new AgentView(e.latest().version(), e.latest().architecture(),
+                    e.latest().state().name().toLowerCase(java.util.Locale.ROOT), e.at().toString(),
+                    e.lastProblem().map(p -> new AgentProblem(p.offered(),
+                            p.state().name().toLowerCase(java.util.Locale.ROOT),
+                            p.reason().toLowerCase(java.util.Locale.ROOT), p.detail(),
+                            e.problemAt().map(Object::toString).orElse(null))).orElse(null));
+        }
+    }
+
+    /** A refused, failed or rolled-back agent package. */
+    record AgentProblem(String offered, String state, String reason, String detail, String at) {}
 
     record KioskList(List<KioskView> kiosks) {}
 

@@ -43,5 +43,9 @@ public enum AuditAction {
     /** A doctor or a kiosk's own page opened the vitals socket of a consultation or kiosk (health data viewed). */
     VITALS_VIEWED,
     /** A consultation's record (KBV Anlage 31b) was read or exported. */
-    RECORD_EXPORTED
+    RECORD_EXPORTED,
+    /** A kiosk refused an offered agent package, failed to install it or rolled it back; or its certificate was refused on the update endpoints. */
+    AGENT_UPDATE_REFUSED,
+    /** A kiosk runs a newer agent after an update. */
+    AGENT_UPDATED
 }

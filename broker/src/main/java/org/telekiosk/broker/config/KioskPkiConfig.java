@@ -12,10 +12,24 @@ import java.util.Optional;
  * @param certificateLifetime   {@code enrollment.certificate-lifetime}, PT1H..P397D
  * @param serverCertificateFile {@code https.certificate-file}: an operator-supplied PEM chain for the HTTPS listener
  * @param serverKeyFile         {@code https.key-file}: its PKCS#8 PEM key (0600); both or neither
+ * @param updateKeyFile         {@code agent-update.public-key-file}: the Ed25519 public key (PEM) that signs agent
+ *                              packages; empty: no agent updates are served and kiosks pin no update key
+ * @param updatesDir            {@code agent-update.dir}: where the operator drops signed agent packages; empty means
+ *                              {@code <data.dir>/agent-updates}
  */
 public record KioskPkiConfig(Duration tokenLifetime, Duration certificateLifetime,
-        Optional<Path> serverCertificateFile, Optional<Path> serverKeyFile) {
+        Optional<Path> serverCertificateFile, Optional<Path> serverKeyFile, Optional<Path> updateKeyFile,
+        Optional<Path> updatesDir) {
+    /** Without agent updates. */
+    public KioskPkiConfig(Duration tokenLifetime, Duration certificateLifetime, Optional<Path> serverCertificateFile,
+            Optional<Path> serverKeyFile) {
+        this(tokenLifetime, certificateLifetime, serverCertificateFile, serverKeyFile, Optional.empty(),
+                Optional.empty());
+    }
+
     public KioskPkiConfig {
+        Objects.requireNonNull(updateKeyFile, "agent-update.public-key-file");
+        Objects.requireNonNull(updatesDir, "agent-update.dir");
         Objects.requireNonNull(tokenLifetime, "enrollment.token-lifetime is required");
         Objects.requireNonNull(certificateLifetime, "enrollment.certificate-lifetime is required");
         if (tokenLifetime.compareTo(Duration.ofMinutes(5)) < 0 || tokenLifetime.compareTo(Duration.ofDays(30)) > 0) {

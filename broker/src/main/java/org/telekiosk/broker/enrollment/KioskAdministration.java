@@ -12,6 +12,7 @@ import org.telekiosk.broker.consultation.Caller;
 import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Refusal;
 import org.telekiosk.broker.kiosk.KioskRecord;
+import org.telekiosk.broker.kiosk.AgentVersions;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.enrollment.EnrollmentToken;
@@ -30,7 +31,8 @@ public final class KioskAdministration {
      * dropped on it, an outbox fault), empty before its first status.
      */
     public record FleetEntry(String kioskId, String label, String certificateSerial, Instant notAfter,
-            Instant revokedAt, boolean online, Instant lastSeen, Optional<KioskStatus> status, Aside aside) {}
+            Instant revokedAt, boolean online, Instant lastSeen, Optional<KioskStatus> status, Aside aside,
+            Optional<AgentVersions.Entry> agent) {}
 
     /**
      * What the broker's store kept aside of a kiosk's readings over its lifetime: payloads it refused (the kiosk
@@ -54,6 +56,7 @@ public final class KioskAdministration {
     private final Predicate<KioskId> online;
     private final Function<KioskId, Optional<KioskStatus>> statuses;
     private final Function<KioskId, Aside> aside;
+    private final Function<KioskId, Optional<AgentVersions.Entry>> agents;
 
     /**
      * @param online   whether a kiosk has an MQTT connection now (must not block)
@@ -68,6 +71,14 @@ public final class KioskAdministration {
     /** @param aside a kiosk's refused and conflicting readings, from the store (may block) */
     public KioskAdministration(EnrollmentService enrollment, KioskRegistry registry, Predicate<KioskId> online,
             Function<KioskId, Optional<KioskStatus>> statuses, Function<KioskId, Aside> aside) {
+        this(enrollment, registry, online, statuses, aside, kiosk -> Optional.empty());
+    }
+
+    /** @param agents a kiosk's agent version and update report, if it sent one (must not block) */
+    public KioskAdministration(EnrollmentService enrollment, KioskRegistry registry, Predicate<KioskId> online,
+            Function<KioskId, Optional<KioskStatus>> statuses, Function<KioskId, Aside> aside,
+            Function<KioskId, Optional<AgentVersions.Entry>> agents) {
+        this.agents = Objects.requireNonNull(agents, "agents");
         this.aside = Objects.requireNonNull(aside, "aside");
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -135,7 +146,7 @@ public final class KioskAdministration {
     private FleetEntry entry(KioskRecord k) {
         KioskId id = KioskId.of(k.id());
         return new FleetEntry(k.id(), k.label(), k.serial(), k.notAfter(), k.revokedAt(), online.test(id),
-                registry.lastSeen(id).orElse(null), statuses.apply(id), aside.apply(id));
+                registry.lastSeen(id).orElse(null), statuses.apply(id), aside.apply(id), agents.apply(id));
     }
 
     private static Refusal technicianOnly(Caller caller) {

@@ -13,6 +13,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.kioskpage.KioskPageTokens;
+import org.telekiosk.broker.update.AgentUpdates;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.broker.viewer.VitalsAccess;
 import org.telekiosk.protocol.codec.WireCodec;
@@ -53,14 +54,27 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final WireCodec signalJson;
 
     private final EnrollmentHandler enrollment;
+    private final java.util.Optional<AgentUpdateHandler> agentUpdates;
 
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
             java.util.Optional<KioskPageTokens> pageTokens,
             java.util.function.Supplier<byte[]> crl, ApiHandler api,
             SignalEndpoint signal, VitalsAccess vitals) {
+        this(ssl, content, health, hub, allowedOrigins, maxFrameBytes, enrollment, pageTokens, crl, api, signal, vitals,
+                java.util.Optional.empty());
+    }
+
+    /** @param updates the agent update endpoints, if the broker serves them */
+    public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
+            List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
+            java.util.Optional<KioskPageTokens> pageTokens,
+            java.util.function.Supplier<byte[]> crl, ApiHandler api,
+            SignalEndpoint signal, VitalsAccess vitals, java.util.Optional<AgentUpdates> updates) {
         this.ssl = ssl;
-        this.enrollment = new EnrollmentHandler(enrollment, pageTokens, crl, api.slots());
+        this.enrollment = new EnrollmentHandler(enrollment, pageTokens, crl, api.slots(),
+                updates.flatMap(AgentUpdates::key));
+        this.agentUpdates = updates.map(u -> new AgentUpdateHandler(u, api.slots()));
         this.api = api;
         this.router = new HttpRouter(content, health);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
@@ -123,6 +137,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("websocket", webSocketHandler(VIEWER_PATH, maxFrameBytes));
         p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
         p.addLast("enrollment", enrollment);
+        agentUpdates.ifPresent(handler -> p.addLast("agent-update", handler));
         p.addLast("api", api);
         p.addLast("routes", router);
         p.addLast("viewer", new ViewerSocketHandler(hub, vitals, vitalsExecutor, json,

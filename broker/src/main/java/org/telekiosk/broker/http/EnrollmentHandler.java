@@ -33,6 +33,8 @@ import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
 import org.telekiosk.protocol.enrollment.KioskPageToken;
 import org.telekiosk.protocol.enrollment.RenewalRequest;
+import org.telekiosk.protocol.enrollment.UpdateKeyField;
+import org.telekiosk.protocol.update.UpdateKey;
 
 /**
  * The kiosk-facing PKI endpoints, adapting HTTP to {@link EnrollmentService}:
@@ -43,6 +45,8 @@ import org.telekiosk.protocol.enrollment.RenewalRequest;
  *       {@link KioskPageToken} for the kiosk's page (when the broker has {@link KioskPageTokens});</li>
  *   <li>{@code GET /pki/crl}: the current CRL, DER ({@code application/pkix-crl}).</li>
  * </ul>
+ * An enrollment or renewal answer carries the agent packages' signing key ({@code updateKey}) when the kiosk asks
+ * for it ({@link UpdateKeyField}) and the broker has one.
  * The service blocks (registry file, signing), so it runs under the REST API's concurrency cap and read pause
  * ({@link BlockingSlots}, 503 with {@code Retry-After} when every slot is taken); the answer is written from the
  * worker (Netty hands the write to the channel's event loop). Refusals are problem+json (RFC 9457). Anything else passes on.
@@ -60,6 +64,7 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final BlockingSlots slots;
     private final Optional<KioskPageTokens> pageTokens;
     private final WireCodec json = WireCodec.json(16 * 1024);
+    private final Optional<UpdateKey> updateKey;
 
     EnrollmentHandler(EnrollmentService service, Supplier<byte[]> crl, BlockingSlots slots) {
         this(service, Optional.empty(), crl, slots);
@@ -67,7 +72,14 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     EnrollmentHandler(EnrollmentService service, Optional<KioskPageTokens> pageTokens, Supplier<byte[]> crl,
             BlockingSlots slots) {
+        this(service, pageTokens, crl, slots, Optional.empty());
+    }
+
+    /** @param updateKey the agent packages' signing key, added to the answers of kiosks that ask for it */
+    EnrollmentHandler(EnrollmentService service, Optional<KioskPageTokens> pageTokens, Supplier<byte[]> crl,
+            BlockingSlots slots, Optional<UpdateKey> updateKey) {
         super(false);
+        this.updateKey = updateKey;
         this.service = service;
         this.pageTokens = pageTokens;
         this.crl = crl;
@@ -102,6 +114,8 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             String body = request.content().toString(StandardCharsets.UTF_8);
             AuditActor client = AuditActor.client(address(ctx));
+            Optional<UpdateKey> withKey = updateKey.filter(k -> UpdateKeyField.asked(
+                    request.headers().get(UpdateKeyField.HEADER)));
             if (path.equals(PAGE_TOKENS)) {
                 X509Certificate presented = peerCertificate(ctx);
                 KioskPageTokens tokens = pageTokens.orElseThrow();
@@ -113,11 +127,11 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
                 });
             } else if (path.equals(ENROLL)) {
                 EnrollmentRequest enroll = json.decode(body, EnrollmentRequest.class);
-                answerLater(ctx, request, () -> response(service.enroll(enroll, client)));
+                answerLater(ctx, request, () -> response(service.enroll(enroll, client), withKey));
             } else {
                 RenewalRequest renew = json.decode(body, RenewalRequest.class);
                 X509Certificate presented = peerCertificate(ctx);
-                answerLater(ctx, request, () -> response(service.renew(presented, renew, client)));
+                answerLater(ctx, request, () -> response(service.renew(presented, renew, client), withKey));
             }
         } catch (MalformedMessageException e) {
             Responses.send(ctx, request, Responses.problem(HttpResponseStatus.BAD_REQUEST, "Malformed request",
@@ -126,9 +140,11 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    private FullHttpResponse response(EnrollmentOutcome outcome) {
+    private FullHttpResponse response(EnrollmentOutcome outcome, Optional<UpdateKey> withKey) {
         return switch (outcome) {
-            case Issued issued -> Responses.json(HttpResponseStatus.OK, json.encodeToString(issued.response()));
+            case Issued issued -> Responses.json(HttpResponseStatus.OK, withKey
+                    .map(key -> UpdateKeyField.add(json.encodeToString(issued.response()), key))
+                    .orElseGet(() -> json.encodeToString(issued.response())));
             case Refused refused -> problem(refused);
         };
     }

@@ -5,6 +5,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +25,10 @@ import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
 import org.telekiosk.broker.pki.KioskClientTrust;
 import org.telekiosk.broker.pki.TlsPolicy;
 import org.telekiosk.broker.record.RecordExport;
+import org.telekiosk.broker.update.AgentPackages;
+import org.telekiosk.broker.update.AgentUpdates;
 import org.telekiosk.broker.viewer.VitalsAccess;
+import org.telekiosk.protocol.update.UpdateKey;
 
 /**
  * The HTTPS module: the TLS context (client certificates optional: only the kiosk-facing endpoints ask for one), the
@@ -31,6 +36,7 @@ import org.telekiosk.broker.viewer.VitalsAccess;
  * ({@link HttpsServer}).
  */
 final class Https implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Https.class);
     private final HttpsServer server;
 
     private Https(HttpsServer server) {
@@ -63,9 +69,29 @@ final class Https implements AutoCloseable {
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().enrollment(),
                 Optional.of(parts.trust().pageTokens()), parts.trust().revocations()::crlDer,
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
-                        access.audit()));
+                        access.audit()), Optional.of(agentUpdates(config, parts, clock)));
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
                 config.viewerMaxPendingBytes()));
+    }
+
+    /** The agent update endpoints: packages served when {@code agent-update.public-key-file} is set. */
+    private static AgentUpdates agentUpdates(BrokerConfig config, Parts parts, Clock clock) throws IOException {
+        Optional<AgentPackages> packages = Optional.empty();
+        if (config.kioskPki().updateKeyFile().isPresent()) {
+            Path keyFile = config.kioskPki().updateKeyFile().get();
+            UpdateKey key;
+            try {
+                key = UpdateKey.fromPem(Files.readString(keyFile));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("agent-update.public-key-file " + keyFile + ": " + e.getMessage(), e);
+            }
+            Path dir = config.kioskPki().updatesDir().orElse(config.dataDir().resolve("agent-updates"));
+            Files.createDirectories(dir);
+            packages = Optional.of(new AgentPackages(dir, key));
+            LOG.info("Agent updates: packages in {} signed by {}", dir, key);
+        }
+        return new AgentUpdates(parts.trust().enrollment(), packages, parts.trust().agentVersions(),
+                kiosk -> !parts.access().consultations().openCallsAt(kiosk).isEmpty(), parts.storage().audit(), clock);
     }
 
     private static SslContext ssl(KioskTrust.Keys keys) throws SSLException {

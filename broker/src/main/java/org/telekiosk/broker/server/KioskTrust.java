@@ -19,6 +19,7 @@ import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.EnrollmentSettings;
 import org.telekiosk.broker.enrollment.KioskAdministration;
+import org.telekiosk.broker.kiosk.AgentVersions;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.kiosk.Revocations;
 import org.telekiosk.broker.kioskpage.KioskPageTokens;
@@ -70,9 +71,11 @@ final class KioskTrust implements AutoCloseable {
     private final KioskAdministration administration;
     private final KioskPageTokens pageTokens;
     private final ScheduledExecutorService watcher;
+    private final AgentVersions agentVersions;
 
     private KioskTrust(Revocations revocations, EnrollmentService enrollment, KioskAdministration administration,
-            KioskPageTokens pageTokens, ScheduledExecutorService watcher) {
+            KioskPageTokens pageTokens, AgentVersions agentVersions, ScheduledExecutorService watcher) {
+        this.agentVersions = agentVersions;
         this.revocations = revocations;
         this.enrollment = enrollment;
         this.administration = administration;
@@ -98,11 +101,12 @@ final class KioskTrust implements AutoCloseable {
                                 + "/api/v1/renew"),
                 revocations::publish);
         enrollment.numberReadingsFrom(kiosk -> storage.store().nextSeq(kiosk).join());
+        AgentVersions agentVersions = new AgentVersions();
         KioskAdministration administration = new KioskAdministration(enrollment, keys.registry(), mqtt::isConnected,
                 statuses::latest, kiosk -> new KioskAdministration.Aside(storage.store().refusedCount(kiosk).join(),
-                        storage.store().conflictCount(kiosk).join()));
+                        storage.store().conflictCount(kiosk).join()), agentVersions::of);
         KioskPageTokens pageTokens = new KioskPageTokens(enrollment, sessions, storage.audit(), random, clock);
-        return new KioskTrust(revocations, enrollment, administration, pageTokens,
+        return new KioskTrust(revocations, enrollment, administration, pageTokens, agentVersions,
                 watcher);
     }
 
@@ -129,6 +133,11 @@ final class KioskTrust implements AutoCloseable {
 
     KioskAdministration administration() {
         return administration;
+    }
+
+    /** What each kiosk reported of its agent's version and updates. */
+    AgentVersions agentVersions() {
+        return agentVersions;
     }
 
     KioskPageTokens pageTokens() {
