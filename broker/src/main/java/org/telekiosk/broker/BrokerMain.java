@@ -24,7 +24,8 @@ import picocli.CommandLine;
                 KioskTools.CreateToken.class,
                 KioskTools.Revoke.class,
                 KioskTools.ListKiosks.class,
-                MosquittoConfigCommand.class})
+                MosquittoConfigCommand.class, UpdateSigningCommands.CreateKey.class,
+                UpdateSigningCommands.Sign.class})
 public final class BrokerMain implements Callable<Integer> {
 
     public static void main(String[] args) {

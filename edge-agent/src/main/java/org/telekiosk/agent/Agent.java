@@ -30,7 +30,11 @@ import org.telekiosk.agent.sampling.Sampler;
 import org.telekiosk.agent.sampling.Timeline;
 import org.telekiosk.agent.sensor.FittedSensors;
 import org.telekiosk.agent.sensor.ScalarSensor;
+import org.telekiosk.agent.update.AgentUpdater;
+import org.telekiosk.agent.update.UpdateClient;
 import org.telekiosk.agent.uplink.PahoUplink;
+import org.telekiosk.protocol.update.DebPackage;
+import org.telekiosk.protocol.update.DebianVersion;
 import org.telekiosk.agent.uplink.UplinkStatus;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
@@ -47,6 +51,14 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     /** How often the certificate is checked for renewal (it renews at two thirds of its lifetime). */
     static final Duration RENEWAL_CHECK = Duration.ofHours(1);
+    /** How often the broker is asked for a newer agent package. */
+    static final Duration UPDATE_CHECK = Duration.ofHours(1);
+    /**
+     * This agent's version in Debian form, from the jar's manifest (the Maven version the package was built with);
+     * {@code 0~dev} when run from classes (it then takes any offered package).
+     */
+    public static final DebianVersion RUNNING_VERSION = DebianVersion.fromMaven(java.util.Optional.ofNullable(
+            Agent.class.getPackage().getImplementationVersion()).orElse("0~dev"));
     /** How long the first status waits for every sensor's probe. */
     static final Duration PROBE_GRACE = Duration.ofSeconds(10);
 
@@ -132,6 +144,22 @@ public final class Agent implements AutoCloseable {
             renewalThread = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("telekiosk-renewal").daemon().factory());
             renewer.schedule(renewalThread, RENEWAL_CHECK);
+            AgentUpdater updater = new AgentUpdater(new UpdateClient(config.mqttIdentity(), config.mqttCaFile(),
+                    config.renewalUrl()), config.mqttIdentity().certificateFile().toAbsolutePath().getParent(),
+                    RUNNING_VERSION, DebPackage.machineArchitecture(), commands::busy);
+            // Healthy once connected to the broker: what the root installer waits for after an update.
+            ScheduledExecutorService updateThread = renewalThread;
+            uplink.addConnectedListener(() -> {
+                try {
+                    updateThread.execute(updater::healthy);
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("Agent stopping; not marked healthy");
+                }
+            });
+            if (uplink.isConnected()) {
+                updateThread.execute(updater::healthy);
+            }
+            updater.schedule(renewalThread, UPDATE_CHECK);
         }
         KioskPageOpener.openIfConfigured(config);
         return new Agent(uplink, outbox, sender, sampler, health, statusThread, renewer, renewalThread, commands);

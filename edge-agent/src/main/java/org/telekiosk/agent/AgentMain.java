@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "telekiosk-edge-agent", mixinStandardHelpOptions = true, version = "telekiosk-edge-agent 0.1.0",
         description = "Telekiosk edge agent: reads the kiosk's sensors and forwards the readings to the broker.",
         subcommands = {AgentMain.Run.class, AgentMain.Enroll.class, AgentMain.KioskPageUrlCommand.class,
-            CalibrateScale.class})
+            CalibrateScale.class, AgentMain.InstallUpdate.class})
 public final class AgentMain implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -113,6 +113,60 @@ public final class AgentMain implements Callable<Integer> {
                 System.err.println("No kiosk page URL: " + e.getMessage());
                 return ExitCodes.UNAVAILABLE;
             }
+        }
+    }
+
+    @Command(name = "install-update", mixinStandardHelpOptions = true,
+            description = "As root, from telekiosk-agent-update.service: install the agent package the agent handed "
+                    + "over in --spool, after checking it again against the root-held update key; roll back when the "
+                    + "new agent does not come up healthy. Does nothing when no install was requested.")
+    static final class InstallUpdate implements Callable<Integer> {
+        @Option(names = "--spool", defaultValue = "/var/lib/telekiosk/edge-agent/updates",
+                description = "the agent's updates directory (default: ${DEFAULT-VALUE})")
+        Path spool;
+
+        @Option(names = "--state", defaultValue = "/var/lib/telekiosk/agent-update",
+                description = "root's own directory: the pinned key and the kept packages (default: ${DEFAULT-VALUE})")
+        Path state;
+
+        @Option(names = "--pin-from", defaultValue = "/var/lib/telekiosk/edge-agent/update-key.pem",
+                description = "the agent's pinned update key, copied into --state at the first update only (default: "
+                        + "${DEFAULT-VALUE})")
+        Path pinFrom;
+
+        @Option(names = "--health-timeout", defaultValue = "PT3M",
+                description = "how long the new agent has to connect to the broker (default: ${DEFAULT-VALUE})")
+        Duration healthTimeout;
+
+        @Option(names = "--dpkg-option", description = "an option for dpkg and dpkg-query, e.g. --root=DIR")
+        java.util.List<String> dpkgOptions = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            if (!java.nio.file.Files.exists(spool.resolve(org.telekiosk.agent.update.UpdateFiles.REQUEST))) {
+                System.out.println("No agent update was requested.");
+                return ExitCodes.OK;
+            }
+            java.nio.file.Files.createDirectories(state);
+            java.nio.file.Path key = state.resolve(org.telekiosk.agent.update.UpdateFiles.KEY_FILE);
+            if (!java.nio.file.Files.exists(key)) {
+                if (!java.nio.file.Files.exists(pinFrom)) {
+                    System.err.println("No update key: neither " + key + " nor " + pinFrom + " exists");
+                    return ExitCodes.CONFIG;
+                }
+                // Trust on first use: the agent's key as enrollment pinned it; from now on root's copy decides.
+                java.nio.file.Files.copy(pinFrom, key);
+                System.out.println("Pinned the update key from " + pinFrom + " in " + key);
+            }
+            org.telekiosk.protocol.update.UpdateKey updateKey = org.telekiosk.protocol.update.UpdateKey.fromPem(
+                    java.nio.file.Files.readString(key));
+            var outcome = new org.telekiosk.agent.update.UpdateInstallation(spool, state, updateKey,
+                    org.telekiosk.protocol.update.DebPackage.machineArchitecture(),
+                    new org.telekiosk.agent.update.DpkgInstaller(dpkgOptions),
+                    new org.telekiosk.agent.update.HealthMark(spool, healthTimeout, Clock.systemUTC())).run();
+            outcome.ifPresent(o -> System.out.println("Agent update " + o.offered() + ": " + o.state() + " ("
+                    + o.detail() + ")"));
+            return ExitCodes.OK;
         }
     }
 

@@ -31,6 +31,7 @@ public final class CommandExecutor implements AutoCloseable {
     private final CommandActions actions;
     private final Consumer<CommandUpdate> updates;
     private final Clock clock;
+    private volatile Command running;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("telekiosk-commands").daemon().factory());
     private final Map<UUID, Boolean> seen = new LinkedHashMap<>(16, 0.75f, false) {
@@ -46,6 +47,13 @@ public final class CommandExecutor implements AutoCloseable {
         this.actions = Objects.requireNonNull(actions, "actions");
         this.updates = Objects.requireNonNull(updates, "updates");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The command being run now, if any: the kiosk is not at a quiet moment for an update. */
+    public java.util.Optional<String> busy() {
+        Command now = running;
+        return now == null ? java.util.Optional.empty()
+                : java.util.Optional.of("a measurement is under way (" + now.kind() + ")");
     }
 
     /** Takes a command from the broker; returns at once. */
@@ -68,6 +76,15 @@ public final class CommandExecutor implements AutoCloseable {
     }
 
     private void run(Command command) {
+        running = command;
+        try {
+            runNow(command);
+        } finally {
+            running = null;
+        }
+    }
+
+    private void runNow(Command command) {
         if (command.expiredAt(clock.instant())) {
             LOG.info("Command {} ({}) arrived after it expired at {}; not run", command.id(), command.kind(),
                     command.expiresAt());

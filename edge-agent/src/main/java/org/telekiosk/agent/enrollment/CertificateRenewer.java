@@ -27,6 +27,9 @@ import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.enrollment.EnrollmentResponse;
 import org.telekiosk.protocol.enrollment.RenewalRequest;
+import org.telekiosk.protocol.enrollment.UpdateKeyField;
+import org.telekiosk.protocol.update.UpdateKey;
+import org.telekiosk.agent.update.UpdateFiles;
 
 /**
  * Renews the kiosk's certificate over mutual TLS (its current certificate authenticates, no token) once two thirds
@@ -126,6 +129,7 @@ public final class CertificateRenewer {
                 .connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build()) {
             response = client.send(HttpRequest.newBuilder(renewUrl).timeout(TIMEOUT)
                     .header("Content-Type", "application/json")
+                    .header(UpdateKeyField.HEADER, UpdateKeyField.FEATURE)
                     .POST(HttpRequest.BodyPublishers.ofString(json.encodeToString(
                             new RenewalRequest(KioskKeys.csr(keys, kiosk))))).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -148,7 +152,8 @@ public final class CertificateRenewer {
             return new Outcome.Failed(detail);
         }
         try {
-            EnrollmentResponse issued = json.decode(response.body(), EnrollmentResponse.class);
+            UpdateKeyField.Split split = UpdateKeyField.split(response.body());
+            EnrollmentResponse issued = json.decode(split.message(), EnrollmentResponse.class);
             List<X509Certificate> chain = KioskKeys.parseCertificates(issued.certificateChain());
             if (chain.isEmpty() || !chain.getFirst().getPublicKey().equals(keys.getPublic())) {
                 return new Outcome.Failed("the broker's certificate does not certify the new key");
@@ -157,9 +162,31 @@ public final class CertificateRenewer {
             KioskKeys.writeSecret(identity.keyFile(), KioskKeys.pemKey(keys.getPrivate()));
             KioskKeys.writeSecret(identity.certificateFile(), issued.certificateChain());
             LOG.info("Kiosk {}: renewed the certificate, now valid until {}", kiosk, issued.notAfter());
+            pinUpdateKey(split.key());
             return new Outcome.Renewed(issued.notAfter());
         } catch (MalformedMessageException | IOException e) {
             return new Outcome.Failed("the broker's answer is unusable: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A kiosk enrolled before agent updates existed pins the update key from its first renewal (the answer comes
+     * over mutual TLS from the broker its CA file vouches for). A pinned key is never replaced: a new signing key
+     * means enrolling the kiosk again.
+     */
+    private void pinUpdateKey(java.util.Optional<UpdateKey> offered) throws IOException {
+        if (offered.isEmpty()) {
+            return;
+        }
+        Path dir = identity.certificateFile().toAbsolutePath().getParent();
+        java.util.Optional<UpdateKey> pinned = UpdateFiles.readKey(dir);
+        if (pinned.isEmpty()) {
+            UpdateFiles.writeKey(dir, offered.get());
+            LOG.info("Kiosk {}: pinned the agent update key {}", kiosk, offered.get().fingerprint());
+        } else if (!pinned.get().equals(offered.get())) {
+            LOG.warn("Kiosk {}: the broker now names the update key {}, but {} is pinned; updates signed with the new "
+                    + "key are refused until the kiosk is enrolled again", kiosk, offered.get().fingerprint(),
+                    pinned.get().fingerprint());
         }
     }
 

@@ -25,6 +25,10 @@ import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
 import org.telekiosk.protocol.enrollment.EnrollmentResponse;
 import org.telekiosk.protocol.enrollment.EnrollmentToken;
+import org.telekiosk.protocol.enrollment.UpdateKeyField;
+import org.telekiosk.protocol.update.UpdateKey;
+import org.telekiosk.agent.update.UpdateFiles;
+import java.util.Optional;
 
 /**
  * {@code edge-agent enroll}: makes a key pair here, proves the broker is the one the token pins before sending
@@ -92,6 +96,7 @@ public final class Enroller {
             HttpRequest request = HttpRequest.newBuilder(broker.resolve("/api/v1/enroll"))
                     .timeout(TIMEOUT)
                     .header("Content-Type", "application/json")
+                    .header(UpdateKeyField.HEADER, UpdateKeyField.FEATURE)
                     .POST(HttpRequest.BodyPublishers.ofString(json.encodeToString(new EnrollmentRequest(token.line(),
                             csr))))
                     .build();
@@ -116,8 +121,11 @@ public final class Enroller {
             return REFUSED;
         }
         EnrollmentResponse issued;
+        Optional<UpdateKey> updateKey;
         try {
-            issued = json.decode(response.body(), EnrollmentResponse.class);
+            UpdateKeyField.Split split = UpdateKeyField.split(response.body());
+            updateKey = split.key();
+            issued = json.decode(split.message(), EnrollmentResponse.class);
         } catch (MalformedMessageException e) {
             out.println("The broker's answer is malformed (" + e.getMessage() + "); nothing was stored.");
             return REFUSED;
@@ -134,6 +142,9 @@ public final class Enroller {
         KioskKeys.writeSecret(dir.resolve(AgentFiles.KEY), KioskKeys.pemKey(keys.getPrivate()));
         KioskKeys.writeSecret(dir.resolve(AgentFiles.CERT), issued.certificateChain());
         KioskKeys.writeSecret(dir.resolve(AgentFiles.CA), issued.caCertificate());
+        if (updateKey.isPresent()) {
+            UpdateFiles.writeKey(dir, updateKey.get());
+        }
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kiosk.id", issued.kioskId());
         config.put("mqtt.uri", issued.mqttUri());
@@ -150,6 +161,9 @@ public final class Enroller {
                 .map(c -> c.getSubjectX500Principal().getName()).orElse("?"));
         out.println("  certificate " + chain.getFirst().getSerialNumber().toString(16) + " valid until "
                 + issued.notAfter() + ": " + dir.resolve(AgentFiles.CERT).toAbsolutePath());
+        out.println(updateKey.map(k -> "  pinned the key that signs agent updates (" + k.fingerprint() + "): "
+                + dir.resolve(UpdateFiles.KEY_FILE).toAbsolutePath()).orElse("  the broker signs no agent updates: "
+                + "this kiosk is updated by hand"));
         out.println("  readings numbered from " + issued.nextSeq() + " on (where the broker's store left off)");
         out.println("  MQTT endpoint " + issued.mqttUri() + ", configuration: "
                 + dir.resolve(AgentFiles.CONFIG).toAbsolutePath());
