@@ -104,6 +104,38 @@ function asideLines(kiosk) {
   return lines;
 }
 
+const AGENT_STATES = {
+  running: 'läuft · running',
+  deferred: 'Update wartet (Messung läuft) · update deferred (measuring)',
+  installing: 'Update wird installiert · update installing',
+  installed: 'aktualisiert · updated',
+  refused: 'Update abgewiesen · update refused',
+  failed: 'Update fehlgeschlagen · update failed',
+  rolled_back: 'Update zurückgenommen · update rolled back',
+};
+
+/** The agent's version and update state as it last reported; a refused, failed or rolled-back package in red. */
+function agentLines(kiosk) {
+  const agent = kiosk.agent;
+  if (!agent) {
+    return [];
+  }
+  const lines = [];
+  const version = document.createElement('div');
+  version.className = 'agent';
+  version.textContent = `Agent ${agent.version} (${agent.architecture}): ${AGENT_STATES[agent.state] ?? agent.state}`;
+  lines.push(version);
+  if (agent.problem) {
+    const problem = document.createElement('div');
+    problem.className = 'refused agent-problem';
+    const why = agent.problem.reason ? ` [${agent.problem.reason}]` : '';
+    problem.textContent = `Update ${agent.problem.offered}: ${AGENT_STATES[agent.problem.state] ?? agent.problem.state}`
+      + `${why} ${agent.problem.detail}`;
+    lines.push(problem);
+  }
+  return lines;
+}
+
 /**
  * What the kiosk last reported: each sensor's state, readings queued and lost, an outbox fault; and what the broker
  * kept aside of its readings.
@@ -112,7 +144,7 @@ function reportCell(report, kiosk) {
   const td = document.createElement('td');
   td.className = 'report';
   if (!report) {
-    td.append('noch kein Bericht · no report yet', ...asideLines(kiosk));
+    td.append('noch kein Bericht · no report yet', ...asideLines(kiosk), ...agentLines(kiosk));
     return td;
   }
   const lines = [];
@@ -138,7 +170,7 @@ function reportCell(report, kiosk) {
     fault.textContent = `Speicherfehler beim Start · outbox fault at start: ${report.outboxFault}`;
     lines.push(fault);
   }
-  lines.push(...asideLines(kiosk));
+  lines.push(...asideLines(kiosk), ...agentLines(kiosk));
   const at = document.createElement('div');
   at.className = 'hint';
   at.textContent = `Stand · as of ${dateTime(report.sentAt)}`;

@@ -45,6 +45,8 @@ class PackageContentsTest {
         assertMode(files, "/usr/bin/telekiosk-edge-agent", "-rwxr-xr-x");
         assertMode(files, "/usr/lib/systemd/system/telekiosk-edge-agent.service", "-rw-r--r--");
         assertMode(files, "/usr/lib/systemd/system/telekiosk-kiosk.service", "-rw-r--r--");
+        assertMode(files, "/usr/lib/systemd/system/telekiosk-agent-update.path", "-rw-r--r--");
+        assertMode(files, "/usr/lib/systemd/system/telekiosk-agent-update.service", "-rw-r--r--");
         assertMode(files, "/usr/lib/telekiosk/kiosk-prepare", "-rwxr-xr-x");
         assertMode(files, "/usr/lib/telekiosk/kiosk-browser", "-rwxr-xr-x");
         assertMode(files, "/usr/lib/telekiosk/kiosk-policy", "-rwxr-xr-x");

@@ -86,6 +86,25 @@ class SystemdUnitTest {
     }
 
     @Test
+    void theAgentsUpdatesAreInstalledByARootOneShotThatOnlyItsPathUnitStarts() throws IOException {
+        assertEquals(List.of("/var/lib/telekiosk/edge-agent/updates/install-request"),
+                section("telekiosk-agent-update.path", "Path").get("PathExists"));
+        assertEquals(List.of("telekiosk-agent-update.service"),
+                section("telekiosk-agent-update.path", "Path").get("Unit"));
+        Map<String, List<String>> service = section("telekiosk-agent-update.service", "Service");
+        assertEquals(List.of("oneshot"), service.get("Type"));
+        assertEquals(List.of("root"), service.get("User"));
+        assertTrue(service.get("ExecStart").getFirst().startsWith("/usr/bin/telekiosk-edge-agent install-update "),
+                service.get("ExecStart").toString());
+        assertTrue(!service.containsKey("EnvironmentFile"), "the agent's JVM options are not the installer's");
+        assertEquals(List.of("telekiosk-agent-update.path"),
+                section("telekiosk-edge-agent.service", "Unit").get("Wants").stream()
+                        .filter(w -> w.contains("update")).toList(), "the agent brings the path unit up");
+        // The agent itself stays without privileges: no sudo, no capability.
+        assertEquals(List.of("yes"), section("telekiosk-edge-agent.service", "Service").get("NoNewPrivileges"));
+    }
+
+    @Test
     void systemdAnalyzeVerifyFindsNothingToSayAboutTheUnits() throws IOException {
         assumeTrue(Packages.installed("systemd-analyze"), "systemd-analyze (systemd) checks the units");
         // cage is the kiosk station's compositor, a dependency (Recommends) and not part of the packages.
@@ -94,7 +113,8 @@ class SystemdUnitTest {
         cage.toFile().setExecutable(true);
         Packages.Result result = Packages.exec(List.of("systemd-analyze", "verify", "--man=no", "--root=" + tree,
                 UNITS + "telekiosk-broker.service", UNITS + "telekiosk-edge-agent.service",
-                UNITS + "telekiosk-kiosk.service"), Map.of("SYSTEMD_LOG_COLOR", "0"));
+                UNITS + "telekiosk-kiosk.service", UNITS + "telekiosk-agent-update.path",
+                UNITS + "telekiosk-agent-update.service"), Map.of("SYSTEMD_LOG_COLOR", "0"));
         assertEquals(0, result.exitCode(), result.output());
         // Unknown or misspelt keys are only warnings ("Unknown key ..., ignoring"): any output is a finding.
         assertEquals("", result.output().strip());
