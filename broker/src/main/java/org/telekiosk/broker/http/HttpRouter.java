@@ -11,7 +11,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
- * Plain HTTP requests (everything that is not the WebSocket upgrade): the web pages and {@code /healthz}. Only GET
+ * Plain HTTP requests (everything that is not the WebSocket upgrade): the web pages, {@code /healthz} (liveness)
+ * and {@code /readyz} (readiness). Only GET
  * and HEAD exist so far; anything else is 405, an unknown path 404, a malformed request 400, each with a problem
  * body.
  */
@@ -45,6 +46,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             HealthCheck.Report report = health.report();
             response = Responses.json(report.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                     report.json());
+        } else if (path.equals("/readyz")) {
+            HealthCheck.Report report = health.readiness();
+            response = Responses.json(report.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    report.json());
+            response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CACHE_CONTROL, "no-store");
         } else {
             response = content.find(path)
                     .map(page -> Responses.of(HttpResponseStatus.OK, page.contentType(), page.body()))

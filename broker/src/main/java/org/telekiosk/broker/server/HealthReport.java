@@ -8,6 +8,7 @@ import org.telekiosk.broker.http.HealthCheck;
 import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
 import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.broker.store.WriteProbe;
 import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.viewer.ViewerHub;
@@ -17,7 +18,7 @@ import org.telekiosk.broker.viewer.ViewerHub;
  * technician. The answer is a {@link Health} record, encoded by Jackson.
  */
 record HealthReport(EmbeddedMqttBroker mqtt, BrokerMqttClient client, MeasurementIntake intake, ViewerHub hub,
-        MeasurementStore store, KioskStatusBoard statuses) implements HealthCheck {
+        MeasurementStore store, KioskStatusBoard statuses, WriteProbe storeProbe) implements HealthCheck {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** The document; component order is the field order on the wire. */
@@ -33,6 +34,22 @@ record HealthReport(EmbeddedMqttBroker mqtt, BrokerMqttClient client, Measuremen
     record Kiosks(int reporting, long queued, long dropped, long outboxFaults) {}
 
     record Viewers(int connected, long delivered, long skipped) {}
+
+    /** {@code /readyz}: whether the broker takes readings in and can store them, and if not, why. */
+    record Readiness(String status, boolean subscribed, boolean storeWritable, String storeProblem) {}
+
+    @Override
+    public Report readiness() {
+        boolean subscribed = client.isSubscribed();
+        boolean writable = storeProbe.writable();
+        Readiness readiness = new Readiness(subscribed && writable ? "ready" : "not-ready", subscribed, writable,
+                storeProbe.problem());
+        try {
+            return new Report(subscribed && writable, JSON.writeValueAsString(readiness));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a readiness report of booleans and strings always encodes", e);
+        }
+    }
 
     /** The current counters. */
     Health health() {

@@ -64,7 +64,8 @@ final class Https implements AutoCloseable {
         ApiHandler api = new ApiHandler(new RestApi(services, origins, config.access().apiMaxConcurrentHashes(), clock,
                 Optional.of(config.vitals())), parts.apiExecutor(), config.access().apiMaxConcurrentRequests());
         HealthCheck health = new HealthReport(parts.mqtt(), parts.client(), parts.telemetry().intake(),
-                parts.telemetry().hub(), parts.storage().store(), parts.telemetry().statuses());
+                parts.telemetry().hub(), parts.storage().store(), parts.telemetry().statuses(),
+                parts.storage().writeProbe());
         BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().enrollment(),
                 Optional.of(parts.trust().pageTokens()), parts.trust().revocations()::crlDer,

@@ -11,6 +11,9 @@ import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
+import org.telekiosk.broker.store.WriteProbe;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The database module: the configured database, migrated (every migration, the accounts' too) when the measurement
@@ -20,8 +23,16 @@ final class Storage implements AutoCloseable {
     private final SqlAccess sql;
     private final MeasurementStore store;
     private final QueuedAuditLog audit;
+    private final WriteProbe writeProbe;
+    private final ScheduledExecutorService probeThread;
 
-    private Storage(SqlAccess sql, MeasurementStore store, QueuedAuditLog audit) {
+    /** How often the store's writability is probed for {@code /readyz}. */
+    static final long WRITE_PROBE_MILLIS = 5_000;
+
+    private Storage(SqlAccess sql, MeasurementStore store, QueuedAuditLog audit, WriteProbe writeProbe,
+            ScheduledExecutorService probeThread) {
+        this.writeProbe = writeProbe;
+        this.probeThread = probeThread;
         this.sql = sql;
         this.store = store;
         this.audit = audit;
@@ -41,7 +52,11 @@ final class Storage implements AutoCloseable {
         SqlAccess sql = new SqlAccess(database);
         // Kiosk events go to the same audit_event table as the accounts' (purged after audit.retention), through one
         // writer thread: HiveMQ's and Netty's threads only queue.
-        return new Storage(sql, store, new QueuedAuditLog(new SqlAuditLog(sql)));
+        WriteProbe probe = new WriteProbe(database);
+        ScheduledExecutorService probeThread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("store-write-probe").daemon(true).factory());
+        probe.schedule(probeThread, WRITE_PROBE_MILLIS);
+        return new Storage(sql, store, new QueuedAuditLog(new SqlAuditLog(sql)), probe, probeThread);
     }
 
     /** Often enough that a lost gap is reported within a tenth of the timeout, at most once a second. */
@@ -60,12 +75,18 @@ final class Storage implements AutoCloseable {
         return store;
     }
 
+    /** Whether the store took a write transaction at the last probe ({@code /readyz}). */
+    WriteProbe writeProbe() {
+        return writeProbe;
+    }
+
     QueuedAuditLog audit() {
         return audit;
     }
 
     @Override
     public void close() {
+        probeThread.shutdownNow();
         audit.close();
         store.close();
     }
