@@ -138,6 +138,11 @@ public final class Broker implements AutoCloseable {
         return m.trust().enrollment();
     }
 
+    /** What each kiosk's agent last reported of its version and updates (the fleet view's {@code agent}). */
+    public org.telekiosk.broker.kiosk.AgentVersions agentVersions() {
+        return m.trust().agentVersions();
+    }
+
     /** The kiosk events' audit log: table {@code audit_event}, written by one thread. */
     public AuditLog audit() {
         return m.storage().audit();
