@@ -6,6 +6,11 @@
 //   video ◀── video-low ◀── audio ◀── text        (up: one rung at a time, after the up hold of good samples)
 //
 // Never two changes within MIN_DWELL_MS (10 s): a flapping link changes the rung at most once per 10 s.
+//
+// An outage (no media at all: a cut) is not a measure of the link's quality: the ladder steps down for it as for any
+// failing link (straight to text), but when media arrives again it goes back at once to the rung it left for the
+// outage, judged afresh from then on (the samples that span the outage are dropped). A link that came back worse
+// steps down again by the usual rules, and that counts as a failed climb.
 
 export const RUNGS = ['video', 'video-low', 'audio', 'text'];
 
@@ -99,11 +104,13 @@ export class Ladder {
     this.upSince = null;   // since when the next rung's `enter` holds
     this.window = [];
     this.last = null;      // the last judged (windowed) sample, for display
+    this.resumeTo = null;  // the rung left for an outage, to go back to when media arrives again
   }
 
   /** Pins `rung` (the doctor's choice) or, with null, lets the ladder decide again. Returns the change, if any. */
   pin(rung, atMs) {
     this.pinned = rung;
+    this.resumeTo = null;
     const target = rung ?? this.rung;
     this.downSince = null;
     this.upSince = null;
@@ -115,6 +122,16 @@ export class Ladder {
    * Takes one sample at `atMs` and returns {rung, reason} when the rung changes, else null.
    */
   update(raw, atMs) {
+    if (this.resumeTo !== null && raw.flowing && !this.pinned) {
+      // Media again after an outage: this sample spans the outage (the packets lost in it), so it and the outage's
+      // samples are left out, and the call goes back to where it was once the dwell allows.
+      this.window = [];
+      if (atMs - this.changedAt < MIN_DWELL_MS) return null;
+      const rung = this.resumeTo;
+      this.resumeTo = null;
+      this.lastUpAt = atMs;
+      return this.move(rung, atMs, 'media back after an outage');
+    }
     this.window.push(raw);
     if (this.window.length > WINDOW) this.window.shift();
     const sample = windowed(this.window);
@@ -131,7 +148,10 @@ export class Ladder {
         if (atMs - this.lastUpAt < FAILED_CLIMB_MS) {
           this.upHoldMs = Math.min(this.upHoldMs * 2, MAX_UP_HOLD_MS);
         }
-        return this.move(this.downTo, atMs, describe(sample));
+        const from = this.rung;
+        const change = this.move(this.downTo, atMs, describe(sample));
+        if (!sample.flowing) this.resumeTo ??= from;
+        return change;
       }
       return null;
     }

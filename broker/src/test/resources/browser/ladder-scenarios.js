@@ -62,6 +62,19 @@ results.cutChanges = blackout.changes.map((c) => c.rung);
 const climb = run([[20, good], [20, cut], [120, good]]);
 results.climbChanges = climb.changes.map((c) => c.rung);
 results.climbMinGapMs = minGap(climb.changes);
+// the sample that spans the cut: its packets lost in the cut arrive with it
+const spanning = () => ({ ...good(), loss: 0.6 });
+const back = run([[20, good], [20, cut], [1, spanning], [60, good]]);
+results.backChanges = back.changes.map((c) => c.rung);
+results.backAfterMs = back.changes.length > 1 ? back.changes[1].t - 40000 : -1;
+const edgeCut = run([[20, good], [30, edge], [20, cut], [60, edge]]);
+results.edgeCutChanges = edgeCut.changes.map((c) => c.rung);
+const worseAfter = run([[20, good], [20, cut], [60, edge]]);
+results.worseAfterChanges = worseAfter.changes.map((c) => c.rung);
+results.worseAfterMinGapMs = minGap(worseAfter.changes);
+const shortCut = run([[20, good], [9, cut], [60, good]]); // down about 7 s in, media back 2 s later
+results.shortCutChanges = shortCut.changes.map((c) => c.rung);
+results.shortCutMinGapMs = minGap(shortCut.changes);
 
 // flapping: good and edge alternating every 20-40 s (as link-profiles.properties), 20 minutes
 const flapPhases = [];
