@@ -104,7 +104,7 @@ class CutResumeBrowserTest {
         try (Chromium doctor = new Chromium(certificate, List.of());
                 Chromium patient = new Chromium(certificate, List.of())) {
             ConsultationBrowserTest.openDoctorConsole(doctor, fixture, BROKER);
-            patient.driver().get(BROKER.origin() + "/kiosk.html");
+            CallPages.openSameOrigin(patient, BROKER.origin() + "/kiosk.html");
             patient.script(THROUGH_RELAY, turnPort);
             patient.driver().findElement(By.id("code")).sendKeys(fixture.code());
             patient.driver().findElement(By.cssSelector("#code-form button")).click();
