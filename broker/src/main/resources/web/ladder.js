@@ -41,6 +41,13 @@ export const UP_HOLD_MS = 10000;      // the next rung's `enter` must hold this 
 export const MAX_UP_HOLD_MS = 80000;  // the up hold doubles after each failed climb, up to this
 export const MIN_DWELL_MS = 10000;    // never two changes closer than this
 export const FAILED_CLIMB_MS = 30000; // a step down this soon after a step up makes the climb a failed one
+/**
+ * After a climb (or the return after an outage) the rung's bitrate need waits this long: the available outgoing
+ * bitrate was estimated under the lower rung's cap (or after the path's restart) and needs time to ramp up; RTT, loss,
+ * freezes and jitter count at once. (Without it a climb to video read about 230 kbit/s 11 s later and fell back, on a
+ * good link.) Shorter than FAILED_CLIMB_MS, so a link that cannot carry the rung still makes a failed climb.
+ */
+export const BITRATE_RAMP_MS = 20000;
 
 function meets(sample, need) {
   if (!sample.flowing) return false;
@@ -52,10 +59,14 @@ function meets(sample, need) {
   return true;
 }
 
-/** The best rung whose `stay` (or `enter`) needs this sample meets; 'text' if none. */
-export function supported(sample, kind = 'stay') {
+/**
+ * The best rung whose `stay` (or `enter`) needs this sample meets; 'text' if none. With `rampingRung`, that rung's
+ * bitrate need is waived (it was just climbed to: BITRATE_RAMP_MS).
+ */
+export function supported(sample, kind = 'stay', rampingRung = null) {
   for (const rung of RUNGS.slice(0, 3)) {
-    if (meets(sample, THRESHOLDS[rung][kind])) return rung;
+    const need = THRESHOLDS[rung][kind];
+    if (meets(sample, rung === rampingRung ? { ...need, outKbps: 0 } : need)) return rung;
   }
   return 'text';
 }
@@ -138,7 +149,7 @@ export class Ladder {
     this.last = sample;
     if (this.pinned) return null;
     const current = index(this.rung);
-    const stay = index(supported(sample, 'stay'));
+    const stay = index(supported(sample, 'stay', atMs - this.lastUpAt < BITRATE_RAMP_MS ? this.rung : null));
     if (stay > current) {
       this.upSince = null;
       // Down to the best rung any sample of the failing spell supported: no further than the link needs.

@@ -89,6 +89,25 @@ const fastFlapping = run(fast);
 results.fastFlappingMinGapMs = minGap(fastFlapping.changes);
 results.fastFlappingChanges = fastFlapping.changes.length;
 
+// edge, then good: at the climb to video the available outgoing bitrate is still what the small video's cap left
+// (about 230 kbit/s, as measured 11 s after a climb on a loaded machine) for 10 s, then ramps up to 1,500 kbit/s
+// over 10 s: the climb holds
+{
+  const ladder = new L.Ladder(0);
+  const changes = [];
+  let t = 0;
+  let climbedAt = null;
+  const step = (sample) => { t += 1000; const c = ladder.update(sample, t); if (c) changes.push(c.rung); };
+  for (let i = 0; i < 20; i++) step(good());
+  for (let i = 0; i < 30; i++) step(edge());
+  for (let i = 0; i < 120; i++) {
+    if (climbedAt === null && ladder.rung === 'video') climbedAt = t;
+    const ramped = climbedAt === null ? 0 : Math.max(0, Math.min(1, (t - climbedAt - 10000) / 10000));
+    step({ ...good(), outKbps: 230 + ramped * 1270 });
+  }
+  results.rampChanges = changes;
+}
+
 // a link that only carries small video: each failed climb doubles the wait before the next
 const thinRun = run([[10, good], [400, thin]]);
 const ups = thinRun.changes.filter((c) => c.rung === 'video').map((c) => c.t);

@@ -115,6 +115,11 @@ class LadderBrowserTest {
     }
 
     @Test
+    void aClimbToVideoHoldsWhileTheOutgoingBitrateRampsUpFromTheSmallVideosCap() {
+        assertEquals(List.of("video-low", "video"), strings("rampChanges"), results.toString());
+    }
+
+    @Test
     void eachFailedClimbDoublesTheWaitBeforeTheNext() {
         List<Long> gaps = new ArrayList<>();
         results.get("thinClimbGapsMs").forEach(node -> gaps.add(node.asLong()));
