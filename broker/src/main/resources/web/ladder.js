@@ -42,8 +42,9 @@ export const MAX_UP_HOLD_MS = 80000;  // the up hold doubles after each failed c
 export const MIN_DWELL_MS = 10000;    // never two changes closer than this
 export const FAILED_CLIMB_MS = 30000; // a step down this soon after a step up makes the climb a failed one
 /**
- * After a climb (or the return after an outage) the rung's bitrate need waits this long: the available outgoing
- * bitrate was estimated under the lower rung's cap (or after the path's restart) and needs time to ramp up; RTT, loss,
+ * After a climb, the return after an outage, and at the call's start the rung's bitrate need waits this long: the
+ * available outgoing bitrate was estimated under the lower rung's cap (or starts low on a new path) and needs time to
+ * ramp up; RTT, loss,
  * freezes and jitter count at once. (Without it a climb to video read about 230 kbit/s 11 s later and fell back, on a
  * good link.) Shorter than FAILED_CLIMB_MS, so a link that cannot carry the rung still makes a failed climb.
  */
@@ -116,6 +117,13 @@ export class Ladder {
     this.window = [];
     this.last = null;      // the last judged (windowed) sample, for display
     this.resumeTo = null;  // the rung left for an outage, to go back to when media arrives again
+    this.rampFrom = startMs; // the bitrate need of the current rung is waived until BITRATE_RAMP_MS after this
+  }
+
+  /** The call is connected (the first time): it is judged from now on, the bitrate estimate ramps up from now. */
+  connected(atMs) {
+    this.changedAt = atMs;
+    this.rampFrom = atMs;
   }
 
   /** Pins `rung` (the doctor's choice) or, with null, lets the ladder decide again. Returns the change, if any. */
@@ -141,6 +149,7 @@ export class Ladder {
       const rung = this.resumeTo;
       this.resumeTo = null;
       this.lastUpAt = atMs;
+      this.rampFrom = atMs;
       return this.move(rung, atMs, 'media back after an outage');
     }
     this.window.push(raw);
@@ -149,7 +158,7 @@ export class Ladder {
     this.last = sample;
     if (this.pinned) return null;
     const current = index(this.rung);
-    const stay = index(supported(sample, 'stay', atMs - this.lastUpAt < BITRATE_RAMP_MS ? this.rung : null));
+    const stay = index(supported(sample, 'stay', atMs - this.rampFrom < BITRATE_RAMP_MS ? this.rung : null));
     if (stay > current) {
       this.upSince = null;
       // Down to the best rung any sample of the failing spell supported: no further than the link needs.
@@ -179,6 +188,7 @@ export class Ladder {
     if (this.upSince === null) this.upSince = atMs;
     if (atMs - this.upSince >= this.upHoldMs && atMs - this.changedAt >= MIN_DWELL_MS) {
       this.lastUpAt = atMs;
+      this.rampFrom = atMs;
       return this.move(RUNGS[current - 1], atMs, describe(sample));
     }
     return null;

@@ -108,6 +108,9 @@ results.fastFlappingChanges = fastFlapping.changes.length;
   results.rampChanges = changes;
 }
 
+// a call's first seconds: the estimate starts low on the new path (158 kbit/s seen 12 s into a call) and ramps up
+results.startChanges = run([[12, () => ({ ...good(), outKbps: 158 })], [60, good]]).changes.map((c) => c.rung);
+
 // a link that only carries small video: each failed climb doubles the wait before the next
 const thinRun = run([[10, good], [400, thin]]);
 const ups = thinRun.changes.filter((c) => c.rung === 'video').map((c) => c.t);

@@ -120,6 +120,11 @@ class LadderBrowserTest {
     }
 
     @Test
+    void aCallStaysOnVideoWhileItsFirstBitrateEstimateRampsUp() {
+        assertEquals(List.of(), strings("startChanges"), results.toString());
+    }
+
+    @Test
     void eachFailedClimbDoublesTheWaitBeforeTheNext() {
         List<Long> gaps = new ArrayList<>();
         results.get("thinClimbGapsMs").forEach(node -> gaps.add(node.asLong()));
