@@ -128,9 +128,12 @@ class RuralCallBenchmarkTest {
             CallPages.enterCode(kiosk, fixture.code());
             CallProbe.watchFirstFrame(doctor);
             CallProbe.watchFirstFrame(kiosk);
-            CallPages.admitWaitingPatient(doctor, Duration.ofSeconds(60));
-            long admittedAt = CallProbe.now(doctor);
+            long admittedAt;
             try {
+                // on a loaded machine under edge the kiosk page's join took more than 60 s once (the whole run was
+                // lost): a join that does not happen is this run's figure, not the benchmark's end
+                CallPages.admitWaitingPatient(doctor, Duration.ofSeconds(120));
+                admittedAt = CallProbe.now(doctor);
                 Chromium.await("first frames under " + name, Duration.ofSeconds(90))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> CallProbe.firstFrameAt(doctor) > 0 && CallProbe.firstFrameAt(kiosk) > 0);
