@@ -161,8 +161,11 @@ export class Ladder {
     const stay = index(supported(sample, 'stay', atMs - this.rampFrom < BITRATE_RAMP_MS ? this.rung : null));
     if (stay > current) {
       this.upSince = null;
-      // Down to the best rung any sample of the failing spell supported: no further than the link needs.
-      this.downTo = this.downSince === null ? RUNGS[stay] : RUNGS[Math.min(index(this.downTo), stay)];
+      // Down to the best rung any sample of the failing spell supported: no further than the link needs; but no
+      // media at all (an outage) is text at once, whatever the spell's earlier samples (from before it) supported:
+      // one step into an outage, so the way back is not delayed by the dwell after a second one.
+      this.downTo = !sample.flowing ? 'text'
+        : this.downSince === null ? RUNGS[stay] : RUNGS[Math.min(index(this.downTo), stay)];
       if (this.downSince === null) this.downSince = atMs;
       if (atMs - this.downSince >= DOWN_HOLD_MS && atMs - this.changedAt >= MIN_DWELL_MS) {
         if (atMs - this.lastUpAt < FAILED_CLIMB_MS) {

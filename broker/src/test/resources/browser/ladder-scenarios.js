@@ -108,6 +108,10 @@ results.fastFlappingChanges = fastFlapping.changes.length;
   results.rampChanges = changes;
 }
 
+// a bad spell (edge) just before a cut: one step into the cut, not two
+const edgeThenCut = run([[20, good], [3, edge], [20, cut], [30, good]]);
+results.edgeThenCutChanges = edgeThenCut.changes.map((c) => c.rung);
+
 // a call's first seconds: the estimate starts low on the new path (158 kbit/s seen 12 s into a call) and ramps up
 results.startChanges = run([[12, () => ({ ...good(), outKbps: 158 })], [60, good]]).changes.map((c) => c.rung);
 

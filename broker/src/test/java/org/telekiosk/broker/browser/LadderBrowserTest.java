@@ -90,6 +90,11 @@ class LadderBrowserTest {
     }
 
     @Test
+    void aCutRightAfterABadSpellIsOneStepToTextNotTwo() {
+        assertEquals(List.of("text", "video"), strings("edgeThenCutChanges"), results.toString());
+    }
+
+    @Test
     void afterACutTheCallGoesBackToTheRungItHadBeforeNotHigher() {
         assertEquals(List.of("video-low", "text", "video-low"), strings("edgeCutChanges"), results.toString());
     }
