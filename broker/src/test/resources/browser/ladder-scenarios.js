@@ -108,8 +108,10 @@ results.fastFlappingChanges = fastFlapping.changes.length;
   results.rampChanges = changes;
 }
 
-// a bad spell (edge) just before a cut: one step into the cut, not two
-const edgeThenCut = run([[20, good], [3, edge], [20, cut], [30, good]]);
+// a spell only audio would stay on, just before a cut, on video-low: one step into the cut (text), not two (audio,
+// then text 10 s later), and back to video-low after it
+const heavy = () => ({ rttMs: 1000, loss: 0.02, outKbps: 150, freezes: 0, jitterMs: 900, flowing: true });
+const edgeThenCut = run([[20, good], [12, edge], [4, heavy], [20, cut], [30, good]]);
 results.edgeThenCutChanges = edgeThenCut.changes.map((c) => c.rung);
 
 // a call's first seconds: the estimate starts low on the new path (158 kbit/s seen 12 s into a call) and ramps up
