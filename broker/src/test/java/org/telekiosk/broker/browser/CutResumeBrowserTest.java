@@ -108,10 +108,10 @@ class CutResumeBrowserTest {
             patient.script(THROUGH_RELAY, turnPort);
             patient.driver().findElement(By.id("code")).sendKeys(fixture.code());
             patient.driver().findElement(By.cssSelector("#code-form button")).click();
-            Chromium.await("the patient waits", Duration.ofSeconds(30))
+            Chromium.await("the patient waits", Chromium.PATIENCE)
                     .until(() -> !doctor.driver().findElements(By.cssSelector("#waiting li .admit")).isEmpty());
             doctor.script("document.querySelector('#waiting li .admit').click()");
-            Chromium.await("relayed video at both ends", Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
+            Chromium.await("relayed video at both ends", Chromium.PATIENCE).pollInterval(Duration.ofMillis(250))
                     .until(() -> doctor.connectedWithVideo() && patient.connectedWithVideo());
             Chromium.await("the doctor reads the media path as connected", Duration.ofSeconds(10))
                     .until(() -> "connected".equals(doctor.attribute("#media-path", "data-state")));
