@@ -78,6 +78,22 @@ public final class KioskRegistry {
             return new State(kiosks, tokens, list, crlNumber + 1);
         }
 
+        /**
+         * The same content in the one order every node reads it from the database: kiosks by id, tokens by creation
+         * and hash, revoked certificates by time and serial (a serial listed twice once, the first).
+         */
+        State canonical() {
+            java.util.Map<String, RevokedSerial> serials = new java.util.LinkedHashMap<>();
+            revokedSerials.forEach(r -> serials.putIfAbsent(r.serial(), r));
+            return new State(
+                    kiosks.stream().sorted(java.util.Comparator.comparing(KioskRecord::id)).toList(),
+                    tokens.stream().sorted(java.util.Comparator.comparing(TokenRecord::createdAt)
+                            .thenComparing(TokenRecord::secretHash)).toList(),
+                    serials.values().stream().sorted(java.util.Comparator.comparing(RevokedSerial::at)
+                            .thenComparing(RevokedSerial::serial)).toList(),
+                    crlNumber);
+        }
+
         /** Without tokens and CRL entries that expired before {@code now}. */
         State pruned(Instant now) {
             return new State(kiosks,
@@ -115,8 +131,7 @@ public final class KioskRegistry {
 
     private void importLegacy(Path file, Instant now) throws IOException {
         State legacy = LegacyRegistryFile.read(file);
-        String imported = sql.inTransaction("import the kiosk registry file " + file, c -> {
-            RegistryTables.lockVersion(c, sql.dialect() == Dialect.POSTGRESQL);
+        String imported = RegistryTables.locked(sql, "import the kiosk registry file " + file, c -> {
             if (RegistryTables.isEmpty(c)) {
                 RegistryTables.write(c, State.empty(), legacy);
                 try (var s = c.prepareStatement(
@@ -190,16 +205,13 @@ public final class KioskRegistry {
 
     /**
      * Applies {@code change} to the latest state in the database, in one transaction under the registry's lock, and
-     * stores the result (expired tokens and CRL entries pruned); returns it. {@code change} may run more than once
-     * (a PostgreSQL serialization failure is retried), the last run's result is stored. Blocking: never call on an
-     * event loop.
+     * stores the result (expired tokens and CRL entries pruned); returns it. Blocking: never call on an event loop.
      */
     public synchronized State update(Instant now, UnaryOperator<State> change) {
         record Changed(long version, State state) {}
-        Changed changed = sql.inTransaction("change the kiosk registry", c -> {
-            RegistryTables.lockVersion(c, sql.dialect() == Dialect.POSTGRESQL);
+        Changed changed = RegistryTables.locked(sql, "change the kiosk registry", c -> {
             State before = RegistryTables.load(c);
-            State next = change.apply(before).pruned(now);
+            State next = change.apply(before).pruned(now).canonical();
             if (next.equals(before)) {
                 return new Changed(RegistryTables.version(c), next);
             }

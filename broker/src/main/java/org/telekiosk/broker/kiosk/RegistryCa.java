@@ -12,7 +12,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.ConfigurationConflict;
-import org.telekiosk.broker.store.Dialect;
 import org.telekiosk.broker.store.SqlAccess;
 
 /**
@@ -34,8 +33,7 @@ public final class RegistryCa {
         String rootPrint = fingerprint(root);
         String issuingPrint = fingerprint(issuing);
         Instant issuedFrom = issuing.getNotBefore().toInstant();
-        String outcome = sql.inTransaction("check the CA recorded with the kiosk registry", c -> {
-            RegistryTables.lockVersion(c, sql.dialect() == Dialect.POSTGRESQL);
+        String outcome = RegistryTables.locked(sql, "check the CA recorded with the kiosk registry", c -> {
             String recordedRoot;
             String recordedIssuing;
             Optional<Instant> recordedFrom;

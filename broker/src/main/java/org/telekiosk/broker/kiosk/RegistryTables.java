@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.telekiosk.broker.store.Dialect;
 import org.telekiosk.broker.store.SqlAccess;
 
 /**
@@ -34,18 +35,35 @@ final class RegistryTables {
         }
     }
 
-    /** Takes the registry's row lock on PostgreSQL, so that registry changes of all nodes run one at a time. */
-    static long lockVersion(Connection c, boolean postgres) throws SQLException {
-        if (!postgres) {
-            return version(c); // BEGIN IMMEDIATE already holds SQLite's write lock
+    /**
+     * Runs {@code work} in one transaction that holds the registry's lock from its start, so that registry changes of
+     * all nodes and processes run one at a time and each reads the state the previous one left: on SQLite
+     * {@code BEGIN IMMEDIATE} (the database's write lock), on PostgreSQL {@code SELECT … FOR UPDATE} of the
+     * {@code kiosk_registry} row at READ COMMITTED, where every later statement sees what was committed before the
+     * lock was granted (no serialization failures to retry).
+     */
+    static <T> T locked(SqlAccess sql, String what, SqlAccess.Work<T> work) {
+        if (sql.dialect() == Dialect.SQLITE) {
+            return sql.inTransaction(what, work);
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT version FROM kiosk_registry WHERE id = 1 FOR UPDATE");
-                ResultSet row = s.executeQuery()) {
-            if (!row.next()) {
-                throw new SQLException("the kiosk_registry row is missing (migration V9 not applied?)");
+        return sql.run(what, c -> {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            try {
+                try (PreparedStatement s = c.prepareStatement(
+                        "SELECT version FROM kiosk_registry WHERE id = 1 FOR UPDATE"); ResultSet row = s.executeQuery()) {
+                    if (!row.next()) {
+                        throw new SQLException("the kiosk_registry row is missing (migration V9 not applied?)");
+                    }
+                }
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
-            return row.getLong(1);
-        }
+        });
     }
 
     /** Whether the registry holds nothing yet: no kiosk, token or revoked serial, never changed. */
@@ -102,7 +120,7 @@ final class RegistryTables {
                         row.getString("reason")));
             }
         }
-        return new KioskRegistry.State(kiosks, tokens, revoked, crlNumber);
+        return new KioskRegistry.State(kiosks, tokens, revoked, crlNumber).canonical();
     }
 
     /**
