@@ -75,7 +75,7 @@ class KioskPageBrowserTest {
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
         try (Chromium doctorBrowser = new Chromium(certificate, List.of());
                 Chromium page = new Chromium(certificate, List.of())) {
-            doctorBrowser.driver().get(BROKER.origin() + "/healthz");
+            CallPages.openSameOrigin(doctorBrowser, BROKER.origin() + "/healthz");
             doctorBrowser.driver().manage().addCookie(new Cookie.Builder("tk_session", session.value())
                     .path("/").isSecure(true).isHttpOnly(true).sameSite("Strict").build());
             doctorBrowser.driver().get(BROKER.origin() + "/doctor.html#consultation=" + room.id());

@@ -68,7 +68,7 @@ class TurnRelayTest {
         List<IceServer> expired = new IceServers(config, Optional.of(secret), twoHoursAgo).issue("expired-probe");
         List<IceServer> fresh = new IceServers(config, Optional.of(secret), Clock.systemUTC()).issue("fresh-probe");
         try (Chromium browser = new Chromium(certificate, List.of())) {
-            browser.driver().get(BROKER.origin() + "/healthz");
+            CallPages.openSameOrigin(browser, BROKER.origin() + "/healthz");
 
             RelayProbe.start(browser, expired);
             await("ICE gathering with expired credentials finished").atMost(Duration.ofSeconds(30))

@@ -51,7 +51,7 @@ class TurnTransportsTest {
                 Clock.systemUTC()).issue("probe-" + relayProtocol);
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
         try (Chromium browser = new Chromium(certificate, List.of())) {
-            browser.driver().get(BROKER.origin() + "/healthz");
+            CallPages.openSameOrigin(browser, BROKER.origin() + "/healthz");
             RelayProbe.start(browser, servers);
             await("video over TURN/" + relayProtocol).atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(250))
