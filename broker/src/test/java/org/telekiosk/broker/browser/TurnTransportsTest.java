@@ -53,7 +53,7 @@ class TurnTransportsTest {
         try (Chromium browser = new Chromium(certificate, List.of())) {
             CallPages.openSameOrigin(browser, BROKER.origin() + "/healthz");
             RelayProbe.start(browser, servers);
-            await("video over TURN/" + relayProtocol).atMost(Duration.ofSeconds(30))
+            await("video over TURN/" + relayProtocol).atMost(Chromium.PATIENCE)
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> RelayProbe.framesDecoded(browser) > 0);
             Map<String, Object> local = RelayProbe.selectedLocalCandidate(browser);
