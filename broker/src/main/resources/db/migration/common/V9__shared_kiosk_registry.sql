@@ -58,11 +58,13 @@ CREATE TABLE kiosk_page_token (
 CREATE INDEX kiosk_page_token_by_expiry ON kiosk_page_token (expires_at);
 
 -- The broker nodes and their heartbeats; a node whose heartbeat is older than the stale limit counts as gone, with
--- its kiosk connections.
+-- its kiosk connections. https_ca_pin: the pin of the CA at the end of the node's HTTPS chain, which its enrollment
+-- tokens carry; a node whose pin differs from a live node's refuses to start.
 CREATE TABLE broker_node (
     node          TEXT    NOT NULL PRIMARY KEY,
     started_at    BIGINT  NOT NULL,
-    heartbeat_at  BIGINT  NOT NULL
+    heartbeat_at  BIGINT  NOT NULL,
+    https_ca_pin  TEXT    NOT NULL
 );
 
 -- Which node holds an MQTT connection of which kiosk now (its embedded MQTT broker's lifecycle events).

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.telekiosk.broker.config.ConfigurationConflict;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.protocol.KioskId;
 
@@ -32,6 +33,7 @@ public final class KioskPresence implements AutoCloseable {
 
     private final SqlAccess sql;
     private final String node;
+    private final String httpsCaPin;
     private final Clock clock;
     private final Predicate<KioskId> local;
     private final Supplier<Set<KioskId>> localKiosks;
@@ -40,33 +42,58 @@ public final class KioskPresence implements AutoCloseable {
 
     /**
      * @param node        this node's name (unique per node: the broker's MQTT client id)
+     * @param httpsCaPin  the pin (hex) of the CA at the end of this node's HTTPS chain, which its tokens carry
      * @param local       whether this node's MQTT broker has a connection of the kiosk now (never blocks)
      * @param localKiosks the kiosks connected to this node's MQTT broker now (never blocks)
      */
-    public KioskPresence(SqlAccess sql, String node, Clock clock, Predicate<KioskId> local,
+    public KioskPresence(SqlAccess sql, String node, String httpsCaPin, Clock clock, Predicate<KioskId> local,
             Supplier<Set<KioskId>> localKiosks) {
         this.sql = Objects.requireNonNull(sql, "sql");
         this.node = Objects.requireNonNull(node, "node");
+        this.httpsCaPin = Objects.requireNonNull(httpsCaPin, "httpsCaPin");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.local = Objects.requireNonNull(local, "local");
         this.localKiosks = Objects.requireNonNull(localKiosks, "localKiosks");
     }
 
-    /** Registers this node (clearing the connections it left behind, should it have died) and syncs. Blocking. */
+    /**
+     * Registers this node (clearing the connections it left behind, should it have died) and syncs. Refuses
+     * ({@link ConfigurationConflict}, nothing written) while a live node's HTTPS chain ends at another CA: the tokens
+     * one of them makes would be refused by the other. Blocking.
+     */
     public synchronized void start() {
         Instant now = clock.instant();
-        sql.run("register this broker node", c -> {
+        String other = sql.run("register this broker node", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT node, https_ca_pin FROM broker_node "
+                    + "WHERE node <> ? AND heartbeat_at >= ? AND https_ca_pin <> ?")) {
+                s.setString(1, node);
+                s.setLong(2, SqlAccess.nanos(now.minus(STALE)));
+                s.setString(3, httpsCaPin);
+                try (ResultSet row = s.executeQuery()) {
+                    if (row.next()) {
+                        return row.getString(1) + " (pin " + row.getString(2) + ")";
+                    }
+                }
+            }
             delete(c, "DELETE FROM kiosk_connection WHERE node = ?");
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO broker_node (node, started_at, heartbeat_at) "
-                    + "VALUES (?, ?, ?) ON CONFLICT (node) DO UPDATE SET started_at = excluded.started_at, "
-                    + "heartbeat_at = excluded.heartbeat_at")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO broker_node (node, started_at, heartbeat_at, "
+                    + "https_ca_pin) VALUES (?, ?, ?, ?) ON CONFLICT (node) DO UPDATE SET "
+                    + "started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, "
+                    + "https_ca_pin = excluded.https_ca_pin")) {
                 s.setString(1, node);
                 s.setLong(2, SqlAccess.nanos(now));
                 s.setLong(3, SqlAccess.nanos(now));
+                s.setString(4, httpsCaPin);
                 s.executeUpdate();
             }
             return null;
         });
+        if (other != null) {
+            throw new ConfigurationConflict("this broker node's HTTPS certificate chain ends at another CA (pin "
+                    + httpsCaPin + ") than that of the running node " + other + ": enrollment tokens carry the pin, "
+                    + "so a token made on one node would be refused on the other. Give every node the same "
+                    + "https.certificate-file chain (or none on all). Nothing was changed.");
+        }
         written = Set.of();
         sync();
     }

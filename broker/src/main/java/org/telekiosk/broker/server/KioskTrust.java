@@ -104,8 +104,9 @@ final class KioskTrust implements AutoCloseable {
                 Thread.ofPlatform().name("kiosk-registry-watch").daemon(true).factory());
         revocations.watch(watcher, REGISTRY_POLL);
         // The node's name is its MQTT client id: unique per data directory, stable across restarts.
-        KioskPresence presence = new KioskPresence(storage.sql(), ClientIdFile.in(data, random), clock,
-                mqtt::isConnected, mqtt::connectedKiosks);
+        KioskPresence presence = new KioskPresence(storage.sql(), ClientIdFile.in(data, random),
+                java.util.HexFormat.of().formatHex(CaPin.of(keys.https().pinnedCa())), clock, mqtt::isConnected,
+                mqtt::connectedKiosks);
         presence.start();
         watcher.scheduleWithFixedDelay(() -> {
             try {

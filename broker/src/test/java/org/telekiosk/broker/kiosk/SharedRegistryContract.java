@@ -281,8 +281,8 @@ abstract class SharedRegistryContract {
     void aKioskConnectedToOneNodeIsOnlineOnEveryNodeUntilItLeavesOrItsNodeDies() {
         MutableClock clock = new MutableClock(NOW);
         Set<KioskId> onA = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        KioskPresence a = new KioskPresence(node(), "node-a", clock, onA::contains, () -> Set.copyOf(onA));
-        KioskPresence b = new KioskPresence(node(), "node-b", clock, k -> false, Set::of);
+        KioskPresence a = new KioskPresence(node(), "node-a", "aa", clock, onA::contains, () -> Set.copyOf(onA));
+        KioskPresence b = new KioskPresence(node(), "node-b", "aa", clock, k -> false, Set::of);
         a.start();
         b.start();
         assertFalse(b.online(LAB_1));
@@ -309,5 +309,23 @@ abstract class SharedRegistryContract {
         b.sync();
         assertFalse(b.online(LAB_2), "a node that stops takes its connections along");
         b.close();
+    }
+
+    @Test
+    void aNodeWhoseTokensWouldPinAnotherHttpsCaThanALiveNodesRefusesToStart() {
+        MutableClock clock = new MutableClock(NOW);
+        KioskPresence a = new KioskPresence(node(), "node-a", "aa", clock, k -> false, Set::of);
+        a.start();
+        KioskPresence b = new KioskPresence(node(), "node-b", "bb", clock, k -> false, Set::of);
+        ConfigurationConflict refused = assertThrows(ConfigurationConflict.class, b::start);
+        assertTrue(refused.getMessage().contains("running node node-a (pin aa)"), refused.getMessage());
+        new KioskPresence(node(), "node-c", "aa", clock, k -> false, Set::of).start(); // the same pin: fine
+        clock.advance(KioskPresence.STALE.plusSeconds(1)); // nodes a and c died: they no longer count
+        b.start();
+        assertThrows(ConfigurationConflict.class,
+                () -> new KioskPresence(node(), "node-a", "aa", clock, k -> false, Set::of).start(),
+                "now b is the live node whose pin counts");
+        b.close();
+        a.start(); // with b stopped, a may come back with its pin
     }
 }
