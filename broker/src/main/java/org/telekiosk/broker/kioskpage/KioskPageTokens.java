@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.telekiosk.broker.account.IssuedSession;
 import org.telekiosk.broker.account.OpaqueToken;
-import org.telekiosk.broker.account.SecretHash;
 import org.telekiosk.broker.account.Sessions;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
