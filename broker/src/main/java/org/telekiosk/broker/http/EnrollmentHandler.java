@@ -47,7 +47,7 @@ import org.telekiosk.protocol.update.UpdateKey;
  * </ul>
  * An enrollment or renewal answer carries the agent packages' signing key ({@code updateKey}) when the kiosk asks
  * for it ({@link UpdateKeyField}) and the broker has one.
- * The service blocks (registry file, signing), so it runs under the REST API's concurrency cap and read pause
+ * The service blocks (registry database, signing), so it runs under the REST API's concurrency cap and read pause
  * ({@link BlockingSlots}, 503 with {@code Retry-After} when every slot is taken); the answer is written from the
  * worker (Netty hands the write to the channel's event loop). Refusals are problem+json (RFC 9457). Anything else passes on.
  */
