@@ -20,6 +20,12 @@ final class Problems {
         return new ApiResponse(status, ApiResponse.PROBLEM, ApiJson.write(problem), Map.of());
     }
 
+    /** A problem with a title of its own and no code: the kiosk-facing endpoints' (their client knows no code). */
+    static ApiResponse titled(int status, String title, String detail) {
+        Problem problem = new Problem("about:blank", title, status, detail, null, null);
+        return new ApiResponse(status, ApiResponse.PROBLEM, ApiJson.write(problem), Map.of());
+    }
+
     /** 429 with {@code Retry-After} in whole seconds, rounded up (RFC 9110 §10.2.3). */
     static ApiResponse throttled(Duration retryAfter, String detail) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
