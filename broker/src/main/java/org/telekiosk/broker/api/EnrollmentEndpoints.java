@@ -7,6 +7,7 @@ import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.Issued;
 import org.telekiosk.broker.enrollment.Refused;
 import org.telekiosk.broker.kioskpage.KioskPageTokens;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
@@ -44,7 +45,7 @@ final class EnrollmentEndpoints {
     ApiResponse pageToken(ApiRequest r) {
         KioskPageTokens tokens = pageTokens.orElseThrow();
         return switch (tokens.issue(r.peerCertificate().orElse(null), AuditActor.client(r.from()))) {
-            case KioskPageTokens.NotIssued no -> problem(no.refused());
+            case KioskPageTokens.NotIssued no -> Problems.of(no.refusal());
             case KioskPageTokens.IssuedToken issued -> ok(json.encodeToString(new KioskPageToken(
                     issued.kiosk().value(), issued.token().value(), issued.expiresAt(),
                     KioskPageToken.pathFor(issued.token().value()))));
@@ -55,8 +56,8 @@ final class EnrollmentEndpoints {
         try {
             return json.decode(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8), type);
         } catch (MalformedMessageException e) {
-            throw new EarlyAnswer(Problems.titled(400, "Malformed request",
-                    "the body must be a JSON object as in protocol/README.md: " + e.getMessage()));
+            throw new EarlyAnswer(Problems.of(new Refusal.KioskCredential(Refusal.Kind.INVALID, "Malformed request",
+                    "the body must be a JSON object as in protocol/README.md: " + e.getMessage())));
         }
     }
 
@@ -73,6 +74,6 @@ final class EnrollmentEndpoints {
     }
 
     private static ApiResponse problem(Refused refused) {
-        return Problems.titled(refused.status(), refused.title(), refused.detail());
+        return Problems.of(refused.refusal());
     }
 }

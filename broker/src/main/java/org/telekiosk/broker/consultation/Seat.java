@@ -5,6 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.SecretHash;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.protocol.KioskId;
 
 /**

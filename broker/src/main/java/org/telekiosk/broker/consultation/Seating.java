@@ -11,6 +11,8 @@ import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.protocol.KioskId;
 
 /**

@@ -18,6 +18,8 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.SecretHash;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.protocol.KioskId;
 

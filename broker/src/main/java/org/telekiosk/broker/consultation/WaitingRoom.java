@@ -10,6 +10,11 @@ import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.StoredAccount;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.ParticipantId;
+import org.telekiosk.broker.request.Refusal;
 
 /**
  * The waiting room of a consultation: patients wait (after redeeming a code, or called in at the room's

@@ -14,8 +14,8 @@ import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.SessionLookup;
 import org.telekiosk.broker.account.Sessions;
-import org.telekiosk.broker.consultation.Caller;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.consultation.ConsultationPolicy;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationService;
@@ -23,9 +23,9 @@ import org.telekiosk.broker.consultation.ConsultationState;
 import org.telekiosk.broker.consultation.EndReason;
 import org.telekiosk.broker.consultation.EndWatcher;
 import org.telekiosk.broker.consultation.JoinCodes;
-import org.telekiosk.broker.consultation.Outcome;
+import org.telekiosk.broker.request.Outcome;
 import org.telekiosk.broker.consultation.Reconnects;
-import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.consultation.WaitingRoom;
 import org.telekiosk.broker.record.ConsultationRecords;
 import org.telekiosk.broker.record.Party;
@@ -246,22 +246,6 @@ public final class SignalingService implements EndWatcher {
             forget(joined);
         }
         return open;
-    }
-
-    /** The signaling error for a refusal of a patient's or doctor's {@code hello} (or of a seat gone since). */
-    static SignalError helloError(Refusal refusal) {
-        return switch (refusal) {
-            case Refusal.InvalidCode invalid -> SignalError.INVALID_CODE;
-            case Refusal.Throttled throttled -> SignalError.THROTTLED;
-            case Refusal.SeatReleased released -> SignalError.SEAT_RELEASED;
-            case Refusal.AccessExpired expired -> SignalError.ACCESS_EXPIRED;
-            case Refusal.IllegalTransition transition -> SignalError.ACCESS_EXPIRED;
-            case Refusal.Forbidden forbidden -> SignalError.FORBIDDEN;
-            case Refusal.NotFound notFound -> SignalError.FORBIDDEN;
-            case Refusal.InvalidRequest invalid -> SignalError.INVALID_FIELD;
-            case Refusal.Conflict conflict -> SignalError.INVALID_FIELD;
-            case Refusal.NotAuthenticated none -> SignalError.NOT_AUTHENTICATED;
-        };
     }
 
     WaitingPatient toWire(org.telekiosk.broker.consultation.WaitingPatient patient) {

@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.Refusal;
 
 /**
  * Every consultation operation × every kind of caller (DESIGN.md, "Security model": tests cover the matrix). Each

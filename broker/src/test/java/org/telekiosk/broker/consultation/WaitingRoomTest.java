@@ -14,6 +14,9 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.telekiosk.broker.account.ClientAddress;
 import org.telekiosk.broker.account.DisplayName;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.ParticipantId;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.protocol.KioskId;
 
 class WaitingRoomTest {
