@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.telekiosk.broker.config.ConfigException;
 import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.demo.DemoCommand;
 import org.telekiosk.broker.mosquitto.MosquittoConfigCommand;
@@ -30,14 +31,24 @@ public final class BrokerMain implements Callable<Integer> {
     public static void main(String[] args) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        System.exit(new CommandLine(new BrokerMain())
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with its exit codes: a configuration error ends with {@link ExitCodes#CONFIG}, any other
+     * failure with {@link ExitCodes#FAILED}, each as one message for the person at the console, not a stack trace.
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new BrokerMain())
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-                    // A failure to start is a message for the person at the console, not a stack trace.
-                    commandLine.getErr().println("Error: " + e.getMessage());
                     org.slf4j.LoggerFactory.getLogger(BrokerMain.class).debug("Details", e);
+                    if (e instanceof ConfigException) {
+                        commandLine.getErr().println("Configuration error: " + e.getMessage());
+                        return ExitCodes.CONFIG;
+                    }
+                    commandLine.getErr().println("Error: " + e.getMessage());
                     return ExitCodes.FAILED;
-                })
-                .execute(args));
+                });
     }
 
     @Override

@@ -25,7 +25,22 @@ import org.telekiosk.broker.turn.IceConfig;
 public final class BrokerConfigLoader {
     private BrokerConfigLoader() {}
 
+    /**
+     * The defaults, then {@code file}, then {@code overrides}, validated.
+     *
+     * @throws ConfigException for an unreadable file, an unknown key or a value the configuration does not accept
+     */
     public static BrokerConfig load(Optional<Path> file, Map<String, String> overrides) throws IOException {
+        try {
+            return loadChecked(file, overrides);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
+    private static BrokerConfig loadChecked(Optional<Path> file, Map<String, String> overrides) throws IOException {
         Properties defaults = new Properties();
         try (InputStream in = BrokerConfigLoader.class.getResourceAsStream("/broker-defaults.properties")) {
             if (in == null) {
@@ -39,6 +54,8 @@ public final class BrokerConfigLoader {
             Properties fromFile = new Properties();
             try (Reader reader = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
                 fromFile.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read the configuration file " + file.get() + ": " + e, e);
             }
             putKnown(defaults, merged, fromFile, "in " + file.get());
         }
