@@ -12,10 +12,38 @@ import java.util.Objects;
  */
 public sealed interface Refusal {
     /** A stable name for the wire and the log. */
-    String code();
+    default String code() {
+        return switch (this) {
+            case NotAuthenticated r -> "not-authenticated";
+            case Forbidden r -> "forbidden";
+            case NotFound r -> "not-found";
+            case IllegalTransition r -> "illegal-transition";
+            case AccessExpired r -> "access-expired";
+            case InvalidCode r -> "invalid-code";
+            case Throttled r -> "throttled";
+            case SeatReleased r -> "seat-released";
+            case InvalidRequest r -> "invalid-request";
+            case Conflict r -> "conflict";
+            case KioskCredential r -> r.title().toLowerCase(Locale.ROOT).replace(' ', '-');
+        };
+    }
 
     /** What sort of refusal: the transport's answer follows from it. */
-    Kind kind();
+    default Kind kind() {
+        return switch (this) {
+            case InvalidCode r -> Kind.INVALID;
+            case InvalidRequest r -> Kind.INVALID;
+            case NotAuthenticated r -> Kind.NOT_AUTHENTICATED;
+            case Forbidden r -> Kind.FORBIDDEN;
+            case NotFound r -> Kind.NOT_FOUND;
+            case IllegalTransition r -> Kind.CONFLICT;
+            case Conflict r -> Kind.CONFLICT;
+            case AccessExpired r -> Kind.GONE;
+            case SeatReleased r -> Kind.GONE;
+            case Throttled r -> Kind.THROTTLED;
+            case KioskCredential r -> r.kind;
+        };
+    }
 
     /** What sort of refusal (the HTTP status {@code api.Problems} gives each, for orientation). */
     enum Kind {
@@ -36,37 +64,13 @@ public sealed interface Refusal {
     }
 
     /** No caller identity at all. */
-    record NotAuthenticated() implements Refusal {
-        public String code() {
-            return "not-authenticated";
-        }
-
-        public Kind kind() {
-            return Kind.NOT_AUTHENTICATED;
-        }
-    }
+    record NotAuthenticated() implements Refusal {}
 
     /** The caller's role may never do this. */
-    record Forbidden() implements Refusal {
-        public String code() {
-            return "forbidden";
-        }
-
-        public Kind kind() {
-            return Kind.FORBIDDEN;
-        }
-    }
+    record Forbidden() implements Refusal {}
 
     /** No such consultation or participant for this caller; another doctor's consultation looks like none. */
-    record NotFound() implements Refusal {
-        public String code() {
-            return "not-found";
-        }
-
-        public Kind kind() {
-            return Kind.NOT_FOUND;
-        }
-    }
+    record NotFound() implements Refusal {}
 
     /** The state of the thing asked about ({@code state}, e.g. a consultation's) does not allow {@code action}. */
     record IllegalTransition(Enum<?> state, Enum<?> action) implements Refusal {
@@ -74,76 +78,28 @@ public sealed interface Refusal {
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(action, "action");
         }
-
-        public String code() {
-            return "illegal-transition";
-        }
-
-        public Kind kind() {
-            return Kind.CONFLICT;
-        }
     }
 
     /** The consultation's access window is over. */
-    record AccessExpired() implements Refusal {
-        public String code() {
-            return "access-expired";
-        }
-
-        public Kind kind() {
-            return Kind.GONE;
-        }
-    }
+    record AccessExpired() implements Refusal {}
 
     /** Not a valid join code: never says whether it is unknown, used, expired or malformed. */
-    record InvalidCode() implements Refusal {
-        public String code() {
-            return "invalid-code";
-        }
-
-        public Kind kind() {
-            return Kind.INVALID;
-        }
-    }
+    record InvalidCode() implements Refusal {}
 
     /** Too many wrong codes from this address or overall; try again after {@code retryAfter}. */
     record Throttled(Duration retryAfter) implements Refusal {
         public Throttled {
             Objects.requireNonNull(retryAfter, "retryAfter");
         }
-
-        public String code() {
-            return "throttled";
-        }
-
-        public Kind kind() {
-            return Kind.THROTTLED;
-        }
     }
 
     /** The seat was released after its grace period; the patient needs a new code. */
-    record SeatReleased() implements Refusal {
-        public String code() {
-            return "seat-released";
-        }
-
-        public Kind kind() {
-            return Kind.GONE;
-        }
-    }
+    record SeatReleased() implements Refusal {}
 
     /** The request itself is out of bounds; {@code message} says which. */
     record InvalidRequest(String message) implements Refusal {
         public InvalidRequest {
             Objects.requireNonNull(message, "message");
-        }
-
-        public String code() {
-            return "invalid-request";
-        }
-
-        public Kind kind() {
-            return Kind.INVALID;
         }
     }
 
@@ -151,14 +107,6 @@ public sealed interface Refusal {
     record Conflict(String message) implements Refusal {
         public Conflict {
             Objects.requireNonNull(message, "message");
-        }
-
-        public String code() {
-            return "conflict";
-        }
-
-        public Kind kind() {
-            return Kind.CONFLICT;
         }
     }
 
@@ -172,10 +120,6 @@ public sealed interface Refusal {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(title, "title");
             Objects.requireNonNull(detail, "detail");
-        }
-
-        public String code() {
-            return title.toLowerCase(Locale.ROOT).replace(' ', '-');
         }
     }
 }

@@ -10,7 +10,7 @@ import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.request.Outcome;
-import org.telekiosk.broker.consultation.Participant;
+import org.telekiosk.broker.consultation.CallMember;
 import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.record.Party;
@@ -118,9 +118,9 @@ final class DoctorSide implements Connection.Side {
         ParticipantId who = new ParticipantId(UUID.fromString(admit.participant()));
         Account doctor = room.doctorAccount().orElseThrow();
         switch (service.waitingRoom.admit(new Caller.Staff(doctor), room.id(), who)) {
-            case Outcome.Refused<Participant> refused -> connection.refuse(SignalErrors.admit(refused.refusal()),
+            case Outcome.Refused<CallMember> refused -> connection.refuse(SignalErrors.admit(refused.refusal()),
                     "cannot admit: " + refused.refusal().code());
-            case Outcome.Done<Participant> done -> {
+            case Outcome.Done<CallMember> done -> {
                 Room.Link link = room.link(who);
                 room.admit(who);
                 LOG.info("[{}] Doctor admitted {} to consultation {}", connection.peer().id(), who, room.id());

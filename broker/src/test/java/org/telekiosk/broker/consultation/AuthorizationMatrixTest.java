@@ -81,7 +81,7 @@ class AuthorizationMatrixTest {
             Map.entry("participants", (f, c) -> f.kit().waitingRoom.participants(c, f.consultation().id())),
             Map.entry("end", (f, c) -> f.kit().consultations.end(c, f.consultation().id())),
             Map.entry("report-readiness", (f, c) -> f.kit().waitingRoom.reportReadiness(c,
-                    new Readiness(true, true, OptionalInt.of(40)))),
+                    new DeviceReadiness(true, true, OptionalInt.of(40)))),
             Map.entry("leave", (f, c) -> f.kit().waitingRoom.leave(c)),
             Map.entry("call-in", (f, c) -> f.kit().waitingRoom.callIn(c, Optional.empty())));
 
