@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.telekiosk.broker.config.ConfigException;
+import org.telekiosk.broker.config.ConfigurationConflict;
 import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.demo.DemoCommand;
 import org.telekiosk.broker.mosquitto.MosquittoConfigCommand;
@@ -35,10 +36,12 @@ public final class BrokerMain implements Callable<Integer> {
     }
 
     /**
-     * The command line with its exit codes: a configuration error ends with {@link ExitCodes#CONFIG}, any other
-     * failure with {@link ExitCodes#FAILED}, each as one message for the person at the console, not a stack trace.
+     * The command line with its exit codes: a configuration error ({@link ConfigException}: an unknown key, a value
+     * out of range, an unreadable file) or a configuration that does not fit the state found
+     * ({@link ConfigurationConflict}: another CA than the shared database's) ends with {@link ExitCodes#CONFIG}, any
+     * other failure with {@link ExitCodes#FAILED}, each as one line on standard error, not a stack trace.
      */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         return new CommandLine(new BrokerMain())
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     org.slf4j.LoggerFactory.getLogger(BrokerMain.class).debug("Details", e);
@@ -47,7 +50,7 @@ public final class BrokerMain implements Callable<Integer> {
                         return ExitCodes.CONFIG;
                     }
                     commandLine.getErr().println("Error: " + e.getMessage());
-                    return ExitCodes.FAILED;
+                    return e instanceof ConfigurationConflict ? ExitCodes.CONFIG : ExitCodes.FAILED;
                 });
     }
 

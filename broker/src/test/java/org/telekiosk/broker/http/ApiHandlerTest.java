@@ -39,7 +39,7 @@ import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.InMemoryAuditLog;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.EnrollmentSettings;
-import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.testing.TestRegistry;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.CaPin;
 import org.telekiosk.broker.pki.Certificates;
@@ -125,7 +125,7 @@ class ApiHandlerTest {
         MutableClock clock = MutableClock.startingAt("2026-11-22T10:00:00Z");
         BrokerPki pki = BrokerPki.open(dir.resolve("pki"), KeystorePassword.resolve("pw", dir.resolve("pw"),
                 new SecureRandom()), List.of("localhost"), new Certificates(new SecureRandom()), clock);
-        enrollment = new EnrollmentService(KioskRegistry.open(dir.resolve("kiosks")), pki.issuing(),
+        enrollment = new EnrollmentService(TestRegistry.open(dir), pki.issuing(),
                 CaPin.of(pki.caCertificate()), enrollmentAudit, clock, new SecureRandom(),
                 new EnrollmentSettings(Duration.ofHours(24), Duration.ofDays(30), "ssl://localhost:8883",
                         "https://localhost:8443/api/v1/renew"), () -> { });
