@@ -22,6 +22,7 @@ import org.telekiosk.broker.turn.IceConfig;
  * @param mqttMaxQueuedMessages {@code mqtt.max-queued-messages}
  * @param mqttReceiveMaximum    {@code mqtt.receive-maximum}
  * @param mqttMaxPayloadBytes   {@code mqtt.max-payload-bytes}
+ * @param mqttKioskQuota        {@code mqtt.kiosk-rate-per-second}, {@code mqtt.kiosk-burst}
  * @param storeUrl              {@code store.url}; empty means the SQLite file in the data directory
  * @param storeUser             {@code store.user}; may be empty
  * @param storeGapTimeout       {@code store.gap-timeout}
@@ -46,6 +47,7 @@ public record BrokerConfig(
         long mqttMaxQueuedMessages,
         int mqttReceiveMaximum,
         int mqttMaxPayloadBytes,
+        KioskQuota mqttKioskQuota,
         String storeUrl,
         String storeUser,
         Duration storeGapTimeout,
@@ -89,6 +91,7 @@ public record BrokerConfig(
         }
         range("mqtt.receive-maximum", mqttReceiveMaximum, 1, 65535);
         range("mqtt.max-payload-bytes", mqttMaxPayloadBytes, 64, 1 << 20);
+        Objects.requireNonNull(mqttKioskQuota, "mqtt.kiosk-* settings are required");
         storeUrl = storeUrl == null ? "" : storeUrl.strip();
         if (!storeUrl.isEmpty() && !storeUrl.startsWith("jdbc:postgresql:") && !storeUrl.startsWith("jdbc:sqlite:")) {
             throw new IllegalArgumentException("store.url must be empty (SQLite in the data directory) or a"
@@ -105,6 +108,19 @@ public record BrokerConfig(
         Objects.requireNonNull(kioskPki, "kioskPki");
         Objects.requireNonNull(vitals, "vitals.* settings are required");
         Objects.requireNonNull(metrics, "metrics.* settings are required");
+    }
+
+    /**
+     * Each kiosk's publish quota at the MQTT broker (docs/security.md, "Flood fairness").
+     *
+     * @param ratePerSecond {@code mqtt.kiosk-rate-per-second}: publishes a second, sustained (1..100000)
+     * @param burst         {@code mqtt.kiosk-burst}: publishes at once after a quiet spell (1..1000000)
+     */
+    public record KioskQuota(int ratePerSecond, int burst) {
+        public KioskQuota {
+            range("mqtt.kiosk-rate-per-second", ratePerSecond, 1, 100_000);
+            range("mqtt.kiosk-burst", burst, 1, 1_000_000);
+        }
     }
 
     /** The SQLite file used when {@code store.url} is empty. */
@@ -134,7 +150,7 @@ public record BrokerConfig(
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, access, signaling, ice, kioskPki,
+                mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice, kioskPki,
                 vitals, metrics);
     }
 

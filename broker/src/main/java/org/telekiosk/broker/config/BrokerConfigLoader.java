@@ -60,6 +60,8 @@ public final class BrokerConfigLoader {
                     Long.parseLong(merged.getProperty("mqtt.max-queued-messages").strip()),
                     integer(merged, "mqtt.receive-maximum"),
                     integer(merged, "mqtt.max-payload-bytes"),
+                    new BrokerConfig.KioskQuota(integer(merged, "mqtt.kiosk-rate-per-second"),
+                            integer(merged, "mqtt.kiosk-burst")),
                     merged.getProperty("store.url", ""),
                     merged.getProperty("store.user", ""),
                     duration(merged, "store.gap-timeout"),

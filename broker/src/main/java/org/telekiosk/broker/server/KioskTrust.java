@@ -100,7 +100,7 @@ final class KioskTrust implements AutoCloseable {
         enrollment.numberReadingsFrom(kiosk -> storage.store().nextSeq(kiosk).join());
         KioskAdministration administration = new KioskAdministration(enrollment, keys.registry(), mqtt::isConnected,
                 statuses::latest, kiosk -> new KioskAdministration.Aside(storage.store().refusedCount(kiosk).join(),
-                        storage.store().conflictCount(kiosk).join()));
+                        storage.store().conflictCount(kiosk).join(), mqtt.overQuota(kiosk)));
         KioskPageTokens pageTokens = new KioskPageTokens(enrollment, sessions, storage.audit(), random, clock);
         return new KioskTrust(revocations, enrollment, administration, pageTokens,
                 watcher);
