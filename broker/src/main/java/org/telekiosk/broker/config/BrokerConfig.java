@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.telekiosk.broker.signaling.SignalingConfig;
 import org.telekiosk.broker.turn.IceConfig;
+import org.telekiosk.broker.viewer.ViewerLimits;
 
 /**
  * The broker's configuration, immutable and validated; each key is described in {@code broker-defaults.properties}.
@@ -17,6 +18,8 @@ import org.telekiosk.broker.turn.IceConfig;
  * @param allowedOrigins        {@code https.allowed-origins}; empty means derived from host names and port
  * @param viewerMaxFrameBytes   {@code viewer.max-frame-bytes}
  * @param viewerMaxPendingBytes {@code viewer.max-pending-bytes}
+ * @param viewerLimits          {@code viewer.max-sockets-per-account}, {@code viewer.rate-per-second},
+ *                              {@code viewer.burst}
  * @param mqttBindAddress       {@code mqtt.bind}
  * @param mqttPort              {@code mqtt.port}, 0 for any free port
  * @param mqttMaxQueuedMessages {@code mqtt.max-queued-messages}
@@ -42,6 +45,7 @@ public record BrokerConfig(
         List<String> allowedOrigins,
         int viewerMaxFrameBytes,
         int viewerMaxPendingBytes,
+        ViewerLimits viewerLimits,
         String mqttBindAddress,
         int mqttPort,
         long mqttMaxQueuedMessages,
@@ -85,6 +89,7 @@ public record BrokerConfig(
         }
         range("viewer.max-frame-bytes", viewerMaxFrameBytes, 16, 1 << 20);
         range("viewer.max-pending-bytes", viewerMaxPendingBytes, 1024, 1 << 30);
+        Objects.requireNonNull(viewerLimits, "viewer.* limits are required");
         if (mqttMaxQueuedMessages < 1 || mqttMaxQueuedMessages > 10_000_000) {
             throw new IllegalArgumentException(
                     "mqtt.max-queued-messages must be 1..10000000, was " + mqttMaxQueuedMessages);
@@ -149,7 +154,7 @@ public record BrokerConfig(
     /** This configuration with other ports; everything else is kept. */
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
-                viewerMaxPendingBytes, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
+                viewerMaxPendingBytes, viewerLimits, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
                 mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice, kioskPki,
                 vitals, metrics);
     }

@@ -55,6 +55,8 @@ public final class BrokerConfigLoader {
                     list(merged, "https.allowed-origins"),
                     integer(merged, "viewer.max-frame-bytes"),
                     integer(merged, "viewer.max-pending-bytes"),
+                    new org.telekiosk.broker.viewer.ViewerLimits(integer(merged, "viewer.max-sockets-per-account"),
+                            integer(merged, "viewer.rate-per-second"), integer(merged, "viewer.burst")),
                     merged.getProperty("mqtt.bind"),
                     integer(merged, "mqtt.port"),
                     Long.parseLong(merged.getProperty("mqtt.max-queued-messages").strip()),

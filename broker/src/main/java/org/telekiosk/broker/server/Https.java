@@ -63,7 +63,7 @@ final class Https implements AutoCloseable {
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().enrollment(),
                 Optional.of(parts.trust().pageTokens()), parts.trust().revocations()::crlDer,
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
-                        access.audit()));
+                        access.audit(), config.viewerLimits()));
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
                 config.viewerMaxPendingBytes()));
     }
