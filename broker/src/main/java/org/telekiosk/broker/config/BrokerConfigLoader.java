@@ -88,7 +88,8 @@ public final class BrokerConfigLoader {
                                     .filter(f -> !f.isEmpty()).map(Path::of)),
                     new KioskPkiConfig(duration(merged, "enrollment.token-lifetime"),
                             duration(merged, "enrollment.certificate-lifetime"),
-                            optionalPath(merged, "https.certificate-file"), optionalPath(merged, "https.key-file")),
+                            optionalPath(merged, "https.certificate-file"), optionalPath(merged, "https.key-file"),
+                            Optional.of(merged.getProperty("https.public-url", ""))),
                     vitalRanges(merged),
                     new MetricsConfig(Optional.of(merged.getProperty("metrics.bind", "")),
                             integer(merged, "metrics.port")));

@@ -65,9 +65,10 @@ public final class Broker implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         KeystorePassword password = KeystorePassword.resolve(environment.get(KeystorePassword.ENV),
                 data.resolve("pki").resolve("keystore.password"), random);
-        KioskTrust.Keys keys = KioskTrust.Keys.open(config, data, password, random, clock);
         int mqttPort = config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
         int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
+        // The HTTPS port first: every certificate the PKI issues names the CRL's address (https.public-url).
+        KioskTrust.Keys keys = KioskTrust.Keys.open(config, data, password, random, clock, httpsPort);
         Lifecycle parts = new Lifecycle();
         try {
             Storage storage = parts.add(Storage.open(config, environment, clock));

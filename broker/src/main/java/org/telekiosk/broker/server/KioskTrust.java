@@ -47,10 +47,12 @@ final class KioskTrust implements AutoCloseable {
      * operator's from {@code kiosk-pki.server-certificate-file}).
      */
     record Keys(BrokerPki pki, KioskRegistry registry, ServerIdentity https) {
-        static Keys open(BrokerConfig config, Path data, KeystorePassword password, SecureRandom random, Clock clock)
-                throws IOException, GeneralSecurityException {
+        /** @param httpsPort the HTTPS port the broker will listen on: the CRL's address in issued certificates */
+        static Keys open(BrokerConfig config, Path data, KeystorePassword password, SecureRandom random, Clock clock,
+                int httpsPort) throws IOException, GeneralSecurityException {
             BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, hostNames(config),
-                    new Certificates(random), clock);
+                    new Certificates(random).withCrlDistributionPoint(
+                            config.kioskPki().crlUrl(config.hostNames().getFirst(), httpsPort)), clock);
             KioskRegistry registry = KioskRegistry.open(data.resolve("kiosks"));
             ServerIdentity https = config.kioskPki().serverCertificateFile().isPresent()
                     ? ServerIdentity.fromPem(config.kioskPki().serverCertificateFile().get(),
@@ -94,8 +96,8 @@ final class KioskTrust implements AutoCloseable {
         EnrollmentService enrollment = new EnrollmentService(keys.registry(), keys.pki().issuing(),
                 CaPin.of(keys.https().pinnedCa()), storage.audit(), clock, random,
                 new EnrollmentSettings(config.kioskPki().tokenLifetime(), config.kioskPki().certificateLifetime(),
-                        "ssl://" + hostPart + ":" + mqtt.port(), "https://" + hostPart + ":" + httpsPort
-                                + "/api/v1/renew"),
+                        "ssl://" + hostPart + ":" + mqtt.port(),
+                        config.kioskPki().publicUrl(publicHost, httpsPort) + "/api/v1/renew"),
                 revocations::publish);
         enrollment.numberReadingsFrom(kiosk -> storage.store().nextSeq(kiosk).join());
         KioskAdministration administration = new KioskAdministration(enrollment, keys.registry(), mqtt::isConnected,
