@@ -50,6 +50,12 @@ public final class VitalsConnection {
     private volatile boolean closed;
     private volatile State state = State.AWAITING_HELLO;
 
+    /** With the system's monotonic clock for the message rate. */
+    public VitalsConnection(ViewerHub hub, VitalsAccess access, Executor executor, ViewerSession session,
+            Socket socket, Optional<OpaqueToken> cookieSession) {
+        this(hub, access, executor, session, socket, cookieSession, System::nanoTime);
+    }
+
     /**
      * @param cookieSession the session cookie of the socket's handshake, if any
      * @param nanoTime      the socket's monotonic clock, for its message rate ({@link ViewerLimits})
