@@ -56,8 +56,8 @@ import org.telekiosk.protocol.viewer.ViewerEvent;
  * <p><b>Flood</b> (issue 14, finding 1): with {@code -Dtelekiosk.bench.flood=1}, one more enrolled kiosk publishes
  * valid spot readings as fast as its connection allows (32 in flight) for the whole run, while the others publish as
  * above; the latencies printed are the other kiosks'. {@code -Dtelekiosk.bench.quota=<per second>} sets
- * {@code mqtt.kiosk-rate-per-second} (and a burst of twice that) for the run, e.g. 100000 (its maximum) to see the flood without
- * the quota.
+ * {@code mqtt.kiosk-rate-per-second} (and a burst of twice that) for the run, e.g. 100000 (its maximum) to see the
+ * flood without the quota.
  */
 public final class EndToEndLatencyBenchmark {
     private static final Duration WARM_UP = Duration.ofSeconds(5);
