@@ -155,8 +155,8 @@ public record BrokerConfig(
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, viewerLimits, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice, kioskPki,
-                vitals, metrics);
+                mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice,
+                kioskPki, vitals, metrics);
     }
 
     private static void range(String key, long value, long min, long max) {
