@@ -64,7 +64,7 @@ final class Https implements AutoCloseable {
         BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().revocations()::crlDer,
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
-                        access.audit()));
+                        access.audit(), config.viewerLimits()));
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
                 config.viewerMaxPendingBytes()));
     }
