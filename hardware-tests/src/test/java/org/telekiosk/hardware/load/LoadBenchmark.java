@@ -28,7 +28,7 @@ import org.telekiosk.protocol.KioskId;
  * {@link RawMqttBroker} starts from a copy of its MQTT configuration, and the generator publishes the same traffic
  * again with one plain subscriber. Command and figures: docs/benchmarks.md.
  *
- * <p>Arguments: {@code kiosks seconds [readings/s per kiosk, default 3] [raw: yes|no, default yes]}. The generator's
+ * <p>Arguments: {@code kiosks seconds [readings/s per kiosk, default 3, or a comma-separated list of steps] [raw: yes|no, default yes]}. The generator's
  * JVM options come from the environment variable {@code LOADGEN_JAVA_OPTS} (e.g. a flight recording of its own).
  */
 public final class LoadBenchmark {
@@ -41,7 +41,7 @@ public final class LoadBenchmark {
     public static void main(String[] args) throws Exception {
         int kiosks = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        double perKiosk = args.length > 2 ? Double.parseDouble(args[2]) : 3;
+        String perKiosk = args.length > 2 ? args[2] : "3";
         boolean raw = args.length <= 3 || !args[3].equals("no");
         Path work = Files.createTempDirectory("telekiosk-load");
         Outcome outcome = run(kiosks, seconds, perKiosk, raw, work, null);
@@ -59,7 +59,7 @@ public final class LoadBenchmark {
      * One run: the Telekiosk phase, then (if {@code raw}) the raw ceiling. {@code afterTelekiosk}, if not null, sees
      * the broker before it stops (a test's checks on the store).
      */
-    static Outcome run(int kiosks, int seconds, double perKiosk, boolean raw, Path work, BrokerCheck afterTelekiosk)
+    static Outcome run(int kiosks, int seconds, String perKiosk, boolean raw, Path work, BrokerCheck afterTelekiosk)
             throws Exception {
         SecureFiles.ownerOnlyDirectory(work);
         BrokerExtension extension = new BrokerExtension(Map.of());
@@ -118,7 +118,7 @@ public final class LoadBenchmark {
     }
 
     /** Runs the generator in its own JVM on this classpath, echoes its output, and returns its RESULT line's fields. */
-    private static Map<String, String> generator(Path plan, String mode, int seconds, double perKiosk, int rawPort)
+    private static Map<String, String> generator(Path plan, String mode, int seconds, String perKiosk, int rawPort)
             throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -127,7 +127,7 @@ public final class LoadBenchmark {
             command.addAll(List.of(options.trim().split("\\s+")));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName(),
-                plan.toString(), mode, Integer.toString(seconds), Double.toString(perKiosk),
+                plan.toString(), mode, Integer.toString(seconds), perKiosk,
                 Integer.toString(rawPort)));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Map<String, String> result = new HashMap<>();

@@ -88,7 +88,7 @@ import org.telekiosk.protocol.viewer.ViewerEvent;
  * After the measured window the kiosks stop publishing and the generator waits up to a minute for the path to drain,
  * so the totals of a run can be compared step by step. The last line is {@code RESULT key=value …} for a harness.
  *
- * <p>Arguments: {@code plan-file telekiosk|raw seconds [readings per kiosk per second, default 3] [raw MQTT port]}.
+ * <p>Arguments: {@code plan-file telekiosk|raw seconds [readings per kiosk per second, default 3; a comma-separated list runs one step per rate] [raw MQTT port]}.
  * The plan file (owner-only; it holds tokens and sessions): {@code https <url>}, {@code viewer <wss-uri>},
  * {@code origin <origin>}, then one {@code kiosk <id> <token line> <hello frame>} per kiosk, tab-separated.
  */
@@ -101,7 +101,7 @@ public final class LoadGenerator {
     private final Plan plan;
     private final boolean raw;
     private final Duration window;
-    private final double perKiosk;
+    private final double[] rates;
     private final int rawPort;
     private final LongAdder published = new LongAdder();
     private final LongAdder refusedByWindow = new LongAdder();
@@ -114,11 +114,11 @@ public final class LoadGenerator {
     private final ConcurrentLinkedQueue<Long> batchMicros = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean measuring = new AtomicBoolean();
 
-    private LoadGenerator(Plan plan, boolean raw, Duration window, double perKiosk, int rawPort) {
+    private LoadGenerator(Plan plan, boolean raw, Duration window, double[] rates, int rawPort) {
         this.plan = plan;
         this.raw = raw;
         this.window = window;
-        this.perKiosk = perKiosk;
+        this.rates = rates;
         this.rawPort = rawPort;
     }
 
@@ -160,12 +160,14 @@ public final class LoadGenerator {
             case "raw" -> true;
             default -> throw new IllegalArgumentException("mode is telekiosk or raw, not " + args[1]);
         };
-        double perKiosk = args.length > 3 ? Double.parseDouble(args[3]) : 3;
+        double[] rates = args.length > 3
+                ? java.util.Arrays.stream(args[3].split(",")).mapToDouble(Double::parseDouble).toArray()
+                : new double[] {3};
         int rawPort = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         if (raw && rawPort == 0) {
             throw new IllegalArgumentException("raw mode needs the raw MQTT broker's port");
         }
-        new LoadGenerator(plan, raw, Duration.ofSeconds(Long.parseLong(args[2])), perKiosk, rawPort).run();
+        new LoadGenerator(plan, raw, Duration.ofSeconds(Long.parseLong(args[2])), rates, rawPort).run();
         System.exit(0);
     }
 
@@ -179,7 +181,6 @@ public final class LoadGenerator {
         List<PahoUplink> uplinks = new ArrayList<>();
         List<WebSocket> viewers = new ArrayList<>();
         MqttClient subscriber = null;
-        ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
         HttpClient http = null;
         try {
             for (int i = 0; i < n; i++) {
@@ -211,12 +212,37 @@ public final class LoadGenerator {
                     () -> uplinks.stream().allMatch(PahoUplink::isConnected));
             System.out.printf(Locale.ROOT, "[%s] %d kiosks connected, %d viewer sockets, after %.1f s%n", mode, n,
                     viewers.size(), (System.nanoTime() - start) / 1e9);
-            String healthBefore = raw ? "" : health(http);
+            if (!raw) {
+                System.out.println("[telekiosk] broker /healthz before: " + health(http));
+            }
 
+            List<Publisher> publishers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                publishers.add(new Publisher(plan.kiosks().get(i).id(), uplinks.get(i)));
+            }
+            for (double perKiosk : rates) {
+                step(mode, publishers, perKiosk, http);
+            }
+        } finally {
+            viewers.forEach(WebSocket::abort);
+            if (subscriber != null) {
+                subscriber.disconnectForcibly(1000);
+                subscriber.close(true);
+            }
+            uplinks.forEach(PahoUplink::close);
+        }
+    }
+
+    /** One rate: publish, warm up, measure the window, stop, drain, print. The totals are the whole run's. */
+    private void step(String mode, List<Publisher> publishers, double perKiosk, HttpClient http) throws Exception {
+        int n = publishers.size();
+        spotMicros.clear();
+        batchMicros.clear();
+        ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
+        try {
             SplittableRandom phases = new SplittableRandom(42);
             long periodMicros = Math.round(1e6 / perKiosk);
-            for (int i = 0; i < n; i++) {
-                Publisher p = new Publisher(plan.kiosks().get(i).id(), uplinks.get(i));
+            for (Publisher p : publishers) {
                 ticks.scheduleAtFixedRate(p::tick, phases.nextLong(periodMicros), periodMicros, TimeUnit.MICROSECONDS);
             }
             pause(WARM_UP);
@@ -251,22 +277,15 @@ public final class LoadGenerator {
                     drained ? "" : "an unfinished", drainSeconds, published.sum(), refusedByWindow.sum(), failed.sum(),
                     pubacked.sum(), storeAcknowledged(), delivered.sum(), statuses.sum());
             if (!raw) {
-                System.out.println("[telekiosk] broker /healthz before: " + healthBefore);
-                System.out.println("[telekiosk] broker /healthz after:  " + health(http));
+                System.out.println("[telekiosk] broker /healthz after the step: " + health(http));
             }
-            System.out.printf(Locale.ROOT, "RESULT mode=%s kiosks=%d window=%d inWindow=%d published=%d refused=%d "
+            System.out.printf(Locale.ROOT, "RESULT mode=%s offered=%.0f kiosks=%d window=%d inWindow=%d published=%d refused=%d "
                     + "failed=%d pubacked=%d storeAcked=%d delivered=%d drained=%s p50=%.2f p99=%.2f max=%.2f "
-                    + "timed=%d%n", mode, n, window.toSeconds(), inWindow, published.sum(), refusedByWindow.sum(),
+                    + "timed=%d%n", mode, n * perKiosk, n, window.toSeconds(), inWindow, published.sum(), refusedByWindow.sum(),
                     failed.sum(), pubacked.sum(), storeAcknowledged(), delivered.sum(), drained, both.p50(),
                     both.p99(), both.max(), both.count());
         } finally {
             ticks.shutdownNow();
-            viewers.forEach(WebSocket::abort);
-            if (subscriber != null) {
-                subscriber.disconnectForcibly(1000);
-                subscriber.close(true);
-            }
-            uplinks.forEach(PahoUplink::close);
         }
     }
 

@@ -23,7 +23,7 @@ class LoadGeneratorSmokeTest {
     @Test
     void everyPublishedReadingIsStoredOnceAcknowledgedAndDeliveredAndTheRawCeilingRuns() throws Exception {
         long[] rows = new long[2];
-        LoadBenchmark.Outcome outcome = LoadBenchmark.run(3, 3, 3, true, work, broker -> {
+        LoadBenchmark.Outcome outcome = LoadBenchmark.run(3, 3, "3", true, work, broker -> {
             Properties readOnly = new Properties();
             readOnly.setProperty("open_mode", "1");
             try (var connection = DriverManager.getConnection("jdbc:sqlite:"
