@@ -96,8 +96,10 @@ public final class VitalsConnection {
                 refuse(denied.error(), denied.message());
             }
             case VitalsAccess.Verdict.Granted granted -> {
-                hub.join(session, granted.principal(), access::openCalls);
+                // Joined before the hub sends the welcome: the browser may answer it at once, and its next message
+                // can be read on the event loop before join() returns here.
                 state = State.JOINED;
+                hub.join(session, granted.principal(), access::openCalls);
                 if (!socket.isOpen()) {
                     hub.leave(session);
                 }

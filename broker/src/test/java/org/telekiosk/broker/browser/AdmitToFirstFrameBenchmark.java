@@ -42,7 +42,7 @@ public final class AdmitToFirstFrameBenchmark {
             X509Certificate certificate = broker.pki().serverChain().getFirst();
             try (Chromium doctor = new Chromium(certificate, List.of());
                     Chromium patient = new Chromium(certificate, List.of())) {
-                doctor.driver().get(origin + "/healthz");
+                CallPages.openSameOrigin(doctor, origin + "/healthz");
                 var account = ConsultationFixture.doctor(broker.access(), "dr.bench");
                 for (int run = 0; run <= runs; run++) {
                     ConsultationFixture fixture = ConsultationFixture.create(broker.access(), account);

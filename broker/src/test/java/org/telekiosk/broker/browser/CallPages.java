@@ -1,6 +1,9 @@
 package org.telekiosk.broker.browser;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 
@@ -11,10 +14,33 @@ public final class CallPages {
 
     /** Opens the doctor console at {@code origin} for the fixture's consultation, logged in by its session cookie. */
     public static void openDoctorConsole(Chromium doctor, ConsultationFixture fixture, String origin) {
-        doctor.driver().get(origin + "/healthz");
+        openSameOrigin(doctor, origin + "/healthz");
         doctor.driver().manage().addCookie(new Cookie.Builder("tk_session", fixture.session().value())
                 .path("/").isSecure(true).isHttpOnly(true).sameSite("Strict").build());
         doctor.driver().get(origin + "/doctor.html#consultation=" + fixture.consultation().id());
+    }
+
+    /**
+     * Navigates to {@code url} and makes sure the browser is on its origin afterwards. A navigation that fails at the
+     * network level leaves Chromium on its error page (chrome-error://), where setting a cookie for the broker fails
+     * with "invalid cookie domain" (seen once in a clean-clone CI run of UdpBlockedCallTest): the failure is printed
+     * with Chromium's error text and the navigation tried again, at most three times.
+     */
+    public static void openSameOrigin(Chromium browser, String url) {
+        String origin = URI.create(url).resolve("/").toString();
+        List<String> failures = new ArrayList<>();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            browser.driver().get(url);
+            String current = browser.driver().getCurrentUrl();
+            if (current != null && current.startsWith(origin)) {
+                return;
+            }
+            String failure = "attempt " + attempt + ": on " + current + " — " + browser.script(
+                    "return document.body ? document.body.innerText.slice(0, 300) : ''");
+            System.out.println("Navigation to " + url + " failed, " + failure);
+            failures.add(failure);
+        }
+        throw new AssertionError("the browser never reached " + url + ": " + failures);
     }
 
     /** Opens the kiosk page at {@code origin} and enters the join code. */

@@ -86,6 +86,13 @@ public final class Chromium implements AutoCloseable {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
     }
 
+    /**
+     * How long a browser test waits for what a page is to show. Generous: on a loaded 2-core machine the kiosk page
+     * once took over 30 s from the join code to the waiting room (its pre-call check measures camera, microphone and
+     * the link first); a wait ends as soon as its condition holds, so this costs nothing when the machine is idle.
+     */
+    public static final Duration PATIENCE = Duration.ofSeconds(90);
+
     static String spkiHash(X509Certificate certificate) {
         try {
             return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")

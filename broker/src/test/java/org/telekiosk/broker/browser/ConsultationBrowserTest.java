@@ -33,17 +33,17 @@ class ConsultationBrowserTest {
         try (Chromium doctor = new Chromium(certificate, List.of());
                 Chromium patient = new Chromium(certificate, List.of())) {
             doctor.driver().get(BROKER.origin() + "/doctor.html");
-            Chromium.await("the login form", Duration.ofSeconds(20)).until(() -> doctor.displayed("#login"));
+            Chromium.await("the login form", Chromium.PATIENCE).until(() -> doctor.displayed("#login"));
             doctor.driver().findElement(By.id("login-name")).sendKeys("dr.weber");
             doctor.driver().findElement(By.id("login-password")).sendKeys(ConsultationFixture.PASSWORD);
             doctor.driver().findElement(By.cssSelector("#login-form button")).click();
-            Chromium.await("the consultation list", Duration.ofSeconds(20))
+            Chromium.await("the consultation list", Chromium.PATIENCE)
                     .until(() -> doctor.displayed("#consultations"));
             doctor.driver().findElement(By.id("create-name")).sendKeys("Frau Koch");
             doctor.driver().findElement(By.cssSelector("#create-form button")).click();
             java.util.regex.Pattern shape = java.util.regex.Pattern.compile("[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}"
                     + "-[2-9A-HJKMNP-Z]{3}");
-            Chromium.await("the join code on the console", Duration.ofSeconds(20))
+            Chromium.await("the join code on the console", Chromium.PATIENCE)
                     .until(() -> shape.matcher(String.valueOf(doctor.text("#code"))).find());
             java.util.regex.Matcher code = shape.matcher(doctor.text("#code"));
             assertTrue(code.find());
@@ -53,7 +53,7 @@ class ConsultationBrowserTest {
             patient.driver().findElement(By.cssSelector("#code-form button")).click();
 
             try {
-                await("the patient in the doctor's waiting room").atMost(Duration.ofSeconds(20))
+                await("the patient in the doctor's waiting room").atMost(Chromium.PATIENCE)
                         .until(() -> !doctor.driver().findElements(By.cssSelector("#waiting li .admit")).isEmpty());
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError("doctor: " + doctor.describe() + "\npatient: " + patient.describe(), e);
@@ -62,22 +62,22 @@ class ConsultationBrowserTest {
             assertEquals("Frau Koch", doctor.script("return document.querySelector('#waiting li .name').textContent"));
             doctor.script("document.querySelector('#waiting li .admit').click()");
 
-            await("video decoded at both ends").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            await("video decoded at both ends").atMost(Chromium.PATIENCE).pollInterval(Duration.ofMillis(200))
                     .until(() -> doctor.connectedWithVideo() && patient.connectedWithVideo());
 
             long before = patient.framesDecoded();
             patient.script("window.telekiosk.signal.socket.close()");
-            await("the patient's page resumed its seat").atMost(Duration.ofSeconds(20))
+            await("the patient's page resumed its seat").atMost(Chromium.PATIENCE)
                     .until(() -> ((Number) patient.script("return window.telekiosk.signal.welcomes")).intValue() == 2);
             assertEquals("in-call", patient.script("return window.telekiosk.signal.status"),
                     "resumed straight into the call");
-            await("video flows again after the ICE restart").atMost(Duration.ofSeconds(30))
+            await("video flows again after the ICE restart").atMost(Chromium.PATIENCE)
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> patient.framesDecoded() > before + 30 && patient.connectedWithVideo()
                             && doctor.connectedWithVideo());
             assertTrue(doctor.driver().findElements(By.cssSelector("#waiting li")).isEmpty(),
                     "the patient never went back to the waiting room");
-            Chromium.await("both in the doctor's participant list", Duration.ofSeconds(10)).until(() ->
+            Chromium.await("both in the doctor's participant list", Chromium.PATIENCE).until(() ->
                     doctor.driver().findElements(By.cssSelector("#participants li")).size() == 2);
         }
     }

@@ -51,7 +51,7 @@ import org.telekiosk.protocol.topic.Topics;
  */
 class DoctorConsoleBrowserTest {
     private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Chromium.PATIENCE;
     static final List<String> CALL_VIEW = List.of("#remote", "#local", "[data-vital=spo2]", "[data-vital=pulse]",
             "[data-signal=ecg] canvas", "#mute", "#camera", "#end", "#logout");
 

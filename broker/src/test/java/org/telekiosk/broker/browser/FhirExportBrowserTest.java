@@ -31,7 +31,7 @@ class FhirExportBrowserTest {
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
         try (Chromium doctor = new Chromium(certificate, List.of())) {
             ConsultationBrowserTest.openDoctorConsole(doctor, fixture, BROKER);
-            Chromium.await("the consultation's room", Duration.ofSeconds(20))
+            Chromium.await("the consultation's room", Chromium.PATIENCE)
                     .until(() -> doctor.displayed("#export-fhir"));
             // The CSP (connect-src 'self') forbids reading a blob: URL back, so keep the blob as it is made.
             doctor.script("window.downloads = []; window.blobs = [];"
@@ -43,7 +43,7 @@ class FhirExportBrowserTest {
 
             doctor.click("#export-fhir");
 
-            await("the download").atMost(Duration.ofSeconds(20))
+            await("the download").atMost(Chromium.PATIENCE)
                     .until(() -> ((Number) doctor.script("return window.downloads.length")).intValue() == 1);
             @SuppressWarnings("unchecked")
             Map<String, Object> download = (Map<String, Object>) doctor.script("return window.downloads[0]");

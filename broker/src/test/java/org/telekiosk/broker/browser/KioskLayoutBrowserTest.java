@@ -40,7 +40,7 @@ import org.telekiosk.protocol.topic.Topics;
  * patient left in it.
  */
 class KioskLayoutBrowserTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Chromium.PATIENCE;
     private static final int[][] DISPLAYS = {{800, 480}, {720, 1280}};
 
     @RegisterExtension

@@ -75,14 +75,14 @@ class KioskPageBrowserTest {
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
         try (Chromium doctorBrowser = new Chromium(certificate, List.of());
                 Chromium page = new Chromium(certificate, List.of())) {
-            doctorBrowser.driver().get(BROKER.origin() + "/healthz");
+            CallPages.openSameOrigin(doctorBrowser, BROKER.origin() + "/healthz");
             doctorBrowser.driver().manage().addCookie(new Cookie.Builder("tk_session", session.value())
                     .path("/").isSecure(true).isHttpOnly(true).sameSite("Strict").build());
             doctorBrowser.driver().get(BROKER.origin() + "/doctor.html#consultation=" + room.id());
 
             page.driver().get(BROKER.origin() + token.path());
             try {
-                await("the kiosk's patient in the doctor's waiting room").atMost(Duration.ofSeconds(20))
+                await("the kiosk's patient in the doctor's waiting room").atMost(Chromium.PATIENCE)
                         .until(() -> !doctorBrowser.driver().findElements(
                                 By.cssSelector("#waiting li .kiosk-sensors .sensor[data-state=absent]")).isEmpty());
             } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -101,7 +101,7 @@ class KioskPageBrowserTest {
                     && sensors.contains("no answer on GPIO 5/6"), sensors);
 
             doctorBrowser.script("document.querySelector('#waiting li .admit').click()");
-            await("video decoded at both ends").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            await("video decoded at both ends").atMost(Chromium.PATIENCE).pollInterval(Duration.ofMillis(200))
                     .until(() -> doctorBrowser.connectedWithVideo() && page.connectedWithVideo());
 
             // In the call, the patient sees the reading the kiosk takes, in plain German, as the doctor does.
@@ -112,25 +112,25 @@ class KioskPageBrowserTest {
             reading.setQos(1);
             mqtt.publish(Topics.measurements(KIOSK), reading);
             String tile = "[data-vital=temperature]";
-            await("the temperature on the kiosk page").atMost(Duration.ofSeconds(20)).until(() -> "37,2".equals(
+            await("the temperature on the kiosk page").atMost(Chromium.PATIENCE).until(() -> "37,2".equals(
                     page.script("return document.querySelector('#vitals " + tile + " .number')?.textContent")));
             String shown = (String) page.script("return document.querySelector('#vitals " + tile + "').textContent");
             assertTrue(shown.contains("Körpertemperatur") && shown.contains("°C") && shown.contains("gemessen um"),
                     shown);
-            await("the same value in the doctor's call view").atMost(Duration.ofSeconds(20)).until(() -> "37,2"
+            await("the same value in the doctor's call view").atMost(Chromium.PATIENCE).until(() -> "37,2"
                     .equals(doctorBrowser.script("return document.querySelector('#vitals " + tile
                             + " .number')?.textContent")));
 
             // The doctor asks for the weight: the kiosk page tells the patient what to do, by the command's state.
             var issued = Outcomes.done(BROKER.broker().commands().issue(new Caller.Staff(doctor),
                     room.id(), CommandKind.WEIGHT, 0, Optional.empty()));
-            await("the queued guidance").atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(page.script(
+            await("the queued guidance").atMost(Chromium.PATIENCE).until(() -> String.valueOf(page.script(
                     "return document.getElementById('guidance').textContent")).contains("Gleich wird Ihr Gewicht"));
             MqttMessage running = new MqttMessage(WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES).encode(
                     CommandUpdate.running(KIOSK, issued.id(), Instant.now())));
             running.setQos(1);
             mqtt.publish(Topics.commandUpdates(KIOSK), running);
-            await("the running guidance").atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(page.script(
+            await("the running guidance").atMost(Chromium.PATIENCE).until(() -> String.valueOf(page.script(
                     "return document.getElementById('guidance').textContent"))
                     .contains("Bitte stellen Sie sich ruhig auf die Waage."));
         } finally {

@@ -36,7 +36,7 @@ class LadderBrowserTest {
     @BeforeAll
     static void runTheScenarios() throws Exception {
         browser = new Chromium(BROKER.broker().pki().serverChain().getFirst(), List.of());
-        browser.driver().get(BROKER.origin() + "/healthz");
+        CallPages.openSameOrigin(browser, BROKER.origin() + "/healthz");
         String scenarios;
         try (InputStream in = LadderBrowserTest.class.getResourceAsStream("/browser/ladder-scenarios.js")) {
             scenarios = new String(in.readAllBytes(), StandardCharsets.UTF_8);

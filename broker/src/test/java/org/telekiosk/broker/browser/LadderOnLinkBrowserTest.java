@@ -93,7 +93,7 @@ class LadderOnLinkBrowserTest {
                     """, turnPort);
             patient.driver().findElement(By.id("code")).sendKeys(fixture.code());
             patient.driver().findElement(By.cssSelector("#code-form button")).click();
-            Chromium.await("the patient waits", Duration.ofSeconds(30))
+            Chromium.await("the patient waits", Chromium.PATIENCE)
                     .until(() -> !doctor.driver().findElements(By.cssSelector("#waiting li .admit")).isEmpty());
             doctor.script("document.querySelector('#waiting li .admit').click()");
             long admitted = System.nanoTime();
@@ -131,7 +131,7 @@ class LadderOnLinkBrowserTest {
             long up = System.nanoTime();
             assertTrue(patient.text("#link-guidance").startsWith("Die Verbindung ist wieder gut"),
                     patient.text("#link-guidance"));
-            Chromium.await("video decoded again at the kiosk", Duration.ofSeconds(20))
+            Chromium.await("video decoded again at the kiosk", Chromium.PATIENCE)
                     .until(patient::connectedWithVideo);
 
             List<Rung> rungs = told.stream().map(RungChange::rung).toList();

@@ -22,7 +22,7 @@ import org.telekiosk.broker.testing.RequiredPrograms.Program;
  */
 @RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER})
 class LoginBrowserTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final Duration PATIENCE = Chromium.PATIENCE;
     private static final String FAILED = "Anmeldung fehlgeschlagen. Login failed.";
     private static final String THROTTLED = "Zu viele Versuche; bitte später erneut. Too many attempts; try again later.";
 

@@ -34,10 +34,10 @@ class RecordBrowserTest {
             patient.driver().get(BROKER.origin() + "/kiosk.html");
             patient.driver().findElement(By.id("code")).sendKeys(fixture.code());
             patient.driver().findElement(By.cssSelector("#code-form button")).click();
-            await("the patient waits").atMost(Duration.ofSeconds(20))
+            await("the patient waits").atMost(Chromium.PATIENCE)
                     .until(() -> !doctor.driver().findElements(By.cssSelector("#waiting li .admit")).isEmpty());
             doctor.script("document.querySelector('#waiting li .admit').click()");
-            await("video at both ends").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+            await("video at both ends").atMost(Chromium.PATIENCE).pollInterval(Duration.ofMillis(250))
                     .until(() -> doctor.connectedWithVideo() && patient.connectedWithVideo());
 
             RecordCheck.afterCall(BROKER, doctor, patient, fixture.consultation().id(), "direct");

@@ -48,7 +48,7 @@ final class RecordCheck {
     /** Checks the record of {@code id} while the call runs, ends it from the console, and reads the record page. */
     static void afterCall(BrokerExtension broker, Chromium doctor, Chromium patient, ConsultationId id, String path) {
         try {
-            await("both pages' media reports in the record").atMost(Duration.ofSeconds(30))
+            await("both pages' media reports in the record").atMost(Chromium.PATIENCE)
                     .pollInterval(Duration.ofMillis(250)).until(() -> {
                         RecordContent content = broker.broker().access().records().read(id);
                         return content.media().stream().anyMatch(m -> m.party() == Party.DOCTOR)
@@ -79,7 +79,7 @@ final class RecordCheck {
                 () -> "the pages' fingerprints are the signaled ones: " + content.media());
 
         doctor.script("document.getElementById('end').click()");
-        await("the end in the record").atMost(Duration.ofSeconds(20)).until(() -> broker.broker().access().records()
+        await("the end in the record").atMost(Chromium.PATIENCE).until(() -> broker.broker().access().records()
                 .read(id).events().stream().anyMatch(e -> e.kind() == RecordEvent.Kind.ENDED));
         List<RecordEvent.Kind> kinds = broker.broker().access().records().read(id).events().stream()
                 .map(RecordEvent::kind).toList();
@@ -88,7 +88,7 @@ final class RecordCheck {
         assertEquals(RecordEvent.Kind.ENDED, kinds.getLast());
 
         doctor.driver().get(broker.origin() + "/record.html#consultation=" + id);
-        Chromium.await("the record page", Duration.ofSeconds(20))
+        Chromium.await("the record page", Chromium.PATIENCE)
                 .until(() -> "true".equals(doctor.script("return document.body.dataset.loaded || ''")));
         Map<?, ?> page = (Map<?, ?>) doctor.script("""
                 const rows = (id) => [...document.querySelectorAll('#' + id + ' tbody tr')];

@@ -39,7 +39,7 @@ import org.telekiosk.protocol.topic.Topics;
  */
 @RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER})
 class TechnicianBrowserTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final Duration PATIENCE = Chromium.PATIENCE;
 
     @RegisterExtension
     static final BrokerExtension BROKER = new BrokerExtension();

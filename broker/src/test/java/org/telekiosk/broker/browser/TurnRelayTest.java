@@ -68,17 +68,17 @@ class TurnRelayTest {
         List<IceServer> expired = new IceServers(config, Optional.of(secret), twoHoursAgo).issue("expired-probe");
         List<IceServer> fresh = new IceServers(config, Optional.of(secret), Clock.systemUTC()).issue("fresh-probe");
         try (Chromium browser = new Chromium(certificate, List.of())) {
-            browser.driver().get(BROKER.origin() + "/healthz");
+            CallPages.openSameOrigin(browser, BROKER.origin() + "/healthz");
 
             RelayProbe.start(browser, expired);
-            await("ICE gathering with expired credentials finished").atMost(Duration.ofSeconds(30))
+            await("ICE gathering with expired credentials finished").atMost(Chromium.PATIENCE)
                     .until(() -> Boolean.TRUE.equals(browser.script("return window.probe.gathered")));
             assertEquals(0L, browser.script("return window.probe.relayCandidates"), "no relay candidate");
             assertEquals(0L, browser.script("return window.probe.framesDecoded"));
             assertTrue(!"connected".equals(browser.script("return window.probe.b.connectionState")));
 
             RelayProbe.start(browser, fresh);
-            await("video over the relay with fresh credentials").atMost(Duration.ofSeconds(30))
+            await("video over the relay with fresh credentials").atMost(Chromium.PATIENCE)
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> RelayProbe.framesDecoded(browser) > 0);
             assertTrue(((Number) browser.script("return window.probe.relayCandidates")).longValue() > 0);

@@ -51,9 +51,9 @@ class TurnTransportsTest {
                 Clock.systemUTC()).issue("probe-" + relayProtocol);
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
         try (Chromium browser = new Chromium(certificate, List.of())) {
-            browser.driver().get(BROKER.origin() + "/healthz");
+            CallPages.openSameOrigin(browser, BROKER.origin() + "/healthz");
             RelayProbe.start(browser, servers);
-            await("video over TURN/" + relayProtocol).atMost(Duration.ofSeconds(30))
+            await("video over TURN/" + relayProtocol).atMost(Chromium.PATIENCE)
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> RelayProbe.framesDecoded(browser) > 0);
             Map<String, Object> local = RelayProbe.selectedLocalCandidate(browser);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -42,7 +41,7 @@ final class Viewport {
     @SuppressWarnings("unchecked")
     private static List<Long> setWindow(Chromium browser, int width, int height) {
         browser.driver().manage().window().setSize(new Dimension(width, height));
-        List<Long> seen = await("the page to see a window of " + width + "x" + height).atMost(Duration.ofSeconds(20))
+        List<Long> seen = await("the page to see a window of " + width + "x" + height).atMost(Chromium.PATIENCE)
                 .until(() -> (List<Long>) browser.script("return [window.outerWidth, window.outerHeight,"
                         + " window.innerWidth, window.innerHeight]"),
                         s -> s.get(0) == width && s.get(1) == height);

@@ -41,7 +41,7 @@ import org.telekiosk.protocol.topic.Topics;
 @RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER})
 class VitalsStalenessBrowserTest {
     private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Chromium.PATIENCE;
 
     @RegisterExtension
     static final BrokerExtension BROKER = new BrokerExtension();
