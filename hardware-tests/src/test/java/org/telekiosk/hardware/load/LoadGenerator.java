@@ -239,6 +239,8 @@ public final class LoadGenerator {
         spotMicros.clear();
         batchMicros.clear();
         ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
+        long stepStart = System.nanoTime();
+        long deliveredBefore = delivered.sum();
         try {
             SplittableRandom phases = new SplittableRandom(42);
             long periodMicros = Math.round(1e6 / perKiosk);
@@ -258,12 +260,16 @@ public final class LoadGenerator {
             long drainStart = System.nanoTime();
             boolean drained = awaitTrue("the path drained", DRAIN, () -> settled());
             double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+            double stepSeconds = (System.nanoTime() - stepStart) / 1e9;
+            long deliveredInStep = delivered.sum() - deliveredBefore;
 
             System.out.printf(Locale.ROOT, "[%s] %d kiosks at %.2f readings/s each (%.0f readings/s offered), %d s "
                     + "measured after %d s of warm-up; load average %s at the window's start, %s at its end%n", mode,
                     n, perKiosk, n * perKiosk, window.toSeconds(), WARM_UP.toSeconds(), loadBefore, loadAfter);
-            System.out.printf(Locale.ROOT, "[%s] published in the window: %d (%.0f readings/s)%n", mode, inWindow,
-                    inWindow / (double) window.toSeconds());
+            System.out.printf(Locale.ROOT, "[%s] published in the window: %d (%.0f readings/s); delivered in the whole "
+                    + "step (warm-up, window, drain: %.1f s) %d, %.0f readings/s%n", mode, inWindow,
+                    inWindow / (double) window.toSeconds(), stepSeconds, deliveredInStep,
+                    deliveredInStep / stepSeconds);
             Latency spot = Latency.of(spotMicros);
             Latency batch = Latency.of(batchMicros);
             List<Long> all = new ArrayList<>(spotMicros);
@@ -279,9 +285,9 @@ public final class LoadGenerator {
             if (!raw) {
                 System.out.println("[telekiosk] broker /healthz after the step: " + health(http));
             }
-            System.out.printf(Locale.ROOT, "RESULT mode=%s offered=%.0f kiosks=%d window=%d inWindow=%d published=%d refused=%d "
+            System.out.printf(Locale.ROOT, "RESULT mode=%s offered=%.0f throughput=%.0f kiosks=%d window=%d inWindow=%d published=%d refused=%d "
                     + "failed=%d pubacked=%d storeAcked=%d delivered=%d drained=%s p50=%.2f p99=%.2f max=%.2f "
-                    + "timed=%d%n", mode, n * perKiosk, n, window.toSeconds(), inWindow, published.sum(), refusedByWindow.sum(),
+                    + "timed=%d%n", mode, n * perKiosk, deliveredInStep / stepSeconds, n, window.toSeconds(), inWindow, published.sum(), refusedByWindow.sum(),
                     failed.sum(), pubacked.sum(), storeAcknowledged(), delivered.sum(), drained, both.p50(),
                     both.p99(), both.max(), both.count());
         } finally {
