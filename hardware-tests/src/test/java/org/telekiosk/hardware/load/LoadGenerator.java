@@ -113,6 +113,8 @@ public final class LoadGenerator {
     private final ConcurrentLinkedQueue<Long> spotMicros = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> batchMicros = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean measuring = new AtomicBoolean();
+    private final LongAdder rawReconnects = new LongAdder();
+    private volatile long lastArrival = System.nanoTime();
 
     private LoadGenerator(Plan plan, boolean raw, Duration window, double[] rates, int rawPort) {
         this.plan = plan;
@@ -282,14 +284,20 @@ public final class LoadGenerator {
                     + "PUBACKed %d, store-acknowledged %d, delivered %d; statuses %d%n", mode,
                     drained ? "" : "an unfinished", drainSeconds, published.sum(), refusedByWindow.sum(), failed.sum(),
                     pubacked.sum(), storeAcknowledged(), delivered.sum(), statuses.sum());
+            if (raw) {
+                System.out.printf(Locale.ROOT, "[raw] the subscriber reconnected %d times so far after 3 s without a "
+                        + "message while readings waited (HiveMQ CE's shared-subscription stall)%n",
+                        rawReconnects.sum());
+            }
             if (!raw) {
                 System.out.println("[telekiosk] broker /healthz after the step: " + health(http));
             }
-            System.out.printf(Locale.ROOT, "RESULT mode=%s offered=%.0f throughput=%.0f kiosks=%d window=%d inWindow=%d published=%d refused=%d "
-                    + "failed=%d pubacked=%d storeAcked=%d delivered=%d drained=%s p50=%.2f p99=%.2f max=%.2f "
-                    + "timed=%d%n", mode, n * perKiosk, deliveredInStep / stepSeconds, n, window.toSeconds(), inWindow, published.sum(), refusedByWindow.sum(),
-                    failed.sum(), pubacked.sum(), storeAcknowledged(), delivered.sum(), drained, both.p50(),
-                    both.p99(), both.max(), both.count());
+            System.out.printf(Locale.ROOT, "RESULT mode=%s offered=%.0f throughput=%.0f kiosks=%d window=%d "
+                    + "inWindow=%d published=%d refused=%d failed=%d pubacked=%d storeAcked=%d delivered=%d drained=%s "
+                    + "p50=%.2f p99=%.2f max=%.2f timed=%d rawReconnects=%d%n", mode, n * perKiosk,
+                    deliveredInStep / stepSeconds, n, window.toSeconds(), inWindow, published.sum(),
+                    refusedByWindow.sum(), failed.sum(), pubacked.sum(), storeAcknowledged(), delivered.sum(), drained, both.p50(),
+                    both.p99(), both.max(), both.count(), rawReconnects.sum());
         } finally {
             ticks.shutdownNow();
         }
@@ -425,10 +433,33 @@ public final class LoadGenerator {
         });
         client.connect(options);
         client.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.allKioskChannelsShared(), 1)});
+        // HiveMQ CE's stall of a shared QoS 1 subscription (BrokerMqttClient#watchForStalls): the broker's own
+        // subscriber reconnects when nothing arrives while readings wait; so does this one, and counts it.
+        ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "raw-stall-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watch.scheduleWithFixedDelay(() -> {
+            if (published.sum() - failed.sum() > delivered.sum()
+                    && System.nanoTime() - lastArrival > TimeUnit.SECONDS.toNanos(3)) {
+                lastArrival = System.nanoTime();
+                rawReconnects.increment();
+                try {
+                    client.disconnectForcibly(0, 1000, false);
+                    client.connect(options);
+                    client.subscribe(new MqttSubscription[] {
+                        new MqttSubscription(Topics.allKioskChannelsShared(), 1)});
+                } catch (MqttException e) {
+                    System.err.println("the raw subscriber could not reconnect: " + e);
+                }
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         return client;
     }
 
     private void arrived(Instant received, Measurement m) {
+        lastArrival = System.nanoTime();
         delivered.increment();
         if (measuring.get()) {
             spotMicros.add(Duration.between(m.takenAt(), received).toNanos() / 1_000);
@@ -436,6 +467,7 @@ public final class LoadGenerator {
     }
 
     private void arrived(Instant received, WaveformBatch b) {
+        lastArrival = System.nanoTime();
         delivered.increment();
         if (measuring.get()) {
             batchMicros.add(Duration.between(b.start().plus(b.duration()), received).toNanos() / 1_000);

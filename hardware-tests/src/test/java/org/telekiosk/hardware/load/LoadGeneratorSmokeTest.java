@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The load generator of issue 16, small: three kiosks for a few seconds against a real broker, the generator in its own
  * process, then the raw ceiling through a plain HiveMQ. What must hold is the bookkeeping, not speed: every reading
  * the kiosks published was PUBACKed, stored exactly once, acknowledged to its kiosk after the commit and delivered to
- * its doctor's socket once; the raw phase delivered every reading to its subscriber.
+ * its doctor's socket once; the raw phase delivered every reading to its subscriber (at least once).
  */
 class LoadGeneratorSmokeTest {
     @TempDir
@@ -59,6 +59,8 @@ class LoadGeneratorSmokeTest {
         assertEquals("0", raw.get("failed"), "raw: failed: " + raw);
         assertEquals("true", raw.get("drained"), "raw: drained: " + raw);
         assertEquals(rawPublished, Long.parseLong(raw.get("pubacked")), "raw: PUBACKed: " + raw);
-        assertEquals(rawPublished, Long.parseLong(raw.get("delivered")), "raw: delivered: " + raw);
+        // Plain QoS 1 is at least once: after a reconnect of the raw subscriber (HiveMQ CE's shared-subscription
+        // stall, see LoadGenerator) a message may come twice.
+        assertTrue(Long.parseLong(raw.get("delivered")) >= rawPublished, "raw: delivered: " + raw);
     }
 }
