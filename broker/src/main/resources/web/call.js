@@ -6,6 +6,16 @@ import { applyRung, withOpusFecAndDtx } from '/media-rung.js';
 
 import { watchMediaPath } from '/mediareport.js';
 
+/**
+ * A restart that has not brought the media path back after this long (its answer applied) is made again. Each
+ * restart gathers afresh, so its TURN requests start a new retransmission series: after a long cut, in which the
+ * previous restart's requests were lost and backed off (or gave up), the next one reaches coturn soon after the link
+ * returns.
+ */
+export const RESTART_RETRY_MS = 8000;
+/** A restart the patient's page asks for within this long after one was made is that one (or its retry's). */
+const RESTART_REQUEST_GRACE_MS = RESTART_RETRY_MS;
+
 export class Call {
   /**
    * @param role   'doctor' or 'patient'
@@ -22,6 +32,11 @@ export class Call {
     this.config = { iceServers: [], iceTransportPolicy: 'all' };
     this.rung = 'video';
     this.microphoneOn = true;
+    this.restarting = false;
+    this.lastRestartAt = -Infinity;
+    this.retryTimer = null;
+    /** Called with 'connecting', 'connected', 'interrupted' (disconnected, failed, or restarting after either). */
+    this.onPathState = () => {};
   }
 
   /** Moves the call to a rung of the ladder: senders constrained or stopped, sound off on the text rung. */
@@ -80,21 +95,83 @@ export class Call {
         sdpMLineIndex: c?.sdpMLineIndex ?? 0 });
     });
     this.mediaWatch = watchMediaPath(pc, (report) => this.signal.send(report) !== false);
-    pc.addEventListener('iceconnectionstatechange', () => {
-      if (pc.iceConnectionState === 'failed') {
-        this.restart();
-      }
-    });
+    // Chromium (156) reports a media path that stopped answering for about 17 s as connectionState 'failed' while
+    // iceConnectionState stays 'disconnected': both are watched. A failed path never comes back by itself (its
+    // candidate pairs are gone), so the doctor restarts ICE and the patient asks for it.
+    const watch = () => this.pathChanged(pc);
+    pc.addEventListener('iceconnectionstatechange', watch);
+    pc.addEventListener('connectionstatechange', watch);
     return pc;
   }
 
-  /** Asks for (patient) or makes (doctor) an ICE restart. */
-  async restart() {
+  pathChanged(pc) {
+    if (pc !== this.pc) {
+      return;
+    }
+    const ice = pc.iceConnectionState;
+    const connection = pc.connectionState;
+    if (connection === 'connected' && (ice === 'connected' || ice === 'completed')) {
+      this.restarting = false;
+      clearTimeout(this.retryTimer);
+      this.onPathState('connected');
+    } else if (connection === 'failed' || ice === 'failed') {
+      this.onPathState('interrupted');
+      this.restart();
+    } else if (connection === 'disconnected' || ice === 'disconnected' || this.restarting) {
+      this.onPathState('interrupted');
+    } else {
+      this.onPathState('connecting');
+    }
+  }
+
+  /**
+   * Asks for (patient) or makes (doctor) an ICE restart; {@code requested}: the doctor's page was asked by the
+   * patient's.
+   */
+  async restart(requested = false) {
     if (this.role === 'doctor') {
-      await this.offer(true);
+      await this.restartIce({ requested });
     } else {
       this.signal.send({ type: 'ice-restart' });
     }
+  }
+
+  /**
+   * The doctor's ICE restart: a new offer with fresh ICE credentials, then a watch that makes another one if the path
+   * is not connected RESTART_RETRY_MS after it (once its answer has come). One restart at a time: while its offer
+   * waits for an answer (the patient's signaling may be held up by the same cut), a second offer would be answered
+   * out of turn.
+   */
+  async restartIce({ requested = false, retry = false } = {}) {
+    const pc = this.pc;
+    if (!pc || pc.connectionState === 'closed' || (this.restarting && !retry)) {
+      return;
+    }
+    const now = performance.now();
+    if (requested && now - this.lastRestartAt < RESTART_REQUEST_GRACE_MS) {
+      return;
+    }
+    this.restarting = true;
+    this.lastRestartAt = now;
+    this.onPathState('interrupted');
+    this.watchRestart(pc);
+    await this.offer(true);
+  }
+
+  watchRestart(pc) {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (pc !== this.pc || pc.connectionState === 'closed' || !this.restarting) {
+        return;
+      }
+      if (pc.connectionState === 'connected') {
+        this.pathChanged(pc);
+      } else if (pc.signalingState !== 'stable') {
+        this.watchRestart(pc); // the answer has not come yet: wait for it
+      } else {
+        this.restartIce({ retry: true });
+      }
+    }, RESTART_RETRY_MS);
   }
 
   async offer(iceRestart) {
@@ -172,6 +249,8 @@ export class Call {
   }
 
   hangUp() {
+    clearTimeout(this.retryTimer);
+    this.restarting = false;
     this.pc?.close();
     this.pc = null;
     this.remoteVideo.srcObject = null;

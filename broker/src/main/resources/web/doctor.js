@@ -231,6 +231,7 @@ async function openConsultation(id) {
   signal = new Signal({ kind: 'cookie', consultation: id }, { onEvent, onStatus });
   call = new Call('doctor', signal, $('remote'));
   call.setLocalStream(camera.stream);
+  call.onPathState = showMediaPath;
   if (!$('commands')) {
     new Commands(id, $('call-side'));
   }
@@ -253,6 +254,17 @@ function rungChanged({ rung, reason, pinned }) {
 
 const showRung = (rung, pinned) => renderRung($('link'), $('rung'), rung, pinned);
 const showLinkQuality = (sample) => renderQuality($('link-quality'), sample);
+
+// The call's media path as the peer connection reports it: while it is interrupted (a cut, then the ICE restart that
+// brings it back) the doctor reads so, instead of a frozen picture that looks like a patient who does not move.
+function showMediaPath(state) {
+  const badge = $('media-path');
+  badge.dataset.state = state;
+  badge.hidden = state !== 'interrupted';
+  if (state === 'interrupted') {
+    showText(badge, 'Bild und Ton unterbrochen – wird wiederhergestellt …', '· Media interrupted – reconnecting …');
+  }
+}
 
 $('pin').addEventListener('change', (e) => link?.pin(e.currentTarget.value));
 
@@ -284,7 +296,7 @@ async function onEvent(event) {
       break;
     case 'answer': await call.onAnswer(event.sdp); break;
     case 'ice-candidate': await call.onCandidate(event); break;
-    case 'ice-restart': await call.restart(); break;
+    case 'ice-restart': await call.restart(true); break;
     case 'ended':
       call.hangUp();
       link.stop();

@@ -6,6 +6,11 @@
 //   video ◀── video-low ◀── audio ◀── text        (up: one rung at a time, after the up hold of good samples)
 //
 // Never two changes within MIN_DWELL_MS (10 s): a flapping link changes the rung at most once per 10 s.
+//
+// An outage (no media at all: a cut) is not a measure of the link's quality: the ladder steps down for it as for any
+// failing link (straight to text), but when media arrives again it goes back at once to the rung it left for the
+// outage, judged afresh from then on (the samples that span the outage are dropped). A link that came back worse
+// steps down again by the usual rules, and that counts as a failed climb.
 
 export const RUNGS = ['video', 'video-low', 'audio', 'text'];
 
@@ -36,6 +41,14 @@ export const UP_HOLD_MS = 10000;      // the next rung's `enter` must hold this 
 export const MAX_UP_HOLD_MS = 80000;  // the up hold doubles after each failed climb, up to this
 export const MIN_DWELL_MS = 10000;    // never two changes closer than this
 export const FAILED_CLIMB_MS = 30000; // a step down this soon after a step up makes the climb a failed one
+/**
+ * After a climb, the return after an outage, and at the call's start the rung's bitrate need waits this long: the
+ * available outgoing bitrate was estimated under the lower rung's cap (or starts low on a new path) and needs time to
+ * ramp up; RTT, loss,
+ * freezes and jitter count at once. (Without it a climb to video read about 230 kbit/s 11 s later and fell back, on a
+ * good link.) Shorter than FAILED_CLIMB_MS, so a link that cannot carry the rung still makes a failed climb.
+ */
+export const BITRATE_RAMP_MS = 20000;
 
 function meets(sample, need) {
   if (!sample.flowing) return false;
@@ -47,10 +60,14 @@ function meets(sample, need) {
   return true;
 }
 
-/** The best rung whose `stay` (or `enter`) needs this sample meets; 'text' if none. */
-export function supported(sample, kind = 'stay') {
+/**
+ * The best rung whose `stay` (or `enter`) needs this sample meets; 'text' if none. With `rampingRung`, that rung's
+ * bitrate need is waived (it was just climbed to: BITRATE_RAMP_MS).
+ */
+export function supported(sample, kind = 'stay', rampingRung = null) {
   for (const rung of RUNGS.slice(0, 3)) {
-    if (meets(sample, THRESHOLDS[rung][kind])) return rung;
+    const need = THRESHOLDS[rung][kind];
+    if (meets(sample, rung === rampingRung ? { ...need, outKbps: 0 } : need)) return rung;
   }
   return 'text';
 }
@@ -99,11 +116,20 @@ export class Ladder {
     this.upSince = null;   // since when the next rung's `enter` holds
     this.window = [];
     this.last = null;      // the last judged (windowed) sample, for display
+    this.resumeTo = null;  // the rung left for an outage, to go back to when media arrives again
+    this.rampFrom = startMs; // the bitrate need of the current rung is waived until BITRATE_RAMP_MS after this
+  }
+
+  /** The call is connected (the first time): it is judged from now on, the bitrate estimate ramps up from now. */
+  connected(atMs) {
+    this.changedAt = atMs;
+    this.rampFrom = atMs;
   }
 
   /** Pins `rung` (the doctor's choice) or, with null, lets the ladder decide again. Returns the change, if any. */
   pin(rung, atMs) {
     this.pinned = rung;
+    this.resumeTo = null;
     const target = rung ?? this.rung;
     this.downSince = null;
     this.upSince = null;
@@ -115,23 +141,40 @@ export class Ladder {
    * Takes one sample at `atMs` and returns {rung, reason} when the rung changes, else null.
    */
   update(raw, atMs) {
+    if (this.resumeTo !== null && raw.flowing && !this.pinned) {
+      // Media again after an outage: this sample spans the outage (the packets lost in it), so it and the outage's
+      // samples are left out, and the call goes back to where it was once the dwell allows.
+      this.window = [];
+      if (atMs - this.changedAt < MIN_DWELL_MS) return null;
+      const rung = this.resumeTo;
+      this.resumeTo = null;
+      this.lastUpAt = atMs;
+      this.rampFrom = atMs;
+      return this.move(rung, atMs, 'media back after an outage');
+    }
     this.window.push(raw);
     if (this.window.length > WINDOW) this.window.shift();
     const sample = windowed(this.window);
     this.last = sample;
     if (this.pinned) return null;
     const current = index(this.rung);
-    const stay = index(supported(sample, 'stay'));
+    const stay = index(supported(sample, 'stay', atMs - this.rampFrom < BITRATE_RAMP_MS ? this.rung : null));
     if (stay > current) {
       this.upSince = null;
-      // Down to the best rung any sample of the failing spell supported: no further than the link needs.
-      this.downTo = this.downSince === null ? RUNGS[stay] : RUNGS[Math.min(index(this.downTo), stay)];
+      // Down to the best rung any sample of the failing spell supported: no further than the link needs; but no
+      // media at all (an outage) is text at once, whatever the spell's earlier samples (from before it) supported:
+      // one step into an outage, so the way back is not delayed by the dwell after a second one.
+      this.downTo = !sample.flowing ? 'text'
+        : this.downSince === null ? RUNGS[stay] : RUNGS[Math.min(index(this.downTo), stay)];
       if (this.downSince === null) this.downSince = atMs;
       if (atMs - this.downSince >= DOWN_HOLD_MS && atMs - this.changedAt >= MIN_DWELL_MS) {
         if (atMs - this.lastUpAt < FAILED_CLIMB_MS) {
           this.upHoldMs = Math.min(this.upHoldMs * 2, MAX_UP_HOLD_MS);
         }
-        return this.move(this.downTo, atMs, describe(sample));
+        const from = this.rung;
+        const change = this.move(this.downTo, atMs, describe(sample));
+        if (!sample.flowing) this.resumeTo ??= from;
+        return change;
       }
       return null;
     }
@@ -148,6 +191,7 @@ export class Ladder {
     if (this.upSince === null) this.upSince = atMs;
     if (atMs - this.upSince >= this.upHoldMs && atMs - this.changedAt >= MIN_DWELL_MS) {
       this.lastUpAt = atMs;
+      this.rampFrom = atMs;
       return this.move(RUNGS[current - 1], atMs, describe(sample));
     }
     return null;

@@ -64,7 +64,7 @@ export class LinkQuality {
       // Judged only from the first connection on: setting up over a slow link is not a bad link.
       if (pc.connectionState !== 'connected') return;
       this.connected = true;
-      this.ladder.changedAt = performance.now();
+      this.ladder.connected(performance.now());
     }
     const report = await pc.getStats();
     const sample = sampleFromStats(this.previous, report);

@@ -62,6 +62,19 @@ results.cutChanges = blackout.changes.map((c) => c.rung);
 const climb = run([[20, good], [20, cut], [120, good]]);
 results.climbChanges = climb.changes.map((c) => c.rung);
 results.climbMinGapMs = minGap(climb.changes);
+// the sample that spans the cut: its packets lost in the cut arrive with it
+const spanning = () => ({ ...good(), loss: 0.6 });
+const back = run([[20, good], [20, cut], [1, spanning], [60, good]]);
+results.backChanges = back.changes.map((c) => c.rung);
+results.backAfterMs = back.changes.length > 1 ? back.changes[1].t - 40000 : -1;
+const edgeCut = run([[20, good], [30, edge], [20, cut], [60, edge]]);
+results.edgeCutChanges = edgeCut.changes.map((c) => c.rung);
+const worseAfter = run([[20, good], [20, cut], [60, edge]]);
+results.worseAfterChanges = worseAfter.changes.map((c) => c.rung);
+results.worseAfterMinGapMs = minGap(worseAfter.changes);
+const shortCut = run([[20, good], [9, cut], [60, good]]); // down about 7 s in, media back 2 s later
+results.shortCutChanges = shortCut.changes.map((c) => c.rung);
+results.shortCutMinGapMs = minGap(shortCut.changes);
 
 // flapping: good and edge alternating every 20-40 s (as link-profiles.properties), 20 minutes
 const flapPhases = [];
@@ -75,6 +88,34 @@ for (let i = 0; i < 150; i++) fast.push([8, i % 2 === 0 ? edge : cut]);
 const fastFlapping = run(fast);
 results.fastFlappingMinGapMs = minGap(fastFlapping.changes);
 results.fastFlappingChanges = fastFlapping.changes.length;
+
+// edge, then good: at the climb to video the available outgoing bitrate is still what the small video's cap left
+// (about 230 kbit/s, as measured 11 s after a climb on a loaded machine) for 10 s, then ramps up to 1,500 kbit/s
+// over 10 s: the climb holds
+{
+  const ladder = new L.Ladder(0);
+  const changes = [];
+  let t = 0;
+  let climbedAt = null;
+  const step = (sample) => { t += 1000; const c = ladder.update(sample, t); if (c) changes.push(c.rung); };
+  for (let i = 0; i < 20; i++) step(good());
+  for (let i = 0; i < 30; i++) step(edge());
+  for (let i = 0; i < 120; i++) {
+    if (climbedAt === null && ladder.rung === 'video') climbedAt = t;
+    const ramped = climbedAt === null ? 0 : Math.max(0, Math.min(1, (t - climbedAt - 10000) / 10000));
+    step({ ...good(), outKbps: 230 + ramped * 1270 });
+  }
+  results.rampChanges = changes;
+}
+
+// a spell only audio would stay on, just before a cut, on video-low: one step into the cut (text), not two (audio,
+// then text 10 s later), and back to video-low after it
+const heavy = () => ({ rttMs: 1000, loss: 0.02, outKbps: 150, freezes: 0, jitterMs: 900, flowing: true });
+const edgeThenCut = run([[20, good], [12, edge], [4, heavy], [20, cut], [30, good]]);
+results.edgeThenCutChanges = edgeThenCut.changes.map((c) => c.rung);
+
+// a call's first seconds: the estimate starts low on the new path (158 kbit/s seen 12 s into a call) and ramps up
+results.startChanges = run([[12, () => ({ ...good(), outKbps: 158 })], [60, good]]).changes.map((c) => c.rung);
 
 // a link that only carries small video: each failed climb doubles the wait before the next
 const thinRun = run([[10, good], [400, thin]]);

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.telekiosk.broker.config.ConfigurationConflict;
 import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.demo.DemoCommand;
 import org.telekiosk.broker.mosquitto.MosquittoConfigCommand;
@@ -30,14 +31,19 @@ public final class BrokerMain implements Callable<Integer> {
     public static void main(String[] args) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        System.exit(new CommandLine(new BrokerMain())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: a failure is one line on standard error and an exit code. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new BrokerMain())
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     // A failure to start is a message for the person at the console, not a stack trace.
                     commandLine.getErr().println("Error: " + e.getMessage());
                     org.slf4j.LoggerFactory.getLogger(BrokerMain.class).debug("Details", e);
-                    return ExitCodes.FAILED;
-                })
-                .execute(args));
+                    // A configuration that does not fit the state found (another CA than the shared database's).
+                    return e instanceof ConfigurationConflict ? ExitCodes.CONFIG : ExitCodes.FAILED;
+                });
     }
 
     @Override

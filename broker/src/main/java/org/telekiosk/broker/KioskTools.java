@@ -35,9 +35,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * The technician's command-line tools, run on the broker's machine against its data directory (while the broker
- * runs or not): they change the kiosk registry file under its lock and append to the audit log; a running broker
- * picks changes up within seconds. The technician is audited as {@code cli:<operating-system user>}.
+ * The technician's command-line tools, run on a broker's machine with its configuration (while the broker runs or
+ * not): they change the kiosk registry in the store's database ({@code store.url}) in one transaction and append to
+ * the audit log; every running broker node on that database picks changes up within seconds. The technician is
+ * audited as {@code cli:<operating-system user>}.
  */
 public final class KioskTools {
     private KioskTools() {}
@@ -46,12 +47,22 @@ public final class KioskTools {
         return new AuditActor("cli:" + System.getProperty("user.name", "unknown"));
     }
 
+    /**
+     * The kiosk registry in the store's database ({@code store.url}); a registry file of an earlier version in the data
+     * directory is imported first, as the broker's start would.
+     */
     static KioskRegistry registry(BrokerConfig config) throws IOException {
-        return KioskRegistry.open(config.dataDir().toAbsolutePath().resolve("kiosks"));
+        return KioskRegistry.open(database(config), config.dataDir().toAbsolutePath().resolve("kiosks"),
+                Instant.now());
     }
 
     /** The broker's audit log, table {@code audit_event} of the store's database ({@code store.url}). */
     static AuditLog audit(BrokerConfig config) throws IOException {
+        return new SqlAuditLog(database(config));
+    }
+
+    /** The store's database ({@code store.url}, the password from the environment), migrated. */
+    static SqlAccess database(BrokerConfig config) throws IOException {
         StoreDatabase database = StoreDatabase.configured(config.storeUrl(), config.storeUser(),
                 config.defaultStoreFile(), System.getenv());
         try {
@@ -59,7 +70,7 @@ public final class KioskTools {
         } catch (RuntimeException e) {
             throw new IOException("cannot open the broker's database " + database + ": " + e.getMessage(), e);
         }
-        return new SqlAuditLog(new SqlAccess(database));
+        return new SqlAccess(database);
     }
 
     /** The pin of the CA that vouches for the HTTPS endpoint, as the running broker computes it. */

@@ -35,7 +35,7 @@ import org.telekiosk.protocol.enrollment.RenewalRequest;
  * vouches for the broker's HTTPS endpoint. Every refusal is answered with a {@link Refused} that tells the person at
  * the kiosk what to do, and recorded in the audit log; so is every success. Validity comes from the injected clock.
  *
- * <p>Blocking (the registry file, signing): call from a worker thread, never from an event loop.
+ * <p>Blocking (the registry's database, signing): call from a worker thread, never from an event loop.
  */
 public final class EnrollmentService {
     private static final String TOKEN_ACTOR_PREFIX = "token:";
@@ -273,13 +273,9 @@ public final class EnrollmentService {
                 record.notAfter(), "revoked")) : next;
     }
 
-    /** Picks up tokens and revocations another process (the CLI) wrote a moment ago. */
+    /** Picks up tokens and revocations another node or process (the CLI) wrote a moment ago. */
     private void refreshRegistry() {
-        try {
-            registry.refresh();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the kiosk registry", e);
-        }
+        registry.refresh();
     }
 
     /**

@@ -17,7 +17,7 @@ import org.telekiosk.protocol.enrollment.EnrollmentToken;
 /**
  * Makes one-time enrollment tokens: 256 random bits, bound to a kiosk id and label, expiring after
  * {@code lifetime}, carrying the CA pin; stored only as SHA-256. Needs no CA key, so the command line makes tokens
- * without the key store password. Blocking (the registry file).
+ * without the key store password. Blocking (the registry's database).
  */
 public final class EnrollmentTokens {
     private final KioskRegistry registry;

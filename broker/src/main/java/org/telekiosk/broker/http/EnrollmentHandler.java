@@ -43,7 +43,7 @@ import org.telekiosk.protocol.enrollment.RenewalRequest;
  *       {@link KioskPageToken} for the kiosk's page (when the broker has {@link KioskPageTokens});</li>
  *   <li>{@code GET /pki/crl}: the current CRL, DER ({@code application/pkix-crl}).</li>
  * </ul>
- * The service blocks (registry file, signing), so it runs under the REST API's concurrency cap and read pause
+ * The service blocks (registry database, signing), so it runs under the REST API's concurrency cap and read pause
  * ({@link BlockingSlots}, 503 with {@code Retry-After} when every slot is taken); the answer is written from the
  * worker (Netty hands the write to the channel's event loop). Refusals are problem+json (RFC 9457). Anything else passes on.
  */

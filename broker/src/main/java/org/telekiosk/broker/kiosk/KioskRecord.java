@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What the broker knows of one kiosk (as persisted in the registry file).
+ * What the broker knows of one kiosk (a row of table {@code kiosk}).
  *
  * @param id        the kiosk id (also its certificate's CN and MQTT client id)
  * @param label     the technician's name for it ("Lab room 3, Wismar")

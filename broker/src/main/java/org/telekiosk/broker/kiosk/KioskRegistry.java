@@ -1,60 +1,42 @@
 package org.telekiosk.broker.kiosk;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
-import org.telekiosk.broker.pki.SecureFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.config.ConfigurationConflict;
+import org.telekiosk.broker.store.Dialect;
+import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.protocol.KioskId;
 
 /**
- * The kiosks this broker knows, their enrollment tokens and the certificates no longer trusted, in one JSON file
- * ({@code <data.dir>/kiosks/registry.json}, 0600). The running broker and the command-line tools
- * ({@code enrollment-token}, {@code revoke}) share it: every change re-reads the file under an exclusive lock on
- * {@code registry.lock}, applies itself, and replaces the file atomically; {@link #refresh()} picks up changes made
- * by another process. Reads use the in-memory snapshot and never touch the disk, so the MQTT authenticator may call
- * them on HiveMQ's threads. When each kiosk was last seen is kept in memory only.
+ * The kiosks the brokers know, their enrollment tokens and the certificates no longer trusted, in the store's
+ * database (tables {@code kiosk}, {@code enrollment_token}, {@code revoked_serial}, {@code kiosk_registry}; migration
+ * V9), shared by every broker node on the same database and by the command-line tools ({@code enrollment-token},
+ * {@code revoke}). Every change runs in one transaction that holds the registry's lock (PostgreSQL: the
+ * {@code kiosk_registry} row; SQLite: the write lock), reads the latest state, applies itself, writes the difference
+ * and bumps the registry's version. {@link #refresh()} reloads the snapshot when the version moved (another node or
+ * process changed it); the broker polls it every two seconds.
  *
- * <p>(Not SQL yet: the store's database is opened by the measurement store; a {@code V3__kiosks.sql} migration with
- * these three tables is the next step once a shared database handle exists.)
+ * <p>Reads use the in-memory snapshot and never touch the database, so the MQTT authenticator may call them on
+ * HiveMQ's threads. When each kiosk was last seen is noted in memory ({@link #seen}, never blocks) and written and
+ * read back by {@link #syncLastSeen()}, so that the fleet view shows the latest time any node saw the kiosk.
  */
 public final class KioskRegistry {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .addModule(new SimpleModule("instants")
-                    .addSerializer(Instant.class, ToStringSerializer.instance)
-                    .addDeserializer(Instant.class, new StdScalarDeserializer<Instant>(Instant.class) {
-                        @Override
-                        public Instant deserialize(JsonParser p, com.fasterxml.jackson.databind.DeserializationContext c)
-                                throws IOException {
-                            return Instant.parse(p.getValueAsString());
-                        }
-                    }))
-            .build();
+    private static final Logger LOG = LoggerFactory.getLogger(KioskRegistry.class);
 
-    /** The file's content. */
+    /** The registry's content. */
     public record State(List<KioskRecord> kiosks, List<TokenRecord> tokens, List<RevokedSerial> revokedSerials,
             long crlNumber) {
         public State {
@@ -96,6 +78,22 @@ public final class KioskRegistry {
             return new State(kiosks, tokens, list, crlNumber + 1);
         }
 
+        /**
+         * The same content in the one order every node reads it from the database: kiosks by id, tokens by creation
+         * and hash, revoked certificates by time and serial (a serial listed twice once, the first).
+         */
+        State canonical() {
+            java.util.Map<String, RevokedSerial> serials = new java.util.LinkedHashMap<>();
+            revokedSerials.forEach(r -> serials.putIfAbsent(r.serial(), r));
+            return new State(
+                    kiosks.stream().sorted(java.util.Comparator.comparing(KioskRecord::id)).toList(),
+                    tokens.stream().sorted(java.util.Comparator.comparing(TokenRecord::createdAt)
+                            .thenComparing(TokenRecord::secretHash)).toList(),
+                    serials.values().stream().sorted(java.util.Comparator.comparing(RevokedSerial::at)
+                            .thenComparing(RevokedSerial::serial)).toList(),
+                    crlNumber);
+        }
+
         /** Without tokens and CRL entries that expired before {@code now}. */
         State pruned(Instant now) {
             return new State(kiosks,
@@ -104,23 +102,70 @@ public final class KioskRegistry {
         }
     }
 
-    private final Path file;
-    private final Path lockFile;
+    private final SqlAccess sql;
     private volatile State state = State.empty();
-    private volatile FileTime loadedModified;
+    private volatile long version = -1;
     private final Map<KioskId, Instant> lastSeen = new ConcurrentHashMap<>();
+    private final Map<String, Instant> unsavedSeen = new ConcurrentHashMap<>();
 
-    private KioskRegistry(Path file) {
-        this.file = file;
-        this.lockFile = file.resolveSibling("registry.lock");
+    private KioskRegistry(SqlAccess sql) {
+        this.sql = sql;
     }
 
-    /** Opens (or starts) the registry in {@code dir}. Blocking. */
-    public static KioskRegistry open(Path dir) throws IOException {
-        SecureFiles.ownerOnlyDirectory(dir);
-        KioskRegistry registry = new KioskRegistry(dir.resolve("registry.json"));
+    /**
+     * Opens the registry in the database of {@code sql} (migrated already). A registry file of earlier versions in
+     * {@code legacyDir} ({@code registry.json}) is imported into an empty database registry in one transaction and
+     * then renamed to {@code registry.json.imported-<epoch second>}; a file that cannot be imported (the database
+     * already holds another registry) stops the start with a {@link ConfigurationConflict}, and nothing is changed.
+     * Blocking.
+     */
+    public static KioskRegistry open(SqlAccess sql, Path legacyDir, Instant now) throws IOException {
+        KioskRegistry registry = new KioskRegistry(sql);
+        Path legacy = legacyDir.resolve(LegacyRegistryFile.NAME);
+        if (Files.exists(legacy)) {
+            registry.importLegacy(legacy, now);
+        }
         registry.refresh();
         return registry;
+    }
+
+    private void importLegacy(Path file, Instant now) throws IOException {
+        State legacy = LegacyRegistryFile.read(file);
+        String imported = RegistryTables.locked(sql, "import the kiosk registry file " + file, c -> {
+            if (RegistryTables.isEmpty(c)) {
+                RegistryTables.write(c, State.empty(), legacy);
+                try (var s = c.prepareStatement(
+                        "UPDATE kiosk_registry SET imported_from = ?, imported_at = ? WHERE id = 1")) {
+                    s.setString(1, file.toAbsolutePath().toString());
+                    s.setLong(2, SqlAccess.nanos(now));
+                    s.executeUpdate();
+                }
+                return "imported";
+            }
+            State held = RegistryTables.load(c);
+            boolean alreadyIn = legacy.kiosks().stream().allMatch(k -> held.kiosk(KioskId.of(k.id())).isPresent())
+                    && legacy.tokens().stream().allMatch(t -> held.token(t.secretHash()).isPresent()
+                            || !t.expiresAt().isAfter(now));
+            return alreadyIn ? "held" : "conflict";
+        });
+        switch (imported) {
+            case "imported" -> {
+                Path aside = LegacyRegistryFile.setAside(file, now);
+                LOG.info("Imported the kiosk registry file ({} kiosks, {} tokens, {} revoked certificates, CRL #{}) "
+                        + "into the database; the file is kept as {}", legacy.kiosks().size(), legacy.tokens().size(),
+                        legacy.revokedSerials().size(), legacy.crlNumber(), aside);
+            }
+            case "held" -> {
+                Path aside = LegacyRegistryFile.setAside(file, now);
+                LOG.warn("The kiosk registry file's kiosks are all in the database already (imported before); the "
+                        + "file is kept as {} and no longer read", aside);
+            }
+            default -> throw new ConfigurationConflict("cannot import the kiosk registry file " + file + ": the "
+                    + "database already holds a kiosk registry with other kiosks (another broker node's, or one "
+                    + "imported before). Nothing was changed. If this node shall join that database, move the file "
+                    + "away (its kiosks enroll again with new tokens); otherwise point store.url at this node's own "
+                    + "database.");
+        }
     }
 
     /** The current snapshot; never blocks. */
@@ -129,53 +174,89 @@ public final class KioskRegistry {
     }
 
     /**
-     * Re-reads the file if another process changed it since; returns whether it did. Blocking (a file stat, and
-     * a read after a change).
+     * Reloads the snapshot if the registry changed since (another node, the command line); returns whether it did.
+     * Blocking (one small query; a reload after a change).
      */
-    public synchronized boolean refresh() throws IOException {
-        if (!Files.exists(file)) {
+    public synchronized boolean refresh() {
+        long current = sql.run("read the kiosk registry's version", RegistryTables::version);
+        if (current == version) {
             return false;
         }
-        FileTime modified = Files.getLastModifiedTime(file);
-        if (modified.equals(loadedModified)) {
-            return false;
-        }
-        SecureFiles.requireOwnerOnly(file);
-        try {
-            state = JSON.readValue(Files.readAllBytes(file), State.class);
-        } catch (com.fasterxml.jackson.core.JacksonException | java.time.DateTimeException e) {
-            throw new IOException(file + " is not a valid kiosk registry: " + e.getMessage(), e);
-        }
-        loadedModified = modified;
+        record Loaded(long version, State state) {}
+        Loaded loaded = sql.run("read the kiosk registry", c -> {
+            // One snapshot: the version and the rows it describes, read in one transaction.
+            c.setAutoCommit(false);
+            if (sql.dialect() == Dialect.POSTGRESQL) {
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            }
+            try {
+                Loaded l = new Loaded(RegistryTables.version(c), RegistryTables.load(c));
+                c.commit();
+                return l;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        });
+        state = loaded.state();
+        version = loaded.version();
         return true;
     }
 
     /**
-     * Applies {@code change} to the latest state on disk under the file lock and persists the result; returns it.
-     * Blocking: never call on an event loop.
+     * Applies {@code change} to the latest state in the database, in one transaction under the registry's lock, and
+     * stores the result (expired tokens and CRL entries pruned); returns it. Blocking: never call on an event loop.
      */
     public synchronized State update(Instant now, UnaryOperator<State> change) {
-        try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock held = lock.lock()) {
-            loadedModified = null;
-            refresh();
-            State next = change.apply(state).pruned(now);
-            SecureFiles.writeSecret(file, JSON.writeValueAsBytes(next));
-            state = next;
-            loadedModified = Files.getLastModifiedTime(file);
-            return next;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot update the kiosk registry " + file, e);
-        }
+        record Changed(long version, State state) {}
+        Changed changed = RegistryTables.locked(sql, "change the kiosk registry", c -> {
+            State before = RegistryTables.load(c);
+            State next = change.apply(before).pruned(now).canonical();
+            if (next.equals(before)) {
+                return new Changed(RegistryTables.version(c), next);
+            }
+            return new Changed(RegistryTables.write(c, before, next), next);
+        });
+        state = changed.state();
+        version = changed.version();
+        return changed.state();
     }
 
-    /** Notes that {@code kiosk} connected or renewed at {@code at}. Never blocks. */
+    /** Notes that {@code kiosk} connected, enrolled or renewed at {@code at}. Never blocks. */
     public void seen(KioskId kiosk, Instant at) {
-        lastSeen.put(kiosk, at);
+        lastSeen.merge(kiosk, at, (a, b) -> a.isAfter(b) ? a : b);
+        unsavedSeen.merge(kiosk.value(), at, (a, b) -> a.isAfter(b) ? a : b);
     }
 
-    /** When {@code kiosk} was last seen by this broker process. */
+    /** When {@code kiosk} was last seen, by this node or (as of the last {@link #syncLastSeen()}) by any. */
     public Optional<Instant> lastSeen(KioskId kiosk) {
         return Optional.ofNullable(lastSeen.get(kiosk));
+    }
+
+    /**
+     * Writes the last-seen times noted here since the previous call and reads every node's. Blocking; the broker
+     * calls it every few seconds on its registry thread.
+     */
+    public void syncLastSeen() {
+        Map<String, Instant> batch = new HashMap<>();
+        for (String kiosk : List.copyOf(unsavedSeen.keySet())) {
+            Instant at = unsavedSeen.remove(kiosk);
+            if (at != null) {
+                batch.put(kiosk, at);
+            }
+        }
+        Map<String, Instant> all;
+        try {
+            all = sql.run("note when kiosks were last seen", c -> {
+                if (!batch.isEmpty()) {
+                    RegistryTables.raiseLastSeen(c, batch);
+                }
+                return RegistryTables.lastSeen(c);
+            });
+        } catch (RuntimeException e) {
+            batch.forEach((kiosk, at) -> unsavedSeen.merge(kiosk, at, (a, b) -> a.isAfter(b) ? a : b));
+            throw e;
+        }
+        all.forEach((kiosk, at) -> lastSeen.merge(KioskId.of(kiosk), at, (a, b) -> a.isAfter(b) ? a : b));
     }
 }

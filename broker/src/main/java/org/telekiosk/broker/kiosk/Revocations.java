@@ -28,9 +28,9 @@ import org.telekiosk.protocol.KioskId;
  * Makes revocations take effect: publishes the CRL (RFC 5280 §5, signed by the issuing CA, valid for
  * {@value #CRL_VALIDITY_DAYS} days, re-signed daily) as {@code pki/crl.pem} for external MQTT brokers and for
  * {@code GET /pki/crl}, and drops the MQTT connections, sessions and retained store acknowledgements of revoked
- * kiosks. {@link #watch} polls the registry file so
- * that a revocation made with the command line while the broker runs takes effect within the poll period (2 s by
- * default, well inside the 10 s promised).
+ * kiosks. {@link #watch} polls the registry's version in the database, so that a revocation made on another broker
+ * node or with the command line takes effect here within the poll period (2 s by default, well inside the 10 s
+ * promised). Every node publishes the CRL of the same registry state under the same CRL number.
  */
 public final class Revocations {
     private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
@@ -99,7 +99,7 @@ public final class Revocations {
                 if (changed || clock.instant().isAfter(publishedAt.plus(Duration.ofDays(1)))) {
                     publish();
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.warn("Checking the kiosk registry for revocations failed: {}", e.toString());
             }
         }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);

@@ -7,10 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.telekiosk.broker.account.IssuedSession;
 import org.telekiosk.broker.account.OpaqueToken;
-import org.telekiosk.broker.account.SecretHash;
 import org.telekiosk.broker.account.Sessions;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
@@ -19,6 +17,7 @@ import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.KioskCertificateCheck;
 import org.telekiosk.broker.enrollment.Refused;
+import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.protocol.KioskId;
 
 /**
@@ -28,9 +27,9 @@ import org.telekiosk.protocol.KioskId;
  * the kiosk page's URL; the page redeems it once ({@code POST /api/v1/kiosk-session}) for a session whose principal
  * is the kiosk, in the {@code tk_session} cookie like a staff login.
  *
- * <p>Tokens are 256 random bits, kept only as SHA-256 and only in this broker's memory for {@link #LIFETIME}: a
- * token is redeemed at the broker node that issued it, and a broker restart voids unredeemed tokens (the agent asks
- * for a new one, see {@code docs/provisioning.md}). Blocking (registry, database): not on an event loop.
+ * <p>Tokens are 256 random bits, kept only as SHA-256 for {@link #LIFETIME}, in the store's database (table
+ * {@code kiosk_page_token}): a token issued by one broker node is redeemed at any node on the same database, once,
+ * and survives a broker restart within its lifetime. Blocking (registry, database): not on an event loop.
  */
 public final class KioskPageTokens {
     /** How long a kiosk page token may wait to be redeemed. */
@@ -48,17 +47,17 @@ public final class KioskPageTokens {
     /** What redeeming a token gives: a session of the kiosk, or empty (unknown, used, expired, kiosk revoked). */
     public record KioskSession(KioskId kiosk, IssuedSession session) {}
 
-    private record Pending(KioskId kiosk, Instant expiresAt) {}
-
     private final EnrollmentService enrollment;
     private final Sessions sessions;
     private final AuditLog audit;
     private final SecureRandom random;
     private final Clock clock;
-    private final ConcurrentHashMap<SecretHash, Pending> pending = new ConcurrentHashMap<>();
+    private final PageTokenTable pending;
 
-    public KioskPageTokens(EnrollmentService enrollment, Sessions sessions, AuditLog audit, SecureRandom random,
-            Clock clock) {
+    /** @param sql the store's database, where the tokens wait (shared by the broker nodes) */
+    public KioskPageTokens(EnrollmentService enrollment, Sessions sessions, AuditLog audit, SqlAccess sql,
+            SecureRandom random, Clock clock) {
+        this.pending = new PageTokenTable(sql);
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -80,10 +79,9 @@ public final class KioskPageTokens {
 
     private IssuedToken issue(KioskId kiosk) {
         Instant now = clock.instant();
-        pending.values().removeIf(p -> !now.isBefore(p.expiresAt()));
         OpaqueToken token = OpaqueToken.generate(random);
         Instant expiresAt = now.plus(LIFETIME);
-        pending.put(token.hash(), new Pending(kiosk, expiresAt));
+        pending.add(token.hash(), kiosk, expiresAt, now);
         audit.record(new AuditEvent(now, AuditActor.kiosk(kiosk), AuditAction.KIOSK_PAGE_TOKEN_ISSUED,
                 "kiosk:" + kiosk, "until " + expiresAt));
         return new IssuedToken(kiosk, token, expiresAt);
@@ -92,7 +90,7 @@ public final class KioskPageTokens {
     /** Redeems {@code text} once for a kiosk page session; empty if it is not a live token of a kiosk in service. */
     public Optional<KioskSession> redeem(String text, AuditActor client) {
         Instant now = clock.instant();
-        Optional<Pending> found = OpaqueToken.parse(text).map(t -> pending.remove(t.hash()));
+        Optional<PageTokenTable.Pending> found = OpaqueToken.parse(text).flatMap(t -> pending.take(t.hash()));
         if (found.isEmpty()) {
             return refused(now, client, "kiosk:unknown", "unknown or used token");
         }

@@ -9,6 +9,9 @@ import java.util.concurrent.Callable;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.RegistryCa;
+import org.telekiosk.broker.store.SqlAccess;
+import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.kiosk.Revocations;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.Certificates;
@@ -59,9 +62,14 @@ public final class MosquittoConfigCommand implements Callable<Integer> {
         BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, config.hostNames(), new Certificates(random),
                 Clock.systemUTC());
         // The CRL from the registry as it is now (a running broker keeps pki/crl.pem current as well).
+        StoreDatabase database = StoreDatabase.configured(config.storeUrl(), config.storeUser(),
+                config.defaultStoreFile(), System.getenv());
+        database.migrate();
+        SqlAccess sql = new SqlAccess(database);
+        RegistryCa.bind(sql, pki.caCertificate(), pki.issuing().certificate());
         new Revocations(
-                KioskRegistry.open(data.resolve("kiosks")), pki.issuing(), pki.crlFile(),
-                Clock.systemUTC(), kiosk -> { }).publish();
+                KioskRegistry.open(sql, data.resolve("kiosks"), Clock.systemUTC().instant()), pki.issuing(),
+                pki.crlFile(), Clock.systemUTC(), kiosk -> { }).publish();
         if (crlOnly) {
             MosquittoConfig.copyCrl(pki, out.toAbsolutePath());
             System.out.println("Copied the current CRL to " + out.toAbsolutePath().resolve("crl.pem")

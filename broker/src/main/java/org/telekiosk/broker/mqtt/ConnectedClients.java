@@ -20,6 +20,10 @@ final class ConnectedClients implements ClientLifecycleEventListener {
         return connections.containsKey(clientId);
     }
 
+    java.util.Set<String> clientIds() {
+        return java.util.Set.copyOf(connections.keySet());
+    }
+
     int count() {
         return connections.size();
     }

@@ -220,6 +220,21 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         return extension.connected.isConnected(kiosk.value());
     }
 
+    /** The kiosks with an MQTT connection now (not the broker nodes' own clients). Never blocks. */
+    public java.util.Set<KioskId> connectedKiosks() {
+        java.util.Set<KioskId> kiosks = new java.util.HashSet<>();
+        for (String clientId : extension.connected.clientIds()) {
+            if (!clientId.startsWith(MqttAuthenticator.BROKER_CLIENT_PREFIX)) {
+                try {
+                    kiosks.add(KioskId.of(clientId));
+                } catch (IllegalArgumentException notAKiosk) {
+                    // Only kiosks and broker nodes are let in; anything else is no kiosk.
+                }
+            }
+        }
+        return kiosks;
+    }
+
     /** Authenticated MQTT clients connected now (kiosks and the broker's own subscriber). Never blocks. */
     public int connectedClients() {
         return extension.connected.count();

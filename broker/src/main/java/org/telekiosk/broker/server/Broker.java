@@ -15,6 +15,7 @@ import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.command.CommandService;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.kiosk.KioskPresence;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.metrics.BrokerMetrics;
 import org.telekiosk.broker.metrics.MetricsEndpoint;
@@ -65,13 +66,13 @@ public final class Broker implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         KeystorePassword password = KeystorePassword.resolve(environment.get(KeystorePassword.ENV),
                 data.resolve("pki").resolve("keystore.password"), random);
-        KioskTrust.Keys keys = KioskTrust.Keys.open(config, data, password, random, clock);
         int mqttPort = config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
         int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
         Lifecycle parts = new Lifecycle();
         try {
             Storage storage = parts.add(Storage.open(config, environment, clock));
-            // A kiosk page session ends with its kiosk: the registry's state is re-read every REGISTRY_POLL.
+            KioskTrust.Keys keys = KioskTrust.Keys.open(config, data, password, random, clock, storage);
+            // A kiosk page session ends with its kiosk: the registry's version is polled every REGISTRY_POLL.
             AccessServices access = parts.add(Access.start(config, storage, data, random, clock, keys::inService))
                     .services();
             EmbeddedMqttBroker mqtt = parts.add(EmbeddedMqttBroker.start(config, mqttPort, keys.pki(),
@@ -79,7 +80,7 @@ public final class Broker implements AutoCloseable {
             BrokerMqttClient client = parts.add(Telemetry.client(config, mqttPort, keys.pki(), data, random));
             Telemetry telemetry = parts.add(new Telemetry(storage.store(), client, keys.registry(), access.calls()));
             KioskTrust trust = parts.add(KioskTrust.start(config, keys, mqtt, storage, access.sessions(),
-                    telemetry.statuses(), httpsPort, random, clock));
+                    telemetry.statuses(), httpsPort, data, random, clock));
             var apiExecutor = parts.add(Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("api-", 0).factory()));
             Commands commands = parts.add(Commands.start(access.consultations(), storage.sql(), client,
@@ -128,9 +129,14 @@ public final class Broker implements AutoCloseable {
         return m.keys().pki();
     }
 
-    /** The kiosks, their tokens and revoked certificates. */
+    /** The kiosks, their tokens and revoked certificates (shared through the database). */
     public KioskRegistry kiosks() {
         return m.keys().registry();
+    }
+
+    /** Which kiosks are online on any broker node of this database. */
+    public KioskPresence presence() {
+        return m.trust().presence();
     }
 
     /** Enrollment tokens, enrollment, renewal and revocation. */

@@ -19,9 +19,12 @@ import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.EnrollmentSettings;
 import org.telekiosk.broker.enrollment.KioskAdministration;
+import org.telekiosk.broker.kiosk.KioskPresence;
 import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.RegistryCa;
 import org.telekiosk.broker.kiosk.Revocations;
 import org.telekiosk.broker.kioskpage.KioskPageTokens;
+import org.telekiosk.broker.mqtt.ClientIdFile;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.CaPin;
@@ -32,14 +35,17 @@ import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.protocol.KioskId;
 
 /**
- * The kiosk trust module: revocations (the CRL published at start, the registry file watched for the command line's
- * revocations), enrollment and renewal, the technician's kiosk operations, and kiosk page tokens; their blocking work
+ * The kiosk trust module: revocations (the CRL published at start, the registry's version polled for other nodes' and
+ * the command line's revocations), the kiosks' online state and last-seen times shared with the other nodes, enrollment and renewal, the technician's kiosk operations, and kiosk page tokens; their blocking work
  * runs under the REST API's concurrency cap (on its executor). The keys and the registry it works on are opened first ({@link Keys}):
  * the embedded MQTT broker needs them before this module can start.
  */
 final class KioskTrust implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KioskTrust.class);
-    /** How often the registry file is checked for revocations made with the command line. */
+    /**
+     * How often the registry's version is read (changes by other nodes and the command line: revocations reach this
+     * node's connections within this period) and the kiosks' online state and last-seen times are shared.
+     */
     static final Duration REGISTRY_POLL = Duration.ofSeconds(2);
 
     /**
@@ -47,11 +53,17 @@ final class KioskTrust implements AutoCloseable {
      * operator's from {@code kiosk-pki.server-certificate-file}).
      */
     record Keys(BrokerPki pki, KioskRegistry registry, ServerIdentity https) {
-        static Keys open(BrokerConfig config, Path data, KeystorePassword password, SecureRandom random, Clock clock)
-                throws IOException, GeneralSecurityException {
+        /**
+         * Opens the PKI and the registry in {@code storage}'s database (importing a registry file of earlier
+         * versions), and checks that the PKI's CA is the registry's ({@link RegistryCa}: a node with another CA
+         * refuses to start).
+         */
+        static Keys open(BrokerConfig config, Path data, KeystorePassword password, SecureRandom random, Clock clock,
+                Storage storage) throws IOException, GeneralSecurityException {
             BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, hostNames(config),
                     new Certificates(random), clock);
-            KioskRegistry registry = KioskRegistry.open(data.resolve("kiosks"));
+            RegistryCa.bind(storage.sql(), pki.caCertificate(), pki.issuing().certificate());
+            KioskRegistry registry = KioskRegistry.open(storage.sql(), data.resolve("kiosks"), clock.instant());
             ServerIdentity https = config.kioskPki().serverCertificateFile().isPresent()
                     ? ServerIdentity.fromPem(config.kioskPki().serverCertificateFile().get(),
                             config.kioskPki().serverKeyFile().get())
@@ -69,11 +81,13 @@ final class KioskTrust implements AutoCloseable {
     private final EnrollmentService enrollment;
     private final KioskAdministration administration;
     private final KioskPageTokens pageTokens;
+    private final KioskPresence presence;
     private final ScheduledExecutorService watcher;
 
     private KioskTrust(Revocations revocations, EnrollmentService enrollment, KioskAdministration administration,
-            KioskPageTokens pageTokens, ScheduledExecutorService watcher) {
+            KioskPageTokens pageTokens, KioskPresence presence, ScheduledExecutorService watcher) {
         this.revocations = revocations;
+        this.presence = presence;
         this.enrollment = enrollment;
         this.administration = administration;
         this.pageTokens = pageTokens;
@@ -81,14 +95,27 @@ final class KioskTrust implements AutoCloseable {
     }
 
     static KioskTrust start(BrokerConfig config, Keys keys, EmbeddedMqttBroker mqtt, Storage storage,
-            Sessions sessions, KioskStatusBoard statuses, int httpsPort, SecureRandom random, Clock clock)
-            {
+            Sessions sessions, KioskStatusBoard statuses, int httpsPort, Path data, SecureRandom random, Clock clock)
+            throws IOException {
         Revocations revocations = new Revocations(keys.registry(), keys.pki().issuing(), keys.pki().crlFile(), clock,
                 mqtt::revokedAndWait);
         revocations.publish();
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("kiosk-registry-watch").daemon(true).factory());
         revocations.watch(watcher, REGISTRY_POLL);
+        // The node's name is its MQTT client id: unique per data directory, stable across restarts.
+        KioskPresence presence = new KioskPresence(storage.sql(), ClientIdFile.in(data, random),
+                java.util.HexFormat.of().formatHex(CaPin.of(keys.https().pinnedCa())), clock, mqtt::isConnected,
+                mqtt::connectedKiosks);
+        presence.start();
+        watcher.scheduleWithFixedDelay(() -> {
+            try {
+                keys.registry().syncLastSeen();
+                presence.sync();
+            } catch (RuntimeException e) {
+                LOG.warn("Sharing the kiosks' online state failed: {}", e.toString());
+            }
+        }, REGISTRY_POLL.toMillis(), REGISTRY_POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         String publicHost = config.hostNames().getFirst();
         String hostPart = publicHost.contains(":") ? "[" + publicHost + "]" : publicHost;
         EnrollmentService enrollment = new EnrollmentService(keys.registry(), keys.pki().issuing(),
@@ -98,12 +125,12 @@ final class KioskTrust implements AutoCloseable {
                                 + "/api/v1/renew"),
                 revocations::publish);
         enrollment.numberReadingsFrom(kiosk -> storage.store().nextSeq(kiosk).join());
-        KioskAdministration administration = new KioskAdministration(enrollment, keys.registry(), mqtt::isConnected,
+        KioskAdministration administration = new KioskAdministration(enrollment, keys.registry(), presence::online,
                 statuses::latest, kiosk -> new KioskAdministration.Aside(storage.store().refusedCount(kiosk).join(),
                         storage.store().conflictCount(kiosk).join()));
-        KioskPageTokens pageTokens = new KioskPageTokens(enrollment, sessions, storage.audit(), random, clock);
-        return new KioskTrust(revocations, enrollment, administration, pageTokens,
-                watcher);
+        KioskPageTokens pageTokens = new KioskPageTokens(enrollment, sessions, storage.audit(), storage.sql(), random,
+                clock);
+        return new KioskTrust(revocations, enrollment, administration, pageTokens, presence, watcher);
     }
 
     static List<String> hostNames(BrokerConfig config) {
@@ -135,8 +162,22 @@ final class KioskTrust implements AutoCloseable {
         return pageTokens;
     }
 
+    KioskPresence presence() {
+        return presence;
+    }
+
     @Override
     public void close() {
         watcher.shutdownNow();
+        try {
+            watcher.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            presence.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not unregister this broker node: {}", e.toString());
+        }
     }
 }

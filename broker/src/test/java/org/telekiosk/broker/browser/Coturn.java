@@ -38,6 +38,7 @@ public final class Coturn implements BeforeAllCallback, AfterAllCallback {
     private final int minRelayPort;
     private final String secret;
     private Supplier<BrokerPki> tls;
+    private boolean verbose;
     private Process process;
 
     public Coturn() {
@@ -66,6 +67,22 @@ public final class Coturn implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /** coturn logs every request and answer (its {@code verbose}), for a test that reads {@link #log()}. */
+    public Coturn verbose() {
+        this.verbose = true;
+        return this;
+    }
+
+    /** coturn's log so far ("" if there is none yet). */
+    public String log() {
+        try {
+            Path log = dir.resolve("turnserver.log");
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "cannot read coturn's log: " + e;
+        }
+    }
+
     private void writeConfig() throws IOException {
         List<String> lines = new ArrayList<>(List.of(
                 "listening-ip=127.0.0.1", "relay-ip=127.0.0.1", "listening-port=" + port,
@@ -74,6 +91,9 @@ public final class Coturn implements BeforeAllCallback, AfterAllCallback {
                 "no-dtls", "no-cli", "no-multicast-peers", "allow-loopback-peers",
                 "userdb=" + dir.resolve("turndb"), "pidfile=" + dir.resolve("turnserver.pid"),
                 "log-file=" + dir.resolve("turnserver.log"), "simple-log", "no-stdout-log"));
+        if (verbose) {
+            lines.add("verbose");
+        }
         if (tls == null) {
             lines.add("no-tls");
         } else {

@@ -21,7 +21,8 @@ import org.telekiosk.broker.testing.RequiredPrograms.Program;
 /**
  * The degradation ladder's decisions ({@code ladder.js}, as the broker serves it) on synthetic, seeded link series,
  * one sample a second, run in headless Chromium in one script call ({@code browser/ladder-scenarios.js}): down on
- * {@code edge}, straight to text on a cut, back up one rung at a time with hysteresis, at most one change per 10 s
+ * {@code edge}, straight to text on a cut and back to the rung before it when media arrives again, back up one rung
+ * at a time with hysteresis after a bad link, at most one change per 10 s
  * on {@code flapping} (and on a flap far faster than any profile), a pinned rung held, the samples read from
  * {@code getStats()} reports, Opus asked for in-band FEC and DTX.
  */
@@ -79,10 +80,37 @@ class LadderBrowserTest {
     }
 
     @Test
-    void aCutGoesStraightToTextAndTheRecoveryClimbsOneRungAtATimeTenSecondsApart() {
+    void aCutGoesStraightToTextAndWhenMediaArrivesAgainTheCallGoesBackToItsRungAtOnce() {
         assertEquals(List.of("text"), strings("cutChanges"), results.toString());
-        assertEquals(List.of("text", "audio", "video-low", "video"), strings("climbChanges"), results.toString());
+        assertEquals(List.of("text", "video"), strings("climbChanges"), results.toString());
         assertTrue(results.get("climbMinGapMs").asLong() >= 10_000, results.toString());
+        assertEquals(List.of("text", "video"), strings("backChanges"), "the sample spanning the cut (its lost"
+                + " packets) is no measure of the link: " + results);
+        assertEquals(1_000, results.get("backAfterMs").asLong(), "back with the first sample with media: " + results);
+    }
+
+    @Test
+    void aCutRightAfterABadSpellIsOneStepToTextNotTwo() {
+        List<String> changes = strings("edgeThenCutChanges");
+        assertEquals(List.of("video-low", "text", "video-low"), changes.subList(0, Math.min(3, changes.size())),
+                results.toString());
+    }
+
+    @Test
+    void afterACutTheCallGoesBackToTheRungItHadBeforeNotHigher() {
+        assertEquals(List.of("video-low", "text", "video-low"), strings("edgeCutChanges"), results.toString());
+    }
+
+    @Test
+    void aLinkThatComesBackWorseAfterACutStepsDownAgainNoSoonerThanTenSeconds() {
+        assertEquals(List.of("text", "video", "video-low"), strings("worseAfterChanges"), results.toString());
+        assertTrue(results.get("worseAfterMinGapMs").asLong() >= 10_000, results.toString());
+    }
+
+    @Test
+    void aShortCutWaitsForTheDwellBeforeGoingBack() {
+        assertEquals(List.of("text", "video"), strings("shortCutChanges"), results.toString());
+        assertTrue(results.get("shortCutMinGapMs").asLong() >= 10_000, results.toString());
     }
 
     @Test
@@ -91,6 +119,16 @@ class LadderBrowserTest {
         assertTrue(results.get("flappingMinGapMs").asLong() >= 10_000, results.toString());
         assertTrue(results.get("fastFlappingChanges").asInt() > 0, results.toString());
         assertTrue(results.get("fastFlappingMinGapMs").asLong() >= 10_000, results.toString());
+    }
+
+    @Test
+    void aClimbToVideoHoldsWhileTheOutgoingBitrateRampsUpFromTheSmallVideosCap() {
+        assertEquals(List.of("video-low", "video"), strings("rampChanges"), results.toString());
+    }
+
+    @Test
+    void aCallStaysOnVideoWhileItsFirstBitrateEstimateRampsUp() {
+        assertEquals(List.of(), strings("startChanges"), results.toString());
     }
 
     @Test

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -57,7 +56,7 @@ class EnrollmentServiceTest {
         SecureRandom random = new SecureRandom();
         pki = BrokerPki.open(dir.resolve("pki"), KeystorePassword.resolve("pw", dir.resolve("unused"), random),
                 List.of("localhost"), new Certificates(random), clock);
-        registry = KioskRegistry.open(dir.resolve("kiosks"));
+        registry = org.telekiosk.broker.testing.TestRegistry.open(dir);
         service = new EnrollmentService(registry, pki.issuing(), CaPin.of(pki.caCertificate()), audit, clock, random,
                 new EnrollmentSettings(Duration.ofHours(24), Duration.ofDays(30), "ssl://localhost:8883",
                         "https://localhost:8443/api/v1/renew"), revocationsPublished::incrementAndGet);
@@ -86,11 +85,21 @@ class EnrollmentServiceTest {
         assertTrue(token.line().matches("tk1\\.wmk-lab-03\\.[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}"), token.line());
         assertEquals(EnrollmentToken.parse(token.line()).kiosk(), KIOSK);
         assertTrue(java.util.Arrays.equals(CaPin.of(pki.caCertificate()), token.caPin()));
-        String file = Files.readString(dir.resolve("kiosks/registry.json"));
         String secret = token.line().split("\\.")[2];
-        assertFalse(file.contains(secret), "the registry holds no token secret");
-        assertEquals("rw-------", PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(dir.resolve("kiosks/registry.json"))));
+        // Every column of every token row, as text: the secret is in none of them, its SHA-256 is the key.
+        StringBuilder rows = new StringBuilder();
+        org.telekiosk.broker.testing.TestRegistry.sql(dir).run("read the tokens", c -> {
+            try (var s = c.createStatement(); var row = s.executeQuery("SELECT * FROM enrollment_token")) {
+                while (row.next()) {
+                    for (int i = 1; i <= row.getMetaData().getColumnCount(); i++) {
+                        rows.append(row.getString(i)).append('|');
+                    }
+                }
+            }
+            return null;
+        });
+        assertTrue(rows.toString().contains(EnrollmentService.hash(token.secret())), rows.toString());
+        assertFalse(rows.toString().contains(secret), "the registry holds no token secret");
         assertFalse(token.toString().contains(secret));
         assertEquals(AuditAction.ENROLLMENT_TOKEN_CREATED, lastAudit().action());
         assertEquals(TECHNICIAN, lastAudit().actor());

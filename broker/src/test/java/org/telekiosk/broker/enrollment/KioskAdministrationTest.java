@@ -65,7 +65,7 @@ class KioskAdministrationTest {
         SecureRandom random = new SecureRandom();
         BrokerPki pki = BrokerPki.open(dir.resolve("pki"), KeystorePassword.resolve("pw", dir.resolve("pw"), random),
                 List.of("localhost"), new Certificates(random), clock);
-        KioskRegistry registry = KioskRegistry.open(dir.resolve("kiosks"));
+        KioskRegistry registry = org.telekiosk.broker.testing.TestRegistry.open(dir);
         enrollment = new EnrollmentService(registry, pki.issuing(), CaPin.of(pki.caCertificate()), audit, clock,
                 random, new EnrollmentSettings(Duration.ofHours(24), Duration.ofDays(30), "ssl://localhost:8883",
                 "https://localhost:8443/api/v1/renew"), () -> { });

@@ -53,7 +53,7 @@ class EnrollmentHandlerTest {
         MutableClock clock = MutableClock.startingAt("2026-11-22T10:00:00Z");
         BrokerPki pki = BrokerPki.open(dir.resolve("pki"), KeystorePassword.resolve("pw", dir.resolve("pw"), random),
                 List.of("localhost"), new Certificates(random), clock);
-        service = new EnrollmentService(KioskRegistry.open(dir.resolve("kiosks")), pki.issuing(),
+        service = new EnrollmentService(org.telekiosk.broker.testing.TestRegistry.open(dir), pki.issuing(),
                 CaPin.of(pki.caCertificate()), new InMemoryAuditLog(), clock, random,
                 new EnrollmentSettings(Duration.ofHours(24), Duration.ofDays(30), "ssl://localhost:8883",
                         "https://localhost:8443/api/v1/renew"), () -> { });

@@ -56,13 +56,14 @@ class KioskPageTokensTest {
     void setUp() throws Exception {
         BrokerPki pki = BrokerPki.open(dir.resolve("pki"), KeystorePassword.resolve("pw", dir.resolve("unused"),
                 random), List.of("localhost"), new Certificates(random), clock);
-        KioskRegistry registry = KioskRegistry.open(dir.resolve("kiosks"));
+        KioskRegistry registry = org.telekiosk.broker.testing.TestRegistry.open(dir);
         enrollment = new EnrollmentService(registry, pki.issuing(), CaPin.of(pki.caCertificate()), audit, clock,
                 random, new EnrollmentSettings(Duration.ofHours(24), Duration.ofDays(30), "ssl://localhost:8883",
                         "https://localhost:8443/api/v1/renew"), () -> { });
         sessions = new Sessions(new InMemorySessionRepository(), new InMemoryAccountRepository(),
                 SessionPolicy.DEFAULT, random, clock, enrollment::inService);
-        tokens = new KioskPageTokens(enrollment, sessions, audit, random, clock);
+        tokens = new KioskPageTokens(enrollment, sessions, audit, org.telekiosk.broker.testing.TestRegistry.sql(dir), random,
+                clock);
         Issued issued = assertInstanceOf(Issued.class, enrollment.enroll(new EnrollmentRequest(
                 enrollment.createToken(KIOSK, "Lab room 3", TECHNICIAN).line(),
                 TestKiosk.csr(TestKiosk.p256(), "CN=" + KIOSK.value(), "SHA256withECDSA")), CLIENT));

@@ -76,7 +76,7 @@ class MosquittoIntegrationTest {
         Clock clock = Clock.systemUTC();
         pki = BrokerPki.open(dir.resolve("pki"), KeystorePassword.resolve("pw", dir.resolve("pw"), random),
                 List.of("localhost"), new Certificates(random), clock);
-        registry = KioskRegistry.open(dir.resolve("kiosks"));
+        registry = org.telekiosk.broker.testing.TestRegistry.open(dir);
         revocations = new Revocations(registry, pki.issuing(), pki.crlFile(), clock, kiosk -> { });
         enrollment = new EnrollmentService(registry, pki.issuing(), CaPin.of(pki.caCertificate()),
                 new InMemoryAuditLog(), clock, random, new EnrollmentSettings(Duration.ofHours(24), Duration.ofDays(30),

@@ -231,8 +231,10 @@ class KioskTrustIntegrationTest {
     void aRevocationWrittenByAnotherProcessTakesEffectWithinTenSeconds() throws Exception {
         TestKiosk kiosk = TestKiosk.enroll(BROKER, KioskId.of("trust-k"));
         MqttClient client = kiosk.connect(BROKER);
-        // What 'telekiosk-broker revoke' does: change the registry file under its lock, from outside the broker.
-        KioskRegistry cli = KioskRegistry.open(BROKER.dataDir().resolve("kiosks"));
+        // What 'telekiosk-broker revoke' does: change the registry in the database, from outside the broker.
+        KioskRegistry cli = KioskRegistry.open(new org.telekiosk.broker.store.SqlAccess(
+                org.telekiosk.broker.store.StoreDatabase.sqlite(BROKER.broker().config().defaultStoreFile())),
+                BROKER.dataDir().resolve("kiosks"), Instant.now());
         cli.update(Instant.now(), state -> EnrollmentService.revoked(state, kiosk.id(), Instant.now(),
                 new java.util.concurrent.atomic.AtomicReference<>(false)));
         await().atMost(Duration.ofSeconds(10)).until(() -> !client.isConnected());

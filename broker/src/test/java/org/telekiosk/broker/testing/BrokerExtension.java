@@ -30,6 +30,29 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
     private final boolean shared;
     private Path dataDir;
     private Broker broker;
+    private DataDirStep prepare = dir -> { };
+    private Runnable afterStop = () -> { };
+
+    /** Something done to the fresh data directory before the broker starts in it. */
+    @FunctionalInterface
+    public interface DataDirStep {
+        void apply(Path dataDir) throws Exception;
+    }
+
+    /**
+     * Runs {@code step} on the fresh data directory before the broker starts (e.g. copy another node's {@code pki/});
+     * it may abort the class with an assumption.
+     */
+    public BrokerExtension preparing(DataDirStep step) {
+        this.prepare = step;
+        return this;
+    }
+
+    /** Runs {@code step} after the broker stopped (e.g. drop a database schema it used). */
+    public BrokerExtension afterStop(Runnable step) {
+        this.afterStop = step;
+        return this;
+    }
 
     public BrokerExtension() {
         this(Map.of());
@@ -95,6 +118,7 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
                 "https.bind", "127.0.0.1", "https.port", "0",
                 "mqtt.bind", "127.0.0.1", "mqtt.port", "0", "metrics.port", "0"));
         config.putAll(overrides);
+        prepare.apply(dataDir);
         BrokerConfig brokerConfig = BrokerConfigLoader.load(Optional.empty(), config);
         broker = Broker.start(brokerConfig, clock, Map.of());
         Awaitility.await("broker subscribed to measurements").atMost(Duration.ofSeconds(30))
@@ -112,6 +136,7 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
         if (broker != null) {
             broker.close();
         }
+        afterStop.run();
         if (dataDir != null) {
             try (var files = Files.walk(dataDir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,5 +1,6 @@
 package org.telekiosk.hardware.call;
 
+import java.util.List;
 import java.util.Map;
 import org.telekiosk.broker.browser.Chromium;
 
@@ -76,7 +77,64 @@ final class CallProbe {
         }
     }
 
+    /** Records the doctor page's rung ({@code window.telekiosk.link.rung}) every 250 ms: [[time, rung], ...]. */
+    private static final String WATCH_RUNGS = """
+            window.__rungs = [[Date.now(), window.telekiosk.link.rung]];
+            clearInterval(window.__rungTimer);
+            window.__rungTimer = setInterval(() => {
+              const rung = window.telekiosk.link.rung;
+              if (rung !== window.__rungs[window.__rungs.length - 1][1]) window.__rungs.push([Date.now(), rung]);
+            }, 250);
+            """;
+
+    /** The ladder's rungs over a window: ms on each, the changes and the shortest gap between two of them. */
+    record Rungs(Map<String, Long> msOn, int changes, long windowMs, long minGapMs, String worst, long firstChangeMs,
+            List<String> sequence) {
+        double changesPerMinute() {
+            return changes * 60_000.0 / Math.max(1, windowMs);
+        }
+
+        double sharePercent(String rung) {
+            return 100.0 * msOn.getOrDefault(rung, 0L) / Math.max(1, windowMs);
+        }
+    }
+
     private CallProbe() {
+    }
+
+    /** Starts recording the doctor page's rung (from now on). */
+    static void watchRungs(Chromium doctor) {
+        doctor.script(WATCH_RUNGS);
+    }
+
+    /** What the doctor page's rung did since {@link #watchRungs}, up to now. */
+    @SuppressWarnings("unchecked")
+    static Rungs rungs(Chromium doctor) {
+        List<List<Object>> raw = (List<List<Object>>) doctor.script("clearInterval(window.__rungTimer);"
+                + " return window.__rungs.concat([[Date.now(), null]]);");
+        Map<String, Long> on = new java.util.LinkedHashMap<>();
+        List<String> order = List.of("video", "video-low", "audio", "text");
+        long minGap = Long.MAX_VALUE;
+        String worst = "video";
+        List<String> sequence = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < raw.size(); i++) {
+            String rung = (String) raw.get(i).get(1);
+            long from = ((Number) raw.get(i).get(0)).longValue();
+            long to = ((Number) raw.get(i + 1).get(0)).longValue();
+            on.merge(rung, to - from, Long::sum);
+            sequence.add(rung);
+            if (order.indexOf(rung) > order.indexOf(worst)) {
+                worst = rung;
+            }
+            if (i >= 2) {
+                minGap = Math.min(minGap, from - ((Number) raw.get(i - 1).get(0)).longValue());
+            }
+        }
+        long start = ((Number) raw.getFirst().get(0)).longValue();
+        long end = ((Number) raw.getLast().get(0)).longValue();
+        long firstChange = raw.size() > 2 ? ((Number) raw.get(1).get(0)).longValue() - start : -1;
+        return new Rungs(on, raw.size() - 2, end - start, minGap == Long.MAX_VALUE ? -1 : minGap, worst, firstChange,
+                sequence);
     }
 
     /** Starts stamping the first decoded video frame in the page (the call may not exist yet). */
