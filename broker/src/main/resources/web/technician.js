@@ -86,9 +86,18 @@ const SENSOR_STATES = {
   faulty: 'gestört · faulty',
 };
 
-/** The broker's own counts of a kiosk's readings kept aside: refused (quarantined on the kiosk) and conflicts. */
+/**
+ * The broker's own counts of a kiosk's readings kept aside: refused (quarantined on the kiosk), conflicts, and
+ * publishes refused over the kiosk's quota since the broker started (a flooding kiosk; it sends them again later).
+ */
 function asideLines(kiosk) {
   const lines = [];
+  if (kiosk.overQuota > 0) {
+    const flood = document.createElement('div');
+    flood.className = 'over-quota';
+    flood.textContent = `${kiosk.overQuota} Sendungen über dem Kontingent abgewiesen · publishes over quota refused`;
+    lines.push(flood);
+  }
   if (kiosk.refused > 0) {
     const refused = document.createElement('div');
     refused.className = 'refused';

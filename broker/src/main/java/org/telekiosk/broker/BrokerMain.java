@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.telekiosk.broker.config.ConfigException;
 import org.telekiosk.broker.config.ConfigurationConflict;
 import org.telekiosk.broker.config.ServerOptions;
 import org.telekiosk.broker.demo.DemoCommand;
@@ -35,14 +36,21 @@ public final class BrokerMain implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with its error handling: a failure is one line on standard error and an exit code. */
+    /**
+     * The command line with its exit codes: a configuration error ({@link ConfigException}: an unknown key, a value
+     * out of range, an unreadable file) or a configuration that does not fit the state found
+     * ({@link ConfigurationConflict}: another CA than the shared database's) ends with {@link ExitCodes#CONFIG}, any
+     * other failure with {@link ExitCodes#FAILED}, each as one line on standard error, not a stack trace.
+     */
     public static CommandLine commandLine() {
         return new CommandLine(new BrokerMain())
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-                    // A failure to start is a message for the person at the console, not a stack trace.
-                    commandLine.getErr().println("Error: " + e.getMessage());
                     org.slf4j.LoggerFactory.getLogger(BrokerMain.class).debug("Details", e);
-                    // A configuration that does not fit the state found (another CA than the shared database's).
+                    if (e instanceof ConfigException) {
+                        commandLine.getErr().println("Configuration error: " + e.getMessage());
+                        return ExitCodes.CONFIG;
+                    }
+                    commandLine.getErr().println("Error: " + e.getMessage());
                     return e instanceof ConfigurationConflict ? ExitCodes.CONFIG : ExitCodes.FAILED;
                 });
     }

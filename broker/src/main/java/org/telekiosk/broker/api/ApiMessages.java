@@ -124,16 +124,17 @@ final class ApiMessages {
      * {@code revokedAt} are null when there is none; {@code report} is null until the kiosk sent a status to this
      * broker. {@code refused} and {@code conflicts} are the broker store's counts over the kiosk's lifetime: readings
      * it refused (the kiosk quarantines them) and readings kept aside because their number was already stored with
-     * other content.
+     * other content. {@code overQuota} counts the kiosk's publishes the MQTT broker refused over its quota (PUBACK
+     * 0x97) since the broker started: a kiosk flooding the broker, or misconfigured.
      */
     record KioskView(String id, String label, boolean online, String certificateSerial, String certificateExpiresAt,
             String lastSeen, boolean revoked, String revokedAt, KioskReport report, long refused, long conflicts,
-            AgentView agent) {
+            AgentView agent, long overQuota) {
         static KioskView of(KioskAdministration.FleetEntry e) {
             return new KioskView(e.kioskId(), e.label(), e.online(), e.certificateSerial(), text(e.notAfter()),
                     text(e.lastSeen()), e.revokedAt() != null, text(e.revokedAt()),
                     e.status().map(KioskReport::of).orElse(null), e.aside().refused(), e.aside().conflicts(),
-                    e.agent().map(AgentView::of).orElse(null));
+                    e.agent().map(AgentView::of).orElse(null), e.aside().overQuota());
         }
 
         private static String text(java.time.Instant instant) {

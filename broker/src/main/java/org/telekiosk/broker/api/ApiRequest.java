@@ -1,6 +1,7 @@
 package org.telekiosk.broker.api;
 
 import java.util.Objects;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 import org.telekiosk.broker.account.ClientAddress;
 
@@ -17,10 +18,27 @@ import org.telekiosk.broker.account.ClientAddress;
  * @param body          the body bytes (possibly empty)
  * @param from          the client's address, for rate limits and the audit log
  * @param query         the query string's parameters, decoded, each name with its values in order
+ * @param peerCertificate the client certificate presented in the TLS handshake (a kiosk's), if any
  */
 public record ApiRequest(String method, String path, Optional<String> origin, Optional<String> authorization,
         Optional<String> cookie, Optional<String> contentType, byte[] body, ClientAddress from,
-        java.util.Map<String, java.util.List<String>> query) {
+        java.util.Map<String, java.util.List<String>> query, Optional<X509Certificate> peerCertificate,
+        Optional<String> features) {
+    /** A request without a {@code Telekiosk-Features} header. */
+    public ApiRequest(String method, String path, Optional<String> origin, Optional<String> authorization,
+            Optional<String> cookie, Optional<String> contentType, byte[] body, ClientAddress from,
+            java.util.Map<String, java.util.List<String>> query, Optional<X509Certificate> peerCertificate) {
+        this(method, path, origin, authorization, cookie, contentType, body, from, query, peerCertificate,
+                Optional.empty());
+    }
+
+    /** A request without a client certificate. */
+    public ApiRequest(String method, String path, Optional<String> origin, Optional<String> authorization,
+            Optional<String> cookie, Optional<String> contentType, byte[] body, ClientAddress from,
+            java.util.Map<String, java.util.List<String>> query) {
+        this(method, path, origin, authorization, cookie, contentType, body, from, query, Optional.empty());
+    }
+
     /** A request without a query string. */
     public ApiRequest(String method, String path, Optional<String> origin, Optional<String> authorization,
             Optional<String> cookie, Optional<String> contentType, byte[] body, ClientAddress from) {
@@ -37,6 +55,7 @@ public record ApiRequest(String method, String path, Optional<String> origin, Op
         Objects.requireNonNull(contentType, "contentType");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(peerCertificate, "peerCertificate");
     }
 
     /**

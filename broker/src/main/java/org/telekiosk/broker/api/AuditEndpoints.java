@@ -6,7 +6,7 @@ import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.audit.AuditEntry;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.audit.AuditQuery;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 
 /**
  * {@code GET /api/v1/audit} of {@code docs/api.md}: the audit log for admins, newest first, a page at a time

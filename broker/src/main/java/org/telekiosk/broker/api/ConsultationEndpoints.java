@@ -14,7 +14,7 @@ import org.telekiosk.broker.api.ApiMessages.ConsultationList;
 import org.telekiosk.broker.api.ApiMessages.ConsultationView;
 import org.telekiosk.broker.api.ApiMessages.CreateConsultation;
 import org.telekiosk.broker.api.ApiMessages.IssuedCodeView;
-import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.ConsultationService;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.consultation.JoinCodes;

@@ -2,8 +2,8 @@ package org.telekiosk.broker.api;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.telekiosk.broker.consultation.Caller;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.fhir.ConsultationFhirExport;
 
 /**

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.telekiosk.broker.api.ApiMessages.Problem;
-import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.request.Refusal;
 
-/** RFC 9457 problem responses, and the HTTP status of each {@link Refusal}. */
-final class Problems {
+/** RFC 9457 problem responses, and the HTTP status of each kind of {@link Refusal}: the REST transport's mapping. */
+public final class Problems {
     private Problems() {}
 
     static ApiResponse of(int status, String detail, String code) {
@@ -20,6 +20,12 @@ final class Problems {
         return new ApiResponse(status, ApiResponse.PROBLEM, ApiJson.write(problem), Map.of());
     }
 
+    /** A problem with a title of its own and no code: the kiosk-facing endpoints' (their client knows no code). */
+    private static ApiResponse titled(int status, String title, String detail) {
+        Problem problem = new Problem("about:blank", title, status, detail, null, null);
+        return new ApiResponse(status, ApiResponse.PROBLEM, ApiJson.write(problem), Map.of());
+    }
+
     /** 429 with {@code Retry-After} in whole seconds, rounded up (RFC 9110 §10.2.3). */
     static ApiResponse throttled(Duration retryAfter, String detail) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
@@ -27,21 +33,38 @@ final class Problems {
                 .withHeader("Retry-After", Long.toString(seconds));
     }
 
+    /** The HTTP status of each kind of refusal: the one place where a refusal becomes a status. */
+    public static int status(Refusal.Kind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case NOT_AUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case GONE -> 410;
+            case THROTTLED -> 429;
+        };
+    }
+
+    /** The problem answer of a refusal, its status from {@link #status(Refusal.Kind)}. */
     static ApiResponse of(Refusal refusal) {
+        int status = status(refusal.kind());
         return switch (refusal) {
-            case Refusal.NotAuthenticated r -> of(401, "log in first", r.code())
+            case Refusal.NotAuthenticated r -> of(status, "log in first", r.code())
                     .withHeader("WWW-Authenticate", "Bearer realm=\"telekiosk\"");
-            case Refusal.Forbidden r -> of(403, "this account's role may not do this", r.code());
-            case Refusal.NotFound r -> of(404, "no such consultation", r.code());
-            case Refusal.IllegalTransition r -> of(409, "the consultation is " + r.state().name().toLowerCase(
+            case Refusal.Forbidden r -> of(status, "this account's role may not do this", r.code());
+            case Refusal.NotFound r -> of(status, "no such consultation", r.code());
+            case Refusal.IllegalTransition r -> of(status, "the consultation is " + r.state().name().toLowerCase(
                     Locale.ROOT) + "; " + r.action().name().toLowerCase(Locale.ROOT).replace('_', ' ')
                     + " is not possible now", r.code());
-            case Refusal.AccessExpired r -> of(410, "the consultation's access window is over", r.code());
-            case Refusal.InvalidCode r -> of(400, "not a valid join code", r.code());
+            case Refusal.AccessExpired r -> of(status, "the consultation's access window is over", r.code());
+            case Refusal.InvalidCode r -> of(status, "not a valid join code", r.code());
             case Refusal.Throttled r -> throttled(r.retryAfter(), "too many wrong join codes");
-            case Refusal.SeatReleased r -> of(410, "the seat was released; a new join code is needed", r.code());
-            case Refusal.InvalidRequest r -> of(400, r.message(), r.code());
-            case Refusal.Conflict r -> of(409, r.message(), r.code());
+            case Refusal.SeatReleased r -> of(status, "the seat was released; a new join code is needed", r.code());
+            case Refusal.InvalidRequest r -> of(status, r.message(), r.code());
+            case Refusal.Conflict r -> of(status, r.message(), r.code());
+            // The agent reads title and detail with a strict decoder that knows no code: none is sent.
+            case Refusal.KioskCredential r -> titled(status, r.title(), r.detail());
         };
     }
 

@@ -2,9 +2,9 @@ package org.telekiosk.broker.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
-import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.Consultation;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.record.MediaEntry;
 import org.telekiosk.broker.record.RecordEvent;

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.telekiosk.broker.consultation.ConsultationId;
-import org.telekiosk.broker.consultation.Outcome;
-import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.Refusal;
 
 /** What every endpoint does with a request and an answer: body and field checks, ids, outcomes, JSON answers. */
 final class Requests {

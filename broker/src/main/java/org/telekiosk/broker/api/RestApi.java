@@ -9,22 +9,14 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telekiosk.broker.account.AccountService;
-import org.telekiosk.broker.account.LoginService;
-import org.telekiosk.broker.command.CommandService;
 import org.telekiosk.broker.config.VitalRanges;
-import org.telekiosk.broker.consultation.ConsultationService;
-import org.telekiosk.broker.consultation.JoinCodes;
-import org.telekiosk.broker.enrollment.KioskAdministration;
-import org.telekiosk.broker.fhir.ConsultationFhirExport;
-import org.telekiosk.broker.kioskpage.KioskPageTokens;
-import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.StoreException;
 
 /**
  * The REST API of {@code docs/api.md}, without a transport: the Netty adapter hands over an {@link ApiRequest} and
  * writes back the {@link ApiResponse}. This class only dispatches: a table of path templates and methods to the
- * endpoint classes (sessions, accounts, consultations, FHIR, commands, kiosks, kiosk page), which share one
+ * endpoint classes (sessions, accounts, consultations, FHIR, commands, kiosks, kiosk page, the kiosks' own
+ * enrollment, renewal and kiosk page tokens), which share one
  * {@link Authenticator} (session token, CSRF) and one {@link HashingLimit} (Argon2id). Everything here blocks
  * (database, Argon2id), so the adapter calls {@link #handle} on its own executor, never on an event loop.
  */
@@ -33,62 +25,10 @@ public final class RestApi {
     public static final String COOKIE = SessionCookie.NAME;
     /** The largest request body accepted, in bytes; a larger one is answered 413. */
     public static final int MAX_BODY_BYTES = 8 * 1024;
+    /** The largest body of a kiosk's enrollment or renewal (a CSR in PEM), in bytes; a larger one is answered 413. */
+    public static final int MAX_KIOSK_BODY_BYTES = 16 * 1024;
     static final String PREFIX = "/api/v1/";
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
-
-    /**
-     * The services this API calls (all blocking).
-     *
-     * @param kiosks the technician's kiosk operations; empty: the {@code /kiosks} endpoints answer 404 (an API
-     *               without kiosk PKI, as in the tests of the account and consultation endpoints)
-     * @param fhir   the FHIR export of consultations; empty: {@code /consultations/{id}/fhir} answers 404
-     * @param kioskPages kiosk page tokens; empty: {@code /kiosk-session} answers 404
-     * @param commands the measurement commands; empty: {@code /consultations/{id}/commands} answers 404
-     * @param readings where command results are looked up; empty: results are listed by sequence number only
-     * @param records  the consultations' records; empty: {@code /consultations/{id}/record} answers 404
-     * @param audit    the audit log for admins; empty: {@code /audit} answers 404
-     */
-    public record Services(AccountService accounts, LoginService logins, ConsultationService consultations,
-            JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir,
-            Optional<KioskPageTokens> kioskPages, Optional<CommandService> commands,
-            Optional<MeasurementStore> readings, Optional<org.telekiosk.broker.record.RecordExport> records,
-            Optional<org.telekiosk.broker.audit.AuditLog> audit) {
-        /** Without records and the audit log. */
-        public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
-                JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir,
-                Optional<KioskPageTokens> kioskPages, Optional<CommandService> commands,
-                Optional<MeasurementStore> readings) {
-            this(accounts, logins, consultations, codes, kiosks, fhir, kioskPages, commands, readings,
-                    Optional.empty(), Optional.empty());
-        }
-
-        public Services {
-            Objects.requireNonNull(records, "records");
-            Objects.requireNonNull(audit, "audit");
-            Objects.requireNonNull(kioskPages, "kioskPages");
-            Objects.requireNonNull(accounts, "accounts");
-            Objects.requireNonNull(logins, "logins");
-            Objects.requireNonNull(consultations, "consultations");
-            Objects.requireNonNull(codes, "codes");
-            Objects.requireNonNull(kiosks, "kiosks");
-            Objects.requireNonNull(fhir, "fhir");
-            Objects.requireNonNull(commands, "commands");
-            Objects.requireNonNull(readings, "readings");
-        }
-
-        /** Without kiosk page sessions and measurement commands. */
-        public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
-                JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir) {
-            this(accounts, logins, consultations, codes, kiosks, fhir, Optional.empty(), Optional.empty(),
-                    Optional.empty());
-        }
-
-        /** Without kiosk administration, FHIR export, kiosk page sessions and measurement commands. */
-        public Services(AccountService accounts, LoginService logins, ConsultationService consultations,
-                JoinCodes codes) {
-            this(accounts, logins, consultations, codes, Optional.empty(), Optional.empty());
-        }
-    }
 
     /** One endpoint: answers a request, given the path's second segment (an id) where the template has one. */
     @FunctionalInterface
@@ -99,12 +39,12 @@ public final class RestApi {
     /** Path template (below {@value #PREFIX}, {@code {id}} for the second segment) → method → endpoint. */
     private final Map<String, Map<String, Endpoint>> routes = new LinkedHashMap<>();
 
-    public RestApi(Services services, List<String> allowedOrigins, int maxConcurrentHashes, Clock clock) {
+    public RestApi(ApiServices services, List<String> allowedOrigins, int maxConcurrentHashes, Clock clock) {
         this(services, allowedOrigins, maxConcurrentHashes, clock, Optional.empty());
     }
 
     /** With {@code GET /api/v1/vital-ranges} answering {@code vitalRanges} (404 when empty). */
-    public RestApi(Services services, List<String> allowedOrigins, int maxConcurrentHashes, Clock clock,
+    public RestApi(ApiServices services, List<String> allowedOrigins, int maxConcurrentHashes, Clock clock,
             Optional<VitalRanges> vitalRanges) {
         Objects.requireNonNull(services, "services");
         Objects.requireNonNull(clock, "clock");
@@ -143,6 +83,14 @@ public final class RestApi {
         var pages = services.kioskPages().map(tokens -> new KioskPageEndpoints(auth, tokens, clock));
         route("kiosk-session", "GET", present(pages, p -> (r, id) -> p.me(r)));
         route("kiosk-session", "POST", present(pages, p -> (r, id) -> p.start(r)));
+        // The kiosks' own endpoints: no session; the token or the client certificate authenticates.
+        var kioskTrust = services.enrollment().map(e -> new EnrollmentEndpoints(e, services.kioskPages(), services.updateKey()));
+        kioskTrust.ifPresent(e -> {
+            route("enroll", "POST", (r, id) -> e.enroll(r));
+            route("renew", "POST", (r, id) -> e.renew(r));
+        });
+        kioskTrust.filter(e -> services.kioskPages().isPresent())
+                .ifPresent(e -> route("kiosk-page-tokens", "POST", (r, id) -> e.pageToken(r)));
         // Configuration, no personal data: no login needed (the call view loads it with the page).
         route("vital-ranges", "GET", present(vitalRanges, v -> (r, id) -> Requests.json(200, v.view())));
     }
@@ -158,6 +106,11 @@ public final class RestApi {
     /** Whether {@code path} belongs to this API (the adapter passes everything else on). */
     public static boolean owns(String path) {
         return path.equals("/api") || path.startsWith("/api/");
+    }
+
+    /** The largest body a request on {@code path} may carry; a larger one is answered 413 before it is read. */
+    public static int maxBodyBytes(String path) {
+        return path.equals(PREFIX + "enroll") || path.equals(PREFIX + "renew") ? MAX_KIOSK_BODY_BYTES : MAX_BODY_BYTES;
     }
 
     /** Whether {@code request} is a login (it hashes a password; the adapter gives logins slots of their own). */

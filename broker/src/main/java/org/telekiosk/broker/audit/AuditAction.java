@@ -32,6 +32,8 @@ public enum AuditAction {
     KIOSK_PAGE_SESSION_REFUSED,
     MQTT_CONNECT_REFUSED,
     MQTT_ACCESS_REFUSED,
+    /** A kiosk published over its quota ({@code mqtt.kiosk-rate-per-second}); at most one entry a minute per kiosk. */
+    KIOSK_OVER_QUOTA,
     /** A consultation's readings were exported (FHIR). */
     EXPORTED,
     /** A doctor ordered a measurement at a kiosk. */

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.downlink.Command;
 import org.telekiosk.protocol.downlink.CommandKind;

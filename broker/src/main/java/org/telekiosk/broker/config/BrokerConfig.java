@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.telekiosk.broker.signaling.SignalingConfig;
 import org.telekiosk.broker.turn.IceConfig;
+import org.telekiosk.broker.viewer.ViewerLimits;
 
 /**
  * The broker's configuration, immutable and validated; each key is described in {@code broker-defaults.properties}.
@@ -17,11 +18,14 @@ import org.telekiosk.broker.turn.IceConfig;
  * @param allowedOrigins        {@code https.allowed-origins}; empty means derived from host names and port
  * @param viewerMaxFrameBytes   {@code viewer.max-frame-bytes}
  * @param viewerMaxPendingBytes {@code viewer.max-pending-bytes}
+ * @param viewerLimits          {@code viewer.max-sockets-per-account}, {@code viewer.rate-per-second},
+ *                              {@code viewer.burst}
  * @param mqttBindAddress       {@code mqtt.bind}
  * @param mqttPort              {@code mqtt.port}, 0 for any free port
  * @param mqttMaxQueuedMessages {@code mqtt.max-queued-messages}
  * @param mqttReceiveMaximum    {@code mqtt.receive-maximum}
  * @param mqttMaxPayloadBytes   {@code mqtt.max-payload-bytes}
+ * @param mqttKioskQuota        {@code mqtt.kiosk-rate-per-second}, {@code mqtt.kiosk-burst}
  * @param storeUrl              {@code store.url}; empty means the SQLite file in the data directory
  * @param storeUser             {@code store.user}; may be empty
  * @param storeGapTimeout       {@code store.gap-timeout}
@@ -41,11 +45,13 @@ public record BrokerConfig(
         List<String> allowedOrigins,
         int viewerMaxFrameBytes,
         int viewerMaxPendingBytes,
+        ViewerLimits viewerLimits,
         String mqttBindAddress,
         int mqttPort,
         long mqttMaxQueuedMessages,
         int mqttReceiveMaximum,
         int mqttMaxPayloadBytes,
+        KioskQuota mqttKioskQuota,
         String storeUrl,
         String storeUser,
         Duration storeGapTimeout,
@@ -83,12 +89,14 @@ public record BrokerConfig(
         }
         range("viewer.max-frame-bytes", viewerMaxFrameBytes, 16, 1 << 20);
         range("viewer.max-pending-bytes", viewerMaxPendingBytes, 1024, 1 << 30);
+        Objects.requireNonNull(viewerLimits, "viewer.* limits are required");
         if (mqttMaxQueuedMessages < 1 || mqttMaxQueuedMessages > 10_000_000) {
             throw new IllegalArgumentException(
                     "mqtt.max-queued-messages must be 1..10000000, was " + mqttMaxQueuedMessages);
         }
         range("mqtt.receive-maximum", mqttReceiveMaximum, 1, 65535);
         range("mqtt.max-payload-bytes", mqttMaxPayloadBytes, 64, 1 << 20);
+        Objects.requireNonNull(mqttKioskQuota, "mqtt.kiosk-* settings are required");
         storeUrl = storeUrl == null ? "" : storeUrl.strip();
         if (!storeUrl.isEmpty() && !storeUrl.startsWith("jdbc:postgresql:") && !storeUrl.startsWith("jdbc:sqlite:")) {
             throw new IllegalArgumentException("store.url must be empty (SQLite in the data directory) or a"
@@ -105,6 +113,19 @@ public record BrokerConfig(
         Objects.requireNonNull(kioskPki, "kioskPki");
         Objects.requireNonNull(vitals, "vitals.* settings are required");
         Objects.requireNonNull(metrics, "metrics.* settings are required");
+    }
+
+    /**
+     * Each kiosk's publish quota at the MQTT broker (docs/security.md, "Flood fairness").
+     *
+     * @param ratePerSecond {@code mqtt.kiosk-rate-per-second}: publishes a second, sustained (1..100000)
+     * @param burst         {@code mqtt.kiosk-burst}: publishes at once after a quiet spell (1..1000000)
+     */
+    public record KioskQuota(int ratePerSecond, int burst) {
+        public KioskQuota {
+            range("mqtt.kiosk-rate-per-second", ratePerSecond, 1, 100_000);
+            range("mqtt.kiosk-burst", burst, 1, 1_000_000);
+        }
     }
 
     /** The SQLite file used when {@code store.url} is empty. */
@@ -133,9 +154,9 @@ public record BrokerConfig(
     /** This configuration with other ports; everything else is kept. */
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
-                viewerMaxPendingBytes, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttMaxPayloadBytes, storeUrl, storeUser, storeGapTimeout, access, signaling, ice, kioskPki,
-                vitals, metrics);
+                viewerMaxPendingBytes, viewerLimits, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
+                mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice,
+                kioskPki, vitals, metrics);
     }
 
     private static void range(String key, long value, long min, long max) {

@@ -25,7 +25,22 @@ import org.telekiosk.broker.turn.IceConfig;
 public final class BrokerConfigLoader {
     private BrokerConfigLoader() {}
 
+    /**
+     * The defaults, then {@code file}, then {@code overrides}, validated.
+     *
+     * @throws ConfigException for an unreadable file, an unknown key or a value the configuration does not accept
+     */
     public static BrokerConfig load(Optional<Path> file, Map<String, String> overrides) throws IOException {
+        try {
+            return loadChecked(file, overrides);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
+    private static BrokerConfig loadChecked(Optional<Path> file, Map<String, String> overrides) throws IOException {
         Properties defaults = new Properties();
         try (InputStream in = BrokerConfigLoader.class.getResourceAsStream("/broker-defaults.properties")) {
             if (in == null) {
@@ -39,6 +54,8 @@ public final class BrokerConfigLoader {
             Properties fromFile = new Properties();
             try (Reader reader = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
                 fromFile.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read the configuration file " + file.get() + ": " + e, e);
             }
             putKnown(defaults, merged, fromFile, "in " + file.get());
         }
@@ -55,11 +72,15 @@ public final class BrokerConfigLoader {
                     list(merged, "https.allowed-origins"),
                     integer(merged, "viewer.max-frame-bytes"),
                     integer(merged, "viewer.max-pending-bytes"),
+                    new org.telekiosk.broker.viewer.ViewerLimits(integer(merged, "viewer.max-sockets-per-account"),
+                            integer(merged, "viewer.rate-per-second"), integer(merged, "viewer.burst")),
                     merged.getProperty("mqtt.bind"),
                     integer(merged, "mqtt.port"),
                     Long.parseLong(merged.getProperty("mqtt.max-queued-messages").strip()),
                     integer(merged, "mqtt.receive-maximum"),
                     integer(merged, "mqtt.max-payload-bytes"),
+                    new BrokerConfig.KioskQuota(integer(merged, "mqtt.kiosk-rate-per-second"),
+                            integer(merged, "mqtt.kiosk-burst")),
                     merged.getProperty("store.url", ""),
                     merged.getProperty("store.user", ""),
                     duration(merged, "store.gap-timeout"),
@@ -85,6 +106,7 @@ public final class BrokerConfigLoader {
                     new KioskPkiConfig(duration(merged, "enrollment.token-lifetime"),
                             duration(merged, "enrollment.certificate-lifetime"),
                             optionalPath(merged, "https.certificate-file"), optionalPath(merged, "https.key-file"),
+                            Optional.of(merged.getProperty("https.public-url", "")),
                             optionalPath(merged, "agent-update.public-key-file"),
                             optionalPath(merged, "agent-update.dir")),
                     vitalRanges(merged),

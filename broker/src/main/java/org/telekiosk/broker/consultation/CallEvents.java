@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 
 /**
  * The {@link CallWatcher}s and {@link EndWatcher}s of one broker; the consultation stores tell it every admission and

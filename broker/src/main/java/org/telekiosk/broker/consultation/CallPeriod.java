@@ -3,6 +3,8 @@ package org.telekiosk.broker.consultation;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.protocol.KioskId;
 
 /**

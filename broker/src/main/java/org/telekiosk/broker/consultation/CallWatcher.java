@@ -2,6 +2,8 @@ package org.telekiosk.broker.consultation;
 
 import java.time.Instant;
 import java.util.Optional;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 
 /**
  * Told when a patient enters or leaves a consultation's call, right after the store of record (table

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.telekiosk.broker.account.AccountId;
+import org.telekiosk.broker.request.ConsultationId;
 
 /**
  * A consultation as stored. {@code accessUntil} bounds every patient access (codes, seats, resumes): KBV Anlage 31b

@@ -3,6 +3,10 @@ package org.telekiosk.broker.consultation;
 import java.time.Instant;
 import java.util.Optional;
 import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.Refusal;
 
 /**
  * Who may touch a consultation (DESIGN.md, "Security model": every operation checks the caller's role and its

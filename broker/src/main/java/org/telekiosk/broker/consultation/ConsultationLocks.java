@@ -2,6 +2,7 @@ package org.telekiosk.broker.consultation;
 
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.telekiosk.broker.request.ConsultationId;
 
 /**
  * Serialises the read-modify-write sequences on one consultation (its state, seats and codes) across the

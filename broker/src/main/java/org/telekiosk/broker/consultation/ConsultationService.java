@@ -9,6 +9,10 @@ import java.util.Optional;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.protocol.KioskId;
 
 /**

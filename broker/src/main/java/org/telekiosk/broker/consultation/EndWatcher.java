@@ -1,5 +1,7 @@
 package org.telekiosk.broker.consultation;
 
+import org.telekiosk.broker.request.ConsultationId;
+
 /**
  * Told when a consultation has ended, whatever ended it (its doctor over REST or signaling, the purge at the end of
  * its access window): the one path by which every adapter learns of an end, so that ending means the same everywhere

@@ -3,6 +3,7 @@ package org.telekiosk.broker.consultation;
 import java.time.Instant;
 import java.util.Optional;
 import org.telekiosk.broker.account.SecretHash;
+import org.telekiosk.broker.request.ConsultationId;
 
 /**
  * Where join codes live, by their keyed hash. Plain records, so that a SQL-backed implementation (SQLite/PostgreSQL,

@@ -11,6 +11,10 @@ import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.SecretHash;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.protocol.KioskId;
 
 /**

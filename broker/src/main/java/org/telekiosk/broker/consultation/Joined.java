@@ -2,6 +2,8 @@ package org.telekiosk.broker.consultation;
 
 import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 
 /**
  * A patient's new or resumed seat: who they are in the consultation and the resume token that lets them back in

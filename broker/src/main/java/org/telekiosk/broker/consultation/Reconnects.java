@@ -8,6 +8,10 @@ import java.util.Optional;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.ParticipantId;
+import org.telekiosk.broker.request.Refusal;
 
 /**
  * Reconnect without lockout: when a patient's connection drops, their seat — waiting or in the call — is

@@ -5,6 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.SecretHash;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.protocol.KioskId;
 
 /**
@@ -13,7 +15,7 @@ import org.telekiosk.protocol.KioskId;
  * admitted again.
  */
 public record Seat(ParticipantId id, ConsultationId consultation, DisplayName name, Optional<KioskId> kiosk,
-        Status status, SecretHash resumeTokenHash, Readiness readiness, Instant joinedAt,
+        Status status, SecretHash resumeTokenHash, DeviceReadiness readiness, Instant joinedAt,
         Optional<Instant> disconnectedAt) {
     public enum Status { WAITING, IN_CALL }
 
@@ -33,7 +35,7 @@ public record Seat(ParticipantId id, ConsultationId consultation, DisplayName na
         return new Seat(id, consultation, name, kiosk, next, resumeTokenHash, readiness, joinedAt, disconnectedAt);
     }
 
-    Seat withReadiness(Readiness next) {
+    Seat withReadiness(DeviceReadiness next) {
         return new Seat(id, consultation, name, kiosk, status, resumeTokenHash, next, joinedAt, disconnectedAt);
     }
 

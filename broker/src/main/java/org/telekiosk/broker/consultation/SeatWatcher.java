@@ -1,6 +1,8 @@
 package org.telekiosk.broker.consultation;
 
 import java.time.Instant;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 
 /**
  * Told when a patient's seat changes: taken (a code redeemed, a kiosk page called in), its connection dropped, resumed,

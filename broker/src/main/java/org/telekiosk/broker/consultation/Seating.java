@@ -11,6 +11,8 @@ import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.protocol.KioskId;
 
 /**
@@ -38,7 +40,7 @@ final class Seating {
     Joined seat(Consultation consultation, DisplayName name, Optional<KioskId> kiosk) {
         OpaqueToken resumeToken = OpaqueToken.generate(random);
         Seat seat = new Seat(ParticipantId.random(), consultation.id(), name, kiosk, Seat.Status.WAITING,
-                resumeToken.hash(), Readiness.UNKNOWN, clock.instant(), Optional.empty());
+                resumeToken.hash(), DeviceReadiness.UNKNOWN, clock.instant(), Optional.empty());
         seats.insert(seat);
         follow(consultation.id());
         events.seatChanged(consultation.id(), seat.id(), SeatWatcher.Change.JOINED, seat.joinedAt());

@@ -16,6 +16,8 @@ import java.util.Objects;
 import java.util.Optional;
 import org.telekiosk.broker.account.AccountId;
 import org.telekiosk.broker.account.DisplayName;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreException;
 import org.telekiosk.protocol.KioskId;

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.telekiosk.broker.account.AccountId;
 import org.telekiosk.broker.account.SecretHash;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.store.SqlAccess;
 
 /**

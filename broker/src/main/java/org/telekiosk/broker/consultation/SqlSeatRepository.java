@@ -18,6 +18,8 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.SecretHash;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.protocol.KioskId;
 
@@ -172,7 +174,7 @@ public final class SqlSeatRepository implements SeatRepository {
         });
     }
 
-    private static void setReadiness(PreparedStatement s, int first, Readiness readiness) throws SQLException {
+    private static void setReadiness(PreparedStatement s, int first, DeviceReadiness readiness) throws SQLException {
         s.setBoolean(first, readiness.cameraGranted());
         s.setBoolean(first + 1, readiness.microphoneGranted());
         // sensors_online (V2) is no longer reported by the page: the kiosk's own status says it. Kept, always false.
@@ -202,8 +204,8 @@ public final class SqlSeatRepository implements SeatRepository {
     private static Seat read(ResultSet row) throws SQLException {
         int rtt = row.getInt("round_trip_millis");
         OptionalInt roundTrip = row.wasNull() ? OptionalInt.empty() : OptionalInt.of(rtt);
-        Readiness readiness = new Readiness(row.getBoolean("camera_granted"), row.getBoolean("microphone_granted"),
-                roundTrip);
+        DeviceReadiness readiness = new DeviceReadiness(row.getBoolean("camera_granted"),
+                row.getBoolean("microphone_granted"), roundTrip);
         return new Seat(new ParticipantId(UUID.fromString(row.getString("id"))),
                 ConsultationId.of(row.getString("consultation_id")), new DisplayName(row.getString("display_name")),
                 Optional.ofNullable(row.getString("kiosk")).map(KioskId::of),

@@ -10,6 +10,11 @@ import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.StoredAccount;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.ParticipantId;
+import org.telekiosk.broker.request.Refusal;
 
 /**
  * The waiting room of a consultation: patients wait (after redeeming a code, or called in at the room's
@@ -62,19 +67,19 @@ public final class WaitingRoom {
     }
 
     /** The patients waiting to be admitted, first come first; for the consultation's doctor only. */
-    public Outcome<List<WaitingPatient>> waitingList(Caller caller, ConsultationId id) {
+    public Outcome<List<WaitingListEntry>> waitingList(Caller caller, ConsultationId id) {
         return switch (stores.access().asDoctor(caller, id)) {
             case Outcome.Refused<Consultation> refused -> Outcome.refused(refused.refusal());
             case Outcome.Done<Consultation> done -> Outcome.done(stores.seats().listOf(id).stream()
                     .filter(seat -> seat.status() == Seat.Status.WAITING)
-                    .map(seat -> new WaitingPatient(seat.id(), seat.name(), seat.kiosk(), seat.joinedAt(),
+                    .map(seat -> new WaitingListEntry(seat.id(), seat.name(), seat.kiosk(), seat.joinedAt(),
                             seat.readiness(), seat.disconnectedAt().isEmpty()))
                     .toList());
         };
     }
 
     /** The calling patient reports their kiosk's readiness, shown to the doctor in the waiting list. */
-    public Outcome<Readiness> reportReadiness(Caller caller, Readiness readiness) {
+    public Outcome<DeviceReadiness> reportReadiness(Caller caller, DeviceReadiness readiness) {
         Objects.requireNonNull(readiness, "readiness");
         return switch (stores.access().asPatient(caller)) {
             case Outcome.Refused<Seat> refused -> Outcome.refused(refused.refusal());
@@ -87,14 +92,14 @@ public final class WaitingRoom {
     }
 
     /** Admits one waiting patient; refused while another is in the call (one at a time). */
-    public Outcome<Participant> admit(Caller caller, ConsultationId id, ParticipantId participant) {
+    public Outcome<CallMember> admit(Caller caller, ConsultationId id, ParticipantId participant) {
         return stores.locks().with(id, () -> switch (stores.access().asDoctor(caller, id)) {
             case Outcome.Refused<Consultation> refused -> Outcome.refused(refused.refusal());
             case Outcome.Done<Consultation> done -> admit(done.value(), participant);
         });
     }
 
-    private Outcome<Participant> admit(Consultation consultation, ParticipantId participant) {
+    private Outcome<CallMember> admit(Consultation consultation, ParticipantId participant) {
         Optional<Refusal> refusal = ConsultationAccess.check(consultation, ConsultationAction.ADMIT, clock.instant());
         if (refusal.isPresent()) {
             return Outcome.refused(refusal.get());
@@ -107,7 +112,7 @@ public final class WaitingRoom {
         stores.seating().admit(seat.get());
         stores.seating().record(consultation.id(), AuditActor.account(consultation.doctor()), AuditAction.ADMITTED,
                 "participant:" + participant, "consultation " + consultation.id());
-        return Outcome.done(new Participant(Participant.Role.PATIENT, seat.get().name()));
+        return Outcome.done(new CallMember(CallMember.Role.PATIENT, seat.get().name()));
     }
 
     /**
@@ -115,7 +120,7 @@ public final class WaitingRoom {
      * left and while their own socket is away), then the admitted patient, if any. For the doctor, and for a patient
      * who is in the call; a patient still waiting is refused ({@link Refusal.Forbidden}).
      */
-    public Outcome<List<Participant>> participants(Caller caller, ConsultationId id) {
+    public Outcome<List<CallMember>> participants(Caller caller, ConsultationId id) {
         Outcome<Consultation> allowed = caller instanceof Caller.Patient patient && patient.consultation().equals(id)
                 ? inCall(caller, id) : stores.access().asDoctor(caller, id);
         return switch (allowed) {
@@ -146,12 +151,12 @@ public final class WaitingRoom {
         };
     }
 
-    private List<Participant> listInCall(Consultation consultation) {
-        List<Participant> inCall = new ArrayList<>();
+    private List<CallMember> listInCall(Consultation consultation) {
+        List<CallMember> inCall = new ArrayList<>();
         accounts.findById(consultation.doctor()).map(StoredAccount::account).ifPresent(
-                doctor -> inCall.add(new Participant(Participant.Role.DOCTOR, doctor.displayName())));
+                doctor -> inCall.add(new CallMember(CallMember.Role.DOCTOR, doctor.displayName())));
         stores.seats().listOf(consultation.id()).stream().filter(seat -> seat.status() == Seat.Status.IN_CALL)
-                .forEach(seat -> inCall.add(new Participant(Participant.Role.PATIENT, seat.name())));
+                .forEach(seat -> inCall.add(new CallMember(CallMember.Role.PATIENT, seat.name())));
         return List.copyOf(inCall);
     }
 }

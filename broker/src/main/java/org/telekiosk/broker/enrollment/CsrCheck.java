@@ -15,9 +15,10 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.telekiosk.broker.request.Refusal.Kind;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.Untrusted;
 
@@ -63,7 +64,7 @@ final class CsrCheck {
         }
         String subject = subjectCommonName(csr.getSubject());
         if (!expected.value().equals(subject)) {
-            throw new RefusedException(new Refused(403, "CSR does not match the token",
+            throw new RefusedException(Refused.of(Kind.FORBIDDEN, "CSR does not match the token",
                     "the CSR's subject is CN=" + Untrusted.printable(subject, 80)
                             + ", but the token enrolls kiosk " + expected
                             + ": make the request with CN=" + expected));

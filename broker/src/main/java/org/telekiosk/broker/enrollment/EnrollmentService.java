@@ -23,6 +23,7 @@ import org.telekiosk.broker.kiosk.RevokedSerial;
 import org.telekiosk.broker.kiosk.TokenRecord;
 import org.telekiosk.broker.pki.IssuingCa;
 import org.telekiosk.broker.pki.Pem;
+import org.telekiosk.broker.request.Refusal.Kind;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
 import org.telekiosk.protocol.enrollment.EnrollmentResponse;
@@ -89,7 +90,7 @@ public final class EnrollmentService {
         String subject = "kiosk:" + token.kiosk();
         if (!MessageDigest.isEqual(token.caPin(), caPin)) {
             return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "token pins another CA",
-                    new Refused(400, "Token for another broker", "this token pins another CA than this broker's: "
+                    Refused.of(Kind.INVALID, "Token for another broker", "this token pins another CA than this broker's: "
                             + "it was made by another broker, or altered; ask the technician for a token of this one"));
         }
         String hash = hash(token.secret());
@@ -97,24 +98,24 @@ public final class EnrollmentService {
         TokenRecord record = registry.state().token(hash).orElse(null);
         if (record == null || !record.kiosk().equals(token.kiosk().value())) {
             return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "unknown token",
-                    new Refused(401, "Unknown enrollment token", "this broker never issued this token (or it was "
+                    Refused.of(Kind.NOT_AUTHENTICATED, "Unknown enrollment token", "this broker never issued this token (or it was "
                             + "purged after expiry): ask the technician for a new one"));
         }
         if (record.usedAt() != null) {
             return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "token already used",
-                    new Refused(409, "Enrollment token already used", "this token was used at " + record.usedAt()
+                    Refused.of(Kind.CONFLICT, "Enrollment token already used", "this token was used at " + record.usedAt()
                             + "; each token enrolls once: ask the technician for a new one"));
         }
         if (!now.isBefore(record.expiresAt())) {
             return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "token expired",
-                    new Refused(410, "Enrollment token expired", "this token expired at " + record.expiresAt()
+                    Refused.of(Kind.GONE, "Enrollment token expired", "this token expired at " + record.expiresAt()
                             + ": ask the technician for a new one"));
         }
         CsrCheck.Accepted csr;
         try {
             csr = CsrCheck.check(request.csr(), token.kiosk());
         } catch (RefusedException e) {
-            return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, e.refused().detail(), e.refused());
+            return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, e.refused().refusal().detail(), e.refused());
         }
         AtomicReference<Refused> raced = new AtomicReference<>();
         AtomicReference<X509Certificate> issued = new AtomicReference<>();
@@ -122,7 +123,7 @@ public final class EnrollmentService {
         registry.update(now, state -> {
             TokenRecord current = state.token(hash).orElse(null);
             if (current == null || current.usedAt() != null) {
-                raced.set(new Refused(409, "Enrollment token already used",
+                raced.set(Refused.of(Kind.CONFLICT, "Enrollment token already used",
                         "this token was just used by another request; ask the technician for a new one"));
                 return state;
             }
@@ -173,7 +174,7 @@ public final class EnrollmentService {
         try {
             csr = CsrCheck.check(request.csr(), kiosk);
         } catch (RefusedException e) {
-            return refuse(client, AuditAction.RENEWAL_REFUSED, subject, e.refused().detail(), e.refused());
+            return refuse(client, AuditAction.RENEWAL_REFUSED, subject, e.refused().refusal().detail(), e.refused());
         }
         X509Certificate cert = ca.issueClient(csr.key(), kiosk.value(), now, settings.certificateLifetime());
         registry.update(now, state -> {
@@ -201,7 +202,7 @@ public final class EnrollmentService {
             String purpose) {
         if (presented == null) {
             return refuse(client, refusedAction, "kiosk:unknown", "no client certificate",
-                    new Refused(401, "Client certificate required", purpose + " needs the kiosk's current certificate "
+                    Refused.of(Kind.NOT_AUTHENTICATED, "Client certificate required", purpose + " needs the kiosk's current certificate "
                             + "(mutual TLS); a kiosk without one enrolls with a token"));
         }
         refreshRegistry();
@@ -222,18 +223,18 @@ public final class EnrollmentService {
     private static Refused refusal(CurrentCertificate.Rejected no, X509Certificate presented, String purpose) {
         String kiosk = no.kiosk().map(KioskId::value).orElse("?");
         return switch (no.problem()) {
-            case OTHER_CA -> new Refused(403, "Certificate from another CA", "the certificate presented was not "
+            case OTHER_CA -> Refused.of(Kind.FORBIDDEN, "Certificate from another CA", "the certificate presented was not "
                     + "issued by this broker's issuing CA: enroll with a token");
-            case NOT_YET_VALID -> new Refused(401, "Certificate not yet valid", "the kiosk's certificate is valid "
+            case NOT_YET_VALID -> Refused.of(Kind.NOT_AUTHENTICATED, "Certificate not yet valid", "the kiosk's certificate is valid "
                     + "from " + presented.getNotBefore().toInstant() + " on; check the clocks of kiosk and broker");
-            case EXPIRED -> new Refused(401, "Certificate expired", "the kiosk's certificate expired at "
+            case EXPIRED -> Refused.of(Kind.NOT_AUTHENTICATED, "Certificate expired", "the kiosk's certificate expired at "
                     + presented.getNotAfter().toInstant() + "; an expired certificate cannot be used for " + purpose
                     + ": ask the technician for an enrollment token and run 'edge-agent enroll' again");
-            case NOT_A_KIOSK -> new Refused(403, "Not a kiosk certificate", "the certificate presented names no "
+            case NOT_A_KIOSK -> Refused.of(Kind.FORBIDDEN, "Not a kiosk certificate", "the certificate presented names no "
                     + "kiosk");
-            case NOT_ENROLLED, REVOKED -> new Refused(403, "Kiosk revoked", "kiosk " + kiosk + " was revoked by a "
+            case NOT_ENROLLED, REVOKED -> Refused.of(Kind.FORBIDDEN, "Kiosk revoked", "kiosk " + kiosk + " was revoked by a "
                     + "technician; it can only enroll again with a new token");
-            case SUPERSEDED -> new Refused(403, "Certificate superseded", "this certificate was already replaced by "
+            case SUPERSEDED -> Refused.of(Kind.FORBIDDEN, "Certificate superseded", "this certificate was already replaced by "
                     + "a newer one; use the newest certificate, or enroll again with a token");
         };
     }

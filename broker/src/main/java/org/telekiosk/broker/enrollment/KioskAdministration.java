@@ -8,9 +8,9 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.audit.AuditActor;
-import org.telekiosk.broker.consultation.Caller;
-import org.telekiosk.broker.consultation.Outcome;
-import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.kiosk.KioskRecord;
 import org.telekiosk.broker.kiosk.AgentVersions;
 import org.telekiosk.broker.kiosk.KioskRegistry;
@@ -35,11 +35,16 @@ public final class KioskAdministration {
             Optional<AgentVersions.Entry> agent) {}
 
     /**
-     * What the broker's store kept aside of a kiosk's readings over its lifetime: payloads it refused (the kiosk
-     * quarantines them) and readings that came under a number already stored with other content.
+     * What the broker kept aside of a kiosk's readings: payloads its store refused (the kiosk quarantines them) and
+     * readings that came under a number already stored with other content, over the kiosk's lifetime; and publishes
+     * the MQTT broker refused over the kiosk's quota since the broker started (the kiosk sends them again later).
      */
-    public record Aside(long refused, long conflicts) {
-        public static final Aside NONE = new Aside(0, 0);
+    public record Aside(long refused, long conflicts, long overQuota) {
+        public static final Aside NONE = new Aside(0, 0, 0);
+
+        public Aside(long refused, long conflicts) {
+            this(refused, conflicts, 0);
+        }
     }
 
     /**

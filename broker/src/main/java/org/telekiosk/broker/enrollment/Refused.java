@@ -1,12 +1,18 @@
 package org.telekiosk.broker.enrollment;
 
+import org.telekiosk.broker.request.Refusal;
+
 /**
- * Why an enrollment or renewal was refused, shaped as an HTTP problem (RFC 9457): the status, a short title, and a
- * detail that tells the person at the kiosk what to do. Never contains the token or a key.
+ * An enrollment, a renewal or a kiosk certificate check refused, already audited: the broker's one refusal model,
+ * a {@link Refusal.KioskCredential} (kind, title, detail; the transport picks the status). Never contains the token
+ * or a key.
  */
-public record Refused(int status, String title, String detail) implements EnrollmentOutcome,
-        KioskCertificateCheck {
+public record Refused(Refusal.KioskCredential refusal) implements EnrollmentOutcome, KioskCertificateCheck {
+    static Refused of(Refusal.Kind kind, String title, String detail) {
+        return new Refused(new Refusal.KioskCredential(kind, title, detail));
+    }
+
     static Refused badRequest(String detail) {
-        return new Refused(400, "Bad enrollment request", detail);
+        return of(Refusal.Kind.INVALID, "Bad enrollment request", detail);
     }
 }

@@ -5,7 +5,7 @@ final class RefusedException extends Exception {
     private final transient Refused refused;
 
     RefusedException(Refused refused) {
-        super(refused.detail(), null, false, false);
+        super(refused.refusal().detail(), null, false, false);
         this.refused = refused;
     }
 

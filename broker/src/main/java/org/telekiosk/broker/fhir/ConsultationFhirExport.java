@@ -8,10 +8,10 @@ import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.telekiosk.broker.consultation.CallHistory;
-import org.telekiosk.broker.consultation.Caller;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.consultation.ConsultationService;
-import org.telekiosk.broker.consultation.Outcome;
+import org.telekiosk.broker.request.Outcome;
 import org.telekiosk.broker.store.StoreException;
 
 /**

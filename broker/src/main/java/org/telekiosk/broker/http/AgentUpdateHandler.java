@@ -27,6 +27,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.api.Problems;
 import org.telekiosk.broker.enrollment.Refused;
 import org.telekiosk.broker.update.AgentUpdates;
 import org.telekiosk.protocol.MalformedMessageException;
@@ -150,7 +151,8 @@ final class AgentUpdateHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     private static FullHttpResponse problem(Refused refused) {
-        return Responses.problem(HttpResponseStatus.valueOf(refused.status()), refused.title(), refused.detail());
+        return Responses.problem(HttpResponseStatus.valueOf(Problems.status(refused.refusal().kind())),
+                refused.refusal().title(), refused.refusal().detail());
     }
 
     private static void badRequest(ChannelHandlerContext ctx, FullHttpRequest request, String detail) {

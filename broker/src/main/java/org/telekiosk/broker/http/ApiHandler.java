@@ -10,11 +10,16 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.telekiosk.broker.account.ClientAddress;
 import org.telekiosk.broker.api.ApiRequest;
+import org.telekiosk.protocol.enrollment.UpdateKeyField;
 import org.telekiosk.broker.api.ApiResponse;
 import org.telekiosk.broker.api.RestApi;
 
@@ -25,7 +30,8 @@ import org.telekiosk.broker.api.RestApi;
  * request is in progress the channel stops reading, so that answers leave in the order the requests came. Logins
  * ({@code POST /api/v1/session}) have slots of their own ({@value #MAX_LOGINS_IN_PROGRESS}, most of them waiting for an
  * Argon2id permit): a login storm never takes the slots other requests need, and a login beyond them is answered 503
- * with {@code Retry-After} at once. Other paths pass on to the next handler.
+ * with {@code Retry-After} at once. The kiosks' enrollment, renewal and kiosk page tokens are API requests like the
+ * others (the client certificate of the handshake goes with the request). Other paths pass on to the next handler.
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -45,11 +51,6 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         this.logins = new BlockingSlots(executor, MAX_LOGINS_IN_PROGRESS);
     }
 
-    /** The API's concurrency cap, shared with the other blocking endpoints (kiosk enrollment). */
-    BlockingSlots slots() {
-        return slots;
-    }
-
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).path();
@@ -63,9 +64,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 Responses.send(ctx, null, Responses.problem(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"));
                 return;
             }
-            if (request.content().readableBytes() > RestApi.MAX_BODY_BYTES) {
+            int maxBody = RestApi.maxBodyBytes(path);
+            if (request.content().readableBytes() > maxBody) {
                 Responses.send(ctx, null, Responses.problem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                        "the request body must be at most " + RestApi.MAX_BODY_BYTES + " bytes"));
+                        "the request body must be at most " + maxBody + " bytes"));
                 return;
             }
             ApiRequest copied = copy(ctx, request, path);
@@ -98,7 +100,22 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 Optional.ofNullable(h.get(HttpHeaderNames.AUTHORIZATION)),
                 Optional.ofNullable(h.get(HttpHeaderNames.COOKIE)),
                 Optional.ofNullable(h.get(HttpHeaderNames.CONTENT_TYPE)), body, from,
-                new QueryStringDecoder(request.uri()).parameters());
+                new QueryStringDecoder(request.uri()).parameters(), peerCertificate(ctx),
+                Optional.ofNullable(h.get(UpdateKeyField.HEADER)));
+    }
+
+    /** The client certificate of the TLS handshake (a kiosk's on renewal and kiosk page tokens), if any. */
+    private static Optional<X509Certificate> peerCertificate(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return Optional.empty();
+        }
+        try {
+            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? Optional.of(x) : Optional.empty();
+        } catch (SSLPeerUnverifiedException none) {
+            return Optional.empty();
+        }
     }
 
     private static FullHttpResponse toNetty(ApiResponse answer) {
@@ -106,5 +123,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 Unpooled.wrappedBuffer(answer.body()));
         answer.headers().forEach((name, value) -> response.headers().set(name, value));
         return response;
+    }
+
+    /** The API's request slots, shared with the other blocking handlers ({@link AgentUpdateHandler}). */
+    BlockingSlots slots() {
+        return slots;
     }
 }

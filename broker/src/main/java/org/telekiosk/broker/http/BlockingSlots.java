@@ -13,7 +13,7 @@ import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
- * The concurrency cap for blocking HTTP work (REST API, kiosk enrollment): at most {@code maxConcurrent} answers are
+ * The concurrency cap for blocking HTTP work (the REST API, kiosk enrollment included): at most {@code maxConcurrent} answers are
  * being worked out at once on the executor, and more are refused at once (the caller answers 503 with
  * {@code Retry-After}). While an answer is pending the channel stops reading; it reads again once the answer is
  * written and the connection stays open.

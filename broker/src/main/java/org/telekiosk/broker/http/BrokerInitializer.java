@@ -11,8 +11,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
-import org.telekiosk.broker.enrollment.EnrollmentService;
-import org.telekiosk.broker.kioskpage.KioskPageTokens;
 import org.telekiosk.broker.update.AgentUpdates;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.broker.viewer.VitalsAccess;
@@ -23,10 +21,9 @@ import org.telekiosk.protocol.codec.WireCodec;
  * connections per address → TLS → idle timeout → request deadline (start) → HTTP codec (refusing conflicting
  * framing) → security headers on every response → framing refusal → request aggregation → request deadline (stop) →
  * one request at a time ({@link InOrderResponses}) → WebSocket version 13 only → Origin checks → signaling route →
- * WebSocket upgrade on {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → kiosk
- * PKI endpoints (enroll, renew, kiosk page tokens, CRL; {@link EnrollmentHandler}) → REST API ({@code /api/},
- * {@link ApiHandler}) → HTTP
- * routes / viewer or signaling socket → error tail.
+ * WebSocket upgrade on {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → REST API
+ * ({@code /api/}, the kiosks' enrollment included; {@link ApiHandler}) → HTTP routes (pages, {@code /healthz}, the
+ * CRL) / viewer or signaling socket → error tail.
  */
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     /** Where the doctor's call view opens the vitals WebSocket (a {@code hello} with a credential first). */
@@ -53,30 +50,23 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final SignalEndpoint signal;
     private final WireCodec signalJson;
 
-    private final EnrollmentHandler enrollment;
     private final java.util.Optional<AgentUpdateHandler> agentUpdates;
 
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
-            List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
-            java.util.Optional<KioskPageTokens> pageTokens,
-            java.util.function.Supplier<byte[]> crl, ApiHandler api,
+            List<String> allowedOrigins, int maxFrameBytes, java.util.function.Supplier<byte[]> crl, ApiHandler api,
             SignalEndpoint signal, VitalsAccess vitals) {
-        this(ssl, content, health, hub, allowedOrigins, maxFrameBytes, enrollment, pageTokens, crl, api, signal, vitals,
+        this(ssl, content, health, hub, allowedOrigins, maxFrameBytes, crl, api, signal, vitals,
                 java.util.Optional.empty());
     }
 
     /** @param updates the agent update endpoints, if the broker serves them */
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
-            List<String> allowedOrigins, int maxFrameBytes, EnrollmentService enrollment,
-            java.util.Optional<KioskPageTokens> pageTokens,
-            java.util.function.Supplier<byte[]> crl, ApiHandler api,
+            List<String> allowedOrigins, int maxFrameBytes, java.util.function.Supplier<byte[]> crl, ApiHandler api,
             SignalEndpoint signal, VitalsAccess vitals, java.util.Optional<AgentUpdates> updates) {
         this.ssl = ssl;
-        this.enrollment = new EnrollmentHandler(enrollment, pageTokens, crl, api.slots(),
-                updates.flatMap(AgentUpdates::key));
         this.agentUpdates = updates.map(u -> new AgentUpdateHandler(u, api.slots()));
         this.api = api;
-        this.router = new HttpRouter(content, health);
+        this.router = new HttpRouter(content, health, crl);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
         this.hub = hub;
         this.vitals = vitals;
@@ -136,7 +126,6 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("signal-route", new SignalRoute(signal, signalJson));
         p.addLast("websocket", webSocketHandler(VIEWER_PATH, maxFrameBytes));
         p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
-        p.addLast("enrollment", enrollment);
         agentUpdates.ifPresent(handler -> p.addLast("agent-update", handler));
         p.addLast("api", api);
         p.addLast("routes", router);

@@ -1,5 +1,6 @@
 package org.telekiosk.broker.http;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -9,21 +10,26 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.function.Supplier;
 
 /**
- * Plain HTTP requests (everything that is not the WebSocket upgrade): the web pages, {@code /healthz} (liveness)
- * and {@code /readyz} (readiness). Only GET
+ * Plain HTTP requests (everything that is not the WebSocket upgrade): the web pages, {@code /healthz} (liveness),
+ * {@code /readyz} (readiness) and the CRL ({@value #CRL}). Only GET
  * and HEAD exist so far; anything else is 405, an unknown path 404, a malformed request 400, each with a problem
  * body.
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** The current CRL of the kiosk CA, DER ({@code application/pkix-crl}), as MQTT clients and kiosks fetch it. */
+    static final String CRL = "/pki/crl";
     private final StaticContent content;
     private final HealthCheck health;
+    private final Supplier<byte[]> crl;
 
-    HttpRouter(StaticContent content, HealthCheck health) {
+    HttpRouter(StaticContent content, HealthCheck health, Supplier<byte[]> crl) {
         this.content = content;
         this.health = health;
+        this.crl = crl;
     }
 
     @Override
@@ -51,6 +57,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             response = Responses.json(report.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                     report.json());
             response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CACHE_CONTROL, "no-store");
+        } else if (path.equals(CRL)) {
+            response = Responses.of(HttpResponseStatus.OK, "application/pkix-crl", Unpooled.wrappedBuffer(crl.get()));
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "max-age=60");
         } else {
             response = content.find(path)
                     .map(page -> Responses.of(HttpResponseStatus.OK, page.contentType(), page.body()))

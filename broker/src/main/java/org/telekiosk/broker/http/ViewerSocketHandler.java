@@ -55,7 +55,7 @@ final class ViewerSocketHandler extends TextSocketHandler {
         Channel channel = ctx.channel();
         session = new NettyViewerSession(channel);
         connection = new VitalsConnection(hub, access, executor, session, new NettySocket(channel, json),
-                SignalRoute.sessionCookie(handshake.requestHeaders()));
+                SignalRoute.sessionCookie(handshake.requestHeaders()), System::nanoTime);
         VitalsConnection opened = connection;
         ctx.executor().schedule(opened::timedOut, HELLO_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         LOG.info("[{}] Vitals socket open", session.id());

@@ -17,6 +17,7 @@ import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.KioskCertificateCheck;
 import org.telekiosk.broker.enrollment.Refused;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.protocol.KioskId;
 
@@ -42,7 +43,7 @@ public final class KioskPageTokens {
     public record IssuedToken(KioskId kiosk, OpaqueToken token, Instant expiresAt) implements Issue {}
 
     /** The certificate was refused; answer {@code refused} as problem+json (already audited). */
-    public record NotIssued(Refused refused) implements Issue {}
+    public record NotIssued(Refusal.KioskCredential refusal) implements Issue {}
 
     /** What redeeming a token gives: a session of the kiosk, or empty (unknown, used, expired, kiosk revoked). */
     public record KioskSession(KioskId kiosk, IssuedSession session) {}
@@ -72,7 +73,7 @@ public final class KioskPageTokens {
     public Issue issue(X509Certificate presented, AuditActor client) {
         return switch (enrollment.checkKiosk(presented, client, AuditAction.KIOSK_PAGE_TOKEN_REFUSED,
                 "a kiosk page token")) {
-            case Refused refused -> new NotIssued(refused);
+            case Refused refused -> new NotIssued(refused.refusal());
             case KioskCertificateCheck.Valid valid -> issue(valid.kiosk());
         };
     }

@@ -80,6 +80,9 @@ public final class BrokerMetrics implements AutoCloseable {
                 s.mqtt(), EmbeddedMqttBroker::refusedConnections);
         counter("telekiosk.mqtt.publishes.incoming", "PUBLISH packets the embedded MQTT broker received",
                 s.mqtt(), EmbeddedMqttBroker::incomingPublishes);
+        counter("telekiosk.mqtt.publishes.over.quota",
+                "Kiosk publishes refused over the kiosk's quota (PUBACK 0x97), all kiosks", s.mqtt(),
+                EmbeddedMqttBroker::overQuotaTotal);
         counter("telekiosk.mqtt.messages.dropped", "QoS 1 messages the embedded MQTT broker discarded (must stay 0)",
                 s.mqtt(), EmbeddedMqttBroker::droppedMessages);
         gauge("telekiosk.mqtt.subscribed", "1 while the broker's measurement subscription is active", s.subscriber(),

@@ -24,6 +24,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.protocol.retry.ReconnectPolicy;
 
 /**
  * The broker's MQTT client (Paho v5), one per node: its connection to the MQTT broker, the one {@link Subscription}
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * acknowledging kiosks' readings that no subscriber takes, and sends what was unacknowledged again.
  *
  * <p>Paho's automatic reconnect is off (its delays live in a static field shared by every client of the JVM): this
- * class reconnects with a {@link Backoff} of its own. Paho's persistence is explicit and in memory: nothing is written
+ * class reconnects as every MQTT client of the project does, by a {@link ReconnectPolicy}: after the n-th failure
+ * in a row it waits between 125 ms and {@code min(15 s, 125 ms · 2^n)}. Paho's persistence is explicit and in memory: nothing is written
  * to the working directory.
  */
 public final class BrokerMqttClient implements AutoCloseable {
@@ -52,7 +54,9 @@ public final class BrokerMqttClient implements AutoCloseable {
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
     private final ScheduledExecutorService scheduler;
-    private final Backoff backoff = new Backoff(250, 15_000, new SecureRandom());
+    private final ReconnectPolicy reconnect = reconnectPolicy(new SecureRandom());
+    /** Failures in a row since the last subscription (Paho's callback threads and the scheduler). */
+    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AckLine acks;
     private final AtomicLong arrivals = new AtomicLong();
@@ -219,7 +223,7 @@ public final class BrokerMqttClient implements AutoCloseable {
         String filter = subscription.topicFilter();
         try {
             client.subscribe(filter, 1, null, listener(() -> {
-                backoff.reset();
+                failures.set(0);
                 subscribed = true;
                 LOG.info("Subscribed to {}", filter);
             }, cause -> LOG.error("Subscription to {} failed: {}", filter, cause.getMessage())));
@@ -253,9 +257,14 @@ public final class BrokerMqttClient implements AutoCloseable {
         if (closed.get()) {
             return;
         }
-        long delay = backoff.next();
+        long delay = reconnect.delayAfter(failures.getAndUpdate(n -> Math.min(n + 1, 30))).toMillis();
         LOG.warn("MQTT subscriber: {}; retrying in {} ms", why, delay);
         scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** The broker client's reconnect delays: from 125 ms, doubling the ceiling with each failure, up to 15 s. */
+    static ReconnectPolicy reconnectPolicy(java.util.random.RandomGenerator random) {
+        return new ReconnectPolicy(Duration.ofMillis(125), Duration.ofSeconds(15), random);
     }
 
     @Override

@@ -67,9 +67,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     private final MqttAuthenticator authenticator;
     private final int port;
     private final SecurityExtension extension;
+    private final PublishQuota quota;
 
     private EmbeddedMqttBroker(EmbeddedHiveMQ hivemq, MqttAuthenticator authenticator, int port,
-            SecurityExtension extension) {
+            SecurityExtension extension, PublishQuota quota) {
+        this.quota = quota;
         this.hivemq = hivemq;
         this.authenticator = authenticator;
         this.port = port;
@@ -95,7 +97,10 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                 configXml(config, port, stores).getBytes(StandardCharsets.UTF_8));
 
         MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, pki.issuing().certificate(), audit, clock);
-        SecurityExtension extension = new SecurityExtension(authenticator, new KioskTopicAuthorizer(audit, clock));
+        PublishQuota quota = new PublishQuota(config.mqttKioskQuota().ratePerSecond(), config.mqttKioskQuota().burst(),
+                audit, clock);
+        SecurityExtension extension = new SecurityExtension(authenticator, new KioskTopicAuthorizer(audit, clock),
+                new KioskQuotaInterceptor(quota));
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)
@@ -123,7 +128,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
             throw new IOException("the embedded MQTT broker did not start on port " + port + ": " + cause, e);
         }
         LOG.info("Embedded MQTT broker listening on {}:{} (TLS)", config.mqttBindAddress(), port);
-        return new EmbeddedMqttBroker(hivemq, authenticator, port, extension);
+        return new EmbeddedMqttBroker(hivemq, authenticator, port, extension, quota);
     }
 
     /**
@@ -240,6 +245,16 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         return extension.connected.count();
     }
 
+    /** Publishes of {@code kiosk} refused over its quota (PUBACK 0x97) since start. Never blocks. */
+    public long overQuota(KioskId kiosk) {
+        return quota.refused(kiosk);
+    }
+
+    /** Publishes of all kiosks refused over their quota (PUBACK 0x97) since start. Never blocks. */
+    public long overQuotaTotal() {
+        return quota.refusedTotal();
+    }
+
     /** QoS 1/2 messages HiveMQ discarded (for instance for a full client queue); must stay 0. */
     public long droppedMessages() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.dropped.count");
@@ -321,17 +336,23 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    /** Registers the authenticator and the topic authorizer when HiveMQ starts its extensions, and keeps its client service. */
+    /**
+     * Registers the authenticator, the topic authorizer and the kiosks' publish quota when HiveMQ starts its
+     * extensions, and keeps its client service.
+     */
     private static final class SecurityExtension implements ExtensionMain {
         private final MqttAuthenticator authenticator;
         private final KioskTopicAuthorizer authorizer;
+        private final KioskQuotaInterceptor quota;
         private final ConnectedClients connected = new ConnectedClients();
         private volatile ClientService clients;
         private volatile RetainedMessageStore retained;
 
-        SecurityExtension(MqttAuthenticator authenticator, KioskTopicAuthorizer authorizer) {
+        SecurityExtension(MqttAuthenticator authenticator, KioskTopicAuthorizer authorizer,
+                KioskQuotaInterceptor quota) {
             this.authenticator = authenticator;
             this.authorizer = authorizer;
+            this.quota = quota;
         }
 
         @Override
@@ -339,6 +360,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
             Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
             Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
             Services.eventRegistry().setClientLifecycleEventListener(providerInput -> connected);
+            Services.initializerRegistry().setClientInitializer(
+                    (initializerInput, clientContext) -> clientContext.addPublishInboundInterceptor(quota));
             clients = Services.clientService();
             retained = Services.retainedMessageStore();
         }

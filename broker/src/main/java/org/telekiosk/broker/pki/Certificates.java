@@ -29,6 +29,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -44,9 +47,34 @@ public final class Certificates {
     private static final Duration BACKDATE = Duration.ofMinutes(1);
 
     private final SecureRandom random;
+    private final java.util.Optional<String> crlUrl;
 
     public Certificates(SecureRandom random) {
+        this(random, java.util.Optional.empty());
+    }
+
+    private Certificates(SecureRandom random, java.util.Optional<String> crlUrl) {
         this.random = random;
+        this.crlUrl = crlUrl;
+    }
+
+    /**
+     * These certificates, with a CRL distribution point (RFC 5280 §4.2.1.13) naming {@code crlUrl} in every
+     * end-entity certificate (clients and servers; not in CA certificates, whose issuer's CRL is not served).
+     */
+    public Certificates withCrlDistributionPoint(String crlUrl) {
+        return new Certificates(random, java.util.Optional.of(crlUrl));
+    }
+
+    /** Adds the CRL distribution point, if there is one. */
+    private X509v3CertificateBuilder distributionPoint(X509v3CertificateBuilder builder) throws CertIOException {
+        if (crlUrl.isPresent()) {
+            GeneralNames where = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,
+                    crlUrl.get()));
+            builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                    new DistributionPoint(new DistributionPointName(where), null, null)}));
+        }
+        return builder;
     }
 
     /** A new P-256 key pair, made here and never sent anywhere. */
@@ -108,7 +136,7 @@ public final class Certificates {
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subject))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-            return sign(builder, caKey);
+            return sign(distributionPoint(builder), caKey);
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot make a client certificate", e);
         }
@@ -151,7 +179,7 @@ public final class Certificates {
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subject))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-            return sign(builder, caKey);
+            return sign(distributionPoint(builder), caKey);
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot make the server certificate", e);
         }

@@ -1,7 +1,7 @@
 package org.telekiosk.broker.record;
 
 import java.time.Instant;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.protocol.signaling.SignalRequest;
 
 /**

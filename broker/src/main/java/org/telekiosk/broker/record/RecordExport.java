@@ -6,11 +6,11 @@ import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
-import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.Consultation;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.consultation.ConsultationService;
-import org.telekiosk.broker.consultation.Outcome;
+import org.telekiosk.broker.request.Outcome;
 
 /**
  * A consultation's record for its doctor only (others are refused as by {@link ConsultationService#get}); every
@@ -34,7 +34,7 @@ public final class RecordExport {
 
     public Outcome<Exported> export(Caller caller, ConsultationId id) {
         if (!(caller instanceof Caller.Staff staff)) {
-            return Outcome.refused(new org.telekiosk.broker.consultation.Refusal.Forbidden());
+            return Outcome.refused(new org.telekiosk.broker.request.Refusal.Forbidden());
         }
         return switch (consultations.get(caller, id)) {
             case Outcome.Refused<Consultation> refused -> Outcome.refused(refused.refusal());

@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.consultation.CallPeriod;
 import org.telekiosk.broker.consultation.CallWatcher;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.consultation.EndReason;
 import org.telekiosk.broker.consultation.EndWatcher;
-import org.telekiosk.broker.consultation.ParticipantId;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.broker.consultation.SeatWatcher;
 import org.telekiosk.protocol.signaling.SignalRequest;
 

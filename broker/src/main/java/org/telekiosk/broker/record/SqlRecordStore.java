@@ -8,7 +8,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.protocol.signaling.SignalRequest;
 

@@ -71,7 +71,8 @@ public final class Broker implements AutoCloseable {
         Lifecycle parts = new Lifecycle();
         try {
             Storage storage = parts.add(Storage.open(config, environment, clock));
-            KioskTrust.Keys keys = KioskTrust.Keys.open(config, data, password, random, clock, storage);
+            // The HTTPS port first: every certificate the PKI issues names the CRL's address (https.public-url).
+            KioskTrust.Keys keys = KioskTrust.Keys.open(config, data, password, random, clock, storage, httpsPort);
             // A kiosk page session ends with its kiosk: the registry's version is polled every REGISTRY_POLL.
             AccessServices access = parts.add(Access.start(config, storage, data, random, clock, keys::inService))
                     .services();

@@ -24,7 +24,8 @@ record HealthReport(EmbeddedMqttBroker mqtt, BrokerMqttClient client, Measuremen
     /** The document; component order is the field order on the wire. */
     record Health(String status, Mqtt mqtt, Measurements measurements, Store store, Kiosks kiosks, Viewers viewers) {}
 
-    record Mqtt(boolean subscribed, long refusedConnections, long droppedMessages) {}
+    /** @param overQuota publishes refused over a kiosk's quota (PUBACK 0x97), all kiosks */
+    record Mqtt(boolean subscribed, long refusedConnections, long droppedMessages, long overQuota) {}
 
     /** @param rejected per refusal code, every code present */
     record Measurements(long accepted, Map<String, Long> rejected) {}
@@ -56,7 +57,7 @@ record HealthReport(EmbeddedMqttBroker mqtt, BrokerMqttClient client, Measuremen
         boolean up = client.isSubscribed();
         var counters = store.counters();
         return new Health(up ? "ok" : "starting",
-                new Mqtt(up, mqtt.refusedConnections(), mqtt.droppedMessages()),
+                new Mqtt(up, mqtt.refusedConnections(), mqtt.droppedMessages(), mqtt.overQuotaTotal()),
                 new Measurements(intake.acceptedCount(), intake.rejectedCounts()),
                 new Store(counters.stored(), counters.duplicates(), counters.lost(), counters.refused(),
                         counters.conflicts()),

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import javax.net.ssl.SSLException;
+import org.telekiosk.broker.api.ApiServices;
 import org.telekiosk.broker.api.RestApi;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.fhir.ConsultationFhirExport;
@@ -54,23 +55,24 @@ final class Https implements AutoCloseable {
         // Origins depend on the bound port, which is only known after binding when port 0 is configured.
         List<String> origins = config.effectiveOrigins(port, parts.keys().https().hostNames());
         AccessServices access = parts.access();
-        RestApi.Services services = new RestApi.Services(access.accounts(), access.logins(), access.consultations(),
+        AgentUpdates updates = agentUpdates(config, parts, clock);
+        ApiServices services = new ApiServices(access.accounts(), access.logins(), access.consultations(),
                 access.codes(), Optional.of(parts.trust().administration()),
                 Optional.of(new ConsultationFhirExport(access.consultations(),
                         new ReadingLinker(parts.storage().store()), clock)),
                 Optional.of(parts.trust().pageTokens()), Optional.of(parts.commands().service()),
                 Optional.of(parts.storage().store()), Optional.of(new RecordExport(access.consultations(),
-                        access.records(), access.audit(), clock)), Optional.of(parts.storage().audit()));
+                        access.records(), access.audit(), clock)), Optional.of(parts.storage().audit()),
+                Optional.of(parts.trust().enrollment()), updates.key());
         ApiHandler api = new ApiHandler(new RestApi(services, origins, config.access().apiMaxConcurrentHashes(), clock,
                 Optional.of(config.vitals())), parts.apiExecutor(), config.access().apiMaxConcurrentRequests());
         HealthCheck health = new HealthReport(parts.mqtt(), parts.client(), parts.telemetry().intake(),
                 parts.telemetry().hub(), parts.storage().store(), parts.telemetry().statuses(),
                 parts.storage().writeProbe());
         BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
-                parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().enrollment(),
-                Optional.of(parts.trust().pageTokens()), parts.trust().revocations()::crlDer,
+                parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().revocations()::crlDer,
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
-                        access.audit()), Optional.of(agentUpdates(config, parts, clock)));
+                        access.audit(), config.viewerLimits()), Optional.of(updates));
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
                 config.viewerMaxPendingBytes()));
     }

@@ -57,12 +57,14 @@ final class KioskTrust implements AutoCloseable {
         /**
          * Opens the PKI and the registry in {@code storage}'s database (importing a registry file of earlier
          * versions), and checks that the PKI's CA is the registry's ({@link RegistryCa}: a node with another CA
-         * refuses to start).
+         * refuses to start). {@code httpsPort} is the HTTPS port the broker will listen on: the CRL's address in
+         * issued certificates.
          */
         static Keys open(BrokerConfig config, Path data, KeystorePassword password, SecureRandom random, Clock clock,
-                Storage storage) throws IOException, GeneralSecurityException {
+                Storage storage, int httpsPort) throws IOException, GeneralSecurityException {
             BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, hostNames(config),
-                    new Certificates(random), clock);
+                    new Certificates(random).withCrlDistributionPoint(
+                            config.kioskPki().crlUrl(config.hostNames().getFirst(), httpsPort)), clock);
             RegistryCa.bind(storage.sql(), pki.caCertificate(), pki.issuing().certificate());
             KioskRegistry registry = KioskRegistry.open(storage.sql(), data.resolve("kiosks"), clock.instant());
             ServerIdentity https = config.kioskPki().serverCertificateFile().isPresent()
@@ -125,14 +127,14 @@ final class KioskTrust implements AutoCloseable {
         EnrollmentService enrollment = new EnrollmentService(keys.registry(), keys.pki().issuing(),
                 CaPin.of(keys.https().pinnedCa()), storage.audit(), clock, random,
                 new EnrollmentSettings(config.kioskPki().tokenLifetime(), config.kioskPki().certificateLifetime(),
-                        "ssl://" + hostPart + ":" + mqtt.port(), "https://" + hostPart + ":" + httpsPort
-                                + "/api/v1/renew"),
+                        "ssl://" + hostPart + ":" + mqtt.port(),
+                        config.kioskPki().publicUrl(publicHost, httpsPort) + "/api/v1/renew"),
                 revocations::publish);
         enrollment.numberReadingsFrom(kiosk -> storage.store().nextSeq(kiosk).join());
         AgentVersions agentVersions = new AgentVersions();
         KioskAdministration administration = new KioskAdministration(enrollment, keys.registry(), presence::online,
                 statuses::latest, kiosk -> new KioskAdministration.Aside(storage.store().refusedCount(kiosk).join(),
-                        storage.store().conflictCount(kiosk).join()), agentVersions::of);
+                        storage.store().conflictCount(kiosk).join(), mqtt.overQuota(kiosk)), agentVersions::of);
         KioskPageTokens pageTokens = new KioskPageTokens(enrollment, sessions, storage.audit(), storage.sql(), random,
                 clock);
         return new KioskTrust(revocations, enrollment, administration, pageTokens, presence, agentVersions, watcher);

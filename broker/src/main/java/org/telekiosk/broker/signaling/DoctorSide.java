@@ -6,13 +6,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.OpaqueToken;
-import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.Consultation;
-import org.telekiosk.broker.consultation.ConsultationId;
-import org.telekiosk.broker.consultation.Outcome;
-import org.telekiosk.broker.consultation.Participant;
-import org.telekiosk.broker.consultation.ParticipantId;
-import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.consultation.CallMember;
+import org.telekiosk.broker.request.ParticipantId;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.record.Party;
 import org.telekiosk.protocol.signaling.SignalError;
 import org.telekiosk.protocol.signaling.SignalEvent;
@@ -118,10 +118,9 @@ final class DoctorSide implements Connection.Side {
         ParticipantId who = new ParticipantId(UUID.fromString(admit.participant()));
         Account doctor = room.doctorAccount().orElseThrow();
         switch (service.waitingRoom.admit(new Caller.Staff(doctor), room.id(), who)) {
-            case Outcome.Refused<Participant> refused -> connection.refuse(
-                    refused.refusal() instanceof Refusal.NotFound ? SignalError.NOT_FOUND
-                            : SignalError.ILLEGAL_TRANSITION, "cannot admit: " + refused.refusal().code());
-            case Outcome.Done<Participant> done -> {
+            case Outcome.Refused<CallMember> refused -> connection.refuse(SignalErrors.admit(refused.refusal()),
+                    "cannot admit: " + refused.refusal().code());
+            case Outcome.Done<CallMember> done -> {
                 Room.Link link = room.link(who);
                 room.admit(who);
                 LOG.info("[{}] Doctor admitted {} to consultation {}", connection.peer().id(), who, room.id());
@@ -144,7 +143,7 @@ final class DoctorSide implements Connection.Side {
         ConsultationId id = room.id();
         switch (service.consultations.end(new Caller.Staff(account.get()), id)) {
             case Outcome.Refused<Consultation> refused ->
-                    connection.refuse(SignalError.ILLEGAL_TRANSITION, "cannot end: " + refused.refusal().code());
+                    connection.refuse(SignalErrors.end(refused.refusal()), "cannot end: " + refused.refusal().code());
             case Outcome.Done<Consultation> done -> LOG.info("[{}] Doctor ended consultation {}",
                     connection.peer().id(), id);
         }

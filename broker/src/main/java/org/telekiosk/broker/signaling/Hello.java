@@ -1,6 +1,5 @@
 package org.telekiosk.broker.signaling;
 
-import static org.telekiosk.broker.signaling.SignalingService.helloError;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -10,13 +9,13 @@ import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.Role;
-import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.Consultation;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.consultation.ConsultationState;
 import org.telekiosk.broker.consultation.Joined;
-import org.telekiosk.broker.consultation.Outcome;
-import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.consultation.Resumed;
 import org.telekiosk.broker.consultation.Seat;
 import org.telekiosk.protocol.KioskId;
@@ -72,8 +71,7 @@ final class Hello {
         Outcome<Consultation> found = service.consultations.get(caller, id);
         if (!(found instanceof Outcome.Done<Consultation> done)) {
             Refusal refusal = ((Outcome.Refused<Consultation>) found).refusal();
-            connection.fail(refusal instanceof Refusal.NotAuthenticated ? SignalError.NOT_AUTHENTICATED
-                    : SignalError.FORBIDDEN, account.get().role() == Role.DOCTOR ? "not your consultation"
+            connection.fail(SignalErrors.doctorHello(refusal), account.get().role() == Role.DOCTOR ? "not your consultation"
                     : "only doctors join consultations");
             return;
         }
@@ -106,7 +104,7 @@ final class Hello {
     private void patientJoin(Credential.Code code) {
         Optional<DisplayName> name = code.name().isEmpty() ? Optional.empty() : Optional.of(DisplayName.of(code.name()));
         switch (service.codes.redeem(code.code(), peer.address(), name, service.kioskOf(peer))) {
-            case Outcome.Refused<Joined> refused -> connection.fail(helloError(refused.refusal()),
+            case Outcome.Refused<Joined> refused -> connection.fail(SignalErrors.hello(refused.refusal()),
                     "join code refused");
             case Outcome.Done<Joined> done -> seat(done.value(), 0, false);
         }
@@ -123,7 +121,7 @@ final class Hello {
                 : Optional.of(DisplayName.of(credential.name()));
         switch (service.waitingRoom.callIn(new Caller.Kiosk(kiosk.get()), name)) {
             case Outcome.Refused<Joined> refused -> connection.fail(refused.refusal() instanceof Refusal.NotFound
-                    ? SignalError.NO_ROOM_CONSULTATION : helloError(refused.refusal()), "cannot call in");
+                    ? SignalError.NO_ROOM_CONSULTATION : SignalErrors.hello(refused.refusal()), "cannot call in");
             case Outcome.Done<Joined> done -> seat(done.value(), 0, false);
         }
     }
@@ -135,7 +133,7 @@ final class Hello {
             return;
         }
         switch (service.reconnects.resume(token.get(), resume.lastSeen())) {
-            case Outcome.Refused<Resumed> refused -> connection.fail(helloError(refused.refusal()), "cannot resume");
+            case Outcome.Refused<Resumed> refused -> connection.fail(SignalErrors.hello(refused.refusal()), "cannot resume");
             case Outcome.Done<Resumed> done -> seat(done.value().seat(), resume.lastSeen(), true);
         }
     }

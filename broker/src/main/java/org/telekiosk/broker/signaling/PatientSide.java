@@ -1,14 +1,13 @@
 package org.telekiosk.broker.signaling;
 
-import static org.telekiosk.broker.signaling.SignalingService.helloError;
 
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telekiosk.broker.consultation.Caller;
-import org.telekiosk.broker.consultation.Outcome;
-import org.telekiosk.broker.consultation.ParticipantId;
-import org.telekiosk.broker.consultation.Readiness;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.ParticipantId;
+import org.telekiosk.broker.consultation.DeviceReadiness;
 import org.telekiosk.broker.record.Party;
 import org.telekiosk.protocol.signaling.CloseCodes;
 import org.telekiosk.protocol.signaling.SignalError;
@@ -49,9 +48,10 @@ final class PatientSide implements Connection.Side {
         switch (request) {
             case SignalRequest.Ready ready -> {
                 switch (service.waitingRoom.reportReadiness(caller, SignalingService.fromWire(ready.readiness()))) {
-                    case Outcome.Refused<Readiness> refused -> connection.fail(helloError(refused.refusal()),
-                            "seat gone");
-                    case Outcome.Done<Readiness> done -> room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
+                    case Outcome.Refused<DeviceReadiness> refused ->
+                            connection.fail(SignalErrors.hello(refused.refusal()), "seat gone");
+                    case Outcome.Done<DeviceReadiness> done ->
+                            room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
                 }
             }
             case SignalRequest.Answer answer -> {

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongFunction;
 import org.telekiosk.broker.account.Account;
-import org.telekiosk.broker.consultation.ConsultationId;
-import org.telekiosk.broker.consultation.ParticipantId;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.protocol.signaling.CloseCodes;
 import org.telekiosk.protocol.signaling.SignalEvent;
 
@@ -23,11 +23,11 @@ final class Room {
     /** One seated patient: their outbox outlives their connections within the grace period. */
     static final class Link {
         private final ParticipantId participant;
-        private final Outbox outbox;
+        private final ReplayBuffer outbox;
         private Connection connection;
         private Optional<Instant> droppedAt = Optional.empty();
 
-        private Link(ParticipantId participant, Outbox outbox) {
+        private Link(ParticipantId participant, ReplayBuffer outbox) {
             this.participant = participant;
             this.outbox = outbox;
         }
@@ -36,7 +36,7 @@ final class Room {
             return participant;
         }
 
-        Outbox outbox() {
+        ReplayBuffer outbox() {
             return outbox;
         }
 
@@ -85,7 +85,7 @@ final class Room {
 
     private final ConsultationId id;
     private final int replayEvents;
-    private final Outbox doctorOutbox;
+    private final ReplayBuffer doctorOutbox;
     private final Map<ParticipantId, Link> patients = new LinkedHashMap<>();
     private Connection doctor;
     /** The doctor's account as last authenticated; lets the room read the waiting list when seats change. */
@@ -97,7 +97,7 @@ final class Room {
     Room(ConsultationId id, int replayEvents) {
         this.id = id;
         this.replayEvents = replayEvents;
-        this.doctorOutbox = new Outbox(replayEvents);
+        this.doctorOutbox = new ReplayBuffer(replayEvents);
     }
 
     ConsultationId id() {
@@ -154,7 +154,7 @@ final class Room {
 
     /** The seat of {@code participant}, made on first use. */
     Link link(ParticipantId participant) {
-        return patients.computeIfAbsent(participant, p -> new Link(p, new Outbox(replayEvents)));
+        return patients.computeIfAbsent(participant, p -> new Link(p, new ReplayBuffer(replayEvents)));
     }
 
     Optional<Link> seated(ParticipantId participant) {

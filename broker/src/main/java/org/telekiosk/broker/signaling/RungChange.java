@@ -2,7 +2,7 @@ package org.telekiosk.broker.signaling;
 
 import java.time.Instant;
 import java.util.Objects;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.protocol.signaling.Participant;
 import org.telekiosk.protocol.signaling.Rung;
 

@@ -8,27 +8,30 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.SessionLookup;
 import org.telekiosk.broker.account.Sessions;
-import org.telekiosk.broker.consultation.Caller;
-import org.telekiosk.broker.consultation.ConsultationId;
-import org.telekiosk.broker.consultation.ConsultationPolicy;
+import org.telekiosk.broker.consultation.CallMember;
 import org.telekiosk.broker.consultation.Consultation;
+import org.telekiosk.broker.consultation.ConsultationPolicy;
 import org.telekiosk.broker.consultation.ConsultationService;
 import org.telekiosk.broker.consultation.ConsultationState;
+import org.telekiosk.broker.consultation.DeviceReadiness;
 import org.telekiosk.broker.consultation.EndReason;
 import org.telekiosk.broker.consultation.EndWatcher;
 import org.telekiosk.broker.consultation.JoinCodes;
-import org.telekiosk.broker.consultation.Outcome;
 import org.telekiosk.broker.consultation.Reconnects;
-import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.consultation.WaitingListEntry;
 import org.telekiosk.broker.consultation.WaitingRoom;
 import org.telekiosk.broker.record.ConsultationRecords;
 import org.telekiosk.broker.record.Party;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.signaling.KioskSensors;
@@ -196,10 +199,10 @@ public final class SignalingService implements EndWatcher {
         if (room.doctorAccount().isEmpty()) {
             return new SignalEvent.WaitingRoom(seq, List.of());
         }
-        Outcome<List<org.telekiosk.broker.consultation.WaitingPatient>> list =
+        Outcome<List<WaitingListEntry>> list =
                 waitingRoom.waitingList(new Caller.Staff(room.doctorAccount().get()), room.id());
-        List<WaitingPatient> patients = list instanceof Outcome.Done<List<org.telekiosk.broker.consultation
-                .WaitingPatient>> done ? done.value().stream().map(this::toWire).toList() : List.of();
+        List<WaitingPatient> patients = list instanceof Outcome.Done<List<WaitingListEntry>> done
+                ? done.value().stream().map(this::toWire).toList() : List.of();
         return new SignalEvent.WaitingRoom(seq, patients);
     }
 
@@ -207,12 +210,11 @@ public final class SignalingService implements EndWatcher {
         if (room.doctorAccount().isEmpty()) {
             return new SignalEvent.Participants(seq, List.of());
         }
-        Outcome<List<org.telekiosk.broker.consultation.Participant>> list =
+        Outcome<List<CallMember>> list =
                 waitingRoom.participants(new Caller.Staff(room.doctorAccount().get()), room.id());
-        List<Participant> people = list instanceof Outcome.Done<List<org.telekiosk.broker.consultation
-                .Participant>> done ? done.value().stream().map(p -> new Participant(
-                        p.role() == org.telekiosk.broker.consultation.Participant.Role.DOCTOR
-                                ? Participant.Role.DOCTOR : Participant.Role.PATIENT, p.name().value())).toList()
+        List<Participant> people = list instanceof Outcome.Done<List<CallMember>> done
+                ? done.value().stream().map(p -> new Participant(p.role() == CallMember.Role.DOCTOR
+                        ? Participant.Role.DOCTOR : Participant.Role.PATIENT, p.name().value())).toList()
                 : List.of();
         return new SignalEvent.Participants(seq, people);
     }
@@ -248,24 +250,8 @@ public final class SignalingService implements EndWatcher {
         return open;
     }
 
-    /** The signaling error for a refusal of a patient's or doctor's {@code hello} (or of a seat gone since). */
-    static SignalError helloError(Refusal refusal) {
-        return switch (refusal) {
-            case Refusal.InvalidCode invalid -> SignalError.INVALID_CODE;
-            case Refusal.Throttled throttled -> SignalError.THROTTLED;
-            case Refusal.SeatReleased released -> SignalError.SEAT_RELEASED;
-            case Refusal.AccessExpired expired -> SignalError.ACCESS_EXPIRED;
-            case Refusal.IllegalTransition transition -> SignalError.ACCESS_EXPIRED;
-            case Refusal.Forbidden forbidden -> SignalError.FORBIDDEN;
-            case Refusal.NotFound notFound -> SignalError.FORBIDDEN;
-            case Refusal.InvalidRequest invalid -> SignalError.INVALID_FIELD;
-            case Refusal.Conflict conflict -> SignalError.INVALID_FIELD;
-            case Refusal.NotAuthenticated none -> SignalError.NOT_AUTHENTICATED;
-        };
-    }
-
-    WaitingPatient toWire(org.telekiosk.broker.consultation.WaitingPatient patient) {
-        org.telekiosk.broker.consultation.Readiness r = patient.readiness();
+    WaitingPatient toWire(WaitingListEntry patient) {
+        DeviceReadiness r = patient.readiness();
         OptionalInt rtt = r.roundTripMillis();
         KioskSensors sensors = patient.kiosk().map(kiosk -> statuses.apply(kiosk)
                         .map(status -> KioskSensors.reported(status.sensors())).orElse(KioskSensors.NOT_REPORTED))
@@ -276,8 +262,8 @@ public final class SignalingService implements EndWatcher {
                 sensors);
     }
 
-    static org.telekiosk.broker.consultation.Readiness fromWire(Readiness r) {
-        return new org.telekiosk.broker.consultation.Readiness(r.camera(), r.microphone(),
+    static DeviceReadiness fromWire(Readiness r) {
+        return new DeviceReadiness(r.camera(), r.microphone(),
                 r.roundTripMillis() < 0 ? OptionalInt.empty() : OptionalInt.of(r.roundTripMillis()));
     }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.telekiosk.broker.consultation.CallPeriod;
-import org.telekiosk.broker.consultation.ConsultationId;
-import org.telekiosk.broker.consultation.ParticipantId;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.protocol.KioskId;
 
 /**

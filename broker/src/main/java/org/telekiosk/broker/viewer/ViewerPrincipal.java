@@ -1,7 +1,7 @@
 package org.telekiosk.broker.viewer;
 
 import java.util.Objects;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.protocol.KioskId;
 
 /**

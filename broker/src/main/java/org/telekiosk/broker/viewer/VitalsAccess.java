@@ -15,13 +15,13 @@ import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.consultation.CallPeriod;
-import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.Consultation;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.consultation.ConsultationService;
 import org.telekiosk.broker.consultation.ConsultationState;
-import org.telekiosk.broker.consultation.Outcome;
-import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.protocol.signaling.Credential;
 import org.telekiosk.protocol.signaling.SignalError;
 import org.telekiosk.protocol.viewer.ViewerRequest;
@@ -37,9 +37,19 @@ public final class VitalsAccess {
     private final ConsultationService consultations;
     private final Clock clock;
     private final AuditLog audit;
+    private final ViewerLimits limits;
+    private final SocketsPerOwner sockets;
 
     /** Every access granted is audited as {@link AuditAction#VITALS_VIEWED} in {@code audit}. */
     public VitalsAccess(Sessions sessions, ConsultationService consultations, Clock clock, AuditLog audit) {
+        this(sessions, consultations, clock, audit, ViewerLimits.DEFAULTS);
+    }
+
+    /** With {@code limits}: the sockets an account may hold (counted here) and the message rate on each. */
+    public VitalsAccess(Sessions sessions, ConsultationService consultations, Clock clock, AuditLog audit,
+            ViewerLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.sockets = new SocketsPerOwner(limits.maxSocketsPerAccount());
         this.audit = Objects.requireNonNull(audit, "audit");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.consultations = Objects.requireNonNull(consultations, "consultations");
@@ -48,8 +58,11 @@ public final class VitalsAccess {
 
     /** What a {@code hello} is worth. */
     public sealed interface Verdict {
-        /** Let in as {@code principal}. */
-        record Granted(ViewerPrincipal principal) implements Verdict {}
+        /**
+         * Let in as {@code principal}; {@code release} gives the socket's place among its owner's sockets back
+         * (idempotent): call it when the socket closes.
+         */
+        record Granted(ViewerPrincipal principal, Runnable release) implements Verdict {}
 
         /** Refused: {@code error} names the code and close code, {@code message} says why (no secrets). */
         record Denied(SignalError error, String message) implements Verdict {}
@@ -82,9 +95,13 @@ public final class VitalsAccess {
         }
         return switch (sessions.lookup(cookie.get())) {
             case SessionLookup.Kiosk page -> {
+                Optional<Runnable> place = sockets.open("kiosk:" + page.kiosk());
+                if (place.isEmpty()) {
+                    yield tooMany();
+                }
                 audit.record(new AuditEvent(clock.instant(), AuditActor.kiosk(page.kiosk()), AuditAction.VITALS_VIEWED,
                         "kiosk:" + page.kiosk(), "kiosk page", ""));
-                yield new Verdict.Granted(new ViewerPrincipal.Kiosk(page.kiosk()));
+                yield new Verdict.Granted(new ViewerPrincipal.Kiosk(page.kiosk()), place.get());
             }
             case SessionLookup.Active staff -> new Verdict.Denied(SignalError.FORBIDDEN,
                     "the kiosk credential needs a kiosk page session");
@@ -113,9 +130,23 @@ public final class VitalsAccess {
         if (consultation.state() == ConsultationState.ENDED || consultation.closedAt(clock.instant())) {
             return new Verdict.Denied(SignalError.ACCESS_EXPIRED, "the consultation is over");
         }
+        Optional<Runnable> place = sockets.open("account:" + account.get().id());
+        if (place.isEmpty()) {
+            return tooMany();
+        }
         audit.record(new AuditEvent(clock.instant(), AuditActor.account(account.get().id()), AuditAction.VITALS_VIEWED,
                 "consultation:" + id, "vitals socket", id.toString()));
-        return new Verdict.Granted(new ViewerPrincipal.Doctor(id));
+        return new Verdict.Granted(new ViewerPrincipal.Doctor(id), place.get());
+    }
+
+    private Verdict tooMany() {
+        return new Verdict.Denied(SignalError.TOO_MANY_SOCKETS, "at most " + limits.maxSocketsPerAccount()
+                + " vitals sockets per account at once; close one first");
+    }
+
+    /** The limits in force: the message rate each vitals socket is held to. */
+    public ViewerLimits limits() {
+        return limits;
     }
 
     /**

@@ -63,7 +63,7 @@ class RestApiTest {
                 Duration.ofMinutes(1), 64, 2);
         services = AccessServices.open(new SqlAccess(database), config, dir, new SecureRandom(), clock);
         store = MeasurementStore.open(database, Duration.ofMinutes(5), clock);
-        api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
+        api = new RestApi(new ApiServices(services.accounts(), services.logins(), services.consultations(),
                 services.codes(), Optional.empty(), Optional.of(new ConsultationFhirExport(services.consultations(),
                         new ReadingLinker(store), clock))), List.of(ORIGIN), 2, clock);
         var admin = ((AccountCreation.Created) services.accounts().createFirstAdmin(LoginName.of("admin"),

@@ -12,10 +12,10 @@ import org.telekiosk.broker.account.LoginName;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.Password;
 import org.telekiosk.broker.account.Role;
-import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
-import org.telekiosk.broker.consultation.Outcome;
+import org.telekiosk.broker.request.Outcome;
 import org.telekiosk.broker.server.AccessServices;
 
 /**

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.telekiosk.broker.account.Account;
-import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.server.AccessServices;

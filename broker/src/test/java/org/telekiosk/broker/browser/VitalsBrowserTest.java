@@ -4,34 +4,21 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.telekiosk.broker.account.Account;
-import org.telekiosk.broker.account.Role;
-import org.telekiosk.broker.consultation.Consultation;
-import org.telekiosk.broker.server.AccessServices;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.RequiredPrograms.Program;
-import org.telekiosk.broker.testing.TestKiosk;
-import org.telekiosk.broker.testing.VitalsFixture;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
-import org.telekiosk.protocol.codec.WireCodec;
-import org.telekiosk.protocol.telemetry.KioskMessage;
-import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.Signal;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
-import org.telekiosk.protocol.topic.Topics;
 
 /**
  * The doctor's call view in headless Chromium against a real broker while a kiosk (over MQTT with its enrolled
@@ -40,7 +27,6 @@ import org.telekiosk.protocol.topic.Topics;
  */
 @RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER})
 class VitalsBrowserTest {
-    private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
     private static final Duration WAIT = Chromium.PATIENCE;
 
     @RegisterExtension
@@ -48,27 +34,19 @@ class VitalsBrowserTest {
 
     @Test
     void theCallViewsTilesUpdateAndTheEcgCanvasDrawsWhileTheKioskStreams() throws Exception {
-        AccessServices access = BROKER.broker().access();
-        KioskId kiosk = KioskId.of("browser-vitals");
-        Account doctor = VitalsFixture.account(access, "dr.vitals", Role.DOCTOR);
-        Consultation room = VitalsFixture.inCall(access, doctor, kiosk);
-        ConsultationFixture fixture = new ConsultationFixture(VitalsFixture.login(access, doctor), room, "");
-        X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
-        MqttClient mqtt = TestKiosk.enroll(BROKER, kiosk).connect(BROKER);
-        try (Chromium browser = new Chromium(certificate, List.of())) {
-            ConsultationBrowserTest.openDoctorConsole(browser, fixture, BROKER);
-            await("the vitals socket is welcomed").atMost(WAIT).until(() -> "open".equals(
-                    browser.script("return document.getElementById('vitals').dataset.state")));
+        try (KioskInCall call = KioskInCall.open(BROKER, "browser-vitals", "dr.vitals")) {
+            KioskId kiosk = call.kiosk();
+            Chromium browser = call.browser();
 
             Instant now = Instant.now();
             long seq = 1;
-            publish(mqtt, kiosk, reading(kiosk, seq++, LoincCode.OXYGEN_SATURATION, 98, UcumUnit.PERCENT, now));
-            publish(mqtt, kiosk, reading(kiosk, seq++, LoincCode.HEART_RATE, 131, UcumUnit.PER_MINUTE, now));
-            publish(mqtt, kiosk, reading(kiosk, seq++, LoincCode.BODY_TEMPERATURE, 36.8, UcumUnit.CELSIUS, now));
-            publish(mqtt, kiosk, reading(kiosk, seq++, LoincCode.SYSTOLIC_PRESSURE, 121, UcumUnit.MM_HG, now));
-            publish(mqtt, kiosk, reading(kiosk, seq++, LoincCode.DIASTOLIC_PRESSURE, 79, UcumUnit.MM_HG, now));
+            call.publish(call.reading(seq++, LoincCode.OXYGEN_SATURATION, 98, UcumUnit.PERCENT, now));
+            call.publish(call.reading(seq++, LoincCode.HEART_RATE, 131, UcumUnit.PER_MINUTE, now));
+            call.publish(call.reading(seq++, LoincCode.BODY_TEMPERATURE, 36.8, UcumUnit.CELSIUS, now));
+            call.publish(call.reading(seq++, LoincCode.SYSTOLIC_PRESSURE, 121, UcumUnit.MM_HG, now));
+            call.publish(call.reading(seq++, LoincCode.DIASTOLIC_PRESSURE, 79, UcumUnit.MM_HG, now));
             for (int second = 0; second < 4; second++) {
-                publish(mqtt, kiosk, ecg(kiosk, seq++, now.plusSeconds(second)));
+                call.publish(ecg(kiosk, seq++, now.plusSeconds(second)));
             }
 
             await("the tiles").atMost(WAIT).until(() -> "98".equals(text(browser, "spo2"))
@@ -92,9 +70,6 @@ class VitalsBrowserTest {
                     .intValue() > 200);
             long frames = frames(browser);
             await("the trace keeps scrolling").atMost(WAIT).until(() -> frames(browser) > frames + 10);
-        } finally {
-            mqtt.disconnect();
-            mqtt.close();
         }
     }
 
@@ -109,11 +84,6 @@ class VitalsBrowserTest {
         return ((Number) frames).longValue();
     }
 
-    private static Measurement reading(KioskId kiosk, long seq, LoincCode loinc, double value, UcumUnit unit,
-            Instant at) {
-        return new Measurement(kiosk, seq, SensorId.of("test-sensor"), loinc, value, unit, at);
-    }
-
     /** One second of a 250 Hz ECG-like sawtooth with a spike per beat. */
     private static WaveformBatch ecg(KioskId kiosk, long seq, Instant start) {
         List<Integer> samples = new ArrayList<>();
@@ -122,11 +92,5 @@ class VitalsBrowserTest {
         }
         return new WaveformBatch(kiosk, seq, SensorId.of("ads1115"), Signal.ECG, UcumUnit.MILLIVOLT, 250, start,
                 0.001, samples);
-    }
-
-    private static void publish(MqttClient client, KioskId kiosk, KioskMessage message) throws Exception {
-        MqttMessage mqtt = new MqttMessage(CBOR.encode(message));
-        mqtt.setQos(1);
-        client.publish(Topics.measurements(kiosk), mqtt);
     }
 }

@@ -5,31 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.telekiosk.broker.account.Account;
-import org.telekiosk.broker.account.Role;
-import org.telekiosk.broker.consultation.Consultation;
-import org.telekiosk.broker.server.AccessServices;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.RequiredPrograms.Program;
-import org.telekiosk.broker.testing.TestKiosk;
-import org.telekiosk.broker.testing.VitalsFixture;
-import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
-import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
-import org.telekiosk.protocol.codec.WireCodec;
-import org.telekiosk.protocol.telemetry.Measurement;
-import org.telekiosk.protocol.topic.Topics;
 
 /**
  * Honest staleness on the doctor's vital tiles, in headless Chromium against a real broker with a kiosk on MQTT:
@@ -40,7 +26,6 @@ import org.telekiosk.protocol.topic.Topics;
  */
 @RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER})
 class VitalsStalenessBrowserTest {
-    private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
     private static final Duration WAIT = Chromium.PATIENCE;
 
     @RegisterExtension
@@ -48,22 +33,13 @@ class VitalsStalenessBrowserTest {
 
     @Test
     void tilesShowTheirAgeAndGreyWhenTheirSensorIsLate() throws Exception {
-        AccessServices access = BROKER.broker().access();
-        KioskId kiosk = KioskId.of("browser-staleness");
-        Account doctor = VitalsFixture.account(access, "dr.stale", Role.DOCTOR);
-        Consultation room = VitalsFixture.inCall(access, doctor, kiosk);
-        ConsultationFixture fixture = new ConsultationFixture(VitalsFixture.login(access, doctor), room, "");
-        X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
-        MqttClient mqtt = TestKiosk.enroll(BROKER, kiosk).connect(BROKER);
-        try (Chromium browser = new Chromium(certificate, List.of())) {
-            ConsultationBrowserTest.openDoctorConsole(browser, fixture, BROKER);
-            await("the vitals socket is welcomed").atMost(WAIT).until(() -> "open".equals(
-                    browser.script("return document.getElementById('vitals').dataset.state")));
+        try (KioskInCall call = KioskInCall.open(BROKER, "browser-staleness", "dr.stale")) {
+            Chromium browser = call.browser();
             Instant now = Instant.now();
-            publish(mqtt, reading(kiosk, 1, LoincCode.OXYGEN_SATURATION, 97, UcumUnit.PERCENT, now));
-            publish(mqtt, reading(kiosk, 2, LoincCode.BODY_TEMPERATURE, 36.9, UcumUnit.CELSIUS, now));
-            publish(mqtt, reading(kiosk, 3, LoincCode.SYSTOLIC_PRESSURE, 118, UcumUnit.MM_HG, now));
-            publish(mqtt, reading(kiosk, 4, LoincCode.DIASTOLIC_PRESSURE, 76, UcumUnit.MM_HG, now));
+            call.publish(call.reading(1, LoincCode.OXYGEN_SATURATION, 97, UcumUnit.PERCENT, now));
+            call.publish(call.reading(2, LoincCode.BODY_TEMPERATURE, 36.9, UcumUnit.CELSIUS, now));
+            call.publish(call.reading(3, LoincCode.SYSTOLIC_PRESSURE, 118, UcumUnit.MM_HG, now));
+            call.publish(call.reading(4, LoincCode.DIASTOLIC_PRESSURE, 76, UcumUnit.MM_HG, now));
             await("the tiles").atMost(WAIT).until(() -> "118 / 76".equals(browser.script(
                     "return document.querySelector('[data-vital=pressure] .number')?.textContent")));
 
@@ -88,15 +64,12 @@ class VitalsStalenessBrowserTest {
             }
 
             tiles(browser, 0);
-            publish(mqtt, reading(kiosk, 5, LoincCode.BODY_TEMPERATURE, 37.1, UcumUnit.CELSIUS, Instant.now()));
+            call.publish(call.reading(5, LoincCode.BODY_TEMPERATURE, 37.1, UcumUnit.CELSIUS, Instant.now()));
             await("the new temperature").atMost(WAIT).until(() -> "37,1".equals(browser.script(
                     "return document.querySelector('[data-vital=temperature] .number')?.textContent")));
             Map<String, Object> after = tiles(browser, 0);
             assertEquals("vital", classes(after, "temperature").trim(), "current again: " + after);
             assertTrue(meta(after, "temperature").matches(".*vor \\d s · \\d s ago"), after.toString());
-        } finally {
-            mqtt.disconnect();
-            mqtt.close();
         }
     }
 
@@ -118,16 +91,5 @@ class VitalsStalenessBrowserTest {
     @SuppressWarnings("unchecked")
     private static String meta(Map<String, Object> tiles, String vital) {
         return (String) ((Map<String, Object>) tiles.get(vital)).get("meta");
-    }
-
-    private static Measurement reading(KioskId kiosk, long seq, LoincCode loinc, double value, UcumUnit unit,
-            Instant at) {
-        return new Measurement(kiosk, seq, SensorId.of("test-sensor"), loinc, value, unit, at);
-    }
-
-    private static void publish(MqttClient client, Measurement message) throws Exception {
-        MqttMessage mqtt = new MqttMessage(CBOR.encode(message));
-        mqtt.setQos(1);
-        client.publish(Topics.measurements(message.kiosk()), mqtt);
     }
 }

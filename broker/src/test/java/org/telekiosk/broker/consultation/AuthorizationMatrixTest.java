@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.Refusal;
 
 /**
  * Every consultation operation × every kind of caller (DESIGN.md, "Security model": tests cover the matrix). Each
@@ -78,7 +81,7 @@ class AuthorizationMatrixTest {
             Map.entry("participants", (f, c) -> f.kit().waitingRoom.participants(c, f.consultation().id())),
             Map.entry("end", (f, c) -> f.kit().consultations.end(c, f.consultation().id())),
             Map.entry("report-readiness", (f, c) -> f.kit().waitingRoom.reportReadiness(c,
-                    new Readiness(true, true, OptionalInt.of(40)))),
+                    new DeviceReadiness(true, true, OptionalInt.of(40)))),
             Map.entry("leave", (f, c) -> f.kit().waitingRoom.leave(c)),
             Map.entry("call-in", (f, c) -> f.kit().waitingRoom.callIn(c, Optional.empty())));
 

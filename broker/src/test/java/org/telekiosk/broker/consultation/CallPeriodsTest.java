@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.Refusal;
 
 /** The periods patients spend in a call, which the FHIR export links readings by. */
 class CallPeriodsTest {

@@ -13,6 +13,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.ParticipantId;
+import org.telekiosk.broker.request.Refusal;
 
 class ConsultationLifecycleTest {
     final ConsultationTestKit kit = new ConsultationTestKit();

@@ -15,6 +15,7 @@ import org.telekiosk.broker.account.LoginName;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.account.StoredAccount;
 import org.telekiosk.broker.audit.InMemoryAuditLog;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.testing.MutableClock;
 import org.telekiosk.protocol.KioskId;
 

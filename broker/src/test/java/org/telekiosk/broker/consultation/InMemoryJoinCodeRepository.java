@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.telekiosk.broker.account.SecretHash;
+import org.telekiosk.broker.request.ConsultationId;
 
 /**
  * Join codes in memory, for the services' tests; the broker uses {@link SqlJoinCodeRepository}. Thread-safe.

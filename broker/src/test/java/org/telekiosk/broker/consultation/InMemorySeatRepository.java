@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import org.telekiosk.broker.account.SecretHash;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
 
 /**
  * Seats in memory, for the services' tests; the broker uses {@link SqlSeatRepository}. Thread-safe (this object's monitor). Keeps insertion order, so that patients who

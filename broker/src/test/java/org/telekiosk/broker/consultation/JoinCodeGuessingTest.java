@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.telekiosk.broker.account.ClientAddress;
+import org.telekiosk.broker.request.Refusal;
 
 /**
  * The join-code guessing limits with their defaults ({@link CodeGuessingLimiter#withDefaults}) cannot be turned

@@ -17,6 +17,7 @@ import org.telekiosk.broker.account.ClientAddress;
 import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditEvent;
+import org.telekiosk.broker.request.Refusal;
 
 class JoinCodesTest {
     static final ClientAddress GUESSER = ClientAddress.parse("203.0.113.9");

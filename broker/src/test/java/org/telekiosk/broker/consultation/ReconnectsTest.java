@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.broker.request.Refusal;
 
 class ReconnectsTest {
     final ConsultationTestKit kit = new ConsultationTestKit();

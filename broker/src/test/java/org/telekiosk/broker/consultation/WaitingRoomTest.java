@@ -14,6 +14,9 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.telekiosk.broker.account.ClientAddress;
 import org.telekiosk.broker.account.DisplayName;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.request.ParticipantId;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.protocol.KioskId;
 
 class WaitingRoomTest {
@@ -24,10 +27,10 @@ class WaitingRoomTest {
         Consultation consultation = kit.patientConsultation(kit.doctor);
         Joined patient = kit.waitingPatient(consultation);
         kit.clock.advance(Duration.ofSeconds(5));
-        Readiness ready = new Readiness(true, true, OptionalInt.of(84));
+        DeviceReadiness ready = new DeviceReadiness(true, true, OptionalInt.of(84));
         assertEquals(ready, done(kit.waitingRoom.reportReadiness(caller(patient), ready)));
-        List<WaitingPatient> waiting = done(kit.waitingRoom.waitingList(kit.doctor, consultation.id()));
-        assertEquals(List.of(new WaitingPatient(patient.participant(), DisplayName.of("Frau Koch"), Optional.empty(),
+        List<WaitingListEntry> waiting = done(kit.waitingRoom.waitingList(kit.doctor, consultation.id()));
+        assertEquals(List.of(new WaitingListEntry(patient.participant(), DisplayName.of("Frau Koch"), Optional.empty(),
                 kit.clock.instant().minusSeconds(5), ready, true)), waiting);
     }
 
@@ -35,7 +38,7 @@ class WaitingRoomTest {
     void aPatientWhoHasReportedNothingShowsUnknownReadiness() {
         Consultation consultation = kit.patientConsultation(kit.doctor);
         kit.waitingPatient(consultation);
-        assertEquals(Readiness.UNKNOWN,
+        assertEquals(DeviceReadiness.UNKNOWN,
                 done(kit.waitingRoom.waitingList(kit.doctor, consultation.id())).getFirst().readiness());
     }
 
@@ -55,13 +58,13 @@ class WaitingRoomTest {
         Consultation consultation = kit.patientConsultation(kit.doctor);
         Joined patient = kit.waitingPatient(consultation);
         Joined waiting = kit.waitingPatient(consultation);
-        assertEquals(List.of(new Participant(Participant.Role.DOCTOR, DisplayName.of("Dr. Anna Weber"))),
+        assertEquals(List.of(new CallMember(CallMember.Role.DOCTOR, DisplayName.of("Dr. Anna Weber"))),
                 done(kit.waitingRoom.participants(kit.doctor, consultation.id())),
                 "the doctor is in their call before anyone is admitted");
         done(kit.waitingRoom.admit(kit.doctor, consultation.id(), patient.participant()));
-        List<Participant> expected = List.of(
-                new Participant(Participant.Role.DOCTOR, DisplayName.of("Dr. Anna Weber")),
-                new Participant(Participant.Role.PATIENT, DisplayName.of("Frau Koch")));
+        List<CallMember> expected = List.of(
+                new CallMember(CallMember.Role.DOCTOR, DisplayName.of("Dr. Anna Weber")),
+                new CallMember(CallMember.Role.PATIENT, DisplayName.of("Frau Koch")));
         assertEquals(expected, done(kit.waitingRoom.participants(kit.doctor, consultation.id())));
         assertEquals(expected, done(kit.waitingRoom.participants(caller(patient), consultation.id())));
         assertEquals(new Refusal.Forbidden(),
@@ -86,7 +89,7 @@ class WaitingRoomTest {
         Consultation room = kit.roomConsultation(kit.doctor);
         Joined joined = done(kit.waitingRoom.callIn(new Caller.Kiosk(KIOSK), Optional.of(DisplayName.of("Herr B."))));
         assertEquals(room.id(), joined.consultation());
-        WaitingPatient waiting = done(kit.waitingRoom.waitingList(kit.doctor, room.id())).getFirst();
+        WaitingListEntry waiting = done(kit.waitingRoom.waitingList(kit.doctor, room.id())).getFirst();
         assertEquals(Optional.of(KIOSK), waiting.kiosk());
         assertEquals(DisplayName.of("Herr B."), waiting.name());
         assertEquals(new Refusal.NotFound(),
@@ -128,6 +131,6 @@ class WaitingRoomTest {
 
     private List<ParticipantId> waitingIds(Consultation consultation) {
         return done(kit.waitingRoom.waitingList(kit.doctor, consultation.id())).stream()
-                .map(WaitingPatient::participant).toList();
+                .map(WaitingListEntry::participant).toList();
     }
 }

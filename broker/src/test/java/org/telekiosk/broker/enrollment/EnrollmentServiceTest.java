@@ -28,6 +28,8 @@ import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.CaPin;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.broker.request.Refusal.Kind;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.testing.MutableClock;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
@@ -70,8 +72,9 @@ class EnrollmentServiceTest {
         return TestKiosk.csr(keys, "CN=" + kiosk.value() + ",O=Telekiosk", "SHA256withECDSA");
     }
 
-    Refused refused(EnrollmentOutcome outcome) {
-        return assertInstanceOf(Refused.class, outcome, () -> "expected a refusal, got " + outcome);
+    /** The refusal of a refused outcome; its kind is what the REST transport makes a status of (api.Problems). */
+    Refusal.KioskCredential refused(EnrollmentOutcome outcome) {
+        return assertInstanceOf(Refused.class, outcome, () -> "expected a refusal, got " + outcome).refusal();
     }
 
     AuditEvent lastAudit() {
@@ -130,9 +133,9 @@ class EnrollmentServiceTest {
         EnrollmentToken real = token();
         byte[] otherSecret = new byte[32];
         EnrollmentToken forged = EnrollmentToken.of(KIOSK, otherSecret, real.caPin());
-        Refused refused = refused(service.enroll(new EnrollmentRequest(forged.line(), csr(TestKiosk.p256(), KIOSK)),
+        Refusal.KioskCredential refused = refused(service.enroll(new EnrollmentRequest(forged.line(), csr(TestKiosk.p256(), KIOSK)),
                 CLIENT));
-        assertEquals(401, refused.status());
+        assertEquals(Kind.NOT_AUTHENTICATED, refused.kind());
         assertTrue(refused.detail().contains("ask the technician for a new one"), refused.detail());
         assertEquals(AuditAction.ENROLLMENT_REFUSED, lastAudit().action());
         assertEquals(CLIENT, lastAudit().actor());
@@ -144,9 +147,9 @@ class EnrollmentServiceTest {
         EnrollmentToken token = token();
         assertInstanceOf(Issued.class, service.enroll(new EnrollmentRequest(token.line(), csr(TestKiosk.p256(), KIOSK)),
                 CLIENT));
-        Refused refused = refused(service.enroll(new EnrollmentRequest(token.line(), csr(TestKiosk.p256(), KIOSK)),
+        Refusal.KioskCredential refused = refused(service.enroll(new EnrollmentRequest(token.line(), csr(TestKiosk.p256(), KIOSK)),
                 CLIENT));
-        assertEquals(409, refused.status());
+        assertEquals(Kind.CONFLICT, refused.kind());
         assertTrue(refused.detail().contains("was used at"), refused.detail());
         assertEquals("token already used", lastAudit().detail());
     }
@@ -155,9 +158,9 @@ class EnrollmentServiceTest {
     void aTokenIsRefusedWith410AfterTwentyFourHours() throws Exception {
         EnrollmentToken token = token();
         clock.advance(Duration.ofHours(24));
-        Refused refused = refused(service.enroll(new EnrollmentRequest(token.line(), csr(TestKiosk.p256(), KIOSK)),
+        Refusal.KioskCredential refused = refused(service.enroll(new EnrollmentRequest(token.line(), csr(TestKiosk.p256(), KIOSK)),
                 CLIENT));
-        assertEquals(410, refused.status());
+        assertEquals(Kind.GONE, refused.kind());
         assertTrue(refused.detail().contains("expired"), refused.detail());
         assertEquals("token expired", lastAudit().detail());
     }
@@ -168,9 +171,9 @@ class EnrollmentServiceTest {
         byte[] pin = token.caPin();
         pin[0] ^= 1;
         EnrollmentToken tampered = EnrollmentToken.of(KIOSK, token.secret(), pin);
-        Refused refused = refused(service.enroll(new EnrollmentRequest(tampered.line(), csr(TestKiosk.p256(), KIOSK)),
+        Refusal.KioskCredential refused = refused(service.enroll(new EnrollmentRequest(tampered.line(), csr(TestKiosk.p256(), KIOSK)),
                 CLIENT));
-        assertEquals(400, refused.status());
+        assertEquals(Kind.INVALID, refused.kind());
         assertTrue(refused.detail().contains("pins another CA"), refused.detail());
         assertEquals("token pins another CA", lastAudit().detail());
     }
@@ -178,9 +181,9 @@ class EnrollmentServiceTest {
     @Test
     void aCsrWhoseSubjectIsAnotherKioskIsRefusedWith403AndTheTokenStaysUnused() throws Exception {
         EnrollmentToken token = token();
-        Refused refused = refused(service.enroll(new EnrollmentRequest(token.line(),
+        Refusal.KioskCredential refused = refused(service.enroll(new EnrollmentRequest(token.line(),
                 csr(TestKiosk.p256(), KioskId.of("wmk-lab-04"))), CLIENT));
-        assertEquals(403, refused.status());
+        assertEquals(Kind.FORBIDDEN, refused.kind());
         assertTrue(refused.detail().contains("CN=wmk-lab-04") && refused.detail().contains("wmk-lab-03"),
                 refused.detail());
         assertEquals(AuditAction.ENROLLMENT_REFUSED, lastAudit().action());
@@ -192,9 +195,9 @@ class EnrollmentServiceTest {
     void anRsa1024KeyIsRefusedAsWeak() throws Exception {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(1024);
-        Refused refused = refused(service.enroll(new EnrollmentRequest(token().line(),
+        Refusal.KioskCredential refused = refused(service.enroll(new EnrollmentRequest(token().line(),
                 TestKiosk.csr(rsa.generateKeyPair(), "CN=" + KIOSK.value(), "SHA256withRSA")), CLIENT));
-        assertEquals(400, refused.status());
+        assertEquals(Kind.INVALID, refused.kind());
         assertTrue(refused.detail().contains("RSA 1024 bit") && refused.detail().contains("P-256"), refused.detail());
         assertTrue(lastAudit().detail().contains("RSA 1024"), lastAudit().detail());
     }
@@ -203,9 +206,9 @@ class EnrollmentServiceTest {
     void aP192KeyIsRefusedAsWeak() throws Exception {
         KeyPairGenerator ec = KeyPairGenerator.getInstance("EC", new BouncyCastleProvider());
         ec.initialize(new ECGenParameterSpec("secp192r1"));
-        Refused refused = refused(service.enroll(new EnrollmentRequest(token().line(),
+        Refusal.KioskCredential refused = refused(service.enroll(new EnrollmentRequest(token().line(),
                 TestKiosk.csr(ec.generateKeyPair(), "CN=" + KIOSK.value(), "SHA256withECDSA")), CLIENT));
-        assertEquals(400, refused.status());
+        assertEquals(Kind.INVALID, refused.kind());
         assertTrue(refused.detail().contains("P-192"), refused.detail());
         assertEquals(AuditAction.ENROLLMENT_REFUSED, lastAudit().action());
     }
@@ -220,8 +223,8 @@ class EnrollmentServiceTest {
 
     @Test
     void somethingThatIsNoCsrIsRefusedWithAHint() throws Exception {
-        Refused refused = refused(service.enroll(new EnrollmentRequest(token().line(), "hello"), CLIENT));
-        assertEquals(400, refused.status());
+        Refusal.KioskCredential refused = refused(service.enroll(new EnrollmentRequest(token().line(), "hello"), CLIENT));
+        assertEquals(Kind.INVALID, refused.kind());
         assertTrue(refused.detail().contains("BEGIN CERTIFICATE REQUEST"), refused.detail());
     }
 
@@ -239,8 +242,8 @@ class EnrollmentServiceTest {
         assertTrue(registry.state().revokedSerials().stream()
                 .anyMatch(r -> r.serial().equals(EnrollmentService.serial(old)) && r.reason().equals("superseded")));
         assertEquals(AuditAction.CERTIFICATE_RENEWED, lastAudit().action());
-        Refused again = refused(service.renew(old, new RenewalRequest(csr(TestKiosk.p256(), KIOSK)), CLIENT));
-        assertEquals(403, again.status());
+        Refusal.KioskCredential again = refused(service.renew(old, new RenewalRequest(csr(TestKiosk.p256(), KIOSK)), CLIENT));
+        assertEquals(Kind.FORBIDDEN, again.kind());
         assertTrue(again.detail().contains("replaced by a newer"), again.detail());
     }
 
@@ -250,8 +253,8 @@ class EnrollmentServiceTest {
                 csr(TestKiosk.p256(), KIOSK)), CLIENT));
         X509Certificate old = TestKiosk.certificates(first.response().certificateChain()).getFirst();
         clock.advance(Duration.ofDays(31));
-        Refused refused = refused(service.renew(old, new RenewalRequest(csr(TestKiosk.p256(), KIOSK)), CLIENT));
-        assertEquals(401, refused.status());
+        Refusal.KioskCredential refused = refused(service.renew(old, new RenewalRequest(csr(TestKiosk.p256(), KIOSK)), CLIENT));
+        assertEquals(Kind.NOT_AUTHENTICATED, refused.kind());
         assertTrue(refused.detail().contains("expired") && refused.detail().contains("edge-agent enroll"),
                 refused.detail());
         assertEquals(AuditAction.RENEWAL_REFUSED, lastAudit().action());
@@ -269,8 +272,8 @@ class EnrollmentServiceTest {
         assertEquals(1, revocationsPublished.get(), "the CRL is published and connections dropped at once");
         assertTrue(registry.state().revokedSerials().stream()
                 .anyMatch(r -> r.serial().equals(EnrollmentService.serial(cert)) && r.reason().equals("revoked")));
-        Refused refused = refused(service.renew(cert, new RenewalRequest(csr(TestKiosk.p256(), KIOSK)), CLIENT));
-        assertEquals(403, refused.status());
+        Refusal.KioskCredential refused = refused(service.renew(cert, new RenewalRequest(csr(TestKiosk.p256(), KIOSK)), CLIENT));
+        assertEquals(Kind.FORBIDDEN, refused.kind());
         assertTrue(refused.detail().contains("revoked"), refused.detail());
         assertFalse(service.revoke(KIOSK, TECHNICIAN), "revoking twice changes nothing");
     }
@@ -282,8 +285,8 @@ class EnrollmentServiceTest {
                 clock);
         X509Certificate foreign = other.issuing().issueClient(TestKiosk.p256().getPublic(), KIOSK.value(),
                 clock.instant(), Duration.ofDays(30));
-        Refused refused = refused(service.renew(foreign, new RenewalRequest(csr(TestKiosk.p256(), KIOSK)), CLIENT));
-        assertEquals(403, refused.status());
+        Refusal.KioskCredential refused = refused(service.renew(foreign, new RenewalRequest(csr(TestKiosk.p256(), KIOSK)), CLIENT));
+        assertEquals(Kind.FORBIDDEN, refused.kind());
         assertTrue(refused.detail().contains("not issued by this broker"), refused.detail());
     }
 }

@@ -33,7 +33,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.telekiosk.broker.api.ApiServices;
 import org.telekiosk.broker.api.RestApi;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.audit.InMemoryAuditLog;
+import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.enrollment.EnrollmentSettings;
+import org.telekiosk.broker.testing.TestRegistry;
+import org.telekiosk.broker.pki.BrokerPki;
+import org.telekiosk.broker.pki.CaPin;
+import org.telekiosk.broker.pki.Certificates;
+import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.broker.testing.TestKiosk;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.enrollment.EnrollmentRequest;
 import org.telekiosk.broker.config.AccessConfig;
 import org.telekiosk.broker.fhir.ConsultationFhirExport;
 import org.telekiosk.broker.fhir.ReadingLinker;
@@ -96,6 +110,8 @@ class ApiHandlerTest {
 
     MeasurementStore store;
     RestApi api;
+    EnrollmentService enrollment;
+    final InMemoryAuditLog enrollmentAudit = new InMemoryAuditLog();
 
     @BeforeEach
     void channel() throws Exception {
@@ -106,10 +122,18 @@ class ApiHandlerTest {
                 Duration.ofDays(90), Duration.ofDays(90), Duration.ofMinutes(1), 1, 1), dir, new SecureRandom(),
                 Clock.systemUTC());
         store = MeasurementStore.open(database, Duration.ofMinutes(5), Clock.systemUTC());
-        api = new RestApi(new RestApi.Services(services.accounts(), services.logins(), services.consultations(),
+        MutableClock clock = MutableClock.startingAt("2026-11-22T10:00:00Z");
+        BrokerPki pki = BrokerPki.open(dir.resolve("pki"), KeystorePassword.resolve("pw", dir.resolve("pw"),
+                new SecureRandom()), List.of("localhost"), new Certificates(new SecureRandom()), clock);
+        enrollment = new EnrollmentService(TestRegistry.open(dir), pki.issuing(),
+                CaPin.of(pki.caCertificate()), enrollmentAudit, clock, new SecureRandom(),
+                new EnrollmentSettings(Duration.ofHours(24), Duration.ofDays(30), "ssl://localhost:8883",
+                        "https://localhost:8443/api/v1/renew"), () -> { });
+        api = new RestApi(new ApiServices(services.accounts(), services.logins(), services.consultations(),
                 services.codes(), Optional.empty(), Optional.of(new ConsultationFhirExport(services.consultations(),
-                        new ReadingLinker(store), Clock.systemUTC()))), List.of("https://localhost:8443"), 1,
-                Clock.systemUTC());
+                        new ReadingLinker(store), Clock.systemUTC())), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(enrollment)),
+                List.of("https://localhost:8443"), 1, Clock.systemUTC());
         channel = new EmbeddedChannel(new ApiHandler(api, executor, 1), new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -260,6 +284,102 @@ class ApiHandlerTest {
             login.finishAndReleaseAll();
         }
         oneTooMany.finishAndReleaseAll();
+    }
+
+    @Test
+    void anEnrollmentIsAnApiRequestAnsweredFromTheWorkerNotTheEventLoop() throws Exception {
+        String token = enrollment.createToken(KioskId.of("handler-kiosk"), "H", AuditActor.system()).line();
+        String csr = TestKiosk.csr(TestKiosk.p256(), "CN=handler-kiosk", "SHA256withECDSA");
+        channel.writeInbound(request(HttpMethod.POST, "/api/v1/enroll",
+                TestKiosk.JSON.encodeToString(new EnrollmentRequest(token, csr))));
+        assertNull(channel.readOutbound(), "nothing is answered on the event loop");
+        assertEquals(1, executor.held.size());
+        executor.runAll();
+        FullHttpResponse response = channel.readOutbound();
+        assertEquals(200, response.status().code());
+        assertTrue(body(response).contains("\"kioskId\":\"handler-kiosk\""));
+    }
+
+    @Test
+    void enrollmentsShareTheApisConcurrencyCapAndPauseReadingWhilePending() {
+        channel.writeInbound(request(HttpMethod.POST, "/api/v1/enroll", "{\"token\":\"tk1.nope\",\"csr\":\"x\"}"));
+        assertFalse(channel.config().isAutoRead(), "no further request is read while one is in progress");
+        EmbeddedChannel second = new EmbeddedChannel(channel.pipeline().first());
+        second.writeInbound(request(HttpMethod.POST, "/api/v1/enroll", "{\"token\":\"tk1.nope\",\"csr\":\"x\"}"));
+        FullHttpResponse busy = second.readOutbound();
+        assertEquals(503, busy.status().code());
+        assertEquals("1", busy.headers().get("Retry-After"));
+        busy.release();
+        second.finishAndReleaseAll();
+        assertEquals(1, executor.held.size(), "only the first enrollment reached the API");
+        executor.runAll();
+        FullHttpResponse refused = channel.readOutbound();
+        assertEquals(400, refused.status().code());
+        refused.release();
+    }
+
+    @Test
+    void anEnrollmentRefusalIsProblemJsonWithTheServicesTitleAndNoCode() {
+        channel.writeInbound(request(HttpMethod.POST, "/api/v1/enroll", "{\"token\":\"tk1.nope\",\"csr\":\"x\"}"));
+        executor.runAll();
+        FullHttpResponse response = channel.readOutbound();
+        assertEquals(400, response.status().code());
+        assertEquals("application/problem+json", response.headers().get("Content-Type"));
+        String body = body(response);
+        assertTrue(body.contains("not an enrollment token"), body);
+        assertTrue(body.contains("\"title\":\"Bad enrollment request\""), body);
+        assertFalse(body.contains("\"code\""), "the agent's strict decoder knows no code: " + body);
+        assertEquals(1, enrollmentAudit.events().size(), "the service saw it and audited the refusal");
+    }
+
+    /**
+     * The promise the separate enrollment handler made ("refused before it is queued") restated for the one API
+     * handler: a body that is not the protocol's message takes a slot like every API request, but is answered 400
+     * before the service is called (no audit entry, nothing issued).
+     */
+    @Test
+    void anEnrollmentBodyThatIsNotTheRequestIs400WithoutReachingTheService() {
+        channel.writeInbound(request(HttpMethod.POST, "/api/v1/enroll", "{\"token\":\"a\",\"csr\":\"b\",\"x\":1}"));
+        executor.runAll();
+        FullHttpResponse response = channel.readOutbound();
+        assertEquals(400, response.status().code());
+        assertTrue(body(response).contains("Malformed request"));
+        assertEquals(List.of(), enrollmentAudit.events(), "the service never saw the request");
+    }
+
+    @Test
+    void getOnTheEnrollmentEndpointIs405WithAllow() {
+        channel.writeInbound(request(HttpMethod.GET, "/api/v1/enroll", ""));
+        executor.runAll();
+        FullHttpResponse response = channel.readOutbound();
+        assertEquals(405, response.status().code());
+        assertEquals("POST", response.headers().get("Allow"));
+        response.release();
+    }
+
+    @Test
+    void anEnrollmentMayCarryALargerBodyThanOtherRequestsUpToItsOwnLimit() {
+        ApiHandler handler = (ApiHandler) channel.pipeline().first();
+        String padded = "{\"token\":\"tk1.nope\",\"csr\":\"" + "x".repeat(RestApi.MAX_BODY_BYTES) + "\"}";
+        channel.writeInbound(request(HttpMethod.POST, "/api/v1/enroll", padded));
+        assertEquals(1, executor.held.size(), "over the API's limit, under the enrollment's: taken");
+        executor.runAll();
+        ((FullHttpResponse) channel.readOutbound()).release();
+        EmbeddedChannel next = new EmbeddedChannel(handler);
+        next.writeInbound(request(HttpMethod.POST, "/api/v1/enroll", "x".repeat(RestApi.MAX_KIOSK_BODY_BYTES + 1)));
+        FullHttpResponse tooLarge = next.readOutbound();
+        assertEquals(413, tooLarge.status().code());
+        assertTrue(executor.held.isEmpty());
+        tooLarge.release();
+        next.finishAndReleaseAll();
+    }
+
+    static String body(FullHttpResponse response) {
+        try {
+            return response.content().toString(StandardCharsets.UTF_8);
+        } finally {
+            response.release();
+        }
     }
 
     private static FullHttpRequest loginRequest() {

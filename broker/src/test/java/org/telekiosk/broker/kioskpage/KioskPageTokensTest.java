@@ -30,6 +30,7 @@ import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.CaPin;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.testing.MutableClock;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
@@ -129,7 +130,7 @@ class KioskPageTokensTest {
         assertEquals("kiosk revoked", lastAudit().detail());
         KioskPageTokens.NotIssued refused = assertInstanceOf(KioskPageTokens.NotIssued.class,
                 tokens.issue(certificate, CLIENT));
-        assertEquals(403, refused.refused().status());
+        assertEquals(Refusal.Kind.FORBIDDEN, refused.refusal().kind());
         assertEquals(AuditAction.KIOSK_PAGE_TOKEN_REFUSED, lastAudit().action());
         assertEquals("kiosk revoked or unknown", lastAudit().detail());
     }
@@ -138,7 +139,7 @@ class KioskPageTokensTest {
     void noCertificateAnExpiredOneOrOneFromAnotherCaGetsNoTokenAndIsAudited() throws Exception {
         KioskPageTokens.NotIssued none = assertInstanceOf(KioskPageTokens.NotIssued.class,
                 tokens.issue(null, CLIENT));
-        assertEquals(401, none.refused().status());
+        assertEquals(Refusal.Kind.NOT_AUTHENTICATED, none.refusal().kind());
         assertEquals("no client certificate", lastAudit().detail());
 
         BrokerPki other = BrokerPki.open(dir.resolve("other-pki"), KeystorePassword.resolve("pw2",
@@ -147,14 +148,14 @@ class KioskPageTokensTest {
                 clock.instant(), Duration.ofDays(30));
         KioskPageTokens.NotIssued fromElsewhere = assertInstanceOf(KioskPageTokens.NotIssued.class,
                 tokens.issue(foreign, CLIENT));
-        assertEquals(403, fromElsewhere.refused().status());
+        assertEquals(Refusal.Kind.FORBIDDEN, fromElsewhere.refusal().kind());
         assertEquals(AuditAction.KIOSK_PAGE_TOKEN_REFUSED, lastAudit().action());
         assertEquals("certificate from another CA", lastAudit().detail());
 
         clock.advance(Duration.ofDays(31));
         KioskPageTokens.NotIssued expired = assertInstanceOf(KioskPageTokens.NotIssued.class,
                 tokens.issue(certificate, CLIENT));
-        assertEquals(401, expired.refused().status());
+        assertEquals(Refusal.Kind.NOT_AUTHENTICATED, expired.refusal().kind());
         assertEquals("certificate expired", lastAudit().detail());
     }
 

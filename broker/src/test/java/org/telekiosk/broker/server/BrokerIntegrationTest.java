@@ -21,7 +21,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telekiosk.broker.account.OpaqueToken;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.broker.testing.ViewerClient;

@@ -24,12 +24,12 @@ import org.telekiosk.broker.account.Password;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.config.BrokerConfigLoader;
-import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.consultation.IssuedCode;
 import org.telekiosk.broker.consultation.Joined;
-import org.telekiosk.broker.consultation.Outcome;
+import org.telekiosk.broker.request.Outcome;
 import org.telekiosk.broker.consultation.Resumed;
 import org.telekiosk.broker.pki.TrustStores;
 

@@ -11,7 +11,7 @@ import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.Role;
-import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.testing.BrokerExtension;

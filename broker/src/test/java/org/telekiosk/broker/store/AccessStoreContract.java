@@ -40,10 +40,10 @@ import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.SqlAuditLog;
 import org.telekiosk.broker.consultation.CallPeriod;
-import org.telekiosk.broker.consultation.Caller;
+import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.CodeGuessingLimiter;
 import org.telekiosk.broker.consultation.Consultation;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.consultation.ConsultationPolicy;
 import org.telekiosk.broker.consultation.ConsultationService;
 import org.telekiosk.broker.consultation.ConsultationState;
@@ -54,11 +54,11 @@ import org.telekiosk.broker.consultation.JoinCodeHasher;
 import org.telekiosk.broker.consultation.JoinCodeRecord;
 import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.Joined;
-import org.telekiosk.broker.consultation.Outcome;
-import org.telekiosk.broker.consultation.ParticipantId;
-import org.telekiosk.broker.consultation.Readiness;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.ParticipantId;
+import org.telekiosk.broker.consultation.DeviceReadiness;
 import org.telekiosk.broker.consultation.Reconnects;
-import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.consultation.Seat;
 import org.telekiosk.broker.consultation.SqlConsultationRepository;
 import org.telekiosk.broker.consultation.SqlJoinCodeRepository;
@@ -120,7 +120,7 @@ abstract class AccessStoreContract {
 
     Seat seat(ConsultationId consultation, String name, Instant at) {
         Seat seat = new Seat(ParticipantId.random(), consultation, DisplayName.of(name), Optional.of(KIOSK),
-                Seat.Status.WAITING, SecretHash.sha256(name.getBytes()), Readiness.UNKNOWN, at, Optional.empty());
+                Seat.Status.WAITING, SecretHash.sha256(name.getBytes()), DeviceReadiness.UNKNOWN, at, Optional.empty());
         seats.insert(seat);
         return seat;
     }
@@ -252,7 +252,7 @@ abstract class AccessStoreContract {
         Consultation other = consultation(doctor, new ConsultationTarget.Room(KIOSK), T0);
         Seat first = seat(c.id(), "Anna", T0);
         Seat browser = new Seat(ParticipantId.random(), c.id(), DisplayName.of("Ben"), Optional.empty(),
-                Seat.Status.WAITING, SecretHash.sha256(new byte[] {7}), Readiness.UNKNOWN, T0, Optional.empty());
+                Seat.Status.WAITING, SecretHash.sha256(new byte[] {7}), DeviceReadiness.UNKNOWN, T0, Optional.empty());
         Seat elsewhere = seat(other.id(), "Mia", T0);
 
         consultations.callStarted(first, T0.plusSeconds(1));
@@ -347,7 +347,7 @@ abstract class AccessStoreContract {
         assertEquals(arrived, seats.listOf(c.id()));
 
         Seat ready = new Seat(arrived.get(1).id(), c.id(), arrived.get(1).name(), Optional.empty(),
-                Seat.Status.IN_CALL, SecretHash.sha256(new byte[] {9}), new Readiness(true, true,
+                Seat.Status.IN_CALL, SecretHash.sha256(new byte[] {9}), new DeviceReadiness(true, true,
                 OptionalInt.of(42)), T0, Optional.of(T0.plusSeconds(3)));
         seats.update(ready);
         Seat updated = seats.find(ready.id()).orElseThrow();

@@ -24,7 +24,7 @@ import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditQuery;
 import org.telekiosk.broker.audit.SqlAuditLog;
 import org.telekiosk.broker.consultation.Consultation;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.consultation.ConsultationState;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.consultation.SqlConsultationRepository;

@@ -1,6 +1,7 @@
 package org.telekiosk.broker.testing;
 
 import javax.net.ssl.SSLContext;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -24,6 +25,28 @@ public final class MqttTestClient {
         options.setConnectionTimeout(10);
         try {
             client.connect(options);
+        } catch (MqttException e) {
+            client.close(true);
+            throw e;
+        }
+        return client;
+    }
+
+    /**
+     * Like {@link #connect(BrokerExtension, String, SSLContext)}, but the asynchronous client, whose tokens carry the
+     * PUBACK's reason code (MQTT 5 §3.4.2.1).
+     */
+    public static MqttAsyncClient connectAsync(BrokerExtension broker, String clientId, SSLContext tls)
+            throws MqttException {
+        MqttAsyncClient client = new MqttAsyncClient(broker.broker().mqttUri().toString(), clientId,
+                new MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setSocketFactory(tls.getSocketFactory());
+        options.setHttpsHostnameVerificationEnabled(true);
+        options.setAutomaticReconnect(false);
+        options.setConnectionTimeout(10);
+        try {
+            client.connect(options).waitForCompletion(30_000);
         } catch (MqttException e) {
             client.close(true);
             throw e;

@@ -1,7 +1,7 @@
 package org.telekiosk.broker.testing;
 
-import org.telekiosk.broker.consultation.Outcome;
-import org.telekiosk.broker.consultation.Refusal;
+import org.telekiosk.broker.request.Outcome;
+import org.telekiosk.broker.request.Refusal;
 
 /** Unwraps a service's {@link Outcome} in a test, failing the test when it is not the expected kind. */
 public final class Outcomes {

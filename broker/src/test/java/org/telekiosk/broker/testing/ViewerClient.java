@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.Role;
-import org.telekiosk.broker.consultation.ConsultationId;
+import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.protocol.KioskId;
 
 /** A browser stand-in on the viewer WebSocket (JDK HTTP client): collects text messages and the close code. */

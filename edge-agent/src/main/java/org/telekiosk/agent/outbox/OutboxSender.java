@@ -79,6 +79,7 @@ public final class OutboxSender implements AutoCloseable {
     private final StatusSlot status;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
     private final ArrayDeque<Outbox.Stored> live = new ArrayDeque<>();
     private final ArrayDeque<Outbox.Stored> backlog = new ArrayDeque<>();
     private long boundary;
@@ -90,6 +91,9 @@ public final class OutboxSender implements AutoCloseable {
     private double tokens;
     private long tokensAt;
     private ScheduledFuture<?> retry;
+    /** After a PUBACK 0x97: no reading is sent before this nanoTime (0: not held); and the task that ends the hold. */
+    private long heldUntil;
+    private ScheduledFuture<?> resume;
     private ScheduledFuture<?> refill;
     private final long storeAckTimeoutNanos;
     /** Readings PUBACKed and not yet covered by the store acknowledgement: seq to when PUBACKed (nanoTime). */
@@ -159,6 +163,11 @@ public final class OutboxSender implements AutoCloseable {
         run(() -> status.offer(kioskStatus));
     }
 
+    /** Publishes the broker answered PUBACK 0x97 "quota exceeded" since start (each sent again later). Any thread. */
+    public long throttledCount() {
+        return throttled.get();
+    }
+
     /** A snapshot; any thread. */
     public Status status() {
         Outbox.Status held = outbox.status();
@@ -181,6 +190,19 @@ public final class OutboxSender implements AutoCloseable {
 
     private void drain() {
         status.send();
+        if (heldUntil != 0) {
+            long left = heldUntil - nanoTime.getAsLong();
+            if (left > 0) {
+                if (resume == null || resume.isDone()) {
+                    resume = executor.schedule(() -> {
+                        resume = null;
+                        drain();
+                    }, left, TimeUnit.NANOSECONDS);
+                }
+                return;
+            }
+            heldUntil = 0;
+        }
         if (!uplink.isConnected()) {
             // Everything goes again after the reconnect, whose listener drains.
             rewindPending = true;
@@ -365,6 +387,8 @@ public final class OutboxSender implements AutoCloseable {
             UplinkException cause = UplinkException.of(failure);
             if (cause.reason() == Reason.REFUSED) {
                 refusedBy(seq, cause);
+            } else if (cause.reason() == Reason.THROTTLED) {
+                throttled(seq);
             } else {
                 log.debug("Reading {} not acknowledged ({}); will resend", seq, cause.getMessage());
                 rewindPending = true;
@@ -372,6 +396,24 @@ public final class OutboxSender implements AutoCloseable {
             }
         }
         drain();
+    }
+
+    /**
+     * PUBACK 0x97: the broker's quota for this kiosk is used up. The reading stays in the outbox; no reading is sent
+     * for {@code outbox.retry-delay} (the status still goes), then everything not stored is sent again in order (a
+     * rewind). The pause lets the kiosk's quota at the broker refill.
+     */
+    private void throttled(long seq) {
+        throttled.incrementAndGet();
+        if (heldUntil == 0) {
+            log.warn("The broker's publish quota for this kiosk is used up (PUBACK 0x97 for reading {}); kept, "
+                    + "sending again after the retry delay", seq);
+            heldUntil = nanoTime.getAsLong() + retryDelayNanos;
+            if (heldUntil == 0) {
+                heldUntil = 1;
+            }
+        }
+        rewindPending = true;
     }
 
     private void refusedBy(long seq, UplinkException failure) {

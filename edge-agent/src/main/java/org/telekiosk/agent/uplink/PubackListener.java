@@ -15,6 +15,8 @@ import org.telekiosk.agent.uplink.UplinkException.Reason;
 final class PubackListener implements MqttActionListener {
     /** PUBACK reason codes of 0x80 and above are errors (MQTT 5 §3.4.2.1). */
     private static final int FIRST_ERROR_REASON_CODE = 0x80;
+    /** PUBACK 0x97 "quota exceeded": over the kiosk's publish rate at the broker, not wrong in itself. */
+    static final int QUOTA_EXCEEDED = 0x97;
 
     private final InflightWindow window;
     private final CompletableFuture<Void> future;
@@ -32,7 +34,10 @@ final class PubackListener implements MqttActionListener {
         int code = codes == null || codes.length == 0 ? 0 : codes[0];
         control.execute(() -> {
             window.release(future);
-            if (code >= FIRST_ERROR_REASON_CODE) {
+            if (code == QUOTA_EXCEEDED) {
+                future.completeExceptionally(new UplinkException(Reason.THROTTLED,
+                        "broker answered PUBACK 0x97 (quota exceeded)", null));
+            } else if (code >= FIRST_ERROR_REASON_CODE) {
                 future.completeExceptionally(new UplinkException(Reason.REFUSED,
                         "broker answered PUBACK with reason code " + Failures.hex(code), null));
             } else {

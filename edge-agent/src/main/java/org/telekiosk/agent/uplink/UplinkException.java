@@ -11,8 +11,16 @@ public final class UplinkException extends Exception {
         DISCONNECTED,
         /** The in-flight window is full; try again when an acknowledgement arrives. */
         WINDOW_FULL,
-        /** The broker answered the publish with an error reason code (MQTT 5 §3.4.2.1). */
+        /**
+         * The broker answered the publish with an error reason code that rules the message out (MQTT 5 §3.4.2.1):
+         * sending it again would be refused again.
+         */
         REFUSED,
+        /**
+         * The broker answered PUBACK 0x97 "quota exceeded": the kiosk published faster than its quota at the broker.
+         * The message itself is fine; send it again later.
+         */
+        THROTTLED,
         /** The connection dropped or the client failed before the acknowledgement. */
         LOST
     }

@@ -103,6 +103,11 @@ final class FakeUplink implements Uplink {
         settle(seq);
     }
 
+    /** PUBACK 0x97 "quota exceeded": the broker took nothing, so no store acknowledgement covers it. */
+    void throttle(long seq) {
+        take(seq).completeExceptionally(new UplinkException(Reason.THROTTLED, "PUBACK 0x97", null));
+    }
+
     /** From now on, only {@link #storeAck} acknowledges for the store: a PUBACK no longer does. */
     synchronized void storeSeparately() {
         storeFollowsPuback = false;

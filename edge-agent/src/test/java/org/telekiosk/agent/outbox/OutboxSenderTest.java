@@ -224,6 +224,29 @@ class OutboxSenderTest {
     }
 
     @Test
+    void aReadingOverTheBrokersQuotaIsKeptAndSentAgainAfterTheRetryDelayNotQuarantined() throws Exception {
+        FakeUplink uplink = new FakeUplink(10, true);
+        sender(uplink, 1000);
+        record(3);
+        eventually(uplink::inFlight, List.of(1L, 2L, 3L));
+
+        uplink.acknowledge(1);
+        uplink.throttle(2);
+        uplink.throttle(3);
+        until(() -> uplink.inFlight().isEmpty() && sender.throttledCount() == 2);
+        assertEquals(0, sender.status().refused(), "a reading over the quota is not refused");
+        assertEquals(0, outbox.status().refused());
+        assertEquals(List.of(1L, 2L, 3L), uplink.accepted(), "nothing sent again before the retry delay");
+
+        scheduler.advance(Duration.ofMinutes(10));
+        eventually(uplink::inFlight, List.of(2L, 3L));
+        uplink.acknowledge(2);
+        uplink.acknowledge(3);
+        until(() -> outbox.status().held() == 0);
+        assertEquals(0, sender.status().refused());
+    }
+
+    @Test
     void aReadingTheStoreAckNamesAsRefusedIsQuarantinedNeverSentAgainAndTheReadingsAfterItAreDeleted()
             throws Exception {
         FakeUplink uplink = new FakeUplink(10, true);

@@ -52,6 +52,12 @@ import org.telekiosk.protocol.viewer.ViewerEvent;
  * <p>Arguments: kiosks (1), seconds measured (30), viewers per kiosk (1; 0 leaves one viewer for all kiosks), and
  * optionally HiveMQ CE's cap of unacknowledged messages per client to use instead of the broker's (50 is HiveMQ's
  * default, which the broker raised), to compare both in one session on a shared machine.
+ *
+ * <p><b>Flood</b> (issue 14, finding 1): with {@code -Dtelekiosk.bench.flood=1}, one more enrolled kiosk publishes
+ * valid spot readings as fast as its connection allows (32 in flight) for the whole run, while the others publish as
+ * above; the latencies printed are the other kiosks'. {@code -Dtelekiosk.bench.quota=<per second>} sets
+ * {@code mqtt.kiosk-rate-per-second} (and a burst of twice that) for the run, e.g. 100000 (its maximum) to see the
+ * flood without the quota.
  */
 public final class EndToEndLatencyBenchmark {
     private static final Duration WARM_UP = Duration.ofSeconds(5);
@@ -79,7 +85,11 @@ public final class EndToEndLatencyBenchmark {
         int kiosks = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         Duration run = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 30);
         boolean viewerPerKiosk = args.length <= 2 || Integer.parseInt(args[2]) > 0;
-        BrokerExtension broker = new BrokerExtension(Map.of());
+        int flooders = Integer.getInteger("telekiosk.bench.flood", 0);
+        String quota = System.getProperty("telekiosk.bench.quota", "");
+        BrokerExtension broker = new BrokerExtension(quota.isEmpty() ? Map.of()
+                : Map.of("mqtt.kiosk-rate-per-second", quota, "mqtt.kiosk-burst",
+                        Long.toString(Math.min(1_000_000, 2 * Long.parseLong(quota)))));
         broker.beforeAll(null);
         if (args.length > 3) {
             // For comparisons within one session: HiveMQ CE reads its in-flight cap each time it polls a queue.
@@ -113,8 +123,19 @@ public final class EndToEndLatencyBenchmark {
                     viewers.add(connectViewer(broker, http, viewerPerKiosk ? kiosk : null, sink));
                 }
             }
+            List<Flood> floods = new ArrayList<>();
+            for (int i = 1; i <= flooders; i++) {
+                KioskId kiosk = KioskId.of(String.format(Locale.ROOT, "flood-%03d", i));
+                AgentConfig config = KioskProvisioning.provision(broker, kiosk,
+                        Files.createDirectories(dir.resolve(kiosk.value())));
+                PahoUplink uplink = new PahoUplink(config.uplink(), config.reconnectPolicy(new SplittableRandom(-i)));
+                uplinks.add(uplink);
+                uplink.start();
+                floods.add(new Flood(kiosk, uplink));
+            }
             Awaitility.await("every kiosk connected").atMost(Duration.ofMinutes(2))
                     .until(() -> uplinks.stream().allMatch(PahoUplink::isConnected));
+            floods.forEach(Flood::start);
             System.out.printf(Locale.ROOT, "%d kiosks enrolled and connected, %d viewer sockets, in %.1f s%n", kiosks,
                     viewers.size(), (System.nanoTime() - startNanos) / 1e9);
 
@@ -134,6 +155,8 @@ public final class EndToEndLatencyBenchmark {
             report(kiosks, run, sink, publishedDuring, failed.get(), viewerPerKiosk);
             System.out.println("in the window, at each step of the path: " + after.minus(before));
             System.out.println("backlog at the end (published - step): " + after.backlog());
+            floods.forEach(Flood::stop);
+            floods.forEach(f -> System.out.println(f.report(broker)));
         } finally {
             publishers.shutdownNow();
             viewers.forEach(WebSocket::abort);
@@ -188,6 +211,61 @@ public final class EndToEndLatencyBenchmark {
                         return null;
                     }
                 }).thenCompose(socket -> socket.sendText(hello, true)).join();
+    }
+
+    /** One kiosk publishing valid spot readings as fast as 32 in flight allow, on a thread of its own. */
+    private static final class Flood {
+        private final KioskId kiosk;
+        private final PahoUplink uplink;
+        private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
+        private final AtomicLong acknowledged = new AtomicLong();
+        private final AtomicLong throttled = new AtomicLong();
+        private final AtomicLong other = new AtomicLong();
+        private volatile boolean running = true;
+        private Thread thread;
+
+        Flood(KioskId kiosk, PahoUplink uplink) {
+            this.kiosk = kiosk;
+            this.uplink = uplink;
+        }
+
+        void start() {
+            thread = Thread.ofPlatform().name("flood-" + kiosk.value()).daemon().start(this::run);
+        }
+
+        private void run() {
+            long seq = 0;
+            while (running) {
+                try {
+                    inFlight.acquire();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                uplink.publish(new Measurement(kiosk, ++seq, SensorId.of("mlx90614"), LoincCode.BODY_TEMPERATURE,
+                        36.6, UcumUnit.CELSIUS, Instant.now())).whenComplete((ok, failure) -> {
+                            inFlight.release();
+                            if (failure == null) {
+                                acknowledged.incrementAndGet();
+                            } else if (org.telekiosk.agent.uplink.UplinkException.of(failure).reason()
+                                    == org.telekiosk.agent.uplink.UplinkException.Reason.THROTTLED) {
+                                throttled.incrementAndGet();
+                            } else {
+                                other.incrementAndGet();
+                            }
+                        });
+            }
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+        }
+
+        String report(BrokerExtension broker) {
+            return String.format(Locale.ROOT, "flooding kiosk %s: %d publishes PUBACKed 0x00, %d answered 0x97 (the"
+                    + " broker counted %d over quota), %d failed otherwise", kiosk, acknowledged.get(),
+                    throttled.get(), broker.broker().mqtt().overQuota(kiosk), other.get());
+        }
     }
 
     /** What one kiosk publishes each second at the agent's defaults: an ECG batch, a pleth batch, a spot reading. */

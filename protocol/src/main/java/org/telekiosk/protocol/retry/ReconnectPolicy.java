@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
  * in a static field shared by every client in the JVM and its min/max setters are ignored.
  *
  * <p>Transport-free, so that every MQTT client of the project reconnects by the same rule: the edge agent's uplink
- * uses it, and the broker's own MQTT client is meant to. Thread-safe if its {@link RandomGenerator} is.
+ * uses it, and so does the broker's own ({@code BrokerMqttClient}). Thread-safe if its {@link RandomGenerator} is.
  */
 public final class ReconnectPolicy {
     private final long minMillis;

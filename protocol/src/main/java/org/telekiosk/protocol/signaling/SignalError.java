@@ -42,6 +42,8 @@ public enum SignalError {
     ILLEGAL_TRANSITION("illegal-transition", 0),
     /** More messages than the per-connection rate limit allows (close 4429). */
     RATE_LIMITED("rate-limited", CloseCodes.TOO_MANY),
+    /** The account (or kiosk page) already holds as many vitals sockets as it may (close 4429). */
+    TOO_MANY_SOCKETS("too-many-sockets", CloseCodes.TOO_MANY),
     /** {@code chat} or {@code quality} from someone who is not in the call (a waiting patient; a doctor alone). */
     NOT_IN_CALL("not-in-call", 0),
     /** A chat line longer than {@code SignalRequest.MAX_CHAT_CHARS}; not relayed (stays open). */

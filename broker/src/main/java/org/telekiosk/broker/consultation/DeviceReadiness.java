@@ -8,11 +8,11 @@ import java.util.OptionalInt;
  * and the round-trip time to the broker. The kiosk's sensors are not the page's to claim: the signaling layer adds
  * them from the kiosk's own latest status.
  */
-public record Readiness(boolean cameraGranted, boolean microphoneGranted, OptionalInt roundTripMillis) {
+public record DeviceReadiness(boolean cameraGranted, boolean microphoneGranted, OptionalInt roundTripMillis) {
     /** Nothing reported yet. */
-    public static final Readiness UNKNOWN = new Readiness(false, false, OptionalInt.empty());
+    public static final DeviceReadiness UNKNOWN = new DeviceReadiness(false, false, OptionalInt.empty());
 
-    public Readiness {
+    public DeviceReadiness {
         Objects.requireNonNull(roundTripMillis, "roundTripMillis");
         if (roundTripMillis.isPresent() && (roundTripMillis.getAsInt() < 0 || roundTripMillis.getAsInt() > 600_000)) {
             throw new IllegalArgumentException("round trip must be in [0, 600000] ms, was "

@@ -1,4 +1,4 @@
-package org.telekiosk.broker.consultation;
+package org.telekiosk.broker.request;
 
 import java.util.Objects;
 import java.util.UUID;

@@ -3,6 +3,6 @@ package org.telekiosk.broker.consultation;
 import org.telekiosk.broker.account.DisplayName;
 
 /** Someone in the call, listed by role and name, as everyone in the call is shown to the others. */
-public record Participant(Role role, DisplayName name) {
+public record CallMember(Role role, DisplayName name) {
     public enum Role { DOCTOR, PATIENT }
 }

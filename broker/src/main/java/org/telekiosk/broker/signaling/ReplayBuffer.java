@@ -6,12 +6,12 @@ import java.util.function.LongFunction;
 import org.telekiosk.protocol.signaling.SignalEvent;
 
 /** Numbers one participant's events and keeps the latest for a resume. Guarded by its room's lock. */
-final class Outbox {
+final class ReplayBuffer {
     private final int capacity;
     private final ArrayDeque<SignalEvent.Numbered> kept = new ArrayDeque<>();
     private long last;
 
-    Outbox(int capacity) {
+    ReplayBuffer(int capacity) {
         this.capacity = capacity;
     }
 

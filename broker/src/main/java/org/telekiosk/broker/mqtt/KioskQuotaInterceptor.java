@@ -1,0 +1,40 @@
+package org.telekiosk.broker.mqtt;
+
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * Takes a token of the sending kiosk's {@link PublishQuota} for every PUBLISH it sends, before HiveMQ authorizes or
+ * queues it; without one the publish is answered PUBACK 0x97 "quota exceeded" (MQTT 5 §3.4.2.1) and delivered to
+ * nobody, and the connection stays up. An interceptor and not the {@link KioskTopicAuthorizer}: HiveMQ CE treats every
+ * publish after one failed authorization on a connection as failed too ("skip rest") and then disconnects, which
+ * would turn one refused publish into a refused connection. The broker's own client ({@link
+ * MqttAuthenticator#BROKER_CLIENT_PREFIX}) has no quota.
+ */
+final class KioskQuotaInterceptor implements PublishInboundInterceptor {
+    private final PublishQuota quota;
+
+    KioskQuotaInterceptor(PublishQuota quota) {
+        this.quota = quota;
+    }
+
+    @Override
+    public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
+        String clientId = input.getClientInformation().getClientId();
+        if (clientId.startsWith(MqttAuthenticator.BROKER_CLIENT_PREFIX)) {
+            return;
+        }
+        KioskId kiosk;
+        try {
+            kiosk = KioskId.of(clientId);
+        } catch (IllegalArgumentException e) {
+            return; // the authenticator admits kiosks only under their own ids; nothing else gets this far
+        }
+        if (!quota.take(kiosk)) {
+            output.preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, "over the kiosk's publish quota");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package org.telekiosk.broker.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.audit.AuditAction;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.MqttTestClient;
+import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.broker.testing.RestClient;
+import org.telekiosk.broker.testing.TestKiosk;
+import org.telekiosk.broker.testing.ViewerClient;
+import org.telekiosk.broker.testing.VitalsFixture;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.LoincCode;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.topic.Topics;
+
+/**
+ * One enrolled kiosk floods the real embedded HiveMQ with valid readings while another kiosk sends one: the flooder
+ * gets PUBACK 0x97 "quota exceeded" past its burst (the broker's clock stands still, so its bucket never refills and
+ * the numbers are exact), only its quota's worth enters the queue the broker works through in arrival order, and the
+ * other kiosk's reading reaches its doctor's vitals socket behind at most that many, not behind the flood. The flood
+ * is counted (the technician's fleet view, {@code /healthz}) and audited once.
+ */
+class KioskFloodTest {
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+    static final int BURST = 40;
+    static final int FLOOD = 400;
+    static final int QUOTA_EXCEEDED = 0x97;
+
+    static final MutableClock CLOCK = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension(Map.of("mqtt.kiosk-rate-per-second", "1",
+            "mqtt.kiosk-burst", Integer.toString(BURST)), CLOCK);
+
+    static MqttMessage reading(KioskId kiosk, long seq) {
+        MqttMessage message = new MqttMessage(CBOR.encode(new Measurement(kiosk, seq, SensorId.of("mlx90614"),
+                LoincCode.BODY_TEMPERATURE, 36.5, UcumUnit.CELSIUS, Instant.parse("2026-12-05T10:00:00Z")
+                        .plusSeconds(seq))));
+        message.setQos(1);
+        return message;
+    }
+
+    static int publish(MqttAsyncClient client, String topic, MqttMessage message) throws Exception {
+        IMqttToken token = client.publish(topic, message);
+        token.waitForCompletion(WAIT.toMillis());
+        int[] codes = token.getReasonCodes();
+        return codes == null || codes.length == 0 ? 0 : codes[0];
+    }
+
+    @Test
+    void aFloodingKioskIsRefusedOverItsQuotaAndAnotherKiosksReadingIsNotQueuedBehindTheFlood() throws Exception {
+        TestKiosk flooder = TestKiosk.enroll(BROKER, KioskId.of("flood-source"));
+        TestKiosk neighbour = TestKiosk.enroll(BROKER, KioskId.of("flood-neighbour"));
+        ViewerClient doctor = ViewerClient.doctorWatching(BROKER, neighbour.id());
+        long acceptedBefore = BROKER.broker().intake().acceptedCount();
+
+        MqttAsyncClient flood = MqttTestClient.connectAsync(BROKER, flooder.id().value(), flooder.tls());
+        int passed = 0;
+        int overQuota = 0;
+        for (int seq = 1; seq <= FLOOD; seq++) {
+            int code = publish(flood, Topics.measurements(flooder.id()), reading(flooder.id(), seq));
+            if (code == QUOTA_EXCEEDED) {
+                overQuota++;
+            } else {
+                assertEquals(0, code, "PUBACK reason code of reading " + seq);
+                passed++;
+            }
+        }
+        assertTrue(flood.isConnected(), "a kiosk over its quota keeps its connection");
+        assertEquals(BURST, passed, "readings past the quota");
+        assertEquals(FLOOD - BURST, overQuota, "readings answered 0x97");
+
+        MqttAsyncClient other = MqttTestClient.connectAsync(BROKER, neighbour.id().value(), neighbour.tls());
+        assertEquals(0, publish(other, Topics.measurements(neighbour.id()), reading(neighbour.id(), 1)));
+        doctor.nextReadingFrom(neighbour.id().value(), WAIT);
+        // The intake takes messages in the order the MQTT broker queued them: whatever it counted by the time the
+        // neighbour's reading was shown is what stood in front of it.
+        long inFront = BROKER.broker().intake().acceptedCount() - acceptedBefore - 1;
+        assertTrue(inFront <= BURST, inFront + " messages went through the intake before the neighbour's reading; "
+                + "the flood was " + FLOOD);
+
+        assertEquals(FLOOD - BURST, BROKER.broker().mqtt().overQuota(flooder.id()));
+        assertEquals(0, BROKER.broker().mqtt().overQuota(neighbour.id()));
+        await().atMost(WAIT).until(() -> BROKER.broker().audit().since(Instant.EPOCH).stream()
+                .filter(e -> e.action() == AuditAction.KIOSK_OVER_QUOTA).count() == 1);
+        assertEquals("kiosk:flood-source", BROKER.broker().audit().since(Instant.EPOCH).stream()
+                .filter(e -> e.action() == AuditAction.KIOSK_OVER_QUOTA).findFirst().orElseThrow().subject(),
+                "one audit entry a minute per kiosk");
+
+        var access = BROKER.broker().access();
+        var technician = VitalsFixture.account(access, "tech.flood", Role.TECHNICIAN);
+        RestClient.Reply fleet = new RestClient(BROKER).send("GET", "/api/v1/kiosks", null,
+                Map.of("Authorization", "Bearer " + VitalsFixture.login(access, technician).value()));
+        assertEquals(200, fleet.status());
+        for (JsonNode kiosk : fleet.json().path("kiosks")) {
+            long expected = kiosk.path("id").asText().equals("flood-source") ? FLOOD - BURST : 0;
+            assertEquals(expected, kiosk.path("overQuota").asLong(), kiosk.toString());
+        }
+        flood.disconnect().waitForCompletion(10_000);
+        flood.close();
+        other.disconnect().waitForCompletion(10_000);
+        other.close();
+        doctor.close();
+    }
+}

@@ -1,0 +1,153 @@
+package org.telekiosk.hardware.load;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.pki.SecureFiles;
+import org.telekiosk.broker.server.Broker;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.VitalsFixture;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * Issue 16's benchmark: the broker in this process (as {@link BrokerExtension} starts it: embedded HiveMQ with mutual
+ * TLS, the store on SQLite, the viewer socket over TLS), the {@link LoadGenerator} in a process of its own so that
+ * the kiosks' clients do not take the broker's CPU. This process does what an administrator and the doctors do before
+ * a run (one-time enrollment tokens; per kiosk a doctor with a room consultation that has the kiosk's patient in the
+ * call, logged in) and writes it to an owner-only plan file; the generator enrolls, connects, publishes, watches the
+ * viewer sockets and prints its figures. Then, in the same run, the raw ceiling: the broker stops, a
+ * {@link RawMqttBroker} starts from a copy of its MQTT configuration, and the generator publishes the same traffic
+ * again with one plain subscriber. Command and figures: docs/benchmarks.md.
+ *
+ * <p>Arguments: {@code kiosks seconds [readings/s per kiosk, default 3, or a comma-separated list of steps] [raw: yes|no, default yes]}. The generator's
+ * JVM options come from the environment variable {@code LOADGEN_JAVA_OPTS} (e.g. a flight recording of its own).
+ */
+public final class LoadBenchmark {
+    private LoadBenchmark() {}
+
+    /** The generator's RESULT lines and the broker's own counters at the end of the Telekiosk phase. */
+    record Outcome(Map<String, String> telekiosk, Map<String, String> raw, long accepted, long stored, long duplicates,
+            long acknowledged, long delivered, Path plan) {}
+
+    public static void main(String[] args) throws Exception {
+        int kiosks = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        String perKiosk = args.length > 2 ? args[2] : "3";
+        boolean raw = args.length <= 3 || !args[3].equals("no");
+        Path work = Files.createTempDirectory("telekiosk-load");
+        Outcome outcome = run(kiosks, seconds, perKiosk, raw, work, null);
+        if (raw) {
+            double product = Double.parseDouble(outcome.telekiosk().get("inWindow"));
+            double ceiling = Double.parseDouble(outcome.raw().get("inWindow"));
+            System.out.printf(Locale.ROOT, "published in the window, Telekiosk / raw: %.0f / %.0f readings (offered "
+                    + "alike); p99 Telekiosk %s ms, raw %s ms%n", product, ceiling, outcome.telekiosk().get("p99"),
+                    outcome.raw().get("p99"));
+        }
+        System.exit(0);
+    }
+
+    /**
+     * One run: the Telekiosk phase, then (if {@code raw}) the raw ceiling. {@code afterTelekiosk}, if not null, sees
+     * the broker before it stops (a test's checks on the store).
+     */
+    static Outcome run(int kiosks, int seconds, String perKiosk, boolean raw, Path work, BrokerCheck afterTelekiosk)
+            throws Exception {
+        SecureFiles.ownerOnlyDirectory(work);
+        BrokerExtension extension = new BrokerExtension(Map.of());
+        extension.beforeAll(null);
+        Map<String, String> telekiosk;
+        Map<String, String> rawResult = Map.of();
+        long accepted;
+        long stored;
+        long duplicates;
+        long acknowledged;
+        long delivered;
+        Path plan = work.resolve("plan.tsv");
+        Path rawConf;
+        try {
+            Broker broker = extension.broker();
+            List<String> lines = new ArrayList<>(List.of("https\t" + broker.url(),
+                    "viewer\t" + extension.viewerSocket(), "origin\t" + extension.origin()));
+            var access = broker.access();
+            for (int i = 1; i <= kiosks; i++) {
+                KioskId kiosk = KioskId.of(String.format(Locale.ROOT, "load-%05d", i));
+                String token = broker.enrollment().createToken(kiosk, "Load " + kiosk, AuditActor.system()).line();
+                var doctor = VitalsFixture.account(access, "dr-" + kiosk.value(), Role.DOCTOR);
+                var consultation = VitalsFixture.inCall(access, doctor, kiosk);
+                String hello = VitalsFixture.hello(VitalsFixture.login(access, doctor), consultation.id());
+                lines.add("kiosk\t" + kiosk.value() + "\t" + token + "\t" + hello);
+            }
+            SecureFiles.writeSecret(plan, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+            telekiosk = generator(plan, "telekiosk", seconds, perKiosk, 0);
+            accepted = broker.intake().acceptedCount();
+            stored = broker.store().counters().stored();
+            duplicates = broker.store().counters().duplicates();
+            acknowledged = broker.subscriber().acknowledgedCount();
+            delivered = broker.viewers().deliveredCount();
+            System.out.printf(Locale.ROOT, "[telekiosk] broker's own counters (whole run): accepted %d, stored %d, "
+                    + "duplicates %d, acknowledged to MQTT after the commit %d, frames delivered to viewer sockets %d%n",
+                    accepted, stored, duplicates, acknowledged, delivered);
+            if (afterTelekiosk != null) {
+                afterTelekiosk.check(extension);
+            }
+            rawConf = raw ? RawMqttBroker.copyConfiguration(extension.dataDir().resolve("mqtt").resolve("conf"),
+                    work.resolve("raw-mqtt")) : null;
+        } finally {
+            extension.afterAll(null);
+        }
+        if (raw) {
+            try (RawMqttBroker ceiling = RawMqttBroker.start(rawConf)) {
+                rawResult = generator(plan, "raw", seconds, perKiosk, ceiling.port());
+            }
+        }
+        return new Outcome(telekiosk, rawResult, accepted, stored, duplicates, acknowledged, delivered, plan);
+    }
+
+    /** What a caller checks while the broker still runs. */
+    interface BrokerCheck {
+        void check(BrokerExtension broker) throws Exception;
+    }
+
+    /** Runs the generator in its own JVM on this classpath, echoes its output, and returns its RESULT line's fields. */
+    private static Map<String, String> generator(Path plan, String mode, int seconds, String perKiosk, int rawPort)
+            throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String options = System.getenv("LOADGEN_JAVA_OPTS");
+        if (options != null && !options.isBlank()) {
+            command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName(),
+                plan.toString(), mode, Integer.toString(seconds), perKiosk,
+                Integer.toString(rawPort)));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Map<String, String> result = new HashMap<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                System.out.println(line);
+                if (line.startsWith("RESULT ")) {
+                    for (String field : line.substring(7).split(" ")) {
+                        int eq = field.indexOf('=');
+                        result.put(field.substring(0, eq), field.substring(eq + 1));
+                    }
+                }
+            }
+        }
+        int exit = process.waitFor();
+        if (exit != 0 || result.isEmpty()) {
+            throw new IllegalStateException("the load generator (" + mode + ") exited with " + exit
+                    + " and no RESULT line");
+        }
+        return result;
+    }
+}

@@ -1,0 +1,45 @@
+package org.telekiosk.hardware.load;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Not a check but the way to run {@link LoadBenchmark} with Maven's test classpath (the dependency plugin does not
+ * resolve offline here): opt-in with {@code -Dload.kiosks=N}; {@code -Dload.seconds} (60), {@code -Dload.rate}
+ * (readings/s per kiosk, 3; a comma-separated list runs one step per rate), {@code -Dload.raw=no} to leave out the raw ceiling, {@code -Dload.jfr=<file>} for a
+ * flight recording (profile settings) of the broker's JVM. The generator's JVM options: environment variable
+ * {@code LOADGEN_JAVA_OPTS}. The figures are printed; docs/benchmarks.md has the command and one run's figures.
+ */
+@EnabledIfSystemProperty(named = "load.kiosks", matches = "\\d+")
+class LoadBenchmarkTest {
+    @Test
+    void runsTheLoadBenchmark() throws Exception {
+        int kiosks = Integer.getInteger("load.kiosks");
+        int seconds = Integer.getInteger("load.seconds", 60);
+        String rate = System.getProperty("load.rate", "3");
+        boolean raw = !"no".equals(System.getProperty("load.raw"));
+        String jfr = System.getProperty("load.jfr", "");
+        Recording recording = null;
+        if (!jfr.isBlank()) {
+            recording = new Recording(Configuration.getConfiguration("profile"));
+            recording.setDestination(Path.of(jfr));
+            recording.start();
+        }
+        try {
+            LoadBenchmark.Outcome outcome = LoadBenchmark.run(kiosks, seconds, rate, raw,
+                    Files.createTempDirectory("telekiosk-load"), null);
+            assertFalse(outcome.telekiosk().isEmpty(), "the generator printed its result");
+        } finally {
+            if (recording != null) {
+                recording.stop();
+                recording.close();
+            }
+        }
+    }
+}
