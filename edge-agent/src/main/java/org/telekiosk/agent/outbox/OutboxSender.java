@@ -434,7 +434,16 @@ public final class OutboxSender implements AutoCloseable {
 
     private void run(Runnable task) {
         try {
-            executor.execute(task);
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    // An executor keeps a task's exception in its future, which nobody reads: without this the
+                    // sender would stop without a word until the next commit or acknowledgement.
+                    log.error("The outbox sender failed; trying again after the retry delay", e);
+                    retryLater();
+                }
+            });
         } catch (RejectedExecutionException e) {
             log.debug("Sender closed; ignoring an event");
         }
