@@ -79,8 +79,7 @@ final class Hello {
             connection.fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
             return;
         }
-        Room room = service.room(id);
-        synchronized (room) {
+        service.inRoom(id, room -> {
             if (!service.stillOpen(room, caller)) {
                 connection.fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
                 return;
@@ -98,7 +97,7 @@ final class Hello {
             if (room.hasCall()) {
                 room.toDoctor(seq -> service.admittedEvent(account.get().id().toString(), seq));
             }
-        }
+        });
     }
 
     private void patientJoin(Credential.Code code) {
@@ -139,8 +138,7 @@ final class Hello {
     }
 
     private void seat(Joined joined, long lastSeen, boolean resumed) {
-        Room room = service.room(joined.consultation());
-        synchronized (room) {
+        service.inRoom(joined.consultation(), room -> {
             if (!service.stillOpen(room, new Caller.Patient(joined.consultation(), joined.participant()))) {
                 connection.fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
                 return;
@@ -162,6 +160,6 @@ final class Hello {
                 room.toDoctor(seq -> new SignalEvent.IceRestart(seq));
             }
             room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
-        }
+        });
     }
 }

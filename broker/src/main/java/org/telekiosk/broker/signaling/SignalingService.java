@@ -161,6 +161,23 @@ public final class SignalingService implements EndWatcher {
         return rooms.computeIfAbsent(id, key -> new Room(key, config.replayEvents()));
     }
 
+    /**
+     * Runs {@code action} with the monitor of {@code id}'s room held, the room being the one in place: a room the
+     * sweep (or {@link #stillOpen}) forgot between the lookup and the monitor is looked up again, so that a party
+     * who joins is seated where everyone coming after meets it, never in a forgotten room.
+     */
+    void inRoom(ConsultationId id, java.util.function.Consumer<Room> action) {
+        while (true) {
+            Room room = room(id);
+            synchronized (room) {
+                if (rooms.get(id) == room) {
+                    action.accept(room);
+                    return;
+                }
+            }
+        }
+    }
+
     void forget(Room room) {
         rooms.remove(room.id(), room);
     }

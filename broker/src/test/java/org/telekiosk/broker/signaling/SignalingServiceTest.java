@@ -322,6 +322,38 @@ class SignalingServiceTest {
         assertEquals(0, back.last(SignalEvent.Welcome.class).lastSeq(), "numbering starts afresh, and says so");
     }
 
+    /**
+     * The sweep forgets a room that is empty at the moment it holds the room's monitor; a hello that looked the room
+     * up just before and waited for that monitor must not seat its party in the forgotten room, where nobody coming
+     * later would meet it (a clean-clone CI run once had the doctor's console never list a waiting patient: the
+     * doctor sat in a forgotten room, the patient in the new one).
+     */
+    @Test
+    void aHelloThatMeetsARoomForgottenMeanwhileSeatsItsPartyInTheRoomEveryoneElseMeets() throws Exception {
+        Room empty = kit.service.room(consultation.id());
+        FakePeer doctorPeer = peer();
+        Connection doctor = kit.service.connect(doctorPeer);
+        Thread hello;
+        synchronized (empty) {
+            hello = Thread.ofPlatform().start(() -> doctor.receive(doctorHello(kit.doctor, consultation)));
+            org.awaitility.Awaitility.await("the doctor's hello waits for the room").atMost(Duration.ofSeconds(30))
+                    .until(() -> hello.getState() == Thread.State.BLOCKED);
+            kit.service.sweep(); // the room is empty: forgotten, while the hello holds a reference to it
+        }
+        hello.join(Duration.ofSeconds(30).toMillis());
+        assertFalse(hello.isAlive(), "the doctor's hello finished");
+        doctorPeer.last(SignalEvent.Welcome.class);
+
+        FakePeer patientPeer = peer();
+        kit.service.connect(patientPeer).receive(codeHello(kit.code(kit.doctor, consultation)));
+        String participant = patientPeer.last(SignalEvent.Welcome.class).participant();
+
+        List<org.telekiosk.protocol.signaling.WaitingPatient> waiting = doctorPeer.last(SignalEvent.WaitingRoom.class).patients();
+        assertEquals(List.of(participant), waiting.stream().map(org.telekiosk.protocol.signaling.WaitingPatient::participant).toList(),
+                "the doctor sees the patient who joined after them");
+        assertEquals(1, kit.service.roomCount());
+    }
+
     @Test
     void anUnsupportedProtocolVersionIsRefused() {
         FakePeer future = peer();

@@ -92,7 +92,8 @@ class UdpBlockedCallTest {
                 // generous: a loaded 2-core machine once took over 30 s from the code to the waiting room
                 CallPages.admitWaitingPatient(doctor, Duration.ofSeconds(90));
             } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError("the kiosk never reached the waiting room: " + kiosk.describe(), e);
+                throw new AssertionError("the doctor never saw the patient waiting; kiosk " + kiosk.describe()
+                        + "; doctor " + doctor.describe(), e);
             }
             Chromium.await("video decoded at both ends; kiosk " + link.namespace(), Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(250))
