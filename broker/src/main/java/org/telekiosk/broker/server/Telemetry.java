@@ -106,8 +106,8 @@ final class Telemetry implements AutoCloseable {
 
     private void flushAcks() {
         try {
-            storeAcks.flush().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
+            storeAcks.flush();
+        } catch (RuntimeException e) {
             LOG.warn("Publishing store acknowledgements failed: {}", e.toString());
         }
     }

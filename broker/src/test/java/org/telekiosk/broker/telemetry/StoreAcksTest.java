@@ -75,11 +75,11 @@ class StoreAcksTest {
             acks.stored(A, false);
         }
         acks.stored(B, false);
-        acks.flush().join();
+        acks.flush();
         assertEquals(2, sent.size());
         assertEquals(List.of(new StoreAck(A, 10), new StoreAck(B, 7)),
                 sent.stream().sorted(java.util.Comparator.comparing(a -> a.kiosk().value())).toList());
-        acks.flush().join();
+        acks.flush();
         assertEquals(2, sent.size(), "nothing new stored, nothing sent");
     }
 
@@ -87,10 +87,10 @@ class StoreAcksTest {
     void anAcknowledgementThatDidNotAdvanceIsNotSentAgainForANewReadingAboveAGap() {
         progress.put(A, progress(A, 10));
         acks.stored(A, false);
-        acks.flush().join();
+        acks.flush();
         progress.put(A, progress(A, 20, open(11, 19)));
         acks.stored(A, false);
-        acks.flush().join();
+        acks.flush();
         assertEquals(List.of(new StoreAck(A, 10)), sent);
     }
 
@@ -98,11 +98,11 @@ class StoreAcksTest {
     void aStatusOrADuplicateSendsTheAcknowledgementAgainForAKioskThatMayHaveMissedIt() {
         progress.put(A, progress(A, 10));
         acks.stored(A, false);
-        acks.flush().join();
+        acks.flush();
         acks.status(status(A, 11));
-        acks.flush().join();
+        acks.flush();
         acks.stored(A, true);
-        acks.flush().join();
+        acks.flush();
         assertEquals(List.of(new StoreAck(A, 10), new StoreAck(A, 10), new StoreAck(A, 10)), sent);
     }
 
@@ -110,11 +110,11 @@ class StoreAcksTest {
     void theKiosksHeldFromLetsTheAcknowledgementPassItsOwnLossesAndNeverGoesBack() {
         progress.put(A, progress(A, 500, lost(100, 110)));
         acks.stored(A, false);
-        acks.flush().join();
+        acks.flush();
         acks.status(status(A, 111));
-        acks.flush().join();
+        acks.flush();
         acks.status(status(A, 50)); // an older status overtaken by a newer one: heldFrom never decreases
-        acks.flush().join();
+        acks.flush();
         assertEquals(List.of(new StoreAck(A, 99), new StoreAck(A, 500), new StoreAck(A, 500)), sent);
     }
 
@@ -126,10 +126,10 @@ class StoreAcksTest {
         StoreAcks flaky = new StoreAcks(k -> fail[0] ? failing : CompletableFuture.completedFuture(progress(A, 3)),
                 out::add);
         flaky.stored(A, false);
-        flaky.flush().join();
+        flaky.flush();
         assertEquals(List.of(), out);
         fail[0] = false;
-        flaky.flush().join();
+        flaky.flush();
         assertEquals(List.of(new StoreAck(A, 3)), out);
     }
 
@@ -145,9 +145,9 @@ class StoreAcksTest {
             return CompletableFuture.completedFuture(withRefused(progress(A, 12), List.of(4L, 9L)));
         }, sent::add);
         named.stored(A, true);
-        named.flush().join();
+        named.flush();
         named.status(status(A, 5));
-        named.flush().join();
+        named.flush();
         assertEquals(List.of(0L, 5L), askedFrom, "the store is asked for refused numbers from heldFrom on");
         assertEquals(List.of(new StoreAck(A, 12, List.of(4L, 9L)), new StoreAck(A, 12, List.of(9L))), sent);
     }
@@ -158,7 +158,7 @@ class StoreAcksTest {
         StoreAcks named = new StoreAcks((k, from) -> CompletableFuture.completedFuture(
                 withRefused(progress(A, 1000), refused)), sent::add);
         named.stored(A, false);
-        named.flush().join();
+        named.flush();
         StoreAck ack = sent.getLast();
         assertEquals(refused.get(StoreAck.MAX_REFUSED) - 1, ack.storedThrough());
         assertEquals(refused.subList(0, StoreAck.MAX_REFUSED), ack.refused());
@@ -170,10 +170,39 @@ class StoreAcksTest {
         StoreAcks named = new StoreAcks((k, from) -> CompletableFuture.completedFuture(
                 withRefused(progress(A, 10), refused.getLast())), sent::add);
         named.stored(A, false);
-        named.flush().join();
+        named.flush();
         refused.add(List.of(10L));
         named.stored(A, false);
-        named.flush().join();
+        named.flush();
         assertEquals(List.of(new StoreAck(A, 10), new StoreAck(A, 10, List.of(10L))), sent);
+    }
+
+    @Test
+    void everyAcknowledgementIsPublishedFromTheFlushingThreadNotTheStoreReaders() throws Exception {
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch bothAsked = new java.util.concurrent.CountDownLatch(2);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            List<Thread> publishers = java.util.Collections.synchronizedList(new ArrayList<>());
+            StoreAcks threaded = new StoreAcks(k -> CompletableFuture.supplyAsync(() -> {
+                bothAsked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return progress(k, 5);
+            }, readers), ack -> publishers.add(Thread.currentThread()));
+            threaded.stored(A, false);
+            threaded.stored(B, false);
+            Thread flusher = new Thread(threaded::flush, "flusher");
+            flusher.start();
+            bothAsked.await();
+            release.countDown();
+            flusher.join();
+            assertEquals(List.of(flusher, flusher), publishers);
+        } finally {
+            readers.shutdownNow();
+        }
     }
 }
