@@ -78,8 +78,10 @@ public final class Broker implements AutoCloseable {
                     .services();
             EmbeddedMqttBroker mqtt = parts.add(EmbeddedMqttBroker.start(config, mqttPort, keys.pki(),
                     KioskTrust.hostNames(config), keys.registry(), storage.audit(), clock));
-            BrokerMqttClient client = parts.add(Telemetry.client(config, mqttPort, keys.pki(), data, random));
-            Telemetry telemetry = parts.add(new Telemetry(storage.store(), client, keys.registry(), access.calls()));
+            var intakeClients = Telemetry.clients(config, mqttPort, keys.pki(), data, random);
+            BrokerMqttClient client = parts.add(intakeClients.getFirst());
+            Telemetry telemetry = parts.add(new Telemetry(storage.store(), intakeClients, keys.registry(),
+                    access.calls()));
             KioskTrust trust = parts.add(KioskTrust.start(config, keys, mqtt, storage, access.sessions(),
                     telemetry.statuses(), httpsPort, data, random, clock));
             var apiExecutor = parts.add(Executors.newThreadPerTaskExecutor(
@@ -167,9 +169,14 @@ public final class Broker implements AutoCloseable {
         return m.telemetry().hub();
     }
 
-    /** The broker's MQTT client: the measurement subscription and the downlink publishes. */
+    /** The broker's first MQTT client: one of the measurement subscriptions and the downlink publishes. */
     public BrokerMqttClient subscriber() {
         return m.client();
+    }
+
+    /** Measurements acknowledged to the MQTT broker after being taken care of, over all intake connections. */
+    public long intakeAcknowledged() {
+        return m.telemetry().intakeAcknowledged();
     }
 
     public EmbeddedMqttBroker mqtt() {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,8 +50,16 @@ final class Telemetry implements AutoCloseable {
     /** How often the client is checked for HiveMQ CE's stall of a shared subscription. */
     private static final Duration STALL_CHECK = Duration.ofSeconds(5);
 
+    /**
+     * How many MQTT connections of this node take measurements in the shared group: HiveMQ hands the group's messages
+     * out across them, so each has its own receive maximum, Paho receive and callback thread and acknowledgement
+     * line. The first is also the node's downlink client. Chosen by measurement (docs/benchmarks.md, issue 16).
+     */
+    static final int INTAKE_CONNECTIONS = 2;
+
     private final MeasurementStore store;
     private final BrokerMqttClient client;
+    private final List<BrokerMqttClient> intakeClients;
     private final ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
     private final KioskStatusBoard statuses = new KioskStatusBoard();
     private final LongAdder acksPublished = new LongAdder();
@@ -59,9 +68,13 @@ final class Telemetry implements AutoCloseable {
             Thread.ofPlatform().name("store-acks").daemon().factory());
     private MeasurementIntake intake;
 
-    Telemetry(MeasurementStore store, BrokerMqttClient client, KioskRegistry registry, CallEvents calls) {
+    /**
+     * @param clients the intake connections ({@link #clients}); the first also publishes the downlink
+     */
+    Telemetry(MeasurementStore store, List<BrokerMqttClient> clients, KioskRegistry registry, CallEvents calls) {
         this.store = store;
-        this.client = client;
+        this.intakeClients = List.copyOf(clients);
+        this.client = intakeClients.getFirst();
         calls.subscribe(hub);
         WireCodec ackCodec = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
         this.storeAcks = new StoreAcks((kiosk, from) -> store.progress(kiosk, from, StoreAck.MAX_REFUSED + 1), ack -> {
@@ -74,12 +87,21 @@ final class Telemetry implements AutoCloseable {
         });
     }
 
-    /** The broker's MQTT client to the embedded MQTT broker on {@code mqttPort}, as this node's service identity. */
-    static BrokerMqttClient client(BrokerConfig config, int mqttPort, BrokerPki pki, Path data, SecureRandom random)
-            throws IOException, java.security.GeneralSecurityException {
-        return new BrokerMqttClient("ssl://" + localAddress(config.mqttBindAddress()) + ":" + mqttPort,
-                ClientIdFile.in(data, random),
-                TrustStores.trustingWithIdentity(pki.caCertificate(), pki.serviceIdentity()).getSocketFactory());
+    /**
+     * The broker's {@value #INTAKE_CONNECTIONS} MQTT clients to the embedded MQTT broker on {@code mqttPort}, as this
+     * node's service identity: the first under the node's stable client id ({@link ClientIdFile}), the others under
+     * that id with {@code -2}, {@code -3}, ... (stable too, so that their sessions resume after a restart).
+     */
+    static List<BrokerMqttClient> clients(BrokerConfig config, int mqttPort, BrokerPki pki, Path data,
+            SecureRandom random) throws IOException, java.security.GeneralSecurityException {
+        String id = ClientIdFile.in(data, random);
+        var tls = TrustStores.trustingWithIdentity(pki.caCertificate(), pki.serviceIdentity()).getSocketFactory();
+        String uri = "ssl://" + localAddress(config.mqttBindAddress()) + ":" + mqttPort;
+        List<BrokerMqttClient> clients = new java.util.ArrayList<>();
+        for (int i = 1; i <= INTAKE_CONNECTIONS; i++) {
+            clients.add(new BrokerMqttClient(uri, i == 1 ? id : id + "-" + i, tls));
+        }
+        return clients;
     }
 
     /** Where a local client reaches a listener bound to {@code bind}. */
@@ -97,11 +119,13 @@ final class Telemetry implements AutoCloseable {
             LongSupplier publishesIntoBroker, AuditLog audit, Clock clock) {
         intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
                 new StoringForwarder(store, hub::publish, statuses, storeAcks, commands, audit::record, clock));
-        client.subscribe(new MeasurementSubscription(intake));
         ackFlusher.scheduleWithFixedDelay(this::flushAcks, STORE_ACK_INTERVAL.toMillis(),
                 STORE_ACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        client.watchForStalls(publishesIntoBroker, STALL_CHECK);
-        client.start();
+        for (BrokerMqttClient c : intakeClients) {
+            c.subscribe(new MeasurementSubscription(intake));
+            c.watchForStalls(publishesIntoBroker, STALL_CHECK);
+            c.start();
+        }
     }
 
     private void flushAcks() {
@@ -124,6 +148,16 @@ final class Telemetry implements AutoCloseable {
         return intake;
     }
 
+    /** Measurements acknowledged to the MQTT broker (after being taken care of) since start, all intake connections. */
+    long intakeAcknowledged() {
+        return intakeClients.stream().mapToLong(BrokerMqttClient::acknowledgedCount).sum();
+    }
+
+    /** Whether every intake connection holds its subscription right now. */
+    boolean allSubscribed() {
+        return intakeClients.stream().allMatch(BrokerMqttClient::isSubscribed);
+    }
+
     /** Store acknowledgements published since start. */
     long acksPublished() {
         return acksPublished.sum();
@@ -132,5 +166,7 @@ final class Telemetry implements AutoCloseable {
     @Override
     public void close() {
         ackFlusher.shutdownNow();
+        // The first client is closed by its owner (the broker's parts), the others here.
+        intakeClients.stream().skip(1).forEach(BrokerMqttClient::close);
     }
 }

@@ -53,7 +53,7 @@ class ManualAckLoopTest {
             throws Exception {
         KioskId kiosk = KioskId.of("ack-loop-" + repetition.getCurrentRepetition());
         SSLContext tls = TestKiosk.enroll(BROKER, kiosk).tls();
-        long acknowledgedBefore = BROKER.broker().subscriber().acknowledgedCount();
+        long acknowledgedBefore = BROKER.broker().intakeAcknowledged();
         MqttAsyncClient client = new MqttAsyncClient(BROKER.broker().mqttUri().toString(), kiosk.value(),
                 new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
@@ -85,7 +85,7 @@ class ManualAckLoopTest {
             }
 
             await().atMost(PATIENCE).until(() -> BROKER.broker().store().count(kiosk).get() == READINGS);
-            await().atMost(PATIENCE).until(() -> BROKER.broker().subscriber().acknowledgedCount()
+            await().atMost(PATIENCE).until(() -> BROKER.broker().intakeAcknowledged()
                     >= acknowledgedBefore + READINGS + READINGS / 100);
             assertEquals(0, BROKER.broker().mqtt().droppedMessages());
         } finally {

@@ -91,7 +91,7 @@ public final class LoadBenchmark {
             accepted = broker.intake().acceptedCount();
             stored = broker.store().counters().stored();
             duplicates = broker.store().counters().duplicates();
-            acknowledged = broker.subscriber().acknowledgedCount();
+            acknowledged = broker.intakeAcknowledged();
             delivered = broker.viewers().deliveredCount();
             System.out.printf(Locale.ROOT, "[telekiosk] broker's own counters (whole run): accepted %d, stored %d, "
                     + "duplicates %d, acknowledged to MQTT after the commit %d, frames delivered to viewer sockets %d%n",

@@ -324,7 +324,7 @@ public final class EndToEndLatencyBenchmark {
         static Counters of(BrokerExtension extension, AtomicLong published) {
             var b = extension.broker();
             return new Counters(published.get(), b.mqtt().incomingPublishes(), b.intake().acceptedCount(),
-                    b.store().counters().stored(), b.subscriber().acknowledgedCount(), b.viewers().deliveredCount(),
+                    b.store().counters().stored(), b.intakeAcknowledged(), b.viewers().deliveredCount(),
                     b.viewers().skippedCount());
         }
 
