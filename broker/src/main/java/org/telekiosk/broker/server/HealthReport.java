@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Map;
 import org.telekiosk.broker.http.HealthCheck;
-import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
 import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.WriteProbe;
@@ -17,7 +16,7 @@ import org.telekiosk.broker.viewer.ViewerHub;
  * {@code /healthz} (docs/api.md, field by field): ready when the measurement subscription is active; counters for a
  * technician. The answer is a {@link Health} record, encoded by Jackson.
  */
-record HealthReport(EmbeddedMqttBroker mqtt, BrokerMqttClient client, MeasurementIntake intake, ViewerHub hub,
+record HealthReport(EmbeddedMqttBroker mqtt, java.util.function.BooleanSupplier subscribed, MeasurementIntake intake, ViewerHub hub,
         MeasurementStore store, KioskStatusBoard statuses, WriteProbe storeProbe) implements HealthCheck {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -41,7 +40,7 @@ record HealthReport(EmbeddedMqttBroker mqtt, BrokerMqttClient client, Measuremen
 
     @Override
     public Report readiness() {
-        boolean subscribed = client.isSubscribed();
+        boolean subscribed = this.subscribed.getAsBoolean();
         boolean writable = storeProbe.writable();
         Readiness readiness = new Readiness(subscribed && writable ? "ready" : "not-ready", subscribed, writable,
                 storeProbe.problem());
@@ -54,7 +53,7 @@ record HealthReport(EmbeddedMqttBroker mqtt, BrokerMqttClient client, Measuremen
 
     /** The current counters. */
     Health health() {
-        boolean up = client.isSubscribed();
+        boolean up = subscribed.getAsBoolean();
         var counters = store.counters();
         return new Health(up ? "ok" : "starting",
                 new Mqtt(up, mqtt.refusedConnections(), mqtt.droppedMessages(), mqtt.overQuotaTotal()),

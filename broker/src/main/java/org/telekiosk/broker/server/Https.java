@@ -66,8 +66,8 @@ final class Https implements AutoCloseable {
                 Optional.of(parts.trust().enrollment()), updates.key());
         ApiHandler api = new ApiHandler(new RestApi(services, origins, config.access().apiMaxConcurrentHashes(), clock,
                 Optional.of(config.vitals())), parts.apiExecutor(), config.access().apiMaxConcurrentRequests());
-        HealthCheck health = new HealthReport(parts.mqtt(), parts.client(), parts.telemetry().intake(),
-                parts.telemetry().hub(), parts.storage().store(), parts.telemetry().statuses(),
+        HealthCheck health = new HealthReport(parts.mqtt(), parts.telemetry()::allSubscribed,
+                parts.telemetry().intake(), parts.telemetry().hub(), parts.storage().store(), parts.telemetry().statuses(),
                 parts.storage().writeProbe());
         BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().revocations()::crlDer,
