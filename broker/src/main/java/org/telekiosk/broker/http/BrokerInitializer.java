@@ -34,6 +34,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private static final int HANDSHAKE_IDLE_SECONDS = 30;
 
     private final SslContext ssl;
+    private final TlsHandshakeRefusals tlsRefusals = new TlsHandshakeRefusals();
     private final HttpRouter router;
     private final OriginGuard originGuard;
     private final ErrorTail errorTail = new ErrorTail();
@@ -78,6 +79,11 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         this.signalJson = WireCodec.json(signal.maxFrameBytes());
     }
 
+    /** The failed TLS handshakes on this listener, by reason. */
+    public TlsHandshakeRefusals tlsRefusals() {
+        return tlsRefusals;
+    }
+
     /** The WebSocket upgrade and protocol handler for {@code path}, frames limited to {@code maxFrameBytes}. */
     static WebSocketServerProtocolHandler webSocketHandler(String path, int maxFrameBytes) {
         return new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
@@ -107,6 +113,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         ChannelPipeline p = ch.pipeline();
         p.addLast("per-address", connectionsPerAddress);
         p.addLast("tls", ssl.newHandler(ch.alloc()));
+        p.addLast("tls-refusals", tlsRefusals);
         // Drops connections that never complete a request; removed when the WebSocket is up.
         p.addLast("idle", new ReadTimeoutHandler(HANDSHAKE_IDLE_SECONDS));
         RequestDeadline deadline = new RequestDeadline(RequestDeadline.LIMIT);

@@ -91,9 +91,11 @@ public final class Broker implements AutoCloseable {
                     telemetry.statuses()::latest));
             MetricsEndpoint metrics = parts.add(MetricsEndpoint.start(config.metrics(), new BrokerMetrics.Sources(
                     telemetry.intake(), storage.store(), mqtt, client, telemetry.hub(), telemetry.statuses(),
-                    signaling.service(), telemetry::acksPublished)));
+                    signaling.service(), telemetry::acksPublished, access.logins(), access.codes(),
+                    access.purge().consultations())));
             Https https = parts.add(Https.start(config, httpsPort, new Https.Parts(keys, trust, access, telemetry,
                     commands, signaling, storage, mqtt, client, apiExecutor), clock));
+            metrics.metrics().tlsHandshakes(https.tlsRefusals());
             LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
                     https.port(), mqttPort);
             return new Broker(config.withPorts(https.port(), mqttPort), parts, new Modules(keys, storage, access, mqtt,

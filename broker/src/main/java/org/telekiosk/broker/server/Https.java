@@ -39,9 +39,11 @@ import org.telekiosk.protocol.update.UpdateKey;
 final class Https implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Https.class);
     private final HttpsServer server;
+    private final org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals;
 
-    private Https(HttpsServer server) {
+    private Https(HttpsServer server, org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals) {
         this.server = server;
+        this.tlsRefusals = tlsRefusals;
     }
 
     /** What the HTTPS listener serves; every part started before it. */
@@ -74,7 +76,7 @@ final class Https implements AutoCloseable {
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
                         access.audit(), config.viewerLimits()), Optional.of(updates));
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
-                config.viewerMaxPendingBytes()));
+                config.viewerMaxPendingBytes()), initializer.tlsRefusals());
     }
 
     /** The agent update endpoints: packages served when {@code agent-update.public-key-file} is set. */
@@ -109,6 +111,11 @@ final class Https implements AutoCloseable {
 
     int port() {
         return server.port();
+    }
+
+    /** The listener's failed TLS handshakes, by reason (the metrics). */
+    org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals() {
+        return tlsRefusals;
     }
 
     @Override

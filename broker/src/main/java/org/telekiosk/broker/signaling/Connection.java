@@ -33,6 +33,7 @@ public final class Connection {
     private final RateLimit rate;
     private volatile boolean finished;
     private volatile Side side;
+    private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     Connection(SignalingService service, Peer peer) {
         this.service = service;
@@ -93,6 +94,9 @@ public final class Connection {
     /** The transport saw the socket close (for whatever reason). */
     public void closed() {
         finished = true;
+        if (open.compareAndSet(true, false)) {
+            service.socketClosed();
+        }
         Side current = side;
         if (current == null) {
             return;

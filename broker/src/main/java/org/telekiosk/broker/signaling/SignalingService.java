@@ -65,6 +65,7 @@ public final class SignalingService implements EndWatcher {
     /** The consultations' records: told of the doctor's connection, SDP fingerprints, media reports, rungs. */
     final ConsultationRecords records;
     private final Map<ConsultationId, Room> rooms = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger openSockets = new java.util.concurrent.atomic.AtomicInteger();
     private final CallMessages.Listeners rungListeners = new CallMessages.Listeners();
 
     /** Without kiosk statuses: every kiosk seat shows its sensors as not reported. */
@@ -106,6 +107,7 @@ public final class SignalingService implements EndWatcher {
 
     /** A new connection; it must say {@code hello} first. */
     public Connection connect(Peer peer) {
+        openSockets.incrementAndGet();
         return new Connection(this, peer);
     }
 
@@ -150,6 +152,16 @@ public final class SignalingService implements EndWatcher {
                 ? org.telekiosk.broker.record.Party.DOCTOR : org.telekiosk.broker.record.Party.PATIENT,
                 change.rung().wire(), change.at());
         rungListeners.tell(change);
+    }
+
+    /** Signaling WebSockets open on this node now (before and after their {@code hello}). */
+    public int socketCount() {
+        return openSockets.get();
+    }
+
+    /** A connection's socket closed; called once per connection. */
+    void socketClosed() {
+        openSockets.decrementAndGet();
     }
 
     /** How many consultations have signaling state on this node. */

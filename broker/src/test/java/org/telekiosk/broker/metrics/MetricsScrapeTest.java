@@ -18,9 +18,12 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.RestClient;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.broker.testing.ViewerClient;
+import org.telekiosk.broker.testing.VitalsFixture;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
@@ -95,6 +98,53 @@ class MetricsScrapeTest {
     }
 
     @Test
+    void aScrapeShowsConsultationsByStateSignalingSocketsAndRefusedLoginsCodesAndHandshakes() throws Exception {
+        String before = scrape().body();
+        for (String state : new String[] {"scheduled", "waiting", "in-call", "ended"}) {
+            value(before, "telekiosk_consultations{state=\"" + state + "\"}");
+        }
+        var access = BROKER.broker().access();
+        var doctor = VitalsFixture.account(access, "metrics-doctor-b", Role.DOCTOR);
+        VitalsFixture.inCall(access, doctor, KioskId.of("metrics-kiosk-b"));
+        VitalsFixture.room(access, doctor, KioskId.of("metrics-kiosk-c"));
+        await().atMost(WAIT).until(() -> {
+            String body = scrape().body();
+            return delta(before, body, "telekiosk_consultations{state=\"in-call\"}") == 1
+                    && delta(before, body, "telekiosk_consultations{state=\"scheduled\"}") == 1;
+        });
+
+        RestClient rest = new RestClient(BROKER);
+        assertEquals(401, rest.send("POST", "/api/v1/session",
+                "{\"login\":\"nobody-here\",\"password\":\"whatever it is\"}", Map.of()).status());
+        assertEquals(401, rest.send("POST", "/api/v1/session",
+                "{\"login\":\"metrics-doctor-b\",\"password\":\"not the passphrase\"}", Map.of()).status());
+
+        try (ViewerClient socket = ViewerClient.signaling(BROKER)) {
+            await().atMost(WAIT).until(() -> delta(before, scrape().body(), "telekiosk_signaling_sockets") == 1);
+            socket.send("{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"code\","
+                    + "\"code\":\"not-a-code\",\"name\":\"\"}}");
+            socket.closeCode().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        }
+        await().atMost(WAIT).until(() -> delta(before, scrape().body(), "telekiosk_signaling_sockets") == 0);
+
+        // Plain HTTP to the HTTPS port: the TLS handler refuses the first record.
+        try (java.net.Socket plain = new java.net.Socket("127.0.0.1", BROKER.broker().httpsPort())) {
+            plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            plain.getInputStream().readAllBytes();
+        }
+        await().atMost(WAIT).until(() ->
+                delta(before, scrape().body(), "telekiosk_tls_handshakes_refused_total{reason=\"not-tls\"}") == 1);
+
+        String after = scrape().body();
+        assertEquals(1, delta(before, after, "telekiosk_logins_refused_total{reason=\"unknown-name\"}"), after);
+        assertEquals(1, delta(before, after, "telekiosk_logins_refused_total{reason=\"wrong-password\"}"), after);
+        assertEquals(0, delta(before, after, "telekiosk_logins_refused_total{reason=\"throttled\"}"), after);
+        assertEquals(1, delta(before, after, "telekiosk_join_codes_refused_total{reason=\"malformed\"}"), after);
+        assertEquals(0, delta(before, after, "telekiosk_join_codes_refused_total{reason=\"unknown\"}"), after);
+        assertTrue(after.contains("# TYPE telekiosk_consultations gauge"), after);
+    }
+
+    @Test
     void theListenerIsOnLoopbackByDefaultAndServesOnlyGetAndHeadOfMetrics() throws Exception {
         URI url = BROKER.broker().metricsUrl().orElseThrow();
         assertEquals("127.0.0.1", url.getHost(), "metrics.bind defaults to loopback");
@@ -120,6 +170,11 @@ class MetricsScrapeTest {
     private HttpResponse<String> scrape() throws Exception {
         return http.send(HttpRequest.newBuilder(BROKER.broker().metricsUrl().orElseThrow()).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** How much {@code sample} grew from {@code before} to {@code after}. */
+    private static double delta(String before, String after, String sample) {
+        return value(after, sample) - value(before, sample);
     }
 
     /** The sample's value in the text exposition; a missing sample fails. */
