@@ -112,7 +112,7 @@ class BrokerConfigLoaderTest {
     @Test
     void signalingAndIceKeysHaveCommentedDefaultsAndAreValidated() throws Exception {
         BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of());
-        assertEquals(new SignalingConfig(65_536, 20, 200, 256), config.signaling());
+        assertEquals(new SignalingConfig(65_536, 20, 200, 256, 16), config.signaling());
         assertEquals(IceConfig.none(), config.ice());
         BrokerConfig relay = BrokerConfigLoader.load(Optional.empty(), Map.of(
                 "ice.turn-urls", "turn:turn.example:3478?transport=udp", "ice.transport-policy", "relay",
