@@ -1,6 +1,9 @@
 package org.telekiosk.broker.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -37,6 +40,10 @@ import org.telekiosk.protocol.MalformedMessageException;
 public final class BrokerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** The lag histogram's buckets: a live reading within a second, an outbox drained after an outage in hours. */
+    private static final Duration[] LAG_BUCKETS = java.util.stream.Stream.of(50L, 100L, 250L, 500L, 1_000L, 2_500L,
+            5_000L, 10_000L, 30_000L, 60_000L, 300_000L, 1_800_000L, 3_600_000L, 21_600_000L)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
     /** Held here: Micrometer keeps only a weak reference to a gauge's object. */
     private final ConsultationCounts consultations;
 
@@ -77,6 +84,22 @@ public final class BrokerMetrics implements AutoCloseable {
                 st -> st.counters().duplicates());
         counter("telekiosk.readings.lost", "Readings reported lost (a sequence gap past store.gap-timeout)",
                 s.store(), st -> st.counters().lost());
+        gauge("telekiosk.store.queue", "Writes waiting for the store's writer (readings, refusals, sweeps)", s.store(),
+                MeasurementStore::queued);
+        Timer lag = Timer.builder("telekiosk.store.lag")
+                .description("From a reading's time on the kiosk's clock to the store's commit, readings with a"
+                        + " kiosk clock not ahead of the broker's")
+                .serviceLevelObjectives(LAG_BUCKETS).register(registry);
+        Counter skewed = Counter.builder("telekiosk.store.lag.skewed")
+                .description("Readings stored with a time after the store's commit (the kiosk's clock ahead);"
+                        + " not in telekiosk_store_lag").register(registry);
+        s.store().observeLag(d -> {
+            if (d.isNegative()) {
+                skewed.increment();
+            } else {
+                lag.record(d);
+            }
+        });
         counter("telekiosk.store.acks.published", "Store acknowledgements handed to the MQTT client for the kiosks", s.storeAcks(),
                 LongSupplier::getAsLong);
 

@@ -55,6 +55,9 @@ class MetricsScrapeTest {
             MqttClient kiosk = TestKiosk.enroll(BROKER, id).connect(BROKER);
             publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 1, 36.9)));
             publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 2, 37.0)));
+            // Taken a minute ago by the kiosk's clock: in the lag histogram (the two above are a day ahead: skewed).
+            publish(kiosk, Topics.measurements(id), CBOR.encode(new Measurement(id, 5, SensorId.of("mlx90614"),
+                    LoincCode.BODY_TEMPERATURE, 36.8, UcumUnit.CELSIUS, Instant.now().minusSeconds(60))));
             publish(kiosk, Topics.measurements(id), "not cbor at all \u0000".getBytes(StandardCharsets.UTF_8));
             publish(kiosk, Topics.measurements(id), CBOR.encode(reading(KioskId.of("someone-else"), 3, 35.0)));
             doctor.nextReadingFrom(id.value(), WAIT);
@@ -62,7 +65,7 @@ class MetricsScrapeTest {
 
             await().atMost(WAIT).until(() -> {
                 String body = scrape().body();
-                return value(body, "telekiosk_readings_stored_total") == 2.0
+                return value(body, "telekiosk_readings_stored_total") == 3.0
                         && value(body, "telekiosk_readings_refused_total{reason=\"mismatch\"}") == 1.0;
             });
             HttpResponse<String> response = scrape();
@@ -70,7 +73,14 @@ class MetricsScrapeTest {
             assertEquals("text/plain; version=0.0.4; charset=utf-8",
                     response.headers().firstValue("content-type").orElseThrow());
             String text = response.body();
-            assertEquals(2.0, value(text, "telekiosk_readings_accepted_total"));
+            assertEquals(3.0, value(text, "telekiosk_readings_accepted_total"));
+            assertEquals(2.0, value(text, "telekiosk_store_lag_skewed_total"), text);
+            assertEquals(1.0, value(text, "telekiosk_store_lag_seconds_count"), text);
+            assertTrue(value(text, "telekiosk_store_lag_seconds_sum") >= 60, text);
+            assertEquals(0.0, value(text, "telekiosk_store_lag_seconds_bucket{le=\"30.0\"}"), text);
+            assertEquals(1.0, value(text, "telekiosk_store_lag_seconds_bucket{le=\"300.0\"}"), text);
+            // Nothing waits for the writer once everything is stored.
+            assertEquals(0.0, value(text, "telekiosk_store_queue"), text);
             double refused = text.lines().filter(l -> l.startsWith("telekiosk_readings_refused_total{"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             assertEquals(2.0, refused, "the garbage and the other kiosk's reading:\n" + text);
