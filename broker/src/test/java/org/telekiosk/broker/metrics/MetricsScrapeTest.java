@@ -154,6 +154,36 @@ class MetricsScrapeTest {
         assertTrue(after.contains("# TYPE telekiosk_consultations gauge"), after);
     }
 
+    /**
+     * docs/operations.md lists every telekiosk meter a broker exposes, and the Grafana dashboard in docs/ asks only
+     * for meters a broker exposes.
+     */
+    @Test
+    void everyMeterIsDocumentedAndTheDashboardUsesOnlyExposedMeters() throws Exception {
+        String text = scrape().body();
+        java.util.Set<String> exposed = new java.util.TreeSet<>();
+        text.lines().filter(l -> l.startsWith("# TYPE telekiosk_")).forEach(l -> exposed.add(l.split(" ")[2]));
+        assertTrue(exposed.size() > 20, text);
+        String operations = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "operations.md"));
+        java.util.List<String> undocumented = exposed.stream().filter(m -> !operations.contains(m)
+                && !operations.contains(m.replaceAll("_(total|seconds|seconds_max)$", ""))).toList();
+        assertEquals(java.util.List.of(), undocumented, "meters missing from docs/operations.md");
+
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs",
+                "grafana-dashboard.json"));
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard);
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("telekiosk_[a-z_]+").matcher(dashboard);
+        java.util.Set<String> unknown = new java.util.TreeSet<>();
+        while (used.find()) {
+            String name = used.group();
+            if (text.lines().noneMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " "))) {
+                unknown.add(name);
+            }
+        }
+        assertEquals(java.util.Set.of(), unknown, "the dashboard asks for meters the broker does not expose");
+        assertTrue(operations.contains("grafana-dashboard.json"), "docs/operations.md points to the dashboard");
+    }
+
     @Test
     void theListenerIsOnLoopbackByDefaultAndServesOnlyGetAndHeadOfMetrics() throws Exception {
         URI url = BROKER.broker().metricsUrl().orElseThrow();
