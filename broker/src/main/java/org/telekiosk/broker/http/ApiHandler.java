@@ -31,8 +31,9 @@ import org.telekiosk.broker.api.RestApi;
  * request is in progress the channel stops reading, so that answers leave in the order the requests came. Logins
  * ({@code POST /api/v1/session}) have slots of their own ({@code api.max-logins-in-progress}, most of them waiting for an
  * Argon2id permit): a login storm never takes the slots other requests need, and a login beyond them is answered 503
- * with {@code Retry-After} at once. The kiosks' enrollment, renewal and kiosk page tokens are API requests like the
- * others (the client certificate of the handshake goes with the request). Other paths pass on to the next handler.
+ * with {@code Retry-After} at once. The kiosks' enrollment, renewal, kiosk page tokens and agent updates are API
+ * requests like the others (the client certificate of the handshake goes with the request). Other paths pass on to
+ * the next handler.
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -132,10 +133,5 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 Unpooled.wrappedBuffer(answer.body()));
         answer.headers().forEach((name, value) -> response.headers().set(name, value));
         return response;
-    }
-
-    /** The API's request slots, shared with the other blocking handlers ({@link AgentUpdateHandler}). */
-    BlockingSlots slots() {
-        return slots;
     }
 }

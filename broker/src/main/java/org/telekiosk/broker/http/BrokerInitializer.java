@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
-import org.telekiosk.broker.update.AgentUpdates;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.broker.viewer.VitalsAccess;
 import org.telekiosk.protocol.codec.WireCodec;
@@ -23,7 +22,7 @@ import org.telekiosk.protocol.codec.WireCodec;
  * framing) → security headers on every response → framing refusal → request aggregation → request deadline (stop) →
  * one request at a time ({@link InOrderResponses}) → WebSocket version 13 only → Origin checks → signaling route →
  * WebSocket upgrade on {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → REST API
- * ({@code /api/}, the kiosks' enrollment included; {@link ApiHandler}) → HTTP routes (pages, {@code /healthz}, the
+ * ({@code /api/}, the kiosks' enrollment and agent updates included; {@link ApiHandler}) → HTTP routes (pages, {@code /healthz}, the
  * CRL) / viewer or signaling socket → error tail.
  */
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
@@ -53,26 +52,19 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final SignalEndpoint signal;
     private final WireCodec signalJson;
 
-    private final java.util.Optional<AgentUpdateHandler> agentUpdates;
-
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, java.util.function.Supplier<byte[]> crl, ApiHandler api,
             SignalEndpoint signal, VitalsAccess vitals) {
-        this(ssl, content, health, hub, allowedOrigins, maxFrameBytes, crl, api, signal, vitals,
-                java.util.Optional.empty(), HttpLimits.DEFAULTS);
+        this(ssl, content, health, hub, allowedOrigins, maxFrameBytes, crl, api, signal, vitals, HttpLimits.DEFAULTS);
     }
 
-    /**
-     * @param updates the agent update endpoints, if the broker serves them
-     * @param limits  connections per address, the request deadline and the pipelining depth ({@code https.*})
-     */
+    /** @param limits connections per address, the request deadline and the pipelining depth ({@code https.*}) */
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, java.util.function.Supplier<byte[]> crl, ApiHandler api,
-            SignalEndpoint signal, VitalsAccess vitals, java.util.Optional<AgentUpdates> updates, HttpLimits limits) {
+            SignalEndpoint signal, VitalsAccess vitals, HttpLimits limits) {
         this.ssl = ssl;
         this.limits = java.util.Objects.requireNonNull(limits, "limits");
         this.connectionsPerAddress = new ConnectionsPerAddress(limits.connectionsPerAddress());
-        this.agentUpdates = updates.map(u -> new AgentUpdateHandler(u, api.slots()));
         this.api = api;
         this.router = new HttpRouter(content, health, crl);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
@@ -140,7 +132,6 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("signal-route", new SignalRoute(signal, signalJson));
         p.addLast("websocket", webSocketHandler(VIEWER_PATH, maxFrameBytes));
         p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
-        agentUpdates.ifPresent(handler -> p.addLast("agent-update", handler));
         p.addLast("api", api);
         p.addLast("routes", router);
         p.addLast("viewer", new ViewerSocketHandler(hub, vitals, vitalsExecutor, json,

@@ -65,7 +65,7 @@ final class Https implements AutoCloseable {
                 Optional.of(parts.trust().pageTokens()), Optional.of(parts.commands().service()),
                 Optional.of(parts.storage().store()), Optional.of(new RecordExport(access.consultations(),
                         access.records(), access.audit(), clock)), Optional.of(parts.storage().audit()),
-                Optional.of(parts.trust().enrollment()), updates.key());
+                Optional.of(parts.trust().enrollment()), Optional.of(updates));
         ApiHandler api = new ApiHandler(new RestApi(services, origins, config.access().apiMaxConcurrentHashes(), clock,
                 Optional.of(config.vitals())), parts.apiExecutor(), config.access().apiMaxConcurrentRequests(),
                 config.httpLimits().loginsInProgress());
@@ -75,7 +75,7 @@ final class Https implements AutoCloseable {
         BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().revocations()::crlDer,
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
-                        access.audit(), config.viewerLimits()), Optional.of(updates), config.httpLimits());
+                        access.audit(), config.viewerLimits()), config.httpLimits());
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
                 config.viewerMaxPendingBytes()), initializer.tlsRefusals());
     }
