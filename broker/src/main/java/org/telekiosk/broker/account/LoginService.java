@@ -16,6 +16,23 @@ import org.telekiosk.broker.audit.AuditLog;
  * blocks for the cost of one Argon2id hash: not on an event loop.
  */
 public final class LoginService {
+    /** Why a login was refused, for the metrics ({@code telekiosk_logins_refused_total{reason}}). */
+    public enum RefusalReason {
+        UNKNOWN_NAME("unknown-name"), WRONG_PASSWORD("wrong-password"), THROTTLED("throttled");
+
+        private final String code;
+
+        RefusalReason(String code) {
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    private final java.util.Map<RefusalReason, java.util.concurrent.atomic.LongAdder> refused =
+            new java.util.EnumMap<>(RefusalReason.class);
     private final AccountRepository accounts;
     private final PasswordHasher hasher;
     private final Sessions sessions;
@@ -31,20 +48,31 @@ public final class LoginService {
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
+        for (RefusalReason refusal : RefusalReason.values()) {
+            refused.put(refusal, new java.util.concurrent.atomic.LongAdder());
+        }
+    }
+
+    /** Logins refused for {@code reason} since start. */
+    public long refusedCount(RefusalReason reason) {
+        return refused.get(reason).sum();
     }
 
     public LoginResult login(LoginName loginName, Password password, ClientAddress from) {
         Optional<Duration> retryAfter = throttle.retryAfter(loginName, from);
         if (retryAfter.isPresent()) {
+            refused.get(RefusalReason.THROTTLED).increment();
             record(AuditActor.client(from), AuditAction.LOGIN_THROTTLED, "login:" + loginName, "");
             return new LoginResult.Throttled(retryAfter.get());
         }
         Optional<StoredAccount> stored = accounts.findByLoginName(loginName);
         if (stored.isEmpty()) {
             hasher.verifyAgainstDummy(password);
+            refused.get(RefusalReason.UNKNOWN_NAME).increment();
             return failed(loginName, from, "unknown login name");
         }
         if (!hasher.verify(password, stored.get().passwordHash())) {
+            refused.get(RefusalReason.WRONG_PASSWORD).increment();
             return failed(loginName, from, "wrong password");
         }
         Account account = stored.get().account();

@@ -12,6 +12,7 @@ import org.telekiosk.broker.enrollment.KioskAdministration;
 import org.telekiosk.broker.fhir.ConsultationFhirExport;
 import org.telekiosk.broker.kioskpage.KioskPageTokens;
 import org.telekiosk.broker.store.MeasurementStore;
+import org.telekiosk.broker.update.AgentUpdates;
 import org.telekiosk.protocol.update.UpdateKey;
 
 /**
@@ -25,7 +26,8 @@ import org.telekiosk.protocol.update.UpdateKey;
  * @param readings where command results are looked up; empty: results are listed by sequence number only
  * @param records  the consultations' records; empty: {@code /consultations/{id}/record} answers 404
  * @param audit    the audit log for admins; empty: {@code /audit} answers 404
- * @param updateKey the agent packages' signing key, added to enrollment answers of kiosks that ask for it
+ * @param agentUpdates the agent updates kiosks fetch; empty: {@code /agent-update…} answer 404 and enrollment
+ *                 answers carry no {@code updateKey}
  * @param enrollment the kiosks' enrollment and renewal; empty: {@code /enroll}, {@code /renew} and
  *                 {@code /kiosk-page-tokens} answer 404
  */
@@ -34,7 +36,7 @@ public record ApiServices(AccountService accounts, LoginService logins, Consulta
         Optional<KioskPageTokens> kioskPages, Optional<CommandService> commands,
         Optional<MeasurementStore> readings, Optional<org.telekiosk.broker.record.RecordExport> records,
         Optional<org.telekiosk.broker.audit.AuditLog> audit, Optional<EnrollmentService> enrollment,
-        Optional<UpdateKey> updateKey) {
+        Optional<AgentUpdates> agentUpdates) {
     /** Without agent updates: no {@code updateKey} in enrollment answers. */
     public ApiServices(AccountService accounts, LoginService logins, ConsultationService consultations,
             JoinCodes codes, Optional<KioskAdministration> kiosks, Optional<ConsultationFhirExport> fhir,
@@ -77,7 +79,12 @@ public record ApiServices(AccountService accounts, LoginService logins, Consulta
         Objects.requireNonNull(commands, "commands");
         Objects.requireNonNull(readings, "readings");
         Objects.requireNonNull(enrollment, "enrollment");
-        Objects.requireNonNull(updateKey, "updateKey");
+        Objects.requireNonNull(agentUpdates, "agentUpdates");
+    }
+
+    /** The agent packages' signing key, added to the enrollment answers of kiosks that ask for it. */
+    public Optional<UpdateKey> updateKey() {
+        return agentUpdates.flatMap(AgentUpdates::key);
     }
 
     /** Without kiosk page sessions and measurement commands. */

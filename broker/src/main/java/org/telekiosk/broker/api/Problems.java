@@ -65,6 +65,7 @@ public final class Problems {
             case Refusal.Conflict r -> of(status, r.message(), r.code());
             // The agent reads title and detail with a strict decoder that knows no code: none is sent.
             case Refusal.KioskCredential r -> titled(status, r.title(), r.detail());
+            case Refusal.MalformedMessage r -> of(status, r.detail(), r.code());
         };
     }
 

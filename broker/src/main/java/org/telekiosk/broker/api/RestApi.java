@@ -16,7 +16,7 @@ import org.telekiosk.broker.store.StoreException;
  * The REST API of {@code docs/api.md}, without a transport: the Netty adapter hands over an {@link ApiRequest} and
  * writes back the {@link ApiResponse}. This class only dispatches: a table of path templates and methods to the
  * endpoint classes (sessions, accounts, consultations, FHIR, commands, kiosks, kiosk page, the kiosks' own
- * enrollment, renewal and kiosk page tokens), which share one
+ * enrollment, renewal, kiosk page tokens and agent updates), which share one
  * {@link Authenticator} (session token, CSRF) and one {@link HashingLimit} (Argon2id). Everything here blocks
  * (database, Argon2id), so the adapter calls {@link #handle} on its own executor, never on an event loop.
  */
@@ -30,13 +30,13 @@ public final class RestApi {
     static final String PREFIX = "/api/v1/";
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
 
-    /** One endpoint: answers a request, given the path's second segment (an id) where the template has one. */
+    /** One endpoint: answers a request, given the path's {@code {id}} segment where the template has one. */
     @FunctionalInterface
     private interface Endpoint {
         ApiResponse answer(ApiRequest request, String id);
     }
 
-    /** Path template (below {@value #PREFIX}, {@code {id}} for the second segment) → method → endpoint. */
+    /** Path template (below {@value #PREFIX}, {@code {id}} for one segment) → method → endpoint. */
     private final Map<String, Map<String, Endpoint>> routes = new LinkedHashMap<>();
 
     public RestApi(ApiServices services, List<String> allowedOrigins, int maxConcurrentHashes, Clock clock) {
@@ -91,6 +91,11 @@ public final class RestApi {
         });
         kioskTrust.filter(e -> services.kioskPages().isPresent())
                 .ifPresent(e -> route("kiosk-page-tokens", "POST", (r, id) -> e.pageToken(r)));
+        services.agentUpdates().map(AgentUpdateEndpoints::new).ifPresent(u -> {
+            route("agent-update", "GET", (r, id) -> u.offer(r));
+            route("agent-update/packages/{id}", "GET", u::download);
+            route("agent-update/report", "POST", (r, id) -> u.report(r));
+        });
         // Configuration, no personal data: no login needed (the call view loads it with the page).
         route("vital-ranges", "GET", present(vitalRanges, v -> (r, id) -> Requests.json(200, v.view())));
     }
@@ -142,11 +147,16 @@ public final class RestApi {
             return Problems.of(404, "no such endpoint; the API is under " + PREFIX, "no-such-endpoint");
         }
         String[] segments = r.path().substring(PREFIX.length()).split("/", -1);
-        String id = segments.length > 1 ? segments[1] : null;
-        if (id != null) {
-            segments[1] = "{id}";
+        String id = null;
+        // A path naming a template ("{id}") is matched as the template with that id, never as the template itself.
+        Map<String, Endpoint> methods = r.path().contains("{") ? null : routes.get(String.join("/", segments));
+        for (int i = 1; methods == null && i < segments.length; i++) {
+            String segment = segments[i];
+            segments[i] = "{id}";
+            methods = routes.get(String.join("/", segments));
+            id = segment;
+            segments[i] = segment;
         }
-        Map<String, Endpoint> methods = routes.get(String.join("/", segments));
         if (methods == null) {
             return noSuchEndpoint();
         }

@@ -26,6 +26,24 @@ import org.telekiosk.protocol.KioskId;
  * against the {@link CodeGuessingLimiter}.
  */
 public final class JoinCodes {
+    /** Why a code was refused, for the metrics ({@code telekiosk_join_codes_refused_total{reason}}). */
+    public enum RefusalReason {
+        THROTTLED("throttled"), MALFORMED("malformed"), UNKNOWN("unknown"), REVOKED("revoked"), USED("used"),
+        EXPIRED("expired"), WRONG_DOCTOR("wrong-doctor"), CLOSED("closed");
+
+        private final String code;
+
+        RefusalReason(String code) {
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    private final java.util.Map<RefusalReason, java.util.concurrent.atomic.LongAdder> refused =
+            new java.util.EnumMap<>(RefusalReason.class);
     private static final DisplayName DEFAULT_PATIENT_NAME = DisplayName.of("Patient");
 
     private final ConsultationStores stores;
@@ -43,6 +61,9 @@ public final class JoinCodes {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.random = Objects.requireNonNull(random, "random");
         this.clock = Objects.requireNonNull(clock, "clock");
+        for (RefusalReason refusal : RefusalReason.values()) {
+            refused.put(refusal, new java.util.concurrent.atomic.LongAdder());
+        }
     }
 
     /** Issues a new code for the calling doctor's consultation. Earlier codes stay valid until used or expired. */
@@ -88,17 +109,18 @@ public final class JoinCodes {
             Optional<KioskId> kiosk) {
         Optional<Duration> retryAfter = limiter.retryAfter(from);
         if (retryAfter.isPresent()) {
+            refused.get(RefusalReason.THROTTLED).increment();
             stores.seating().record(AuditActor.client(from), AuditAction.CODE_THROTTLED, "join-code", "");
             return Outcome.refused(new Refusal.Throttled(retryAfter.get()));
         }
         Optional<JoinCode> code = JoinCode.parse(typed);
         if (code.isEmpty()) {
-            return wrong(from, "join-code", "malformed");
+            return wrong(from, "join-code", "malformed", RefusalReason.MALFORMED);
         }
         SecretHash hash = hasher.hash(code.get());
         Optional<JoinCodeRecord> record = stores.codes().find(hash);
         if (record.isEmpty()) {
-            return wrong(from, "join-code", "unknown");
+            return wrong(from, "join-code", "unknown", RefusalReason.UNKNOWN);
         }
         ConsultationId id = record.get().consultation();
         return stores.locks().with(id, () -> redeem(hash, id, from, name, kiosk));
@@ -111,23 +133,23 @@ public final class JoinCodes {
         // Re-read under the lock: the code may have been used or revoked since the lookup.
         Optional<JoinCodeRecord> record = stores.codes().find(hash);
         if (record.isEmpty()) {
-            return wrong(from, subject, "revoked");
+            return wrong(from, subject, "revoked", RefusalReason.REVOKED);
         }
         if (record.get().redeemedAt().isPresent()) {
-            return wrong(from, subject, "used");
+            return wrong(from, subject, "used", RefusalReason.USED);
         }
         if (!now.isBefore(record.get().expiresAt())) {
-            return wrong(from, subject, "expired");
+            return wrong(from, subject, "expired", RefusalReason.EXPIRED);
         }
         Optional<Consultation> consultation = stores.consultations().find(id);
         if (consultation.isEmpty() || !consultation.get().doctor().equals(record.get().doctor())) {
-            return wrong(from, subject, "not bound to this consultation's doctor");
+            return wrong(from, subject, "not bound to this consultation's doctor", RefusalReason.WRONG_DOCTOR);
         }
         if (ConsultationAccess.check(consultation.get(), ConsultationAction.ENTER, now).isPresent()) {
-            return wrong(from, subject, "consultation closed");
+            return wrong(from, subject, "consultation closed", RefusalReason.CLOSED);
         }
         if (!stores.codes().markRedeemed(hash, now)) {
-            return wrong(from, subject, "used");
+            return wrong(from, subject, "used", RefusalReason.USED);
         }
         Joined joined = stores.seating().seat(consultation.get(), name.or(() -> targetName(consultation.get()))
                 .orElse(DEFAULT_PATIENT_NAME), kiosk);
@@ -137,12 +159,18 @@ public final class JoinCodes {
         return Outcome.done(joined);
     }
 
+    /** Codes refused for {@code reason} since start (a code typed through signaling or the REST API). */
+    public long refusedCount(RefusalReason reason) {
+        return refused.get(reason).sum();
+    }
+
     /** Deletes expired codes; for a periodic task. Returns how many. */
     public int purgeExpired() {
         return stores.codes().deleteExpired(clock.instant());
     }
 
-    private Outcome<Joined> wrong(ClientAddress from, String subject, String why) {
+    private Outcome<Joined> wrong(ClientAddress from, String subject, String why, RefusalReason reason) {
+        refused.get(reason).increment();
         limiter.wrongCode(from);
         stores.seating().record(AuditActor.client(from), AuditAction.CODE_REFUSED, subject, why);
         return Outcome.refused(new Refusal.InvalidCode());

@@ -110,6 +110,27 @@ public final class SqlConsultationRepository implements ConsultationRepository {
     }
 
     /**
+     * How many stored consultations are in each state (every state present, 0 when none): one indexed
+     * {@code GROUP BY} over {@code consultation_open (state, access_until)}, for the metrics. Blocking.
+     * {@link ConsultationState#ENDED} counts the ended consultations still kept ({@code access.consultation-retention}).
+     */
+    public java.util.Map<ConsultationState, Long> countByState() {
+        return sql.run("count consultations by state", c -> {
+            java.util.Map<ConsultationState, Long> counts = new java.util.EnumMap<>(ConsultationState.class);
+            for (ConsultationState state : ConsultationState.values()) {
+                counts.put(state, 0L);
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT state, COUNT(*) FROM consultation GROUP BY state");
+                    java.sql.ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(ConsultationState.valueOf(rows.getString(1)), rows.getLong(2));
+                }
+            }
+            return counts;
+        });
+    }
+
+    /**
      * Deletes consultations that ended before {@code cutoff}, with their codes and seats (cascade); returns how many.
      * The audit log keeps what happened.
      */

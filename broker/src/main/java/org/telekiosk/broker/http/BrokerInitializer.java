@@ -1,5 +1,6 @@
 package org.telekiosk.broker.http;
 
+import org.telekiosk.broker.config.HttpLimits;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -11,7 +12,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
-import org.telekiosk.broker.update.AgentUpdates;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.broker.viewer.VitalsAccess;
 import org.telekiosk.protocol.codec.WireCodec;
@@ -22,7 +22,7 @@ import org.telekiosk.protocol.codec.WireCodec;
  * framing) → security headers on every response → framing refusal → request aggregation → request deadline (stop) →
  * one request at a time ({@link InOrderResponses}) → WebSocket version 13 only → Origin checks → signaling route →
  * WebSocket upgrade on {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → REST API
- * ({@code /api/}, the kiosks' enrollment included; {@link ApiHandler}) → HTTP routes (pages, {@code /healthz}, the
+ * ({@code /api/}, the kiosks' enrollment and agent updates included; {@link ApiHandler}) → HTTP routes (pages, {@code /healthz}, the
  * CRL) / viewer or signaling socket → error tail.
  */
 public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
@@ -34,10 +34,12 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private static final int HANDSHAKE_IDLE_SECONDS = 30;
 
     private final SslContext ssl;
+    private final TlsHandshakeRefusals tlsRefusals = new TlsHandshakeRefusals();
     private final HttpRouter router;
     private final OriginGuard originGuard;
     private final ErrorTail errorTail = new ErrorTail();
-    private final ConnectionsPerAddress connectionsPerAddress = new ConnectionsPerAddress(ConnectionsPerAddress.LIMIT);
+    private final ConnectionsPerAddress connectionsPerAddress;
+    private final HttpLimits limits;
     private final SecurityHeaders securityHeaders = new SecurityHeaders();
     private final WebSocketVersionGuard webSocketVersion = new WebSocketVersionGuard();
     private final ViewerHub hub;
@@ -50,21 +52,19 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final SignalEndpoint signal;
     private final WireCodec signalJson;
 
-    private final java.util.Optional<AgentUpdateHandler> agentUpdates;
-
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, java.util.function.Supplier<byte[]> crl, ApiHandler api,
             SignalEndpoint signal, VitalsAccess vitals) {
-        this(ssl, content, health, hub, allowedOrigins, maxFrameBytes, crl, api, signal, vitals,
-                java.util.Optional.empty());
+        this(ssl, content, health, hub, allowedOrigins, maxFrameBytes, crl, api, signal, vitals, HttpLimits.DEFAULTS);
     }
 
-    /** @param updates the agent update endpoints, if the broker serves them */
+    /** @param limits connections per address, the request deadline and the pipelining depth ({@code https.*}) */
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, java.util.function.Supplier<byte[]> crl, ApiHandler api,
-            SignalEndpoint signal, VitalsAccess vitals, java.util.Optional<AgentUpdates> updates) {
+            SignalEndpoint signal, VitalsAccess vitals, HttpLimits limits) {
         this.ssl = ssl;
-        this.agentUpdates = updates.map(u -> new AgentUpdateHandler(u, api.slots()));
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
+        this.connectionsPerAddress = new ConnectionsPerAddress(limits.connectionsPerAddress());
         this.api = api;
         this.router = new HttpRouter(content, health, crl);
         this.originGuard = new OriginGuard(VIEWER_PATH, allowedOrigins);
@@ -76,6 +76,11 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         this.signalOriginGuard = new OriginGuard(SIGNAL_PATH, allowedOrigins);
         this.signal = signal;
         this.signalJson = WireCodec.json(signal.maxFrameBytes());
+    }
+
+    /** The failed TLS handshakes on this listener, by reason. */
+    public TlsHandshakeRefusals tlsRefusals() {
+        return tlsRefusals;
     }
 
     /** The WebSocket upgrade and protocol handler for {@code path}, frames limited to {@code maxFrameBytes}. */
@@ -107,9 +112,10 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         ChannelPipeline p = ch.pipeline();
         p.addLast("per-address", connectionsPerAddress);
         p.addLast("tls", ssl.newHandler(ch.alloc()));
+        p.addLast("tls-refusals", tlsRefusals);
         // Drops connections that never complete a request; removed when the WebSocket is up.
         p.addLast("idle", new ReadTimeoutHandler(HANDSHAKE_IDLE_SECONDS));
-        RequestDeadline deadline = new RequestDeadline(RequestDeadline.LIMIT);
+        RequestDeadline deadline = new RequestDeadline(limits.requestDeadline());
         p.addLast(RequestDeadline.BYTES, deadline.bytes());
         StrictHttpServerCodec http = new StrictHttpServerCodec(4096, 8192, 8192);
         p.addLast("http-decoder", http.decoder());
@@ -118,7 +124,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("framing", new RequestFraming());
         p.addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
         p.addLast(RequestDeadline.REQUESTS, deadline.requests());
-        p.addLast("in-order", new InOrderResponses());
+        p.addLast("in-order", new InOrderResponses(limits.pipelinedRequests()));
         p.addLast("websocket-version", webSocketVersion);
         p.addLast("origin", originGuard);
         p.addLast("signal-origin", signalOriginGuard);
@@ -126,7 +132,6 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("signal-route", new SignalRoute(signal, signalJson));
         p.addLast("websocket", webSocketHandler(VIEWER_PATH, maxFrameBytes));
         p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
-        agentUpdates.ifPresent(handler -> p.addLast("agent-update", handler));
         p.addLast("api", api);
         p.addLast("routes", router);
         p.addLast("viewer", new ViewerSocketHandler(hub, vitals, vitalsExecutor, json,

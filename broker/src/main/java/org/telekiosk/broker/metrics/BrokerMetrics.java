@@ -1,6 +1,9 @@
 package org.telekiosk.broker.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -15,6 +18,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
+import org.telekiosk.broker.account.LoginService;
+import org.telekiosk.broker.consultation.ConsultationState;
+import org.telekiosk.broker.consultation.JoinCodes;
+import org.telekiosk.broker.consultation.SqlConsultationRepository;
+import org.telekiosk.broker.http.TlsHandshakeRefusals;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
 import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.store.MeasurementStore;
@@ -32,11 +40,21 @@ import org.telekiosk.protocol.MalformedMessageException;
 public final class BrokerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** The lag histogram's buckets: a live reading within a second, an outbox drained after an outage in hours. */
+    private static final Duration[] LAG_BUCKETS = java.util.stream.Stream.of(50L, 100L, 250L, 500L, 1_000L, 2_500L,
+            5_000L, 10_000L, 30_000L, 60_000L, 300_000L, 1_800_000L, 3_600_000L, 21_600_000L)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
+    /** Held here: Micrometer keeps only a weak reference to a gauge's object. */
+    private final ConsultationCounts consultations;
 
-    /** The running parts whose counters are exposed; {@code storeAcks} counts the published store acknowledgements. */
+    /**
+     * The running parts whose counters are exposed; {@code storeAcks} counts the published store acknowledgements,
+     * {@code consultations} is counted by state at most once a second ({@link ConsultationCounts}).
+     */
     public record Sources(MeasurementIntake intake, MeasurementStore store, EmbeddedMqttBroker mqtt,
             BrokerMqttClient subscriber, ViewerHub viewers, KioskStatusBoard kiosks,
-            SignalingService signaling, LongSupplier storeAcks) {
+            SignalingService signaling, LongSupplier storeAcks, LoginService logins, JoinCodes codes,
+            SqlConsultationRepository consultations) {
         public Sources {
             Objects.requireNonNull(intake, "intake");
             Objects.requireNonNull(store, "store");
@@ -46,6 +64,9 @@ public final class BrokerMetrics implements AutoCloseable {
             Objects.requireNonNull(kiosks, "kiosks");
             Objects.requireNonNull(signaling, "signaling");
             Objects.requireNonNull(storeAcks, "storeAcks");
+            Objects.requireNonNull(logins, "logins");
+            Objects.requireNonNull(codes, "codes");
+            Objects.requireNonNull(consultations, "consultations");
         }
     }
 
@@ -63,6 +84,22 @@ public final class BrokerMetrics implements AutoCloseable {
                 st -> st.counters().duplicates());
         counter("telekiosk.readings.lost", "Readings reported lost (a sequence gap past store.gap-timeout)",
                 s.store(), st -> st.counters().lost());
+        gauge("telekiosk.store.queue", "Writes waiting for the store's writer (readings, refusals, sweeps)", s.store(),
+                MeasurementStore::queued);
+        Timer lag = Timer.builder("telekiosk.store.lag")
+                .description("From a reading's time on the kiosk's clock to the store's commit, readings with a"
+                        + " kiosk clock not ahead of the broker's")
+                .serviceLevelObjectives(LAG_BUCKETS).register(registry);
+        Counter skewed = Counter.builder("telekiosk.store.lag.skewed")
+                .description("Readings stored with a time after the store's commit (the kiosk's clock ahead);"
+                        + " not in telekiosk_store_lag").register(registry);
+        s.store().observeLag(d -> {
+            if (d.isNegative()) {
+                skewed.increment();
+            } else {
+                lag.record(d);
+            }
+        });
         counter("telekiosk.store.acks.published", "Store acknowledgements handed to the MQTT client for the kiosks", s.storeAcks(),
                 LongSupplier::getAsLong);
 
@@ -73,6 +110,24 @@ public final class BrokerMetrics implements AutoCloseable {
         gauge("telekiosk.viewer.sockets", "Open vitals sockets", s.viewers(), ViewerHub::viewerCount);
         gauge("telekiosk.signaling.rooms", "Consultations with a live signaling room", s.signaling(),
                 SignalingService::roomCount);
+        gauge("telekiosk.signaling.sockets", "Open signaling sockets (doctors' and patients' pages)", s.signaling(),
+                SignalingService::socketCount);
+
+        consultations = new ConsultationCounts(s.consultations()::countByState, System::nanoTime);
+        for (ConsultationState state : ConsultationState.values()) {
+            Gauge.builder("telekiosk.consultations", consultations, c -> c.count(state))
+                    .description("Consultations in the database by state (ended: those still kept)")
+                    .tag("state", state.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    .register(registry);
+        }
+        for (LoginService.RefusalReason reason : LoginService.RefusalReason.values()) {
+            FunctionCounter.builder("telekiosk.logins.refused", s.logins(), l -> l.refusedCount(reason))
+                    .description("Logins refused, by reason").tag("reason", reason.code()).register(registry);
+        }
+        for (JoinCodes.RefusalReason reason : JoinCodes.RefusalReason.values()) {
+            FunctionCounter.builder("telekiosk.join.codes.refused", s.codes(), c -> c.refusedCount(reason))
+                    .description("Join codes refused, by reason").tag("reason", reason.code()).register(registry);
+        }
 
         gauge("telekiosk.mqtt.connections", "Authenticated MQTT clients connected now", s.mqtt(),
                 EmbeddedMqttBroker::connectedClients);
@@ -102,6 +157,15 @@ public final class BrokerMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** Registers the HTTPS listener's failed TLS handshakes (the listener starts after the meters). */
+    public void tlsHandshakes(TlsHandshakeRefusals refusals) {
+        for (TlsHandshakeRefusals.Reason reason : TlsHandshakeRefusals.Reason.values()) {
+            FunctionCounter.builder("telekiosk.tls.handshakes.refused", refusals, r -> r.count(reason))
+                    .description("TLS handshakes the HTTPS listener failed, by reason").tag("reason", reason.code())
+                    .register(registry);
+        }
     }
 
     /** The registry, for meters other parts record directly. */

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.BrokerConfig;
-import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
 import com.hivemq.extension.sdk.api.services.exception.NoSuchClientIdException;
 import com.hivemq.extension.sdk.api.services.publish.RetainedMessageStore;
@@ -32,6 +31,7 @@ import java.time.Clock;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.pki.TlsPolicy;
@@ -59,6 +59,9 @@ import org.telekiosk.broker.pki.TlsPolicy;
  */
 public final class EmbeddedMqttBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
+    /** A revoked kiosk's connection ends with DISCONNECT 0x87 "not authorized" ({@link MqttReasons#disconnect}). */
+    private static final Refusal.KioskCredential REVOKED = new Refusal.KioskCredential(Refusal.Kind.FORBIDDEN,
+            "Kiosk revoked", "kiosk revoked");
     /** A start takes seconds; over 60 s was seen on a 2-core machine at a load of 70, so the bound is generous. */
     private static final long START_TIMEOUT_SECONDS = 180;
     private static final long REVOKE_TIMEOUT_SECONDS = 10;
@@ -140,7 +143,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         if (clients == null) {
             return;
         }
-        clients.disconnectClient(kiosk.value(), false, DisconnectReasonCode.NOT_AUTHORIZED, "kiosk revoked")
+        clients.disconnectClient(kiosk.value(), false, MqttReasons.disconnect(REVOKED), REVOKED.detail())
                 .whenComplete((done, failure) -> {
                     if (failure != null) {
                         LOG.warn("Could not disconnect revoked kiosk {}: {}", kiosk, failure.toString());
@@ -173,7 +176,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
             return null;
         });
         CompletableFuture<Void> forgotten = clients
-                .disconnectClient(kiosk.value(), true, DisconnectReasonCode.NOT_AUTHORIZED, "kiosk revoked")
+                .disconnectClient(kiosk.value(), true, MqttReasons.disconnect(REVOKED), REVOKED.detail())
                 .handle((connected, failure) -> clients.invalidateSession(kiosk.value()))
                 .thenCompose(invalidated -> invalidated)
                 .handle((wasConnected, failure) -> {

@@ -3,12 +3,14 @@ package org.telekiosk.broker.mqtt;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
-import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import java.time.Duration;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.protocol.KioskId;
 
 /**
  * Takes a token of the sending kiosk's {@link PublishQuota} for every PUBLISH it sends, before HiveMQ authorizes or
- * queues it; without one the publish is answered PUBACK 0x97 "quota exceeded" (MQTT 5 §3.4.2.1) and delivered to
+ * queues it; without one the publish is refused as {@link Refusal.Throttled}, answered PUBACK 0x97 "quota exceeded"
+ * (MQTT 5 §3.4.2.1) and delivered to
  * nobody, and the connection stays up. An interceptor and not the {@link KioskTopicAuthorizer}: HiveMQ CE treats every
  * publish after one failed authorization on a connection as failed too ("skip rest") and then disconnects, which
  * would turn one refused publish into a refused connection. The broker's own client ({@link
@@ -16,9 +18,12 @@ import org.telekiosk.protocol.KioskId;
  */
 final class KioskQuotaInterceptor implements PublishInboundInterceptor {
     private final PublishQuota quota;
+    /** Throttled until the next token: PUBACK 0x97 ({@link MqttReasons#puback}). */
+    private final Refusal overQuota;
 
     KioskQuotaInterceptor(PublishQuota quota) {
         this.quota = quota;
+        this.overQuota = new Refusal.Throttled(quota.tokenInterval());
     }
 
     @Override
@@ -34,7 +39,7 @@ final class KioskQuotaInterceptor implements PublishInboundInterceptor {
             return; // the authenticator admits kiosks only under their own ids; nothing else gets this far
         }
         if (!quota.take(kiosk)) {
-            output.preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, "over the kiosk's publish quota");
+            output.preventPublishDelivery(MqttReasons.puback(overQuota), "over the kiosk's publish quota");
         }
     }
 }

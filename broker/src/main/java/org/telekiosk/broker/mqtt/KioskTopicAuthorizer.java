@@ -6,8 +6,6 @@ import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerInput;
 import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
-import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
-import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -19,6 +17,7 @@ import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.Untrusted;
 import org.telekiosk.protocol.topic.Topics;
@@ -27,7 +26,8 @@ import org.telekiosk.protocol.topic.Topics;
  * Checks every PUBLISH and SUBSCRIBE of a kiosk before the default permissions that {@link MqttAuthenticator} set:
  * a kiosk may publish only to its own {@code measurements}, {@code status} and {@code commands} (its command updates)
  * and subscribe only to its own downlink
- * topics ({@link Topics#downlink}, or one of them: {@code commands}, {@code acks}). A violation is answered with reason code 0x87 "not authorized" (PUBACK or SUBACK, MQTT 5
+ * topics ({@link Topics#downlink}, or one of them: {@code commands}, {@code acks}). A violation is refused as {@link Refusal.Forbidden}, which {@link MqttReasons} answers with reason code 0x87
+ * "not authorized" (PUBACK or SUBACK, MQTT 5
  * §3.4.2.1, §3.9.3), logged and audited (at most {@value #AUDITS_PER_MINUTE} entries a minute per kiosk, so that a
  * misbehaving kiosk cannot flood the audit log; the rest are counted). What passes here still has to pass the
  * default permissions (QoS 1, no retain). The client id identifies the kiosk: the authenticator admitted it only as
@@ -36,6 +36,8 @@ import org.telekiosk.protocol.topic.Topics;
 final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer {
     private static final Logger LOG = LoggerFactory.getLogger(KioskTopicAuthorizer.class);
     static final int AUDITS_PER_MINUTE = 10;
+    /** Another kiosk's topic, or none of a kiosk's: forbidden, PUBACK or SUBACK 0x87 ({@link MqttReasons}). */
+    static final Refusal FOREIGN_TOPIC = new Refusal.Forbidden();
 
     private final AuditLog audit;
     private final Clock clock;
@@ -65,7 +67,7 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
         }
         String reason = "kiosk " + kiosk + " may publish only to its own measurements, status and commands topics";
         refuse(kiosk, "publish to '" + Untrusted.printable(topic, 100) + "'", reason);
-        output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, reason);
+        output.failAuthorization(MqttReasons.puback(FOREIGN_TOPIC), reason);
     }
 
     @Override
@@ -84,7 +86,7 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
         }
         String reason = "kiosk " + kiosk + " may subscribe only to its own downlink topics";
         refuse(kiosk, "subscribe to '" + Untrusted.printable(filter, 100) + "'", reason);
-        output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, reason);
+        output.failAuthorization(MqttReasons.suback(FOREIGN_TOPIC), reason);
     }
 
     /** Publishes and subscriptions refused since start. */

@@ -7,7 +7,6 @@ import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
 import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
 import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
-import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -23,6 +22,7 @@ import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.kiosk.CurrentCertificate;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.pki.BrokerPki;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.Untrusted;
 import org.telekiosk.protocol.topic.Topics;
@@ -38,8 +38,9 @@ import org.telekiosk.protocol.topic.Topics;
  *   <li>a broker node: the service certificate ({@code CN=}{@value BrokerPki#SERVICE_NAME}), client id
  *       {@code telekiosk-broker-…}; it may subscribe to every kiosk's channels in the broker share group, and
  *       publish on every kiosk's downlink topics (store acknowledgements, commands);</li>
- *   <li>anything else is refused (CONNACK 0x87 "not authorized" or 0x85 "client identifier not valid", MQTT 5
- *       §3.2.2.2), and everything not granted is denied.</li>
+ *   <li>anything else is refused with a {@link Refusal} (a certificate that is not current, not authenticated:
+ *       CONNACK 0x87 "not authorized"; a client id that does not fit it, invalid: 0x85 "client identifier not
+ *       valid", MQTT 5 §3.2.2.2; by {@link MqttReasons#connack}), and everything not granted is denied.</li>
  * </ul>
  * User names and passwords are ignored. Runs on HiveMQ's threads: lookups in memory only; audit entries are handed
  * to the audit log, which must queue them.
@@ -47,6 +48,10 @@ import org.telekiosk.protocol.topic.Topics;
 final class MqttAuthenticator implements SimpleAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(MqttAuthenticator.class);
     static final String BROKER_CLIENT_PREFIX = "telekiosk-broker-";
+    /** A certificate that is not a current one: CONNACK 0x87 ({@link MqttReasons#connack}). */
+    private static final Refusal.Kind CERTIFICATE = Refusal.Kind.NOT_AUTHENTICATED;
+    /** A client id that does not fit the certificate: CONNACK 0x85. */
+    private static final Refusal.Kind CLIENT_ID = Refusal.Kind.INVALID;
 
     private final KioskRegistry kiosks;
     private final CurrentCertificate current;
@@ -68,7 +73,7 @@ final class MqttAuthenticator implements SimpleAuthenticator {
         Optional<X509Certificate> presented = input.getConnectionInformation().getClientTlsInformation()
                 .flatMap(ClientTlsInformation::getClientCertificate);
         if (presented.isEmpty()) {
-            refuse(output, clientId, address, "kiosk:unknown", ConnackReasonCode.NOT_AUTHORIZED,
+            refuse(output, clientId, address, "kiosk:unknown", CERTIFICATE,
                     "a client certificate is required");
             return;
         }
@@ -78,13 +83,13 @@ final class MqttAuthenticator implements SimpleAuthenticator {
         if (verdict instanceof CurrentCertificate.Rejected no) {
             switch (no.problem()) {
                 case OTHER_CA -> {
-                    refuse(output, clientId, address, "kiosk:unknown", ConnackReasonCode.NOT_AUTHORIZED,
+                    refuse(output, clientId, address, "kiosk:unknown", CERTIFICATE,
                             "certificate not issued by this broker's issuing CA");
                     return;
                 }
                 case NOT_YET_VALID, EXPIRED -> {
                     refuse(output, clientId, address, "kiosk:" + Untrusted.printable(no.commonName(), 64),
-                            ConnackReasonCode.NOT_AUTHORIZED, "certificate expired at "
+                            CERTIFICATE, "certificate expired at "
                                     + cert.getNotAfter().toInstant() + "; renew, or enroll again");
                     return;
                 }
@@ -94,7 +99,7 @@ final class MqttAuthenticator implements SimpleAuthenticator {
         // From our issuing CA and within its validity: a broker node's service certificate, or a kiosk's.
         if (BrokerPki.SERVICE_NAME.equals(CurrentCertificate.commonName(cert.getSubjectX500Principal()))) {
             if (!clientId.startsWith(BROKER_CLIENT_PREFIX)) {
-                refuse(output, clientId, address, "service", ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                refuse(output, clientId, address, "service", CLIENT_ID,
                         "a broker node's client id starts with " + BROKER_CLIENT_PREFIX);
                 return;
             }
@@ -107,7 +112,7 @@ final class MqttAuthenticator implements SimpleAuthenticator {
             case CurrentCertificate.Current ok -> kiosk = ok.kiosk();
             case CurrentCertificate.Rejected no -> {
                 String subject = no.kiosk().map(k -> "kiosk:" + k).orElse("kiosk:unknown");
-                refuse(output, clientId, address, subject, ConnackReasonCode.NOT_AUTHORIZED, switch (no.problem()) {
+                refuse(output, clientId, address, subject, CERTIFICATE, switch (no.problem()) {
                     case NOT_A_KIOSK -> "the certificate names no kiosk";
                     case NOT_ENROLLED -> "kiosk not enrolled here";
                     case REVOKED -> "kiosk revoked at " + no.record().orElseThrow().revokedAt();
@@ -119,7 +124,7 @@ final class MqttAuthenticator implements SimpleAuthenticator {
         }
         if (!kiosk.value().equals(clientId)) {
             // Otherwise one kiosk could take over another's session by connecting with its client id.
-            refuse(output, clientId, address, "kiosk:" + kiosk, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+            refuse(output, clientId, address, "kiosk:" + kiosk, CLIENT_ID,
                     "client id must equal the kiosk id " + kiosk);
             return;
         }
@@ -134,12 +139,14 @@ final class MqttAuthenticator implements SimpleAuthenticator {
     }
 
     private void refuse(SimpleAuthOutput output, String clientId, String address, String subject,
-            ConnackReasonCode code, String reason) {
+            Refusal.Kind kind, String reason) {
+        Refusal refusal = kind == CLIENT_ID ? new Refusal.InvalidRequest(reason)
+                : new Refusal.KioskCredential(kind, "MQTT connection refused", reason);
         refused.increment();
         LOG.warn("Refused MQTT client '{}' from {}: {}", Untrusted.printable(clientId, 64), address, reason);
         audit.record(new AuditEvent(clock.instant(), AuditActor.client(address), AuditAction.MQTT_CONNECT_REFUSED,
                 subject, "client id '" + Untrusted.printable(clientId, 64) + "': " + reason));
-        output.failAuthentication(code, reason);
+        output.failAuthentication(MqttReasons.connack(refusal), reason);
     }
 
     private static void allowKiosk(ModifiableDefaultPermissions permissions, KioskId kiosk) {

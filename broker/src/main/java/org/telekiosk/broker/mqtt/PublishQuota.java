@@ -65,6 +65,11 @@ public final class PublishQuota {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** How long a kiosk over its quota waits for its next token. */
+    public java.time.Duration tokenInterval() {
+        return java.time.Duration.ofNanos(Math.max(1, Math.round(1_000_000 / tokensPerMilli)));
+    }
+
     /** Takes a token for one publish of {@code kiosk}: true if it may go on, false if it is over its quota. */
     public boolean take(KioskId kiosk) {
         long now = clock.millis();

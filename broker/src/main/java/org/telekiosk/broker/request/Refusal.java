@@ -3,12 +3,14 @@ package org.telekiosk.broker.request;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import org.telekiosk.protocol.MalformedMessageException;
 
 /**
  * Why the broker refused a request: the one refusal model of every feature (consultations, accounts, kiosks,
- * commands, enrollment). Each carries a stable {@link #code()} and a transport-neutral {@link #kind()}; each
- * transport maps them in one place: HTTP statuses and problem bodies in {@code api.Problems}, signaling errors in
- * {@code signaling.SignalErrors}.
+ * commands, enrollment, the kiosks' MQTT connections, publishes and messages). Each carries a stable {@link #code()}
+ * and a transport-neutral {@link #kind()}; each transport maps them in one place: HTTP statuses and problem bodies in
+ * {@code api.Problems}, signaling errors in {@code signaling.SignalErrors}, MQTT 5 reason codes in
+ * {@code mqtt.MqttReasons} (docs/architecture.md, "One refusal model", has the three side by side).
  */
 public sealed interface Refusal {
     /** A stable name for the wire and the log. */
@@ -25,6 +27,7 @@ public sealed interface Refusal {
             case InvalidRequest r -> "invalid-request";
             case Conflict r -> "conflict";
             case KioskCredential r -> r.title().toLowerCase(Locale.ROOT).replace(' ', '-');
+            case MalformedMessage r -> r.reason().code();
         };
     }
 
@@ -42,6 +45,7 @@ public sealed interface Refusal {
             case SeatReleased r -> Kind.GONE;
             case Throttled r -> Kind.THROTTLED;
             case KioskCredential r -> r.kind;
+            case MalformedMessage r -> Kind.INVALID;
         };
     }
 
@@ -119,6 +123,18 @@ public sealed interface Refusal {
         public KioskCredential {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(title, "title");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /**
+     * A kiosk's message (an MQTT payload) is not one the protocol allows; the code is the protocol's refusal code
+     * ({@code protocol/README.md}, "Refused payloads"), e.g. {@code invalid-field}; {@code detail} says what was
+     * wrong, one line, no payload.
+     */
+    record MalformedMessage(MalformedMessageException.Reason reason, String detail) implements Refusal {
+        public MalformedMessage {
+            Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
         }
     }

@@ -2,13 +2,10 @@ package org.telekiosk.broker.server;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.audit.AuditLog;
@@ -17,13 +14,10 @@ import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.kiosk.KioskPresence;
 import org.telekiosk.broker.kiosk.KioskRegistry;
-import org.telekiosk.broker.metrics.BrokerMetrics;
-import org.telekiosk.broker.metrics.MetricsEndpoint;
 import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.KeystorePassword;
-import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
@@ -31,9 +25,10 @@ import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.broker.signaling.RungListener;
 
 /**
- * The composition root of a running broker: starts one module per feature, in order (storage, access, the embedded
- * MQTT broker and the broker's client to it, telemetry, kiosk trust, commands, signaling, metrics, HTTPS), and closes
- * them in reverse. Used by {@code BrokerMain} and by the tests, which start it on free ports.
+ * A running broker, the composition root's face: starts the modules ({@link Modules}: one per feature, wired in
+ * order: storage, access, the embedded MQTT broker and the broker's client to it, telemetry, kiosk trust, commands,
+ * signaling, metrics, HTTPS), owns their {@link Lifecycle} and closes them in reverse, and hands out what the
+ * commands and tests use. Used by {@code BrokerMain} and by the tests, which start it on free ports.
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -41,10 +36,6 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final Lifecycle parts;
     private final Modules m;
-
-    private record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, EmbeddedMqttBroker mqtt,
-            BrokerMqttClient client, Telemetry telemetry, KioskTrust trust, Commands commands, Signaling signaling,
-            MetricsEndpoint metrics, Https https) {}
 
     private Broker(BrokerConfig config, Lifecycle parts, Modules modules) {
         this.config = config;
@@ -62,44 +53,12 @@ public final class Broker implements AutoCloseable {
     public static Broker start(BrokerConfig config, Clock clock, Map<String, String> environment)
             throws IOException, GeneralSecurityException, InterruptedException {
         org.telekiosk.broker.pki.Renegotiation.refuseClientInitiated();
-        Path data = SecureFiles.ownerOnlyDirectory(config.dataDir().toAbsolutePath());
-        SecureRandom random = new SecureRandom();
-        KeystorePassword password = KeystorePassword.resolve(environment.get(KeystorePassword.ENV),
-                data.resolve("pki").resolve("keystore.password"), random);
-        int mqttPort = config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
-        int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
         Lifecycle parts = new Lifecycle();
         try {
-            Storage storage = parts.add(Storage.open(config, environment, clock));
-            // The HTTPS port first: every certificate the PKI issues names the CRL's address (https.public-url).
-            KioskTrust.Keys keys = KioskTrust.Keys.open(config, data, password, random, clock, storage, httpsPort);
-            // A kiosk page session ends with its kiosk: the registry's version is polled every REGISTRY_POLL.
-            AccessServices access = parts.add(Access.start(config, storage, data, random, clock, keys::inService))
-                    .services();
-            EmbeddedMqttBroker mqtt = parts.add(EmbeddedMqttBroker.start(config, mqttPort, keys.pki(),
-                    KioskTrust.hostNames(config), keys.registry(), storage.audit(), clock));
-            var intakeClients = Telemetry.clients(config, mqttPort, keys.pki(), data, random);
-            BrokerMqttClient client = parts.add(intakeClients.getFirst());
-            Telemetry telemetry = parts.add(new Telemetry(storage.store(), intakeClients, keys.registry(),
-                    access.calls()));
-            KioskTrust trust = parts.add(KioskTrust.start(config, keys, mqtt, storage, access.sessions(),
-                    telemetry.statuses(), httpsPort, data, random, clock));
-            var apiExecutor = parts.add(Executors.newThreadPerTaskExecutor(
-                    Thread.ofVirtual().name("api-", 0).factory()));
-            Commands commands = parts.add(Commands.start(access.consultations(), storage.sql(), client,
-                    storage.audit(), telemetry.hub(), apiExecutor, clock));
-            telemetry.start(config, commands::report, mqtt::incomingPublishes, storage.audit(), clock);
-            Signaling signaling = parts.add(Signaling.start(config, access, clock, environment,
-                    telemetry.statuses()::latest));
-            MetricsEndpoint metrics = parts.add(MetricsEndpoint.start(config.metrics(), new BrokerMetrics.Sources(
-                    telemetry.intake(), storage.store(), mqtt, client, telemetry.hub(), telemetry.statuses(),
-                    signaling.service(), telemetry::acksPublished)));
-            Https https = parts.add(Https.start(config, httpsPort, new Https.Parts(keys, trust, access, telemetry,
-                    commands, signaling, storage, mqtt, client, apiExecutor), clock));
+            Modules modules = Modules.start(config, clock, environment, parts);
             LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
-                    https.port(), mqttPort);
-            return new Broker(config.withPorts(https.port(), mqttPort), parts, new Modules(keys, storage, access, mqtt,
-                    client, telemetry, trust, commands, signaling, metrics, https));
+                    modules.https().port(), modules.mqtt().port());
+            return new Broker(config.withPorts(modules.https().port(), modules.mqtt().port()), parts, modules);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             parts.closeAfter(e);
             throw e;
@@ -169,7 +128,7 @@ public final class Broker implements AutoCloseable {
         return m.telemetry().hub();
     }
 
-    /** The broker's first MQTT client: one of the measurement subscriptions and the downlink publishes. */
+    /** The broker's MQTT client: the measurement subscription and the downlink publishes. */
     public BrokerMqttClient subscriber() {
         return m.client();
     }

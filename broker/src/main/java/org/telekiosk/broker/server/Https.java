@@ -39,9 +39,11 @@ import org.telekiosk.protocol.update.UpdateKey;
 final class Https implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Https.class);
     private final HttpsServer server;
+    private final org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals;
 
-    private Https(HttpsServer server) {
+    private Https(HttpsServer server, org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals) {
         this.server = server;
+        this.tlsRefusals = tlsRefusals;
     }
 
     /** What the HTTPS listener serves; every part started before it. */
@@ -63,18 +65,19 @@ final class Https implements AutoCloseable {
                 Optional.of(parts.trust().pageTokens()), Optional.of(parts.commands().service()),
                 Optional.of(parts.storage().store()), Optional.of(new RecordExport(access.consultations(),
                         access.records(), access.audit(), clock)), Optional.of(parts.storage().audit()),
-                Optional.of(parts.trust().enrollment()), updates.key());
+                Optional.of(parts.trust().enrollment()), Optional.of(updates));
         ApiHandler api = new ApiHandler(new RestApi(services, origins, config.access().apiMaxConcurrentHashes(), clock,
-                Optional.of(config.vitals())), parts.apiExecutor(), config.access().apiMaxConcurrentRequests());
+                Optional.of(config.vitals())), parts.apiExecutor(), config.access().apiMaxConcurrentRequests(),
+                config.httpLimits().loginsInProgress());
         HealthCheck health = new HealthReport(parts.mqtt(), parts.telemetry()::allSubscribed,
-                parts.telemetry().intake(), parts.telemetry().hub(), parts.storage().store(), parts.telemetry().statuses(),
-                parts.storage().writeProbe());
+                parts.telemetry().intake(), parts.telemetry().hub(), parts.storage().store(),
+                parts.telemetry().statuses(), parts.storage().writeProbe());
         BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().revocations()::crlDer,
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
-                        access.audit(), config.viewerLimits()), Optional.of(updates));
+                        access.audit(), config.viewerLimits()), config.httpLimits());
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
-                config.viewerMaxPendingBytes()));
+                config.viewerMaxPendingBytes()), initializer.tlsRefusals());
     }
 
     /** The agent update endpoints: packages served when {@code agent-update.public-key-file} is set. */
@@ -109,6 +112,11 @@ final class Https implements AutoCloseable {
 
     int port() {
         return server.port();
+    }
+
+    /** The listener's failed TLS handshakes, by reason (the metrics). */
+    org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals() {
+        return tlsRefusals;
     }
 
     @Override

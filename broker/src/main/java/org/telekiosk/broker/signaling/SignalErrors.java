@@ -22,6 +22,7 @@ final class SignalErrors {
             case Refusal.NotFound notFound -> SignalError.FORBIDDEN;
             case Refusal.InvalidRequest invalid -> SignalError.INVALID_FIELD;
             case Refusal.Conflict conflict -> SignalError.INVALID_FIELD;
+            case Refusal.MalformedMessage malformed -> SignalError.INVALID_FIELD;
             case Refusal.NotAuthenticated none -> SignalError.NOT_AUTHENTICATED;
             case Refusal.KioskCredential credential -> credential.kind() == Refusal.Kind.NOT_AUTHENTICATED
                     ? SignalError.NOT_AUTHENTICATED : SignalError.FORBIDDEN;

@@ -14,6 +14,7 @@ import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.SessionLookup;
 import org.telekiosk.broker.account.Sessions;
+import org.telekiosk.broker.account.SocketsPerOwner;
 import org.telekiosk.broker.consultation.CallMember;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationPolicy;
@@ -60,11 +61,14 @@ public final class SignalingService implements EndWatcher {
     final IceServers iceServers;
     final SignalingConfig config;
     final Clock clock;
+    /** The joined signaling sockets each doctor account and kiosk page holds ({@code signal.max-sockets-per-account}). */
+    final SocketsPerOwner sockets;
     private final Duration grace;
     private final Function<KioskId, Optional<KioskStatus>> statuses;
     /** The consultations' records: told of the doctor's connection, SDP fingerprints, media reports, rungs. */
     final ConsultationRecords records;
     private final Map<ConsultationId, Room> rooms = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger openSockets = new java.util.concurrent.atomic.AtomicInteger();
     private final CallMessages.Listeners rungListeners = new CallMessages.Listeners();
 
     /** Without kiosk statuses: every kiosk seat shows its sensors as not reported. */
@@ -101,11 +105,13 @@ public final class SignalingService implements EndWatcher {
         this.iceServers = Objects.requireNonNull(iceServers, "iceServers");
         this.grace = policy.seatGracePeriod();
         this.config = Objects.requireNonNull(config, "config");
+        this.sockets = new SocketsPerOwner(config.maxSocketsPerAccount());
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** A new connection; it must say {@code hello} first. */
     public Connection connect(Peer peer) {
+        openSockets.incrementAndGet();
         return new Connection(this, peer);
     }
 
@@ -150,6 +156,16 @@ public final class SignalingService implements EndWatcher {
                 ? org.telekiosk.broker.record.Party.DOCTOR : org.telekiosk.broker.record.Party.PATIENT,
                 change.rung().wire(), change.at());
         rungListeners.tell(change);
+    }
+
+    /** Signaling WebSockets open on this node now (before and after their {@code hello}). */
+    public int socketCount() {
+        return openSockets.get();
+    }
+
+    /** A connection's socket closed; called once per connection. */
+    void socketClosed() {
+        openSockets.decrementAndGet();
     }
 
     /** How many consultations have signaling state on this node. */

@@ -167,6 +167,16 @@ public final class MeasurementStore implements AutoCloseable {
         return read(c -> gaps.gaps(c, kiosk.value(), true).stream().map(Gap::range).toList());
     }
 
+    /** Tells {@code observer} the kiosk → commit lag of every reading stored from now on (the metrics). */
+    public void observeLag(CommitLag observer) {
+        writer.observeLag(observer);
+    }
+
+    /** Writes waiting in the writer's queue now (the metrics); cheap, never blocks. */
+    public int queued() {
+        return writer.queued();
+    }
+
     public StoreCounters counters() {
         return counters;
     }

@@ -49,6 +49,7 @@ final class StoreWriter implements AutoCloseable {
     private final StoreCounters counters;
     private final Thread thread;
     private boolean closed;
+    private volatile CommitLag lag = CommitLag.NONE;
 
     StoreWriter(StoreDatabase database, Clock clock, Duration gapTimeout, StoreCounters counters) throws SQLException {
         this.connection = database.connect();
@@ -59,6 +60,16 @@ final class StoreWriter implements AutoCloseable {
         this.counters = counters;
         this.thread = Thread.ofPlatform().name("store-writer").daemon().unstarted(this::run);
         thread.start();
+    }
+
+    /** Tells {@code observer} the lag of every reading stored from now on. */
+    void observeLag(CommitLag observer) {
+        lag = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
+    /** Tasks waiting for the writer (readings, refusals, sweeps), not counting the batch being written. */
+    int queued() {
+        return queue.size();
     }
 
     CompletableFuture<AppendOutcome> append(StoreItem item) {
@@ -185,6 +196,7 @@ final class StoreWriter implements AutoCloseable {
                 }
             }
             connection.commit();
+            observeLag(spots, waves);
             long refused = java.util.Arrays.stream(outcomes).filter(o -> o == AppendOutcome.REFUSED).count();
             long conflicts = java.util.Arrays.stream(outcomes).filter(o -> o == AppendOutcome.CONFLICT).count();
             counters.stored(spots.size() + waves.size(), appends.size() - spots.size() - waves.size() - refused
@@ -201,6 +213,26 @@ final class StoreWriter implements AutoCloseable {
             rollback(e);
             LOG.error("Storing {} readings failed, none was stored: {}", appends.size(), e.toString());
             appends.forEach(a -> a.done().completeExceptionally(e));
+        }
+    }
+
+    /** The newly stored readings' lag from their time (a waveform batch's last sample) to the commit just made. */
+    private void observeLag(List<Measurement> spots, List<WaveformBatch> waves) {
+        CommitLag observer = lag;
+        if (observer == CommitLag.NONE) {
+            return;
+        }
+        Instant committed = clock.instant();
+        try {
+            for (Measurement m : spots) {
+                observer.stored(Duration.between(m.takenAt(), committed));
+            }
+            for (WaveformBatch w : waves) {
+                long nanos = w.sampleRate() > 0 ? (long) (w.samples().size() / w.sampleRate() * 1e9) : 0;
+                observer.stored(Duration.between(w.start().plusNanos(nanos), committed));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("The store's lag observer failed: {}", e.toString());
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.store.RefusedReading;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.MalformedMessageException;
@@ -26,7 +27,8 @@ import org.telekiosk.protocol.topic.Topics;
 
 /**
  * Where every MQTT message from a kiosk enters the broker: it checks the topic, decodes the CBOR payload strictly,
- * checks that the message's kiosk is the topic's kiosk, and hands good measurements on. A bad message is refused,
+ * checks that the message's kiosk is the topic's kiosk, and hands good measurements on. A bad message is refused
+ * (a {@link Refusal.MalformedMessage}: the broker's one refusal model, its code the protocol's),
  * counted by reason code (protocol/README.md, "Refused payloads"), and logged with its code, at most one line per
  * kiosk and code a minute plus a summary ({@link RefusalLog}); it never stops the good ones. A refused payload on a kiosk's
  * {@code measurements} topic whose sequence number can be read ({@link WireCodec#peekSeq}) is handed to the sink as a {@link RefusedReading}, so that the store keeps it aside, counts
@@ -107,7 +109,7 @@ public final class MeasurementIntake {
         refusals.summarize();
         Optional<KioskTopic> parsed = Topics.parse(topic);
         if (parsed.isEmpty()) {
-            return reject(Reason.MISMATCH, topic, "-", "not a kiosk topic");
+            return reject(new Refusal.MalformedMessage(Reason.MISMATCH, "not a kiosk topic"), topic, "-");
         }
         KioskMessage message;
         try {
@@ -139,20 +141,20 @@ public final class MeasurementIntake {
 
     private Optional<KioskMessage> reject(Reason reason, String topic, String why, KioskTopic parsed, byte[] payload,
             Refused refused) {
+        Refusal.MalformedMessage refusal = new Refusal.MalformedMessage(reason, Untrusted.printable(why, 120));
         if (parsed.channel() == KioskTopic.Channel.MEASUREMENTS) {
             java.util.OptionalLong seq = codec.peekSeq(payload);
             if (seq.isPresent()) {
-                refused.refusal = new RefusedReading(parsed.kiosk(), seq.getAsLong(), reason.code(),
-                        Untrusted.printable(why, 120),
-                        payload);
+                refused.refusal = new RefusedReading(parsed.kiosk(), seq.getAsLong(), refusal.code(),
+                        refusal.detail(), payload);
             }
         }
-        return reject(reason, topic, parsed.kiosk().value(), why);
+        return reject(refusal, topic, parsed.kiosk().value());
     }
 
-    private Optional<KioskMessage> reject(Reason reason, String topic, String kiosk, String why) {
-        rejected.get(reason).increment();
-        refusals.refused(kiosk, reason.code(), Untrusted.printable(topic, 120));
+    private Optional<KioskMessage> reject(Refusal.MalformedMessage refusal, String topic, String kiosk) {
+        rejected.get(refusal.reason()).increment();
+        refusals.refused(kiosk, refusal.code(), Untrusted.printable(topic, 120));
         return Optional.empty();
     }
 

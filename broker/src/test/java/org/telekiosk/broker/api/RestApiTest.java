@@ -300,6 +300,15 @@ class RestApiTest {
     }
 
     @Test
+    void aPathThatSpellsARouteTemplateIsAnIdLikeAnyOtherAndAnIdInAnotherSegmentMatchesNoRoute() {
+        String token = doctor();
+        assertEquals(404, bearer("GET", "/api/v1/consultations/{id}", "", token).status());
+        assertEquals(404, bearer("POST", "/api/v1/consultations/{id}/end", "", token).status());
+        assertEquals(404, bearer("POST", "/api/v1/consultations/x/y/end", "", token).status());
+        assertEquals(404, bearer("GET", "/api/v1/me/x", "", token).status());
+    }
+
+    @Test
     void aWeakPasswordForANewAccountIsRefusedWithEachProblemAndATakenLoginNameWith409() {
         String admin = login("admin", "admin password 1");
         Reply weak = bearer("POST", "/api/v1/accounts",

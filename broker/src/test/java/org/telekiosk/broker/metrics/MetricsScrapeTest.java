@@ -18,9 +18,12 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.RestClient;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.broker.testing.ViewerClient;
+import org.telekiosk.broker.testing.VitalsFixture;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
@@ -52,6 +55,9 @@ class MetricsScrapeTest {
             MqttClient kiosk = TestKiosk.enroll(BROKER, id).connect(BROKER);
             publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 1, 36.9)));
             publish(kiosk, Topics.measurements(id), CBOR.encode(reading(id, 2, 37.0)));
+            // Taken a minute ago by the kiosk's clock: in the lag histogram (the two above are a day ahead: skewed).
+            publish(kiosk, Topics.measurements(id), CBOR.encode(new Measurement(id, 5, SensorId.of("mlx90614"),
+                    LoincCode.BODY_TEMPERATURE, 36.8, UcumUnit.CELSIUS, Instant.now().minusSeconds(60))));
             publish(kiosk, Topics.measurements(id), "not cbor at all \u0000".getBytes(StandardCharsets.UTF_8));
             publish(kiosk, Topics.measurements(id), CBOR.encode(reading(KioskId.of("someone-else"), 3, 35.0)));
             doctor.nextReadingFrom(id.value(), WAIT);
@@ -59,7 +65,7 @@ class MetricsScrapeTest {
 
             await().atMost(WAIT).until(() -> {
                 String body = scrape().body();
-                return value(body, "telekiosk_readings_stored_total") == 2.0
+                return value(body, "telekiosk_readings_stored_total") == 3.0
                         && value(body, "telekiosk_readings_refused_total{reason=\"mismatch\"}") == 1.0;
             });
             HttpResponse<String> response = scrape();
@@ -67,7 +73,14 @@ class MetricsScrapeTest {
             assertEquals("text/plain; version=0.0.4; charset=utf-8",
                     response.headers().firstValue("content-type").orElseThrow());
             String text = response.body();
-            assertEquals(2.0, value(text, "telekiosk_readings_accepted_total"));
+            assertEquals(3.0, value(text, "telekiosk_readings_accepted_total"));
+            assertEquals(2.0, value(text, "telekiosk_store_lag_skewed_total"), text);
+            assertEquals(1.0, value(text, "telekiosk_store_lag_seconds_count"), text);
+            assertTrue(value(text, "telekiosk_store_lag_seconds_sum") >= 60, text);
+            assertEquals(0.0, value(text, "telekiosk_store_lag_seconds_bucket{le=\"30.0\"}"), text);
+            assertEquals(1.0, value(text, "telekiosk_store_lag_seconds_bucket{le=\"300.0\"}"), text);
+            // Nothing waits for the writer once everything is stored.
+            assertEquals(0.0, value(text, "telekiosk_store_queue"), text);
             double refused = text.lines().filter(l -> l.startsWith("telekiosk_readings_refused_total{"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             assertEquals(2.0, refused, "the garbage and the other kiosk's reading:\n" + text);
@@ -92,6 +105,83 @@ class MetricsScrapeTest {
             kiosk.disconnect();
             kiosk.close();
         }
+    }
+
+    @Test
+    void aScrapeShowsConsultationsByStateSignalingSocketsAndRefusedLoginsCodesAndHandshakes() throws Exception {
+        String before = scrape().body();
+        for (String state : new String[] {"scheduled", "waiting", "in-call", "ended"}) {
+            value(before, "telekiosk_consultations{state=\"" + state + "\"}");
+        }
+        var access = BROKER.broker().access();
+        var doctor = VitalsFixture.account(access, "metrics-doctor-b", Role.DOCTOR);
+        VitalsFixture.inCall(access, doctor, KioskId.of("metrics-kiosk-b"));
+        VitalsFixture.room(access, doctor, KioskId.of("metrics-kiosk-c"));
+        await().atMost(WAIT).until(() -> {
+            String body = scrape().body();
+            return delta(before, body, "telekiosk_consultations{state=\"in-call\"}") == 1
+                    && delta(before, body, "telekiosk_consultations{state=\"scheduled\"}") == 1;
+        });
+
+        RestClient rest = new RestClient(BROKER);
+        assertEquals(401, rest.send("POST", "/api/v1/session",
+                "{\"login\":\"nobody-here\",\"password\":\"whatever it is\"}", Map.of()).status());
+        assertEquals(401, rest.send("POST", "/api/v1/session",
+                "{\"login\":\"metrics-doctor-b\",\"password\":\"not the passphrase\"}", Map.of()).status());
+
+        try (ViewerClient socket = ViewerClient.signaling(BROKER)) {
+            await().atMost(WAIT).until(() -> delta(before, scrape().body(), "telekiosk_signaling_sockets") == 1);
+            socket.send("{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"code\","
+                    + "\"code\":\"not-a-code\",\"name\":\"\"}}");
+            socket.closeCode().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        }
+        await().atMost(WAIT).until(() -> delta(before, scrape().body(), "telekiosk_signaling_sockets") == 0);
+
+        // Plain HTTP to the HTTPS port: the TLS handler refuses the first record.
+        try (java.net.Socket plain = new java.net.Socket("127.0.0.1", BROKER.broker().httpsPort())) {
+            plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            plain.getInputStream().readAllBytes();
+        }
+        await().atMost(WAIT).until(() ->
+                delta(before, scrape().body(), "telekiosk_tls_handshakes_refused_total{reason=\"not-tls\"}") == 1);
+
+        String after = scrape().body();
+        assertEquals(1, delta(before, after, "telekiosk_logins_refused_total{reason=\"unknown-name\"}"), after);
+        assertEquals(1, delta(before, after, "telekiosk_logins_refused_total{reason=\"wrong-password\"}"), after);
+        assertEquals(0, delta(before, after, "telekiosk_logins_refused_total{reason=\"throttled\"}"), after);
+        assertEquals(1, delta(before, after, "telekiosk_join_codes_refused_total{reason=\"malformed\"}"), after);
+        assertEquals(0, delta(before, after, "telekiosk_join_codes_refused_total{reason=\"unknown\"}"), after);
+        assertTrue(after.contains("# TYPE telekiosk_consultations gauge"), after);
+    }
+
+    /**
+     * docs/operations.md lists every telekiosk meter a broker exposes, and the Grafana dashboard in docs/ asks only
+     * for meters a broker exposes.
+     */
+    @Test
+    void everyMeterIsDocumentedAndTheDashboardUsesOnlyExposedMeters() throws Exception {
+        String text = scrape().body();
+        java.util.Set<String> exposed = new java.util.TreeSet<>();
+        text.lines().filter(l -> l.startsWith("# TYPE telekiosk_")).forEach(l -> exposed.add(l.split(" ")[2]));
+        assertTrue(exposed.size() > 20, text);
+        String operations = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "operations.md"));
+        java.util.List<String> undocumented = exposed.stream().filter(m -> !operations.contains(m)
+                && !operations.contains(m.replaceAll("_(total|seconds|seconds_max)$", ""))).toList();
+        assertEquals(java.util.List.of(), undocumented, "meters missing from docs/operations.md");
+
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs",
+                "grafana-dashboard.json"));
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard);
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("telekiosk_[a-z_]+").matcher(dashboard);
+        java.util.Set<String> unknown = new java.util.TreeSet<>();
+        while (used.find()) {
+            String name = used.group();
+            if (text.lines().noneMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " "))) {
+                unknown.add(name);
+            }
+        }
+        assertEquals(java.util.Set.of(), unknown, "the dashboard asks for meters the broker does not expose");
+        assertTrue(operations.contains("grafana-dashboard.json"), "docs/operations.md points to the dashboard");
     }
 
     @Test
@@ -120,6 +210,11 @@ class MetricsScrapeTest {
     private HttpResponse<String> scrape() throws Exception {
         return http.send(HttpRequest.newBuilder(BROKER.broker().metricsUrl().orElseThrow()).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** How much {@code sample} grew from {@code before} to {@code after}. */
+    private static double delta(String before, String after, String sample) {
+        return value(after, sample) - value(before, sample);
     }
 
     /** The sample's value in the text exposition; a missing sample fails. */

@@ -280,4 +280,22 @@ abstract class MeasurementStoreContract {
         assertEquals(List.of(AppendOutcome.STORED, AppendOutcome.CONFLICT, AppendOutcome.DUPLICATE), outcomes);
         assertEquals(1, store.conflictCount(KIOSK).join());
     }
+
+    @Test
+    void newlyStoredReadingsTellTheirLagFromTheKiosksTimeToTheCommitDuplicatesDoNot() throws Exception {
+        List<Duration> lags = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.observeLag(lags::add);
+        clock.advance(Duration.ofSeconds(10));
+        assertEquals(AppendOutcome.STORED, store.append(reading(KIOSK, 1)).get());
+        assertEquals(AppendOutcome.STORED, store.append(ecg(KIOSK, 2)).get());
+        assertEquals(AppendOutcome.DUPLICATE, store.append(reading(KIOSK, 1)).get());
+        // Taken after the commit by the broker's clock: a kiosk clock ahead gives a negative lag.
+        assertEquals(AppendOutcome.STORED, store.append(reading(KIOSK, 30)).get());
+        assertEquals(List.of(Duration.between(reading(KIOSK, 1).takenAt(), T0.plusSeconds(10)),
+                Duration.ofMillis(10_000 - 2_000 - 28), // the batch's 7 samples at 250 Hz end 28 ms after its start
+                Duration.between(reading(KIOSK, 30).takenAt(), T0.plusSeconds(10))), lags);
+        assertTrue(lags.get(2).isNegative());
+        assertEquals(0, store.queued());
+    }
+
 }

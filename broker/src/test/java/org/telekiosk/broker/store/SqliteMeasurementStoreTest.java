@@ -1,6 +1,16 @@
 package org.telekiosk.broker.store;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract on an SQLite file in a temporary directory (reopened by the restart test). */
@@ -11,5 +21,30 @@ class SqliteMeasurementStoreTest extends MeasurementStoreContract {
     @Override
     StoreDatabase database() {
         return StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
+    }
+
+    /** While another connection holds the database, what arrives waits in the writer's queue, and drains after. */
+    @Test
+    void writesWaitingForTheWriterAreCountedInItsQueue() throws Exception {
+        CompletableFuture<AppendOutcome> first;
+        CompletableFuture<AppendOutcome> second;
+        CompletableFuture<AppendOutcome> third;
+        try (Connection other = database().connect(); Statement lock = other.createStatement()) {
+            other.setAutoCommit(false);
+            // The JDBC driver opens a deferred transaction; an exclusive lock needs a write: take it with one.
+            lock.execute("CREATE TABLE queue_probe (x INTEGER)");
+            first = store.append(reading(KIOSK, 1));
+            // The writer took the first reading and waits for the lock (busy timeout 10 s) inside its transaction.
+            await().atMost(Duration.ofSeconds(5)).until(() -> store.queued() == 0);
+            second = store.append(reading(KIOSK, 2));
+            third = store.append(reading(KIOSK, 3));
+            assertEquals(2, store.queued());
+            assertFalse(first.isDone());
+            other.rollback();
+        }
+        assertEquals(AppendOutcome.STORED, first.get(20, TimeUnit.SECONDS));
+        assertEquals(AppendOutcome.STORED, second.get(20, TimeUnit.SECONDS));
+        assertEquals(AppendOutcome.STORED, third.get(20, TimeUnit.SECONDS));
+        assertEquals(0, store.queued());
     }
 }

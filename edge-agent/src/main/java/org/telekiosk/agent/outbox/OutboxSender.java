@@ -1,10 +1,8 @@
 package org.telekiosk.agent.outbox;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.TreeMap;
-import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,10 +46,13 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
  * it stores once. {@link KioskStatus} messages are not readings: the latest one waits in a {@link StatusSlot} and goes
  * before the readings. All state lives on one thread ("telekiosk-outbox-sender"); memory is bounded by two pages of
  * readings and the window.
+ *
+ * <p>Parts: {@link ReadingQueues} (live and backlog, a page at a time), {@link DrainPacing} (the backlog's token
+ * bucket), {@link StoreAckWatch} (the store acknowledgement and what it does not cover yet), {@link QuotaHold} (the
+ * pause after a PUBACK 0x97), {@link StatusSlot}; this class sends and acts on each acknowledgement.
  */
 public final class OutboxSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
-    private static final int PAGE = 256;
 
     /**
      * What the sender and outbox hold and have done, for status reports.
@@ -73,33 +74,22 @@ public final class OutboxSender implements AutoCloseable {
     private final Uplink uplink;
     private final long retryDelayNanos;
     private final LongSupplier nanoTime;
-    private final double tokensPerNano;
-    private final double burst;
+    private final DrainPacing pacing;
     private final ScheduledExecutorService executor;
     private final StatusSlot status;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
-    private final ArrayDeque<Outbox.Stored> live = new ArrayDeque<>();
-    private final ArrayDeque<Outbox.Stored> backlog = new ArrayDeque<>();
-    private long boundary;
-    private long liveCursor;
-    private long backlogCursor;
+    private final ReadingQueues queues;
+    private final StoreAckWatch storeAcks;
     private boolean rewindPending = true;
     /** Set by a rewind: the first reading sent after it is logged (where sending starts after a (re)connect). */
     private boolean firstAfterRewind;
-    private double tokens;
-    private long tokensAt;
     private ScheduledFuture<?> retry;
-    /** After a PUBACK 0x97: no reading is sent before this nanoTime (0: not held); and the task that ends the hold. */
-    private long heldUntil;
+    /** After a PUBACK 0x97: the pause, and the task that ends it. */
+    private final QuotaHold hold;
     private ScheduledFuture<?> resume;
     private ScheduledFuture<?> refill;
-    private final long storeAckTimeoutNanos;
-    /** Readings PUBACKed and not yet covered by the store acknowledgement: seq to when PUBACKed (nanoTime). */
-    private final TreeMap<Long, Long> sent = new TreeMap<>();
-    private volatile long storedThrough;
-    private long storedThroughMovedAt;
 
     /**
      * A sender on a thread of its own, "telekiosk-outbox-sender".
@@ -121,12 +111,11 @@ public final class OutboxSender implements AutoCloseable {
         this.uplink = Objects.requireNonNull(uplink, "uplink");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.retryDelayNanos = settings.retryDelay().toNanos();
-        this.tokensPerNano = settings.drainRate() / 1e9;
-        this.burst = Math.max(1, settings.drainRate() / 10.0);
-        this.tokens = burst;
-        this.tokensAt = nanoTime.getAsLong();
-        this.storeAckTimeoutNanos = settings.storeAckTimeout().toNanos();
-        this.storedThroughMovedAt = tokensAt;
+        long now = nanoTime.getAsLong();
+        this.pacing = new DrainPacing(settings.drainRate(), now);
+        this.storeAcks = new StoreAckWatch(settings.storeAckTimeout().toNanos(), now);
+        this.queues = new ReadingQueues(outbox);
+        this.hold = new QuotaHold(retryDelayNanos);
         this.executor = Objects.requireNonNull(executor, "executor");
         this.status = new StatusSlot(uplink, executor, this::retryLater);
         outbox.protect(inFlight::contains);
@@ -149,7 +138,7 @@ public final class OutboxSender implements AutoCloseable {
         uplink.addStoreAckListener(ack -> run(() -> storeAcknowledged(ack)));
         // Holding readings, it waits for the retained store acknowledgement before it resends any after a reconnect.
         uplink.expectStoreAck(() -> outbox.heldFrom() <= outbox.committedSeq());
-        long check = Math.max(1_000_000, Math.min(storeAckTimeoutNanos / 4, 250_000_000));
+        long check = storeAcks.checkPeriodNanos();
         executor.scheduleWithFixedDelay(this::checkStoreAck, check, check, TimeUnit.NANOSECONDS);
         run(this::drain);
     }
@@ -171,7 +160,8 @@ public final class OutboxSender implements AutoCloseable {
     /** A snapshot; any thread. */
     public Status status() {
         Outbox.Status held = outbox.status();
-        return new Status(held.held(), inFlight.size(), acknowledged.get(), storedThrough, outbox.heldFrom(),
+        return new Status(held.held(), inFlight.size(), acknowledged.get(), storeAcks.storedThrough(),
+                outbox.heldFrom(),
                 held.dropped(), held.refused(), held.fault());
     }
 
@@ -190,18 +180,15 @@ public final class OutboxSender implements AutoCloseable {
 
     private void drain() {
         status.send();
-        if (heldUntil != 0) {
-            long left = heldUntil - nanoTime.getAsLong();
-            if (left > 0) {
-                if (resume == null || resume.isDone()) {
-                    resume = executor.schedule(() -> {
-                        resume = null;
-                        drain();
-                    }, left, TimeUnit.NANOSECONDS);
-                }
-                return;
+        long held = hold.remaining(nanoTime.getAsLong());
+        if (held > 0) {
+            if (resume == null || resume.isDone()) {
+                resume = executor.schedule(() -> {
+                    resume = null;
+                    drain();
+                }, held, TimeUnit.NANOSECONDS);
             }
-            heldUntil = 0;
+            return;
         }
         if (!uplink.isConnected()) {
             // Everything goes again after the reconnect, whose listener drains.
@@ -216,7 +203,7 @@ public final class OutboxSender implements AutoCloseable {
         }
         try {
             while (true) {
-                Outbox.Stored next = nextLive();
+                Outbox.Stored next = queues.peekLive();
                 boolean fromBacklog = false;
                 if (next == null) {
                     next = nextBacklog();
@@ -225,9 +212,9 @@ public final class OutboxSender implements AutoCloseable {
                 if (next == null) {
                     return;
                 }
-                if (next.seq() <= storedThrough) {
+                if (next.seq() <= storeAcks.storedThrough()) {
                     // Read before its delete was committed: the store has it.
-                    (fromBacklog ? backlog : live).poll();
+                    queues.take(fromBacklog);
                     continue;
                 }
                 if (!send(next)) {
@@ -235,11 +222,12 @@ public final class OutboxSender implements AutoCloseable {
                 }
                 if (firstAfterRewind && inFlight.contains(next.seq())) {
                     firstAfterRewind = false;
-                    log.info("Sending from reading {} (store acknowledgement {})", next.seq(), storedThrough);
+                    log.info("Sending from reading {} (store acknowledgement {})", next.seq(),
+                            storeAcks.storedThrough());
                 }
-                (fromBacklog ? backlog : live).poll();
+                queues.take(fromBacklog);
                 if (fromBacklog) {
-                    tokens -= 1;
+                    pacing.take();
                 }
             }
         } catch (IOException e) {
@@ -252,13 +240,8 @@ public final class OutboxSender implements AutoCloseable {
     private void rewind() {
         rewindPending = false;
         firstAfterRewind = true;
-        boundary = outbox.committedSeq();
-        liveCursor = boundary;
-        backlogCursor = 0;
-        live.clear();
-        backlog.clear();
-        // Everything goes again; what is PUBACKed on the new connection is marked anew.
-        sent.clear();
+        queues.rewind();
+        storeAcks.forgetSent();
     }
 
     /**
@@ -267,69 +250,41 @@ public final class OutboxSender implements AutoCloseable {
      * applies it first.
      */
     private void storeAcknowledged(StoreAck ack) {
-        long through = ack.storedThrough();
-        if (through <= storedThrough) {
+        if (!storeAcks.isNewer(ack)) {
             return;
         }
+        long through = ack.storedThrough();
         for (long seq : ack.refused()) {
-            if (seq > storedThrough) {
+            if (seq > storeAcks.storedThrough()) {
                 outbox.quarantine(seq, "refused by the broker's store (store-ack)");
                 log.warn("The broker refused reading {}; quarantined in the outbox, not sent again", seq);
             }
         }
-        storedThrough = through;
-        storedThroughMovedAt = nanoTime.getAsLong();
-        sent.headMap(through, true).clear();
+        storeAcks.moved(through, nanoTime.getAsLong());
         outbox.storedThrough(through);
     }
 
-    /**
-     * Sends everything again if the store acknowledgement stood still for the timeout while a reading PUBACKed at
-     * least that long ago is not covered: the MQTT broker lost it (or the store refused it). A backlog that is still
-     * draining keeps the acknowledgement moving, so it does not count.
-     */
+    /** Sends everything again if the store acknowledgement stalled ({@link StoreAckWatch#stalled}). */
     private void checkStoreAck() {
-        if (sent.isEmpty()) {
-            return;
-        }
-        long now = nanoTime.getAsLong();
-        if (now - storedThroughMovedAt >= storeAckTimeoutNanos && now - sent.firstEntry().getValue()
-                >= storeAckTimeoutNanos) {
+        OptionalLong lost = storeAcks.stalled(nanoTime.getAsLong());
+        if (lost.isPresent()) {
             log.warn("Reading {} was acknowledged by the MQTT broker but the store has not acknowledged it (store "
-                    + "acknowledgement {}); sending everything held again", sent.firstKey(), storedThrough);
-            storedThroughMovedAt = now;
+                    + "acknowledgement {}); sending everything held again", lost.getAsLong(),
+                    storeAcks.storedThrough());
             rewindPending = true;
             drain();
         }
     }
 
-    private Outbox.Stored nextLive() throws IOException {
-        if (live.isEmpty()) {
-            long committed = outbox.committedSeq();
-            if (committed > liveCursor) {
-                List<Outbox.Stored> page = outbox.read(liveCursor, committed, PAGE);
-                live.addAll(page);
-                liveCursor = page.isEmpty() ? committed : page.getLast().seq();
-            }
-        }
-        return live.peek();
-    }
-
+    /** The next backlog reading, if the drain rate allows one now; otherwise a refill is scheduled. */
     private Outbox.Stored nextBacklog() throws IOException {
-        if (backlog.isEmpty() && backlogCursor < boundary) {
-            List<Outbox.Stored> page = outbox.read(backlogCursor, boundary, PAGE);
-            backlog.addAll(page);
-            backlogCursor = page.isEmpty() ? boundary : page.getLast().seq();
-        }
-        if (backlog.isEmpty()) {
+        Outbox.Stored next = queues.peekBacklog();
+        if (next == null) {
             return null;
         }
-        long now = nanoTime.getAsLong();
-        tokens = Math.min(burst, tokens + (now - tokensAt) * tokensPerNano);
-        tokensAt = now;
-        if (tokens < 1) {
+        if (!pacing.hasToken(nanoTime.getAsLong())) {
             if (refill == null || refill.isDone()) {
-                long wait = (long) Math.ceil((1 - tokens) / tokensPerNano);
+                long wait = pacing.nanosUntilToken();
                 // The task forgets itself first: while it runs it is not done, and a drain that still finds too few
                 // tokens (rounding, or a clock that has not moved) must be able to schedule the next refill.
                 refill = executor.schedule(() -> {
@@ -339,7 +294,7 @@ public final class OutboxSender implements AutoCloseable {
             }
             return null;
         }
-        return backlog.peek();
+        return next;
     }
 
     /** Publishes {@code reading}; false if nothing more can go now (it stays first in its queue). */
@@ -380,9 +335,7 @@ public final class OutboxSender implements AutoCloseable {
         inFlight.remove(seq);
         if (failure == null) {
             acknowledged.incrementAndGet();
-            if (seq > storedThrough) {
-                sent.put(seq, nanoTime.getAsLong());
-            }
+            storeAcks.pubacked(seq, nanoTime.getAsLong());
         } else {
             UplinkException cause = UplinkException.of(failure);
             if (cause.reason() == Reason.REFUSED) {
@@ -405,13 +358,9 @@ public final class OutboxSender implements AutoCloseable {
      */
     private void throttled(long seq) {
         throttled.incrementAndGet();
-        if (heldUntil == 0) {
+        if (hold.hold(nanoTime.getAsLong())) {
             log.warn("The broker's publish quota for this kiosk is used up (PUBACK 0x97 for reading {}); kept, "
                     + "sending again after the retry delay", seq);
-            heldUntil = nanoTime.getAsLong() + retryDelayNanos;
-            if (heldUntil == 0) {
-                heldUntil = 1;
-            }
         }
         rewindPending = true;
     }
