@@ -53,9 +53,12 @@ final class Telemetry implements AutoCloseable {
     /**
      * How many MQTT connections of this node take measurements in the shared group: HiveMQ hands the group's messages
      * out across them, so each has its own receive maximum, Paho receive and callback thread and acknowledgement
-     * line. The first is also the node's downlink client. Chosen by measurement (docs/benchmarks.md, issue 16).
+     * line. The first is also the node's downlink client. One for now: with two, a 2026-12-05 run carried more
+     * (docs/benchmarks.md, issue 16), but HiveMQ hands a group's messages out without regard to their publisher, so
+     * one kiosk's readings and ECG batches reach the store and the doctor's screen out of order (vitals.js does not
+     * reorder) and the store sees transient gaps. A kiosk-sticky split must come first.
      */
-    static final int INTAKE_CONNECTIONS = 2;
+    static final int INTAKE_CONNECTIONS = 1;
 
     private final MeasurementStore store;
     private final BrokerMqttClient client;
