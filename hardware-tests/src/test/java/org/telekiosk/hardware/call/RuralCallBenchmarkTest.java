@@ -40,7 +40,10 @@ import org.telekiosk.link.profile.LinkSchedule;
  * and bit rates from {@code getStats()}; under {@code cut}, after the window a 20 s blackout and the time until
  * frames are decoded again at both ends (no one admits again); the degradation ladder's rungs on the doctor's page
  * from the first frames to the window's end (share of time on each, changes per minute, shortest gap between two
- * changes). Prints two tables of medians. Only with
+ * changes); where the set-up's time goes at the kiosk's page ({@link CallProbe#setup}); and vitals beside the call
+ * ({@link VitalsBesideCall}: the real agent in the kiosk's namespace over the same link, kiosk → the doctor's vitals
+ * socket p50/p99, readings lost and twice; off with {@code -Dtelekiosk.rural-calls.vitals=false}). Prints four
+ * tables of medians (also to {@code target/rural-calls.md}). Only with
  * {@code -Dtelekiosk.rural-calls=true}; runs per profile {@code -Dtelekiosk.rural-calls.runs} (5), profiles
  * {@code -Dtelekiosk.rural-calls.profiles} (good,rural-lte,edge,flapping,cut; flapping on its own seeded schedule), window {@code -Dtelekiosk.rural-calls.window}
  * seconds (20). Needs root.

@@ -36,7 +36,8 @@ import org.telekiosk.protocol.viewer.ViewerEvent;
  * viewer socket delivered it minus its {@code takenAt} (a waveform batch: its last sample's time); agent and test
  * share this machine's clock. At the end the agent is stopped (SIGTERM: its outbox commits) and the link left as it
  * is until the store holds every reading; then lost = sequence numbers the store or the viewer never saw, twice =
- * readings the viewer got more than once.
+ * readings the viewer got more than once. The agent's directory is deleted after a run that finished (kept, with
+ * its {@code agent.log}, after one that did not).
  */
 final class VitalsBesideCall implements AutoCloseable {
     private static final WireCodec JSON = WireCodec.json(WireCodec.DEFAULT_MAX_BYTES);
@@ -58,6 +59,7 @@ final class VitalsBesideCall implements AutoCloseable {
     private final Map<Long, Instant> takenAt = new ConcurrentHashMap<>();
     private final AtomicLong twice = new AtomicLong();
     private AgentProcess agent;
+    private volatile boolean finished;
 
     private VitalsBesideCall(BrokerExtension broker, KioskId kiosk, Path dir) {
         this.broker = broker;
@@ -179,6 +181,7 @@ final class VitalsBesideCall implements AutoCloseable {
             }
         });
         latencies.sort(Long::compare);
+        finished = true;
         double seconds = Duration.between(from, to).toMillis() / 1000.0;
         if (latencies.isEmpty()) {
             return new Figures(0, Double.NaN, Double.NaN, Double.NaN, lostAtViewer, lostInStore, twice.get(),
@@ -207,6 +210,12 @@ final class VitalsBesideCall implements AutoCloseable {
             }
         } finally {
             viewer.abort();
+            if (finished) {
+                // the agent's directory (its key, outbox and log) goes; after a failure it stays for the log
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
         }
     }
 }
