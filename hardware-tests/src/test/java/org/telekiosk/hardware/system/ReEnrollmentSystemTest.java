@@ -49,7 +49,7 @@ class ReEnrollmentSystemTest {
         assertEquals(1, first.sequenceNext(), "a kiosk never heard of numbers from 1");
         SimulatedKiosk firstHardware = new SimulatedKiosk(37.43);
         try (Agent agent = Agent.start(first, firstHardware.sensors(), Clock.systemUTC())) {
-            await("first life").atMost(WAIT).until(() -> agent.outboxStatus().storedThrough() >= 10);
+            awaitStored("first life", agent, kiosk, 10);
             // The first life ends with everything it measured stored (the sensors go, the outbox drains), so that
             // no reading of it is still on its way when the second life starts.
             firstHardware.close();
@@ -64,7 +64,7 @@ class ReEnrollmentSystemTest {
         long secondLast;
         try (SimulatedKiosk hardware = new SimulatedKiosk(38.41);
                 Agent agent = Agent.start(second, hardware.sensors(), Clock.systemUTC())) {
-            await("second life").atMost(WAIT).until(() -> agent.outboxStatus().storedThrough() >= firstHighest + 10);
+            awaitStored("second life", agent, kiosk, firstHighest + 10);
             secondLast = agent.outboxStatus().storedThrough();
             secondFirst = firstHighest + 1;
         }
@@ -80,6 +80,28 @@ class ReEnrollmentSystemTest {
         assertEquals(progress.highest(), progress.contiguous(), progress.toString());
         assertEquals(progress.highest(), store.count(kiosk).get(), "every number once");
         assertEquals(0, store.conflictCount(kiosk).get(), "nothing came under a number already used");
+    }
+
+    /**
+     * Waits until the agent knows its readings through {@code seq} stored; if they are not, fails with what the agent
+     * and the broker knew (a clean-clone CI run once waited 30 s in vain for the first ten readings, and the bare
+     * timeout said nothing about where they stopped).
+     */
+    private static void awaitStored(String alias, Agent agent, KioskId kiosk, long seq) {
+        try {
+            await(alias).atMost(WAIT).until(() -> agent.outboxStatus().storedThrough() >= seq);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String store;
+            try {
+                store = String.valueOf(BROKER.broker().store().progress(kiosk).get());
+            } catch (Exception failed) {
+                store = "unreadable: " + failed;
+            }
+            throw new AssertionError(alias + ": the readings through " + seq + " were not known stored within " + WAIT
+                    + "; agent outbox " + agent.outboxStatus() + ", uplink " + agent.uplinkStatus() + "; broker store "
+                    + store + ", intake accepted " + BROKER.broker().intake().acceptedCount() + ", refused "
+                    + BROKER.broker().intake().rejectedCounts(), e);
+        }
     }
 
     private static void wipe(Path dir) throws Exception {
