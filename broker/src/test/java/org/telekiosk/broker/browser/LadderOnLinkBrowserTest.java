@@ -33,7 +33,7 @@ import org.telekiosk.protocol.signaling.Rung;
  * browser and coturn. The doctor reaches coturn on 127.0.0.1 directly; the kiosk's page reaches it at 127.0.0.2 on
  * the same port, where the relay listens and forwards to coturn, so everything the kiosk sends and receives crosses
  * the profile. (The kiosk page's peer connections get the relay's address in place of coturn's through a wrapper
- * of {@code RTCPeerConnection} installed by the test, standing in for the routing of a real network: Chromium's
+ * of {@code RTCPeerConnection} installed by the test ({@link TurnHostRewrite}), standing in for the routing of a real network: Chromium's
  * WebRTC does not follow {@code --host-resolver-rules} for TURN host names, and the broker issues one ICE
  * configuration to both.) Under
  * {@code edge} the ladder must step down (both pages on the same rung, the broker told), after the switch to
