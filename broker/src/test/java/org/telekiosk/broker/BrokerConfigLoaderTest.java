@@ -112,7 +112,7 @@ class BrokerConfigLoaderTest {
     @Test
     void signalingAndIceKeysHaveCommentedDefaultsAndAreValidated() throws Exception {
         BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of());
-        assertEquals(new SignalingConfig(65_536, 20, 200, 256), config.signaling());
+        assertEquals(new SignalingConfig(65_536, 20, 200, 256, 16), config.signaling());
         assertEquals(IceConfig.none(), config.ice());
         BrokerConfig relay = BrokerConfigLoader.load(Optional.empty(), Map.of(
                 "ice.turn-urls", "turn:turn.example:3478?transport=udp", "ice.transport-policy", "relay",
@@ -153,5 +153,51 @@ class BrokerConfigLoaderTest {
         IllegalArgumentException stale = assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("vitals.stale-after", "PT1S")));
         assertTrue(stale.getMessage().startsWith("vitals.stale-after must be PT10S..P1D"), stale.getMessage());
+    }
+
+    @Test
+    void theAbuseLimitsHaveTheirDocumentedDefaultsAndAreConfigurable() throws Exception {
+        BrokerConfig defaults = BrokerConfigLoader.load(Optional.empty(), Map.of());
+        assertEquals(org.telekiosk.broker.config.HttpLimits.DEFAULTS, defaults.httpLimits());
+        assertEquals(new org.telekiosk.broker.config.HttpLimits(256, java.time.Duration.ofSeconds(20), 16, 32),
+                defaults.httpLimits());
+        assertEquals(org.telekiosk.broker.config.Lockouts.DEFAULTS, defaults.lockouts());
+        assertEquals(new org.telekiosk.broker.account.LockoutPolicy(5, java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofMinutes(15), java.time.Duration.ofHours(24), 100_000), defaults.lockouts().login());
+        assertEquals(16, defaults.signaling().maxSocketsPerAccount());
+
+        BrokerConfig set = BrokerConfigLoader.load(Optional.empty(), Map.of("https.max-connections-per-address", "4",
+                "https.request-deadline", "PT5S", "https.max-pipelined-requests", "2", "api.max-logins-in-progress",
+                "3", "login.lockout.free-failures", "2", "join-code.lockout.max", "PT1H",
+                "join-code.guard.wrong-codes", "50", "signal.max-sockets-per-account", "4"));
+        assertEquals(new org.telekiosk.broker.config.HttpLimits(4, java.time.Duration.ofSeconds(5), 2, 3),
+                set.httpLimits());
+        assertEquals(2, set.lockouts().login().freeFailures());
+        assertEquals(java.time.Duration.ofHours(1), set.lockouts().joinCode().maxLockout());
+        assertEquals(50, set.lockouts().guardWrongCodes());
+        assertEquals(4, set.signaling().maxSocketsPerAccount());
+    }
+
+    @Test
+    void badAbuseLimitsAreRefusedNamingTheirKey() {
+        Map<String, String> bad = Map.of("https.max-connections-per-address", "0",
+                "https.request-deadline", "PT0S",
+                "https.max-pipelined-requests", "1001",
+                "api.max-logins-in-progress", "many",
+                "login.lockout.free-failures", "0",
+                "login.lockout.first", "PT1H",
+                "join-code.lockout.max", "P2D",
+                "join-code.guard.window", "PT1S",
+                "join-code.guard.delay", "PT2H",
+                "signal.max-sockets-per-account", "0");
+        for (Map.Entry<String, String> entry : bad.entrySet()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> BrokerConfigLoader.load(Optional.empty(), Map.of(entry.getKey(), entry.getValue())),
+                    entry.toString());
+            assertTrue(e instanceof org.telekiosk.broker.config.ConfigException, entry + ": " + e);
+            String prefix = entry.getKey().startsWith("login.lockout") || entry.getKey().startsWith("join-code.lockout")
+                    ? entry.getKey().substring(0, entry.getKey().lastIndexOf('.')) : entry.getKey();
+            assertTrue(e.getMessage().contains(prefix), entry + ": " + e.getMessage());
+        }
     }
 }

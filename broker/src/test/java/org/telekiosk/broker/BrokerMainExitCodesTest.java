@@ -48,6 +48,16 @@ class BrokerMainExitCodesTest {
     }
 
     @Test
+    void aBadAbuseLimitEndsServeWith78BeforeAnythingStarts() throws Exception {
+        Path config = Files.writeString(dir.resolve("broker.properties"), "data.dir=" + dir.resolve("data")
+                + "\nhttps.request-deadline=20\n");
+        Run run = run("serve", "--config", config.toString(), "--port", "0", "--mqtt-port", "0", "--metrics-port", "0");
+        assertEquals(ExitCodes.CONFIG, run.code(), run.err());
+        assertTrue(run.err().contains("https.request-deadline"), run.err());
+        assertTrue(Files.notExists(dir.resolve("data")), "nothing was started or written");
+    }
+
+    @Test
     void aConfigurationFileThatCannotBeReadEndsWith78AndNamesTheFile() {
         Path missing = dir.resolve("missing.properties");
         Run run = run("serve", "--config", missing.toString(), "--port", "0", "--mqtt-port", "0");

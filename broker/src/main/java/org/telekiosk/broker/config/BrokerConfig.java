@@ -36,6 +36,9 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  * @param kioskPki              {@code enrollment.*}, {@code https.certificate-file}, {@code https.key-file}
  * @param vitals                {@code vitals.*}: ranges and staleness of the doctor's vitals tiles
  * @param metrics               {@code metrics.*}: the Prometheus listener
+ * @param httpLimits            {@code https.max-connections-per-address}, {@code https.request-deadline},
+ *                              {@code https.max-pipelined-requests}, {@code api.max-logins-in-progress}
+ * @param lockouts              {@code login.lockout.*}, {@code join-code.*}: the guessing limits
  */
 public record BrokerConfig(
         Path dataDir,
@@ -60,10 +63,14 @@ public record BrokerConfig(
         IceConfig ice,
         KioskPkiConfig kioskPki,
         VitalRanges vitals,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        HttpLimits httpLimits,
+        Lockouts lockouts) {
 
     public BrokerConfig {
         Objects.requireNonNull(dataDir, "data.dir is required");
+        Objects.requireNonNull(httpLimits, "httpLimits");
+        Objects.requireNonNull(lockouts, "lockouts");
         requireText("https.bind", httpsBindAddress);
         requireText("mqtt.bind", mqttBindAddress);
         range("https.port", httpsPort, 0, 65535);
@@ -156,7 +163,7 @@ public record BrokerConfig(
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, viewerLimits, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
                 mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice,
-                kioskPki, vitals, metrics);
+                kioskPki, vitals, metrics, httpLimits, lockouts);
     }
 
     private static void range(String key, long value, long min, long max) {

@@ -97,7 +97,8 @@ public final class BrokerConfigLoader {
                             integer(merged, "api.max-concurrent-hashes")),
                     new SignalingConfig(integer(merged, "signal.max-frame-bytes"),
                             integer(merged, "signal.rate-per-second"), integer(merged, "signal.burst"),
-                            integer(merged, "signal.replay-events")),
+                            integer(merged, "signal.replay-events"),
+                            integer(merged, "signal.max-sockets-per-account")),
                     new IceConfig(list(merged, "ice.stun-urls"),
                             turnUrls(merged), merged.getProperty("ice.transport-policy").strip(),
                             duration(merged, "turn.credential-ttl"),
@@ -111,7 +112,18 @@ public final class BrokerConfigLoader {
                             optionalPath(merged, "agent-update.dir")),
                     vitalRanges(merged),
                     new MetricsConfig(Optional.of(merged.getProperty("metrics.bind", "")),
-                            integer(merged, "metrics.port")));
+                            integer(merged, "metrics.port")),
+                    new HttpLimits(integer(merged, "https.max-connections-per-address"),
+                            duration(merged, "https.request-deadline"), integer(merged, "https.max-pipelined-requests"),
+                            integer(merged, "api.max-logins-in-progress")),
+                    new Lockouts(
+                            Lockouts.policy("login.lockout", integer(merged, "login.lockout.free-failures"),
+                                    duration(merged, "login.lockout.first"), duration(merged, "login.lockout.max")),
+                            Lockouts.policy("join-code.lockout", integer(merged, "join-code.lockout.free-failures"),
+                                    duration(merged, "join-code.lockout.first"),
+                                    duration(merged, "join-code.lockout.max")),
+                            integer(merged, "join-code.guard.wrong-codes"), duration(merged, "join-code.guard.window"),
+                            duration(merged, "join-code.guard.delay")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package org.telekiosk.broker.http;
 
+import org.telekiosk.broker.config.HttpLimits;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,15 +29,13 @@ import org.telekiosk.broker.api.RestApi;
  * executor (it blocks: database, Argon2id), and writes the answer back on the channel. At most
  * {@code maxConcurrent} requests are in progress; more are answered 503 with {@code Retry-After} at once. While a
  * request is in progress the channel stops reading, so that answers leave in the order the requests came. Logins
- * ({@code POST /api/v1/session}) have slots of their own ({@value #MAX_LOGINS_IN_PROGRESS}, most of them waiting for an
+ * ({@code POST /api/v1/session}) have slots of their own ({@code api.max-logins-in-progress}, most of them waiting for an
  * Argon2id permit): a login storm never takes the slots other requests need, and a login beyond them is answered 503
  * with {@code Retry-After} at once. The kiosks' enrollment, renewal and kiosk page tokens are API requests like the
  * others (the client certificate of the handshake goes with the request). Other paths pass on to the next handler.
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    /** Logins in progress at once, hashing or waiting for a hashing permit; more are answered 503 at once. */
-    public static final int MAX_LOGINS_IN_PROGRESS = 32;
     /** The seconds a login refused for lack of a slot is told to wait. */
     static final String LOGIN_RETRY_AFTER_SECONDS = "5";
 
@@ -44,11 +43,21 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final BlockingSlots slots;
     private final BlockingSlots logins;
 
+    /** With the default number of logins in progress ({@link HttpLimits#DEFAULTS}). */
     public ApiHandler(RestApi api, ExecutorService executor, int maxConcurrent) {
+        this(api, executor, maxConcurrent, HttpLimits.DEFAULTS.loginsInProgress());
+    }
+
+    /**
+     * @param maxConcurrent      {@code api.max-concurrent-requests}: requests other than logins in progress at once
+     * @param loginsInProgress   {@code api.max-logins-in-progress}: logins hashing or waiting for a hashing permit at
+     *                           once; more are answered 503 at once
+     */
+    public ApiHandler(RestApi api, ExecutorService executor, int maxConcurrent, int loginsInProgress) {
         super(false);
         this.api = api;
         this.slots = new BlockingSlots(executor, maxConcurrent);
-        this.logins = new BlockingSlots(executor, MAX_LOGINS_IN_PROGRESS);
+        this.logins = new BlockingSlots(executor, loginsInProgress);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.telekiosk.broker.http;
 
+import org.telekiosk.broker.config.HttpLimits;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -37,7 +38,8 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final HttpRouter router;
     private final OriginGuard originGuard;
     private final ErrorTail errorTail = new ErrorTail();
-    private final ConnectionsPerAddress connectionsPerAddress = new ConnectionsPerAddress(ConnectionsPerAddress.LIMIT);
+    private final ConnectionsPerAddress connectionsPerAddress;
+    private final HttpLimits limits;
     private final SecurityHeaders securityHeaders = new SecurityHeaders();
     private final WebSocketVersionGuard webSocketVersion = new WebSocketVersionGuard();
     private final ViewerHub hub;
@@ -56,14 +58,19 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
             List<String> allowedOrigins, int maxFrameBytes, java.util.function.Supplier<byte[]> crl, ApiHandler api,
             SignalEndpoint signal, VitalsAccess vitals) {
         this(ssl, content, health, hub, allowedOrigins, maxFrameBytes, crl, api, signal, vitals,
-                java.util.Optional.empty());
+                java.util.Optional.empty(), HttpLimits.DEFAULTS);
     }
 
-    /** @param updates the agent update endpoints, if the broker serves them */
+    /**
+     * @param updates the agent update endpoints, if the broker serves them
+     * @param limits  connections per address, the request deadline and the pipelining depth ({@code https.*})
+     */
     public BrokerInitializer(SslContext ssl, StaticContent content, HealthCheck health, ViewerHub hub,
             List<String> allowedOrigins, int maxFrameBytes, java.util.function.Supplier<byte[]> crl, ApiHandler api,
-            SignalEndpoint signal, VitalsAccess vitals, java.util.Optional<AgentUpdates> updates) {
+            SignalEndpoint signal, VitalsAccess vitals, java.util.Optional<AgentUpdates> updates, HttpLimits limits) {
         this.ssl = ssl;
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
+        this.connectionsPerAddress = new ConnectionsPerAddress(limits.connectionsPerAddress());
         this.agentUpdates = updates.map(u -> new AgentUpdateHandler(u, api.slots()));
         this.api = api;
         this.router = new HttpRouter(content, health, crl);
@@ -109,7 +116,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("tls", ssl.newHandler(ch.alloc()));
         // Drops connections that never complete a request; removed when the WebSocket is up.
         p.addLast("idle", new ReadTimeoutHandler(HANDSHAKE_IDLE_SECONDS));
-        RequestDeadline deadline = new RequestDeadline(RequestDeadline.LIMIT);
+        RequestDeadline deadline = new RequestDeadline(limits.requestDeadline());
         p.addLast(RequestDeadline.BYTES, deadline.bytes());
         StrictHttpServerCodec http = new StrictHttpServerCodec(4096, 8192, 8192);
         p.addLast("http-decoder", http.decoder());
@@ -118,7 +125,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("framing", new RequestFraming());
         p.addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
         p.addLast(RequestDeadline.REQUESTS, deadline.requests());
-        p.addLast("in-order", new InOrderResponses());
+        p.addLast("in-order", new InOrderResponses(limits.pipelinedRequests()));
         p.addLast("websocket-version", webSocketVersion);
         p.addLast("origin", originGuard);
         p.addLast("signal-origin", signalOriginGuard);

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The first handler of every HTTPS connection: at most {@link #LIMIT} open connections per remote address; the next
+ * The first handler of every HTTPS connection: at most {@code https.max-connections-per-address} open connections per remote address; the next
  * one is closed before its TLS handshake costs anything. Counted per address as long as each connection is open.
  */
 @ChannelHandler.Sharable
@@ -20,7 +20,6 @@ final class ConnectionsPerAddress extends ChannelInboundHandlerAdapter {
      * A browser opens up to 6 connections per origin plus its two WebSockets; 256 lets about 30 doctors and patients
      * share one NAT address, and stops a single host from holding thousands.
      */
-    static final int LIMIT = 256;
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionsPerAddress.class);
 
     private final int limit;

@@ -13,15 +13,19 @@ import java.util.ArrayDeque;
  * Answers pipelined requests in the order they came (RFC 9112 §9.3.2): one TLS record can carry several requests,
  * which the HTTP decoder hands on at once, even while the channel has stopped reading. This handler passes one request
  * on at a time and holds the others until the answer to the one before has been written (its last content). At most
- * {@value #MAX_HELD} requests are held; a client that pipelines more is disconnected. Not sharable: one per channel,
+ * {@code https.max-pipelined-requests} requests are held; a client that pipelines more is disconnected. Not sharable: one per channel,
  * right after the aggregator. Messages that are not whole requests (WebSocket frames after an upgrade) pass through.
  */
 final class InOrderResponses extends ChannelDuplexHandler {
-    /** How many pipelined requests one connection may have waiting. */
-    static final int MAX_HELD = 16;
+    private final int maxHeld;
 
     private final ArrayDeque<FullHttpRequest> held = new ArrayDeque<>();
     private boolean answering;
+
+    /** @param maxHeld how many pipelined requests one connection may have waiting */
+    InOrderResponses(int maxHeld) {
+        this.maxHeld = maxHeld;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -34,7 +38,7 @@ final class InOrderResponses extends ChannelDuplexHandler {
             ctx.fireChannelRead(request);
             return;
         }
-        if (held.size() >= MAX_HELD) {
+        if (held.size() >= maxHeld) {
             request.release();
             ctx.close();
             return;

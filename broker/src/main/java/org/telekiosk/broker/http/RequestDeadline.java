@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A whole request (headers and body) must arrive within {@link #LIMIT} of its first byte; otherwise 408 Request
+ * A whole request (headers and body) must arrive within {@code https.request-deadline} of its first byte; otherwise 408 Request
  * Timeout and close. Against slow requests (one byte every ten seconds keeps a read timeout from ever firing and holds
  * a connection for as long as the sender likes). One object per connection with two handlers: {@link #bytes()} before
  * the HTTP codec starts the clock at a request's first byte, {@link #requests()} after aggregation stops it at the
@@ -21,15 +21,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class RequestDeadline {
     /** A request is at most 16 KiB: 20 s is 6.5 kbit/s, far below the slowest kiosk link (256 kbit/s). */
-    static final Duration LIMIT = Duration.ofSeconds(20);
     static final String BYTES = "deadline-start";
     static final String REQUESTS = "deadline-stop";
 
     private final long limitNanos;
+    private final String limitText;
     private ScheduledFuture<?> pending;
 
     RequestDeadline(Duration limit) {
         this.limitNanos = limit.toNanos();
+        this.limitText = limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " seconds" : limit.toMillis() + " ms";
     }
 
     ChannelInboundHandlerAdapter bytes() {
@@ -75,7 +76,7 @@ final class RequestDeadline {
     private void expire(ChannelHandlerContext ctx) {
         pending = null;
         var response = Responses.problem(HttpResponseStatus.REQUEST_TIMEOUT,
-                "The request did not arrive within " + LIMIT.toSeconds() + " seconds.");
+                "The request did not arrive within " + limitText + ".");
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

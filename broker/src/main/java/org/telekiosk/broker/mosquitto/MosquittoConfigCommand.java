@@ -59,7 +59,10 @@ public final class MosquittoConfigCommand implements Callable<Integer> {
         KeystorePassword password = KeystorePassword.resolve(System.getenv(KeystorePassword.ENV),
                 data.resolve("pki").resolve("keystore.password"), random);
         List<String> names = hostNames == null || hostNames.isEmpty() ? config.hostNames() : hostNames;
-        BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, config.hostNames(), new Certificates(random),
+        // The certificates issued here name the broker's CRL as their distribution point, as the running broker's do
+        // (https.public-url, or https://<first of https.host-names>:<https.port>).
+        BrokerPki pki = BrokerPki.open(data.resolve("pki"), password, config.hostNames(), new Certificates(random)
+                .withCrlDistributionPoint(config.kioskPki().crlUrl(config.hostNames().getFirst(), config.httpsPort())),
                 Clock.systemUTC());
         // The CRL from the registry as it is now (a running broker keeps pki/crl.pem current as well).
         StoreDatabase database = StoreDatabase.configured(config.storeUrl(), config.storeUser(),

@@ -28,8 +28,8 @@ final class Access implements AutoCloseable {
     /** @param kioskInService whether a kiosk page session's kiosk still is (not revoked) */
     static Access start(BrokerConfig config, Storage storage, Path data, SecureRandom random, Clock clock,
             Predicate<KioskId> kioskInService) throws IOException {
-        AccessServices services = AccessServices.open(storage.sql(), config.access(), data, random, clock,
-                kioskInService);
+        AccessServices services = AccessServices.open(storage.sql(), config.access(), config.lockouts(), data,
+                random, clock, kioskInService);
         int resuming = services.purge().seats().disconnectAllConnected(clock.instant());
         if (resuming > 0) {
             LOG.info("{} patients were connected before this start; they may resume within the grace period",

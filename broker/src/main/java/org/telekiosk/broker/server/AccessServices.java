@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.function.Predicate;
 import org.telekiosk.broker.account.AccountService;
 import org.telekiosk.broker.account.Argon2idParameters;
-import org.telekiosk.broker.account.LockoutPolicy;
 import org.telekiosk.broker.account.LoginService;
 import org.telekiosk.broker.account.LoginThrottle;
 import org.telekiosk.broker.account.PasswordHasher;
@@ -22,6 +21,7 @@ import org.telekiosk.broker.account.SqlSessionRepository;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.audit.SqlAuditLog;
 import org.telekiosk.broker.config.AccessConfig;
+import org.telekiosk.broker.config.Lockouts;
 import org.telekiosk.broker.consultation.CallEvents;
 import org.telekiosk.broker.consultation.CodeGuessingLimiter;
 import org.telekiosk.broker.consultation.ConsultationPolicy;
@@ -111,6 +111,12 @@ public record AccessServices(
      */
     public static AccessServices open(SqlAccess sql, AccessConfig config, Path dataDir, SecureRandom random,
             Clock clock, Predicate<KioskId> kioskInService) throws IOException {
+        return open(sql, config, Lockouts.DEFAULTS, dataDir, random, clock, kioskInService);
+    }
+
+    /** As above, with the guessing limits of {@code lockouts} ({@code login.lockout.*}, {@code join-code.*}). */
+    public static AccessServices open(SqlAccess sql, AccessConfig config, Lockouts lockouts, Path dataDir,
+            SecureRandom random, Clock clock, Predicate<KioskId> kioskInService) throws IOException {
         SqlAccountRepository accountRepository = new SqlAccountRepository(sql);
         AuditLog audit = new SqlAuditLog(sql);
         PasswordHasher hasher = new PasswordHasher(Argon2idParameters.PRODUCTION, random);
@@ -119,7 +125,7 @@ public record AccessServices(
                 kioskInService);
         AccountService accounts = new AccountService(accountRepository, hasher, PasswordPolicy.DEFAULT, audit, clock);
         LoginService logins = new LoginService(accountRepository, hasher, sessions,
-                new LoginThrottle(clock, LockoutPolicy.LOGIN), audit, clock);
+                new LoginThrottle(clock, lockouts.login()), audit, clock);
 
         ConsultationPolicy policy = new ConsultationPolicy(config.accessWindow(), config.codeLifetime(),
                 config.seatGracePeriod());
@@ -128,7 +134,8 @@ public record AccessServices(
         ConsultationStores stores = new ConsultationStores(consultationRepository, seats,
                 new SqlJoinCodeRepository(sql), random, audit, clock);
         JoinCodes codes = new JoinCodes(stores, new JoinCodeHasher(joinCodeKey(dataDir.resolve(JOIN_CODE_KEY),
-                random)), CodeGuessingLimiter.withDefaults(clock), policy, random, clock);
+                random)), new CodeGuessingLimiter(clock, lockouts.joinCode(),
+                lockouts.guardWrongCodes(), lockouts.guardWindow(), lockouts.guardDelay()), policy, random, clock);
         RecordKeeper records = new RecordKeeper(new SqlRecordStore(sql), clock);
         stores.calls().subscribe(records);
         stores.calls().subscribeSeats(records);

@@ -65,14 +65,15 @@ final class Https implements AutoCloseable {
                         access.records(), access.audit(), clock)), Optional.of(parts.storage().audit()),
                 Optional.of(parts.trust().enrollment()), updates.key());
         ApiHandler api = new ApiHandler(new RestApi(services, origins, config.access().apiMaxConcurrentHashes(), clock,
-                Optional.of(config.vitals())), parts.apiExecutor(), config.access().apiMaxConcurrentRequests());
+                Optional.of(config.vitals())), parts.apiExecutor(), config.access().apiMaxConcurrentRequests(),
+                config.httpLimits().loginsInProgress());
         HealthCheck health = new HealthReport(parts.mqtt(), parts.client(), parts.telemetry().intake(),
                 parts.telemetry().hub(), parts.storage().store(), parts.telemetry().statuses(),
                 parts.storage().writeProbe());
         BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().revocations()::crlDer,
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
-                        access.audit(), config.viewerLimits()), Optional.of(updates));
+                        access.audit(), config.viewerLimits()), Optional.of(updates), config.httpLimits());
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
                 config.viewerMaxPendingBytes()));
     }

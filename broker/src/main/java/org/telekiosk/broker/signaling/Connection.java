@@ -33,6 +33,10 @@ public final class Connection {
     private final RateLimit rate;
     private volatile boolean finished;
     private volatile Side side;
+    private static final Runnable NO_PLACE = () -> {};
+    /** Gives this connection's place among its owner's sockets back; {@link #NO_PLACE} until it holds one. */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> place =
+            new java.util.concurrent.atomic.AtomicReference<>(NO_PLACE);
 
     Connection(SignalingService service, Peer peer) {
         this.service = service;
@@ -93,6 +97,7 @@ public final class Connection {
     /** The transport saw the socket close (for whatever reason). */
     public void closed() {
         finished = true;
+        place.getAndSet(NO_PLACE).run();
         Side current = side;
         if (current == null) {
             return;
@@ -107,9 +112,37 @@ public final class Connection {
         side = joined;
     }
 
+    /**
+     * Takes one of {@code owner}'s socket places ({@code signal.max-sockets-per-account}) for as long as this
+     * connection lives; false if the owner holds them all. Called once, from {@code hello}.
+     */
+    boolean holdPlace(String owner) {
+        java.util.Optional<Runnable> taken = service.sockets.open(owner);
+        if (taken.isEmpty()) {
+            return false;
+        }
+        place.getAndSet(taken.get()).run();
+        if (finished) {
+            place.getAndSet(NO_PLACE).run();
+        }
+        return true;
+    }
+
+    /**
+     * This connection replaces {@code previous} (the same doctor's consultation, the same patient's seat): it takes
+     * over that connection's place, so a replacement never counts twice nor is refused for the one it replaces.
+     */
+    void inheritPlace(Connection previous) {
+        place.getAndSet(previous.place.getAndSet(NO_PLACE)).run();
+        if (finished) {
+            place.getAndSet(NO_PLACE).run();
+        }
+    }
+
     /** Closes this connection from the broker's side; nothing it sends afterwards is handled. */
     void finish(int code, String reason) {
         finished = true;
+        place.getAndSet(NO_PLACE).run();
         peer.close(code, reason);
     }
 

@@ -84,6 +84,13 @@ final class Hello {
                 connection.fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
                 return;
             }
+            Optional<Connection> replaced = room.doctorConnection();
+            if (replaced.isPresent()) {
+                connection.inheritPlace(replaced.get());
+            } else if (!connection.holdPlace("account:" + account.get().id())) {
+                tooMany();
+                return;
+            }
             Optional<Connection> previous = room.seatDoctor(connection, account.get());
             connection.joined(new DoctorSide(service, connection, room, token.get()));
             previous.ifPresent(old -> old.finish(CloseCodes.REPLACED, "replaced by a newer connection"));
@@ -100,6 +107,11 @@ final class Hello {
         });
     }
 
+    private void tooMany() {
+        connection.fail(SignalError.TOO_MANY_SOCKETS, "at most " + service.config.maxSocketsPerAccount()
+                + " signaling sockets per account at once; close one first");
+    }
+
     private void patientJoin(Credential.Code code) {
         Optional<DisplayName> name = code.name().isEmpty() ? Optional.empty() : Optional.of(DisplayName.of(code.name()));
         switch (service.codes.redeem(code.code(), peer.address(), name, service.kioskOf(peer))) {
@@ -114,6 +126,10 @@ final class Hello {
         Optional<KioskId> kiosk = service.kioskOf(peer);
         if (kiosk.isEmpty()) {
             connection.fail(SignalError.NOT_AUTHENTICATED, "no valid kiosk page session");
+            return;
+        }
+        if (!connection.holdPlace("kiosk:" + kiosk.get())) {
+            tooMany();
             return;
         }
         Optional<DisplayName> name = credential.name().isEmpty() ? Optional.empty()
@@ -145,6 +161,7 @@ final class Hello {
             }
             Room.Link link = room.link(joined.participant());
             Optional<Connection> previous = link.attach(connection);
+            previous.ifPresent(connection::inheritPlace);
             connection.joined(new PatientSide(service, connection, room, joined.participant()));
             previous.ifPresent(old -> old.finish(CloseCodes.REPLACED, "replaced by a newer connection"));
             boolean inCall = joined.status() == Seat.Status.IN_CALL;

@@ -107,6 +107,11 @@ final class Room {
     // --- the doctor ---
 
     /** {@code connection} is the doctor's now; returns the connection it replaces, if another one. */
+    /** The doctor's connection now, if any. */
+    Optional<Connection> doctorConnection() {
+        return Optional.ofNullable(doctor);
+    }
+
     Optional<Connection> seatDoctor(Connection connection, Account account) {
         Connection previous = doctor;
         doctor = connection;

@@ -14,6 +14,7 @@ import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.SessionLookup;
 import org.telekiosk.broker.account.Sessions;
+import org.telekiosk.broker.account.SocketsPerOwner;
 import org.telekiosk.broker.consultation.CallMember;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationPolicy;
@@ -60,6 +61,8 @@ public final class SignalingService implements EndWatcher {
     final IceServers iceServers;
     final SignalingConfig config;
     final Clock clock;
+    /** The joined signaling sockets each doctor account and kiosk page holds ({@code signal.max-sockets-per-account}). */
+    final SocketsPerOwner sockets;
     private final Duration grace;
     private final Function<KioskId, Optional<KioskStatus>> statuses;
     /** The consultations' records: told of the doctor's connection, SDP fingerprints, media reports, rungs. */
@@ -101,6 +104,7 @@ public final class SignalingService implements EndWatcher {
         this.iceServers = Objects.requireNonNull(iceServers, "iceServers");
         this.grace = policy.seatGracePeriod();
         this.config = Objects.requireNonNull(config, "config");
+        this.sockets = new SocketsPerOwner(config.maxSocketsPerAccount());
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

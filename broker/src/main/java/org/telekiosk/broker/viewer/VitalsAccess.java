@@ -10,6 +10,7 @@ import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.account.SessionLookup;
 import org.telekiosk.broker.account.Sessions;
+import org.telekiosk.broker.account.SocketsPerOwner;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;

@@ -1,5 +1,6 @@
 package org.telekiosk.broker.http;
 
+import org.telekiosk.broker.config.HttpLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -213,7 +214,7 @@ class ApiHandlerTest {
         // A's login and B's GET /me arrive in one read, as from one TLS record. The executor runs the newest task
         // first (as when the login waits for Argon2id and /me is quick): B must still be answered after A.
         EmbeddedChannel wire = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                new InOrderResponses(), new ApiHandler(api, executor, 4));
+                new InOrderResponses(HttpLimits.DEFAULTS.pipelinedRequests()), new ApiHandler(api, executor, 4));
         String login = "{\"login\":\"dr.nobody\",\"password\":\"wrong-password\"}";
         String pipelined = "POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + login.length() + "\r\n\r\n" + login
@@ -238,9 +239,9 @@ class ApiHandlerTest {
     @Test
     void aConnectionThatPipelinesMoreThanTheLimitIsClosed() {
         EmbeddedChannel wire = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                new InOrderResponses(), new ApiHandler(api, executor, 4));
+                new InOrderResponses(HttpLimits.DEFAULTS.pipelinedRequests()), new ApiHandler(api, executor, 4));
         String me = "GET /api/v1/me HTTP/1.1\r\nHost: localhost\r\n\r\n";
-        wire.writeInbound(Unpooled.copiedBuffer(me.repeat(InOrderResponses.MAX_HELD + 1), StandardCharsets.US_ASCII));
+        wire.writeInbound(Unpooled.copiedBuffer(me.repeat(HttpLimits.DEFAULTS.pipelinedRequests() + 1), StandardCharsets.US_ASCII));
         assertTrue(wire.isOpen(), "one in progress and the limit held");
         wire.writeInbound(Unpooled.copiedBuffer(me, StandardCharsets.US_ASCII));
         assertFalse(wire.isOpen());
@@ -249,10 +250,27 @@ class ApiHandlerTest {
     }
 
     @Test
+    void theLoginsInProgressAreAsConfigured() {
+        ApiHandler handler = new ApiHandler(api, executor, 1, 2);
+        for (int i = 0; i < 2; i++) {
+            EmbeddedChannel login = new EmbeddedChannel(handler);
+            login.writeInbound(loginRequest());
+            org.junit.jupiter.api.Assertions.assertNull(login.readOutbound(), "login " + i + " waits for its hash");
+        }
+        EmbeddedChannel third = new EmbeddedChannel(handler);
+        third.writeInbound(loginRequest());
+        FullHttpResponse refused = third.readOutbound();
+        assertEquals(503, refused.status().code());
+        refused.release();
+        assertEquals(2, executor.held.size());
+        executor.runAll();
+    }
+
+    @Test
     void loginsQueueInSlotsOfTheirOwnAndOtherRequestsAreStillAnsweredMeanwhile() {
         ApiHandler handler = (ApiHandler) channel.pipeline().first();
         List<EmbeddedChannel> waiting = new ArrayList<>();
-        for (int i = 0; i < ApiHandler.MAX_LOGINS_IN_PROGRESS; i++) {
+        for (int i = 0; i < HttpLimits.DEFAULTS.loginsInProgress(); i++) {
             EmbeddedChannel login = new EmbeddedChannel(handler);
             login.writeInbound(loginRequest());
             waiting.add(login);
@@ -264,11 +282,11 @@ class ApiHandlerTest {
         assertEquals("5", refused.headers().get("Retry-After"));
         assertTrue(refused.content().toString(StandardCharsets.UTF_8).contains("too many logins"));
         refused.release();
-        assertEquals(ApiHandler.MAX_LOGINS_IN_PROGRESS, executor.held.size(), "the logins wait, none answered");
+        assertEquals(HttpLimits.DEFAULTS.loginsInProgress(), executor.held.size(), "the logins wait, none answered");
 
         // The API's own cap here is 1: the waiting logins hold none of it, so GET /me is taken and answered.
         channel.writeInbound(request(HttpMethod.GET, "/api/v1/me", ""));
-        assertEquals(ApiHandler.MAX_LOGINS_IN_PROGRESS + 1, executor.held.size());
+        assertEquals(HttpLimits.DEFAULTS.loginsInProgress() + 1, executor.held.size());
         executor.held.pollLast().run();
         FullHttpResponse me = channel.readOutbound();
         assertEquals(401, me.status().code());

@@ -1,5 +1,6 @@
 package org.telekiosk.broker.http;
 
+import org.telekiosk.broker.config.HttpLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The per-connection request deadline and the per-address connection cap, on {@link EmbeddedChannel}s. */
 class RequestLimitsTest {
     EmbeddedChannel deadlineChannel() {
-        RequestDeadline deadline = new RequestDeadline(RequestDeadline.LIMIT);
+        RequestDeadline deadline = new RequestDeadline(HttpLimits.DEFAULTS.requestDeadline());
         StrictHttpServerCodec http = new StrictHttpServerCodec(4096, 8192, 8192);
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.pipeline().addLast(RequestDeadline.BYTES, deadline.bytes());
@@ -56,7 +57,7 @@ class RequestLimitsTest {
             }
         }
         assertFalse(channel.isOpen());
-        assertTrue(elapsed.compareTo(RequestDeadline.LIMIT.plusSeconds(10)) <= 0, elapsed.toString());
+        assertTrue(elapsed.compareTo(HttpLimits.DEFAULTS.requestDeadline().plusSeconds(10)) <= 0, elapsed.toString());
         assertTrue(written(channel).startsWith("HTTP/1.1 408 "));
     }
 
@@ -78,7 +79,7 @@ class RequestLimitsTest {
         EmbeddedChannel channel = deadlineChannel();
         for (int i = 0; i < 3; i++) {
             channel.writeInbound(ascii("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
-            channel.advanceTimeBy(RequestDeadline.LIMIT.toSeconds() * 2, TimeUnit.SECONDS);
+            channel.advanceTimeBy(HttpLimits.DEFAULTS.requestDeadline().toSeconds() * 2, TimeUnit.SECONDS);
             channel.runScheduledPendingTasks();
         }
         assertTrue(channel.isOpen());

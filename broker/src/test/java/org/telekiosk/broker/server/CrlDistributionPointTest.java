@@ -30,11 +30,11 @@ import org.telekiosk.protocol.KioskId;
  * derived from the first host name and the HTTPS port; that URL answers with the issuing CA's CRL. CA certificates
  * carry none.
  */
-class CrlDistributionPointTest {
+public class CrlDistributionPointTest {
     @RegisterExtension
     static final BrokerExtension BROKER = BrokerExtension.shared();
 
-    static List<String> distributionPoints(X509Certificate certificate) {
+    public static List<String> distributionPoints(X509Certificate certificate) {
         byte[] extension = certificate.getExtensionValue(Extension.cRLDistributionPoints.getId());
         if (extension == null) {
             return null;

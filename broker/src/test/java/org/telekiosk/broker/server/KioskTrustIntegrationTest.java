@@ -170,7 +170,7 @@ class KioskTrustIntegrationTest {
         try {
             publish(client, Topics.measurements(victim), CBOR.encode(reading(victim, 1)));
         } catch (MqttException refusedOrDisconnected) {
-            // PUBACK 0x87 or a disconnect: MQTT 5 allows either.
+            // PUBACK 0x87, then DISCONNECT 0x87 (ForgedPublishIntegrationTest).
         }
         MqttClient again = a.connect(BROKER, a.id().value());
         publish(again, Topics.measurements(a.id()), CBOR.encode(reading(a.id(), 1)));
@@ -193,7 +193,7 @@ class KioskTrustIntegrationTest {
                     CommandUpdate.running(victim, java.util.UUID.randomUUID(),
                             Instant.now())));
         } catch (MqttException refusedOrDisconnected) {
-            // PUBACK 0x87 or a disconnect: MQTT 5 allows either.
+            // PUBACK 0x87, then DISCONNECT 0x87 (ForgedPublishIntegrationTest).
         }
         await().atMost(WAIT).until(() -> auditHas(AuditAction.MQTT_ACCESS_REFUSED, "kiosk:trust-m"));
         long before = BROKER.broker().intake().acceptedCount();

@@ -17,8 +17,10 @@ import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.RepetitionInfo;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.TestKiosk;
@@ -35,7 +37,8 @@ import org.telekiosk.protocol.topic.Topics;
  * The broker's subscriber acknowledges each message only after the store committed it (manual acknowledgements).
  * An earlier attempt stalled intermittently under load while there were two shared subscriptions; this runs bursts
  * of readings, far larger than the receive maximum and interleaved with statuses (acknowledged without a store write),
- * through the real broker twenty times, and each time every reading must be stored and acknowledged.
+ * through the real broker five times in the default build ({@code -Dtelekiosk.ack-loop.repetitions=20} for the long
+ * run), and each time every reading must be stored and acknowledged.
  */
 class ManualAckLoopTest {
     private static final int READINGS = 1_000;
@@ -48,10 +51,17 @@ class ManualAckLoopTest {
     static final BrokerExtension BROKER = new BrokerExtension(Map.of("mqtt.kiosk-rate-per-second", "100000",
             "mqtt.kiosk-burst", "1000000"));
 
-    @RepeatedTest(20)
-    void aBurstOfReadingsIsStoredAndAcknowledgedWithoutTheSubscriptionStalling(RepetitionInfo repetition)
-            throws Exception {
-        KioskId kiosk = KioskId.of("ack-loop-" + repetition.getCurrentRepetition());
+    /** Five bursts in the default build; {@code -Dtelekiosk.ack-loop.repetitions=N} for more. */
+    private static final int REPETITIONS = Integer.getInteger("telekiosk.ack-loop.repetitions", 5);
+
+    @TestFactory
+    Stream<DynamicTest> aBurstOfReadingsIsStoredAndAcknowledgedWithoutTheSubscriptionStalling() {
+        return IntStream.rangeClosed(1, REPETITIONS).mapToObj(n -> DynamicTest.dynamicTest("burst " + n + " of "
+                + REPETITIONS, () -> burst(n)));
+    }
+
+    private static void burst(int repetition) throws Exception {
+        KioskId kiosk = KioskId.of("ack-loop-" + repetition);
         SSLContext tls = TestKiosk.enroll(BROKER, kiosk).tls();
         long acknowledgedBefore = BROKER.broker().subscriber().acknowledgedCount();
         MqttAsyncClient client = new MqttAsyncClient(BROKER.broker().mqttUri().toString(), kiosk.value(),

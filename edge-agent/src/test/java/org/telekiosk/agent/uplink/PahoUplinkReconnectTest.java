@@ -71,8 +71,14 @@ class PahoUplinkReconnectTest {
         }
     }
 
+    /**
+     * Forced reconnect cycles: 50 in the default build (a thread leaked per cycle shows 16 times over the allowance),
+     * {@code -Dtelekiosk.reconnect-cycles=200} for the long run.
+     */
+    private static final int CYCLES = Integer.getInteger("telekiosk.reconnect-cycles", 50);
+
     @Test
-    void twoHundredForcedReconnectCyclesDoNotGrowTheNumberOfThreads() throws Exception {
+    void manyForcedReconnectCyclesDoNotGrowTheNumberOfThreads() throws Exception {
         String kiosk = "kiosk-cycles";
         try (PahoUplink uplink = new PahoUplink(settings(broker, kiosk, 32),
                 new ReconnectPolicy(Duration.ofMillis(5), Duration.ofMillis(20), new SplittableRandom(3)))) {
@@ -84,7 +90,7 @@ class PahoUplinkReconnectTest {
             }
             int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
 
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < CYCLES; i++) {
                 seq = cycle(uplink, kiosk, seq);
             }
 
@@ -92,7 +98,7 @@ class PahoUplinkReconnectTest {
             assertTrue(threadsAfter <= threadsBefore + 3,
                     "live threads grew from " + threadsBefore + " to " + threadsAfter);
             assertTrue(uplinkThreads(kiosk).size() <= 1 + PahoThreads.SIZE, "uplink threads: " + uplinkThreads(kiosk));
-            assertEquals(206, uplink.status().connections());
+            assertEquals(CYCLES + 6, uplink.status().connections());
             assertTrue(uplink.status().sessionPresent(), "Clean Start 0 with a session expiry keeps the session");
         }
     }

@@ -1,4 +1,4 @@
-package org.telekiosk.broker.viewer;
+package org.telekiosk.broker.account;
 
 import java.util.Map;
 import java.util.Optional;
@@ -6,14 +6,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * How many vitals sockets each owner (a doctor account, a kiosk's page) holds open, capped at a maximum: 5,000 vitals
- * sockets for one doctor were accepted before. Thread-safe; the count of an owner is forgotten when it reaches 0.
+ * How many sockets of one kind (vitals, signaling) each owner (a doctor account, a kiosk's page) holds open, capped at
+ * a maximum: 5,000 vitals sockets for one doctor were accepted before. Thread-safe; the count of an owner is forgotten
+ * when it reaches 0.
  */
-final class SocketsPerOwner {
+public final class SocketsPerOwner {
     private final int max;
     private final Map<String, Integer> open = new ConcurrentHashMap<>();
 
-    SocketsPerOwner(int max) {
+    public SocketsPerOwner(int max) {
         this.max = max;
     }
 
@@ -21,7 +22,7 @@ final class SocketsPerOwner {
      * One more socket for {@code owner}: the way to give it back (idempotent), or empty if the owner holds
      * {@code max} already.
      */
-    Optional<Runnable> open(String owner) {
+    public Optional<Runnable> open(String owner) {
         boolean[] taken = {false};
         open.compute(owner, (k, n) -> {
             int held = n == null ? 0 : n;
@@ -43,7 +44,7 @@ final class SocketsPerOwner {
     }
 
     /** Sockets {@code owner} holds now. */
-    int held(String owner) {
+    public int held(String owner) {
         return open.getOrDefault(owner, 0);
     }
 }

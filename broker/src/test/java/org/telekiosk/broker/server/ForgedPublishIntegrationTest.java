@@ -1,0 +1,105 @@
+package org.telekiosk.broker.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.MqttTestClient;
+import org.telekiosk.broker.testing.TestKiosk;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.topic.Topics;
+
+/** What embedded HiveMQ CE really does with a kiosk after one publish it refuses to authorise. */
+class ForgedPublishIntegrationTest {
+    @RegisterExtension
+    static final BrokerExtension BROKER = BrokerExtension.shared();
+    static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+
+    static MqttMessage qos1(byte[] payload) {
+        MqttMessage message = new MqttMessage(payload);
+        message.setQos(1);
+        return message;
+    }
+
+    /** The PUBACK's reason code, or the reason the publish failed (the client's code, e.g. 32204 "disconnected"). */
+    static int outcome(IMqttToken token) {
+        try {
+            token.waitForCompletion(30_000);
+            return token.getReasonCodes()[0];
+        } catch (MqttException e) {
+            return -e.getReasonCode();
+        }
+    }
+
+    /**
+     * HiveMQ CE answers a publish its authorizer refuses with PUBACK 0x87 and then ends the connection with DISCONNECT
+     * 0x87; a publish the kiosk sent after it on that connection is dropped unacknowledged (HiveMQ skips the rest of
+     * the connection's publishes). So a kiosk keeps every reading until its PUBACK and sends it again after
+     * reconnecting (protocol/README.md), and nothing is lost: the resent reading is accepted.
+     */
+    @Test
+    void aForgedPublishGets0x87ThenTheConnectionEndsAndWhatWasNotAcknowledgedIsAcceptedWhenSentAgain()
+            throws Exception {
+        TestKiosk kiosk = TestKiosk.enroll(BROKER, KioskId.of("forge-a"));
+        KioskId victim = KioskId.of("forge-b");
+        MqttAsyncClient client = MqttTestClient.connectAsync(BROKER, kiosk.id().value(), kiosk.tls());
+        CompletableFuture<MqttDisconnectResponse> lost = new CompletableFuture<>();
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+                lost.complete(response);
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {}
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {}
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {}
+
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {}
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+        });
+        long before = BROKER.broker().intake().acceptedCount();
+        byte[] own = CBOR.encode(KioskTrustIntegrationTest.reading(kiosk.id(), 1));
+        IMqttToken forged = client.publish(Topics.measurements(victim), qos1(CBOR.encode(
+                KioskTrustIntegrationTest.reading(victim, 1))));
+        IMqttToken after = client.publish(Topics.measurements(kiosk.id()), qos1(own));
+
+        assertEquals(0x87, outcome(forged), "PUBACK 0x87 not authorized");
+        int afterOutcome = outcome(after);
+        org.junit.jupiter.api.Assertions.assertTrue(afterOutcome < 0,
+                "the publish after it is not acknowledged (fails with the disconnect), was " + afterOutcome);
+        MqttDisconnectResponse disconnect = lost.get(30, TimeUnit.SECONDS);
+        assertEquals(0x87, disconnect.getReturnCode(), "DISCONNECT 0x87 not authorized");
+        client.close(true);
+        assertEquals(before, BROKER.broker().intake().acceptedCount(), "neither reached the store");
+
+        org.eclipse.paho.mqttv5.client.MqttClient again = kiosk.connect(BROKER);
+        again.publish(Topics.measurements(kiosk.id()), qos1(own));
+        await().atMost(Duration.ofSeconds(30)).until(() -> BROKER.broker().intake().acceptedCount() == before + 1);
+        assertEquals(java.util.List.of(), BROKER.broker().store()
+                .measurements(victim, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")).join());
+        again.disconnect();
+        again.close();
+    }
+}
