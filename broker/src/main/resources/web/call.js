@@ -55,10 +55,16 @@ export class Call {
     this.stream = stream;
   }
 
-  /** The call starts, or its ICE servers are renewed. */
+  /**
+   * The call starts, or its ICE servers are renewed. The patient's page gathers its candidates from here on (a pool
+   * of one): on a rural link its TURN allocations (two round trips each, 300 ms and more under `edge`) then run while
+   * the doctor's offer is still on its way, not after it arrived. The pool size stays the same for the call (a
+   * change after the first description would be refused).
+   */
   async admitted(event) {
     this.config = { iceServers: event.iceServers.map((s) => ({ urls: s.urls, username: s.username || undefined,
-      credential: s.credential || undefined })), iceTransportPolicy: event.iceTransportPolicy };
+      credential: s.credential || undefined })), iceTransportPolicy: event.iceTransportPolicy,
+    iceCandidatePoolSize: this.role === 'patient' ? 1 : 0 };
     if (!this.pc) {
       this.create();
       if (this.role === 'doctor') {

@@ -57,6 +57,27 @@ const RUNG_GUIDANCE = {
     'The connection is very weak – please write below. Your readings still arrive.'],
 };
 
+// The call's media path as the peer connection reports it: while it is down (a cut, then the ICE restart that
+// brings it back) the patient reads, large and calm, that the line is interrupted (not that they did something wrong)
+// and that nothing needs doing; the notice goes when the media flows again. German first, English second.
+function showMediaPath(state) {
+  const notice = $('media-path');
+  notice.dataset.state = state;
+  if (state === 'interrupted' && notice.hidden) {
+    const german = document.createElement('p');
+    german.className = 'guidance-de';
+    german.textContent = 'Bild und Ton sind kurz unterbrochen. Bitte bleiben Sie hier – die Verbindung kommt von '
+      + 'selbst zurück.';
+    const english = document.createElement('p');
+    english.className = 'guidance-en';
+    english.lang = 'en';
+    english.textContent = 'Picture and sound are briefly interrupted. Please stay here – the connection comes back '
+      + 'by itself.';
+    notice.replaceChildren(german, english);
+  }
+  notice.hidden = state !== 'interrupted';
+}
+
 async function onQuality(event) {
   const changed = event.rung !== rung;
   rung = event.rung;
@@ -212,6 +233,7 @@ async function join(credential) {
   signal = new Signal(credential, { onEvent, onStatus, onRoundTrip: sendReadiness });
   call = new Call('patient', signal, $('remote'));
   call.setLocalStream(camera.stream);
+  call.onPathState = showMediaPath;
   chat ??= new Chat($('chat'), (m) => signal.send(m), 'patient');
   window.telekiosk = { role: 'patient', kiosk, signal, call, chat, rung, videoStats: () => call.videoStats() };
   signal.start();

@@ -2,9 +2,7 @@ package org.telekiosk.broker.browser;
 
 import static org.telekiosk.broker.testing.Outcomes.done;
 
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.AccountCreation;
 import org.telekiosk.broker.account.DisplayName;
@@ -17,6 +15,7 @@ import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.request.Outcome;
 import org.telekiosk.broker.server.AccessServices;
+import org.telekiosk.broker.testing.VitalsFixture;
 
 /**
  * Accounts, and a consultation with a login session and a join code, made through a running broker's own services
@@ -25,20 +24,20 @@ import org.telekiosk.broker.server.AccessServices;
 public record ConsultationFixture(OpaqueToken session, Consultation consultation, String code) {
     /** The password of every account made here. */
     static final String PASSWORD = "a long test passphrase";
-    private static final Map<AccessServices, Account> ADMINS = new ConcurrentHashMap<>();
 
-    /** A doctor account with {@link #PASSWORD}, made by the broker's first admin. */
+    /**
+     * A doctor account with {@link #PASSWORD}, made by the broker's first admin ({@link VitalsFixture#admin}: one
+     * first admin per broker, whichever fixture asks first).
+     */
     public static Account doctor(AccessServices services, String login) {
-        Account admin = ADMINS.computeIfAbsent(services, s -> created(s.accounts().createFirstAdmin(
-                LoginName.of("admin"), DisplayName.of("Admin"), Password.of(PASSWORD))));
+        Account admin = VitalsFixture.admin(services);
         return created(services.accounts().createAccount(admin, LoginName.of(login), DisplayName.of("Dr. Anna Weber"),
                 Role.DOCTOR, Password.of(PASSWORD)));
     }
 
     /** A technician account with {@link #PASSWORD}, made by the broker's first admin. */
     static Account technician(AccessServices services, String login) {
-        Account admin = ADMINS.computeIfAbsent(services, s -> created(s.accounts().createFirstAdmin(
-                LoginName.of("admin"), DisplayName.of("Admin"), Password.of(PASSWORD))));
+        Account admin = VitalsFixture.admin(services);
         return created(services.accounts().createAccount(admin, LoginName.of(login), DisplayName.of("Tom Meyer"),
                 Role.TECHNICIAN, Password.of(PASSWORD)));
     }

@@ -29,6 +29,7 @@ final class BrowserOnLink implements AutoCloseable {
     private final Link link;
     private final RateFollower rates;
     private final List<TcpRelay> tcp = new ArrayList<>();
+    private final List<Integer> tcpPorts = new ArrayList<>();
     private final List<UdpRelay> udp = new ArrayList<>();
 
     private BrowserOnLink(VethLink veth, Link link, RateFollower rates) {
@@ -49,6 +50,7 @@ final class BrowserOnLink implements AutoCloseable {
             for (int port : tcpPorts) {
                 opened.tcp.add(new TcpRelay(new InetSocketAddress(veth.hostAddress(), port),
                         new InetSocketAddress(loopback, port), link, seed + port));
+                opened.tcpPorts.add(port);
             }
             for (int port : udpPorts) {
                 opened.udp.add(new UdpRelay(new InetSocketAddress(veth.hostAddress(), port),
@@ -85,6 +87,24 @@ final class BrowserOnLink implements AutoCloseable {
     Chromium browser(X509Certificate serverCertificate, String name) throws IOException {
         return Chromium.launchedBy(veth.command(List.of()), serverCertificate,
                 List.of("--host-resolver-rules=MAP " + name + " " + veth.hostAddress().getHostAddress()));
+    }
+
+    /**
+     * Makes {@code name} resolve to the host end (the relays) for processes run with {@link #prefix()} (the agent):
+     * the namespace's {@code /etc/hosts}.
+     */
+    void resolve(String name) throws IOException {
+        veth.hosts(java.util.Map.of(name, veth.hostAddress()));
+    }
+
+    /** The command prefix that runs a process inside the namespace ({@code ip netns exec …}). */
+    List<String> prefix() {
+        return veth.command(List.of());
+    }
+
+    /** What the TCP relay of {@code port} passed on. */
+    Counters tcpCounters(int port) {
+        return tcp.get(tcpPorts.indexOf(port)).counters();
     }
 
     /** What the TCP relays passed on, per relay in the order of the ports given. */

@@ -148,6 +148,50 @@ final class CallProbe {
         return ((Number) at).longValue();
     }
 
+    /**
+     * Stamps the set-up's phases in the page (its clock): the peer connection made, the remote description set (the
+     * kiosk: the doctor's offer arrived), the first relay candidate gathered (and over what: udp, tcp or tls), ICE
+     * checking, ICE connected, the connection (DTLS) connected. Polls every 10 ms for the call's peer connection,
+     * then listens to its events; a phase already past when it is found is stamped then.
+     */
+    private static final String WATCH_SETUP = """
+            if (!window.__setup) {
+              const s = window.__setup = {};
+              const stamp = (k) => { if (!s[k]) s[k] = Date.now(); };
+              const look = (pc) => {
+                if (pc.remoteDescription) stamp('remote');
+                if (pc.iceConnectionState === 'checking') stamp('checking');
+                if (['connected', 'completed'].includes(pc.iceConnectionState)) { stamp('checking'); stamp('ice'); }
+                if (pc.connectionState === 'connected') stamp('dtls');
+              };
+              const timer = setInterval(() => {
+                const pc = window.telekiosk?.call?.pc;
+                if (!pc) return;
+                clearInterval(timer);
+                stamp('pc');
+                look(pc);
+                pc.addEventListener('signalingstatechange', () => look(pc));
+                pc.addEventListener('iceconnectionstatechange', () => look(pc));
+                pc.addEventListener('connectionstatechange', () => look(pc));
+                pc.addEventListener('icecandidate', (e) => { if (e.candidate && e.candidate.type === 'relay'
+                    && !s.candidate) { s.candidate = Date.now(); s.candidateOver = e.candidate.relayProtocol
+                    || String(e.candidate.url || '').split('?')[0]; } });
+              }, 10);
+            }
+            """;
+
+    /** Starts stamping the set-up's phases in the page ({@link #setup}). */
+    static void watchSetup(Chromium browser) {
+        browser.script(WATCH_SETUP);
+    }
+
+    /** The page's set-up stamps: pc, remote, candidate, candidateOver, checking, ice, dtls (absent: not reached). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> setup(Chromium browser) {
+        Object setup = browser.script("return window.__setup || {}");
+        return (Map<String, Object>) setup;
+    }
+
     /** The page's clock now. */
     static long now(Chromium browser) {
         return ((Number) browser.script("return Date.now()")).longValue();

@@ -23,6 +23,7 @@ import org.telekiosk.broker.browser.CallStats;
 import org.telekiosk.broker.browser.Chromium;
 import org.telekiosk.broker.browser.ConsultationFixture;
 import org.telekiosk.broker.browser.Coturn;
+import org.telekiosk.broker.browser.TurnHostRewrite;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.RequiredPrograms.Program;
@@ -39,7 +40,10 @@ import org.telekiosk.link.profile.LinkSchedule;
  * and bit rates from {@code getStats()}; under {@code cut}, after the window a 20 s blackout and the time until
  * frames are decoded again at both ends (no one admits again); the degradation ladder's rungs on the doctor's page
  * from the first frames to the window's end (share of time on each, changes per minute, shortest gap between two
- * changes). Prints two tables of medians. Only with
+ * changes); where the set-up's time goes at the kiosk's page ({@link CallProbe#setup}); and vitals beside the call
+ * ({@link VitalsBesideCall}: the real agent in the kiosk's namespace over the same link, kiosk → the doctor's vitals
+ * socket p50/p99, readings lost and twice; off with {@code -Dtelekiosk.rural-calls.vitals=false}). Prints four
+ * tables of medians (also to {@code target/rural-calls.md}). Only with
  * {@code -Dtelekiosk.rural-calls=true}; runs per profile {@code -Dtelekiosk.rural-calls.runs} (5), profiles
  * {@code -Dtelekiosk.rural-calls.profiles} (good,rural-lte,edge,flapping,cut; flapping on its own seeded schedule), window {@code -Dtelekiosk.rural-calls.window}
  * seconds (20). Needs root.
@@ -77,8 +81,14 @@ class RuralCallBenchmarkTest {
             double concealedDownPercent, double rttMs, double lossUpPercent, double lossDownPercent,
             double jitterDownMs, double upKbps, double downKbps, double fpsAtDoctor, double fpsAtKiosk,
             double resumeMs, double signalingReconnects, String kioskRelayProtocol, String iceStates, String relays,
-            CallProbe.Rungs rungs) {
+            CallProbe.Rungs rungs, VitalsBesideCall.Figures vitals, Map<String, Double> phases) {
     }
+
+    /**
+     * Vitals beside the call (on unless {@code -Dtelekiosk.rural-calls.vitals=false}): the real agent in the kiosk
+     * browser's namespace publishes over the same link ({@link VitalsBesideCall}).
+     */
+    private static final boolean VITALS = !"false".equals(System.getProperty("telekiosk.rural-calls.vitals"));
 
     @Test
     void mediaFiguresPerProfile() throws Exception {
@@ -99,7 +109,8 @@ class RuralCallBenchmarkTest {
             }
             results.put(name, list);
         }
-        String table = table(results, runs, window, seed) + "\n" + ladderTable(results, window);
+        String table = table(results, runs, window, seed) + "\n" + ladderTable(results, window)
+                + "\n" + phaseTable(results) + (VITALS ? "\n" + vitalsTable(results) : "");
         System.out.println(table);
         Files.writeString(Path.of("target", "rural-calls.md"), table);
         assertTrue(results.values().stream().flatMap(List::stream).anyMatch(Run::connected), "no run connected");
@@ -114,11 +125,20 @@ class RuralCallBenchmarkTest {
                 ConsultationFixture.doctor(BROKER.broker().access(), "dr." + login));
         X509Certificate certificate = BROKER.broker().pki().serverChain().getFirst();
         int https = BROKER.broker().httpsPort();
-        try (BrowserOnLink link = BrowserOnLink.open(schedule, seed,
-                        List.of(https, TURN.port(), TURN.tlsPort()), List.of(TURN.port()));
+        int mqtt = BROKER.broker().mqttPort();
+        List<Integer> tcpPorts = VITALS ? List.of(https, TURN.port(), TURN.tlsPort(), mqtt)
+                : List.of(https, TURN.port(), TURN.tlsPort());
+        try (VitalsBesideCall vitals = VITALS ? VitalsBesideCall.prepare(BROKER,
+                        org.telekiosk.protocol.KioskId.of("rural-" + login), NAME) : null;
+                BrowserOnLink link = BrowserOnLink.open(schedule, seed, tcpPorts, List.of(TURN.port()));
                 Chromium doctor = new Chromium(certificate, List.of("--host-resolver-rules=MAP "
                         + NAME + " 127.0.0.1"));
                 Chromium kiosk = link.browser(certificate, NAME)) {
+            if (vitals != null) {
+                // the agent's JVM starts while the pages load; its readings cross the link beside the call
+                link.resolve(NAME);
+                vitals.start(link.prefix());
+            }
             CallPages.openDoctorConsole(doctor, fixture, BROKER.origin());
             TurnHostRewrite.install(doctor, NAME, java.net.InetAddress.getLoopbackAddress());
             long loadStart = System.nanoTime();
@@ -128,6 +148,7 @@ class RuralCallBenchmarkTest {
             CallPages.enterCode(kiosk, fixture.code());
             CallProbe.watchFirstFrame(doctor);
             CallProbe.watchFirstFrame(kiosk);
+            CallProbe.watchSetup(kiosk);
             long admittedAt;
             try {
                 // on a loaded machine under edge the kiosk page's join took more than 60 s once (the whole run was
@@ -140,19 +161,39 @@ class RuralCallBenchmarkTest {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 return new Run(false, pageLoadMs, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                         Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                        Double.NaN, "", "", link.udpCounters() + " " + link.tcpCounters(), null);
+                        Double.NaN, "", "", link.udpCounters() + " " + link.tcpCounters(), null,
+                        VitalsBesideCall.Figures.none(), Map.of());
             }
             double setupMs = Math.max(CallProbe.firstFrameAt(doctor), CallProbe.firstFrameAt(kiosk)) - admittedAt;
+            // where the set-up's time goes, at the kiosk: ms after the admission for each phase reached
+            Map<String, Double> phases = new LinkedHashMap<>();
+            Map<String, Object> stamps = new LinkedHashMap<>(CallProbe.setup(kiosk));
+            stamps.put("frame", CallProbe.firstFrameAt(kiosk));
+            stamps.put("doctor-frame", CallProbe.firstFrameAt(doctor));
+            stamps.forEach((phase, at) -> {
+                if (at instanceof Number n) {
+                    phases.put(phase, n.doubleValue() - admittedAt);
+                }
+            });
+            System.out.println("RuralCallBenchmark " + name + " set-up at the kiosk (ms after admission): " + phases
+                    + ", first relay candidate over " + stamps.get("candidateOver"));
             CallProbe.watchRungs(doctor);
             pause(SETTLE);
+            java.time.Instant from = java.time.Instant.now();
+            long mqttUp0 = vitals == null ? 0 : VitalsBesideCall.bytesUp(link.tcpCounters(mqtt));
             CallProbe.Snapshot doctor0 = CallProbe.snapshot(doctor);
             CallProbe.Snapshot kiosk0 = CallProbe.snapshot(kiosk);
             pause(window);
             CallProbe.Snapshot doctor1 = CallProbe.snapshot(doctor);
             CallProbe.Snapshot kiosk1 = CallProbe.snapshot(kiosk);
+            java.time.Instant to = java.time.Instant.now();
+            long mqttUp = vitals == null ? 0 : VitalsBesideCall.bytesUp(link.tcpCounters(mqtt)) - mqttUp0;
             CallProbe.Rungs rungs = CallProbe.rungs(doctor);
             double resumeMs = cut ? resumeAfterCut(link, steady, seed, doctor, kiosk) : Double.NaN;
             double reconnects = ((Number) kiosk.script("return window.telekiosk.signal.welcomes")).doubleValue() - 1;
+            // the call still runs while the agent drains: everything it took reaches the store and the viewer
+            VitalsBesideCall.Figures vitalsFigures = vitals == null ? VitalsBesideCall.Figures.none()
+                    : vitals.finish(from, to, mqttUp);
             return new Run(true, pageLoadMs, setupMs, doctor1.concealedPercentSince(doctor0),
                     kiosk1.concealedPercentSince(kiosk0), 1000 * kiosk1.roundTripSeconds(),
                     doctor1.lossPercentSince(doctor0), kiosk1.lossPercentSince(kiosk0),
@@ -161,7 +202,7 @@ class RuralCallBenchmarkTest {
                     kiosk1.framesPerSecondSince(kiosk0), resumeMs, reconnects,
                     String.valueOf(CallStats.selectedLocalCandidateOfCall(kiosk).get("relayProtocol")),
                     "doctor " + iceState(doctor) + ", kiosk " + iceState(kiosk),
-                    "udp " + link.udpCounters() + ", tcp " + link.tcpCounters(), rungs);
+                    "udp " + link.udpCounters() + ", tcp " + link.tcpCounters(), rungs, vitalsFigures, phases);
         }
     }
 
@@ -252,6 +293,57 @@ class RuralCallBenchmarkTest {
                     .append(" | ").append(String.format("%.2f", median(ok, r -> r.rungs().changesPerMinute())))
                     .append(" | ").append(minGap < 0 ? "–" : String.format("%,d ms", minGap))
                     .append(" | ").append(String.join(" → ", ok.getFirst().rungs().sequence())).append(" |\n");
+        });
+        return out.toString();
+    }
+
+    /**
+     * Where the set-up's time goes, per profile, medians over the connected runs: ms after the doctor's admission at
+     * which the kiosk's page had its peer connection, the doctor's offer, its first relay candidate, ICE checking,
+     * ICE connected, DTLS connected and its first decoded frame, and the doctor's first decoded frame.
+     */
+    private static String phaseTable(Map<String, List<Run>> results) {
+        StringBuilder out = new StringBuilder("| profile | kiosk: peer connection | offer applied | first relay"
+                + " candidate | ICE checking | ICE connected | DTLS connected | first frame | doctor: first frame |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
+        results.forEach((name, list) -> {
+            List<Run> ok = list.stream().filter(Run::connected).toList();
+            out.append("| `").append(name).append('`');
+            for (String phase : List.of("pc", "remote", "candidate", "checking", "ice", "dtls", "frame",
+                    "doctor-frame")) {
+                out.append(" | ").append(ms(median(ok, r -> r.phases().getOrDefault(phase, Double.NaN))));
+            }
+            out.append(" |\n");
+        });
+        return out.toString();
+    }
+
+    /**
+     * Vitals beside the call per profile: the readings taken in each run's window (after the settle), kiosk's
+     * {@code takenAt} → the doctor's vitals socket; p50 and p99 are medians over the runs, max the largest of all;
+     * lost and twice are sums over all runs of every reading the agent took (the drain after the window and, under
+     * {@code cut}, the 20 s cut included).
+     */
+    private static String vitalsTable(Map<String, List<Run>> results) {
+        StringBuilder out = new StringBuilder("| profile | runs | readings in window | p50 | p99 | max | readings"
+                + " taken | lost at viewer | lost in store | twice at viewer | stored twice | MQTT kbit/s up |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        results.forEach((name, list) -> {
+            List<VitalsBesideCall.Figures> ok = list.stream().map(Run::vitals).filter(v -> v.count() > 0).toList();
+            List<Run> runs = list.stream().filter(r -> r.vitals().count() > 0).toList();
+            out.append("| `").append(name).append("` | ").append(ok.size()).append('/').append(list.size())
+                    .append(" | ").append(num(median(runs, r -> r.vitals().count())))
+                    .append(" | ").append(ms(median(runs, r -> r.vitals().p50Ms())))
+                    .append(" | ").append(ms(median(runs, r -> r.vitals().p99Ms())))
+                    .append(" | ").append(ms(ok.stream().mapToDouble(VitalsBesideCall.Figures::maxMs).max()
+                            .orElse(Double.NaN)))
+                    .append(" | ").append(ok.stream().mapToLong(VitalsBesideCall.Figures::highest).sum())
+                    .append(" | ").append(ok.stream().mapToLong(VitalsBesideCall.Figures::lostAtViewer).sum())
+                    .append(" | ").append(ok.stream().mapToLong(VitalsBesideCall.Figures::lostInStore).sum())
+                    .append(" | ").append(ok.stream().mapToLong(VitalsBesideCall.Figures::twiceAtViewer).sum())
+                    .append(" | ").append(ok.stream().mapToLong(VitalsBesideCall.Figures::storedTwice).sum())
+                    .append(" | ").append(String.format("%.1f", median(runs, r -> r.vitals().bitsPerSecondUp()
+                            / 1000))).append(" |\n");
         });
         return out.toString();
     }

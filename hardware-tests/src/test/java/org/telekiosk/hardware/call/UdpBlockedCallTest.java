@@ -19,6 +19,7 @@ import org.telekiosk.broker.browser.CallStats;
 import org.telekiosk.broker.browser.Chromium;
 import org.telekiosk.broker.browser.ConsultationFixture;
 import org.telekiosk.broker.browser.Coturn;
+import org.telekiosk.broker.browser.TurnHostRewrite;
 import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.RequiredPrograms.Program;

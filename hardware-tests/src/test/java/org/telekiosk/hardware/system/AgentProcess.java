@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * the reactor's package phase before this module's tests), with simulated chips, so that a test can SIGKILL it.
  * Its output goes to a log file in its directory.
  */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
     static final Path JAR = Path.of("..", "edge-agent", "target", "telekiosk-edge-agent.jar").toAbsolutePath()
             .normalize();
 
@@ -30,7 +30,7 @@ final class AgentProcess implements AutoCloseable {
      * As {@link #start(Path)}, with {@code prefix} before the java command, e.g. {@code ip netns exec <ns>} to run the
      * kiosk in a network namespace of its own (that command execs java in place: the process is the agent's).
      */
-    static AgentProcess start(Path dir, List<String> prefix) throws IOException {
+    public static AgentProcess start(Path dir, List<String> prefix) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: build with mvn -pl hardware-tests -am verify");
         }
@@ -46,7 +46,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** SIGKILL (on Linux {@link Process#destroyForcibly()} sends it), and waits for the process to be gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
@@ -62,7 +62,7 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 

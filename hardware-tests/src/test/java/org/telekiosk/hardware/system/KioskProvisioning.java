@@ -22,13 +22,13 @@ import org.telekiosk.protocol.KioskId;
  * Provisions a kiosk against a test broker as a technician does: a one-time token from the broker, then the agent's
  * own enrollment ({@code edge-agent enroll}) into {@code dir}, then the test's extra configuration lines.
  */
-final class KioskProvisioning {
+public final class KioskProvisioning {
     private KioskProvisioning() {}
 
     /**
      * @param extraLines further {@code key=value} lines of the agent's configuration (schedules, sensors)
      */
-    static AgentConfig provision(BrokerExtension broker, KioskId kiosk, Path dir, String... extraLines)
+    public static AgentConfig provision(BrokerExtension broker, KioskId kiosk, Path dir, String... extraLines)
             throws Exception {
         String token = broker.broker().enrollment().createToken(kiosk, "System test " + kiosk, AuditActor.system())
                 .line();

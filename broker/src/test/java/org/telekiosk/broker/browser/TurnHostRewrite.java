@@ -1,7 +1,6 @@
-package org.telekiosk.hardware.call;
+package org.telekiosk.broker.browser;
 
 import java.net.InetAddress;
-import org.telekiosk.broker.browser.Chromium;
 
 /**
  * Split-horizon naming of the TURN server inside one page: the broker offers {@code turn:NAME:…} URLs, and this
@@ -9,9 +8,14 @@ import org.telekiosk.broker.browser.Chromium;
  * before the call starts). Needed because Chromium 156 cannot resolve the host name of a {@code turn:…?transport=udp}
  * URL here, neither through {@code --host-resolver-rules} nor through {@code /etc/hosts} in a namespace (the ICE
  * error is 701 "TURN host lookup received error"), while TCP and TLS URLs resolve; in production DNS answers. The
- * kiosk's page gets the host end of its link, the doctor's 127.0.0.1, as a split-horizon DNS would answer.
+ * kiosk's page gets the host end of its link, the doctor's 127.0.0.1, as a split-horizon DNS would answer. The
+ * browser tests without a namespace use it the other way round: the kiosk's page reaches coturn's {@code 127.0.0.1}
+ * at {@code 127.0.0.2}, where the link emulator's UDP relay listens (Chromium's WebRTC does not follow
+ * {@code --host-resolver-rules} for TURN hosts, and the broker issues one ICE configuration to both pages). The one
+ * place for this rewrite: {@code CutResumeBrowserTest}, {@code LadderOnLinkBrowserTest} and the hardware tests'
+ * calls on a link.
  */
-final class TurnHostRewrite {
+public final class TurnHostRewrite {
     private static final String SCRIPT = """
             const name = arguments[0], address = arguments[1];
             const rewrite = (config) => !config || !config.iceServers ? config : {...config,
@@ -31,8 +35,12 @@ final class TurnHostRewrite {
     private TurnHostRewrite() {
     }
 
-    /** From now on, this page's peer connections reach {@code name} at {@code address}. */
-    static void install(Chromium page, String name, InetAddress address) {
+    /**
+     * From now on, this page's peer connections reach {@code name} (a host name or an address as the broker's
+     * {@code turn:}/{@code turns:} URLs name it) at {@code address}. Install it after the page loaded and before the
+     * call starts.
+     */
+    public static void install(Chromium page, String name, InetAddress address) {
         page.script(SCRIPT, name, address.getHostAddress());
     }
 }
