@@ -1,6 +1,7 @@
 package org.telekiosk.protocol.update;
 
 import java.util.Objects;
+import org.telekiosk.protocol.Untrusted;
 
 /**
  * A Debian package version, {@code [epoch:]upstream[-revision]}, ordered as dpkg orders them (Debian Policy 5.6.12):
@@ -110,8 +111,7 @@ public record DebianVersion(String value) implements Comparable<DebianVersion> {
     }
 
     private static String printable(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) + "…" : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return Untrusted.printable(s, 41);
     }
 
     @Override
