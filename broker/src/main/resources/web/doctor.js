@@ -327,6 +327,7 @@ function renderWaiting(patients) {
       ? `${p.readiness.roundTripMillis} ms` : '– ms';
     badge(item.querySelector('.connected'), p.connected, 'verbunden / connected');
     renderSensors(item.querySelector('.kiosk-sensors'), p.sensors);
+    renderCheck(item.querySelector('.pre-check'), p.check);
     const admit = item.querySelector('.admit');
     admit.disabled = inCall;
     admit.addEventListener('click', () => signal.send({ type: 'admit', participant: p.participant }));
@@ -359,6 +360,63 @@ function renderSensors(element, sensors) {
     }
     element.append(span);
   }
+}
+
+// The patient page's pre-call check (protocol version 2's `check`), in plain German first: each result a badge, ok
+// (green), no (red) or neither (grey: not checked, not answered, or only the permission known).
+const CHECK_TEXTS = {
+  camera: {
+    picture: ['ok', 'Kamera: Bild gesehen', 'camera: picture seen'],
+    dark: ['no', 'Kamera: Bild dunkel', 'camera: picture dark'],
+    unavailable: ['no', 'Kamera: nicht verfügbar', 'camera: not available'],
+    unknown: ['', 'Kamera: nicht geprüft', 'camera: not checked'],
+  },
+  microphone: {
+    heard: ['ok', 'Mikrofon: gehört', 'microphone: heard'],
+    silent: ['no', 'Mikrofon: nichts gehört', 'microphone: silent'],
+    unmeasured: ['', 'Mikrofon: freigegeben, nicht gemessen', 'microphone: allowed, not measured'],
+    unavailable: ['no', 'Mikrofon: nicht verfügbar', 'microphone: not available'],
+    unknown: ['', 'Mikrofon: nicht geprüft', 'microphone: not checked'],
+  },
+  speaker: {
+    heard: ['ok', 'Lautsprecher: gehört', 'speaker: heard'],
+    'not-heard': ['no', 'Lautsprecher: nichts gehört', 'speaker: not heard'],
+    unknown: ['', 'Lautsprecher: keine Antwort', 'speaker: no answer'],
+  },
+};
+
+function renderCheck(element, check) {
+  element.replaceChildren();
+  if (!check || (check.camera === 'unknown' && check.microphone === 'unknown' && check.speaker === 'unknown'
+      && check.roundTripMillis < 0)) {
+    element.textContent = 'Vorabprüfung: keine gemeldet · pre-call check: none reported';
+    return;
+  }
+  for (const part of ['camera', 'microphone', 'speaker']) {
+    const [state, de, en] = CHECK_TEXTS[part][check[part]] || ['', `${part}: ${check[part]}`, ''];
+    checkBadge(element, part, state, de, en);
+  }
+  if (check.roundTripMillis < 0) {
+    checkBadge(element, 'connection', 'no', 'Verbindung: Server nicht erreicht', 'connection: broker not reached');
+  } else {
+    const figures = `${bitRate(check.downKbps)}, ${check.roundTripMillis} ms`;
+    const good = check.downKbps >= 1000 && check.roundTripMillis <= 400;
+    checkBadge(element, 'connection', good ? 'ok' : 'no', `Verbindung: ${figures}`, `connection: ${figures}`);
+  }
+}
+
+function checkBadge(element, part, state, de, en) {
+  const span = document.createElement('span');
+  span.className = `badge check ${state}`;
+  span.dataset.check = part;
+  span.textContent = `${de} · ${en}`;
+  element.append(span);
+}
+
+/** kbit/s as German text: 1,8 Mbit/s from 1000 kbit/s up. */
+function bitRate(kbps) {
+  return kbps >= 1000 ? `${(kbps / 1000).toLocaleString('de-DE', { maximumFractionDigits: 1 })} Mbit/s`
+    : `${kbps} kbit/s`;
 }
 
 function badge(element, ok, label) {

@@ -9,7 +9,7 @@ import { Signal, showText } from '/signal.js';
 import { Call, openCamera } from '/call.js';
 import { Vitals } from '/vitals.js';
 import { renderGuidance } from '/guidance.js';
-import { PreCheck } from '/precheck.js';
+import { PreCheck, checkMessage } from '/precheck.js';
 import { Chat } from '/chat.js';
 
 const $ = (id) => document.getElementById(id);
@@ -298,6 +298,9 @@ async function onEvent(event) {
       show(event.status === 'in-call' ? 'call' : 'waiting');
       if (event.status === 'in-call') showVitals();
       sendReadiness();
+      // The check's results for the doctor, after every welcome (the broker keeps the seat's latest; a version 1
+      // broker knows no such message).
+      if (checkResults && signal.protocolVersion >= 2) signal.send(checkMessage(checkResults));
       break;
     case 'admitted': show('call'); showVitals(); await call.admitted(event); break;
     case 'participants': renderParticipants(event.participants); break;

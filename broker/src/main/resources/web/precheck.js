@@ -1,7 +1,8 @@
 // The kiosk page's pre-call check (issue 19), as a patient can follow it alone: the camera picture, the microphone
 // level, a test tone for the speaker, and the connection to the broker (round trip to /healthz, a bandwidth estimate
 // from downloading /probe.bin). Every result is said in plain German first, English second. Nothing is sent anywhere
-// but the broker's own readiness (camera: a picture was seen; microphone: sound was heard).
+// but to the broker: the readiness (camera: a picture was seen; microphone: sound was heard) and the results as the
+// signaling message `check` (checkMessage below; protocol/README.md), which the doctor sees in the waiting room.
 
 import { showText } from '/signal.js';
 
@@ -25,8 +26,8 @@ export class PreCheck {
     this.stream = stream;
     this.media = media;
     this.audio = null;
-    this.results = { picture: false, sound: 'unknown', speaker: 'unknown', roundTripMillis: -1, downKbps: -1,
-      reachable: false };
+    this.results = { picture: false, camera: 'unknown', sound: 'unknown', speaker: 'unknown', roundTripMillis: -1,
+      downKbps: -1, reachable: false };
     this.stopped = false;
   }
 
@@ -63,6 +64,7 @@ export class PreCheck {
 
   async checkCamera() {
     if (!this.stream || !this.media.camera) {
+      this.results.camera = 'unavailable';
       line('check-camera', 'fail', 'Kamera: nicht verfügbar. Bitte sagen Sie dem Personal Bescheid.',
         'Camera: not available. Please tell the staff.');
       return;
@@ -78,12 +80,17 @@ export class PreCheck {
         context.drawImage(video, 0, 0, canvas.width, canvas.height);
         if (hasPicture(context.getImageData(0, 0, canvas.width, canvas.height).data)) {
           this.results.picture = true;
+          this.results.camera = 'picture';
           line('check-camera', 'ok', 'Kamera: Wir sehen Ihr Bild. ✓', 'Camera: we can see your picture.');
           return;
         }
       }
       await pause(150);
     }
+    if (this.stopped) {
+      return;
+    }
+    this.results.camera = 'dark';
     line('check-camera', 'fail', 'Kamera: Das Bild bleibt dunkel. Ist die Kamera abgedeckt?',
       'Camera: the picture stays dark. Is the camera covered?');
   }
@@ -147,8 +154,8 @@ export class PreCheck {
       const probe = await (await fetch('/probe.bin', { cache: 'no-store' })).arrayBuffer();
       const seconds = Math.max(0.001, (performance.now() - start) / 1000);
       this.results.reachable = true;
-      this.results.roundTripMillis = Math.round(Math.min(...trips));
-      this.results.downKbps = Math.round(probe.byteLength * 8 / 1000 / seconds);
+      this.results.roundTripMillis = Math.min(600000, Math.round(Math.min(...trips)));
+      this.results.downKbps = Math.min(10000000, Math.round(probe.byteLength * 8 / 1000 / seconds));
     } catch (e) {
       line('check-connection', 'fail', 'Verbindung: Der Server ist nicht erreichbar. Bitte sagen Sie dem Personal'
         + ' Bescheid.', 'Connection: the server cannot be reached. Please tell the staff.');
@@ -197,6 +204,23 @@ export class PreCheck {
         'Speaker: you hear nothing. Please check the volume or ask the staff.');
     }
   }
+}
+
+/**
+ * The signaling message `check` (protocol version 2) for these results: the camera, the microphone (a level that
+ * could not be measured is `unmeasured`; no device or permission `unavailable`), the patient's answer to the test
+ * tone, and the connection (-1 and -1 when the broker was not reached).
+ */
+export function checkMessage(results) {
+  const microphone = { heard: 'heard', silent: 'silent', unmeasured: 'unmeasured', none: 'unavailable' };
+  const reached = results.reachable && results.roundTripMillis >= 0 && results.downKbps >= 0;
+  return { type: 'check', result: {
+    camera: results.camera,
+    microphone: microphone[results.sound] || 'unknown',
+    speaker: results.speaker,
+    roundTripMillis: reached ? results.roundTripMillis : -1,
+    downKbps: reached ? results.downKbps : -1,
+  } };
 }
 
 function speed(kbps) {

@@ -14,6 +14,7 @@ const KINDS = {
   'patient-resumed': ['Patient/in wieder verbunden', 'patient resumed'],
   'patient-left': ['Patient/in gegangen', 'patient left'],
   'patient-released': ['Platz freigegeben', 'seat released'],
+  'patient-checked': ['Vorabprüfung am Gerät der Patientin/des Patienten', 'patient\'s pre-call check'],
   rung: ['Qualitätsstufe', 'quality rung'],
   ended: ['Sprechstunde beendet', 'consultation ended'],
 };

@@ -1,6 +1,8 @@
 // Telekiosk signaling client: one secure WebSocket to /ws/signal, as documented in protocol/README.md
 // ("Signaling WebSocket"). Says hello, remembers the resume token and the last message number, reconnects with
 // backoff after a drop and resumes (patients) or says hello again (doctors). Never logs tokens or codes.
+// Speaks protocol version 2 (the pre-call check); a broker that answers 4400 (unsupported-version) before any welcome
+// speaks only version 1: the page says hello again with version 1 and `protocolVersion` tells it not to send `check`.
 
 // 1000 is final only after an 'ended' event: a close this page did not ask for is treated as a drop.
 const FINAL_CLOSES = new Set([1002, 1003, 1007, 1009, 4400, 4401, 4403, 4409, 4410, 4429]);
@@ -25,6 +27,7 @@ export class Signal {
     this.welcomes = 0;
     this.over = false;
     this.status = null;
+    this.protocolVersion = 2; // what the next hello says; after a welcome, what the broker speaks with this page
   }
 
   start() {
@@ -40,7 +43,7 @@ export class Signal {
       const credential = this.resumeToken
         ? { kind: 'resume', token: this.resumeToken, lastSeen: this.lastSeen }
         : this.credential;
-      socket.send(JSON.stringify({ type: 'hello', protocolVersion: 1, credential }));
+      socket.send(JSON.stringify({ type: 'hello', protocolVersion: this.protocolVersion, credential }));
       this.ping();
       this.pingTimer = setInterval(() => this.ping(), PING_EVERY_MS);
     });
@@ -48,6 +51,11 @@ export class Signal {
     socket.addEventListener('close', (e) => {
       clearInterval(this.pingTimer);
       if (this.socket !== socket) {
+        return;
+      }
+      if (e.code === 4400 && this.protocolVersion > 1 && this.welcomes === 0 && !this.stopped) {
+        this.protocolVersion = 1; // an older broker: once more in version 1
+        this.open();
         return;
       }
       if (this.stopped || this.over || FINAL_CLOSES.has(e.code)) {
@@ -61,6 +69,10 @@ export class Signal {
   }
 
   receive(event) {
+    if (event.type === 'error' && event.code === 'unsupported-version' && this.protocolVersion > 1
+        && this.welcomes === 0) {
+      return; // the close that follows makes the page say hello in version 1
+    }
     if (event.type === 'welcome') {
       this.retryMs = 500;
       this.welcomes += 1;
@@ -68,6 +80,7 @@ export class Signal {
         this.lastSeen = event.lastSeq; // the broker numbers afresh (it forgot an idle room, or restarted)
       }
       this.status = event.status;
+      this.protocolVersion = event.protocolVersion;
       if (event.resumeToken) {
         this.resumeToken = event.resumeToken;
       }

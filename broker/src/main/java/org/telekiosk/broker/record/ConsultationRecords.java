@@ -2,6 +2,8 @@ package org.telekiosk.broker.record;
 
 import java.time.Instant;
 import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
+import org.telekiosk.protocol.signaling.PreCallCheck;
 import org.telekiosk.protocol.signaling.SignalRequest;
 
 /**
@@ -28,6 +30,10 @@ public interface ConsultationRecords {
 
         @Override
         public void rungChanged(ConsultationId consultation, Party by, String rung, Instant at) {}
+
+        @Override
+        public void patientChecked(ConsultationId consultation, ParticipantId participant, PreCallCheck check,
+                Instant at) {}
     };
 
     /** The doctor's signaling connection joined the consultation (again, after a reconnect). */
@@ -47,4 +53,11 @@ public interface ConsultationRecords {
      * decided; kept only when it differs from the consultation's current rung.
      */
     void rungChanged(ConsultationId consultation, Party by, String rung, Instant at);
+
+    /**
+     * {@code participant}'s page reported the results of its pre-call check (technical facts: whether a picture was
+     * seen and a sound heard, the patient's answer to the test tone, round trip and bandwidth); called only when they
+     * differ from the seat's previous report.
+     */
+    void patientChecked(ConsultationId consultation, ParticipantId participant, PreCallCheck check, Instant at);
 }

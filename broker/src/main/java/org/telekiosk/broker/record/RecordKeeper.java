@@ -22,6 +22,7 @@ import org.telekiosk.broker.consultation.EndReason;
 import org.telekiosk.broker.consultation.EndWatcher;
 import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.broker.consultation.SeatWatcher;
+import org.telekiosk.protocol.signaling.PreCallCheck;
 import org.telekiosk.protocol.signaling.SignalRequest;
 
 /**
@@ -109,6 +110,19 @@ public final class RecordKeeper implements ConsultationRecords, CallWatcher, Sea
             return;
         }
         append(consultation, new RecordEvent(at, RecordEvent.Kind.RUNG, by, "", rung));
+    }
+
+    @Override
+    public void patientChecked(ConsultationId consultation, ParticipantId participant, PreCallCheck check,
+            Instant at) {
+        append(consultation, new RecordEvent(at, RecordEvent.Kind.PATIENT_CHECKED, Party.PATIENT,
+                participant.toString(), detail(check)));
+    }
+
+    /** A pre-call check as the record's detail: {@code camera=… microphone=… speaker=… rtt-ms=… down-kbps=…}. */
+    static String detail(PreCallCheck check) {
+        return "camera=" + check.camera() + " microphone=" + check.microphone() + " speaker=" + check.speaker()
+                + " rtt-ms=" + check.roundTripMillis() + " down-kbps=" + check.downKbps();
     }
 
     /** Whether {@code report}'s fingerprints are those {@code by} and its peer signaled in this consultation. */

@@ -33,6 +33,8 @@ public final class Connection {
     private final RateLimit rate;
     private volatile boolean finished;
     private volatile Side side;
+    /** The protocol version its {@code hello} named (1 or 2); 0 before. */
+    private volatile int version;
     private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
     private static final Runnable NO_PLACE = () -> {};
     /** Gives this connection's place among its owner's sockets back; {@link #NO_PLACE} until it holds one. */
@@ -76,11 +78,27 @@ public final class Connection {
             refuse(SignalError.OUT_OF_ORDER, "already authenticated");
             return;
         }
+        if (request instanceof SignalRequest.Check && version < 2) {
+            // As a version 1 broker would answer it: version 1 has no such message.
+            fail(SignalError.UNKNOWN_TYPE, "'check' needs protocol version 2; this connection said hello with "
+                    + version);
+            return;
+        }
         synchronized (current.room()) {
             if (!finished) {
                 current.receive(request);
             }
         }
+    }
+
+    /** The protocol version this connection's {@code hello} named (0 before it). */
+    int version() {
+        return version;
+    }
+
+    /** The {@code hello} named a version this broker speaks. */
+    void version(int spoken) {
+        version = spoken;
     }
 
     /** Whether {@code hello} succeeded. */

@@ -78,6 +78,8 @@ final class DoctorSide implements Connection.Side {
             case SignalRequest.MediaReport report -> service.mediaReport(connection, room.id(), room.hasCall(),
                     Party.DOCTOR, report);
             case SignalRequest.Chat chat -> messages.doctorChat(room, chat);
+            case SignalRequest.Check check -> connection.refuse(SignalError.NOT_ALLOWED,
+                    "only a patient's page reports a pre-call check");
             case SignalRequest.Quality quality -> messages.doctorQuality(room, quality);
             case SignalRequest.Ready ready -> connection.refuse(SignalError.NOT_ALLOWED,
                     "only patients report readiness");

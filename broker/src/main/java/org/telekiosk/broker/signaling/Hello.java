@@ -46,11 +46,13 @@ final class Hello {
     }
 
     void accept(SignalRequest.Hello hello) {
-        if (hello.protocolVersion() != SignalRequest.PROTOCOL_VERSION) {
-            connection.fail(SignalError.UNSUPPORTED_VERSION, "this broker speaks protocol version "
-                    + SignalRequest.PROTOCOL_VERSION);
+        if (hello.protocolVersion() < SignalRequest.OLDEST_PROTOCOL_VERSION
+                || hello.protocolVersion() > SignalRequest.PROTOCOL_VERSION) {
+            connection.fail(SignalError.UNSUPPORTED_VERSION, "this broker speaks protocol versions "
+                    + SignalRequest.OLDEST_PROTOCOL_VERSION + " to " + SignalRequest.PROTOCOL_VERSION);
             return;
         }
+        connection.version(hello.protocolVersion());
         switch (hello.credential()) {
             case Credential.Cookie cookie -> doctor(peer.cookieSession(), cookie.consultation());
             case Credential.Session session -> doctor(OpaqueToken.parse(session.token()), session.consultation());
@@ -96,7 +98,7 @@ final class Hello {
             previous.ifPresent(old -> old.finish(CloseCodes.REPLACED, "replaced by a newer connection"));
             LOG.info("[{}] Doctor joined consultation {}", peer.id(), id);
             service.records.doctorJoined(id, service.clock.instant());
-            peer.send(new SignalEvent.Welcome(SignalRequest.PROTOCOL_VERSION, id.toString(), Participant.Role.DOCTOR,
+            peer.send(new SignalEvent.Welcome(connection.version(), id.toString(), Participant.Role.DOCTOR,
                     "", "", room.hasCall() ? SignalEvent.SeatStatus.IN_CALL : SignalEvent.SeatStatus.WAITING,
                     room.doctorLast()));
             room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
@@ -168,7 +170,7 @@ final class Hello {
             String participant = joined.participant().toString();
             LOG.info("[{}] Patient {} {} consultation {}", peer.id(), participant, resumed ? "resumed in" : "joined",
                     joined.consultation());
-            peer.send(new SignalEvent.Welcome(SignalRequest.PROTOCOL_VERSION, joined.consultation().toString(),
+            peer.send(new SignalEvent.Welcome(connection.version(), joined.consultation().toString(),
                     Participant.Role.PATIENT, participant, joined.resumeToken().value(),
                     inCall ? SignalEvent.SeatStatus.IN_CALL : SignalEvent.SeatStatus.WAITING, link.outbox().last()));
             link.outbox().after(lastSeen).forEach(peer::send);

@@ -54,6 +54,13 @@ final class PatientSide implements Connection.Side {
                             room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
                 }
             }
+            case SignalRequest.Check check -> {
+                Optional<Room.Link> link = room.seated(participant);
+                if (link.isPresent() && link.get().check(check.result())) {
+                    service.records.patientChecked(room.id(), participant, check.result(), service.clock.instant());
+                    room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
+                }
+            }
             case SignalRequest.Answer answer -> {
                 if (!inCall || !room.answer()) {
                     connection.refuse(SignalError.OUT_OF_ORDER, "no offer to answer");

@@ -12,6 +12,7 @@ import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.protocol.signaling.CloseCodes;
+import org.telekiosk.protocol.signaling.PreCallCheck;
 import org.telekiosk.protocol.signaling.SignalEvent;
 
 /**
@@ -26,6 +27,7 @@ final class Room {
         private final ReplayBuffer outbox;
         private Connection connection;
         private Optional<Instant> droppedAt = Optional.empty();
+        private PreCallCheck check = PreCallCheck.NOT_REPORTED;
 
         private Link(ParticipantId participant, ReplayBuffer outbox) {
             this.participant = participant;
@@ -38,6 +40,18 @@ final class Room {
 
         ReplayBuffer outbox() {
             return outbox;
+        }
+
+        /** The seat's latest pre-call check, {@link PreCallCheck#NOT_REPORTED} until its page sent one. */
+        PreCallCheck check() {
+            return check;
+        }
+
+        /** The page reported its pre-call check; whether it differs from the one it reported before. */
+        boolean check(PreCallCheck reported) {
+            boolean changed = !reported.equals(check);
+            check = reported;
+            return changed;
         }
 
         /** {@code connection} takes the seat; returns the connection it replaces, if another one held it. */

@@ -40,6 +40,7 @@ import org.telekiosk.protocol.signaling.Participant;
 import org.telekiosk.protocol.signaling.Readiness;
 import org.telekiosk.protocol.signaling.SignalError;
 import org.telekiosk.protocol.signaling.SignalEvent;
+import org.telekiosk.protocol.signaling.PreCallCheck;
 import org.telekiosk.protocol.signaling.WaitingPatient;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 
@@ -234,8 +235,13 @@ public final class SignalingService implements EndWatcher {
         }
         Outcome<List<WaitingListEntry>> list =
                 waitingRoom.waitingList(new Caller.Staff(room.doctorAccount().get()), room.id());
+        // A version 1 doctor gets the version 1 form (no check field): their decoder refuses unknown fields.
+        boolean version1 = room.doctorConnection().map(c -> c.version() == 1).orElse(false);
         List<WaitingPatient> patients = list instanceof Outcome.Done<List<WaitingListEntry>> done
-                ? done.value().stream().map(this::toWire).toList() : List.of();
+                ? done.value().stream().map(entry -> toWire(entry, room.seated(entry.participant())
+                        .map(Room.Link::check).orElse(PreCallCheck.NOT_REPORTED)))
+                        .map(patient -> version1 ? patient.asVersion1() : patient).toList()
+                : List.of();
         return new SignalEvent.WaitingRoom(seq, patients);
     }
 
@@ -283,7 +289,7 @@ public final class SignalingService implements EndWatcher {
         return open;
     }
 
-    WaitingPatient toWire(WaitingListEntry patient) {
+    WaitingPatient toWire(WaitingListEntry patient, PreCallCheck check) {
         DeviceReadiness r = patient.readiness();
         OptionalInt rtt = r.roundTripMillis();
         KioskSensors sensors = patient.kiosk().map(kiosk -> statuses.apply(kiosk)
@@ -292,7 +298,7 @@ public final class SignalingService implements EndWatcher {
         return new WaitingPatient(patient.participant().toString(), patient.name().value(),
                 patient.kiosk().map(Object::toString).orElse(""), patient.waitingSince(), patient.connected(),
                 new Readiness(r.cameraGranted(), r.microphoneGranted(), rtt.isPresent() ? rtt.getAsInt() : -1),
-                sensors);
+                sensors, check);
     }
 
     static DeviceReadiness fromWire(Readiness r) {

@@ -120,6 +120,34 @@ class SignalSocketHandlerTest {
     }
 
     @Test
+    void aBadCheckGetsInvalidFieldNamingTheFieldThenClose1007AndTheSeatAndItsEarlierCheckStay() {
+        EmbeddedChannel doctor = socket(Optional.empty());
+        send(doctor, "{\"type\":\"hello\",\"protocolVersion\":2,\"credential\":{\"kind\":\"session\",\"token\":\""
+                + kit.doctor.session().value() + "\",\"consultation\":\"" + consultation.id() + "\"}}");
+        texts(doctor);
+        EmbeddedChannel patient = socket(Optional.empty());
+        send(patient, "{\"type\":\"hello\",\"protocolVersion\":2,\"credential\":{\"kind\":\"code\",\"code\":\""
+                + kit.code(kit.doctor, consultation) + "\",\"name\":\"\"}}");
+        assertTrue(texts(patient).getFirst().contains("\"protocolVersion\":2"));
+        String good = "{\"type\":\"check\",\"result\":{\"camera\":\"picture\",\"microphone\":\"heard\","
+                + "\"speaker\":\"heard\",\"roundTripMillis\":120,\"downKbps\":1800}}";
+        send(patient, good);
+        assertEquals(List.of(), texts(patient), "a good check is not answered");
+        String seen = texts(doctor).getLast();
+        assertTrue(seen.contains("\"check\":{\"camera\":\"picture\",\"microphone\":\"heard\",\"speaker\":\"heard\","
+                + "\"roundTripMillis\":120,\"downKbps\":1800}"), seen);
+
+        send(patient, good.replace("\"downKbps\":1800", "\"downKbps\":-7"));
+        List<String> out = texts(patient);
+        assertTrue(out.getFirst().contains("\"code\":\"invalid-field\"") && out.getFirst().contains("downKbps"),
+                out.toString());
+        assertEquals("close:1007", out.get(1));
+        String after = texts(doctor).getLast();
+        assertTrue(after.contains("\"connected\":false"), "the seat is kept for the grace period: " + after);
+        assertTrue(after.contains("\"downKbps\":1800"), "the earlier check is kept: " + after);
+    }
+
+    @Test
     void anUnknownTypeGetsUnknownTypeThenClose1007() {
         EmbeddedChannel ch = socket(Optional.empty());
         send(ch, "{\"type\":\"record\",\"on\":true}");

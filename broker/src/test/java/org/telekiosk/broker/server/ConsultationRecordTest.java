@@ -44,6 +44,7 @@ import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.broker.turn.IceConfig;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.protocol.signaling.Credential;
+import org.telekiosk.protocol.signaling.PreCallCheck;
 import org.telekiosk.protocol.signaling.SignalEvent;
 import org.telekiosk.protocol.signaling.Rung;
 import org.telekiosk.protocol.signaling.SignalRequest;
@@ -146,6 +147,37 @@ class ConsultationRecordTest {
         assertTrue(services.audit().page(new AuditQuery(10, OptionalLong.empty(), consultation.id().toString()))
                 .stream().anyMatch(e -> e.event().action() == AuditAction.RECORD_EXPORTED
                         && e.event().actor().value().equals("account:" + doctor.id())));
+    }
+
+    @Test
+    void thePatientsPreCallCheckIsRecordedOncePerResultAsTechnicalFactsOnly() {
+        Consultation consultation = consultation();
+        FakePeer doctorPeer = new FakePeer(SignalingKit.PATIENT_ADDRESS, Optional.empty());
+        Connection doctorSide = signaling.connect(doctorPeer);
+        doctorSide.receive(SignalingKit.doctorHello(new SignalingKit.Staff(new Caller.Staff(doctor), session),
+                consultation, 2));
+        FakePeer patientPeer = new FakePeer(SignalingKit.PATIENT_ADDRESS, Optional.empty());
+        Connection patientSide = signaling.connect(patientPeer);
+        patientSide.receive(SignalingKit.codeHello(code(consultation), 2));
+        String participant = patientPeer.last(SignalEvent.Welcome.class).participant();
+        clock.advance(Duration.ofSeconds(3));
+        PreCallCheck check = new PreCallCheck("picture", "heard", "not-heard", 120, 1_800);
+        patientSide.receive(new SignalRequest.Check(check));
+        patientSide.receive(new SignalRequest.Check(check)); // sent again after a welcome: recorded once
+        clock.advance(Duration.ofSeconds(4));
+        PreCallCheck worst = new PreCallCheck("unavailable", "unavailable", "not-heard", 600_000, 10_000_000);
+        patientSide.receive(new SignalRequest.Check(worst));
+
+        RecordContent record = export(doctor, consultation).content();
+        List<RecordEvent> checks = record.events().stream()
+                .filter(e -> e.kind() == RecordEvent.Kind.PATIENT_CHECKED).toList();
+        assertEquals(List.of(
+                new RecordEvent(clock.instant().minus(Duration.ofSeconds(4)), RecordEvent.Kind.PATIENT_CHECKED,
+                        Party.PATIENT, participant,
+                        "camera=picture microphone=heard speaker=not-heard rtt-ms=120 down-kbps=1800"),
+                new RecordEvent(clock.instant(), RecordEvent.Kind.PATIENT_CHECKED, Party.PATIENT, participant,
+                        "camera=unavailable microphone=unavailable speaker=not-heard rtt-ms=600000"
+                                + " down-kbps=10000000")), checks);
     }
 
     @Test

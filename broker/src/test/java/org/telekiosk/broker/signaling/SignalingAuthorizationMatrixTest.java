@@ -37,22 +37,22 @@ class SignalingAuthorizationMatrixTest {
 
     static {
         String[] messages = {"hello", "ping", "ready", "admit", "offer", "answer", "ice-candidate", "ice-restart",
-            "leave", "end", "media-report", "chat", "quality"};
+            "leave", "end", "media-report", "chat", "quality", "check"};
         String na = "not-authenticated";
-        row("anonymous", messages, na, OK, na, na, na, na, na, na, na, na, na, na, na);
+        row("anonymous", messages, na, OK, na, na, na, na, na, na, na, na, na, na, na, na);
         row("patient-waiting", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", "out-of-order",
-                "out-of-order", "out-of-order", OK, "not-allowed", "out-of-order", "not-in-call", "not-allowed");
+                "out-of-order", "out-of-order", OK, "not-allowed", "out-of-order", "not-in-call", "not-allowed", OK);
         row("patient-in-call", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", OK, OK, OK, OK,
-                "not-allowed", OK, OK, "not-allowed");
+                "not-allowed", OK, OK, "not-allowed", OK);
         row("doctor-of-consultation", messages, "out-of-order", OK, "not-allowed", OK, OK, "not-allowed", OK,
-                "not-allowed", "not-allowed", OK, OK, OK, OK);
+                "not-allowed", "not-allowed", OK, OK, OK, OK, "not-allowed");
         row("kiosk-page-called-in", messages, "out-of-order", OK, OK, "not-allowed", "not-allowed", "out-of-order",
-                "out-of-order", "out-of-order", OK, "not-allowed", "out-of-order", "not-in-call", "not-allowed");
+                "out-of-order", "out-of-order", OK, "not-allowed", "out-of-order", "not-in-call", "not-allowed", OK);
         row("kiosk-page-without-room", messages, "no-room-consultation", OK, na, na, na, na, na, na, na, na, na, na,
-                na);
-        row("staff-session-as-kiosk", messages, na, OK, na, na, na, na, na, na, na, na, na, na, na);
+                na, na);
+        row("staff-session-as-kiosk", messages, na, OK, na, na, na, na, na, na, na, na, na, na, na, na);
         for (String outsider : List.of("other-doctor", "technician", "admin")) {
-            row(outsider, messages, "forbidden", OK, na, na, na, na, na, na, na, na, na, na, na);
+            row(outsider, messages, "forbidden", OK, na, na, na, na, na, na, na, na, na, na, na, na);
         }
     }
 
@@ -79,7 +79,7 @@ class SignalingAuthorizationMatrixTest {
         // The consultation's doctor is connected, and a second patient waits to be admitted.
         FakePeer doctorPeer = new FakePeer(SignalingKit.PATIENT_ADDRESS, Optional.empty());
         Connection doctor = kit.service.connect(doctorPeer);
-        doctor.receive(SignalingKit.doctorHello(kit.doctor, consultation));
+        doctor.receive(SignalingKit.doctorHello(kit.doctor, consultation, 2));
         FakePeer waitingPeer = new FakePeer(SignalingKit.PATIENT_ADDRESS, Optional.empty());
         kit.service.connect(waitingPeer).receive(SignalingKit.codeHello(kit.code(kit.doctor, consultation)));
         String waiting = waitingPeer.last(SignalEvent.Welcome.class).participant();
@@ -94,16 +94,16 @@ class SignalingAuthorizationMatrixTest {
         Connection connection = role.equals("doctor-of-consultation") ? doctor : kit.service.connect(peer);
         FakePeer observed = role.equals("doctor-of-consultation") ? doctorPeer : peer;
         Function<SignalingKit.Staff, SignalRequest> staffHello = staff -> SignalingKit.doctorHello(staff,
-                consultation);
+                consultation, 2);
         SignalRequest hello = switch (role) {
-            case "anonymous" -> new SignalRequest.Hello(1, new Credential.Cookie(consultation.id().toString()));
+            case "anonymous" -> new SignalRequest.Hello(2, new Credential.Cookie(consultation.id().toString()));
             case "other-doctor" -> staffHello.apply(kit.otherDoctor);
             case "technician" -> staffHello.apply(kit.technician);
             case "admin" -> staffHello.apply(kit.admin);
             case "doctor-of-consultation" -> staffHello.apply(kit.doctor);
             case "kiosk-page-called-in", "kiosk-page-without-room", "staff-session-as-kiosk" ->
-                    new SignalRequest.Hello(1, new Credential.KioskCookie(""));
-            default -> SignalingKit.codeHello(kit.code(kit.doctor, consultation));
+                    new SignalRequest.Hello(2, new Credential.KioskCookie(""));
+            default -> SignalingKit.codeHello(kit.code(kit.doctor, consultation), 2);
         };
         if (role.startsWith("patient") || role.equals("kiosk-page-called-in")) {
             connection.receive(hello);
@@ -136,6 +136,8 @@ class SignalingAuthorizationMatrixTest {
                     "sha-256 " + "AB:".repeat(31) + "AB", "sha-256 " + "CD:".repeat(31) + "CD");
             case "chat" -> new SignalRequest.Chat("Guten Tag");
             case "quality" -> new SignalRequest.Quality(org.telekiosk.protocol.signaling.Rung.AUDIO, "", false);
+            case "check" -> new SignalRequest.Check(new org.telekiosk.protocol.signaling.PreCallCheck("picture",
+                    "heard", "heard", 120, 1_800));
             default -> throw new IllegalArgumentException(message);
         };
         connection.receive(request);

@@ -134,11 +134,19 @@ public final class SignalingKit {
     }
 
     public static SignalRequest.Hello doctorHello(Staff staff, Consultation consultation) {
-        return new SignalRequest.Hello(1, new Credential.Session(staff.session().value(),
+        return doctorHello(staff, consultation, 1);
+    }
+
+    public static SignalRequest.Hello doctorHello(Staff staff, Consultation consultation, int version) {
+        return new SignalRequest.Hello(version, new Credential.Session(staff.session().value(),
                 consultation.id().toString()));
     }
 
     public static SignalRequest.Hello codeHello(String code) {
-        return new SignalRequest.Hello(1, new Credential.Code(code, ""));
+        return codeHello(code, 1);
+    }
+
+    public static SignalRequest.Hello codeHello(String code, int version) {
+        return new SignalRequest.Hello(version, new Credential.Code(code, ""));
     }
 }

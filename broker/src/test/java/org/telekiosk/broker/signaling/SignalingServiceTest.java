@@ -357,7 +357,7 @@ class SignalingServiceTest {
     @Test
     void anUnsupportedProtocolVersionIsRefused() {
         FakePeer future = peer();
-        kit.service.connect(future).receive(new SignalRequest.Hello(2, new Credential.Cookie(
+        kit.service.connect(future).receive(new SignalRequest.Hello(3, new Credential.Cookie(
                 consultation.id().toString())));
         assertEquals("unsupported-version", errorCode(future));
         assertEquals(CloseCodes.UNSUPPORTED_VERSION, future.closeCode());

@@ -24,10 +24,16 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = SignalRequest.MediaReport.class, name = "media-report"),
     @JsonSubTypes.Type(value = SignalRequest.Quality.class, name = "quality"),
     @JsonSubTypes.Type(value = SignalRequest.Chat.class, name = "chat"),
+    @JsonSubTypes.Type(value = SignalRequest.Check.class, name = "check"),
 })
 public sealed interface SignalRequest {
-    /** The protocol version this module speaks. */
-    int PROTOCOL_VERSION = 1;
+    /**
+     * The protocol version this module speaks: 2, which adds {@link Check} and the waiting room's {@code check} to
+     * version 1. A broker of this version also accepts version 1 clients and speaks version 1 to them.
+     */
+    int PROTOCOL_VERSION = 2;
+    /** The oldest protocol version a broker of this version still speaks. */
+    int OLDEST_PROTOCOL_VERSION = 1;
     /** The longest SDP accepted, in characters (an audio+video offer with many codecs is about 6,000). */
     int MAX_SDP = 32_768;
 
@@ -43,6 +49,17 @@ public sealed interface SignalRequest {
     record Ready(Readiness readiness) implements SignalRequest {
         public Ready {
             Objects.requireNonNull(readiness, "readiness");
+        }
+    }
+
+    /**
+     * A patient's page reports its pre-call check's results (protocol version 2): after {@code welcome} once it has
+     * run the check, again after every later {@code welcome} and whenever the check was run again. Shown to the doctor
+     * in the waiting room ({@link WaitingPatient#check}); a version 1 connection may not send it.
+     */
+    record Check(PreCallCheck result) implements SignalRequest {
+        public Check {
+            Objects.requireNonNull(result, "result");
         }
     }
 

@@ -45,7 +45,10 @@ class SignalCodecTest {
                 new SignalRequest.MediaReport("direct", "udp", "host", "prflx", FP_A.toLowerCase(), FP_B),
                 new SignalRequest.Quality(Rung.VIDEO_LOW, "loss 4 %, rtt 380 ms", false),
                 new SignalRequest.Quality(Rung.TEXT, "", true),
-                new SignalRequest.Chat("Guten Tag!\nWie geht es Ihnen?"));
+                new SignalRequest.Chat("Guten Tag!\nWie geht es Ihnen?"),
+                new SignalRequest.Check(new PreCallCheck("picture", "heard", "heard", 120, 1_800)),
+                new SignalRequest.Check(new PreCallCheck("unavailable", "unmeasured", "not-heard", 0, 0)),
+                new SignalRequest.Check(PreCallCheck.NOT_REPORTED));
     }
 
     private static final String FP_A = "sha-256 " + "4A:".repeat(31) + "4A";
@@ -89,11 +92,13 @@ class SignalCodecTest {
                 new SignalEvent.WaitingRoom(1, List.of(new WaitingPatient(ID, "Erika", "wmk-lab-03",
                         Instant.parse("2026-11-22T10:15:30Z"), true, Readiness.UNKNOWN,
                         KioskSensors.reported(List.of(new SensorHealth(SensorId.of("mlx90614"), SensorState.PRESENT, ""),
-                                new SensorHealth(SensorId.of("hx711"), SensorState.ABSENT, "no answer on GPIO 5/6")))),
+                                new SensorHealth(SensorId.of("hx711"), SensorState.ABSENT, "no answer on GPIO 5/6"))),
+                        new PreCallCheck("picture", "heard", "heard", 120, 1_800)),
                         new WaitingPatient(ID, "Jan", "wmk-lab-04", Instant.parse("2026-11-22T10:16:30Z"), true,
-                                Readiness.UNKNOWN, KioskSensors.NOT_REPORTED),
+                                Readiness.UNKNOWN, KioskSensors.NOT_REPORTED, PreCallCheck.NOT_REPORTED),
                         new WaitingPatient(ID, "Max", "", Instant.parse("2026-11-22T10:17:30Z"), false,
-                                new Readiness(true, false, 12), KioskSensors.NO_KIOSK))),
+                                new Readiness(true, false, 12), KioskSensors.NO_KIOSK,
+                                new PreCallCheck("dark", "silent", "unknown", -1, -1)))),
                 new SignalEvent.Admitted(2, List.of(new IceServer(List.of("turn:turn.example:3478?transport=udp"),
                         "1700000000:" + ID, "c2VjcmV0")), "relay"),
                 new SignalEvent.Participants(3, List.of(new Participant(Participant.Role.DOCTOR, "Dr. Weber"),
@@ -133,6 +138,73 @@ class SignalCodecTest {
                 json.encodeToString(new SignalRequest.Quality(Rung.VIDEO_LOW, "rtt 420 ms", false)));
         assertEquals("{\"type\":\"chat\",\"from\":\"doctor\",\"text\":\"Hallo\"}",
                 json.encodeToString(new SignalEvent.Chat(Participant.Role.DOCTOR, "Hallo")));
+    }
+
+    @Test
+    void aCheckHasTheDocumentedShape() throws MalformedMessageException {
+        String text = "{\"type\":\"check\",\"result\":{\"camera\":\"picture\",\"microphone\":\"heard\","
+                + "\"speaker\":\"heard\",\"roundTripMillis\":120,\"downKbps\":1800}}";
+        SignalRequest.Check check = new SignalRequest.Check(new PreCallCheck("picture", "heard", "heard", 120, 1_800));
+        assertEquals(text, json.encodeToString(check));
+        assertEquals(check, json.decode(text, SignalRequest.class));
+    }
+
+    @Test
+    void theVersion1FormOfAWaitingPatientLeavesTheCheckOutAndVersion2RequiresIt() {
+        WaitingPatient patient = new WaitingPatient(ID, "Erika", "", Instant.parse("2026-11-22T10:15:30Z"), true,
+                Readiness.UNKNOWN, KioskSensors.NO_KIOSK, new PreCallCheck("picture", "heard", "heard", 120, 1_800));
+        String version2 = json.encodeToString(new SignalEvent.WaitingRoom(1, List.of(patient)));
+        String version1 = json.encodeToString(new SignalEvent.WaitingRoom(1, List.of(patient.asVersion1())));
+        assertTrue(version2.contains("\"check\":{\"camera\":\"picture\""), version2);
+        assertFalse(version1.contains("check"), version1);
+        assertEquals(version2.replace(",\"check\":{\"camera\":\"picture\",\"microphone\":\"heard\","
+                + "\"speaker\":\"heard\",\"roundTripMillis\":120,\"downKbps\":1800}", ""), version1,
+                "version 1 is version 2 without the field");
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> json.decode(version1, SignalEvent.class));
+        assertEquals(Reason.INVALID_FIELD, e.reason(), e.getMessage());
+    }
+
+    /** Each bad pre-call check is refused as invalid-field, naming what is wrong. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "'camera':'seen','microphone':'heard','speaker':'heard','roundTripMillis':1,'downKbps':1|camera",
+        "'camera':null,'microphone':'heard','speaker':'heard','roundTripMillis':1,'downKbps':1|camera",
+        "'camera':'PICTURE','microphone':'heard','speaker':'heard','roundTripMillis':1,'downKbps':1|camera",
+        "'camera':'picture','microphone':'loud','speaker':'heard','roundTripMillis':1,'downKbps':1|microphone",
+        "'camera':'picture','microphone':'heard','speaker':'yes','roundTripMillis':1,'downKbps':1|speaker",
+        "'camera':'picture','microphone':'heard','speaker':true,'roundTripMillis':1,'downKbps':1|speaker",
+        "'camera':'picture','microphone':'heard','speaker':'heard','roundTripMillis':-2,'downKbps':1|roundTripMillis",
+        "'camera':'picture','microphone':'heard','speaker':'heard','roundTripMillis':600001,'downKbps':1|roundTripMillis",
+        "'camera':'picture','microphone':'heard','speaker':'heard','roundTripMillis':1.5,'downKbps':1|roundTripMillis",
+        "'camera':'picture','microphone':'heard','speaker':'heard','roundTripMillis':1,'downKbps':-5|downKbps",
+        "'camera':'picture','microphone':'heard','speaker':'heard','roundTripMillis':1,'downKbps':10000001|downKbps",
+        "'camera':'picture','microphone':'heard','speaker':'heard','roundTripMillis':1,'downKbps':'fast'|downKbps",
+        "'camera':'picture','microphone':'heard','speaker':'heard','roundTripMillis':-1,'downKbps':900|-1 together",
+        "'camera':'picture','microphone':'heard','speaker':'heard','roundTripMillis':40,'downKbps':-1|-1 together",
+        "'camera':'picture','microphone':'heard','speaker':'heard','roundTripMillis':1|downKbps",
+        "'camera':'picture','microphone':'heard','speaker':'heard','roundTripMillis':1,'downKbps':1,'picture':'x'|picture",
+    })
+    void aBadCheckIsRefusedAsInvalidFieldNamingTheField(String fieldsAndName) {
+        String[] parts = fieldsAndName.split("\\|");
+        String text = "{\"type\":\"check\",\"result\":{" + parts[0].replace('\'', '"') + "}}";
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> json.decode(text, SignalRequest.class));
+        assertEquals(Reason.INVALID_FIELD, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains(parts[1]), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"type\":\"check\"}", "{\"type\":\"check\",\"result\":null}",
+        "{\"type\":\"check\",\"result\":\"picture\"}",
+        "{\"type\":\"check\",\"camera\":\"picture\",\"microphone\":\"heard\",\"speaker\":\"heard\","
+                + "\"roundTripMillis\":1,\"downKbps\":1}",
+        "{\"type\":\"ready\",\"readiness\":{\"camera\":true,\"microphone\":true,\"roundTripMillis\":1,"
+                + "\"downKbps\":1}}"})
+    void aCheckWithoutItsResultOrReadinessWithCheckFieldsIsRefused(String text) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> json.decode(text, SignalRequest.class));
+        assertEquals(Reason.INVALID_FIELD, e.reason(), e.getMessage());
     }
 
     @Test
