@@ -34,7 +34,8 @@ import org.telekiosk.protocol.topic.Topics;
 /**
  * Issue 19's kiosk page in headless Chromium (fake camera and microphone) against a real broker: the pre-call check
  * before the waiting room (picture, microphone level, test tone, round trip and bandwidth, in plain German), its
- * results in the doctor's readiness; every state of the page (check, waiting, call, over, start) fits the Pi touch
+ * results in the doctor's readiness (the readiness badges, and each result of the signaling message {@code check} in
+ * the console's waiting room, with the figures the kiosk page showed); every state of the page (check, waiting, call, over, start) fits the Pi touch
  * displays, 800×480 landscape and 720×1280 portrait, without scrolling and with every touch target at least 48 CSS
  * px; after the consultation the page resets itself (here after 10 s) to a fresh start screen with nothing of the
  * patient left in it.
@@ -100,6 +101,32 @@ class KioskLayoutBrowserTest {
                             + "return !!b && b.classList.contains('ok')"
                             + " && document.querySelector('#waiting li .microphone').classList.contains('ok')")));
             fitsEverywhere(page, "waiting", List.of("#waiting-text", "#leave-waiting"));
+
+            // The check's results reach the doctor's readiness view (signaling 'check'), in plain German first, with
+            // the figures the patient's page showed. Read through one script call: the list re-renders on events.
+            java.util.regex.Matcher figures = java.util.regex.Pattern.compile(
+                    "Antwortzeit (\\d+) ms, etwa ([\\d.,]+ (?:M|k)bit/s)").matcher(texts.get("check-connection"));
+            assertTrue(figures.find(), texts.get("check-connection"));
+            String connection = "Verbindung: " + figures.group(2) + ", " + figures.group(1) + " ms";
+            String checkScript = "const c = document.querySelector('#waiting li .pre-check');"
+                    + "return c ? [...c.querySelectorAll('.check')].map(b => b.dataset.check + '|'"
+                    + " + b.className + '|' + b.textContent).join('\\n') : ''";
+            try {
+                await("the check's results in the doctor's console").atMost(WAIT).until(() -> String.valueOf(
+                        console.script(checkScript)).contains("\nconnection|"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("console: " + console.script(
+                        "return document.getElementById('waiting').textContent"), e);
+            }
+            List<String> seen = List.of(String.valueOf(console.script(checkScript)).split("\n"));
+            assertEquals(List.of(
+                    "camera|badge check ok|Kamera: Bild gesehen · camera: picture seen",
+                    "microphone|badge check ok|Mikrofon: gehört · microphone: heard",
+                    "speaker|badge check ok|Lautsprecher: gehört · speaker: heard",
+                    "connection|badge check ok|" + connection + " · " + connection.replace("Verbindung", "connection")),
+                    seen, "the doctor sees what the patient's page checked");
+            Viewport.resize(console, 1366, 768);
+            Viewport.screenshot(console, "doctor-waiting-1366x768");
 
             console.script("document.querySelector('#waiting li .admit').click()");
             await("video at both ends").atMost(WAIT).pollInterval(Duration.ofMillis(200))
