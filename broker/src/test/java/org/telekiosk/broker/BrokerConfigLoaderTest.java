@@ -107,6 +107,14 @@ class BrokerConfigLoaderTest {
         IllegalArgumentException hashes = assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("api.max-concurrent-hashes", "0")));
         assertEquals("api.max-concurrent-hashes must be 1..64, was 0", hashes.getMessage());
+
+        // The record and its consultation: three months at most (KBV Anlage 31b), configurable lower.
+        assertEquals(java.time.Duration.ofDays(90), access.consultationRetention());
+        assertEquals(java.time.Duration.ofDays(7), BrokerConfigLoader.load(Optional.empty(),
+                Map.of("consultation.retention", "P7D")).access().consultationRetention());
+        IllegalArgumentException retention = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("consultation.retention", "P91D")));
+        assertTrue(retention.getMessage().startsWith("consultation.retention must be"), retention.getMessage());
     }
 
     @Test
