@@ -188,7 +188,8 @@ class KioskLayoutBrowserTest {
         for (int[] size : DISPLAYS) {
             Viewport.resize(page, size[0], size[1]);
             String what = state + " at " + size[0] + "x" + size[1];
-            await(what + " fits").atMost(Duration.ofSeconds(5)).until(() -> Viewport.misfits(page, selectors)
+            // Up to WAIT: at load 51 one look (a script call) once took over 5 s, the earlier bound (loop run 4).
+            await(what + " fits").atMost(WAIT).until(() -> Viewport.misfits(page, selectors)
                     .isEmpty() && Viewport.smallTargets(page, 48).isEmpty());
             Viewport.screenshot(page, "kiosk-" + state + "-" + size[0] + "x" + size[1]);
         }
