@@ -23,6 +23,7 @@ import org.telekiosk.broker.consultation.ConsultationState;
 import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.SqlConsultationRepository;
 import org.telekiosk.broker.http.TlsHandshakeRefusals;
+import org.telekiosk.broker.mqtt.MqttTlsRefusals;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
 import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.store.MeasurementStore;
@@ -50,6 +51,7 @@ public final class BrokerMetrics implements AutoCloseable {
     /** Media connect buckets: a direct path in well under a second, TURN over a rural link in seconds. */
     private static final Duration[] JOIN_MEDIA_BUCKETS = java.util.stream.LongStream.of(250, 500, 1_000, 2_000, 3_000,
             5_000, 10_000, 20_000, 30_000, 60_000, 120_000).mapToObj(Duration::ofMillis).toArray(Duration[]::new);
+    private static final String TLS_REFUSED = "TLS handshakes the HTTPS and MQTT listeners failed, by reason";
     /** Held here: Micrometer keeps only a weak reference to a gauge's object. */
     private final ConsultationCounts consultations;
 
@@ -147,6 +149,11 @@ public final class BrokerMetrics implements AutoCloseable {
                     .description("Join codes refused, by reason").tag("reason", reason.code()).register(registry);
         }
 
+        for (MqttTlsRefusals.Reason reason : MqttTlsRefusals.Reason.values()) {
+            FunctionCounter.builder("telekiosk.tls.handshakes.refused", s.mqtt().tlsRefusals(),
+                    r -> r.count(reason)).description(TLS_REFUSED).tag("listener", "mqtt")
+                    .tag("reason", reason.code()).register(registry);
+        }
         gauge("telekiosk.mqtt.connections", "Authenticated MQTT clients connected now", s.mqtt(),
                 EmbeddedMqttBroker::connectedClients);
         counter("telekiosk.mqtt.connections.refused", "MQTT connection attempts the authenticator refused",
@@ -181,7 +188,7 @@ public final class BrokerMetrics implements AutoCloseable {
     public void tlsHandshakes(TlsHandshakeRefusals refusals) {
         for (TlsHandshakeRefusals.Reason reason : TlsHandshakeRefusals.Reason.values()) {
             FunctionCounter.builder("telekiosk.tls.handshakes.refused", refusals, r -> r.count(reason))
-                    .description("TLS handshakes the HTTPS listener failed, by reason").tag("reason", reason.code())
+                    .description(TLS_REFUSED).tag("listener", "https").tag("reason", reason.code())
                     .register(registry);
         }
     }
