@@ -11,6 +11,7 @@ import { Vitals } from '/vitals.js';
 import { renderGuidance } from '/guidance.js';
 import { PreCheck, checkMessage } from '/precheck.js';
 import { Chat } from '/chat.js';
+import { JoinTimer } from '/jointime.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -45,6 +46,7 @@ let vitals = null;
 let guidanceTimer = null;
 let chat = null;
 let rung = 'video';
+const joinTimer = new JoinTimer();
 
 // Calm guidance when the doctor's page moves the call to another rung of the ladder: German first, English second.
 const RUNG_GUIDANCE = {
@@ -220,6 +222,7 @@ $('code-form').addEventListener('submit', async (e) => {
   }
   $('code-error').textContent = '';
   $('code').value = '';
+  joinTimer.entered();
   await checkThenJoin({ kind: 'code', code, name: '' });
 });
 
@@ -233,7 +236,11 @@ async function join(credential) {
   signal = new Signal(credential, { onEvent, onStatus, onRoundTrip: sendReadiness });
   call = new Call('patient', signal, $('remote'));
   call.setLocalStream(camera.stream);
-  call.onPathState = showMediaPath;
+  call.onPathState = (state) => {
+    showMediaPath(state);
+    // `join-time` is version 2, like `check`: a version 1 broker would close the socket on it
+    if (state === 'connected' && signal.protocolVersion >= 2) joinTimer.connected((m) => signal.send(m));
+  };
   chat ??= new Chat($('chat'), (m) => signal.send(m), 'patient');
   window.telekiosk = { role: 'patient', kiosk, signal, call, chat, rung, videoStats: () => call.videoStats() };
   signal.start();
@@ -302,7 +309,7 @@ async function onEvent(event) {
       // broker knows no such message).
       if (checkResults && signal.protocolVersion >= 2) signal.send(checkMessage(checkResults));
       break;
-    case 'admitted': show('call'); showVitals(); await call.admitted(event); break;
+    case 'admitted': joinTimer.admitted(); show('call'); showVitals(); await call.admitted(event); break;
     case 'participants': renderParticipants(event.participants); break;
     case 'offer': await call.onOffer(event.sdp); break;
     case 'ice-candidate': await call.onCandidate(event); break;
@@ -356,6 +363,7 @@ $('vitals').classList.toggle('hidden', !kiosk); // a browser without a kiosk has
 if (kiosk) {
   // A kiosk's own page: be called into its room consultation; without one the broker says so and the code entry shows.
   showText($('waiting-text'), 'Sie werden gleich aufgerufen.', 'You will be called in.');
+  joinTimer.entered();
   await checkThenJoin({ kind: 'kiosk', name: '' });
 } else {
   show('enter');

@@ -25,7 +25,7 @@ public final class StaticContent {
             "doctor.js", "kiosk.html", "kiosk.js", "signal.js", "call.js", "call.css", "technician.html",
             "technician.js", "technician.css", "commands.js", "guidance.js", "precheck.js", "mediareport.js",
             "record.html", "record.js", "record.css",
-            "ladder.js", "media-rung.js", "link-quality.js", "chat.js", "login.js");
+            "ladder.js", "media-rung.js", "link-quality.js", "chat.js", "login.js", "jointime.js");
 
     /** The size of {@code /probe.bin}, the pre-call check's bandwidth probe: 256 KiB. */
     static final int PROBE_BYTES = 256 * 1024;

@@ -23,6 +23,7 @@ import org.telekiosk.broker.consultation.ConsultationState;
 import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.SqlConsultationRepository;
 import org.telekiosk.broker.http.TlsHandshakeRefusals;
+import org.telekiosk.broker.mqtt.MqttTlsRefusals;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
 import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.store.MeasurementStore;
@@ -44,6 +45,13 @@ public final class BrokerMetrics implements AutoCloseable {
     private static final Duration[] LAG_BUCKETS = java.util.stream.Stream.of(50L, 100L, 250L, 500L, 1_000L, 2_500L,
             5_000L, 10_000L, 30_000L, 60_000L, 300_000L, 1_800_000L, 3_600_000L, 21_600_000L)
             .map(Duration::ofMillis).toArray(Duration[]::new);
+    /** Join time buckets: a patient admitted at once joins in seconds, one who waits for the doctor in minutes. */
+    private static final Duration[] JOIN_BUCKETS = java.util.stream.LongStream.of(2, 5, 10, 20, 30, 60, 120, 300, 600,
+            1_200, 1_800, 3_600, 7_200).mapToObj(Duration::ofSeconds).toArray(Duration[]::new);
+    /** Media connect buckets: a direct path in well under a second, TURN over a rural link in seconds. */
+    private static final Duration[] JOIN_MEDIA_BUCKETS = java.util.stream.LongStream.of(250, 500, 1_000, 2_000, 3_000,
+            5_000, 10_000, 20_000, 30_000, 60_000, 120_000).mapToObj(Duration::ofMillis).toArray(Duration[]::new);
+    private static final String TLS_REFUSED = "TLS handshakes the HTTPS and MQTT listeners failed, by reason";
     /** Held here: Micrometer keeps only a weak reference to a gauge's object. */
     private final ConsultationCounts consultations;
 
@@ -108,6 +116,18 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("telekiosk.viewer.skips", "Vitals events not sent to a socket that was behind", s.viewers(),
                 ViewerHub::skippedCount);
         gauge("telekiosk.viewer.sockets", "Open vitals sockets", s.viewers(), ViewerHub::viewerCount);
+        Timer join = Timer.builder("telekiosk.join")
+                .description("Patients' join time as their pages measured it: code entered (kiosk page: call-in) to"
+                        + " media connected, the pre-call check and the wait for the doctor included; once per seat")
+                .serviceLevelObjectives(JOIN_BUCKETS).register(registry);
+        Timer joinMedia = Timer.builder("telekiosk.join.media")
+                .description("Patients' media connect time as their pages measured it: admitted to media connected"
+                        + " (ICE, TURN, DTLS); once per seat")
+                .serviceLevelObjectives(JOIN_MEDIA_BUCKETS).register(registry);
+        s.signaling().watchJoinTimes(t -> {
+            join.record(t.sinceEntry());
+            joinMedia.record(t.sinceAdmitted());
+        });
         gauge("telekiosk.signaling.rooms", "Consultations with a live signaling room", s.signaling(),
                 SignalingService::roomCount);
         gauge("telekiosk.signaling.sockets", "Open signaling sockets (doctors' and patients' pages)", s.signaling(),
@@ -129,6 +149,11 @@ public final class BrokerMetrics implements AutoCloseable {
                     .description("Join codes refused, by reason").tag("reason", reason.code()).register(registry);
         }
 
+        for (MqttTlsRefusals.Reason reason : MqttTlsRefusals.Reason.values()) {
+            FunctionCounter.builder("telekiosk.tls.handshakes.refused", s.mqtt().tlsRefusals(),
+                    r -> r.count(reason)).description(TLS_REFUSED).tag("listener", "mqtt")
+                    .tag("reason", reason.code()).register(registry);
+        }
         gauge("telekiosk.mqtt.connections", "Authenticated MQTT clients connected now", s.mqtt(),
                 EmbeddedMqttBroker::connectedClients);
         counter("telekiosk.mqtt.connections.refused", "MQTT connection attempts the authenticator refused",
@@ -163,7 +188,7 @@ public final class BrokerMetrics implements AutoCloseable {
     public void tlsHandshakes(TlsHandshakeRefusals refusals) {
         for (TlsHandshakeRefusals.Reason reason : TlsHandshakeRefusals.Reason.values()) {
             FunctionCounter.builder("telekiosk.tls.handshakes.refused", refusals, r -> r.count(reason))
-                    .description("TLS handshakes the HTTPS listener failed, by reason").tag("reason", reason.code())
+                    .description(TLS_REFUSED).tag("listener", "https").tag("reason", reason.code())
                     .register(registry);
         }
     }

@@ -71,10 +71,12 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     private final int port;
     private final SecurityExtension extension;
     private final PublishQuota quota;
+    private final MqttTlsRefusals tlsRefusals;
 
     private EmbeddedMqttBroker(EmbeddedHiveMQ hivemq, MqttAuthenticator authenticator, int port,
-            SecurityExtension extension, PublishQuota quota) {
+            SecurityExtension extension, PublishQuota quota, MqttTlsRefusals tlsRefusals) {
         this.quota = quota;
+        this.tlsRefusals = tlsRefusals;
         this.hivemq = hivemq;
         this.authenticator = authenticator;
         this.port = port;
@@ -118,20 +120,24 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                         .withExtensionMain(extension)
                         .build())
                 .build();
+        MqttTlsRefusals tlsRefusals = MqttTlsRefusals.install(port);
         try {
             hivemq.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
+            tlsRefusals.uninstall();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting the embedded MQTT broker", e);
         } catch (TimeoutException e) {
+            tlsRefusals.uninstall();
             throw new IOException("the embedded MQTT broker did not start on port " + port + " within "
                     + START_TIMEOUT_SECONDS + " s", e);
         } catch (ExecutionException e) {
+            tlsRefusals.uninstall();
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new IOException("the embedded MQTT broker did not start on port " + port + ": " + cause, e);
         }
         LOG.info("Embedded MQTT broker listening on {}:{} (TLS)", config.mqttBindAddress(), port);
-        return new EmbeddedMqttBroker(hivemq, authenticator, port, extension, quota);
+        return new EmbeddedMqttBroker(hivemq, authenticator, port, extension, quota, tlsRefusals);
     }
 
     /**
@@ -217,6 +223,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         return authenticator.refusedCount();
     }
 
+    /** TLS connections to the MQTT listener that failed, by reason, since start ({@link MqttTlsRefusals}). */
+    public MqttTlsRefusals tlsRefusals() {
+        return tlsRefusals;
+    }
+
     /** PUBLISH packets HiveMQ received from clients since start. */
     public long incomingPublishes() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.incoming.publish.count");
@@ -266,6 +277,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
     @Override
     public void close() {
+        tlsRefusals.uninstall();
         try {
             hivemq.stop().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             hivemq.close();

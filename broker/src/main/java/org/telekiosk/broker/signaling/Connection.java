@@ -78,10 +78,10 @@ public final class Connection {
             refuse(SignalError.OUT_OF_ORDER, "already authenticated");
             return;
         }
-        if (request instanceof SignalRequest.Check && version < 2) {
+        if ((request instanceof SignalRequest.Check || request instanceof SignalRequest.JoinTime) && version < 2) {
             // As a version 1 broker would answer it: version 1 has no such message.
-            fail(SignalError.UNKNOWN_TYPE, "'check' needs protocol version 2; this connection said hello with "
-                    + version);
+            fail(SignalError.UNKNOWN_TYPE, "'" + (request instanceof SignalRequest.Check ? "check" : "join-time")
+                    + "' needs protocol version 2; this connection said hello with " + version);
             return;
         }
         synchronized (current.room()) {

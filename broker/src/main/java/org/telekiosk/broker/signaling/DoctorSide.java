@@ -81,6 +81,8 @@ final class DoctorSide implements Connection.Side {
             case SignalRequest.Check check -> connection.refuse(SignalError.NOT_ALLOWED,
                     "only a patient's page reports a pre-call check");
             case SignalRequest.Quality quality -> messages.doctorQuality(room, quality);
+            case SignalRequest.JoinTime joinTime -> connection.refuse(SignalError.NOT_ALLOWED,
+                    "only a patient's page reports its join time");
             case SignalRequest.Ready ready -> connection.refuse(SignalError.NOT_ALLOWED,
                     "only patients report readiness");
             case SignalRequest.Answer answer -> connection.refuse(SignalError.NOT_ALLOWED,

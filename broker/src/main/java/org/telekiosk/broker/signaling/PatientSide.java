@@ -88,6 +88,7 @@ final class PatientSide implements Connection.Side {
             case SignalRequest.MediaReport report -> service.mediaReport(connection, room.id(), inCall,
                     Party.PATIENT, report);
             case SignalRequest.Chat chat -> messages.patientChat(room, inCall, chat);
+            case SignalRequest.JoinTime joinTime -> service.joinTime(connection, room, participant, inCall, joinTime);
             case SignalRequest.Quality quality -> connection.refuse(SignalError.NOT_ALLOWED,
                     "only the doctor's page sets the rung");
             case SignalRequest.Admit admit -> connection.refuse(SignalError.NOT_ALLOWED, "only the doctor admits");

@@ -28,6 +28,7 @@ final class Room {
         private Connection connection;
         private Optional<Instant> droppedAt = Optional.empty();
         private PreCallCheck check = PreCallCheck.NOT_REPORTED;
+        private boolean joinTimeReported;
 
         private Link(ParticipantId participant, ReplayBuffer outbox) {
             this.participant = participant;
@@ -60,6 +61,18 @@ final class Room {
             connection = next;
             droppedAt = Optional.empty();
             return previous != null && previous != next ? Optional.of(previous) : Optional.empty();
+        }
+
+        /**
+         * The seat's page reports its join time: true the first time, false ever after (the seat's later sockets
+         * after a resume included), so that one page cannot weigh in more than once.
+         */
+        boolean firstJoinTimeReport() {
+            if (joinTimeReported) {
+                return false;
+            }
+            joinTimeReported = true;
+            return true;
         }
 
         /** Whether {@code candidate} holds the seat now. */

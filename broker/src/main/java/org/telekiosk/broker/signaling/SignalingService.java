@@ -71,6 +71,8 @@ public final class SignalingService implements EndWatcher {
     private final Map<ConsultationId, Room> rooms = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger openSockets = new java.util.concurrent.atomic.AtomicInteger();
     private final CallMessages.Listeners rungListeners = new CallMessages.Listeners();
+    private final List<java.util.function.Consumer<JoinTime>> joinTimeWatchers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Without kiosk statuses: every kiosk seat shows its sensors as not reported. */
     public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
@@ -144,6 +146,46 @@ public final class SignalingService implements EndWatcher {
             return;
         }
         records.mediaReported(consultation, by, report, clock.instant());
+    }
+
+    /**
+     * A patient page's {@code join-time}: told to the join time watchers once per seat, and only from a patient in
+     * the call (media cannot have connected before). A second report of the same seat (another socket after a resume,
+     * a page that sends twice) is refused as out of order and not counted.
+     */
+    void joinTime(Connection connection, Room room, org.telekiosk.broker.request.ParticipantId participant,
+            boolean inCall, org.telekiosk.protocol.signaling.SignalRequest.JoinTime report) {
+        if (!inCall) {
+            connection.refuse(SignalError.OUT_OF_ORDER, "no media can have connected outside the call");
+            return;
+        }
+        Optional<Room.Link> seat = room.seated(participant);
+        if (seat.isEmpty() || !seat.get().firstJoinTimeReport()) {
+            connection.refuse(SignalError.OUT_OF_ORDER, "this seat's join time was reported already");
+            return;
+        }
+        JoinTime measured = new JoinTime(Duration.ofMillis(report.millis()), Duration.ofMillis(report.mediaMillis()));
+        for (java.util.function.Consumer<JoinTime> watcher : joinTimeWatchers) {
+            try {
+                watcher.accept(measured);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(SignalingService.class).warn("Join time watcher failed", e);
+            }
+        }
+    }
+
+    /**
+     * A patient's join time as their page measured it: {@code sinceEntry} from the code entered (a kiosk page: its
+     * call-in) to media connected, {@code sinceAdmitted} from being admitted to media connected.
+     */
+    public record JoinTime(Duration sinceEntry, Duration sinceAdmitted) {}
+
+    /**
+     * Tells {@code watcher} of every join time counted from now on: once per seat, on a {@code signal-*} thread with
+     * the room's monitor held, so it must only record (a meter) and never block.
+     */
+    public void watchJoinTimes(java.util.function.Consumer<JoinTime> watcher) {
+        joinTimeWatchers.add(Objects.requireNonNull(watcher, "watcher"));
     }
 
     /** Tells {@code listener} of every rung change relayed from now on (see {@link RungListener}). */

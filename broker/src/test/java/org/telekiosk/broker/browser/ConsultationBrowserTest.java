@@ -18,7 +18,8 @@ import org.telekiosk.broker.testing.RequiredPrograms.Program;
  * Issue 3 end to end in two headless Chromium processes against a real broker: the doctor logs in on the console
  * (REST API, tk_session cookie) and creates a consultation with a join code; the kiosk page joins with the code; they
  * set up a WebRTC call through /ws/signal and both decode video; after the patient's socket is cut the page resumes
- * its seat and the call recovers without a new admission.
+ * its seat and the call recovers without a new admission. The patient's page reports its join time once: the
+ * broker's {@code telekiosk_join_seconds} histogram counts one more, and still one after the resume.
  */
 @RequiredPrograms({Program.CHROMIUM, Program.CHROMEDRIVER})
 class ConsultationBrowserTest {
@@ -49,6 +50,9 @@ class ConsultationBrowserTest {
             assertTrue(code.find());
 
             patient.driver().get(BROKER.origin() + "/kiosk.html");
+            double joinsBefore = joinSample("telekiosk_join_seconds_count");
+            double mediaJoinsBefore = joinSample("telekiosk_join_media_seconds_count");
+            long enteredAt = System.nanoTime();
             patient.driver().findElement(By.id("code")).sendKeys(code.group());
             patient.driver().findElement(By.cssSelector("#code-form button")).click();
 
@@ -65,6 +69,15 @@ class ConsultationBrowserTest {
             await("video decoded at both ends").atMost(Chromium.PATIENCE).pollInterval(Duration.ofMillis(200))
                     .until(() -> doctor.connectedWithVideo() && patient.connectedWithVideo());
 
+            // The page reports its join time once its media connected: one more in each histogram.
+            await("the join time in the broker's histograms").atMost(Chromium.PATIENCE)
+                    .until(() -> joinSample("telekiosk_join_seconds_count") == joinsBefore + 1
+                            && joinSample("telekiosk_join_media_seconds_count") == mediaJoinsBefore + 1);
+            double joinSeconds = joinSample("telekiosk_join_seconds_sum");
+            assertTrue(joinSeconds > 0 && joinSeconds <= (System.nanoTime() - enteredAt) / 1e9,
+                    "the page's join time lies within the test's own: " + joinSeconds);
+            assertTrue(joinSample("telekiosk_join_media_seconds_sum") <= joinSeconds);
+
             long before = patient.framesDecoded();
             patient.script("window.telekiosk.signal.socket.close()");
             await("the patient's page resumed its seat").atMost(Chromium.PATIENCE)
@@ -79,7 +92,18 @@ class ConsultationBrowserTest {
                     "the patient never went back to the waiting room");
             Chromium.await("both in the doctor's participant list", Chromium.PATIENCE).until(() ->
                     doctor.driver().findElements(By.cssSelector("#participants li")).size() == 2);
+            // Connected again after the resume: still one join for this seat.
+            assertEquals(joinsBefore + 1, joinSample("telekiosk_join_seconds_count"));
         }
+    }
+
+    /** A sample of the broker's Prometheus metrics (its loopback listener), 0 when the line is missing. */
+    private static double joinSample(String name) throws Exception {
+        String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                BROKER.broker().metricsUrl().orElseThrow()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(name.length() + 1))).findFirst().orElse(0);
     }
 
     @Test

@@ -142,8 +142,28 @@ class MetricsScrapeTest {
             plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             plain.getInputStream().readAllBytes();
         }
-        await().atMost(WAIT).until(() ->
-                delta(before, scrape().body(), "telekiosk_tls_handshakes_refused_total{reason=\"not-tls\"}") == 1);
+        await().atMost(WAIT).until(() -> delta(before, scrape().body(),
+                "telekiosk_tls_handshakes_refused_total{listener=\"https\",reason=\"not-tls\"}") == 1);
+
+        // The embedded HiveMQ's listener: plain MQTT to its TLS port, then TLS without a client certificate.
+        try (java.net.Socket plain = new java.net.Socket("127.0.0.1", BROKER.broker().mqttPort())) {
+            plain.getOutputStream().write(new byte[] {0x10, 0x10, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00,
+                0x3c, 0x00, 0x00, 0x03, 'a', 'b', 'c'});
+            plain.getInputStream().readAllBytes();
+        } catch (java.io.IOException closedByTheBroker) {
+            // a reset is as good as a close here
+        }
+        await().atMost(WAIT).until(() -> delta(before, scrape().body(),
+                "telekiosk_tls_handshakes_refused_total{listener=\"mqtt\",reason=\"not-tls\"}") == 1);
+        try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) BROKER.tls().getSocketFactory()
+                .createSocket("127.0.0.1", BROKER.broker().mqttPort())) {
+            tls.startHandshake();
+            tls.getInputStream().readAllBytes();
+        } catch (java.io.IOException refusedWithoutACertificate) {
+            // TLS 1.3: the client may finish its side before the server refuses the missing certificate
+        }
+        await().atMost(WAIT).until(() -> delta(before, scrape().body(),
+                "telekiosk_tls_handshakes_refused_total{listener=\"mqtt\",reason=\"handshake\"}") == 1);
 
         String after = scrape().body();
         assertEquals(1, delta(before, after, "telekiosk_logins_refused_total{reason=\"unknown-name\"}"), after);
@@ -152,6 +172,8 @@ class MetricsScrapeTest {
         assertEquals(1, delta(before, after, "telekiosk_join_codes_refused_total{reason=\"malformed\"}"), after);
         assertEquals(0, delta(before, after, "telekiosk_join_codes_refused_total{reason=\"unknown\"}"), after);
         assertTrue(after.contains("# TYPE telekiosk_consultations gauge"), after);
+        assertEquals(1, delta(before, after,
+                "telekiosk_tls_handshakes_refused_total{listener=\"mqtt\",reason=\"not-tls\"}"), after);
     }
 
     /**

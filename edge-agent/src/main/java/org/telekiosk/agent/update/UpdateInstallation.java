@@ -22,7 +22,8 @@ import org.telekiosk.protocol.update.UpdateState;
  * package again against the root-held copy of the update key (the agent's own user could have written anything into
  * its directory), installs it, waits for the new agent's health check, and installs the previous version again when
  * that fails. Every package it installs is kept in {@code <state>/installed/} (the new one and the one before it), so
- * that the next update has a way back. The outcome goes to {@link UpdateFiles#RESULT} for the agent to report.
+ * that the next update has a way back; at the first update after a package was installed by hand, the installed
+ * version is packed again from its files ({@link PackageInstaller#repack}) to be that way back. The outcome goes to {@link UpdateFiles#RESULT} for the agent to report.
  */
 public final class UpdateInstallation {
     private static final Logger LOG = LoggerFactory.getLogger(UpdateInstallation.class);
@@ -102,6 +103,9 @@ public final class UpdateInstallation {
         Path kept = state.resolve("installed");
         Files.createDirectories(kept);
         Optional<Path> previous = running.map(v -> kept.resolve(fileName(v))).filter(Files::isRegularFile);
+        if (previous.isEmpty() && running.isPresent()) {
+            previous = repackRunning(running.get(), kept);
+        }
         try {
             installer.install(deb);
         } catch (PackageInstaller.InstallFailed e) {
@@ -116,6 +120,42 @@ public final class UpdateInstallation {
                 "installed" + running.map(v -> " over " + v).orElse(""));
     }
 
+    /**
+     * The first update after a package was installed by hand (apt, dpkg -i): no package of the running version is
+     * kept here, so the installed files are packed again as the way back. Empty, and logged, when that fails: the
+     * update goes ahead without a way back, as before.
+     */
+    private Optional<Path> repackRunning(DebianVersion running, Path kept) throws IOException {
+        Path work = state.resolve("repack");
+        deleteTree(work);
+        Files.createDirectories(work);
+        Path target = kept.resolve(fileName(running));
+        Path partial = kept.resolve(fileName(running) + ".partial");
+        try {
+            installer.repack(PackageCheck.AGENT_PACKAGE, work, partial);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            LOG.info("Agent update: packed the installed {} again as the way back ({})", running, target);
+            return Optional.of(target);
+        } catch (PackageInstaller.InstallFailed e) {
+            LOG.warn("Agent update: cannot pack the installed {} again, no way back: {}", running, e.getMessage());
+            Files.deleteIfExists(partial);
+            return Optional.empty();
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     private Outcome rollBack(Optional<Path> previous, DebianVersion failed, String why, UpdateState state)
             throws InterruptedException {
         Optional<DebianVersion> now = Optional.empty();
@@ -126,7 +166,7 @@ public final class UpdateInstallation {
                 LOG.warn("Cannot ask dpkg for the installed version: {}", e.getMessage());
             }
             return new Outcome(UpdateState.FAILED, now, failed.value(), "", why
-                    + "; no package of the previous version is kept here to go back to");
+                    + "; no package of the previous version is kept here or could be packed again to go back to");
         }
         try {
             installer.install(previous.get());

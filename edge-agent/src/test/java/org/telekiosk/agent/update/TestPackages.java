@@ -16,7 +16,7 @@ import org.telekiosk.protocol.update.UpdateKey;
  * Real Debian packages for the update tests, built with {@code dpkg-deb --build} (control and data uncompressed, as
  * the project's jdeb build makes them), and an Ed25519 signing key. Each package installs
  * {@code /usr/share/telekiosk-test/version} holding its version, and {@code /usr/share/telekiosk-test/broken} when
- * it is made broken (the tests' health check fails for it).
+ * it is made broken (the tests' health check fails for it), and the conffile {@code /etc/telekiosk-test.conf}.
  */
 final class TestPackages {
     private final Path dir;
@@ -53,6 +53,10 @@ final class TestPackages {
         if (broken) {
             Files.writeString(share.resolve("broken"), "yes\n");
         }
+        // A conffile, as the agent's /etc/telekiosk/edge-agent.env: an operator's change must survive every way.
+        Files.createDirectories(tree.resolve("etc"));
+        Files.writeString(tree.resolve("etc/telekiosk-test.conf"), "setting=" + version + "\n");
+        Files.writeString(tree.resolve("DEBIAN/conffiles"), "/etc/telekiosk-test.conf\n");
         Path deb = dir.resolve(name + "_" + version + (broken ? "-broken" : "") + (depends.isEmpty() ? "" : "-deps")
                 + "_" + arch + ".deb");
         run(List.of("dpkg-deb", "-Znone", "--root-owner-group", "--build", tree.toString(), deb.toString()));

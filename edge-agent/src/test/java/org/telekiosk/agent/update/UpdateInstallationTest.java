@@ -125,7 +125,49 @@ class UpdateInstallationTest {
     }
 
     @Test
-    void withoutAKeptPreviousPackageAFailedHealthCheckIsReportedAsFailed() throws Exception {
+    void theFirstUpdateAfterAnInstallByHandIsRolledBackToTheInstalledFilesPackedAgain() throws Exception {
+        Path conf = root.resolve("etc/telekiosk-test.conf");
+        Files.writeString(conf, "setting=the operator's\n");
+        Path broken = packages.build("telekiosk-edge-agent", "0.2.0", "all", true);
+        request(broken, packages.sign(broken));
+
+        UpdateInstallation.Outcome outcome = installation.run().orElseThrow();
+
+        assertEquals(UpdateState.ROLLED_BACK, outcome.state(), outcome.detail());
+        assertEquals("0.2.0", outcome.offered());
+        assertEquals(Optional.of(DebianVersion.of("0.1.0")), installed());
+        assertEquals("0.1.0", Files.readString(root.resolve("usr/share/telekiosk-test/version")).strip());
+        assertFalse(Files.exists(root.resolve("usr/share/telekiosk-test/broken")));
+        assertEquals("setting=the operator's\n", Files.readString(conf));
+        // dpkg knows the file as a conffile of the package again (a later upgrade keeps the operator's change).
+        assertTrue(TestPackages.run(List.of("dpkg-query", "--root=" + root, "--showformat=${Conffiles}", "--show",
+                PackageCheck.AGENT_PACKAGE)).contains("/etc/telekiosk-test.conf"));
+        assertTrue(Files.exists(state.resolve("installed/telekiosk-edge-agent_0.1.0.deb")));
+        assertFalse(Files.exists(state.resolve("repack")));
+        assertEquals("ROLLED_BACK", result().getProperty("state"));
+        assertTrue(result().getProperty("detail").contains("0.1.0 installed again"), result().getProperty("detail"));
+    }
+
+    @Test
+    void theInstalledVersionPackedAgainAtTheFirstUpdateStaysTheWayBackAfterASuccess() throws Exception {
+        Path good = packages.agent("0.2.0", "all");
+        request(good, packages.sign(good));
+
+        assertEquals(UpdateState.INSTALLED, installation.run().orElseThrow().state());
+
+        Path packed = state.resolve("installed/telekiosk-edge-agent_0.1.0.deb");
+        String info = TestPackages.run(List.of("dpkg-deb", "--field", packed.toString(), "Package", "Version"));
+        assertTrue(info.contains("Package: telekiosk-edge-agent") && info.contains("Version: 0.1.0"), info);
+        assertFalse(TestPackages.run(List.of("dpkg-deb", "--field", packed.toString())).contains("Status:"));
+        assertTrue(TestPackages.run(List.of("dpkg-deb", "--contents", packed.toString()))
+                .contains("./usr/share/telekiosk-test/version"));
+    }
+
+    @Test
+    void withNoAgentInstalledBeforeAFailedHealthCheckIsReportedAsFailed() throws Exception {
+        root = TestPackages.debianRoot(dir);
+        dpkg = new DpkgInstaller(List.of("--root=" + root));
+        installation = new UpdateInstallation(spool, state, packages.key(), "arm64", dpkg, this::healthy);
         Path broken = packages.build("telekiosk-edge-agent", "0.2.0", "all", true);
         request(broken, packages.sign(broken));
 
@@ -133,6 +175,38 @@ class UpdateInstallationTest {
 
         assertEquals(UpdateState.FAILED, outcome.state());
         assertTrue(outcome.detail().contains("no package of the previous version"), outcome.detail());
+        assertEquals(Optional.of(DebianVersion.of("0.2.0")), installed());
+    }
+
+    @Test
+    void whenTheInstalledVersionCannotBePackedAgainTheUpdateGoesAheadWithoutAWayBack() throws Exception {
+        PackageInstaller noRepack = new PackageInstaller() {
+            @Override
+            public Optional<DebianVersion> installedVersion(String packageName) throws InstallFailed {
+                return dpkg.installedVersion(packageName);
+            }
+
+            @Override
+            public void install(Path deb) throws InstallFailed {
+                dpkg.install(deb);
+            }
+
+            @Override
+            public void repack(String packageName, Path work, Path target) throws InstallFailed {
+                throw new InstallFailed("no space left on device");
+            }
+        };
+        installation = new UpdateInstallation(spool, state, packages.key(), "arm64", noRepack, this::healthy);
+        Path broken = packages.build("telekiosk-edge-agent", "0.2.0", "all", true);
+        request(broken, packages.sign(broken));
+
+        UpdateInstallation.Outcome outcome = installation.run().orElseThrow();
+
+        assertEquals(UpdateState.FAILED, outcome.state());
+        assertTrue(outcome.detail().contains("could be packed again"), outcome.detail());
+        assertEquals(Optional.of(DebianVersion.of("0.2.0")), installed());
+        assertFalse(Files.exists(state.resolve("installed/telekiosk-edge-agent_0.1.0.deb")));
+        assertFalse(Files.exists(state.resolve("installed/telekiosk-edge-agent_0.1.0.deb.partial")));
     }
 
     @Test

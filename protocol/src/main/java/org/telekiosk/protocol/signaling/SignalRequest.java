@@ -25,6 +25,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = SignalRequest.Quality.class, name = "quality"),
     @JsonSubTypes.Type(value = SignalRequest.Chat.class, name = "chat"),
     @JsonSubTypes.Type(value = SignalRequest.Check.class, name = "check"),
+    @JsonSubTypes.Type(value = SignalRequest.JoinTime.class, name = "join-time"),
 })
 public sealed interface SignalRequest {
     /**
@@ -188,6 +189,31 @@ public sealed interface SignalRequest {
         @Override
         public String toString() {
             return "Chat[text=(" + text.length() + " characters)]";
+        }
+    }
+
+    /**
+     * How long this patient's page took to join, measured on the page's monotonic clock ({@code performance.now()})
+     * and sent once, when its media first connected. Counted in the broker's {@code telekiosk_join_seconds} and
+     * {@code telekiosk_join_media_seconds} histograms, once per seat; nothing else is kept of it.
+     *
+     * @param millis      from the code entered (the kiosk page: from its call-in) to media connected, including the
+     *                    pre-call check and the wait for the doctor; 0 to {@link #MAX_MILLIS}
+     * @param mediaMillis from {@code admitted} to media connected (ICE, TURN, DTLS): 0 to {@link #MAX_MEDIA_MILLIS}
+     *                    and not more than {@code millis}
+     */
+    record JoinTime(int millis, int mediaMillis) implements SignalRequest {
+        /** Six hours: a patient waits no longer than a consultation's day. */
+        public static final int MAX_MILLIS = 21_600_000;
+        /** Thirty minutes: a media path that took longer was not a join but a repair. */
+        public static final int MAX_MEDIA_MILLIS = 1_800_000;
+
+        public JoinTime {
+            Fields.range("millis", millis, 0, MAX_MILLIS);
+            Fields.range("mediaMillis", mediaMillis, 0, MAX_MEDIA_MILLIS);
+            if (mediaMillis > millis) {
+                throw new IllegalArgumentException("mediaMillis must not be more than millis");
+            }
         }
     }
 
