@@ -166,6 +166,13 @@ class TwoNodesSignalingIntegrationTest {
                 assertTrue(event.path("candidate").asText().startsWith("candidate:" + (100 + i) + " "),
                         event.toString());
             }
+            // Chat crosses too (never stored), both ways.
+            doctor.send("{\"type\":\"chat\",\"text\":\"Guten Tag, Herr Brandt\"}");
+            JsonNode line = JSON.readTree(patient.nextOfType("chat", WAIT));
+            assertEquals("Guten Tag, Herr Brandt", line.path("text").asText());
+            assertEquals("doctor", line.path("from").asText());
+            patient.send("{\"type\":\"chat\",\"text\":\"Guten Tag\"}");
+            assertEquals("Guten Tag", JSON.readTree(doctor.nextOfType("chat", WAIT)).path("text").asText());
             // A message refused by the room's rules is refused for the relayed socket too.
             patient.send("{\"type\":\"offer\",\"sdp\":\"v=0\"}");
             assertEquals("not-allowed", JSON.readTree(patient.nextOfType("error", WAIT)).path("code").asText());
