@@ -66,8 +66,15 @@ public final class Sessions {
      * deleted).
      */
     public SessionLookup lookup(OpaqueToken token) {
+        return lookup(token.hash());
+    }
+
+    /**
+     * {@link #lookup(OpaqueToken)} by the token's hash: for a broker node that holds a signaling room for a
+     * doctor's socket on another node, which passes the hash, never the token.
+     */
+    public SessionLookup lookup(SecretHash hash) {
         Instant now = clock.instant();
-        SecretHash hash = token.hash();
         Optional<SessionRecord> found = sessions.find(hash);
         if (found.isEmpty()) {
             return new SessionLookup.Refused(SessionLookup.Reason.UNKNOWN);

@@ -82,7 +82,10 @@ public final class Reconnects {
             }
             OpaqueToken next = OpaqueToken.generate(random);
             Seat resumed = seat.get().resumed(next.hash());
-            stores.seats().update(resumed);
+            if (!stores.seats().resume(resumed, resumeToken.hash())) {
+                // Spent meanwhile by a resume on another broker node (the consultation's lock is per node).
+                return Outcome.refused(gone(resumeToken));
+            }
             stores.seating().record(AuditActor.patient(id), AuditAction.RESUMED, "participant:" + resumed.id(),
                     "status " + resumed.status());
             stores.seating().seatChanged(id, resumed.id(), SeatWatcher.Change.RESUMED);

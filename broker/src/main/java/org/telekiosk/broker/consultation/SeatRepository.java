@@ -25,6 +25,13 @@ public interface SeatRepository {
     /** Replaces the stored seat with the same id; does nothing if it is gone. */
     void update(Seat seat);
 
+    /**
+     * Replaces the stored seat with {@code resumed} (the same id) only if its resume token is still {@code spent}:
+     * one conditional statement, so that of two resumes with one token (on two broker nodes at once) exactly one
+     * wins. False if the token was spent meanwhile or the seat is gone.
+     */
+    boolean resume(Seat resumed, SecretHash spent);
+
     boolean delete(ParticipantId id);
 
     int deleteAllOf(ConsultationId consultation);

@@ -97,6 +97,33 @@ public final class SqlSeatRepository implements SeatRepository {
     }
 
     @Override
+    public boolean resume(Seat resumed, SecretHash spent) {
+        return sql.run("resume a seat", c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE seat SET resume_token_hash = ?,"
+                    + " disconnected_at = NULL WHERE id = ? AND resume_token_hash = ?")) {
+                s.setString(1, resumed.resumeTokenHash().hex());
+                s.setString(2, resumed.id().toString());
+                s.setString(3, spent.hex());
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Records that the signaling socket holding the seat of {@code id} is on {@code node} now (issue 17): that node's
+     * restart marks the seat dropped ({@link #disconnectAllConnected(Instant, String)}), another node's does not.
+     */
+    public void heldOn(ParticipantId id, String node) {
+        sql.run("record a seat's node", c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE seat SET node = ? WHERE id = ?")) {
+                s.setString(1, node);
+                s.setString(2, id.toString());
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public boolean delete(ParticipantId id) {
         return delete("DELETE FROM seat WHERE id = ?", id.toString()) == 1;
     }
@@ -153,13 +180,29 @@ public final class SqlSeatRepository implements SeatRepository {
     /**
      * Marks every seat still marked connected as disconnected at {@code at}: called once at start, when no connection
      * can exist yet, so that the grace period runs for everyone who was connected before. Single node only: with
-     * several nodes sharing the database, each would have to mark only the seats it held. Returns how many.
+     * several nodes use {@link #disconnectAllConnected(Instant, String)}. Returns how many.
      */
     public int disconnectAllConnected(Instant at) {
         return sql.run("mark seats disconnected", c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "UPDATE seat SET disconnected_at = ? WHERE disconnected_at IS NULL")) {
                 s.setLong(1, nanos(at));
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Marks the seats still marked connected whose socket was on {@code node} (or on no recorded node: seats from
+     * before migration V10, or a single node's) as disconnected at {@code at}: called once at {@code node}'s start,
+     * so that its restart leaves the other nodes' seats alone. Returns how many.
+     */
+    public int disconnectAllConnected(Instant at, String node) {
+        return sql.run("mark seats disconnected", c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE seat SET disconnected_at = ?"
+                    + " WHERE disconnected_at IS NULL AND (node = ? OR node IS NULL)")) {
+                s.setLong(1, nanos(at));
+                s.setString(2, node);
                 return s.executeUpdate();
             }
         });

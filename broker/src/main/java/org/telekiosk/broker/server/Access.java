@@ -30,7 +30,10 @@ final class Access implements AutoCloseable {
             Predicate<KioskId> kioskInService) throws IOException {
         AccessServices services = AccessServices.open(storage.sql(), config.access(), config.lockouts(), data,
                 random, clock, kioskInService);
-        int resuming = services.purge().seats().disconnectAllConnected(clock.instant());
+        // Only the seats whose sockets were on this node (by its name, the MQTT client id): another node's restart
+        // leaves this node's calls alone, and this one's leaves theirs (issue 17).
+        int resuming = services.purge().seats().disconnectAllConnected(clock.instant(),
+                org.telekiosk.broker.mqtt.ClientIdFile.in(data, random));
         if (resuming > 0) {
             LOG.info("{} patients were connected before this start; they may resume within the grace period",
                     resuming);

@@ -57,7 +57,7 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Emb
                 storage.audit(), telemetry.hub(), apiExecutor, clock));
         telemetry.start(config, commands::report, mqtt::incomingPublishes, storage.audit(), clock);
         Signaling signaling = parts.add(Signaling.start(config, access, clock, environment,
-                telemetry.statuses()::latest));
+                telemetry.statuses()::latest, storage.database(), trust.presence().node()));
         MetricsEndpoint metrics = parts.add(MetricsEndpoint.start(config.metrics(), new BrokerMetrics.Sources(
                 telemetry.intake(), storage.store(), mqtt, client, telemetry.hub(), telemetry.statuses(),
                 signaling.service(), telemetry::acksPublished, access.logins(), access.codes(),

@@ -11,7 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.http.SignalEndpoint;
+import org.telekiosk.broker.signaling.NodeRelay;
+import org.telekiosk.broker.signaling.PostgresRelay;
 import org.telekiosk.broker.signaling.SignalingService;
+import org.telekiosk.broker.store.Dialect;
+import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.broker.turn.TurnSecret;
 import org.telekiosk.protocol.KioskId;
@@ -28,21 +32,30 @@ final class Signaling implements AutoCloseable {
     private static final int MAX_PENDING = 256;
 
     private final SignalingService service;
+    /** The relay to the other nodes on PostgreSQL; null on SQLite. */
+    private final NodeRelay relay;
     private final ExecutorService workers;
     private final ScheduledExecutorService sweeper;
     private final SignalEndpoint endpoint;
 
-    private Signaling(SignalingService service, ExecutorService workers,
+    private Signaling(SignalingService service, NodeRelay relay, ExecutorService workers,
             ScheduledExecutorService sweeper, int maxFrameBytes) {
         this.service = service;
+        this.relay = relay;
         this.workers = workers;
         this.sweeper = sweeper;
         this.endpoint = new SignalEndpoint(service, maxFrameBytes, workers, MAX_PENDING);
     }
 
+    /**
+     * @param database the store's database: on PostgreSQL the rooms are relayed between the nodes on it
+     *                 ({@link NodeRelay}); on SQLite (one node) nothing is relayed
+     * @param node     this node's name ({@code broker_node})
+     */
     static Signaling start(BrokerConfig config, AccessServices services, Clock clock, Map<String, String> environment,
             java.util.function.Function<KioskId,
-                    java.util.Optional<KioskStatus>> statuses) throws IOException {
+                    java.util.Optional<KioskStatus>> statuses, StoreDatabase database, String node)
+            throws IOException {
         IceServers ice = new IceServers(config.ice(), TurnSecret.resolve(config.ice().secretFile(), environment),
                 clock);
         SignalingService service = new SignalingService(services.sessions(), services.consultations(),
@@ -50,6 +63,9 @@ final class Signaling implements AutoCloseable {
                 config.signaling(), clock, statuses, services.records());
         // Every end of a consultation (REST, signaling, the purge) closes its room: one path, whatever ended it.
         services.calls().subscribeEnds(service);
+        NodeRelay relay = database.dialect() == Dialect.POSTGRESQL
+                ? NodeRelay.start(service, new PostgresRelay(database, node, clock), config.signaling().maxFrameBytes())
+                : null;
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signal-", 0).factory());
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("signal-sweeper").daemon().factory());
@@ -65,7 +81,7 @@ final class Signaling implements AutoCloseable {
         }, 5, 5, TimeUnit.SECONDS);
         LOG.info("Signaling on /ws/signal; {} STUN and {} TURN URLs, ICE policy {}", config.ice().stunUrls().size(),
                 config.ice().turnUrls().size(), config.ice().transportPolicy());
-        return new Signaling(service, workers, sweeper, config.signaling().maxFrameBytes());
+        return new Signaling(service, relay, workers, sweeper, config.signaling().maxFrameBytes());
     }
 
     SignalingService service() {
@@ -80,5 +96,8 @@ final class Signaling implements AutoCloseable {
     public void close() {
         sweeper.shutdownNow();
         workers.shutdown();
+        if (relay != null) {
+            relay.close();
+        }
     }
 }

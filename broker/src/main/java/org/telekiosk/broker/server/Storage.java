@@ -29,8 +29,10 @@ final class Storage implements AutoCloseable {
     /** How often the store's writability is probed for {@code /readyz}. */
     static final long WRITE_PROBE_MILLIS = 5_000;
 
-    private Storage(SqlAccess sql, MeasurementStore store, QueuedAuditLog audit, WriteProbe writeProbe,
-            ScheduledExecutorService probeThread) {
+    private final StoreDatabase database;
+    private Storage(StoreDatabase database, SqlAccess sql, MeasurementStore store, QueuedAuditLog audit,
+            WriteProbe writeProbe, ScheduledExecutorService probeThread) {
+        this.database = database;
         this.writeProbe = writeProbe;
         this.probeThread = probeThread;
         this.sql = sql;
@@ -56,7 +58,7 @@ final class Storage implements AutoCloseable {
         ScheduledExecutorService probeThread = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("store-write-probe").daemon(true).factory());
         probe.schedule(probeThread, WRITE_PROBE_MILLIS);
-        return new Storage(sql, store, new QueuedAuditLog(new SqlAuditLog(sql)), probe, probeThread);
+        return new Storage(database, sql, store, new QueuedAuditLog(new SqlAuditLog(sql)), probe, probeThread);
     }
 
     /** Often enough that a lost gap is reported within a tenth of the timeout, at most once a second. */
@@ -69,6 +71,11 @@ final class Storage implements AutoCloseable {
 
     SqlAccess sql() {
         return sql;
+    }
+
+    /** The store's database, for what needs its own connection (the signaling relay's LISTEN). */
+    StoreDatabase database() {
+        return database;
     }
 
     MeasurementStore store() {

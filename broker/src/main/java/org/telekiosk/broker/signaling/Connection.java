@@ -28,8 +28,21 @@ public final class Connection {
         void closed();
     }
 
+    /**
+     * Where a connection whose consultation's room is on another broker node sends what its browser says after
+     * {@code hello} (issue 17): the node holding the room runs it. Called in the socket's order.
+     */
+    interface Forward {
+        void request(SignalRequest request);
+
+        /** The socket closed. */
+        void closed();
+    }
+
     private final SignalingService service;
     private final Peer peer;
+    /** Set once {@code hello} found the room on another node; then nothing is handled here but ping. */
+    private volatile Forward forward;
     private final RateLimit rate;
     private volatile boolean finished;
     private volatile Side side;
@@ -45,6 +58,16 @@ public final class Connection {
         this.service = service;
         this.peer = peer;
         this.rate = new RateLimit(service.clock, service.config.ratePerSecond(), service.config.burst());
+    }
+
+    /**
+     * The home node's side of a socket on another node (issue 17): not counted among this node's open sockets
+     * ({@link SignalingService#socketCount()}), which its own node counts.
+     */
+    static Connection relayed(SignalingService service, Peer peer) {
+        Connection connection = new Connection(service, peer);
+        connection.open.set(false);
+        return connection;
     }
 
     Peer peer() {
@@ -63,6 +86,11 @@ public final class Connection {
         }
         if (request instanceof SignalRequest.Ping ping) {
             peer.send(new SignalEvent.Pong(ping.nonce()));
+            return;
+        }
+        Forward relayed = forward;
+        if (relayed != null) {
+            relayed.request(request);
             return;
         }
         Side current = side;
@@ -103,7 +131,12 @@ public final class Connection {
 
     /** Whether {@code hello} succeeded. */
     public boolean isAuthenticated() {
-        return side != null;
+        return side != null || forward != null;
+    }
+
+    /** The {@code hello} succeeded and the room is on another node: everything after it goes {@code to} it. */
+    void forwardTo(Forward to) {
+        forward = to;
     }
 
     /** The transport's deadline for {@code hello} passed. */
@@ -120,6 +153,11 @@ public final class Connection {
             service.socketClosed();
         }
         place.getAndSet(NO_PLACE).run();
+        Forward relayed = forward;
+        if (relayed != null) {
+            relayed.closed();
+            return;
+        }
         Side current = side;
         if (current == null) {
             return;

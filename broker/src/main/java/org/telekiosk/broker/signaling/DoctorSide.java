@@ -28,10 +28,12 @@ final class DoctorSide implements Connection.Side {
     private final SignalingService service;
     private final Connection connection;
     private final Room room;
-    private final OpaqueToken session;
+    /** The hash of the doctor's login session token (the token itself stays on the node that holds the socket). */
+    private final org.telekiosk.broker.account.SecretHash session;
     private final CallMessages messages;
 
-    DoctorSide(SignalingService service, Connection connection, Room room, OpaqueToken session) {
+    DoctorSide(SignalingService service, Connection connection, Room room,
+            org.telekiosk.broker.account.SecretHash session) {
         this.service = service;
         this.connection = connection;
         this.room = room;

@@ -9,6 +9,8 @@ import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.account.SecretHash;
+import org.telekiosk.broker.request.ParticipantId;
 import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.request.ConsultationId;
@@ -63,12 +65,19 @@ final class Hello {
     }
 
     private void doctor(Optional<OpaqueToken> token, String consultationText) {
-        Optional<Account> account = token.flatMap(service::activeAccount);
+        doctor(token.map(OpaqueToken::hash), new ConsultationId(UUID.fromString(consultationText)), true);
+    }
+
+    /**
+     * The doctor's {@code hello} with the hash of their login session: checked here, then seated in the room on this
+     * node or, when {@code mayRelay} and the room is on another node, relayed there (which checks again and seats).
+     */
+    void doctor(Optional<SecretHash> session, ConsultationId id, boolean mayRelay) {
+        Optional<Account> account = session.flatMap(service::activeAccount);
         if (account.isEmpty()) {
             connection.fail(SignalError.NOT_AUTHENTICATED, "no valid login session");
             return;
         }
-        ConsultationId id = new ConsultationId(UUID.fromString(consultationText));
         Caller caller = new Caller.Staff(account.get());
         Outcome<Consultation> found = service.consultations.get(caller, id);
         if (!(found instanceof Outcome.Done<Consultation> done)) {
@@ -79,6 +88,9 @@ final class Hello {
         }
         if (done.value().state() == ConsultationState.ENDED || done.value().closedAt(service.clock.instant())) {
             connection.fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
+            return;
+        }
+        if (mayRelay && service.relay().doctorElsewhere(connection, id, session.get())) {
             return;
         }
         service.inRoom(id, room -> {
@@ -94,7 +106,7 @@ final class Hello {
                 return;
             }
             Optional<Connection> previous = room.seatDoctor(connection, account.get());
-            connection.joined(new DoctorSide(service, connection, room, token.get()));
+            connection.joined(new DoctorSide(service, connection, room, session.get()));
             previous.ifPresent(old -> old.finish(CloseCodes.REPLACED, "replaced by a newer connection"));
             LOG.info("[{}] Doctor joined consultation {}", peer.id(), id);
             service.records.doctorJoined(id, service.clock.instant());
@@ -156,22 +168,37 @@ final class Hello {
     }
 
     private void seat(Joined joined, long lastSeen, boolean resumed) {
-        service.inRoom(joined.consultation(), room -> {
-            if (!service.stillOpen(room, new Caller.Patient(joined.consultation(), joined.participant()))) {
+        service.relay().seatHeld(joined.participant());
+        if (service.relay().patientElsewhere(connection, joined, lastSeen, resumed)) {
+            return;
+        }
+        seat(joined.consultation(), joined.participant(), joined.status(), joined.resumeToken().value(), lastSeen,
+                resumed);
+    }
+
+    /**
+     * Seats the patient whose {@code hello} succeeded in the room on this node. {@code resumeToken} goes into the
+     * {@code welcome}; it is empty when the socket is on another node, which puts its own in (the token never
+     * travels between nodes).
+     */
+    void seat(ConsultationId consultation, ParticipantId participantId, Seat.Status status, String resumeToken,
+            long lastSeen, boolean resumed) {
+        service.inRoom(consultation, room -> {
+            if (!service.stillOpen(room, new Caller.Patient(consultation, participantId))) {
                 connection.fail(SignalError.ACCESS_EXPIRED, "the consultation is over");
                 return;
             }
-            Room.Link link = room.link(joined.participant());
+            Room.Link link = room.link(participantId);
             Optional<Connection> previous = link.attach(connection);
             previous.ifPresent(connection::inheritPlace);
-            connection.joined(new PatientSide(service, connection, room, joined.participant()));
+            connection.joined(new PatientSide(service, connection, room, participantId));
             previous.ifPresent(old -> old.finish(CloseCodes.REPLACED, "replaced by a newer connection"));
-            boolean inCall = joined.status() == Seat.Status.IN_CALL;
-            String participant = joined.participant().toString();
+            boolean inCall = status == Seat.Status.IN_CALL;
+            String participant = participantId.toString();
             LOG.info("[{}] Patient {} {} consultation {}", peer.id(), participant, resumed ? "resumed in" : "joined",
-                    joined.consultation());
-            peer.send(new SignalEvent.Welcome(connection.version(), joined.consultation().toString(),
-                    Participant.Role.PATIENT, participant, joined.resumeToken().value(),
+                    consultation);
+            peer.send(new SignalEvent.Welcome(connection.version(), consultation.toString(),
+                    Participant.Role.PATIENT, participant, resumeToken,
                     inCall ? SignalEvent.SeatStatus.IN_CALL : SignalEvent.SeatStatus.WAITING, link.outbox().last()));
             link.outbox().after(lastSeen).forEach(peer::send);
             if (resumed && inCall) {

@@ -73,6 +73,8 @@ public final class SignalingService implements EndWatcher {
     private final CallMessages.Listeners rungListeners = new CallMessages.Listeners();
     private final List<java.util.function.Consumer<JoinTime>> joinTimeWatchers =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How rooms on other broker nodes are reached; {@link Relaying#LOCAL} (none) on a single node. */
+    private volatile Relaying relay = Relaying.LOCAL;
 
     /** Without kiosk statuses: every kiosk seat shows its sensors as not reported. */
     public SignalingService(Sessions sessions, ConsultationService consultations, WaitingRoom waitingRoom,
@@ -126,13 +128,35 @@ public final class SignalingService implements EndWatcher {
      */
     @Override
     public void ended(ConsultationId consultation, EndReason reason) {
+        if (!endRoom(consultation, reason.wire())) {
+            // The room may be on another node (issue 17): its home closes it, and every socket relayed to it.
+            relay.endElsewhere(consultation, reason.wire());
+        }
+    }
+
+    /** Closes the room of {@code consultation} on this node with {@code reason}; false if there is none here. */
+    boolean endRoom(ConsultationId consultation, String reason) {
         Room room = rooms.get(consultation);
         if (room == null) {
-            return;
+            return false;
         }
         synchronized (room) {
-            closeAll(room, reason.wire());
+            closeAll(room, reason);
         }
+        return true;
+    }
+
+    /**
+     * Relays signaling between this node and the others on the shared database (issue 17): a room stays on the node
+     * that claimed it, sockets on other nodes are relayed to it. Called once by the composition root, before the
+     * first connection; never on a single node.
+     */
+    public void relayThrough(Relaying relaying) {
+        relay = Objects.requireNonNull(relaying, "relaying");
+    }
+
+    Relaying relay() {
+        return relay;
     }
 
     /**
@@ -238,7 +262,9 @@ public final class SignalingService implements EndWatcher {
     }
 
     void forget(Room room) {
-        rooms.remove(room.id(), room);
+        if (rooms.remove(room.id(), room)) {
+            relay.released(room.id());
+        }
     }
 
     /**
@@ -267,7 +293,12 @@ public final class SignalingService implements EndWatcher {
 
     /** The account of {@code token}'s session if it is an active staff session. */
     Optional<Account> activeAccount(OpaqueToken token) {
-        return sessions.lookup(token) instanceof SessionLookup.Active active
+        return activeAccount(token.hash());
+    }
+
+    /** The account of the session whose token has {@code hash}, if it is an active staff session. */
+    Optional<Account> activeAccount(org.telekiosk.broker.account.SecretHash hash) {
+        return sessions.lookup(hash) instanceof SessionLookup.Active active
                 ? Optional.of(active.account()) : Optional.empty();
     }
 

@@ -42,6 +42,16 @@ public final class InMemorySeatRepository implements SeatRepository {
     }
 
     @Override
+    public synchronized boolean resume(Seat resumed, SecretHash spent) {
+        Seat current = seats.get(resumed.id());
+        if (current == null || !current.resumeTokenHash().equals(spent)) {
+            return false;
+        }
+        seats.put(resumed.id(), resumed);
+        return true;
+    }
+
+    @Override
     public synchronized boolean delete(ParticipantId id) {
         return seats.remove(id) != null;
     }

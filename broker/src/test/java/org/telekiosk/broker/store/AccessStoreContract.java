@@ -375,6 +375,37 @@ abstract class AccessStoreContract {
     }
 
     @Test
+    void aNodesRestartStartsTheGracePeriodOnlyOfTheSeatsItsSocketsHeld() {
+        AccountId doctor = insertDoctor("dr.weber");
+        Consultation c = consultation(doctor, new ConsultationTarget.Room(KIOSK), T0);
+        Seat onA = seat(c.id(), "Anna", T0);
+        Seat onB = seat(c.id(), "Ben", T0);
+        Seat nowhere = seat(c.id(), "Mia", T0); // before V10, or a single node: no node recorded
+        seats.heldOn(onA.id(), "node-a");
+        seats.heldOn(onB.id(), "node-b");
+
+        assertEquals(2, seats.disconnectAllConnected(T0.plusSeconds(5), "node-a"));
+        assertEquals(Optional.of(T0.plusSeconds(5)), seats.find(onA.id()).orElseThrow().disconnectedAt());
+        assertEquals(Optional.of(T0.plusSeconds(5)), seats.find(nowhere.id()).orElseThrow().disconnectedAt());
+        assertEquals(Optional.empty(), seats.find(onB.id()).orElseThrow().disconnectedAt(), "node B's call goes on");
+    }
+
+    @Test
+    void aResumeSpendsTheTokenOnceEvenWhenTwoNodesTryAtOnce() {
+        AccountId doctor = insertDoctor("dr.weber");
+        Consultation c = consultation(doctor, new ConsultationTarget.Room(KIOSK), T0);
+        Seat seat = seat(c.id(), "Anna", T0);
+        Seat first = new Seat(seat.id(), c.id(), seat.name(), seat.kiosk(), seat.status(),
+                SecretHash.sha256(new byte[] {1}), seat.readiness(), T0, Optional.empty());
+        Seat second = new Seat(seat.id(), c.id(), seat.name(), seat.kiosk(), seat.status(),
+                SecretHash.sha256(new byte[] {2}), seat.readiness(), T0, Optional.empty());
+
+        assertTrue(seats.resume(first, seat.resumeTokenHash()));
+        assertFalse(seats.resume(second, seat.resumeTokenHash()), "the token was spent by the first");
+        assertEquals(first.resumeTokenHash(), seats.find(seat.id()).orElseThrow().resumeTokenHash());
+    }
+
+    @Test
     void aReleasedSeatsResumeTokenIsKnownAsReleasedUntilItsConsultationIsDeleted() {
         AccountId doctor = insertDoctor("dr.weber");
         Consultation c = consultation(doctor, new ConsultationTarget.Room(KIOSK), T0);

@@ -1,0 +1,361 @@
+package org.telekiosk.broker.signaling;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.account.ClientAddress;
+import org.telekiosk.broker.account.OpaqueToken;
+import org.telekiosk.broker.account.SecretHash;
+import org.telekiosk.broker.consultation.Joined;
+import org.telekiosk.broker.consultation.Seat;
+import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.request.ParticipantId;
+import org.telekiosk.protocol.MalformedMessageException;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.signaling.CloseCodes;
+import org.telekiosk.protocol.signaling.SignalEvent;
+import org.telekiosk.protocol.signaling.SignalRequest;
+
+/**
+ * Signaling across broker nodes (issue 17): each consultation's room lives on one node, its <em>home</em> (the
+ * first node a participant reached, recorded in {@code signaling_home}); a socket whose {@code hello} passed on
+ * another node is relayed to the home, which runs it exactly as a local socket behind a {@link RemotePeer}. The
+ * socket's node forwards what the browser says after {@code hello} and the close; the home sends back the events
+ * and the close. So the room's rules (who may send what, order, numbering, replay, end) stay in one place, and
+ * everything between two parties passes one room's monitor, in order.
+ *
+ * <p>Secrets stay on the socket's node: the home gets the hash of a doctor's session token, and a patient's
+ * {@code welcome} crosses without its resume token, which the socket's node puts in.
+ *
+ * <p>Messages for this node arrive one at a time on the transport's thread; the home's work for a relayed socket
+ * (database reads of {@code hello}, {@code admit}) runs there.
+ */
+public final class NodeRelay implements Relaying, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRelay.class);
+
+    /** One relayed message between nodes; which fields are set depends on {@code kind}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Envelope(String kind, String from, String conn, String consultation, String participant, String session,
+            String status, Long lastSeen, Boolean resumed, String address, String message, Integer code,
+            String reason) {
+        static Envelope of(String kind, String from, String conn) {
+            return new Envelope(kind, from, conn, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        Envelope message(String json) {
+            return new Envelope(kind, from, conn, consultation, participant, session, status, lastSeen, resumed,
+                    address, json, code, reason);
+        }
+    }
+
+    // The socket's node to the home.
+    static final String DOCTOR = "doctor";
+    static final String PATIENT = "patient";
+    static final String REQUEST = "request";
+    static final String CLOSED = "closed";
+    // The home to the socket's node.
+    static final String EVENT = "event";
+    static final String CLOSE = "close";
+    static final String MOVED = "moved";
+    // Any node to the home, and to all.
+    static final String END = "end";
+    static final String RESTARTED = "restarted";
+
+    private final SignalingService service;
+    private final RelayTransport transport;
+    private final String node;
+    private final WireCodec codec;
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** On the home: the connections of sockets on other nodes, by their node and id. */
+    private final Map<String, Connection> remote = new ConcurrentHashMap<>();
+    /** On the socket's node: the sockets relayed to a home, by id. */
+    private final Map<String, Proxy> proxied = new ConcurrentHashMap<>();
+
+    private NodeRelay(SignalingService service, RelayTransport transport, int maxFrameBytes) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.node = transport.node();
+        // Events the broker makes (an offer's SDP, ICE servers) and requests the socket accepted: bound with room.
+        this.codec = WireCodec.json(Math.max(maxFrameBytes, WireCodec.DEFAULT_MAX_BYTES) * 4);
+    }
+
+    /**
+     * Relays {@code service}'s signaling through {@code transport} from now on, and tells the other nodes that this
+     * one (re)started: the sockets they held for it are gone. Blocking.
+     */
+    public static NodeRelay start(SignalingService service, RelayTransport transport, int maxFrameBytes) {
+        NodeRelay relay = new NodeRelay(service, transport, maxFrameBytes);
+        service.relayThrough(relay);
+        transport.start(relay::receive);
+        relay.transport.broadcast(relay.encode(Envelope.of(RESTARTED, relay.node, null)));
+        return relay;
+    }
+
+    // --- Relaying: the socket's node ---
+
+    @Override
+    public boolean doctorElsewhere(Connection connection, ConsultationId consultation, SecretHash session) {
+        String home = transport.home(consultation);
+        if (home.equals(node)) {
+            return false;
+        }
+        Proxy proxy = proxy(connection, home, "");
+        send(home, new Envelope(DOCTOR, node, proxy.id, consultation.toString(), null, session.hex(), null, null,
+                null, connection.peer().address().value(), null, null, null));
+        LOG.info("[{}] Doctor's socket relayed to node {} for consultation {}", connection.peer().id(), home,
+                consultation);
+        return true;
+    }
+
+    @Override
+    public boolean patientElsewhere(Connection connection, Joined joined, long lastSeen, boolean resumed) {
+        String home = transport.home(joined.consultation());
+        if (home.equals(node)) {
+            return false;
+        }
+        Proxy proxy = proxy(connection, home, joined.resumeToken().value());
+        send(home, new Envelope(PATIENT, node, proxy.id, joined.consultation().toString(),
+                joined.participant().toString(), null, joined.status().name(), lastSeen, resumed,
+                connection.peer().address().value(), null, null, null));
+        LOG.info("[{}] Patient {}'s socket relayed to node {} for consultation {}", connection.peer().id(),
+                joined.participant(), home, joined.consultation());
+        return true;
+    }
+
+    @Override
+    public void seatHeld(ParticipantId participant) {
+        transport.seatHeld(participant);
+    }
+
+    @Override
+    public void released(ConsultationId consultation) {
+        transport.release(consultation);
+    }
+
+    @Override
+    public void endElsewhere(ConsultationId consultation, String reason) {
+        transport.sendToHome(consultation, encode(new Envelope(END, node, null, consultation.toString(), null, null,
+                null, null, null, null, null, null, reason)));
+    }
+
+    /** Sockets of this node relayed to a home now. */
+    public int relayedSockets() {
+        return proxied.size();
+    }
+
+    /** Sockets of other nodes whose room is on this node now. */
+    public int remoteSockets() {
+        return remote.size();
+    }
+
+    private Proxy proxy(Connection connection, String home, String resumeToken) {
+        Proxy proxy = new Proxy(UUID.randomUUID().toString(), home, connection, resumeToken);
+        proxied.put(proxy.id, proxy);
+        connection.forwardTo(proxy);
+        return proxy;
+    }
+
+    /** A socket of this node whose room is on {@code home}. */
+    private final class Proxy implements Connection.Forward {
+        private final String id;
+        private final String home;
+        private final Connection connection;
+        private final String resumeToken;
+
+        Proxy(String id, String home, Connection connection, String resumeToken) {
+            this.id = id;
+            this.home = home;
+            this.connection = connection;
+            this.resumeToken = resumeToken;
+        }
+
+        @Override
+        public void request(SignalRequest request) {
+            String text;
+            try {
+                text = codec.encodeToString(request);
+            } catch (RuntimeException e) {
+                LOG.warn("[{}] Cannot relay a {} to node {}: {}", connection.peer().id(),
+                        request.getClass().getSimpleName(), home, e.toString());
+                return;
+            }
+            send(home, Envelope.of(REQUEST, node, id).message(text));
+        }
+
+        @Override
+        public void closed() {
+            proxied.remove(id, this);
+            send(home, Envelope.of(CLOSED, node, id));
+        }
+
+        void deliver(SignalEvent event) {
+            if (event instanceof SignalEvent.Welcome w && w.resumeToken().isEmpty() && !resumeToken.isEmpty()) {
+                event = new SignalEvent.Welcome(w.protocolVersion(), w.consultation(), w.role(), w.participant(),
+                        resumeToken, w.status(), w.lastSeq());
+            }
+            connection.peer().send(event);
+        }
+    }
+
+    // --- the home ---
+
+    /** A socket on another node, as the home's room sees it. */
+    private final class RemotePeer implements Peer {
+        private final String from;
+        private final String conn;
+        private final ClientAddress address;
+
+        RemotePeer(String from, String conn, ClientAddress address) {
+            this.from = from;
+            this.conn = conn;
+            this.address = address;
+        }
+
+        @Override
+        public String id() {
+            return "relay:" + conn.substring(0, 8);
+        }
+
+        @Override
+        public ClientAddress address() {
+            return address;
+        }
+
+        @Override
+        public Optional<OpaqueToken> cookieSession() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void send(SignalEvent event) {
+            String text = codec.encodeToString(event);
+            NodeRelay.this.send(from, Envelope.of(EVENT, node, conn).message(text));
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            NodeRelay.this.send(from, new Envelope(CLOSE, node, conn, null, null, null, null, null, null, null, null,
+                    code, reason));
+        }
+    }
+
+    // --- what arrives ---
+
+    /** One message for this node, from the transport's thread. */
+    void receive(String payload) {
+        Envelope envelope;
+        try {
+            envelope = json.readValue(payload, Envelope.class);
+        } catch (java.io.IOException e) {
+            LOG.warn("Unreadable relayed signaling message dropped: {}", e.getMessage());
+            return;
+        }
+        if (node.equals(envelope.from()) && !END.equals(envelope.kind())) {
+            return; // this node's own broadcast
+        }
+        try {
+            switch (envelope.kind()) {
+                case DOCTOR, PATIENT -> joinHere(envelope);
+                case REQUEST -> {
+                    Connection connection = remote.get(key(envelope));
+                    if (connection != null) {
+                        connection.receive(codec.decode(envelope.message(), SignalRequest.class));
+                    }
+                }
+                case CLOSED -> {
+                    Connection connection = remote.remove(key(envelope));
+                    if (connection != null) {
+                        connection.closed();
+                    }
+                }
+                case EVENT -> {
+                    Proxy proxy = proxied.get(envelope.conn());
+                    if (proxy != null) {
+                        proxy.deliver(codec.decode(envelope.message(), SignalEvent.class));
+                    }
+                }
+                case CLOSE -> {
+                    Proxy proxy = proxied.get(envelope.conn());
+                    if (proxy != null) {
+                        proxy.connection.finish(envelope.code(), envelope.reason());
+                    }
+                }
+                case MOVED -> {
+                    Proxy proxy = proxied.get(envelope.conn());
+                    if (proxy != null) {
+                        // The room moved between this node's look-up and its arrival: the page reconnects.
+                        proxy.connection.finish(CloseCodes.GOING_AWAY, "try again");
+                    }
+                }
+                case END -> service.endRoom(ConsultationId.of(envelope.consultation()), envelope.reason());
+                case RESTARTED -> dropSocketsOf(envelope.from());
+                default -> LOG.warn("Relayed signaling message of unknown kind {} from node {} dropped",
+                        envelope.kind(), envelope.from());
+            }
+        } catch (MalformedMessageException | RuntimeException e) {
+            LOG.warn("Relayed signaling message {} from node {} failed: {}", envelope.kind(), envelope.from(),
+                    e.toString());
+        }
+    }
+
+    /** A socket on another node joins a room: this node must still be the room's home. */
+    private void joinHere(Envelope envelope) {
+        ConsultationId consultation = ConsultationId.of(envelope.consultation());
+        ClientAddress address = envelope.address() == null ? new ClientAddress("relayed")
+                : new ClientAddress(envelope.address());
+        Connection connection = Connection.relayed(service, new RemotePeer(envelope.from(), envelope.conn(),
+                address));
+        remote.put(key(envelope), connection);
+        if (!transport.home(consultation).equals(node)) {
+            send(envelope.from(), Envelope.of(MOVED, node, envelope.conn()));
+            return;
+        }
+        Hello hello = new Hello(service, connection);
+        if (DOCTOR.equals(envelope.kind())) {
+            hello.doctor(Optional.of(new SecretHash(envelope.session())), consultation, false);
+        } else {
+            hello.seat(consultation, new ParticipantId(UUID.fromString(envelope.participant())),
+                    Seat.Status.valueOf(envelope.status()), "", envelope.lastSeen(), envelope.resumed());
+        }
+    }
+
+    /** Node {@code from} started again: the sockets it held before are gone (dropped, as if closed). */
+    private void dropSocketsOf(String from) {
+        String prefix = from + " ";
+        for (Map.Entry<String, Connection> entry : Map.copyOf(remote).entrySet()) {
+            if (entry.getKey().startsWith(prefix) && remote.remove(entry.getKey(), entry.getValue())) {
+                entry.getValue().closed();
+            }
+        }
+        LOG.info("Broker node {} started: the signaling sockets it held are dropped", from);
+    }
+
+    private static String key(Envelope envelope) {
+        return envelope.from() + " " + envelope.conn();
+    }
+
+    private void send(String to, Envelope envelope) {
+        transport.send(to, encode(envelope));
+    }
+
+    private String encode(Envelope envelope) {
+        try {
+            return json.writeValueAsString(envelope);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a relay envelope", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+}
