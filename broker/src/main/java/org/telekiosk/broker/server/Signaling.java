@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.http.SignalEndpoint;
+import org.telekiosk.broker.kiosk.KioskPresence;
 import org.telekiosk.broker.signaling.NodeRelay;
 import org.telekiosk.broker.signaling.PostgresRelay;
 import org.telekiosk.broker.signaling.SignalingService;
@@ -64,7 +65,8 @@ final class Signaling implements AutoCloseable {
         // Every end of a consultation (REST, signaling, the purge) closes its room: one path, whatever ended it.
         services.calls().subscribeEnds(service);
         NodeRelay relay = database.dialect() == Dialect.POSTGRESQL
-                ? NodeRelay.start(service, new PostgresRelay(database, node, clock), config.signaling().maxFrameBytes())
+                ? NodeRelay.start(service, new PostgresRelay(database, node, clock,
+                        KioskPresence.STALE), config.signaling().maxFrameBytes())
                 : null;
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signal-", 0).factory());
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(

@@ -44,14 +44,14 @@ public final class NodeRelay implements Relaying, AutoCloseable {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Envelope(String kind, String from, String conn, String consultation, String participant, String session,
             String status, Long lastSeen, Boolean resumed, String address, String message, Integer code,
-            String reason) {
+            String reason, Integer version) {
         static Envelope of(String kind, String from, String conn) {
-            return new Envelope(kind, from, conn, null, null, null, null, null, null, null, null, null, null);
+            return new Envelope(kind, from, conn, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         Envelope message(String json) {
             return new Envelope(kind, from, conn, consultation, participant, session, status, lastSeen, resumed,
-                    address, json, code, reason);
+                    address, json, code, reason, version);
         }
     }
 
@@ -109,7 +109,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
         }
         Proxy proxy = proxy(connection, home, "");
         send(home, new Envelope(DOCTOR, node, proxy.id, consultation.toString(), null, session.hex(), null, null,
-                null, connection.peer().address().value(), null, null, null));
+                null, connection.peer().address().value(), null, null, null, connection.version()));
         LOG.info("[{}] Doctor's socket relayed to node {} for consultation {}", connection.peer().id(), home,
                 consultation);
         return true;
@@ -124,7 +124,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
         Proxy proxy = proxy(connection, home, joined.resumeToken().value());
         send(home, new Envelope(PATIENT, node, proxy.id, joined.consultation().toString(),
                 joined.participant().toString(), null, joined.status().name(), lastSeen, resumed,
-                connection.peer().address().value(), null, null, null));
+                connection.peer().address().value(), null, null, null, connection.version()));
         LOG.info("[{}] Patient {}'s socket relayed to node {} for consultation {}", connection.peer().id(),
                 joined.participant(), home, joined.consultation());
         return true;
@@ -143,7 +143,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
     @Override
     public void endElsewhere(ConsultationId consultation, String reason) {
         transport.sendToHome(consultation, encode(new Envelope(END, node, null, consultation.toString(), null, null,
-                null, null, null, null, null, null, reason)));
+                null, null, null, null, null, null, reason, null)));
     }
 
     /** Sockets of this node relayed to a home now. */
@@ -243,7 +243,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
         @Override
         public void close(int code, String reason) {
             NodeRelay.this.send(from, new Envelope(CLOSE, node, conn, null, null, null, null, null, null, null, null,
-                    code, reason));
+                    code, reason, null));
         }
     }
 
@@ -313,6 +313,8 @@ public final class NodeRelay implements Relaying, AutoCloseable {
                 : new ClientAddress(envelope.address());
         Connection connection = Connection.relayed(service, new RemotePeer(envelope.from(), envelope.conn(),
                 address));
+        // the version the socket's hello named on its node (1 if a node of an older version sent no version)
+        connection.version(envelope.version() == null ? 1 : envelope.version());
         remote.put(key(envelope), connection);
         if (!transport.home(consultation).equals(node)) {
             send(envelope.from(), Envelope.of(MOVED, node, envelope.conn()));

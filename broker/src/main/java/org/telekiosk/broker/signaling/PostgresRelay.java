@@ -41,8 +41,6 @@ public final class PostgresRelay implements RelayTransport {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresRelay.class);
     /** Payloads up to this many UTF-8 bytes go in the notification itself (PostgreSQL's limit: below 8000). */
     static final int INLINE_BYTES = 7_900;
-    /** A node whose heartbeat ({@code broker_node}) is older than this no longer holds its rooms. */
-    static final Duration STALE = org.telekiosk.broker.kiosk.KioskPresence.STALE;
     private static final String ALL = "tk_signal_all";
     private static final long RETRY_MILLIS = 1_000;
 
@@ -57,7 +55,12 @@ public final class PostgresRelay implements RelayTransport {
     private Thread listener;
     private Connection sending;
 
-    public PostgresRelay(StoreDatabase database, String node, Clock clock) {
+    /** A node whose heartbeat ({@code broker_node}) is older than this no longer holds its rooms. */
+    private final Duration stale;
+
+    /** @param stale when a node's heartbeat counts as dead: the kiosk presence's rule, so that both agree */
+    public PostgresRelay(StoreDatabase database, String node, Clock clock, Duration stale) {
+        this.stale = stale;
         this.database = Objects.requireNonNull(database, "database");
         this.sql = new SqlAccess(database);
         this.node = Objects.requireNonNull(node, "node");
@@ -82,7 +85,7 @@ public final class PostgresRelay implements RelayTransport {
     @Override
     public String home(ConsultationId consultation) {
         long now = SqlAccess.nanos(clock.instant());
-        long live = SqlAccess.nanos(clock.instant().minus(STALE));
+        long live = SqlAccess.nanos(clock.instant().minus(stale));
         return sql.run("find a signaling room's node", c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO signaling_home (consultation_id, node,"
                     + " claimed_at) VALUES (?, ?, ?) ON CONFLICT (consultation_id) DO UPDATE SET node = excluded.node,"

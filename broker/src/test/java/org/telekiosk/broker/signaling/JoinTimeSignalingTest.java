@@ -39,7 +39,7 @@ class JoinTimeSignalingTest {
     @BeforeEach
     void seatAPatient() {
         kit.service.watchJoinTimes(counted::add);
-        doctor.receive(doctorHello(kit.doctor, consultation));
+        doctor.receive(doctorHello(kit.doctor, consultation, 2));
         patient.receive(codeHello(kit.code(kit.doctor, consultation), 2));
         welcome = patientPeer.last(SignalEvent.Welcome.class);
     }
