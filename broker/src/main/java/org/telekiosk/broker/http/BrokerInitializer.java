@@ -30,7 +30,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     public static final String VIEWER_PATH = "/ws/viewer";
     /** Where browsers open the signaling WebSocket. */
     public static final String SIGNAL_PATH = "/ws/signal";
-    private static final int MAX_REQUEST_BYTES = 16 * 1024;
+    static final int MAX_REQUEST_BYTES = 16 * 1024;
     private static final int HANDSHAKE_IDLE_SECONDS = 30;
 
     private final SslContext ssl;
@@ -95,14 +95,16 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
                 .build());
     }
 
-    /** Frames from browsers: masked, no extensions, at most {@code maxFrameBytes}, UTF-8 checked; violations close. */
+    /** Frames from browsers: masked, no extensions, at most {@code maxFrameBytes}, UTF-8 checked. */
     static WebSocketDecoderConfig decoderConfig(int maxFrameBytes) {
         return WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxFrameBytes)
                 .expectMaskedFrames(true)
                 .allowExtensions(false)
                 .allowMaskMismatch(false)
-                .closeOnProtocolViolation(true)
+                // The socket handlers answer a violation with the right close code (TextSocketHandler): Netty's own
+                // answer would bypass the frame encoder from where its decoder sits.
+                .closeOnProtocolViolation(false)
                 .withUTF8Validator(true)
                 .build();
     }

@@ -7,6 +7,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -100,6 +101,18 @@ abstract class TextSocketHandler extends SimpleChannelInboundHandler<WebSocketFr
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException corrupted && ctx.channel().isActive()) {
+            // A frame that breaks RFC 6455 (a control frame over 125 bytes or with one byte of close payload, a
+            // reserved bit or opcode, invalid UTF-8, a frame over the limit): answered here with the decoder's close
+            // status (1002, 1007, 1009), written through the protocol handler so that it is the only close frame.
+            // Netty's decoder would write it itself, but from a place in the pipeline where the frame passes neither
+            // the frame encoder nor the protocol handler: the peer saw only "1000 Bye" (Autobahn 7.3.2, 7.3.6).
+            WebSocketCloseStatus status = corrupted.closeStatus();
+            LOG.info("[{}] {} socket broke the WebSocket protocol: closed with {}", ctx.channel().id().asShortText(),
+                    kind, status.code());
+            close(ctx, status.code(), status.reasonText());
+            return;
+        }
         if (cause instanceof TooLongFrameException && ctx.channel().isActive()) {
             LOG.info("[{}] {} message too large: {}", ctx.channel().id().asShortText(), kind, cause.getMessage());
             close(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too large");

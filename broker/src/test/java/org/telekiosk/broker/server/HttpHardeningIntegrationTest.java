@@ -74,7 +74,11 @@ class HttpHardeningIntegrationTest {
     }
 
     String upgrade(String versionHeaders) {
-        return "GET /ws/viewer HTTP/1.1\r\n" + host() + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        return upgrade("/ws/viewer", versionHeaders);
+    }
+
+    String upgrade(String path, String versionHeaders) {
+        return "GET " + path + " HTTP/1.1\r\n" + host() + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Origin: " + BROKER.origin() + "\r\n" + versionHeaders + "\r\n";
     }
 
@@ -99,6 +103,54 @@ class HttpHardeningIntegrationTest {
             byte[] head = socket.getInputStream().readNBytes(12);
             assertEquals("HTTP/1.1 101", new String(head, StandardCharsets.ISO_8859_1));
         }
+    }
+
+    /**
+     * A frame that breaks RFC 6455 at the header (found by the Autobahn run, cases 7.3.2 and 7.3.6) is answered with
+     * a close frame 1002, on both sockets. Netty's decoder writes that close frame itself; it must pass the frame
+     * encoder, or the peer sees only the protocol handler's "1000 Bye" and believes all was well.
+     */
+    @Test
+    void aCloseFrameThatBreaksTheProtocolIsAnsweredWith1002OnBothSockets() throws Exception {
+        byte[] mask = {0x11, 0x22, 0x33, 0x44};
+        byte[] onePayloadByte = {(byte) 0x88, (byte) 0x81, mask[0], mask[1], mask[2], mask[3], (byte) (0x03 ^ 0x11)};
+        byte[] tooLongControl = new byte[8 + 126];
+        tooLongControl[0] = (byte) 0x88;
+        tooLongControl[1] = (byte) 0xFE; // masked, 16-bit length follows
+        tooLongControl[2] = 0;
+        tooLongControl[3] = 126;
+        System.arraycopy(mask, 0, tooLongControl, 4, 4);
+        for (String path : new String[] {"/ws/viewer", "/ws/signal"}) {
+            for (byte[] frame : new byte[][] {onePayloadByte, tooLongControl}) {
+                try (SSLSocket socket = https()) {
+                    socket.getOutputStream().write(upgrade(path, "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                            + "Sec-WebSocket-Version: 13\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    InputStream in = socket.getInputStream();
+                    String head = readHead(in);
+                    assertTrue(head.startsWith("HTTP/1.1 101"), head);
+                    socket.getOutputStream().write(frame);
+                    socket.getOutputStream().flush();
+                    byte[] answer = in.readNBytes(4);
+                    assertEquals(4, answer.length, path + ": no close frame before the connection closed");
+                    assertEquals(0x88, answer[0] & 0xFF, path + ": a close frame");
+                    assertEquals(1002, ((answer[2] & 0xFF) << 8) | (answer[3] & 0xFF),
+                            path + ": close status for frame of " + frame.length + " bytes");
+                }
+            }
+        }
+    }
+
+    /** The response head up to its blank line, nothing after it. */
+    static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (!out.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            out.write(b);
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Test
