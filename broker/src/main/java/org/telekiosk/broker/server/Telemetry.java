@@ -63,7 +63,17 @@ final class Telemetry implements AutoCloseable {
     private final MeasurementStore store;
     private final BrokerMqttClient client;
     private final List<BrokerMqttClient> intakeClients;
-    private final ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
+    /** Releases the readings that waited for a kiosk's gap ({@link ViewerHub#ORDER_WAIT}); never blocks. */
+    private final ScheduledExecutorService orderTimer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("vitals-order").daemon().factory());
+    private final ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES), System::nanoTime,
+            (delay, task) -> {
+                try {
+                    orderTimer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // The node is stopping: its viewers' sockets are closing with it.
+                }
+            });
     private final KioskStatusBoard statuses = new KioskStatusBoard();
     private final LongAdder acksPublished = new LongAdder();
     private final StoreAcks storeAcks;
@@ -169,6 +179,7 @@ final class Telemetry implements AutoCloseable {
     @Override
     public void close() {
         ackFlusher.shutdownNow();
+        orderTimer.shutdownNow();
         // The first client is closed by its owner (the broker's parts), the others here.
         intakeClients.stream().skip(1).forEach(BrokerMqttClient::close);
     }
