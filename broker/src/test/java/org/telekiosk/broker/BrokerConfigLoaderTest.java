@@ -59,6 +59,11 @@ class BrokerConfigLoaderTest {
         IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("mqtt.receive-maximum", "lots")));
         assertEquals("mqtt.receive-maximum must be a whole number, was 'lots'", text.getMessage());
+        IllegalArgumentException intake = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("mqtt.intake-connections", "0")));
+        assertTrue(intake.getMessage().contains("mqtt.intake-connections"), intake.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("mqtt.intake-connections", "9")));
         IllegalArgumentException origin = assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("https.allowed-origins", "https://a.example/")));
         assertTrue(origin.getMessage().contains("https.allowed-origins"), origin.getMessage());
@@ -207,5 +212,12 @@ class BrokerConfigLoaderTest {
                     ? entry.getKey().substring(0, entry.getKey().lastIndexOf('.')) : entry.getKey();
             assertTrue(e.getMessage().contains(prefix), entry + ": " + e.getMessage());
         }
+    }
+
+    @Test
+    void twoIntakeConnectionsByDefault() throws Exception {
+        assertEquals(2, BrokerConfigLoader.load(Optional.empty(), Map.of()).mqttIntakeConnections());
+        assertEquals(1, BrokerConfigLoader.load(Optional.empty(), Map.of("mqtt.intake-connections", "1"))
+                .mqttIntakeConnections());
     }
 }

@@ -24,6 +24,7 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  * @param mqttPort              {@code mqtt.port}, 0 for any free port
  * @param mqttMaxQueuedMessages {@code mqtt.max-queued-messages}
  * @param mqttReceiveMaximum    {@code mqtt.receive-maximum}
+ * @param mqttIntakeConnections {@code mqtt.intake-connections}
  * @param mqttMaxPayloadBytes   {@code mqtt.max-payload-bytes}
  * @param mqttKioskQuota        {@code mqtt.kiosk-rate-per-second}, {@code mqtt.kiosk-burst}
  * @param storeUrl              {@code store.url}; empty means the SQLite file in the data directory
@@ -53,6 +54,7 @@ public record BrokerConfig(
         int mqttPort,
         long mqttMaxQueuedMessages,
         int mqttReceiveMaximum,
+        int mqttIntakeConnections,
         int mqttMaxPayloadBytes,
         KioskQuota mqttKioskQuota,
         String storeUrl,
@@ -102,6 +104,7 @@ public record BrokerConfig(
                     "mqtt.max-queued-messages must be 1..10000000, was " + mqttMaxQueuedMessages);
         }
         range("mqtt.receive-maximum", mqttReceiveMaximum, 1, 65535);
+        range("mqtt.intake-connections", mqttIntakeConnections, 1, 8);
         range("mqtt.max-payload-bytes", mqttMaxPayloadBytes, 64, 1 << 20);
         Objects.requireNonNull(mqttKioskQuota, "mqtt.kiosk-* settings are required");
         storeUrl = storeUrl == null ? "" : storeUrl.strip();
@@ -162,7 +165,7 @@ public record BrokerConfig(
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, viewerLimits, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice,
+                mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice,
                 kioskPki, vitals, metrics, httpLimits, lockouts);
     }
 

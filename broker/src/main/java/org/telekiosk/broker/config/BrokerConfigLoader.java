@@ -78,6 +78,7 @@ public final class BrokerConfigLoader {
                     integer(merged, "mqtt.port"),
                     Long.parseLong(merged.getProperty("mqtt.max-queued-messages").strip()),
                     integer(merged, "mqtt.receive-maximum"),
+                    integer(merged, "mqtt.intake-connections"),
                     integer(merged, "mqtt.max-payload-bytes"),
                     new BrokerConfig.KioskQuota(integer(merged, "mqtt.kiosk-rate-per-second"),
                             integer(merged, "mqtt.kiosk-burst")),

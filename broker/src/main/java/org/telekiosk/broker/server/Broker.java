@@ -138,6 +138,11 @@ public final class Broker implements AutoCloseable {
         return m.telemetry().intakeAcknowledged();
     }
 
+    /** Measurements acknowledged per intake connection ({@code mqtt.intake-connections}), the first one first. */
+    public java.util.List<Long> intakeAcknowledgedEach() {
+        return m.telemetry().intakeAcknowledgedEach();
+    }
+
     public EmbeddedMqttBroker mqtt() {
         return m.mqtt();
     }

@@ -50,20 +50,20 @@ final class Telemetry implements AutoCloseable {
     /** How often the client is checked for HiveMQ CE's stall of a shared subscription. */
     private static final Duration STALL_CHECK = Duration.ofSeconds(5);
 
-    /**
-     * How many MQTT connections of this node take measurements in the shared group: HiveMQ hands the group's messages
-     * out across them, so each has its own receive maximum, Paho receive and callback thread and acknowledgement
-     * line. The first is also the node's downlink client. One for now: with two, a 2026-12-05 run carried more
-     * (docs/benchmarks.md, issue 16), but HiveMQ hands a group's messages out without regard to their publisher, so
-     * one kiosk's readings and ECG batches reach the store and the doctor's screen out of order (vitals.js does not
-     * reorder) and the store sees transient gaps. A kiosk-sticky split must come first.
-     */
-    static final int INTAKE_CONNECTIONS = 1;
-
     private final MeasurementStore store;
     private final BrokerMqttClient client;
     private final List<BrokerMqttClient> intakeClients;
-    private final ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES));
+    /** Releases the readings that waited for a kiosk's gap ({@link ViewerHub#ORDER_WAIT}); never blocks. */
+    private final ScheduledExecutorService orderTimer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("vitals-order").daemon().factory());
+    private final ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES), System::nanoTime,
+            (delay, task) -> {
+                try {
+                    orderTimer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // The node is stopping: its viewers' sockets are closing with it.
+                }
+            });
     private final KioskStatusBoard statuses = new KioskStatusBoard();
     private final LongAdder acksPublished = new LongAdder();
     private final StoreAcks storeAcks;
@@ -91,7 +91,7 @@ final class Telemetry implements AutoCloseable {
     }
 
     /**
-     * The broker's {@value #INTAKE_CONNECTIONS} MQTT clients to the embedded MQTT broker on {@code mqttPort}, as this
+     * The broker's {@code mqtt.intake-connections} MQTT clients to the embedded MQTT broker on {@code mqttPort}, as this
      * node's service identity: the first under the node's stable client id ({@link ClientIdFile}), the others under
      * that id with {@code -2}, {@code -3}, ... (stable too, so that their sessions resume after a restart).
      */
@@ -101,7 +101,10 @@ final class Telemetry implements AutoCloseable {
         var tls = TrustStores.trustingWithIdentity(pki.caCertificate(), pki.serviceIdentity()).getSocketFactory();
         String uri = "ssl://" + localAddress(config.mqttBindAddress()) + ":" + mqttPort;
         List<BrokerMqttClient> clients = new java.util.ArrayList<>();
-        for (int i = 1; i <= INTAKE_CONNECTIONS; i++) {
+        // Each has its own receive maximum, Paho receive and callback thread and acknowledgement line; HiveMQ hands
+        // the shared group's messages out across them regardless of the kiosk, so the viewer hub puts each kiosk's
+        // readings back into order (ViewerHub, VitalsOrder) and the store identifies them by (kiosk, seq).
+        for (int i = 1; i <= config.mqttIntakeConnections(); i++) {
             clients.add(new BrokerMqttClient(uri, i == 1 ? id : id + "-" + i, tls));
         }
         return clients;
@@ -156,6 +159,11 @@ final class Telemetry implements AutoCloseable {
         return intakeClients.stream().mapToLong(BrokerMqttClient::acknowledgedCount).sum();
     }
 
+    /** Measurements acknowledged to the MQTT broker since start, per intake connection in the order of the clients. */
+    List<Long> intakeAcknowledgedEach() {
+        return intakeClients.stream().map(BrokerMqttClient::acknowledgedCount).toList();
+    }
+
     /** Whether every intake connection holds its subscription right now. */
     boolean allSubscribed() {
         return intakeClients.stream().allMatch(BrokerMqttClient::isSubscribed);
@@ -169,6 +177,7 @@ final class Telemetry implements AutoCloseable {
     @Override
     public void close() {
         ackFlusher.shutdownNow();
+        orderTimer.shutdownNow();
         // The first client is closed by its owner (the broker's parts), the others here.
         intakeClients.stream().skip(1).forEach(BrokerMqttClient::close);
     }

@@ -1,5 +1,6 @@
 package org.telekiosk.broker.viewer;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -43,9 +44,33 @@ public final class ViewerHub implements CallWatcher {
     private final Map<String, Latest> latest = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder skipped = new LongAdder();
+    private final VitalsOrder order;
 
+    /**
+     * How long a kiosk's reading or waveform batch waits at most for the ones the kiosk numbered before it
+     * ({@link VitalsOrder}): well inside the vitals page's 600 ms drawing delay, so that a batch that waited is still
+     * drawn in time, and far above the few milliseconds by which two intake connections overtake each other when the
+     * node is not overloaded.
+     */
+    public static final Duration ORDER_WAIT = Duration.ofMillis(300);
+    /** How many of one kiosk's messages may wait for a gap at most (a minute of ECG and pleth batches and readings). */
+    public static final int ORDER_MAX_HELD = 256;
+
+    /** A hub that forwards each message as it comes, in the order it is given (one ordered intake, tests). */
     public ViewerHub(WireCodec json) {
         this.json = json;
+        this.order = null;
+    }
+
+    /**
+     * A hub that puts each kiosk's readings and waveform batches into the kiosk's order before forwarding them
+     * ({@link VitalsOrder}, waiting at most {@link #ORDER_WAIT}).
+     *
+     * @param timer runs the given-up gaps' releases; its thread must not block
+     */
+    public ViewerHub(WireCodec json, java.util.function.LongSupplier nanos, VitalsOrder.Timer timer) {
+        this.json = json;
+        this.order = new VitalsOrder(ORDER_WAIT, ORDER_MAX_HELD, nanos, timer, this::forward);
     }
 
     /**
@@ -94,10 +119,19 @@ public final class ViewerHub implements CallWatcher {
     }
 
     /**
-     * Sends a kiosk's message to the viewers that see the kiosk now. The latest reading of each sensor and the latest
-     * status of each kiosk are kept for replays; waveforms are only streamed.
+     * Sends a kiosk's message to the viewers that see the kiosk now, readings and waveform batches in the kiosk's
+     * order if this hub orders them. The latest reading of each sensor and the latest status of each kiosk are kept
+     * for replays; waveforms are only streamed.
      */
     public void publish(KioskMessage message) {
+        if (order != null) {
+            order.offer(message);
+        } else {
+            forward(message);
+        }
+    }
+
+    private void forward(KioskMessage message) {
         switch (message) {
             case Measurement m -> {
                 String text = remember(m.kiosk(), m.sensor().value() + "|" + m.loinc().value(), m.takenAt(), false,
@@ -164,6 +198,11 @@ public final class ViewerHub implements CallWatcher {
 
     public long deliveredCount() {
         return delivered.sum();
+    }
+
+    /** The kiosks' order of readings and batches, or empty if this hub forwards as it is given. */
+    public Optional<VitalsOrder> order() {
+        return Optional.ofNullable(order);
     }
 
     /** Readings not sent to a viewer because it was too far behind. */

@@ -89,8 +89,9 @@ class MetricsScrapeTest {
             assertEquals(0.0, value(text, "telekiosk_readings_duplicate_total"));
             assertTrue(value(text, "telekiosk_viewer_deliveries_total") >= 2, text);
             assertEquals(1.0, value(text, "telekiosk_viewer_sockets"));
-            // the kiosk and the broker's own subscriber
-            assertEquals(2.0, value(text, "telekiosk_mqtt_connections"));
+            // the kiosk and the broker's own intake connections (mqtt.intake-connections)
+            assertEquals(1.0 + BROKER.broker().config().mqttIntakeConnections(),
+                    value(text, "telekiosk_mqtt_connections"));
             assertEquals(1.0, value(text, "telekiosk_mqtt_subscribed"));
             assertEquals(0.0, value(text, "telekiosk_mqtt_messages_dropped_total"));
             assertTrue(value(text, "telekiosk_mqtt_publishes_incoming_total") >= 4, text);

@@ -62,7 +62,10 @@ public final class LoadBenchmark {
     static Outcome run(int kiosks, int seconds, String perKiosk, boolean raw, Path work, BrokerCheck afterTelekiosk)
             throws Exception {
         SecureFiles.ownerOnlyDirectory(work);
-        BrokerExtension extension = new BrokerExtension(Map.of());
+        // -Dload.intake=N: the broker's mqtt.intake-connections for this run (its default otherwise).
+        String intake = System.getProperty("load.intake", "");
+        BrokerExtension extension = new BrokerExtension(
+                intake.isBlank() ? Map.of() : Map.of("mqtt.intake-connections", intake));
         extension.beforeAll(null);
         Map<String, String> telekiosk;
         Map<String, String> rawResult = Map.of();

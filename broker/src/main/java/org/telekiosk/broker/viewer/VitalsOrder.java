@@ -1,0 +1,222 @@
+package org.telekiosk.broker.viewer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
+
+/**
+ * Puts each kiosk's readings and waveform batches back into the kiosk's own order, its sequence numbers, before they
+ * go to the doctors: the intake takes them from a shared MQTT subscription over several connections (or nodes), and
+ * the MQTT broker hands a shared group's messages out without regard to their publisher, so one kiosk's seq 7 may be
+ * stored and forwarded after its seq 8.
+ *
+ * <p>A kiosk numbers everything it sends from one sequence without holes, so a gap is known at once: a message above
+ * the next expected number is <em>held</em> until the missing ones arrive, but never longer than {@code wait} (a
+ * reading that never comes, e.g. refused by the intake or dropped by a full outbox, must not stop the stream), and at
+ * most {@code maxHeld} per kiosk. A message below the next expected number arrives <em>late</em> (after its gap was
+ * given up): a reading is still sent unless a reading of the same sensor and code taken later was sent (a tile never
+ * goes back to an older value), a waveform batch only if it starts after the last batch of its sensor and signal
+ * that was sent (the trace is never scrambled; a late chunk becomes a gap in the trace instead). Everything in order
+ * costs no wait at all, except the first messages of a kiosk after the node started: which number comes first is not
+ * known, so they wait once.
+ *
+ * <p>Thread-safe: one kiosk's messages are released under that kiosk's lock, in order, on the thread that offered
+ * the message that closed the gap or on the timer's thread; {@code release} must not block. Keeps a few hundred bytes
+ * per kiosk seen since start.
+ */
+public final class VitalsOrder {
+    /** Runs a task once after a delay, on a thread of its own (a scheduled executor; a fake one in tests). */
+    @FunctionalInterface
+    public interface Timer {
+        void after(Duration delay, Runnable task);
+    }
+
+    private final long waitNanos;
+    private final int maxHeld;
+    private final LongSupplier nanos;
+    private final Timer timer;
+    private final Consumer<KioskMessage> release;
+    private final Map<KioskId, Line> lines = new ConcurrentHashMap<>();
+    private final LongAdder reordered = new LongAdder();
+    private final LongAdder gaps = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+
+    /**
+     * @param wait    how long a message waits at most for the ones before it, more than 0
+     * @param maxHeld how many messages of one kiosk may wait at most, at least 1
+     * @param nanos   a monotonic clock in nanoseconds ({@code System::nanoTime})
+     * @param release takes each message, in each kiosk's order; must not block
+     */
+    public VitalsOrder(Duration wait, int maxHeld, LongSupplier nanos, Timer timer, Consumer<KioskMessage> release) {
+        if (wait.isNegative() || wait.isZero()) {
+            throw new IllegalArgumentException("wait must be more than 0, was " + wait);
+        }
+        if (maxHeld < 1) {
+            throw new IllegalArgumentException("maxHeld must be at least 1, was " + maxHeld);
+        }
+        this.waitNanos = wait.toNanos();
+        this.maxHeld = maxHeld;
+        this.nanos = nanos;
+        this.timer = timer;
+        this.release = release;
+    }
+
+    /** Takes a reading or waveform batch of a kiosk; anything else is released at once. */
+    public void offer(KioskMessage message) {
+        switch (message) {
+            case Measurement m -> line(m.kiosk()).offer(m.seq(), m);
+            case WaveformBatch w -> line(w.kiosk()).offer(w.seq(), w);
+            default -> release.accept(message);
+        }
+    }
+
+    private Line line(KioskId kiosk) {
+        return lines.computeIfAbsent(kiosk, k -> new Line());
+    }
+
+    /** Messages that came after one with a higher number and were held until the gap closed or was given up. */
+    public long reorderedCount() {
+        return reordered.sum();
+    }
+
+    /** Gaps given up: numbers not seen within the wait (or before too many messages waited). */
+    public long gapsGivenUpCount() {
+        return gaps.sum();
+    }
+
+    /** Late messages not sent: a reading older than one sent of its sensor, a batch not after the last one sent. */
+    public long lateDroppedCount() {
+        return dropped.sum();
+    }
+
+    /** Messages waiting for a gap to close right now, all kiosks. */
+    public int heldCount() {
+        return lines.values().stream().mapToInt(Line::held).sum();
+    }
+
+    private record Held(KioskMessage message, long arrived) {}
+
+    /** One kiosk's order. All state under the line's own lock. */
+    private final class Line {
+        /**
+         * The next number expected; 0 until the first messages have waited (which of them is the kiosk's lowest is
+         * not known before).
+         */
+        private long next;
+        private final TreeMap<Long, Held> held = new TreeMap<>();
+        private boolean timerArmed;
+        /** The newest {@code takenAt} sent per sensor and code. */
+        private final Map<String, Instant> newestReading = new HashMap<>();
+        /** The start of the last batch sent per sensor and signal. */
+        private final Map<String, Instant> lastBatch = new HashMap<>();
+
+        synchronized int held() {
+            return held.size();
+        }
+
+        synchronized void offer(long seq, KioskMessage message) {
+            if (next != 0 && seq < next) {
+                late(message);
+            } else if (seq == next) {
+                send(message);
+                next = seq + 1;
+                drain();
+            } else {
+                held.putIfAbsent(seq, new Held(message, nanos.getAsLong()));
+                if (held.size() > maxHeld) {
+                    giveUpThrough(held.lastKey());
+                } else if (!timerArmed) {
+                    arm(waitNanos);
+                }
+            }
+        }
+
+        private void arm(long delayNanos) {
+            timerArmed = true;
+            timer.after(Duration.ofNanos(Math.max(0, delayNanos)), this::expire);
+        }
+
+        /** Gives up the gaps before every message that has waited long enough, then re-arms for the rest. */
+        private synchronized void expire() {
+            timerArmed = false;
+            long now = nanos.getAsLong();
+            long through = 0;
+            for (var e : held.entrySet()) {
+                if (now - e.getValue().arrived() >= waitNanos) {
+                    through = e.getKey();
+                }
+            }
+            if (through > 0) {
+                giveUpThrough(through);
+            }
+            if (!held.isEmpty() && !timerArmed) {
+                long oldest = held.values().stream().mapToLong(Held::arrived).min().orElseThrow();
+                arm(oldest + waitNanos - now);
+            }
+        }
+
+        /** Sends every held message up to {@code seq} in order, skipping the numbers missing between them. */
+        private void giveUpThrough(long seq) {
+            while (!held.isEmpty() && held.firstKey() <= seq) {
+                var first = held.pollFirstEntry();
+                if (next != 0 && first.getKey() > next) {
+                    gaps.increment();
+                }
+                reordered.increment();
+                send(first.getValue().message());
+                next = first.getKey() + 1;
+            }
+            drain();
+        }
+
+        /** Sends the held messages that follow on without a gap. */
+        private void drain() {
+            while (!held.isEmpty() && held.firstKey() == next) {
+                reordered.increment();
+                send(held.pollFirstEntry().getValue().message());
+                next++;
+            }
+        }
+
+        /** A message whose number was passed: sent only if it does not take a tile or a trace back in time. */
+        private void late(KioskMessage message) {
+            boolean older = switch (message) {
+                case Measurement m -> {
+                    Instant newest = newestReading.get(m.sensor().value() + "|" + m.loinc().value());
+                    yield newest != null && m.takenAt().isBefore(newest);
+                }
+                case WaveformBatch w -> {
+                    Instant last = lastBatch.get(w.sensor().value() + "|" + w.signal().name());
+                    yield last != null && !w.start().isAfter(last);
+                }
+                default -> false;
+            };
+            if (older) {
+                dropped.increment();
+            } else {
+                send(message);
+            }
+        }
+
+        private void send(KioskMessage message) {
+            switch (message) {
+                case Measurement m -> newestReading.merge(m.sensor().value() + "|" + m.loinc().value(), m.takenAt(),
+                        (a, b) -> b.isAfter(a) ? b : a);
+                case WaveformBatch w -> lastBatch.merge(w.sensor().value() + "|" + w.signal().name(), w.start(),
+                        (a, b) -> b.isAfter(a) ? b : a);
+                default -> { }
+            }
+            release.accept(message);
+        }
+    }
+}
