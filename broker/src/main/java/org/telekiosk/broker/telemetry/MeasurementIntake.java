@@ -154,7 +154,13 @@ public final class MeasurementIntake {
 
     private Optional<KioskMessage> reject(Refusal.MalformedMessage refusal, String topic, String kiosk) {
         rejected.get(refusal.reason()).increment();
-        refusals.refused(kiosk, refusal.code(), Untrusted.printable(topic, 120));
+        String printableTopic = Untrusted.printable(topic, 120);
+        refusals.refused(kiosk, refusal.code(), printableTopic);
+        // Every refusal with its detail (our own words, at most 120 printable characters; never the payload) at
+        // DEBUG: off in operation, where the rate-limited WARN line with the code is enough; tests that must name
+        // a refusal turn it on.
+        LOG.debug("Refused MQTT message from kiosk {} on '{}': {}: {}", kiosk, printableTopic, refusal.code(),
+                refusal.detail());
         return Optional.empty();
     }
 
