@@ -42,6 +42,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
     private final HttpLimits limits;
     private final SecurityHeaders securityHeaders = new SecurityHeaders();
     private final WebSocketVersionGuard webSocketVersion = new WebSocketVersionGuard();
+    private final OpenWebSockets openSockets = new OpenWebSockets();
     private final ViewerHub hub;
     private final VitalsAccess vitals;
     private final java.util.concurrent.Executor vitalsExecutor;
@@ -76,6 +77,14 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         this.signalOriginGuard = new OriginGuard(SIGNAL_PATH, allowedOrigins);
         this.signal = signal;
         this.signalJson = WireCodec.json(signal.maxFrameBytes());
+    }
+
+    /**
+     * Tells every open vitals and signaling socket that the broker is going away (close 1001) and closes it; waits at
+     * most {@code wait} for the frames. For the broker's stop, before the listener closes; never on an event loop.
+     */
+    public void goingAway(java.time.Duration wait) {
+        openSockets.goingAway(wait);
     }
 
     /** The failed TLS handshakes on this listener, by reason. */
@@ -134,6 +143,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("signal-route", new SignalRoute(signal, signalJson));
         p.addLast("websocket", webSocketHandler(VIEWER_PATH, maxFrameBytes));
         p.addLast("frames", new WebSocketFrameAggregator(maxFrameBytes));
+        p.addLast("open-sockets", openSockets);
         p.addLast("api", api);
         p.addLast("routes", router);
         p.addLast("viewer", new ViewerSocketHandler(hub, vitals, vitalsExecutor, json,

@@ -39,9 +39,12 @@ import org.telekiosk.protocol.update.UpdateKey;
 final class Https implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Https.class);
     private final HttpsServer server;
+    private final BrokerInitializer initializer;
     private final org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals;
 
-    private Https(HttpsServer server, org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals) {
+    private Https(HttpsServer server, BrokerInitializer initializer,
+            org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals) {
+        this.initializer = initializer;
         this.server = server;
         this.tlsRefusals = tlsRefusals;
     }
@@ -77,7 +80,7 @@ final class Https implements AutoCloseable {
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
                         access.audit(), config.viewerLimits()), config.httpLimits());
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
-                config.viewerMaxPendingBytes()), initializer.tlsRefusals());
+                config.viewerMaxPendingBytes()), initializer, initializer.tlsRefusals());
     }
 
     /** The agent update endpoints: packages served when {@code agent-update.public-key-file} is set. */
@@ -121,6 +124,8 @@ final class Https implements AutoCloseable {
 
     @Override
     public void close() {
+        // the pages reconnect (and resume) after 1001; without it they would see the connection drop (1006)
+        initializer.goingAway(java.time.Duration.ofSeconds(2));
         server.close();
     }
 }

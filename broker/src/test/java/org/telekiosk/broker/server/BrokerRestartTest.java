@@ -8,10 +8,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telekiosk.broker.account.Account;
@@ -56,6 +60,41 @@ class BrokerRestartTest {
         HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + broker.httpsPort()
                 + "/api/v1/me")).header("Authorization", "Bearer " + token).build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /**
+     * A broker that stops says so: its open vitals and signaling sockets get 1001 ("going away", protocol/README.md:
+     * the pages reconnect), not the protocol handler's default "1000 Bye", which reads as a normal end.
+     */
+    @Test
+    void aStoppingBrokerClosesItsWebSocketsWith1001() throws Exception {
+        java.util.List<CompletableFuture<Integer>> codes = new java.util.ArrayList<>();
+        try (Broker broker = start()) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(TrustStores.trusting(broker.pki().caCertificate())).build();
+            for (String path : new String[] {"/ws/viewer", "/ws/signal"}) {
+                CompletableFuture<Integer> code = new CompletableFuture<>();
+                http.newWebSocketBuilder().header("Origin", "https://localhost:" + broker.httpsPort())
+                        .buildAsync(URI.create("wss://localhost:" + broker.httpsPort() + path),
+                                new WebSocket.Listener() {
+                                    @Override
+                                    public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
+                                        code.complete(status);
+                                        return null;
+                                    }
+
+                                    @Override
+                                    public void onError(WebSocket socket, Throwable error) {
+                                        code.completeExceptionally(error);
+                                    }
+                                })
+                        .get(30, TimeUnit.SECONDS);
+                codes.add(code);
+            }
+        }
+        for (CompletableFuture<Integer> code : codes) {
+            assertEquals(1001, code.get(30, TimeUnit.SECONDS));
+        }
     }
 
     @Test
