@@ -21,7 +21,7 @@ import org.telekiosk.protocol.codec.WireCodec;
  * connections per address → TLS → idle timeout → request deadline (start) → HTTP codec (refusing conflicting
  * framing) → security headers on every response → framing refusal → request aggregation → request deadline (stop) →
  * one request at a time ({@link InOrderResponses}) → WebSocket version 13 only → Origin checks → signaling route →
- * WebSocket upgrade on {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → REST API
+ * WebSocket upgrade on {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → the open sockets ({@link OpenWebSockets}, told 1001 at stop) → REST API
  * ({@code /api/}, the kiosks' enrollment and agent updates included; {@link ApiHandler}) → HTTP routes (pages, {@code /healthz}, the
  * CRL) / viewer or signaling socket → error tail.
  */
