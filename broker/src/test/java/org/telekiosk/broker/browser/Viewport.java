@@ -67,6 +67,21 @@ final class Viewport {
                   if (r.width <= 0 || r.height <= 0) out.push(s + ' has no box');
                   else if (r.left < 0 || r.top < 0 || r.right > W + 0.5 || r.bottom > H + 0.5)
                     out.push(s + ' outside: ' + [r.left, r.top, r.right, r.bottom].map(Math.round).join(','));
+                  else if (getComputedStyle(e).visibility === 'visible') {
+                    // inside the window, but also seen there, whole: what is on top at its centre and just inside
+                    // each edge must be the element (or inside it), not a sibling drawn over it or whatever shows
+                    // where a clipping parent (overflow: hidden) cut it off
+                    const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2, i = 3;
+                    for (const [where, px, py] of [['centre', x, y], ['top edge', x, r.top + i],
+                        ['bottom edge', x, r.bottom - i], ['left edge', r.left + i, y], ['right edge', r.right - i, y]]) {
+                      const top = document.elementFromPoint(px, py);
+                      if (!top || !(top === e || e.contains(top))) {
+                        out.push(s + ' covered or clipped at its ' + where + ' by ' + (top ? top.tagName.toLowerCase()
+                            + (top.id ? '#' + top.id : '') + (top.className ? '.' + top.className : '') : 'nothing'));
+                        break;
+                      }
+                    }
+                  }
                 }
                 return out;""", selectors);
     }
