@@ -68,16 +68,19 @@ class KioskLayoutBrowserTest {
 
             // The check runs by itself; a tap on the test tone starts the page's audio, and a second run then
             // measures the microphone (Chromium's fake microphone beeps).
-            await("the camera and connection results").atMost(WAIT).until(() -> "ok ok".equals(page.script(
+            // The connection's verdict is the machine's: "warn" (slow) on a loaded build machine is a right answer,
+            // checked below against the figures the page measured.
+            await("the camera and connection results").atMost(WAIT).until(() -> String.valueOf(page.script(
                     "return ['check-camera', 'check-connection'].map(i => document.getElementById(i).dataset.result)"
-                    + ".join(' ')")));
+                    + ".join(' ')")).matches("ok (ok|warn)"));
             page.driver().findElement(By.id("tone-play")).click();
             page.driver().findElement(By.id("check-again")).click();
             page.driver().findElement(By.id("tone-heard")).click();
             try {
-                await("the second run with the microphone heard").atMost(WAIT).until(() -> "ok ok ok ok".equals(
+                await("the second run with the microphone heard").atMost(WAIT).until(() -> String.valueOf(
                         page.script("return ['check-camera', 'check-microphone', 'check-connection', 'check-speaker']"
-                                + ".map(i => document.getElementById(i).dataset.result).join(' ')")));
+                                + ".map(i => document.getElementById(i).dataset.result).join(' ')"))
+                        .matches("ok ok (ok|warn) ok"));
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError(String.valueOf(page.script("return document.getElementById('check').textContent"
                         + " + ' peak=' + document.getElementById('mic-level').dataset.peak")), e);
@@ -89,8 +92,13 @@ class KioskLayoutBrowserTest {
             assertTrue(texts.get("check-camera").startsWith("Kamera: Wir sehen Ihr Bild."), texts.toString());
             assertTrue(texts.get("check-microphone").startsWith("Mikrofon: Wir hören Sie."), texts.toString());
             assertTrue(texts.get("check-speaker").startsWith("Lautsprecher: Sie hören den Ton."), texts.toString());
-            assertTrue(texts.get("check-connection").matches("Verbindung: gut \\(Antwortzeit \\d+ ms, etwa "
-                    + "[\\d.,]+ (M|k)bit/s\\)\\. ✓ Connection: good .*"), texts.toString());
+            java.util.regex.Matcher verdict = java.util.regex.Pattern.compile("Verbindung: (gut|langsam|sehr langsam)"
+                    + " \\(Antwortzeit (\\d+) ms, etwa ([\\d.,]+) (M|k)bit/s\\)\\..*").matcher(texts.get("check-connection"));
+            assertTrue(verdict.matches(), texts.toString());
+            // good exactly when the page's own thresholds say so: 400 ms, and 1 Mbit/s (shown in Mbit/s from there)
+            boolean good = "gut".equals(verdict.group(1));
+            assertEquals(Integer.parseInt(verdict.group(2)) <= 400 && "M".equals(verdict.group(4)), good,
+                    texts.toString());
             assertTrue(texts.get("check-summary").startsWith("Alles bereit."), texts.toString());
             fitsEverywhere(page, "check", List.of("#check-video", "#check-camera", "#check-microphone",
                     "#check-speaker", "#check-connection", "#check-continue", "#check-again", "#tone-play"));
@@ -123,7 +131,8 @@ class KioskLayoutBrowserTest {
                     "camera|badge check ok|Kamera: Bild gesehen · camera: picture seen",
                     "microphone|badge check ok|Mikrofon: gehört · microphone: heard",
                     "speaker|badge check ok|Lautsprecher: gehört · speaker: heard",
-                    "connection|badge check ok|" + connection + " · " + connection.replace("Verbindung", "connection")),
+                    "connection|badge check " + (good ? "ok" : "no") + "|" + connection + " · "
+                            + connection.replace("Verbindung", "connection")),
                     seen, "the doctor sees what the patient's page checked");
             Viewport.resize(console, 1366, 768);
             Viewport.screenshot(console, "doctor-waiting-1366x768");
