@@ -170,8 +170,9 @@ public final class Broker implements AutoCloseable {
         return m.metrics().url();
     }
 
+    /** Every intake connection subscribed ({@code mqtt.intake-connections}): what {@code /healthz} calls up. */
     public boolean isReady() {
-        return m.client().isSubscribed();
+        return m.telemetry().allSubscribed();
     }
 
     @Override
