@@ -175,6 +175,20 @@ public final class Broker implements AutoCloseable {
         return m.telemetry().allSubscribed();
     }
 
+    /**
+     * Dies as closely as one JVM allows to {@code kill -9} (tests of a node's death, issue 17): the heartbeat stops
+     * without the node unregistering, the signaling relay and sweeper stop without a word to the other nodes, and
+     * every HTTPS and WebSocket connection is dropped without a close frame. Not covered: the embedded MQTT broker and
+     * the database connections stay until {@link #close} (a killed process loses them at once), and nothing here is
+     * abrupt at the TCP level (the kernel of a killed process closes its sockets alike). Call {@link #close} after.
+     */
+    public void halt() {
+        LOG.warn("Halting this broker node as if killed (a test of a node's death)");
+        m.trust().halt();
+        m.signaling().halt();
+        m.https().halt();
+    }
+
     @Override
     public void close() {
         parts.close();

@@ -122,6 +122,11 @@ final class Https implements AutoCloseable {
         return tlsRefusals;
     }
 
+    /** Drops every connection without a close frame (tests of a node's death, issue 17). */
+    void halt() {
+        server.halt();
+    }
+
     @Override
     public void close() {
         // the pages reconnect (and resume) after 1001; without it they would see the connection drop (1006)

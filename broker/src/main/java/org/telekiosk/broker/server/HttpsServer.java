@@ -56,6 +56,16 @@ public final class HttpsServer implements AutoCloseable {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /**
+     * Drops the listener and every connection at once, without a close frame or TLS close_notify: what the peers of a
+     * killed process see (tests of a node's death, issue 17).
+     */
+    void halt() {
+        channel.close();
+        boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
     @Override
     public void close() {
         channel.close().awaitUninterruptibly();

@@ -178,6 +178,19 @@ final class KioskTrust implements AutoCloseable {
         return presence;
     }
 
+    /**
+     * Stops this node's heartbeat and registry watch without unregistering the node: its row in {@code broker_node}
+     * ages as a killed node's would (tests of a node's death, issue 17).
+     */
+    void halt() {
+        watcher.shutdownNow();
+        try {
+            watcher.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         watcher.shutdownNow();

@@ -31,6 +31,8 @@ final class Signaling implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Signaling.class);
     /** Messages that may wait per socket before it is closed as a flood. */
     private static final int MAX_PENDING = 256;
+    /** How often the nodes this node relays to or for are checked for a stale heartbeat (issue 17). */
+    private static final long ORPHAN_CHECK_MILLIS = 1_000;
 
     private final SignalingService service;
     /** The relay to the other nodes on PostgreSQL; null on SQLite. */
@@ -81,6 +83,19 @@ final class Signaling implements AutoCloseable {
                 LOG.warn("Seat sweep failed: {}", e.toString());
             }
         }, 5, 5, TimeUnit.SECONDS);
+        if (relay != null) {
+            // Sockets relayed to a node that died resume at once (1012) instead of hanging until they drop.
+            sweeper.scheduleWithFixedDelay(() -> {
+                try {
+                    int closed = relay.closeOrphans();
+                    if (closed > 0) {
+                        LOG.info("Closed or dropped {} signaling sockets whose other node is gone", closed);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("Checking the relayed signaling sockets' nodes failed: {}", e.toString());
+                }
+            }, ORPHAN_CHECK_MILLIS, ORPHAN_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
         LOG.info("Signaling on /ws/signal; {} STUN and {} TURN URLs, ICE policy {}", config.ice().stunUrls().size(),
                 config.ice().turnUrls().size(), config.ice().transportPolicy());
         return new Signaling(service, relay, workers, sweeper, config.signaling().maxFrameBytes());
@@ -92,6 +107,17 @@ final class Signaling implements AutoCloseable {
 
     SignalEndpoint endpoint() {
         return endpoint;
+    }
+
+    /**
+     * Stops as a killed process would, as far as one JVM allows (tests of a node's death, issue 17): the sweeper and
+     * the relay stop without telling the other nodes anything. {@link #close} afterwards releases the rest.
+     */
+    void halt() {
+        sweeper.shutdownNow();
+        if (relay != null) {
+            relay.close();
+        }
     }
 
     @Override

@@ -194,6 +194,13 @@ final class Hello {
             connection.joined(new PatientSide(service, connection, room, participantId));
             previous.ifPresent(old -> old.finish(CloseCodes.REPLACED, "replaced by a newer connection"));
             boolean inCall = status == Seat.Status.IN_CALL;
+            if (inCall && !room.hasCall()) {
+                // The seat says in the call, the room on this node knows no call: the room was rebuilt here after
+                // the node that held it died or restarted (issue 17). The call goes on without a new admit.
+                room.admit(participantId);
+                LOG.info("[{}] Consultation {}'s call with {} rebuilt from its seat", peer.id(), consultation,
+                        participantId);
+            }
             String participant = participantId.toString();
             LOG.info("[{}] Patient {} {} consultation {}", peer.id(), participant, resumed ? "resumed in" : "joined",
                     consultation);

@@ -146,6 +146,41 @@ public final class NodeRelay implements Relaying, AutoCloseable {
                 null, null, null, null, null, null, reason, null)));
     }
 
+    /**
+     * Looks for nodes that died (their heartbeat went stale, issue 17) among those this node relays to or for; for a
+     * periodic task. A socket of this node relayed to a dead home is closed with
+     * {@link CloseCodes#SERVICE_RESTART}: its page resumes at once, and the node it reaches then claims the room and
+     * rebuilds it from the seats in the database. A socket of a dead node seated in a room here is dropped as if it
+     * had closed (a patient's seat keeps its grace period). Returns how many sockets were closed or dropped.
+     * Blocking (one database read, only while sockets are relayed).
+     */
+    public int closeOrphans() {
+        java.util.Set<String> nodes = new java.util.HashSet<>();
+        proxied.values().forEach(proxy -> nodes.add(proxy.home));
+        remote.keySet().forEach(key -> nodes.add(key.substring(0, key.indexOf(' '))));
+        if (nodes.isEmpty()) {
+            return 0;
+        }
+        java.util.Set<String> live = transport.live(nodes);
+        int closed = 0;
+        for (Proxy proxy : java.util.List.copyOf(proxied.values())) {
+            if (!live.contains(proxy.home) && proxied.remove(proxy.id, proxy)) {
+                LOG.warn("[{}] The node {} holding this socket's room is gone; the socket is closed with {} so that"
+                        + " it resumes", proxy.connection.peer().id(), proxy.home, CloseCodes.SERVICE_RESTART);
+                proxy.connection.finish(CloseCodes.SERVICE_RESTART, "the room's node is gone; resume");
+                closed++;
+            }
+        }
+        for (Map.Entry<String, Connection> entry : Map.copyOf(remote).entrySet()) {
+            String from = entry.getKey().substring(0, entry.getKey().indexOf(' '));
+            if (!live.contains(from) && remote.remove(entry.getKey(), entry.getValue())) {
+                entry.getValue().closed();
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     /** Sockets of this node relayed to a home now. */
     public int relayedSockets() {
         return proxied.size();

@@ -112,6 +112,29 @@ public final class PostgresRelay implements RelayTransport {
     }
 
     @Override
+    public java.util.Set<String> live(java.util.Set<String> nodes) {
+        if (nodes.isEmpty()) {
+            return java.util.Set.of();
+        }
+        long live = SqlAccess.nanos(clock.instant().minus(stale));
+        return sql.run("find the live broker nodes", c -> {
+            java.util.Set<String> alive = new java.util.HashSet<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT node FROM broker_node WHERE heartbeat_at >= ?")) {
+                s.setLong(1, live);
+                try (ResultSet row = s.executeQuery()) {
+                    while (row.next()) {
+                        if (nodes.contains(row.getString(1))) {
+                            alive.add(row.getString(1));
+                        }
+                    }
+                }
+            }
+            return alive;
+        });
+    }
+
+    @Override
     public void release(ConsultationId consultation) {
         sql.run("release a signaling room", c -> {
             try (PreparedStatement s = c.prepareStatement(

@@ -18,6 +18,13 @@ public interface RelayTransport extends AutoCloseable {
      */
     String home(ConsultationId consultation);
 
+    /**
+     * Which of {@code nodes} are alive: their heartbeat ({@code broker_node}) is younger than the stale limit. A node
+     * killed with {@code -9} stops being alive that long after its last heartbeat; one that stopped in order at once
+     * (it deleted its row). Blocking.
+     */
+    java.util.Set<String> live(java.util.Set<String> nodes);
+
     /** This node no longer holds {@code consultation}'s room. Blocking. */
     void release(ConsultationId consultation);
 

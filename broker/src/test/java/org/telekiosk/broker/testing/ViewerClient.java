@@ -14,6 +14,7 @@ import javax.net.ssl.SSLContext;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.request.ConsultationId;
+import org.telekiosk.broker.pki.TrustStores;
 import org.telekiosk.protocol.KioskId;
 
 /** A browser stand-in on the viewer WebSocket (JDK HTTP client): collects text messages and the close code. */
@@ -49,6 +50,16 @@ public final class ViewerClient implements AutoCloseable {
     /** Connects to the signaling WebSocket ({@code /ws/signal}) from the broker's own origin; same client otherwise. */
     public static ViewerClient signaling(BrokerExtension broker) {
         return new ViewerClient(broker.signalSocket(), broker.tls(), broker.origin());
+    }
+
+    /** As {@link #signaling(BrokerExtension)} for a broker a test started itself (one it kills, for instance). */
+    public static ViewerClient signaling(org.telekiosk.broker.server.Broker broker) {
+        try {
+            return new ViewerClient(java.net.URI.create("wss://localhost:" + broker.httpsPort() + "/ws/signal"),
+                    TrustStores.trusting(broker.pki().caCertificate()), "https://localhost:" + broker.httpsPort());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static ViewerClient connect(BrokerExtension broker, String origin) {

@@ -3,7 +3,8 @@ package org.telekiosk.protocol.signaling;
 /**
  * The WebSocket close codes (RFC 6455 §7.4) the broker uses on the signaling socket. 4000-4999 are for applications
  * (§7.4.2); ours mirror HTTP statuses so that they read easily. A client reconnects (and resumes) only after
- * {@link #GOING_AWAY}, {@link #INTERNAL_ERROR} or an abnormal drop (1006), never after the others.
+ * {@link #GOING_AWAY}, {@link #INTERNAL_ERROR}, {@link #SERVICE_RESTART} or an abnormal drop (1006), never after the
+ * others.
  */
 public final class CloseCodes {
     /** The participant left, or the call is over. */
@@ -20,6 +21,12 @@ public final class CloseCodes {
     public static final int MESSAGE_TOO_BIG = 1009;
     /** The broker failed; reconnect. */
     public static final int INTERNAL_ERROR = 1011;
+    /**
+     * The broker node that held this socket's consultation room is gone (its heartbeat went stale: killed, crashed,
+     * cut off); the socket's own node closes it so that the page resumes at once, on any node, where the room is
+     * rebuilt (issue 17). IANA's "Service Restart" (RFC 6455 §11.7 registry).
+     */
+    public static final int SERVICE_RESTART = 1012;
     /** An unsupported protocol version. */
     public static final int UNSUPPORTED_VERSION = 4400;
     /** Authentication failed or was missing. */
