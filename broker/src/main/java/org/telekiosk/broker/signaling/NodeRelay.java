@@ -122,6 +122,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
             return false;
         }
         Proxy proxy = proxy(connection, home, joined.resumeToken().value());
+        proxy.participant = joined.participant();
         send(home, new Envelope(PATIENT, node, proxy.id, joined.consultation().toString(),
                 joined.participant().toString(), null, joined.status().name(), lastSeen, resumed,
                 connection.peer().address().value(), null, null, null, connection.version()));
@@ -167,6 +168,11 @@ public final class NodeRelay implements Relaying, AutoCloseable {
             if (!live.contains(proxy.home) && proxied.remove(proxy.id, proxy)) {
                 LOG.warn("[{}] The node {} holding this socket's room is gone; the socket is closed with {} so that"
                         + " it resumes", proxy.connection.peer().id(), proxy.home, CloseCodes.SERVICE_RESTART);
+                if (proxy.participant != null) {
+                    // The dead home cannot mark the seat dropped: done here, before the close lets the page resume,
+                    // so that a page that never comes back loses its seat after the grace period as after any drop.
+                    service.reconnects.disconnected(proxy.participant);
+                }
                 proxy.connection.finish(CloseCodes.SERVICE_RESTART, "the room's node is gone; resume");
                 closed++;
             }
@@ -204,6 +210,8 @@ public final class NodeRelay implements Relaying, AutoCloseable {
         private final String home;
         private final Connection connection;
         private final String resumeToken;
+        /** The patient's seat, for a patient's socket; null for a doctor's. */
+        private volatile ParticipantId participant;
 
         Proxy(String id, String home, Connection connection, String resumeToken) {
             this.id = id;

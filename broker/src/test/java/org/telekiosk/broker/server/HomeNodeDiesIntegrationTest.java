@@ -3,6 +3,7 @@ package org.telekiosk.broker.server;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -197,6 +198,20 @@ class HomeNodeDiesIntegrationTest {
                 doctor.nextOfType("answer", WAIT)).path("sdp").asText());
     }
 
+    /** Whether the seat is marked dropped in the database (its grace period running). */
+    private static boolean seatDropped(String participant) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(SCHEMA.url(), PostgresSchema.USER, "");
+                java.sql.PreparedStatement s = c.prepareStatement(
+                        "SELECT disconnected_at FROM seat WHERE id = ?")) {
+            s.setString(1, participant);
+            try (java.sql.ResultSet row = s.executeQuery()) {
+                assertTrue(row.next(), "the seat exists");
+                row.getLong(1);
+                return !row.wasNull();
+            }
+        }
+    }
+
     private static int closeCode(ViewerClient socket) {
         await().atMost(WAIT).until(() -> socket.closeCode().isDone());
         return socket.closeCode().isCompletedExceptionally() ? 1006 : socket.closeCode().join();
@@ -215,7 +230,9 @@ class HomeNodeDiesIntegrationTest {
 
         assertEquals(CloseCodes.SERVICE_RESTART, closeCode(before.patient()),
                 "B closes the socket it relayed to the dead A so that the page resumes at once");
+        assertTrue(seatDropped(before.participant()), "B marked the seat dropped for the dead A: its grace runs");
         ViewerClient patient = patientResumesOnB(before);
+        assertFalse(seatDropped(before.participant()), "the resume took the seat back");
         ViewerClient doctor = doctorHelloOnB(before, "in-call");
         doctor.nextOfType("admitted", WAIT);
         offerAndAnswer(doctor, patient);
