@@ -113,7 +113,9 @@ class KioskFloodTest {
         try {
             doctor.nextReadingFrom(neighbour.id().value(), WAIT);
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; " + pipeline(), e);
+            var seen = doctor.seen();
+            throw new AssertionError(e.getMessage() + "; " + pipeline() + "; the doctor's socket got " + seen.size()
+                    + " messages, the last: " + seen.subList(Math.max(0, seen.size() - 3), seen.size()), e);
         }
         // The intake takes messages in the order the MQTT broker queued them: whatever it counted by the time the
         // neighbour's reading was shown is what stood in front of it.
