@@ -158,7 +158,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
     public int closeOrphans() {
         java.util.Set<String> nodes = new java.util.HashSet<>();
         proxied.values().forEach(proxy -> nodes.add(proxy.home));
-        remote.keySet().forEach(key -> nodes.add(key.substring(0, key.indexOf(' '))));
+        remote.keySet().forEach(key -> nodes.add(key.substring(0, key.lastIndexOf(' '))));
         if (nodes.isEmpty()) {
             return 0;
         }
@@ -178,7 +178,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
             }
         }
         for (Map.Entry<String, Connection> entry : Map.copyOf(remote).entrySet()) {
-            String from = entry.getKey().substring(0, entry.getKey().indexOf(' '));
+            String from = entry.getKey().substring(0, entry.getKey().lastIndexOf(' '));
             if (!live.contains(from) && remote.remove(entry.getKey(), entry.getValue())) {
                 entry.getValue().closed();
                 closed++;

@@ -254,6 +254,36 @@ class HomeNodeDiesIntegrationTest {
         offerAndAnswer(doctor, patient);
     }
 
+    @Test
+    void whenThePatientsNodeDiesTheRoomsHomeMarksTheSeatDroppedAndThePatientResumesThere() throws Exception {
+        Broker nodeA = startNodeA();
+        Call call = Call.open();
+        ViewerClient doctor = ViewerClient.signaling(B); // B holds the room
+        cleanup.add(doctor);
+        doctor.send(call.doctorHello());
+        doctor.nextOfType("welcome", WAIT);
+        ViewerClient patientOnA = ViewerClient.signaling(nodeA); // relayed from A to B
+        cleanup.add(patientOnA);
+        patientOnA.send("{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"code\",\"code\":\""
+                + call.code() + "\",\"name\":\"\"}}");
+        JsonNode welcome = TwoNodesSignalingIntegrationTest.JSON.readTree(patientOnA.nextOfType("welcome", WAIT));
+        String participant = welcome.path("participant").asText();
+        doctor.send("{\"type\":\"admit\",\"participant\":\"" + participant + "\"}");
+        long lastSeen = TwoNodesSignalingIntegrationTest.JSON.readTree(patientOnA.nextOfType("admitted", WAIT))
+                .path("seq").asLong();
+
+        nodeA.halt();
+        closeCode(patientOnA);
+        assertFalse(seatDropped(participant), "A died before it could mark the seat dropped");
+        CLOCK.advance(KioskPresence.STALE.plusSeconds(1));
+
+        await().atMost(WAIT).until(() -> seatDropped(participant)); // B dropped A's socket from its room
+        ViewerClient patient = patientResumesOnB(new InCall(call, doctor, patientOnA, participant,
+                welcome.path("resumeToken").asText(), lastSeen));
+        doctor.nextOfType("ice-restart", WAIT);
+        offerAndAnswer(doctor, patient);
+    }
+
     /**
      * Benchmark, not a test (run with {@code -Dtelekiosk.bench=true}): the real time from node A's death to both the
      * patient (resumed) and the doctor (hello again) welcomed in the call on B, {@value #RUNS} runs. The clock is not
