@@ -31,6 +31,7 @@ import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.viewer.ViewerHub;
+import org.telekiosk.broker.viewer.VitalsOrder;
 import org.telekiosk.protocol.MalformedMessageException;
 
 /**
@@ -116,6 +117,20 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("telekiosk.viewer.skips", "Vitals events not sent to a socket that was behind", s.viewers(),
                 ViewerHub::skippedCount);
         gauge("telekiosk.viewer.sockets", "Open vitals sockets", s.viewers(), ViewerHub::viewerCount);
+        gauge("telekiosk.viewer.kiosks", "Kiosks whose latest readings and status the vitals hub keeps for replays",
+                s.viewers(), ViewerHub::keptKioskCount);
+        s.viewers().order().ifPresent(order -> {
+            counter("telekiosk.viewer.order.reordered", "Kiosk readings and waveform batches held for a gap in the"
+                    + " kiosk's sequence before going to the viewers", order, VitalsOrder::reorderedCount);
+            counter("telekiosk.viewer.order.gaps", "Gaps in kiosks' sequences given up by the vitals ordering (not"
+                    + " filled within its wait)", order, VitalsOrder::gapsGivenUpCount);
+            counter("telekiosk.viewer.order.late.dropped", "Late kiosk readings and batches not sent to the viewers"
+                    + " (older than what was sent)", order, VitalsOrder::lateDroppedCount);
+            gauge("telekiosk.viewer.order.held", "Kiosk readings and batches waiting for a gap to close now", order,
+                    VitalsOrder::heldCount);
+            gauge("telekiosk.viewer.order.kiosks", "Kiosks whose order the vitals hub keeps (not idle)", order,
+                    VitalsOrder::kioskCount);
+        });
         Timer join = Timer.builder("telekiosk.join")
                 .description("Patients' join time as their pages measured it: code entered (kiosk page: call-in) to"
                         + " media connected, the pre-call check and the wait for the doctor included; once per seat")
