@@ -58,13 +58,15 @@ public final class BrokerMetrics implements AutoCloseable {
 
     /**
      * The running parts whose counters are exposed; {@code storeAcks} counts the published store acknowledgements,
-     * {@code consultations} is counted by state at most once a second ({@link ConsultationCounts}).
+     * {@code consultations} is counted by state at most once a second ({@link ConsultationCounts}),
+     * {@code intakeStallRestarts} the intake connections' reconnects by their stall watch.
      */
     public record Sources(MeasurementIntake intake, MeasurementStore store, EmbeddedMqttBroker mqtt,
             BrokerMqttClient subscriber, ViewerHub viewers, KioskStatusBoard kiosks,
             SignalingService signaling, LongSupplier storeAcks, LoginService logins, JoinCodes codes,
-            SqlConsultationRepository consultations) {
+            SqlConsultationRepository consultations, LongSupplier intakeStallRestarts) {
         public Sources {
+            Objects.requireNonNull(intakeStallRestarts, "intakeStallRestarts");
             Objects.requireNonNull(intake, "intake");
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(mqtt, "mqtt");
@@ -175,11 +177,16 @@ public final class BrokerMetrics implements AutoCloseable {
                 s.mqtt(), EmbeddedMqttBroker::refusedConnections);
         counter("telekiosk.mqtt.publishes.incoming", "PUBLISH packets the embedded MQTT broker received",
                 s.mqtt(), EmbeddedMqttBroker::incomingPublishes);
+        counter("telekiosk.mqtt.publishes.routed", "Kiosk publishes the embedded MQTT broker routed to the broker's"
+                + " shared subscription (past the quota, authorized)", s.mqtt(), EmbeddedMqttBroker::routedPublishes);
         counter("telekiosk.mqtt.publishes.over.quota",
                 "Kiosk publishes refused over the kiosk's quota (PUBACK 0x97), all kiosks", s.mqtt(),
                 EmbeddedMqttBroker::overQuotaTotal);
         counter("telekiosk.mqtt.messages.dropped", "QoS 1 messages the embedded MQTT broker discarded (must stay 0)",
                 s.mqtt(), EmbeddedMqttBroker::droppedMessages);
+        counter("telekiosk.mqtt.subscriber.stall.restarts", "Reconnects of the broker's intake connections because"
+                + " the MQTT broker routed kiosk publishes but delivered none to any of them (shared subscription stall)",
+                s.intakeStallRestarts(), LongSupplier::getAsLong);
         gauge("telekiosk.mqtt.subscribed", "1 while the broker's measurement subscription is active", s.subscriber(),
                 sub -> sub.isSubscribed() ? 1 : 0);
 

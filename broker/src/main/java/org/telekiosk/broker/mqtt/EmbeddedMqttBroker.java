@@ -228,6 +228,16 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         return tlsRefusals;
     }
 
+    /**
+     * Kiosk publishes HiveMQ routed to the broker's shared subscription since start: past the kiosk's quota and
+     * authorized (its own measurements, status and commands topics, QoS 1, not retained). Unlike {@link
+     * #incomingPublishes} it counts neither the publishes refused with 0x97 or 0x87 nor the broker's own (the store
+     * acknowledgements): what the intake connections should receive ({@link BrokerMqttClient#watchForStalls}).
+     */
+    public long routedPublishes() {
+        return extension.authorizer.authorizedCount();
+    }
+
     /** PUBLISH packets HiveMQ received from clients since start. */
     public long incomingPublishes() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.incoming.publish.count");

@@ -55,13 +55,13 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Emb
                 Thread.ofVirtual().name("api-", 0).factory()));
         Commands commands = parts.add(Commands.start(access.consultations(), storage.sql(), client,
                 storage.audit(), telemetry.hub(), apiExecutor, clock));
-        telemetry.start(config, commands::report, mqtt::incomingPublishes, storage.audit(), clock);
+        telemetry.start(config, commands::report, mqtt::routedPublishes, storage.audit(), clock);
         Signaling signaling = parts.add(Signaling.start(config, access, clock, environment,
                 telemetry.statuses()::latest, storage.database(), trust.presence().node()));
         MetricsEndpoint metrics = parts.add(MetricsEndpoint.start(config.metrics(), new BrokerMetrics.Sources(
                 telemetry.intake(), storage.store(), mqtt, client, telemetry.hub(), telemetry.statuses(),
                 signaling.service(), telemetry::acksPublished, access.logins(), access.codes(),
-                access.purge().consultations())));
+                access.purge().consultations(), telemetry::intakeStallRestarts)));
         Https https = parts.add(Https.start(config, httpsPort, new Https.Parts(keys, trust, access, telemetry,
                 commands, signaling, storage, mqtt, client, apiExecutor), clock));
         metrics.metrics().tlsHandshakes(https.tlsRefusals());

@@ -126,10 +126,11 @@ final class Telemetry implements AutoCloseable {
      * Builds the intake, subscribes and starts the client and the acknowledgements' flusher.
      *
      * @param commands          takes every command update; the stage completes when it is kept
-     * @param publishesIntoBroker the embedded MQTT broker's count of incoming publishes, for the stall watch
+     * @param routedPublishes   the embedded MQTT broker's count of kiosk publishes routed to the shared subscription,
+     *                          for the stall watch ({@code EmbeddedMqttBroker#routedPublishes})
      */
     void start(BrokerConfig config, Function<CommandUpdate, CompletionStage<Void>> commands,
-            LongSupplier publishesIntoBroker, AuditLog audit, Clock clock) {
+            LongSupplier routedPublishes, AuditLog audit, Clock clock) {
         intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
                 new StoringForwarder(store, hub::publish, statuses, storeAcks, commands, audit::record, clock));
         ackFlusher.scheduleWithFixedDelay(this::flushAcks, STORE_ACK_INTERVAL.toMillis(),
@@ -139,7 +140,7 @@ final class Telemetry implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         for (BrokerMqttClient c : intakeClients) {
             c.subscribe(new MeasurementSubscription(intake));
-            c.watchForStalls(publishesIntoBroker, STALL_CHECK);
+            c.watchForStalls(routedPublishes, intakeClients, STALL_CHECK);
             c.start();
         }
     }
@@ -186,6 +187,16 @@ final class Telemetry implements AutoCloseable {
     /** Whether every intake connection holds its subscription right now. */
     boolean allSubscribed() {
         return intakeClients.stream().allMatch(BrokerMqttClient::isSubscribed);
+    }
+
+    /** Reconnects of the intake connections because of a stall of the shared subscription since start, all of them. */
+    long intakeStallRestarts() {
+        return intakeClients.stream().mapToLong(BrokerMqttClient::stallRestarts).sum();
+    }
+
+    /** The fewest stall-watch checks any intake connection made since start. */
+    long intakeStallChecks() {
+        return intakeClients.stream().mapToLong(BrokerMqttClient::stallChecks).min().orElse(0);
     }
 
     /** Store acknowledgements published since start. */

@@ -104,6 +104,9 @@ class MetricsScrapeTest {
             assertEquals(1.0, value(text, "telekiosk_mqtt_subscribed"));
             assertEquals(0.0, value(text, "telekiosk_mqtt_messages_dropped_total"));
             assertTrue(value(text, "telekiosk_mqtt_publishes_incoming_total") >= 4, text);
+            // The kiosk's five publishes were all authorized and routed (the intake refused two of them later).
+            assertEquals(5.0, value(text, "telekiosk_mqtt_publishes_routed_total"), text);
+            assertEquals(0.0, value(text, "telekiosk_mqtt_subscriber_stall_restarts_total"), text);
             assertTrue(text.contains("# TYPE telekiosk_readings_stored_total counter"), text);
             assertTrue(text.contains("# HELP telekiosk_readings_refused_total Kiosk messages the intake refused"),
                     text);
