@@ -178,7 +178,7 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("telekiosk.mqtt.publishes.incoming", "PUBLISH packets the embedded MQTT broker received",
                 s.mqtt(), EmbeddedMqttBroker::incomingPublishes);
         counter("telekiosk.mqtt.publishes.routed", "Kiosk publishes the embedded MQTT broker routed to the broker's"
-                + " shared subscription (past the quota, authorized)", s.mqtt(), EmbeddedMqttBroker::routedPublishes);
+                + " shared subscription (past the quota, authorized)", s.mqtt(), EmbeddedMqttBroker::kioskPublishesRouted);
         counter("telekiosk.mqtt.publishes.over.quota",
                 "Kiosk publishes refused over the kiosk's quota (PUBACK 0x97), all kiosks", s.mqtt(),
                 EmbeddedMqttBroker::overQuotaTotal);

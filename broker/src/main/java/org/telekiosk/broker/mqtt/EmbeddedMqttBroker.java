@@ -233,8 +233,9 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
      * authorized (its own measurements, status and commands topics, QoS 1, not retained). Unlike {@link
      * #incomingPublishes} it counts neither the publishes refused with 0x97 or 0x87 nor the broker's own (the store
      * acknowledgements): what the intake connections should receive ({@link BrokerMqttClient#watchForStalls}).
+     * Counted by the authorizer, which HiveMQ calls after the quota's interceptor. Never blocks.
      */
-    public long routedPublishes() {
+    public long kioskPublishesRouted() {
         return extension.authorizer.authorizedCount();
     }
 

@@ -127,7 +127,7 @@ final class Telemetry implements AutoCloseable {
      *
      * @param commands          takes every command update; the stage completes when it is kept
      * @param routedPublishes   the embedded MQTT broker's count of kiosk publishes routed to the shared subscription,
-     *                          for the stall watch ({@code EmbeddedMqttBroker#routedPublishes})
+     *                          for the stall watch ({@code EmbeddedMqttBroker#kioskPublishesRouted})
      */
     void start(BrokerConfig config, Function<CommandUpdate, CompletionStage<Void>> commands,
             LongSupplier routedPublishes, AuditLog audit, Clock clock) {

@@ -39,7 +39,7 @@ class StallWatchFloodTest {
         var broker = BROKER.broker();
         TestKiosk flooder = TestKiosk.enroll(BROKER, KioskId.of("stall-flood-source"));
         MqttAsyncClient flood = MqttTestClient.connectAsync(BROKER, flooder.id().value(), flooder.tls());
-        long routedBefore = broker.mqtt().routedPublishes();
+        long routedBefore = broker.mqtt().kioskPublishesRouted();
         long incomingBefore = broker.mqtt().incomingPublishes();
         for (int seq = 1; seq <= BURST; seq++) {
             assertEquals(0, KioskFloodTest.publish(flood, Topics.measurements(flooder.id()),
@@ -61,10 +61,39 @@ class StallWatchFloodTest {
         // HiveMQ counted the refused publishes as incoming (what the watch used to read); they were never routed.
         assertTrue(broker.mqtt().incomingPublishes() - incomingBefore >= BURST + refused,
                 (broker.mqtt().incomingPublishes() - incomingBefore) + " incoming, " + refused + " refused");
-        assertEquals(BURST, broker.mqtt().routedPublishes() - routedBefore, "routed to the shared subscription");
+        assertEquals(BURST, broker.mqtt().kioskPublishesRouted() - routedBefore, "routed to the shared subscription");
         assertEquals(0, broker.intakeStallRestarts(), "reconnects of healthy intake connections by the stall watch");
         assertEquals(BURST, broker.intakeAcknowledged());
         flood.disconnect().waitForCompletion(10_000);
         flood.close();
+    }
+
+    @Test
+    void aKioskRefusedForPublishingOnAnotherKiosksTopicDoesNotMakeTheStallWatchReconnectEither() throws Exception {
+        var broker = BROKER.broker();
+        TestKiosk intruder = TestKiosk.enroll(BROKER, KioskId.of("stall-foreign-topic"));
+        String foreign = Topics.measurements(KioskId.of("stall-someone-else"));
+        long routedBefore = broker.mqtt().kioskPublishesRouted();
+        long restartsBefore = broker.intakeStallRestarts();
+        long checksAtStart = broker.intakeStallChecks();
+        int refused = 0;
+        // Each publish passes the quota (a second of the broker's clock per token) and is refused by the authorizer
+        // with 0x87, which ends the connection; the kiosk connects again, as a misconfigured agent would.
+        while (broker.intakeStallChecks() < checksAtStart + 4) {
+            CLOCK.advance(Duration.ofSeconds(1));
+            MqttAsyncClient client = MqttTestClient.connectAsync(BROKER, intruder.id().value(), intruder.tls());
+            try {
+                assertEquals(0x87, KioskFloodTest.publish(client, foreign, KioskFloodTest.reading(intruder.id(), 1)));
+            } catch (org.eclipse.paho.mqttv5.common.MqttException disconnectedFirst) {
+                // The DISCONNECT overtook the PUBACK: refused all the same.
+            }
+            refused++;
+            client.disconnectForcibly(0, 1_000, false);
+            client.close(true);
+        }
+        assertTrue(refused > 0);
+        assertEquals(0, broker.mqtt().kioskPublishesRouted() - routedBefore, "nothing was routed");
+        assertEquals(restartsBefore, broker.intakeStallRestarts(),
+                "reconnects of healthy intake connections by the stall watch after " + refused + " refused publishes");
     }
 }
