@@ -104,9 +104,11 @@ public final class BrokerMqttClient implements AutoCloseable {
      * Watches for HiveMQ CE's known stall of shared QoS 1 subscriptions with persistent sessions (seen here after a
      * SIGKILL of the broker: the session resumed, the subscription was granted, and nothing was delivered until the
      * client reconnected; reported upstream by others as subscribers going idle): every {@code interval}, if the MQTT
-     * broker took publishes ({@code publishesIntoBroker}) but none arrived here for two checks in a row, the
+     * broker routed publishes ({@code publishesIntoBroker}) but none arrived here for two checks in a row, the
      * connection is dropped and made again, which makes HiveMQ hand the group's messages out again. Nothing is lost
-     * either way: the messages wait in HiveMQ's queue. Call before {@link #start()}.
+     * either way: the messages wait in HiveMQ's queue. The count must be of publishes that can reach this
+     * subscription: a kiosk's flood refused over its quota (PUBACK 0x97) reaches nobody, and counting it made every
+     * intake connection reconnect every two checks for as long as the flood lasted. Call before {@link #start()}.
      */
     public void watchForStalls(LongSupplier publishesIntoBroker, Duration interval) {
         scheduler.scheduleWithFixedDelay(() -> checkStall(publishesIntoBroker), interval.toMillis(),

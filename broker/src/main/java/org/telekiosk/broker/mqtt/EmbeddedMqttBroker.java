@@ -259,6 +259,16 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         return extension.connected.count();
     }
 
+    /**
+     * Kiosk publishes HiveMQ let on to its routing since start: those that can reach the broker's own subscription.
+     * Not the publishes refused over quota (PUBACK 0x97), which reach nobody, nor the broker's own (acknowledgements,
+     * commands). What the intake's stall watch compares its arrivals with ({@code BrokerMqttClient#watchForStalls}).
+     * Never blocks.
+     */
+    public long kioskPublishesRouted() {
+        return extension.quota.passedCount();
+    }
+
     /** Publishes of {@code kiosk} refused over its quota (PUBACK 0x97) since start. Never blocks. */
     public long overQuota(KioskId kiosk) {
         return quota.refused(kiosk);

@@ -55,7 +55,7 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Emb
                 Thread.ofVirtual().name("api-", 0).factory()));
         Commands commands = parts.add(Commands.start(access.consultations(), storage.sql(), client,
                 storage.audit(), telemetry.hub(), apiExecutor, clock));
-        telemetry.start(config, commands::report, mqtt::incomingPublishes, storage.audit(), clock);
+        telemetry.start(config, commands::report, mqtt::kioskPublishesRouted, storage.audit(), clock);
         Signaling signaling = parts.add(Signaling.start(config, access, clock, environment,
                 telemetry.statuses()::latest, storage.database(), trust.presence().node()));
         MetricsEndpoint metrics = parts.add(MetricsEndpoint.start(config.metrics(), new BrokerMetrics.Sources(

@@ -119,7 +119,8 @@ final class Telemetry implements AutoCloseable {
      * Builds the intake, subscribes and starts the client and the acknowledgements' flusher.
      *
      * @param commands          takes every command update; the stage completes when it is kept
-     * @param publishesIntoBroker the embedded MQTT broker's count of incoming publishes, for the stall watch
+     * @param publishesIntoBroker the embedded MQTT broker's count of the kiosks' publishes it routed (not those refused
+     *                            over quota, which reach no subscriber), for the stall watch
      */
     void start(BrokerConfig config, Function<CommandUpdate, CompletionStage<Void>> commands,
             LongSupplier publishesIntoBroker, AuditLog audit, Clock clock) {
