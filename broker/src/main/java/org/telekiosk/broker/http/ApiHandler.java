@@ -31,7 +31,8 @@ import org.telekiosk.broker.api.RestApi;
  * request is in progress the channel stops reading, so that answers leave in the order the requests came. Logins
  * ({@code POST /api/v1/session}) have slots of their own ({@code api.max-logins-in-progress}, most of them waiting for an
  * Argon2id permit): a login storm never takes the slots other requests need, and a login beyond them is answered 503
- * with {@code Retry-After} at once. The kiosks' enrollment, renewal, kiosk page tokens and agent updates are API
+ * with {@code Retry-After} at once. A refusal for load (503 {@code busy}, 429) keeps the connection open, as any
+ * answer but malformed input (400, 413) and an unexpected error (500) does. The kiosks' enrollment, renewal, kiosk page tokens and agent updates are API
  * requests like the others (the client certificate of the handshake goes with the request). Other paths pass on to
  * the next handler.
  */
@@ -82,16 +83,19 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             ApiRequest copied = copy(ctx, request, path);
             boolean login = RestApi.isLogin(copied);
-            // Malformed input ends the connection (the client may be out of step); any other answer keeps it.
+            // Malformed input ends the connection (the client may be out of step), and so does an unexpected
+            // error (500). Any other answer keeps it, a refusal for load (429, 503 busy) included: the request was
+            // read whole, and closing would only make the client pay a new TLS handshake, which costs the broker
+            // far more than the refusal (a login storm answered 503 and closed cost ~330 handshakes a second).
             if (!(login ? logins : slots).answer(ctx, () -> toNetty(api.handle(copied)), keepAlive,
-                    status -> status != 400 && status != 413 && status < 500)) {
+                    status -> status != 400 && status != 413 && (status < 500 || status == 503))) {
                 if (login) {
                     FullHttpResponse busy = Responses.problem(HttpResponseStatus.SERVICE_UNAVAILABLE,
                             "too many logins at once; try again shortly");
                     busy.headers().set(HttpHeaderNames.RETRY_AFTER, LOGIN_RETRY_AFTER_SECONDS);
-                    Responses.send(ctx, null, busy);
+                    Responses.send(ctx, keepAlive, busy);
                 } else {
-                    BlockingSlots.busy(ctx);
+                    BlockingSlots.busy(ctx, keepAlive);
                 }
             }
         } finally {

@@ -55,12 +55,15 @@ final class BlockingSlots {
         }
     }
 
-    /** The answer when {@link #answer} found no free slot. */
-    static void busy(ChannelHandlerContext ctx) {
+    /**
+     * The answer when {@link #answer} found no free slot; the connection stays open if {@code keepAlive} (the request
+     * was read whole: a new connection would cost the client and the broker a TLS handshake).
+     */
+    static void busy(ChannelHandlerContext ctx, boolean keepAlive) {
         FullHttpResponse response = Responses.problem(HttpResponseStatus.SERVICE_UNAVAILABLE,
                 "the broker is busy; try again shortly");
         response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-        Responses.send(ctx, null, response);
+        Responses.send(ctx, keepAlive, response);
     }
 
     /** Writes from the executor's thread; Netty hands the write to the channel's event loop. */

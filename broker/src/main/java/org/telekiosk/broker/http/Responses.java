@@ -54,7 +54,11 @@ final class Responses {
 
     /** Sends the response, keeping the connection open only if the request asked for it and all went well. */
     static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        boolean keepAlive = request != null && HttpUtil.isKeepAlive(request) && response.status().code() < 400;
+        send(ctx, request != null && HttpUtil.isKeepAlive(request) && response.status().code() < 400, response);
+    }
+
+    /** Sends the response, keeping the connection open if {@code keepAlive}, closing it after the write otherwise. */
+    static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

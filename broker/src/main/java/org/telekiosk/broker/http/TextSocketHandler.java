@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * What the vitals and the signaling socket share after the handshake: the read timeout goes (a socket may stay
  * quiet for as long as it is open), our frame decoder replaces Netty's (it answers an invalid close frame with 1002),
  * a close frame is answered (1000, or 1002 for an invalid status code, RFC 6455 §7.4), a binary frame closes with
- * 1003 and a frame over the limit with 1009. Subclasses take the text messages.
+ * 1003 and a frame over the limit with 1009; an unexpected failure of ours while handling a message closes with 1011
+ * (a network failure just closes). Subclasses take the text messages.
  */
 abstract class TextSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger LOG = LoggerFactory.getLogger(TextSocketHandler.class);
@@ -116,6 +119,16 @@ abstract class TextSocketHandler extends SimpleChannelInboundHandler<WebSocketFr
         if (cause instanceof TooLongFrameException && ctx.channel().isActive()) {
             LOG.info("[{}] {} message too large: {}", ctx.channel().id().asShortText(), kind, cause.getMessage());
             close(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too large");
+            return;
+        }
+        if (!(cause instanceof IOException) && !(cause.getCause() instanceof IOException)
+                && !(cause instanceof DecoderException) && ctx.channel().isActive()) {
+            // Our own failure while handling a message: 1011 (RFC 6455 §7.4.1; protocol/README.md, the page
+            // reconnects), never the 1000 the protocol handler would send if the channel were just closed.
+            LOG.warn("[{}] {} socket failed: {}; closed with 1011", ctx.channel().id().asShortText(), kind,
+                    cause.toString());
+            LOG.debug("Details", cause);
+            close(ctx, WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "internal error");
             return;
         }
         ctx.fireExceptionCaught(cause);

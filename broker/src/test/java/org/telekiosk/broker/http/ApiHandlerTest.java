@@ -250,6 +250,73 @@ class ApiHandlerTest {
     }
 
     @Test
+    void aLoginRefusedForLoadKeepsTheConnectionAndTheNextRequestOnItIsAnswered() {
+        // The one login slot is taken: the next login is refused 503 at once. Closing after it would make every
+        // refused client pay (and the broker serve) a new TLS handshake; the request was read whole, so it is kept.
+        ApiHandler handler = new ApiHandler(api, executor, 4, 1);
+        EmbeddedChannel holder = new EmbeddedChannel(handler);
+        holder.writeInbound(loginRequest());
+        EmbeddedChannel wire = wire(handler);
+        String login = "{\"login\":\"nobody\",\"password\":\"not a password\"}";
+        wire.writeInbound(Unpooled.copiedBuffer("POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + login.length() + "\r\n\r\n" + login,
+                StandardCharsets.US_ASCII));
+        String refused = answers(wire);
+        assertTrue(refused.startsWith("HTTP/1.1 503"), refused);
+        assertTrue(refused.contains("retry-after: 5"), refused);
+        assertTrue(refused.contains("connection: keep-alive"), refused);
+        assertTrue(wire.isOpen(), "a refusal for load keeps the connection");
+
+        wire.writeInbound(Unpooled.copiedBuffer("GET /api/v1/me HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                StandardCharsets.US_ASCII));
+        executor.held.pollLast().run();
+        wire.runPendingTasks();
+        String me = answers(wire);
+        assertTrue(me.startsWith("HTTP/1.1 401") && me.contains("not-authenticated"), me);
+        assertTrue(wire.isOpen());
+        executor.runAll();
+        holder.finishAndReleaseAll();
+        wire.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRequestRefusedBusyKeepsTheConnectionAndTheNextRequestOnItIsAnswered() {
+        ApiHandler handler = new ApiHandler(api, executor, 1, 1);
+        EmbeddedChannel holder = new EmbeddedChannel(handler);
+        holder.writeInbound(request(HttpMethod.GET, "/api/v1/me", ""));
+        EmbeddedChannel wire = wire(handler);
+        String me = "GET /api/v1/me HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        wire.writeInbound(Unpooled.copiedBuffer(me, StandardCharsets.US_ASCII));
+        String refused = answers(wire);
+        assertTrue(refused.startsWith("HTTP/1.1 503") && refused.contains("connection: keep-alive"), refused);
+        assertTrue(wire.isOpen(), "a refusal for load keeps the connection");
+
+        executor.runAll(); // the holder's request is answered: its slot is free again
+        wire.writeInbound(Unpooled.copiedBuffer(me, StandardCharsets.US_ASCII));
+        executor.runAll();
+        wire.runPendingTasks();
+        String answer = answers(wire);
+        assertTrue(answer.startsWith("HTTP/1.1 401"), answer);
+        holder.finishAndReleaseAll();
+        wire.finishAndReleaseAll();
+    }
+
+    private static EmbeddedChannel wire(ApiHandler handler) {
+        return new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                new InOrderResponses(HttpLimits.DEFAULTS.pipelinedRequests()), handler);
+    }
+
+    /** Everything written on {@code wire} so far, as text, header names in lower case. */
+    private static String answers(EmbeddedChannel wire) {
+        StringBuilder answers = new StringBuilder();
+        for (ByteBuf out = wire.readOutbound(); out != null; out = wire.readOutbound()) {
+            answers.append(out.toString(StandardCharsets.UTF_8));
+            out.release();
+        }
+        return answers.toString().toLowerCase(java.util.Locale.ROOT).replace("http/1.1", "HTTP/1.1");
+    }
+
+    @Test
     void theLoginsInProgressAreAsConfigured() {
         ApiHandler handler = new ApiHandler(api, executor, 1, 2);
         for (int i = 0; i < 2; i++) {
