@@ -31,6 +31,7 @@ import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.viewer.ViewerHub;
+import org.telekiosk.broker.viewer.VitalsOrder;
 import org.telekiosk.protocol.MalformedMessageException;
 
 /**
@@ -57,13 +58,15 @@ public final class BrokerMetrics implements AutoCloseable {
 
     /**
      * The running parts whose counters are exposed; {@code storeAcks} counts the published store acknowledgements,
-     * {@code consultations} is counted by state at most once a second ({@link ConsultationCounts}).
+     * {@code consultations} is counted by state at most once a second ({@link ConsultationCounts}),
+     * {@code intakeStallRestarts} the intake connections' reconnects by their stall watch.
      */
     public record Sources(MeasurementIntake intake, MeasurementStore store, EmbeddedMqttBroker mqtt,
             BrokerMqttClient subscriber, ViewerHub viewers, KioskStatusBoard kiosks,
             SignalingService signaling, LongSupplier storeAcks, LoginService logins, JoinCodes codes,
-            SqlConsultationRepository consultations) {
+            SqlConsultationRepository consultations, LongSupplier intakeStallRestarts) {
         public Sources {
+            Objects.requireNonNull(intakeStallRestarts, "intakeStallRestarts");
             Objects.requireNonNull(intake, "intake");
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(mqtt, "mqtt");
@@ -116,6 +119,20 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("telekiosk.viewer.skips", "Vitals events not sent to a socket that was behind", s.viewers(),
                 ViewerHub::skippedCount);
         gauge("telekiosk.viewer.sockets", "Open vitals sockets", s.viewers(), ViewerHub::viewerCount);
+        gauge("telekiosk.viewer.kiosks", "Kiosks whose latest readings and status the vitals hub keeps for replays",
+                s.viewers(), ViewerHub::keptKioskCount);
+        s.viewers().order().ifPresent(order -> {
+            counter("telekiosk.viewer.order.reordered", "Kiosk readings and waveform batches held for a gap in the"
+                    + " kiosk's sequence before going to the viewers", order, VitalsOrder::reorderedCount);
+            counter("telekiosk.viewer.order.gaps", "Gaps in kiosks' sequences given up by the vitals ordering (not"
+                    + " filled within its wait)", order, VitalsOrder::gapsGivenUpCount);
+            counter("telekiosk.viewer.order.late.dropped", "Late kiosk readings and batches not sent to the viewers"
+                    + " (older than what was sent)", order, VitalsOrder::lateDroppedCount);
+            gauge("telekiosk.viewer.order.held", "Kiosk readings and batches waiting for a gap to close now", order,
+                    VitalsOrder::heldCount);
+            gauge("telekiosk.viewer.order.kiosks", "Kiosks whose order the vitals hub keeps (not idle)", order,
+                    VitalsOrder::kioskCount);
+        });
         Timer join = Timer.builder("telekiosk.join")
                 .description("Patients' join time as their pages measured it: code entered (kiosk page: call-in) to"
                         + " media connected, the pre-call check and the wait for the doctor included; once per seat")
@@ -160,11 +177,16 @@ public final class BrokerMetrics implements AutoCloseable {
                 s.mqtt(), EmbeddedMqttBroker::refusedConnections);
         counter("telekiosk.mqtt.publishes.incoming", "PUBLISH packets the embedded MQTT broker received",
                 s.mqtt(), EmbeddedMqttBroker::incomingPublishes);
+        counter("telekiosk.mqtt.publishes.routed", "Kiosk publishes the embedded MQTT broker routed to the broker's"
+                + " shared subscription (past the quota, authorized)", s.mqtt(), EmbeddedMqttBroker::kioskPublishesRouted);
         counter("telekiosk.mqtt.publishes.over.quota",
                 "Kiosk publishes refused over the kiosk's quota (PUBACK 0x97), all kiosks", s.mqtt(),
                 EmbeddedMqttBroker::overQuotaTotal);
         counter("telekiosk.mqtt.messages.dropped", "QoS 1 messages the embedded MQTT broker discarded (must stay 0)",
                 s.mqtt(), EmbeddedMqttBroker::droppedMessages);
+        counter("telekiosk.mqtt.subscriber.stall.restarts", "Reconnects of the broker's intake connections because"
+                + " the MQTT broker routed kiosk publishes but delivered none to any of them (shared subscription stall)",
+                s.intakeStallRestarts(), LongSupplier::getAsLong);
         gauge("telekiosk.mqtt.subscribed", "1 while the broker's measurement subscription is active", s.subscriber(),
                 sub -> sub.isSubscribed() ? 1 : 0);
 

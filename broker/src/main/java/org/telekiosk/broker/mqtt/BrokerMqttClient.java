@@ -60,6 +60,8 @@ public final class BrokerMqttClient implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AckLine acks;
     private final AtomicLong arrivals = new AtomicLong();
+    private final AtomicLong stallChecks = new AtomicLong();
+    private final AtomicLong stallRestarts = new AtomicLong();
     /** On the scheduler thread only. */
     private final StallWatch stallWatch = new StallWatch(2);
     private volatile Subscription subscription;
@@ -104,24 +106,45 @@ public final class BrokerMqttClient implements AutoCloseable {
      * Watches for HiveMQ CE's known stall of shared QoS 1 subscriptions with persistent sessions (seen here after a
      * SIGKILL of the broker: the session resumed, the subscription was granted, and nothing was delivered until the
      * client reconnected; reported upstream by others as subscribers going idle): every {@code interval}, if the MQTT
-     * broker routed publishes ({@code publishesIntoBroker}) but none arrived here for two checks in a row, the
-     * connection is dropped and made again, which makes HiveMQ hand the group's messages out again. Nothing is lost
-     * either way: the messages wait in HiveMQ's queue. The count must be of publishes that can reach this
-     * subscription: a kiosk's flood refused over its quota (PUBACK 0x97) reaches nobody, and counting it made every
-     * intake connection reconnect every two checks for as long as the flood lasted. Call before {@link #start()}.
+     * broker routed kiosks' publishes to the subscription ({@code routedPublishes}) but none arrived on any
+     * connection of {@code group} (the node's intake connections, this one among them) and none of them held a
+     * message unacknowledged, for two checks in a row, this connection is dropped and made again, which makes HiveMQ
+     * hand the group's messages out again; every connection of the group watches, so all of them reconnect. Nothing
+     * is lost either way: the messages wait in HiveMQ's queue. {@link StallWatch} says why the group and why routed
+     * publishes. Call before {@link #start()}.
      */
-    public void watchForStalls(LongSupplier publishesIntoBroker, Duration interval) {
-        scheduler.scheduleWithFixedDelay(() -> checkStall(publishesIntoBroker), interval.toMillis(),
+    public void watchForStalls(LongSupplier routedPublishes, java.util.List<BrokerMqttClient> group,
+            Duration interval) {
+        java.util.List<BrokerMqttClient> members = java.util.List.copyOf(group);
+        if (!members.contains(this)) {
+            throw new IllegalArgumentException("the group watched must contain this connection");
+        }
+        scheduler.scheduleWithFixedDelay(() -> checkStall(routedPublishes, members), interval.toMillis(),
                 interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void checkStall(LongSupplier publishesIntoBroker) {
-        long taken = stallWatch.check(subscribed, publishesIntoBroker.getAsLong(), arrivals.get());
+    private void checkStall(LongSupplier routedPublishes, java.util.List<BrokerMqttClient> group) {
+        long arrived = group.stream().mapToLong(c -> c.arrivals.get()).sum();
+        int held = group.stream().mapToInt(c -> c.acks.waiting()).sum();
+        long taken = stallWatch.check(subscribed, routedPublishes.getAsLong(), arrived, held);
+        stallChecks.incrementAndGet();
         if (taken > 0) {
-            LOG.warn("The MQTT broker took {} publishes since the last check but delivered none to this subscriber; "
-                    + "reconnecting (HiveMQ CE stall of a shared QoS 1 subscription)", taken);
+            stallRestarts.incrementAndGet();
+            LOG.warn("The MQTT broker routed {} kiosk publishes to the shared subscription since the last check but "
+                    + "delivered none to this node's {} intake connection(s); reconnecting (HiveMQ CE stall of a "
+                    + "shared QoS 1 subscription)", taken, group.size());
             restart();
         }
+    }
+
+    /** Checks of the stall watch since start. */
+    public long stallChecks() {
+        return stallChecks.get();
+    }
+
+    /** Reconnects because of a stall ({@link #watchForStalls}) since start. */
+    public long stallRestarts() {
+        return stallRestarts.get();
     }
 
     /** Messages acknowledged (after being taken care of) since start. */

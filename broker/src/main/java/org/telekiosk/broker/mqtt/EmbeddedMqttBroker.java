@@ -228,6 +228,17 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         return tlsRefusals;
     }
 
+    /**
+     * Kiosk publishes HiveMQ routed to the broker's shared subscription since start: past the kiosk's quota and
+     * authorized (its own measurements, status and commands topics, QoS 1, not retained). Unlike {@link
+     * #incomingPublishes} it counts neither the publishes refused with 0x97 or 0x87 nor the broker's own (the store
+     * acknowledgements): what the intake connections should receive ({@link BrokerMqttClient#watchForStalls}).
+     * Counted by the authorizer, which HiveMQ calls after the quota's interceptor. Never blocks.
+     */
+    public long kioskPublishesRouted() {
+        return extension.authorizer.authorizedCount();
+    }
+
     /** PUBLISH packets HiveMQ received from clients since start. */
     public long incomingPublishes() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.incoming.publish.count");
@@ -257,16 +268,6 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     /** Authenticated MQTT clients connected now (kiosks and the broker's own subscriber). Never blocks. */
     public int connectedClients() {
         return extension.connected.count();
-    }
-
-    /**
-     * Kiosk publishes HiveMQ let on to its routing since start: those that can reach the broker's own subscription.
-     * Not the publishes refused over quota (PUBACK 0x97), which reach nobody, nor the broker's own (acknowledgements,
-     * commands). What the intake's stall watch compares its arrivals with ({@code BrokerMqttClient#watchForStalls}).
-     * Never blocks.
-     */
-    public long kioskPublishesRouted() {
-        return extension.quota.passedCount();
     }
 
     /** Publishes of {@code kiosk} refused over its quota (PUBACK 0x97) since start. Never blocks. */

@@ -1,5 +1,6 @@
 package org.telekiosk.broker.mqtt;
 
+import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.auth.PublishAuthorizer;
 import com.hivemq.extension.sdk.api.auth.SubscriptionAuthorizer;
 import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerInput;
@@ -42,6 +43,7 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
     private final AuditLog audit;
     private final Clock clock;
     private final LongAdder refused = new LongAdder();
+    private final LongAdder authorized = new LongAdder();
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
     private record Window(long minute, int count) {}
@@ -62,6 +64,11 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
         String topic = input.getPublishPacket().getTopic();
         if (topic.equals(Topics.measurements(kiosk)) || topic.equals(Topics.status(kiosk))
                 || topic.equals(Topics.commandUpdates(kiosk))) {
+            var packet = input.getPublishPacket();
+            if (packet.getQos() == Qos.AT_LEAST_ONCE && !packet.getRetain()) {
+                // Passes the default permissions too: HiveMQ routes it to the broker's shared subscription.
+                authorized.increment();
+            }
             output.nextExtensionOrDefault();
             return;
         }
@@ -87,6 +94,15 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
         String reason = "kiosk " + kiosk + " may subscribe only to its own downlink topics";
         refuse(kiosk, "subscribe to '" + Untrusted.printable(filter, 100) + "'", reason);
         output.failAuthorization(MqttReasons.suback(FOREIGN_TOPIC), reason);
+    }
+
+    /**
+     * Kiosk publishes let through to the kiosk's own topics with QoS 1, not retained (what the default permissions
+     * admit too), since start: each is routed to the broker's shared subscription. HiveMQ calls the authorizer after
+     * the inbound interceptors, so a publish refused over its quota ({@link KioskQuotaInterceptor}) is not among them.
+     */
+    long authorizedCount() {
+        return authorized.sum();
     }
 
     /** Publishes and subscriptions refused since start. */

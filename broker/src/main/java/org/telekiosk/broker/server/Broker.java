@@ -143,6 +143,16 @@ public final class Broker implements AutoCloseable {
         return m.telemetry().intakeAcknowledgedEach();
     }
 
+    /** Reconnects of the intake connections because of a stall of the shared subscription since start. */
+    public long intakeStallRestarts() {
+        return m.telemetry().intakeStallRestarts();
+    }
+
+    /** The fewest stall-watch checks any intake connection made since start. */
+    public long intakeStallChecks() {
+        return m.telemetry().intakeStallChecks();
+    }
+
     public EmbeddedMqttBroker mqtt() {
         return m.mqtt();
     }

@@ -47,6 +47,11 @@ final class Telemetry implements AutoCloseable {
      * that a kiosk's outbox stays small, rarely enough that a busy kiosk costs one small message per interval.
      */
     static final Duration STORE_ACK_INTERVAL = Duration.ofMillis(250);
+    /**
+     * How often the viewer hub forgets what it keeps of kiosks revoked or silent ({@link ViewerHub#prune}): often
+     * enough that a revoked kiosk's last values go within a minute, rarely enough to cost nothing.
+     */
+    static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
     /** How often the client is checked for HiveMQ CE's stall of a shared subscription. */
     private static final Duration STALL_CHECK = Duration.ofSeconds(5);
 
@@ -65,6 +70,7 @@ final class Telemetry implements AutoCloseable {
                 }
             });
     private final KioskStatusBoard statuses = new KioskStatusBoard();
+    private final KioskRegistry registry;
     private final LongAdder acksPublished = new LongAdder();
     private final StoreAcks storeAcks;
     private final ScheduledExecutorService ackFlusher = Executors.newSingleThreadScheduledExecutor(
@@ -78,6 +84,7 @@ final class Telemetry implements AutoCloseable {
         this.store = store;
         this.intakeClients = List.copyOf(clients);
         this.client = intakeClients.getFirst();
+        this.registry = registry;
         calls.subscribe(hub);
         WireCodec ackCodec = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
         this.storeAcks = new StoreAcks((kiosk, from) -> store.progress(kiosk, from, StoreAck.MAX_REFUSED + 1), ack -> {
@@ -119,19 +126,31 @@ final class Telemetry implements AutoCloseable {
      * Builds the intake, subscribes and starts the client and the acknowledgements' flusher.
      *
      * @param commands          takes every command update; the stage completes when it is kept
-     * @param publishesIntoBroker the embedded MQTT broker's count of the kiosks' publishes it routed (not those refused
-     *                            over quota, which reach no subscriber), for the stall watch
+     * @param routedPublishes   the embedded MQTT broker's count of kiosk publishes routed to the shared subscription,
+     *                          for the stall watch ({@code EmbeddedMqttBroker#kioskPublishesRouted})
      */
     void start(BrokerConfig config, Function<CommandUpdate, CompletionStage<Void>> commands,
-            LongSupplier publishesIntoBroker, AuditLog audit, Clock clock) {
+            LongSupplier routedPublishes, AuditLog audit, Clock clock) {
         intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
                 new StoringForwarder(store, hub::publish, statuses, storeAcks, commands, audit::record, clock));
         ackFlusher.scheduleWithFixedDelay(this::flushAcks, STORE_ACK_INTERVAL.toMillis(),
                 STORE_ACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        Duration keepLatest = config.access().accessWindow();
+        orderTimer.scheduleWithFixedDelay(() -> prune(keepLatest), PRUNE_EVERY.toMillis(), PRUNE_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
         for (BrokerMqttClient c : intakeClients) {
             c.subscribe(new MeasurementSubscription(intake));
-            c.watchForStalls(publishesIntoBroker, STALL_CHECK);
+            c.watchForStalls(routedPublishes, intakeClients, STALL_CHECK);
             c.start();
+        }
+    }
+
+    /** A kiosk's latest values are kept for replays at most as long as a consultation can be reached. */
+    private void prune(Duration keepLatest) {
+        try {
+            hub.prune(keepLatest, kiosk -> registry.state().kiosk(kiosk).map(k -> k.revoked()).orElse(false));
+        } catch (RuntimeException e) {
+            LOG.warn("Pruning the viewer hub's kiosk state failed: {}", e.toString());
         }
     }
 
@@ -168,6 +187,16 @@ final class Telemetry implements AutoCloseable {
     /** Whether every intake connection holds its subscription right now. */
     boolean allSubscribed() {
         return intakeClients.stream().allMatch(BrokerMqttClient::isSubscribed);
+    }
+
+    /** Reconnects of the intake connections because of a stall of the shared subscription since start, all of them. */
+    long intakeStallRestarts() {
+        return intakeClients.stream().mapToLong(BrokerMqttClient::stallRestarts).sum();
+    }
+
+    /** The fewest stall-watch checks any intake connection made since start. */
+    long intakeStallChecks() {
+        return intakeClients.stream().mapToLong(BrokerMqttClient::stallChecks).min().orElse(0);
     }
 
     /** Store acknowledgements published since start. */

@@ -33,6 +33,12 @@ import org.telekiosk.protocol.viewer.ViewerRequest;
  * <p>A viewer that joins, or whose consultation admits a kiosk patient, gets the latest reading of each of that
  * kiosk's sensors at once, but only readings taken at or after that patient's admission: the next patient's doctor
  * never sees the previous patient's values.
+ *
+ * <p><b>Kept per kiosk, and for how long.</b> What the replays need is kept per kiosk: its latest status and its
+ * latest reading per sensor and LOINC code, encoded. {@link #prune} forgets them once the kiosk is revoked or has
+ * sent nothing for longer than a replay can use (the node passes {@code consultation.access-window}: no call lasts
+ * longer, so no admission can be older than the silence), and drops the {@link VitalsOrder} lines idle for
+ * {@link #ORDER_IDLE}. A kiosk heard again starts afresh. Measured in docs/benchmarks.md ("Vitals state per kiosk").
  */
 public final class ViewerHub implements CallWatcher {
     /** The version of the vitals protocol, sent in {@link ViewerEvent.Welcome}. */
@@ -40,8 +46,9 @@ public final class ViewerHub implements CallWatcher {
 
     private final WireCodec json;
     private final CallIndex index = new CallIndex();
-    /** The latest reading of each (kiosk, sensor, LOINC code) and status of each kiosk, encoded: for replays. */
-    private final Map<String, Latest> latest = new ConcurrentHashMap<>();
+    /** Per kiosk, the latest reading of each (sensor, LOINC code) and its status, encoded: for replays. */
+    private final Map<KioskId, KioskLatest> latest = new ConcurrentHashMap<>();
+    private final java.util.function.LongSupplier nanos;
     private final LongAdder delivered = new LongAdder();
     private final LongAdder skipped = new LongAdder();
     private final VitalsOrder order;
@@ -55,11 +62,17 @@ public final class ViewerHub implements CallWatcher {
     public static final Duration ORDER_WAIT = Duration.ofMillis(300);
     /** How many of one kiosk's messages may wait for a gap at most (a minute of ECG and pleth batches and readings). */
     public static final int ORDER_MAX_HELD = 256;
+    /**
+     * After how long without a reading or batch a kiosk's order is forgotten ({@link #prune}): its next message then
+     * waits once, {@link #ORDER_WAIT} at most, as after the start. Long enough that a kiosk in use never pays it.
+     */
+    public static final Duration ORDER_IDLE = Duration.ofMinutes(10);
 
     /** A hub that forwards each message as it comes, in the order it is given (one ordered intake, tests). */
     public ViewerHub(WireCodec json) {
         this.json = json;
         this.order = null;
+        this.nanos = System::nanoTime;
     }
 
     /**
@@ -71,6 +84,7 @@ public final class ViewerHub implements CallWatcher {
     public ViewerHub(WireCodec json, java.util.function.LongSupplier nanos, VitalsOrder.Timer timer) {
         this.json = json;
         this.order = new VitalsOrder(ORDER_WAIT, ORDER_MAX_HELD, nanos, timer, this::forward);
+        this.nanos = nanos;
     }
 
     /**
@@ -111,9 +125,12 @@ public final class ViewerHub implements CallWatcher {
 
     /** The latest status of the call's kiosk and its latest readings taken since the admission, oldest first. */
     private void replay(ViewerSession viewer, CallPeriod call) {
-        KioskId kiosk = call.kiosk().orElseThrow();
-        latest.values().stream()
-                .filter(l -> l.kiosk().equals(kiosk) && (l.status() || !l.takenAt().isBefore(call.admittedAt())))
+        KioskLatest kept = latest.get(call.kiosk().orElseThrow());
+        if (kept == null) {
+            return;
+        }
+        kept.byKey.values().stream()
+                .filter(l -> l.status() || !l.takenAt().isBefore(call.admittedAt()))
                 .sorted(Comparator.comparing(Latest::takenAt))
                 .forEach(l -> deliver(viewer, l.json()));
     }
@@ -159,9 +176,47 @@ public final class ViewerHub implements CallWatcher {
     }
 
     private String remember(KioskId kiosk, String key, Instant at, boolean status, String text) {
-        latest.merge(kiosk.value() + "|" + key, new Latest(kiosk, at, status, text),
-                (old, fresh) -> fresh.takenAt().isBefore(old.takenAt()) ? old : fresh);
+        long now = nanos.getAsLong();
+        // Under the map's lock for this kiosk, so that a prune never drops a kiosk while its reading goes in.
+        latest.compute(kiosk, (k, kept) -> {
+            KioskLatest into = kept == null ? new KioskLatest() : kept;
+            into.heard = now;
+            into.byKey.merge(key, new Latest(at, status, text),
+                    (old, fresh) -> fresh.takenAt().isBefore(old.takenAt()) ? old : fresh);
+            return into;
+        });
         return text;
+    }
+
+    /**
+     * Forgets the latest readings and status of each kiosk that {@code revoked} names or that sent no reading or
+     * status for {@code keepLatest} (a replay could not use them: no call is open that long), and drops the order of
+     * each kiosk idle for {@link #ORDER_IDLE}. Run now and then (the node: every minute) off the event loop;
+     * {@code revoked} must not block. Returns how many kiosks' latest readings were forgotten.
+     */
+    public int prune(Duration keepLatest, java.util.function.Predicate<KioskId> revoked) {
+        if (order != null) {
+            order.prune(ORDER_IDLE);
+        }
+        long now = nanos.getAsLong();
+        long keep = keepLatest.toNanos();
+        int forgotten = 0;
+        for (KioskId kiosk : latest.keySet()) {
+            boolean[] gone = {false};
+            latest.computeIfPresent(kiosk, (k, kept) -> {
+                gone[0] = now - kept.heard >= keep || revoked.test(k);
+                return gone[0] ? null : kept;
+            });
+            if (gone[0]) {
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
+    /** Kiosks whose latest readings or status are kept for replays. */
+    public int keptKioskCount() {
+        return latest.size();
     }
 
     /** Sends to each viewer of {@code kiosk} whose patient was admitted at or before {@code takenAt}. */
@@ -190,7 +245,13 @@ public final class ViewerHub implements CallWatcher {
     }
 
     /** One encoded reading or status of a kiosk and when it was taken; an older one never replaces a newer one. */
-    private record Latest(KioskId kiosk, Instant takenAt, boolean status, String json) {}
+    private record Latest(Instant takenAt, boolean status, String json) {}
+
+    /** A kiosk's latest readings and status by key; {@code heard} written under the outer map's lock. */
+    private static final class KioskLatest {
+        final Map<String, Latest> byKey = new ConcurrentHashMap<>(8);
+        volatile long heard;
+    }
 
     public int viewerCount() {
         return index.viewerCount();

@@ -30,9 +30,16 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * costs no wait at all, except the first messages of a kiosk after the node started: which number comes first is not
  * known, so they wait once.
  *
+ * <p><b>Kept per kiosk, and for how long.</b> A kiosk's line (its next expected number, what it holds, the newest
+ * reading and last batch sent per sensor) is dropped by {@link #prune} once it holds nothing and the kiosk sent no
+ * reading or batch for the given idle time, so that kiosks retired, revoked or switched off over months do not stay
+ * in memory. A dropped line forgets its next expected number: the kiosk's next message waits once, as after the
+ * node's start (at most {@code wait}), and a late message of before the pause is then taken as the first (it waits
+ * and is sent; the viewer hub's replay still keeps the newer of two readings). Measured in docs/benchmarks.md
+ * ("Vitals state per kiosk").
+ *
  * <p>Thread-safe: one kiosk's messages are released under that kiosk's lock, in order, on the thread that offered
- * the message that closed the gap or on the timer's thread; {@code release} must not block. Keeps a few hundred bytes
- * per kiosk seen since start.
+ * the message that closed the gap or on the timer's thread; {@code release} must not block.
  */
 public final class VitalsOrder {
     /** Runs a task once after a delay, on a thread of its own (a scheduled executor; a fake one in tests). */
@@ -74,14 +81,46 @@ public final class VitalsOrder {
     /** Takes a reading or waveform batch of a kiosk; anything else is released at once. */
     public void offer(KioskMessage message) {
         switch (message) {
-            case Measurement m -> line(m.kiosk()).offer(m.seq(), m);
-            case WaveformBatch w -> line(w.kiosk()).offer(w.seq(), w);
+            case Measurement m -> offer(m.kiosk(), m.seq(), m);
+            case WaveformBatch w -> offer(w.kiosk(), w.seq(), w);
             default -> release.accept(message);
         }
     }
 
-    private Line line(KioskId kiosk) {
-        return lines.computeIfAbsent(kiosk, k -> new Line());
+    private void offer(KioskId kiosk, long seq, KioskMessage message) {
+        while (true) {
+            Line line = lines.computeIfAbsent(kiosk, k -> new Line(nanos.getAsLong()));
+            if (line.offer(seq, message)) {
+                return;
+            }
+            // Pruned between the look-up and the lock: take a fresh line.
+            lines.remove(kiosk, line);
+        }
+    }
+
+    /**
+     * Drops the line of every kiosk that holds nothing and offered nothing for at least {@code idle}; its next
+     * message waits once, as after the start. Any thread; never blocks on a kiosk's messages for long (each line's
+     * lock once).
+     *
+     * @return how many kiosks' lines were dropped
+     */
+    public int prune(Duration idle) {
+        long now = nanos.getAsLong();
+        long idleNanos = idle.toNanos();
+        int dropped = 0;
+        for (var e : lines.entrySet()) {
+            if (e.getValue().retireIfIdle(now, idleNanos)) {
+                lines.remove(e.getKey(), e.getValue());
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** Kiosks with a line now (seen and not pruned). */
+    public int kioskCount() {
+        return lines.size();
     }
 
     /** Messages that came after one with a higher number and were held until the gap closed or was given up. */
@@ -119,12 +158,32 @@ public final class VitalsOrder {
         private final Map<String, Instant> newestReading = new HashMap<>();
         /** The start of the last batch sent per sensor and signal. */
         private final Map<String, Instant> lastBatch = new HashMap<>();
+        /** When the kiosk last offered a message here ({@code nanos}). */
+        private long lastOffer;
+        /** Pruned: takes nothing more (an offer that raced the pruning goes to a fresh line). */
+        private boolean retired;
+
+        Line(long created) {
+            this.lastOffer = created;
+        }
 
         synchronized int held() {
             return held.size();
         }
 
-        synchronized void offer(long seq, KioskMessage message) {
+        synchronized boolean retireIfIdle(long now, long idleNanos) {
+            if (held.isEmpty() && !timerArmed && now - lastOffer >= idleNanos) {
+                retired = true;
+            }
+            return retired;
+        }
+
+        /** @return false if this line was pruned and took nothing */
+        synchronized boolean offer(long seq, KioskMessage message) {
+            if (retired) {
+                return false;
+            }
+            lastOffer = nanos.getAsLong();
             if (next != 0 && seq < next) {
                 late(message);
             } else if (seq == next) {
@@ -139,6 +198,7 @@ public final class VitalsOrder {
                     arm(waitNanos);
                 }
             }
+            return true;
         }
 
         private void arm(long delayNanos) {

@@ -66,7 +66,8 @@ class MetricsScrapeTest {
             await().atMost(WAIT).until(() -> {
                 String body = scrape().body();
                 return value(body, "telekiosk_readings_stored_total") == 3.0
-                        && value(body, "telekiosk_readings_refused_total{reason=\"mismatch\"}") == 1.0;
+                        && value(body, "telekiosk_readings_refused_total{reason=\"mismatch\"}") == 1.0
+                        && value(body, "telekiosk_viewer_order_gaps_total") == 1.0;
             });
             HttpResponse<String> response = scrape();
             assertEquals(200, response.statusCode());
@@ -89,12 +90,23 @@ class MetricsScrapeTest {
             assertEquals(0.0, value(text, "telekiosk_readings_duplicate_total"));
             assertTrue(value(text, "telekiosk_viewer_deliveries_total") >= 2, text);
             assertEquals(1.0, value(text, "telekiosk_viewer_sockets"));
+            // The vitals ordering: seq 1, 2 and 5 all waited (1 and 2 as the kiosk's first, whatever the intake
+            // connections' order; 5 for 3 and 4, which never come: one gap given up), none is late, none waits now.
+            assertEquals(3.0, value(text, "telekiosk_viewer_order_reordered_total"), text);
+            assertEquals(1.0, value(text, "telekiosk_viewer_order_gaps_total"), text);
+            assertEquals(0.0, value(text, "telekiosk_viewer_order_late_dropped_total"), text);
+            assertEquals(0.0, value(text, "telekiosk_viewer_order_held"), text);
+            assertEquals(1.0, value(text, "telekiosk_viewer_order_kiosks"), text);
+            assertEquals(1.0, value(text, "telekiosk_viewer_kiosks"), text);
             // the kiosk and the broker's own intake connections (mqtt.intake-connections)
             assertEquals(1.0 + BROKER.broker().config().mqttIntakeConnections(),
                     value(text, "telekiosk_mqtt_connections"));
             assertEquals(1.0, value(text, "telekiosk_mqtt_subscribed"));
             assertEquals(0.0, value(text, "telekiosk_mqtt_messages_dropped_total"));
             assertTrue(value(text, "telekiosk_mqtt_publishes_incoming_total") >= 4, text);
+            // The kiosk's five publishes were all authorized and routed (the intake refused two of them later).
+            assertEquals(5.0, value(text, "telekiosk_mqtt_publishes_routed_total"), text);
+            assertEquals(0.0, value(text, "telekiosk_mqtt_subscriber_stall_restarts_total"), text);
             assertTrue(text.contains("# TYPE telekiosk_readings_stored_total counter"), text);
             assertTrue(text.contains("# HELP telekiosk_readings_refused_total Kiosk messages the intake refused"),
                     text);

@@ -218,4 +218,53 @@ class VitalsOrderTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new VitalsOrder(WAIT, 0, now::get, (d, t) -> { }, m -> { }));
     }
+
+    @Test
+    void aKioskIdleForTheIdleTimeIsForgottenAndItsNextMessageWaitsOnceAsAfterTheStart() {
+        Duration idle = Duration.ofMinutes(10);
+        start(A, 1);
+        order.offer(numbered(A, 2));
+        assertEquals(List.of(1L, 2L), releasedSeqs(A), "in order: no wait");
+        start(B, 1);
+        elapse(idle.minusSeconds(1));
+        order.offer(numbered(B, 2)); // B is in use
+        elapse(Duration.ofSeconds(1));
+
+        assertEquals(1, order.prune(idle));
+        assertEquals(1, order.kioskCount(), "A forgotten, B kept");
+        order.offer(numbered(A, 3));
+        assertEquals(List.of(1L, 2L), releasedSeqs(A), "its next number is forgotten: 3 waits once");
+        elapse(WAIT);
+        assertEquals(List.of(1L, 2L, 3L), releasedSeqs(A));
+        order.offer(numbered(A, 4));
+        assertEquals(List.of(1L, 2L, 3L, 4L), releasedSeqs(A), "and then no more");
+        assertEquals(0, order.gapsGivenUpCount());
+    }
+
+    @Test
+    void aKioskHoldingMessagesIsNotForgottenHoweverLongItsTimerTakes() {
+        start(A, 2);
+        order.offer(numbered(A, 5)); // an ECG batch, waits for 3 and 4
+        now.addAndGet(Duration.ofHours(1).toNanos()); // the timer's thread has not run yet
+        assertEquals(0, order.prune(Duration.ofMinutes(10)));
+        assertEquals(1, order.heldCount());
+        elapse(Duration.ZERO);
+        assertEquals(List.of(2L, 5L), releasedSeqs(A), "the gap given up by the line it was held in");
+        order.offer(numbered(A, 4));
+        assertEquals(List.of(2L, 5L), releasedSeqs(A), "a late batch before the last one sent: the line still knows");
+        assertEquals(1, order.lateDroppedCount());
+    }
+
+    @Test
+    void thousandsOfKiosksSeenOnceLeaveNothingBehindOncePruned() {
+        for (int i = 0; i < 5_000; i++) {
+            order.offer(numbered(KioskId.of("wmk-retired-" + i), 1));
+        }
+        elapse(WAIT);
+        assertEquals(5_000, order.kioskCount());
+        elapse(Duration.ofMinutes(10));
+        assertEquals(5_000, order.prune(Duration.ofMinutes(10)));
+        assertEquals(0, order.kioskCount());
+        assertEquals(5_000, released.size());
+    }
 }

@@ -61,6 +61,11 @@ final class StoreLatency implements AutoCloseable {
         }
     }
 
+    /** The highest number up to which every reading has been seen stored by this poller. */
+    long covered() {
+        return covered;
+    }
+
     /** When the reading {@code seq} was first seen stored, if it was. */
     Instant storedAt(long seq) {
         return stored.get(seq);
