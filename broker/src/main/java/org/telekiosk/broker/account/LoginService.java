@@ -58,12 +58,27 @@ public final class LoginService {
         return refused.get(reason).sum();
     }
 
-    public LoginResult login(LoginName loginName, Password password, ClientAddress from) {
+    /**
+     * The answer to a login from {@code from} for {@code loginName} if the failure throttle (per name or per address)
+     * refuses it now, counted and audited as a throttled login; empty if the password may be checked. It costs no
+     * hash and does not look the name up, so a throttled answer is the same, and as quick, whether the name exists or
+     * not. The API calls it before waiting for a hashing permit, so that a login it refuses holds none;
+     * {@link #login} checks again (a failure may have come in meanwhile).
+     */
+    public Optional<LoginResult.Throttled> throttled(LoginName loginName, ClientAddress from) {
         Optional<Duration> retryAfter = throttle.retryAfter(loginName, from);
-        if (retryAfter.isPresent()) {
-            refused.get(RefusalReason.THROTTLED).increment();
-            record(AuditActor.client(from), AuditAction.LOGIN_THROTTLED, "login:" + loginName, "");
-            return new LoginResult.Throttled(retryAfter.get());
+        if (retryAfter.isEmpty()) {
+            return Optional.empty();
+        }
+        refused.get(RefusalReason.THROTTLED).increment();
+        record(AuditActor.client(from), AuditAction.LOGIN_THROTTLED, "login:" + loginName, "");
+        return Optional.of(new LoginResult.Throttled(retryAfter.get()));
+    }
+
+    public LoginResult login(LoginName loginName, Password password, ClientAddress from) {
+        Optional<LoginResult.Throttled> throttled = throttled(loginName, from);
+        if (throttled.isPresent()) {
+            return throttled.get();
         }
         Optional<StoredAccount> stored = accounts.findByLoginName(loginName);
         if (stored.isEmpty()) {

@@ -2,6 +2,7 @@ package org.telekiosk.broker.account;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,12 +12,17 @@ import org.telekiosk.protocol.KioskId;
 /**
  * Opaque, expiring session tokens (OWASP Session Management Cheat Sheet): 256 random bits, stored only as SHA-256,
  * with an absolute lifetime and an idle timeout from {@link SessionPolicy}, both in the injected clock's time. Each
- * successful lookup counts as a use. Logout deletes the session, so a copied token dies with it.
+ * successful lookup counts as a use, but the last use is written at most once per {@link #touchInterval} (60 s, or a
+ * tenth of the idle timeout when that is shorter), so a client that polls {@code GET /api/v1/me} does not write to the
+ * database on every request: idle expiry is precise to that interval (docs/security.md). Logout deletes the session,
+ * so a copied token dies with it.
  *
  * <p>A session belongs to an account or to a kiosk's page ({@link SessionPrincipal}); a kiosk page session ends as
  * soon as its kiosk is no longer in service (revoked or deleted), checked on every lookup.
  */
 public final class Sessions {
+    private static final Duration MAX_TOUCH_INTERVAL = Duration.ofSeconds(60);
+
     private final SessionRepository sessions;
     private final AccountRepository accounts;
     private final SessionPolicy policy;
@@ -88,7 +94,9 @@ public final class Sessions {
             sessions.delete(hash);
             return new SessionLookup.Refused(SessionLookup.Reason.IDLE);
         }
-        Instant idleDeadline = now.plus(policy.idleTimeout());
+        // The use is written only when the stored one is a touch interval old; the deadline reported is the one stored.
+        boolean touch = !now.isBefore(session.lastUsedAt().plus(touchInterval()));
+        Instant idleDeadline = (touch ? now : session.lastUsedAt()).plus(policy.idleTimeout());
         Instant deadline = idleDeadline.isBefore(session.expiresAt()) ? idleDeadline : session.expiresAt();
         switch (session.principal()) {
             case SessionPrincipal.OfAccount owner -> {
@@ -97,7 +105,9 @@ public final class Sessions {
                     sessions.delete(hash);
                     return new SessionLookup.Refused(SessionLookup.Reason.UNKNOWN);
                 }
-                sessions.touch(hash, now);
+                if (touch) {
+                    sessions.touch(hash, now);
+                }
                 return new SessionLookup.Active(account.get().account(), session.expiresAt(), deadline);
             }
             case SessionPrincipal.OfKiosk owner -> {
@@ -105,10 +115,18 @@ public final class Sessions {
                     sessions.deleteAllOf(owner.kiosk());
                     return new SessionLookup.Refused(SessionLookup.Reason.UNKNOWN);
                 }
-                sessions.touch(hash, now);
+                if (touch) {
+                    sessions.touch(hash, now);
+                }
                 return new SessionLookup.Kiosk(owner.kiosk(), session.expiresAt(), deadline);
             }
         }
+    }
+
+    /** How old the stored last use must be before a lookup writes a new one: 60 s, or a tenth of the idle timeout. */
+    Duration touchInterval() {
+        Duration tenth = policy.idleTimeout().dividedBy(10);
+        return tenth.compareTo(MAX_TOUCH_INTERVAL) < 0 ? tenth : MAX_TOUCH_INTERVAL;
     }
 
     /** Ends the session of {@code token}; returns whether there was one. */

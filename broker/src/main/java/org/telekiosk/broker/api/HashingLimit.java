@@ -1,5 +1,6 @@
 package org.telekiosk.broker.api;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,10 +20,19 @@ import java.util.function.Supplier;
  * by the operating system, which shares the cores with the carriers.
  */
 final class HashingLimit {
+    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
     private final Semaphore permits;
     private final ExecutorService hashers;
+    private final Duration maxWait;
 
     HashingLimit(int maxConcurrent) {
+        this(maxConcurrent, MAX_WAIT);
+    }
+
+    /** With {@code maxWait} for a permit instead of 30 s (tests: zero, so a wait shows as an immediate 503). */
+    HashingLimit(int maxConcurrent, Duration maxWait) {
+        this.maxWait = java.util.Objects.requireNonNull(maxWait, "maxWait");
         this.permits = new Semaphore(maxConcurrent, true);
         this.hashers = Executors.newFixedThreadPool(maxConcurrent,
                 Thread.ofPlatform().daemon().name("argon2id-", 0).factory());
@@ -31,7 +41,7 @@ final class HashingLimit {
     /** Runs {@code work} (which hashes) on a hashing thread once a permit is free; the caller waits for it. */
     <T> T run(Supplier<T> work) {
         try {
-            if (!permits.tryAcquire(30, TimeUnit.SECONDS)) {
+            if (!permits.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new EarlyAnswer(Problems.of(503, "too many logins at once; try again shortly", "busy")
                         .withHeader("Retry-After", "5"));
             }

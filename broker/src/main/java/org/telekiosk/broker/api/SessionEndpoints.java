@@ -46,7 +46,10 @@ final class SessionEndpoints {
         if (wait.isPresent()) {
             return Problems.throttled(wait.get(), "too many logins from this address");
         }
-        LoginResult result = hashing.run(() -> logins.login(login, password, r.from()));
+        // A login the failure throttle refuses is answered at once: it neither waits for nor holds a hashing permit.
+        Optional<LoginResult.Throttled> throttled = logins.throttled(login, r.from());
+        LoginResult result = throttled.isPresent() ? throttled.get()
+                : hashing.run(() -> logins.login(login, password, r.from()));
         return switch (result) {
             case LoginResult.LoggedIn in -> json(200, new SessionResponse(AccountView.of(in.account()),
                     in.token().value(), in.expiresAt().toString()))

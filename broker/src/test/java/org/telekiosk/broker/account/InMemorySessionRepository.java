@@ -11,6 +11,8 @@ import org.telekiosk.protocol.KioskId;
  */
 public final class InMemorySessionRepository implements SessionRepository {
     private final ConcurrentHashMap<SecretHash, SessionRecord> sessions = new ConcurrentHashMap<>();
+    /** How many times a use was written ({@link #touch}): each one is a database write in the real repositories. */
+    final java.util.concurrent.atomic.AtomicInteger touches = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public void insert(SessionRecord session) {
@@ -24,6 +26,7 @@ public final class InMemorySessionRepository implements SessionRepository {
 
     @Override
     public void touch(SecretHash tokenHash, Instant at) {
+        touches.incrementAndGet();
         sessions.computeIfPresent(tokenHash, (key, session) -> session.touchedAt(at));
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class SessionsTest {
@@ -42,6 +43,28 @@ class SessionsTest {
         }
         kit.clock.advance(Duration.ofMinutes(25)); // 24 × 29 min + 25 min = 12 h 1 min after login
         assertEquals(new SessionLookup.Refused(SessionLookup.Reason.EXPIRED), kit.sessions.lookup(session.token()));
+    }
+
+    @Test
+    void aUseIsWrittenAtMostOncePerMinuteAndTheSessionStillGoesIdle() {
+        IssuedSession session = kit.sessions.start(doctor.id());
+        Instant started = kit.clock.instant();
+        kit.clock.advance(Duration.ofSeconds(30));
+        kit.sessions.lookup(session.token());
+        kit.clock.advance(Duration.ofSeconds(20));
+        var unwritten = (SessionLookup.Active) kit.sessions.lookup(session.token());
+        assertEquals(0, kit.sessionStore.touches.get(), "two uses within a minute of the login write nothing");
+        assertEquals(started.plus(Duration.ofMinutes(30)), unwritten.idleDeadline(), "the deadline that is stored");
+
+        kit.clock.advance(Duration.ofSeconds(20)); // 70 s after login
+        var written = (SessionLookup.Active) kit.sessions.lookup(session.token());
+        kit.clock.advance(Duration.ofSeconds(59));
+        kit.sessions.lookup(session.token());
+        assertEquals(1, kit.sessionStore.touches.get());
+        assertEquals(started.plus(Duration.ofSeconds(70)).plus(Duration.ofMinutes(30)), written.idleDeadline());
+
+        kit.clock.advance(Duration.ofMinutes(30).minusSeconds(59)); // 30 min after the written use
+        assertEquals(new SessionLookup.Refused(SessionLookup.Reason.IDLE), kit.sessions.lookup(session.token()));
     }
 
     @Test
