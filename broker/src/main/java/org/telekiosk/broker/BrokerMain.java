@@ -70,7 +70,9 @@ public final class BrokerMain implements Callable<Integer> {
         public Integer call() throws Exception {
             Broker broker = Broker.start(options.load(Map.of()), Clock.systemUTC(), System.getenv());
             CountDownLatch stopped = new CountDownLatch(1);
+            // SIGTERM (systemctl stop, restart): drained first, so that a rolling restart fails no consultation
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+                broker.drain();
                 broker.close();
                 stopped.countDown();
             }));

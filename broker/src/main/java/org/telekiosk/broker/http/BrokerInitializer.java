@@ -21,7 +21,7 @@ import org.telekiosk.protocol.codec.WireCodec;
  * connections per address → TLS → idle timeout → request deadline (start) → HTTP codec (refusing conflicting
  * framing) → security headers on every response → framing refusal → request aggregation → request deadline (stop) →
  * one request at a time ({@link InOrderResponses}) → WebSocket version 13 only → Origin checks → signaling route →
- * WebSocket upgrade on {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → the open sockets ({@link OpenWebSockets}, told 1001 at stop) → REST API
+ * WebSocket upgrade on {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → the open sockets ({@link OpenWebSockets}, told 1001 at stop, 1012 at a drain) → REST API
  * ({@code /api/}, the kiosks' enrollment and agent updates included; {@link ApiHandler}) → HTTP routes (pages, {@code /healthz}, the
  * CRL) / viewer or signaling socket → error tail.
  */
@@ -85,6 +85,17 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
      */
     public void goingAway(java.time.Duration wait) {
         openSockets.goingAway(wait);
+    }
+
+    /**
+     * Tells every open vitals and signaling socket, and every one whose handshake completes from now on, to move to
+     * another broker node (close 1012, {@code CloseCodes.SERVICE_RESTART}: the pages reconnect through the balancer
+     * and resume) and closes it; waits at most {@code wait} for the frames and again for the closes. For a drain
+     * (issue 17), after the listener stopped accepting; never on an event loop.
+     */
+    public void moveSockets(java.time.Duration wait) {
+        openSockets.closeAll(org.telekiosk.protocol.signaling.CloseCodes.SERVICE_RESTART,
+                "node draining; reconnect and resume", wait);
     }
 
     /** The failed TLS handshakes on this listener, by reason. */

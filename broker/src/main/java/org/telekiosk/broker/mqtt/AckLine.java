@@ -60,6 +60,23 @@ final class AckLine {
     synchronized void newConnection() {
         generation++;
         line.clear();
+        notifyAll();
+    }
+
+    /**
+     * Waits until the line is empty (everything in it acknowledged, or given up with its connection), at most
+     * {@code wait}; whether it is. For a drain, once nothing joins the line any more. Blocking.
+     */
+    synchronized boolean awaitEmpty(java.time.Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!line.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     /** Messages acknowledged since start. */
@@ -102,6 +119,7 @@ final class AckLine {
                     }
                 }
             }
+            notifyAll();
         }
         if (failed) {
             onFailure.run();

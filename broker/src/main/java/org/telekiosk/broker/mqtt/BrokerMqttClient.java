@@ -66,6 +66,11 @@ public final class BrokerMqttClient implements AutoCloseable {
     private final StallWatch stallWatch = new StallWatch(2);
     private volatile Subscription subscription;
     private volatile boolean subscribed;
+    /**
+     * Set by {@link #stopTaking}: a message arriving afterwards is neither handled nor acknowledged, so the MQTT broker
+     * keeps it for the session (or hands it to another member of the shared group) and sends it again.
+     */
+    private volatile boolean stoppedTaking;
 
     /**
      * @param tls trusts the broker's CA and presents this node's service certificate, by which the MQTT broker's
@@ -292,6 +297,23 @@ public final class BrokerMqttClient implements AutoCloseable {
         return new ReconnectPolicy(Duration.ofMillis(125), Duration.ofSeconds(15), random);
     }
 
+    /**
+     * Stops taking messages (a drain, issue 17) and waits at most {@code wait} until every message taken before was
+     * taken care of (a reading: committed to the store) and acknowledged; whether all were. The subscription stays
+     * (unsubscribing would let the MQTT broker acknowledge kiosks' readings that no subscriber takes): what arrives
+     * from now on is left unacknowledged and comes again, on this node's next connection or to another node of the
+     * shared group. Blocking; call {@link #close} after.
+     */
+    public boolean stopTaking(Duration wait) {
+        stoppedTaking = true;
+        try {
+            return acks.awaitEmpty(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -317,6 +339,9 @@ public final class BrokerMqttClient implements AutoCloseable {
         public void messageArrived(String topic, MqttMessage message) {
             // Acknowledged by the line once taken care of (a reading: on the store's writer thread); never waits here.
             arrivals.incrementAndGet();
+            if (stoppedTaking) {
+                return; // the node drains: left unacknowledged, sent again to whoever takes the group's messages
+            }
             AckLine.Slot slot = acks.arrived(message.getId(), message.getQos());
             subscription.handle(topic, message.getPayload()).whenComplete((ok, failure) -> slot.complete(failure));
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final Lifecycle parts;
     private final Modules m;
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Broker(BrokerConfig config, Lifecycle parts, Modules modules) {
         this.config = config;
@@ -197,6 +199,44 @@ public final class Broker implements AutoCloseable {
         m.trust().halt();
         m.signaling().halt();
         m.https().halt();
+    }
+
+    /** How long a drain waits, at most, for each of its steps (close frames, the relay, the intake). */
+    static final Duration DRAIN_STEP = Duration.ofSeconds(3);
+
+    /**
+     * Drains this node (issue 17) before a stop: what {@code BrokerMain} does on SIGTERM ({@code systemctl stop} or
+     * {@code restart}), before {@link #close}. In order: {@code /readyz} answers 503 ({@code "draining"}) and the HTTPS
+     * listener stops accepting (a balancer sends new connections elsewhere); the node unregisters from
+     * {@code broker_node} (the other nodes count it gone at once: they take over its rooms and close what they relay
+     * to it, without waiting for a stale heartbeat); its signaling rooms are handed over (seats marked dropped, every
+     * socket closed with 1012 so that the pages resume on another node, which rebuilds the room from the seats: both
+     * parties back in the call without re-admission); every other vitals and signaling socket is closed with 1012;
+     * the relay sends what it queued; the intake stops taking messages and waits until what it took is stored and
+     * acknowledged. Each wait is bounded ({@link #DRAIN_STEP}). Blocking; never on an event loop. The node stays in
+     * this state (answering open HTTP connections, its embedded MQTT broker up) until {@link #close}.
+     */
+    public void drain() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        LOG.info("Draining this broker node: out of rotation, sockets moved to other nodes");
+        m.https().stopAccepting();
+        m.trust().unregister();
+        m.signaling().handOver();
+        m.https().moveSockets(DRAIN_STEP);
+        m.signaling().flush(DRAIN_STEP);
+        if (!m.telemetry().stopIntake(DRAIN_STEP)) {
+            LOG.warn("Drain: some readings taken were not stored and acknowledged in time; the MQTT broker sends them"
+                    + " again (the store keeps each once)");
+        }
+        LOG.info("Drained in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Whether {@link #drain} began. */
+    public boolean isDraining() {
+        return draining.get();
     }
 
     @Override

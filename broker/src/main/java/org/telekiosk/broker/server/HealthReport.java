@@ -16,7 +16,7 @@ import org.telekiosk.broker.viewer.ViewerHub;
  * {@code /healthz} (docs/api.md, field by field): ready when the measurement subscription is active; counters for a
  * technician. The answer is a {@link Health} record, encoded by Jackson.
  */
-record HealthReport(EmbeddedMqttBroker mqtt, java.util.function.BooleanSupplier subscribed, MeasurementIntake intake, ViewerHub hub,
+record HealthReport(java.util.function.BooleanSupplier draining, EmbeddedMqttBroker mqtt, java.util.function.BooleanSupplier subscribed, MeasurementIntake intake, ViewerHub hub,
         MeasurementStore store, KioskStatusBoard statuses, WriteProbe storeProbe) implements HealthCheck {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -35,17 +35,22 @@ record HealthReport(EmbeddedMqttBroker mqtt, java.util.function.BooleanSupplier 
 
     record Viewers(int connected, long delivered, long skipped) {}
 
-    /** {@code /readyz}: whether the broker takes readings in and can store them, and if not, why. */
+    /**
+     * {@code /readyz}: whether the broker takes readings in and can store them, and if not, why; {@code "draining"}
+     * once the node drains (issue 17), whatever the rest says.
+     */
     record Readiness(String status, boolean subscribed, boolean storeWritable, String storeProblem) {}
 
     @Override
     public Report readiness() {
         boolean subscribed = this.subscribed.getAsBoolean();
         boolean writable = storeProbe.writable();
-        Readiness readiness = new Readiness(subscribed && writable ? "ready" : "not-ready", subscribed, writable,
+        boolean leaving = draining.getAsBoolean();
+        boolean ready = subscribed && writable && !leaving;
+        Readiness readiness = new Readiness(leaving ? "draining" : ready ? "ready" : "not-ready", subscribed, writable,
                 storeProbe.problem());
         try {
-            return new Report(subscribed && writable, JSON.writeValueAsString(readiness));
+            return new Report(ready, JSON.writeValueAsString(readiness));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a readiness report of booleans and strings always encodes", e);
         }

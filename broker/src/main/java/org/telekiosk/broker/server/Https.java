@@ -41,9 +41,13 @@ final class Https implements AutoCloseable {
     private final HttpsServer server;
     private final BrokerInitializer initializer;
     private final org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals;
+    /** Set when the node drains: {@code /readyz} answers 503 from then on. */
+    private final java.util.concurrent.atomic.AtomicBoolean draining;
 
     private Https(HttpsServer server, BrokerInitializer initializer,
-            org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals) {
+            org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals,
+            java.util.concurrent.atomic.AtomicBoolean draining) {
+        this.draining = draining;
         this.initializer = initializer;
         this.server = server;
         this.tlsRefusals = tlsRefusals;
@@ -72,7 +76,8 @@ final class Https implements AutoCloseable {
         ApiHandler api = new ApiHandler(new RestApi(services, origins, config.access().apiMaxConcurrentHashes(), clock,
                 Optional.of(config.vitals())), parts.apiExecutor(), config.access().apiMaxConcurrentRequests(),
                 config.httpLimits().loginsInProgress());
-        HealthCheck health = new HealthReport(parts.mqtt(), parts.telemetry()::allSubscribed,
+        var draining = new java.util.concurrent.atomic.AtomicBoolean();
+        HealthCheck health = new HealthReport(draining::get, parts.mqtt(), parts.telemetry()::allSubscribed,
                 parts.telemetry().intake(), parts.telemetry().hub(), parts.storage().store(),
                 parts.telemetry().statuses(), parts.storage().writeProbe());
         BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
@@ -80,7 +85,7 @@ final class Https implements AutoCloseable {
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
                         access.audit(), config.viewerLimits()), config.httpLimits());
         return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
-                config.viewerMaxPendingBytes()), initializer, initializer.tlsRefusals());
+                config.viewerMaxPendingBytes()), initializer, initializer.tlsRefusals(), draining);
     }
 
     /** The agent update endpoints: packages served when {@code agent-update.public-key-file} is set. */
@@ -120,6 +125,21 @@ final class Https implements AutoCloseable {
     /** The listener's failed TLS handshakes, by reason (the metrics). */
     org.telekiosk.broker.http.TlsHandshakeRefusals tlsRefusals() {
         return tlsRefusals;
+    }
+
+    /**
+     * The first step of a drain (issue 17): {@code /readyz} answers 503 ({@code "draining"}) at once, and the listener
+     * stops accepting (new connections are refused; a balancer sends them to another node). Open connections stay:
+     * the REST requests in progress finish, the sockets are told to move by {@link #moveSockets}. Blocking.
+     */
+    void stopAccepting() {
+        draining.set(true);
+        server.stopAccepting();
+    }
+
+    /** Closes every vitals and signaling socket with 1012 so that the pages resume on another node (a drain). */
+    void moveSockets(java.time.Duration wait) {
+        initializer.moveSockets(wait);
     }
 
     /** Drops every connection without a close frame (tests of a node's death, issue 17). */

@@ -57,6 +57,14 @@ public final class HttpsServer implements AutoCloseable {
     }
 
     /**
+     * Stops accepting: the listening socket is closed, so a new connection is refused (a balancer sends it to another
+     * node); the connections open now stay until {@link #close}. Blocking, for a drain (issue 17).
+     */
+    void stopAccepting() {
+        channel.close().awaitUninterruptibly();
+    }
+
+    /**
      * Drops the listener and every connection at once, without a close frame or TLS close_notify: what the peers of a
      * killed process see (tests of a node's death, issue 17).
      */

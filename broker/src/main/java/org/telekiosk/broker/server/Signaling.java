@@ -110,6 +110,27 @@ final class Signaling implements AutoCloseable {
     }
 
     /**
+     * A drain's hand-over (issue 17): no {@code hello} is taken any more, every room held here is handed over (seats
+     * with a connection marked dropped, every connection closed with 1012, the room's {@code signaling_home} row
+     * released) and every socket of this node relayed to another node's room is closed with 1012 the same way; the
+     * pages resume on another node, which rebuilds the rooms from the seats. Returns the rooms and relayed sockets
+     * handed over. Blocking (the database); from the stopping thread.
+     */
+    int handOver() {
+        int rooms = service.handOver();
+        int relayed = relay == null ? 0 : relay.moveSockets();
+        LOG.info("Drain: {} signaling rooms handed over, {} relayed sockets moved", rooms, relayed);
+        return rooms + relayed;
+    }
+
+    /** Waits at most {@code wait} until what the relay queued for other nodes was sent (a drain, before close). */
+    void flush(java.time.Duration wait) {
+        if (relay != null && !relay.flush(wait)) {
+            LOG.warn("Drain: the signaling relay did not send everything queued within {} ms", wait.toMillis());
+        }
+    }
+
+    /**
      * Stops as a killed process would, as far as one JVM allows (tests of a node's death, issue 17): the sweeper and
      * the relay stop without telling the other nodes anything. {@link #close} afterwards releases the rest.
      */

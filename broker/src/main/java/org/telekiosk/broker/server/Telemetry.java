@@ -204,6 +204,29 @@ final class Telemetry implements AutoCloseable {
         return acksPublished.sum();
     }
 
+    /**
+     * A drain's end of the intake (issue 17): every intake connection stops taking messages and waits until what it
+     * took is stored and acknowledged to the MQTT broker (together at most {@code wait}), then the kiosks are told
+     * how far the store holds their readings. What arrives afterwards stays unacknowledged and comes again. Whether
+     * everything taken was acknowledged in time. Blocking; from the stopping thread, before the clients close.
+     */
+    boolean stopIntake(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        boolean all = true;
+        for (BrokerMqttClient c : intakeClients) {
+            all &= c.stopTaking(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        try {
+            // on the flusher's own thread, as every flush
+            ackFlusher.submit(this::flushAcks).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("The store acknowledgements were not flushed at the drain: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return all;
+    }
+
     @Override
     public void close() {
         ackFlusher.shutdownNow();

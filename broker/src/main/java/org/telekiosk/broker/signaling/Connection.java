@@ -95,7 +95,10 @@ public final class Connection {
         }
         Side current = side;
         if (current == null) {
-            if (request instanceof SignalRequest.Hello hello) {
+            if (request instanceof SignalRequest.Hello && service.draining()) {
+                // This node drains (issue 17): the page says hello again on another node.
+                finish(CloseCodes.SERVICE_RESTART, "node draining; reconnect");
+            } else if (request instanceof SignalRequest.Hello hello) {
                 new Hello(service, this).accept(hello);
             } else {
                 fail(SignalError.NOT_AUTHENTICATED, "say hello first");

@@ -168,12 +168,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
             if (!live.contains(proxy.home) && proxied.remove(proxy.id, proxy)) {
                 LOG.warn("[{}] The node {} holding this socket's room is gone; the socket is closed with {} so that"
                         + " it resumes", proxy.connection.peer().id(), proxy.home, CloseCodes.SERVICE_RESTART);
-                if (proxy.participant != null) {
-                    // The dead home cannot mark the seat dropped: done here, before the close lets the page resume,
-                    // so that a page that never comes back loses its seat after the grace period as after any drop.
-                    service.reconnects.disconnected(proxy.participant);
-                }
-                proxy.connection.finish(CloseCodes.SERVICE_RESTART, "the room's node is gone; resume");
+                moveOn(proxy, "the room's node is gone; resume");
                 closed++;
             }
         }
@@ -185,6 +180,42 @@ public final class NodeRelay implements Relaying, AutoCloseable {
             }
         }
         return closed;
+    }
+
+    /**
+     * This node drains (issue 17): each of its sockets relayed to a room on another node is closed with
+     * {@link CloseCodes#SERVICE_RESTART} (a patient's seat marked dropped first), as when that node dies, so that the
+     * page resumes on a node that stays; a socket another node relays here from now on is sent back to it (it closes
+     * it and the page tries again). Returns how many sockets were closed. Blocking (the database).
+     */
+    public int moveSockets() {
+        int closed = 0;
+        for (Proxy proxy : java.util.List.copyOf(proxied.values())) {
+            if (proxied.remove(proxy.id, proxy)) {
+                moveOn(proxy, "node draining; resume");
+                // The home drops the socket from its room now, not when the page is back (the close tells it too).
+                send(proxy.home, Envelope.of(CLOSED, node, proxy.id));
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /**
+     * Closes {@code proxy}'s socket with {@link CloseCodes#SERVICE_RESTART}, a patient's seat marked dropped first:
+     * by this node, before the close lets the page resume, because the room's node is gone or about to be, so that a
+     * page that never comes back loses its seat after the grace period as after any drop.
+     */
+    private void moveOn(Proxy proxy, String reason) {
+        if (proxy.participant != null) {
+            service.reconnects.disconnected(proxy.participant);
+        }
+        proxy.connection.finish(CloseCodes.SERVICE_RESTART, reason);
+    }
+
+    /** Blocks until what this node sent so far left it, at most {@code wait}; whether it did (a drain). */
+    public boolean flush(java.time.Duration wait) {
+        return transport.flush(wait);
     }
 
     /** Sockets of this node relayed to a home now. */
@@ -359,7 +390,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
         // the version the socket's hello named on its node (1 if a node of an older version sent no version)
         connection.version(envelope.version() == null ? 1 : envelope.version());
         remote.put(key(envelope), connection);
-        if (!transport.home(consultation).equals(node)) {
+        if (service.draining() || !transport.home(consultation).equals(node)) {
             send(envelope.from(), Envelope.of(MOVED, node, envelope.conn()));
             return;
         }

@@ -179,6 +179,18 @@ public final class PostgresRelay implements RelayTransport {
     }
 
     @Override
+    public boolean flush(Duration wait) {
+        CountDownLatch sent = new CountDownLatch(1);
+        outbox.add(sent::countDown); // one thread sends in order: when this runs, everything before it went
+        try {
+            return sent.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
     public void start(Consumer<String> receiver) {
         sender = Thread.ofPlatform().name("signal-relay-out").daemon().start(this::sendLoop);
         listener = Thread.ofPlatform().name("signal-relay-in").daemon().start(() -> listenLoop(receiver));

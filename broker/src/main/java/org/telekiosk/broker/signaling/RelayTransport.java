@@ -43,6 +43,12 @@ public interface RelayTransport extends AutoCloseable {
     /** Queues {@code payload} for every node (this one too). */
     void broadcast(String payload);
 
+    /**
+     * Blocks until everything queued so far was sent (or given up after a failure), at most {@code wait}; whether it
+     * was. For a drain (issue 17), before {@link #close}, which drops what is still queued.
+     */
+    boolean flush(java.time.Duration wait);
+
     /** Starts handing what arrives for this node to {@code receiver}, one at a time, in order. Blocking until then. */
     void start(Consumer<String> receiver);
 

@@ -274,6 +274,34 @@ final class Room {
     }
 
     /** Tells everyone {@code ended} with {@code reason} and closes every connection (1000); the room is empty then. */
+    /**
+     * This node drains (issue 17): every connection of the room is closed with {@code code}, the seats and the doctor
+     * emptied (so that the closes that follow find nobody to mark dropped here: the seats were marked by the caller
+     * and may be resumed elsewhere by then); the room is to be forgotten. Returns the patients whose seat had a
+     * connection, for the caller to mark dropped before it calls this.
+     */
+    void handOver(int code, String reason) {
+        for (Link link : patients.values()) {
+            Connection connection = link.connection;
+            link.connection = null;
+            if (connection != null) {
+                connection.finish(code, reason);
+            }
+        }
+        patients.clear();
+        inCall = null;
+        if (doctor != null) {
+            Connection leaving = doctor;
+            doctor = null;
+            leaving.finish(code, reason);
+        }
+    }
+
+    /** The patients whose seat has a connection now. */
+    List<ParticipantId> connectedPatients() {
+        return patients.values().stream().filter(link -> link.connection != null).map(Link::participant).toList();
+    }
+
     void endAll(String reason) {
         for (Link link : patients.values()) {
             link.send(seq -> new SignalEvent.Ended(seq, reason));

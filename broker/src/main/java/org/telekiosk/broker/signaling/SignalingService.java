@@ -35,6 +35,7 @@ import org.telekiosk.broker.request.Outcome;
 import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.signaling.CloseCodes;
 import org.telekiosk.protocol.signaling.KioskSensors;
 import org.telekiosk.protocol.signaling.Participant;
 import org.telekiosk.protocol.signaling.Readiness;
@@ -73,6 +74,8 @@ public final class SignalingService implements EndWatcher {
     private final CallMessages.Listeners rungListeners = new CallMessages.Listeners();
     private final List<java.util.function.Consumer<JoinTime>> joinTimeWatchers =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Set when this node drains (issue 17): a {@code hello} is answered with close 1012 from then on. */
+    private volatile boolean draining;
     /** How rooms on other broker nodes are reached; {@link Relaying#LOCAL} (none) on a single node. */
     private volatile Relaying relay = Relaying.LOCAL;
 
@@ -157,6 +160,35 @@ public final class SignalingService implements EndWatcher {
 
     Relaying relay() {
         return relay;
+    }
+
+    /**
+     * This node drains (issue 17): from now on a {@code hello} is answered with close 1012 (the page tries another
+     * node), and every room held here is handed over: the seats with a connection are marked dropped in the database
+     * (their grace period runs, as after any drop), every connection of the room (this node's sockets and those other
+     * nodes relay here) is closed with {@link CloseCodes#SERVICE_RESTART}, and the room is forgotten, which releases
+     * its {@code signaling_home} row. The pages resume on another node, which rebuilds the room from the seats, as
+     * when a room's home dies (docs/scale-out.md): both parties back in the call without re-admission. Returns how
+     * many rooms were handed over. Blocking (the database); from the stopping thread.
+     */
+    public int handOver() {
+        draining = true;
+        int rooms = 0;
+        for (Room room : List.copyOf(this.rooms.values())) {
+            synchronized (room) {
+                // Marked before the close reaches the page, so that its resume elsewhere comes after the mark.
+                room.connectedPatients().forEach(reconnects::disconnected);
+                room.handOver(CloseCodes.SERVICE_RESTART, "node draining; resume");
+                forget(room);
+            }
+            rooms++;
+        }
+        return rooms;
+    }
+
+    /** Whether this node drains (issue 17): no {@code hello} is taken any more. */
+    boolean draining() {
+        return draining;
     }
 
     /**
