@@ -64,4 +64,30 @@ class AckLineTest {
 
         assertEquals(List.of(4), acked);
     }
+
+    @Test
+    void aDrainWaitsUntilEverythingInLineIsAcknowledgedAndNoLonger() throws Exception {
+        AckLine.Slot one = line.arrived(1, 1);
+        AckLine.Slot two = line.arrived(2, 1);
+        one.complete(null);
+        assertEquals(false, line.awaitEmpty(java.time.Duration.ZERO), "the second is still being stored");
+
+        var done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return line.awaitEmpty(java.time.Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        two.complete(null); // the store committed it: acknowledged, the line is empty, the waiter wakes up
+        assertEquals(true, done.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(List.of(1, 2), acked);
+    }
+
+    @Test
+    void aDrainDoesNotWaitForWhatALostConnectionHeld() throws Exception {
+        line.arrived(1, 1);
+        line.newConnection(); // it comes again on the next connection, or to another node of the group
+        assertEquals(true, line.awaitEmpty(java.time.Duration.ZERO));
+    }
 }

@@ -1,6 +1,7 @@
 package org.telekiosk.broker.signaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.telekiosk.broker.signaling.SignalingKit.codeHello;
 import static org.telekiosk.broker.signaling.SignalingKit.doctorHello;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.turn.IceConfig;
 import org.telekiosk.broker.turn.IceServers;
+import org.telekiosk.protocol.signaling.CloseCodes;
 import org.telekiosk.protocol.signaling.Credential;
 import org.telekiosk.protocol.signaling.SignalEvent;
 import org.telekiosk.protocol.signaling.SignalRequest;
@@ -34,13 +36,19 @@ class RoomRebuildSignalingTest {
         return new FakePeer(SignalingKit.PATIENT_ADDRESS, Optional.empty());
     }
 
+    /** The first node's sockets: the doctor's and the patient's. */
+    private final FakePeer firstDoctor = peer();
+    private final FakePeer firstPatient = peer();
+    private Connection firstPatientConnection;
+
     /** The doctor and the admitted patient on the kit's service; returns the patient's welcome. */
     private SignalEvent.Welcome inCallOnTheFirstNode() {
-        FakePeer doctor = peer();
+        FakePeer doctor = firstDoctor;
         Connection doctorConnection = kit.service.connect(doctor);
         doctorConnection.receive(doctorHello(kit.doctor, consultation));
-        FakePeer patient = peer();
-        kit.service.connect(patient).receive(codeHello(kit.code(kit.doctor, consultation)));
+        FakePeer patient = firstPatient;
+        firstPatientConnection = kit.service.connect(patient);
+        firstPatientConnection.receive(codeHello(kit.code(kit.doctor, consultation)));
         SignalEvent.Welcome welcome = patient.last(SignalEvent.Welcome.class);
         doctorConnection.receive(new SignalRequest.Admit(welcome.participant()));
         patient.last(SignalEvent.Admitted.class);
@@ -91,5 +99,34 @@ class RoomRebuildSignalingTest {
         assertEquals("v=0 restart", back.last(SignalEvent.Offer.class).sdp());
         patient.receive(new SignalRequest.Answer("v=0 answer"));
         assertEquals("v=0 answer", doctor.last(SignalEvent.Answer.class).sdp());
+    }
+
+    @Test
+    void aDrainingNodeHandsItsRoomOverSoThatBothResumeElsewhereAndItsLateClosesChangeNothing() {
+        SignalEvent.Welcome before = inCallOnTheFirstNode();
+
+        assertEquals(1, kit.service.handOver());
+        assertEquals(CloseCodes.SERVICE_RESTART, firstDoctor.closeCode());
+        assertEquals(CloseCodes.SERVICE_RESTART, firstPatient.closeCode());
+        assertTrue(seatDropped(before), "marked dropped by the draining node, before the close");
+        FakePeer late = peer();
+        kit.service.connect(late).receive(doctorHello(kit.doctor, consultation));
+        assertEquals(CloseCodes.SERVICE_RESTART, late.closeCode(), "a hello on the draining node: try another");
+        assertTrue(late.all(SignalEvent.Welcome.class).isEmpty());
+
+        FakePeer back = peer();
+        resumeOnTheRebuiltNode(back, before);
+        assertFalse(seatDropped(before), "the resume took the seat back");
+        // The draining node's transport reports the old socket closed only now: the seat stays the resumed one's.
+        firstPatientConnection.closed();
+        assertFalse(seatDropped(before), "a late close on the drained node does not drop the resumed seat");
+        FakePeer doctor = peer();
+        rebuilt.connect(doctor).receive(doctorHello(kit.doctor, consultation));
+        assertEquals(SignalEvent.SeatStatus.IN_CALL, doctor.last(SignalEvent.Welcome.class).status());
+    }
+
+    private boolean seatDropped(SignalEvent.Welcome welcome) {
+        return kit.seats.find(new org.telekiosk.broker.request.ParticipantId(
+                java.util.UUID.fromString(welcome.participant()))).orElseThrow().disconnectedAt().isPresent();
     }
 }

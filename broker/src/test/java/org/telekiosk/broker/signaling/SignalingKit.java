@@ -57,6 +57,8 @@ public final class SignalingKit {
     public final Sessions sessions;
     public final ConsultationPolicy policy = ConsultationPolicy.DEFAULT;
     public final ConsultationStores stores;
+    /** The seats (as the database would hold them). */
+    public final InMemorySeatRepository seats = new InMemorySeatRepository();
     public final ConsultationService consultations;
     public final JoinCodes codes;
     public final WaitingRoom waitingRoom;
@@ -87,7 +89,7 @@ public final class SignalingKit {
     public SignalingKit(MutableClock clock, SignalingConfig config, IceConfig ice) {
         this.clock = clock;
         sessions = new Sessions(new InMemorySessionRepository(), accounts, SessionPolicy.DEFAULT, random, clock);
-        stores = new ConsultationStores(new InMemoryConsultationRepository(), new InMemorySeatRepository(),
+        stores = new ConsultationStores(new InMemoryConsultationRepository(), seats,
                 new InMemoryJoinCodeRepository(), random, new InMemoryAuditLog(), clock);
         consultations = new ConsultationService(stores, policy, clock);
         codes = new JoinCodes(stores, JoinCodeHasher.withRandomKey(random),
