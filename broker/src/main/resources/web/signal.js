@@ -4,7 +4,10 @@
 // Speaks protocol version 2 (the pre-call check); a broker that answers 4400 (unsupported-version) before any welcome
 // speaks only version 1: the page says hello again with version 1 and `protocolVersion` tells it not to send `check`.
 
-// 1000 is final only after an 'ended' event: a close this page did not ask for is treated as a drop.
+// 1000 is final only after an 'ended' event: a close this page did not ask for is treated as a drop. 1001 (a broker
+// stopping) and 1012 (its node draining before a stop, or the node holding the room gone: several nodes behind a
+// balancer) are drops too: the page opens a new socket 500 ms later, which the balancer sends to a node that stays,
+// and resumes there (a patient with its resume token, a doctor with its session), back in the call without admit.
 const FINAL_CLOSES = new Set([1002, 1003, 1007, 1009, 4400, 4401, 4403, 4409, 4410, 4429]);
 const PING_EVERY_MS = 10000;
 

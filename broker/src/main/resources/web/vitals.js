@@ -96,7 +96,8 @@ export class Vitals {
     socket.addEventListener('message', (e) => this.onMessage(e.data));
     socket.addEventListener('close', (e) => {
       this.root.dataset.state = 'closed';
-      // 4401/4403/4410 will not get better by retrying; anything else (restart, network) will.
+      // 4401/4403/4410 will not get better by retrying; anything else (1001 restart, 1012 node draining, network)
+      // will: the balancer sends the new socket to a node that stays.
       if (this.closed || [4400, 4401, 4403, 4410].includes(e.code)) return;
       setTimeout(() => this.connect(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 15000);

@@ -357,7 +357,9 @@ public final class NodeRelay implements Relaying, AutoCloseable {
                     }
                 }
                 case CLOSE -> {
-                    Proxy proxy = proxied.get(envelope.conn());
+                    // Gone from the relayed sockets at once, not when the close completes: the check for dead homes
+                    // must not mark the seat dropped again after the page resumed elsewhere (a drain's 1012).
+                    Proxy proxy = proxied.remove(envelope.conn());
                     if (proxy != null) {
                         proxy.connection.finish(envelope.code(), envelope.reason());
                     }

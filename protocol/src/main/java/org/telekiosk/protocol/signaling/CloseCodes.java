@@ -22,9 +22,11 @@ public final class CloseCodes {
     /** The broker failed; reconnect. */
     public static final int INTERNAL_ERROR = 1011;
     /**
-     * The broker node that held this socket's consultation room is gone (its heartbeat went stale: killed, crashed,
-     * cut off); the socket's own node closes it so that the page resumes at once, on any node, where the room is
-     * rebuilt (issue 17). IANA's "Service Restart" (RFC 6455 §11.7 registry).
+     * Move to another broker node and resume there (issue 17): the socket's node drains before it stops (every vitals
+     * and signaling socket gets it, and so does a {@code hello} that reaches it meanwhile), or the node that held this
+     * socket's consultation room is gone (its heartbeat went stale: killed, crashed, cut off) and the socket's own
+     * node closes it. The page reconnects at once through the balancer and resumes; the room is rebuilt from the
+     * seats on the node it reaches. IANA's "Service Restart" (RFC 6455 §11.7 registry).
      */
     public static final int SERVICE_RESTART = 1012;
     /** An unsupported protocol version. */
