@@ -72,8 +72,11 @@ public final class BrokerMain implements Callable<Integer> {
             CountDownLatch stopped = new CountDownLatch(1);
             // SIGTERM (systemctl stop, restart): drained first, so that a rolling restart fails no consultation
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-                broker.drain();
-                broker.close();
+                try {
+                    broker.drain();
+                } finally {
+                    broker.close();
+                }
                 stopped.countDown();
             }));
             System.out.println("Telekiosk broker running: " + broker.url());

@@ -222,16 +222,27 @@ public final class Broker implements AutoCloseable {
         }
         long start = System.nanoTime();
         LOG.info("Draining this broker node: out of rotation, sockets moved to other nodes");
-        m.https().stopAccepting();
-        m.trust().unregister();
-        m.signaling().handOver();
-        m.https().moveSockets(DRAIN_STEP);
-        m.signaling().flush(DRAIN_STEP);
-        if (!m.telemetry().stopIntake(DRAIN_STEP)) {
-            LOG.warn("Drain: some readings taken were not stored and acknowledged in time; the MQTT broker sends them"
-                    + " again (the store keeps each once)");
-        }
+        step("stop accepting", () -> m.https().stopAccepting());
+        step("unregister the node", () -> m.trust().unregister());
+        step("hand the signaling rooms over", () -> m.signaling().handOver());
+        step("move the sockets", () -> m.https().moveSockets(DRAIN_STEP));
+        step("send the relay's queue", () -> m.signaling().flush(DRAIN_STEP));
+        step("finish the intake", () -> {
+            if (!m.telemetry().stopIntake(DRAIN_STEP)) {
+                LOG.warn("Drain: some readings taken were not stored and acknowledged in time; the MQTT broker sends"
+                        + " them again (the store keeps each once)");
+            }
+        });
         LOG.info("Drained in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** One step of the drain: a failure (the database gone, say) is logged and the drain goes on; the stop follows. */
+    private static void step(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Drain: could not {}: {}", what, e.toString());
+        }
     }
 
     /** Whether {@link #drain} began. */

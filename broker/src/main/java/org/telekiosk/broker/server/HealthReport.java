@@ -14,9 +14,11 @@ import org.telekiosk.broker.viewer.ViewerHub;
 
 /**
  * {@code /healthz} (docs/api.md, field by field): ready when the measurement subscription is active; counters for a
- * technician. The answer is a {@link Health} record, encoded by Jackson.
+ * technician; {@code /readyz}: ready when subscribed, the store writable and the node not {@code draining}. The
+ * answer is a {@link Health} record, encoded by Jackson.
  */
-record HealthReport(java.util.function.BooleanSupplier draining, EmbeddedMqttBroker mqtt, java.util.function.BooleanSupplier subscribed, MeasurementIntake intake, ViewerHub hub,
+record HealthReport(java.util.function.BooleanSupplier draining, EmbeddedMqttBroker mqtt,
+        java.util.function.BooleanSupplier subscribed, MeasurementIntake intake, ViewerHub hub,
         MeasurementStore store, KioskStatusBoard statuses, WriteProbe storeProbe) implements HealthCheck {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 

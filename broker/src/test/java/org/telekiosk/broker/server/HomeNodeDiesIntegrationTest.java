@@ -178,9 +178,6 @@ class HomeNodeDiesIntegrationTest {
                     run + 1, millis[run]);
             nodes.close();
         }
-        long[] sorted = millis.clone();
-        java.util.Arrays.sort(sorted);
-        System.out.printf("Home node death: median %d ms from death to both resumed (%s ms), %d runs%n",
-                sorted[RUNS / 2], java.util.Arrays.toString(millis), RUNS);
+        NodeCalls.printMedian("Home node death", "from death to both resumed", millis);
     }
 }

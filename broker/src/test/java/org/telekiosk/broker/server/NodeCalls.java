@@ -220,6 +220,14 @@ final class NodeCalls implements AutoCloseable {
         return socket.closeCode().isCompletedExceptionally() ? 1006 : socket.closeCode().join();
     }
 
+    /** Prints a benchmark's runs and their median: {@code "<label>: median <ms> ms <what> ([...] ms), <n> runs"}. */
+    static void printMedian(String label, String what, long[] millis) {
+        long[] sorted = millis.clone();
+        java.util.Arrays.sort(sorted);
+        System.out.printf("%s: median %d ms %s (%s ms), %d runs%n", label, sorted[sorted.length / 2], what,
+                java.util.Arrays.toString(millis), millis.length);
+    }
+
     /** Closes everything started, in reverse; usable again afterwards (a benchmark's runs). */
     @Override
     public void close() throws Exception {

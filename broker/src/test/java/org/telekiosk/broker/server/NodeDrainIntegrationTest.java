@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.telekiosk.broker.server.NodeCalls.closeCode;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -72,7 +71,7 @@ class NodeDrainIntegrationTest {
                     "the patient's socket on B, which B relayed to A");
             assertTrue(nodes.seatDropped(before.participant()), "A marked the seat dropped before the close");
             // Out of rotation until it stops: 503 on a connection open before the drain, new connections refused.
-            Response readiness = balancerCheck.get("/readyz");
+            var readiness = balancerCheck.get("/readyz");
             assertEquals(503, readiness.status());
             assertEquals("draining", NodeCalls.JSON.readTree(readiness.body()).path("status").asText());
             assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", nodeA.httpsPort()).close());
@@ -104,7 +103,8 @@ class NodeDrainIntegrationTest {
 
         Consultation consultation = Outcomes.done(B.broker().access().consultations().get(
                 new Caller.Staff(call.call().doctor()), call.call().consultation().id()));
-        assertEquals(ConsultationState.IN_CALL, consultation.state(), "the consultation went on, the patient in the call");
+        assertEquals(ConsultationState.IN_CALL, consultation.state(),
+                "the consultation went on, the patient in the call");
     }
 
     /**
@@ -136,13 +136,8 @@ class NodeDrainIntegrationTest {
                     + " began%n", run + 1, millis[run]);
             nodes.close();
         }
-        long[] sorted = millis.clone();
-        java.util.Arrays.sort(sorted);
-        System.out.printf("Node drain: median %d ms from the drain's start to both back in the call (%s ms), %d"
-                + " runs%n", sorted[RUNS / 2], java.util.Arrays.toString(millis), RUNS);
+        NodeCalls.printMedian("Node drain", "from the drain's start to both back in the call", millis);
     }
-
-    record Response(int status, String body) {}
 
     /**
      * One HTTP/1.1 keep-alive connection over TLS, as a balancer's health check holds one: opened before the drain,
@@ -167,31 +162,10 @@ class NodeDrainIntegrationTest {
             return new HttpConnection(socket);
         }
 
-        Response get(String path) throws IOException {
+        PipelinedRequestsIntegrationTest.Answer get(String path) throws IOException {
             out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String status = line();
-            int length = 0;
-            for (String header = line(); !header.isEmpty(); header = line()) {
-                if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                    length = Integer.parseInt(header.substring("content-length:".length()).trim());
-                }
-            }
-            byte[] body = in.readNBytes(length);
-            return new Response(Integer.parseInt(status.split(" ")[1]), new String(body, StandardCharsets.UTF_8));
-        }
-
-        private String line() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    throw new IOException("the connection closed");
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.US_ASCII);
+            return PipelinedRequestsIntegrationTest.read(in);
         }
 
         @Override

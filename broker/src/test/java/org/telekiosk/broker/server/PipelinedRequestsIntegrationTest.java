@@ -65,8 +65,8 @@ class PipelinedRequestsIntegrationTest {
         }
     }
 
-    /** One HTTP/1.1 response with a Content-Length body. */
-    private static Answer read(InputStream in) throws IOException {
+    /** One HTTP/1.1 response with a Content-Length body (also read by {@code NodeDrainIntegrationTest}). */
+    static Answer read(InputStream in) throws IOException {
         String statusLine = line(in);
         int length = 0;
         for (String header = line(in); !header.isEmpty(); header = line(in)) {
