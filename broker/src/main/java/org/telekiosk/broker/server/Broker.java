@@ -245,11 +245,6 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #drain} began. */
-    public boolean isDraining() {
-        return draining.get();
-    }
-
     @Override
     public void close() {
         parts.close();
