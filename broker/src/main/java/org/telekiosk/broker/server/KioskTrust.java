@@ -76,7 +76,7 @@ final class KioskTrust implements AutoCloseable {
 
         /** Whether {@code kiosk} is enrolled and not revoked. */
         boolean inService(KioskId kiosk) {
-            return registry.state().kiosk(kiosk).filter(k -> !k.revoked()).isPresent();
+            return registry.kiosk(kiosk).filter(k -> !k.revoked()).isPresent();
         }
     }
 
