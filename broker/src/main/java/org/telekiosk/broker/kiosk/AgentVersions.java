@@ -41,9 +41,7 @@ public final class AgentVersions implements PerKioskState {
 
     @Override
     public int prune(java.util.function.Predicate<KioskId> retired) {
-        int before = entries.size();
-        entries.keySet().removeIf(retired);
-        return Math.max(0, before - entries.size());
+        return PerKioskState.pruneRetired(entries, retired);
     }
 
     @Override

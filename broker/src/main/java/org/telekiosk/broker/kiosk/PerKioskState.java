@@ -25,4 +25,11 @@ public interface PerKioskState {
 
     /** Kiosks with an entry now. */
     int kioskCount();
+
+    /** For a part that keeps one entry per kiosk in {@code map}: removes the retired kiosks' and says how many. */
+    static int pruneRetired(java.util.Map<KioskId, ?> map, Predicate<KioskId> retired) {
+        int before = map.size();
+        map.keySet().removeIf(retired);
+        return Math.max(0, before - map.size());
+    }
 }

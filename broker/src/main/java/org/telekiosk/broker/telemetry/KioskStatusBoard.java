@@ -41,9 +41,7 @@ public final class KioskStatusBoard implements Consumer<KioskStatus>, PerKioskSt
     /** Drops the statuses of the kiosks {@code retired} names. */
     @Override
     public int prune(Predicate<KioskId> retired) {
-        int before = latest.size();
-        latest.keySet().removeIf(retired);
-        return Math.max(0, before - latest.size());
+        return PerKioskState.pruneRetired(latest, retired);
     }
 
     @Override
