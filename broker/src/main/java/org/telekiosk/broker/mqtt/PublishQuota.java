@@ -135,9 +135,9 @@ public final class PublishQuota implements PerKioskState {
             Bucket bucket = e.getValue();
             boolean drop;
             synchronized (bucket) {
-                refill(bucket, now);
-                drop = retired.test(KioskId.of(e.getKey()))
-                        || bucket.tokens >= burst && bucket.refused.sum() == 0;
+                // Read only: a take refills from the same instant, so a bucket kept is left exactly as it was.
+                boolean full = bucket.tokens + Math.max(0, now - bucket.at) * tokensPerMilli >= burst;
+                drop = retired.test(KioskId.of(e.getKey())) || full && bucket.refused.sum() == 0;
                 bucket.dropped |= drop;
             }
             if (drop && buckets.remove(e.getKey(), bucket)) {
