@@ -97,6 +97,9 @@ class RetainedStoreAckIntegrationTest {
         Connection first = Connection.open(kiosk, true);
         assertEquals(Boolean.TRUE, first.connack().getResponseProperties().isRetainAvailable(),
                 "CONNACK Retain Available (MQTT 5 §3.2.2.3.5)");
+        Integer aliases = first.connack().getResponseProperties().getTopicAliasMaximum();
+        assertTrue(aliases == null || aliases == 0, "CONNACK Topic Alias Maximum 0 (absent): no client may use "
+                + "topic aliases (Paho's own lost or misrouted store acknowledgements with them), was " + aliases);
         first.publish(reading(kiosk.id(), 1));
         first.publish(reading(kiosk.id(), 2));
         await().atMost(WAIT).until(() -> BROKER.broker().store().count(kiosk.id()).get() == 2);
