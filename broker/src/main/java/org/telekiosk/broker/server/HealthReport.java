@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Map;
 import org.telekiosk.broker.http.HealthCheck;
-import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
+import org.telekiosk.broker.mqtt.KioskMqttBroker;
 import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.WriteProbe;
 import org.telekiosk.broker.telemetry.KioskStatusBoard;
@@ -16,7 +16,7 @@ import org.telekiosk.broker.viewer.ViewerHub;
  * {@code /healthz} (docs/api.md, field by field): ready when the measurement subscription is active; counters for a
  * technician. The answer is a {@link Health} record, encoded by Jackson.
  */
-record HealthReport(EmbeddedMqttBroker mqtt, java.util.function.BooleanSupplier subscribed, MeasurementIntake intake, ViewerHub hub,
+record HealthReport(KioskMqttBroker mqtt, java.util.function.BooleanSupplier subscribed, MeasurementIntake intake, ViewerHub hub,
         MeasurementStore store, KioskStatusBoard statuses, WriteProbe storeProbe) implements HealthCheck {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 

@@ -1,0 +1,340 @@
+package org.telekiosk.broker.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.telekiosk.broker.account.Account;
+import org.telekiosk.broker.account.Role;
+import org.telekiosk.broker.config.BrokerConfigLoader;
+import org.telekiosk.broker.consultation.Consultation;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.Revocations;
+import org.telekiosk.broker.mosquitto.MosquittoConfig;
+import org.telekiosk.broker.pki.BrokerPki;
+import org.telekiosk.broker.pki.Certificates;
+import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.broker.request.Caller;
+import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.MosquittoProcess;
+import org.telekiosk.broker.testing.Outcomes;
+import org.telekiosk.broker.testing.PostgresSchema;
+import org.telekiosk.broker.testing.RequiredPrograms;
+import org.telekiosk.broker.testing.TestKiosk;
+import org.telekiosk.broker.testing.TestRegistry;
+import org.telekiosk.broker.testing.ViewerClient;
+import org.telekiosk.broker.testing.VitalsFixture;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.LoincCode;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.downlink.Command;
+import org.telekiosk.protocol.downlink.CommandKind;
+import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.telemetry.CommandUpdate;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.topic.Topics;
+
+/**
+ * Two broker nodes in this JVM on one PostgreSQL schema and one external Mosquitto (started by the test on a free
+ * port with the configuration {@code mosquitto-config} writes: mutual TLS with the nodes' CA, the generated ACLs),
+ * neither node running its embedded HiveMQ (issue 17, vitals and commands across nodes): a kiosk's readings, taken by
+ * whichever node the shared subscription hands them to, are stored once and reach the doctor's vitals socket on node
+ * A in the kiosk's order; a command issued on node B reaches the kiosk and its states reach the doctor on A; node B
+ * closed mid-stream leaves the stream to A, nothing lost or stored twice. Skipped without Mosquitto or PostgreSQL.
+ */
+@RequiredPrograms(RequiredPrograms.Program.MOSQUITTO)
+class ExternalMqttTwoNodesIntegrationTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+    static final PostgresSchema SCHEMA = new PostgresSchema();
+    static final int MQTT_PORT = freePort();
+    static MosquittoProcess mosquitto;
+    static Path mosquittoDir;
+
+    static int freePort() {
+        try {
+            return FreePort.pick("127.0.0.1");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static Map<String, String> onSharedMqttAndDatabase() {
+        return Map.of("store.url", SCHEMA.url(), "store.user", PostgresSchema.USER,
+                "mqtt.external-host", "localhost", "mqtt.external-port", Integer.toString(MQTT_PORT),
+                "mqtt.intake-connections", "1");
+    }
+
+    /**
+     * Node A: its CA made before it starts (as the operator's first node makes it), Mosquitto configured from it with
+     * {@code mosquitto-config}'s files and started.
+     */
+    @RegisterExtension
+    @Order(1)
+    static final BrokerExtension A = new BrokerExtension(onSharedMqttAndDatabase())
+            .preparing(dir -> {
+                SCHEMA.create();
+                SecureRandom random = new SecureRandom();
+                Clock clock = Clock.systemUTC();
+                Path pki = dir.resolve("pki");
+                BrokerPki keys = BrokerPki.open(pki, KeystorePassword.resolve(null,
+                        pki.resolve("keystore.password"), random), List.of("localhost"), new Certificates(random),
+                        clock);
+                mosquittoDir = Files.createTempDirectory("telekiosk-mosquitto");
+                // A CRL for Mosquitto to start with (no kiosk revoked); node A publishes its own when it starts.
+                KioskRegistry registry = TestRegistry.open(Files.createDirectories(mosquittoDir.resolve("registry")));
+                new Revocations(registry, keys.issuing(), keys.crlFile(), clock, kiosk -> { }).publish();
+                Path conf = MosquittoConfig.write(keys, mosquittoDir.resolve("conf"), new MosquittoConfig.Listener(
+                        List.of("localhost"), "127.0.0.1", MQTT_PORT, System.getProperty("user.name")),
+                        clock.instant());
+                mosquitto = MosquittoProcess.start(conf, MQTT_PORT, mosquittoDir.resolve("mosquitto.log"));
+            })
+            .afterStop(() -> {
+                try {
+                    if (mosquitto != null) {
+                        mosquitto.close();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                SCHEMA.drop();
+            });
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private static int doctors;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : cleanup.reversed()) {
+            c.close();
+        }
+    }
+
+    /** Node B on A's database and Mosquitto, with A's CA (as docs/scale-out.md has the operator copy it). */
+    private Broker startNodeB() throws Exception {
+        Path dir = Files.createTempDirectory("telekiosk-node-b");
+        TwoNodesIntegrationTest.copyPki(A.dataDir(), dir);
+        Map<String, String> config = new HashMap<>(onSharedMqttAndDatabase());
+        config.putAll(Map.of("data.dir", dir.toString(), "https.bind", "127.0.0.1", "https.port", "0",
+                "mqtt.bind", "127.0.0.1", "mqtt.port", "0", "metrics.port", "0"));
+        Broker broker = Broker.start(BrokerConfigLoader.load(Optional.empty(), config), Clock.systemUTC(), Map.of());
+        cleanup.add(() -> {
+            broker.close();
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        });
+        await("node B subscribed").atMost(WAIT).until(broker::isReady);
+        return broker;
+    }
+
+    /** A doctor (on node A) with the patient at {@code kiosk} in the call of a room consultation. */
+    record Call(Account doctor, Consultation consultation, ViewerClient vitals) {}
+
+    private Call doctorOnA(KioskId kiosk) throws Exception {
+        var access = A.broker().access();
+        Account doctor = VitalsFixture.account(access, "dr-ext-" + (++doctors), Role.DOCTOR);
+        Consultation consultation = VitalsFixture.inCall(access, doctor, kiosk);
+        ViewerClient vitals = ViewerClient.connectAsDoctor(A, VitalsFixture.login(access, doctor), consultation.id());
+        cleanup.add(vitals);
+        return new Call(doctor, consultation, vitals);
+    }
+
+    /** A kiosk enrolled on node A, connected to Mosquitto, reading its downlink (store acknowledgements, commands). */
+    private final class Kiosk {
+        final KioskId id;
+        final MqttClient mqtt;
+        final AtomicLong storedThrough = new AtomicLong();
+        final List<Command> commands = new CopyOnWriteArrayList<>();
+        final Instant taken = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
+        Kiosk(String name) throws Exception {
+            id = KioskId.of(name);
+            mqtt = TestKiosk.enroll(A, id).connect(A);
+            cleanup.add(() -> {
+                if (mqtt.isConnected()) {
+                    mqtt.disconnect();
+                }
+                mqtt.close();
+            });
+            mqtt.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.downlink(id), 1)},
+                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, message) -> {
+                        if (topic.equals(Topics.acks(id))) {
+                            storedThrough.accumulateAndGet(CBOR.decode(message.getPayload(), StoreAck.class)
+                                    .storedThrough(), Math::max);
+                        } else {
+                            commands.add(CBOR.decode(message.getPayload(), Command.class));
+                        }
+                    }});
+        }
+
+        void publish(long seq) throws Exception {
+            MqttMessage message = new MqttMessage(CBOR.encode(new Measurement(id, seq, SensorId.of("mlx90614"),
+                    LoincCode.BODY_TEMPERATURE, 36.0 + (seq % 10) / 10.0, UcumUnit.CELSIUS, taken.plusMillis(seq))));
+            message.setQos(1);
+            mqtt.publish(Topics.measurements(id), message);
+        }
+
+        void report(CommandUpdate update) throws Exception {
+            MqttMessage message = new MqttMessage(CBOR.encode(update));
+            message.setQos(1);
+            mqtt.publish(Topics.commandUpdates(id), message);
+        }
+
+        /**
+         * As the agent's outbox does: what the store acknowledgement does not cover after a while is sent again,
+         * until it covers {@code last}.
+         */
+        void resendUntilStored(long last) {
+            await("kiosk " + id + " acknowledged through " + last).atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(3)).until(() -> {
+                        long through = storedThrough.get();
+                        for (long seq = through + 1; seq <= last; seq++) {
+                            publish(seq);
+                        }
+                        return storedThrough.get() >= last;
+                    });
+        }
+    }
+
+    /** The seq numbers of {@code kiosk}'s readings on the socket, in the order they came, once {@code last} came. */
+    private static List<Long> readingsUntil(ViewerClient socket, KioskId kiosk, long last) throws Exception {
+        List<Long> seqs = new ArrayList<>();
+        while (seqs.isEmpty() || seqs.getLast() < last) {
+            JsonNode reading = JSON.readTree(socket.nextReadingFrom(kiosk.value(), WAIT));
+            seqs.add(reading.path("measurement").path("seq").asLong());
+        }
+        return seqs;
+    }
+
+    /** Rows per seq of {@code kiosk} in the shared store: (readings, distinct seqs, measurements). */
+    private static long[] stored(KioskId kiosk) throws Exception {
+        try (Connection c = DriverManager.getConnection(SCHEMA.url(), PostgresSchema.USER, "");
+                PreparedStatement s = c.prepareStatement("SELECT (SELECT count(*) FROM reading WHERE kiosk = ?), "
+                        + "(SELECT count(DISTINCT seq) FROM reading WHERE kiosk = ?), "
+                        + "(SELECT count(*) FROM measurement WHERE kiosk = ?)")) {
+            for (int i = 1; i <= 3; i++) {
+                s.setString(i, kiosk.value());
+            }
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return new long[] {r.getLong(1), r.getLong(2), r.getLong(3)};
+            }
+        }
+    }
+
+    /** How many of {@code kiosk}'s readings above {@code seq} the shared store holds. */
+    private static long storedAbove(KioskId kiosk, long seq) throws Exception {
+        try (Connection c = DriverManager.getConnection(SCHEMA.url(), PostgresSchema.USER, "");
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM reading WHERE kiosk = ? AND seq > ?")) {
+            s.setString(1, kiosk.value());
+            s.setLong(2, seq);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void readingsTakenByEitherNodeAreStoredOnceAndReachTheDoctorOnTheOtherNodeInTheKiosksOrder() throws Exception {
+        Broker b = startNodeB();
+        Kiosk kiosk = new Kiosk("ext-kiosk-a");
+        Call call = doctorOnA(kiosk.id);
+        long acknowledgedByB = b.intakeAcknowledged();
+        int count = 200;
+        for (long seq = 1; seq <= count; seq++) {
+            kiosk.publish(seq);
+        }
+        List<Long> seen = readingsUntil(call.vitals(), kiosk.id, count);
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, count).boxed().toList(), seen,
+                "every reading, once, in the kiosk's order, on node A's socket");
+        await().atMost(WAIT).until(() -> kiosk.storedThrough.get() >= count);
+        assertEquals(List.of((long) count, (long) count, (long) count),
+                java.util.Arrays.stream(stored(kiosk.id)).boxed().toList());
+        assertTrue(b.intakeAcknowledged() > acknowledgedByB,
+                "node B took part of the stream from the shared subscription (and relayed it to A)");
+    }
+
+    @Test
+    void aCommandIssuedOnNodeBReachesTheKioskAndItsStatesReachTheDoctorOnNodeA() throws Exception {
+        Broker b = startNodeB();
+        Kiosk kiosk = new Kiosk("ext-kiosk-b");
+        Call call = doctorOnA(kiosk.id);
+        var issued = Outcomes.done(b.commands().issue(new Caller.Staff(call.doctor()), call.consultation().id(),
+                CommandKind.TEMPERATURE, 0, Optional.empty()));
+        await("the command on the kiosk's downlink").atMost(WAIT).until(() -> !kiosk.commands.isEmpty());
+        Command command = kiosk.commands.getFirst();
+        assertEquals(issued.id(), command.id());
+        kiosk.report(CommandUpdate.running(kiosk.id, command.id(), Instant.now()));
+        kiosk.report(CommandUpdate.done(kiosk.id, command.id(), List.of(), Instant.now()));
+        List<String> states = new ArrayList<>();
+        while (!states.contains("done")) {
+            JsonNode event = JSON.readTree(call.vitals().nextOfType("command", WAIT));
+            assertEquals(command.id().toString(), event.path("command").asText());
+            states.add(event.path("state").asText());
+        }
+        assertEquals("queued", states.getFirst(), "the state kept on node B reached node A: " + states);
+    }
+
+    @Test
+    void aNodeClosedMidStreamLeavesTheStreamToTheOtherNodeWithNothingLostOrStoredTwice() throws Exception {
+        Broker b = startNodeB();
+        Kiosk kiosk = new Kiosk("ext-kiosk-c");
+        Call call = doctorOnA(kiosk.id);
+        int count = 300;
+        long acknowledgedByB = 0;
+        for (long seq = 1; seq <= count; seq++) {
+            kiosk.publish(seq);
+            if (seq == count / 3) {
+                await("node B took part of the stream").atMost(WAIT).until(() -> b.intakeAcknowledged() > 0);
+                acknowledgedByB = b.intakeAcknowledged();
+                b.close();
+            }
+        }
+        // Once B is gone, the MQTT broker hands the whole stream to A: everything published after B's close is stored
+        // without being sent again (a member whose session outlived its connection would keep receiving its share).
+        long closedAt = count / 3;
+        await("everything published after node B's close stored by node A").atMost(WAIT)
+                .until(() -> storedAbove(kiosk.id, closedAt) == count - closedAt);
+        // What B held unacknowledged when it closed, the kiosk sends again, as its outbox does.
+        kiosk.resendUntilStored(count);
+        assertTrue(acknowledgedByB > 0);
+        long[] rows = stored(kiosk.id);
+        assertEquals(List.of((long) count, (long) count, (long) count),
+                java.util.Arrays.stream(rows).boxed().toList(), "every reading stored, once");
+        List<Long> seen = readingsUntil(call.vitals(), kiosk.id, count);
+        for (int i = 1; i < seen.size(); i++) {
+            assertTrue(seen.get(i) > seen.get(i - 1), "in order and never twice on node A's socket: " + seen);
+        }
+    }
+}
