@@ -62,6 +62,16 @@ public final class ViewerClient implements AutoCloseable {
         }
     }
 
+    /** As {@link #connect(BrokerExtension)} for a broker a test started itself (a second node, for instance). */
+    public static ViewerClient connect(org.telekiosk.broker.server.Broker broker) {
+        try {
+            return new ViewerClient(java.net.URI.create("wss://localhost:" + broker.httpsPort() + "/ws/viewer"),
+                    TrustStores.trusting(broker.pki().caCertificate()), "https://localhost:" + broker.httpsPort());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static ViewerClient connect(BrokerExtension broker, String origin) {
         return new ViewerClient(broker.viewerSocket(), broker.tls(), origin);
     }
