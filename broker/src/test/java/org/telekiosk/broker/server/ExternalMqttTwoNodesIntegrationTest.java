@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.Role;
-import org.telekiosk.broker.config.BrokerConfigLoader;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.kiosk.Revocations;
@@ -143,20 +141,8 @@ class ExternalMqttTwoNodesIntegrationTest {
 
     /** Node B on A's database and Mosquitto, with A's CA (as docs/scale-out.md has the operator copy it). */
     private Broker startNodeB() throws Exception {
-        Path dir = Files.createTempDirectory("telekiosk-node-b");
-        TwoNodesIntegrationTest.copyPki(A.dataDir(), dir);
-        Map<String, String> config = new HashMap<>(onSharedMqttAndDatabase());
-        config.putAll(Map.of("data.dir", dir.toString(), "https.bind", "127.0.0.1", "https.port", "0",
-                "mqtt.bind", "127.0.0.1", "mqtt.port", "0", "metrics.port", "0"));
-        Broker broker = Broker.start(BrokerConfigLoader.load(Optional.empty(), config), Clock.systemUTC(), Map.of());
-        cleanup.add(() -> {
-            broker.close();
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        });
-        await("node B subscribed").atMost(WAIT).until(broker::isReady);
-        return broker;
+        return TwoNodesIntegrationTest.startNode(A.dataDir(), dir -> { }, onSharedMqttAndDatabase(),
+                Clock.systemUTC(), cleanup);
     }
 
     /** A doctor (on node A) with the patient at {@code kiosk} in the call of a room consultation. */

@@ -15,11 +15,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,6 @@ import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.DisplayName;
 import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.Role;
-import org.telekiosk.broker.config.BrokerConfigLoader;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.kiosk.KioskPresence;
@@ -103,23 +100,11 @@ class HomeNodeDiesIntegrationTest {
 
     /** Node A on B's database with B's CA and join-code key (as docs/scale-out.md has the operator copy them). */
     private Broker startNodeA() throws Exception {
-        Path dir = Files.createTempDirectory("telekiosk-node-a");
-        TwoNodesIntegrationTest.copyPki(B.dataDir(), dir);
-        Path secrets = SecureFiles.ownerOnlyDirectory(dir.resolve("secrets"));
-        Files.copy(B.dataDir().resolve("secrets").resolve("join-code.key"), secrets.resolve("join-code.key"),
-                StandardCopyOption.COPY_ATTRIBUTES);
-        Map<String, String> config = new HashMap<>(Map.of("data.dir", dir.toString(),
-                "https.bind", "127.0.0.1", "https.port", "0", "mqtt.bind", "127.0.0.1", "mqtt.port", "0",
-                "metrics.port", "0", "store.url", SCHEMA.url(), "store.user", PostgresSchema.USER));
-        Broker broker = Broker.start(BrokerConfigLoader.load(Optional.empty(), config), CLOCK, Map.of());
-        cleanup.add(() -> {
-            broker.close();
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        });
-        Awaitility.await("node A subscribed").atMost(Duration.ofSeconds(30)).until(broker::isReady);
-        return broker;
+        return TwoNodesIntegrationTest.startNode(B.dataDir(), dir -> {
+            Path secrets = SecureFiles.ownerOnlyDirectory(dir.resolve("secrets"));
+            Files.copy(B.dataDir().resolve("secrets").resolve("join-code.key"), secrets.resolve("join-code.key"),
+                    StandardCopyOption.COPY_ATTRIBUTES);
+        }, Map.of("store.url", SCHEMA.url(), "store.user", PostgresSchema.USER), CLOCK, cleanup);
     }
 
     /** A doctor (logged in on B) and a consultation with a join code. */
