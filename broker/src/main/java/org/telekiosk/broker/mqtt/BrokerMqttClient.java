@@ -179,17 +179,19 @@ public final class BrokerMqttClient implements AutoCloseable {
     /**
      * Publishes {@code payload} on a downlink topic with QoS 0, retained (MQTT 5 §3.3.1.3): the MQTT broker keeps the
      * latest per topic and hands it to a kiosk whenever it subscribes, so a reconnecting kiosk learns where things
-     * stand. Returns at once (the client queues); when not connected, the message is skipped: the next one carries
-     * the news. Any thread except HiveMQ's.
+     * stand. Returns at once (the client queues) whether the client took the message: not when not connected or
+     * when it refused it (its queue full), and then the caller sends the news again later. Any thread except HiveMQ's.
      */
-    public void publishRetained(String topic, byte[] payload) {
+    public boolean publishRetained(String topic, byte[] payload) {
         if (!client.isConnected()) {
-            return;
+            return false;
         }
         try {
             client.publish(topic, new MqttMessage(payload, 0, true, null));
+            return true;
         } catch (MqttException e) {
-            LOG.debug("Publishing on a downlink topic failed (the next one carries the news): {}", e.getMessage());
+            LOG.debug("Publishing on a downlink topic failed (sent again later): {}", e.getMessage());
+            return false;
         }
     }
 

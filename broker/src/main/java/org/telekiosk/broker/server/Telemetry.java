@@ -102,10 +102,14 @@ final class Telemetry implements AutoCloseable {
         this.storeAcks = new StoreAcks((kiosk, from) -> store.progress(kiosk, from, StoreAck.MAX_REFUSED + 1), ack -> {
             // A revoked kiosk's retained acknowledgement was removed (EmbeddedMqttBroker.revoked): a late reading of
             // its former enrollment must not put one back for a kiosk enrolled again under its id.
-            if (registry.state().kiosk(ack.kiosk()).filter(k -> !k.revoked()).isPresent()) {
-                client.publishRetained(Topics.acks(ack.kiosk()), ackCodec.encode(ack));
-                acksPublished.increment();
+            if (registry.state().kiosk(ack.kiosk()).filter(k -> !k.revoked()).isEmpty()) {
+                return true;
             }
+            if (!client.publishRetained(Topics.acks(ack.kiosk()), ackCodec.encode(ack))) {
+                return false;
+            }
+            acksPublished.increment();
+            return true;
         });
     }
 

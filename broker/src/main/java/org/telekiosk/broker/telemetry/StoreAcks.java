@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.store.Gap;
@@ -30,7 +30,8 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
  * acknowledgement out even if it did not advance, because a status is what a kiosk sends first after every
  * (re)connect. {@link #flush()}, called every {@code store-ack interval} by one scheduler thread, reads the marked
  * kiosks' progress from the store and publishes one acknowledgement per kiosk: however many readings came in, a kiosk
- * gets at most one acknowledgement per interval. Nothing here runs on HiveMQ's threads or an event loop: the marks are
+ * gets at most one acknowledgement per interval. An acknowledgement the MQTT client could not take (not connected,
+ * refused) keeps its kiosk marked for the next flush: the store's progress is not told to a kiosk only once. Nothing here runs on HiveMQ's threads or an event loop: the marks are
  * a set insertion; the store reads run on the store's reader threads, the publishing on the flushing thread (the MQTT
  * client only queues).
  *
@@ -52,7 +53,7 @@ public final class StoreAcks {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final java.util.function.BiFunction<KioskId, Long, CompletableFuture<KioskProgress>> progress;
-    private final Consumer<StoreAck> publisher;
+    private final Predicate<StoreAck> publisher;
     private final Map<KioskId, Long> heldFrom = new ConcurrentHashMap<>();
     private final Map<KioskId, Long> published = new ConcurrentHashMap<>();
     private final Map<KioskId, List<Long>> publishedRefused = new ConcurrentHashMap<>();
@@ -60,9 +61,10 @@ public final class StoreAcks {
 
     /**
      * @param progress  reads a kiosk's progress from the store ({@code MeasurementStore::progress}), off the caller
-     * @param publisher publishes an acknowledgement on the kiosk's {@code acks} topic; must not block
+     * @param publisher publishes an acknowledgement on the kiosk's {@code acks} topic and says whether it was handed
+     *                  to the MQTT client (or is not to be sent at all); must not block
      */
-    public StoreAcks(Function<KioskId, CompletableFuture<KioskProgress>> progress, Consumer<StoreAck> publisher) {
+    public StoreAcks(Function<KioskId, CompletableFuture<KioskProgress>> progress, Predicate<StoreAck> publisher) {
         this((kiosk, heldFrom) -> progress.apply(kiosk), publisher);
         Objects.requireNonNull(progress, "progress");
     }
@@ -71,10 +73,13 @@ public final class StoreAcks {
      * @param progress  reads a kiosk's progress from the store, with its refused numbers at or above the given
      *                  {@code heldFrom} (at most {@link StoreAck#MAX_REFUSED} + 1 of them; {@code
      *                  (k, from) -> store.progress(k, from, StoreAck.MAX_REFUSED + 1)}), off the caller
-     * @param publisher publishes an acknowledgement on the kiosk's {@code acks} topic; must not block
+     * @param publisher publishes an acknowledgement on the kiosk's {@code acks} topic and says whether it was handed
+     *                  to the MQTT client; {@code false} (not connected, the client refused it) keeps the kiosk marked,
+     *                  so the next flush sends it again. {@code true} also for an acknowledgement deliberately not
+     *                  sent (a revoked kiosk). Must not block
      */
     public StoreAcks(java.util.function.BiFunction<KioskId, Long, CompletableFuture<KioskProgress>> progress,
-            Consumer<StoreAck> publisher) {
+            Predicate<StoreAck> publisher) {
         this.progress = Objects.requireNonNull(progress, "progress");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
     }
@@ -157,9 +162,14 @@ public final class StoreAcks {
         List<Long> named = refused.stream().filter(seq -> seq <= limit).toList();
         List<Long> namedBefore = publishedRefused.getOrDefault(kiosk, List.of());
         if (value > before || forced || !named.equals(namedBefore)) {
-            published.put(kiosk, value);
-            publishedRefused.put(kiosk, named);
-            publisher.accept(new StoreAck(kiosk, value, named));
+            if (publisher.test(new StoreAck(kiosk, value, named))) {
+                published.put(kiosk, value);
+                publishedRefused.put(kiosk, named);
+            } else {
+                // Not sent (the MQTT client reconnecting, or it refused the publish): the kiosk hears nothing until it
+                // sends again, which an idle kiosk does not; so the next flush tries again, forced.
+                marked.put(kiosk, Boolean.TRUE);
+            }
         }
     }
 

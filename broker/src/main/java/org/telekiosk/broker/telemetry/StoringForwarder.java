@@ -44,7 +44,7 @@ public final class StoringForwarder implements MessageSink {
 
     /** @param statuses also takes every kiosk status (the {@link KioskStatusBoard}); must not block */
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses) {
-        this(store, viewers, statuses, new StoreAcks(k -> new CompletableFuture<>(), ack -> { }));
+        this(store, viewers, statuses, new StoreAcks(k -> new CompletableFuture<>(), ack -> true));
     }
 
     /**

@@ -68,7 +68,9 @@ class KioskFloodTest {
         // later, on its callback thread (eclipse-paho/paho.mqtt.java#551): on a loaded machine a loop of publishes
         // that each waited for their PUBACK can still find the window (the broker's receive maximum) full and get
         // "Too many publishes in progress" (32202). Wait until Paho has counted the previous one out.
-        await().atMost(WAIT).until(() -> client.getInFlightMessageCount() == 0);
+        // Checked at once and then every 2 ms: Awaitility's default first look after 100 ms cost ~40 s per run.
+        await().atMost(WAIT).pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(2))
+                .until(() -> client.getInFlightMessageCount() == 0);
         IMqttToken token = client.publish(topic, message);
         token.waitForCompletion(WAIT.toMillis());
         int[] codes = token.getReasonCodes();

@@ -133,6 +133,28 @@ class StoreAcksTest {
         assertEquals(List.of(new StoreAck(A, 3)), out);
     }
 
+    /**
+     * The MQTT client could not take the acknowledgement (reconnecting, its queue full): a kiosk that sends nothing
+     * more would never hear it, since nothing else marks the kiosk; so the next flush sends it again, unchanged.
+     */
+    @Test
+    void anAcknowledgementTheMqttClientDidNotTakeIsSentAtTheNextFlush() {
+        List<StoreAck> out = new ArrayList<>();
+        boolean[] connected = {false};
+        StoreAcks acks = new StoreAcks(k -> CompletableFuture.completedFuture(progress(A, 2)),
+                ack -> connected[0] && out.add(ack));
+        acks.stored(A, false);
+        acks.flush();
+        assertEquals(List.of(), out);
+        acks.flush();
+        assertEquals(List.of(), out, "still not connected: nothing sent, nothing recorded as sent");
+        connected[0] = true;
+        acks.flush();
+        assertEquals(List.of(new StoreAck(A, 2)), out);
+        acks.flush();
+        assertEquals(List.of(new StoreAck(A, 2)), out, "sent once it was taken, then no more");
+    }
+
     static KioskProgress withRefused(KioskProgress p, List<Long> refused) {
         return new KioskProgress(p.kiosk(), p.highest(), p.contiguous(), p.gaps(), refused);
     }
