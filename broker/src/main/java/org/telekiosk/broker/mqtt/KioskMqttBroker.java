@@ -49,6 +49,11 @@ public interface KioskMqttBroker extends AutoCloseable {
 
     long droppedMessages();
 
+    /** What this node keeps per kiosk in memory for the MQTT broker, for the node's sweep; none for an external one. */
+    default java.util.List<org.telekiosk.broker.kiosk.PerKioskState> kioskState() {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 }
