@@ -303,12 +303,13 @@ class ExternalMqttTwoNodesIntegrationTest {
         List<Long> seen = readingsUntil(call.vitals(), kiosk.id, count).stream().filter(seq -> seq > warmUp).toList();
         // In the kiosk's order, never one twice. A reading that reaches node A more than 300 ms after the next one
         // (ViewerHub.ORDER_WAIT: the other node's store commit was that much slower) is not drawn behind it; on this
-        // shared 2-core machine under other builds that happened to a few per cent (docs/scale-out.md). Without the
-        // relay, node B's share, about half, never arrives.
+        // shared 2-core machine at load averages of 20-26 that happened to up to 11 % in stretches where every other
+        // reading (node B's) came late (docs/scale-out.md). Without the relay, node B's share, about half, never
+        // arrives, which three quarters still tells apart.
         for (int i = 1; i < seen.size(); i++) {
             assertTrue(seen.get(i) > seen.get(i - 1), "in order and never twice on node A's socket: " + seen);
         }
-        assertTrue(seen.size() >= (count - warmUp) * 9 / 10, "nearly every reading on node A's socket: " + seen);
+        assertTrue(seen.size() >= (count - warmUp) * 3 / 4, "most readings on node A's socket: " + seen);
         System.out.printf("Readings across nodes: %d of %d on node A's socket%n", seen.size(), count - warmUp);
         await().atMost(WAIT).until(() -> kiosk.storedThrough.get() >= count);
         assertEquals(List.of((long) count, (long) count, (long) count),
