@@ -43,6 +43,22 @@ class BrokerConfigLoaderTest {
     }
 
     @Test
+    void theEmbeddedMqttBrokerIsTheDefaultAndAnExternalOneIsValidated() throws Exception {
+        assertTrue(!BrokerConfigLoader.load(Optional.empty(), Map.of()).externalMqtt().enabled());
+        BrokerConfig external = BrokerConfigLoader.load(Optional.empty(), Map.of("mqtt.external-host",
+                " mqtt.example ", "mqtt.external-port", "18883"));
+        assertEquals("ssl://mqtt.example:18883", external.externalMqtt().uri());
+        assertEquals("ssl://[::1]:8883", BrokerConfigLoader.load(Optional.empty(), Map.of("mqtt.external-host",
+                "::1")).externalMqtt().uri());
+        IllegalArgumentException host = assertThrows(IllegalArgumentException.class, () -> BrokerConfigLoader.load(
+                Optional.empty(), Map.of("mqtt.external-host", "mqtt.example/x")));
+        assertTrue(host.getMessage().startsWith("mqtt.external-host: 'mqtt.example/x'"), host.getMessage());
+        IllegalArgumentException port = assertThrows(IllegalArgumentException.class, () -> BrokerConfigLoader.load(
+                Optional.empty(), Map.of("mqtt.external-host", "mqtt.example", "mqtt.external-port", "0")));
+        assertEquals("mqtt.external-port must be 1..65535, was 0", port.getMessage());
+    }
+
+    @Test
     void anUnknownKeyIsRefusedWithItsName() throws Exception {
         Path file = dir.resolve("broker.properties");
         Files.writeString(file, "https.prot=9443\n");

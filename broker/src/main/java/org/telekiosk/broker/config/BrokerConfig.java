@@ -40,6 +40,8 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  * @param httpLimits            {@code https.max-connections-per-address}, {@code https.request-deadline},
  *                              {@code https.max-pipelined-requests}, {@code api.max-logins-in-progress}
  * @param lockouts              {@code login.lockout.*}, {@code join-code.*}: the guessing limits
+ * @param externalMqtt          {@code mqtt.external-host}, {@code mqtt.external-port}: an external MQTT broker shared
+ *                              by every node instead of the embedded one
  */
 public record BrokerConfig(
         Path dataDir,
@@ -67,12 +69,14 @@ public record BrokerConfig(
         VitalRanges vitals,
         MetricsConfig metrics,
         HttpLimits httpLimits,
-        Lockouts lockouts) {
+        Lockouts lockouts,
+        ExternalMqtt externalMqtt) {
 
     public BrokerConfig {
         Objects.requireNonNull(dataDir, "data.dir is required");
         Objects.requireNonNull(httpLimits, "httpLimits");
         Objects.requireNonNull(lockouts, "lockouts");
+        Objects.requireNonNull(externalMqtt, "externalMqtt");
         requireText("https.bind", httpsBindAddress);
         requireText("mqtt.bind", mqttBindAddress);
         range("https.port", httpsPort, 0, 65535);
@@ -138,6 +142,35 @@ public record BrokerConfig(
         }
     }
 
+    /**
+     * The MQTT broker every node shares instead of its embedded HiveMQ (docs/scale-out.md): kiosks and nodes connect
+     * to {@code host:port} with mutual TLS (the Telekiosk CA; each node presents its service certificate). An empty
+     * host means the embedded MQTT broker, the default.
+     *
+     * @param host {@code mqtt.external-host}: a DNS name or address covered by the external broker's certificate
+     * @param port {@code mqtt.external-port} (1..65535)
+     */
+    public record ExternalMqtt(String host, int port) {
+        public ExternalMqtt {
+            host = host == null ? "" : host.strip();
+            if (!host.isEmpty() && !host.matches("[A-Za-z0-9.:-]{1,253}")) {
+                throw new IllegalArgumentException("mqtt.external-host: '" + host
+                        + "' is not a host name or IP address (empty: the embedded MQTT broker)");
+            }
+            range("mqtt.external-port", port, 1, 65535);
+        }
+
+        /** Whether the nodes share an external MQTT broker. */
+        public boolean enabled() {
+            return !host.isEmpty();
+        }
+
+        /** The URI a node's MQTT clients connect to. */
+        public String uri() {
+            return "ssl://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
     /** The SQLite file used when {@code store.url} is empty. */
     public Path defaultStoreFile() {
         return dataDir.resolve("store").resolve("telekiosk.db");
@@ -166,7 +199,7 @@ public record BrokerConfig(
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, viewerLimits, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
                 mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice,
-                kioskPki, vitals, metrics, httpLimits, lockouts);
+                kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt);
     }
 
     private static void range(String key, long value, long min, long max) {

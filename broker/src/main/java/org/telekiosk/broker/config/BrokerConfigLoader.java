@@ -124,7 +124,9 @@ public final class BrokerConfigLoader {
                                     duration(merged, "join-code.lockout.first"),
                                     duration(merged, "join-code.lockout.max")),
                             integer(merged, "join-code.guard.wrong-codes"), duration(merged, "join-code.guard.window"),
-                            duration(merged, "join-code.guard.delay")));
+                            duration(merged, "join-code.guard.delay")),
+                    new BrokerConfig.ExternalMqtt(merged.getProperty("mqtt.external-host", ""),
+                            integer(merged, "mqtt.external-port")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

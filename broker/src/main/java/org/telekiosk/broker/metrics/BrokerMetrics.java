@@ -24,7 +24,7 @@ import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.SqlConsultationRepository;
 import org.telekiosk.broker.http.TlsHandshakeRefusals;
 import org.telekiosk.broker.mqtt.MqttTlsRefusals;
-import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
+import org.telekiosk.broker.mqtt.KioskMqttBroker;
 import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.telemetry.KioskStatusBoard;
@@ -61,7 +61,7 @@ public final class BrokerMetrics implements AutoCloseable {
      * {@code consultations} is counted by state at most once a second ({@link ConsultationCounts}),
      * {@code intakeStallRestarts} the intake connections' reconnects by their stall watch.
      */
-    public record Sources(MeasurementIntake intake, MeasurementStore store, EmbeddedMqttBroker mqtt,
+    public record Sources(MeasurementIntake intake, MeasurementStore store, KioskMqttBroker mqtt,
             BrokerMqttClient subscriber, ViewerHub viewers, KioskStatusBoard kiosks,
             SignalingService signaling, LongSupplier storeAcks, LoginService logins, JoinCodes codes,
             SqlConsultationRepository consultations, LongSupplier intakeStallRestarts) {
@@ -172,18 +172,18 @@ public final class BrokerMetrics implements AutoCloseable {
                     .tag("reason", reason.code()).register(registry);
         }
         gauge("telekiosk.mqtt.connections", "Authenticated MQTT clients connected now", s.mqtt(),
-                EmbeddedMqttBroker::connectedClients);
+                KioskMqttBroker::connectedClients);
         counter("telekiosk.mqtt.connections.refused", "MQTT connection attempts the authenticator refused",
-                s.mqtt(), EmbeddedMqttBroker::refusedConnections);
+                s.mqtt(), KioskMqttBroker::refusedConnections);
         counter("telekiosk.mqtt.publishes.incoming", "PUBLISH packets the embedded MQTT broker received",
-                s.mqtt(), EmbeddedMqttBroker::incomingPublishes);
+                s.mqtt(), KioskMqttBroker::incomingPublishes);
         counter("telekiosk.mqtt.publishes.routed", "Kiosk publishes the embedded MQTT broker routed to the broker's"
-                + " shared subscription (past the quota, authorized)", s.mqtt(), EmbeddedMqttBroker::kioskPublishesRouted);
+                + " shared subscription (past the quota, authorized)", s.mqtt(), KioskMqttBroker::kioskPublishesRouted);
         counter("telekiosk.mqtt.publishes.over.quota",
                 "Kiosk publishes refused over the kiosk's quota (PUBACK 0x97), all kiosks", s.mqtt(),
-                EmbeddedMqttBroker::overQuotaTotal);
+                KioskMqttBroker::overQuotaTotal);
         counter("telekiosk.mqtt.messages.dropped", "QoS 1 messages the embedded MQTT broker discarded (must stay 0)",
-                s.mqtt(), EmbeddedMqttBroker::droppedMessages);
+                s.mqtt(), KioskMqttBroker::droppedMessages);
         counter("telekiosk.mqtt.subscriber.stall.restarts", "Reconnects of the broker's intake connections because"
                 + " the MQTT broker routed kiosk publishes but delivered none to any of them (shared subscription stall)",
                 s.intakeStallRestarts(), LongSupplier::getAsLong);

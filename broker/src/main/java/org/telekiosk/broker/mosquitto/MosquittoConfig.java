@@ -139,11 +139,13 @@ public final class MosquittoConfig {
                 # Written by 'telekiosk-broker mosquitto-config'. User names are the CNs of client certificates.
 
                 # Broker nodes (the broker's service certificate): read every kiosk channel, also shared; write every
-                # kiosk's downlink (store acknowledgements, commands).
+                # kiosk's downlink (store acknowledgements, commands); read and write what the nodes relay to each
+                # other (stored vitals, commands' states; docs/scale-out.md), which no kiosk may.
                 user %s
                 topic read %s
                 topic read $share/%s/%s
                 topic write %s
+                topic readwrite %s
 
                 # Every kiosk (user name = kiosk id): publish its own measurements, status and command updates, read
                 # its own downlink.
@@ -152,7 +154,7 @@ public final class MosquittoConfig {
                 pattern write %s
                 pattern read %s
                 """.formatted(BrokerPki.SERVICE_NAME, Topics.allKioskChannels(), Topics.BROKER_SHARE_GROUP,
-                Topics.allKioskChannels(), Topics.allDownlinks(), measurements, status, updates, downlink);
+                Topics.allKioskChannels(), Topics.allDownlinks(), Topics.allRelayed(), measurements, status, updates, downlink);
     }
 
     /** PKCS#8 PEM (RFC 7468 §10, "PRIVATE KEY"), which OpenSSL reads with the curve named. */

@@ -77,6 +77,16 @@ public final class BrokerMqttClient implements AutoCloseable {
      *            authenticator knows it (no user name or password is sent)
      */
     public BrokerMqttClient(String serverUri, String clientId, SSLSocketFactory tls) throws IOException {
+        this(serverUri, clientId, tls, true);
+    }
+
+    /**
+     * @param durable whether the session outlives the connection ({@value #SESSION_EXPIRY_SECONDS} s, Clean Start 0,
+     *                as the intake needs); otherwise every connection starts afresh and the MQTT broker queues
+     *                nothing while this client is away (the relay between nodes: a live view needs no backlog)
+     */
+    public BrokerMqttClient(String serverUri, String clientId, SSLSocketFactory tls, boolean durable)
+            throws IOException {
         try {
             this.client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
         } catch (MqttException e) {
@@ -89,8 +99,8 @@ public final class BrokerMqttClient implements AutoCloseable {
         options.setSocketFactory(tls);
         options.setHttpsHostnameVerificationEnabled(true);
         options.setAutomaticReconnect(false);
-        options.setCleanStart(false);
-        options.setSessionExpiryInterval(SESSION_EXPIRY_SECONDS);
+        options.setCleanStart(!durable);
+        options.setSessionExpiryInterval(durable ? SESSION_EXPIRY_SECONDS : 0L);
         options.setReceiveMaximum(RECEIVE_MAXIMUM);
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
@@ -191,6 +201,21 @@ public final class BrokerMqttClient implements AutoCloseable {
     }
 
     /**
+     * Publishes {@code payload} with QoS 0, not retained: what is worth nothing once late (the relay between nodes).
+     * Returns at once; when not connected, the message is skipped. Any thread except HiveMQ's.
+     */
+    public void publish(String topic, byte[] payload) {
+        if (!client.isConnected()) {
+            return;
+        }
+        try {
+            client.publish(topic, new MqttMessage(payload, 0, false, null));
+        } catch (MqttException e) {
+            LOG.debug("Publishing on '{}' failed: {}", topic, e.getMessage());
+        }
+    }
+
+    /**
      * Publishes {@code payload} on a downlink topic with QoS 1, not retained, with an MQTT 5 message expiry interval
      * of {@code expirySeconds} (§3.3.2.3.3): the MQTT broker queues it for a kiosk that is away but has a session and
      * drops it once expired. The future completes when the MQTT broker acknowledged it (PUBACK), and fails when not
@@ -254,11 +279,20 @@ public final class BrokerMqttClient implements AutoCloseable {
     private void subscribeNow() {
         String filter = subscription.topicFilter();
         try {
-            client.subscribe(filter, 1, null, listener(() -> {
+            MqttActionListener granted = listener(() -> {
                 failures.set(0);
                 subscribed = true;
                 LOG.info("Subscribed to {}", filter);
-            }, cause -> LOG.error("Subscription to {} failed: {}", filter, cause.getMessage())));
+            }, cause -> LOG.error("Subscription to {} failed: {}", filter, cause.getMessage()));
+            if (subscription.noLocal()) {
+                org.eclipse.paho.mqttv5.common.MqttSubscription wanted =
+                        new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1);
+                wanted.setNoLocal(true);
+                client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {wanted}, null, granted,
+                        new MqttProperties());
+            } else {
+                client.subscribe(filter, 1, null, granted);
+            }
         } catch (MqttException e) {
             LOG.error("Subscription to {} failed: {}", filter, e.getMessage());
         }

@@ -58,7 +58,7 @@ import org.telekiosk.broker.pki.TlsPolicy;
  * it sends anything. File persistence keeps retained messages across a restart. Kiosks cannot publish retained
  * messages ({@link MqttAuthenticator}'s permissions); only the broker's own client writes them.
  */
-public final class EmbeddedMqttBroker implements AutoCloseable {
+public final class EmbeddedMqttBroker implements KioskMqttBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
     /** A revoked kiosk's connection ends with DISCONNECT 0x87 "not authorized" ({@link MqttReasons#disconnect}). */
     private static final Refusal.KioskCredential REVOKED = new Refusal.KioskCredential(Refusal.Kind.FORBIDDEN,
@@ -208,6 +208,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
      * {@link #revoked}, waiting at most {@code REVOKE_TIMEOUT_SECONDS} for HiveMQ, so that a kiosk enrolled again right
      * after its revocation cannot meet its former session. Blocking: never on an event loop or a HiveMQ thread.
      */
+    @Override
     public void revokedAndWait(KioskId kiosk) {
         try {
             revoked(kiosk).get(REVOKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -218,6 +219,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         }
     }
 
+    @Override
     public int port() {
         return port;
     }
@@ -228,16 +230,19 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
      * their queues) of revoked kiosks until {@link #revoked}, of others as long as the kiosk asked (MQTT 5 session
      * expiry).
      */
+    @Override
     public List<PerKioskState> kioskState() {
         return List.of(quota, extension.authorizer);
     }
 
     /** Connection attempts refused by the authenticator since start. */
+    @Override
     public long refusedConnections() {
         return authenticator.refusedCount();
     }
 
     /** TLS connections to the MQTT listener that failed, by reason, since start ({@link MqttTlsRefusals}). */
+    @Override
     public MqttTlsRefusals tlsRefusals() {
         return tlsRefusals;
     }
@@ -249,22 +254,26 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
      * acknowledgements): what the intake connections should receive ({@link BrokerMqttClient#watchForStalls}).
      * Counted by the authorizer, which HiveMQ calls after the quota's interceptor. Never blocks.
      */
+    @Override
     public long kioskPublishesRouted() {
         return extension.authorizer.authorizedCount();
     }
 
     /** PUBLISH packets HiveMQ received from clients since start. */
+    @Override
     public long incomingPublishes() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.incoming.publish.count");
         return counter == null ? 0 : counter.getCount();
     }
 
     /** Whether {@code kiosk} has an MQTT connection now. Never blocks. */
+    @Override
     public boolean isConnected(KioskId kiosk) {
         return extension.connected.isConnected(kiosk.value());
     }
 
     /** The kiosks with an MQTT connection now (not the broker nodes' own clients). Never blocks. */
+    @Override
     public java.util.Set<KioskId> connectedKiosks() {
         java.util.Set<KioskId> kiosks = new java.util.HashSet<>();
         for (String clientId : extension.connected.clientIds()) {
@@ -280,21 +289,25 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     }
 
     /** Authenticated MQTT clients connected now (kiosks and the broker's own subscriber). Never blocks. */
+    @Override
     public int connectedClients() {
         return extension.connected.count();
     }
 
     /** Publishes of {@code kiosk} refused over its quota (PUBACK 0x97) since start. Never blocks. */
+    @Override
     public long overQuota(KioskId kiosk) {
         return quota.refused(kiosk);
     }
 
     /** Publishes of all kiosks refused over their quota (PUBACK 0x97) since start. Never blocks. */
+    @Override
     public long overQuotaTotal() {
         return quota.refusedTotal();
     }
 
     /** QoS 1/2 messages HiveMQ discarded (for instance for a full client queue); must stay 0. */
+    @Override
     public long droppedMessages() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.dropped.count");
         return counter == null ? 0 : counter.getCount();

@@ -87,6 +87,11 @@ public final class MqttTlsRefusals extends TurboFilter {
         return refusals;
     }
 
+    /** Counts nothing: a node without an MQTT listener of its own ({@link ExternalMqttBroker}). */
+    static MqttTlsRefusals none() {
+        return new MqttTlsRefusals(Optional.empty(), 0);
+    }
+
     /** Stops counting (the broker stops). */
     void uninstall() {
         context.ifPresent(c -> c.getTurboFilterList().remove(this));

@@ -11,6 +11,14 @@ public interface Subscription {
     /** The topic filter, subscribed with QoS 1 on every connection. */
     String topicFilter();
 
+    /**
+     * Whether the MQTT broker must not send this client what it publishes itself (MQTT 5 No Local, §3.8.3.1): for a
+     * subscription to what the nodes send each other, on the client that also sends. Never for a shared one.
+     */
+    default boolean noLocal() {
+        return false;
+    }
+
     /** Takes one message; called on Paho's callback thread, so it must not block. */
     CompletionStage<Void> handle(String topic, byte[] payload);
 }

@@ -60,7 +60,8 @@ public final class Broker implements AutoCloseable {
             Modules modules = Modules.start(config, clock, environment, parts);
             LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
                     modules.https().port(), modules.mqtt().port());
-            return new Broker(config.withPorts(modules.https().port(), modules.mqtt().port()), parts, modules);
+            return new Broker(config.withPorts(modules.https().port(), modules.mqtt().external() ? config.mqttPort()
+                    : modules.mqtt().port()), parts, modules);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
             parts.closeAfter(e);
             throw e;
@@ -86,7 +87,7 @@ public final class Broker implements AutoCloseable {
 
     /** Where kiosks reach the MQTT broker. */
     public URI mqttUri() {
-        return URI.create("ssl://" + Telemetry.localAddress(config.mqttBindAddress()) + ":" + m.mqtt().port());
+        return URI.create(Telemetry.uri(config, m.mqtt().port()));
     }
 
     public BrokerPki pki() {
@@ -166,7 +167,10 @@ public final class Broker implements AutoCloseable {
     }
 
     public EmbeddedMqttBroker mqtt() {
-        return m.mqtt();
+        if (!(m.mqtt() instanceof EmbeddedMqttBroker embedded)) {
+            throw new IllegalStateException("this node uses an external MQTT broker (mqtt.external-host)");
+        }
+        return embedded;
     }
 
     /** The measurement commands (blocking: call them off the event loop). */

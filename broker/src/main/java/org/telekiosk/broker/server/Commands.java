@@ -19,13 +19,13 @@ import org.telekiosk.broker.command.SqlCommandRepository;
 import org.telekiosk.broker.consultation.ConsultationService;
 import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.store.SqlAccess;
-import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.viewer.ViewerEvent;
 
 /**
  * The commands module: the {@link CommandService} on the SQL store, publishing through the broker's MQTT client
- * ({@link MqttCommandPublisher}), every stored state told to the viewers that see the kiosk, its periodic
+ * ({@link MqttCommandPublisher}), every stored state told to the viewers that see the kiosk (on every node, with an
+ * external MQTT broker: {@code Telemetry#commandChanged}), its periodic
  * {@link CommandService#tick() tick} (expiry, sending again) on a thread of its own, and the intake's hand-over of
  * kiosks' reports to the API's executor (SQL never runs on the MQTT thread).
  */
@@ -46,10 +46,11 @@ final class Commands implements AutoCloseable {
     }
 
     static Commands start(ConsultationService consultations, SqlAccess sql, BrokerMqttClient client,
-            AuditLog audit, ViewerHub viewers, Executor blocking, Clock clock) {
+            AuditLog audit, java.util.function.Consumer<ViewerEvent.CommandChanged> viewers, Executor blocking,
+            Clock clock) {
         Commands commands = new Commands(new CommandService(consultations, new SqlCommandRepository(sql),
                 new MqttCommandPublisher(client), audit, blocking, clock), blocking);
-        commands.service.onChange(record -> viewers.command(changed(record)));
+        commands.service.onChange(record -> viewers.accept(changed(record)));
         commands.ticker.scheduleWithFixedDelay(commands::tick, TICK.toMillis(), TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
         return commands;

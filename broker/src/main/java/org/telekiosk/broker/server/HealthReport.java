@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Map;
 import org.telekiosk.broker.http.HealthCheck;
-import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
+import org.telekiosk.broker.mqtt.KioskMqttBroker;
 import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.WriteProbe;
 import org.telekiosk.broker.telemetry.KioskStatusBoard;
@@ -17,7 +17,7 @@ import org.telekiosk.broker.viewer.ViewerHub;
  * technician; {@code /readyz}: ready when subscribed, the store writable and the node not {@code draining}. The
  * answer is a {@link Health} record, encoded by Jackson.
  */
-record HealthReport(java.util.function.BooleanSupplier draining, EmbeddedMqttBroker mqtt,
+record HealthReport(java.util.function.BooleanSupplier draining, KioskMqttBroker mqtt,
         java.util.function.BooleanSupplier subscribed, MeasurementIntake intake, ViewerHub hub,
         MeasurementStore store, KioskStatusBoard statuses, WriteProbe storeProbe) implements HealthCheck {
     private static final ObjectMapper JSON = JsonMapper.builder().build();

@@ -22,7 +22,7 @@ import org.telekiosk.broker.http.BrokerInitializer;
 import org.telekiosk.broker.http.HealthCheck;
 import org.telekiosk.broker.http.StaticContent;
 import org.telekiosk.broker.mqtt.BrokerMqttClient;
-import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
+import org.telekiosk.broker.mqtt.KioskMqttBroker;
 import org.telekiosk.broker.pki.KioskClientTrust;
 import org.telekiosk.broker.pki.TlsPolicy;
 import org.telekiosk.broker.record.RecordExport;
@@ -55,7 +55,7 @@ final class Https implements AutoCloseable {
 
     /** What the HTTPS listener serves; every part started before it. */
     record Parts(KioskTrust.Keys keys, KioskTrust trust, AccessServices access, Telemetry telemetry,
-            Commands commands, Signaling signaling, Storage storage, EmbeddedMqttBroker mqtt, BrokerMqttClient client,
+            Commands commands, Signaling signaling, Storage storage, KioskMqttBroker mqtt, BrokerMqttClient client,
             ExecutorService apiExecutor) {}
 
     /** Binds {@code port} (picked beforehand: the enrollment settings name it) and returns once listening. */

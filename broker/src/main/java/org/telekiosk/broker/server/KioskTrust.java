@@ -26,7 +26,7 @@ import org.telekiosk.broker.kiosk.RegistryCa;
 import org.telekiosk.broker.kiosk.Revocations;
 import org.telekiosk.broker.kioskpage.KioskPageTokens;
 import org.telekiosk.broker.mqtt.ClientIdFile;
-import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
+import org.telekiosk.broker.mqtt.KioskMqttBroker;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.CaPin;
 import org.telekiosk.broker.pki.Certificates;
@@ -100,7 +100,7 @@ final class KioskTrust implements AutoCloseable {
         this.watcher = watcher;
     }
 
-    static KioskTrust start(BrokerConfig config, Keys keys, EmbeddedMqttBroker mqtt, Storage storage,
+    static KioskTrust start(BrokerConfig config, Keys keys, KioskMqttBroker mqtt, Storage storage,
             Sessions sessions, KioskStatusBoard statuses, KioskStateSweep sweep, int httpsPort, Path data,
             SecureRandom random, Clock clock) throws IOException {
         // A revoked kiosk: its MQTT session and connection go, and whatever the node keeps of it in memory.
@@ -131,7 +131,8 @@ final class KioskTrust implements AutoCloseable {
         EnrollmentService enrollment = new EnrollmentService(keys.registry(), keys.pki().issuing(),
                 CaPin.of(keys.https().pinnedCa()), storage.audit(), clock, random,
                 new EnrollmentSettings(config.kioskPki().tokenLifetime(), config.kioskPki().certificateLifetime(),
-                        "ssl://" + hostPart + ":" + mqtt.port(),
+                        "ssl://" + (mqtt.kioskHost().isEmpty() ? hostPart : mqtt.kioskHost().contains(":")
+                                ? "[" + mqtt.kioskHost() + "]" : mqtt.kioskHost()) + ":" + mqtt.port(),
                         config.kioskPki().publicUrl(publicHost, httpsPort) + "/api/v1/renew"),
                 revocations::publish);
         enrollment.numberReadingsFrom(kiosk -> storage.store().nextSeq(kiosk).join());

@@ -12,6 +12,8 @@ import org.telekiosk.broker.metrics.BrokerMetrics;
 import org.telekiosk.broker.metrics.MetricsEndpoint;
 import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.mqtt.EmbeddedMqttBroker;
+import org.telekiosk.broker.mqtt.ExternalMqttBroker;
+import org.telekiosk.broker.mqtt.KioskMqttBroker;
 import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.pki.SecureFiles;
 
@@ -21,7 +23,7 @@ import org.telekiosk.broker.pki.SecureFiles;
  * signaling, metrics, HTTPS). Every module that must be closed is added to the {@link Lifecycle} as it starts;
  * {@link Broker} owns that lifecycle and closes it.
  */
-record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, EmbeddedMqttBroker mqtt,
+record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, KioskMqttBroker mqtt,
         BrokerMqttClient client, Telemetry telemetry, KioskStateSweep sweep, KioskTrust trust, Commands commands,
         Signaling signaling, MetricsEndpoint metrics, Https https) {
 
@@ -35,7 +37,9 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Emb
         SecureRandom random = new SecureRandom();
         KeystorePassword password = KeystorePassword.resolve(environment.get(KeystorePassword.ENV),
                 data.resolve("pki").resolve("keystore.password"), random);
-        int mqttPort = config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
+        boolean external = config.externalMqtt().enabled();
+        int mqttPort = external ? config.externalMqtt().port()
+                : config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
         int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
         Storage storage = parts.add(Storage.open(config, environment, clock));
         // The HTTPS port first: every certificate the PKI issues names the CRL's address (https.public-url).
@@ -43,12 +47,16 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Emb
         // A kiosk page session ends with its kiosk: the registry's version is polled every REGISTRY_POLL.
         AccessServices access = parts.add(Access.start(config, storage, data, random, clock, keys::inService))
                 .services();
-        EmbeddedMqttBroker mqtt = parts.add(EmbeddedMqttBroker.start(config, mqttPort, keys.pki(),
-                KioskTrust.hostNames(config), keys.registry(), storage.audit(), clock));
+        // With an external MQTT broker shared by the nodes (mqtt.external-host) the node starts none of its own.
+        KioskMqttBroker mqtt = parts.add(external
+                ? new ExternalMqttBroker(config.externalMqtt().host(), config.externalMqtt().port())
+                : EmbeddedMqttBroker.start(config, mqttPort, keys.pki(), KioskTrust.hostNames(config),
+                        keys.registry(), storage.audit(), clock));
         var intakeClients = Telemetry.clients(config, mqttPort, keys.pki(), data, random);
         BrokerMqttClient client = parts.add(intakeClients.getFirst());
-        Telemetry telemetry = parts.add(new Telemetry(storage.store(), intakeClients, keys.registry(),
-                access.calls()));
+        Telemetry telemetry = parts.add(new Telemetry(storage.store(), intakeClients,
+                Telemetry.relayClient(config, keys.pki(), data, random), keys.registry(), access.calls(),
+                config.mqttMaxPayloadBytes()));
         // One sweep over what the parts keep per kiosk in memory; a revocation forgets the kiosk in all of them.
         KioskStateSweep sweep = parts.add(KioskStateSweep.over(keys.registry()).addAll(mqtt.kioskState())
                 .addAll(telemetry.kioskState(config.access().accessWindow())));
@@ -58,8 +66,9 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Emb
         var apiExecutor = parts.add(Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("api-", 0).factory()));
         Commands commands = parts.add(Commands.start(access.consultations(), storage.sql(), client,
-                storage.audit(), telemetry.hub(), apiExecutor, clock));
-        telemetry.start(config, commands::report, mqtt::kioskPublishesRouted, storage.audit(), clock);
+                storage.audit(), telemetry::commandChanged, apiExecutor, clock));
+        telemetry.start(config, commands::report, external ? java.util.Optional.empty()
+                : java.util.Optional.of(mqtt::kioskPublishesRouted), storage.audit(), clock);
         Signaling signaling = parts.add(Signaling.start(config, access, clock, environment,
                 telemetry.statuses()::latest, storage.database(), trust.presence().node()));
         MetricsEndpoint metrics = parts.add(MetricsEndpoint.start(config.metrics(), new BrokerMetrics.Sources(

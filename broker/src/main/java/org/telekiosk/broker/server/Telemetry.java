@@ -30,10 +30,13 @@ import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.telemetry.MeasurementSubscription;
 import org.telekiosk.broker.telemetry.StoreAcks;
 import org.telekiosk.broker.telemetry.StoringForwarder;
+import org.telekiosk.broker.telemetry.VitalsRelay;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.telemetry.CommandUpdate;
+import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.viewer.ViewerEvent;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
@@ -72,12 +75,21 @@ final class Telemetry implements AutoCloseable {
     private final ScheduledExecutorService ackFlusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("store-acks").daemon().factory());
     private MeasurementIntake intake;
+    /** With an external MQTT broker: the connection that relays to and from the other nodes; otherwise empty. */
+    private final java.util.Optional<BrokerMqttClient> relayClient;
+    private final java.util.Optional<VitalsRelay> relay;
 
     /**
-     * @param clients the intake connections ({@link #clients}); the first also publishes the downlink
+     * @param clients     the intake connections ({@link #clients}); the first also publishes the downlink
+     * @param relayClient with an external MQTT broker, the connection to relay to and from the other nodes
+     *                    ({@link #relayClient}); it is this module's to close
      */
-    Telemetry(MeasurementStore store, List<BrokerMqttClient> clients, KioskRegistry registry, CallEvents calls) {
+    Telemetry(MeasurementStore store, List<BrokerMqttClient> clients, java.util.Optional<BrokerMqttClient> relayClient,
+            KioskRegistry registry, CallEvents calls, int maxPayloadBytes) {
         this.store = store;
+        this.relayClient = relayClient;
+        this.relay = relayClient.map(c -> new VitalsRelay(Math.max(maxPayloadBytes, WireCodec.DEFAULT_MAX_BYTES),
+                c::publish, hub::publish, statuses, hub::command));
         this.intakeClients = List.copyOf(clients);
         this.client = intakeClients.getFirst();
         this.registry = registry;
@@ -106,15 +118,42 @@ final class Telemetry implements AutoCloseable {
             SecureRandom random) throws IOException, java.security.GeneralSecurityException {
         String id = ClientIdFile.in(data, random);
         var tls = TrustStores.trustingWithIdentity(pki.caCertificate(), pki.serviceIdentity()).getSocketFactory();
-        String uri = "ssl://" + localAddress(config.mqttBindAddress()) + ":" + mqttPort;
+        String uri = uri(config, mqttPort);
         List<BrokerMqttClient> clients = new java.util.ArrayList<>();
         // Each has its own receive maximum, Paho receive and callback thread and acknowledgement line; HiveMQ hands
         // the shared group's messages out across them regardless of the kiosk, so the viewer hub puts each kiosk's
         // readings back into order (ViewerHub, VitalsOrder) and the store identifies them by (kiosk, seq).
         for (int i = 1; i <= config.mqttIntakeConnections(); i++) {
-            clients.add(new BrokerMqttClient(uri, i == 1 ? id : id + "-" + i, tls));
+            // With an external MQTT broker the intake's sessions end with their connections: an MQTT broker keeps
+            // handing a shared subscription's messages to a member whose session outlives it (Mosquitto, EMQX), so a
+            // dead node's share would wait in its session instead of going to the live nodes. What a node held
+            // unacknowledged when it died, the kiosks send again (their outboxes keep every reading until the store
+            // acknowledgement covers it). docs/scale-out.md.
+            clients.add(new BrokerMqttClient(uri, i == 1 ? id : id + "-" + i, tls,
+                    !config.externalMqtt().enabled()));
         }
         return clients;
+    }
+
+    /**
+     * With an external MQTT broker ({@code mqtt.external-host}), the node's connection for what the nodes relay to
+     * each other ({@link VitalsRelay}): client id {@code <id>-relay}, a session that ends with the connection (a live
+     * view needs no backlog); otherwise empty, since each node's embedded MQTT broker serves its own kiosks only.
+     */
+    static java.util.Optional<BrokerMqttClient> relayClient(BrokerConfig config, BrokerPki pki, Path data,
+            SecureRandom random) throws IOException, java.security.GeneralSecurityException {
+        if (!config.externalMqtt().enabled()) {
+            return java.util.Optional.empty();
+        }
+        var tls = TrustStores.trustingWithIdentity(pki.caCertificate(), pki.serviceIdentity()).getSocketFactory();
+        return java.util.Optional.of(new BrokerMqttClient(config.externalMqtt().uri(),
+                ClientIdFile.in(data, random) + "-relay", tls, false));
+    }
+
+    /** The MQTT broker's URI: the external one if configured, otherwise the embedded listener on {@code mqttPort}. */
+    static String uri(BrokerConfig config, int mqttPort) {
+        return config.externalMqtt().enabled() ? config.externalMqtt().uri()
+                : "ssl://" + localAddress(config.mqttBindAddress()) + ":" + mqttPort;
     }
 
     /** Where a local client reaches a listener bound to {@code bind}. */
@@ -127,19 +166,46 @@ final class Telemetry implements AutoCloseable {
      *
      * @param commands          takes every command update; the stage completes when it is kept
      * @param routedPublishes   the embedded MQTT broker's count of kiosk publishes routed to the shared subscription,
-     *                          for the stall watch ({@code EmbeddedMqttBroker#kioskPublishesRouted})
+     *                          for the stall watch ({@code EmbeddedMqttBroker#kioskPublishesRouted}); empty with an
+     *                          external MQTT broker (the watch is for HiveMQ CE's stall, and the count is not known)
      */
     void start(BrokerConfig config, Function<CommandUpdate, CompletionStage<Void>> commands,
-            LongSupplier routedPublishes, AuditLog audit, Clock clock) {
+            java.util.Optional<LongSupplier> routedPublishes, AuditLog audit, Clock clock) {
         intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                new StoringForwarder(store, hub::publish, statuses, storeAcks, commands, audit::record, clock));
+                new StoringForwarder(store, this::storedHere, statuses, storeAcks, commands, audit::record, clock));
         ackFlusher.scheduleWithFixedDelay(this::flushAcks, STORE_ACK_INTERVAL.toMillis(),
                 STORE_ACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         for (BrokerMqttClient c : intakeClients) {
             c.subscribe(new MeasurementSubscription(intake));
-            c.watchForStalls(routedPublishes, intakeClients, STALL_CHECK);
+            routedPublishes.ifPresent(routed -> c.watchForStalls(routed, intakeClients, STALL_CHECK));
             c.start();
         }
+        relayClient.ifPresent(c -> {
+            c.subscribe(relay.orElseThrow());
+            c.start();
+        });
+    }
+
+    /** What this node stored (or, a status, took) goes to its own viewers and, through the relay, the others'. */
+    private void storedHere(KioskMessage message) {
+        hub.publish(message);
+        relay.ifPresent(r -> r.stored(message));
+    }
+
+    /** A command's new state, kept by this node: to its own viewers and, through the relay, the others'. */
+    void commandChanged(ViewerEvent.CommandChanged changed) {
+        hub.command(changed);
+        relay.ifPresent(r -> r.commandChanged(changed));
+    }
+
+    /** With an external MQTT broker, the relay to and from the other nodes. */
+    java.util.Optional<VitalsRelay> relay() {
+        return relay;
+    }
+
+    /** Whether the relay's connection holds its subscription (true without an external MQTT broker). */
+    boolean relaySubscribed() {
+        return relayClient.map(BrokerMqttClient::isSubscribed).orElse(true);
     }
 
     /**
@@ -199,9 +265,9 @@ final class Telemetry implements AutoCloseable {
         return intakeClients.stream().map(BrokerMqttClient::acknowledgedCount).toList();
     }
 
-    /** Whether every intake connection holds its subscription right now. */
+    /** Whether every intake connection (and the relay's, with an external MQTT broker) holds its subscription now. */
     boolean allSubscribed() {
-        return intakeClients.stream().allMatch(BrokerMqttClient::isSubscribed);
+        return intakeClients.stream().allMatch(BrokerMqttClient::isSubscribed) && relaySubscribed();
     }
 
     /** Reconnects of the intake connections because of a stall of the shared subscription since start, all of them. */
@@ -248,5 +314,6 @@ final class Telemetry implements AutoCloseable {
         orderTimer.shutdownNow();
         // The first client is closed by its owner (the broker's parts), the others here.
         intakeClients.stream().skip(1).forEach(BrokerMqttClient::close);
+        relayClient.ifPresent(BrokerMqttClient::close);
     }
 }

@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
@@ -41,6 +38,7 @@ import org.telekiosk.broker.pki.CaPin;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.server.FreePort;
+import org.telekiosk.broker.testing.MosquittoProcess;
 import org.telekiosk.broker.testing.MqttTestClient;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.RequiredPrograms.Program;
@@ -67,7 +65,7 @@ class MosquittoIntegrationTest {
     KioskRegistry registry;
     Revocations revocations;
     EnrollmentService enrollment;
-    Process mosquitto;
+    MosquittoProcess mosquitto;
     int port;
     Path conf;
 
@@ -89,29 +87,12 @@ class MosquittoIntegrationTest {
     }
 
     void startMosquitto() throws IOException {
-        mosquitto = new ProcessBuilder(MOSQUITTO.toString(), "-c", conf.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("mosquitto.log").toFile())
-                .start();
-        await("Mosquitto listening on " + port).atMost(Duration.ofSeconds(15)).until(() -> {
-            if (!mosquitto.isAlive()) {
-                throw new IllegalStateException("Mosquitto exited: " + Files.readString(dir.resolve("mosquitto.log")));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return true;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
+        mosquitto = MosquittoProcess.start(conf, port, dir.resolve("mosquitto.log"));
     }
 
     void stopMosquitto() throws InterruptedException {
         if (mosquitto != null) {
-            mosquitto.destroy();
-            if (!mosquitto.waitFor(10, TimeUnit.SECONDS)) {
-                mosquitto.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            mosquitto.close();
         }
     }
 

@@ -66,6 +66,33 @@ class TwoNodesIntegrationTest {
             .preparing(dir -> copyPki(A.dataDir(), dir));
 
     /** What an operator does for a second node: the first node's CA (and key store password), nothing else. */
+    /**
+     * Starts another node in this JVM, in a fresh data directory with {@code from}'s CA ({@link #copyPki}) and
+     * {@code prepare} applied, on free ports of 127.0.0.1 with {@code overrides}; {@code cleanup} gets its close and
+     * the directory's removal. Returns once its intake is subscribed.
+     */
+    static Broker startNode(Path from, BrokerExtension.DataDirStep prepare, Map<String, String> overrides,
+            java.time.Clock clock, java.util.List<AutoCloseable> cleanup) throws Exception {
+        Path dir = Files.createTempDirectory("telekiosk-node");
+        copyPki(from, dir);
+        prepare.apply(dir);
+        Map<String, String> config = new java.util.HashMap<>(Map.of("data.dir", dir.toString(),
+                "https.bind", "127.0.0.1", "https.port", "0", "mqtt.bind", "127.0.0.1", "mqtt.port", "0",
+                "metrics.port", "0"));
+        config.putAll(overrides);
+        Broker broker = Broker.start(org.telekiosk.broker.config.BrokerConfigLoader.load(java.util.Optional.empty(),
+                config), clock, Map.of());
+        cleanup.add(() -> {
+            broker.close();
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        });
+        org.awaitility.Awaitility.await("the node subscribed").atMost(java.time.Duration.ofSeconds(30))
+                .until(broker::isReady);
+        return broker;
+    }
+
     static void copyPki(Path from, Path to) throws Exception {
         Path target = SecureFiles.ownerOnlyDirectory(to.resolve("pki"));
         for (String name : new String[] {"ca.pem", "root-ca.p12", "issuing-ca.p12", "keystore.password"}) {

@@ -54,12 +54,22 @@ public final class ViewerClient implements AutoCloseable {
 
     /** As {@link #signaling(BrokerExtension)} for a broker a test started itself (one it kills, for instance). */
     public static ViewerClient signaling(org.telekiosk.broker.server.Broker broker) {
+        return on(broker, "/ws/signal");
+    }
+
+    /** A socket to {@code path} of a broker a test started itself, from the broker's own origin. */
+    private static ViewerClient on(org.telekiosk.broker.server.Broker broker, String path) {
         try {
-            return new ViewerClient(java.net.URI.create("wss://localhost:" + broker.httpsPort() + "/ws/signal"),
+            return new ViewerClient(java.net.URI.create("wss://localhost:" + broker.httpsPort() + path),
                     TrustStores.trusting(broker.pki().caCertificate()), "https://localhost:" + broker.httpsPort());
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** As {@link #connect(BrokerExtension)} for a broker a test started itself (a second node, for instance). */
+    public static ViewerClient connect(org.telekiosk.broker.server.Broker broker) {
+        return on(broker, "/ws/viewer");
     }
 
     public static ViewerClient connect(BrokerExtension broker, String origin) {

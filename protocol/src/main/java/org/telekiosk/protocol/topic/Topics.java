@@ -77,6 +77,38 @@ public final class Topics {
     /** Broker to kiosk: {@code telekiosk/v1/to-kiosk/<kiosk-id>/<channel>}. */
     static final String DOWNLINK_PREFIX = "telekiosk/v1/to-kiosk/";
 
+    /**
+     * Between broker nodes on one external MQTT broker, never kiosks: {@code telekiosk/v1/nodes/...}. Neither the
+     * kiosks' uplink filter nor the broker's shared subscription matches it, and no kiosk may read or write it.
+     */
+    static final String NODES_PREFIX = "telekiosk/v1/nodes/";
+
+    /**
+     * Where a broker node tells the other nodes what it stored (or, for a status, took) of {@code kiosk}, for their
+     * doctors' vitals sockets: {@code telekiosk/v1/nodes/vitals/<kiosk-id>}, the kiosk's message as CBOR, QoS 0.
+     */
+    public static String relayedVitals(KioskId kiosk) {
+        return NODES_PREFIX + "vitals/" + kiosk.value();
+    }
+
+    /**
+     * Where a broker node tells the other nodes of a measurement command's new state ({@code CommandChanged}, JSON,
+     * QoS 0): {@code telekiosk/v1/nodes/commands/<kiosk-id>}.
+     */
+    public static String relayedCommands(KioskId kiosk) {
+        return NODES_PREFIX + "commands/" + kiosk.value();
+    }
+
+    /** The filter of everything broker nodes relay to each other ({@link #relayedVitals}, {@link #relayedCommands}). */
+    public static String allRelayed() {
+        return NODES_PREFIX + "#";
+    }
+
+    /** Whether {@code topic} is one of {@link #relayedVitals}'s (otherwise, under {@link #allRelayed}, a command's). */
+    public static boolean isRelayedVitals(String topic) {
+        return topic != null && topic.startsWith(NODES_PREFIX + "vitals/");
+    }
+
     /** Whether {@code message} may be published on {@code channel}. */
     public static boolean carries(KioskTopic.Channel channel, KioskMessage message) {
         return switch (message) {
