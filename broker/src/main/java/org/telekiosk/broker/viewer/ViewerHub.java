@@ -46,6 +46,21 @@ public final class ViewerHub implements CallWatcher {
 
     private final WireCodec json;
     private final CallIndex index = new CallIndex();
+    /**
+     * Per viewer, when the newest reading it was sent of each kiosk's (sensor, LOINC code) was taken: a reading is
+     * sent to a viewer only if it is newer, so that a viewer never gets one twice when the replay of a join races the
+     * live reading (the reading remembered for the replay and routed to the viewer just registered), or when a node
+     * forwards its own copy and another node relays one (docs/scale-out.md, phase 5).
+     */
+    private final Map<ViewerSession, Map<String, Shown>> shown = new ConcurrentHashMap<>();
+
+    /** The newest reading a viewer was sent of one kiosk's (sensor, LOINC code). */
+    private record Shown(Instant takenAt, long seq) {
+        boolean olderThan(Instant otherTakenAt, long otherSeq) {
+            return otherTakenAt.isAfter(takenAt) || (otherTakenAt.equals(takenAt) && otherSeq > seq);
+        }
+    }
+
     /** Per kiosk, the latest reading of each (sensor, LOINC code) and its status, encoded: for replays. */
     private final Map<KioskId, KioskLatest> latest = new ConcurrentHashMap<>();
     private final java.util.function.LongSupplier nanos;
@@ -109,6 +124,7 @@ public final class ViewerHub implements CallWatcher {
 
     public void leave(ViewerSession session) {
         index.leave(session);
+        shown.remove(session);
     }
 
     @Override
@@ -129,10 +145,18 @@ public final class ViewerHub implements CallWatcher {
         if (kept == null) {
             return;
         }
-        kept.byKey.values().stream()
-                .filter(l -> l.status() || !l.takenAt().isBefore(call.admittedAt()))
-                .sorted(Comparator.comparing(Latest::takenAt))
-                .forEach(l -> deliver(viewer, l.json()));
+        KioskId kiosk = call.kiosk().orElseThrow();
+        kept.byKey.entrySet().stream()
+                .filter(e -> e.getValue().status() || !e.getValue().takenAt().isBefore(call.admittedAt()))
+                .sorted(Comparator.comparing(e -> e.getValue().takenAt()))
+                .forEach(e -> {
+                    if (e.getValue().status()) {
+                        deliver(viewer, e.getValue().json());
+                    } else {
+                        deliverReading(viewer, kiosk.value() + "|" + e.getKey(), e.getValue().takenAt(),
+                                e.getValue().seq(), e.getValue().json());
+                    }
+                });
     }
 
     /**
@@ -151,13 +175,18 @@ public final class ViewerHub implements CallWatcher {
     private void forward(KioskMessage message) {
         switch (message) {
             case Measurement m -> {
-                String text = remember(m.kiosk(), m.sensor().value() + "|" + m.loinc().value(), m.takenAt(), false,
+                String key = m.sensor().value() + "|" + m.loinc().value();
+                String text = remember(m.kiosk(), key, m.takenAt(), m.seq(), false,
                         json.encodeToString(new ViewerEvent.Reading(m)));
-                route(m.kiosk(), m.takenAt(), text);
+                for (CallIndex.Route route : index.routes().getOrDefault(m.kiosk(), List.of())) {
+                    if (!m.takenAt().isBefore(route.since())) {
+                        deliverReading(route.viewer(), m.kiosk().value() + "|" + key, m.takenAt(), m.seq(), text);
+                    }
+                }
             }
             case KioskStatus s -> {
                 // A status is the kiosk's, not the patient's: every viewer of the kiosk gets it.
-                String text = remember(s.kiosk(), "status", s.sentAt(), true,
+                String text = remember(s.kiosk(), "status", s.sentAt(), 0, true,
                         json.encodeToString(new ViewerEvent.Status(s)));
                 route(s.kiosk(), Instant.MAX, text);
             }
@@ -175,13 +204,13 @@ public final class ViewerHub implements CallWatcher {
         route(changed.kiosk(), Instant.MAX, json.encodeToString(changed));
     }
 
-    private String remember(KioskId kiosk, String key, Instant at, boolean status, String text) {
+    private String remember(KioskId kiosk, String key, Instant at, long seq, boolean status, String text) {
         long now = nanos.getAsLong();
         // Under the map's lock for this kiosk, so that a prune never drops a kiosk while its reading goes in.
         latest.compute(kiosk, (k, kept) -> {
             KioskLatest into = kept == null ? new KioskLatest() : kept;
             into.heard = now;
-            into.byKey.merge(key, new Latest(at, status, text),
+            into.byKey.merge(key, new Latest(at, seq, status, text),
                     (old, fresh) -> fresh.takenAt().isBefore(old.takenAt()) ? old : fresh);
             return into;
         });
@@ -233,6 +262,21 @@ public final class ViewerHub implements CallWatcher {
         }
     }
 
+    /** Sends a reading of {@code key} (kiosk, sensor, LOINC code) if the viewer has none as new (taken later, or at the same instant with a higher number). */
+    private void deliverReading(ViewerSession viewer, String key, Instant takenAt, long seq, String text) {
+        boolean[] newer = {false};
+        shown.computeIfAbsent(viewer, v -> new ConcurrentHashMap<>(8)).compute(key, (k, last) -> {
+            if (last == null || last.olderThan(takenAt, seq)) {
+                newer[0] = true;
+                return new Shown(takenAt, seq);
+            }
+            return last;
+        });
+        if (newer[0]) {
+            deliver(viewer, text);
+        }
+    }
+
     private void deliver(ViewerSession viewer, String text) {
         if (viewer.sendText(text)) {
             delivered.increment();
@@ -250,7 +294,7 @@ public final class ViewerHub implements CallWatcher {
     }
 
     /** One encoded reading or status of a kiosk and when it was taken; an older one never replaces a newer one. */
-    private record Latest(Instant takenAt, boolean status, String json) {}
+    private record Latest(Instant takenAt, long seq, boolean status, String json) {}
 
     /** A kiosk's latest readings and status by key; {@code heard} written under the outer map's lock. */
     private static final class KioskLatest {

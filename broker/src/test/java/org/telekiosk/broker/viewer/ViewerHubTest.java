@@ -35,6 +35,34 @@ class ViewerHubTest {
         assertEquals(0, other.ofType("reading").size(), "the other consultation has another kiosk");
     }
 
+    /**
+     * The same reading twice — a node's own copy and one another node relayed, or the live reading and the replay of
+     * a join that raced it (ExternalMqttTwoNodesIntegrationTest saw seq 21 twice on the doctor's socket) — reaches a
+     * viewer once; a reading older than one the viewer has of the same sensor is not sent either.
+     */
+    @Test
+    void aViewerGetsEachReadingOnceWhateverPathBringsItTwice() {
+        Consultation room = kit.room(kit.doctor, KIOSK);
+        kit.admit(kit.doctor, room, KIOSK);
+        FakeViewer viewer = new FakeViewer();
+        kit.watch(viewer, room);
+        kit.clock.advance(Duration.ofSeconds(1));
+        var first = kit.reading(KIOSK, 1);
+        kit.clock.advance(Duration.ofSeconds(1));
+        var second = kit.reading(KIOSK, 2);
+        hub.publish(second);
+        hub.publish(second);
+        hub.publish(first);
+        assertEquals(1, viewer.ofType("reading").size(), viewer.received.toString());
+        assertTrue(viewer.ofType("reading").getFirst().contains("\"seq\":2"), viewer.received.toString());
+
+        FakeViewer late = new FakeViewer();
+        kit.watch(late, room);
+        hub.publish(second);
+        assertEquals(1, late.ofType("reading").size(), "the replay, and not the same reading again live: "
+                + late.received);
+    }
+
     @Test
     void aKioskPageSeesItsOwnKioskWhileItsPatientIsInACallAndOnlyReadingsSinceTheAdmission() {
         Consultation room = kit.room(kit.doctor, KIOSK);
