@@ -172,7 +172,8 @@ class BrokerConfigLoaderTest {
     void theAbuseLimitsHaveTheirDocumentedDefaultsAndAreConfigurable() throws Exception {
         BrokerConfig defaults = BrokerConfigLoader.load(Optional.empty(), Map.of());
         assertEquals(org.telekiosk.broker.config.HttpLimits.DEFAULTS, defaults.httpLimits());
-        assertEquals(new org.telekiosk.broker.config.HttpLimits(256, java.time.Duration.ofSeconds(20), 16, 32),
+        assertEquals(new org.telekiosk.broker.config.HttpLimits(256, java.time.Duration.ofSeconds(20), 16, 32,
+                java.time.Duration.ofSeconds(1)),
                 defaults.httpLimits());
         assertEquals(org.telekiosk.broker.config.Lockouts.DEFAULTS, defaults.lockouts());
         assertEquals(new org.telekiosk.broker.account.LockoutPolicy(5, java.time.Duration.ofSeconds(30),
@@ -182,8 +183,9 @@ class BrokerConfigLoaderTest {
         BrokerConfig set = BrokerConfigLoader.load(Optional.empty(), Map.of("https.max-connections-per-address", "4",
                 "https.request-deadline", "PT5S", "https.max-pipelined-requests", "2", "api.max-logins-in-progress",
                 "3", "login.lockout.free-failures", "2", "join-code.lockout.max", "PT1H",
-                "join-code.guard.wrong-codes", "50", "signal.max-sockets-per-account", "4"));
-        assertEquals(new org.telekiosk.broker.config.HttpLimits(4, java.time.Duration.ofSeconds(5), 2, 3),
+                "join-code.guard.wrong-codes", "50", "signal.max-sockets-per-account", "4", "https.refusal-pause", "PT0S"));
+        assertEquals(new org.telekiosk.broker.config.HttpLimits(4, java.time.Duration.ofSeconds(5), 2, 3,
+                java.time.Duration.ZERO),
                 set.httpLimits());
         assertEquals(2, set.lockouts().login().freeFailures());
         assertEquals(java.time.Duration.ofHours(1), set.lockouts().joinCode().maxLockout());
@@ -193,16 +195,17 @@ class BrokerConfigLoaderTest {
 
     @Test
     void badAbuseLimitsAreRefusedNamingTheirKey() {
-        Map<String, String> bad = Map.of("https.max-connections-per-address", "0",
-                "https.request-deadline", "PT0S",
-                "https.max-pipelined-requests", "1001",
-                "api.max-logins-in-progress", "many",
-                "login.lockout.free-failures", "0",
-                "login.lockout.first", "PT1H",
-                "join-code.lockout.max", "P2D",
-                "join-code.guard.window", "PT1S",
-                "join-code.guard.delay", "PT2H",
-                "signal.max-sockets-per-account", "0");
+        Map<String, String> bad = Map.ofEntries(Map.entry("https.max-connections-per-address", "0"),
+                Map.entry("https.request-deadline", "PT0S"),
+                Map.entry("https.max-pipelined-requests", "1001"),
+                Map.entry("api.max-logins-in-progress", "many"),
+                Map.entry("login.lockout.free-failures", "0"),
+                Map.entry("login.lockout.first", "PT1H"),
+                Map.entry("join-code.lockout.max", "P2D"),
+                Map.entry("join-code.guard.window", "PT1S"),
+                Map.entry("join-code.guard.delay", "PT2H"),
+                Map.entry("signal.max-sockets-per-account", "0"),
+                Map.entry("https.refusal-pause", "PT11S"));
         for (Map.Entry<String, String> entry : bad.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> BrokerConfigLoader.load(Optional.empty(), Map.of(entry.getKey(), entry.getValue())),

@@ -116,7 +116,7 @@ public final class BrokerConfigLoader {
                             integer(merged, "metrics.port")),
                     new HttpLimits(integer(merged, "https.max-connections-per-address"),
                             duration(merged, "https.request-deadline"), integer(merged, "https.max-pipelined-requests"),
-                            integer(merged, "api.max-logins-in-progress")),
+                            integer(merged, "api.max-logins-in-progress"), duration(merged, "https.refusal-pause")),
                     new Lockouts(
                             Lockouts.policy("login.lockout", integer(merged, "login.lockout.free-failures"),
                                     duration(merged, "login.lockout.first"), duration(merged, "login.lockout.max")),

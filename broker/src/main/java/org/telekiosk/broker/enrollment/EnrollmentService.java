@@ -242,7 +242,7 @@ public final class EnrollmentService {
     /** Whether {@code kiosk} is enrolled and not revoked, as the registry says now. Blocking. */
     public boolean inService(KioskId kiosk) {
         refreshRegistry();
-        return registry.state().kiosk(kiosk).filter(r -> !r.revoked()).isPresent();
+        return registry.kiosk(kiosk).filter(r -> !r.revoked()).isPresent();
     }
 
     /**

@@ -20,7 +20,8 @@ import org.telekiosk.protocol.codec.WireCodec;
  * Builds the pipeline of every connection, in one place:
  * connections per address → TLS → idle timeout → request deadline (start) → HTTP codec (refusing conflicting
  * framing) → security headers on every response → framing refusal → request aggregation → request deadline (stop) →
- * one request at a time ({@link InOrderResponses}) → WebSocket version 13 only → Origin checks → signaling route →
+ * one request at a time ({@link InOrderResponses}) → refusals for load paused ({@link RefusalPause}) → WebSocket version
+ * 13 only → Origin checks → signaling route →
  * WebSocket upgrade on {@value #VIEWER_PATH} (or {@value #SIGNAL_PATH}, swapped in by {@link SignalRoute}) → frame aggregation → the open sockets ({@link OpenWebSockets}, told 1001 at stop) → REST API
  * ({@code /api/}, the kiosks' enrollment and agent updates included; {@link ApiHandler}) → HTTP routes (pages, {@code /healthz}, the
  * CRL) / viewer or signaling socket → error tail.
@@ -136,6 +137,7 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
         p.addLast(RequestDeadline.REQUESTS, deadline.requests());
         p.addLast("in-order", new InOrderResponses(limits.pipelinedRequests()));
+        p.addLast("refusal-pause", new RefusalPause(limits.refusalPause()));
         p.addLast("websocket-version", webSocketVersion);
         p.addLast("origin", originGuard);
         p.addLast("signal-origin", signalOriginGuard);

@@ -206,6 +206,17 @@ public final class BrokerMetrics implements AutoCloseable {
         new FileDescriptorMetrics().bindTo(registry);
     }
 
+    /**
+     * Registers the kiosks each part of the node keeps state of in memory ({@code part} → its count, the node's
+     * per-kiosk sweep): with churn they stay near the enrolled kiosks in use instead of growing with every kiosk ever
+     * seen (docs/operations.md, "Memory per kiosk").
+     */
+    public void kioskState(java.util.Map<String, java.util.function.IntSupplier> parts) {
+        parts.forEach((part, count) -> Gauge.builder("telekiosk.kiosk.state", count, c -> c.getAsInt())
+                .description("Kiosks a part of the node keeps state of in memory, by part").tag("part", part)
+                .register(registry));
+    }
+
     /** Registers the HTTPS listener's failed TLS handshakes (the listener starts after the meters). */
     public void tlsHandshakes(TlsHandshakeRefusals refusals) {
         for (TlsHandshakeRefusals.Reason reason : TlsHandshakeRefusals.Reason.values()) {

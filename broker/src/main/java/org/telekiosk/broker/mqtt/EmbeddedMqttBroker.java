@@ -30,6 +30,7 @@ import org.telekiosk.protocol.topic.Topics;
 import java.time.Clock;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.PerKioskState;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.pki.BrokerPki;
@@ -160,7 +161,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     }
 
     /**
-     * Forgets everything the MQTT broker holds for the revoked {@code kiosk}: drops its connection (reason 0x87),
+     * Forgets everything the MQTT broker holds for the revoked {@code kiosk}: its publish quota's bucket and its audit
+     * window ({@link #kioskState}), drops its connection (reason 0x87),
      * removes its session with its subscriptions and queued messages ({@link ClientService#invalidateSession}), and
      * removes the retained messages of its downlink (the store acknowledgement, {@link Topics#acks}), so that a kiosk
      * enrolled again under the same id starts with no session (CONNACK Session Present 0) and hears nothing meant for
@@ -169,6 +171,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
      * @return completes when HiveMQ has done all three; failures are logged, never thrown
      */
     public CompletableFuture<Void> revoked(KioskId kiosk) {
+        quota.forget(kiosk);
+        extension.authorizer.forget(kiosk);
         ClientService clients = extension.clients;
         RetainedMessageStore retained = extension.retained;
         if (clients == null || retained == null) {
@@ -216,6 +220,16 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * What this broker keeps per kiosk in memory besides HiveMQ's own sessions: the publish quota's buckets and the
+     * topic authorizer's audit windows, for the node's sweep ({@link PerKioskState}). HiveMQ keeps the sessions (and
+     * their queues) of revoked kiosks until {@link #revoked}, of others as long as the kiosk asked (MQTT 5 session
+     * expiry).
+     */
+    public List<PerKioskState> kioskState() {
+        return List.of(quota, extension.authorizer);
     }
 
     /** Connection attempts refused by the authenticator since start. */

@@ -12,12 +12,14 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.kiosk.PerKioskState;
 import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.Untrusted;
@@ -33,8 +35,11 @@ import org.telekiosk.protocol.topic.Topics;
  * misbehaving kiosk cannot flood the audit log; the rest are counted). What passes here still has to pass the
  * default permissions (QoS 1, no retain). The client id identifies the kiosk: the authenticator admitted it only as
  * the kiosk its certificate names; broker nodes are left to their default permissions.
+ *
+ * <p>The audit windows are kept per kiosk only while they count: a window of a minute that is over is equivalent to
+ * none ({@link #prune}), and a revoked kiosk's is forgotten ({@link #forget}).
  */
-final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer {
+final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer, PerKioskState {
     private static final Logger LOG = LoggerFactory.getLogger(KioskTopicAuthorizer.class);
     static final int AUDITS_PER_MINUTE = 10;
     /** Another kiosk's topic, or none of a kiosk's: forbidden, PUBACK or SUBACK 0x87 ({@link MqttReasons}). */
@@ -110,10 +115,35 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
         return refused.sum();
     }
 
-    private void refuse(KioskId kiosk, String what, String reason) {
+    /** Drops the windows of minutes that are over (a new minute starts a new window anyway) and of retired kiosks. */
+    @Override
+    public int prune(Predicate<KioskId> retired) {
+        long minute = minute(clock.instant());
+        int before = windows.size();
+        // Removes an entry only if it still holds the window tested (ConcurrentHashMap's entry set).
+        windows.entrySet().removeIf(e -> e.getValue().minute() != minute || retired.test(KioskId.of(e.getKey())));
+        return Math.max(0, before - windows.size());
+    }
+
+    @Override
+    public void forget(KioskId kiosk) {
+        windows.remove(kiosk.value());
+    }
+
+    @Override
+    public int kioskCount() {
+        return windows.size();
+    }
+
+    private static long minute(Instant at) {
+        return Math.floorDiv(at.getEpochSecond(), 60);
+    }
+
+    /** Logs and audits a refusal of {@code kiosk}, at most {@value #AUDITS_PER_MINUTE} a minute; counts it. */
+    void refuse(KioskId kiosk, String what, String reason) {
         refused.increment();
         Instant now = clock.instant();
-        long minute = now.getEpochSecond() / 60;
+        long minute = minute(now);
         Window window = windows.compute(kiosk.value(), (k, w) ->
                 w == null || w.minute() != minute ? new Window(minute, 1) : new Window(minute, w.count() + 1));
         if (window.count() <= AUDITS_PER_MINUTE) {

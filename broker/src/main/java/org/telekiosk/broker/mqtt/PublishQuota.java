@@ -6,12 +6,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
 import org.telekiosk.broker.audit.AuditLog;
+import org.telekiosk.broker.kiosk.PerKioskState;
 import org.telekiosk.protocol.KioskId;
 
 /**
@@ -26,8 +28,13 @@ import org.telekiosk.protocol.KioskId;
  * minute per kiosk is logged at WARN and audited ({@link AuditAction#KIOSK_OVER_QUOTA}), the rest of that minute only
  * counted, so that a flood cannot flood the log or the audit log either. Thread-safe: HiveMQ calls it from its own
  * threads, never blocked here (the audit log's {@code record} queues). Time comes from the injected clock.
+ *
+ * <p><b>Kept per kiosk, and for how long.</b> A bucket refilled to full is equivalent to none (a kiosk without one
+ * gets a full bucket), so {@link #prune} drops it, unless it counts refusals: those are shown per kiosk in the fleet
+ * view since start, so a kiosk that went over its quota keeps its bucket until it is revoked ({@link #forget}). A
+ * disconnect drops nothing: a kiosk that reconnects must not get a full bucket by reconnecting.
  */
-public final class PublishQuota {
+public final class PublishQuota implements PerKioskState {
     private static final Logger LOG = LoggerFactory.getLogger(PublishQuota.class);
 
     private final double tokensPerMilli;
@@ -44,6 +51,8 @@ public final class PublishQuota {
         final LongAdder refused = new LongAdder();
         long reportedMinute = Long.MIN_VALUE;
         long refusedAtReport;
+        /** Dropped from the map by {@link #prune}: a take that still holds it takes a fresh one. */
+        boolean dropped;
 
         Bucket(double tokens, long at) {
             this.tokens = tokens;
@@ -73,32 +82,87 @@ public final class PublishQuota {
     /** Takes a token for one publish of {@code kiosk}: true if it may go on, false if it is over its quota. */
     public boolean take(KioskId kiosk) {
         long now = clock.millis();
-        Bucket bucket = buckets.computeIfAbsent(kiosk.value(), k -> new Bucket(burst, now));
         long total;
         long sinceReport = 0;
         boolean report;
-        synchronized (bucket) {
-            bucket.tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.at) * tokensPerMilli);
-            bucket.at = Math.max(bucket.at, now);
-            if (bucket.tokens >= 1) {
-                bucket.tokens -= 1;
-                return true;
+        while (true) {
+            Bucket bucket = buckets.computeIfAbsent(kiosk.value(), k -> new Bucket(burst, now));
+            synchronized (bucket) {
+                if (bucket.dropped) {
+                    // Pruned between the look-up and the lock: take the fresh one.
+                    buckets.remove(kiosk.value(), bucket);
+                    continue;
+                }
+                refill(bucket, now);
+                if (bucket.tokens >= 1) {
+                    bucket.tokens -= 1;
+                    return true;
+                }
+                bucket.refused.increment();
+                total = bucket.refused.sum();
+                long minute = Math.floorDiv(now, 60_000);
+                report = minute != bucket.reportedMinute;
+                if (report) {
+                    sinceReport = total - bucket.refusedAtReport;
+                    bucket.reportedMinute = minute;
+                    bucket.refusedAtReport = total;
+                }
             }
-            bucket.refused.increment();
-            total = bucket.refused.sum();
-            long minute = Math.floorDiv(now, 60_000);
-            report = minute != bucket.reportedMinute;
-            if (report) {
-                sinceReport = total - bucket.refusedAtReport;
-                bucket.reportedMinute = minute;
-                bucket.refusedAtReport = total;
-            }
+            break;
         }
         refused.increment();
         if (report) {
             reportOver(kiosk, sinceReport, total);
         }
         return false;
+    }
+
+    private void refill(Bucket bucket, long now) {
+        bucket.tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.at) * tokensPerMilli);
+        bucket.at = Math.max(bucket.at, now);
+    }
+
+    /**
+     * Drops the buckets of kiosks {@code retired} names, and every bucket refilled to full that counts no refusal:
+     * the kiosk's next publish starts from a full bucket, as it would from this one. Never blocks for long (each
+     * bucket's lock once).
+     */
+    @Override
+    public int prune(Predicate<KioskId> retired) {
+        long now = clock.millis();
+        int dropped = 0;
+        for (var e : buckets.entrySet()) {
+            Bucket bucket = e.getValue();
+            boolean drop;
+            synchronized (bucket) {
+                // Read only: a take refills from the same instant, so a bucket kept is left exactly as it was.
+                boolean full = bucket.tokens + Math.max(0, now - bucket.at) * tokensPerMilli >= burst;
+                drop = retired.test(KioskId.of(e.getKey())) || full && bucket.refused.sum() == 0;
+                bucket.dropped |= drop;
+            }
+            if (drop && buckets.remove(e.getKey(), bucket)) {
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** Drops the bucket of the revoked {@code kiosk} with its count of refusals. */
+    @Override
+    public void forget(KioskId kiosk) {
+        Bucket bucket = buckets.get(kiosk.value());
+        if (bucket != null) {
+            synchronized (bucket) {
+                bucket.dropped = true;
+            }
+            buckets.remove(kiosk.value(), bucket);
+        }
+    }
+
+    /** Kiosks with a bucket now. */
+    @Override
+    public int kioskCount() {
+        return buckets.size();
     }
 
     private void reportOver(KioskId kiosk, long sinceLastReport, long total) {
@@ -113,7 +177,7 @@ public final class PublishQuota {
         }
     }
 
-    /** Publishes of {@code kiosk} refused over its quota since start. */
+    /** Publishes of {@code kiosk} refused over its quota since start (or since it was last revoked). */
     public long refused(KioskId kiosk) {
         Bucket bucket = buckets.get(kiosk.value());
         return bucket == null ? 0 : bucket.refused.sum();

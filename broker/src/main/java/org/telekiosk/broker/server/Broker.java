@@ -128,6 +128,16 @@ public final class Broker implements AutoCloseable {
         return m.telemetry().hub();
     }
 
+    /** Each kiosk's latest status (the fleet view's, {@code /healthz}'s). */
+    public org.telekiosk.broker.telemetry.KioskStatusBoard statuses() {
+        return m.telemetry().statuses();
+    }
+
+    /** The sweep over what the node keeps per kiosk in memory. */
+    KioskStateSweep kioskState() {
+        return m.sweep();
+    }
+
     /** The broker's MQTT client: the measurement subscription and the downlink publishes. */
     public BrokerMqttClient subscriber() {
         return m.client();

@@ -76,7 +76,7 @@ final class KioskTrust implements AutoCloseable {
 
         /** Whether {@code kiosk} is enrolled and not revoked. */
         boolean inService(KioskId kiosk) {
-            return registry.state().kiosk(kiosk).filter(k -> !k.revoked()).isPresent();
+            return registry.kiosk(kiosk).filter(k -> !k.revoked()).isPresent();
         }
     }
 
@@ -101,10 +101,14 @@ final class KioskTrust implements AutoCloseable {
     }
 
     static KioskTrust start(BrokerConfig config, Keys keys, EmbeddedMqttBroker mqtt, Storage storage,
-            Sessions sessions, KioskStatusBoard statuses, int httpsPort, Path data, SecureRandom random, Clock clock)
-            throws IOException {
+            Sessions sessions, KioskStatusBoard statuses, KioskStateSweep sweep, int httpsPort, Path data,
+            SecureRandom random, Clock clock) throws IOException {
+        // A revoked kiosk: its MQTT session and connection go, and whatever the node keeps of it in memory.
         Revocations revocations = new Revocations(keys.registry(), keys.pki().issuing(), keys.pki().crlFile(), clock,
-                mqtt::revokedAndWait);
+                kiosk -> {
+                    mqtt.revokedAndWait(kiosk);
+                    sweep.forget(kiosk);
+                });
         revocations.publish();
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("kiosk-registry-watch").daemon(true).factory());
@@ -132,6 +136,7 @@ final class KioskTrust implements AutoCloseable {
                 revocations::publish);
         enrollment.numberReadingsFrom(kiosk -> storage.store().nextSeq(kiosk).join());
         AgentVersions agentVersions = new AgentVersions();
+        sweep.add(agentVersions);
         KioskAdministration administration = new KioskAdministration(enrollment, keys.registry(), presence::online,
                 statuses::latest, kiosk -> new KioskAdministration.Aside(storage.store().refusedCount(kiosk).join(),
                         storage.store().conflictCount(kiosk).join(), mqtt.overQuota(kiosk)), agentVersions::of);

@@ -22,8 +22,8 @@ import org.telekiosk.broker.pki.SecureFiles;
  * {@link Broker} owns that lifecycle and closes it.
  */
 record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, EmbeddedMqttBroker mqtt,
-        BrokerMqttClient client, Telemetry telemetry, KioskTrust trust, Commands commands, Signaling signaling,
-        MetricsEndpoint metrics, Https https) {
+        BrokerMqttClient client, Telemetry telemetry, KioskStateSweep sweep, KioskTrust trust, Commands commands,
+        Signaling signaling, MetricsEndpoint metrics, Https https) {
 
     /**
      * Starts every module, adding each to {@code parts} as it starts. Blocking (key generation, disk, the embedded
@@ -49,8 +49,12 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Emb
         BrokerMqttClient client = parts.add(intakeClients.getFirst());
         Telemetry telemetry = parts.add(new Telemetry(storage.store(), intakeClients, keys.registry(),
                 access.calls()));
+        // One sweep over what the parts keep per kiosk in memory; a revocation forgets the kiosk in all of them.
+        KioskStateSweep sweep = parts.add(KioskStateSweep.over(keys.registry()).addAll(mqtt.kioskState())
+                .addAll(telemetry.kioskState(config.access().accessWindow())));
         KioskTrust trust = parts.add(KioskTrust.start(config, keys, mqtt, storage, access.sessions(),
-                telemetry.statuses(), httpsPort, data, random, clock));
+                telemetry.statuses(), sweep, httpsPort, data, random, clock));
+        sweep.start();
         var apiExecutor = parts.add(Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("api-", 0).factory()));
         Commands commands = parts.add(Commands.start(access.consultations(), storage.sql(), client,
@@ -65,7 +69,8 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Emb
         Https https = parts.add(Https.start(config, httpsPort, new Https.Parts(keys, trust, access, telemetry,
                 commands, signaling, storage, mqtt, client, apiExecutor), clock));
         metrics.metrics().tlsHandshakes(https.tlsRefusals());
-        return new Modules(keys, storage, access, mqtt, client, telemetry, trust, commands, signaling, metrics,
-                https);
+        metrics.metrics().kioskState(sweep.kioskCountSuppliers());
+        return new Modules(keys, storage, access, mqtt, client, telemetry, sweep, trust, commands, signaling,
+                metrics, https);
     }
 }

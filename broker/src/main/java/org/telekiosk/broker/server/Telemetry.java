@@ -19,6 +19,7 @@ import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.consultation.CallEvents;
 import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.PerKioskState;
 import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.mqtt.ClientIdFile;
 import org.telekiosk.broker.pki.BrokerPki;
@@ -47,11 +48,6 @@ final class Telemetry implements AutoCloseable {
      * that a kiosk's outbox stays small, rarely enough that a busy kiosk costs one small message per interval.
      */
     static final Duration STORE_ACK_INTERVAL = Duration.ofMillis(250);
-    /**
-     * How often the viewer hub forgets what it keeps of kiosks revoked or silent ({@link ViewerHub#prune}): often
-     * enough that a revoked kiosk's last values go within a minute, rarely enough to cost nothing.
-     */
-    static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
     /** How often the client is checked for HiveMQ CE's stall of a shared subscription. */
     private static final Duration STALL_CHECK = Duration.ofSeconds(5);
 
@@ -90,7 +86,7 @@ final class Telemetry implements AutoCloseable {
         this.storeAcks = new StoreAcks((kiosk, from) -> store.progress(kiosk, from, StoreAck.MAX_REFUSED + 1), ack -> {
             // A revoked kiosk's retained acknowledgement was removed (EmbeddedMqttBroker.revoked): a late reading of
             // its former enrollment must not put one back for a kiosk enrolled again under its id.
-            if (registry.state().kiosk(ack.kiosk()).filter(k -> !k.revoked()).isEmpty()) {
+            if (registry.kiosk(ack.kiosk()).filter(k -> !k.revoked()).isEmpty()) {
                 return true;
             }
             if (!client.publishRetained(Topics.acks(ack.kiosk()), ackCodec.encode(ack))) {
@@ -139,9 +135,6 @@ final class Telemetry implements AutoCloseable {
                 new StoringForwarder(store, hub::publish, statuses, storeAcks, commands, audit::record, clock));
         ackFlusher.scheduleWithFixedDelay(this::flushAcks, STORE_ACK_INTERVAL.toMillis(),
                 STORE_ACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        Duration keepLatest = config.access().accessWindow();
-        orderTimer.scheduleWithFixedDelay(() -> prune(keepLatest), PRUNE_EVERY.toMillis(), PRUNE_EVERY.toMillis(),
-                TimeUnit.MILLISECONDS);
         for (BrokerMqttClient c : intakeClients) {
             c.subscribe(new MeasurementSubscription(intake));
             c.watchForStalls(routedPublishes, intakeClients, STALL_CHECK);
@@ -149,12 +142,30 @@ final class Telemetry implements AutoCloseable {
         }
     }
 
-    /** A kiosk's latest values are kept for replays at most as long as a consultation can be reached. */
-    private void prune(Duration keepLatest) {
-        try {
-            hub.prune(keepLatest, kiosk -> registry.state().kiosk(kiosk).map(k -> k.revoked()).orElse(false));
-        } catch (RuntimeException e) {
-            LOG.warn("Pruning the viewer hub's kiosk state failed: {}", e.toString());
+    /**
+     * What this module keeps per kiosk, for the node's sweep ({@link KioskStateSweep}): the viewer hub's latest values
+     * (kept for replays at most {@code keepLatest}, as long as a consultation can be reached) and order, the statuses,
+     * the store acknowledgements' progress.
+     */
+    List<PerKioskState> kioskState(Duration keepLatest) {
+        return List.of(new ViewerHubState(hub, keepLatest), statuses, storeAcks);
+    }
+
+    /** The viewer hub as a {@link PerKioskState}: {@link ViewerHub#prune} with the keep time of the latest values. */
+    private record ViewerHubState(ViewerHub hub, Duration keepLatest) implements PerKioskState {
+        @Override
+        public int prune(java.util.function.Predicate<org.telekiosk.protocol.KioskId> retired) {
+            return hub.prune(keepLatest, retired);
+        }
+
+        @Override
+        public void forget(org.telekiosk.protocol.KioskId kiosk) {
+            hub.forget(kiosk);
+        }
+
+        @Override
+        public int kioskCount() {
+            return hub.keptKioskCount() + hub.order().map(o -> o.kioskCount()).orElse(0);
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.telekiosk.broker.kiosk.PerKioskState;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 
@@ -12,8 +14,12 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
  * readings queued and dropped on the kiosk, a fault found in its outbox at start. Read by {@code /healthz} (totals),
  * the technician's fleet view and the waiting room's readiness. Fed with every status that arrives; an older status
  * (redelivered after a reconnect) never replaces a newer one. Thread-safe, never blocks.
+ *
+ * <p>A status is kept while its kiosk is enrolled, connected or not: the fleet view shows an offline kiosk's last
+ * report, so silence does not make it equivalent to none, and the enrolled kiosks bound the board. A revoked kiosk's
+ * status is dropped ({@link #forget} at the revocation, {@link #prune} for one that arrived late).
  */
-public final class KioskStatusBoard implements Consumer<KioskStatus> {
+public final class KioskStatusBoard implements Consumer<KioskStatus>, PerKioskState {
     private final Map<KioskId, KioskStatus> latest = new ConcurrentHashMap<>();
 
     @Override
@@ -27,8 +33,24 @@ public final class KioskStatusBoard implements Consumer<KioskStatus> {
         return Optional.ofNullable(latest.get(kiosk));
     }
 
-    /** Kiosks that have sent a status since the broker started. */
+    /** Kiosks that have sent a status since the broker started, and are not revoked since. */
     public int kiosks() {
+        return latest.size();
+    }
+
+    /** Drops the statuses of the kiosks {@code retired} names. */
+    @Override
+    public int prune(Predicate<KioskId> retired) {
+        return PerKioskState.pruneRetired(latest, retired);
+    }
+
+    @Override
+    public void forget(KioskId kiosk) {
+        latest.remove(kiosk);
+    }
+
+    @Override
+    public int kioskCount() {
         return latest.size();
     }
 

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.broker.kiosk.PerKioskState;
 import org.telekiosk.broker.store.Gap;
 import org.telekiosk.broker.store.KioskProgress;
 import org.telekiosk.protocol.KioskId;
@@ -46,8 +47,12 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
  * ({@link StoreAck#refused()}), at most {@link StoreAck#MAX_REFUSED}, and stops below the first refused number it
  * cannot name, so that a kiosk never deletes a refused reading it was not told of (it quarantines those it is told
  * of). Once the kiosk quarantined them, its {@code heldFrom} passes them and they drop from the list.
+ *
+ * <p>What it keeps per kiosk (its {@code heldFrom}, the last acknowledgement published) is kept while the kiosk is
+ * enrolled: forgetting an enrolled kiosk's {@code heldFrom} would stop its acknowledgement at its own gaps until its
+ * next status. A revoked kiosk's is dropped ({@link #forget}, {@link #prune}).
  */
-public final class StoreAcks {
+public final class StoreAcks implements PerKioskState {
     private static final Logger LOG = LoggerFactory.getLogger(StoreAcks.class);
     /** How long one flush waits for the store's progress reads; the kiosks not read by then wait for the next. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
@@ -101,6 +106,34 @@ public final class StoreAcks {
     public void status(KioskStatus status) {
         heldFrom.merge(status.kiosk(), status.heldFrom(), Math::max);
         marked.put(status.kiosk(), Boolean.TRUE);
+    }
+
+    /** Drops what is kept of the kiosks {@code retired} names. */
+    @Override
+    public int prune(Predicate<KioskId> retired) {
+        Set<KioskId> gone = new java.util.HashSet<>();
+        for (Map<KioskId, ?> map : List.of(heldFrom, published, publishedRefused, marked)) {
+            map.keySet().stream().filter(retired).forEach(gone::add);
+        }
+        gone.forEach(this::forget);
+        return gone.size();
+    }
+
+    @Override
+    public void forget(KioskId kiosk) {
+        marked.remove(kiosk);
+        heldFrom.remove(kiosk);
+        published.remove(kiosk);
+        publishedRefused.remove(kiosk);
+    }
+
+    /** Kiosks with an entry now. */
+    @Override
+    public int kioskCount() {
+        Set<KioskId> all = new java.util.HashSet<>(heldFrom.keySet());
+        all.addAll(published.keySet());
+        all.addAll(marked.keySet());
+        return all.size();
     }
 
     /**

@@ -214,6 +214,11 @@ public final class ViewerHub implements CallWatcher {
         return forgotten;
     }
 
+    /** Forgets the latest readings and status of {@code kiosk} (revoked); its order goes when idle. */
+    public void forget(KioskId kiosk) {
+        latest.remove(kiosk);
+    }
+
     /** Kiosks whose latest readings or status are kept for replays. */
     public int keptKioskCount() {
         return latest.size();

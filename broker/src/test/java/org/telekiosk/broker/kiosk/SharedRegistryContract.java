@@ -102,6 +102,23 @@ abstract class SharedRegistryContract {
     }
 
     @Test
+    void theLookUpByIdFollowsEveryChangeAndRefresh() throws Exception {
+        KioskRegistry a = KioskRegistry.open(node(), dir.resolve("a"), NOW);
+        KioskRegistry b = KioskRegistry.open(node(), dir.resolve("b"), NOW);
+        assertTrue(a.kiosk(LAB_1).isEmpty());
+        a.update(NOW, s -> s.withKiosk(enrolled(LAB_1, "1a")));
+        assertEquals(a.state().kiosk(LAB_1), a.kiosk(LAB_1));
+        assertFalse(a.kiosk(LAB_1).orElseThrow().revoked());
+        assertTrue(b.kiosk(LAB_1).isEmpty(), "b's snapshot");
+        a.update(NOW, s -> s.withKiosk(new KioskRecord(LAB_1.value(), "Lab", "1a", NOW.plus(Duration.ofDays(30)),
+                NOW)));
+        assertTrue(a.kiosk(LAB_1).orElseThrow().revoked(), "a's own change at once");
+        assertTrue(b.refresh());
+        assertTrue(b.kiosk(LAB_1).orElseThrow().revoked(), "b's at its refresh");
+        assertTrue(b.kiosk(LAB_2).isEmpty());
+    }
+
+    @Test
     void aRevocationRaisesTheCrlNumberAndOutlivesTheProcess() throws Exception {
         KioskRegistry a = KioskRegistry.open(node(), dir.resolve("a"), NOW);
         a.update(NOW, s -> s.withKiosk(enrolled(LAB_1, "1a")));

@@ -196,27 +196,65 @@ class MetricsScrapeTest {
     @Test
     void everyMeterIsDocumentedAndTheDashboardUsesOnlyExposedMeters() throws Exception {
         String text = scrape().body();
-        java.util.Set<String> exposed = new java.util.TreeSet<>();
-        text.lines().filter(l -> l.startsWith("# TYPE telekiosk_")).forEach(l -> exposed.add(l.split(" ")[2]));
+        java.util.Set<String> exposed = exposedMeters(text);
         assertTrue(exposed.size() > 20, text);
         String operations = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "operations.md"));
         java.util.List<String> undocumented = exposed.stream().filter(m -> !operations.contains(m)
                 && !operations.contains(m.replaceAll("_(total|seconds|seconds_max)$", ""))).toList();
         assertEquals(java.util.List.of(), undocumented, "meters missing from docs/operations.md");
 
-        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs",
-                "grafana-dashboard.json"));
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard);
-        java.util.regex.Matcher used = java.util.regex.Pattern.compile("telekiosk_[a-z_]+").matcher(dashboard);
         java.util.Set<String> unknown = new java.util.TreeSet<>();
-        while (used.find()) {
-            String name = used.group();
+        for (String name : dashboardMeters()) {
             if (text.lines().noneMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " "))) {
                 unknown.add(name);
             }
         }
         assertEquals(java.util.Set.of(), unknown, "the dashboard asks for meters the broker does not expose");
         assertTrue(operations.contains("grafana-dashboard.json"), "docs/operations.md points to the dashboard");
+    }
+
+    /**
+     * Every telekiosk meter a broker exposes has a panel on the dashboard, or docs/operations.md names it in its
+     * paragraph of meters deliberately left off ("**Not on the dashboard**"): a new meter cannot be forgotten there.
+     */
+    @Test
+    void everyExposedMeterHasAPanelOrIsLeftOffOnPurpose() throws Exception {
+        java.util.Set<String> onPanels = dashboardMeters();
+        String operations = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "operations.md"));
+        String leftOff = operations.lines().filter(l -> l.startsWith("**Not on the dashboard**")).findFirst()
+                .orElseThrow(() -> new AssertionError("docs/operations.md has no '**Not on the dashboard**' line"));
+        java.util.List<String> missing = exposedMeters(scrape().body()).stream()
+                .map(m -> m.replaceAll("_max$", ""))
+                .filter(m -> onPanels.stream().noneMatch(used -> used.equals(m) || used.startsWith(m + "_")))
+                .filter(m -> !leftOff.contains("`" + m + "`"))
+                .distinct().toList();
+        assertEquals(java.util.List.of(), missing, "meters neither on a panel nor left off on purpose");
+    }
+
+    /** The telekiosk meters the scrape declares ({@code # TYPE} lines). */
+    private static java.util.Set<String> exposedMeters(String text) {
+        java.util.Set<String> exposed = new java.util.TreeSet<>();
+        text.lines().filter(l -> l.startsWith("# TYPE telekiosk_")).forEach(l -> exposed.add(l.split(" ")[2]));
+        return exposed;
+    }
+
+    /** The telekiosk meter names in the expressions of every panel of docs/grafana-dashboard.json. */
+    private static java.util.Set<String> dashboardMeters() throws java.io.IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Files.readString(
+                java.nio.file.Path.of("..", "docs", "grafana-dashboard.json")));
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        java.util.regex.Pattern meter = java.util.regex.Pattern.compile("telekiosk_[a-z_]+");
+        assertTrue(json.path("panels").size() > 10, "the dashboard has its panels");
+        for (var panel : json.path("panels")) {
+            assertTrue(panel.path("targets").size() > 0, "panel '" + panel.path("title").asText() + "' asks for something");
+            for (var target : panel.path("targets")) {
+                java.util.regex.Matcher used = meter.matcher(target.path("expr").asText());
+                while (used.find()) {
+                    names.add(used.group());
+                }
+            }
+        }
+        return names;
     }
 
     @Test

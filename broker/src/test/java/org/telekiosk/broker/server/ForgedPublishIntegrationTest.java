@@ -83,10 +83,18 @@ class ForgedPublishIntegrationTest {
         byte[] own = CBOR.encode(KioskTrustIntegrationTest.reading(kiosk.id(), 1));
         IMqttToken forged = client.publish(Topics.measurements(victim), qos1(CBOR.encode(
                 KioskTrustIntegrationTest.reading(victim, 1))));
-        IMqttToken after = client.publish(Topics.measurements(kiosk.id()), qos1(own));
+        // On a loaded machine HiveMQ may have refused the forged publish and ended the connection before the next
+        // publish is even handed to Paho, which then refuses it at once (32104 not connected): not sent is not
+        // acknowledged either, the same outcome.
+        int afterOutcome;
+        try {
+            IMqttToken after = client.publish(Topics.measurements(kiosk.id()), qos1(own));
+            afterOutcome = outcome(after);
+        } catch (MqttException notConnected) {
+            afterOutcome = -notConnected.getReasonCode();
+        }
 
         assertEquals(0x87, outcome(forged), "PUBACK 0x87 not authorized");
-        int afterOutcome = outcome(after);
         org.junit.jupiter.api.Assertions.assertTrue(afterOutcome < 0,
                 "the publish after it is not acknowledged (fails with the disconnect), was " + afterOutcome);
         MqttDisconnectResponse disconnect = lost.get(30, TimeUnit.SECONDS);

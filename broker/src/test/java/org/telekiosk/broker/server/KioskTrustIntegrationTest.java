@@ -228,6 +228,21 @@ class KioskTrustIntegrationTest {
     }
 
     @Test
+    void aRevokedKiosksStatusIsForgottenAtOnceAndTheSweepFindsNothingLeft() throws Exception {
+        TestKiosk kiosk = TestKiosk.enroll(BROKER, KioskId.of("trust-s"));
+        MqttClient client = kiosk.connect(BROKER);
+        publish(client, Topics.status(kiosk.id()), CBOR.encode(new org.telekiosk.protocol.telemetry.KioskStatus(
+                kiosk.id(), Instant.now(), List.of(), 3, 0, "", 0)));
+        await().atMost(WAIT).until(() -> BROKER.broker().statuses().latest(kiosk.id()).isPresent());
+
+        assertTrue(BROKER.broker().enrollment().revoke(kiosk.id(), new AuditActor("account:tech")));
+        assertTrue(BROKER.broker().statuses().latest(kiosk.id()).isEmpty(), "forgotten with the revocation");
+        BROKER.broker().kioskState().sweep();
+        assertTrue(BROKER.broker().statuses().latest(kiosk.id()).isEmpty());
+        client.close(true);
+    }
+
+    @Test
     void aRevocationWrittenByAnotherProcessTakesEffectWithinTenSeconds() throws Exception {
         TestKiosk kiosk = TestKiosk.enroll(BROKER, KioskId.of("trust-k"));
         MqttClient client = kiosk.connect(BROKER);

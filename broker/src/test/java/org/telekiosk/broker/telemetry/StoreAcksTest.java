@@ -227,4 +227,24 @@ class StoreAcksTest {
             readers.shutdownNow();
         }
     }
+
+    @Test
+    void aRevokedKioskIsForgottenAndAKioskThatStaysKeepsItsHeldFrom() {
+        progress.put(A, progress(A, 500, lost(100, 110)));
+        progress.put(B, progress(B, 500, lost(100, 110)));
+        acks.status(status(A, 200));
+        acks.status(status(B, 200));
+        acks.flush();
+        assertEquals(2, acks.kioskCount());
+
+        assertEquals(1, acks.prune(B::equals));
+        assertEquals(1, acks.kioskCount());
+        sent.clear();
+        acks.stored(A, true);
+        acks.flush();
+        assertEquals(List.of(new StoreAck(A, 500)), sent, "A's heldFrom still passes its lost gap");
+
+        acks.forget(A);
+        assertEquals(0, acks.kioskCount());
+    }
 }

@@ -132,6 +132,22 @@ class InterleavedFaultSystemTest {
                 throw new AssertionError("after the faults: " + stored[0] + " stored, highest " + stored[1]
                         + ", missing " + broker.gaps(kiosk) + "; seed " + seed + ", logs in " + dir, e);
             }
+            // The agent goes on measuring after the drain: stop it, then let what it sent reach the store before the
+            // broker stops. Two intake connections store out of order, so a stop right after the agent's can leave
+            // numbers below the highest unstored (still in HiveMQ's queue and the agent's outbox, not lost: the
+            // clean-clone CI of 2026-12-05 14:09 saw 2,230 stored, highest 2,266, asserted after the stop).
+            agent.close();
+            agent = null;
+            try {
+                await("the last readings stored, seed " + seed).atMost(PATIENCE).until(() -> {
+                    long[] stored = broker.stored(kiosk);
+                    return stored[0] == stored[1];
+                });
+            } catch (ConditionTimeoutException e) {
+                long[] stored = broker.stored(kiosk);
+                throw new AssertionError("after the agent stopped: " + stored[0] + " stored, highest " + stored[1]
+                        + ", missing " + broker.gaps(kiosk) + "; seed " + seed + ", logs in " + dir, e);
+            }
         } finally {
             if (agent != null) {
                 agent.close();
@@ -141,7 +157,8 @@ class InterleavedFaultSystemTest {
         System.out.println("InterleavedFaultSystemTest: " + counts[0] + " agent kills, " + counts[1]
                 + " network cuts, " + counts[2] + " broker kills; seed " + seed);
         long[] stored = broker.stored(kiosk);
-        assertEquals(stored[1], stored[0], "every number 1.." + stored[1] + " stored once; seed " + seed);
+        assertEquals(stored[1], stored[0], "every number 1.." + stored[1] + " stored once after the broker stopped; "
+                + "missing " + broker.gaps(kiosk) + "; seed " + seed);
     }
 
     /** Holds a fault for its planned duration (the fault itself, not synchronisation: every check after it waits with Awaitility). */
