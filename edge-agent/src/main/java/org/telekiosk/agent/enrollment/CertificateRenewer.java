@@ -2,9 +2,6 @@ package org.telekiosk.agent.enrollment;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -14,11 +11,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.agent.uplink.BrokerHttps;
 import org.telekiosk.agent.uplink.CaTrust;
 import org.telekiosk.agent.uplink.ClientIdentity;
 import org.telekiosk.agent.uplink.IdentityKeyManager;
@@ -123,36 +122,29 @@ public final class CertificateRenewer {
 
     private Outcome renew() {
         KeyPair keys = KioskKeys.newKeyPair(random);
-        HttpResponse<String> response;
-        try (HttpClient client = HttpClient.newBuilder()
-                .sslContext(CaTrust.context(caFile, new IdentityKeyManager(identity)))
-                .connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build()) {
-            response = client.send(HttpRequest.newBuilder(renewUrl).timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .header(UpdateKeyField.HEADER, UpdateKeyField.FEATURE)
-                    .POST(HttpRequest.BodyPublishers.ofString(json.encodeToString(
-                            new RenewalRequest(KioskKeys.csr(keys, kiosk))))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+        BrokerHttps.Response response;
+        try {
+            response = new BrokerHttps(CaTrust.context(caFile, new IdentityKeyManager(identity)), TIMEOUT)
+                    .post(renewUrl, Map.of("Content-Type", "application/json",
+                                    UpdateKeyField.HEADER, UpdateKeyField.FEATURE),
+                            json.encode(new RenewalRequest(KioskKeys.csr(keys, kiosk))), json.maxBytes() + 1);
         } catch (IOException e) {
             LOG.warn("Kiosk {}: renewing the certificate failed, retrying later: {}", kiosk, e.toString());
             return new Outcome.Failed(e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Outcome.Failed("interrupted");
         }
-        if (response.statusCode() != 200) {
+        if (response.status() != 200) {
             String detail;
             try {
                 Problem problem = json.decode(response.body(), Problem.class);
                 detail = problem.title() + ": " + problem.detail();
             } catch (MalformedMessageException e) {
-                detail = "status " + response.statusCode();
+                detail = "status " + response.status();
             }
             LOG.warn("Kiosk {}: the broker refused to renew the certificate: {}", kiosk, detail);
             return new Outcome.Failed(detail);
         }
         try {
-            UpdateKeyField.Split split = UpdateKeyField.split(response.body());
+            UpdateKeyField.Split split = UpdateKeyField.split(response.text());
             EnrollmentResponse issued = json.decode(split.message(), EnrollmentResponse.class);
             List<X509Certificate> chain = KioskKeys.parseCertificates(issued.certificateChain());
             if (chain.isEmpty() || !chain.getFirst().getPublicKey().equals(keys.getPublic())) {

@@ -1,16 +1,14 @@
 package org.telekiosk.agent.update;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import org.telekiosk.agent.uplink.BrokerHttps;
 import org.telekiosk.agent.uplink.CaTrust;
 import org.telekiosk.agent.uplink.ClientIdentity;
 import org.telekiosk.agent.uplink.IdentityKeyManager;
@@ -25,9 +23,10 @@ import org.telekiosk.protocol.update.DebianVersion;
  * kiosk's certificate presented and the broker checked against the kiosk's CA file. Blocking.
  */
 public final class UpdateClient implements UpdateChannel {
+    /** Connecting, and each read of an answer (a download may take long over a rural link, but never stalls this long). */
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /** A download may take this long (20 MB over a slow rural link). */
-    private static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(30);
+    /** The largest answer read other than a package. */
+    private static final int MAX_ANSWER = 16 * 1024;
 
     /** What the broker answered to "anything newer?". */
     public sealed interface Answer {
@@ -53,16 +52,12 @@ public final class UpdateClient implements UpdateChannel {
     public Answer offer(DebianVersion running, String architecture) throws IOException, InterruptedException {
         URI uri = origin.resolve("/api/v1/agent-update?version=" + URLEncoder.encode(running.value(),
                 StandardCharsets.UTF_8) + "&arch=" + URLEncoder.encode(architecture, StandardCharsets.UTF_8));
-        HttpResponse<String> response;
-        try (HttpClient client = client()) {
-            response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+        BrokerHttps.Response response = https().get(uri, MAX_ANSWER + 1);
+        if (response.status() == 204) {
+            return new Answer.Nothing(response.header("Retry-After").isPresent());
         }
-        if (response.statusCode() == 204) {
-            return new Answer.Nothing(response.headers().firstValue("Retry-After").isPresent());
-        }
-        if (response.statusCode() != 200) {
-            throw new IOException("the broker answered " + response.statusCode() + ": " + cut(response.body()));
+        if (response.status() != 200) {
+            throw new IOException("the broker answered " + response.status() + ": " + cut(response.text()));
         }
         try {
             return new Answer.Offered(json.decode(response.body(), AgentUpdateOffer.class));
@@ -77,40 +72,30 @@ public final class UpdateClient implements UpdateChannel {
      */
     @Override
     public byte[] download(AgentUpdateOffer offer) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response;
-        try (HttpClient client = client()) {
-            response = client.send(HttpRequest.newBuilder(origin.resolve(offer.path())).timeout(DOWNLOAD_TIMEOUT)
-                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new IOException("the broker answered " + response.statusCode() + " for " + offer.path());
-                }
-                try {
-                    return body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, offer.size() + 1));
-                } catch (IOException e) {
-                    throw new IOException("the download of " + offer.path() + " broke off: " + e.getMessage(), e);
-                }
-            }
+        BrokerHttps.Response response;
+        try {
+            response = https().get(origin.resolve(offer.path()), offer.size() + 1);
+        } catch (IOException e) {
+            throw new IOException("the download of " + offer.path() + " failed: " + e.getMessage(), e);
         }
+        if (response.status() != 200) {
+            throw new IOException("the broker answered " + response.status() + " for " + offer.path());
+        }
+        return response.body();
     }
 
     @Override
     public void report(AgentUpdateReport report) throws IOException, InterruptedException {
-        HttpResponse<String> response;
-        try (HttpClient client = client()) {
-            response = client.send(HttpRequest.newBuilder(origin.resolve("/api/v1/agent-update/report"))
-                    .timeout(TIMEOUT).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json.encodeToString(report))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-        if (response.statusCode() != 204) {
-            throw new IOException("the broker answered " + response.statusCode() + ": " + cut(response.body()));
+        BrokerHttps.Response response = https().post(origin.resolve("/api/v1/agent-update/report"),
+                Map.of("Content-Type", "application/json"), json.encode(report), MAX_ANSWER);
+        if (response.status() != 204) {
+            throw new IOException("the broker answered " + response.status() + ": " + cut(response.text()));
         }
     }
 
-    private HttpClient client() throws IOException {
-        return HttpClient.newBuilder().sslContext(CaTrust.context(caFile, new IdentityKeyManager(identity)))
-                .connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    /** A fresh TLS context each time: the kiosk's certificate may have been renewed since the last request. */
+    private BrokerHttps https() throws IOException {
+        return new BrokerHttps(CaTrust.context(caFile, new IdentityKeyManager(identity)), TIMEOUT);
     }
 
     private static String cut(String body) {
