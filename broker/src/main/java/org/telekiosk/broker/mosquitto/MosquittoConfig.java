@@ -117,10 +117,6 @@ public final class MosquittoConfig {
                 # latest one when it subscribes, before it sends anything.
                 retain_available true
 
-                # No MQTT 5 topic aliases (CONNACK Topic Alias Maximum 0): Paho uses them by itself when allowed and
-                # then lost or misrouted messages (protocol/README.md); every PUBLISH carries its topic.
-                max_topic_alias 0
-
                 # Keep sessions, queued QoS 1 messages and retained messages across restarts (saved at a clean stop
                 # and every autosave_interval seconds; a crash loses what came since the last save, which kiosks
                 # survive: they resend, and the store keeps one copy), and do not drop messages for a slow subscriber.

@@ -326,14 +326,6 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
         }
     }
 
-    /**
-     * HiveMQ's configuration. Topic aliases (MQTT 5 §3.3.2.3.4) are off: the CONNACK says Topic Alias Maximum 0, so no
-     * client sends any. Paho 1.2.5 uses them by itself whenever the server allows (it assigns an alias on the
-     * publishing thread, `ClientState.send`, and writes the packet later from its sender thread); with them on, store
-     * acknowledgements published by the broker's own client went missing or arrived on another topic (a StoreAck on a
-     * kiosk's measurements topic, refused as {@code unknown-type}) in 4 of 5 runs of the broker's integration tests
-     * together, none in 2 runs with them off. A kiosk pays the 43-byte topic in every publish instead.
-     */
     static String configXml(BrokerConfig config, int port, ListenerKeyStores stores) {
         String pw = xml(stores.password());
         StringBuilder protocols = new StringBuilder();
@@ -378,7 +370,6 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
                       <server-receive-maximum>%d</server-receive-maximum>
                     </receive-maximum>
                     <retained-messages><enabled>true</enabled></retained-messages>
-                    <topic-alias><enabled>false</enabled></topic-alias>
                     <packets><max-packet-size>%d</max-packet-size></packets>
                   </mqtt>
                   <restrictions>

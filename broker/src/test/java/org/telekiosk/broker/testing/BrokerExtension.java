@@ -79,6 +79,13 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
      * started by the first such class, closed when the run ends, so that each class does not pay a broker's start and
      * HiveMQ's stop (several seconds each). Only for classes that leave nothing another could trip over: their own
      * kiosk ids and accounts, and no broker-wide figure asserted that another class's traffic could change.
+     *
+     * <p>Not for classes that check what the embedded HiveMQ delivers to a kiosk. The shared broker's HiveMQ lives
+     * while other classes start and stop embedded HiveMQ instances in the same JVM, and then it was seen to lose a
+     * retained QoS 0 store acknowledgement the broker's client had handed over, and once to deliver a payload without
+     * a sequence number on a kiosk's measurements topic (refused {@code unknown-type}): RetainedStoreAckIntegrationTest
+     * failed 3 of 3 runs together with eight other integration classes on the shared broker and passed with a broker
+     * of its own in the same combination (2026-12-05). One HiveMQ per JVM, as in production, never showed it.
      */
     public static BrokerExtension shared() {
         return new BrokerExtension(Map.of(), Clock.systemUTC(), true);
