@@ -22,13 +22,17 @@ public final class LogCapture implements AutoCloseable {
 
     /** Every event as one text: level, logger, formatted message, stack trace. */
     public String text() {
-        synchronized (appender.list) {
-            return appender.list.stream()
-                    .map(event -> event.getLevel() + " " + event.getLoggerName() + " " + event.getFormattedMessage()
-                            + (event.getThrowableProxy() == null ? ""
-                                    : "\n" + ThrowableProxyUtil.asString(event.getThrowableProxy())))
-                    .collect(Collectors.joining("\n"));
+        // ListAppender appends under the appender's own monitor (AppenderBase.doAppend is synchronized), not the
+        // list's: copy under that monitor (reading under the list's threw ConcurrentModificationException in CI).
+        java.util.List<ILoggingEvent> events;
+        synchronized (appender) {
+            events = java.util.List.copyOf(appender.list);
         }
+        return events.stream()
+                .map(event -> event.getLevel() + " " + event.getLoggerName() + " " + event.getFormattedMessage()
+                        + (event.getThrowableProxy() == null ? ""
+                                : "\n" + ThrowableProxyUtil.asString(event.getThrowableProxy())))
+                .collect(Collectors.joining("\n"));
     }
 
     @Override
