@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.broker.viewer.VitalsAccess;
@@ -136,8 +135,9 @@ public final class BrokerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("per-address", connectionsPerAddress);
         p.addLast("tls", ssl.newHandler(ch.alloc()));
         p.addLast("tls-refusals", tlsRefusals);
-        // Drops connections that never complete a request; removed when the WebSocket is up.
-        p.addLast("idle", new ReadTimeoutHandler(HANDSHAKE_IDLE_SECONDS));
+        // Drops connections that send nothing while none of their requests is being answered; removed when the
+        // WebSocket is up.
+        p.addLast("idle", new IdleConnection(HANDSHAKE_IDLE_SECONDS));
         RequestDeadline deadline = new RequestDeadline(limits.requestDeadline());
         p.addLast(RequestDeadline.BYTES, deadline.bytes());
         StrictHttpServerCodec http = new StrictHttpServerCodec(4096, 8192, 8192);

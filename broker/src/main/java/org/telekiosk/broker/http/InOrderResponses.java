@@ -27,6 +27,11 @@ final class InOrderResponses extends ChannelDuplexHandler {
         this.maxHeld = maxHeld;
     }
 
+    /** Whether a request of this connection is being answered (its answer not yet written). On the event loop. */
+    boolean answering() {
+        return answering;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof FullHttpRequest request)) {
