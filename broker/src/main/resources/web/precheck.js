@@ -8,6 +8,8 @@ import { showText } from '/signal.js';
 
 const PROBE_BYTES = 256 * 1024;
 const LISTEN_MS = 3000;        // how long the microphone is listened to, at most
+const LOOK_MS = 5000;          // how long the camera's frames are looked at before the picture counts as dark
+const FIRST_FRAME_MS = 30000;  // how long the camera may take to deliver its first frame
 const HEARD_LEVEL = 0.03;      // peak amplitude above which the microphone counts as hearing something
 
 /** One line of the check: result 'pending' | 'ok' | 'warn' | 'fail', and its text. */
@@ -74,9 +76,14 @@ export class PreCheck {
     canvas.width = 32;
     canvas.height = 24;
     const context = canvas.getContext('2d', { willReadFrequently: true });
-    const until = performance.now() + 5000;
-    while (!this.stopped && performance.now() < until) {
+    // "Dark" is judged from frames the camera delivered (LOOK_MS of them), not from the clock: a busy kiosk whose
+    // camera needs a few seconds for its first frame is not a covered camera. No frame at all in FIRST_FRAME_MS is.
+    const started = performance.now();
+    let firstFrame = null;
+    while (!this.stopped) {
+      const now = performance.now();
       if (video.readyState >= 2) {
+        firstFrame ??= now;
         context.drawImage(video, 0, 0, canvas.width, canvas.height);
         if (hasPicture(context.getImageData(0, 0, canvas.width, canvas.height).data)) {
           this.results.picture = true;
@@ -84,6 +91,11 @@ export class PreCheck {
           line('check-camera', 'ok', 'Kamera: Wir sehen Ihr Bild. ✓', 'Camera: we can see your picture.');
           return;
         }
+        if (now - firstFrame > LOOK_MS) {
+          break;
+        }
+      } else if (now - started > FIRST_FRAME_MS) {
+        break;
       }
       await pause(150);
     }
@@ -91,8 +103,13 @@ export class PreCheck {
       return;
     }
     this.results.camera = 'dark';
-    line('check-camera', 'fail', 'Kamera: Das Bild bleibt dunkel. Ist die Kamera abgedeckt?',
-      'Camera: the picture stays dark. Is the camera covered?');
+    if (firstFrame === null) {
+      line('check-camera', 'fail', 'Kamera: Es kommt kein Bild an. Bitte sagen Sie dem Personal Bescheid.',
+        'Camera: no picture arrives. Please tell the staff.');
+    } else {
+      line('check-camera', 'fail', 'Kamera: Das Bild bleibt dunkel. Ist die Kamera abgedeckt?',
+        'Camera: the picture stays dark. Is the camera covered?');
+    }
   }
 
   async checkMicrophone() {

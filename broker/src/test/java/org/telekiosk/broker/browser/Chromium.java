@@ -145,7 +145,9 @@ public final class Chromium implements AutoCloseable {
         return script("return location.href") + " status=" + script(
                 "return document.getElementById('status')?.textContent")
                 + " sections=" + script("return [...document.querySelectorAll('main > section')].map(s => s.id + ':'"
-                + " + !s.classList.contains('hidden')).join(',')") + " console=" + consoleProblems();
+                + " + !s.classList.contains('hidden')).join(',')") + " shown=" + script("const s = [...document"
+                + ".querySelectorAll('main > section')].find(s => !s.classList.contains('hidden'));"
+                + " return s ? s.innerText.replace(/\\s+/g, ' ').slice(0, 400) : ''") + " console=" + consoleProblems();
     }
 
     /** The page's console entries at WARNING or above since the last read (read once: the driver forgets them). */
