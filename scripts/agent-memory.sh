@@ -19,6 +19,8 @@
 # -XX:AOTCacheOutput=<file> in a set: the first run writes a JDK 25 AOT cache, the measured run uses it (-XX:AOTCache).
 # -XX:DumpLoadedClassList=<dir>/<name>.lst in a set: the first run writes the list of the classes it loaded, a static
 # dump (-Xshare:dump, the set's other options) makes <dir>/<name>.jsa of them alone, the measured run maps only that.
+# The agent is started as /usr/bin/telekiosk-edge-agent starts it: java, the options, -jar (native access comes from the
+# jar's manifest; a set may add --enable-native-access=ALL-UNNAMED to measure the flag the wrapper passed until 12-05).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
@@ -60,7 +62,7 @@ ticks=$(getconf CLK_TCK)
 # The demo may start its agent late (under load, after the kill above): no other agent may use this configuration.
 others() { for p in $(pgrep -f -- "--config $config" || true); do [ "$p" != "$agent_pid" ] && echo "$p"; done; true; }
 start_agent() {
-  env "${envs[@]}" "$java" --enable-native-access=ALL-UNNAMED "${opts[@]}" -jar "$agent_jar" run \
+  env "${envs[@]}" "$java" "${opts[@]}" -jar "$agent_jar" run \
     --simulate --config "$config" >>"$work/agent.log" 2>&1 &
   agent_pid=$!
 }
