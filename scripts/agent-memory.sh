@@ -17,6 +17,10 @@
 # /proc status and smaps_rollup, resident memory per mapping, loaded classes per package, the heap before and after a
 # full GC with its largest classes, the code cache, threads, and Native Memory Tracking if it is on.
 # -XX:AOTCacheOutput=<file> in a set: the first run writes a JDK 25 AOT cache, the measured run uses it (-XX:AOTCache).
+# -XX:DumpLoadedClassList=<dir>/<name>.lst in a set: the first run writes the list of the classes it loaded, a static
+# dump (-Xshare:dump, the set's other options) makes <dir>/<name>.jsa of them alone, the measured run maps only that.
+# The agent is started as /usr/bin/telekiosk-edge-agent starts it: java, the options, -jar (native access comes from the
+# jar's manifest; a set may add --enable-native-access=ALL-UNNAMED to measure the flag the wrapper passed until 12-05).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
@@ -58,7 +62,7 @@ ticks=$(getconf CLK_TCK)
 # The demo may start its agent late (under load, after the kill above): no other agent may use this configuration.
 others() { for p in $(pgrep -f -- "--config $config" || true); do [ "$p" != "$agent_pid" ] && echo "$p"; done; true; }
 start_agent() {
-  env "${envs[@]}" "$java" --enable-native-access=ALL-UNNAMED "${opts[@]}" -jar "$agent_jar" run \
+  env "${envs[@]}" "$java" "${opts[@]}" -jar "$agent_jar" run \
     --simulate --config "$config" >>"$work/agent.log" 2>&1 &
   agent_pid=$!
 }
@@ -90,6 +94,16 @@ for set in "${sets[@]}"; do
   stop_agent   # a clean stop writes the class data archive (or, with -XX:AOTCacheOutput, the AOT cache)
   ls -la "$agent_dir"/set$n.jsa "$agent_dir"/*.aot 2>/dev/null || true
   opts=("${opts[@]/-XX:AOTCacheOutput=/-XX:AOTCache=}")   # the measured run uses the cache the first run wrote
+  for i in "${!opts[@]}"; do   # -XX:DumpLoadedClassList=<list>: one static archive of the classes the first run loaded
+    if [[ "${opts[$i]}" == -XX:DumpLoadedClassList=* ]]; then
+      list=${opts[$i]#*=}; static=${list%.*}.jsa; dump_opts=("${opts[@]:0:$i}" "${opts[@]:$((i + 1))}")
+      "$java" "${dump_opts[@]}" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$static" \
+        -cp "$agent_jar" >"$work/dump.log" 2>&1 || { echo "static dump failed:"; tail -20 "$work/dump.log"; exit 1; }
+      echo "static archive: $(wc -l <"$list") lines in the class list; $(grep -cE '^\[.*(warning|Skipping)' \
+        "$work/dump.log" || true) warnings; $(ls -la "$static")"
+      opts[$i]=-XX:SharedArchiveFile=$static
+    fi
+  done
   start_agent
   [ -z "$(others)" ] || { echo "another agent uses $config: $(others)"; exit 1; }
   sleep 60

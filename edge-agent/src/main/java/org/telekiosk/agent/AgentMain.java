@@ -34,6 +34,11 @@ import picocli.CommandLine.Option;
 public final class AgentMain implements Callable<Integer> {
 
     public static void main(String[] args) {
+        // 'run', as the unit starts it, without loading picocli (RunArgs); everything else through picocli.
+        Run run = RunArgs.parse(args);
+        if (run != null) {
+            System.exit(run.execute());
+        }
         System.exit(new CommandLine(new AgentMain())
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     // A failure to start is a message for the person at the console, not a stack trace.
@@ -173,29 +178,35 @@ public final class AgentMain implements Callable<Integer> {
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Measure and forward until stopped (Ctrl+C or SIGTERM).")
     static final class Run implements Callable<Integer> {
+        static final String DEFAULT_BODY_TEMPERATURE = "36.8";
+        static final String DEFAULT_WEIGHT = "72";
+        static final String DEFAULT_SPO2 = "97";
+        static final String DEFAULT_HEART_RATE = "72";
+        static final String DEFAULT_BLOOD_PRESSURE = "120/80";
+
         @Option(names = "--config", required = true, description = "the agent's properties file")
         Path config;
 
         @Option(names = "--simulate", description = "use simulated chips instead of the Raspberry Pi's buses")
         boolean simulate;
 
-        @Option(names = "--sim-body-temperature", defaultValue = "36.8",
+        @Option(names = "--sim-body-temperature", defaultValue = DEFAULT_BODY_TEMPERATURE,
                 description = "with --simulate: the simulated patient's body temperature in °C (default 36.8)")
         double bodyTemperature;
 
-        @Option(names = "--sim-weight", defaultValue = "72",
+        @Option(names = "--sim-weight", defaultValue = DEFAULT_WEIGHT,
                 description = "with --simulate: the simulated patient's weight in kg (default 72)")
         double weight;
 
-        @Option(names = "--sim-spo2", defaultValue = "97",
+        @Option(names = "--sim-spo2", defaultValue = DEFAULT_SPO2,
                 description = "with --simulate: the simulated patient's oxygen saturation in %% (default 97)")
         double spo2;
 
-        @Option(names = "--sim-heart-rate", defaultValue = "72",
+        @Option(names = "--sim-heart-rate", defaultValue = DEFAULT_HEART_RATE,
                 description = "with --simulate: the simulated patient's heart rate in /min (default 72)")
         double heartRate;
 
-        @Option(names = "--sim-blood-pressure", defaultValue = "120/80",
+        @Option(names = "--sim-blood-pressure", defaultValue = DEFAULT_BLOOD_PRESSURE,
                 description = "with --simulate: the simulated patient's blood pressure, systolic/diastolic in mm[Hg]"
                         + " (default 120/80)")
         String bloodPressure;
@@ -249,6 +260,20 @@ public final class AgentMain implements Callable<Integer> {
             }));
             stopped.await();
             return ExitCodes.OK;
+        }
+
+        /**
+         * Runs as picocli's {@code execute} would: the exit code {@link #call()} returns, or, when it throws, the
+         * message for the person at the console (not a stack trace) and {@link ExitCodes#FAILED}.
+         */
+        int execute() {
+            try {
+                return call();
+            } catch (Exception e) {
+                System.err.println("Error: " + e.getMessage());
+                org.slf4j.LoggerFactory.getLogger(AgentMain.class).debug("Details", e);
+                return ExitCodes.FAILED;
+            }
         }
 
         private SimulatedPatient patient() {
