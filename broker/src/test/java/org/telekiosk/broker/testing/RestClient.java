@@ -33,14 +33,9 @@ public final class RestClient {
         }
     }
 
-    /** Sends {@code method path} with {@code body} (null: none) and the given headers; fails after 30 s. */
+    /** Sends {@code method path} with {@code body} (null: none) and the given headers. */
     public Reply send(String method, String path, String body, Map<String, String> headers) {
-        return send(method, path, body, headers, Duration.ofSeconds(30));
-    }
-
-    /** As {@link #send(String, String, String, Map)}, failing after {@code timeout} without an answer. */
-    public Reply send(String method, String path, String body, Map<String, String> headers, Duration timeout) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(broker.https(path)).timeout(timeout)
+        HttpRequest.Builder request = HttpRequest.newBuilder(broker.https(path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {

@@ -91,11 +91,7 @@ class FhirExportSystemTest {
             }
         }
 
-        // The first export in a JVM builds HAPI's FHIR R4 context (FhirContext.forR4Cached): seconds on an idle
-        // machine, more than the usual 30 s once at a load average of 28-66 (2026-12-05); a slow answer is not what
-        // this test checks, so it waits longer for this one.
-        RestClient.Reply export = rest.send("GET", "/api/v1/consultations/" + id + "/fhir", null, bearer,
-                Duration.ofSeconds(120));
+        RestClient.Reply export = rest.send("GET", "/api/v1/consultations/" + id + "/fhir", null, bearer);
 
         assertEquals(200, export.status());
         // The broker's own record of the admission (the export's lower bound), to the millisecond FHIR carries.
