@@ -247,4 +247,51 @@ class StoreAcksTest {
         acks.forget(A);
         assertEquals(0, acks.kioskCount());
     }
+
+    /**
+     * Two nodes on one external MQTT broker and one store: node B publishes 220, then node A publishes 218 from a read
+     * made before B's commit, so the retained acknowledgement (the last one published) is behind the store. The next
+     * flush settles it: A reads again and publishes 220; B, whose value did not move, publishes nothing.
+     */
+    @Test
+    void theRetainedAcknowledgementEndsAtTheStoresLatestWhenAnotherNodePublishedAnOlderReadAfterANewerOne() {
+        java.util.concurrent.atomic.AtomicReference<StoreAck> retained = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.Predicate<StoreAck> broker = ack -> {
+            retained.set(ack);
+            return true;
+        };
+        java.util.ArrayDeque<KioskProgress> readBeforeTheOthersCommit = new java.util.ArrayDeque<>();
+        StoreAcks nodeA = new StoreAcks(k -> CompletableFuture.completedFuture(readBeforeTheOthersCommit.isEmpty()
+                ? progress.get(k) : readBeforeTheOthersCommit.poll()), broker);
+        StoreAcks nodeB = new StoreAcks(k -> CompletableFuture.completedFuture(progress.get(k)), broker);
+
+        progress.put(A, progress(A, 220));
+        readBeforeTheOthersCommit.add(progress(A, 218));
+        nodeA.stored(A, false);
+        nodeB.stored(A, false);
+        nodeB.flush();
+        nodeA.flush();
+        assertEquals(new StoreAck(A, 218), retained.get(), "A's older read published last");
+
+        for (int flush = 0; flush < 3; flush++) {
+            nodeA.flush();
+            nodeB.flush();
+        }
+        assertEquals(new StoreAck(A, 220), retained.get(), "the store's latest is what a reconnecting kiosk gets");
+    }
+
+    @Test
+    void aSettledKioskIsReadOnceMoreAndThenNoLonger() {
+        List<KioskId> reads = new ArrayList<>();
+        StoreAcks counted = new StoreAcks(k -> {
+            reads.add(k);
+            return CompletableFuture.completedFuture(progress(A, 5));
+        }, sent::add);
+        counted.stored(A, false);
+        counted.flush();
+        counted.flush();
+        counted.flush();
+        assertEquals(List.of(A, A), reads, "the flush that published and one settling read");
+        assertEquals(List.of(new StoreAck(A, 5)), sent);
+    }
 }

@@ -86,6 +86,14 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
      * a sequence number on a kiosk's measurements topic (refused {@code unknown-type}): RetainedStoreAckIntegrationTest
      * failed 3 of 3 runs together with eight other integration classes on the shared broker and passed with a broker
      * of its own in the same combination (2026-12-05). One HiveMQ per JVM, as in production, never showed it.
+     *
+     * <p>Who shares (REST, WebSockets and TLS only, no MQTT delivery checked): HttpHardeningIntegrationTest (its MQTT
+     * case checks a TLS renegotiation and a CONNACK only), ConsultationEndIntegrationTest, CrlDistributionPointTest.
+     * Who must not, and has a broker of its own since 2026-12-05: every class that checks what reaches a kiosk, the
+     * store or a viewer over MQTT (acknowledgements, readings, commands), among them RetainedStoreAckIntegrationTest,
+     * ForgedPublishIntegrationTest and the hardware-tests system classes KioskToViewerSystemTest,
+     * AllSensorsSystemTest, FhirExportSystemTest and ReEnrollmentSystemTest; EnrollmentSystemTest (REST only) too,
+     * because it was the last sharer of its module and sharing alone saves nothing.
      */
     public static BrokerExtension shared() {
         return new BrokerExtension(Map.of(), Clock.systemUTC(), true);

@@ -34,8 +34,9 @@ class AllSensorsSystemTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A broker of its own: this class checks what the kiosk's readings and status bring to the viewer ({@link BrokerExtension#shared()}). */
     @RegisterExtension
-    static final BrokerExtension BROKER = BrokerExtension.shared();
+    static final BrokerExtension BROKER = new BrokerExtension();
 
     @TempDir
     Path kioskDir;

@@ -49,8 +49,9 @@ import org.telekiosk.protocol.telemetry.Signal;
 class FhirExportSystemTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
+    /** A broker of its own: this class checks the readings the kiosk sends over MQTT during the call ({@link BrokerExtension#shared()}). */
     @RegisterExtension
-    static final BrokerExtension BROKER = BrokerExtension.shared();
+    static final BrokerExtension BROKER = new BrokerExtension();
 
     @TempDir
     Path kioskDir;

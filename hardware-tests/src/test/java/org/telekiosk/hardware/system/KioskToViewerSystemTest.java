@@ -26,8 +26,9 @@ import org.telekiosk.protocol.KioskId;
 class KioskToViewerSystemTest {
     static final Duration WAIT = Duration.ofSeconds(20);
 
+    /** A broker of its own: this class checks what the kiosk's readings bring to the viewer ({@link BrokerExtension#shared()}). */
     @RegisterExtension
-    static final BrokerExtension BROKER = BrokerExtension.shared();
+    static final BrokerExtension BROKER = new BrokerExtension();
 
     @TempDir
     Path kioskDir;
