@@ -110,7 +110,10 @@ final class NodeCall {
     private ViewerClient doctorBack(long deadline) throws Exception {
         while (true) {
             LockSupport.parkNanos(PAGE_RETRY.toNanos());
-            ViewerClient socket = nodes.socket("/ws/signal", null);
+            ViewerClient socket = connect(null, deadline);
+            if (socket == null) {
+                continue;
+            }
             if (send(socket, doctorHello()) && awaitType(socket, "welcome", deadline).isPresent()) {
                 return socket; // in-call (with admitted) or waiting (ice-restart when the patient resumes)
             }
@@ -121,7 +124,10 @@ final class NodeCall {
     private ViewerClient patientBack(long deadline) throws Exception {
         while (true) {
             LockSupport.parkNanos(PAGE_RETRY.toNanos());
-            ViewerClient socket = nodes.socket("/ws/signal", kioskCookie);
+            ViewerClient socket = connect(kioskCookie, deadline);
+            if (socket == null) {
+                continue;
+            }
             String resume = "{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"resume\",\"token\":\""
                     + token + "\",\"lastSeen\":" + lastSeen + "}}";
             Optional<JsonNode> welcome = send(socket, resume) ? awaitType(socket, "welcome", deadline)
@@ -140,6 +146,21 @@ final class NodeCall {
                 throw new AssertionError("the patient's resume refused with " + code + ": " + socket.seen());
             }
             socket.close();
+        }
+    }
+
+    /**
+     * A signaling socket through the balancer, or null if the handshake failed (HAProxy found no node to take it
+     * while one is dying: its retries went to the dead one); fails at {@code deadline}.
+     */
+    private ViewerClient connect(String cookie, long deadline) {
+        if (System.nanoTime() > deadline) {
+            throw new AssertionError("no signaling socket through the balancer in time");
+        }
+        try {
+            return nodes.socket("/ws/signal", cookie);
+        } catch (CompletionException refused) {
+            return null;
         }
     }
 
