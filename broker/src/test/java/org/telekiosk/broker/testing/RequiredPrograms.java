@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The Debian programs a test class drives (headless Chromium, coturn, Mosquitto). They are not on a fresh machine
+ * The Debian programs a test class drives (headless Chromium, coturn, Mosquitto, HAProxy). They are not on a fresh machine
  * (README, "Prerequisites"; {@code .ci/run} installs them): a class annotated with this fails at once, before any
  * broker or browser starts, with one line naming what is missing and the package that brings it, for example
  * {@code needs /usr/bin/chromedriver: apt-get install chromium-driver}. Declared on the class, it runs before the
@@ -31,7 +31,8 @@ public @interface RequiredPrograms {
         CHROMIUM("/usr/bin/chromium", "chromium"),
         CHROMEDRIVER("/usr/bin/chromedriver", "chromium-driver"),
         TURNSERVER("/usr/bin/turnserver", "coturn"),
-        MOSQUITTO("/usr/sbin/mosquitto", "mosquitto");
+        MOSQUITTO("/usr/sbin/mosquitto", "mosquitto"),
+        HAPROXY("/usr/sbin/haproxy", "haproxy");
 
         private final Path path;
         private final String debianPackage;

@@ -42,6 +42,14 @@ public final class ViewerClient implements AutoCloseable {
         this.socket = builder.buildAsync(uri, new Listener()).join();
     }
 
+    /**
+     * A socket to any address (a load balancer in front of broker processes, for instance), trusting {@code tls}, with
+     * {@code origin} and {@code cookie} (either may be null) on the handshake.
+     */
+    public static ViewerClient at(URI uri, SSLContext tls, String origin, String cookie) {
+        return new ViewerClient(uri, tls, origin, cookie);
+    }
+
     /** Connects; throws (a CompletionException with the handshake failure) if the broker refuses. */
     public static ViewerClient connect(BrokerExtension broker) {
         return new ViewerClient(broker.viewerSocket(), broker.tls(), broker.origin());
