@@ -206,7 +206,7 @@ public final class EnrollmentService {
                             + "(mutual TLS); a kiosk without one enrolls with a token"));
         }
         refreshRegistry();
-        return switch (current.check(presented, registry.state(), clock.instant())) {
+        return switch (current.check(presented, registry::kiosk, clock.instant())) {
             case CurrentCertificate.Current ok -> new KioskCertificateCheck.Valid(ok.kiosk(), ok.record());
             case CurrentCertificate.Rejected no -> refuse(client, refusedAction,
                     no.kiosk().map(k -> "kiosk:" + k).orElse("kiosk:unknown"), switch (no.problem()) {

@@ -5,6 +5,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -46,6 +47,15 @@ public final class CurrentCertificate {
 
     /** Checks {@code presented} against the registry's {@code state} at {@code now}. Does not block. */
     public Verdict check(X509Certificate presented, KioskRegistry.State state, Instant now) {
+        return check(presented, state::kiosk, now);
+    }
+
+    /**
+     * Checks {@code presented} against the kiosks {@code lookup} finds at {@code now}: with {@link KioskRegistry#kiosk}
+     * one map look-up, for the per-connection path (every kiosk's MQTT connect), instead of a scan of every kiosk ever
+     * enrolled. Does not block.
+     */
+    public Verdict check(X509Certificate presented, Function<KioskId, Optional<KioskRecord>> lookup, Instant now) {
         String cn = commonName(presented.getSubjectX500Principal());
         Optional<KioskId> named = kioskNamed(cn);
         if (!issuedByCa(presented)) {
@@ -61,7 +71,7 @@ public final class CurrentCertificate {
             return new Rejected(Problem.NOT_A_KIOSK, cn, named, Optional.empty());
         }
         KioskId kiosk = named.get();
-        KioskRecord record = state.kiosk(kiosk).orElse(null);
+        KioskRecord record = lookup.apply(kiosk).orElse(null);
         if (record == null || !record.enrolled()) {
             return new Rejected(Problem.NOT_ENROLLED, cn, named, Optional.ofNullable(record));
         }

@@ -11,9 +11,11 @@ import java.security.cert.X509CRL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -43,11 +45,18 @@ public final class Revocations {
     private final Consumer<KioskId> disconnect;
     private volatile byte[] crlDer = new byte[0];
     private volatile Instant publishedAt = Instant.MIN;
+    /**
+     * The revoked kiosks whose connection and session this node has already dropped (guarded by {@code this}): each
+     * revoked kiosk once per node and start, not at every change of the registry (with thousands of revoked kiosks
+     * over the years, each registry change would otherwise ask the MQTT broker about every one of them again).
+     */
+    private final Set<String> dropped = new HashSet<>();
 
     /**
      * @param disconnect drops a revoked kiosk's MQTT connection and removes its MQTT session and retained downlink
-     *                   messages (a no-op if it has none); called at every publish for every revoked kiosk, so it
-     *                   must be idempotent; must not block long
+     *                   messages (a no-op if it has none); called once for each kiosk revoked (at the first publish
+     *                   for every revoked kiosk in the registry, afterwards for those revoked since), and again if
+     *                   a kiosk enrolled again is revoked again; must be idempotent and must not block long
      */
     public Revocations(KioskRegistry registry, IssuingCa ca, Path crlFile, Clock clock, Consumer<KioskId> disconnect) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -78,11 +87,17 @@ public final class Revocations {
             throw new IllegalStateException("cannot encode the CRL", e);
         }
         publishedAt = now;
+        Set<String> revokedNow = new HashSet<>();
         for (KioskRecord kiosk : state.kiosks()) {
             if (kiosk.revoked()) {
-                disconnect.accept(KioskId.of(kiosk.id()));
+                revokedNow.add(kiosk.id());
+                if (!dropped.contains(kiosk.id())) {
+                    disconnect.accept(KioskId.of(kiosk.id()));
+                    dropped.add(kiosk.id());
+                }
             }
         }
+        dropped.retainAll(revokedNow); // enrolled again: should it be revoked again, it is dropped again
         LOG.info("Published the CRL #{} with {} certificate(s) to {}", state.crlNumber(), revoked.size(), crlFile);
     }
 

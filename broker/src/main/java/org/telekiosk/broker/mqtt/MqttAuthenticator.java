@@ -79,7 +79,7 @@ final class MqttAuthenticator implements SimpleAuthenticator {
         }
         X509Certificate cert = presented.get();
         Instant now = clock.instant();
-        CurrentCertificate.Verdict verdict = current.check(cert, kiosks.state(), now);
+        CurrentCertificate.Verdict verdict = current.check(cert, kiosks::kiosk, now);
         if (verdict instanceof CurrentCertificate.Rejected no) {
             switch (no.problem()) {
                 case OTHER_CA -> {

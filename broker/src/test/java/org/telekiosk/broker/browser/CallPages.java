@@ -12,13 +12,43 @@ public final class CallPages {
     private CallPages() {
     }
 
-    /** Opens the doctor console at {@code origin} for the fixture's consultation, logged in by its session cookie. */
+    /**
+     * Opens the doctor console at {@code origin} for the fixture's consultation, logged in by its session cookie, and
+     * waits until its script has opened the call view ({@link #awaitDoctorConsole}).
+     */
     public static void openDoctorConsole(Chromium doctor, ConsultationFixture fixture, String origin) {
         openSameOrigin(doctor, origin + "/healthz");
         doctor.driver().manage().addCookie(new Cookie.Builder("tk_session", fixture.session().value())
                 .path("/").isSecure(true).isHttpOnly(true).sameSite("Strict").build());
-        doctor.driver().get(origin + "/doctor.html#consultation=" + fixture.consultation().id());
+        openSameOrigin(doctor, origin + "/doctor.html#consultation=" + fixture.consultation().id());
+        awaitDoctorConsole(doctor);
     }
+
+    /**
+     * Waits until the doctor console's script has run and shows the call view. A clean-clone CI run once saw the
+     * console's HTML with every section still hidden 90 s later (its module never ran); should that happen, the page's
+     * console is printed and the page loaded once more, as a doctor would, so that a failure names the cause.
+     */
+    static void awaitDoctorConsole(Chromium doctor) {
+        String shown = "return !document.getElementById('room')?.classList.contains('hidden')";
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Chromium.await("the doctor console shows the call", PAGE_READY)
+                        .until(() -> Boolean.TRUE.equals(doctor.script(shown)));
+                return;
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                String state = doctor.describe();
+                if (attempt == 2) {
+                    throw new AssertionError("the doctor console never showed the call: " + state, e);
+                }
+                System.out.println("The doctor console did not show the call, loading it again: " + state);
+                doctor.driver().navigate().refresh();
+            }
+        }
+    }
+
+    /** How long a page may take from its navigation until its script has drawn it: generous for a loaded machine. */
+    static final Duration PAGE_READY = Duration.ofSeconds(45);
 
     /**
      * Navigates to {@code url} and makes sure the browser is on its origin afterwards. A navigation that fails at the
@@ -52,14 +82,31 @@ public final class CallPages {
         enterCode(patient, code);
     }
 
+    /** Opens the kiosk page at {@code origin} (a browser without a kiosk session) and waits for its code entry. */
     public static void openKioskPage(Chromium patient, String origin) {
-        patient.driver().get(origin + "/kiosk.html");
+        openSameOrigin(patient, origin + "/kiosk.html");
+        awaitCodeEntry(patient);
     }
 
-    /** Enters the join code on the open kiosk page. */
+    /**
+     * Enters the join code on the open kiosk page, once the page's script shows its code entry: typed into the form
+     * before the script has taken it over, the code would be submitted as a plain GET of {@code kiosk.html?} (seen in
+     * a clean-clone CI run) and lost.
+     */
     public static void enterCode(Chromium patient, String code) {
+        awaitCodeEntry(patient);
         patient.driver().findElement(By.id("code")).sendKeys(code);
         patient.driver().findElement(By.cssSelector("#code-form button")).click();
+    }
+
+    /** Waits until the kiosk page's script has run through its start and shows the code entry. */
+    static void awaitCodeEntry(Chromium patient) {
+        try {
+            Chromium.await("the kiosk page shows its code entry", PAGE_READY)
+                    .until(() -> "enter".equals(patient.script("return document.body?.dataset.state")));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the kiosk page never showed its code entry: " + patient.describe(), e);
+        }
     }
 
     /** Waits until the patient is in the waiting room, then admits them. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -21,6 +22,8 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's headless Chromium through its chromedriver (FACTS.md, "Browsers and WebRTC"): fake camera and
@@ -78,6 +81,10 @@ public final class Chromium implements AutoCloseable {
                 "--ignore-certificate-errors-spki-list=" + spkiHash(serverCertificate)));
         flags.addAll(extraFlags);
         options.addArguments(flags);
+        // the page's console (failed module loads, uncaught errors) for failure messages: describe()
+        LoggingPreferences logging = new LoggingPreferences();
+        logging.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logging);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver"))
                 .usingAnyFreePort()
@@ -130,11 +137,26 @@ public final class Chromium implements AutoCloseable {
         return ((Number) stats.get("framesDecoded")).longValue() > 0 && "connected".equals(stats.get("connectionState"));
     }
 
-    /** Where the page is and what its status line says, for failure messages. */
+    /**
+     * Where the page is, what its status line says, which sections show, and the page's console warnings and errors
+     * since the last call (a module that failed to load, an uncaught exception), for failure messages.
+     */
     public String describe() {
-        return driver.getCurrentUrl() + " status=" + script("return document.getElementById('status')?.textContent")
+        return script("return location.href") + " status=" + script(
+                "return document.getElementById('status')?.textContent")
                 + " sections=" + script("return [...document.querySelectorAll('main > section')].map(s => s.id + ':'"
-                + " + !s.classList.contains('hidden')).join(',')");
+                + " + !s.classList.contains('hidden')).join(',')") + " console=" + consoleProblems();
+    }
+
+    /** The page's console entries at WARNING or above since the last read (read once: the driver forgets them). */
+    public List<String> consoleProblems() {
+        try {
+            return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
+                    .map(e -> e.getLevel() + " " + e.getMessage()).toList();
+        } catch (RuntimeException e) {
+            return List.of("(console not readable: " + e + ")");
+        }
     }
 
     /**

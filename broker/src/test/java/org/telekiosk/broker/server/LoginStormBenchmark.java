@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +45,9 @@ import org.telekiosk.broker.testing.VitalsFixture;
  * docs/benchmarks.md.
  *
  * <p>Arguments: threads (100; 0 for a control run without a storm), seconds (30). {@code -Dtelekiosk.bench.storm.in-process=1} runs the storm's threads
- * in this process instead, as the first runs did; {@code -Dtelekiosk.bench.config.<key>=<value>} sets a broker
+ * in this process instead, as the first runs did; {@code -Dtelekiosk.bench.storm.cpus=1} starts the storm's process
+ * under {@code taskset -c 1} (start this process under {@code taskset -c 0}: broker and storm on cores of their own,
+ * as an attacker on another machine); {@code -Dtelekiosk.bench.config.<key>=<value>} sets a broker
  * configuration key (e.g. {@code api.max-concurrent-hashes}).
  */
 public final class LoginStormBenchmark {
@@ -72,9 +76,15 @@ public final class LoginStormBenchmark {
             if (inProcess) {
                 local = new Storm(broker.https("/api/v1/session"), broker.tls(), threads);
             } else {
-                remote = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                List<String> command = new ArrayList<>();
+                String cpus = System.getProperty("telekiosk.bench.storm.cpus");
+                if (cpus != null) {
+                    command.addAll(List.of("taskset", "-c", cpus)); // the attacker's own cores, as another machine
+                }
+                command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp", System.getProperty("java.class.path"), Storm.class.getName(),
-                        broker.https("/api/v1/session").toString(), Integer.toString(threads))
+                        broker.https("/api/v1/session").toString(), Integer.toString(threads)));
+                remote = new ProcessBuilder(command)
                         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 stormOut = new BufferedReader(new InputStreamReader(remote.getInputStream(), StandardCharsets.UTF_8));
                 String started = stormOut.readLine();
