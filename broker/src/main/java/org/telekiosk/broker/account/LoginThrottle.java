@@ -20,6 +20,15 @@ public final class LoginThrottle {
         this.byAddress = new FailureThrottle<>(clock, policy);
     }
 
+    /**
+     * The counts shared by the nodes on one PostgreSQL ({@link SqlFailureLedger}, scopes {@code login-name} and
+     * {@code login-address}), so that N nodes do not give a guesser N times the guesses.
+     */
+    public LoginThrottle(Clock clock, LockoutPolicy policy, org.telekiosk.broker.store.SqlAccess shared) {
+        this.byLoginName = new FailureThrottle<>(clock, policy, new SqlFailureLedger(shared, "login-name", policy));
+        this.byAddress = new FailureThrottle<>(clock, policy, new SqlFailureLedger(shared, "login-address", policy));
+    }
+
     /** The longer of the two lockouts that apply, or empty if this attempt may be checked. */
     public Optional<Duration> retryAfter(LoginName loginName, ClientAddress address) {
         Optional<Duration> name = byLoginName.retryAfter(loginName);

@@ -29,12 +29,22 @@ public final class CodeGuessingLimiter {
 
     public CodeGuessingLimiter(Clock clock, LockoutPolicy perAddress, int maxWrongCodes, Duration window,
             Duration guardDelay) {
+        this(clock, perAddress, maxWrongCodes, window, guardDelay, null);
+    }
+
+    /**
+     * @param shared the per-address counts shared by the nodes on one PostgreSQL ({@link SqlFailureLedger}, scope
+     *               {@code join-code-address}), or null for this node's memory. The global guard stays per node: it
+     *               only spaces addresses that already guessed wrong (docs/security.md)
+     */
+    public CodeGuessingLimiter(Clock clock, LockoutPolicy perAddress, int maxWrongCodes, Duration window,
+            Duration guardDelay, FailureThrottle.Ledger shared) {
         Objects.requireNonNull(clock, "clock");
         this.guardDelay = Objects.requireNonNull(guardDelay, "guardDelay");
         if (guardDelay.isNegative() || guardDelay.isZero() || guardDelay.compareTo(perAddress.forgetAfter()) > 0) {
             throw new IllegalArgumentException("guardDelay must be positive and at most forgetAfter");
         }
-        this.byAddress = new FailureThrottle<>(clock, perAddress);
+        this.byAddress = new FailureThrottle<>(clock, perAddress, shared);
         this.global = new SlidingWindowLimit(clock, maxWrongCodes, window);
     }
 

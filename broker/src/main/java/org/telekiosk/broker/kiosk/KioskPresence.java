@@ -23,6 +23,10 @@ import org.telekiosk.protocol.KioskId;
  * node whose heartbeat is younger than {@link #STALE}. A node that died without closing stops counting after that
  * time; when it starts again it first clears what it had left.
  *
+ * <p>With an external MQTT broker ({@code mqtt.external-host}) no node sees the kiosks' connections; then the kiosks'
+ * own announcements count instead ({@link AnnouncedPresence}, {@code kiosk_presence}: {@code online} after the
+ * CONNACK, the MQTT 5 Will {@code offline}), read at each sync.
+ *
  * <p>{@link #online} never blocks: this node's own connections count at once, other nodes' as of the last sync.
  */
 public final class KioskPresence implements AutoCloseable {
@@ -37,6 +41,7 @@ public final class KioskPresence implements AutoCloseable {
     private final Clock clock;
     private final Predicate<KioskId> local;
     private final Supplier<Set<KioskId>> localKiosks;
+    private final boolean announced;
     private Set<String> written = Set.of();
     private volatile Set<String> online = Set.of();
 
@@ -48,6 +53,16 @@ public final class KioskPresence implements AutoCloseable {
      */
     public KioskPresence(SqlAccess sql, String node, String httpsCaPin, Clock clock, Predicate<KioskId> local,
             Supplier<Set<KioskId>> localKiosks) {
+        this(sql, node, httpsCaPin, clock, local, localKiosks, false);
+    }
+
+    /**
+     * @param announced whether the kiosks' own announcements count ({@link AnnouncedPresence}): with an external MQTT
+     *                  broker, whose connections no node sees
+     */
+    public KioskPresence(SqlAccess sql, String node, String httpsCaPin, Clock clock, Predicate<KioskId> local,
+            Supplier<Set<KioskId>> localKiosks, boolean announced) {
+        this.announced = announced;
         this.sql = Objects.requireNonNull(sql, "sql");
         this.node = Objects.requireNonNull(node, "node");
         this.httpsCaPin = Objects.requireNonNull(httpsCaPin, "httpsCaPin");
@@ -98,7 +113,10 @@ public final class KioskPresence implements AutoCloseable {
         sync();
     }
 
-    /** Whether {@code kiosk} has an MQTT connection on this node now or on any live node at the last sync. */
+    /**
+     * Whether {@code kiosk} has an MQTT connection on this node now or on any live node at the last sync, or (with
+     * announcements counted) announced itself online at the last sync.
+     */
     public boolean online(KioskId kiosk) {
         return local.test(kiosk) || online.contains(kiosk.value());
     }
@@ -156,6 +174,9 @@ public final class KioskPresence implements AutoCloseable {
                         seen.add(row.getString(1));
                     }
                 }
+            }
+            if (announced) {
+                seen.addAll(AnnouncedPresence.online(c, now.minus(AnnouncedPresence.FRESH)));
             }
             return Set.copyOf(seen);
         });

@@ -119,13 +119,16 @@ public record AccessServices(
             SecureRandom random, Clock clock, Predicate<KioskId> kioskInService) throws IOException {
         SqlAccountRepository accountRepository = new SqlAccountRepository(sql);
         AuditLog audit = new SqlAuditLog(sql);
+        // On PostgreSQL (several nodes may share it) the guessing limits' failure counts are shared; SQLite: memory.
+        boolean shared = sql.dialect() == org.telekiosk.broker.store.Dialect.POSTGRESQL;
         PasswordHasher hasher = new PasswordHasher(Argon2idParameters.PRODUCTION, random);
         Sessions sessions = new Sessions(new SqlSessionRepository(sql), accountRepository,
                 new SessionPolicy(config.sessionAbsoluteLifetime(), config.sessionIdleTimeout()), random, clock,
                 kioskInService);
         AccountService accounts = new AccountService(accountRepository, hasher, PasswordPolicy.DEFAULT, audit, clock);
         LoginService logins = new LoginService(accountRepository, hasher, sessions,
-                new LoginThrottle(clock, lockouts.login()), audit, clock);
+                shared ? new LoginThrottle(clock, lockouts.login(), sql)
+                        : new LoginThrottle(clock, lockouts.login()), audit, clock);
 
         ConsultationPolicy policy = new ConsultationPolicy(config.accessWindow(), config.codeLifetime(),
                 config.seatGracePeriod());
@@ -135,7 +138,9 @@ public record AccessServices(
                 new SqlJoinCodeRepository(sql), random, audit, clock);
         JoinCodes codes = new JoinCodes(stores, new JoinCodeHasher(joinCodeKey(dataDir.resolve(JOIN_CODE_KEY),
                 random)), new CodeGuessingLimiter(clock, lockouts.joinCode(),
-                lockouts.guardWrongCodes(), lockouts.guardWindow(), lockouts.guardDelay()), policy, random, clock);
+                lockouts.guardWrongCodes(), lockouts.guardWindow(), lockouts.guardDelay(), shared
+                        ? new org.telekiosk.broker.account.SqlFailureLedger(sql, "join-code-address",
+                                lockouts.joinCode()) : null), policy, random, clock);
         RecordKeeper records = new RecordKeeper(new SqlRecordStore(sql), clock);
         stores.calls().subscribe(records);
         stores.calls().subscribeSeats(records);

@@ -20,6 +20,7 @@ import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.EnrollmentSettings;
 import org.telekiosk.broker.enrollment.KioskAdministration;
 import org.telekiosk.broker.kiosk.AgentVersions;
+import org.telekiosk.broker.kiosk.AnnouncedPresence;
 import org.telekiosk.broker.kiosk.KioskPresence;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.kiosk.RegistryCa;
@@ -87,10 +88,15 @@ final class KioskTrust implements AutoCloseable {
     private final KioskPresence presence;
     private final ScheduledExecutorService watcher;
     private final AgentVersions agentVersions;
+    private final AnnouncedPresence announced;
+    private final java.util.concurrent.ExecutorService announcedWriter;
 
     private KioskTrust(Revocations revocations, EnrollmentService enrollment, KioskAdministration administration,
             KioskPageTokens pageTokens, KioskPresence presence, AgentVersions agentVersions,
-            ScheduledExecutorService watcher) {
+            ScheduledExecutorService watcher, AnnouncedPresence announced,
+            java.util.concurrent.ExecutorService announcedWriter) {
+        this.announced = announced;
+        this.announcedWriter = announcedWriter;
         this.agentVersions = agentVersions;
         this.revocations = revocations;
         this.presence = presence;
@@ -116,8 +122,14 @@ final class KioskTrust implements AutoCloseable {
         // The node's name is its MQTT client id: unique per data directory, stable across restarts.
         KioskPresence presence = new KioskPresence(storage.sql(), ClientIdFile.in(data, random),
                 java.util.HexFormat.of().formatHex(CaPin.of(keys.https().pinnedCa())), clock, mqtt::isConnected,
-                mqtt::connectedKiosks);
+                mqtt::connectedKiosks, config.externalMqtt().enabled());
         presence.start();
+        // The kiosks' own online/offline announcements (their Will), written by whichever node takes them; they count
+        // only with an external MQTT broker, whose connections no node sees (docs/scale-out.md).
+        var announcedWriter = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("kiosk-presence").daemon(true).factory());
+        AnnouncedPresence announced = new AnnouncedPresence(storage.sql(), announcedWriter, clock,
+                keys.registry()::seen);
         watcher.scheduleWithFixedDelay(() -> {
             try {
                 keys.registry().syncLastSeen();
@@ -143,7 +155,8 @@ final class KioskTrust implements AutoCloseable {
                         storage.store().conflictCount(kiosk).join(), mqtt.overQuota(kiosk)), agentVersions::of);
         KioskPageTokens pageTokens = new KioskPageTokens(enrollment, sessions, storage.audit(), storage.sql(), random,
                 clock);
-        return new KioskTrust(revocations, enrollment, administration, pageTokens, presence, agentVersions, watcher);
+        return new KioskTrust(revocations, enrollment, administration, pageTokens, presence, agentVersions, watcher,
+                announced, announcedWriter);
     }
 
     static List<String> hostNames(BrokerConfig config) {
@@ -184,6 +197,11 @@ final class KioskTrust implements AutoCloseable {
         return presence;
     }
 
+    /** Where the intake hands the kiosks' {@code presence} messages. */
+    AnnouncedPresence announced() {
+        return announced;
+    }
+
     /**
      * Stops this node's heartbeat and registry watch without unregistering the node: its row in {@code broker_node}
      * ages as a killed node's would (tests of a node's death, issue 17).
@@ -209,6 +227,7 @@ final class KioskTrust implements AutoCloseable {
     @Override
     public void close() {
         halt();
+        announcedWriter.shutdown();
         try {
             presence.close();
         } catch (RuntimeException e) {

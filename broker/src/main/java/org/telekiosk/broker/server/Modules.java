@@ -68,7 +68,7 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Kio
         Commands commands = parts.add(Commands.start(access.consultations(), storage.sql(), client,
                 storage.audit(), telemetry::commandChanged, apiExecutor, clock));
         telemetry.start(config, commands::report, external ? java.util.Optional.empty()
-                : java.util.Optional.of(mqtt::kioskPublishesRouted), storage.audit(), clock);
+                : java.util.Optional.of(mqtt::kioskPublishesRouted), storage.audit(), clock, trust.announced()::take);
         Signaling signaling = parts.add(Signaling.start(config, access, clock, environment,
                 telemetry.statuses()::latest, storage.database(), trust.presence().node()));
         MetricsEndpoint metrics = parts.add(MetricsEndpoint.start(config.metrics(), new BrokerMetrics.Sources(

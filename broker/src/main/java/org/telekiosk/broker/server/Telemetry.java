@@ -36,6 +36,8 @@ import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
+import org.telekiosk.protocol.telemetry.KioskStatus;
+import org.telekiosk.protocol.telemetry.Presence;
 import org.telekiosk.protocol.viewer.ViewerEvent;
 import org.telekiosk.protocol.topic.Topics;
 
@@ -170,9 +172,17 @@ final class Telemetry implements AutoCloseable {
      *                          external MQTT broker (the watch is for HiveMQ CE's stall, and the count is not known)
      */
     void start(BrokerConfig config, Function<CommandUpdate, CompletionStage<Void>> commands,
-            java.util.Optional<LongSupplier> routedPublishes, AuditLog audit, Clock clock) {
+            java.util.Optional<LongSupplier> routedPublishes, AuditLog audit, Clock clock,
+            Function<Presence, CompletionStage<Void>> presence) {
+        // With an external MQTT broker no node sees the kiosks connect: a status is what says a kiosk is there.
+        boolean external = config.externalMqtt().enabled();
+        java.util.function.Consumer<KioskStatus> taken = external ? status -> {
+            statuses.accept(status);
+            registry.seen(status.kiosk(), clock.instant());
+        } : statuses;
         intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                new StoringForwarder(store, this::storedHere, statuses, storeAcks, commands, audit::record, clock));
+                new StoringForwarder(store, this::storedHere, taken, storeAcks, commands, audit::record, clock,
+                        presence));
         ackFlusher.scheduleWithFixedDelay(this::flushAcks, STORE_ACK_INTERVAL.toMillis(),
                 STORE_ACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         for (BrokerMqttClient c : intakeClients) {

@@ -21,6 +21,7 @@ import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.Presence;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.topic.KioskTopic;
 import org.telekiosk.protocol.topic.Topics;
@@ -136,6 +137,7 @@ public final class MeasurementIntake {
             case WaveformBatch w -> w.kiosk();
             case KioskStatus s -> s.kiosk();
             case CommandUpdate u -> u.kiosk();
+            case Presence p -> p.kiosk();
         };
     }
 

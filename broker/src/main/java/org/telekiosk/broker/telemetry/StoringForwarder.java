@@ -17,6 +17,7 @@ import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.Presence;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /**
@@ -37,6 +38,7 @@ public final class StoringForwarder implements MessageSink {
     private final Function<CommandUpdate, CompletionStage<Void>> commands;
     private final Consumer<AuditEvent> audit;
     private final java.time.Clock clock;
+    private final Function<Presence, CompletionStage<Void>> presence;
 
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers) {
         this(store, viewers, status -> { });
@@ -73,6 +75,17 @@ public final class StoringForwarder implements MessageSink {
     public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses,
             StoreAcks acks, Function<CommandUpdate, CompletionStage<Void>> commands,
             Consumer<AuditEvent> audit, java.time.Clock clock) {
+        this(store, viewers, statuses, acks, commands, audit, clock, p -> CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * @param presence takes every kiosk's {@link Presence} (online after its CONNACK, its Will offline); must not block
+     *                 (the stage completes when it is recorded, and only then is it acknowledged to the MQTT broker)
+     */
+    public StoringForwarder(MeasurementStore store, Consumer<KioskMessage> viewers, Consumer<KioskStatus> statuses,
+            StoreAcks acks, Function<CommandUpdate, CompletionStage<Void>> commands,
+            Consumer<AuditEvent> audit, java.time.Clock clock, Function<Presence, CompletionStage<Void>> presence) {
+        this.presence = presence;
         this.audit = audit;
         this.clock = clock;
         this.commands = commands;
@@ -94,6 +107,7 @@ public final class StoringForwarder implements MessageSink {
                 yield CompletableFuture.completedFuture(null);
             }
             case CommandUpdate u -> commands.apply(u);
+            case Presence p -> presence.apply(p);
         };
     }
 
@@ -139,6 +153,7 @@ public final class StoringForwarder implements MessageSink {
             case WaveformBatch w -> w.kiosk();
             case KioskStatus s -> s.kiosk();
             case CommandUpdate u -> u.kiosk();
+            case Presence p -> p.kiosk();
         };
     }
 
@@ -148,6 +163,7 @@ public final class StoringForwarder implements MessageSink {
             case WaveformBatch w -> w.seq();
             case KioskStatus s -> 0;
             case CommandUpdate u -> 0;
+            case Presence p -> 0;
         };
     }
 

@@ -14,6 +14,7 @@ import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.Presence;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.topic.Topics;
 import org.telekiosk.protocol.viewer.ViewerEvent;
@@ -67,6 +68,8 @@ public final class VitalsRelay implements Subscription {
             case KioskStatus s -> send(Topics.relayedVitals(s.kiosk()), cbor.encode(s));
             // A kiosk's report reaches the others as the command's new state (#commandChanged).
             case CommandUpdate u -> { }
+            // Written to the database by the node that took it (KioskPresence); nothing for a viewer.
+            case Presence p -> { }
         }
     }
 

@@ -19,6 +19,7 @@ import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.Presence;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.viewer.ViewerEvent;
 import org.telekiosk.protocol.viewer.ViewerRequest;
@@ -193,6 +194,8 @@ public final class ViewerHub implements CallWatcher {
             case WaveformBatch w -> route(w.kiosk(), w.start(), json.encodeToString(new ViewerEvent.Waveform(w)));
             // The kiosk's report changes the command's state in the CommandService, which then calls #command.
             case CommandUpdate u -> { }
+            // Whether the kiosk is connected is the fleet view's (KioskPresence), not the vitals'.
+            case Presence p -> { }
         }
     }
 

@@ -328,6 +328,69 @@ abstract class SharedRegistryContract {
         b.close();
     }
 
+    /**
+     * With an external MQTT broker the kiosks announce themselves (presence: online after the CONNACK, the Will
+     * offline), and the shared subscription may hand a connection's Will and the next connection's online to two nodes
+     * that write them in either order.
+     */
+    @Test
+    void announcedPresenceCountsOnEveryNodeInTheKiosksConnectionOrderWhateverOrderNodesWriteIn() throws Exception {
+        MutableClock clock = new MutableClock(NOW);
+        KioskRegistry registry = KioskRegistry.open(node(), dir.resolve("r"), NOW);
+        registry.update(NOW, s -> s.withKiosk(enrolled(LAB_1, "1a")).withKiosk(enrolled(LAB_2, "2a")));
+        AnnouncedPresence onA = new AnnouncedPresence(node(), Runnable::run, clock, registry::seen);
+        AnnouncedPresence onB = new AnnouncedPresence(node(), Runnable::run, clock, registry::seen);
+        KioskPresence a = new KioskPresence(node(), "node-a", "aa", clock, k -> false, Set::of, true);
+        KioskPresence b = new KioskPresence(node(), "node-b", "aa", clock, k -> false, Set::of, true);
+        KioskPresence embedded = new KioskPresence(node(), "node-c", "aa", clock, k -> false, Set::of);
+        a.start();
+        b.start();
+        embedded.start();
+        java.util.function.Consumer<KioskPresence> sync = p -> {
+            registry.syncLastSeen();
+            p.sync();
+        };
+
+        onA.take(new org.telekiosk.protocol.telemetry.Presence(LAB_1,
+                org.telekiosk.protocol.telemetry.Presence.State.ONLINE, 7)).toCompletableFuture().join();
+        sync.accept(b);
+        assertTrue(b.online(LAB_1), "announced on A, online on B");
+        sync.accept(embedded);
+        assertFalse(embedded.online(LAB_1), "a node on its own MQTT broker counts only the connections it sees");
+
+        // A takeover: the MQTT broker publishes connection 7's Will and then connection 8 says online; node B writes
+        // 8's online before node A writes 7's Will.
+        onB.take(presence(LAB_1, true, 8)).toCompletableFuture().join();
+        onA.take(presence(LAB_1, false, 7)).toCompletableFuture().join();
+        sync.accept(b);
+        assertTrue(b.online(LAB_1), "an older connection's Will does not hide the newer connection");
+
+        // Connection 8 ends: its Will written before its own online (two nodes again).
+        onA.take(presence(LAB_1, false, 8)).toCompletableFuture().join();
+        onB.take(presence(LAB_1, true, 8)).toCompletableFuture().join();
+        sync.accept(b);
+        assertFalse(b.online(LAB_1), "for one connection, offline wins");
+
+        onA.take(presence(LAB_2, true, 3)).toCompletableFuture().join();
+        sync.accept(a);
+        assertTrue(a.online(LAB_2));
+        // Its Will lost (no node subscribed when the MQTT broker published it) and nothing heard since.
+        clock.advance(AnnouncedPresence.FRESH.plusSeconds(1));
+        a.sync();
+        b.sync();
+        assertFalse(a.online(LAB_2), "a kiosk not seen for " + AnnouncedPresence.FRESH + " is not online");
+        assertEquals(java.util.Optional.of(NOW), registry.lastSeen(LAB_2), "a presence counts as seen");
+        a.close();
+        b.close();
+        embedded.close();
+    }
+
+    private static org.telekiosk.protocol.telemetry.Presence presence(KioskId kiosk, boolean online, long connection) {
+        return new org.telekiosk.protocol.telemetry.Presence(kiosk, online
+                ? org.telekiosk.protocol.telemetry.Presence.State.ONLINE
+                : org.telekiosk.protocol.telemetry.Presence.State.OFFLINE, connection);
+    }
+
     @Test
     void aNodeWhoseTokensWouldPinAnotherHttpsCaThanALiveNodesRefusesToStart() {
         MutableClock clock = new MutableClock(NOW);

@@ -34,6 +34,7 @@ import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.Presence;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /**
@@ -201,6 +202,7 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
                 case KioskStatus s -> throw new IllegalArgumentException("a status is not a reading");
                 case CommandUpdate u ->
                         throw new IllegalArgumentException("a command update is not a reading");
+                case Presence p -> throw new IllegalArgumentException("a presence is not a reading");
             };
             if (queuedAppends.get() >= MAX_QUEUED) {
                 dropped.incrementAndGet();

@@ -33,6 +33,7 @@ final class ConnectionKeeper implements Executor {
     record Link(PahoSession session, InflightWindow window) {}
 
     private final UplinkSettings settings;
+    private final ConnectionNumbers numbers;
     private final ReconnectPolicy reconnectPolicy;
     private final SSLSocketFactory tls;
     private final ScheduledExecutorService control;
@@ -60,6 +61,7 @@ final class ConnectionKeeper implements Executor {
             java.util.function.Consumer<Command> commands,
             java.util.function.BooleanSupplier holding) {
         this.holding = holding;
+        this.numbers = ConnectionNumbers.beside(settings);
         this.storeAcks = storeAcks;
         this.commands = commands;
         this.settings = settings;
@@ -108,7 +110,8 @@ final class ConnectionKeeper implements Executor {
                 attempts.incrementAndGet());
         PahoSession next;
         try {
-            next = new PahoSession(settings, tls, pahoThreads, events, storeAcks, commands, holding);
+            next = new PahoSession(settings, tls, pahoThreads, events, storeAcks, commands, holding,
+                    numbers.next());
         } catch (MqttException e) {
             retryLater("cannot create the MQTT client: " + Failures.describe(e));
             return;

@@ -22,6 +22,7 @@ import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.downlink.Command;
 import org.telekiosk.protocol.downlink.KioskDownlink;
 import org.telekiosk.protocol.downlink.StoreAck;
+import org.telekiosk.protocol.telemetry.Presence;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
@@ -31,6 +32,12 @@ import org.telekiosk.protocol.topic.Topics;
  * itself lives on at the broker (Clean Start 0 and a Session Expiry Interval, MQTT 5 §3.1.2.4, §3.1.2.11.2). The
  * broker deduplicates by (kiosk, seq), so what our caller resends after a drop needs no original packet identifier.
  * Events arrive on Paho's threads; the receiver must only hand them on.
+ *
+ * <p>Each connection says whether the kiosk is online ({@link Presence}, on the kiosk's status topic): its CONNECT
+ * carries a Will (§3.1.2.5, Will Delay 0, QoS 1, not retained) saying {@code offline}, which the MQTT broker
+ * publishes when the connection ends other than by a DISCONNECT with reason 0x00; right after the CONNACK it
+ * publishes {@code online}; and an orderly {@link #close} disconnects with reason 0x04 "Disconnect with Will Message"
+ * (§3.14.2.1), so that the Will is published then too. Both carry this connection's number.
  */
 final class PahoSession {
     private static final Logger log = LoggerFactory.getLogger(PahoSession.class);
@@ -38,6 +45,8 @@ final class PahoSession {
     private static final long CONNECT_OUTCOME_TIMEOUT_MILLIS = 5_000;
     private static final int QOS_AT_LEAST_ONCE = 1;
     private static final int DEFAULT_RECEIVE_MAXIMUM = 65_535;
+    /** DISCONNECT reason "Disconnect with Will Message" (MQTT 5 §3.14.2.1): the session stays, the Will goes out. */
+    static final int DISCONNECT_WITH_WILL = 0x04;
     /**
      * How long after the SUBACK a connection of a kiosk that holds readings waits at most (a quarter of the connect
      * timeout if that is less) for the retained store acknowledgement before it is reported (and the outbox sends).
@@ -71,12 +80,14 @@ final class PahoSession {
     private final java.util.function.Consumer<Command> commands;
     private final WireCodec codec =
             WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+    private final long connection;
 
     /** @param storeAcks takes every {@link StoreAck} of this kiosk, on a Paho thread */
     PahoSession(UplinkSettings settings, SSLSocketFactory tls, ScheduledExecutorService pahoThreads, Events events,
             java.util.function.Consumer<StoreAck> storeAcks,
             java.util.function.Consumer<Command> commands,
-            java.util.function.BooleanSupplier holding) throws MqttException {
+            java.util.function.BooleanSupplier holding, long connection) throws MqttException {
+        this.connection = connection;
         this.commands = commands;
         this.holding = holding;
         this.scheduler = pahoThreads;
@@ -96,6 +107,15 @@ final class PahoSession {
         client.setCallback(new Callback());
         this.sockets = new TrackingSocketFactory(tls);
         this.options = options(settings, sockets);
+        MqttMessage will = new MqttMessage(codec.encode(presence(Presence.State.OFFLINE)));
+        will.setQos(QOS_AT_LEAST_ONCE);
+        will.setRetained(false);
+        options.setWill(Topics.status(kiosk), will);
+        options.setWillMessageProperties(new MqttProperties());
+    }
+
+    private Presence presence(Presence.State state) {
+        return new Presence(kiosk, state, connection);
     }
 
     private static MqttConnectionOptions options(UplinkSettings settings, SSLSocketFactory tls) {
@@ -126,6 +146,7 @@ final class PahoSession {
                 Boolean retainAvailable = connack == null ? null : connack.isRetainAvailable();
                 ready = new Ready(receiveMaximum == null ? DEFAULT_RECEIVE_MAXIMUM : receiveMaximum,
                         token.getSessionPresent(), !Boolean.FALSE.equals(retainAvailable));
+                announceOnline();
                 subscribeDownlink();
             }
 
@@ -148,6 +169,7 @@ final class PahoSession {
         private boolean subscribed;
         private boolean acknowledged;
         private boolean waitedOut;
+        private boolean announced;
         private boolean reported;
 
         Ready(int receiveMaximum, boolean sessionPresent, boolean retainAvailable) {
@@ -164,6 +186,11 @@ final class PahoSession {
             } else {
                 waitedOut = true;
             }
+            reportIfReady();
+        }
+
+        synchronized void announced() {
+            announced = true;
             reportIfReady();
         }
 
@@ -189,7 +216,7 @@ final class PahoSession {
         }
 
         private void reportIfReady() {
-            if (reported || !subscribed || !(acknowledged || waitedOut)) {
+            if (reported || !subscribed || !announced || !(acknowledged || waitedOut)) {
                 return;
             }
             reported = true;
@@ -200,6 +227,31 @@ final class PahoSession {
         }
 
         private java.util.concurrent.ScheduledFuture<?> waitFor;
+    }
+
+    /**
+     * Publishes {@code online} with this connection's number (QoS 1). The connection is reported only after its PUBACK
+     * (or its failure, logged), so that it never competes with the outbox's publishes for the server's Receive
+     * Maximum.
+     */
+    private void announceOnline() {
+        try {
+            publish(Topics.status(kiosk), codec.encode(presence(Presence.State.ONLINE)), new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    ready.announced();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable cause) {
+                    log.warn("Announcing this connection as online failed: {}", Failures.describe(cause));
+                    ready.announced();
+                }
+            });
+        } catch (MqttException | RuntimeException e) {
+            log.warn("Announcing this connection as online failed: {}", Failures.describe(e));
+            ready.announced();
+        }
     }
 
     /**
@@ -244,7 +296,8 @@ final class PahoSession {
     }
 
     /**
-     * Sends DISCONNECT if still connected (reason 0x00, so the broker keeps the session, MQTT 5 §3.14.2.1), closes
+     * Sends DISCONNECT if still connected (reason 0x04, so the broker keeps the session and publishes the Will that
+     * says the kiosk is offline, MQTT 5 §3.14.2.1), closes
      * every socket the client opened, lets a connect in progress fail by itself, and closes the client, which ends
      * all of its threads. Never throws: it runs on the way out of every failure.
      */
@@ -258,7 +311,8 @@ final class PahoSession {
             try {
                 // Not disconnectForcibly(..., sendDisconnect = true): Paho 1.2.5 never completes the token it waits
                 // on there, so every close would sit out the whole timeout. disconnect() completes it once sent.
-                client.disconnect(0).waitForCompletion(DISCONNECT_TIMEOUT_MILLIS);
+                client.disconnect(0, null, null, DISCONNECT_WITH_WILL, new MqttProperties())
+                        .waitForCompletion(DISCONNECT_TIMEOUT_MILLIS);
                 disconnected = true;
             } catch (MqttException | RuntimeException e) {
                 log.debug("Sending DISCONNECT: {}", Failures.describe(e));

@@ -26,6 +26,7 @@ import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.Presence;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.topic.Topics;
 
@@ -213,6 +214,7 @@ public final class PahoUplink implements Uplink {
             case WaveformBatch batch -> Topics.measurements(batch.kiosk());
             case KioskStatus status -> Topics.status(status.kiosk());
             case CommandUpdate update -> Topics.commandUpdates(update.kiosk());
+            case Presence presence -> Topics.status(presence.kiosk());
         };
     }
 

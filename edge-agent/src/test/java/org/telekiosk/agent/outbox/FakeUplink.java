@@ -60,6 +60,10 @@ final class FakeUplink implements Uplink {
                 ack.complete(null);
                 yield -1;
             }
+            case org.telekiosk.protocol.telemetry.Presence presence -> {
+                ack.complete(null);
+                yield -1;
+            }
         };
         if (seq > 0) {
             inFlight.put(seq, ack);

@@ -138,6 +138,7 @@ public final class WireSizeBenchmark {
             case WaveformBatch w -> w.signal() + " batch (" + w.sensor().value() + ")";
             case KioskStatus s -> "KioskStatus (" + s.sensors().size() + " sensors)";
             case org.telekiosk.protocol.telemetry.CommandUpdate u -> "CommandUpdate " + u.state();
+            case org.telekiosk.protocol.telemetry.Presence p -> "Presence " + p.state();
         };
     }
 
@@ -147,6 +148,7 @@ public final class WireSizeBenchmark {
             case WaveformBatch w -> w.seq();
             case KioskStatus s -> 0;
             case org.telekiosk.protocol.telemetry.CommandUpdate u -> 0;
+            case org.telekiosk.protocol.telemetry.Presence p -> 0;
         };
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = WaveformBatch.class, name = "waveform"),
     @JsonSubTypes.Type(value = KioskStatus.class, name = "status"),
     @JsonSubTypes.Type(value = CommandUpdate.class, name = "command-update"),
+    @JsonSubTypes.Type(value = Presence.class, name = "presence"),
 })
-public sealed interface KioskMessage permits Measurement, WaveformBatch, KioskStatus, CommandUpdate {
+public sealed interface KioskMessage permits Measurement, WaveformBatch, KioskStatus, CommandUpdate, Presence {
 }

@@ -26,7 +26,7 @@ public record KioskTopic(KioskId kiosk, Channel channel) {
          * {@link WaveformBatch}es, CBOR, QoS 1.
          */
         MEASUREMENTS("measurements"),
-        /** Kiosk to broker: {@link KioskStatus}, CBOR, QoS 1. */
+        /** Kiosk to broker: {@link KioskStatus} and {@link org.telekiosk.protocol.telemetry.Presence}, CBOR, QoS 1. */
         STATUS("status"),
         /** Kiosk to broker: {@link CommandUpdate}s, CBOR, QoS 1. */
         COMMANDS("commands");

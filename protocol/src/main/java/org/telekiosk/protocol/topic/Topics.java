@@ -7,6 +7,7 @@ import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.Presence;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /**
@@ -116,6 +117,7 @@ public final class Topics {
             case WaveformBatch w -> channel == KioskTopic.Channel.MEASUREMENTS;
             case KioskStatus s -> channel == KioskTopic.Channel.STATUS;
             case CommandUpdate u -> channel == KioskTopic.Channel.COMMANDS;
+            case Presence p -> channel == KioskTopic.Channel.STATUS;
         };
     }
 
