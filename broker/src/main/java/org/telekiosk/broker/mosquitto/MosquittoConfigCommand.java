@@ -56,7 +56,7 @@ public final class MosquittoConfigCommand implements Callable<Integer> {
         BrokerConfig config = options.load(Map.of());
         Path data = config.dataDir().toAbsolutePath();
         SecureRandom random = new SecureRandom();
-        KeystorePassword password = KeystorePassword.resolve(System.getenv(KeystorePassword.ENV),
+        KeystorePassword password = KeystorePassword.fromEnvironment(System.getenv(),
                 data.resolve("pki").resolve("keystore.password"), random);
         List<String> names = hostNames == null || hostNames.isEmpty() ? config.hostNames() : hostNames;
         // The certificates issued here name the broker's CRL as their distribution point, as the running broker's do

@@ -49,8 +49,9 @@ public final class Broker implements AutoCloseable {
      * Starts a broker. Blocking (key generation, disk, the embedded MQTT broker's start); returns once every
      * listener is up. Should a part fail to start, those started before it are closed again.
      *
-     * @param environment the process environment; only {@link KeystorePassword#ENV} and
-     *                    {@link StoreDatabase#PASSWORD_ENV} are read from it (and the TURN secret's variable)
+     * @param environment the process environment; only {@link KeystorePassword#ENV}, {@code CREDENTIALS_DIRECTORY}
+     *                    (systemd credentials, {@link KeystorePassword}) and {@link StoreDatabase#PASSWORD_ENV} are
+     *                    read from it (and the TURN secret's variable)
      */
     public static Broker start(BrokerConfig config, Clock clock, Map<String, String> environment)
             throws IOException, GeneralSecurityException, InterruptedException {

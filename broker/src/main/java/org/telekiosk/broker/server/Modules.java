@@ -35,7 +35,7 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Kio
             throws IOException, GeneralSecurityException, InterruptedException {
         Path data = SecureFiles.ownerOnlyDirectory(config.dataDir().toAbsolutePath());
         SecureRandom random = new SecureRandom();
-        KeystorePassword password = KeystorePassword.resolve(environment.get(KeystorePassword.ENV),
+        KeystorePassword password = KeystorePassword.fromEnvironment(environment,
                 data.resolve("pki").resolve("keystore.password"), random);
         boolean external = config.externalMqtt().enabled();
         int mqttPort = external ? config.externalMqtt().port()
