@@ -104,6 +104,12 @@ abstract class TextSocketHandler extends SimpleChannelInboundHandler<WebSocketFr
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof io.netty.handler.timeout.ReadTimeoutException) {
+            // An idle connection's timeout (IdleConnection; it runs only before a WebSocket is up): not a socket's
+            // failure, no close frame on a connection that is no WebSocket; the error tail closes it quietly.
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
         if (cause instanceof CorruptedWebSocketFrameException corrupted && ctx.channel().isActive()) {
             // A frame that breaks RFC 6455 (a control frame over 125 bytes or with one byte of close payload, a
             // reserved bit or opcode, invalid UTF-8, a frame over the limit): answered here with the decoder's close

@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telekiosk.broker.testing.BrokerExtension;
@@ -45,31 +49,45 @@ class VitalsBrowserTest {
             call.publish(call.reading(seq++, LoincCode.BODY_TEMPERATURE, 36.8, UcumUnit.CELSIUS, now));
             call.publish(call.reading(seq++, LoincCode.SYSTOLIC_PRESSURE, 121, UcumUnit.MM_HG, now));
             call.publish(call.reading(seq++, LoincCode.DIASTOLIC_PRESSURE, 79, UcumUnit.MM_HG, now));
-            for (int second = 0; second < 4; second++) {
-                call.publish(ecg(kiosk, seq++, now.plusSeconds(second)));
+            // The ECG streams as a kiosk's does, a batch a second until the test is done: the trace shows the last
+            // 5 s of the page's clock, so four batches sent once could scroll out while a loaded machine still drew
+            // the tiles (a clean-clone CI run: no trace in 90 s, the tiles fine).
+            long first = seq;
+            AtomicLong next = new AtomicLong(first);
+            ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
+            stream.scheduleAtFixedRate(() -> {
+                try {
+                    long n = next.getAndIncrement();
+                    call.publish(ecg(kiosk, n, now.plusSeconds(n - first)));
+                } catch (Exception e) {
+                    System.err.println("publishing an ECG batch: " + e);
+                }
+            }, 0, 1, TimeUnit.SECONDS);
+            try {
+                await("the tiles").atMost(WAIT).until(() -> "98".equals(text(browser, "spo2"))
+                        && "131".equals(text(browser, "pulse")) && "121 / 79".equals(text(browser, "pressure")));
+                assertEquals("36,8", text(browser, "temperature"));
+                assertEquals("°C", browser.script(
+                        "return document.querySelector('[data-vital=temperature] .unit').textContent"));
+                assertEquals("mmHg", browser.script(
+                        "return document.querySelector('[data-vital=pressure] .unit').textContent"));
+                // The tiles are redrawn as readings arrive: each is found and read in one script call.
+                assertTrue(browser.attribute("[data-vital=pulse]", "class").contains("outside"),
+                        "131/min is outside the default range 50..110");
+                assertTrue(browser.text("[data-vital=pulse] .meta").contains("außerhalb des Bereichs · outside range"));
+                assertTrue(!browser.attribute("[data-vital=spo2]", "class").contains("outside"));
+
+                await("the ECG trace").atMost(WAIT).until(() -> ((Number) browser.script(
+                        "const c = document.querySelector('[data-signal=ecg] canvas');"
+                        + "if (!c) return 0;"
+                        + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                        + "let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;"))
+                        .intValue() > 200);
+                long frames = frames(browser);
+                await("the trace keeps scrolling").atMost(WAIT).until(() -> frames(browser) > frames + 10);
+            } finally {
+                stream.shutdownNow();
             }
-
-            await("the tiles").atMost(WAIT).until(() -> "98".equals(text(browser, "spo2"))
-                    && "131".equals(text(browser, "pulse")) && "121 / 79".equals(text(browser, "pressure")));
-            assertEquals("36,8", text(browser, "temperature"));
-            assertEquals("°C", browser.script(
-                    "return document.querySelector('[data-vital=temperature] .unit').textContent"));
-            assertEquals("mmHg", browser.script(
-                    "return document.querySelector('[data-vital=pressure] .unit').textContent"));
-            // The tiles are redrawn as readings arrive: each is found and read in one script call.
-            assertTrue(browser.attribute("[data-vital=pulse]", "class").contains("outside"),
-                    "131/min is outside the default range 50..110");
-            assertTrue(browser.text("[data-vital=pulse] .meta").contains("außerhalb des Bereichs · outside range"));
-            assertTrue(!browser.attribute("[data-vital=spo2]", "class").contains("outside"));
-
-            await("the ECG trace").atMost(WAIT).until(() -> ((Number) browser.script(
-                    "const c = document.querySelector('[data-signal=ecg] canvas');"
-                    + "if (!c) return 0;"
-                    + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-                    + "let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;"))
-                    .intValue() > 200);
-            long frames = frames(browser);
-            await("the trace keeps scrolling").atMost(WAIT).until(() -> frames(browser) > frames + 10);
         }
     }
 

@@ -42,6 +42,19 @@ class TextSocketHandlerTest {
     }
 
     @Test
+    void anIdleConnectionsTimeoutIsLeftToTheErrorTailWithoutAWebSocketClose() {
+        // Before, the socket handlers (in every HTTPS pipeline) took it for their own failure: a WARN "Viewer socket
+        // failed: ReadTimeoutException; closed with 1011" and a close frame written to a plain HTTP connection.
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(MAX),
+                BrokerInitializer.webSocketHandler("/ws/viewer", MAX), new FailingSocket(), new ErrorTail());
+        ch.pipeline().fireExceptionCaught(io.netty.handler.timeout.ReadTimeoutException.INSTANCE);
+        ch.runPendingTasks();
+        Object written = ch.readOutbound();
+        assertTrue(written == null, "written to an idle connection: " + written);
+        assertTrue(!ch.isActive(), "the error tail closes it");
+    }
+
+    @Test
     void anInternalErrorWhileHandlingAMessageClosesWith1011AsDocumented() {
         EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(MAX),
                 BrokerInitializer.webSocketHandler("/ws/viewer", MAX), new FailingSocket(), new ErrorTail());
