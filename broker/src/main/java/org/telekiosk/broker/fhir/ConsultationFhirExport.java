@@ -55,6 +55,22 @@ public final class ConsultationFhirExport {
         return FhirContext.forR4Cached().newJsonParser().encodeResourceToString(bundle);
     }
 
+    /**
+     * Builds HAPI's R4 context and the definitions of the resources an export holds on a background thread, so that
+     * a doctor's first export after the start does not wait for them (seconds on an idle 2-core machine, over 30 s
+     * seen at a load average of 45: the request timed out). Once per JVM; later calls find it made.
+     */
+    public static void prepareInBackground() {
+        Thread.ofPlatform().name("fhir-context").daemon().start(() -> {
+            Bundle bundle = new Bundle();
+            bundle.addEntry().setResource(new org.hl7.fhir.r4.model.Patient());
+            bundle.addEntry().setResource(new org.hl7.fhir.r4.model.Device());
+            bundle.addEntry().setResource(new org.hl7.fhir.r4.model.Observation()
+                    .setValue(new org.hl7.fhir.r4.model.SampledData()));
+            encode(bundle);
+        });
+    }
+
     private Bundle build(CallHistory history) {
         var now = clock.instant();
         List<LinkedReadings> readings;

@@ -65,6 +65,7 @@ final class Https implements AutoCloseable {
         List<String> origins = config.effectiveOrigins(port, parts.keys().https().hostNames());
         AccessServices access = parts.access();
         AgentUpdates updates = agentUpdates(config, parts, clock);
+        ConsultationFhirExport.prepareInBackground();
         ApiServices services = new ApiServices(access.accounts(), access.logins(), access.consultations(),
                 access.codes(), Optional.of(parts.trust().administration()),
                 Optional.of(new ConsultationFhirExport(access.consultations(),
