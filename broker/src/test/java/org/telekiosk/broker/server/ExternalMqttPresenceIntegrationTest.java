@@ -219,8 +219,10 @@ class ExternalMqttPresenceIntegrationTest {
      * Mosquitto checks a kiosk's certificate against the CRL it was started with, so a kiosk revoked since is still let
      * in and may publish (the nodes cannot end its session there): the node drops what it publishes (its reading is
      * not stored, its announcement does not make it online); and a kiosk revoked while online is offline at the
-     * node's next sync, not 3 minutes after its last message. Fails without {@code RevokedKioskFilter} (nothing is
-     * dropped: the reading is stored) and without the revoked kiosks left out of the announced presence.
+     * node's next sync, not 3 minutes after its last message. Without {@code RevokedKioskFilter} nothing is dropped
+     * (the reading is stored), and without the revoked kiosks left out of the announced presence the second kiosk
+     * stays online for 3 minutes; neither was run without its change yet (issue 17 session of 2026-12-05: no machine
+     * time left).
      */
     @Test
     void aRevokedKioskThatTheMqttBrokerStillLetsInPublishesToNoEffect() throws Exception {
