@@ -209,6 +209,33 @@ final class BrokerNodes implements AutoCloseable {
         return ViewerClient.at(URI.create("wss://localhost:" + balancerPort + path), tls, origin(), cookie);
     }
 
+    /**
+     * A WebSocket through the balancer to node {@code index} alone (HAProxy steered there, and back to every node
+     * after): waits until HAProxy has the node {@code UP}, and connects again while the handshake fails. On a loaded
+     * machine a node's TLS health check can exceed its 2 s, and HAProxy takes the node out for a few seconds; steered
+     * to it alone, HAProxy then has no server and closes the handshake (seen at load 56). Fails after {@code patience}.
+     */
+    ViewerClient socketOn(int index, String path, String cookie, Duration patience) throws IOException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        haproxy.steer(index);
+        try {
+            while (true) {
+                Awaitility.await("node-" + index + " UP in HAProxy")
+                        .atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                        .pollInterval(Duration.ofMillis(200)).until(() -> haproxy.up(index));
+                try {
+                    return socket(path, cookie);
+                } catch (CompletionException refused) {
+                    if (System.nanoTime() > deadline) {
+                        throw refused;
+                    }
+                }
+            }
+        } finally {
+            haproxy.unsteer();
+        }
+    }
+
     /** A REST call through the balancer; the reply's status and JSON body. */
     record Reply(int status, JsonNode json, HttpResponse<String> raw) {}
 

@@ -51,13 +51,10 @@ final class NodeCall {
      * steered there), the patient admitted, a first offer and answer.
      */
     void begin(int doctorNode, int patientNode) throws Exception {
-        nodes.haproxy().steer(doctorNode);
-        doctor = nodes.socket("/ws/signal", null);
+        doctor = nodes.socketOn(doctorNode, "/ws/signal", null, WAIT);
         doctor.send(doctorHello());
         doctor.nextOfType("welcome", WAIT);
-        nodes.haproxy().steer(patientNode);
-        patient = nodes.socket("/ws/signal", kioskCookie);
-        nodes.haproxy().unsteer();
+        patient = nodes.socketOn(patientNode, "/ws/signal", kioskCookie, WAIT);
         patient.send("{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"kiosk\",\"name\":\"\"}}");
         JsonNode welcome = BrokerNodes.JSON.readTree(patient.nextOfType("welcome", WAIT));
         participant = welcome.path("participant").asText();

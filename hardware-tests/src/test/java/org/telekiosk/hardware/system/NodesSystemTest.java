@@ -180,9 +180,7 @@ class NodesSystemTest {
         assertEquals(0, nodes.home(consultation).orElseThrow(), "the room's home is the doctor's node");
         BrokerNodes.lap("the call begun across nodes 0 and 1", begin);
 
-        nodes.haproxy().steer(2);
-        vitals = nodes.socket("/ws/viewer", null);
-        nodes.haproxy().unsteer();
+        vitals = nodes.socketOn(2, "/ws/viewer", null, NodeCall.WAIT);
         vitals.send("{\"type\":\"hello\",\"protocolVersion\":2,\"credential\":{\"kind\":\"session\",\"token\":\""
                 + session + "\",\"consultation\":\"" + consultation + "\"}}");
         vitals.nextOfType("welcome", NodeCall.WAIT);
