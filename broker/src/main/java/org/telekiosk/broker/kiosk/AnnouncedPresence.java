@@ -94,7 +94,7 @@ public final class AnnouncedPresence {
     static Set<String> online(Connection c, Instant freshSince) throws SQLException {
         Set<String> online = new HashSet<>();
         try (PreparedStatement s = c.prepareStatement("SELECT p.kiosk FROM kiosk_presence p JOIN kiosk k "
-                + "ON k.id = p.kiosk WHERE p.online = 1 AND k.last_seen >= ?")) {
+                + "ON k.id = p.kiosk WHERE p.online = 1 AND k.last_seen >= ? AND k.revoked_at IS NULL")) {
             s.setLong(1, SqlAccess.nanos(freshSince));
             try (ResultSet row = s.executeQuery()) {
                 while (row.next()) {

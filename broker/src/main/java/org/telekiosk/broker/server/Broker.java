@@ -162,6 +162,14 @@ public final class Broker implements AutoCloseable {
         return m.telemetry().intakeStallRestarts();
     }
 
+    /**
+     * Messages of revoked kiosks the intake dropped since start: a revoked kiosk that an external MQTT broker still lets
+     * in (its CRL predates the revocation) publishes to no effect.
+     */
+    public long revokedKioskMessagesDropped() {
+        return m.telemetry().revokedKioskMessagesDropped();
+    }
+
     /** The fewest stall-watch checks any intake connection made since start. */
     public long intakeStallChecks() {
         return m.telemetry().intakeStallChecks();

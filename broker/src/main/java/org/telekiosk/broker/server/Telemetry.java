@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.config.BrokerConfig;
 import org.telekiosk.broker.consultation.CallEvents;
+import org.telekiosk.broker.kiosk.KioskRecord;
 import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.kiosk.PerKioskState;
 import org.telekiosk.broker.mqtt.BrokerMqttClient;
@@ -28,6 +29,7 @@ import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.telemetry.KioskStatusBoard;
 import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.telemetry.MeasurementSubscription;
+import org.telekiosk.broker.telemetry.RevokedKioskFilter;
 import org.telekiosk.broker.telemetry.StoreAcks;
 import org.telekiosk.broker.telemetry.StoringForwarder;
 import org.telekiosk.broker.telemetry.VitalsRelay;
@@ -77,6 +79,7 @@ final class Telemetry implements AutoCloseable {
     private final ScheduledExecutorService ackFlusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("store-acks").daemon().factory());
     private MeasurementIntake intake;
+    private volatile RevokedKioskFilter revokedKiosks;
     /** With an external MQTT broker: the connection that relays to and from the other nodes; otherwise empty. */
     private final java.util.Optional<BrokerMqttClient> relayClient;
     private final java.util.Optional<VitalsRelay> relay;
@@ -180,9 +183,11 @@ final class Telemetry implements AutoCloseable {
             statuses.accept(status);
             registry.seen(status.kiosk(), clock.instant());
         } : statuses;
-        intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()),
-                new StoringForwarder(store, this::storedHere, taken, storeAcks, commands, audit::record, clock,
-                        presence));
+        // A revoked kiosk that the MQTT broker still lets in (an external one checks an older CRL) is dropped here.
+        revokedKiosks = new RevokedKioskFilter(new StoringForwarder(store, this::storedHere, taken, storeAcks,
+                commands, audit::record, clock, presence),
+                kiosk -> registry.kiosk(kiosk).filter(KioskRecord::revoked).isPresent());
+        intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()), revokedKiosks);
         ackFlusher.scheduleWithFixedDelay(this::flushAcks, STORE_ACK_INTERVAL.toMillis(),
                 STORE_ACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         for (BrokerMqttClient c : intakeClients) {
@@ -206,6 +211,11 @@ final class Telemetry implements AutoCloseable {
     void commandChanged(ViewerEvent.CommandChanged changed) {
         hub.command(changed);
         relay.ifPresent(r -> r.commandChanged(changed));
+    }
+
+    /** Messages of revoked kiosks dropped by the intake since start ({@link RevokedKioskFilter}). */
+    long revokedKioskMessagesDropped() {
+        return revokedKiosks == null ? 0 : revokedKiosks.dropped();
     }
 
     /** With an external MQTT broker, the relay to and from the other nodes. */

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.net.ssl.SSLContext;
 import org.awaitility.Awaitility;
 import org.telekiosk.broker.pki.SecureFiles;
@@ -33,9 +36,9 @@ import org.telekiosk.protocol.KioskId;
 /**
  * Broker nodes as real processes (issue 17): {@code count} nodes from the shaded jar on one fresh PostgreSQL schema and
  * one external Mosquitto, behind HAProxy, all on free loopback ports. As docs/scale-out.md has the operator do it: the
- * first node's {@code mosquitto-config} makes the CA (in its data directory) and Mosquitto's files; the first node
- * starts; its {@code pki/} and join-code key are copied to the others, which start; {@code create-admin} makes the
- * first account. Clients reach the nodes through HAProxy at {@code https://localhost:<port>} (the nodes'
+ * first node's {@code mosquitto-config} makes the CA (in its data directory) and Mosquitto's files while
+ * {@code create-admin} makes the first account; the CA is copied to the other nodes, one join-code key written to all,
+ * and the nodes start at once (their start is most of the test's setup; each writes nothing the others need). Clients reach the nodes through HAProxy at {@code https://localhost:<port>} (the nodes'
  * {@code https.public-url} and allowed origin). Closes everything in reverse.
  */
 final class BrokerNodes implements AutoCloseable {
@@ -71,6 +74,7 @@ final class BrokerNodes implements AutoCloseable {
     }
 
     private void startAll(int count) throws Exception {
+        long begin = System.nanoTime();
         int mqttPort = FreePort.pick("127.0.0.1");
         Map<String, String> config = Map.of("store.url", schema.url(), "store.user", PostgresSchema.USER,
                 "mqtt.external-host", "localhost", "mqtt.external-port", Integer.toString(mqttPort),
@@ -80,6 +84,15 @@ final class BrokerNodes implements AutoCloseable {
             nodes.add(new BrokerProcess(dir.resolve("node-" + i), config));
         }
         BrokerProcess first = nodes.getFirst();
+        // The first account, made while the CA is: both commands migrate the fresh schema at once, as nodes started
+        // together on a new database do; the nodes then start on a migrated schema.
+        CompletableFuture<String> admin = CompletableFuture.supplyAsync(() -> {
+            try {
+                return first.run(PASSWORD + "\n", "create-admin", "--login", "admin", "--name", "Admin");
+            } catch (IOException | InterruptedException e) {
+                throw new CompletionException(e);
+            }
+        });
         // The first node's CA and Mosquitto's configuration, as docs/scale-out.md's operator makes them.
         Path mosquittoDir = dir.resolve("mosquitto");
         first.run(null, "mosquitto-config", "--out", mosquittoDir.toString(), "--host-name", "localhost",
@@ -87,23 +100,33 @@ final class BrokerNodes implements AutoCloseable {
                 "--user", System.getProperty("user.name"));
         mosquitto = MosquittoProcess.start(mosquittoDir.resolve("mosquitto.conf"), mqttPort,
                 dir.resolve("mosquitto.log"));
-        first.start();
-        // The CA and the join codes' key, copied to the other nodes ("Setting up a second node").
-        for (BrokerProcess node : nodes.subList(1, count)) {
-            Path pki = SecureFiles.ownerOnlyDirectory(node.dataDir().resolve("pki"));
-            for (String name : new String[] {"ca.pem", "root-ca.p12", "issuing-ca.p12", "keystore.password"}) {
-                Files.copy(first.dataDir().resolve("pki").resolve(name), pki.resolve(name),
-                        StandardCopyOption.COPY_ATTRIBUTES);
+        try {
+            admin.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        lap("the CA, Mosquitto's configuration and the first account made; Mosquitto started", begin);
+        // The CA and the join codes' key on every node ("Setting up a second node": the CA copied from the first
+        // node; the join codes' key, which a first start would make, made here once for all), then all three started
+        // at once, as after a power cut: nothing a node writes at its first start is needed by another's.
+        byte[] joinCodeKey = new byte[32];
+        new SecureRandom().nextBytes(joinCodeKey);
+        for (BrokerProcess node : nodes) {
+            if (node != first) {
+                Path pki = SecureFiles.ownerOnlyDirectory(node.dataDir().resolve("pki"));
+                for (String name : new String[] {"ca.pem", "root-ca.p12", "issuing-ca.p12", "keystore.password"}) {
+                    Files.copy(first.dataDir().resolve("pki").resolve(name), pki.resolve(name),
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                }
             }
             Path secrets = SecureFiles.ownerOnlyDirectory(node.dataDir().resolve("secrets"));
-            Files.copy(first.dataDir().resolve("secrets").resolve("join-code.key"), secrets.resolve("join-code.key"),
-                    StandardCopyOption.COPY_ATTRIBUTES);
+            SecureFiles.writeSecret(secrets.resolve("join-code.key"), joinCodeKey);
             node.launch();
         }
-        for (BrokerProcess node : nodes.subList(1, count)) {
-            node.awaitListening();
+        for (int i = 0; i < count; i++) {
+            nodes.get(i).awaitListening();
+            lap("node-" + i + " listening", begin);
         }
-        first.run(PASSWORD + "\n", "create-admin", "--login", "admin", "--name", "Admin");
         X509Certificate ca;
         try (var in = Files.newInputStream(caPem())) {
             ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -114,6 +137,19 @@ final class BrokerNodes implements AutoCloseable {
         haproxy = Haproxy.start(dir, balancerPort, nodes.stream().map(BrokerProcess::httpsPort).toList(), caPem(),
                 "localhost");
         haproxy.awaitAllUp(START);
+        lap("every node UP in HAProxy", begin);
+    }
+
+    /** Prints how long a phase took since {@code begin}, with the load average (where the test's time goes). */
+    static void lap(String what, long begin) {
+        String load;
+        try {
+            load = Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            load = "?";
+        }
+        System.out.printf("Nodes timing: %s after %d ms; load %s%n", what, (System.nanoTime() - begin) / 1_000_000,
+                load);
     }
 
     Path caPem() {
@@ -173,11 +209,38 @@ final class BrokerNodes implements AutoCloseable {
         return ViewerClient.at(URI.create("wss://localhost:" + balancerPort + path), tls, origin(), cookie);
     }
 
+    /**
+     * A WebSocket through the balancer to node {@code index} alone (HAProxy steered there, and back to every node
+     * after): waits until HAProxy has the node {@code UP}, and connects again while the handshake fails. On a loaded
+     * machine a node's TLS health check can exceed its 2 s, and HAProxy takes the node out for a few seconds; steered
+     * to it alone, HAProxy then has no server and closes the handshake (seen at load 56). Fails after {@code patience}.
+     */
+    ViewerClient socketOn(int index, String path, String cookie, Duration patience) throws IOException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        haproxy.steer(index);
+        try {
+            while (true) {
+                Awaitility.await("node-" + index + " UP in HAProxy")
+                        .atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                        .pollInterval(Duration.ofMillis(200)).until(() -> haproxy.up(index));
+                try {
+                    return socket(path, cookie);
+                } catch (CompletionException refused) {
+                    if (System.nanoTime() > deadline) {
+                        throw refused;
+                    }
+                }
+            }
+        } finally {
+            haproxy.unsteer();
+        }
+    }
+
     /** A REST call through the balancer; the reply's status and JSON body. */
     record Reply(int status, JsonNode json, HttpResponse<String> raw) {}
 
     Reply rest(String method, String path, String body, String bearer) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(balancer().resolve(path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(balancer().resolve(path)).timeout(Duration.ofSeconds(60))
                 .header("Origin", origin())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));

@@ -117,13 +117,18 @@ public final class Haproxy implements AutoCloseable {
         }
     }
 
-    /** Whether the health check has node {@code index} {@code UP} (a node drained by {@link #steer} counts). */
+    /**
+     * Whether the health check has node {@code index} {@code UP} (a node drained by {@link #steer} counts) and its last
+     * check passed. HAProxy 2.6 shows a server going down as {@code UP 1/2} (or {@code DRAIN 1/2}) and one going up as
+     * {@code DOWN 1/2}: neither counts, so that a node whose {@code /readyz} just failed is not taken for ready.
+     */
     boolean up(int index) throws IOException {
-        // show stat: CSV, "pxname,svname,...,status,..." with status the 18th field
+        // show stat: CSV, "pxname,svname,...,status,..." with status the 18th field and check_status the 37th
+        // ("L7OK"; "* L7OK" while a check runs)
         for (String line : command("show stat").lines().toList()) {
             String[] fields = line.split(",", -1);
-            if (fields.length > 17 && fields[0].equals(BACKEND) && fields[1].equals(servers.get(index))) {
-                return fields[17].startsWith("UP") || fields[17].startsWith("DRAIN");
+            if (fields.length > 36 && fields[0].equals(BACKEND) && fields[1].equals(servers.get(index))) {
+                return (fields[17].equals("UP") || fields[17].equals("DRAIN")) && fields[36].endsWith("L7OK");
             }
         }
         return false;

@@ -51,13 +51,10 @@ final class NodeCall {
      * steered there), the patient admitted, a first offer and answer.
      */
     void begin(int doctorNode, int patientNode) throws Exception {
-        nodes.haproxy().steer(doctorNode);
-        doctor = nodes.socket("/ws/signal", null);
+        doctor = nodes.socketOn(doctorNode, "/ws/signal", null, WAIT);
         doctor.send(doctorHello());
         doctor.nextOfType("welcome", WAIT);
-        nodes.haproxy().steer(patientNode);
-        patient = nodes.socket("/ws/signal", kioskCookie);
-        nodes.haproxy().unsteer();
+        patient = nodes.socketOn(patientNode, "/ws/signal", kioskCookie, WAIT);
         patient.send("{\"type\":\"hello\",\"protocolVersion\":1,\"credential\":{\"kind\":\"kiosk\",\"name\":\"\"}}");
         JsonNode welcome = BrokerNodes.JSON.readTree(patient.nextOfType("welcome", WAIT));
         participant = welcome.path("participant").asText();
@@ -182,6 +179,28 @@ final class NodeCall {
             return false;
         }
         return awaitType(doctor, "answer", deadline).isPresent();
+    }
+
+    /**
+     * One-way signaling latency from the doctor's socket to the patient's: {@code samples} ICE candidates sent one at
+     * a time (each after the previous arrived), paced at one per 60 ms under the rate limit
+     * ({@code signal.rate-per-second}, 20), as {@code TwoNodesSignalingIntegrationTest}'s benchmark does in one JVM.
+     * Both sockets are in this JVM: one clock. Returns the microseconds, sorted.
+     */
+    long[] relayLatency(int samples) throws Exception {
+        long[] micros = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            long sent = System.nanoTime();
+            doctor.send("{\"type\":\"ice-candidate\",\"candidate\":\"candidate:" + i
+                    + " 1 udp 2122260223 192.0.2.1 5000" + i + " typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}");
+            JsonNode candidate = awaitType(patient, "ice-candidate", sent + WAIT.toNanos())
+                    .orElseThrow(() -> new AssertionError("the patient's socket closed: " + patient.seen()));
+            micros[i] = (System.nanoTime() - sent) / 1_000;
+            lastSeen = Math.max(lastSeen, candidate.path("seq").asLong());
+            LockSupport.parkNanos(sent + 60_000_000 - System.nanoTime());
+        }
+        java.util.Arrays.sort(micros);
+        return micros;
     }
 
     private static boolean send(ViewerClient socket, String text) {

@@ -38,14 +38,13 @@ import org.telekiosk.protocol.KioskId;
  * and reach the nodes only through HAProxy; to put the doctor and the patient on different nodes the test steers
  * HAProxy with its runtime API (the other servers set to {@code drain} while one socket connects).
  *
- * <p><b>Not in the default build yet</b> ({@code -Dtelekiosk.nodes=true}): it passed one of its first four runs, all
- * at load averages of 50-84 (each run 517-837 s; the failures: a restarted node slow to listen, since taken out of the
- * short variant, and a store-acknowledgement timeout in the test's agent configuration, since raised); it goes into
- * the default build once a loop of ten passes. With the flag: a consultation across nodes (signaling, vitals on a third node, a command to the kiosk), then the
- * room's home node killed with SIGKILL: both sockets resume through HAProxy without re-admission, and every reading
- * the agent published is stored exactly once. {@code -Dtelekiosk.nodes.full=true} as well adds five more kills (the time from
- * the death to the call going on again, printed with its median) and a rolling restart of all three nodes (SIGTERM,
- * the drain, start again) during the call. Skipped without PostgreSQL; fails at once without Mosquitto or HAProxy.
+ * <p><b>Not in the default build yet</b> ({@code -Dtelekiosk.nodes=true}). With the flag: a consultation across nodes
+ * (signaling, vitals on a third node, a command to the kiosk), then the room's home node killed with SIGKILL: both
+ * sockets resume through HAProxy without re-admission, and every reading the agent published is stored exactly once.
+ * {@code -Dtelekiosk.nodes.full=true} as well adds the relay latency with real processes (relayed and same node), five
+ * more kills (the time from the death to the call going on again, printed with its median) and a rolling restart of
+ * all three nodes (SIGTERM, the drain, start again) during the call. Each phase's time is printed ({@code Nodes
+ * timing:}). Skipped without PostgreSQL; fails at once without Mosquitto or HAProxy.
  */
 @RequiredPrograms({RequiredPrograms.Program.MOSQUITTO, RequiredPrograms.Program.HAPROXY})
 @EnabledIfSystemProperty(named = "telekiosk.nodes", matches = "true")
@@ -58,12 +57,16 @@ class NodesSystemTest {
      */
     private static final Duration STORED = Duration.ofSeconds(300);
     private static final int KILLS = Integer.getInteger("telekiosk.nodes.kills", 5);
+    /** Candidates per relay latency series (the long variant). */
+    private static final int SAMPLES = 200;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path dir;
 
     static BrokerNodes nodes;
 
+    /** When the test began (its phases are printed from here: where the time goes). */
+    private long begin;
     private AgentProcess agent;
     private NodeCall call;
     private ViewerClient vitals;
@@ -97,18 +100,34 @@ class NodesSystemTest {
     void aCallAcrossNodesGoesOnAfterItsHomeNodeIsKilledAndEveryReadingIsStoredOnce() throws Exception {
         KioskId kiosk = KioskId.of("nodes-kiosk-short");
         callAcrossNodes(kiosk, "dr-nodes-short");
-        killHomeAndGoOn(false);
+        killHomeAndGoOn(-1);
         assertEveryReadingStoredOnce(kiosk);
+        BrokerNodes.lap("every reading stored once", begin);
     }
 
     @Test
     @EnabledIfSystemProperty(named = "telekiosk.nodes.full", matches = "true")
     void aCallSurvivesRepeatedKillsAndARollingRestartOfAllThreeNodes() throws Exception {
         KioskId kiosk = KioskId.of("nodes-kiosk-full");
+        for (int node = 0; node < nodes.size(); node++) {
+            if (!nodes.node(node).isAlive()) {
+                nodes.restart(node); // killed by the short variant, which does not wait for its start again
+            }
+        }
         callAcrossNodes(kiosk, "dr-nodes-full");
+        printLatency("relayed (doctor on node 0, the room's home; patient on node 1)", call.relayLatency(SAMPLES));
         long[] millis = new long[KILLS];
         for (int kill = 0; kill < KILLS; kill++) {
-            millis[kill] = killHomeAndGoOn(true);
+            int home = nodes.home(call.consultation()).orElseThrow();
+            // The first kill's pages are steered to one live node: afterwards both sockets and the room are there,
+            // for the same-node series.
+            int steerTo = kill == 0 ? (home + 1) % nodes.size() : -1;
+            millis[kill] = killHomeAndGoOn(steerTo);
+            if (kill == 0) {
+                printLatency("same node (doctor, patient and the room on node " + steerTo + ")",
+                        call.relayLatency(SAMPLES));
+            }
+            nodes.restart(home);
         }
         long[] sorted = millis.clone();
         Arrays.sort(sorted);
@@ -132,6 +151,13 @@ class NodesSystemTest {
 
     private String session;
 
+    private static void printLatency(String series, long[] micros) throws java.io.IOException {
+        System.out.printf("Relay latency with real processes, %s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d candidates);"
+                + " load %s%n", series, micros[micros.length / 2] / 1000.0, micros[micros.length * 99 / 100] / 1000.0,
+                micros[micros.length - 1] / 1000.0, micros.length,
+                Files.readString(Path.of("/proc/loadavg")).strip());
+    }
+
     /**
      * Scenario 1: the agent enrolled through HAProxy and publishing to Mosquitto; a room consultation for its kiosk;
      * the doctor's signaling socket on node 0 (which becomes the room's home), the kiosk page's on node 1 (relayed to
@@ -139,9 +165,11 @@ class NodesSystemTest {
      * command issued through HAProxy reaches the agent, whose states reach that socket.
      */
     private void callAcrossNodes(KioskId kiosk, String doctor) throws Exception {
+        begin = System.nanoTime();
         Path kioskDir = Files.createDirectories(dir.resolve(kiosk.value()));
         AgentConfig agentConfig = enroll(kioskDir, kiosk);
         agent = AgentProcess.start(kioskDir);
+        BrokerNodes.lap("the agent enrolled and started", begin);
         session = nodes.doctor(doctor);
         BrokerNodes.Reply created = nodes.rest("POST", "/api/v1/consultations", "{\"kiosk\":\"" + kiosk + "\"}",
                 session);
@@ -150,14 +178,14 @@ class NodesSystemTest {
         call = new NodeCall(nodes, session, consultation, kioskPageSession(agentConfig));
         call.begin(0, 1);
         assertEquals(0, nodes.home(consultation).orElseThrow(), "the room's home is the doctor's node");
+        BrokerNodes.lap("the call begun across nodes 0 and 1", begin);
 
-        nodes.haproxy().steer(2);
-        vitals = nodes.socket("/ws/viewer", null);
-        nodes.haproxy().unsteer();
+        vitals = nodes.socketOn(2, "/ws/viewer", null, NodeCall.WAIT);
         vitals.send("{\"type\":\"hello\",\"protocolVersion\":2,\"credential\":{\"kind\":\"session\",\"token\":\""
                 + session + "\",\"consultation\":\"" + consultation + "\"}}");
         vitals.nextOfType("welcome", NodeCall.WAIT);
         vitals.nextReadingFrom(kiosk.value(), NodeCall.WAIT);
+        BrokerNodes.lap("a reading on node 2's vitals socket", begin);
 
         BrokerNodes.Reply issued = nodes.rest("POST", "/api/v1/consultations/" + consultation + "/commands",
                 "{\"kind\":\"temperature\"}", session);
@@ -170,26 +198,31 @@ class NodesSystemTest {
                 states.add(event.path("state").asText());
             }
         }
+        BrokerNodes.lap("the command done", begin);
     }
 
     /**
      * Scenario 2: SIGKILL to the node holding the room: the doctor's socket there drops at once, the patient's
      * (relayed from another node) is closed with 1012 once the home's heartbeat is stale; both come back through
-     * HAProxy and a new offer and answer pass, without an admit. The killed node is started again if
-     * {@code restart}. Returns the milliseconds from the kill to the new offer and answer.
+     * HAProxy (to node {@code steerTo} alone if not negative) and a new offer and answer pass, without an admit.
+     * Returns the milliseconds from the kill to the new offer and answer; the killed node stays down.
      */
-    private long killHomeAndGoOn(boolean restart) throws Exception {
+    private long killHomeAndGoOn(int steerTo) throws Exception {
         int home = nodes.home(call.consultation()).orElseThrow();
+        if (steerTo >= 0) {
+            nodes.haproxy().steer(steerTo);
+        }
         long start = System.nanoTime();
         nodes.node(home).kill();
         call.awaitBothClosed(RECOVERY);
+        long closed = (System.nanoTime() - start) / 1_000_000;
         call.goesOn(RECOVERY);
         long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("Node death: node-%d killed, %d ms to a new offer and answer; load %s%n", home, millis,
-                Files.readString(Path.of("/proc/loadavg")).strip());
-        if (restart) {
-            nodes.restart(home);
+        if (steerTo >= 0) {
+            nodes.haproxy().unsteer();
         }
+        System.out.printf("Node death: node-%d killed, both sockets closed after %d ms, %d ms to a new offer and "
+                + "answer; load %s%n", home, closed, millis, Files.readString(Path.of("/proc/loadavg")).strip());
         return millis;
     }
 
