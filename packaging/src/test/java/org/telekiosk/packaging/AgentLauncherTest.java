@@ -43,7 +43,7 @@ class AgentLauncherTest {
      * The unit's JVM options as the launcher passes them, on this JDK: the JVM starts without a warning (a misspelt or
      * retired option is ignored with one, or stops the start) and holds the heap and compiler that docs/benchmarks.md
      * measured (issue 18): a heap of 8 to 48 MiB whose old generation keeps 10 to 20 % free after a full collection,
-     * a 3 MiB young generation, the serial collector, C1 only. The archive options write into a temporary directory.
+     * a 3 MiB young generation, the serial collector, C1 only, a small table of interned strings. The archive options write into a temporary directory.
      */
     @Test
     void theUnitsJvmOptionsStartAJvmWithTheHeapAndCompilerTheyName(@TempDir Path dir) throws IOException {
@@ -72,6 +72,7 @@ class AgentLauncherTest {
         assertEquals("10", flags.get("MinHeapFreeRatio"));
         assertEquals("20", flags.get("MaxHeapFreeRatio"));
         assertEquals("1", flags.get("TieredStopAtLevel"));
+        assertEquals("4096", flags.get("StringTableSize"));
         assertTrue(flags.containsKey("TrimNativeHeapInterval"), "a JDK that trims the native heap");
     }
 
