@@ -57,7 +57,8 @@ class AgentLauncherTest {
         command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
         Packages.Result result = Packages.exec(command, Map.of());
         assertEquals(0, result.exitCode(), result.output());
-        assertFalse(result.output().toLowerCase(java.util.Locale.ROOT).contains("warning"), result.output());
+        String stderr = result.output().substring(result.stdout().length());
+        assertFalse(stderr.toLowerCase(java.util.Locale.ROOT).contains("warning"), stderr);
         Map<String, String> flags = new HashMap<>();
         for (String flag : result.stdout().lines().toList()) {
             String[] words = flag.trim().split("\\s+");
@@ -105,7 +106,8 @@ class AgentLauncherTest {
     /**
      * The agent's jar holds only the Bouncy Castle packages its classes reach (edge-agent's pom.xml, issue 18): every
      * Bouncy Castle class named by a class the agent's own classes reach, directly or through others (constant pool
-     * class entries, descriptors, and class names in strings, as reflection uses them), is in the jar.
+     * class entries and descriptors), is in the jar; class names in strings (as reflection uses them) are followed when
+     * the jar holds them (a string may be a property name, as {@code org.bouncycastle.x509.CRLDP_protocols}).
      */
     @Test
     void everyBouncyCastleClassTheAgentReachesIsInItsJar(@TempDir Path dir) throws IOException {
@@ -117,6 +119,7 @@ class AgentLauncherTest {
             file.stream().map(JarEntry::getName).filter(n -> n.startsWith("org/telekiosk/") && n.endsWith(".class"))
                     .map(n -> n.substring(0, n.length() - ".class".length())).forEach(todo::add);
             Set<String> seen = new HashSet<>();
+            Set<String> named = new HashSet<>(); // only named in a string: followed if present, maybe not a class
             Set<String> missing = new TreeSet<>();
             int bouncyCastle = 0;
             while (!todo.isEmpty()) {
@@ -126,7 +129,7 @@ class AgentLauncherTest {
                 }
                 JarEntry entry = file.getJarEntry(name + ".class");
                 if (entry == null) {
-                    if (name.startsWith("org/bouncycastle/")) {
+                    if (name.startsWith("org/bouncycastle/") && !named.contains(name)) {
                         missing.add(name);
                     }
                     continue;
@@ -139,15 +142,19 @@ class AgentLauncherTest {
                 for (PoolEntry constant : ClassFile.of().parse(bytes).constantPool()) {
                     if (constant instanceof ClassEntry c) {
                         String ref = c.asInternalName().replaceFirst("^\\[+L?", "").replaceFirst(";$", "");
+                        named.remove(ref);
                         todo.add(ref);
                     } else if (constant instanceof Utf8Entry u) {
                         String text = u.stringValue();
                         Matcher m = DESCRIPTOR_CLASS.matcher(text);
                         while (m.find()) {
+                            named.remove(m.group(1));
                             todo.add(m.group(1));
                         }
-                        if (DOTTED_CLASS.matcher(text).matches()) {
-                            todo.add(text.replace('.', '/'));
+                        String dotted = text.replace('.', '/');
+                        if (DOTTED_CLASS.matcher(text).matches() && !seen.contains(dotted)) {
+                            named.add(dotted);
+                            todo.add(dotted);
                         }
                     }
                 }
