@@ -5,7 +5,8 @@
 # demo's own agent with one started with the given JVM options (default: those of telekiosk-edge-agent.service), runs
 # it a first time briefly so that its class data archive is made (as on a kiosk after its first start), then measures
 # for SECONDS (default 600) after a 60 s warm-up: VmRSS every 10 s (median and maximum), CPU time over the window,
-# the load average at its start and end, and the garbage collections. Needs the jars of a build
+# the load average at its start and end, the garbage collections, the heap's capacities at the end, the old
+# generation's growth over the window and the number of threads. Needs the jars of a build
 # (mvn -o -q package -DskipTests).
 # Several option sets, separated by '::', are measured one after another against the same demo broker (one agent at a
 # time, each with its own class data archive). A set starting with '+' is the unit's options plus the rest; leading
@@ -70,6 +71,7 @@ cpu() { awk '{print $14 + $15}' "/proc/$agent_pid/stat"; }
 # Collections so far and their time in ms, young and full (jstat; needs the JVM's perf data, on by default).
 gcs() { "$jstat" -gc "$agent_pid" | awk 'NR == 2 {printf "%d %d %d %d", $(NF-6), $(NF-5) * 1000, $(NF-4), $(NF-3) * 1000}'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+old_used() { "$jstat" -gc "$agent_pid" | awk 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR == 2 {print $c["OU"]}'; }
 n=0
 for set in "${sets[@]}"; do
   n=$((n + 1))
@@ -107,7 +109,7 @@ for set in "${sets[@]}"; do
   start_agent
   [ -z "$(others)" ] || { echo "another agent uses $config: $(others)"; exit 1; }
   sleep 60
-  start_cpu=$(cpu); start_time=$(date +%s.%N); start_load=$(load); start_gc=$(gcs); samples=()
+  start_cpu=$(cpu); start_time=$(date +%s.%N); start_load=$(load); start_gc=$(gcs); start_old=$(old_used); samples=()
   for _ in $(seq $((seconds / 10))); do
     sleep 10
     kill -0 "$agent_pid" 2>/dev/null || { echo "the agent exited:"; tail -20 "$work/agent.log"; exit 1; }
@@ -116,7 +118,7 @@ for set in "${sets[@]}"; do
     samples+=("$rss")
     echo "$(date -u +%H:%M:%S) rss_kib=$rss"
   done
-  end_cpu=$(cpu); end_time=$(date +%s.%N); end_gc=$(gcs)
+  end_cpu=$(cpu); end_time=$(date +%s.%N); end_gc=$(gcs); end_old=$(old_used)
   median=$(printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
   max=$(printf '%s\n' "${samples[@]}" | sort -n | tail -1)
   awk -v c=$((end_cpu - start_cpu)) -v t="$ticks" -v s="$start_time" -v e="$end_time" -v med="$median" -v max="$max" \
@@ -124,6 +126,15 @@ for set in "${sets[@]}"; do
     'BEGIN { printf "summary set %d: rss_median_mib=%.1f rss_max_mib=%.1f cpu_share_of_one_core=%.2f%% over %.0f s, load average %s -> %s\n", n, med/1024, max/1024, 100*c/t/(e-s), e-s, l0, l1 }'
   read -r y0 yt0 f0 ft0 <<<"$start_gc"; read -r y1 yt1 f1 ft1 <<<"$end_gc"
   echo "collections in the window: young $((y1 - y0)) taking $((yt1 - yt0)) ms, full $((f1 - f0)) taking $((ft1 - ft0)) ms"
+  # The old generation's pages are touched as promoted objects fill it and stay resident after a full collection, so
+  # its capacity, not its use at the end of a short window, bounds what the heap will hold after hours.
+  "$jstat" -gc "$agent_pid" | awk 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i}
+    NR == 2 {printf "heap at the end (MiB): young capacity %.1f, old capacity %.1f, old used %.1f\n",
+      ($c["S0C"] + $c["S1C"] + $c["EC"]) / 1024, $c["OC"] / 1024, $c["OU"] / 1024}'
+  awk -v a="$start_old" -v b="$end_old" -v s="$start_time" -v e="$end_time" 'BEGIN {
+    printf "old generation used: %.2f -> %.2f MiB in the window (%.2f MiB a minute, less what full collections freed)\n",
+      a / 1024, b / 1024, (b - a) / 1024 / (e - s) * 60 }'
+  echo "threads at the end: $(awk '/^Threads/ {print $2}' "/proc/$agent_pid/status")"
   grep -c "ERROR" "$work/agent.log" | sed 's/^/agent log ERROR lines: /' || true
   if [ -n "${BREAKDOWN:-}" ] || [[ "${opts[*]}" == *NativeMemoryTracking* ]]; then
     pid=$agent_pid
