@@ -73,8 +73,9 @@ final class Https implements AutoCloseable {
         HealthCheck health = new HealthReport(draining::get, parts.mqtt(), parts.telemetry()::allSubscribed,
                 parts.telemetry().intake(), parts.telemetry().hub(), parts.storage().store(),
                 parts.telemetry().statuses(), parts.storage().writeProbe());
-        BrokerInitializer initializer = new BrokerInitializer(HttpsTls.context(parts.keys().https().key(),
-                parts.keys().https().chain(), parts.keys().pki().caCertificate(), config.tlsProvider()), StaticContent.load(), health,
+        io.netty.handler.ssl.SslContext tls = HttpsTls.context(parts.keys().https().key(), parts.keys().https().chain(),
+                parts.keys().pki().caCertificate(), config.tlsProvider());
+        BrokerInitializer initializer = new BrokerInitializer(tls, StaticContent.load(), health,
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().revocations()::crlDer,
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
                         access.audit(), config.viewerLimits()), config.httpLimits());

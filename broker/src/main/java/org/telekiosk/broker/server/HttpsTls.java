@@ -34,7 +34,8 @@ final class HttpsTls {
             case OPENSSL -> {
                 if (!OpenSsl.isAvailable()) {
                     throw new SSLException("https.tls-provider=openssl, but netty-tcnative (BoringSSL) cannot be "
-                            + "loaded on this machine: " + OpenSsl.unavailabilityCause(), OpenSsl.unavailabilityCause());
+                            + "loaded on this machine: " + OpenSsl.unavailabilityCause(),
+                            OpenSsl.unavailabilityCause());
                 }
                 yield SslProvider.OPENSSL;
             }

@@ -42,8 +42,9 @@ import org.telekiosk.protocol.KioskId;
  * with {@code https.max-connections-per-address} raised: every socket comes from 127.0.0.1), the sockets in
  * {@link SocketLoad}, a process of its own. Prepares one doctor per consultation with a login session and a room
  * consultation whose kiosk's patient is in the call; opens the consultations in steps and, after each, measures this
- * JVM after two full collections: heap used, RSS, direct buffers, Native Memory Tracking's summary (when the JVM was
- * started with {@code -XX:NativeMemoryTracking=summary}) and the class histogram, whose growth per socket it prints
+ * JVM after three full collections (before them: RSS and heap as the process runs): heap used, RSS, direct buffers,
+ * Native Memory Tracking's summary (when the JVM was started with {@code -XX:NativeMemoryTracking=summary}) and the
+ * class histogram, whose growth per socket it prints
  * (the classes that hold the most). Then the relay round trip of chat lines doctor → patient at rest.
  *
  * <p><b>The doctors' accounts are written straight into the store</b> ({@link SqlAccountRepository}, all with one
@@ -51,7 +52,10 @@ import org.telekiosk.protocol.KioskId;
  * thousands of doctors takes longer than the run; their sessions are started with the broker's own
  * {@code Sessions.start}, as a login does after the hash check.
  *
- * <p>Arguments: {@code steps (consultations, comma-separated cumulative totals) patients(yes|no) relays work-dir}.
+ * <p>Arguments: {@code steps (consultations, comma-separated cumulative totals) patients(yes|no) relays work-dir
+ * [signal|viewer] [jdk|openssl]}: with {@code viewer} each consultation's doctor holds a vitals socket
+ * ({@code /ws/viewer}) instead of a signaling one, and there are no patients' sockets; the last is the broker's
+ * {@code https.tls-provider}.
  */
 public final class SocketBenchmark {
     private static final Pattern HISTO = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
@@ -63,13 +67,18 @@ public final class SocketBenchmark {
         boolean patients = args[1].equals("yes");
         int relays = Integer.parseInt(args[2]);
         Path work = Path.of(args[3]);
+        boolean viewer = args.length > 4 && args[4].equals("viewer");
+        String tls = args.length > 5 ? args[5] : "jdk";
         SecureFiles.ownerOnlyDirectory(work);
         int total = steps[steps.length - 1];
-        BrokerExtension extension = new BrokerExtension(Map.of("https.max-connections-per-address", "100000"));
+        BrokerExtension extension = new BrokerExtension(Map.of("https.max-connections-per-address", "100000",
+                "https.tls-provider", tls));
+        System.out.println("broker: https.tls-provider=" + tls + ", JVM " + ManagementFactory.getRuntimeMXBean()
+                .getInputArguments());
         extension.beforeAll(null);
         int status = 0;
         try {
-            Path plan = prepare(extension, total, patients, work);
+            Path plan = prepare(extension, total, patients && !viewer, viewer, work);
             run(plan, steps, patients, relays, work);
         } catch (Exception | Error e) {
             e.printStackTrace();
@@ -80,8 +89,8 @@ public final class SocketBenchmark {
         }
     }
 
-    private static Path prepare(BrokerExtension extension, int consultations, boolean patients, Path work)
-            throws Exception {
+    private static Path prepare(BrokerExtension extension, int consultations, boolean patients, boolean viewer,
+            Path work) throws Exception {
         long start = System.nanoTime();
         var access = extension.broker().access();
         Account admin = VitalsFixture.admin(access);
@@ -93,7 +102,8 @@ public final class SocketBenchmark {
         try (var files = Files.walk(extension.dataDir())) {
             ca = files.filter(p -> p.getFileName().toString().equals("ca.pem")).findFirst().orElseThrow();
         }
-        List<String> lines = new ArrayList<>(List.of("signal\t" + extension.signalSocket(),
+        List<String> lines = new ArrayList<>(List.of("signal\t" + (viewer ? extension.viewerSocket()
+                : extension.signalSocket()),
                 "origin\t" + extension.origin(), "ca\t" + ca));
         for (int i = 1; i <= consultations; i++) {
             KioskId kiosk = KioskId.of(String.format(Locale.ROOT, "sock-%05d", i));
@@ -101,7 +111,14 @@ public final class SocketBenchmark {
                     DisplayName.of("Dr " + kiosk.value()), Role.DOCTOR);
             accounts.insert(new StoredAccount(doctor, hash));
             Consultation room = VitalsFixture.room(access, doctor, kiosk);
-            String line = "c\t" + signalHello(VitalsFixture.login(access, doctor).value(), room.id().toString());
+            String line;
+            if (viewer) {
+                // the vitals socket: the doctor of a consultation with the kiosk's patient in the call
+                VitalsFixture.admitAtKiosk(access, doctor, room.id(), kiosk);
+                line = "c\t" + VitalsFixture.hello(VitalsFixture.login(access, doctor), room.id());
+            } else {
+                line = "c\t" + signalHello(VitalsFixture.login(access, doctor).value(), room.id().toString());
+            }
             if (patients) {
                 Joined joined = VitalsFixture.admitAtKiosk(access, doctor, room.id(), kiosk);
                 line += "\t{\"type\":\"hello\",\"protocolVersion\":2,\"credential\":{\"kind\":\"resume\",\"token\":\""
@@ -111,8 +128,9 @@ public final class SocketBenchmark {
         }
         Path plan = work.resolve("sockets.tsv");
         SecureFiles.writeSecret(plan, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-        System.out.printf(Locale.ROOT, "prepared %d consultations (patients: %s) in %d s (admin %s)%n",
-                consultations, patients, (System.nanoTime() - start) / 1_000_000_000L, admin.loginName());
+        System.out.printf(Locale.ROOT, "prepared %d consultations (%s, patients: %s) in %d s (admin %s)%n",
+                consultations, viewer ? "vitals sockets" : "signaling sockets", patients,
+                (System.nanoTime() - start) / 1_000_000_000L, admin.loginName());
         return plan;
     }
 

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Not a check but the way to run {@link SocketBenchmark} with Maven's test classpath: opt-in with
  * {@code -Dsockets.steps=1000,5000} (cumulative consultations), {@code -Dsockets.patients=yes} for the patient's
  * socket beside each doctor's (two sockets a consultation), {@code -Dsockets.relays=N} (500) chat round trips at the
- * end. The broker runs in a JVM of its own (so that this one's test engine is not in its figures) with Native Memory
- * Tracking and the packaged unit's heap options ({@code -Xmx1g -XX:+UseG1GC}; environment variable
+ * end; {@code -Dsockets.kind=viewer} for the doctors' vitals sockets instead of signaling ones;
+ * {@code -Dsockets.tls=openssl} for the broker's {@code https.tls-provider}. The broker runs in a JVM of its own
+ * (so that this one's test engine is not in its figures) with Native Memory Tracking and the packaged unit's heap options ({@code -Xmx1g -XX:+UseG1GC}; environment variable
  * {@code SOCKETS_BROKER_JAVA_OPTS} replaces them), the sockets in another ({@code SOCKETLOAD_JAVA_OPTS}, default
  * {@code -Xmx1g}). Command and figures: docs/benchmarks.md, issue 16.
  */
@@ -34,7 +35,8 @@ class SocketBenchmarkTest {
         command.addAll(List.of("-cp", classpath, SocketBenchmark.class.getName(),
                 System.getProperty("sockets.steps"), System.getProperty("sockets.patients", "no"),
                 System.getProperty("sockets.relays", "500"),
-                Files.createTempDirectory("telekiosk-sockets").toString()));
+                Files.createTempDirectory("telekiosk-sockets").toString(), System.getProperty("sockets.kind", "signal"),
+                System.getProperty("sockets.tls", "jdk")));
         Process process = new ProcessBuilder(command).inheritIO().start();
         assertEquals(0, process.waitFor(), "the socket benchmark's exit status");
     }
