@@ -37,7 +37,13 @@ class SocketBenchmarkTest {
                 System.getProperty("sockets.relays", "500"),
                 Files.createTempDirectory("telekiosk-sockets").toString(), System.getProperty("sockets.kind", "signal"),
                 System.getProperty("sockets.tls", "jdk")));
-        Process process = new ProcessBuilder(command).inheritIO().start();
+        // Not inheritIO: a child writing to this JVM's standard output corrupts Surefire's channel (its lines end up
+        // in a .dumpstream file); echoed here, they reach the console.
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            out.lines().forEach(System.out::println);
+        }
         assertEquals(0, process.waitFor(), "the socket benchmark's exit status");
     }
 
