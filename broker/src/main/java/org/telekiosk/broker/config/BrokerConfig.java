@@ -42,6 +42,7 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  * @param lockouts              {@code login.lockout.*}, {@code join-code.*}: the guessing limits
  * @param externalMqtt          {@code mqtt.external-host}, {@code mqtt.external-port}: an external MQTT broker shared
  *                              by every node instead of the embedded one
+ * @param tlsProvider           {@code https.tls-provider}: the HTTPS listener's TLS implementation
  */
 public record BrokerConfig(
         Path dataDir,
@@ -70,9 +71,11 @@ public record BrokerConfig(
         MetricsConfig metrics,
         HttpLimits httpLimits,
         Lockouts lockouts,
-        ExternalMqtt externalMqtt) {
+        ExternalMqtt externalMqtt,
+        TlsProvider tlsProvider) {
 
     public BrokerConfig {
+        Objects.requireNonNull(tlsProvider, "https.tls-provider is required");
         Objects.requireNonNull(dataDir, "data.dir is required");
         Objects.requireNonNull(httpLimits, "httpLimits");
         Objects.requireNonNull(lockouts, "lockouts");
@@ -199,7 +202,7 @@ public record BrokerConfig(
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, viewerLimits, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
                 mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice,
-                kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt);
+                kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider);
     }
 
     private static void range(String key, long value, long min, long max) {

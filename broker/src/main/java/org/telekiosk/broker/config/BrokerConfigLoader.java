@@ -126,7 +126,8 @@ public final class BrokerConfigLoader {
                             integer(merged, "join-code.guard.wrong-codes"), duration(merged, "join-code.guard.window"),
                             duration(merged, "join-code.guard.delay")),
                     new BrokerConfig.ExternalMqtt(merged.getProperty("mqtt.external-host", ""),
-                            integer(merged, "mqtt.external-port")));
+                            integer(merged, "mqtt.external-port")),
+                    TlsProvider.parse(merged.getProperty("https.tls-provider")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

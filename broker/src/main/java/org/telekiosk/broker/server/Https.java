@@ -1,9 +1,5 @@
 package org.telekiosk.broker.server;
 
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +7,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import javax.net.ssl.SSLException;
 import org.telekiosk.broker.api.ApiServices;
 import org.telekiosk.broker.api.RestApi;
 import org.telekiosk.broker.config.BrokerConfig;
@@ -23,8 +18,6 @@ import org.telekiosk.broker.http.HealthCheck;
 import org.telekiosk.broker.http.StaticContent;
 import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.mqtt.KioskMqttBroker;
-import org.telekiosk.broker.pki.KioskClientTrust;
-import org.telekiosk.broker.pki.TlsPolicy;
 import org.telekiosk.broker.record.RecordExport;
 import org.telekiosk.broker.update.AgentPackages;
 import org.telekiosk.broker.update.AgentUpdates;
@@ -81,7 +74,9 @@ final class Https implements AutoCloseable {
         HealthCheck health = new HealthReport(draining::get, parts.mqtt(), parts.telemetry()::allSubscribed,
                 parts.telemetry().intake(), parts.telemetry().hub(), parts.storage().store(),
                 parts.telemetry().statuses(), parts.storage().writeProbe());
-        BrokerInitializer initializer = new BrokerInitializer(ssl(parts.keys()), StaticContent.load(), health,
+        io.netty.handler.ssl.SslContext tls = HttpsTls.context(parts.keys().https().key(), parts.keys().https().chain(),
+                parts.keys().pki().caCertificate(), config.tlsProvider());
+        BrokerInitializer initializer = new BrokerInitializer(tls, StaticContent.load(), health,
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().revocations()::crlDer,
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
                         access.audit(), config.viewerLimits()), config.httpLimits());
@@ -107,16 +102,6 @@ final class Https implements AutoCloseable {
         }
         return new AgentUpdates(parts.trust().enrollment(), packages, parts.trust().agentVersions(),
                 kiosk -> !parts.access().consultations().openCallsAt(kiosk).isEmpty(), parts.storage().audit(), clock);
-    }
-
-    private static SslContext ssl(KioskTrust.Keys keys) throws SSLException {
-        return SslContextBuilder.forServer(keys.https().key(), keys.https().chain())
-                .sslProvider(SslProvider.JDK)
-                .protocols(TlsPolicy.PROTOCOLS)
-                .ciphers(TlsPolicy.CIPHERS)
-                .trustManager(new KioskClientTrust(keys.pki().caCertificate()))
-                .clientAuth(ClientAuth.OPTIONAL)
-                .build();
     }
 
     int port() {

@@ -1,0 +1,40 @@
+package org.telekiosk.broker.config;
+
+import java.util.Locale;
+
+/**
+ * {@code https.tls-provider}: which TLS implementation the HTTPS listener's handshakes and records run on. The TLS
+ * configuration is the same with either (TlsPolicy's protocols and cipher suites, the kiosk client certificate asked
+ * for but optional, checked by the same trust manager). The embedded MQTT broker's listener is HiveMQ's and always
+ * JSSE.
+ */
+public enum TlsProvider {
+    /** The JDK's own TLS (JSSE). */
+    JDK("jdk"),
+    /**
+     * BoringSSL through netty-tcnative ({@code netty-tcnative-boringssl-static}, linux-x86_64 in the broker's package):
+     * cheaper full handshakes (docs/benchmarks.md, issue 16). BoringSSL has no server-side renegotiation at all.
+     */
+    OPENSSL("openssl");
+
+    private final String key;
+
+    TlsProvider(String key) {
+        this.key = key;
+    }
+
+    /** The value of {@code https.tls-provider}: {@code jdk} or {@code openssl}. */
+    public static TlsProvider parse(String value) {
+        String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        for (TlsProvider provider : values()) {
+            if (provider.key.equals(v)) {
+                return provider;
+            }
+        }
+        throw new IllegalArgumentException("https.tls-provider must be jdk or openssl, was '" + value + "'");
+    }
+
+    public String key() {
+        return key;
+    }
+}
