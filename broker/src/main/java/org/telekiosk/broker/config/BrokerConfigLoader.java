@@ -126,7 +126,8 @@ public final class BrokerConfigLoader {
                             integer(merged, "join-code.guard.wrong-codes"), duration(merged, "join-code.guard.window"),
                             duration(merged, "join-code.guard.delay")),
                     new BrokerConfig.ExternalMqtt(merged.getProperty("mqtt.external-host", ""),
-                            integer(merged, "mqtt.external-port")));
+                            integer(merged, "mqtt.external-port")),
+                    BrokerConfig.MqttIntake.parse(merged.getProperty("mqtt.intake")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }
