@@ -323,11 +323,18 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
         return quota.refusedTotal();
     }
 
-    /** QoS 1/2 messages HiveMQ discarded (for instance for a full client queue); must stay 0. */
+    /**
+     * QoS 1/2 messages HiveMQ discarded (for instance for a full client queue); must stay 0. HiveMQ's counter also
+     * counts every publish whose delivery an interceptor of ours prevented ("Extension prevented onward delivery"):
+     * those refused over the quota (answered 0x97) and those the in-process intake answered; they are not discarded
+     * messages and are taken out. (Counted when answered, by HiveMQ a moment later: the difference is never below 0.)
+     */
     @Override
     public long droppedMessages() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.dropped.count");
-        return counter == null ? 0 : counter.getCount();
+        long dropped = counter == null ? 0 : counter.getCount();
+        long prevented = quota.refusedTotal() + extension.inProcess.map(InProcessIntake::preventedCount).orElse(0L);
+        return Math.max(0, dropped - prevented);
     }
 
     @Override

@@ -66,6 +66,7 @@ public final class InProcessIntake implements PublishInboundInterceptor {
     private volatile Subscription taker;
     private volatile boolean stopped;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder prevented = new LongAdder();
     private final LongAdder taken = new LongAdder();
     private final LongAdder acknowledged = new LongAdder();
     private final LongAdder sendAgain = new LongAdder();
@@ -102,6 +103,7 @@ public final class InProcessIntake implements PublishInboundInterceptor {
             return; // the authorizer and the default permissions refuse it, as without this interceptor
         }
         inFlight.incrementAndGet();
+        prevented.increment(); // every publish that gets here ends with its delivery prevented, 0x00 or 0x97
         Subscription subscription = taker;
         if (subscription == null || stopped) {
             sendAgain.increment();
@@ -208,6 +210,14 @@ public final class InProcessIntake implements PublishInboundInterceptor {
      */
     public long sendAgainCount() {
         return sendAgain.sum() + timedOut.sum();
+    }
+
+    /**
+     * Kiosk publishes whose onward delivery this interceptor prevented (answered 0x00 or 0x97, or about to be), since
+     * start: HiveMQ counts each as a dropped message ({@link EmbeddedMqttBroker#droppedMessages} takes them out).
+     */
+    public long preventedCount() {
+        return prevented.sum();
     }
 
     /** Publishes taken and not answered yet. */
