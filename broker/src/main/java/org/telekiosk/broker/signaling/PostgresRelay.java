@@ -28,9 +28,10 @@ import org.telekiosk.broker.store.StoreDatabase;
 
 /**
  * The relay between broker nodes on PostgreSQL (issue 17): each node {@code LISTEN}s on its own channel and on one
- * for all; a message to a node is one {@code pg_notify} on that node's channel. NOTIFY payloads must be shorter
- * than 8000 bytes and an SDP offer may be longer, so a longer message goes into a row of {@code signaling_relay} and
- * the notification carries {@code @<id>}; the receiver deletes the row as it reads it. All of a node's messages
+ * for all nodes of its schema ({@link #broadcastChannel}); a message to a node is one {@code pg_notify} on that
+ * node's channel. NOTIFY payloads must be shorter than 8000 bytes and an SDP offer may be longer, so a longer
+ * message goes into a row of {@code signaling_relay} and the notification carries {@code @<id>}; the receiver
+ * deletes the row as it reads it. All of a node's messages
  * leave through one sender thread on one connection, one transaction each, and PostgreSQL delivers notifications in
  * commit order: what one node sends another arrives in order. The rooms' homes are rows of {@code signaling_home}.
  *
@@ -41,7 +42,6 @@ public final class PostgresRelay implements RelayTransport {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresRelay.class);
     /** Payloads up to this many UTF-8 bytes go in the notification itself (PostgreSQL's limit: below 8000). */
     static final int INLINE_BYTES = 7_900;
-    private static final String ALL = "tk_signal_all";
     private static final long RETRY_MILLIS = 1_000;
 
     private final StoreDatabase database;
@@ -54,6 +54,8 @@ public final class PostgresRelay implements RelayTransport {
     private Thread sender;
     private Thread listener;
     private Connection sending;
+    /** This deployment's channel for all nodes ({@link #broadcastChannel}), known once {@link #start} ran. */
+    private volatile String all;
 
     /** A node whose heartbeat ({@code broker_node}) is older than this no longer holds its rooms. */
     private final Duration stale;
@@ -75,6 +77,15 @@ public final class PostgresRelay implements RelayTransport {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The channel all nodes of one deployment listen on. {@code NOTIFY} spans the whole database, not the schema, so
+     * the channel is bound to the schema: two deployments on one database, each in its own schema, must not hear each
+     * other's broadcasts (nor take each other's {@code signaling_relay} rows by number).
+     */
+    static String broadcastChannel(String schema) {
+        return channel("all:" + schema);
     }
 
     @Override
@@ -175,7 +186,7 @@ public final class PostgresRelay implements RelayTransport {
 
     @Override
     public void broadcast(String payload) {
-        outbox.add(() -> notify(ALL, payload));
+        outbox.add(() -> notify(all, payload));
     }
 
     @Override
@@ -192,6 +203,12 @@ public final class PostgresRelay implements RelayTransport {
 
     @Override
     public void start(Consumer<String> receiver) {
+        all = broadcastChannel(sql.run("find the database schema", c -> {
+            try (Statement s = c.createStatement(); ResultSet row = s.executeQuery("SELECT current_schema()")) {
+                row.next();
+                return row.getString(1);
+            }
+        }));
         sender = Thread.ofPlatform().name("signal-relay-out").daemon().start(this::sendLoop);
         listener = Thread.ofPlatform().name("signal-relay-in").daemon().start(() -> listenLoop(receiver));
         try {
@@ -268,7 +285,7 @@ public final class PostgresRelay implements RelayTransport {
         while (running) {
             try (Connection c = database.connect(); Statement s = c.createStatement()) {
                 s.execute("LISTEN " + channel(node));
-                s.execute("LISTEN " + ALL);
+                s.execute("LISTEN " + all);
                 PGConnection pg = c.unwrap(PGConnection.class);
                 listening.countDown();
                 while (running) {

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,18 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.telekiosk.broker.kiosk.KioskRegistry;
-import org.telekiosk.broker.kiosk.Revocations;
-import org.telekiosk.broker.mosquitto.MosquittoConfig;
-import org.telekiosk.broker.pki.BrokerPki;
-import org.telekiosk.broker.pki.Certificates;
-import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.testing.BrokerExtension;
-import org.telekiosk.broker.testing.MosquittoProcess;
-import org.telekiosk.broker.testing.PostgresSchema;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.TestKiosk;
-import org.telekiosk.broker.testing.TestRegistry;
 import org.telekiosk.link.profile.LinkProfile;
 import org.telekiosk.link.profile.LinkSchedule;
 import org.telekiosk.link.relay.Link;
@@ -57,45 +45,16 @@ import org.telekiosk.protocol.topic.Topics;
 class ExternalMqttPresenceIntegrationTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
-    static final PostgresSchema SCHEMA = new PostgresSchema();
-    static final int MQTT_PORT = ExternalMqttTwoNodesIntegrationTest.freePort();
-    static MosquittoProcess mosquitto;
+    static final ExternalMosquittoNodes NODES = new ExternalMosquittoNodes();
+    static final int MQTT_PORT = NODES.mqttPort();
 
     static Map<String, String> onSharedMqttAndDatabase() {
-        return Map.of("store.url", SCHEMA.url(), "store.user", PostgresSchema.USER,
-                "mqtt.external-host", "localhost", "mqtt.external-port", Integer.toString(MQTT_PORT),
-                "mqtt.intake-connections", "1");
+        return NODES.config();
     }
 
     @RegisterExtension
     @Order(1)
-    static final BrokerExtension A = new BrokerExtension(onSharedMqttAndDatabase())
-            .preparing(dir -> {
-                SCHEMA.create();
-                SecureRandom random = new SecureRandom();
-                Clock clock = Clock.systemUTC();
-                Path pki = dir.resolve("pki");
-                BrokerPki keys = BrokerPki.open(pki, KeystorePassword.resolve(null,
-                        pki.resolve("keystore.password"), random), List.of("localhost"), new Certificates(random),
-                        clock);
-                Path mosquittoDir = Files.createTempDirectory("telekiosk-mosquitto");
-                KioskRegistry registry = TestRegistry.open(Files.createDirectories(mosquittoDir.resolve("registry")));
-                new Revocations(registry, keys.issuing(), keys.crlFile(), clock, kiosk -> { }).publish();
-                Path conf = MosquittoConfig.write(keys, mosquittoDir.resolve("conf"), new MosquittoConfig.Listener(
-                        List.of("localhost"), "127.0.0.1", MQTT_PORT, System.getProperty("user.name")),
-                        clock.instant());
-                mosquitto = MosquittoProcess.start(conf, MQTT_PORT, mosquittoDir.resolve("mosquitto.log"));
-            })
-            .afterStop(() -> {
-                try {
-                    if (mosquitto != null) {
-                        mosquitto.close();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                SCHEMA.drop();
-            });
+    static final BrokerExtension A = NODES.nodeA();
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
 

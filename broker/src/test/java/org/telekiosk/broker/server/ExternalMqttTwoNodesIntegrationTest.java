@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -32,20 +31,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telekiosk.broker.account.Account;
 import org.telekiosk.broker.account.Role;
 import org.telekiosk.broker.consultation.Consultation;
-import org.telekiosk.broker.kiosk.KioskRegistry;
-import org.telekiosk.broker.kiosk.Revocations;
-import org.telekiosk.broker.mosquitto.MosquittoConfig;
-import org.telekiosk.broker.pki.BrokerPki;
-import org.telekiosk.broker.pki.Certificates;
-import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.testing.BrokerExtension;
-import org.telekiosk.broker.testing.MosquittoProcess;
 import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.broker.testing.PostgresSchema;
 import org.telekiosk.broker.testing.RequiredPrograms;
 import org.telekiosk.broker.testing.TestKiosk;
-import org.telekiosk.broker.testing.TestRegistry;
 import org.telekiosk.broker.testing.ViewerClient;
 import org.telekiosk.broker.testing.VitalsFixture;
 import org.telekiosk.protocol.KioskId;
@@ -82,59 +73,18 @@ class ExternalMqttTwoNodesIntegrationTest {
     static final Duration PACE = Duration.ofMillis(5);
     static final ObjectMapper JSON = new ObjectMapper();
     static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
-    static final PostgresSchema SCHEMA = new PostgresSchema();
-    static final int MQTT_PORT = freePort();
-    static MosquittoProcess mosquitto;
-    static Path mosquittoDir;
-
-    static int freePort() {
-        try {
-            return FreePort.pick("127.0.0.1");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
+    static final ExternalMosquittoNodes NODES = new ExternalMosquittoNodes();
+    static final PostgresSchema SCHEMA = NODES.schema();
+    static final int MQTT_PORT = NODES.mqttPort();
 
     static Map<String, String> onSharedMqttAndDatabase() {
-        return Map.of("store.url", SCHEMA.url(), "store.user", PostgresSchema.USER,
-                "mqtt.external-host", "localhost", "mqtt.external-port", Integer.toString(MQTT_PORT),
-                "mqtt.intake-connections", "1");
+        return NODES.config();
     }
 
-    /**
-     * Node A: its CA made before it starts (as the operator's first node makes it), Mosquitto configured from it with
-     * {@code mosquitto-config}'s files and started.
-     */
+    /** Node A: its CA made before it starts, Mosquitto configured from it and started ({@link ExternalMosquittoNodes}). */
     @RegisterExtension
     @Order(1)
-    static final BrokerExtension A = new BrokerExtension(onSharedMqttAndDatabase())
-            .preparing(dir -> {
-                SCHEMA.create();
-                SecureRandom random = new SecureRandom();
-                Clock clock = Clock.systemUTC();
-                Path pki = dir.resolve("pki");
-                BrokerPki keys = BrokerPki.open(pki, KeystorePassword.resolve(null,
-                        pki.resolve("keystore.password"), random), List.of("localhost"), new Certificates(random),
-                        clock);
-                mosquittoDir = Files.createTempDirectory("telekiosk-mosquitto");
-                // A CRL for Mosquitto to start with (no kiosk revoked); node A publishes its own when it starts.
-                KioskRegistry registry = TestRegistry.open(Files.createDirectories(mosquittoDir.resolve("registry")));
-                new Revocations(registry, keys.issuing(), keys.crlFile(), clock, kiosk -> { }).publish();
-                Path conf = MosquittoConfig.write(keys, mosquittoDir.resolve("conf"), new MosquittoConfig.Listener(
-                        List.of("localhost"), "127.0.0.1", MQTT_PORT, System.getProperty("user.name")),
-                        clock.instant());
-                mosquitto = MosquittoProcess.start(conf, MQTT_PORT, mosquittoDir.resolve("mosquitto.log"));
-            })
-            .afterStop(() -> {
-                try {
-                    if (mosquitto != null) {
-                        mosquitto.close();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                SCHEMA.drop();
-            });
+    static final BrokerExtension A = NODES.nodeA();
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private static int doctors;
