@@ -59,6 +59,23 @@ class BrokerConfigLoaderTest {
     }
 
     @Test
+    void theIntakeIsTheSubscriptionByDefaultAndInProcessOnlyWithTheEmbeddedMqttBroker() throws Exception {
+        assertEquals(BrokerConfig.MqttIntake.SUBSCRIPTION,
+                BrokerConfigLoader.load(Optional.empty(), Map.of()).mqttIntake());
+        assertEquals(BrokerConfig.MqttIntake.IN_PROCESS, BrokerConfigLoader.load(Optional.empty(),
+                Map.of("mqtt.intake", " in-process ")).mqttIntake());
+        assertEquals(BrokerConfig.MqttIntake.SUBSCRIPTION, BrokerConfigLoader.load(Optional.empty(),
+                Map.of("mqtt.intake", "subscription", "mqtt.external-host", "mqtt.example")).mqttIntake());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> BrokerConfigLoader.load(
+                Optional.empty(), Map.of("mqtt.intake", "inprocess")));
+        assertEquals("mqtt.intake must be subscription or in-process, was 'inprocess'", unknown.getMessage());
+        IllegalArgumentException external = assertThrows(IllegalArgumentException.class, () -> BrokerConfigLoader
+                .load(Optional.empty(), Map.of("mqtt.intake", "in-process", "mqtt.external-host", "mqtt.example")));
+        assertTrue(external.getMessage().startsWith("mqtt.intake=in-process takes the kiosks' publishes inside the"
+                + " embedded MQTT broker"), external.getMessage());
+    }
+
+    @Test
     void anUnknownKeyIsRefusedWithItsName() throws Exception {
         Path file = dir.resolve("broker.properties");
         Files.writeString(file, "https.prot=9443\n");

@@ -43,6 +43,8 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  * @param externalMqtt          {@code mqtt.external-host}, {@code mqtt.external-port}: an external MQTT broker shared
  *                              by every node instead of the embedded one
  * @param tlsProvider           {@code https.tls-provider}: the HTTPS listener's TLS implementation
+ * @param mqttIntake            {@code mqtt.intake}: how the node takes the kiosks' publishes; {@link
+ *                              MqttIntake#IN_PROCESS} only with the embedded MQTT broker
  */
 public record BrokerConfig(
         Path dataDir,
@@ -72,7 +74,8 @@ public record BrokerConfig(
         HttpLimits httpLimits,
         Lockouts lockouts,
         ExternalMqtt externalMqtt,
-        TlsProvider tlsProvider) {
+        TlsProvider tlsProvider,
+        MqttIntake mqttIntake) {
 
     public BrokerConfig {
         Objects.requireNonNull(tlsProvider, "https.tls-provider is required");
@@ -80,6 +83,12 @@ public record BrokerConfig(
         Objects.requireNonNull(httpLimits, "httpLimits");
         Objects.requireNonNull(lockouts, "lockouts");
         Objects.requireNonNull(externalMqtt, "externalMqtt");
+        Objects.requireNonNull(mqttIntake, "mqtt.intake is required");
+        if (mqttIntake == MqttIntake.IN_PROCESS && externalMqtt.enabled()) {
+            throw new IllegalArgumentException("mqtt.intake=in-process takes the kiosks' publishes inside the embedded"
+                    + " MQTT broker, and with mqtt.external-host set the node has none: leave mqtt.intake at"
+                    + " subscription (the nodes share the external broker's shared subscription)");
+        }
         requireText("https.bind", httpsBindAddress);
         requireText("mqtt.bind", mqttBindAddress);
         range("https.port", httpsPort, 0, 65535);
@@ -130,6 +139,46 @@ public record BrokerConfig(
         Objects.requireNonNull(kioskPki, "kioskPki");
         Objects.requireNonNull(vitals, "vitals.* settings are required");
         Objects.requireNonNull(metrics, "metrics.* settings are required");
+    }
+
+    /**
+     * How a node takes the kiosks' publishes ({@code mqtt.intake}, docs/architecture.md, "The vitals data path").
+     */
+    public enum MqttIntake {
+        /**
+         * {@code subscription}: the MQTT broker routes them to the node's intake connections in the broker share
+         * group (MQTT 5 §4.8.2), which acknowledge each once it is committed; HiveMQ acknowledges the kiosk when it
+         * took the message. Works with the embedded and an external MQTT broker.
+         */
+        SUBSCRIPTION("subscription"),
+        /**
+         * {@code in-process}: the embedded HiveMQ hands each kiosk publish to the intake inside the process and
+         * acknowledges the kiosk only after the commit; nothing is queued in HiveMQ. Embedded MQTT broker only.
+         */
+        IN_PROCESS("in-process");
+
+        private final String key;
+
+        MqttIntake(String key) {
+            this.key = key;
+        }
+
+        /** The value as written in the configuration. */
+        public String key() {
+            return key;
+        }
+
+        /** Parses {@code subscription} or {@code in-process}. */
+        public static MqttIntake parse(String value) {
+            String v = value == null ? "" : value.strip();
+            for (MqttIntake intake : values()) {
+                if (intake.key.equals(v)) {
+                    return intake;
+                }
+            }
+            throw new IllegalArgumentException("mqtt.intake must be subscription or in-process, was '"
+                    + org.telekiosk.protocol.Untrusted.printable(v, 40) + "'");
+        }
     }
 
     /**
@@ -202,7 +251,7 @@ public record BrokerConfig(
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, viewerLimits, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
                 mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice,
-                kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider);
+                kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider, mqttIntake);
     }
 
     private static void range(String key, long value, long min, long max) {

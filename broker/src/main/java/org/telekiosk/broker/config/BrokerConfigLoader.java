@@ -127,7 +127,8 @@ public final class BrokerConfigLoader {
                             duration(merged, "join-code.guard.delay")),
                     new BrokerConfig.ExternalMqtt(merged.getProperty("mqtt.external-host", ""),
                             integer(merged, "mqtt.external-port")),
-                    TlsProvider.parse(merged.getProperty("https.tls-provider")));
+                    TlsProvider.parse(merged.getProperty("https.tls-provider")),
+                    BrokerConfig.MqttIntake.parse(merged.getProperty("mqtt.intake")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

@@ -182,6 +182,12 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("telekiosk.mqtt.publishes.over.quota",
                 "Kiosk publishes refused over the kiosk's quota (PUBACK 0x97), all kiosks", s.mqtt(),
                 KioskMqttBroker::overQuotaTotal);
+        counter("telekiosk.mqtt.publishes.inprocess.acknowledged", "Kiosk publishes the in-process intake"
+                + " acknowledged (PUBACK 0x00) after they were taken care of; 0 with mqtt.intake=subscription",
+                s.mqtt(), m -> m.inProcessIntake().map(p -> p.acknowledgedCount()).orElse(0L));
+        counter("telekiosk.mqtt.publishes.inprocess.send.again", "Kiosk publishes the in-process intake answered"
+                + " PUBACK 0x97 to be sent again (store failed or slow, node starting or draining)", s.mqtt(),
+                m -> m.inProcessIntake().map(p -> p.sendAgainCount()).orElse(0L));
         counter("telekiosk.mqtt.messages.dropped", "QoS 1 messages the embedded MQTT broker discarded (must stay 0)",
                 s.mqtt(), KioskMqttBroker::droppedMessages);
         counter("telekiosk.mqtt.subscriber.stall.restarts", "Reconnects of the broker's intake connections because"

@@ -57,6 +57,10 @@ import org.telekiosk.broker.pki.TlsPolicy;
  * published retained on each kiosk's {@code acks} topic, so a reconnecting kiosk receives it when it subscribes, before
  * it sends anything. File persistence keeps retained messages across a restart. Kiosks cannot publish retained
  * messages ({@link MqttAuthenticator}'s permissions); only the broker's own client writes them.
+ *
+ * <p>With {@code mqtt.intake=in-process} an {@link InProcessIntake} interceptor takes the kiosks' publishes before
+ * HiveMQ queues them and answers each PUBACK after the commit; what still takes the shared subscription is the
+ * kiosks' Wills.
  */
 public final class EmbeddedMqttBroker implements KioskMqttBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
@@ -105,8 +109,10 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
         MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, pki.issuing().certificate(), audit, clock);
         PublishQuota quota = new PublishQuota(config.mqttKioskQuota().ratePerSecond(), config.mqttKioskQuota().burst(),
                 audit, clock);
+        java.util.Optional<InProcessIntake> inProcess = config.mqttIntake() == BrokerConfig.MqttIntake.IN_PROCESS
+                ? java.util.Optional.of(new InProcessIntake()) : java.util.Optional.empty();
         SecurityExtension extension = new SecurityExtension(authenticator, new KioskTopicAuthorizer(audit, clock),
-                new KioskQuotaInterceptor(quota));
+                new KioskQuotaInterceptor(quota), inProcess);
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)
@@ -137,7 +143,9 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new IOException("the embedded MQTT broker did not start on port " + port + ": " + cause, e);
         }
-        LOG.info("Embedded MQTT broker listening on {}:{} (TLS)", config.mqttBindAddress(), port);
+        LOG.info("Embedded MQTT broker listening on {}:{} (TLS); kiosk publishes taken {}", config.mqttBindAddress(),
+                port, inProcess.isPresent() ? "in process, acknowledged after the commit (mqtt.intake=in-process)"
+                        : "through the shared subscription (mqtt.intake=subscription)");
         return new EmbeddedMqttBroker(hivemq, authenticator, port, extension, quota, tlsRefusals);
     }
 
@@ -235,6 +243,15 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
         return List.of(quota, extension.authorizer);
     }
 
+    /**
+     * With {@code mqtt.intake=in-process}, the interceptor that takes the kiosks' publishes inside HiveMQ
+     * ({@link InProcessIntake}); empty with the shared subscription.
+     */
+    @Override
+    public java.util.Optional<InProcessIntake> inProcessIntake() {
+        return extension.inProcess;
+    }
+
     /** Connection attempts refused by the authenticator since start. */
     @Override
     public long refusedConnections() {
@@ -306,11 +323,18 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
         return quota.refusedTotal();
     }
 
-    /** QoS 1/2 messages HiveMQ discarded (for instance for a full client queue); must stay 0. */
+    /**
+     * QoS 1/2 messages HiveMQ discarded (for instance for a full client queue); must stay 0. HiveMQ's counter also
+     * counts every publish whose delivery an interceptor of ours prevented ("Extension prevented onward delivery"):
+     * those refused over the quota (answered 0x97) and those the in-process intake answered; they are not discarded
+     * messages and are taken out. (Counted when answered, by HiveMQ a moment later: the difference is never below 0.)
+     */
     @Override
     public long droppedMessages() {
         var counter = hivemq.getMetricRegistry().getCounters().get("com.hivemq.messages.dropped.count");
-        return counter == null ? 0 : counter.getCount();
+        long dropped = counter == null ? 0 : counter.getCount();
+        long prevented = quota.refusedTotal() + extension.inProcess.map(InProcessIntake::preventedCount).orElse(0L);
+        return Math.max(0, dropped - prevented);
     }
 
     @Override
@@ -390,22 +414,24 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
     }
 
     /**
-     * Registers the authenticator, the topic authorizer and the kiosks' publish quota when HiveMQ starts its
-     * extensions, and keeps its client service.
+     * Registers the authenticator, the topic authorizer, the kiosks' publish quota and (with {@code
+     * mqtt.intake=in-process}) the in-process intake when HiveMQ starts its extensions, and keeps its client service.
      */
     private static final class SecurityExtension implements ExtensionMain {
         private final MqttAuthenticator authenticator;
         private final KioskTopicAuthorizer authorizer;
         private final KioskQuotaInterceptor quota;
+        private final java.util.Optional<InProcessIntake> inProcess;
         private final ConnectedClients connected = new ConnectedClients();
         private volatile ClientService clients;
         private volatile RetainedMessageStore retained;
 
         SecurityExtension(MqttAuthenticator authenticator, KioskTopicAuthorizer authorizer,
-                KioskQuotaInterceptor quota) {
+                KioskQuotaInterceptor quota, java.util.Optional<InProcessIntake> inProcess) {
             this.authenticator = authenticator;
             this.authorizer = authorizer;
             this.quota = quota;
+            this.inProcess = inProcess;
         }
 
         @Override
@@ -413,8 +439,12 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
             Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
             Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
             Services.eventRegistry().setClientLifecycleEventListener(providerInput -> connected);
-            Services.initializerRegistry().setClientInitializer(
-                    (initializerInput, clientContext) -> clientContext.addPublishInboundInterceptor(quota));
+            // One extension's interceptors run in the order they were added (same priority): the quota first, so
+            // that a publish over it is answered 0x97 and never reaches the in-process intake.
+            Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) -> {
+                clientContext.addPublishInboundInterceptor(quota);
+                inProcess.ifPresent(clientContext::addPublishInboundInterceptor);
+            });
             clients = Services.clientService();
             retained = Services.retainedMessageStore();
         }

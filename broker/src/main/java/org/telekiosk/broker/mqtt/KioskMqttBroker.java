@@ -22,6 +22,14 @@ public interface KioskMqttBroker extends AutoCloseable {
         return false;
     }
 
+    /**
+     * The interceptor taking the kiosks' publishes inside the MQTT broker ({@code mqtt.intake=in-process}, embedded
+     * only); empty when they come through the shared subscription.
+     */
+    default java.util.Optional<InProcessIntake> inProcessIntake() {
+        return java.util.Optional.empty();
+    }
+
     /** Ends what the MQTT broker holds of a revoked kiosk, as far as this node can. Blocking, bounded. */
     void revokedAndWait(KioskId kiosk);
 

@@ -67,8 +67,7 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
         }
         KioskId kiosk = KioskId.of(clientId);
         String topic = input.getPublishPacket().getTopic();
-        if (topic.equals(Topics.measurements(kiosk)) || topic.equals(Topics.status(kiosk))
-                || topic.equals(Topics.commandUpdates(kiosk))) {
+        if (mayPublish(kiosk, topic)) {
             var packet = input.getPublishPacket();
             if (packet.getQos() == Qos.AT_LEAST_ONCE && !packet.getRetain()) {
                 // Passes the default permissions too: HiveMQ routes it to the broker's shared subscription.
@@ -80,6 +79,15 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
         String reason = "kiosk " + kiosk + " may publish only to its own measurements, status and commands topics";
         refuse(kiosk, "publish to '" + Untrusted.printable(topic, 100) + "'", reason);
         output.failAuthorization(MqttReasons.puback(FOREIGN_TOPIC), reason);
+    }
+
+    /**
+     * Whether {@code topic} is one a kiosk may publish to: its own {@code measurements}, {@code status} or
+     * {@code commands} topic (the in-process intake takes exactly those, {@link InProcessIntake}).
+     */
+    static boolean mayPublish(KioskId kiosk, String topic) {
+        return topic.equals(Topics.measurements(kiosk)) || topic.equals(Topics.status(kiosk))
+                || topic.equals(Topics.commandUpdates(kiosk));
     }
 
     @Override

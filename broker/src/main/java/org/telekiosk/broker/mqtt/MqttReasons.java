@@ -12,7 +12,8 @@ import org.telekiosk.broker.request.Refusal;
  * the embedded broker sends a kiosk. (The REST transport's is {@code api.Problems}, the signaling one's
  * {@code signaling.SignalErrors}; docs/architecture.md has the three side by side.) A kiosk's message refused by the
  * measurement intake has no reason code: HiveMQ acknowledged it before the broker's client read it, so its refusal
- * code reaches the kiosk in the store acknowledgement's {@code refused} entry.
+ * code reaches the kiosk in the store acknowledgement's {@code refused} entry. The in-process intake ({@link
+ * InProcessIntake}) keeps that: a refused reading is acknowledged 0x00 once its refusal is kept.
  */
 public final class MqttReasons {
     private MqttReasons() {}

@@ -157,6 +157,14 @@ public final class Broker implements AutoCloseable {
         return m.telemetry().intakeAcknowledgedEach();
     }
 
+    /**
+     * With {@code mqtt.intake=in-process}, the interceptor that takes the kiosks' publishes inside the embedded MQTT
+     * broker and acknowledges each after its commit; empty with the shared subscription.
+     */
+    public Optional<org.telekiosk.broker.mqtt.InProcessIntake> inProcessIntake() {
+        return m.telemetry().inProcess();
+    }
+
     /** Reconnects of the intake connections because of a stall of the shared subscription since start. */
     public long intakeStallRestarts() {
         return m.telemetry().intakeStallRestarts();

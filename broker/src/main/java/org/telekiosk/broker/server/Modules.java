@@ -67,8 +67,14 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Kio
                 Thread.ofVirtual().name("api-", 0).factory()));
         Commands commands = parts.add(Commands.start(access.consultations(), storage.sql(), client,
                 storage.audit(), telemetry::commandChanged, apiExecutor, clock));
-        telemetry.start(config, commands::report, external ? java.util.Optional.empty()
-                : java.util.Optional.of(mqtt::kioskPublishesRouted), storage.audit(), clock, trust.announced()::take);
+        // The stall watch compares the kiosk publishes HiveMQ authorized with what the intake connections received: with
+        // the in-process intake those connections get the kiosks' Wills only, which HiveMQ authorizes at CONNECT and
+        // routes at the disconnect, so the two counts do not match and the watch stays off (on the embedded broker a
+        // kiosk's presence comes from its connection, not its Will).
+        boolean inProcess = mqtt.inProcessIntake().isPresent();
+        telemetry.start(config, commands::report, external || inProcess ? java.util.Optional.empty()
+                : java.util.Optional.of(mqtt::kioskPublishesRouted), storage.audit(), clock, trust.announced()::take,
+                mqtt.inProcessIntake());
         Signaling signaling = parts.add(Signaling.start(config, access, clock, environment,
                 telemetry.statuses()::latest, storage.database(), trust.presence().node()));
         MetricsEndpoint metrics = parts.add(MetricsEndpoint.start(config.metrics(), new BrokerMetrics.Sources(

@@ -23,6 +23,7 @@ import org.telekiosk.broker.kiosk.KioskRegistry;
 import org.telekiosk.broker.kiosk.PerKioskState;
 import org.telekiosk.broker.mqtt.BrokerMqttClient;
 import org.telekiosk.broker.mqtt.ClientIdFile;
+import org.telekiosk.broker.mqtt.InProcessIntake;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.TrustStores;
 import org.telekiosk.broker.store.MeasurementStore;
@@ -80,6 +81,8 @@ final class Telemetry implements AutoCloseable {
             Thread.ofPlatform().name("store-acks").daemon().factory());
     private MeasurementIntake intake;
     private volatile RevokedKioskFilter revokedKiosks;
+    /** With {@code mqtt.intake=in-process}: the embedded HiveMQ's interceptor that takes the kiosks' publishes. */
+    private java.util.Optional<InProcessIntake> inProcess = java.util.Optional.empty();
     /** With an external MQTT broker: the connection that relays to and from the other nodes; otherwise empty. */
     private final java.util.Optional<BrokerMqttClient> relayClient;
     private final java.util.Optional<VitalsRelay> relay;
@@ -173,10 +176,12 @@ final class Telemetry implements AutoCloseable {
      * @param routedPublishes   the embedded MQTT broker's count of kiosk publishes routed to the shared subscription,
      *                          for the stall watch ({@code EmbeddedMqttBroker#kioskPublishesRouted}); empty with an
      *                          external MQTT broker (the watch is for HiveMQ CE's stall, and the count is not known)
+     * @param inProcess         with {@code mqtt.intake=in-process}, the embedded HiveMQ's interceptor, which then
+     *                          takes the kiosks' publishes (the subscription still takes their Wills)
      */
     void start(BrokerConfig config, Function<CommandUpdate, CompletionStage<Void>> commands,
             java.util.Optional<LongSupplier> routedPublishes, AuditLog audit, Clock clock,
-            Function<Presence, CompletionStage<Void>> presence) {
+            Function<Presence, CompletionStage<Void>> presence, java.util.Optional<InProcessIntake> inProcess) {
         // With an external MQTT broker no node sees the kiosks connect: a status is what says a kiosk is there.
         boolean external = config.externalMqtt().enabled();
         java.util.function.Consumer<KioskStatus> taken = external ? status -> {
@@ -190,6 +195,8 @@ final class Telemetry implements AutoCloseable {
         intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()), revokedKiosks);
         ackFlusher.scheduleWithFixedDelay(this::flushAcks, STORE_ACK_INTERVAL.toMillis(),
                 STORE_ACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        this.inProcess = inProcess;
+        inProcess.ifPresent(p -> p.takeWith(new MeasurementSubscription(intake)));
         for (BrokerMqttClient c : intakeClients) {
             c.subscribe(new MeasurementSubscription(intake));
             routedPublishes.ifPresent(routed -> c.watchForStalls(routed, intakeClients, STALL_CHECK));
@@ -275,9 +282,18 @@ final class Telemetry implements AutoCloseable {
         return intake;
     }
 
-    /** Measurements acknowledged to the MQTT broker (after being taken care of) since start, all intake connections. */
+    /**
+     * Messages acknowledged (after being taken care of) since start: to the MQTT broker by all intake connections, and
+     * with {@code mqtt.intake=in-process} to the kiosks by the in-process intake.
+     */
     long intakeAcknowledged() {
-        return intakeClients.stream().mapToLong(BrokerMqttClient::acknowledgedCount).sum();
+        return intakeClients.stream().mapToLong(BrokerMqttClient::acknowledgedCount).sum()
+                + inProcess.map(InProcessIntake::acknowledgedCount).orElse(0L);
+    }
+
+    /** With {@code mqtt.intake=in-process}, the interceptor taking the kiosks' publishes. */
+    java.util.Optional<InProcessIntake> inProcess() {
+        return inProcess;
     }
 
     /** Measurements acknowledged to the MQTT broker since start, per intake connection in the order of the clients. */
@@ -313,7 +329,7 @@ final class Telemetry implements AutoCloseable {
      */
     boolean stopIntake(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        boolean all = true;
+        boolean all = inProcess.map(p -> p.stopTaking(wait)).orElse(true);
         for (BrokerMqttClient c : intakeClients) {
             all &= c.stopTaking(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }

@@ -62,10 +62,18 @@ public final class LoadBenchmark {
     static Outcome run(int kiosks, int seconds, String perKiosk, boolean raw, Path work, BrokerCheck afterTelekiosk)
             throws Exception {
         SecureFiles.ownerOnlyDirectory(work);
-        // -Dload.intake=N: the broker's mqtt.intake-connections for this run (its default otherwise).
+        // -Dload.intake=N: the broker's mqtt.intake-connections for this run (its default otherwise);
+        // -Dload.intake-mode=in-process|subscription: its mqtt.intake.
         String intake = System.getProperty("load.intake", "");
-        BrokerExtension extension = new BrokerExtension(
-                intake.isBlank() ? Map.of() : Map.of("mqtt.intake-connections", intake));
+        String intakeMode = System.getProperty("load.intake-mode", "");
+        Map<String, String> overrides = new java.util.HashMap<>();
+        if (!intake.isBlank()) {
+            overrides.put("mqtt.intake-connections", intake);
+        }
+        if (!intakeMode.isBlank()) {
+            overrides.put("mqtt.intake", intakeMode);
+        }
+        BrokerExtension extension = new BrokerExtension(Map.copyOf(overrides));
         extension.beforeAll(null);
         Map<String, String> telekiosk;
         Map<String, String> rawResult = Map.of();
@@ -99,6 +107,9 @@ public final class LoadBenchmark {
             System.out.printf(Locale.ROOT, "[telekiosk] broker's own counters (whole run): accepted %d, stored %d, "
                     + "duplicates %d, acknowledged to MQTT after the commit %d, frames delivered to viewer sockets %d%n",
                     accepted, stored, duplicates, acknowledged, delivered);
+            broker.inProcessIntake().ifPresent(p -> System.out.printf(Locale.ROOT, "[telekiosk] in-process intake "
+                    + "(whole run): taken %d, acknowledged after the commit %d, answered 0x97 to send again %d%n",
+                    p.takenCount(), p.acknowledgedCount(), p.sendAgainCount()));
             if (afterTelekiosk != null) {
                 afterTelekiosk.check(extension);
             }

@@ -1,0 +1,227 @@
+package org.telekiosk.broker.mqtt;
+
+import com.hivemq.extension.sdk.api.async.Async;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
+import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * The in-process intake ({@code mqtt.intake=in-process}, embedded HiveMQ only): takes each kiosk's PUBLISH on its own
+ * channel topics inside the MQTT broker, hands the payload to the same {@link Subscription} the broker's MQTT client
+ * would (the measurement intake), and answers the kiosk's PUBACK only once that is done (a reading: committed to the
+ * store). HiveMQ never queues, persists or routes the message: no shared subscription, no second TLS hop, no file
+ * persistence of the shared group's queue (where most of the broker's CPU went under load, issue 16).
+ *
+ * <p><b>Which publishes.</b> A kiosk's publishes (the client id is the kiosk id, the authenticator made sure) to its
+ * own {@code measurements}, {@code status} and {@code commands} topics with QoS 1 and no retain: exactly those that
+ * {@link KioskTopicAuthorizer} and the default permissions let through. HiveMQ calls inbound interceptors before
+ * the authorizer, and a publish whose delivery an interceptor prevented is never authorized, so this checks the same
+ * rule itself; anything else goes on to the authorizer, which refuses it as before (PUBACK 0x87). It is registered
+ * after the kiosk's {@link KioskQuotaInterceptor}: a publish over the quota is answered 0x97 and never gets here.
+ * The broker's own clients are left alone. A kiosk's Will ({@code presence offline}) is published by HiveMQ itself,
+ * not received, so it still reaches the broker's shared subscription, which stays for it.
+ *
+ * <p><b>When the PUBACK goes.</b> The output is made asynchronous ({@link PublishInboundOutput#async}) until the
+ * intake's stage completes; then delivery is prevented with reason code 0x00 (MQTT 5 §3.4.2.1), which makes HiveMQ
+ * send the PUBACK and drop the message. HiveMQ runs one client's interceptor tasks one after the other and holds
+ * the client's queue while a task is asynchronous, so a kiosk's publishes are taken, committed and acknowledged in its
+ * order (§4.6); different kiosks' readings reach the store's writer together and share its commits. A kiosk has at most
+ * one reading in the store's queue at a time: its rate is bounded by the commit latency (dozens a second at a commit
+ * a few tens of milliseconds long), far above the three a second a kiosk sends.
+ *
+ * <p><b>When it fails.</b> A stage that fails (the store could not commit), one that takes longer than {@link
+ * #COMMIT_TIMEOUT}, a publish before the intake is wired ({@link #takeWith}) and one during a drain ({@link
+ * #stopTaking}) are answered 0x97 "quota exceeded": the only reason code at or above 0x80 that tells a kiosk the
+ * reading is fine and to send it again later (protocol/README.md: the agent keeps it and resends after {@code
+ * outbox.retry-delay}); any other would make it quarantine a good reading. The store keeps each (kiosk, seq) once, so
+ * a reading committed after its timeout and sent again is a duplicate, not a second copy. A refused payload (one the
+ * intake cannot take) is acknowledged 0x00 once its refusal is kept, and the kiosk learns of it in its store-ack's
+ * {@code refused} list, as with the shared subscription (protocol/README.md, "Refused readings").
+ *
+ * <p>Never blocks HiveMQ's threads: the intake decodes and queues to the store's writer; the PUBACK is released from
+ * the thread that completes the stage (the store's writer, right after the commit).
+ */
+public final class InProcessIntake implements PublishInboundInterceptor {
+    /**
+     * How long a publish may wait for its commit before the kiosk is told to send it again (PUBACK 0x97). Far above a
+     * commit (milliseconds to a few hundred under load), well below the kiosk's own resend timeout.
+     */
+    static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(20);
+    /** PUBACK for a reading not taken now but fine: the kiosk keeps it and sends it again later. */
+    private static final AckReasonCode SEND_AGAIN = AckReasonCode.QUOTA_EXCEEDED;
+
+    private volatile Subscription taker;
+    private volatile boolean stopped;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder prevented = new LongAdder();
+    private final LongAdder taken = new LongAdder();
+    private final LongAdder acknowledged = new LongAdder();
+    private final LongAdder sendAgain = new LongAdder();
+    private final LongAdder timedOut = new LongAdder();
+
+    /**
+     * From now on every kiosk publish this interceptor takes goes to {@code subscription}'s {@link Subscription#handle}
+     * (its topic filter is not used). Once, when the node's intake is built; before that, publishes are answered 0x97.
+     */
+    public void takeWith(Subscription subscription) {
+        Objects.requireNonNull(subscription, "subscription");
+        if (taker != null) {
+            throw new IllegalStateException("the in-process intake is wired already");
+        }
+        taker = subscription;
+    }
+
+    @Override
+    public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
+        String clientId = input.getClientInformation().getClientId();
+        if (clientId.startsWith(MqttAuthenticator.BROKER_CLIENT_PREFIX)) {
+            return;
+        }
+        KioskId kiosk;
+        try {
+            kiosk = KioskId.of(clientId);
+        } catch (IllegalArgumentException e) {
+            return; // the authenticator admits kiosks only under their own ids; nothing else gets this far
+        }
+        PublishPacket packet = input.getPublishPacket();
+        String topic = packet.getTopic();
+        if (!KioskTopicAuthorizer.mayPublish(kiosk, topic) || packet.getQos() != Qos.AT_LEAST_ONCE
+                || packet.getRetain()) {
+            return; // the authorizer and the default permissions refuse it, as without this interceptor
+        }
+        inFlight.incrementAndGet();
+        prevented.increment(); // every publish that gets here ends with its delivery prevented, 0x00 or 0x97
+        Subscription subscription = taker;
+        if (subscription == null || stopped) {
+            sendAgain.increment();
+            done();
+            output.preventPublishDelivery(SEND_AGAIN, subscription == null
+                    ? "the broker is starting; send it again later" : "the broker is stopping; send it again later");
+            return;
+        }
+        taken.increment();
+        CompletionStage<Void> stage;
+        try {
+            stage = subscription.handle(topic, copy(packet.getPayload().orElse(ByteBuffer.allocate(0))));
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Void> future = stage.toCompletableFuture();
+        if (future.isDone()) {
+            // A status, a command update kept at once, a payload refused without a number: no need to wait.
+            acknowledge(output, future.isCompletedExceptionally());
+            return;
+        }
+        Async<PublishInboundOutput> async = output.async(COMMIT_TIMEOUT, TimeoutFallback.FAILURE, SEND_AGAIN,
+                "not stored in time; send it again later");
+        future.whenComplete((ok, failure) -> {
+            try {
+                acknowledge(output, failure != null);
+            } finally {
+                async.resume();
+            }
+        });
+    }
+
+    /** PUBACK 0x00 once taken care of, 0x97 if not; tolerates HiveMQ's timeout having answered first. */
+    private void acknowledge(PublishInboundOutput output, boolean failed) {
+        try {
+            if (failed) {
+                output.preventPublishDelivery(SEND_AGAIN, "not stored; send it again later");
+                sendAgain.increment();
+            } else {
+                output.preventPublishDelivery(AckReasonCode.SUCCESS);
+                acknowledged.increment();
+            }
+        } catch (UnsupportedOperationException alreadyAnswered) {
+            // The timeout came first: HiveMQ answered 0x97 and the kiosk sends it again (stored once: a duplicate).
+            timedOut.increment();
+        } finally {
+            done();
+        }
+    }
+
+    private void done() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    private static byte[] copy(ByteBuffer payload) {
+        ByteBuffer view = payload.duplicate();
+        byte[] bytes = new byte[view.remaining()];
+        view.get(bytes);
+        return bytes;
+    }
+
+    /**
+     * Stops taking publishes (a drain, issue 17): from now on they are answered 0x97 (the kiosk keeps them and sends
+     * them again, after the node's restart), and waits at most {@code wait} until every publish taken before was
+     * answered; whether all were. Blocking.
+     */
+    public boolean stopTaking(Duration wait) {
+        stopped = true;
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (this) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Kiosk publishes handed to the intake since start. */
+    public long takenCount() {
+        return taken.sum();
+    }
+
+    /** Kiosk publishes answered PUBACK 0x00 after they were taken care of (a reading: committed), since start. */
+    public long acknowledgedCount() {
+        return acknowledged.sum();
+    }
+
+    /**
+     * Kiosk publishes answered PUBACK 0x97 to be sent again (the store failed or took longer than {@link
+     * #COMMIT_TIMEOUT}, the intake was not wired yet, or the node drains), since start.
+     */
+    public long sendAgainCount() {
+        return sendAgain.sum() + timedOut.sum();
+    }
+
+    /**
+     * Kiosk publishes whose onward delivery this interceptor prevented (answered 0x00 or 0x97, or about to be), since
+     * start: HiveMQ counts each as a dropped message ({@link EmbeddedMqttBroker#droppedMessages} takes them out).
+     */
+    public long preventedCount() {
+        return prevented.sum();
+    }
+
+    /** Publishes taken and not answered yet. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+}
