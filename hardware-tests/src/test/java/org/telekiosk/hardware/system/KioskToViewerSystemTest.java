@@ -24,7 +24,7 @@ import org.telekiosk.protocol.KioskId;
  * client, the viewer WebSocket over TLS), observed by a WebSocket client as a doctor's browser would.
  */
 class KioskToViewerSystemTest {
-    static final Duration WAIT = Duration.ofSeconds(20);
+    static final Duration WAIT = Duration.ofSeconds(60);
 
     /** A broker of its own: this class checks what the kiosk's readings bring to the viewer ({@link BrokerExtension#shared()}). */
     @RegisterExtension
