@@ -86,16 +86,11 @@ public final class InProcessIntake implements PublishInboundInterceptor {
 
     @Override
     public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
-        String clientId = input.getClientInformation().getClientId();
-        if (clientId.startsWith(MqttAuthenticator.BROKER_CLIENT_PREFIX)) {
-            return;
+        java.util.Optional<KioskId> client = MqttAuthenticator.kioskOf(input.getClientInformation().getClientId());
+        if (client.isEmpty()) {
+            return; // a broker node's own client
         }
-        KioskId kiosk;
-        try {
-            kiosk = KioskId.of(clientId);
-        } catch (IllegalArgumentException e) {
-            return; // the authenticator admits kiosks only under their own ids; nothing else gets this far
-        }
+        KioskId kiosk = client.get();
         PublishPacket packet = input.getPublishPacket();
         String topic = packet.getTopic();
         if (!KioskTopicAuthorizer.mayPublish(kiosk, topic) || packet.getQos() != Qos.AT_LEAST_ONCE

@@ -28,16 +28,11 @@ final class KioskQuotaInterceptor implements PublishInboundInterceptor {
 
     @Override
     public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
-        String clientId = input.getClientInformation().getClientId();
-        if (clientId.startsWith(MqttAuthenticator.BROKER_CLIENT_PREFIX)) {
-            return;
+        java.util.Optional<KioskId> client = MqttAuthenticator.kioskOf(input.getClientInformation().getClientId());
+        if (client.isEmpty()) {
+            return; // a broker node's own client
         }
-        KioskId kiosk;
-        try {
-            kiosk = KioskId.of(clientId);
-        } catch (IllegalArgumentException e) {
-            return; // the authenticator admits kiosks only under their own ids; nothing else gets this far
-        }
+        KioskId kiosk = client.get();
         if (!quota.take(kiosk)) {
             output.preventPublishDelivery(MqttReasons.puback(overQuota), "over the kiosk's publish quota");
         }

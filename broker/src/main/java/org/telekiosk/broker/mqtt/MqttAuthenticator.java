@@ -48,6 +48,21 @@ import org.telekiosk.protocol.topic.Topics;
 final class MqttAuthenticator implements SimpleAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(MqttAuthenticator.class);
     static final String BROKER_CLIENT_PREFIX = "telekiosk-broker-";
+
+    /**
+     * The kiosk an authenticated client is, by its client id; empty for the broker nodes' own clients (and for any
+     * other id, which this authenticator never admits).
+     */
+    static java.util.Optional<KioskId> kioskOf(String clientId) {
+        if (clientId.startsWith(BROKER_CLIENT_PREFIX)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(KioskId.of(clientId));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
     /** A certificate that is not a current one: CONNACK 0x87 ({@link MqttReasons#connack}). */
     private static final Refusal.Kind CERTIFICATE = Refusal.Kind.NOT_AUTHENTICATED;
     /** A client id that does not fit the certificate: CONNACK 0x85. */

@@ -12,17 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.store.RefusedReading;
-import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.MalformedMessageException.Reason;
 import org.telekiosk.protocol.Untrusted;
 import org.telekiosk.protocol.codec.WireCodec;
-import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
-import org.telekiosk.protocol.telemetry.KioskStatus;
-import org.telekiosk.protocol.telemetry.Measurement;
-import org.telekiosk.protocol.telemetry.Presence;
-import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.topic.KioskTopic;
 import org.telekiosk.protocol.topic.Topics;
 
@@ -122,24 +116,15 @@ public final class MeasurementIntake {
             return reject(Reason.MISMATCH, topic, "a " + message.getClass().getSimpleName() + " does not belong on the '"
                     + parsed.get().channel().segment() + "' channel", parsed.get(), payload, refused);
         }
-        if (!kioskOf(message).equals(parsed.get().kiosk())) {
+        if (!message.kiosk().equals(parsed.get().kiosk())) {
             return reject(Reason.MISMATCH, topic,
-                    "payload names kiosk '" + kioskOf(message) + "', topic kiosk is '" + parsed.get().kiosk() + "'",
+                    "payload names kiosk '" + message.kiosk() + "', topic kiosk is '" + parsed.get().kiosk() + "'",
                     parsed.get(), payload, refused);
         }
         accepted.increment();
         return Optional.of(message);
     }
 
-    private static KioskId kioskOf(KioskMessage message) {
-        return switch (message) {
-            case Measurement m -> m.kiosk();
-            case WaveformBatch w -> w.kiosk();
-            case KioskStatus s -> s.kiosk();
-            case CommandUpdate u -> u.kiosk();
-            case Presence p -> p.kiosk();
-        };
-    }
 
     private Optional<KioskMessage> reject(Reason reason, String topic, String why, KioskTopic parsed, byte[] payload,
             Refused refused) {

@@ -11,12 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.store.RefusedReading;
 import org.telekiosk.protocol.KioskId;
-import org.telekiosk.protocol.telemetry.CommandUpdate;
 import org.telekiosk.protocol.telemetry.KioskMessage;
-import org.telekiosk.protocol.telemetry.KioskStatus;
-import org.telekiosk.protocol.telemetry.Measurement;
-import org.telekiosk.protocol.telemetry.Presence;
-import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /**
  * Drops what a revoked kiosk publishes before it is stored, shown or counted online. With an external MQTT broker
@@ -51,7 +46,7 @@ public final class RevokedKioskFilter implements MessageSink {
 
     @Override
     public CompletionStage<Void> take(KioskMessage message) {
-        KioskId kiosk = kioskOf(message);
+        KioskId kiosk = message.kiosk();
         if (revoked.test(kiosk)) {
             return drop(kiosk, message.getClass().getSimpleName());
         }
@@ -81,13 +76,4 @@ public final class RevokedKioskFilter implements MessageSink {
         return CompletableFuture.completedFuture(null);
     }
 
-    private static KioskId kioskOf(KioskMessage message) {
-        return switch (message) {
-            case Measurement m -> m.kiosk();
-            case WaveformBatch w -> w.kiosk();
-            case KioskStatus s -> s.kiosk();
-            case CommandUpdate u -> u.kiosk();
-            case Presence p -> p.kiosk();
-        };
-    }
 }

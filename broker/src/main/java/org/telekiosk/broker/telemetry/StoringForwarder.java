@@ -136,9 +136,9 @@ public final class StoringForwarder implements MessageSink {
 
     private CompletionStage<Void> forwardIfStored(CompletableFuture<AppendOutcome> stored, KioskMessage message) {
         return stored.thenAccept(outcome -> {
-            acks.stored(kioskOf(message), outcome != AppendOutcome.STORED);
+            acks.stored(message.kiosk(), outcome != AppendOutcome.STORED);
             if (outcome == AppendOutcome.CONFLICT) {
-                record(AuditAction.READING_CONFLICT, kioskOf(message), seqOf(message),
+                record(AuditAction.READING_CONFLICT, message.kiosk(), seqOf(message),
                         "a reading came under a number already stored with other content; kept aside");
             }
             if (outcome == AppendOutcome.STORED) {
@@ -147,15 +147,6 @@ public final class StoringForwarder implements MessageSink {
         });
     }
 
-    private static KioskId kioskOf(KioskMessage message) {
-        return switch (message) {
-            case Measurement m -> m.kiosk();
-            case WaveformBatch w -> w.kiosk();
-            case KioskStatus s -> s.kiosk();
-            case CommandUpdate u -> u.kiosk();
-            case Presence p -> p.kiosk();
-        };
-    }
 
     private static long seqOf(KioskMessage message) {
         return switch (message) {

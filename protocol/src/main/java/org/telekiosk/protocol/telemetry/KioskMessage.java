@@ -2,6 +2,7 @@ package org.telekiosk.protocol.telemetry;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.telekiosk.protocol.KioskId;
 
 /**
  * Everything a kiosk publishes over MQTT, as CBOR (RFC 8949). Each message is a map whose {@code type} entry names
@@ -16,4 +17,6 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Presence.class, name = "presence"),
 })
 public sealed interface KioskMessage permits Measurement, WaveformBatch, KioskStatus, CommandUpdate, Presence {
+    /** The kiosk that sent the message, as its payload names it (the broker checks it against the topic). */
+    KioskId kiosk();
 }
