@@ -35,7 +35,6 @@ import org.telekiosk.protocol.KioskId;
 import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.SecureFiles;
-import org.telekiosk.broker.pki.TlsPolicy;
 
 /**
  * HiveMQ Community Edition, embedded in the broker process: MQTT 5 over mutual TLS only (a client certificate
@@ -104,7 +103,7 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
             throw new IOException("cannot make the MQTT listener's key stores: " + e.getMessage(), e);
         }
         SecureFiles.writeSecret(conf.resolve("config.xml"),
-                configXml(config, port, stores).getBytes(StandardCharsets.UTF_8));
+                HiveMqConfigXml.of(config, port, stores).getBytes(StandardCharsets.UTF_8));
 
         MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, pki.issuing().certificate(), audit, clock);
         PublishQuota quota = new PublishQuota(config.mqttKioskQuota().ratePerSecond(), config.mqttKioskQuota().burst(),
@@ -348,69 +347,6 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("The embedded MQTT broker did not stop cleanly: {}", e.getMessage());
         }
-    }
-
-    static String configXml(BrokerConfig config, int port, ListenerKeyStores stores) {
-        String pw = xml(stores.password());
-        StringBuilder protocols = new StringBuilder();
-        TlsPolicy.PROTOCOLS.forEach(p -> protocols.append("          <protocol>").append(p).append("</protocol>\n"));
-        StringBuilder ciphers = new StringBuilder();
-        TlsPolicy.CIPHERS.forEach(c -> ciphers.append("          <cipher-suite>").append(c).append("</cipher-suite>\n"));
-        return """
-                <?xml version="1.0"?>
-                <!-- Written by the Telekiosk broker at each start; edits are overwritten. -->
-                <hivemq>
-                  <listeners>
-                    <tls-tcp-listener>
-                      <port>%d</port>
-                      <bind-address>%s</bind-address>
-                      <name>telekiosk-mqtts</name>
-                      <tls>
-                        <keystore>
-                          <path>%s</path>
-                          <password>%s</password>
-                          <private-key-password>%s</private-key-password>
-                        </keystore>
-                        <protocols>
-                %s        </protocols>
-                        <cipher-suites>
-                %s        </cipher-suites>
-                        <client-authentication-mode>REQUIRED</client-authentication-mode>
-                        <truststore>
-                          <path>%s</path>
-                          <password>%s</password>
-                        </truststore>
-                      </tls>
-                    </tls-tcp-listener>
-                  </listeners>
-                  <mqtt>
-                    <queued-messages>
-                      <max-queue-size>%d</max-queue-size>
-                      <strategy>discard</strategy>
-                    </queued-messages>
-                    <session-expiry><max-interval>4294967295</max-interval></session-expiry>
-                    <message-expiry><max-interval>4294967296</max-interval></message-expiry>
-                    <receive-maximum>
-                      <server-receive-maximum>%d</server-receive-maximum>
-                    </receive-maximum>
-                    <retained-messages><enabled>true</enabled></retained-messages>
-                    <packets><max-packet-size>%d</max-packet-size></packets>
-                  </mqtt>
-                  <restrictions>
-                    <max-client-id-length>64</max-client-id-length>
-                    <no-connect-idle-timeout>10000</no-connect-idle-timeout>
-                  </restrictions>
-                  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
-                  <persistence><mode>file</mode></persistence>
-                </hivemq>
-                """.formatted(port, xml(config.mqttBindAddress()), xml(stores.keyStore().toAbsolutePath().toString()),
-                pw, pw, protocols, ciphers, xml(stores.trustStore().toAbsolutePath().toString()), pw,
-                config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum(),
-                MqttPacketLimit.forPayload(config.mqttMaxPayloadBytes()));
-    }
-
-    private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     /**

@@ -1,0 +1,76 @@
+package org.telekiosk.broker.mqtt;
+
+import org.telekiosk.broker.config.BrokerConfig;
+import org.telekiosk.broker.pki.TlsPolicy;
+
+/**
+ * The embedded HiveMQ's {@code config.xml}, written by {@link EmbeddedMqttBroker} at each start: the mutual-TLS
+ * listener with the node's key and trust stores and the TLS policy, queue and receive limits, retained messages on,
+ * the packet limit, file persistence.
+ */
+final class HiveMqConfigXml {
+    private HiveMqConfigXml() {}
+
+    static String of(BrokerConfig config, int port, ListenerKeyStores stores) {
+        String pw = xml(stores.password());
+        StringBuilder protocols = new StringBuilder();
+        TlsPolicy.PROTOCOLS.forEach(p -> protocols.append("          <protocol>").append(p).append("</protocol>\n"));
+        StringBuilder ciphers = new StringBuilder();
+        TlsPolicy.CIPHERS.forEach(c -> ciphers.append("          <cipher-suite>").append(c).append("</cipher-suite>\n"));
+        return """
+                <?xml version="1.0"?>
+                <!-- Written by the Telekiosk broker at each start; edits are overwritten. -->
+                <hivemq>
+                  <listeners>
+                    <tls-tcp-listener>
+                      <port>%d</port>
+                      <bind-address>%s</bind-address>
+                      <name>telekiosk-mqtts</name>
+                      <tls>
+                        <keystore>
+                          <path>%s</path>
+                          <password>%s</password>
+                          <private-key-password>%s</private-key-password>
+                        </keystore>
+                        <protocols>
+                %s        </protocols>
+                        <cipher-suites>
+                %s        </cipher-suites>
+                        <client-authentication-mode>REQUIRED</client-authentication-mode>
+                        <truststore>
+                          <path>%s</path>
+                          <password>%s</password>
+                        </truststore>
+                      </tls>
+                    </tls-tcp-listener>
+                  </listeners>
+                  <mqtt>
+                    <queued-messages>
+                      <max-queue-size>%d</max-queue-size>
+                      <strategy>discard</strategy>
+                    </queued-messages>
+                    <session-expiry><max-interval>4294967295</max-interval></session-expiry>
+                    <message-expiry><max-interval>4294967296</max-interval></message-expiry>
+                    <receive-maximum>
+                      <server-receive-maximum>%d</server-receive-maximum>
+                    </receive-maximum>
+                    <retained-messages><enabled>true</enabled></retained-messages>
+                    <packets><max-packet-size>%d</max-packet-size></packets>
+                  </mqtt>
+                  <restrictions>
+                    <max-client-id-length>64</max-client-id-length>
+                    <no-connect-idle-timeout>10000</no-connect-idle-timeout>
+                  </restrictions>
+                  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+                  <persistence><mode>file</mode></persistence>
+                </hivemq>
+                """.formatted(port, xml(config.mqttBindAddress()), xml(stores.keyStore().toAbsolutePath().toString()),
+                pw, pw, protocols, ciphers, xml(stores.trustStore().toAbsolutePath().toString()), pw,
+                config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum(),
+                MqttPacketLimit.forPayload(config.mqttMaxPayloadBytes()));
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
