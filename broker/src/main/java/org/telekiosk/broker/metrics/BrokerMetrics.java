@@ -59,14 +59,17 @@ public final class BrokerMetrics implements AutoCloseable {
     /**
      * The running parts whose counters are exposed; {@code storeAcks} counts the published store acknowledgements,
      * {@code consultations} is counted by state at most once a second ({@link ConsultationCounts}),
-     * {@code intakeStallRestarts} the intake connections' reconnects by their stall watch.
+     * {@code intakeStallRestarts} the intake connections' reconnects by their stall watch; {@code
+     * revokedKioskMessagesDropped} what revoked kiosks published that the intake dropped ({@code RevokedKioskFilter}).
      */
     public record Sources(MeasurementIntake intake, MeasurementStore store, KioskMqttBroker mqtt,
             BrokerMqttClient subscriber, ViewerHub viewers, KioskStatusBoard kiosks,
             SignalingService signaling, LongSupplier storeAcks, LoginService logins, JoinCodes codes,
-            SqlConsultationRepository consultations, LongSupplier intakeStallRestarts) {
+            SqlConsultationRepository consultations, LongSupplier intakeStallRestarts,
+            LongSupplier revokedKioskMessagesDropped) {
         public Sources {
             Objects.requireNonNull(intakeStallRestarts, "intakeStallRestarts");
+            Objects.requireNonNull(revokedKioskMessagesDropped, "revokedKioskMessagesDropped");
             Objects.requireNonNull(intake, "intake");
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(mqtt, "mqtt");
@@ -193,6 +196,9 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("telekiosk.mqtt.subscriber.stall.restarts", "Reconnects of the broker's intake connections because"
                 + " the MQTT broker routed kiosk publishes but delivered none to any of them (shared subscription stall)",
                 s.intakeStallRestarts(), LongSupplier::getAsLong);
+        counter("telekiosk.kiosk.messages.revoked.dropped", "Messages of revoked kiosks the intake dropped before the"
+                + " store (an external MQTT broker still letting a revoked kiosk in: give it the current CRL)",
+                s.revokedKioskMessagesDropped(), LongSupplier::getAsLong);
         gauge("telekiosk.mqtt.subscribed", "1 while the broker's measurement subscription is active", s.subscriber(),
                 sub -> sub.isSubscribed() ? 1 : 0);
 

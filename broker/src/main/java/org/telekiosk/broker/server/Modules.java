@@ -80,7 +80,8 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Kio
         MetricsEndpoint metrics = parts.add(MetricsEndpoint.start(config.metrics(), new BrokerMetrics.Sources(
                 telemetry.intake(), storage.store(), mqtt, client, telemetry.hub(), telemetry.statuses(),
                 signaling.service(), telemetry::acksPublished, access.logins(), access.codes(),
-                access.purge().consultations(), telemetry::intakeStallRestarts)));
+                access.purge().consultations(), telemetry::intakeStallRestarts,
+                telemetry::revokedKioskMessagesDropped)));
         Https https = parts.add(Https.start(config, httpsPort, new Https.Parts(keys, trust, access, telemetry,
                 commands, signaling, storage, mqtt, client, apiExecutor), clock));
         metrics.metrics().tlsHandshakes(https.tlsRefusals());

@@ -103,6 +103,7 @@ class MetricsScrapeTest {
                     value(text, "telekiosk_mqtt_connections"));
             assertEquals(1.0, value(text, "telekiosk_mqtt_subscribed"));
             assertEquals(0.0, value(text, "telekiosk_mqtt_messages_dropped_total"));
+            assertEquals(0.0, value(text, "telekiosk_kiosk_messages_revoked_dropped_total"), text);
             assertTrue(value(text, "telekiosk_mqtt_publishes_incoming_total") >= 4, text);
             // The kiosk's five publishes were all authorized and routed (the intake refused two of them later).
             assertEquals(5.0, value(text, "telekiosk_mqtt_publishes_routed_total"), text);
