@@ -11,6 +11,7 @@ import java.util.List;
 import javax.net.ssl.SSLException;
 import org.telekiosk.broker.config.TlsProvider;
 import org.telekiosk.broker.pki.KioskClientTrust;
+import org.telekiosk.broker.pki.Renegotiation;
 import org.telekiosk.broker.pki.TlsPolicy;
 
 /**
@@ -29,6 +30,9 @@ final class HttpsTls {
      */
     static SslContext context(PrivateKey key, List<X509Certificate> chain, X509Certificate kioskRoot,
             TlsProvider provider) throws SSLException {
+        // JSSE reads the property once per process, at its first server handshake: whoever makes the listener's
+        // context sets it first (a test class handshaking before any broker started left it off for the whole JVM).
+        Renegotiation.refuseClientInitiated();
         SslProvider implementation = switch (provider) {
             case JDK -> SslProvider.JDK;
             case OPENSSL -> {
