@@ -53,9 +53,9 @@ import org.telekiosk.protocol.KioskId;
  * {@code Sessions.start}, as a login does after the hash check.
  *
  * <p>Arguments: {@code steps (consultations, comma-separated cumulative totals) patients(yes|no) relays work-dir
- * [signal|viewer] [jdk|openssl]}: with {@code viewer} each consultation's doctor holds a vitals socket
+ * [signal|viewer] [jdk|openssl] [rest-seconds]}: with {@code viewer} each consultation's doctor holds a vitals socket
  * ({@code /ws/viewer}) instead of a signaling one, and there are no patients' sockets; the last is the broker's
- * {@code https.tls-provider}.
+ * {@code https.tls-provider}; with rest seconds (0 by default) the broker's CPU is measured over that long after the last step, before the relay.
  */
 public final class SocketBenchmark {
     private static final Pattern HISTO = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
@@ -69,6 +69,7 @@ public final class SocketBenchmark {
         Path work = Path.of(args[3]);
         boolean viewer = args.length > 4 && args[4].equals("viewer");
         String tls = args.length > 5 ? args[5] : "jdk";
+        long rest = args.length > 6 ? Long.parseLong(args[6]) : 0;
         SecureFiles.ownerOnlyDirectory(work);
         int total = steps[steps.length - 1];
         BrokerExtension extension = new BrokerExtension(Map.of("https.max-connections-per-address", "100000",
@@ -79,7 +80,7 @@ public final class SocketBenchmark {
         int status = 0;
         try {
             Path plan = prepare(extension, total, patients && !viewer, viewer, work);
-            run(plan, steps, patients, relays, work);
+            run(plan, steps, patients, relays, work, rest);
         } catch (Exception | Error e) {
             e.printStackTrace();
             status = 1;
@@ -139,7 +140,8 @@ public final class SocketBenchmark {
                 + "\",\"consultation\":\"" + consultation + "\"}}";
     }
 
-    private static void run(Path plan, int[] steps, boolean patients, int relays, Path work) throws Exception {
+    private static void run(Path plan, int[] steps, boolean patients, int relays, Path work, long rest)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String options = System.getenv("SOCKETLOAD_JAVA_OPTS");
@@ -164,12 +166,15 @@ public final class SocketBenchmark {
             System.out.printf(Locale.ROOT, "per socket from 0 to %d sockets: heap %.0f B, RSS %.0f B, direct %.0f B%n",
                     sockets, (now.heap - before.heap) / (double) sockets, (now.rss - before.rss) / (double) sockets,
                     (now.direct - before.direct) / (double) sockets);
-            printGrowth(before, now, sockets);
+            printGrowth(before, now, sockets, "sockets");
             if (!now.nmt.isBlank()) {
                 Files.writeString(work.resolve("nmt-" + sockets + ".txt"), now.nmt);
                 System.out.println("NMT summary: " + work.resolve("nmt-" + sockets + ".txt"));
             }
             last = now;
+        }
+        if (rest > 0) {
+            System.out.println("[" + last.sockets() + " sockets] broker's " + restCpu(rest));
         }
         if (patients && relays > 0) {
             to.println("relay " + relays);
@@ -192,14 +197,16 @@ public final class SocketBenchmark {
         throw new IllegalStateException("the socket load ended before " + prefix);
     }
 
-    record Snapshot(int sockets, long heap, long rss, long direct, Map<String, long[]> histogram, String nmt) {
+    /** This JVM after full collections; {@code fds}: its open file descriptors. */
+    record Snapshot(int sockets, long heap, long rss, long direct, Map<String, long[]> histogram, String nmt,
+            long fds) {
         String line(int n) {
             return String.format(Locale.ROOT, "[%d sockets] heap used after GC %.1f MB, RSS %.1f MB, direct buffers "
-                    + "%.1f MB (%s)", n, heap / 1e6, rss / 1e6, direct / 1e6, loadAverage());
+                    + "%.1f MB, open files %d (%s)", n, heap / 1e6, rss / 1e6, direct / 1e6, fds, loadAverage());
         }
     }
 
-    private static Snapshot snapshot(Path work, String label) throws Exception {
+    static Snapshot snapshot(Path work, String label) throws Exception {
         // Before the collections: what the process holds as it runs (garbage of the handshakes included)
         System.out.printf(Locale.ROOT, "[%s sockets] before GC: RSS %.1f MB, heap used %.1f MB, committed %.1f MB%n",
                 label, rss() / 1e6, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6,
@@ -230,10 +237,29 @@ public final class SocketBenchmark {
         }
         System.out.printf(Locale.ROOT, "[%s sockets] heap committed after GC %.1f MB%n", label,
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1e6);
-        return new Snapshot(Integer.parseInt(label), heap, rss(), direct, classes, nmt);
+        long fds;
+        try (var open = Files.list(Path.of("/proc/self/fd"))) {
+            fds = open.count();
+        }
+        return new Snapshot(Integer.parseInt(label), heap, rss(), direct, classes, nmt, fds);
     }
 
-    private static long rss() throws java.io.IOException {
+    /**
+     * This process's CPU over {@code seconds} of rest, as a share of one core, with the load average at both ends:
+     * what the connections cost when nothing but their keep-alive traffic runs.
+     */
+    static String restCpu(long seconds) throws InterruptedException {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        String before = loadAverage();
+        long cpu = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        new java.util.concurrent.CountDownLatch(1).await(seconds, java.util.concurrent.TimeUnit.SECONDS); // the rest
+        double used = (os.getProcessCpuTime() - cpu) / (double) (System.nanoTime() - start);
+        return String.format(Locale.ROOT, "CPU at rest over %d s: %.2f %% of one core (%s at the start, %s at the end)",
+                seconds, used * 100, before, loadAverage());
+    }
+
+    static long rss() throws java.io.IOException {
         for (String row : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (row.startsWith("VmRSS:")) {
                 return Long.parseLong(row.replaceAll("\\D", "")) * 1024;
@@ -242,14 +268,14 @@ public final class SocketBenchmark {
         return 0;
     }
 
-    private static String diagnostic(String operation, String... arguments) throws Exception {
+    static String diagnostic(String operation, String... arguments) throws Exception {
         return (String) ManagementFactory.getPlatformMBeanServer().invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), operation,
                 new Object[] {arguments}, new String[] {String[].class.getName()});
     }
 
     /** The 30 classes whose instances grew most in bytes, per socket. */
-    private static void printGrowth(Snapshot before, Snapshot now, int sockets) {
+    static void printGrowth(Snapshot before, Snapshot now, int sockets, String unit) {
         record Row(String name, long instances, long bytes) {}
         List<Row> rows = new ArrayList<>();
         now.histogram().forEach((name, v) -> {
@@ -257,7 +283,7 @@ public final class SocketBenchmark {
             rows.add(new Row(name, v[0] - b[0], v[1] - b[1]));
         });
         rows.sort(Comparator.comparingLong(Row::bytes).reversed());
-        System.out.printf(Locale.ROOT, "histogram growth 0 -> %d sockets, per socket (instances, bytes):%n", sockets);
+        System.out.printf(Locale.ROOT, "histogram growth 0 -> %d %s, per one (instances, bytes):%n", sockets, unit);
         for (Row row : rows.subList(0, Math.min(30, rows.size()))) {
             System.out.printf(Locale.ROOT, "  %8.2f %9.1f  %s%n", row.instances() / (double) sockets,
                     row.bytes() / (double) sockets, row.name());

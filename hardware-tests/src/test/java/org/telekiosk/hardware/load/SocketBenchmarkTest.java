@@ -14,7 +14,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code -Dsockets.steps=1000,5000} (cumulative consultations), {@code -Dsockets.patients=yes} for the patient's
  * socket beside each doctor's (two sockets a consultation), {@code -Dsockets.relays=N} (500) chat round trips at the
  * end; {@code -Dsockets.kind=viewer} for the doctors' vitals sockets instead of signaling ones;
- * {@code -Dsockets.tls=openssl} for the broker's {@code https.tls-provider}. The broker runs in a JVM of its own
+ * {@code -Dsockets.tls=openssl} for the broker's {@code https.tls-provider}; {@code -Dsockets.rest=S} measures the
+ * broker's CPU over S seconds of rest after the last step. The broker runs in a JVM of its own
  * (so that this one's test engine is not in its figures) with Native Memory Tracking and the packaged unit's heap options ({@code -Xmx1g -XX:+UseG1GC}; environment variable
  * {@code SOCKETS_BROKER_JAVA_OPTS} replaces them), the sockets in another ({@code SOCKETLOAD_JAVA_OPTS}, default
  * {@code -Xmx1g}). Command and figures: docs/benchmarks.md, issue 16.
@@ -36,7 +37,7 @@ class SocketBenchmarkTest {
                 System.getProperty("sockets.steps"), System.getProperty("sockets.patients", "no"),
                 System.getProperty("sockets.relays", "500"),
                 Files.createTempDirectory("telekiosk-sockets").toString(), System.getProperty("sockets.kind", "signal"),
-                System.getProperty("sockets.tls", "jdk")));
+                System.getProperty("sockets.tls", "jdk"), System.getProperty("sockets.rest", "0")));
         // Not inheritIO: a child writing to this JVM's standard output corrupts Surefire's channel (its lines end up
         // in a .dumpstream file); echoed here, they reach the console.
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
