@@ -28,7 +28,11 @@ import org.telekiosk.protocol.KioskId;
  * readings stop, and the fleet's counters are set against the broker's (stored, duplicates).
  *
  * <p>Arguments: {@code steps (cumulative kiosks, comma-separated) rest-seconds publish-every-seconds work-dir
- * [keep-alive-seconds, 0 for the agent's 60 s]}. Command and figures: docs/benchmarks.md.
+ * [keep-alive-seconds, 0 for the agent's 60 s] [direct|api]}: {@code api} enrolls every kiosk with a token through the
+ * enrollment API (the agent's {@code Enroller}); {@code direct} (the default) issues the kiosks' keys and
+ * certificates in this process and records them in the registry in one change ({@link DirectIssue}): the
+ * registry rewrites its whole state for every token and enrollment, which made 10,000 enrollments take longer
+ * than a run here (docs/benchmarks.md). Command and figures: docs/benchmarks.md.
  */
 public final class KioskConnectionBenchmark {
     private KioskConnectionBenchmark() {}
@@ -39,6 +43,7 @@ public final class KioskConnectionBenchmark {
         String every = args[2];
         Path work = Path.of(args[3]);
         String keepAlive = args.length > 4 ? args[4] : "0";
+        boolean throughApi = args.length > 5 && args[5].equals("api");
         SecureFiles.ownerOnlyDirectory(work);
         BrokerExtension extension = new BrokerExtension(Map.of("https.max-connections-per-address", "100000"));
         System.out.println("broker JVM " + ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -49,15 +54,19 @@ public final class KioskConnectionBenchmark {
             int total = steps[steps.length - 1];
             long start = System.nanoTime();
             List<String> lines = new ArrayList<>(List.of("https\t" + broker.url()));
-            for (int i = 1; i <= total; i++) {
-                KioskId kiosk = KioskId.of(String.format(Locale.ROOT, "conn-%05d", i));
-                lines.add("kiosk\t" + kiosk.value() + "\t"
-                        + broker.enrollment().createToken(kiosk, "Load " + kiosk, AuditActor.system()).line());
+            if (throughApi) {
+                for (int i = 1; i <= total; i++) {
+                    KioskId kiosk = id(i);
+                    lines.add("kiosk\t" + kiosk.value() + "\t"
+                            + broker.enrollment().createToken(kiosk, "Load " + kiosk, AuditActor.system()).line());
+                }
+            } else {
+                lines.addAll(DirectIssue.issue(broker, total, work.resolve("kiosks"), KioskConnectionBenchmark::id));
             }
             Path plan = work.resolve("kiosks.tsv");
             SecureFiles.writeSecret(plan, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-            System.out.printf(Locale.ROOT, "%d enrollment tokens in %d s%n", total,
-                    (System.nanoTime() - start) / 1_000_000_000L);
+            System.out.printf(Locale.ROOT, "%d kiosks %s in %d s%n", total, throughApi ? "given enrollment tokens"
+                    : "issued certificates directly", (System.nanoTime() - start) / 1_000_000_000L);
             run(broker, plan, steps, rest, every, keepAlive, work);
         } catch (Exception | Error e) {
             e.printStackTrace();
@@ -66,6 +75,10 @@ public final class KioskConnectionBenchmark {
             extension.afterAll(null);
             System.exit(status);
         }
+    }
+
+    static KioskId id(int i) {
+        return KioskId.of(String.format(Locale.ROOT, "conn-%05d", i));
     }
 
     private static void run(Broker broker, Path plan, int[] steps, long rest, String every, String keepAlive,

@@ -89,8 +89,17 @@ final class KioskFleet implements AutoCloseable {
     private static final SensorId THERMOMETER = SensorId.of("mlx90614");
     private static final int HANDSHAKES_IN_FLIGHT = 64;
 
-    /** One kiosk of the plan: its id and one-time enrollment token. */
-    record Planned(KioskId id, String token) {}
+    /**
+     * One kiosk of the plan: its id and either a one-time enrollment token (enrolled with the agent's
+     * {@link Enroller}) or, when {@code token} is null, the directory where its key, certificate chain and CA were
+     * issued already ({@code kiosk.key}, {@code kiosk.crt}, {@code ca.pem}, as enrollment writes them) and the MQTT
+     * URI to connect to.
+     */
+    record Planned(KioskId id, String token, Path issued, URI mqtt) {
+        Planned(KioskId id, String token) {
+            this(id, token, null, null);
+        }
+    }
 
     private final URI https;
     private final Path dir;
@@ -190,6 +199,14 @@ final class KioskFleet implements AutoCloseable {
     }
 
     private Kiosk enroll(Planned planned) throws Exception {
+        if (planned.token() == null) {
+            // issued already: the agent's defaults (agent-defaults.properties) for what enrollment leaves to them
+            UplinkSettings s = new UplinkSettings(planned.mqtt(), planned.id(), null,
+                    planned.issued().resolve(AgentFiles.CA), Duration.ofDays(1), 32, Duration.ofSeconds(60),
+                    Duration.ofSeconds(30), new org.telekiosk.agent.uplink.ClientIdentity(
+                            planned.issued().resolve(AgentFiles.CERT), planned.issued().resolve(AgentFiles.KEY)));
+            return new Kiosk(s, clientTls(s), 1);
+        }
         Path kioskDir = Files.createDirectories(dir.resolve(planned.id().value()));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         int exit = new Enroller(Clock.systemUTC(), new SecureRandom(), new PrintStream(printed, true,
@@ -204,11 +221,15 @@ final class KioskFleet implements AutoCloseable {
         }
         AgentConfig config = AgentConfigLoader.load(configFile);
         UplinkSettings s = config.uplink();
-        SslContext tls = SslContextBuilder.forClient()
+        return new Kiosk(s, clientTls(s), Long.parseLong(raw.getProperty("sequence.next", "1")));
+    }
+
+    /** The kiosk's own TLS client: its key and certificate, the broker's CA; BoringSSL when it loads. */
+    private static SslContext clientTls(UplinkSettings s) throws java.io.IOException {
+        return SslContextBuilder.forClient()
                 .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                 .keyManager(s.identity().certificateFile().toFile(), s.identity().keyFile().toFile())
                 .trustManager(s.caFile().toFile()).build();
-        return new Kiosk(s, tls, Long.parseLong(raw.getProperty("sequence.next", "1")));
     }
 
     /** Stops the readings (keep-alive goes on). */

@@ -43,13 +43,14 @@ class KioskFleetSmokeTest {
                 Duration.ofSeconds(1))) {
             assertEquals(0, fleet.enrollAndConnect(planned), "connect failures");
             assertEquals(3, fleet.connected());
-            Awaitility.await("readings published").atMost(Duration.ofSeconds(30))
+            Awaitility.await("readings published").atMost(Duration.ofMinutes(1))
                     .until(() -> fleet.published.sum() >= 15);
             fleet.stopPublishing();
-            Awaitility.await("every reading PUBACKed and store-acknowledged").atMost(Duration.ofSeconds(30))
-                    .until(fleet::settled);
+            // generous: on a loaded build machine the subscription path takes its time (docs/benchmarks.md)
+            Awaitility.await("every reading PUBACKed and store-acknowledged").atMost(Duration.ofMinutes(2))
+                    .untilAsserted(() -> assertTrue(fleet.settled(), () -> KioskLoad.counters(fleet)));
             // nothing written for the Keep Alive of 1 s: PINGREQ, answered with PINGRESP (MQTT 5 §3.1.2.10)
-            Awaitility.await("a keep-alive answered").atMost(Duration.ofSeconds(30))
+            Awaitility.await("a keep-alive answered").atMost(Duration.ofMinutes(1))
                     .until(() -> fleet.pingResponses.sum() > 0);
             long published = fleet.published.sum();
             assertEquals(0, fleet.refusedByWindow.sum(), "readings refused by a full window");

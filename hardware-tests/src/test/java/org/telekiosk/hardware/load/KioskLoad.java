@@ -25,7 +25,8 @@ import org.telekiosk.protocol.KioskId;
  * PUBACK and store acknowledgement and answers {@code STOPPED settled=<bool> …counters}; {@code quit} ends.
  *
  * <p>Arguments: {@code plan-file publish-every-seconds [keep-alive-seconds, 0 for the agent's]}. The plan
- * (owner-only: it holds tokens): {@code https <url>}, then {@code kiosk <id> <token line>} per kiosk, tab-separated.
+ * (owner-only: it holds tokens): {@code https <url>}, then per kiosk {@code kiosk <id> <token line>} (enrolled here)
+ * or {@code issued <id> <directory with kiosk.key, kiosk.crt, ca.pem> <mqtt uri>}, tab-separated.
  */
 public final class KioskLoad {
     private KioskLoad() {}
@@ -38,6 +39,8 @@ public final class KioskLoad {
             switch (f[0]) {
                 case "https" -> https = URI.create(f[1]);
                 case "kiosk" -> planned.add(new KioskFleet.Planned(KioskId.of(f[1]), f[2]));
+                case "issued" -> planned.add(new KioskFleet.Planned(KioskId.of(f[1]), null, Path.of(f[2]),
+                        URI.create(f[3])));
                 default -> { }
             }
         }

@@ -1,0 +1,80 @@
+package org.telekiosk.hardware.load;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.telekiosk.broker.enrollment.EnrollmentService;
+import org.telekiosk.broker.enrollment.EnrollmentSettings;
+import org.telekiosk.broker.kiosk.KioskRecord;
+import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.pki.IssuingCa;
+import org.telekiosk.broker.pki.Pem;
+import org.telekiosk.broker.pki.SecureFiles;
+import org.telekiosk.broker.server.Broker;
+import org.telekiosk.protocol.KioskId;
+
+/**
+ * Many kiosks "enrolled" at once for the connection benchmark: per kiosk a P-256 key pair made here and a client
+ * certificate from the broker's issuing CA (the one enrollment uses, read from its {@link EnrollmentService} by
+ * reflection: a load tool's shortcut, never product code), the files written as enrollment writes them
+ * ({@code kiosk.key} PKCS#8, {@code kiosk.crt} with the issuing CA, {@code ca.pem}), and all kiosks recorded in the
+ * registry in one change. Through the API every token and every enrollment is a change that reads and rewrites the
+ * registry's whole state (O(kiosks) each), so 10,000 of them take far longer than a benchmark run; what is measured
+ * here is the connected kiosks, not enrollment.
+ */
+final class DirectIssue {
+    private DirectIssue() {}
+
+    /** Issues {@code count} kiosks; returns the plan's {@code issued} lines. */
+    static List<String> issue(Broker broker, int count, Path dir, IntFunction<KioskId> ids) throws Exception {
+        IssuingCa ca = (IssuingCa) field(broker.enrollment(), "ca");
+        EnrollmentSettings settings = (EnrollmentSettings) field(broker.enrollment(), "settings");
+        Instant now = Instant.now();
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+        byte[] root = Pem.encode(List.of(ca.root()));
+        List<KioskRecord> records = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        SecureFiles.ownerOnlyDirectory(dir);
+        for (int i = 1; i <= count; i++) {
+            KioskId kiosk = ids.apply(i);
+            KeyPair keys = generator.generateKeyPair();
+            X509Certificate cert = ca.issueClient(keys.getPublic(), kiosk.value(), now, Duration.ofDays(30));
+            Path own = SecureFiles.ownerOnlyDirectory(dir.resolve(kiosk.value()));
+            SecureFiles.writeSecret(own.resolve("kiosk.key"), ("-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(keys.getPrivate().getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII));
+            SecureFiles.writeSecret(own.resolve("kiosk.crt"), Pem.encode(List.of(cert, ca.certificate())));
+            SecureFiles.writeSecret(own.resolve("ca.pem"), root);
+            records.add(new KioskRecord(kiosk.value(), "Load " + kiosk, EnrollmentService.serial(cert),
+                    cert.getNotAfter().toInstant(), null));
+            lines.add("issued\t" + kiosk.value() + "\t" + own + "\t" + settings.mqttUri());
+        }
+        KioskRegistry registry = broker.kiosks();
+        registry.update(now, state -> {
+            // one new state (State#withKiosk copies and sorts the whole list for each kiosk)
+            List<KioskRecord> all = new ArrayList<>(state.kiosks());
+            all.addAll(records);
+            all.sort(java.util.Comparator.comparing(KioskRecord::id));
+            return new KioskRegistry.State(all, state.tokens(), state.revokedSerials(), state.crlNumber());
+        });
+        return lines;
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        var f = owner.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(owner);
+    }
+}
