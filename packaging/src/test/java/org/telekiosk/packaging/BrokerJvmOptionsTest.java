@@ -45,6 +45,7 @@ class BrokerJvmOptionsTest {
         }
         assertEquals("true", flags.get("UseG1GC"));
         assertEquals("true", flags.get("ExitOnOutOfMemoryError"));
-        assertEquals(String.valueOf(1L << 30), flags.get("MaxHeapSize"));
+        assertEquals(String.valueOf(1536L << 20), flags.get("MaxHeapSize"));
+        assertEquals(String.valueOf(256L << 20), flags.get("MaxDirectMemorySize"));
     }
 }
