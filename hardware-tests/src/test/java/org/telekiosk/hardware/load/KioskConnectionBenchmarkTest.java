@@ -14,7 +14,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code -Dkiosks.steps=1000,5000,10000} (cumulative kiosks), {@code -Dkiosks.rest=60} (seconds of rest measured after
  * each step), {@code -Dkiosks.publish-every=300} (one QoS 1 spot reading per kiosk this often, seconds),
  * {@code -Dkiosks.keep-alive=0} (the agent's 60 s), {@code -Dkiosks.enroll=direct|api} (how the kiosks get their certificates). The broker runs in a JVM of its own with Native Memory Tracking and
- * the packaged unit's heap options ({@code -Xmx1g -XX:+UseG1GC}; {@code KIOSKS_BROKER_JAVA_OPTS} replaces them), the
+ * the packaged unit's heap options ({@code -Xmx1536m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC}, broker.env; {@code KIOSKS_BROKER_JAVA_OPTS} replaces them), the
  * kiosks in another ({@code KIOSKLOAD_JAVA_OPTS}, default {@code -Xmx1g}). Command and figures: docs/benchmarks.md,
  * issue 16.
  */
@@ -26,8 +26,8 @@ class KioskConnectionBenchmarkTest {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:NativeMemoryTracking=summary");
         String options = System.getenv("KIOSKS_BROKER_JAVA_OPTS");
-        command.addAll(List.of((options == null || options.isBlank() ? "-Xmx1g -XX:+UseG1GC" : options.trim())
-                .split("\\s+")));
+        command.addAll(List.of((options == null || options.isBlank()
+                ? "-Xmx1536m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC" : options.trim()).split("\\s+")));
         String classpath = SocketBenchmarkTest.classpath();
         Files.writeString(Path.of("target", "load-classpath.txt"), classpath);
         command.addAll(List.of("-cp", classpath, KioskConnectionBenchmark.class.getName(),

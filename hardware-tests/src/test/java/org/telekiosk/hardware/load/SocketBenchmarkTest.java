@@ -16,7 +16,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * end; {@code -Dsockets.kind=viewer} for the doctors' vitals sockets instead of signaling ones;
  * {@code -Dsockets.tls=openssl} for the broker's {@code https.tls-provider}; {@code -Dsockets.rest=S} measures the
  * broker's CPU over S seconds of rest after the last step. The broker runs in a JVM of its own
- * (so that this one's test engine is not in its figures) with Native Memory Tracking and the packaged unit's heap options ({@code -Xmx1g -XX:+UseG1GC}; environment variable
+ * (so that this one's test engine is not in its figures) with Native Memory Tracking and the packaged unit's heap options ({@code -Xmx1536m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC}, broker.env; environment variable
  * {@code SOCKETS_BROKER_JAVA_OPTS} replaces them), the sockets in another ({@code SOCKETLOAD_JAVA_OPTS}, default
  * {@code -Xmx1g}). Command and figures: docs/benchmarks.md, issue 16.
  */
@@ -28,8 +28,8 @@ class SocketBenchmarkTest {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:NativeMemoryTracking=summary");
         String options = System.getenv("SOCKETS_BROKER_JAVA_OPTS");
-        command.addAll(List.of((options == null || options.isBlank() ? "-Xmx1g -XX:+UseG1GC" : options.trim())
-                .split("\\s+")));
+        command.addAll(List.of((options == null || options.isBlank()
+                ? "-Xmx1536m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC" : options.trim()).split("\\s+")));
         String classpath = classpath();
         // For runs without Maven: java -cp "$(cat hardware-tests/target/load-classpath.txt)" ...
         Files.writeString(Path.of("target", "load-classpath.txt"), classpath);
