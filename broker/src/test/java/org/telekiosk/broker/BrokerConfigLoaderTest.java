@@ -59,16 +59,20 @@ class BrokerConfigLoaderTest {
     }
 
     @Test
-    void theIntakeIsTheSubscriptionByDefaultAndInProcessOnlyWithTheEmbeddedMqttBroker() throws Exception {
-        assertEquals(BrokerConfig.MqttIntake.SUBSCRIPTION,
+    void theIntakeIsInProcessByDefaultWithTheEmbeddedMqttBrokerAndTheSubscriptionWithAnExternalOne() throws Exception {
+        assertEquals(BrokerConfig.MqttIntake.IN_PROCESS,
                 BrokerConfigLoader.load(Optional.empty(), Map.of()).mqttIntake());
+        assertEquals(BrokerConfig.MqttIntake.SUBSCRIPTION, BrokerConfigLoader.load(Optional.empty(),
+                Map.of("mqtt.external-host", "mqtt.example")).mqttIntake());
+        assertEquals(BrokerConfig.MqttIntake.SUBSCRIPTION, BrokerConfigLoader.load(Optional.empty(),
+                Map.of("mqtt.intake", "subscription")).mqttIntake());
         assertEquals(BrokerConfig.MqttIntake.IN_PROCESS, BrokerConfigLoader.load(Optional.empty(),
                 Map.of("mqtt.intake", " in-process ")).mqttIntake());
         assertEquals(BrokerConfig.MqttIntake.SUBSCRIPTION, BrokerConfigLoader.load(Optional.empty(),
                 Map.of("mqtt.intake", "subscription", "mqtt.external-host", "mqtt.example")).mqttIntake());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> BrokerConfigLoader.load(
                 Optional.empty(), Map.of("mqtt.intake", "inprocess")));
-        assertEquals("mqtt.intake must be subscription or in-process, was 'inprocess'", unknown.getMessage());
+        assertEquals("mqtt.intake must be auto, subscription or in-process, was 'inprocess'", unknown.getMessage());
         IllegalArgumentException external = assertThrows(IllegalArgumentException.class, () -> BrokerConfigLoader
                 .load(Optional.empty(), Map.of("mqtt.intake", "in-process", "mqtt.external-host", "mqtt.example")));
         assertTrue(external.getMessage().startsWith("mqtt.intake=in-process takes the kiosks' publishes inside the"

@@ -168,15 +168,23 @@ public record BrokerConfig(
             return key;
         }
 
-        /** Parses {@code subscription} or {@code in-process}. */
-        public static MqttIntake parse(String value) {
+        /**
+         * Parses {@code auto}, {@code subscription} or {@code in-process}. {@code auto} (the default) is the
+         * in-process intake with the embedded MQTT broker and the shared subscription with an external one.
+         *
+         * @param external whether the node uses an external MQTT broker ({@code mqtt.external-host} set)
+         */
+        public static MqttIntake parse(String value, boolean external) {
             String v = value == null ? "" : value.strip();
+            if (v.equals("auto")) {
+                return external ? SUBSCRIPTION : IN_PROCESS;
+            }
             for (MqttIntake intake : values()) {
                 if (intake.key.equals(v)) {
                     return intake;
                 }
             }
-            throw new IllegalArgumentException("mqtt.intake must be subscription or in-process, was '"
+            throw new IllegalArgumentException("mqtt.intake must be auto, subscription or in-process, was '"
                     + org.telekiosk.protocol.Untrusted.printable(v, 40) + "'");
         }
     }

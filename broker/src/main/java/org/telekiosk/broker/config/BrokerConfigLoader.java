@@ -64,6 +64,8 @@ public final class BrokerConfigLoader {
         putKnown(defaults, merged, fromArgs, "on the command line");
 
         try {
+            BrokerConfig.ExternalMqtt externalMqtt = new BrokerConfig.ExternalMqtt(
+                    merged.getProperty("mqtt.external-host", ""), integer(merged, "mqtt.external-port"));
             return new BrokerConfig(
                     Path.of(merged.getProperty("data.dir")),
                     merged.getProperty("https.bind"),
@@ -125,10 +127,9 @@ public final class BrokerConfigLoader {
                                     duration(merged, "join-code.lockout.max")),
                             integer(merged, "join-code.guard.wrong-codes"), duration(merged, "join-code.guard.window"),
                             duration(merged, "join-code.guard.delay")),
-                    new BrokerConfig.ExternalMqtt(merged.getProperty("mqtt.external-host", ""),
-                            integer(merged, "mqtt.external-port")),
+                    externalMqtt,
                     TlsProvider.parse(merged.getProperty("https.tls-provider")),
-                    BrokerConfig.MqttIntake.parse(merged.getProperty("mqtt.intake")));
+                    BrokerConfig.MqttIntake.parse(merged.getProperty("mqtt.intake"), externalMqtt.enabled()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

@@ -105,8 +105,12 @@ class MetricsScrapeTest {
             assertEquals(0.0, value(text, "telekiosk_mqtt_messages_dropped_total"));
             assertEquals(0.0, value(text, "telekiosk_kiosk_messages_revoked_dropped_total"), text);
             assertTrue(value(text, "telekiosk_mqtt_publishes_incoming_total") >= 4, text);
-            // The kiosk's five publishes were all authorized and routed (the intake refused two of them later).
-            assertEquals(5.0, value(text, "telekiosk_mqtt_publishes_routed_total"), text);
+            // The kiosk's five publishes were all authorized and, by the in-process intake (the default with the
+            // embedded MQTT broker), each answered once taken care of (it refused two of them); none went on to the
+            // shared subscription.
+            assertEquals(5.0, value(text, "telekiosk_mqtt_publishes_inprocess_acknowledged_total"), text);
+            assertEquals(0.0, value(text, "telekiosk_mqtt_publishes_inprocess_send_again_total"), text);
+            assertEquals(0.0, value(text, "telekiosk_mqtt_publishes_routed_total"), text);
             assertEquals(0.0, value(text, "telekiosk_mqtt_subscriber_stall_restarts_total"), text);
             assertTrue(text.contains("# TYPE telekiosk_readings_stored_total counter"), text);
             assertTrue(text.contains("# HELP telekiosk_readings_refused_total Kiosk messages the intake refused"),

@@ -47,7 +47,9 @@ class QueuedReadingsRestartTest {
     Broker start() throws Exception {
         Broker broker = Broker.start(BrokerConfigLoader.load(Optional.empty(), Map.of("data.dir", data.toString(),
                 "https.bind", "127.0.0.1", "https.port", "0", "mqtt.bind", "127.0.0.1", "mqtt.port", "0",
-                "metrics.port", "0", "mqtt.intake-connections", "1")), Clock.systemUTC(), Map.of());
+                "metrics.port", "0", "mqtt.intake-connections", "1",
+                // HiveMQ queues for an away intake connection only on the shared subscription's path.
+                "mqtt.intake", "subscription")), Clock.systemUTC(), Map.of());
         await("subscribed").atMost(Duration.ofSeconds(60)).until(broker::isReady);
         return broker;
     }

@@ -55,6 +55,9 @@ class TwoIntakeConnectionsOrderTest {
     @RegisterExtension
     static final BrokerExtension BROKER = new BrokerExtension(Map.of(
             "mqtt.intake-connections", "2",
+            // Two intake connections in the shared group are the subscription's path (with an external MQTT broker,
+            // several nodes); the in-process intake, the default with the embedded one, takes a kiosk's in order.
+            "mqtt.intake", "subscription",
             // The test's kiosk publishes far above a kiosk's quota, on purpose.
             "mqtt.kiosk-rate-per-second", "100000", "mqtt.kiosk-burst", "1000000"));
 

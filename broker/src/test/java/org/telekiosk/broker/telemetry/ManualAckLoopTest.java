@@ -48,8 +48,10 @@ class ManualAckLoopTest {
     @RegisterExtension
     // Bursts as fast as the window allows, far above a kiosk's publish quota (250/s): the quota is not what this
     // tests (KioskFloodTest does), so it is out of reach here.
+    // The shared subscription's manual acknowledgements are what this tests; the in-process intake (the default with
+    // the embedded MQTT broker) has its own test, InProcessIntakeIntegrationTest.
     static final BrokerExtension BROKER = new BrokerExtension(Map.of("mqtt.kiosk-rate-per-second", "100000",
-            "mqtt.kiosk-burst", "1000000"));
+            "mqtt.kiosk-burst", "1000000", "mqtt.intake", "subscription"));
 
     /** Five bursts in the default build; {@code -Dtelekiosk.ack-loop.repetitions=N} for more. */
     private static final int REPETITIONS = Integer.getInteger("telekiosk.ack-loop.repetitions", 5);

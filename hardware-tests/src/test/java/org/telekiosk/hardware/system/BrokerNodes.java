@@ -236,10 +236,39 @@ final class BrokerNodes implements AutoCloseable {
         }
     }
 
-    /** A REST call through the balancer; the reply's status and JSON body. */
+    /** A REST call's answer. */
     record Reply(int status, JsonNode json, HttpResponse<String> raw) {}
 
+    /**
+     * A REST call through the balancer; the reply's status and JSON body. A connection HAProxy closed without an
+     * answer (no node {@code UP} at that moment: on the loaded build machine a node's health check can time out) is
+     * tried again once some node is {@code UP}, at most three times; a request that reached a node and timed out is not.
+     */
     Reply rest(String method, String path, String body, String bearer) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return restOnce(method, path, body, bearer);
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.out.printf("Nodes timing: %s %s through HAProxy failed (%s); again%n", method, path, e);
+                Awaitility.await("a node UP in HAProxy").atMost(START).pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            for (int i = 0; i < nodes.size(); i++) {
+                                if (haproxy.up(i)) {
+                                    return true;
+                                }
+                            }
+                            return false;
+                        });
+            }
+        }
+    }
+
+    private Reply restOnce(String method, String path, String body, String bearer) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(balancer().resolve(path)).timeout(Duration.ofSeconds(60))
                 .header("Origin", origin())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

@@ -39,7 +39,13 @@ public final class Haproxy implements AutoCloseable {
 
     /**
      * The configuration of docs/scale-out.md for {@code nodes} (HTTPS ports on 127.0.0.1, servers {@code node-0},
-     * {@code node-1}, ...), the health check trusting {@code caPem} and naming {@code host}, plus the runtime API.
+     * {@code node-1}, ...), the health check trusting {@code caPem} and naming {@code host}, plus the runtime API and
+     * one addition: {@code timeout check 10s}. Without it the whole check (connection, TLS handshake, {@code /readyz})
+     * must finish within {@code inter} (2 s); with it, per HAProxy's manual, {@code min(timeout connect, inter)} bounds
+     * the connection and {@code timeout check} the rest. On the shared build machine at load 56 a node's check
+     * took over 2 s ({@code Layer6 timeout}) and HAProxy took a healthy node out: the test's steered sockets wait
+     * for it ({@link BrokerNodes#socketOn}) and its REST calls try again ({@link BrokerNodes#rest}). A killed node is
+     * still seen at once (its port refuses the check's connection).
      */
     static String configuration(int port, List<Integer> nodes, Path caPem, String host, Path socket) {
         StringBuilder servers = new StringBuilder();
@@ -57,6 +63,7 @@ public final class Haproxy implements AutoCloseable {
                     timeout server 1h
                     retries 2
                     option redispatch 1           # a connection refused by a draining node is retried on another
+                    timeout check 10s             # the test's one addition: see configuration()'s comment
 
                 frontend telekiosk_https
                     bind 127.0.0.1:%d

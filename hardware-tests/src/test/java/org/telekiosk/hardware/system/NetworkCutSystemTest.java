@@ -20,10 +20,13 @@ import org.telekiosk.broker.testing.BrokerExtension;
 import org.telekiosk.protocol.KioskId;
 
 /**
- * The network path between a kiosk and the broker cut for 60 s (a TCP proxy in the test swallows every byte, as a
- * link that drops packets) and restored, with the agent running as a process: the readings of the outage wait in the
- * outbox and arrive afterwards; every sequence number of the kiosk is in the store exactly once.
- * {@code -Dtelekiosk.cut.seconds=N} changes the length of the cut.
+ * The network path between a kiosk and the broker cut (a TCP proxy in the test swallows every byte, as a link that
+ * drops packets) and restored, with the agent running as a process: the readings of the outage wait in the outbox and
+ * arrive afterwards; every sequence number of the kiosk is in the store exactly once. The cut lasts 35 s in the
+ * default build: several times the kiosk's keep-alive here (5 s), and longer than the agent's store-acknowledgement
+ * timeout ({@code outbox.store-ack-timeout}, 30 s), so that readings PUBACKed just before the cut and not yet covered
+ * by the store's acknowledgement count as stalled during it, as in a 60 s cut. {@code -Dtelekiosk.cut.seconds=60} is the
+ * long run (the 60 s cut the default build ran until 2026-12-06); any N changes the length of the cut.
  */
 class NetworkCutSystemTest {
     private static final Duration PATIENCE = Duration.ofSeconds(120);
@@ -35,8 +38,8 @@ class NetworkCutSystemTest {
     Path kioskDir;
 
     @Test
-    void readingsTakenDuringASixtySecondNetworkCutArriveAfterwardsEachExactlyOnce() throws Exception {
-        long cutSeconds = Long.getLong("telekiosk.cut.seconds", 60);
+    void readingsTakenDuringANetworkCutLongerThanTheStoreAckTimeoutArriveAfterwardsEachExactlyOnce() throws Exception {
+        long cutSeconds = Long.getLong("telekiosk.cut.seconds", 35);
         KioskId kiosk = KioskId.of("cut-kiosk-01");
         MeasurementStore store = BROKER.broker().store();
         try (CuttableProxy proxy = new CuttableProxy(BROKER.broker().mqttPort())) {
@@ -44,7 +47,7 @@ class NetworkCutSystemTest {
             lines.add("mqtt.keep-alive=5s");
             // While the path is cut, each connect attempt hangs until this timeout; after the restore the kiosk waits
             // out the attempt in progress and one backoff. 2 s and 1 s (were 5 s and 2 s) shorten that wait by
-            // about 4 s at most; the 60 s cut is unchanged.
+            // about 4 s at most.
             lines.add("mqtt.connect-timeout=2s");
             lines.add("mqtt.reconnect.max=1s");
             KioskProvisioning.provision(BROKER, kiosk, kioskDir, lines.toArray(String[]::new));
@@ -57,7 +60,7 @@ class NetworkCutSystemTest {
 
                 proxy.cut();
                 long atCut = store.progress(kiosk).get().highest();
-                // The cut itself lasts a fixed 60 s (the fault under test, not synchronisation; what follows waits with Awaitility).
+                // The cut itself lasts a fixed time (the fault under test, not synchronisation; what follows waits with Awaitility).
                 new CountDownLatch(1).await(cutSeconds, TimeUnit.SECONDS);
                 long duringCut = store.progress(kiosk).get().highest();
                 proxy.restore();

@@ -15,7 +15,11 @@ import org.telekiosk.broker.testing.ViewerClient;
  * (doctor). Each step waits with a deadline; a closed socket is noticed while waiting.
  */
 final class NodeCall {
-    static final Duration WAIT = Duration.ofSeconds(40);
+    /**
+     * One step's bound (a message, a socket through the balancer). Generous: the build machine's load reaches 40-80,
+     * where one node's answer to a login or a hello took seconds; a step that works costs nothing of it.
+     */
+    static final Duration WAIT = Duration.ofSeconds(90);
     /** What a page waits after its socket closed before it connects again (signaling.js). */
     private static final Duration PAGE_RETRY = Duration.ofMillis(500);
 
@@ -107,7 +111,7 @@ final class NodeCall {
     private ViewerClient doctorBack(long deadline) throws Exception {
         while (true) {
             LockSupport.parkNanos(PAGE_RETRY.toNanos());
-            ViewerClient socket = connect(null, deadline);
+            ViewerClient socket = connect(null, deadline, -1);
             if (socket == null) {
                 continue;
             }
@@ -118,10 +122,29 @@ final class NodeCall {
         }
     }
 
+    /**
+     * The patient's page leaves its socket (closes it) and resumes on node {@code node} (HAProxy steered there), back in
+     * the call; then a new offer and answer pass. For the same-node latency series: doctor, patient and room on one
+     * node.
+     */
+    void movePatientTo(int node) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        patient.close();
+        patient = patientBack(deadline, node);
+        if (!offerAndAnswer(deadline)) {
+            throw new AssertionError("a socket closed during the offer and answer after the patient moved");
+        }
+    }
+
     private ViewerClient patientBack(long deadline) throws Exception {
+        return patientBack(deadline, -1);
+    }
+
+    /** The patient's page resumes through the balancer (steered to {@code node} alone if not negative). */
+    private ViewerClient patientBack(long deadline, int node) throws Exception {
         while (true) {
             LockSupport.parkNanos(PAGE_RETRY.toNanos());
-            ViewerClient socket = connect(kioskCookie, deadline);
+            ViewerClient socket = connect(kioskCookie, deadline, node);
             if (socket == null) {
                 continue;
             }
@@ -147,15 +170,18 @@ final class NodeCall {
     }
 
     /**
-     * A signaling socket through the balancer, or null if the handshake failed (HAProxy found no node to take it
-     * while one is dying: its retries went to the dead one); fails at {@code deadline}.
+     * A signaling socket through the balancer (steered to {@code node} alone if not negative), or null if the
+     * handshake failed (HAProxy found no node to take it while one is dying: its retries went to the dead one); fails
+     * at {@code deadline}.
      */
-    private ViewerClient connect(String cookie, long deadline) {
-        if (System.nanoTime() > deadline) {
+    private ViewerClient connect(String cookie, long deadline, int node) throws java.io.IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
             throw new AssertionError("no signaling socket through the balancer in time");
         }
         try {
-            return nodes.socket("/ws/signal", cookie);
+            return node < 0 ? nodes.socket("/ws/signal", cookie)
+                    : nodes.socketOn(node, "/ws/signal", cookie, Duration.ofNanos(left));
         } catch (CompletionException refused) {
             return null;
         }
