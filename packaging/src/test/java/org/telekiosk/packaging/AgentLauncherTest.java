@@ -1,7 +1,6 @@
 package org.telekiosk.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.constantpool.ClassEntry;
@@ -51,21 +48,7 @@ class AgentLauncherTest {
                 .findFirst().orElseThrow();
         String options = line.substring("Environment=\"JAVA_OPTS=".length(), line.length() - 1)
                 .replace("/var/lib/telekiosk/edge-agent", dir.toString());
-        List<String> command = new java.util.ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(options.split(" ")));
-        command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
-        Packages.Result result = Packages.exec(command, Map.of());
-        assertEquals(0, result.exitCode(), result.output());
-        String stderr = result.output().substring(result.stdout().length());
-        assertFalse(stderr.toLowerCase(java.util.Locale.ROOT).contains("warning"), stderr);
-        Map<String, String> flags = new HashMap<>();
-        for (String flag : result.stdout().lines().toList()) {
-            String[] words = flag.trim().split("\\s+");
-            if (words.length >= 4 && words[2].equals("=")) {
-                flags.put(words[1], words[3]);
-            }
-        }
+        Map<String, String> flags = Packages.finalJvmFlags(options);
         assertEquals("true", flags.get("UseSerialGC"));
         assertEquals(String.valueOf(8 << 20), flags.get("InitialHeapSize"));
         assertEquals(String.valueOf(48 << 20), flags.get("MaxHeapSize"));

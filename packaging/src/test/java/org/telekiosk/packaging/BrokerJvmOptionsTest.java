@@ -1,16 +1,10 @@
 package org.telekiosk.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,21 +22,7 @@ class BrokerJvmOptionsTest {
         String line = Files.readAllLines(ENV).stream().filter(l -> l.startsWith("JAVA_OPTS=\"")).findFirst()
                 .orElseThrow();
         String options = line.substring("JAVA_OPTS=\"".length(), line.length() - 1);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(options.split(" ")));
-        command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
-        Packages.Result result = Packages.exec(command, Map.of());
-        assertEquals(0, result.exitCode(), result.output());
-        String stderr = result.output().substring(result.stdout().length());
-        assertFalse(stderr.toLowerCase(Locale.ROOT).contains("warning"), stderr);
-        Map<String, String> flags = new HashMap<>();
-        for (String flag : result.stdout().lines().toList()) {
-            String[] words = flag.trim().split("\\s+");
-            if (words.length >= 4 && words[2].equals("=")) {
-                flags.put(words[1], words[3]);
-            }
-        }
+        Map<String, String> flags = Packages.finalJvmFlags(options);
         assertEquals("true", flags.get("UseG1GC"));
         assertEquals("true", flags.get("ExitOnOutOfMemoryError"));
         assertEquals(String.valueOf(1536L << 20), flags.get("MaxHeapSize"));

@@ -123,6 +123,30 @@ final class Packages {
         }
     }
 
+    /**
+     * Starts this JDK's {@code java} with {@code options} (space-separated, as a unit's or an env file's JAVA_OPTS) and
+     * {@code -XX:+PrintFlagsFinal -version}: asserts it starts without a warning (a misspelt or retired option is
+     * ignored with one, or stops the start) and returns the final value of every flag by name.
+     */
+    static Map<String, String> finalJvmFlags(String options) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(options.split(" ")));
+        command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Result result = exec(command, Map.of());
+        assertEquals(0, result.exitCode(), result.output());
+        String stderr = result.output().substring(result.stdout().length());
+        assertTrue(!stderr.toLowerCase(java.util.Locale.ROOT).contains("warning"), stderr);
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (String flag : result.stdout().lines().toList()) {
+            String[] words = flag.trim().split("\\s+");
+            if (words.length >= 4 && words[2].equals("=")) {
+                flags.put(words[1], words[3]);
+            }
+        }
+        return flags;
+    }
+
     /** Whether a program is on this machine's PATH. */
     static boolean installed(String program) {
         return Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
