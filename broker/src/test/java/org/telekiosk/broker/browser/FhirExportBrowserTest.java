@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,6 +32,10 @@ class FhirExportBrowserTest {
             ConsultationBrowserTest.openDoctorConsole(doctor, fixture, BROKER);
             Chromium.await("the consultation's room", Chromium.PATIENCE)
                     .until(() -> doctor.displayed("#export-fhir"));
+            // The status line also tells the signaling connection's state: let its "Verbunden." come first, so that
+            // it cannot replace the export's message (a clean-clone CI saw the export done before the socket opened).
+            Chromium.await("the signaling connection", Chromium.PATIENCE).until(() -> "open".equals(
+                    doctor.script("return document.getElementById('status').dataset.state")));
             // The CSP (connect-src 'self') forbids reading a blob: URL back, so keep the blob as it is made.
             doctor.script("window.downloads = []; window.blobs = [];"
                     + "const make = URL.createObjectURL;"
@@ -52,7 +55,7 @@ class FhirExportBrowserTest {
             assertTrue(bundle.startsWith("{\"resourceType\":\"Bundle\""), bundle);
             assertTrue(bundle.contains("\"type\":\"collection\""), bundle);
             assertTrue(bundle.contains("urn:uuid:" + fixture.consultation().id()), bundle);
-            Chromium.await("the status line", Duration.ofSeconds(5))
+            Chromium.await("the status line", Chromium.PATIENCE)
                     .until(() -> String.valueOf(doctor.text("#status")).startsWith("FHIR-Export heruntergeladen."));
         }
     }
