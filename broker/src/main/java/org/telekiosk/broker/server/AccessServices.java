@@ -117,11 +117,22 @@ public record AccessServices(
     /** As above, with the guessing limits of {@code lockouts} ({@code login.lockout.*}, {@code join-code.*}). */
     public static AccessServices open(SqlAccess sql, AccessConfig config, Lockouts lockouts, Path dataDir,
             SecureRandom random, Clock clock, Predicate<KioskId> kioskInService) throws IOException {
+        return open(sql, config, lockouts, Argon2idParameters.PRODUCTION, dataDir, random, clock, kioskInService);
+    }
+
+    /**
+     * As above, with password hashes of cost {@code hashing}. The broker always uses {@link
+     * Argon2idParameters#PRODUCTION} (the methods above); tests of something other than the hash's cost pass smaller
+     * parameters, as the account services' own tests do.
+     */
+    public static AccessServices open(SqlAccess sql, AccessConfig config, Lockouts lockouts,
+            Argon2idParameters hashing, Path dataDir, SecureRandom random, Clock clock,
+            Predicate<KioskId> kioskInService) throws IOException {
         SqlAccountRepository accountRepository = new SqlAccountRepository(sql);
         AuditLog audit = new SqlAuditLog(sql);
         // On PostgreSQL (several nodes may share it) the guessing limits' failure counts are shared; SQLite: memory.
         boolean shared = sql.dialect() == org.telekiosk.broker.store.Dialect.POSTGRESQL;
-        PasswordHasher hasher = new PasswordHasher(Argon2idParameters.PRODUCTION, random);
+        PasswordHasher hasher = new PasswordHasher(hashing, random);
         Sessions sessions = new Sessions(new SqlSessionRepository(sql), accountRepository,
                 new SessionPolicy(config.sessionAbsoluteLifetime(), config.sessionIdleTimeout()), random, clock,
                 kioskInService);

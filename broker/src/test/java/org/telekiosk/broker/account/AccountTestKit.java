@@ -6,7 +6,7 @@ import org.telekiosk.broker.testing.MutableClock;
 
 /** The account services wired with in-memory stores, small Argon2id parameters and a clock the test moves. */
 final class AccountTestKit {
-    static final Argon2idParameters FAST = new Argon2idParameters(64, 2, 1, 16, 32);
+    static final Argon2idParameters FAST = org.telekiosk.broker.testing.TestHashing.FAST;
 
     final MutableClock clock = MutableClock.startingAt("2026-03-02T08:00:00Z");
     final InMemoryAuditLog audit = new InMemoryAuditLog();

@@ -30,6 +30,7 @@ import org.telekiosk.broker.store.MeasurementStore;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.broker.testing.TestHashing;
 
 /**
  * The REST API without a transport, on the real services over an SQLite file and a clock the test moves: what each
@@ -61,7 +62,7 @@ class RestApiTest {
         AccessConfig config = new AccessConfig(Duration.ofHours(12), Duration.ofMinutes(30), Duration.ofHours(24),
                 Duration.ofHours(24), Duration.ofSeconds(60), Duration.ofDays(90), Duration.ofDays(90),
                 Duration.ofMinutes(1), 64, 2);
-        services = AccessServices.open(new SqlAccess(database), config, dir, new SecureRandom(), clock);
+        services = TestHashing.open(new SqlAccess(database), config, dir, new SecureRandom(), clock);
         store = MeasurementStore.open(database, Duration.ofMinutes(5), clock);
         api = new RestApi(new ApiServices(services.accounts(), services.logins(), services.consultations(),
                 services.codes(), Optional.empty(), Optional.of(new ConsultationFhirExport(services.consultations(),

@@ -24,6 +24,7 @@ import org.telekiosk.broker.server.AccessServices;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.broker.testing.TestHashing;
 
 /**
  * A login the failure throttle refuses is answered 429 without waiting for an Argon2id permit (issue 14, finding 5:
@@ -44,7 +45,7 @@ class ThrottledLoginTest {
         AccessConfig config = new AccessConfig(Duration.ofHours(12), Duration.ofMinutes(30), Duration.ofHours(24),
                 Duration.ofHours(24), Duration.ofSeconds(60), Duration.ofDays(90), Duration.ofDays(90),
                 Duration.ofMinutes(1), 64, 2);
-        AccessServices services = AccessServices.open(new SqlAccess(database), config, dir, new SecureRandom(), clock);
+        AccessServices services = TestHashing.open(new SqlAccess(database), config, dir, new SecureRandom(), clock);
         var admin = ((AccountCreation.Created) services.accounts().createFirstAdmin(LoginName.of("admin"),
                 DisplayName.of("Admin"), Password.of("admin password 1"))).account();
         services.accounts().createAccount(admin, LoginName.of("dr.weber"), DisplayName.of("Dr. Anna Weber"),

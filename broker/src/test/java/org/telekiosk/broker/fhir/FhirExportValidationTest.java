@@ -43,6 +43,7 @@ import org.telekiosk.broker.telemetry.MeasurementIntake;
 import org.telekiosk.broker.telemetry.StoringForwarder;
 import org.telekiosk.broker.testing.FhirValidation;
 import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.broker.testing.TestHashing;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
@@ -83,7 +84,7 @@ class FhirExportValidationTest {
     void aConsultationWithEveryKindOfReading() throws Exception {
         StoreDatabase database = StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
         store = MeasurementStore.open(database, Duration.ofMinutes(5), clock);
-        services = AccessServices.open(new SqlAccess(database), new AccessConfig(Duration.ofHours(12),
+        services = TestHashing.open(new SqlAccess(database), new AccessConfig(Duration.ofHours(12),
                 Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(60),
                 Duration.ofDays(90), Duration.ofDays(90), Duration.ofMinutes(1), 64, 2), dir, new SecureRandom(),
                 clock);

@@ -46,6 +46,7 @@ import org.telekiosk.broker.pki.CaPin;
 import org.telekiosk.broker.pki.Certificates;
 import org.telekiosk.broker.pki.KeystorePassword;
 import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.broker.testing.TestHashing;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
@@ -118,7 +119,7 @@ class ApiHandlerTest {
     void channel() throws Exception {
         StoreDatabase database = StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
         database.migrate();
-        AccessServices services = AccessServices.open(new SqlAccess(database), new AccessConfig(Duration.ofHours(12),
+        AccessServices services = TestHashing.open(new SqlAccess(database), new AccessConfig(Duration.ofHours(12),
                 Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(60),
                 Duration.ofDays(90), Duration.ofDays(90), Duration.ofMinutes(1), 1, 1), dir, new SecureRandom(),
                 Clock.systemUTC());

@@ -28,6 +28,7 @@ import org.telekiosk.broker.request.Outcome;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.broker.testing.TestHashing;
 import org.telekiosk.protocol.KioskId;
 
 /** One purge round on the real services over SQLite, with a clock the test moves past each deadline. */
@@ -42,7 +43,7 @@ class AccessPurgeTest {
         Instant start = clock.instant();
         StoreDatabase database = StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
         database.migrate();
-        AccessServices services = AccessServices.open(new SqlAccess(database), new AccessConfig(Duration.ofHours(12),
+        AccessServices services = TestHashing.open(new SqlAccess(database), new AccessConfig(Duration.ofHours(12),
                 Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(60),
                 Duration.ofDays(2), Duration.ofDays(3), Duration.ofMinutes(1), 8, 1), dir, new SecureRandom(), clock);
         Account admin = ((AccountCreation.Created) services.accounts().createFirstAdmin(LoginName.of("admin"),

@@ -40,6 +40,7 @@ import org.telekiosk.broker.signaling.SignalingService;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.broker.testing.TestHashing;
 import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.broker.turn.IceConfig;
 import org.telekiosk.broker.turn.IceServers;
@@ -72,7 +73,7 @@ class ConsultationRecordTest {
     void start() throws Exception {
         StoreDatabase database = StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
         database.migrate();
-        services = AccessServices.open(new SqlAccess(database), new AccessConfig(Duration.ofHours(12),
+        services = TestHashing.open(new SqlAccess(database), new AccessConfig(Duration.ofHours(12),
                 Duration.ofHours(12), Duration.ofHours(4), Duration.ofHours(1), Duration.ofSeconds(60),
                 Duration.ofDays(7), Duration.ofDays(90), Duration.ofMinutes(1), 8, 1), dir, new SecureRandom(),
                 clock);

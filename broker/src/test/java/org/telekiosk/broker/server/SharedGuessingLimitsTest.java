@@ -24,6 +24,7 @@ import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.broker.store.StoreDatabase;
 import org.telekiosk.broker.testing.MutableClock;
+import org.telekiosk.broker.testing.TestHashing;
 import org.telekiosk.broker.testing.PostgresSchema;
 
 /**
@@ -48,8 +49,8 @@ class SharedGuessingLimitsTest {
     void twoNodes() throws Exception {
         schema = new PostgresSchema().create();
         // One data directory: the nodes share the join-code key, as docs/scale-out.md has the operator copy it.
-        a = AccessServices.open(schema.migrated(), CONFIG, dir, new SecureRandom(), clock);
-        b = AccessServices.open(new SqlAccess(StoreDatabase.of(schema.url(), PostgresSchema.USER, "")), CONFIG, dir,
+        a = TestHashing.open(schema.migrated(), CONFIG, dir, new SecureRandom(), clock);
+        b = TestHashing.open(new SqlAccess(StoreDatabase.of(schema.url(), PostgresSchema.USER, "")), CONFIG, dir,
                 new SecureRandom(), clock);
     }
 

@@ -75,9 +75,9 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
     }
 
     /**
-     * One broker with the default configuration for every test class of the run that registers this extension:
-     * started by the first such class, closed when the run ends, so that each class does not pay a broker's start and
-     * HiveMQ's stop (several seconds each). Only for classes that leave nothing another could trip over: their own
+     * One broker with the default configuration for every test class of the test JVM that registers this extension:
+     * started by the first such class, closed when the JVM's run ends (the broker module runs two test JVMs, so two),
+     * so that each class does not pay a broker's start and HiveMQ's stop (several seconds each). Only for classes that leave nothing another could trip over: their own
      * kiosk ids and accounts, and no broker-wide figure asserted that another class's traffic could change.
      *
      * <p>Not for classes that check what the embedded HiveMQ delivers to a kiosk. The shared broker's HiveMQ lives
