@@ -23,7 +23,10 @@ import org.slf4j.Marker;
  * {@code "Client ID: {}, IP: {} was disconnected. reason: {}."} with the reason
  * {@code "SSL handshake failed for <listener> on port: <port>"} (a missing or refused client certificate, no common
  * protocol or cipher suite, the handshake timeout) or {@code "SSL message transmission failed for <listener> on port:
- * <port>"} (any other TLS error, above all data that is not TLS at all: plain MQTT to the TLS port, a scanner).
+ * <port>"} (any other TLS error, above all data that is not TLS at all: plain MQTT to the TLS port, a scanner), or
+ * {@code "TLS handshake not finished in time for <listener> on port: <port>"} (HiveMQ's idle timer of the handshake,
+ * {@code NoTlsHandshakeIdleHandler}: nothing read for the handshake timeout; Netty's own timer of the same length
+ * ends up as "SSL handshake failed", whichever fires first).
  * A logback turbo filter sees that call before the level is checked, so it counts without switching HiveMQ's event
  * log on, and it changes nothing: it always answers NEUTRAL. It is consulted for every logging call of the process
  * and costs a string comparison of the logger's name for those. It counts only reasons that name this broker's port.
@@ -44,7 +47,13 @@ public final class MqttTlsRefusals extends TurboFilter {
          * Any other TLS error of the connection, above all data that is not TLS at all (plain MQTT to the TLS port, a
          * scanner: Netty's {@code NotSslRecordException}, which reaches HiveMQ wrapped and is logged so).
          */
-        NOT_TLS("not-tls", "SSL message transmission failed for ");
+        NOT_TLS("not-tls", "SSL message transmission failed for "),
+        /**
+         * The handshake did not finish within HiveMQ's {@code handshake-timeout} (10 s by default): the client sent
+         * nothing for that long, or (the case seen with thousands of kiosks connecting on a loaded machine,
+         * docs/benchmarks.md) the broker was too busy with other handshakes to answer in time.
+         */
+        TIMEOUT("timeout", "TLS handshake not finished in time for ");
 
         private final String code;
         private final String prefix;

@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import org.telekiosk.broker.enrollment.EnrollmentService;
 import org.telekiosk.broker.enrollment.EnrollmentSettings;
@@ -34,6 +37,9 @@ import org.telekiosk.protocol.KioskId;
  * here is the connected kiosks, not enrollment.
  */
 final class DirectIssue {
+    /** Kiosks issued at once. */
+    private static final int IN_PARALLEL = 16;
+
     private DirectIssue() {}
 
     /** Issues {@code count} kiosks; returns the plan's {@code issued} lines. */
@@ -41,35 +47,55 @@ final class DirectIssue {
         IssuingCa ca = (IssuingCa) field(broker.enrollment(), "ca");
         EnrollmentSettings settings = (EnrollmentSettings) field(broker.enrollment(), "settings");
         Instant now = Instant.now();
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+        SecureRandom random = new SecureRandom();
+        ThreadLocal<KeyPairGenerator> generators = ThreadLocal.withInitial(() -> {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+                return generator;
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
         byte[] root = Pem.encode(List.of(ca.root()));
-        List<KioskRecord> records = new ArrayList<>();
-        List<String> lines = new ArrayList<>();
+        KioskRecord[] records = new KioskRecord[count];
+        String[] lines = new String[count];
         SecureFiles.ownerOnlyDirectory(dir);
-        for (int i = 1; i <= count; i++) {
-            KioskId kiosk = ids.apply(i);
-            KeyPair keys = generator.generateKeyPair();
-            X509Certificate cert = ca.issueClient(keys.getPublic(), kiosk.value(), now, Duration.ofDays(30));
-            Path own = SecureFiles.ownerOnlyDirectory(dir.resolve(kiosk.value()));
-            SecureFiles.writeSecret(own.resolve("kiosk.key"), ("-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(keys.getPrivate().getEncoded())
-                    + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII));
-            SecureFiles.writeSecret(own.resolve("kiosk.crt"), Pem.encode(List.of(cert, ca.certificate())));
-            SecureFiles.writeSecret(own.resolve("ca.pem"), root);
-            records.add(new KioskRecord(kiosk.value(), "Load " + kiosk, EnrollmentService.serial(cert),
-                    cert.getNotAfter().toInstant(), null));
-            lines.add("issued\t" + kiosk.value() + "\t" + own + "\t" + settings.mqttUri());
+        // Most of the time is the files' fsyncs (three a kiosk), so many at once; keys and signatures use both cores.
+        try (ExecutorService pool = Executors.newFixedThreadPool(IN_PARALLEL)) {
+            List<Future<?>> issued = new ArrayList<>();
+            for (int n = 0; n < count; n++) {
+                int i = n;
+                issued.add(pool.submit(() -> {
+                    KioskId kiosk = ids.apply(i + 1);
+                    KeyPair keys = generators.get().generateKeyPair();
+                    X509Certificate cert = ca.issueClient(keys.getPublic(), kiosk.value(), now, Duration.ofDays(30));
+                    Path own = SecureFiles.ownerOnlyDirectory(dir.resolve(kiosk.value()));
+                    String key = Base64.getMimeEncoder(64, new byte[] {'\n'})
+                            .encodeToString(keys.getPrivate().getEncoded());
+                    SecureFiles.writeSecret(own.resolve("kiosk.key"), ("-----BEGIN PRIVATE KEY-----\n" + key
+                            + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII));
+                    SecureFiles.writeSecret(own.resolve("kiosk.crt"), Pem.encode(List.of(cert, ca.certificate())));
+                    SecureFiles.writeSecret(own.resolve("ca.pem"), root);
+                    records[i] = new KioskRecord(kiosk.value(), "Load " + kiosk, EnrollmentService.serial(cert),
+                            cert.getNotAfter().toInstant(), null);
+                    lines[i] = "issued\t" + kiosk.value() + "\t" + own + "\t" + settings.mqttUri();
+                    return null;
+                }));
+            }
+            for (Future<?> f : issued) {
+                f.get();
+            }
         }
         KioskRegistry registry = broker.kiosks();
         registry.update(now, state -> {
             // one new state (State#withKiosk copies and sorts the whole list for each kiosk)
             List<KioskRecord> all = new ArrayList<>(state.kiosks());
-            all.addAll(records);
+            all.addAll(List.of(records));
             all.sort(java.util.Comparator.comparing(KioskRecord::id));
             return new KioskRegistry.State(all, state.tokens(), state.revokedSerials(), state.crlNumber());
         });
-        return lines;
+        return List.of(lines);
     }
 
     private static Object field(Object owner, String name) throws ReflectiveOperationException {

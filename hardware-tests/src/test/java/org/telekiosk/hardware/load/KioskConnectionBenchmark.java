@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.telekiosk.broker.audit.AuditActor;
+import org.telekiosk.broker.mqtt.MqttTlsRefusals;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.server.Broker;
 import org.telekiosk.broker.testing.BrokerExtension;
@@ -28,11 +29,12 @@ import org.telekiosk.protocol.KioskId;
  * readings stop, and the fleet's counters are set against the broker's (stored, duplicates).
  *
  * <p>Arguments: {@code steps (cumulative kiosks, comma-separated) rest-seconds publish-every-seconds work-dir
- * [keep-alive-seconds, 0 for the agent's 60 s] [direct|api]}: {@code api} enrolls every kiosk with a token through the
- * enrollment API (the agent's {@code Enroller}); {@code direct} (the default) issues the kiosks' keys and
- * certificates in this process and records them in the registry in one change ({@link DirectIssue}): the
- * registry rewrites its whole state for every token and enrollment, which made 10,000 enrollments take longer
- * than a run here (docs/benchmarks.md). Command and figures: docs/benchmarks.md.
+ * [keep-alive-seconds, 0 for the agent's 60 s] [direct|api] [storm|no]}: {@code api} enrolls every kiosk with a token
+ * through the enrollment API (the agent's {@code Enroller}); {@code direct} (the default) issues the kiosks' keys and
+ * certificates in this process and records them in the registry in one change ({@link DirectIssue}): the registry
+ * rewrites its whole state for every token and enrollment, which made 10,000 enrollments take longer than a run here
+ * (docs/benchmarks.md). With {@code storm}, at the end (the readings stopped) every kiosk's connection is dropped at
+ * once and the time until all are back is measured (a reconnect storm). Command and figures: docs/benchmarks.md.
  */
 public final class KioskConnectionBenchmark {
     private KioskConnectionBenchmark() {}
@@ -44,6 +46,7 @@ public final class KioskConnectionBenchmark {
         Path work = Path.of(args[3]);
         String keepAlive = args.length > 4 ? args[4] : "0";
         boolean throughApi = args.length > 5 && args[5].equals("api");
+        boolean storm = args.length > 6 && args[6].equals("storm");
         SecureFiles.ownerOnlyDirectory(work);
         BrokerExtension extension = new BrokerExtension(Map.of("https.max-connections-per-address", "100000"));
         System.out.println("broker JVM " + ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -67,7 +70,7 @@ public final class KioskConnectionBenchmark {
             SecureFiles.writeSecret(plan, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
             System.out.printf(Locale.ROOT, "%d kiosks %s in %d s%n", total, throughApi ? "given enrollment tokens"
                     : "issued certificates directly", (System.nanoTime() - start) / 1_000_000_000L);
-            run(broker, plan, steps, rest, every, keepAlive, work);
+            run(broker, plan, steps, rest, every, keepAlive, work, storm);
         } catch (Exception | Error e) {
             e.printStackTrace();
             status = 1;
@@ -82,7 +85,7 @@ public final class KioskConnectionBenchmark {
     }
 
     private static void run(Broker broker, Path plan, int[] steps, long rest, String every, String keepAlive,
-            Path work) throws Exception {
+            Path work, boolean storm) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String options = System.getenv("KIOSKLOAD_JAVA_OPTS");
@@ -100,6 +103,7 @@ public final class KioskConnectionBenchmark {
             asked = step;
             String answer = expect(from, "CONNECTED");
             System.out.println("[load] " + answer + " (" + SocketBenchmark.loadAverage() + ")");
+            System.out.println(brokerCounters(broker));
             int kiosks = Integer.parseInt(answer.split(" ")[1]);
             SocketBenchmark.Snapshot now = SocketBenchmark.snapshot(work, Integer.toString(kiosks));
             System.out.println(now.line(kiosks).replace("sockets]", "kiosks]"));
@@ -125,8 +129,27 @@ public final class KioskConnectionBenchmark {
         System.out.printf(Locale.ROOT, "broker's store: stored %d, duplicates %d; accepted by the intake %d%n",
                 broker.store().counters().stored(), broker.store().counters().duplicates(),
                 broker.intake().acceptedCount());
+        System.out.println(brokerCounters(broker));
+        if (storm) { // after the readings stopped and settled: nothing in flight is cut off
+            to.println("storm");
+            String back = expect(from, "STORM");
+            System.out.println("[load] " + back + " (" + SocketBenchmark.loadAverage() + ")");
+            System.out.println(brokerCounters(broker));
+        }
         to.println("quit");
         load.waitFor();
+    }
+
+    /** What the broker's MQTT side counted: who is connected, what it refused, what the in-process intake did. */
+    static String brokerCounters(Broker broker) {
+        var mqtt = broker.mqtt();
+        String intake = broker.inProcessIntake().map(i -> String.format(Locale.ROOT,
+                "; in-process intake: taken %d, acknowledged %d, send again %d", i.takenCount(), i.acknowledgedCount(),
+                i.sendAgainCount())).orElse("; intake: the shared subscription");
+        return String.format(Locale.ROOT, "[broker] MQTT clients connected %d, refused by the authenticator %d, TLS "
+                + "refused: handshake %d, not TLS %d; messages dropped %d%s", mqtt.connectedClients(),
+                mqtt.refusedConnections(), mqtt.tlsRefusals().count(MqttTlsRefusals.Reason.HANDSHAKE),
+                mqtt.tlsRefusals().count(MqttTlsRefusals.Reason.NOT_TLS), mqtt.droppedMessages(), intake);
     }
 
     private static String expect(BufferedReader from, String prefix) throws Exception {

@@ -20,15 +20,21 @@ import org.telekiosk.protocol.KioskId;
  * {@link KioskFleet} that enrolls and connects the plan's kiosks in steps and keeps them connected.
  *
  * <p>Commands on standard input, one a line: {@code connect <n>} enrolls and connects the next {@code n} kiosks and
- * answers {@code CONNECTED <connected> <ms> failures=<n>}; {@code rest <seconds>} waits and answers {@code REST
- * cpuMs=<this process's CPU over the wait> …counters}; {@code stop} stops the readings, waits up to a minute for every
- * PUBACK and store acknowledgement and answers {@code STOPPED settled=<bool> …counters}; {@code quit} ends.
+ * answers {@code CONNECTED <connected> <ms> failures=<n not in within 15 minutes> …counters} (the failed attempts
+ * by where and why they ended among them); {@code rest <seconds>} waits and answers {@code REST cpuMs=<this
+ * process's CPU over the wait> …counters}; {@code storm} drops every connection at once and answers {@code STORM
+ * <connected> <ms until all were back> missing=<n> …counters} once all are back (or after 15 minutes); {@code stop}
+ * stops the readings, waits up to a minute for every PUBACK and store acknowledgement and answers {@code STOPPED
+ * settled=<bool> …counters}; {@code quit} ends.
  *
  * <p>Arguments: {@code plan-file publish-every-seconds [keep-alive-seconds, 0 for the agent's]}. The plan
  * (owner-only: it holds tokens): {@code https <url>}, then per kiosk {@code kiosk <id> <token line>} (enrolled here)
  * or {@code issued <id> <directory with kiosk.key, kiosk.crt, ca.pem> <mqtt uri>}, tab-separated.
  */
 public final class KioskLoad {
+    /** How long a {@code connect} step waits for its kiosks (those not in by then go on trying). */
+    private static final Duration PATIENCE = Duration.ofMinutes(15);
+
     private KioskLoad() {}
 
     public static void main(String[] args) throws Exception {
@@ -57,15 +63,21 @@ public final class KioskLoad {
                         long start = System.nanoTime();
                         int from = fleet.size();
                         int to = Math.min(planned.size(), from + Integer.parseInt(c[1]));
-                        int failures = fleet.enrollAndConnect(planned.subList(from, to));
-                        System.out.printf(Locale.ROOT, "CONNECTED %d %d failures=%d%n", fleet.connected(),
-                                (System.nanoTime() - start) / 1_000_000, failures);
+                        int failures = fleet.enrollAndConnect(planned.subList(from, to), PATIENCE);
+                        System.out.printf(Locale.ROOT, "CONNECTED %d %d failures=%d %s%n", fleet.connected(),
+                                (System.nanoTime() - start) / 1_000_000, failures, counters(fleet));
                     }
                     case "rest" -> {
                         long cpu = os.getProcessCpuTime();
                         new CountDownLatch(1).await(Long.parseLong(c[1]), TimeUnit.SECONDS); // the measured rest
                         System.out.printf(Locale.ROOT, "REST cpuMs=%d %s%n", (os.getProcessCpuTime() - cpu) / 1_000_000,
                                 counters(fleet));
+                    }
+                    case "storm" -> {
+                        long start = System.nanoTime();
+                        long missing = fleet.storm(PATIENCE);
+                        System.out.printf(Locale.ROOT, "STORM %d %d missing=%d %s%n", fleet.connected(),
+                                (System.nanoTime() - start) / 1_000_000, missing, counters(fleet));
                     }
                     case "stop" -> {
                         fleet.stopPublishing();
@@ -89,9 +101,11 @@ public final class KioskLoad {
     }
 
     static String counters(KioskFleet fleet) {
+        FleetCounters c = fleet.counters;
         return String.format(Locale.ROOT, "connected=%d published=%d pubacked=%d announced=%d storeAcked=%d "
-                + "refused=%d received=%d pings=%d lost=%d", fleet.connected(), fleet.published.sum(),
-                fleet.pubacked.sum(), fleet.announced.sum(), fleet.storeAcknowledged(), fleet.refusedByWindow.sum(),
-                fleet.received.sum(), fleet.pingResponses.sum(), fleet.lost.sum());
+                + "refused=%d received=%d pings=%d lost=%d attemptsFailed=%d reasons=%s", fleet.connected(),
+                c.published.sum(), c.pubacked.sum(), c.announced.sum(), c.storeAcknowledged(),
+                c.refusedByWindow.sum(), c.received.sum(), c.pingResponses.sum(), c.lost.sum(),
+                c.attemptsFailed.sum(), c.failures());
     }
 }
