@@ -32,7 +32,8 @@ final class BrokerCpu {
         this.readings = readings;
     }
 
-    private record Snapshot(long nanos, long processCpu, long readings, Map<Long, Thread> threads) {
+    private record Snapshot(java.time.Instant wall, long nanos, long processCpu, long readings,
+            Map<Long, Thread> threads) {
         record Thread(String group, long cpu, long allocated) {}
     }
 
@@ -50,9 +51,9 @@ final class BrokerCpu {
         long stored = end.readings - start.readings;
         double seconds = (end.nanos - start.nanos) / 1e9;
         long process = end.processCpu - start.processCpu;
-        System.out.printf(Locale.ROOT, "[%s] broker CPU in the window (%.1f s): %.2f s of CPU (%.2f cores), %d readings "
-                + "stored (%.0f/s): %.1f CPU-us per reading stored%n", mode, seconds, process / 1e9,
-                process / 1e9 / seconds, stored, stored / seconds, perReading(process, stored));
+        System.out.printf(Locale.ROOT, "[%s] broker CPU in the window (%s to %s, %.1f s): %.2f s of CPU (%.2f "
+                + "cores), %d readings stored (%.0f/s): %.1f CPU-us per reading stored%n", mode, start.wall, end.wall,
+                seconds, process / 1e9, process / 1e9 / seconds, stored, stored / seconds, perReading(process, stored));
         Map<String, long[]> groups = new HashMap<>();
         long threadsCpu = 0;
         for (var e : end.threads.entrySet()) {
@@ -114,6 +115,6 @@ final class BrokerCpu {
                         allocated[i]));
             }
         }
-        return new Snapshot(System.nanoTime(), OS.getProcessCpuTime(), readingsNow, threads);
+        return new Snapshot(java.time.Instant.now(), System.nanoTime(), OS.getProcessCpuTime(), readingsNow, threads);
     }
 }
