@@ -33,9 +33,10 @@ final class BrokerCpu {
     }
 
     private record Snapshot(java.time.Instant wall, long nanos, long processCpu, long readings,
-            Map<Long, Thread> threads) {
-        record Thread(String group, long cpu, long allocated) {}
-    }
+            Map<Long, ThreadTimes> threads) {}
+
+    /** One thread's group, CPU time and bytes allocated so far. */
+    private record ThreadTimes(String group, long cpu, long allocated) {}
 
     /** The window begins. */
     void start() {
@@ -57,7 +58,7 @@ final class BrokerCpu {
         Map<String, long[]> groups = new HashMap<>();
         long threadsCpu = 0;
         for (var e : end.threads.entrySet()) {
-            Snapshot.Thread before = start.threads.get(e.getKey());
+            ThreadTimes before = start.threads.get(e.getKey());
             if (before == null) {
                 continue;
             }
@@ -104,14 +105,14 @@ final class BrokerCpu {
 
     private Snapshot snapshot() {
         long readingsNow = readings.getAsLong();
-        Map<Long, Snapshot.Thread> threads = new HashMap<>();
+        Map<Long, ThreadTimes> threads = new HashMap<>();
         long[] ids = THREADS.getAllThreadIds();
         java.lang.management.ThreadInfo[] infos = THREADS.getThreadInfo(ids);
         long[] cpu = THREADS.getThreadCpuTime(ids);
         long[] allocated = THREADS.getThreadAllocatedBytes(ids);
         for (int i = 0; i < ids.length; i++) {
             if (infos[i] != null && cpu[i] >= 0) {
-                threads.put(ids[i], new Snapshot.Thread(infos[i].getThreadName().replaceAll("\\d+", "#"), cpu[i],
+                threads.put(ids[i], new ThreadTimes(infos[i].getThreadName().replaceAll("\\d+", "#"), cpu[i],
                         allocated[i]));
             }
         }
