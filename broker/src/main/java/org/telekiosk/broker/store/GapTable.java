@@ -21,18 +21,17 @@ final class GapTable {
 
     /**
      * Loads a kiosk's ledger and, on PostgreSQL, locks its progress row until the transaction ends, so that two broker
-     * nodes storing readings of one kiosk update its gaps one after the other. (SQLite has a single writer anyway.)
-     * The row is made only for a kiosk that has none yet. On the writer's kept statements.
+     * nodes storing readings of one kiosk update its gaps one after the other. On SQLite the first statement must be
+     * a write: it takes the database's write lock, waiting out another writer (busy timeout), where a read first
+     * would make the later write an upgrade that SQLite refuses at once (SQLITE_BUSY) while another connection writes
+     * ({@code SqliteMeasurementStoreTest}). On the writer's kept statements.
      */
     GapLedger load(WriterStatements s, String kiosk) throws SQLException {
+        PreparedStatement ensure = s.get(
+                "INSERT INTO kiosk_progress (kiosk, highest_seq) VALUES (?, 0) ON CONFLICT (kiosk) DO NOTHING");
+        ensure.setString(1, kiosk);
+        ensure.executeUpdate();
         OptionalLong highest = highest(s, kiosk);
-        if (highest.isEmpty()) {
-            PreparedStatement ensure = s.get(
-                    "INSERT INTO kiosk_progress (kiosk, highest_seq) VALUES (?, 0) ON CONFLICT (kiosk) DO NOTHING");
-            ensure.setString(1, kiosk);
-            ensure.executeUpdate();
-            highest = highest(s, kiosk);
-        }
         PreparedStatement select = s.get(GAPS + " ORDER BY first_seq");
         select.setString(1, kiosk);
         return new GapLedger(highest.orElseThrow(), gaps(select));

@@ -10,8 +10,8 @@ import java.util.Map;
  * The store writer's prepared statements on its one connection: each SQL text is prepared once and kept until the
  * writer stops, instead of prepared and closed again in every batch. With the in-process intake a batch holds about
  * one reading per kiosk (a kiosk has one publish at a time with the store), and each kiosk's gap ledger alone took
- * six prepared statements per batch (issue 16, docs/benchmarks.md "Broker CPU per reading"). Only the writer's thread
- * uses it; callers never close what {@link #get} returns.
+ * six prepared statements per batch (issue 16, docs/benchmarks.md "The broker's CPU per reading"). Only the writer's
+ * thread uses it; callers never close what {@link #get} returns.
  */
 final class WriterStatements implements AutoCloseable {
     private final Connection connection;
