@@ -32,12 +32,17 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
 public final class MeasurementStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MeasurementStore.class);
 
+    /** Reads at once at most, each on a connection kept open between reads. */
+    private static final int READ_CONNECTIONS = 4;
+
     private final StoreDatabase database;
     private final StoreWriter writer;
     private final StoreCounters counters;
     private final ExecutorService readers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("store-reader-", 0).factory());
     private final ReadingTable readings = new ReadingTable();
+    /** Kept open between reads: the store acknowledgements read each active kiosk's progress four times a second. */
+    private final ReadConnections reads;
     private final AsideTable aside = new AsideTable();
     private final GapTable gaps;
     private volatile ScheduledExecutorService sweeper;
@@ -47,6 +52,7 @@ public final class MeasurementStore implements AutoCloseable {
         this.writer = writer;
         this.counters = counters;
         this.gaps = new GapTable(database.dialect());
+        this.reads = new ReadConnections(database, READ_CONNECTIONS);
     }
 
     /**
@@ -187,8 +193,8 @@ public final class MeasurementStore implements AutoCloseable {
 
     private <T> CompletableFuture<T> read(Query<T> query) {
         return CompletableFuture.supplyAsync(() -> {
-            try (Connection c = database.connect()) {
-                return query.run(c);
+            try {
+                return reads.read(query::run);
             } catch (SQLException e) {
                 throw new CompletionException(e);
             }
@@ -213,5 +219,6 @@ public final class MeasurementStore implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         readers.close();
+        reads.close();
     }
 }

@@ -98,7 +98,8 @@ public final class LoadBenchmark {
                 lines.add("kiosk\t" + kiosk.value() + "\t" + token + "\t" + hello);
             }
             SecureFiles.writeSecret(plan, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-            telekiosk = generator(plan, "telekiosk", seconds, perKiosk, 0);
+            telekiosk = generator(plan, "telekiosk", seconds, perKiosk, 0,
+                    new BrokerCpu(() -> broker.store().counters().stored()));
             accepted = broker.intake().acceptedCount();
             stored = broker.store().counters().stored();
             duplicates = broker.store().counters().duplicates();
@@ -120,7 +121,7 @@ public final class LoadBenchmark {
         }
         if (raw) {
             try (RawMqttBroker ceiling = RawMqttBroker.start(rawConf)) {
-                rawResult = generator(plan, "raw", seconds, perKiosk, ceiling.port());
+                rawResult = generator(plan, "raw", seconds, perKiosk, ceiling.port(), null);
             }
         }
         return new Outcome(telekiosk, rawResult, accepted, stored, duplicates, acknowledged, delivered, plan);
@@ -131,9 +132,12 @@ public final class LoadBenchmark {
         void check(BrokerExtension broker) throws Exception;
     }
 
-    /** Runs the generator in its own JVM on this classpath, echoes its output, and returns its RESULT line's fields. */
-    private static Map<String, String> generator(Path plan, String mode, int seconds, String perKiosk, int rawPort)
-            throws Exception {
+    /**
+     * Runs the generator in its own JVM on this classpath, echoes its output, and returns its RESULT line's fields;
+     * {@code cpu}, if not null, measures this JVM's CPU per reading over each step's window.
+     */
+    private static Map<String, String> generator(Path plan, String mode, int seconds, String perKiosk, int rawPort,
+            BrokerCpu cpu) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String options = System.getenv("LOADGEN_JAVA_OPTS");
@@ -149,6 +153,11 @@ public final class LoadBenchmark {
                 StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 System.out.println(line);
+                if (cpu != null && line.equals(LoadGenerator.WINDOW_OPENS)) {
+                    cpu.start();
+                } else if (cpu != null && line.equals(LoadGenerator.WINDOW_CLOSES)) {
+                    cpu.end(mode);
+                }
                 if (line.startsWith("RESULT ")) {
                     for (String field : line.substring(7).split(" ")) {
                         int eq = field.indexOf('=');

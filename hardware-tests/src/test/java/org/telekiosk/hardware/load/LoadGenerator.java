@@ -94,6 +94,9 @@ import org.telekiosk.protocol.viewer.ViewerEvent;
  */
 public final class LoadGenerator {
     static final Duration WARM_UP = Duration.ofSeconds(5);
+    /** Printed (alone on a line) when a step's measured window opens and when it closes, for the harness. */
+    static final String WINDOW_OPENS = "WINDOW opens";
+    static final String WINDOW_CLOSES = "WINDOW closes";
     private static final Duration DRAIN = Duration.ofSeconds(60);
     private static final WireCodec JSON = WireCodec.json(WireCodec.DEFAULT_MAX_BYTES);
     private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
@@ -251,10 +254,12 @@ public final class LoadGenerator {
             }
             pause(WARM_UP);
             measuring.set(true);
+            System.out.println(WINDOW_OPENS);
             String loadBefore = loadAverage();
             long publishedBefore = published.sum();
             pause(window);
             long inWindow = published.sum() - publishedBefore;
+            System.out.println(WINDOW_CLOSES);
             measuring.set(false);
             String loadAfter = loadAverage();
             ticks.shutdownNow();
