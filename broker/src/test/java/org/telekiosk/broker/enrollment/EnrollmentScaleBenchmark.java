@@ -79,31 +79,47 @@ class EnrollmentScaleBenchmark {
             csrs.add(TestKiosk.csr(TestKiosk.p256(), "CN=" + id.value() + ",O=Telekiosk", "SHA256withECDSA"));
         }
         List<String> lines = new ArrayList<>();
-        long[] tokenNanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            lines.add(null);
+        }
+        phase(store, n, "tokens", i -> lines.set(i, service.createToken(ids.get(i), "Bench " + i, TECHNICIAN).line()));
+        phase(store, n, "enrollments", i -> {
+            EnrollmentOutcome outcome = service.enroll(new EnrollmentRequest(lines.get(i), csrs.get(i)), CLIENT);
+            assertInstanceOf(Issued.class, outcome, () -> "enrollment refused: " + outcome);
+        });
+    }
+
+    /**
+     * Runs {@code op} for 0..n-1, timing each; prints every tenth (how many so far, the median of that tenth), then
+     * the total, the rate and the medians of the first and the last tenth.
+     */
+    private static void phase(String store, int n, String name, java.util.function.IntConsumer op) {
+        int tenth = Math.max(1, n / 10);
+        long[] each = new long[n];
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
-            lines.add(service.createToken(ids.get(i), "Bench " + i, TECHNICIAN).line());
-            tokenNanos[i] = System.nanoTime() - t0;
+            op.accept(i);
+            each[i] = System.nanoTime() - t0;
+            if ((i + 1) % tenth == 0 && i + 1 < n) {
+                System.out.printf("Enrollment scale, %s, N=%,d, %s: %,d after %.1f s, median of the last %,d %.2f ms "
+                        + "(load %s)%n", store, n, name, i + 1, (System.nanoTime() - start) / 1e9, tenth,
+                        median(Arrays.copyOfRange(each, i + 1 - tenth, i + 1)) / 1e6, load());
+            }
         }
-        long tokensDone = System.nanoTime();
-        long[] enrollNanos = new long[n];
-        for (int i = 0; i < n; i++) {
-            long t0 = System.nanoTime();
-            EnrollmentOutcome outcome = service.enroll(new EnrollmentRequest(lines.get(i), csrs.get(i)), CLIENT);
-            enrollNanos[i] = System.nanoTime() - t0;
-            assertInstanceOf(Issued.class, outcome, () -> "enrollment refused: " + outcome);
-        }
-        long enrolled = System.nanoTime();
-        print(store, n, "tokens", tokensDone - start, tokenNanos);
-        print(store, n, "enrollments", enrolled - tokensDone, enrollNanos);
+        long total = System.nanoTime() - start;
+        System.out.printf("Enrollment scale, %s, N=%,d, %s: total %.1f s, %.0f/s; median one: first tenth %.2f ms, "
+                + "last tenth %.2f ms (load %s)%n", store, n, name, total / 1e9, n / (total / 1e9),
+                median(Arrays.copyOfRange(each, 0, tenth)) / 1e6, median(Arrays.copyOfRange(each, n - tenth, n)) / 1e6,
+                load());
     }
 
-    private static void print(String store, int n, String phase, long totalNanos, long[] each) {
-        int tenth = Math.max(1, n / 10);
-        System.out.printf("Enrollment scale, %s, N=%,d, %s: total %.1f s, %.0f/s; median one: first tenth %.2f ms, "
-                + "last tenth %.2f ms%n", store, n, phase, totalNanos / 1e9, n / (totalNanos / 1e9),
-                median(Arrays.copyOfRange(each, 0, tenth)) / 1e6, median(Arrays.copyOfRange(each, n - tenth, n)) / 1e6);
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     private static double median(long[] values) {
