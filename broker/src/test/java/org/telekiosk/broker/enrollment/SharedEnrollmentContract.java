@@ -21,6 +21,7 @@ import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.InMemoryAuditLog;
 import org.telekiosk.broker.kiosk.KioskRecord;
 import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.RevokedSerial;
 import org.telekiosk.broker.kiosk.TokenRecord;
 import org.telekiosk.broker.pki.BrokerPki;
 import org.telekiosk.broker.pki.CaPin;
@@ -36,9 +37,10 @@ import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
 
 /**
- * Enrollment as several broker nodes share it, each "node" an {@link EnrollmentService} over its own
- * {@link KioskRegistry} on its own connections to the same database: a token is redeemed once whatever the race, and
- * an enrollment touches the same few rows whatever the size of the fleet. Run on SQLite and on the local PostgreSQL
+ * Enrollment and the registry's row-by-row changes as several broker nodes share them, each "node" an
+ * {@link EnrollmentService} over its own {@link KioskRegistry} on its own connections to the same database: a token is
+ * redeemed once whatever the race, an enrollment touches the same few rows whatever the size of the fleet, and a
+ * change a node of an earlier version wrote without stamps is still seen. Run on SQLite and on the local PostgreSQL
  * (a fresh schema per test).
  */
 abstract class SharedEnrollmentContract {
@@ -141,6 +143,37 @@ abstract class SharedEnrollmentContract {
         });
         assertEquals(1, stampedByTheLastChange, "the enrollment wrote its own kiosk's row and no other");
         assertEquals(502, registry.state().kiosks().size());
+    }
+
+    @Test
+    void aRevocationWrittenByANodeOfAnEarlierVersionIsSeenInFullByTheOthers() throws Exception {
+        KioskRegistry a = registry(new SqlAccess(database()), "a");
+        KioskRegistry b = registry(new SqlAccess(database()), "b");
+        Instant now = clock.instant();
+        Instant notAfter = now.plus(Duration.ofDays(30));
+        a.change(now, c -> c.putKiosk(new KioskRecord("older-01", "Older", "1a", notAfter, null)));
+        assertTrue(b.refresh());
+        // What a node of the version before V13 writes for a revocation (a rolling upgrade): the rows and the version,
+        // no stamps; by their stamps alone the other nodes would never see it.
+        new SqlAccess(database()).run("revoke as a node of an earlier version", c -> {
+            try (var s = c.createStatement()) {
+                s.executeUpdate("UPDATE kiosk SET revoked_at = " + SqlAccess.nanos(now) + " WHERE id = 'older-01'");
+                s.executeUpdate("INSERT INTO revoked_serial (serial, kiosk, revoked_at, not_after, reason) VALUES "
+                        + "('1a', 'older-01', " + SqlAccess.nanos(now) + ", " + SqlAccess.nanos(notAfter)
+                        + ", 'revoked')");
+                s.executeUpdate("UPDATE kiosk_registry SET version = version + 1, crl_number = crl_number + 1 "
+                        + "WHERE id = 1");
+            }
+            return null;
+        });
+        assertTrue(b.refresh());
+        assertTrue(b.kiosk(KioskId.of("older-01")).orElseThrow().revoked(), "the node read the registry in full");
+        assertEquals(List.of("1a"), b.state().revokedSerials().stream().map(RevokedSerial::serial).toList());
+        a.change(now, c -> c.putKiosk(new KioskRecord("newer-02", "Newer", "2b", notAfter, null)));
+        assertTrue(a.kiosk(KioskId.of("older-01")).orElseThrow().revoked(), "a change catches up the same way");
+        assertTrue(b.refresh());
+        assertEquals(a.state(), b.state());
+        assertEquals(1, b.state().crlNumber());
     }
 
     /** Kiosks {@code from} until {@code to}, enrolled, each with a used token: a fleet, in one change. */
