@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import org.telekiosk.broker.audit.AuditAction;
 import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.audit.AuditEvent;
@@ -153,10 +152,9 @@ public final class KioskTools {
             BrokerConfig config = options.load(Map.of());
             KioskId id = KioskId.of(kiosk);
             Instant now = Instant.now();
-            AtomicReference<Boolean> done = new AtomicReference<>(false);
-            registry(config).update(now, state -> EnrollmentService.revoked(state, id, now, done));
+            boolean done = registry(config).change(now, change -> EnrollmentService.revoked(change, id, now));
             var out = spec.commandLine().getOut();
-            if (!done.get()) {
+            if (!done) {
                 out.println("Kiosk '" + id + "' is not enrolled here or already revoked; nothing changed.");
                 out.flush();
                 return ExitCodes.FAILED;

@@ -19,6 +19,7 @@ import org.telekiosk.broker.audit.AuditLog;
 import org.telekiosk.broker.kiosk.CurrentCertificate;
 import org.telekiosk.broker.kiosk.KioskRecord;
 import org.telekiosk.broker.kiosk.KioskRegistry;
+import org.telekiosk.broker.kiosk.RegistryChange;
 import org.telekiosk.broker.kiosk.RevokedSerial;
 import org.telekiosk.broker.kiosk.TokenRecord;
 import org.telekiosk.broker.pki.IssuingCa;
@@ -94,8 +95,7 @@ public final class EnrollmentService {
                             + "it was made by another broker, or altered; ask the technician for a token of this one"));
         }
         String hash = hash(token.secret());
-        refreshRegistry();
-        TokenRecord record = registry.state().token(hash).orElse(null);
+        TokenRecord record = registry.token(hash).orElse(null);
         if (record == null || !record.kiosk().equals(token.kiosk().value())) {
             return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "unknown token",
                     Refused.of(Kind.NOT_AUTHENTICATED, "Unknown enrollment token", "this broker never issued this token (or it was "
@@ -120,26 +120,26 @@ public final class EnrollmentService {
         AtomicReference<Refused> raced = new AtomicReference<>();
         AtomicReference<X509Certificate> issued = new AtomicReference<>();
         AtomicReference<Boolean> superseded = new AtomicReference<>(false);
-        registry.update(now, state -> {
-            TokenRecord current = state.token(hash).orElse(null);
-            if (current == null || current.usedAt() != null) {
+        registry.change(now, change -> {
+            // One conditional update: of two redemptions at once, on any nodes, exactly one gets the token.
+            if (!change.redeemToken(hash, token.kiosk(), now)) {
                 raced.set(Refused.of(Kind.CONFLICT, "Enrollment token already used",
                         "this token was just used by another request; ask the technician for a new one"));
-                return state;
+                return null;
             }
             X509Certificate cert = ca.issueClient(csr.key(), token.kiosk().value(), now,
                     settings.certificateLifetime());
             issued.set(cert);
-            KioskRegistry.State next = state.withToken(used(current, now));
-            KioskRecord previous = state.kiosk(token.kiosk()).orElse(null);
+            KioskRecord previous = change.kiosk(token.kiosk()).orElse(null);
             if (previous != null && previous.enrolled() && previous.notAfter().isAfter(now)
-                    && state.revokedSerials().stream().noneMatch(r -> r.serial().equals(previous.serial()))) {
-                next = next.withRevoked(new RevokedSerial(previous.serial(), previous.id(), now, previous.notAfter(),
+                    && !change.isRevoked(previous.serial())) {
+                change.addRevoked(new RevokedSerial(previous.serial(), previous.id(), now, previous.notAfter(),
                         "superseded"));
                 superseded.set(true);
             }
-            return next.withKiosk(new KioskRecord(token.kiosk().value(), current.label(), serial(cert),
+            change.putKiosk(new KioskRecord(token.kiosk().value(), record.label(), serial(cert),
                     cert.getNotAfter().toInstant(), null));
+            return null;
         });
         if (raced.get() != null) {
             return refuse(client, AuditAction.ENROLLMENT_REFUSED, subject, "token already used", raced.get());
@@ -177,11 +177,11 @@ public final class EnrollmentService {
             return refuse(client, AuditAction.RENEWAL_REFUSED, subject, e.refused().refusal().detail(), e.refused());
         }
         X509Certificate cert = ca.issueClient(csr.key(), kiosk.value(), now, settings.certificateLifetime());
-        registry.update(now, state -> {
-            KioskRecord current = state.kiosk(kiosk).orElse(record);
-            return state.withRevoked(new RevokedSerial(current.serial(), kiosk.value(), now, current.notAfter(),
+        registry.change(now, change -> {
+            KioskRecord current = change.kiosk(kiosk).orElse(record);
+            return change.addRevoked(new RevokedSerial(current.serial(), kiosk.value(), now, current.notAfter(),
                             "superseded"))
-                    .withKiosk(new KioskRecord(kiosk.value(), current.label(), serial(cert),
+                    .putKiosk(new KioskRecord(kiosk.value(), current.label(), serial(cert),
                             cert.getNotAfter().toInstant(), null));
         });
         registry.seen(kiosk, now);
@@ -251,30 +251,31 @@ public final class EnrollmentService {
      */
     public boolean revoke(KioskId kiosk, AuditActor by) {
         Instant now = clock.instant();
-        AtomicReference<Boolean> done = new AtomicReference<>(false);
-        registry.update(now, state -> revoked(state, kiosk, now, done));
-        if (done.get()) {
+        boolean done = registry.change(now, change -> revoked(change, kiosk, now));
+        if (done) {
             audit.record(new AuditEvent(now, by, AuditAction.KIOSK_REVOKED, "kiosk:" + kiosk, ""));
             afterRevocation.run();
         }
-        return done.get();
+        return done;
     }
 
-    /** {@code state} with {@code kiosk} revoked; sets {@code done} if it changed anything. */
-    public static KioskRegistry.State revoked(KioskRegistry.State state, KioskId kiosk, Instant now,
-            AtomicReference<Boolean> done) {
-        KioskRecord record = state.kiosk(kiosk).orElse(null);
+    /**
+     * Revokes {@code kiosk} in {@code change}: its row marked revoked at {@code now}, its certificate (if enrolled)
+     * listed for the CRL. Returns false, changing nothing, if no such kiosk is known or it is revoked already.
+     */
+    public static boolean revoked(RegistryChange change, KioskId kiosk, Instant now) {
+        KioskRecord record = change.kiosk(kiosk).orElse(null);
         if (record == null || record.revoked()) {
-            return state;
+            return false;
         }
-        done.set(true);
-        KioskRegistry.State next = state.withKiosk(new KioskRecord(record.id(), record.label(), record.serial(),
-                record.notAfter(), now));
-        return record.enrolled() ? next.withRevoked(new RevokedSerial(record.serial(), record.id(), now,
-                record.notAfter(), "revoked")) : next;
+        change.putKiosk(new KioskRecord(record.id(), record.label(), record.serial(), record.notAfter(), now));
+        if (record.enrolled()) {
+            change.addRevoked(new RevokedSerial(record.serial(), record.id(), now, record.notAfter(), "revoked"));
+        }
+        return true;
     }
 
-    /** Picks up tokens and revocations another node or process (the CLI) wrote a moment ago. */
+    /** Picks up the kiosks and revocations another node or process (the CLI) wrote a moment ago. */
     private void refreshRegistry() {
         registry.refresh();
     }
@@ -300,11 +301,6 @@ public final class EnrollmentService {
     private Refused refuse(AuditActor client, AuditAction action, String subject, String reason, Refused refused) {
         audit.record(new AuditEvent(clock.instant(), client, action, subject, reason));
         return refused;
-    }
-
-    private static TokenRecord used(TokenRecord token, Instant at) {
-        return new TokenRecord(token.secretHash(), token.kiosk(), token.label(), token.createdBy(), token.createdAt(),
-                token.expiresAt(), at);
     }
 
     /** The certificate's serial number in lower-case hex, as the registry and the CRL name it. */

@@ -51,8 +51,8 @@ public final class EnrollmentTokens {
         EnrollmentToken token = EnrollmentToken.of(kiosk, secret, caPin);
         Instant now = clock.instant();
         Instant expires = now.plus(lifetime);
-        registry.update(now, state -> state.withToken(new TokenRecord(EnrollmentService.hash(secret), kiosk.value(),
-                cleanLabel, by.value(), now, expires, null)));
+        registry.change(now, change -> change.addToken(new TokenRecord(EnrollmentService.hash(secret),
+                kiosk.value(), cleanLabel, by.value(), now, expires, null)));
         audit.record(new AuditEvent(now, by, AuditAction.ENROLLMENT_TOKEN_CREATED, "kiosk:" + kiosk,
                 "label '" + cleanLabel + "', valid until " + expires));
         return token;

@@ -103,7 +103,7 @@ public final class KioskAdministration {
             return Outcome.refused(new Refusal.InvalidRequest(e.getMessage()));
         }
         String hash = EnrollmentService.hash(token.secret());
-        Instant expires = registry.state().token(hash).orElseThrow().expiresAt();
+        Instant expires = registry.token(hash).orElseThrow().expiresAt();
         return Outcome.done(new IssuedToken(kiosk.value(), token.line(), expires));
     }
 
@@ -145,7 +145,7 @@ public final class KioskAdministration {
         if (!enrollment.revoke(kiosk, actor(caller))) {
             return Outcome.refused(new Refusal.NotFound());
         }
-        return Outcome.done(entry(registry.state().kiosk(kiosk).orElseThrow()));
+        return Outcome.done(entry(registry.kiosk(kiosk).orElseThrow()));
     }
 
     private FleetEntry entry(KioskRecord k) {

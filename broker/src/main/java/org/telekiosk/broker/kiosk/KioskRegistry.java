@@ -3,118 +3,81 @@ package org.telekiosk.broker.kiosk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.config.ConfigurationConflict;
-import org.telekiosk.broker.store.Dialect;
 import org.telekiosk.broker.store.SqlAccess;
 import org.telekiosk.protocol.KioskId;
 
 /**
  * The kiosks the brokers know, their enrollment tokens and the certificates no longer trusted, in the store's
- * database (tables {@code kiosk}, {@code enrollment_token}, {@code revoked_serial}, {@code kiosk_registry}; migration
- * V9), shared by every broker node on the same database and by the command-line tools ({@code enrollment-token},
- * {@code revoke}). Every change runs in one transaction that holds the registry's lock (PostgreSQL: the
- * {@code kiosk_registry} row; SQLite: the write lock), reads the latest state, applies itself, writes the difference
- * and bumps the registry's version. {@link #refresh()} reloads the snapshot when the version moved (another node or
- * process changed it); the broker polls it every two seconds.
+ * database (tables {@code kiosk}, {@code enrollment_token}, {@code revoked_serial}, {@code kiosk_registry}; migrations
+ * V9, V13), shared by every broker node on the same database and by the command-line tools
+ * ({@code enrollment-token}, {@code revoke}).
  *
- * <p>Reads use the in-memory snapshot and never touch the database, so the MQTT authenticator may call them on
- * HiveMQ's threads. When each kiosk was last seen is noted in memory ({@link #seen}, never blocks) and written and
- * read back by {@link #syncLastSeen()}, so that the fleet view shows the latest time any node saw the kiosk.
+ * <p>Every change ({@link #change}) runs in one transaction that holds the registry's lock (PostgreSQL: the
+ * {@code kiosk_registry} row; SQLite: the write lock) and reads and writes single rows by key: a token is one insert,
+ * a redemption one conditional update, an enrollment one kiosk row (and a CRL entry if it supersedes a certificate).
+ * A change that writes kiosks or CRL entries stamps them with the version it makes; the other nodes read the rows
+ * stamped since their last look ({@link #refresh()}, polled every two seconds), so a change costs the same whatever
+ * the size of the fleet. Tokens are read from the database when redeemed and are not kept in memory.
+ *
+ * <p>The kiosks and CRL entries are kept in memory, by key: {@link #kiosk} is one map look-up and never touches the
+ * database, so the MQTT authenticator may call it on HiveMQ's threads; {@link #state()} is a sorted snapshot for the
+ * readers of the whole fleet (the technician's list, the CRL), made when asked after a change. When each kiosk was
+ * last seen is noted in memory ({@link #seen}, never blocks) and written and read back by {@link #syncLastSeen()}, so
+ * that the fleet view shows the latest time any node saw the kiosk.
  */
 public final class KioskRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(KioskRegistry.class);
+    /** How often a change drops expired CRL entries from memory (the database drops them at every change). */
+    private static final Duration MEMORY_PRUNE = Duration.ofHours(1);
 
-    /** The registry's content. */
-    public record State(List<KioskRecord> kiosks, List<TokenRecord> tokens, List<RevokedSerial> revokedSerials,
-            long crlNumber) {
+    /**
+     * The registry's kiosks (by id) and CRL entries (by time and serial) at one moment, for readers of the whole
+     * fleet. Per kiosk, {@link KioskRegistry#kiosk} is the look-up; {@link #kiosk} here scans.
+     */
+    public record State(List<KioskRecord> kiosks, List<RevokedSerial> revokedSerials, long crlNumber) {
         public State {
             kiosks = List.copyOf(kiosks);
-            tokens = List.copyOf(tokens);
             revokedSerials = List.copyOf(revokedSerials);
         }
 
         static State empty() {
-            return new State(List.of(), List.of(), List.of(), 0);
+            return new State(List.of(), List.of(), 0);
         }
 
         public Optional<KioskRecord> kiosk(KioskId id) {
             return kiosks.stream().filter(k -> k.id().equals(id.value())).findFirst();
         }
-
-        public Optional<TokenRecord> token(String secretHash) {
-            return tokens.stream().filter(t -> t.secretHash().equals(secretHash)).findFirst();
-        }
-
-        /** This state with {@code record} in place of the kiosk of the same id (or added). */
-        public State withKiosk(KioskRecord record) {
-            List<KioskRecord> list = new ArrayList<>(kiosks.stream().filter(k -> !k.id().equals(record.id())).toList());
-            list.add(record);
-            list.sort(java.util.Comparator.comparing(KioskRecord::id));
-            return new State(list, tokens, revokedSerials, crlNumber);
-        }
-
-        public State withToken(TokenRecord token) {
-            List<TokenRecord> list = new ArrayList<>(
-                    tokens.stream().filter(t -> !t.secretHash().equals(token.secretHash())).toList());
-            list.add(token);
-            return new State(kiosks, list, revokedSerials, crlNumber);
-        }
-
-        public State withRevoked(RevokedSerial serial) {
-            List<RevokedSerial> list = new ArrayList<>(revokedSerials);
-            list.add(serial);
-            return new State(kiosks, tokens, list, crlNumber + 1);
-        }
-
-        /**
-         * The same content in the one order every node reads it from the database: kiosks by id, tokens by creation
-         * and hash, revoked certificates by time and serial (a serial listed twice once, the first).
-         */
-        State canonical() {
-            java.util.Map<String, RevokedSerial> serials = new java.util.LinkedHashMap<>();
-            revokedSerials.forEach(r -> serials.putIfAbsent(r.serial(), r));
-            return new State(
-                    kiosks.stream().sorted(java.util.Comparator.comparing(KioskRecord::id)).toList(),
-                    tokens.stream().sorted(java.util.Comparator.comparing(TokenRecord::createdAt)
-                            .thenComparing(TokenRecord::secretHash)).toList(),
-                    serials.values().stream().sorted(java.util.Comparator.comparing(RevokedSerial::at)
-                            .thenComparing(RevokedSerial::serial)).toList(),
-                    crlNumber);
-        }
-
-        /** Without tokens and CRL entries that expired before {@code now}. */
-        State pruned(Instant now) {
-            return new State(kiosks,
-                    tokens.stream().filter(t -> t.expiresAt().isAfter(now.minus(java.time.Duration.ofDays(7)))).toList(),
-                    revokedSerials.stream().filter(r -> r.notAfter().isAfter(now)).toList(), crlNumber);
-        }
     }
+
+    /** The version and stamped-change count this node's view is at. */
+    private record Seen(long version, long stamped) {}
 
     private final SqlAccess sql;
-    private volatile State state = State.empty();
-    /** {@link #state}'s kiosks by id, for {@link #kiosk}: replaced with the state, never changed. */
-    private volatile Indexed indexed = new Indexed(State.empty(), Map.of());
-
-    private record Indexed(State state, Map<String, KioskRecord> byId) {
-        static Indexed of(State state) {
-            Map<String, KioskRecord> byId = new java.util.HashMap<>();
-            state.kiosks().forEach(k -> byId.putIfAbsent(k.id(), k));
-            return new Indexed(state, Map.copyOf(byId));
-        }
-    }
-    private volatile long version = -1;
+    /** This node's database turn: one refresh or change at a time, so that {@link #viewAt} moves forward only. */
+    private final Object turn = new Object();
+    /** Guards the in-memory view's writes and the snapshot's making; never held across a database call. */
+    private final Object view = new Object();
+    private final Map<String, KioskRecord> kiosks = new ConcurrentHashMap<>();
+    private final Map<String, RevokedSerial> revoked = new ConcurrentHashMap<>();
+    private long crlNumber; // guarded by view
+    private volatile Seen viewAt = new Seen(-1, 0);
+    private volatile State snapshot = State.empty();
+    private boolean snapshotStale; // guarded by view
+    private Instant prunedAt = Instant.MIN; // guarded by view
     private final Map<KioskId, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, Instant> unsavedSeen = new ConcurrentHashMap<>();
 
@@ -140,10 +103,16 @@ public final class KioskRegistry {
     }
 
     private void importLegacy(Path file, Instant now) throws IOException {
-        State legacy = LegacyRegistryFile.read(file);
+        LegacyRegistryFile.Content legacy = LegacyRegistryFile.read(file);
         String imported = RegistryTables.locked(sql, "import the kiosk registry file " + file, c -> {
             if (RegistryTables.isEmpty(c)) {
-                RegistryTables.write(c, State.empty(), legacy);
+                RegistryTables.Head head = RegistryTables.head(c);
+                RegistryChange change = new RegistryChange(c, head.version() + 1, head.crlNumber());
+                legacy.kiosks().forEach(change::putKiosk);
+                legacy.tokens().forEach(change::addToken);
+                legacy.revokedSerials().forEach(change::addRevoked);
+                change.crlNumber(legacy.crlNumber());
+                RegistryTables.bump(c, change.version(), change.crlNumber());
                 try (var s = c.prepareStatement(
                         "UPDATE kiosk_registry SET imported_from = ?, imported_at = ? WHERE id = 1")) {
                     s.setString(1, file.toAbsolutePath().toString());
@@ -152,11 +121,17 @@ public final class KioskRegistry {
                 }
                 return "imported";
             }
-            State held = RegistryTables.load(c);
-            boolean alreadyIn = legacy.kiosks().stream().allMatch(k -> held.kiosk(KioskId.of(k.id())).isPresent())
-                    && legacy.tokens().stream().allMatch(t -> held.token(t.secretHash()).isPresent()
-                            || !t.expiresAt().isAfter(now));
-            return alreadyIn ? "held" : "conflict";
+            for (KioskRecord k : legacy.kiosks()) {
+                if (RegistryTables.kiosk(c, k.id()).isEmpty()) {
+                    return "conflict";
+                }
+            }
+            for (TokenRecord t : legacy.tokens()) {
+                if (t.expiresAt().isAfter(now) && RegistryTables.token(c, t.secretHash()).isEmpty()) {
+                    return "conflict";
+                }
+            }
+            return "held";
         });
         switch (imported) {
             case "imported" -> {
@@ -178,72 +153,108 @@ public final class KioskRegistry {
         }
     }
 
-    /** The current snapshot; never blocks. */
+    /**
+     * The kiosks and CRL entries as this node knows them now, sorted (kiosks by id, CRL entries by time and serial).
+     * Made from the in-memory view when asked after a change (a copy of every kiosk: for the readers of the whole
+     * fleet, not per message). Never blocks on the database.
+     */
     public State state() {
-        return state;
+        synchronized (view) {
+            if (snapshotStale) {
+                snapshot = new State(kiosks.values().stream().sorted(Comparator.comparing(KioskRecord::id)).toList(),
+                        revoked.values().stream().sorted(Comparator.comparing(RevokedSerial::at)
+                                .thenComparing(RevokedSerial::serial)).toList(), crlNumber);
+                snapshotStale = false;
+            }
+            return snapshot;
+        }
     }
 
-    /**
-     * The kiosk {@code id} in the current snapshot, as {@code state().kiosk(id)} but by one map look-up instead of a
-     * scan of every kiosk ever enrolled: for the per-message paths (the store acknowledgements, at every flush for
-     * every kiosk that sent something). Never blocks.
-     */
+    /** The kiosk {@code id} as this node knows it: one map look-up. Never blocks. */
     public Optional<KioskRecord> kiosk(KioskId id) {
-        Indexed current = indexed;
-        if (current.state() != state) {
-            current = Indexed.of(state);
-            indexed = current;
-        }
-        return Optional.ofNullable(current.byId().get(id.value()));
+        return Optional.ofNullable(kiosks.get(id.value()));
+    }
+
+    /** The enrollment token whose secret hashes to {@code secretHash}, read from the database. Blocking. */
+    public Optional<TokenRecord> token(String secretHash) {
+        return sql.run("read an enrollment token", c -> RegistryTables.token(c, secretHash));
     }
 
     /**
-     * Reloads the snapshot if the registry changed since (another node, the command line); returns whether it did.
-     * Blocking (one small query; a reload after a change).
+     * Reads what changed since this node's last look (another node, the command line): the rows stamped since, by
+     * index; returns whether anything did. Blocking (one single-row read when nothing changed).
      */
-    public synchronized boolean refresh() {
-        long current = sql.run("read the kiosk registry's version", RegistryTables::version);
-        if (current == version) {
-            return false;
+    public boolean refresh() {
+        synchronized (turn) {
+            Seen from = viewAt;
+            RegistryTables.Head head = sql.run("read the kiosk registry's version", RegistryTables::head);
+            if (head.version() == from.version() && head.stampedChanges() == from.stamped()) {
+                return false;
+            }
+            apply(RegistryTables.snapshot(sql, "read the kiosk registry's changes",
+                    c -> RegistryTables.changesSince(c, from.version(), from.stamped())), null, null);
+            return true;
         }
-        record Loaded(long version, State state) {}
-        Loaded loaded = sql.run("read the kiosk registry", c -> {
-            // One snapshot: the version and the rows it describes, read in one transaction.
-            c.setAutoCommit(false);
-            if (sql.dialect() == Dialect.POSTGRESQL) {
-                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            }
-            try {
-                Loaded l = new Loaded(RegistryTables.version(c), RegistryTables.load(c));
-                c.commit();
-                return l;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        });
-        state = loaded.state();
-        version = loaded.version();
-        return true;
     }
 
     /**
-     * Applies {@code change} to the latest state in the database, in one transaction under the registry's lock, and
-     * stores the result (expired tokens and CRL entries pruned); returns it. Blocking: never call on an event loop.
+     * Runs {@code work} as one registry change: in one transaction under the registry's lock, after catching up with
+     * the changes of other nodes since this node's last look; expired tokens and CRL entries are deleted in the same
+     * transaction. What it wrote is in this node's view when it returns. Blocking: never call on an event loop.
      */
-    public synchronized State update(Instant now, UnaryOperator<State> change) {
-        record Changed(long version, State state) {}
-        Changed changed = RegistryTables.locked(sql, "change the kiosk registry", c -> {
-            State before = RegistryTables.load(c);
-            State next = change.apply(before).pruned(now).canonical();
-            if (next.equals(before)) {
-                return new Changed(RegistryTables.version(c), next);
+    public <T> T change(Instant now, Function<RegistryChange, T> work) {
+        synchronized (turn) {
+            Seen from = viewAt;
+            record Done<V>(V value, RegistryTables.Delta others, RegistryChange change) {}
+            Done<T> done = RegistryTables.locked(sql, "change the kiosk registry", c -> {
+                RegistryTables.Delta others = RegistryTables.changesSince(c, from.version(), from.stamped());
+                RegistryChange change = new RegistryChange(c, others.head().version() + 1, others.head().crlNumber());
+                T value = work.apply(change);
+                RegistryTables.prune(c, now);
+                if (change.changedView()) {
+                    RegistryTables.bump(c, change.version(), change.crlNumber());
+                }
+                return new Done<>(value, others, change);
+            });
+            apply(done.others(), done.change().changedView() ? done.change() : null, now);
+            return done.value();
+        }
+    }
+
+    /** Brings the in-memory view to {@code others} and then {@code own} (this node's change, if it wrote any). */
+    private void apply(RegistryTables.Delta others, RegistryChange own, Instant now) {
+        synchronized (view) {
+            if (others.full()) {
+                Set<String> ids = new HashSet<>();
+                others.kiosks().forEach(k -> ids.add(k.id()));
+                Set<String> serials = new HashSet<>();
+                others.revoked().forEach(r -> serials.add(r.serial()));
+                // Put first, then remove what is gone: a look-up never misses a kiosk that stays.
+                others.kiosks().forEach(k -> kiosks.put(k.id(), k));
+                others.revoked().forEach(r -> revoked.put(r.serial(), r));
+                kiosks.keySet().retainAll(ids);
+                revoked.keySet().retainAll(serials);
+            } else {
+                others.kiosks().forEach(k -> kiosks.put(k.id(), k));
+                others.revoked().forEach(r -> revoked.put(r.serial(), r));
             }
-            return new Changed(RegistryTables.write(c, before, next), next);
-        });
-        state = changed.state();
-        version = changed.version();
-        return changed.state();
+            long version = others.head().version();
+            long stamped = others.head().stampedChanges();
+            crlNumber = others.head().crlNumber();
+            if (own != null) {
+                own.kiosks().forEach(k -> kiosks.put(k.id(), k));
+                own.revoked().forEach(r -> revoked.put(r.serial(), r));
+                version = own.version();
+                stamped++;
+                crlNumber = own.crlNumber();
+            }
+            if (now != null && now.isAfter(prunedAt.plus(MEMORY_PRUNE))) {
+                revoked.values().removeIf(r -> !r.notAfter().isAfter(now));
+                prunedAt = now;
+            }
+            viewAt = new Seen(version, stamped);
+            snapshotStale = true;
+        }
     }
 
     /** Notes that {@code kiosk} connected, enrolled or renewed at {@code at}. Never blocks. */

@@ -37,11 +37,21 @@ final class LegacyRegistryFile {
 
     private LegacyRegistryFile() {}
 
+    /** What the file holds: the whole registry of one node, as that version kept it. */
+    record Content(java.util.List<KioskRecord> kiosks, java.util.List<TokenRecord> tokens,
+            java.util.List<RevokedSerial> revokedSerials, long crlNumber) {
+        Content {
+            kiosks = java.util.List.copyOf(kiosks);
+            tokens = java.util.List.copyOf(tokens);
+            revokedSerials = java.util.List.copyOf(revokedSerials);
+        }
+    }
+
     /** The file's content; an {@link IOException} naming the file if it is not a registry or readable by others. */
-    static KioskRegistry.State read(Path file) throws IOException {
+    static Content read(Path file) throws IOException {
         SecureFiles.requireOwnerOnly(file);
         try {
-            return JSON.readValue(Files.readAllBytes(file), KioskRegistry.State.class);
+            return JSON.readValue(Files.readAllBytes(file), Content.class);
         } catch (com.fasterxml.jackson.core.JacksonException | java.time.DateTimeException
                 | NullPointerException e) {
             throw new IOException(file + " is not a valid kiosk registry (nothing was imported; fix or move the file "

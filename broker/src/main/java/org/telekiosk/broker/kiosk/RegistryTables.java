@@ -4,34 +4,42 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 import org.telekiosk.broker.store.Dialect;
 import org.telekiosk.broker.store.SqlAccess;
 
 /**
- * The registry's tables (migration V9): {@code kiosk_registry} (one row: version, CRL number), {@code kiosk},
- * {@code enrollment_token}, {@code revoked_serial}. Reads a whole {@link KioskRegistry.State} and writes the
- * difference between two states; the caller holds the transaction.
+ * The registry's tables (migrations V9, V13): {@code kiosk_registry} (one row: version, CRL number, stamped
+ * changes), {@code kiosk}, {@code enrollment_token}, {@code revoked_serial}. Every statement reads or writes rows by
+ * their key (kiosk id, token hash, serial) or by an index (the version stamp, the expiry); none reads the whole
+ * registry except {@link #changesSince} when a node loads it in full. The caller holds the transaction.
  */
 final class RegistryTables {
+    /** Tokens are kept this long past their expiry (to tell "expired" from "unknown"), then deleted. */
+    static final Duration TOKEN_AFTERLIFE = Duration.ofDays(7);
+
     private RegistryTables() {}
 
-    /** The registry's version, its change counter. */
-    static long version(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT version FROM kiosk_registry WHERE id = 1");
+    /** The registry's row: its version (change counter), CRL number, and how many changes stamped their rows. */
+    record Head(long version, long crlNumber, long stampedChanges) {}
+
+    /** What changed since a version: the rows stamped since, or every row when {@code full}. */
+    record Delta(Head head, List<KioskRecord> kiosks, List<RevokedSerial> revoked, boolean full) {}
+
+    static Head head(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT version, crl_number, stamped_changes FROM kiosk_registry WHERE id = 1");
                 ResultSet row = s.executeQuery()) {
             if (!row.next()) {
                 throw new SQLException("the kiosk_registry row is missing (migration V9 not applied?)");
             }
-            return row.getLong(1);
+            return new Head(row.getLong(1), row.getLong(2), row.getLong(3));
         }
     }
 
@@ -66,135 +74,135 @@ final class RegistryTables {
         });
     }
 
-    /** Whether the registry holds nothing yet: no kiosk, token or revoked serial, never changed. */
-    static boolean isEmpty(Connection c) throws SQLException {
-        return version(c) == 0 && count(c, "kiosk") == 0 && count(c, "enrollment_token") == 0
-                && count(c, "revoked_serial") == 0;
-    }
-
-    private static long count(Connection c, String table) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + table);
-                ResultSet row = s.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        }
-    }
-
-    static KioskRegistry.State load(Connection c) throws SQLException {
-        long crlNumber;
-        try (PreparedStatement s = c.prepareStatement("SELECT crl_number FROM kiosk_registry WHERE id = 1");
-                ResultSet row = s.executeQuery()) {
-            if (!row.next()) {
-                throw new SQLException("the kiosk_registry row is missing (migration V9 not applied?)");
+    /** Runs {@code work} in one read snapshot (PostgreSQL: REPEATABLE READ; SQLite: one read transaction). */
+    static <T> T snapshot(SqlAccess sql, String what, SqlAccess.Work<T> work) {
+        return sql.run(what, c -> {
+            c.setAutoCommit(false);
+            if (sql.dialect() == Dialect.POSTGRESQL) {
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             }
-            crlNumber = row.getLong(1);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * The kiosks and revoked serials a node that last read version {@code from} (of {@code fromStamped} stamped
+     * changes) has not seen: the rows stamped after {@code from}, found by index. Every row instead (a full load)
+     * when the node has read nothing yet ({@code from < 0}), when the version went back (a restored database), or when
+     * some change since did not stamp its rows (a node of an earlier version wrote it).
+     */
+    static Delta changesSince(Connection c, long from, long fromStamped) throws SQLException {
+        Head head = head(c);
+        if (head.version() == from && head.stampedChanges() == fromStamped) {
+            return new Delta(head, List.of(), List.of(), false);
         }
+        boolean full = from < 0 || head.version() < from
+                || head.version() - from != head.stampedChanges() - fromStamped;
+        long after = full ? Long.MIN_VALUE : from;
+        return new Delta(head, kiosksAfter(c, after), revokedAfter(c, after), full);
+    }
+
+    private static List<KioskRecord> kiosksAfter(Connection c, long version) throws SQLException {
         List<KioskRecord> kiosks = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(
-                "SELECT id, label, serial, not_after, revoked_at FROM kiosk ORDER BY id");
-                ResultSet row = s.executeQuery()) {
-            while (row.next()) {
-                kiosks.add(new KioskRecord(row.getString("id"), row.getString("label"), row.getString("serial"),
-                        SqlAccess.optionalInstant(row, "not_after").orElse(null),
-                        SqlAccess.optionalInstant(row, "revoked_at").orElse(null)));
+                "SELECT id, label, serial, not_after, revoked_at FROM kiosk WHERE registry_version > ?")) {
+            s.setLong(1, version);
+            try (ResultSet row = s.executeQuery()) {
+                while (row.next()) {
+                    kiosks.add(kiosk(row));
+                }
             }
         }
-        List<TokenRecord> tokens = new ArrayList<>();
+        return kiosks;
+    }
+
+    private static List<RevokedSerial> revokedAfter(Connection c, long version) throws SQLException {
+        List<RevokedSerial> revoked = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT serial, kiosk, revoked_at, not_after, reason "
+                + "FROM revoked_serial WHERE registry_version > ?")) {
+            s.setLong(1, version);
+            try (ResultSet row = s.executeQuery()) {
+                while (row.next()) {
+                    revoked.add(new RevokedSerial(row.getString("serial"), row.getString("kiosk"),
+                            SqlAccess.instant(row.getLong("revoked_at")), SqlAccess.instant(row.getLong("not_after")),
+                            row.getString("reason")));
+                }
+            }
+        }
+        return revoked;
+    }
+
+    private static KioskRecord kiosk(ResultSet row) throws SQLException {
+        return new KioskRecord(row.getString("id"), row.getString("label"), row.getString("serial"),
+                SqlAccess.optionalInstant(row, "not_after").orElse(null),
+                SqlAccess.optionalInstant(row, "revoked_at").orElse(null));
+    }
+
+    /** The kiosk {@code id} as the database holds it. */
+    static Optional<KioskRecord> kiosk(Connection c, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT id, label, serial, not_after, revoked_at FROM kiosk WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet row = s.executeQuery()) {
+                return row.next() ? Optional.of(kiosk(row)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The token whose secret hashes to {@code secretHash}, as the database holds it. */
+    static Optional<TokenRecord> token(Connection c, String secretHash) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT secret_hash, kiosk, label, created_by, created_at, "
-                + "expires_at, used_at FROM enrollment_token ORDER BY created_at, secret_hash");
-                ResultSet row = s.executeQuery()) {
-            while (row.next()) {
-                tokens.add(new TokenRecord(row.getString("secret_hash"), row.getString("kiosk"),
+                + "expires_at, used_at FROM enrollment_token WHERE secret_hash = ?")) {
+            s.setString(1, secretHash);
+            try (ResultSet row = s.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new TokenRecord(row.getString("secret_hash"), row.getString("kiosk"),
                         row.getString("label"), row.getString("created_by"),
                         SqlAccess.instant(row.getLong("created_at")), SqlAccess.instant(row.getLong("expires_at")),
                         SqlAccess.optionalInstant(row, "used_at").orElse(null)));
             }
         }
-        List<RevokedSerial> revoked = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT serial, kiosk, revoked_at, not_after, reason "
-                + "FROM revoked_serial ORDER BY revoked_at, serial");
-                ResultSet row = s.executeQuery()) {
-            while (row.next()) {
-                revoked.add(new RevokedSerial(row.getString("serial"), row.getString("kiosk"),
-                        SqlAccess.instant(row.getLong("revoked_at")), SqlAccess.instant(row.getLong("not_after")),
-                        row.getString("reason")));
-            }
-        }
-        return new KioskRegistry.State(kiosks, tokens, revoked, crlNumber).canonical();
     }
 
-    /**
-     * Writes what differs between {@code before} (what the tables hold) and {@code after}, and bumps the version;
-     * returns the new version.
-     */
-    static long write(Connection c, KioskRegistry.State before, KioskRegistry.State after) throws SQLException {
-        diff(byKey(before.kiosks(), KioskRecord::id), byKey(after.kiosks(), KioskRecord::id),
-                id -> delete(c, "DELETE FROM kiosk WHERE id = ?", id), k -> upsertKiosk(c, k));
-        diff(byKey(before.tokens(), TokenRecord::secretHash), byKey(after.tokens(), TokenRecord::secretHash),
-                hash -> delete(c, "DELETE FROM enrollment_token WHERE secret_hash = ?", hash), t -> upsertToken(c, t));
-        diff(byKey(before.revokedSerials(), RevokedSerial::serial), byKey(after.revokedSerials(), RevokedSerial::serial),
-                serial -> delete(c, "DELETE FROM revoked_serial WHERE serial = ?", serial), r -> upsertRevoked(c, r));
-        try (PreparedStatement s = c.prepareStatement(
-                "UPDATE kiosk_registry SET version = version + 1, crl_number = ? WHERE id = 1")) {
-            s.setLong(1, after.crlNumber());
-            s.executeUpdate();
-        }
-        return version(c);
-    }
-
-    @FunctionalInterface
-    private interface SqlStep<T> {
-        void apply(T value) throws SQLException;
-    }
-
-    private static <T> Map<String, T> byKey(List<T> list, Function<T, String> key) {
-        Map<String, T> map = new LinkedHashMap<>();
-        for (T item : list) {
-            map.putIfAbsent(key.apply(item), item); // a serial listed twice is one CRL entry: the first counts
-        }
-        return map;
-    }
-
-    private static <T> void diff(Map<String, T> before, Map<String, T> after, SqlStep<String> delete,
-            SqlStep<T> upsert) throws SQLException {
-        for (String key : before.keySet()) {
-            if (!after.containsKey(key)) {
-                delete.apply(key);
-            }
-        }
-        for (Map.Entry<String, T> entry : after.entrySet()) {
-            if (!Objects.equals(before.get(entry.getKey()), entry.getValue())) {
-                upsert.apply(entry.getValue());
+    /** Whether {@code serial} is listed for the CRL. */
+    static boolean revoked(Connection c, String serial) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM revoked_serial WHERE serial = ?")) {
+            s.setString(1, serial);
+            try (ResultSet row = s.executeQuery()) {
+                return row.next();
             }
         }
     }
 
-    private static void delete(Connection c, String sql, String key) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, key);
-            s.executeUpdate();
-        }
-    }
-
-    private static void upsertKiosk(Connection c, KioskRecord k) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO kiosk (id, label, serial, not_after, revoked_at) "
-                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET label = excluded.label, "
-                + "serial = excluded.serial, not_after = excluded.not_after, revoked_at = excluded.revoked_at")) {
+    /** Inserts or replaces the kiosk's row, stamped with {@code version}. */
+    static void putKiosk(Connection c, KioskRecord k, long version) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO kiosk (id, label, serial, not_after, revoked_at, "
+                + "registry_version) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET label = excluded.label, "
+                + "serial = excluded.serial, not_after = excluded.not_after, revoked_at = excluded.revoked_at, "
+                + "registry_version = excluded.registry_version")) {
             s.setString(1, k.id());
             s.setString(2, k.label());
             s.setString(3, k.serial());
             SqlAccess.setOptionalInstant(s, 4, Optional.ofNullable(k.notAfter()));
             SqlAccess.setOptionalInstant(s, 5, Optional.ofNullable(k.revokedAt()));
+            s.setLong(6, version);
             s.executeUpdate();
         }
     }
 
-    private static void upsertToken(Connection c, TokenRecord t) throws SQLException {
+    /** Inserts a new token (its hash is new: 256 random bits). */
+    static void insertToken(Connection c, TokenRecord t) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO enrollment_token (secret_hash, kiosk, label, "
-                + "created_by, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (secret_hash) DO UPDATE SET kiosk = excluded.kiosk, label = excluded.label, "
-                + "created_by = excluded.created_by, created_at = excluded.created_at, "
-                + "expires_at = excluded.expires_at, used_at = excluded.used_at")) {
+                + "created_by, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, t.secretHash());
             s.setString(2, t.kiosk());
             s.setString(3, t.label());
@@ -206,17 +214,74 @@ final class RegistryTables {
         }
     }
 
-    private static void upsertRevoked(Connection c, RevokedSerial r) throws SQLException {
+    /**
+     * Marks the token used at {@code at} if it is unused, names {@code kiosk} and has not expired at {@code at}: one
+     * conditional update, so of two redemptions (on any nodes) exactly one changes the row. Returns whether this one
+     * did.
+     */
+    static boolean redeemToken(Connection c, String secretHash, String kiosk, Instant at) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE enrollment_token SET used_at = ? WHERE secret_hash = ? "
+                + "AND kiosk = ? AND used_at IS NULL AND expires_at > ?")) {
+            long now = SqlAccess.nanos(at);
+            s.setLong(1, now);
+            s.setString(2, secretHash);
+            s.setString(3, kiosk);
+            s.setLong(4, now);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Lists {@code r} for the CRL, stamped with {@code version}, unless its serial is listed already; returns whether. */
+    static boolean insertRevoked(Connection c, RevokedSerial r, long version) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO revoked_serial (serial, kiosk, revoked_at, "
-                + "not_after, reason) VALUES (?, ?, ?, ?, ?) ON CONFLICT (serial) DO UPDATE SET "
-                + "kiosk = excluded.kiosk, revoked_at = excluded.revoked_at, not_after = excluded.not_after, "
-                + "reason = excluded.reason")) {
+                + "not_after, reason, registry_version) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (serial) DO NOTHING")) {
             s.setString(1, r.serial());
             s.setString(2, r.kiosk());
             s.setLong(3, SqlAccess.nanos(r.at()));
             s.setLong(4, SqlAccess.nanos(r.notAfter()));
             s.setString(5, r.reason());
+            s.setLong(6, version);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Records a change that stamped its rows: the new version and CRL number, one more stamped change. */
+    static void bump(Connection c, long version, long crlNumber) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE kiosk_registry SET version = ?, crl_number = ?, "
+                + "stamped_changes = stamped_changes + 1 WHERE id = 1")) {
+            s.setLong(1, version);
+            s.setLong(2, crlNumber);
             s.executeUpdate();
+        }
+    }
+
+    /**
+     * Deletes tokens expired more than {@link #TOKEN_AFTERLIFE} before {@code now} and CRL entries of certificates
+     * expired by {@code now} (both by index: nothing to delete costs one index probe). Not a registry change: the
+     * nodes drop expired CRL entries themselves, and keep no tokens.
+     */
+    static void prune(Connection c, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM enrollment_token WHERE expires_at <= ?")) {
+            s.setLong(1, SqlAccess.nanos(now.minus(TOKEN_AFTERLIFE)));
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM revoked_serial WHERE not_after <= ?")) {
+            s.setLong(1, SqlAccess.nanos(now));
+            s.executeUpdate();
+        }
+    }
+
+    /** Whether the registry holds nothing yet: no kiosk, token or revoked serial, never changed. */
+    static boolean isEmpty(Connection c) throws SQLException {
+        return head(c).version() == 0 && count(c, "kiosk") == 0 && count(c, "enrollment_token") == 0
+                && count(c, "revoked_serial") == 0;
+    }
+
+    private static long count(Connection c, String table) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + table);
+                ResultSet row = s.executeQuery()) {
+            row.next();
+            return row.getLong(1);
         }
     }
 

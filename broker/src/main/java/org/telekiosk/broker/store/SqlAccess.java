@@ -26,9 +26,10 @@ public final class SqlAccess {
     private static final String SERIALIZATION_FAILURE = "40001";
     private static final int ATTEMPTS = 5;
 
-    private final StoreDatabase database;
+    private final ConnectionSource database;
 
-    public SqlAccess(StoreDatabase database) {
+    /** @param database the store's {@link StoreDatabase} (a test may pass a source that wraps it) */
+    public SqlAccess(ConnectionSource database) {
         this.database = Objects.requireNonNull(database, "database");
     }
 

@@ -20,7 +20,7 @@ import org.telekiosk.broker.pki.SecureFiles;
  * is the store's loss bound on one machine; PostgreSQL (with its default {@code synchronous_commit=on}) has none.
  * The busy timeout makes a reader wait for the writer's lock instead of failing.
  */
-public final class StoreDatabase {
+public final class StoreDatabase implements ConnectionSource {
     /** The environment variable holding the database password; it is never read from a configuration file. */
     public static final String PASSWORD_ENV = "TELEKIOSK_STORE_PASSWORD";
     static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
@@ -47,11 +47,13 @@ public final class StoreDatabase {
         return new StoreDatabase(jdbcUrl, user, password);
     }
 
+    @Override
     public Dialect dialect() {
         return dialect;
     }
 
     /** Opens a new connection with auto-commit on. Blocking. */
+    @Override
     public Connection connect() throws SQLException {
         Properties properties = new Properties();
         if (!user.isEmpty()) {

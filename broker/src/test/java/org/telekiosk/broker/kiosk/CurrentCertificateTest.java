@@ -54,8 +54,8 @@ class CurrentCertificateTest {
     }
 
     static KioskRegistry.State holding(X509Certificate cert, Instant revokedAt) {
-        return KioskRegistry.State.empty().withKiosk(new KioskRecord(KIOSK.value(), "Lab room 3",
-                CurrentCertificate.serial(cert), cert.getNotAfter().toInstant(), revokedAt));
+        return new KioskRegistry.State(List.of(new KioskRecord(KIOSK.value(), "Lab room 3",
+                CurrentCertificate.serial(cert), cert.getNotAfter().toInstant(), revokedAt)), List.of(), 0);
     }
 
     Problem problem(X509Certificate cert, KioskRegistry.State state, Instant at) {
@@ -98,8 +98,8 @@ class CurrentCertificateTest {
         assertEquals(Optional.empty(), rejected.kiosk());
         X509Certificate cert = issued(KIOSK.value(), NOW);
         assertEquals(Problem.NOT_ENROLLED, problem(cert, KioskRegistry.State.empty(), NOW));
-        KioskRegistry.State tokenOnly = KioskRegistry.State.empty().withKiosk(new KioskRecord(KIOSK.value(),
-                "Lab room 3", "", null, null));
+        KioskRegistry.State tokenOnly = new KioskRegistry.State(List.of(new KioskRecord(KIOSK.value(),
+                "Lab room 3", "", null, null)), List.of(), 0);
         assertEquals(Problem.NOT_ENROLLED, problem(cert, tokenOnly, NOW));
     }
 

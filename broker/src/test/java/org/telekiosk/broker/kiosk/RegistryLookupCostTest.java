@@ -29,14 +29,12 @@ class RegistryLookupCostTest {
         int kiosks = Integer.parseInt(System.getProperty("lookup.kiosks"));
         int active = kiosks / 3;
         KioskRegistry registry = TestRegistry.open(dir);
-        registry.update(Instant.now(), s -> {
-            KioskRegistry.State next = s;
-            List<KioskRecord> all = new ArrayList<>();
+        registry.change(Instant.now(), c -> {
             for (int i = 0; i < kiosks; i++) {
-                all.add(new KioskRecord("kiosk-" + i, "Lab " + i, Integer.toHexString(i + 1),
+                c.putKiosk(new KioskRecord("kiosk-" + i, "Lab " + i, Integer.toHexString(i + 1),
                         Instant.now().plusSeconds(86_400), null));
             }
-            return new KioskRegistry.State(all, next.tokens(), next.revokedSerials(), next.crlNumber());
+            return null;
         });
         SplittableRandom random = new SplittableRandom(16);
         List<KioskId> flush = new ArrayList<>();

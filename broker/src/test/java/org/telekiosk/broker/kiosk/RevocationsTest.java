@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,11 +88,11 @@ class RevocationsTest {
     }
 
     private void enroll(String id, String serial) {
-        registry.update(now, s -> s.withKiosk(new KioskRecord(id, "label " + id, serial,
+        registry.change(now, c -> c.putKiosk(new KioskRecord(id, "label " + id, serial,
                 now.plus(Duration.ofDays(30)), null)));
     }
 
     private void revoke(String id) {
-        registry.update(now, s -> EnrollmentService.revoked(s, KioskId.of(id), now, new AtomicReference<>(false)));
+        registry.change(now, c -> EnrollmentService.revoked(c, KioskId.of(id), now));
     }
 }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -60,10 +61,13 @@ abstract class SharedRegistryContract {
     void aChangeOnOneNodeIsSeenByAnotherAtItsNextRefresh() throws Exception {
         KioskRegistry a = KioskRegistry.open(node(), dir.resolve("a"), NOW);
         KioskRegistry b = KioskRegistry.open(node(), dir.resolve("b"), NOW);
-        a.update(NOW, s -> s.withKiosk(enrolled(LAB_1, "1a")).withToken(token("c", LAB_2, NOW.plusSeconds(60))));
+        a.change(NOW, c -> c.putKiosk(enrolled(LAB_1, "1a")).addToken(token("c", LAB_2, NOW.plusSeconds(60))));
         assertTrue(b.state().kiosk(LAB_1).isEmpty(), "b reads its snapshot only");
+        assertTrue(b.kiosk(LAB_1).isEmpty());
+        assertTrue(b.token(token("c", LAB_2, NOW).secretHash()).isPresent(), "tokens are read from the database");
         assertTrue(b.refresh());
         assertEquals(a.state(), b.state());
+        assertEquals(a.kiosk(LAB_1), b.kiosk(LAB_1));
         assertFalse(b.refresh(), "nothing changed since");
         assertFalse(a.refresh(), "a's own change is its snapshot already");
     }
@@ -82,8 +86,9 @@ abstract class SharedRegistryContract {
                     start.await();
                     for (int i = 0; i < 15; i++) {
                         String hash = "%064x".formatted((prefix.equals("a") ? 100 : 200) + i);
-                        node.update(NOW, s -> s.withToken(new TokenRecord(hash, LAB_1.value(), "Lab", "t", NOW,
-                                NOW.plusSeconds(600), null)));
+                        KioskId kiosk = KioskId.of(prefix + "-" + i);
+                        node.change(NOW, c -> c.addToken(new TokenRecord(hash, kiosk.value(), "Lab", "t", NOW,
+                                NOW.plusSeconds(600), null)).putKiosk(enrolled(kiosk, hash.substring(60))));
                     }
                     return null;
                 }));
@@ -97,8 +102,15 @@ abstract class SharedRegistryContract {
         }
         a.refresh();
         b.refresh();
-        assertEquals(30, a.state().tokens().size());
+        assertEquals(30, a.state().kiosks().size());
         assertEquals(a.state(), b.state());
+        for (KioskRegistry node : List.of(a, b)) {
+            for (int i = 0; i < 15; i++) {
+                assertTrue(node.kiosk(KioskId.of("a-" + i)).isPresent() && node.kiosk(KioskId.of("b-" + i)).isPresent());
+                assertTrue(node.token("%064x".formatted(100 + i)).isPresent()
+                        && node.token("%064x".formatted(200 + i)).isPresent());
+            }
+        }
     }
 
     @Test
@@ -106,11 +118,11 @@ abstract class SharedRegistryContract {
         KioskRegistry a = KioskRegistry.open(node(), dir.resolve("a"), NOW);
         KioskRegistry b = KioskRegistry.open(node(), dir.resolve("b"), NOW);
         assertTrue(a.kiosk(LAB_1).isEmpty());
-        a.update(NOW, s -> s.withKiosk(enrolled(LAB_1, "1a")));
+        a.change(NOW, c -> c.putKiosk(enrolled(LAB_1, "1a")));
         assertEquals(a.state().kiosk(LAB_1), a.kiosk(LAB_1));
         assertFalse(a.kiosk(LAB_1).orElseThrow().revoked());
         assertTrue(b.kiosk(LAB_1).isEmpty(), "b's snapshot");
-        a.update(NOW, s -> s.withKiosk(new KioskRecord(LAB_1.value(), "Lab", "1a", NOW.plus(Duration.ofDays(30)),
+        a.change(NOW, c -> c.putKiosk(new KioskRecord(LAB_1.value(), "Lab", "1a", NOW.plus(Duration.ofDays(30)),
                 NOW)));
         assertTrue(a.kiosk(LAB_1).orElseThrow().revoked(), "a's own change at once");
         assertTrue(b.refresh());
@@ -121,9 +133,9 @@ abstract class SharedRegistryContract {
     @Test
     void aRevocationRaisesTheCrlNumberAndOutlivesTheProcess() throws Exception {
         KioskRegistry a = KioskRegistry.open(node(), dir.resolve("a"), NOW);
-        a.update(NOW, s -> s.withKiosk(enrolled(LAB_1, "1a")));
-        a.update(NOW, s -> s.withKiosk(new KioskRecord(LAB_1.value(), "Lab", "1a", NOW.plus(Duration.ofDays(30)),
-                NOW)).withRevoked(new RevokedSerial("1a", LAB_1.value(), NOW, NOW.plus(Duration.ofDays(30)),
+        a.change(NOW, c -> c.putKiosk(enrolled(LAB_1, "1a")));
+        a.change(NOW, c -> c.putKiosk(new KioskRecord(LAB_1.value(), "Lab", "1a", NOW.plus(Duration.ofDays(30)),
+                NOW)).addRevoked(new RevokedSerial("1a", LAB_1.value(), NOW, NOW.plus(Duration.ofDays(30)),
                 "revoked")));
         KioskRegistry reopened = KioskRegistry.open(node(), dir.resolve("c"), NOW);
         assertEquals(1, reopened.state().crlNumber());
@@ -135,12 +147,12 @@ abstract class SharedRegistryContract {
     @Test
     void expiredTokensAndCrlEntriesArePrunedFromTheDatabase() throws Exception {
         KioskRegistry a = KioskRegistry.open(node(), dir.resolve("a"), NOW);
-        a.update(NOW, s -> s.withToken(token("d", LAB_1, NOW.plus(Duration.ofHours(1))))
-                .withRevoked(new RevokedSerial("77", LAB_1.value(), NOW, NOW.plus(Duration.ofDays(1)), "revoked")));
+        a.change(NOW, c -> c.addToken(token("d", LAB_1, NOW.plus(Duration.ofHours(1))))
+                .addRevoked(new RevokedSerial("77", LAB_1.value(), NOW, NOW.plus(Duration.ofDays(1)), "revoked")));
         Instant later = NOW.plus(Duration.ofDays(9));
-        a.update(later, s -> s.withKiosk(enrolled(LAB_2, "2b")));
+        a.change(later, c -> c.putKiosk(enrolled(LAB_2, "2b")));
         KioskRegistry b = KioskRegistry.open(node(), dir.resolve("b"), later);
-        assertEquals(List.of(), b.state().tokens());
+        assertEquals(Optional.empty(), b.token(token("d", LAB_1, NOW).secretHash()));
         assertEquals(List.of(), b.state().revokedSerials());
         assertEquals(1, b.state().crlNumber(), "the CRL number never goes back");
     }
@@ -149,7 +161,7 @@ abstract class SharedRegistryContract {
     void whenAKioskWasLastSeenIsSharedAndNeverGoesBack() throws Exception {
         KioskRegistry a = KioskRegistry.open(node(), dir.resolve("a"), NOW);
         KioskRegistry b = KioskRegistry.open(node(), dir.resolve("b"), NOW);
-        a.update(NOW, s -> s.withKiosk(enrolled(LAB_1, "1a")));
+        a.change(NOW, c -> c.putKiosk(enrolled(LAB_1, "1a")));
         a.seen(LAB_1, NOW.plusSeconds(30));
         a.syncLastSeen();
         b.seen(LAB_1, NOW.plusSeconds(10));
@@ -208,8 +220,8 @@ abstract class SharedRegistryContract {
         assertEquals(Instant.parse("2026-12-01T09:00:00.123456789Z"),
                 state.kiosk(KioskId.of("wmk-lab-03")).orElseThrow().revokedAt(), "to the nanosecond");
         assertFalse(state.kiosk(LAB_2).orElseThrow().enrolled());
-        assertEquals(1, state.tokens().size());
-        assertEquals("cli:tech", state.tokens().getFirst().createdBy());
+        assertEquals("cli:tech", a.token("5d41402abc4b2a76b9719d911017c592aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                .orElseThrow().createdBy());
         assertEquals(Set.of("0f", "3c"), new HashSet<>(state.revokedSerials().stream().map(RevokedSerial::serial)
                 .toList()));
         assertEquals(7, state.crlNumber());
@@ -233,7 +245,7 @@ abstract class SharedRegistryContract {
     @Test
     void aRegistryFileIsNotMixedIntoADatabaseThatHoldsOtherKiosks() throws Exception {
         KioskRegistry a = KioskRegistry.open(node(), dir.resolve("a"), NOW);
-        a.update(NOW, s -> s.withKiosk(enrolled(KioskId.of("other-01"), "99")));
+        a.change(NOW, c -> c.putKiosk(enrolled(KioskId.of("other-01"), "99")));
         Path file = legacyFile(dir.resolve("b").resolve("kiosks"), LEGACY_FILE);
         ConfigurationConflict refused = assertThrows(ConfigurationConflict.class,
                 () -> KioskRegistry.open(node(), file.getParent(), NOW));
@@ -337,7 +349,7 @@ abstract class SharedRegistryContract {
     void announcedPresenceCountsOnEveryNodeInTheKiosksConnectionOrderWhateverOrderNodesWriteIn() throws Exception {
         MutableClock clock = new MutableClock(NOW);
         KioskRegistry registry = KioskRegistry.open(node(), dir.resolve("r"), NOW);
-        registry.update(NOW, s -> s.withKiosk(enrolled(LAB_1, "1a")).withKiosk(enrolled(LAB_2, "2a")));
+        registry.change(NOW, c -> c.putKiosk(enrolled(LAB_1, "1a")).putKiosk(enrolled(LAB_2, "2a")));
         AnnouncedPresence onA = new AnnouncedPresence(node(), Runnable::run, clock, registry::seen);
         AnnouncedPresence onB = new AnnouncedPresence(node(), Runnable::run, clock, registry::seen);
         KioskPresence a = new KioskPresence(node(), "node-a", "aa", clock, k -> false, Set::of, true);

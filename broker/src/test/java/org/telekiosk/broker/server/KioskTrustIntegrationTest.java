@@ -253,8 +253,8 @@ class KioskTrustIntegrationTest {
         KioskRegistry cli = KioskRegistry.open(new org.telekiosk.broker.store.SqlAccess(
                 org.telekiosk.broker.store.StoreDatabase.sqlite(BROKER.broker().config().defaultStoreFile())),
                 BROKER.dataDir().resolve("kiosks"), Instant.now());
-        cli.update(Instant.now(), state -> EnrollmentService.revoked(state, kiosk.id(), Instant.now(),
-                new java.util.concurrent.atomic.AtomicReference<>(false)));
+        Instant now = Instant.now();
+        cli.change(now, change -> EnrollmentService.revoked(change, kiosk.id(), now));
         await().atMost(Duration.ofSeconds(10)).until(() -> !client.isConnected());
         assertThrows(MqttException.class, () -> kiosk.connect(BROKER));
         assertNotNull(crl().getRevokedCertificate(kiosk.certificate().getSerialNumber()));

@@ -86,7 +86,7 @@ class EnrollmentSystemTest {
         assertEquals(certificate, Files.readString(dir.resolve("kiosk.crt")));
         String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(EnrollmentToken.parse(second).secret()));
-        assertEquals(null, BROKER.broker().kiosks().state().token(hash).orElseThrow().usedAt());
+        assertEquals(null, BROKER.broker().kiosks().token(hash).orElseThrow().usedAt());
     }
 
     @Test
