@@ -25,6 +25,35 @@ final class HttpsTls {
     private HttpsTls() {}
 
     /**
+     * The provider {@code https.tls-provider} comes to on this machine: {@code auto} is BoringSSL when netty-tcnative
+     * loads and JSSE otherwise (with a warning naming the cause); {@code openssl} that cannot load is refused.
+     *
+     * @throws SSLException when {@code provider} is {@link TlsProvider#OPENSSL} and netty-tcnative cannot be loaded
+     */
+    static TlsProvider resolve(TlsProvider provider, boolean openSslAvailable, Throwable unavailability)
+            throws SSLException {
+        return switch (provider) {
+            case JDK -> TlsProvider.JDK;
+            case OPENSSL -> {
+                if (!openSslAvailable) {
+                    throw new SSLException("https.tls-provider=openssl, but netty-tcnative (BoringSSL) cannot be "
+                            + "loaded on this machine: " + unavailability, unavailability);
+                }
+                yield TlsProvider.OPENSSL;
+            }
+            case AUTO -> {
+                if (openSslAvailable) {
+                    yield TlsProvider.OPENSSL;
+                }
+                LOG.warn("https.tls-provider=auto: netty-tcnative (BoringSSL) cannot be loaded on this machine ({}); "
+                        + "the HTTPS listener uses the JDK's TLS, whose full handshakes cost about 2.7 times the CPU",
+                        String.valueOf(unavailability));
+                yield TlsProvider.JDK;
+            }
+        };
+    }
+
+    /**
      * @throws SSLException also when {@code provider} is {@link TlsProvider#OPENSSL} and netty-tcnative cannot be
      *                      loaded here (another CPU architecture, a missing jar), naming the key and the cause
      */
@@ -33,19 +62,9 @@ final class HttpsTls {
         // JSSE reads the property once per process, at its first server handshake: whoever makes the listener's
         // context sets it first (a test class handshaking before any broker started left it off for the whole JVM).
         Renegotiation.refuseClientInitiated();
-        SslProvider implementation = switch (provider) {
-            case JDK -> SslProvider.JDK;
-            case OPENSSL -> {
-                if (!OpenSsl.isAvailable()) {
-                    throw new SSLException("https.tls-provider=openssl, but netty-tcnative (BoringSSL) cannot be "
-                            + "loaded on this machine: " + OpenSsl.unavailabilityCause(),
-                            OpenSsl.unavailabilityCause());
-                }
-                yield SslProvider.OPENSSL;
-            }
-        };
-        LOG.info("HTTPS TLS provider: {} ({})", provider.key(), provider == TlsProvider.JDK ? "JSSE"
-                : OpenSsl.versionString());
+        TlsProvider used = resolve(provider, OpenSsl.isAvailable(), OpenSsl.unavailabilityCause());
+        LOG.info("HTTPS TLS provider: {} ({})", used.key(), used == TlsProvider.JDK ? "JSSE" : OpenSsl.versionString());
+        SslProvider implementation = used == TlsProvider.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK;
         return SslContextBuilder.forServer(key, chain)
                 .sslProvider(implementation)
                 .protocols(TlsPolicy.PROTOCOLS)

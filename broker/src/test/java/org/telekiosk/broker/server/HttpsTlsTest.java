@@ -248,12 +248,36 @@ class HttpsTlsTest {
     }
 
     @Test
-    void theProviderIsJdkByDefaultAndAnUnknownOneIsRefusedNamingTheKey() throws Exception {
-        assertEquals(TlsProvider.JDK, BrokerConfigLoader.load(Optional.empty(), Map.of()).tlsProvider());
+    void theProviderIsAutoByDefaultAndAnUnknownOneIsRefusedNamingTheKey() throws Exception {
+        assertEquals(TlsProvider.AUTO, BrokerConfigLoader.load(Optional.empty(), Map.of()).tlsProvider());
+        assertEquals(TlsProvider.JDK, BrokerConfigLoader.load(Optional.empty(),
+                Map.of("https.tls-provider", "jdk")).tlsProvider());
         assertEquals(TlsProvider.OPENSSL, BrokerConfigLoader.load(Optional.empty(),
                 Map.of("https.tls-provider", "openssl")).tlsProvider());
         ConfigException refused = assertThrows(ConfigException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("https.tls-provider", "boringssl")));
         assertTrue(refused.getMessage().contains("https.tls-provider"), refused.getMessage());
+    }
+
+    @Test
+    void autoIsBoringSslWhereItLoadsAndJsseWhereItDoesNot() throws Exception {
+        Throwable missing = new UnsatisfiedLinkError("no netty_tcnative in java.library.path");
+        assertEquals(TlsProvider.OPENSSL, HttpsTls.resolve(TlsProvider.AUTO, true, null));
+        assertEquals(TlsProvider.JDK, HttpsTls.resolve(TlsProvider.AUTO, false, missing));
+        assertEquals(TlsProvider.JDK, HttpsTls.resolve(TlsProvider.JDK, true, null));
+        assertEquals(TlsProvider.OPENSSL, HttpsTls.resolve(TlsProvider.OPENSSL, true, null));
+        javax.net.ssl.SSLException refused = assertThrows(javax.net.ssl.SSLException.class,
+                () -> HttpsTls.resolve(TlsProvider.OPENSSL, false, missing));
+        assertTrue(refused.getMessage().contains("https.tls-provider=openssl")
+                && refused.getMessage().contains("netty_tcnative"), refused.getMessage());
+    }
+
+    @Test
+    void theDefaultListenerRunsOnBoringSslOnThisMachine() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.handler.ssl.OpenSsl.isAvailable(),
+                "netty-tcnative loads on linux-x86_64, the build machines' architecture");
+        SslContext context = HttpsTls.context(serverKeys.getPrivate(), List.of(server, ca), ca,
+                BrokerConfigLoader.load(Optional.empty(), Map.of()).tlsProvider());
+        assertTrue(context instanceof io.netty.handler.ssl.OpenSslContext, context.getClass().getName());
     }
 }
