@@ -77,7 +77,7 @@ public final class StoreAcks implements PerKioskState {
     /**
      * Each kiosk's progress read still running from a flush that stopped waiting for it: the next flush waits for that
      * one instead of starting another, so reads slower than the flushes (5,000 kiosks on a loaded node: 40,072
-     * readers queued at once, issue 16) cannot pile up. Only the flushing thread touches it.
+     * readers queued at once, issue 16) cannot pile up. Filled by the flushing thread; {@link #forget} drops a kiosk.
      */
     private final Map<KioskId, CompletableFuture<KioskProgress>> unfinished = new ConcurrentHashMap<>();
     private final Duration readTimeout;
