@@ -147,18 +147,13 @@ public final class KioskConnectionBenchmark {
                 "; in-process intake: taken %d, acknowledged %d, send again %d", i.takenCount(), i.acknowledgedCount(),
                 i.sendAgainCount())).orElse("; intake: the shared subscription");
         return String.format(Locale.ROOT, "[broker] MQTT clients connected %d, refused by the authenticator %d, TLS "
-                + "refused: handshake %d, not TLS %d; messages dropped %d%s", mqtt.connectedClients(),
+                + "refused: handshake %d, timeout %d, not TLS %d; messages dropped %d%s", mqtt.connectedClients(),
                 mqtt.refusedConnections(), mqtt.tlsRefusals().count(MqttTlsRefusals.Reason.HANDSHAKE),
+                mqtt.tlsRefusals().count(MqttTlsRefusals.Reason.TIMEOUT),
                 mqtt.tlsRefusals().count(MqttTlsRefusals.Reason.NOT_TLS), mqtt.droppedMessages(), intake);
     }
 
     private static String expect(BufferedReader from, String prefix) throws Exception {
-        for (String line = from.readLine(); line != null; line = from.readLine()) {
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-            System.out.println("[load] " + line);
-        }
-        throw new IllegalStateException("the kiosk load ended before " + prefix);
+        return SocketBenchmark.expect(from, prefix, "the kiosk load");
     }
 }

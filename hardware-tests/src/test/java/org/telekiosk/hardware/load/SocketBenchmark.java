@@ -188,13 +188,21 @@ public final class SocketBenchmark {
     }
 
     private static String expect(BufferedReader from, String prefix) throws Exception {
+        return expect(from, prefix, "the socket load");
+    }
+
+    /**
+     * Reads a load process's output up to the first line starting with {@code prefix}, echoing the others; {@code what}
+     * names the process when it ends first. Also {@link KioskConnectionBenchmark}'s.
+     */
+    static String expect(BufferedReader from, String prefix, String what) throws Exception {
         for (String line = from.readLine(); line != null; line = from.readLine()) {
             if (line.startsWith(prefix)) {
                 return line;
             }
             System.out.println("[load] " + line);
         }
-        throw new IllegalStateException("the socket load ended before " + prefix);
+        throw new IllegalStateException(what + " ended before " + prefix);
     }
 
     /** This JVM after full collections; {@code fds}: its open file descriptors. */
