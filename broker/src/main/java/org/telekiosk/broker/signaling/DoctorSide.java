@@ -132,9 +132,9 @@ final class DoctorSide implements Connection.Side {
                 LOG.info("[{}] Doctor admitted {} to consultation {}", connection.peer().id(), who, room.id());
                 link.send(seq -> service.admittedEvent(who.toString(), seq));
                 room.toDoctor(seq -> service.admittedEvent(doctor.id().toString(), seq));
-                room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
-                room.toDoctor(seq -> service.participantsEvent(room, seq));
-                link.send(seq -> service.participantsEvent(room, seq));
+                room.toDoctor(seq -> service.events.waitingRoom(room, seq));
+                room.toDoctor(seq -> service.events.participants(room, seq));
+                link.send(seq -> service.events.participants(room, seq));
             }
         }
     }

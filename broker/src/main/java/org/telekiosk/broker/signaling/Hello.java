@@ -113,8 +113,8 @@ final class Hello {
             peer.send(new SignalEvent.Welcome(connection.version(), id.toString(), Participant.Role.DOCTOR,
                     "", "", room.hasCall() ? SignalEvent.SeatStatus.IN_CALL : SignalEvent.SeatStatus.WAITING,
                     room.doctorLast()));
-            room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
-            room.toDoctor(seq -> service.participantsEvent(room, seq));
+            room.toDoctor(seq -> service.events.waitingRoom(room, seq));
+            room.toDoctor(seq -> service.events.participants(room, seq));
             if (room.hasCall()) {
                 room.toDoctor(seq -> service.admittedEvent(account.get().id().toString(), seq));
             }
@@ -212,7 +212,7 @@ final class Hello {
                 link.send(seq -> service.admittedEvent(participant, seq));
                 room.toDoctor(seq -> new SignalEvent.IceRestart(seq));
             }
-            room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
+            room.toDoctor(seq -> service.events.waitingRoom(room, seq));
         });
     }
 }

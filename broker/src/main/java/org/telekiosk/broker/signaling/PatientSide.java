@@ -47,18 +47,18 @@ final class PatientSide implements Connection.Side {
         boolean inCall = room.inCall(participant);
         switch (request) {
             case SignalRequest.Ready ready -> {
-                switch (service.waitingRoom.reportReadiness(caller, SignalingService.fromWire(ready.readiness()))) {
+                switch (service.waitingRoom.reportReadiness(caller, RoomEvents.fromWire(ready.readiness()))) {
                     case Outcome.Refused<DeviceReadiness> refused ->
                             connection.fail(SignalErrors.hello(refused.refusal()), "seat gone");
                     case Outcome.Done<DeviceReadiness> done ->
-                            room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
+                            room.toDoctor(seq -> service.events.waitingRoom(room, seq));
                 }
             }
             case SignalRequest.Check check -> {
                 Optional<Room.Link> link = room.seated(participant);
                 if (link.isPresent() && link.get().check(check.result())) {
                     service.records.patientChecked(room.id(), participant, check.result(), service.clock.instant());
-                    room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
+                    room.toDoctor(seq -> service.events.waitingRoom(room, seq));
                 }
             }
             case SignalRequest.Answer answer -> {
@@ -105,9 +105,9 @@ final class PatientSide implements Connection.Side {
         left = true;
         Optional<Room.Link> link = room.unseat(participant);
         if (inCall) {
-            room.toDoctor(seq -> service.participantsEvent(room, seq));
+            room.toDoctor(seq -> service.events.participants(room, seq));
         }
-        room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
+        room.toDoctor(seq -> service.events.waitingRoom(room, seq));
         link.ifPresent(l -> l.send(seq -> new SignalEvent.Ended(seq, "left")));
         LOG.info("[{}] Patient {} left consultation {}", connection.peer().id(), participant, room.id());
         connection.finish(CloseCodes.NORMAL, "left");
@@ -122,6 +122,6 @@ final class PatientSide implements Connection.Side {
         link.get().dropped(service.clock.instant());
         service.reconnects.disconnected(participant);
         LOG.info("[{}] Patient {} dropped; seat kept for the grace period", connection.peer().id(), participant);
-        room.toDoctor(seq -> service.waitingRoomEvent(room, seq));
+        room.toDoctor(seq -> service.events.waitingRoom(room, seq));
     }
 }

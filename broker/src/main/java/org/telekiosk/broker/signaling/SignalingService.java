@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.telekiosk.broker.account.Account;
@@ -15,34 +14,26 @@ import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.SessionLookup;
 import org.telekiosk.broker.account.Sessions;
 import org.telekiosk.broker.account.SocketsPerOwner;
-import org.telekiosk.broker.consultation.CallMember;
 import org.telekiosk.broker.consultation.Consultation;
 import org.telekiosk.broker.consultation.ConsultationPolicy;
 import org.telekiosk.broker.consultation.ConsultationService;
 import org.telekiosk.broker.consultation.ConsultationState;
-import org.telekiosk.broker.consultation.DeviceReadiness;
 import org.telekiosk.broker.consultation.EndReason;
 import org.telekiosk.broker.consultation.EndWatcher;
 import org.telekiosk.broker.consultation.JoinCodes;
 import org.telekiosk.broker.consultation.Reconnects;
-import org.telekiosk.broker.consultation.WaitingListEntry;
 import org.telekiosk.broker.consultation.WaitingRoom;
 import org.telekiosk.broker.record.ConsultationRecords;
 import org.telekiosk.broker.record.Party;
 import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.request.ConsultationId;
 import org.telekiosk.broker.request.Outcome;
-import org.telekiosk.broker.request.Refusal;
 import org.telekiosk.broker.turn.IceServers;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.signaling.CloseCodes;
-import org.telekiosk.protocol.signaling.KioskSensors;
 import org.telekiosk.protocol.signaling.Participant;
-import org.telekiosk.protocol.signaling.Readiness;
 import org.telekiosk.protocol.signaling.SignalError;
 import org.telekiosk.protocol.signaling.SignalEvent;
-import org.telekiosk.protocol.signaling.PreCallCheck;
-import org.telekiosk.protocol.signaling.WaitingPatient;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 
 /**
@@ -66,7 +57,8 @@ public final class SignalingService implements EndWatcher {
     /** The joined signaling sockets each doctor account and kiosk page holds ({@code signal.max-sockets-per-account}). */
     final SocketsPerOwner sockets;
     private final Duration grace;
-    private final Function<KioskId, Optional<KioskStatus>> statuses;
+    /** The doctor's waiting-room and participants events, read when they are sent. */
+    final RoomEvents events;
     /** The consultations' records: told of the doctor's connection, SDP fingerprints, media reports, rungs. */
     final ConsultationRecords records;
     private final Map<ConsultationId, Room> rooms = new ConcurrentHashMap<>();
@@ -104,10 +96,10 @@ public final class SignalingService implements EndWatcher {
             SignalingConfig config, Clock clock, Function<KioskId, Optional<KioskStatus>> statuses,
             ConsultationRecords records) {
         this.records = Objects.requireNonNull(records, "records");
-        this.statuses = Objects.requireNonNull(statuses, "statuses");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.consultations = Objects.requireNonNull(consultations, "consultations");
         this.waitingRoom = Objects.requireNonNull(waitingRoom, "waitingRoom");
+        this.events = new RoomEvents(waitingRoom, statuses);
         this.codes = Objects.requireNonNull(codes, "codes");
         this.reconnects = Objects.requireNonNull(reconnects, "reconnects");
         this.iceServers = Objects.requireNonNull(iceServers, "iceServers");
@@ -309,8 +301,8 @@ public final class SignalingService implements EndWatcher {
         for (Room room : rooms.values()) {
             synchronized (room) {
                 if (!room.releaseDropped(grace, now).isEmpty()) {
-                    room.toDoctor(seq -> waitingRoomEvent(room, seq));
-                    room.toDoctor(seq -> participantsEvent(room, seq));
+                    room.toDoctor(seq -> events.waitingRoom(room, seq));
+                    room.toDoctor(seq -> events.participants(room, seq));
                 }
                 if (room.isEmpty()) {
                     // Nobody left to relay to or to resume: a doctor who comes back gets a fresh room and snapshot.
@@ -332,35 +324,6 @@ public final class SignalingService implements EndWatcher {
     Optional<Account> activeAccount(org.telekiosk.broker.account.SecretHash hash) {
         return sessions.lookup(hash) instanceof SessionLookup.Active active
                 ? Optional.of(active.account()) : Optional.empty();
-    }
-
-    SignalEvent.Numbered waitingRoomEvent(Room room, long seq) {
-        if (room.doctorAccount().isEmpty()) {
-            return new SignalEvent.WaitingRoom(seq, List.of());
-        }
-        Outcome<List<WaitingListEntry>> list =
-                waitingRoom.waitingList(new Caller.Staff(room.doctorAccount().get()), room.id());
-        // A version 1 doctor gets the version 1 form (no check field): their decoder refuses unknown fields.
-        boolean version1 = room.doctorConnection().map(c -> c.version() == 1).orElse(false);
-        List<WaitingPatient> patients = list instanceof Outcome.Done<List<WaitingListEntry>> done
-                ? done.value().stream().map(entry -> toWire(entry, room.seated(entry.participant())
-                        .map(Room.Link::check).orElse(PreCallCheck.NOT_REPORTED)))
-                        .map(patient -> version1 ? patient.asVersion1() : patient).toList()
-                : List.of();
-        return new SignalEvent.WaitingRoom(seq, patients);
-    }
-
-    SignalEvent.Numbered participantsEvent(Room room, long seq) {
-        if (room.doctorAccount().isEmpty()) {
-            return new SignalEvent.Participants(seq, List.of());
-        }
-        Outcome<List<CallMember>> list =
-                waitingRoom.participants(new Caller.Staff(room.doctorAccount().get()), room.id());
-        List<Participant> people = list instanceof Outcome.Done<List<CallMember>> done
-                ? done.value().stream().map(p -> new Participant(p.role() == CallMember.Role.DOCTOR
-                        ? Participant.Role.DOCTOR : Participant.Role.PATIENT, p.name().value())).toList()
-                : List.of();
-        return new SignalEvent.Participants(seq, people);
     }
 
     SignalEvent.Numbered admittedEvent(String participantLabel, long seq) {
@@ -392,22 +355,5 @@ public final class SignalingService implements EndWatcher {
             forget(joined);
         }
         return open;
-    }
-
-    WaitingPatient toWire(WaitingListEntry patient, PreCallCheck check) {
-        DeviceReadiness r = patient.readiness();
-        OptionalInt rtt = r.roundTripMillis();
-        KioskSensors sensors = patient.kiosk().map(kiosk -> statuses.apply(kiosk)
-                        .map(status -> KioskSensors.reported(status.sensors())).orElse(KioskSensors.NOT_REPORTED))
-                .orElse(KioskSensors.NO_KIOSK);
-        return new WaitingPatient(patient.participant().toString(), patient.name().value(),
-                patient.kiosk().map(Object::toString).orElse(""), patient.waitingSince(), patient.connected(),
-                new Readiness(r.cameraGranted(), r.microphoneGranted(), rtt.isPresent() ? rtt.getAsInt() : -1),
-                sensors, check);
-    }
-
-    static DeviceReadiness fromWire(Readiness r) {
-        return new DeviceReadiness(r.camera(), r.microphone(),
-                r.roundTripMillis() < 0 ? OptionalInt.empty() : OptionalInt.of(r.roundTripMillis()));
     }
 }
