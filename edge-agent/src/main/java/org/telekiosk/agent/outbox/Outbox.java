@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -130,23 +129,11 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
         this.lastSeq = opened.fresh() ? Math.max(opened.lastSeq(), highWater.last()) : opened.lastSeq();
         this.committedSeq.set(lastSeq);
         this.dropped = new AtomicLong(opened.dropped());
-        try (java.sql.Statement statement = writer.createStatement()) {
-            // The quarantine table came later within schema version 1: an older file gets it on its next start.
-            statement.execute("CREATE TABLE IF NOT EXISTS quarantine (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL,"
-                    + " reason TEXT NOT NULL, quarantined_at INTEGER NOT NULL)");
-            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM quarantine")) {
-                rs.next();
-                refused.set(rs.getLong(1));
-            }
-        }
-        try (PreparedStatement count = writer.prepareStatement(
-                "SELECT count(*), coalesce(sum(length(payload)), 0) FROM reading");
-                ResultSet rs = count.executeQuery()) {
-            rs.next();
-            this.held = rs.getLong(1);
-            this.bytes = rs.getLong(2);
-        }
-        this.heldFrom = OutboxFile.lowestHeld(writer, lastSeq);
+        OutboxFile.Contents contents = OutboxFile.contents(writer, lastSeq);
+        this.refused.set(contents.quarantined());
+        this.held = contents.held();
+        this.bytes = contents.bytes();
+        this.heldFrom = contents.heldFrom();
         writer.commit();
         this.writerThread = Thread.ofPlatform().name("telekiosk-outbox").daemon().unstarted(this::writeLoop);
     }

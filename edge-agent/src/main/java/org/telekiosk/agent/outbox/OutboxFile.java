@@ -288,6 +288,36 @@ final class OutboxFile {
         }
     }
 
+    /**
+     * What an opened file holds, read once at start.
+     *
+     * @param quarantined readings the broker refused, kept aside
+     * @param held        readings not yet acknowledged
+     * @param bytes       their payload bytes
+     * @param heldFrom    {@link #lowestHeld}
+     */
+    record Contents(long quarantined, long held, long bytes, long heldFrom) {}
+
+    /** Reads what {@code c} holds, creating the quarantine table first if the file predates it; not committed. */
+    static Contents contents(Connection c, long committed) throws SQLException {
+        long quarantined;
+        try (java.sql.Statement statement = c.createStatement()) {
+            // The quarantine table came later within schema version 1: an older file gets it on its next start.
+            statement.execute("CREATE TABLE IF NOT EXISTS quarantine (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL,"
+                    + " reason TEXT NOT NULL, quarantined_at INTEGER NOT NULL)");
+            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM quarantine")) {
+                rs.next();
+                quarantined = rs.getLong(1);
+            }
+        }
+        try (PreparedStatement count = c.prepareStatement(
+                "SELECT count(*), coalesce(sum(length(payload)), 0) FROM reading");
+                ResultSet rs = count.executeQuery()) {
+            rs.next();
+            return new Contents(quarantined, rs.getLong(1), rs.getLong(2), lowestHeld(c, committed));
+        }
+    }
+
     /** The lowest sequence number on disk, or one above {@code committed} when the file holds none. */
     static long lowestHeld(Connection c, long committed) throws SQLException {
         try (PreparedStatement min = c.prepareStatement("SELECT min(seq) FROM reading");
