@@ -101,6 +101,9 @@ class BrokerConfigLoaderTest {
         assertTrue(intake.getMessage().contains("mqtt.intake-connections"), intake.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("mqtt.intake-connections", "9")));
+        IllegalArgumentException handshake = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("mqtt.tls-handshake-timeout", "PT0.5S")));
+        assertEquals("mqtt.tls-handshake-timeout must be PT1S..PT5M, was PT0.5S", handshake.getMessage());
         IllegalArgumentException origin = assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("https.allowed-origins", "https://a.example/")));
         assertTrue(origin.getMessage().contains("https.allowed-origins"), origin.getMessage());

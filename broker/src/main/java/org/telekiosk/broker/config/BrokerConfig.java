@@ -45,6 +45,8 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  * @param tlsProvider           {@code https.tls-provider}: the HTTPS listener's TLS implementation
  * @param mqttIntake            {@code mqtt.intake}: how the node takes the kiosks' publishes; {@link
  *                              MqttIntake#IN_PROCESS} only with the embedded MQTT broker
+ * @param mqttHandshakeTimeout  {@code mqtt.tls-handshake-timeout}: how long the embedded MQTT listener waits for a
+ *                              TLS handshake to finish (HiveMQ's {@code handshake-timeout})
  */
 public record BrokerConfig(
         Path dataDir,
@@ -75,7 +77,8 @@ public record BrokerConfig(
         Lockouts lockouts,
         ExternalMqtt externalMqtt,
         TlsProvider tlsProvider,
-        MqttIntake mqttIntake) {
+        MqttIntake mqttIntake,
+        Duration mqttHandshakeTimeout) {
 
     public BrokerConfig {
         Objects.requireNonNull(tlsProvider, "https.tls-provider is required");
@@ -123,6 +126,12 @@ public record BrokerConfig(
         range("mqtt.intake-connections", mqttIntakeConnections, 1, 8);
         range("mqtt.max-payload-bytes", mqttMaxPayloadBytes, 64, 1 << 20);
         Objects.requireNonNull(mqttKioskQuota, "mqtt.kiosk-* settings are required");
+        Objects.requireNonNull(mqttHandshakeTimeout, "mqtt.tls-handshake-timeout is required");
+        if (mqttHandshakeTimeout.compareTo(Duration.ofSeconds(1)) < 0
+                || mqttHandshakeTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("mqtt.tls-handshake-timeout must be PT1S..PT5M, was "
+                    + mqttHandshakeTimeout);
+        }
         storeUrl = storeUrl == null ? "" : storeUrl.strip();
         if (!storeUrl.isEmpty() && !storeUrl.startsWith("jdbc:postgresql:") && !storeUrl.startsWith("jdbc:sqlite:")) {
             throw new IllegalArgumentException("store.url must be empty (SQLite in the data directory) or a"
@@ -259,7 +268,8 @@ public record BrokerConfig(
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, viewerLimits, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
                 mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice,
-                kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider, mqttIntake);
+                kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider, mqttIntake,
+                mqttHandshakeTimeout);
     }
 
     private static void range(String key, long value, long min, long max) {

@@ -129,7 +129,8 @@ public final class BrokerConfigLoader {
                             duration(merged, "join-code.guard.delay")),
                     externalMqtt,
                     TlsProvider.parse(merged.getProperty("https.tls-provider")),
-                    BrokerConfig.MqttIntake.parse(merged.getProperty("mqtt.intake"), externalMqtt.enabled()));
+                    BrokerConfig.MqttIntake.parse(merged.getProperty("mqtt.intake"), externalMqtt.enabled()),
+                    duration(merged, "mqtt.tls-handshake-timeout"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

@@ -41,9 +41,9 @@ import org.telekiosk.protocol.retry.ReconnectPolicy;
  * acknowledging kiosks' readings that no subscriber takes, and sends what was unacknowledged again.
  *
  * <p>Paho's automatic reconnect is off (its delays live in a static field shared by every client of the JVM): this
- * class reconnects as every MQTT client of the project does, by a {@link ReconnectPolicy}: after the n-th failure
- * in a row it waits between 125 ms and {@code min(15 s, 125 ms · 2^n)}. Paho's persistence is explicit and in memory: nothing is written
- * to the working directory.
+ * class reconnects as every MQTT client of the project does, by a {@link ReconnectPolicy}, one chain of attempts at a
+ * time ({@link Reconnects}). Paho's persistence is explicit and in memory: nothing is written to the working
+ * directory.
  */
 public final class BrokerMqttClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerMqttClient.class);
@@ -54,9 +54,8 @@ public final class BrokerMqttClient implements AutoCloseable {
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
     private final ScheduledExecutorService scheduler;
-    private final ReconnectPolicy reconnect = reconnectPolicy(new SecureRandom());
-    /** Failures in a row since the last subscription (Paho's callback threads and the scheduler). */
-    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    private final Reconnects reconnects;
+    private final Downlink downlink;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AckLine acks;
     private final AtomicLong arrivals = new AtomicLong();
@@ -104,8 +103,16 @@ public final class BrokerMqttClient implements AutoCloseable {
         options.setReceiveMaximum(RECEIVE_MAXIMUM);
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
+        this.downlink = new Downlink(client);
         client.setCallback(new Callback());
         client.setManualAcks(true);
+        this.reconnects = new Reconnects(Reconnects.policy(new SecureRandom()), (delay, attempt) -> {
+            try {
+                scheduler.schedule(attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closed meanwhile: no attempt
+            }
+        }, this::connect);
         this.acks = new AckLine(client::messageArrivedComplete, () -> scheduler.execute(this::restart));
     }
 
@@ -167,8 +174,11 @@ public final class BrokerMqttClient implements AutoCloseable {
         return acks.acknowledgedCount();
     }
 
-    /** Drops the connection so that the MQTT broker sends the unacknowledged messages again. */
-    private void restart() {
+    /**
+     * Drops the connection so that the MQTT broker sends the unacknowledged messages again (the acknowledgement line's
+     * failure, the stall watch; package-private for tests of a loss reported twice).
+     */
+    void restart() {
         subscribed = false;
         if (closed.get()) {
             return;
@@ -178,66 +188,28 @@ public final class BrokerMqttClient implements AutoCloseable {
         } catch (MqttException e) {
             LOG.debug("Dropping the MQTT subscriber's connection failed: {}", e.getMessage());
         }
-        retry("reconnecting so that the unacknowledged messages are delivered again");
+        reconnects.lost("reconnecting so that the unacknowledged messages are delivered again");
     }
 
     /**
-     * Publishes {@code payload} on a downlink topic with QoS 0, retained (MQTT 5 §3.3.1.3): the MQTT broker keeps the
-     * latest per topic and hands it to a kiosk whenever it subscribes, so a reconnecting kiosk learns where things
-     * stand. Returns at once (the client queues) whether the client took the message: not when not connected or
-     * when it refused it (its queue full), and then the caller sends the news again later. Any thread except HiveMQ's.
+     * Publishes {@code payload} on a downlink topic with QoS 0, retained ({@link Downlink#publishRetained}): whether
+     * the client took it. Any thread except HiveMQ's.
      */
     public boolean publishRetained(String topic, byte[] payload) {
-        if (!client.isConnected()) {
-            return false;
-        }
-        try {
-            client.publish(topic, new MqttMessage(payload, 0, true, null));
-            return true;
-        } catch (MqttException e) {
-            LOG.debug("Publishing on a downlink topic failed (sent again later): {}", e.getMessage());
-            return false;
-        }
+        return downlink.publishRetained(topic, payload);
     }
 
-    /**
-     * Publishes {@code payload} with QoS 0, not retained: what is worth nothing once late (the relay between nodes).
-     * Returns at once; when not connected, the message is skipped. Any thread except HiveMQ's.
-     */
+    /** Publishes {@code payload} with QoS 0, not retained ({@link Downlink#publish}). Any thread except HiveMQ's. */
     public void publish(String topic, byte[] payload) {
-        if (!client.isConnected()) {
-            return;
-        }
-        try {
-            client.publish(topic, new MqttMessage(payload, 0, false, null));
-        } catch (MqttException e) {
-            LOG.debug("Publishing on '{}' failed: {}", topic, e.getMessage());
-        }
+        downlink.publish(topic, payload);
     }
 
     /**
-     * Publishes {@code payload} on a downlink topic with QoS 1, not retained, with an MQTT 5 message expiry interval
-     * of {@code expirySeconds} (§3.3.2.3.3): the MQTT broker queues it for a kiosk that is away but has a session and
-     * drops it once expired. The future completes when the MQTT broker acknowledged it (PUBACK), and fails when not
-     * connected or refused; the caller sends it again later. Any thread except HiveMQ's.
+     * Publishes {@code payload} with QoS 1 and a message expiry interval ({@link Downlink#publishExpiring}); completes
+     * on the PUBACK. Any thread except HiveMQ's.
      */
     public CompletableFuture<Void> publishExpiring(String topic, byte[] payload, long expirySeconds) {
-        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-        if (!client.isConnected()) {
-            acknowledged.completeExceptionally(new IllegalStateException("the MQTT client is not connected"));
-            return acknowledged;
-        }
-        MqttMessage message = new MqttMessage(payload, 1, false, null);
-        MqttProperties properties = new MqttProperties();
-        properties.setMessageExpiryInterval(Math.max(1, expirySeconds));
-        message.setProperties(properties);
-        try {
-            client.publish(topic, message, null, listener(() -> acknowledged.complete(null),
-                    acknowledged::completeExceptionally));
-        } catch (MqttException e) {
-            acknowledged.completeExceptionally(e);
-        }
-        return acknowledged;
+        return downlink.publishExpiring(topic, payload, expirySeconds);
     }
 
     /** Starts connecting in the background. */
@@ -245,6 +217,7 @@ public final class BrokerMqttClient implements AutoCloseable {
         if (subscription == null) {
             throw new IllegalStateException("subscribe before start");
         }
+        reconnects.first();
         connect();
     }
 
@@ -253,8 +226,14 @@ public final class BrokerMqttClient implements AutoCloseable {
         return subscribed && client.isConnected();
     }
 
+    /** One attempt of the reconnect chain ({@link Reconnects}): on the scheduler, or the caller's thread at start. */
     private void connect() {
         if (closed.get()) {
+            reconnects.connected();
+            return;
+        }
+        if (client.isConnected()) {
+            reconnects.connected(); // not expected with one chain at a time; never a second connection's line below
             return;
         }
         // Nothing arrives while disconnected; what arrived on the old connection is never acknowledged on this one.
@@ -263,24 +242,31 @@ public final class BrokerMqttClient implements AutoCloseable {
             client.connect(options, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
+                    reconnects.connected();
                     subscribeNow();
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable cause) {
-                    retry("connect failed: " + cause.getMessage());
+                    subscribed = false;
+                    reconnects.failed("connect failed: " + cause.getMessage());
                 }
             });
         } catch (MqttException e) {
-            retry("connect failed: " + e.getMessage());
+            if (e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CLIENT_CONNECTED) {
+                reconnects.connected();
+                return;
+            }
+            subscribed = false;
+            reconnects.failed("connect failed: " + e.getMessage());
         }
     }
 
     private void subscribeNow() {
         String filter = subscription.topicFilter();
         try {
-            MqttActionListener granted = listener(() -> {
-                failures.set(0);
+            MqttActionListener granted = Downlink.listener(() -> {
+                reconnects.usable();
                 subscribed = true;
                 LOG.info("Subscribed to {}", filter);
             }, cause -> LOG.error("Subscription to {} failed: {}", filter, cause.getMessage()));
@@ -298,50 +284,17 @@ public final class BrokerMqttClient implements AutoCloseable {
         }
     }
 
-    /** A listener that fails on a reason code of 0x80 or above (MQTT 5 §2.4) as on a failure. */
-    private static MqttActionListener listener(Runnable success, java.util.function.Consumer<Throwable> failure) {
-        return new MqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-                int[] codes = token.getReasonCodes();
-                if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                    failure.accept(new IllegalStateException("reason code 0x" + Integer.toHexString(codes[0])));
-                } else {
-                    success.run();
-                }
-            }
-
-            @Override
-            public void onFailure(IMqttToken token, Throwable cause) {
-                failure.accept(cause);
-            }
-        };
-    }
-
-    private void retry(String why) {
-        subscribed = false;
-        if (closed.get()) {
-            return;
-        }
-        long delay = reconnect.delayAfter(failures.getAndUpdate(n -> Math.min(n + 1, 30))).toMillis();
-        LOG.warn("MQTT subscriber: {}; retrying in {} ms", why, delay);
-        scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
-    }
-
-    /** The broker client's reconnect delays: from 125 ms, doubling the ceiling with each failure, up to 15 s. */
-    static ReconnectPolicy reconnectPolicy(java.util.random.RandomGenerator random) {
-        return new ReconnectPolicy(Duration.ofMillis(125), Duration.ofSeconds(15), random);
-    }
-
     /**
      * Stops taking messages (a drain, issue 17) and waits at most {@code wait} until every message taken before was
      * taken care of (a reading: committed to the store) and acknowledged; whether all were. The subscription stays
      * (unsubscribing would let the MQTT broker acknowledge kiosks' readings that no subscriber takes): what arrives
      * from now on is left unacknowledged and comes again, on this node's next connection or to another node of the
-     * shared group. Blocking; call {@link #close} after.
+     * shared group. The connection is not made again once lost (the node stops; a new connection would only be handed
+     * messages to leave unacknowledged). Blocking; call {@link #close} after.
      */
     public boolean stopTaking(Duration wait) {
         stoppedTaking = true;
+        reconnects.stop();
         try {
             return acks.awaitEmpty(wait);
         } catch (InterruptedException e) {
@@ -355,6 +308,7 @@ public final class BrokerMqttClient implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        reconnects.stop();
         scheduler.shutdownNow();
         try {
             if (client.isConnected()) {
@@ -384,7 +338,8 @@ public final class BrokerMqttClient implements AutoCloseable {
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
-            retry("disconnected: " + response.getReasonString() + " (" + response.getReturnCode() + ")");
+            subscribed = false;
+            reconnects.lost("disconnected: " + response.getReasonString() + " (" + response.getReturnCode() + ")");
         }
 
         @Override

@@ -5,8 +5,13 @@ import org.telekiosk.broker.pki.TlsPolicy;
 
 /**
  * The embedded HiveMQ's {@code config.xml}, written by {@link EmbeddedMqttBroker} at each start: the mutual-TLS
- * listener with the node's key and trust stores and the TLS policy, queue and receive limits, retained messages on,
- * the packet limit, file persistence.
+ * listener with the node's key and trust stores, the TLS policy and the handshake timeout, queue and receive limits,
+ * retained messages on, the packet limit, file persistence.
+ *
+ * <p>HiveMQ reads this file with JAXB and silently ignores an element it does not know (a misspelt one included),
+ * so each element here is checked against HiveMQ CE's {@code config.xsd} of the version in use (2025.5): {@code
+ * <handshake-timeout>} is a child of the listener's {@code <tls>}, in milliseconds (its default 10000).
+ * {@code MqttHandshakeTimeoutTest} checks that HiveMQ acts on it.
  */
 final class HiveMqConfigXml {
     private HiveMqConfigXml() {}
@@ -36,6 +41,7 @@ final class HiveMqConfigXml {
                 %s        </protocols>
                         <cipher-suites>
                 %s        </cipher-suites>
+                        <handshake-timeout>%d</handshake-timeout>
                         <client-authentication-mode>REQUIRED</client-authentication-mode>
                         <truststore>
                           <path>%s</path>
@@ -65,7 +71,8 @@ final class HiveMqConfigXml {
                   <persistence><mode>file</mode></persistence>
                 </hivemq>
                 """.formatted(port, xml(config.mqttBindAddress()), xml(stores.keyStore().toAbsolutePath().toString()),
-                pw, pw, protocols, ciphers, xml(stores.trustStore().toAbsolutePath().toString()), pw,
+                pw, pw, protocols, ciphers, config.mqttHandshakeTimeout().toMillis(),
+                xml(stores.trustStore().toAbsolutePath().toString()), pw,
                 config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum(),
                 MqttPacketLimit.forPayload(config.mqttMaxPayloadBytes()));
     }

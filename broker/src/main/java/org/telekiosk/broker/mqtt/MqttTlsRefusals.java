@@ -49,9 +49,10 @@ public final class MqttTlsRefusals extends TurboFilter {
          */
         NOT_TLS("not-tls", "SSL message transmission failed for "),
         /**
-         * The handshake did not finish within HiveMQ's {@code handshake-timeout} (10 s by default): the client sent
-         * nothing for that long, or (the case seen with thousands of kiosks connecting on a loaded machine,
-         * docs/benchmarks.md) the broker was too busy with other handshakes to answer in time.
+         * The handshake did not finish within HiveMQ's {@code handshake-timeout} ({@code mqtt.tls-handshake-timeout},
+         * 30 s by default): the client sent nothing for that long, or (the case seen with thousands of kiosks
+         * connecting on a loaded machine, docs/benchmarks.md) the broker was too busy with other handshakes to answer
+         * in time.
          */
         TIMEOUT("timeout", "TLS handshake not finished in time for ");
 

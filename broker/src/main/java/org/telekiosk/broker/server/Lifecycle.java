@@ -32,6 +32,7 @@ final class Lifecycle implements AutoCloseable {
     @Override
     public synchronized void close() {
         for (AutoCloseable part : started.reversed()) {
+            LOG.debug("Stopping {}", part.getClass().getSimpleName());
             try {
                 part.close();
             } catch (Exception e) {

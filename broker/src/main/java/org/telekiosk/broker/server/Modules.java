@@ -75,6 +75,8 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Kio
         telemetry.start(config, commands::report, external || inProcess ? java.util.Optional.empty()
                 : java.util.Optional.of(mqtt::kioskPublishesRouted), storage.audit(), clock, trust.announced()::take,
                 mqtt.inProcessIntake());
+        // Stops (in reverse) before the commands, kiosk trust and the store it hands messages to (Telemetry#intakeStop).
+        parts.add(telemetry.intakeStop());
         Signaling signaling = parts.add(Signaling.start(config, access, clock, environment,
                 telemetry.statuses()::latest, storage.database(), trust.presence().node()));
         MetricsEndpoint metrics = parts.add(MetricsEndpoint.start(config.metrics(), new BrokerMetrics.Sources(

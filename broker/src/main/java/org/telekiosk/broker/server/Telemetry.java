@@ -344,11 +344,36 @@ final class Telemetry implements AutoCloseable {
         return all;
     }
 
+    /**
+     * The intake as a part of the node's {@link Lifecycle}, added once it is {@link #start started}: it must stop
+     * before what it hands messages to closes (command updates to the commands, presence and Wills to kiosk trust,
+     * readings to the store), since a message taken after those closed fails, is logged as an error and comes again,
+     * and each failure made the intake connection reconnect (seen at the stop after a 10,000-kiosk run, with the
+     * kiosks' Wills arriving). Its close is {@link #stopIntake} (bounded by {@link Broker#DRAIN_STEP}; quick after a
+     * drain), then every intake connection closes, for good: nothing reconnects while the node stops. What arrives
+     * afterwards stays with the MQTT broker (the intake's sessions) and comes again after the restart.
+     */
+    AutoCloseable intakeStop() {
+        return new IntakeStop(this);
+    }
+
+    /** {@link #intakeStop}; a named class, so that the lifecycle's log names it. */
+    private record IntakeStop(Telemetry telemetry) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (!telemetry.stopIntake(Broker.DRAIN_STEP)) {
+                LOG.warn("Stop: some readings taken were not stored and acknowledged in time; the MQTT broker sends"
+                        + " them again (the store keeps each once)");
+            }
+            telemetry.intakeClients.forEach(BrokerMqttClient::close);
+        }
+    }
+
     @Override
     public void close() {
         ackFlusher.shutdownNow();
         orderTimer.shutdownNow();
-        // The first client is closed by its owner (the broker's parts), the others here.
+        // Closed by the intake's stop before (closing twice is nothing); here for a start that failed before it.
         intakeClients.stream().skip(1).forEach(BrokerMqttClient::close);
         relayClient.ifPresent(BrokerMqttClient::close);
     }

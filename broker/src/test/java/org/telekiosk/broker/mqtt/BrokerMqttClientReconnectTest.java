@@ -16,7 +16,7 @@ import org.telekiosk.protocol.retry.ReconnectPolicy;
 class BrokerMqttClientReconnectTest {
     @Test
     void theFirstRetryWaitsAQuarterSecondAtMostAndTheCeilingDoublesUpToFifteenSeconds() {
-        ReconnectPolicy policy = BrokerMqttClient.reconnectPolicy(new SplittableRandom(7));
+        ReconnectPolicy policy = Reconnects.policy(new SplittableRandom(7));
         long[] ceilings = {250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 15_000};
         for (int failures = 0; failures < ceilings.length; failures++) {
             long highest = 0;
@@ -32,7 +32,7 @@ class BrokerMqttClientReconnectTest {
     @Test
     void theJitterNeverGoesBelowTheFloor() {
         RandomGenerator lowest = () -> 0L;
-        ReconnectPolicy policy = BrokerMqttClient.reconnectPolicy(lowest);
+        ReconnectPolicy policy = Reconnects.policy(lowest);
         for (int failures = 0; failures < 30; failures++) {
             assertEquals(Duration.ofMillis(125), policy.delayAfter(failures));
         }
