@@ -2,7 +2,6 @@ package org.telekiosk.protocol;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.regex.Pattern;
 
 /**
  * A LOINC code such as {@code 8310-5} (body temperature): up to seven digits, a hyphen and the mod-10 check digit
@@ -10,8 +9,6 @@ import java.util.regex.Pattern;
  * refused, which catches most typing errors in configuration.
  */
 public record LoincCode(@JsonValue String value) {
-    private static final Pattern SHAPE = Pattern.compile("[0-9]{1,7}-[0-9]");
-
     /** Body temperature. */
     public static final LoincCode BODY_TEMPERATURE = new LoincCode("8310-5");
     /** Body weight. */
@@ -28,9 +25,9 @@ public record LoincCode(@JsonValue String value) {
     public static final LoincCode MEAN_PRESSURE = new LoincCode("8478-0");
 
     public LoincCode {
-        Identifier.require("LOINC code", value, SHAPE, "digits, '-', check digit, e.g. '8310-5'");
-        int dash = value.indexOf('-');
-        int expected = checkDigit(value.substring(0, dash));
+        Identifier.require("LOINC code", value, LoincCode::fits, "digits, '-', check digit, e.g. '8310-5'");
+        int dash = value.length() - 2;
+        int expected = checkDigit(value, dash);
         if (value.charAt(dash + 1) - '0' != expected) {
             throw new IllegalArgumentException("LOINC code '" + value + "' has a wrong check digit (expected "
                     + expected + ")");
@@ -44,9 +41,14 @@ public record LoincCode(@JsonValue String value) {
 
     /** LOINC's mod-10 check digit: double every second digit from the right, sum the digits, round up to ten. */
     static int checkDigit(String digits) {
+        return checkDigit(digits, digits.length());
+    }
+
+    /** The check digit of the first {@code length} characters of {@code digits}. */
+    private static int checkDigit(String digits, int length) {
         int sum = 0;
         boolean doubled = true;
-        for (int i = digits.length() - 1; i >= 0; i--) {
+        for (int i = length - 1; i >= 0; i--) {
             int d = digits.charAt(i) - '0';
             if (doubled) {
                 d *= 2;
@@ -58,6 +60,21 @@ public record LoincCode(@JsonValue String value) {
             doubled = !doubled;
         }
         return (10 - sum % 10) % 10;
+    }
+
+    /** The shape {@code [0-9]{1,7}-[0-9]}. */
+    static boolean fits(String value) {
+        int length = value.length();
+        if (length < 3 || length > 9 || value.charAt(length - 2) != '-'
+                || !Identifier.isDigit(value.charAt(length - 1))) {
+            return false;
+        }
+        for (int i = 0; i < length - 2; i++) {
+            if (!Identifier.isDigit(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

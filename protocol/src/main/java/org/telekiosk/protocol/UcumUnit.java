@@ -2,7 +2,6 @@ package org.telekiosk.protocol;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.regex.Pattern;
 
 /**
  * A unit in UCUM's case-sensitive syntax, e.g. {@code Cel}, {@code kg}, {@code %}, {@code /min}, {@code mm[Hg]}:
@@ -10,8 +9,6 @@ import java.util.regex.Pattern;
  * each sensor documents the unit it sends.
  */
 public record UcumUnit(@JsonValue String value) {
-    private static final Pattern SHAPE = Pattern.compile("[!-~]{1,32}");
-
     /** Degrees Celsius. */
     public static final UcumUnit CELSIUS = new UcumUnit("Cel");
     /** Kilograms. */
@@ -28,12 +25,27 @@ public record UcumUnit(@JsonValue String value) {
     public static final UcumUnit ARBITRARY = new UcumUnit("[arb'U]");
 
     public UcumUnit {
-        Identifier.require("UCUM unit", value, SHAPE, "1-32 printable ASCII characters without spaces, e.g. 'Cel'");
+        Identifier.require("UCUM unit", value, UcumUnit::fits, "1-32 printable ASCII characters without spaces, e.g. 'Cel'");
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static UcumUnit of(String value) {
         return new UcumUnit(value);
+    }
+
+    /** The shape {@code [!-~]{1,32}}: printable ASCII, no space. */
+    static boolean fits(String value) {
+        int length = value.length();
+        if (length < 1 || length > 32) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c < '!' || c > '~') {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -236,11 +236,11 @@ public final class FhirBundleBuilder {
         o.setCode(new CodeableConcept(new Coding(MDC, mdc.code(), mdc.display())).setText(mdc.text()));
         StringBuilder data = new StringBuilder();
         for (WaveformBatch b : run) {
-            for (Integer sample : b.samples()) {
+            for (int i = 0; i < b.samples().size(); i++) {
                 if (!data.isEmpty()) {
                     data.append(' ');
                 }
-                data.append(sample);
+                data.append(b.samples().getInt(i));
             }
         }
         String unit = first.unit().value();

@@ -86,8 +86,7 @@ final class KioskTopicAuthorizer implements PublishAuthorizer, SubscriptionAutho
      * {@code commands} topic (the in-process intake takes exactly those, {@link InProcessIntake}).
      */
     static boolean mayPublish(KioskId kiosk, String topic) {
-        return topic.equals(Topics.measurements(kiosk)) || topic.equals(Topics.status(kiosk))
-                || topic.equals(Topics.commandUpdates(kiosk));
+        return Topics.isOwnUplink(kiosk, topic);
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.telemetry.IntSamples;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.Signal;
@@ -171,19 +172,19 @@ final class ReadingTable {
         }
     }
 
-    static byte[] pack(List<Integer> samples) {
+    /** The samples as big-endian 32-bit integers, one after the other. */
+    static byte[] pack(IntSamples samples) {
         ByteBuffer buffer = ByteBuffer.allocate(samples.size() * Integer.BYTES);
-        samples.forEach(buffer::putInt);
+        for (int i = 0; i < samples.size(); i++) {
+            buffer.putInt(samples.getInt(i));
+        }
         return buffer.array();
     }
 
-    static List<Integer> unpack(byte[] packed) {
-        ByteBuffer buffer = ByteBuffer.wrap(packed);
-        List<Integer> samples = new ArrayList<>(packed.length / Integer.BYTES);
-        while (buffer.hasRemaining()) {
-            samples.add(buffer.getInt());
-        }
-        return samples;
+    static IntSamples unpack(byte[] packed) {
+        int[] samples = new int[packed.length / Integer.BYTES];
+        ByteBuffer.wrap(packed).asIntBuffer().get(samples);
+        return IntSamples.of(samples);
     }
 
     static long nanos(Instant t) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.telemetry.IntSamples;
 import org.telekiosk.protocol.telemetry.Signal;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 
@@ -87,7 +88,7 @@ final class WaveformAssembler {
         if (samples.isEmpty()) {
             return;
         }
-        outlet.waveform(sensor, signal, unit, sampleRate, timeline.at(startNanos), scale, List.copyOf(samples));
+        outlet.waveform(sensor, signal, unit, sampleRate, timeline.at(startNanos), scale, IntSamples.copyOf(samples));
         nextStartNanos = startNanos + periodNanos(samples.size());
         samples.clear();
     }

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -34,7 +33,7 @@ final class StrictInstant {
 
         @Override
         public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(DateTimeFormatter.ISO_INSTANT.format(value));
+            gen.writeString(IsoInstant.format(value));
         }
     }
 
@@ -50,7 +49,7 @@ final class StrictInstant {
             }
             String text = p.getText();
             try {
-                return Instant.parse(text);
+                return IsoInstant.parse(text);
             } catch (DateTimeParseException e) {
                 return (Instant) ctxt.handleWeirdStringValue(Instant.class, text,
                         "expected an ISO-8601 instant in UTC such as 2026-11-22T10:15:30Z");

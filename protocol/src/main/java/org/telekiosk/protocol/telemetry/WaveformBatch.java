@@ -21,10 +21,10 @@ import org.telekiosk.protocol.UcumUnit;
  * @param sampleRate samples per second, more than 0 and at most 10,000
  * @param start      when the first sample was taken
  * @param scale      the value of one step of a sample, finite and more than 0
- * @param samples    1 to 10,000 samples, each a 32-bit signed integer
+ * @param samples    1 to 10,000 samples, each a 32-bit signed integer; held as {@code int}s, not boxed
  */
 public record WaveformBatch(KioskId kiosk, long seq, SensorId sensor, Signal signal, UcumUnit unit, double sampleRate,
-        Instant start, double scale, List<Integer> samples) implements KioskMessage {
+        Instant start, double scale, IntSamples samples) implements KioskMessage {
 
     /** The most samples one batch may carry. */
     public static final int MAX_SAMPLES = 10_000;
@@ -49,7 +49,12 @@ public record WaveformBatch(KioskId kiosk, long seq, SensorId sensor, Signal sig
             throw new IllegalArgumentException("samples must hold 1 to " + MAX_SAMPLES + " values, held "
                     + samples.size());
         }
-        samples = List.copyOf(samples);
+    }
+
+    /** With the samples copied from a list; a null sample throws {@link NullPointerException}. */
+    public WaveformBatch(KioskId kiosk, long seq, SensorId sensor, Signal signal, UcumUnit unit, double sampleRate,
+            Instant start, double scale, List<Integer> samples) {
+        this(kiosk, seq, sensor, signal, unit, sampleRate, start, scale, IntSamples.copyOf(samples));
     }
 
     /** How long the batch lasts: the number of samples over the rate. */

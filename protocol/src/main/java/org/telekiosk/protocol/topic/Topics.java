@@ -121,6 +121,30 @@ public final class Topics {
         };
     }
 
+    /**
+     * Whether {@code topic} is one of {@code kiosk}'s own uplink topics ({@link #measurements}, {@link #status},
+     * {@link #commandUpdates}): what a kiosk may publish to. Read in place, without making the three topic names; the
+     * MQTT broker asks it for every publish.
+     */
+    public static boolean isOwnUplink(KioskId kiosk, String topic) {
+        String id = kiosk.value();
+        int slash = PREFIX.length() + id.length();
+        if (topic == null || topic.length() <= slash || !topic.startsWith(PREFIX)
+                || !topic.startsWith(id, PREFIX.length()) || topic.charAt(slash) != '/') {
+            return false;
+        }
+        int segmentLength = topic.length() - slash - 1;
+        for (KioskTopic.Channel channel : CHANNELS) {
+            String segment = channel.segment();
+            if (segment.length() == segmentLength && topic.startsWith(segment, slash + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final KioskTopic.Channel[] CHANNELS = KioskTopic.Channel.values();
+
     /** The topic filter that matches every channel of every kiosk. */
     public static String allKioskChannels() {
         return PREFIX + "+/+";

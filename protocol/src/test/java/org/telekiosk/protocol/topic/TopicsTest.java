@@ -66,4 +66,20 @@ class TopicsTest {
     void topicsOutsideTheSchemeDoNotParse(String topic) {
         assertTrue(Topics.parse(topic).isEmpty(), topic);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"telekiosk/v1/kiosks/wmk-lab-03/measurements", "telekiosk/v1/kiosks/wmk-lab-03/status",
+        "telekiosk/v1/kiosks/wmk-lab-03/commands", "telekiosk/v1/kiosks/wmk-lab-04/measurements",
+        "telekiosk/v1/kiosks/wmk-lab-0/measurements", "telekiosk/v1/kiosks/wmk-lab-033/measurements",
+        "telekiosk/v1/kiosks/wmk-lab-03/measurement", "telekiosk/v1/kiosks/wmk-lab-03/measurementsx",
+        "telekiosk/v1/kiosks/wmk-lab-03/", "telekiosk/v1/kiosks/wmk-lab-03", "telekiosk/v1/kiosks/wmk-lab-03x",
+        "telekiosk/v1/kiosks/wmk-lab-03/status/x", "telekiosk/v1/kiosks/wmk-lab-03//status",
+        "telekiosk/v1/to-kiosk/wmk-lab-03/commands", "telekiosk/v1/to-kiosk/wmk-lab-03/acks", "", "telekiosk/v1/kiosks/",
+        "xtelekiosk/v1/kiosks/wmk-lab-03/status", "telekiosk/v1/kiosks/wmk-lab-03/+", "telekiosk/v1/kiosks/+/status"})
+    void aKioskMayPublishToItsThreeUplinkTopicsAndNoOther(String topic) {
+        KioskId kiosk = KioskId.of("wmk-lab-03");
+        boolean own = topic.equals(Topics.measurements(kiosk)) || topic.equals(Topics.status(kiosk))
+                || topic.equals(Topics.commandUpdates(kiosk));
+        assertEquals(own, Topics.isOwnUplink(kiosk, topic), topic);
+    }
 }
