@@ -17,10 +17,11 @@ import org.telekiosk.broker.testing.BrokerExtension;
 /**
  * With {@code https.allowed-origins} empty, every host name the served certificate is valid for is an allowed
  * origin, the machine's own name (which the broker adds to its certificate) included; a name it does not cover is not.
+ * On the shared broker (its configuration is the default, which is what this class checks; nothing here is counted).
  */
 class DefaultOriginsTest {
     @RegisterExtension
-    static final BrokerExtension BROKER = new BrokerExtension();
+    static final BrokerExtension BROKER = BrokerExtension.shared();
 
     @Test
     void everyHostNameOfTheServerCertificateMayOpenTheSignalingSocketAndNoOtherMay() throws Exception {

@@ -88,7 +88,9 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
      * of its own in the same combination (2026-12-05). One HiveMQ per JVM, as in production, never showed it.
      *
      * <p>Who shares (REST, WebSockets and TLS only, no MQTT delivery checked): HttpHardeningIntegrationTest (its MQTT
-     * case checks a TLS renegotiation and a CONNACK only), ConsultationEndIntegrationTest, CrlDistributionPointTest.
+     * case checks a TLS renegotiation and a CONNACK only), ConsultationEndIntegrationTest, CrlDistributionPointTest,
+     * PreCheckCameraBrowserTest, and since 2026-12-06 HealthzDocumentedTest and DefaultOriginsTest (each a test case
+     * of under half a second behind 14 s of a broker's own start and stop at load 18).
      * Who must not, and has a broker of its own since 2026-12-05: every class that checks what reaches a kiosk, the
      * store or a viewer over MQTT (acknowledgements, readings, commands), among them RetainedStoreAckIntegrationTest,
      * ForgedPublishIntegrationTest and the hardware-tests system classes KioskToViewerSystemTest,
