@@ -8,9 +8,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The SQL of gap tracking: tables {@code kiosk_progress} and {@code seq_gap}. Every call runs in the caller's transaction. */
 final class GapTable {
+    private static final String GAPS = "SELECT first_seq, last_seq, opened_at, lost_at FROM seq_gap WHERE kiosk = ?";
     private final Dialect dialect;
 
     GapTable(Dialect dialect) {
@@ -19,67 +21,83 @@ final class GapTable {
 
     /**
      * Loads a kiosk's ledger and, on PostgreSQL, locks its progress row until the transaction ends, so that two broker
-     * nodes storing readings of one kiosk update its gaps one after the other. (SQLite has a single writer anyway.)
+     * nodes storing readings of one kiosk update its gaps one after the other. On SQLite the first statement must be
+     * a write: it takes the database's write lock, waiting out another writer (busy timeout), where a read first
+     * would make the later write an upgrade that SQLite refuses at once (SQLITE_BUSY) while another connection writes
+     * ({@code SqliteMeasurementStoreTest}). On the writer's kept statements.
      */
-    GapLedger load(Connection c, String kiosk) throws SQLException {
-        try (PreparedStatement ensure = c.prepareStatement(
-                "INSERT INTO kiosk_progress (kiosk, highest_seq) VALUES (?, 0) ON CONFLICT (kiosk) DO NOTHING")) {
-            ensure.setString(1, kiosk);
-            ensure.executeUpdate();
-        }
-        long highest;
-        String lock = dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT highest_seq FROM kiosk_progress WHERE kiosk = ?" + lock)) {
-            select.setString(1, kiosk);
-            try (ResultSet rs = select.executeQuery()) {
-                rs.next();
-                highest = rs.getLong(1);
-            }
-        }
-        return new GapLedger(highest, gaps(c, kiosk, false));
+    GapLedger load(WriterStatements s, String kiosk) throws SQLException {
+        PreparedStatement ensure = s.get(
+                "INSERT INTO kiosk_progress (kiosk, highest_seq) VALUES (?, 0) ON CONFLICT (kiosk) DO NOTHING");
+        ensure.setString(1, kiosk);
+        ensure.executeUpdate();
+        OptionalLong highest = highest(s, kiosk);
+        PreparedStatement select = s.get(GAPS + " ORDER BY first_seq");
+        select.setString(1, kiosk);
+        return new GapLedger(highest.orElseThrow(), gaps(select));
     }
 
-    void save(Connection c, String kiosk, GapLedger ledger) throws SQLException {
-        try (PreparedStatement progress = c.prepareStatement(
-                "UPDATE kiosk_progress SET highest_seq = ? WHERE kiosk = ?");
-                PreparedStatement delete = c.prepareStatement("DELETE FROM seq_gap WHERE kiosk = ?");
-                PreparedStatement insert = c.prepareStatement("INSERT INTO seq_gap"
-                        + " (kiosk, first_seq, last_seq, opened_at, lost_at) VALUES (?, ?, ?, ?, ?)")) {
-            progress.setLong(1, ledger.highest());
-            progress.setString(2, kiosk);
-            progress.executeUpdate();
-            delete.setString(1, kiosk);
-            delete.executeUpdate();
-            for (Gap gap : ledger.gaps()) {
-                insert.setString(1, kiosk);
-                insert.setLong(2, gap.range().first());
-                insert.setLong(3, gap.range().last());
-                insert.setLong(4, gap.openedAt().toEpochMilli());
-                if (gap.lostAt().isPresent()) {
-                    insert.setLong(5, gap.lostAt().get().toEpochMilli());
-                } else {
-                    insert.setNull(5, java.sql.Types.BIGINT);
-                }
-                insert.addBatch();
-            }
-            insert.executeBatch();
+    private OptionalLong highest(WriterStatements s, String kiosk) throws SQLException {
+        PreparedStatement select = s.get("SELECT highest_seq FROM kiosk_progress WHERE kiosk = ?"
+                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : ""));
+        select.setString(1, kiosk);
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
         }
+    }
+
+    /**
+     * Writes what {@link GapLedger#record} changed: the highest number, and the gaps only if they changed (a reading
+     * that follows the one before, the usual case, changes the highest number alone).
+     */
+    void save(WriterStatements s, String kiosk, GapLedger ledger) throws SQLException {
+        PreparedStatement progress = s.get("UPDATE kiosk_progress SET highest_seq = ? WHERE kiosk = ?");
+        progress.setLong(1, ledger.highest());
+        progress.setString(2, kiosk);
+        progress.executeUpdate();
+        if (!ledger.gapsChanged()) {
+            return;
+        }
+        PreparedStatement delete = s.get("DELETE FROM seq_gap WHERE kiosk = ?");
+        delete.setString(1, kiosk);
+        delete.executeUpdate();
+        if (ledger.gaps().isEmpty()) {
+            return;
+        }
+        PreparedStatement insert = s.get("INSERT INTO seq_gap"
+                + " (kiosk, first_seq, last_seq, opened_at, lost_at) VALUES (?, ?, ?, ?, ?)");
+        for (Gap gap : ledger.gaps()) {
+            insert.setString(1, kiosk);
+            insert.setLong(2, gap.range().first());
+            insert.setLong(3, gap.range().last());
+            insert.setLong(4, gap.openedAt().toEpochMilli());
+            if (gap.lostAt().isPresent()) {
+                insert.setLong(5, gap.lostAt().get().toEpochMilli());
+            } else {
+                insert.setNull(5, java.sql.Types.BIGINT);
+            }
+            insert.addBatch();
+        }
+        insert.executeBatch();
     }
 
     /** A kiosk's gaps, lowest first; only the lost ones if {@code lostOnly}. */
     List<Gap> gaps(Connection c, String kiosk, boolean lostOnly) throws SQLException {
-        List<Gap> gaps = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT first_seq, last_seq, opened_at, lost_at FROM seq_gap"
-                + " WHERE kiosk = ?" + (lostOnly ? " AND lost_at IS NOT NULL" : "") + " ORDER BY first_seq")) {
+        try (PreparedStatement select = c.prepareStatement(GAPS + (lostOnly ? " AND lost_at IS NOT NULL" : "")
+                + " ORDER BY first_seq")) {
             select.setString(1, kiosk);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    long lostAt = rs.getLong(4);
-                    Optional<Instant> lost = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lostAt));
-                    gaps.add(new Gap(new SeqRange(rs.getLong(1), rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)),
-                            lost));
-                }
+            return gaps(select);
+        }
+    }
+
+    private static List<Gap> gaps(PreparedStatement select) throws SQLException {
+        List<Gap> gaps = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                long lostAt = rs.getLong(4);
+                Optional<Instant> lost = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lostAt));
+                gaps.add(new Gap(new SeqRange(rs.getLong(1), rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)),
+                        lost));
             }
         }
         return gaps;

@@ -39,6 +39,7 @@ final class StoreWriter implements AutoCloseable {
 
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final Connection connection;
+    private final WriterStatements statements;
     private final Clock clock;
     private final Duration gapTimeout;
     private final ReadingTable readings = new ReadingTable();
@@ -54,6 +55,7 @@ final class StoreWriter implements AutoCloseable {
     StoreWriter(StoreDatabase database, Clock clock, Duration gapTimeout, StoreCounters counters) throws SQLException {
         this.connection = database.connect();
         this.connection.setAutoCommit(false);
+        this.statements = new WriterStatements(connection);
         this.clock = clock;
         this.gapTimeout = gapTimeout;
         this.gaps = new GapTable(database.dialect());
@@ -118,8 +120,8 @@ final class StoreWriter implements AutoCloseable {
             write(appends);
             batch.clear();
         }
-        try {
-            connection.close();
+        try (connection) {
+            statements.close();
         } catch (SQLException e) {
             LOG.warn("Closing the store's writer connection failed: {}", e.getMessage());
         }
@@ -137,11 +139,11 @@ final class StoreWriter implements AutoCloseable {
                 ledgers.put(a.item().kiosk().value(), null);
             }
             for (String kiosk : ledgers.keySet()) {
-                ledgers.put(kiosk, gaps.load(connection, kiosk));
+                ledgers.put(kiosk, gaps.load(statements, kiosk));
             }
             List<StoreItem> claimed = appends.stream().map(Append::item)
                     .filter(item -> !(item instanceof StoreItem.Refused)).toList();
-            boolean[] fresh = readings.claim(connection, claimed, now);
+            boolean[] fresh = readings.claim(statements, claimed, now);
             List<Measurement> spots = new ArrayList<>();
             List<WaveformBatch> waves = new ArrayList<>();
             Map<String, KioskMessage> newInBatch = new java.util.HashMap<>();
@@ -188,11 +190,11 @@ final class StoreWriter implements AutoCloseable {
                     recovered += ledger.record(item.seq(), now);
                 }
             }
-            readings.insertMeasurements(connection, spots);
-            readings.insertWaveforms(connection, waves);
+            readings.insertMeasurements(statements, spots);
+            readings.insertWaveforms(statements, waves);
             for (Map.Entry<String, GapLedger> e : ledgers.entrySet()) {
                 if (e.getValue().changed()) {
-                    gaps.save(connection, e.getKey(), e.getValue());
+                    gaps.save(statements, e.getKey(), e.getValue());
                 }
             }
             connection.commit();
