@@ -58,7 +58,15 @@ final class GapLedger {
 
     /** Whether {@code seq} was not received yet: above the highest, or inside a gap. */
     boolean missing(long seq) {
-        return seq > highest || gaps.stream().anyMatch(g -> g.range().contains(seq));
+        if (seq > highest) {
+            return true;
+        }
+        for (Gap gap : gaps) { // a loop, not a stream: the writer asks for every reading (issue 16)
+            if (gap.range().contains(seq)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     long highest() {

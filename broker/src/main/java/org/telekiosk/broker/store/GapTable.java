@@ -8,15 +8,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /** The SQL of gap tracking: tables {@code kiosk_progress} and {@code seq_gap}. Every call runs in the caller's transaction. */
 final class GapTable {
     private static final String GAPS = "SELECT first_seq, last_seq, opened_at, lost_at FROM seq_gap WHERE kiosk = ?";
-    private final Dialect dialect;
+    /** The writer's read of a kiosk's highest number, locking the row on PostgreSQL; made once (it is the key). */
+    private final String highestForUpdate;
 
     GapTable(Dialect dialect) {
-        this.dialect = dialect;
+        this.highestForUpdate = "SELECT highest_seq FROM kiosk_progress WHERE kiosk = ?"
+                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
     }
 
     /**
@@ -31,19 +32,18 @@ final class GapTable {
                 "INSERT INTO kiosk_progress (kiosk, highest_seq) VALUES (?, 0) ON CONFLICT (kiosk) DO NOTHING");
         ensure.setString(1, kiosk);
         ensure.executeUpdate();
-        OptionalLong highest = highest(s, kiosk);
+        long highest;
+        PreparedStatement lock = s.get(highestForUpdate);
+        lock.setString(1, kiosk);
+        try (ResultSet rs = lock.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("no progress row for kiosk " + kiosk + " after inserting it");
+            }
+            highest = rs.getLong(1);
+        }
         PreparedStatement select = s.get(GAPS + " ORDER BY first_seq");
         select.setString(1, kiosk);
-        return new GapLedger(highest.orElseThrow(), gaps(select));
-    }
-
-    private OptionalLong highest(WriterStatements s, String kiosk) throws SQLException {
-        PreparedStatement select = s.get("SELECT highest_seq FROM kiosk_progress WHERE kiosk = ?"
-                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : ""));
-        select.setString(1, kiosk);
-        try (ResultSet rs = select.executeQuery()) {
-            return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-        }
+        return new GapLedger(highest, gaps(select));
     }
 
     /**
@@ -119,20 +119,18 @@ final class GapTable {
      * @return how many sequence numbers became lost
      */
     long markLost(Connection c, Instant cutoff, Instant now) throws SQLException {
-        long count;
-        try (PreparedStatement sum = c.prepareStatement("SELECT COALESCE(SUM(last_seq - first_seq + 1), 0) FROM seq_gap"
-                + " WHERE lost_at IS NULL AND opened_at <= ?")) {
-            sum.setLong(1, cutoff.toEpochMilli());
-            try (ResultSet rs = sum.executeQuery()) {
-                rs.next();
-                count = rs.getLong(1);
-            }
-        }
-        try (PreparedStatement mark = c.prepareStatement(
-                "UPDATE seq_gap SET lost_at = ? WHERE lost_at IS NULL AND opened_at <= ?")) {
+        // The write first, as in load: a sum read before it made the update an upgrade that SQLite refused at once
+        // (SQLITE_BUSY) while another connection to the file wrote (SqliteMeasurementStoreTest).
+        long count = 0;
+        try (PreparedStatement mark = c.prepareStatement("UPDATE seq_gap SET lost_at = ?"
+                + " WHERE lost_at IS NULL AND opened_at <= ? RETURNING last_seq - first_seq + 1")) {
             mark.setLong(1, now.toEpochMilli());
             mark.setLong(2, cutoff.toEpochMilli());
-            mark.executeUpdate();
+            try (ResultSet rs = mark.executeQuery()) {
+                while (rs.next()) {
+                    count += rs.getLong(1);
+                }
+            }
         }
         return count;
     }
