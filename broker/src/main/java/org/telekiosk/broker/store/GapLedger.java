@@ -14,6 +14,7 @@ final class GapLedger {
     private long highest;
     private final List<Gap> gaps;
     private boolean changed;
+    private boolean gapsChanged;
 
     GapLedger(long highest, List<Gap> gaps) {
         this.highest = highest;
@@ -30,6 +31,7 @@ final class GapLedger {
         changed = true;
         if (seq > highest) {
             if (seq > highest + 1) {
+                gapsChanged = true;
                 gaps.add(new Gap(new SeqRange(highest + 1, seq - 1), now, Optional.empty()));
             }
             highest = seq;
@@ -38,6 +40,7 @@ final class GapLedger {
         for (int i = 0; i < gaps.size(); i++) {
             Gap gap = gaps.get(i);
             if (gap.range().contains(seq)) {
+                gapsChanged = true;
                 gaps.remove(i);
                 SeqRange r = gap.range();
                 if (seq < r.last()) {
@@ -55,7 +58,15 @@ final class GapLedger {
 
     /** Whether {@code seq} was not received yet: above the highest, or inside a gap. */
     boolean missing(long seq) {
-        return seq > highest || gaps.stream().anyMatch(g -> g.range().contains(seq));
+        if (seq > highest) {
+            return true;
+        }
+        for (Gap gap : gaps) { // a loop, not a stream: the writer asks for every reading (issue 16)
+            if (gap.range().contains(seq)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     long highest() {
@@ -73,5 +84,10 @@ final class GapLedger {
 
     boolean changed() {
         return changed;
+    }
+
+    /** Whether {@link #record} opened, narrowed or closed a gap (not only raised the highest number). */
+    boolean gapsChanged() {
+        return gapsChanged;
     }
 }

@@ -11,75 +11,93 @@ import java.util.Optional;
 
 /** The SQL of gap tracking: tables {@code kiosk_progress} and {@code seq_gap}. Every call runs in the caller's transaction. */
 final class GapTable {
-    private final Dialect dialect;
+    private static final String GAPS = "SELECT first_seq, last_seq, opened_at, lost_at FROM seq_gap WHERE kiosk = ?";
+    /** The writer's read of a kiosk's highest number, locking the row on PostgreSQL; made once (it is the key). */
+    private final String highestForUpdate;
 
     GapTable(Dialect dialect) {
-        this.dialect = dialect;
+        this.highestForUpdate = "SELECT highest_seq FROM kiosk_progress WHERE kiosk = ?"
+                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
     }
 
     /**
      * Loads a kiosk's ledger and, on PostgreSQL, locks its progress row until the transaction ends, so that two broker
-     * nodes storing readings of one kiosk update its gaps one after the other. (SQLite has a single writer anyway.)
+     * nodes storing readings of one kiosk update its gaps one after the other. On SQLite the first statement must be
+     * a write: it takes the database's write lock, waiting out another writer (busy timeout), where a read first
+     * would make the later write an upgrade that SQLite refuses at once (SQLITE_BUSY) while another connection writes
+     * ({@code SqliteMeasurementStoreTest}). On the writer's kept statements.
      */
-    GapLedger load(Connection c, String kiosk) throws SQLException {
-        try (PreparedStatement ensure = c.prepareStatement(
-                "INSERT INTO kiosk_progress (kiosk, highest_seq) VALUES (?, 0) ON CONFLICT (kiosk) DO NOTHING")) {
-            ensure.setString(1, kiosk);
-            ensure.executeUpdate();
-        }
+    GapLedger load(WriterStatements s, String kiosk) throws SQLException {
+        PreparedStatement ensure = s.get(
+                "INSERT INTO kiosk_progress (kiosk, highest_seq) VALUES (?, 0) ON CONFLICT (kiosk) DO NOTHING");
+        ensure.setString(1, kiosk);
+        ensure.executeUpdate();
         long highest;
-        String lock = dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT highest_seq FROM kiosk_progress WHERE kiosk = ?" + lock)) {
-            select.setString(1, kiosk);
-            try (ResultSet rs = select.executeQuery()) {
-                rs.next();
-                highest = rs.getLong(1);
+        PreparedStatement lock = s.get(highestForUpdate);
+        lock.setString(1, kiosk);
+        try (ResultSet rs = lock.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("no progress row for kiosk " + kiosk + " after inserting it");
             }
+            highest = rs.getLong(1);
         }
-        return new GapLedger(highest, gaps(c, kiosk, false));
+        PreparedStatement select = s.get(GAPS + " ORDER BY first_seq");
+        select.setString(1, kiosk);
+        return new GapLedger(highest, gaps(select));
     }
 
-    void save(Connection c, String kiosk, GapLedger ledger) throws SQLException {
-        try (PreparedStatement progress = c.prepareStatement(
-                "UPDATE kiosk_progress SET highest_seq = ? WHERE kiosk = ?");
-                PreparedStatement delete = c.prepareStatement("DELETE FROM seq_gap WHERE kiosk = ?");
-                PreparedStatement insert = c.prepareStatement("INSERT INTO seq_gap"
-                        + " (kiosk, first_seq, last_seq, opened_at, lost_at) VALUES (?, ?, ?, ?, ?)")) {
-            progress.setLong(1, ledger.highest());
-            progress.setString(2, kiosk);
-            progress.executeUpdate();
-            delete.setString(1, kiosk);
-            delete.executeUpdate();
-            for (Gap gap : ledger.gaps()) {
-                insert.setString(1, kiosk);
-                insert.setLong(2, gap.range().first());
-                insert.setLong(3, gap.range().last());
-                insert.setLong(4, gap.openedAt().toEpochMilli());
-                if (gap.lostAt().isPresent()) {
-                    insert.setLong(5, gap.lostAt().get().toEpochMilli());
-                } else {
-                    insert.setNull(5, java.sql.Types.BIGINT);
-                }
-                insert.addBatch();
-            }
-            insert.executeBatch();
+    /**
+     * Writes what {@link GapLedger#record} changed: the highest number, and the gaps only if they changed (a reading
+     * that follows the one before, the usual case, changes the highest number alone).
+     */
+    void save(WriterStatements s, String kiosk, GapLedger ledger) throws SQLException {
+        PreparedStatement progress = s.get("UPDATE kiosk_progress SET highest_seq = ? WHERE kiosk = ?");
+        progress.setLong(1, ledger.highest());
+        progress.setString(2, kiosk);
+        progress.executeUpdate();
+        if (!ledger.gapsChanged()) {
+            return;
         }
+        PreparedStatement delete = s.get("DELETE FROM seq_gap WHERE kiosk = ?");
+        delete.setString(1, kiosk);
+        delete.executeUpdate();
+        if (ledger.gaps().isEmpty()) {
+            return;
+        }
+        PreparedStatement insert = s.get("INSERT INTO seq_gap"
+                + " (kiosk, first_seq, last_seq, opened_at, lost_at) VALUES (?, ?, ?, ?, ?)");
+        for (Gap gap : ledger.gaps()) {
+            insert.setString(1, kiosk);
+            insert.setLong(2, gap.range().first());
+            insert.setLong(3, gap.range().last());
+            insert.setLong(4, gap.openedAt().toEpochMilli());
+            if (gap.lostAt().isPresent()) {
+                insert.setLong(5, gap.lostAt().get().toEpochMilli());
+            } else {
+                insert.setNull(5, java.sql.Types.BIGINT);
+            }
+            insert.addBatch();
+        }
+        insert.executeBatch();
     }
 
     /** A kiosk's gaps, lowest first; only the lost ones if {@code lostOnly}. */
     List<Gap> gaps(Connection c, String kiosk, boolean lostOnly) throws SQLException {
-        List<Gap> gaps = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT first_seq, last_seq, opened_at, lost_at FROM seq_gap"
-                + " WHERE kiosk = ?" + (lostOnly ? " AND lost_at IS NOT NULL" : "") + " ORDER BY first_seq")) {
+        try (PreparedStatement select = c.prepareStatement(GAPS + (lostOnly ? " AND lost_at IS NOT NULL" : "")
+                + " ORDER BY first_seq")) {
             select.setString(1, kiosk);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    long lostAt = rs.getLong(4);
-                    Optional<Instant> lost = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lostAt));
-                    gaps.add(new Gap(new SeqRange(rs.getLong(1), rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)),
-                            lost));
-                }
+            return gaps(select);
+        }
+    }
+
+    private static List<Gap> gaps(PreparedStatement select) throws SQLException {
+        List<Gap> gaps = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                long lostAt = rs.getLong(4);
+                Optional<Instant> lost = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lostAt));
+                gaps.add(new Gap(new SeqRange(rs.getLong(1), rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)),
+                        lost));
             }
         }
         return gaps;
@@ -101,20 +119,18 @@ final class GapTable {
      * @return how many sequence numbers became lost
      */
     long markLost(Connection c, Instant cutoff, Instant now) throws SQLException {
-        long count;
-        try (PreparedStatement sum = c.prepareStatement("SELECT COALESCE(SUM(last_seq - first_seq + 1), 0) FROM seq_gap"
-                + " WHERE lost_at IS NULL AND opened_at <= ?")) {
-            sum.setLong(1, cutoff.toEpochMilli());
-            try (ResultSet rs = sum.executeQuery()) {
-                rs.next();
-                count = rs.getLong(1);
-            }
-        }
-        try (PreparedStatement mark = c.prepareStatement(
-                "UPDATE seq_gap SET lost_at = ? WHERE lost_at IS NULL AND opened_at <= ?")) {
+        // The write first, as in load: a sum read before it made the update an upgrade that SQLite refused at once
+        // (SQLITE_BUSY) while another connection to the file wrote (SqliteMeasurementStoreTest).
+        long count = 0;
+        try (PreparedStatement mark = c.prepareStatement("UPDATE seq_gap SET lost_at = ?"
+                + " WHERE lost_at IS NULL AND opened_at <= ? RETURNING last_seq - first_seq + 1")) {
             mark.setLong(1, now.toEpochMilli());
             mark.setLong(2, cutoff.toEpochMilli());
-            mark.executeUpdate();
+            try (ResultSet rs = mark.executeQuery()) {
+                while (rs.next()) {
+                    count += rs.getLong(1);
+                }
+            }
         }
         return count;
     }

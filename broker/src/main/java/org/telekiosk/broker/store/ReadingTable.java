@@ -31,65 +31,62 @@ final class ReadingTable {
      *
      * @return for each reading, whether it was new (a duplicate, also one earlier in the same list, was not)
      */
-    boolean[] claim(Connection c, List<? extends StoreItem> items, Instant now) throws SQLException {
-        try (PreparedStatement claim = c.prepareStatement(CLAIM)) {
-            for (StoreItem item : items) {
-                claim.setString(1, item.kiosk().value());
-                claim.setLong(2, item.seq());
-                claim.setString(3, item.kind());
-                claim.setLong(4, now.toEpochMilli());
-                claim.addBatch();
-            }
-            int[] counts = claim.executeBatch();
-            boolean[] fresh = new boolean[counts.length];
-            for (int i = 0; i < counts.length; i++) {
-                fresh[i] = counts[i] > 0;
-            }
-            return fresh;
+    boolean[] claim(WriterStatements s, List<? extends StoreItem> items, Instant now) throws SQLException {
+        PreparedStatement claim = s.get(CLAIM);
+        for (StoreItem item : items) {
+            claim.setString(1, item.kiosk().value());
+            claim.setLong(2, item.seq());
+            claim.setString(3, item.kind());
+            claim.setLong(4, now.toEpochMilli());
+            claim.addBatch();
         }
+        int[] counts = claim.executeBatch();
+        boolean[] fresh = new boolean[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            fresh[i] = counts[i] > 0;
+        }
+        return fresh;
     }
 
-    void insertMeasurements(Connection c, List<Measurement> measurements) throws SQLException {
+    void insertMeasurements(WriterStatements s, List<Measurement> measurements) throws SQLException {
         if (measurements.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO measurement"
-                + " (kiosk, seq, sensor, loinc, value, unit, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (Measurement m : measurements) {
-                insert.setString(1, m.kiosk().value());
-                insert.setLong(2, m.seq());
-                insert.setString(3, m.sensor().value());
-                insert.setString(4, m.loinc().value());
-                insert.setDouble(5, m.value());
-                insert.setString(6, m.unit().value());
-                insert.setLong(7, nanos(m.takenAt()));
-                insert.addBatch();
-            }
-            insert.executeBatch();
+        PreparedStatement insert = s.get("INSERT INTO measurement"
+                + " (kiosk, seq, sensor, loinc, value, unit, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        for (Measurement m : measurements) {
+            insert.setString(1, m.kiosk().value());
+            insert.setLong(2, m.seq());
+            insert.setString(3, m.sensor().value());
+            insert.setString(4, m.loinc().value());
+            insert.setDouble(5, m.value());
+            insert.setString(6, m.unit().value());
+            insert.setLong(7, nanos(m.takenAt()));
+            insert.addBatch();
         }
+        insert.executeBatch();
     }
 
-    void insertWaveforms(Connection c, List<WaveformBatch> batches) throws SQLException {
+    void insertWaveforms(WriterStatements s, List<WaveformBatch> batches) throws SQLException {
         if (batches.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO waveform_batch (kiosk, seq, sensor, signal,"
-                + " unit, sample_rate, start_at, scale, sample_count, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (WaveformBatch w : batches) {
-                insert.setString(1, w.kiosk().value());
-                insert.setLong(2, w.seq());
-                insert.setString(3, w.sensor().value());
-                insert.setString(4, w.signal().name());
-                insert.setString(5, w.unit().value());
-                insert.setDouble(6, w.sampleRate());
-                insert.setLong(7, nanos(w.start()));
-                insert.setDouble(8, w.scale());
-                insert.setInt(9, w.samples().size());
-                insert.setBytes(10, pack(w.samples()));
-                insert.addBatch();
-            }
-            insert.executeBatch();
+        PreparedStatement insert = s.get("INSERT INTO waveform_batch (kiosk, seq, sensor, signal,"
+                + " unit, sample_rate, start_at, scale, sample_count, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (WaveformBatch w : batches) {
+            insert.setString(1, w.kiosk().value());
+            insert.setLong(2, w.seq());
+            insert.setString(3, w.sensor().value());
+            insert.setString(4, w.signal().name());
+            insert.setString(5, w.unit().value());
+            insert.setDouble(6, w.sampleRate());
+            insert.setLong(7, nanos(w.start()));
+            insert.setDouble(8, w.scale());
+            insert.setInt(9, w.samples().size());
+            insert.setBytes(10, pack(w.samples()));
+            insert.addBatch();
         }
+        insert.executeBatch();
     }
 
     /** A kiosk's measurements taken in {@code [from, to)}, oldest first. */

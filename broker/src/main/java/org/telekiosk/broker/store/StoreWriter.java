@@ -1,6 +1,5 @@
 package org.telekiosk.broker.store;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +19,8 @@ import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /**
- * The store's one writer: a thread of its own with one connection, taking what has queued up (at most
+ * The store's one writer: a thread of its own with one connection ({@link WriterStatements}, which also keeps its
+ * prepared statements and replaces a connection lost), taking what has queued up (at most
  * {@link #MAX_BATCH}) and writing it in one transaction. SQLite allows one writer at a time anyway; on PostgreSQL one
  * writer per broker node keeps the commit order equal to the arrival order, which the MQTT acknowledgements follow.
  * Futures complete on this thread, after the commit.
@@ -38,7 +38,7 @@ final class StoreWriter implements AutoCloseable {
     private record Stop() implements Task {}
 
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
-    private final Connection connection;
+    private final WriterStatements statements;
     private final Clock clock;
     private final Duration gapTimeout;
     private final ReadingTable readings = new ReadingTable();
@@ -52,8 +52,7 @@ final class StoreWriter implements AutoCloseable {
     private volatile CommitLag lag = CommitLag.NONE;
 
     StoreWriter(StoreDatabase database, Clock clock, Duration gapTimeout, StoreCounters counters) throws SQLException {
-        this.connection = database.connect();
-        this.connection.setAutoCommit(false);
+        this.statements = new WriterStatements(database);
         this.clock = clock;
         this.gapTimeout = gapTimeout;
         this.gaps = new GapTable(database.dialect());
@@ -119,7 +118,7 @@ final class StoreWriter implements AutoCloseable {
             batch.clear();
         }
         try {
-            connection.close();
+            statements.close();
         } catch (SQLException e) {
             LOG.warn("Closing the store's writer connection failed: {}", e.getMessage());
         }
@@ -137,25 +136,25 @@ final class StoreWriter implements AutoCloseable {
                 ledgers.put(a.item().kiosk().value(), null);
             }
             for (String kiosk : ledgers.keySet()) {
-                ledgers.put(kiosk, gaps.load(connection, kiosk));
+                ledgers.put(kiosk, gaps.load(statements, kiosk));
             }
             List<StoreItem> claimed = appends.stream().map(Append::item)
                     .filter(item -> !(item instanceof StoreItem.Refused)).toList();
-            boolean[] fresh = readings.claim(connection, claimed, now);
+            boolean[] fresh = readings.claim(statements, claimed, now);
             List<Measurement> spots = new ArrayList<>();
             List<WaveformBatch> waves = new ArrayList<>();
-            Map<String, KioskMessage> newInBatch = new java.util.HashMap<>();
             AppendOutcome[] outcomes = new AppendOutcome[appends.size()];
+            KioskMessage[] messages = new KioskMessage[appends.size()];
             long recovered = 0;
             int next = 0;
             for (int i = 0; i < appends.size(); i++) {
                 StoreItem item = appends.get(i).item();
                 GapLedger ledger = ledgers.get(item.kiosk().value());
-                KioskMessage message = switch (item) {
+                KioskMessage message = messages[i] = switch (item) {
                     case StoreItem.Spot s -> s.measurement();
                     case StoreItem.Wave w -> w.batch();
                     case StoreItem.Refused r -> {
-                        aside.refuse(connection, r.refusal(), now);
+                        aside.refuse(statements.connection(), r.refusal(), now);
                         yield null;
                     }
                 };
@@ -167,17 +166,16 @@ final class StoreWriter implements AutoCloseable {
                         case StoreItem.Wave w -> waves.add(w.batch());
                         case StoreItem.Refused r -> throw new IllegalStateException("not claimed");
                     }
-                    newInBatch.put(item.kiosk().value() + "#" + item.seq(), message);
                     outcomes[i] = AppendOutcome.STORED;
                 } else {
-                    KioskMessage stored = newInBatch.get(item.kiosk().value() + "#" + item.seq());
+                    KioskMessage stored = storedEarlier(appends, outcomes, messages, i);
                     if (stored == null) {
-                        stored = readings.stored(connection, item.kiosk(), item.seq()).orElse(message);
+                        stored = readings.stored(statements.connection(), item.kiosk(), item.seq()).orElse(message);
                     }
                     if (stored.equals(message)) {
                         outcomes[i] = AppendOutcome.DUPLICATE;
                     } else {
-                        aside.conflict(connection, item.kiosk(), item.seq(), codec.encode(message), now);
+                        aside.conflict(statements.connection(), item.kiosk(), item.seq(), codec.encode(message), now);
                         outcomes[i] = AppendOutcome.CONFLICT;
                     }
                 }
@@ -188,14 +186,14 @@ final class StoreWriter implements AutoCloseable {
                     recovered += ledger.record(item.seq(), now);
                 }
             }
-            readings.insertMeasurements(connection, spots);
-            readings.insertWaveforms(connection, waves);
+            readings.insertMeasurements(statements, spots);
+            readings.insertWaveforms(statements, waves);
             for (Map.Entry<String, GapLedger> e : ledgers.entrySet()) {
                 if (e.getValue().changed()) {
-                    gaps.save(connection, e.getKey(), e.getValue());
+                    gaps.save(statements, e.getKey(), e.getValue());
                 }
             }
-            connection.commit();
+            statements.commit();
             observeLag(spots, waves);
             long refused = java.util.Arrays.stream(outcomes).filter(o -> o == AppendOutcome.REFUSED).count();
             long conflicts = java.util.Arrays.stream(outcomes).filter(o -> o == AppendOutcome.CONFLICT).count();
@@ -210,10 +208,28 @@ final class StoreWriter implements AutoCloseable {
                 appends.get(i).done().complete(outcomes[i]);
             }
         } catch (SQLException | RuntimeException e) {
-            rollback(e);
+            statements.rollback(e);
             LOG.error("Storing {} readings failed, none was stored: {}", appends.size(), e.toString());
             appends.forEach(a -> a.done().completeExceptionally(e));
         }
+    }
+
+    /**
+     * The reading stored earlier in this batch under the kiosk and number of append {@code i}, or null. A search, not
+     * a map filled for every reading: a repeat within one batch is rare, and the map cost an entry and a key string
+     * per reading (issue 16).
+     */
+    private static KioskMessage storedEarlier(List<Append> appends, AppendOutcome[] outcomes,
+            KioskMessage[] messages, int i) {
+        StoreItem item = appends.get(i).item();
+        for (int j = i - 1; j >= 0; j--) {
+            StoreItem earlier = appends.get(j).item();
+            if (outcomes[j] == AppendOutcome.STORED && earlier.seq() == item.seq()
+                    && earlier.kiosk().equals(item.kiosk())) {
+                return messages[j];
+            }
+        }
+        return null;
     }
 
     /** The newly stored readings' lag from their time (a waveform batch's last sample) to the commit just made. */
@@ -239,25 +255,17 @@ final class StoreWriter implements AutoCloseable {
     private void sweep(Sweep sweep) {
         Instant now = clock.instant();
         try {
-            long lost = gaps.markLost(connection, now.minus(gapTimeout), now);
-            connection.commit();
+            long lost = gaps.markLost(statements.connection(), now.minus(gapTimeout), now);
+            statements.commit();
             counters.lost(lost);
             if (lost > 0) {
                 LOG.warn("{} readings reported lost: their gaps stayed open longer than {}", lost, gapTimeout);
             }
             sweep.done().complete(lost);
         } catch (SQLException | RuntimeException e) {
-            rollback(e);
+            statements.rollback(e);
             LOG.error("Reporting lost gaps failed: {}", e.toString());
             sweep.done().completeExceptionally(e);
-        }
-    }
-
-    private void rollback(Exception cause) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
         }
     }
 

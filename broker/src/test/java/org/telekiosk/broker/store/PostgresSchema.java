@@ -55,9 +55,27 @@ final class PostgresSchema {
         return name != null;
     }
 
-    /** The broker's database on this schema. */
+    /** The broker's database on this schema; its connections name the schema as their application. */
     StoreDatabase database() {
-        return StoreDatabase.of(SERVER + "?currentSchema=" + name, USER, "");
+        return StoreDatabase.of(SERVER + "?currentSchema=" + name + "&ApplicationName=" + name, USER, "");
+    }
+
+    /**
+     * Ends every connection of {@link #database()} from the server's side, as a PostgreSQL restart or a network cut
+     * does, and waits until their server processes are gone.
+     *
+     * @return how many were ended
+     */
+    int terminateConnections() throws SQLException {
+        try (Connection c = DriverManager.getConnection(SERVER, USER, "");
+                java.sql.PreparedStatement terminate = c.prepareStatement("SELECT count(*) FILTER (WHERE"
+                        + " pg_terminate_backend(pid, 10000)) FROM pg_stat_activity WHERE application_name = ?")) {
+            terminate.setString(1, name);
+            try (java.sql.ResultSet rs = terminate.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     /** Drops the schema with everything in it, if one was made. */

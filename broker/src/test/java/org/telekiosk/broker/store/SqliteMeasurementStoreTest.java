@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -46,5 +47,27 @@ class SqliteMeasurementStoreTest extends MeasurementStoreContract {
         assertEquals(AppendOutcome.STORED, second.get(20, TimeUnit.SECONDS));
         assertEquals(AppendOutcome.STORED, third.get(20, TimeUnit.SECONDS));
         assertEquals(0, store.queued());
+    }
+
+    /**
+     * The lost-gap report writes first, as the batches do: while another connection (the audit or record writer on
+     * the same file) holds the write lock, it waits for the lock instead of failing. A read first would have made its
+     * write an upgrade, which SQLite refuses at once with SQLITE_BUSY, without waiting.
+     */
+    @Test
+    void aLostGapReportWaitsForAnotherWriterOfTheFile() throws Exception {
+        store(1, 5);
+        clock.advance(GAP_TIMEOUT);
+        CompletableFuture<Long> lost;
+        try (Connection other = database().connect(); Statement lock = other.createStatement()) {
+            other.setAutoCommit(false);
+            lock.execute("INSERT INTO kiosk_progress (kiosk, highest_seq) VALUES ('wmk-lab-99', 0)");
+            lost = store.reportLostGaps();
+            await().atMost(Duration.ofSeconds(5)).until(() -> store.queued() == 0);
+            assertFalse(lost.isDone(), "waits for the other connection's lock");
+            other.commit();
+        }
+        assertEquals(3L, lost.get(20, TimeUnit.SECONDS));
+        assertEquals(List.of(new SeqRange(2, 4)), store.lostRanges(KIOSK).join());
     }
 }
