@@ -1,8 +1,15 @@
 package org.telekiosk.broker.signaling;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static org.telekiosk.broker.signaling.RelayEnvelope.CLOSE;
+import static org.telekiosk.broker.signaling.RelayEnvelope.CLOSED;
+import static org.telekiosk.broker.signaling.RelayEnvelope.DOCTOR;
+import static org.telekiosk.broker.signaling.RelayEnvelope.END;
+import static org.telekiosk.broker.signaling.RelayEnvelope.EVENT;
+import static org.telekiosk.broker.signaling.RelayEnvelope.MOVED;
+import static org.telekiosk.broker.signaling.RelayEnvelope.PATIENT;
+import static org.telekiosk.broker.signaling.RelayEnvelope.REQUEST;
+import static org.telekiosk.broker.signaling.RelayEnvelope.RESTARTED;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.account.ClientAddress;
-import org.telekiosk.broker.account.OpaqueToken;
 import org.telekiosk.broker.account.SecretHash;
 import org.telekiosk.broker.consultation.Joined;
 import org.telekiosk.broker.consultation.Seat;
@@ -40,40 +46,10 @@ import org.telekiosk.protocol.signaling.SignalRequest;
 public final class NodeRelay implements Relaying, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRelay.class);
 
-    /** One relayed message between nodes; which fields are set depends on {@code kind}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Envelope(String kind, String from, String conn, String consultation, String participant, String session,
-            String status, Long lastSeen, Boolean resumed, String address, String message, Integer code,
-            String reason, Integer version) {
-        static Envelope of(String kind, String from, String conn) {
-            return new Envelope(kind, from, conn, null, null, null, null, null, null, null, null, null, null, null);
-        }
-
-        Envelope message(String json) {
-            return new Envelope(kind, from, conn, consultation, participant, session, status, lastSeen, resumed,
-                    address, json, code, reason, version);
-        }
-    }
-
-    // The socket's node to the home.
-    static final String DOCTOR = "doctor";
-    static final String PATIENT = "patient";
-    static final String REQUEST = "request";
-    static final String CLOSED = "closed";
-    // The home to the socket's node.
-    static final String EVENT = "event";
-    static final String CLOSE = "close";
-    static final String MOVED = "moved";
-    // Any node to the home, and to all.
-    static final String END = "end";
-    static final String RESTARTED = "restarted";
-
     private final SignalingService service;
     private final RelayTransport transport;
     private final String node;
     private final WireCodec codec;
-    private final ObjectMapper json = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     /** On the home: the connections of sockets on other nodes, by their node and id. */
     private final Map<String, Connection> remote = new ConcurrentHashMap<>();
     /** On the socket's node: the sockets relayed to a home, by id. */
@@ -95,7 +71,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
         NodeRelay relay = new NodeRelay(service, transport, maxFrameBytes);
         service.relayThrough(relay);
         transport.start(relay::receive);
-        relay.transport.broadcast(relay.encode(Envelope.of(RESTARTED, relay.node, null)));
+        relay.transport.broadcast(RelayEnvelope.of(RESTARTED, relay.node, null).encode());
         return relay;
     }
 
@@ -108,7 +84,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
             return false;
         }
         Proxy proxy = proxy(connection, home, "");
-        send(home, new Envelope(DOCTOR, node, proxy.id, consultation.toString(), null, session.hex(), null, null,
+        send(home, new RelayEnvelope(DOCTOR, node, proxy.id, consultation.toString(), null, session.hex(), null, null,
                 null, connection.peer().address().value(), null, null, null, connection.version()));
         LOG.info("[{}] Doctor's socket relayed to node {} for consultation {}", connection.peer().id(), home,
                 consultation);
@@ -123,7 +99,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
         }
         Proxy proxy = proxy(connection, home, joined.resumeToken().value());
         proxy.participant = joined.participant();
-        send(home, new Envelope(PATIENT, node, proxy.id, joined.consultation().toString(),
+        send(home, new RelayEnvelope(PATIENT, node, proxy.id, joined.consultation().toString(),
                 joined.participant().toString(), null, joined.status().name(), lastSeen, resumed,
                 connection.peer().address().value(), null, null, null, connection.version()));
         LOG.info("[{}] Patient {}'s socket relayed to node {} for consultation {}", connection.peer().id(),
@@ -143,8 +119,8 @@ public final class NodeRelay implements Relaying, AutoCloseable {
 
     @Override
     public void endElsewhere(ConsultationId consultation, String reason) {
-        transport.sendToHome(consultation, encode(new Envelope(END, node, null, consultation.toString(), null, null,
-                null, null, null, null, null, null, reason, null)));
+        transport.sendToHome(consultation, new RelayEnvelope(END, node, null, consultation.toString(), null, null,
+                null, null, null, null, null, null, reason, null).encode());
     }
 
     /**
@@ -194,7 +170,7 @@ public final class NodeRelay implements Relaying, AutoCloseable {
             if (proxied.remove(proxy.id, proxy)) {
                 moveOn(proxy, "node draining; resume");
                 // The home drops the socket from its room now, not when the page is back (the close tells it too).
-                send(proxy.home, Envelope.of(CLOSED, node, proxy.id));
+                send(proxy.home, RelayEnvelope.of(CLOSED, node, proxy.id));
                 closed++;
             }
         }
@@ -261,13 +237,13 @@ public final class NodeRelay implements Relaying, AutoCloseable {
                         request.getClass().getSimpleName(), home, e.toString());
                 return;
             }
-            send(home, Envelope.of(REQUEST, node, id).message(text));
+            send(home, RelayEnvelope.of(REQUEST, node, id).message(text));
         }
 
         @Override
         public void closed() {
             proxied.remove(id, this);
-            send(home, Envelope.of(CLOSED, node, id));
+            send(home, RelayEnvelope.of(CLOSED, node, id));
         }
 
         void deliver(SignalEvent event) {
@@ -281,53 +257,13 @@ public final class NodeRelay implements Relaying, AutoCloseable {
 
     // --- the home ---
 
-    /** A socket on another node, as the home's room sees it. */
-    private final class RemotePeer implements Peer {
-        private final String from;
-        private final String conn;
-        private final ClientAddress address;
-
-        RemotePeer(String from, String conn, ClientAddress address) {
-            this.from = from;
-            this.conn = conn;
-            this.address = address;
-        }
-
-        @Override
-        public String id() {
-            return "relay:" + conn.substring(0, 8);
-        }
-
-        @Override
-        public ClientAddress address() {
-            return address;
-        }
-
-        @Override
-        public Optional<OpaqueToken> cookieSession() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void send(SignalEvent event) {
-            String text = codec.encodeToString(event);
-            NodeRelay.this.send(from, Envelope.of(EVENT, node, conn).message(text));
-        }
-
-        @Override
-        public void close(int code, String reason) {
-            NodeRelay.this.send(from, new Envelope(CLOSE, node, conn, null, null, null, null, null, null, null, null,
-                    code, reason, null));
-        }
-    }
-
     // --- what arrives ---
 
     /** One message for this node, from the transport's thread. */
     void receive(String payload) {
-        Envelope envelope;
+        RelayEnvelope envelope;
         try {
-            envelope = json.readValue(payload, Envelope.class);
+            envelope = RelayEnvelope.decode(payload);
         } catch (java.io.IOException e) {
             LOG.warn("Unreadable relayed signaling message dropped: {}", e.getMessage());
             return;
@@ -383,17 +319,17 @@ public final class NodeRelay implements Relaying, AutoCloseable {
     }
 
     /** A socket on another node joins a room: this node must still be the room's home. */
-    private void joinHere(Envelope envelope) {
+    private void joinHere(RelayEnvelope envelope) {
         ConsultationId consultation = ConsultationId.of(envelope.consultation());
         ClientAddress address = envelope.address() == null ? new ClientAddress("relayed")
                 : new ClientAddress(envelope.address());
-        Connection connection = Connection.relayed(service, new RemotePeer(envelope.from(), envelope.conn(),
+        Connection connection = Connection.relayed(service, new RemotePeer(this::send, node, codec, envelope.from(), envelope.conn(),
                 address));
         // the version the socket's hello named on its node (1 if a node of an older version sent no version)
         connection.version(envelope.version() == null ? 1 : envelope.version());
         remote.put(key(envelope), connection);
         if (service.draining() || !transport.home(consultation).equals(node)) {
-            send(envelope.from(), Envelope.of(MOVED, node, envelope.conn()));
+            send(envelope.from(), RelayEnvelope.of(MOVED, node, envelope.conn()));
             return;
         }
         Hello hello = new Hello(service, connection);
@@ -416,20 +352,12 @@ public final class NodeRelay implements Relaying, AutoCloseable {
         LOG.info("Broker node {} started: the signaling sockets it held are dropped", from);
     }
 
-    private static String key(Envelope envelope) {
+    private static String key(RelayEnvelope envelope) {
         return envelope.from() + " " + envelope.conn();
     }
 
-    private void send(String to, Envelope envelope) {
-        transport.send(to, encode(envelope));
-    }
-
-    private String encode(Envelope envelope) {
-        try {
-            return json.writeValueAsString(envelope);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a relay envelope", e);
-        }
+    private void send(String to, RelayEnvelope envelope) {
+        transport.send(to, envelope.encode());
     }
 
     @Override
