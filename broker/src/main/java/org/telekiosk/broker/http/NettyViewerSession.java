@@ -1,15 +1,30 @@
 package org.telekiosk.broker.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.telekiosk.broker.viewer.ViewerFrame;
 import org.telekiosk.broker.viewer.ViewerSession;
 
 /**
- * A viewer on a Netty channel. Writability follows the channel's write buffer water marks, so a browser that does
- * not read makes {@link #sendText} return false instead of growing the broker's memory.
+ * A viewer on a Netty channel. What the hub sends from its own threads is queued here and written by the channel's
+ * event loop, several frames with one flush when they come in a burst, and one task handed to the loop per burst
+ * instead of one per frame. A frame of {@link BufferFrames} is sent as a retained duplicate of the buffer every viewer
+ * shares. Unsent bytes count those queued here and those in the channel's outbound buffer: above the channel's write
+ * buffer high water mark ({@code viewer.max-pending-bytes}) a browser that does not read makes {@link #send} return
+ * false instead of growing the broker's memory. In the order sent; never blocks.
  */
 final class NettyViewerSession implements ViewerSession {
     private final Channel channel;
+    private final Queue<ByteBuf> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean drainPending = new AtomicBoolean();
 
     NettyViewerSession(Channel channel) {
         this.channel = channel;
@@ -22,10 +37,66 @@ final class NettyViewerSession implements ViewerSession {
 
     @Override
     public boolean sendText(String json) {
-        if (!channel.isActive() || !channel.isWritable()) {
+        if (!open(ByteBufUtil.utf8MaxBytes(json))) {
             return false;
         }
-        channel.writeAndFlush(new TextWebSocketFrame(json), channel.voidPromise());
+        return queue(ByteBufUtil.writeUtf8(channel.alloc(), json));
+    }
+
+    @Override
+    public boolean send(ViewerFrame frame) {
+        if (!(frame instanceof BufferFrames.Frame shared)) {
+            return sendText(frame.text());
+        }
+        if (!open(shared.content().readableBytes())) {
+            return false;
+        }
+        return queue(shared.content().retainedDuplicate());
+    }
+
+    /** Whether the channel is open and {@code bytes} more stay within its unsent bytes' limit. */
+    private boolean open(int bytes) {
+        return channel.isActive() && channel.isWritable()
+                && queuedBytes.get() + bytes <= channel.bytesBeforeUnwritable();
+    }
+
+    private boolean queue(ByteBuf content) {
+        queuedBytes.addAndGet(content.readableBytes());
+        queued.add(content);
+        if (drainPending.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(this::drain);
+            } catch (RejectedExecutionException stopping) {
+                // The loop is shutting down with the node: nothing will be written.
+                drainPending.set(false);
+                releaseQueued();
+            }
+        }
         return true;
+    }
+
+    /** On the event loop: writes everything queued, then flushes once. */
+    private void drain() {
+        drainPending.set(false);
+        if (!channel.isActive()) {
+            releaseQueued();
+            return;
+        }
+        boolean wrote = false;
+        for (ByteBuf content; (content = queued.poll()) != null; ) {
+            queuedBytes.addAndGet(-content.readableBytes());
+            channel.write(new TextWebSocketFrame(content), channel.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private void releaseQueued() {
+        for (ByteBuf content; (content = queued.poll()) != null; ) {
+            queuedBytes.addAndGet(-content.readableBytes());
+            content.release();
+        }
     }
 }

@@ -121,6 +121,9 @@ public final class BrokerMetrics implements AutoCloseable {
                 ViewerHub::deliveredCount);
         counter("telekiosk.viewer.skips", "Vitals events not sent to a socket that was behind", s.viewers(),
                 ViewerHub::skippedCount);
+        counter("telekiosk.viewer.fanout.dropped", "Kiosk messages not handed to the viewers because the vitals"
+                + " fan-out's queue was full (stored and acknowledged regardless)", s.viewers(),
+                ViewerHub::fanOutDroppedCount);
         gauge("telekiosk.viewer.sockets", "Open vitals sockets", s.viewers(), ViewerHub::viewerCount);
         gauge("telekiosk.viewer.kiosks", "Kiosks whose latest readings and status the vitals hub keeps for replays",
                 s.viewers(), ViewerHub::keptKioskCount);

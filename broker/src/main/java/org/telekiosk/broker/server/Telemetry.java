@@ -1,5 +1,6 @@
 package org.telekiosk.broker.server;
 
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -34,6 +35,8 @@ import org.telekiosk.broker.telemetry.RevokedKioskFilter;
 import org.telekiosk.broker.telemetry.StoreAcks;
 import org.telekiosk.broker.telemetry.StoringForwarder;
 import org.telekiosk.broker.telemetry.VitalsRelay;
+import org.telekiosk.broker.http.BufferFrames;
+import org.telekiosk.broker.viewer.FanOut;
 import org.telekiosk.broker.viewer.ViewerHub;
 import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.downlink.StoreAck;
@@ -65,7 +68,13 @@ final class Telemetry implements AutoCloseable {
     /** Releases the readings that waited for a kiosk's gap ({@link ViewerHub#ORDER_WAIT}); never blocks. */
     private final ScheduledExecutorService orderTimer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("vitals-order").daemon().factory());
-    private final ViewerHub hub = new ViewerHub(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES), System::nanoTime,
+    /**
+     * Where the hub orders, encodes and routes what the store committed: off the store's writer, which only queues
+     * there ({@link FanOut}).
+     */
+    private final FanOut fanOut = new FanOut(FanOut.defaultLanes(), FanOut.DEFAULT_QUEUE);
+    private final ViewerHub hub = new ViewerHub(new BufferFrames(WireCodec.json(WireCodec.DEFAULT_MAX_BYTES),
+            ByteBufAllocator.DEFAULT), fanOut, System::nanoTime,
             (delay, task) -> {
                 try {
                     orderTimer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -208,10 +217,13 @@ final class Telemetry implements AutoCloseable {
         });
     }
 
-    /** What this node stored (or, a status, took) goes to its own viewers and, through the relay, the others'. */
+    /**
+     * What this node stored (or, a status, took) goes to its own viewers and, through the relay, the others'. Runs on
+     * the store's writer: both only queue on the kiosk's fan-out lane.
+     */
     private void storedHere(KioskMessage message) {
         hub.publish(message);
-        relay.ifPresent(r -> r.stored(message));
+        relay.ifPresent(r -> fanOut.execute(message.kiosk(), () -> r.stored(message)));
     }
 
     /** A command's new state, kept by this node: to its own viewers and, through the relay, the others'. */
@@ -373,6 +385,7 @@ final class Telemetry implements AutoCloseable {
     public void close() {
         ackFlusher.shutdownNow();
         orderTimer.shutdownNow();
+        fanOut.close();
         // Closed by the intake's stop before (closing twice is nothing); here for a start that failed before it.
         intakeClients.stream().skip(1).forEach(BrokerMqttClient::close);
         relayClient.ifPresent(BrokerMqttClient::close);

@@ -24,8 +24,9 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * Stores each measurement and waveform batch, then forwards it to the viewers, unless the store recognised it as
  * a duplicate: a redelivered reading is neither stored nor shown twice. A kiosk status is not stored, only forwarded.
  * A command update goes to the command service (which keeps it, off this thread) and not to the viewers.
- * Never blocks the caller: the forwarding runs when the store's future completes (on the store's writer thread,
- * where the viewer hub only encodes and queues).
+ * Never blocks the caller: the forwarding runs when the store's future completes, on the store's writer thread, where
+ * {@code viewers} must only queue (the node's viewer hub hands each message to its kiosk's fan-out lane: the ordering,
+ * encoding and sending run there, so that the writer's time a reading is the commit's and the acknowledgement's).
  */
 public final class StoringForwarder implements MessageSink {
     private static final Logger LOG = LoggerFactory.getLogger(StoringForwarder.class);

@@ -2,7 +2,6 @@ package org.telekiosk.broker.viewer;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,24 +27,27 @@ import org.telekiosk.protocol.viewer.ViewerRequest;
  * The authenticated vitals viewers and what each is sent, routed by session: a kiosk's readings,
  * waveforms and status go only to the viewers of the consultations whose call that kiosk is in now, as kept by a
  * {@link CallIndex} that follows admissions and departures ({@link CallWatcher}) instead of asking the database per
- * reading. Readings are encoded once; a viewer that cannot keep up misses them (counted) instead of holding memory
- * for everyone. Thread-safe; {@link #publish} never blocks.
+ * reading. Readings are encoded once, and only if a viewer is sent them, into a frame all their viewers share
+ * ({@link ViewerFrame}); a viewer that cannot keep up misses them (counted) instead of holding memory for everyone.
+ * Thread-safe; {@link #publish} and {@link #command} never block: they hand the message to its kiosk's lane of the
+ * {@link FanOut}, where the ordering, encoding and routing run, off the caller's thread (the store's writer).
  *
  * <p>A viewer that joins, or whose consultation admits a kiosk patient, gets the latest reading of each of that
  * kiosk's sensors at once, but only readings taken at or after that patient's admission: the next patient's doctor
  * never sees the previous patient's values.
  *
  * <p><b>Kept per kiosk, and for how long.</b> What the replays need is kept per kiosk: its latest status and its
- * latest reading per sensor and LOINC code, encoded. {@link #prune} forgets them once the kiosk is revoked or has
- * sent nothing for longer than a replay can use (the node passes {@code consultation.access-window}: no call lasts
- * longer, so no admission can be older than the silence), and drops the {@link VitalsOrder} lines idle for
+ * latest reading per sensor and LOINC code ({@link LatestValues}). {@link #prune} forgets them once the kiosk is
+ * revoked or has sent nothing for longer than a replay can use (the node passes {@code consultation.access-window}: no
+ * call lasts longer, so no admission can be older than the silence), and drops the {@link VitalsOrder} lines idle for
  * {@link #ORDER_IDLE}. A kiosk heard again starts afresh. Measured in docs/benchmarks.md ("Vitals state per kiosk").
  */
 public final class ViewerHub implements CallWatcher {
     /** The version of the vitals protocol, sent in {@link ViewerEvent.Welcome}. */
     public static final int PROTOCOL_VERSION = ViewerRequest.PROTOCOL_VERSION;
 
-    private final WireCodec json;
+    private final ViewerFrame.Encoder frames;
+    private final FanOut fanOut;
     private final CallIndex index = new CallIndex();
     /**
      * Per viewer, when the newest reading it was sent of each kiosk's (sensor, LOINC code) was taken: a reading is
@@ -62,8 +64,8 @@ public final class ViewerHub implements CallWatcher {
         }
     }
 
-    /** Per kiosk, the latest reading of each (sensor, LOINC code) and its status, encoded: for replays. */
-    private final Map<KioskId, KioskLatest> latest = new ConcurrentHashMap<>();
+    /** Per kiosk, the latest reading of each (sensor, LOINC code) and its status: for replays. */
+    private final LatestValues latest = new LatestValues();
     private final java.util.function.LongSupplier nanos;
     private final LongAdder delivered = new LongAdder();
     private final LongAdder skipped = new LongAdder();
@@ -84,9 +86,13 @@ public final class ViewerHub implements CallWatcher {
      */
     public static final Duration ORDER_IDLE = Duration.ofMinutes(10);
 
-    /** A hub that forwards each message as it comes, in the order it is given (one ordered intake, tests). */
+    /**
+     * A hub that forwards each message as it comes, in the order it is given, on the caller's thread, as text (one
+     * ordered intake, tests).
+     */
     public ViewerHub(WireCodec json) {
-        this.json = json;
+        this.frames = ViewerFrame.text(json);
+        this.fanOut = FanOut.inPlace();
         this.order = null;
         this.nanos = System::nanoTime;
     }
@@ -98,7 +104,17 @@ public final class ViewerHub implements CallWatcher {
      * @param timer runs the given-up gaps' releases; its thread must not block
      */
     public ViewerHub(WireCodec json, java.util.function.LongSupplier nanos, VitalsOrder.Timer timer) {
-        this.json = json;
+        this(ViewerFrame.text(json), FanOut.inPlace(), nanos, timer);
+    }
+
+    /**
+     * The node's hub: ordered as above, its work on {@code fanOut}'s lanes, its frames made by {@code frames} (the
+     * transport's shared buffers).
+     */
+    public ViewerHub(ViewerFrame.Encoder frames, FanOut fanOut, java.util.function.LongSupplier nanos,
+            VitalsOrder.Timer timer) {
+        this.frames = frames;
+        this.fanOut = fanOut;
         this.order = new VitalsOrder(ORDER_WAIT, ORDER_MAX_HELD, nanos, timer, this::forward);
         this.nanos = nanos;
     }
@@ -117,7 +133,12 @@ public final class ViewerHub implements CallWatcher {
                 break;
             }
         }
-        session.sendText(json.encodeToString(new ViewerEvent.Welcome(PROTOCOL_VERSION, "telekiosk-broker")));
+        ViewerFrame welcome = frames.encode(new ViewerEvent.Welcome(PROTOCOL_VERSION, "telekiosk-broker"));
+        try {
+            session.send(welcome);
+        } finally {
+            welcome.release();
+        }
         for (CallPeriod call : index.join(session, principal)) {
             replay(session, call);
         }
@@ -142,56 +163,59 @@ public final class ViewerHub implements CallWatcher {
 
     /** The latest status of the call's kiosk and its latest readings taken since the admission, oldest first. */
     private void replay(ViewerSession viewer, CallPeriod call) {
-        KioskLatest kept = latest.get(call.kiosk().orElseThrow());
-        if (kept == null) {
-            return;
-        }
         KioskId kiosk = call.kiosk().orElseThrow();
-        kept.byKey.entrySet().stream()
-                .filter(e -> e.getValue().status() || !e.getValue().takenAt().isBefore(call.admittedAt()))
-                .sorted(Comparator.comparing(e -> e.getValue().takenAt()))
-                .forEach(e -> {
-                    if (e.getValue().status()) {
-                        deliver(viewer, e.getValue().json());
-                    } else {
-                        deliverReading(viewer, kiosk.value() + "|" + e.getKey(), e.getValue().takenAt(),
-                                e.getValue().seq(), e.getValue().json());
-                    }
-                });
+        for (LatestValues.Latest kept : latest.since(kiosk, call.admittedAt())) {
+            Outgoing out = new Outgoing(kept.message() instanceof KioskStatus s ? new ViewerEvent.Status(s)
+                    : new ViewerEvent.Reading((Measurement) kept.message()));
+            try {
+                if (kept.status()) {
+                    deliver(viewer, out);
+                } else {
+                    deliverReading(viewer, kiosk.value() + "|" + kept.key(), kept.takenAt(), kept.seq(), out);
+                }
+            } finally {
+                out.release();
+            }
+        }
     }
 
     /**
      * Sends a kiosk's message to the viewers that see the kiosk now, readings and waveform batches in the kiosk's
      * order if this hub orders them. The latest reading of each sensor and the latest status of each kiosk are kept
-     * for replays; waveforms are only streamed.
+     * for replays; waveforms are only streamed. Only queues the message on its kiosk's lane.
      */
     public void publish(KioskMessage message) {
-        if (order != null) {
-            order.offer(message);
-        } else {
-            forward(message);
-        }
+        fanOut.execute(message.kiosk(), () -> {
+            if (order != null) {
+                order.offer(message);
+            } else {
+                forward(message);
+            }
+        });
     }
 
     private void forward(KioskMessage message) {
         switch (message) {
             case Measurement m -> {
                 String key = m.sensor().value() + "|" + m.loinc().value();
-                String text = remember(m.kiosk(), key, m.takenAt(), m.seq(), false,
-                        json.encodeToString(new ViewerEvent.Reading(m)));
-                for (CallIndex.Route route : index.routes().getOrDefault(m.kiosk(), List.of())) {
-                    if (!m.takenAt().isBefore(route.since())) {
-                        deliverReading(route.viewer(), m.kiosk().value() + "|" + key, m.takenAt(), m.seq(), text);
+                remember(m.kiosk(), key, m.takenAt(), m.seq(), m);
+                Outgoing out = new Outgoing(new ViewerEvent.Reading(m));
+                try {
+                    for (CallIndex.Route route : index.routes().getOrDefault(m.kiosk(), List.of())) {
+                        if (!m.takenAt().isBefore(route.since())) {
+                            deliverReading(route.viewer(), m.kiosk().value() + "|" + key, m.takenAt(), m.seq(), out);
+                        }
                     }
+                } finally {
+                    out.release();
                 }
             }
             case KioskStatus s -> {
                 // A status is the kiosk's, not the patient's: every viewer of the kiosk gets it.
-                String text = remember(s.kiosk(), "status", s.sentAt(), 0, true,
-                        json.encodeToString(new ViewerEvent.Status(s)));
-                route(s.kiosk(), Instant.MAX, text);
+                remember(s.kiosk(), "status", s.sentAt(), 0, s);
+                route(s.kiosk(), Instant.MAX, new ViewerEvent.Status(s));
             }
-            case WaveformBatch w -> route(w.kiosk(), w.start(), json.encodeToString(new ViewerEvent.Waveform(w)));
+            case WaveformBatch w -> route(w.kiosk(), w.start(), new ViewerEvent.Waveform(w));
             // The kiosk's report changes the command's state in the CommandService, which then calls #command.
             case CommandUpdate u -> { }
             // Whether the kiosk is connected is the fleet view's (KioskPresence), not the vitals'.
@@ -201,23 +225,15 @@ public final class ViewerHub implements CallWatcher {
 
     /**
      * Sends a command's new state to every viewer that sees its kiosk now (the doctor in the call, the kiosk's own
-     * page): commands are issued during a call, so no admission time applies. Never blocks.
+     * page): commands are issued during a call, so no admission time applies. Never blocks: queued on the kiosk's
+     * lane, after the kiosk's messages published before.
      */
     public void command(ViewerEvent.CommandChanged changed) {
-        route(changed.kiosk(), Instant.MAX, json.encodeToString(changed));
+        fanOut.execute(changed.kiosk(), () -> route(changed.kiosk(), Instant.MAX, changed));
     }
 
-    private String remember(KioskId kiosk, String key, Instant at, long seq, boolean status, String text) {
-        long now = nanos.getAsLong();
-        // Under the map's lock for this kiosk, so that a prune never drops a kiosk while its reading goes in.
-        latest.compute(kiosk, (k, kept) -> {
-            KioskLatest into = kept == null ? new KioskLatest() : kept;
-            into.heard = now;
-            into.byKey.merge(key, new Latest(at, seq, status, text),
-                    (old, fresh) -> fresh.takenAt().isBefore(old.takenAt()) ? old : fresh);
-            return into;
-        });
-        return text;
+    private void remember(KioskId kiosk, String key, Instant at, long seq, KioskMessage message) {
+        latest.remember(kiosk, key, at, seq, message, nanos.getAsLong());
     }
 
     /**
@@ -230,43 +246,35 @@ public final class ViewerHub implements CallWatcher {
         if (order != null) {
             order.prune(ORDER_IDLE);
         }
-        long now = nanos.getAsLong();
-        long keep = keepLatest.toNanos();
-        int forgotten = 0;
-        for (KioskId kiosk : latest.keySet()) {
-            boolean[] gone = {false};
-            latest.computeIfPresent(kiosk, (k, kept) -> {
-                gone[0] = now - kept.heard >= keep || revoked.test(k);
-                return gone[0] ? null : kept;
-            });
-            if (gone[0]) {
-                forgotten++;
-            }
-        }
-        return forgotten;
+        return latest.prune(nanos.getAsLong(), keepLatest.toNanos(), revoked);
     }
 
     /** Forgets the latest readings and status of {@code kiosk} (revoked); its order goes when idle. */
     public void forget(KioskId kiosk) {
-        latest.remove(kiosk);
+        latest.forget(kiosk);
     }
 
     /** Kiosks whose latest readings or status are kept for replays. */
     public int keptKioskCount() {
-        return latest.size();
+        return latest.kioskCount();
     }
 
     /** Sends to each viewer of {@code kiosk} whose patient was admitted at or before {@code takenAt}. */
-    private void route(KioskId kiosk, Instant takenAt, String text) {
-        for (CallIndex.Route route : index.routes().getOrDefault(kiosk, List.of())) {
-            if (!takenAt.isBefore(route.since())) {
-                deliver(route.viewer(), text);
+    private void route(KioskId kiosk, Instant takenAt, ViewerEvent event) {
+        Outgoing out = new Outgoing(event);
+        try {
+            for (CallIndex.Route route : index.routes().getOrDefault(kiosk, List.of())) {
+                if (!takenAt.isBefore(route.since())) {
+                    deliver(route.viewer(), out);
+                }
             }
+        } finally {
+            out.release();
         }
     }
 
     /** Sends a reading of {@code key} (kiosk, sensor, LOINC code) if the viewer has none as new (taken later, or at the same instant with a higher number). */
-    private void deliverReading(ViewerSession viewer, String key, Instant takenAt, long seq, String text) {
+    private void deliverReading(ViewerSession viewer, String key, Instant takenAt, long seq, Outgoing out) {
         boolean[] newer = {false};
         shown.computeIfAbsent(viewer, v -> new ConcurrentHashMap<>(8)).compute(key, (k, last) -> {
             if (last == null || last.olderThan(takenAt, seq)) {
@@ -276,12 +284,12 @@ public final class ViewerHub implements CallWatcher {
             return last;
         });
         if (newer[0]) {
-            deliver(viewer, text);
+            deliver(viewer, out);
         }
     }
 
-    private void deliver(ViewerSession viewer, String text) {
-        if (viewer.sendText(text)) {
+    private void deliver(ViewerSession viewer, Outgoing out) {
+        if (viewer.send(out.frame())) {
             delivered.increment();
         } else {
             skipped.increment();
@@ -296,13 +304,27 @@ public final class ViewerHub implements CallWatcher {
         };
     }
 
-    /** One encoded reading or status of a kiosk and when it was taken; an older one never replaces a newer one. */
-    private record Latest(Instant takenAt, long seq, boolean status, String json) {}
+    /** One event's frame, encoded at the first viewer it is sent to (never if none), released once by its maker. */
+    private final class Outgoing {
+        private final ViewerEvent event;
+        private ViewerFrame frame;
 
-    /** A kiosk's latest readings and status by key; {@code heard} written under the outer map's lock. */
-    private static final class KioskLatest {
-        final Map<String, Latest> byKey = new ConcurrentHashMap<>(8);
-        volatile long heard;
+        Outgoing(ViewerEvent event) {
+            this.event = event;
+        }
+
+        ViewerFrame frame() {
+            if (frame == null) {
+                frame = frames.encode(event);
+            }
+            return frame;
+        }
+
+        void release() {
+            if (frame != null) {
+                frame.release();
+            }
+        }
     }
 
     public int viewerCount() {
@@ -321,5 +343,10 @@ public final class ViewerHub implements CallWatcher {
     /** Readings not sent to a viewer because it was too far behind. */
     public long skippedCount() {
         return skipped.sum();
+    }
+
+    /** Messages not handed to the viewers because the fan-out's queue for their kiosk was full ({@link FanOut}). */
+    public long fanOutDroppedCount() {
+        return fanOut.droppedCount();
     }
 }

@@ -10,4 +10,12 @@ public interface ViewerSession {
      * (its unsent bytes passed the limit) and the message was not queued.
      */
     boolean sendText(String json);
+
+    /**
+     * Queues a frame encoded once for all its viewers, without blocking; a session that keeps it takes a reference of
+     * its own (the caller releases the caller's). Returns false as {@link #sendText} does. By default as text.
+     */
+    default boolean send(ViewerFrame frame) {
+        return sendText(frame.text());
+    }
 }

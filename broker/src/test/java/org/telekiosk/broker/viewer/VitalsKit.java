@@ -56,7 +56,7 @@ public final class VitalsKit {
             new InMemoryAuditLog(), clock);
     public final ConsultationService consultations = new ConsultationService(stores, ConsultationPolicy.DEFAULT, clock);
     public final WaitingRoom waitingRoom = new WaitingRoom(stores, accounts, clock);
-    public final ViewerHub hub = new ViewerHub(WireCodec.json(8192));
+    public final ViewerHub hub;
     public final VitalsAccess access = new VitalsAccess(sessions, consultations, clock, new InMemoryAuditLog());
 
     public final Account doctor = account("dr.weber", Role.DOCTOR);
@@ -64,7 +64,14 @@ public final class VitalsKit {
     public final Account technician = account("tech.meyer", Role.TECHNICIAN);
     public final Account admin = account("admin", Role.ADMIN);
 
+    /** With a hub that forwards in place, as text. */
     public VitalsKit() {
+        this(new ViewerHub(WireCodec.json(8192)));
+    }
+
+    /** With {@code hub}, subscribed to the calls' events. */
+    public VitalsKit(ViewerHub hub) {
+        this.hub = hub;
         stores.calls().subscribe(hub);
     }
 

@@ -102,6 +102,18 @@ public final class WireCodec {
         }
     }
 
+    /**
+     * Encodes a message into {@code out}, which is closed afterwards: for a caller that keeps the bytes in a buffer of
+     * its own (the broker's viewer frames go straight into a pooled network buffer, without a copy as a string).
+     */
+    public void encode(Object message, java.io.OutputStream out) {
+        try {
+            mapper.writeValue(out, message);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + message.getClass().getSimpleName(), e);
+        }
+    }
+
     /** Encodes a message as a string; for the JSON codec only. */
     public String encodeToString(Object message) {
         return new String(encode(message), StandardCharsets.UTF_8);
