@@ -80,6 +80,16 @@ class PostgresMeasurementStoreTest extends MeasurementStoreContract {
         assertEquals(AppendOutcome.DUPLICATE, store.append(reading(KIOSK, 2)).join());
     }
 
+    /** Every connection gets the default socket timeout (30 s), unless the store's URL sets its own. */
+    @Test
+    void connectionsHaveTheDefaultSocketTimeoutUnlessTheUrlSetsOne() throws Exception {
+        try (Connection defaulted = database().connect();
+                Connection own = schema.database("&socketTimeout=7").connect()) {
+            assertEquals(StoreDatabase.POSTGRESQL_SOCKET_TIMEOUT_SECONDS * 1000, defaulted.getNetworkTimeout());
+            assertEquals(7000, own.getNetworkTimeout());
+        }
+    }
+
     /**
      * A statement that gets no answer fails after the socket timeout ({@code socketTimeout=}, default 30 s) instead
      * of hanging the writer: its batch fails (the kiosks send again) and the next batch runs on a new connection. The
