@@ -47,7 +47,7 @@ summary() { # LOG: the step's figures in one line
   local result cpu loads
   result=$(grep -E '^([0-9:]{8} )?RESULT ' "$log" | head -1)
   cpu=$(grep -E '^([0-9:]{8} )?RESULT-CPU ' "$log" | head -1 | grep -o 'cpuMicrosPerReading=[^ ]*' || true)
-  loads=$(grep -o 'load average [0-9.]* at the window.s start, [0-9.]* at its end' "$log" | head -1 || true)
+  loads=$(grep -o 'load average [0-9. ]* at the window.s start, [0-9. ]* at its end' "$log" | head -1 || true)
   echo "$(echo "$result" | grep -oE '(throughput|published|refused|delivered|p50|p99|max)=[^ ]*' | paste -sd' ') $cpu; $loads"
 }
 
