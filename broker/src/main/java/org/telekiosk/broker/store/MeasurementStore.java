@@ -41,7 +41,7 @@ public final class MeasurementStore implements AutoCloseable {
     private final ExecutorService readers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("store-reader-", 0).factory());
     private final ReadingTable readings = new ReadingTable();
-    /** Kept open between reads: the store acknowledgements read each active kiosk's progress four times a second. */
+    /** Kept open between reads: the store acknowledgements read each active kiosk's progress once per store.ack-interval. */
     private final ReadConnections reads;
     private final AsideTable aside = new AsideTable();
     private final GapTable gaps;
