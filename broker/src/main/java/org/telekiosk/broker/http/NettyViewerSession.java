@@ -15,7 +15,8 @@ import org.telekiosk.broker.viewer.ViewerSession;
 /**
  * A viewer on a Netty channel. What the hub sends from its own threads is queued here and written by the channel's
  * event loop, several frames with one flush when they come in a burst, and one task handed to the loop per burst
- * instead of one per frame. A frame of {@link BufferFrames} is sent as a retained duplicate of the buffer every viewer
+ * instead of one per frame; from a fan-out lane, one task per loop for all the sockets the lane's burst sent to
+ * ({@link LoopHandoff}). A frame of {@link BufferFrames} is sent as a retained duplicate of the buffer every viewer
  * shares. Unsent bytes count those queued here and those in the channel's outbound buffer: above the channel's write
  * buffer high water mark ({@code viewer.max-pending-bytes}) a browser that does not read makes {@link #send} return
  * false instead of growing the broker's memory. In the order sent; never blocks.
@@ -63,20 +64,24 @@ final class NettyViewerSession implements ViewerSession {
     private boolean queue(ByteBuf content) {
         queuedBytes.addAndGet(content.readableBytes());
         queued.add(content);
-        if (drainPending.compareAndSet(false, true)) {
+        if (drainPending.compareAndSet(false, true) && !LoopHandoff.defer(this, channel.eventLoop())) {
             try {
                 channel.eventLoop().execute(this::drain);
             } catch (RejectedExecutionException stopping) {
-                // The loop is shutting down with the node: nothing will be written.
-                drainPending.set(false);
-                releaseQueued();
+                abandon();
             }
         }
         return true;
     }
 
+    /** The loop is shutting down with the node: nothing will be written. */
+    void abandon() {
+        drainPending.set(false);
+        releaseQueued();
+    }
+
     /** On the event loop: writes everything queued, then flushes once. */
-    private void drain() {
+    void drain() {
         drainPending.set(false);
         if (!channel.isActive()) {
             releaseQueued();

@@ -17,11 +17,18 @@ import org.telekiosk.protocol.KioskId;
  * Which viewers see which kiosk, in memory (the store of record stays the {@code consultation_call} table): the
  * kiosk patients in each consultation's call, and the viewers of each consultation. Changes (admissions, departures,
  * viewers joining and leaving) are rare and serialised here; readings, many per second, only read an immutable
- * {@link #routes() snapshot} kiosk → viewers, rebuilt after each change. Thread-safe, never blocks on I/O.
+ * {@link #routes() snapshot} kiosk → viewers, rebuilt after each change. Each viewer that begins to see a kiosk, by
+ * whichever change, is {@link #takeOpened() handed out} once for its replay. Thread-safe, never blocks on I/O.
  */
 final class CallIndex {
-    /** A kiosk that one consultation sees, since when (readings taken earlier belong to someone else). */
-    record Route(ViewerSession viewer, Instant since) {}
+    /**
+     * A kiosk that one viewer sees, since when (readings taken earlier belong to someone else), and what it was sent of
+     * the kiosk so far ({@link KioskView}: one object for as long as the viewer sees the kiosk, across rebuilds).
+     */
+    record Route(ViewerSession viewer, Instant since, KioskView view) {}
+
+    /** A viewer that began to see a kiosk: its replay is due, on the kiosk's lane. */
+    record Opened(KioskId kiosk, ViewerSession viewer) {}
 
     private final Map<ParticipantId, CallPeriod> inCall = new HashMap<>();
     private final Map<ConsultationId, Set<ViewerSession>> viewers = new HashMap<>();
@@ -31,6 +38,10 @@ final class CallIndex {
     /** Bumped by every change of {@link #inCall}, so that a view read from the database can be checked for age. */
     private long generation;
     private volatile Map<KioskId, List<Route>> routes = Map.of();
+    /** Per kiosk, what each viewer that sees it now was sent of it; the routes' views. */
+    private Map<KioskId, Map<ViewerSession, KioskView>> views = Map.of();
+    /** The (kiosk, viewer) pairs that began since {@link #takeOpened} was last called. */
+    private final List<Opened> opened = new ArrayList<>();
 
     /** The viewers of each kiosk now, and since when each may see its readings. Lock-free. */
     Map<KioskId, List<Route>> routes() {
@@ -58,17 +69,14 @@ final class CallIndex {
         return true;
     }
 
-    /** Adds an admission; returns the viewers of its consultation, who now see its kiosk. */
-    synchronized List<ViewerSession> admitted(CallPeriod call) {
+    /** Adds an admission: the viewers of its consultation (and the kiosk's page) see its kiosk now. */
+    synchronized void admitted(CallPeriod call) {
         generation++;
         if (call.kiosk().isEmpty()) {
-            return List.of();
+            return;
         }
         inCall.put(call.participant(), call);
         rebuild();
-        List<ViewerSession> seeing = new ArrayList<>(viewers.getOrDefault(call.consultation(), Set.of()));
-        seeing.addAll(kioskPages.getOrDefault(call.kiosk().get(), Set.of()));
-        return List.copyOf(seeing);
     }
 
     /** Removes one participant's call, or every call of the consultation when {@code participant} is empty. */
@@ -79,8 +87,8 @@ final class CallIndex {
         rebuild();
     }
 
-    /** Adds a viewer; returns the calls it sees now (kiosk and admission), for the replay of latest readings. */
-    synchronized List<CallPeriod> join(ViewerSession viewer, ViewerPrincipal principal) {
+    /** Adds a viewer: it sees the kiosks of its calls now. */
+    synchronized void join(ViewerSession viewer, ViewerPrincipal principal) {
         principals.put(viewer, principal);
         switch (principal) {
             case ViewerPrincipal.Doctor doctor ->
@@ -89,7 +97,6 @@ final class CallIndex {
                     kioskPages.computeIfAbsent(page.kiosk(), id -> new HashSet<>()).add(viewer);
         }
         rebuild();
-        return callsOf(principal);
     }
 
     synchronized void leave(ViewerSession viewer) {
@@ -106,6 +113,19 @@ final class CallIndex {
         rebuild();
     }
 
+    /**
+     * The viewers that began to see a kiosk since the last call, each pair once (whichever change opened it), for
+     * their replays.
+     */
+    synchronized List<Opened> takeOpened() {
+        if (opened.isEmpty()) {
+            return List.of();
+        }
+        List<Opened> taken = List.copyOf(opened);
+        opened.clear();
+        return taken;
+    }
+
     /** The viewers of {@code consultation}. */
     synchronized List<ViewerSession> viewersOf(ConsultationId consultation) {
         return List.copyOf(viewers.getOrDefault(consultation, Set.of()));
@@ -113,15 +133,6 @@ final class CallIndex {
 
     synchronized int viewerCount() {
         return principals.size();
-    }
-
-    private List<CallPeriod> callsOf(ViewerPrincipal principal) {
-        return switch (principal) {
-            case ViewerPrincipal.Doctor doctor -> inCall.values().stream()
-                    .filter(call -> call.consultation().equals(doctor.consultation())).toList();
-            case ViewerPrincipal.Kiosk page -> inCall.values().stream()
-                    .filter(call -> call.kiosk().get().equals(page.kiosk())).toList();
-        };
     }
 
     private void rebuild() {
@@ -137,8 +148,24 @@ final class CallIndex {
             }
         }
         Map<KioskId, List<Route>> next = new HashMap<>();
-        since.forEach((kiosk, viewersSince) -> next.put(kiosk, viewersSince.entrySet().stream()
-                .map(e -> new Route(e.getKey(), e.getValue())).toList()));
+        Map<KioskId, Map<ViewerSession, KioskView>> nextViews = new HashMap<>();
+        since.forEach((kiosk, viewersSince) -> {
+            Map<ViewerSession, KioskView> before = views.getOrDefault(kiosk, Map.of());
+            Map<ViewerSession, KioskView> kept = new HashMap<>();
+            List<Route> list = new ArrayList<>(viewersSince.size());
+            viewersSince.forEach((viewer, from) -> {
+                KioskView view = before.get(viewer);
+                if (view == null) {
+                    view = new KioskView();
+                    opened.add(new Opened(kiosk, viewer));
+                }
+                kept.put(viewer, view);
+                list.add(new Route(viewer, from, view));
+            });
+            next.put(kiosk, List.copyOf(list));
+            nextViews.put(kiosk, kept);
+        });
+        views = nextViews;
         routes = Map.copyOf(next);
     }
 }

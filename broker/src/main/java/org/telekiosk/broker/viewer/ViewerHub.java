@@ -3,9 +3,7 @@ package org.telekiosk.broker.viewer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.telekiosk.broker.consultation.CallPeriod;
@@ -33,8 +31,12 @@ import org.telekiosk.protocol.viewer.ViewerRequest;
  * {@link FanOut}, where the ordering, encoding and routing run, off the caller's thread (the store's writer).
  *
  * <p>A viewer that joins, or whose consultation admits a kiosk patient, gets the latest reading of each of that
- * kiosk's sensors at once, but only readings taken at or after that patient's admission: the next patient's doctor
- * never sees the previous patient's values.
+ * kiosk's sensors and its latest status at once (a <em>replay</em>), but only readings taken at or after that
+ * patient's admission: the next patient's doctor never sees the previous patient's values. Then it gets the kiosk's
+ * live messages. Both run on the kiosk's lane, the replay in the lane's order: each viewer gets each reading at most
+ * once and a kiosk's messages in the kiosk's order, replay first, with nothing lost between (a reading handed in
+ * before the replay is in the latest values it reads, one handed in after it is sent live). Also at most once when
+ * a node forwards its own copy of a reading and another node relays one (docs/scale-out.md, phase 5).
  *
  * <p><b>Kept per kiosk, and for how long.</b> What the replays need is kept per kiosk: its latest status and its
  * latest reading per sensor and LOINC code ({@link LatestValues}). {@link #prune} forgets them once the kiosk is
@@ -48,21 +50,8 @@ public final class ViewerHub implements CallWatcher {
 
     private final ViewerFrame.Encoder frames;
     private final FanOut fanOut;
+    /** Who sees which kiosk, and what each was sent of it ({@link KioskView}). */
     private final CallIndex index = new CallIndex();
-    /**
-     * Per viewer, when the newest reading it was sent of each kiosk's (sensor, LOINC code) was taken: a reading is
-     * sent to a viewer only if it is newer, so that a viewer never gets one twice when the replay of a join races the
-     * live reading (the reading remembered for the replay and routed to the viewer just registered), or when a node
-     * forwards its own copy and another node relays one (docs/scale-out.md, phase 5).
-     */
-    private final Map<ViewerSession, Map<String, Shown>> shown = new ConcurrentHashMap<>();
-
-    /** The newest reading a viewer was sent of one kiosk's (sensor, LOINC code). */
-    private record Shown(Instant takenAt, long seq) {
-        boolean olderThan(Instant otherTakenAt, long otherSeq) {
-            return otherTakenAt.isAfter(takenAt) || (otherTakenAt.equals(takenAt) && otherSeq > seq);
-        }
-    }
 
     /** Per kiosk, the latest reading of each (sensor, LOINC code) and its status: for replays. */
     private final LatestValues latest = new LatestValues();
@@ -115,12 +104,13 @@ public final class ViewerHub implements CallWatcher {
             VitalsOrder.Timer timer) {
         this.frames = frames;
         this.fanOut = fanOut;
-        this.order = new VitalsOrder(ORDER_WAIT, ORDER_MAX_HELD, nanos, timer, this::forward);
+        this.order = new VitalsOrder(ORDER_WAIT, ORDER_MAX_HELD, nanos, timer, fanOut::executeAlways, this::forward);
         this.nanos = nanos;
     }
 
     /**
-     * Adds an authorised viewer, greets it, and sends it the latest readings of the kiosks it sees. {@code openCalls}
+     * Adds an authorised viewer, greets it, and queues the replay of the latest readings of each kiosk it sees on that
+     * kiosk's lane (in place, at once, with {@link FanOut#inPlace}). {@code openCalls}
      * reads the principal's calls from the store of record (blocking; this runs off the event loop); it is read again
      * if an admission or departure happens meanwhile, so that a stale read never brings back a patient who left.
      */
@@ -139,21 +129,18 @@ public final class ViewerHub implements CallWatcher {
         } finally {
             welcome.release();
         }
-        for (CallPeriod call : index.join(session, principal)) {
-            replay(session, call);
-        }
+        index.join(session, principal);
+        replayOpened();
     }
 
     public void leave(ViewerSession session) {
         index.leave(session);
-        shown.remove(session);
     }
 
     @Override
     public void admitted(CallPeriod call) {
-        for (ViewerSession viewer : index.admitted(call)) {
-            replay(viewer, call);
-        }
+        index.admitted(call);
+        replayOpened();
     }
 
     @Override
@@ -161,22 +148,45 @@ public final class ViewerHub implements CallWatcher {
         index.left(consultation, participant);
     }
 
-    /** The latest status of the call's kiosk and its latest readings taken since the admission, oldest first. */
-    private void replay(ViewerSession viewer, CallPeriod call) {
-        KioskId kiosk = call.kiosk().orElseThrow();
-        for (LatestValues.Latest kept : latest.since(kiosk, call.admittedAt())) {
+    /**
+     * Queues the replay of each viewer that began to see a kiosk on that kiosk's lane, behind whatever of the kiosk
+     * was handed in before: the kiosk's live messages reach such a viewer only after its replay, so that nothing of a
+     * kiosk is sent to it twice or out of the kiosk's order, and nothing between the replay and the live messages is
+     * lost (it is either in the latest values the replay reads or a message the lane takes after it).
+     */
+    private void replayOpened() {
+        for (CallIndex.Opened opened : index.takeOpened()) {
+            fanOut.executeAlways(opened.kiosk(), () -> replay(opened.kiosk(), opened.viewer()));
+        }
+    }
+
+    /**
+     * On the kiosk's lane: the kiosk's latest status and its latest readings taken since the viewer's admission
+     * time, oldest first; from then on the viewer is sent the kiosk's live messages. Nothing if the viewer no longer
+     * sees the kiosk, or was replayed to already.
+     */
+    private void replay(KioskId kiosk, ViewerSession viewer) {
+        CallIndex.Route route = null;
+        for (CallIndex.Route r : index.routes().getOrDefault(kiosk, List.of())) {
+            if (r.viewer().equals(viewer)) {
+                route = r;
+            }
+        }
+        if (route == null || route.view().live()) {
+            return;
+        }
+        for (LatestValues.Latest kept : latest.since(kiosk, route.since())) {
             Outgoing out = new Outgoing(kept.message() instanceof KioskStatus s ? new ViewerEvent.Status(s)
                     : new ViewerEvent.Reading((Measurement) kept.message()));
             try {
-                if (kept.status()) {
+                if (kept.status() || route.view().takeReading(kept.key(), kept.takenAt(), kept.seq())) {
                     deliver(viewer, out);
-                } else {
-                    deliverReading(viewer, kiosk.value() + "|" + kept.key(), kept.takenAt(), kept.seq(), out);
                 }
             } finally {
                 out.release();
             }
         }
+        route.view().replayed();
     }
 
     /**
@@ -202,8 +212,9 @@ public final class ViewerHub implements CallWatcher {
                 Outgoing out = new Outgoing(new ViewerEvent.Reading(m));
                 try {
                     for (CallIndex.Route route : index.routes().getOrDefault(m.kiosk(), List.of())) {
-                        if (!m.takenAt().isBefore(route.since())) {
-                            deliverReading(route.viewer(), m.kiosk().value() + "|" + key, m.takenAt(), m.seq(), out);
+                        if (route.view().live() && !m.takenAt().isBefore(route.since())
+                                && route.view().takeReading(key, m.takenAt(), m.seq())) {
+                            deliver(route.viewer(), out);
                         }
                     }
                 } finally {
@@ -213,9 +224,9 @@ public final class ViewerHub implements CallWatcher {
             case KioskStatus s -> {
                 // A status is the kiosk's, not the patient's: every viewer of the kiosk gets it.
                 remember(s.kiosk(), "status", s.sentAt(), 0, s);
-                route(s.kiosk(), Instant.MAX, new ViewerEvent.Status(s));
+                route(s.kiosk(), Instant.MAX, new ViewerEvent.Status(s), true);
             }
-            case WaveformBatch w -> route(w.kiosk(), w.start(), new ViewerEvent.Waveform(w));
+            case WaveformBatch w -> route(w.kiosk(), w.start(), new ViewerEvent.Waveform(w), true);
             // The kiosk's report changes the command's state in the CommandService, which then calls #command.
             case CommandUpdate u -> { }
             // Whether the kiosk is connected is the fleet view's (KioskPresence), not the vitals'.
@@ -225,11 +236,12 @@ public final class ViewerHub implements CallWatcher {
 
     /**
      * Sends a command's new state to every viewer that sees its kiosk now (the doctor in the call, the kiosk's own
-     * page): commands are issued during a call, so no admission time applies. Never blocks: queued on the kiosk's
-     * lane, after the kiosk's messages published before.
+     * page): commands are issued during a call, so no admission time applies, and none is replayed, so a viewer's
+     * replay need not come first. Never blocks: queued on the kiosk's lane, after the kiosk's messages published
+     * before.
      */
     public void command(ViewerEvent.CommandChanged changed) {
-        fanOut.execute(changed.kiosk(), () -> route(changed.kiosk(), Instant.MAX, changed));
+        fanOut.execute(changed.kiosk(), () -> route(changed.kiosk(), Instant.MAX, changed, false));
     }
 
     private void remember(KioskId kiosk, String key, Instant at, long seq, KioskMessage message) {
@@ -259,32 +271,20 @@ public final class ViewerHub implements CallWatcher {
         return latest.kioskCount();
     }
 
-    /** Sends to each viewer of {@code kiosk} whose patient was admitted at or before {@code takenAt}. */
-    private void route(KioskId kiosk, Instant takenAt, ViewerEvent event) {
+    /**
+     * Sends to each viewer of {@code kiosk} whose patient was admitted at or before {@code takenAt}; if {@code afterReplay},
+     * only to those whose replay of the kiosk was made.
+     */
+    private void route(KioskId kiosk, Instant takenAt, ViewerEvent event, boolean afterReplay) {
         Outgoing out = new Outgoing(event);
         try {
             for (CallIndex.Route route : index.routes().getOrDefault(kiosk, List.of())) {
-                if (!takenAt.isBefore(route.since())) {
+                if ((!afterReplay || route.view().live()) && !takenAt.isBefore(route.since())) {
                     deliver(route.viewer(), out);
                 }
             }
         } finally {
             out.release();
-        }
-    }
-
-    /** Sends a reading of {@code key} (kiosk, sensor, LOINC code) if the viewer has none as new (taken later, or at the same instant with a higher number). */
-    private void deliverReading(ViewerSession viewer, String key, Instant takenAt, long seq, Outgoing out) {
-        boolean[] newer = {false};
-        shown.computeIfAbsent(viewer, v -> new ConcurrentHashMap<>(8)).compute(key, (k, last) -> {
-            if (last == null || last.olderThan(takenAt, seq)) {
-                newer[0] = true;
-                return new Shown(takenAt, seq);
-            }
-            return last;
-        });
-        if (newer[0]) {
-            deliver(viewer, out);
         }
     }
 

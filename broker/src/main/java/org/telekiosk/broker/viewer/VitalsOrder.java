@@ -39,7 +39,8 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * ("Vitals state per kiosk").
  *
  * <p>Thread-safe: one kiosk's messages are released under that kiosk's lock, in order, on the thread that offered
- * the message that closed the gap or on the timer's thread; {@code release} must not block.
+ * the message that closed the gap or, for a gap given up, on the kiosk's lane if {@link Lanes} were given (the
+ * timer only hands the work there), else on the timer's thread; {@code release} must not block.
  */
 public final class VitalsOrder {
     /** Runs a task once after a delay, on a thread of its own (a scheduled executor; a fake one in tests). */
@@ -53,18 +54,36 @@ public final class VitalsOrder {
     private final LongSupplier nanos;
     private final Timer timer;
     private final Consumer<KioskMessage> release;
+    private final Lanes lanes;
     private final Map<KioskId, Line> lines = new ConcurrentHashMap<>();
     private final LongAdder reordered = new LongAdder();
     private final LongAdder gaps = new LongAdder();
     private final LongAdder dropped = new LongAdder();
 
+    /** Runs a kiosk's task on the thread its messages are offered on, after those offered before; never blocks. */
+    @FunctionalInterface
+    public interface Lanes {
+        void execute(KioskId kiosk, Runnable task);
+    }
+
     /**
+     * Gives up gaps on the timer's thread.
+     *
      * @param wait    how long a message waits at most for the ones before it, more than 0
      * @param maxHeld how many messages of one kiosk may wait at most, at least 1
      * @param nanos   a monotonic clock in nanoseconds ({@code System::nanoTime})
      * @param release takes each message, in each kiosk's order; must not block
      */
     public VitalsOrder(Duration wait, int maxHeld, LongSupplier nanos, Timer timer, Consumer<KioskMessage> release) {
+        this(wait, maxHeld, nanos, timer, (kiosk, task) -> task.run(), release);
+    }
+
+    /**
+     * Gives up a kiosk's gaps on {@code lanes}' thread of the kiosk, the one its messages are offered on, so that
+     * every message of a kiosk is released on that one thread.
+     */
+    public VitalsOrder(Duration wait, int maxHeld, LongSupplier nanos, Timer timer, Lanes lanes,
+            Consumer<KioskMessage> release) {
         if (wait.isNegative() || wait.isZero()) {
             throw new IllegalArgumentException("wait must be more than 0, was " + wait);
         }
@@ -76,6 +95,7 @@ public final class VitalsOrder {
         this.nanos = nanos;
         this.timer = timer;
         this.release = release;
+        this.lanes = lanes;
     }
 
     /** Takes a reading or waveform batch of a kiosk; anything else is released at once. */
@@ -89,7 +109,7 @@ public final class VitalsOrder {
 
     private void offer(KioskId kiosk, long seq, KioskMessage message) {
         while (true) {
-            Line line = lines.computeIfAbsent(kiosk, k -> new Line(nanos.getAsLong()));
+            Line line = lines.computeIfAbsent(kiosk, k -> new Line(k, nanos.getAsLong()));
             if (line.offer(seq, message)) {
                 return;
             }
@@ -147,6 +167,7 @@ public final class VitalsOrder {
 
     /** One kiosk's order. All state under the line's own lock. */
     private final class Line {
+        private final KioskId kiosk;
         /**
          * The next number expected; 0 until the first messages have waited (which of them is the kiosk's lowest is
          * not known before).
@@ -163,7 +184,8 @@ public final class VitalsOrder {
         /** Pruned: takes nothing more (an offer that raced the pruning goes to a fresh line). */
         private boolean retired;
 
-        Line(long created) {
+        Line(KioskId kiosk, long created) {
+            this.kiosk = kiosk;
             this.lastOffer = created;
         }
 
@@ -203,7 +225,7 @@ public final class VitalsOrder {
 
         private void arm(long delayNanos) {
             timerArmed = true;
-            timer.after(Duration.ofNanos(Math.max(0, delayNanos)), this::expire);
+            timer.after(Duration.ofNanos(Math.max(0, delayNanos)), () -> lanes.execute(kiosk, this::expire));
         }
 
         /** Gives up the gaps before every message that has waited long enough, then re-arms for the rest. */

@@ -1,5 +1,6 @@
 package org.telekiosk.broker.http;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,9 +14,26 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ResourceLeakDetector;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalServerChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.telekiosk.protocol.KioskId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.telekiosk.broker.consultation.Consultation;
@@ -149,6 +167,82 @@ class NettyViewerSessionTest {
         assertNull(closing.readOutbound(), "nothing written to the closed socket");
         made.forEach(b -> assertEquals(0, b.refCnt(), "back in the pool"));
         channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
+    /**
+     * A fan-out lane's burst that sends to several sockets of one event loop hands that loop one task for all of them
+     * at the burst's end, instead of one per socket: each task from outside may wake a sleeping loop.
+     */
+    @Test
+    void aLanesBurstHandsEachEventLoopOneTaskForAllItsSockets() throws Exception {
+        AtomicInteger fromOutside = new AtomicInteger();
+        DefaultEventLoop loop = new DefaultEventLoop() {
+            @Override
+            public void execute(Runnable task) {
+                if (!inEventLoop()) {
+                    fromOutside.incrementAndGet();
+                }
+                super.execute(task);
+            }
+        };
+        LocalAddress address = new LocalAddress("viewer-burst-" + UUID.randomUUID());
+        Map<Channel, List<String>> received = new ConcurrentHashMap<>();
+        Channel server = new ServerBootstrap().group(loop).channel(LocalServerChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel child) {
+                        child.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                received.computeIfAbsent(ctx.channel(), c -> new CopyOnWriteArrayList<>())
+                                        .add(((TextWebSocketFrame) msg).text());
+                                ReferenceCountUtil.release(msg);
+                            }
+                        });
+                    }
+                }).bind(address).sync().channel();
+        List<Channel> clients = new ArrayList<>();
+        List<NettyViewerSession> sessions = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Channel client = new Bootstrap().group(loop).channel(LocalChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+            clients.add(client);
+            sessions.add(new NettyViewerSession(client));
+        }
+        KioskId kiosk = KioskId.of("wmk-burst-01");
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (FanOut fanOut = new FanOut(1, 1_024)) {
+            fanOut.execute(kiosk, () -> {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            held.await();
+            for (int n = 1; n <= 5; n++) {
+                String nonce = "n" + n;
+                fanOut.execute(kiosk, () -> {
+                    ViewerFrame frame = recording.encode(new ViewerEvent.Pong(nonce));
+                    sessions.forEach(session -> assertTrue(session.send(frame)));
+                    frame.release();
+                });
+            }
+            int before = fromOutside.get();
+            release.countDown();
+            await().until(() -> received.values().stream().mapToInt(List::size).sum() == 15);
+            assertEquals(1, fromOutside.get() - before, "one task for the loop's three sockets and five frames each");
+        }
+        List<String> expected = List.of("n1", "n2", "n3", "n4", "n5").stream()
+                .map(n -> "{\"type\":\"pong\",\"nonce\":\"" + n + "\"}").toList();
+        assertEquals(3, received.size());
+        received.values().forEach(texts -> assertEquals(expected, texts));
+        made.forEach(b -> assertEquals(0, b.refCnt(), "back in the pool"));
+        clients.forEach(Channel::close);
+        server.close().sync();
+        loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
     }
 
     static String type(String json) {

@@ -77,7 +77,8 @@ class ViewerFanOutTest {
             forwarder.take(VitalsKit.reading(VitalsKit.KIOSK, seq, t.plusMillis(seq)));
         }
         await().until(() -> viewer.readings().size() == 20);
-        List<String> threads = viewer.threads().subList(1, 20);
+        // The first too, which the order's timer let go: the timer hands the giving-up to the kiosk's lane.
+        List<String> threads = viewer.threads();
         assertTrue(threads.stream().allMatch(name -> name.startsWith("vitals-fanout-")), threads.toString());
         assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), viewer.seqs());
     }

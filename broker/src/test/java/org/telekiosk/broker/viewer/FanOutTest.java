@@ -2,6 +2,7 @@ package org.telekiosk.broker.viewer;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -60,6 +61,58 @@ class FanOutTest {
             assertEquals(3, fanOut.droppedCount(), "two wait, three did not fit");
             release.countDown();
         }
+    }
+
+    @Test
+    void theHubsOwnTasksAreNeverDroppedAndKeepTheirPlaceInTheKiosksOrder() throws InterruptedException {
+        KioskId kiosk = KioskId.of("wmk-fanout-always");
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (FanOut fanOut = new FanOut(1, 2)) {
+            fanOut.execute(kiosk, () -> {
+                running.countDown();
+                awaitQuietly(release);
+            });
+            running.await();
+            fanOut.execute(kiosk, () -> ran.add("message 1"));
+            fanOut.execute(kiosk, () -> ran.add("message 2"));
+            fanOut.execute(kiosk, () -> ran.add("message 3"));
+            fanOut.executeAlways(kiosk, () -> ran.add("replay"));
+            fanOut.execute(kiosk, () -> ran.add("message 4"));
+            assertEquals(2, fanOut.droppedCount(), "the lane was full for messages 3 and 4, not for the replay");
+            release.countDown();
+            await().until(() -> ran.size() == 3);
+        }
+        assertEquals(List.of("message 1", "message 2", "replay"), ran);
+    }
+
+    @Test
+    void workDeferredToTheBurstsEndRunsOnceWhatWaitedHasRun() throws InterruptedException {
+        KioskId kiosk = KioskId.of("wmk-fanout-burst");
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertFalse(FanOut.atBurstEnd(() -> ran.add("off a lane")), "off a lane nothing is deferred");
+        try (FanOut fanOut = new FanOut(1, 100)) {
+            fanOut.execute(kiosk, () -> {
+                running.countDown();
+                awaitQuietly(release);
+            });
+            running.await();
+            for (int i = 1; i <= 3; i++) {
+                String name = "task " + i;
+                fanOut.execute(kiosk, () -> {
+                    ran.add(name);
+                    if (name.equals("task 1")) {
+                        assertTrue(FanOut.atBurstEnd(() -> ran.add("burst's end")));
+                    }
+                });
+            }
+            release.countDown();
+            await().until(() -> ran.size() == 4);
+        }
+        assertEquals(List.of("task 1", "task 2", "task 3", "burst's end"), ran);
     }
 
     @Test
