@@ -205,8 +205,9 @@ public final class BrokerMetrics implements AutoCloseable {
                 + " store (an external MQTT broker still letting a revoked kiosk in: give it the current CRL)",
                 s.revokedKioskMessagesDropped(), LongSupplier::getAsLong);
         counter("telekiosk.mqtt.subscriptions.refused", "SUBACKs with a reason code of 0x80 or above that the"
-                + " node's MQTT connections received (the MQTT broker's ACL refused the node's subscription: it receives"
-                + " nothing on it until a retry is granted)", s.subscriptionsRefused(), LongSupplier::getAsLong);
+                + " node's MQTT connections received (the MQTT broker's ACL refused the node's subscription: it"
+                + " receives nothing on it until a retry is granted)", s.subscriptionsRefused(),
+                LongSupplier::getAsLong);
         gauge("telekiosk.mqtt.subscribed", "1 while the broker's measurement subscription is active", s.subscriber(),
                 sub -> sub.isSubscribed() ? 1 : 0);
 

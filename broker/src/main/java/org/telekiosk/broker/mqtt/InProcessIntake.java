@@ -31,10 +31,11 @@ import org.telekiosk.protocol.KioskId;
  * the authorizer, and a publish whose delivery an interceptor prevented is never authorized, so this checks the same
  * rule itself; anything else goes on to the authorizer, which refuses it as before (PUBACK 0x87). It checks the
  * kiosk's publish quota first ({@link KioskQuotaInterceptor#refused}): a publish over the quota, on any topic, is
- * answered 0x97 and goes no further, as with the quota's own interceptor, which it replaces for kiosks (HiveMQ runs each
- * interceptor of a publish as a task of its own on its extension threads, so one interceptor instead of two is one task
- * and one hand-over less per publish). It is registered for kiosks only ({@link EmbeddedMqttBroker}): the broker's own
- * clients' publishes (the store acknowledgements) go straight to the authorizer, and are left alone here too. A kiosk's Will ({@code presence offline}) is published by HiveMQ itself,
+ * answered 0x97 and goes no further, as with the quota's own interceptor, which it replaces for kiosks (HiveMQ runs
+ * each interceptor of a publish as a task of its own on its extension threads, so one interceptor instead of two is
+ * one task and one hand-over less per publish). It is registered for kiosks only ({@link EmbeddedMqttBroker}): the
+ * broker's own clients' publishes (the store acknowledgements) go straight to the authorizer, and are left alone here
+ * too. A kiosk's Will ({@code presence offline}) is published by HiveMQ itself,
  * not received, so it still reaches the broker's shared subscription, which stays for it.
  *
  * <p><b>When the PUBACK goes.</b> The output is made asynchronous ({@link PublishInboundOutput#async}) until the

@@ -149,7 +149,8 @@ class TwoIntakeConnectionsOrderTest {
             try {
                 return mqtt.publish(topic, message);
             } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
-                if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                if (e.getReasonCode()
+                        != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                     throw e;
                 }
                 int full = Math.max(1, mqtt.getInFlightMessageCount());
