@@ -49,11 +49,12 @@ class MqttConnectIdleTimeoutTest {
         try (SteppedTlsClient client = new SteppedTlsClient(serviceTls(), BROKER.broker().mqtt().port())) {
             client.handshakeHoldingLastFlight();
             client.sendHeldFlight();
-            // Open for most of the timeout; closed well before HiveMQ's 10 s (which would mean its default applied).
+            // Open for most of the timeout, closed soon after it: 7 s after the handshake at most here, where HiveMQ's
+            // own wait would be 10 s.
             assertTrue(client.staysOpenFor(TIMEOUT.multipliedBy(3).dividedBy(4)),
                     "closed before the configured time");
-            assertFalse(client.staysOpenFor(Duration.ofSeconds(8).minus(TIMEOUT.multipliedBy(3).dividedBy(4))),
-                    "still open 8 s after the handshake: HiveMQ waited its own 10 s for the CONNECT");
+            assertFalse(client.staysOpenFor(TIMEOUT.dividedBy(2).plusSeconds(2)),
+                    "still open after the configured time: HiveMQ waited its own 10 s for the CONNECT");
         }
     }
 
