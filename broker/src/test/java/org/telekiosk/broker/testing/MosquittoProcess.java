@@ -42,17 +42,6 @@ public final class MosquittoProcess implements AutoCloseable {
         return new MosquittoProcess(process);
     }
 
-    /**
-     * Asks Mosquitto to read its configuration again (SIGHUP): among what it reloads is the ACL file ({@code
-     * acl_file}, mosquitto.conf(5)). Returns once the signal is sent; Mosquitto reloads on its own time.
-     */
-    public void reload() throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
-        if (kill.waitFor() != 0) {
-            throw new IOException("kill -HUP " + process.pid() + " failed");
-        }
-    }
-
     /** Stops Mosquitto (SIGTERM, which saves its persistence file; SIGKILL after 10 s). */
     @Override
     public void close() throws InterruptedException {
