@@ -129,6 +129,13 @@ class BrokerConfigLoaderTest {
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("store.gap-timeout", "PT0S")));
         assertEquals("store.gap-timeout must be PT1S..P30D, was PT0S", range.getMessage());
+
+        assertEquals(java.time.Duration.ofSeconds(1), config.storeAckInterval());
+        assertEquals(java.time.Duration.ofMillis(250), BrokerConfigLoader.load(Optional.empty(),
+                Map.of("store.ack-interval", "PT0.25S")).storeAckInterval());
+        IllegalArgumentException ack = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("store.ack-interval", "PT0.05S")));
+        assertEquals("store.ack-interval must be PT0.1S..PT10S, was PT0.05S", ack.getMessage());
     }
 
     @Test

@@ -26,9 +26,14 @@ public final class PasswordHasher {
     public PasswordHasher(Argon2idParameters parameters, SecureRandom random) {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.random = Objects.requireNonNull(random, "random");
-        byte[] dummy = new byte[32];
-        random.nextBytes(dummy);
-        this.dummyHash = hash(Password.of(java.util.HexFormat.of().formatHex(dummy)));
+        // The dummy needs the current parameters and a salt, not a real hash: verifyAgainstDummy recomputes the hash
+        // with them, which is the cost of a real check, and compares it with a random tag that a password matches
+        // only by chance (2^-256). Computing a hash here cost every broker start one production hash.
+        byte[] salt = new byte[parameters.saltBytes()];
+        random.nextBytes(salt);
+        byte[] tag = new byte[parameters.tagBytes()];
+        random.nextBytes(tag);
+        this.dummyHash = new PhcString(parameters, salt, tag).format();
     }
 
     /** A new hash of {@code password} with a fresh random salt, as a PHC string. */

@@ -30,6 +30,8 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  * @param storeUrl              {@code store.url}; empty means the SQLite file in the data directory
  * @param storeUser             {@code store.user}; may be empty
  * @param storeGapTimeout       {@code store.gap-timeout}
+ * @param storeAckInterval      {@code store.ack-interval}: how often each kiosk is told how far the store holds its
+ *                              readings, at most
  * @param access                {@code session.*}, {@code consultation.*}, {@code audit.*}, {@code purge.*},
  *                              {@code api.*}
  * @param signaling             {@code signal.*}
@@ -67,6 +69,7 @@ public record BrokerConfig(
         String storeUrl,
         String storeUser,
         Duration storeGapTimeout,
+        Duration storeAckInterval,
         AccessConfig access,
         SignalingConfig signaling,
         IceConfig ice,
@@ -141,6 +144,11 @@ public record BrokerConfig(
         Objects.requireNonNull(storeGapTimeout, "store.gap-timeout is required");
         if (storeGapTimeout.compareTo(Duration.ofSeconds(1)) < 0 || storeGapTimeout.compareTo(Duration.ofDays(30)) > 0) {
             throw new IllegalArgumentException("store.gap-timeout must be PT1S..P30D, was " + storeGapTimeout);
+        }
+        Objects.requireNonNull(storeAckInterval, "store.ack-interval is required");
+        if (storeAckInterval.compareTo(Duration.ofMillis(100)) < 0
+                || storeAckInterval.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("store.ack-interval must be PT0.1S..PT10S, was " + storeAckInterval);
         }
         Objects.requireNonNull(access, "access configuration is required");
         Objects.requireNonNull(signaling, "signal.* settings are required");
@@ -267,7 +275,8 @@ public record BrokerConfig(
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, viewerLimits, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, access, signaling, ice,
+                mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, storeAckInterval, access,
+                signaling, ice,
                 kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider, mqttIntake,
                 mqttHandshakeTimeout);
     }

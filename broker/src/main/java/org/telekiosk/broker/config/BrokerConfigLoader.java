@@ -87,6 +87,7 @@ public final class BrokerConfigLoader {
                     merged.getProperty("store.url", ""),
                     merged.getProperty("store.user", ""),
                     duration(merged, "store.gap-timeout"),
+                    duration(merged, "store.ack-interval"),
                     new AccessConfig(
                             duration(merged, "session.absolute-lifetime"),
                             duration(merged, "session.idle-timeout"),

@@ -59,8 +59,8 @@ public final class Broker implements AutoCloseable {
         Lifecycle parts = new Lifecycle();
         try {
             Modules modules = Modules.start(config, clock, environment, parts);
-            LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {})", config.httpsBindAddress(),
-                    modules.https().port(), modules.mqtt().port());
+            LOG.info("Broker listening on https://{}:{}/ (MQTT over TLS on port {}); started in {}",
+                    config.httpsBindAddress(), modules.https().port(), modules.mqtt().port(), parts.startTimes());
             return new Broker(config.withPorts(modules.https().port(), modules.mqtt().external() ? config.mqttPort()
                     : modules.mqtt().port()), parts, modules);
         } catch (IOException | GeneralSecurityException | InterruptedException | RuntimeException e) {
@@ -279,6 +279,6 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         parts.close();
-        LOG.info("Broker stopped");
+        LOG.info("Broker stopped in {}", parts.stopTimes());
     }
 }

@@ -41,9 +41,11 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Kio
         int mqttPort = external ? config.externalMqtt().port()
                 : config.mqttPort() != 0 ? config.mqttPort() : FreePort.pick(config.mqttBindAddress());
         int httpsPort = config.httpsPort() != 0 ? config.httpsPort() : FreePort.pick(config.httpsBindAddress());
+        parts.lap("ports");
         Storage storage = parts.add(Storage.open(config, environment, clock));
         // The HTTPS port first: every certificate the PKI issues names the CRL's address (https.public-url).
         KioskTrust.Keys keys = KioskTrust.Keys.open(config, data, password, random, clock, storage, httpsPort);
+        parts.lap("Keys");
         // A kiosk page session ends with its kiosk: the registry's version is polled every REGISTRY_POLL.
         AccessServices access = parts.add(Access.start(config, storage, data, random, clock, keys::inService))
                 .services();
@@ -75,6 +77,7 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Kio
         telemetry.start(config, commands::report, external || inProcess ? java.util.Optional.empty()
                 : java.util.Optional.of(mqtt::kioskPublishesRouted), storage.audit(), clock, trust.announced()::take,
                 mqtt.inProcessIntake());
+        parts.lap("intake start");
         // Stops (in reverse) before the commands, kiosk trust and the store it hands messages to (Telemetry#intakeStop).
         parts.add(telemetry.intakeStop());
         Signaling signaling = parts.add(Signaling.start(config, access, clock, environment,

@@ -54,11 +54,6 @@ import org.telekiosk.protocol.topic.Topics;
  */
 final class Telemetry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
-    /**
-     * How often each kiosk is told how far the store holds its readings, at most ({@link StoreAcks}): often enough
-     * that a kiosk's outbox stays small, rarely enough that a busy kiosk costs one small message per interval.
-     */
-    static final Duration STORE_ACK_INTERVAL = Duration.ofMillis(250);
     /** How often the client is checked for HiveMQ CE's stall of a shared subscription. */
     private static final Duration STALL_CHECK = Duration.ofSeconds(5);
 
@@ -202,8 +197,10 @@ final class Telemetry implements AutoCloseable {
                 commands, audit::record, clock, presence),
                 kiosk -> registry.kiosk(kiosk).filter(KioskRecord::revoked).isPresent());
         intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()), revokedKiosks);
-        ackFlusher.scheduleWithFixedDelay(this::flushAcks, STORE_ACK_INTERVAL.toMillis(),
-                STORE_ACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        // How often each kiosk is told how far the store holds its readings, at most (StoreAcks): often enough that a
+        // kiosk's outbox stays small, rarely enough that a busy kiosk costs one small message per interval.
+        long ackEvery = config.storeAckInterval().toMillis();
+        ackFlusher.scheduleWithFixedDelay(this::flushAcks, ackEvery, ackEvery, TimeUnit.MILLISECONDS);
         this.inProcess = inProcess;
         inProcess.ifPresent(p -> p.takeWith(new MeasurementSubscription(intake)));
         for (BrokerMqttClient c : intakeClients) {

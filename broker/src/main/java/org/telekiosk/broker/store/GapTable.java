@@ -12,60 +12,149 @@ import java.util.Optional;
 /** The SQL of gap tracking: tables {@code kiosk_progress} and {@code seq_gap}. Every call runs in the caller's transaction. */
 final class GapTable {
     private static final String GAPS = "SELECT first_seq, last_seq, opened_at, lost_at FROM seq_gap WHERE kiosk = ?";
-    /** The writer's read of a kiosk's highest number, locking the row on PostgreSQL; made once (it is the key). */
-    private final String highestForUpdate;
+    private static final String DELETE_GAPS = "DELETE FROM seq_gap WHERE kiosk = ?";
+    private static final String INSERT_GAP =
+            "INSERT INTO seq_gap (kiosk, first_seq, last_seq, opened_at, lost_at) VALUES (?, ?, ?, ?, ?)";
+
+    private final Dialect dialect;
+    /** SQLite: the batch's kiosks' progress rows made where missing, one statement a batch (PostgreSQL: in lock). */
+    private final String ensure;
+    /** The batch's kiosks' highest numbers; on PostgreSQL also made where missing and locked, in name order. */
+    private final String lock;
+    /** The batch's kiosks' gaps, by kiosk, lowest first. */
+    private final String batchGaps;
+    /** The batch's kiosks' new highest numbers, one statement. */
+    private final String progress;
+    /** The sweep's locks: the progress rows of the kiosks with gaps to report, in name order (PostgreSQL). */
+    private final String sweepLock;
+    private final String markLost;
 
     GapTable(Dialect dialect) {
-        this.highestForUpdate = "SELECT highest_seq FROM kiosk_progress WHERE kiosk = ?"
-                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
+        this.dialect = dialect;
+        if (dialect == Dialect.POSTGRESQL) {
+            // One statement makes the missing progress rows, locks them all and reads their highest numbers: the
+            // rows go in (or, there already, are updated to themselves, which locks them) in kiosk-name order, one
+            // after the other, as the writers before this one did kiosk by kiosk (insert, then select for update),
+            // so that nodes of either version never wait for each other in a cycle. COLLATE "C": code-point order,
+            // Java's String order for the kiosk ids' ASCII (TreeMap's, of the batch).
+            ensure = null;
+            lock = "INSERT INTO kiosk_progress (kiosk, highest_seq) SELECT k, 0 FROM unnest(?::text[]) AS k"
+                    + " ORDER BY k COLLATE \"C\" ON CONFLICT (kiosk) DO UPDATE SET highest_seq ="
+                    + " kiosk_progress.highest_seq RETURNING kiosk, highest_seq";
+            batchGaps = "SELECT kiosk, first_seq, last_seq, opened_at, lost_at FROM seq_gap"
+                    + " WHERE kiosk = ANY(?::text[]) ORDER BY kiosk, first_seq";
+            progress = "UPDATE kiosk_progress AS p SET highest_seq = v.h FROM unnest(?::text[], ?::bigint[])"
+                    + " AS v(k, h) WHERE p.kiosk = v.k";
+            sweepLock = "SELECT kiosk FROM kiosk_progress WHERE kiosk IN (SELECT kiosk FROM seq_gap"
+                    + " WHERE lost_at IS NULL AND opened_at <= ?) ORDER BY kiosk COLLATE \"C\" FOR UPDATE";
+            markLost = "UPDATE seq_gap SET lost_at = ? WHERE lost_at IS NULL AND opened_at <= ?"
+                    + " AND kiosk = ANY(?::text[]) RETURNING last_seq - first_seq + 1";
+        } else {
+            // SQLite has no arrays: the kiosks go as one JSON array (ids are [a-z0-9-], JsonList escapes anyway).
+            // "WHERE true": an INSERT ... SELECT with an upsert clause needs a WHERE to parse.
+            ensure = "INSERT INTO kiosk_progress (kiosk, highest_seq) SELECT value, 0 FROM json_each(?) WHERE true"
+                    + " ON CONFLICT (kiosk) DO NOTHING";
+            lock = "SELECT kiosk, highest_seq FROM kiosk_progress WHERE kiosk IN (SELECT value FROM json_each(?))";
+            batchGaps = "SELECT kiosk, first_seq, last_seq, opened_at, lost_at FROM seq_gap"
+                    + " WHERE kiosk IN (SELECT value FROM json_each(?)) ORDER BY kiosk, first_seq";
+            progress = "UPDATE kiosk_progress SET highest_seq = v.value FROM json_each(?) AS v"
+                    + " WHERE kiosk_progress.kiosk = v.key";
+            sweepLock = null;
+            markLost = "UPDATE seq_gap SET lost_at = ? WHERE lost_at IS NULL AND opened_at <= ?"
+                    + " RETURNING last_seq - first_seq + 1";
+        }
     }
 
     /**
-     * Loads a kiosk's ledger and, on PostgreSQL, locks its progress row until the transaction ends, so that two broker
-     * nodes storing readings of one kiosk update its gaps one after the other. On SQLite the first statement must be
-     * a write: it takes the database's write lock, waiting out another writer (busy timeout), where a read first
-     * would make the later write an upgrade that SQLite refuses at once (SQLITE_BUSY) while another connection writes
-     * ({@code SqliteMeasurementStoreTest}). On the writer's kept statements.
+     * Loads the ledgers of a batch's kiosks (in name order, the map's) and, on PostgreSQL, locks their progress rows
+     * in that order until the transaction ends, so that two broker nodes storing readings of one kiosk update its
+     * gaps one after the other, and two nodes' batches cannot deadlock. Two or three statements a batch, whatever the
+     * number of kiosks (issue 16: a fleet's batch holds about one reading a kiosk, and four statements a kiosk were
+     * most of the writer's cost). On SQLite the first statement must be a write: it takes the database's write lock,
+     * waiting out another writer (busy timeout), where a read first would make the later write an upgrade that
+     * SQLite refuses at once (SQLITE_BUSY) while another connection writes ({@code SqliteMeasurementStoreTest}).
      */
-    GapLedger load(WriterStatements s, String kiosk) throws SQLException {
-        PreparedStatement ensure = s.get(
-                "INSERT INTO kiosk_progress (kiosk, highest_seq) VALUES (?, 0) ON CONFLICT (kiosk) DO NOTHING");
-        ensure.setString(1, kiosk);
-        ensure.executeUpdate();
-        long highest;
-        PreparedStatement lock = s.get(highestForUpdate);
-        lock.setString(1, kiosk);
+    void load(WriterStatements s, java.util.SortedMap<String, GapLedger> ledgers) throws SQLException {
+        String[] kiosks = ledgers.keySet().toArray(String[]::new);
+        if (ensure != null) {
+            PreparedStatement ensure = s.get(this.ensure);
+            kiosks(ensure, 1, kiosks);
+            ensure.executeUpdate();
+        }
+        java.util.Map<String, Long> highest = new java.util.HashMap<>(kiosks.length * 2);
+        PreparedStatement lock = s.get(this.lock);
+        kiosks(lock, 1, kiosks);
         try (ResultSet rs = lock.executeQuery()) {
-            if (!rs.next()) {
+            while (rs.next()) {
+                highest.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        java.util.Map<String, List<Gap>> gaps = new java.util.HashMap<>();
+        PreparedStatement select = s.get(batchGaps);
+        kiosks(select, 1, kiosks);
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                gaps.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(gap(rs, 2));
+            }
+        }
+        for (String kiosk : kiosks) {
+            Long h = highest.get(kiosk);
+            if (h == null) {
                 throw new IllegalStateException("no progress row for kiosk " + kiosk + " after inserting it");
             }
-            highest = rs.getLong(1);
+            ledgers.put(kiosk, new GapLedger(h, gaps.getOrDefault(kiosk, List.of())));
         }
-        PreparedStatement select = s.get(GAPS + " ORDER BY first_seq");
-        select.setString(1, kiosk);
-        return new GapLedger(highest, gaps(select));
     }
 
     /**
-     * Writes what {@link GapLedger#record} changed: the highest number, and the gaps only if they changed (a reading
-     * that follows the one before, the usual case, changes the highest number alone).
+     * Writes what {@link GapLedger#record} changed: the highest numbers of all changed kiosks in one statement, and a
+     * kiosk's gaps only if they changed (a reading that follows the one before, the usual case, changes the highest
+     * number alone).
      */
-    void save(WriterStatements s, String kiosk, GapLedger ledger) throws SQLException {
-        PreparedStatement progress = s.get("UPDATE kiosk_progress SET highest_seq = ? WHERE kiosk = ?");
-        progress.setLong(1, ledger.highest());
-        progress.setString(2, kiosk);
-        progress.executeUpdate();
-        if (!ledger.gapsChanged()) {
+    void save(WriterStatements s, java.util.SortedMap<String, GapLedger> ledgers) throws SQLException {
+        List<String> kiosks = new ArrayList<>(ledgers.size());
+        List<GapLedger> changed = new ArrayList<>(ledgers.size());
+        for (java.util.Map.Entry<String, GapLedger> e : ledgers.entrySet()) {
+            if (e.getValue().changed()) {
+                kiosks.add(e.getKey());
+                changed.add(e.getValue());
+            }
+        }
+        if (kiosks.isEmpty()) {
             return;
         }
-        PreparedStatement delete = s.get("DELETE FROM seq_gap WHERE kiosk = ?");
+        PreparedStatement update = s.get(progress);
+        if (dialect == Dialect.POSTGRESQL) {
+            long[] highest = new long[changed.size()];
+            for (int i = 0; i < highest.length; i++) {
+                highest[i] = changed.get(i).highest();
+            }
+            update.setObject(1, kiosks.toArray(String[]::new));
+            update.setObject(2, highest);
+        } else {
+            StringBuilder json = new StringBuilder(kiosks.size() * 24).append('{');
+            for (int i = 0; i < kiosks.size(); i++) {
+                JsonList.string(json.append(i == 0 ? "" : ","), kiosks.get(i)).append(':')
+                        .append(changed.get(i).highest());
+            }
+            update.setString(1, json.append('}').toString());
+        }
+        update.executeUpdate();
+        for (int i = 0; i < kiosks.size(); i++) {
+            if (changed.get(i).gapsChanged()) {
+                saveGaps(s, kiosks.get(i), changed.get(i));
+            }
+        }
+    }
+
+    private static void saveGaps(WriterStatements s, String kiosk, GapLedger ledger) throws SQLException {
+        PreparedStatement delete = s.get(DELETE_GAPS);
         delete.setString(1, kiosk);
         delete.executeUpdate();
         if (ledger.gaps().isEmpty()) {
             return;
         }
-        PreparedStatement insert = s.get("INSERT INTO seq_gap"
-                + " (kiosk, first_seq, last_seq, opened_at, lost_at) VALUES (?, ?, ?, ?, ?)");
+        PreparedStatement insert = s.get(INSERT_GAP);
         for (Gap gap : ledger.gaps()) {
             insert.setString(1, kiosk);
             insert.setLong(2, gap.range().first());
@@ -81,6 +170,15 @@ final class GapTable {
         insert.executeBatch();
     }
 
+    /** Binds a list of kiosk names: a text array on PostgreSQL, a JSON array on SQLite. */
+    private void kiosks(PreparedStatement statement, int index, String[] kiosks) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            statement.setObject(index, kiosks);
+        } else {
+            statement.setString(index, JsonList.of(kiosks));
+        }
+    }
+
     /** A kiosk's gaps, lowest first; only the lost ones if {@code lostOnly}. */
     List<Gap> gaps(Connection c, String kiosk, boolean lostOnly) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(GAPS + (lostOnly ? " AND lost_at IS NOT NULL" : "")
@@ -94,13 +192,18 @@ final class GapTable {
         List<Gap> gaps = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                long lostAt = rs.getLong(4);
-                Optional<Instant> lost = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lostAt));
-                gaps.add(new Gap(new SeqRange(rs.getLong(1), rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)),
-                        lost));
+                gaps.add(gap(rs, 1));
             }
         }
         return gaps;
+    }
+
+    /** The gap in the row's columns first_seq, last_seq, opened_at, lost_at, from column {@code at} on. */
+    private static Gap gap(ResultSet rs, int at) throws SQLException {
+        long lostAt = rs.getLong(at + 3);
+        Optional<Instant> lost = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lostAt));
+        return new Gap(new SeqRange(rs.getLong(at), rs.getLong(at + 1)), Instant.ofEpochMilli(rs.getLong(at + 2)),
+                lost);
     }
 
     /** The highest sequence number stored for a kiosk, 0 if none. */
@@ -115,17 +218,38 @@ final class GapTable {
 
     /**
      * Reports every gap opened at or before {@code cutoff} and not yet reported as lost, marking it with {@code now}.
+     * On PostgreSQL it first locks the progress rows of the kiosks concerned, in name order as the writers do: another
+     * node's writer rewrites a kiosk's gaps from what it read under that lock, and without it a gap marked lost here
+     * meanwhile came back unmarked, to be reported (and counted) lost a second time.
      *
      * @return how many sequence numbers became lost
      */
     long markLost(Connection c, Instant cutoff, Instant now) throws SQLException {
-        // The write first, as in load: a sum read before it made the update an upgrade that SQLite refused at once
-        // (SQLITE_BUSY) while another connection to the file wrote (SqliteMeasurementStoreTest).
+        // SQLite: the write first, as in load: a read before it made the update an upgrade that SQLite refused at once
+        // (SQLITE_BUSY) while another connection to the file wrote (SqliteMeasurementStoreTest). One writer a file.
+        String[] kiosks = null;
+        if (sweepLock != null) {
+            List<String> locked = new ArrayList<>();
+            try (PreparedStatement lock = c.prepareStatement(sweepLock)) {
+                lock.setLong(1, cutoff.toEpochMilli());
+                try (ResultSet rs = lock.executeQuery()) {
+                    while (rs.next()) {
+                        locked.add(rs.getString(1));
+                    }
+                }
+            }
+            if (locked.isEmpty()) {
+                return 0;
+            }
+            kiosks = locked.toArray(String[]::new);
+        }
         long count = 0;
-        try (PreparedStatement mark = c.prepareStatement("UPDATE seq_gap SET lost_at = ?"
-                + " WHERE lost_at IS NULL AND opened_at <= ? RETURNING last_seq - first_seq + 1")) {
+        try (PreparedStatement mark = c.prepareStatement(markLost)) {
             mark.setLong(1, now.toEpochMilli());
             mark.setLong(2, cutoff.toEpochMilli());
+            if (kiosks != null) {
+                mark.setObject(3, kiosks);
+            }
             try (ResultSet rs = mark.executeQuery()) {
                 while (rs.next()) {
                     count += rs.getLong(1);

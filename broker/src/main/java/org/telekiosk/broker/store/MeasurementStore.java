@@ -40,8 +40,8 @@ public final class MeasurementStore implements AutoCloseable {
     private final StoreCounters counters;
     private final ExecutorService readers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("store-reader-", 0).factory());
-    private final ReadingTable readings = new ReadingTable();
-    /** Kept open between reads: the store acknowledgements read each active kiosk's progress four times a second. */
+    private final ReadingTable readings;
+    /** Kept open between reads: the store acknowledgements read each active kiosk's progress once per store.ack-interval. */
     private final ReadConnections reads;
     private final AsideTable aside = new AsideTable();
     private final GapTable gaps;
@@ -52,6 +52,7 @@ public final class MeasurementStore implements AutoCloseable {
         this.writer = writer;
         this.counters = counters;
         this.gaps = new GapTable(database.dialect());
+        this.readings = new ReadingTable(database.dialect());
         this.reads = new ReadConnections(database, READ_CONNECTIONS);
     }
 

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * between reads (auto-commit on, no statement or result set left open), instead of each read opening a connection
  * of its own. Opening one is far dearer than a progress read (SQLite opens the file, sets its pragmas and parses the
  * schema again; PostgreSQL connects and authenticates), and the store acknowledgements read the progress of every
- * kiosk with new readings up to four times a second, all at once (issue 16: docs/benchmarks.md, "The broker's
+ * kiosk with new readings once per store.ack-interval, all at once (issue 16: docs/benchmarks.md, "The broker's
  * CPU per reading"). A read beyond {@code size} waits for one to finish (its caller is a virtual thread).
  *
  * <p>Reads only: a read that fails on a kept connection (PostgreSQL restarted meanwhile) is run once more on a new

@@ -25,13 +25,47 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
 final class ReadingTable {
     private static final String CLAIM =
             "INSERT INTO reading (kiosk, seq, kind, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT (kiosk, seq) DO NOTHING";
+    private static final String INSERT_MEASUREMENT = "INSERT INTO measurement"
+            + " (kiosk, seq, sensor, loinc, value, unit, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_WAVEFORM = "INSERT INTO waveform_batch (kiosk, seq, sensor, signal,"
+            + " unit, sample_rate, start_at, scale, sample_count, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /*
+     * PostgreSQL: one statement a batch, the columns as arrays (unnest keeps their order), instead of a JDBC batch,
+     * which pgjdbc sends as one execution a row. The claim returns the identities it inserted, since a rewritten or
+     * array insert has no count a row.
+     */
+    private static final String CLAIM_ARRAYS = "INSERT INTO reading (kiosk, seq, kind, stored_at)"
+            + " SELECT k, s, d, ? FROM unnest(?::text[], ?::bigint[], ?::text[]) AS v(k, s, d)"
+            + " ON CONFLICT (kiosk, seq) DO NOTHING RETURNING kiosk, seq";
+    private static final String MEASUREMENT_ARRAYS = "INSERT INTO measurement"
+            + " (kiosk, seq, sensor, loinc, value, unit, taken_at) SELECT * FROM unnest(?::text[], ?::bigint[],"
+            + " ?::text[], ?::text[], ?::float8[], ?::text[], ?::bigint[])";
+    private static final String WAVEFORM_ARRAYS = "INSERT INTO waveform_batch (kiosk, seq, sensor, signal,"
+            + " unit, sample_rate, start_at, scale, sample_count, samples) SELECT * FROM unnest(?::text[], ?::bigint[],"
+            + " ?::text[], ?::text[], ?::text[], ?::float8[], ?::bigint[], ?::float8[], ?::int[], ?::bytea[])";
+
+    /** A reading's identity, to match what the array claim returned. */
+    private record Identity(String kiosk, long seq) {}
+
+    private final boolean arrays;
+
+    ReadingTable(Dialect dialect) {
+        this.arrays = dialect == Dialect.POSTGRESQL;
+    }
 
     /**
-     * Claims the identity {@code (kiosk, seq)} of each reading, in order, in one batch.
+     * Claims the identity {@code (kiosk, seq)} of each reading, in order, in one batch (SQLite) or one statement
+     * (PostgreSQL).
      *
      * @return for each reading, whether it was new (a duplicate, also one earlier in the same list, was not)
      */
     boolean[] claim(WriterStatements s, List<? extends StoreItem> items, Instant now) throws SQLException {
+        if (items.isEmpty()) {
+            return new boolean[0];
+        }
+        if (arrays) {
+            return claimArrays(s, items, now);
+        }
         PreparedStatement claim = s.get(CLAIM);
         for (StoreItem item : items) {
             claim.setString(1, item.kiosk().value());
@@ -48,12 +82,69 @@ final class ReadingTable {
         return fresh;
     }
 
+    private static boolean[] claimArrays(WriterStatements s, List<? extends StoreItem> items, Instant now)
+            throws SQLException {
+        int n = items.size();
+        String[] kiosks = new String[n];
+        long[] seqs = new long[n];
+        String[] kinds = new String[n];
+        for (int i = 0; i < n; i++) {
+            StoreItem item = items.get(i);
+            kiosks[i] = item.kiosk().value();
+            seqs[i] = item.seq();
+            kinds[i] = item.kind();
+        }
+        PreparedStatement claim = s.get(CLAIM_ARRAYS);
+        claim.setLong(1, now.toEpochMilli());
+        claim.setObject(2, kiosks);
+        claim.setObject(3, seqs);
+        claim.setObject(4, kinds);
+        java.util.Set<Identity> inserted = new java.util.HashSet<>(n * 2);
+        try (ResultSet rs = claim.executeQuery()) {
+            while (rs.next()) {
+                inserted.add(new Identity(rs.getString(1), rs.getLong(2)));
+            }
+        }
+        // The rows go in in the arrays' order: of repeats within the batch the first is the one inserted.
+        boolean[] fresh = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            fresh[i] = !inserted.isEmpty() && inserted.remove(new Identity(kiosks[i], seqs[i]));
+        }
+        return fresh;
+    }
+
     void insertMeasurements(WriterStatements s, List<Measurement> measurements) throws SQLException {
         if (measurements.isEmpty()) {
             return;
         }
-        PreparedStatement insert = s.get("INSERT INTO measurement"
-                + " (kiosk, seq, sensor, loinc, value, unit, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        if (arrays) {
+            int n = measurements.size();
+            String[] kiosks = new String[n];
+            long[] seqs = new long[n];
+            String[] sensors = new String[n];
+            String[] loincs = new String[n];
+            double[] values = new double[n];
+            String[] units = new String[n];
+            long[] taken = new long[n];
+            for (int i = 0; i < n; i++) {
+                Measurement m = measurements.get(i);
+                kiosks[i] = m.kiosk().value();
+                seqs[i] = m.seq();
+                sensors[i] = m.sensor().value();
+                loincs[i] = m.loinc().value();
+                values[i] = m.value();
+                units[i] = m.unit().value();
+                taken[i] = nanos(m.takenAt());
+            }
+            PreparedStatement insert = s.get(MEASUREMENT_ARRAYS);
+            Object[] columns = {kiosks, seqs, sensors, loincs, values, units, taken};
+            for (int c = 0; c < columns.length; c++) {
+                insert.setObject(c + 1, columns[c]);
+            }
+            insert.executeUpdate();
+            return;
+        }
+        PreparedStatement insert = s.get(INSERT_MEASUREMENT);
         for (Measurement m : measurements) {
             insert.setString(1, m.kiosk().value());
             insert.setLong(2, m.seq());
@@ -71,8 +162,40 @@ final class ReadingTable {
         if (batches.isEmpty()) {
             return;
         }
-        PreparedStatement insert = s.get("INSERT INTO waveform_batch (kiosk, seq, sensor, signal,"
-                + " unit, sample_rate, start_at, scale, sample_count, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        if (arrays) {
+            int n = batches.size();
+            String[] kiosks = new String[n];
+            long[] seqs = new long[n];
+            String[] sensors = new String[n];
+            String[] signals = new String[n];
+            String[] units = new String[n];
+            double[] rates = new double[n];
+            long[] starts = new long[n];
+            double[] scales = new double[n];
+            int[] counts = new int[n];
+            byte[][] samples = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                WaveformBatch w = batches.get(i);
+                kiosks[i] = w.kiosk().value();
+                seqs[i] = w.seq();
+                sensors[i] = w.sensor().value();
+                signals[i] = w.signal().name();
+                units[i] = w.unit().value();
+                rates[i] = w.sampleRate();
+                starts[i] = nanos(w.start());
+                scales[i] = w.scale();
+                counts[i] = w.samples().size();
+                samples[i] = pack(w.samples());
+            }
+            PreparedStatement insert = s.get(WAVEFORM_ARRAYS);
+            Object[] columns = {kiosks, seqs, sensors, signals, units, rates, starts, scales, counts, samples};
+            for (int c = 0; c < columns.length; c++) {
+                insert.setObject(c + 1, columns[c]);
+            }
+            insert.executeUpdate();
+            return;
+        }
+        PreparedStatement insert = s.get(INSERT_WAVEFORM);
         for (WaveformBatch w : batches) {
             insert.setString(1, w.kiosk().value());
             insert.setLong(2, w.seq());

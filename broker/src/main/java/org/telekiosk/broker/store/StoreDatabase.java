@@ -24,6 +24,14 @@ public final class StoreDatabase implements ConnectionSource {
     /** The environment variable holding the database password; it is never read from a configuration file. */
     public static final String PASSWORD_ENV = "TELEKIOSK_STORE_PASSWORD";
     static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+    /**
+     * How long a PostgreSQL connection waits for an answer before it fails and is closed (pgjdbc's
+     * {@code socketTimeout}), unless {@code store.url} sets {@code socketTimeout=} itself (0: no limit). A network cut
+     * without a reset would otherwise hang the store's writer until TCP gives up (minutes to hours): now its batch
+     * fails, the kiosks are answered 0x97 and send again, and the next batch opens a new connection. Above any
+     * statement the store runs, lock waits behind another node's writer included.
+     */
+    static final int POSTGRESQL_SOCKET_TIMEOUT_SECONDS = 30;
 
     private final String url;
     private final String user;
@@ -67,6 +75,9 @@ public final class StoreDatabase implements ConnectionSource {
             properties.setProperty("synchronous", "NORMAL");
             properties.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
             properties.setProperty("foreign_keys", "true");
+        }
+        if (dialect == Dialect.POSTGRESQL && !url.contains("socketTimeout=")) {
+            properties.setProperty("socketTimeout", Integer.toString(POSTGRESQL_SOCKET_TIMEOUT_SECONDS));
         }
         return DriverManager.getConnection(url, properties);
     }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +40,7 @@ final class StoreWriter implements AutoCloseable {
     private final WriterStatements statements;
     private final Clock clock;
     private final Duration gapTimeout;
-    private final ReadingTable readings = new ReadingTable();
+    private final ReadingTable readings;
     private final AsideTable aside = new AsideTable();
     private final WireCodec codec =
             WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
@@ -56,6 +55,7 @@ final class StoreWriter implements AutoCloseable {
         this.clock = clock;
         this.gapTimeout = gapTimeout;
         this.gaps = new GapTable(database.dialect());
+        this.readings = new ReadingTable(database.dialect());
         this.counters = counters;
         this.thread = Thread.ofPlatform().name("store-writer").daemon().unstarted(this::run);
         thread.start();
@@ -131,13 +131,11 @@ final class StoreWriter implements AutoCloseable {
         Instant now = clock.instant();
         try {
             // Lock the kiosks' progress rows first, in name order, so that writers on several nodes cannot deadlock.
-            Map<String, GapLedger> ledgers = new TreeMap<>();
+            TreeMap<String, GapLedger> ledgers = new TreeMap<>();
             for (Append a : appends) {
                 ledgers.put(a.item().kiosk().value(), null);
             }
-            for (String kiosk : ledgers.keySet()) {
-                ledgers.put(kiosk, gaps.load(statements, kiosk));
-            }
+            gaps.load(statements, ledgers);
             List<StoreItem> claimed = appends.stream().map(Append::item)
                     .filter(item -> !(item instanceof StoreItem.Refused)).toList();
             boolean[] fresh = readings.claim(statements, claimed, now);
@@ -188,11 +186,7 @@ final class StoreWriter implements AutoCloseable {
             }
             readings.insertMeasurements(statements, spots);
             readings.insertWaveforms(statements, waves);
-            for (Map.Entry<String, GapLedger> e : ledgers.entrySet()) {
-                if (e.getValue().changed()) {
-                    gaps.save(statements, e.getKey(), e.getValue());
-                }
-            }
+            gaps.save(statements, ledgers);
             statements.commit();
             observeLag(spots, waves);
             long refused = java.util.Arrays.stream(outcomes).filter(o -> o == AppendOutcome.REFUSED).count();

@@ -121,6 +121,40 @@ abstract class MeasurementStoreContract {
         assertEquals(List.of(), progress.gaps());
     }
 
+    /**
+     * A fleet's batch holds about one reading a kiosk, and the writer reads and writes all of a batch's kiosks'
+     * ledgers in one statement each (issue 16): each kiosk's gaps, repeats and highest number stay its own.
+     */
+    @Test
+    void manyKiosksInOneBatchKeepTheirLedgersApart() {
+        List<KioskId> kiosks = IntStream.range(0, 60).mapToObj(i -> KioskId.of("wmk-many-%02d".formatted(i))).toList();
+        List<CompletableFuture<AppendOutcome>> outcomes = new ArrayList<>();
+        for (long seq : new long[] {1, 2, 5, 2, 1}) {
+            for (KioskId kiosk : kiosks) {
+                outcomes.add(seq == 2 ? store.append(ecg(kiosk, seq)) : store.append(reading(kiosk, seq)));
+            }
+        }
+        List<AppendOutcome> done = outcomes.stream().map(CompletableFuture::join).toList();
+        assertEquals(180, done.stream().filter(o -> o == AppendOutcome.STORED).count());
+        assertEquals(120, done.stream().filter(o -> o == AppendOutcome.DUPLICATE).count());
+        for (KioskId kiosk : kiosks) {
+            KioskProgress progress = store.progress(kiosk).join();
+            assertEquals(5, progress.highest(), kiosk.value());
+            assertEquals(2, progress.contiguous(), kiosk.value());
+            assertEquals(List.of(new SeqRange(3, 4)), progress.gaps().stream().map(Gap::range).toList());
+            assertEquals(3, store.count(kiosk).join());
+        }
+        List<CompletableFuture<AppendOutcome>> late = new ArrayList<>();
+        for (KioskId kiosk : kiosks.subList(0, 30)) {
+            late.add(store.append(reading(kiosk, 4)));
+            late.add(store.append(reading(kiosk, 3)));
+        }
+        late.forEach(f -> assertEquals(AppendOutcome.STORED, f.join()));
+        assertEquals(5, store.progress(kiosks.get(0)).join().contiguous());
+        assertEquals(List.of(new SeqRange(3, 4)),
+                store.progress(kiosks.get(30)).join().gaps().stream().map(Gap::range).toList());
+    }
+
     @Test
     void aSkippedSequenceOpensAGapThatClosesWhenTheMissingReadingsArrive() {
         store(1, 2, 6);

@@ -1,17 +1,25 @@
 package org.telekiosk.broker.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.telekiosk.protocol.KioskId;
 
 /**
  * The store contract on the PostgreSQL server of the CI machine ({@link PostgresSchema}: {@code 127.0.0.1:5432},
@@ -70,5 +78,104 @@ class PostgresMeasurementStoreTest extends MeasurementStoreContract {
         assertEquals(5, progress.highest());
         assertEquals(List.of(new SeqRange(4, 4)), progress.gaps().stream().map(Gap::range).toList());
         assertEquals(AppendOutcome.DUPLICATE, store.append(reading(KIOSK, 2)).join());
+    }
+
+    /** Every connection gets the default socket timeout (30 s), unless the store's URL sets its own. */
+    @Test
+    void connectionsHaveTheDefaultSocketTimeoutUnlessTheUrlSetsOne() throws Exception {
+        try (Connection defaulted = database().connect();
+                Connection own = schema.database("&socketTimeout=7").connect()) {
+            assertEquals(StoreDatabase.POSTGRESQL_SOCKET_TIMEOUT_SECONDS * 1000, defaulted.getNetworkTimeout());
+            assertEquals(7000, own.getNetworkTimeout());
+        }
+    }
+
+    /**
+     * A statement that gets no answer fails after the socket timeout ({@code socketTimeout=}, default 30 s) instead
+     * of hanging the writer: its batch fails (the kiosks send again) and the next batch runs on a new connection. The
+     * seam: a row lock held by another connection keeps the server from answering, as a network cut without a reset
+     * keeps the answer from arriving; what this proves is the client side (pgjdbc's timeout, the writer closing the
+     * connection and opening another), not the kernel's behaviour in a real cut.
+     */
+    @Test
+    void aBatchWithoutAnAnswerFailsAfterTheSocketTimeoutAndTheNextRunsOnANewConnection() throws Exception {
+        store.close();
+        store = MeasurementStore.open(schema.database("&socketTimeout=1"), GAP_TIMEOUT, clock);
+        store(1);
+        CompletableFuture<AppendOutcome> stuck;
+        try (Connection other = database().connect(); Statement s = other.createStatement()) {
+            other.setAutoCommit(false);
+            s.executeQuery("SELECT highest_seq FROM kiosk_progress WHERE kiosk = '" + KIOSK.value() + "' FOR UPDATE")
+                    .close();
+            stuck = store.append(reading(KIOSK, 2));
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> stuck.get(60, TimeUnit.SECONDS),
+                    "failed by the socket timeout, not waiting for the lock");
+            assertInstanceOf(SQLException.class, failed.getCause());
+            other.rollback();
+        }
+        assertEquals(AppendOutcome.STORED, store.append(reading(KIOSK, 2)).get(60, TimeUnit.SECONDS));
+        assertEquals(2, store.progress(KIOSK).join().highest());
+        assertEquals(2, store.count(KIOSK).join());
+    }
+
+    /**
+     * Two nodes on one database: the lost-gap report locks the kiosk's progress row as a writer does, so it waits for
+     * another node's batch that holds it. Without the lock it marked the gap lost meanwhile, the other node's batch
+     * wrote the gaps back unmarked from what it had read, and the next report counted the same numbers lost again.
+     */
+    @Test
+    void aLostGapReportWaitsForAnotherNodesBatchOnTheKioskAndCountsEachNumberOnce() throws Exception {
+        store(1, 5);
+        clock.advance(GAP_TIMEOUT);
+        CompletableFuture<Long> first;
+        try (Connection other = database().connect(); Statement s = other.createStatement()) {
+            other.setAutoCommit(false);
+            // The other node's writer: its batch locked the kiosk and read the gap 2-4, not lost.
+            s.executeQuery("SELECT highest_seq FROM kiosk_progress WHERE kiosk = '" + KIOSK.value() + "' FOR UPDATE")
+                    .close();
+            s.executeQuery("SELECT first_seq FROM seq_gap WHERE kiosk = '" + KIOSK.value() + "'").close();
+            first = store.reportLostGaps();
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.isDone() || schema.waitingForALock() > 0);
+            // It stores number 3 and writes the gaps back as it read them: 2 and 4, not lost.
+            s.executeUpdate("INSERT INTO reading (kiosk, seq, kind, stored_at) VALUES ('" + KIOSK.value()
+                    + "', 3, 'measurement', 0)");
+            s.executeUpdate("DELETE FROM seq_gap WHERE kiosk = '" + KIOSK.value() + "'");
+            s.executeUpdate("INSERT INTO seq_gap (kiosk, first_seq, last_seq, opened_at, lost_at) VALUES ('"
+                    + KIOSK.value() + "', 2, 2, " + T0.toEpochMilli() + ", NULL), ('" + KIOSK.value() + "', 4, 4, "
+                    + T0.toEpochMilli() + ", NULL)");
+            other.commit();
+        }
+        long lost = first.get(60, TimeUnit.SECONDS) + store.reportLostGaps().get(60, TimeUnit.SECONDS);
+        assertEquals(2, lost, "numbers 2 and 4, each counted once");
+        assertEquals(List.of(new SeqRange(2, 2), new SeqRange(4, 4)), store.lostRanges(KIOSK).join());
+    }
+
+    /**
+     * Two nodes on one database store the same kiosks' readings, batches of many kiosks each, one node in the
+     * opposite order of the other: each reading is stored once, and no batch fails (the progress rows are locked in
+     * kiosk-name order by both, so neither waits for the other in a cycle).
+     */
+    @Test
+    void twoNodesStoringTheSameKiosksStoreEachReadingOnceAndNeverDeadlock() throws Exception {
+        List<KioskId> kiosks = java.util.stream.IntStream.range(0, 200)
+                .mapToObj(i -> KioskId.of("wmk-node-%03d".formatted(i))).toList();
+        List<CompletableFuture<AppendOutcome>> outcomes = new java.util.ArrayList<>();
+        try (MeasurementStore other = MeasurementStore.open(database(), GAP_TIMEOUT, clock)) {
+            for (long seq = 1; seq <= 5; seq++) {
+                for (int i = 0; i < kiosks.size(); i++) {
+                    outcomes.add(store.append(reading(kiosks.get(i), seq)));
+                    outcomes.add(other.append(reading(kiosks.get(kiosks.size() - 1 - i), seq)));
+                }
+            }
+            List<AppendOutcome> done = outcomes.stream().map(CompletableFuture::join).toList();
+            assertEquals(1000, done.stream().filter(o -> o == AppendOutcome.STORED).count());
+            assertEquals(1000, done.stream().filter(o -> o == AppendOutcome.DUPLICATE).count());
+        }
+        for (KioskId kiosk : kiosks) {
+            assertEquals(5, store.count(kiosk).join());
+            KioskProgress progress = store.progress(kiosk).join();
+            assertEquals(5, progress.contiguous());
+            assertEquals(List.of(), progress.gaps());
+        }
     }
 }

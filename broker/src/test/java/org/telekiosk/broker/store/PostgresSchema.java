@@ -57,7 +57,41 @@ final class PostgresSchema {
 
     /** The broker's database on this schema; its connections name the schema as their application. */
     StoreDatabase database() {
-        return StoreDatabase.of(SERVER + "?currentSchema=" + name + "&ApplicationName=" + name, USER, "");
+        return database("");
+    }
+
+    /** As {@link #database()}, with more URL parameters ({@code "&socketTimeout=1"}). */
+    StoreDatabase database(String parameters) {
+        return StoreDatabase.of(SERVER + "?currentSchema=" + name + "&ApplicationName=" + name + parameters, USER, "");
+    }
+
+    /** The server processes of {@link #database()}'s connections now (a benchmark reads their CPU time). */
+    java.util.List<Integer> backendPids() throws SQLException {
+        java.util.List<Integer> pids = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(SERVER, USER, "");
+                java.sql.PreparedStatement select = c.prepareStatement(
+                        "SELECT pid FROM pg_stat_activity WHERE application_name = ?")) {
+            select.setString(1, name);
+            try (java.sql.ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    pids.add(rs.getInt(1));
+                }
+            }
+        }
+        return pids;
+    }
+
+    /** How many connections of {@link #database()} wait for a lock (a row lock held by another transaction) now. */
+    int waitingForALock() throws SQLException {
+        try (Connection c = DriverManager.getConnection(SERVER, USER, "");
+                java.sql.PreparedStatement count = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE application_name = ? AND wait_event_type = 'Lock'")) {
+            count.setString(1, name);
+            try (java.sql.ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     /**

@@ -71,7 +71,7 @@ final class PahoSession {
     private final MqttConnectionOptions options;
     private final Events events;
     private volatile IMqttToken connecting;
-    private volatile Ready ready;
+    private volatile SessionReady ready;
     private final ScheduledExecutorService scheduler;
     private final java.time.Duration retainedAckWait;
     private final java.util.function.BooleanSupplier holding;
@@ -144,8 +144,10 @@ final class PahoSession {
                 Integer receiveMaximum = connack == null ? null : connack.getReceiveMaximum();
                 // Absent Receive Maximum means 65,535 (MQTT 5 §3.2.2.3.3); absent Retain Available means 1 (§3.2.2.3.5).
                 Boolean retainAvailable = connack == null ? null : connack.isRetainAvailable();
-                ready = new Ready(receiveMaximum == null ? DEFAULT_RECEIVE_MAXIMUM : receiveMaximum,
-                        token.getSessionPresent(), !Boolean.FALSE.equals(retainAvailable));
+                int maximum = receiveMaximum == null ? DEFAULT_RECEIVE_MAXIMUM : receiveMaximum;
+                boolean sessionPresent = token.getSessionPresent();
+                ready = new SessionReady(!Boolean.FALSE.equals(retainAvailable), holding, scheduler, retainedAckWait,
+                        () -> events.connected(PahoSession.this, maximum, sessionPresent));
                 announceOnline();
                 subscribeDownlink();
             }
@@ -155,78 +157,6 @@ final class PahoSession {
                 events.connectFailed(PahoSession.this, cause);
             }
         });
-    }
-
-    /**
-     * What the CONNACK said, and the three things that must happen before the connection is reported: the SUBACK of
-     * the downlink subscription, and the retained store acknowledgement or the wait for it running out (or the server
-     * keeping no retained messages). Whichever comes last reports; any thread.
-     */
-    private final class Ready {
-        private final int receiveMaximum;
-        private final boolean sessionPresent;
-        private final boolean retainAvailable;
-        private boolean subscribed;
-        private boolean acknowledged;
-        private boolean waitedOut;
-        private boolean announced;
-        private boolean reported;
-
-        Ready(int receiveMaximum, boolean sessionPresent, boolean retainAvailable) {
-            this.receiveMaximum = receiveMaximum;
-            this.sessionPresent = sessionPresent;
-            this.retainAvailable = retainAvailable;
-        }
-
-        synchronized void subscribed(boolean withRetained) {
-            subscribed = true;
-            if (withRetained && retainAvailable && !acknowledged && holding.getAsBoolean()) {
-                waitFor = scheduler.schedule(this::waitedOut, retainedAckWait.toMillis(),
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
-            } else {
-                waitedOut = true;
-            }
-            reportIfReady();
-        }
-
-        synchronized void announced() {
-            announced = true;
-            reportIfReady();
-        }
-
-        synchronized void acknowledged() {
-            acknowledged = true;
-            reportIfReady();
-        }
-
-        private synchronized void waitedOut() {
-            if (!acknowledged && !reported) {
-                log.info("No retained store acknowledgement within {} ms of the SUBACK; sending what the outbox "
-                        + "holds (the store counts readings it already has as duplicates)", retainedAckWait.toMillis());
-            }
-            waitedOut = true;
-            reportIfReady();
-        }
-
-        synchronized void cancel() {
-            reported = true;
-            if (waitFor != null) {
-                waitFor.cancel(false);
-            }
-        }
-
-        private void reportIfReady() {
-            if (reported || !subscribed || !announced || !(acknowledged || waitedOut)) {
-                return;
-            }
-            reported = true;
-            if (waitFor != null) {
-                waitFor.cancel(false);
-            }
-            events.connected(PahoSession.this, receiveMaximum, sessionPresent);
-        }
-
-        private java.util.concurrent.ScheduledFuture<?> waitFor;
     }
 
     /**
@@ -302,7 +232,7 @@ final class PahoSession {
      * all of its threads. Never throws: it runs on the way out of every failure.
      */
     void close() {
-        Ready pending = ready;
+        SessionReady pending = ready;
         if (pending != null) {
             pending.cancel();
         }
@@ -378,7 +308,7 @@ final class PahoSession {
                 switch (downlink) {
                     case StoreAck ack when ack.kiosk().equals(kiosk) -> {
                         storeAcks.accept(ack);
-                        Ready current = ready;
+                        SessionReady current = ready;
                         if (current != null) {
                             current.acknowledged();
                         }

@@ -52,6 +52,7 @@ final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback {
 
     private final String secret = UUID.randomUUID().toString();
     private final Map<String, List<Long>> connectNanos = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> pings = new ConcurrentHashMap<>();
     private final AtomicBoolean holdPublishes = new AtomicBoolean();
     private final List<Async<PublishInboundOutput>> held = new CopyOnWriteArrayList<>();
     private Path dir;
@@ -176,6 +177,12 @@ final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback {
         return List.copyOf(connectNanos.getOrDefault(user, List.of()));
     }
 
+    /** How many PINGREQs the broker received from client {@code clientId}. */
+    int pingsFrom(String clientId) {
+        java.util.concurrent.atomic.AtomicInteger count = pings.get(clientId);
+        return count == null ? 0 : count.get();
+    }
+
     /** Server-side disconnect of a client, as an administrator would (MQTT 5 DISCONNECT from the server). */
     void disconnect(String clientId) throws Exception {
         Services.clientService().disconnectClient(clientId).get(10, TimeUnit.SECONDS);
@@ -205,7 +212,7 @@ final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** The broker's security, as an embedded extension: authenticator, per-kiosk topic rules, PUBACK holding. */
+    /** The broker's security, as an embedded extension: authenticator, per-kiosk topic rules, PUBACK holding, PINGREQ counts. */
     private final class Security implements ExtensionMain {
         @Override
         public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
@@ -241,8 +248,12 @@ final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback {
                     held.add(publishOutput.async(Duration.ofSeconds(60), TimeoutFallback.FAILURE));
                 }
             };
-            Services.initializerRegistry().setClientInitializer(
-                    (initializerInput, clientContext) -> clientContext.addPublishInboundInterceptor(holder));
+            Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) -> {
+                clientContext.addPublishInboundInterceptor(holder);
+                clientContext.addPingReqInboundInterceptor((pingInput, pingOutput) -> pings.computeIfAbsent(
+                        pingInput.getClientInformation().getClientId(),
+                        id -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet());
+            });
         }
 
         @Override

@@ -54,6 +54,27 @@ class PahoUplinkTest {
         return uplink;
     }
 
+    /**
+     * A kiosk with nothing to send keeps its connection: Paho sends PINGREQ within each keep-alive interval, on the
+     * agent's own {@link PahoThreads} (whose idle threads end), and the broker, which closes a connection silent for
+     * 1.5 intervals (MQTT 5 §3.1.2.10), keeps it. A connection without pings would be closed after 1.5 s here and
+     * come back as a second connection.
+     */
+    @Test
+    void anIdleConnectionSendsPingsAndStaysOpen() throws Exception {
+        String kiosk = "kiosk-idle";
+        UplinkSettings base = settings(broker, kiosk, 10);
+        UplinkSettings oneSecond = new UplinkSettings(base.serverUri(), base.kiosk(), base.password(), base.caFile(),
+                base.sessionExpiry(), base.inflightWindow(), Duration.ofSeconds(1), base.connectTimeout());
+        try (PahoUplink uplink = new PahoUplink(oneSecond, quickReconnect())) {
+            uplink.start();
+            await().atMost(PATIENCE).until(uplink::isConnected);
+            await().atMost(PATIENCE).until(() -> broker.pingsFrom(kiosk) >= 3);
+            assertTrue(uplink.isConnected());
+            assertEquals(1, uplink.status().connections(), "the first connection is still the only one");
+        }
+    }
+
     @Test
     void aPublishIsAcknowledgedAndTheSubscriberReceivesTheExactCborBytes() throws Exception {
         Measurement reading = measurement("kiosk-publish", 1);

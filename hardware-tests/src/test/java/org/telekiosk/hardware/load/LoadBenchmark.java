@@ -67,6 +67,9 @@ public final class LoadBenchmark {
         String intake = System.getProperty("load.intake", "");
         String intakeMode = System.getProperty("load.intake-mode", "");
         Map<String, String> overrides = new java.util.HashMap<>();
+        // Every doctor's socket comes from 127.0.0.1 here: the default 256 per address would refuse the 257th
+        // (a run with 1,000 kiosks failed so: "Remote host terminated the handshake"), as in SocketBenchmark.
+        overrides.put("https.max-connections-per-address", "100000");
         if (!intake.isBlank()) {
             overrides.put("mqtt.intake-connections", intake);
         }

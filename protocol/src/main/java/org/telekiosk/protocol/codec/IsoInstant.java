@@ -6,12 +6,13 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * Reads and writes instants exactly as {@link Instant#parse} and {@link DateTimeFormatter#ISO_INSTANT} do, faster for
- * the form every Telekiosk sender writes ({@code 2026-11-22T10:15:30.250Z}: a four-digit year, upper-case {@code T}
- * and {@code Z}, 0 to 9 fraction digits). Every kiosk message carries an instant, and the JDK's formatter builds a
- * parse context, a map of fields and a resolver for each (issue 16). Anything outside that form (another offset,
- * lower case, a leap second, {@code 24:00}, a year beyond 9999, an impossible date) is left to the JDK, which accepts
- * or refuses it as before: the fast path takes only what the JDK would take, with the same result.
+ * Reads and writes the wire's instants: {@code 2026-11-22T10:15:30.250Z}, a four-digit year, upper-case {@code T} and
+ * {@code Z}, 0 to 9 fraction digits, every field in its range (protocol/README.md). Writing is what {@link
+ * DateTimeFormatter#ISO_INSTANT} writes (the fraction in groups of three digits, if any). Reading takes that form and
+ * nothing else: an instant the JDK's {@link Instant#parse} would also take with another offset, lower case, a leap
+ * second, {@code 24:00} or a signed or longer year is refused, as the README says times are in UTC in that form.
+ * Every kiosk message carries an instant, and the JDK's formatter builds a parse context, a map of fields and a
+ * resolver for each (issue 16); this reads the digits in place.
  */
 final class IsoInstant {
     private static final long SECONDS_PER_DAY = 86_400;
@@ -23,10 +24,19 @@ final class IsoInstant {
 
     private IsoInstant() {}
 
-    /** As {@link Instant#parse}: the same instants, the same {@link DateTimeParseException}s. */
+    /**
+     * The instant {@code text} names in the wire's form, as {@link Instant#parse} would read it.
+     *
+     * @throws DateTimeParseException for anything else (the text itself is left out of the message: the caller
+     *     quotes it, shortened)
+     */
     static Instant parse(String text) {
-        Instant fast = parseCommonForm(text);
-        return fast != null ? fast : Instant.parse(text);
+        Instant instant = parseCommonForm(text);
+        if (instant == null) {
+            throw new DateTimeParseException("not an instant in UTC in the form 2026-11-22T10:15:30.250Z (a four-digit"
+                    + " year, upper-case T and Z, 0 to 9 fraction digits)", text, 0);
+        }
+        return instant;
     }
 
     /** As {@link DateTimeFormatter#ISO_INSTANT}'s {@code format}: the fraction in groups of three digits, if any. */
@@ -66,7 +76,7 @@ final class IsoInstant {
         }
     }
 
-    /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with every field in its range; else null, for the JDK to decide. */
+    /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with every field in its range; else null. */
     private static Instant parseCommonForm(String text) {
         int length = text.length();
         if (length < 20 || length == 21 || length > 30 || text.charAt(4) != '-' || text.charAt(7) != '-'

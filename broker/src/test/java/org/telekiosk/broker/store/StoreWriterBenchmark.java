@@ -1,0 +1,196 @@
+package org.telekiosk.broker.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.LoincCode;
+import org.telekiosk.protocol.SensorId;
+import org.telekiosk.protocol.UcumUnit;
+import org.telekiosk.protocol.telemetry.Measurement;
+import org.telekiosk.protocol.telemetry.Signal;
+import org.telekiosk.protocol.telemetry.WaveformBatch;
+
+/**
+ * The store writer's cost per reading in a fleet's shape (issue 16): N kiosks with one reading each per round, so a
+ * batch of up to 500 holds about one reading per kiosk, and nothing per kiosk is amortised over several readings.
+ * Readings go through {@link MeasurementStore}'s public append path; per kiosk they follow the agent's mix by number:
+ * a spot measurement, an ECG batch of 250 samples, a pleth batch of 100 samples. Prints readings/s and the writer
+ * thread's CPU per reading (ThreadMXBean) of the measured rounds, after warm-up rounds, on a fresh database per run;
+ * on PostgreSQL also the server processes' CPU per reading (the store's connections' backends, from /proc).
+ *
+ * <pre>
+ * mvn -o -q -B -ntp -pl broker -am test -Dtest=StoreWriterBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dtelekiosk.bench=true -Dstorebench.kiosks=3000 -Dstorebench.rounds=20 -Dstorebench.warmup=5 \
+ *     -Dstorebench.runs=3 -Dstorebench.dialects=sqlite,postgresql
+ * </pre>
+ *
+ * {@link #main} runs the same without Maven (class path from {@code mvn dependency:build-classpath}). PostgreSQL: a
+ * fresh schema per run on the test server ({@link PostgresSchema}).
+ */
+@EnabledIfSystemProperty(named = "telekiosk.bench", matches = "true")
+class StoreWriterBenchmark {
+    private static final Instant T0 = Instant.parse("2026-12-06T08:00:00Z");
+
+    @Test
+    void fleetShapedBatches() throws Exception {
+        String classPath = System.getProperty("storebench.cpfile");
+        if (classPath != null) { // for runs of main without Maven
+            Files.writeString(Path.of(classPath), System.getProperty("surefire.test.class.path",
+                    System.getProperty("java.class.path")));
+        }
+        run();
+    }
+
+    public static void main(String[] args) throws Exception {
+        run();
+    }
+
+    static void run() throws Exception {
+        int kiosks = Integer.getInteger("storebench.kiosks", 3000);
+        int rounds = Integer.getInteger("storebench.rounds", 20);
+        int warmup = Integer.getInteger("storebench.warmup", 5);
+        int runs = Integer.getInteger("storebench.runs", 3);
+        String label = System.getProperty("storebench.label", "");
+        for (String dialect : System.getProperty("storebench.dialects", "sqlite,postgresql").split(",")) {
+            double[] rates = new double[runs];
+            double[] cpu = new double[runs];
+            double[] server = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                double[] result = once(dialect, kiosks, rounds, warmup);
+                rates[r] = result[0];
+                cpu[r] = result[1];
+                server[r] = result[2];
+                System.out.printf(Locale.ROOT, "storebench %s %s run %d: %,.0f readings/s, writer %.1f us/reading,"
+                        + " server %.1f us/reading, load %.2f%n", label, dialect, r + 1, result[0], result[1],
+                        result[2], load());
+            }
+            System.out.printf(Locale.ROOT, "storebench %s %s MEDIAN of %d: %,.0f readings/s, writer %.1f us/reading,"
+                    + " server %.1f us/reading%n", label, dialect, runs, median(rates), median(cpu), median(server));
+        }
+    }
+
+    /** One run on a fresh database: {readings/s, writer CPU µs/reading} of the measured rounds. */
+    private static double[] once(String dialect, int kiosks, int rounds, int warmup) throws Exception {
+        PostgresSchema schema = null;
+        Path dir = null;
+        StoreDatabase database;
+        if (dialect.equals("postgresql")) {
+            schema = new PostgresSchema("bench");
+            schema.create("benchmark");
+            database = schema.database();
+        } else {
+            dir = Files.createTempDirectory("storebench");
+            database = StoreDatabase.sqlite(dir.resolve("bench.db"));
+        }
+        List<KioskId> ids = new ArrayList<>();
+        for (int k = 0; k < kiosks; k++) {
+            ids.add(KioskId.of(String.format(Locale.ROOT, "bench-%05d", k)));
+        }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        try (MeasurementStore store = MeasurementStore.open(database, Duration.ofMinutes(10), Clock.systemUTC())) {
+            long writer = writerThreadId();
+            for (int round = 1; round <= warmup; round++) {
+                round(store, ids, round);
+            }
+            List<Integer> backends = schema != null ? schema.backendPids() : List.of();
+            long server0 = ticks(backends);
+            long cpu0 = mx.getThreadCpuTime(writer);
+            long t0 = System.nanoTime();
+            for (int round = warmup + 1; round <= warmup + rounds; round++) {
+                round(store, ids, round);
+            }
+            long elapsed = System.nanoTime() - t0;
+            long cpu = mx.getThreadCpuTime(writer) - cpu0;
+            long server = ticks(backends) - server0;
+            long readings = (long) kiosks * rounds;
+            assertEquals(warmup + rounds, store.count(ids.get(kiosks - 1)).join());
+            // Clock ticks of 10 ms: the server's CPU per reading is coarse, good to a few µs over 60,000 readings.
+            return new double[] {readings * 1e9 / elapsed, cpu / 1e3 / readings, server * 1e4 / readings};
+        } finally {
+            if (schema != null) {
+                schema.drop();
+            }
+            if (dir != null) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(dir);
+            }
+        }
+    }
+
+    /** Every kiosk's next reading, appended at once (the writer batches them, up to 500 a batch); waits for all. */
+    private static void round(MeasurementStore store, List<KioskId> ids, long seq) {
+        List<CompletableFuture<AppendOutcome>> done = new ArrayList<>(ids.size());
+        for (KioskId kiosk : ids) {
+            done.add(switch ((int) (seq % 3)) {
+                case 0 -> store.append(new Measurement(kiosk, seq, SensorId.of("mlx90614"),
+                        LoincCode.BODY_TEMPERATURE, 36.5 + seq / 100.0, UcumUnit.CELSIUS, T0.plusSeconds(seq)));
+                case 1 -> store.append(wave(kiosk, seq, Signal.ECG, 250));
+                default -> store.append(wave(kiosk, seq, Signal.PLETH, 100));
+            });
+        }
+        for (CompletableFuture<AppendOutcome> f : done) {
+            if (f.join() != AppendOutcome.STORED) {
+                throw new AssertionError("not stored: " + f.join());
+            }
+        }
+    }
+
+    private static WaveformBatch wave(KioskId kiosk, long seq, Signal signal, int n) {
+        int[] samples = new int[n];
+        for (int i = 0; i < n; i++) {
+            samples[i] = (int) (1000 * Math.sin(i / 10.0)) + (int) seq;
+        }
+        return new WaveformBatch(kiosk, seq, SensorId.of("ads1115"), signal, UcumUnit.MILLIVOLT, n,
+                T0.plusSeconds(seq), 0.001, org.telekiosk.protocol.telemetry.IntSamples.of(samples));
+    }
+
+    /** The CPU time (user + system, clock ticks of 10 ms) of these processes so far; 0 for one that is gone. */
+    private static long ticks(List<Integer> pids) {
+        long sum = 0;
+        for (int pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: fields 14, 15
+            } catch (java.io.IOException | RuntimeException e) {
+                // gone, or not on this machine
+            }
+        }
+        return sum;
+    }
+
+    private static long writerThreadId() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("store-writer") && t.isAlive())
+                .mapToLong(Thread::threadId).max().orElseThrow();
+    }
+
+    private static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

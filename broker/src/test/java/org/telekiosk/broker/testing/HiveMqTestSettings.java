@@ -1,0 +1,45 @@
+package org.telekiosk.broker.testing;
+
+import com.hivemq.configuration.service.InternalConfigurations;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+/**
+ * Two settings of the embedded HiveMQ for the broker module's test JVMs, made once before any test starts a broker.
+ * Registered through {@code META-INF/services} (JUnit Platform's {@link LauncherSessionListener} service), so every
+ * broker a test starts, through {@link BrokerExtension} or {@code Broker.start}, gets them. Both are HiveMQ's internal
+ * static configuration ({@code InternalConfigurations}), read when a HiveMQ instance starts: one value for the whole
+ * JVM, so they are set here and nowhere else. The broker in production keeps HiveMQ's defaults: this class is in the
+ * test sources only and is left out of the module's test-jar (broker/pom.xml).
+ *
+ * <ul>
+ *   <li><b>The persistence shutdown grace period: 200 ms</b> (HiveMQ's default 2,000). HiveMQ CE (2025.5) delays the
+ *       close of each of its persistences by this period plus 50 ms, to let tasks enqueued just before the shutdown
+ *       finish ({@code ProducerQueuesImpl.shutdown}): a fixed wait in every stop. The persistence hook is HiveMQ's
+ *       last shutdown step: by then its listeners, connections and event loops are closed and the extensions stopped,
+ *       so nothing is left to enqueue. 200 ms is what HiveMQ's own tests use ({@code SingleWriterServiceImplTest}).</li>
+ *   <li><b>The persistence bucket count: {@value #TEST_BUCKETS}</b> (HiveMQ's default 64). With file persistence
+ *       each of HiveMQ's stores (client sessions, subscriptions, queued messages, retained messages) is split into
+ *       this many buckets by client id, each a database environment of its own (Xodus or RocksDB) with its files and
+ *       threads, all opened at every start and closed at every stop: the larger part of an embedded HiveMQ's start
+ *       and stop on a fresh data directory (docs/benchmarks.md, "Build: where the test time goes", 2026-12-06
+ *       branch {@code ci17}). The buckets spread many clients over the single-writer threads; a test has a few
+ *       clients. What is kept per client, and how, does not change; HiveMQ's own persistence tests run with 4. A data
+ *       directory must always be opened with the bucket count it was made with (a client's bucket is its id's hash
+ *       modulo the count): every broker of a test JVM gets the same count, and no test opens a data directory made
+ *       by a broker process of the production jar.</li>
+ * </ul>
+ */
+public final class HiveMqTestSettings implements LauncherSessionListener {
+    /** Milliseconds; HiveMQ's default is 2,000. */
+    static final int TEST_GRACE_MILLIS = 200;
+    /** HiveMQ's default is 64. */
+    static final int TEST_BUCKETS = 4;
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC.set(TEST_GRACE_MILLIS);
+        InternalConfigurations.PERSISTENCE_BUCKET_COUNT.set(TEST_BUCKETS);
+        InternalConfigurations.PAYLOAD_PERSISTENCE_BUCKET_COUNT.set(TEST_BUCKETS);
+    }
+}
