@@ -60,14 +60,16 @@ public final class BrokerMetrics implements AutoCloseable {
      * The running parts whose counters are exposed; {@code storeAcks} counts the published store acknowledgements,
      * {@code consultations} is counted by state at most once a second ({@link ConsultationCounts}),
      * {@code intakeStallRestarts} the intake connections' reconnects by their stall watch; {@code
-     * revokedKioskMessagesDropped} what revoked kiosks published that the intake dropped ({@code RevokedKioskFilter}).
+     * revokedKioskMessagesDropped} what revoked kiosks published that the intake dropped ({@code RevokedKioskFilter});
+     * {@code subscriptionsRefused} the SUBACKs of 0x80 or above that the node's MQTT connections received.
      */
     public record Sources(MeasurementIntake intake, MeasurementStore store, KioskMqttBroker mqtt,
             BrokerMqttClient subscriber, ViewerHub viewers, KioskStatusBoard kiosks,
             SignalingService signaling, LongSupplier storeAcks, LoginService logins, JoinCodes codes,
             SqlConsultationRepository consultations, LongSupplier intakeStallRestarts,
-            LongSupplier revokedKioskMessagesDropped) {
+            LongSupplier revokedKioskMessagesDropped, LongSupplier subscriptionsRefused) {
         public Sources {
+            Objects.requireNonNull(subscriptionsRefused, "subscriptionsRefused");
             Objects.requireNonNull(intakeStallRestarts, "intakeStallRestarts");
             Objects.requireNonNull(revokedKioskMessagesDropped, "revokedKioskMessagesDropped");
             Objects.requireNonNull(intake, "intake");
@@ -202,6 +204,10 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("telekiosk.kiosk.messages.revoked.dropped", "Messages of revoked kiosks the intake dropped before the"
                 + " store (an external MQTT broker still letting a revoked kiosk in: give it the current CRL)",
                 s.revokedKioskMessagesDropped(), LongSupplier::getAsLong);
+        counter("telekiosk.mqtt.subscriptions.refused", "SUBACKs with a reason code of 0x80 or above that the"
+                + " node's MQTT connections received (the MQTT broker's ACL refused the node's subscription: it"
+                + " receives nothing on it until a retry is granted)", s.subscriptionsRefused(),
+                LongSupplier::getAsLong);
         gauge("telekiosk.mqtt.subscribed", "1 while the broker's measurement subscription is active", s.subscriber(),
                 sub -> sub.isSubscribed() ? 1 : 0);
 

@@ -65,6 +65,7 @@ public final class BrokerMqttClient implements AutoCloseable {
     private final StallWatch stallWatch = new StallWatch(2);
     private volatile Subscription subscription;
     private volatile boolean subscribed;
+    private final SubscriptionRequests requests;
     /**
      * Set by {@link #stopTaking}: a message arriving afterwards is neither handled nor acknowledged, so the MQTT broker
      * keeps it for the session (or hands it to another member of the shared group) and sends it again.
@@ -113,7 +114,34 @@ public final class BrokerMqttClient implements AutoCloseable {
                 // closed meanwhile: no attempt
             }
         }, this::connect);
-        this.acks = new AckLine(client::messageArrivedComplete, () -> scheduler.execute(this::restart));
+        this.acks = new AckLine(client::messageArrivedComplete, this::lineFailed);
+        this.requests = new SubscriptionRequests(client, scheduler, Reconnects.policy(new SecureRandom()), closed::get,
+                () -> {
+                    reconnects.usable();
+                    subscribed = true;
+                }, () -> subscribed = false);
+    }
+
+    /**
+     * The acknowledgement line gave a message up (its handling failed, or its PUBACK could not be sent): reconnect, on
+     * the scheduler. The line calls this from the thread that completed the message (the store's writer), also while
+     * or after the node stops: once this client is closed (its scheduler shut down) there is nothing to reconnect, and
+     * the completion must not fail on the scheduler's refusal.
+     */
+    private void lineFailed() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            scheduler.execute(this::restart);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closed meanwhile: no reconnect
+        }
+    }
+
+    /** The acknowledgement line, for tests of its failure path. */
+    AckLine ackLine() {
+        return acks;
     }
 
     /** What to subscribe to on every connection. Call once, before {@link #start()}. */
@@ -162,6 +190,14 @@ public final class BrokerMqttClient implements AutoCloseable {
     /** Checks of the stall watch since start. */
     public long stallChecks() {
         return stallChecks.get();
+    }
+
+    /**
+     * SUBACKs with a reason code of 0x80 or above since start ({@link SubscriptionRequests}): each time the node
+     * received nothing on this connection's subscription until a later request was granted.
+     */
+    public long subscriptionsRefused() {
+        return requests.refused();
     }
 
     /** Reconnects because of a stall ({@link #watchForStalls}) since start. */
@@ -243,7 +279,7 @@ public final class BrokerMqttClient implements AutoCloseable {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     reconnects.connected();
-                    subscribeNow();
+                    requests.connected(subscription);
                 }
 
                 @Override
@@ -259,28 +295,6 @@ public final class BrokerMqttClient implements AutoCloseable {
             }
             subscribed = false;
             reconnects.failed("connect failed: " + e.getMessage());
-        }
-    }
-
-    private void subscribeNow() {
-        String filter = subscription.topicFilter();
-        try {
-            MqttActionListener granted = Downlink.listener(() -> {
-                reconnects.usable();
-                subscribed = true;
-                LOG.info("Subscribed to {}", filter);
-            }, cause -> LOG.error("Subscription to {} failed: {}", filter, cause.getMessage()));
-            if (subscription.noLocal()) {
-                org.eclipse.paho.mqttv5.common.MqttSubscription wanted =
-                        new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1);
-                wanted.setNoLocal(true);
-                client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {wanted}, null, granted,
-                        new MqttProperties());
-            } else {
-                client.subscribe(filter, 1, null, granted);
-            }
-        } catch (MqttException e) {
-            LOG.error("Subscription to {} failed: {}", filter, e.getMessage());
         }
     }
 

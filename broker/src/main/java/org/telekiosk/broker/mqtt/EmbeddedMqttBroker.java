@@ -3,6 +3,7 @@ package org.telekiosk.broker.mqtt;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
@@ -108,10 +109,11 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
         MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, pki.issuing().certificate(), audit, clock);
         PublishQuota quota = new PublishQuota(config.mqttKioskQuota().ratePerSecond(), config.mqttKioskQuota().burst(),
                 audit, clock);
+        KioskQuotaInterceptor quotaInterceptor = new KioskQuotaInterceptor(quota);
         java.util.Optional<InProcessIntake> inProcess = config.mqttIntake() == BrokerConfig.MqttIntake.IN_PROCESS
-                ? java.util.Optional.of(new InProcessIntake()) : java.util.Optional.empty();
+                ? java.util.Optional.of(new InProcessIntake(quotaInterceptor)) : java.util.Optional.empty();
         SecurityExtension extension = new SecurityExtension(authenticator, new KioskTopicAuthorizer(audit, clock),
-                new KioskQuotaInterceptor(quota), inProcess);
+                quotaInterceptor, inProcess);
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)
@@ -375,11 +377,16 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
             Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
             Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
             Services.eventRegistry().setClientLifecycleEventListener(providerInput -> connected);
-            // One extension's interceptors run in the order they were added (same priority): the quota first, so
-            // that a publish over it is answered 0x97 and never reaches the in-process intake.
+            // One interceptor per kiosk: HiveMQ runs each interceptor of each publish as a task of its own on its
+            // extension threads and hands the publish back to the event loop after the last, so the in-process intake
+            // checks the quota itself (a publish over it answered 0x97 first, as by the quota's interceptor). None for
+            // the broker nodes' own clients (neither has anything to do for them): their publishes, the store
+            // acknowledgements, then go from the event loop straight to the authorizer.
+            PublishInboundInterceptor kioskInterceptor = inProcess.isPresent() ? inProcess.get() : quota;
             Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) -> {
-                clientContext.addPublishInboundInterceptor(quota);
-                inProcess.ifPresent(clientContext::addPublishInboundInterceptor);
+                if (MqttAuthenticator.kioskOf(initializerInput.getClientInformation().getClientId()).isPresent()) {
+                    clientContext.addPublishInboundInterceptor(kioskInterceptor);
+                }
             });
             clients = Services.clientService();
             retained = Services.retainedMessageStore();

@@ -12,6 +12,13 @@ import org.telekiosk.broker.pki.TlsPolicy;
  * so each element here is checked against HiveMQ CE's {@code config.xsd} of the version in use (2025.5): {@code
  * <handshake-timeout>} is a child of the listener's {@code <tls>}, in milliseconds (its default 10000).
  * {@code MqttHandshakeTimeoutTest} checks that HiveMQ acts on it.
+ *
+ * <p>{@code <restrictions><no-connect-idle-timeout>} (HiveMQ's default 10 s) is how long HiveMQ waits for the CONNECT
+ * once the TLS handshake has finished: its TLS listener starts that timer only then. It follows {@code
+ * mqtt.tls-handshake-timeout} too, so a kiosk on a slow link whose handshake just finished is given as long for its
+ * CONNECT as for the handshake (the agent's {@code mqtt.connect-timeout} covers both), instead of being dropped after
+ * 10 s once the broker did the costly part; only a client with a certificate of ours gets that far
+ * ({@code MqttConnectIdleTimeoutTest}).
  */
 final class HiveMqConfigXml {
     private HiveMqConfigXml() {}
@@ -65,7 +72,7 @@ final class HiveMqConfigXml {
                   </mqtt>
                   <restrictions>
                     <max-client-id-length>64</max-client-id-length>
-                    <no-connect-idle-timeout>10000</no-connect-idle-timeout>
+                    <no-connect-idle-timeout>%d</no-connect-idle-timeout>
                   </restrictions>
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                   <persistence><mode>file</mode></persistence>
@@ -74,7 +81,7 @@ final class HiveMqConfigXml {
                 pw, pw, protocols, ciphers, config.mqttHandshakeTimeout().toMillis(),
                 xml(stores.trustStore().toAbsolutePath().toString()), pw,
                 config.mqttMaxQueuedMessages(), config.mqttReceiveMaximum(),
-                MqttPacketLimit.forPayload(config.mqttMaxPayloadBytes()));
+                MqttPacketLimit.forPayload(config.mqttMaxPayloadBytes()), config.mqttHandshakeTimeout().toMillis());
     }
 
     private static String xml(String s) {

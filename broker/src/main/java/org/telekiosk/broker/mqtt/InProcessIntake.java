@@ -29,9 +29,13 @@ import org.telekiosk.protocol.KioskId;
  * own {@code measurements}, {@code status} and {@code commands} topics with QoS 1 and no retain: exactly those that
  * {@link KioskTopicAuthorizer} and the default permissions let through. HiveMQ calls inbound interceptors before
  * the authorizer, and a publish whose delivery an interceptor prevented is never authorized, so this checks the same
- * rule itself; anything else goes on to the authorizer, which refuses it as before (PUBACK 0x87). It is registered
- * after the kiosk's {@link KioskQuotaInterceptor}: a publish over the quota is answered 0x97 and never gets here.
- * The broker's own clients are left alone. A kiosk's Will ({@code presence offline}) is published by HiveMQ itself,
+ * rule itself; anything else goes on to the authorizer, which refuses it as before (PUBACK 0x87). It checks the
+ * kiosk's publish quota first ({@link KioskQuotaInterceptor#refused}): a publish over the quota, on any topic, is
+ * answered 0x97 and goes no further, as with the quota's own interceptor, which it replaces for kiosks (HiveMQ runs
+ * each interceptor of a publish as a task of its own on its extension threads, so one interceptor instead of two is
+ * one task and one hand-over less per publish). It is registered for kiosks only ({@link EmbeddedMqttBroker}): the
+ * broker's own clients' publishes (the store acknowledgements) go straight to the authorizer, and are left alone here
+ * too. A kiosk's Will ({@code presence offline}) is published by HiveMQ itself,
  * not received, so it still reaches the broker's shared subscription, which stays for it.
  *
  * <p><b>When the PUBACK goes.</b> The output is made asynchronous ({@link PublishInboundOutput#async}) until the
@@ -63,6 +67,7 @@ public final class InProcessIntake implements PublishInboundInterceptor {
     /** PUBACK for a reading not taken now but fine: the kiosk keeps it and sends it again later. */
     private static final AckReasonCode SEND_AGAIN = AckReasonCode.QUOTA_EXCEEDED;
 
+    private final KioskQuotaInterceptor quota;
     private volatile Subscription taker;
     private volatile boolean stopped;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -71,6 +76,11 @@ public final class InProcessIntake implements PublishInboundInterceptor {
     private final LongAdder acknowledged = new LongAdder();
     private final LongAdder sendAgain = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
+
+    /** @param quota the kiosks' publish quota, checked before anything else (PUBACK 0x97 over it) */
+    InProcessIntake(KioskQuotaInterceptor quota) {
+        this.quota = Objects.requireNonNull(quota, "quota");
+    }
 
     /**
      * From now on every kiosk publish this interceptor takes goes to {@code subscription}'s {@link Subscription#handle}
@@ -91,6 +101,9 @@ public final class InProcessIntake implements PublishInboundInterceptor {
             return; // a broker node's own client
         }
         KioskId kiosk = client.get();
+        if (quota.refused(kiosk, output)) {
+            return; // answered 0x97; counted by the quota (EmbeddedMqttBroker#droppedMessages takes it out)
+        }
         PublishPacket packet = input.getPublishPacket();
         String topic = packet.getTopic();
         if (!KioskTopicAuthorizer.mayPublish(kiosk, topic) || packet.getQos() != Qos.AT_LEAST_ONCE

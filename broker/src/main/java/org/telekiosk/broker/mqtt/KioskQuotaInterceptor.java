@@ -32,9 +32,18 @@ final class KioskQuotaInterceptor implements PublishInboundInterceptor {
         if (client.isEmpty()) {
             return; // a broker node's own client
         }
-        KioskId kiosk = client.get();
-        if (!quota.take(kiosk)) {
-            output.preventPublishDelivery(MqttReasons.puback(overQuota), "over the kiosk's publish quota");
+        refused(client.get(), output);
+    }
+
+    /**
+     * Takes a token of {@code kiosk}'s quota; without one, prevents the publish's delivery with PUBACK 0x97 and says
+     * so. For {@link InProcessIntake}, which checks the quota itself first (one interceptor task a publish, not two).
+     */
+    boolean refused(KioskId kiosk, PublishInboundOutput output) {
+        if (quota.take(kiosk)) {
+            return false;
         }
+        output.preventPublishDelivery(MqttReasons.puback(overQuota), "over the kiosk's publish quota");
+        return true;
     }
 }

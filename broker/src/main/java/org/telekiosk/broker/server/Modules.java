@@ -86,7 +86,7 @@ record Modules(KioskTrust.Keys keys, Storage storage, AccessServices access, Kio
                 telemetry.intake(), storage.store(), mqtt, client, telemetry.hub(), telemetry.statuses(),
                 signaling.service(), telemetry::acksPublished, access.logins(), access.codes(),
                 access.purge().consultations(), telemetry::intakeStallRestarts,
-                telemetry::revokedKioskMessagesDropped)));
+                telemetry::revokedKioskMessagesDropped, telemetry::subscriptionsRefused)));
         Https https = parts.add(Https.start(config, httpsPort, new Https.Parts(keys, trust, access, telemetry,
                 commands, signaling, storage, mqtt, client, apiExecutor), clock));
         metrics.metrics().tlsHandshakes(https.tlsRefusals());

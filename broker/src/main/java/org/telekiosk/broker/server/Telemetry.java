@@ -320,6 +320,12 @@ final class Telemetry implements AutoCloseable {
         return intakeClients.stream().mapToLong(BrokerMqttClient::stallRestarts).sum();
     }
 
+    /** Refused subscriptions of the intake connections and the relay's since start (SUBACK 0x80 or above). */
+    long subscriptionsRefused() {
+        return intakeClients.stream().mapToLong(BrokerMqttClient::subscriptionsRefused).sum()
+                + relayClient.map(BrokerMqttClient::subscriptionsRefused).orElse(0L);
+    }
+
     /** The fewest stall-watch checks any intake connection made since start. */
     long intakeStallChecks() {
         return intakeClients.stream().mapToLong(BrokerMqttClient::stallChecks).min().orElse(0);

@@ -34,17 +34,32 @@ class HiveMqConfigXmlTest {
         assertEquals("45500", handshakeTimeout(Map.of("mqtt.tls-handshake-timeout", "PT45.5S")));
     }
 
+    @Test
+    void hiveMqWaitsForTheConnectAfterTheHandshakeAsLongAsForTheHandshake() throws Exception {
+        assertEquals("45500", xml(Map.of("mqtt.tls-handshake-timeout", "PT45.5S"))
+                .evaluate("/hivemq/restrictions/no-connect-idle-timeout"));
+    }
+
     private String handshakeTimeout(Map<String, String> overrides) throws Exception {
+        Xml xml = xml(overrides);
+        assertEquals("1", xml.evaluate("count(//handshake-timeout)"), "one handshake-timeout element");
+        return xml.evaluate("/hivemq/listeners/tls-tcp-listener/tls/handshake-timeout");
+    }
+
+    private record Xml(Document document) {
+        String evaluate(String path) throws Exception {
+            return XPathFactory.newInstance().newXPath().evaluate(path, document);
+        }
+    }
+
+    private Xml xml(Map<String, String> overrides) throws Exception {
         java.util.Map<String, String> keys = new java.util.HashMap<>(overrides);
         keys.put("data.dir", data.toString());
         BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), keys);
         String xml = HiveMqConfigXml.of(config, 8883,
                 new ListenerKeyStores(data.resolve("key.p12"), data.resolve("trust.p12"), "secret"));
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        Document document = factory.newDocumentBuilder()
-                .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-        var xpath = XPathFactory.newInstance().newXPath();
-        assertEquals("1", xpath.evaluate("count(//handshake-timeout)", document), "one handshake-timeout element");
-        return xpath.evaluate("/hivemq/listeners/tls-tcp-listener/tls/handshake-timeout", document);
+        return new Xml(factory.newDocumentBuilder()
+                .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))));
     }
 }
