@@ -49,8 +49,10 @@ class ForgedPublishIntegrationTest {
     /**
      * HiveMQ CE answers a publish its authorizer refuses with PUBACK 0x87 and then ends the connection with DISCONNECT
      * 0x87; a publish the kiosk sent after it on that connection is dropped unacknowledged (HiveMQ skips the rest of
-     * the connection's publishes). So a kiosk keeps every reading until its PUBACK and sends it again after
-     * reconnecting (protocol/README.md), and nothing is lost: the resent reading is accepted.
+     * the connection's publishes) — unless the in-process intake, whose interceptor runs before the authorizer and
+     * does not wait for the earlier publish's authorization, took it first (seen under load): then it is stored and
+     * acknowledged as any reading. So a kiosk keeps every reading until its PUBACK and sends it again after
+     * reconnecting (protocol/README.md), and nothing is lost or stored twice: the reading is accepted once.
      */
     @Test
     void aForgedPublishGets0x87ThenTheConnectionEndsAndWhatWasNotAcknowledgedIsAcceptedWhenSentAgain()
@@ -96,16 +98,19 @@ class ForgedPublishIntegrationTest {
         }
 
         assertEquals(0x87, outcome(forged), "PUBACK 0x87 not authorized");
-        org.junit.jupiter.api.Assertions.assertTrue(afterOutcome < 0,
-                "the publish after it is not acknowledged (fails with the disconnect), was " + afterOutcome);
+        org.junit.jupiter.api.Assertions.assertTrue(afterOutcome < 0 || afterOutcome == 0x00,
+                "the publish after it is either not acknowledged (fails with the disconnect) or taken, was "
+                        + afterOutcome);
         MqttDisconnectResponse disconnect = lost.get(30, TimeUnit.SECONDS);
         assertEquals(0x87, disconnect.getReturnCode(), "DISCONNECT 0x87 not authorized");
         client.close(true);
-        assertEquals(before, BROKER.broker().intake().acceptedCount(), "neither reached the store");
+        assertEquals(before + (afterOutcome == 0x00 ? 1 : 0), BROKER.broker().intake().acceptedCount(),
+                "the forged one never reached the store; the one after it only if it was acknowledged");
 
         org.eclipse.paho.mqttv5.client.MqttClient again = kiosk.connect(BROKER);
         again.publish(Topics.measurements(kiosk.id()), qos1(own));
-        await().atMost(Duration.ofSeconds(30)).until(() -> BROKER.broker().intake().acceptedCount() == before + 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> BROKER.broker().store().count(kiosk.id()).join() == 1);
+        assertEquals(1L, BROKER.broker().store().count(kiosk.id()).join(), "the kiosk's reading is stored once");
         assertEquals(java.util.List.of(), BROKER.broker().store()
                 .measurements(victim, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")).join());
         again.disconnect();

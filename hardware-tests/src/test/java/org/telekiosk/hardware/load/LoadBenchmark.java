@@ -70,6 +70,12 @@ public final class LoadBenchmark {
         // Every doctor's socket comes from 127.0.0.1 here: the default 256 per address would refuse the 257th
         // (a run with 1,000 kiosks failed so: "Remote host terminated the handshake"), as in SocketBenchmark.
         overrides.put("https.max-connections-per-address", "100000");
+        // -Dload.config.<key>=<value>: any other broker setting for this run (e.g. load.config.store.ack-interval=PT0.25S).
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("load.config.")) {
+                overrides.put(name.substring("load.config.".length()), System.getProperty(name));
+            }
+        }
         if (!intake.isBlank()) {
             overrides.put("mqtt.intake-connections", intake);
         }

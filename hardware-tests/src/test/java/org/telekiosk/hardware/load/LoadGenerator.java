@@ -257,8 +257,10 @@ public final class LoadGenerator {
             System.out.println(WINDOW_OPENS);
             String loadBefore = loadAverage();
             long publishedBefore = published.sum();
+            long cpuBefore = processCpuNanos();
             pause(window);
             long inWindow = published.sum() - publishedBefore;
+            double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
             System.out.println(WINDOW_CLOSES);
             measuring.set(false);
             String loadAfter = loadAverage();
@@ -273,6 +275,10 @@ public final class LoadGenerator {
             System.out.printf(Locale.ROOT, "[%s] %d kiosks at %.2f readings/s each (%.0f readings/s offered), %d s "
                     + "measured after %d s of warm-up; load average %s at the window's start, %s at its end%n", mode,
                     n, perKiosk, n * perKiosk, window.toSeconds(), WARM_UP.toSeconds(), loadBefore, loadAfter);
+            // The generator's own CPU, for the share of the machine it takes from the broker beside it.
+            System.out.printf(Locale.ROOT, "[%s] generator CPU in the window: %.2f s (%.2f cores), %.1f us per reading"
+                    + " published%n", mode, cpuSeconds, cpuSeconds / window.toSeconds(),
+                    inWindow == 0 ? 0.0 : cpuSeconds * 1e6 / inWindow);
             System.out.printf(Locale.ROOT, "[%s] published in the window: %d (%.0f readings/s); delivered in the whole "
                     + "step (warm-up, window, drain: %.1f s) %d, %.0f readings/s%n", mode, inWindow,
                     inWindow / (double) window.toSeconds(), stepSeconds, deliveredInStep,
@@ -306,6 +312,12 @@ public final class LoadGenerator {
         } finally {
             ticks.shutdownNow();
         }
+    }
+
+    /** CPU time of this whole process (every thread, the JVM's own included). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private boolean settled() {
