@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -55,6 +53,7 @@ import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.SensorId;
 import org.telekiosk.protocol.UcumUnit;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.telemetry.IntSamples;
 import org.telekiosk.protocol.telemetry.KioskMessage;
 import org.telekiosk.protocol.telemetry.KioskStatus;
 import org.telekiosk.protocol.telemetry.Measurement;
@@ -63,7 +62,6 @@ import org.telekiosk.protocol.telemetry.SensorState;
 import org.telekiosk.protocol.telemetry.Signal;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 import org.telekiosk.protocol.topic.Topics;
-import org.telekiosk.protocol.viewer.ViewerEvent;
 
 /**
  * Issue 16's load generator, meant to run in a process of its own (started by {@link LoadBenchmark}, or by hand
@@ -77,7 +75,8 @@ import org.telekiosk.protocol.viewer.ViewerEvent;
  * <ul>
  *   <li>{@code telekiosk}: enrolls every kiosk with its one-time token through the broker's enrollment API (the
  *       agent's {@link Enroller}), opens one viewer socket per kiosk as the doctor of a consultation with that kiosk's
- *       patient in the call (the plan's {@code hello}), and times each reading from its {@code takenAt} (spot) or the
+ *       patient in the call (the plan's {@code hello}; {@link ViewerSockets}: Netty and BoringSSL, each frame's time
+ *       read from its bytes), and times each reading from its {@code takenAt} (spot) or the
  *       end of its batch to the viewer socket. Counters: published, PUBACKed, store-acknowledged (the kiosks'
  *       {@code storedThrough}), delivered to the viewer sockets; the broker's own (accepted, stored, delivered) from
  *       {@code /healthz};</li>
@@ -98,7 +97,6 @@ public final class LoadGenerator {
     static final String WINDOW_OPENS = "WINDOW opens";
     static final String WINDOW_CLOSES = "WINDOW closes";
     private static final Duration DRAIN = Duration.ofSeconds(60);
-    private static final WireCodec JSON = WireCodec.json(WireCodec.DEFAULT_MAX_BYTES);
     private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
 
     private final Plan plan;
@@ -184,7 +182,8 @@ public final class LoadGenerator {
         System.out.printf(Locale.ROOT, "[%s] %d kiosks %s in %.1f s%n", mode, n, raw ? "loaded" : "enrolled",
                 (System.nanoTime() - start) / 1e9);
         List<PahoUplink> uplinks = new ArrayList<>();
-        List<WebSocket> viewers = new ArrayList<>();
+        ViewerSockets viewers = null;
+        int viewerCount = 0;
         MqttClient subscriber = null;
         HttpClient http = null;
         try {
@@ -209,14 +208,34 @@ public final class LoadGenerator {
                 http = HttpClient.newBuilder().sslContext(CaTrust.context(configs.getFirst().uplink().caFile(), null))
                         .executor(Executors.newVirtualThreadPerTaskExecutor())
                         .connectTimeout(Duration.ofSeconds(30)).build();
+                viewers = new ViewerSockets(plan.viewer(), plan.origin(), configs.getFirst().uplink().caFile(),
+                        Clock.systemUTC(), new ViewerSockets.Arrivals() {
+                            @Override
+                            public void arrived(int kind, long latencyMicros) {
+                                LoadGenerator.this.arrived(kind == ViewerFrames.SPOT, latencyMicros);
+                            }
+
+                            @Override
+                            public void unreadable(String why) {
+                                System.err.println("the broker sent a frame the generator cannot read: " + why);
+                            }
+                        });
+                // Eight at a time, as the enrollments: the broker closes a socket that has not said hello within
+                // 15 s, which a hundred handshakes at once on a busy machine can exceed.
+                Semaphore opening = new Semaphore(8);
+                List<CompletableFuture<?>> welcomed = new ArrayList<>();
                 for (Plan.Kiosk kiosk : plan.kiosks()) {
-                    viewers.add(viewer(http, kiosk));
+                    opening.acquire();
+                    welcomed.add(viewers.open(kiosk.hello()).whenComplete((c, e) -> opening.release()));
                 }
+                CompletableFuture.allOf(welcomed.toArray(CompletableFuture[]::new)).get(3, TimeUnit.MINUTES);
+                viewerCount = welcomed.size();
+                System.out.println("[telekiosk] the doctors' sockets use " + viewers.provider());
             }
             awaitTrue("every kiosk connected", Duration.ofMinutes(3),
                     () -> uplinks.stream().allMatch(PahoUplink::isConnected));
             System.out.printf(Locale.ROOT, "[%s] %d kiosks connected, %d viewer sockets, after %.1f s%n", mode, n,
-                    viewers.size(), (System.nanoTime() - start) / 1e9);
+                    viewerCount, (System.nanoTime() - start) / 1e9);
             if (!raw) {
                 System.out.println("[telekiosk] broker /healthz before: " + health(http));
             }
@@ -229,7 +248,9 @@ public final class LoadGenerator {
                 step(mode, publishers, perKiosk, http);
             }
         } finally {
-            viewers.forEach(WebSocket::abort);
+            if (viewers != null) {
+                viewers.close();
+            }
             if (subscriber != null) {
                 subscriber.disconnectForcibly(1000);
                 subscriber.close(true);
@@ -371,34 +392,6 @@ public final class LoadGenerator {
         return configs;
     }
 
-    /** A doctor's vitals socket for {@code kiosk}: hello with the doctor's session for the consultation. */
-    private WebSocket viewer(HttpClient http, Plan.Kiosk kiosk) {
-        return http.newWebSocketBuilder().header("Origin", plan.origin())
-                .buildAsync(plan.viewer(), new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            Instant received = Instant.now();
-                            try {
-                                switch (JSON.decode(partial.toString(), ViewerEvent.class)) {
-                                    case ViewerEvent.Reading r -> arrived(received, r.measurement());
-                                    case ViewerEvent.Waveform w -> arrived(received, w.batch());
-                                    default -> { }
-                                }
-                            } catch (MalformedMessageException e) {
-                                System.err.println("the broker sent a frame the protocol refuses: " + e.getMessage());
-                            }
-                            partial.setLength(0);
-                        }
-                        socket.request(1);
-                        return null;
-                    }
-                }).thenCompose(socket -> socket.sendText(kiosk.hello(), true)).join();
-    }
-
     /** The raw ceiling's subscriber: as the broker's own, in the shared group, but plain Paho with its own PUBACKs. */
     private MqttClient rawSubscriber(AgentConfig any) throws Exception {
         UplinkSettings s = any.uplink();
@@ -420,8 +413,8 @@ public final class LoadGenerator {
                 Instant received = Instant.now();
                 try {
                     switch (CBOR.decode(message.getPayload(), KioskMessage.class)) {
-                        case Measurement m -> arrived(received, m);
-                        case WaveformBatch b -> arrived(received, b);
+                        case Measurement m -> arrived(true, micros(received) - micros(m.takenAt()));
+                        case WaveformBatch b -> arrived(false, micros(received) - micros(b.start().plus(b.duration())));
                         default -> { }
                     }
                 } catch (MalformedMessageException e) {
@@ -475,20 +468,17 @@ public final class LoadGenerator {
         return client;
     }
 
-    private void arrived(Instant received, Measurement m) {
+    /** A reading reached its doctor's socket (or the raw subscriber) {@code latencyMicros} after it was complete. */
+    private void arrived(boolean spot, long latencyMicros) {
         lastArrival = System.nanoTime();
         delivered.increment();
         if (measuring.get()) {
-            spotMicros.add(Duration.between(m.takenAt(), received).toNanos() / 1_000);
+            (spot ? spotMicros : batchMicros).add(latencyMicros);
         }
     }
 
-    private void arrived(Instant received, WaveformBatch b) {
-        lastArrival = System.nanoTime();
-        delivered.increment();
-        if (measuring.get()) {
-            batchMicros.add(Duration.between(b.start().plus(b.duration()), received).toNanos() / 1_000);
-        }
+    private static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
     }
 
     /** One kiosk's traffic: ECG batch, pleth batch, spot reading in turn; a status every minute. */
@@ -522,20 +512,20 @@ public final class LoadGenerator {
             long number = seq + 1;
             KioskMessage reading = switch ((int) (ticks++ % 3)) {
                 case 0 -> {
-                    List<Integer> ecg = new ArrayList<>(250);
-                    for (int i = 0; i < 250; i++) {
-                        ecg.add(random.nextInt(-300, 1200)); // whole-number steps of 0.0025 mV, as the ADS1115's
+                    int[] ecg = new int[250];
+                    for (int i = 0; i < ecg.length; i++) {
+                        ecg[i] = random.nextInt(-300, 1200); // whole-number steps of 0.0025 mV, as the ADS1115's
                     }
                     yield new WaveformBatch(kiosk, number, ECG, Signal.ECG, UcumUnit.MILLIVOLT, 250,
-                            now.minusSeconds(1), 0.0025, ecg);
+                            now.minusSeconds(1), 0.0025, IntSamples.of(ecg));
                 }
                 case 1 -> {
-                    List<Integer> pleth = new ArrayList<>(100);
-                    for (int i = 0; i < 100; i++) {
-                        pleth.add(random.nextInt(100_000, 200_000)); // raw 18-bit counts, as the MAX30102's
+                    int[] pleth = new int[100];
+                    for (int i = 0; i < pleth.length; i++) {
+                        pleth[i] = random.nextInt(100_000, 200_000); // raw 18-bit counts, as the MAX30102's
                     }
                     yield new WaveformBatch(kiosk, number, OXIMETER, Signal.PLETH, UcumUnit.ARBITRARY, 100,
-                            now.minusSeconds(1), 1, pleth);
+                            now.minusSeconds(1), 1, IntSamples.of(pleth));
                 }
                 default -> new Measurement(kiosk, number, THERMOMETER, LoincCode.BODY_TEMPERATURE,
                         36.5 + random.nextInt(50) * 0.02, UcumUnit.CELSIUS, now);
