@@ -64,6 +64,15 @@ public final class MeasurementStore implements AutoCloseable {
      */
     public static MeasurementStore open(StoreDatabase database, Duration gapTimeout, Clock clock)
             throws SQLException {
+        return open(database, gapTimeout, Duration.ZERO, clock);
+    }
+
+    /**
+     * As {@link #open(StoreDatabase, Duration, Clock)}, with a group commit: while readings keep coming, the writer
+     * waits up to {@code commitDelay} to commit more of them in one transaction ({@code store.commit-delay}).
+     */
+    public static MeasurementStore open(StoreDatabase database, Duration gapTimeout, Duration commitDelay, Clock clock)
+            throws SQLException {
         var migrated = database.migrate();
         LOG.info("Measurement store {} at schema version {} ({} migrations applied now)", database,
                 migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
@@ -73,7 +82,7 @@ public final class MeasurementStore implements AutoCloseable {
             lost = new GapTable(database.dialect()).lostTotal(c);
         }
         StoreCounters counters = new StoreCounters(lost);
-        return new MeasurementStore(database, new StoreWriter(database, clock, gapTimeout, counters), counters);
+        return new MeasurementStore(database, new StoreWriter(database, clock, gapTimeout, commitDelay, counters), counters);
     }
 
     /** Stores a measurement unless its {@code (kiosk, seq)} is stored already. */

@@ -38,6 +38,9 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  *     -Dstorebench.runs=3 -Dstorebench.dialects=sqlite,postgresql
  * </pre>
  *
+ * {@code -Dstorebench.batch=B}: the kiosks' readings in groups of B, each waited for (batches of B, as at a rate the
+ * node carries easily); {@code -Dstorebench.sqlite-params=k=v&k2=v2}: pragmas on the SQLite URL.
+ *
  * {@link #main} runs the same without Maven (class path from {@code mvn dependency:build-classpath}). PostgreSQL: a
  * fresh schema per run on the test server ({@link PostgresSchema}).
  */
@@ -94,7 +97,9 @@ class StoreWriterBenchmark {
             database = schema.database();
         } else {
             dir = Files.createTempDirectory("storebench");
-            database = StoreDatabase.sqlite(dir.resolve("bench.db"));
+            String params = System.getProperty("storebench.sqlite-params", "");
+            database = params.isEmpty() ? StoreDatabase.sqlite(dir.resolve("bench.db"))
+                    : StoreDatabase.of("jdbc:sqlite:" + dir.resolve("bench.db") + "?" + params, "", "");
         }
         List<KioskId> ids = new ArrayList<>();
         for (int k = 0; k < kiosks; k++) {
@@ -135,8 +140,19 @@ class StoreWriterBenchmark {
         }
     }
 
-    /** Every kiosk's next reading, appended at once (the writer batches them, up to 500 a batch); waits for all. */
+    /**
+     * Every kiosk's next reading, appended at once (the writer batches them, up to 500 a batch); waits for all. With
+     * {@code -Dstorebench.batch=B} the kiosks go B at a time, each group waited for before the next: batches of B
+     * readings, as a node below its capacity writes them (the writer takes what has queued when it is free).
+     */
     private static void round(MeasurementStore store, List<KioskId> ids, long seq) {
+        int batch = Integer.getInteger("storebench.batch", ids.size());
+        for (int from = 0; from < ids.size(); from += batch) {
+            group(store, ids.subList(from, Math.min(ids.size(), from + batch)), seq);
+        }
+    }
+
+    private static void group(MeasurementStore store, List<KioskId> ids, long seq) {
         List<CompletableFuture<AppendOutcome>> done = new ArrayList<>(ids.size());
         for (KioskId kiosk : ids) {
             done.add(switch ((int) (seq % 3)) {

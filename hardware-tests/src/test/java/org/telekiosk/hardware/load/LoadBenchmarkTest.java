@@ -15,7 +15,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * (readings/s per kiosk, 3; a comma-separated list runs one step per rate), {@code -Dload.intake=N} for the
  * broker's {@code mqtt.intake-connections} (its default otherwise), {@code -Dload.intake-mode=in-process} (or
  * {@code subscription}) for its {@code mqtt.intake}, {@code -Dload.raw=no} to leave out the raw ceiling, {@code -Dload.jfr=<file>} for a
- * flight recording (profile settings) of the broker's JVM, {@code -Dload.config.<key>=<value>} for any other broker
+ * flight recording (profile settings, or the {@code .jfc} file {@code -Dload.jfr.settings=<file>} names) of the broker's JVM, {@code -Dload.config.<key>=<value>} for any other broker
  * setting. The generator's JVM options: environment variable
  * {@code LOADGEN_JAVA_OPTS}. The figures are printed; docs/benchmarks.md has the command and one run's figures.
  */
@@ -30,7 +30,10 @@ class LoadBenchmarkTest {
         String jfr = System.getProperty("load.jfr", "");
         Recording recording = null;
         if (!jfr.isBlank()) {
-            recording = new Recording(Configuration.getConfiguration("profile"));
+            String settings = System.getProperty("load.jfr.settings", "");
+            recording = new Recording(settings.isBlank()
+                    ? Configuration.getConfiguration("profile")
+                    : Configuration.create(Path.of(settings)));
             recording.setDestination(Path.of(jfr));
             recording.start();
         }
