@@ -46,8 +46,11 @@ public final class MeasurementStore implements AutoCloseable {
     private final AsideTable aside = new AsideTable();
     private final GapTable gaps;
     private volatile ScheduledExecutorService sweeper;
+    /** SQLite: the WAL's checkpoints, off the writer's thread; null on PostgreSQL. */
+    private final WalCheckpointer checkpointer;
 
     private MeasurementStore(StoreDatabase database, StoreWriter writer, StoreCounters counters) {
+        this.checkpointer = WalCheckpointer.startFor(database);
         this.database = database;
         this.writer = writer;
         this.counters = counters;
@@ -227,6 +230,9 @@ public final class MeasurementStore implements AutoCloseable {
             writer.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (checkpointer != null) {
+            checkpointer.close();
         }
         readers.close();
         reads.close();
