@@ -8,6 +8,8 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.telekiosk.broker.testing.HiveMqTestSettings;
+import org.telekiosk.broker.testing.KeyStoreTestSettings;
 
 /**
  * Not a check but the way to run {@link LoadBenchmark} with Maven's test classpath (the dependency plugin does not
@@ -18,11 +20,17 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * flight recording (profile settings, or the {@code .jfc} file {@code -Dload.jfr.settings=<file>} names) of the broker's JVM, {@code -Dload.config.<key>=<value>} for any other broker
  * setting. The generator's JVM options: environment variable
  * {@code LOADGEN_JAVA_OPTS}. The figures are printed; docs/benchmarks.md has the command and one run's figures.
+ *
+ * <p>The broker runs in this JVM, whose test settings (HiveMQ's persistence buckets and shutdown grace, PKCS#12
+ * iteration counts: {@link HiveMqTestSettings}, {@link KeyStoreTestSettings}) are set back to HiveMQ's and the JDK's
+ * defaults first, so that the figures are production's.
  */
 @EnabledIfSystemProperty(named = "load.kiosks", matches = "\\d+")
 class LoadBenchmarkTest {
     @Test
     void runsTheLoadBenchmark() throws Exception {
+        HiveMqTestSettings.useHiveMqDefaults();
+        KeyStoreTestSettings.useJdkDefaults();
         int kiosks = Integer.getInteger("load.kiosks");
         int seconds = Integer.getInteger("load.seconds", 60);
         String rate = System.getProperty("load.rate", "3");
