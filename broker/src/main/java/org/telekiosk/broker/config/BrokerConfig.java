@@ -49,6 +49,8 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  *                              MqttIntake#IN_PROCESS} only with the embedded MQTT broker
  * @param mqttHandshakeTimeout  {@code mqtt.tls-handshake-timeout}: how long the embedded MQTT listener waits for a
  *                              TLS handshake to finish (HiveMQ's {@code handshake-timeout})
+ * @param mqttPubackStoreAck    {@code mqtt.puback-store-ack}: whether a kiosk may have its PUBACK as its store
+ *                              acknowledgement (in-process intake only)
  */
 public record BrokerConfig(
         Path dataDir,
@@ -81,7 +83,8 @@ public record BrokerConfig(
         ExternalMqtt externalMqtt,
         TlsProvider tlsProvider,
         MqttIntake mqttIntake,
-        Duration mqttHandshakeTimeout) {
+        Duration mqttHandshakeTimeout,
+        boolean mqttPubackStoreAck) {
 
     public BrokerConfig {
         Objects.requireNonNull(tlsProvider, "https.tls-provider is required");
