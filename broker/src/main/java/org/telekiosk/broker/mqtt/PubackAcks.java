@@ -31,6 +31,7 @@ public final class PubackAcks {
     private final boolean offered;
     private final Map<KioskId, Integer> negotiated = new ConcurrentHashMap<>();
     private final LongAdder granted = new LongAdder();
+    private volatile java.util.function.Consumer<KioskId> ended = kiosk -> { };
 
     /** @param offered whether kiosks may negotiate (the in-process intake and {@code mqtt.puback-store-ack}) */
     PubackAcks(boolean offered) {
@@ -74,9 +75,20 @@ public final class PubackAcks {
     /** A connection that was let in ended. */
     void disconnected(String clientId, ConnectionInformation connection) {
         if (negotiated(connection)) {
-            MqttAuthenticator.kioskOf(clientId)
-                    .ifPresent(k -> negotiated.computeIfPresent(k, (id, n) -> n > 1 ? n - 1 : null));
+            MqttAuthenticator.kioskOf(clientId).ifPresent(k -> {
+                negotiated.computeIfPresent(k, (id, n) -> n > 1 ? n - 1 : null);
+                ended.accept(k);
+            });
         }
+    }
+
+    /**
+     * Tells {@code listener} of every negotiated connection that ended (the store acknowledgements publish the kiosk's
+     * current one then, so that the retained one its next connection gets is current: PUBACKs lost in a cut are not
+     * sent again). Set once, before kiosks connect; it must not block (HiveMQ's thread).
+     */
+    public void onEnded(java.util.function.Consumer<KioskId> listener) {
+        this.ended = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     /**

@@ -204,6 +204,7 @@ final class Telemetry implements AutoCloseable {
         this.inProcess = inProcess;
         inProcess.ifPresent(p -> {
             storeAcks.byPuback(p.pubackAcks()::acknowledgesByPuback);
+            p.pubackAcks().onEnded(storeAcks::refresh);
             p.takeWith(new MeasurementSubscription(intake));
         });
         for (BrokerMqttClient c : intakeClients) {

@@ -142,6 +142,11 @@ public final class StoreAcks implements PerKioskState {
         this.pubacked = Objects.requireNonNull(pubacked, "pubacked");
     }
 
+    /** Sends {@code kiosk}'s next acknowledgement regardless (its connection with PUBACKs as acknowledgements ended). */
+    public void refresh(KioskId kiosk) {
+        marked.put(kiosk, Boolean.TRUE);
+    }
+
     /** A status of a kiosk arrived: remembers its {@code heldFrom} and sends the next acknowledgement regardless. */
     public void status(KioskStatus status) {
         heldFrom.merge(status.kiosk(), status.heldFrom(), Math::max);
@@ -257,7 +262,10 @@ public final class StoreAcks implements PerKioskState {
             if (publisher.test(new StoreAck(kiosk, value, named))) {
                 published.put(kiosk, value);
                 publishedRefused.put(kiosk, named);
-                settling.add(kiosk);
+                if (!pubacked.test(kiosk)) {
+                    // Not for a kiosk whose PUBACKs acknowledge: its readings would keep the settling reads going.
+                    settling.add(kiosk);
+                }
             } else {
                 // Not sent (the MQTT client reconnecting, or it refused the publish): the kiosk hears nothing until it
                 // sends again, which an idle kiosk does not; so the next flush tries again, forced.
