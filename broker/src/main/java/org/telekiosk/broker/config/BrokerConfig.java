@@ -281,7 +281,7 @@ public record BrokerConfig(
                 mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, storeAckInterval, access,
                 signaling, ice,
                 kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider, mqttIntake,
-                mqttHandshakeTimeout);
+                mqttHandshakeTimeout, mqttPubackStoreAck);
     }
 
     private static void range(String key, long value, long min, long max) {
