@@ -54,7 +54,9 @@ import org.telekiosk.protocol.KioskId;
  * outbox.retry-delay}); any other would make it quarantine a good reading. The store keeps each (kiosk, seq) once, so
  * a reading committed after its timeout and sent again is a duplicate, not a second copy. A refused payload (one the
  * intake cannot take) is acknowledged 0x00 once its refusal is kept, and the kiosk learns of it in its store-ack's
- * {@code refused} list, as with the shared subscription (protocol/README.md, "Refused readings").
+ * {@code refused} list, as with the shared subscription (protocol/README.md, "Refused readings"), except on a
+ * connection that negotiated the PUBACK as the store acknowledgement ({@link PubackAcks}): there a refused reading is
+ * answered 0x99 "payload format invalid" with the refusal's code and detail as the reason string.
  *
  * <p>Never blocks HiveMQ's threads: the intake decodes and queues to the store's writer; the PUBACK is released from
  * the thread that completes the stage (the store's writer, right after the commit).
@@ -141,7 +143,9 @@ public final class InProcessIntake implements PublishInboundInterceptor {
             return;
         }
         taken.increment();
-        boolean refusalByPuback = pubackAcks.negotiated(input.getConnectionInformation());
+        // 0x99 only for readings: a status's or a command update's PUBACK means what it always meant.
+        boolean refusalByPuback = pubackAcks.negotiated(input.getConnectionInformation())
+                && topic.equals(org.telekiosk.protocol.topic.Topics.measurements(kiosk));
         CompletionStage<Optional<String>> stage;
         try {
             byte[] payload = copy(packet.getPayload().orElse(ByteBuffer.allocate(0)));
