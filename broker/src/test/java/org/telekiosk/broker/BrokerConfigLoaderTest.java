@@ -136,6 +136,13 @@ class BrokerConfigLoaderTest {
         IllegalArgumentException ack = assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("store.ack-interval", "PT0.05S")));
         assertEquals("store.ack-interval must be PT0.1S..PT10S, was PT0.05S", ack.getMessage());
+
+        assertEquals(java.time.Duration.ofMillis(5), config.storeCommitDelay());
+        assertEquals(java.time.Duration.ZERO, BrokerConfigLoader.load(Optional.empty(),
+                Map.of("store.commit-delay", "PT0S")).storeCommitDelay());
+        IllegalArgumentException delay = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("store.commit-delay", "PT0.1S")));
+        assertEquals("store.commit-delay must be PT0S..PT0.05S, was PT0.1S", delay.getMessage());
     }
 
     @Test

@@ -32,6 +32,8 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  * @param storeGapTimeout       {@code store.gap-timeout}
  * @param storeAckInterval      {@code store.ack-interval}: how often each kiosk is told how far the store holds its
  *                              readings, at most
+ * @param storeCommitDelay      {@code store.commit-delay}: how long the store's writer waits at most, while readings
+ *                              keep coming, to commit more of them in one transaction
  * @param access                {@code session.*}, {@code consultation.*}, {@code audit.*}, {@code purge.*},
  *                              {@code api.*}
  * @param signaling             {@code signal.*}
@@ -72,6 +74,7 @@ public record BrokerConfig(
         String storeUser,
         Duration storeGapTimeout,
         Duration storeAckInterval,
+        Duration storeCommitDelay,
         AccessConfig access,
         SignalingConfig signaling,
         IceConfig ice,
@@ -152,6 +155,10 @@ public record BrokerConfig(
         if (storeAckInterval.compareTo(Duration.ofMillis(100)) < 0
                 || storeAckInterval.compareTo(Duration.ofSeconds(10)) > 0) {
             throw new IllegalArgumentException("store.ack-interval must be PT0.1S..PT10S, was " + storeAckInterval);
+        }
+        Objects.requireNonNull(storeCommitDelay, "store.commit-delay is required");
+        if (storeCommitDelay.isNegative() || storeCommitDelay.compareTo(Duration.ofMillis(50)) > 0) {
+            throw new IllegalArgumentException("store.commit-delay must be PT0S..PT0.05S, was " + storeCommitDelay);
         }
         Objects.requireNonNull(access, "access configuration is required");
         Objects.requireNonNull(signaling, "signal.* settings are required");
@@ -278,8 +285,8 @@ public record BrokerConfig(
     public BrokerConfig withPorts(int https, int mqtt) {
         return new BrokerConfig(dataDir, httpsBindAddress, https, hostNames, allowedOrigins, viewerMaxFrameBytes,
                 viewerMaxPendingBytes, viewerLimits, mqttBindAddress, mqtt, mqttMaxQueuedMessages, mqttReceiveMaximum,
-                mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, storeAckInterval, access,
-                signaling, ice,
+                mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, storeAckInterval,
+                storeCommitDelay, access, signaling, ice,
                 kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider, mqttIntake,
                 mqttHandshakeTimeout, mqttPubackStoreAck);
     }

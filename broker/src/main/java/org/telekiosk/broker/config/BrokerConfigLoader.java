@@ -88,6 +88,7 @@ public final class BrokerConfigLoader {
                     merged.getProperty("store.user", ""),
                     duration(merged, "store.gap-timeout"),
                     duration(merged, "store.ack-interval"),
+                    duration(merged, "store.commit-delay"),
                     new AccessConfig(
                             duration(merged, "session.absolute-lifetime"),
                             duration(merged, "session.idle-timeout"),

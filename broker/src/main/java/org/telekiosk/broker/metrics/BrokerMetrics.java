@@ -100,6 +100,9 @@ public final class BrokerMetrics implements AutoCloseable {
                 st -> st.counters().duplicates());
         counter("telekiosk.readings.lost", "Readings reported lost (a sequence gap past store.gap-timeout)",
                 s.store(), st -> st.counters().lost());
+        counter("telekiosk.store.commits", "Transactions of readings the store's writer committed (readings a commit:"
+                + " telekiosk_readings_stored_total and _duplicate_total over this)", s.store(),
+                st -> st.counters().commits());
         gauge("telekiosk.store.queue", "Writes waiting for the store's writer (readings, refusals, sweeps)", s.store(),
                 MeasurementStore::queued);
         Timer lag = Timer.builder("telekiosk.store.lag")

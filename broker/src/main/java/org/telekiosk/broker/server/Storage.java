@@ -46,7 +46,7 @@ final class Storage implements AutoCloseable {
                 config.defaultStoreFile(), environment);
         MeasurementStore store;
         try {
-            store = MeasurementStore.open(database, config.storeGapTimeout(), clock);
+            store = MeasurementStore.open(database, config.storeGapTimeout(), config.storeCommitDelay(), clock);
         } catch (SQLException | org.flywaydb.core.api.FlywayException e) {
             throw new IOException("cannot open the measurement store " + database + ": " + e.getMessage(), e);
         }

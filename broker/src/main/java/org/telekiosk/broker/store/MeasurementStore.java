@@ -46,8 +46,11 @@ public final class MeasurementStore implements AutoCloseable {
     private final AsideTable aside = new AsideTable();
     private final GapTable gaps;
     private volatile ScheduledExecutorService sweeper;
+    /** SQLite: the WAL's checkpoints, off the writer's thread; null on PostgreSQL. */
+    private final WalCheckpointer checkpointer;
 
     private MeasurementStore(StoreDatabase database, StoreWriter writer, StoreCounters counters) {
+        this.checkpointer = WalCheckpointer.startFor(database);
         this.database = database;
         this.writer = writer;
         this.counters = counters;
@@ -64,6 +67,15 @@ public final class MeasurementStore implements AutoCloseable {
      */
     public static MeasurementStore open(StoreDatabase database, Duration gapTimeout, Clock clock)
             throws SQLException {
+        return open(database, gapTimeout, Duration.ZERO, clock);
+    }
+
+    /**
+     * As {@link #open(StoreDatabase, Duration, Clock)}, with a group commit: while readings keep coming, the writer
+     * waits up to {@code commitDelay} to commit more of them in one transaction ({@code store.commit-delay}).
+     */
+    public static MeasurementStore open(StoreDatabase database, Duration gapTimeout, Duration commitDelay, Clock clock)
+            throws SQLException {
         var migrated = database.migrate();
         LOG.info("Measurement store {} at schema version {} ({} migrations applied now)", database,
                 migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
@@ -73,7 +85,7 @@ public final class MeasurementStore implements AutoCloseable {
             lost = new GapTable(database.dialect()).lostTotal(c);
         }
         StoreCounters counters = new StoreCounters(lost);
-        return new MeasurementStore(database, new StoreWriter(database, clock, gapTimeout, counters), counters);
+        return new MeasurementStore(database, new StoreWriter(database, clock, gapTimeout, commitDelay, counters), counters);
     }
 
     /** Stores a measurement unless its {@code (kiosk, seq)} is stored already. */
@@ -218,6 +230,9 @@ public final class MeasurementStore implements AutoCloseable {
             writer.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (checkpointer != null) {
+            checkpointer.close();
         }
         readers.close();
         reads.close();

@@ -13,6 +13,7 @@ public final class StoreCounters {
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder conflicts = new LongAdder();
+    private final LongAdder commits = new LongAdder();
     private final AtomicLong lost;
 
     StoreCounters(long lostAtStart) {
@@ -23,6 +24,18 @@ public final class StoreCounters {
         stored.add(fresh);
         duplicates.add(duplicate);
         lost.addAndGet(-recoveredFromLost);
+    }
+
+    void committed() {
+        commits.increment();
+    }
+
+    /**
+     * Transactions of readings the writer committed since start: (stored + duplicates + refused) / commits is how many
+     * readings a commit carried, which is what a commit's fixed cost is spread over.
+     */
+    public long commits() {
+        return commits.sum();
     }
 
     void aside(long refusedNow, long conflictsNow) {

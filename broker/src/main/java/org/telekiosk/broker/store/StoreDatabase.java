@@ -75,6 +75,10 @@ public final class StoreDatabase implements ConnectionSource {
             properties.setProperty("synchronous", "NORMAL");
             properties.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
             properties.setProperty("foreign_keys", "true");
+            // sqlite-jdbc otherwise matches every executed statement's SQL against an INSERT pattern and, for an
+            // insert, prepares and runs "SELECT last_insert_rowid()" for getGeneratedKeys(), which no code here asks for:
+            // a native prepare, column-name reads and a finalize per insert, on the store writer's thread (issue 16).
+            properties.setProperty("jdbc.get_generated_keys", "false");
         }
         if (dialect == Dialect.POSTGRESQL && !url.contains("socketTimeout=")) {
             properties.setProperty("socketTimeout", Integer.toString(POSTGRESQL_SOCKET_TIMEOUT_SECONDS));

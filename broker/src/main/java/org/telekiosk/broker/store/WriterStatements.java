@@ -110,6 +110,7 @@ final class WriterStatements implements AutoCloseable {
     private Connection open() throws SQLException {
         Connection c = database.connect();
         try {
+            WalCheckpointer.backstop(c, database.dialect());
             c.setAutoCommit(false);
         } catch (SQLException e) {
             try {

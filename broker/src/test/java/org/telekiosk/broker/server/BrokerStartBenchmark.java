@@ -21,6 +21,7 @@ import org.telekiosk.broker.account.Argon2idParameters;
 import org.telekiosk.broker.account.Password;
 import org.telekiosk.broker.account.PasswordHasher;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.KeyStoreTestSettings;
 
 /**
  * Not a test of the build: where a test broker's start and stop go (docs/benchmarks.md, "Build: where the test time
@@ -32,7 +33,8 @@ import org.telekiosk.broker.testing.BrokerExtension;
  * Argon2id hasher and hash, which a broker's start and a login pay.
  *
  * <p>{@code -Dbench.buckets=N} sets HiveMQ's persistence bucket counts before the cycles (to compare);
- * {@code -Dbench.jfr=<file>} records the cycles with JFR's profile settings.
+ * {@code -Dbench.pkcs12-defaults=true} sets the JDK's PKCS#12 iteration counts back (the test JVM's are 1:
+ * {@link KeyStoreTestSettings}); {@code -Dbench.jfr=<file>} records the cycles with JFR's profile settings.
  *
  * <p>Run: {@code mvn -o -q -B -ntp -pl broker test -Dtest=BrokerStartBenchmark -Dsurefire.failIfNoSpecifiedTests=false};
  * the figures go to {@code broker/target/broker-start.txt} (and standard output).
@@ -51,10 +53,14 @@ class BrokerStartBenchmark {
             InternalConfigurations.PERSISTENCE_BUCKET_COUNT.set(buckets);
             InternalConfigurations.PAYLOAD_PERSISTENCE_BUCKET_COUNT.set(buckets);
         }
-        print("HiveMQ persistence buckets %d (payload %d), shutdown grace %d ms",
+        if (Boolean.getBoolean("bench.pkcs12-defaults")) {
+            KeyStoreTestSettings.useJdkDefaults();
+        }
+        print("HiveMQ persistence buckets %d (payload %d), shutdown grace %d ms; PKCS#12 key PBE iterations %s",
                 InternalConfigurations.PERSISTENCE_BUCKET_COUNT.get(),
                 InternalConfigurations.PAYLOAD_PERSISTENCE_BUCKET_COUNT.get(),
-                InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC.get());
+                InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC.get(),
+                System.getProperty("keystore.pkcs12.keyPbeIterationCount", "10000 (the JDK's)"));
         String jfr = System.getProperty("bench.jfr");
         Recording recording = null;
         if (jfr != null) {

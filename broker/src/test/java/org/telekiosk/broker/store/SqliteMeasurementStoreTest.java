@@ -24,6 +24,22 @@ class SqliteMeasurementStoreTest extends MeasurementStoreContract {
         return StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
     }
 
+    /**
+     * The store's SQLite connections do not fetch generated keys: sqlite-jdbc would otherwise run
+     * {@code SELECT last_insert_rowid()} (a statement prepared and finalized) after every insert. No code reads them;
+     * an insert's generated keys are empty.
+     */
+    @Test
+    void connectionsDoNotFetchGeneratedKeysAfterInserts() throws Exception {
+        try (Connection c = database().connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE keys_probe (id INTEGER PRIMARY KEY, x INTEGER)");
+            s.executeUpdate("INSERT INTO keys_probe (x) VALUES (7)");
+            try (java.sql.ResultSet keys = s.getGeneratedKeys()) {
+                assertFalse(keys.next(), "no generated key fetched after the insert");
+            }
+        }
+    }
+
     /** While another connection holds the database, what arrives waits in the writer's queue, and drains after. */
     @Test
     void writesWaitingForTheWriterAreCountedInItsQueue() throws Exception {

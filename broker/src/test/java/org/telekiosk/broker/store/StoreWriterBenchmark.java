@@ -38,6 +38,9 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  *     -Dstorebench.runs=3 -Dstorebench.dialects=sqlite,postgresql
  * </pre>
  *
+ * {@code -Dstorebench.batch=B}: the kiosks' readings in groups of B, each waited for (batches of B, as at a rate the
+ * node carries easily); {@code -Dstorebench.sqlite-params=k=v&k2=v2}: pragmas on the SQLite URL.
+ *
  * {@link #main} runs the same without Maven (class path from {@code mvn dependency:build-classpath}). PostgreSQL: a
  * fresh schema per run on the test server ({@link PostgresSchema}).
  */
@@ -69,17 +72,20 @@ class StoreWriterBenchmark {
             double[] rates = new double[runs];
             double[] cpu = new double[runs];
             double[] server = new double[runs];
+            double[] checkpoints = new double[runs];
             for (int r = 0; r < runs; r++) {
                 double[] result = once(dialect, kiosks, rounds, warmup);
                 rates[r] = result[0];
                 cpu[r] = result[1];
                 server[r] = result[2];
+                checkpoints[r] = result[3];
                 System.out.printf(Locale.ROOT, "storebench %s %s run %d: %,.0f readings/s, writer %.1f us/reading,"
-                        + " server %.1f us/reading, load %.2f%n", label, dialect, r + 1, result[0], result[1],
-                        result[2], load());
+                        + " checkpoint thread %.1f us/reading, server %.1f us/reading, load %.2f%n", label, dialect,
+                        r + 1, result[0], result[1], result[3], result[2], load());
             }
             System.out.printf(Locale.ROOT, "storebench %s %s MEDIAN of %d: %,.0f readings/s, writer %.1f us/reading,"
-                    + " server %.1f us/reading%n", label, dialect, runs, median(rates), median(cpu), median(server));
+                    + " checkpoint thread %.1f us/reading, server %.1f us/reading%n", label, dialect, runs,
+                    median(rates), median(cpu), median(checkpoints), median(server));
         }
     }
 
@@ -94,7 +100,9 @@ class StoreWriterBenchmark {
             database = schema.database();
         } else {
             dir = Files.createTempDirectory("storebench");
-            database = StoreDatabase.sqlite(dir.resolve("bench.db"));
+            String params = System.getProperty("storebench.sqlite-params", "");
+            database = params.isEmpty() ? StoreDatabase.sqlite(dir.resolve("bench.db"))
+                    : StoreDatabase.of("jdbc:sqlite:" + dir.resolve("bench.db") + "?" + params, "", "");
         }
         List<KioskId> ids = new ArrayList<>();
         for (int k = 0; k < kiosks; k++) {
@@ -103,23 +111,27 @@ class StoreWriterBenchmark {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         try (MeasurementStore store = MeasurementStore.open(database, Duration.ofMinutes(10), Clock.systemUTC())) {
             long writer = writerThreadId();
+            long checkpoint = threadId("store-checkpoint");
             for (int round = 1; round <= warmup; round++) {
                 round(store, ids, round);
             }
             List<Integer> backends = schema != null ? schema.backendPids() : List.of();
             long server0 = ticks(backends);
             long cpu0 = mx.getThreadCpuTime(writer);
+            long checkpoint0 = checkpoint < 0 ? 0 : mx.getThreadCpuTime(checkpoint);
             long t0 = System.nanoTime();
             for (int round = warmup + 1; round <= warmup + rounds; round++) {
                 round(store, ids, round);
             }
             long elapsed = System.nanoTime() - t0;
             long cpu = mx.getThreadCpuTime(writer) - cpu0;
+            long checkpointCpu = checkpoint < 0 ? 0 : mx.getThreadCpuTime(checkpoint) - checkpoint0;
             long server = ticks(backends) - server0;
             long readings = (long) kiosks * rounds;
             assertEquals(warmup + rounds, store.count(ids.get(kiosks - 1)).join());
             // Clock ticks of 10 ms: the server's CPU per reading is coarse, good to a few µs over 60,000 readings.
-            return new double[] {readings * 1e9 / elapsed, cpu / 1e3 / readings, server * 1e4 / readings};
+            return new double[] {readings * 1e9 / elapsed, cpu / 1e3 / readings, server * 1e4 / readings,
+                    checkpointCpu / 1e3 / readings};
         } finally {
             if (schema != null) {
                 schema.drop();
@@ -135,8 +147,19 @@ class StoreWriterBenchmark {
         }
     }
 
-    /** Every kiosk's next reading, appended at once (the writer batches them, up to 500 a batch); waits for all. */
+    /**
+     * Every kiosk's next reading, appended at once (the writer batches them, up to 500 a batch); waits for all. With
+     * {@code -Dstorebench.batch=B} the kiosks go B at a time, each group waited for before the next: batches of B
+     * readings, as a node below its capacity writes them (the writer takes what has queued when it is free).
+     */
     private static void round(MeasurementStore store, List<KioskId> ids, long seq) {
+        int batch = Integer.getInteger("storebench.batch", ids.size());
+        for (int from = 0; from < ids.size(); from += batch) {
+            group(store, ids.subList(from, Math.min(ids.size(), from + batch)), seq);
+        }
+    }
+
+    private static void group(MeasurementStore store, List<KioskId> ids, long seq) {
         List<CompletableFuture<AppendOutcome>> done = new ArrayList<>(ids.size());
         for (KioskId kiosk : ids) {
             done.add(switch ((int) (seq % 3)) {
@@ -181,6 +204,13 @@ class StoreWriterBenchmark {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("store-writer") && t.isAlive())
                 .mapToLong(Thread::threadId).max().orElseThrow();
+    }
+
+    /** The newest live thread of that name, or -1 (SQLite's checkpoint thread; PostgreSQL has none). */
+    private static long threadId(String name) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(name) && t.isAlive())
+                .mapToLong(Thread::threadId).max().orElse(-1);
     }
 
     private static double load() {

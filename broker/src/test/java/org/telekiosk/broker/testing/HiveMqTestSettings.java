@@ -5,12 +5,16 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Two settings of the embedded HiveMQ for the broker module's test JVMs, made once before any test starts a broker.
- * Registered through {@code META-INF/services} (JUnit Platform's {@link LauncherSessionListener} service), so every
- * broker a test starts, through {@link BrokerExtension} or {@code Broker.start}, gets them. Both are HiveMQ's internal
- * static configuration ({@code InternalConfigurations}), read when a HiveMQ instance starts: one value for the whole
- * JVM, so they are set here and nowhere else. The broker in production keeps HiveMQ's defaults: this class is in the
- * test sources only and is left out of the module's test-jar (broker/pom.xml).
+ * Two settings of the embedded HiveMQ for the test JVMs of the broker module and of hardware-tests, made once before
+ * any test starts a broker. Registered through {@code META-INF/services} (JUnit Platform's
+ * {@link LauncherSessionListener} service) in each of the two modules (the broker's service file stays out of its
+ * test-jar, hardware-tests has its own), so every broker a test starts in the test JVM, through {@link BrokerExtension}
+ * or {@code Broker.start}, gets them. Both are HiveMQ's internal static configuration ({@code InternalConfigurations}),
+ * read when a HiveMQ instance starts: one value for the whole JVM, so they are set here and nowhere else (a benchmark
+ * that measures production's HiveMQ calls {@link #useHiveMqDefaults()} first). The broker in production keeps
+ * HiveMQ's defaults, and so does every broker process a system test starts (a JVM of its own): this class is in the
+ * test sources only. The third fixed wait of a test broker's stop, the 2 s Netty quiet period HiveMQ hard-codes in
+ * its shutdown hook, stays: no setting reaches it.
  *
  * <ul>
  *   <li><b>The persistence shutdown grace period: 200 ms</b> (HiveMQ's default 2,000). HiveMQ CE (2025.5) delays the
@@ -27,19 +31,43 @@ import org.junit.platform.launcher.LauncherSessionListener;
  *       clients. What is kept per client, and how, does not change; HiveMQ's own persistence tests run with 4. A data
  *       directory must always be opened with the bucket count it was made with (a client's bucket is its id's hash
  *       modulo the count): every broker of a test JVM gets the same count, and no test opens a data directory made
- *       by a broker process of the production jar.</li>
+ *       by a broker process of the production jar (hardware-tests' restart tests restart broker processes, which keep
+ *       HiveMQ's 64 throughout).</li>
  * </ul>
  */
 public final class HiveMqTestSettings implements LauncherSessionListener {
+    /**
+     * {@code -Dtelekiosk.test.production-settings=true}: the test JVM keeps HiveMQ's and the JDK's defaults (this
+     * class, {@link KeyStoreTestSettings}), to compare the test settings with production's or to rule them out as a failure's
+     * cause.
+     */
+    public static final String PRODUCTION_SETTINGS = "telekiosk.test.production-settings";
     /** Milliseconds; HiveMQ's default is 2,000. */
-    static final int TEST_GRACE_MILLIS = 200;
+    public static final int TEST_GRACE_MILLIS = 200;
     /** HiveMQ's default is 64. */
-    static final int TEST_BUCKETS = 4;
+    public static final int TEST_BUCKETS = 4;
+    private static final int HIVEMQ_GRACE_MILLIS = 2000;
+    private static final int HIVEMQ_BUCKETS = 64;
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC.set(TEST_GRACE_MILLIS);
-        InternalConfigurations.PERSISTENCE_BUCKET_COUNT.set(TEST_BUCKETS);
-        InternalConfigurations.PAYLOAD_PERSISTENCE_BUCKET_COUNT.set(TEST_BUCKETS);
+        if (!Boolean.getBoolean(PRODUCTION_SETTINGS)) {
+            set(TEST_GRACE_MILLIS, TEST_BUCKETS);
+        }
+    }
+
+    /**
+     * HiveMQ CE 2025.5's defaults again, for a benchmark that measures production's HiveMQ in a test JVM
+     * ({@code LoadBenchmarkTest}); call it before the JVM's first broker starts (a data directory keeps the bucket
+     * count it was made with).
+     */
+    public static void useHiveMqDefaults() {
+        set(HIVEMQ_GRACE_MILLIS, HIVEMQ_BUCKETS);
+    }
+
+    private static void set(int graceMillis, int buckets) {
+        InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC.set(graceMillis);
+        InternalConfigurations.PERSISTENCE_BUCKET_COUNT.set(buckets);
+        InternalConfigurations.PAYLOAD_PERSISTENCE_BUCKET_COUNT.set(buckets);
     }
 }

@@ -25,14 +25,19 @@ final class BrokerCpu {
     private static final double SHOWN_SHARE = 0.005;
 
     private final LongSupplier readings;
+    private final LongSupplier commits;
     private Snapshot start;
 
-    /** @param readings the broker's count of readings stored since start */
-    BrokerCpu(LongSupplier readings) {
+    /**
+     * @param readings the broker's count of readings stored since start
+     * @param commits  the store's count of commits since start
+     */
+    BrokerCpu(LongSupplier readings, LongSupplier commits) {
         this.readings = readings;
+        this.commits = commits;
     }
 
-    private record Snapshot(java.time.Instant wall, long nanos, long processCpu, long readings,
+    private record Snapshot(java.time.Instant wall, long nanos, long processCpu, long readings, long commits,
             Map<Long, ThreadTimes> threads) {}
 
     /** One thread's group, CPU time and bytes allocated so far. */
@@ -55,6 +60,9 @@ final class BrokerCpu {
         System.out.printf(Locale.ROOT, "[%s] broker CPU in the window (%s to %s, %.1f s): %.2f s of CPU (%.2f "
                 + "cores), %d readings stored (%.0f/s): %.1f CPU-us per reading stored%n", mode, start.wall, end.wall,
                 seconds, process / 1e9, process / 1e9 / seconds, stored, stored / seconds, perReading(process, stored));
+        long commitsInWindow = end.commits - start.commits;
+        System.out.printf(Locale.ROOT, "[%s] store commits in the window: %d, %.1f readings stored a commit%n", mode,
+                commitsInWindow, commitsInWindow == 0 ? 0.0 : (double) stored / commitsInWindow);
         Map<String, long[]> groups = new HashMap<>();
         long threadsCpu = 0;
         for (var e : end.threads.entrySet()) {
@@ -105,6 +113,7 @@ final class BrokerCpu {
 
     private Snapshot snapshot() {
         long readingsNow = readings.getAsLong();
+        long commitsNow = commits.getAsLong();
         Map<Long, ThreadTimes> threads = new HashMap<>();
         long[] ids = THREADS.getAllThreadIds();
         java.lang.management.ThreadInfo[] infos = THREADS.getThreadInfo(ids);
@@ -116,6 +125,7 @@ final class BrokerCpu {
                         allocated[i]));
             }
         }
-        return new Snapshot(java.time.Instant.now(), System.nanoTime(), OS.getProcessCpuTime(), readingsNow, threads);
+        return new Snapshot(java.time.Instant.now(), System.nanoTime(), OS.getProcessCpuTime(), readingsNow, commitsNow,
+                threads);
     }
 }

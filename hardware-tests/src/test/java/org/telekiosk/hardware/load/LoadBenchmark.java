@@ -108,7 +108,8 @@ public final class LoadBenchmark {
             }
             SecureFiles.writeSecret(plan, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
             telekiosk = generator(plan, "telekiosk", seconds, perKiosk, 0,
-                    new BrokerCpu(() -> broker.store().counters().stored()));
+                    new BrokerCpu(() -> broker.store().counters().stored(),
+                            () -> broker.store().counters().commits()));
             accepted = broker.intake().acceptedCount();
             stored = broker.store().counters().stored();
             duplicates = broker.store().counters().duplicates();
