@@ -51,6 +51,8 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  *                              MqttIntake#IN_PROCESS} only with the embedded MQTT broker
  * @param mqttHandshakeTimeout  {@code mqtt.tls-handshake-timeout}: how long the embedded MQTT listener waits for a
  *                              TLS handshake to finish (HiveMQ's {@code handshake-timeout})
+ * @param mqttPubackStoreAck    {@code mqtt.puback-store-ack}: whether a kiosk may have its PUBACK as its store
+ *                              acknowledgement (in-process intake only)
  */
 public record BrokerConfig(
         Path dataDir,
@@ -84,7 +86,8 @@ public record BrokerConfig(
         ExternalMqtt externalMqtt,
         TlsProvider tlsProvider,
         MqttIntake mqttIntake,
-        Duration mqttHandshakeTimeout) {
+        Duration mqttHandshakeTimeout,
+        boolean mqttPubackStoreAck) {
 
     public BrokerConfig {
         Objects.requireNonNull(tlsProvider, "https.tls-provider is required");
@@ -285,7 +288,7 @@ public record BrokerConfig(
                 mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, storeAckInterval,
                 storeCommitDelay, access, signaling, ice,
                 kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider, mqttIntake,
-                mqttHandshakeTimeout);
+                mqttHandshakeTimeout, mqttPubackStoreAck);
     }
 
     private static void range(String key, long value, long min, long max) {

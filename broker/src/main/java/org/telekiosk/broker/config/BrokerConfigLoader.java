@@ -132,7 +132,8 @@ public final class BrokerConfigLoader {
                     externalMqtt,
                     TlsProvider.parse(merged.getProperty("https.tls-provider")),
                     BrokerConfig.MqttIntake.parse(merged.getProperty("mqtt.intake"), externalMqtt.enabled()),
-                    duration(merged, "mqtt.tls-handshake-timeout"));
+                    duration(merged, "mqtt.tls-handshake-timeout"),
+                    bool(merged, "mqtt.puback-store-ack"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }
@@ -181,6 +182,15 @@ public final class BrokerConfigLoader {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'", e);
         }
+    }
+
+    private static boolean bool(Properties p, String key) {
+        String value = p.getProperty(key).strip();
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
+        };
     }
 
     private static Duration duration(Properties p, String key) {

@@ -15,6 +15,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ConnectedClients implements ClientLifecycleEventListener {
     private final Map<String, Integer> connections = new ConcurrentHashMap<>();
+    private final PubackAcks pubackAcks;
+
+    ConnectedClients() {
+        this(PubackAcks.off());
+    }
+
+    /** @param pubackAcks told of every connection let in and every one that ended */
+    ConnectedClients(PubackAcks pubackAcks) {
+        this.pubackAcks = pubackAcks;
+    }
 
     boolean isConnected(String clientId) {
         return connections.containsKey(clientId);
@@ -36,6 +46,7 @@ final class ConnectedClients implements ClientLifecycleEventListener {
     @Override
     public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
         connections.merge(input.getClientInformation().getClientId(), 1, Integer::sum);
+        pubackAcks.connected(input.getClientInformation().getClientId(), input.getConnectionInformation());
     }
 
     @Override
@@ -46,5 +57,6 @@ final class ConnectedClients implements ClientLifecycleEventListener {
     @Override
     public void onDisconnect(DisconnectEventInput input) {
         connections.computeIfPresent(input.getClientInformation().getClientId(), (id, n) -> n > 1 ? n - 1 : null);
+        pubackAcks.disconnected(input.getClientInformation().getClientId(), input.getConnectionInformation());
     }
 }

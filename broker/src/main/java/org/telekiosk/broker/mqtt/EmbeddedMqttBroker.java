@@ -44,11 +44,10 @@ import org.telekiosk.broker.pki.SecureFiles;
  *
  * <p>Durability: file persistence under {@code <data-dir>/mqtt} keeps sessions, subscriptions and queued QoS 1
  * messages across a clean restart (after a SIGKILL, HiveMQ CE 2025.5 was seen to lose a few messages it had
- * acknowledged: docs/reliability.md); sessions and
- * messages do not expire unless the client asks (the maximum intervals of MQTT 5 §3.1.2.11.2 and §3.3.2.3.3); and
- * the queue limit ({@code mqtt.max-queued-messages}) is raised far above HiveMQ's default, which discarded half of a
- * burst for a slow subscriber (FACTS.md). HiveMQ CE cannot refuse a publish when a queue is full; what it discards is
- * counted by {@link #droppedMessages()}, shown in {@code /healthz}, and the system tests require it to stay 0.
+ * acknowledged: docs/reliability.md); sessions and messages do not expire unless the client asks (the maximum intervals
+ * of MQTT 5 §3.1.2.11.2 and §3.3.2.3.3); the queue limit ({@code mqtt.max-queued-messages}) is far above HiveMQ's
+ * default, which discarded half of a burst for a slow subscriber (FACTS.md). What HiveMQ CE discards (it cannot refuse
+ * a publish when a queue is full) is {@link #droppedMessages()}, in {@code /healthz}; the system tests require 0.
  *
  * <p>The maximum packet size ({@link MqttPacketLimit}) is enforced by HiveMQ's decoder: an oversized PUBLISH ends
  * the connection with DISCONNECT 0x95 before its payload is held in memory.
@@ -59,8 +58,8 @@ import org.telekiosk.broker.pki.SecureFiles;
  * messages ({@link MqttAuthenticator}'s permissions); only the broker's own client writes them.
  *
  * <p>With {@code mqtt.intake=in-process} an {@link InProcessIntake} interceptor takes the kiosks' publishes before
- * HiveMQ queues them and answers each PUBACK after the commit; what still takes the shared subscription is the
- * kiosks' Wills.
+ * HiveMQ queues them and answers each PUBACK after the commit (a kiosk may have it as its store acknowledgement:
+ * {@link PubackAcks}); what still takes the shared subscription is the kiosks' Wills.
  */
 public final class EmbeddedMqttBroker implements KioskMqttBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
@@ -106,12 +105,14 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
         SecureFiles.writeSecret(conf.resolve("config.xml"),
                 HiveMqConfigXml.of(config, port, stores).getBytes(StandardCharsets.UTF_8));
 
-        MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, pki.issuing().certificate(), audit, clock);
         PublishQuota quota = new PublishQuota(config.mqttKioskQuota().ratePerSecond(), config.mqttKioskQuota().burst(),
                 audit, clock);
         KioskQuotaInterceptor quotaInterceptor = new KioskQuotaInterceptor(quota);
         java.util.Optional<InProcessIntake> inProcess = config.mqttIntake() == BrokerConfig.MqttIntake.IN_PROCESS
-                ? java.util.Optional.of(new InProcessIntake(quotaInterceptor)) : java.util.Optional.empty();
+                ? java.util.Optional.of(new InProcessIntake(quotaInterceptor,
+                        new PubackAcks(config.mqttPubackStoreAck()))) : java.util.Optional.empty();
+        MqttAuthenticator authenticator = new MqttAuthenticator(kiosks, pki.issuing().certificate(), audit, clock,
+                inProcess.map(InProcessIntake::pubackAcks).orElse(PubackAcks.off()));
         SecurityExtension extension = new SecurityExtension(authenticator, new KioskTopicAuthorizer(audit, clock),
                 quotaInterceptor, inProcess);
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
@@ -351,16 +352,13 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
         }
     }
 
-    /**
-     * Registers the authenticator, the topic authorizer, the kiosks' publish quota and (with {@code
-     * mqtt.intake=in-process}) the in-process intake when HiveMQ starts its extensions, and keeps its client service.
-     */
+    /** Registers the authenticator, authorizer, quota and in-process intake at HiveMQ's start; keeps its services. */
     private static final class SecurityExtension implements ExtensionMain {
         private final MqttAuthenticator authenticator;
         private final KioskTopicAuthorizer authorizer;
         private final KioskQuotaInterceptor quota;
         private final java.util.Optional<InProcessIntake> inProcess;
-        private final ConnectedClients connected = new ConnectedClients();
+        private final ConnectedClients connected;
         private volatile ClientService clients;
         private volatile RetainedMessageStore retained;
 
@@ -370,6 +368,7 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
             this.authorizer = authorizer;
             this.quota = quota;
             this.inProcess = inProcess;
+            this.connected = new ConnectedClients(inProcess.map(InProcessIntake::pubackAcks).orElse(PubackAcks.off()));
         }
 
         @Override

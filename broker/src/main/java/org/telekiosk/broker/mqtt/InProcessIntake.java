@@ -11,6 +11,7 @@ import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,9 @@ import org.telekiosk.protocol.KioskId;
  * outbox.retry-delay}); any other would make it quarantine a good reading. The store keeps each (kiosk, seq) once, so
  * a reading committed after its timeout and sent again is a duplicate, not a second copy. A refused payload (one the
  * intake cannot take) is acknowledged 0x00 once its refusal is kept, and the kiosk learns of it in its store-ack's
- * {@code refused} list, as with the shared subscription (protocol/README.md, "Refused readings").
+ * {@code refused} list, as with the shared subscription (protocol/README.md, "Refused readings"), except on a
+ * connection that negotiated the PUBACK as the store acknowledgement ({@link PubackAcks}): there a refused reading is
+ * answered 0x99 "payload format invalid" with the refusal's code and detail as the reason string.
  *
  * <p>Never blocks HiveMQ's threads: the intake decodes and queues to the store's writer; the PUBACK is released from
  * the thread that completes the stage (the store's writer, right after the commit).
@@ -67,7 +70,12 @@ public final class InProcessIntake implements PublishInboundInterceptor {
     /** PUBACK for a reading not taken now but fine: the kiosk keeps it and sends it again later. */
     private static final AckReasonCode SEND_AGAIN = AckReasonCode.QUOTA_EXCEEDED;
 
+    /** PUBACK for a refused reading, to a kiosk whose PUBACK is its store acknowledgement ({@link PubackAcks}). */
+    private static final AckReasonCode REFUSED = AckReasonCode.PAYLOAD_FORMAT_INVALID;
+
     private final KioskQuotaInterceptor quota;
+    private final PubackAcks pubackAcks;
+    private final LongAdder refusedByPuback = new LongAdder();
     private volatile Subscription taker;
     private volatile boolean stopped;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -79,7 +87,21 @@ public final class InProcessIntake implements PublishInboundInterceptor {
 
     /** @param quota the kiosks' publish quota, checked before anything else (PUBACK 0x97 over it) */
     InProcessIntake(KioskQuotaInterceptor quota) {
+        this(quota, PubackAcks.off());
+    }
+
+    /**
+     * @param quota      the kiosks' publish quota, checked before anything else (PUBACK 0x97 over it)
+     * @param pubackAcks which kiosk connections have their PUBACK as the store acknowledgement (a refusal: 0x99)
+     */
+    InProcessIntake(KioskQuotaInterceptor quota, PubackAcks pubackAcks) {
         this.quota = Objects.requireNonNull(quota, "quota");
+        this.pubackAcks = Objects.requireNonNull(pubackAcks, "pubackAcks");
+    }
+
+    /** The negotiation of the PUBACK as the store acknowledgement, with what it knows of the kiosks connected. */
+    public PubackAcks pubackAcks() {
+        return pubackAcks;
     }
 
     /**
@@ -121,35 +143,46 @@ public final class InProcessIntake implements PublishInboundInterceptor {
             return;
         }
         taken.increment();
-        CompletionStage<Void> stage;
+        // 0x99 only for readings: a status's or a command update's PUBACK means what it always meant.
+        boolean refusalByPuback = pubackAcks.negotiated(input.getConnectionInformation())
+                && topic.equals(org.telekiosk.protocol.topic.Topics.measurements(kiosk));
+        CompletionStage<Optional<String>> stage;
         try {
-            stage = subscription.handle(topic, copy(packet.getPayload().orElse(ByteBuffer.allocate(0))));
+            byte[] payload = copy(packet.getPayload().orElse(ByteBuffer.allocate(0)));
+            stage = refusalByPuback ? subscription.handleOrRefuse(topic, payload)
+                    : subscription.handle(topic, payload).thenApply(ok -> Optional.empty());
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Void> future = stage.toCompletableFuture();
+        CompletableFuture<Optional<String>> future = stage.toCompletableFuture();
         if (future.isDone()) {
             // A status, a command update kept at once, a payload refused without a number: no need to wait.
-            acknowledge(output, future.isCompletedExceptionally());
+            acknowledge(output, future.isCompletedExceptionally() ? null : future.join());
             return;
         }
         Async<PublishInboundOutput> async = output.async(COMMIT_TIMEOUT, TimeoutFallback.FAILURE, SEND_AGAIN,
                 "not stored in time; send it again later");
-        future.whenComplete((ok, failure) -> {
+        future.whenComplete((refusal, failure) -> {
             try {
-                acknowledge(output, failure != null);
+                acknowledge(output, failure != null ? null : refusal);
             } finally {
                 async.resume();
             }
         });
     }
 
-    /** PUBACK 0x00 once taken care of, 0x97 if not; tolerates HiveMQ's timeout having answered first. */
-    private void acknowledge(PublishInboundOutput output, boolean failed) {
+    /**
+     * PUBACK 0x00 once taken care of, 0x97 if not ({@code refusal} null), 0x99 with the reason if it was refused (only
+     * ever for a connection that negotiated it); tolerates HiveMQ's timeout having answered first.
+     */
+    private void acknowledge(PublishInboundOutput output, Optional<String> refusal) {
         try {
-            if (failed) {
+            if (refusal == null) {
                 output.preventPublishDelivery(SEND_AGAIN, "not stored; send it again later");
                 sendAgain.increment();
+            } else if (refusal.isPresent()) {
+                output.preventPublishDelivery(REFUSED, refusal.get());
+                refusedByPuback.increment();
             } else {
                 output.preventPublishDelivery(AckReasonCode.SUCCESS);
                 acknowledged.increment();
@@ -226,6 +259,11 @@ public final class InProcessIntake implements PublishInboundInterceptor {
      */
     public long preventedCount() {
         return prevented.sum();
+    }
+
+    /** Kiosk readings refused with PUBACK 0x99 (to connections that negotiated it, {@link PubackAcks}), since start. */
+    public long refusedByPubackCount() {
+        return refusedByPuback.sum();
     }
 
     /** Publishes taken and not answered yet. */

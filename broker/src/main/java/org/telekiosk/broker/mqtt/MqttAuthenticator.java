@@ -73,8 +73,16 @@ final class MqttAuthenticator implements SimpleAuthenticator {
     private final AuditLog audit;
     private final Clock clock;
     private final LongAdder refused = new LongAdder();
+    private final PubackAcks pubackAcks;
 
     MqttAuthenticator(KioskRegistry kiosks, X509Certificate issuingCa, AuditLog audit, Clock clock) {
+        this(kiosks, issuingCa, audit, clock, PubackAcks.off());
+    }
+
+    /** @param pubackAcks answers a kiosk that asks for its PUBACK as the store acknowledgement */
+    MqttAuthenticator(KioskRegistry kiosks, X509Certificate issuingCa, AuditLog audit, Clock clock,
+            PubackAcks pubackAcks) {
+        this.pubackAcks = java.util.Objects.requireNonNull(pubackAcks, "pubackAcks");
         this.kiosks = kiosks;
         this.current = new CurrentCertificate(issuingCa);
         this.audit = audit;
@@ -145,6 +153,7 @@ final class MqttAuthenticator implements SimpleAuthenticator {
         }
         kiosks.seen(kiosk, now);
         allowKiosk(output.getDefaultPermissions(), kiosk);
+        pubackAcks.negotiate(input, output);
         output.authenticateSuccessfully();
     }
 

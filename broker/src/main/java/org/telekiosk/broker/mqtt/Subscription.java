@@ -21,4 +21,13 @@ public interface Subscription {
 
     /** Takes one message; called on Paho's callback thread, so it must not block. */
     CompletionStage<Void> handle(String topic, byte[] payload);
+
+    /**
+     * As {@link #handle}, and says whether the message was refused: empty once it was taken care of, else why (the
+     * protocol's refusal code and detail), for the {@link InProcessIntake}'s PUBACK {@code 0x99} to a kiosk that
+     * negotiated it ({@link PubackAcks}). By default nothing is refused.
+     */
+    default CompletionStage<java.util.Optional<String>> handleOrRefuse(String topic, byte[] payload) {
+        return handle(topic, payload).thenApply(ok -> java.util.Optional.empty());
+    }
 }

@@ -202,7 +202,11 @@ final class Telemetry implements AutoCloseable {
         long ackEvery = config.storeAckInterval().toMillis();
         ackFlusher.scheduleWithFixedDelay(this::flushAcks, ackEvery, ackEvery, TimeUnit.MILLISECONDS);
         this.inProcess = inProcess;
-        inProcess.ifPresent(p -> p.takeWith(new MeasurementSubscription(intake)));
+        inProcess.ifPresent(p -> {
+            storeAcks.byPuback(p.pubackAcks()::acknowledgesByPuback);
+            p.pubackAcks().onEnded(storeAcks::refresh);
+            p.takeWith(new MeasurementSubscription(intake));
+        });
         for (BrokerMqttClient c : intakeClients) {
             c.subscribe(new MeasurementSubscription(intake));
             routedPublishes.ifPresent(routed -> c.watchForStalls(routed, intakeClients, STALL_CHECK));

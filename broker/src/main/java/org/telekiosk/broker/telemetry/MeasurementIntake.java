@@ -91,9 +91,26 @@ public final class MeasurementIntake {
                 : downstream.refuse(refused.refusal);
     }
 
-    /** Why the last check refused a reading, if it named a number on a kiosk's measurements topic. */
+    /**
+     * As {@link #handle}, and says whether the payload was refused: empty once the downstream has taken care of it,
+     * else the refusal's code and detail ({@code "invalid-field: ..."}; our own words, never the payload), once a
+     * refusal that names a number is kept. For a kiosk whose PUBACK is its store acknowledgement (PUBACK 0x99).
+     */
+    public CompletionStage<Optional<String>> handleOrRefuse(String topic, byte[] payload) {
+        Refused refused = new Refused();
+        Optional<KioskMessage> message = check(topic, payload, refused);
+        if (message.isPresent()) {
+            return downstream.take(message.get()).thenApply(ok -> Optional.empty());
+        }
+        Optional<String> why = Optional.of(refused.why == null ? Reason.MISMATCH.code() : refused.why);
+        return refused.refusal == null ? CompletableFuture.completedFuture(why)
+                : downstream.refuse(refused.refusal).thenApply(ok -> why);
+    }
+
+    /** Why the last check refused a payload, and the reading, if it named a number on a kiosk's measurements topic. */
     private static final class Refused {
         RefusedReading refusal;
+        String why;
     }
 
     private Optional<KioskMessage> check(String topic, byte[] payload) {
@@ -129,6 +146,7 @@ public final class MeasurementIntake {
     private Optional<KioskMessage> reject(Reason reason, String topic, String why, KioskTopic parsed, byte[] payload,
             Refused refused) {
         Refusal.MalformedMessage refusal = new Refusal.MalformedMessage(reason, Untrusted.printable(why, 120));
+        refused.why = refusal.code() + ": " + refusal.detail();
         if (parsed.channel() == KioskTopic.Channel.MEASUREMENTS) {
             java.util.OptionalLong seq = codec.peekSeq(payload);
             if (seq.isPresent()) {

@@ -27,11 +27,18 @@ public final class MeasurementSubscription implements Subscription {
 
     @Override
     public CompletionStage<Void> handle(String topic, byte[] payload) {
-        return intake.handle(topic, payload).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                LOG.error("A message on '{}' was not stored and is not acknowledged (it comes again): {}",
-                        Topics.parse(topic).map(t -> t.kiosk().value()).orElse("?"), failure.toString());
-            }
-        });
+        return intake.handle(topic, payload).whenComplete((ok, failure) -> logFailure(topic, failure));
+    }
+
+    @Override
+    public CompletionStage<java.util.Optional<String>> handleOrRefuse(String topic, byte[] payload) {
+        return intake.handleOrRefuse(topic, payload).whenComplete((ok, failure) -> logFailure(topic, failure));
+    }
+
+    private static void logFailure(String topic, Throwable failure) {
+        if (failure != null) {
+            LOG.error("A message on '{}' was not stored and is not acknowledged (it comes again): {}",
+                    Topics.parse(topic).map(t -> t.kiosk().value()).orElse("?"), failure.toString());
+        }
     }
 }

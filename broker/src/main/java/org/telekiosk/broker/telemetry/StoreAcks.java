@@ -81,6 +81,8 @@ public final class StoreAcks implements PerKioskState {
      */
     private final Map<KioskId, CompletableFuture<KioskProgress>> unfinished = new ConcurrentHashMap<>();
     private final Duration readTimeout;
+    /** Kiosks whose readings their PUBACKs acknowledged ({@link #byPuback}); none by default. */
+    private volatile Predicate<KioskId> pubacked = kiosk -> false;
 
     /**
      * @param progress  reads a kiosk's progress from the store ({@code MeasurementStore::progress}), off the caller
@@ -119,11 +121,30 @@ public final class StoreAcks implements PerKioskState {
      * retained acknowledgement can be lost with HiveMQ's process). Any thread; only marks.
      */
     public void stored(KioskId kiosk, boolean duplicate) {
+        if (pubacked.test(kiosk)) {
+            return; // its PUBACK (0x00, or 0x99 for a refusal) was its acknowledgement
+        }
         if (duplicate) {
             marked.put(kiosk, Boolean.TRUE);
         } else {
             marked.putIfAbsent(kiosk, Boolean.FALSE);
         }
+    }
+
+    /**
+     * From now on the readings (stored, duplicate or refused) of a kiosk {@code pubacked} names mark nothing: it is
+     * connected with its PUBACK as its store acknowledgement (protocol/README.md, "PUBACK as the store
+     * acknowledgement"), which the in-process intake sends after the commit. Its status still forces one, so the
+     * retained acknowledgement a reconnecting kiosk gets first is at most a status interval (a minute) old. Set once,
+     * before the intake starts; must not block.
+     */
+    public void byPuback(Predicate<KioskId> pubacked) {
+        this.pubacked = Objects.requireNonNull(pubacked, "pubacked");
+    }
+
+    /** Sends {@code kiosk}'s next acknowledgement regardless (its connection with PUBACKs as acknowledgements ended). */
+    public void refresh(KioskId kiosk) {
+        marked.put(kiosk, Boolean.TRUE);
     }
 
     /** A status of a kiosk arrived: remembers its {@code heldFrom} and sends the next acknowledgement regardless. */
@@ -241,7 +262,10 @@ public final class StoreAcks implements PerKioskState {
             if (publisher.test(new StoreAck(kiosk, value, named))) {
                 published.put(kiosk, value);
                 publishedRefused.put(kiosk, named);
-                settling.add(kiosk);
+                if (!pubacked.test(kiosk)) {
+                    // Not for a kiosk whose PUBACKs acknowledge: its readings would keep the settling reads going.
+                    settling.add(kiosk);
+                }
             } else {
                 // Not sent (the MQTT client reconnecting, or it refused the publish): the kiosk hears nothing until it
                 // sends again, which an idle kiosk does not; so the next flush tries again, forced.

@@ -68,6 +68,31 @@ class StoreAcksTest {
     }
 
     @Test
+    void aKioskWhosePubacksAcknowledgeGetsOneOnlyAfterItsStatusOrItsConnectionsEndAndNoSettlingReads() {
+        acks.byPuback(A::equals);
+        progress.put(A, progress(A, 10));
+        progress.put(B, progress(B, 7));
+        acks.stored(A, false);
+        acks.stored(A, true); // a duplicate, PUBACKed 0x00
+        acks.stored(B, false);
+        acks.flush();
+        assertEquals(List.of(new StoreAck(B, 7)), sent, "only the kiosk that did not negotiate");
+
+        sent.clear();
+        acks.status(status(A, 1));
+        acks.flush();
+        assertEquals(List.of(new StoreAck(A, 10)), sent, "its status forces one");
+        progress.put(A, progress(A, 30));
+        acks.stored(A, false);
+        acks.flush();
+        assertEquals(List.of(new StoreAck(A, 10)), sent, "no settling read after it, however far the store moved");
+
+        acks.refresh(A); // its connection ended
+        acks.flush();
+        assertEquals(List.of(new StoreAck(A, 10), new StoreAck(A, 30)), sent, "the current one for its next connection");
+    }
+
+    @Test
     void manyStoredReadingsBetweenTwoFlushesGiveOneAcknowledgementPerKiosk() {
         progress.put(A, progress(A, 10));
         progress.put(B, progress(B, 7));

@@ -60,7 +60,8 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  *
  * <p><b>Acknowledged.</b> {@link #storedThrough} deletes every reading up to a number in the next commit: the broker's
  * store acknowledgement ({@link StoreAck}), not the MQTT broker's PUBACK, which an MQTT
- * broker killed mid-stream can take back. A delete lost in a crash only means the readings are sent again; the broker
+ * broker killed mid-stream can take back; or {@link #stored} one reading on a PUBACK that, negotiated, the broker sent
+ * after its store's commit. A delete lost in a crash only means the readings are sent again; the broker
  * deduplicates by (kiosk, seq). {@link #heldFrom()} is what the kiosk tells the broker in every status: below it, it
  * holds nothing, so the broker's acknowledgement may pass over its gaps there.
  */
@@ -244,6 +245,14 @@ public final class Outbox implements ReadingJournal, AutoCloseable {
      */
     void storedThrough(long seq) {
         queue.add(new DeleteThrough(seq));
+    }
+
+    /**
+     * The broker's store holds reading {@code seq} (its PUBACK said so, on a connection that negotiated it): deleted in
+     * the next commit. Any thread.
+     */
+    void stored(long seq) {
+        queue.add(new Delete(seq, false));
     }
 
     /**

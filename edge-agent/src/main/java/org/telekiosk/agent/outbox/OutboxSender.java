@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telekiosk.agent.uplink.Puback;
 import org.telekiosk.agent.uplink.Uplink;
 import org.telekiosk.agent.uplink.UplinkException;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
@@ -30,7 +31,9 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
  * acknowledgement deletes. A reading sent but not covered by a store acknowledgement is sent again, in sequence order
  * with the rest of what the outbox holds, after every reconnect, and while connected once the store acknowledgement
  * has stood still for {@code outbox.store-ack-timeout} while a reading PUBACKed at least that long ago is not
- * covered. The store keeps one copy of whatever comes twice.
+ * covered. The store keeps one copy of whatever comes twice. Where the connection's CONNACK granted the PUBACK as the
+ * store acknowledgement ({@link Puback#STORED}: the broker answers only after its store's commit), the PUBACK deletes
+ * its reading at once and the store-ack still deletes what it covers (after a reconnect: the retained one).
  *
  * <p><b>Live first, backlog behind, both in order.</b> At every (re)connect the readings on disk split at the highest
  * committed number (the boundary): those at or below it are the backlog, those committed later are live. Whenever the
@@ -49,7 +52,8 @@ import org.telekiosk.protocol.telemetry.KioskStatus;
  *
  * <p>Parts: {@link ReadingQueues} (live and backlog, a page at a time), {@link DrainPacing} (the backlog's token
  * bucket), {@link StoreAckWatch} (the store acknowledgement and what it does not cover yet), {@link QuotaHold} (the
- * pause after a PUBACK 0x97), {@link StatusSlot}; this class sends and acts on each acknowledgement.
+ * pause after a PUBACK 0x97), {@link StatusSlot}, {@link OutboxAcks} (what each acknowledgement does to the outbox);
+ * this class sends, and hands each acknowledgement on.
  */
 public final class OutboxSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
@@ -78,10 +82,10 @@ public final class OutboxSender implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final StatusSlot status;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
     private final ReadingQueues queues;
     private final StoreAckWatch storeAcks;
+    private final OutboxAcks acks;
     private boolean rewindPending = true;
     /** Set by a rewind: the first reading sent after it is logged (where sending starts after a (re)connect). */
     private boolean firstAfterRewind;
@@ -114,6 +118,7 @@ public final class OutboxSender implements AutoCloseable {
         long now = nanoTime.getAsLong();
         this.pacing = new DrainPacing(settings.drainRate(), now);
         this.storeAcks = new StoreAckWatch(settings.storeAckTimeout().toNanos(), now);
+        this.acks = new OutboxAcks(outbox, storeAcks, nanoTime);
         this.queues = new ReadingQueues(outbox);
         this.hold = new QuotaHold(retryDelayNanos);
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -135,7 +140,7 @@ public final class OutboxSender implements AutoCloseable {
             rewindPending = true;
             drain();
         }));
-        uplink.addStoreAckListener(ack -> run(() -> storeAcknowledged(ack)));
+        uplink.addStoreAckListener(ack -> run(() -> acks.storeAcknowledged(ack)));
         // Holding readings, it waits for the retained store acknowledgement before it resends any after a reconnect.
         uplink.expectStoreAck(() -> outbox.heldFrom() <= outbox.committedSeq());
         long check = storeAcks.checkPeriodNanos();
@@ -160,7 +165,7 @@ public final class OutboxSender implements AutoCloseable {
     /** A snapshot; any thread. */
     public Status status() {
         Outbox.Status held = outbox.status();
-        return new Status(held.held(), inFlight.size(), acknowledged.get(), storeAcks.storedThrough(),
+        return new Status(held.held(), inFlight.size(), acks.acknowledged(), storeAcks.storedThrough(),
                 outbox.heldFrom(),
                 held.dropped(), held.refused(), held.fault());
     }
@@ -244,26 +249,6 @@ public final class OutboxSender implements AutoCloseable {
         storeAcks.forgetSent();
     }
 
-    /**
-     * The broker's store acknowledgement: quarantine what it names as refused, then delete what it covers; late,
-     * repeated and older ones are ignored. The quarantine is queued before the delete, so the outbox's writer
-     * applies it first.
-     */
-    private void storeAcknowledged(StoreAck ack) {
-        if (!storeAcks.isNewer(ack)) {
-            return;
-        }
-        long through = ack.storedThrough();
-        for (long seq : ack.refused()) {
-            if (seq > storeAcks.storedThrough()) {
-                outbox.quarantine(seq, "refused by the broker's store (store-ack)");
-                log.warn("The broker refused reading {}; quarantined in the outbox, not sent again", seq);
-            }
-        }
-        storeAcks.moved(through, nanoTime.getAsLong());
-        outbox.storedThrough(through);
-    }
-
     /** Sends everything again if the store acknowledgement stalled ({@link StoreAckWatch#stalled}). */
     private void checkStoreAck() {
         OptionalLong lost = storeAcks.stalled(nanoTime.getAsLong());
@@ -299,9 +284,9 @@ public final class OutboxSender implements AutoCloseable {
 
     /** Publishes {@code reading}; false if nothing more can go now (it stays first in its queue). */
     private boolean send(Outbox.Stored reading) {
-        CompletableFuture<Void> ack;
+        CompletableFuture<Puback> ack;
         try {
-            ack = uplink.publish(reading.reading());
+            ack = uplink.publishReading(reading.reading());
         } catch (RuntimeException e) {
             // The port never throws; if an implementation does, keep the reading and try again later.
             log.error("The uplink failed to take reading {}", reading.seq(), e);
@@ -311,7 +296,7 @@ public final class OutboxSender implements AutoCloseable {
             UplinkException failure = UplinkException.of(ack);
             switch (failure.reason()) {
                 case REFUSED -> {
-                    refusedBy(reading.seq(), failure);
+                    acks.refused(reading.seq(), failure);
                     return true;
                 }
                 case WINDOW_FULL -> {
@@ -327,19 +312,18 @@ public final class OutboxSender implements AutoCloseable {
             }
         }
         inFlight.add(reading.seq());
-        ack.whenCompleteAsync((ok, failure) -> completed(reading.seq(), failure), executor);
+        ack.whenCompleteAsync((what, failure) -> completed(reading.seq(), what, failure), executor);
         return true;
     }
 
-    private void completed(long seq, Throwable failure) {
+    private void completed(long seq, Puback what, Throwable failure) {
         inFlight.remove(seq);
         if (failure == null) {
-            acknowledged.incrementAndGet();
-            storeAcks.pubacked(seq, nanoTime.getAsLong());
+            acks.pubacked(seq, what);
         } else {
             UplinkException cause = UplinkException.of(failure);
             if (cause.reason() == Reason.REFUSED) {
-                refusedBy(seq, cause);
+                acks.refused(seq, cause);
             } else if (cause.reason() == Reason.THROTTLED) {
                 throttled(seq);
             } else {
@@ -363,13 +347,6 @@ public final class OutboxSender implements AutoCloseable {
                     + "sending again after the retry delay", seq);
         }
         rewindPending = true;
-    }
-
-    private void refusedBy(long seq, UplinkException failure) {
-        // Sending it again would be refused again (MQTT 5 §3.4.2.1); kept on disk for a technician.
-        outbox.quarantine(seq, "PUBACK: " + failure.getMessage());
-        log.warn("The broker refused reading {}; quarantined in the outbox, not sent again: {}", seq,
-                failure.getMessage());
     }
 
     private void retryLater() {

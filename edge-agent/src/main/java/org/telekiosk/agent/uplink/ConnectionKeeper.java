@@ -219,8 +219,8 @@ final class ConnectionKeeper implements Executor {
 
     /** Paho usually fails in-flight publishes itself just before it reports the loss; this catches the rest. */
     private static void failPending(Link current, String why) {
-        List<CompletableFuture<Void>> pending = current.window().close();
-        for (CompletableFuture<Void> future : pending) {
+        List<CompletableFuture<?>> pending = current.window().close();
+        for (CompletableFuture<?> future : pending) {
             future.completeExceptionally(new UplinkException(Reason.LOST, why, null));
         }
     }

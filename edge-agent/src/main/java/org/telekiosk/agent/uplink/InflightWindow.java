@@ -18,7 +18,7 @@ final class InflightWindow {
     enum Admission { ADMITTED, FULL, CLOSED }
 
     private final int capacity;
-    private final Set<CompletableFuture<Void>> pending = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<CompletableFuture<?>> pending = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
 
     InflightWindow(int capacity) {
@@ -32,7 +32,7 @@ final class InflightWindow {
         return capacity;
     }
 
-    synchronized Admission tryAdmit(CompletableFuture<Void> publish) {
+    synchronized Admission tryAdmit(CompletableFuture<?> publish) {
         if (closed) {
             return Admission.CLOSED;
         }
@@ -44,7 +44,7 @@ final class InflightWindow {
     }
 
     /** Frees the slot of {@code publish}; false if it was not pending (already released, or the window closed). */
-    synchronized boolean release(CompletableFuture<Void> publish) {
+    synchronized boolean release(CompletableFuture<?> publish) {
         return pending.remove(publish);
     }
 
@@ -53,9 +53,9 @@ final class InflightWindow {
     }
 
     /** Closes the window for good and returns what was still pending. */
-    synchronized List<CompletableFuture<Void>> close() {
+    synchronized List<CompletableFuture<?>> close() {
         closed = true;
-        List<CompletableFuture<Void>> left = new ArrayList<>(pending);
+        List<CompletableFuture<?>> left = new ArrayList<>(pending);
         pending.clear();
         return left;
     }

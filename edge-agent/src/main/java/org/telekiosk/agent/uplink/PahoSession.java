@@ -14,6 +14,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.protocol.KioskId;
@@ -23,6 +24,7 @@ import org.telekiosk.protocol.downlink.Command;
 import org.telekiosk.protocol.downlink.KioskDownlink;
 import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.telemetry.Presence;
+import org.telekiosk.protocol.topic.AckNegotiation;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
@@ -81,6 +83,8 @@ final class PahoSession {
     private final WireCodec codec =
             WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
     private final long connection;
+    /** Whether this connection's CONNACK granted the PUBACK as the store acknowledgement; set before it is reported. */
+    private volatile boolean pubackIsStoreAck;
 
     /** @param storeAcks takes every {@link StoreAck} of this kiosk, on a Paho thread */
     PahoSession(UplinkSettings settings, SSLSocketFactory tls, ScheduledExecutorService pahoThreads, Events events,
@@ -132,6 +136,9 @@ final class PahoSession {
         options.setHttpsHostnameVerificationEnabled(true);
         options.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
         options.setConnectionTimeout((int) settings.connectTimeout().toSeconds());
+        // This agent deletes a reading on a PUBACK 0x00 where the broker grants it (protocol/README.md).
+        options.setUserProperties(new java.util.ArrayList<>(java.util.List.of(
+                new UserProperty(AckNegotiation.NAME, AckNegotiation.PUBACK))));
         return options;
     }
 
@@ -146,6 +153,8 @@ final class PahoSession {
                 Boolean retainAvailable = connack == null ? null : connack.isRetainAvailable();
                 int maximum = receiveMaximum == null ? DEFAULT_RECEIVE_MAXIMUM : receiveMaximum;
                 boolean sessionPresent = token.getSessionPresent();
+                pubackIsStoreAck = connack != null && connack.getUserProperties() != null && connack
+                        .getUserProperties().stream().anyMatch(p -> AckNegotiation.isPubackAck(p.getKey(), p.getValue()));
                 ready = new SessionReady(!Boolean.FALSE.equals(retainAvailable), holding, scheduler, retainedAckWait,
                         () -> events.connected(PahoSession.this, maximum, sessionPresent));
                 announceOnline();
@@ -215,6 +224,14 @@ final class PahoSession {
             log.warn("Subscribing to {} failed: {}", Topics.downlink(kiosk), Failures.describe(e));
             ready.subscribed(false);
         }
+    }
+
+    /**
+     * Whether the CONNACK carried {@code telekiosk-ack} = {@code puback}: a PUBACK below 0x80 on this connection says
+     * the broker's store holds the reading (sent after its commit), one of 0x80 or more that it refused it.
+     */
+    boolean pubackIsStoreAck() {
+        return pubackIsStoreAck;
     }
 
     /** Hands one QoS 1 publish to Paho; its PUBACK or failure arrives at {@code listener} on a Paho thread. */

@@ -111,13 +111,18 @@ public final class PahoUplink implements Uplink {
 
     @Override
     public CompletableFuture<Void> publish(KioskMessage message) {
+        return publishReading(message).thenApply(what -> null);
+    }
+
+    @Override
+    public CompletableFuture<Puback> publishReading(KioskMessage message) {
         Objects.requireNonNull(message, "message");
         Link current = keeper.link();
         if (current == null) {
             return failed(Reason.DISCONNECTED, "not connected (" + keeper.state() + ")");
         }
         byte[] payload = codec.encode(message);
-        CompletableFuture<Void> future = new CompletableFuture<>();
+        CompletableFuture<Puback> future = new CompletableFuture<>();
         switch (current.window().tryAdmit(future)) {
             case FULL -> {
                 return failed(Reason.WINDOW_FULL, "in-flight window of " + current.window().capacity() + " is full");
@@ -129,7 +134,8 @@ public final class PahoUplink implements Uplink {
         }
         try {
             current.session().publish(topicOf(message), payload,
-                    new PubackListener(current.window(), future, keeper));
+                    new PubackListener(current.window(), future, keeper,
+                            current.session().pubackIsStoreAck() ? Puback.STORED : Puback.TAKEN));
         } catch (MqttException e) {
             current.window().release(future);
             future.completeExceptionally(refusedByPaho(e));
@@ -231,7 +237,7 @@ public final class PahoUplink implements Uplink {
         return new UplinkException(disconnected ? Reason.DISCONNECTED : Reason.LOST, "Paho: " + Failures.describe(e), e);
     }
 
-    private static CompletableFuture<Void> failed(Reason reason, String message) {
+    private static <T> CompletableFuture<T> failed(Reason reason, String message) {
         return CompletableFuture.failedFuture(new UplinkException(reason, message, null));
     }
 }

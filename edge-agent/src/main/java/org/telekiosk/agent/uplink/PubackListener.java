@@ -19,19 +19,25 @@ final class PubackListener implements MqttActionListener {
     static final int QUOTA_EXCEEDED = 0x97;
 
     private final InflightWindow window;
-    private final CompletableFuture<Void> future;
+    private final CompletableFuture<Puback> future;
     private final Executor control;
+    private final Puback success;
 
-    PubackListener(InflightWindow window, CompletableFuture<Void> future, Executor control) {
+    /** @param success what a PUBACK below 0x80 means on this connection ({@link PahoSession#pubackIsStoreAck()}) */
+    PubackListener(InflightWindow window, CompletableFuture<Puback> future, Executor control, Puback success) {
         this.window = window;
         this.future = future;
         this.control = control;
+        this.success = success;
     }
 
     @Override
     public void onSuccess(IMqttToken token) {
         int[] codes = token.getReasonCodes();
         int code = codes == null || codes.length == 0 ? 0 : codes[0];
+        org.eclipse.paho.mqttv5.common.packet.MqttProperties properties = token.getResponseProperties();
+        String reason = properties == null || properties.getReasonString() == null ? ""
+                : " (" + org.telekiosk.protocol.Untrusted.printable(properties.getReasonString(), 160) + ")";
         control.execute(() -> {
             window.release(future);
             if (code == QUOTA_EXCEEDED) {
@@ -39,9 +45,9 @@ final class PubackListener implements MqttActionListener {
                         "broker answered PUBACK 0x97 (quota exceeded)", null));
             } else if (code >= FIRST_ERROR_REASON_CODE) {
                 future.completeExceptionally(new UplinkException(Reason.REFUSED,
-                        "broker answered PUBACK with reason code " + Failures.hex(code), null));
+                        "broker answered PUBACK with reason code " + Failures.hex(code) + reason, null));
             } else {
-                future.complete(null);
+                future.complete(success);
             }
         });
     }

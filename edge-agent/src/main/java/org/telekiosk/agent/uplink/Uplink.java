@@ -26,6 +26,16 @@ public interface Uplink extends AutoCloseable {
      */
     CompletableFuture<Void> publish(KioskMessage message);
 
+    /**
+     * As {@link #publish}, and says what the PUBACK meant: {@link Puback#STORED} if it came on a connection whose CONNACK
+     * granted the PUBACK as the store acknowledgement (the broker sends it only after its store's commit; the caller may
+     * then delete the reading), {@link Puback#TAKEN} otherwise. A PUBACK {@code 0x99} there (refused) fails the future
+     * as every reason code of {@code 0x80} or more does ({@link UplinkException.Reason#REFUSED}).
+     */
+    default CompletableFuture<Puback> publishReading(KioskMessage message) {
+        return publish(message).thenApply(ok -> Puback.TAKEN);
+    }
+
     /** Whether the uplink is connected right now. */
     boolean isConnected();
 

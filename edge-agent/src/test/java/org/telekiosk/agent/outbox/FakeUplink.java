@@ -31,6 +31,7 @@ final class FakeUplink implements Uplink {
     private final List<java.util.function.Consumer<StoreAck>> storeAckListeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<Long> settled = new java.util.HashSet<>();
     private boolean storeFollowsPuback = true;
+    private volatile boolean pubackStores;
     private long contiguous;
     private boolean connected;
 
@@ -110,6 +111,17 @@ final class FakeUplink implements Uplink {
     /** PUBACK 0x97 "quota exceeded": the broker took nothing, so no store acknowledgement covers it. */
     void throttle(long seq) {
         take(seq).completeExceptionally(new UplinkException(Reason.THROTTLED, "PUBACK 0x97", null));
+    }
+
+    /** From now on a PUBACK says "stored" ({@link org.telekiosk.agent.uplink.Puback#STORED}): as if negotiated. */
+    void pubackStores() {
+        pubackStores = true;
+    }
+
+    @Override
+    public CompletableFuture<org.telekiosk.agent.uplink.Puback> publishReading(KioskMessage message) {
+        return publish(message).thenApply(ok -> pubackStores ? org.telekiosk.agent.uplink.Puback.STORED
+                : org.telekiosk.agent.uplink.Puback.TAKEN);
     }
 
     /** From now on, only {@link #storeAck} acknowledges for the store: a PUBACK no longer does. */

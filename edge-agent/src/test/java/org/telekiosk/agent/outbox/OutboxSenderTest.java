@@ -107,6 +107,29 @@ class OutboxSenderTest {
     }
 
     @Test
+    void aPubackThatSaysStoredDeletesItsReadingWithoutAStoreAckAndItIsNotSentAgain() throws Exception {
+        FakeUplink uplink = new FakeUplink(10, true);
+        uplink.storeSeparately();
+        uplink.pubackStores();
+        sender(uplink, 1000);
+        record(3);
+        eventually(uplink::inFlight, List.of(1L, 2L, 3L));
+
+        uplink.acknowledge(2);
+        until(() -> outbox.status().held() == 2);
+        uplink.acknowledge(1);
+        uplink.acknowledge(3);
+        until(() -> outbox.status().held() == 0 && sender.status().inFlight() == 0);
+        assertEquals(0, sender.status().storedThrough(), "no store-ack did it");
+        assertEquals(4, sender.status().heldFrom());
+
+        // Nothing waits for a store-ack: past the store-ack timeout, nothing is sent again.
+        scheduler.advance(Duration.ofSeconds(31));
+        scheduler.runDue();
+        assertEquals(List.of(1L, 2L, 3L), uplink.accepted());
+    }
+
+    @Test
     void aReadingPubackedButNotStoredIsSentAgainInOrderAfterTheStoreAcknowledgementTimeout() throws Exception {
         FakeUplink uplink = new FakeUplink(10, true);
         uplink.storeSeparately();

@@ -39,7 +39,7 @@ class InflightWindowTest {
         window.tryAdmit(a);
         window.tryAdmit(b);
 
-        List<CompletableFuture<Void>> pending = window.close();
+        List<CompletableFuture<?>> pending = window.close();
 
         assertEquals(2, pending.size());
         assertTrue(pending.contains(a) && pending.contains(b));

@@ -108,6 +108,8 @@ public final class LoadGenerator {
     private final LongAdder refusedByWindow = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder pubacked = new LongAdder();
+    /** Readings whose PUBACK was their store acknowledgement (the broker granted telekiosk-ack=puback). */
+    private final LongAdder storedByPuback = new LongAdder();
     private final LongAdder statuses = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final ConcurrentHashMap<KioskId, Long> storedThrough = new ConcurrentHashMap<>();
@@ -346,8 +348,9 @@ public final class LoadGenerator {
         return pubacked.sum() == sent && delivered.sum() >= sent && (raw || storeAcknowledged() >= sent);
     }
 
+    /** By store-acks (the highest per kiosk, summed) or, where negotiated, by PUBACKs: whichever says more. */
     private long storeAcknowledged() {
-        return storedThrough.values().stream().mapToLong(Long::longValue).sum();
+        return Math.max(storedThrough.values().stream().mapToLong(Long::longValue).sum(), storedByPuback.sum());
     }
 
     /** Enrolls every kiosk of the plan (eight at a time) through the broker's enrollment API. */
@@ -530,7 +533,7 @@ public final class LoadGenerator {
                 default -> new Measurement(kiosk, number, THERMOMETER, LoincCode.BODY_TEMPERATURE,
                         36.5 + random.nextInt(50) * 0.02, UcumUnit.CELSIUS, now);
             };
-            CompletableFuture<Void> sent = uplink.publish(reading);
+            CompletableFuture<org.telekiosk.agent.uplink.Puback> sent = uplink.publishReading(reading);
             if (sent.isCompletedExceptionally()) {
                 refusedByWindow.increment(); // not admitted: the number is used by the next reading
                 ticks--;
@@ -538,7 +541,12 @@ public final class LoadGenerator {
             }
             seq = number;
             published.increment();
-            sent.whenComplete((ok, e) -> (e == null ? pubacked : failed).increment());
+            sent.whenComplete((what, e) -> {
+                (e == null ? pubacked : failed).increment();
+                if (what == org.telekiosk.agent.uplink.Puback.STORED) {
+                    storedByPuback.increment();
+                }
+            });
         }
     }
 

@@ -92,6 +92,8 @@ class RefusedReadingSystemTest {
                     e.action() == AuditAction.READING_REFUSED && e.actor().value().equals("kiosk:" + kiosk)
                             && e.subject().equals("seq " + poison) && e.detail().startsWith("too-large")));
             assertEquals(0, store.conflictCount(kiosk).get());
+            // The agent negotiated the PUBACK as its store acknowledgement: its refused readings were answered 0x99.
+            assertTrue(BROKER.broker().inProcessIntake().orElseThrow().refusedByPubackCount() >= 1);
         }
     }
 
