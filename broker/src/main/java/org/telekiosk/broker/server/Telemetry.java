@@ -195,7 +195,7 @@ final class Telemetry implements AutoCloseable {
         // A revoked kiosk that the MQTT broker still lets in (an external one checks an older CRL) is dropped here.
         revokedKiosks = new RevokedKioskFilter(new StoringForwarder(store, this::storedHere, taken, storeAcks,
                 commands, audit::record, clock, presence),
-                kiosk -> registry.kiosk(kiosk).filter(KioskRecord::revoked).isPresent());
+                kiosk -> registry.kiosk(kiosk).filter(KioskRecord::revoked).isPresent(), inProcess.isPresent());
         intake = MeasurementIntake.withSink(WireCodec.cbor(config.mqttMaxPayloadBytes()), revokedKiosks);
         // How often each kiosk is told how far the store holds its readings, at most (StoreAcks): often enough that a
         // kiosk's outbox stays small, rarely enough that a busy kiosk costs one small message per interval.

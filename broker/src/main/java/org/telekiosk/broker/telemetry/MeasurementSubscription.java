@@ -36,6 +36,11 @@ public final class MeasurementSubscription implements Subscription {
     }
 
     private static void logFailure(String topic, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                ? c.getCause() : failure;
+        if (cause instanceof RevokedKioskFilter.Revoked) {
+            return; // the filter logged it, once per kiosk
+        }
         if (failure != null) {
             LOG.error("A message on '{}' was not stored and is not acknowledged (it comes again): {}",
                     Topics.parse(topic).map(t -> t.kiosk().value()).orElse("?"), failure.toString());
