@@ -8,12 +8,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The test JVM's settings for the brokers its tests start ({@link HiveMqTestSettings}, {@link KeyStoreTestSettings})
- * are in force. hardware-tests has the same check for its JVM ({@code SystemTestJvmSettingsTest}).
+ * are in force. hardware-tests runs the same check in its JVM ({@code SystemTestJvmSettingsTest}).
  */
-class TestJvmSettingsTest {
+public class TestJvmSettingsTest {
 
     @Test
     void hiveMqsPersistenceSettingsAndTheKeyStoreIterationsAreTheTests() {
+        assertInForce();
+    }
+
+    /** The check itself, for every module whose test JVM registers the settings. */
+    public static void assertInForce() {
         Assumptions.assumeFalse(Boolean.getBoolean(HiveMqTestSettings.PRODUCTION_SETTINGS), "production settings");
         assertEquals(HiveMqTestSettings.TEST_BUCKETS, InternalConfigurations.PERSISTENCE_BUCKET_COUNT.get());
         assertEquals(HiveMqTestSettings.TEST_BUCKETS, InternalConfigurations.PAYLOAD_PERSISTENCE_BUCKET_COUNT.get());
