@@ -84,7 +84,10 @@ final class WalCheckpointer implements AutoCloseable {
 
     /** Stops the checkpoints and closes the connection (on the checkpoint thread). Waits for that. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (thread.isShutdown()) {
+            return;
+        }
         thread.execute(this::closeConnection);
         thread.shutdown();
         try {

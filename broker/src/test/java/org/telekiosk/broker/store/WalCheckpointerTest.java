@@ -82,6 +82,13 @@ class WalCheckpointerTest {
     }
 
     @Test
+    void closingTwiceIsHarmless() {
+        WalCheckpointer checkpointer = WalCheckpointer.startFor(StoreDatabase.sqlite(dir.resolve("telekiosk.db")));
+        checkpointer.close();
+        checkpointer.close();
+    }
+
+    @Test
     void postgresqlHasNoCheckpointer() {
         assertEquals(null, WalCheckpointer.startFor(StoreDatabase.of("jdbc:postgresql://127.0.0.1:5432/test", "", "")));
     }
