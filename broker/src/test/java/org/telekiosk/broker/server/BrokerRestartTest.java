@@ -36,6 +36,7 @@ import org.telekiosk.broker.consultation.Joined;
 import org.telekiosk.broker.request.Outcome;
 import org.telekiosk.broker.consultation.Resumed;
 import org.telekiosk.broker.pki.TrustStores;
+import org.telekiosk.broker.testing.HiveMqNettyStop;
 
 /**
  * Two real brokers one after the other on one data directory: what the database and the join-code key carry across
@@ -51,7 +52,7 @@ class BrokerRestartTest {
     Broker start() throws Exception {
         BrokerConfig config = BrokerConfigLoader.load(Optional.empty(), Map.of("data.dir", data.toString(),
                 "https.bind", "127.0.0.1", "https.port", "0", "mqtt.bind", "127.0.0.1", "mqtt.port", "0", "metrics.port", "0"));
-        return Broker.start(config, Clock.systemUTC(), Map.of());
+        return HiveMqNettyStop.apply(Broker.start(config, Clock.systemUTC(), Map.of()));
     }
 
     static int me(Broker broker, String token) throws Exception {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telekiosk.broker.config.BrokerConfigLoader;
 import org.telekiosk.broker.pki.KeystorePassword;
+import org.telekiosk.broker.testing.HiveMqNettyStop;
 
 /**
  * A real broker started with {@code TELEKIOSK_KEYSTORE_PASSWORD} set: afterwards no file under its data directory
@@ -41,9 +42,9 @@ class GeneratedFilesSecretTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = Broker.start(BrokerConfigLoader.load(Optional.empty(), Map.of("data.dir", data.toString(),
-                "https.bind", "127.0.0.1", "https.port", "0", "mqtt.bind", "127.0.0.1", "mqtt.port", "0",
-                "metrics.port", "0")), Clock.systemUTC(), Map.of(KeystorePassword.ENV, PASSWORD));
+        broker = HiveMqNettyStop.apply(Broker.start(BrokerConfigLoader.load(Optional.empty(), Map.of("data.dir",
+                data.toString(), "https.bind", "127.0.0.1", "https.port", "0", "mqtt.bind", "127.0.0.1", "mqtt.port",
+                "0", "metrics.port", "0")), Clock.systemUTC(), Map.of(KeystorePassword.ENV, PASSWORD)));
         Awaitility.await("broker's own MQTT client connected over the listener's TLS").atMost(Duration.ofSeconds(30))
                 .until(broker::isReady);
     }

@@ -27,6 +27,7 @@ import org.telekiosk.protocol.codec.WireCodec;
 import org.telekiosk.protocol.enrollment.EnrollmentRequest;
 import org.telekiosk.protocol.telemetry.Measurement;
 import org.telekiosk.protocol.topic.Topics;
+import org.telekiosk.broker.testing.HiveMqNettyStop;
 
 /**
  * What the embedded HiveMQ keeps across a clean restart of the node, on one data directory: readings a kiosk published
@@ -50,6 +51,7 @@ class QueuedReadingsRestartTest {
                 "metrics.port", "0", "mqtt.intake-connections", "1",
                 // HiveMQ queues for an away intake connection only on the shared subscription's path.
                 "mqtt.intake", "subscription")), Clock.systemUTC(), Map.of());
+        HiveMqNettyStop.apply(broker);
         await("subscribed").atMost(Duration.ofSeconds(60)).until(broker::isReady);
         return broker;
     }

@@ -90,7 +90,8 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
      * <p>Who shares (REST, WebSockets and TLS only, no MQTT delivery checked): HttpHardeningIntegrationTest (its MQTT
      * case checks a TLS renegotiation and a CONNACK only), ConsultationEndIntegrationTest, CrlDistributionPointTest,
      * PreCheckCameraBrowserTest, and since 2026-12-06 HealthzDocumentedTest and DefaultOriginsTest (each a test case
-     * of under half a second behind 14 s of a broker's own start and stop at load 18).
+     * of under half a second behind 14 s of a broker's own start and stop at load 18), and TestJvmSettingsTest (reads
+     * its HiveMQ's shutdown hooks).
      * Who must not, and has a broker of its own since 2026-12-05: every class that checks what reaches a kiosk, the
      * store or a viewer over MQTT (acknowledgements, readings, commands), among them RetainedStoreAckIntegrationTest,
      * ForgedPublishIntegrationTest and the hardware-tests system classes KioskToViewerSystemTest,
@@ -137,7 +138,7 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
         config.putAll(overrides);
         prepare.apply(dataDir);
         BrokerConfig brokerConfig = BrokerConfigLoader.load(Optional.empty(), config);
-        broker = Broker.start(brokerConfig, clock, Map.of());
+        broker = HiveMqNettyStop.apply(Broker.start(brokerConfig, clock, Map.of()));
         // Usually ready when start returns: checked at once, then often (Awaitility's default first check comes
         // after 100 ms, at every start of some 70 brokers a build).
         Awaitility.await("broker subscribed to measurements").atMost(Duration.ofSeconds(30))

@@ -14,7 +14,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * that measures production's HiveMQ calls {@link #useHiveMqDefaults()} first). The broker in production keeps
  * HiveMQ's defaults, and so does every broker process a system test starts (a JVM of its own): this class is in the
  * test sources only. The third fixed wait of a test broker's stop, the 2 s Netty quiet period HiveMQ hard-codes in
- * its shutdown hook, stays: no setting reaches it.
+ * its shutdown hook, no setting reaches: {@link HiveMqNettyStop} replaces that hook in each broker a test starts, where
+ * this class is in force ({@link #inForce}).
  *
  * <ul>
  *   <li><b>The persistence shutdown grace period: 200 ms</b> (HiveMQ's default 2,000). HiveMQ CE (2025.5) delays the
@@ -48,21 +49,33 @@ public final class HiveMqTestSettings implements LauncherSessionListener {
     public static final int TEST_BUCKETS = 4;
     private static final int HIVEMQ_GRACE_MILLIS = 2000;
     private static final int HIVEMQ_BUCKETS = 64;
+    private static volatile boolean inForce;
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
         if (!Boolean.getBoolean(PRODUCTION_SETTINGS)) {
             set(TEST_GRACE_MILLIS, TEST_BUCKETS);
+            inForce = true;
         }
+    }
+
+    /**
+     * Whether the test JVM's brokers get the test settings: this listener ran (it is registered in the module's
+     * {@code META-INF/services}), without {@code -Dtelekiosk.test.production-settings=true}, and no benchmark asked for
+     * HiveMQ's defaults since. {@link HiveMqNettyStop} acts only then.
+     */
+    public static boolean inForce() {
+        return inForce;
     }
 
     /**
      * HiveMQ CE 2025.5's defaults again, for a benchmark that measures production's HiveMQ in a test JVM
      * ({@code LoadBenchmarkTest}); call it before the JVM's first broker starts (a data directory keeps the bucket
-     * count it was made with).
+     * count it was made with). Brokers started after it keep HiveMQ's own Netty shutdown hook ({@link HiveMqNettyStop}).
      */
     public static void useHiveMqDefaults() {
         set(HIVEMQ_GRACE_MILLIS, HIVEMQ_BUCKETS);
+        inForce = false;
     }
 
     private static void set(int graceMillis, int buckets) {
