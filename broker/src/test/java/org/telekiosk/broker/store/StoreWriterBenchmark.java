@@ -41,6 +41,16 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * {@code -Dstorebench.batch=B}: the kiosks' readings in groups of B, each waited for (batches of B, as at a rate the
  * node carries easily); {@code -Dstorebench.sqlite-params=k=v&k2=v2}: pragmas on the SQLite URL.
  *
+ * <p>The broker's shape (issue 16, thirteenth session), each on its own: {@code -Dstorebench.order=shuffled} (each
+ * round's kiosks in a new random order, as a node's arrivals interleave them, instead of name order, where a batch's
+ * kiosks are neighbours in every index); {@code -Dstorebench.prefill=R} (R rounds written first, each at once,
+ * not measured: a database as large as the broker's after minutes); {@code -Dstorebench.rate=N} (one producer
+ * appending N readings/s, not waiting per group, with the group commit {@code -Dstorebench.commit-delay=PT0.005S}
+ * deciding the batches as in the broker); {@code -Dstorebench.payload=generator} (the load generator's random
+ * samples and scales); {@code -Dstorebench.lag=timer} (the broker's lag timer observing every reading);
+ * {@code -Dstorebench.reads=N} (N progress reads a second beside the writer, as store acknowledgements make);
+ * {@code -Dstorebench.sql="DROP INDEX waveform_by_time;..."} (statements run after the migration: a schema experiment).
+ *
  * {@link #main} runs the same without Maven (class path from {@code mvn dependency:build-classpath}). PostgreSQL: a
  * fresh schema per run on the test server ({@link PostgresSchema}).
  */
@@ -109,26 +119,61 @@ class StoreWriterBenchmark {
             ids.add(KioskId.of(String.format(Locale.ROOT, "bench-%05d", k)));
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        try (MeasurementStore store = MeasurementStore.open(database, Duration.ofMinutes(10), Clock.systemUTC())) {
+        Duration commitDelay = Duration.parse(System.getProperty("storebench.commit-delay", "PT0S"));
+        int prefill = Integer.getInteger("storebench.prefill", 0);
+        int rate = Integer.getInteger("storebench.rate", 0);
+        String sql = System.getProperty("storebench.sql", "");
+        if (!sql.isBlank()) { // a schema experiment, e.g. an index dropped: what a migration would gain
+            database.migrate();
+            try (var c = database.connect(); var statement = c.createStatement()) {
+                for (String one : sql.split(";")) {
+                    statement.execute(one);
+                }
+            }
+        }
+        try (MeasurementStore store = MeasurementStore.open(database, Duration.ofMinutes(10), commitDelay,
+                Clock.systemUTC());
+                Readers readers = new Readers(store, ids, Integer.getInteger("storebench.reads", 0))) {
+            if (System.getProperty("storebench.lag", "").equals("timer")) {
+                observeLagAsTheBroker(store);
+            }
             long writer = writerThreadId();
             long checkpoint = threadId("store-checkpoint");
-            for (int round = 1; round <= warmup; round++) {
-                round(store, ids, round);
+            for (int round = 1; round <= prefill; round++) {
+                group(store, order(ids, round), round);
             }
+            for (int round = prefill + 1; round <= prefill + warmup; round++) {
+                round(store, ids, round, rate);
+            }
+            long commits0 = store.counters().commits();
+            long[] io0 = threadIo("store-writer");
             List<Integer> backends = schema != null ? schema.backendPids() : List.of();
             long server0 = ticks(backends);
             long cpu0 = mx.getThreadCpuTime(writer);
             long checkpoint0 = checkpoint < 0 ? 0 : mx.getThreadCpuTime(checkpoint);
             long t0 = System.nanoTime();
-            for (int round = warmup + 1; round <= warmup + rounds; round++) {
-                round(store, ids, round);
+            for (int round = prefill + warmup + 1; round <= prefill + warmup + rounds; round++) {
+                round(store, ids, round, rate);
             }
             long elapsed = System.nanoTime() - t0;
+            long commits = store.counters().commits() - commits0;
+            long[] io = threadIo("store-writer");
             long cpu = mx.getThreadCpuTime(writer) - cpu0;
             long checkpointCpu = checkpoint < 0 ? 0 : mx.getThreadCpuTime(checkpoint) - checkpoint0;
             long server = ticks(backends) - server0;
             long readings = (long) kiosks * rounds;
-            assertEquals(warmup + rounds, store.count(ids.get(kiosks - 1)).join());
+            assertEquals(prefill + warmup + rounds, store.count(ids.get(kiosks - 1)).join());
+            if (dir != null) {
+                // A WAL frame is a 24-byte header and a page, each written by a call of its own (wal.c).
+                System.out.printf(Locale.ROOT, "storebench database %.1f MB, WAL %.1f MB, %.1f readings a commit;"
+                        + " the writer thread wrote %.1f kB in %.1f calls and read %.1f kB in %.1f calls a reading%n",
+                        Files.size(dir.resolve("bench.db")) / 1e6, Files.size(dir.resolve("bench.db-wal")) / 1e6,
+                        (double) readings / commits, (io[1] - io0[1]) / 1e3 / readings,
+                        (double) (io[3] - io0[3]) / readings, (io[0] - io0[0]) / 1e3 / readings,
+                        (double) (io[2] - io0[2]) / readings);
+            } else {
+                System.out.printf(Locale.ROOT, "storebench %.1f readings a commit%n", (double) readings / commits);
+            }
             // Clock ticks of 10 ms: the server's CPU per reading is coarse, good to a few µs over 60,000 readings.
             return new double[] {readings * 1e9 / elapsed, cpu / 1e3 / readings, server * 1e4 / readings,
                     checkpointCpu / 1e3 / readings};
@@ -152,22 +197,119 @@ class StoreWriterBenchmark {
      * {@code -Dstorebench.batch=B} the kiosks go B at a time, each group waited for before the next: batches of B
      * readings, as a node below its capacity writes them (the writer takes what has queued when it is free).
      */
-    private static void round(MeasurementStore store, List<KioskId> ids, long seq) {
+    private static void round(MeasurementStore store, List<KioskId> ids, long seq, int rate) {
+        List<KioskId> ordered = order(ids, seq);
+        if (rate > 0) {
+            paced(store, ordered, seq, rate);
+            return;
+        }
         int batch = Integer.getInteger("storebench.batch", ids.size());
-        for (int from = 0; from < ids.size(); from += batch) {
-            group(store, ids.subList(from, Math.min(ids.size(), from + batch)), seq);
+        for (int from = 0; from < ordered.size(); from += batch) {
+            group(store, ordered.subList(from, Math.min(ordered.size(), from + batch)), seq);
+        }
+    }
+
+    /** The kiosks in name order, or ({@code storebench.order=shuffled}) in a random order of this round's. */
+    private static List<KioskId> order(List<KioskId> ids, long seq) {
+        if (!System.getProperty("storebench.order", "sequential").equals("shuffled")) {
+            return ids;
+        }
+        List<KioskId> shuffled = new ArrayList<>(ids);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(seq));
+        return shuffled;
+    }
+
+    /** The round's readings appended at {@code rate} a second, one after the other, without waiting; then waited for. */
+    private static void paced(MeasurementStore store, List<KioskId> ids, long seq, int rate) {
+        long interval = 1_000_000_000L / rate;
+        long next = System.nanoTime();
+        List<CompletableFuture<AppendOutcome>> done = new ArrayList<>(ids.size());
+        for (KioskId kiosk : ids) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            next += interval;
+            done.add(append(store, kiosk, seq));
+        }
+        for (CompletableFuture<AppendOutcome> f : done) {
+            if (f.join() != AppendOutcome.STORED) {
+                throw new AssertionError("not stored: " + f.join());
+            }
+        }
+    }
+
+    private static CompletableFuture<AppendOutcome> append(MeasurementStore store, KioskId kiosk, long seq) {
+        boolean generator = System.getProperty("storebench.payload", "").equals("generator");
+        return switch ((int) (seq % 3)) {
+            case 0 -> store.append(new Measurement(kiosk, seq, SensorId.of("mlx90614"),
+                    LoincCode.BODY_TEMPERATURE, 36.5 + seq / 100.0, UcumUnit.CELSIUS, T0.plusSeconds(seq)));
+            case 1 -> store.append(generator ? random(kiosk, seq, Signal.ECG, 250, -300, 1200, 0.0025)
+                    : wave(kiosk, seq, Signal.ECG, 250));
+            default -> store.append(generator ? random(kiosk, seq, Signal.PLETH, 100, 100_000, 200_000, 1)
+                    : wave(kiosk, seq, Signal.PLETH, 100));
+        };
+    }
+
+    /** A batch as the load generator makes it: uniformly random samples in [low, high). */
+    private static WaveformBatch random(KioskId kiosk, long seq, Signal signal, int n, int low, int high,
+            double scale) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seq * 31 + kiosk.hashCode());
+        int[] samples = new int[n];
+        for (int i = 0; i < n; i++) {
+            samples[i] = random.nextInt(low, high);
+        }
+        return new WaveformBatch(kiosk, seq, SensorId.of(signal == Signal.ECG ? "ads1115" : "max30102"), signal,
+                signal == Signal.ECG ? UcumUnit.MILLIVOLT : UcumUnit.ARBITRARY, n, T0.plusSeconds(seq), scale,
+                org.telekiosk.protocol.telemetry.IntSamples.of(samples));
+    }
+
+    /** The lag observer as BrokerMetrics registers it: a Micrometer timer with service-level buckets. */
+    private static void observeLagAsTheBroker(MeasurementStore store) {
+        var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        var lag = io.micrometer.core.instrument.Timer.builder("telekiosk.store.lag").serviceLevelObjectives(
+                java.util.stream.Stream.of(50L, 100L, 250L, 500L, 1_000L, 2_500L, 5_000L, 10_000L, 30_000L, 60_000L,
+                        300_000L, 1_800_000L, 3_600_000L, 21_600_000L).map(Duration::ofMillis)
+                        .toArray(Duration[]::new)).register(registry);
+        var skewed = io.micrometer.core.instrument.Counter.builder("telekiosk.store.lag.skewed").register(registry);
+        store.observeLag(d -> {
+            if (d.isNegative()) {
+                skewed.increment();
+            } else {
+                lag.record(d);
+            }
+        });
+    }
+
+    /** Progress reads beside the writer, {@code perSecond} a second round the kiosks (0: none). */
+    private static final class Readers implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService timer;
+
+        Readers(MeasurementStore store, List<KioskId> ids, int perSecond) {
+            if (perSecond <= 0) {
+                timer = null;
+                return;
+            }
+            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            int[] next = {0};
+            long every = Math.max(1, 1_000_000L / perSecond);
+            timer.scheduleAtFixedRate(() -> store.progress(ids.get(next[0]++ % ids.size())).join(), every, every,
+                    java.util.concurrent.TimeUnit.MICROSECONDS);
+        }
+
+        @Override
+        public void close() {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
         }
     }
 
     private static void group(MeasurementStore store, List<KioskId> ids, long seq) {
         List<CompletableFuture<AppendOutcome>> done = new ArrayList<>(ids.size());
         for (KioskId kiosk : ids) {
-            done.add(switch ((int) (seq % 3)) {
-                case 0 -> store.append(new Measurement(kiosk, seq, SensorId.of("mlx90614"),
-                        LoincCode.BODY_TEMPERATURE, 36.5 + seq / 100.0, UcumUnit.CELSIUS, T0.plusSeconds(seq)));
-                case 1 -> store.append(wave(kiosk, seq, Signal.ECG, 250));
-                default -> store.append(wave(kiosk, seq, Signal.PLETH, 100));
-            });
+            done.add(append(store, kiosk, seq));
         }
         for (CompletableFuture<AppendOutcome> f : done) {
             if (f.join() != AppendOutcome.STORED) {
@@ -198,6 +340,28 @@ class StoreWriterBenchmark {
             }
         }
         return sum;
+    }
+
+    /** {rchar, wchar, syscr, syscw} of this process's thread with that name (Linux /proc), zeros elsewhere. */
+    private static long[] threadIo(String name) {
+        long[] io = new long[4];
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).strip().equals(name)) {
+                    String[] keys = {"rchar", "wchar", "syscr", "syscw"};
+                    for (String line : Files.readAllLines(task.resolve("io"))) {
+                        for (int k = 0; k < keys.length; k++) {
+                            if (line.startsWith(keys[k] + ":")) {
+                                io[k] = Long.parseLong(line.substring(keys[k].length() + 1).strip());
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: no figures
+        }
+        return io;
     }
 
     private static long writerThreadId() {
