@@ -33,7 +33,12 @@ public final class HttpsServer implements AutoCloseable {
     public static HttpsServer bind(String host, int port, ChannelInitializer<SocketChannel> initializer,
             int maxPendingBytes) throws InterruptedException {
         EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("https-accept"));
-        EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("https-io"));
+        // One event loop per core, not Netty's two: nothing blocks a loop here, so a second loop per core adds no
+        // capacity, only wake-ups: the vitals fan-out hands each loop it sent to one task a burst, and every loop
+        // woken costs the lane an eventfd write and the loop an epoll return (docs/benchmarks.md, "The intake and the
+        // doctors' sockets per reading").
+        EventLoopGroup workers = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory("https-io"));
         try {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
