@@ -28,8 +28,10 @@ import org.telekiosk.protocol.KioskId;
  * {@link RawMqttBroker} starts from a copy of its MQTT configuration, and the generator publishes the same traffic
  * again with one plain subscriber. Command and figures: docs/benchmarks.md.
  *
- * <p>Arguments: {@code kiosks seconds [readings/s per kiosk, default 3, or a comma-separated list of steps] [raw: yes|no, default yes]}. The generator's
- * JVM options come from the environment variable {@code LOADGEN_JAVA_OPTS} (e.g. a flight recording of its own).
+ * <p>Arguments: {@code kiosks seconds [readings/s per kiosk, default 3, or a comma-separated list of steps] [raw:
+ * yes|no, default yes]}; the system property {@code load.client} ({@code netty}, the generator's default, or
+ * {@code agent}) is handed to the generator. The generator's JVM options come from the environment variable {@code
+ * LOADGEN_JAVA_OPTS} (e.g. a flight recording of its own).
  */
 public final class LoadBenchmark {
     private LoadBenchmark() {}
@@ -61,6 +63,15 @@ public final class LoadBenchmark {
      */
     static Outcome run(int kiosks, int seconds, String perKiosk, boolean raw, Path work, BrokerCheck afterTelekiosk)
             throws Exception {
+        return run(kiosks, seconds, perKiosk, raw, System.getProperty("load.client", ""), work, afterTelekiosk);
+    }
+
+    /**
+     * As {@link #run(int, int, String, boolean, Path, BrokerCheck)}, the generator's kiosks with {@code client}
+     * ({@code netty} or {@code agent}, {@link LoadGenerator.Client}; blank for the generator's default).
+     */
+    static Outcome run(int kiosks, int seconds, String perKiosk, boolean raw, String client, Path work,
+            BrokerCheck afterTelekiosk) throws Exception {
         SecureFiles.ownerOnlyDirectory(work);
         // -Dload.intake=N: the broker's mqtt.intake-connections for this run (its default otherwise);
         // -Dload.intake-mode=in-process|subscription: its mqtt.intake.
@@ -107,7 +118,7 @@ public final class LoadBenchmark {
                 lines.add("kiosk\t" + kiosk.value() + "\t" + token + "\t" + hello);
             }
             SecureFiles.writeSecret(plan, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-            telekiosk = generator(plan, "telekiosk", seconds, perKiosk, 0,
+            telekiosk = generator(plan, "telekiosk", seconds, perKiosk, 0, client,
                     new BrokerCpu(() -> broker.store().counters().stored(),
                             () -> broker.store().counters().commits()));
             accepted = broker.intake().acceptedCount();
@@ -131,7 +142,7 @@ public final class LoadBenchmark {
         }
         if (raw) {
             try (RawMqttBroker ceiling = RawMqttBroker.start(rawConf)) {
-                rawResult = generator(plan, "raw", seconds, perKiosk, ceiling.port(), null);
+                rawResult = generator(plan, "raw", seconds, perKiosk, ceiling.port(), client, null);
             }
         }
         return new Outcome(telekiosk, rawResult, accepted, stored, duplicates, acknowledged, delivered, plan);
@@ -147,12 +158,15 @@ public final class LoadBenchmark {
      * {@code cpu}, if not null, measures this JVM's CPU per reading over each step's window.
      */
     private static Map<String, String> generator(Path plan, String mode, int seconds, String perKiosk, int rawPort,
-            BrokerCpu cpu) throws Exception {
+            String client, BrokerCpu cpu) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String options = System.getenv("LOADGEN_JAVA_OPTS");
         if (options != null && !options.isBlank()) {
             command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        if (!client.isBlank()) {
+            command.add("-Dload.client=" + client);
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName(),
                 plan.toString(), mode, Integer.toString(seconds), perKiosk,

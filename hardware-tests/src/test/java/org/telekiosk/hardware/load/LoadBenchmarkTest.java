@@ -16,7 +16,8 @@ import org.telekiosk.broker.testing.KeyStoreTestSettings;
  * resolve offline here): opt-in with {@code -Dload.kiosks=N}; {@code -Dload.seconds} (60), {@code -Dload.rate}
  * (readings/s per kiosk, 3; a comma-separated list runs one step per rate), {@code -Dload.intake=N} for the
  * broker's {@code mqtt.intake-connections} (its default otherwise), {@code -Dload.intake-mode=in-process} (or
- * {@code subscription}) for its {@code mqtt.intake}, {@code -Dload.raw=no} to leave out the raw ceiling, {@code -Dload.jfr=<file>} for a
+ * {@code subscription}) for its {@code mqtt.intake}, {@code -Dload.raw=no} to leave out the raw ceiling,
+ * {@code -Dload.client=netty|agent} for the generator's kiosks' MQTT client (netty by default: {@link LoadGenerator}), {@code -Dload.jfr=<file>} for a
  * flight recording (profile settings, or the {@code .jfc} file {@code -Dload.jfr.settings=<file>} names) of the broker's JVM, {@code -Dload.config.<key>=<value>} for any other broker
  * setting. The generator's JVM options: environment variable
  * {@code LOADGEN_JAVA_OPTS}. The figures are printed; docs/benchmarks.md has the command and one run's figures.

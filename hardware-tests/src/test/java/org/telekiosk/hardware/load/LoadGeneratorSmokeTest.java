@@ -7,23 +7,27 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The load generator of issue 16, small: three kiosks for a few seconds against a real broker, the generator in its own
  * process, then the raw ceiling through a plain HiveMQ. What must hold is the bookkeeping, not speed: every reading
  * the kiosks published was PUBACKed, stored exactly once, acknowledged to its kiosk after the commit and delivered to
- * its doctor's socket once; the raw phase delivered every reading to its subscriber (at least once).
+ * its doctor's socket once; the raw phase delivered every reading to its subscriber (at least once). With each of the
+ * generator's kiosk clients: its own Netty MQTT client ({@link NettyUplink}, the default) and the agent's real
+ * {@code PahoUplink}.
  */
 class LoadGeneratorSmokeTest {
     @TempDir
     Path work;
 
-    @Test
-    void everyPublishedReadingIsStoredOnceAcknowledgedAndDeliveredAndTheRawCeilingRuns() throws Exception {
+    @ParameterizedTest(name = "kiosks with the {0} client")
+    @ValueSource(strings = {"netty", "agent"})
+    void everyPublishedReadingIsStoredOnceAcknowledgedAndDeliveredAndTheRawCeilingRuns(String client) throws Exception {
         long[] rows = new long[2];
-        LoadBenchmark.Outcome outcome = LoadBenchmark.run(3, 3, "3", true, work, broker -> {
+        LoadBenchmark.Outcome outcome = LoadBenchmark.run(3, 3, "3", true, client, work, broker -> {
             Properties readOnly = new Properties();
             readOnly.setProperty("open_mode", "1");
             try (var connection = DriverManager.getConnection("jdbc:sqlite:"
@@ -37,6 +41,7 @@ class LoadGeneratorSmokeTest {
             }
         });
         Map<String, String> t = outcome.telekiosk();
+        assertEquals(client, t.get("client"), "the generator's kiosk client: " + t);
         long published = Long.parseLong(t.get("published"));
         assertTrue(published > 9, "readings published: " + t);
         assertEquals("0", t.get("failed"), "failed after admission: " + t);
