@@ -283,10 +283,26 @@ final class ReadingCbor {
         return count;
     }
 
+    /** One sample; the widths the agent writes (an argument in the head, or in 1, 2 or 4 bytes) read in line. */
     private int sample() {
         int head = next();
         int major = head >>> 5;
-        long argument = argument(head);
+        int info = head & 31;
+        long argument;
+        if (info < 24) {
+            argument = info;
+        } else if (info == 24 && at < bytes.length) {
+            argument = bytes[at++] & 0xff;
+        } else if (info == 25 && bytes.length - at >= 2) {
+            argument = (bytes[at] & 0xff) << 8 | (bytes[at + 1] & 0xff);
+            at += 2;
+        } else if (info == 26 && bytes.length - at >= 4) {
+            argument = ((bytes[at] & 0xffL) << 24) | (bytes[at + 1] & 0xff) << 16 | (bytes[at + 2] & 0xff) << 8
+                    | (bytes[at + 3] & 0xff);
+            at += 4;
+        } else {
+            argument = argument(head);
+        }
         if (major > 1 || argument < 0 || argument > Integer.MAX_VALUE) {
             throw Unrecognised.INSTANCE;
         }
