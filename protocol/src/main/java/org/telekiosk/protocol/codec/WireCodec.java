@@ -24,10 +24,12 @@ import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.MalformedMessageException.Reason;
 import org.telekiosk.protocol.Untrusted;
+import org.telekiosk.protocol.telemetry.KioskMessage;
 
 /**
  * Encodes and strictly decodes protocol messages: JSON for browsers, CBOR for MQTT payloads. Both refuse input
@@ -41,23 +43,38 @@ public final class WireCodec {
 
     private final ObjectMapper mapper;
     private final int maxBytes;
+    /** CBOR: a {@link KioskMessage} is first offered to {@link ReadingCbor}, the readings' fast path. */
+    private final boolean readingFastPath;
+    /** How many payloads the fast path took; for the tests that it is taken ({@code ReadingCborTest}). */
+    private final LongAdder fastDecodes = new LongAdder();
 
-    private WireCodec(ObjectMapper mapper, int maxBytes) {
+    private WireCodec(ObjectMapper mapper, int maxBytes, boolean readingFastPath) {
         if (maxBytes < 64) {
             throw new IllegalArgumentException("maxBytes must be at least 64, was " + maxBytes);
         }
         this.mapper = mapper;
         this.maxBytes = maxBytes;
+        this.readingFastPath = readingFastPath;
     }
 
     /** JSON (RFC 8259), UTF-8, for the browser WebSockets. */
     public static WireCodec json(int maxBytes) {
-        return new WireCodec(strict(JsonMapper.builder()), maxBytes);
+        return new WireCodec(strict(JsonMapper.builder()), maxBytes, false);
     }
 
     /** CBOR (RFC 8949), for MQTT payloads. */
     public static WireCodec cbor(int maxBytes) {
-        return new WireCodec(strict(CBORMapper.builder()), maxBytes);
+        return new WireCodec(strict(CBORMapper.builder()), maxBytes, true);
+    }
+
+    /** The same codec without the readings' fast path: every payload through Jackson. For tests and benchmarks. */
+    static WireCodec cborWithoutFastPath(int maxBytes) {
+        return new WireCodec(strict(CBORMapper.builder()), maxBytes, false);
+    }
+
+    /** How many payloads this codec decoded on the readings' fast path ({@link ReadingCbor}). */
+    long fastDecodes() {
+        return fastDecodes.sum();
     }
 
     public int maxBytes() {
@@ -123,7 +140,11 @@ public final class WireCodec {
         return decode(text.getBytes(StandardCharsets.UTF_8), type);
     }
 
-    /** Decodes one message of {@code type} (usually the sealed interface) or says precisely why not. */
+    /**
+     * Decodes one message of {@code type} (usually the sealed interface) or says precisely why not. CBOR readings asked
+     * for as {@link KioskMessage} in the shape the agent writes take a fast path ({@link ReadingCbor}) to the same
+     * record; everything else, and every refusal, goes through the strict Jackson decode.
+     */
     public <T> T decode(byte[] bytes, Class<T> type) throws MalformedMessageException {
         if (bytes.length > maxBytes) {
             throw new MalformedMessageException(Reason.TOO_LARGE,
@@ -131,6 +152,13 @@ public final class WireCodec {
         }
         if (bytes.length == 0) {
             throw new MalformedMessageException(Reason.NOT_DECODABLE, "empty message");
+        }
+        if (readingFastPath && type == KioskMessage.class) {
+            KioskMessage reading = ReadingCbor.read(bytes);
+            if (reading != null) {
+                fastDecodes.increment();
+                return type.cast(reading);
+            }
         }
         try {
             T value = mapper.readValue(bytes, type);

@@ -58,6 +58,27 @@ public final class IntSamples extends AbstractList<Integer> implements RandomAcc
         return values.length == 0 ? EMPTY : new IntSamples(values);
     }
 
+    /**
+     * {@code count} values, each the next that {@code values} supplies, in order: for a reader that knows how many
+     * follow and reads them straight into the one array the samples keep (the CBOR codec's fast path), without a copy
+     * and without the array ever leaving this class. Whatever {@code values} throws is thrown.
+     *
+     * @throws IllegalArgumentException if {@code count} is negative
+     */
+    public static IntSamples generate(int count, java.util.function.IntSupplier values) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, was " + count);
+        }
+        if (count == 0) {
+            return EMPTY;
+        }
+        int[] array = new int[count];
+        for (int i = 0; i < count; i++) {
+            array[i] = values.getAsInt();
+        }
+        return new IntSamples(array);
+    }
+
     /** Takes {@code values} as they are: the caller gives up the array. For the codec. */
     static IntSamples adopt(int[] values) {
         return new IntSamples(values);
