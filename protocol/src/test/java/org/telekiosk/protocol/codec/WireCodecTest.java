@@ -317,6 +317,7 @@ class WireCodecTest {
         String valid = WireCodec.json(4096).encodeToString(ECG);
         String[][] cases = {
             {"unknown signal", valid.replace("\"ecg\"", "\"eeg\"")},
+            {"the signal as its number", valid.replace("\"ecg\"", "0")},
             {"no samples", valid.replace("[-12,35,1210,-300,0]", "[]")},
             {"a fraction in the samples", valid.replace("1210", "12.5")},
             {"a sample as a string", valid.replace("1210", "\"1210\"")},
