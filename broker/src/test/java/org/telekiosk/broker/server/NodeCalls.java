@@ -28,6 +28,7 @@ import org.telekiosk.broker.consultation.ConsultationTarget;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.request.Caller;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.HiveMqNettyStop;
 import org.telekiosk.broker.testing.Outcomes;
 import org.telekiosk.broker.testing.PostgresSchema;
 import org.telekiosk.broker.testing.ViewerClient;
@@ -88,6 +89,7 @@ final class NodeCalls implements AutoCloseable {
                 "metrics.port", "0", "store.url", schema.url(), "store.user", PostgresSchema.USER));
         Broker broker = Broker.start(BrokerConfigLoader.load(Optional.empty(), config), clock, Map.of());
         cleanup.add(broker);
+        HiveMqNettyStop.apply(broker); // its stop without HiveMQ's 2 s Netty quiet period, as BrokerExtension's
         Awaitility.await("the node subscribed").atMost(Duration.ofSeconds(30)).until(broker::isReady);
         return broker;
     }

@@ -32,6 +32,7 @@ import org.telekiosk.broker.audit.AuditActor;
 import org.telekiosk.broker.kiosk.RegistryCa;
 import org.telekiosk.broker.pki.SecureFiles;
 import org.telekiosk.broker.testing.BrokerExtension;
+import org.telekiosk.broker.testing.HiveMqNettyStop;
 import org.telekiosk.broker.testing.PostgresSchema;
 import org.telekiosk.broker.testing.TestKiosk;
 import org.telekiosk.protocol.KioskId;
@@ -88,6 +89,7 @@ class TwoNodesIntegrationTest {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         });
+        HiveMqNettyStop.apply(broker); // as BrokerExtension's (a no-op with an external MQTT broker: nothing embedded)
         org.awaitility.Awaitility.await("the node subscribed").atMost(java.time.Duration.ofSeconds(30))
                 .until(broker::isReady);
         return broker;

@@ -33,8 +33,9 @@ import org.telekiosk.broker.server.Broker;
  * {@code ci18}, {@code ci19}), some 90 stops a build.
  *
  * <p>Test code only, like the other test settings: {@link BrokerExtension} (in both modules), GeneratedFilesSecretTest,
- * BrokerRestartTest and QueuedReadingsRestartTest apply it to each broker they start (not yet the nodes that
- * NodeCalls and TwoNodesIntegrationTest start themselves: to be looped first), and it acts only where
+ * BrokerRestartTest, QueuedReadingsRestartTest and the nodes that NodeCalls and TwoNodesIntegrationTest start
+ * themselves apply it to each broker they start ({@code TestJvmSettingsTest} finds any test source of the module that
+ * calls {@code Broker.start} without it), and it acts only where
  * {@link HiveMqTestSettings} is in force (registered in the test JVM's {@code META-INF/services}, not with
  * {@code -Dtelekiosk.test.production-settings=true}, not after {@link HiveMqTestSettings#useHiveMqDefaults}). The
  * broker in production, and every broker process a system test starts, keep HiveMQ's own hook.

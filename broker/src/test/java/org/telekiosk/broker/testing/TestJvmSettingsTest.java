@@ -4,6 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hivemq.configuration.service.InternalConfigurations;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,9 +20,20 @@ import org.telekiosk.broker.server.Broker;
 
 /**
  * The test JVM's settings for the brokers its tests start ({@link HiveMqTestSettings}, {@link KeyStoreTestSettings},
- * {@link HiveMqNettyStop}) are in force. hardware-tests runs the same checks in its JVM ({@code SystemTestJvmSettingsTest}).
+ * {@link HiveMqNettyStop}) are in force, and every place in this module's test sources that starts a broker itself
+ * (not through {@link BrokerExtension}) applies {@link HiveMqNettyStop} too. hardware-tests runs the first checks in
+ * its JVM ({@code SystemTestJvmSettingsTest}).
  */
 public class TestJvmSettingsTest {
+    /** This module's test sources (Surefire runs in the module's directory). */
+    private static final Path TEST_SOURCES = Path.of("src/test/java");
+    private static final Pattern STARTS = Pattern.compile("\\bBroker\\.start\\(");
+    private static final Pattern APPLIES = Pattern.compile("\\bHiveMqNettyStop\\.apply\\(");
+    /** Sources that start a broker and must keep HiveMQ's own stop, with the reason. */
+    private static final Map<String, String> EXEMPT = Map.of(
+            "org/telekiosk/broker/browser/AdmitToFirstFrameBenchmark.java",
+            "a benchmark's main, run in a JVM of its own where the test settings are not registered");
+
     /** Shares the JVM's broker: it only reads that broker's HiveMQ shutdown hooks. */
     @RegisterExtension
     static final BrokerExtension BROKER = BrokerExtension.shared();
@@ -26,6 +46,44 @@ public class TestJvmSettingsTest {
     @Test
     void aTestBrokersHiveMqStopsItsEventLoopsWithoutTheQuietPeriod() {
         assertInForce(BROKER.broker());
+    }
+
+    /**
+     * A test that calls {@code Broker.start} itself (a node of the multi-node tests, a restart) stops that broker with
+     * HiveMQ's 2 s Netty quiet period unless it applies {@link HiveMqNettyStop}: each such source applies it at least
+     * as often as it starts a broker. A new place that starts brokers fails here, by name.
+     */
+    @Test
+    void everyTestSourceThatStartsABrokerItselfAppliesTheNettyStop() throws IOException {
+        Map<String, String> missing = new TreeMap<>();
+        List<Path> sources;
+        try (Stream<Path> files = Files.walk(TEST_SOURCES)) {
+            sources = files.filter(f -> f.toString().endsWith(".java")).toList();
+        }
+        int starting = 0;
+        for (Path file : sources) {
+            String name = TEST_SOURCES.relativize(file).toString().replace('\\', '/');
+            String code = Files.readString(file);
+            int starts = count(STARTS, code);
+            if (starts == 0 || EXEMPT.containsKey(name)) {
+                continue;
+            }
+            starting++;
+            int applies = count(APPLIES, code);
+            if (applies < starts) {
+                missing.put(name, starts + " Broker.start, " + applies + " HiveMqNettyStop.apply");
+            }
+        }
+        assertTrue(starting >= 5, "the test sources were found (" + TEST_SOURCES.toAbsolutePath() + "): " + starting);
+        assertEquals(Map.of(), missing, "sources that start a broker without HiveMqNettyStop");
+    }
+
+    private static int count(Pattern pattern, String code) {
+        int n = 0;
+        for (Matcher m = pattern.matcher(code); m.find(); ) {
+            n++;
+        }
+        return n;
     }
 
     /** The check itself, for every module whose test JVM registers the settings. */
