@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of a {@link NettyUplink} connection's Keep Alive (MQTT 5 §3.1.2.10, §3.12.4), as the agent's Paho
- * client keeps it (Paho's {@code ClientState#checkForActivity}, as its public source reads), behind Netty's {@code IdleStateHandler} with a
- * reader and a writer timeout of the Keep Alive. Once the CONNACK accepted the connection: a PINGREQ when nothing was
+ * client keeps it (Paho's {@code ClientState#checkForActivity}, as its public source reads), behind Netty's
+ * {@code IdleStateHandler} with a reader and a writer timeout of the Keep Alive. Once the CONNACK accepted the connection: a PINGREQ when nothing was
  * written for a Keep Alive, or when nothing was read for one and no PINGREQ is unanswered. The deadline is Paho's: a
  * PINGREQ still unanswered a Keep Alive after it was sent, with nothing at all read from the server in that time, means
  * the server is gone (a half-open TCP connection, as a cellular link leaves one, that TCP itself notices only after
