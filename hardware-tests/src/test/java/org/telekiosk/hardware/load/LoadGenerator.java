@@ -42,7 +42,8 @@ import org.telekiosk.protocol.KioskId;
  * CBOR, its in-flight window) on one event loop shared by all kiosks, far cheaper than {@code agent}, the agent's
  * real {@link PahoUplink} (four Paho threads a kiosk; docs/benchmarks.md, "A cheap MQTT
  * client for the generator's kiosks"). Either without sampler or outbox; a publish refused by a full window is not
- * numbered (an agent keeps it in its outbox) and counted apart.
+ * numbered (an agent keeps it in its outbox) and counted apart. Either answers the broker's measurement commands as the
+ * agent does, with the agent's own executor ({@link LoadCommands}: {@code FAILED}, no sensor is configured).
  *
  * <p>Two modes over the same plan ({@link #main}):
  * <ul>
@@ -142,6 +143,7 @@ public final class LoadGenerator {
                         : "the agent's PahoUplink");
         netty = client == Client.NETTY ? new NettyKiosks() : null;
         List<Uplink> uplinks = new ArrayList<>();
+        List<LoadCommands> answers = new ArrayList<>();
         ViewerSockets viewers = null;
         int viewerCount = 0;
         RawSubscriber subscriber = null;
@@ -160,6 +162,8 @@ public final class LoadGenerator {
                 Uplink uplink = netty != null ? netty.open(s, policy) : new PahoUplink(s, policy);
                 KioskId kiosk = plan.kiosks().get(i).id();
                 uplink.addStoreAckListener(ack -> storedThrough.merge(kiosk, ack.storedThrough(), Math::max));
+                answers.add(new LoadCommands(kiosk, uplink, uplink instanceof NettyUplink u ? u::addCommandListener
+                        : ((PahoUplink) uplink)::addCommandListener, counters, Clock.systemUTC()));
                 uplinks.add(uplink);
                 uplink.start();
             }
@@ -217,6 +221,7 @@ public final class LoadGenerator {
                 subscriber.close();
             }
             uplinks.forEach(Uplink::close);
+            answers.forEach(LoadCommands::close);
             if (netty != null) {
                 netty.close();
             }
@@ -298,16 +303,20 @@ public final class LoadGenerator {
                         + "message while readings waited (HiveMQ CE's shared-subscription stall)%n",
                         rawReconnects.sum());
             }
+            System.out.printf(Locale.ROOT, "[%s] measurement commands (whole run): %d received, %d command updates "
+                    + "PUBACKed%n", mode, counters.commands.sum(), counters.commandUpdates.sum());
             if (!raw) {
                 System.out.println("[telekiosk] broker /healthz after the step: " + health(http));
             }
             System.out.printf(Locale.ROOT, "RESULT mode=%s client=%s offered=%.0f throughput=%.0f kiosks=%d window=%d "
                     + "inWindow=%d published=%d refused=%d failed=%d pubacked=%d storeAcked=%d delivered=%d drained=%s "
-                    + "p50=%.2f p99=%.2f max=%.2f timed=%d rawReconnects=%d%n", mode, client.name().toLowerCase(Locale.ROOT),
+                    + "p50=%.2f p99=%.2f max=%.2f timed=%d rawReconnects=%d commands=%d commandUpdates=%d%n", mode,
+                    client.name().toLowerCase(Locale.ROOT),
                     n * perKiosk,
                     deliveredInStep / stepSeconds, n, window.toSeconds(), inWindow, counters.published.sum(),
                     counters.refusedByWindow.sum(), counters.failed.sum(), counters.pubacked.sum(), storeAcknowledged(),
-                    delivered.sum(), drained, both.p50(), both.p99(), both.max(), both.count(), rawReconnects.sum());
+                    delivered.sum(), drained, both.p50(), both.p99(), both.max(), both.count(), rawReconnects.sum(),
+                    counters.commands.sum(), counters.commandUpdates.sum());
         } finally {
             scheduled.forEach(f -> f.cancel(false));
             ticks.shutdownNow();

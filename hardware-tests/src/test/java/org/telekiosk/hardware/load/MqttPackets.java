@@ -1,7 +1,14 @@
 package org.telekiosk.hardware.load;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -30,6 +37,7 @@ import org.telekiosk.agent.uplink.UplinkSettings;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.downlink.Command;
 import org.telekiosk.protocol.downlink.KioskDownlink;
 import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.telemetry.CommandUpdate;
@@ -43,7 +51,7 @@ import org.telekiosk.protocol.topic.Topics;
 
 /**
  * The MQTT 5 packets a {@link NettyUplink} sends, as the agent's {@code PahoSession} sends them, what it reads from
- * the server's, and its channel's handlers: built and read with Netty's codec ({@code netty-codec-mqtt}).
+ * the server's, and its channel's handlers ({@link #dial}): built and read with Netty's codec ({@code netty-codec-mqtt}).
  */
 final class MqttPackets {
     /** Absent Receive Maximum means 65,535 (MQTT 5 §3.2.2.3.3). */
@@ -85,22 +93,52 @@ final class MqttPackets {
         return connect.build();
     }
 
+    /** Opens one connection whose pipeline ends in the session's handler; the attempt fails through the future. */
+    @FunctionalInterface
+    interface Dialer {
+        ChannelFuture dial(ChannelHandler session);
+    }
+
     /**
-     * The channel's handlers before the session's: TLS with the kiosk's context (host name checked as the agent does,
-     * RFC 6125; the handshake may take the whole connect timeout, as the agent's socket allows), the MQTT codec, and
-     * a writer-idle timer of the Keep Alive for PINGREQ (§3.1.2.10).
+     * Opens one connection on {@code loop} whose pipeline ends in {@code session}: TCP, TLS with the kiosk's context
+     * (host name checked as the agent does, RFC 6125; the handshake may take the whole connect timeout, as the agent's
+     * socket allows), then {@link #mqttHandlers}.
      */
-    static void pipeline(SocketChannel ch, SslContext tls, UplinkSettings settings, int maxPacket) {
+    static ChannelFuture dial(EventLoop loop, SslContext tls, UplinkSettings settings, int maxPacket,
+            NettyKiosks.Counts counts, ChannelHandler session) {
         URI server = settings.serverUri();
-        SslHandler handshake = tls.newHandler(ch.alloc(), server.getHost(), server.getPort());
-        SSLParameters parameters = handshake.engine().getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        handshake.engine().setSSLParameters(parameters);
-        handshake.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());
-        ch.pipeline().addLast(handshake, new MqttDecoder(maxPacket), MqttEncoder.INSTANCE);
-        if (!settings.keepAlive().isZero()) {
-            ch.pipeline().addLast(new IdleStateHandler(0, settings.keepAlive().toSeconds(), 0, TimeUnit.SECONDS));
+        return new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SslHandler handshake = tls.newHandler(ch.alloc(), server.getHost(), server.getPort());
+                        SSLParameters parameters = handshake.engine().getSSLParameters();
+                        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                        handshake.engine().setSSLParameters(parameters);
+                        handshake.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());
+                        ch.pipeline().addLast(handshake).addLast(mqttHandlers(settings, maxPacket, counts))
+                                .addLast(session);
+                    }
+                })
+                .connect(server.getHost(), server.getPort());
+    }
+
+    /**
+     * The handlers between TLS and the session: the MQTT codec (packets from the server larger than {@code maxPacket}
+     * fail to decode), and with a Keep Alive a reader and writer idle timer of the Keep Alive with the PINGREQs and
+     * their deadline ({@link PingDeadline}, §3.1.2.10).
+     */
+    static ChannelHandler[] mqttHandlers(UplinkSettings settings, int maxPacket, NettyKiosks.Counts counts) {
+        MqttDecoder decoder = new MqttDecoder(maxPacket);
+        if (settings.keepAlive().isZero()) {
+            return new ChannelHandler[] {decoder, MqttEncoder.INSTANCE};
         }
+        long keepAlive = settings.keepAlive().toNanos();
+        return new ChannelHandler[] {decoder, MqttEncoder.INSTANCE,
+                new IdleStateHandler(keepAlive, keepAlive, 0, TimeUnit.NANOSECONDS),
+                new PingDeadline(keepAlive, counts)};
     }
 
     /** The kiosk's topic whose channel carries {@code message}'s type (as the agent's {@code PahoUplink#topicOf}). */
@@ -114,15 +152,28 @@ final class MqttPackets {
         };
     }
 
-    /** The store acknowledgement for {@code kiosk} a PUBLISH on its {@code acks} topic carries; null for others. */
-    static StoreAck storeAck(MqttPublishMessage message, KioskId kiosk) throws MalformedMessageException {
-        if (!message.variableHeader().topicName().equals(Topics.acks(kiosk))) {
-            return null; // commands: not the generator's
+    /**
+     * What the server sent on one of the kiosk's downlink topics, as the agent's {@code PahoSession} reads it: a
+     * {@link StoreAck} for this kiosk on its {@code acks} or {@code commands} topic, a {@link Command} for this kiosk
+     * on its {@code commands} topic; null for anything else (another kiosk's, another topic).
+     *
+     * @throws MalformedMessageException if the payload is not one of the protocol's downlink messages (an unknown
+     *                                   command kind included); the agent logs and ignores such a message
+     */
+    static KioskDownlink downlink(MqttPublishMessage message, KioskId kiosk) throws MalformedMessageException {
+        String topic = message.variableHeader().topicName();
+        boolean commands = topic.equals(Topics.commands(kiosk));
+        if (!commands && !topic.equals(Topics.acks(kiosk))) {
+            return null;
         }
         byte[] payload = new byte[message.payload().readableBytes()];
         message.payload().getBytes(message.payload().readerIndex(), payload);
-        return CBOR.decode(payload, KioskDownlink.class) instanceof StoreAck ack && ack.kiosk().equals(kiosk)
-                ? ack : null;
+        return switch (CBOR.decode(payload, KioskDownlink.class)) {
+            case StoreAck ack when ack.kiosk().equals(kiosk) -> ack;
+            case Command command when commands && command.kiosk().equals(kiosk) -> command;
+            case StoreAck ack -> null;
+            case Command command -> null;
+        };
     }
 
     /** A QoS 1 publish, not retained, no properties. */

@@ -1,7 +1,9 @@
 package org.telekiosk.hardware.load;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
@@ -22,6 +24,8 @@ import org.telekiosk.protocol.retry.ReconnectPolicy;
  */
 final class NettyKiosks implements AutoCloseable {
     static final int THREADS = 1;
+    /** The largest packet a kiosk takes from the server; a larger one fails to decode and the connection ends. */
+    static final int MAX_PACKET = 64 * 1024;
 
     private final EventLoopGroup group = new NioEventLoopGroup(THREADS, new DefaultThreadFactory("load-kiosks", true));
     private final FleetTls tls = new FleetTls();
@@ -29,7 +33,10 @@ final class NettyKiosks implements AutoCloseable {
 
     /** A kiosk's uplink on the shared group; starts nothing until {@link NettyUplink#start()}. */
     NettyUplink open(UplinkSettings settings, ReconnectPolicy reconnect) throws IOException {
-        return new NettyUplink(settings, tls.clientContext(settings), group.next(), reconnect, counts);
+        SslContext context = tls.clientContext(settings);
+        EventLoop loop = group.next();
+        return new NettyUplink(settings, session -> MqttPackets.dial(loop, context, settings, MAX_PACKET, counts,
+                session), loop, reconnect, counts);
     }
 
     /** Returns once every task that was queued on the group's loops before the call has run. */

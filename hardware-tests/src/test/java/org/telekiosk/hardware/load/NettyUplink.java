@@ -1,15 +1,11 @@
 package org.telekiosk.hardware.load;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -18,9 +14,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.collection.IntObjectHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +32,7 @@ import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.agent.uplink.UplinkSettings;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.codec.WireCodec;
+import org.telekiosk.protocol.downlink.Command;
 import org.telekiosk.protocol.downlink.StoreAck;
 import org.telekiosk.protocol.retry.ReconnectPolicy;
 import org.telekiosk.protocol.telemetry.KioskMessage;
@@ -49,14 +44,14 @@ import org.telekiosk.protocol.topic.Topics;
  * MQTT 5 codec on one event loop of the generator's shared group ({@link NettyKiosks}), instead of the agent's
  * {@code PahoUplink} with four Paho threads and lock hand-offs per client (docs/benchmarks.md, "The load generator's
  * own cost"). On the wire it does what the agent's uplink does: mutual TLS with the kiosk's enrolled key and
- * certificate (host name checked), the agent's CONNECT ({@link MqttPackets#connect}: Clean Start 0, Keep Alive,
- * Session Expiry, {@code telekiosk-ack} = {@code puback}, the {@code offline} Will), {@code online} and the downlink
- * subscription after the CONNACK, the connection reported only once both are answered; QoS 1 publishes of the
- * protocol's CBOR on the message's topic, at most min(configured window, the server's Receive Maximum) unacknowledged
- * (a publish beyond it fails at once with {@link Reason#WINDOW_FULL}, as the agent's does); each PUBACK's reason code
- * handled as the agent's {@code PubackListener} does and counted; PINGREQ when nothing was written for the Keep Alive;
- * a lost connection fails what is in flight with {@link Reason#LOST} and is tried again after the agent's backoff.
- * Store acknowledgements on the downlink go to the listeners. Not here: commands, the wait for a retained store
+ * certificate ({@link MqttPackets#dial}), the agent's CONNECT ({@link MqttPackets#connect}), {@code online} and the
+ * downlink subscription after the CONNACK, the connection reported only once both are answered; QoS 1 publishes of the
+ * protocol's CBOR, at most min(configured window, the server's Receive Maximum) unacknowledged (beyond it a publish
+ * fails at once with {@link Reason#WINDOW_FULL}, as the agent's does); each PUBACK's reason code handled as the agent's
+ * {@code PubackListener} does and counted; Paho's Keep Alive with its PINGRESP deadline ({@link PingDeadline}); a lost
+ * connection (a bad packet from the server included) fails what is in flight with {@link Reason#LOST} and is tried
+ * again after the agent's backoff. Store acknowledgements and commands on the downlink go to the listeners (the
+ * generator answers commands as the agent does: {@link LoadCommands}). Not here: the wait for a retained store
  * acknowledgement (the generator holds no outbox), certificate renewal.
  *
  * <p>Connection state lives on this kiosk's event loop; {@link #publishReading} may be called from any thread (from
@@ -64,7 +59,6 @@ import org.telekiosk.protocol.topic.Topics;
  */
 final class NettyUplink implements Uplink {
     private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
-    private static final int MAX_PACKET = 64 * 1024;
     // Refusals are common under load: one completed future each, shared, no exception built per refusal.
     private static final CompletableFuture<Puback> WINDOW_FULL = CompletableFuture.failedFuture(
             new UplinkException(Reason.WINDOW_FULL, "the in-flight window is full", null));
@@ -72,12 +66,13 @@ final class NettyUplink implements Uplink {
             new UplinkException(Reason.DISCONNECTED, "not connected", null));
 
     private final UplinkSettings settings;
-    private final SslContext tls;
+    private final MqttPackets.Dialer dialer;
     private final EventLoop loop;
     private final ReconnectPolicy reconnect;
     private final NettyKiosks.Counts counts;
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<StoreAck>> storeAckListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Command>> commandListeners = new CopyOnWriteArrayList<>();
     /** The connection that accepts publishes, or null. */
     private volatile Session ready;
     private volatile boolean closed;
@@ -86,10 +81,11 @@ final class NettyUplink implements Uplink {
     private int failures;
     private long lastConnection;
 
-    NettyUplink(UplinkSettings settings, SslContext tls, EventLoop loop, ReconnectPolicy reconnect,
+    /** @param dialer opens its connections on {@code loop} (TLS over TCP: {@link MqttPackets#dial}) */
+    NettyUplink(UplinkSettings settings, MqttPackets.Dialer dialer, EventLoop loop, ReconnectPolicy reconnect,
             NettyKiosks.Counts counts) {
         this.settings = settings;
-        this.tls = tls;
+        this.dialer = dialer;
         this.loop = loop;
         this.reconnect = reconnect;
         this.counts = counts;
@@ -145,6 +141,11 @@ final class NettyUplink implements Uplink {
         storeAckListeners.add(listener);
     }
 
+    /** As the agent's {@code PahoUplink#addCommandListener}; runs on the kiosk's loop. Register before start. */
+    void addCommandListener(Consumer<Command> listener) {
+        commandListeners.add(listener);
+    }
+
     /** DISCONNECT 0x04 if connected (the Will says offline, as the agent's close), in-flight publishes fail LOST. */
     @Override
     public void close() {
@@ -152,12 +153,17 @@ final class NettyUplink implements Uplink {
             return;
         }
         closed = true;
+        Runnable disconnect = () -> {
+            if (current != null) {
+                current.disconnect();
+            }
+        };
+        if (loop.inEventLoop()) {
+            disconnect.run();
+            return;
+        }
         try {
-            loop.submit(() -> {
-                if (current != null) {
-                    current.disconnect();
-                }
-            }).await(10, TimeUnit.SECONDS);
+            loop.submit(disconnect).await(10, TimeUnit.SECONDS);
         } catch (RejectedExecutionException loopGone) {
             // the group is shutting down: its channels close with it
         } catch (InterruptedException e) {
@@ -177,22 +183,13 @@ final class NettyUplink implements Uplink {
         session.timeout = loop.schedule(() -> session.end("not ready within the connect timeout of "
                 + settings.connectTimeout().toSeconds() + " s"), settings.connectTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
-        java.net.URI server = settings.serverUri();
-        session.channel = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        MqttPackets.pipeline(ch, tls, settings, MAX_PACKET);
-                        ch.pipeline().addLast(session);
-                    }
-                })
-                .connect(server.getHost(), server.getPort()).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        session.end(NettyKiosks.describe(f.cause()));
-                    }
-                }).channel();
+        ChannelFuture dialed = dialer.dial(session);
+        session.channel = dialed.channel();
+        dialed.addListener(f -> {
+            if (!f.isSuccess()) {
+                session.end(NettyKiosks.describe(f.cause()));
+            }
+        });
     }
 
     /** One connection: its channel, window and unacknowledged publishes by packet identifier. */
@@ -273,7 +270,7 @@ final class NettyUplink implements Uplink {
                 case DISCONNECT -> end(String.format(Locale.ROOT, "DISCONNECT 0x%02X from the server",
                         msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h
                                 ? h.reasonCode() & 0xFF : 0));
-                default -> { } // PINGRESP
+                default -> { } // PINGRESP ends in PingDeadline; the server sends no other packet here
             }
         }
 
@@ -326,20 +323,22 @@ final class NettyUplink implements Uplink {
                 ctx.writeAndFlush(MqttPackets.pubAck(message.variableHeader().packetId()));
             }
             try {
-                StoreAck ack = MqttPackets.storeAck(message, settings.kiosk());
-                if (ack != null) {
-                    storeAckListeners.forEach(l -> l.accept(ack));
+                switch (MqttPackets.downlink(message, settings.kiosk())) {
+                    case StoreAck ack -> storeAckListeners.forEach(l -> l.accept(ack));
+                    case Command command -> {
+                        counts.count("command received");
+                        commandListeners.forEach(l -> l.accept(command));
+                    }
+                    case null -> { } // not this kiosk's
                 }
             } catch (MalformedMessageException e) {
-                counts.count("malformed downlink message");
+                counts.count("malformed downlink message"); // logged and ignored by the agent
             }
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt instanceof IdleStateEvent) {
-                ctx.writeAndFlush(MqttPackets.pingReq());
-            } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
                 end("TLS: " + NettyKiosks.describe(done.cause()));
             }
             super.userEventTriggered(ctx, evt);

@@ -13,4 +13,7 @@ final class ReadingCounters {
     /** Readings whose PUBACK was their store acknowledgement (the broker granted telekiosk-ack=puback). */
     final LongAdder storedByPuback = new LongAdder();
     final LongAdder statuses = new LongAdder();
+    /** Measurement commands that arrived (a redelivered one again) and the command updates PUBACKed: {@link LoadCommands}. */
+    final LongAdder commands = new LongAdder();
+    final LongAdder commandUpdates = new LongAdder();
 }
