@@ -25,7 +25,8 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * A kiosk's time-range reads on a filled store (issue 16, V14's spans against the time indexes before): K kiosks, each
  * a reading every S seconds of kiosk time for D days (a third measurements, the rest ECG batches of 50 samples),
  * stored round by round through the writer so that each kiosk's rows lie apart as in a fleet; then 1-hour and 1-day
- * ranges of random kiosks at random times, both kinds, timed (wall clock, median of the reads after a warm-up).
+ * ranges of random kiosks at random times, both kinds, timed (wall clock, median of the reads after a warm-up; the
+ * JVM's CPU time a read, which on PostgreSQL leaves out the server's).
  *
  * <pre>
  * mvn -o -q -B -ntp -pl broker -am test -Dtest=TimeRangeReadBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
@@ -36,6 +37,11 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
 @EnabledIfSystemProperty(named = "telekiosk.bench", matches = "true")
 class TimeRangeReadBenchmark {
     private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
+
+    /** The same without Maven (class path as {@link StoreWriterBenchmark}'s {@code storebench.cpfile} writes it). */
+    public static void main(String[] args) throws Exception {
+        new TimeRangeReadBenchmark().oneHourAndOneDayOfAKiosk();
+    }
 
     @Test
     void oneHourAndOneDayOfAKiosk() throws Exception {
@@ -89,10 +95,15 @@ class TimeRangeReadBenchmark {
             for (Duration length : List.of(Duration.ofHours(1), Duration.ofDays(1))) {
                 double[] ms = new double[reads];
                 long rows = 0;
+                var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                long cpu0 = 0;
                 for (int i = -5; i < reads; i++) {
                     KioskId kiosk = ids.get(random.nextInt(ids.size()));
                     long span = days * 86_400L - length.toSeconds();
                     Instant from = T0.plusSeconds((long) (random.nextDouble() * span));
+                    if (i == 0) {
+                        cpu0 = os.getProcessCpuTime();
+                    }
                     long t = System.nanoTime();
                     int n = store.measurements(kiosk, from, from.plus(length)).join().size()
                             + store.waveforms(kiosk, from, from.plus(length)).join().size();
@@ -101,10 +112,11 @@ class TimeRangeReadBenchmark {
                         rows += n;
                     }
                 }
+                double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / reads;
                 Arrays.sort(ms);
                 System.out.printf(Locale.ROOT, "rangebench %s %s of a kiosk: median %.2f ms (p10 %.2f, p90 %.2f),"
-                        + " %.0f readings a read, load %.2f%n", dialect, length, ms[reads / 2], ms[reads / 10],
-                        ms[reads * 9 / 10], (double) rows / reads,
+                        + " JVM CPU %.2f ms a read, %.0f readings a read, load %.2f%n", dialect, length, ms[reads / 2],
+                        ms[reads / 10], ms[reads * 9 / 10], cpuMs, (double) rows / reads,
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
         } finally {
