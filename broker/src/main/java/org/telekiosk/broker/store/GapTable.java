@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The SQL of gap tracking: tables {@code kiosk_progress} and {@code seq_gap}. Every call runs in the caller's transaction. */
+/** The SQL of gap tracking: tables {@code kiosk_ledger} and {@code seq_gap}. Every call runs in the caller's transaction. */
 final class GapTable {
     private static final String GAPS = "SELECT first_seq, last_seq, opened_at, lost_at FROM seq_gap WHERE kiosk = ?";
     private static final String DELETE_GAPS = "DELETE FROM seq_gap WHERE kiosk = ?";
@@ -38,27 +38,31 @@ final class GapTable {
             // so that nodes of either version never wait for each other in a cycle. COLLATE "C": code-point order,
             // Java's String order for the kiosk ids' ASCII (TreeMap's, of the batch).
             ensure = null;
-            lock = "INSERT INTO kiosk_progress (kiosk, highest_seq) SELECT k, 0 FROM unnest(?::text[]) AS k"
+            lock = "INSERT INTO kiosk_ledger (kiosk, highest_seq) SELECT k, 0 FROM unnest(?::text[]) AS k"
                     + " ORDER BY k COLLATE \"C\" ON CONFLICT (kiosk) DO UPDATE SET highest_seq ="
-                    + " kiosk_progress.highest_seq RETURNING kiosk, highest_seq";
+                    + " kiosk_ledger.highest_seq RETURNING kiosk, highest_seq, span_first_seq, span_min_at, span_max_at";
             batchGaps = "SELECT kiosk, first_seq, last_seq, opened_at, lost_at FROM seq_gap"
                     + " WHERE kiosk = ANY(?::text[]) ORDER BY kiosk, first_seq";
-            progress = "UPDATE kiosk_progress AS p SET highest_seq = v.h FROM unnest(?::text[], ?::bigint[])"
-                    + " AS v(k, h) WHERE p.kiosk = v.k";
-            sweepLock = "SELECT kiosk FROM kiosk_progress WHERE kiosk IN (SELECT kiosk FROM seq_gap"
+            progress = "UPDATE kiosk_ledger AS p SET highest_seq = v.h, span_first_seq = v.f, span_min_at = v.lo,"
+                    + " span_max_at = v.hi FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])"
+                    + " AS v(k, h, f, lo, hi) WHERE p.kiosk = v.k";
+            sweepLock = "SELECT kiosk FROM kiosk_ledger WHERE kiosk IN (SELECT kiosk FROM seq_gap"
                     + " WHERE lost_at IS NULL AND opened_at <= ?) ORDER BY kiosk COLLATE \"C\" FOR UPDATE";
             markLost = "UPDATE seq_gap SET lost_at = ? WHERE lost_at IS NULL AND opened_at <= ?"
                     + " AND kiosk = ANY(?::text[]) RETURNING last_seq - first_seq + 1";
         } else {
             // SQLite has no arrays: the kiosks go as one JSON array (ids are [a-z0-9-], JsonList escapes anyway).
             // "WHERE true": an INSERT ... SELECT with an upsert clause needs a WHERE to parse.
-            ensure = "INSERT INTO kiosk_progress (kiosk, highest_seq) SELECT value, 0 FROM json_each(?) WHERE true"
+            ensure = "INSERT INTO kiosk_ledger (kiosk, highest_seq) SELECT value, 0 FROM json_each(?) WHERE true"
                     + " ON CONFLICT (kiosk) DO NOTHING";
-            lock = "SELECT kiosk, highest_seq FROM kiosk_progress WHERE kiosk IN (SELECT value FROM json_each(?))";
+            lock = "SELECT kiosk, highest_seq, span_first_seq, span_min_at, span_max_at FROM kiosk_ledger"
+                    + " WHERE kiosk IN (SELECT value FROM json_each(?))";
             batchGaps = "SELECT kiosk, first_seq, last_seq, opened_at, lost_at FROM seq_gap"
                     + " WHERE kiosk IN (SELECT value FROM json_each(?)) ORDER BY kiosk, first_seq";
-            progress = "UPDATE kiosk_progress SET highest_seq = v.value FROM json_each(?) AS v"
-                    + " WHERE kiosk_progress.kiosk = v.key";
+            // Each kiosk's value is [highest, span first, span min, span max] (JSON null: SQL NULL).
+            progress = "UPDATE kiosk_ledger SET highest_seq = json_extract(v.value, '$[0]'), span_first_seq ="
+                    + " json_extract(v.value, '$[1]'), span_min_at = json_extract(v.value, '$[2]'), span_max_at ="
+                    + " json_extract(v.value, '$[3]') FROM json_each(?) AS v WHERE kiosk_ledger.kiosk = v.key";
             sweepLock = null;
             markLost = "UPDATE seq_gap SET lost_at = ? WHERE lost_at IS NULL AND opened_at <= ?"
                     + " RETURNING last_seq - first_seq + 1";
@@ -74,7 +78,8 @@ final class GapTable {
      * waiting out another writer (busy timeout), where a read first would make the later write an upgrade that
      * SQLite refuses at once (SQLITE_BUSY) while another connection writes ({@code SqliteMeasurementStoreTest}).
      */
-    void load(WriterStatements s, java.util.SortedMap<String, GapLedger> ledgers) throws SQLException {
+    void load(WriterStatements s, java.util.SortedMap<String, GapLedger> ledgers,
+            java.util.SortedMap<String, OpenSpan> spans) throws SQLException {
         String[] kiosks = ledgers.keySet().toArray(String[]::new);
         if (ensure != null) {
             PreparedStatement ensure = s.get(this.ensure);
@@ -87,6 +92,7 @@ final class GapTable {
         try (ResultSet rs = lock.executeQuery()) {
             while (rs.next()) {
                 highest.put(rs.getString(1), rs.getLong(2));
+                spans.put(rs.getString(1), new OpenSpan(nullable(rs, 3), nullable(rs, 4), nullable(rs, 5)));
             }
         }
         java.util.Map<String, List<Gap>> gaps = new java.util.HashMap<>();
@@ -107,17 +113,22 @@ final class GapTable {
     }
 
     /**
-     * Writes what {@link GapLedger#record} changed: the highest numbers of all changed kiosks in one statement, and a
+     * Writes what {@link GapLedger#record} changed and the kiosks' open spans ({@link SpanTable}): the highest numbers
+     * and open spans of all changed kiosks in one statement (no page more than the highest numbers alone), and a
      * kiosk's gaps only if they changed (a reading that follows the one before, the usual case, changes the highest
      * number alone).
      */
-    void save(WriterStatements s, java.util.SortedMap<String, GapLedger> ledgers) throws SQLException {
+    void save(WriterStatements s, java.util.SortedMap<String, GapLedger> ledgers,
+            java.util.SortedMap<String, OpenSpan> spans) throws SQLException {
         List<String> kiosks = new ArrayList<>(ledgers.size());
         List<GapLedger> changed = new ArrayList<>(ledgers.size());
+        List<OpenSpan> open = new ArrayList<>(ledgers.size());
         for (java.util.Map.Entry<String, GapLedger> e : ledgers.entrySet()) {
-            if (e.getValue().changed()) {
+            OpenSpan span = spans.get(e.getKey());
+            if (e.getValue().changed() || span.changed()) {
                 kiosks.add(e.getKey());
                 changed.add(e.getValue());
+                open.add(span);
             }
         }
         if (kiosks.isEmpty()) {
@@ -125,17 +136,29 @@ final class GapTable {
         }
         PreparedStatement update = s.get(progress);
         if (dialect == Dialect.POSTGRESQL) {
-            long[] highest = new long[changed.size()];
-            for (int i = 0; i < highest.length; i++) {
+            int n = changed.size();
+            long[] highest = new long[n];
+            Long[] first = new Long[n];
+            Long[] min = new Long[n];
+            Long[] max = new Long[n];
+            for (int i = 0; i < n; i++) {
                 highest[i] = changed.get(i).highest();
+                first[i] = open.get(i).first();
+                min[i] = open.get(i).min();
+                max[i] = open.get(i).max();
             }
             update.setObject(1, kiosks.toArray(String[]::new));
             update.setObject(2, highest);
+            update.setObject(3, first);
+            update.setObject(4, min);
+            update.setObject(5, max);
         } else {
-            StringBuilder json = new StringBuilder(kiosks.size() * 24).append('{');
+            StringBuilder json = new StringBuilder(kiosks.size() * 80).append('{');
             for (int i = 0; i < kiosks.size(); i++) {
-                JsonList.string(json.append(i == 0 ? "" : ","), kiosks.get(i)).append(':')
-                        .append(changed.get(i).highest());
+                OpenSpan span = open.get(i);
+                JsonList.string(json.append(i == 0 ? "" : ","), kiosks.get(i)).append(":[")
+                        .append(changed.get(i).highest()).append(',').append(span.first()).append(',')
+                        .append(span.min()).append(',').append(span.max()).append(']');
             }
             update.setString(1, json.append('}').toString());
         }
@@ -168,6 +191,11 @@ final class GapTable {
             insert.addBatch();
         }
         insert.executeBatch();
+    }
+
+    private static Long nullable(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 
     /** Binds a list of kiosk names: a text array on PostgreSQL, a JSON array on SQLite. */
@@ -208,7 +236,7 @@ final class GapTable {
 
     /** The highest sequence number stored for a kiosk, 0 if none. */
     long highest(Connection c, String kiosk) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT highest_seq FROM kiosk_progress WHERE kiosk = ?")) {
+        try (PreparedStatement select = c.prepareStatement("SELECT highest_seq FROM kiosk_ledger WHERE kiosk = ?")) {
             select.setString(1, kiosk);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;

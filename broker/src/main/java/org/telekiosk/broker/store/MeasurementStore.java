@@ -41,6 +41,8 @@ public final class MeasurementStore implements AutoCloseable {
     private final ExecutorService readers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("store-reader-", 0).factory());
     private final ReadingTable readings;
+    /** A kiosk's time ranges, through its spans (V14). */
+    private final TimeRanges ranges;
     /** Kept open between reads: the store acknowledgements read each active kiosk's progress once per store.ack-interval. */
     private final ReadConnections reads;
     private final AsideTable aside = new AsideTable();
@@ -56,6 +58,7 @@ public final class MeasurementStore implements AutoCloseable {
         this.counters = counters;
         this.gaps = new GapTable(database.dialect());
         this.readings = new ReadingTable(database.dialect());
+        this.ranges = new TimeRanges(database.dialect());
         this.reads = new ReadConnections(database, READ_CONNECTIONS);
     }
 
@@ -128,12 +131,12 @@ public final class MeasurementStore implements AutoCloseable {
 
     /** A kiosk's measurements taken in {@code [from, to)}, oldest first. */
     public CompletableFuture<List<Measurement>> measurements(KioskId kiosk, Instant from, Instant to) {
-        return read(c -> readings.measurements(c, kiosk, from, to));
+        return read(c -> ranges.measurements(c, kiosk, from, to));
     }
 
     /** A kiosk's waveform batches that start in {@code [from, to)}, oldest first. */
     public CompletableFuture<List<WaveformBatch>> waveforms(KioskId kiosk, Instant from, Instant to) {
-        return read(c -> readings.waveforms(c, kiosk, from, to));
+        return read(c -> ranges.waveforms(c, kiosk, from, to));
     }
 
     /** How many readings of a kiosk are stored, measurements and waveform batches together. */

@@ -212,45 +212,6 @@ final class ReadingTable {
         insert.executeBatch();
     }
 
-    /** A kiosk's measurements taken in {@code [from, to)}, oldest first. */
-    List<Measurement> measurements(Connection c, KioskId kiosk, Instant from, Instant to) throws SQLException {
-        List<Measurement> found = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT seq, sensor, loinc, value, unit, taken_at"
-                + " FROM measurement WHERE kiosk = ? AND taken_at >= ? AND taken_at < ? ORDER BY taken_at, seq")) {
-            select.setString(1, kiosk.value());
-            select.setLong(2, nanos(from));
-            select.setLong(3, nanos(to));
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    found.add(new Measurement(kiosk, rs.getLong(1), SensorId.of(rs.getString(2)),
-                            LoincCode.of(rs.getString(3)), rs.getDouble(4), UcumUnit.of(rs.getString(5)),
-                            instant(rs.getLong(6))));
-                }
-            }
-        }
-        return found;
-    }
-
-    /** A kiosk's waveform batches that start in {@code [from, to)}, oldest first. */
-    List<WaveformBatch> waveforms(Connection c, KioskId kiosk, Instant from, Instant to) throws SQLException {
-        List<WaveformBatch> found = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT seq, sensor, signal, unit, sample_rate, start_at,"
-                + " scale, samples FROM waveform_batch WHERE kiosk = ? AND start_at >= ? AND start_at < ?"
-                + " ORDER BY start_at, seq")) {
-            select.setString(1, kiosk.value());
-            select.setLong(2, nanos(from));
-            select.setLong(3, nanos(to));
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    found.add(new WaveformBatch(kiosk, rs.getLong(1), SensorId.of(rs.getString(2)),
-                            Signal.valueOf(rs.getString(3)), UcumUnit.of(rs.getString(4)), rs.getDouble(5),
-                            instant(rs.getLong(6)), rs.getDouble(7), unpack(rs.getBytes(8))));
-                }
-            }
-        }
-        return found;
-    }
-
     /** The reading stored under {@code (kiosk, seq)}, measurement or waveform batch; empty if none. */
     java.util.Optional<KioskMessage> stored(Connection c, KioskId kiosk, long seq)
             throws SQLException {

@@ -47,6 +47,7 @@ final class StoreWriter implements AutoCloseable {
     private final WireCodec codec =
             WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
     private final GapTable gaps;
+    private final SpanTable spans = new SpanTable();
     private final StoreCounters counters;
     private final Thread thread;
     private boolean closed;
@@ -175,7 +176,8 @@ final class StoreWriter implements AutoCloseable {
             for (Append a : appends) {
                 ledgers.put(a.item().kiosk().value(), null);
             }
-            gaps.load(statements, ledgers);
+            TreeMap<String, OpenSpan> open = new TreeMap<>();
+            gaps.load(statements, ledgers, open);
             List<StoreItem> claimed = appends.stream().map(Append::item)
                     .filter(item -> !(item instanceof StoreItem.Refused)).toList();
             boolean[] fresh = readings.claim(statements, claimed, now);
@@ -226,7 +228,8 @@ final class StoreWriter implements AutoCloseable {
             }
             readings.insertMeasurements(statements, spots);
             readings.insertWaveforms(statements, waves);
-            gaps.save(statements, ledgers);
+            spans.record(statements, open, spots, waves, kiosk -> ledgers.get(kiosk).highest());
+            gaps.save(statements, ledgers, open);
             statements.commit();
             counters.committed();
             observeLag(spots, waves);

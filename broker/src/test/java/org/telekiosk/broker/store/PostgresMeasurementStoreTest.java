@@ -105,7 +105,7 @@ class PostgresMeasurementStoreTest extends MeasurementStoreContract {
         CompletableFuture<AppendOutcome> stuck;
         try (Connection other = database().connect(); Statement s = other.createStatement()) {
             other.setAutoCommit(false);
-            s.executeQuery("SELECT highest_seq FROM kiosk_progress WHERE kiosk = '" + KIOSK.value() + "' FOR UPDATE")
+            s.executeQuery("SELECT highest_seq FROM kiosk_ledger WHERE kiosk = '" + KIOSK.value() + "' FOR UPDATE")
                     .close();
             stuck = store.append(reading(KIOSK, 2));
             ExecutionException failed = assertThrows(ExecutionException.class, () -> stuck.get(60, TimeUnit.SECONDS),
@@ -131,7 +131,7 @@ class PostgresMeasurementStoreTest extends MeasurementStoreContract {
         try (Connection other = database().connect(); Statement s = other.createStatement()) {
             other.setAutoCommit(false);
             // The other node's writer: its batch locked the kiosk and read the gap 2-4, not lost.
-            s.executeQuery("SELECT highest_seq FROM kiosk_progress WHERE kiosk = '" + KIOSK.value() + "' FOR UPDATE")
+            s.executeQuery("SELECT highest_seq FROM kiosk_ledger WHERE kiosk = '" + KIOSK.value() + "' FOR UPDATE")
                     .close();
             s.executeQuery("SELECT first_seq FROM seq_gap WHERE kiosk = '" + KIOSK.value() + "'").close();
             first = store.reportLostGaps();

@@ -77,7 +77,7 @@ class SqliteMeasurementStoreTest extends MeasurementStoreContract {
         CompletableFuture<Long> lost;
         try (Connection other = database().connect(); Statement lock = other.createStatement()) {
             other.setAutoCommit(false);
-            lock.execute("INSERT INTO kiosk_progress (kiosk, highest_seq) VALUES ('wmk-lab-99', 0)");
+            lock.execute("INSERT INTO kiosk_ledger (kiosk, highest_seq) VALUES ('wmk-lab-99', 0)");
             lost = store.reportLostGaps();
             await().atMost(Duration.ofSeconds(5)).until(() -> store.queued() == 0);
             assertFalse(lost.isDone(), "waits for the other connection's lock");

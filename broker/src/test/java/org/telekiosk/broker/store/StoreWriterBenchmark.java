@@ -49,7 +49,8 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * deciding the batches as in the broker); {@code -Dstorebench.payload=generator} (the load generator's random
  * samples and scales); {@code -Dstorebench.lag=timer} (the broker's lag timer observing every reading);
  * {@code -Dstorebench.reads=N} (N progress reads a second beside the writer, as store acknowledgements make);
- * {@code -Dstorebench.sql="DROP INDEX waveform_by_time;..."} (statements run after the migration: a schema experiment).
+ * {@code -Dstorebench.sql="DROP INDEX ...;..."} (statements run after the migration: a schema experiment; the time
+ * indexes dropped so were the thirteenth session's, made V14 in the fourteenth).
  *
  * {@link #main} runs the same without Maven (class path from {@code mvn dependency:build-classpath}). PostgreSQL: a
  * fresh schema per run on the test server ({@link PostgresSchema}).
