@@ -319,23 +319,20 @@ public final class BrokerMqttClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        reconnects.stop();
-        scheduler.shutdownNow();
-        try {
-            if (client.isConnected()) {
-                client.disconnect(2_000).waitForCompletion(3_000);
+        closeAll(java.util.List.of(this));
+    }
+
+    /** Closes the clients together ({@link PahoDisconnect#closeAll}: a node stop's intake connections). */
+    public static void closeAll(java.util.Collection<BrokerMqttClient> clients) {
+        var open = new java.util.ArrayList<MqttAsyncClient>();
+        for (BrokerMqttClient c : clients) {
+            if (c.closed.compareAndSet(false, true)) {
+                c.reconnects.stop();
+                c.scheduler.shutdownNow();
+                open.add(c.client);
             }
-        } catch (MqttException e) {
-            LOG.debug("Disconnect of the MQTT subscriber failed: {}", e.getMessage());
         }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("Closing the MQTT subscriber failed: {}", e.getMessage());
-        }
+        PahoDisconnect.closeAll(open);
     }
 
     private final class Callback implements MqttCallback {

@@ -384,7 +384,7 @@ final class Telemetry implements AutoCloseable {
                 LOG.warn("Stop: some readings taken were not stored and acknowledged in time; the MQTT broker sends"
                         + " them again (the store keeps each once)");
             }
-            telemetry.intakeClients.forEach(BrokerMqttClient::close);
+            BrokerMqttClient.closeAll(telemetry.intakeClients); // together: see closeAll
         }
     }
 

@@ -5,6 +5,7 @@ import com.hivemq.bootstrap.netty.NettyConfiguration;
 import com.hivemq.common.shutdown.HiveMQShutdownHook;
 import com.hivemq.common.shutdown.ShutdownHooks;
 import com.hivemq.configuration.service.InternalConfigurations;
+import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.persistence.connection.ConnectionPersistence;
 import io.netty.util.concurrent.Future;
 import java.lang.reflect.Field;
@@ -34,7 +35,7 @@ import org.telekiosk.broker.server.Broker;
  *
  * <p>Test code only, like the other test settings: {@link BrokerExtension} (in both modules), GeneratedFilesSecretTest,
  * BrokerRestartTest, QueuedReadingsRestartTest and the nodes that NodeCalls and TwoNodesIntegrationTest start
- * themselves apply it to each broker they start ({@code TestJvmSettingsTest} finds any test source of the module that
+ * themselves apply it to each broker they start, hardware-tests' {@code RawMqttBroker} to its bare embedded HiveMQ ({@code TestJvmSettingsTest} finds any test source of the module that
  * calls {@code Broker.start} without it), and it acts only where
  * {@link HiveMqTestSettings} is in force (registered in the test JVM's {@code META-INF/services}, not with
  * {@code -Dtelekiosk.test.production-settings=true}, not after {@link HiveMqTestSettings#useHiveMqDefaults}). The
@@ -62,7 +63,29 @@ public final class HiveMqNettyStop {
         if (!HiveMqTestSettings.inForce() || broker.config().externalMqtt().enabled()) {
             return broker;
         }
-        Object injector = injector(broker);
+        replaceHook(injector(broker));
+        return broker;
+    }
+
+    /**
+     * As {@link #apply(Broker)}, for a bare embedded HiveMQ a test started itself (hardware-tests' raw MQTT ceiling),
+     * started: acts only where the test settings are in force (not in a benchmark run as a {@code main}).
+     *
+     * @return {@code hivemq}
+     */
+    public static EmbeddedHiveMQ apply(EmbeddedHiveMQ hivemq) {
+        if (HiveMqTestSettings.inForce()) {
+            replaceHook(injector((Object) hivemq));
+        }
+        return hivemq;
+    }
+
+    /** Whether {@code hivemq} will stop its event loops with our hook and not with HiveMQ's. */
+    public static boolean isApplied(EmbeddedHiveMQ hivemq) {
+        return isApplied(injector((Object) hivemq));
+    }
+
+    private static void replaceHook(Object injector) {
         ShutdownHooks hooks = instance(injector, ShutdownHooks.class);
         EventLoopsStop ours = new EventLoopsStop(instance(injector, NettyConfiguration.class),
                 instance(injector, ConnectionPersistence.class));
@@ -82,12 +105,15 @@ public final class HiveMqNettyStop {
             medium.forEach(hooks::remove);
             medium.forEach(hook -> hooks.add(hook instanceof NettyShutdownHook ? ours : hook));
         }
-        return broker;
     }
 
     /** Whether {@code broker}'s embedded HiveMQ will stop its event loops with our hook and not with HiveMQ's. */
     public static boolean isApplied(Broker broker) {
-        ShutdownHooks hooks = instance(injector(broker), ShutdownHooks.class);
+        return isApplied(injector(broker));
+    }
+
+    private static boolean isApplied(Object injector) {
+        ShutdownHooks hooks = instance(injector, ShutdownHooks.class);
         synchronized (hooks) {
             Collection<HiveMQShutdownHook> registered = registered(hooks);
             return registered.stream().anyMatch(EventLoopsStop.class::isInstance)
@@ -141,7 +167,15 @@ public final class HiveMqNettyStop {
         try {
             Field field = EmbeddedMqttBroker.class.getDeclaredField("hivemq");
             field.setAccessible(true);
-            Object hivemq = field.get(broker.mqtt());
+            return injector(field.get(broker.mqtt()));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach the embedded HiveMQ's injector: " + e, e);
+        }
+    }
+
+    /** {@code hivemq}'s ({@code EmbeddedHiveMQImpl}'s) Guice injector. */
+    private static Object injector(Object hivemq) {
+        try {
             Method getInjector = hivemq.getClass().getDeclaredMethod("getInjector");
             getInjector.setAccessible(true);
             Object injector = getInjector.invoke(hivemq);

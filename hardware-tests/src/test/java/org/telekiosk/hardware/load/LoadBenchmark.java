@@ -37,8 +37,9 @@ public final class LoadBenchmark {
     private LoadBenchmark() {}
 
     /** The generator's RESULT lines and the broker's own counters at the end of the Telekiosk phase. */
+    /** {@code rawQuickStop}: whether the raw ceiling's HiveMQ stopped without its Netty quiet period (test JVMs). */
     record Outcome(Map<String, String> telekiosk, Map<String, String> raw, long accepted, long stored, long duplicates,
-            long acknowledged, long delivered, Path plan) {}
+            long acknowledged, long delivered, Path plan, boolean rawQuickStop) {}
 
     public static void main(String[] args) throws Exception {
         int kiosks = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -97,6 +98,7 @@ public final class LoadBenchmark {
         extension.beforeAll(null);
         Map<String, String> telekiosk;
         Map<String, String> rawResult = Map.of();
+        boolean rawQuickStop = false;
         long accepted;
         long stored;
         long duplicates;
@@ -143,9 +145,11 @@ public final class LoadBenchmark {
         if (raw) {
             try (RawMqttBroker ceiling = RawMqttBroker.start(rawConf)) {
                 rawResult = generator(plan, "raw", seconds, perKiosk, ceiling.port(), client, null);
+                rawQuickStop = ceiling.quickStop();
             }
         }
-        return new Outcome(telekiosk, rawResult, accepted, stored, duplicates, acknowledged, delivered, plan);
+        return new Outcome(telekiosk, rawResult, accepted, stored, duplicates, acknowledged, delivered, plan,
+                rawQuickStop);
     }
 
     /** What a caller checks while the broker still runs. */
