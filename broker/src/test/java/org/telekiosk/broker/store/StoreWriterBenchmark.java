@@ -50,7 +50,9 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * samples and scales); {@code -Dstorebench.lag=timer} (the broker's lag timer observing every reading);
  * {@code -Dstorebench.reads=N} (N progress reads a second beside the writer, as store acknowledgements make);
  * {@code -Dstorebench.sql="DROP INDEX ...;..."} (statements run after the migration: a schema experiment; the time
- * indexes dropped so were the thirteenth session's, made V14 in the fourteenth).
+ * indexes dropped so were the thirteenth session's, made V14 in the fourteenth). On PostgreSQL it also prints how
+ * much the server's WAL grew a reading in the measured rounds (the cluster's position, so other users' writes in the
+ * window count too; key20).
  *
  * {@link #main} runs the same without Maven (class path from {@code mvn dependency:build-classpath}). PostgreSQL: a
  * fresh schema per run on the test server ({@link PostgresSchema}).
@@ -150,6 +152,7 @@ class StoreWriterBenchmark {
             long[] io0 = threadIo("store-writer");
             List<Integer> backends = schema != null ? schema.backendPids() : List.of();
             long server0 = ticks(backends);
+            long wal0 = schema != null ? walPosition(database) : 0;
             long cpu0 = mx.getThreadCpuTime(writer);
             long checkpoint0 = checkpoint < 0 ? 0 : mx.getThreadCpuTime(checkpoint);
             long t0 = System.nanoTime();
@@ -173,7 +176,9 @@ class StoreWriterBenchmark {
                         (double) (io[3] - io0[3]) / readings, (io[0] - io0[0]) / 1e3 / readings,
                         (double) (io[2] - io0[2]) / readings);
             } else {
-                System.out.printf(Locale.ROOT, "storebench %.1f readings a commit%n", (double) readings / commits);
+                // The server's WAL position: the whole cluster's, so other users' writes in the window count too.
+                System.out.printf(Locale.ROOT, "storebench %.1f readings a commit; the server's WAL grew %.1f kB a"
+                        + " reading%n", (double) readings / commits, (walPosition(database) - wal0) / 1e3 / readings);
             }
             // Clock ticks of 10 ms: the server's CPU per reading is coarse, good to a few µs over 60,000 readings.
             return new double[] {readings * 1e9 / elapsed, cpu / 1e3 / readings, server * 1e4 / readings,
@@ -326,6 +331,15 @@ class StoreWriterBenchmark {
         }
         return new WaveformBatch(kiosk, seq, SensorId.of("ads1115"), signal, UcumUnit.MILLIVOLT, n,
                 T0.plusSeconds(seq), 0.001, org.telekiosk.protocol.telemetry.IntSamples.of(samples));
+    }
+
+    /** PostgreSQL's WAL insert position in bytes (pg_current_wal_insert_lsn). */
+    private static long walPosition(StoreDatabase database) throws java.sql.SQLException {
+        try (var c = database.connect(); var statement = c.createStatement();
+                var rs = statement.executeQuery("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** The CPU time (user + system, clock ticks of 10 ms) of these processes so far; 0 for one that is gone. */
