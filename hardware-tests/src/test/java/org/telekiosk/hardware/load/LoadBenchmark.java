@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,6 +74,17 @@ public final class LoadBenchmark {
      */
     static Outcome run(int kiosks, int seconds, String perKiosk, boolean raw, String client, Path work,
             BrokerCheck afterTelekiosk) throws Exception {
+        // -Dload.warmup=S: each step's warm-up before its window, in seconds (5 unless set)
+        return run(kiosks, seconds, perKiosk, raw, client, Duration.ofSeconds(Long.getLong("load.warmup", 5)), work,
+                afterTelekiosk);
+    }
+
+    /**
+     * As {@link #run(int, int, String, boolean, String, Path, BrokerCheck)}, each step warming up for {@code warmUp}
+     * (whole seconds) before its window: a smoke test that checks bookkeeping, not speed, needs less than 5 s.
+     */
+    static Outcome run(int kiosks, int seconds, String perKiosk, boolean raw, String client, Duration warmUp,
+            Path work, BrokerCheck afterTelekiosk) throws Exception {
         SecureFiles.ownerOnlyDirectory(work);
         // -Dload.intake=N: the broker's mqtt.intake-connections for this run (its default otherwise);
         // -Dload.intake-mode=in-process|subscription: its mqtt.intake.
@@ -120,7 +132,7 @@ public final class LoadBenchmark {
                 lines.add("kiosk\t" + kiosk.value() + "\t" + token + "\t" + hello);
             }
             SecureFiles.writeSecret(plan, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-            telekiosk = generator(plan, "telekiosk", seconds, perKiosk, 0, client,
+            telekiosk = generator(plan, "telekiosk", seconds, perKiosk, 0, client, warmUp,
                     new BrokerCpu(() -> broker.store().counters().stored(),
                             () -> broker.store().counters().commits()));
             accepted = broker.intake().acceptedCount();
@@ -144,7 +156,7 @@ public final class LoadBenchmark {
         }
         if (raw) {
             try (RawMqttBroker ceiling = RawMqttBroker.start(rawConf)) {
-                rawResult = generator(plan, "raw", seconds, perKiosk, ceiling.port(), client, null);
+                rawResult = generator(plan, "raw", seconds, perKiosk, ceiling.port(), client, warmUp, null);
                 rawQuickStop = ceiling.quickStop();
             }
         }
@@ -162,7 +174,7 @@ public final class LoadBenchmark {
      * {@code cpu}, if not null, measures this JVM's CPU per reading over each step's window.
      */
     private static Map<String, String> generator(Path plan, String mode, int seconds, String perKiosk, int rawPort,
-            String client, BrokerCpu cpu) throws Exception {
+            String client, Duration warmUp, BrokerCpu cpu) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String options = System.getenv("LOADGEN_JAVA_OPTS");
@@ -172,6 +184,7 @@ public final class LoadBenchmark {
         if (!client.isBlank()) {
             command.add("-Dload.client=" + client);
         }
+        command.add("-Dload.warmup=" + warmUp.toSeconds());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName(),
                 plan.toString(), mode, Integer.toString(seconds), perKiosk,
                 Integer.toString(rawPort)));

@@ -62,12 +62,14 @@ import org.telekiosk.protocol.KioskId;
  * so the totals of a run can be compared step by step. The last line is {@code RESULT key=value …} for a harness.
  *
  * <p>Arguments: {@code plan-file telekiosk|raw seconds [readings per kiosk per second, default 3; a comma-separated
- * list runs one step per rate] [raw MQTT port]}; the system property {@code load.client} ({@code netty|agent}).
+ * list runs one step per rate] [raw MQTT port]}; the system properties {@code load.client} ({@code netty|agent}) and
+ * {@code load.warmup} (each step's warm-up in seconds, 5 unless set).
  * The plan file (owner-only; it holds tokens and sessions): {@code https <url>}, {@code viewer <wss-uri>},
  * {@code origin <origin>}, then one {@code kiosk <id> <token line> <hello frame>} per kiosk, tab-separated.
  */
 public final class LoadGenerator {
-    static final Duration WARM_UP = Duration.ofSeconds(5);
+    /** Each step's warm-up before its window: {@code -Dload.warmup=S} seconds, 5 unless set. */
+    static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("load.warmup", 5));
     /** Printed (alone on a line) when a step's measured window opens and when it closes, for the harness. */
     static final String WINDOW_OPENS = "WINDOW opens";
     static final String WINDOW_CLOSES = "WINDOW closes";
