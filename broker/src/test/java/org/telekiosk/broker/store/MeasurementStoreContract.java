@@ -39,6 +39,33 @@ abstract class MeasurementStoreContract {
     /** A fresh, empty database for one test. */
     abstract StoreDatabase database() throws Exception;
 
+    /**
+     * Keeps the store's writer busy with a batch of its own (a reading of {@code HOLD}, waiting for a lock another
+     * connection holds) until the returned handle is closed, so that what is appended meanwhile queues up and is
+     * written in one batch after it.
+     */
+    abstract AutoCloseable holdWriter() throws Exception;
+
+    static final KioskId HOLD = KioskId.of("wmk-hold-01");
+    private long held;
+
+    /** The next reading of {@link #HOLD}, for {@link #holdWriter()}. */
+    CompletableFuture<AppendOutcome> appendHoldReading() {
+        return store.append(reading(HOLD, ++held));
+    }
+
+    /** Appends {@code messages} while the writer is held, all queued before it takes any: written in one batch. */
+    List<AppendOutcome> inOneBatch(KioskMessage... messages) throws Exception {
+        List<CompletableFuture<AppendOutcome>> done = new ArrayList<>();
+        try (AutoCloseable writerBusy = holdWriter()) {
+            for (KioskMessage m : messages) {
+                done.add(m instanceof Measurement s ? store.append(s) : store.append((WaveformBatch) m));
+            }
+            assertEquals(messages.length, store.queued(), "all queued while the writer is held");
+        }
+        return done.stream().map(CompletableFuture::join).toList();
+    }
+
     @BeforeEach
     void openStore() throws Exception {
         store = MeasurementStore.open(database(), GAP_TIMEOUT, clock);
@@ -313,6 +340,90 @@ abstract class MeasurementStoreContract {
         List<AppendOutcome> outcomes = List.of(a.join(), b.join(), c.join());
         assertEquals(List.of(AppendOutcome.STORED, AppendOutcome.CONFLICT, AppendOutcome.DUPLICATE), outcomes);
         assertEquals(1, store.conflictCount(KIOSK).join());
+    }
+
+    /**
+     * Measurements and waveform batches share the kiosk's numbers (issue 16, V15: their identity is no longer one
+     * table's key but each payload table's, and the other kind is checked under the kiosk's ledger lock). Across
+     * batches: a reading of the other kind under a stored number is a conflict, kept aside once, never stored and so
+     * never shown (only a stored reading is forwarded to viewers); a redelivery of either kind is a duplicate; also
+     * for a number stored as a late gap fill, and after a reopen.
+     */
+    @Test
+    void aReadingOfTheOtherKindUnderAStoredNumberIsAConflictAcrossBatchesAndARedeliveryADuplicate() throws Exception {
+        assertEquals(AppendOutcome.STORED, store.append(reading(KIOSK, 1)).join());
+        assertEquals(AppendOutcome.STORED, store.append(ecg(KIOSK, 2)).join());
+        assertEquals(AppendOutcome.STORED, store.append(reading(KIOSK, 6)).join());
+        assertEquals(AppendOutcome.STORED, store.append(ecg(KIOSK, 4)).join(), "a gap fill");
+
+        assertEquals(AppendOutcome.CONFLICT, store.append(ecg(KIOSK, 1)).join());
+        assertEquals(AppendOutcome.CONFLICT, store.append(reading(KIOSK, 2)).join());
+        assertEquals(AppendOutcome.CONFLICT, store.append(reading(KIOSK, 4)).join(), "under the gap fill's number");
+        assertEquals(AppendOutcome.CONFLICT, store.append(ecg(KIOSK, 6)).join(), "under the highest number");
+        assertEquals(AppendOutcome.DUPLICATE, store.append(reading(KIOSK, 1)).join());
+        assertEquals(AppendOutcome.DUPLICATE, store.append(ecg(KIOSK, 2)).join());
+        reopen();
+        assertEquals(AppendOutcome.CONFLICT, store.append(ecg(KIOSK, 1)).join(), "the same conflict again");
+        assertEquals(AppendOutcome.DUPLICATE, store.append(ecg(KIOSK, 4)).join());
+        assertEquals(AppendOutcome.DUPLICATE, store.append(reading(KIOSK, 6)).join());
+
+        assertEquals(List.of(reading(KIOSK, 1), reading(KIOSK, 6)),
+                store.measurements(KIOSK, T0, T0.plusSeconds(3600)).join());
+        assertEquals(List.of(ecg(KIOSK, 2), ecg(KIOSK, 4)), store.waveforms(KIOSK, T0, T0.plusSeconds(3600)).join());
+        assertEquals(4, store.count(KIOSK).join());
+        assertKeptAsideOnce(1, ecg(KIOSK, 1));
+        assertKeptAsideOnce(2, reading(KIOSK, 2));
+        assertKeptAsideOnce(4, reading(KIOSK, 4));
+        assertKeptAsideOnce(6, ecg(KIOSK, 6));
+        assertEquals(4, store.conflictCount(KIOSK).join());
+        KioskProgress progress = store.progress(KIOSK).join();
+        assertEquals(6, progress.highest());
+        assertEquals(List.of(new SeqRange(3, 3), new SeqRange(5, 5)),
+                progress.gaps().stream().map(Gap::range).toList());
+    }
+
+    /**
+     * The same within one write batch: of a number's readings in a batch the first is stored (new, in an open gap, or
+     * already stored before: then a duplicate), every later one of the other kind is a conflict kept aside once, of
+     * its own kind a duplicate.
+     */
+    @Test
+    void aReadingOfTheOtherKindUnderANumberOfTheSameBatchIsAConflictAndKeptAsideOnce() throws Exception {
+        store(1, 6); // 2..5 missing
+        assertEquals(List.of(AppendOutcome.STORED, AppendOutcome.CONFLICT, AppendOutcome.CONFLICT,
+                        AppendOutcome.DUPLICATE, // 7: new
+                        AppendOutcome.STORED, AppendOutcome.CONFLICT, AppendOutcome.DUPLICATE, // 3: a gap fill
+                        AppendOutcome.DUPLICATE, AppendOutcome.CONFLICT, // 1: stored before
+                        AppendOutcome.STORED, AppendOutcome.CONFLICT), // 9: new
+                inOneBatch(ecg(KIOSK, 7), reading(KIOSK, 7), reading(KIOSK, 7), ecg(KIOSK, 7),
+                        reading(KIOSK, 3), ecg(KIOSK, 3), reading(KIOSK, 3),
+                        reading(KIOSK, 1), ecg(KIOSK, 1),
+                        ecg(KIOSK, 9), reading(KIOSK, 9)));
+        assertEquals(List.of(AppendOutcome.STORED, AppendOutcome.CONFLICT, AppendOutcome.DUPLICATE),
+                inOneBatch(reading(KIOSK, 8), ecg(KIOSK, 8), reading(KIOSK, 8)), "8: the gap the batch before opened");
+
+        assertEquals(List.of(reading(KIOSK, 1), reading(KIOSK, 3), reading(KIOSK, 6), reading(KIOSK, 8)),
+                store.measurements(KIOSK, T0, T0.plusSeconds(3600)).join());
+        assertEquals(List.of(ecg(KIOSK, 7), ecg(KIOSK, 9)), store.waveforms(KIOSK, T0, T0.plusSeconds(3600)).join());
+        assertEquals(6, store.count(KIOSK).join());
+        assertKeptAsideOnce(7, reading(KIOSK, 7));
+        assertKeptAsideOnce(3, ecg(KIOSK, 3));
+        assertKeptAsideOnce(1, ecg(KIOSK, 1));
+        assertKeptAsideOnce(9, reading(KIOSK, 9));
+        assertKeptAsideOnce(8, ecg(KIOSK, 8));
+        assertEquals(5, store.conflictCount(KIOSK).join());
+        assertEquals(6, store.counters().conflicts());
+        KioskProgress progress = store.progress(KIOSK).join();
+        assertEquals(9, progress.highest());
+        assertEquals(List.of(new SeqRange(2, 2), new SeqRange(4, 5)),
+                progress.gaps().stream().map(Gap::range).toList());
+    }
+
+    /** What is kept aside under {@code seq}: {@code expected}, once. */
+    void assertKeptAsideOnce(long seq, KioskMessage expected) throws Exception {
+        List<byte[]> kept = store.conflicts(KIOSK, seq).join();
+        assertEquals(1, kept.size(), () -> "kept aside under " + seq + ": " + kept.size());
+        assertEquals(expected, WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES).decode(kept.getFirst(), KioskMessage.class));
     }
 
     @Test

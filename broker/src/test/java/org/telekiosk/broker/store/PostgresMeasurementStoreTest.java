@@ -58,6 +58,24 @@ class PostgresMeasurementStoreTest extends MeasurementStoreContract {
         return schema.database();
     }
 
+    /** Another connection locks {@code HOLD}'s ledger row; the writer's batch of a reading of it waits for the lock. */
+    @Override
+    AutoCloseable holdWriter() throws Exception {
+        appendHoldReading().join(); // the ledger row exists
+        Connection other = database().connect();
+        other.setAutoCommit(false);
+        try (Statement lock = other.createStatement()) {
+            lock.executeQuery("SELECT highest_seq FROM kiosk_ledger WHERE kiosk = '" + HOLD.value() + "' FOR UPDATE")
+                    .close();
+        }
+        appendHoldReading();
+        await().atMost(Duration.ofSeconds(30)).until(() -> schema.waitingForALock() > 0);
+        return () -> {
+            other.rollback();
+            other.close();
+        };
+    }
+
     /**
      * The writer keeps one connection and its prepared statements on it: once the server ends that connection, the
      * batch on it fails (its readings are sent again by the kiosks), and the next batch runs on a new connection with
@@ -148,6 +166,62 @@ class PostgresMeasurementStoreTest extends MeasurementStoreContract {
         long lost = first.get(60, TimeUnit.SECONDS) + store.reportLostGaps().get(60, TimeUnit.SECONDS);
         assertEquals(2, lost, "numbers 2 and 4, each counted once");
         assertEquals(List.of(new SeqRange(2, 2), new SeqRange(4, 4)), store.lostRanges(KIOSK).join());
+    }
+
+    /**
+     * Two nodes on one database race for the same kiosks' numbers with the two kinds (each number sent as a
+     * measurement to one node and as a waveform batch to the other, the kinds alternating between the nodes, one node
+     * in the opposite kiosk order): each number is stored once, as one kind, and the other kept aside as a conflict;
+     * no batch fails (no deadlock). With V15 the other kind is checked under the kiosk's ledger lock, not by a key
+     * both kinds share.
+     */
+    @Test
+    void twoNodesRacingOneNumberWithTheTwoKindsStoreItOnceAsOneKindAndNeverDeadlock() throws Exception {
+        List<KioskId> kiosks = java.util.stream.IntStream.range(0, 200)
+                .mapToObj(i -> KioskId.of("wmk-race-%03d".formatted(i))).toList();
+        java.util.Map<String, CompletableFuture<AppendOutcome>> spots = new java.util.HashMap<>();
+        java.util.Map<String, CompletableFuture<AppendOutcome>> waves = new java.util.HashMap<>();
+        try (MeasurementStore other = MeasurementStore.open(database(), GAP_TIMEOUT, clock)) {
+            for (long seq = 1; seq <= 5; seq++) {
+                for (int i = 0; i < kiosks.size(); i++) {
+                    KioskId mine = kiosks.get(i);
+                    KioskId theirs = kiosks.get(kiosks.size() - 1 - i);
+                    boolean spotHere = (seq + i) % 2 == 0;
+                    (spotHere ? spots : waves).put(mine.value() + "/" + seq,
+                            spotHere ? store.append(reading(mine, seq)) : store.append(ecg(mine, seq)));
+                    boolean spotThere = (seq + kiosks.size() - 1 - i) % 2 != 0;
+                    (spotThere ? spots : waves).put(theirs.value() + "/" + seq,
+                            spotThere ? other.append(reading(theirs, seq)) : other.append(ecg(theirs, seq)));
+                }
+            }
+            assertEquals(1000, spots.size());
+            assertEquals(1000, waves.size());
+            CompletableFuture.allOf(java.util.stream.Stream.concat(spots.values().stream(), waves.values().stream())
+                    .toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        }
+        int storedSpots = 0;
+        for (KioskId kiosk : kiosks) {
+            java.util.Set<Long> measured = new java.util.HashSet<>();
+            store.measurements(kiosk, T0, T0.plusSeconds(3600)).join().forEach(m -> measured.add(m.seq()));
+            java.util.Set<Long> batched = new java.util.HashSet<>();
+            store.waveforms(kiosk, T0, T0.plusSeconds(3600)).join().forEach(w -> batched.add(w.seq()));
+            for (long seq = 1; seq <= 5; seq++) {
+                String id = kiosk.value() + "/" + seq;
+                AppendOutcome spot = spots.get(id).join();
+                AppendOutcome wave = waves.get(id).join();
+                assertEquals(java.util.Set.of(AppendOutcome.STORED, AppendOutcome.CONFLICT), java.util.Set.of(spot, wave),
+                        id);
+                assertEquals(spot == AppendOutcome.STORED, measured.contains(seq), id);
+                assertEquals(wave == AppendOutcome.STORED, batched.contains(seq), id);
+                storedSpots += spot == AppendOutcome.STORED ? 1 : 0;
+            }
+            assertEquals(5, store.count(kiosk).join());
+            assertEquals(5, store.conflictCount(kiosk).join());
+            KioskProgress progress = store.progress(kiosk).join();
+            assertEquals(5, progress.contiguous());
+            assertEquals(List.of(), progress.gaps());
+        }
+        assertTrue(storedSpots > 0 && storedSpots < 1000, "both kinds won some numbers: " + storedSpots);
     }
 
     /**

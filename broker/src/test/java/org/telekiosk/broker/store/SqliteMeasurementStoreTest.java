@@ -24,6 +24,22 @@ class SqliteMeasurementStoreTest extends MeasurementStoreContract {
         return StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
     }
 
+    /** Another connection takes the file's write lock; the writer's batch of a reading waits for it (busy timeout). */
+    @Override
+    AutoCloseable holdWriter() throws Exception {
+        Connection other = database().connect();
+        other.setAutoCommit(false);
+        try (Statement lock = other.createStatement()) {
+            lock.execute("CREATE TABLE hold_probe (x INTEGER)");
+        }
+        appendHoldReading();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.queued() == 0);
+        return () -> {
+            other.rollback();
+            other.close();
+        };
+    }
+
     /**
      * The store's SQLite connections do not fetch generated keys: sqlite-jdbc would otherwise run
      * {@code SELECT last_insert_rowid()} (a statement prepared and finalized) after every insert. No code reads them;
