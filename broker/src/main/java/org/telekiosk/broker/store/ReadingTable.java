@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.LoincCode;
@@ -19,32 +18,35 @@ import org.telekiosk.protocol.telemetry.Signal;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
 
 /**
- * The SQL of readings: the identity table {@code reading} and the tables {@code measurement} and
- * {@code waveform_batch}. Times are epoch nanoseconds, so an {@link Instant} comes back exactly as it went in.
+ * The SQL of readings: the tables {@code measurement} and {@code waveform_batch}, each keyed by the readings'
+ * identity {@code (kiosk, seq)} (V15: no identity table of its own; {@link ReadingClaim} keeps a number to one
+ * kind). Times are epoch nanoseconds, so an {@link Instant} comes back exactly as it went in.
  */
 final class ReadingTable {
-    private static final String CLAIM =
-            "INSERT INTO reading (kiosk, seq, kind, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT (kiosk, seq) DO NOTHING";
-    private static final String INSERT_MEASUREMENT = "INSERT INTO measurement"
-            + " (kiosk, seq, sensor, loinc, value, unit, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_WAVEFORM = "INSERT INTO waveform_batch (kiosk, seq, sensor, signal,"
-            + " unit, sample_rate, start_at, scale, sample_count, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /*
+     * The claim (V15): a reading's row goes in unless its table holds its (kiosk, seq) already; the other kind is
+     * ReadingClaim's to check, before. SQLite: JDBC batches, whose counts say which rows went in.
+     */
+    private static final String INSERT_MEASUREMENT = "INSERT INTO measurement (kiosk, seq, sensor, loinc, value, unit,"
+            + " taken_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kiosk, seq) DO NOTHING";
+    private static final String INSERT_WAVEFORM = "INSERT INTO waveform_batch (kiosk, seq, sensor, signal, unit,"
+            + " sample_rate, start_at, scale, sample_count, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (kiosk, seq) DO NOTHING";
     /*
      * PostgreSQL: one statement a batch, the columns as arrays (unnest keeps their order), instead of a JDBC batch,
-     * which pgjdbc sends as one execution a row. The claim returns the identities it inserted, since a rewritten or
-     * array insert has no count a row.
+     * which pgjdbc sends as one execution a row. It returns the identities it inserted, since an array insert has no
+     * count a row.
      */
-    private static final String CLAIM_ARRAYS = "INSERT INTO reading (kiosk, seq, kind, stored_at)"
-            + " SELECT k, s, d, ? FROM unnest(?::text[], ?::bigint[], ?::text[]) AS v(k, s, d)"
-            + " ON CONFLICT (kiosk, seq) DO NOTHING RETURNING kiosk, seq";
     private static final String MEASUREMENT_ARRAYS = "INSERT INTO measurement"
             + " (kiosk, seq, sensor, loinc, value, unit, taken_at) SELECT * FROM unnest(?::text[], ?::bigint[],"
-            + " ?::text[], ?::text[], ?::float8[], ?::text[], ?::bigint[])";
+            + " ?::text[], ?::text[], ?::float8[], ?::text[], ?::bigint[])"
+            + " ON CONFLICT (kiosk, seq) DO NOTHING RETURNING kiosk, seq";
     private static final String WAVEFORM_ARRAYS = "INSERT INTO waveform_batch (kiosk, seq, sensor, signal,"
             + " unit, sample_rate, start_at, scale, sample_count, samples) SELECT * FROM unnest(?::text[], ?::bigint[],"
-            + " ?::text[], ?::text[], ?::text[], ?::float8[], ?::bigint[], ?::float8[], ?::int[], ?::bytea[])";
+            + " ?::text[], ?::text[], ?::text[], ?::float8[], ?::bigint[], ?::float8[], ?::int[], ?::bytea[])"
+            + " ON CONFLICT (kiosk, seq) DO NOTHING RETURNING kiosk, seq";
 
-    /** A reading's identity, to match what the array claim returned. */
+    /** A reading's identity, to match what an array insert returned. */
     private record Identity(String kiosk, long seq) {}
 
     private final boolean arrays;
@@ -54,68 +56,14 @@ final class ReadingTable {
     }
 
     /**
-     * Claims the identity {@code (kiosk, seq)} of each reading, in order, in one batch (SQLite) or one statement
-     * (PostgreSQL).
+     * Inserts the measurements, in order, each unless {@code measurement} holds its {@code (kiosk, seq)} already (the
+     * claim): one batch (SQLite) or one statement (PostgreSQL).
      *
-     * @return for each reading, whether it was new (a duplicate, also one earlier in the same list, was not)
+     * @return for each, whether it went in
      */
-    boolean[] claim(WriterStatements s, List<? extends StoreItem> items, Instant now) throws SQLException {
-        if (items.isEmpty()) {
-            return new boolean[0];
-        }
-        if (arrays) {
-            return claimArrays(s, items, now);
-        }
-        PreparedStatement claim = s.get(CLAIM);
-        for (StoreItem item : items) {
-            claim.setString(1, item.kiosk().value());
-            claim.setLong(2, item.seq());
-            claim.setString(3, item.kind());
-            claim.setLong(4, now.toEpochMilli());
-            claim.addBatch();
-        }
-        int[] counts = claim.executeBatch();
-        boolean[] fresh = new boolean[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            fresh[i] = counts[i] > 0;
-        }
-        return fresh;
-    }
-
-    private static boolean[] claimArrays(WriterStatements s, List<? extends StoreItem> items, Instant now)
-            throws SQLException {
-        int n = items.size();
-        String[] kiosks = new String[n];
-        long[] seqs = new long[n];
-        String[] kinds = new String[n];
-        for (int i = 0; i < n; i++) {
-            StoreItem item = items.get(i);
-            kiosks[i] = item.kiosk().value();
-            seqs[i] = item.seq();
-            kinds[i] = item.kind();
-        }
-        PreparedStatement claim = s.get(CLAIM_ARRAYS);
-        claim.setLong(1, now.toEpochMilli());
-        claim.setObject(2, kiosks);
-        claim.setObject(3, seqs);
-        claim.setObject(4, kinds);
-        java.util.Set<Identity> inserted = new java.util.HashSet<>(n * 2);
-        try (ResultSet rs = claim.executeQuery()) {
-            while (rs.next()) {
-                inserted.add(new Identity(rs.getString(1), rs.getLong(2)));
-            }
-        }
-        // The rows go in in the arrays' order: of repeats within the batch the first is the one inserted.
-        boolean[] fresh = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            fresh[i] = !inserted.isEmpty() && inserted.remove(new Identity(kiosks[i], seqs[i]));
-        }
-        return fresh;
-    }
-
-    void insertMeasurements(WriterStatements s, List<Measurement> measurements) throws SQLException {
+    boolean[] insertMeasurements(WriterStatements s, List<Measurement> measurements) throws SQLException {
         if (measurements.isEmpty()) {
-            return;
+            return new boolean[0];
         }
         if (arrays) {
             int n = measurements.size();
@@ -136,13 +84,8 @@ final class ReadingTable {
                 units[i] = m.unit().value();
                 taken[i] = nanos(m.takenAt());
             }
-            PreparedStatement insert = s.get(MEASUREMENT_ARRAYS);
-            Object[] columns = {kiosks, seqs, sensors, loincs, values, units, taken};
-            for (int c = 0; c < columns.length; c++) {
-                insert.setObject(c + 1, columns[c]);
-            }
-            insert.executeUpdate();
-            return;
+            return insertArrays(s.get(MEASUREMENT_ARRAYS), kiosks, seqs,
+                    new Object[] {kiosks, seqs, sensors, loincs, values, units, taken});
         }
         PreparedStatement insert = s.get(INSERT_MEASUREMENT);
         for (Measurement m : measurements) {
@@ -155,12 +98,13 @@ final class ReadingTable {
             insert.setLong(7, nanos(m.takenAt()));
             insert.addBatch();
         }
-        insert.executeBatch();
+        return inserted(insert.executeBatch());
     }
 
-    void insertWaveforms(WriterStatements s, List<WaveformBatch> batches) throws SQLException {
+    /** As {@link #insertMeasurements}, into {@code waveform_batch}. */
+    boolean[] insertWaveforms(WriterStatements s, List<WaveformBatch> batches) throws SQLException {
         if (batches.isEmpty()) {
-            return;
+            return new boolean[0];
         }
         if (arrays) {
             int n = batches.size();
@@ -187,13 +131,8 @@ final class ReadingTable {
                 counts[i] = w.samples().size();
                 samples[i] = pack(w.samples());
             }
-            PreparedStatement insert = s.get(WAVEFORM_ARRAYS);
-            Object[] columns = {kiosks, seqs, sensors, signals, units, rates, starts, scales, counts, samples};
-            for (int c = 0; c < columns.length; c++) {
-                insert.setObject(c + 1, columns[c]);
-            }
-            insert.executeUpdate();
-            return;
+            return insertArrays(s.get(WAVEFORM_ARRAYS), kiosks, seqs,
+                    new Object[] {kiosks, seqs, sensors, signals, units, rates, starts, scales, counts, samples});
         }
         PreparedStatement insert = s.get(INSERT_WAVEFORM);
         for (WaveformBatch w : batches) {
@@ -209,7 +148,47 @@ final class ReadingTable {
             insert.setBytes(10, pack(w.samples()));
             insert.addBatch();
         }
-        insert.executeBatch();
+        return inserted(insert.executeBatch());
+    }
+
+    private static boolean[] inserted(int[] counts) {
+        boolean[] inserted = new boolean[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            inserted[i] = counts[i] > 0;
+        }
+        return inserted;
+    }
+
+    /** Runs an array insert that returns the identities it inserted; which of the rows went in. */
+    private static boolean[] insertArrays(PreparedStatement insert, String[] kiosks, long[] seqs, Object[] columns)
+            throws SQLException {
+        for (int c = 0; c < columns.length; c++) {
+            insert.setObject(c + 1, columns[c]);
+        }
+        int n = kiosks.length;
+        String[] returnedKiosks = new String[n];
+        long[] returnedSeqs = new long[n];
+        int count = 0;
+        try (ResultSet rs = insert.executeQuery()) {
+            while (rs.next()) {
+                returnedKiosks[count] = rs.getString(1);
+                returnedSeqs[count++] = rs.getLong(2);
+            }
+        }
+        boolean[] fresh = new boolean[n];
+        if (count == n) { // the usual case: every row went in
+            java.util.Arrays.fill(fresh, true);
+            return fresh;
+        }
+        java.util.Set<Identity> returned = new java.util.HashSet<>(count * 2);
+        for (int i = 0; i < count; i++) {
+            returned.add(new Identity(returnedKiosks[i], returnedSeqs[i]));
+        }
+        // Of repeats within the arrays the first is the one inserted (ReadingClaim sends none).
+        for (int i = 0; i < n; i++) {
+            fresh[i] = returned.remove(new Identity(kiosks[i], seqs[i]));
+        }
+        return fresh;
     }
 
     /** The reading stored under {@code (kiosk, seq)}, measurement or waveform batch; empty if none. */
@@ -242,10 +221,12 @@ final class ReadingTable {
         return java.util.Optional.empty();
     }
 
-    /** How many readings (of both kinds) the store holds for a kiosk. */
+    /** How many readings (of both kinds) the store holds for a kiosk: the rows of both tables (V15). */
     long count(Connection c, KioskId kiosk) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM reading WHERE kiosk = ?")) {
+        try (PreparedStatement select = c.prepareStatement("SELECT (SELECT COUNT(*) FROM measurement WHERE kiosk = ?)"
+                + " + (SELECT COUNT(*) FROM waveform_batch WHERE kiosk = ?)")) {
             select.setString(1, kiosk.value());
+            select.setString(2, kiosk.value());
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

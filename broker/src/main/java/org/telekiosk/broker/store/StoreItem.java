@@ -13,9 +13,6 @@ sealed interface StoreItem {
 
     long seq();
 
-    /** The value of the {@code reading.kind} column. */
-    String kind();
-
     /** A measurement to store. */
     record Spot(Measurement measurement) implements StoreItem {
         public KioskId kiosk() {
@@ -24,10 +21,6 @@ sealed interface StoreItem {
 
         public long seq() {
             return measurement.seq();
-        }
-
-        public String kind() {
-            return "measurement";
         }
     }
 
@@ -40,10 +33,6 @@ sealed interface StoreItem {
         public long seq() {
             return batch.seq();
         }
-
-        public String kind() {
-            return "waveform";
-        }
     }
 
     /** A refused payload to keep aside; its number counts as received. */
@@ -54,10 +43,6 @@ sealed interface StoreItem {
 
         public long seq() {
             return refusal.seq();
-        }
-
-        public String kind() {
-            return "refused";
         }
     }
 }

@@ -43,6 +43,7 @@ final class StoreWriter implements AutoCloseable {
     private final long commitDelayNanos;
     private final java.util.function.LongConsumer pause;
     private final ReadingTable readings;
+    private final ReadingClaim claims;
     private final AsideTable aside = new AsideTable();
     private final WireCodec codec =
             WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
@@ -68,6 +69,7 @@ final class StoreWriter implements AutoCloseable {
         this.commitDelayNanos = commitDelay.toNanos();
         this.gaps = new GapTable(database.dialect());
         this.readings = new ReadingTable(database.dialect());
+        this.claims = new ReadingClaim(readings, database.dialect());
         this.counters = counters;
         this.thread = Thread.ofPlatform().name("store-writer").daemon().unstarted(this::run);
         thread.start();
@@ -180,7 +182,8 @@ final class StoreWriter implements AutoCloseable {
             gaps.load(statements, ledgers, open);
             List<StoreItem> claimed = appends.stream().map(Append::item)
                     .filter(item -> !(item instanceof StoreItem.Refused)).toList();
-            boolean[] fresh = readings.claim(statements, claimed, now);
+            // V15: the claim stores the new readings' rows (ReadingClaim: a number one kind only).
+            boolean[] fresh = claims.claim(statements, claimed, ledgers);
             List<Measurement> spots = new ArrayList<>();
             List<WaveformBatch> waves = new ArrayList<>();
             AppendOutcome[] outcomes = new AppendOutcome[appends.size()];
@@ -226,8 +229,6 @@ final class StoreWriter implements AutoCloseable {
                     recovered += ledger.record(item.seq(), now);
                 }
             }
-            readings.insertMeasurements(statements, spots);
-            readings.insertWaveforms(statements, waves);
             spans.record(statements, open, spots, waves, kiosk -> ledgers.get(kiosk).highest());
             gaps.save(statements, ledgers, open);
             statements.commit();

@@ -155,8 +155,8 @@ class PostgresMeasurementStoreTest extends MeasurementStoreContract {
             first = store.reportLostGaps();
             await().atMost(Duration.ofSeconds(30)).until(() -> first.isDone() || schema.waitingForALock() > 0);
             // It stores number 3 and writes the gaps back as it read them: 2 and 4, not lost.
-            s.executeUpdate("INSERT INTO reading (kiosk, seq, kind, stored_at) VALUES ('" + KIOSK.value()
-                    + "', 3, 'measurement', 0)");
+            s.executeUpdate("INSERT INTO measurement (kiosk, seq, sensor, loinc, value, unit, taken_at) VALUES ('"
+                    + KIOSK.value() + "', 3, 'mlx90614', '8310-5', 36.5, 'Cel', 0)");
             s.executeUpdate("DELETE FROM seq_gap WHERE kiosk = '" + KIOSK.value() + "'");
             s.executeUpdate("INSERT INTO seq_gap (kiosk, first_seq, last_seq, opened_at, lost_at) VALUES ('"
                     + KIOSK.value() + "', 2, 2, " + T0.toEpochMilli() + ", NULL), ('" + KIOSK.value() + "', 4, 4, "
