@@ -288,7 +288,8 @@ public final class BrokerMetrics implements AutoCloseable {
                 + " queued to the viewers' lanes)").tag("phase", phase).register(registry);
     }
 
-    private static Timer.Builder stage(String name, String description) {
+    /** A stage histogram as the node registers it (its buckets); {@code StageMetersCostBenchmark} times these. */
+    static Timer.Builder stage(String name, String description) {
         return Timer.builder(name).description(description).serviceLevelObjectives(STAGE_BUCKETS);
     }
 
