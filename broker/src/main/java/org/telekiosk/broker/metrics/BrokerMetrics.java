@@ -52,6 +52,13 @@ public final class BrokerMetrics implements AutoCloseable {
     /** Media connect buckets: a direct path in well under a second, TURN over a rural link in seconds. */
     private static final Duration[] JOIN_MEDIA_BUCKETS = java.util.stream.LongStream.of(250, 500, 1_000, 2_000, 3_000,
             5_000, 10_000, 20_000, 30_000, 60_000, 120_000).mapToObj(Duration::ofMillis).toArray(Duration[]::new);
+    /**
+     * The stage histograms' buckets (docs/operations.md, "Where a reading's time goes"): fine from a tenth of a
+     * millisecond to the 300 ms a reading may wait for its kiosk's order, coarse above.
+     */
+    private static final Duration[] STAGE_BUCKETS = java.util.stream.DoubleStream.of(0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5,
+            10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1_000, 2_500, 5_000, 10_000)
+            .mapToObj(ms -> Duration.ofNanos((long) (ms * 1e6))).toArray(Duration[]::new);
     private static final String TLS_REFUSED = "TLS handshakes the HTTPS and MQTT listeners failed, by reason";
     /** Held here: Micrometer keeps only a weak reference to a gauge's object. */
     private final ConsultationCounts consultations;
@@ -119,6 +126,7 @@ public final class BrokerMetrics implements AutoCloseable {
                 lag.record(d);
             }
         });
+        stages(s.store(), s.viewers());
         counter("telekiosk.store.acks.published", "Store acknowledgements handed to the MQTT client for the kiosks", s.storeAcks(),
                 LongSupplier::getAsLong);
 
@@ -228,6 +236,61 @@ public final class BrokerMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /**
+     * Where a reading's time goes inside the node, stage by stage (docs/operations.md): per reading where a clock read
+     * and a histogram's increment are all it costs, per batch for the store writer's own work.
+     */
+    private void stages(MeasurementStore store, ViewerHub viewers) {
+        Timer intake = stage("telekiosk.intake.lag", "From a newly stored reading's time on the kiosk's clock to its"
+                + " hand-in to the store's writer: the kiosk, MQTT, the MQTT broker and the intake (not kept when the"
+                + " kiosk's clock is ahead)").register(registry);
+        Timer queued = stage("telekiosk.store.queue.wait", "From a reading's hand-in to the store's writer to the start"
+                + " of its batch's transaction: the batches before it and the group commit's wait").register(registry);
+        Timer gather = batchPhase("gather");
+        Timer transaction = batchPhase("transaction");
+        Timer handOff = batchPhase("handoff");
+        store.observeStages(new org.telekiosk.broker.store.WriterStages() {
+            @Override
+            public void reading(long intakeNanos, long queuedNanos) {
+                intake.record(intakeNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                queued.record(queuedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void batch(long gatherNanos, long transactionNanos, long handOffNanos) {
+                gather.record(gatherNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                transaction.record(transactionNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                handOff.record(handOffNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        });
+        Timer delay = stage("telekiosk.viewer.delay", "From a stored reading's hand-in to the vitals hub (right after"
+                + " its commit) until its frame is queued to its viewers' sockets: the fan-out lane, the kiosk's order,"
+                + " encoding and routing; readings and batches sent to at least one viewer").register(registry);
+        viewers.observeDelays(nanos -> delay.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS));
+        viewers.order().ifPresent(order -> {
+            Timer[] waits = new Timer[VitalsOrder.Cause.values().length];
+            for (VitalsOrder.Cause cause : VitalsOrder.Cause.values()) {
+                waits[cause.ordinal()] = stage("telekiosk.viewer.order.wait", "How long kiosk readings and batches"
+                        + " waited in the vitals ordering, by cause: first after the start or an idle pause, a gap"
+                        + " that closed, a gap given up after the wait, too many held").tag("cause", cause.code())
+                        .register(registry);
+            }
+            order.observeWaits((cause, nanos) -> waits[cause.ordinal()].record(nanos,
+                    java.util.concurrent.TimeUnit.NANOSECONDS));
+        });
+    }
+
+    private Timer batchPhase(String phase) {
+        return stage("telekiosk.store.batch", "The store writer's time per batch of readings, by phase: the group"
+                + " commit's wait, the transaction (SQL and commit), the hand-off after it (PUBACKs released, readings"
+                + " queued to the viewers' lanes)").tag("phase", phase).register(registry);
+    }
+
+    /** A stage histogram as the node registers it (its buckets); {@code StageMetersCostBenchmark} times these. */
+    static Timer.Builder stage(String name, String description) {
+        return Timer.builder(name).description(description).serviceLevelObjectives(STAGE_BUCKETS);
     }
 
     /**

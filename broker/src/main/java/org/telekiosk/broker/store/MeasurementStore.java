@@ -194,6 +194,14 @@ public final class MeasurementStore implements AutoCloseable {
         writer.observeLag(observer);
     }
 
+    /**
+     * Tells {@code observer} where each reading stored from now on spent its time up to the commit, and what each batch
+     * cost the writer ({@link WriterStages}; the metrics).
+     */
+    public void observeStages(WriterStages observer) {
+        writer.observeStages(observer);
+    }
+
     /** Writes waiting in the writer's queue now (the metrics); cheap, never blocks. */
     public int queued() {
         return writer.queued();

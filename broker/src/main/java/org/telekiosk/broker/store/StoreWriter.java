@@ -30,7 +30,8 @@ final class StoreWriter implements AutoCloseable {
 
     private sealed interface Task {}
 
-    private record Append(StoreItem item, CompletableFuture<AppendOutcome> done) implements Task {}
+    /** {@code handedIn}: when it was queued ({@link System#nanoTime}), for its wait ({@link WriterStages}). */
+    private record Append(StoreItem item, CompletableFuture<AppendOutcome> done, long handedIn) implements Task {}
 
     private record Sweep(CompletableFuture<Long> done) implements Task {}
 
@@ -53,6 +54,7 @@ final class StoreWriter implements AutoCloseable {
     private final Thread thread;
     private boolean closed;
     private volatile CommitLag lag = CommitLag.NONE;
+    private volatile WriterStages stages = WriterStages.NONE;
 
     StoreWriter(StoreDatabase database, Clock clock, Duration gapTimeout, Duration commitDelay, StoreCounters counters)
             throws SQLException {
@@ -80,6 +82,11 @@ final class StoreWriter implements AutoCloseable {
         lag = java.util.Objects.requireNonNull(observer, "observer");
     }
 
+    /** Tells {@code observer} the stages of every reading stored and every batch written from now on. */
+    void observeStages(WriterStages observer) {
+        stages = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
     /** Tasks waiting for the writer (readings, refusals, sweeps), not counting the batch being written. */
     int queued() {
         return queue.size();
@@ -87,7 +94,7 @@ final class StoreWriter implements AutoCloseable {
 
     CompletableFuture<AppendOutcome> append(StoreItem item) {
         CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
-        submit(new Append(item, done), done);
+        submit(new Append(item, done, System.nanoTime()), done);
         return done;
     }
 
@@ -115,21 +122,25 @@ final class StoreWriter implements AutoCloseable {
                 // Only close() stops this thread, through the Stop task, so that nothing queued is dropped.
                 continue;
             }
+            long taken = System.nanoTime();
             gather();
+            long gathered = System.nanoTime() - taken;
             queue.drainTo(batch, MAX_BATCH - 1);
             List<Append> appends = new ArrayList<>();
             for (Task task : batch) {
                 switch (task) {
                     case Append a -> appends.add(a);
                     case Sweep s -> {
-                        write(appends);
+                        if (write(appends, gathered)) {
+                            gathered = 0;
+                        }
                         appends.clear();
                         sweep(s);
                     }
                     case Stop x -> stop = true;
                 }
             }
-            write(appends);
+            write(appends, gathered);
             batch.clear();
         }
         try {
@@ -167,10 +178,12 @@ final class StoreWriter implements AutoCloseable {
         }
     }
 
-    private void write(List<Append> appends) {
+    /** Writes {@code appends} in one transaction, if there are any; whether there were. */
+    private boolean write(List<Append> appends, long gathered) {
         if (appends.isEmpty()) {
-            return;
+            return false;
         }
+        long started = System.nanoTime();
         Instant now = clock.instant();
         try {
             // Lock the kiosks' progress rows first, in name order, so that writers on several nodes cannot deadlock.
@@ -232,8 +245,9 @@ final class StoreWriter implements AutoCloseable {
             spans.record(statements, open, spots, waves, kiosk -> ledgers.get(kiosk).highest());
             gaps.save(statements, ledgers, open);
             statements.commit();
+            long committed = System.nanoTime();
             counters.committed();
-            observeLag(spots, waves);
+            observe(appends, outcomes, messages, started, committed);
             long refused = java.util.Arrays.stream(outcomes).filter(o -> o == AppendOutcome.REFUSED).count();
             long conflicts = java.util.Arrays.stream(outcomes).filter(o -> o == AppendOutcome.CONFLICT).count();
             counters.stored(spots.size() + waves.size(), appends.size() - spots.size() - waves.size() - refused
@@ -246,11 +260,13 @@ final class StoreWriter implements AutoCloseable {
             for (int i = 0; i < appends.size(); i++) {
                 appends.get(i).done().complete(outcomes[i]);
             }
+            stages.batch(gathered, committed - started, System.nanoTime() - committed);
         } catch (SQLException | RuntimeException e) {
             statements.rollback(e);
             LOG.error("Storing {} readings failed, none was stored: {}", appends.size(), e.toString());
             appends.forEach(a -> a.done().completeExceptionally(e));
         }
+        return true;
     }
 
     /**
@@ -271,20 +287,35 @@ final class StoreWriter implements AutoCloseable {
         return null;
     }
 
-    /** The newly stored readings' lag from their time (a waveform batch's last sample) to the commit just made. */
-    private void observeLag(List<Measurement> spots, List<WaveformBatch> waves) {
-        CommitLag observer = lag;
-        if (observer == CommitLag.NONE) {
+    /**
+     * The newly stored readings' lag from their time (a waveform batch's last sample) to the commit just made, and its
+     * parts: to the hand-in to the writer, and from there to the batch's start ({@link WriterStages}). The lag is on
+     * the wall clock (the kiosk's time against the broker's); its parts after the hand-in on the monotonic clock.
+     */
+    private void observe(List<Append> appends, AppendOutcome[] outcomes, KioskMessage[] messages, long started,
+            long committedNanos) {
+        CommitLag lagObserver = lag;
+        WriterStages stageObserver = stages;
+        if (lagObserver == CommitLag.NONE && stageObserver == WriterStages.NONE) {
             return;
         }
         Instant committed = clock.instant();
         try {
-            for (Measurement m : spots) {
-                observer.stored(Duration.between(m.takenAt(), committed));
-            }
-            for (WaveformBatch w : waves) {
-                long nanos = w.sampleRate() > 0 ? (long) (w.samples().size() / w.sampleRate() * 1e9) : 0;
-                observer.stored(Duration.between(w.start().plusNanos(nanos), committed));
+            for (int i = 0; i < appends.size(); i++) {
+                if (outcomes[i] != AppendOutcome.STORED) {
+                    continue;
+                }
+                Instant taken = switch (messages[i]) {
+                    case Measurement m -> m.takenAt();
+                    case WaveformBatch w -> w.start().plusNanos(w.sampleRate() > 0
+                            ? (long) (w.samples().size() / w.sampleRate() * 1e9) : 0);
+                    default -> committed;
+                };
+                long lagNanos = (committed.getEpochSecond() - taken.getEpochSecond()) * 1_000_000_000L
+                        + committed.getNano() - taken.getNano();
+                long handedIn = appends.get(i).handedIn();
+                lagObserver.stored(Duration.ofNanos(lagNanos));
+                stageObserver.reading(lagNanos - (committedNanos - handedIn), started - handedIn);
             }
         } catch (RuntimeException e) {
             LOG.warn("The store's lag observer failed: {}", e.toString());

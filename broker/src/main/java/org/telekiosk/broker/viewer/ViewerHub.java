@@ -59,6 +59,8 @@ public final class ViewerHub implements CallWatcher {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder skipped = new LongAdder();
     private final VitalsOrder order;
+    /** Told how long each reading or batch took from {@link #publish} to its viewers' sockets' queues. */
+    private volatile java.util.function.LongConsumer delays = nanos -> { };
 
     /**
      * How long a kiosk's reading or waveform batch waits at most for the ones the kiosk numbered before it
@@ -195,17 +197,27 @@ public final class ViewerHub implements CallWatcher {
      * for replays; waveforms are only streamed. Only queues the message on its kiosk's lane.
      */
     public void publish(KioskMessage message) {
+        long handedIn = nanos.getAsLong();
         fanOut.execute(message.kiosk(), () -> {
             if (order != null) {
-                order.offer(message);
+                order.offer(message, handedIn);
             } else {
-                forward(message);
+                forward(message, handedIn);
             }
         });
     }
 
-    private void forward(KioskMessage message) {
-        switch (message) {
+    /**
+     * Tells {@code observer}, on the kiosk's lane, how long each reading and waveform batch sent to at least one viewer
+     * took from {@link #publish} (right after its commit) until its frame was queued to the viewers' sockets (nanoseconds):
+     * the wait on the lane, in the kiosk's order ({@link VitalsOrder}) and the encoding and routing. Must not block.
+     */
+    public void observeDelays(java.util.function.LongConsumer observer) {
+        delays = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
+    private void forward(KioskMessage message, long handedIn) {
+        boolean sent = switch (message) {
             case Measurement m -> {
                 String key = m.sensor().value() + "|" + m.loinc().value();
                 remember(m.kiosk(), key, m.takenAt(), m.seq(), m);
@@ -220,17 +232,22 @@ public final class ViewerHub implements CallWatcher {
                 } finally {
                     out.release();
                 }
+                yield out.encoded();
             }
             case KioskStatus s -> {
                 // A status is the kiosk's, not the patient's: every viewer of the kiosk gets it.
                 remember(s.kiosk(), "status", s.sentAt(), 0, s);
                 route(s.kiosk(), Instant.MAX, new ViewerEvent.Status(s), true);
+                yield false;
             }
             case WaveformBatch w -> route(w.kiosk(), w.start(), new ViewerEvent.Waveform(w), true);
             // The kiosk's report changes the command's state in the CommandService, which then calls #command.
-            case CommandUpdate u -> { }
+            case CommandUpdate u -> false;
             // Whether the kiosk is connected is the fleet view's (KioskPresence), not the vitals'.
-            case Presence p -> { }
+            case Presence p -> false;
+        };
+        if (sent) {
+            delays.accept(nanos.getAsLong() - handedIn);
         }
     }
 
@@ -273,9 +290,9 @@ public final class ViewerHub implements CallWatcher {
 
     /**
      * Sends to each viewer of {@code kiosk} whose patient was admitted at or before {@code takenAt}; if {@code afterReplay},
-     * only to those whose replay of the kiosk was made.
+     * only to those whose replay of the kiosk was made. Whether it was sent to any.
      */
-    private void route(KioskId kiosk, Instant takenAt, ViewerEvent event, boolean afterReplay) {
+    private boolean route(KioskId kiosk, Instant takenAt, ViewerEvent event, boolean afterReplay) {
         Outgoing out = new Outgoing(event);
         try {
             for (CallIndex.Route route : index.routes().getOrDefault(kiosk, List.of())) {
@@ -286,6 +303,7 @@ public final class ViewerHub implements CallWatcher {
         } finally {
             out.release();
         }
+        return out.encoded();
     }
 
     private void deliver(ViewerSession viewer, Outgoing out) {
@@ -324,6 +342,11 @@ public final class ViewerHub implements CallWatcher {
             if (frame != null) {
                 frame.release();
             }
+        }
+
+        /** Whether it was handed to some viewer (its frame made). */
+        boolean encoded() {
+            return frame != null;
         }
     }
 

@@ -53,12 +53,56 @@ public final class VitalsOrder {
     private final int maxHeld;
     private final LongSupplier nanos;
     private final Timer timer;
-    private final Consumer<KioskMessage> release;
+    private final Release release;
     private final Lanes lanes;
+    private volatile Waits waits = Waits.NONE;
     private final Map<KioskId, Line> lines = new ConcurrentHashMap<>();
     private final LongAdder reordered = new LongAdder();
     private final LongAdder gaps = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+
+    /**
+     * Takes each message in its kiosk's order with the time it was handed in ({@link #offer(KioskMessage, long)}, on
+     * the {@code nanos} clock); must not block.
+     */
+    @FunctionalInterface
+    public interface Release {
+        void accept(KioskMessage message, long handedIn);
+    }
+
+    /** Why a message waited here before it was released. */
+    public enum Cause {
+        /** One of its kiosk's first messages after the start or after {@code ORDER_IDLE}: the first number is not known. */
+        FIRST("first"),
+        /** A number before it was missing and came: the gap closed. */
+        GAP_CLOSED("gap-closed"),
+        /** A number before it was missing and did not come within the wait: the gap was given up. */
+        GAP_GIVEN_UP("gap-given-up"),
+        /** Its kiosk held more messages than it may: the gap was given up at once. */
+        TOO_MANY("too-many");
+
+        private final String code;
+
+        Cause(String code) {
+            this.code = code;
+        }
+
+        /** The label value in the broker's metrics. */
+        public String code() {
+            return code;
+        }
+    }
+
+    /**
+     * Told of every message that waited here, when it is released, on the releasing thread: why and how long
+     * ({@code nanos} clock). Must not block.
+     */
+    @FunctionalInterface
+    public interface Waits {
+        Waits NONE = (cause, nanos) -> { };
+
+        void waited(Cause cause, long nanos);
+    }
 
     /** Runs a kiosk's task on the thread its messages are offered on, after those offered before; never blocks. */
     @FunctionalInterface
@@ -75,7 +119,7 @@ public final class VitalsOrder {
      * @param release takes each message, in each kiosk's order; must not block
      */
     public VitalsOrder(Duration wait, int maxHeld, LongSupplier nanos, Timer timer, Consumer<KioskMessage> release) {
-        this(wait, maxHeld, nanos, timer, (kiosk, task) -> task.run(), release);
+        this(wait, maxHeld, nanos, timer, (kiosk, task) -> task.run(), (message, handedIn) -> release.accept(message));
     }
 
     /**
@@ -83,7 +127,7 @@ public final class VitalsOrder {
      * every message of a kiosk is released on that one thread.
      */
     public VitalsOrder(Duration wait, int maxHeld, LongSupplier nanos, Timer timer, Lanes lanes,
-            Consumer<KioskMessage> release) {
+            Release release) {
         if (wait.isNegative() || wait.isZero()) {
             throw new IllegalArgumentException("wait must be more than 0, was " + wait);
         }
@@ -100,17 +144,30 @@ public final class VitalsOrder {
 
     /** Takes a reading or waveform batch of a kiosk; anything else is released at once. */
     public void offer(KioskMessage message) {
+        offer(message, nanos.getAsLong());
+    }
+
+    /**
+     * As {@link #offer(KioskMessage)}; {@code handedIn} (on the {@code nanos} clock) goes with the message to
+     * {@link Release}, so that the time from the hand-in to the release can be measured across a wait here.
+     */
+    public void offer(KioskMessage message, long handedIn) {
         switch (message) {
-            case Measurement m -> offer(m.kiosk(), m.seq(), m);
-            case WaveformBatch w -> offer(w.kiosk(), w.seq(), w);
-            default -> release.accept(message);
+            case Measurement m -> offer(m.kiosk(), m.seq(), m, handedIn);
+            case WaveformBatch w -> offer(w.kiosk(), w.seq(), w, handedIn);
+            default -> release.accept(message, handedIn);
         }
     }
 
-    private void offer(KioskId kiosk, long seq, KioskMessage message) {
+    /** Tells {@code observer} of every message that waits here from now on, when it is released. */
+    public void observeWaits(Waits observer) {
+        waits = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
+    private void offer(KioskId kiosk, long seq, KioskMessage message, long handedIn) {
         while (true) {
             Line line = lines.computeIfAbsent(kiosk, k -> new Line(k, nanos.getAsLong()));
-            if (line.offer(seq, message)) {
+            if (line.offer(seq, message, handedIn)) {
                 return;
             }
             // Pruned between the look-up and the lock: take a fresh line.
@@ -163,7 +220,8 @@ public final class VitalsOrder {
         return lines.values().stream().mapToInt(Line::held).sum();
     }
 
-    private record Held(KioskMessage message, long arrived) {}
+    /** A message waiting: when it arrived here, when it was handed in, whether as one of its kiosk's first. */
+    private record Held(KioskMessage message, long arrived, long handedIn, boolean first) {}
 
     /** One kiosk's order. All state under the line's own lock. */
     private final class Line {
@@ -201,21 +259,21 @@ public final class VitalsOrder {
         }
 
         /** @return false if this line was pruned and took nothing */
-        synchronized boolean offer(long seq, KioskMessage message) {
+        synchronized boolean offer(long seq, KioskMessage message, long handedIn) {
             if (retired) {
                 return false;
             }
             lastOffer = nanos.getAsLong();
             if (next != 0 && seq < next) {
-                late(message);
+                late(message, handedIn);
             } else if (seq == next) {
-                send(message);
+                send(message, handedIn);
                 next = seq + 1;
                 drain();
             } else {
-                held.putIfAbsent(seq, new Held(message, nanos.getAsLong()));
+                held.putIfAbsent(seq, new Held(message, lastOffer, handedIn, next == 0));
                 if (held.size() > maxHeld) {
-                    giveUpThrough(held.lastKey());
+                    giveUpThrough(held.lastKey(), Cause.TOO_MANY);
                 } else if (!timerArmed) {
                     arm(waitNanos);
                 }
@@ -239,7 +297,7 @@ public final class VitalsOrder {
                 }
             }
             if (through > 0) {
-                giveUpThrough(through);
+                giveUpThrough(through, Cause.GAP_GIVEN_UP);
             }
             if (!held.isEmpty() && !timerArmed) {
                 long oldest = held.values().stream().mapToLong(Held::arrived).min().orElseThrow();
@@ -247,15 +305,17 @@ public final class VitalsOrder {
             }
         }
 
-        /** Sends every held message up to {@code seq} in order, skipping the numbers missing between them. */
-        private void giveUpThrough(long seq) {
+        /**
+         * Sends every held message up to {@code seq} in order, skipping the numbers missing between them; {@code
+         * cause} is why the ones after a skipped number waited.
+         */
+        private void giveUpThrough(long seq, Cause cause) {
             while (!held.isEmpty() && held.firstKey() <= seq) {
                 var first = held.pollFirstEntry();
                 if (next != 0 && first.getKey() > next) {
                     gaps.increment();
                 }
-                reordered.increment();
-                send(first.getValue().message());
+                release(first.getValue(), cause);
                 next = first.getKey() + 1;
             }
             drain();
@@ -264,14 +324,20 @@ public final class VitalsOrder {
         /** Sends the held messages that follow on without a gap. */
         private void drain() {
             while (!held.isEmpty() && held.firstKey() == next) {
-                reordered.increment();
-                send(held.pollFirstEntry().getValue().message());
+                release(held.pollFirstEntry().getValue(), Cause.GAP_CLOSED);
                 next++;
             }
         }
 
+        /** Sends a message that waited, and tells why and how long (one of the kiosk's first: always FIRST). */
+        private void release(Held h, Cause cause) {
+            reordered.increment();
+            waits.waited(h.first() ? Cause.FIRST : cause, nanos.getAsLong() - h.arrived());
+            send(h.message(), h.handedIn());
+        }
+
         /** A message whose number was passed: sent only if it does not take a tile or a trace back in time. */
-        private void late(KioskMessage message) {
+        private void late(KioskMessage message, long handedIn) {
             boolean older = switch (message) {
                 case Measurement m -> {
                     Instant newest = newestReading.get(m.sensor().value() + "|" + m.loinc().value());
@@ -286,11 +352,11 @@ public final class VitalsOrder {
             if (older) {
                 dropped.increment();
             } else {
-                send(message);
+                send(message, handedIn);
             }
         }
 
-        private void send(KioskMessage message) {
+        private void send(KioskMessage message, long handedIn) {
             switch (message) {
                 case Measurement m -> newestReading.merge(m.sensor().value() + "|" + m.loinc().value(), m.takenAt(),
                         (a, b) -> b.isAfter(a) ? b : a);
@@ -298,7 +364,7 @@ public final class VitalsOrder {
                         (a, b) -> b.isAfter(a) ? b : a);
                 default -> { }
             }
-            release.accept(message);
+            release.accept(message, handedIn);
         }
     }
 }

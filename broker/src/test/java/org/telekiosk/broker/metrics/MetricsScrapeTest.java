@@ -97,6 +97,24 @@ class MetricsScrapeTest {
             assertEquals(0.0, value(text, "telekiosk_viewer_order_late_dropped_total"), text);
             assertEquals(0.0, value(text, "telekiosk_viewer_order_held"), text);
             assertEquals(1.0, value(text, "telekiosk_viewer_order_kiosks"), text);
+            // Where the readings' time went: the three stored each with its queue wait, one with its intake lag (the
+            // two a day ahead have a kiosk clock ahead), every commit's phases, the doctor's readings' delay, and
+            // each of the three waits in the ordering with its cause.
+            assertEquals(3.0, value(text, "telekiosk_store_queue_wait_seconds_count"), text);
+            assertEquals(1.0, value(text, "telekiosk_intake_lag_seconds_count"), text);
+            assertTrue(value(text, "telekiosk_intake_lag_seconds_sum") >= 59, text);
+            double commits = value(text, "telekiosk_store_commits_total");
+            assertTrue(commits >= 1, text);
+            for (String phase : new String[] {"gather", "transaction", "handoff"}) {
+                assertEquals(commits, value(text, "telekiosk_store_batch_seconds_count{phase=\"" + phase + "\"}"), text);
+            }
+            assertTrue(value(text, "telekiosk_viewer_delay_seconds_count") >= 2, text);
+            double waits = 0;
+            for (String cause : new String[] {"first", "gap-closed", "gap-given-up", "too-many"}) {
+                waits += value(text, "telekiosk_viewer_order_wait_seconds_count{cause=\"" + cause + "\"}");
+            }
+            assertEquals(3.0, waits, text);
+            assertTrue(value(text, "telekiosk_viewer_order_wait_seconds_count{cause=\"first\"}") >= 2, text);
             assertEquals(1.0, value(text, "telekiosk_viewer_kiosks"), text);
             // the kiosk and the broker's own intake connections (mqtt.intake-connections)
             assertEquals(1.0 + BROKER.broker().config().mqttIntakeConnections(),

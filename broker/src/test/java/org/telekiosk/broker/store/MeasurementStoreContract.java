@@ -443,4 +443,66 @@ abstract class MeasurementStoreContract {
         assertEquals(0, store.queued());
     }
 
+    @Test
+    void eachNewlyStoredReadingTellsItsIntakeAndQueueWaitAndEachCommitItsPhases() throws Exception {
+        List<long[]> readings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<long[]> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch inFirst = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
+        store.observeStages(new WriterStages() {
+            @Override
+            public void reading(long intake, long queued) {
+                readings.add(new long[] {intake, queued});
+                if (readings.size() == 1) {
+                    // Holds the writer inside the first batch, after its commit, while the second reading queues.
+                    inFirst.countDown();
+                    try {
+                        goOn.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void batch(long gather, long transaction, long handOff) {
+                batches.add(new long[] {gather, transaction, handOff});
+            }
+        });
+        long commits = store.counters().commits();
+        clock.advance(Duration.ofSeconds(10));
+        long began = System.nanoTime();
+        var first = store.append(reading(KIOSK, 1));
+        assertTrue(inFirst.await(20, java.util.concurrent.TimeUnit.SECONDS));
+        var second = store.append(ecg(KIOSK, 2));
+        long queuedFrom = System.nanoTime();
+        assertEquals(1, store.queued());
+        long heldFor = System.nanoTime() - queuedFrom;
+        goOn.countDown();
+        assertEquals(AppendOutcome.STORED, first.get());
+        assertEquals(AppendOutcome.STORED, second.get());
+        assertEquals(AppendOutcome.DUPLICATE, store.append(reading(KIOSK, 1)).get());
+        long elapsed = System.nanoTime() - began;
+
+        assertEquals(2, readings.size(), "the duplicate is not told");
+        // A batch is told after its futures completed: wait for the last one.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> batches.size() == store.counters().commits() - commits);
+        assertEquals(3, batches.size(), "one batch told a commit");
+        long[] lags = {Duration.between(reading(KIOSK, 1).takenAt(), T0.plusSeconds(10)).toNanos(),
+            Duration.ofMillis(10_000 - 2_000 - 28).toNanos()};
+        for (int i = 0; i < 2; i++) {
+            long intake = readings.get(i)[0];
+            long queued = readings.get(i)[1];
+            assertTrue(queued >= 0 && intake + queued <= lags[i] && intake >= lags[i] - elapsed,
+                    "reading " + i + ": the intake and the queue are the part of the lag before the commit");
+        }
+        assertTrue(readings.get(1)[1] >= heldFor, "the second waited while the writer was held in the first batch");
+        long total = System.nanoTime() - began;
+        for (long[] b : batches) {
+            assertTrue(b[0] >= 0 && b[1] > 0 && b[2] >= 0 && b[0] + b[1] + b[2] <= total, java.util.Arrays.toString(b));
+        }
+        assertTrue(batches.getFirst()[2] >= heldFor, "the writer held after the first commit is its hand-off's time");
+    }
+
 }

@@ -204,6 +204,37 @@ class VitalsOrderTest {
         assertEquals(List.of(10L, 11L, 12L, 13L), releasedSeqs(A));
     }
 
+    @Test
+    void everyWaitIsToldWithItsCauseAndLengthAndEveryReleaseWithItsHandInTime() {
+        List<String> waits = new ArrayList<>();
+        List<Long> handedIn = new ArrayList<>();
+        VitalsOrder timed = new VitalsOrder(WAIT, 3, now::get,
+                (delay, task) -> timers.add(new Timed(now.get() + delay.toNanos(), task)), (kiosk, task) -> task.run(),
+                (message, at) -> {
+                    released.add(message);
+                    handedIn.add(at);
+                });
+        timed.observeWaits((cause, nanos) -> waits.add(cause.code() + " " + Duration.ofNanos(nanos).toMillis()));
+
+        timed.offer(numbered(A, 1), 7); // the kiosk's first: waits out the start
+        elapse(WAIT);
+        timed.offer(numbered(A, 2), 8); // in order: no wait, not told
+        timed.offer(numbered(A, 4), 9);
+        elapse(Duration.ofMillis(40));
+        timed.offer(numbered(A, 3), 10); // closes the gap: 4 waited 40 ms
+        timed.offer(numbered(A, 6), 11); // 5 never comes: 6 waits the whole 300 ms
+        elapse(WAIT);
+        for (long seq = 8; seq <= 11; seq++) { // 7 never comes; the fourth held gives the gap up at once
+            timed.offer(numbered(A, seq), seq + 4);
+        }
+
+        assertEquals(List.of(1L, 2L, 3L, 4L, 6L, 8L, 9L, 10L, 11L), releasedSeqs(A));
+        assertEquals(List.of(7L, 8L, 10L, 9L, 11L, 12L, 13L, 14L, 15L), handedIn, "each with its own hand-in time");
+        assertEquals(List.of("first 300", "gap-closed 40", "gap-given-up 300", "too-many 0", "too-many 0",
+                "too-many 0", "too-many 0"), waits);
+        assertEquals(7, timed.reorderedCount(), "each wait told is a message reordered");
+    }
+
     /** Offers a kiosk's first message and lets it wait out the start. */
     void start(KioskId kiosk, long seq) {
         order.offer(numbered(kiosk, seq));

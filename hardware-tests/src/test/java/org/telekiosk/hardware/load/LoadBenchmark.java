@@ -134,7 +134,8 @@ public final class LoadBenchmark {
             SecureFiles.writeSecret(plan, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
             telekiosk = generator(plan, "telekiosk", seconds, perKiosk, 0, client, warmUp,
                     new BrokerCpu(() -> broker.store().counters().stored(),
-                            () -> broker.store().counters().commits()));
+                            () -> broker.store().counters().commits()),
+                    broker.metricsUrl().map(BrokerStages::new).orElse(null));
             accepted = broker.intake().acceptedCount();
             stored = broker.store().counters().stored();
             duplicates = broker.store().counters().duplicates();
@@ -156,7 +157,7 @@ public final class LoadBenchmark {
         }
         if (raw) {
             try (RawMqttBroker ceiling = RawMqttBroker.start(rawConf)) {
-                rawResult = generator(plan, "raw", seconds, perKiosk, ceiling.port(), client, warmUp, null);
+                rawResult = generator(plan, "raw", seconds, perKiosk, ceiling.port(), client, warmUp, null, null);
                 rawQuickStop = ceiling.quickStop();
             }
         }
@@ -171,10 +172,11 @@ public final class LoadBenchmark {
 
     /**
      * Runs the generator in its own JVM on this classpath, echoes its output, and returns its RESULT line's fields;
-     * {@code cpu}, if not null, measures this JVM's CPU per reading over each step's window.
+     * {@code cpu}, if not null, measures this JVM's CPU per reading over each step's window; {@code stages}, if not
+     * null, prints the broker's stage percentiles of each step's window after the generator's end-to-end ones.
      */
     private static Map<String, String> generator(Path plan, String mode, int seconds, String perKiosk, int rawPort,
-            String client, Duration warmUp, BrokerCpu cpu) throws Exception {
+            String client, Duration warmUp, BrokerCpu cpu, BrokerStages stages) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String options = System.getenv("LOADGEN_JAVA_OPTS");
@@ -198,6 +200,13 @@ public final class LoadBenchmark {
                     cpu.start();
                 } else if (cpu != null && line.equals(LoadGenerator.WINDOW_CLOSES)) {
                     cpu.end(mode);
+                }
+                if (stages != null && line.equals(LoadGenerator.WINDOW_OPENS)) {
+                    stages.start();
+                } else if (stages != null && line.equals(LoadGenerator.WINDOW_CLOSES)) {
+                    stages.end();
+                } else if (stages != null && line.startsWith("[" + mode + "] latency kiosk ->")) {
+                    stages.print(mode);
                 }
                 if (line.startsWith("RESULT ")) {
                     for (String field : line.substring(7).split(" ")) {
