@@ -61,8 +61,9 @@ import org.telekiosk.protocol.KioskId;
  * so the totals of a run can be compared step by step. The last line is {@code RESULT key=value …} for a harness.
  *
  * <p>Arguments: {@code plan-file telekiosk|raw seconds [readings per kiosk per second, default 3; a comma-separated
- * list runs one step per rate] [raw MQTT port]}; the system properties {@code load.client} ({@code netty|agent}) and
- * {@code load.warmup} (each step's warm-up in seconds, 5 unless set).
+ * list runs one step per rate] [raw MQTT port]}; the system properties {@code load.client} ({@code netty|agent}),
+ * {@code load.warmup} (each step's warm-up in seconds, 5 unless set) and {@code load.paths} (the generator's own
+ * cheaper paths per step, for A/B within one run: {@link GeneratorPaths}).
  * The plan file (owner-only; it holds tokens and sessions): {@code https <url>}, {@code viewer <wss-uri>},
  * {@code origin <origin>}, then one {@code kiosk <id> <token line> <hello frame>} per kiosk, tab-separated.
  */
