@@ -12,8 +12,8 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
 /**
  * The load generator's Netty kiosks' CBOR for their two readings, {@code measurement} and {@code waveform}: the very
  * bytes the protocol's codec ({@code WireCodec.cbor}, Jackson) writes for the same record, written by hand, because
- * Jackson's encode per publish was the largest share of the generator's kiosk thread (docs/benchmarks.md, "The
- * generator's CPU a reading, fifteenth session"). {@code ReadingBytesTest} holds it to the codec byte for byte on
+ * Jackson's encode per publish was 8 % of the generator's CPU-time samples and its largest allocation
+ * (docs/benchmarks.md, "The generator's CPU a reading, fifteenth session"). {@code ReadingBytesTest} holds it to the codec byte for byte on
  * many seeds; anything else ({@link #of} answers null) goes through the codec.
  *
  * <p>The layout is Jackson's for these records (RFC 8949): an indefinite-length map ({@code 0xBF} … {@code 0xFF}),

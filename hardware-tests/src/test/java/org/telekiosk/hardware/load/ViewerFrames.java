@@ -98,7 +98,8 @@ final class ViewerFrames {
      * The instant written in {@code b[from..to)}, in microseconds since the epoch: the wire's common form
      * ({@code 2026-12-06T21:00:00.123456Z}, a four-digit year, 0 to 9 fraction digits) read in place, as
      * {@link Instant#parse} would read it; anything else through {@link Instant#parse} itself, which parses text
-     * and builds a resolver per call (a tenth of the doctors' sockets' thread, docs/benchmarks.md).
+     * and builds a resolver per call (with the rate's parse about a quarter of the doctors' sockets' thread,
+     * docs/benchmarks.md, "The generator's CPU a reading, fifteenth session").
      */
     static long micros(byte[] b, int from, int to) {
         int length = to - from;

@@ -114,8 +114,9 @@ class ViewerFramesTest {
                     ? JSON.encode(new ViewerEvent.Reading(new Measurement(KIOSK, i + 1, SensorId.of("mlx90614"),
                             LoincCode.BODY_TEMPERATURE, 36.5, UcumUnit.CELSIUS, t)))
                     : JSON.encode(new ViewerEvent.Waveform(new WaveformBatch(KIOSK, i + 1, SensorId.of("ads1115"),
-                            Signal.ECG, UcumUnit.MILLIVOLT, random.nextInt(1, 1001) / (random.nextBoolean() ? 1.0 : 4.0),
-                            t, 0.0025, IntSamples.of(samples))));
+                            Signal.ECG, UcumUnit.MILLIVOLT,
+                            random.nextInt(1, 1001) / (random.nextBoolean() ? 1.0 : 4.0), t, 0.0025,
+                            IntSamples.of(samples))));
             int kind = ViewerFrames.kind(frame, frame.length);
             assertEquals(ViewerFrames.completeMicros(frame, frame.length, kind, false),
                     ViewerFrames.completeMicros(frame, frame.length, kind, true), () -> new String(frame,
