@@ -1,12 +1,12 @@
 package org.telekiosk.hardware.load;
 
-import java.util.Collection;
 import java.util.Locale;
 
 /** Latency percentiles of a {@link LoadGenerator} step, in milliseconds. */
 record Latency(long count, double p50, double p99, double max) {
-    static Latency of(Collection<Long> micros) {
-        long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+    static Latency of(long[] micros) {
+        long[] sorted = micros.clone();
+        java.util.Arrays.sort(sorted);
         if (sorted.length == 0) {
             return new Latency(0, Double.NaN, Double.NaN, Double.NaN);
         }

@@ -32,7 +32,9 @@ import org.telekiosk.protocol.KioskId;
  * <p>Arguments: {@code kiosks seconds [readings/s per kiosk, default 3, or a comma-separated list of steps] [raw:
  * yes|no, default yes]}; the system property {@code load.client} ({@code netty}, the generator's default, or
  * {@code agent}) is handed to the generator. The generator's JVM options come from the environment variable {@code
- * LOADGEN_JAVA_OPTS} (e.g. a flight recording of its own).
+ * LOADGEN_JAVA_OPTS}; {@code -Dload.generator.jfr=<file>} records each generator JVM ({@link #generatorRecording}:
+ * the raw phase's file gets {@code -raw} in its name) with the profile settings, or the {@code .jfc} file
+ * {@code -Dload.generator.jfr.settings=<file>} names.
  */
 public final class LoadBenchmark {
     private LoadBenchmark() {}
@@ -165,6 +167,20 @@ public final class LoadBenchmark {
                 rawQuickStop);
     }
 
+    /**
+     * The generator's flight recording for one phase: {@code file} itself for the Telekiosk phase, {@code file} with
+     * {@code -raw} before its extension for the raw ceiling's (each phase is a JVM of its own).
+     */
+    static Path generatorRecording(Path file, String mode) {
+        if (mode.equals("telekiosk")) {
+            return file;
+        }
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String named = dot > 0 ? name.substring(0, dot) + "-" + mode + name.substring(dot) : name + "-" + mode;
+        return file.resolveSibling(named);
+    }
+
     /** What a caller checks while the broker still runs. */
     interface BrokerCheck {
         void check(BrokerExtension broker) throws Exception;
@@ -182,6 +198,12 @@ public final class LoadBenchmark {
         String options = System.getenv("LOADGEN_JAVA_OPTS");
         if (options != null && !options.isBlank()) {
             command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        String jfr = System.getProperty("load.generator.jfr", "");
+        if (!jfr.isBlank()) {
+            String settings = System.getProperty("load.generator.jfr.settings", "");
+            command.add("-XX:StartFlightRecording=filename=" + generatorRecording(Path.of(jfr), mode) + ",settings="
+                    + (settings.isBlank() ? "profile" : settings));
         }
         if (!client.isBlank()) {
             command.add("-Dload.client=" + client);

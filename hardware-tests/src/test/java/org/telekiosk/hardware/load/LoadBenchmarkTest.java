@@ -20,7 +20,10 @@ import org.telekiosk.broker.testing.KeyStoreTestSettings;
  * {@code -Dload.client=netty|agent} for the generator's kiosks' MQTT client (netty by default: {@link LoadGenerator}), {@code -Dload.jfr=<file>} for a
  * flight recording (profile settings, or the {@code .jfc} file {@code -Dload.jfr.settings=<file>} names) of the broker's JVM, {@code -Dload.config.<key>=<value>} for any other broker
  * setting. The generator's JVM options: environment variable
- * {@code LOADGEN_JAVA_OPTS}. The figures are printed; docs/benchmarks.md has the command and one run's figures.
+ * {@code LOADGEN_JAVA_OPTS}; {@code -Dload.generator.jfr=<file>} records the generator's JVM as {@code -Dload.jfr} the
+ * broker's (profile settings, or the {@code .jfc} file {@code -Dload.generator.jfr.settings=<file>} names; the raw
+ * phase's generator writes {@code <file>} with {@code -raw} before its extension). The figures are printed;
+ * docs/benchmarks.md has the command and one run's figures.
  *
  * <p>The broker runs in this JVM, whose test settings (HiveMQ's persistence buckets and shutdown grace, PKCS#12
  * iteration counts: {@link HiveMqTestSettings}, {@link KeyStoreTestSettings}) are set back to HiveMQ's and the JDK's

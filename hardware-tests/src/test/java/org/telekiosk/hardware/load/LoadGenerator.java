@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,8 +61,9 @@ import org.telekiosk.protocol.KioskId;
  * so the totals of a run can be compared step by step. The last line is {@code RESULT key=value …} for a harness.
  *
  * <p>Arguments: {@code plan-file telekiosk|raw seconds [readings per kiosk per second, default 3; a comma-separated
- * list runs one step per rate] [raw MQTT port]}; the system properties {@code load.client} ({@code netty|agent}) and
- * {@code load.warmup} (each step's warm-up in seconds, 5 unless set).
+ * list runs one step per rate] [raw MQTT port]}; the system properties {@code load.client} ({@code netty|agent}),
+ * {@code load.warmup} (each step's warm-up in seconds, 5 unless set) and {@code load.paths} (the generator's own
+ * cheaper paths per step, for A/B within one run: {@link GeneratorPaths}).
  * The plan file (owner-only; it holds tokens and sessions): {@code https <url>}, {@code viewer <wss-uri>},
  * {@code origin <origin>}, then one {@code kiosk <id> <token line> <hello frame>} per kiosk, tab-separated.
  */
@@ -84,8 +84,8 @@ public final class LoadGenerator {
     private final ReadingCounters counters = new ReadingCounters();
     private final LongAdder delivered = new LongAdder();
     private final ConcurrentHashMap<KioskId, Long> storedThrough = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<Long> spotMicros = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Long> batchMicros = new ConcurrentLinkedQueue<>();
+    private final LatencySamples latencies = new LatencySamples();
+    private final GeneratorPaths paths = GeneratorPaths.of(System.getProperty("load.paths"));
     private final AtomicBoolean measuring = new AtomicBoolean();
     private final LongAdder rawReconnects = new LongAdder();
     private NettyKiosks netty;
@@ -143,7 +143,7 @@ public final class LoadGenerator {
                 raw ? "loaded" : "enrolled", (System.nanoTime() - start) / 1e9, client == Client.NETTY
                         ? "Netty, one event loop group of " + NettyKiosks.THREADS + " thread for all"
                         : "the agent's PahoUplink");
-        netty = client == Client.NETTY ? new NettyKiosks() : null;
+        netty = client == Client.NETTY ? new NettyKiosks(paths) : null;
         List<Uplink> uplinks = new ArrayList<>();
         List<LoadCommands> answers = new ArrayList<>();
         ViewerSockets viewers = null;
@@ -187,7 +187,7 @@ public final class LoadGenerator {
                             public void unreadable(String why) {
                                 System.err.println("the broker sent a frame the generator cannot read: " + why);
                             }
-                        });
+                        }, paths);
                 // Eight at a time, as the enrollments: the broker closes a socket that has not said hello within
                 // 15 s, which a hundred handshakes at once on a busy machine can exceed.
                 Semaphore opening = new Semaphore(8);
@@ -212,8 +212,9 @@ public final class LoadGenerator {
             for (int i = 0; i < n; i++) {
                 publishers.add(new KioskTraffic(plan.kiosks().get(i).id(), uplinks.get(i), counters));
             }
-            for (double perKiosk : rates) {
-                step(mode, publishers, perKiosk, http);
+            for (int step = 0; step < rates.length; step++) {
+                paths.step(step);
+                step(mode, publishers, rates[step], http);
             }
         } finally {
             if (viewers != null) {
@@ -233,8 +234,7 @@ public final class LoadGenerator {
     /** One rate: publish, warm up, measure the window, stop, drain, print. The totals are the whole run's. */
     private void step(String mode, List<KioskTraffic> publishers, double perKiosk, HttpClient http) throws Exception {
         int n = publishers.size();
-        spotMicros.clear();
-        batchMicros.clear();
+        latencies.clear();
         ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
         List<ScheduledFuture<?>> scheduled = new ArrayList<>();
         long stepStart = System.nanoTime();
@@ -273,8 +273,9 @@ public final class LoadGenerator {
             long deliveredInStep = delivered.sum() - deliveredBefore;
 
             System.out.printf(Locale.ROOT, "[%s] %d kiosks at %.2f readings/s each (%.0f readings/s offered), %d s "
-                    + "measured after %d s of warm-up; load average %s at the window's start, %s at its end%n", mode,
-                    n, perKiosk, n * perKiosk, window.toSeconds(), WARM_UP.toSeconds(), loadBefore, loadAfter);
+                    + "measured after %d s of warm-up; load average %s at the window's start, %s at its end; the "
+                    + "generator's paths: %s%n", mode, n, perKiosk, n * perKiosk, window.toSeconds(),
+                    WARM_UP.toSeconds(), loadBefore, loadAfter, paths.variant());
             // The generator's own CPU, for the share of the machine it takes from the broker beside it.
             System.out.printf(Locale.ROOT, "[%s] generator CPU in the window: %.2f s (%.2f cores), %.1f us per reading"
                     + " published%n", mode, cpuSeconds, cpuSeconds / window.toSeconds(),
@@ -283,11 +284,9 @@ public final class LoadGenerator {
                     + "step (warm-up, window, drain: %.1f s) %d, %.0f readings/s%n", mode, inWindow,
                     inWindow / (double) window.toSeconds(), stepSeconds, deliveredInStep,
                     deliveredInStep / stepSeconds);
-            Latency spot = Latency.of(spotMicros);
-            Latency batch = Latency.of(batchMicros);
-            List<Long> all = new ArrayList<>(spotMicros);
-            all.addAll(batchMicros);
-            Latency both = Latency.of(all);
+            Latency spot = latencies.spot();
+            Latency batch = latencies.batch();
+            Latency both = latencies.all();
             System.out.printf(Locale.ROOT, "[%s] latency kiosk -> %s in the window: all %s; spot %s; batches %s%n",
                     mode, raw ? "subscriber" : "doctor's socket", both, spot, batch);
             System.out.printf(Locale.ROOT, "[%s] totals (whole run, after %s the drain of %.1f s): published %d, "
@@ -312,13 +311,15 @@ public final class LoadGenerator {
             }
             System.out.printf(Locale.ROOT, "RESULT mode=%s client=%s offered=%.0f throughput=%.0f kiosks=%d window=%d "
                     + "inWindow=%d published=%d refused=%d failed=%d pubacked=%d storeAcked=%d delivered=%d drained=%s "
-                    + "p50=%.2f p99=%.2f max=%.2f timed=%d rawReconnects=%d commands=%d commandUpdates=%d%n", mode,
+                    + "p50=%.2f p99=%.2f max=%.2f timed=%d rawReconnects=%d commands=%d commandUpdates=%d paths=%s "
+                    + "cpuPerReading=%.1f%n", mode,
                     client.name().toLowerCase(Locale.ROOT),
                     n * perKiosk,
                     deliveredInStep / stepSeconds, n, window.toSeconds(), inWindow, counters.published.sum(),
                     counters.refusedByWindow.sum(), counters.failed.sum(), counters.pubacked.sum(), storeAcknowledged(),
                     delivered.sum(), drained, both.p50(), both.p99(), both.max(), both.count(), rawReconnects.sum(),
-                    counters.commands.sum(), counters.commandUpdates.sum());
+                    counters.commands.sum(), counters.commandUpdates.sum(), paths.variant(),
+                    inWindow == 0 ? 0.0 : cpuSeconds * 1e6 / inWindow);
         } finally {
             scheduled.forEach(f -> f.cancel(false));
             ticks.shutdownNow();
@@ -345,7 +346,7 @@ public final class LoadGenerator {
     private void arrived(boolean spot, long latencyMicros) {
         delivered.increment();
         if (measuring.get()) {
-            (spot ? spotMicros : batchMicros).add(latencyMicros);
+            latencies.add(spot, latencyMicros, !paths.on(GeneratorPaths.Path.LATENCY));
         }
     }
 

@@ -30,13 +30,22 @@ final class NettyKiosks implements AutoCloseable {
     private final EventLoopGroup group = new NioEventLoopGroup(THREADS, new DefaultThreadFactory("load-kiosks", true));
     private final FleetTls tls = new FleetTls();
     final Counts counts = new Counts();
+    private final GeneratorPaths paths;
+
+    NettyKiosks() {
+        this(GeneratorPaths.all());
+    }
+
+    NettyKiosks(GeneratorPaths paths) {
+        this.paths = paths;
+    }
 
     /** A kiosk's uplink on the shared group; starts nothing until {@link NettyUplink#start()}. */
     NettyUplink open(UplinkSettings settings, ReconnectPolicy reconnect) throws IOException {
         SslContext context = tls.clientContext(settings);
         EventLoop loop = group.next();
         return new NettyUplink(settings, session -> MqttPackets.dial(loop, context, settings, MAX_PACKET, counts,
-                session), loop, reconnect, counts);
+                session), loop, reconnect, counts, paths);
     }
 
     /** Returns once every task that was queued on the group's loops before the call has run. */

@@ -59,6 +59,8 @@ import org.telekiosk.protocol.topic.Topics;
  */
 final class NettyUplink implements Uplink {
     private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+    /** The readings' CBOR by hand, the codec's bytes ({@link ReadingBytes}); one writer a thread (its scratch). */
+    private static final ThreadLocal<ReadingBytes> READINGS = ThreadLocal.withInitial(ReadingBytes::new);
     // Refusals are common under load: one completed future each, shared, no exception built per refusal.
     private static final CompletableFuture<Puback> WINDOW_FULL = CompletableFuture.failedFuture(
             new UplinkException(Reason.WINDOW_FULL, "the in-flight window is full", null));
@@ -70,6 +72,7 @@ final class NettyUplink implements Uplink {
     private final EventLoop loop;
     private final ReconnectPolicy reconnect;
     private final NettyKiosks.Counts counts;
+    private final GeneratorPaths paths;
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<StoreAck>> storeAckListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Command>> commandListeners = new CopyOnWriteArrayList<>();
@@ -84,6 +87,13 @@ final class NettyUplink implements Uplink {
     /** @param dialer opens its connections on {@code loop} (TLS over TCP: {@link MqttPackets#dial}) */
     NettyUplink(UplinkSettings settings, MqttPackets.Dialer dialer, EventLoop loop, ReconnectPolicy reconnect,
             NettyKiosks.Counts counts) {
+        this(settings, dialer, loop, reconnect, counts, GeneratorPaths.all());
+    }
+
+    /** @param paths whether readings are encoded by hand ({@link GeneratorPaths.Path#ENCODE}) or by the codec */
+    NettyUplink(UplinkSettings settings, MqttPackets.Dialer dialer, EventLoop loop, ReconnectPolicy reconnect,
+            NettyKiosks.Counts counts, GeneratorPaths paths) {
+        this.paths = paths;
         this.settings = settings;
         this.dialer = dialer;
         this.loop = loop;
@@ -116,7 +126,7 @@ final class NettyUplink implements Uplink {
             return WINDOW_FULL;
         }
         String topic = MqttPackets.topicOf(message);
-        byte[] payload = CBOR.encode(message);
+        byte[] payload = encode(message);
         CompletableFuture<Puback> puback = new CompletableFuture<>();
         if (loop.inEventLoop()) {
             session.send(topic, payload, puback);
@@ -124,6 +134,17 @@ final class NettyUplink implements Uplink {
             loop.execute(() -> session.send(topic, payload, puback));
         }
         return puback;
+    }
+
+    /** The protocol's CBOR of {@code message}: readings by hand (the codec's bytes), anything else by the codec. */
+    private byte[] encode(KioskMessage message) {
+        if (paths.on(GeneratorPaths.Path.ENCODE)) {
+            byte[] bytes = READINGS.get().of(message);
+            if (bytes != null) {
+                return bytes;
+            }
+        }
+        return CBOR.encode(message);
     }
 
     @Override

@@ -58,10 +58,18 @@ final class ViewerSockets implements AutoCloseable {
     private final SslContext ssl;
     private final Clock clock;
     private final Arrivals arrivals;
+    private final GeneratorPaths paths;
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("viewer-sockets", true));
     private final List<Channel> open = new CopyOnWriteArrayList<>();
 
     ViewerSockets(URI uri, String origin, Path caFile, Clock clock, Arrivals arrivals) throws Exception {
+        this(uri, origin, caFile, clock, arrivals, GeneratorPaths.all());
+    }
+
+    /** @param paths whether a frame's instants are read in place ({@link GeneratorPaths.Path#FRAMES}) */
+    ViewerSockets(URI uri, String origin, Path caFile, Clock clock, Arrivals arrivals, GeneratorPaths paths)
+            throws Exception {
+        this.paths = paths;
         this.uri = uri;
         this.origin = origin;
         this.clock = clock;
@@ -153,7 +161,8 @@ final class ViewerSockets implements AutoCloseable {
                 return;
             }
             try {
-                arrivals.arrived(kind, received - ViewerFrames.completeMicros(bytes, length, kind));
+                arrivals.arrived(kind, received - ViewerFrames.completeMicros(bytes, length, kind,
+                        paths.on(GeneratorPaths.Path.FRAMES)));
             } catch (RuntimeException e) {
                 arrivals.unreadable(e.toString());
             }
