@@ -2,6 +2,7 @@ package org.telekiosk.broker.viewer;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +38,16 @@ final class CallIndex {
     private final Map<ViewerSession, ViewerPrincipal> principals = new HashMap<>();
     /** Bumped by every change of {@link #inCall}, so that a view read from the database can be checked for age. */
     private long generation;
+    /**
+     * The snapshot the lanes read: a {@link HashMap} built whole by {@link #rebuild} under this object's lock, wrapped
+     * unmodifiable and never changed after it is written here. Not {@code Map.copyOf}: its linear probes over the
+     * nearly consecutive hash codes of neighbouring kiosk ids ({@code load-00001}, {@code load-00002}…) ran long, some
+     * seventeen times a {@code HashMap}'s look-up at 500 kiosks ({@code RouteLookupBenchmark}, docs/benchmarks.md). Safe
+     * publication: every write of the map and its lists happens before the volatile write of this field, and a lane's
+     * volatile read of it happens after that write, so a lane sees the map complete; nothing writes it afterwards, so
+     * unsynchronised concurrent reads of a {@code HashMap} are safe. A lane sees the routes of the last change
+     * published, as before.
+     */
     private volatile Map<KioskId, List<Route>> routes = Map.of();
     /** Per kiosk, what each viewer that sees it now was sent of it; the routes' views. */
     private Map<KioskId, Map<ViewerSession, KioskView>> views = Map.of();
@@ -166,6 +177,6 @@ final class CallIndex {
             nextViews.put(kiosk, kept);
         });
         views = nextViews;
-        routes = Map.copyOf(next);
+        routes = Collections.unmodifiableMap(next); // never touched again: see the field's comment
     }
 }
