@@ -57,19 +57,21 @@ class PahoUplinkTest {
     /**
      * A kiosk with nothing to send keeps its connection: Paho sends PINGREQ within each keep-alive interval, on the
      * agent's own {@link PahoThreads} (whose idle threads end), and the broker, which closes a connection silent for
-     * 1.5 intervals (MQTT 5 §3.1.2.10), keeps it. A connection without pings would be closed after 1.5 s here and
-     * come back as a second connection.
+     * 1.5 intervals (MQTT 5 §3.1.2.10), keeps it. A connection without pings would be closed after 4.5 s here and
+     * come back as a second connection before the second ping (at about 6 s). The interval is 3 s, not 1 s: the
+     * broker's allowance is half an interval past each ping, and a loaded CI machine delayed a ping of a 1 s interval
+     * by more than its 0.5 s (a false second connection, 2026-12-06).
      */
     @Test
     void anIdleConnectionSendsPingsAndStaysOpen() throws Exception {
         String kiosk = "kiosk-idle";
         UplinkSettings base = settings(broker, kiosk, 10);
-        UplinkSettings oneSecond = new UplinkSettings(base.serverUri(), base.kiosk(), base.password(), base.caFile(),
-                base.sessionExpiry(), base.inflightWindow(), Duration.ofSeconds(1), base.connectTimeout());
-        try (PahoUplink uplink = new PahoUplink(oneSecond, quickReconnect())) {
+        UplinkSettings threeSeconds = new UplinkSettings(base.serverUri(), base.kiosk(), base.password(),
+                base.caFile(), base.sessionExpiry(), base.inflightWindow(), Duration.ofSeconds(3), base.connectTimeout());
+        try (PahoUplink uplink = new PahoUplink(threeSeconds, quickReconnect())) {
             uplink.start();
             await().atMost(PATIENCE).until(uplink::isConnected);
-            await().atMost(PATIENCE).until(() -> broker.pingsFrom(kiosk) >= 3);
+            await().atMost(PATIENCE).until(() -> broker.pingsFrom(kiosk) >= 2);
             assertTrue(uplink.isConnected());
             assertEquals(1, uplink.status().connections(), "the first connection is still the only one");
         }
