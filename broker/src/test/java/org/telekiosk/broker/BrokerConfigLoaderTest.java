@@ -80,6 +80,14 @@ class BrokerConfigLoaderTest {
     }
 
     @Test
+    void theStallWatchChecksEveryFiveSecondsUnlessConfigured() throws Exception {
+        assertEquals(java.time.Duration.ofSeconds(5),
+                BrokerConfigLoader.load(Optional.empty(), Map.of()).mqttStallCheck());
+        assertEquals(java.time.Duration.ofSeconds(1), BrokerConfigLoader.load(Optional.empty(),
+                Map.of("mqtt.stall-check-interval", "PT1S")).mqttStallCheck());
+    }
+
+    @Test
     void anUnknownKeyIsRefusedWithItsName() throws Exception {
         Path file = dir.resolve("broker.properties");
         Files.writeString(file, "https.prot=9443\n");
@@ -104,6 +112,9 @@ class BrokerConfigLoaderTest {
         IllegalArgumentException handshake = assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("mqtt.tls-handshake-timeout", "PT0.5S")));
         assertEquals("mqtt.tls-handshake-timeout must be PT1S..PT5M, was PT0.5S", handshake.getMessage());
+        IllegalArgumentException stallCheck = assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigLoader.load(Optional.empty(), Map.of("mqtt.stall-check-interval", "PT0.5S")));
+        assertEquals("mqtt.stall-check-interval must be PT1S..PT5M, was PT0.5S", stallCheck.getMessage());
         IllegalArgumentException origin = assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigLoader.load(Optional.empty(), Map.of("https.allowed-origins", "https://a.example/")));
         assertTrue(origin.getMessage().contains("https.allowed-origins"), origin.getMessage());

@@ -53,6 +53,8 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  *                              TLS handshake to finish (HiveMQ's {@code handshake-timeout})
  * @param mqttPubackStoreAck    {@code mqtt.puback-store-ack}: whether a kiosk may have its PUBACK as its store
  *                              acknowledgement (in-process intake only)
+ * @param mqttStallCheck        {@code mqtt.stall-check-interval}: how often each intake connection's stall watch
+ *                              checks (shared subscription on the embedded MQTT broker only)
  */
 public record BrokerConfig(
         Path dataDir,
@@ -87,7 +89,8 @@ public record BrokerConfig(
         TlsProvider tlsProvider,
         MqttIntake mqttIntake,
         Duration mqttHandshakeTimeout,
-        boolean mqttPubackStoreAck) {
+        boolean mqttPubackStoreAck,
+        Duration mqttStallCheck) {
 
     public BrokerConfig {
         Objects.requireNonNull(tlsProvider, "https.tls-provider is required");
@@ -140,6 +143,10 @@ public record BrokerConfig(
                 || mqttHandshakeTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new IllegalArgumentException("mqtt.tls-handshake-timeout must be PT1S..PT5M, was "
                     + mqttHandshakeTimeout);
+        }
+        Objects.requireNonNull(mqttStallCheck, "mqtt.stall-check-interval is required");
+        if (mqttStallCheck.compareTo(Duration.ofSeconds(1)) < 0 || mqttStallCheck.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("mqtt.stall-check-interval must be PT1S..PT5M, was " + mqttStallCheck);
         }
         storeUrl = storeUrl == null ? "" : storeUrl.strip();
         if (!storeUrl.isEmpty() && !storeUrl.startsWith("jdbc:postgresql:") && !storeUrl.startsWith("jdbc:sqlite:")) {
@@ -288,7 +295,7 @@ public record BrokerConfig(
                 mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, storeAckInterval,
                 storeCommitDelay, access, signaling, ice,
                 kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider, mqttIntake,
-                mqttHandshakeTimeout, mqttPubackStoreAck);
+                mqttHandshakeTimeout, mqttPubackStoreAck, mqttStallCheck);
     }
 
     private static void range(String key, long value, long min, long max) {

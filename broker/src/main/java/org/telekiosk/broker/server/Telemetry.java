@@ -54,8 +54,6 @@ import org.telekiosk.protocol.topic.Topics;
  */
 final class Telemetry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
-    /** How often the client is checked for HiveMQ CE's stall of a shared subscription. */
-    private static final Duration STALL_CHECK = Duration.ofSeconds(5);
 
     private final MeasurementStore store;
     private final BrokerMqttClient client;
@@ -209,7 +207,8 @@ final class Telemetry implements AutoCloseable {
         });
         for (BrokerMqttClient c : intakeClients) {
             c.subscribe(new MeasurementSubscription(intake));
-            routedPublishes.ifPresent(routed -> c.watchForStalls(routed, intakeClients, STALL_CHECK));
+            routedPublishes.ifPresent(routed -> c.watchForStalls(routed, intakeClients,
+                    config.mqttStallCheck()));
             c.start();
         }
         relayClient.ifPresent(c -> {

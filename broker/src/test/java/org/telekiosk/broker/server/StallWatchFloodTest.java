@@ -38,8 +38,9 @@ class StallWatchFloodTest {
     // The stall watch belongs to the shared subscription's path; with the in-process intake (the default with the
     // embedded MQTT broker) it is off.
     static final BrokerExtension BROKER = new BrokerExtension(Map.of("mqtt.kiosk-rate-per-second", "1",
-            "mqtt.kiosk-burst", Integer.toString(BURST), "mqtt.intake-connections", "2", "mqtt.intake", "subscription"),
-            CLOCK);
+            "mqtt.kiosk-burst", Integer.toString(BURST), "mqtt.intake-connections", "2", "mqtt.intake", "subscription",
+            // Each test floods for four checks: 4 s instead of the default interval's 20 s.
+            "mqtt.stall-check-interval", "PT1S"), CLOCK);
 
     @Test
     void aKioskFloodingOverItsQuotaDoesNotMakeTheStallWatchReconnectHealthyIntakeConnections() throws Exception {

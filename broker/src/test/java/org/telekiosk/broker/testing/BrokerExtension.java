@@ -76,7 +76,8 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
 
     /**
      * One broker with the default configuration for every test class of the test JVM that registers this extension:
-     * started by the first such class, closed when the JVM's run ends (the broker module runs two test JVMs, so two),
+     * started by the first such class, closed when the JVM's run ends (the broker module runs two test JVMs for the
+     * classes outside its browser package and then one for the browser classes, so up to three),
      * so that each class does not pay a broker's start and HiveMQ's stop (several seconds each). Only for classes that leave nothing another could trip over: their own
      * kiosk ids and accounts, and no broker-wide figure asserted that another class's traffic could change.
      *
