@@ -133,7 +133,8 @@ public final class BrokerConfigLoader {
                     TlsProvider.parse(merged.getProperty("https.tls-provider")),
                     BrokerConfig.MqttIntake.parse(merged.getProperty("mqtt.intake"), externalMqtt.enabled()),
                     duration(merged, "mqtt.tls-handshake-timeout"),
-                    bool(merged, "mqtt.puback-store-ack"));
+                    bool(merged, "mqtt.puback-store-ack"),
+                    NettyTransport.parse("https.transport", merged.getProperty("https.transport")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }
