@@ -55,6 +55,7 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  *                              acknowledgement (in-process intake only)
  * @param mqttStallCheck        {@code mqtt.stall-check-interval}: how often each intake connection's stall watch
  *                              checks (shared subscription on the embedded MQTT broker only)
+ * @param httpsTransport        {@code https.transport}: the Netty transport of the HTTPS listener's event loops
  */
 public record BrokerConfig(
         Path dataDir,
@@ -90,9 +91,11 @@ public record BrokerConfig(
         MqttIntake mqttIntake,
         Duration mqttHandshakeTimeout,
         boolean mqttPubackStoreAck,
-        Duration mqttStallCheck) {
+        Duration mqttStallCheck,
+        NettyTransport httpsTransport) {
 
     public BrokerConfig {
+        Objects.requireNonNull(httpsTransport, "https.transport is required");
         Objects.requireNonNull(tlsProvider, "https.tls-provider is required");
         Objects.requireNonNull(dataDir, "data.dir is required");
         Objects.requireNonNull(httpLimits, "httpLimits");
@@ -295,7 +298,7 @@ public record BrokerConfig(
                 mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, storeAckInterval,
                 storeCommitDelay, access, signaling, ice,
                 kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider, mqttIntake,
-                mqttHandshakeTimeout, mqttPubackStoreAck, mqttStallCheck);
+                mqttHandshakeTimeout, mqttPubackStoreAck, mqttStallCheck, httpsTransport);
     }
 
     private static void range(String key, long value, long min, long max) {

@@ -134,7 +134,8 @@ public final class BrokerConfigLoader {
                     BrokerConfig.MqttIntake.parse(merged.getProperty("mqtt.intake"), externalMqtt.enabled()),
                     duration(merged, "mqtt.tls-handshake-timeout"),
                     bool(merged, "mqtt.puback-store-ack"),
-                    duration(merged, "mqtt.stall-check-interval"));
+                    duration(merged, "mqtt.stall-check-interval"),
+                    NettyTransport.parse("https.transport", merged.getProperty("https.transport")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

@@ -81,6 +81,11 @@ public final class Broker implements AutoCloseable {
         return m.mqtt().port();
     }
 
+    /** The transport the HTTPS listener's event loops run on: {@code https.transport} as it came to here. */
+    public org.telekiosk.broker.config.NettyTransport httpsTransport() {
+        return m.https().transport();
+    }
+
     /** The page a doctor opens. */
     public URI url() {
         return URI.create("https://localhost:" + m.https().port() + "/");

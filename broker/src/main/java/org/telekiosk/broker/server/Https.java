@@ -80,7 +80,9 @@ final class Https implements AutoCloseable {
                 parts.telemetry().hub(), origins, config.viewerMaxFrameBytes(), parts.trust().revocations()::crlDer,
                 api, parts.signaling().endpoint(), new VitalsAccess(access.sessions(), access.consultations(), clock,
                         access.audit(), config.viewerLimits()), config.httpLimits());
-        return new Https(HttpsServer.bind(config.httpsBindAddress(), port, initializer,
+        EventLoops loops = EventLoops.of(config.httpsTransport(), "https.transport");
+        LOG.info("HTTPS transport: {}", loops.describe());
+        return new Https(HttpsServer.bind(loops, config.httpsBindAddress(), port, initializer,
                 config.viewerMaxPendingBytes()), initializer, initializer.tlsRefusals(), draining);
     }
 
@@ -106,6 +108,11 @@ final class Https implements AutoCloseable {
 
     int port() {
         return server.port();
+    }
+
+    /** The transport the listener's event loops run on ({@code https.transport} as resolved here). */
+    org.telekiosk.broker.config.NettyTransport transport() {
+        return server.loops().transport();
     }
 
     /** The listener's failed TLS handshakes, by reason (the metrics). */

@@ -6,9 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +16,10 @@ public final class HttpsServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel channel;
+    private final EventLoops loops;
 
-    private HttpsServer(EventLoopGroup boss, EventLoopGroup workers, Channel channel) {
+    private HttpsServer(EventLoops loops, EventLoopGroup boss, EventLoopGroup workers, Channel channel) {
+        this.loops = loops;
         this.boss = boss;
         this.workers = workers;
         this.channel = channel;
@@ -28,33 +28,39 @@ public final class HttpsServer implements AutoCloseable {
     /**
      * Binds {@code host:port} (0 for a free port) and returns once listening.
      *
+     * @param loops           the transport ({@code https.transport}) the listener's event loops run on
      * @param maxPendingBytes per connection: above this many unsent bytes the channel reports itself unwritable
      */
-    public static HttpsServer bind(String host, int port, ChannelInitializer<SocketChannel> initializer,
-            int maxPendingBytes) throws InterruptedException {
-        EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("https-accept"));
+    public static HttpsServer bind(EventLoops loops, String host, int port,
+            ChannelInitializer<SocketChannel> initializer, int maxPendingBytes) throws InterruptedException {
+        EventLoopGroup boss = loops.group(1, new DefaultThreadFactory("https-accept"));
         // One event loop per core, not Netty's two: nothing blocks a loop here, so a second loop per core adds no
         // capacity, only wake-ups: the vitals fan-out hands each loop it sent to one task a burst, and every loop
         // woken costs the lane an eventfd write and the loop an epoll return (docs/benchmarks.md, "The intake and the
         // doctors' sockets per reading").
-        EventLoopGroup workers = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+        EventLoopGroup workers = loops.group(Runtime.getRuntime().availableProcessors(),
                 new DefaultThreadFactory("https-io"));
         try {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(loops.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 256)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(maxPendingBytes / 2, maxPendingBytes))
                     .childHandler(initializer)
                     .bind(host, port).sync().channel();
-            return new HttpsServer(boss, workers, channel);
+            return new HttpsServer(loops, boss, workers, channel);
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /** The transport the listener's event loops run on: epoll or nio. */
+    public EventLoops loops() {
+        return loops;
     }
 
     public int port() {

@@ -68,6 +68,13 @@ class BrokerIntegrationTest {
     }
 
 
+    @Test
+    void theHttpsListenerRunsOnNettysNativeEpollTransportOnLinuxX8664() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(HttpsTransportTest.linuxX8664(),
+                "the broker carries the epoll library for linux-x86_64");
+        assertEquals(org.telekiosk.broker.config.NettyTransport.EPOLL, BROKER.broker().httpsTransport());
+    }
+
     static MqttClient kiosk(KioskId id) throws Exception {
         return TestKiosk.enroll(BROKER, id).connect(BROKER);
     }

@@ -30,8 +30,9 @@ import org.telekiosk.protocol.KioskId;
  * again with one plain subscriber. Command and figures: docs/benchmarks.md.
  *
  * <p>Arguments: {@code kiosks seconds [readings/s per kiosk, default 3, or a comma-separated list of steps] [raw:
- * yes|no, default yes]}; the system property {@code load.client} ({@code netty}, the generator's default, or
- * {@code agent}) is handed to the generator. The generator's JVM options come from the environment variable {@code
+ * yes|no, default yes]}; the system properties {@code load.client} ({@code netty}, the generator's default, or
+ * {@code agent}) and {@code load.transport} ({@code auto}, {@code nio} or {@code epoll}: its event loops') are handed
+ * to the generator. The generator's JVM options come from the environment variable {@code
  * LOADGEN_JAVA_OPTS}; {@code -Dload.generator.jfr=<file>} records each generator JVM ({@link #generatorRecording}:
  * the raw phase's file gets {@code -raw} in its name) with the profile settings, or the {@code .jfc} file
  * {@code -Dload.generator.jfr.settings=<file>} names.
@@ -207,6 +208,12 @@ public final class LoadBenchmark {
         }
         if (!client.isBlank()) {
             command.add("-Dload.client=" + client);
+        }
+        // -Dload.transport=auto|nio|epoll: the generator's event loops' transport (the broker's is
+        // -Dload.config.https.transport)
+        String transport = System.getProperty("load.transport", "");
+        if (!transport.isBlank()) {
+            command.add("-Dload.transport=" + transport);
         }
         command.add("-Dload.warmup=" + warmUp.toSeconds());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName(),

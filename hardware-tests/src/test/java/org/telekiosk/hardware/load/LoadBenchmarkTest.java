@@ -17,7 +17,9 @@ import org.telekiosk.broker.testing.KeyStoreTestSettings;
  * (readings/s per kiosk, 3; a comma-separated list runs one step per rate), {@code -Dload.intake=N} for the
  * broker's {@code mqtt.intake-connections} (its default otherwise), {@code -Dload.intake-mode=in-process} (or
  * {@code subscription}) for its {@code mqtt.intake}, {@code -Dload.raw=no} to leave out the raw ceiling,
- * {@code -Dload.client=netty|agent} for the generator's kiosks' MQTT client (netty by default: {@link LoadGenerator}), {@code -Dload.jfr=<file>} for a
+ * {@code -Dload.client=netty|agent} for the generator's kiosks' MQTT client (netty by default: {@link LoadGenerator}),
+ * {@code -Dload.transport=auto|nio|epoll} for the generator's event loops (auto: Netty's native epoll where it loads),
+ * {@code -Dload.jfr=<file>} for a
  * flight recording (profile settings, or the {@code .jfc} file {@code -Dload.jfr.settings=<file>} names) of the broker's JVM, {@code -Dload.config.<key>=<value>} for any other broker
  * setting. The generator's JVM options: environment variable
  * {@code LOADGEN_JAVA_OPTS}; {@code -Dload.generator.jfr=<file>} records the generator's JVM as {@code -Dload.jfr} the

@@ -29,6 +29,7 @@ import org.telekiosk.agent.uplink.CaTrust;
 import org.telekiosk.agent.uplink.PahoUplink;
 import org.telekiosk.agent.uplink.Uplink;
 import org.telekiosk.agent.uplink.UplinkSettings;
+import org.telekiosk.broker.server.EventLoops;
 import org.telekiosk.protocol.KioskId;
 
 /**
@@ -62,7 +63,8 @@ import org.telekiosk.protocol.KioskId;
  *
  * <p>Arguments: {@code plan-file telekiosk|raw seconds [readings per kiosk per second, default 3; a comma-separated
  * list runs one step per rate] [raw MQTT port]}; the system properties {@code load.client} ({@code netty|agent}),
- * {@code load.warmup} (each step's warm-up in seconds, 5 unless set) and {@code load.paths} (the generator's own
+ * {@code load.warmup} (each step's warm-up in seconds, 5 unless set), {@code load.transport} (the event loops'
+ * transport, {@link NettyKiosks#transport()}) and {@code load.paths} (the generator's own
  * cheaper paths per step, for A/B within one run: {@link GeneratorPaths}).
  * The plan file (owner-only; it holds tokens and sessions): {@code https <url>}, {@code viewer <wss-uri>},
  * {@code origin <origin>}, then one {@code kiosk <id> <token line> <hello frame>} per kiosk, tab-separated.
@@ -88,6 +90,7 @@ public final class LoadGenerator {
     private final GeneratorPaths paths = GeneratorPaths.of(System.getProperty("load.paths"));
     private final AtomicBoolean measuring = new AtomicBoolean();
     private final LongAdder rawReconnects = new LongAdder();
+    private final EventLoops loops = NettyKiosks.transport();
     private NettyKiosks netty;
 
     /** The kiosks' MQTT client ({@code -Dload.client}, default {@link #NETTY}). */
@@ -139,11 +142,11 @@ public final class LoadGenerator {
         int n = plan.kiosks().size();
         long start = System.nanoTime();
         List<AgentConfig> configs = raw ? plan.loadAll() : plan.enrollAll();
-        System.out.printf(Locale.ROOT, "[%s] %d kiosks %s in %.1f s; their MQTT client: %s%n", mode, n,
-                raw ? "loaded" : "enrolled", (System.nanoTime() - start) / 1e9, client == Client.NETTY
+        System.out.printf(Locale.ROOT, "[%s] %d kiosks %s in %.1f s; their MQTT client: %s; Netty transport: %s%n",
+                mode, n, raw ? "loaded" : "enrolled", (System.nanoTime() - start) / 1e9, client == Client.NETTY
                         ? "Netty, one event loop group of " + NettyKiosks.THREADS + " thread for all"
-                        : "the agent's PahoUplink");
-        netty = client == Client.NETTY ? new NettyKiosks(paths) : null;
+                        : "the agent's PahoUplink", loops.describe());
+        netty = client == Client.NETTY ? new NettyKiosks(paths, loops) : null;
         List<Uplink> uplinks = new ArrayList<>();
         List<LoadCommands> answers = new ArrayList<>();
         ViewerSockets viewers = null;
@@ -187,7 +190,7 @@ public final class LoadGenerator {
                             public void unreadable(String why) {
                                 System.err.println("the broker sent a frame the generator cannot read: " + why);
                             }
-                        }, paths);
+                        }, paths, loops);
                 // Eight at a time, as the enrollments: the broker closes a socket that has not said hello within
                 // 15 s, which a hundred handshakes at once on a busy machine can exceed.
                 Semaphore opening = new Semaphore(8);
@@ -254,9 +257,11 @@ public final class LoadGenerator {
             String loadBefore = loadAverage();
             long publishedBefore = counters.published.sum();
             long cpuBefore = processCpuNanos();
+            ThreadGroupCpu threadsBefore = ThreadGroupCpu.now();
             pause(window);
             long inWindow = counters.published.sum() - publishedBefore;
             double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
+            ThreadGroupCpu threadsAfter = ThreadGroupCpu.now();
             System.out.println(WINDOW_CLOSES);
             measuring.set(false);
             String loadAfter = loadAverage();
@@ -280,6 +285,7 @@ public final class LoadGenerator {
             System.out.printf(Locale.ROOT, "[%s] generator CPU in the window: %.2f s (%.2f cores), %.1f us per reading"
                     + " published%n", mode, cpuSeconds, cpuSeconds / window.toSeconds(),
                     inWindow == 0 ? 0.0 : cpuSeconds * 1e6 / inWindow);
+            threadsAfter.print(mode, threadsBefore, inWindow);
             System.out.printf(Locale.ROOT, "[%s] published in the window: %d (%.0f readings/s); delivered in the whole "
                     + "step (warm-up, window, drain: %.1f s) %d, %.0f readings/s%n", mode, inWindow,
                     inWindow / (double) window.toSeconds(), stepSeconds, deliveredInStep,
@@ -312,14 +318,14 @@ public final class LoadGenerator {
             System.out.printf(Locale.ROOT, "RESULT mode=%s client=%s offered=%.0f throughput=%.0f kiosks=%d window=%d "
                     + "inWindow=%d published=%d refused=%d failed=%d pubacked=%d storeAcked=%d delivered=%d drained=%s "
                     + "p50=%.2f p99=%.2f max=%.2f timed=%d rawReconnects=%d commands=%d commandUpdates=%d paths=%s "
-                    + "cpuPerReading=%.1f%n", mode,
+                    + "cpuPerReading=%.1f transport=%s%n", mode,
                     client.name().toLowerCase(Locale.ROOT),
                     n * perKiosk,
                     deliveredInStep / stepSeconds, n, window.toSeconds(), inWindow, counters.published.sum(),
                     counters.refusedByWindow.sum(), counters.failed.sum(), counters.pubacked.sum(), storeAcknowledged(),
                     delivered.sum(), drained, both.p50(), both.p99(), both.max(), both.count(), rawReconnects.sum(),
                     counters.commands.sum(), counters.commandUpdates.sum(), paths.variant(),
-                    inWindow == 0 ? 0.0 : cpuSeconds * 1e6 / inWindow);
+                    inWindow == 0 ? 0.0 : cpuSeconds * 1e6 / inWindow, loops.transport().key());
         } finally {
             scheduled.forEach(f -> f.cancel(false));
             ticks.shutdownNow();

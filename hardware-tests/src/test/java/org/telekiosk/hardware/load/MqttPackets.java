@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -34,6 +33,7 @@ import org.telekiosk.agent.uplink.Puback;
 import org.telekiosk.agent.uplink.UplinkException;
 import org.telekiosk.agent.uplink.UplinkException.Reason;
 import org.telekiosk.agent.uplink.UplinkSettings;
+import org.telekiosk.broker.server.EventLoops;
 import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.codec.WireCodec;
@@ -102,12 +102,12 @@ final class MqttPackets {
     /**
      * Opens one connection on {@code loop} whose pipeline ends in {@code session}: TCP, TLS with the kiosk's context
      * (host name checked as the agent does, RFC 6125; the handshake may take the whole connect timeout, as the agent's
-     * socket allows), then {@link #mqttHandlers}.
+     * socket allows), then {@link #mqttHandlers}. The channel is of {@code loop}'s transport (epoll or NIO).
      */
     static ChannelFuture dial(EventLoop loop, SslContext tls, UplinkSettings settings, int maxPacket,
             NettyKiosks.Counts counts, ChannelHandler session) {
         URI server = settings.serverUri();
-        return new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        return new Bootstrap().group(loop).channel(EventLoops.socketChannel(loop))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {

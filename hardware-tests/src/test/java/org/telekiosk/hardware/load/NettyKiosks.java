@@ -2,7 +2,6 @@ package org.telekiosk.hardware.load;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -14,30 +13,44 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.telekiosk.agent.uplink.UplinkSettings;
+import org.telekiosk.broker.config.NettyTransport;
+import org.telekiosk.broker.server.EventLoops;
 import org.telekiosk.protocol.retry.ReconnectPolicy;
 
 /**
  * The generator's {@link NettyUplink}s: one event-loop group for all of them ({@value #THREADS} thread: a kiosk's
  * traffic is a few small packets a second, and the machine's two cores are the broker's too), one TLS client context
  * a kiosk ({@link FleetTls}: BoringSSL when it loads, the kiosk's enrolled key and certificate), and their counts:
- * PUBACK reason codes, failed attempts and lost connections by reason.
+ * PUBACK reason codes, failed attempts and lost connections by reason. The group's transport is the generator's
+ * {@code -Dload.transport} ({@link #transport()}: Netty's native epoll where it loads, unless set).
  */
 final class NettyKiosks implements AutoCloseable {
     static final int THREADS = 1;
     /** The largest packet a kiosk takes from the server; a larger one fails to decode and the connection ends. */
     static final int MAX_PACKET = 64 * 1024;
 
-    private final EventLoopGroup group = new NioEventLoopGroup(THREADS, new DefaultThreadFactory("load-kiosks", true));
+    private final EventLoopGroup group;
     private final FleetTls tls = new FleetTls();
     final Counts counts = new Counts();
     private final GeneratorPaths paths;
 
     NettyKiosks() {
-        this(GeneratorPaths.all());
+        this(GeneratorPaths.all(), transport());
     }
 
-    NettyKiosks(GeneratorPaths paths) {
+    NettyKiosks(GeneratorPaths paths, EventLoops loops) {
         this.paths = paths;
+        this.group = loops.group(THREADS, new DefaultThreadFactory("load-kiosks", true));
+    }
+
+    /**
+     * The transport of the generator's event loops (its kiosks' and its doctors' sockets'): {@code
+     * -Dload.transport=auto|nio|epoll}, auto (Netty's native epoll where it loads) unless set, as the broker's
+     * {@code https.transport}.
+     */
+    static EventLoops transport() {
+        return EventLoops.of(NettyTransport.parse("load.transport", System.getProperty("load.transport", "auto")),
+                "load.transport");
     }
 
     /** A kiosk's uplink on the shared group; starts nothing until {@link NettyUplink#start()}. */

@@ -8,9 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -32,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.telekiosk.broker.server.EventLoops;
 
 /**
  * The doctors' vitals sockets of the {@link LoadGenerator}: one TLS WebSocket per doctor, each saying its
@@ -59,17 +58,21 @@ final class ViewerSockets implements AutoCloseable {
     private final Clock clock;
     private final Arrivals arrivals;
     private final GeneratorPaths paths;
-    private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("viewer-sockets", true));
+    private final EventLoopGroup group;
     private final List<Channel> open = new CopyOnWriteArrayList<>();
 
     ViewerSockets(URI uri, String origin, Path caFile, Clock clock, Arrivals arrivals) throws Exception {
-        this(uri, origin, caFile, clock, arrivals, GeneratorPaths.all());
+        this(uri, origin, caFile, clock, arrivals, GeneratorPaths.all(), NettyKiosks.transport());
     }
 
-    /** @param paths whether a frame's instants are read in place ({@link GeneratorPaths.Path#FRAMES}) */
-    ViewerSockets(URI uri, String origin, Path caFile, Clock clock, Arrivals arrivals, GeneratorPaths paths)
-            throws Exception {
+    /**
+     * @param paths whether a frame's instants are read in place ({@link GeneratorPaths.Path#FRAMES})
+     * @param loops the event loop's transport ({@code -Dload.transport}: epoll or NIO)
+     */
+    ViewerSockets(URI uri, String origin, Path caFile, Clock clock, Arrivals arrivals, GeneratorPaths paths,
+            EventLoops loops) throws Exception {
         this.paths = paths;
+        this.group = loops.group(1, new DefaultThreadFactory("viewer-sockets", true));
         this.uri = uri;
         this.origin = origin;
         this.clock = clock;
@@ -92,7 +95,7 @@ final class ViewerSockets implements AutoCloseable {
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder().webSocketUri(uri)
                 .customHeaders(headers).handleCloseFrames(true).dropPongFrames(true).maxFramePayloadLength(MAX_FRAME)
                 .handshakeTimeoutMillis(60_000).build();
-        new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+        new Bootstrap().group(group).channel(EventLoops.socketChannel(group)).option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
