@@ -28,7 +28,7 @@ final class WalCheckpointer implements AutoCloseable {
      * The writer connection's {@code wal_autocheckpoint}, 40,000 pages (about 160 MB of WAL). The WAL starts over only
      * at a write that finds every frame copied back, and under a steady stream of commits this thread's checkpoints
      * never catch up (a commit lands during each), so in practice the writer's own checkpoint ends every WAL cycle:
-     * it copies what this thread has not yet, and waits for two fsyncs (the WAL's, the database file's) inside a
+     * it copies what this thread has not yet, and waits for the WAL's and the database file's fsyncs inside a
      * commit while the readings queue. At 5,000 readings/s a fleet's batches write about 10,000 pages a second, so at
      * 10,000 pages that was a stall about every 1.3 s; at 40,000 a quarter as many (docs/benchmarks.md, "The store
      * writer's tail", issue 16).

@@ -85,7 +85,7 @@ class WalCheckpointerTest {
     }
 
     /**
-     * The writer's own checkpoint (its two fsyncs inside a commit) ends every WAL cycle under a steady load, so it comes
+     * The writer's own checkpoint (its fsyncs inside a commit) ends every WAL cycle under a steady load, so it comes
      * only every 40,000 pages, not every 10,000 (issue 16, sixteenth session: at 5,000 readings/s that was a stall
      * about every 1.3 s). Asked on the writer's connection as the writer opens it.
      */
