@@ -202,6 +202,13 @@ public final class MeasurementStore implements AutoCloseable {
         writer.observeStages(observer);
     }
 
+    /** Tells {@code observer} every WAL checkpoint of {@link WalCheckpointer} from now on (SQLite; benchmarks). */
+    void observeCheckpoints(WalCheckpointer.Observer observer) {
+        if (checkpointer != null) {
+            checkpointer.observe(observer);
+        }
+    }
+
     /** Writes waiting in the writer's queue now (the metrics); cheap, never blocks. */
     public int queued() {
         return writer.queued();

@@ -1,6 +1,15 @@
 package org.telekiosk.broker.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.telekiosk.broker.store.BenchmarkProcess.load;
+import static org.telekiosk.broker.store.BenchmarkProcess.median;
+import static org.telekiosk.broker.store.BenchmarkProcess.threadId;
+import static org.telekiosk.broker.store.BenchmarkProcess.threadIo;
+import static org.telekiosk.broker.store.BenchmarkProcess.ticks;
+import static org.telekiosk.broker.store.BenchmarkProcess.walPosition;
+import static org.telekiosk.broker.store.BenchmarkProcess.writerThreadId;
+import static org.telekiosk.broker.store.BenchmarkPayloads.random;
+import static org.telekiosk.broker.store.BenchmarkPayloads.wave;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -10,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +61,13 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * indexes dropped so were the thirteenth session's, made V14 in the fourteenth). On PostgreSQL it also prints how
  * much the server's WAL grew a reading in the measured rounds (the cluster's position, so other users' writes in the
  * window count too; key20).
+ *
+ * <p>The writer's tail (issue 16, sixteenth session): {@code -Dstorebench.continuous=true} (the paced schedule runs on
+ * across rounds instead of waiting for each round's readings, so the writer's queue behaves as a node's);
+ * {@code -Dstorebench.template=FILE} (the prefilled database made once, as FILE-kiosksxrounds-payload-order, and
+ * copied for each run); {@code -Dstorebench.tail=true} ({@link WriterTailProbe}: the transactions' and queue waits'
+ * percentiles, and what overlapped the slowest transactions: the writer's own checkpoint, the checkpointer's, GC
+ * pauses, the thread's run-queue wait).
  *
  * {@link #main} runs the same without Maven (class path from {@code mvn dependency:build-classpath}). PostgreSQL: a
  * fresh schema per run on the test server ({@link PostgresSchema}).
@@ -134,19 +149,31 @@ class StoreWriterBenchmark {
                 }
             }
         }
+        boolean prefilled = prefill > 0 && dir != null && prefillFromTemplate(database, dir.resolve("bench.db"), ids,
+                prefill, commitDelay);
+        WriterTailProbe tail = null;
         try (MeasurementStore store = MeasurementStore.open(database, Duration.ofMinutes(10), commitDelay,
                 Clock.systemUTC());
-                Readers readers = new Readers(store, ids, Integer.getInteger("storebench.reads", 0))) {
+                ProgressReaders readers = new ProgressReaders(store, ids, Integer.getInteger("storebench.reads", 0))) {
             if (System.getProperty("storebench.lag", "").equals("timer")) {
                 observeLagAsTheBroker(store);
             }
+            if (Boolean.getBoolean("storebench.tail") && dir != null) {
+                tail = new WriterTailProbe(dir.resolve("bench.db"));
+                store.observeStages(tail);
+                store.observeCheckpoints(tail::checkpointed);
+            }
             long writer = writerThreadId();
             long checkpoint = threadId("store-checkpoint");
-            for (int round = 1; round <= prefill; round++) {
+            for (int round = 1; round <= prefill && !prefilled; round++) {
                 group(store, order(ids, round), round);
             }
             for (int round = prefill + 1; round <= prefill + warmup; round++) {
                 round(store, ids, round, rate);
+            }
+            settle();
+            if (tail != null) {
+                tail.measuring = true;
             }
             long commits0 = store.counters().commits();
             long[] io0 = threadIo("store-writer");
@@ -159,7 +186,12 @@ class StoreWriterBenchmark {
             for (int round = prefill + warmup + 1; round <= prefill + warmup + rounds; round++) {
                 round(store, ids, round, rate);
             }
+            settle();
             long elapsed = System.nanoTime() - t0;
+            if (tail != null) {
+                tail.measuring = false;
+                tail.report(label(), t0);
+            }
             long commits = store.counters().commits() - commits0;
             long[] io = threadIo("store-writer");
             long cpu = mx.getThreadCpuTime(writer) - cpu0;
@@ -184,6 +216,9 @@ class StoreWriterBenchmark {
             return new double[] {readings * 1e9 / elapsed, cpu / 1e3 / readings, server * 1e4 / readings,
                     checkpointCpu / 1e3 / readings};
         } finally {
+            if (tail != null) {
+                tail.close();
+            }
             if (schema != null) {
                 schema.drop();
             }
@@ -215,6 +250,51 @@ class StoreWriterBenchmark {
         }
     }
 
+    /**
+     * {@code -Dstorebench.template=FILE}: the prefilled database copied from FILE instead of written again in every run
+     * (made there by the first run that finds none); true if the store is prefilled so.
+     */
+    private static boolean prefillFromTemplate(StoreDatabase database, Path file, List<KioskId> ids, int prefill,
+            Duration commitDelay) throws Exception {
+        String template = System.getProperty("storebench.template", "");
+        if (template.isEmpty()) {
+            return false;
+        }
+        Path saved = Path.of(template + "-" + ids.size() + "x" + prefill + "-"
+                + System.getProperty("storebench.payload", "plain") + "-" + System.getProperty("storebench.order", "seq"));
+        if (!Files.exists(saved)) {
+            try (MeasurementStore store = MeasurementStore.open(database, Duration.ofMinutes(10), commitDelay,
+                    Clock.systemUTC())) {
+                for (int round = 1; round <= prefill; round++) {
+                    group(store, order(ids, round), round);
+                }
+            }
+            Files.copy(file, saved);
+        }
+        Files.copy(saved, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return true;
+    }
+
+    private static String label() {
+        return System.getProperty("storebench.label", "");
+    }
+
+    /** {@code -Dstorebench.continuous=true}: the paced readings' schedule runs on across rounds (no wait a round). */
+    private static final boolean CONTINUOUS = Boolean.getBoolean("storebench.continuous");
+    private static long nextAt;
+    private static final List<CompletableFuture<AppendOutcome>> PENDING = new ArrayList<>();
+
+    /** Waits for every reading appended on the continuous schedule; the schedule starts again from now. */
+    private static void settle() {
+        for (CompletableFuture<AppendOutcome> f : PENDING) {
+            if (f.join() != AppendOutcome.STORED) {
+                throw new AssertionError("not stored: " + f.join());
+            }
+        }
+        PENDING.clear();
+        nextAt = 0;
+    }
+
     /** The kiosks in name order, or ({@code storebench.order=shuffled}) in a random order of this round's. */
     private static List<KioskId> order(List<KioskId> ids, long seq) {
         if (!System.getProperty("storebench.order", "sequential").equals("shuffled")) {
@@ -228,6 +308,20 @@ class StoreWriterBenchmark {
     /** The round's readings appended at {@code rate} a second, one after the other, without waiting; then waited for. */
     private static void paced(MeasurementStore store, List<KioskId> ids, long seq, int rate) {
         long interval = 1_000_000_000L / rate;
+        if (CONTINUOUS) {
+            if (nextAt == 0) {
+                nextAt = System.nanoTime();
+            }
+            for (KioskId kiosk : ids) {
+                long wait = nextAt - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                nextAt += interval;
+                PENDING.add(append(store, kiosk, seq));
+            }
+            return;
+        }
         long next = System.nanoTime();
         List<CompletableFuture<AppendOutcome>> done = new ArrayList<>(ids.size());
         for (KioskId kiosk : ids) {
@@ -257,19 +351,6 @@ class StoreWriterBenchmark {
         };
     }
 
-    /** A batch as the load generator makes it: uniformly random samples in [low, high). */
-    private static WaveformBatch random(KioskId kiosk, long seq, Signal signal, int n, int low, int high,
-            double scale) {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(seq * 31 + kiosk.hashCode());
-        int[] samples = new int[n];
-        for (int i = 0; i < n; i++) {
-            samples[i] = random.nextInt(low, high);
-        }
-        return new WaveformBatch(kiosk, seq, SensorId.of(signal == Signal.ECG ? "ads1115" : "max30102"), signal,
-                signal == Signal.ECG ? UcumUnit.MILLIVOLT : UcumUnit.ARBITRARY, n, T0.plusSeconds(seq), scale,
-                org.telekiosk.protocol.telemetry.IntSamples.of(samples));
-    }
-
     /** The lag observer as BrokerMetrics registers it: a Micrometer timer with service-level buckets. */
     private static void observeLagAsTheBroker(MeasurementStore store) {
         var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
@@ -288,30 +369,6 @@ class StoreWriterBenchmark {
         });
     }
 
-    /** Progress reads beside the writer, {@code perSecond} a second round the kiosks (0: none). */
-    private static final class Readers implements AutoCloseable {
-        private final java.util.concurrent.ScheduledExecutorService timer;
-
-        Readers(MeasurementStore store, List<KioskId> ids, int perSecond) {
-            if (perSecond <= 0) {
-                timer = null;
-                return;
-            }
-            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-            int[] next = {0};
-            long every = Math.max(1, 1_000_000L / perSecond);
-            timer.scheduleAtFixedRate(() -> store.progress(ids.get(next[0]++ % ids.size())).join(), every, every,
-                    java.util.concurrent.TimeUnit.MICROSECONDS);
-        }
-
-        @Override
-        public void close() {
-            if (timer != null) {
-                timer.shutdownNow();
-            }
-        }
-    }
-
     private static void group(MeasurementStore store, List<KioskId> ids, long seq) {
         List<CompletableFuture<AppendOutcome>> done = new ArrayList<>(ids.size());
         for (KioskId kiosk : ids) {
@@ -322,84 +379,5 @@ class StoreWriterBenchmark {
                 throw new AssertionError("not stored: " + f.join());
             }
         }
-    }
-
-    private static WaveformBatch wave(KioskId kiosk, long seq, Signal signal, int n) {
-        int[] samples = new int[n];
-        for (int i = 0; i < n; i++) {
-            samples[i] = (int) (1000 * Math.sin(i / 10.0)) + (int) seq;
-        }
-        return new WaveformBatch(kiosk, seq, SensorId.of("ads1115"), signal, UcumUnit.MILLIVOLT, n,
-                T0.plusSeconds(seq), 0.001, org.telekiosk.protocol.telemetry.IntSamples.of(samples));
-    }
-
-    /** PostgreSQL's WAL insert position in bytes (pg_current_wal_insert_lsn). */
-    private static long walPosition(StoreDatabase database) throws java.sql.SQLException {
-        try (var c = database.connect(); var statement = c.createStatement();
-                var rs = statement.executeQuery("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** The CPU time (user + system, clock ticks of 10 ms) of these processes so far; 0 for one that is gone. */
-    private static long ticks(List<Integer> pids) {
-        long sum = 0;
-        for (int pid : pids) {
-            try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: fields 14, 15
-            } catch (java.io.IOException | RuntimeException e) {
-                // gone, or not on this machine
-            }
-        }
-        return sum;
-    }
-
-    /** {rchar, wchar, syscr, syscw} of this process's thread with that name (Linux /proc), zeros elsewhere. */
-    private static long[] threadIo(String name) {
-        long[] io = new long[4];
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                if (Files.readString(task.resolve("comm")).strip().equals(name)) {
-                    String[] keys = {"rchar", "wchar", "syscr", "syscw"};
-                    for (String line : Files.readAllLines(task.resolve("io"))) {
-                        for (int k = 0; k < keys.length; k++) {
-                            if (line.startsWith(keys[k] + ":")) {
-                                io[k] = Long.parseLong(line.substring(keys[k].length() + 1).strip());
-                            }
-                        }
-                    }
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: no figures
-        }
-        return io;
-    }
-
-    private static long writerThreadId() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("store-writer") && t.isAlive())
-                .mapToLong(Thread::threadId).max().orElseThrow();
-    }
-
-    /** The newest live thread of that name, or -1 (SQLite's checkpoint thread; PostgreSQL has none). */
-    private static long threadId(String name) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals(name) && t.isAlive())
-                .mapToLong(Thread::threadId).max().orElse(-1);
-    }
-
-    private static double load() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
