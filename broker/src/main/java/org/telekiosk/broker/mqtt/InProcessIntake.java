@@ -73,6 +73,9 @@ public final class InProcessIntake implements PublishInboundInterceptor {
     /** PUBACK for a refused reading, to a kiosk whose PUBACK is its store acknowledgement ({@link PubackAcks}). */
     private static final AckReasonCode REFUSED = AckReasonCode.PAYLOAD_FORMAT_INVALID;
 
+    /** An empty payload (refused as such by the intake); read only, so shared. */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     private final KioskQuotaInterceptor quota;
     private final PubackAcks pubackAcks;
     private final LongAdder refusedByPuback = new LongAdder();
@@ -148,9 +151,10 @@ public final class InProcessIntake implements PublishInboundInterceptor {
                 && topic.equals(org.telekiosk.protocol.topic.Topics.measurements(kiosk));
         CompletionStage<Optional<String>> stage;
         try {
-            byte[] payload = copy(packet.getPayload().orElse(ByteBuffer.allocate(0)));
+            // HiveMQ's read-only view of the payload, read in place (a refused one is copied once, to be kept).
+            ByteBuffer payload = packet.getPayload().orElse(EMPTY);
             stage = refusalByPuback ? subscription.handleOrRefuse(topic, payload)
-                    : subscription.handle(topic, payload).thenApply(ok -> Optional.empty());
+                    : subscription.handleOrRefuse(topic, payload).thenApply(refusal -> Optional.empty());
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
@@ -201,13 +205,6 @@ public final class InProcessIntake implements PublishInboundInterceptor {
                 notifyAll();
             }
         }
-    }
-
-    private static byte[] copy(ByteBuffer payload) {
-        ByteBuffer view = payload.duplicate();
-        byte[] bytes = new byte[view.remaining()];
-        view.get(bytes);
-        return bytes;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.telekiosk.protocol.codec;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -62,8 +63,13 @@ final class ReadingCbor {
     private static final long INDEFINITE = -1;
     private static final int BREAK = 0xff;
 
-    private final byte[] bytes;
+    /** Read with absolute gets only, from its position to its limit, which stay as they are. */
+    private final ByteBuffer bytes;
+    /** The payload's end (the buffer's limit). */
+    private final int end;
     private int at;
+    /** Where a text's bytes are copied to be made a string; grown as needed. */
+    private byte[] text = new byte[48];
 
     private int fields;
     private boolean waveform;
@@ -79,8 +85,10 @@ final class ReadingCbor {
     private double scale;
     private IntSamples samples;
 
-    private ReadingCbor(byte[] bytes) {
+    private ReadingCbor(ByteBuffer bytes) {
         this.bytes = bytes;
+        this.at = bytes.position();
+        this.end = bytes.limit();
     }
 
     /**
@@ -88,8 +96,16 @@ final class ReadingCbor {
      * and the strict decoder must decide (it accepts or refuses, as it always did).
      */
     static KioskMessage read(byte[] bytes) {
+        return read(ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * As {@link #read(byte[])}, for the bytes from {@code payload}'s position to its limit, read in place (a read-only
+     * buffer too: the MQTT broker hands the payload as one); the buffer's position and limit are left as they were.
+     */
+    static KioskMessage read(ByteBuffer payload) {
         try {
-            return new ReadingCbor(bytes).message();
+            return new ReadingCbor(payload).message();
         } catch (Unrecognised | IllegalArgumentException | DateTimeParseException e) {
             return null; // not the shape, or a value the record refuses: the strict decoder says why
         } catch (RuntimeException e) {
@@ -116,7 +132,7 @@ final class ReadingCbor {
                 field();
             }
         }
-        if (at != bytes.length) {
+        if (at != end) {
             throw Unrecognised.INSTANCE;
         }
         if (!waveform && fields == MEASUREMENT_FIELDS) {
@@ -186,7 +202,7 @@ final class ReadingCbor {
     private int textLength() {
         int head = next();
         long length = argument(head);
-        if (head >>> 5 != 3 || length == INDEFINITE || length > bytes.length - at) {
+        if (head >>> 5 != 3 || length == INDEFINITE || length > end - at) {
             throw Unrecognised.INSTANCE;
         }
         return (int) length;
@@ -198,7 +214,7 @@ final class ReadingCbor {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            if (bytes[at + i] != name[i]) {
+            if (bytes.get(at + i) != name[i]) {
                 return false;
             }
         }
@@ -208,14 +224,18 @@ final class ReadingCbor {
     /** A text string of ASCII characters (every valid identifier and time is ASCII; other text goes the long way). */
     private String text() {
         int length = textLength();
-        for (int i = at; i < at + length; i++) {
-            if (bytes[i] < 0) {
+        if (length > this.text.length) {
+            this.text = new byte[Math.max(length, 2 * this.text.length)];
+        }
+        byte[] chars = this.text;
+        bytes.get(at, chars, 0, length);
+        for (int i = 0; i < length; i++) {
+            if (chars[i] < 0) {
                 throw Unrecognised.INSTANCE;
             }
         }
-        String text = new String(bytes, at, length, StandardCharsets.ISO_8859_1);
         at += length;
-        return text;
+        return new String(chars, 0, length, StandardCharsets.ISO_8859_1);
     }
 
     /** An unsigned integer that fits a {@code long}. */
@@ -259,7 +279,7 @@ final class ReadingCbor {
             count = countUntilBreak();
         }
         // At least one byte a sample: a count beyond what is left is a cut-off payload, refused the long way.
-        if (count < 1 || count > WaveformBatch.MAX_SAMPLES || count > bytes.length - at) {
+        if (count < 1 || count > WaveformBatch.MAX_SAMPLES || count > end - at) {
             throw Unrecognised.INSTANCE;
         }
         IntSamples read = IntSamples.generate((int) count, this::sample);
@@ -291,14 +311,14 @@ final class ReadingCbor {
         long argument;
         if (info < 24) {
             argument = info;
-        } else if (info == 24 && at < bytes.length) {
-            argument = bytes[at++] & 0xff;
-        } else if (info == 25 && bytes.length - at >= 2) {
-            argument = (bytes[at] & 0xff) << 8 | (bytes[at + 1] & 0xff);
+        } else if (info == 24 && at < end) {
+            argument = bytes.get(at++) & 0xff;
+        } else if (info == 25 && end - at >= 2) {
+            argument = (bytes.get(at) & 0xff) << 8 | (bytes.get(at + 1) & 0xff); // whatever the buffer's order
             at += 2;
-        } else if (info == 26 && bytes.length - at >= 4) {
-            argument = ((bytes[at] & 0xffL) << 24) | (bytes[at + 1] & 0xff) << 16 | (bytes[at + 2] & 0xff) << 8
-                    | (bytes[at + 3] & 0xff);
+        } else if (info == 26 && end - at >= 4) {
+            argument = ((bytes.get(at) & 0xffL) << 24) | (bytes.get(at + 1) & 0xff) << 16
+                    | (bytes.get(at + 2) & 0xff) << 8 | (bytes.get(at + 3) & 0xff);
             at += 4;
         } else {
             argument = argument(head);
@@ -335,28 +355,28 @@ final class ReadingCbor {
 
     /** The next {@code count} bytes as an unsigned big-endian number (8 bytes: as a {@code long}'s bits). */
     private long bits(int count) {
-        if (count > bytes.length - at) {
+        if (count > end - at) {
             throw Unrecognised.INSTANCE;
         }
         long value = 0;
         for (int i = 0; i < count; i++) {
-            value = value << 8 | (bytes[at++] & 0xff);
+            value = value << 8 | (bytes.get(at++) & 0xff);
         }
         return value;
     }
 
     private int next() {
-        if (at >= bytes.length) {
+        if (at >= end) {
             throw Unrecognised.INSTANCE;
         }
-        return bytes[at++] & 0xff;
+        return bytes.get(at++) & 0xff;
     }
 
     private int peek() {
-        if (at >= bytes.length) {
+        if (at >= end) {
             throw Unrecognised.INSTANCE;
         }
-        return bytes[at] & 0xff;
+        return bytes.get(at) & 0xff;
     }
 
     private static byte[][] ascii(String... names) {

@@ -147,13 +147,7 @@ public final class WireCodec {
      * record; everything else, and every refusal, goes through the strict Jackson decode.
      */
     public <T> T decode(byte[] bytes, Class<T> type) throws MalformedMessageException {
-        if (bytes.length > maxBytes) {
-            throw new MalformedMessageException(Reason.TOO_LARGE,
-                    "message of " + bytes.length + " bytes exceeds the limit of " + maxBytes);
-        }
-        if (bytes.length == 0) {
-            throw new MalformedMessageException(Reason.NOT_DECODABLE, "empty message");
-        }
+        requireSize(bytes.length);
         if (readingFastPath && type == KioskMessage.class) {
             KioskMessage reading = ReadingCbor.read(bytes);
             if (reading != null) {
@@ -161,6 +155,51 @@ public final class WireCodec {
                 return type.cast(reading);
             }
         }
+        return strict(bytes, type);
+    }
+
+    /**
+     * As {@link #decode(byte[], Class)}, for the bytes from {@code payload}'s position to its limit (a read-only buffer
+     * too, as the MQTT broker hands a payload), which stay as they were: a reading on the fast path is read in place,
+     * without a copy; anything else is copied once for the strict decode, with the same outcome and the same refusals.
+     */
+    public <T> T decode(java.nio.ByteBuffer payload, Class<T> type) throws MalformedMessageException {
+        requireSize(payload.remaining());
+        if (readingFastPath && type == KioskMessage.class) {
+            KioskMessage reading = ReadingCbor.read(payload);
+            if (reading != null) {
+                fastDecodes.increment();
+                return type.cast(reading);
+            }
+        }
+        return strict(bytesOf(payload), type);
+    }
+
+    /**
+     * The bytes from {@code payload}'s position to its limit: its own array if it is exactly that (a writable buffer
+     * that wraps a whole array), else a copy; the buffer's position and limit stay as they were.
+     */
+    public static byte[] bytesOf(java.nio.ByteBuffer payload) {
+        if (payload.hasArray() && payload.arrayOffset() == 0 && payload.position() == 0
+                && payload.limit() == payload.array().length) {
+            return payload.array();
+        }
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(payload.position(), bytes);
+        return bytes;
+    }
+
+    private void requireSize(int length) throws MalformedMessageException {
+        if (length > maxBytes) {
+            throw new MalformedMessageException(Reason.TOO_LARGE,
+                    "message of " + length + " bytes exceeds the limit of " + maxBytes);
+        }
+        if (length == 0) {
+            throw new MalformedMessageException(Reason.NOT_DECODABLE, "empty message");
+        }
+    }
+
+    private <T> T strict(byte[] bytes, Class<T> type) throws MalformedMessageException {
         try {
             T value = mapper.readValue(bytes, type);
             if (value == null) {
