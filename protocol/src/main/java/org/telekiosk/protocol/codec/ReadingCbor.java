@@ -1,6 +1,5 @@
 package org.telekiosk.protocol.codec;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -63,13 +62,10 @@ final class ReadingCbor {
     private static final long INDEFINITE = -1;
     private static final int BREAK = 0xff;
 
-    /** Read with absolute gets only, from its position to its limit, which stay as they are. */
-    private final ByteBuffer bytes;
-    /** The payload's end (the buffer's limit). */
-    private final int end;
+    private final byte[] bytes;
     private int at;
-    /** Where a text's bytes are copied to be made a string; grown as needed. */
-    private byte[] text = new byte[48];
+    /** Where the payload ends in {@link #bytes} (a reused array may hold more after it). */
+    private final int end;
 
     private int fields;
     private boolean waveform;
@@ -85,10 +81,10 @@ final class ReadingCbor {
     private double scale;
     private IntSamples samples;
 
-    private ReadingCbor(ByteBuffer bytes) {
+    private ReadingCbor(byte[] bytes, int from, int to) {
         this.bytes = bytes;
-        this.at = bytes.position();
-        this.end = bytes.limit();
+        this.at = from;
+        this.end = to;
     }
 
     /**
@@ -96,16 +92,13 @@ final class ReadingCbor {
      * and the strict decoder must decide (it accepts or refuses, as it always did).
      */
     static KioskMessage read(byte[] bytes) {
-        return read(ByteBuffer.wrap(bytes));
+        return read(bytes, 0, bytes.length);
     }
 
-    /**
-     * As {@link #read(byte[])}, for the bytes from {@code payload}'s position to its limit, read in place (a read-only
-     * buffer too: the MQTT broker hands the payload as one); the buffer's position and limit are left as they were.
-     */
-    static KioskMessage read(ByteBuffer payload) {
+    /** As {@link #read(byte[])}, for the {@code length} bytes from {@code offset} of {@code bytes}, and no others. */
+    static KioskMessage read(byte[] bytes, int offset, int length) {
         try {
-            return new ReadingCbor(payload).message();
+            return new ReadingCbor(bytes, offset, offset + length).message();
         } catch (Unrecognised | IllegalArgumentException | DateTimeParseException e) {
             return null; // not the shape, or a value the record refuses: the strict decoder says why
         } catch (RuntimeException e) {
@@ -214,7 +207,7 @@ final class ReadingCbor {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            if (bytes.get(at + i) != name[i]) {
+            if (bytes[at + i] != name[i]) {
                 return false;
             }
         }
@@ -224,18 +217,14 @@ final class ReadingCbor {
     /** A text string of ASCII characters (every valid identifier and time is ASCII; other text goes the long way). */
     private String text() {
         int length = textLength();
-        if (length > this.text.length) {
-            this.text = new byte[Math.max(length, 2 * this.text.length)];
-        }
-        byte[] chars = this.text;
-        bytes.get(at, chars, 0, length);
-        for (int i = 0; i < length; i++) {
-            if (chars[i] < 0) {
+        for (int i = at; i < at + length; i++) {
+            if (bytes[i] < 0) {
                 throw Unrecognised.INSTANCE;
             }
         }
+        String text = new String(bytes, at, length, StandardCharsets.ISO_8859_1);
         at += length;
-        return new String(chars, 0, length, StandardCharsets.ISO_8859_1);
+        return text;
     }
 
     /** An unsigned integer that fits a {@code long}. */
@@ -312,13 +301,13 @@ final class ReadingCbor {
         if (info < 24) {
             argument = info;
         } else if (info == 24 && at < end) {
-            argument = bytes.get(at++) & 0xff;
+            argument = bytes[at++] & 0xff;
         } else if (info == 25 && end - at >= 2) {
-            argument = (bytes.get(at) & 0xff) << 8 | (bytes.get(at + 1) & 0xff); // whatever the buffer's order
+            argument = (bytes[at] & 0xff) << 8 | (bytes[at + 1] & 0xff);
             at += 2;
         } else if (info == 26 && end - at >= 4) {
-            argument = ((bytes.get(at) & 0xffL) << 24) | (bytes.get(at + 1) & 0xff) << 16
-                    | (bytes.get(at + 2) & 0xff) << 8 | (bytes.get(at + 3) & 0xff);
+            argument = ((bytes[at] & 0xffL) << 24) | (bytes[at + 1] & 0xff) << 16 | (bytes[at + 2] & 0xff) << 8
+                    | (bytes[at + 3] & 0xff);
             at += 4;
         } else {
             argument = argument(head);
@@ -360,7 +349,7 @@ final class ReadingCbor {
         }
         long value = 0;
         for (int i = 0; i < count; i++) {
-            value = value << 8 | (bytes.get(at++) & 0xff);
+            value = value << 8 | (bytes[at++] & 0xff);
         }
         return value;
     }
@@ -369,14 +358,14 @@ final class ReadingCbor {
         if (at >= end) {
             throw Unrecognised.INSTANCE;
         }
-        return bytes.get(at++) & 0xff;
+        return bytes[at++] & 0xff;
     }
 
     private int peek() {
         if (at >= end) {
             throw Unrecognised.INSTANCE;
         }
-        return bytes.get(at) & 0xff;
+        return bytes[at] & 0xff;
     }
 
     private static byte[][] ascii(String... names) {

@@ -160,13 +160,28 @@ public final class WireCodec {
 
     /**
      * As {@link #decode(byte[], Class)}, for the bytes from {@code payload}'s position to its limit (a read-only buffer
-     * too, as the MQTT broker hands a payload), which stay as they were: a reading on the fast path is read in place,
-     * without a copy; anything else is copied once for the strict decode, with the same outcome and the same refusals.
+     * too, as the MQTT broker hands a payload), which stay as they were, with the same outcome and the same refusals.
+     * A reading on the fast path allocates no copy of the payload: it is read from the buffer's array, or, from a
+     * read-only buffer (no {@code array()}), from this thread's reused array it is copied into (one bulk copy: reading
+     * a heap buffer byte by byte with absolute gets was slower for a waveform's samples, docs/benchmarks.md); nothing
+     * decoded keeps that array. Anything else is copied once more, into its own array, for the strict decode.
      */
     public <T> T decode(java.nio.ByteBuffer payload, Class<T> type) throws MalformedMessageException {
-        requireSize(payload.remaining());
+        int length = payload.remaining();
+        requireSize(length);
         if (readingFastPath && type == KioskMessage.class) {
-            KioskMessage reading = ReadingCbor.read(payload);
+            KioskMessage reading;
+            if (payload.hasArray()) {
+                reading = ReadingCbor.read(payload.array(), payload.arrayOffset() + payload.position(), length);
+            } else {
+                byte[] copy = scratch.get();
+                if (copy.length < length) {
+                    copy = new byte[Math.max(length, 2 * copy.length)]; // at most maxBytes: requireSize
+                    scratch.set(copy);
+                }
+                payload.get(payload.position(), copy, 0, length);
+                reading = ReadingCbor.read(copy, 0, length);
+            }
             if (reading != null) {
                 fastDecodes.increment();
                 return type.cast(reading);
@@ -174,6 +189,9 @@ public final class WireCodec {
         }
         return strict(bytesOf(payload), type);
     }
+
+    /** Per thread, the array a read-only payload is copied into for the fast path; grown to the largest payload. */
+    private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[1024]);
 
     /**
      * The bytes from {@code payload}'s position to its limit: its own array if it is exactly that (a writable buffer

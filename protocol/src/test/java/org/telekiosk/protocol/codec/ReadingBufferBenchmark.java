@@ -8,8 +8,8 @@ import org.telekiosk.protocol.telemetry.KioskMessage;
 
 /**
  * Not a test: what the broker's in-process intake pays to decode a reading that HiveMQ hands as a read-only buffer,
- * the way it did (the payload copied into an array, then the fast path over the array) against the way it does now
- * (the fast path reading the buffer in place, {@link WireCodec#decode(ByteBuffer, Class)}), for the agent's three
+ * the way it did (the payload copied into a new array, then the fast path over the array) against the way it does
+ * now ({@link WireCodec#decode(ByteBuffer, Class)}: a read-only buffer copied into the thread's reused array), for the agent's three
  * readings ({@link ReadingCborTest#agentReadings()}). Each decode gets a fresh read-only view, as HiveMQ's
  * {@code PublishPacket.getPayload()} makes one a call. One thread, its CPU time and allocated bytes; the two ways take
  * turns round after round; medians. Command and figures: docs/benchmarks.md.
@@ -51,7 +51,7 @@ public final class ReadingBufferBenchmark {
         System.out.printf(Locale.ROOT, "%d rounds of %d decodes each, medians; load average %.1f%n", rounds, decodes,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.printf(Locale.ROOT, "%-26s %6s | %10s %10s %6s | %10s %10s%n", "payload", "bytes", "copied µs",
-                "in place µs", "ratio", "copied B", "in place B");
+                "buffer µs", "ratio", "copied B", "buffer B");
         for (int i = 0; i < payloads.length; i++) {
             double copied = median(results[i][0]);
             double inPlace = median(results[i][1]);
