@@ -2,6 +2,7 @@ package org.telekiosk.broker.mqtt;
 
 import com.hivemq.extension.sdk.api.async.Async;
 import com.hivemq.extension.sdk.api.async.TimeoutFallback;
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
@@ -73,6 +74,9 @@ public final class InProcessIntake implements PublishInboundInterceptor {
     /** PUBACK for a refused reading, to a kiosk whose PUBACK is its store acknowledgement ({@link PubackAcks}). */
     private static final AckReasonCode REFUSED = AckReasonCode.PAYLOAD_FORMAT_INVALID;
 
+    /** An empty payload (refused as such by the intake); read only, so shared. */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     private final KioskQuotaInterceptor quota;
     private final PubackAcks pubackAcks;
     private final LongAdder refusedByPuback = new LongAdder();
@@ -143,28 +147,25 @@ public final class InProcessIntake implements PublishInboundInterceptor {
             return;
         }
         taken.increment();
-        // 0x99 only for readings: a status's or a command update's PUBACK means what it always meant.
-        boolean refusalByPuback = pubackAcks.negotiated(input.getConnectionInformation())
-                && topic.equals(org.telekiosk.protocol.topic.Topics.measurements(kiosk));
         CompletionStage<Optional<String>> stage;
         try {
-            byte[] payload = copy(packet.getPayload().orElse(ByteBuffer.allocate(0)));
-            stage = refusalByPuback ? subscription.handleOrRefuse(topic, payload)
-                    : subscription.handle(topic, payload).thenApply(ok -> Optional.empty());
+            // HiveMQ's read-only view of the payload, read in place (a refused one is copied once, to be kept).
+            stage = subscription.handleOrRefuse(topic, packet.getPayload().orElse(EMPTY));
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Optional<String>> future = stage.toCompletableFuture();
+        ConnectionInformation connection = input.getConnectionInformation();
         if (future.isDone()) {
             // A status, a command update kept at once, a payload refused without a number: no need to wait.
-            acknowledge(output, future.isCompletedExceptionally() ? null : future.join());
+            acknowledge(output, future.isCompletedExceptionally() ? null : future.join(), connection, kiosk, topic);
             return;
         }
         Async<PublishInboundOutput> async = output.async(COMMIT_TIMEOUT, TimeoutFallback.FAILURE, SEND_AGAIN,
                 "not stored in time; send it again later");
         future.whenComplete((refusal, failure) -> {
             try {
-                acknowledge(output, failure != null ? null : refusal);
+                acknowledge(output, failure != null ? null : refusal, connection, kiosk, topic);
             } finally {
                 async.resume();
             }
@@ -172,15 +173,20 @@ public final class InProcessIntake implements PublishInboundInterceptor {
     }
 
     /**
-     * PUBACK 0x00 once taken care of, 0x97 if not ({@code refusal} null), 0x99 with the reason if it was refused (only
-     * ever for a connection that negotiated it); tolerates HiveMQ's timeout having answered first.
+     * PUBACK 0x00 once taken care of, 0x97 if not ({@code refusal} null); a refused payload 0x99 with the reason if it
+     * is a reading on a connection that negotiated it, else 0x00 (its refusal kept; the store-ack names it). Whether
+     * the connection negotiated is asked only for a refusal (HiveMQ's attribute store: a lock, a copy and a string a
+     * look-up). Tolerates HiveMQ's timeout having answered first.
      */
-    private void acknowledge(PublishInboundOutput output, Optional<String> refusal) {
+    private void acknowledge(PublishInboundOutput output, Optional<String> refusal, ConnectionInformation connection,
+            KioskId kiosk, String topic) {
         try {
             if (refusal == null) {
                 output.preventPublishDelivery(SEND_AGAIN, "not stored; send it again later");
                 sendAgain.increment();
-            } else if (refusal.isPresent()) {
+            } else if (refusal.isPresent() && pubackAcks.negotiated(connection)
+                    // 0x99 only for readings: a status's or a command update's PUBACK means what it always meant.
+                    && topic.equals(org.telekiosk.protocol.topic.Topics.measurements(kiosk))) {
                 output.preventPublishDelivery(REFUSED, refusal.get());
                 refusedByPuback.increment();
             } else {
@@ -201,13 +207,6 @@ public final class InProcessIntake implements PublishInboundInterceptor {
                 notifyAll();
             }
         }
-    }
-
-    private static byte[] copy(ByteBuffer payload) {
-        ByteBuffer view = payload.duplicate();
-        byte[] bytes = new byte[view.remaining()];
-        view.get(bytes);
-        return bytes;
     }
 
     /**

@@ -30,4 +30,15 @@ public interface Subscription {
     default CompletionStage<java.util.Optional<String>> handleOrRefuse(String topic, byte[] payload) {
         return handle(topic, payload).thenApply(ok -> java.util.Optional.empty());
     }
+
+    /**
+     * As {@link #handleOrRefuse(String, byte[])}, for the bytes from {@code payload}'s position to its limit, which
+     * stay as they were: how the {@link InProcessIntake} hands HiveMQ's read-only payload buffer on. By default a copy
+     * of them goes to {@link #handleOrRefuse(String, byte[])}; the measurement intake reads a reading in place.
+     */
+    default CompletionStage<java.util.Optional<String>> handleOrRefuse(String topic, java.nio.ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(payload.position(), bytes);
+        return handleOrRefuse(topic, bytes);
+    }
 }

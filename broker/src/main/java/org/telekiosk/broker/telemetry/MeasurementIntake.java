@@ -1,5 +1,6 @@
 package org.telekiosk.broker.telemetry;
 
+import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +73,7 @@ public final class MeasurementIntake {
 
     /** Takes one MQTT message; returns the message it carried, or empty if it was refused. */
     public Optional<KioskMessage> accept(String topic, byte[] payload) {
-        Optional<KioskMessage> message = check(topic, payload);
+        Optional<KioskMessage> message = check(topic, ByteBuffer.wrap(payload), new Refused());
         message.ifPresent(downstream::take);
         return message;
     }
@@ -82,6 +83,14 @@ public final class MeasurementIntake {
      * refused (a refused message is never worth a redelivery). It fails if the downstream failed.
      */
     public CompletionStage<Void> handle(String topic, byte[] payload) {
+        return handle(topic, ByteBuffer.wrap(payload));
+    }
+
+    /**
+     * As {@link #handle(String, byte[])}, for the bytes from {@code payload}'s position to its limit (the MQTT broker's
+     * read-only buffer: a reading is decoded in place; only a refused payload is copied, once, to be kept).
+     */
+    public CompletionStage<Void> handle(String topic, ByteBuffer payload) {
         Refused refused = new Refused();
         Optional<KioskMessage> message = check(topic, payload, refused);
         if (message.isPresent()) {
@@ -97,6 +106,11 @@ public final class MeasurementIntake {
      * refusal that names a number is kept. For a kiosk whose PUBACK is its store acknowledgement (PUBACK 0x99).
      */
     public CompletionStage<Optional<String>> handleOrRefuse(String topic, byte[] payload) {
+        return handleOrRefuse(topic, ByteBuffer.wrap(payload));
+    }
+
+    /** As {@link #handleOrRefuse(String, byte[])}, for the bytes from {@code payload}'s position to its limit. */
+    public CompletionStage<Optional<String>> handleOrRefuse(String topic, ByteBuffer payload) {
         Refused refused = new Refused();
         Optional<KioskMessage> message = check(topic, payload, refused);
         if (message.isPresent()) {
@@ -113,11 +127,7 @@ public final class MeasurementIntake {
         String why;
     }
 
-    private Optional<KioskMessage> check(String topic, byte[] payload) {
-        return check(topic, payload, new Refused());
-    }
-
-    private Optional<KioskMessage> check(String topic, byte[] payload, Refused refused) {
+    private Optional<KioskMessage> check(String topic, ByteBuffer payload, Refused refused) {
         refusals.summarize();
         Optional<KioskTopic> parsed = Topics.parse(topic);
         if (parsed.isEmpty()) {
@@ -143,15 +153,16 @@ public final class MeasurementIntake {
     }
 
 
-    private Optional<KioskMessage> reject(Reason reason, String topic, String why, KioskTopic parsed, byte[] payload,
+    private Optional<KioskMessage> reject(Reason reason, String topic, String why, KioskTopic parsed, ByteBuffer payload,
             Refused refused) {
         Refusal.MalformedMessage refusal = new Refusal.MalformedMessage(reason, Untrusted.printable(why, 120));
         refused.why = refusal.code() + ": " + refusal.detail();
         if (parsed.channel() == KioskTopic.Channel.MEASUREMENTS) {
-            java.util.OptionalLong seq = codec.peekSeq(payload);
+            byte[] kept = WireCodec.bytesOf(payload); // a refusal's only copy of a broker's buffer: the payload kept
+            java.util.OptionalLong seq = codec.peekSeq(kept);
             if (seq.isPresent()) {
                 refused.refusal = new RefusedReading(parsed.kiosk(), seq.getAsLong(), refusal.code(),
-                        refusal.detail(), payload);
+                        refusal.detail(), kept);
             }
         }
         return reject(refusal, topic, parsed.kiosk().value());

@@ -35,6 +35,11 @@ public final class MeasurementSubscription implements Subscription {
         return intake.handleOrRefuse(topic, payload).whenComplete((ok, failure) -> logFailure(topic, failure));
     }
 
+    @Override
+    public CompletionStage<java.util.Optional<String>> handleOrRefuse(String topic, java.nio.ByteBuffer payload) {
+        return intake.handleOrRefuse(topic, payload).whenComplete((ok, failure) -> logFailure(topic, failure));
+    }
+
     private static void logFailure(String topic, Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
                 ? c.getCause() : failure;

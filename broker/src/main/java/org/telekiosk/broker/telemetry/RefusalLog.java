@@ -35,11 +35,12 @@ final class RefusalLog {
 
     private final Clock clock;
     private final Map<Key, Window> windows = new ConcurrentHashMap<>();
-    private volatile Instant nextSummary;
+    /** When the next summary is due, in the clock's milliseconds (no {@code Instant} made a message). */
+    private volatile long nextSummary;
 
     RefusalLog(Clock clock) {
         this.clock = clock;
-        this.nextSummary = clock.instant().plus(WINDOW);
+        this.nextSummary = clock.millis() + WINDOW.toMillis();
     }
 
     /** Records one refusal of a message from {@code kiosk} ("-" if the topic names none) under {@code code}. */
@@ -69,11 +70,12 @@ final class RefusalLog {
 
     /** Logs one line for each window that is over and had refusals beyond its first; cheap when none is due. */
     void summarize() {
-        Instant now = clock.instant();
-        if (now.isBefore(nextSummary)) {
+        long millis = clock.millis();
+        if (millis < nextSummary) {
             return;
         }
-        nextSummary = now.plus(WINDOW);
+        Instant now = clock.instant();
+        nextSummary = millis + WINDOW.toMillis();
         for (Iterator<Map.Entry<Key, Window>> it = windows.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Key, Window> e = it.next();
             if (!now.isBefore(e.getValue().start.plus(WINDOW))) {

@@ -167,4 +167,63 @@ class MeasurementIntakeTest {
                 refusals.stream().map(RefusedReading::reason).toList());
         assertEquals(List.of(reading(KIOSK, 12)), forwarded);
     }
+    @Test
+    void fromTheMqttBrokersReadOnlyBufferEveryPayloadIsTakenOrRefusedAsFromBytesAndARefusedOneKeptExactly() {
+        String topic = Topics.measurements(KIOSK);
+        java.util.Map<String, Object> badLoinc = new java.util.LinkedHashMap<>();
+        badLoinc.put("type", "measurement");
+        badLoinc.put("kiosk", KIOSK.value());
+        badLoinc.put("seq", 7);
+        badLoinc.put("sensor", "mlx90614");
+        badLoinc.put("loinc", "8310-4");
+        badLoinc.put("value", 36.7);
+        badLoinc.put("unit", "Cel");
+        badLoinc.put("takenAt", "2026-11-22T10:00:00Z");
+        byte[] tooLarge = new byte[1025];
+        tooLarge[0] = (byte) 0xa1; // a map, then garbage: refused for its size before anything is read
+        byte[][] payloads = {cbor.encode(badLoinc), cbor.encode(reading(KioskId.of("other-kiosk"), 10)),
+            "garbage".getBytes(StandardCharsets.US_ASCII), tooLarge, new byte[0], cbor.encode(reading(KIOSK, 12))};
+        List<RefusedReading> fromBytes = new ArrayList<>();
+        List<RefusedReading> fromBuffers = new ArrayList<>();
+        List<KioskMessage> taken = new ArrayList<>();
+        MeasurementIntake bytesIntake = MeasurementIntake.withSink(cbor, keeping(taken, fromBytes));
+        MeasurementIntake bufferIntake = MeasurementIntake.withSink(cbor, keeping(taken, fromBuffers));
+        for (byte[] payload : payloads) {
+            String expected = bytesIntake.handleOrRefuse(topic, payload).toCompletableFuture().join().orElse("taken");
+            byte[] around = new byte[payload.length + 9];
+            java.util.Arrays.fill(around, (byte) 0x5a);
+            System.arraycopy(payload, 0, around, 4, payload.length);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(around, 4, payload.length).asReadOnlyBuffer();
+            assertEquals(expected, bufferIntake.handleOrRefuse(topic, buffer).toCompletableFuture().join()
+                    .orElse("taken"));
+            assertEquals(4, buffer.position());
+        }
+        assertEquals(bytesIntake.rejectedCounts(), bufferIntake.rejectedCounts());
+        assertEquals(java.util.Map.of("invalid-field", 1L, "mismatch", 1L, "not-decodable", 2L, "too-large", 1L,
+                "unknown-type", 0L), bufferIntake.rejectedCounts());
+        assertEquals(List.of(reading(KIOSK, 12), reading(KIOSK, 12)), taken);
+        assertEquals(List.of(7L, 10L), fromBuffers.stream().map(RefusedReading::seq).toList());
+        for (int i = 0; i < fromBytes.size(); i++) {
+            assertEquals(fromBytes.get(i).reason(), fromBuffers.get(i).reason());
+            assertEquals(fromBytes.get(i).detail(), fromBuffers.get(i).detail());
+            assertTrue(java.util.Arrays.equals(fromBytes.get(i).payload(), fromBuffers.get(i).payload()),
+                    "the refused payload is kept as it came, exactly the buffer's bytes");
+        }
+    }
+
+    private static MessageSink keeping(List<KioskMessage> taken, List<RefusedReading> refusals) {
+        return new MessageSink() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> take(KioskMessage message) {
+                taken.add(message);
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Void> refuse(RefusedReading refusal) {
+                refusals.add(refusal);
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+        };
+    }
 }

@@ -64,6 +64,8 @@ final class ReadingCbor {
 
     private final byte[] bytes;
     private int at;
+    /** Where the payload ends in {@link #bytes} (a reused array may hold more after it). */
+    private final int end;
 
     private int fields;
     private boolean waveform;
@@ -79,8 +81,10 @@ final class ReadingCbor {
     private double scale;
     private IntSamples samples;
 
-    private ReadingCbor(byte[] bytes) {
+    private ReadingCbor(byte[] bytes, int from, int to) {
         this.bytes = bytes;
+        this.at = from;
+        this.end = to;
     }
 
     /**
@@ -88,8 +92,13 @@ final class ReadingCbor {
      * and the strict decoder must decide (it accepts or refuses, as it always did).
      */
     static KioskMessage read(byte[] bytes) {
+        return read(bytes, 0, bytes.length);
+    }
+
+    /** As {@link #read(byte[])}, for the {@code length} bytes from {@code offset} of {@code bytes}, and no others. */
+    static KioskMessage read(byte[] bytes, int offset, int length) {
         try {
-            return new ReadingCbor(bytes).message();
+            return new ReadingCbor(bytes, offset, offset + length).message();
         } catch (Unrecognised | IllegalArgumentException | DateTimeParseException e) {
             return null; // not the shape, or a value the record refuses: the strict decoder says why
         } catch (RuntimeException e) {
@@ -116,7 +125,7 @@ final class ReadingCbor {
                 field();
             }
         }
-        if (at != bytes.length) {
+        if (at != end) {
             throw Unrecognised.INSTANCE;
         }
         if (!waveform && fields == MEASUREMENT_FIELDS) {
@@ -186,7 +195,7 @@ final class ReadingCbor {
     private int textLength() {
         int head = next();
         long length = argument(head);
-        if (head >>> 5 != 3 || length == INDEFINITE || length > bytes.length - at) {
+        if (head >>> 5 != 3 || length == INDEFINITE || length > end - at) {
             throw Unrecognised.INSTANCE;
         }
         return (int) length;
@@ -259,7 +268,7 @@ final class ReadingCbor {
             count = countUntilBreak();
         }
         // At least one byte a sample: a count beyond what is left is a cut-off payload, refused the long way.
-        if (count < 1 || count > WaveformBatch.MAX_SAMPLES || count > bytes.length - at) {
+        if (count < 1 || count > WaveformBatch.MAX_SAMPLES || count > end - at) {
             throw Unrecognised.INSTANCE;
         }
         IntSamples read = IntSamples.generate((int) count, this::sample);
@@ -291,12 +300,12 @@ final class ReadingCbor {
         long argument;
         if (info < 24) {
             argument = info;
-        } else if (info == 24 && at < bytes.length) {
+        } else if (info == 24 && at < end) {
             argument = bytes[at++] & 0xff;
-        } else if (info == 25 && bytes.length - at >= 2) {
+        } else if (info == 25 && end - at >= 2) {
             argument = (bytes[at] & 0xff) << 8 | (bytes[at + 1] & 0xff);
             at += 2;
-        } else if (info == 26 && bytes.length - at >= 4) {
+        } else if (info == 26 && end - at >= 4) {
             argument = ((bytes[at] & 0xffL) << 24) | (bytes[at + 1] & 0xff) << 16 | (bytes[at + 2] & 0xff) << 8
                     | (bytes[at + 3] & 0xff);
             at += 4;
@@ -335,7 +344,7 @@ final class ReadingCbor {
 
     /** The next {@code count} bytes as an unsigned big-endian number (8 bytes: as a {@code long}'s bits). */
     private long bits(int count) {
-        if (count > bytes.length - at) {
+        if (count > end - at) {
             throw Unrecognised.INSTANCE;
         }
         long value = 0;
@@ -346,14 +355,14 @@ final class ReadingCbor {
     }
 
     private int next() {
-        if (at >= bytes.length) {
+        if (at >= end) {
             throw Unrecognised.INSTANCE;
         }
         return bytes[at++] & 0xff;
     }
 
     private int peek() {
-        if (at >= bytes.length) {
+        if (at >= end) {
             throw Unrecognised.INSTANCE;
         }
         return bytes[at] & 0xff;

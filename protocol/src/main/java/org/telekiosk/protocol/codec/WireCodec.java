@@ -147,13 +147,7 @@ public final class WireCodec {
      * record; everything else, and every refusal, goes through the strict Jackson decode.
      */
     public <T> T decode(byte[] bytes, Class<T> type) throws MalformedMessageException {
-        if (bytes.length > maxBytes) {
-            throw new MalformedMessageException(Reason.TOO_LARGE,
-                    "message of " + bytes.length + " bytes exceeds the limit of " + maxBytes);
-        }
-        if (bytes.length == 0) {
-            throw new MalformedMessageException(Reason.NOT_DECODABLE, "empty message");
-        }
+        requireSize(bytes.length);
         if (readingFastPath && type == KioskMessage.class) {
             KioskMessage reading = ReadingCbor.read(bytes);
             if (reading != null) {
@@ -161,6 +155,69 @@ public final class WireCodec {
                 return type.cast(reading);
             }
         }
+        return strict(bytes, type);
+    }
+
+    /**
+     * As {@link #decode(byte[], Class)}, for the bytes from {@code payload}'s position to its limit (a read-only buffer
+     * too, as the MQTT broker hands a payload), which stay as they were, with the same outcome and the same refusals.
+     * A reading on the fast path allocates no copy of the payload: it is read from the buffer's array, or, from a
+     * read-only buffer (no {@code array()}), from this thread's reused array it is copied into (one bulk copy: reading
+     * a heap buffer byte by byte with absolute gets was slower for a waveform's samples, docs/benchmarks.md); nothing
+     * decoded keeps that array. Anything else is copied once more, into its own array, for the strict decode.
+     */
+    public <T> T decode(java.nio.ByteBuffer payload, Class<T> type) throws MalformedMessageException {
+        int length = payload.remaining();
+        requireSize(length);
+        if (readingFastPath && type == KioskMessage.class) {
+            KioskMessage reading;
+            if (payload.hasArray()) {
+                reading = ReadingCbor.read(payload.array(), payload.arrayOffset() + payload.position(), length);
+            } else {
+                byte[] copy = scratch.get();
+                if (copy.length < length) {
+                    copy = new byte[Math.max(length, 2 * copy.length)]; // at most maxBytes: requireSize
+                    scratch.set(copy);
+                }
+                payload.get(payload.position(), copy, 0, length);
+                reading = ReadingCbor.read(copy, 0, length);
+            }
+            if (reading != null) {
+                fastDecodes.increment();
+                return type.cast(reading);
+            }
+        }
+        return strict(bytesOf(payload), type);
+    }
+
+    /** Per thread, the array a read-only payload is copied into for the fast path; grown to the largest payload. */
+    private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[1024]);
+
+    /**
+     * The bytes from {@code payload}'s position to its limit: its own array if it is exactly that (a writable buffer
+     * that wraps a whole array), else a copy; the buffer's position and limit stay as they were.
+     */
+    public static byte[] bytesOf(java.nio.ByteBuffer payload) {
+        if (payload.hasArray() && payload.arrayOffset() == 0 && payload.position() == 0
+                && payload.limit() == payload.array().length) {
+            return payload.array();
+        }
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(payload.position(), bytes);
+        return bytes;
+    }
+
+    private void requireSize(int length) throws MalformedMessageException {
+        if (length > maxBytes) {
+            throw new MalformedMessageException(Reason.TOO_LARGE,
+                    "message of " + length + " bytes exceeds the limit of " + maxBytes);
+        }
+        if (length == 0) {
+            throw new MalformedMessageException(Reason.NOT_DECODABLE, "empty message");
+        }
+    }
+
+    private <T> T strict(byte[] bytes, Class<T> type) throws MalformedMessageException {
         try {
             T value = mapper.readValue(bytes, type);
             if (value == null) {

@@ -38,6 +38,8 @@ class ReadingCborDifferentialTest {
 
     private final WireCodec fast = WireCodec.cbor(MAX);
     private final WireCodec full = WireCodec.cborWithoutFastPath(MAX);
+    /** The fast path again, given each payload as the MQTT broker hands it: a read-only buffer, here inside others. */
+    private final WireCodec fastInBuffer = WireCodec.cbor(MAX);
 
     /** What a decode came to: the record, or the refusal's reason and message. */
     private record Outcome(KioskMessage message, Reason reason, String detail) {}
@@ -58,6 +60,7 @@ class ReadingCborDifferentialTest {
             }
         }
         assertEquals(cases, fast.fastDecodes(), "every valid reading of the README's encodings takes the fast path");
+        assertEquals(cases, fastInBuffer.fastDecodes(), "also when read in place from a read-only buffer");
     }
 
     @Test
@@ -87,6 +90,7 @@ class ReadingCborDifferentialTest {
         }
         assertTrue(accepted > 100, "accepted " + accepted);
         assertTrue(fast.fastDecodes() <= accepted);
+        assertEquals(fast.fastDecodes(), fastInBuffer.fastDecodes(), "the same payloads take the fast path from buffers");
     }
 
     private Outcome compare(long seed, int index, byte[] payload) {
@@ -95,7 +99,32 @@ class ReadingCborDifferentialTest {
         if (!expected.equals(actual)) {
             fail(report(seed, index, payload) + "\n full decoder: " + expected + "\n fast path:    " + actual);
         }
+        // The same bytes between random others in a larger array, the buffer's position and limit around them: what
+        // lies outside must never be read, and the buffer's position and limit stay.
+        SplittableRandom r = new SplittableRandom(seed ^ index);
+        int before = r.nextInt(3) == 0 ? 0 : r.nextInt(1, 17);
+        int after = r.nextInt(3) == 0 ? 0 : r.nextInt(1, 17);
+        byte[] around = new byte[before + payload.length + after];
+        r.nextBytes(around);
+        System.arraycopy(payload, 0, around, before, payload.length);
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(around, before, payload.length).asReadOnlyBuffer();
+        Outcome inBuffer = outcome(fastInBuffer, buffer);
+        if (!expected.equals(inBuffer) || buffer.position() != before || buffer.limit() != before + payload.length) {
+            fail(report(seed, index, payload) + "\n full decoder: " + expected + "\n from a read-only buffer at "
+                    + before + " with " + after + " bytes after it: " + inBuffer + ", position " + buffer.position()
+                    + ", limit " + buffer.limit());
+        }
         return expected;
+    }
+
+    private static Outcome outcome(WireCodec codec, java.nio.ByteBuffer payload) {
+        try {
+            return new Outcome(codec.decode(payload, KioskMessage.class), null, null);
+        } catch (MalformedMessageException e) {
+            return new Outcome(null, e.reason(), e.getMessage());
+        } catch (RuntimeException e) {
+            return new Outcome(null, null, e.getClass().getName() + ": " + e.getMessage());
+        }
     }
 
     private static String report(long seed, int index, byte[] payload) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
@@ -53,6 +54,45 @@ class ReadingCborTest {
             assertEquals(readings[i], full.decode(payload, KioskMessage.class));
         }
         assertEquals(0, full.fastDecodes());
+    }
+
+    @Test
+    void eachReadingIsReadInPlaceFromTheMqttBrokersReadOnlyBufferWhichIsLeftAsItWas() throws Exception {
+        WireCodec codec = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+        KioskMessage[] readings = agentReadings();
+        for (int i = 0; i < readings.length; i++) {
+            byte[] payload = codec.encode(readings[i]);
+            // HiveMQ's payload: a read-only view, no array() to take; here a slice of a larger array, junk around it.
+            byte[] around = new byte[payload.length + 7];
+            java.util.Arrays.fill(around, (byte) 0xff);
+            System.arraycopy(payload, 0, around, 3, payload.length);
+            ByteBuffer buffer = ByteBuffer.wrap(around, 3, payload.length).asReadOnlyBuffer();
+            assertEquals(readings[i], codec.decode(buffer, KioskMessage.class));
+            assertEquals(i + 1, codec.fastDecodes());
+            assertEquals(3, buffer.position());
+            assertEquals(3 + payload.length, buffer.limit());
+        }
+    }
+
+    @Test
+    void fromABufferTooLargeEmptyAndMalformedPayloadsAreRefusedAsFromBytes() {
+        WireCodec codec = WireCodec.cbor(1024);
+        byte[] tooLarge = new byte[1025];
+        byte[] badCheckDigit = WireCodecTest.Format.CBOR.bytes(WireCodecTest.VALID.replace("8310-5", "8310-4"));
+        byte[] notCbor = "{\"type\":\"measurement\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (byte[] payload : new byte[][] {tooLarge, new byte[0], badCheckDigit, notCbor}) {
+            MalformedMessageException fromBytes = assertThrows(MalformedMessageException.class,
+                    () -> codec.decode(payload, KioskMessage.class));
+            byte[] around = new byte[payload.length + 2];
+            System.arraycopy(payload, 0, around, 1, payload.length);
+            ByteBuffer buffer = ByteBuffer.wrap(around, 1, payload.length).asReadOnlyBuffer();
+            MalformedMessageException fromBuffer = assertThrows(MalformedMessageException.class,
+                    () -> codec.decode(buffer, KioskMessage.class));
+            assertEquals(fromBytes.reason(), fromBuffer.reason());
+            assertEquals(fromBytes.getMessage(), fromBuffer.getMessage());
+            assertEquals(1, buffer.position());
+        }
+        assertEquals(0, codec.fastDecodes());
     }
 
     @Test
