@@ -17,18 +17,28 @@ import org.telekiosk.broker.viewer.ViewerSession;
  * event loop, several frames with one flush when they come in a burst, and one task handed to the loop per burst
  * instead of one per frame; from a fan-out lane, one task per loop for all the sockets the lane's burst sent to
  * ({@link LoopHandoff}). A frame of {@link BufferFrames} is sent as a retained duplicate of the buffer every viewer
- * shares. Unsent bytes count those queued here and those in the channel's outbound buffer: above the channel's write
+ * shares. The socket's own frame encoder ({@link VitalsFrameEncoder}) writes them from its place in the pipeline,
+ * straight to TLS. Unsent bytes count those queued here and those in the channel's outbound buffer (TLS's queue of
+ * what it has yet to encrypt counts there too): above the channel's write
  * buffer high water mark ({@code viewer.max-pending-bytes}) a browser that does not read makes {@link #send} return
  * false instead of growing the broker's memory. In the order sent; never blocks.
  */
 final class NettyViewerSession implements ViewerSession {
     private final Channel channel;
+    /** The short way to TLS for what is queued here; null: through the whole pipeline (sockets in tests). */
+    private final VitalsFrameEncoder encoder;
     private final Queue<ByteBuf> queued = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainPending = new AtomicBoolean();
 
     NettyViewerSession(Channel channel) {
+        this(channel, null);
+    }
+
+    /** @param encoder the socket's frame encoder, which writes what is queued here; null: the channel does */
+    NettyViewerSession(Channel channel, VitalsFrameEncoder encoder) {
         this.channel = channel;
+        this.encoder = encoder;
     }
 
     @Override
@@ -80,7 +90,10 @@ final class NettyViewerSession implements ViewerSession {
         releaseQueued();
     }
 
-    /** On the event loop: writes everything queued, then flushes once. */
+    /**
+     * On the event loop: writes everything queued, then flushes once; with an {@link #encoder}, from its place in the
+     * pipeline (straight to TLS), else from the pipeline's tail.
+     */
     void drain() {
         drainPending.set(false);
         if (!channel.isActive()) {
@@ -90,11 +103,20 @@ final class NettyViewerSession implements ViewerSession {
         boolean wrote = false;
         for (ByteBuf content; (content = queued.poll()) != null; ) {
             queuedBytes.addAndGet(-content.readableBytes());
-            channel.write(new TextWebSocketFrame(content), channel.voidPromise());
-            wrote = true;
+            if (encoder == null) {
+                channel.write(new TextWebSocketFrame(content), channel.voidPromise());
+                wrote = true;
+            } else {
+                wrote |= encoder.writeText(content);
+            }
         }
-        if (wrote) {
+        if (!wrote) {
+            return;
+        }
+        if (encoder == null) {
             channel.flush();
+        } else {
+            encoder.flush();
         }
     }
 

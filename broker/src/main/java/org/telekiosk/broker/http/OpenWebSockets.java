@@ -47,6 +47,11 @@ final class OpenWebSockets extends ChannelInboundHandlerAdapter {
         super.userEventTriggered(ctx, evt);
     }
 
+    /** Whether the sockets are being closed (a stop or a drain): a handshake completing now was told so. */
+    boolean closing() {
+        return closing != null;
+    }
+
     int size() {
         return sockets.size();
     }

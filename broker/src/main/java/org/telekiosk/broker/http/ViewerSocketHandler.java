@@ -53,7 +53,14 @@ final class ViewerSocketHandler extends TextSocketHandler {
     @Override
     void opened(ChannelHandlerContext ctx, WebSocketServerProtocolHandler.HandshakeComplete handshake) {
         Channel channel = ctx.channel();
-        session = new NettyViewerSession(channel);
+        // The frames of readings skip the HTTP handlers above the frame encoder (VitalsFrameEncoder), which must know
+        // of a close frame written before it took the encoder's place: the one OpenWebSockets sends at a stop.
+        VitalsFrameEncoder encoder = VitalsFrameEncoder.install(ctx.pipeline());
+        OpenWebSockets open = ctx.pipeline().get(OpenWebSockets.class);
+        if (encoder != null && open != null && open.closing()) {
+            encoder.closeSent();
+        }
+        session = new NettyViewerSession(channel, encoder);
         connection = new VitalsConnection(hub, access, executor, session, new NettySocket(channel, json),
                 SignalRoute.sessionCookie(handshake.requestHeaders()), System::nanoTime);
         VitalsConnection opened = connection;
