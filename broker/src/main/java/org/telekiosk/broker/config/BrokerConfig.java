@@ -53,6 +53,7 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  *                              TLS handshake to finish (HiveMQ's {@code handshake-timeout})
  * @param mqttPubackStoreAck    {@code mqtt.puback-store-ack}: whether a kiosk may have its PUBACK as its store
  *                              acknowledgement (in-process intake only)
+ * @param mqttTlsProvider       {@code mqtt.tls-provider}: the embedded MQTT listener's TLS implementation
  */
 public record BrokerConfig(
         Path dataDir,
@@ -87,10 +88,12 @@ public record BrokerConfig(
         TlsProvider tlsProvider,
         MqttIntake mqttIntake,
         Duration mqttHandshakeTimeout,
-        boolean mqttPubackStoreAck) {
+        boolean mqttPubackStoreAck,
+        TlsProvider mqttTlsProvider) {
 
     public BrokerConfig {
         Objects.requireNonNull(tlsProvider, "https.tls-provider is required");
+        Objects.requireNonNull(mqttTlsProvider, "mqtt.tls-provider is required");
         Objects.requireNonNull(dataDir, "data.dir is required");
         Objects.requireNonNull(httpLimits, "httpLimits");
         Objects.requireNonNull(lockouts, "lockouts");
@@ -288,7 +291,7 @@ public record BrokerConfig(
                 mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, storeAckInterval,
                 storeCommitDelay, access, signaling, ice,
                 kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider, mqttIntake,
-                mqttHandshakeTimeout, mqttPubackStoreAck);
+                mqttHandshakeTimeout, mqttPubackStoreAck, mqttTlsProvider);
     }
 
     private static void range(String key, long value, long min, long max) {
