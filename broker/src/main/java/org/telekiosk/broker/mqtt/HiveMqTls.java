@@ -40,9 +40,9 @@ import org.telekiosk.broker.config.TlsProvider;
  * such a provider, put first: asked from HiveMQ's {@code SslContextFactory} (a stack walk when a context is made, at
  * the listener's start and when HiveMQ reloads its key stores, never per connection), it answers with an
  * {@code SSLContextSpi} whose engines are netty-tcnative's BoringSSL engines, built from the key and trust managers
- * HiveMQ hands it; asked from anywhere else it answers with the JDK's own SunJSSE context, so nothing else in the
- * process changes. HiveMQ's Netty {@code SslHandler} recognises the engines as netty-tcnative's and takes their
- * direct-buffer path. HiveMQ still sets protocols, cipher suites and client authentication on each engine as before
+ * HiveMQ hands it (seen through {@link HiveMqTlsEngine}, which gives HiveMQ the client's chain in the array type it
+ * casts to); asked from anywhere else it answers with the JDK's own SunJSSE context, so nothing else in the process
+ * changes. HiveMQ still sets protocols, cipher suites and client authentication on each engine as before
  * ({@code HiveMqConfigXml}: {@code TlsPolicy}'s, client certificate required), so what a kiosk negotiates does not
  * change; BoringSSL never renegotiates.
  *
@@ -175,14 +175,15 @@ final class HiveMqTls {
         @Override
         protected SSLEngine engineCreateSSLEngine() {
             SSLContext own = jsse;
-            return own != null ? own.createSSLEngine() : context().newEngine(PooledByteBufAllocator.DEFAULT);
+            return own != null ? own.createSSLEngine()
+                    : new HiveMqTlsEngine(context().newEngine(PooledByteBufAllocator.DEFAULT));
         }
 
         @Override
         protected SSLEngine engineCreateSSLEngine(String host, int port) {
             SSLContext own = jsse;
             return own != null ? own.createSSLEngine(host, port)
-                    : context().newEngine(PooledByteBufAllocator.DEFAULT, host, port);
+                    : new HiveMqTlsEngine(context().newEngine(PooledByteBufAllocator.DEFAULT, host, port));
         }
 
         /** Netty's JDK context reads these at its construction (the JDK's default goes through a socket). */
