@@ -56,6 +56,7 @@ import org.telekiosk.broker.viewer.ViewerLimits;
  * @param mqttStallCheck        {@code mqtt.stall-check-interval}: how often each intake connection's stall watch
  *                              checks (shared subscription on the embedded MQTT broker only)
  * @param httpsTransport        {@code https.transport}: the Netty transport of the HTTPS listener's event loops
+ * @param mqttTlsProvider       {@code mqtt.tls-provider}: the embedded MQTT listener's TLS implementation
  */
 public record BrokerConfig(
         Path dataDir,
@@ -92,11 +93,13 @@ public record BrokerConfig(
         Duration mqttHandshakeTimeout,
         boolean mqttPubackStoreAck,
         Duration mqttStallCheck,
-        NettyTransport httpsTransport) {
+        NettyTransport httpsTransport,
+        TlsProvider mqttTlsProvider) {
 
     public BrokerConfig {
         Objects.requireNonNull(httpsTransport, "https.transport is required");
         Objects.requireNonNull(tlsProvider, "https.tls-provider is required");
+        Objects.requireNonNull(mqttTlsProvider, "mqtt.tls-provider is required");
         Objects.requireNonNull(dataDir, "data.dir is required");
         Objects.requireNonNull(httpLimits, "httpLimits");
         Objects.requireNonNull(lockouts, "lockouts");
@@ -298,7 +301,7 @@ public record BrokerConfig(
                 mqttIntakeConnections, mqttMaxPayloadBytes, mqttKioskQuota, storeUrl, storeUser, storeGapTimeout, storeAckInterval,
                 storeCommitDelay, access, signaling, ice,
                 kioskPki, vitals, metrics, httpLimits, lockouts, externalMqtt, tlsProvider, mqttIntake,
-                mqttHandshakeTimeout, mqttPubackStoreAck, mqttStallCheck, httpsTransport);
+                mqttHandshakeTimeout, mqttPubackStoreAck, mqttStallCheck, httpsTransport, mqttTlsProvider);
     }
 
     private static void range(String key, long value, long min, long max) {

@@ -130,12 +130,13 @@ public final class BrokerConfigLoader {
                             integer(merged, "join-code.guard.wrong-codes"), duration(merged, "join-code.guard.window"),
                             duration(merged, "join-code.guard.delay")),
                     externalMqtt,
-                    TlsProvider.parse(merged.getProperty("https.tls-provider")),
+                    TlsProvider.parse("https.tls-provider", merged.getProperty("https.tls-provider")),
                     BrokerConfig.MqttIntake.parse(merged.getProperty("mqtt.intake"), externalMqtt.enabled()),
                     duration(merged, "mqtt.tls-handshake-timeout"),
                     bool(merged, "mqtt.puback-store-ack"),
                     duration(merged, "mqtt.stall-check-interval"),
-                    NettyTransport.parse("https.transport", merged.getProperty("https.transport")));
+                    NettyTransport.parse("https.transport", merged.getProperty("https.transport")),
+                    TlsProvider.parse("mqtt.tls-provider", merged.getProperty("mqtt.tls-provider")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric configuration key has no number: " + e.getMessage(), e);
         }

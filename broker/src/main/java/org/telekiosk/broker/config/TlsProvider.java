@@ -3,10 +3,10 @@ package org.telekiosk.broker.config;
 import java.util.Locale;
 
 /**
- * {@code https.tls-provider}: which TLS implementation the HTTPS listener's handshakes and records run on. The TLS
- * configuration is the same with either (TlsPolicy's protocols and cipher suites, the kiosk client certificate asked
- * for but optional, checked by the same trust manager). The embedded MQTT broker's listener is HiveMQ's and always
- * JSSE.
+ * {@code https.tls-provider} and {@code mqtt.tls-provider}: which TLS implementation the HTTPS listener's and the
+ * embedded MQTT listener's handshakes and records run on. The TLS configuration is the same with either (TlsPolicy's
+ * protocols and cipher suites; on HTTPS the kiosk client certificate asked for but optional, on MQTT required; checked
+ * by the same trust as before).
  */
 public enum TlsProvider {
     /**
@@ -31,13 +31,18 @@ public enum TlsProvider {
 
     /** The value of {@code https.tls-provider}: {@code auto}, {@code jdk} or {@code openssl}. */
     public static TlsProvider parse(String value) {
+        return parse("https.tls-provider", value);
+    }
+
+    /** The value of the key {@code key}: {@code auto}, {@code jdk} or {@code openssl}. */
+    public static TlsProvider parse(String key, String value) {
         String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
         for (TlsProvider provider : values()) {
             if (provider.key.equals(v)) {
                 return provider;
             }
         }
-        throw new IllegalArgumentException("https.tls-provider must be auto, jdk or openssl, was '" + value + "'");
+        throw new IllegalArgumentException(key + " must be auto, jdk or openssl, was '" + value + "'");
     }
 
     public String key() {

@@ -129,6 +129,7 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
                         .withExtensionMain(extension)
                         .build())
                 .build();
+        HiveMqTls.use(config.mqttTlsProvider()); // before the start: HiveMQ makes its listener's context then
         MqttTlsRefusals tlsRefusals = MqttTlsRefusals.install(port);
         try {
             hivemq.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
