@@ -45,6 +45,9 @@ public final class HttpsServer implements AutoCloseable {
                     .group(boss, workers)
                     .channel(loops.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 256)
+                    // The JDK's NIO server socket has SO_REUSEADDR on Linux, Netty's epoll one not: without it a
+                    // restarted node cannot bind its port while its old connections wait in TIME_WAIT.
+                    .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(maxPendingBytes / 2, maxPendingBytes))
