@@ -35,7 +35,9 @@ import org.telekiosk.protocol.KioskId;
  * to the generator. The generator's JVM options come from the environment variable {@code
  * LOADGEN_JAVA_OPTS}; {@code -Dload.generator.jfr=<file>} records each generator JVM ({@link #generatorRecording}:
  * the raw phase's file gets {@code -raw} in its name) with the profile settings, or the {@code .jfc} file
- * {@code -Dload.generator.jfr.settings=<file>} names.
+ * {@code -Dload.generator.jfr.settings=<file>} names. {@code -Dload.broker.cpus=<list>} pins this JVM (the broker)
+ * to those cores before the broker starts and {@code -Dload.generator.cpus=<list>} starts the generator on others
+ * ({@link CpuPinning}): the broker's node and a generator elsewhere, on one machine.
  */
 public final class LoadBenchmark {
     private LoadBenchmark() {}
@@ -109,6 +111,10 @@ public final class LoadBenchmark {
         if (!intakeMode.isBlank()) {
             overrides.put("mqtt.intake", intakeMode);
         }
+        // -Dload.broker.cpus=<list>: this JVM (the broker, later the raw ceiling) pinned to those cores before the
+        // broker starts; -Dload.generator.cpus=<list>: the generator's JVMs started on those (CpuPinning).
+        CpuPinning.pin(ProcessHandle.current().pid(),
+                CpuPinning.cpuList("load.broker.cpus", System.getProperty("load.broker.cpus")));
         BrokerExtension extension = new BrokerExtension(Map.copyOf(overrides));
         extension.beforeAll(null);
         Map<String, String> telekiosk;
@@ -194,7 +200,8 @@ public final class LoadBenchmark {
      */
     private static Map<String, String> generator(Path plan, String mode, int seconds, String perKiosk, int rawPort,
             String client, Duration warmUp, BrokerCpu cpu, BrokerStages stages) throws Exception {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(CpuPinning.commandPrefix(
+                CpuPinning.cpuList("load.generator.cpus", System.getProperty("load.generator.cpus"))));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String options = System.getenv("LOADGEN_JAVA_OPTS");
         if (options != null && !options.isBlank()) {

@@ -19,6 +19,7 @@ import org.telekiosk.broker.testing.KeyStoreTestSettings;
  * {@code subscription}) for its {@code mqtt.intake}, {@code -Dload.raw=no} to leave out the raw ceiling,
  * {@code -Dload.client=netty|agent} for the generator's kiosks' MQTT client (netty by default: {@link LoadGenerator}),
  * {@code -Dload.transport=auto|nio|epoll} for the generator's event loops (auto: Netty's native epoll where it loads),
+ * {@code -Dload.broker.cpus=0 -Dload.generator.cpus=1} for the broker and the generator on cores of their own,
  * {@code -Dload.jfr=<file>} for a
  * flight recording (profile settings, or the {@code .jfc} file {@code -Dload.jfr.settings=<file>} names) of the broker's JVM, {@code -Dload.config.<key>=<value>} for any other broker
  * setting. The generator's JVM options: environment variable
