@@ -196,7 +196,8 @@ final class StoreWriter implements AutoCloseable {
             List<StoreItem> claimed = appends.stream().map(Append::item)
                     .filter(item -> !(item instanceof StoreItem.Refused)).toList();
             // V15: the claim stores the new readings' rows (ReadingClaim: a number one kind only).
-            boolean[] fresh = claims.claim(statements, claimed, ledgers);
+            BatchRepeats repeats = new BatchRepeats(claimed);
+            boolean[] fresh = claims.claim(statements, claimed, repeats, ledgers);
             List<Measurement> spots = new ArrayList<>();
             List<WaveformBatch> waves = new ArrayList<>();
             AppendOutcome[] outcomes = new AppendOutcome[appends.size()];
@@ -216,7 +217,7 @@ final class StoreWriter implements AutoCloseable {
                 };
                 if (message == null) {
                     outcomes[i] = AppendOutcome.REFUSED;
-                } else if (fresh[next++]) {
+                } else if (fresh[next]) {
                     switch (item) {
                         case StoreItem.Spot s -> spots.add(s.measurement());
                         case StoreItem.Wave w -> waves.add(w.batch());
@@ -224,7 +225,7 @@ final class StoreWriter implements AutoCloseable {
                     }
                     outcomes[i] = AppendOutcome.STORED;
                 } else {
-                    KioskMessage stored = storedEarlier(appends, outcomes, messages, i);
+                    KioskMessage stored = storedEarlier(claimed, fresh, repeats, next);
                     if (stored == null) {
                         stored = readings.stored(statements.connection(), item.kiosk(), item.seq()).orElse(message);
                     }
@@ -234,6 +235,9 @@ final class StoreWriter implements AutoCloseable {
                         aside.conflict(statements.connection(), item.kiosk(), item.seq(), codec.encode(message), now);
                         outcomes[i] = AppendOutcome.CONFLICT;
                     }
+                }
+                if (message != null) {
+                    next++;
                 }
                 // A number counts as received once: stored, or refused (a valid reading may still come under a
                 // refused number, and is stored; a refusal under a stored number is kept aside only).
@@ -270,21 +274,22 @@ final class StoreWriter implements AutoCloseable {
     }
 
     /**
-     * The reading stored earlier in this batch under the kiosk and number of append {@code i}, or null. A search, not
-     * a map filled for every reading: a repeat within one batch is rare, and the map cost an entry and a key string
-     * per reading (issue 16).
+     * The reading stored earlier in this batch under the kiosk and number of {@code claimed[c]}, or null. Of a number's
+     * readings in a batch only the first can have been stored ({@link ReadingClaim}), so that is the one to look at.
      */
-    private static KioskMessage storedEarlier(List<Append> appends, AppendOutcome[] outcomes,
-            KioskMessage[] messages, int i) {
-        StoreItem item = appends.get(i).item();
-        for (int j = i - 1; j >= 0; j--) {
-            StoreItem earlier = appends.get(j).item();
-            if (outcomes[j] == AppendOutcome.STORED && earlier.seq() == item.seq()
-                    && earlier.kiosk().equals(item.kiosk())) {
-                return messages[j];
-            }
+    private static KioskMessage storedEarlier(List<StoreItem> claimed, boolean[] fresh, BatchRepeats repeats, int c) {
+        if (!repeats.asked()) {
+            return null;
         }
-        return null;
+        int first = repeats.first(c);
+        if (first == c || !fresh[first]) {
+            return null;
+        }
+        return switch (claimed.get(first)) {
+            case StoreItem.Spot s -> s.measurement();
+            case StoreItem.Wave w -> w.batch();
+            case StoreItem.Refused r -> throw new IllegalStateException("not claimed");
+        };
     }
 
     /**
