@@ -22,7 +22,9 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * prepared statements and replaces a connection lost), taking what has queued up (at most
  * {@link #MAX_BATCH}) and writing it in one transaction. SQLite allows one writer at a time anyway; on PostgreSQL one
  * writer per broker node keeps the commit order equal to the arrival order, which the MQTT acknowledgements follow.
- * Futures complete on this thread, after the commit.
+ * Futures complete on this thread, after the commit. On SQLite the writer parks between two commits, about once a
+ * second under load, while {@link WalCheckpointer} copies the last of the WAL ({@link #betweenCommits}), so that its
+ * next commit starts the WAL over.
  */
 final class StoreWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
