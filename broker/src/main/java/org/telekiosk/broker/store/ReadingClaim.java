@@ -41,12 +41,13 @@ final class ReadingClaim {
      * Stores each reading whose number is free, in order: of repeats within the list the first one counts.
      *
      * @param items   the batch's measurements and waveform batches (no refusals), in arrival order
+     * @param repeats where each of {@code items}' numbers first comes in the batch (asked only for candidates)
      * @param ledgers the batch's kiosks' ledgers as {@link GapTable#load} read them under their locks, not yet
      *                changed by this batch
      * @return for each reading, whether it was stored now (a duplicate or a conflict was not)
      */
-    boolean[] claim(WriterStatements s, List<? extends StoreItem> items, Map<String, GapLedger> ledgers)
-            throws SQLException {
+    boolean[] claim(WriterStatements s, List<? extends StoreItem> items, BatchRepeats repeats,
+            Map<String, GapLedger> ledgers) throws SQLException {
         int n = items.size();
         boolean[] stored = new boolean[n];
         /*
@@ -78,7 +79,7 @@ final class ReadingClaim {
             String kiosk = item.kiosk().value();
             long seq = item.seq();
             long[] top = batchTop.get(kiosk);
-            boolean repeat = top != null && seq <= top[0] && earlier(items, i);
+            boolean repeat = top != null && seq <= top[0] && repeats.repeatsEarlier(i);
             if (top == null) {
                 batchTop.put(kiosk, new long[] {seq});
             } else if (seq > top[0]) {
@@ -120,18 +121,6 @@ final class ReadingClaim {
             }
         }
         return stored;
-    }
-
-    /** Whether a reading earlier in the batch has the kiosk and number of reading {@code i} (rare: a search). */
-    private static boolean earlier(List<? extends StoreItem> items, int i) {
-        StoreItem item = items.get(i);
-        for (int j = i - 1; j >= 0; j--) {
-            StoreItem other = items.get(j);
-            if (other.seq() == item.seq() && other.kiosk().equals(item.kiosk())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** For each of the readings {@code check[0..count)}: whether the other kind's table holds its number. */

@@ -22,7 +22,9 @@ import org.telekiosk.protocol.telemetry.WaveformBatch;
  * prepared statements and replaces a connection lost), taking what has queued up (at most
  * {@link #MAX_BATCH}) and writing it in one transaction. SQLite allows one writer at a time anyway; on PostgreSQL one
  * writer per broker node keeps the commit order equal to the arrival order, which the MQTT acknowledgements follow.
- * Futures complete on this thread, after the commit.
+ * Futures complete on this thread, after the commit. On SQLite the writer parks between two commits, about once a
+ * second under load, while {@link WalCheckpointer} copies the last of the WAL ({@link #betweenCommits}), so that its
+ * next commit starts the WAL over.
  */
 final class StoreWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
@@ -36,6 +38,12 @@ final class StoreWriter implements AutoCloseable {
     private record Sweep(CompletableFuture<Long> done) implements Task {}
 
     private record Stop() implements Task {}
+
+    /** The writer parks between two commits for a holder ({@link #betweenCommits}). */
+    private record Hold(WriterHold hold) implements Task {}
+
+    /** How long the writer waits for a holder's {@code released} at most, whatever the holder does. */
+    private static final Duration MAX_HOLD = Duration.ofSeconds(2);
 
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final WriterStatements statements;
@@ -137,6 +145,16 @@ final class StoreWriter implements AutoCloseable {
                         appends.clear();
                         sweep(s);
                     }
+                    case Hold h -> {
+                        if (write(appends, gathered)) {
+                            gathered = 0;
+                        }
+                        appends.clear();
+                        long parked = h.hold().parks(MAX_HOLD);
+                        if (parked > 0) {
+                            stages.held(parked);
+                        }
+                    }
                     case Stop x -> stop = true;
                 }
             }
@@ -196,7 +214,8 @@ final class StoreWriter implements AutoCloseable {
             List<StoreItem> claimed = appends.stream().map(Append::item)
                     .filter(item -> !(item instanceof StoreItem.Refused)).toList();
             // V15: the claim stores the new readings' rows (ReadingClaim: a number one kind only).
-            boolean[] fresh = claims.claim(statements, claimed, ledgers);
+            BatchRepeats repeats = new BatchRepeats(claimed);
+            boolean[] fresh = claims.claim(statements, claimed, repeats, ledgers);
             List<Measurement> spots = new ArrayList<>();
             List<WaveformBatch> waves = new ArrayList<>();
             AppendOutcome[] outcomes = new AppendOutcome[appends.size()];
@@ -216,7 +235,7 @@ final class StoreWriter implements AutoCloseable {
                 };
                 if (message == null) {
                     outcomes[i] = AppendOutcome.REFUSED;
-                } else if (fresh[next++]) {
+                } else if (fresh[next]) {
                     switch (item) {
                         case StoreItem.Spot s -> spots.add(s.measurement());
                         case StoreItem.Wave w -> waves.add(w.batch());
@@ -224,7 +243,7 @@ final class StoreWriter implements AutoCloseable {
                     }
                     outcomes[i] = AppendOutcome.STORED;
                 } else {
-                    KioskMessage stored = storedEarlier(appends, outcomes, messages, i);
+                    KioskMessage stored = storedEarlier(claimed, fresh, repeats, next);
                     if (stored == null) {
                         stored = readings.stored(statements.connection(), item.kiosk(), item.seq()).orElse(message);
                     }
@@ -234,6 +253,9 @@ final class StoreWriter implements AutoCloseable {
                         aside.conflict(statements.connection(), item.kiosk(), item.seq(), codec.encode(message), now);
                         outcomes[i] = AppendOutcome.CONFLICT;
                     }
+                }
+                if (message != null) {
+                    next++;
                 }
                 // A number counts as received once: stored, or refused (a valid reading may still come under a
                 // refused number, and is stored; a refusal under a stored number is kept aside only).
@@ -270,21 +292,22 @@ final class StoreWriter implements AutoCloseable {
     }
 
     /**
-     * The reading stored earlier in this batch under the kiosk and number of append {@code i}, or null. A search, not
-     * a map filled for every reading: a repeat within one batch is rare, and the map cost an entry and a key string
-     * per reading (issue 16).
+     * The reading stored earlier in this batch under the kiosk and number of {@code claimed[c]}, or null. Of a number's
+     * readings in a batch only the first can have been stored ({@link ReadingClaim}), so that is the one to look at.
      */
-    private static KioskMessage storedEarlier(List<Append> appends, AppendOutcome[] outcomes,
-            KioskMessage[] messages, int i) {
-        StoreItem item = appends.get(i).item();
-        for (int j = i - 1; j >= 0; j--) {
-            StoreItem earlier = appends.get(j).item();
-            if (outcomes[j] == AppendOutcome.STORED && earlier.seq() == item.seq()
-                    && earlier.kiosk().equals(item.kiosk())) {
-                return messages[j];
-            }
+    private static KioskMessage storedEarlier(List<StoreItem> claimed, boolean[] fresh, BatchRepeats repeats, int c) {
+        if (!repeats.asked()) {
+            return null;
         }
-        return null;
+        int first = repeats.first(c);
+        if (first == c || !fresh[first]) {
+            return null;
+        }
+        return switch (claimed.get(first)) {
+            case StoreItem.Spot s -> s.measurement();
+            case StoreItem.Wave w -> w.batch();
+            case StoreItem.Refused r -> throw new IllegalStateException("not claimed");
+        };
     }
 
     /**
@@ -320,6 +343,18 @@ final class StoreWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("The store's lag observer failed: {}", e.toString());
         }
+    }
+
+    /**
+     * Runs {@code action} on the calling thread while this writer waits between two commits (what was queued before is
+     * committed first; readings queue meanwhile), so that nothing the writer does lands during it
+     * ({@link WalCheckpointer}'s WAL restarts). Waits at most {@code patience} for the writer to get there; false if
+     * it did not, or the writer is closed: then {@code action} did not run. The writer waits at most {@link #MAX_HOLD}.
+     */
+    boolean betweenCommits(Duration patience, WalCheckpointer.SqlAction action) throws SQLException {
+        WriterHold hold = new WriterHold();
+        submit(new Hold(hold), hold.refusal());
+        return hold.runWhenParked(patience, action);
     }
 
     private void sweep(Sweep sweep) {

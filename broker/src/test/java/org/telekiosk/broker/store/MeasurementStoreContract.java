@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -417,6 +418,46 @@ abstract class MeasurementStoreContract {
         assertEquals(9, progress.highest());
         assertEquals(List.of(new SeqRange(2, 2), new SeqRange(4, 5)),
                 progress.gaps().stream().map(Gap::range).toList());
+    }
+
+    /**
+     * A kiosk sending a whole batch again, newest first, and the same once more with some of the other kind, in one
+     * write batch of {@link StoreWriter#MAX_BATCH} (issue 16, seventeenth session: a search back per reading was
+     * quadratic in the batch, now an index built once per batch that asks): of each number's readings the first counts,
+     * stored if new and a duplicate if stored before the batch; every later one is a duplicate of its own kind or a
+     * conflict of the other kind, kept aside once. Nothing lost, nothing stored twice, no gap left.
+     */
+    @Test
+    void aWholeWriteBatchOfRepeatsNewestFirstIsStoredExactlyOnceEach() throws Exception {
+        KioskMessage[] before = LongStream.rangeClosed(1, 200).mapToObj(seq -> reading(KIOSK, seq))
+                .toArray(KioskMessage[]::new);
+        assertEquals(java.util.Collections.nCopies(200, AppendOutcome.STORED), inOneBatch(before));
+        List<KioskMessage> batch = new ArrayList<>();
+        List<AppendOutcome> expected = new ArrayList<>();
+        for (int pass = 0; pass < 2; pass++) {
+            for (long seq = 350; seq > 100; seq--) {
+                boolean otherKind = pass == 1 && seq % 50 == 0;
+                batch.add(otherKind ? ecg(KIOSK, seq) : reading(KIOSK, seq));
+                expected.add(otherKind ? AppendOutcome.CONFLICT
+                        : pass == 0 && seq > 200 ? AppendOutcome.STORED : AppendOutcome.DUPLICATE);
+            }
+        }
+        assertEquals(StoreWriter.MAX_BATCH, batch.size());
+
+        assertEquals(expected, inOneBatch(batch.toArray(KioskMessage[]::new)));
+        assertEquals(LongStream.rangeClosed(1, 350).mapToObj(seq -> reading(KIOSK, seq)).toList(),
+                store.measurements(KIOSK, T0, T0.plusSeconds(3600)).join());
+        assertEquals(List.of(), store.waveforms(KIOSK, T0, T0.plusSeconds(3600)).join());
+        assertEquals(350, store.count(KIOSK).join());
+        for (long seq = 150; seq <= 350; seq += 50) {
+            assertKeptAsideOnce(seq, ecg(KIOSK, seq));
+        }
+        assertEquals(5, store.conflictCount(KIOSK).join());
+        assertEquals(100 + 245, store.counters().duplicates());
+        KioskProgress progress = store.progress(KIOSK).join();
+        assertEquals(350, progress.highest());
+        assertEquals(350, progress.contiguous());
+        assertEquals(List.of(), progress.gaps());
     }
 
     /** What is kept aside under {@code seq}: {@code expected}, once. */
