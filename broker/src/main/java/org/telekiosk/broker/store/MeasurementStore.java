@@ -52,7 +52,7 @@ public final class MeasurementStore implements AutoCloseable {
     private final WalCheckpointer checkpointer;
 
     private MeasurementStore(StoreDatabase database, StoreWriter writer, StoreCounters counters) {
-        this.checkpointer = WalCheckpointer.startFor(database, writer::betweenCommits);
+        this.checkpointer = WalCheckpointer.startFor(database);
         this.database = database;
         this.writer = writer;
         this.counters = counters;

@@ -39,12 +39,6 @@ final class StoreWriter implements AutoCloseable {
 
     private record Stop() implements Task {}
 
-    /** The writer parks between two commits for a holder ({@link #betweenCommits}). */
-    private record Hold(WriterHold hold) implements Task {}
-
-    /** How long the writer waits for a holder's {@code released} at most, whatever the holder does. */
-    private static final Duration MAX_HOLD = Duration.ofSeconds(2);
-
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final WriterStatements statements;
     private final Clock clock;
@@ -144,16 +138,6 @@ final class StoreWriter implements AutoCloseable {
                         }
                         appends.clear();
                         sweep(s);
-                    }
-                    case Hold h -> {
-                        if (write(appends, gathered)) {
-                            gathered = 0;
-                        }
-                        appends.clear();
-                        long parked = h.hold().parks(MAX_HOLD);
-                        if (parked > 0) {
-                            stages.held(parked);
-                        }
                     }
                     case Stop x -> stop = true;
                 }
@@ -343,18 +327,6 @@ final class StoreWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("The store's lag observer failed: {}", e.toString());
         }
-    }
-
-    /**
-     * Runs {@code action} on the calling thread while this writer waits between two commits (what was queued before is
-     * committed first; readings queue meanwhile), so that nothing the writer does lands during it
-     * ({@link WalCheckpointer}'s WAL restarts). Waits at most {@code patience} for the writer to get there; false if
-     * it did not, or the writer is closed: then {@code action} did not run. The writer waits at most {@link #MAX_HOLD}.
-     */
-    boolean betweenCommits(Duration patience, WalCheckpointer.SqlAction action) throws SQLException {
-        WriterHold hold = new WriterHold();
-        submit(new Hold(hold), hold.refusal());
-        return hold.runWhenParked(patience, action);
     }
 
     private void sweep(Sweep sweep) {

@@ -35,11 +35,4 @@ public interface WriterStages {
      *                    to the viewers' fan-out lanes, the store acknowledgements noted)
      */
     void batch(long gather, long transaction, long handOff);
-
-    /**
-     * The writer waited between two commits for {@link WalCheckpointer} to copy the last of the WAL (SQLite), so that
-     * its next commit starts the WAL over; readings queued meanwhile. Not a meter of its own: it shows in the queue
-     * wait (benchmarks: {@code WriterTailProbe}).
-     */
-    default void held(long nanos) { }
 }

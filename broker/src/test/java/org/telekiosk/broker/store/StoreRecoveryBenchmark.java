@@ -57,9 +57,7 @@ import org.telekiosk.protocol.telemetry.Signal;
  * {@code variants}: {@code label:backstopPages:classDir}, run alternately; the class directory (empty: none) goes first
  * on the writing child's class path, for a build with another {@code WalCheckpointer} (the opening children always use
  * the class path as given). {@code fill} (0.95): the share of the backstop at which the writer is killed, or after
- * {@code max-seconds} (180) of writing, whichever comes first; {@code cold=true}: the crashed files written back and
- * dropped from the page cache before the opens (as after a power cut; this machine's disk is a VM's, so the host may
- * still cache them);
+ * {@code max-seconds} (180) of writing, whichever comes first;
  * {@code kiosks} (500), {@code rate} (5000 readings/s), {@code prefill} (360 rounds, about 356 MB, made once as the
  * template).
  */
@@ -176,12 +174,6 @@ class StoreRecoveryBenchmark {
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             Files.copy(crashed.resolve("bench.db" + suffix), copy.resolve("bench.db" + suffix));
         }
-        if (Boolean.getBoolean("recoverybench.cold")) {
-            for (Path f : List.of(db, db.resolveSibling("bench.db-wal"), copy.resolve("bench.db"),
-                    copy.resolve("bench.db-wal"))) {
-                uncache(f);
-            }
-        }
         String opened = result(child(cp, dir.resolve("open.log"), "open", db.toString(),
                 dir.resolve("scratch-open").toString()), dir.resolve("open.log"));
         String clean = result(child(cp, dir.resolve("clean.log"), "open", db.toString(),
@@ -191,16 +183,6 @@ class StoreRecoveryBenchmark {
         System.out.printf(Locale.ROOT, "recoverybench %s run %d (load %.2f): killed at %d frames in the WAL"
                 + " (%.1f MB file, %.1f s of writing, %d restarts seen); after the kill: %s; steps: %s; clean: %s%n",
                 label, run, load, frames, walBytes / 1e6, filled / 1e9, restarts, opened, steps, clean);
-    }
-
-    /** Writes the file back and drops it from the page cache (coreutils sync and dd; this file only). */
-    private static void uncache(Path file) throws Exception {
-        for (List<String> command : List.of(List.of("sync", file.toString()),
-                List.of("dd", "if=" + file, "iflag=nocache", "count=0", "status=none"))) {
-            if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
-                throw new IllegalStateException("failed: " + command);
-            }
-        }
     }
 
     private static Process child(String cp, Path log, String... args) throws Exception {

@@ -103,37 +103,4 @@ class StoreWriterGroupCommitTest {
         assertTrue(slices.isEmpty(), "no wait with store.commit-delay PT0S");
         assertEquals(1, counters.commits());
     }
-
-    /**
-     * The checkpointer's WAL restart holds the writer between two commits: what was queued before is committed first,
-     * what comes meanwhile waits in the queue (none of it lands during the action) and is written after.
-     */
-    @Test
-    void aHolderRunsBetweenTwoCommitsAndReadingsQueueMeanwhile() throws Exception {
-        writer(Duration.ZERO);
-        append(1);
-        List<CompletableFuture<AppendOutcome>> before = List.copyOf(appended);
-        long[] during = new long[2];
-        boolean ran = writer.betweenCommits(Duration.ofSeconds(20), () -> {
-            assertTrue(before.getFirst().isDone(), "what was queued before is committed first");
-            during[0] = counters.commits();
-            append(2);
-            append(3);
-            during[1] = writer.queued();
-        });
-
-        assertTrue(ran);
-        allStored();
-        assertEquals(1, during[0]);
-        assertEquals(2, during[1], "readings handed in meanwhile wait in the queue");
-        assertEquals(3, counters.stored());
-    }
-
-    @Test
-    void aClosedWriterIsNotHeld() throws Exception {
-        writer(Duration.ZERO).close();
-        assertEquals(false, writer.betweenCommits(Duration.ofSeconds(20), () -> {
-            throw new AssertionError("not to run");
-        }));
-    }
 }

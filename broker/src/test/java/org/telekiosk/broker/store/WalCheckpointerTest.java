@@ -57,7 +57,7 @@ class WalCheckpointerTest {
                     + walBytes + " bytes");
 
             // The checkpointer's passive checkpoint copies what the WAL holds.
-            checkpointer = WalCheckpointer.startFor(database, null);
+            checkpointer = WalCheckpointer.startFor(database);
             checkpointer.checkpoint();
             // With everything copied and no reader left behind, the next commit starts the WAL over.
             writer.append(new StoreItem.Wave(MeasurementStoreContract.ecg(MeasurementStoreContract.KIOSK,
@@ -70,86 +70,6 @@ class WalCheckpointerTest {
                 checkpointer.close();
             }
         }
-    }
-
-    /**
-     * Under steady commits the WAL still starts over, long before the backstop: past its restart size the checkpointer
-     * copies the last frames while the writer waits between two commits, and the writer's next commit starts the WAL
-     * over. Under load a commit lands during each passive checkpoint, so it ends short of the WAL's end; here a reader's
-     * snapshot makes each unheld one end short the same way (deterministically), and a commit follows it. Without the
-     * hold the WAL grew until the writer's own checkpoint at 40,000 pages (a node killed then read it back whole at its
-     * next start).
-     */
-    @Test
-    void underSteadyCommitsTheCheckpointerStartsTheWalOverWithTheWriterHeldBetweenCommits() throws Exception {
-        StoreDatabase database = StoreDatabase.sqlite(dir.resolve("telekiosk.db"));
-        database.migrate();
-        StoreWriter writer = new StoreWriter(database, new MutableClock(MeasurementStoreContract.T0),
-                Duration.ofHours(6), Duration.ZERO, new StoreCounters(0));
-        java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean();
-        List<long[]> seen = new java.util.concurrent.CopyOnWriteArrayList<>(); // held (0/1), WAL frames, copied
-        WalCheckpointer checkpointer = null;
-        try (Connection reader = database.connect()) {
-            reader.setAutoCommit(false);
-            for (int i = 0; i < 50; i++) {
-                append(writer, seq.incrementAndGet());
-            }
-            snapshot(reader);
-            append(writer, seq.incrementAndGet());
-            checkpointer = WalCheckpointer.unscheduled(database, (patience, action) -> {
-                reader.rollback(); // readers come and go: this one is gone before the held checkpoint
-                held.set(true);
-                try {
-                    return writer.betweenCommits(patience, action);
-                } finally {
-                    held.set(false);
-                }
-            }, 1);
-            checkpointer.observe((started, ended, busy, walFrames, copiedFrames) -> {
-                seen.add(new long[] {held.get() ? 1 : 0, walFrames, copiedFrames});
-                if (!held.get()) {
-                    snapshot(reader);
-                    append(writer, seq.incrementAndGet());
-                }
-            });
-
-            checkpointer.checkpoint();
-            append(writer, seq.incrementAndGet());
-
-            long[] first = seen.getFirst();
-            long[] last = seen.getLast();
-            assertTrue(first[0] == 0 && first[2] < first[1], "the first checkpoint, unheld, ended short of the WAL's"
-                    + " end: " + first[2] + " of " + first[1] + " frames");
-            assertTrue(last[0] == 1 && last[2] == last[1], "the last ran with the writer held and copied all "
-                    + last[1] + " frames: " + last[2]);
-            long after = walFrames(database);
-            assertTrue(after < last[1], "the writer's next commit started the WAL over: " + last[1]
-                    + " frames before, " + after + " after");
-        } finally {
-            writer.close();
-            if (checkpointer != null) {
-                checkpointer.close();
-            }
-        }
-    }
-
-    /** Ends the reader's read transaction, if any, and starts one at the WAL's end now. */
-    private static void snapshot(Connection reader) {
-        try {
-            reader.rollback();
-            try (Statement s = reader.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM measurement")) {
-                rs.next();
-            }
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void append(StoreWriter writer, long seq) {
-        assertEquals(AppendOutcome.STORED, writer.append(new StoreItem.Wave(MeasurementStoreContract.ecg(
-                MeasurementStoreContract.KIOSK, seq))).join());
     }
 
     /**
@@ -183,15 +103,13 @@ class WalCheckpointerTest {
 
     @Test
     void closingTwiceIsHarmless() {
-        WalCheckpointer checkpointer = WalCheckpointer.startFor(StoreDatabase.sqlite(dir.resolve("telekiosk.db")),
-                null);
+        WalCheckpointer checkpointer = WalCheckpointer.startFor(StoreDatabase.sqlite(dir.resolve("telekiosk.db")));
         checkpointer.close();
         checkpointer.close();
     }
 
     @Test
     void postgresqlHasNoCheckpointer() {
-        assertEquals(null, WalCheckpointer.startFor(StoreDatabase.of("jdbc:postgresql://127.0.0.1:5432/test", "", ""),
-                null));
+        assertEquals(null, WalCheckpointer.startFor(StoreDatabase.of("jdbc:postgresql://127.0.0.1:5432/test", "", "")));
     }
 }

@@ -40,8 +40,6 @@ final class WriterTailProbe implements WriterStages, AutoCloseable {
     private long lastRunqueue = -1;
     private final ConcurrentLinkedQueue<long[]> checkpoints = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<long[]> pauses = new ConcurrentLinkedQueue<>();
-    /** The writer's waits between commits for the checkpointer's WAL restart (seventeenth session), ns. */
-    private final ConcurrentLinkedQueue<Long> holds = new ConcurrentLinkedQueue<>();
     private final List<Runnable> unregister = new ArrayList<>();
     /** nanoTime minus the JVM's uptime in ns, for GcInfo's times. */
     private final long uptimeOrigin;
@@ -105,13 +103,6 @@ final class WriterTailProbe implements WriterStages, AutoCloseable {
                 waits = Arrays.copyOf(waits, waits.length * 2);
             }
             waits[waitCount++] = queued;
-        }
-    }
-
-    @Override
-    public void held(long nanos) {
-        if (measuring) {
-            holds.add(nanos);
         }
     }
 
@@ -193,10 +184,6 @@ final class WriterTailProbe implements WriterStages, AutoCloseable {
                 label, resets, writerCheckpoints, WalCheckpointer.WRITER_BACKSTOP_PAGES, maxFrames, cps.size(),
                 ms(cpDur, 0.5), ms(cpDur, 0.99), ms(cpDur, 1), cps.stream().filter(c -> c[2] != 0).count(), gcs.size(),
                 gcs.stream().mapToLong(g -> g[1] - g[0]).sum() / 1e6);
-        long[] held = holds.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf(Locale.ROOT, "storetail %s writer held between commits: %d times, ms p50 %.1f p99 %.1f max"
-                + " %.1f, %.0f ms in all%n", label, held.length, ms(held, 0.5), ms(held, 0.99), ms(held, 1),
-                Arrays.stream(held).sum() / 1e6);
         // The slowest 0.5 % of transactions (at least 10): what they overlapped.
         Integer[] order = new Integer[batchCount];
         for (int i = 0; i < batchCount; i++) {
