@@ -81,7 +81,8 @@ class NetworkCutSystemTest {
                 long cutMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutAt);
                 proxy.restore();
 
-                // What was past the proxy at the cut (at most the in-flight window, 32) may still arrive; nothing after.
+                // What was past the proxy at the cut (at most the in-flight window, 32) may still arrive; nothing
+                // after.
                 assertTrue(duringCut < atCut + 100, "readings got through the cut: " + atCut + " -> " + duringCut);
                 await("the readings of the cut (" + cutMillis + " ms) over a new connection; " + log)
                         .atMost(PATIENCE).until(() -> {
