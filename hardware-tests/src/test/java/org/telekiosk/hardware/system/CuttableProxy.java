@@ -10,18 +10,22 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on loopback between a kiosk and the MQTT broker whose path a test can cut: while cut, every byte in
  * either direction is swallowed (as a link that drops packets: neither end hears a FIN or RST, each finds out only by
  * its own timeouts), and new connections are accepted but go nowhere. {@link #restore()} forgets the connections of
- * the cut (as a NAT that lost its state would) and forwards new ones again. Runs on virtual threads.
+ * the cut (as a NAT that lost its state would) and forwards new ones again. {@link #connectionsDuringCut()} counts
+ * the connections opened while cut: a kiosk that opens one has given up on its silent connection by itself (nothing
+ * closed it). Runs on virtual threads.
  */
 final class CuttableProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger acceptedWhileCut = new AtomicInteger();
     private volatile boolean cut;
 
     CuttableProxy(int targetPort) throws IOException {
@@ -36,7 +40,13 @@ final class CuttableProxy implements AutoCloseable {
 
     /** From now on nothing gets through. */
     void cut() {
+        acceptedWhileCut.set(0);
         cut = true;
+    }
+
+    /** Connections accepted since the last {@link #cut()} while the path was cut (each goes nowhere). */
+    int connectionsDuringCut() {
+        return acceptedWhileCut.get();
     }
 
     /** Drops the connections of the cut and forwards again. */
@@ -54,6 +64,7 @@ final class CuttableProxy implements AutoCloseable {
                 Socket client = server.accept();
                 sockets.add(client);
                 if (cut) {
+                    acceptedWhileCut.incrementAndGet();
                     Thread.ofVirtual().start(() -> pump(client, null));
                     continue;
                 }
