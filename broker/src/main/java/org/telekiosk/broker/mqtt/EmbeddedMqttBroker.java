@@ -3,7 +3,6 @@ package org.telekiosk.broker.mqtt;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;
-import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
@@ -381,13 +380,13 @@ public final class EmbeddedMqttBroker implements KioskMqttBroker {
             // extension threads and hands the publish back to the event loop after the last, so the in-process intake
             // checks the quota itself (a publish over it answered 0x97 first, as by the quota's interceptor). None for
             // the broker nodes' own clients (neither has anything to do for them): their publishes, the store
-            // acknowledgements, then go from the event loop straight to the authorizer.
-            PublishInboundInterceptor kioskInterceptor = inProcess.isPresent() ? inProcess.get() : quota;
-            Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) -> {
-                if (MqttAuthenticator.kioskOf(initializerInput.getClientInformation().getClientId()).isPresent()) {
-                    clientContext.addPublishInboundInterceptor(kioskInterceptor);
-                }
-            });
+            // acknowledgements, then go from the event loop straight to the authorizer. The interceptor is made for
+            // the connection and knows its kiosk (and the kiosk's topics), so no publish parses the client id again;
+            // it lives with HiveMQ's context of the connection (the initializer runs for every connection).
+            Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) ->
+                    MqttAuthenticator.kioskOf(initializerInput.getClientInformation().getClientId()).ifPresent(
+                            kiosk -> clientContext.addPublishInboundInterceptor(inProcess.isPresent()
+                                    ? inProcess.get().forKiosk(kiosk) : quota.forKiosk(kiosk))));
             clients = Services.clientService();
             retained = Services.retainedMessageStore();
         }

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.telekiosk.protocol.KioskId;
+import org.telekiosk.protocol.topic.KioskTopic;
+import org.telekiosk.protocol.topic.KioskUplink;
 
 /**
  * The in-process intake ({@code mqtt.intake=in-process}, embedded HiveMQ only): takes each kiosk's PUBLISH on its own
@@ -35,10 +37,13 @@ import org.telekiosk.protocol.KioskId;
  * kiosk's publish quota first ({@link KioskQuotaInterceptor#refused}): a publish over the quota, on any topic, is
  * answered 0x97 and goes no further, as with the quota's own interceptor, which it replaces for kiosks (HiveMQ runs
  * each interceptor of a publish as a task of its own on its extension threads, so one interceptor instead of two is
- * one task and one hand-over less per publish). It is registered for kiosks only ({@link EmbeddedMqttBroker}): the
- * broker's own clients' publishes (the store acknowledgements) go straight to the authorizer, and are left alone here
- * too. A kiosk's Will ({@code presence offline}) is published by HiveMQ itself,
- * not received, so it still reaches the broker's shared subscription, which stays for it.
+ * one task and one hand-over less per publish). It is registered for kiosks only, one interceptor per kiosk
+ * connection ({@link #forKiosk}, from {@link EmbeddedMqttBroker}'s client initializer) that knows its kiosk and the
+ * kiosk's topics: the topic of a publish is parsed once, by comparing it with those, and handed on parsed
+ * ({@link Subscription#handleOrRefuse(KioskTopic, ByteBuffer)}). The broker's own clients' publishes (the store
+ * acknowledgements) go straight to the authorizer, and are left alone here too. A kiosk's Will ({@code presence
+ * offline}) is published by HiveMQ itself, not received, so it still reaches the broker's shared subscription, which
+ * stays for it.
  *
  * <p><b>When the PUBACK goes.</b> The output is made asynchronous ({@link PublishInboundOutput#async}) until the
  * intake's stage completes; then delivery is prevented with reason code 0x00 (MQTT 5 §3.4.2.1), which makes HiveMQ
@@ -62,7 +67,7 @@ import org.telekiosk.protocol.KioskId;
  * <p>Never blocks HiveMQ's threads: the intake decodes and queues to the store's writer; the PUBACK is released from
  * the thread that completes the stage (the store's writer, right after the commit).
  */
-public final class InProcessIntake implements PublishInboundInterceptor {
+public final class InProcessIntake {
     /**
      * How long a publish may wait for its commit before the kiosk is told to send it again (PUBACK 0x97). Far above a
      * commit (milliseconds to a few hundred under load), well below the kiosk's own resend timeout.
@@ -120,22 +125,42 @@ public final class InProcessIntake implements PublishInboundInterceptor {
         taker = subscription;
     }
 
-    @Override
-    public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
-        java.util.Optional<KioskId> client = MqttAuthenticator.kioskOf(input.getClientInformation().getClientId());
-        if (client.isEmpty()) {
-            return; // a broker node's own client
+    /**
+     * The interceptor for one kiosk's connection ({@link EmbeddedMqttBroker}'s client initializer, which knows the
+     * kiosk from the client id the authenticator checked): it carries the kiosk's {@link KioskUplink}, so a publish's
+     * topic is matched against the kiosk's three topic names made once and handed on parsed, and the kiosk's id is
+     * neither parsed nor validated again a publish. Immutable, so HiveMQ may call it from any of its threads; it lives
+     * as long as HiveMQ's context of that connection, and holds nothing of any other kiosk.
+     */
+    PublishInboundInterceptor forKiosk(KioskId kiosk) {
+        return new KioskPublishes(KioskUplink.of(kiosk));
+    }
+
+    /** One kiosk connection's publishes ({@link #forKiosk}). */
+    private final class KioskPublishes implements PublishInboundInterceptor {
+        private final KioskUplink uplink;
+
+        KioskPublishes(KioskUplink uplink) {
+            this.uplink = uplink;
         }
-        KioskId kiosk = client.get();
+
+        @Override
+        public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
+            take(uplink, input, output);
+        }
+    }
+
+    private void take(KioskUplink uplink, PublishInboundInput input, PublishInboundOutput output) {
+        KioskId kiosk = uplink.kiosk();
         if (quota.refused(kiosk, output)) {
             return; // answered 0x97; counted by the quota (EmbeddedMqttBroker#droppedMessages takes it out)
         }
         PublishPacket packet = input.getPublishPacket();
-        String topic = packet.getTopic();
-        if (!KioskTopicAuthorizer.mayPublish(kiosk, topic) || packet.getQos() != Qos.AT_LEAST_ONCE
-                || packet.getRetain()) {
+        Optional<KioskTopic> own = uplink.parse(packet.getTopic());
+        if (own.isEmpty() || packet.getQos() != Qos.AT_LEAST_ONCE || packet.getRetain()) {
             return; // the authorizer and the default permissions refuse it, as without this interceptor
         }
+        KioskTopic topic = own.get();
         inFlight.incrementAndGet();
         prevented.increment(); // every publish that gets here ends with its delivery prevented, 0x00 or 0x97
         Subscription subscription = taker;
@@ -158,14 +183,14 @@ public final class InProcessIntake implements PublishInboundInterceptor {
         ConnectionInformation connection = input.getConnectionInformation();
         if (future.isDone()) {
             // A status, a command update kept at once, a payload refused without a number: no need to wait.
-            acknowledge(output, future.isCompletedExceptionally() ? null : future.join(), connection, kiosk, topic);
+            acknowledge(output, future.isCompletedExceptionally() ? null : future.join(), connection, topic);
             return;
         }
         Async<PublishInboundOutput> async = output.async(COMMIT_TIMEOUT, TimeoutFallback.FAILURE, SEND_AGAIN,
                 "not stored in time; send it again later");
         future.whenComplete((refusal, failure) -> {
             try {
-                acknowledge(output, failure != null ? null : refusal, connection, kiosk, topic);
+                acknowledge(output, failure != null ? null : refusal, connection, topic);
             } finally {
                 async.resume();
             }
@@ -179,14 +204,14 @@ public final class InProcessIntake implements PublishInboundInterceptor {
      * look-up). Tolerates HiveMQ's timeout having answered first.
      */
     private void acknowledge(PublishInboundOutput output, Optional<String> refusal, ConnectionInformation connection,
-            KioskId kiosk, String topic) {
+            KioskTopic topic) {
         try {
             if (refusal == null) {
                 output.preventPublishDelivery(SEND_AGAIN, "not stored; send it again later");
                 sendAgain.increment();
             } else if (refusal.isPresent() && pubackAcks.negotiated(connection)
                     // 0x99 only for readings: a status's or a command update's PUBACK means what it always meant.
-                    && topic.equals(org.telekiosk.protocol.topic.Topics.measurements(kiosk))) {
+                    && topic.channel() == KioskTopic.Channel.MEASUREMENTS) {
                 output.preventPublishDelivery(REFUSED, refusal.get());
                 refusedByPuback.increment();
             } else {

@@ -13,10 +13,10 @@ import org.telekiosk.protocol.KioskId;
  * (MQTT 5 §3.4.2.1) and delivered to
  * nobody, and the connection stays up. An interceptor and not the {@link KioskTopicAuthorizer}: HiveMQ CE treats every
  * publish after one failed authorization on a connection as failed too ("skip rest") and then disconnects, which
- * would turn one refused publish into a refused connection. The broker's own client ({@link
- * MqttAuthenticator#BROKER_CLIENT_PREFIX}) has no quota.
+ * would turn one refused publish into a refused connection. Registered per kiosk connection ({@link #forKiosk}); the
+ * broker's own client ({@link MqttAuthenticator#BROKER_CLIENT_PREFIX}) has no quota.
  */
-final class KioskQuotaInterceptor implements PublishInboundInterceptor {
+final class KioskQuotaInterceptor {
     private final PublishQuota quota;
     /** Throttled until the next token: PUBACK 0x97 ({@link MqttReasons#puback}). */
     private final Refusal overQuota;
@@ -26,13 +26,27 @@ final class KioskQuotaInterceptor implements PublishInboundInterceptor {
         this.overQuota = new Refusal.Throttled(quota.tokenInterval());
     }
 
-    @Override
-    public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
-        java.util.Optional<KioskId> client = MqttAuthenticator.kioskOf(input.getClientInformation().getClientId());
-        if (client.isEmpty()) {
-            return; // a broker node's own client
+    /**
+     * The interceptor for one kiosk's connection ({@link EmbeddedMqttBroker}'s client initializer, which knows the
+     * kiosk from the client id the authenticator checked), so that the client id is not parsed again a publish.
+     * Immutable; HiveMQ may call it from any of its threads.
+     */
+    PublishInboundInterceptor forKiosk(KioskId kiosk) {
+        return new KioskPublishes(java.util.Objects.requireNonNull(kiosk, "kiosk"));
+    }
+
+    /** One kiosk connection's publishes ({@link #forKiosk}). */
+    private final class KioskPublishes implements PublishInboundInterceptor {
+        private final KioskId kiosk;
+
+        KioskPublishes(KioskId kiosk) {
+            this.kiosk = kiosk;
         }
-        refused(client.get(), output);
+
+        @Override
+        public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
+            refused(kiosk, output);
+        }
     }
 
     /**

@@ -86,7 +86,11 @@ public final class PublishQuota implements PerKioskState {
         long sinceReport = 0;
         boolean report;
         while (true) {
-            Bucket bucket = buckets.computeIfAbsent(kiosk.value(), k -> new Bucket(burst, now));
+            // A look-up first: computeIfAbsent's function captures the time, an object a publish.
+            Bucket bucket = buckets.get(kiosk.value());
+            if (bucket == null) {
+                bucket = buckets.computeIfAbsent(kiosk.value(), k -> new Bucket(burst, now));
+            }
             synchronized (bucket) {
                 if (bucket.dropped) {
                     // Pruned between the look-up and the lock: take the fresh one.

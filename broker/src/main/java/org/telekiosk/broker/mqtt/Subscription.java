@@ -1,6 +1,7 @@
 package org.telekiosk.broker.mqtt;
 
 import java.util.concurrent.CompletionStage;
+import org.telekiosk.protocol.topic.KioskTopic;
 
 /**
  * What the broker's MQTT client subscribes to, and who takes each message. The client acknowledges a message (QoS 1)
@@ -40,5 +41,14 @@ public interface Subscription {
         byte[] bytes = new byte[payload.remaining()];
         payload.get(payload.position(), bytes);
         return handleOrRefuse(topic, bytes);
+    }
+
+    /**
+     * As {@link #handleOrRefuse(String, java.nio.ByteBuffer)}, for a topic the caller has parsed already: the {@link
+     * InProcessIntake} knows each kiosk connection's topics ({@link org.telekiosk.protocol.topic.KioskUplink}), so
+     * the measurement intake need not parse it again. By default the topic's name goes on.
+     */
+    default CompletionStage<java.util.Optional<String>> handleOrRefuse(KioskTopic topic, java.nio.ByteBuffer payload) {
+        return handleOrRefuse(topic.name(), payload);
     }
 }

@@ -112,7 +112,22 @@ public final class MeasurementIntake {
     /** As {@link #handleOrRefuse(String, byte[])}, for the bytes from {@code payload}'s position to its limit. */
     public CompletionStage<Optional<String>> handleOrRefuse(String topic, ByteBuffer payload) {
         Refused refused = new Refused();
-        Optional<KioskMessage> message = check(topic, payload, refused);
+        return answer(check(topic, payload, refused), refused);
+    }
+
+    /**
+     * As {@link #handleOrRefuse(String, ByteBuffer)}, on a topic the caller parsed already (the in-process intake: a
+     * kiosk connection's own topics, {@link org.telekiosk.protocol.topic.KioskUplink}); what follows the parse (the
+     * decode, the checks, the refusals and their counts) is the same.
+     */
+    public CompletionStage<Optional<String>> handleOrRefuse(KioskTopic topic, ByteBuffer payload) {
+        Refused refused = new Refused();
+        refusals.summarize();
+        return answer(check(topic, payload, refused), refused);
+    }
+
+    /** The stage {@link #handleOrRefuse} answers for a checked payload: taken on, or refused (and kept). */
+    private CompletionStage<Optional<String>> answer(Optional<KioskMessage> message, Refused refused) {
         if (message.isPresent()) {
             return downstream.take(message.get()).thenApply(ok -> Optional.empty());
         }
@@ -133,27 +148,33 @@ public final class MeasurementIntake {
         if (parsed.isEmpty()) {
             return reject(new Refusal.MalformedMessage(Reason.MISMATCH, "not a kiosk topic"), topic, "-");
         }
+        return check(parsed.get(), payload, refused);
+    }
+
+    /** The payload on a topic of the scheme ({@link Topics#parse}): decoded, on its channel, of the topic's kiosk. */
+    private Optional<KioskMessage> check(KioskTopic parsed, ByteBuffer payload, Refused refused) {
         KioskMessage message;
         try {
-            message = codec.decode(payload, KioskMessage.class);
+            // From the topic's kiosk: a reading that names it takes the topic's id, not one made again.
+            message = codec.decodeFrom(parsed.kiosk(), payload);
         } catch (MalformedMessageException e) {
-            return reject(e.reason(), topic, e.getMessage(), parsed.get(), payload, refused);
+            return reject(e.reason(), e.getMessage(), parsed, payload, refused);
         }
-        if (!Topics.carries(parsed.get().channel(), message)) {
-            return reject(Reason.MISMATCH, topic, "a " + message.getClass().getSimpleName() + " does not belong on the '"
-                    + parsed.get().channel().segment() + "' channel", parsed.get(), payload, refused);
+        if (!Topics.carries(parsed.channel(), message)) {
+            return reject(Reason.MISMATCH, "a " + message.getClass().getSimpleName() + " does not belong on the '"
+                    + parsed.channel().segment() + "' channel", parsed, payload, refused);
         }
-        if (!message.kiosk().equals(parsed.get().kiosk())) {
-            return reject(Reason.MISMATCH, topic,
-                    "payload names kiosk '" + message.kiosk() + "', topic kiosk is '" + parsed.get().kiosk() + "'",
-                    parsed.get(), payload, refused);
+        if (!message.kiosk().equals(parsed.kiosk())) {
+            return reject(Reason.MISMATCH,
+                    "payload names kiosk '" + message.kiosk() + "', topic kiosk is '" + parsed.kiosk() + "'",
+                    parsed, payload, refused);
         }
         accepted.increment();
         return Optional.of(message);
     }
 
-
-    private Optional<KioskMessage> reject(Reason reason, String topic, String why, KioskTopic parsed, ByteBuffer payload,
+    /** A payload refused on a topic of the scheme, logged with that topic's name (the one the kiosk published to). */
+    private Optional<KioskMessage> reject(Reason reason, String why, KioskTopic parsed, ByteBuffer payload,
             Refused refused) {
         Refusal.MalformedMessage refusal = new Refusal.MalformedMessage(reason, Untrusted.printable(why, 120));
         refused.why = refusal.code() + ": " + refusal.detail();
@@ -165,7 +186,7 @@ public final class MeasurementIntake {
                         refusal.detail(), kept);
             }
         }
-        return reject(refusal, topic, parsed.kiosk().value());
+        return reject(refusal, parsed.name(), parsed.kiosk().value());
     }
 
     private Optional<KioskMessage> reject(Refusal.MalformedMessage refusal, String topic, String kiosk) {

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telekiosk.broker.mqtt.Subscription;
+import org.telekiosk.protocol.topic.KioskTopic;
 import org.telekiosk.protocol.topic.Topics;
 
 /**
@@ -40,15 +41,28 @@ public final class MeasurementSubscription implements Subscription {
         return intake.handleOrRefuse(topic, payload).whenComplete((ok, failure) -> logFailure(topic, failure));
     }
 
+    @Override
+    public CompletionStage<java.util.Optional<String>> handleOrRefuse(KioskTopic topic, java.nio.ByteBuffer payload) {
+        return intake.handleOrRefuse(topic, payload).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                logFailureOf(topic.kiosk().value(), failure);
+            }
+        });
+    }
+
     private static void logFailure(String topic, Throwable failure) {
+        if (failure != null) {
+            logFailureOf(Topics.parse(topic).map(t -> t.kiosk().value()).orElse("?"), failure);
+        }
+    }
+
+    private static void logFailureOf(String kiosk, Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
                 ? c.getCause() : failure;
         if (cause instanceof RevokedKioskFilter.Revoked) {
             return; // the filter logged it, once per kiosk
         }
-        if (failure != null) {
-            LOG.error("A message on '{}' was not stored and is not acknowledged (it comes again): {}",
-                    Topics.parse(topic).map(t -> t.kiosk().value()).orElse("?"), failure.toString());
-        }
+        LOG.error("A message on '{}' was not stored and is not acknowledged (it comes again): {}", kiosk,
+                failure.toString());
     }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +18,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -206,6 +211,78 @@ class InProcessIntakeIntegrationTest {
             mqtt.disconnect().waitForCompletion(10_000);
             mqtt.close();
         }
+    }
+
+    /**
+     * What the in-process intake leaves alone goes on to the authorizer and the default permissions, refused as
+     * without it (MqttAuthenticator: QoS 1, not retained): a reading on the kiosk's own topic but retained is answered
+     * PUBACK 0x87 (MQTT 5 §3.4.2.1), one at QoS 0 is dropped, and HiveMQ ends each connection with DISCONNECT 0x87;
+     * neither is taken or stored. The kiosk's proper reading on a new connection is.
+     */
+    @Test
+    void aRetainedReadingOrOneAtQos0OnTheKiosksOwnTopicIsRefusedAsWithoutTheIntakeAndAProperOneIsTaken()
+            throws Exception {
+        KioskId id = KioskId.of("inproc-perms");
+        TestKiosk kiosk = TestKiosk.enroll(BROKER, id);
+        InProcessIntake intake = BROKER.broker().inProcessIntake().orElseThrow();
+        long taken = intake.takenCount();
+
+        MqttAsyncClient retaining = MqttTestClient.connectAsync(BROKER, id.value(), kiosk.tls());
+        CompletableFuture<MqttDisconnectResponse> retainingLost = disconnectOf(retaining);
+        MqttMessage retained = qos1(cbor(reading(id, 1)));
+        retained.setRetained(true);
+        IMqttToken refused = retaining.publish(Topics.measurements(id), retained);
+        refused.waitForCompletion(WAIT.toMillis());
+        assertEquals(0x87, reasonCode(refused), "PUBACK 0x87 not authorized");
+        assertEquals(0x87, retainingLost.get(WAIT.toSeconds(), TimeUnit.SECONDS).getReturnCode());
+        retaining.close(true);
+
+        MqttAsyncClient atMostOnce = MqttTestClient.connectAsync(BROKER, id.value(), kiosk.tls());
+        CompletableFuture<MqttDisconnectResponse> atMostOnceLost = disconnectOf(atMostOnce);
+        MqttMessage qos0 = new MqttMessage(cbor(reading(id, 2)));
+        qos0.setQos(0);
+        atMostOnce.publish(Topics.measurements(id), qos0);
+        assertEquals(0x87, atMostOnceLost.get(WAIT.toSeconds(), TimeUnit.SECONDS).getReturnCode());
+        atMostOnce.close(true);
+
+        assertEquals(taken, intake.takenCount(), "neither was taken by the intake");
+        assertEquals(0L, BROKER.broker().store().count(id).join(), "nor stored");
+
+        MqttAsyncClient proper = MqttTestClient.connectAsync(BROKER, id.value(), kiosk.tls());
+        IMqttToken stored = proper.publish(Topics.measurements(id), qos1(cbor(reading(id, 3))));
+        stored.waitForCompletion(WAIT.toMillis());
+        assertEquals(0, reasonCode(stored), "PUBACK 0x00 after the commit");
+        assertEquals(1L, BROKER.broker().store().count(id).join());
+        assertEquals(taken + 1, intake.takenCount());
+        proper.disconnect().waitForCompletion(10_000);
+        proper.close();
+    }
+
+    /** Completes with the DISCONNECT (or the loss) that ends {@code client}'s connection. */
+    private static CompletableFuture<MqttDisconnectResponse> disconnectOf(MqttAsyncClient client) {
+        CompletableFuture<MqttDisconnectResponse> lost = new CompletableFuture<>();
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+                lost.complete(response);
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {}
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {}
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {}
+
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {}
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+        });
+        return lost;
     }
 
     private static byte[] cbor(Object message) {

@@ -1,6 +1,7 @@
 package org.telekiosk.broker.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -29,6 +30,7 @@ import org.telekiosk.protocol.telemetry.SensorHealth;
 import org.telekiosk.protocol.telemetry.SensorState;
 import org.telekiosk.protocol.telemetry.Signal;
 import org.telekiosk.protocol.telemetry.WaveformBatch;
+import org.telekiosk.protocol.topic.KioskUplink;
 import org.telekiosk.protocol.topic.Topics;
 
 class MeasurementIntakeTest {
@@ -188,6 +190,11 @@ class MeasurementIntakeTest {
         List<KioskMessage> taken = new ArrayList<>();
         MeasurementIntake bytesIntake = MeasurementIntake.withSink(cbor, keeping(taken, fromBytes));
         MeasurementIntake bufferIntake = MeasurementIntake.withSink(cbor, keeping(taken, fromBuffers));
+        // As the in-process intake hands it on: the topic parsed already, from the kiosk connection's KioskUplink.
+        KioskUplink uplink = KioskUplink.of(KIOSK);
+        List<RefusedReading> fromParsed = new ArrayList<>();
+        List<KioskMessage> takenParsed = new ArrayList<>();
+        MeasurementIntake parsedIntake = MeasurementIntake.withSink(cbor, keeping(takenParsed, fromParsed));
         for (byte[] payload : payloads) {
             String expected = bytesIntake.handleOrRefuse(topic, payload).toCompletableFuture().join().orElse("taken");
             byte[] around = new byte[payload.length + 9];
@@ -197,6 +204,17 @@ class MeasurementIntakeTest {
             assertEquals(expected, bufferIntake.handleOrRefuse(topic, buffer).toCompletableFuture().join()
                     .orElse("taken"));
             assertEquals(4, buffer.position());
+            assertEquals(expected, parsedIntake.handleOrRefuse(uplink.parse(topic).orElseThrow(), buffer)
+                    .toCompletableFuture().join().orElse("taken"));
+            assertEquals(4, buffer.position());
+        }
+        assertEquals(bytesIntake.rejectedCounts(), parsedIntake.rejectedCounts());
+        assertEquals(List.of(reading(KIOSK, 12)), takenParsed);
+        assertSame(KIOSK, takenParsed.get(0).kiosk(), "the reading names the topic's kiosk: its id, not a new one");
+        assertEquals(fromBytes.stream().map(r -> r.seq() + " " + r.reason() + " " + r.detail()).toList(),
+                fromParsed.stream().map(r -> r.seq() + " " + r.reason() + " " + r.detail()).toList());
+        for (int i = 0; i < fromParsed.size(); i++) {
+            assertTrue(java.util.Arrays.equals(fromBytes.get(i).payload(), fromParsed.get(i).payload()));
         }
         assertEquals(bytesIntake.rejectedCounts(), bufferIntake.rejectedCounts());
         assertEquals(java.util.Map.of("invalid-field", 1L, "mismatch", 1L, "not-decodable", 2L, "too-large", 1L,
@@ -209,6 +227,12 @@ class MeasurementIntakeTest {
             assertTrue(java.util.Arrays.equals(fromBytes.get(i).payload(), fromBuffers.get(i).payload()),
                     "the refused payload is kept as it came, exactly the buffer's bytes");
         }
+        // A reading on the kiosk's status channel: refused on the parsed topic as on its name, counted alike.
+        byte[] onStatus = cbor.encode(reading(KIOSK, 13));
+        assertEquals(bytesIntake.handleOrRefuse(Topics.status(KIOSK), onStatus).toCompletableFuture().join(),
+                parsedIntake.handleOrRefuse(uplink.parse(Topics.status(KIOSK)).orElseThrow(),
+                        java.nio.ByteBuffer.wrap(onStatus).asReadOnlyBuffer()).toCompletableFuture().join());
+        assertEquals(bytesIntake.rejectedCounts(), parsedIntake.rejectedCounts());
     }
 
     private static MessageSink keeping(List<KioskMessage> taken, List<RefusedReading> refusals) {

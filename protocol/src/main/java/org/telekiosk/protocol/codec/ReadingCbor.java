@@ -69,6 +69,8 @@ final class ReadingCbor {
 
     private int fields;
     private boolean waveform;
+    /** The kiosk's id: the caller's if the payload names it (no string made, no validation again), else null. */
+    private KioskId kioskId;
     private String kiosk;
     private long seq;
     private String sensor;
@@ -92,13 +94,18 @@ final class ReadingCbor {
      * and the strict decoder must decide (it accepts or refuses, as it always did).
      */
     static KioskMessage read(byte[] bytes) {
-        return read(bytes, 0, bytes.length);
+        return read(bytes, 0, bytes.length, null);
     }
 
-    /** As {@link #read(byte[])}, for the {@code length} bytes from {@code offset} of {@code bytes}, and no others. */
-    static KioskMessage read(byte[] bytes, int offset, int length) {
+    /**
+     * As {@link #read(byte[])}, for the {@code length} bytes from {@code offset} of {@code bytes}, and no others; a
+     * reading that names the kiosk {@code known} (if not null) gets that instance, not one made again from its text.
+     */
+    static KioskMessage read(byte[] bytes, int offset, int length, KioskId known) {
         try {
-            return new ReadingCbor(bytes, offset, offset + length).message();
+            ReadingCbor reading = new ReadingCbor(bytes, offset, offset + length);
+            reading.kioskId = known;
+            return reading.message();
         } catch (Unrecognised | IllegalArgumentException | DateTimeParseException e) {
             return null; // not the shape, or a value the record refuses: the strict decoder says why
         } catch (RuntimeException e) {
@@ -128,13 +135,13 @@ final class ReadingCbor {
         if (at != end) {
             throw Unrecognised.INSTANCE;
         }
+        KioskId id = kiosk == null ? kioskId : KioskId.of(kiosk);
         if (!waveform && fields == MEASUREMENT_FIELDS) {
-            return new Measurement(KioskId.of(kiosk), seq, SensorId.of(sensor), LoincCode.of(loinc), value,
-                    UcumUnit.of(unit), time);
+            return new Measurement(id, seq, SensorId.of(sensor), LoincCode.of(loinc), value, UcumUnit.of(unit), time);
         }
         if (waveform && fields == WAVEFORM_FIELDS) {
-            return new WaveformBatch(KioskId.of(kiosk), seq, SensorId.of(sensor), signal, UcumUnit.of(unit),
-                    sampleRate, time, scale, samples);
+            return new WaveformBatch(id, seq, SensorId.of(sensor), signal, UcumUnit.of(unit), sampleRate, time, scale,
+                    samples);
         }
         throw Unrecognised.INSTANCE;
     }
@@ -166,7 +173,14 @@ final class ReadingCbor {
                 }
                 at += kind;
             }
-            case KIOSK -> kiosk = text();
+            case KIOSK -> {
+                int id = textLength();
+                if (kioskId != null && matches(kioskId.value(), id)) {
+                    at += id;
+                } else {
+                    kiosk = text(id);
+                }
+            }
             case SEQ -> seq = whole();
             case SENSOR -> sensor = text();
             case LOINC -> loinc = text();
@@ -214,9 +228,22 @@ final class ReadingCbor {
         return true;
     }
 
+    /** Whether the text of {@code length} bytes at the position is {@code id}'s (ASCII) characters. */
+    private boolean matches(String id, int length) {
+        boolean same = id.length() == length;
+        for (int i = 0; same && i < length; i++) {
+            same = bytes[at + i] == id.charAt(i);
+        }
+        return same;
+    }
+
     /** A text string of ASCII characters (every valid identifier and time is ASCII; other text goes the long way). */
     private String text() {
-        int length = textLength();
+        return text(textLength());
+    }
+
+    /** {@link #text()} once its head is read: {@code length} bytes. */
+    private String text(int length) {
         for (int i = at; i < at + length; i++) {
             if (bytes[i] < 0) {
                 throw Unrecognised.INSTANCE;

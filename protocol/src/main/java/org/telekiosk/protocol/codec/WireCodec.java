@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
+import org.telekiosk.protocol.KioskId;
 import org.telekiosk.protocol.MalformedMessageException;
 import org.telekiosk.protocol.MalformedMessageException.Reason;
 import org.telekiosk.protocol.Untrusted;
@@ -167,12 +168,27 @@ public final class WireCodec {
      * decoded keeps that array. Anything else is copied once more, into its own array, for the strict decode.
      */
     public <T> T decode(java.nio.ByteBuffer payload, Class<T> type) throws MalformedMessageException {
+        return decode(payload, type, null);
+    }
+
+    /**
+     * As {@link #decode(java.nio.ByteBuffer, Class)} for a {@link KioskMessage} published by {@code kiosk} (the MQTT
+     * broker knows the publisher): a reading on the fast path that names {@code kiosk} gets that {@link KioskId}
+     * instead of one made and validated again from the payload's text, the same value; one that names another kiosk
+     * gets its own, for the caller's check. The outcome and every refusal are {@link #decode(java.nio.ByteBuffer,
+     * Class)}'s.
+     */
+    public KioskMessage decodeFrom(KioskId kiosk, java.nio.ByteBuffer payload) throws MalformedMessageException {
+        return decode(payload, KioskMessage.class, java.util.Objects.requireNonNull(kiosk, "kiosk"));
+    }
+
+    private <T> T decode(java.nio.ByteBuffer payload, Class<T> type, KioskId kiosk) throws MalformedMessageException {
         int length = payload.remaining();
         requireSize(length);
         if (readingFastPath && type == KioskMessage.class) {
             KioskMessage reading;
             if (payload.hasArray()) {
-                reading = ReadingCbor.read(payload.array(), payload.arrayOffset() + payload.position(), length);
+                reading = ReadingCbor.read(payload.array(), payload.arrayOffset() + payload.position(), length, kiosk);
             } else {
                 byte[] copy = scratch.get();
                 if (copy.length < length) {
@@ -180,7 +196,7 @@ public final class WireCodec {
                     scratch.set(copy);
                 }
                 payload.get(payload.position(), copy, 0, length);
-                reading = ReadingCbor.read(copy, 0, length);
+                reading = ReadingCbor.read(copy, 0, length, kiosk);
             }
             if (reading != null) {
                 fastDecodes.increment();
