@@ -9,11 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telekiosk.broker.testing.BrokerExtension;
@@ -60,28 +58,7 @@ class ForgedPublishIntegrationTest {
         TestKiosk kiosk = TestKiosk.enroll(BROKER, KioskId.of("forge-a"));
         KioskId victim = KioskId.of("forge-b");
         MqttAsyncClient client = MqttTestClient.connectAsync(BROKER, kiosk.id().value(), kiosk.tls());
-        CompletableFuture<MqttDisconnectResponse> lost = new CompletableFuture<>();
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-                lost.complete(response);
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {}
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {}
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {}
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {}
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-        });
+        CompletableFuture<MqttDisconnectResponse> lost = MqttTestClient.disconnectOf(client);
         long before = BROKER.broker().intake().acceptedCount();
         byte[] own = CBOR.encode(KioskTrustIntegrationTest.reading(kiosk.id(), 1));
         IMqttToken forged = client.publish(Topics.measurements(victim), qos1(CBOR.encode(

@@ -18,12 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -228,7 +225,7 @@ class InProcessIntakeIntegrationTest {
         long taken = intake.takenCount();
 
         MqttAsyncClient retaining = MqttTestClient.connectAsync(BROKER, id.value(), kiosk.tls());
-        CompletableFuture<MqttDisconnectResponse> retainingLost = disconnectOf(retaining);
+        CompletableFuture<MqttDisconnectResponse> retainingLost = MqttTestClient.disconnectOf(retaining);
         MqttMessage retained = qos1(cbor(reading(id, 1)));
         retained.setRetained(true);
         IMqttToken refused = retaining.publish(Topics.measurements(id), retained);
@@ -238,7 +235,7 @@ class InProcessIntakeIntegrationTest {
         retaining.close(true);
 
         MqttAsyncClient atMostOnce = MqttTestClient.connectAsync(BROKER, id.value(), kiosk.tls());
-        CompletableFuture<MqttDisconnectResponse> atMostOnceLost = disconnectOf(atMostOnce);
+        CompletableFuture<MqttDisconnectResponse> atMostOnceLost = MqttTestClient.disconnectOf(atMostOnce);
         MqttMessage qos0 = new MqttMessage(cbor(reading(id, 2)));
         qos0.setQos(0);
         atMostOnce.publish(Topics.measurements(id), qos0);
@@ -256,33 +253,6 @@ class InProcessIntakeIntegrationTest {
         assertEquals(taken + 1, intake.takenCount());
         proper.disconnect().waitForCompletion(10_000);
         proper.close();
-    }
-
-    /** Completes with the DISCONNECT (or the loss) that ends {@code client}'s connection. */
-    private static CompletableFuture<MqttDisconnectResponse> disconnectOf(MqttAsyncClient client) {
-        CompletableFuture<MqttDisconnectResponse> lost = new CompletableFuture<>();
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-                lost.complete(response);
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {}
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {}
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {}
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {}
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-        });
-        return lost;
     }
 
     private static byte[] cbor(Object message) {

@@ -1,11 +1,17 @@
 package org.telekiosk.broker.testing;
 
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /** Paho v5 clients for tests that play a kiosk (or an intruder) against the embedded MQTT broker. */
 public final class MqttTestClient {
@@ -52,5 +58,34 @@ public final class MqttTestClient {
             throw e;
         }
         return client;
+    }
+
+    /**
+     * Completes with the DISCONNECT (or the loss) that ends {@code client}'s connection; replaces the client's callback.
+     */
+    public static CompletableFuture<MqttDisconnectResponse> disconnectOf(MqttAsyncClient client) {
+        CompletableFuture<MqttDisconnectResponse> lost = new CompletableFuture<>();
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+                lost.complete(response);
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {}
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {}
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {}
+
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {}
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+        });
+        return lost;
     }
 }
