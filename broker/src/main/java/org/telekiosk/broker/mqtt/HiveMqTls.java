@@ -74,26 +74,11 @@ final class HiveMqTls {
         return used;
     }
 
+    /** {@link TlsProvider#resolve} for {@code mqtt.tls-provider}. */
     static TlsProvider resolve(TlsProvider provider, boolean openSslAvailable, Throwable unavailability)
             throws SSLException {
-        return switch (provider) {
-            case JDK -> TlsProvider.JDK;
-            case OPENSSL -> {
-                if (!openSslAvailable) {
-                    throw new SSLException("mqtt.tls-provider=openssl, but netty-tcnative (BoringSSL) cannot be "
-                            + "loaded on this machine: " + unavailability, unavailability);
-                }
-                yield TlsProvider.OPENSSL;
-            }
-            case AUTO -> {
-                if (openSslAvailable) {
-                    yield TlsProvider.OPENSSL;
-                }
-                LOG.warn("mqtt.tls-provider=auto: netty-tcnative (BoringSSL) cannot be loaded on this machine ({}); "
-                        + "the embedded MQTT broker's TLS runs on the JDK's JSSE", String.valueOf(unavailability));
-                yield TlsProvider.JDK;
-            }
-        };
+        return provider.resolve("mqtt.tls-provider", "the embedded MQTT broker's listener", openSslAvailable,
+                unavailability);
     }
 
     /** True when called (through Netty's JDK context) from HiveMQ's listener context factory. */

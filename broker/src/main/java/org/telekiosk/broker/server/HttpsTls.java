@@ -32,25 +32,7 @@ final class HttpsTls {
      */
     static TlsProvider resolve(TlsProvider provider, boolean openSslAvailable, Throwable unavailability)
             throws SSLException {
-        return switch (provider) {
-            case JDK -> TlsProvider.JDK;
-            case OPENSSL -> {
-                if (!openSslAvailable) {
-                    throw new SSLException("https.tls-provider=openssl, but netty-tcnative (BoringSSL) cannot be "
-                            + "loaded on this machine: " + unavailability, unavailability);
-                }
-                yield TlsProvider.OPENSSL;
-            }
-            case AUTO -> {
-                if (openSslAvailable) {
-                    yield TlsProvider.OPENSSL;
-                }
-                LOG.warn("https.tls-provider=auto: netty-tcnative (BoringSSL) cannot be loaded on this machine ({}); "
-                        + "the HTTPS listener uses the JDK's TLS, whose full handshakes cost about 2.7 times the CPU",
-                        String.valueOf(unavailability));
-                yield TlsProvider.JDK;
-            }
-        };
+        return provider.resolve("https.tls-provider", "the HTTPS listener", openSslAvailable, unavailability);
     }
 
     /**
