@@ -81,8 +81,15 @@ class ForgedPublishIntegrationTest {
         MqttDisconnectResponse disconnect = lost.get(30, TimeUnit.SECONDS);
         assertEquals(0x87, disconnect.getReturnCode(), "DISCONNECT 0x87 not authorized");
         client.close(true);
-        assertEquals(before + (afterOutcome == 0x00 ? 1 : 0), BROKER.broker().intake().acceptedCount(),
-                "the forged one never reached the store; the one after it only if it was acknowledged");
+        long taken = BROKER.broker().intake().acceptedCount() - before;
+        if (afterOutcome == 0x00) {
+            assertEquals(1, taken, "the publish after the forged one was acknowledged, so it was taken");
+        } else {
+            // Not acknowledged is not "not taken": the intake may have taken it before the connection ended and its
+            // PUBACK (sent after the commit) had no connection left; the kiosk sends it again, stored once (below).
+            org.junit.jupiter.api.Assertions.assertTrue(taken <= 1,
+                    "the forged one never reached the intake, the one after it at most once, was " + taken);
+        }
 
         org.eclipse.paho.mqttv5.client.MqttClient again = kiosk.connect(BROKER);
         again.publish(Topics.measurements(kiosk.id()), qos1(own));
